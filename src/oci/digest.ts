@@ -1,0 +1,96 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { ContentError, InputError } from './errors.js';
+
+/** `algorithm:encoded`, e.g. `sha256:4f1c…`. */
+export type Digest = string;
+
+const ALGORITHMS: Record<string, { hash: string; hex: number }> = {
+  sha256: { hash: 'sha256', hex: 64 },
+  sha512: { hash: 'sha512', hex: 128 },
+};
+
+const DIGEST_RE = /^([a-z0-9]+(?:[.+_-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
+
+export function parseDigest(value: string): { algorithm: string; hex: string } {
+  const m = DIGEST_RE.exec(value);
+  const alg = m && ALGORITHMS[m[1]];
+  if (!m || !alg || m[2].length !== alg.hex || !/^[a-f0-9]+$/.test(m[2])) {
+    throw new InputError(`invalid digest "${value}": expected sha256:<64 hex> or sha512:<128 hex>`);
+  }
+  return { algorithm: m[1], hex: m[2] };
+}
+
+export function isDigest(value: string): boolean {
+  try {
+    parseDigest(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function digestOf(data: Uint8Array | string, algorithm = 'sha256'): Digest {
+  return `${algorithm}:${createHash(ALGORITHMS[algorithm].hash).update(data).digest('hex')}`;
+}
+
+export function newHasher(digest: Digest): Hash {
+  return createHash(ALGORITHMS[parseDigest(digest).algorithm].hash);
+}
+
+/** Checks a whole buffer (a manifest) against what its descriptor promised. */
+export function verifyBytes(data: Uint8Array, expected: { digest: Digest; size: number }): void {
+  if (data.byteLength !== expected.size) {
+    throw new ContentError(`size mismatch for ${expected.digest}: expected ${expected.size} bytes, got ${data.byteLength}`);
+  }
+  const actual = digestOf(data, parseDigest(expected.digest).algorithm);
+  if (actual !== expected.digest) {
+    throw new ContentError(`digest mismatch: expected ${expected.digest}, got ${actual}`);
+  }
+}
+
+/**
+ * A pass-through stream that hashes and counts what flows through it and fails, instead of ending,
+ * when the total does not match the descriptor. A consumer therefore never sees a clean end of
+ * content that is wrong, and a writer that commits only on end commits only verified bytes.
+ */
+export class VerifyingStream extends Transform {
+  private readonly hash: Hash;
+  private seen = 0;
+
+  constructor(
+    private readonly expected: { digest: Digest; size: number },
+    private readonly onBytes?: (total: number) => void,
+  ) {
+    super();
+    this.hash = newHasher(expected.digest);
+  }
+
+  get bytes(): number {
+    return this.seen;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.expected.size) {
+      done(new ContentError(`size mismatch for ${this.expected.digest}: more than the expected ${this.expected.size} bytes`));
+      return;
+    }
+    this.hash.update(chunk);
+    this.onBytes?.(this.seen);
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.seen !== this.expected.size) {
+      done(new ContentError(`size mismatch for ${this.expected.digest}: expected ${this.expected.size} bytes, got ${this.seen}`));
+      return;
+    }
+    const actual = `${parseDigest(this.expected.digest).algorithm}:${this.hash.digest('hex')}`;
+    if (actual !== this.expected.digest) {
+      done(new ContentError(`digest mismatch: expected ${this.expected.digest}, got ${actual}`));
+      return;
+    }
+    done();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Errors that reach a user. Every message is one line that names the thing at fault and, where
+ * there is one, what to do about it. `CopyError` carries which side failed and in which operation.
+ */
+export class OciCopyError extends Error {
+  override name = 'OciCopyError';
+}
+
+/** Bad input: a reference, an option, a file the user pointed at. Raised before any network traffic. */
+export class InputError extends OciCopyError {
+  override name = 'InputError';
+}
+
+/** Content that does not match its descriptor (digest or size), or that is malformed. */
+export class ContentError extends OciCopyError {
+  override name = 'ContentError';
+}
+
+/** Something asked for is not there: a tag, a blob, a manifest. */
+export class NotFoundError extends OciCopyError {
+  override name = 'NotFoundError';
+}
+
+export type Side = 'source' | 'destination';
+
+/** Wraps a failure with where it happened: `pushing blob sha256:… to HOST/REPO: 503 after 5 tries`. */
+export class CopyError extends OciCopyError {
+  override name = 'CopyError';
+  constructor(
+    readonly side: Side,
+    readonly operation: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${operation}: ${messageOf(cause)}`);
+  }
+}
+
+/** The one-line message of anything thrown, never a stack trace. */
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) {
+    const msg = err.message || err.name;
+    // Node's network errors carry the useful part in `cause` (undici: "fetch failed" → ECONNREFUSED).
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof Error && cause.message && !msg.includes(cause.message)) {
+      return oneLine(`${msg}: ${cause.message}`);
+    }
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && !msg.includes(code)) return oneLine(`${msg} (${code})`);
+    return oneLine(msg);
+  }
+  if (typeof err === 'string') return oneLine(err);
+  try {
+    return oneLine(JSON.stringify(err) ?? String(err));
+  } catch {
+    return String(err);
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}

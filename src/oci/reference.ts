@@ -1,0 +1,124 @@
+import { isDigest } from './digest.js';
+import { InputError } from './errors.js';
+
+export const DOCKER_HUB = 'docker.io';
+
+export interface RegistryReference {
+  transport: 'registry';
+  /** host[:port], Docker Hub normalised to docker.io */
+  registry: string;
+  repository: string;
+  /** every tag named, in order (`repo:1.2.3,1.2,latest`); empty when none */
+  tags: string[];
+  digest?: string;
+}
+
+export interface FileReference {
+  transport: 'oci' | 'oci-archive';
+  /** a directory (oci) or a tar file (oci-archive); `-` is stdin or stdout */
+  path: string;
+  tags: string[];
+  digest?: string;
+}
+
+export type Reference = RegistryReference | FileReference;
+
+const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const FORMS =
+  'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST] or oci-archive:PATH[:TAG|@DIGEST]';
+
+/** Parses a reference as skopeo users write them. `what` names the input in errors. */
+export function parseReference(input: string, what = 'reference'): Reference {
+  const value = input.trim();
+  if (!value) throw new InputError(`${what} is empty: ${FORMS}`);
+  if (/\s/.test(value)) throw new InputError(`${what} "${value}" contains white space: ${FORMS}`);
+  for (const transport of ['oci-archive', 'oci'] as const) {
+    if (value.startsWith(`${transport}:`)) return parseFileReference(transport, value.slice(transport.length + 1), what, value);
+  }
+  const m = /^([a-z][a-z0-9+.-]*):\/\//.exec(value);
+  if (m && m[1] !== 'docker') {
+    throw new InputError(`${what} "${value}" has unknown transport "${m[1]}": ${FORMS}`);
+  }
+  return parseRegistryReference(m ? value.slice(m[0].length) : value, what, value);
+}
+
+function parseFileReference(transport: FileReference['transport'], rest: string, what: string, whole: string): FileReference {
+  let path = rest;
+  let digest: string | undefined;
+  let tags: string[] = [];
+  const at = path.lastIndexOf('@');
+  if (at >= 0 && isDigest(path.slice(at + 1))) {
+    digest = path.slice(at + 1);
+    path = path.slice(0, at);
+  } else {
+    // The tag follows the last colon, unless what follows looks like part of a path.
+    const colon = path.lastIndexOf(':');
+    if (colon >= 0 && !path.slice(colon + 1).includes('/')) {
+      tags = splitTags(path.slice(colon + 1), what, whole);
+      path = path.slice(0, colon);
+    }
+  }
+  if (!path) throw new InputError(`${what} "${whole}" names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
+  return { transport, path, tags, digest };
+}
+
+function splitTags(value: string, what: string, whole: string): string[] {
+  const tags = value.split(',').map((t) => t.trim());
+  for (const tag of tags) {
+    if (!TAG_RE.test(tag)) {
+      throw new InputError(`${what} "${whole}" has an invalid tag "${tag}": tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
+    }
+  }
+  return [...new Set(tags)];
+}
+
+function parseRegistryReference(rest: string, what: string, whole: string): RegistryReference {
+  let name = rest;
+  let digest: string | undefined;
+  const at = name.indexOf('@');
+  if (at >= 0) {
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
+    if (!isDigest(digest)) throw new InputError(`${what} "${whole}" has an invalid digest "${digest}": expected sha256:<64 hex>`);
+  }
+  let tags: string[] = [];
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  if (colon > lastSlash) {
+    tags = splitTags(name.slice(colon + 1), what, whole);
+    name = name.slice(0, colon);
+  }
+  const parts = name.split('/');
+  let registry = DOCKER_HUB;
+  if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost' || parts[0].startsWith('['))) {
+    registry = parts.shift()!;
+  }
+  if (['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(registry)) registry = DOCKER_HUB;
+  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
+  if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
+    throw new InputError(`${what} "${whole}" has an invalid repository name "${parts.join('/')}": lower-case letters, digits and separators . _ - /; ${FORMS}`);
+  }
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$/.test(registry)) {
+    throw new InputError(`${what} "${whole}" has an invalid registry host "${registry}"`);
+  }
+  return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
+}
+
+/** Registries on loopback speak plain HTTP, as docker and skopeo assume. */
+export function isLoopbackRegistry(registry: string): boolean {
+  const host = registry.replace(/:[0-9]+$/, '');
+  return host === 'localhost' || host === '[::1]' || /^127\.[0-9.]+$/.test(host);
+}
+
+/** What a tag or digest on the reference names: the digest wins over tags for resolving. */
+export function referenceSelector(ref: Reference): string | undefined {
+  return ref.digest ?? ref.tags[0];
+}
+
+/** `[registry] host/repo:tag`, the way oras prints targets. */
+export function formatReference(ref: Reference): string {
+  const suffix = `${ref.tags.length ? `:${ref.tags.join(',')}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+  if (ref.transport === 'registry') return `${ref.registry}/${ref.repository}${suffix}`;
+  return `${ref.transport}:${ref.path}${suffix}`;
+}

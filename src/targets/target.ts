@@ -1,0 +1,79 @@
+import type { Readable } from 'node:stream';
+import type { Descriptor } from '../oci/descriptor.js';
+
+/**
+ * The small interfaces every place that holds content implements. The copy engine knows only these:
+ * it never asks which kind of target it holds. Optional capabilities are separate interfaces,
+ * checked at run time with the guards below.
+ */
+export interface ReadOnlyTarget {
+  /** For logs and errors: `[registry] host/repo`, `[oci-layout] path`. */
+  readonly description: string;
+  /** The root a tag or digest names; with none, the target's only or default root. */
+  resolve(selector: string | undefined): Promise<Descriptor>;
+  /** The raw bytes of a node. Unverified: the caller checks digest and size while reading. */
+  fetch(desc: Descriptor): Promise<Readable>;
+  exists(desc: Descriptor): Promise<boolean>;
+  /** Ends the target's use: `success` commits what it buffered, `failure` throws it away. */
+  close(outcome: 'success' | 'failure'): Promise<void>;
+}
+
+export interface Target extends ReadOnlyTarget {
+  /**
+   * Stores a node. The caller verifies `content` while it streams and makes it error rather than
+   * end when it is wrong, so a push must commit only on a clean end of the stream.
+   */
+  push(desc: Descriptor, content: Readable): Promise<void>;
+  /** Points `reference` (a tag, or the digest itself for an untagged root) at a node already pushed. */
+  tag(desc: Descriptor, reference: string): Promise<void>;
+}
+
+/** Where a blob lives on a registry: what the blob-info cache remembers and mounts are made from. */
+export interface BlobLocation {
+  registry: string;
+  repository: string;
+}
+
+/** A registry repository: it has a location. */
+export interface Located {
+  readonly location: BlobLocation;
+}
+
+export type MountOutcome = 'mounted' | 'uploaded' | 'refused';
+
+/** A target that can take a blob from another repository of its registry without moving bytes. */
+export interface Mounter extends Located {
+  /**
+   * Asks to mount `desc` from `fromRepository`. When the registry opens an upload session instead
+   * and `getContent` is given, the bytes are uploaded on that same session (`uploaded`); without it
+   * the session is abandoned (`refused`). A refused or failed mount never throws: it is `refused`.
+   */
+  mount(desc: Descriptor, fromRepository: string, getContent?: () => Promise<Readable>): Promise<MountOutcome>;
+}
+
+/** A target that can list what refers to a node (signatures, SBOMs, attestations). */
+export interface ReferrerLister {
+  referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]>;
+}
+
+/** A target that can list its tags (archives and layouts, to say which tags there are). */
+export interface TagLister {
+  tags(): Promise<string[]>;
+}
+
+export function isMounter(t: unknown): t is Mounter {
+  return typeof (t as Mounter)?.mount === 'function' && typeof (t as Mounter)?.location === 'object';
+}
+
+export function isLocated(t: unknown): t is Located {
+  const loc = (t as Located)?.location;
+  return typeof loc?.registry === 'string' && typeof loc?.repository === 'string';
+}
+
+export function isReferrerLister(t: unknown): t is ReferrerLister {
+  return typeof (t as ReferrerLister)?.referrers === 'function';
+}
+
+export function isTagLister(t: unknown): t is TagLister {
+  return typeof (t as TagLister)?.tags === 'function';
+}

@@ -1,0 +1,133 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** One line of the registry's access log. */
+export interface RegistryRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface RegistryOptions {
+  /** extra YAML for the `auth:` section, indented by the caller (e.g. token or htpasswd settings) */
+  authYaml?: string;
+}
+
+/** A real CNCF distribution registry on a free loopback port, with its own temporary storage. */
+export interface TestRegistry {
+  /** `127.0.0.1:PORT` */
+  host: string;
+  url: string;
+  storage: string;
+  /** Every request the registry logged since it started (or since the last `resetRequests`). */
+  requests(): RegistryRequest[];
+  resetRequests(): void;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const ACCESS_RE = /"([A-Z]+) (\S+) HTTP\/[0-9.]+" ([0-9]{3}) /;
+
+export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
+  const dir = await mkdtemp(join(tmpdir(), 'oci-copy-registry-'));
+  const storage = join(dir, 'storage');
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const config = [
+      'version: 0.1',
+      'log:',
+      '  level: warn',
+      '  accesslog:',
+      '    disabled: false',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${storage}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      options.authYaml ? `auth:\n${options.authYaml}` : '',
+    ].join('\n');
+    const configPath = join(dir, 'config.yml');
+    await writeFile(configPath, config);
+    const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log: RegistryRequest[] = [];
+    let output = '';
+    const onData = (buf: Buffer) => {
+      output += buf.toString();
+      let nl: number;
+      while ((nl = output.indexOf('\n')) >= 0) {
+        const line = output.slice(0, nl);
+        output = output.slice(nl + 1);
+        const m = ACCESS_RE.exec(line);
+        if (m) log.push({ method: m[1], path: m[2], status: Number(m[3]) });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitUntilUp(url, child);
+    } catch (err) {
+      lastError = err;
+      child.kill('SIGKILL');
+      continue;
+    }
+    log = [];
+    return {
+      host: `127.0.0.1:${port}`,
+      url,
+      storage,
+      requests: () => [...log],
+      resetRequests: () => {
+        log = [];
+      },
+      stop: async () => {
+        await stopChild(child);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  await rm(dir, { recursive: true, force: true });
+  throw new Error(`docker-registry did not start: ${String(lastError)}`);
+}
+
+async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/v2/`);
+      await res.arrayBuffer();
+      if (res.status === 200 || res.status === 401) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('docker-registry did not answer within 15 s');
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
+}
