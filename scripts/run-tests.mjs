@@ -1,0 +1,55 @@
+// Runs the compiled tests with node's test runner: unit tests first, then integration tests.
+// Usage: node scripts/run-tests.mjs [FILTER]   (FILTER: substring of a test file's path)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const testRoot = join(root, 'lib', 'test');
+const filter = process.argv[2];
+
+function findTests(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const found = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findTests(path));
+    else if (entry.isFile() && entry.name.endsWith('.test.js')) found.push(path);
+  }
+  return found.sort();
+}
+
+try {
+  statSync(testRoot);
+} catch {
+  console.error(`run-tests: ${relative(root, testRoot)} does not exist: run "npm run build" first`);
+  process.exit(1);
+}
+
+const all = findTests(testRoot).map((p) => relative(root, p).split(sep).join('/'));
+const selected = filter ? all.filter((p) => p.includes(filter)) : all;
+const unit = selected.filter((p) => p.startsWith('lib/test/unit/'));
+const integration = selected.filter((p) => !p.startsWith('lib/test/unit/'));
+if (selected.length === 0) {
+  console.error(filter ? `run-tests: no test file matches "${filter}"` : 'run-tests: no test files under lib/test');
+  process.exit(1);
+}
+console.log(`# run-tests: ${unit.length} unit and ${integration.length} integration test files`);
+
+// One runner for all files, so the output ends with one summary. Unit files are listed first and
+// start first. Each integration file starts its own registry: two files at a time keeps the run
+// short without starving the machine.
+const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+const res = spawnSync(
+  process.execPath,
+  ['--test', '--test-reporter=tap', `--test-concurrency=${concurrency}`, ...unit, ...integration],
+  { cwd: root, stdio: 'inherit' },
+);
+if (res.error) console.error(`run-tests: could not start node: ${res.error.message}`);
+process.exit(res.status ?? 1);
