@@ -59,3 +59,19 @@ export function messageOf(err: unknown): string {
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/**
+ * A failure worth another try with fresh content (a connection cut mid-upload, a 503 after the
+ * transport's own retries could not replay a streamed body). Targets mark such errors
+ * `retryable = true`; the copy engine then reopens the source and pushes again.
+ */
+export function isRetryable(err: unknown): boolean {
+  return (err as { retryable?: unknown })?.retryable === true;
+}
+
+/** The registry error code an error carries (`MANIFEST_BLOB_UNKNOWN`, `DIGEST_INVALID`), if any. */
+export function registryErrorCode(err: unknown): string | undefined {
+  const codes = (err as { registryCodes?: unknown })?.registryCodes;
+  if (Array.isArray(codes) && typeof codes[0] === 'string') return codes[0];
+  return undefined;
+}

@@ -1,0 +1,80 @@
+import type { Descriptor } from '../oci/descriptor.js';
+import { CopyError, InputError, NotFoundError } from '../oci/errors.js';
+import { parseIndex } from '../oci/manifest.js';
+import { isIndex } from '../oci/media-types.js';
+import { formatPlatform, platformMatches } from '../oci/platform.js';
+import type { ReadOnlyTarget, Target } from '../targets/target.js';
+import { GraphCopier } from './graph-copier.js';
+import type { CopyOptions } from './options.js';
+
+/** What a reference names inside its target: tags and/or a digest. */
+export interface Selector {
+  tags: string[];
+  digest?: string;
+}
+
+/**
+ * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it
+ * there. A destination without tag or digest takes the source's tags (or its digest). Tags are
+ * written only after the whole graph is in, so a failed copy leaves no tag on incomplete content.
+ * Returns the root descriptor.
+ */
+export async function copy(
+  src: ReadOnlyTarget,
+  srcRef: Selector,
+  dst: Target,
+  dstRef: Selector,
+  options: CopyOptions = {},
+): Promise<Descriptor> {
+  const copier = new GraphCopier(src, dst, options);
+  const root = await resolveRoot(src, srcRef, copier, options);
+  if (dstRef.digest && dstRef.digest !== root.digest) {
+    throw new InputError(`destination digest ${dstRef.digest} does not match the source's ${root.digest}: drop the digest from the destination or fix it`);
+  }
+  await copier.copy(root);
+  if (!options.dryRun) await tagRoot(dst, root, destinationReferences(srcRef, dstRef, root), options);
+  return root;
+}
+
+export function destinationReferences(srcRef: Selector, dstRef: Selector, root: Descriptor): string[] {
+  if (dstRef.tags.length) return dstRef.tags;
+  if (srcRef.tags.length) return srcRef.tags;
+  return [root.digest];
+}
+
+export async function tagRoot(dst: Target, root: Descriptor, references: string[], options: CopyOptions = {}): Promise<void> {
+  for (const reference of references) {
+    try {
+      await dst.tag(root, reference);
+    } catch (err) {
+      throw new CopyError('destination', `tagging ${root.digest} as ${reference} in ${dst.description}`, err);
+    }
+    options.onEvent?.({ type: 'tagged', node: root, reference });
+  }
+}
+
+/** The node to copy: what the reference names, or its one platform's manifest when a platform is asked. */
+export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: GraphCopier, options: CopyOptions): Promise<Descriptor> {
+  const selector = srcRef.digest ?? srcRef.tags[0];
+  let root: Descriptor;
+  try {
+    root = await src.resolve(selector);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw err;
+    throw new CopyError('source', `resolving ${selector ?? 'the root'} in ${src.description}`, err);
+  }
+  root = { mediaType: root.mediaType, digest: root.digest, size: root.size, ...(root.artifactType ? { artifactType: root.artifactType } : {}) };
+  const wanted = options.platform;
+  if (!wanted) return root;
+  if (!isIndex(root.mediaType)) {
+    // A single-platform image is what it is: check it is the one asked for only when it says.
+    return root;
+  }
+  const index = parseIndex(await copier.manifest(root), `index ${root.digest}`);
+  const match = index.manifests.find((m) => platformMatches(wanted, m.platform));
+  if (!match) {
+    const offered = index.manifests.map((m) => (m.platform ? formatPlatform(m.platform) : 'unknown')).join(', ');
+    throw new NotFoundError(`platform ${formatPlatform(wanted)} is not in ${src.description} (${selector ?? root.digest}): it has ${offered || 'no platforms'}`);
+  }
+  return { mediaType: match.mediaType, digest: match.digest, size: match.size };
+}

@@ -1,0 +1,257 @@
+import { pipeline, Readable } from 'node:stream';
+import type { Descriptor } from '../oci/descriptor.js';
+import { VerifyingStream } from '../oci/digest.js';
+import { ContentError, CopyError, isRetryable, registryErrorCode } from '../oci/errors.js';
+import { isManifest } from '../oci/media-types.js';
+import { defaultSuccessors } from '../oci/manifest.js';
+import { isLocated, isMounter, type ReadOnlyTarget, type Target } from '../targets/target.js';
+import type { CopyEvent, NodeAction } from './events.js';
+import { Limiter } from './limiter.js';
+import { mountCandidates } from './mount-candidates.js';
+import { BLOB_TRIES, DEFAULT_CONCURRENCY, type CopyOptions, type SuccessorFn } from './options.js';
+import { readManifest } from './read-manifest.js';
+
+/**
+ * Copies the graph under a root from one target to another: each node once however many parents
+ * share it, children before parents, at most `concurrency` transfers at a time, skipping what the
+ * destination has, mounting what it can, verifying every byte on the way.
+ */
+export class GraphCopier {
+  private readonly nodes = new Map<string, Promise<void>>();
+  private readonly manifests = new Map<string, Buffer>();
+  private readonly limiter: Limiter;
+  private readonly successors: SuccessorFn;
+  private firstError: unknown;
+
+  constructor(
+    private readonly src: ReadOnlyTarget,
+    private readonly dst: Target,
+    private readonly options: CopyOptions = {},
+  ) {
+    this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.successors = options.successors ?? defaultSuccessors;
+  }
+
+  /** Copies everything under `root`, then `root`. Waits for every started transfer before failing. */
+  async copy(root: Descriptor): Promise<void> {
+    try {
+      await this.node(root);
+    } catch (err) {
+      this.firstError ??= err;
+      await Promise.allSettled([...this.nodes.values()]);
+      throw this.firstError;
+    }
+  }
+
+  /** The bytes of a manifest, fetched once and verified. */
+  async manifest(desc: Descriptor): Promise<Buffer> {
+    const cached = this.manifests.get(desc.digest);
+    if (cached) return cached;
+    const content = await this.limiter.run(() =>
+      this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc), desc)),
+    );
+    this.manifests.set(desc.digest, content);
+    return content;
+  }
+
+  private node(desc: Descriptor): Promise<void> {
+    let done = this.nodes.get(desc.digest);
+    if (!done) {
+      done = this.guard(() => (isManifest(desc.mediaType) ? this.copyManifest(desc) : this.copyBlob(desc)));
+      this.nodes.set(desc.digest, done);
+    }
+    return done;
+  }
+
+  /** Refuses new work once anything failed, so one failure stops the copy quickly. */
+  private async guard(work: () => Promise<void>): Promise<void> {
+    if (this.firstError) throw this.firstError;
+    try {
+      await work();
+    } catch (err) {
+      this.firstError ??= err;
+      throw err;
+    }
+  }
+
+  private async children(desc: Descriptor, content: Buffer): Promise<Descriptor[]> {
+    return this.sourceStep(`reading ${desc.mediaType} ${desc.digest}`, async () => this.successors(desc, content));
+  }
+
+  private async copyManifest(desc: Descriptor): Promise<void> {
+    const existing = await this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
+    const content = await this.manifest(desc);
+    const children = await this.children(desc, content);
+    if (existing) {
+      // A registry holds a manifest only with all it refers to: account for the subtree, move nothing.
+      await Promise.all(children.map((c) => this.markExisting(c)));
+      this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+      return;
+    }
+    await Promise.all(children.map((c) => this.node(c)));
+    if (this.options.dryRun) {
+      this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
+      return;
+    }
+    this.emit({ type: 'started', node: desc });
+    await this.limiter.run(() => this.pushManifest(desc, content, children));
+    this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+  }
+
+  private async pushManifest(desc: Descriptor, content: Buffer, children: Descriptor[]): Promise<void> {
+    const what = `pushing manifest ${desc.digest} to ${this.dst.description}`;
+    try {
+      await this.destinationStep(what, () => this.dst.push(desc, Readable.from([content])));
+    } catch (err) {
+      // The registry lost a child since we checked: push the children again and retry once.
+      if (registryErrorCode((err as CopyError).cause) !== 'MANIFEST_BLOB_UNKNOWN') throw err;
+      for (const child of children.filter((c) => !isManifest(c.mediaType))) await this.transferBlob(child);
+      await this.destinationStep(what, () => this.dst.push(desc, Readable.from([content])));
+    }
+  }
+
+  private markExisting(desc: Descriptor): Promise<void> {
+    let done = this.nodes.get(desc.digest);
+    if (!done) {
+      done = this.guard(async () => {
+        if (isManifest(desc.mediaType)) {
+          const children = await this.children(desc, await this.manifest(desc));
+          await Promise.all(children.map((c) => this.markExisting(c)));
+        } else {
+          this.remember(this.dst, desc);
+        }
+        this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+      });
+      this.nodes.set(desc.digest, done);
+    }
+    return done;
+  }
+
+  private copyBlob(desc: Descriptor): Promise<void> {
+    return this.limiter.run(async () => {
+      const exists = await this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
+      if (exists) {
+        this.remember(this.dst, desc);
+        this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+        return;
+      }
+      if (await this.mountBlob(desc)) return;
+      if (this.options.dryRun) {
+        this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
+        return;
+      }
+      await this.transferBlob(desc);
+    });
+  }
+
+  /** Tries each mount candidate; the last one may upload on the session a refused mount opens. */
+  private async mountBlob(desc: Descriptor): Promise<boolean> {
+    const dst = this.dst;
+    if (this.options.mount === false || !isMounter(dst)) return false;
+    const candidates = mountCandidates(this.src, dst, desc, this.options.blobCache);
+    if (candidates.length && this.options.dryRun) {
+      this.emit({ type: 'done', node: desc, action: 'mount', from: candidates[0], bytes: 0 });
+      return true;
+    }
+    for (const [i, from] of candidates.entries()) {
+      let opened: VerifiedContent | undefined;
+      const upload = async () => {
+        this.emit({ type: 'started', node: desc });
+        opened = await this.openVerified(desc);
+        return opened.stream;
+      };
+      const last = i === candidates.length - 1;
+      // A mount never fails the copy: whatever goes wrong, the blob is uploaded the ordinary way.
+      const outcome = await dst.mount(desc, from, last ? upload : undefined).catch(() => 'refused' as const);
+      const sourceFailure = opened?.sourceFailure();
+      if (sourceFailure) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
+      if (outcome === 'mounted') {
+        this.remember(dst, desc);
+        this.options.blobCache?.record({ registry: dst.location.registry, repository: from }, desc.digest);
+        this.emit({ type: 'done', node: desc, action: 'mounted', from, bytes: 0 });
+        return true;
+      }
+      if (outcome === 'uploaded') {
+        this.remember(dst, desc);
+        this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Fetch → verify → push, again with fresh content when a target says the failure was passing. */
+  private async transferBlob(desc: Descriptor): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      let opened: VerifiedContent | undefined;
+      try {
+        this.emit({ type: 'started', node: desc });
+        opened = await this.openVerified(desc);
+        await this.dst.push(desc, opened.stream);
+        break;
+      } catch (err) {
+        const sourceFailure = opened ? opened.sourceFailure() : err;
+        if (sourceFailure) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
+        if (attempt >= BLOB_TRIES || !isRetryable(err)) {
+          throw this.wrap('destination', `pushing blob ${desc.digest} to ${this.dst.description}`, err);
+        }
+      }
+    }
+    this.remember(this.dst, desc);
+    this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+  }
+
+  /**
+   * The source's bytes behind a verifier that errors, rather than ends, when they are wrong. It
+   * tells a failure of the source (a cut download, bytes that do not match) from a destination that
+   * stopped reading: whichever stream errs first, and the verifier's own content errors, decide.
+   */
+  private async openVerified(desc: Descriptor): Promise<VerifiedContent> {
+    const fetched = await this.src.fetch(desc);
+    this.remember(this.src, desc);
+    const verifier = new VerifyingStream(desc, (bytes) => this.emit({ type: 'progress', node: desc, bytes }));
+    let failure: unknown;
+    let fromSource = false;
+    fetched.once('error', (err) => {
+      if (failure === undefined) [failure, fromSource] = [err, true];
+    });
+    verifier.once('error', (err) => {
+      if (failure === undefined) [failure, fromSource] = [err, err instanceof ContentError];
+    });
+    pipeline(fetched, verifier, () => {});
+    return { stream: verifier, sourceFailure: () => (fromSource ? failure : undefined) };
+  }
+
+  private remember(target: ReadOnlyTarget, desc: Descriptor): void {
+    if (!this.options.blobCache || !isLocated(target) || isManifest(desc.mediaType)) return;
+    try {
+      this.options.blobCache.record(target.location, desc.digest);
+    } catch {
+      // the cache only ever costs mounts, never a copy
+    }
+  }
+
+  private emit(event: CopyEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  private sourceStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+    return step().catch((err) => Promise.reject(this.wrap('source', what, err)));
+  }
+
+  private destinationStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+    return step().catch((err) => Promise.reject(this.wrap('destination', what, err)));
+  }
+
+  private wrap(side: 'source' | 'destination', what: string, err: unknown): CopyError {
+    return err instanceof CopyError ? err : new CopyError(side, what, err);
+  }
+}
+
+interface VerifiedContent {
+  stream: Readable;
+  /** The error that came from the source side, if the transfer failed there. */
+  sourceFailure(): unknown;
+}
+
+export type { NodeAction };

@@ -1,0 +1,30 @@
+import type { BlobInfoCache } from '../blob-cache/types.js';
+import type { Descriptor, Platform } from '../oci/descriptor.js';
+import type { CopyListener } from './events.js';
+
+/**
+ * What comes after a node in the walk. `content` is the node's bytes when it is a manifest or
+ * index, undefined for blobs. Replace it or wrap it to filter the graph, as containerd's handlers do.
+ */
+export type SuccessorFn = (node: Descriptor, content: Uint8Array | undefined) => Descriptor[] | Promise<Descriptor[]>;
+
+export interface CopyOptions {
+  /** Blobs in flight at once. */
+  concurrency?: number;
+  successors?: SuccessorFn;
+  /** Copy only this platform's manifest of an index; the destination is tagged at that manifest. */
+  platform?: Platform;
+  /** Ask the destination registry to mount blobs from other repositories (default true). */
+  mount?: boolean;
+  /** Where mount candidates beyond the source repository come from; learns from every copy. */
+  blobCache?: BlobInfoCache;
+  /** Report what would happen, write nothing. */
+  dryRun?: boolean;
+  onEvent?: CopyListener;
+}
+
+export const DEFAULT_CONCURRENCY = 4;
+/** skopeo offers at most 5 candidates from its blob-info cache; more rarely help and cost a round trip each. */
+export const MAX_CACHED_MOUNT_CANDIDATES = 5;
+/** Tries for one blob when a target reports a failure worth retrying with fresh content. */
+export const BLOB_TRIES = 3;
