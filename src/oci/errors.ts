@@ -71,7 +71,6 @@ export function isRetryable(err: unknown): boolean {
 
 /** The registry error code an error carries (`MANIFEST_BLOB_UNKNOWN`, `DIGEST_INVALID`), if any. */
 export function registryErrorCode(err: unknown): string | undefined {
-  const codes = (err as { registryCodes?: unknown })?.registryCodes;
-  if (Array.isArray(codes) && typeof codes[0] === 'string') return codes[0];
-  return undefined;
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -173,7 +173,7 @@ describe('copy engine', () => {
         lost = true;
         dst.blobs.delete(layer.digest);
         for await (const _ of content);
-        throw Object.assign(new Error('manifest blob unknown'), { registryCodes: ['MANIFEST_BLOB_UNKNOWN'] });
+        throw Object.assign(new Error('manifest blob unknown'), { code: 'MANIFEST_BLOB_UNKNOWN' });
       }
       return push(desc, content);
     };

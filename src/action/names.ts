@@ -1,0 +1,26 @@
+/** Every input and output of the action, named once (action.yml declares the same names). */
+export const Input = {
+  Source: 'source',
+  Destination: 'destination',
+  Operation: 'operation',
+  Username: 'username',
+  Password: 'password',
+  SourceUsername: 'source-username',
+  SourcePassword: 'source-password',
+  DestinationUsername: 'destination-username',
+  DestinationPassword: 'destination-password',
+  PlainHttp: 'plain-http',
+  Concurrency: 'concurrency',
+  Mount: 'mount',
+  BlobCache: 'blob-cache',
+  BlobCacheKey: 'blob-cache-key',
+  Platform: 'platform',
+  DryRun: 'dry-run',
+} as const;
+
+export const Output = {
+  Digest: 'digest',
+  MediaType: 'media-type',
+  Size: 'size',
+  Blobs: 'blobs',
+} as const;
