@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseInputs } from '../../src/action/inputs.js';
+import { InputError } from '../../src/oci/errors.js';
+
+const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+describe('action inputs', () => {
+  it('parses defaults and per-side credentials', () => {
+    const inputs = parseInputs(reader({ source: 'ghcr.io/o/a:1', destination: 'oci:out', username: 'u', password: 'p', 'destination-username': 'd', 'destination-password': 'dp' }));
+    assert.equal(inputs.operation, 'export');
+    assert.deepEqual(inputs.sourceCredentials, { username: 'u', password: 'p' });
+    assert.deepEqual(inputs.destinationCredentials, { username: 'd', password: 'dp' });
+    assert.equal(inputs.concurrency, 4);
+    assert.equal(inputs.mount, true);
+    assert.equal(inputs.blobCache, true);
+    assert.equal(inputs.dryRun, false);
+  });
+
+  it('infers import and copy', () => {
+    assert.equal(parseInputs(reader({ source: 'oci-archive:x.tar', destination: 'ghcr.io/o/a' })).operation, 'import');
+    assert.equal(parseInputs(reader({ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b' })).operation, 'copy');
+  });
+
+  const bad: Array<[Record<string, string>, RegExp]> = [
+    [{ destination: 'ghcr.io/o/a' }, /^input "source" is required/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', concurrency: 'many' }, /^input "concurrency" is "many": use a whole number from 1 to 64$/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', concurrency: '0' }, /input "concurrency"/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', mount: 'maybe' }, /^input "mount" is "maybe": use true or false$/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', operation: 'import' }, /^input "operation" is import but registry → registry is copy/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', operation: 'move' }, /use auto, copy, import or export/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', platform: 'linux' }, /input "platform" "linux" is not a platform/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', platform: 'linux/amd64,linux/arm64' }, /lists several platforms/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', password: 'secret' }, /password is given without a username/],
+    [{ source: 'nope://x', destination: 'ghcr.io/o/b' }, /^input "source" "nope:\/\/x" has unknown transport/],
+  ];
+  for (const [values, message] of bad) {
+    it(`rejects ${JSON.stringify(values)}`, () => {
+      assert.throws(() => parseInputs(reader(values)), (err: unknown) => err instanceof InputError && message.test(err.message) && !err.message.includes('secret'));
+    });
+  }
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InputError } from '../../src/oci/errors.js';
+import { formatReference, isLoopbackRegistry, parseReference } from '../../src/oci/reference.js';
+
+const D = 'sha256:' + 'a'.repeat(64);
+
+describe('parseReference', () => {
+  const ok: Array<[string, object]> = [
+    ['alpine', { transport: 'registry', registry: 'docker.io', repository: 'library/alpine', tags: [] }],
+    ['alpine:3.20', { transport: 'registry', registry: 'docker.io', repository: 'library/alpine', tags: ['3.20'] }],
+    ['docker://user/app:1', { transport: 'registry', registry: 'docker.io', repository: 'user/app', tags: ['1'] }],
+    ['index.docker.io/library/busybox', { transport: 'registry', registry: 'docker.io', repository: 'library/busybox', tags: [] }],
+    ['ghcr.io/org/app:1.2.3,1.2,latest', { transport: 'registry', registry: 'ghcr.io', repository: 'org/app', tags: ['1.2.3', '1.2', 'latest'] }],
+    ['localhost:5000/a/b@' + D, { transport: 'registry', registry: 'localhost:5000', repository: 'a/b', tags: [], digest: D }],
+    ['127.0.0.1:5000/a:t@' + D, { transport: 'registry', registry: '127.0.0.1:5000', repository: 'a', tags: ['t'], digest: D }],
+    ['[::1]:5000/a', { transport: 'registry', registry: '[::1]:5000', repository: 'a', tags: [] }],
+    ['oci:/tmp/layout:v1', { transport: 'oci', path: '/tmp/layout', tags: ['v1'] }],
+    ['oci:./dir', { transport: 'oci', path: './dir', tags: [] }],
+    ['oci:dir@' + D, { transport: 'oci', path: 'dir', tags: [], digest: D }],
+    ['oci-archive:/tmp/x.tar:v2', { transport: 'oci-archive', path: '/tmp/x.tar', tags: ['v2'] }],
+    ['oci-archive:-', { transport: 'oci-archive', path: '-', tags: [] }],
+  ];
+  for (const [input, expected] of ok) {
+    it(`parses ${input}`, () => {
+      const ref = parseReference(input);
+      assert.deepEqual({ ...ref, digest: ref.digest }, { digest: undefined, ...expected });
+    });
+  }
+
+  const bad: Array<[string, RegExp]> = [
+    ['', /is empty/],
+    ['ftp://host/repo', /unknown transport "ftp"/],
+    ['Host.io/UPPER', /invalid repository name/],
+    ['ghcr.io/a:bad tag', /white space/],
+    ['ghcr.io/a:-x', /invalid tag "-x"/],
+    ['ghcr.io/a@sha256:123', /invalid digest/],
+    ['oci:', /names no path/],
+  ];
+  for (const [input, message] of bad) {
+    it(`rejects "${input}" with one clear line`, () => {
+      assert.throws(() => parseReference(input, 'input "source"'), (err: unknown) => err instanceof InputError && message.test(err.message) && !err.message.includes('\n'));
+    });
+  }
+
+  it('knows loopback registries and formats references', () => {
+    assert.ok(isLoopbackRegistry('localhost:5000'));
+    assert.ok(isLoopbackRegistry('127.0.0.1:1234'));
+    assert.ok(isLoopbackRegistry('[::1]:5000'));
+    assert.ok(!isLoopbackRegistry('ghcr.io'));
+    assert.equal(formatReference(parseReference('ghcr.io/o/a:1,2')), 'ghcr.io/o/a:1,2');
+  });
+});
