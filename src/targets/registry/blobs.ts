@@ -1,0 +1,159 @@
+import { Readable } from 'node:stream';
+import type { Descriptor } from '../../oci/descriptor.js';
+import { NotFoundError } from '../../oci/errors.js';
+import type { MountOutcome } from '../target.js';
+import { pullScope, pushScope } from './auth.js';
+import { during, type RegistryClient } from './client.js';
+import { RegistryError } from './errors.js';
+import { backoffDelay, discard, header, isTransient, transportError, type HttpResponse } from './http.js';
+import { learnChunking, uploadLocation, uploadOnSession, type UploadMode } from './upload.js';
+
+/** One repository's blob endpoints. */
+export class Blobs {
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly repository: string,
+    private readonly mode: UploadMode,
+  ) {}
+
+  private get place(): string {
+    return `${this.client.registry}/${this.repository}`;
+  }
+
+  private url(path: string): URL {
+    return this.client.url(`/v2/${this.repository}/blobs/${path}`);
+  }
+
+  async exists(desc: Descriptor): Promise<boolean> {
+    const op = `checking blob ${desc.digest} in ${this.place}`;
+    return during(op, async () => {
+      const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest) }, [pullScope(this.repository)]);
+      await discard(res);
+      if (res.status === 200) return true;
+      if (res.status === 404) return false;
+      return this.client.fail(res, op);
+    });
+  }
+
+  /**
+   * The blob's bytes. A download cut midway goes on with `Range: bytes=N-` when the registry answers
+   * 206, and otherwise starts again, skipping what was already passed on. The caller verifies.
+   */
+  async fetch(desc: Descriptor): Promise<Readable> {
+    const op = `fetching blob ${desc.digest} from ${this.place}`;
+    const first = await during(op, () => this.get(desc, 0, op));
+    return Readable.from(this.download(desc, first, op), { objectMode: false });
+  }
+
+  private async get(desc: Descriptor, offset: number, op: string): Promise<HttpResponse> {
+    const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
+    const res = await this.client.send({ method: 'GET', url: this.url(desc.digest), headers }, [pullScope(this.repository)]);
+    if (res.status === 200 || (offset > 0 && res.status === 206)) return res;
+    if (res.status === 404) {
+      await discard(res);
+      throw new NotFoundError(`blob ${desc.digest} is not in ${this.place}`);
+    }
+    return this.client.fail(res, op);
+  }
+
+  private async *download(desc: Descriptor, first: HttpResponse, op: string): AsyncGenerator<Buffer> {
+    const policy = this.client.http.retry;
+    let res: HttpResponse | undefined = first;
+    let offset = 0;
+    for (let failures = 0; ; ) {
+      try {
+        res ??= await during(op, () => this.get(desc, offset, op));
+        let skip = res.status === 206 && rangeStart(res) === offset ? 0 : offset;
+        if (res.status === 206 && skip) throw new RegistryError(`${op}: the registry answered a different range`);
+        for await (const data of res.body) {
+          let chunk = data as Buffer;
+          if (skip) {
+            const drop = Math.min(skip, chunk.length);
+            skip -= drop;
+            chunk = chunk.subarray(drop);
+            if (!chunk.length) continue;
+          }
+          offset += chunk.length;
+          yield chunk;
+        }
+        if (offset >= desc.size) return;
+        throw new RegistryError(`${op}: the download ended after ${offset} of ${desc.size} bytes`, true);
+      } catch (err) {
+        failures++;
+        if (!isTransient(err) || failures >= policy.maxTries) {
+          if (err instanceof RegistryError || !isTransient(err)) throw err;
+          throw new RegistryError(`${op}: ${transportError(this.client.base, err, failures, this.client.http.timeouts).message}`, true);
+        }
+        await new Promise((r) => setTimeout(r, backoffDelay(failures - 1, policy)));
+      } finally {
+        if (res && !res.body.destroyed) res.body.destroy();
+        res = undefined;
+      }
+    }
+  }
+
+  /** POST then PUT (distribution ignores a single-request `POST ?digest=`), or chunks when the registry wants them. */
+  async push(desc: Descriptor, content: Readable): Promise<void> {
+    const op = `pushing blob ${desc.digest} to ${this.place}`;
+    const scopes = [pushScope(this.repository)];
+    try {
+      await during(op, async () => {
+        const res = await this.client.send({ method: 'POST', url: this.url('uploads/'), retry: true }, scopes);
+        if (res.status !== 202) return this.client.fail(res, op);
+        learnChunking(res, this.mode);
+        const session = uploadLocation(res, op);
+        await discard(res);
+        await uploadOnSession(this.client, session, desc, content, scopes, this.mode, op);
+      });
+    } finally {
+      if (!content.readableEnded) content.destroy();
+    }
+  }
+
+  /** Asks the registry to link a blob from another repository; see `Mounter.mount`. */
+  async mount(desc: Descriptor, from: string, getContent?: () => Promise<Readable>): Promise<MountOutcome> {
+    const op = `pushing blob ${desc.digest} to ${this.place}`;
+    const scopes = [pushScope(this.repository), pullScope(from)];
+    const url = this.url('uploads/');
+    url.searchParams.set('mount', desc.digest);
+    url.searchParams.set('from', from);
+    let session: URL;
+    try {
+      const res = await this.client.send({ method: 'POST', url, retry: true }, scopes);
+      if (res.status === 201) {
+        const digest = header(res, 'docker-content-digest');
+        await discard(res);
+        return !digest || digest === desc.digest ? 'mounted' : 'refused';
+      }
+      if (res.status !== 202) {
+        await discard(res);
+        return 'refused';
+      }
+      learnChunking(res, this.mode);
+      session = uploadLocation(res, op);
+      await discard(res);
+    } catch {
+      return 'refused';
+    }
+    if (!getContent) {
+      await this.abandon(session, scopes);
+      return 'refused';
+    }
+    const content = await getContent();
+    await during(op, () => uploadOnSession(this.client, session, desc, content, scopes, this.mode, op));
+    return 'uploaded';
+  }
+
+  private async abandon(session: URL, scopes: string[]): Promise<void> {
+    try {
+      await discard(await this.client.send({ method: 'DELETE', url: session, retry: false }, scopes));
+    } catch {
+      // an abandoned session expires on its own
+    }
+  }
+}
+
+function rangeStart(res: HttpResponse): number | undefined {
+  const m = /^bytes ([0-9]+)-/.exec(header(res, 'content-range') ?? '');
+  return m ? Number(m[1]) : undefined;
+}

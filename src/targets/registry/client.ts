@@ -1,0 +1,80 @@
+import { RegistryAuth } from './auth.js';
+import { findCredentials, type CredentialOptions } from './credentials.js';
+import { isRetryableStatus, registryErrorDetail, RegistryError, statusLine } from './errors.js';
+import { HttpClient, readBody, registryBaseUrl, type HttpOptions, type HttpRequest, type HttpResponse } from './http.js';
+
+export interface RegistryClientOptions extends HttpOptions, Omit<CredentialOptions, 'env'> {
+  /** Speak plain HTTP to a registry off loopback. */
+  plainHttp?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** An HTTP client to share with other repositories of the same run; the owner closes it. */
+  http?: HttpClient;
+}
+
+/** One registry host: its base URL, the shared HTTP client and the authentication state. */
+export class RegistryClient {
+  readonly base: URL;
+  readonly http: HttpClient;
+  private readonly auth: RegistryAuth;
+  private readonly ownsHttp: boolean;
+
+  constructor(
+    readonly registry: string,
+    options: RegistryClientOptions = {},
+  ) {
+    this.base = registryBaseUrl(registry, options.plainHttp);
+    this.ownsHttp = !options.http;
+    this.http = options.http ?? new HttpClient(options);
+    this.auth = new RegistryAuth({
+      registry,
+      http: this.http,
+      credentials: () => findCredentials(registry, options),
+      onSecret: options.onSecret,
+      allowPlainRealm: options.plainHttp,
+    });
+  }
+
+  /** A URL on this registry: `path` starts with `/v2/`. */
+  url(path: string): URL {
+    return new URL(path, this.base);
+  }
+
+  send(req: HttpRequest, scopes: string[]): Promise<HttpResponse> {
+    return this.auth.send(req, scopes);
+  }
+
+  /** Throws the one-line error for an unexpected answer, with the registry's own error code. */
+  async fail(res: HttpResponse, operation: string): Promise<never> {
+    let detail: { code?: string; text?: string } = {};
+    try {
+      detail = registryErrorDetail((await readBody(res, 64 * 1024)).toString('utf8'));
+    } catch {
+      // the status alone will do
+    }
+    const after = res.tries > 1 ? ` after ${res.tries} tries` : '';
+    const hint =
+      res.status === 401 || res.status === 403 ? `: check the credentials for ${this.registry}` : '';
+    throw new RegistryError(
+      `${operation}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}${hint}`,
+      isRetryableStatus(res.status),
+      res.status,
+      detail.code,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsHttp) await this.http.close();
+  }
+}
+
+/** Prefixes transport failures with the operation, so every error says what failed and where. */
+export async function during<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof RegistryError && !err.message.startsWith(operation)) {
+      throw new RegistryError(`${operation}: ${err.message}`, err.retryable, err.status, err.code);
+    }
+    throw err;
+  }
+}

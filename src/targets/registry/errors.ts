@@ -1,0 +1,53 @@
+import { STATUS_CODES } from 'node:http';
+import { OciCopyError } from '../../oci/errors.js';
+
+/**
+ * A registry failure. `retryable` says whether doing the whole operation again (with the content
+ * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
+ * `status` and `code` (the registry's JSON error code, e.g. MANIFEST_BLOB_UNKNOWN) let callers react.
+ */
+export class RegistryError extends OciCopyError {
+  override name = 'RegistryError';
+  constructor(
+    message: string,
+    readonly retryable = false,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True for any failure that may pass when the whole operation is tried again. */
+export function isRetryable(err: unknown): boolean {
+  return (err as { retryable?: unknown })?.retryable === true;
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+/** `503 Service Unavailable`. */
+export function statusLine(status: number): string {
+  const text = STATUS_CODES[status];
+  return text ? `${status} ${text}` : String(status);
+}
+
+interface ErrorBody {
+  errors?: { code?: unknown; message?: unknown }[];
+}
+
+/** The registry's first error code and message from a JSON error body, shortened to one line. */
+export function registryErrorDetail(body: string): { code?: string; text?: string } {
+  let parsed: ErrorBody;
+  try {
+    parsed = JSON.parse(body) as ErrorBody;
+  } catch {
+    return {};
+  }
+  const first = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
+  if (!first) return {};
+  const code = typeof first.code === 'string' ? first.code.slice(0, 64) : undefined;
+  const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').slice(0, 200) : undefined;
+  return { code, text: [code, message].filter(Boolean).join(': ') || undefined };
+}

@@ -1,0 +1,247 @@
+import { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import { DOCKER_HUB, isLoopbackRegistry } from '../../oci/reference.js';
+import { messageOf, OciCopyError } from '../../oci/errors.js';
+import { isRetryableStatus, RegistryError } from './errors.js';
+
+/** Retries as oras-go does them: 5 tries, 250 ms × 2ⁿ ±10 %, each wait clamped to 200 ms–3 s. */
+export interface RetryPolicy {
+  maxTries: number;
+  baseDelayMs: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** A longer `Retry-After` is cut to this. */
+  maxRetryAfterMs: number;
+  /** No retry starts once this much time has passed since the first try. */
+  maxTotalMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxTries: 5,
+  baseDelayMs: 250,
+  minDelayMs: 200,
+  maxDelayMs: 3000,
+  maxRetryAfterMs: 30_000,
+  maxTotalMs: 120_000,
+};
+
+export interface Timeouts {
+  /** From the request being sent to the response headers arriving. */
+  headersMs: number;
+  /** Longest silence while a response body streams. */
+  bodyIdleMs: number;
+  connectMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 60_000, bodyIdleMs: 60_000, connectMs: 15_000 };
+
+/** The wait before try `attempt + 1` (attempt counts from 0). */
+export function backoffDelay(attempt: number, policy: RetryPolicy = DEFAULT_RETRY, random: () => number = Math.random): number {
+  const raw = policy.baseDelayMs * 2 ** attempt * (0.9 + 0.2 * random());
+  return Math.round(Math.min(policy.maxDelayMs, Math.max(policy.minDelayMs, raw)));
+}
+
+/** `Retry-After` as milliseconds from `now`: delta seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^[0-9]+$/.test(v)) return Number(v) * 1000;
+  const when = Date.parse(v);
+  if (Number.isNaN(when)) return undefined;
+  return Math.max(0, when - now);
+}
+
+/** `https://host`, or `http://host` on loopback or when plain HTTP is allowed. Docker Hub's API lives on registry-1. */
+export function registryBaseUrl(registry: string, plainHttp = false): URL {
+  const host = registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
+  return new URL(`${plainHttp || isLoopbackRegistry(registry) ? 'http' : 'https'}://${host}`);
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return isLoopbackRegistry(hostname) || hostname === '::1';
+}
+
+export type RequestBody = string | Uint8Array | Readable;
+
+export interface HttpRequest {
+  method: string;
+  url: URL;
+  /** Lower-case names. */
+  headers?: Record<string, string>;
+  body?: RequestBody;
+  /** Follow redirects by hand (default true, at most 10). */
+  followRedirects?: boolean;
+  /** Retry transient failures; default: when the request can be sent again as is (no stream body, not POST or PATCH). */
+  retry?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Always consume or discard it. */
+  body: Readable;
+  /** Where the response came from, after redirects. */
+  url: URL;
+  /** How many tries it took. */
+  tries: number;
+}
+
+export interface HttpOptions {
+  /** The dispatcher to send through; when given, the caller owns it and closes it. */
+  dispatcher?: Dispatcher;
+  userAgent?: string;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetryPolicy>;
+}
+
+export const USER_AGENT = 'oci-copy/0.1';
+const MAX_REDIRECTS = 10;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+const NOT_TRANSIENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_ABORTED', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH']);
+
+export function header(res: { headers: HttpResponse['headers'] }, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Reads and forgets a response body, so the connection goes back to the pool. */
+export async function discard(res: HttpResponse): Promise<void> {
+  const body = res.body as Readable & { dump?: (opts?: { limit: number }) => Promise<void> };
+  try {
+    if (body.dump) await body.dump({ limit: 256 * 1024 });
+    else body.destroy();
+  } catch {
+    // a body that failed while being thrown away changes nothing
+  }
+}
+
+/** Reads a small body (an error, a token, a manifest) up to `limit` bytes. */
+export async function readBody(res: HttpResponse, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of res.body) {
+    total += (chunk as Buffer).length;
+    if (total > limit) {
+      res.body.destroy();
+      throw new RegistryError(`response from ${res.url.host} is larger than ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * HTTP for registries: one keep-alive pool, redirects followed by hand (credentials never cross to
+ * another origin), per-request timeouts, and retries with backoff on transient failures.
+ */
+export class HttpClient {
+  readonly dispatcher: Dispatcher;
+  private readonly owned: boolean;
+  private readonly userAgent: string;
+  readonly timeouts: Timeouts;
+  readonly retry: RetryPolicy;
+
+  constructor(options: HttpOptions = {}, private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.userAgent = options.userAgent ?? USER_AGENT;
+    this.owned = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { timeout: this.timeouts.connectMs } });
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const replayable = !(req.body instanceof Readable) && req.method !== 'POST' && req.method !== 'PATCH';
+    const retry = (req.retry ?? replayable) && !(req.body instanceof Readable);
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      const tries = attempt + 1;
+      let res: HttpResponse | undefined;
+      let error: unknown;
+      try {
+        res = await this.follow(req);
+        res.tries = tries;
+      } catch (err) {
+        if (!isTransient(err)) throw err;
+        error = err;
+      }
+      if (res && !isRetryableStatus(res.status)) return res;
+      const more = retry && tries < this.retry.maxTries;
+      let delay = backoffDelay(attempt, this.retry);
+      const after = res ? parseRetryAfter(header(res, 'retry-after')) : undefined;
+      if (after !== undefined) delay = Math.min(after, this.retry.maxRetryAfterMs);
+      if (!more || Date.now() - started + delay > this.retry.maxTotalMs) {
+        if (res) return res;
+        throw transportError(req.url, error, tries, this.timeouts);
+      }
+      if (res) await discard(res);
+      await this.sleep(delay);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.dispatcher.close();
+  }
+
+  private async follow(req: HttpRequest): Promise<HttpResponse> {
+    let { method, url, body } = req;
+    const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
+    for (let hops = 0; ; hops++) {
+      const res = await this.once(method, url, headers, body);
+      const location = header(res, 'location');
+      if (req.followRedirects === false || !REDIRECTS.has(res.status) || !location) return res;
+      await discard(res);
+      if (hops >= MAX_REDIRECTS) throw new RegistryError(`${url.host} redirected more than ${MAX_REDIRECTS} times`);
+      const next = new URL(location, url);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new RegistryError(`${url.host} redirected to an unsupported URL scheme ${next.protocol}`);
+      }
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        if (method !== 'HEAD') method = 'GET';
+        body = undefined;
+        delete headers['content-type'];
+        delete headers['content-length'];
+      } else if (body instanceof Readable) {
+        throw new RegistryError(`${url.host} redirected an upload (${res.status}); it cannot be sent again from here`, true);
+      }
+      if (next.origin !== url.origin) for (const h of CREDENTIAL_HEADERS) delete headers[h];
+      url = next;
+    }
+  }
+
+  private async once(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined): Promise<HttpResponse> {
+    const res = await this.dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body: body ?? null,
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyIdleMs,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
+  }
+}
+
+/** Network failures and timeouts may pass on another try; our own errors (bad content, bad input) do not. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof OciCopyError) return err instanceof RegistryError && err.retryable;
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && NOT_TRANSIENT.has(code)) return false;
+  return err instanceof Error;
+}
+
+/** One line naming the host, what happened, and how often it was tried. */
+export function transportError(url: URL, err: unknown, tries: number, timeouts: Timeouts): RegistryError {
+  const code = (err as { code?: unknown })?.code;
+  const after = tries > 1 ? ` after ${tries} tries` : '';
+  let what: string;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') what = `${url.host} did not answer within ${timeouts.headersMs / 1000} s`;
+  else if (code === 'UND_ERR_BODY_TIMEOUT') what = `${url.host} stopped sending for ${timeouts.bodyIdleMs / 1000} s`;
+  else if (code === 'UND_ERR_CONNECT_TIMEOUT') what = `cannot connect to ${url.host} within ${timeouts.connectMs / 1000} s`;
+  else if (err instanceof RegistryError) what = err.message;
+  else what = `cannot reach ${url.host}: ${messageOf(err)}`;
+  return new RegistryError(`${what}${after}`, true);
+}

@@ -1,0 +1,155 @@
+import { Readable } from 'node:stream';
+import type { Descriptor } from '../../oci/descriptor.js';
+import { digestOf, isDigest, parseDigest, verifyBytes } from '../../oci/digest.js';
+import { ContentError, NotFoundError } from '../../oci/errors.js';
+import { isManifest, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../../oci/media-types.js';
+import { pullScope, pushScope } from './auth.js';
+import { during, type RegistryClient } from './client.js';
+import { discard, header, readBody, type HttpResponse } from './http.js';
+
+const CACHE_ENTRIES = 64;
+
+/** One repository's manifest endpoints, with the bytes of recent manifests kept for tagging. */
+export class Manifests {
+  private readonly recent = new Map<string, Buffer>();
+
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly repository: string,
+  ) {}
+
+  private get place(): string {
+    return `${this.client.registry}/${this.repository}`;
+  }
+
+  private url(reference: string): URL {
+    return this.client.url(`/v2/${this.repository}/manifests/${reference}`);
+  }
+
+  private named(reference: string): string {
+    return `${this.place}${isDigest(reference) ? '@' : ':'}${reference}`;
+  }
+
+  /** HEAD for the digest, media type and size; GET (and hash) when the registry does not say them. */
+  async resolve(reference: string): Promise<Descriptor> {
+    const op = `resolving ${this.named(reference)}`;
+    return during(op, async () => {
+      const scopes = [pullScope(this.repository)];
+      const head = await this.client.send({ method: 'HEAD', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } }, scopes);
+      await discard(head);
+      if (head.status === 404) throw new NotFoundError(`${this.named(reference)} not found`);
+      if (head.status === 200) {
+        const digest = header(head, 'docker-content-digest') ?? (isDigest(reference) ? reference : undefined);
+        const mediaType = contentType(head);
+        const size = Number(header(head, 'content-length'));
+        if (digest && isDigest(digest) && mediaType && isManifest(mediaType) && Number.isInteger(size) && size > 0) {
+          return { mediaType, digest, size };
+        }
+      }
+      const got = await this.get(reference, op);
+      return got.desc;
+    });
+  }
+
+  async fetch(desc: Descriptor): Promise<Readable> {
+    const op = `fetching manifest ${desc.digest} from ${this.place}`;
+    return during(op, async () => Readable.from([(await this.get(desc.digest, op)).bytes]));
+  }
+
+  async exists(desc: Descriptor): Promise<boolean> {
+    const op = `checking manifest ${desc.digest} in ${this.place}`;
+    return during(op, async () => {
+      const res = await this.client.send(
+        { method: 'HEAD', url: this.url(desc.digest), headers: { accept: MANIFEST_ACCEPT } },
+        [pullScope(this.repository)],
+      );
+      await discard(res);
+      if (res.status === 200) return true;
+      if (res.status === 404) return false;
+      return this.client.fail(res, op);
+    });
+  }
+
+  /** Reads the (verified, ≤ 4 MiB) manifest whole, then PUTs it by digest: a buffer can be sent again on a retry. */
+  async push(desc: Descriptor, content: Readable): Promise<void> {
+    const op = `pushing manifest ${desc.digest} to ${this.place}`;
+    if (desc.size > MAX_MANIFEST_BYTES) throw new ContentError(`${op}: manifest is ${desc.size} bytes, over the 4 MiB limit`);
+    const chunks: Buffer[] = [];
+    for await (const c of content) chunks.push(c as Buffer);
+    const bytes = Buffer.concat(chunks);
+    verifyBytes(bytes, desc);
+    await this.put(desc, desc.digest, bytes, op);
+    this.remember(desc.digest, bytes);
+  }
+
+  /** Points a tag at a manifest already in the repository; a digest reference needs nothing. */
+  async tag(desc: Descriptor, reference: string): Promise<void> {
+    if (isDigest(reference)) return;
+    const op = `tagging ${desc.digest} as ${this.named(reference)}`;
+    await during(op, async () => {
+      let bytes = this.recent.get(desc.digest);
+      if (!bytes) {
+        bytes = (await this.get(desc.digest, op)).bytes;
+        verifyBytes(bytes, desc);
+      }
+      await this.put(desc, reference, bytes, op);
+    });
+  }
+
+  private async put(desc: Descriptor, reference: string, bytes: Buffer, op: string): Promise<void> {
+    await during(op, async () => {
+      const res = await this.client.send(
+        { method: 'PUT', url: this.url(reference), headers: { 'content-type': desc.mediaType }, body: bytes },
+        [pushScope(this.repository)],
+      );
+      if (res.status === 201 || res.status === 200) return discard(res);
+      return this.client.fail(res, op);
+    });
+  }
+
+  /** GETs a manifest whole, with its digest: the registry's word for a tag, the hash for a digest. */
+  async get(reference: string, op: string): Promise<{ desc: Descriptor; bytes: Buffer }> {
+    const res: HttpResponse = await this.client.send(
+      { method: 'GET', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } },
+      [pullScope(this.repository)],
+    );
+    if (res.status === 404) {
+      await discard(res);
+      throw new NotFoundError(`${this.named(reference)} not found`);
+    }
+    if (res.status !== 200) return this.client.fail(res, op);
+    const declared = Number(header(res, 'content-length'));
+    if (declared > MAX_MANIFEST_BYTES) {
+      await discard(res);
+      throw new ContentError(`${op}: manifest is ${declared} bytes, over the 4 MiB limit`);
+    }
+    const bytes = await readBody(res, MAX_MANIFEST_BYTES);
+    const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';
+    const computed = digestOf(bytes, algorithm);
+    const digest = isDigest(reference) ? reference : (header(res, 'docker-content-digest') ?? computed);
+    const declaredType = contentType(res);
+    const mediaType =
+      (declaredType && isManifest(declaredType) ? declaredType : (mediaTypeField(bytes) ?? declaredType)) ?? 'application/octet-stream';
+    if (digest === computed) this.remember(digest, bytes);
+    return { desc: { mediaType, digest, size: bytes.length }, bytes };
+  }
+
+  private remember(digest: string, bytes: Buffer): void {
+    this.recent.delete(digest);
+    this.recent.set(digest, bytes);
+    if (this.recent.size > CACHE_ENTRIES) this.recent.delete(this.recent.keys().next().value as string);
+  }
+}
+
+function contentType(res: HttpResponse): string | undefined {
+  return header(res, 'content-type')?.split(';')[0].trim() || undefined;
+}
+
+function mediaTypeField(bytes: Buffer): string | undefined {
+  try {
+    const m = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
