@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { htpasswdFile } from './htpasswd.js';
 
 /** One line of the registry's access log. */
 export interface RegistryRequest {
@@ -14,6 +15,8 @@ export interface RegistryRequest {
 export interface RegistryOptions {
   /** extra YAML for the `auth:` section, indented by the caller (e.g. token or htpasswd settings) */
   authYaml?: string;
+  /** Basic auth (htpasswd) for these users; cannot be combined with `authYaml`. */
+  htpasswd?: { user: string; password: string } | Array<{ user: string; password: string }>;
 }
 
 /** A real CNCF distribution registry on a free loopback port, with its own temporary storage. */
@@ -45,6 +48,19 @@ const ACCESS_RE = /"([A-Z]+) (\S+) HTTP\/[0-9.]+" ([0-9]{3}) /;
 export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'oci-copy-registry-'));
   const storage = join(dir, 'storage');
+  let authYaml = options.authYaml;
+  if (options.htpasswd) {
+    if (authYaml) throw new Error('startRegistry: give either authYaml or htpasswd, not both');
+    const users = Array.isArray(options.htpasswd) ? options.htpasswd : [options.htpasswd];
+    const path = join(dir, 'htpasswd');
+    try {
+      await writeFile(path, await htpasswdFile(users), { mode: 0o600 });
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+    authYaml = ['  htpasswd:', '    realm: oci-copy-test-registry', `    path: ${path}`].join('\n');
+  }
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
@@ -61,7 +77,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       '    enabled: true',
       'http:',
       `  addr: 127.0.0.1:${port}`,
-      options.authYaml ? `auth:\n${options.authYaml}` : '',
+      authYaml ? `auth:\n${authYaml}` : '',
     ].join('\n');
     const configPath = join(dir, 'config.yml');
     await writeFile(configPath, config);
