@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { ContentError } from '../../oci/errors.js';
+
+/** Something an archive holds, readable as often as needed: a byte range, a spooled file, or bytes. */
+export interface StoredEntry {
+  size: number;
+  open(): Readable;
+  /** Known when the bytes were already hashed on the way in (a spooled pipe). */
+  digest?: string;
+  /** Whether the bytes start with the gzip magic, when already seen. */
+  gzip?: boolean;
+}
+
+export function rangeEntry(path: string, start: number, size: number): StoredEntry {
+  return {
+    size,
+    open: () => (size === 0 ? Readable.from([]) : createReadStream(path, { start, end: start + size - 1 })),
+  };
+}
+
+export function fileEntry(path: string, size: number, digest?: string, gzip?: boolean): StoredEntry {
+  return { size, digest, gzip, open: () => createReadStream(path) };
+}
+
+export function bytesEntry(bytes: Buffer, digest?: string): StoredEntry {
+  return { size: bytes.byteLength, digest, open: () => Readable.from([bytes]) };
+}
+
+/** Reads a small file (an index, a manifest) whole, refusing anything over `limit`. */
+export async function readEntry(entry: StoredEntry, limit: number, what: string): Promise<Buffer> {
+  if (entry.size > limit) throw new ContentError(`${what} is ${entry.size} bytes, over the limit of ${limit}`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of entry.open()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The sha256 digest of an entry and whether it is gzip, computed by streaming it. */
+export async function describeEntry(entry: StoredEntry): Promise<{ digest: string; gzip: boolean }> {
+  if (entry.digest !== undefined && entry.gzip !== undefined) return { digest: entry.digest, gzip: entry.gzip };
+  const hash = createHash('sha256');
+  let head: Buffer | undefined;
+  for await (const chunk of entry.open()) {
+    const buf = chunk as Buffer;
+    if (!head || head.length < 2) head = head ? Buffer.concat([head, buf]) : buf;
+    hash.update(buf);
+  }
+  return { digest: `sha256:${hash.digest('hex')}`, gzip: isGzipHead(head) };
+}
+
+export function isGzipHead(head: Buffer | undefined): boolean {
+  return !!head && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}

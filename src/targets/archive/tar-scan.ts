@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import { extract } from 'tar-stream';
+import { ContentError, OciCopyError, messageOf } from '../../oci/errors.js';
+import { classifyEntry, type EntryKind } from './entry-names.js';
+
+export interface ScannedEntry {
+  /** The entry's name as written in the archive. */
+  name: string;
+  size: number;
+  /** Where the entry's bytes start in the archive. */
+  dataOffset: number;
+  kind: Exclude<EntryKind, { kind: 'skip' }>;
+}
+
+/**
+ * Walks a tar stream entry by entry. `visit` gets each entry worth keeping with its body as a node
+ * stream; it must consume the body (or return and let the walk skip it). Unsafe entries stop the
+ * walk with an error that names them, before any of their bytes are read.
+ */
+export async function scanTar(
+  input: Readable,
+  where: string,
+  visit: (entry: ScannedEntry, body: Readable) => Promise<void>,
+): Promise<void> {
+  const tar = extract();
+  input.on('error', (err) => tar.destroy(err));
+  input.pipe(tar as unknown as NodeJS.WritableStream);
+  try {
+    for await (const source of tar) {
+      const header = source.header;
+      const kind = classifyEntry(header, where);
+      const body = Readable.from(source, { objectMode: false });
+      if (kind.kind === 'skip') {
+        body.resume();
+        await new Promise<void>((resolve, reject) => body.once('end', resolve).once('error', reject));
+        continue;
+      }
+      // tar-stream records where the body begins, after any pax or long-name headers.
+      const dataOffset = (header as { byteOffset?: number }).byteOffset ?? source.offset + 512;
+      await visit({ name: header.name, size: header.size, dataOffset, kind }, body);
+      // Whatever the visitor left unread is skipped.
+      if (!body.readableEnded) {
+        body.resume();
+        await new Promise<void>((resolve, reject) => body.once('end', resolve).once('error', reject));
+      }
+    }
+  } catch (err) {
+    tar.destroy();
+    input.unpipe(tar as unknown as NodeJS.WritableStream);
+    input.destroy();
+    if (err instanceof OciCopyError) throw err;
+    throw new ContentError(`${where} is truncated or not a tar archive (${describeTarError(err)})`);
+  }
+}
+
+function describeTarError(err: unknown): string {
+  const msg = messageOf(err);
+  if (/unexpected end/i.test(msg)) return 'it ends in the middle of an entry';
+  if (/invalid tar header/i.test(msg)) return 'an entry header is damaged or the file is not an uncompressed tar';
+  return msg;
+}

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Descriptor } from '../../oci/descriptor.js';
+import { parseDigest, VerifyingStream } from '../../oci/digest.js';
+
+/** `ROOT/blobs/<alg>/<hex>`: the digest is checked to be well formed, so it cannot leave `ROOT`. */
+export function blobPath(root: string, digest: string): string {
+  const { algorithm, hex } = parseDigest(digest);
+  return join(root, 'blobs', algorithm, hex);
+}
+
+/**
+ * Writes `content` under `ROOT/blobs/<alg>/<hex>`, through a temporary file beside it that is
+ * renamed into place only once the bytes match the descriptor: a reader never sees a partial or
+ * wrong blob. `inFlight` holds the temporary paths so an aborted run can remove them.
+ */
+export async function writeVerifiedBlob(
+  root: string,
+  desc: Pick<Descriptor, 'digest' | 'size'>,
+  content: Readable,
+  inFlight?: Set<string>,
+): Promise<void> {
+  const { algorithm, hex } = parseDigest(desc.digest);
+  const dir = join(root, 'blobs', algorithm);
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.${hex}.${randomBytes(6).toString('hex')}.partial`);
+  inFlight?.add(temp);
+  try {
+    await pipeline(content, new VerifyingStream(desc), createWriteStream(temp, { flags: 'wx' }));
+    await rename(temp, join(dir, hex));
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  } finally {
+    inFlight?.delete(temp);
+  }
+}
+
+/** Consumes a stream the caller verifies, when its bytes are already stored. */
+export async function drain(content: Readable): Promise<void> {
+  for await (const _ of content) {
+    // nothing to keep
+  }
+}

@@ -1,0 +1,147 @@
+import { ANNOTATION_REF_NAME, type Descriptor } from '../../oci/descriptor.js';
+import { isDigest } from '../../oci/digest.js';
+import { ContentError, NotFoundError } from '../../oci/errors.js';
+import { parseIndex, type ImageIndex } from '../../oci/manifest.js';
+import { MediaType, isManifest } from '../../oci/media-types.js';
+
+/**
+ * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
+ * there are, their tags (the `org.opencontainers.image.ref.name` annotation), and how a tag is set.
+ */
+
+export const OCI_LAYOUT_FILE = 'oci-layout';
+export const INDEX_FILE = 'index.json';
+export const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
+
+/** containerd and Docker 25+ keep the full image name here beside the tag. */
+export const ANNOTATION_IMAGE_NAME = 'io.containerd.image.name';
+
+export function emptyIndex(): ImageIndex {
+  return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
+}
+
+/** Parses `oci-layout` and refuses a layout version this code does not know. */
+export function checkOciLayout(content: Uint8Array, where: string): void {
+  let version: unknown;
+  try {
+    version = (JSON.parse(Buffer.from(content).toString('utf8')) as { imageLayoutVersion?: unknown })?.imageLayoutVersion;
+  } catch {
+    throw new ContentError(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
+  }
+  if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
+    throw new ContentError(`${where} has OCI layout version ${JSON.stringify(version)}: only 1.x is supported`);
+  }
+}
+
+export function parseLayoutIndex(content: Uint8Array, where: string): ImageIndex {
+  const index = parseIndex(content, `${INDEX_FILE} in ${where}`);
+  for (const d of index.manifests) {
+    if (!isDigest(d.digest)) throw new ContentError(`${INDEX_FILE} in ${where} has an invalid digest "${d.digest}"`);
+  }
+  return index;
+}
+
+/** Written with the fields skopeo omits, so any reader knows what it is. */
+export function serializeIndex(index: ImageIndex): Buffer {
+  const { schemaVersion: _s, mediaType: _m, manifests, ...rest } = index;
+  return Buffer.from(`${JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests, ...rest })}\n`);
+}
+
+export function refNameOf(desc: Descriptor): string | undefined {
+  return desc.annotations?.[ANNOTATION_REF_NAME];
+}
+
+/** Every tag in the index, in index order, each once. */
+export function indexTags(index: ImageIndex): string[] {
+  const tags = index.manifests.map(refNameOf).filter((t): t is string => typeof t === 'string');
+  return [...new Set(tags)];
+}
+
+function tagList(index: ImageIndex): string {
+  const tags = indexTags(index);
+  return tags.length ? tags.join(', ') : 'none';
+}
+
+/** Reads the media type of a blob that is not listed in the index (a child manifest), if it is one. */
+export type ManifestSniffer = (digest: string) => Promise<Descriptor | undefined>;
+
+/**
+ * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
+ * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root).
+ */
+export async function findRoot(
+  index: ImageIndex,
+  selector: string | undefined,
+  where: string,
+  sniff?: ManifestSniffer,
+): Promise<Descriptor> {
+  if (selector === undefined) {
+    const digests = new Set(index.manifests.map((d) => d.digest));
+    if (digests.size === 1) return index.manifests[0];
+    if (digests.size === 0) throw new NotFoundError(`${where} holds no image`);
+    throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList(index)}) or a digest`);
+  }
+  if (isDigest(selector)) {
+    const listed = index.manifests.find((d) => d.digest === selector);
+    if (listed) return listed;
+    const sniffed = await sniff?.(selector);
+    if (sniffed) return sniffed;
+    throw new NotFoundError(`${selector} is not in ${where}`);
+  }
+  let matches = index.manifests.filter((d) => refNameOf(d) === selector);
+  if (matches.length === 0) {
+    // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
+    matches = index.manifests.filter((d) => {
+      const name = refNameOf(d) ?? d.annotations?.[ANNOTATION_IMAGE_NAME];
+      return name !== undefined && name.endsWith(`:${selector}`);
+    });
+  }
+  const digests = new Set(matches.map((d) => d.digest));
+  if (digests.size === 1) return matches[0];
+  if (digests.size === 0) throw new NotFoundError(`tag "${selector}" is not in ${where}: its tags are ${tagList(index)}`);
+  const names = matches.map((d) => d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest);
+  throw new NotFoundError(`tag "${selector}" names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest`);
+}
+
+/**
+ * The index with `reference` pointing at `desc`. A tag replaces any entry of that name and keeps
+ * the others; a digest adds an untagged entry unless the index already lists that digest.
+ */
+export function withReference(index: ImageIndex, desc: Descriptor, reference: string): ImageIndex {
+  const manifests = [...index.manifests];
+  if (isDigest(reference)) {
+    if (reference !== desc.digest) throw new ContentError(`cannot name ${desc.digest} by another digest ${reference}`);
+    if (!manifests.some((d) => d.digest === desc.digest)) manifests.push(indexEntry(desc, undefined));
+    return { ...index, manifests };
+  }
+  const kept = manifests.filter((d) => refNameOf(d) !== reference);
+  kept.push(indexEntry(desc, reference));
+  return { ...index, manifests: kept };
+}
+
+/** The entry for a root: its own fields, no naming annotation inherited from where it came from. */
+function indexEntry(desc: Descriptor, tag: string | undefined): Descriptor {
+  const entry: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+  if (desc.platform) entry.platform = desc.platform;
+  if (desc.artifactType) entry.artifactType = desc.artifactType;
+  const annotations = { ...(desc.annotations ?? {}) };
+  delete annotations[ANNOTATION_REF_NAME];
+  delete annotations[ANNOTATION_IMAGE_NAME];
+  if (tag !== undefined) annotations[ANNOTATION_REF_NAME] = tag;
+  if (Object.keys(annotations).length) entry.annotations = annotations;
+  return entry;
+}
+
+/** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
+export function sniffManifest(content: Uint8Array, digest: string): Descriptor | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(content).toString('utf8')) as { mediaType?: unknown; manifests?: unknown; config?: unknown };
+    let mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
+    if (!mediaType && Array.isArray(parsed?.manifests)) mediaType = MediaType.OciIndex;
+    if (!mediaType && parsed?.config) mediaType = MediaType.OciManifest;
+    if (!mediaType || !isManifest(mediaType)) return undefined;
+    return { mediaType, digest, size: content.byteLength };
+  } catch {
+    return undefined;
+  }
+}

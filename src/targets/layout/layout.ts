@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve as resolvePath } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Descriptor } from '../../oci/descriptor.js';
+import { ContentError, InputError, NotFoundError } from '../../oci/errors.js';
+import type { ImageIndex } from '../../oci/manifest.js';
+import { MAX_MANIFEST_BYTES } from '../../oci/media-types.js';
+import type { TagLister, Target } from '../target.js';
+import { blobPath, drain, writeVerifiedBlob } from './blob-files.js';
+import {
+  INDEX_FILE,
+  OCI_LAYOUT_CONTENT,
+  OCI_LAYOUT_FILE,
+  checkOciLayout,
+  emptyIndex,
+  findRoot,
+  indexTags,
+  parseLayoutIndex,
+  serializeIndex,
+  sniffManifest,
+  withReference,
+} from './index-json.js';
+
+export interface OpenLayoutOptions {
+  /** Create the layout when the directory is missing or empty (a destination). */
+  create?: boolean;
+}
+
+/** Opens an OCI image-layout directory. A source must exist; a destination may be created. */
+export async function openLayout(path: string, options: OpenLayoutOptions = {}): Promise<OciLayoutTarget> {
+  const root = resolvePath(path);
+  const where = `OCI layout ${path}`;
+  const info = await stat(root).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (info && !info.isDirectory()) throw new InputError(`${where} is not a directory`);
+  const layoutFile = await readFile(join(root, OCI_LAYOUT_FILE)).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (layoutFile) {
+    checkOciLayout(layoutFile, where);
+    const index = await readFile(join(root, INDEX_FILE)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new ContentError(`${where} has no ${INDEX_FILE}: it is not a complete OCI layout`);
+      throw err;
+    });
+    parseLayoutIndex(index, where);
+    return new OciLayoutTarget(root, path);
+  }
+  if (!options.create) {
+    throw new NotFoundError(`${where} does not exist or has no ${OCI_LAYOUT_FILE} file: point at an OCI image-layout directory`);
+  }
+  // Never scribble a layout into a directory that already holds something else.
+  if (info && (await readdir(root)).length > 0) {
+    throw new InputError(`${where} is a directory with other content and no ${OCI_LAYOUT_FILE} file: use an empty or new directory`);
+  }
+  await mkdir(join(root, 'blobs'), { recursive: true });
+  await writeFile(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
+  await writeFile(join(root, INDEX_FILE), serializeIndex(emptyIndex()));
+  return new OciLayoutTarget(root, path);
+}
+
+/**
+ * An OCI image-layout directory. Blobs land through verified temporary files; `index.json` changes
+ * only when a tag is set (the last step of a copy), by writing a new file and renaming it over the
+ * old, so a failed copy leaves no new tag and a reader never sees half an index.
+ */
+export class OciLayoutTarget implements Target, TagLister {
+  readonly description: string;
+  private readonly inFlight = new Set<string>();
+  private indexUpdate: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly root: string,
+    displayPath: string = root,
+  ) {
+    this.description = `[oci-layout] ${displayPath}`;
+  }
+
+  async readIndex(): Promise<ImageIndex> {
+    return parseLayoutIndex(await readFile(join(this.root, INDEX_FILE)), this.description);
+  }
+
+  async resolve(selector: string | undefined): Promise<Descriptor> {
+    return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest));
+  }
+
+  async tags(): Promise<string[]> {
+    return indexTags(await this.readIndex());
+  }
+
+  async fetch(desc: Descriptor): Promise<Readable> {
+    const handle = await open(blobPath(this.root, desc.digest), 'r').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new NotFoundError(`blob ${desc.digest} is not in ${this.description}`);
+      throw err;
+    });
+    return handle.createReadStream();
+  }
+
+  async exists(desc: Descriptor): Promise<boolean> {
+    const size = await this.storedSize(desc.digest);
+    return size === desc.size;
+  }
+
+  async push(desc: Descriptor, content: Readable): Promise<void> {
+    if ((await this.storedSize(desc.digest)) === desc.size) {
+      await drain(content);
+      return;
+    }
+    await writeVerifiedBlob(this.root, desc, content, this.inFlight);
+  }
+
+  async tag(desc: Descriptor, reference: string): Promise<void> {
+    if ((await this.storedSize(desc.digest)) === undefined) {
+      throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest is not stored there`);
+    }
+    // Read, change and replace index.json one tag at a time, re-reading it so tags set by others survive.
+    const next = this.indexUpdate.then(async () => {
+      const index = withReference(await this.readIndex(), desc, reference);
+      const temp = join(this.root, `.${INDEX_FILE}.${randomBytes(6).toString('hex')}.partial`);
+      this.inFlight.add(temp);
+      try {
+        await writeFile(temp, serializeIndex(index), { flag: 'wx' });
+        await rename(temp, join(this.root, INDEX_FILE));
+      } finally {
+        this.inFlight.delete(temp);
+        await rm(temp, { force: true });
+      }
+    });
+    this.indexUpdate = next.catch(() => undefined);
+    await next;
+  }
+
+  async close(outcome: 'success' | 'failure'): Promise<void> {
+    await this.indexUpdate;
+    if (outcome === 'failure') {
+      await Promise.all([...this.inFlight].map((p) => rm(p, { force: true })));
+    }
+  }
+
+  private async storedSize(digest: string): Promise<number | undefined> {
+    try {
+      const s = await stat(blobPath(this.root, digest));
+      return s.isFile() ? s.size : undefined;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  private async sniff(digest: string): Promise<Descriptor | undefined> {
+    const size = await this.storedSize(digest);
+    if (size === undefined || size > MAX_MANIFEST_BYTES) return undefined;
+    return sniffManifest(await readFile(blobPath(this.root, digest)), digest);
+  }
+}

@@ -1,0 +1,44 @@
+import type { Readable, Writable } from 'node:stream';
+import { InputError } from '../oci/errors.js';
+import type { FileReference } from '../oci/reference.js';
+import { openArchiveFile, openArchiveStream } from './archive/reader.js';
+import { createArchiveWriter, openArchiveFileWriter } from './archive/writer.js';
+import { openLayout } from './layout/layout.js';
+import type { ReadOnlyTarget, TagLister, Target } from './target.js';
+
+/** Where `-` reads from and writes to; the process's standard streams unless a caller says otherwise. */
+export interface StandardStreams {
+  stdin: Readable;
+  stdout: Writable;
+}
+
+/**
+ * The target an `oci:` or `oci-archive:` reference names. A layout is opened (a destination is
+ * created when missing); an archive is read (indexed, or spooled from stdin for `-`) or written
+ * (to a temporary file renamed into place on success, or to stdout for `-`).
+ */
+export async function openFileTarget(ref: FileReference, role: 'source', streams?: StandardStreams): Promise<ReadOnlyTarget & TagLister>;
+export async function openFileTarget(ref: FileReference, role: 'destination', streams?: StandardStreams): Promise<Target & TagLister>;
+export async function openFileTarget(
+  ref: FileReference,
+  role: 'source' | 'destination',
+  streams?: StandardStreams,
+): Promise<(ReadOnlyTarget | Target) & TagLister>;
+export async function openFileTarget(
+  ref: FileReference,
+  role: 'source' | 'destination',
+  streams: StandardStreams = { stdin: process.stdin, stdout: process.stdout },
+): Promise<(ReadOnlyTarget | Target) & TagLister> {
+  if (ref.transport === 'oci') {
+    if (ref.path === '-') throw new InputError(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
+    return openLayout(ref.path, { create: role === 'destination' });
+  }
+  if (role === 'source') {
+    if (ref.path === '-') return openArchiveStream(streams.stdin, { description: '[oci-archive] -' });
+    return openArchiveFile(ref.path);
+  }
+  if (ref.path === '-') {
+    return createArchiveWriter(streams.stdout, { description: '[oci-archive] -' });
+  }
+  return openArchiveFileWriter(ref.path);
+}
