@@ -18,10 +18,7 @@ export class RegistryError extends OciCopyError {
   }
 }
 
-/** True for any failure that may pass when the whole operation is tried again. */
-export function isRetryable(err: unknown): boolean {
-  return (err as { retryable?: unknown })?.retryable === true;
-}
+export { isRetryable } from '../../oci/errors.js';
 
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
