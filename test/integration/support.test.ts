@@ -337,6 +337,31 @@ describe('token auth', () => {
     await wrong.arrayBuffer();
   });
 
+  it('grants one token over two repositories, as a cross-repository mount needs', async () => {
+    const layer = image.manifests[0].layers[0].digest;
+    const tokenFor = async (scopes: string[]) => {
+      const url = new URL(tokens.realm);
+      url.searchParams.set('service', tokens.service);
+      for (const s of scopes) url.searchParams.append('scope', s);
+      const res = await fetch(url, { headers: { Authorization: `Basic ${Buffer.from('alice:alice-secret').toString('base64')}` } });
+      return ((await res.json()) as { token: string }).token;
+    };
+    const mount = async (token: string) => {
+      const res = await fetch(`${registry.url}/v2/team/mounted/blobs/uploads/?mount=${layer}&from=team/app`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      await res.arrayBuffer();
+      return res;
+    };
+    const withoutFrom = await mount(await tokenFor(['repository:team/mounted:pull,push']));
+    assert.equal(withoutFrom.status, 401);
+    assert.match(withoutFrom.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
+    const both = await mount(await tokenFor(['repository:team/mounted:pull,push', 'repository:team/app:pull']));
+    assert.equal(both.status, 201);
+    assert.equal(both.headers.get('docker-content-digest'), layer);
+  });
+
   it('the registry rejects a token without the needed action', async () => {
     const url = `${tokens.realm}?service=${tokens.service}&scope=repository:team/app:pull`;
     const res = await fetch(url, { headers: { Authorization: `Basic ${Buffer.from('bob:bob-secret').toString('base64')}` } });
@@ -406,3 +431,24 @@ async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('token expiry', () => {
+  it('the registry refuses a token whose exp is more than its 60 s leeway in the past', async () => {
+    const expired = await startTokenServer({ anonymous: () => ['pull'], signedLifetime: -70 });
+    const registry = await startRegistry({ authYaml: expired.authYaml });
+    try {
+      const res = await fetch(`${expired.realm}?service=${expired.service}&scope=repository:any/repo:pull`);
+      const body = (await res.json()) as { token: string; expires_in: number };
+      assert.equal(body.expires_in, 300);
+      const claims = jwtClaims(body.token);
+      assert.ok(Number(claims.exp) < Date.now() / 1000 - 60);
+      const tags = await fetch(`${registry.url}/v2/any/repo/tags/list`, { headers: { Authorization: `Bearer ${body.token}` } });
+      await tags.arrayBuffer();
+      assert.equal(tags.status, 401);
+      assert.match(tags.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    } finally {
+      await registry.stop();
+      await expired.stop();
+    }
+  });
+});

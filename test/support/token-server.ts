@@ -19,8 +19,13 @@ export interface TokenServerOptions {
   users?: Record<string, { password: string; access: AccessPolicy }>;
   /** What a caller without credentials may do; without it, such callers are refused. */
   anonymous?: AccessPolicy;
-  /** Lifetime of a token in seconds (default 300). */
+  /** Lifetime of a token in seconds, as `expires_in` tells the client (default 300). */
   expiresIn?: number;
+  /**
+   * Seconds from now to the JWT's own `exp` (default `expiresIn`). The registry allows 60 s of clock
+   * skew, so a token it refuses as expired needs a value below -60.
+   */
+  signedLifetime?: number;
   service?: string;
   issuer?: string;
 }
@@ -77,6 +82,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   const service = options.service ?? 'oci-copy-test-registry';
   const issuer = options.issuer ?? 'oci-copy-test-token-issuer';
   const expiresIn = options.expiresIn ?? 300;
+  const signedLifetime = options.signedLifetime ?? expiresIn;
   const users = options.users ?? {};
   const refreshTokens = new Map<string, string>();
   let log: TokenRequest[] = [];
@@ -126,8 +132,8 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       iss: issuer,
       sub: caller.user ?? '',
       aud: service,
-      exp: now + expiresIn,
-      nbf: now - 10,
+      exp: now + signedLifetime,
+      nbf: Math.min(now, now + signedLifetime) - 10,
       iat: now,
       jti: randomBytes(16).toString('hex'),
       access: granted,
