@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { copy } from '../../src/copy/copy.js';
+import type { CopyEvent } from '../../src/copy/events.js';
+import { parseReference } from '../../src/oci/reference.js';
+import { openDestination, openSource } from '../../src/targets/open-target.js';
+import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
+
+/** Copies with the library exactly as the action does: open both targets, copy, close. */
+async function copyRefs(source: string, destination: string, options: { mount?: boolean } = {}) {
+  const srcRef = parseReference(source);
+  const dstRef = parseReference(destination);
+  const src = await openSource(srcRef);
+  const dst = await openDestination(dstRef);
+  const events: CopyEvent[] = [];
+  try {
+    const root = await copy(src, srcRef, dst, dstRef, { ...options, onEvent: (e) => events.push(e) });
+    await Promise.all([src.close('success'), dst.close('success')]);
+    const actions = new Map(events.filter((e) => e.type === 'done').map((e) => [e.node.digest, e.type === 'done' ? e.action : '']));
+    return { root, events, actions };
+  } catch (err) {
+    await Promise.all([src.close('failure'), dst.close('failure')]);
+    throw err;
+  }
+}
+
+const blobWrites = (r: TestRegistry) => r.requests().filter((q) => /\/blobs\/uploads\//.test(q.path));
+
+describe('copy between registries and layouts', () => {
+  let one: TestRegistry;
+  let two: TestRegistry;
+  let work: string;
+  let image: ImageLayout;
+
+  before(async () => {
+    [one, two] = await Promise.all([startRegistry(), startRegistry()]);
+    work = await mkdtemp(join(tmpdir(), 'oci-copy-e2e-'));
+    image = await makeImageLayout(join(work, 'seed'), {
+      tag: 'v1',
+      sharedLayers: { base: { size: 300_000, seed: 'base' } },
+      platforms: [
+        { os: 'linux', architecture: 'amd64', layers: ['base', { size: 120_000 }] },
+        { os: 'linux', architecture: 'arm64', variant: 'v8', layers: ['base', { size: 80_000 }] },
+      ],
+    });
+    await pushLayoutWithSkopeo(image.dir, 'v1', `${one.host}/src/app`);
+  });
+
+  after(async () => {
+    await Promise.all([one?.stop(), two?.stop()]);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('copies a multi-platform index registry → registry, digest unchanged, every blob pullable', async () => {
+    const { root, actions } = await copyRefs(`${one.host}/src/app:v1`, `${two.host}/dst/app`);
+    assert.equal(root.digest, image.root.digest);
+    assert.equal(actions.size, image.blobs.length, 'one account per node');
+    assert.ok([...actions.values()].every((a) => a === 'copied'));
+    const raw = await skopeoInspectRaw(`docker://${two.host}/dst/app:v1`);
+    assert.equal(JSON.parse(raw).manifests.length, 2);
+    const pulled = await skopeoPullAllBlobs(`docker://${two.host}/dst/app:v1`);
+    await rm(pulled, { recursive: true, force: true });
+  });
+
+  it('a second identical copy uploads no blob bytes and reports every node exists', async () => {
+    two.resetRequests();
+    const { actions } = await copyRefs(`${one.host}/src/app:v1`, `${two.host}/dst/app:v1`);
+    assert.equal(actions.size, image.blobs.length);
+    assert.deepEqual(new Set(actions.values()), new Set(['exists']));
+    assert.deepEqual(blobWrites(two), [], 'the registry saw no upload');
+    assert.ok(!two.requests().some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256:')), 'no manifest pushed by digest');
+  });
+
+  it('copies registry → layout and layout → registry with the same digest', async () => {
+    const layout = join(work, 'exported');
+    const out = await copyRefs(`${one.host}/src/app:v1`, `oci:${layout}:v1`);
+    assert.equal(out.root.digest, image.root.digest);
+    const back = await copyRefs(`oci:${layout}:v1`, `${two.host}/imported/app:v2`);
+    assert.equal(back.root.digest, image.root.digest);
+    assert.equal(JSON.parse(await skopeoInspectRaw(`docker://${two.host}/imported/app:v2`)).manifests.length, 2);
+    const pulled = await skopeoPullAllBlobs(`docker://${two.host}/imported/app:v2`);
+    await rm(pulled, { recursive: true, force: true });
+    // skopeo reads the layout we wrote
+    assert.equal(JSON.parse(await skopeoInspectRaw(`oci:${layout}:v1`)).manifests.length, 2);
+  });
+
+  it('fails on a tag that is not there, naming it', async () => {
+    await assert.rejects(copyRefs(`${one.host}/src/app:nope`, `${two.host}/dst/app`), /nope/);
+  });
+});
