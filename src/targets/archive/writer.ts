@@ -195,8 +195,16 @@ export class OciArchiveWriter implements Target, TagLister {
         for await (const chunk of verified) {
           if (!entry.write(chunk as Buffer)) {
             await new Promise<void>((ok, fail) => {
-              entry.once('drain', ok);
-              entry.once('close', () => fail(new ContentError(`${this.description} closed while writing ${desc.digest}`)));
+              const onDrain = () => {
+                entry.off('close', onClose);
+                ok();
+              };
+              const onClose = () => {
+                entry.off('drain', onDrain);
+                fail(new ContentError(`${this.description} closed while writing ${desc.digest}`));
+              };
+              entry.once('drain', onDrain);
+              entry.once('close', onClose);
             });
           }
         }
