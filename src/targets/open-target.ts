@@ -1,5 +1,5 @@
-import type { Reference } from '../oci/reference.js';
-import { openLayout } from './layout/layout.js';
+import type { Reference, RegistryReference } from '../oci/reference.js';
+import { openFileTarget, type StandardStreams } from './open-file-target.js';
 import { openRegistryRepository } from './registry/index.js';
 import type { ReadOnlyTarget, Target } from './target.js';
 
@@ -10,31 +10,28 @@ export interface OpenTargetOptions {
   /** Told every secret found (passwords, tokens, config `auth` strings), to mask before anything logs. */
   onSecret?: (secret: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** What `oci-archive:-` reads from and writes to (default: the process's stdin and stdout). */
+  streams?: StandardStreams;
 }
 
 /** The target a source reference names: a registry repository, an OCI layout or an OCI archive. */
 export async function openSource(ref: Reference, options: OpenTargetOptions = {}): Promise<ReadOnlyTarget> {
-  return openTarget(ref, 'source', options);
+  if (ref.transport !== 'registry') return openFileTarget(ref, 'source', options.streams);
+  return openRegistry(ref, options);
 }
 
 /** The target a destination reference names; layouts and archives are created when missing. */
 export async function openDestination(ref: Reference, options: OpenTargetOptions = {}): Promise<Target> {
-  return openTarget(ref, 'destination', options);
+  if (ref.transport !== 'registry') return openFileTarget(ref, 'destination', options.streams);
+  return openRegistry(ref, options);
 }
 
-async function openTarget(ref: Reference, role: 'source' | 'destination', options: OpenTargetOptions): Promise<Target> {
-  switch (ref.transport) {
-    case 'registry':
-      return openRegistryRepository(ref, {
-        username: options.credentials?.username,
-        password: options.credentials?.password,
-        plainHttp: options.plainHttp,
-        onSecret: options.onSecret,
-        env: options.env,
-      });
-    case 'oci':
-      return openLayout(ref.path, { create: role === 'destination' });
-    case 'oci-archive':
-      throw new Error('oci-archive is not wired yet');
-  }
+function openRegistry(ref: RegistryReference, options: OpenTargetOptions): Target {
+  return openRegistryRepository(ref, {
+    username: options.credentials?.username,
+    password: options.credentials?.password,
+    plainHttp: options.plainHttp,
+    onSecret: options.onSecret,
+    env: options.env,
+  });
 }
