@@ -28,10 +28,9 @@ export class Blobs {
     const op = `checking blob ${desc.digest} in ${this.place}`;
     return during(op, async () => {
       const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest) }, [pullScope(this.repository)]);
+      if (res.status !== 200 && res.status !== 404) return this.client.fail(res, op);
       await discard(res);
-      if (res.status === 200) return true;
-      if (res.status === 404) return false;
-      return this.client.fail(res, op);
+      return res.status === 200;
     });
   }
 

@@ -38,6 +38,7 @@ interface DockerConfig {
 const HUB_ALIASES = [DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
 /** The key Docker's tools store Hub credentials under, and the server URL its helpers expect. */
 const HUB_SERVER_URL = 'https://index.docker.io/v1/';
+const HELPER_TIMEOUT_MS = 30_000;
 
 /** `https://index.docker.io/v1/` → `index.docker.io`; `Ghcr.io/` → `ghcr.io`. */
 export function normalizeRegistryKey(key: string): string {
@@ -129,11 +130,20 @@ async function fromHelper(
 ): Promise<Credentials | undefined> {
   const program = `docker-credential-${name}`;
   const { code, stdout, spawnError } = await new Promise<{ code: number | null; stdout: string; spawnError?: Error }>((resolve) => {
-    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'ignore'], timeout: 30_000 });
+    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    // A helper waiting on a keychain prompt must not hang the copy.
+    const timer = setTimeout(() => child.kill('SIGKILL'), HELPER_TIMEOUT_MS);
+    timer.unref();
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', (err) => resolve({ code: null, stdout: '', spawnError: err }));
-    child.on('close', (c) => resolve({ code: c, stdout: out }));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ code: null, stdout: '', spawnError: err });
+    });
+    child.on('close', (c) => {
+      clearTimeout(timer);
+      resolve({ code: c, stdout: out });
+    });
     child.stdin.on('error', () => {});
     child.stdin.end(serverUrl);
   });

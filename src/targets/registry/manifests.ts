@@ -36,8 +36,13 @@ export class Manifests {
     return during(op, async () => {
       const scopes = [pullScope(this.repository)];
       const head = await this.client.send({ method: 'HEAD', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } }, scopes);
+      if (head.status === 404) {
+        await discard(head);
+        throw new NotFoundError(`${this.named(reference)} not found`);
+      }
+      // Only a HEAD the registry does not support, or one that leaves out the digest, is worth a GET.
+      if (head.status !== 200 && head.status !== 405 && head.status !== 501 && head.status !== 400) return this.client.fail(head, op);
       await discard(head);
-      if (head.status === 404) throw new NotFoundError(`${this.named(reference)} not found`);
       if (head.status === 200) {
         const digest = header(head, 'docker-content-digest') ?? (isDigest(reference) ? reference : undefined);
         const mediaType = contentType(head);
@@ -63,10 +68,9 @@ export class Manifests {
         { method: 'HEAD', url: this.url(desc.digest), headers: { accept: MANIFEST_ACCEPT } },
         [pullScope(this.repository)],
       );
+      if (res.status !== 200 && res.status !== 404) return this.client.fail(res, op);
       await discard(res);
-      if (res.status === 200) return true;
-      if (res.status === 404) return false;
-      return this.client.fail(res, op);
+      return res.status === 200;
     });
   }
 
