@@ -26,13 +26,39 @@ export async function copy(
   dstRef: Selector,
   options: CopyOptions = {},
 ): Promise<Descriptor> {
-  const copier = new GraphCopier(src, dst, options);
-  const root = await resolveRoot(src, srcRef, copier, options);
-  if (dstRef.digest && dstRef.digest !== root.digest) {
-    throw new InputError(`destination digest ${dstRef.digest} does not match the source's ${root.digest}: drop the digest from the destination or fix it`);
+  return copyToMany(src, srcRef, [{ target: dst, ref: dstRef }], options);
+}
+
+export interface Destination {
+  target: Target;
+  ref: Selector;
+  /** This destination's events; `options.onEvent` when not given. */
+  onEvent?: CopyOptions['onEvent'];
+}
+
+/**
+ * Copies one root to several destinations in turn: the root is resolved once (so every destination
+ * gets the same digest even if the source tag moves meanwhile) and each manifest is fetched once.
+ * Destinations on one registry mount from each other through the blob-info cache when one is given.
+ */
+export async function copyToMany(src: ReadOnlyTarget, srcRef: Selector, destinations: Destination[], options: CopyOptions = {}): Promise<Descriptor> {
+  const manifestCache = options.manifestCache ?? new Map<string, Buffer>();
+  const copiers = destinations.map(
+    (d) => new GraphCopier(src, d.target, { ...options, manifestCache, onEvent: d.onEvent ?? options.onEvent }),
+  );
+  const root = await resolveRoot(src, srcRef, copiers[0], options);
+  for (const d of destinations) {
+    if (d.ref.digest && d.ref.digest !== root.digest) {
+      throw new InputError(`destination digest ${d.ref.digest} does not match the source's ${root.digest}: drop the digest from the destination or fix it`);
+    }
   }
-  await copier.copy(root);
-  if (!options.dryRun) await tagRoot(dst, root, destinationReferences(srcRef, dstRef, root), options);
+  for (const [i, d] of destinations.entries()) {
+    await copiers[i].copy(root);
+    if (options.referrers) await copiers[i].copyReferrers();
+    if (!options.dryRun) {
+      await tagRoot(d.target, root, destinationReferences(srcRef, d.ref, root), { onEvent: d.onEvent ?? options.onEvent });
+    }
+  }
   return root;
 }
 

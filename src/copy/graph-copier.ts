@@ -4,7 +4,7 @@ import { VerifyingStream } from '../oci/digest.js';
 import { ContentError, CopyError, isRetryable, registryErrorCode } from '../oci/errors.js';
 import { isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
-import { isLocated, isMounter, type ReadOnlyTarget, type Target } from '../targets/target.js';
+import { isLocated, isMounter, isReferrerLister, type ReadOnlyTarget, type Target } from '../targets/target.js';
 import type { CopyEvent, NodeAction } from './events.js';
 import { Limiter } from './limiter.js';
 import { mountCandidates } from './mount-candidates.js';
@@ -18,7 +18,8 @@ import { readManifest } from './read-manifest.js';
  */
 export class GraphCopier {
   private readonly nodes = new Map<string, Promise<void>>();
-  private readonly manifests = new Map<string, Buffer>();
+  private readonly manifests: Map<string, Buffer>;
+  private readonly manifestTypes = new Map<string, string>();
   private readonly limiter: Limiter;
   private readonly successors: SuccessorFn;
   private firstError: unknown;
@@ -29,6 +30,7 @@ export class GraphCopier {
     private readonly options: CopyOptions = {},
   ) {
     this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.manifests = options.manifestCache ?? new Map();
     this.successors = options.successors ?? defaultSuccessors;
   }
 
@@ -43,14 +45,49 @@ export class GraphCopier {
     }
   }
 
+  /**
+   * Copies what refers to the manifests copied so far (signatures, SBOMs, attestations), and what
+   * refers to those, each with its own graph. Referrers are found through the source's referrers
+   * listing; a source that cannot list them has none to give.
+   */
+  async copyReferrers(): Promise<void> {
+    const src = this.src;
+    if (!isReferrerLister(src)) return;
+    const visited = new Set<string>();
+    let subjects = this.manifestDescriptors();
+    while (subjects.length) {
+      const next: Descriptor[] = [];
+      for (const subject of subjects) {
+        if (visited.has(subject.digest)) continue;
+        visited.add(subject.digest);
+        const referrers = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
+        for (const r of referrers) {
+          const plain = { mediaType: r.mediaType, digest: r.digest, size: r.size, ...(r.artifactType ? { artifactType: r.artifactType } : {}) };
+          await this.copy(plain);
+          next.push(plain);
+        }
+      }
+      subjects = next;
+    }
+  }
+
+  /** Every manifest and index of the graph walked so far. */
+  private manifestDescriptors(): Descriptor[] {
+    return [...this.manifestTypes].map(([digest, mediaType]) => ({ digest, mediaType, size: this.manifests.get(digest)?.length ?? 0 }));
+  }
+
   /** The bytes of a manifest, fetched once and verified. */
   async manifest(desc: Descriptor): Promise<Buffer> {
     const cached = this.manifests.get(desc.digest);
-    if (cached) return cached;
+    if (cached) {
+      this.manifestTypes.set(desc.digest, desc.mediaType);
+      return cached;
+    }
     const content = await this.limiter.run(() =>
       this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc), desc)),
     );
     this.manifests.set(desc.digest, content);
+    this.manifestTypes.set(desc.digest, desc.mediaType);
     return content;
   }
 

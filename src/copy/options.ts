@@ -18,9 +18,16 @@ export interface CopyOptions {
   mount?: boolean;
   /** Where mount candidates beyond the source repository come from; learns from every copy. */
   blobCache?: BlobInfoCache;
+  /** Also copy what refers to the copied manifests: signatures, SBOMs, attestations. */
+  referrers?: boolean;
   /** Report what would happen, write nothing. */
   dryRun?: boolean;
   onEvent?: CopyListener;
+  /**
+   * Manifest bytes already fetched and verified, by digest. Share one between copies of the same
+   * source (to several destinations) so each manifest is fetched once.
+   */
+  manifestCache?: Map<string, Buffer>;
 }
 
 export const DEFAULT_CONCURRENCY = 4;

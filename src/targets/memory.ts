@@ -3,13 +3,14 @@ import { Readable as ReadableStream } from 'node:stream';
 import type { Descriptor } from '../oci/descriptor.js';
 import { isDigest } from '../oci/digest.js';
 import { NotFoundError } from '../oci/errors.js';
-import type { Target, TagLister } from './target.js';
+import { isManifest } from '../oci/media-types.js';
+import type { ReferrerLister, Target, TagLister } from './target.js';
 
 /**
  * Content held in memory, for tests and small artifacts. Pushed content is stored only when its
  * stream ends cleanly, so a verifier that errors leaves nothing behind.
  */
-export class MemoryTarget implements Target, TagLister {
+export class MemoryTarget implements Target, TagLister, ReferrerLister {
   readonly description: string;
   readonly blobs = new Map<string, { desc: Descriptor; content: Buffer }>();
   readonly tagged = new Map<string, Descriptor>();
@@ -59,6 +60,20 @@ export class MemoryTarget implements Target, TagLister {
 
   async tags(): Promise<string[]> {
     return [...this.tagged.keys()];
+  }
+
+  /** Manifests whose `subject` is `subject`, as a referrers listing describes them. */
+  async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+    const out: Descriptor[] = [];
+    for (const { desc, content } of this.blobs.values()) {
+      if (!isManifest(desc.mediaType)) continue;
+      const m = JSON.parse(content.toString('utf8')) as { subject?: Descriptor; artifactType?: string; config?: Descriptor };
+      if (m.subject?.digest !== subject.digest) continue;
+      const type = m.artifactType ?? m.config?.mediaType;
+      if (artifactType && type !== artifactType) continue;
+      out.push({ ...desc, ...(type ? { artifactType: type } : {}) });
+    }
+    return out;
   }
 
   /** Stores bytes directly, for building test graphs. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy, copyToMany } from '../../src/copy/copy.js';
 import type { CopyEvent } from '../../src/copy/events.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { ContentError, CopyError, NotFoundError } from '../../src/oci/errors.js';
@@ -186,5 +186,40 @@ describe('copy engine', () => {
     const src = new MemoryTarget('src');
     addMultiPlatformImage(src, 'v1');
     await assert.rejects(copy(src, { tags: ['nope'] }, new MemoryTarget(), { tags: [] }), /tag nope is not in \[memory\] src: it has v1/);
+  });
+
+  it('copies referrers of the copied manifests, and their referrers, only when asked', async () => {
+    const src = new MemoryTarget('src');
+    const { index } = addMultiPlatformImage(src, 'v1');
+    const sbomBlob = addBlob(src, 'application/spdx+json', Buffer.from('{"spdx":true}'));
+    const sbom = addJson(src, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, artifactType: 'application/spdx+json', config: { mediaType: MediaType.OciEmpty, digest: addBlob(src, MediaType.OciEmpty, Buffer.from('{}')).digest, size: 2 }, layers: [sbomBlob], subject: { mediaType: index.mediaType, digest: index.digest, size: index.size } });
+    const sigBlob = addBlob(src, 'application/vnd.dev.cosign.simplesigning.v1+json', 64);
+    const sig = addJson(src, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, artifactType: 'application/vnd.dev.sig', config: { mediaType: MediaType.OciEmpty, digest: addBlob(src, MediaType.OciEmpty, Buffer.from('{}')).digest, size: 2 }, layers: [sigBlob], subject: { mediaType: sbom.mediaType, digest: sbom.digest, size: sbom.size } });
+    const without = new MemoryTarget('plain');
+    await copy(src, { tags: ['v1'] }, without, { tags: [] });
+    assert.ok(!without.blobs.has(sbom.digest));
+    const dst = new MemoryTarget('dst');
+    await copy(src, { tags: ['v1'] }, dst, { tags: [] }, { referrers: true });
+    for (const d of [sbom, sig, sbomBlob, sigBlob]) assert.ok(dst.blobs.has(d.digest), `${d.digest} copied`);
+    assert.deepEqual((await dst.referrers(index)).map((r) => r.digest), [sbom.digest]);
+  });
+
+  it('copies one resolved root to several destinations, fetching each manifest once', async () => {
+    const src = new MemoryTarget('src');
+    const { index } = addMultiPlatformImage(src, 'v1');
+    const a = new MemoryTarget('a');
+    const b = new MemoryTarget('b');
+    const seen: Record<string, number> = { a: 0, b: 0 };
+    const root = await copyToMany(src, { tags: ['v1'] }, [
+      { target: a, ref: { tags: ['x'] }, onEvent: (e) => e.type === 'done' && seen.a++ },
+      { target: b, ref: { tags: [] }, onEvent: (e) => e.type === 'done' && seen.b++ },
+    ]);
+    assert.equal(root.digest, index.digest);
+    assert.equal((await a.resolve('x')).digest, index.digest);
+    assert.equal((await b.resolve('v1')).digest, index.digest);
+    assert.deepEqual(seen, { a: src.blobs.size, b: src.blobs.size });
+    const manifests = [...src.blobs.values()].filter((x) => x.desc.mediaType.includes('manifest') || x.desc.mediaType.includes('index')).length;
+    const layersAndConfigs = src.blobs.size - manifests;
+    assert.equal(src.calls.fetch, manifests + 2 * layersAndConfigs, 'manifests fetched once, blobs once per destination');
   });
 });
