@@ -209,4 +209,51 @@ describe('registry HTTP under faults', () => {
       assert.equal(await open(registry.host).mount(data.desc, 'other'), 'refused', `status ${status}`);
     }
   });
+
+  it('a connection cut mid-upload is a retryable error naming the blob and place', async () => {
+    const data = blob(Buffer.alloc(2 * 1024 * 1024, 9));
+    const server = createServer((req, res) => {
+      if (req.method === 'POST') {
+        req.resume();
+        req.on('end', () => res.writeHead(202, { location: '/v2/r/blobs/uploads/u1' }).end());
+        return;
+      }
+      let got = 0;
+      req.on('data', (d: Buffer) => {
+        got += d.length;
+        if (got > 100_000) req.socket.destroy();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await assert.rejects(open(host).push(data.desc, Readable.from([data.bytes.subarray(0, 1 << 20), data.bytes.subarray(1 << 20)])), (err: Error) => {
+      assert.ok(isRetryable(err), err.message);
+      assert.match(err.message, new RegExp(`^pushing blob ${data.desc.digest} to ${host}/r: `));
+      return true;
+    });
+  });
+
+  it('refuses a token realm over plain HTTP off loopback', async () => {
+    const registry = await serve((_req, res) =>
+      res.writeHead(401, { 'www-authenticate': 'Bearer realm="http://auth.example.com/token",service="s"' }).end(),
+    );
+    await assert.rejects(open(registry.host, { username: 'u', password: 'p' }).resolve('v1'), /not HTTPS: refusing to send credentials/);
+  });
+
+  it('uploads in chunks when the registry advertises OCI-Chunk-Min-Length', async () => {
+    const data = blob(Buffer.alloc(100, 5));
+    let patches = 0;
+    const registry = await serve((req, res) => {
+      if (req.method === 'POST') res.writeHead(202, { location: '/v2/r/blobs/uploads/x', 'oci-chunk-min-length': '64' }).end();
+      else if (req.method === 'PATCH') {
+        patches++;
+        res.writeHead(202, { location: '/v2/r/blobs/uploads/x' }).end();
+      } else res.writeHead(201).end();
+    });
+    await open(registry.host).push(data.desc, Readable.from([data.bytes]));
+    assert.equal(patches, 1, 'one chunk: the advertised minimum is below the default chunk size');
+    assert.equal(registry.seen.at(-1)?.method, 'PUT');
+    assert.equal(registry.seen.at(-1)?.bytes, 0);
+  });
 });

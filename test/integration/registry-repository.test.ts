@@ -184,4 +184,22 @@ describe('registry repository on the real registry', () => {
     assert.deepEqual(await r.referrers(manifest.desc, 'application/example.signature'), [sigDesc]);
     assert.deepEqual(await r.referrers(manifest.desc, 'application/other'), []);
   });
+
+  it('a push of content that fails verification rejects with that error and stores nothing', async () => {
+    const r = repo('app/bad');
+    const good = blob('the promised bytes');
+    const wrong = Readable.from([Buffer.from('other bytes, same len')]).pipe(new VerifyingStream(good.desc));
+    await assert.rejects(r.push(good.desc, wrong), (err: Error) => {
+      assert.match(err.message, /size mismatch|digest mismatch/);
+      return true;
+    });
+    assert.equal(await r.exists(good.desc), false);
+
+    // right size, wrong bytes: the mismatch shows only at the end, after the registry got every byte
+    const big = blob('a'.repeat(1 << 20));
+    const parts = Array.from({ length: 16 }, (_, i) => Buffer.alloc(1 << 16, i === 15 ? 'b' : 'a'));
+    const late = Readable.from(parts).pipe(new VerifyingStream(big.desc));
+    await assert.rejects(r.push(big.desc, late), /digest mismatch/);
+    assert.equal(await r.exists(big.desc), false);
+  });
 });

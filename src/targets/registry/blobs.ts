@@ -95,6 +95,8 @@ export class Blobs {
   async push(desc: Descriptor, content: Readable): Promise<void> {
     const op = `pushing blob ${desc.digest} to ${this.place}`;
     const scopes = [pushScope(this.repository)];
+    // The content may fail (a digest mismatch) while the session opens: keep that for the caller, not the process.
+    content.on('error', () => {});
     try {
       await during(op, async () => {
         const res = await this.client.send({ method: 'POST', url: this.url('uploads/'), retry: true }, scopes);
@@ -102,6 +104,7 @@ export class Blobs {
         learnChunking(res, this.mode);
         const session = uploadLocation(res, op);
         await discard(res);
+        if (content.errored) throw content.errored;
         await uploadOnSession(this.client, session, desc, content, scopes, this.mode, op);
       });
     } finally {
@@ -139,6 +142,7 @@ export class Blobs {
       return 'refused';
     }
     const content = await getContent();
+    content.on('error', () => {});
     await during(op, () => uploadOnSession(this.client, session, desc, content, scopes, this.mode, op));
     return 'uploaded';
   }
