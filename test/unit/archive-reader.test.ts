@@ -358,6 +358,38 @@ describe('archive reader: docker save archives', () => {
   });
 });
 
+describe('archive reader: containerd exports', () => {
+  it('finds a tag in a full image name, as older containerd wrote ref.name', async () => {
+    const img = image([]);
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ ...img.root, annotations: { 'org.opencontainers.image.ref.name': 'docker.io/library/busybox:1.36' } }],
+    });
+    const a = await openBoth(await tarOf([{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, { name: 'index.json', body: index }, ...img.blobs]), 'containerd');
+    const r = await a.file();
+    assert.equal((await r.resolve('1.36')).digest, img.root.digest);
+    await assert.rejects(r.resolve('1.37'), /its tags are docker\.io\/library\/busybox:1\.36/);
+    await r.close('success');
+  });
+
+  it('refuses a tag that names two different images and says how to pick one', async () => {
+    const one = image([], 'one');
+    const two = image([], 'two');
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        { ...one.root, annotations: { 'io.containerd.image.name': 'a/x:latest', 'org.opencontainers.image.ref.name': 'latest' } },
+        { ...two.root, annotations: { 'io.containerd.image.name': 'b/y:latest', 'org.opencontainers.image.ref.name': 'latest' } },
+      ],
+    });
+    const a = await openBoth(await tarOf([...one.blobs, ...two.blobs, { name: 'index.json', body: index }]), 'ambiguous');
+    const r = await a.file();
+    await assert.rejects(r.resolve('latest'), /tag "latest" names 2 images in .* \(a\/x:latest, b\/y:latest\): name one by digest/);
+    assert.equal((await r.resolve(two.root.digest)).digest, two.root.digest);
+    await r.close('success');
+  });
+});
+
 describe('archive reader: a pipe is consumed once', () => {
   it('reads from a file stream as it would from stdin', async () => {
     const img = image(['v1']);
