@@ -19,6 +19,8 @@ interface TarEntry {
   body?: Buffer | string;
   type?: 'file' | 'symlink' | 'link' | 'directory' | 'character-device' | 'fifo';
   linkname?: string;
+  /** Extended header records: the entry is then preceded by a pax header, as GNU tar --format=posix writes. */
+  pax?: Record<string, string>;
 }
 
 /** Builds a tar in memory with tar-stream, exactly as listed (hostile names included). */
@@ -31,7 +33,7 @@ async function tarOf(entries: TarEntry[]): Promise<Buffer> {
   for (const e of entries) {
     const body = e.body === undefined ? undefined : Buffer.from(e.body);
     await new Promise<void>((resolve, reject) => {
-      const header = { name: e.name, type: e.type ?? 'file', linkname: e.linkname, size: body?.length ?? 0 };
+      const header = { name: e.name, type: e.type ?? 'file', linkname: e.linkname, size: body?.length ?? 0, pax: e.pax };
       if (body) p.entry(header, body, (err) => (err ? reject(err) : resolve()));
       else p.entry(header, (err) => (err ? reject(err) : resolve())).end(undefined);
     });
@@ -141,6 +143,17 @@ describe('archive reader: well-formed archives', () => {
       assert.equal(r.blobs().length, 3);
       await r.close('success');
     }
+  });
+
+  it('reads entries behind pax extended headers at the right offsets', async () => {
+    const img = image(['v1']);
+    const tar = await tarOf([...img.blobs.map((b) => ({ ...b, pax: { mtime: '1700000000.5', 'SCHILY.xattr.user.note': 'x'.repeat(300) } })), { name: 'index.json', body: img.index }]);
+    const a = await openBoth(tar, 'pax');
+    const r = await a.file();
+    const layer = { mediaType: 'x', digest: sha(img.layer), size: img.layer.length };
+    assert.deepEqual(await readAll(await r.fetch(layer)), img.layer);
+    assert.deepEqual(await readAll(await r.fetch(img.root)), img.manifest);
+    await r.close('success');
   });
 
   it('resolves a child manifest by digest even when index.json does not list it', async () => {
