@@ -14,8 +14,10 @@ export interface Credentials {
 /** Everything the action was asked to do, parsed and checked once, before any network traffic. */
 export interface Inputs {
   source: Reference;
-  destination: Reference;
-  operation: Operation;
+  /** one or more, from the lines of the `destination` input */
+  destinations: Reference[];
+  /** the operation of each destination, in order */
+  operations: Operation[];
   sourceCredentials: Credentials;
   destinationCredentials: Credentials;
   plainHttp: boolean;
@@ -24,7 +26,10 @@ export interface Inputs {
   blobCache: boolean;
   blobCacheKey: string;
   platform?: Platform;
+  referrers: boolean;
   dryRun: boolean;
+  /** used for ghcr.io when no other credentials are given */
+  githubToken?: string;
 }
 
 /** Reads one input as the runner passes it; '' when unset. */
@@ -35,8 +40,18 @@ export const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
 export function parseInputs(read: InputReader): Inputs {
   const get = (name: string) => read(name).trim();
   const source = parseReference(required(get, Input.Source), `input "${Input.Source}"`);
-  const destination = parseReference(required(get, Input.Destination), `input "${Input.Destination}"`);
-  const operation = parseOperation(get(Input.Operation), source, destination);
+  const lines = required(get, Input.Destination)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const destinations = lines.map((line) => parseReference(line, `input "${Input.Destination}"`));
+  const seen = new Set<string>();
+  for (const line of lines) {
+    if (seen.has(line)) throw new InputError(`input "${Input.Destination}" lists "${line}" twice: give each destination once`);
+    seen.add(line);
+  }
+  const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d));
+
   const username = get(Input.Username);
   const password = read(Input.Password);
   const platform = get(Input.Platform);
@@ -49,8 +64,8 @@ export function parseInputs(read: InputReader): Inputs {
   }
   return {
     source,
-    destination,
-    operation,
+    destinations,
+    operations,
     sourceCredentials: credentials(get(Input.SourceUsername) || username, read(Input.SourcePassword) || password, Input.SourceUsername),
     destinationCredentials: credentials(get(Input.DestinationUsername) || username, read(Input.DestinationPassword) || password, Input.DestinationUsername),
     plainHttp: bool(get, Input.PlainHttp, false),
@@ -59,7 +74,9 @@ export function parseInputs(read: InputReader): Inputs {
     blobCache: bool(get, Input.BlobCache, true),
     blobCacheKey,
     ...(platform ? { platform: parsePlatform(platform, `input "${Input.Platform}"`) } : {}),
+    referrers: bool(get, Input.Referrers, false),
     dryRun: bool(get, Input.DryRun, false),
+    ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
   };
 }
 

@@ -1,14 +1,16 @@
 import * as core from '@actions/core';
-import { copy } from '../copy/copy.js';
+import { copyToMany, type Destination } from '../copy/copy.js';
 import { CopyReport } from '../copy/report.js';
-import { messageOf } from '../oci/errors.js';
-import { formatReference } from '../oci/reference.js';
-import { openSource, openDestination } from '../targets/open-target.js';
+import type { BlobInfoCache } from '../blob-cache/types.js';
+import type { Descriptor } from '../oci/descriptor.js';
+import { InputError, messageOf } from '../oci/errors.js';
+import { formatReference, type Reference } from '../oci/reference.js';
+import { openDestination, openSource } from '../targets/open-target.js';
 import type { ReadOnlyTarget } from '../targets/target.js';
 import { type BlobCacheRestore, describeBlobCache, restoreBlobCache, saveBlobCache } from './blob-cache-store.js';
 import { parseInputs, type Inputs } from './inputs.js';
 import { Input } from './names.js';
-import { logEvents, writeOutputs, writeSummary } from './report.js';
+import { logEvents, writeOutputs, writeSummary, type DestinationOutcome } from './report.js';
 
 /** The action: inputs → targets → copy → outputs and summary, with the blob-info cache around it. */
 export async function run(): Promise<void> {
@@ -17,38 +19,34 @@ export async function run(): Promise<void> {
   try {
     maskSecretInputs();
     const inputs = parseInputs((name) => core.getInput(name));
+    refuseStandardStreams(inputs);
     const cache = await restoreCache(inputs);
-    const openOptions = { plainHttp: inputs.plainHttp, onSecret: (secret: string) => core.setSecret(secret) };
+    const openOptions = { plainHttp: inputs.plainHttp, onSecret: (secret: string) => core.setSecret(secret), githubToken: inputs.githubToken };
     const src = await openSource(inputs.source, { ...openOptions, credentials: inputs.sourceCredentials });
     opened.push(src);
-    const dst = await openDestination(inputs.destination, { ...openOptions, credentials: inputs.destinationCredentials });
-    opened.push(dst);
+    const results: DestinationOutcome[] = [];
+    const destinations: Destination[] = [];
+    for (const [i, ref] of inputs.destinations.entries()) {
+      const target = await openDestination(ref, { ...openOptions, credentials: inputs.destinationCredentials });
+      opened.push(target);
+      const report = new CopyReport();
+      const log = logEvents();
+      results.push({ operation: inputs.operations[i], destination: formatReference(ref), description: target.description, report });
+      destinations.push({ target, ref, onEvent: (event) => (report.listener(event), log(event)) });
+    }
 
-    const source = formatReference(inputs.source);
-    const destination = formatReference(inputs.destination);
-    core.info(`${inputs.dryRun ? 'Dry run of ' : ''}${inputs.operation}: ${src.description} => ${dst.description}`);
-    const report = new CopyReport();
-    const log = logEvents();
-    const root = await copy(src, inputs.source, dst, inputs.destination, {
-      concurrency: inputs.concurrency,
-      mount: inputs.mount,
-      blobCache: cache?.cache,
-      platform: inputs.platform,
-      dryRun: inputs.dryRun,
-      onEvent: (event) => {
-        report.listener(event);
-        log(event);
-      },
-    });
-    report.finish();
+    const root = await copyEach(inputs, src, destinations, results, cache?.cache);
     outcome = 'success';
     await closeAll(opened, outcome);
-    core.info(`${inputs.dryRun ? 'Would copy' : 'Copied'} ${src.description} => ${dst.description}`);
-    core.info(`Digest: ${root.digest}`);
 
     const saved = cache && !inputs.dryRun ? await saveBlobCache(cache.cache, inputs.blobCacheKey, restoredKey(cache.restore)) : undefined;
-    const cacheNote = cache ? describeBlobCache(cache.restore, saved) : undefined;
-    const result = { operation: inputs.operation, source, destination, root, report, dryRun: inputs.dryRun, cacheNote };
+    const result = {
+      source: formatReference(inputs.source),
+      root,
+      destinations: results,
+      dryRun: inputs.dryRun,
+      cacheNote: cache ? describeBlobCache(cache.restore, saved) : undefined,
+    };
     writeOutputs(result);
     await writeSummary(result);
   } catch (err) {
@@ -57,16 +55,52 @@ export async function run(): Promise<void> {
   }
 }
 
+/** One log group per destination; the root is resolved once and every destination gets the same. */
+async function copyEach(
+  inputs: Inputs,
+  src: ReadOnlyTarget,
+  destinations: Destination[],
+  results: DestinationOutcome[],
+  blobCache: BlobInfoCache | undefined,
+): Promise<Descriptor> {
+  const options = { concurrency: inputs.concurrency, mount: inputs.mount, blobCache, platform: inputs.platform, referrers: inputs.referrers, dryRun: inputs.dryRun };
+  const manifestCache = new Map<string, Buffer>();
+  let root: Descriptor | undefined;
+  for (const [i, destination] of destinations.entries()) {
+    const title = `${inputs.dryRun ? 'Dry run: ' : ''}${results[i].operation} ${src.description} => ${destination.target.description}`;
+    // The first copy resolves the root; the others copy exactly that digest.
+    const srcRef = root ? { tags: inputs.source.tags, digest: root.digest } : inputs.source;
+    root = await core.group(title, async () => {
+      const copied = await copyToMany(src, srcRef, [destination], { ...options, manifestCache, platform: root ? undefined : options.platform });
+      results[i].report.finish();
+      core.info(`${inputs.dryRun ? 'Would copy' : 'Copied'} ${src.description} => ${destination.target.description}`);
+      core.info(`Digest: ${copied.digest}`);
+      return copied;
+    });
+  }
+  return root!;
+}
+
 /** Passwords go to the runner's mask before anything can log them. */
 function maskSecretInputs(): void {
-  for (const name of [Input.Password, Input.SourcePassword, Input.DestinationPassword]) {
+  for (const name of [Input.Password, Input.SourcePassword, Input.DestinationPassword, Input.GithubToken]) {
     const value = core.getInput(name);
     if (value) core.setSecret(value);
   }
 }
 
+/** In a workflow, standard output is the log: an archive cannot go there, nor come from stdin. */
+function refuseStandardStreams(inputs: Inputs): void {
+  const all: Array<[Reference, string]> = [[inputs.source, Input.Source], ...inputs.destinations.map((d): [Reference, string] => [d, Input.Destination])];
+  for (const [ref, name] of all) {
+    if (ref.transport !== 'registry' && ref.path === '-') {
+      throw new InputError(`input "${name}" names standard ${name === Input.Source ? 'input' : 'output'} ("${ref.transport}:-"), which a workflow step does not have for data: give a file path`);
+    }
+  }
+}
+
 async function restoreCache(inputs: Inputs) {
-  if (!inputs.blobCache || !inputs.mount || inputs.destination.transport !== 'registry') return undefined;
+  if (!inputs.blobCache || !inputs.mount || !inputs.destinations.some((d) => d.transport === 'registry')) return undefined;
   return restoreBlobCache(inputs.blobCacheKey);
 }
 

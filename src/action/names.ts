@@ -15,7 +15,9 @@ export const Input = {
   BlobCache: 'blob-cache',
   BlobCacheKey: 'blob-cache-key',
   Platform: 'platform',
+  Referrers: 'referrers',
   DryRun: 'dry-run',
+  GithubToken: 'github-token',
 } as const;
 
 export const Output = {

@@ -32,27 +32,50 @@ export function logEvents(now: () => number = Date.now): (event: CopyEvent) => v
   };
 }
 
-export interface CopyOutcome {
+/** What one destination received. */
+export interface DestinationOutcome {
   operation: string;
-  source: string;
+  /** the reference as the user wrote it */
   destination: string;
-  root: Descriptor;
+  /** the target's own name: `[registry] host/repo` */
+  description: string;
   report: CopyReport;
+}
+
+export interface CopyOutcome {
+  source: string;
+  root: Descriptor;
+  destinations: DestinationOutcome[];
   dryRun: boolean;
   /** what happened to the blob-info cache, for the summary's footnote */
   cacheNote?: string;
 }
 
-/** The `blobs` output: one object per node of the copied graph. */
-export function blobsOutput(nodes: NodeRecord[]): string {
-  return JSON.stringify(nodes.map((n) => ({ digest: n.digest, mediaType: n.mediaType, size: n.size, action: n.action, ...(n.from ? { from: n.from } : {}) })));
+/**
+ * The `blobs` output: one object per node of the copied graph. With several destinations, one per
+ * node and destination, each naming its destination.
+ */
+export function blobsOutput(destinations: DestinationOutcome[]): string {
+  const several = destinations.length > 1;
+  return JSON.stringify(
+    destinations.flatMap((d) =>
+      d.report.nodes.map((n) => ({
+        digest: n.digest,
+        mediaType: n.mediaType,
+        size: n.size,
+        action: n.action,
+        ...(n.from ? { from: n.from } : {}),
+        ...(several ? { destination: d.destination } : {}),
+      })),
+    ),
+  );
 }
 
 export function writeOutputs(outcome: CopyOutcome): void {
   core.setOutput(Output.Digest, outcome.root.digest);
   core.setOutput(Output.MediaType, outcome.root.mediaType);
   core.setOutput(Output.Size, String(outcome.root.size));
-  core.setOutput(Output.Blobs, blobsOutput(outcome.report.nodes));
+  core.setOutput(Output.Blobs, blobsOutput(outcome.destinations));
 }
 
 /** Escapes text that came from outside (references, repository names) for the summary's HTML. */
@@ -60,37 +83,47 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`|]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
+
 export function summaryMarkdown(outcome: CopyOutcome): string {
-  const { report, root } = outcome;
-  const t = report.totals();
-  const seconds = Math.max(report.durationMs, 1) / 1000;
-  const verb = outcome.dryRun ? 'Dry run' : outcome.operation[0].toUpperCase() + outcome.operation.slice(1);
-  const lines = [
-    `### ${verb}: <code>${escapeHtml(outcome.source)}</code> → <code>${escapeHtml(outcome.destination)}</code>`,
-    '',
-    `**Digest** <code>${root.digest}</code> (${escapeHtml(root.mediaType)}, ${formatBytes(root.size)})`,
-    '',
-    '| | nodes | bytes |',
-    '|---|---:|---:|',
-    `| ${outcome.dryRun ? 'to copy' : 'copied'} | ${t.copied} | ${formatBytes(t.bytesCopied)} |`,
-    `| ${outcome.dryRun ? 'to mount' : 'mounted (not moved)'} | ${t.mounted} | ${formatBytes(t.bytesMounted)} |`,
-    `| already there | ${t.existing} | ${formatBytes(t.bytesExisting)} |`,
-    '',
-    `Time ${formatDuration(report.durationMs)}, ${formatBytes(t.bytesCopied / seconds)}/s moved${report.tags.length ? `; tagged ${report.tags.map((r) => `<code>${escapeHtml(r)}</code>`).join(', ')}` : ''}.`,
-    '',
-  ];
-  const table = [
-    '| action | media type | digest | size |',
-    '|---|---|---|---:|',
-    ...report.nodes.map((n) => `| ${n.action}${n.from ? ` from <code>${escapeHtml(n.from)}</code>` : ''} | ${escapeHtml(n.mediaType)} | <code>${n.digest.slice(0, 19)}…</code> | ${formatBytes(n.size)} |`),
-  ].join('\n');
-  if (report.nodes.length > FOLD_ROWS) {
-    lines.push(`<details><summary>Every node (${report.nodes.length})</summary>`, '', table, '', '</details>');
-  } else {
-    lines.push(table);
+  const { root } = outcome;
+  const lines: string[] = [];
+  for (const d of outcome.destinations) {
+    const t = d.report.totals();
+    const seconds = Math.max(d.report.durationMs, 1) / 1000;
+    const verb = outcome.dryRun ? `Dry run of ${d.operation}` : d.operation[0].toUpperCase() + d.operation.slice(1);
+    const moved = t.bytesCopied + t.bytesMounted;
+    const headline = outcome.dryRun
+      ? `would copy ${t.copied} and mount ${t.mounted} of ${t.nodes} nodes`
+      : `${formatBytes(t.bytesCopied)} copied, ${formatBytes(t.bytesMounted)} mounted${moved ? ` (${Math.round((t.bytesMounted / moved) * 100)}% not moved)` : ''}, ${t.existing} of ${t.nodes} nodes already there`;
+    lines.push(
+      `### ${verb}: ${code(outcome.source)} → ${code(d.destination)}`,
+      '',
+      `${headline}, in ${formatDuration(d.report.durationMs)}.`,
+      '',
+      `**Digest** ${code(root.digest)} (${escapeHtml(root.mediaType)}, ${formatBytes(root.size)})${d.report.tags.length ? `, tagged ${d.report.tags.map(code).join(', ')}` : ''}`,
+      '',
+      '| | nodes | bytes |',
+      '|---|---:|---:|',
+      `| ${outcome.dryRun ? 'to copy' : 'copied'} | ${t.copied} | ${formatBytes(t.bytesCopied)} |`,
+      `| ${outcome.dryRun ? 'to mount' : 'mounted (saved)'} | ${t.mounted} | ${formatBytes(t.bytesMounted)} |`,
+      `| already there | ${t.existing} | ${formatBytes(t.bytesExisting)} |`,
+      `| throughput | | ${formatBytes(t.bytesCopied / seconds)}/s |`,
+      '',
+    );
+    const table = [
+      '| action | media type | digest | size |',
+      '|---|---|---|---:|',
+      ...d.report.nodes.map((n) => `| ${n.action}${n.from ? ` from ${code(n.from)}` : ''} | ${escapeHtml(n.mediaType)} | ${code(n.digest.slice(0, 19) + '…')} | ${formatBytes(n.size)} |`),
+    ].join('\n');
+    if (d.report.nodes.length > FOLD_ROWS) {
+      lines.push(`<details><summary>Every node (${d.report.nodes.length})</summary>`, '', table, '', '</details>', '');
+    } else {
+      lines.push(table, '');
+    }
   }
-  if (outcome.cacheNote) lines.push('', `<sub>${escapeHtml(outcome.cacheNote)}</sub>`);
-  return lines.join('\n') + '\n';
+  if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
+  return lines.join('\n');
 }
 
 /** The job summary; a runner without GITHUB_STEP_SUMMARY (a local run) gets a notice, not a failure. */

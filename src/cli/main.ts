@@ -80,11 +80,11 @@ export async function main(argv: string[]): Promise<number> {
 
     const src = await openSource(inputs.source, { plainHttp: inputs.plainHttp, credentials: inputs.sourceCredentials });
     opened.push(src);
-    const dst = await openDestination(inputs.destination, { plainHttp: inputs.plainHttp, credentials: inputs.destinationCredentials });
+    const dst = await openDestination(inputs.destinations[0], { plainHttp: inputs.plainHttp, credentials: inputs.destinationCredentials });
     opened.push(dst);
     const report = new CopyReport();
     const progress = process.stderr.isTTY ? terminalProgress() : () => {};
-    const root = await copy(src, inputs.source, dst, inputs.destination, {
+    const root = await copy(src, inputs.source, dst, inputs.destinations[0], {
       concurrency: inputs.concurrency,
       mount: inputs.mount,
       blobCache: cache,

@@ -21,6 +21,11 @@ export class NotFoundError extends OciCopyError {
   override name = 'NotFoundError';
 }
 
+/** A failure whose message already names the operation and the place (`pushing blob … to HOST/REPO: 503`). */
+export class OperationError extends OciCopyError {
+  override name = 'OperationError';
+}
+
 export type Side = 'source' | 'destination';
 
 /** Wraps a failure with where it happened: `pushing blob sha256:… to HOST/REPO: 503 after 5 tries`. */
@@ -31,7 +36,7 @@ export class CopyError extends OciCopyError {
     readonly operation: string,
     override readonly cause: unknown,
   ) {
-    super(`${operation}: ${messageOf(cause)}`);
+    super(cause instanceof OperationError ? cause.message : `${operation}: ${messageOf(cause)}`);
   }
 }
 

@@ -3,6 +3,10 @@ import { openFileTarget, type StandardStreams } from './open-file-target.js';
 import { openRegistryRepository } from './registry/index.js';
 import type { ReadOnlyTarget, Target } from './target.js';
 
+const GHCR = 'ghcr.io';
+/** GHCR accepts any user name with a workflow token; this is the one GitHub documents. */
+const GITHUB_TOKEN_USER = 'x-access-token';
+
 export interface OpenTargetOptions {
   credentials?: { username?: string; password?: string };
   /** Speak plain HTTP to registries off loopback. */
@@ -10,6 +14,8 @@ export interface OpenTargetOptions {
   /** Told every secret found (passwords, tokens, config `auth` strings), to mask before anything logs. */
   onSecret?: (secret: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** A GitHub token, used for ghcr.io when no other credentials are found. */
+  githubToken?: string;
   /** What `oci-archive:-` reads from and writes to (default: the process's stdin and stdout). */
   streams?: StandardStreams;
 }
@@ -33,5 +39,6 @@ function openRegistry(ref: RegistryReference, options: OpenTargetOptions): Targe
     plainHttp: options.plainHttp,
     onSecret: options.onSecret,
     env: options.env,
+    ...(options.githubToken && ref.registry === GHCR ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken } } : {}),
   });
 }

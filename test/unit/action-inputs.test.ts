@@ -8,7 +8,7 @@ const reader = (values: Record<string, string>) => (name: string) => values[name
 describe('action inputs', () => {
   it('parses defaults and per-side credentials', () => {
     const inputs = parseInputs(reader({ source: 'ghcr.io/o/a:1', destination: 'oci:out', username: 'u', password: 'p', 'destination-username': 'd', 'destination-password': 'dp' }));
-    assert.equal(inputs.operation, 'export');
+    assert.deepEqual(inputs.operations, ['export']);
     assert.deepEqual(inputs.sourceCredentials, { username: 'u', password: 'p' });
     assert.deepEqual(inputs.destinationCredentials, { username: 'd', password: 'dp' });
     assert.equal(inputs.concurrency, 4);
@@ -18,8 +18,14 @@ describe('action inputs', () => {
   });
 
   it('infers import and copy', () => {
-    assert.equal(parseInputs(reader({ source: 'oci-archive:x.tar', destination: 'ghcr.io/o/a' })).operation, 'import');
-    assert.equal(parseInputs(reader({ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b' })).operation, 'copy');
+    assert.equal(parseInputs(reader({ source: 'oci-archive:x.tar', destination: 'ghcr.io/o/a' })).operations[0], 'import');
+    assert.equal(parseInputs(reader({ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b' })).operations[0], 'copy');
+  });
+
+  it('takes several destinations, one per line', () => {
+    const inputs = parseInputs(reader({ source: 'ghcr.io/o/a:1', destination: 'ghcr.io/o/b\n  oci-archive:out.tar\n\n' }));
+    assert.deepEqual(inputs.destinations.map((d) => d.transport), ['registry', 'oci-archive']);
+    assert.deepEqual(inputs.operations, ['copy', 'export']);
   });
 
   const bad: Array<[Record<string, string>, RegExp]> = [
@@ -32,6 +38,8 @@ describe('action inputs', () => {
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', platform: 'linux' }, /input "platform" "linux" is not a platform/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', platform: 'linux/amd64,linux/arm64' }, /lists several platforms/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', password: 'secret' }, /password is given without a username/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b\nghcr.io/o/b' }, /lists "ghcr.io\/o\/b" twice/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', referrers: 'y' }, /input "referrers" is "y"/],
     [{ source: 'nope://x', destination: 'ghcr.io/o/b' }, /^input "source" "nope:\/\/x" has unknown transport/],
   ];
   for (const [values, message] of bad) {

@@ -23,6 +23,17 @@ after(async () => {
 });
 
 describe('credentials', () => {
+  it('uses the fallback (a workflow token) only when nothing else has credentials', async () => {
+    const fallback = { username: 'x-access-token', password: 'ghs_token' };
+    const empty = await config({ auths: {} });
+    const secrets: string[] = [];
+    assert.deepEqual(await findCredentials('ghcr.io', { configDir: empty, fallback, onSecret: (s) => secrets.push(s) }), fallback);
+    assert.deepEqual(secrets, ['ghs_token']);
+    const d = await config({ auths: { 'ghcr.io': { auth: b64('login:loginpw') } } });
+    assert.deepEqual(await findCredentials('ghcr.io', { configDir: d, fallback }), { username: 'login', password: 'loginpw' });
+    assert.deepEqual(await findCredentials('ghcr.io', { username: 'me', password: 'pw', configDir: empty, fallback }), { username: 'me', password: 'pw' });
+  });
+
   it('prefers explicit credentials and reports the password as a secret', async () => {
     const d = await config({ auths: { 'ghcr.io': { auth: b64('file:filepw') } } });
     const secrets: string[] = [];

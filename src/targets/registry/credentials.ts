@@ -20,6 +20,8 @@ export interface CredentialOptions {
   env?: NodeJS.ProcessEnv;
   /** Told every secret found (passwords, tokens, `auth` strings), so they can be masked before anything logs. */
   onSecret?: (secret: string) => void;
+  /** Used when neither explicit credentials nor the Docker config have any (a workflow's token for ghcr.io). */
+  fallback?: Credentials;
 }
 
 interface AuthEntry {
@@ -70,6 +72,17 @@ export async function findCredentials(registry: string, options: CredentialOptio
     secret(options.password);
     return { username: options.username ?? '', password: options.password ?? '' };
   }
+  const found = await fromDockerConfig(registry, options, secret);
+  if (found) return found;
+  secret(options.fallback?.password);
+  return options.fallback;
+}
+
+async function fromDockerConfig(
+  registry: string,
+  options: CredentialOptions,
+  secret: (s?: string) => string | undefined,
+): Promise<Credentials | undefined> {
   const env = options.env ?? process.env;
   const dir = options.configDir ?? (env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'));
   const file = join(dir, 'config.json');

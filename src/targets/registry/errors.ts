@@ -1,12 +1,12 @@
 import { STATUS_CODES } from 'node:http';
-import { OciCopyError } from '../../oci/errors.js';
+import { OperationError } from '../../oci/errors.js';
 
 /**
  * A registry failure. `retryable` says whether doing the whole operation again (with the content
  * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
  * `status` and `code` (the registry's JSON error code, e.g. MANIFEST_BLOB_UNKNOWN) let callers react.
  */
-export class RegistryError extends OciCopyError {
+export class RegistryError extends OperationError {
   override name = 'RegistryError';
   constructor(
     message: string,
