@@ -6,6 +6,7 @@ import { isManifest, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../../oci/media
 import { pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
 import { discard, header, readBody, type HttpResponse } from './http.js';
+import { keepReferrersIndex, referrerOf } from './referrers.js';
 
 const CACHE_ENTRIES = 64;
 
@@ -82,8 +83,12 @@ export class Manifests {
     for await (const c of content) chunks.push(c as Buffer);
     const bytes = Buffer.concat(chunks);
     verifyBytes(bytes, desc);
-    await this.put(desc, desc.digest, bytes, op);
+    const answered = await this.put(desc, desc.digest, bytes, op);
     this.remember(desc.digest, bytes);
+    // A registry with the referrers API says so with OCI-Subject; without it, the pusher keeps the
+    // `sha256-<hex>` index of the subject's referrers up to date.
+    const referrer = referrerOf(desc, bytes);
+    if (referrer && !header(answered, 'oci-subject')) await keepReferrersIndex(this, referrer.subject, referrer.descriptor);
   }
 
   /** Points a tag at a manifest already in the repository; a digest reference needs nothing. */
@@ -100,15 +105,24 @@ export class Manifests {
     });
   }
 
-  private async put(desc: Descriptor, reference: string, bytes: Buffer, op: string): Promise<void> {
-    await during(op, async () => {
+  /** PUTs manifest bytes under a tag or digest; the answer's headers are kept (OCI-Subject). */
+  async put(desc: Descriptor, reference: string, bytes: Buffer, op: string): Promise<Pick<HttpResponse, 'headers'>> {
+    return during(op, async () => {
       const res = await this.client.send(
         { method: 'PUT', url: this.url(reference), headers: { 'content-type': desc.mediaType }, body: bytes },
         [pushScope(this.repository)],
       );
-      if (res.status === 201 || res.status === 200) return discard(res);
+      if (res.status === 201 || res.status === 200) {
+        await discard(res);
+        return { headers: res.headers };
+      }
       return this.client.fail(res, op);
     });
+  }
+
+  /** `host/repository`, for messages. */
+  get where(): string {
+    return this.place;
   }
 
   /** GETs a manifest whole, with its digest: the registry's word for a tag, the hash for a digest. */

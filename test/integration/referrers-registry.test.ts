@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { copy } from '../../src/copy/copy.js';
+import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
+import { openDestination, openSource } from '../../src/targets/open-target.js';
+import { openRegistryRepository } from '../../src/targets/registry/index.js';
+import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { runAction } from '../support/run-action.js';
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const EMPTY = 'application/vnd.oci.empty.v1+json';
+const SIGNATURE = 'application/vnd.example.signature.v1';
+const SBOM_CONFIG = 'application/vnd.example.sbom.config.v1+json';
+const ATTESTATION = 'application/vnd.example.attestation.v1';
+
+interface Desc {
+  mediaType: string;
+  digest: string;
+  size: number;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+}
+
+function describeBytes(bytes: Buffer, mediaType: string): Desc {
+  return { mediaType, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: bytes.length };
+}
+
+/** Plain HTTP pushes, as another client would make them: nothing here goes through the code under test. */
+async function pushBlob(registry: TestRegistry, repo: string, bytes: Buffer, mediaType: string): Promise<Desc> {
+  const desc = describeBytes(bytes, mediaType);
+  const start = await fetch(`${registry.url}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+  assert.equal(start.status, 202, await start.text());
+  const location = new URL(start.headers.get('location') ?? '', `${registry.url}/v2/${repo}/blobs/uploads/`);
+  location.searchParams.set('digest', desc.digest);
+  const put = await fetch(location, { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: bytes });
+  assert.equal(put.status, 201, await put.text());
+  return desc;
+}
+
+async function putManifest(registry: TestRegistry, repo: string, reference: string, doc: unknown, mediaType: string): Promise<Desc> {
+  const bytes = Buffer.from(JSON.stringify(doc));
+  const res = await fetch(`${registry.url}/v2/${repo}/manifests/${reference}`, { method: 'PUT', headers: { 'Content-Type': mediaType }, body: bytes });
+  assert.equal(res.status, 201, await res.text());
+  return describeBytes(bytes, mediaType);
+}
+
+async function getManifest(registry: TestRegistry, repo: string, reference: string): Promise<{ status: number; doc?: { manifests: Desc[] } & Record<string, unknown> }> {
+  const res = await fetch(`${registry.url}/v2/${repo}/manifests/${reference}`, { headers: { Accept: [OCI_INDEX, OCI_MANIFEST].join(', ') } });
+  if (res.status !== 200) {
+    await res.arrayBuffer();
+    return { status: res.status };
+  }
+  return { status: 200, doc: (await res.json()) as { manifests: Desc[] } };
+}
+
+const fallbackTag = (digest: string) => digest.replace(':', '-');
+
+/**
+ * A referrer artifact pushed by digest: `artifactType` when given, else the config's media type
+ * stands for it (as the OCI distribution spec says a registry should list it).
+ */
+async function pushReferrer(
+  registry: TestRegistry,
+  repo: string,
+  subject: Desc,
+  options: { artifactType?: string; configType?: string; payload: string; annotations?: Record<string, string> },
+): Promise<Desc> {
+  const config = options.configType
+    ? await pushBlob(registry, repo, Buffer.from(JSON.stringify({ kind: options.payload })), options.configType)
+    : await pushBlob(registry, repo, Buffer.from('{}'), EMPTY);
+  const layer = await pushBlob(registry, repo, Buffer.from(options.payload), 'application/octet-stream');
+  const doc = {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    ...(options.artifactType ? { artifactType: options.artifactType } : {}),
+    config,
+    layers: [layer],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    ...(options.annotations ? { annotations: options.annotations } : {}),
+  };
+  const desc = describeBytes(Buffer.from(JSON.stringify(doc)), OCI_MANIFEST);
+  await putManifest(registry, repo, desc.digest, doc, OCI_MANIFEST);
+  return {
+    ...desc,
+    artifactType: options.artifactType ?? options.configType,
+    ...(options.annotations ? { annotations: options.annotations } : {}),
+  };
+}
+
+/** The subject's `sha256-<hex>` index, as the tag schema has a pushing client write it. */
+async function writeFallbackIndex(registry: TestRegistry, repo: string, subject: Desc, referrers: Desc[]): Promise<void> {
+  await putManifest(registry, repo, fallbackTag(subject.digest), { schemaVersion: 2, mediaType: OCI_INDEX, manifests: referrers }, OCI_INDEX);
+}
+
+/** An image with a signature and an SBOM, and a signature of the SBOM, all listed through the tag schema. */
+async function seedSource(registry: TestRegistry, image: ImageLayout, repo: string) {
+  await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/${repo}`);
+  const subject = image.root;
+  const signature = await pushReferrer(registry, repo, subject, {
+    artifactType: SIGNATURE,
+    payload: 'signature of the image',
+    annotations: { 'org.example.signer': 'release-key' },
+  });
+  const sbom = await pushReferrer(registry, repo, subject, { configType: SBOM_CONFIG, payload: '{"spdxVersion":"SPDX-2.3"}' });
+  const sbomSignature = await pushReferrer(registry, repo, sbom, { artifactType: SIGNATURE, payload: 'signature of the sbom' });
+  await writeFallbackIndex(registry, repo, subject, [signature, sbom]);
+  await writeFallbackIndex(registry, repo, sbom, [sbomSignature]);
+  return { subject, signature, sbom, sbomSignature };
+}
+
+async function copyWithReferrers(source: string, destination: string): Promise<void> {
+  const srcRef = parseReference(source);
+  const dstRef = parseReference(destination);
+  const src = await openSource(srcRef);
+  const dst = await openDestination(dstRef);
+  try {
+    await copy(src, srcRef, dst, dstRef, { referrers: true });
+    await Promise.all([src.close('success'), dst.close('success')]);
+  } catch (err) {
+    await Promise.all([src.close('failure'), dst.close('failure')]);
+    throw err;
+  }
+}
+
+const byDigest = (list: Desc[]) => [...list].sort((a, b) => a.digest.localeCompare(b.digest));
+
+describe('referrers on registries without the referrers API (tag schema both ways)', () => {
+  let source: TestRegistry;
+  let target: TestRegistry;
+  let work: string;
+  let image: ImageLayout;
+  let seeded: Awaited<ReturnType<typeof seedSource>>;
+
+  before(async () => {
+    [source, target] = await Promise.all([startRegistry(), startRegistry()]);
+    work = await mkdtemp(join(tmpdir(), 'oci-copy-referrers-'));
+    image = await makeImageLayout(join(work, 'seed'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: 20_000 }] }] });
+    seeded = await seedSource(source, image, 'src/app');
+  });
+
+  after(async () => {
+    await Promise.all([source?.stop(), target?.stop()]);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('the registry has no referrers API, so the tag schema is what is exercised', async () => {
+    const res = await fetch(`${source.url}/v2/src/app/referrers/${seeded.subject.digest}`);
+    await res.arrayBuffer();
+    assert.equal(res.status, 404);
+  });
+
+  it('copies both referrers and the referrer of a referrer, and writes the destination fallback indexes', async () => {
+    target.resetRequests();
+    await copyWithReferrers(`${source.host}/src/app:v1`, `${target.host}/dst/app:v1`);
+    for (const d of [seeded.signature, seeded.sbom, seeded.sbomSignature]) {
+      assert.equal((await getManifest(target, 'dst/app', d.digest)).status, 200, `${d.digest} arrived`);
+    }
+    const index = await getManifest(target, 'dst/app', fallbackTag(seeded.subject.digest));
+    assert.equal(index.status, 200);
+    assert.equal(index.doc!.mediaType, OCI_INDEX);
+    assert.deepEqual(byDigest(index.doc!.manifests), byDigest([seeded.signature, seeded.sbom]));
+    // the SBOM had no artifactType: its config's media type stands for it
+    assert.equal(index.doc!.manifests.find((d) => d.digest === seeded.sbom.digest)!.artifactType, SBOM_CONFIG);
+    assert.deepEqual(index.doc!.manifests.find((d) => d.digest === seeded.signature.digest)!.annotations, { 'org.example.signer': 'release-key' });
+    const nested = await getManifest(target, 'dst/app', fallbackTag(seeded.sbom.digest));
+    assert.deepEqual(nested.doc!.manifests, [seeded.sbomSignature]);
+    // each fallback index is read before it is written, never written blind
+    const tagPath = `/v2/dst/app/manifests/${fallbackTag(seeded.subject.digest)}`;
+    const calls = target.requests().filter((q) => q.path === tagPath);
+    assert.deepEqual(calls.map((q) => q.method).filter((m) => m !== 'HEAD').slice(0, 2), ['GET', 'PUT']);
+  });
+
+  it('merges into a destination fallback index that already lists another referrer', async () => {
+    const pre = await (async () => {
+      // the destination holds the subject and an attestation the source never had
+      await pushLayoutWithSkopeo(image.dir, 'v1', `${target.host}/merge/app`);
+      const attestation = await pushReferrer(target, 'merge/app', seeded.subject, { artifactType: ATTESTATION, payload: 'provenance' });
+      await writeFallbackIndex(target, 'merge/app', seeded.subject, [attestation]);
+      return attestation;
+    })();
+    await copyWithReferrers(`${source.host}/src/app:v1`, `${target.host}/merge/app:v1`);
+    const index = await getManifest(target, 'merge/app', fallbackTag(seeded.subject.digest));
+    assert.deepEqual(index.doc!.manifests[0], pre, 'the entry already there stays first, unchanged');
+    assert.deepEqual(byDigest(index.doc!.manifests), byDigest([pre, seeded.signature, seeded.sbom]));
+
+    // a second copy finds everything listed and leaves the index alone
+    target.resetRequests();
+    await copyWithReferrers(`${source.host}/src/app:v1`, `${target.host}/merge/app:v1`);
+    assert.ok(!target.requests().some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256-')), 'no index rewritten');
+    const again = await getManifest(target, 'merge/app', fallbackTag(seeded.subject.digest));
+    assert.equal(again.doc!.manifests.length, 3);
+  });
+
+  it('concurrent referrer pushes to one subject all end up listed', async () => {
+    const ref = parseReference(`${target.host}/race/app`) as RegistryReference;
+    const repo = openRegistryRepository(ref);
+    try {
+      const subjectBytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] }));
+      const subject = describeBytes(subjectBytes, OCI_INDEX);
+      await repo.push(subject, Readable.from([subjectBytes]));
+      const empty = Buffer.from('{}');
+      const emptyDesc = describeBytes(empty, EMPTY);
+      await repo.push(emptyDesc, Readable.from([empty]));
+      const referrers = Array.from({ length: 8 }, (_, i) => {
+        const bytes = Buffer.from(
+          JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: `application/vnd.example.n${i}`, config: emptyDesc, layers: [emptyDesc], subject }),
+        );
+        return { bytes, desc: describeBytes(bytes, OCI_MANIFEST) };
+      });
+      await Promise.all(referrers.map((r) => repo.push(r.desc, Readable.from([r.bytes]))));
+      const index = await getManifest(target, 'race/app', fallbackTag(subject.digest));
+      assert.deepEqual(
+        index.doc!.manifests.map((d) => d.digest).sort(),
+        referrers.map((r) => r.desc.digest).sort(),
+      );
+      assert.deepEqual(
+        (await repo.referrers(subject, 'application/vnd.example.n3')).map((d) => d.digest),
+        [referrers[3].desc.digest],
+      );
+    } finally {
+      await repo.close('success');
+    }
+  });
+
+  it('the bundled action copies referrers with referrers: true and keeps the fallback index', async () => {
+    const run = await runAction({
+      source: `${source.host}/src/app:v1`,
+      destination: `${target.host}/action/app:v1`,
+      referrers: 'true',
+      'blob-cache': 'false',
+    });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const index = await getManifest(target, 'action/app', fallbackTag(seeded.subject.digest));
+    assert.deepEqual(byDigest(index.doc!.manifests), byDigest([seeded.signature, seeded.sbom]));
+    const blobs = JSON.parse(run.outputs.blobs) as Desc[];
+    for (const d of [seeded.signature, seeded.sbom, seeded.sbomSignature]) {
+      assert.ok(blobs.some((b) => b.digest === d.digest), `blobs output lists ${d.digest}`);
+    }
+  });
+
+  it('the bundled action without referrers copies none', async () => {
+    const run = await runAction({ source: `${source.host}/src/app:v1`, destination: `${target.host}/plain/app:v1`, 'blob-cache': 'false' });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal((await getManifest(target, 'plain/app', seeded.signature.digest)).status, 404);
+    assert.equal((await getManifest(target, 'plain/app', fallbackTag(seeded.subject.digest))).status, 404);
+  });
+});
