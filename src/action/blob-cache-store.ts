@@ -1,0 +1,127 @@
+import * as cache from '@actions/cache';
+import * as core from '@actions/core';
+import { join } from 'node:path';
+import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
+import { messageOf } from '../oci/errors.js';
+
+/**
+ * Carries the blob-info cache between workflow runs with the Actions cache service: restored by
+ * key prefix before a copy, saved under a new key after it when it learnt something. The cache is
+ * an optimisation, so every failure here is a warning and never fails the step.
+ */
+
+export type BlobCacheRestore =
+  | { status: 'restored'; key: string; entries: number }
+  | { status: 'missed'; entries: number }
+  | { status: 'skipped'; reason: string; entries: number };
+
+export type BlobCacheSave =
+  | { status: 'saved'; key: string; entries: number }
+  | { status: 'unchanged' }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; key?: string; reason: string };
+
+const UNAVAILABLE = 'the Actions cache service is not available to this job';
+
+/**
+ * Where the cache file lives in a job. The cache service's version hashes the literal path, so it
+ * must be the same string in every run: `RUNNER_TEMP` is (and the runner empties it between jobs).
+ */
+export function blobCacheFile(env: NodeJS.ProcessEnv = process.env): string {
+  const temp = env.RUNNER_TEMP;
+  return temp ? join(temp, 'oci-copy-blob-cache', 'blob-info.json') : defaultCacheFile(env);
+}
+
+/** A file cache that reports through the job's log. */
+export function newBlobCache(): FileBlobInfoCache {
+  return new FileBlobInfoCache({ warn: (m) => core.warning(m) });
+}
+
+/**
+ * Restores the newest cache saved under `prefix` and loads it, on top of a file a previous step of
+ * the same job may have left. Never throws.
+ */
+export async function restoreBlobCache(prefix: string): Promise<{ cache: FileBlobInfoCache; restore: BlobCacheRestore }> {
+  const blobCache = newBlobCache();
+  const path = blobCacheFile();
+  await blobCache.load(path);
+  if (!cache.isFeatureAvailable()) {
+    core.notice(`Blob-info cache not restored: ${UNAVAILABLE}.`);
+    return { cache: blobCache, restore: { status: 'skipped', reason: UNAVAILABLE, entries: blobCache.size } };
+  }
+  try {
+    const restoreKey = `${prefix}-`;
+    const key = await cache.restoreCache([path], restoreKey, [restoreKey]);
+    if (!key) {
+      core.info(`No blob-info cache restored for ${restoreKey}*.`);
+      return { cache: blobCache, restore: { status: 'missed', entries: blobCache.size } };
+    }
+    await blobCache.load(path);
+    core.info(`Restored blob-info cache ${key}: ${blobCache.size} known blob locations.`);
+    return { cache: blobCache, restore: { status: 'restored', key, entries: blobCache.size } };
+  } catch (err) {
+    core.warning(`Blob-info cache not restored: ${messageOf(err)}`);
+    return { cache: blobCache, restore: { status: 'missed', entries: blobCache.size } };
+  }
+}
+
+/**
+ * The key a save uses: `<prefix>-<run id>-<run attempt>`, with `-2`, `-3`, … when an earlier step of
+ * this attempt already used it (cache keys are immutable, so a second save under it would fail).
+ */
+export function blobCacheSaveKey(prefix: string, restoredKey?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const base = `${prefix}-${env.GITHUB_RUN_ID || Date.now()}-${env.GITHUB_RUN_ATTEMPT || '1'}`;
+  if (restoredKey === base) return `${base}-2`;
+  const m = restoredKey?.startsWith(`${base}-`) ? /^-(\d+)$/.exec(restoredKey.slice(base.length)) : null;
+  return m ? `${base}-${Number(m[1]) + 1}` : base;
+}
+
+/**
+ * Saves `blobCache` when it learnt something since it was restored. `restoredKey` is the key
+ * `restoreBlobCache` found, if any. Never throws.
+ */
+export async function saveBlobCache(
+  blobCache: FileBlobInfoCache,
+  prefix: string,
+  restoredKey?: string,
+): Promise<BlobCacheSave> {
+  if (!blobCache.changed) {
+    core.info('Blob-info cache unchanged: not saved.');
+    return { status: 'unchanged' };
+  }
+  if (!cache.isFeatureAvailable()) {
+    core.info(`Blob-info cache not saved: ${UNAVAILABLE}.`);
+    return { status: 'skipped', reason: UNAVAILABLE };
+  }
+  const path = blobCacheFile();
+  if (!(await blobCache.save(path))) return { status: 'failed', reason: `could not write ${path}` };
+  let key: string | undefined;
+  try {
+    key = blobCacheSaveKey(prefix, restoredKey);
+    const id = await cache.saveCache([path], key);
+    if (id === -1) {
+      const reason = 'the cache service did not accept it (see the log above)';
+      core.warning(`Blob-info cache not saved under ${key}: ${reason}; the next run starts from an older cache.`);
+      return { status: 'failed', key, reason };
+    }
+    core.info(`Saved blob-info cache ${key}: ${blobCache.size} known blob locations.`);
+    return { status: 'saved', key, entries: blobCache.size };
+  } catch (err) {
+    const reason = messageOf(err);
+    core.warning(`Blob-info cache not saved: ${reason}`);
+    return { status: 'failed', key, reason };
+  }
+}
+
+/** One line for the job summary. */
+export function describeBlobCache(restore: BlobCacheRestore | undefined, save: BlobCacheSave | undefined): string {
+  const parts: string[] = [];
+  if (restore?.status === 'restored') parts.push(`restored from ${restore.key} (${restore.entries} locations)`);
+  else if (restore?.status === 'missed') parts.push('nothing to restore');
+  else if (restore?.status === 'skipped') parts.push(`not restored: ${restore.reason}`);
+  if (save?.status === 'saved') parts.push(`saved as ${save.key} (${save.entries} locations)`);
+  else if (save?.status === 'unchanged') parts.push('unchanged, not saved');
+  else if (save?.status === 'skipped' && restore?.status !== 'skipped') parts.push(`not saved: ${save.reason}`);
+  else if (save?.status === 'failed') parts.push(`not saved: ${save.reason}`);
+  return parts.length ? `Blob-info cache: ${parts.join('; ')}.` : '';
+}
