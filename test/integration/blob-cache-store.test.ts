@@ -238,6 +238,17 @@ describe('blob-info cache carried between runs through @actions/cache', () => {
     assert.ok(!/::error/.test(run.stdout), 'no error annotation');
   });
 
+  it('a key @actions/cache rejects (it throws only for such) is a warning, never a failure', async () => {
+    const run = await runJob(await runner('a'), '5002', {
+      prefix: 'has,comma',
+      record: [{ registry: 'ghcr.io', repository: 'org/x', digest: L1 }],
+    });
+    assert.equal(run.result.restore.status, 'missed');
+    assert.equal(run.result.save.status, 'failed');
+    assert.ok(run.warnings.some((w) => /not restored: Key Validation Error/.test(w)), run.stdout);
+    assert.ok(run.warnings.some((w) => /not saved: Key Validation Error/.test(w)), run.stdout);
+  });
+
   it('without a cache service it skips restore and save with a notice, and sends nothing', async () => {
     service.resetRequests();
     const run = await runJob(

@@ -205,9 +205,10 @@ export async function startCacheService(options: { token?: string } = {}): Promi
         const ids = [...(await readSmall(req)).matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]*)<\//g)].map((m) => m[1]);
         const missing = ids.find((id) => !entry.blocks.has(id));
         if (missing !== undefined) throw new HttpError(400, 'InvalidBlockList', 'The specified block list is invalid.');
-        const out = createWriteStream(blobPath(entry.id));
-        for (const id of ids) await pipeline(createReadStream(blockPath(entry.id, id)), out, { end: false });
-        await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        const blocks = ids.map((id) => blockPath(entry.id, id));
+        await pipeline(async function* () {
+          for (const block of blocks) yield* createReadStream(block);
+        }, createWriteStream(blobPath(entry.id)));
         for (const id of entry.blocks) await unlink(blockPath(entry.id, id)).catch(() => {});
         entry.blocks.clear();
         entry.size = (await stat(blobPath(entry.id))).size;
