@@ -230,8 +230,11 @@ export class GraphCopier {
         const sourceFailure = opened ? opened.sourceFailure() : err;
         if (sourceFailure) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
         if (attempt >= BLOB_TRIES || !isRetryable(err)) {
-          throw this.wrap('destination', `pushing blob ${desc.digest} to ${this.dst.description}`, err);
+          const failure = this.wrap('destination', `pushing blob ${desc.digest} to ${this.dst.description}`, err);
+          if (attempt > 1 && !/ after [0-9]+ tries/.test(failure.message)) failure.message += ` after ${attempt} tries`;
+          throw failure;
         }
+        await pause(retryWait(err, attempt));
       }
     }
     this.remember(this.dst, desc);
@@ -284,6 +287,14 @@ export class GraphCopier {
     return err instanceof CopyError ? err : new CopyError(side, what, err);
   }
 }
+
+/** The wait the target asked for (its `Retry-After` or backoff), else 250 ms doubling. */
+function retryWait(err: unknown, attempt: number): number {
+  const asked = (err as { retryAfterMs?: unknown })?.retryAfterMs;
+  return typeof asked === 'number' && asked >= 0 ? asked : 250 * 2 ** (attempt - 1);
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface VerifiedContent {
   stream: Readable;

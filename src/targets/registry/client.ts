@@ -54,11 +54,13 @@ export class RegistryClient {
     const after = res.tries > 1 ? ` after ${res.tries} tries` : '';
     const hint =
       res.status === 401 || res.status === 403 ? `: check the credentials for ${this.registry}` : '';
+    const retryable = isRetryableStatus(res.status);
     throw new RegistryError(
       `${operation}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}${hint}`,
-      isRetryableStatus(res.status),
+      retryable,
       res.status,
       detail.code,
+      retryable ? this.http.retryDelay(res.tries - 1, res) : undefined,
     );
   }
 
@@ -73,7 +75,8 @@ export async function during<T>(operation: string, work: () => Promise<T>): Prom
     return await work();
   } catch (err) {
     if (err instanceof RegistryError && !err.message.startsWith(operation)) {
-      throw new RegistryError(`${operation}: ${err.message}`, err.retryable, err.status, err.code);
+      const Kind = err.constructor as typeof RegistryError;
+      throw new Kind(`${operation}: ${err.message}`, err.retryable, err.status, err.code, err.retryAfterMs);
     }
     throw err;
   }

@@ -5,6 +5,7 @@ import { OperationError } from '../../oci/errors.js';
  * A registry failure. `retryable` says whether doing the whole operation again (with the content
  * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
  * `status` and `code` (the registry's JSON error code, e.g. MANIFEST_BLOB_UNKNOWN) let callers react.
+ * `retryAfterMs` is how long to wait before that: the registry's `Retry-After`, or the client's backoff.
  */
 export class RegistryError extends OperationError {
   override name = 'RegistryError';
@@ -13,9 +14,15 @@ export class RegistryError extends OperationError {
     readonly retryable = false,
     readonly status?: number,
     readonly code?: string,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
+}
+
+/** An answer whose body broke off (cut, truncated or stalled) after its headers arrived. */
+export class BrokenAnswerError extends RegistryError {
+  override name = 'BrokenAnswerError';
 }
 
 export { isRetryable } from '../../oci/errors.js';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { DOCKER_HUB, isLoopbackRegistry } from '../../oci/reference.js';
 import { messageOf, OciCopyError } from '../../oci/errors.js';
-import { isRetryableStatus, RegistryError } from './errors.js';
+import { BrokenAnswerError, isRetryableStatus, RegistryError } from './errors.js';
 
 /** Retries as oras-go does them: 5 tries, 250 ms × 2ⁿ ±10 %, each wait clamped to 200 ms–3 s. */
 export interface RetryPolicy {
@@ -120,13 +120,19 @@ export async function discard(res: HttpResponse): Promise<void> {
 export async function readBody(res: HttpResponse, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of res.body) {
-    total += (chunk as Buffer).length;
-    if (total > limit) {
-      res.body.destroy();
-      throw new RegistryError(`response from ${res.url.host} is larger than ${limit} bytes`);
+  try {
+    for await (const chunk of res.body) {
+      total += (chunk as Buffer).length;
+      if (total > limit) {
+        res.body.destroy();
+        throw new RegistryError(`response from ${res.url.host} is larger than ${limit} bytes`);
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (err) {
+    if (err instanceof OciCopyError) throw err;
+    // A cut or stalled body: worth another try, like a cut connection before the headers.
+    throw new BrokenAnswerError(`${res.url.host} broke off its answer after ${total} bytes: ${messageOf(err)}`, true);
   }
   return Buffer.concat(chunks);
 }
@@ -169,16 +175,20 @@ export class HttpClient {
       }
       if (res && !isRetryableStatus(res.status)) return res;
       const more = retry && tries < this.retry.maxTries;
-      let delay = backoffDelay(attempt, this.retry);
-      const after = res ? parseRetryAfter(header(res, 'retry-after')) : undefined;
-      if (after !== undefined) delay = Math.min(after, this.retry.maxRetryAfterMs);
+      const delay = this.retryDelay(attempt, res);
       if (!more || Date.now() - started + delay > this.retry.maxTotalMs) {
         if (res) return res;
-        throw transportError(req.url, error, tries, this.timeouts);
+        throw transportError(req.url, error, tries, this.timeouts, delay);
       }
       if (res) await discard(res);
       await this.sleep(delay);
     }
+  }
+
+  /** The wait before try `attempt + 2`: the answer's `Retry-After` (capped), else backoff. */
+  retryDelay(attempt: number, res?: { headers: HttpResponse['headers'] }): number {
+    const after = res ? parseRetryAfter(header(res, 'retry-after')) : undefined;
+    return after !== undefined ? Math.min(after, this.retry.maxRetryAfterMs) : backoffDelay(attempt, this.retry);
   }
 
   async close(): Promise<void> {
@@ -234,7 +244,7 @@ export function isTransient(err: unknown): boolean {
 }
 
 /** One line naming the host, what happened, and how often it was tried. */
-export function transportError(url: URL, err: unknown, tries: number, timeouts: Timeouts): RegistryError {
+export function transportError(url: URL, err: unknown, tries: number, timeouts: Timeouts, retryAfterMs?: number): RegistryError {
   const code = (err as { code?: unknown })?.code;
   const after = tries > 1 ? ` after ${tries} tries` : '';
   let what: string;
@@ -243,5 +253,5 @@ export function transportError(url: URL, err: unknown, tries: number, timeouts: 
   else if (code === 'UND_ERR_CONNECT_TIMEOUT') what = `cannot connect to ${url.host} within ${timeouts.connectMs / 1000} s`;
   else if (err instanceof RegistryError) what = err.message;
   else what = `cannot reach ${url.host}: ${messageOf(err)}`;
-  return new RegistryError(`${what}${after}`, true);
+  return new RegistryError(`${what}${after}`, true, undefined, undefined, retryAfterMs);
 }
