@@ -133,11 +133,13 @@ export class FileBlobInfoCache implements BlobInfoCache {
 
   /**
    * Writes the whole cache to `path` atomically (a temporary file beside it, then a rename), creating
-   * the directory. Returns false, after a warning, when it could not.
+   * the directory. What another process saved there since is merged in first, so that two copies
+   * running side by side both keep what they learnt. Returns false, after a warning, when it could not.
    */
   async save(path: string): Promise<boolean> {
     const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
+      await this.mergeQuietly(path);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(temp, this.serialize(), { encoding: 'utf8', mode: 0o600 });
       await rename(temp, path);
@@ -147,6 +149,17 @@ export class FileBlobInfoCache implements BlobInfoCache {
       await unlink(temp).catch(() => {});
       this.warn(`blob-info cache could not be saved to ${path}: ${messageOf(err)}`);
       return false;
+    }
+  }
+
+  /** Merges a valid file at `path`; anything else there is about to be replaced anyway. */
+  private async mergeQuietly(path: string): Promise<void> {
+    try {
+      if ((await stat(path)).size > MAX_FILE_BYTES) return;
+      const parsed = parseCacheFile(await readFile(path, 'utf8'));
+      if (typeof parsed !== 'string') this.merge(parsed.entries);
+    } catch {
+      // Missing or unreadable: nothing to keep.
     }
   }
 

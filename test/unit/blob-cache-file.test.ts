@@ -280,3 +280,32 @@ describe('defaultCacheFile', () => {
     );
   });
 });
+
+describe('FileBlobInfoCache: two processes saving to one file', () => {
+  it('keeps what both learnt', async () => {
+    const path = join(dir, 'shared', 'blob-info.json');
+    const { cache: first } = cacheWithClock();
+    const { cache: second } = cacheWithClock();
+    await first.load(path);
+    await second.load(path);
+    first.record({ registry: 'r', repository: 'one' }, A);
+    second.record({ registry: 'r', repository: 'two' }, B);
+    assert.equal(await first.save(path), true);
+    assert.equal(await second.save(path), true);
+    const { cache: third, warnings } = cacheWithClock();
+    assert.equal(await third.load(path), 2);
+    assert.deepEqual(third.candidates('r', A, 5), ['one']);
+    assert.deepEqual(third.candidates('r', B, 5), ['two']);
+    assert.deepEqual(warnings, []);
+  });
+
+  it('replaces a corrupt file without a warning on save', async () => {
+    const path = join(dir, 'replace-corrupt.json');
+    await writeFile(path, 'garbage');
+    const { cache, warnings } = cacheWithClock();
+    cache.record({ registry: 'r', repository: 'one' }, A);
+    assert.equal(await cache.save(path), true);
+    assert.equal(JSON.parse(await readFile(path, 'utf8')).entries.length, 1);
+    assert.deepEqual(warnings, []);
+  });
+});
