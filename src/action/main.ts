@@ -27,7 +27,7 @@ export async function run(): Promise<void> {
     const results: DestinationOutcome[] = [];
     const destinations: Destination[] = [];
     for (const [i, ref] of inputs.destinations.entries()) {
-      const target = await openDestination(ref, { ...openOptions, credentials: inputs.destinationCredentials });
+      const target = await openDestination(ref, { ...openOptions, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
       opened.push(target);
       const report = new CopyReport();
       const log = logEvents();

@@ -16,6 +16,7 @@ oci-archive:PATH[:TAG|@DIGEST] (PATH "-" is stdin or stdout).
 
 options:
   --platform OS/ARCH[/VARIANT]   copy only this platform of an index
+  --referrers                    also copy signatures, SBOMs and attestations of the copied manifests
   --dry-run                      report what would happen, write nothing
   --concurrency N                blobs in flight (default 4)
   --no-mount                     never mount blobs across repositories
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         platform: { type: 'string' },
+        referrers: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         concurrency: { type: 'string' },
         'no-mount': { type: 'boolean' },
@@ -61,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       destination: positionals[1],
       operation: values.operation,
       platform: values.platform,
+      referrers: values.referrers ? 'true' : undefined,
       'dry-run': values['dry-run'] ? 'true' : undefined,
       concurrency: values.concurrency,
       mount: values['no-mount'] ? 'false' : undefined,
@@ -80,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
 
     const src = await openSource(inputs.source, { plainHttp: inputs.plainHttp, credentials: inputs.sourceCredentials });
     opened.push(src);
-    const dst = await openDestination(inputs.destinations[0], { plainHttp: inputs.plainHttp, credentials: inputs.destinationCredentials });
+    const dst = await openDestination(inputs.destinations[0], { plainHttp: inputs.plainHttp, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
     opened.push(dst);
     const report = new CopyReport();
     const progress = process.stderr.isTTY ? terminalProgress() : () => {};
@@ -89,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       mount: inputs.mount,
       blobCache: cache,
       platform: inputs.platform,
+      referrers: inputs.referrers,
       dryRun: inputs.dryRun,
       onEvent: (event) => {
         report.listener(event);

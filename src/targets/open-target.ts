@@ -1,4 +1,5 @@
 import type { Reference, RegistryReference } from '../oci/reference.js';
+import { openDryRunFileDestination } from './dry-run.js';
 import { openFileTarget, type StandardStreams } from './open-file-target.js';
 import { openRegistryRepository } from './registry/index.js';
 import type { ReadOnlyTarget, Target } from './target.js';
@@ -18,6 +19,8 @@ export interface OpenTargetOptions {
   githubToken?: string;
   /** What `oci-archive:-` reads from and writes to (default: the process's stdin and stdout). */
   streams?: StandardStreams;
+  /** A dry run: a file destination is opened read-only (or as empty), never created. */
+  dryRun?: boolean;
 }
 
 /** The target a source reference names: a registry repository, an OCI layout or an OCI archive. */
@@ -28,6 +31,7 @@ export async function openSource(ref: Reference, options: OpenTargetOptions = {}
 
 /** The target a destination reference names; layouts and archives are created when missing. */
 export async function openDestination(ref: Reference, options: OpenTargetOptions = {}): Promise<Target> {
+  if (ref.transport !== 'registry' && options.dryRun) return openDryRunFileDestination(ref);
   if (ref.transport !== 'registry') return openFileTarget(ref, 'destination', options.streams);
   return openRegistry(ref, options);
 }

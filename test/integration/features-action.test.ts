@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -151,5 +151,23 @@ describe('workflow features through the bundled action', () => {
     assert.match(run.summary, /would copy \d+ and mount \d+ of \d+ nodes/);
     assert.match(run.stdout, /::group::Dry run: copy /);
     assert.match(run.stdout, /Would copy /);
+  });
+
+  it('dry-run to a layout and an archive creates neither', async () => {
+    const layout = join(work, 'dry-layout');
+    const archive = join(work, 'dry.tar');
+    const run = await runAction({
+      source: `${one.host}/src/app:v1`,
+      destination: `oci:${layout}:v1\noci-archive:${archive}:v1`,
+      'dry-run': 'true',
+      'blob-cache': 'false',
+    });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    await assert.rejects(stat(layout), 'no layout directory');
+    await assert.rejects(stat(archive), 'no archive file');
+    const blobs = JSON.parse(run.outputs.blobs) as BlobOutput[];
+    assert.equal(blobs.length, image.blobs.length * 2);
+    assert.ok(blobs.every((b) => b.action === 'copy'));
+    assert.match(run.summary, /### Dry run of export: /);
   });
 });
