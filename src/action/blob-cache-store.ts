@@ -1,5 +1,6 @@
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
 import { messageOf } from '../oci/errors.js';
@@ -98,9 +99,14 @@ export async function saveBlobCache(
   let key: string | undefined;
   try {
     key = blobCacheSaveKey(prefix, restoredKey);
-    const id = await cache.saveCache([path], key);
+    let id = await cache.saveCache([path], key);
     if (id === -1) {
-      const reason = 'the cache service did not accept it (see the log above)';
+      // Keys are immutable: a parallel job of this run (a matrix) may have taken this one first.
+      key = `${key}-${process.env.GITHUB_JOB || 'job'}-${randomBytes(3).toString('hex')}`;
+      id = await cache.saveCache([path], key);
+    }
+    if (id === -1) {
+      const reason = 'the cache service did not accept it';
       core.warning(`Blob-info cache not saved under ${key}: ${reason}; the next run starts from an older cache.`);
       return { status: 'failed', key, reason };
     }
