@@ -99,8 +99,9 @@ function parseRegistryReference(rest: string, what: string, whole: string): Regi
   if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
     throw new InputError(`${what} "${whole}" has an invalid repository name "${parts.join('/')}": lower-case letters, digits and separators . _ - /; ${FORMS}`);
   }
-  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$/.test(registry)) {
-    throw new InputError(`${what} "${whole}" has an invalid registry host "${registry}"`);
+  const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
+  if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
+    throw new InputError(`${what} "${whole}" has an invalid registry host "${registry}": use HOST or HOST:PORT with a port from 1 to 65535`);
   }
   return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
 }
