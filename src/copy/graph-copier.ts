@@ -76,18 +76,17 @@ export class GraphCopier {
     return [...this.manifestTypes].map(([digest, mediaType]) => ({ digest, mediaType, size: this.manifests.get(digest)?.length ?? 0 }));
   }
 
-  /** The bytes of a manifest, fetched once and verified. */
+  /**
+   * The bytes of a manifest, fetched once and verified. Reading one (an index a platform is chosen
+   * from) does not make it part of the copy: only walked manifests are subjects for referrers.
+   */
   async manifest(desc: Descriptor): Promise<Buffer> {
     const cached = this.manifests.get(desc.digest);
-    if (cached) {
-      this.manifestTypes.set(desc.digest, desc.mediaType);
-      return cached;
-    }
+    if (cached) return cached;
     const content = await this.limiter.run(() =>
       this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc), desc)),
     );
     this.manifests.set(desc.digest, content);
-    this.manifestTypes.set(desc.digest, desc.mediaType);
     return content;
   }
 
@@ -118,6 +117,7 @@ export class GraphCopier {
   private async copyManifest(desc: Descriptor): Promise<void> {
     const existing = await this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
     const content = await this.manifest(desc);
+    this.manifestTypes.set(desc.digest, desc.mediaType);
     const children = await this.children(desc, content);
     if (existing) {
       // A registry holds a manifest only with all it refers to: account for the subtree, move nothing.
@@ -153,6 +153,7 @@ export class GraphCopier {
       done = this.guard(async () => {
         if (isManifest(desc.mediaType)) {
           const children = await this.children(desc, await this.manifest(desc));
+          this.manifestTypes.set(desc.digest, desc.mediaType);
           await Promise.all(children.map((c) => this.markExisting(c)));
         } else {
           this.remember(this.dst, desc);

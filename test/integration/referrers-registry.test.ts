@@ -115,13 +115,13 @@ async function seedSource(registry: TestRegistry, image: ImageLayout, repo: stri
   return { subject, signature, sbom, sbomSignature };
 }
 
-async function copyWithReferrers(source: string, destination: string): Promise<void> {
+async function copyWithReferrers(source: string, destination: string, options: { platform?: { os: string; architecture: string } } = {}): Promise<void> {
   const srcRef = parseReference(source);
   const dstRef = parseReference(destination);
   const src = await openSource(srcRef);
   const dst = await openDestination(dstRef);
   try {
-    await copy(src, srcRef, dst, dstRef, { referrers: true });
+    await copy(src, srcRef, dst, dstRef, { referrers: true, ...options });
     await Promise.all([src.close('success'), dst.close('success')]);
   } catch (err) {
     await Promise.all([src.close('failure'), dst.close('failure')]);
@@ -227,6 +227,27 @@ describe('referrers on registries without the referrers API (tag schema both way
     } finally {
       await repo.close('success');
     }
+  });
+
+  it('with a platform, the referrers of that manifest come along and those of the index do not', async () => {
+    const multi = await makeImageLayout(join(work, 'multi'), {
+      tag: 'v1',
+      platforms: [
+        { architecture: 'amd64', layers: [{ size: 5_000 }] },
+        { architecture: 'arm64', layers: [{ size: 6_000 }] },
+      ],
+    });
+    await pushLayoutWithSkopeo(multi.dir, 'v1', `${source.host}/src/multi`);
+    const arm64 = multi.manifests[1].descriptor;
+    const indexSignature = await pushReferrer(source, 'src/multi', multi.root, { artifactType: SIGNATURE, payload: 'signature of the index' });
+    const armSignature = await pushReferrer(source, 'src/multi', arm64, { artifactType: SIGNATURE, payload: 'signature of arm64' });
+    await writeFallbackIndex(source, 'src/multi', multi.root, [indexSignature]);
+    await writeFallbackIndex(source, 'src/multi', arm64, [armSignature]);
+    await copyWithReferrers(`${source.host}/src/multi:v1`, `${target.host}/arm/multi:v1`, { platform: { os: 'linux', architecture: 'arm64' } });
+    assert.equal((await getManifest(target, 'arm/multi', armSignature.digest)).status, 200);
+    assert.deepEqual((await getManifest(target, 'arm/multi', fallbackTag(arm64.digest))).doc!.manifests, [armSignature]);
+    assert.equal((await getManifest(target, 'arm/multi', indexSignature.digest)).status, 404, 'no referrer of a subject that was not copied');
+    assert.equal((await getManifest(target, 'arm/multi', fallbackTag(multi.root.digest))).status, 404);
   });
 
   it('the bundled action copies referrers with referrers: true and keeps the fallback index', async () => {
