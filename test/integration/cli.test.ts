@@ -193,6 +193,22 @@ describe('the command line', () => {
     assert.match(lines[0], /^oci-copy: .*src\/app:nope.*not found/);
   });
 
+  it('on a terminal, progress is one redrawn status line', async () => {
+    // `script` gives the command a pseudo-terminal and copies what it printed to our pipe.
+    const command = [process.execPath, CLI, `${registry.host}/src/app:v1`, `oci:${join(work, 'tty-layout')}:v1`].map((a) => `'${a}'`).join(' ');
+    const run = await new Promise<CliRun>((resolve) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH, HOME: home, TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (b) => (stdout += b));
+      child.stderr.on('data', (b) => (stderr += b));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.ok(run.stdout.includes('\r\x1b[K'), 'the status line is redrawn in place');
+    assert.ok(run.stdout.includes(`Digest: ${image.root.digest}`));
+  });
+
   it('--help prints usage and exits 0', async () => {
     const run = await cli(['--help']);
     assert.equal(run.code, 0);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -11,7 +12,7 @@ import { openDestination, openSource } from '../../src/targets/open-target.js';
 import { openRegistryRepository } from '../../src/targets/registry/index.js';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { runAction } from '../support/run-action.js';
+import { REPO_ROOT, runAction } from '../support/run-action.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -263,6 +264,27 @@ describe('referrers on registries without the referrers API (tag schema both way
     const blobs = JSON.parse(run.outputs.blobs) as Desc[];
     for (const d of [seeded.signature, seeded.sbom, seeded.sbomSignature]) {
       assert.ok(blobs.some((b) => b.digest === d.digest), `blobs output lists ${d.digest}`);
+    }
+  });
+
+  it('the command line copies referrers into a layout with --referrers', async () => {
+    const layout = join(work, 'cli-layout');
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(REPO_ROOT, 'lib', 'src', 'cli', 'index.js'), `${source.host}/src/app:v1`, `oci:${layout}:v1`, '--referrers', '--json', '--no-blob-cache'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (b) => (stdout += b));
+      child.stderr.on('data', (b) => (stderr += b));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as { digest: string; blobs: Desc[] };
+    assert.equal(out.digest, seeded.subject.digest);
+    for (const d of [seeded.signature, seeded.sbom, seeded.sbomSignature]) {
+      assert.ok(out.blobs.some((b) => b.digest === d.digest), `${d.digest} reported`);
+      await stat(join(layout, 'blobs', 'sha256', d.digest.slice(7)));
     }
   });
 
