@@ -1,7 +1,7 @@
 import type { Reference, RegistryReference } from '../oci/reference.js';
 import { openDryRunFileDestination } from './dry-run.js';
 import { openFileTarget, type StandardStreams } from './open-file-target.js';
-import { openRegistryRepository } from './registry/index.js';
+import { openRegistryRepository, timeoutsFromEnv } from './registry/index.js';
 import type { ReadOnlyTarget, Target } from './target.js';
 
 const GHCR = 'ghcr.io';
@@ -43,6 +43,7 @@ function openRegistry(ref: RegistryReference, options: OpenTargetOptions): Targe
     plainHttp: options.plainHttp,
     onSecret: options.onSecret,
     env: options.env,
+    timeouts: timeoutsFromEnv(options.env ?? process.env),
     ...(options.githubToken && ref.registry === GHCR ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken } } : {}),
   });
 }

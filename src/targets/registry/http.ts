@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { DOCKER_HUB, isLoopbackRegistry } from '../../oci/reference.js';
-import { messageOf, OciCopyError } from '../../oci/errors.js';
+import { InputError, messageOf, OciCopyError } from '../../oci/errors.js';
 import { BrokenAnswerError, isRetryableStatus, RegistryError } from './errors.js';
 
 /** Retries as oras-go does them: 5 tries, 250 ms × 2ⁿ ±10 %, each wait clamped to 200 ms–3 s. */
@@ -34,6 +34,25 @@ export interface Timeouts {
 }
 
 export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 60_000, bodyIdleMs: 60_000, connectMs: 15_000 };
+
+/** The environment variable that sets how long a registry may stay silent, in seconds. */
+export const TIMEOUT_ENV = 'OCI_COPY_TIMEOUT_SECONDS';
+
+/**
+ * Timeouts from `OCI_COPY_TIMEOUT_SECONDS` (0.1 to 3600): the longest wait for an answer and the
+ * longest silence within one, for registries slower than the defaults allow, or quicker failure.
+ * Connecting never waits longer than the default. Undefined when unset.
+ */
+export function timeoutsFromEnv(env: NodeJS.ProcessEnv): Timeouts | undefined {
+  const raw = env[TIMEOUT_ENV]?.trim();
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || seconds < 0.1 || seconds > 3600) {
+    throw new InputError(`environment variable ${TIMEOUT_ENV} is "${raw}": use a number of seconds from 0.1 to 3600`);
+  }
+  const ms = Math.round(seconds * 1000);
+  return { headersMs: ms, bodyIdleMs: ms, connectMs: Math.min(ms, DEFAULT_TIMEOUTS.connectMs) };
+}
 
 /** The wait before try `attempt + 1` (attempt counts from 0). */
 export function backoffDelay(attempt: number, policy: RetryPolicy = DEFAULT_RETRY, random: () => number = Math.random): number {
