@@ -1,0 +1,77 @@
+// `npm run bench`: this tool against skopeo and against raw parallel uploads, on real registries on
+// loopback. Prints Markdown tables; `--out FILE` also writes them to a file.
+import { cpus, totalmem } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { detectHarness } from './measure.js';
+import { Bench } from './bench.js';
+import { Output } from './table.js';
+import { archiveSection, concurrencySection, memorySection, mountSection, registryToRegistrySection, scalingSection, startupSection } from './sections.js';
+
+const SECTIONS = ['startup', 'registry', 'mount', 'archive', 'concurrency', 'scaling', 'memory'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function numberFrom(flag: string | undefined, env: string | undefined, fallback: number): number {
+  const v = flag ?? env;
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${v}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      reps: { type: 'string' },
+      'large-mb': { type: 'string' },
+      'huge-mb': { type: 'string' },
+      'no-huge': { type: 'boolean' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const reps = numberFrom(values.reps, process.env.BENCH_REPS, 3);
+  const largeMB = numberFrom(values['large-mb'], process.env.BENCH_LARGE_MB, 64);
+  const hugeMB = numberFrom(values['huge-mb'], process.env.BENCH_HUGE_MB, 1024);
+  const huge = !(values['no-huge'] || process.env.BENCH_NO_HUGE === '1');
+  const only = (values.only ?? process.env.BENCH_ONLY ?? '').split(',').filter(Boolean) as Section[];
+  for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}": choose from ${SECTIONS.join(', ')}`);
+  const wanted = (s: Section) => (only.length ? only.includes(s) : s !== 'memory' || huge);
+
+  const out = new Output();
+  const harness = detectHarness();
+  const version = (cmd: string, args: string[]) => (spawnSync(cmd, args).stdout?.toString() ?? '').trim().split('\n')[0];
+  out.section(
+    'Machine',
+    `- CPU: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    `- memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `- node ${process.version}; ${version('skopeo', ['--version'])}; ${version('docker-registry', ['--version']) || 'docker-registry'}`,
+    `- repetitions: ${reps} (median reported), tool order rotated every repetition`,
+    `- peak RSS: ${harness.gnuTime ? 'GNU time %M (wait4 ru_maxrss)' : 'not available (no /usr/bin/time)'}`,
+    `- skopeo blob-info cache: ${harness.isolatedSkopeoCache ? 'a fresh, empty directory bind-mounted over /var/lib/containers/cache for every process (unless a row says warm)' : 'NOT isolated (no mount namespace): skopeo may mount from earlier repetitions'}`,
+  );
+
+  const work = await mkdtemp(join(tmpdir(), 'oci-copy-bench-'));
+  const bench = await Bench.start(work, harness, reps);
+  try {
+    if (wanted('startup')) await startupSection(bench, out);
+    if (wanted('registry')) await registryToRegistrySection(bench, out, largeMB);
+    if (wanted('mount')) await mountSection(bench, out, largeMB);
+    if (wanted('archive')) await archiveSection(bench, out, largeMB);
+    if (wanted('concurrency')) await concurrencySection(bench, out, largeMB);
+    if (wanted('scaling')) await scalingSection(bench, out);
+    if (wanted('memory')) await memorySection(bench, out, hugeMB);
+  } finally {
+    await bench.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+  if (values.out) await writeFile(values.out, out.text());
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});

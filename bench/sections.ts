@@ -1,0 +1,363 @@
+// The comparisons: each section times its contenders and prints one table.
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Bench, CLI, formatCounts, type Run, type SourceImage } from './bench.js';
+import { measure } from './measure.js';
+import { gigabyteShape, layerCountShape, numberedImage, standardShapes } from './shapes.js';
+import { mb, median, Output, ratio, seconds, table } from './table.js';
+
+const DEFAULT_CONCURRENCY = 4;
+
+const med = (runs: Run[] | undefined, pick: (r: Run) => number = (r) => r.ms) => median((runs ?? []).map(pick));
+
+/** Registry A → registry B: nothing to mount, every byte moves. */
+export async function registryToRegistrySection(bench: Bench, out: Output, largeMB: number): Promise<void> {
+  const rows = [];
+  const requestRows = [];
+  for (const shape of standardShapes(largeMB)) {
+    const image = await bench.image(shape);
+    process.stderr.write(`registry → registry: ${shape.name}\n`);
+    const runs = await bench.compare(
+      [
+        {
+          name: 'oci-copy',
+          run: async () => {
+            const repo = bench.name(`oc-${shape.name}`);
+            const m = await bench.ociCopy(image.ref, `${bench.b.host}/${repo}:latest`);
+            await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
+            return m;
+          },
+        },
+        {
+          name: 'skopeo',
+          run: async () => {
+            const repo = bench.name(`sk-${shape.name}`);
+            const m = await bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${repo}:latest`);
+            await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
+            return m;
+          },
+        },
+        {
+          name: 'floor',
+          run: async () => {
+            const repo = bench.name(`raw-${shape.name}`);
+            const m = await bench.rawPut(image, bench.b, repo, DEFAULT_CONCURRENCY);
+            await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
+            return m;
+          },
+        },
+      ],
+      [bench.a, bench.b],
+    );
+    const [oc, sk, floor] = ['oci-copy', 'skopeo', 'floor'].map((n) => runs.get(n));
+    rows.push([
+      `${shape.name} (${shape.describe})`,
+      seconds(med(oc)),
+      seconds(med(sk)),
+      seconds(med(floor)),
+      ratio(med(sk), med(oc)),
+      ratio(med(oc), med(floor)),
+      mb(med(oc, (r) => r.rssMB)),
+      mb(med(sk, (r) => r.rssMB)),
+      mb(med(floor, (r) => r.rssMB)),
+    ]);
+    for (const [name, r] of runs) requestRows.push([shape.name, name, formatCounts(r[0]?.requests[0]), formatCounts(r[0]?.requests[1])]);
+    await bench.renewDestination();
+  }
+  out.section(
+    `Registry → another registry (no mount possible), concurrency ${DEFAULT_CONCURRENCY} (skopeo: its fixed 6)`,
+    table(['image', 'oci-copy s', 'skopeo s', 'raw-PUT floor s', 'skopeo ÷ oci-copy', 'oci-copy ÷ floor', 'oci-copy RSS MB', 'skopeo RSS MB', 'floor RSS MB'], rows),
+    '',
+    'Requests logged by each registry in the first repetition:',
+    '',
+    table(['image', 'tool', 'source registry', 'destination registry'], requestRows),
+  );
+}
+
+/** Source and destination repositories in one registry: blobs mount instead of moving. */
+export async function mountSection(bench: Bench, out: Output, largeMB: number): Promise<void> {
+  const rows = [];
+  for (const shape of standardShapes(largeMB)) {
+    const image = await bench.image(shape);
+    process.stderr.write(`within one registry: ${shape.name}\n`);
+    const warm = await bench.warmSkopeoCache(image);
+    const into = (prefix: string) => {
+      const repo = bench.name(`${prefix}-${shape.name}`);
+      return { repo, ref: `${bench.a.host}/${repo}:latest` };
+    };
+    const runs = await bench.compare(
+      [
+        {
+          name: 'oci-copy',
+          run: async () => {
+            const d = into('mnt-oc');
+            const m = await bench.ociCopy(image.ref, d.ref);
+            await bench.checkRoot(bench.a, d.repo, 'latest', image.layout.root.digest);
+            return m;
+          },
+        },
+        {
+          name: 'skopeo (cold cache)',
+          run: async () => {
+            const d = into('mnt-skc');
+            const m = await bench.skopeoCopy(`docker://${image.ref}`, `docker://${d.ref}`);
+            await bench.checkRoot(bench.a, d.repo, 'latest', image.layout.root.digest);
+            return m;
+          },
+        },
+        {
+          name: 'skopeo (warm cache)',
+          run: async () => {
+            const d = into('mnt-skw');
+            const m = await bench.skopeoCopy(`docker://${image.ref}`, `docker://${d.ref}`, await bench.copyOfDir(warm));
+            await bench.checkRoot(bench.a, d.repo, 'latest', image.layout.root.digest);
+            return m;
+          },
+        },
+      ],
+      [bench.a],
+    );
+    for (const [name, r] of runs) {
+      rows.push([shape.name, name, seconds(med(r)), ratio(med(r), med(runs.get('oci-copy'))), mb(med(r, (x) => x.rssMB)), formatCounts(r[0]?.requests[0])]);
+    }
+  }
+  out.section(
+    'Within one registry (mounts)',
+    'skopeo cold: empty blob-info cache, so it knows no mount source. skopeo warm: its cache has seen the source repository (one untimed pull beforehand), its best case.',
+    '',
+    table(['image', 'tool', 'median s', '÷ oci-copy', 'RSS MB', 'requests (first repetition)'], rows),
+  );
+}
+
+/** Whether this build can read and write `oci-archive:`; the reason when it cannot. */
+async function archiveSupport(bench: Bench, ref: string): Promise<string | undefined> {
+  const file = join(bench.work, 'probe.tar');
+  try {
+    await bench.ociCopy(ref, `oci-archive:${file}`);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/** Registry → OCI archive file, and an archive (written by skopeo) → registry. */
+export async function archiveSection(bench: Bench, out: Output, largeMB: number): Promise<void> {
+  const shapes = standardShapes(largeMB);
+  const unsupported = await archiveSupport(bench, (await bench.image(shapes[0])).ref);
+  if (unsupported) {
+    out.section('OCI archive export and import', `SKIPPED: this build cannot copy to oci-archive: yet (${unsupported.slice(0, 200)}).`);
+    return;
+  }
+  const rows = [];
+  for (const shape of shapes) {
+    const image = await bench.image(shape);
+    process.stderr.write(`archive: ${shape.name}\n`);
+    const file = (prefix: string) => join(bench.work, `${bench.name(prefix)}.tar`);
+    const exportRun = (name: string, go: (path: string) => Promise<Awaited<ReturnType<Bench['ociCopy']>>>) => ({
+      name,
+      run: async () => {
+        const path = file(`exp-${shape.name}`);
+        const m = await go(path);
+        const size = (await stat(path)).size;
+        await rm(path, { force: true });
+        if (size < image.layout.blobs.reduce((s, b) => s + b.size, 0)) throw new Error(`${name} wrote a ${size}-byte archive, smaller than the image`);
+        return m;
+      },
+    });
+    const exports = await bench.compare([
+      exportRun('oci-copy', (p) => bench.ociCopy(image.ref, `oci-archive:${p}:latest`)),
+      exportRun('skopeo', (p) => bench.skopeoCopy(`docker://${image.ref}`, `oci-archive:${p}:latest`)),
+    ]);
+    const input = join(bench.work, `in-${shape.name}.tar`);
+    await bench.skopeoCopy(`docker://${image.ref}`, `oci-archive:${input}:latest`);
+    const imports = await bench.compare([
+      {
+        name: 'oci-copy',
+        run: async () => {
+          const repo = bench.name(`imp-oc-${shape.name}`);
+          const m = await bench.ociCopy(`oci-archive:${input}:latest`, `${bench.b.host}/${repo}:latest`);
+          await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
+          return m;
+        },
+      },
+      {
+        name: 'skopeo',
+        run: async () => {
+          const repo = bench.name(`imp-sk-${shape.name}`);
+          const m = await bench.skopeoCopy(`oci-archive:${input}:latest`, `docker://${bench.b.host}/${repo}:latest`);
+          await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
+          return m;
+        },
+      },
+    ]);
+    await rm(input, { force: true });
+    for (const [what, runs] of [['export', exports], ['import', imports]] as const) {
+      const oc = runs.get('oci-copy');
+      const sk = runs.get('skopeo');
+      rows.push([shape.name, what, seconds(med(oc)), seconds(med(sk)), ratio(med(sk), med(oc)), mb(med(oc, (r) => r.rssMB)), mb(med(sk, (r) => r.rssMB))]);
+    }
+    await bench.renewDestination();
+  }
+  out.section(
+    'OCI archive export (registry → oci-archive:FILE) and import (oci-archive:FILE → registry)',
+    'Both tools import the same archive, written by skopeo.',
+    '',
+    table(['image', 'direction', 'oci-copy s', 'skopeo s', 'skopeo ÷ oci-copy', 'oci-copy RSS MB', 'skopeo RSS MB'], rows),
+  );
+}
+
+/** Blobs in flight: which concurrency moves bytes fastest between two registries. */
+export async function concurrencySection(bench: Bench, out: Output, largeMB: number): Promise<void> {
+  const levels = [1, 2, 4, 8];
+  const rows = [];
+  for (const shape of standardShapes(largeMB)) {
+    const image = await bench.image(shape);
+    process.stderr.write(`concurrency: ${shape.name}\n`);
+    const contenders = levels.flatMap((n) => [
+      {
+        name: `oci-copy ${n}`,
+        run: async () => {
+          const repo = bench.name(`c${n}-${shape.name}`);
+          const m = await bench.ociCopy(image.ref, `${bench.b.host}/${repo}:latest`, ['--concurrency', String(n)]);
+          await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
+          return m;
+        },
+      },
+      {
+        name: `floor ${n}`,
+        run: async () => bench.rawPut(image, bench.b, bench.name(`rc${n}-${shape.name}`), n),
+      },
+    ]);
+    const runs = await bench.compare(contenders);
+    const times = levels.map((n) => med(runs.get(`oci-copy ${n}`)));
+    const best = levels[times.indexOf(Math.min(...times))];
+    rows.push([
+      shape.name,
+      ...levels.map((n, i) => `${seconds(times[i])} (floor ${seconds(med(runs.get(`floor ${n}`)))})`),
+      String(best),
+    ]);
+    await bench.renewDestination();
+  }
+  out.section(
+    'Concurrency, registry → another registry (oci-copy; raw-PUT floor at the same concurrency in brackets)',
+    table(['image', ...levels.map((n) => `${n} s`), 'fastest'], rows),
+  );
+}
+
+/** How time grows with the number of layers, and with the number of images copied in one step. */
+export async function scalingSection(bench: Bench, out: Output): Promise<void> {
+  const layerRows = [];
+  for (const count of [1, 10, 100]) {
+    const image = await bench.image(layerCountShape(count, 512 * 1024));
+    process.stderr.write(`scaling: ${count} layers\n`);
+    const runs = await bench.compare([
+      { name: 'oci-copy', run: async () => bench.ociCopy(image.ref, `${bench.b.host}/${bench.name(`sl-oc-${count}`)}:latest`) },
+      { name: 'skopeo', run: async () => bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${bench.name(`sl-sk-${count}`)}:latest`) },
+    ]);
+    const oc = med(runs.get('oci-copy'));
+    const sk = med(runs.get('skopeo'));
+    layerRows.push([count, seconds(oc), seconds(sk), ratio(sk, oc), `${((oc / count)).toFixed(0)} ms`, `${((sk / count)).toFixed(0)} ms`]);
+  }
+  await bench.renewDestination();
+
+  const imageRows = [];
+  for (const count of [1, 4, 16]) {
+    const images: SourceImage[] = [];
+    for (let i = 0; i < count; i++) images.push(await bench.image(numberedImage(i)));
+    process.stderr.write(`scaling: ${count} images\n`);
+    const pairs = (prefix: string): Array<[string, string]> => images.map((img) => [img.ref, `${bench.b.host}/${bench.name(`${prefix}-${img.shape.name}`)}:latest`]);
+    const sum = async (each: (pair: [string, string]) => Promise<Awaited<ReturnType<Bench['ociCopy']>>>, prefix: string) => {
+      let ms = 0;
+      let rssMB = 0;
+      for (const pair of pairs(prefix)) {
+        const m = await each(pair);
+        ms += m.ms;
+        rssMB = Math.max(rssMB, m.rssMB);
+      }
+      return { ms, rssMB, code: 0, stdout: '', stderr: '' };
+    };
+    const runs = await bench.compare([
+      { name: 'cli', run: () => sum(([s, d]) => bench.ociCopy(s, d), 'si-cli') },
+      { name: 'library sequential', run: () => bench.copyMany('sequential', DEFAULT_CONCURRENCY, pairs('si-seq')) },
+      { name: 'library parallel', run: () => bench.copyMany('parallel', DEFAULT_CONCURRENCY, pairs('si-par')) },
+      { name: 'skopeo', run: () => sum(([s, d]) => bench.skopeoCopy(`docker://${s}`, `docker://${d}`), 'si-sk') },
+    ]);
+    const cell = (n: string) => `${seconds(med(runs.get(n)))} (${(med(runs.get(n)) / count / 1000).toFixed(2)}/image)`;
+    imageRows.push([count, cell('cli'), cell('library sequential'), cell('library parallel'), cell('skopeo')]);
+  }
+  await bench.renewDestination();
+  out.section(
+    'Scaling',
+    'Layers (registry → another registry, each layer 512 KB):',
+    '',
+    table(['layers', 'oci-copy s', 'skopeo s', 'skopeo ÷ oci-copy', 'oci-copy per layer', 'skopeo per layer'], layerRows),
+    '',
+    'Images in one step (each 4 layers × 256 KB): `cli` and `skopeo` run one process per image, one after another (sum of wall times);',
+    '`library sequential` copies them one after another in one process; `library parallel` copies all at once in one process (each image at concurrency 4).',
+    '',
+    table(['images', 'oci-copy CLI s', 'library sequential s', 'library parallel s', 'skopeo s'], imageRows),
+  );
+}
+
+/** Peak memory with one very large layer: registry → registry and registry → archive. */
+export async function memorySection(bench: Bench, out: Output, sizeMB: number): Promise<void> {
+  process.stderr.write(`memory: building a ${sizeMB} MB layer\n`);
+  const image = await bench.image(gigabyteShape(sizeMB));
+  const rows: string[][] = [];
+  const once = async (what: string, tool: string, go: () => Promise<Awaited<ReturnType<Bench['ociCopy']>>>) => {
+    const m = await go();
+    rows.push([what, tool, seconds(m.ms), mb(m.rssMB)]);
+    process.stderr.write(`  ${what} ${tool}: ${seconds(m.ms)} s, ${mb(m.rssMB)} MB\n`);
+  };
+  await once('registry → registry', 'oci-copy', () => bench.ociCopy(image.ref, `${bench.b.host}/${bench.name('huge-oc')}:latest`));
+  await once('registry → registry', 'skopeo', () => bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${bench.name('huge-sk')}:latest`));
+  const archived = join(bench.work, 'huge.tar');
+  const archiveNote = await archiveSupport(bench, (await bench.image(standardShapes(1)[0])).ref);
+  if (!archiveNote) {
+    await once('registry → oci-archive', 'oci-copy', () => bench.ociCopy(image.ref, `oci-archive:${archived}:latest`));
+    await rm(archived, { force: true });
+    await once('registry → oci-archive', 'skopeo', () => bench.skopeoCopy(`docker://${image.ref}`, `oci-archive:${archived}:latest`));
+    await once('oci-archive → registry', 'oci-copy', () => bench.ociCopy(`oci-archive:${archived}:latest`, `${bench.b.host}/${bench.name('huge-imp-oc')}:latest`));
+    await rm(archived, { force: true });
+  }
+  await bench.renewDestination();
+  out.section(
+    `Peak memory with one ${sizeMB} MB layer (one run each; goal for oci-copy: < 150 MB)`,
+    table(['copy', 'tool', 'wall s', 'peak RSS MB'], rows),
+    ...(archiveNote ? ['', `Archive rows SKIPPED: this build cannot copy to oci-archive: yet.`] : []),
+  );
+}
+
+/** Start-up: the bundled action failing fast on a missing input, and the CLI's --help. */
+export async function startupSection(bench: Bench, out: Output): Promise<void> {
+  const runs = 10;
+  const rows = [];
+  const probes: Array<[string, string, string[], boolean]> = [
+    ['node dist/index.js (no inputs)', process.execPath, [join(CLI, '..', '..', '..', '..', 'dist', 'index.js')], false],
+    ['node lib/src/cli/index.js --help', process.execPath, [CLI, '--help'], true],
+    ['node -e 0 (bare node)', process.execPath, ['-e', '0'], true],
+    ['skopeo --version', 'skopeo', ['--version'], true],
+  ];
+  for (const [label, cmd, args, mustPass] of probes) {
+    const times = [];
+    const rss = [];
+    for (let i = 0; i < runs; i++) {
+      try {
+        const m = await measure(bench.harness, cmd, args);
+        times.push(m.ms);
+        rss.push(m.rssMB);
+      } catch (err) {
+        if (mustPass) throw err;
+        // the action exits 1 on the missing input, as it should; time the same way by hand
+        const started = process.hrtime.bigint();
+        const { spawnSync } = await import('node:child_process');
+        spawnSync(cmd, args, { stdio: 'ignore', env: { PATH: process.env.PATH } });
+        times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+    }
+    rows.push([label, `${median(times).toFixed(0)} ms`, `${Math.min(...times).toFixed(0)} ms`, mb(median(rss))]);
+  }
+  out.section(`Start-up (${runs} runs each)`, table(['command', 'median', 'fastest', 'RSS MB'], rows));
+}
