@@ -103,6 +103,7 @@ describe('copies through a faulty network', () => {
   const kinds: Array<{ name: string; method: string; path: () => RegExp }> = [
     { name: 'HEAD blob', method: 'HEAD', path: () => blobPath('dst') },
     { name: 'GET blob', method: 'GET', path: () => blobPath('src') },
+    { name: 'HEAD manifest', method: 'HEAD', path: () => /^\/v2\/src\/app\/manifests\/v1$/ },
     { name: 'GET manifest', method: 'GET', path: () => /^\/v2\/src\/app\/manifests\// },
     { name: 'POST upload', method: 'POST', path: () => /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/$/ },
     { name: 'PUT blob', method: 'PUT', path: () => /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/.*digest=/ },
@@ -136,6 +137,15 @@ describe('copies through a faulty network', () => {
     const puts = proxy.requests().filter((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/'));
     assert.equal(posts.length, puts.length, 'every try opened its own session');
     assert.equal(puts.length, image.blobs.filter((b) => !b.mediaType.includes('manifest') && !b.mediaType.includes('index')).length + 1);
+  });
+
+  it('switches to chunked uploads when a blob PUT is refused with 413', async () => {
+    proxy.addFault({ method: 'PUT', path: /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/.*digest=/, fault: { kind: 'status', status: 413, body: '' } });
+    const { repo, result } = await copyThroughProxy();
+    await expectHealed(repo, result);
+    const patches = proxy.requests().filter((r) => r.method === 'PATCH');
+    assert.ok(patches.length >= 1, 'later blobs went up in PATCH chunks');
+    assert.ok(patches.every((r) => /^[0-9]+-[0-9]+$/.test(String(r.headers['content-range']))), 'each chunk says its range');
   });
 
   it('heals a connection reset mid-download by resuming with Range', async () => {
