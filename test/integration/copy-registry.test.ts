@@ -3,31 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
-import type { CopyEvent } from '../../src/copy/events.js';
-import { parseReference } from '../../src/oci/reference.js';
-import { openDestination, openSource } from '../../src/targets/open-target.js';
+import { copyRefs } from '../support/copy-refs.js';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
-
-/** Copies with the library exactly as the action does: open both targets, copy, close. */
-async function copyRefs(source: string, destination: string, options: { mount?: boolean } = {}) {
-  const srcRef = parseReference(source);
-  const dstRef = parseReference(destination);
-  const src = await openSource(srcRef);
-  const dst = await openDestination(dstRef);
-  const events: CopyEvent[] = [];
-  try {
-    const root = await copy(src, srcRef, dst, dstRef, { ...options, onEvent: (e) => events.push(e) });
-    await Promise.all([src.close('success'), dst.close('success')]);
-    const actions = new Map(events.filter((e) => e.type === 'done').map((e) => [e.node.digest, e.type === 'done' ? e.action : '']));
-    return { root, events, actions };
-  } catch (err) {
-    await Promise.all([src.close('failure'), dst.close('failure')]);
-    throw err;
-  }
-}
 
 const blobWrites = (r: TestRegistry) => r.requests().filter((q) => /\/blobs\/uploads\//.test(q.path));
 

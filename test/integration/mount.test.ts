@@ -4,38 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FileBlobInfoCache } from '../../src/blob-cache/file-cache.js';
-import type { BlobInfoCache } from '../../src/blob-cache/types.js';
 import { copy } from '../../src/copy/copy.js';
-import type { CopyEvent } from '../../src/copy/events.js';
 import { isManifest } from '../../src/oci/media-types.js';
 import { parseReference } from '../../src/oci/reference.js';
-import { openDestination, openSource, type OpenTargetOptions } from '../../src/targets/open-target.js';
+import { openDestination, openSource } from '../../src/targets/open-target.js';
+import { copyRefs } from '../support/copy-refs.js';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
 import { startTokenServer, type TokenServer } from '../support/token-server.js';
-
-interface Sides {
-  source?: OpenTargetOptions;
-  destination?: OpenTargetOptions;
-  blobCache?: BlobInfoCache;
-}
-
-async function copyRefs(source: string, destination: string, sides: Sides = {}) {
-  const srcRef = parseReference(source);
-  const dstRef = parseReference(destination);
-  const src = await openSource(srcRef, sides.source);
-  const dst = await openDestination(dstRef, sides.destination);
-  const done: Extract<CopyEvent, { type: 'done' }>[] = [];
-  try {
-    const root = await copy(src, srcRef, dst, dstRef, { blobCache: sides.blobCache, onEvent: (e) => e.type === 'done' && done.push(e) });
-    await Promise.all([src.close('success'), dst.close('success')]);
-    return { root, done };
-  } catch (err) {
-    await Promise.all([src.close('failure'), dst.close('failure')]);
-    throw err;
-  }
-}
 
 /** The registry's own account of uploads into `repo`: mount POSTs, plain POSTs, PUTs and PATCHes of blobs. */
 function uploads(registry: TestRegistry, repo: string) {
