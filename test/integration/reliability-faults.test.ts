@@ -175,6 +175,12 @@ describe('copies through a faulty network', () => {
     await expectHealed(repo, result);
   });
 
+  it('heals an upload the registry never answers', async () => {
+    proxy.addFault({ method: 'PUT', path: /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/.*digest=/, fault: { kind: 'stall', after: 'nothing' } });
+    const { repo, result } = await copyThroughProxy();
+    await expectHealed(repo, result);
+  });
+
   it('heals a body that stalls after the headers', async () => {
     proxy.addFault({ method: 'GET', path: blobPath('src', layer), fault: { kind: 'stall', after: 'headers' } });
     const { repo, result } = await copyThroughProxy();
