@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { ContentError, OciCopyError, messageOf } from '../../oci/errors.js';
 import { blobPath, writeVerifiedBlob } from '../layout/blob-files.js';
 import { fileEntry, isGzipHead, rangeEntry, type StoredEntry } from './stored-entry.js';
+import { scanTarHeaders } from './tar-headers.js';
 import { scanTar } from './tar-scan.js';
 
 /** What an archive holds, by digest (blobs/) and by name (index.json and the like). */
@@ -19,18 +20,30 @@ export interface ArchiveContents {
 }
 
 /**
- * Indexes a seekable archive: one pass over its headers records where each entry's bytes are, and
- * later reads open just that byte range. Nothing is copied.
+ * Indexes a seekable archive: its headers are read at their offsets and every body is skipped, so
+ * indexing reads a few kilobytes however large the archive; later reads open just an entry's byte
+ * range. Nothing is copied.
  */
 export async function indexArchiveFile(path: string, where: string): Promise<ArchiveContents> {
-  await refuseCompressed(path, where);
   const blobs = new Map<string, StoredEntry>();
   const files = new Map<string, StoredEntry>();
-  await scanTar(createReadStream(path), where, async (entry) => {
-    const stored = rangeEntry(path, entry.dataOffset, entry.size);
-    if (entry.kind.kind === 'blob') blobs.set(entry.kind.digest, stored);
-    else files.set(entry.kind.name, stored);
-  });
+  const handle = await open(path, 'r');
+  try {
+    await refuseCompressed(handle, where);
+    const { size } = await handle.stat();
+    const file = {
+      size,
+      read: async (buffer: Buffer, offset: number, length: number, position: number) =>
+        (await handle.read(buffer, offset, length, position)).bytesRead,
+    };
+    await scanTarHeaders(file, where, (entry) => {
+      const stored = rangeEntry(path, entry.dataOffset, entry.size);
+      if (entry.kind.kind === 'blob') blobs.set(entry.kind.digest, stored);
+      else files.set(entry.kind.name, stored);
+    });
+  } finally {
+    await handle.close();
+  }
   return { blobs, files, dispose: async () => undefined };
 }
 
@@ -93,15 +106,10 @@ class HashingTap extends Transform {
 }
 
 /** A gzip-compressed archive would otherwise fail with a puzzling tar header error. */
-async function refuseCompressed(path: string, where: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    if (bytesRead === 2 && isGzipHead(head)) {
-      throw new ContentError(`${where} is gzip-compressed: decompress it first (gunzip), an OCI archive is a plain tar`);
-    }
-  } finally {
-    await handle.close();
+async function refuseCompressed(handle: FileHandle, where: string): Promise<void> {
+  const head = Buffer.alloc(2);
+  const { bytesRead } = await handle.read(head, 0, 2, 0);
+  if (bytesRead === 2 && isGzipHead(head)) {
+    throw new ContentError(`${where} is gzip-compressed: decompress it first (gunzip), an OCI archive is a plain tar`);
   }
 }
