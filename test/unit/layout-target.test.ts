@@ -114,13 +114,14 @@ describe('layout target: blobs', () => {
     const slow = Readable.from(
       (async function* () {
         yield b.bytes.subarray(0, 10);
-        await sleep(200);
+        await sleep(2500);
         yield b.bytes.subarray(10);
       })(),
       { objectMode: false },
     );
     const pushing = layout.push(b.desc, slow);
-    await sleep(50);
+    // On a loaded machine the temporary file may take a moment to appear.
+    for (let waited = 0; waited < 2000 && (await leftovers(dir)).length === 0; waited += 10) await sleep(10);
     assert.equal((await leftovers(dir)).length, 1, 'the blob is written to a temporary file first');
     await layout.close('failure');
     assert.deepEqual(await leftovers(dir), []);
