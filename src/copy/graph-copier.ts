@@ -21,6 +21,7 @@ export class GraphCopier {
   private readonly manifests: Map<string, Buffer>;
   private readonly manifestTypes = new Map<string, string>();
   private readonly limiter: Limiter;
+  private readonly checks: Limiter;
   private readonly successors: SuccessorFn;
   private firstError: unknown;
 
@@ -30,6 +31,7 @@ export class GraphCopier {
     private readonly options: CopyOptions = {},
   ) {
     this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.checks = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.manifests = options.manifestCache ?? new Map();
     this.successors = options.successors ?? defaultSuccessors;
   }
@@ -165,14 +167,17 @@ export class GraphCopier {
     return done;
   }
 
-  private copyBlob(desc: Descriptor): Promise<void> {
+  private async copyBlob(desc: Descriptor): Promise<void> {
+    // Checks run ahead on their own slots, so transfer slots never wait on a HEAD round trip.
+    const exists = await this.checks.run(() =>
+      this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)),
+    );
+    if (exists) {
+      this.remember(this.dst, desc);
+      this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+      return;
+    }
     return this.limiter.run(async () => {
-      const exists = await this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
-      if (exists) {
-        this.remember(this.dst, desc);
-        this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
-        return;
-      }
       if (await this.mountBlob(desc)) return;
       if (this.options.dryRun) {
         this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
@@ -195,7 +200,7 @@ export class GraphCopier {
       let opened: VerifiedContent | undefined;
       const upload = async () => {
         this.emit({ type: 'started', node: desc });
-        opened = await this.openVerified(desc);
+        opened = this.openVerified(desc);
         return opened.stream;
       };
       const last = i === candidates.length - 1;
@@ -224,7 +229,7 @@ export class GraphCopier {
       let opened: VerifiedContent | undefined;
       try {
         this.emit({ type: 'started', node: desc });
-        opened = await this.openVerified(desc);
+        opened = this.openVerified(desc);
         await this.dst.push(desc, opened.stream);
         break;
       } catch (err) {
@@ -246,20 +251,28 @@ export class GraphCopier {
    * The source's bytes behind a verifier that errors, rather than ends, when they are wrong. It
    * tells a failure of the source (a cut download, bytes that do not match) from a destination that
    * stopped reading: whichever stream errs first, and the verifier's own content errors, decide.
+   * The fetch is started, not awaited: its round trip overlaps the destination opening its upload.
    */
-  private async openVerified(desc: Descriptor): Promise<VerifiedContent> {
-    const fetched = await this.src.fetch(desc);
-    this.remember(this.src, desc);
+  private openVerified(desc: Descriptor): VerifiedContent {
     const verifier = new VerifyingStream(desc, (bytes) => this.emit({ type: 'progress', node: desc, bytes }));
     let failure: unknown;
     let fromSource = false;
-    fetched.once('error', (err) => {
-      if (failure === undefined) [failure, fromSource] = [err, true];
-    });
-    verifier.once('error', (err) => {
-      if (failure === undefined) [failure, fromSource] = [err, err instanceof ContentError];
-    });
-    pipeline(fetched, verifier, () => {});
+    const fail = (err: unknown, source: boolean) => {
+      if (failure === undefined) [failure, fromSource] = [err, source];
+    };
+    verifier.once('error', (err) => fail(err, err instanceof ContentError));
+    this.src.fetch(desc).then(
+      (fetched) => {
+        this.remember(this.src, desc);
+        fetched.once('error', (err) => fail(err, true));
+        // A destination that gave up already destroyed the verifier; pipeline then closes the fetch.
+        pipeline(fetched, verifier, () => {});
+      },
+      (err) => {
+        fail(err, true);
+        verifier.destroy(err);
+      },
+    );
     return { stream: verifier, sourceFailure: () => (fromSource ? failure : undefined) };
   }
 
