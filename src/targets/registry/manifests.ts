@@ -5,6 +5,7 @@ import { ContentError, NotFoundError } from '../../oci/errors.js';
 import { isManifest, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../../oci/media-types.js';
 import { pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
+import { BrokenAnswerError } from './errors.js';
 import { discard, header, readBody, type HttpResponse } from './http.js';
 import { keepReferrersIndex, referrerOf } from './referrers.js';
 
@@ -125,8 +126,23 @@ export class Manifests {
     return this.place;
   }
 
-  /** GETs a manifest whole, with its digest: the registry's word for a tag, the hash for a digest. */
+  /**
+   * GETs a manifest whole, with its digest: the registry's word for a tag, the hash for a digest.
+   * The transport retries only up to the headers; a body that broke off after them is asked again.
+   */
   async get(reference: string, op: string): Promise<{ desc: Descriptor; bytes: Buffer }> {
+    const http = this.client.http;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.getOnce(reference, op);
+      } catch (err) {
+        if (!(err instanceof BrokenAnswerError) || attempt + 1 >= http.retry.maxTries) throw err;
+        await new Promise((resolve) => setTimeout(resolve, http.retryDelay(attempt)));
+      }
+    }
+  }
+
+  private async getOnce(reference: string, op: string): Promise<{ desc: Descriptor; bytes: Buffer }> {
     const res: HttpResponse = await this.client.send(
       { method: 'GET', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } },
       [pullScope(this.repository)],

@@ -5,7 +5,6 @@ import type { RegistryReference } from '../../oci/reference.js';
 import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, Target } from '../target.js';
 import { Blobs } from './blobs.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
-import { BrokenAnswerError } from './errors.js';
 import { Manifests } from './manifests.js';
 import { listReferrers } from './referrers.js';
 import { DEFAULT_CHUNK_BYTES, type UploadMode } from './upload.js';
@@ -35,20 +34,7 @@ export class RegistryRepository implements Target, Mounter, Located, ReferrerLis
   }
 
   fetch(desc: Descriptor): Promise<Readable> {
-    return isManifest(desc.mediaType) ? this.fetchManifest(desc) : this.blobs.fetch(desc);
-  }
-
-  /** A manifest is read whole after its headers: one whose body broke off is asked for again. */
-  private async fetchManifest(desc: Descriptor): Promise<Readable> {
-    const http = this.client.http;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.manifests.fetch(desc);
-      } catch (err) {
-        if (!(err instanceof BrokenAnswerError) || attempt + 1 >= http.retry.maxTries) throw err;
-        await new Promise((resolve) => setTimeout(resolve, http.retryDelay(attempt)));
-      }
-    }
+    return isManifest(desc.mediaType) ? this.manifests.fetch(desc) : this.blobs.fetch(desc);
   }
 
   exists(desc: Descriptor): Promise<boolean> {
