@@ -247,6 +247,8 @@ export class HttpClient {
       method: method as Dispatcher.HttpMethod,
       headers,
       body: body ?? null,
+      // undici closes the connection after every HEAD unless told not to; registries send no HEAD body.
+      ...(method === 'HEAD' ? { reset: false } : {}),
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyIdleMs,
     });
