@@ -8,8 +8,8 @@ import { formatReference, type Reference } from '../oci/reference.js';
 import { openDestination, openSource } from '../targets/open-target.js';
 import type { ReadOnlyTarget } from '../targets/target.js';
 import { type BlobCacheRestore, describeBlobCache, restoreBlobCache, saveBlobCache } from './blob-cache-store.js';
-import { parseInputs, type Inputs } from './inputs.js';
-import { Input } from './names.js';
+import { parseInputs, type Inputs } from '../inputs/inputs.js';
+import { Input } from '../inputs/names.js';
 import { logEvents, writeOutputs, writeSummary, type DestinationOutcome } from './report.js';
 
 /** The action: inputs → targets → copy → outputs and summary, with the blob-info cache around it. */

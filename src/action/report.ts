@@ -3,7 +3,7 @@ import type { CopyEvent } from '../copy/events.js';
 import { eventLine } from '../copy/log-lines.js';
 import { CopyReport, formatBytes, formatDuration, type NodeRecord } from '../copy/report.js';
 import type { Descriptor } from '../oci/descriptor.js';
-import { Output } from './names.js';
+import { Output } from '../inputs/names.js';
 
 /** How often a long transfer prints a progress line: workflow logs are not a terminal. */
 const PROGRESS_EVERY_MS = 5000;

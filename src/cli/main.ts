@@ -4,7 +4,7 @@ import { copy } from '../copy/copy.js';
 import type { CopyEvent } from '../copy/events.js';
 import { eventLine } from '../copy/log-lines.js';
 import { CopyReport, formatBytes, formatDuration } from '../copy/report.js';
-import { parseInputs } from '../action/inputs.js';
+import { parseInputs } from '../inputs/inputs.js';
 import { InputError, messageOf } from '../oci/errors.js';
 import { openDestination, openSource } from '../targets/open-target.js';
 import type { ReadOnlyTarget } from '../targets/target.js';

@@ -1,4 +1,4 @@
-/** Every input and output of the action, named once (action.yml declares the same names). */
+/** Every input and output of the action, named once (action.yml declares the same names; the CLI maps its flags onto the inputs). */
 export const Input = {
   Source: 'source',
   Destination: 'destination',
