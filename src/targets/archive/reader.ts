@@ -14,7 +14,8 @@ import {
   parseLayoutIndex,
   sniffManifest,
 } from '../layout/index-json.js';
-import type { ReadOnlyTarget, TagLister } from '../target.js';
+import { ReferrerFinder } from '../layout/referrer-entries.js';
+import type { ReadOnlyTarget, ReferrerLister, TagLister } from '../target.js';
 import { indexArchiveFile, spoolArchive, type ArchiveContents } from './archive-contents.js';
 import { convertDockerSave } from './docker-save.js';
 import { DOCKER_MANIFEST_FILE } from './entry-names.js';
@@ -54,12 +55,19 @@ export async function openArchiveStream(input: Readable, options: OpenArchiveStr
  * A read-only target over an OCI image-layout archive (skopeo, containerd, Docker 25+ and this
  * project write them), or over a legacy `docker save` archive converted on the fly.
  */
-export class OciArchiveReader implements ReadOnlyTarget, TagLister {
+export class OciArchiveReader implements ReadOnlyTarget, TagLister, ReferrerLister {
+  private readonly finder: ReferrerFinder;
+
   private constructor(
     readonly description: string,
     private readonly contents: ArchiveContents,
     readonly index: ImageIndex,
-  ) {}
+  ) {
+    this.finder = new ReferrerFinder(async (desc) => {
+      const entry = contents.blobs.get(desc.digest);
+      return entry && readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${desc.digest} in ${description}`);
+    }, description);
+  }
 
   static async fromContents(contents: ArchiveContents, description: string): Promise<OciArchiveReader> {
     try {
@@ -71,11 +79,27 @@ export class OciArchiveReader implements ReadOnlyTarget, TagLister {
   }
 
   async resolve(selector: string | undefined): Promise<Descriptor> {
-    return findRoot(this.index, selector, this.description, async (digest) => {
-      const entry = this.contents.blobs.get(digest);
-      if (!entry || entry.size > MAX_MANIFEST_BYTES) return undefined;
-      return sniffManifest(await readEntry(entry, MAX_MANIFEST_BYTES, digest), digest);
-    });
+    return findRoot(
+      this.index,
+      selector,
+      this.description,
+      async (digest) => {
+        const entry = this.contents.blobs.get(digest);
+        if (!entry || entry.size > MAX_MANIFEST_BYTES) return undefined;
+        return sniffManifest(await readEntry(entry, MAX_MANIFEST_BYTES, digest), digest);
+      },
+      (entry) => this.isAttached(entry),
+    );
+  }
+
+  /** What refers to `subject`: manifests listed in index.json whose subject it is, or its `sha256-<hex>` index. */
+  async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+    return this.finder.referrers(this.index, subject, artifactType);
+  }
+
+  /** Whether an index entry is a referrer (or a referrers index) rather than an image of its own. */
+  isAttached(entry: Descriptor): Promise<boolean> {
+    return this.finder.isAttached(entry);
   }
 
   async tags(): Promise<string[]> {

@@ -7,10 +7,11 @@ import { Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import type { Descriptor } from '../../oci/descriptor.js';
-import { parseDigest, VerifyingStream } from '../../oci/digest.js';
+import { parseDigest, verifyBytes, VerifyingStream } from '../../oci/digest.js';
 import { ContentError, NotFoundError, OciCopyError } from '../../oci/errors.js';
 import type { ImageIndex } from '../../oci/manifest.js';
-import { drain } from '../layout/blob-files.js';
+import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
+import { drain, readManifestBytes } from '../layout/blob-files.js';
 import {
   INDEX_FILE,
   OCI_LAYOUT_CONTENT,
@@ -21,6 +22,7 @@ import {
   serializeIndex,
   withReference,
 } from '../layout/index-json.js';
+import { referrerEntry } from '../layout/referrer-entries.js';
 import type { TagLister, Target } from '../target.js';
 import { openArchiveFile, type OciArchiveReader } from './reader.js';
 
@@ -38,6 +40,8 @@ export interface ArchiveWriterOptions {
 /**
  * Exports to an OCI image-layout archive, written as one sequential tar stream: `oci-layout`, then
  * each blob as it is pushed, then `index.json` when the export succeeds. Nothing else goes in.
+ * A pushed manifest with a `subject` (a signature, an SBOM) is listed in `index.json` untagged, so
+ * a reader finds it among the referrers of its subject.
  *
  * Pushes come concurrently but a tar is sequential. The first push while the tar is idle streams
  * straight into it; one that arrives while another is being written is spooled to a temporary file
@@ -60,6 +64,8 @@ export class OciArchiveWriter implements Target, TagLister {
   private index: ImageIndex;
   /** Digests in the tar, or queued for it. */
   private readonly stored = new Set<string>();
+  /** Referrers this export listed in the index. */
+  private readonly referrerDigests = new Set<string>();
   private tail: Promise<void> = Promise.resolve();
   private active = 0;
   private failure?: unknown;
@@ -79,10 +85,16 @@ export class OciArchiveWriter implements Target, TagLister {
   }
 
   async resolve(selector: string | undefined): Promise<Descriptor> {
-    return findRoot(this.index, selector, this.description, async (digest) => {
-      const listed = this.base?.index.manifests.find((d) => d.digest === digest);
-      return listed ?? (this.base ? this.base.resolve(digest).catch(() => undefined) : undefined);
-    });
+    return findRoot(
+      this.index,
+      selector,
+      this.description,
+      async (digest) => {
+        const listed = this.base?.index.manifests.find((d) => d.digest === digest);
+        return listed ?? (this.base ? this.base.resolve(digest).catch(() => undefined) : undefined);
+      },
+      async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false),
+    );
   }
 
   async tags(): Promise<string[]> {
@@ -100,6 +112,22 @@ export class OciArchiveWriter implements Target, TagLister {
 
   async push(desc: Descriptor, content: Readable): Promise<void> {
     this.checkUsable();
+    if (isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
+      // A manifest is small: held whole, it can be listed in the index when it is a referrer.
+      const bytes = await readManifestBytes(content, desc);
+      verifyBytes(bytes, desc);
+      await this.pushBlob(desc, Readable.from([bytes]));
+      const entry = referrerEntry(desc, bytes);
+      if (entry) {
+        this.index = withReference(this.index, entry, entry.digest);
+        this.referrerDigests.add(entry.digest);
+      }
+      return;
+    }
+    await this.pushBlob(desc, content);
+  }
+
+  private async pushBlob(desc: Descriptor, content: Readable): Promise<void> {
     if (await this.exists(desc)) {
       await drain(content);
       return;

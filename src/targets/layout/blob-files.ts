@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { parseDigest, VerifyingStream } from '../../oci/digest.js';
+import { ContentError } from '../../oci/errors.js';
 
 /** `ROOT/blobs/<alg>/<hex>`: the digest is checked to be well formed, so it cannot leave `ROOT`. */
 export function blobPath(root: string, digest: string): string {
@@ -45,4 +46,20 @@ export async function drain(content: Readable): Promise<void> {
   for await (const _ of content) {
     // nothing to keep
   }
+}
+
+/** Reads a manifest's stream whole, refusing more bytes than its descriptor says. */
+export async function readManifestBytes(content: Readable, desc: Descriptor): Promise<Buffer> {
+  const limit = desc.size;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of content) {
+    total += (chunk as Buffer).length;
+    if (total > limit) {
+      content.destroy();
+      throw new ContentError(`manifest ${desc.digest} is more than the ${limit} bytes its descriptor says`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }

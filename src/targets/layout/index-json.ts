@@ -65,21 +65,31 @@ function tagList(index: ImageIndex): string {
 /** Reads the media type of a blob that is not listed in the index (a child manifest), if it is one. */
 export type ManifestSniffer = (digest: string) => Promise<Descriptor | undefined>;
 
+/** Whether an index entry is listed for another image's sake (a referrer), so it is no root of its own. */
+export type AttachedTest = (entry: Descriptor) => Promise<boolean>;
+
 /**
  * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
- * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root).
+ * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root,
+ * not counting the entries `attached` says are referrers).
  */
 export async function findRoot(
   index: ImageIndex,
   selector: string | undefined,
   where: string,
   sniff?: ManifestSniffer,
+  attached?: AttachedTest,
 ): Promise<Descriptor> {
   if (selector === undefined) {
-    const digests = new Set(index.manifests.map((d) => d.digest));
-    if (digests.size === 1) return index.manifests[0];
+    let roots = index.manifests;
+    if (attached && new Set(roots.map((d) => d.digest)).size > 1) {
+      const flags = await Promise.all(roots.map((d) => attached(d)));
+      roots = roots.filter((_, i) => !flags[i]);
+    }
+    const digests = new Set(roots.map((d) => d.digest));
+    if (digests.size === 1) return roots[0];
     if (digests.size === 0) throw new NotFoundError(`${where} holds no image`);
-    throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList(index)}) or a digest`);
+    throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })}) or a digest`);
   }
   if (isDigest(selector)) {
     const listed = index.manifests.find((d) => d.digest === selector);

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { ContentError, InputError, NotFoundError } from '../../oci/errors.js';
 import type { ImageIndex } from '../../oci/manifest.js';
-import { MAX_MANIFEST_BYTES } from '../../oci/media-types.js';
-import type { TagLister, Target } from '../target.js';
-import { blobPath, drain, writeVerifiedBlob } from './blob-files.js';
+import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
+import { verifyBytes } from '../../oci/digest.js';
+import type { ReferrerLister, TagLister, Target } from '../target.js';
+import { blobPath, drain, readManifestBytes, writeVerifiedBlob } from './blob-files.js';
 import {
   INDEX_FILE,
   OCI_LAYOUT_CONTENT,
@@ -21,6 +22,7 @@ import {
   sniffManifest,
   withReference,
 } from './index-json.js';
+import { ReferrerFinder, referrerEntry } from './referrer-entries.js';
 
 export interface OpenLayoutOptions {
   /** Create the layout when the directory is missing or empty (a destination). */
@@ -64,19 +66,25 @@ export async function openLayout(path: string, options: OpenLayoutOptions = {}):
 
 /**
  * An OCI image-layout directory. Blobs land through verified temporary files; `index.json` changes
- * only when a tag is set (the last step of a copy), by writing a new file and renaming it over the
- * old, so a failed copy leaves no new tag and a reader never sees half an index.
+ * only when a tag is set (the last step of a copy) or the layout is closed after a successful copy,
+ * by writing a new file and renaming it over the old, so a failed copy leaves no new entry and a
+ * reader never sees half an index. Pushed referrers (manifests with a `subject`) are listed there
+ * as untagged entries, which keeps them reachable and lets `referrers()` find them.
  */
-export class OciLayoutTarget implements Target, TagLister {
+export class OciLayoutTarget implements Target, TagLister, ReferrerLister {
   readonly description: string;
   private readonly inFlight = new Set<string>();
   private indexUpdate: Promise<unknown> = Promise.resolve();
+  /** Referrers pushed and not yet listed in index.json. */
+  private readonly unlisted = new Map<string, Descriptor>();
+  private readonly finder: ReferrerFinder;
 
   constructor(
     readonly root: string,
     displayPath: string = root,
   ) {
     this.description = `[oci-layout] ${displayPath}`;
+    this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
   }
 
   async readIndex(): Promise<ImageIndex> {
@@ -84,7 +92,11 @@ export class OciLayoutTarget implements Target, TagLister {
   }
 
   async resolve(selector: string | undefined): Promise<Descriptor> {
-    return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest));
+    return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest), (entry) => this.finder.isAttached(entry));
+  }
+
+  async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+    return this.finder.referrers(await this.readIndex(), subject, artifactType);
   }
 
   async tags(): Promise<string[]> {
@@ -105,6 +117,10 @@ export class OciLayoutTarget implements Target, TagLister {
   }
 
   async push(desc: Descriptor, content: Readable): Promise<void> {
+    if (isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
+      await this.pushManifest(desc, await readManifestBytes(content, desc));
+      return;
+    }
     if ((await this.storedSize(desc.digest)) === desc.size) {
       await drain(content);
       return;
@@ -116,9 +132,38 @@ export class OciLayoutTarget implements Target, TagLister {
     if ((await this.storedSize(desc.digest)) === undefined) {
       throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest is not stored there`);
     }
-    // Read, change and replace index.json one tag at a time, re-reading it so tags set by others survive.
+    await this.updateIndex((index) => withReference(index, desc, reference));
+  }
+
+  async close(outcome: 'success' | 'failure'): Promise<void> {
+    if (outcome === 'success' && this.unlisted.size) await this.updateIndex((index) => index);
+    await this.indexUpdate.catch(() => undefined);
+    if (outcome === 'failure') {
+      this.unlisted.clear();
+      await Promise.all([...this.inFlight].map((p) => rm(p, { force: true })));
+    }
+  }
+
+  /** A manifest is small: it is held whole, so a referrer among them can be listed in the index. */
+  private async pushManifest(desc: Descriptor, bytes: Buffer): Promise<void> {
+    verifyBytes(bytes, desc);
+    if ((await this.storedSize(desc.digest)) !== desc.size) {
+      await writeVerifiedBlob(this.root, desc, Readable.from([bytes]), this.inFlight);
+    }
+    const entry = referrerEntry(desc, bytes);
+    if (entry) this.unlisted.set(entry.digest, entry);
+  }
+
+  /**
+   * Reads, changes and replaces index.json one change at a time, re-reading it so entries set by
+   * others survive. Referrers pushed so far are listed with the change.
+   */
+  private async updateIndex(change: (index: ImageIndex) => ImageIndex): Promise<void> {
     const next = this.indexUpdate.then(async () => {
-      const index = withReference(await this.readIndex(), desc, reference);
+      const listing = [...this.unlisted.values()];
+      let index = await this.readIndex();
+      for (const entry of listing) index = withReference(index, entry, entry.digest);
+      index = change(index);
       const temp = join(this.root, `.${INDEX_FILE}.${randomBytes(6).toString('hex')}.partial`);
       this.inFlight.add(temp);
       try {
@@ -128,16 +173,19 @@ export class OciLayoutTarget implements Target, TagLister {
         this.inFlight.delete(temp);
         await rm(temp, { force: true });
       }
+      for (const entry of listing) this.unlisted.delete(entry.digest);
     });
     this.indexUpdate = next.catch(() => undefined);
     await next;
   }
 
-  async close(outcome: 'success' | 'failure'): Promise<void> {
-    await this.indexUpdate;
-    if (outcome === 'failure') {
-      await Promise.all([...this.inFlight].map((p) => rm(p, { force: true })));
+  private async readManifest(desc: Descriptor): Promise<Buffer | undefined> {
+    const size = await this.storedSize(desc.digest);
+    if (size === undefined) return undefined;
+    if (size !== desc.size) {
+      throw new ContentError(`manifest ${desc.digest} in ${this.description} is ${size} bytes, not the ${desc.size} its index entry says`);
     }
+    return readFile(blobPath(this.root, desc.digest));
   }
 
   private async storedSize(digest: string): Promise<number | undefined> {
