@@ -249,6 +249,39 @@ describe('archive index: ends and damage', () => {
   });
 });
 
+describe('archive index: entry types the tar format adds', () => {
+  async function twoEntries(name: string): Promise<Buffer> {
+    const p = pack();
+    const chunks: Buffer[] = [];
+    const done = (async () => {
+      for await (const c of p) chunks.push(c as Buffer);
+    })();
+    p.entry({ name: 'oci-layout', size: 30 }, '{"imageLayoutVersion":"1.0.0"}');
+    p.entry({ name, size: 5 }, 'hello');
+    p.finalize();
+    await done;
+    return Buffer.concat(chunks);
+  }
+
+  it('refuses entry types it does not know (a GNU sparse file), naming the entry', async () => {
+    const tar = await twoEntries('index.json');
+    rewriteHeader(tar, headersOf(tar)[1].at, (h) => void (h[156] = 'S'.charCodeAt(0)));
+    const file = join(work, 'sparse.tar');
+    await writeFile(file, tar);
+    await assert.rejects(openArchiveFile(file), (err: Error) => err instanceof ContentError && /GNU sparse file entry "index\.json"/.test(err.message));
+  });
+
+  it('refuses an extended header with no entry after it', async () => {
+    const tar = await twoEntries('x'.repeat(120));
+    const [, pax, entry] = headersOf(tar);
+    assert.equal(pax.flag, 'x');
+    await writeFile(join(work, 'dangling.tar'), Buffer.concat([tar.subarray(0, entry.at), Buffer.alloc(1024)]));
+    await assert.rejects(openArchiveFile(join(work, 'dangling.tar')), (err: Error) => err instanceof ContentError && /damaged/.test(err.message));
+    await writeFile(join(work, 'dangling-end.tar'), tar.subarray(0, entry.at));
+    await assert.rejects(openArchiveFile(join(work, 'dangling-end.tar')), (err: Error) => err instanceof ContentError && /truncated/.test(err.message));
+  });
+});
+
 describe('archive index: a large archive', () => {
   it('indexes a 200 MB archive by reading a tiny fraction of it', async (t) => {
     const big = 200 * 1024 * 1024;
