@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import type { CopyEvent } from '../copy/events.js';
 import { eventLine } from '../copy/log-lines.js';
-import { CopyReport, formatBytes, formatDuration, type NodeRecord } from '../copy/report.js';
+import { CopyReport, formatBytes, formatDuration } from '../copy/report.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import { Output } from '../inputs/names.js';
 

@@ -3,7 +3,7 @@ import { verifyBytes } from '../../oci/digest.js';
 import { ContentError } from '../../oci/errors.js';
 import { parseIndex, type ImageIndex } from '../../oci/manifest.js';
 import { MAX_MANIFEST_BYTES, isImageManifest, isIndex } from '../../oci/media-types.js';
-import { referrerOf, referrersTag, type Referrer } from '../registry/referrers.js';
+import { referrerOf, referrersTag, type Referrer } from '../../oci/referrers.js';
 import { refNameOf } from './index-json.js';
 
 /**

@@ -7,7 +7,8 @@ import { pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
 import { BrokenAnswerError } from './errors.js';
 import { discard, header, readBody, type HttpResponse } from './http.js';
-import { keepReferrersIndex, referrerOf } from './referrers.js';
+import { referrerOf } from '../../oci/referrers.js';
+import { keepReferrersIndex } from './referrers.js';
 
 const CACHE_ENTRIES = 64;
 

@@ -1,18 +1,13 @@
 import type { Descriptor } from '../../oci/descriptor.js';
-import { digestOf, parseDigest } from '../../oci/digest.js';
+import { digestOf } from '../../oci/digest.js';
 import { NotFoundError } from '../../oci/errors.js';
-import { parseIndex, parseJson, type ImageIndex } from '../../oci/manifest.js';
-import { isImageManifest, isIndex, MediaType } from '../../oci/media-types.js';
+import { parseIndex, type ImageIndex } from '../../oci/manifest.js';
+import { MediaType } from '../../oci/media-types.js';
 import { pullScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
 import { discard, header, readBody } from './http.js';
 import type { Manifests } from './manifests.js';
-
-/** The tag the referrers tag schema keeps an index under: `sha256-<hex>`. */
-export function referrersTag(digest: string): string {
-  const { algorithm, hex } = parseDigest(digest);
-  return `${algorithm}-${hex}`;
-}
+import { referrersTag } from '../../oci/referrers.js';
 
 /**
  * What refers to `subject`: the referrers API when the registry has it, else the index kept under
@@ -48,41 +43,6 @@ export async function listReferrers(
     }
     return artifactType ? list.filter((d) => d.artifactType === artifactType) : list;
   });
-}
-
-/** A pushed manifest that refers to a subject, and the descriptor its subject's referrers list gives it. */
-export interface Referrer {
-  subject: Descriptor;
-  descriptor: Descriptor;
-}
-
-/**
- * The subject and referrers-list descriptor of a manifest or index that has a `subject`: its
- * `artifactType`, else (for an image manifest) its config's media type, and its annotations.
- */
-export function referrerOf(desc: Descriptor, bytes: Uint8Array): Referrer | undefined {
-  if (!isImageManifest(desc.mediaType) && !isIndex(desc.mediaType)) return undefined;
-  let doc: { subject?: Descriptor; artifactType?: unknown; config?: { mediaType?: unknown }; annotations?: unknown };
-  try {
-    doc = parseJson(bytes, `manifest ${desc.digest}`);
-  } catch {
-    return undefined;
-  }
-  const subject = doc?.subject;
-  if (!subject || typeof subject.digest !== 'string' || typeof subject.mediaType !== 'string') return undefined;
-  const artifactType =
-    typeof doc.artifactType === 'string' ? doc.artifactType : typeof doc.config?.mediaType === 'string' && isImageManifest(desc.mediaType) ? doc.config.mediaType : undefined;
-  const annotations = doc.annotations && typeof doc.annotations === 'object' && Object.keys(doc.annotations).length ? (doc.annotations as Record<string, string>) : undefined;
-  return {
-    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-    descriptor: {
-      mediaType: desc.mediaType,
-      digest: desc.digest,
-      size: desc.size,
-      ...(artifactType ? { artifactType } : {}),
-      ...(annotations ? { annotations } : {}),
-    },
-  };
 }
 
 /** Updates in flight per `host/repository@subject`: one at a time, so none loses another's entry. */
