@@ -42258,7 +42258,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6444);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2756);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -42267,7 +42267,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6444:
+/***/ 2756:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42955,6 +42955,7 @@ class GraphCopier {
     manifests;
     manifestTypes = new Map();
     limiter;
+    checks;
     successors;
     firstError;
     constructor(src, dst, options = {}) {
@@ -42962,6 +42963,7 @@ class GraphCopier {
         this.dst = dst;
         this.options = options;
         this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+        this.checks = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
         this.manifests = options.manifestCache ?? new Map();
         this.successors = options.successors ?? defaultSuccessors;
     }
@@ -43094,14 +43096,15 @@ class GraphCopier {
         }
         return done;
     }
-    copyBlob(desc) {
+    async copyBlob(desc) {
+        // Checks run ahead on their own slots, so transfer slots never wait on a HEAD round trip.
+        const exists = await this.checks.run(() => this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)));
+        if (exists) {
+            this.remember(this.dst, desc);
+            this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+            return;
+        }
         return this.limiter.run(async () => {
-            const exists = await this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
-            if (exists) {
-                this.remember(this.dst, desc);
-                this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
-                return;
-            }
             if (await this.mountBlob(desc))
                 return;
             if (this.options.dryRun) {
@@ -43125,7 +43128,7 @@ class GraphCopier {
             let opened;
             const upload = async () => {
                 this.emit({ type: 'started', node: desc });
-                opened = await this.openVerified(desc);
+                opened = this.openVerified(desc);
                 return opened.stream;
             };
             const last = i === candidates.length - 1;
@@ -43154,7 +43157,7 @@ class GraphCopier {
             let opened;
             try {
                 this.emit({ type: 'started', node: desc });
-                opened = await this.openVerified(desc);
+                opened = this.openVerified(desc);
                 await this.dst.push(desc, opened.stream);
                 break;
             }
@@ -43178,22 +43181,26 @@ class GraphCopier {
      * The source's bytes behind a verifier that errors, rather than ends, when they are wrong. It
      * tells a failure of the source (a cut download, bytes that do not match) from a destination that
      * stopped reading: whichever stream errs first, and the verifier's own content errors, decide.
+     * The fetch is started, not awaited: its round trip overlaps the destination opening its upload.
      */
-    async openVerified(desc) {
-        const fetched = await this.src.fetch(desc);
-        this.remember(this.src, desc);
+    openVerified(desc) {
         const verifier = new VerifyingStream(desc, (bytes) => this.emit({ type: 'progress', node: desc, bytes }));
         let failure;
         let fromSource = false;
-        fetched.once('error', (err) => {
+        const fail = (err, source) => {
             if (failure === undefined)
-                [failure, fromSource] = [err, true];
+                [failure, fromSource] = [err, source];
+        };
+        verifier.once('error', (err) => fail(err, err instanceof ContentError));
+        this.src.fetch(desc).then((fetched) => {
+            this.remember(this.src, desc);
+            fetched.once('error', (err) => fail(err, true));
+            // A destination that gave up already destroyed the verifier; pipeline then closes the fetch.
+            (0,external_node_stream_.pipeline)(fetched, verifier, () => { });
+        }, (err) => {
+            fail(err, true);
+            verifier.destroy(err);
         });
-        verifier.once('error', (err) => {
-            if (failure === undefined)
-                [failure, fromSource] = [err, err instanceof ContentError];
-        });
-        (0,external_node_stream_.pipeline)(fetched, verifier, () => { });
         return { stream: verifier, sourceFailure: () => (fromSource ? failure : undefined) };
     }
     remember(target, desc) {
@@ -43527,8 +43534,8 @@ function formatReference(ref) {
     return `${ref.transport}:${ref.path}${suffix}`;
 }
 
-;// CONCATENATED MODULE: ./lib/src/action/names.js
-/** Every input and output of the action, named once (action.yml declares the same names). */
+;// CONCATENATED MODULE: ./lib/src/inputs/names.js
+/** Every input and output of the action, named once (action.yml declares the same names; the CLI maps its flags onto the inputs). */
 const Input = {
     Source: 'source',
     Destination: 'destination',
@@ -43556,7 +43563,7 @@ const Output = {
     Blobs: 'blobs',
 };
 
-;// CONCATENATED MODULE: ./lib/src/action/inputs.js
+;// CONCATENATED MODULE: ./lib/src/inputs/inputs.js
 
 
 
@@ -43723,16 +43730,22 @@ function tagList(index) {
 }
 /**
  * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
- * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root).
+ * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root,
+ * not counting the entries `attached` says are referrers).
  */
-async function findRoot(index, selector, where, sniff) {
+async function findRoot(index, selector, where, sniff, attached) {
     if (selector === undefined) {
-        const digests = new Set(index.manifests.map((d) => d.digest));
+        let roots = index.manifests;
+        if (attached && new Set(roots.map((d) => d.digest)).size > 1) {
+            const flags = await Promise.all(roots.map((d) => attached(d)));
+            roots = roots.filter((_, i) => !flags[i]);
+        }
+        const digests = new Set(roots.map((d) => d.digest));
         if (digests.size === 1)
-            return index.manifests[0];
+            return roots[0];
         if (digests.size === 0)
             throw new NotFoundError(`${where} holds no image`);
-        throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList(index)}) or a digest`);
+        throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })}) or a digest`);
     }
     if (isDigest(selector)) {
         const listed = index.manifests.find((d) => d.digest === selector);
@@ -43810,9 +43823,154 @@ function sniffManifest(content, digest) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/src/oci/referrers.js
+
+
+
+/** The tag the referrers tag schema keeps an index under: `sha256-<hex>`. */
+function referrersTag(digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return `${algorithm}-${hex}`;
+}
+/**
+ * The subject and referrers-list descriptor of a manifest or index that has a `subject`: its
+ * `artifactType`, else (for an image manifest) its config's media type, and its annotations.
+ */
+function referrerOf(desc, bytes) {
+    if (!isImageManifest(desc.mediaType) && !isIndex(desc.mediaType))
+        return undefined;
+    let doc;
+    try {
+        doc = parseJson(bytes, `manifest ${desc.digest}`);
+    }
+    catch {
+        return undefined;
+    }
+    const subject = doc?.subject;
+    if (!subject || typeof subject.digest !== 'string' || typeof subject.mediaType !== 'string')
+        return undefined;
+    const artifactType = typeof doc.artifactType === 'string' ? doc.artifactType : typeof doc.config?.mediaType === 'string' && isImageManifest(desc.mediaType) ? doc.config.mediaType : undefined;
+    const annotations = doc.annotations && typeof doc.annotations === 'object' && Object.keys(doc.annotations).length ? doc.annotations : undefined;
+    return {
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+        descriptor: {
+            mediaType: desc.mediaType,
+            digest: desc.digest,
+            size: desc.size,
+            ...(artifactType ? { artifactType } : {}),
+            ...(annotations ? { annotations } : {}),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/layout/referrer-entries.js
+
+
+
+
+
+
+/** The untagged index entry a pushed manifest gets when it refers to a subject; undefined when it does not. */
+function referrerEntry(desc, bytes) {
+    return referrerOf(desc, bytes)?.descriptor;
+}
+/** A tag of the referrers tag schema (`sha256-<hex>`): an index of referrers, never an image of its own. */
+function isReferrersTag(tag) {
+    return tag !== undefined && /^(sha256-[0-9a-f]{64}|sha512-[0-9a-f]{128})$/.test(tag);
+}
+/**
+ * Finds referrers among what an index lists. Each listed manifest is read once (verified, at most
+ * 4 MiB) and what it refers to is remembered: content is addressed by digest, so it never changes.
+ */
+class ReferrerFinder {
+    read;
+    where;
+    parsed = new Map();
+    constructor(read, where) {
+        this.read = read;
+        this.where = where;
+    }
+    /**
+     * The referrers of `subject`: listed manifests whose `subject` is it, and the entries of its
+     * `sha256-<hex>` index when the layout tags one, each once; only `artifactType` when given.
+     */
+    async referrers(index, subject, artifactType) {
+        const found = new Map();
+        for (const entry of uniqueManifests(index)) {
+            const referrer = await this.referrerOf(entry);
+            if (referrer?.subject.digest === subject.digest)
+                found.set(entry.digest, referrer.descriptor);
+        }
+        const tag = referrersTag(subject.digest);
+        const tagged = index.manifests.find((d) => refNameOf(d) === tag && isIndex(d.mediaType));
+        if (tagged) {
+            const bytes = await this.readVerified(tagged);
+            if (bytes) {
+                for (const d of parseIndex(bytes, `referrers index ${tag} in ${this.where}`).manifests) {
+                    if (!found.has(d.digest))
+                        found.set(d.digest, d);
+                }
+            }
+        }
+        const list = [...found.values()];
+        return artifactType ? list.filter((d) => d.artifactType === artifactType) : list;
+    }
+    /**
+     * Whether an index entry is there for another image's sake rather than as an image of its own:
+     * an untagged referrer, or a tag-schema index. Unreadable entries count as images.
+     */
+    async isAttached(entry) {
+        const tag = refNameOf(entry);
+        if (tag !== undefined)
+            return isReferrersTag(tag);
+        try {
+            return (await this.referrerOf(entry)) !== undefined;
+        }
+        catch {
+            return false;
+        }
+    }
+    referrerOf(entry) {
+        if (!isImageManifest(entry.mediaType) && !isIndex(entry.mediaType))
+            return Promise.resolve(undefined);
+        let known = this.parsed.get(entry.digest);
+        if (!known) {
+            const plain = { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
+            known = this.readVerified(plain).then((bytes) => (bytes ? referrerOf(plain, bytes) : undefined));
+            // A failed read is not remembered: it may be a passing fault.
+            known.catch(() => this.parsed.delete(entry.digest));
+            this.parsed.set(entry.digest, known);
+        }
+        return known;
+    }
+    async readVerified(desc) {
+        if (desc.size > MAX_MANIFEST_BYTES)
+            return undefined;
+        const bytes = await this.read(desc);
+        if (!bytes)
+            return undefined;
+        try {
+            verifyBytes(bytes, desc);
+        }
+        catch (err) {
+            throw new ContentError(`manifest ${desc.digest} in ${this.where} does not match its index entry: ${err.message}`);
+        }
+        return bytes;
+    }
+}
+/** Each manifest the index lists, once. */
+function uniqueManifests(index) {
+    const seen = new Map();
+    for (const d of index.manifests)
+        if (!seen.has(d.digest))
+            seen.set(d.digest, d);
+    return [...seen.values()];
+}
+
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./lib/src/targets/layout/blob-files.js
+
 
 
 
@@ -43852,6 +44010,21 @@ async function drain(content) {
     for await (const _ of content) {
         // nothing to keep
     }
+}
+/** Reads a manifest's stream whole, refusing more bytes than its descriptor says. */
+async function readManifestBytes(content, desc) {
+    const limit = desc.size;
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of content) {
+        total += chunk.length;
+        if (total > limit) {
+            content.destroy();
+            throw new ContentError(`manifest ${desc.digest} is more than the ${limit} bytes its descriptor says`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/stored-entry.js
@@ -43898,8 +44071,6 @@ function isGzipHead(head) {
     return !!head && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __nccwpck_require__(6118);
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/entry-names.js
 
 
@@ -43961,6 +44132,197 @@ function classifyEntry(header, where) {
     return { kind: 'skip' };
 }
 
+;// CONCATENATED MODULE: ./lib/src/targets/archive/tar-headers.js
+
+
+const BLOCK = 512;
+/** Pax and GNU long-name bodies are read whole: anything this big is not a name. */
+const MAX_EXTENDED_HEADER = 1024 * 1024;
+/**
+ * Indexes a seekable tar by its headers alone: each 512-byte header is read at its offset and the
+ * entry's body is skipped, so indexing costs a few kilobytes however large the archive is. Knows
+ * ustar prefixes, pax extended headers (per entry and global), GNU long names and links, and stops
+ * at the end-of-archive zero block. Unsafe entries are refused by name before anything else.
+ */
+async function scanTarHeaders(file, where, visit) {
+    const header = Buffer.alloc(BLOCK);
+    let global = {};
+    let local = {};
+    let longName;
+    let longLink;
+    let pending = false;
+    let pos = 0;
+    for (;;) {
+        if (pos >= file.size) {
+            // A tar without its end-of-archive blocks is still whole when it ends between entries.
+            if (pending)
+                throw truncated(where);
+            return;
+        }
+        await readAt(file, header, pos, where);
+        if (header.every((b) => b === 0)) {
+            if (pending)
+                throw damaged(where);
+            return;
+        }
+        const h = decodeHeader(header, where);
+        const bodyStart = pos + BLOCK;
+        const extended = EXTENDED_TYPES.has(h.typeflag);
+        if (extended) {
+            if (h.size > MAX_EXTENDED_HEADER)
+                throw new ContentError(`${where} has an extended tar header of ${h.size} bytes: refusing the archive`);
+            if (bodyStart + h.size > file.size)
+                throw truncated(where);
+            const body = Buffer.alloc(h.size);
+            await readAt(file, body, bodyStart, where);
+            if (h.typeflag === 'x')
+                local = { ...local, ...parsePax(body, where) };
+            else if (h.typeflag === 'g')
+                global = { ...global, ...parsePax(body, where) };
+            else if (h.typeflag === 'K')
+                longLink = cString(body);
+            else
+                longName = cString(body);
+            pending = h.typeflag !== 'g';
+            pos = bodyStart + padded(h.size);
+            continue;
+        }
+        const name = local.path ?? global.path ?? longName ?? h.name;
+        const linkname = local.linkpath ?? global.linkpath ?? longLink ?? h.linkname;
+        const size = local.size ?? global.size ?? h.size;
+        local = {};
+        longName = longLink = undefined;
+        pending = false;
+        // Old tars mark a directory only by its trailing slash.
+        const type = (h.typeflag === '0' || h.typeflag === '\0') && name.endsWith('/') ? 'directory' : typeName(h.typeflag);
+        const kind = classifyEntry({ name, type, linkname }, where);
+        if (bodyStart + size > file.size)
+            throw truncated(where);
+        if (kind.kind !== 'skip')
+            visit({ name, size, dataOffset: bodyStart, kind });
+        pos = bodyStart + padded(size);
+    }
+}
+const EXTENDED_TYPES = new Set(['x', 'g', 'L', 'K', 'N']);
+const TYPE_NAMES = {
+    '\0': 'file',
+    '0': 'file',
+    '1': 'link',
+    '2': 'symlink',
+    '3': 'character-device',
+    '4': 'block-device',
+    '5': 'directory',
+    '6': 'fifo',
+    '7': 'contiguous-file',
+    S: 'GNU sparse file',
+    V: 'volume label',
+    M: 'multi-volume continuation',
+    D: 'GNU dump directory',
+};
+function typeName(flag) {
+    return TYPE_NAMES[flag] ?? `tar type ${JSON.stringify(flag)}`;
+}
+function decodeHeader(block, where) {
+    if (!checksumMatches(block))
+        throw damaged(where);
+    const magic = block.toString('latin1', 257, 263);
+    const ustar = magic === 'ustar\0';
+    if (!ustar && magic !== 'ustar ')
+        throw damaged(where);
+    let name = cString(block.subarray(0, 100));
+    // GNU tar keeps other fields where ustar keeps the name prefix.
+    if (ustar && block[345] !== 0)
+        name = `${cString(block.subarray(345, 500))}/${name}`;
+    const size = decodeNumber(block.subarray(124, 136));
+    if (size === undefined)
+        throw damaged(where);
+    return { name, linkname: cString(block.subarray(157, 257)), size, typeflag: String.fromCharCode(block[156]) };
+}
+/** The stored checksum, against both the unsigned sum every tar writes and the signed one some old ones did. */
+function checksumMatches(block) {
+    const stored = decodeNumber(block.subarray(148, 156));
+    if (stored === undefined)
+        return false;
+    let unsigned = 8 * 0x20;
+    let signed = 8 * 0x20;
+    for (let i = 0; i < BLOCK; i++) {
+        if (i >= 148 && i < 156)
+            continue;
+        unsigned += block[i];
+        signed += block[i] > 127 ? block[i] - 256 : block[i];
+    }
+    return stored === unsigned || stored === signed;
+}
+/** An octal field (space or NUL padded), or GNU base-256 for sizes over 8 GiB. */
+function decodeNumber(field) {
+    if (field[0] === 0x80) {
+        let value = 0;
+        for (let i = 1; i < field.length; i++)
+            value = value * 256 + field[i];
+        return Number.isSafeInteger(value) ? value : undefined;
+    }
+    const text = field.toString('latin1').replace(/^[ \0]+/, '').replace(/[ \0].*$/s, '');
+    if (!/^[0-7]*$/.test(text))
+        return undefined;
+    const value = text === '' ? 0 : parseInt(text, 8);
+    return Number.isSafeInteger(value) ? value : undefined;
+}
+/** Pax records, `<length> <key>=<value>\n`, of which the scan needs `path`, `linkpath` and `size`. */
+function parsePax(body, where) {
+    const out = {};
+    let at = 0;
+    while (at < body.length) {
+        if (body[at] === 0)
+            break;
+        const space = body.indexOf(0x20, at);
+        const length = space > at ? Number(body.toString('latin1', at, space)) : NaN;
+        if (!Number.isSafeInteger(length) || length <= space - at + 1 || at + length > body.length || body[at + length - 1] !== 0x0a) {
+            throw damaged(where);
+        }
+        const record = body.toString('utf8', space + 1, at + length - 1);
+        const eq = record.indexOf('=');
+        if (eq <= 0)
+            throw damaged(where);
+        const key = record.slice(0, eq);
+        const value = record.slice(eq + 1);
+        if (key === 'path')
+            out.path = value;
+        else if (key === 'linkpath')
+            out.linkpath = value;
+        else if (key === 'size') {
+            if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+                throw damaged(where);
+            out.size = Number(value);
+        }
+        at += length;
+    }
+    return out;
+}
+function cString(bytes) {
+    const end = bytes.indexOf(0);
+    return bytes.toString('utf8', 0, end === -1 ? bytes.length : end);
+}
+function padded(size) {
+    return Math.ceil(size / BLOCK) * BLOCK;
+}
+async function readAt(file, into, position, where) {
+    let done = 0;
+    while (done < into.length) {
+        const n = await file.read(into, done, into.length - done, position + done);
+        if (n === 0)
+            throw truncated(where);
+        done += n;
+    }
+}
+function truncated(where) {
+    return new ContentError(`${where} is truncated or not a tar archive (it ends in the middle of an entry)`);
+}
+function damaged(where) {
+    return new ContentError(`${where} is truncated or not a tar archive (an entry header is damaged or the file is not an uncompressed tar)`);
+}
+
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(6118);
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/tar-scan.js
 
 
@@ -44025,21 +44387,34 @@ function describeTarError(err) {
 
 
 
+
 /**
- * Indexes a seekable archive: one pass over its headers records where each entry's bytes are, and
- * later reads open just that byte range. Nothing is copied.
+ * Indexes a seekable archive: its headers are read at their offsets and every body is skipped, so
+ * indexing reads a few kilobytes however large the archive; later reads open just an entry's byte
+ * range. Nothing is copied.
  */
 async function indexArchiveFile(path, where) {
-    await refuseCompressed(path, where);
     const blobs = new Map();
     const files = new Map();
-    await scanTar((0,external_node_fs_namespaceObject.createReadStream)(path), where, async (entry) => {
-        const stored = rangeEntry(path, entry.dataOffset, entry.size);
-        if (entry.kind.kind === 'blob')
-            blobs.set(entry.kind.digest, stored);
-        else
-            files.set(entry.kind.name, stored);
-    });
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        await refuseCompressed(handle, where);
+        const { size } = await handle.stat();
+        const file = {
+            size,
+            read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead,
+        };
+        await scanTarHeaders(file, where, (entry) => {
+            const stored = rangeEntry(path, entry.dataOffset, entry.size);
+            if (entry.kind.kind === 'blob')
+                blobs.set(entry.kind.digest, stored);
+            else
+                files.set(entry.kind.name, stored);
+        });
+    }
+    finally {
+        await handle.close();
+    }
     return { blobs, files, dispose: async () => undefined };
 }
 /**
@@ -44101,17 +44476,11 @@ class HashingTap extends external_node_stream_.Transform {
     }
 }
 /** A gzip-compressed archive would otherwise fail with a puzzling tar header error. */
-async function refuseCompressed(path, where) {
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        const head = Buffer.alloc(2);
-        const { bytesRead } = await handle.read(head, 0, 2, 0);
-        if (bytesRead === 2 && isGzipHead(head)) {
-            throw new ContentError(`${where} is gzip-compressed: decompress it first (gunzip), an OCI archive is a plain tar`);
-        }
-    }
-    finally {
-        await handle.close();
+async function refuseCompressed(handle, where) {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    if (bytesRead === 2 && isGzipHead(head)) {
+        throw new ContentError(`${where} is gzip-compressed: decompress it first (gunzip), an OCI archive is a plain tar`);
     }
 }
 
@@ -44204,6 +44573,7 @@ async function describeFile(contents, name, where) {
 
 
 
+
 /**
  * Opens an OCI archive file for reading. A regular file is indexed once and read by byte range; a
  * pipe or device (`/dev/stdin`) is spooled as a stream would be.
@@ -44235,10 +44605,15 @@ class OciArchiveReader {
     description;
     contents;
     index;
+    finder;
     constructor(description, contents, index) {
         this.description = description;
         this.contents = contents;
         this.index = index;
+        this.finder = new ReferrerFinder(async (desc) => {
+            const entry = contents.blobs.get(desc.digest);
+            return entry && readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${desc.digest} in ${description}`);
+        }, description);
     }
     static async fromContents(contents, description) {
         try {
@@ -44255,7 +44630,15 @@ class OciArchiveReader {
             if (!entry || entry.size > MAX_MANIFEST_BYTES)
                 return undefined;
             return sniffManifest(await readEntry(entry, MAX_MANIFEST_BYTES, digest), digest);
-        });
+        }, (entry) => this.isAttached(entry));
+    }
+    /** What refers to `subject`: manifests listed in index.json whose subject it is, or its `sha256-<hex>` index. */
+    async referrers(subject, artifactType) {
+        return this.finder.referrers(this.index, subject, artifactType);
+    }
+    /** Whether an index entry is a referrer (or a referrers index) rather than an image of its own. */
+    isAttached(entry) {
+        return this.finder.isAttached(entry);
     }
     async tags() {
         return indexTags(this.index);
@@ -44307,9 +44690,13 @@ async function readIndex(contents, where) {
 
 
 
+
+
 /**
  * Exports to an OCI image-layout archive, written as one sequential tar stream: `oci-layout`, then
  * each blob as it is pushed, then `index.json` when the export succeeds. Nothing else goes in.
+ * A pushed manifest with a `subject` (a signature, an SBOM) is listed in `index.json` untagged, so
+ * a reader finds it among the referrers of its subject.
  *
  * Pushes come concurrently but a tar is sequential. The first push while the tar is idle streams
  * straight into it; one that arrives while another is being written is spooled to a temporary file
@@ -44332,6 +44719,8 @@ class OciArchiveWriter {
     index;
     /** Digests in the tar, or queued for it. */
     stored = new Set();
+    /** Referrers this export listed in the index. */
+    referrerDigests = new Set();
     tail = Promise.resolve();
     active = 0;
     failure;
@@ -44352,7 +44741,7 @@ class OciArchiveWriter {
         return findRoot(this.index, selector, this.description, async (digest) => {
             const listed = this.base?.index.manifests.find((d) => d.digest === digest);
             return listed ?? (this.base ? this.base.resolve(digest).catch(() => undefined) : undefined);
-        });
+        }, async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false));
     }
     async tags() {
         return indexTags(this.index);
@@ -44367,6 +44756,21 @@ class OciArchiveWriter {
     }
     async push(desc, content) {
         this.checkUsable();
+        if (isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
+            // A manifest is small: held whole, it can be listed in the index when it is a referrer.
+            const bytes = await readManifestBytes(content, desc);
+            verifyBytes(bytes, desc);
+            await this.pushBlob(desc, external_node_stream_.Readable.from([bytes]));
+            const entry = referrerEntry(desc, bytes);
+            if (entry) {
+                this.index = withReference(this.index, entry, entry.digest);
+                this.referrerDigests.add(entry.digest);
+            }
+            return;
+        }
+        await this.pushBlob(desc, content);
+    }
+    async pushBlob(desc, content) {
         if (await this.exists(desc)) {
             await drain(content);
             return;
@@ -44573,6 +44977,9 @@ class FileArchiveWriter extends OciArchiveWriter {
 
 
 
+
+
+
 /** Opens an OCI image-layout directory. A source must exist; a destination may be created. */
 async function openLayout(path, options = {}) {
     const root = (0,external_node_path_.resolve)(path);
@@ -44613,23 +45020,32 @@ async function openLayout(path, options = {}) {
 }
 /**
  * An OCI image-layout directory. Blobs land through verified temporary files; `index.json` changes
- * only when a tag is set (the last step of a copy), by writing a new file and renaming it over the
- * old, so a failed copy leaves no new tag and a reader never sees half an index.
+ * only when a tag is set (the last step of a copy) or the layout is closed after a successful copy,
+ * by writing a new file and renaming it over the old, so a failed copy leaves no new entry and a
+ * reader never sees half an index. Pushed referrers (manifests with a `subject`) are listed there
+ * as untagged entries, which keeps them reachable and lets `referrers()` find them.
  */
 class OciLayoutTarget {
     root;
     description;
     inFlight = new Set();
     indexUpdate = Promise.resolve();
+    /** Referrers pushed and not yet listed in index.json. */
+    unlisted = new Map();
+    finder;
     constructor(root, displayPath = root) {
         this.root = root;
         this.description = `[oci-layout] ${displayPath}`;
+        this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
     }
     async readIndex() {
         return parseLayoutIndex(await (0,promises_.readFile)((0,external_node_path_.join)(this.root, INDEX_FILE)), this.description);
     }
     async resolve(selector) {
-        return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest));
+        return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest), (entry) => this.finder.isAttached(entry));
+    }
+    async referrers(subject, artifactType) {
+        return this.finder.referrers(await this.readIndex(), subject, artifactType);
     }
     async tags() {
         return indexTags(await this.readIndex());
@@ -44647,6 +45063,10 @@ class OciLayoutTarget {
         return size === desc.size;
     }
     async push(desc, content) {
+        if (isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
+            await this.pushManifest(desc, await readManifestBytes(content, desc));
+            return;
+        }
         if ((await this.storedSize(desc.digest)) === desc.size) {
             await drain(content);
             return;
@@ -44657,9 +45077,38 @@ class OciLayoutTarget {
         if ((await this.storedSize(desc.digest)) === undefined) {
             throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest is not stored there`);
         }
-        // Read, change and replace index.json one tag at a time, re-reading it so tags set by others survive.
+        await this.updateIndex((index) => withReference(index, desc, reference));
+    }
+    async close(outcome) {
+        if (outcome === 'success' && this.unlisted.size)
+            await this.updateIndex((index) => index);
+        await this.indexUpdate.catch(() => undefined);
+        if (outcome === 'failure') {
+            this.unlisted.clear();
+            await Promise.all([...this.inFlight].map((p) => (0,promises_.rm)(p, { force: true })));
+        }
+    }
+    /** A manifest is small: it is held whole, so a referrer among them can be listed in the index. */
+    async pushManifest(desc, bytes) {
+        verifyBytes(bytes, desc);
+        if ((await this.storedSize(desc.digest)) !== desc.size) {
+            await writeVerifiedBlob(this.root, desc, external_node_stream_.Readable.from([bytes]), this.inFlight);
+        }
+        const entry = referrerEntry(desc, bytes);
+        if (entry)
+            this.unlisted.set(entry.digest, entry);
+    }
+    /**
+     * Reads, changes and replaces index.json one change at a time, re-reading it so entries set by
+     * others survive. Referrers pushed so far are listed with the change.
+     */
+    async updateIndex(change) {
         const next = this.indexUpdate.then(async () => {
-            const index = withReference(await this.readIndex(), desc, reference);
+            const listing = [...this.unlisted.values()];
+            let index = await this.readIndex();
+            for (const entry of listing)
+                index = withReference(index, entry, entry.digest);
+            index = change(index);
             const temp = (0,external_node_path_.join)(this.root, `.${INDEX_FILE}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
             this.inFlight.add(temp);
             try {
@@ -44670,15 +45119,20 @@ class OciLayoutTarget {
                 this.inFlight.delete(temp);
                 await (0,promises_.rm)(temp, { force: true });
             }
+            for (const entry of listing)
+                this.unlisted.delete(entry.digest);
         });
         this.indexUpdate = next.catch(() => undefined);
         await next;
     }
-    async close(outcome) {
-        await this.indexUpdate;
-        if (outcome === 'failure') {
-            await Promise.all([...this.inFlight].map((p) => (0,promises_.rm)(p, { force: true })));
+    async readManifest(desc) {
+        const size = await this.storedSize(desc.digest);
+        if (size === undefined)
+            return undefined;
+        if (size !== desc.size) {
+            throw new ContentError(`manifest ${desc.digest} in ${this.description} is ${size} bytes, not the ${desc.size} its index entry says`);
         }
+        return (0,promises_.readFile)(blobPath(this.root, desc.digest));
     }
     async storedSize(digest) {
         try {
@@ -45104,6 +45558,8 @@ class HttpClient {
             method: method,
             headers,
             body: body ?? null,
+            // undici closes the connection after every HEAD unless told not to; registries send no HEAD body.
+            ...(method === 'HEAD' ? { reset: false } : {}),
             headersTimeout: this.timeouts.headersMs,
             bodyTimeout: this.timeouts.bodyIdleMs,
         });
@@ -45822,11 +46278,7 @@ function rangeStart(res) {
 
 
 
-/** The tag the referrers tag schema keeps an index under: `sha256-<hex>`. */
-function referrersTag(digest) {
-    const { algorithm, hex } = parseDigest(digest);
-    return `${algorithm}-${hex}`;
-}
+
 /**
  * What refers to `subject`: the referrers API when the registry has it, else the index kept under
  * the tag schema (distribution 2.8 answers the API with a plain-text 404).
@@ -45860,36 +46312,6 @@ async function listReferrers(client, manifests, repository, subject, artifactTyp
         }
         return artifactType ? list.filter((d) => d.artifactType === artifactType) : list;
     });
-}
-/**
- * The subject and referrers-list descriptor of a manifest or index that has a `subject`: its
- * `artifactType`, else (for an image manifest) its config's media type, and its annotations.
- */
-function referrerOf(desc, bytes) {
-    if (!isImageManifest(desc.mediaType) && !isIndex(desc.mediaType))
-        return undefined;
-    let doc;
-    try {
-        doc = parseJson(bytes, `manifest ${desc.digest}`);
-    }
-    catch {
-        return undefined;
-    }
-    const subject = doc?.subject;
-    if (!subject || typeof subject.digest !== 'string' || typeof subject.mediaType !== 'string')
-        return undefined;
-    const artifactType = typeof doc.artifactType === 'string' ? doc.artifactType : typeof doc.config?.mediaType === 'string' && isImageManifest(desc.mediaType) ? doc.config.mediaType : undefined;
-    const annotations = doc.annotations && typeof doc.annotations === 'object' && Object.keys(doc.annotations).length ? doc.annotations : undefined;
-    return {
-        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-        descriptor: {
-            mediaType: desc.mediaType,
-            digest: desc.digest,
-            size: desc.size,
-            ...(artifactType ? { artifactType } : {}),
-            ...(annotations ? { annotations } : {}),
-        },
-    };
 }
 /** Updates in flight per `host/repository@subject`: one at a time, so none loses another's entry. */
 const pending = new Map();
@@ -45930,6 +46352,8 @@ async function mergeIntoReferrersIndex(manifests, subject, referrer) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/manifests.js
+
+
 
 
 
@@ -46044,8 +46468,24 @@ class Manifests {
     get where() {
         return this.place;
     }
-    /** GETs a manifest whole, with its digest: the registry's word for a tag, the hash for a digest. */
+    /**
+     * GETs a manifest whole, with its digest: the registry's word for a tag, the hash for a digest.
+     * The transport retries only up to the headers; a body that broke off after them is asked again.
+     */
     async get(reference, op) {
+        const http = this.client.http;
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await this.getOnce(reference, op);
+            }
+            catch (err) {
+                if (!(err instanceof BrokenAnswerError) || attempt + 1 >= http.retry.maxTries)
+                    throw err;
+                await new Promise((resolve) => setTimeout(resolve, http.retryDelay(attempt)));
+            }
+        }
+    }
+    async getOnce(reference, op) {
         const res = await this.client.send({ method: 'GET', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } }, [pullScope(this.repository)]);
         if (res.status === 404) {
             await discard(res);
@@ -46095,7 +46535,6 @@ function mediaTypeField(bytes) {
 
 
 
-
 /** A repository on a registry, spoken to over the distribution API. */
 class RegistryRepository {
     client;
@@ -46117,21 +46556,7 @@ class RegistryRepository {
         return this.manifests.resolve(selector ?? 'latest');
     }
     fetch(desc) {
-        return isManifest(desc.mediaType) ? this.fetchManifest(desc) : this.blobs.fetch(desc);
-    }
-    /** A manifest is read whole after its headers: one whose body broke off is asked for again. */
-    async fetchManifest(desc) {
-        const http = this.client.http;
-        for (let attempt = 0;; attempt++) {
-            try {
-                return await this.manifests.fetch(desc);
-            }
-            catch (err) {
-                if (!(err instanceof BrokenAnswerError) || attempt + 1 >= http.retry.maxTries)
-                    throw err;
-                await new Promise((resolve) => setTimeout(resolve, http.retryDelay(attempt)));
-            }
-        }
+        return isManifest(desc.mediaType) ? this.manifests.fetch(desc) : this.blobs.fetch(desc);
     }
     exists(desc) {
         return isManifest(desc.mediaType) ? this.manifests.exists(desc) : this.blobs.exists(desc);
