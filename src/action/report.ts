@@ -92,14 +92,19 @@ export function summaryMarkdown(outcome: CopyOutcome): string {
     const t = d.report.totals();
     const seconds = Math.max(d.report.durationMs, 1) / 1000;
     const verb = outcome.dryRun ? `Dry run of ${d.operation}` : d.operation[0].toUpperCase() + d.operation.slice(1);
-    const moved = t.bytesCopied + t.bytesMounted;
-    const headline = outcome.dryRun
-      ? `would copy ${t.copied} and mount ${t.mounted} of ${t.nodes} nodes`
-      : `${formatBytes(t.bytesCopied)} copied, ${formatBytes(t.bytesMounted)} mounted${moved ? ` (${Math.round((t.bytesMounted / moved) * 100)}% not moved)` : ''}, ${t.existing} of ${t.nodes} nodes already there`;
+    const parts = outcome.dryRun
+      ? [`would copy ${t.copied} and mount ${t.mounted} of ${t.nodes} nodes`]
+      : [`${formatBytes(t.bytesCopied)} copied`];
+    if (!outcome.dryRun && t.mounted) {
+      const saved = Math.round((t.bytesMounted / Math.max(1, t.bytesMounted + t.bytesCopied)) * 100);
+      parts.push(`${formatBytes(t.bytesMounted)} mounted (${saved}% of the bytes did not move)`);
+    }
+    if (t.existing) parts.push(`${t.existing} of ${t.nodes} nodes already there`);
+    const headline = parts.join(', ');
     lines.push(
       `### ${verb}: ${code(outcome.source)} → ${code(d.destination)}`,
       '',
-      `${headline}, in ${formatDuration(d.report.durationMs)}.`,
+      `${headline[0].toUpperCase()}${headline.slice(1)}, in ${formatDuration(d.report.durationMs)}.`,
       '',
       `**Digest** ${code(root.digest)} (${escapeHtml(root.mediaType)}, ${formatBytes(root.size)})${d.report.tags.length ? `, tagged ${d.report.tags.map(code).join(', ')}` : ''}`,
       '',
