@@ -113,7 +113,7 @@ export function summaryMarkdown(outcome: CopyOutcome): string {
       `| ${outcome.dryRun ? 'to copy' : 'copied'} | ${t.copied} | ${formatBytes(t.bytesCopied)} |`,
       `| ${outcome.dryRun ? 'to mount' : 'mounted (saved)'} | ${t.mounted} | ${formatBytes(t.bytesMounted)} |`,
       `| already there | ${t.existing} | ${formatBytes(t.bytesExisting)} |`,
-      `| throughput | | ${formatBytes(t.bytesCopied / seconds)}/s |`,
+      ...(outcome.dryRun ? [] : [`| throughput | | ${formatBytes(t.bytesCopied / seconds)}/s |`]),
       '',
     );
     const table = [

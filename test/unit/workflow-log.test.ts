@@ -85,6 +85,6 @@ describe('workflow log lines', () => {
     });
     assert.match(md, /^### Dry run of copy: /m);
     assert.match(md, /<details><summary>Every node \(25\)<\/summary>/);
-    assert.match(md, /would copy 25 and mount 0 of 25 nodes/);
+    assert.match(md, /Would copy 25 and mount 0 of 25 nodes/);
   });
 });
