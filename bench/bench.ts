@@ -10,7 +10,8 @@ import type { UploadPlan } from './raw-put.js';
 import type { Shape } from './shapes.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-export const CLI = join(HERE, '..', 'src', 'cli', 'index.js');
+/** The bundled CLI, as the package's `bin` runs it (`npm run bench` bundles first). */
+export const CLI = join(HERE, '..', '..', 'dist', 'cli', 'index.js');
 const RAW_PUT = join(HERE, 'raw-put.js');
 const COPY_MANY = join(HERE, 'copy-many.js');
 const MANIFEST_ACCEPT = [
@@ -100,7 +101,7 @@ export class Bench {
     return mkdtemp(join(this.work, 'tmp', `${prefix}-`));
   }
 
-  /** This tool's CLI: `node lib/src/cli/index.js SRC DST --no-blob-cache …`. */
+  /** This tool's CLI: `node dist/cli/index.js SRC DST --no-blob-cache …`. */
   async ociCopy(src: string, dst: string, extra: string[] = []): Promise<Measured> {
     return measure(this.harness, process.execPath, [CLI, src, dst, '--no-blob-cache', ...extra], { skopeoCacheDir: await this.emptyDir() });
   }

@@ -335,8 +335,8 @@ export async function startupSection(bench: Bench, out: Output): Promise<void> {
   const runs = 10;
   const rows = [];
   const probes: Array<[string, string, string[], boolean]> = [
-    ['node dist/index.js (no inputs)', process.execPath, [join(CLI, '..', '..', '..', '..', 'dist', 'index.js')], false],
-    ['node lib/src/cli/index.js --help', process.execPath, [CLI, '--help'], true],
+    ['node dist/index.js (no inputs)', process.execPath, [join(CLI, '..', '..', 'index.js')], false],
+    ['node dist/cli/index.js --help', process.execPath, [CLI, '--help'], true],
     ['node -e 0 (bare node)', process.execPath, ['-e', '0'], true],
     ['skopeo --version', 'skopeo', ['--version'], true],
   ];
