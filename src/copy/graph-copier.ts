@@ -117,8 +117,11 @@ export class GraphCopier {
   }
 
   private async copyManifest(desc: Descriptor): Promise<void> {
-    const existing = await this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
-    const content = await this.manifest(desc);
+    // The check and the fetch are independent round trips: make them at once.
+    const [existing, content] = await Promise.all([
+      this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)),
+      this.manifest(desc),
+    ]);
     this.manifestTypes.set(desc.digest, desc.mediaType);
     const children = await this.children(desc, content);
     if (existing) {
