@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { Input, Output } from '../../src/inputs/names.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface ActionYaml {
+  runs: { using: string; main: string };
+  inputs: Record<string, { required?: boolean; default?: string }>;
+  outputs: Record<string, unknown>;
+}
+
+describe('the public contract is the same in code, action.yml and README.md', () => {
+  it('action.yml declares exactly the inputs and outputs the code names, and runs on node24', async () => {
+    const action = parse(await readFile(`${root}action.yml`, 'utf8')) as ActionYaml;
+    assert.equal(action.runs.using, 'node24');
+    assert.equal(action.runs.main, 'dist/index.js');
+    assert.deepEqual(Object.keys(action.inputs).sort(), Object.values(Input).sort());
+    assert.deepEqual(Object.keys(action.outputs).sort(), Object.values(Output).sort());
+  });
+
+  it('README.md documents every input and output in its tables', async () => {
+    const readme = await readFile(`${root}README.md`, 'utf8');
+    for (const name of [...Object.values(Input), ...Object.values(Output)]) {
+      assert.match(readme, new RegExp(`^\\| [^|]*\`${name}\`[^|]*\\|`, 'm'), `README.md has a table row for ${name}`);
+    }
+  });
+
+  it('README.md gives the two set-up commands that CI and a new user run', async () => {
+    const readme = await readFile(`${root}README.md`, 'utf8');
+    const ci = await readFile(`${root}.ci/run`, 'utf8');
+    assert.match(readme, /^npm run demo\b/m);
+    assert.match(readme, /^npm ci && npm test\b/m);
+    assert.match(ci, /^npm ci && npm test$/m, '.ci/run runs the README test command');
+  });
+});
