@@ -210,6 +210,7 @@ export class GraphCopier {
       // A mount never fails the copy: whatever goes wrong, the blob is uploaded the ordinary way.
       const outcome = await dst.mount(desc, from, last ? upload : undefined).catch(() => 'refused' as const);
       const sourceFailure = opened?.sourceFailure();
+      if (outcome !== 'uploaded') opened?.stream.destroy();
       if (sourceFailure) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
       if (outcome === 'mounted') {
         this.remember(dst, desc);
@@ -237,6 +238,8 @@ export class GraphCopier {
         break;
       } catch (err) {
         const sourceFailure = opened ? opened.sourceFailure() : err;
+        // Release the source's connection: a destination that failed early may never have read it.
+        opened?.stream.destroy();
         if (sourceFailure) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
         if (attempt >= BLOB_TRIES || !isRetryable(err)) {
           const failure = this.wrap('destination', `pushing blob ${desc.digest} to ${this.dst.description}`, err);
