@@ -43,6 +43,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Registries still running when the process exits (a crashed or interrupted test) are stopped with it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 const ACCESS_RE = /"([A-Z]+) (\S+) HTTP\/[0-9.]+" ([0-9]{3}) /;
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
@@ -82,6 +88,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
     const configPath = join(dir, 'config.yml');
     await writeFile(configPath, config);
     const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     let log: RegistryRequest[] = [];
     let output = '';
     const onData = (buf: Buffer) => {
