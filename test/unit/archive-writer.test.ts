@@ -12,6 +12,7 @@ import { copy } from '../../src/copy/copy.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { ContentError, NotFoundError } from '../../src/oci/errors.js';
 import { openArchiveFile, openArchiveStream } from '../../src/targets/archive/reader.js';
+import { fileHeader } from '../../src/targets/archive/ustar.js';
 import { OciArchiveWriter, createArchiveWriter, openArchiveFileWriter } from '../../src/targets/archive/writer.js';
 import { openLayout } from '../../src/targets/layout/layout.js';
 import { makeImageLayout } from '../support/images.js';
@@ -91,7 +92,7 @@ describe('archive writer: the tar it writes', () => {
     const spoolParent = await mkdtemp(join(work, 'spool-'));
     const sink = new PassThrough();
     const collected = entriesOf(sink);
-    const w = createArchiveWriter(sink, { spoolParent });
+    const w = createArchiveWriter(sink, { spoolParent, maxQueuedBytes: 0 });
     const blobs = Array.from({ length: 6 }, (_, i) => blob(`blob ${i} `.repeat(5000 + i)));
     let sawSpool = false;
     const watcher = (async () => {
@@ -114,6 +115,73 @@ describe('archive writer: the tar it writes', () => {
       assert.deepEqual(e.body, b.bytes);
     }
     assert.deepEqual(await readdir(spoolParent), [], 'the spool directory is removed');
+  });
+
+  it('queues a few small blobs behind the one being written instead of spooling them', async () => {
+    const spoolParent = await mkdtemp(join(work, 'queue-'));
+    const sink = new PassThrough();
+    const collected = entriesOf(sink);
+    const w = createArchiveWriter(sink, { spoolParent });
+    const blobs = Array.from({ length: 4 }, (_, i) => blob(`small ${i} `.repeat(3000 + i)));
+    await Promise.all(blobs.map((b) => w.push(b.desc, slowly(b.bytes))));
+    assert.deepEqual(await readdir(spoolParent), [], 'nothing was spooled');
+    await w.close('success');
+    const entries = await collected;
+    for (const b of blobs) assert.deepEqual(entries.find((x) => x.name === `blobs/sha256/${b.desc.digest.slice(7)}`)?.body, b.bytes);
+  });
+
+  it('to a file, writes concurrent pushes side by side, each once, into a valid tar', async () => {
+    const dir = await mkdtemp(join(work, 'side-by-side-'));
+    const out = join(dir, 'out.tar');
+    const w = await openArchiveFileWriter(out);
+    // Sizes that are and are not multiples of the tar block, one of them empty.
+    const blobs = [blob('a'.repeat(512 * 300)), blob('b'.repeat(200_001)), blob(''), blob('d'.repeat(1_000_003)), blob('e'.repeat(5))];
+    let peak = 0;
+    const watcher = setInterval(() => void readdir(dir).then((names) => (peak = Math.max(peak, names.length))), 1);
+    await Promise.all(blobs.map((b, i) => w.push(b.desc, slowly(b.bytes, 8, 2 + i))));
+    clearInterval(watcher);
+    const root = { ...blobs[0].desc, mediaType: 'application/vnd.oci.image.manifest.v1+json' };
+    await w.tag(root, 'v1');
+    await w.close('success');
+    assert.ok(peak <= 1, 'only the temporary archive is written beside the destination: no spool files');
+    const entries = await entriesOf(createReadStream(out));
+    assert.equal(entries[0].name, 'oci-layout');
+    assert.equal(entries.at(-1)?.name, 'index.json');
+    assert.equal(entries.length, blobs.length + 2);
+    for (const b of blobs) assert.deepEqual(entries.find((x) => x.name === `blobs/sha256/${b.desc.digest.slice(7)}`)?.body, b.bytes);
+    const size = (await readFile(out)).length;
+    assert.equal(size % 512, 0);
+    const r = await openArchiveFile(out);
+    assert.deepEqual(await r.tags(), ['v1']);
+    for (const b of blobs) assert.equal(await r.exists(b.desc), true);
+    await r.close('success');
+    assert.deepEqual(await readdir(dir), ['out.tar']);
+  });
+
+  it('names a blob whose path does not fit a ustar header (sha512) through a pax header', async () => {
+    const bytes = Buffer.from('long name');
+    const desc = { mediaType: 'application/octet-stream', digest: `sha512:${createHash('sha512').update(bytes).digest('hex')}`, size: bytes.length };
+    const dir = await mkdtemp(join(work, 'sha512-'));
+    const out = join(dir, 'out.tar');
+    const w = await openArchiveFileWriter(out);
+    await w.push(desc, Readable.from([bytes]));
+    await w.close('success');
+    const entries = await entriesOf(createReadStream(out));
+    assert.deepEqual(entries.map((e) => e.name), ['oci-layout', `blobs/sha512/${desc.digest.slice(7)}`, 'index.json']);
+    assert.deepEqual(entries[1].body, bytes);
+    const r = await openArchiveFile(out);
+    assert.equal(await r.exists(desc), true);
+    await r.close('success');
+  });
+
+  it('writes sizes over 8 GiB in base-256, as GNU tar and Go read them', () => {
+    const size = 9 * 1024 ** 3 + 7;
+    const header = fileHeader('blobs/sha256/x', size, new Date(0));
+    assert.equal(header.length, 512);
+    assert.equal(header[124], 0x80);
+    let decoded = 0;
+    for (let i = 125; i < 136; i++) decoded = decoded * 256 + header[i];
+    assert.equal(decoded, size);
   });
 
   it('gives a readable stream that any consumer can take', async () => {
@@ -141,6 +209,21 @@ describe('archive writer: failures', () => {
     await assert.rejects(w.push(bad.desc, Readable.from([Buffer.from('delivered')])), ContentError);
     await assert.rejects(w.tag(bad.desc, 'v1'), ContentError);
     await w.close('failure');
+    assert.deepEqual(await readdir(dir), [], 'no archive, no temporary file');
+  });
+
+  it('to a file, a push that breaks off while others are written fails the export and leaves no file', async () => {
+    const dir = await mkdtemp(join(work, 'broken-'));
+    const out = join(dir, 'out.tar');
+    const w = await openArchiveFileWriter(out);
+    const good = blob('g'.repeat(300_000));
+    const cut = blob('c'.repeat(300_000));
+    const broken = new PassThrough();
+    broken.write(cut.bytes.subarray(0, 1000));
+    setTimeout(() => broken.destroy(new ContentError('download cut')), 20);
+    const results = await Promise.allSettled([w.push(good.desc, slowly(good.bytes, 10, 5)), w.push(cut.desc, broken)]);
+    assert.equal(results[1].status, 'rejected');
+    await assert.rejects(w.close('success'), /download cut/);
     assert.deepEqual(await readdir(dir), [], 'no archive, no temporary file');
   });
 

@@ -1,0 +1,165 @@
+import { Readable } from 'node:stream';
+import type { Descriptor } from '../../oci/descriptor.js';
+import { parseDigest, verifyBytes, VerifyingStream } from '../../oci/digest.js';
+import { ContentError, NotFoundError } from '../../oci/errors.js';
+import type { ImageIndex } from '../../oci/manifest.js';
+import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
+import { drain, readManifestBytes } from '../layout/blob-files.js';
+import { emptyIndex, findRoot, indexTags, serializeIndex, withReference } from '../layout/index-json.js';
+import { referrerEntry } from '../layout/referrer-entries.js';
+import type { TagLister, Target } from '../target.js';
+import type { OciArchiveReader } from './reader.js';
+
+export interface ArchiveWriterBaseOptions {
+  /** How the archive is named in messages. */
+  description?: string;
+  /** An archive whose blobs and tags the new one keeps (a same-named tag is replaced). */
+  base?: OciArchiveReader;
+}
+
+/**
+ * What every archive writer shares: the index, the tags, which blobs are written, and referrers.
+ * A pushed manifest with a `subject` (a signature, an SBOM) is listed in `index.json` untagged, so
+ * a reader finds it among the referrers of its subject. How bytes reach the tar is the subclass's.
+ *
+ * Blob content is not hashed here: the copy engine hands every push a verifying stream that errors
+ * instead of ending when the bytes are wrong (the Target contract), and a writer commits the archive
+ * only when the export succeeds. The writer only counts bytes, since the tar's framing depends on them.
+ */
+export abstract class ArchiveWriterBase implements Target, TagLister {
+  readonly description: string;
+  protected readonly base?: OciArchiveReader;
+  protected readonly mtime = new Date();
+  protected index: ImageIndex;
+  /** Digests in the tar, or being written to it. */
+  private readonly stored = new Set<string>();
+  /** Referrers this export listed in the index. */
+  private readonly referrerDigests = new Set<string>();
+  protected failure?: unknown;
+  protected closed = false;
+
+  constructor(options: ArchiveWriterBaseOptions, defaultDescription: string) {
+    this.description = options.description ?? defaultDescription;
+    this.base = options.base;
+    this.index = options.base ? structuredClone(options.base.index) : emptyIndex();
+  }
+
+  /** Writes one blob's entry; rejects when the content fails or does not have `desc.size` bytes. */
+  protected abstract writeBlob(desc: Pick<Descriptor, 'digest' | 'size'>, content: Readable): Promise<void>;
+
+  abstract close(outcome: 'success' | 'failure'): Promise<void>;
+
+  async resolve(selector: string | undefined): Promise<Descriptor> {
+    return findRoot(
+      this.index,
+      selector,
+      this.description,
+      async (digest) => {
+        const listed = this.base?.index.manifests.find((d) => d.digest === digest);
+        return listed ?? (this.base ? this.base.resolve(digest).catch(() => undefined) : undefined);
+      },
+      async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false),
+    );
+  }
+
+  async tags(): Promise<string[]> {
+    return indexTags(this.index);
+  }
+
+  async fetch(desc: Descriptor): Promise<Readable> {
+    if (this.base && (await this.base.exists(desc))) return this.base.fetch(desc);
+    throw new NotFoundError(`blob ${desc.digest} cannot be read back from ${this.description}: it is being written as a stream`);
+  }
+
+  async exists(desc: Descriptor): Promise<boolean> {
+    return this.stored.has(desc.digest) || (this.base !== undefined && (await this.base.exists(desc)));
+  }
+
+  async push(desc: Descriptor, content: Readable): Promise<void> {
+    this.checkUsable();
+    if (isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
+      // A manifest is small: held whole, it can be listed in the index when it is a referrer.
+      const bytes = await readManifestBytes(content, desc);
+      verifyBytes(bytes, desc);
+      await this.pushBlob(desc, Readable.from([bytes]));
+      const entry = referrerEntry(desc, bytes);
+      if (entry) {
+        this.index = withReference(this.index, entry, entry.digest);
+        this.referrerDigests.add(entry.digest);
+      }
+      return;
+    }
+    await this.pushBlob(desc, content);
+  }
+
+  private async pushBlob(desc: Descriptor, content: Readable): Promise<void> {
+    if (await this.exists(desc)) {
+      await drain(content);
+      return;
+    }
+    this.stored.add(desc.digest);
+    try {
+      await this.writeBlob(desc, content);
+    } catch (err) {
+      this.stored.delete(desc.digest);
+      throw err;
+    }
+  }
+
+  async tag(desc: Descriptor, reference: string): Promise<void> {
+    this.checkUsable();
+    if (!(await this.exists(desc))) {
+      throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest was not written to it`);
+    }
+    this.index = withReference(this.index, desc, reference);
+  }
+
+  protected checkUsable(): void {
+    if (this.closed) throw new ContentError(`${this.description} is already closed`);
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Writes every blob of the archive this export extends that it does not hold yet. Those bytes
+   * come from a file, not through the engine, so they are verified here.
+   */
+  protected async carryOverBase(): Promise<void> {
+    if (!this.base) return;
+    for (const blob of this.base.blobs()) {
+      if (this.stored.has(blob.digest)) continue;
+      this.stored.add(blob.digest);
+      const verified = new VerifyingStream(blob);
+      const source = blob.open();
+      source.on('error', (err) => verified.destroy(err));
+      await this.writeBlob(blob, source.pipe(verified));
+    }
+  }
+
+  protected serializedIndex(): Buffer {
+    return serializeIndex(this.index);
+  }
+}
+
+/** `blobs/<algorithm>/<hex>`, the entry name of a blob. */
+export function blobEntryName(digest: string): string {
+  const { algorithm, hex } = parseDigest(digest);
+  return `blobs/${algorithm}/${hex}`;
+}
+
+/**
+ * Yields `content`'s chunks, failing when it brings more or fewer than `size` bytes: the tar's
+ * framing depends on the count, whatever verified the bytes themselves.
+ */
+export async function* countedChunks(content: Readable, desc: Pick<Descriptor, 'digest' | 'size'>): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of content) {
+    const buf = chunk as Buffer;
+    seen += buf.length;
+    if (seen > desc.size) {
+      content.destroy();
+      throw new ContentError(`size mismatch for ${desc.digest}: more than the expected ${desc.size} bytes`);
+    }
+    yield buf;
+  }
+  if (seen !== desc.size) throw new ContentError(`size mismatch for ${desc.digest}: expected ${desc.size} bytes, got ${seen}`);
+}
