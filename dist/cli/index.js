@@ -2465,7 +2465,7 @@ function addLength (str) {
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 exports.extract = __nccwpck_require__(5763)
-exports.pack = __nccwpck_require__(861)
+/* unused reexport */ __nccwpck_require__(861)
 
 
 /***/ }),
@@ -42258,7 +42258,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2756);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5843);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -42267,7 +42267,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2756:
+/***/ 5843:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43045,8 +43045,11 @@ class GraphCopier {
         return this.sourceStep(`reading ${desc.mediaType} ${desc.digest}`, async () => this.successors(desc, content));
     }
     async copyManifest(desc) {
-        const existing = await this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
-        const content = await this.manifest(desc);
+        // The check and the fetch are independent round trips: make them at once.
+        const [existing, content] = await Promise.all([
+            this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)),
+            this.manifest(desc),
+        ]);
         this.manifestTypes.set(desc.digest, desc.mediaType);
         const children = await this.children(desc, content);
         if (existing) {
@@ -43135,6 +43138,8 @@ class GraphCopier {
             // A mount never fails the copy: whatever goes wrong, the blob is uploaded the ordinary way.
             const outcome = await dst.mount(desc, from, last ? upload : undefined).catch(() => 'refused');
             const sourceFailure = opened?.sourceFailure();
+            if (outcome !== 'uploaded')
+                opened?.stream.destroy();
             if (sourceFailure)
                 throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
             if (outcome === 'mounted') {
@@ -43163,6 +43168,8 @@ class GraphCopier {
             }
             catch (err) {
                 const sourceFailure = opened ? opened.sourceFailure() : err;
+                // Release the source's connection: a destination that failed early may never have read it.
+                opened?.stream.destroy();
                 if (sourceFailure)
                     throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
                 if (attempt >= BLOB_TRIES || !isRetryable(err)) {
@@ -44676,15 +44683,85 @@ async function readIndex(contents, where) {
     throw new ContentError(`${where} has no ${INDEX_FILE} (nor a docker save ${DOCKER_MANIFEST_FILE}): it is not an OCI archive`);
 }
 
-;// CONCATENATED MODULE: ./lib/src/targets/archive/writer.js
+;// CONCATENATED MODULE: ./lib/src/targets/archive/ustar.js
+/** A tar block: headers are one, bodies are padded to whole ones. */
+const TAR_BLOCK = 512;
+/** Two zero blocks end an archive. */
+const END_OF_ARCHIVE = Buffer.alloc(2 * TAR_BLOCK);
+/** Octal size fields hold 11 digits; anything larger is written in GNU base-256. */
+const MAX_OCTAL_SIZE = 0o77777777777;
+const NAME_FIELD = 100;
+/** The zero bytes after a body of `size` bytes, up to the next block. */
+function paddingFor(size) {
+    return (TAR_BLOCK - (size % TAR_BLOCK)) % TAR_BLOCK;
+}
+/**
+ * The header of a regular file (mode 0644, owner 0:0): one ustar block, preceded by a pax
+ * extended header carrying the name when the name does not fit the ustar field (a sha512 blob).
+ * Its length plus the body and its padding is all an entry takes, so it can be reserved up front.
+ */
+function fileHeader(name, size, mtime) {
+    const seconds = Math.floor(mtime.getTime() / 1000);
+    if (Buffer.byteLength(name) <= NAME_FIELD)
+        return ustarBlock(name, size, seconds, '0');
+    const record = paxRecord('path', name);
+    const paxName = `PaxHeaders/${name.slice(-(NAME_FIELD - 'PaxHeaders/'.length))}`;
+    const body = Buffer.alloc(record.length + paddingFor(record.length));
+    record.copy(body);
+    return Buffer.concat([ustarBlock(paxName, record.length, seconds, 'x'), body, ustarBlock(name.slice(-NAME_FIELD), size, seconds, '0')]);
+}
+/** The whole entry for a small file: header, body, padding. */
+function ustar_fileEntry(name, content, mtime) {
+    const body = typeof content === 'string' ? Buffer.from(content) : content;
+    return Buffer.concat([fileHeader(name, body.length, mtime), body, Buffer.alloc(paddingFor(body.length))]);
+}
+function ustarBlock(name, size, mtime, typeflag) {
+    const block = Buffer.alloc(TAR_BLOCK);
+    block.write(name, 0, NAME_FIELD, 'utf8');
+    octal(block, 100, 8, 0o644);
+    octal(block, 108, 8, 0);
+    octal(block, 116, 8, 0);
+    if (size <= MAX_OCTAL_SIZE)
+        octal(block, 124, 12, size);
+    else
+        base256(block, 124, 12, size);
+    octal(block, 136, 12, mtime);
+    block.write(typeflag, 156, 1, 'latin1');
+    block.write('ustar\0', 257, 6, 'latin1');
+    block.write('00', 263, 2, 'latin1');
+    octal(block, 329, 8, 0);
+    octal(block, 337, 8, 0);
+    // The checksum is summed with its own field read as eight spaces.
+    block.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'latin1');
+    return block;
+}
+/** Zero-padded octal digits and a NUL, filling the field. */
+function octal(block, at, width, value) {
+    block.write(`${value.toString(8).padStart(width - 1, '0')}\0`, at, width, 'latin1');
+}
+function base256(block, at, width, value) {
+    let rest = value;
+    for (let i = at + width - 1; i > at; i--) {
+        block[i] = rest % 256;
+        rest = Math.floor(rest / 256);
+    }
+    block[at] = 0x80;
+}
+/** `<length> <key>=<value>\n`, the length counting its own digits. */
+function paxRecord(key, value) {
+    const tail = ` ${key}=${value}\n`;
+    const tailLength = Buffer.byteLength(tail);
+    let length = tailLength + 1;
+    while (String(length).length + tailLength !== length)
+        length = String(length).length + tailLength;
+    return Buffer.from(`${length}${tail}`, 'utf8');
+}
 
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./lib/src/targets/archive/writer-base.js
 
 
 
@@ -44693,49 +44770,29 @@ async function readIndex(contents, where) {
 
 
 /**
- * Exports to an OCI image-layout archive, written as one sequential tar stream: `oci-layout`, then
- * each blob as it is pushed, then `index.json` when the export succeeds. Nothing else goes in.
+ * What every archive writer shares: the index, the tags, which blobs are written, and referrers.
  * A pushed manifest with a `subject` (a signature, an SBOM) is listed in `index.json` untagged, so
- * a reader finds it among the referrers of its subject.
+ * a reader finds it among the referrers of its subject. How bytes reach the tar is the subclass's.
  *
- * Pushes come concurrently but a tar is sequential. The first push while the tar is idle streams
- * straight into it; one that arrives while another is being written is spooled to a temporary file
- * and appended when the tar is free. Spooling rather than holding pushes back keeps fetches
- * concurrent (a source connection left waiting minutes for its turn may be dropped) and never holds
- * a blob in memory; it costs disk only for blobs that arrive faster than the tar is consumed.
- *
- * A failed export (`close('failure')`, or a bad blob streamed straight in) ends `stream` with an
- * error, so no consumer can take a half-written archive for a whole one.
+ * Blob content is not hashed here: the copy engine hands every push a verifying stream that errors
+ * instead of ending when the bytes are wrong (the Target contract), and a writer commits the archive
+ * only when the export succeeds. The writer only counts bytes, since the tar's framing depends on them.
  */
-class OciArchiveWriter {
+class ArchiveWriterBase {
     description;
-    /** The archive's bytes. Read it (or give a `sink`): pushes wait while it is not consumed. */
-    stream;
-    pack;
     base;
-    spoolParent;
-    delivered;
     mtime = new Date();
     index;
-    /** Digests in the tar, or queued for it. */
+    /** Digests in the tar, or being written to it. */
     stored = new Set();
     /** Referrers this export listed in the index. */
     referrerDigests = new Set();
-    tail = Promise.resolve();
-    active = 0;
     failure;
-    spoolDir;
     closed = false;
-    constructor(options = {}) {
-        this.description = options.description ?? '[oci-archive] stream';
+    constructor(options, defaultDescription) {
+        this.description = options.description ?? defaultDescription;
         this.base = options.base;
-        this.spoolParent = options.spoolParent ?? (0,external_node_os_namespaceObject.tmpdir)();
         this.index = options.base ? structuredClone(options.base.index) : emptyIndex();
-        this.pack = (0,tar_stream.pack)();
-        this.stream = external_node_stream_.Readable.from(this.pack, { objectMode: false });
-        this.delivered = options.sink ? (0,external_node_stream_promises_namespaceObject.pipeline)(this.stream, options.sink) : (0,external_node_stream_promises_namespaceObject.finished)(this.stream);
-        this.delivered.catch(() => undefined);
-        this.pack.entry(this.header(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT.length), OCI_LAYOUT_CONTENT);
     }
     async resolve(selector) {
         return findRoot(this.index, selector, this.description, async (digest) => {
@@ -44776,20 +44833,13 @@ class OciArchiveWriter {
             return;
         }
         this.stored.add(desc.digest);
-        if (this.active === 0) {
-            // The tar is idle: stream straight in. A failure here leaves a partial entry, so it ends the export.
-            await this.enqueue(() => this.writeBlob(desc, content));
-            return;
-        }
-        let spooled;
         try {
-            spooled = await this.spool(desc, content);
+            await this.writeBlob(desc, content);
         }
         catch (err) {
             this.stored.delete(desc.digest);
             throw err;
         }
-        void this.enqueue(() => this.writeBlob(desc, (0,external_node_fs_namespaceObject.createReadStream)(spooled)).finally(() => (0,promises_.rm)(spooled, { force: true }))).catch(() => undefined);
     }
     async tag(desc, reference) {
         this.checkUsable();
@@ -44798,96 +44848,16 @@ class OciArchiveWriter {
         }
         this.index = withReference(this.index, desc, reference);
     }
-    async close(outcome) {
-        if (this.closed)
-            return;
-        this.closed = true;
-        try {
-            if (outcome === 'success') {
-                await this.tail;
-                if (this.failure)
-                    throw this.failure;
-                await this.carryOverBase();
-                if (this.failure)
-                    throw this.failure;
-                const index = serializeIndex(this.index);
-                this.pack.entry(this.header(INDEX_FILE, index.byteLength), index);
-                this.pack.finalize();
-                await this.delivered;
-            }
-            else {
-                this.abort(new ContentError(`export to ${this.description} failed`));
-                await this.delivered.catch(() => undefined);
-            }
-        }
-        catch (err) {
-            this.abort(err);
-            throw err;
-        }
-        finally {
-            if (this.spoolDir)
-                await (0,promises_.rm)(await this.spoolDir, { recursive: true, force: true });
-        }
-    }
     checkUsable() {
         if (this.closed)
             throw new ContentError(`${this.description} is already closed`);
         if (this.failure)
             throw this.failure;
     }
-    abort(err) {
-        this.failure ??= err;
-        if (!this.pack.destroyed)
-            this.pack.destroy(err instanceof Error ? err : new Error(String(err)));
-    }
-    /** Runs tar writes one after another; the first failure ends the export. */
-    enqueue(task) {
-        this.active++;
-        const run = this.tail.then(() => {
-            if (this.failure)
-                throw this.failure;
-            return task();
-        });
-        this.tail = run.then(() => void this.active--, (err) => {
-            this.active--;
-            this.abort(err);
-        });
-        return run;
-    }
-    /** Appends one blob entry, verified as it flows, with back-pressure from the tar's consumer. */
-    async writeBlob(desc, content) {
-        const { algorithm, hex } = parseDigest(desc.digest);
-        const verified = new VerifyingStream(desc);
-        content.on('error', (err) => verified.destroy(err));
-        content.pipe(verified);
-        await new Promise((resolve, reject) => {
-            const entry = this.pack.entry(this.header(`blobs/${algorithm}/${hex}`, desc.size), (err) => (err ? reject(err) : resolve()));
-            entry.on('error', reject);
-            void (async () => {
-                for await (const chunk of verified) {
-                    if (!entry.write(chunk)) {
-                        await new Promise((ok, fail) => {
-                            const onDrain = () => {
-                                entry.off('close', onClose);
-                                ok();
-                            };
-                            const onClose = () => {
-                                entry.off('drain', onDrain);
-                                fail(new ContentError(`${this.description} closed while writing ${desc.digest}`));
-                            };
-                            entry.once('drain', onDrain);
-                            entry.once('close', onClose);
-                        });
-                    }
-                }
-                entry.end(undefined);
-            })().catch((err) => {
-                entry.destroy(err);
-                reject(err);
-            });
-        });
-    }
-    /** Keeps every blob of the archive this export extends. */
+    /**
+     * Writes every blob of the archive this export extends that it does not hold yet. Those bytes
+     * come from a file, not through the engine, so they are verified here.
+     */
     async carryOverBase() {
         if (!this.base)
             return;
@@ -44895,28 +44865,212 @@ class OciArchiveWriter {
             if (this.stored.has(blob.digest))
                 continue;
             this.stored.add(blob.digest);
-            await this.enqueue(() => this.writeBlob(blob, blob.open()));
+            const verified = new VerifyingStream(blob);
+            const source = blob.open();
+            source.on('error', (err) => verified.destroy(err));
+            await this.writeBlob(blob, source.pipe(verified));
         }
     }
-    async spool(desc, content) {
-        this.spoolDir ??= (0,promises_.mkdtemp)((0,external_node_path_.join)(this.spoolParent, '.oci-copy-spool-'));
-        const path = (0,external_node_path_.join)(await this.spoolDir, `${parseDigest(desc.digest).hex}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        try {
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(content, new VerifyingStream(desc), (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'wx' }));
-        }
-        catch (err) {
-            await (0,promises_.rm)(path, { force: true });
-            throw err;
-        }
-        return path;
-    }
-    header(name, size) {
-        return { name, size, type: 'file', mode: 0o644, uid: 0, gid: 0, mtime: this.mtime };
+    serializedIndex() {
+        return serializeIndex(this.index);
     }
 }
-/** Exports to any writable (a socket, stdout): `close('success')` resolves once it has taken every byte. */
-function createArchiveWriter(sink, options = {}) {
-    return new OciArchiveWriter({ ...options, sink });
+/** `blobs/<algorithm>/<hex>`, the entry name of a blob. */
+function blobEntryName(digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return `blobs/${algorithm}/${hex}`;
+}
+/**
+ * Yields `content`'s chunks, failing when it brings more or fewer than `size` bytes: the tar's
+ * framing depends on the count, whatever verified the bytes themselves.
+ */
+async function* countedChunks(content, desc) {
+    let seen = 0;
+    for await (const chunk of content) {
+        const buf = chunk;
+        seen += buf.length;
+        if (seen > desc.size) {
+            content.destroy();
+            throw new ContentError(`size mismatch for ${desc.digest}: more than the expected ${desc.size} bytes`);
+        }
+        yield buf;
+    }
+    if (seen !== desc.size)
+        throw new ContentError(`size mismatch for ${desc.digest}: expected ${desc.size} bytes, got ${seen}`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/file-writer.js
+
+
+
+
+
+
+
+
+/** Bytes gathered from a blob's chunks into one write. */
+const WRITE_BATCH = 1024 * 1024;
+/** Bytes of one blob handed to the file and not yet written, before the next chunk is read. */
+const WRITE_WINDOW = 4 * 1024 * 1024;
+/**
+ * Exports to an archive file. Every entry's length is known before its bytes arrive (a descriptor
+ * gives the size), so each push reserves its own region of the file at once and writes its header
+ * and body there at their offsets, while other pushes write theirs. Blobs that arrive together are
+ * each written once, straight from their source, and none waits for another. `index.json` and the
+ * end of the archive are appended when the export succeeds.
+ *
+ * The archive is a temporary file beside the destination, renamed over it only on success: a failed
+ * export leaves nothing under the destination's name and an existing archive there untouched.
+ */
+class OciArchiveFileWriter extends ArchiveWriterBase {
+    file;
+    temp;
+    target;
+    /** Where the next reserved region starts. */
+    end = 0;
+    writing = new Set();
+    constructor(file, temp, target, description, base) {
+        super({ description, base }, `[oci-archive] ${target}`);
+        this.file = file;
+        this.temp = temp;
+        this.target = target;
+    }
+    /** Writes `oci-layout`, the first entry. */
+    async start() {
+        await this.append(ustar_fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
+    }
+    async writeBlob(desc, content) {
+        const header = fileHeader(blobEntryName(desc.digest), desc.size, this.mtime);
+        const start = this.reserve(header.length + desc.size + paddingFor(desc.size));
+        const written = this.writeRegion(start, header, desc, content);
+        this.writing.add(written);
+        try {
+            await written;
+        }
+        catch (err) {
+            // The region is left half written: the tar is no longer whole, so the export cannot succeed.
+            this.failure ??= err;
+            throw err;
+        }
+        finally {
+            this.writing.delete(written);
+        }
+    }
+    async writeRegion(start, header, desc, content) {
+        await this.writeAt([header], start);
+        let position = start + header.length;
+        // Chunks are gathered into batches written with one call each (fewer system calls, no copying),
+        // and a few batches in flight overlap the disk with the download; the window bounds the memory.
+        const pending = new Set();
+        let pendingBytes = 0;
+        let writeError;
+        let batch = [];
+        let batchBytes = 0;
+        const flush = () => {
+            const [buffers, length, at] = [batch, batchBytes, position];
+            position += length;
+            pendingBytes += length;
+            batch = [];
+            batchBytes = 0;
+            const write = this.writeAt(buffers, at)
+                .catch((err) => void (writeError ??= err))
+                .finally(() => {
+                pendingBytes -= length;
+                pending.delete(write);
+            });
+            pending.add(write);
+        };
+        try {
+            for await (const chunk of countedChunks(content, desc)) {
+                if (writeError !== undefined)
+                    throw writeError;
+                if (this.failure)
+                    throw this.failure;
+                batch.push(chunk);
+                batchBytes += chunk.length;
+                if (batchBytes >= WRITE_BATCH)
+                    flush();
+                while (pendingBytes > WRITE_WINDOW)
+                    await Promise.race(pending);
+            }
+            const padding = paddingFor(desc.size);
+            if (padding) {
+                batch.push(Buffer.alloc(padding));
+                batchBytes += padding;
+            }
+            if (batchBytes)
+                flush();
+        }
+        finally {
+            // Every started write settles before the region is called done or the file is closed.
+            await Promise.all([...pending]);
+        }
+        if (writeError !== undefined)
+            throw writeError;
+    }
+    /** Writes `buffers` one after another from `position`, however many calls the system needs. */
+    async writeAt(buffers, position) {
+        let rest = buffers;
+        let at = position;
+        while (rest.length) {
+            const { bytesWritten } = await this.file.writev(rest, at);
+            at += bytesWritten;
+            let skip = bytesWritten;
+            while (rest.length && skip >= rest[0].length) {
+                skip -= rest[0].length;
+                rest = rest.slice(1);
+            }
+            if (skip)
+                rest = [rest[0].subarray(skip), ...rest.slice(1)];
+        }
+    }
+    reserve(length) {
+        const start = this.end;
+        this.end += length;
+        return start;
+    }
+    append(bytes) {
+        return this.writeAt([bytes], this.reserve(bytes.length));
+    }
+    async close(outcome) {
+        if (this.closed)
+            return;
+        try {
+            if (outcome === 'success') {
+                await this.settleWrites();
+                if (this.failure)
+                    throw this.failure;
+                await this.carryOverBase();
+                this.closed = true;
+                await this.append(ustar_fileEntry(INDEX_FILE, this.serializedIndex(), this.mtime));
+                await this.append(END_OF_ARCHIVE);
+                await this.file.close();
+                await (0,promises_.rename)(this.temp, this.target);
+            }
+            else {
+                this.closed = true;
+                this.failure ??= new ContentError(`export to ${this.description} failed`);
+                await this.settleWrites();
+                await this.file.close();
+                await (0,promises_.rm)(this.temp, { force: true });
+            }
+        }
+        catch (err) {
+            this.closed = true;
+            this.failure ??= err;
+            await this.settleWrites();
+            await this.file.close().catch(() => undefined);
+            await (0,promises_.rm)(this.temp, { force: true });
+            throw err instanceof OciCopyError ? err : new ContentError(`writing ${this.description}: ${err.message}`);
+        }
+        finally {
+            await this.base?.close(outcome);
+        }
+    }
+    async settleWrites() {
+        while (this.writing.size)
+            await Promise.allSettled([...this.writing]);
+    }
 }
 /**
  * Exports to a file. The archive is written to a temporary file beside `path` and renamed over it
@@ -44930,43 +45084,187 @@ async function openArchiveFileWriter(path) {
     if (existing?.isDirectory())
         throw new ContentError(`${description} is a directory: use oci:${path} to export into an OCI layout directory`);
     const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path) : undefined;
-    const dir = (0,external_node_path_.dirname)(target);
-    const temp = (0,external_node_path_.join)(dir, `.${(0,external_node_path_.basename)(target)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
-    let out;
+    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+    let file;
     try {
-        out = (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx' });
-        await new Promise((ok, fail) => out.once('open', () => ok()).once('error', fail));
+        file = await (0,promises_.open)(temp, 'wx');
+        const writer = new OciArchiveFileWriter(file, temp, target, description, base);
+        await writer.start();
+        return writer;
     }
     catch (err) {
+        await file?.close().catch(() => undefined);
+        if (file)
+            await (0,promises_.rm)(temp, { force: true });
         await base?.close('failure');
-        throw err;
+        throw err instanceof OciCopyError ? err : new ContentError(`writing ${description}: ${err.message}`);
     }
-    return new FileArchiveWriter({ description, base, spoolParent: dir, sink: out }, temp, target);
 }
-class FileArchiveWriter extends OciArchiveWriter {
-    temp;
-    target;
-    constructor(options, temp, target) {
-        super(options);
-        this.temp = temp;
-        this.target = target;
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/writer.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Bytes of blobs that may be queued for the tar before a new push is spooled to disk instead. */
+const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** How much of the tar is buffered ahead of its consumer. */
+const STREAM_BUFFER = 1024 * 1024;
+/**
+ * Exports to an OCI image-layout archive, written as one sequential tar stream (a pipe, stdout):
+ * `oci-layout`, then each blob as it is pushed, then `index.json` when the export succeeds. Nothing
+ * else goes in. Exporting to a file writes blobs side by side instead (`openArchiveFileWriter`).
+ *
+ * Pushes come concurrently but a stream is sequential. A push queues for the tar while the bytes
+ * ahead of it are few (a config behind a layer); one that would wait behind many is spooled to a
+ * temporary file and appended when the tar is free. Spooling rather than holding pushes back keeps
+ * fetches concurrent (a source connection left waiting minutes for its turn may be dropped) and never
+ * holds a blob in memory; it costs disk only for blobs that arrive faster than the tar is consumed.
+ *
+ * A failed export (`close('failure')`, or a bad blob written straight in) ends `stream` with an
+ * error, so no consumer can take a half-written archive for a whole one.
+ */
+class OciArchiveWriter extends ArchiveWriterBase {
+    /** The archive's bytes. Read it (or give a `sink`): pushes wait while it is not consumed. */
+    stream;
+    out;
+    spoolParent;
+    maxQueuedBytes;
+    delivered;
+    tail = Promise.resolve();
+    /** Bytes of queued and in-progress entries not yet handed to the stream. */
+    queuedBytes = 0;
+    spoolDir;
+    constructor(options = {}) {
+        super(options, '[oci-archive] stream');
+        this.spoolParent = options.spoolParent ?? (0,external_node_os_namespaceObject.tmpdir)();
+        this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+        this.out = new external_node_stream_.PassThrough({ highWaterMark: STREAM_BUFFER });
+        this.stream = this.out;
+        this.delivered = options.sink ? (0,external_node_stream_promises_namespaceObject.pipeline)(this.out, options.sink) : (0,external_node_stream_promises_namespaceObject.finished)(this.out);
+        this.delivered.catch(() => undefined);
+        this.out.write(ustar_fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
+    }
+    async writeBlob(desc, content) {
+        if (this.queuedBytes <= this.maxQueuedBytes) {
+            // Written straight in. A failure here leaves a partial entry, so it ends the export.
+            await this.enqueue(desc, () => content).catch((err) => {
+                content.destroy();
+                throw err;
+            });
+            return;
+        }
+        const spooled = await this.spool(desc, content);
+        void this.enqueue(desc, () => (0,external_node_fs_namespaceObject.createReadStream)(spooled), () => (0,promises_.rm)(spooled, { force: true })).catch(() => undefined);
     }
     async close(outcome) {
+        if (this.closed)
+            return;
         try {
-            await super.close(outcome);
-            if (outcome === 'success')
-                await (0,promises_.rename)(this.temp, this.target);
+            if (outcome === 'success') {
+                await this.tail;
+                if (this.failure)
+                    throw this.failure;
+                await this.carryOverBase();
+                if (this.failure)
+                    throw this.failure;
+                this.closed = true;
+                await this.write(ustar_fileEntry(INDEX_FILE, this.serializedIndex(), this.mtime));
+                await this.write(END_OF_ARCHIVE);
+                this.out.end();
+                await this.delivered;
+            }
+            else {
+                this.closed = true;
+                this.abort(new ContentError(`export to ${this.description} failed`));
+                await this.delivered.catch(() => undefined);
+            }
         }
         catch (err) {
-            await (0,promises_.rm)(this.temp, { force: true });
-            throw err instanceof OciCopyError ? err : new ContentError(`writing ${this.description}: ${err.message}`);
+            this.closed = true;
+            this.abort(err);
+            throw err;
         }
         finally {
-            await this.base?.close(outcome);
+            if (this.spoolDir)
+                await (0,promises_.rm)(await this.spoolDir, { recursive: true, force: true });
         }
-        if (outcome === 'failure')
-            await (0,promises_.rm)(this.temp, { force: true });
     }
+    abort(err) {
+        this.failure ??= err;
+        if (!this.out.destroyed)
+            this.out.destroy(err instanceof Error ? err : new Error(String(err)));
+    }
+    /** Appends blob entries one after another, with back-pressure from the tar's consumer; the first failure ends the export. */
+    enqueue(desc, open, cleanUp) {
+        this.queuedBytes += desc.size;
+        let left = desc.size;
+        const run = this.tail.then(async () => {
+            try {
+                if (this.failure)
+                    throw this.failure;
+                await this.write(fileHeader(blobEntryName(desc.digest), desc.size, this.mtime));
+                for await (const chunk of countedChunks(open(), desc)) {
+                    await this.write(chunk);
+                    left -= chunk.length;
+                    this.queuedBytes -= chunk.length;
+                }
+                const padding = paddingFor(desc.size);
+                if (padding)
+                    await this.write(Buffer.alloc(padding));
+            }
+            finally {
+                this.queuedBytes -= left;
+                await cleanUp?.();
+            }
+        });
+        this.tail = run.catch((err) => this.abort(err));
+        return run;
+    }
+    /** Hands bytes to the stream, waiting while its consumer is behind. */
+    async write(bytes) {
+        if (this.out.destroyed)
+            throw this.failure ?? new ContentError(`${this.description} was closed while being written`);
+        if (this.out.write(bytes))
+            return;
+        await new Promise((resolve, reject) => {
+            const onDrain = () => {
+                this.out.off('close', onClose);
+                resolve();
+            };
+            const onClose = () => {
+                this.out.off('drain', onDrain);
+                reject(this.failure ?? new ContentError(`${this.description} was closed while being written`));
+            };
+            this.out.once('drain', onDrain);
+            this.out.once('close', onClose);
+        });
+    }
+    async spool(desc, content) {
+        this.spoolDir ??= (0,promises_.mkdtemp)((0,external_node_path_.join)(this.spoolParent, '.oci-copy-spool-'));
+        const path = (0,external_node_path_.join)(await this.spoolDir, `${parseDigest(desc.digest).hex}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(countedChunks(content, desc), (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'wx' }));
+        }
+        catch (err) {
+            await (0,promises_.rm)(path, { force: true });
+            throw err;
+        }
+        return path;
+    }
+}
+/** Exports to any writable (a socket, stdout): `close('success')` resolves once it has taken every byte. */
+function createArchiveWriter(sink, options = {}) {
+    return new OciArchiveWriter({ ...options, sink });
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/layout/layout.js
