@@ -3,7 +3,7 @@ import { CopyError, InputError, NotFoundError } from '../oci/errors.js';
 import { parseIndex } from '../oci/manifest.js';
 import { isIndex } from '../oci/media-types.js';
 import { formatPlatform, platformMatches } from '../oci/platform.js';
-import type { ReadOnlyTarget, Target } from '../targets/target.js';
+import { isLocated, isTagLister, type ReadOnlyTarget, type Target } from '../targets/target.js';
 import { GraphCopier } from './graph-copier.js';
 import type { CopyOptions } from './options.js';
 
@@ -41,7 +41,8 @@ export interface Destination {
  * gets the same digest even if the source tag moves meanwhile) and each manifest is fetched once.
  * Destinations on one registry mount from each other through the blob-info cache when one is given.
  */
-export async function copyToMany(src: ReadOnlyTarget, srcRef: Selector, destinations: Destination[], options: CopyOptions = {}): Promise<Descriptor> {
+export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destinations: Destination[], options: CopyOptions = {}): Promise<Descriptor> {
+  const srcRef = await defaultSelector(src, givenRef);
   const manifestCache = options.manifestCache ?? new Map<string, Buffer>();
   const copiers = destinations.map(
     (d) => new GraphCopier(src, d.target, { ...options, manifestCache, onEvent: d.onEvent ?? options.onEvent }),
@@ -60,6 +61,20 @@ export async function copyToMany(src: ReadOnlyTarget, srcRef: Selector, destinat
     }
   }
   return root;
+}
+
+/**
+ * What a source reference without tag or digest means: a registry's `latest`, as docker and skopeo
+ * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
+ */
+async function defaultSelector(src: ReadOnlyTarget, ref: Selector): Promise<Selector> {
+  if (ref.tags.length || ref.digest) return ref;
+  if (isLocated(src)) return { tags: ['latest'] };
+  if (isTagLister(src)) {
+    const tags = (await src.tags()).filter((t) => !/^sha(256|512)-[0-9a-f]+$/.test(t));
+    if (tags.length === 1) return { tags };
+  }
+  return ref;
 }
 
 export function destinationReferences(srcRef: Selector, dstRef: Selector, root: Descriptor): string[] {

@@ -22,8 +22,15 @@ export async function scanTar(
   where: string,
   visit: (entry: ScannedEntry, body: Readable) => Promise<void>,
 ): Promise<void> {
+  // A stream that already failed or closed early (an export that broke off) emits nothing more.
+  if (input.errored || (input.destroyed && !input.readableEnded)) {
+    throw new ContentError(`${where} could not be read: ${input.errored ? messageOf(input.errored) : 'the stream closed before its end'}`);
+  }
   const tar = extract();
   input.on('error', (err) => tar.destroy(err));
+  input.once('close', () => {
+    if (!input.readableEnded) tar.destroy(input.errored ?? new Error('the stream closed before its end'));
+  });
   input.pipe(tar as unknown as NodeJS.WritableStream);
   try {
     for await (const source of tar) {

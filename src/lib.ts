@@ -1,0 +1,26 @@
+/**
+ * The library: copy OCI content between registries, OCI layouts, OCI archives and streams. It
+ * knows nothing of GitHub; the action (`src/action/`) and the CLI (`src/cli/`) are shells over it.
+ */
+export { copy, copyToMany, type Destination, type Selector } from './copy/copy.js';
+export { exportToStream, importFromStream } from './copy/streams.js';
+export type { CopyOptions, SuccessorFn } from './copy/options.js';
+export type { CopyEvent, CopyListener, NodeAction } from './copy/events.js';
+export { CopyReport, type CopyTotals, type NodeRecord } from './copy/report.js';
+export { eventLine } from './copy/log-lines.js';
+export type { Descriptor, Platform } from './oci/descriptor.js';
+export { digestOf, VerifyingStream, type Digest } from './oci/digest.js';
+export { ContentError, CopyError, InputError, NotFoundError, OciCopyError, OperationError, messageOf } from './oci/errors.js';
+export { defaultSuccessors } from './oci/manifest.js';
+export { MediaType } from './oci/media-types.js';
+export { parsePlatform } from './oci/platform.js';
+export { formatReference, parseReference, type Reference } from './oci/reference.js';
+export type { BlobLocation, Mounter, ReadOnlyTarget, ReferrerLister, Target, TagLister } from './targets/target.js';
+export { openDestination, openSource, type OpenTargetOptions } from './targets/open-target.js';
+export { openRegistryRepository, RegistryRepository } from './targets/registry/index.js';
+export { openLayout, OciLayoutTarget } from './targets/layout/layout.js';
+export { openArchiveFile, openArchiveStream, OciArchiveReader } from './targets/archive/reader.js';
+export { createArchiveWriter, openArchiveFileWriter, OciArchiveWriter } from './targets/archive/writer.js';
+export { MemoryTarget } from './targets/memory.js';
+export type { BlobInfoCache } from './blob-cache/types.js';
+export { defaultCacheFile, FileBlobInfoCache } from './blob-cache/file-cache.js';
