@@ -42736,6 +42736,21 @@ function platformMatches(wanted, candidate) {
     return have === wanted.variant;
 }
 
+;// CONCATENATED MODULE: ./lib/src/targets/target.js
+function isMounter(t) {
+    return typeof t?.mount === 'function' && typeof t?.location === 'object';
+}
+function isLocated(t) {
+    const loc = t?.location;
+    return typeof loc?.registry === 'string' && typeof loc?.repository === 'string';
+}
+function isReferrerLister(t) {
+    return typeof t?.referrers === 'function';
+}
+function isTagLister(t) {
+    return typeof t?.tags === 'function';
+}
+
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./lib/src/oci/digest.js
@@ -42821,21 +42836,6 @@ class VerifyingStream extends external_node_stream_.Transform {
         }
         done();
     }
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/target.js
-function isMounter(t) {
-    return typeof t?.mount === 'function' && typeof t?.location === 'object';
-}
-function isLocated(t) {
-    const loc = t?.location;
-    return typeof loc?.registry === 'string' && typeof loc?.repository === 'string';
-}
-function isReferrerLister(t) {
-    return typeof t?.referrers === 'function';
-}
-function isTagLister(t) {
-    return typeof t?.tags === 'function';
 }
 
 ;// CONCATENATED MODULE: ./lib/src/copy/limiter.js
@@ -43246,6 +43246,7 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 
+
 /**
  * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it
  * there. A destination without tag or digest takes the source's tags (or its digest). Tags are
@@ -43260,7 +43261,8 @@ async function copy(src, srcRef, dst, dstRef, options = {}) {
  * gets the same digest even if the source tag moves meanwhile) and each manifest is fetched once.
  * Destinations on one registry mount from each other through the blob-info cache when one is given.
  */
-async function copyToMany(src, srcRef, destinations, options = {}) {
+async function copyToMany(src, givenRef, destinations, options = {}) {
+    const srcRef = await defaultSelector(src, givenRef);
     const manifestCache = options.manifestCache ?? new Map();
     const copiers = destinations.map((d) => new GraphCopier(src, d.target, { ...options, manifestCache, onEvent: d.onEvent ?? options.onEvent }));
     const root = await resolveRoot(src, srcRef, copiers[0], options);
@@ -43278,6 +43280,22 @@ async function copyToMany(src, srcRef, destinations, options = {}) {
         }
     }
     return root;
+}
+/**
+ * What a source reference without tag or digest means: a registry's `latest`, as docker and skopeo
+ * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
+ */
+async function defaultSelector(src, ref) {
+    if (ref.tags.length || ref.digest)
+        return ref;
+    if (isLocated(src))
+        return { tags: ['latest'] };
+    if (isTagLister(src)) {
+        const tags = (await src.tags()).filter((t) => !/^sha(256|512)-[0-9a-f]+$/.test(t));
+        if (tags.length === 1)
+            return { tags };
+    }
+    return ref;
 }
 function destinationReferences(srcRef, dstRef, root) {
     if (dstRef.tags.length)
@@ -44341,8 +44359,16 @@ var tar_stream = __nccwpck_require__(6118);
  * walk with an error that names them, before any of their bytes are read.
  */
 async function scanTar(input, where, visit) {
+    // A stream that already failed or closed early (an export that broke off) emits nothing more.
+    if (input.errored || (input.destroyed && !input.readableEnded)) {
+        throw new ContentError(`${where} could not be read: ${input.errored ? messageOf(input.errored) : 'the stream closed before its end'}`);
+    }
     const tar = (0,tar_stream.extract)();
     input.on('error', (err) => tar.destroy(err));
+    input.once('close', () => {
+        if (!input.readableEnded)
+            tar.destroy(input.errored ?? new Error('the stream closed before its end'));
+    });
     input.pipe(tar);
     try {
         for await (const source of tar) {
