@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,93 +11,11 @@ import { openDestination, openSource } from '../../src/targets/open-target.js';
 import { openRegistryRepository } from '../../src/targets/registry/index.js';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { describeBytes, EMPTY, fallbackTag, getManifest, OCI_INDEX, OCI_MANIFEST, pushReferrer, SBOM_CONFIG, SIGNATURE, writeFallbackIndex, type Desc } from '../support/referrer-artifacts.js';
 import { REPO_ROOT, runAction } from '../support/run-action.js';
 
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const EMPTY = 'application/vnd.oci.empty.v1+json';
-const SIGNATURE = 'application/vnd.example.signature.v1';
-const SBOM_CONFIG = 'application/vnd.example.sbom.config.v1+json';
 const ATTESTATION = 'application/vnd.example.attestation.v1';
 
-interface Desc {
-  mediaType: string;
-  digest: string;
-  size: number;
-  artifactType?: string;
-  annotations?: Record<string, string>;
-}
-
-function describeBytes(bytes: Buffer, mediaType: string): Desc {
-  return { mediaType, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: bytes.length };
-}
-
-/** Plain HTTP pushes, as another client would make them: nothing here goes through the code under test. */
-async function pushBlob(registry: TestRegistry, repo: string, bytes: Buffer, mediaType: string): Promise<Desc> {
-  const desc = describeBytes(bytes, mediaType);
-  const start = await fetch(`${registry.url}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-  assert.equal(start.status, 202, await start.text());
-  const location = new URL(start.headers.get('location') ?? '', `${registry.url}/v2/${repo}/blobs/uploads/`);
-  location.searchParams.set('digest', desc.digest);
-  const put = await fetch(location, { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: bytes });
-  assert.equal(put.status, 201, await put.text());
-  return desc;
-}
-
-async function putManifest(registry: TestRegistry, repo: string, reference: string, doc: unknown, mediaType: string): Promise<Desc> {
-  const bytes = Buffer.from(JSON.stringify(doc));
-  const res = await fetch(`${registry.url}/v2/${repo}/manifests/${reference}`, { method: 'PUT', headers: { 'Content-Type': mediaType }, body: bytes });
-  assert.equal(res.status, 201, await res.text());
-  return describeBytes(bytes, mediaType);
-}
-
-async function getManifest(registry: TestRegistry, repo: string, reference: string): Promise<{ status: number; doc?: { manifests: Desc[] } & Record<string, unknown> }> {
-  const res = await fetch(`${registry.url}/v2/${repo}/manifests/${reference}`, { headers: { Accept: [OCI_INDEX, OCI_MANIFEST].join(', ') } });
-  if (res.status !== 200) {
-    await res.arrayBuffer();
-    return { status: res.status };
-  }
-  return { status: 200, doc: (await res.json()) as { manifests: Desc[] } };
-}
-
-const fallbackTag = (digest: string) => digest.replace(':', '-');
-
-/**
- * A referrer artifact pushed by digest: `artifactType` when given, else the config's media type
- * stands for it (as the OCI distribution spec says a registry should list it).
- */
-async function pushReferrer(
-  registry: TestRegistry,
-  repo: string,
-  subject: Desc,
-  options: { artifactType?: string; configType?: string; payload: string; annotations?: Record<string, string> },
-): Promise<Desc> {
-  const config = options.configType
-    ? await pushBlob(registry, repo, Buffer.from(JSON.stringify({ kind: options.payload })), options.configType)
-    : await pushBlob(registry, repo, Buffer.from('{}'), EMPTY);
-  const layer = await pushBlob(registry, repo, Buffer.from(options.payload), 'application/octet-stream');
-  const doc = {
-    schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    ...(options.artifactType ? { artifactType: options.artifactType } : {}),
-    config,
-    layers: [layer],
-    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-    ...(options.annotations ? { annotations: options.annotations } : {}),
-  };
-  const desc = describeBytes(Buffer.from(JSON.stringify(doc)), OCI_MANIFEST);
-  await putManifest(registry, repo, desc.digest, doc, OCI_MANIFEST);
-  return {
-    ...desc,
-    artifactType: options.artifactType ?? options.configType,
-    ...(options.annotations ? { annotations: options.annotations } : {}),
-  };
-}
-
-/** The subject's `sha256-<hex>` index, as the tag schema has a pushing client write it. */
-async function writeFallbackIndex(registry: TestRegistry, repo: string, subject: Desc, referrers: Desc[]): Promise<void> {
-  await putManifest(registry, repo, fallbackTag(subject.digest), { schemaVersion: 2, mediaType: OCI_INDEX, manifests: referrers }, OCI_INDEX);
-}
 
 /** An image with a signature and an SBOM, and a signature of the SBOM, all listed through the tag schema. */
 async function seedSource(registry: TestRegistry, image: ImageLayout, repo: string) {
