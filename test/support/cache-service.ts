@@ -234,6 +234,14 @@ export async function startCacheService(options: { token?: string } = {}): Promi
   const server: Server = createServer((req, res) => {
     const record: CacheServiceRequest = { method: req.method ?? '', path: (req.url ?? '').split('?')[0], operation: '', status: 0 };
     log.push(record);
+    // The status is known once the headers go out: a download's client may be done (and the test
+    // checking) before the server's 'finish' for the body comes round.
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.writeHead = ((...args: unknown[]) => {
+      const sent = writeHead(...args);
+      record.status = res.statusCode;
+      return sent;
+    }) as typeof res.writeHead;
     res.on('finish', () => (record.status = res.statusCode));
     const path = record.path;
     const work = path.startsWith(TWIRP_PREFIX)
