@@ -9,9 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { detectHarness } from './measure.js';
 import { Bench } from './bench.js';
 import { Output } from './table.js';
+import { wanSection } from './wan.js';
 import { archiveSection, concurrencySection, memorySection, mountSection, registryToRegistrySection, scalingSection, startupSection } from './sections.js';
 
-const SECTIONS = ['startup', 'registry', 'mount', 'archive', 'concurrency', 'scaling', 'memory'] as const;
+const SECTIONS = ['startup', 'registry', 'mount', 'wan', 'archive', 'concurrency', 'scaling', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function numberFrom(flag: string | undefined, env: string | undefined, fallback: number): number {
@@ -30,6 +31,9 @@ async function main(): Promise<void> {
       'huge-mb': { type: 'string' },
       'no-huge': { type: 'boolean' },
       only: { type: 'string' },
+      'wan-rtt': { type: 'string' },
+      'wan-mbit': { type: 'string' },
+      'wan-sharing': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -37,6 +41,11 @@ async function main(): Promise<void> {
   const largeMB = numberFrom(values['large-mb'], process.env.BENCH_LARGE_MB, 64);
   const hugeMB = numberFrom(values['huge-mb'], process.env.BENCH_HUGE_MB, 1024);
   const huge = !(values['no-huge'] || process.env.BENCH_NO_HUGE === '1');
+  const wanRtts = (values['wan-rtt'] ?? process.env.BENCH_WAN_RTT ?? '20').split(',').filter(Boolean).map((v) => numberFrom(v, undefined, 20));
+  const wanMbit = Number(values['wan-mbit'] ?? process.env.BENCH_WAN_MBIT ?? 200);
+  if (!Number.isFinite(wanMbit) || wanMbit < 0) throw new Error(`expected a bandwidth in Mbit/s (0 for none), got "${values['wan-mbit'] ?? process.env.BENCH_WAN_MBIT}"`);
+  const wanSharing = values['wan-sharing'] ?? process.env.BENCH_WAN_SHARING ?? 'shared';
+  if (wanSharing !== 'shared' && wanSharing !== 'per-connection') throw new Error(`expected --wan-sharing shared or per-connection, got "${wanSharing}"`);
   const only = (values.only ?? process.env.BENCH_ONLY ?? '').split(',').filter(Boolean) as Section[];
   for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}": choose from ${SECTIONS.join(', ')}`);
   const wanted = (s: Section) => (only.length ? only.includes(s) : s !== 'memory' || huge);
@@ -60,6 +69,7 @@ async function main(): Promise<void> {
     if (wanted('startup')) await startupSection(bench, out);
     if (wanted('registry')) await registryToRegistrySection(bench, out, largeMB);
     if (wanted('mount')) await mountSection(bench, out, largeMB);
+    if (wanted('wan')) await wanSection(bench, out, largeMB, { rtts: wanRtts, mbit: wanMbit, sharing: wanSharing });
     if (wanted('archive')) await archiveSection(bench, out, largeMB);
     if (wanted('concurrency')) await concurrencySection(bench, out, largeMB);
     if (wanted('scaling')) await scalingSection(bench, out);
