@@ -18,7 +18,7 @@ options:
   --platform OS/ARCH[/VARIANT]   copy only this platform of an index
   --referrers                    also copy signatures, SBOMs and attestations of the copied manifests
   --dry-run                      report what would happen, write nothing
-  --concurrency N                blobs in flight (default 4)
+  --concurrency N                blobs in flight (default 8)
   --no-mount                     never mount blobs across repositories
   --no-blob-cache                neither read nor update the blob-info cache
   --plain-http                   plain HTTP to registries not on loopback

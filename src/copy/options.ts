@@ -30,7 +30,11 @@ export interface CopyOptions {
   manifestCache?: Map<string, Buffer>;
 }
 
-export const DEFAULT_CONCURRENCY = 4;
+/**
+ * Chosen by measurement (BENCHMARKS.md): across a link with 20 ms round trips, 8 blobs in flight
+ * copy a 50-layer image a third faster than 4; on loopback 8 is no slower. skopeo uses 6.
+ */
+export const DEFAULT_CONCURRENCY = 8;
 /** skopeo offers at most 5 candidates from its blob-info cache; more rarely help and cost a round trip each. */
 export const MAX_CACHED_MOUNT_CANDIDATES = 5;
 /** Tries for one blob when a target reports a failure worth retrying with fresh content. */

@@ -1,4 +1,5 @@
 import type { Platform } from '../oci/descriptor.js';
+import { DEFAULT_CONCURRENCY } from '../copy/options.js';
 import { InputError } from '../oci/errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../oci/reference.js';
@@ -69,7 +70,7 @@ export function parseInputs(read: InputReader): Inputs {
     sourceCredentials: credentials(get(Input.SourceUsername) || username, read(Input.SourcePassword) || password, Input.SourceUsername),
     destinationCredentials: credentials(get(Input.DestinationUsername) || username, read(Input.DestinationPassword) || password, Input.DestinationUsername),
     plainHttp: bool(get, Input.PlainHttp, false),
-    concurrency: wholeNumber(get, Input.Concurrency, 4, 1, 64),
+    concurrency: wholeNumber(get, Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64),
     mount: bool(get, Input.Mount, true),
     blobCache: bool(get, Input.BlobCache, true),
     blobCacheKey,

@@ -11,7 +11,7 @@ describe('action inputs', () => {
     assert.deepEqual(inputs.operations, ['export']);
     assert.deepEqual(inputs.sourceCredentials, { username: 'u', password: 'p' });
     assert.deepEqual(inputs.destinationCredentials, { username: 'd', password: 'dp' });
-    assert.equal(inputs.concurrency, 4);
+    assert.equal(inputs.concurrency, 8);
     assert.equal(inputs.mount, true);
     assert.equal(inputs.blobCache, true);
     assert.equal(inputs.dryRun, false);
