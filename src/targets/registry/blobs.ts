@@ -41,7 +41,12 @@ export class Blobs {
   async fetch(desc: Descriptor): Promise<Readable> {
     const op = `fetching blob ${desc.digest} from ${this.place}`;
     const first = await during(op, () => this.get(desc, 0, op));
-    return Readable.from(this.download(desc, first, op), { objectMode: false });
+    const stream = Readable.from(this.download(desc, first, op), { objectMode: false });
+    // Dropped before its first read, the generator never runs: the first answer must still go.
+    stream.once('close', () => {
+      if (!first.body.destroyed) first.body.destroy();
+    });
+    return stream;
   }
 
   private async get(desc: Descriptor, offset: number, op: string): Promise<HttpResponse> {
