@@ -112,16 +112,22 @@ export class GraphCopier {
     }
   }
 
+  /** Work that waited for a slot is dropped once anything failed: the copy is failing anyway. */
+  private stopIfFailed(): void {
+    if (this.firstError) throw this.firstError;
+  }
+
   private async children(desc: Descriptor, content: Buffer): Promise<Descriptor[]> {
     return this.sourceStep(`reading ${desc.mediaType} ${desc.digest}`, async () => this.successors(desc, content));
   }
 
   private async copyManifest(desc: Descriptor): Promise<void> {
     // The check and the fetch are independent round trips: make them at once.
-    const [existing, content] = await Promise.all([
+    // Both settle before either failure is thrown, so no fetch outlives the copy.
+    const [existing, content] = await allOrFirstError([
       this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)),
       this.manifest(desc),
-    ]);
+    ] as const);
     this.manifestTypes.set(desc.digest, desc.mediaType);
     const children = await this.children(desc, content);
     if (existing) {
@@ -135,8 +141,11 @@ export class GraphCopier {
       this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
       return;
     }
-    this.emit({ type: 'started', node: desc });
-    await this.limiter.run(() => this.pushManifest(desc, content, children));
+    await this.limiter.run(() => {
+      this.stopIfFailed();
+      this.emit({ type: 'started', node: desc });
+      return this.pushManifest(desc, content, children);
+    });
     this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
   }
 
@@ -172,15 +181,17 @@ export class GraphCopier {
 
   private async copyBlob(desc: Descriptor): Promise<void> {
     // Checks run ahead on their own slots, so transfer slots never wait on a HEAD round trip.
-    const exists = await this.checks.run(() =>
-      this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)),
-    );
+    const exists = await this.checks.run(() => {
+      this.stopIfFailed();
+      return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
+    });
     if (exists) {
       this.remember(this.dst, desc);
       this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
       return;
     }
     return this.limiter.run(async () => {
+      this.stopIfFailed();
       if (await this.mountBlob(desc)) return;
       if (this.options.dryRun) {
         this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
@@ -312,6 +323,14 @@ export class GraphCopier {
 function retryWait(err: unknown, attempt: number): number {
   const asked = (err as { retryAfterMs?: unknown })?.retryAfterMs;
   return typeof asked === 'number' && asked >= 0 ? asked : 250 * 2 ** (attempt - 1);
+}
+
+/** Like Promise.all, but rejects only once every promise has settled. */
+async function allOrFirstError<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
