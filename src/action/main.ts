@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { copyToMany, type Destination } from '../copy/copy.js';
+import { copyToMany, defaultSelector, type Destination } from '../copy/copy.js';
 import { CopyReport } from '../copy/report.js';
 import type { BlobInfoCache } from '../blob-cache/types.js';
 import type { Descriptor } from '../oci/descriptor.js';
@@ -66,10 +66,12 @@ async function copyEach(
   const options = { concurrency: inputs.concurrency, mount: inputs.mount, blobCache, platform: inputs.platform, referrers: inputs.referrers, dryRun: inputs.dryRun };
   const manifestCache = new Map<string, Buffer>();
   let root: Descriptor | undefined;
+  // What a source without tag means (`latest`, a file's one tag), decided once for every destination.
+  const sourceRef = await defaultSelector(src, inputs.source);
   for (const [i, destination] of destinations.entries()) {
     const title = `${inputs.dryRun ? 'Dry run: ' : ''}${results[i].operation} ${src.description} => ${destination.target.description}`;
     // The first copy resolves the root; the others copy exactly that digest.
-    const srcRef = root ? { tags: inputs.source.tags, digest: root.digest } : inputs.source;
+    const srcRef = root ? { tags: sourceRef.tags, digest: root.digest } : sourceRef;
     root = await core.group(title, async () => {
       const copied = await copyToMany(src, srcRef, [destination], { ...options, manifestCache, platform: root ? undefined : options.platform });
       results[i].report.finish();

@@ -67,7 +67,7 @@ export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destin
  * What a source reference without tag or digest means: a registry's `latest`, as docker and skopeo
  * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
  */
-async function defaultSelector(src: ReadOnlyTarget, ref: Selector): Promise<Selector> {
+export async function defaultSelector(src: ReadOnlyTarget, ref: Selector): Promise<Selector> {
   if (ref.tags.length || ref.digest) return ref;
   if (isLocated(src)) return { tags: ['latest'] };
   if (isTagLister(src)) {
