@@ -75,6 +75,10 @@ export async function main(argv: string[]): Promise<number> {
       'destination-password': dstPass,
     };
     const inputs = parseInputs((name) => given[name] ?? '');
+    const toStdout = inputs.destinations[0].transport !== 'registry' && inputs.destinations[0].path === '-';
+    if (values.json && toStdout && !inputs.dryRun) {
+      throw new InputError('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
+    }
     // Logs go to stderr: stdout may be the archive itself.
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const cacheFile = defaultCacheFile();
