@@ -234,6 +234,9 @@ export class HttpClient {
         delete headers['content-length'];
       } else if (body instanceof Readable) {
         throw new RegistryError(`${url.host} redirected an upload (${res.status}); it cannot be sent again from here`, true);
+      } else if (body !== undefined && next.origin !== url.origin) {
+        // A body may hold a secret (a refresh token) or content meant for this registry only.
+        throw new RegistryError(`${url.host} redirected a ${method} with content to another host (${next.host}); refusing to send it there`);
       }
       if (next.origin !== url.origin) for (const h of CREDENTIAL_HEADERS) delete headers[h];
       url = next;
