@@ -43045,12 +43045,18 @@ class GraphCopier {
             throw err;
         }
     }
+    /** Work that waited for a slot is dropped once anything failed: the copy is failing anyway. */
+    stopIfFailed() {
+        if (this.firstError)
+            throw this.firstError;
+    }
     async children(desc, content) {
         return this.sourceStep(`reading ${desc.mediaType} ${desc.digest}`, async () => this.successors(desc, content));
     }
     async copyManifest(desc) {
         // The check and the fetch are independent round trips: make them at once.
-        const [existing, content] = await Promise.all([
+        // Both settle before either failure is thrown, so no fetch outlives the copy.
+        const [existing, content] = await allOrFirstError([
             this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)),
             this.manifest(desc),
         ]);
@@ -43067,8 +43073,11 @@ class GraphCopier {
             this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
             return;
         }
-        this.emit({ type: 'started', node: desc });
-        await this.limiter.run(() => this.pushManifest(desc, content, children));
+        await this.limiter.run(() => {
+            this.stopIfFailed();
+            this.emit({ type: 'started', node: desc });
+            return this.pushManifest(desc, content, children);
+        });
         this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
     }
     async pushManifest(desc, content, children) {
@@ -43105,13 +43114,17 @@ class GraphCopier {
     }
     async copyBlob(desc) {
         // Checks run ahead on their own slots, so transfer slots never wait on a HEAD round trip.
-        const exists = await this.checks.run(() => this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)));
+        const exists = await this.checks.run(() => {
+            this.stopIfFailed();
+            return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
+        });
         if (exists) {
             this.remember(this.dst, desc);
             this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
             return;
         }
         return this.limiter.run(async () => {
+            this.stopIfFailed();
             if (await this.mountBlob(desc))
                 return;
             if (this.options.dryRun) {
@@ -43241,6 +43254,14 @@ class GraphCopier {
 function retryWait(err, attempt) {
     const asked = err?.retryAfterMs;
     return typeof asked === 'number' && asked >= 0 ? asked : 250 * 2 ** (attempt - 1);
+}
+/** Like Promise.all, but rejects only once every promise has settled. */
+async function allOrFirstError(promises) {
+    const settled = await Promise.allSettled(promises);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+    return settled.map((r) => r.value);
 }
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45874,6 +45895,10 @@ class HttpClient {
             else if (body instanceof external_node_stream_.Readable) {
                 throw new RegistryError(`${url.host} redirected an upload (${res.status}); it cannot be sent again from here`, true);
             }
+            else if (body !== undefined && next.origin !== url.origin) {
+                // A body may hold a secret (a refresh token) or content meant for this registry only.
+                throw new RegistryError(`${url.host} redirected a ${method} with content to another host (${next.host}); refusing to send it there`);
+            }
             if (next.origin !== url.origin)
                 for (const h of CREDENTIAL_HEADERS)
                     delete headers[h];
@@ -46471,7 +46496,13 @@ class Blobs {
     async fetch(desc) {
         const op = `fetching blob ${desc.digest} from ${this.place}`;
         const first = await during(op, () => this.get(desc, 0, op));
-        return external_node_stream_.Readable.from(this.download(desc, first, op), { objectMode: false });
+        const stream = external_node_stream_.Readable.from(this.download(desc, first, op), { objectMode: false });
+        // Dropped before its first read, the generator never runs: the first answer must still go.
+        stream.once('close', () => {
+            if (!first.body.destroyed)
+                first.body.destroy();
+        });
+        return stream;
     }
     async get(desc, offset, op) {
         const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
@@ -47034,6 +47065,10 @@ async function main(argv) {
             'destination-password': dstPass,
         };
         const inputs = parseInputs((name) => given[name] ?? '');
+        const toStdout = inputs.destinations[0].transport !== 'registry' && inputs.destinations[0].path === '-';
+        if (values.json && toStdout && !inputs.dryRun) {
+            throw new InputError('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
+        }
         // Logs go to stderr: stdout may be the archive itself.
         const log = (line) => process.stderr.write(`${line}\n`);
         const cacheFile = defaultCacheFile();
