@@ -72,7 +72,7 @@ describe('the bundled action, run as the runner runs it', () => {
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
     assert.deepEqual(errors, ['::error::input "concurrency" is "lots": use a whole number from 1 to 64']);
     assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /, 'no stack trace');
-    assert.deepEqual(registry.requests(), [], 'no network traffic');
+    assert.deepEqual(await registry.settledRequests(), [], 'no network traffic');
   });
 
   it('fails with one line naming a missing tag and leaves no tag behind', async () => {

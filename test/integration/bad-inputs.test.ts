@@ -60,7 +60,7 @@ describe('bad inputs to the bundled action', () => {
       assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
       assert.doesNotMatch(errors[0], new RegExp(PASSWORD), 'no secret in the error');
       assert.deepEqual(run.outputs, {}, 'no outputs');
-      assert.deepEqual(registry.requests(), [], 'no request reached the registry');
+      assert.deepEqual(await registry.settledRequests(), [], 'no request reached the registry');
     });
   }
 

@@ -84,7 +84,7 @@ describe('the blob-info cache carried between workflow runs', () => {
     for (const b of layers) assert.deepEqual([b.action, b.from], ['mounted', 'mirror/app'], b.digest);
 
     // The registry's own log, not the action's report: mounts only, no bytes.
-    const into = destination.requests().filter((r) => r.path.startsWith('/v2/team/app/blobs/uploads/'));
+    const into = (await destination.settledRequests()).filter((r) => r.path.startsWith('/v2/team/app/blobs/uploads/'));
     assert.equal(into.filter((r) => r.method === 'POST' && r.path.includes('mount=') && r.status === 201).length, blobs(image).length);
     assert.deepEqual(into.filter((r) => r.method === 'PUT' || r.method === 'PATCH'), []);
     assert.match(second.stdout, /Mounted sha256:[0-9a-f]{64} from mirror\/app/);

@@ -111,7 +111,7 @@ describe('the command line', () => {
     const layout = join(work, 'dry-layout');
     const toRegistry = await cli([`${registry.host}/src/app:v1`, `${registry.host}/dry/app:v1`, '--dry-run', '--json']);
     assert.equal(toRegistry.code, 0, toRegistry.stderr);
-    assert.deepEqual(registry.requests().filter((q) => WRITES.has(q.method)), []);
+    assert.deepEqual((await registry.settledRequests()).filter((q) => WRITES.has(q.method)), []);
     const out = JSON.parse(toRegistry.stdout) as { blobs: Array<{ action: string }> };
     assert.ok(out.blobs.every((b) => ['copy', 'mount', 'exists'].includes(b.action)));
     assert.match(toRegistry.stderr, /Would copy \[registry\]/);

@@ -8,7 +8,7 @@ import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../supp
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
 
-const blobWrites = (r: TestRegistry) => r.requests().filter((q) => /\/blobs\/uploads\//.test(q.path));
+const blobWrites = async (r: TestRegistry) => (await r.settledRequests()).filter((q) => /\/blobs\/uploads\//.test(q.path));
 
 describe('copy between registries and layouts', () => {
   let one: TestRegistry;
@@ -51,8 +51,8 @@ describe('copy between registries and layouts', () => {
     const { actions } = await copyRefs(`${one.host}/src/app:v1`, `${two.host}/dst/app:v1`);
     assert.equal(actions.size, image.blobs.length);
     assert.deepEqual(new Set(actions.values()), new Set(['exists']));
-    assert.deepEqual(blobWrites(two), [], 'the registry saw no upload');
-    assert.ok(!two.requests().some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256:')), 'no manifest pushed by digest');
+    assert.deepEqual(await blobWrites(two), [], 'the registry saw no upload');
+    assert.ok(!(await two.settledRequests()).some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256:')), 'no manifest pushed by digest');
   });
 
   it('copies registry → layout and layout → registry with the same digest', async () => {

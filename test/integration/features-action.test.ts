@@ -74,7 +74,7 @@ describe('workflow features through the bundled action', () => {
     for (const d of [arm64.config, ...arm64.layers]) assert.ok(await hasBlob(two, 'arm/app', d.digest), `${d.digest} is there`);
     for (const digest of amd64Only) {
       assert.equal(await hasBlob(two, 'arm/app', digest), false, `${digest} (amd64) is not there`);
-      const touched = two.requests().filter((q) => q.path.includes(digest) && q.method !== 'HEAD');
+      const touched = (await two.settledRequests()).filter((q) => q.path.includes(digest) && q.method !== 'HEAD');
       assert.deepEqual(touched, [], `no request moved ${digest}`);
     }
     assert.equal(await tagDigest(two, 'arm/app', image.root.digest), undefined, 'the index did not travel');
@@ -98,7 +98,7 @@ describe('workflow features through the bundled action', () => {
     for (const tag of ['1.2.3', '1.2', 'latest']) assert.equal(await tagDigest(two, 'tags/app', tag), image.root.digest, tag);
     assert.equal(await tagDigest(two, 'tags/app', 'v1'), undefined, 'the source tag is not added');
     // every blob went up once however many tags
-    const uploads = two.requests().filter((q) => q.method === 'POST' && q.path.startsWith('/v2/tags/app/blobs/uploads/'));
+    const uploads = (await two.settledRequests()).filter((q) => q.method === 'POST' && q.path.startsWith('/v2/tags/app/blobs/uploads/'));
     assert.equal(uploads.length, image.blobs.filter((b) => !b.mediaType.includes('manifest') && !b.mediaType.includes('index')).length);
     assert.match(run.summary, /tagged <code>1\.2\.3<\/code>, <code>1\.2<\/code>, <code>latest<\/code>/);
   });
@@ -114,7 +114,7 @@ describe('workflow features through the bundled action', () => {
     assert.equal(await tagDigest(one, 'multi/c', 'v1'), image.root.digest);
     // each manifest was fetched from the source once for the three destinations
     for (const m of [image.root, ...image.manifests.map((x) => x.descriptor)]) {
-      const gets = one.requests().filter((q) => q.method === 'GET' && q.path === `/v2/src/app/manifests/${m.digest}`);
+      const gets = (await one.settledRequests()).filter((q) => q.method === 'GET' && q.path === `/v2/src/app/manifests/${m.digest}`);
       assert.ok(gets.length <= 1, `${m.digest} fetched ${gets.length} times`);
     }
     const groups = run.stdout.split('\n').filter((l) => l.startsWith('::group::'));
@@ -135,7 +135,7 @@ describe('workflow features through the bundled action', () => {
     const destinations = [`${two.host}/dry/app:v1`, `${one.host}/dry/app:v1`, `${two.host}/have/app:v1`];
     const run = await runAction({ source: `${one.host}/src/app:v1`, destination: destinations.join('\n'), 'dry-run': 'true', 'blob-cache': 'false' });
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    const writes = [...one.requests(), ...two.requests()].filter((q) => WRITES.has(q.method));
+    const writes = [...(await one.settledRequests()), ...(await two.settledRequests())].filter((q) => WRITES.has(q.method));
     assert.deepEqual(writes, [], 'no PUT, POST, PATCH or DELETE');
     assert.equal(await tagDigest(two, 'dry/app', 'v1'), undefined);
     assert.equal(run.outputs.digest, image.root.digest);

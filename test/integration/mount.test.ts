@@ -15,8 +15,8 @@ import { skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
 import { startTokenServer, type TokenServer } from '../support/token-server.js';
 
 /** The registry's own account of uploads into `repo`: mount POSTs, plain POSTs, PUTs and PATCHes of blobs. */
-function uploads(registry: TestRegistry, repo: string) {
-  const into = registry.requests().filter((r) => r.path.startsWith(`/v2/${repo}/blobs/uploads/`));
+async function uploads(registry: TestRegistry, repo: string) {
+  const into = (await registry.settledRequests()).filter((r) => r.path.startsWith(`/v2/${repo}/blobs/uploads/`));
   return {
     mounted: into.filter((r) => r.method === 'POST' && r.path.includes('mount=') && r.status === 201),
     mountRefused: into.filter((r) => r.method === 'POST' && r.path.includes('mount=') && r.status !== 201),
@@ -57,7 +57,7 @@ describe('cross-repository mounts on the real registry', () => {
     registry.resetRequests();
     const { root, done } = await copyRefs(`${registry.host}/org/app-dev:v1`, `${registry.host}/org/app:1.2`);
     assert.equal(root.digest, image.root.digest);
-    const u = uploads(registry, 'org/app');
+    const u = await uploads(registry, 'org/app');
     assert.equal(u.mounted.length, blobCount(image), 'one 201 mount per blob');
     assert.deepEqual(u.bytes, [], 'no blob bytes PUT or PATCHed');
     assert.deepEqual(u.plainPosts, [], 'no upload session opened');
@@ -75,7 +75,7 @@ describe('cross-repository mounts on the real registry', () => {
     registry.resetRequests();
     const { root, done } = await copyRefs(`oci:${image.dir}:v1`, `${registry.host}/org/from-layout:v1`, { blobCache: cache });
     assert.equal(root.digest, image.root.digest);
-    const u = uploads(registry, 'org/from-layout');
+    const u = await uploads(registry, 'org/from-layout');
     assert.equal(u.mountRefused.length, blobCount(image), 'each blob tried the remembered repository once');
     assert.deepEqual(u.plainPosts, [], 'the upload used the session the refused mount opened');
     assert.equal(u.bytes.length, blobCount(image));
@@ -85,7 +85,7 @@ describe('cross-repository mounts on the real registry', () => {
     registry.resetRequests();
     const again = await copyRefs(`oci:${image.dir}:v1`, `${registry.host}/org/second:v1`, { blobCache: cache });
     assert.equal(again.done.filter((e) => e.action === 'mounted').length, blobCount(image));
-    assert.deepEqual(uploads(registry, 'org/second').bytes, []);
+    assert.deepEqual((await uploads(registry, 'org/second')).bytes, []);
   });
 
   it('mount: false uploads every blob', async () => {
@@ -95,7 +95,7 @@ describe('cross-repository mounts on the real registry', () => {
     registry.resetRequests();
     await copy(src, srcRef, dst, dstRef, { mount: false });
     await Promise.all([src.close('success'), dst.close('success')]);
-    const u = uploads(registry, 'org/no-mount');
+    const u = await uploads(registry, 'org/no-mount');
     assert.equal(u.mounted.length + u.mountRefused.length, 0);
     assert.equal(u.bytes.length, blobCount(image));
   });
@@ -134,7 +134,7 @@ describe('mounts under token auth', () => {
     tokens.resetRequests();
     const { done } = await copyRefs(`${registry.host}/team/app:v1`, `${registry.host}/prod/app:v1`, { source: creds, destination: creds });
     assert.equal(done.filter((e) => e.action === 'mounted').length, blobCount(image));
-    assert.deepEqual(uploads(registry, 'prod/app').bytes, []);
+    assert.deepEqual((await uploads(registry, 'prod/app')).bytes, []);
     const both = tokens.requests().filter((r) => r.scopes.includes('repository:prod/app:pull,push') && r.scopes.includes('repository:team/app:pull'));
     assert.ok(both.length >= 1, `a token request with both scopes: ${JSON.stringify(tokens.requests().map((r) => r.scopes))}`);
   });
@@ -147,7 +147,7 @@ describe('mounts under token auth', () => {
     });
     assert.equal(root.digest, image.root.digest);
     assert.ok(done.filter((e) => !isManifest(e.node.mediaType)).every((e) => e.action === 'copied'));
-    const u = uploads(registry, 'release/app');
+    const u = await uploads(registry, 'release/app');
     assert.equal(u.mounted.length, 0);
     assert.equal(u.bytes.length, blobCount(image));
     const pulled = await skopeoPullAllBlobs(`docker://${registry.host}/release/app:v1`, { creds: 'releaser:rel-pass' });

@@ -91,7 +91,7 @@ describe('referrers on registries without the referrers API (tag schema both way
     assert.deepEqual(nested.doc!.manifests, [seeded.sbomSignature]);
     // each fallback index is read before it is written, never written blind
     const tagPath = `/v2/dst/app/manifests/${fallbackTag(seeded.subject.digest)}`;
-    const calls = target.requests().filter((q) => q.path === tagPath);
+    const calls = (await target.settledRequests()).filter((q) => q.path === tagPath);
     assert.deepEqual(calls.map((q) => q.method).filter((m) => m !== 'HEAD').slice(0, 2), ['GET', 'PUT']);
   });
 
@@ -111,7 +111,7 @@ describe('referrers on registries without the referrers API (tag schema both way
     // a second copy finds everything listed and leaves the index alone
     target.resetRequests();
     await copyWithReferrers(`${source.host}/src/app:v1`, `${target.host}/merge/app:v1`);
-    assert.ok(!target.requests().some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256-')), 'no index rewritten');
+    assert.ok(!(await target.settledRequests()).some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256-')), 'no index rewritten');
     const again = await getManifest(target, 'merge/app', fallbackTag(seeded.subject.digest));
     assert.equal(again.doc!.manifests.length, 3);
   });

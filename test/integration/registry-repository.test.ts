@@ -129,7 +129,7 @@ describe('registry repository on the real registry', () => {
     registry.resetRequests();
     assert.equal(await dst.mount(layer.desc, 'mount/src'), 'mounted');
     assert.equal(await dst.exists(layer.desc), true);
-    const reqs = registry.requests();
+    const reqs = await registry.settledRequests();
     assert.ok(reqs.some((q) => q.method === 'POST' && q.status === 201 && q.path.includes('mount=')));
     assert.ok(!reqs.some((q) => q.method === 'PUT'), 'no bytes uploaded for a mount');
 
@@ -143,13 +143,13 @@ describe('registry repository on the real registry', () => {
     assert.equal(outcome, 'uploaded');
     assert.equal(opened, 1);
     assert.equal(await dst.exists(other.desc), true);
-    const posts = registry.requests().filter((q) => q.method === 'POST');
+    const posts = (await registry.settledRequests()).filter((q) => q.method === 'POST');
     assert.equal(posts.length, 1, 'the upload reused the mount session');
 
     const third = image('refused').layer;
     assert.equal(await dst.mount(third.desc, 'mount/empty'), 'refused');
     assert.equal(await dst.exists(third.desc), false);
-    assert.ok(registry.requests().some((q) => q.method === 'DELETE'), 'the abandoned session is deleted');
+    assert.ok((await registry.settledRequests()).some((q) => q.method === 'DELETE'), 'the abandoned session is deleted');
 
     // an invalid `from` is a refusal, not an error
     assert.equal(await dst.mount(third.desc, 'Not A Repo'), 'refused');

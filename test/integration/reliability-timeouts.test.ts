@@ -57,13 +57,13 @@ describe('a silent registry', () => {
     assert.equal(asSource.code, 1, asSource.stdout + asSource.stderr);
     assert.deepEqual(errorLines(asSource.stdout), [`::error::resolving ${silentHost}/team/app:v1: ${silentHost} did not answer within 0.5 s after 5 tries`]);
     assert.doesNotMatch(asSource.stdout + asSource.stderr, /\n\s+at /, 'no stack trace');
-    assert.ok(!registry.requests().some((r) => r.path.startsWith('/v2/dst/')), 'the destination was never touched');
+    assert.ok(!(await registry.settledRequests()).some((r) => r.path.startsWith('/v2/dst/')), 'the destination was never touched');
 
     assert.equal(asDestination.code, 1);
     const errors = errorLines(asDestination.stdout);
     assert.equal(errors.length, 1, asDestination.stdout);
     assert.match(errors[0], new RegExp(`^::error::checking (manifest|blob) sha256:[0-9a-f]{64} in ${silentHost}/dst/app: ${silentHost} did not answer within 0.5 s after 5 tries$`));
-    assert.ok(registry.requests().some((r) => r.method === 'HEAD' && r.path === '/v2/team/app/manifests/v1'), 'the source was resolved');
+    assert.ok((await registry.settledRequests()).some((r) => r.method === 'HEAD' && r.path === '/v2/team/app/manifests/v1'), 'the source was resolved');
 
     // Five tries of 0.5 s (undici checks header timeouts only about twice a second) and the default
     // backoff between them (0.25 + 0.5 + 1 + 2 s).

@@ -27,6 +27,11 @@ export interface TestRegistry {
   storage: string;
   /** Every request the registry logged since it started (or since the last `resetRequests`). */
   requests(): RegistryRequest[];
+  /**
+   * The same once the registry's log has caught up with every request answered so far: the registry
+   * writes a request's log line after its answer, so a count taken at once may miss the last few.
+   */
+  settledRequests(): Promise<RegistryRequest[]>;
   resetRequests(): void;
   stop(): Promise<void>;
 }
@@ -48,6 +53,11 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+
+/** The path the launcher polls until the registry answers. */
+const READY_PROBE = '/v2/?ready-probe';
+/** The path `settledRequests` sends to find the end of the log so far. */
+const SETTLE_PROBE = '/v2/?settle-probe-';
 
 const ACCESS_RE = /"([A-Z]+) (\S+) HTTP\/[0-9.]+" ([0-9]{3}) /;
 
@@ -91,6 +101,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
     running.add(child);
     child.once('exit', () => running.delete(child));
     let log: RegistryRequest[] = [];
+    const settled = new Map<string, () => void>();
     let output = '';
     const onData = (buf: Buffer) => {
       output += buf.toString();
@@ -99,7 +110,9 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
         const line = output.slice(0, nl);
         output = output.slice(nl + 1);
         const m = ACCESS_RE.exec(line);
-        if (m) log.push({ method: m[1], path: m[2], status: Number(m[3]) });
+        // The launcher's own readiness probes are not the test's traffic (their log lines may come late).
+        if (m && m[2].startsWith(SETTLE_PROBE)) settled.get(m[2])?.();
+        else if (m && m[2] !== READY_PROBE) log.push({ method: m[1], path: m[2], status: Number(m[3]) });
       }
     };
     child.stdout!.on('data', onData);
@@ -118,6 +131,15 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       url,
       storage,
       requests: () => [...log],
+      settledRequests: async () => {
+        // A probe answered after everything else: once its log line is in, so are theirs.
+        const probe = `${SETTLE_PROBE}${settled.size}-${Date.now()}`;
+        const seen = new Promise<void>((resolve) => settled.set(probe, resolve));
+        await (await fetch(`${url}${probe}`)).arrayBuffer();
+        await Promise.race([seen, new Promise((resolve) => setTimeout(resolve, 2000))]);
+        settled.delete(probe);
+        return [...log];
+      },
       resetRequests: () => {
         log = [];
       },
@@ -136,7 +158,7 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}`);
     try {
-      const res = await fetch(`${url}/v2/`);
+      const res = await fetch(`${url}${READY_PROBE}`);
       await res.arrayBuffer();
       if (res.status === 200 || res.status === 401) return;
     } catch {
