@@ -8,18 +8,13 @@ import { startRegistry, type RegistryRequest, type TestRegistry } from '../test/
 import { measure, type Harness, type Measured } from './measure.js';
 import type { UploadPlan } from './raw-put.js';
 import type { Shape } from './shapes.js';
+import { MANIFEST_ACCEPT } from '../src/oci/media-types.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 /** The bundled CLI, as the package's `bin` runs it (`npm run bench` bundles first). */
 export const CLI = join(HERE, '..', '..', 'dist', 'cli', 'index.js');
 const RAW_PUT = join(HERE, 'raw-put.js');
 const COPY_MANY = join(HERE, 'copy-many.js');
-const MANIFEST_ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
 
 export interface SourceImage {
   shape: Shape;

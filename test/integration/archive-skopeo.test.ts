@@ -7,10 +7,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
-import type { ReadOnlyTarget, Target } from '../../src/targets/target.js';
 import { openArchiveFile, openArchiveStream } from '../../src/targets/archive/reader.js';
-import { openFileTarget } from '../../src/targets/open-file-target.js';
+import { copyRefs } from '../support/copy-refs.js';
 import { makeImageLayout, type ImageLayout } from '../support/images.js';
 import { skopeoCopy, skopeoInspectRaw } from '../support/skopeo.js';
 
@@ -39,26 +37,9 @@ after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** Copies with the engine between two file references, closing both the way the CLI does. */
+/** Copies between two file references the way the CLI does, returning the root digest. */
 async function copyFiles(src: string, dst: string): Promise<string> {
-  const parse = (s: string) => {
-    const [transport, path, tag] = s.split(':');
-    return { transport: transport as 'oci' | 'oci-archive', path, tags: tag ? [tag] : [] };
-  };
-  const srcRef = parse(src);
-  const dstRef = parse(dst);
-  const source: ReadOnlyTarget = await openFileTarget(srcRef, 'source');
-  const destination: Target = await openFileTarget(dstRef, 'destination');
-  try {
-    const root = await copy(source, srcRef, destination, dstRef, { concurrency: 4 });
-    await destination.close('success');
-    return root.digest;
-  } catch (err) {
-    await destination.close('failure');
-    throw err;
-  } finally {
-    await source.close('success');
-  }
+  return (await copyRefs(src, dst, { concurrency: 4 })).root.digest;
 }
 
 describe('skopeo reads what is written here', () => {

@@ -11,13 +11,8 @@ import { blobPath, makeImageLayout, pushImageOverHttp, pushLayoutWithSkopeo, REF
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { skopeoCopy, skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
 import { startTokenServer, type TokenServer } from '../support/token-server.js';
+import { MANIFEST_ACCEPT } from '../../src/oci/media-types.js';
 
-const MANIFEST_ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
 
 const temps: string[] = [];
 async function tempDir(prefix: string): Promise<string> {
