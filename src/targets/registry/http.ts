@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, request } from './undici-core.js';
 import { DOCKER_HUB, isLoopbackRegistry } from '../../oci/reference.js';
 import { InputError, messageOf, OciCopyError } from '../../oci/errors.js';
 import { BrokenAnswerError, isRetryableStatus, RegistryError } from './errors.js';
@@ -244,7 +245,7 @@ export class HttpClient {
   }
 
   private async once(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined): Promise<HttpResponse> {
-    const res = await this.dispatcher.request({
+    const res = await request(this.dispatcher, {
       origin: url.origin,
       path: url.pathname + url.search,
       method: method as Dispatcher.HttpMethod,

@@ -1,0 +1,12 @@
+// Deep imports of undici's CommonJS modules (see src/targets/registry/undici-core.ts).
+declare module 'undici/lib/dispatcher/agent.js' {
+  import type { Agent } from 'undici';
+  const AgentModule: typeof Agent;
+  export default AgentModule;
+}
+
+declare module 'undici/lib/api/api-request.js' {
+  import type { Dispatcher } from 'undici';
+  function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
+  export default request;
+}
