@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { enableCompileCache } from '../compile-cache.js';
 
+enableCompileCache();
+const { main } = await import('./main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,4904 @@
+export const id = 808;
+export const ids = [808];
+export const modules = {
+
+/***/ 6808:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  main: () => (/* binding */ main)
+});
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./lib/src/oci/errors.js
+/**
+ * Errors that reach a user. Every message is one line that names the thing at fault and, where
+ * there is one, what to do about it. `CopyError` carries which side failed and in which operation.
+ */
+class OciCopyError extends Error {
+    name = 'OciCopyError';
+}
+/** Bad input: a reference, an option, a file the user pointed at. Raised before any network traffic. */
+class InputError extends OciCopyError {
+    name = 'InputError';
+}
+/** Content that does not match its descriptor (digest or size), or that is malformed. */
+class ContentError extends OciCopyError {
+    name = 'ContentError';
+}
+/** Something asked for is not there: a tag, a blob, a manifest. */
+class NotFoundError extends OciCopyError {
+    name = 'NotFoundError';
+}
+/** A failure whose message already names the operation and the place (`pushing blob … to HOST/REPO: 503`). */
+class OperationError extends OciCopyError {
+    name = 'OperationError';
+}
+/** Wraps a failure with where it happened: `pushing blob sha256:… to HOST/REPO: 503 after 5 tries`. */
+class CopyError extends OciCopyError {
+    side;
+    operation;
+    cause;
+    name = 'CopyError';
+    constructor(side, operation, cause) {
+        super(cause instanceof OperationError ? cause.message : `${operation}: ${messageOf(cause)}`);
+        this.side = side;
+        this.operation = operation;
+        this.cause = cause;
+    }
+}
+/** The one-line message of anything thrown, never a stack trace. */
+function messageOf(err) {
+    if (err instanceof Error) {
+        const msg = err.message || err.name;
+        // Node's network errors carry the useful part in `cause` (undici: "fetch failed" → ECONNREFUSED).
+        const cause = err.cause;
+        if (cause instanceof Error && cause.message && !msg.includes(cause.message)) {
+            return oneLine(`${msg}: ${cause.message}`);
+        }
+        const code = err.code;
+        if (typeof code === 'string' && !msg.includes(code))
+            return oneLine(`${msg} (${code})`);
+        return oneLine(msg);
+    }
+    if (typeof err === 'string')
+        return oneLine(err);
+    try {
+        return oneLine(JSON.stringify(err) ?? String(err));
+    }
+    catch {
+        return String(err);
+    }
+}
+function oneLine(s) {
+    return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+/**
+ * A failure worth another try with fresh content (a connection cut mid-upload, a 503 after the
+ * transport's own retries could not replay a streamed body). Targets mark such errors
+ * `retryable = true`; the copy engine then reopens the source and pushes again.
+ */
+function isRetryable(err) {
+    return err?.retryable === true;
+}
+/** The registry error code an error carries (`MANIFEST_BLOB_UNKNOWN`, `DIGEST_INVALID`), if any. */
+function registryErrorCode(err) {
+    const code = err?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/src/blob-cache/file-cache.js
+
+
+
+
+
+/** The file format this code writes and the only one it reads. */
+const BLOB_CACHE_FORMAT_VERSION = 1;
+const DEFAULT_MAX_ENTRIES = 50_000;
+/** A location seen again counts as news (worth saving) only when its last sighting is this old. */
+const DEFAULT_REFRESH_AFTER_MS = 24 * 60 * 60 * 1000;
+/** A file larger than this is not a cache this code wrote. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+const SEP = '\u0000';
+/**
+ * A blob-info cache held in memory, loaded from and saved to one JSON file. Both maps keep their
+ * keys in the order last seen (re-recording moves a key to the end), so the oldest entry is always
+ * the first one and the candidates of a blob are its repositories read backwards.
+ */
+class FileBlobInfoCache {
+    maxEntries;
+    refreshAfterMs;
+    warn;
+    now;
+    /** `registry SEP digest SEP repository` → last seen. */
+    entries = new Map();
+    /** `registry SEP digest` → repository → last seen. */
+    byBlob = new Map();
+    dirty = false;
+    constructor(options = {}) {
+        this.maxEntries = Math.max(1, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES));
+        this.refreshAfterMs = Math.max(0, options.refreshAfterMs ?? DEFAULT_REFRESH_AFTER_MS);
+        this.warn = options.warn ?? (() => { });
+        this.now = options.now ?? Date.now;
+    }
+    /** True when the cache learnt something since it was loaded or last saved. */
+    get changed() {
+        return this.dirty;
+    }
+    get size() {
+        return this.entries.size;
+    }
+    record(location, digest) {
+        try {
+            const registry = normalizeRegistry(location?.registry);
+            const repository = location?.repository;
+            if (!registry || !isText(repository) || !isText(digest))
+                return;
+            const previous = this.entries.get(entryKey(registry, digest, repository));
+            const seen = this.now();
+            if (previous === undefined || seen - previous >= this.refreshAfterMs)
+                this.dirty = true;
+            this.put(registry, repository, digest, Math.max(seen, previous ?? seen));
+            this.evict();
+        }
+        catch (err) {
+            this.warn(`blob-info cache: could not record ${String(digest)}: ${messageOf(err)}`);
+        }
+    }
+    candidates(registry, digest, limit) {
+        try {
+            const repos = this.byBlob.get(blobKey(normalizeRegistry(registry), digest));
+            const n = Math.floor(limit);
+            if (!repos || !(n > 0))
+                return [];
+            const all = [...repos.keys()];
+            const out = [];
+            for (let i = all.length - 1; i >= 0 && out.length < n; i--)
+                out.push(all[i]);
+            return out;
+        }
+        catch (err) {
+            this.warn(`blob-info cache: could not look up ${String(digest)}: ${messageOf(err)}`);
+            return [];
+        }
+    }
+    /**
+     * Adds the entries of the file at `path` to what the cache holds. A missing file is a first run:
+     * nothing to load, no warning. A corrupt, unreadable or foreign file loads nothing and warns.
+     * Returns how many entries were read.
+     */
+    async load(path) {
+        let text;
+        try {
+            const info = await (0,promises_.stat)(path);
+            if (info.size > MAX_FILE_BYTES) {
+                this.warn(`blob-info cache ${path} is larger than ${MAX_FILE_BYTES} bytes; starting with an empty cache`);
+                return 0;
+            }
+            text = await (0,promises_.readFile)(path, 'utf8');
+        }
+        catch (err) {
+            if (err?.code === 'ENOENT')
+                return 0;
+            this.warn(`blob-info cache ${path} could not be read (${messageOf(err)}); starting with an empty cache`);
+            return 0;
+        }
+        try {
+            const parsed = parseCacheFile(text);
+            if (typeof parsed === 'string') {
+                this.warn(`blob-info cache ${path} ${parsed}; starting with an empty cache`);
+                return 0;
+            }
+            const { entries, skipped } = parsed;
+            if (skipped > 0)
+                this.warn(`blob-info cache ${path}: ignored ${skipped} malformed entries`);
+            this.merge(entries);
+            return entries.length;
+        }
+        catch (err) {
+            this.warn(`blob-info cache ${path} could not be loaded (${messageOf(err)}); starting with an empty cache`);
+            return 0;
+        }
+    }
+    /**
+     * Writes the whole cache to `path` atomically (a temporary file beside it, then a rename), creating
+     * the directory. What another process saved there since is merged in first, so that two copies
+     * running side by side both keep what they learnt. Returns false, after a warning, when it could not.
+     */
+    async save(path) {
+        const temp = `${path}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+        try {
+            await this.mergeQuietly(path);
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+            await (0,promises_.writeFile)(temp, this.serialize(), { encoding: 'utf8', mode: 0o600 });
+            await (0,promises_.rename)(temp, path);
+            this.dirty = false;
+            return true;
+        }
+        catch (err) {
+            await (0,promises_.unlink)(temp).catch(() => { });
+            this.warn(`blob-info cache could not be saved to ${path}: ${messageOf(err)}`);
+            return false;
+        }
+    }
+    /** Merges a valid file at `path`; anything else there is about to be replaced anyway. */
+    async mergeQuietly(path) {
+        try {
+            if ((await (0,promises_.stat)(path)).size > MAX_FILE_BYTES)
+                return;
+            const parsed = parseCacheFile(await (0,promises_.readFile)(path, 'utf8'));
+            if (typeof parsed !== 'string')
+                this.merge(parsed.entries);
+        }
+        catch {
+            // Missing or unreadable: nothing to keep.
+        }
+    }
+    /** The file's content: compact JSON, entries oldest first. */
+    serialize() {
+        const entries = [];
+        for (const [key, seen] of this.entries) {
+            const [registry, digest, repository] = key.split(SEP);
+            entries.push([registry, repository, digest, seen]);
+        }
+        const file = { version: BLOB_CACHE_FORMAT_VERSION, entries };
+        return JSON.stringify(file);
+    }
+    /** Adds `incoming`, keeping the newer sighting of an entry, and rebuilds both maps in last-seen order. */
+    merge(incoming) {
+        const all = new Map();
+        for (const [key, seen] of this.entries) {
+            const [registry, digest, repository] = key.split(SEP);
+            all.set(key, [registry, repository, digest, seen]);
+        }
+        for (const e of incoming) {
+            const key = entryKey(e[0], e[2], e[1]);
+            const held = all.get(key);
+            if (!held || held[3] < e[3])
+                all.set(key, e);
+        }
+        // A stable sort: ties keep the order they were recorded in.
+        const sorted = [...all.values()].sort((a, b) => a[3] - b[3]);
+        this.entries.clear();
+        this.byBlob.clear();
+        for (const [registry, repository, digest, seen] of sorted)
+            this.put(registry, repository, digest, seen);
+        this.evict();
+    }
+    put(registry, repository, digest, seen) {
+        const key = entryKey(registry, digest, repository);
+        this.entries.delete(key);
+        this.entries.set(key, seen);
+        const bk = blobKey(registry, digest);
+        let repos = this.byBlob.get(bk);
+        if (!repos)
+            this.byBlob.set(bk, (repos = new Map()));
+        repos.delete(repository);
+        repos.set(repository, seen);
+    }
+    evict() {
+        while (this.entries.size > this.maxEntries) {
+            const oldest = this.entries.keys().next().value;
+            this.entries.delete(oldest);
+            const [registry, digest, repository] = oldest.split(SEP);
+            const bk = blobKey(registry, digest);
+            const repos = this.byBlob.get(bk);
+            repos?.delete(repository);
+            if (repos?.size === 0)
+                this.byBlob.delete(bk);
+        }
+    }
+}
+/** Where the CLI keeps its blob-info cache: the user's cache directory. */
+function defaultCacheFile(env = process.env, platform = process.platform, home = (0,external_node_os_.homedir)()) {
+    if (platform === 'win32') {
+        const base = env.LOCALAPPDATA || (0,external_node_path_.join)(home, 'AppData', 'Local');
+        return (0,external_node_path_.join)(base, 'oci-copy', 'blob-info.json');
+    }
+    // XDG says a relative XDG_CACHE_HOME is invalid and must be ignored.
+    const xdg = env.XDG_CACHE_HOME;
+    const base = xdg && (0,external_node_path_.isAbsolute)(xdg) ? xdg : (0,external_node_path_.join)(home, '.cache');
+    return (0,external_node_path_.join)(base, 'oci-copy', 'blob-info.json');
+}
+/** The valid entries of a cache file and how many were not, or why the whole file is unusable. */
+function parseCacheFile(text) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        return 'is not valid JSON';
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        return 'is not a blob-info cache file';
+    const { version, entries } = data;
+    if (version !== BLOB_CACHE_FORMAT_VERSION) {
+        return `has format version ${JSON.stringify(version)}, this version reads ${BLOB_CACHE_FORMAT_VERSION}`;
+    }
+    if (!Array.isArray(entries))
+        return 'has no entries list';
+    const valid = [];
+    let skipped = 0;
+    for (const e of entries) {
+        if (Array.isArray(e) &&
+            e.length === 4 &&
+            isText(e[0]) &&
+            isText(e[1]) &&
+            isText(e[2]) &&
+            typeof e[3] === 'number' &&
+            Number.isFinite(e[3])) {
+            valid.push([normalizeRegistry(e[0]), e[1], e[2], e[3]]);
+        }
+        else {
+            skipped++;
+        }
+    }
+    return { entries: valid, skipped };
+}
+/** Host names are case-insensitive: one spelling per registry. */
+function normalizeRegistry(registry) {
+    return isText(registry) ? registry.toLowerCase() : '';
+}
+function isText(v) {
+    return typeof v === 'string' && v.length > 0 && !v.includes(SEP);
+}
+function entryKey(registry, digest, repository) {
+    return `${registry}${SEP}${digest}${SEP}${repository}`;
+}
+function blobKey(registry, digest) {
+    return `${registry}${SEP}${digest}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/media-types.js
+const MediaType = {
+    OciManifest: 'application/vnd.oci.image.manifest.v1+json',
+    OciIndex: 'application/vnd.oci.image.index.v1+json',
+    OciConfig: 'application/vnd.oci.image.config.v1+json',
+    OciLayer: 'application/vnd.oci.image.layer.v1.tar',
+    OciLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    OciLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+    OciEmpty: 'application/vnd.oci.empty.v1+json',
+    DockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    DockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    DockerConfig: 'application/vnd.docker.container.image.v1+json',
+    DockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    DockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+};
+const INDEX_TYPES = [MediaType.OciIndex, MediaType.DockerManifestList];
+const IMAGE_MANIFEST_TYPES = [MediaType.OciManifest, MediaType.DockerManifest];
+const MANIFEST_TYPES = [...IMAGE_MANIFEST_TYPES, ...INDEX_TYPES];
+/** The Accept header a registry needs to answer with any kind of manifest. */
+const MANIFEST_ACCEPT = MANIFEST_TYPES.join(', ');
+function isIndex(mediaType) {
+    return INDEX_TYPES.includes(mediaType);
+}
+function isImageManifest(mediaType) {
+    return IMAGE_MANIFEST_TYPES.includes(mediaType);
+}
+/** Manifests are fetched and parsed by the engine; everything else is an opaque blob streamed through. */
+function isManifest(mediaType) {
+    return MANIFEST_TYPES.includes(mediaType);
+}
+/** Refuse larger manifests, as oras-go, skopeo and regclient do: a manifest is read whole into memory. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+;// CONCATENATED MODULE: ./lib/src/oci/manifest.js
+
+
+function parseJson(content, what) {
+    try {
+        return JSON.parse(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'));
+    }
+    catch {
+        throw new ContentError(`${what} is not valid JSON`);
+    }
+}
+function checkDescriptors(list, what) {
+    if (!Array.isArray(list))
+        throw new ContentError(`${what} is malformed: expected a list of descriptors`);
+    for (const d of list) {
+        if (!d || typeof d.digest !== 'string' || typeof d.size !== 'number' || typeof d.mediaType !== 'string') {
+            throw new ContentError(`${what} is malformed: a descriptor lacks mediaType, digest or size`);
+        }
+    }
+    return list;
+}
+function parseIndex(content, what = 'index') {
+    const index = parseJson(content, what);
+    checkDescriptors(index?.manifests, what);
+    return index;
+}
+function parseImageManifest(content, what = 'manifest') {
+    const manifest = parseJson(content, what);
+    checkDescriptors([manifest?.config], what);
+    checkDescriptors(manifest.layers ?? [], what);
+    return manifest;
+}
+/**
+ * The default successors of a node, in descriptor order: an index's manifests; a manifest's config
+ * then layers. The subject is not a successor: a referrer points at its subject, it does not own it.
+ * Layers with foreign `urls` are not copied (they are not in the registry), as docker and skopeo do.
+ */
+function defaultSuccessors(desc, content) {
+    if (!content)
+        return [];
+    if (isIndex(desc.mediaType))
+        return parseIndex(content, `index ${desc.digest}`).manifests;
+    if (isImageManifest(desc.mediaType)) {
+        const m = parseImageManifest(content, `manifest ${desc.digest}`);
+        return [m.config, ...(m.layers ?? []).filter((l) => !(l.urls && l.urls.length))];
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/platform.js
+
+/** Parses `os/arch[/variant]`, as docker and skopeo accept it (`linux/arm64`, `linux/arm/v7`). */
+function parsePlatform(value, what = 'platform') {
+    const parts = value.trim().split('/');
+    if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
+        throw new InputError(`${what} "${value}" is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
+    }
+    const [os, architecture, variant] = parts.map((p) => p.toLowerCase());
+    return variant ? { os, architecture, variant } : { os, architecture };
+}
+function formatPlatform(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+/** Variants that equal their absence: `arm64` is `arm64/v8`, `arm` defaults to v7 in the field. */
+const DEFAULT_VARIANT = { arm64: 'v8', arm: 'v7' };
+/** True when `candidate` (from an index) serves what `wanted` (from the user) asks for. */
+function platformMatches(wanted, candidate) {
+    if (!candidate)
+        return false;
+    if (wanted.os !== candidate.os.toLowerCase() || wanted.architecture !== candidate.architecture.toLowerCase())
+        return false;
+    if (!wanted.variant)
+        return true;
+    const have = candidate.variant?.toLowerCase() ?? DEFAULT_VARIANT[candidate.architecture];
+    return have === wanted.variant;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/target.js
+function isMounter(t) {
+    return typeof t?.mount === 'function' && typeof t?.location === 'object';
+}
+function isLocated(t) {
+    const loc = t?.location;
+    return typeof loc?.registry === 'string' && typeof loc?.repository === 'string';
+}
+function isReferrerLister(t) {
+    return typeof t?.referrers === 'function';
+}
+function isTagLister(t) {
+    return typeof t?.tags === 'function';
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+;// CONCATENATED MODULE: ./lib/src/oci/digest.js
+
+
+
+const ALGORITHMS = {
+    sha256: { hash: 'sha256', hex: 64 },
+    sha512: { hash: 'sha512', hex: 128 },
+};
+const DIGEST_RE = /^([a-z0-9]+(?:[.+_-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
+function parseDigest(value) {
+    const m = DIGEST_RE.exec(value);
+    const alg = m && ALGORITHMS[m[1]];
+    if (!m || !alg || m[2].length !== alg.hex || !/^[a-f0-9]+$/.test(m[2])) {
+        throw new InputError(`invalid digest "${value}": expected sha256:<64 hex> or sha512:<128 hex>`);
+    }
+    return { algorithm: m[1], hex: m[2] };
+}
+function isDigest(value) {
+    try {
+        parseDigest(value);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function digestOf(data, algorithm = 'sha256') {
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(ALGORITHMS[algorithm].hash).update(data).digest('hex')}`;
+}
+function newHasher(digest) {
+    return (0,external_node_crypto_.createHash)(ALGORITHMS[parseDigest(digest).algorithm].hash);
+}
+/** Checks a whole buffer (a manifest) against what its descriptor promised. */
+function verifyBytes(data, expected) {
+    if (data.byteLength !== expected.size) {
+        throw new ContentError(`size mismatch for ${expected.digest}: expected ${expected.size} bytes, got ${data.byteLength}`);
+    }
+    const actual = digestOf(data, parseDigest(expected.digest).algorithm);
+    if (actual !== expected.digest) {
+        throw new ContentError(`digest mismatch: expected ${expected.digest}, got ${actual}`);
+    }
+}
+/**
+ * A pass-through stream that hashes and counts what flows through it and fails, instead of ending,
+ * when the total does not match the descriptor. A consumer therefore never sees a clean end of
+ * content that is wrong, and a writer that commits only on end commits only verified bytes.
+ */
+class VerifyingStream extends external_node_stream_.Transform {
+    expected;
+    onBytes;
+    hash;
+    seen = 0;
+    constructor(expected, onBytes) {
+        super();
+        this.expected = expected;
+        this.onBytes = onBytes;
+        this.hash = newHasher(expected.digest);
+    }
+    get bytes() {
+        return this.seen;
+    }
+    _transform(chunk, _enc, done) {
+        this.seen += chunk.length;
+        if (this.seen > this.expected.size) {
+            done(new ContentError(`size mismatch for ${this.expected.digest}: more than the expected ${this.expected.size} bytes`));
+            return;
+        }
+        this.hash.update(chunk);
+        this.onBytes?.(this.seen);
+        done(null, chunk);
+    }
+    _flush(done) {
+        if (this.seen !== this.expected.size) {
+            done(new ContentError(`size mismatch for ${this.expected.digest}: expected ${this.expected.size} bytes, got ${this.seen}`));
+            return;
+        }
+        const actual = `${parseDigest(this.expected.digest).algorithm}:${this.hash.digest('hex')}`;
+        if (actual !== this.expected.digest) {
+            done(new ContentError(`digest mismatch: expected ${this.expected.digest}, got ${actual}`));
+            return;
+        }
+        done();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/limiter.js
+/** Runs at most `limit` tasks at once; the rest wait their turn in order. */
+class Limiter {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+        if (!Number.isInteger(limit) || limit < 1)
+            throw new RangeError(`concurrency must be a whole number ≥ 1, got ${limit}`);
+    }
+    async run(task) {
+        if (this.active >= this.limit) {
+            // The finishing task hands its slot straight over, so `active` never overshoots.
+            await new Promise((resolve) => this.waiting.push(resolve));
+        }
+        else {
+            this.active++;
+        }
+        try {
+            return await task();
+        }
+        finally {
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.active--;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/options.js
+/**
+ * Chosen by measurement (BENCHMARKS.md): across a link with 20 ms round trips, 8 blobs in flight
+ * copy a 50-layer image a third faster than 4; on loopback 8 is no slower. skopeo uses 6.
+ */
+const DEFAULT_CONCURRENCY = 8;
+/** skopeo offers at most 5 candidates from its blob-info cache; more rarely help and cost a round trip each. */
+const MAX_CACHED_MOUNT_CANDIDATES = 5;
+/** Tries for one blob when a target reports a failure worth retrying with fresh content. */
+const BLOB_TRIES = 3;
+
+;// CONCATENATED MODULE: ./lib/src/copy/mount-candidates.js
+
+
+/**
+ * Repositories of the destination's registry to try mounting a blob from, in order: the source
+ * repository when it is on the same registry (a cache learns nothing on a first copy), then what
+ * the blob-info cache remembers, newest first. Never the destination repository itself.
+ */
+function mountCandidates(src, dst, desc, cache) {
+    const { registry, repository } = dst.location;
+    const out = [];
+    if (isLocated(src) && src.location.registry === registry && src.location.repository !== repository) {
+        out.push(src.location.repository);
+    }
+    if (cache) {
+        let cached = [];
+        try {
+            cached = cache.candidates(registry, desc.digest, MAX_CACHED_MOUNT_CANDIDATES + 2);
+        }
+        catch {
+            cached = []; // a cache that fails only costs mounts
+        }
+        for (const repo of cached.filter((r) => r !== repository && !out.includes(r)).slice(0, MAX_CACHED_MOUNT_CANDIDATES)) {
+            out.push(repo);
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/read-manifest.js
+
+
+
+/** Reads a manifest whole (it is parsed), refusing one over the limit before reading it. */
+async function readManifest(stream, desc, limit = MAX_MANIFEST_BYTES) {
+    if (desc.size > limit) {
+        stream.destroy();
+        throw new ContentError(`manifest ${desc.digest} is ${desc.size} bytes, over the ${limit}-byte limit for manifests`);
+    }
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of stream) {
+        total += chunk.length;
+        if (total > desc.size) {
+            stream.destroy();
+            throw new ContentError(`size mismatch for ${desc.digest}: more than the expected ${desc.size} bytes`);
+        }
+        chunks.push(chunk);
+    }
+    const content = Buffer.concat(chunks, total);
+    verifyBytes(content, desc);
+    return content;
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/graph-copier.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * Copies the graph under a root from one target to another: each node once however many parents
+ * share it, children before parents, at most `concurrency` transfers at a time, skipping what the
+ * destination has, mounting what it can, verifying every byte on the way.
+ */
+class GraphCopier {
+    src;
+    dst;
+    options;
+    nodes = new Map();
+    manifests;
+    manifestTypes = new Map();
+    limiter;
+    checks;
+    successors;
+    firstError;
+    constructor(src, dst, options = {}) {
+        this.src = src;
+        this.dst = dst;
+        this.options = options;
+        this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+        this.checks = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+        this.manifests = options.manifestCache ?? new Map();
+        this.successors = options.successors ?? defaultSuccessors;
+    }
+    /** Copies everything under `root`, then `root`. Waits for every started transfer before failing. */
+    async copy(root) {
+        try {
+            await this.node(root);
+        }
+        catch (err) {
+            this.firstError ??= err;
+            await Promise.allSettled([...this.nodes.values()]);
+            throw this.firstError;
+        }
+    }
+    /**
+     * Copies what refers to the manifests copied so far (signatures, SBOMs, attestations), and what
+     * refers to those, each with its own graph. Referrers are found through the source's referrers
+     * listing; a source that cannot list them has none to give.
+     */
+    async copyReferrers() {
+        const src = this.src;
+        if (!isReferrerLister(src))
+            return;
+        const visited = new Set();
+        let subjects = this.manifestDescriptors();
+        while (subjects.length) {
+            const next = [];
+            for (const subject of subjects) {
+                if (visited.has(subject.digest))
+                    continue;
+                visited.add(subject.digest);
+                const referrers = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
+                for (const r of referrers) {
+                    const plain = { mediaType: r.mediaType, digest: r.digest, size: r.size, ...(r.artifactType ? { artifactType: r.artifactType } : {}) };
+                    await this.copy(plain);
+                    next.push(plain);
+                }
+            }
+            subjects = next;
+        }
+    }
+    /** Every manifest and index of the graph walked so far. */
+    manifestDescriptors() {
+        return [...this.manifestTypes].map(([digest, mediaType]) => ({ digest, mediaType, size: this.manifests.get(digest)?.length ?? 0 }));
+    }
+    /**
+     * The bytes of a manifest, fetched once and verified. Reading one (an index a platform is chosen
+     * from) does not make it part of the copy: only walked manifests are subjects for referrers.
+     */
+    async manifest(desc) {
+        const cached = this.manifests.get(desc.digest);
+        if (cached)
+            return cached;
+        const content = await this.limiter.run(() => this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc), desc)));
+        this.manifests.set(desc.digest, content);
+        return content;
+    }
+    node(desc) {
+        let done = this.nodes.get(desc.digest);
+        if (!done) {
+            done = this.guard(() => (isManifest(desc.mediaType) ? this.copyManifest(desc) : this.copyBlob(desc)));
+            this.nodes.set(desc.digest, done);
+        }
+        return done;
+    }
+    /** Refuses new work once anything failed, so one failure stops the copy quickly. */
+    async guard(work) {
+        if (this.firstError)
+            throw this.firstError;
+        try {
+            await work();
+        }
+        catch (err) {
+            this.firstError ??= err;
+            throw err;
+        }
+    }
+    /** Work that waited for a slot is dropped once anything failed: the copy is failing anyway. */
+    stopIfFailed() {
+        if (this.firstError)
+            throw this.firstError;
+    }
+    async children(desc, content) {
+        return this.sourceStep(`reading ${desc.mediaType} ${desc.digest}`, async () => this.successors(desc, content));
+    }
+    async copyManifest(desc) {
+        // The check and the fetch are independent round trips: make them at once.
+        // Both settle before either failure is thrown, so no fetch outlives the copy.
+        const [existing, content] = await allOrFirstError([
+            this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)),
+            this.manifest(desc),
+        ]);
+        this.manifestTypes.set(desc.digest, desc.mediaType);
+        const children = await this.children(desc, content);
+        if (existing) {
+            // A registry holds a manifest only with all it refers to: account for the subtree, move nothing.
+            await Promise.all(children.map((c) => this.markExisting(c)));
+            this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+            return;
+        }
+        await Promise.all(children.map((c) => this.node(c)));
+        if (this.options.dryRun) {
+            this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
+            return;
+        }
+        await this.limiter.run(() => {
+            this.stopIfFailed();
+            this.emit({ type: 'started', node: desc });
+            return this.pushManifest(desc, content, children);
+        });
+        this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+    }
+    async pushManifest(desc, content, children) {
+        const what = `pushing manifest ${desc.digest} to ${this.dst.description}`;
+        try {
+            await this.destinationStep(what, () => this.dst.push(desc, external_node_stream_.Readable.from([content])));
+        }
+        catch (err) {
+            // The registry lost a child since we checked: push the children again and retry once.
+            if (registryErrorCode(err.cause) !== 'MANIFEST_BLOB_UNKNOWN')
+                throw err;
+            for (const child of children.filter((c) => !isManifest(c.mediaType)))
+                await this.transferBlob(child);
+            await this.destinationStep(what, () => this.dst.push(desc, external_node_stream_.Readable.from([content])));
+        }
+    }
+    markExisting(desc) {
+        let done = this.nodes.get(desc.digest);
+        if (!done) {
+            done = this.guard(async () => {
+                if (isManifest(desc.mediaType)) {
+                    const children = await this.children(desc, await this.manifest(desc));
+                    this.manifestTypes.set(desc.digest, desc.mediaType);
+                    await Promise.all(children.map((c) => this.markExisting(c)));
+                }
+                else {
+                    this.remember(this.dst, desc);
+                }
+                this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+            });
+            this.nodes.set(desc.digest, done);
+        }
+        return done;
+    }
+    async copyBlob(desc) {
+        // Checks run ahead on their own slots, so transfer slots never wait on a HEAD round trip.
+        const exists = await this.checks.run(() => {
+            this.stopIfFailed();
+            return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
+        });
+        if (exists) {
+            this.remember(this.dst, desc);
+            this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+            return;
+        }
+        return this.limiter.run(async () => {
+            this.stopIfFailed();
+            if (await this.mountBlob(desc))
+                return;
+            if (this.options.dryRun) {
+                this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
+                return;
+            }
+            await this.transferBlob(desc);
+        });
+    }
+    /** Tries each mount candidate; the last one may upload on the session a refused mount opens. */
+    async mountBlob(desc) {
+        const dst = this.dst;
+        if (this.options.mount === false || !isMounter(dst))
+            return false;
+        const candidates = mountCandidates(this.src, dst, desc, this.options.blobCache);
+        if (candidates.length && this.options.dryRun) {
+            this.emit({ type: 'done', node: desc, action: 'mount', from: candidates[0], bytes: 0 });
+            return true;
+        }
+        for (const [i, from] of candidates.entries()) {
+            let opened;
+            const upload = async () => {
+                this.emit({ type: 'started', node: desc });
+                opened = this.openVerified(desc);
+                return opened.stream;
+            };
+            const last = i === candidates.length - 1;
+            // A mount never fails the copy: whatever goes wrong, the blob is uploaded the ordinary way.
+            const outcome = await dst.mount(desc, from, last ? upload : undefined).catch(() => 'refused');
+            const sourceFailure = opened?.sourceFailure();
+            if (outcome !== 'uploaded')
+                opened?.stream.destroy();
+            if (sourceFailure)
+                throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
+            if (outcome === 'mounted') {
+                this.remember(dst, desc);
+                this.options.blobCache?.record({ registry: dst.location.registry, repository: from }, desc.digest);
+                this.emit({ type: 'done', node: desc, action: 'mounted', from, bytes: 0 });
+                return true;
+            }
+            if (outcome === 'uploaded') {
+                this.remember(dst, desc);
+                this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+                return true;
+            }
+        }
+        return false;
+    }
+    /** Fetch → verify → push, again with fresh content when a target says the failure was passing. */
+    async transferBlob(desc) {
+        for (let attempt = 1;; attempt++) {
+            let opened;
+            try {
+                this.emit({ type: 'started', node: desc });
+                opened = this.openVerified(desc);
+                await this.dst.push(desc, opened.stream);
+                break;
+            }
+            catch (err) {
+                const sourceFailure = opened ? opened.sourceFailure() : err;
+                // Release the source's connection: a destination that failed early may never have read it.
+                opened?.stream.destroy();
+                if (sourceFailure)
+                    throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
+                if (attempt >= BLOB_TRIES || !isRetryable(err)) {
+                    const failure = this.wrap('destination', `pushing blob ${desc.digest} to ${this.dst.description}`, err);
+                    if (attempt > 1 && !/ after [0-9]+ tries/.test(failure.message))
+                        failure.message += ` after ${attempt} tries`;
+                    throw failure;
+                }
+                await pause(retryWait(err, attempt));
+            }
+        }
+        this.remember(this.dst, desc);
+        this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+    }
+    /**
+     * The source's bytes behind a verifier that errors, rather than ends, when they are wrong. It
+     * tells a failure of the source (a cut download, bytes that do not match) from a destination that
+     * stopped reading: whichever stream errs first, and the verifier's own content errors, decide.
+     * The fetch is started, not awaited: its round trip overlaps the destination opening its upload.
+     */
+    openVerified(desc) {
+        const verifier = new VerifyingStream(desc, (bytes) => this.emit({ type: 'progress', node: desc, bytes }));
+        let failure;
+        let fromSource = false;
+        const fail = (err, source) => {
+            if (failure === undefined)
+                [failure, fromSource] = [err, source];
+        };
+        verifier.once('error', (err) => fail(err, err instanceof ContentError));
+        this.src.fetch(desc).then((fetched) => {
+            this.remember(this.src, desc);
+            fetched.once('error', (err) => fail(err, true));
+            // A destination that gave up already destroyed the verifier; pipeline then closes the fetch.
+            (0,external_node_stream_.pipeline)(fetched, verifier, () => { });
+        }, (err) => {
+            fail(err, true);
+            verifier.destroy(err);
+        });
+        return { stream: verifier, sourceFailure: () => (fromSource ? failure : undefined) };
+    }
+    remember(target, desc) {
+        if (!this.options.blobCache || !isLocated(target) || isManifest(desc.mediaType))
+            return;
+        try {
+            this.options.blobCache.record(target.location, desc.digest);
+        }
+        catch {
+            // the cache only ever costs mounts, never a copy
+        }
+    }
+    emit(event) {
+        this.options.onEvent?.(event);
+    }
+    sourceStep(what, step) {
+        return step().catch((err) => Promise.reject(this.wrap('source', what, err)));
+    }
+    destinationStep(what, step) {
+        return step().catch((err) => Promise.reject(this.wrap('destination', what, err)));
+    }
+    wrap(side, what, err) {
+        return err instanceof CopyError ? err : new CopyError(side, what, err);
+    }
+}
+/** The wait the target asked for (its `Retry-After` or backoff), else 250 ms doubling. */
+function retryWait(err, attempt) {
+    const asked = err?.retryAfterMs;
+    return typeof asked === 'number' && asked >= 0 ? asked : 250 * 2 ** (attempt - 1);
+}
+/** Like Promise.all, but rejects only once every promise has settled. */
+async function allOrFirstError(promises) {
+    const settled = await Promise.allSettled(promises);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+    return settled.map((r) => r.value);
+}
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./lib/src/copy/copy.js
+
+
+
+
+
+
+/**
+ * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it
+ * there. A destination without tag or digest takes the source's tags (or its digest). Tags are
+ * written only after the whole graph is in, so a failed copy leaves no tag on incomplete content.
+ * Returns the root descriptor.
+ */
+async function copy(src, srcRef, dst, dstRef, options = {}) {
+    return copyToMany(src, srcRef, [{ target: dst, ref: dstRef }], options);
+}
+/**
+ * Copies one root to several destinations in turn: the root is resolved once (so every destination
+ * gets the same digest even if the source tag moves meanwhile) and each manifest is fetched once.
+ * Destinations on one registry mount from each other through the blob-info cache when one is given.
+ */
+async function copyToMany(src, givenRef, destinations, options = {}) {
+    const srcRef = await defaultSelector(src, givenRef);
+    const manifestCache = options.manifestCache ?? new Map();
+    const copiers = destinations.map((d) => new GraphCopier(src, d.target, { ...options, manifestCache, onEvent: d.onEvent ?? options.onEvent }));
+    const root = await resolveRoot(src, srcRef, copiers[0], options);
+    for (const d of destinations) {
+        if (d.ref.digest && d.ref.digest !== root.digest) {
+            throw new InputError(`destination digest ${d.ref.digest} does not match the source's ${root.digest}: drop the digest from the destination or fix it`);
+        }
+    }
+    for (const [i, d] of destinations.entries()) {
+        await copiers[i].copy(root);
+        if (options.referrers)
+            await copiers[i].copyReferrers();
+        if (!options.dryRun) {
+            await tagRoot(d.target, root, destinationReferences(srcRef, d.ref, root), { onEvent: d.onEvent ?? options.onEvent });
+        }
+    }
+    return root;
+}
+/**
+ * What a source reference without tag or digest means: a registry's `latest`, as docker and skopeo
+ * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
+ */
+async function defaultSelector(src, ref) {
+    if (ref.tags.length || ref.digest)
+        return ref;
+    if (isLocated(src))
+        return { tags: ['latest'] };
+    if (isTagLister(src)) {
+        const tags = (await src.tags()).filter((t) => !/^sha(256|512)-[0-9a-f]+$/.test(t));
+        if (tags.length === 1)
+            return { tags };
+    }
+    return ref;
+}
+function destinationReferences(srcRef, dstRef, root) {
+    if (dstRef.tags.length)
+        return dstRef.tags;
+    if (srcRef.tags.length)
+        return srcRef.tags;
+    return [root.digest];
+}
+async function tagRoot(dst, root, references, options = {}) {
+    for (const reference of references) {
+        try {
+            await dst.tag(root, reference);
+        }
+        catch (err) {
+            throw new CopyError('destination', `tagging ${root.digest} as ${reference} in ${dst.description}`, err);
+        }
+        options.onEvent?.({ type: 'tagged', node: root, reference });
+    }
+}
+/** The node to copy: what the reference names, or its one platform's manifest when a platform is asked. */
+async function resolveRoot(src, srcRef, copier, options) {
+    const selector = srcRef.digest ?? srcRef.tags[0];
+    let root;
+    try {
+        root = await src.resolve(selector);
+    }
+    catch (err) {
+        if (err instanceof NotFoundError)
+            throw err;
+        throw new CopyError('source', `resolving ${selector ?? 'the root'} in ${src.description}`, err);
+    }
+    root = { mediaType: root.mediaType, digest: root.digest, size: root.size, ...(root.artifactType ? { artifactType: root.artifactType } : {}) };
+    const wanted = options.platform;
+    if (!wanted)
+        return root;
+    if (!isIndex(root.mediaType)) {
+        // A single-platform image is what it is: check it is the one asked for only when it says.
+        return root;
+    }
+    const index = parseIndex(await copier.manifest(root), `index ${root.digest}`);
+    const match = index.manifests.find((m) => platformMatches(wanted, m.platform));
+    if (!match) {
+        const offered = index.manifests.map((m) => (m.platform ? formatPlatform(m.platform) : 'unknown')).join(', ');
+        throw new NotFoundError(`platform ${formatPlatform(wanted)} is not in ${src.description} (${selector ?? root.digest}): it has ${offered || 'no platforms'}`);
+    }
+    return { mediaType: match.mediaType, digest: match.digest, size: match.size };
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/descriptor.js
+const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';
+/** The descriptor without the fields that only make sense in its parent (annotations, platform). */
+function plainDescriptor(desc) {
+    return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+}
+function shortDigest(digest) {
+    const i = digest.indexOf(':');
+    return digest.slice(i + 1, i + 13);
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/log-lines.js
+
+/**
+ * The line a person reads for an event, in the style oras users know: `Copying 1a2b3c4d5e6f
+ * application/vnd.oci.image.layer.v1.tar+gzip`, `Exists …`, `Mounted sha256:… from REPO`. A mounted
+ * blob gets no `Copying` line. Progress events have no line here: how often to show progress is
+ * the caller's choice (a terminal redraws, a workflow log prints every few seconds).
+ */
+function eventLine(event) {
+    const id = `${shortDigest(event.node.digest)} ${event.node.mediaType}`;
+    switch (event.type) {
+        case 'started':
+            return `Copying ${id}`;
+        case 'done':
+            switch (event.action) {
+                case 'copied':
+                    return `Copied  ${id}`;
+                case 'exists':
+                    return `Exists  ${id}`;
+                case 'mounted':
+                    return `Mounted ${event.node.digest} from ${event.from}`;
+                case 'copy':
+                    return `Would copy  ${id}`;
+                case 'mount':
+                    return `Would mount ${event.node.digest} from ${event.from}`;
+            }
+            return undefined;
+        case 'tagged':
+            return `Tagged  ${event.reference}`;
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/report.js
+/**
+ * The per-node account of one copy, built from its events only, so the action's outputs, its job
+ * summary and the CLI all tell the same story. Nodes appear in the order they finished: children
+ * before their parents, the root last.
+ */
+class CopyReport {
+    nodes = [];
+    tags = [];
+    seen = new Set();
+    startedAt = Date.now();
+    finishedAt;
+    listener = (event) => {
+        if (event.type === 'tagged')
+            this.tags.push(event.reference);
+        if (event.type !== 'done' || this.seen.has(event.node.digest))
+            return;
+        this.seen.add(event.node.digest);
+        const { digest, mediaType, size } = event.node;
+        this.nodes.push({ digest, mediaType, size, action: event.action, ...(event.from ? { from: event.from } : {}) });
+    };
+    finish() {
+        this.finishedAt ??= Date.now();
+    }
+    get durationMs() {
+        return (this.finishedAt ?? Date.now()) - this.startedAt;
+    }
+    totals() {
+        const t = { nodes: this.nodes.length, bytesCopied: 0, bytesMounted: 0, bytesExisting: 0, copied: 0, mounted: 0, existing: 0 };
+        for (const n of this.nodes) {
+            if (n.action === 'copied' || n.action === 'copy') {
+                t.copied++;
+                t.bytesCopied += n.size;
+            }
+            else if (n.action === 'mounted' || n.action === 'mount') {
+                t.mounted++;
+                t.bytesMounted += n.size;
+            }
+            else {
+                t.existing++;
+                t.bytesExisting += n.size;
+            }
+        }
+        return t;
+    }
+}
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+        v /= 1024;
+        u++;
+    }
+    return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/reference.js
+
+
+const DOCKER_HUB = 'docker.io';
+const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const FORMS = 'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST] or oci-archive:PATH[:TAG|@DIGEST]';
+/** Parses a reference as skopeo users write them. `what` names the input in errors. */
+function parseReference(input, what = 'reference') {
+    const value = input.trim();
+    if (!value)
+        throw new InputError(`${what} is empty: ${FORMS}`);
+    if (/\s/.test(value))
+        throw new InputError(`${what} "${value}" contains white space: ${FORMS}`);
+    for (const transport of ['oci-archive', 'oci']) {
+        if (value.startsWith(`${transport}:`))
+            return parseFileReference(transport, value.slice(transport.length + 1), what, value);
+    }
+    const m = /^([a-z][a-z0-9+.-]*):\/\//.exec(value);
+    if (m && m[1] !== 'docker') {
+        throw new InputError(`${what} "${value}" has unknown transport "${m[1]}": ${FORMS}`);
+    }
+    return parseRegistryReference(m ? value.slice(m[0].length) : value, what, value);
+}
+function parseFileReference(transport, rest, what, whole) {
+    let path = rest;
+    let digest;
+    let tags = [];
+    const at = path.lastIndexOf('@');
+    if (at >= 0 && isDigest(path.slice(at + 1))) {
+        digest = path.slice(at + 1);
+        path = path.slice(0, at);
+    }
+    else {
+        // The tag follows the last colon, unless what follows looks like part of a path.
+        const colon = path.lastIndexOf(':');
+        if (colon >= 0 && !path.slice(colon + 1).includes('/')) {
+            tags = splitTags(path.slice(colon + 1), what, whole);
+            path = path.slice(0, colon);
+        }
+    }
+    if (!path)
+        throw new InputError(`${what} "${whole}" names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
+    return { transport, path, tags, digest };
+}
+function splitTags(value, what, whole) {
+    const tags = value.split(',').map((t) => t.trim());
+    for (const tag of tags) {
+        if (!TAG_RE.test(tag)) {
+            throw new InputError(`${what} "${whole}" has an invalid tag "${tag}": tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
+        }
+    }
+    return [...new Set(tags)];
+}
+function parseRegistryReference(rest, what, whole) {
+    let name = rest;
+    let digest;
+    const at = name.indexOf('@');
+    if (at >= 0) {
+        digest = name.slice(at + 1);
+        name = name.slice(0, at);
+        if (!isDigest(digest))
+            throw new InputError(`${what} "${whole}" has an invalid digest "${digest}": expected sha256:<64 hex>`);
+    }
+    let tags = [];
+    const lastSlash = name.lastIndexOf('/');
+    const colon = name.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tags = splitTags(name.slice(colon + 1), what, whole);
+        name = name.slice(0, colon);
+    }
+    const parts = name.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost' || parts[0].startsWith('['))) {
+        registry = parts.shift();
+    }
+    if (['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(registry))
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
+        throw new InputError(`${what} "${whole}" has an invalid repository name "${parts.join('/')}": lower-case letters, digits and separators . _ - /; ${FORMS}`);
+    }
+    const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
+    if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
+        throw new InputError(`${what} "${whole}" has an invalid registry host "${registry}": use HOST or HOST:PORT with a port from 1 to 65535`);
+    }
+    return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
+}
+/** Registries on loopback speak plain HTTP, as docker and skopeo assume. */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:[0-9]+$/, '');
+    return host === 'localhost' || host === '[::1]' || /^127\.[0-9.]+$/.test(host);
+}
+/** What a tag or digest on the reference names: the digest wins over tags for resolving. */
+function referenceSelector(ref) {
+    return ref.digest ?? ref.tags[0];
+}
+/** `[registry] host/repo:tag`, the way oras prints targets. */
+function formatReference(ref) {
+    const suffix = `${ref.tags.length ? `:${ref.tags.join(',')}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+    if (ref.transport === 'registry')
+        return `${ref.registry}/${ref.repository}${suffix}`;
+    return `${ref.transport}:${ref.path}${suffix}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/inputs/names.js
+/** Every input and output of the action, named once (action.yml declares the same names; the CLI maps its flags onto the inputs). */
+const Input = {
+    Source: 'source',
+    Destination: 'destination',
+    Operation: 'operation',
+    Username: 'username',
+    Password: 'password',
+    SourceUsername: 'source-username',
+    SourcePassword: 'source-password',
+    DestinationUsername: 'destination-username',
+    DestinationPassword: 'destination-password',
+    PlainHttp: 'plain-http',
+    Concurrency: 'concurrency',
+    Mount: 'mount',
+    BlobCache: 'blob-cache',
+    BlobCacheKey: 'blob-cache-key',
+    Platform: 'platform',
+    Referrers: 'referrers',
+    DryRun: 'dry-run',
+    GithubToken: 'github-token',
+};
+const Output = {
+    Digest: 'digest',
+    MediaType: 'media-type',
+    Size: 'size',
+    Blobs: 'blobs',
+};
+
+;// CONCATENATED MODULE: ./lib/src/inputs/inputs.js
+
+
+
+
+
+const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
+function parseInputs(read) {
+    const get = (name) => read(name).trim();
+    const source = parseReference(required(get, Input.Source), `input "${Input.Source}"`);
+    const lines = required(get, Input.Destination)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const destinations = lines.map((line) => parseReference(line, `input "${Input.Destination}"`));
+    const seen = new Set();
+    for (const line of lines) {
+        if (seen.has(line))
+            throw new InputError(`input "${Input.Destination}" lists "${line}" twice: give each destination once`);
+        seen.add(line);
+    }
+    const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d));
+    const username = get(Input.Username);
+    const password = read(Input.Password);
+    const platform = get(Input.Platform);
+    if (platform.includes(',')) {
+        throw new InputError(`input "${Input.Platform}" lists several platforms ("${platform}"): give one, or leave it empty to copy the whole index`);
+    }
+    const blobCacheKey = get(Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
+    if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
+        throw new InputError(`input "${Input.BlobCacheKey}" must be at most 400 characters without commas or white space`);
+    }
+    return {
+        source,
+        destinations,
+        operations,
+        sourceCredentials: credentials(get(Input.SourceUsername) || username, read(Input.SourcePassword) || password, Input.SourceUsername),
+        destinationCredentials: credentials(get(Input.DestinationUsername) || username, read(Input.DestinationPassword) || password, Input.DestinationUsername),
+        plainHttp: bool(get, Input.PlainHttp, false),
+        concurrency: wholeNumber(get, Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64),
+        mount: bool(get, Input.Mount, true),
+        blobCache: bool(get, Input.BlobCache, true),
+        blobCacheKey,
+        ...(platform ? { platform: parsePlatform(platform, `input "${Input.Platform}"`) } : {}),
+        referrers: bool(get, Input.Referrers, false),
+        dryRun: bool(get, Input.DryRun, false),
+        ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
+    };
+}
+function required(get, name) {
+    const v = get(name);
+    if (!v)
+        throw new InputError(`input "${name}" is required: give a reference such as registry.example.com/app:1.0`);
+    return v;
+}
+function credentials(username, password, usernameInput) {
+    if (password && !username)
+        throw new InputError(`a password is given without a username: set "${usernameInput}" or "${Input.Username}"`);
+    return username ? { username, password } : {};
+}
+function bool(get, name, fallback) {
+    const v = get(name).toLowerCase();
+    if (!v)
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(v))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(v))
+        return false;
+    throw new InputError(`input "${name}" is "${get(name)}": use true or false`);
+}
+function wholeNumber(get, name, fallback, min, max) {
+    const v = get(name);
+    if (!v)
+        return fallback;
+    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+        throw new InputError(`input "${name}" is "${v}": use a whole number from ${min} to ${max}`);
+    }
+    return Number(v);
+}
+/** Import reads files into a registry, export writes a registry's content to files; copy is the rest. */
+function inferOperation(source, destination) {
+    const srcFile = source.transport !== 'registry';
+    const dstFile = destination.transport !== 'registry';
+    if (srcFile && !dstFile)
+        return 'import';
+    if (!srcFile && dstFile)
+        return 'export';
+    return 'copy';
+}
+function parseOperation(value, source, destination) {
+    const inferred = inferOperation(source, destination);
+    const v = value.toLowerCase();
+    if (!v || v === 'auto')
+        return inferred;
+    if (v !== 'copy' && v !== 'import' && v !== 'export') {
+        throw new InputError(`input "${Input.Operation}" is "${value}": use auto, copy, import or export`);
+    }
+    if (v !== inferred) {
+        const why = {
+            import: 'import reads an oci: or oci-archive: source into a registry destination',
+            export: 'export writes a registry source to an oci: or oci-archive: destination',
+            copy: 'copy goes registry to registry, or between oci: and oci-archive: files',
+        };
+        throw new InputError(`input "${Input.Operation}" is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
+    }
+    return v;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./lib/src/targets/layout/index-json.js
+
+
+
+
+
+/**
+ * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
+ * there are, their tags (the `org.opencontainers.image.ref.name` annotation), and how a tag is set.
+ */
+const OCI_LAYOUT_FILE = 'oci-layout';
+const INDEX_FILE = 'index.json';
+const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
+/** containerd and Docker 25+ keep the full image name here beside the tag. */
+const ANNOTATION_IMAGE_NAME = 'io.containerd.image.name';
+function emptyIndex() {
+    return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
+}
+/** Parses `oci-layout` and refuses a layout version this code does not know. */
+function checkOciLayout(content, where) {
+    let version;
+    try {
+        version = JSON.parse(Buffer.from(content).toString('utf8'))?.imageLayoutVersion;
+    }
+    catch {
+        throw new ContentError(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
+    }
+    if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
+        throw new ContentError(`${where} has OCI layout version ${JSON.stringify(version)}: only 1.x is supported`);
+    }
+}
+function parseLayoutIndex(content, where) {
+    const index = parseIndex(content, `${INDEX_FILE} in ${where}`);
+    for (const d of index.manifests) {
+        if (!isDigest(d.digest))
+            throw new ContentError(`${INDEX_FILE} in ${where} has an invalid digest "${d.digest}"`);
+    }
+    return index;
+}
+/** Written with the fields skopeo omits, so any reader knows what it is. */
+function serializeIndex(index) {
+    const { schemaVersion: _s, mediaType: _m, manifests, ...rest } = index;
+    return Buffer.from(`${JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests, ...rest })}\n`);
+}
+function refNameOf(desc) {
+    return desc.annotations?.[ANNOTATION_REF_NAME];
+}
+/** Every tag in the index, in index order, each once. */
+function indexTags(index) {
+    const tags = index.manifests.map(refNameOf).filter((t) => typeof t === 'string');
+    return [...new Set(tags)];
+}
+function tagList(index) {
+    const tags = indexTags(index);
+    return tags.length ? tags.join(', ') : 'none';
+}
+/**
+ * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
+ * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root,
+ * not counting the entries `attached` says are referrers).
+ */
+async function findRoot(index, selector, where, sniff, attached) {
+    if (selector === undefined) {
+        let roots = index.manifests;
+        if (attached && new Set(roots.map((d) => d.digest)).size > 1) {
+            const flags = await Promise.all(roots.map((d) => attached(d)));
+            roots = roots.filter((_, i) => !flags[i]);
+        }
+        const digests = new Set(roots.map((d) => d.digest));
+        if (digests.size === 1)
+            return roots[0];
+        if (digests.size === 0)
+            throw new NotFoundError(`${where} holds no image`);
+        throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })}) or a digest`);
+    }
+    if (isDigest(selector)) {
+        const listed = index.manifests.find((d) => d.digest === selector);
+        if (listed)
+            return listed;
+        const sniffed = await sniff?.(selector);
+        if (sniffed)
+            return sniffed;
+        throw new NotFoundError(`${selector} is not in ${where}`);
+    }
+    let matches = index.manifests.filter((d) => refNameOf(d) === selector);
+    if (matches.length === 0) {
+        // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
+        matches = index.manifests.filter((d) => {
+            const name = refNameOf(d) ?? d.annotations?.[ANNOTATION_IMAGE_NAME];
+            return name !== undefined && name.endsWith(`:${selector}`);
+        });
+    }
+    const digests = new Set(matches.map((d) => d.digest));
+    if (digests.size === 1)
+        return matches[0];
+    if (digests.size === 0)
+        throw new NotFoundError(`tag "${selector}" is not in ${where}: its tags are ${tagList(index)}`);
+    const names = matches.map((d) => d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest);
+    throw new NotFoundError(`tag "${selector}" names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest`);
+}
+/**
+ * The index with `reference` pointing at `desc`. A tag replaces any entry of that name and keeps
+ * the others; a digest adds an untagged entry unless the index already lists that digest.
+ */
+function withReference(index, desc, reference) {
+    const manifests = [...index.manifests];
+    if (isDigest(reference)) {
+        if (reference !== desc.digest)
+            throw new ContentError(`cannot name ${desc.digest} by another digest ${reference}`);
+        if (!manifests.some((d) => d.digest === desc.digest))
+            manifests.push(indexEntry(desc, undefined));
+        return { ...index, manifests };
+    }
+    const kept = manifests.filter((d) => refNameOf(d) !== reference);
+    kept.push(indexEntry(desc, reference));
+    return { ...index, manifests: kept };
+}
+/** The entry for a root: its own fields, no naming annotation inherited from where it came from. */
+function indexEntry(desc, tag) {
+    const entry = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+    if (desc.platform)
+        entry.platform = desc.platform;
+    if (desc.artifactType)
+        entry.artifactType = desc.artifactType;
+    const annotations = { ...(desc.annotations ?? {}) };
+    delete annotations[ANNOTATION_REF_NAME];
+    delete annotations[ANNOTATION_IMAGE_NAME];
+    if (tag !== undefined)
+        annotations[ANNOTATION_REF_NAME] = tag;
+    if (Object.keys(annotations).length)
+        entry.annotations = annotations;
+    return entry;
+}
+/** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
+function sniffManifest(content, digest) {
+    try {
+        const parsed = JSON.parse(Buffer.from(content).toString('utf8'));
+        let mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
+        if (!mediaType && Array.isArray(parsed?.manifests))
+            mediaType = MediaType.OciIndex;
+        if (!mediaType && parsed?.config)
+            mediaType = MediaType.OciManifest;
+        if (!mediaType || !isManifest(mediaType))
+            return undefined;
+        return { mediaType, digest, size: content.byteLength };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/referrers.js
+
+
+
+/** The tag the referrers tag schema keeps an index under: `sha256-<hex>`. */
+function referrersTag(digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return `${algorithm}-${hex}`;
+}
+/**
+ * The subject and referrers-list descriptor of a manifest or index that has a `subject`: its
+ * `artifactType`, else (for an image manifest) its config's media type, and its annotations.
+ */
+function referrerOf(desc, bytes) {
+    if (!isImageManifest(desc.mediaType) && !isIndex(desc.mediaType))
+        return undefined;
+    let doc;
+    try {
+        doc = parseJson(bytes, `manifest ${desc.digest}`);
+    }
+    catch {
+        return undefined;
+    }
+    const subject = doc?.subject;
+    if (!subject || typeof subject.digest !== 'string' || typeof subject.mediaType !== 'string')
+        return undefined;
+    const artifactType = typeof doc.artifactType === 'string' ? doc.artifactType : typeof doc.config?.mediaType === 'string' && isImageManifest(desc.mediaType) ? doc.config.mediaType : undefined;
+    const annotations = doc.annotations && typeof doc.annotations === 'object' && Object.keys(doc.annotations).length ? doc.annotations : undefined;
+    return {
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+        descriptor: {
+            mediaType: desc.mediaType,
+            digest: desc.digest,
+            size: desc.size,
+            ...(artifactType ? { artifactType } : {}),
+            ...(annotations ? { annotations } : {}),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/layout/referrer-entries.js
+
+
+
+
+
+
+/** The untagged index entry a pushed manifest gets when it refers to a subject; undefined when it does not. */
+function referrerEntry(desc, bytes) {
+    return referrerOf(desc, bytes)?.descriptor;
+}
+/** A tag of the referrers tag schema (`sha256-<hex>`): an index of referrers, never an image of its own. */
+function isReferrersTag(tag) {
+    return tag !== undefined && /^(sha256-[0-9a-f]{64}|sha512-[0-9a-f]{128})$/.test(tag);
+}
+/**
+ * Finds referrers among what an index lists. Each listed manifest is read once (verified, at most
+ * 4 MiB) and what it refers to is remembered: content is addressed by digest, so it never changes.
+ */
+class ReferrerFinder {
+    read;
+    where;
+    parsed = new Map();
+    constructor(read, where) {
+        this.read = read;
+        this.where = where;
+    }
+    /**
+     * The referrers of `subject`: listed manifests whose `subject` is it, and the entries of its
+     * `sha256-<hex>` index when the layout tags one, each once; only `artifactType` when given.
+     */
+    async referrers(index, subject, artifactType) {
+        const found = new Map();
+        for (const entry of uniqueManifests(index)) {
+            const referrer = await this.referrerOf(entry);
+            if (referrer?.subject.digest === subject.digest)
+                found.set(entry.digest, referrer.descriptor);
+        }
+        const tag = referrersTag(subject.digest);
+        const tagged = index.manifests.find((d) => refNameOf(d) === tag && isIndex(d.mediaType));
+        if (tagged) {
+            const bytes = await this.readVerified(tagged);
+            if (bytes) {
+                for (const d of parseIndex(bytes, `referrers index ${tag} in ${this.where}`).manifests) {
+                    if (!found.has(d.digest))
+                        found.set(d.digest, d);
+                }
+            }
+        }
+        const list = [...found.values()];
+        return artifactType ? list.filter((d) => d.artifactType === artifactType) : list;
+    }
+    /**
+     * Whether an index entry is there for another image's sake rather than as an image of its own:
+     * an untagged referrer, or a tag-schema index. Unreadable entries count as images.
+     */
+    async isAttached(entry) {
+        const tag = refNameOf(entry);
+        if (tag !== undefined)
+            return isReferrersTag(tag);
+        try {
+            return (await this.referrerOf(entry)) !== undefined;
+        }
+        catch {
+            return false;
+        }
+    }
+    referrerOf(entry) {
+        if (!isImageManifest(entry.mediaType) && !isIndex(entry.mediaType))
+            return Promise.resolve(undefined);
+        let known = this.parsed.get(entry.digest);
+        if (!known) {
+            const plain = { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
+            known = this.readVerified(plain).then((bytes) => (bytes ? referrerOf(plain, bytes) : undefined));
+            // A failed read is not remembered: it may be a passing fault.
+            known.catch(() => this.parsed.delete(entry.digest));
+            this.parsed.set(entry.digest, known);
+        }
+        return known;
+    }
+    async readVerified(desc) {
+        if (desc.size > MAX_MANIFEST_BYTES)
+            return undefined;
+        const bytes = await this.read(desc);
+        if (!bytes)
+            return undefined;
+        try {
+            verifyBytes(bytes, desc);
+        }
+        catch (err) {
+            throw new ContentError(`manifest ${desc.digest} in ${this.where} does not match its index entry: ${err.message}`);
+        }
+        return bytes;
+    }
+}
+/** Each manifest the index lists, once. */
+function uniqueManifests(index) {
+    const seen = new Map();
+    for (const d of index.manifests)
+        if (!seen.has(d.digest))
+            seen.set(d.digest, d);
+    return [...seen.values()];
+}
+
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __webpack_require__(6466);
+;// CONCATENATED MODULE: ./lib/src/targets/layout/blob-files.js
+
+
+
+
+
+
+
+/** `ROOT/blobs/<alg>/<hex>`: the digest is checked to be well formed, so it cannot leave `ROOT`. */
+function blobPath(root, digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return (0,external_node_path_.join)(root, 'blobs', algorithm, hex);
+}
+/**
+ * Writes `content` under `ROOT/blobs/<alg>/<hex>`, through a temporary file beside it that is
+ * renamed into place only once the bytes match the descriptor: a reader never sees a partial or
+ * wrong blob. `inFlight` holds the temporary paths so an aborted run can remove them.
+ */
+async function writeVerifiedBlob(root, desc, content, inFlight) {
+    const { algorithm, hex } = parseDigest(desc.digest);
+    const dir = (0,external_node_path_.join)(root, 'blobs', algorithm);
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const temp = (0,external_node_path_.join)(dir, `.${hex}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+    inFlight?.add(temp);
+    try {
+        await (0,external_node_stream_promises_.pipeline)(content, new VerifyingStream(desc), (0,external_node_fs_.createWriteStream)(temp, { flags: 'wx' }));
+        await (0,promises_.rename)(temp, (0,external_node_path_.join)(dir, hex));
+    }
+    catch (err) {
+        await (0,promises_.rm)(temp, { force: true });
+        throw err;
+    }
+    finally {
+        inFlight?.delete(temp);
+    }
+}
+/** Consumes a stream the caller verifies, when its bytes are already stored. */
+async function drain(content) {
+    for await (const _ of content) {
+        // nothing to keep
+    }
+}
+/** Reads a manifest's stream whole, refusing more bytes than its descriptor says. */
+async function readManifestBytes(content, desc) {
+    const limit = desc.size;
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of content) {
+        total += chunk.length;
+        if (total > limit) {
+            content.destroy();
+            throw new ContentError(`manifest ${desc.digest} is more than the ${limit} bytes its descriptor says`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/stored-entry.js
+
+
+
+
+function rangeEntry(path, start, size) {
+    return {
+        size,
+        open: () => (size === 0 ? external_node_stream_.Readable.from([]) : (0,external_node_fs_.createReadStream)(path, { start, end: start + size - 1 })),
+    };
+}
+function fileEntry(path, size, digest, gzip) {
+    return { size, digest, gzip, open: () => (0,external_node_fs_.createReadStream)(path) };
+}
+function bytesEntry(bytes, digest) {
+    return { size: bytes.byteLength, digest, open: () => external_node_stream_.Readable.from([bytes]) };
+}
+/** Reads a small file (an index, a manifest) whole, refusing anything over `limit`. */
+async function readEntry(entry, limit, what) {
+    if (entry.size > limit)
+        throw new ContentError(`${what} is ${entry.size} bytes, over the limit of ${limit}`);
+    const chunks = [];
+    for await (const chunk of entry.open())
+        chunks.push(chunk);
+    return Buffer.concat(chunks);
+}
+/** The sha256 digest of an entry and whether it is gzip, computed by streaming it. */
+async function describeEntry(entry) {
+    if (entry.digest !== undefined && entry.gzip !== undefined)
+        return { digest: entry.digest, gzip: entry.gzip };
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let head;
+    for await (const chunk of entry.open()) {
+        const buf = chunk;
+        if (!head || head.length < 2)
+            head = head ? Buffer.concat([head, buf]) : buf;
+        hash.update(buf);
+    }
+    return { digest: `sha256:${hash.digest('hex')}`, gzip: isGzipHead(head) };
+}
+function isGzipHead(head) {
+    return !!head && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/entry-names.js
+
+
+
+/** `docker save`'s list of images, in both its legacy and its OCI (Docker 25+) archives. */
+const DOCKER_MANIFEST_FILE = 'manifest.json';
+const DOCKER_REPOSITORIES_FILE = 'repositories';
+/**
+ * Files legacy `docker save` (`<id>/layer.tar`, `<id>.json`) and go-containerregistry tarballs
+ * (`<hex>.tar.gz`, `sha256:<hex>`) keep their layers and configs in.
+ */
+const IMAGE_FILE_RE = /^(?:sha256:)?[0-9a-f]{64}(?:\/layer\.tar|\.json|\.tar|\.tar\.gz)?$/;
+/** The name as a relative path without `./` prefixes or a trailing slash. */
+function normalizeEntryName(name) {
+    let n = name;
+    while (n.startsWith('./'))
+        n = n.slice(2);
+    while (n.endsWith('/'))
+        n = n.slice(0, -1);
+    return n;
+}
+/**
+ * Classifies a tar entry, refusing outright any entry that could point outside the archive or the
+ * importer's own temporary space: absolute names, `..`, links, devices and fifos.
+ */
+function classifyEntry(header, where) {
+    const raw = header.name;
+    const shown = JSON.stringify(raw);
+    if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw) || raw.includes('\\')) {
+        throw new ContentError(`${where} has an entry with an absolute path ${shown}: refusing the archive`);
+    }
+    const name = normalizeEntryName(raw);
+    if (name.split('/').some((part) => part === '..')) {
+        throw new ContentError(`${where} has an entry that leaves the archive ${shown}: refusing the archive`);
+    }
+    const type = header.type ?? 'file';
+    if (type === 'symlink' || type === 'link') {
+        throw new ContentError(`${where} has a link entry ${shown} -> ${JSON.stringify(header.linkname ?? '')}: refusing the archive`);
+    }
+    if (type === 'directory')
+        return { kind: 'skip' };
+    if (type !== 'file' && type !== 'contiguous-file') {
+        throw new ContentError(`${where} has a ${type} entry ${shown}: refusing the archive`);
+    }
+    if (name === INDEX_FILE || name === OCI_LAYOUT_FILE || name === DOCKER_MANIFEST_FILE)
+        return { kind: 'file', name };
+    if (name === DOCKER_REPOSITORIES_FILE)
+        return { kind: 'skip' };
+    if (name.startsWith('blobs/')) {
+        const parts = name.split('/');
+        const digest = `${parts[1]}:${parts[2]}`;
+        if (parts.length !== 3 || !isDigest(digest)) {
+            throw new ContentError(`${where} has an entry ${shown} under blobs/ that is not named blobs/<algorithm>/<hex>: refusing the archive`);
+        }
+        return { kind: 'blob', digest };
+    }
+    if (IMAGE_FILE_RE.test(name))
+        return { kind: 'file', name };
+    return { kind: 'skip' };
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/tar-headers.js
+
+
+const BLOCK = 512;
+/** Pax and GNU long-name bodies are read whole: anything this big is not a name. */
+const MAX_EXTENDED_HEADER = 1024 * 1024;
+/**
+ * Indexes a seekable tar by its headers alone: each 512-byte header is read at its offset and the
+ * entry's body is skipped, so indexing costs a few kilobytes however large the archive is. Knows
+ * ustar prefixes, pax extended headers (per entry and global), GNU long names and links, and stops
+ * at the end-of-archive zero block. Unsafe entries are refused by name before anything else.
+ */
+async function scanTarHeaders(file, where, visit) {
+    const header = Buffer.alloc(BLOCK);
+    let global = {};
+    let local = {};
+    let longName;
+    let longLink;
+    let pending = false;
+    let pos = 0;
+    for (;;) {
+        if (pos >= file.size) {
+            // A tar without its end-of-archive blocks is still whole when it ends between entries.
+            if (pending)
+                throw truncated(where);
+            return;
+        }
+        await readAt(file, header, pos, where);
+        if (header.every((b) => b === 0)) {
+            if (pending)
+                throw damaged(where);
+            return;
+        }
+        const h = decodeHeader(header, where);
+        const bodyStart = pos + BLOCK;
+        const extended = EXTENDED_TYPES.has(h.typeflag);
+        if (extended) {
+            if (h.size > MAX_EXTENDED_HEADER)
+                throw new ContentError(`${where} has an extended tar header of ${h.size} bytes: refusing the archive`);
+            if (bodyStart + h.size > file.size)
+                throw truncated(where);
+            const body = Buffer.alloc(h.size);
+            await readAt(file, body, bodyStart, where);
+            if (h.typeflag === 'x')
+                local = { ...local, ...parsePax(body, where) };
+            else if (h.typeflag === 'g')
+                global = { ...global, ...parsePax(body, where) };
+            else if (h.typeflag === 'K')
+                longLink = cString(body);
+            else
+                longName = cString(body);
+            pending = h.typeflag !== 'g';
+            pos = bodyStart + padded(h.size);
+            continue;
+        }
+        const name = local.path ?? global.path ?? longName ?? h.name;
+        const linkname = local.linkpath ?? global.linkpath ?? longLink ?? h.linkname;
+        const size = local.size ?? global.size ?? h.size;
+        local = {};
+        longName = longLink = undefined;
+        pending = false;
+        // Old tars mark a directory only by its trailing slash.
+        const type = (h.typeflag === '0' || h.typeflag === '\0') && name.endsWith('/') ? 'directory' : typeName(h.typeflag);
+        const kind = classifyEntry({ name, type, linkname }, where);
+        if (bodyStart + size > file.size)
+            throw truncated(where);
+        if (kind.kind !== 'skip')
+            visit({ name, size, dataOffset: bodyStart, kind });
+        pos = bodyStart + padded(size);
+    }
+}
+const EXTENDED_TYPES = new Set(['x', 'g', 'L', 'K', 'N']);
+const TYPE_NAMES = {
+    '\0': 'file',
+    '0': 'file',
+    '1': 'link',
+    '2': 'symlink',
+    '3': 'character-device',
+    '4': 'block-device',
+    '5': 'directory',
+    '6': 'fifo',
+    '7': 'contiguous-file',
+    S: 'GNU sparse file',
+    V: 'volume label',
+    M: 'multi-volume continuation',
+    D: 'GNU dump directory',
+};
+function typeName(flag) {
+    return TYPE_NAMES[flag] ?? `tar type ${JSON.stringify(flag)}`;
+}
+function decodeHeader(block, where) {
+    if (!checksumMatches(block))
+        throw damaged(where);
+    const magic = block.toString('latin1', 257, 263);
+    const ustar = magic === 'ustar\0';
+    if (!ustar && magic !== 'ustar ')
+        throw damaged(where);
+    let name = cString(block.subarray(0, 100));
+    // GNU tar keeps other fields where ustar keeps the name prefix.
+    if (ustar && block[345] !== 0)
+        name = `${cString(block.subarray(345, 500))}/${name}`;
+    const size = decodeNumber(block.subarray(124, 136));
+    if (size === undefined)
+        throw damaged(where);
+    return { name, linkname: cString(block.subarray(157, 257)), size, typeflag: String.fromCharCode(block[156]) };
+}
+/** The stored checksum, against both the unsigned sum every tar writes and the signed one some old ones did. */
+function checksumMatches(block) {
+    const stored = decodeNumber(block.subarray(148, 156));
+    if (stored === undefined)
+        return false;
+    let unsigned = 8 * 0x20;
+    let signed = 8 * 0x20;
+    for (let i = 0; i < BLOCK; i++) {
+        if (i >= 148 && i < 156)
+            continue;
+        unsigned += block[i];
+        signed += block[i] > 127 ? block[i] - 256 : block[i];
+    }
+    return stored === unsigned || stored === signed;
+}
+/** An octal field (space or NUL padded), or GNU base-256 for sizes over 8 GiB. */
+function decodeNumber(field) {
+    if (field[0] === 0x80) {
+        let value = 0;
+        for (let i = 1; i < field.length; i++)
+            value = value * 256 + field[i];
+        return Number.isSafeInteger(value) ? value : undefined;
+    }
+    const text = field.toString('latin1').replace(/^[ \0]+/, '').replace(/[ \0].*$/s, '');
+    if (!/^[0-7]*$/.test(text))
+        return undefined;
+    const value = text === '' ? 0 : parseInt(text, 8);
+    return Number.isSafeInteger(value) ? value : undefined;
+}
+/** Pax records, `<length> <key>=<value>\n`, of which the scan needs `path`, `linkpath` and `size`. */
+function parsePax(body, where) {
+    const out = {};
+    let at = 0;
+    while (at < body.length) {
+        if (body[at] === 0)
+            break;
+        const space = body.indexOf(0x20, at);
+        const length = space > at ? Number(body.toString('latin1', at, space)) : NaN;
+        if (!Number.isSafeInteger(length) || length <= space - at + 1 || at + length > body.length || body[at + length - 1] !== 0x0a) {
+            throw damaged(where);
+        }
+        const record = body.toString('utf8', space + 1, at + length - 1);
+        const eq = record.indexOf('=');
+        if (eq <= 0)
+            throw damaged(where);
+        const key = record.slice(0, eq);
+        const value = record.slice(eq + 1);
+        if (key === 'path')
+            out.path = value;
+        else if (key === 'linkpath')
+            out.linkpath = value;
+        else if (key === 'size') {
+            if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+                throw damaged(where);
+            out.size = Number(value);
+        }
+        at += length;
+    }
+    return out;
+}
+function cString(bytes) {
+    const end = bytes.indexOf(0);
+    return bytes.toString('utf8', 0, end === -1 ? bytes.length : end);
+}
+function padded(size) {
+    return Math.ceil(size / BLOCK) * BLOCK;
+}
+async function readAt(file, into, position, where) {
+    let done = 0;
+    while (done < into.length) {
+        const n = await file.read(into, done, into.length - done, position + done);
+        if (n === 0)
+            throw truncated(where);
+        done += n;
+    }
+}
+function truncated(where) {
+    return new ContentError(`${where} is truncated or not a tar archive (it ends in the middle of an entry)`);
+}
+function damaged(where) {
+    return new ContentError(`${where} is truncated or not a tar archive (an entry header is damaged or the file is not an uncompressed tar)`);
+}
+
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __webpack_require__(6118);
+;// CONCATENATED MODULE: ./lib/src/targets/archive/tar-scan.js
+
+
+
+
+/**
+ * Walks a tar stream entry by entry. `visit` gets each entry worth keeping with its body as a node
+ * stream; it must consume the body (or return and let the walk skip it). Unsafe entries stop the
+ * walk with an error that names them, before any of their bytes are read.
+ */
+async function scanTar(input, where, visit) {
+    // A stream that already failed or closed early (an export that broke off) emits nothing more.
+    if (input.errored || (input.destroyed && !input.readableEnded)) {
+        throw new ContentError(`${where} could not be read: ${input.errored ? messageOf(input.errored) : 'the stream closed before its end'}`);
+    }
+    const tar = (0,tar_stream.extract)();
+    input.on('error', (err) => tar.destroy(err));
+    input.once('close', () => {
+        if (!input.readableEnded)
+            tar.destroy(input.errored ?? new Error('the stream closed before its end'));
+    });
+    input.pipe(tar);
+    try {
+        for await (const source of tar) {
+            const header = source.header;
+            const kind = classifyEntry(header, where);
+            const body = external_node_stream_.Readable.from(source, { objectMode: false });
+            if (kind.kind === 'skip') {
+                body.resume();
+                await new Promise((resolve, reject) => body.once('end', resolve).once('error', reject));
+                continue;
+            }
+            // tar-stream records where the body begins, after any pax or long-name headers.
+            const dataOffset = header.byteOffset ?? source.offset + 512;
+            await visit({ name: header.name, size: header.size, dataOffset, kind }, body);
+            // Whatever the visitor left unread is skipped.
+            if (!body.readableEnded) {
+                body.resume();
+                await new Promise((resolve, reject) => body.once('end', resolve).once('error', reject));
+            }
+        }
+    }
+    catch (err) {
+        tar.destroy();
+        input.unpipe(tar);
+        input.destroy();
+        if (err instanceof OciCopyError)
+            throw err;
+        throw new ContentError(`${where} is truncated or not a tar archive (${describeTarError(err)})`);
+    }
+}
+function describeTarError(err) {
+    const msg = messageOf(err);
+    if (/unexpected end/i.test(msg))
+        return 'it ends in the middle of an entry';
+    if (/invalid tar header/i.test(msg))
+        return 'an entry header is damaged or the file is not an uncompressed tar';
+    return msg;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/archive-contents.js
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Indexes a seekable archive: its headers are read at their offsets and every body is skipped, so
+ * indexing reads a few kilobytes however large the archive; later reads open just an entry's byte
+ * range. Nothing is copied.
+ */
+async function indexArchiveFile(path, where) {
+    const blobs = new Map();
+    const files = new Map();
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        await refuseCompressed(handle, where);
+        const { size } = await handle.stat();
+        const file = {
+            size,
+            read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead,
+        };
+        await scanTarHeaders(file, where, (entry) => {
+            const stored = rangeEntry(path, entry.dataOffset, entry.size);
+            if (entry.kind.kind === 'blob')
+                blobs.set(entry.kind.digest, stored);
+            else
+                files.set(entry.kind.name, stored);
+        });
+    }
+    finally {
+        await handle.close();
+    }
+    return { blobs, files, dispose: async () => undefined };
+}
+/**
+ * Reads an archive from a stream that cannot be read twice (stdin, a socket): every entry worth
+ * keeping is spooled into a private temporary directory, each blob checked against the digest its
+ * name promises on the way in; a blob that does not match fails the import.
+ */
+async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpdir)()) {
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempParent, 'oci-copy-import-'));
+    const dispose = () => (0,promises_.rm)(dir, { recursive: true, force: true });
+    const blobs = new Map();
+    const files = new Map();
+    let seq = 0;
+    try {
+        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'files'));
+        await scanTar(input, where, async (entry, body) => {
+            if (entry.kind.kind === 'blob') {
+                const digest = entry.kind.digest;
+                try {
+                    await writeVerifiedBlob(dir, { digest, size: entry.size }, body);
+                }
+                catch (err) {
+                    if (err instanceof ContentError) {
+                        throw new ContentError(`${where}: entry ${JSON.stringify(entry.name)} does not hold the blob its name promises (${messageOf(err)})`);
+                    }
+                    throw err;
+                }
+                blobs.set(digest, fileEntry(blobPath(dir, digest), entry.size, digest));
+                return;
+            }
+            const path = (0,external_node_path_.join)(dir, 'files', String(seq++));
+            const seen = new HashingTap();
+            await (0,external_node_stream_promises_.pipeline)(body, seen, (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' }));
+            files.set(entry.kind.name, fileEntry(path, seen.bytes, seen.digest(), isGzipHead(seen.head)));
+        });
+    }
+    catch (err) {
+        await dispose();
+        if (err instanceof OciCopyError)
+            throw err;
+        throw new ContentError(`${where}: cannot spool the archive (${messageOf(err)})`);
+    }
+    return { blobs, files, dispose };
+}
+/** Hashes and counts what passes, keeping the first bytes (to tell a gzip layer). */
+class HashingTap extends external_node_stream_.Transform {
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    bytes = 0;
+    head;
+    _transform(chunk, _enc, done) {
+        this.hash.update(chunk);
+        this.bytes += chunk.length;
+        if (!this.head || this.head.length < 2)
+            this.head = this.head ? Buffer.concat([this.head, chunk]) : chunk;
+        done(null, chunk);
+    }
+    digest() {
+        return `sha256:${this.hash.digest('hex')}`;
+    }
+}
+/** A gzip-compressed archive would otherwise fail with a puzzling tar header error. */
+async function refuseCompressed(handle, where) {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    if (bytesRead === 2 && isGzipHead(head)) {
+        throw new ContentError(`${where} is gzip-compressed: decompress it first (gunzip), an OCI archive is a plain tar`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-save.js
+
+
+
+
+
+
+
+/**
+ * Turns a `docker save` archive without `index.json` (Docker before 25, or tools that write its
+ * format) into OCI images: a manifest per `manifest.json` item over the config and layer files,
+ * digests computed by streaming them, tagged with the tags of its `RepoTags` (the full name kept
+ * in the `io.containerd.image.name` annotation, as Docker 25 does). The new manifests are added to
+ * `contents.blobs`; configs and layers are served from where they sit in the archive.
+ */
+async function convertDockerSave(contents, where) {
+    const listFile = contents.files.get(DOCKER_MANIFEST_FILE);
+    const raw = await readEntry(listFile, MAX_MANIFEST_BYTES, `${DOCKER_MANIFEST_FILE} in ${where}`);
+    let items;
+    try {
+        items = JSON.parse(raw.toString('utf8'));
+    }
+    catch {
+        throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} is not valid JSON`);
+    }
+    if (!Array.isArray(items) || items.length === 0)
+        throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} lists no image`);
+    const index = emptyIndex();
+    for (const item of items) {
+        if (typeof item?.Config !== 'string' || !Array.isArray(item.Layers) || !item.Layers.every((l) => typeof l === 'string')) {
+            throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} is malformed: an item lacks Config or Layers`);
+        }
+        const config = await describeFile(contents, item.Config, where);
+        const layers = [];
+        for (const layer of item.Layers) {
+            const d = await describeFile(contents, layer, where);
+            layers.push({ mediaType: d.gzip ? MediaType.OciLayerGzip : MediaType.OciLayer, digest: d.digest, size: d.size });
+        }
+        const manifest = {
+            schemaVersion: 2,
+            mediaType: MediaType.OciManifest,
+            config: { mediaType: MediaType.OciConfig, digest: config.digest, size: config.size },
+            layers,
+        };
+        const bytes = Buffer.from(JSON.stringify(manifest));
+        const digest = digestOf(bytes);
+        contents.blobs.set(digest, bytesEntry(bytes, digest));
+        const root = { mediaType: MediaType.OciManifest, digest, size: bytes.byteLength };
+        const names = Array.isArray(item.RepoTags) ? item.RepoTags.filter((t) => typeof t === 'string') : [];
+        if (names.length === 0)
+            index.manifests.push(root);
+        for (const name of names) {
+            index.manifests.push({ ...root, annotations: { [ANNOTATION_IMAGE_NAME]: name, [ANNOTATION_REF_NAME]: tagOf(name) } });
+        }
+    }
+    return index;
+}
+/** `registry:5000/repo:1.2` → `1.2`; a name without a tag is `latest`, as docker reads it. */
+function tagOf(name) {
+    const colon = name.lastIndexOf(':');
+    return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : 'latest';
+}
+async function describeFile(contents, name, where) {
+    const normalized = normalizeEntryName(name);
+    const blobDigest = normalized.startsWith('blobs/') ? normalized.slice(6).replace('/', ':') : undefined;
+    let entry = blobDigest && isDigest(blobDigest) ? contents.blobs.get(blobDigest) : contents.files.get(normalized);
+    if (!entry)
+        throw new NotFoundError(`${DOCKER_MANIFEST_FILE} in ${where} names ${JSON.stringify(name)}, which is not in the archive`);
+    const { digest, gzip } = await describeEntry(entry);
+    if (blobDigest && digest !== blobDigest) {
+        throw new ContentError(`${where}: entry ${JSON.stringify(name)} does not hold the blob its name promises (got ${digest})`);
+    }
+    // Serve the file as the blob it now is.
+    entry = { ...entry, digest, gzip };
+    if (!contents.blobs.has(digest))
+        contents.blobs.set(digest, entry);
+    return { digest, size: entry.size, gzip };
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/reader.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * Opens an OCI archive file for reading. A regular file is indexed once and read by byte range; a
+ * pipe or device (`/dev/stdin`) is spooled as a stream would be.
+ */
+async function openArchiveFile(path) {
+    const description = `[oci-archive] ${path}`;
+    const info = await (0,promises_.stat)(path).catch((err) => {
+        if (err.code === 'ENOENT')
+            throw new NotFoundError(`${description} does not exist`);
+        throw err;
+    });
+    if (info.isDirectory())
+        throw new ContentError(`${description} is a directory: use oci:${path} for an OCI layout directory`);
+    if (!info.isFile()) {
+        return openArchiveStream((0,external_node_fs_.createReadStream)(path), { description });
+    }
+    return OciArchiveReader.fromContents(await indexArchiveFile(path, description), description);
+}
+/** Reads an OCI archive from a stream (stdin, a socket, an HTTP body), spooling it while verifying. */
+async function openArchiveStream(input, options = {}) {
+    const description = options.description ?? '[oci-archive] stream';
+    return OciArchiveReader.fromContents(await spoolArchive(input, description, options.tempDir), description);
+}
+/**
+ * A read-only target over an OCI image-layout archive (skopeo, containerd, Docker 25+ and this
+ * project write them), or over a legacy `docker save` archive converted on the fly.
+ */
+class OciArchiveReader {
+    description;
+    contents;
+    index;
+    finder;
+    constructor(description, contents, index) {
+        this.description = description;
+        this.contents = contents;
+        this.index = index;
+        this.finder = new ReferrerFinder(async (desc) => {
+            const entry = contents.blobs.get(desc.digest);
+            return entry && readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${desc.digest} in ${description}`);
+        }, description);
+    }
+    static async fromContents(contents, description) {
+        try {
+            return new OciArchiveReader(description, contents, await readIndex(contents, description));
+        }
+        catch (err) {
+            await contents.dispose();
+            throw err;
+        }
+    }
+    async resolve(selector) {
+        return findRoot(this.index, selector, this.description, async (digest) => {
+            const entry = this.contents.blobs.get(digest);
+            if (!entry || entry.size > MAX_MANIFEST_BYTES)
+                return undefined;
+            return sniffManifest(await readEntry(entry, MAX_MANIFEST_BYTES, digest), digest);
+        }, (entry) => this.isAttached(entry));
+    }
+    /** What refers to `subject`: manifests listed in index.json whose subject it is, or its `sha256-<hex>` index. */
+    async referrers(subject, artifactType) {
+        return this.finder.referrers(this.index, subject, artifactType);
+    }
+    /** Whether an index entry is a referrer (or a referrers index) rather than an image of its own. */
+    isAttached(entry) {
+        return this.finder.isAttached(entry);
+    }
+    async tags() {
+        return indexTags(this.index);
+    }
+    async fetch(desc) {
+        const entry = this.contents.blobs.get(desc.digest);
+        if (!entry)
+            throw new NotFoundError(`blob ${desc.digest} is missing from ${this.description}`);
+        if (entry.size !== desc.size) {
+            throw new ContentError(`blob ${desc.digest} in ${this.description} is ${entry.size} bytes, not the ${desc.size} its descriptor says`);
+        }
+        return entry.open();
+    }
+    async exists(desc) {
+        return this.contents.blobs.get(desc.digest)?.size === desc.size;
+    }
+    /** Every blob the archive holds, to carry them over when the archive is rewritten. */
+    blobs() {
+        return [...this.contents.blobs].map(([digest, e]) => ({ digest, size: e.size, open: () => e.open() }));
+    }
+    async close(_outcome) {
+        await this.contents.dispose();
+    }
+}
+async function readIndex(contents, where) {
+    const layout = contents.files.get(OCI_LAYOUT_FILE);
+    const index = contents.files.get(INDEX_FILE);
+    if (index) {
+        if (layout)
+            checkOciLayout(await readEntry(layout, 64 * 1024, `${OCI_LAYOUT_FILE} in ${where}`), where);
+        return parseLayoutIndex(await readEntry(index, MAX_MANIFEST_BYTES, `${INDEX_FILE} in ${where}`), where);
+    }
+    if (contents.files.has(DOCKER_MANIFEST_FILE))
+        return convertDockerSave(contents, where);
+    throw new ContentError(`${where} has no ${INDEX_FILE} (nor a docker save ${DOCKER_MANIFEST_FILE}): it is not an OCI archive`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/ustar.js
+/** A tar block: headers are one, bodies are padded to whole ones. */
+const TAR_BLOCK = 512;
+/** Two zero blocks end an archive. */
+const END_OF_ARCHIVE = Buffer.alloc(2 * TAR_BLOCK);
+/** Octal size fields hold 11 digits; anything larger is written in GNU base-256. */
+const MAX_OCTAL_SIZE = 0o77777777777;
+const NAME_FIELD = 100;
+/** The zero bytes after a body of `size` bytes, up to the next block. */
+function paddingFor(size) {
+    return (TAR_BLOCK - (size % TAR_BLOCK)) % TAR_BLOCK;
+}
+/**
+ * The header of a regular file (mode 0644, owner 0:0): one ustar block, preceded by a pax
+ * extended header carrying the name when the name does not fit the ustar field (a sha512 blob).
+ * Its length plus the body and its padding is all an entry takes, so it can be reserved up front.
+ */
+function fileHeader(name, size, mtime) {
+    const seconds = Math.floor(mtime.getTime() / 1000);
+    if (Buffer.byteLength(name) <= NAME_FIELD)
+        return ustarBlock(name, size, seconds, '0');
+    const record = paxRecord('path', name);
+    const paxName = `PaxHeaders/${name.slice(-(NAME_FIELD - 'PaxHeaders/'.length))}`;
+    const body = Buffer.alloc(record.length + paddingFor(record.length));
+    record.copy(body);
+    return Buffer.concat([ustarBlock(paxName, record.length, seconds, 'x'), body, ustarBlock(name.slice(-NAME_FIELD), size, seconds, '0')]);
+}
+/** The whole entry for a small file: header, body, padding. */
+function ustar_fileEntry(name, content, mtime) {
+    const body = typeof content === 'string' ? Buffer.from(content) : content;
+    return Buffer.concat([fileHeader(name, body.length, mtime), body, Buffer.alloc(paddingFor(body.length))]);
+}
+function ustarBlock(name, size, mtime, typeflag) {
+    const block = Buffer.alloc(TAR_BLOCK);
+    block.write(name, 0, NAME_FIELD, 'utf8');
+    octal(block, 100, 8, 0o644);
+    octal(block, 108, 8, 0);
+    octal(block, 116, 8, 0);
+    if (size <= MAX_OCTAL_SIZE)
+        octal(block, 124, 12, size);
+    else
+        base256(block, 124, 12, size);
+    octal(block, 136, 12, mtime);
+    block.write(typeflag, 156, 1, 'latin1');
+    block.write('ustar\0', 257, 6, 'latin1');
+    block.write('00', 263, 2, 'latin1');
+    octal(block, 329, 8, 0);
+    octal(block, 337, 8, 0);
+    // The checksum is summed with its own field read as eight spaces.
+    block.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'latin1');
+    return block;
+}
+/** Zero-padded octal digits and a NUL, filling the field. */
+function octal(block, at, width, value) {
+    block.write(`${value.toString(8).padStart(width - 1, '0')}\0`, at, width, 'latin1');
+}
+function base256(block, at, width, value) {
+    let rest = value;
+    for (let i = at + width - 1; i > at; i--) {
+        block[i] = rest % 256;
+        rest = Math.floor(rest / 256);
+    }
+    block[at] = 0x80;
+}
+/** `<length> <key>=<value>\n`, the length counting its own digits. */
+function paxRecord(key, value) {
+    const tail = ` ${key}=${value}\n`;
+    const tailLength = Buffer.byteLength(tail);
+    let length = tailLength + 1;
+    while (String(length).length + tailLength !== length)
+        length = String(length).length + tailLength;
+    return Buffer.from(`${length}${tail}`, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/writer-base.js
+
+
+
+
+
+
+
+/**
+ * What every archive writer shares: the index, the tags, which blobs are written, and referrers.
+ * A pushed manifest with a `subject` (a signature, an SBOM) is listed in `index.json` untagged, so
+ * a reader finds it among the referrers of its subject. How bytes reach the tar is the subclass's.
+ *
+ * Blob content is not hashed here: the copy engine hands every push a verifying stream that errors
+ * instead of ending when the bytes are wrong (the Target contract), and a writer commits the archive
+ * only when the export succeeds. The writer only counts bytes, since the tar's framing depends on them.
+ */
+class ArchiveWriterBase {
+    description;
+    base;
+    mtime = new Date();
+    index;
+    /** Digests in the tar, or being written to it. */
+    stored = new Set();
+    /** Referrers this export listed in the index. */
+    referrerDigests = new Set();
+    failure;
+    closed = false;
+    constructor(options, defaultDescription) {
+        this.description = options.description ?? defaultDescription;
+        this.base = options.base;
+        this.index = options.base ? structuredClone(options.base.index) : emptyIndex();
+    }
+    async resolve(selector) {
+        return findRoot(this.index, selector, this.description, async (digest) => {
+            const listed = this.base?.index.manifests.find((d) => d.digest === digest);
+            return listed ?? (this.base ? this.base.resolve(digest).catch(() => undefined) : undefined);
+        }, async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false));
+    }
+    async tags() {
+        return indexTags(this.index);
+    }
+    async fetch(desc) {
+        if (this.base && (await this.base.exists(desc)))
+            return this.base.fetch(desc);
+        throw new NotFoundError(`blob ${desc.digest} cannot be read back from ${this.description}: it is being written as a stream`);
+    }
+    async exists(desc) {
+        return this.stored.has(desc.digest) || (this.base !== undefined && (await this.base.exists(desc)));
+    }
+    async push(desc, content) {
+        this.checkUsable();
+        if (isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
+            // A manifest is small: held whole, it can be listed in the index when it is a referrer.
+            const bytes = await readManifestBytes(content, desc);
+            verifyBytes(bytes, desc);
+            await this.pushBlob(desc, external_node_stream_.Readable.from([bytes]));
+            const entry = referrerEntry(desc, bytes);
+            if (entry) {
+                this.index = withReference(this.index, entry, entry.digest);
+                this.referrerDigests.add(entry.digest);
+            }
+            return;
+        }
+        await this.pushBlob(desc, content);
+    }
+    async pushBlob(desc, content) {
+        if (await this.exists(desc)) {
+            await drain(content);
+            return;
+        }
+        this.stored.add(desc.digest);
+        try {
+            await this.writeBlob(desc, content);
+        }
+        catch (err) {
+            this.stored.delete(desc.digest);
+            throw err;
+        }
+    }
+    async tag(desc, reference) {
+        this.checkUsable();
+        if (!(await this.exists(desc))) {
+            throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest was not written to it`);
+        }
+        this.index = withReference(this.index, desc, reference);
+    }
+    checkUsable() {
+        if (this.closed)
+            throw new ContentError(`${this.description} is already closed`);
+        if (this.failure)
+            throw this.failure;
+    }
+    /**
+     * Writes every blob of the archive this export extends that it does not hold yet. Those bytes
+     * come from a file, not through the engine, so they are verified here.
+     */
+    async carryOverBase() {
+        if (!this.base)
+            return;
+        for (const blob of this.base.blobs()) {
+            if (this.stored.has(blob.digest))
+                continue;
+            this.stored.add(blob.digest);
+            const verified = new VerifyingStream(blob);
+            const source = blob.open();
+            source.on('error', (err) => verified.destroy(err));
+            await this.writeBlob(blob, source.pipe(verified));
+        }
+    }
+    serializedIndex() {
+        return serializeIndex(this.index);
+    }
+}
+/** `blobs/<algorithm>/<hex>`, the entry name of a blob. */
+function blobEntryName(digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return `blobs/${algorithm}/${hex}`;
+}
+/**
+ * Yields `content`'s chunks, failing when it brings more or fewer than `size` bytes: the tar's
+ * framing depends on the count, whatever verified the bytes themselves.
+ */
+async function* countedChunks(content, desc) {
+    let seen = 0;
+    for await (const chunk of content) {
+        const buf = chunk;
+        seen += buf.length;
+        if (seen > desc.size) {
+            content.destroy();
+            throw new ContentError(`size mismatch for ${desc.digest}: more than the expected ${desc.size} bytes`);
+        }
+        yield buf;
+    }
+    if (seen !== desc.size)
+        throw new ContentError(`size mismatch for ${desc.digest}: expected ${desc.size} bytes, got ${seen}`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/file-writer.js
+
+
+
+
+
+
+
+
+/** Bytes gathered from a blob's chunks into one write. */
+const WRITE_BATCH = 1024 * 1024;
+/** Bytes of one blob handed to the file and not yet written, before the next chunk is read. */
+const WRITE_WINDOW = 4 * 1024 * 1024;
+/**
+ * Exports to an archive file. Every entry's length is known before its bytes arrive (a descriptor
+ * gives the size), so each push reserves its own region of the file at once and writes its header
+ * and body there at their offsets, while other pushes write theirs. Blobs that arrive together are
+ * each written once, straight from their source, and none waits for another. `index.json` and the
+ * end of the archive are appended when the export succeeds.
+ *
+ * The archive is a temporary file beside the destination, renamed over it only on success: a failed
+ * export leaves nothing under the destination's name and an existing archive there untouched.
+ */
+class OciArchiveFileWriter extends ArchiveWriterBase {
+    file;
+    temp;
+    target;
+    /** Where the next reserved region starts. */
+    end = 0;
+    writing = new Set();
+    constructor(file, temp, target, description, base) {
+        super({ description, base }, `[oci-archive] ${target}`);
+        this.file = file;
+        this.temp = temp;
+        this.target = target;
+    }
+    /** Writes `oci-layout`, the first entry. */
+    async start() {
+        await this.append(ustar_fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
+    }
+    async writeBlob(desc, content) {
+        const header = fileHeader(blobEntryName(desc.digest), desc.size, this.mtime);
+        const start = this.reserve(header.length + desc.size + paddingFor(desc.size));
+        const written = this.writeRegion(start, header, desc, content);
+        this.writing.add(written);
+        try {
+            await written;
+        }
+        catch (err) {
+            // The region is left half written: the tar is no longer whole, so the export cannot succeed.
+            this.failure ??= err;
+            throw err;
+        }
+        finally {
+            this.writing.delete(written);
+        }
+    }
+    async writeRegion(start, header, desc, content) {
+        await this.writeAt([header], start);
+        let position = start + header.length;
+        // Chunks are gathered into batches written with one call each (fewer system calls, no copying),
+        // and a few batches in flight overlap the disk with the download; the window bounds the memory.
+        const pending = new Set();
+        let pendingBytes = 0;
+        let writeError;
+        let batch = [];
+        let batchBytes = 0;
+        const flush = () => {
+            const [buffers, length, at] = [batch, batchBytes, position];
+            position += length;
+            pendingBytes += length;
+            batch = [];
+            batchBytes = 0;
+            const write = this.writeAt(buffers, at)
+                .catch((err) => void (writeError ??= err))
+                .finally(() => {
+                pendingBytes -= length;
+                pending.delete(write);
+            });
+            pending.add(write);
+        };
+        try {
+            for await (const chunk of countedChunks(content, desc)) {
+                if (writeError !== undefined)
+                    throw writeError;
+                if (this.failure)
+                    throw this.failure;
+                batch.push(chunk);
+                batchBytes += chunk.length;
+                if (batchBytes >= WRITE_BATCH)
+                    flush();
+                while (pendingBytes > WRITE_WINDOW)
+                    await Promise.race(pending);
+            }
+            const padding = paddingFor(desc.size);
+            if (padding) {
+                batch.push(Buffer.alloc(padding));
+                batchBytes += padding;
+            }
+            if (batchBytes)
+                flush();
+        }
+        finally {
+            // Every started write settles before the region is called done or the file is closed.
+            await Promise.all([...pending]);
+        }
+        if (writeError !== undefined)
+            throw writeError;
+    }
+    /** Writes `buffers` one after another from `position`, however many calls the system needs. */
+    async writeAt(buffers, position) {
+        let rest = buffers;
+        let at = position;
+        while (rest.length) {
+            const { bytesWritten } = await this.file.writev(rest, at);
+            at += bytesWritten;
+            let skip = bytesWritten;
+            while (rest.length && skip >= rest[0].length) {
+                skip -= rest[0].length;
+                rest = rest.slice(1);
+            }
+            if (skip)
+                rest = [rest[0].subarray(skip), ...rest.slice(1)];
+        }
+    }
+    reserve(length) {
+        const start = this.end;
+        this.end += length;
+        return start;
+    }
+    append(bytes) {
+        return this.writeAt([bytes], this.reserve(bytes.length));
+    }
+    async close(outcome) {
+        if (this.closed)
+            return;
+        try {
+            if (outcome === 'success') {
+                await this.settleWrites();
+                if (this.failure)
+                    throw this.failure;
+                await this.carryOverBase();
+                this.closed = true;
+                await this.append(ustar_fileEntry(INDEX_FILE, this.serializedIndex(), this.mtime));
+                await this.append(END_OF_ARCHIVE);
+                await this.file.close();
+                await (0,promises_.rename)(this.temp, this.target);
+            }
+            else {
+                this.closed = true;
+                this.failure ??= new ContentError(`export to ${this.description} failed`);
+                await this.settleWrites();
+                await this.file.close();
+                await (0,promises_.rm)(this.temp, { force: true });
+            }
+        }
+        catch (err) {
+            this.closed = true;
+            this.failure ??= err;
+            await this.settleWrites();
+            await this.file.close().catch(() => undefined);
+            await (0,promises_.rm)(this.temp, { force: true });
+            throw err instanceof OciCopyError ? err : new ContentError(`writing ${this.description}: ${err.message}`);
+        }
+        finally {
+            await this.base?.close(outcome);
+        }
+    }
+    async settleWrites() {
+        while (this.writing.size)
+            await Promise.allSettled([...this.writing]);
+    }
+}
+/**
+ * Exports to a file. The archive is written to a temporary file beside `path` and renamed over it
+ * only when the export succeeds, so a failed export leaves no half-written archive under that name.
+ * When `path` already holds an archive, the new one keeps its blobs and tags and adds the new ones.
+ */
+async function openArchiveFileWriter(path) {
+    const target = (0,external_node_path_.resolve)(path);
+    const description = `[oci-archive] ${path}`;
+    const existing = await (0,promises_.stat)(target).catch(() => undefined);
+    if (existing?.isDirectory())
+        throw new ContentError(`${description} is a directory: use oci:${path} to export into an OCI layout directory`);
+    const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path) : undefined;
+    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+    let file;
+    try {
+        file = await (0,promises_.open)(temp, 'wx');
+        const writer = new OciArchiveFileWriter(file, temp, target, description, base);
+        await writer.start();
+        return writer;
+    }
+    catch (err) {
+        await file?.close().catch(() => undefined);
+        if (file)
+            await (0,promises_.rm)(temp, { force: true });
+        await base?.close('failure');
+        throw err instanceof OciCopyError ? err : new ContentError(`writing ${description}: ${err.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/writer.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Bytes of blobs that may be queued for the tar before a new push is spooled to disk instead. */
+const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** How much of the tar is buffered ahead of its consumer. */
+const STREAM_BUFFER = 1024 * 1024;
+/**
+ * Exports to an OCI image-layout archive, written as one sequential tar stream (a pipe, stdout):
+ * `oci-layout`, then each blob as it is pushed, then `index.json` when the export succeeds. Nothing
+ * else goes in. Exporting to a file writes blobs side by side instead (`openArchiveFileWriter`).
+ *
+ * Pushes come concurrently but a stream is sequential. A push queues for the tar while the bytes
+ * ahead of it are few (a config behind a layer); one that would wait behind many is spooled to a
+ * temporary file and appended when the tar is free. Spooling rather than holding pushes back keeps
+ * fetches concurrent (a source connection left waiting minutes for its turn may be dropped) and never
+ * holds a blob in memory; it costs disk only for blobs that arrive faster than the tar is consumed.
+ *
+ * A failed export (`close('failure')`, or a bad blob written straight in) ends `stream` with an
+ * error, so no consumer can take a half-written archive for a whole one.
+ */
+class OciArchiveWriter extends ArchiveWriterBase {
+    /** The archive's bytes. Read it (or give a `sink`): pushes wait while it is not consumed. */
+    stream;
+    out;
+    spoolParent;
+    maxQueuedBytes;
+    delivered;
+    tail = Promise.resolve();
+    /** Bytes of queued and in-progress entries not yet handed to the stream. */
+    queuedBytes = 0;
+    spoolDir;
+    constructor(options = {}) {
+        super(options, '[oci-archive] stream');
+        this.spoolParent = options.spoolParent ?? (0,external_node_os_.tmpdir)();
+        this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+        this.out = new external_node_stream_.PassThrough({ highWaterMark: STREAM_BUFFER });
+        this.stream = this.out;
+        this.delivered = options.sink ? (0,external_node_stream_promises_.pipeline)(this.out, options.sink) : (0,external_node_stream_promises_.finished)(this.out);
+        this.delivered.catch(() => undefined);
+        this.out.write(ustar_fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
+    }
+    async writeBlob(desc, content) {
+        if (this.queuedBytes <= this.maxQueuedBytes) {
+            // Written straight in. A failure here leaves a partial entry, so it ends the export.
+            await this.enqueue(desc, () => content).catch((err) => {
+                content.destroy();
+                throw err;
+            });
+            return;
+        }
+        const spooled = await this.spool(desc, content);
+        void this.enqueue(desc, () => (0,external_node_fs_.createReadStream)(spooled), () => (0,promises_.rm)(spooled, { force: true })).catch(() => undefined);
+    }
+    async close(outcome) {
+        if (this.closed)
+            return;
+        try {
+            if (outcome === 'success') {
+                await this.tail;
+                if (this.failure)
+                    throw this.failure;
+                await this.carryOverBase();
+                if (this.failure)
+                    throw this.failure;
+                this.closed = true;
+                await this.write(ustar_fileEntry(INDEX_FILE, this.serializedIndex(), this.mtime));
+                await this.write(END_OF_ARCHIVE);
+                this.out.end();
+                await this.delivered;
+            }
+            else {
+                this.closed = true;
+                this.abort(new ContentError(`export to ${this.description} failed`));
+                await this.delivered.catch(() => undefined);
+            }
+        }
+        catch (err) {
+            this.closed = true;
+            this.abort(err);
+            throw err;
+        }
+        finally {
+            if (this.spoolDir)
+                await (0,promises_.rm)(await this.spoolDir, { recursive: true, force: true });
+        }
+    }
+    abort(err) {
+        this.failure ??= err;
+        if (!this.out.destroyed)
+            this.out.destroy(err instanceof Error ? err : new Error(String(err)));
+    }
+    /** Appends blob entries one after another, with back-pressure from the tar's consumer; the first failure ends the export. */
+    enqueue(desc, open, cleanUp) {
+        this.queuedBytes += desc.size;
+        let left = desc.size;
+        const run = this.tail.then(async () => {
+            try {
+                if (this.failure)
+                    throw this.failure;
+                await this.write(fileHeader(blobEntryName(desc.digest), desc.size, this.mtime));
+                for await (const chunk of countedChunks(open(), desc)) {
+                    await this.write(chunk);
+                    left -= chunk.length;
+                    this.queuedBytes -= chunk.length;
+                }
+                const padding = paddingFor(desc.size);
+                if (padding)
+                    await this.write(Buffer.alloc(padding));
+            }
+            finally {
+                this.queuedBytes -= left;
+                await cleanUp?.();
+            }
+        });
+        this.tail = run.catch((err) => this.abort(err));
+        return run;
+    }
+    /** Hands bytes to the stream, waiting while its consumer is behind. */
+    async write(bytes) {
+        if (this.out.destroyed)
+            throw this.failure ?? new ContentError(`${this.description} was closed while being written`);
+        if (this.out.write(bytes))
+            return;
+        await new Promise((resolve, reject) => {
+            const onDrain = () => {
+                this.out.off('close', onClose);
+                resolve();
+            };
+            const onClose = () => {
+                this.out.off('drain', onDrain);
+                reject(this.failure ?? new ContentError(`${this.description} was closed while being written`));
+            };
+            this.out.once('drain', onDrain);
+            this.out.once('close', onClose);
+        });
+    }
+    async spool(desc, content) {
+        this.spoolDir ??= (0,promises_.mkdtemp)((0,external_node_path_.join)(this.spoolParent, '.oci-copy-spool-'));
+        const path = (0,external_node_path_.join)(await this.spoolDir, `${parseDigest(desc.digest).hex}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        try {
+            await (0,external_node_stream_promises_.pipeline)(countedChunks(content, desc), (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' }));
+        }
+        catch (err) {
+            await (0,promises_.rm)(path, { force: true });
+            throw err;
+        }
+        return path;
+    }
+}
+/** Exports to any writable (a socket, stdout): `close('success')` resolves once it has taken every byte. */
+function createArchiveWriter(sink, options = {}) {
+    return new OciArchiveWriter({ ...options, sink });
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/layout/layout.js
+
+
+
+
+
+
+
+
+
+
+/** Opens an OCI image-layout directory. A source must exist; a destination may be created. */
+async function openLayout(path, options = {}) {
+    const root = (0,external_node_path_.resolve)(path);
+    const where = `OCI layout ${path}`;
+    const info = await (0,promises_.stat)(root).catch((err) => {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw err;
+    });
+    if (info && !info.isDirectory())
+        throw new InputError(`${where} is not a directory`);
+    const layoutFile = await (0,promises_.readFile)((0,external_node_path_.join)(root, OCI_LAYOUT_FILE)).catch((err) => {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw err;
+    });
+    if (layoutFile) {
+        checkOciLayout(layoutFile, where);
+        const index = await (0,promises_.readFile)((0,external_node_path_.join)(root, INDEX_FILE)).catch((err) => {
+            if (err.code === 'ENOENT')
+                throw new ContentError(`${where} has no ${INDEX_FILE}: it is not a complete OCI layout`);
+            throw err;
+        });
+        parseLayoutIndex(index, where);
+        return new OciLayoutTarget(root, path);
+    }
+    if (!options.create) {
+        throw new NotFoundError(`${where} does not exist or has no ${OCI_LAYOUT_FILE} file: point at an OCI image-layout directory`);
+    }
+    // Never scribble a layout into a directory that already holds something else.
+    if (info && (await (0,promises_.readdir)(root)).length > 0) {
+        throw new InputError(`${where} is a directory with other content and no ${OCI_LAYOUT_FILE} file: use an empty or new directory`);
+    }
+    await (0,promises_.mkdir)((0,external_node_path_.join)(root, 'blobs'), { recursive: true });
+    await (0,promises_.writeFile)((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
+    await (0,promises_.writeFile)((0,external_node_path_.join)(root, INDEX_FILE), serializeIndex(emptyIndex()));
+    return new OciLayoutTarget(root, path);
+}
+/**
+ * An OCI image-layout directory. Blobs land through verified temporary files; `index.json` changes
+ * only when a tag is set (the last step of a copy) or the layout is closed after a successful copy,
+ * by writing a new file and renaming it over the old, so a failed copy leaves no new entry and a
+ * reader never sees half an index. Pushed referrers (manifests with a `subject`) are listed there
+ * as untagged entries, which keeps them reachable and lets `referrers()` find them.
+ */
+class OciLayoutTarget {
+    root;
+    description;
+    inFlight = new Set();
+    indexUpdate = Promise.resolve();
+    /** Referrers pushed and not yet listed in index.json. */
+    unlisted = new Map();
+    finder;
+    constructor(root, displayPath = root) {
+        this.root = root;
+        this.description = `[oci-layout] ${displayPath}`;
+        this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
+    }
+    async readIndex() {
+        return parseLayoutIndex(await (0,promises_.readFile)((0,external_node_path_.join)(this.root, INDEX_FILE)), this.description);
+    }
+    async resolve(selector) {
+        return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest), (entry) => this.finder.isAttached(entry));
+    }
+    async referrers(subject, artifactType) {
+        return this.finder.referrers(await this.readIndex(), subject, artifactType);
+    }
+    async tags() {
+        return indexTags(await this.readIndex());
+    }
+    async fetch(desc) {
+        const handle = await (0,promises_.open)(blobPath(this.root, desc.digest), 'r').catch((err) => {
+            if (err.code === 'ENOENT')
+                throw new NotFoundError(`blob ${desc.digest} is not in ${this.description}`);
+            throw err;
+        });
+        return handle.createReadStream();
+    }
+    async exists(desc) {
+        const size = await this.storedSize(desc.digest);
+        return size === desc.size;
+    }
+    async push(desc, content) {
+        if (isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
+            await this.pushManifest(desc, await readManifestBytes(content, desc));
+            return;
+        }
+        if ((await this.storedSize(desc.digest)) === desc.size) {
+            await drain(content);
+            return;
+        }
+        await writeVerifiedBlob(this.root, desc, content, this.inFlight);
+    }
+    async tag(desc, reference) {
+        if ((await this.storedSize(desc.digest)) === undefined) {
+            throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest is not stored there`);
+        }
+        await this.updateIndex((index) => withReference(index, desc, reference));
+    }
+    async close(outcome) {
+        if (outcome === 'success' && this.unlisted.size)
+            await this.updateIndex((index) => index);
+        await this.indexUpdate.catch(() => undefined);
+        if (outcome === 'failure') {
+            this.unlisted.clear();
+            await Promise.all([...this.inFlight].map((p) => (0,promises_.rm)(p, { force: true })));
+        }
+    }
+    /** A manifest is small: it is held whole, so a referrer among them can be listed in the index. */
+    async pushManifest(desc, bytes) {
+        verifyBytes(bytes, desc);
+        if ((await this.storedSize(desc.digest)) !== desc.size) {
+            await writeVerifiedBlob(this.root, desc, external_node_stream_.Readable.from([bytes]), this.inFlight);
+        }
+        const entry = referrerEntry(desc, bytes);
+        if (entry)
+            this.unlisted.set(entry.digest, entry);
+    }
+    /**
+     * Reads, changes and replaces index.json one change at a time, re-reading it so entries set by
+     * others survive. Referrers pushed so far are listed with the change.
+     */
+    async updateIndex(change) {
+        const next = this.indexUpdate.then(async () => {
+            const listing = [...this.unlisted.values()];
+            let index = await this.readIndex();
+            for (const entry of listing)
+                index = withReference(index, entry, entry.digest);
+            index = change(index);
+            const temp = (0,external_node_path_.join)(this.root, `.${INDEX_FILE}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+            this.inFlight.add(temp);
+            try {
+                await (0,promises_.writeFile)(temp, serializeIndex(index), { flag: 'wx' });
+                await (0,promises_.rename)(temp, (0,external_node_path_.join)(this.root, INDEX_FILE));
+            }
+            finally {
+                this.inFlight.delete(temp);
+                await (0,promises_.rm)(temp, { force: true });
+            }
+            for (const entry of listing)
+                this.unlisted.delete(entry.digest);
+        });
+        this.indexUpdate = next.catch(() => undefined);
+        await next;
+    }
+    async readManifest(desc) {
+        const size = await this.storedSize(desc.digest);
+        if (size === undefined)
+            return undefined;
+        if (size !== desc.size) {
+            throw new ContentError(`manifest ${desc.digest} in ${this.description} is ${size} bytes, not the ${desc.size} its index entry says`);
+        }
+        return (0,promises_.readFile)(blobPath(this.root, desc.digest));
+    }
+    async storedSize(digest) {
+        try {
+            const s = await (0,promises_.stat)(blobPath(this.root, digest));
+            return s.isFile() ? s.size : undefined;
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                return undefined;
+            throw err;
+        }
+    }
+    async sniff(digest) {
+        const size = await this.storedSize(digest);
+        if (size === undefined || size > MAX_MANIFEST_BYTES)
+            return undefined;
+        return sniffManifest(await (0,promises_.readFile)(blobPath(this.root, digest)), digest);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/open-file-target.js
+
+
+
+
+async function openFileTarget(ref, role, streams = { stdin: process.stdin, stdout: process.stdout }) {
+    if (ref.transport === 'oci') {
+        if (ref.path === '-')
+            throw new InputError(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
+        return openLayout(ref.path, { create: role === 'destination' });
+    }
+    if (role === 'source') {
+        if (ref.path === '-')
+            return openArchiveStream(streams.stdin, { description: '[oci-archive] -' });
+        return openArchiveFile(ref.path);
+    }
+    if (ref.path === '-') {
+        return createArchiveWriter(streams.stdout, { description: '[oci-archive] -' });
+    }
+    return openArchiveFileWriter(ref.path);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/dry-run.js
+
+
+/**
+ * A file destination as a dry run sees it: what is already there (an existing layout or archive,
+ * opened read-only), or nothing. Opening a layout or archive for writing would create a directory
+ * or a file, so a dry run never does; pushing or tagging here is refused.
+ */
+class DryRunFileDestination {
+    description;
+    existing;
+    constructor(description, existing) {
+        this.description = description;
+        this.existing = existing;
+    }
+    async resolve(selector) {
+        if (!this.existing)
+            throw new NotFoundError(`${this.description} does not exist yet`);
+        return this.existing.resolve(selector);
+    }
+    async fetch(desc) {
+        if (!this.existing)
+            throw new NotFoundError(`${desc.digest} is not in ${this.description}`);
+        return this.existing.fetch(desc);
+    }
+    async exists(desc) {
+        return this.existing ? this.existing.exists(desc) : false;
+    }
+    async push(desc) {
+        throw new OperationError(`pushing ${desc.digest} to ${this.description}: a dry run writes nothing`);
+    }
+    async tag(desc, reference) {
+        throw new OperationError(`tagging ${desc.digest} as ${reference} in ${this.description}: a dry run writes nothing`);
+    }
+    async close() {
+        await this.existing?.close('failure');
+    }
+}
+/** Opens what a file destination already holds, for a dry run; a missing layout or archive holds nothing. */
+async function openDryRunFileDestination(ref) {
+    const description = ref.transport === 'oci' ? `[oci-layout] ${ref.path}` : `[oci-archive] ${ref.path}`;
+    if (ref.path === '-')
+        return new DryRunFileDestination(description);
+    try {
+        const existing = await openFileTarget(ref, 'source');
+        return new DryRunFileDestination(existing.description, existing);
+    }
+    catch (err) {
+        if (err instanceof NotFoundError)
+            return new DryRunFileDestination(description);
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/challenge.js
+const TOKEN_RE = /[A-Za-z0-9!#$%&'*+.^_`|~-]+/y;
+/**
+ * Parses every challenge in a `WWW-Authenticate` value (RFC 9110 §11.6.1). Quoted values may hold
+ * commas and escaped quotes; several challenges may share one header.
+ */
+function parseChallenges(value) {
+    const out = [];
+    let i = 0;
+    const skip = (chars) => {
+        while (i < value.length && chars.includes(value[i]))
+            i++;
+    };
+    const token = () => {
+        TOKEN_RE.lastIndex = i;
+        const m = TOKEN_RE.exec(value);
+        if (!m)
+            return undefined;
+        i += m[0].length;
+        return m[0];
+    };
+    while (i < value.length) {
+        skip(' \t,');
+        const scheme = token();
+        if (!scheme)
+            break;
+        const challenge = { scheme: scheme.toLowerCase(), params: {} };
+        out.push(challenge);
+        for (;;) {
+            skip(' \t');
+            const start = i;
+            const name = token();
+            skip(' \t');
+            if (!name || value[i] !== '=') {
+                // the next challenge's scheme
+                i = start;
+                break;
+            }
+            i++;
+            skip(' \t');
+            let v;
+            if (value[i] === '"') {
+                i++;
+                v = '';
+                while (i < value.length && value[i] !== '"') {
+                    if (value[i] === '\\' && i + 1 < value.length)
+                        i++;
+                    v += value[i++];
+                }
+                i++;
+            }
+            else {
+                v = token() ?? '';
+            }
+            challenge.params[name.toLowerCase()] = v;
+            skip(' \t');
+            if (value[i] === ',') {
+                i++;
+                continue;
+            }
+            if (i >= value.length)
+                break;
+        }
+    }
+    return out;
+}
+/** The scopes of a challenge: one `scope` value may list several, separated by spaces. */
+function challengeScopes(challenge) {
+    return (challenge.params.scope ?? '').split(' ').filter(Boolean);
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/errors.js
+
+
+/**
+ * A registry failure. `retryable` says whether doing the whole operation again (with the content
+ * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
+ * `status` and `code` (the registry's JSON error code, e.g. MANIFEST_BLOB_UNKNOWN) let callers react.
+ * `retryAfterMs` is how long to wait before that: the registry's `Retry-After`, or the client's backoff.
+ */
+class RegistryError extends OperationError {
+    retryable;
+    status;
+    code;
+    retryAfterMs;
+    name = 'RegistryError';
+    constructor(message, retryable = false, status, code, retryAfterMs) {
+        super(message);
+        this.retryable = retryable;
+        this.status = status;
+        this.code = code;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** An answer whose body broke off (cut, truncated or stalled) after its headers arrived. */
+class BrokenAnswerError extends RegistryError {
+    name = 'BrokenAnswerError';
+}
+
+function isRetryableStatus(status) {
+    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+/** `503 Service Unavailable`. */
+function statusLine(status) {
+    const text = external_node_http_.STATUS_CODES[status];
+    return text ? `${status} ${text}` : String(status);
+}
+/** The registry's first error code and message from a JSON error body, shortened to one line. */
+function registryErrorDetail(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return {};
+    }
+    const first = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
+    if (!first)
+        return {};
+    const code = typeof first.code === 'string' ? first.code.slice(0, 64) : undefined;
+    const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').slice(0, 200) : undefined;
+    return { code, text: [code, message].filter(Boolean).join(': ') || undefined };
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
+var agent = __webpack_require__(7405);
+// EXTERNAL MODULE: ./node_modules/undici/lib/api/api-request.js
+var api_request = __webpack_require__(4043);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/undici-core.js
+/*
+ * The two parts of undici this project sends requests with: `Agent` (keep-alive pools per origin)
+ * and `request`. Importing the package root would load all of undici (fetch, WebSocket, caches,
+ * mocks, proxies) at start-up: about 60 ms of every run of the CLI and the action, for nothing.
+ */
+
+
+const Agent = agent;
+/** `dispatcher.request(options)` for any dispatcher, without the methods the package root adds to them. */
+function request(dispatcher, options) {
+    return api_request.call(dispatcher, options);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/http.js
+
+
+
+
+
+const DEFAULT_RETRY = {
+    maxTries: 5,
+    baseDelayMs: 250,
+    minDelayMs: 200,
+    maxDelayMs: 3000,
+    maxRetryAfterMs: 30_000,
+    maxTotalMs: 120_000,
+};
+const DEFAULT_TIMEOUTS = { headersMs: 60_000, bodyIdleMs: 60_000, connectMs: 15_000 };
+/** The environment variable that sets how long a registry may stay silent, in seconds. */
+const TIMEOUT_ENV = 'OCI_COPY_TIMEOUT_SECONDS';
+/**
+ * Timeouts from `OCI_COPY_TIMEOUT_SECONDS` (0.1 to 3600): the longest wait for an answer and the
+ * longest silence within one, for registries slower than the defaults allow, or quicker failure.
+ * Connecting never waits longer than the default. Undefined when unset.
+ */
+function timeoutsFromEnv(env) {
+    const raw = env[TIMEOUT_ENV]?.trim();
+    if (!raw)
+        return undefined;
+    const seconds = Number(raw);
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || seconds < 0.1 || seconds > 3600) {
+        throw new InputError(`environment variable ${TIMEOUT_ENV} is "${raw}": use a number of seconds from 0.1 to 3600`);
+    }
+    const ms = Math.round(seconds * 1000);
+    return { headersMs: ms, bodyIdleMs: ms, connectMs: Math.min(ms, DEFAULT_TIMEOUTS.connectMs) };
+}
+/** The wait before try `attempt + 1` (attempt counts from 0). */
+function backoffDelay(attempt, policy = DEFAULT_RETRY, random = Math.random) {
+    const raw = policy.baseDelayMs * 2 ** attempt * (0.9 + 0.2 * random());
+    return Math.round(Math.min(policy.maxDelayMs, Math.max(policy.minDelayMs, raw)));
+}
+/** `Retry-After` as milliseconds from `now`: delta seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    const v = value.trim();
+    if (/^[0-9]+$/.test(v))
+        return Number(v) * 1000;
+    const when = Date.parse(v);
+    if (Number.isNaN(when))
+        return undefined;
+    return Math.max(0, when - now);
+}
+/** `https://host`, or `http://host` on loopback or when plain HTTP is allowed. Docker Hub's API lives on registry-1. */
+function registryBaseUrl(registry, plainHttp = false) {
+    const host = registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
+    return new URL(`${plainHttp || isLoopbackRegistry(registry) ? 'http' : 'https'}://${host}`);
+}
+function isLoopbackHost(hostname) {
+    return isLoopbackRegistry(hostname) || hostname === '::1';
+}
+const USER_AGENT = 'oci-copy/0.1';
+const MAX_REDIRECTS = 10;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+const NOT_TRANSIENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_ABORTED', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH']);
+function header(res, name) {
+    const v = res.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+}
+/** Reads and forgets a response body, so the connection goes back to the pool. */
+async function discard(res) {
+    const body = res.body;
+    try {
+        if (body.dump)
+            await body.dump({ limit: 256 * 1024 });
+        else
+            body.destroy();
+    }
+    catch {
+        // a body that failed while being thrown away changes nothing
+    }
+}
+/** Reads a small body (an error, a token, a manifest) up to `limit` bytes. */
+async function readBody(res, limit) {
+    const chunks = [];
+    let total = 0;
+    try {
+        for await (const chunk of res.body) {
+            total += chunk.length;
+            if (total > limit) {
+                res.body.destroy();
+                throw new RegistryError(`response from ${res.url.host} is larger than ${limit} bytes`);
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (err) {
+        if (err instanceof OciCopyError)
+            throw err;
+        // A cut or stalled body: worth another try, like a cut connection before the headers.
+        throw new BrokenAnswerError(`${res.url.host} broke off its answer after ${total} bytes: ${messageOf(err)}`, true);
+    }
+    return Buffer.concat(chunks);
+}
+/**
+ * HTTP for registries: one keep-alive pool, redirects followed by hand (credentials never cross to
+ * another origin), per-request timeouts, and retries with backoff on transient failures.
+ */
+class HttpClient {
+    sleep;
+    dispatcher;
+    owned;
+    userAgent;
+    timeouts;
+    retry;
+    constructor(options = {}, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+        this.sleep = sleep;
+        this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+        this.userAgent = options.userAgent ?? USER_AGENT;
+        this.owned = !options.dispatcher;
+        this.dispatcher =
+            options.dispatcher ??
+                new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { timeout: this.timeouts.connectMs } });
+    }
+    async send(req) {
+        const replayable = !(req.body instanceof external_node_stream_.Readable) && req.method !== 'POST' && req.method !== 'PATCH';
+        const retry = (req.retry ?? replayable) && !(req.body instanceof external_node_stream_.Readable);
+        const started = Date.now();
+        for (let attempt = 0;; attempt++) {
+            const tries = attempt + 1;
+            let res;
+            let error;
+            try {
+                res = await this.follow(req);
+                res.tries = tries;
+            }
+            catch (err) {
+                if (!isTransient(err))
+                    throw err;
+                error = err;
+            }
+            if (res && !isRetryableStatus(res.status))
+                return res;
+            const more = retry && tries < this.retry.maxTries;
+            const delay = this.retryDelay(attempt, res);
+            if (!more || Date.now() - started + delay > this.retry.maxTotalMs) {
+                if (res)
+                    return res;
+                throw transportError(req.url, error, tries, this.timeouts, delay);
+            }
+            if (res)
+                await discard(res);
+            await this.sleep(delay);
+        }
+    }
+    /** The wait before try `attempt + 2`: the answer's `Retry-After` (capped), else backoff. */
+    retryDelay(attempt, res) {
+        const after = res ? parseRetryAfter(header(res, 'retry-after')) : undefined;
+        return after !== undefined ? Math.min(after, this.retry.maxRetryAfterMs) : backoffDelay(attempt, this.retry);
+    }
+    async close() {
+        if (this.owned)
+            await this.dispatcher.close();
+    }
+    async follow(req) {
+        let { method, url, body } = req;
+        const headers = { 'user-agent': this.userAgent, ...req.headers };
+        for (let hops = 0;; hops++) {
+            const res = await this.once(method, url, headers, body);
+            const location = header(res, 'location');
+            if (req.followRedirects === false || !REDIRECTS.has(res.status) || !location)
+                return res;
+            await discard(res);
+            if (hops >= MAX_REDIRECTS)
+                throw new RegistryError(`${url.host} redirected more than ${MAX_REDIRECTS} times`);
+            const next = new URL(location, url);
+            if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+                throw new RegistryError(`${url.host} redirected to an unsupported URL scheme ${next.protocol}`);
+            }
+            if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+                if (method !== 'HEAD')
+                    method = 'GET';
+                body = undefined;
+                delete headers['content-type'];
+                delete headers['content-length'];
+            }
+            else if (body instanceof external_node_stream_.Readable) {
+                throw new RegistryError(`${url.host} redirected an upload (${res.status}); it cannot be sent again from here`, true);
+            }
+            else if (body !== undefined && next.origin !== url.origin) {
+                // A body may hold a secret (a refresh token) or content meant for this registry only.
+                throw new RegistryError(`${url.host} redirected a ${method} with content to another host (${next.host}); refusing to send it there`);
+            }
+            if (next.origin !== url.origin)
+                for (const h of CREDENTIAL_HEADERS)
+                    delete headers[h];
+            url = next;
+        }
+    }
+    async once(method, url, headers, body) {
+        const res = await request(this.dispatcher, {
+            origin: url.origin,
+            path: url.pathname + url.search,
+            method: method,
+            headers,
+            body: body ?? null,
+            // undici closes the connection after every HEAD unless told not to; registries send no HEAD body.
+            ...(method === 'HEAD' ? { reset: false } : {}),
+            headersTimeout: this.timeouts.headersMs,
+            bodyTimeout: this.timeouts.bodyIdleMs,
+        });
+        return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
+    }
+}
+/** Network failures and timeouts may pass on another try; our own errors (bad content, bad input) do not. */
+function isTransient(err) {
+    if (err instanceof OciCopyError)
+        return err instanceof RegistryError && err.retryable;
+    const code = err?.code;
+    if (typeof code === 'string' && NOT_TRANSIENT.has(code))
+        return false;
+    return err instanceof Error;
+}
+/** One line naming the host, what happened, and how often it was tried. */
+function transportError(url, err, tries, timeouts, retryAfterMs) {
+    const code = err?.code;
+    const after = tries > 1 ? ` after ${tries} tries` : '';
+    let what;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT')
+        what = `${url.host} did not answer within ${timeouts.headersMs / 1000} s`;
+    else if (code === 'UND_ERR_BODY_TIMEOUT')
+        what = `${url.host} stopped sending for ${timeouts.bodyIdleMs / 1000} s`;
+    else if (code === 'UND_ERR_CONNECT_TIMEOUT')
+        what = `cannot connect to ${url.host} within ${timeouts.connectMs / 1000} s`;
+    else if (err instanceof RegistryError)
+        what = err.message;
+    else
+        what = `cannot reach ${url.host}: ${messageOf(err)}`;
+    return new RegistryError(`${what}${after}`, true, undefined, undefined, retryAfterMs);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/auth.js
+
+
+
+
+/** `repository:<name>:pull` and friends, as the distribution token spec writes them. */
+const pullScope = (repository) => `repository:${repository}:pull`;
+const pushScope = (repository) => `repository:${repository}:pull,push`;
+/** Merges scopes on the same resource (`…:pull` + `…:push` → `…:pull,push`) and sorts them, so equal sets share a key. */
+function normalizeScopes(scopes) {
+    const byResource = new Map();
+    for (const scope of scopes) {
+        const at = scope.lastIndexOf(':');
+        if (at <= 0)
+            continue;
+        const resource = scope.slice(0, at);
+        const actions = byResource.get(resource) ?? new Set();
+        for (const a of scope.slice(at + 1).split(','))
+            if (a)
+                actions.add(a);
+        byResource.set(resource, actions);
+    }
+    return [...byResource]
+        .map(([resource, actions]) => `${resource}:${[...actions].sort().join(',')}`)
+        .sort();
+}
+const DEFAULT_TOKEN_LIFETIME_S = 60;
+const CLIENT_ID = 'oci-copy';
+/**
+ * Anonymous, basic and bearer-token authentication for one registry. It learns the scheme from the
+ * first 401, then authorizes every later request up front; bearer tokens are cached per scope set
+ * and renewed before they expire.
+ */
+class RegistryAuth {
+    options;
+    scheme;
+    realm;
+    service;
+    tokens = new Map();
+    pending = new Map();
+    creds;
+    constructor(options) {
+        this.options = options;
+    }
+    /** Sends `req` with the authorization `scopes` need, answering one challenge if the registry asks. */
+    async send(req, scopes) {
+        const first = await this.authorization(scopes, false);
+        const res = await this.options.http.send(withAuthorization(req, first));
+        if (res.status !== 401 || res.url.origin !== req.url.origin)
+            return res;
+        const challenge = pickChallenge(res);
+        if (!challenge)
+            return res;
+        let wanted = scopes;
+        if (challenge.scheme === 'bearer') {
+            this.learnBearer(challenge);
+            wanted = [...scopes, ...challengeScopes(challenge)];
+        }
+        else {
+            const creds = await this.credentials();
+            if (!creds?.password && !creds?.username)
+                return res;
+            if (this.scheme === 'basic' && first)
+                return res; // the credentials were refused
+            this.scheme = 'basic';
+        }
+        if (req.body instanceof external_node_stream_.Readable) {
+            await discard(res);
+            throw new RegistryError(`${this.options.registry} asked to authenticate again during an upload`, true, 401);
+        }
+        const second = await this.authorization(wanted, true);
+        await discard(res);
+        return this.options.http.send(withAuthorization(req, second));
+    }
+    credentials() {
+        this.creds ??= this.options.credentials();
+        return this.creds;
+    }
+    learnBearer(challenge) {
+        const realm = challenge.params.realm;
+        let url;
+        try {
+            url = new URL(realm ?? '');
+        }
+        catch {
+            throw new RegistryError(`${this.options.registry} sent a bearer challenge without a valid realm`);
+        }
+        const plainOk = url.protocol === 'http:' && (isLoopbackHost(url.hostname) || this.options.allowPlainRealm);
+        if (url.protocol !== 'https:' && !plainOk) {
+            throw new RegistryError(`${this.options.registry} asks for tokens from ${url.origin}, which is not HTTPS: refusing to send credentials there`);
+        }
+        if (this.realm?.href !== url.href || this.service !== challenge.params.service)
+            this.tokens.clear();
+        this.scheme = 'bearer';
+        this.realm = url;
+        this.service = challenge.params.service;
+    }
+    /** The `authorization` header for `scopes`, or undefined while the registry has asked for none. */
+    async authorization(scopes, fresh) {
+        if (this.scheme === 'basic') {
+            const c = await this.credentials();
+            return `Basic ${Buffer.from(`${c?.username ?? ''}:${c?.password ?? ''}`).toString('base64')}`;
+        }
+        if (this.scheme !== 'bearer')
+            return undefined;
+        const normalized = normalizeScopes(scopes);
+        const key = normalized.join(' ');
+        const cached = this.tokens.get(key);
+        if (cached && !fresh && cached.expiresAt > Date.now())
+            return `Bearer ${cached.value}`;
+        let pending = this.pending.get(key);
+        if (!pending) {
+            pending = this.fetchToken(normalized, key).finally(() => this.pending.delete(key));
+            this.pending.set(key, pending);
+        }
+        return `Bearer ${await pending}`;
+    }
+    async fetchToken(scopes, key) {
+        const realm = new URL(this.realm.href);
+        const creds = await this.credentials();
+        let res;
+        if (creds?.identityToken) {
+            // docker login's identity token is an OAuth2 refresh token: exchange it with a POST.
+            const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, client_id: CLIENT_ID });
+            if (this.service)
+                form.set('service', this.service);
+            if (scopes.length)
+                form.set('scope', scopes.join(' '));
+            res = await this.options.http.send({
+                method: 'POST',
+                url: realm,
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: form.toString(),
+                retry: true,
+            });
+        }
+        else {
+            if (this.service)
+                realm.searchParams.set('service', this.service);
+            for (const scope of scopes)
+                realm.searchParams.append('scope', scope);
+            const headers = {};
+            if (creds?.username || creds?.password) {
+                headers.authorization = `Basic ${Buffer.from(`${creds.username ?? ''}:${creds.password ?? ''}`).toString('base64')}`;
+            }
+            res = await this.options.http.send({ method: 'GET', url: realm, headers });
+        }
+        const what = `a token for ${scopes.join(' ') || 'the registry'} from ${realm.host}`;
+        const body = (await readBody(res, 1024 * 1024)).toString('utf8');
+        if (res.status !== 200) {
+            const detail = registryErrorDetail(body).text;
+            const hint = res.status === 401 || res.status === 403 ? ': check the username and password' : '';
+            throw new RegistryError(`getting ${what}: ${statusLine(res.status)}${detail ? ` (${detail})` : ''}${hint}`, res.status >= 500 || res.status === 429, res.status);
+        }
+        let parsed;
+        try {
+            parsed = JSON.parse(body);
+        }
+        catch {
+            throw new RegistryError(`getting ${what}: the answer is not JSON`);
+        }
+        const value = typeof parsed.token === 'string' && parsed.token ? parsed.token : parsed.access_token;
+        if (typeof value !== 'string' || !value)
+            throw new RegistryError(`getting ${what}: the answer holds no token`);
+        this.options.onSecret?.(value);
+        const lifetime = typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : DEFAULT_TOKEN_LIFETIME_S;
+        // Renew a little early, so a token does not expire between being chosen and being checked.
+        const margin = Math.min(10, lifetime / 10);
+        this.tokens.set(key, { value, expiresAt: Date.now() + (lifetime - margin) * 1000 });
+        return value;
+    }
+}
+function withAuthorization(req, authorization) {
+    if (!authorization)
+        return req;
+    return { ...req, headers: { ...req.headers, authorization } };
+}
+/** Bearer when offered (it works for anonymous pulls too), else Basic. */
+function pickChallenge(res) {
+    const raw = res.headers['www-authenticate'];
+    const values = Array.isArray(raw) ? raw : raw ? [raw] : [];
+    const all = values.flatMap((v) => parseChallenges(v));
+    return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/credentials.js
+
+
+
+
+
+
+const HUB_ALIASES = [DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
+/** The key Docker's tools store Hub credentials under, and the server URL its helpers expect. */
+const HUB_SERVER_URL = 'https://index.docker.io/v1/';
+const HELPER_TIMEOUT_MS = 30_000;
+/** `https://index.docker.io/v1/` → `index.docker.io`; `Ghcr.io/` → `ghcr.io`. */
+function normalizeRegistryKey(key) {
+    return key
+        .trim()
+        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+        .replace(/\/.*$/, '')
+        .toLowerCase();
+}
+function sameRegistry(key, registry) {
+    const k = normalizeRegistryKey(key);
+    const r = registry.toLowerCase();
+    if (k === r)
+        return true;
+    return HUB_ALIASES.includes(r) && HUB_ALIASES.includes(k);
+}
+/**
+ * Credentials for `registry`: the explicit ones when given, else what `docker login` (or
+ * docker/login-action) left in the Docker config: a credential helper, the credentials store, or `auths`.
+ * Undefined means anonymous.
+ */
+async function findCredentials(registry, options = {}) {
+    const secret = (s) => {
+        if (s)
+            options.onSecret?.(s);
+        return s;
+    };
+    if (options.username || options.password) {
+        secret(options.password);
+        return { username: options.username ?? '', password: options.password ?? '' };
+    }
+    const found = await fromDockerConfig(registry, options, secret);
+    if (found)
+        return found;
+    secret(options.fallback?.password);
+    return options.fallback;
+}
+async function fromDockerConfig(registry, options, secret) {
+    const env = options.env ?? process.env;
+    const dir = options.configDir ?? (env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.docker'));
+    const file = (0,external_node_path_.join)(dir, 'config.json');
+    const config = await readConfig(file);
+    if (!config)
+        return undefined;
+    const helperKey = Object.keys(config.credHelpers ?? {}).find((k) => sameRegistry(k, registry));
+    const helper = helperKey ? config.credHelpers[helperKey] : config.credsStore;
+    if (helper) {
+        const found = await fromHelper(helper, HUB_ALIASES.includes(registry) ? HUB_SERVER_URL : registry, env, secret);
+        if (found || helperKey)
+            return found;
+    }
+    const entries = Object.entries(config.auths ?? {});
+    const entry = entries.find(([k]) => normalizeRegistryKey(k) === registry.toLowerCase()) ?? entries.find(([k]) => sameRegistry(k, registry));
+    if (!entry)
+        return undefined;
+    return fromEntry(entry[1], file, secret);
+}
+async function readConfig(file) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const parsed = JSON.parse(text);
+        return parsed && typeof parsed === 'object' ? parsed : undefined;
+    }
+    catch {
+        throw new InputError(`${file} is not valid JSON: fix or remove it (docker login writes it)`);
+    }
+}
+function fromEntry(entry, file, secret) {
+    secret(entry.auth);
+    secret(entry.password);
+    secret(entry.identitytoken);
+    if (entry.identitytoken)
+        return { username: entry.username, identityToken: entry.identitytoken };
+    if (entry.auth) {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon < 0)
+            throw new InputError(`${file} has an "auth" entry that is not base64 of user:password`);
+        secret(decoded.slice(colon + 1));
+        return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+    if (entry.username || entry.password)
+        return { username: entry.username ?? '', password: entry.password ?? '' };
+    return undefined;
+}
+/** Asks `docker-credential-<name> get`, as Docker does: the server URL on stdin, JSON on stdout. */
+async function fromHelper(name, serverUrl, env, secret) {
+    const program = `docker-credential-${name}`;
+    const { code, stdout, spawnError } = await new Promise((resolve) => {
+        const child = (0,external_node_child_process_.spawn)(program, ['get'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+        // A helper waiting on a keychain prompt must not hang the copy.
+        const timer = setTimeout(() => child.kill('SIGKILL'), HELPER_TIMEOUT_MS);
+        timer.unref();
+        let out = '';
+        child.stdout.on('data', (d) => (out += d.toString()));
+        child.on('error', (err) => {
+            clearTimeout(timer);
+            resolve({ code: null, stdout: '', spawnError: err });
+        });
+        child.on('close', (c) => {
+            clearTimeout(timer);
+            resolve({ code: c, stdout: out });
+        });
+        child.stdin.on('error', () => { });
+        child.stdin.end(serverUrl);
+    });
+    if (spawnError) {
+        throw new InputError(`the Docker config names credential helper "${name}" but ${program} cannot be run: install it or remove it from config.json`);
+    }
+    // Helpers exit non-zero with "credentials not found" when they hold nothing for this server.
+    if (code !== 0)
+        return undefined;
+    let answer;
+    try {
+        answer = JSON.parse(stdout);
+    }
+    catch {
+        throw new InputError(`${program} get did not answer with JSON`);
+    }
+    if (!answer.Secret)
+        return undefined;
+    secret(answer.Secret);
+    if (answer.Username === '<token>')
+        return { identityToken: answer.Secret };
+    return { username: answer.Username ?? '', password: answer.Secret };
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/client.js
+
+
+
+
+/** One registry host: its base URL, the shared HTTP client and the authentication state. */
+class RegistryClient {
+    registry;
+    base;
+    http;
+    auth;
+    ownsHttp;
+    constructor(registry, options = {}) {
+        this.registry = registry;
+        this.base = registryBaseUrl(registry, options.plainHttp);
+        this.ownsHttp = !options.http;
+        this.http = options.http ?? new HttpClient(options);
+        this.auth = new RegistryAuth({
+            registry,
+            http: this.http,
+            credentials: () => findCredentials(registry, options),
+            onSecret: options.onSecret,
+            allowPlainRealm: options.plainHttp,
+        });
+    }
+    /** A URL on this registry: `path` starts with `/v2/`. */
+    url(path) {
+        return new URL(path, this.base);
+    }
+    send(req, scopes) {
+        return this.auth.send(req, scopes);
+    }
+    /** Throws the one-line error for an unexpected answer, with the registry's own error code. */
+    async fail(res, operation) {
+        let detail = {};
+        try {
+            detail = registryErrorDetail((await readBody(res, 64 * 1024)).toString('utf8'));
+        }
+        catch {
+            // the status alone will do
+        }
+        const after = res.tries > 1 ? ` after ${res.tries} tries` : '';
+        const hint = res.status === 401 || res.status === 403 ? `: check the credentials for ${this.registry}` : '';
+        const retryable = isRetryableStatus(res.status);
+        throw new RegistryError(`${operation}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}${hint}`, retryable, res.status, detail.code, retryable ? this.http.retryDelay(res.tries - 1, res) : undefined);
+    }
+    async close() {
+        if (this.ownsHttp)
+            await this.http.close();
+    }
+}
+/** Prefixes transport failures with the operation, so every error says what failed and where. */
+async function during(operation, work) {
+    try {
+        return await work();
+    }
+    catch (err) {
+        if (err instanceof RegistryError && !err.message.startsWith(operation)) {
+            const Kind = err.constructor;
+            throw new Kind(`${operation}: ${err.message}`, err.retryable, err.status, err.code, err.retryAfterMs);
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/upload.js
+
+
+/** GHCR caps PATCH chunks at 4 MiB; a chunk is held in memory, so keep it small. */
+const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * The upload session's URL from a POST or PATCH answer. A relative `Location` is resolved against
+ * the answer's URL; one on another host, or one that drops from https to http, is refused, since the
+ * session would carry our credentials and content somewhere we did not choose.
+ */
+function uploadLocation(res, operation) {
+    const location = header(res, 'location');
+    if (!location)
+        throw new RegistryError(`${operation}: the registry opened an upload session without a Location`, true);
+    const url = new URL(location, res.url);
+    if (url.host !== res.url.host) {
+        throw new RegistryError(`${operation}: the registry sent the upload to another host (${url.host}); refusing`);
+    }
+    if (res.url.protocol === 'https:' && url.protocol !== 'https:') {
+        throw new RegistryError(`${operation}: the registry sent the upload from https to ${url.protocol}; refusing`);
+    }
+    return url;
+}
+/** Learns a chunk size the registry advertises (`OCI-Chunk-Min-Length`) from the session's answer. */
+function learnChunking(res, mode) {
+    const min = Number(header(res, 'oci-chunk-min-length'));
+    if (Number.isFinite(min) && min > 0) {
+        mode.chunked = true;
+        mode.chunkBytes = Math.max(mode.chunkBytes, min);
+    }
+}
+/** Finishes an open session with the blob's bytes: one PUT, or PATCH chunks then a closing PUT. */
+async function uploadOnSession(client, session, desc, content, scopes, mode, operation) {
+    try {
+        if (mode.chunked)
+            await uploadChunks(client, session, desc, content, scopes, mode, operation);
+        else
+            await uploadWhole(client, session, desc, content, scopes, mode, operation);
+    }
+    finally {
+        if (!content.readableEnded)
+            content.destroy();
+    }
+}
+function withDigest(session, desc) {
+    const url = new URL(session.href);
+    url.searchParams.append('digest', desc.digest);
+    return url;
+}
+async function uploadWhole(client, session, desc, content, scopes, mode, operation) {
+    const res = await client.send({
+        method: 'PUT',
+        url: withDigest(session, desc),
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
+        body: content,
+    }, scopes);
+    if (res.status === 201)
+        return discard(res);
+    if (res.status === 413) {
+        await discard(res);
+        mode.chunked = true;
+        throw new RegistryError(`${operation}: the registry refused one ${desc.size}-byte request (413); upload again in chunks`, true, 413);
+    }
+    return client.fail(res, operation);
+}
+async function uploadChunks(client, session, desc, content, scopes, mode, operation) {
+    let url = session;
+    let offset = 0;
+    for await (const chunk of chunks(content, mode.chunkBytes)) {
+        const res = await client.send({
+            method: 'PATCH',
+            url,
+            headers: {
+                'content-type': 'application/octet-stream',
+                'content-length': String(chunk.length),
+                'content-range': `${offset}-${offset + chunk.length - 1}`,
+            },
+            body: chunk,
+        }, scopes);
+        if (res.status !== 202)
+            return client.fail(res, `${operation} (chunk at byte ${offset})`);
+        url = uploadLocation(res, operation);
+        await discard(res);
+        offset += chunk.length;
+    }
+    const res = await client.send({ method: 'PUT', url: withDigest(url, desc), headers: { 'content-type': 'application/octet-stream', 'content-length': '0' } }, scopes);
+    if (res.status === 201)
+        return discard(res);
+    return client.fail(res, operation);
+}
+/** Cuts a stream into pieces of exactly `size` bytes (the last may be shorter). */
+async function* chunks(content, size) {
+    let parts = [];
+    let held = 0;
+    for await (const data of content) {
+        let buf = data;
+        while (held + buf.length >= size) {
+            const take = size - held;
+            parts.push(buf.subarray(0, take));
+            yield Buffer.concat(parts);
+            parts = [];
+            held = 0;
+            buf = buf.subarray(take);
+        }
+        if (buf.length) {
+            parts.push(buf);
+            held += buf.length;
+        }
+    }
+    if (held)
+        yield Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/blobs.js
+
+
+
+
+
+
+
+/** One repository's blob endpoints. */
+class Blobs {
+    client;
+    repository;
+    mode;
+    constructor(client, repository, mode) {
+        this.client = client;
+        this.repository = repository;
+        this.mode = mode;
+    }
+    get place() {
+        return `${this.client.registry}/${this.repository}`;
+    }
+    url(path) {
+        return this.client.url(`/v2/${this.repository}/blobs/${path}`);
+    }
+    async exists(desc) {
+        const op = `checking blob ${desc.digest} in ${this.place}`;
+        return during(op, async () => {
+            const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest) }, [pullScope(this.repository)]);
+            if (res.status !== 200 && res.status !== 404)
+                return this.client.fail(res, op);
+            await discard(res);
+            return res.status === 200;
+        });
+    }
+    /**
+     * The blob's bytes. A download cut midway goes on with `Range: bytes=N-` when the registry answers
+     * 206, and otherwise starts again, skipping what was already passed on. The caller verifies.
+     */
+    async fetch(desc) {
+        const op = `fetching blob ${desc.digest} from ${this.place}`;
+        const first = await during(op, () => this.get(desc, 0, op));
+        const stream = external_node_stream_.Readable.from(this.download(desc, first, op), { objectMode: false });
+        // Dropped before its first read, the generator never runs: the first answer must still go.
+        stream.once('close', () => {
+            if (!first.body.destroyed)
+                first.body.destroy();
+        });
+        return stream;
+    }
+    async get(desc, offset, op) {
+        const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
+        const res = await this.client.send({ method: 'GET', url: this.url(desc.digest), headers }, [pullScope(this.repository)]);
+        if (res.status === 200 || (offset > 0 && res.status === 206))
+            return res;
+        if (res.status === 404) {
+            await discard(res);
+            throw new NotFoundError(`blob ${desc.digest} is not in ${this.place}`);
+        }
+        return this.client.fail(res, op);
+    }
+    async *download(desc, first, op) {
+        const policy = this.client.http.retry;
+        let res = first;
+        let offset = 0;
+        for (let failures = 0;;) {
+            try {
+                res ??= await during(op, () => this.get(desc, offset, op));
+                let skip = res.status === 206 && rangeStart(res) === offset ? 0 : offset;
+                if (res.status === 206 && skip)
+                    throw new RegistryError(`${op}: the registry answered a different range`);
+                for await (const data of res.body) {
+                    let chunk = data;
+                    if (skip) {
+                        const drop = Math.min(skip, chunk.length);
+                        skip -= drop;
+                        chunk = chunk.subarray(drop);
+                        if (!chunk.length)
+                            continue;
+                    }
+                    offset += chunk.length;
+                    yield chunk;
+                }
+                if (offset >= desc.size)
+                    return;
+                throw new RegistryError(`${op}: the download ended after ${offset} of ${desc.size} bytes`, true);
+            }
+            catch (err) {
+                failures++;
+                if (!isTransient(err) || failures >= policy.maxTries) {
+                    if (err instanceof RegistryError || !isTransient(err))
+                        throw err;
+                    throw new RegistryError(`${op}: ${transportError(this.client.base, err, failures, this.client.http.timeouts).message}`, true);
+                }
+                await new Promise((r) => setTimeout(r, backoffDelay(failures - 1, policy)));
+            }
+            finally {
+                if (res && !res.body.destroyed)
+                    res.body.destroy();
+                res = undefined;
+            }
+        }
+    }
+    /** POST then PUT (distribution ignores a single-request `POST ?digest=`), or chunks when the registry wants them. */
+    async push(desc, content) {
+        const op = `pushing blob ${desc.digest} to ${this.place}`;
+        const scopes = [pushScope(this.repository)];
+        // The content may fail (a digest mismatch) while the session opens: keep that for the caller, not the process.
+        content.on('error', () => { });
+        try {
+            await during(op, async () => {
+                const res = await this.client.send({ method: 'POST', url: this.url('uploads/'), retry: true }, scopes);
+                if (res.status !== 202)
+                    return this.client.fail(res, op);
+                learnChunking(res, this.mode);
+                const session = uploadLocation(res, op);
+                await discard(res);
+                if (content.errored)
+                    throw content.errored;
+                await uploadOnSession(this.client, session, desc, content, scopes, this.mode, op);
+            });
+        }
+        finally {
+            if (!content.readableEnded)
+                content.destroy();
+        }
+    }
+    /** Asks the registry to link a blob from another repository; see `Mounter.mount`. */
+    async mount(desc, from, getContent) {
+        const op = `pushing blob ${desc.digest} to ${this.place}`;
+        const scopes = [pushScope(this.repository), pullScope(from)];
+        const url = this.url('uploads/');
+        url.searchParams.set('mount', desc.digest);
+        url.searchParams.set('from', from);
+        let session;
+        try {
+            const res = await this.client.send({ method: 'POST', url, retry: true }, scopes);
+            if (res.status === 201) {
+                const digest = header(res, 'docker-content-digest');
+                await discard(res);
+                return !digest || digest === desc.digest ? 'mounted' : 'refused';
+            }
+            if (res.status !== 202) {
+                await discard(res);
+                return 'refused';
+            }
+            learnChunking(res, this.mode);
+            session = uploadLocation(res, op);
+            await discard(res);
+        }
+        catch {
+            return 'refused';
+        }
+        if (!getContent) {
+            await this.abandon(session, scopes);
+            return 'refused';
+        }
+        const content = await getContent();
+        content.on('error', () => { });
+        await during(op, () => uploadOnSession(this.client, session, desc, content, scopes, this.mode, op));
+        return 'uploaded';
+    }
+    async abandon(session, scopes) {
+        try {
+            await discard(await this.client.send({ method: 'DELETE', url: session, retry: false }, scopes));
+        }
+        catch {
+            // an abandoned session expires on its own
+        }
+    }
+}
+function rangeStart(res) {
+    const m = /^bytes ([0-9]+)-/.exec(header(res, 'content-range') ?? '');
+    return m ? Number(m[1]) : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/referrers.js
+
+
+
+
+
+
+
+
+/**
+ * What refers to `subject`: the referrers API when the registry has it, else the index kept under
+ * the tag schema (distribution 2.8 answers the API with a plain-text 404).
+ */
+async function listReferrers(client, manifests, repository, subject, artifactType) {
+    const op = `listing referrers of ${subject.digest} in ${client.registry}/${repository}`;
+    return during(op, async () => {
+        const url = client.url(`/v2/${repository}/referrers/${subject.digest}`);
+        if (artifactType)
+            url.searchParams.set('artifactType', artifactType);
+        const res = await client.send({ method: 'GET', url, headers: { accept: MediaType.OciIndex } }, [pullScope(repository)]);
+        const type = header(res, 'content-type')?.split(';')[0].trim();
+        let list;
+        if (res.status === 200 && type === MediaType.OciIndex) {
+            list = parseIndex(await readBody(res, 4 * 1024 * 1024), `referrers of ${subject.digest}`).manifests;
+        }
+        else if (res.status === 404 || res.status === 200 || res.status === 405 || res.status === 400) {
+            await discard(res);
+            try {
+                const { bytes } = await manifests.get(referrersTag(subject.digest), op);
+                list = parseIndex(bytes, `referrers index of ${subject.digest}`).manifests;
+            }
+            catch (err) {
+                if (err instanceof NotFoundError)
+                    return [];
+                throw err;
+            }
+        }
+        else {
+            return client.fail(res, op);
+        }
+        return artifactType ? list.filter((d) => d.artifactType === artifactType) : list;
+    });
+}
+/** Updates in flight per `host/repository@subject`: one at a time, so none loses another's entry. */
+const pending = new Map();
+/**
+ * Adds `referrer` to the index kept under the subject's `sha256-<hex>` tag (the referrers tag
+ * schema), creating it when missing and keeping every entry already there. Updates for one subject
+ * are made one after another within the process: read, merge, write.
+ */
+function keepReferrersIndex(manifests, subject, referrer) {
+    const key = `${manifests.where}@${subject.digest}`;
+    const previous = pending.get(key) ?? Promise.resolve();
+    const update = previous.then(() => mergeIntoReferrersIndex(manifests, subject, referrer));
+    const settled = update.catch(() => { });
+    pending.set(key, settled);
+    void settled.then(() => {
+        if (pending.get(key) === settled)
+            pending.delete(key);
+    });
+    return update;
+}
+async function mergeIntoReferrersIndex(manifests, subject, referrer) {
+    const tag = referrersTag(subject.digest);
+    const op = `updating the referrers index ${manifests.where}:${tag} of ${subject.digest}`;
+    let index;
+    try {
+        index = parseIndex((await manifests.get(tag, op)).bytes, `referrers index ${manifests.where}:${tag}`);
+    }
+    catch (err) {
+        if (!(err instanceof NotFoundError))
+            throw err;
+        index = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
+    }
+    if (index.manifests.some((d) => d.digest === referrer.digest))
+        return;
+    const merged = { ...index, mediaType: MediaType.OciIndex, manifests: [...index.manifests, referrer] };
+    const bytes = Buffer.from(JSON.stringify(merged));
+    await manifests.put({ mediaType: MediaType.OciIndex, digest: digestOf(bytes), size: bytes.length }, tag, bytes, op);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/manifests.js
+
+
+
+
+
+
+
+
+
+
+const CACHE_ENTRIES = 64;
+/** One repository's manifest endpoints, with the bytes of recent manifests kept for tagging. */
+class Manifests {
+    client;
+    repository;
+    recent = new Map();
+    constructor(client, repository) {
+        this.client = client;
+        this.repository = repository;
+    }
+    get place() {
+        return `${this.client.registry}/${this.repository}`;
+    }
+    url(reference) {
+        return this.client.url(`/v2/${this.repository}/manifests/${reference}`);
+    }
+    named(reference) {
+        return `${this.place}${isDigest(reference) ? '@' : ':'}${reference}`;
+    }
+    /** HEAD for the digest, media type and size; GET (and hash) when the registry does not say them. */
+    async resolve(reference) {
+        const op = `resolving ${this.named(reference)}`;
+        return during(op, async () => {
+            const scopes = [pullScope(this.repository)];
+            const head = await this.client.send({ method: 'HEAD', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } }, scopes);
+            if (head.status === 404) {
+                await discard(head);
+                throw new NotFoundError(`${this.named(reference)} not found`);
+            }
+            // Only a HEAD the registry does not support, or one that leaves out the digest, is worth a GET.
+            if (head.status !== 200 && head.status !== 405 && head.status !== 501 && head.status !== 400)
+                return this.client.fail(head, op);
+            await discard(head);
+            if (head.status === 200) {
+                const digest = header(head, 'docker-content-digest') ?? (isDigest(reference) ? reference : undefined);
+                const mediaType = contentType(head);
+                const size = Number(header(head, 'content-length'));
+                if (digest && isDigest(digest) && mediaType && isManifest(mediaType) && Number.isInteger(size) && size > 0) {
+                    return { mediaType, digest, size };
+                }
+            }
+            const got = await this.get(reference, op);
+            return got.desc;
+        });
+    }
+    async fetch(desc) {
+        const op = `fetching manifest ${desc.digest} from ${this.place}`;
+        return during(op, async () => external_node_stream_.Readable.from([(await this.get(desc.digest, op)).bytes]));
+    }
+    async exists(desc) {
+        const op = `checking manifest ${desc.digest} in ${this.place}`;
+        return during(op, async () => {
+            const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), headers: { accept: MANIFEST_ACCEPT } }, [pullScope(this.repository)]);
+            if (res.status !== 200 && res.status !== 404)
+                return this.client.fail(res, op);
+            await discard(res);
+            return res.status === 200;
+        });
+    }
+    /** Reads the (verified, ≤ 4 MiB) manifest whole, then PUTs it by digest: a buffer can be sent again on a retry. */
+    async push(desc, content) {
+        const op = `pushing manifest ${desc.digest} to ${this.place}`;
+        if (desc.size > MAX_MANIFEST_BYTES)
+            throw new ContentError(`${op}: manifest is ${desc.size} bytes, over the 4 MiB limit`);
+        const chunks = [];
+        for await (const c of content)
+            chunks.push(c);
+        const bytes = Buffer.concat(chunks);
+        verifyBytes(bytes, desc);
+        const answered = await this.put(desc, desc.digest, bytes, op);
+        this.remember(desc.digest, bytes);
+        // A registry with the referrers API says so with OCI-Subject; without it, the pusher keeps the
+        // `sha256-<hex>` index of the subject's referrers up to date.
+        const referrer = referrerOf(desc, bytes);
+        if (referrer && !header(answered, 'oci-subject'))
+            await keepReferrersIndex(this, referrer.subject, referrer.descriptor);
+    }
+    /** Points a tag at a manifest already in the repository; a digest reference needs nothing. */
+    async tag(desc, reference) {
+        if (isDigest(reference))
+            return;
+        const op = `tagging ${desc.digest} as ${this.named(reference)}`;
+        await during(op, async () => {
+            let bytes = this.recent.get(desc.digest);
+            if (!bytes) {
+                bytes = (await this.get(desc.digest, op)).bytes;
+                verifyBytes(bytes, desc);
+            }
+            await this.put(desc, reference, bytes, op);
+        });
+    }
+    /** PUTs manifest bytes under a tag or digest; the answer's headers are kept (OCI-Subject). */
+    async put(desc, reference, bytes, op) {
+        return during(op, async () => {
+            const res = await this.client.send({ method: 'PUT', url: this.url(reference), headers: { 'content-type': desc.mediaType }, body: bytes }, [pushScope(this.repository)]);
+            if (res.status === 201 || res.status === 200) {
+                await discard(res);
+                return { headers: res.headers };
+            }
+            return this.client.fail(res, op);
+        });
+    }
+    /** `host/repository`, for messages. */
+    get where() {
+        return this.place;
+    }
+    /**
+     * GETs a manifest whole, with its digest: the registry's word for a tag, the hash for a digest.
+     * The transport retries only up to the headers; a body that broke off after them is asked again.
+     */
+    async get(reference, op) {
+        const http = this.client.http;
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await this.getOnce(reference, op);
+            }
+            catch (err) {
+                if (!(err instanceof BrokenAnswerError) || attempt + 1 >= http.retry.maxTries)
+                    throw err;
+                await new Promise((resolve) => setTimeout(resolve, http.retryDelay(attempt)));
+            }
+        }
+    }
+    async getOnce(reference, op) {
+        const res = await this.client.send({ method: 'GET', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } }, [pullScope(this.repository)]);
+        if (res.status === 404) {
+            await discard(res);
+            throw new NotFoundError(`${this.named(reference)} not found`);
+        }
+        if (res.status !== 200)
+            return this.client.fail(res, op);
+        const declared = Number(header(res, 'content-length'));
+        if (declared > MAX_MANIFEST_BYTES) {
+            await discard(res);
+            throw new ContentError(`${op}: manifest is ${declared} bytes, over the 4 MiB limit`);
+        }
+        const bytes = await readBody(res, MAX_MANIFEST_BYTES);
+        const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';
+        const computed = digestOf(bytes, algorithm);
+        const digest = isDigest(reference) ? reference : (header(res, 'docker-content-digest') ?? computed);
+        const declaredType = contentType(res);
+        const mediaType = (declaredType && isManifest(declaredType) ? declaredType : (mediaTypeField(bytes) ?? declaredType)) ?? 'application/octet-stream';
+        if (digest === computed)
+            this.remember(digest, bytes);
+        return { desc: { mediaType, digest, size: bytes.length }, bytes };
+    }
+    remember(digest, bytes) {
+        this.recent.delete(digest);
+        this.recent.set(digest, bytes);
+        if (this.recent.size > CACHE_ENTRIES)
+            this.recent.delete(this.recent.keys().next().value);
+    }
+}
+function contentType(res) {
+    return header(res, 'content-type')?.split(';')[0].trim() || undefined;
+}
+function mediaTypeField(bytes) {
+    try {
+        const m = JSON.parse(bytes.toString('utf8')).mediaType;
+        return typeof m === 'string' ? m : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/repository.js
+
+
+
+
+
+
+/** A repository on a registry, spoken to over the distribution API. */
+class RegistryRepository {
+    client;
+    repository;
+    description;
+    location;
+    blobs;
+    manifests;
+    constructor(client, repository) {
+        this.client = client;
+        this.repository = repository;
+        this.location = { registry: client.registry, repository };
+        this.description = `[registry] ${client.registry}/${repository}`;
+        const mode = { chunked: false, chunkBytes: DEFAULT_CHUNK_BYTES };
+        this.blobs = new Blobs(client, repository, mode);
+        this.manifests = new Manifests(client, repository);
+    }
+    resolve(selector) {
+        return this.manifests.resolve(selector ?? 'latest');
+    }
+    fetch(desc) {
+        return isManifest(desc.mediaType) ? this.manifests.fetch(desc) : this.blobs.fetch(desc);
+    }
+    exists(desc) {
+        return isManifest(desc.mediaType) ? this.manifests.exists(desc) : this.blobs.exists(desc);
+    }
+    /**
+     * Stores a node. `content` is read once: when this throws an error for which `isRetryable` holds
+     * (a cut connection, 5xx, a 413 that switches to chunked uploads), call again with fresh content.
+     */
+    push(desc, content) {
+        return isManifest(desc.mediaType) ? this.manifests.push(desc, content) : this.blobs.push(desc, content);
+    }
+    tag(desc, reference) {
+        return this.manifests.tag(desc, reference);
+    }
+    mount(desc, fromRepository, getContent) {
+        return this.blobs.mount(desc, fromRepository, getContent);
+    }
+    referrers(subject, artifactType) {
+        return listReferrers(this.client, this.manifests, this.repository, subject, artifactType);
+    }
+    async close(_outcome) {
+        await this.client.close();
+    }
+}
+/**
+ * Opens `ref`'s repository. Pass `http` (an `HttpClient`) or `dispatcher` to share one keep-alive
+ * pool across targets; the one who made it closes it. Otherwise the repository owns its pool and
+ * `close` ends it.
+ */
+function openRegistryRepository(ref, options = {}) {
+    return new RegistryRepository(new RegistryClient(ref.registry, options), ref.repository);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/index.js
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./lib/src/targets/open-target.js
+
+
+
+const GHCR = 'ghcr.io';
+/** GHCR accepts any user name with a workflow token; this is the one GitHub documents. */
+const GITHUB_TOKEN_USER = 'x-access-token';
+/** The target a source reference names: a registry repository, an OCI layout or an OCI archive. */
+async function openSource(ref, options = {}) {
+    if (ref.transport !== 'registry')
+        return openFileTarget(ref, 'source', options.streams);
+    return openRegistry(ref, options);
+}
+/** The target a destination reference names; layouts and archives are created when missing. */
+async function openDestination(ref, options = {}) {
+    if (ref.transport !== 'registry' && options.dryRun)
+        return openDryRunFileDestination(ref);
+    if (ref.transport !== 'registry')
+        return openFileTarget(ref, 'destination', options.streams);
+    return openRegistry(ref, options);
+}
+function openRegistry(ref, options) {
+    return openRegistryRepository(ref, {
+        username: options.credentials?.username,
+        password: options.credentials?.password,
+        plainHttp: options.plainHttp,
+        onSecret: options.onSecret,
+        env: options.env,
+        timeouts: timeoutsFromEnv(options.env ?? process.env),
+        ...(options.githubToken && ref.registry === GHCR ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken } } : {}),
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/main.js
+
+
+
+
+
+
+
+
+const USAGE = `usage: oci-copy SOURCE DESTINATION [options]
+
+SOURCE and DESTINATION: [docker://]HOST/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST],
+oci-archive:PATH[:TAG|@DIGEST] (PATH "-" is stdin or stdout).
+
+options:
+  --platform OS/ARCH[/VARIANT]   copy only this platform of an index
+  --referrers                    also copy signatures, SBOMs and attestations of the copied manifests
+  --dry-run                      report what would happen, write nothing
+  --concurrency N                blobs in flight (default 8)
+  --no-mount                     never mount blobs across repositories
+  --no-blob-cache                neither read nor update the blob-info cache
+  --plain-http                   plain HTTP to registries not on loopback
+  --src-creds USER:PASSWORD      credentials for the source registry
+  --dest-creds USER:PASSWORD     credentials for the destination registry
+  --operation auto|copy|import|export
+  --json                         print the per-node account as JSON on stdout
+  -h, --help`;
+/** The command line: the same inputs as the action, parsed by the same code, over the same core. */
+async function main(argv) {
+    const opened = [];
+    let outcome = 'failure';
+    try {
+        const { values, positionals } = (0,external_node_util_.parseArgs)({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                platform: { type: 'string' },
+                referrers: { type: 'boolean' },
+                'dry-run': { type: 'boolean' },
+                concurrency: { type: 'string' },
+                'no-mount': { type: 'boolean' },
+                'no-blob-cache': { type: 'boolean' },
+                'plain-http': { type: 'boolean' },
+                'src-creds': { type: 'string' },
+                'dest-creds': { type: 'string' },
+                operation: { type: 'string' },
+                json: { type: 'boolean' },
+                help: { type: 'boolean', short: 'h' },
+            },
+        });
+        if (values.help) {
+            process.stdout.write(`${USAGE}\n`);
+            return 0;
+        }
+        if (positionals.length !== 2)
+            throw new InputError(`expected SOURCE and DESTINATION, got ${positionals.length} argument(s); see oci-copy --help`);
+        const [srcUser, srcPass] = splitCreds(values['src-creds'], '--src-creds');
+        const [dstUser, dstPass] = splitCreds(values['dest-creds'], '--dest-creds');
+        const given = {
+            source: positionals[0],
+            destination: positionals[1],
+            operation: values.operation,
+            platform: values.platform,
+            referrers: values.referrers ? 'true' : undefined,
+            'dry-run': values['dry-run'] ? 'true' : undefined,
+            concurrency: values.concurrency,
+            mount: values['no-mount'] ? 'false' : undefined,
+            'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
+            'plain-http': values['plain-http'] ? 'true' : undefined,
+            'source-username': srcUser,
+            'source-password': srcPass,
+            'destination-username': dstUser,
+            'destination-password': dstPass,
+        };
+        const inputs = parseInputs((name) => given[name] ?? '');
+        const toStdout = inputs.destinations[0].transport !== 'registry' && inputs.destinations[0].path === '-';
+        if (values.json && toStdout && !inputs.dryRun) {
+            throw new InputError('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
+        }
+        // Logs go to stderr: stdout may be the archive itself.
+        const log = (line) => process.stderr.write(`${line}\n`);
+        const cacheFile = defaultCacheFile();
+        const cache = inputs.blobCache && inputs.mount ? new FileBlobInfoCache({ warn: (m) => log(`warning: ${m}`) }) : undefined;
+        await cache?.load(cacheFile);
+        const src = await openSource(inputs.source, { plainHttp: inputs.plainHttp, credentials: inputs.sourceCredentials });
+        opened.push(src);
+        const dst = await openDestination(inputs.destinations[0], { plainHttp: inputs.plainHttp, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
+        opened.push(dst);
+        const report = new CopyReport();
+        const progress = process.stderr.isTTY ? terminalProgress() : () => { };
+        const root = await copy(src, inputs.source, dst, inputs.destinations[0], {
+            concurrency: inputs.concurrency,
+            mount: inputs.mount,
+            blobCache: cache,
+            platform: inputs.platform,
+            referrers: inputs.referrers,
+            dryRun: inputs.dryRun,
+            onEvent: (event) => {
+                report.listener(event);
+                progress(event);
+                const line = eventLine(event);
+                if (line)
+                    log(line);
+            },
+        });
+        report.finish();
+        outcome = 'success';
+        await Promise.all(opened.splice(0).map((t) => t.close('success')));
+        if (cache?.changed && !inputs.dryRun)
+            await cache.save(cacheFile);
+        const t = report.totals();
+        log(`${inputs.dryRun ? 'Would copy' : 'Copied'} ${src.description} => ${dst.description}`);
+        log(`Digest: ${root.digest}`);
+        log(`${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(report.durationMs)}`);
+        if (values.json)
+            process.stdout.write(`${JSON.stringify({ digest: root.digest, mediaType: root.mediaType, size: root.size, blobs: report.nodes })}\n`);
+        return 0;
+    }
+    catch (err) {
+        await Promise.allSettled(opened.splice(0).map((t) => t.close(outcome)));
+        process.stderr.write(`oci-copy: ${messageOf(err)}\n`);
+        return err instanceof InputError || err?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+    }
+}
+function splitCreds(value, flag) {
+    if (value === undefined)
+        return [undefined, undefined];
+    const i = value.indexOf(':');
+    if (i <= 0)
+        throw new InputError(`${flag} must be USER:PASSWORD`);
+    return [value.slice(0, i), value.slice(i + 1)];
+}
+/** One redrawn status line on a terminal: bytes moved so far across the blobs in flight. */
+function terminalProgress() {
+    const inFlight = new Map();
+    let lastDraw = 0;
+    return (event) => {
+        if (event.type === 'progress')
+            inFlight.set(event.node.digest, { bytes: event.bytes, size: event.node.size });
+        else if (event.type === 'done')
+            inFlight.delete(event.node.digest);
+        const now = Date.now();
+        if (event.type === 'progress' && now - lastDraw < 200)
+            return;
+        lastDraw = now;
+        let bytes = 0;
+        let size = 0;
+        for (const f of inFlight.values()) {
+            bytes += f.bytes;
+            size += f.size;
+        }
+        process.stderr.write(`\r\x1b[K${inFlight.size ? `${inFlight.size} in flight: ${formatBytes(bytes)} / ${formatBytes(size)}` : ''}`);
+        if (event.type !== 'progress')
+            process.stderr.write('\r\x1b[K');
+    };
+}
+
+
+/***/ })
+
+};
