@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../test/support/images.js';
 import { startRegistry, type RegistryRequest, type TestRegistry } from '../test/support/registry.js';
-import { measure, type Harness, type Measured } from './measure.js';
+import { measure, processCpuMs, type Harness, type Measured } from './measure.js';
 import type { UploadPlan } from './raw-put.js';
 import type { Shape } from './shapes.js';
 import { MANIFEST_ACCEPT } from '../src/oci/media-types.js';
@@ -14,6 +14,7 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 /** The bundled CLI, as the package's `bin` runs it (`npm run bench` bundles first). */
 export const CLI = join(HERE, '..', '..', 'dist', 'cli', 'index.js');
 const RAW_PUT = join(HERE, 'raw-put.js');
+const RAW_RELAY = join(HERE, 'raw-relay.js');
 const COPY_MANY = join(HERE, 'copy-many.js');
 
 export interface SourceImage {
@@ -28,6 +29,8 @@ export interface SourceImage {
 export interface Run extends Measured {
   /** Requests each watched registry logged during the run, by method. */
   requests: Array<Record<string, number>>;
+  /** CPU time each watched registry used during the run, in ms. */
+  registryCpuMs: number[];
 }
 
 export interface Contender {
@@ -45,11 +48,13 @@ export class Bench {
     readonly reps: number,
     public a: TestRegistry,
     public b: TestRegistry,
+    /** The Node.js that runs this tool's CLI, the floor and the library runs (`--node`). */
+    readonly node: string,
   ) {}
 
-  static async start(work: string, harness: Harness, reps: number): Promise<Bench> {
+  static async start(work: string, harness: Harness, reps: number, node = process.execPath): Promise<Bench> {
     const [a, b] = await Promise.all([startRegistry(), startRegistry()]);
-    return new Bench(work, harness, reps, a, b);
+    return new Bench(work, harness, reps, a, b, node);
   }
 
   async stop(): Promise<void> {
@@ -98,7 +103,7 @@ export class Bench {
 
   /** This tool's CLI: `node dist/cli/index.js SRC DST --no-blob-cache …`. */
   async ociCopy(src: string, dst: string, extra: string[] = []): Promise<Measured> {
-    return measure(this.harness, process.execPath, [CLI, src, dst, '--no-blob-cache', ...extra], { skopeoCacheDir: await this.emptyDir() });
+    return measure(this.harness, this.node, [CLI, src, dst, '--no-blob-cache', ...extra], { skopeoCacheDir: await this.emptyDir() });
   }
 
   /** `skopeo copy --all --preserve-digests`, with a cold blob-info cache unless `cacheDir` holds a warm one. */
@@ -123,13 +128,20 @@ export class Bench {
 
   /** The floor: the image's blobs POST+PUT from disk into a fresh repository of `registry`. */
   async rawPut(image: SourceImage, registry: TestRegistry, repo: string, concurrency: number): Promise<Measured> {
-    return measure(this.harness, process.execPath, [RAW_PUT, registry.url, repo, image.planFile, String(concurrency)], {
+    return measure(this.harness, this.node, [RAW_PUT, registry.url, repo, image.planFile, String(concurrency)], {
+      skopeoCacheDir: await this.emptyDir(),
+    });
+  }
+
+  /** The relay floor: each blob GET from the source registry straight into a POST+PUT, then the manifests. */
+  async rawRelay(image: SourceImage, registry: TestRegistry, repo: string, concurrency: number): Promise<Measured> {
+    return measure(this.harness, this.node, [RAW_RELAY, this.a.url, image.repo, registry.url, repo, image.planFile, String(concurrency)], {
       skopeoCacheDir: await this.emptyDir(),
     });
   }
 
   async copyMany(mode: 'sequential' | 'parallel', concurrency: number, pairs: Array<[string, string]>): Promise<Measured> {
-    return measure(this.harness, process.execPath, [COPY_MANY, mode, String(concurrency), ...pairs.flat()], { skopeoCacheDir: await this.emptyDir() });
+    return measure(this.harness, this.node, [COPY_MANY, mode, String(concurrency), ...pairs.flat()], { skopeoCacheDir: await this.emptyDir() });
   }
 
   /** Fails unless `repo:tag` in `registry` resolves to `digest`: every timed copy must have been a real one. */
@@ -149,10 +161,13 @@ export class Bench {
       const order = contenders.map((_, i) => contenders[(i + rep) % contenders.length]);
       for (const c of order) {
         for (const r of watched) r.resetRequests();
+        const cpuBefore = await Promise.all(watched.map((r) => processCpuMs(r.pid)));
         const m = await c.run(rep);
+        const cpuAfter = await Promise.all(watched.map((r) => processCpuMs(r.pid)));
         // The access log is read from the registry's output: let the last lines arrive.
         if (watched.length) await new Promise((r) => setTimeout(r, 200));
-        runs.get(c.name)!.push({ ...m, requests: watched.map((r) => countByMethod(r.requests())) });
+        const registryCpuMs = cpuAfter.map((after, i) => after - cpuBefore[i]);
+        runs.get(c.name)!.push({ ...m, requests: watched.map((r) => countByMethod(r.requests())), registryCpuMs });
         process.stderr.write(`  ${c.name} rep ${rep + 1}: ${(m.ms / 1000).toFixed(2)} s, ${m.rssMB.toFixed(0)} MB\n`);
       }
     }

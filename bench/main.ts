@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       'wan-mbit': { type: 'string' },
       'wan-sharing': { type: 'string' },
       out: { type: 'string' },
+      node: { type: 'string' },
     },
   });
   const reps = numberFrom(values.reps, process.env.BENCH_REPS, 3);
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
   if (!Number.isFinite(wanMbit) || wanMbit < 0) throw new Error(`expected a bandwidth in Mbit/s (0 for none), got "${values['wan-mbit'] ?? process.env.BENCH_WAN_MBIT}"`);
   const wanSharing = values['wan-sharing'] ?? process.env.BENCH_WAN_SHARING ?? 'shared';
   if (wanSharing !== 'shared' && wanSharing !== 'per-connection') throw new Error(`expected --wan-sharing shared or per-connection, got "${wanSharing}"`);
+  const node = values.node ?? process.env.BENCH_NODE ?? process.execPath;
+  const nodeVersion = spawnSync(node, ['--version']).stdout?.toString().trim();
+  if (!nodeVersion) throw new Error(`--node ${node}: not a Node.js that runs here`);
   const only = (values.only ?? process.env.BENCH_ONLY ?? '').split(',').filter(Boolean) as Section[];
   for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}": choose from ${SECTIONS.join(', ')}`);
   const wanted = (s: Section) => (only.length ? only.includes(s) : s !== 'memory' || huge);
@@ -57,14 +61,14 @@ async function main(): Promise<void> {
     'Machine',
     `- CPU: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     `- memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `- node ${process.version}; ${version('skopeo', ['--version'])}; ${version('docker-registry', ['--version']) || 'docker-registry'}`,
+    `- node ${nodeVersion} runs oci-copy, the floor and the library runs${node === process.execPath ? '' : ` (${node}; the bench itself: ${process.version})`}; ${version('skopeo', ['--version'])}; ${version('docker-registry', ['--version']) || 'docker-registry'}`,
     `- repetitions: ${reps} (median reported), tool order rotated every repetition`,
     `- peak RSS: ${harness.gnuTime ? 'GNU time %M (wait4 ru_maxrss)' : 'not available (no /usr/bin/time)'}`,
     `- skopeo blob-info cache: ${harness.isolatedSkopeoCache ? 'a fresh, empty directory bind-mounted over /var/lib/containers/cache for every process (unless a row says warm)' : 'NOT isolated (no mount namespace): skopeo may mount from earlier repetitions'}`,
   );
 
   const work = await mkdtemp(join(tmpdir(), 'oci-copy-bench-'));
-  const bench = await Bench.start(work, harness, reps);
+  const bench = await Bench.start(work, harness, reps, node);
   try {
     if (wanted('startup')) await startupSection(bench, out);
     if (wanted('registry')) await registryToRegistrySection(bench, out, largeMB);

@@ -10,6 +10,8 @@ export interface Measured {
   ms: number;
   /** Peak resident set size in MiB; NaN when it could not be read. */
   rssMB: number;
+  /** CPU time (user + system) of the process and its children, in ms; NaN without GNU time. */
+  cpuMs: number;
   code: number;
   stdout: string;
   stderr: string;
@@ -50,7 +52,7 @@ export async function measure(harness: Harness, cmd: string, args: string[], opt
     // Every tool gets the same wrapper, so the few milliseconds it costs fall on all sides alike.
     argv = ['unshare', '-m', 'sh', '-c', `mount --bind "$0" ${SKOPEO_CACHE} && exec "$@"`, options.skopeoCacheDir, ...argv];
   }
-  if (harness.gnuTime) argv = [GNU_TIME, '-f', '%M', '-o', timeFile, ...argv];
+  if (harness.gnuTime) argv = [GNU_TIME, '-f', '%U %S %M', '-o', timeFile, ...argv];
   const started = process.hrtime.bigint();
   const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
@@ -63,14 +65,27 @@ export async function measure(harness: Harness, cmd: string, args: string[], opt
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   let rssMB = NaN;
+  let cpuMs = NaN;
   if (harness.gnuTime) {
     const text = await readFile(timeFile, 'utf8').catch(() => '');
-    const kb = Number(text.trim().split('\n').pop());
+    const [user, sys, kb] = (text.trim().split('\n').pop() ?? '').split(' ').map(Number);
     if (Number.isFinite(kb)) rssMB = kb / 1024;
+    if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user + sys) * 1000;
   }
   await rm(scratch, { recursive: true, force: true });
   if (result.code !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   }
-  return { ms, rssMB, ...result };
+  return { ms, rssMB, cpuMs, ...result };
+}
+
+/** CPU time (user + system) a running process has used so far, in ms: /proc/PID/stat, in clock ticks of 10 ms. */
+export async function processCpuMs(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }

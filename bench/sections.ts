@@ -2,11 +2,12 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bench, CLI, formatCounts, type Run, type SourceImage } from './bench.js';
-import { measure } from './measure.js';
+import { cpus } from 'node:os';
+import { measure, type Measured } from './measure.js';
 import { gigabyteShape, layerCountShape, numberedImage, standardShapes } from './shapes.js';
 import { mb, median, Output, ratio, seconds, table } from './table.js';
 
-const DEFAULT_CONCURRENCY = 4;
+import { DEFAULT_CONCURRENCY } from '../src/copy/options.js';
 
 const med = (runs: Run[] | undefined, pick: (r: Run) => number = (r) => r.ms) => median((runs ?? []).map(pick));
 
@@ -14,63 +15,63 @@ const med = (runs: Run[] | undefined, pick: (r: Run) => number = (r) => r.ms) =>
 export async function registryToRegistrySection(bench: Bench, out: Output, largeMB: number): Promise<void> {
   const rows = [];
   const requestRows = [];
+  const cpuRows = [];
   for (const shape of standardShapes(largeMB)) {
     const image = await bench.image(shape);
     process.stderr.write(`registry → registry: ${shape.name}\n`);
+    const checked = (prefix: string, copy: (repo: string) => Promise<Measured>) => async () => {
+      const repo = bench.name(`${prefix}-${shape.name}`);
+      const m = await copy(repo);
+      await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
+      return m;
+    };
     const runs = await bench.compare(
       [
-        {
-          name: 'oci-copy',
-          run: async () => {
-            const repo = bench.name(`oc-${shape.name}`);
-            const m = await bench.ociCopy(image.ref, `${bench.b.host}/${repo}:latest`);
-            await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
-            return m;
-          },
-        },
-        {
-          name: 'skopeo',
-          run: async () => {
-            const repo = bench.name(`sk-${shape.name}`);
-            const m = await bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${repo}:latest`);
-            await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
-            return m;
-          },
-        },
-        {
-          name: 'floor',
-          run: async () => {
-            const repo = bench.name(`raw-${shape.name}`);
-            const m = await bench.rawPut(image, bench.b, repo, DEFAULT_CONCURRENCY);
-            await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
-            return m;
-          },
-        },
+        { name: 'oci-copy', run: checked('oc', (repo) => bench.ociCopy(image.ref, `${bench.b.host}/${repo}:latest`)) },
+        { name: 'skopeo', run: checked('sk', (repo) => bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${repo}:latest`)) },
+        { name: 'floor', run: checked('raw', (repo) => bench.rawPut(image, bench.b, repo, DEFAULT_CONCURRENCY)) },
+        { name: 'relay', run: checked('relay', (repo) => bench.rawRelay(image, bench.b, repo, DEFAULT_CONCURRENCY)) },
       ],
       [bench.a, bench.b],
     );
-    const [oc, sk, floor] = ['oci-copy', 'skopeo', 'floor'].map((n) => runs.get(n));
+    const [oc, sk, floor, relay] = ['oci-copy', 'skopeo', 'floor', 'relay'].map((n) => runs.get(n));
     rows.push([
       `${shape.name} (${shape.describe})`,
       seconds(med(oc)),
       seconds(med(sk)),
       seconds(med(floor)),
+      seconds(med(relay)),
       ratio(med(sk), med(oc)),
       ratio(med(oc), med(floor)),
+      ratio(med(oc), med(relay)),
       mb(med(oc, (r) => r.rssMB)),
       mb(med(sk, (r) => r.rssMB)),
       mb(med(floor, (r) => r.rssMB)),
     ]);
-    for (const [name, r] of runs) requestRows.push([shape.name, name, formatCounts(r[0]?.requests[0]), formatCounts(r[0]?.requests[1])]);
+    for (const [name, r] of runs) {
+      requestRows.push([shape.name, name, formatCounts(r[0]?.requests[0]), formatCounts(r[0]?.requests[1])]);
+      const own = med(r, (x) => x.cpuMs);
+      const source = med(r, (x) => x.registryCpuMs[0]);
+      const destination = med(r, (x) => x.registryCpuMs[1]);
+      cpuRows.push([shape.name, name, seconds(med(r)), seconds(own), seconds(source), seconds(destination), seconds(own + source + destination)]);
+    }
     await bench.renewDestination();
   }
   out.section(
-    `Registry → another registry (no mount possible), concurrency ${DEFAULT_CONCURRENCY} (skopeo: its fixed 6)`,
-    table(['image', 'oci-copy s', 'skopeo s', 'raw-PUT floor s', 'skopeo ÷ oci-copy', 'oci-copy ÷ floor', 'oci-copy RSS MB', 'skopeo RSS MB', 'floor RSS MB'], rows),
+    `Registry → another registry (no mount possible): oci-copy at its default concurrency, ${DEFAULT_CONCURRENCY}, the floors at the same (skopeo: its fixed 6)`,
+    '`floor`: raw parallel PUTs of the same blobs from disk (no source registry); `relay`: each blob GET from the source',
+    'registry straight into a POST+PUT, then the manifests (no existence checks, no hashing): the least any registry-to-registry copy does.',
+    '',
+    table(['image', 'oci-copy s', 'skopeo s', 'raw-PUT floor s', 'relay floor s', 'skopeo ÷ oci-copy', 'oci-copy ÷ floor', 'oci-copy ÷ relay', 'oci-copy RSS MB', 'skopeo RSS MB', 'floor RSS MB'], rows),
     '',
     'Requests logged by each registry in the first repetition:',
     '',
     table(['image', 'tool', 'source registry', 'destination registry'], requestRows),
+    '',
+    `CPU time per run (medians; user + system): the tool's own process, and each registry's process during the run. The machine has ${cpus().length} cores;`,
+    'when the sum approaches wall time × cores, the copy is bound by CPU, not by the network.',
+    '',
+    table(['image', 'tool', 'wall s', 'own CPU s', 'source registry CPU s', 'destination registry CPU s', 'all CPU s'], cpuRows),
   );
 }
 
@@ -276,7 +277,7 @@ export async function scalingSection(bench: Bench, out: Output): Promise<void> {
         ms += m.ms;
         rssMB = Math.max(rssMB, m.rssMB);
       }
-      return { ms, rssMB, code: 0, stdout: '', stderr: '' };
+      return { ms, rssMB, cpuMs: NaN, code: 0, stdout: '', stderr: '' };
     };
     const runs = await bench.compare([
       { name: 'cli', run: () => sum(([s, d]) => bench.ociCopy(s, d), 'si-cli') },
@@ -295,7 +296,7 @@ export async function scalingSection(bench: Bench, out: Output): Promise<void> {
     table(['layers', 'oci-copy s', 'skopeo s', 'skopeo ÷ oci-copy', 'oci-copy per layer', 'skopeo per layer'], layerRows),
     '',
     'Images in one step (each 4 layers × 256 KB): `cli` and `skopeo` run one process per image, one after another (sum of wall times);',
-    '`library sequential` copies them one after another in one process; `library parallel` copies all at once in one process (each image at concurrency 4).',
+    `\`library sequential\` copies them one after another in one process; \`library parallel\` copies all at once in one process (each image at concurrency ${DEFAULT_CONCURRENCY}).`,
     '',
     table(['images', 'oci-copy CLI s', 'library sequential s', 'library parallel s', 'skopeo s'], imageRows),
   );
@@ -335,9 +336,9 @@ export async function startupSection(bench: Bench, out: Output): Promise<void> {
   const runs = 10;
   const rows = [];
   const probes: Array<[string, string, string[], boolean]> = [
-    ['node dist/index.js (no inputs)', process.execPath, [join(CLI, '..', '..', 'index.js')], false],
-    ['node dist/cli/index.js --help', process.execPath, [CLI, '--help'], true],
-    ['node -e 0 (bare node)', process.execPath, ['-e', '0'], true],
+    ['node dist/index.js (no inputs)', bench.node, [join(CLI, '..', '..', 'index.js')], false],
+    ['node dist/cli/index.js --help', bench.node, [CLI, '--help'], true],
+    ['node -e 0 (bare node)', bench.node, ['-e', '0'], true],
     ['skopeo --version', 'skopeo', ['--version'], true],
   ];
   for (const [label, cmd, args, mustPass] of probes) {

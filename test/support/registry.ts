@@ -25,6 +25,8 @@ export interface TestRegistry {
   host: string;
   url: string;
   storage: string;
+  /** The registry process, for its CPU time in /proc. */
+  pid: number;
   /** Every request the registry logged since it started (or since the last `resetRequests`). */
   requests(): RegistryRequest[];
   /**
@@ -130,6 +132,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       host: `127.0.0.1:${port}`,
       url,
       storage,
+      pid: child.pid!,
       requests: () => [...log],
       settledRequests: async () => {
         // A probe answered after everything else: once its log line is in, so are theirs.
