@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../test/support/images.js';
 import { startRegistry, type RegistryRequest, type TestRegistry } from '../test/support/registry.js';
 import { measure, processCpuMs, type Harness, type Measured } from './measure.js';
-import type { UploadPlan } from './raw-put.js';
+import type { UploadPlan } from './raw-http.js';
 import type { Shape } from './shapes.js';
 import { MANIFEST_ACCEPT } from '../src/oci/media-types.js';
 
