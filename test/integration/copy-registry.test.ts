@@ -46,6 +46,16 @@ describe('copy between registries and layouts', () => {
     await rm(pulled, { recursive: true, force: true });
   });
 
+  it('reads each node from the source once: one GET per manifest and blob, no HEAD to resolve the tag', async () => {
+    one.resetRequests();
+    await copyRefs(`${one.host}/src/app:v1`, `${two.host}/once/app:v1`);
+    const reads = (await one.settledRequests()).map((q) => `${q.method} ${q.path}`);
+    assert.deepEqual(reads.filter((r) => r.startsWith('HEAD ')), [], 'no HEAD on the source');
+    assert.equal(reads.filter((r) => r === 'GET /v2/src/app/manifests/v1').length, 1, 'the tag is read once');
+    assert.equal(reads.filter((r) => r.includes(`/manifests/${image.root.digest}`)).length, 0, 'the root is not read again by digest');
+    assert.equal(reads.length, image.blobs.length, reads.join('\n'));
+  });
+
   it('a second identical copy uploads no blob bytes and reports every node exists', async () => {
     two.resetRequests();
     const { actions } = await copyRefs(`${one.host}/src/app:v1`, `${two.host}/dst/app:v1`);

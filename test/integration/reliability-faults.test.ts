@@ -103,7 +103,7 @@ describe('copies through a faulty network', () => {
   const kinds: Array<{ name: string; method: string; path: () => RegExp }> = [
     { name: 'HEAD blob', method: 'HEAD', path: () => blobPath('dst') },
     { name: 'GET blob', method: 'GET', path: () => blobPath('src') },
-    { name: 'HEAD manifest', method: 'HEAD', path: () => /^\/v2\/src\/app\/manifests\/v1$/ },
+    { name: 'HEAD manifest', method: 'HEAD', path: () => /^\/v2\/dst\/n[0-9]+\/manifests\// },
     { name: 'GET manifest', method: 'GET', path: () => /^\/v2\/src\/app\/manifests\// },
     { name: 'POST upload', method: 'POST', path: () => /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/$/ },
     { name: 'PUT blob', method: 'PUT', path: () => /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/.*digest=/ },

@@ -11,10 +11,13 @@ import { referrerOf } from '../../oci/referrers.js';
 import { keepReferrersIndex } from './referrers.js';
 
 const CACHE_ENTRIES = 64;
+/** Manifests are small; a few large ones (up to 4 MiB each) must not add up to much memory. */
+const CACHE_BYTES = 16 * 1024 * 1024;
 
 /** One repository's manifest endpoints, with the bytes of recent manifests kept for tagging. */
 export class Manifests {
   private readonly recent = new Map<string, Buffer>();
+  private recentBytes = 0;
 
   constructor(
     private readonly client: RegistryClient,
@@ -33,33 +36,18 @@ export class Manifests {
     return `${this.place}${isDigest(reference) ? '@' : ':'}${reference}`;
   }
 
-  /** HEAD for the digest, media type and size; GET (and hash) when the registry does not say them. */
+  /**
+   * The manifest's descriptor, from a GET rather than a HEAD: the copy needs the bytes next anyway,
+   * so the one request saves a round trip, and `fetch` serves the kept, verified bytes.
+   */
   async resolve(reference: string): Promise<Descriptor> {
     const op = `resolving ${this.named(reference)}`;
-    return during(op, async () => {
-      const scopes = [pullScope(this.repository)];
-      const head = await this.client.send({ method: 'HEAD', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } }, scopes);
-      if (head.status === 404) {
-        await discard(head);
-        throw new NotFoundError(`${this.named(reference)} not found`);
-      }
-      // Only a HEAD the registry does not support, or one that leaves out the digest, is worth a GET.
-      if (head.status !== 200 && head.status !== 405 && head.status !== 501 && head.status !== 400) return this.client.fail(head, op);
-      await discard(head);
-      if (head.status === 200) {
-        const digest = header(head, 'docker-content-digest') ?? (isDigest(reference) ? reference : undefined);
-        const mediaType = contentType(head);
-        const size = Number(header(head, 'content-length'));
-        if (digest && isDigest(digest) && mediaType && isManifest(mediaType) && Number.isInteger(size) && size > 0) {
-          return { mediaType, digest, size };
-        }
-      }
-      const got = await this.get(reference, op);
-      return got.desc;
-    });
+    return during(op, async () => (await this.get(reference, op)).desc);
   }
 
   async fetch(desc: Descriptor): Promise<Readable> {
+    const kept = this.recent.get(desc.digest);
+    if (kept && kept.length === desc.size) return Readable.from([kept]);
     const op = `fetching manifest ${desc.digest} from ${this.place}`;
     return during(op, async () => Readable.from([(await this.get(desc.digest, op)).bytes]));
   }
@@ -170,9 +158,19 @@ export class Manifests {
   }
 
   private remember(digest: string, bytes: Buffer): void {
-    this.recent.delete(digest);
+    this.forget(digest);
     this.recent.set(digest, bytes);
-    if (this.recent.size > CACHE_ENTRIES) this.recent.delete(this.recent.keys().next().value as string);
+    this.recentBytes += bytes.length;
+    while (this.recent.size > CACHE_ENTRIES || (this.recentBytes > CACHE_BYTES && this.recent.size > 1)) {
+      this.forget(this.recent.keys().next().value as string);
+    }
+  }
+
+  private forget(digest: string): void {
+    const bytes = this.recent.get(digest);
+    if (!bytes) return;
+    this.recent.delete(digest);
+    this.recentBytes -= bytes.length;
   }
 }
 
