@@ -482,6 +482,9 @@ function isLocated(t) {
 function isReferrerLister(t) {
     return typeof t?.referrers === 'function';
 }
+function isTaggingPusher(t) {
+    return typeof t?.pushTagged === 'function';
+}
 function isTagLister(t) {
     return typeof t?.tags === 'function';
 }
@@ -697,6 +700,8 @@ class GraphCopier {
     checks;
     successors;
     firstError;
+    /** The root to store and tag in one step, and whether that happened. */
+    rootTag;
     constructor(src, dst, options = {}) {
         this.src = src;
         this.dst = dst;
@@ -706,10 +711,16 @@ class GraphCopier {
         this.manifests = options.manifestCache ?? new Map();
         this.successors = options.successors ?? defaultSuccessors;
     }
-    /** Copies everything under `root`, then `root`. Waits for every started transfer before failing. */
-    async copy(root) {
+    /**
+     * Copies everything under `root`, then `root`. Waits for every started transfer before failing.
+     * With `tagAs`, a destination that can store and tag a manifest at once (a registry) gets the
+     * root that way, last as ever; returns whether it did, so the caller does not tag it again.
+     */
+    async copy(root, tagAs) {
+        this.rootTag = tagAs !== undefined && !this.options.dryRun && isTaggingPusher(this.dst) ? { digest: root.digest, reference: tagAs, done: false } : undefined;
         try {
             await this.node(root);
+            return this.rootTag?.done ?? false;
         }
         catch (err) {
             this.firstError ??= err;
@@ -817,8 +828,11 @@ class GraphCopier {
     }
     async pushManifest(desc, content, children) {
         const what = `pushing manifest ${desc.digest} to ${this.dst.description}`;
+        const asRoot = this.rootTag?.digest === desc.digest ? this.rootTag : undefined;
+        const dst = this.dst;
+        const push = () => asRoot && isTaggingPusher(dst) ? dst.pushTagged(desc, external_node_stream_.Readable.from([content]), asRoot.reference) : dst.push(desc, external_node_stream_.Readable.from([content]));
         try {
-            await this.destinationStep(what, () => this.dst.push(desc, external_node_stream_.Readable.from([content])));
+            await this.destinationStep(what, push);
         }
         catch (err) {
             // The registry lost a child since we checked: push the children again and retry once.
@@ -826,8 +840,10 @@ class GraphCopier {
                 throw err;
             for (const child of children.filter((c) => !isManifest(c.mediaType)))
                 await this.transferBlob(child);
-            await this.destinationStep(what, () => this.dst.push(desc, external_node_stream_.Readable.from([content])));
+            await this.destinationStep(what, push);
         }
+        if (asRoot)
+            asRoot.done = true;
     }
     markExisting(desc) {
         let done = this.nodes.get(desc.digest);
@@ -1032,11 +1048,17 @@ async function copyToMany(src, givenRef, destinations, options = {}) {
         }
     }
     for (const [i, d] of destinations.entries()) {
-        await copiers[i].copy(root);
+        const references = destinationReferences(srcRef, d.ref, root);
+        const onEvent = d.onEvent ?? options.onEvent;
+        // With referrers to copy, the tag waits for them too: a signed image is not tagged unsigned.
+        const first = options.referrers ? undefined : references[0];
+        const taggedFirst = await copiers[i].copy(root, first);
         if (options.referrers)
             await copiers[i].copyReferrers();
         if (!options.dryRun) {
-            await tagRoot(d.target, root, destinationReferences(srcRef, d.ref, root), { onEvent: d.onEvent ?? options.onEvent });
+            if (taggedFirst)
+                onEvent?.({ type: 'tagged', node: root, reference: references[0] });
+            await tagRoot(d.target, root, taggedFirst ? references.slice(1) : references, { onEvent });
         }
     }
     return root;
@@ -4474,11 +4496,14 @@ async function mergeIntoReferrersIndex(manifests, subject, referrer) {
 
 
 const CACHE_ENTRIES = 64;
+/** Manifests are small; a few large ones (up to 4 MiB each) must not add up to much memory. */
+const CACHE_BYTES = 16 * 1024 * 1024;
 /** One repository's manifest endpoints, with the bytes of recent manifests kept for tagging. */
 class Manifests {
     client;
     repository;
     recent = new Map();
+    recentBytes = 0;
     constructor(client, repository) {
         this.client = client;
         this.repository = repository;
@@ -4492,33 +4517,18 @@ class Manifests {
     named(reference) {
         return `${this.place}${isDigest(reference) ? '@' : ':'}${reference}`;
     }
-    /** HEAD for the digest, media type and size; GET (and hash) when the registry does not say them. */
+    /**
+     * The manifest's descriptor, from a GET rather than a HEAD: the copy needs the bytes next anyway,
+     * so the one request saves a round trip, and `fetch` serves the kept, verified bytes.
+     */
     async resolve(reference) {
         const op = `resolving ${this.named(reference)}`;
-        return during(op, async () => {
-            const scopes = [pullScope(this.repository)];
-            const head = await this.client.send({ method: 'HEAD', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } }, scopes);
-            if (head.status === 404) {
-                await discard(head);
-                throw new NotFoundError(`${this.named(reference)} not found`);
-            }
-            // Only a HEAD the registry does not support, or one that leaves out the digest, is worth a GET.
-            if (head.status !== 200 && head.status !== 405 && head.status !== 501 && head.status !== 400)
-                return this.client.fail(head, op);
-            await discard(head);
-            if (head.status === 200) {
-                const digest = header(head, 'docker-content-digest') ?? (isDigest(reference) ? reference : undefined);
-                const mediaType = contentType(head);
-                const size = Number(header(head, 'content-length'));
-                if (digest && isDigest(digest) && mediaType && isManifest(mediaType) && Number.isInteger(size) && size > 0) {
-                    return { mediaType, digest, size };
-                }
-            }
-            const got = await this.get(reference, op);
-            return got.desc;
-        });
+        return during(op, async () => (await this.get(reference, op)).desc);
     }
     async fetch(desc) {
+        const kept = this.recent.get(desc.digest);
+        if (kept && kept.length === desc.size)
+            return external_node_stream_.Readable.from([kept]);
         const op = `fetching manifest ${desc.digest} from ${this.place}`;
         return during(op, async () => external_node_stream_.Readable.from([(await this.get(desc.digest, op)).bytes]));
     }
@@ -4532,9 +4542,12 @@ class Manifests {
             return res.status === 200;
         });
     }
-    /** Reads the (verified, ≤ 4 MiB) manifest whole, then PUTs it by digest: a buffer can be sent again on a retry. */
-    async push(desc, content) {
-        const op = `pushing manifest ${desc.digest} to ${this.place}`;
+    /**
+     * Reads the (verified, ≤ 4 MiB) manifest whole, then PUTs it by digest, or by `reference` (a tag)
+     * to store and tag it at once: a buffer can be sent again on a retry.
+     */
+    async push(desc, content, reference = desc.digest) {
+        const op = `pushing manifest ${desc.digest} to ${reference === desc.digest ? this.place : this.named(reference)}`;
         if (desc.size > MAX_MANIFEST_BYTES)
             throw new ContentError(`${op}: manifest is ${desc.size} bytes, over the 4 MiB limit`);
         const chunks = [];
@@ -4542,7 +4555,7 @@ class Manifests {
             chunks.push(c);
         const bytes = Buffer.concat(chunks);
         verifyBytes(bytes, desc);
-        const answered = await this.put(desc, desc.digest, bytes, op);
+        const answered = await this.put(desc, reference, bytes, op);
         this.remember(desc.digest, bytes);
         // A registry with the referrers API says so with OCI-Subject; without it, the pusher keeps the
         // `sha256-<hex>` index of the subject's referrers up to date.
@@ -4620,10 +4633,19 @@ class Manifests {
         return { desc: { mediaType, digest, size: bytes.length }, bytes };
     }
     remember(digest, bytes) {
-        this.recent.delete(digest);
+        this.forget(digest);
         this.recent.set(digest, bytes);
-        if (this.recent.size > CACHE_ENTRIES)
-            this.recent.delete(this.recent.keys().next().value);
+        this.recentBytes += bytes.length;
+        while (this.recent.size > CACHE_ENTRIES || (this.recentBytes > CACHE_BYTES && this.recent.size > 1)) {
+            this.forget(this.recent.keys().next().value);
+        }
+    }
+    forget(digest) {
+        const bytes = this.recent.get(digest);
+        if (!bytes)
+            return;
+        this.recent.delete(digest);
+        this.recentBytes -= bytes.length;
     }
 }
 function contentType(res) {
@@ -4678,6 +4700,10 @@ class RegistryRepository {
      */
     push(desc, content) {
         return isManifest(desc.mediaType) ? this.manifests.push(desc, content) : this.blobs.push(desc, content);
+    }
+    /** A manifest stored and tagged by one PUT to the tag. */
+    pushTagged(desc, content, reference) {
+        return this.manifests.push(desc, content, reference);
     }
     tag(desc, reference) {
         return this.manifests.tag(desc, reference);

@@ -54,10 +54,15 @@ export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destin
     }
   }
   for (const [i, d] of destinations.entries()) {
-    await copiers[i].copy(root);
+    const references = destinationReferences(srcRef, d.ref, root);
+    const onEvent = d.onEvent ?? options.onEvent;
+    // With referrers to copy, the tag waits for them too: a signed image is not tagged unsigned.
+    const first = options.referrers ? undefined : references[0];
+    const taggedFirst = await copiers[i].copy(root, first);
     if (options.referrers) await copiers[i].copyReferrers();
     if (!options.dryRun) {
-      await tagRoot(d.target, root, destinationReferences(srcRef, d.ref, root), { onEvent: d.onEvent ?? options.onEvent });
+      if (taggedFirst) onEvent?.({ type: 'tagged', node: root, reference: references[0] });
+      await tagRoot(d.target, root, taggedFirst ? references.slice(1) : references, { onEvent });
     }
   }
   return root;

@@ -4,7 +4,7 @@ import { VerifyingStream } from '../oci/digest.js';
 import { ContentError, CopyError, isRetryable, registryErrorCode } from '../oci/errors.js';
 import { isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
-import { isLocated, isMounter, isReferrerLister, type ReadOnlyTarget, type Target } from '../targets/target.js';
+import { isLocated, isMounter, isReferrerLister, isTaggingPusher, type ReadOnlyTarget, type Target } from '../targets/target.js';
 import type { CopyEvent, NodeAction } from './events.js';
 import { Limiter } from './limiter.js';
 import { mountCandidates } from './mount-candidates.js';
@@ -24,6 +24,8 @@ export class GraphCopier {
   private readonly checks: Limiter;
   private readonly successors: SuccessorFn;
   private firstError: unknown;
+  /** The root to store and tag in one step, and whether that happened. */
+  private rootTag?: { digest: string; reference: string; done: boolean };
 
   constructor(
     private readonly src: ReadOnlyTarget,
@@ -36,10 +38,16 @@ export class GraphCopier {
     this.successors = options.successors ?? defaultSuccessors;
   }
 
-  /** Copies everything under `root`, then `root`. Waits for every started transfer before failing. */
-  async copy(root: Descriptor): Promise<void> {
+  /**
+   * Copies everything under `root`, then `root`. Waits for every started transfer before failing.
+   * With `tagAs`, a destination that can store and tag a manifest at once (a registry) gets the
+   * root that way, last as ever; returns whether it did, so the caller does not tag it again.
+   */
+  async copy(root: Descriptor, tagAs?: string): Promise<boolean> {
+    this.rootTag = tagAs !== undefined && !this.options.dryRun && isTaggingPusher(this.dst) ? { digest: root.digest, reference: tagAs, done: false } : undefined;
     try {
       await this.node(root);
+      return this.rootTag?.done ?? false;
     } catch (err) {
       this.firstError ??= err;
       await Promise.allSettled([...this.nodes.values()]);
@@ -151,14 +159,19 @@ export class GraphCopier {
 
   private async pushManifest(desc: Descriptor, content: Buffer, children: Descriptor[]): Promise<void> {
     const what = `pushing manifest ${desc.digest} to ${this.dst.description}`;
+    const asRoot = this.rootTag?.digest === desc.digest ? this.rootTag : undefined;
+    const dst = this.dst;
+    const push = () =>
+      asRoot && isTaggingPusher(dst) ? dst.pushTagged(desc, Readable.from([content]), asRoot.reference) : dst.push(desc, Readable.from([content]));
     try {
-      await this.destinationStep(what, () => this.dst.push(desc, Readable.from([content])));
+      await this.destinationStep(what, push);
     } catch (err) {
       // The registry lost a child since we checked: push the children again and retry once.
       if (registryErrorCode((err as CopyError).cause) !== 'MANIFEST_BLOB_UNKNOWN') throw err;
       for (const child of children.filter((c) => !isManifest(c.mediaType))) await this.transferBlob(child);
-      await this.destinationStep(what, () => this.dst.push(desc, Readable.from([content])));
+      await this.destinationStep(what, push);
     }
+    if (asRoot) asRoot.done = true;
   }
 
   private markExisting(desc: Descriptor): Promise<void> {

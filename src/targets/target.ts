@@ -56,6 +56,15 @@ export interface ReferrerLister {
   referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]>;
 }
 
+/**
+ * A target that stores a manifest and points a tag at it in one step (a registry's PUT by tag).
+ * The engine uses it for the root, once everything under it is in: a round trip less than push
+ * then tag, with the same guarantee that no tag names incomplete content.
+ */
+export interface TaggingPusher {
+  pushTagged(desc: Descriptor, content: Readable, reference: string): Promise<void>;
+}
+
 /** A target that can list its tags (archives and layouts, to say which tags there are). */
 export interface TagLister {
   tags(): Promise<string[]>;
@@ -72,6 +81,10 @@ export function isLocated(t: unknown): t is Located {
 
 export function isReferrerLister(t: unknown): t is ReferrerLister {
   return typeof (t as ReferrerLister)?.referrers === 'function';
+}
+
+export function isTaggingPusher(t: unknown): t is TaggingPusher {
+  return typeof (t as TaggingPusher)?.pushTagged === 'function';
 }
 
 export function isTagLister(t: unknown): t is TagLister {

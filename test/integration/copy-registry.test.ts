@@ -56,6 +56,18 @@ describe('copy between registries and layouts', () => {
     assert.equal(reads.length, image.blobs.length, reads.join('\n'));
   });
 
+  it('stores and tags the root with one PUT to the first tag, last, and PUTs further tags after it', async () => {
+    two.resetRequests();
+    const { root, events } = await copyRefs(`${one.host}/src/app:v1`, `${two.host}/tagged/app:a,b`);
+    const puts = (await two.settledRequests()).filter((q) => q.method === 'PUT' && q.path.includes('/manifests/')).map((q) => q.path);
+    const children = image.manifests.map((m) => `/v2/tagged/app/manifests/${m.descriptor.digest}`);
+    assert.deepEqual(new Set(puts.slice(0, -2)), new Set(children), 'the platform manifests by digest first');
+    assert.deepEqual(puts.slice(-2), ['/v2/tagged/app/manifests/a', '/v2/tagged/app/manifests/b']);
+    assert.ok(!puts.includes(`/v2/tagged/app/manifests/${root.digest}`), 'the root is not also pushed by digest');
+    assert.deepEqual(events.filter((e) => e.type === 'tagged').map((e) => (e as { reference: string }).reference), ['a', 'b']);
+    assert.equal(JSON.parse(await skopeoInspectRaw(`docker://${two.host}/tagged/app@${root.digest}`)).manifests.length, 2);
+  });
+
   it('a second identical copy uploads no blob bytes and reports every node exists', async () => {
     two.resetRequests();
     const { actions } = await copyRefs(`${one.host}/src/app:v1`, `${two.host}/dst/app:v1`);

@@ -93,6 +93,12 @@ describe('referrers on registries without the referrers API (tag schema both way
     const tagPath = `/v2/dst/app/manifests/${fallbackTag(seeded.subject.digest)}`;
     const calls = (await target.settledRequests()).filter((q) => q.path === tagPath);
     assert.deepEqual(calls.map((q) => q.method).filter((m) => m !== 'HEAD').slice(0, 2), ['GET', 'PUT']);
+    // the tag comes last, once the signatures are in: a signed image is never tagged unsigned
+    const puts = (await target.settledRequests()).filter((q) => q.method === 'PUT' && q.path.includes('/manifests/')).map((q) => q.path);
+    assert.equal(puts.at(-1), '/v2/dst/app/manifests/v1');
+    for (const d of [seeded.signature, seeded.sbom, seeded.sbomSignature]) {
+      assert.ok(puts.indexOf(`/v2/dst/app/manifests/${d.digest}`) < puts.length - 1, `${d.digest} before the tag`);
+    }
   });
 
   it('merges into a destination fallback index that already lists another referrer', async () => {

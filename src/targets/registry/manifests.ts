@@ -65,15 +65,18 @@ export class Manifests {
     });
   }
 
-  /** Reads the (verified, ≤ 4 MiB) manifest whole, then PUTs it by digest: a buffer can be sent again on a retry. */
-  async push(desc: Descriptor, content: Readable): Promise<void> {
-    const op = `pushing manifest ${desc.digest} to ${this.place}`;
+  /**
+   * Reads the (verified, ≤ 4 MiB) manifest whole, then PUTs it by digest, or by `reference` (a tag)
+   * to store and tag it at once: a buffer can be sent again on a retry.
+   */
+  async push(desc: Descriptor, content: Readable, reference: string = desc.digest): Promise<void> {
+    const op = `pushing manifest ${desc.digest} to ${reference === desc.digest ? this.place : this.named(reference)}`;
     if (desc.size > MAX_MANIFEST_BYTES) throw new ContentError(`${op}: manifest is ${desc.size} bytes, over the 4 MiB limit`);
     const chunks: Buffer[] = [];
     for await (const c of content) chunks.push(c as Buffer);
     const bytes = Buffer.concat(chunks);
     verifyBytes(bytes, desc);
-    const answered = await this.put(desc, desc.digest, bytes, op);
+    const answered = await this.put(desc, reference, bytes, op);
     this.remember(desc.digest, bytes);
     // A registry with the referrers API says so with OCI-Subject; without it, the pusher keeps the
     // `sha256-<hex>` index of the subject's referrers up to date.

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { isManifest } from '../../oci/media-types.js';
 import type { RegistryReference } from '../../oci/reference.js';
-import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, Target } from '../target.js';
+import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, TaggingPusher, Target } from '../target.js';
 import { Blobs } from './blobs.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { Manifests } from './manifests.js';
@@ -12,7 +12,7 @@ import { DEFAULT_CHUNK_BYTES, type UploadMode } from './upload.js';
 export type RegistryRepositoryOptions = RegistryClientOptions;
 
 /** A repository on a registry, spoken to over the distribution API. */
-export class RegistryRepository implements Target, Mounter, Located, ReferrerLister {
+export class RegistryRepository implements Target, Mounter, Located, ReferrerLister, TaggingPusher {
   readonly description: string;
   readonly location: BlobLocation;
   private readonly blobs: Blobs;
@@ -47,6 +47,11 @@ export class RegistryRepository implements Target, Mounter, Located, ReferrerLis
    */
   push(desc: Descriptor, content: Readable): Promise<void> {
     return isManifest(desc.mediaType) ? this.manifests.push(desc, content) : this.blobs.push(desc, content);
+  }
+
+  /** A manifest stored and tagged by one PUT to the tag. */
+  pushTagged(desc: Descriptor, content: Readable, reference: string): Promise<void> {
+    return this.manifests.push(desc, content, reference);
   }
 
   tag(desc: Descriptor, reference: string): Promise<void> {
