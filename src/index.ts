@@ -1,3 +1,5 @@
 import { run } from './action/main.js';
+import { collectYoungGarbage } from './runtime/index.js';
 
+collectYoungGarbage();
 await run();

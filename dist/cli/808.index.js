@@ -4522,11 +4522,15 @@ class Manifests {
      * so the one request saves a round trip, and `fetch` serves the kept, verified bytes.
      */
     async resolve(reference) {
+        // A digest whose bytes are kept (a second destination of the same root) needs no request.
+        const kept = isDigest(reference) ? this.recent.get(reference) : undefined;
+        if (kept)
+            return { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length };
         const op = `resolving ${this.named(reference)}`;
         return during(op, async () => (await this.get(reference, op)).desc);
     }
     async fetch(desc) {
-        const kept = this.recent.get(desc.digest);
+        const kept = this.recent.get(desc.digest)?.bytes;
         if (kept && kept.length === desc.size)
             return external_node_stream_.Readable.from([kept]);
         const op = `fetching manifest ${desc.digest} from ${this.place}`;
@@ -4556,7 +4560,7 @@ class Manifests {
         const bytes = Buffer.concat(chunks);
         verifyBytes(bytes, desc);
         const answered = await this.put(desc, reference, bytes, op);
-        this.remember(desc.digest, bytes);
+        this.remember(desc, bytes);
         // A registry with the referrers API says so with OCI-Subject; without it, the pusher keeps the
         // `sha256-<hex>` index of the subject's referrers up to date.
         const referrer = referrerOf(desc, bytes);
@@ -4569,7 +4573,7 @@ class Manifests {
             return;
         const op = `tagging ${desc.digest} as ${this.named(reference)}`;
         await during(op, async () => {
-            let bytes = this.recent.get(desc.digest);
+            let bytes = this.recent.get(desc.digest)?.bytes;
             if (!bytes) {
                 bytes = (await this.get(desc.digest, op)).bytes;
                 verifyBytes(bytes, desc);
@@ -4628,24 +4632,25 @@ class Manifests {
         const digest = isDigest(reference) ? reference : (header(res, 'docker-content-digest') ?? computed);
         const declaredType = contentType(res);
         const mediaType = (declaredType && isManifest(declaredType) ? declaredType : (mediaTypeField(bytes) ?? declaredType)) ?? 'application/octet-stream';
+        const desc = { mediaType, digest, size: bytes.length };
         if (digest === computed)
-            this.remember(digest, bytes);
-        return { desc: { mediaType, digest, size: bytes.length }, bytes };
+            this.remember(desc, bytes);
+        return { desc, bytes };
     }
-    remember(digest, bytes) {
-        this.forget(digest);
-        this.recent.set(digest, bytes);
+    remember(desc, bytes) {
+        this.forget(desc.digest);
+        this.recent.set(desc.digest, { mediaType: desc.mediaType, bytes });
         this.recentBytes += bytes.length;
         while (this.recent.size > CACHE_ENTRIES || (this.recentBytes > CACHE_BYTES && this.recent.size > 1)) {
             this.forget(this.recent.keys().next().value);
         }
     }
     forget(digest) {
-        const bytes = this.recent.get(digest);
-        if (!bytes)
+        const kept = this.recent.get(digest);
+        if (!kept)
             return;
         this.recent.delete(digest);
-        this.recentBytes -= bytes.length;
+        this.recentBytes -= kept.bytes.length;
     }
 }
 function contentType(res) {

@@ -188,12 +188,11 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(227);
-/* harmony import */ var _wasm_tiering_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5157);
+/* harmony import */ var _runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8980);
 
-
-(0,_compile_cache_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .L)();
-(0,_wasm_tiering_js__WEBPACK_IMPORTED_MODULE_1__/* .baselineWasmBeforeNode24 */ .X)();
+(0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .Lw)();
+(0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .baselineWasmBeforeNode24 */ .XS)();
+(0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .collectYoungGarbage */ .ul)();
 const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(254), __nccwpck_require__.e(808)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6808));
 process.exitCode = await main(process.argv.slice(2));
 
@@ -202,18 +201,20 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 227:
+/***/ 8980:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  L: () => (/* binding */ enableCompileCache)
+  XS: () => (/* reexport */ baselineWasmBeforeNode24),
+  ul: () => (/* reexport */ collectYoungGarbage),
+  Lw: () => (/* reexport */ enableCompileCache)
 });
 
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: ./lib/src/compile-cache.js
+;// CONCATENATED MODULE: ./lib/src/runtime/compile-cache.js
 
 /**
  * Node 22.1 and later can keep V8's compiled code on disk between runs (`module.enableCompileCache`);
@@ -232,21 +233,9 @@ function enableCompileCache() {
     }
 }
 
-
-/***/ }),
-
-/***/ 5157:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  X: () => (/* binding */ baselineWasmBeforeNode24)
-});
-
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: ./lib/src/wasm-tiering.js
+;// CONCATENATED MODULE: ./lib/src/runtime/wasm-tiering.js
 
 /**
  * undici parses HTTP with llhttp compiled to WebAssembly. Before Node 24, V8 compiles it a second
@@ -266,6 +255,41 @@ function baselineWasmBeforeNode24() {
         // an engine without the flag keeps its default
     }
 }
+
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./lib/src/runtime/young-garbage.js
+
+
+/**
+ * Every chunk that streams through leaves a little garbage: a Buffer wrapper around its bytes, and
+ * the bytes themselves outside the JS heap until that wrapper is collected. V8 collects the young
+ * generation when it is full, and a full one (16 MB or more by default in Node 24) holds thousands
+ * of such wrappers: tens of MB of dead chunks. Measured with a 1 GB layer on Node 24, peak RSS was
+ * 139 MB registry → registry and 155 MB importing an archive; a young-generation collection every
+ * 50 ms brings them to ~115 MB and ~111 MB at no measurable cost in time (each takes well under a
+ * millisecond when there is little to keep). For entry points only: it sets a V8 flag.
+ */
+function collectYoungGarbage(everyMs = 50) {
+    let collect;
+    try {
+        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
+        collect = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+    }
+    catch {
+        return; // an engine without it collects on its own schedule
+    }
+    if (typeof collect !== 'function')
+        return;
+    const gc = collect;
+    setInterval(() => gc({ type: 'minor' }), everyMs).unref();
+}
+
+;// CONCATENATED MODULE: ./lib/src/runtime/index.js
+// Process-wide settings for the entry points (the CLI and the action); the library never sets them.
+
+
+
 
 
 /***/ })

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { enableCompileCache } from '../compile-cache.js';
-import { baselineWasmBeforeNode24 } from '../wasm-tiering.js';
+import { baselineWasmBeforeNode24, collectYoungGarbage, enableCompileCache } from '../runtime/index.js';
 
 enableCompileCache();
 baselineWasmBeforeNode24();
+collectYoungGarbage();
 const { main } = await import('./main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -16,7 +16,7 @@ const CACHE_BYTES = 16 * 1024 * 1024;
 
 /** One repository's manifest endpoints, with the bytes of recent manifests kept for tagging. */
 export class Manifests {
-  private readonly recent = new Map<string, Buffer>();
+  private readonly recent = new Map<string, { mediaType: string; bytes: Buffer }>();
   private recentBytes = 0;
 
   constructor(
@@ -41,12 +41,15 @@ export class Manifests {
    * so the one request saves a round trip, and `fetch` serves the kept, verified bytes.
    */
   async resolve(reference: string): Promise<Descriptor> {
+    // A digest whose bytes are kept (a second destination of the same root) needs no request.
+    const kept = isDigest(reference) ? this.recent.get(reference) : undefined;
+    if (kept) return { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length };
     const op = `resolving ${this.named(reference)}`;
     return during(op, async () => (await this.get(reference, op)).desc);
   }
 
   async fetch(desc: Descriptor): Promise<Readable> {
-    const kept = this.recent.get(desc.digest);
+    const kept = this.recent.get(desc.digest)?.bytes;
     if (kept && kept.length === desc.size) return Readable.from([kept]);
     const op = `fetching manifest ${desc.digest} from ${this.place}`;
     return during(op, async () => Readable.from([(await this.get(desc.digest, op)).bytes]));
@@ -77,7 +80,7 @@ export class Manifests {
     const bytes = Buffer.concat(chunks);
     verifyBytes(bytes, desc);
     const answered = await this.put(desc, reference, bytes, op);
-    this.remember(desc.digest, bytes);
+    this.remember(desc, bytes);
     // A registry with the referrers API says so with OCI-Subject; without it, the pusher keeps the
     // `sha256-<hex>` index of the subject's referrers up to date.
     const referrer = referrerOf(desc, bytes);
@@ -89,7 +92,7 @@ export class Manifests {
     if (isDigest(reference)) return;
     const op = `tagging ${desc.digest} as ${this.named(reference)}`;
     await during(op, async () => {
-      let bytes = this.recent.get(desc.digest);
+      let bytes = this.recent.get(desc.digest)?.bytes;
       if (!bytes) {
         bytes = (await this.get(desc.digest, op)).bytes;
         verifyBytes(bytes, desc);
@@ -156,13 +159,14 @@ export class Manifests {
     const declaredType = contentType(res);
     const mediaType =
       (declaredType && isManifest(declaredType) ? declaredType : (mediaTypeField(bytes) ?? declaredType)) ?? 'application/octet-stream';
-    if (digest === computed) this.remember(digest, bytes);
-    return { desc: { mediaType, digest, size: bytes.length }, bytes };
+    const desc = { mediaType, digest, size: bytes.length };
+    if (digest === computed) this.remember(desc, bytes);
+    return { desc, bytes };
   }
 
-  private remember(digest: string, bytes: Buffer): void {
-    this.forget(digest);
-    this.recent.set(digest, bytes);
+  private remember(desc: Descriptor, bytes: Buffer): void {
+    this.forget(desc.digest);
+    this.recent.set(desc.digest, { mediaType: desc.mediaType, bytes });
     this.recentBytes += bytes.length;
     while (this.recent.size > CACHE_ENTRIES || (this.recentBytes > CACHE_BYTES && this.recent.size > 1)) {
       this.forget(this.recent.keys().next().value as string);
@@ -170,10 +174,10 @@ export class Manifests {
   }
 
   private forget(digest: string): void {
-    const bytes = this.recent.get(digest);
-    if (!bytes) return;
+    const kept = this.recent.get(digest);
+    if (!kept) return;
     this.recent.delete(digest);
-    this.recentBytes -= bytes.length;
+    this.recentBytes -= kept.bytes.length;
   }
 }
 
