@@ -268,21 +268,26 @@ const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * of such wrappers: tens of MB of dead chunks. Measured with a 1 GB layer on Node 24, peak RSS was
  * 139 MB registry → registry and 155 MB importing an archive; a young-generation collection every
  * 50 ms brings them to ~115 MB and ~111 MB at no measurable cost in time (each takes well under a
- * millisecond when there is little to keep). For entry points only: it sets a V8 flag.
+ * millisecond when there is little to keep), starting once a copy has run for a quarter second.
+ * For entry points only: it sets a V8 flag.
  */
-function collectYoungGarbage(everyMs = 50) {
-    let collect;
+function collectYoungGarbage(everyMs = 50, afterMs = 250) {
+    // Getting hold of `gc` costs a new V8 context (~10 ms): a copy that is over by then never pays it.
+    setTimeout(() => {
+        const gc = exposeGc();
+        if (gc)
+            setInterval(() => gc({ type: 'minor' }), everyMs).unref();
+    }, afterMs).unref();
+}
+function exposeGc() {
     try {
         (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
-        collect = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+        return typeof gc === 'function' ? gc : undefined;
     }
     catch {
-        return; // an engine without it collects on its own schedule
+        return undefined; // an engine without it collects on its own schedule
     }
-    if (typeof collect !== 'function')
-        return;
-    const gc = collect;
-    setInterval(() => gc({ type: 'minor' }), everyMs).unref();
 }
 
 ;// CONCATENATED MODULE: ./lib/src/runtime/index.js
