@@ -1,13 +1,17 @@
 // Runs the compiled tests with node's test runner: unit tests first, then integration tests.
-// Usage: node scripts/run-tests.mjs [FILTER]   (FILTER: substring of a test file's path)
+// Usage: node scripts/run-tests.mjs [--node24] [FILTER]   (FILTER: substring of a test file's path)
+// --node24: under Node 24, the action's runtime (fetched from the npm registry when this Node.js is older).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { node24 } from './node24.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testRoot = join(root, 'lib', 'test');
-const filter = process.argv[2];
+const args = process.argv.slice(2);
+const onNode24 = args.includes('--node24');
+const filter = args.find((a) => !a.startsWith('--'));
 
 function findTests(dir) {
   let entries;
@@ -40,14 +44,24 @@ if (selected.length === 0) {
   console.error(filter ? `run-tests: no test file matches "${filter}"` : 'run-tests: no test files under lib/test');
   process.exit(1);
 }
-console.log(`# run-tests: ${unit.length} unit and ${integration.length} integration test files`);
+let node = process.execPath;
+if (onNode24) {
+  try {
+    node = node24();
+  } catch (err) {
+    console.error(`run-tests: ${err.message}`);
+    process.exit(1);
+  }
+}
+const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+console.log(`# run-tests: ${unit.length} unit and ${integration.length} integration test files, node ${version}`);
 
 // One runner for all files, so the output ends with one summary. Unit files are listed first and
 // start first. Each integration file starts its own registry: two files at a time keeps the run
 // short without starving the machine.
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const res = spawnSync(
-  process.execPath,
+  node,
   ['--test', '--test-reporter=tap', `--test-concurrency=${concurrency}`, ...unit, ...integration],
   { cwd: root, stdio: 'inherit' },
 );

@@ -970,7 +970,12 @@ class GraphCopier {
         this.src.fetch(desc).then((fetched) => {
             this.remember(this.src, desc);
             fetched.once('error', (err) => fail(err, true));
-            // A destination that gave up already destroyed the verifier; pipeline then closes the fetch.
+            // A destination that gave up already destroyed the verifier: close the fetch. (Node 24's
+            // pipeline throws, rather than reports, when its destination is already destroyed.)
+            if (verifier.destroyed) {
+                fetched.destroy();
+                return;
+            }
             (0,external_node_stream_.pipeline)(fetched, verifier, () => { });
         }, (err) => {
             fail(err, true);

@@ -295,7 +295,12 @@ export class GraphCopier {
       (fetched) => {
         this.remember(this.src, desc);
         fetched.once('error', (err) => fail(err, true));
-        // A destination that gave up already destroyed the verifier; pipeline then closes the fetch.
+        // A destination that gave up already destroyed the verifier: close the fetch. (Node 24's
+        // pipeline throws, rather than reports, when its destination is already destroyed.)
+        if (verifier.destroyed) {
+          fetched.destroy();
+          return;
+        }
         pipeline(fetched, verifier, () => {});
       },
       (err) => {
