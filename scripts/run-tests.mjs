@@ -45,16 +45,16 @@ if (selected.length === 0) {
   process.exit(1);
 }
 let node = process.execPath;
-if (onNode24 && Number(process.versions.node.split('.')[0]) >= 24) {
-  console.log(`# run-tests: this is node ${process.version} already; the pass before covered Node 24`);
-  process.exit(0);
-}
 if (onNode24) {
   try {
     node = node24();
   } catch (err) {
     console.error(`run-tests: ${err.message}`);
     process.exit(1);
+  }
+  if (node === process.execPath) {
+    console.log(`# run-tests: this is node ${process.version} already; the pass before covered Node 24`);
+    process.exit(0);
   }
 }
 const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();

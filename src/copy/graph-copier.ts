@@ -4,7 +4,7 @@ import { VerifyingStream } from '../oci/digest.js';
 import { ContentError, CopyError, isRetryable, registryErrorCode } from '../oci/errors.js';
 import { isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
-import { isLocated, isMounter, isReferrerLister, isTaggingPusher, type ReadOnlyTarget, type Target } from '../targets/target.js';
+import { isLocated, isMounter, isReferrerLister, isTaggingPusher, type ReadOnlyTarget, type TaggingPusher, type Target } from '../targets/target.js';
 import type { CopyEvent, NodeAction } from './events.js';
 import { Limiter } from './limiter.js';
 import { mountCandidates } from './mount-candidates.js';
@@ -25,7 +25,7 @@ export class GraphCopier {
   private readonly successors: SuccessorFn;
   private firstError: unknown;
   /** The root to store and tag in one step, and whether that happened. */
-  private rootTag?: { digest: string; reference: string; done: boolean };
+  private rootTag?: { digest: string; reference: string; pusher: TaggingPusher; done: boolean };
 
   constructor(
     private readonly src: ReadOnlyTarget,
@@ -44,7 +44,9 @@ export class GraphCopier {
    * root that way, last as ever; returns whether it did, so the caller does not tag it again.
    */
   async copy(root: Descriptor, tagAs?: string): Promise<boolean> {
-    this.rootTag = tagAs !== undefined && !this.options.dryRun && isTaggingPusher(this.dst) ? { digest: root.digest, reference: tagAs, done: false } : undefined;
+    const pusher = this.dst;
+    this.rootTag =
+      tagAs !== undefined && !this.options.dryRun && isTaggingPusher(pusher) ? { digest: root.digest, reference: tagAs, pusher, done: false } : undefined;
     try {
       await this.node(root);
       return this.rootTag?.done ?? false;
@@ -160,9 +162,8 @@ export class GraphCopier {
   private async pushManifest(desc: Descriptor, content: Buffer, children: Descriptor[]): Promise<void> {
     const what = `pushing manifest ${desc.digest} to ${this.dst.description}`;
     const asRoot = this.rootTag?.digest === desc.digest ? this.rootTag : undefined;
-    const dst = this.dst;
     const push = () =>
-      asRoot && isTaggingPusher(dst) ? dst.pushTagged(desc, Readable.from([content]), asRoot.reference) : dst.push(desc, Readable.from([content]));
+      asRoot ? asRoot.pusher.pushTagged(desc, Readable.from([content]), asRoot.reference) : this.dst.push(desc, Readable.from([content]));
     try {
       await this.destinationStep(what, push);
     } catch (err) {

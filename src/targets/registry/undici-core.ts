@@ -1,7 +1,7 @@
 /*
  * The two parts of undici this project sends requests with: `Agent` (keep-alive pools per origin)
  * and `request`. Importing the package root would load all of undici (fetch, WebSocket, caches,
- * mocks, proxies) at start-up: about 60 ms of every run of the CLI and the action, for nothing.
+ * mocks, proxies) at start-up: about 40 ms of every run of the CLI, for nothing.
  */
 import AgentModule from 'undici/lib/dispatcher/agent.js';
 import requestModule from 'undici/lib/api/api-request.js';
