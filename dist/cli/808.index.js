@@ -3553,6 +3553,15 @@ function header(res, name) {
     const v = res.headers[name];
     return Array.isArray(v) ? v[0] : v;
 }
+/**
+ * Closes a response body nobody will read. undici reports a body destroyed before its end as an
+ * 'error' event (RequestAbortedError): without a listener that event would end the process.
+ */
+function dropBody(body) {
+    body.on('error', () => { });
+    if (!body.destroyed)
+        body.destroy();
+}
 /** Reads and forgets a response body, so the connection goes back to the pool. */
 async function discard(res) {
     const body = res.body;
@@ -3560,7 +3569,7 @@ async function discard(res) {
         if (body.dump)
             await body.dump({ limit: 256 * 1024 });
         else
-            body.destroy();
+            dropBody(body);
     }
     catch {
         // a body that failed while being thrown away changes nothing
@@ -3574,7 +3583,7 @@ async function readBody(res, limit) {
         for await (const chunk of res.body) {
             total += chunk.length;
             if (total > limit) {
-                res.body.destroy();
+                dropBody(res.body);
                 throw new RegistryError(`response from ${res.url.host} is larger than ${limit} bytes`);
             }
             chunks.push(chunk);
@@ -3661,6 +3670,9 @@ class HttpClient {
             if (hops >= MAX_REDIRECTS)
                 throw new RegistryError(`${url.host} redirected more than ${MAX_REDIRECTS} times`);
             const next = new URL(location, url);
+            if (req.refuseRedirects) {
+                throw new RegistryError(`${url.host} answered a ${method} with a ${res.status} redirect to ${next.host}: refusing to send uploads or credentials anywhere but ${url.host}`);
+            }
             if (next.protocol !== 'https:' && next.protocol !== 'http:') {
                 throw new RegistryError(`${url.host} redirected to an unsupported URL scheme ${next.protocol}`);
             }
@@ -3772,6 +3784,11 @@ class RegistryAuth {
     }
     /** Sends `req` with the authorization `scopes` need, answering one challenge if the registry asks. */
     async send(req, scopes) {
+        if (req.url.origin !== this.options.origin) {
+            // Never the registry's credentials to another host, whatever URL a registry answer led to.
+            const { authorization: _a, ...headers } = req.headers ?? {};
+            return this.options.http.send({ ...req, headers });
+        }
         const first = await this.authorization(scopes, false);
         const res = await this.options.http.send(withAuthorization(req, first));
         if (res.status !== 401 || res.url.origin !== req.url.origin)
@@ -4075,6 +4092,7 @@ class RegistryClient {
         this.http = options.http ?? new HttpClient(options);
         this.auth = new RegistryAuth({
             registry,
+            origin: this.base.origin,
             http: this.http,
             credentials: () => findCredentials(registry, options),
             onSecret: options.onSecret,
@@ -4085,8 +4103,14 @@ class RegistryClient {
     url(path) {
         return new URL(path, this.base);
     }
+    /**
+     * Sends a request to this registry with the authorization `scopes` need. Whatever writes (POST,
+     * PUT, PATCH, DELETE) is never redirected: a registry that answers an upload with a redirect to
+     * another host would otherwise receive our content there, and the next request our credentials.
+     */
     send(req, scopes) {
-        return this.auth.send(req, scopes);
+        const writes = req.method !== 'GET' && req.method !== 'HEAD';
+        return this.auth.send(writes ? { ...req, refuseRedirects: true } : req, scopes);
     }
     /** Throws the one-line error for an unexpected answer, with the registry's own error code. */
     async fail(res, operation) {
@@ -4128,19 +4152,26 @@ async function during(operation, work) {
 const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 /**
  * The upload session's URL from a POST or PATCH answer. A relative `Location` is resolved against
- * the answer's URL; one on another host, or one that drops from https to http, is refused, since the
- * session would carry our credentials and content somewhere we did not choose.
+ * the answer's URL. It must be on the registry's own origin (`registry`, its base URL): one on
+ * another host, or one that drops from https to http, is refused, since the session would carry our
+ * credentials and content somewhere we did not choose.
  */
-function uploadLocation(res, operation) {
+function uploadLocation(res, operation, registry) {
     const location = header(res, 'location');
     if (!location)
         throw new RegistryError(`${operation}: the registry opened an upload session without a Location`, true);
-    const url = new URL(location, res.url);
-    if (url.host !== res.url.host) {
-        throw new RegistryError(`${operation}: the registry sent the upload to another host (${url.host}); refusing`);
+    let url;
+    try {
+        url = new URL(location, res.url);
     }
-    if (res.url.protocol === 'https:' && url.protocol !== 'https:') {
+    catch {
+        throw new RegistryError(`${operation}: the registry sent an upload Location that is not a URL`);
+    }
+    if (registry.protocol === 'https:' && url.protocol !== 'https:') {
         throw new RegistryError(`${operation}: the registry sent the upload from https to ${url.protocol}; refusing`);
+    }
+    if (url.host !== registry.host || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+        throw new RegistryError(`${operation}: the registry sent the upload to another host (${url.host}); refusing`);
     }
     return url;
 }
@@ -4202,7 +4233,7 @@ async function uploadChunks(client, session, desc, content, scopes, mode, operat
         }, scopes);
         if (res.status !== 202)
             return client.fail(res, `${operation} (chunk at byte ${offset})`);
-        url = uploadLocation(res, operation);
+        url = uploadLocation(res, operation, client.base);
         await discard(res);
         offset += chunk.length;
     }
@@ -4278,8 +4309,7 @@ class Blobs {
         const stream = external_node_stream_.Readable.from(this.download(desc, first, op), { objectMode: false });
         // Dropped before its first read, the generator never runs: the first answer must still go.
         stream.once('close', () => {
-            if (!first.body.destroyed)
-                first.body.destroy();
+            dropBody(first.body);
         });
         return stream;
     }
@@ -4330,8 +4360,8 @@ class Blobs {
                 await new Promise((r) => setTimeout(r, backoffDelay(failures - 1, policy)));
             }
             finally {
-                if (res && !res.body.destroyed)
-                    res.body.destroy();
+                if (res)
+                    dropBody(res.body);
                 res = undefined;
             }
         }
@@ -4348,7 +4378,7 @@ class Blobs {
                 if (res.status !== 202)
                     return this.client.fail(res, op);
                 learnChunking(res, this.mode);
-                const session = uploadLocation(res, op);
+                const session = uploadLocation(res, op, this.client.base);
                 await discard(res);
                 if (content.errored)
                     throw content.errored;
@@ -4380,7 +4410,7 @@ class Blobs {
                 return 'refused';
             }
             learnChunking(res, this.mode);
-            session = uploadLocation(res, op);
+            session = uploadLocation(res, op, this.client.base);
             await discard(res);
         }
         catch {

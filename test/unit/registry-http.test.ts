@@ -53,6 +53,7 @@ describe('registry base URL', () => {
 });
 
 describe('upload Location', () => {
+  const registry = new URL('https://r.example');
   const answer = (url: string, location?: string): HttpResponse => ({
     status: 202,
     headers: location ? { location } : {},
@@ -62,15 +63,19 @@ describe('upload Location', () => {
   });
   it('resolves a relative Location against the answer URL and keeps its query', () => {
     assert.equal(
-      uploadLocation(answer('https://r.example/v2/a/blobs/uploads/', '/v2/a/blobs/uploads/123?_state=x'), 'op').href,
+      uploadLocation(answer('https://r.example/v2/a/blobs/uploads/', '/v2/a/blobs/uploads/123?_state=x'), 'op', registry).href,
       'https://r.example/v2/a/blobs/uploads/123?_state=x',
     );
-    assert.equal(uploadLocation(answer('https://r.example/v2/a/blobs/uploads/', '123'), 'op').href, 'https://r.example/v2/a/blobs/uploads/123');
+    assert.equal(uploadLocation(answer('https://r.example/v2/a/blobs/uploads/', '123'), 'op', registry).href, 'https://r.example/v2/a/blobs/uploads/123');
   });
   it('refuses another host, a downgrade to http, and a missing Location', () => {
-    assert.throws(() => uploadLocation(answer('https://r.example/v2/', 'https://evil.example/up'), 'op'), /another host/);
-    assert.throws(() => uploadLocation(answer('https://r.example/v2/', 'http://r.example/up'), 'op'), /from https to http/);
-    assert.throws(() => uploadLocation(answer('https://r.example/v2/'), 'op'), /without a Location/);
+    assert.throws(() => uploadLocation(answer('https://r.example/v2/', 'https://evil.example/up'), 'op', registry), /another host/);
+    assert.throws(() => uploadLocation(answer('https://r.example/v2/', 'http://r.example/up'), 'op', registry), /from https to http/);
+    assert.throws(() => uploadLocation(answer('https://r.example/v2/'), 'op', registry), /without a Location/);
+  });
+  it('compares with the registry, not with the URL an answer came from after a redirect', () => {
+    // The answer came from evil.example (the POST was redirected there); its own Location agrees with it.
+    assert.throws(() => uploadLocation(answer('https://evil.example/v2/a/blobs/uploads/', '/v2/a/blobs/uploads/1'), 'op', registry), /another host \(evil\.example\)/);
   });
 });
 

@@ -27,6 +27,8 @@ export function normalizeScopes(scopes: string[]): string[] {
 export interface AuthOptions {
   /** host[:port], for messages */
   registry: string;
+  /** `https://host[:port]`: the only origin credentials are ever sent to (token realms aside). */
+  origin: string;
   http: HttpClient;
   /** Looked up once, on the first challenge. */
   credentials: () => Promise<Credentials | undefined>;
@@ -60,6 +62,11 @@ export class RegistryAuth {
 
   /** Sends `req` with the authorization `scopes` need, answering one challenge if the registry asks. */
   async send(req: HttpRequest, scopes: string[]): Promise<HttpResponse> {
+    if (req.url.origin !== this.options.origin) {
+      // Never the registry's credentials to another host, whatever URL a registry answer led to.
+      const { authorization: _a, ...headers } = req.headers ?? {};
+      return this.options.http.send({ ...req, headers });
+    }
     const first = await this.authorization(scopes, false);
     const res = await this.options.http.send(withAuthorization(req, first));
     if (res.status !== 401 || res.url.origin !== req.url.origin) return res;

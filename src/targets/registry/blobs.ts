@@ -5,7 +5,7 @@ import type { MountOutcome } from '../target.js';
 import { pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
-import { backoffDelay, discard, header, isTransient, transportError, type HttpResponse } from './http.js';
+import { backoffDelay, discard, dropBody, header, isTransient, transportError, type HttpResponse } from './http.js';
 import { learnChunking, uploadLocation, uploadOnSession, type UploadMode } from './upload.js';
 
 /** One repository's blob endpoints. */
@@ -44,7 +44,7 @@ export class Blobs {
     const stream = Readable.from(this.download(desc, first, op), { objectMode: false });
     // Dropped before its first read, the generator never runs: the first answer must still go.
     stream.once('close', () => {
-      if (!first.body.destroyed) first.body.destroy();
+      dropBody(first.body);
     });
     return stream;
   }
@@ -90,7 +90,7 @@ export class Blobs {
         }
         await new Promise((r) => setTimeout(r, backoffDelay(failures - 1, policy)));
       } finally {
-        if (res && !res.body.destroyed) res.body.destroy();
+        if (res) dropBody(res.body);
         res = undefined;
       }
     }
@@ -107,7 +107,7 @@ export class Blobs {
         const res = await this.client.send({ method: 'POST', url: this.url('uploads/'), retry: true }, scopes);
         if (res.status !== 202) return this.client.fail(res, op);
         learnChunking(res, this.mode);
-        const session = uploadLocation(res, op);
+        const session = uploadLocation(res, op, this.client.base);
         await discard(res);
         if (content.errored) throw content.errored;
         await uploadOnSession(this.client, session, desc, content, scopes, this.mode, op);
@@ -137,7 +137,7 @@ export class Blobs {
         return 'refused';
       }
       learnChunking(res, this.mode);
-      session = uploadLocation(res, op);
+      session = uploadLocation(res, op, this.client.base);
       await discard(res);
     } catch {
       return 'refused';

@@ -27,6 +27,7 @@ export class RegistryClient {
     this.http = options.http ?? new HttpClient(options);
     this.auth = new RegistryAuth({
       registry,
+      origin: this.base.origin,
       http: this.http,
       credentials: () => findCredentials(registry, options),
       onSecret: options.onSecret,
@@ -39,8 +40,14 @@ export class RegistryClient {
     return new URL(path, this.base);
   }
 
+  /**
+   * Sends a request to this registry with the authorization `scopes` need. Whatever writes (POST,
+   * PUT, PATCH, DELETE) is never redirected: a registry that answers an upload with a redirect to
+   * another host would otherwise receive our content there, and the next request our credentials.
+   */
   send(req: HttpRequest, scopes: string[]): Promise<HttpResponse> {
-    return this.auth.send(req, scopes);
+    const writes = req.method !== 'GET' && req.method !== 'HEAD';
+    return this.auth.send(writes ? { ...req, refuseRedirects: true } : req, scopes);
   }
 
   /** Throws the one-line error for an unexpected answer, with the registry's own error code. */

@@ -91,6 +91,11 @@ export interface HttpRequest {
   body?: RequestBody;
   /** Follow redirects by hand (default true, at most 10). */
   followRedirects?: boolean;
+  /**
+   * Fail on any redirect instead of following it: what is sent (an upload, a manifest) and the
+   * credentials with it go to the registry that was asked, or nowhere.
+   */
+  refuseRedirects?: boolean;
   /** Retry transient failures; default: when the request can be sent again as is (no stream body, not POST or PATCH). */
   retry?: boolean;
 }
@@ -125,12 +130,21 @@ export function header(res: { headers: HttpResponse['headers'] }, name: string):
   return Array.isArray(v) ? v[0] : v;
 }
 
+/**
+ * Closes a response body nobody will read. undici reports a body destroyed before its end as an
+ * 'error' event (RequestAbortedError): without a listener that event would end the process.
+ */
+export function dropBody(body: Readable): void {
+  body.on('error', () => {});
+  if (!body.destroyed) body.destroy();
+}
+
 /** Reads and forgets a response body, so the connection goes back to the pool. */
 export async function discard(res: HttpResponse): Promise<void> {
   const body = res.body as Readable & { dump?: (opts?: { limit: number }) => Promise<void> };
   try {
     if (body.dump) await body.dump({ limit: 256 * 1024 });
-    else body.destroy();
+    else dropBody(body);
   } catch {
     // a body that failed while being thrown away changes nothing
   }
@@ -144,7 +158,7 @@ export async function readBody(res: HttpResponse, limit: number): Promise<Buffer
     for await (const chunk of res.body) {
       total += (chunk as Buffer).length;
       if (total > limit) {
-        res.body.destroy();
+        dropBody(res.body);
         throw new RegistryError(`response from ${res.url.host} is larger than ${limit} bytes`);
       }
       chunks.push(chunk as Buffer);
@@ -225,6 +239,11 @@ export class HttpClient {
       await discard(res);
       if (hops >= MAX_REDIRECTS) throw new RegistryError(`${url.host} redirected more than ${MAX_REDIRECTS} times`);
       const next = new URL(location, url);
+      if (req.refuseRedirects) {
+        throw new RegistryError(
+          `${url.host} answered a ${method} with a ${res.status} redirect to ${next.host}: refusing to send uploads or credentials anywhere but ${url.host}`,
+        );
+      }
       if (next.protocol !== 'https:' && next.protocol !== 'http:') {
         throw new RegistryError(`${url.host} redirected to an unsupported URL scheme ${next.protocol}`);
       }

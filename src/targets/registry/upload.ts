@@ -15,18 +15,24 @@ export interface UploadMode {
 
 /**
  * The upload session's URL from a POST or PATCH answer. A relative `Location` is resolved against
- * the answer's URL; one on another host, or one that drops from https to http, is refused, since the
- * session would carry our credentials and content somewhere we did not choose.
+ * the answer's URL. It must be on the registry's own origin (`registry`, its base URL): one on
+ * another host, or one that drops from https to http, is refused, since the session would carry our
+ * credentials and content somewhere we did not choose.
  */
-export function uploadLocation(res: HttpResponse, operation: string): URL {
+export function uploadLocation(res: HttpResponse, operation: string, registry: URL): URL {
   const location = header(res, 'location');
   if (!location) throw new RegistryError(`${operation}: the registry opened an upload session without a Location`, true);
-  const url = new URL(location, res.url);
-  if (url.host !== res.url.host) {
-    throw new RegistryError(`${operation}: the registry sent the upload to another host (${url.host}); refusing`);
+  let url: URL;
+  try {
+    url = new URL(location, res.url);
+  } catch {
+    throw new RegistryError(`${operation}: the registry sent an upload Location that is not a URL`);
   }
-  if (res.url.protocol === 'https:' && url.protocol !== 'https:') {
+  if (registry.protocol === 'https:' && url.protocol !== 'https:') {
     throw new RegistryError(`${operation}: the registry sent the upload from https to ${url.protocol}; refusing`);
+  }
+  if (url.host !== registry.host || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new RegistryError(`${operation}: the registry sent the upload to another host (${url.host}); refusing`);
   }
   return url;
 }
@@ -117,7 +123,7 @@ async function uploadChunks(
       scopes,
     );
     if (res.status !== 202) return client.fail(res, `${operation} (chunk at byte ${offset})`);
-    url = uploadLocation(res, operation);
+    url = uploadLocation(res, operation, client.base);
     await discard(res);
     offset += chunk.length;
   }
