@@ -24,6 +24,11 @@ export interface FileReference {
 export type Reference = RegistryReference | FileReference;
 
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Whether `value` is a valid tag: 1-128 of A-Z a-z 0-9 _ . -, not starting with . or -. */
+export function isTag(value: string): boolean {
+  return TAG_RE.test(value);
+}
 const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const FORMS =
   'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST] or oci-archive:PATH[:TAG|@DIGEST]';

@@ -65,7 +65,7 @@ export interface TaggingPusher {
   pushTagged(desc: Descriptor, content: Readable, reference: string): Promise<void>;
 }
 
-/** A target that can list its tags (archives and layouts, to say which tags there are). */
+/** A target that can list its tags: a registry repository (across pages), a layout, an archive. */
 export interface TagLister {
   tags(): Promise<string[]>;
 }

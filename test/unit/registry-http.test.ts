@@ -10,6 +10,7 @@ import {
   type HttpResponse,
 } from '../../src/targets/registry/http.js';
 import { chunks, uploadLocation } from '../../src/targets/registry/upload.js';
+import { nextPage } from '../../src/targets/registry/tags.js';
 
 describe('backoff', () => {
   it('doubles from 250 ms with ±10 % jitter, clamped to 200 ms–3 s', () => {
@@ -101,5 +102,15 @@ describe('registry error bodies', () => {
     });
     assert.deepEqual(registryErrorDetail('404 page not found'), {});
     assert.deepEqual(registryErrorDetail('{"errors":[]}'), {});
+  });
+});
+
+describe('tag list pages', () => {
+  const base = new URL('https://r.example/v2/a/tags/list?n=100');
+  it('finds rel="next" among the links and resolves it against the page', () => {
+    assert.equal(nextPage('</v2/a/tags/list?last=b&n=100>; rel="next"', base)?.href, 'https://r.example/v2/a/tags/list?last=b&n=100');
+    assert.equal(nextPage('<https://r.example/x>; rel="prev", <https://r.example/y?z=1>; rel=next', base)?.href, 'https://r.example/y?z=1');
+    assert.equal(nextPage('<https://r.example/x>; rel="prev"', base), undefined);
+    assert.equal(nextPage(undefined, base), undefined);
   });
 });

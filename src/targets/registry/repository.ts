@@ -2,17 +2,18 @@ import type { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { isManifest } from '../../oci/media-types.js';
 import type { RegistryReference } from '../../oci/reference.js';
-import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, TaggingPusher, Target } from '../target.js';
+import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, TaggingPusher, TagLister, Target } from '../target.js';
 import { Blobs } from './blobs.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { Manifests } from './manifests.js';
 import { listReferrers } from './referrers.js';
+import { listTags } from './tags.js';
 import { DEFAULT_CHUNK_BYTES, type UploadMode } from './upload.js';
 
 export type RegistryRepositoryOptions = RegistryClientOptions;
 
 /** A repository on a registry, spoken to over the distribution API. */
-export class RegistryRepository implements Target, Mounter, Located, ReferrerLister, TaggingPusher {
+export class RegistryRepository implements Target, Mounter, Located, ReferrerLister, TaggingPusher, TagLister {
   readonly description: string;
   readonly location: BlobLocation;
   private readonly blobs: Blobs;
@@ -60,6 +61,11 @@ export class RegistryRepository implements Target, Mounter, Located, ReferrerLis
 
   mount(desc: Descriptor, fromRepository: string, getContent?: () => Promise<Readable>): Promise<MountOutcome> {
     return this.blobs.mount(desc, fromRepository, getContent);
+  }
+
+  /** Every tag of the repository, across pages. */
+  tags(): Promise<string[]> {
+    return listTags(this.client, this.repository);
   }
 
   referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {

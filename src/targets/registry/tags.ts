@@ -1,0 +1,68 @@
+import { NotFoundError } from '../../oci/errors.js';
+import { isTag } from '../../oci/reference.js';
+import { pullScope } from './auth.js';
+import { during, type RegistryClient } from './client.js';
+import { RegistryError } from './errors.js';
+import { discard, header, readBody } from './http.js';
+
+/** Tags asked for per page; registries that page (GHCR, Docker Hub) cap it themselves. */
+const PAGE_SIZE = 1000;
+/** One page of a tag list is a small JSON document. */
+const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+/** No registry has this many pages of tags: a `Link` chain longer than this is a loop. */
+export const MAX_TAG_PAGES = 10_000;
+
+/**
+ * Every tag of a repository, through `GET /v2/<repo>/tags/list`, following `Link: <…>; rel="next"`
+ * from page to page (GHCR and Docker Hub page their lists; distribution answers all at once). Each
+ * tag once, in the registry's order; names that are not valid tags are dropped, since nothing could
+ * be copied under them. A next page on another origin is refused: the list is the registry's word.
+ */
+export async function listTags(client: RegistryClient, repository: string): Promise<string[]> {
+  const place = `${client.registry}/${repository}`;
+  const op = `listing the tags of ${place}`;
+  return during(op, async () => {
+    const seen = new Set<string>();
+    let url: URL | undefined = client.url(`/v2/${repository}/tags/list?n=${PAGE_SIZE}`);
+    for (let page = 0; url; page++) {
+      if (page >= MAX_TAG_PAGES) throw new RegistryError(`${op}: more than ${MAX_TAG_PAGES} pages; refusing to read on`);
+      const res = await client.send({ method: 'GET', url, headers: { accept: 'application/json' } }, [pullScope(repository)]);
+      if (res.status === 404) {
+        await discard(res);
+        throw new NotFoundError(`repository ${place} not found`);
+      }
+      if (res.status !== 200) return client.fail(res, op);
+      const next = nextPage(header(res, 'link'), res.url);
+      let body: { tags?: unknown };
+      try {
+        body = JSON.parse((await readBody(res, MAX_PAGE_BYTES)).toString('utf8')) as { tags?: unknown };
+      } catch (err) {
+        if (err instanceof RegistryError) throw err;
+        throw new RegistryError(`${op}: the answer is not JSON`);
+      }
+      const tags = body?.tags;
+      if (tags !== null && tags !== undefined && !Array.isArray(tags)) throw new RegistryError(`${op}: the answer's "tags" is not a list`);
+      for (const tag of tags ?? []) if (typeof tag === 'string' && isTag(tag)) seen.add(tag);
+      if (next && next.origin !== client.base.origin) {
+        throw new RegistryError(`${op}: the next page is on another host (${next.host}); refusing`);
+      }
+      url = next;
+    }
+    return [...seen];
+  });
+}
+
+/** The `rel="next"` target of a `Link` header, resolved against the page it came with. */
+export function nextPage(link: string | undefined, base: URL): URL | undefined {
+  if (!link) return undefined;
+  for (const part of link.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (!m || !/(?:^|;)\s*rel\s*=\s*"?next"?\s*(?:;|$)/i.test(m[2])) continue;
+    try {
+      return new URL(m[1], base);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
