@@ -3,14 +3,14 @@ import type { Descriptor } from '../oci/descriptor.js';
 import { NotFoundError, OperationError } from '../oci/errors.js';
 import type { FileReference } from '../oci/reference.js';
 import { openFileTarget } from './open-file-target.js';
-import type { ReadOnlyTarget, Target } from './target.js';
+import { isTagReader, type ReadOnlyTarget, type Target, type TagReader } from './target.js';
 
 /**
  * A file destination as a dry run sees it: what is already there (an existing layout or archive,
  * opened read-only), or nothing. Opening a layout or archive for writing would create a directory
  * or a file, so a dry run never does; pushing or tagging here is refused.
  */
-export class DryRunFileDestination implements Target {
+export class DryRunFileDestination implements Target, TagReader {
   constructor(
     readonly description: string,
     private readonly existing?: ReadOnlyTarget,
@@ -28,6 +28,10 @@ export class DryRunFileDestination implements Target {
 
   async exists(desc: Descriptor): Promise<boolean> {
     return this.existing ? this.existing.exists(desc) : false;
+  }
+
+  async readTag(tag: string): Promise<Descriptor | undefined> {
+    return isTagReader(this.existing) ? this.existing.readTag(tag) : undefined;
   }
 
   async push(desc: Descriptor): Promise<void> {

@@ -4,13 +4,13 @@ import type { Descriptor } from '../oci/descriptor.js';
 import { isDigest } from '../oci/digest.js';
 import { NotFoundError } from '../oci/errors.js';
 import { isManifest } from '../oci/media-types.js';
-import type { ReferrerLister, Target, TagLister } from './target.js';
+import type { ReferrerLister, Target, TagLister, TagReader } from './target.js';
 
 /**
  * Content held in memory, for tests and small artifacts. Pushed content is stored only when its
  * stream ends cleanly, so a verifier that errors leaves nothing behind.
  */
-export class MemoryTarget implements Target, TagLister, ReferrerLister {
+export class MemoryTarget implements Target, TagLister, TagReader, ReferrerLister {
   readonly description: string;
   readonly blobs = new Map<string, { desc: Descriptor; content: Buffer }>();
   readonly tagged = new Map<string, Descriptor>();
@@ -60,6 +60,10 @@ export class MemoryTarget implements Target, TagLister, ReferrerLister {
 
   async tags(): Promise<string[]> {
     return [...this.tagged.keys()];
+  }
+
+  async readTag(tag: string): Promise<Descriptor | undefined> {
+    return this.tagged.get(tag);
   }
 
   /** Manifests whose `subject` is `subject`, as a referrers listing describes them. */

@@ -70,6 +70,20 @@ export interface TagLister {
   tags(): Promise<string[]>;
 }
 
+/**
+ * A target that can say cheaply what a tag names now, without reading the manifest: a registry's
+ * HEAD, a layout's or archive's index. A sync compares both sides this way, so a tag that has not
+ * moved costs no GET (Docker Hub counts every manifest GET as a pull, never a HEAD).
+ */
+export interface TagReader {
+  /** The descriptor `tag` names, or undefined when there is no such tag. */
+  readTag(tag: string): Promise<Descriptor | undefined>;
+}
+
+export function isTagReader(t: unknown): t is TagReader {
+  return typeof (t as TagReader)?.readTag === 'function';
+}
+
 export function isMounter(t: unknown): t is Mounter {
   return typeof (t as Mounter)?.mount === 'function' && typeof (t as Mounter)?.location === 'object';
 }

@@ -16,6 +16,7 @@ describe('tag lists', () => {
   let paging: TagPagingProxy;
   let absolute: TagPagingProxy;
   let work: string;
+  let rootDigest: string;
   const tags = Array.from({ length: 23 }, (_, i) => `1.${i}.0`);
 
   before(async () => {
@@ -23,6 +24,7 @@ describe('tag lists', () => {
     work = await mkdtemp(join(tmpdir(), 'oci-copy-tags-'));
     const image = await makeImageLayout(join(work, 'img'), { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 1000 }] }] });
     await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/lib/app`);
+    rootDigest = image.root.digest;
     await addTags(registry.url, 'lib/app', 'v1', tags);
     paging = await startTagPagingProxy(registry.url, 5);
     absolute = await startTagPagingProxy(registry.url, 10, { absoluteLinks: true });
@@ -58,6 +60,35 @@ describe('tag lists', () => {
     absolute.reset();
     assert.equal((await list(absolute.host)).length, 24);
     assert.equal(absolute.pages().length, 3);
+  });
+
+  const open = (host: string) => openRegistryRepository({ transport: 'registry', registry: host, repository: 'lib/app', tags: [] });
+
+  it('reads what a tag names with a HEAD alone', async () => {
+    const r = open(registry.host);
+    registry.resetRequests();
+    try {
+      assert.equal((await r.readTag('1.3.0'))?.digest, rootDigest);
+      assert.equal(await r.readTag('no-such-tag'), undefined);
+    } finally {
+      await r.close('success');
+    }
+    const seen = (await registry.settledRequests()).map((q) => `${q.method} ${q.path}`);
+    assert.deepEqual(seen, ['HEAD /v2/lib/app/manifests/1.3.0', 'HEAD /v2/lib/app/manifests/no-such-tag']);
+  });
+
+  it('asks with a GET when the HEAD answer has no digest', async () => {
+    const bare = await startTagPagingProxy(registry.url, 100, { noDigestOnHead: true });
+    const r = open(bare.host);
+    registry.resetRequests();
+    try {
+      assert.equal((await r.readTag('v1'))?.digest, rootDigest);
+    } finally {
+      await r.close('success');
+      await bare.stop();
+    }
+    const seen = (await registry.settledRequests()).map((q) => q.method);
+    assert.deepEqual(seen, ['HEAD', 'GET']);
   });
 
   it('says which repository is missing', async () => {

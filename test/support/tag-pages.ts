@@ -16,7 +16,14 @@ export interface TagPagingProxy {
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 
-export async function startTagPagingProxy(upstream: string, pageSize: number, options: { absoluteLinks?: boolean } = {}): Promise<TagPagingProxy> {
+export interface TagPagingOptions {
+  /** Page links as absolute URLs instead of paths. */
+  absoluteLinks?: boolean;
+  /** Leave `Docker-Content-Digest` out of manifest HEAD answers, as some registries do. */
+  noDigestOnHead?: boolean;
+}
+
+export async function startTagPagingProxy(upstream: string, pageSize: number, options: TagPagingOptions = {}): Promise<TagPagingProxy> {
   const target = new URL(upstream);
   let pages: string[] = [];
   const sockets = new Set<Socket>();
@@ -57,6 +64,7 @@ export async function startTagPagingProxy(upstream: string, pageSize: number, op
       const out: OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(upRes.headers)) {
         if (value === undefined || HOP_BY_HOP.includes(name)) continue;
+        if (options.noDigestOnHead && req.method === 'HEAD' && name === 'docker-content-digest') continue;
         out[name] = name === 'location' && typeof value === 'string' ? value.replace(target.origin, self) : value;
       }
       res.writeHead(upRes.statusCode ?? 502, out);

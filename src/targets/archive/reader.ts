@@ -13,9 +13,10 @@ import {
   indexTags,
   parseLayoutIndex,
   sniffManifest,
+  taggedEntry,
 } from '../layout/index-json.js';
 import { ReferrerFinder } from '../layout/referrer-entries.js';
-import type { ReadOnlyTarget, ReferrerLister, TagLister } from '../target.js';
+import type { ReadOnlyTarget, ReferrerLister, TagLister, TagReader } from '../target.js';
 import { indexArchiveFile, spoolArchive, type ArchiveContents } from './archive-contents.js';
 import { convertDockerSave } from './docker-save.js';
 import { DOCKER_MANIFEST_FILE } from './entry-names.js';
@@ -55,7 +56,7 @@ export async function openArchiveStream(input: Readable, options: OpenArchiveStr
  * A read-only target over an OCI image-layout archive (skopeo, containerd, Docker 25+ and this
  * project write them), or over a legacy `docker save` archive converted on the fly.
  */
-export class OciArchiveReader implements ReadOnlyTarget, TagLister, ReferrerLister {
+export class OciArchiveReader implements ReadOnlyTarget, TagLister, TagReader, ReferrerLister {
   private readonly finder: ReferrerFinder;
 
   private constructor(
@@ -104,6 +105,10 @@ export class OciArchiveReader implements ReadOnlyTarget, TagLister, ReferrerList
 
   async tags(): Promise<string[]> {
     return indexTags(this.index);
+  }
+
+  async readTag(tag: string): Promise<Descriptor | undefined> {
+    return taggedEntry(this.index, tag);
   }
 
   async fetch(desc: Descriptor): Promise<Readable> {

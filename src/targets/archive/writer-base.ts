@@ -5,9 +5,9 @@ import { ContentError, NotFoundError } from '../../oci/errors.js';
 import type { ImageIndex } from '../../oci/manifest.js';
 import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
 import { drain, readManifestBytes } from '../layout/blob-files.js';
-import { emptyIndex, findRoot, indexTags, serializeIndex, withReference } from '../layout/index-json.js';
+import { emptyIndex, findRoot, indexTags, serializeIndex, taggedEntry, withReference } from '../layout/index-json.js';
 import { referrerEntry } from '../layout/referrer-entries.js';
-import type { TagLister, Target } from '../target.js';
+import type { TagLister, TagReader, Target } from '../target.js';
 import type { OciArchiveReader } from './reader.js';
 
 export interface ArchiveWriterBaseOptions {
@@ -26,7 +26,7 @@ export interface ArchiveWriterBaseOptions {
  * instead of ending when the bytes are wrong (the Target contract), and a writer commits the archive
  * only when the export succeeds. The writer only counts bytes, since the tar's framing depends on them.
  */
-export abstract class ArchiveWriterBase implements Target, TagLister {
+export abstract class ArchiveWriterBase implements Target, TagLister, TagReader {
   readonly description: string;
   protected readonly base?: OciArchiveReader;
   protected readonly mtime = new Date();
@@ -64,6 +64,10 @@ export abstract class ArchiveWriterBase implements Target, TagLister {
 
   async tags(): Promise<string[]> {
     return indexTags(this.index);
+  }
+
+  async readTag(tag: string): Promise<Descriptor | undefined> {
+    return taggedEntry(this.index, tag);
   }
 
   async fetch(desc: Descriptor): Promise<Readable> {

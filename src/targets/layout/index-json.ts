@@ -113,6 +113,12 @@ export async function findRoot(
   throw new NotFoundError(`tag "${selector}" names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest`);
 }
 
+/** What a tag names in the index (its ref name exactly), or undefined. */
+export function taggedEntry(index: ImageIndex, tag: string): Descriptor | undefined {
+  const entry = index.manifests.find((d) => refNameOf(d) === tag);
+  return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
+}
+
 /**
  * The index with `reference` pointing at `desc`. A tag replaces any entry of that name and keeps
  * the others; a digest adds an untagged entry unless the index already lists that digest.

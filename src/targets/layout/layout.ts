@@ -7,7 +7,7 @@ import { ContentError, InputError, NotFoundError } from '../../oci/errors.js';
 import type { ImageIndex } from '../../oci/manifest.js';
 import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
 import { verifyBytes } from '../../oci/digest.js';
-import type { ReferrerLister, TagLister, Target } from '../target.js';
+import type { ReferrerLister, TagLister, TagReader, Target } from '../target.js';
 import { blobPath, drain, readManifestBytes, writeVerifiedBlob } from './blob-files.js';
 import {
   INDEX_FILE,
@@ -20,6 +20,7 @@ import {
   parseLayoutIndex,
   serializeIndex,
   sniffManifest,
+  taggedEntry,
   withReference,
 } from './index-json.js';
 import { ReferrerFinder, referrerEntry } from './referrer-entries.js';
@@ -71,7 +72,7 @@ export async function openLayout(path: string, options: OpenLayoutOptions = {}):
  * reader never sees half an index. Pushed referrers (manifests with a `subject`) are listed there
  * as untagged entries, which keeps them reachable and lets `referrers()` find them.
  */
-export class OciLayoutTarget implements Target, TagLister, ReferrerLister {
+export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLister {
   readonly description: string;
   private readonly inFlight = new Set<string>();
   private indexUpdate: Promise<unknown> = Promise.resolve();
@@ -101,6 +102,10 @@ export class OciLayoutTarget implements Target, TagLister, ReferrerLister {
 
   async tags(): Promise<string[]> {
     return indexTags(await this.readIndex());
+  }
+
+  async readTag(tag: string): Promise<Descriptor | undefined> {
+    return taggedEntry(await this.readIndex(), tag);
   }
 
   async fetch(desc: Descriptor): Promise<Readable> {

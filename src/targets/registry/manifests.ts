@@ -69,6 +69,36 @@ export class Manifests {
   }
 
   /**
+   * What a tag names now, from a HEAD: its digest (`Docker-Content-Digest`), media type and size.
+   * A registry that leaves the digest out of a HEAD answer is asked with a GET instead (the digest
+   * is then computed from the bytes). Undefined when the tag does not exist.
+   */
+  async readTag(tag: string): Promise<Descriptor | undefined> {
+    const op = `checking ${this.named(tag)}`;
+    return during(op, async () => {
+      const res = await this.client.send({ method: 'HEAD', url: this.url(tag), headers: { accept: MANIFEST_ACCEPT } }, [pullScope(this.repository)]);
+      if (res.status === 404) {
+        await discard(res);
+        return undefined;
+      }
+      if (res.status !== 200) return this.client.fail(res, op);
+      await discard(res);
+      const digest = header(res, 'docker-content-digest');
+      const size = Number(header(res, 'content-length'));
+      const type = contentType(res);
+      if (digest && isDigest(digest) && type && isManifest(type) && Number.isSafeInteger(size) && size >= 0) {
+        return { mediaType: type, digest, size };
+      }
+      try {
+        return (await this.get(tag, op)).desc;
+      } catch (err) {
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  /**
    * Reads the (verified, ≤ 4 MiB) manifest whole, then PUTs it by digest, or by `reference` (a tag)
    * to store and tag it at once: a buffer can be sent again on a retry.
    */

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { isManifest } from '../../oci/media-types.js';
 import type { RegistryReference } from '../../oci/reference.js';
-import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, TaggingPusher, TagLister, Target } from '../target.js';
+import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, TaggingPusher, TagLister, TagReader, Target } from '../target.js';
 import { Blobs } from './blobs.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { Manifests } from './manifests.js';
@@ -13,7 +13,7 @@ import { DEFAULT_CHUNK_BYTES, type UploadMode } from './upload.js';
 export type RegistryRepositoryOptions = RegistryClientOptions;
 
 /** A repository on a registry, spoken to over the distribution API. */
-export class RegistryRepository implements Target, Mounter, Located, ReferrerLister, TaggingPusher, TagLister {
+export class RegistryRepository implements Target, Mounter, Located, ReferrerLister, TaggingPusher, TagLister, TagReader {
   readonly description: string;
   readonly location: BlobLocation;
   private readonly blobs: Blobs;
@@ -61,6 +61,11 @@ export class RegistryRepository implements Target, Mounter, Located, ReferrerLis
 
   mount(desc: Descriptor, fromRepository: string, getContent?: () => Promise<Readable>): Promise<MountOutcome> {
     return this.blobs.mount(desc, fromRepository, getContent);
+  }
+
+  /** What `tag` names now, by a HEAD (no manifest is read): undefined when there is no such tag. */
+  readTag(tag: string): Promise<Descriptor | undefined> {
+    return this.manifests.readTag(tag);
   }
 
   /** Every tag of the repository, across pages. */
