@@ -1,8 +1,8 @@
-export const id = 808;
-export const ids = [808];
+export const id = 495;
+export const ids = [495];
 export const modules = {
 
-/***/ 6808:
+/***/ 2495:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -472,6 +472,9 @@ function platformMatches(wanted, candidate) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/target.js
+function isTagReader(t) {
+    return typeof t?.readTag === 'function';
+}
 function isMounter(t) {
     return typeof t?.mount === 'function' && typeof t?.location === 'object';
 }
@@ -1246,6 +1249,10 @@ function formatDuration(ms) {
 
 const DOCKER_HUB = 'docker.io';
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** Whether `value` is a valid tag: 1-128 of A-Z a-z 0-9 _ . -, not starting with . or -. */
+function isTag(value) {
+    return TAG_RE.test(value);
+}
 const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const FORMS = 'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST] or oci-archive:PATH[:TAG|@DIGEST]';
 /** Parses a reference as skopeo users write them. `what` names the input in errors. */
@@ -1585,6 +1592,11 @@ async function findRoot(index, selector, where, sniff, attached) {
         throw new NotFoundError(`tag "${selector}" is not in ${where}: its tags are ${tagList(index)}`);
     const names = matches.map((d) => d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest);
     throw new NotFoundError(`tag "${selector}" names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest`);
+}
+/** What a tag names in the index (its ref name exactly), or undefined. */
+function taggedEntry(index, tag) {
+    const entry = index.manifests.find((d) => refNameOf(d) === tag);
+    return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
 }
 /**
  * The index with `reference` pointing at `desc`. A tag replaces any entry of that name and keeps
@@ -2465,6 +2477,9 @@ class OciArchiveReader {
     async tags() {
         return indexTags(this.index);
     }
+    async readTag(tag) {
+        return taggedEntry(this.index, tag);
+    }
     async fetch(desc) {
         const entry = this.contents.blobs.get(desc.digest);
         if (!entry)
@@ -2617,6 +2632,9 @@ class ArchiveWriterBase {
     }
     async tags() {
         return indexTags(this.index);
+    }
+    async readTag(tag) {
+        return taggedEntry(this.index, tag);
     }
     async fetch(desc) {
         if (this.base && (await this.base.exists(desc)))
@@ -3163,6 +3181,9 @@ class OciLayoutTarget {
     async tags() {
         return indexTags(await this.readIndex());
     }
+    async readTag(tag) {
+        return taggedEntry(await this.readIndex(), tag);
+    }
     async fetch(desc) {
         const handle = await (0,promises_.open)(blobPath(this.root, desc.digest), 'r').catch((err) => {
             if (err.code === 'ENOENT')
@@ -3291,6 +3312,7 @@ async function openFileTarget(ref, role, streams = { stdin: process.stdin, stdou
 ;// CONCATENATED MODULE: ./lib/src/targets/dry-run.js
 
 
+
 /**
  * A file destination as a dry run sees it: what is already there (an existing layout or archive,
  * opened read-only), or nothing. Opening a layout or archive for writing would create a directory
@@ -3315,6 +3337,9 @@ class DryRunFileDestination {
     }
     async exists(desc) {
         return this.existing ? this.existing.exists(desc) : false;
+    }
+    async readTag(tag) {
+        return isTagReader(this.existing) ? this.existing.readTag(tag) : undefined;
     }
     async push(desc) {
         throw new OperationError(`pushing ${desc.digest} to ${this.description}: a dry run writes nothing`);
@@ -4583,6 +4608,38 @@ class Manifests {
         });
     }
     /**
+     * What a tag names now, from a HEAD: its digest (`Docker-Content-Digest`), media type and size.
+     * A registry that leaves the digest out of a HEAD answer is asked with a GET instead (the digest
+     * is then computed from the bytes). Undefined when the tag does not exist.
+     */
+    async readTag(tag) {
+        const op = `checking ${this.named(tag)}`;
+        return during(op, async () => {
+            const res = await this.client.send({ method: 'HEAD', url: this.url(tag), headers: { accept: MANIFEST_ACCEPT } }, [pullScope(this.repository)]);
+            if (res.status === 404) {
+                await discard(res);
+                return undefined;
+            }
+            if (res.status !== 200)
+                return this.client.fail(res, op);
+            await discard(res);
+            const digest = header(res, 'docker-content-digest');
+            const size = Number(header(res, 'content-length'));
+            const type = contentType(res);
+            if (digest && isDigest(digest) && type && isManifest(type) && Number.isSafeInteger(size) && size >= 0) {
+                return { mediaType: type, digest, size };
+            }
+            try {
+                return (await this.get(tag, op)).desc;
+            }
+            catch (err) {
+                if (err instanceof NotFoundError)
+                    return undefined;
+                throw err;
+            }
+        });
+    }
+    /**
      * Reads the (verified, ≤ 4 MiB) manifest whole, then PUTs it by digest, or by `reference` (a tag)
      * to store and tag it at once: a buffer can be sent again on a retry.
      */
@@ -4702,7 +4759,85 @@ function mediaTypeField(bytes) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/src/targets/registry/tags.js
+
+
+
+
+
+
+/** Tags asked for per page; registries that page (GHCR, Docker Hub) cap it themselves. */
+const PAGE_SIZE = 1000;
+/** One page of a tag list is a small JSON document. */
+const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+/** No registry has this many pages of tags: a `Link` chain longer than this is a loop. */
+const MAX_TAG_PAGES = 10_000;
+/**
+ * Every tag of a repository, through `GET /v2/<repo>/tags/list`, following `Link: <…>; rel="next"`
+ * from page to page (GHCR and Docker Hub page their lists; distribution answers all at once). Each
+ * tag once, in the registry's order; names that are not valid tags are dropped, since nothing could
+ * be copied under them. A next page on another origin is refused: the list is the registry's word.
+ */
+async function listTags(client, repository) {
+    const place = `${client.registry}/${repository}`;
+    const op = `listing the tags of ${place}`;
+    return during(op, async () => {
+        const seen = new Set();
+        let url = client.url(`/v2/${repository}/tags/list?n=${PAGE_SIZE}`);
+        for (let page = 0; url; page++) {
+            if (page >= MAX_TAG_PAGES)
+                throw new RegistryError(`${op}: more than ${MAX_TAG_PAGES} pages; refusing to read on`);
+            const res = await client.send({ method: 'GET', url, headers: { accept: 'application/json' } }, [pullScope(repository)]);
+            if (res.status === 404) {
+                await discard(res);
+                throw new NotFoundError(`repository ${place} not found`);
+            }
+            if (res.status !== 200)
+                return client.fail(res, op);
+            const next = nextPage(header(res, 'link'), res.url);
+            let body;
+            try {
+                body = JSON.parse((await readBody(res, MAX_PAGE_BYTES)).toString('utf8'));
+            }
+            catch (err) {
+                if (err instanceof RegistryError)
+                    throw err;
+                throw new RegistryError(`${op}: the answer is not JSON`);
+            }
+            const tags = body?.tags;
+            if (tags !== null && tags !== undefined && !Array.isArray(tags))
+                throw new RegistryError(`${op}: the answer's "tags" is not a list`);
+            for (const tag of tags ?? [])
+                if (typeof tag === 'string' && isTag(tag))
+                    seen.add(tag);
+            if (next && next.origin !== client.base.origin) {
+                throw new RegistryError(`${op}: the next page is on another host (${next.host}); refusing`);
+            }
+            url = next;
+        }
+        return [...seen];
+    });
+}
+/** The `rel="next"` target of a `Link` header, resolved against the page it came with. */
+function nextPage(link, base) {
+    if (!link)
+        return undefined;
+    for (const part of link.split(/,(?=\s*<)/)) {
+        const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+        if (!m || !/(?:^|;)\s*rel\s*=\s*"?next"?\s*(?:;|$)/i.test(m[2]))
+            continue;
+        try {
+            return new URL(m[1], base);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/repository.js
+
 
 
 
@@ -4751,6 +4886,14 @@ class RegistryRepository {
     }
     mount(desc, fromRepository, getContent) {
         return this.blobs.mount(desc, fromRepository, getContent);
+    }
+    /** What `tag` names now, by a HEAD (no manifest is read): undefined when there is no such tag. */
+    readTag(tag) {
+        return this.manifests.readTag(tag);
+    }
+    /** Every tag of the repository, across pages. */
+    tags() {
+        return listTags(this.client, this.repository);
     }
     referrers(subject, artifactType) {
         return listReferrers(this.client, this.manifests, this.repository, subject, artifactType);
