@@ -1,9 +1,9 @@
 import * as cache from '@actions/cache';
-import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
 import { messageOf } from '../oci/errors.js';
+import { log } from './log.js';
 
 /**
  * Carries the blob-info cache between workflow runs with the Actions cache service: restored by
@@ -35,7 +35,7 @@ export function blobCacheFile(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A file cache that reports through the job's log. */
 export function newBlobCache(): FileBlobInfoCache {
-  return new FileBlobInfoCache({ warn: (m) => core.warning(m) });
+  return new FileBlobInfoCache({ warn: (m) => log.warning(m) });
 }
 
 /**
@@ -47,21 +47,21 @@ export async function restoreBlobCache(prefix: string): Promise<{ cache: FileBlo
   const path = blobCacheFile();
   await blobCache.load(path);
   if (!cache.isFeatureAvailable()) {
-    core.notice(`Blob-info cache not restored: ${UNAVAILABLE}.`);
+    log.notice(`Blob-info cache not restored: ${UNAVAILABLE}.`);
     return { cache: blobCache, restore: { status: 'skipped', reason: UNAVAILABLE, entries: blobCache.size } };
   }
   try {
     const restoreKey = `${prefix}-`;
     const key = await cache.restoreCache([path], restoreKey, [restoreKey]);
     if (!key) {
-      core.info(`No blob-info cache restored for ${restoreKey}*.`);
+      log.info(`No blob-info cache restored for ${restoreKey}*.`);
       return { cache: blobCache, restore: { status: 'missed', entries: blobCache.size } };
     }
     await blobCache.load(path);
-    core.info(`Restored blob-info cache ${key}: ${blobCache.size} known blob locations.`);
+    log.info(`Restored blob-info cache ${key}: ${blobCache.size} known blob locations.`);
     return { cache: blobCache, restore: { status: 'restored', key, entries: blobCache.size } };
   } catch (err) {
-    core.warning(`Blob-info cache not restored: ${messageOf(err)}`);
+    log.warning(`Blob-info cache not restored: ${messageOf(err)}`);
     return { cache: blobCache, restore: { status: 'missed', entries: blobCache.size } };
   }
 }
@@ -87,11 +87,11 @@ export async function saveBlobCache(
   restoredKey?: string,
 ): Promise<BlobCacheSave> {
   if (!blobCache.changed) {
-    core.info('Blob-info cache unchanged: not saved.');
+    log.info('Blob-info cache unchanged: not saved.');
     return { status: 'unchanged' };
   }
   if (!cache.isFeatureAvailable()) {
-    core.info(`Blob-info cache not saved: ${UNAVAILABLE}.`);
+    log.info(`Blob-info cache not saved: ${UNAVAILABLE}.`);
     return { status: 'skipped', reason: UNAVAILABLE };
   }
   const path = blobCacheFile();
@@ -107,14 +107,14 @@ export async function saveBlobCache(
     }
     if (id === -1) {
       const reason = 'the cache service did not accept it';
-      core.warning(`Blob-info cache not saved under ${key}: ${reason}; the next run starts from an older cache.`);
+      log.warning(`Blob-info cache not saved under ${key}: ${reason}; the next run starts from an older cache.`);
       return { status: 'failed', key, reason };
     }
-    core.info(`Saved blob-info cache ${key}: ${blobCache.size} known blob locations.`);
+    log.info(`Saved blob-info cache ${key}: ${blobCache.size} known blob locations.`);
     return { status: 'saved', key, entries: blobCache.size };
   } catch (err) {
     const reason = messageOf(err);
-    core.warning(`Blob-info cache not saved: ${reason}`);
+    log.warning(`Blob-info cache not saved: ${reason}`);
     return { status: 'failed', key, reason };
   }
 }

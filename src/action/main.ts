@@ -11,6 +11,7 @@ import { type BlobCacheRestore, describeBlobCache, restoreBlobCache, saveBlobCac
 import { parseInputs, type Inputs } from '../inputs/inputs.js';
 import { Input } from '../inputs/names.js';
 import { logEvents, writeOutputs, writeSummary, type DestinationOutcome } from './report.js';
+import { log } from './log.js';
 
 /** The action: inputs → targets → copy → outputs and summary, with the blob-info cache around it. */
 export async function run(): Promise<void> {
@@ -51,7 +52,7 @@ export async function run(): Promise<void> {
     await writeSummary(result);
   } catch (err) {
     await closeAll(opened, outcome);
-    core.setFailed(messageOf(err));
+    log.failed(messageOf(err));
   }
 }
 
@@ -72,11 +73,11 @@ async function copyEach(
     const title = `${inputs.dryRun ? 'Dry run: ' : ''}${results[i].operation} ${src.description} => ${destination.target.description}`;
     // The first copy resolves the root; the others copy exactly that digest.
     const srcRef = root ? { tags: sourceRef.tags, digest: root.digest } : sourceRef;
-    root = await core.group(title, async () => {
+    root = await log.group(title, async () => {
       const copied = await copyToMany(src, srcRef, [destination], { ...options, manifestCache, platform: root ? undefined : options.platform });
       results[i].report.finish();
-      core.info(`${inputs.dryRun ? 'Would copy' : 'Copied'} ${src.description} => ${destination.target.description}`);
-      core.info(`Digest: ${copied.digest}`);
+      log.info(`${inputs.dryRun ? 'Would copy' : 'Copied'} ${src.description} => ${destination.target.description}`);
+      log.info(`Digest: ${copied.digest}`);
       return copied;
     });
   }

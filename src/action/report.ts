@@ -4,6 +4,7 @@ import { eventLine } from '../copy/log-lines.js';
 import { CopyReport, formatBytes, formatDuration } from '../copy/report.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import { Output } from '../inputs/names.js';
+import { log } from './log.js';
 
 /** How often a long transfer prints a progress line: workflow logs are not a terminal. */
 const PROGRESS_EVERY_MS = 5000;
@@ -21,14 +22,14 @@ export function logEvents(now: () => number = Date.now): (event: CopyEvent) => v
         s.last = t;
         const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
         const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
-        core.info(`  ${event.node.digest.slice(7, 19)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`);
+        log.info(`  ${event.node.digest.slice(7, 19)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`);
       }
       return;
     }
     if (event.type === 'started') started.set(event.node.digest, { at: now(), last: now() });
     if (event.type === 'done') started.delete(event.node.digest);
     const line = eventLine(event);
-    if (line) core.info(line);
+    if (line) log.info(line);
   };
 }
 
@@ -134,7 +135,7 @@ export function summaryMarkdown(outcome: CopyOutcome): string {
 /** The job summary; a runner without GITHUB_STEP_SUMMARY (a local run) gets a notice, not a failure. */
 export async function writeSummary(outcome: CopyOutcome): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
-    core.info('GITHUB_STEP_SUMMARY is not set: no job summary written');
+    log.info('GITHUB_STEP_SUMMARY is not set: no job summary written');
     return;
   }
   await core.summary.addRaw(summaryMarkdown(outcome)).write();

@@ -6,6 +6,7 @@ import { eventLine } from '../copy/log-lines.js';
 import { CopyReport, formatBytes, formatDuration } from '../copy/report.js';
 import { parseInputs } from '../inputs/inputs.js';
 import { InputError, messageOf } from '../oci/errors.js';
+import { safeLine } from '../oci/text.js';
 import { openDestination, openSource } from '../targets/open-target.js';
 import type { ReadOnlyTarget } from '../targets/target.js';
 
@@ -80,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new InputError('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
     }
     // Logs go to stderr: stdout may be the archive itself.
-    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const log = (line: string) => process.stderr.write(`${safeLine(line)}\n`);
     const cacheFile = defaultCacheFile();
     const cache = inputs.blobCache && inputs.mount ? new FileBlobInfoCache({ warn: (m) => log(`warning: ${m}`) }) : undefined;
     await cache?.load(cacheFile);
@@ -117,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     await Promise.allSettled(opened.splice(0).map((t) => t.close(outcome)));
-    process.stderr.write(`oci-copy: ${messageOf(err)}\n`);
+    process.stderr.write(`${safeLine(`oci-copy: ${messageOf(err)}`)}\n`);
     return err instanceof InputError || (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   }
 }

@@ -6,6 +6,7 @@ import { formatPlatform, platformMatches } from '../oci/platform.js';
 import { isLocated, isTagLister, type ReadOnlyTarget, type Target } from '../targets/target.js';
 import { GraphCopier } from './graph-copier.js';
 import type { CopyOptions } from './options.js';
+import { printable } from '../oci/text.js';
 
 /** What a reference names inside its target: tags and/or a digest. */
 export interface Selector {
@@ -93,7 +94,7 @@ export async function tagRoot(dst: Target, root: Descriptor, references: string[
     try {
       await dst.tag(root, reference);
     } catch (err) {
-      throw new CopyError('destination', `tagging ${root.digest} as ${reference} in ${dst.description}`, err);
+      throw new CopyError('destination', `tagging ${root.digest} as ${printable(reference)} in ${dst.description}`, err);
     }
     options.onEvent?.({ type: 'tagged', node: root, reference });
   }
@@ -107,7 +108,7 @@ export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier:
     root = await src.resolve(selector);
   } catch (err) {
     if (err instanceof NotFoundError) throw err;
-    throw new CopyError('source', `resolving ${selector ?? 'the root'} in ${src.description}`, err);
+    throw new CopyError('source', `resolving ${selector === undefined ? 'the root' : printable(selector)} in ${src.description}`, err);
   }
   root = { mediaType: root.mediaType, digest: root.digest, size: root.size, ...(root.artifactType ? { artifactType: root.artifactType } : {}) };
   const wanted = options.platform;
@@ -119,7 +120,7 @@ export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier:
   const index = parseIndex(await copier.manifest(root), `index ${root.digest}`);
   const match = index.manifests.find((m) => platformMatches(wanted, m.platform));
   if (!match) {
-    const offered = index.manifests.map((m) => (m.platform ? formatPlatform(m.platform) : 'unknown')).join(', ');
+    const offered = index.manifests.map((m) => (m.platform ? printable(formatPlatform(m.platform), 64) : 'unknown')).join(', ');
     throw new NotFoundError(`platform ${formatPlatform(wanted)} is not in ${src.description} (${selector ?? root.digest}): it has ${offered || 'no platforms'}`);
   }
   return { mediaType: match.mediaType, digest: match.digest, size: match.size };

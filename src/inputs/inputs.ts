@@ -4,6 +4,7 @@ import { InputError } from '../oci/errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { Input } from './names.js';
+import { quoted } from '../oci/text.js';
 
 export type Operation = 'copy' | 'import' | 'export';
 
@@ -48,7 +49,7 @@ export function parseInputs(read: InputReader): Inputs {
   const destinations = lines.map((line) => parseReference(line, `input "${Input.Destination}"`));
   const seen = new Set<string>();
   for (const line of lines) {
-    if (seen.has(line)) throw new InputError(`input "${Input.Destination}" lists "${line}" twice: give each destination once`);
+    if (seen.has(line)) throw new InputError(`input "${Input.Destination}" lists ${quoted(line)} twice: give each destination once`);
     seen.add(line);
   }
   const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d));
@@ -57,7 +58,7 @@ export function parseInputs(read: InputReader): Inputs {
   const password = read(Input.Password);
   const platform = get(Input.Platform);
   if (platform.includes(',')) {
-    throw new InputError(`input "${Input.Platform}" lists several platforms ("${platform}"): give one, or leave it empty to copy the whole index`);
+    throw new InputError(`input "${Input.Platform}" lists several platforms (${quoted(platform)}): give one, or leave it empty to copy the whole index`);
   }
   const blobCacheKey = get(Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
   if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
@@ -97,14 +98,14 @@ function bool(get: (n: string) => string, name: string, fallback: boolean): bool
   if (!v) return fallback;
   if (['true', 'yes', 'on', '1'].includes(v)) return true;
   if (['false', 'no', 'off', '0'].includes(v)) return false;
-  throw new InputError(`input "${name}" is "${get(name)}": use true or false`);
+  throw new InputError(`input "${name}" is ${quoted(get(name))}: use true or false`);
 }
 
 function wholeNumber(get: (n: string) => string, name: string, fallback: number, min: number, max: number): number {
   const v = get(name);
   if (!v) return fallback;
   if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new InputError(`input "${name}" is "${v}": use a whole number from ${min} to ${max}`);
+    throw new InputError(`input "${name}" is ${quoted(v)}: use a whole number from ${min} to ${max}`);
   }
   return Number(v);
 }
@@ -123,7 +124,7 @@ function parseOperation(value: string, source: Reference, destination: Reference
   const v = value.toLowerCase();
   if (!v || v === 'auto') return inferred;
   if (v !== 'copy' && v !== 'import' && v !== 'export') {
-    throw new InputError(`input "${Input.Operation}" is "${value}": use auto, copy, import or export`);
+    throw new InputError(`input "${Input.Operation}" is ${quoted(value)}: use auto, copy, import or export`);
   }
   if (v !== inferred) {
     const why: Record<Operation, string> = {

@@ -1,11 +1,12 @@
 import type { Platform } from './descriptor.js';
 import { InputError } from './errors.js';
+import { quoted } from './text.js';
 
 /** Parses `os/arch[/variant]`, as docker and skopeo accept it (`linux/arm64`, `linux/arm/v7`). */
 export function parsePlatform(value: string, what = 'platform'): Platform {
   const parts = value.trim().split('/');
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
-    throw new InputError(`${what} "${value}" is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
+    throw new InputError(`${what} ${quoted(value)} is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
   }
   const [os, architecture, variant] = parts.map((p) => p.toLowerCase());
   return variant ? { os, architecture, variant } : { os, architecture };

@@ -1,5 +1,6 @@
 import { isDigest } from './digest.js';
 import { InputError } from './errors.js';
+import { quoted } from './text.js';
 
 export const DOCKER_HUB = 'docker.io';
 
@@ -37,13 +38,13 @@ const FORMS =
 export function parseReference(input: string, what = 'reference'): Reference {
   const value = input.trim();
   if (!value) throw new InputError(`${what} is empty: ${FORMS}`);
-  if (/\s/.test(value)) throw new InputError(`${what} "${value}" contains white space: ${FORMS}`);
+  if (/\s/.test(value)) throw new InputError(`${what} ${quoted(value)} contains white space: ${FORMS}`);
   for (const transport of ['oci-archive', 'oci'] as const) {
     if (value.startsWith(`${transport}:`)) return parseFileReference(transport, value.slice(transport.length + 1), what, value);
   }
   const m = /^([a-z][a-z0-9+.-]*):\/\//.exec(value);
   if (m && m[1] !== 'docker') {
-    throw new InputError(`${what} "${value}" has unknown transport "${m[1]}": ${FORMS}`);
+    throw new InputError(`${what} ${quoted(value)} has unknown transport ${quoted(m[1])}: ${FORMS}`);
   }
   return parseRegistryReference(m ? value.slice(m[0].length) : value, what, value);
 }
@@ -64,7 +65,7 @@ function parseFileReference(transport: FileReference['transport'], rest: string,
       path = path.slice(0, colon);
     }
   }
-  if (!path) throw new InputError(`${what} "${whole}" names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
+  if (!path) throw new InputError(`${what} ${quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
   return { transport, path, tags, digest };
 }
 
@@ -72,7 +73,7 @@ function splitTags(value: string, what: string, whole: string): string[] {
   const tags = value.split(',').map((t) => t.trim());
   for (const tag of tags) {
     if (!TAG_RE.test(tag)) {
-      throw new InputError(`${what} "${whole}" has an invalid tag "${tag}": tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
+      throw new InputError(`${what} ${quoted(whole)} has an invalid tag ${quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
     }
   }
   return [...new Set(tags)];
@@ -85,7 +86,7 @@ function parseRegistryReference(rest: string, what: string, whole: string): Regi
   if (at >= 0) {
     digest = name.slice(at + 1);
     name = name.slice(0, at);
-    if (!isDigest(digest)) throw new InputError(`${what} "${whole}" has an invalid digest "${digest}": expected sha256:<64 hex>`);
+    if (!isDigest(digest)) throw new InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
   }
   let tags: string[] = [];
   const lastSlash = name.lastIndexOf('/');
@@ -102,11 +103,11 @@ function parseRegistryReference(rest: string, what: string, whole: string): Regi
   if (['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(registry)) registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
   if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
-    throw new InputError(`${what} "${whole}" has an invalid repository name "${parts.join('/')}": lower-case letters, digits and separators . _ - /; ${FORMS}`);
+    throw new InputError(`${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
   }
   const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
   if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
-    throw new InputError(`${what} "${whole}" has an invalid registry host "${registry}": use HOST or HOST:PORT with a port from 1 to 65535`);
+    throw new InputError(`${what} ${quoted(whole)} has an invalid registry host ${quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
   }
   return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
 }

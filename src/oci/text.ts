@@ -29,11 +29,13 @@ export function quoted(text: unknown, max = MAX_SHOWN): string {
 }
 
 /**
- * A whole line about to be printed by the action: control characters escaped, and a line that
- * would start with `::` (a runner command) starts with an escaped colon instead. Our own lines
- * never start so; this holds for any line, whatever text reached it.
+ * A whole line about to be printed where a runner reads it (the action's log, and the CLI's, which a
+ * workflow's `run:` step prints): control characters escaped; a line that would start with `::` (a
+ * runner command) starts with an escaped colon instead; and `##[`, the runner's older command
+ * prefix, which it finds anywhere in a line (`##[add-mask]`, `##[stop-commands]`), loses its
+ * second `#`. Our own lines never hold either; this holds for any line, whatever text reached it.
  */
 export function safeLine(line: string): string {
-  const s = printable(line, Number.MAX_SAFE_INTEGER);
+  const s = printable(line, Number.MAX_SAFE_INTEGER).replace(/##\[/g, '#\\x23[');
   return /^\s*::/.test(s) ? s.replace(/::/, '\\x3a:') : s;
 }

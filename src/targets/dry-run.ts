@@ -4,6 +4,7 @@ import { NotFoundError, OperationError } from '../oci/errors.js';
 import type { FileReference } from '../oci/reference.js';
 import { openFileTarget } from './open-file-target.js';
 import { isTagReader, type ReadOnlyTarget, type Target, type TagReader } from './target.js';
+import { printable } from '../oci/text.js';
 
 /**
  * A file destination as a dry run sees it: what is already there (an existing layout or archive,
@@ -49,7 +50,7 @@ export class DryRunFileDestination implements Target, TagReader {
 
 /** Opens what a file destination already holds, for a dry run; a missing layout or archive holds nothing. */
 export async function openDryRunFileDestination(ref: FileReference): Promise<Target> {
-  const description = ref.transport === 'oci' ? `[oci-layout] ${ref.path}` : `[oci-archive] ${ref.path}`;
+  const description = `${ref.transport === 'oci' ? '[oci-layout]' : '[oci-archive]'} ${printable(ref.path)}`;
   if (ref.path === '-') return new DryRunFileDestination(description);
   try {
     const existing = await openFileTarget(ref, 'source');

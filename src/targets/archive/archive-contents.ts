@@ -10,6 +10,7 @@ import { blobPath, writeVerifiedBlob } from '../layout/blob-files.js';
 import { fileEntry, isGzipHead, rangeEntry, type StoredEntry } from './stored-entry.js';
 import { scanTarHeaders } from './tar-headers.js';
 import { scanTar } from './tar-scan.js';
+import { quoted } from '../../oci/text.js';
 
 /** What an archive holds, by digest (blobs/) and by name (index.json and the like). */
 export interface ArchiveContents {
@@ -67,7 +68,7 @@ export async function spoolArchive(input: Readable, where: string, tempParent = 
           await writeVerifiedBlob(dir, { digest, size: entry.size }, body);
         } catch (err) {
           if (err instanceof ContentError) {
-            throw new ContentError(`${where}: entry ${JSON.stringify(entry.name)} does not hold the blob its name promises (${messageOf(err)})`);
+            throw new ContentError(`${where}: entry ${quoted(entry.name)} does not hold the blob its name promises (${messageOf(err)})`);
           }
           throw err;
         }

@@ -7,6 +7,7 @@ import { ANNOTATION_IMAGE_NAME, emptyIndex } from '../layout/index-json.js';
 import type { ArchiveContents } from './archive-contents.js';
 import { DOCKER_MANIFEST_FILE, normalizeEntryName } from './entry-names.js';
 import { bytesEntry, describeEntry, readEntry, type StoredEntry } from './stored-entry.js';
+import { quoted } from '../../oci/text.js';
 
 interface DockerSaveItem {
   Config?: unknown;
@@ -77,10 +78,10 @@ async function describeFile(
   const blobDigest = normalized.startsWith('blobs/') ? normalized.slice(6).replace('/', ':') : undefined;
   let entry: StoredEntry | undefined =
     blobDigest && isDigest(blobDigest) ? contents.blobs.get(blobDigest) : contents.files.get(normalized);
-  if (!entry) throw new NotFoundError(`${DOCKER_MANIFEST_FILE} in ${where} names ${JSON.stringify(name)}, which is not in the archive`);
+  if (!entry) throw new NotFoundError(`${DOCKER_MANIFEST_FILE} in ${where} names ${quoted(name)}, which is not in the archive`);
   const { digest, gzip } = await describeEntry(entry);
   if (blobDigest && digest !== blobDigest) {
-    throw new ContentError(`${where}: entry ${JSON.stringify(name)} does not hold the blob its name promises (got ${digest})`);
+    throw new ContentError(`${where}: entry ${quoted(name)} does not hold the blob its name promises (got ${digest})`);
   }
   // Serve the file as the blob it now is.
   entry = { ...entry, digest, gzip };

@@ -1,6 +1,7 @@
 import { isDigest } from '../../oci/digest.js';
 import { ContentError } from '../../oci/errors.js';
 import { INDEX_FILE, OCI_LAYOUT_FILE } from '../layout/index-json.js';
+import { printable, quoted } from '../../oci/text.js';
 
 /** `docker save`'s list of images, in both its legacy and its OCI (Docker 25+) archives. */
 export const DOCKER_MANIFEST_FILE = 'manifest.json';
@@ -40,7 +41,7 @@ export function normalizeEntryName(name: string): string {
  */
 export function classifyEntry(header: EntryHeader, where: string): EntryKind {
   const raw = header.name;
-  const shown = JSON.stringify(raw);
+  const shown = quoted(raw);
   if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw) || raw.includes('\\')) {
     throw new ContentError(`${where} has an entry with an absolute path ${shown}: refusing the archive`);
   }
@@ -50,11 +51,11 @@ export function classifyEntry(header: EntryHeader, where: string): EntryKind {
   }
   const type = header.type ?? 'file';
   if (type === 'symlink' || type === 'link') {
-    throw new ContentError(`${where} has a link entry ${shown} -> ${JSON.stringify(header.linkname ?? '')}: refusing the archive`);
+    throw new ContentError(`${where} has a link entry ${shown} -> ${quoted(header.linkname ?? '')}: refusing the archive`);
   }
   if (type === 'directory') return { kind: 'skip' };
   if (type !== 'file' && type !== 'contiguous-file') {
-    throw new ContentError(`${where} has a ${type} entry ${shown}: refusing the archive`);
+    throw new ContentError(`${where} has a ${printable(type)} entry ${shown}: refusing the archive`);
   }
   if (name === INDEX_FILE || name === OCI_LAYOUT_FILE || name === DOCKER_MANIFEST_FILE) return { kind: 'file', name };
   if (name === DOCKER_REPOSITORIES_FILE) return { kind: 'skip' };

@@ -8,6 +8,7 @@ import { INDEX_FILE, OCI_LAYOUT_CONTENT, OCI_LAYOUT_FILE } from '../layout/index
 import { openArchiveFile, type OciArchiveReader } from './reader.js';
 import { END_OF_ARCHIVE, fileEntry, fileHeader, paddingFor } from './ustar.js';
 import { ArchiveWriterBase, blobEntryName, countedChunks } from './writer-base.js';
+import { printable } from '../../oci/text.js';
 
 /** Bytes gathered from a blob's chunks into one write. */
 const WRITE_BATCH = 1024 * 1024;
@@ -175,9 +176,9 @@ export class OciArchiveFileWriter extends ArchiveWriterBase {
  */
 export async function openArchiveFileWriter(path: string): Promise<OciArchiveFileWriter> {
   const target = resolvePath(path);
-  const description = `[oci-archive] ${path}`;
+  const description = `[oci-archive] ${printable(path)}`;
   const existing = await stat(target).catch(() => undefined);
-  if (existing?.isDirectory()) throw new ContentError(`${description} is a directory: use oci:${path} to export into an OCI layout directory`);
+  if (existing?.isDirectory()) throw new ContentError(`${description} is a directory: use oci:${printable(path)} to export into an OCI layout directory`);
   const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path) : undefined;
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.partial`);
   let file: FileHandle | undefined;

@@ -21,6 +21,7 @@ import { indexArchiveFile, spoolArchive, type ArchiveContents } from './archive-
 import { convertDockerSave } from './docker-save.js';
 import { DOCKER_MANIFEST_FILE } from './entry-names.js';
 import { readEntry } from './stored-entry.js';
+import { printable } from '../../oci/text.js';
 
 export interface OpenArchiveStreamOptions {
   /** How the archive is named in messages (`[oci-archive] -` for stdin). */
@@ -34,12 +35,12 @@ export interface OpenArchiveStreamOptions {
  * pipe or device (`/dev/stdin`) is spooled as a stream would be.
  */
 export async function openArchiveFile(path: string): Promise<OciArchiveReader> {
-  const description = `[oci-archive] ${path}`;
+  const description = `[oci-archive] ${printable(path)}`;
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') throw new NotFoundError(`${description} does not exist`);
     throw err;
   });
-  if (info.isDirectory()) throw new ContentError(`${description} is a directory: use oci:${path} for an OCI layout directory`);
+  if (info.isDirectory()) throw new ContentError(`${description} is a directory: use oci:${printable(path)} for an OCI layout directory`);
   if (!info.isFile()) {
     return openArchiveStream(createReadStream(path), { description });
   }

@@ -24,6 +24,7 @@ import {
   withReference,
 } from './index-json.js';
 import { ReferrerFinder, referrerEntry } from './referrer-entries.js';
+import { printable } from '../../oci/text.js';
 
 export interface OpenLayoutOptions {
   /** Create the layout when the directory is missing or empty (a destination). */
@@ -33,7 +34,7 @@ export interface OpenLayoutOptions {
 /** Opens an OCI image-layout directory. A source must exist; a destination may be created. */
 export async function openLayout(path: string, options: OpenLayoutOptions = {}): Promise<OciLayoutTarget> {
   const root = resolvePath(path);
-  const where = `OCI layout ${path}`;
+  const where = `OCI layout ${printable(path)}`;
   const info = await stat(root).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
@@ -84,7 +85,7 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
     readonly root: string,
     displayPath: string = root,
   ) {
-    this.description = `[oci-layout] ${displayPath}`;
+    this.description = `[oci-layout] ${printable(displayPath)}`;
     this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
   }
 

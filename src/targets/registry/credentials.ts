@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../oci/errors.js';
 import { DOCKER_HUB } from '../../oci/reference.js';
+import { quoted } from '../../oci/text.js';
 
 /** What to log in with: a user and password, or an identity (refresh) token from `docker login`. */
 export interface Credentials {
@@ -161,7 +162,7 @@ async function fromHelper(
     child.stdin.end(serverUrl);
   });
   if (spawnError) {
-    throw new InputError(`the Docker config names credential helper "${name}" but ${program} cannot be run: install it or remove it from config.json`);
+    throw new InputError(`the Docker config names credential helper ${quoted(name)} but ${program} cannot be run: install it or remove it from config.json`);
   }
   // Helpers exit non-zero with "credentials not found" when they hold nothing for this server.
   if (code !== 0) return undefined;

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { OperationError } from '../../oci/errors.js';
+import { printable } from '../../oci/text.js';
 
 /**
  * A registry failure. `retryable` says whether doing the whole operation again (with the content
@@ -41,7 +42,12 @@ interface ErrorBody {
   errors?: { code?: unknown; message?: unknown }[];
 }
 
-/** The registry's first error code and message from a JSON error body, shortened to one line. */
+/**
+ * The registry's first error code and message from a JSON error body, shortened to one line. The
+ * `code` is for matching (`MANIFEST_BLOB_UNKNOWN`); `text` is for a line: white space runs become one
+ * space and the rest is made printable, so a registry's message cannot forge log lines or reach the
+ * terminal.
+ */
 export function registryErrorDetail(body: string): { code?: string; text?: string } {
   let parsed: ErrorBody;
   try {
@@ -52,6 +58,7 @@ export function registryErrorDetail(body: string): { code?: string; text?: strin
   const first = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
   if (!first) return {};
   const code = typeof first.code === 'string' ? first.code.slice(0, 64) : undefined;
-  const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').slice(0, 200) : undefined;
-  return { code, text: [code, message].filter(Boolean).join(': ') || undefined };
+  const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').trim() : undefined;
+  const text = [code, message].filter(Boolean).join(': ');
+  return { code, text: text ? printable(text, 200) : undefined };
 }

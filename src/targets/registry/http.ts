@@ -4,6 +4,7 @@ import { Agent, request } from './undici-core.js';
 import { DOCKER_HUB, isLoopbackRegistry } from '../../oci/reference.js';
 import { InputError, messageOf, OciCopyError } from '../../oci/errors.js';
 import { BrokenAnswerError, isRetryableStatus, RegistryError } from './errors.js';
+import { quoted } from '../../oci/text.js';
 
 /** Retries as oras-go does them: 5 tries, 250 ms × 2ⁿ ±10 %, each wait clamped to 200 ms–3 s. */
 export interface RetryPolicy {
@@ -49,7 +50,7 @@ export function timeoutsFromEnv(env: NodeJS.ProcessEnv): Timeouts | undefined {
   if (!raw) return undefined;
   const seconds = Number(raw);
   if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || seconds < 0.1 || seconds > 3600) {
-    throw new InputError(`environment variable ${TIMEOUT_ENV} is "${raw}": use a number of seconds from 0.1 to 3600`);
+    throw new InputError(`environment variable ${TIMEOUT_ENV} is ${quoted(raw)}: use a number of seconds from 0.1 to 3600`);
   }
   const ms = Math.round(seconds * 1000);
   return { headersMs: ms, bodyIdleMs: ms, connectMs: Math.min(ms, DEFAULT_TIMEOUTS.connectMs) };
