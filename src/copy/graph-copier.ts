@@ -2,14 +2,16 @@ import { pipeline, Readable } from 'node:stream';
 import type { Descriptor } from '../oci/descriptor.js';
 import { VerifyingStream } from '../oci/digest.js';
 import { ContentError, CopyError, isRetryable, registryErrorCode } from '../oci/errors.js';
-import { isManifest } from '../oci/media-types.js';
+import { isIndex, isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
 import { isLocated, isMounter, isReferrerLister, isTaggingPusher, type ReadOnlyTarget, type TaggingPusher, type Target } from '../targets/target.js';
 import type { CopyEvent, NodeAction } from './events.js';
 import { Limiter } from './limiter.js';
+import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, MAX_HELD_MANIFEST_BYTES, MAX_REFERRER_GENERATIONS } from './limits.js';
 import { mountCandidates } from './mount-candidates.js';
 import { BLOB_TRIES, DEFAULT_CONCURRENCY, type CopyOptions, type SuccessorFn } from './options.js';
 import { readManifest } from './read-manifest.js';
+import { printable } from '../oci/text.js';
 
 /**
  * Copies the graph under a root from one target to another: each node once however many parents
@@ -17,8 +19,11 @@ import { readManifest } from './read-manifest.js';
  * destination has, mounting what it can, verifying every byte on the way.
  */
 export class GraphCopier {
-  private readonly nodes = new Map<string, Promise<void>>();
+  /** Every node met so far, by digest: one digest is one node, with one size and one kind. */
+  private readonly nodes = new Map<string, GraphNode>();
   private readonly manifests: Map<string, Buffer>;
+  /** Bytes of the manifests this copy fetched and holds. */
+  private heldManifestBytes = 0;
   private readonly manifestTypes = new Map<string, string>();
   private readonly limiter: Limiter;
   private readonly checks: Limiter;
@@ -48,11 +53,11 @@ export class GraphCopier {
     this.rootTag =
       tagAs !== undefined && !this.options.dryRun && isTaggingPusher(pusher) ? { digest: root.digest, reference: tagAs, pusher, done: false } : undefined;
     try {
-      await this.node(root);
+      await this.node(root, { what: 'the root', depth: 0 });
       return this.rootTag?.done ?? false;
     } catch (err) {
       this.firstError ??= err;
-      await Promise.allSettled([...this.nodes.values()]);
+      await Promise.allSettled([...this.nodes.values()].map((n) => n.done));
       throw this.firstError;
     }
   }
@@ -67,12 +72,17 @@ export class GraphCopier {
     if (!isReferrerLister(src)) return;
     const visited = new Set<string>();
     let subjects = this.manifestDescriptors();
-    while (subjects.length) {
+    for (let generation = 1; subjects.length; generation++) {
       const next: Descriptor[] = [];
       for (const subject of subjects) {
         if (visited.has(subject.digest)) continue;
         visited.add(subject.digest);
         const referrers = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
+        if (referrers.length && generation > MAX_REFERRER_GENERATIONS) {
+          throw new ContentError(
+            `${src.description} has referrers of referrers more than ${MAX_REFERRER_GENERATIONS} generations deep (under ${subject.digest}): refusing to follow them further`,
+          );
+        }
         for (const r of referrers) {
           const plain = { mediaType: r.mediaType, digest: r.digest, size: r.size, ...(r.artifactType ? { artifactType: r.artifactType } : {}) };
           await this.copy(plain);
@@ -98,17 +108,52 @@ export class GraphCopier {
     const content = await this.limiter.run(() =>
       this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc), desc)),
     );
+    if (!this.manifests.has(desc.digest)) {
+      this.heldManifestBytes += content.length;
+      if (this.heldManifestBytes > MAX_HELD_MANIFEST_BYTES) {
+        throw new ContentError(
+          `the manifests of ${this.src.description} under this root add up to more than ${MAX_HELD_MANIFEST_BYTES / 1024 / 1024} MiB: refusing to hold more`,
+        );
+      }
+    }
     this.manifests.set(desc.digest, content);
     return content;
   }
 
-  private node(desc: Descriptor): Promise<void> {
-    let done = this.nodes.get(desc.digest);
-    if (!done) {
-      done = this.guard(() => (isManifest(desc.mediaType) ? this.copyManifest(desc) : this.copyBlob(desc)));
-      this.nodes.set(desc.digest, done);
+  private node(desc: Descriptor, listing: Listing): Promise<void> {
+    return this.enter(desc, listing, (node) => (isManifest(desc.mediaType) ? this.copyManifest(node) : this.copyBlob(desc)));
+  }
+
+  /**
+   * The one node a descriptor names, started by `work` when it is new. Wherever a digest is listed
+   * again it must come with the same size and kind (blob, manifest or index): otherwise one listing
+   * would go uncopied (a manifest listed first as a blob loses its layers) or unchecked, so the two
+   * listings are an error naming both. New nodes are counted against the graph's limits.
+   */
+  private enter(desc: Descriptor, listing: Listing, work: (node: GraphNode) => Promise<void>): Promise<void> {
+    const known = this.nodes.get(desc.digest);
+    if (known) {
+      if (known.desc.size === desc.size && nodeKind(known.desc) === nodeKind(desc)) return known.done;
+      return this.guard(async () => {
+        throw new ContentError(
+          `${this.src.description} lists ${desc.digest} two ways: as ${nodePhrase(known.desc)} in ${known.listedIn}, and as ${nodePhrase(desc)} in ${listing.what}; one digest must describe one piece of content`,
+        );
+      });
     }
-    return done;
+    if (listing.depth > MAX_GRAPH_DEPTH) {
+      return this.guard(async () => {
+        throw new ContentError(`${listing.what} in ${this.src.description} lists content more than ${MAX_GRAPH_DEPTH} levels below the root: refusing a graph that deep`);
+      });
+    }
+    if (this.nodes.size >= MAX_GRAPH_NODES) {
+      return this.guard(async () => {
+        throw new ContentError(`the graph in ${this.src.description} has more than ${MAX_GRAPH_NODES} nodes (${listing.what} lists more): refusing a graph that large`);
+      });
+    }
+    const node: GraphNode = { desc, listedIn: listing.what, depth: listing.depth, done: Promise.resolve() };
+    this.nodes.set(desc.digest, node);
+    node.done = this.guard(() => work(node));
+    return node.done;
   }
 
   /** Refuses new work once anything failed, so one failure stops the copy quickly. */
@@ -128,10 +173,12 @@ export class GraphCopier {
   }
 
   private async children(desc: Descriptor, content: Buffer): Promise<Descriptor[]> {
-    return this.sourceStep(`reading ${desc.mediaType} ${desc.digest}`, async () => this.successors(desc, content));
+    // A parse error names the manifest and what is wrong in it; the step names the source.
+    return this.sourceStep(`reading ${this.src.description}`, async () => this.successors(desc, content));
   }
 
-  private async copyManifest(desc: Descriptor): Promise<void> {
+  private async copyManifest(node: GraphNode): Promise<void> {
+    const desc = node.desc;
     // The check and the fetch are independent round trips: make them at once.
     // Both settle before either failure is thrown, so no fetch outlives the copy.
     const [existing, content] = await allOrFirstError([
@@ -140,13 +187,14 @@ export class GraphCopier {
     ] as const);
     this.manifestTypes.set(desc.digest, desc.mediaType);
     const children = await this.children(desc, content);
+    const listing = childListing(node);
     if (existing) {
       // A registry holds a manifest only with all it refers to: account for the subtree, move nothing.
-      await Promise.all(children.map((c) => this.markExisting(c)));
+      await Promise.all(children.map((c) => this.markExisting(c, listing)));
       this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
       return;
     }
-    await Promise.all(children.map((c) => this.node(c)));
+    await Promise.all(children.map((c) => this.node(c, listing)));
     if (this.options.dryRun) {
       this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
       return;
@@ -175,22 +223,18 @@ export class GraphCopier {
     if (asRoot) asRoot.done = true;
   }
 
-  private markExisting(desc: Descriptor): Promise<void> {
-    let done = this.nodes.get(desc.digest);
-    if (!done) {
-      done = this.guard(async () => {
-        if (isManifest(desc.mediaType)) {
-          const children = await this.children(desc, await this.manifest(desc));
-          this.manifestTypes.set(desc.digest, desc.mediaType);
-          await Promise.all(children.map((c) => this.markExisting(c)));
-        } else {
-          this.remember(this.dst, desc);
-        }
-        this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
-      });
-      this.nodes.set(desc.digest, done);
-    }
-    return done;
+  private markExisting(desc: Descriptor, listing: Listing): Promise<void> {
+    return this.enter(desc, listing, async (node) => {
+      if (isManifest(desc.mediaType)) {
+        const children = await this.children(desc, await this.manifest(desc));
+        this.manifestTypes.set(desc.digest, desc.mediaType);
+        const below = childListing(node);
+        await Promise.all(children.map((c) => this.markExisting(c, below)));
+      } else {
+        this.remember(this.dst, desc);
+      }
+      this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+    });
   }
 
   private async copyBlob(desc: Descriptor): Promise<void> {
@@ -353,6 +397,38 @@ async function allOrFirstError<T extends readonly unknown[]>(promises: { [K in k
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Where a descriptor was listed (`index sha256:…`, `the root`), and how far below the root. */
+interface Listing {
+  what: string;
+  depth: number;
+}
+
+interface GraphNode {
+  desc: Descriptor;
+  /** Where it was first listed, for an error about a second listing that disagrees. */
+  listedIn: string;
+  depth: number;
+  done: Promise<void>;
+}
+
+type NodeKind = 'index' | 'manifest' | 'blob';
+
+/** What the engine does with a node: walks an index or a manifest, streams a blob. */
+function nodeKind(desc: Descriptor): NodeKind {
+  return isIndex(desc.mediaType) ? 'index' : isManifest(desc.mediaType) ? 'manifest' : 'blob';
+}
+
+/** `a blob (application/octet-stream) of 512 bytes`. */
+function nodePhrase(desc: Descriptor): string {
+  const kind = nodeKind(desc);
+  return `${kind === 'index' ? 'an' : 'a'} ${kind} (${printable(desc.mediaType, 100)}) of ${desc.size} bytes`;
+}
+
+/** The listing a manifest's children share. */
+function childListing(parent: GraphNode): Listing {
+  return { what: `${nodeKind(parent.desc)} ${parent.desc.digest}`, depth: parent.depth + 1 };
+}
 
 interface VerifiedContent {
   stream: Readable;

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ContentError, InputError } from './errors.js';
+import { quoted } from './text.js';
 
 /** `algorithm:encoded`, e.g. `sha256:4f1c…`. */
 export type Digest = string;
@@ -16,9 +17,24 @@ export function parseDigest(value: string): { algorithm: string; hex: string } {
   const m = DIGEST_RE.exec(value);
   const alg = m && ALGORITHMS[m[1]];
   if (!m || !alg || m[2].length !== alg.hex || !/^[a-f0-9]+$/.test(m[2])) {
-    throw new InputError(`invalid digest "${value}": expected sha256:<64 hex> or sha512:<128 hex>`);
+    throw new InputError(`invalid digest ${quoted(value)}: expected sha256:<64 hex> or sha512:<128 hex>`);
   }
   return { algorithm: m[1], hex: m[2] };
+}
+
+/**
+ * Why `value` is not a digest this code can verify, or undefined when it is one: the OCI grammar,
+ * a registered algorithm (sha256, sha512), and its encoding as lower-case hex of the right length.
+ * For values from outside (a manifest, a registry's header), where a wrong one is the sender's fault.
+ */
+export function digestProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'is not a string';
+  const m = DIGEST_RE.exec(value);
+  if (!m) return 'is not of the form <algorithm>:<encoded>';
+  const alg = ALGORITHMS[m[1]];
+  if (!alg) return `uses the algorithm ${quoted(m[1], 32)}, which is not sha256 or sha512`;
+  if (m[2].length !== alg.hex || !/^[a-f0-9]+$/.test(m[2])) return `is not ${m[1]}:<${alg.hex} lower-case hex digits>`;
+  return undefined;
 }
 
 export function isDigest(value: string): boolean {

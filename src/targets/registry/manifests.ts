@@ -1,14 +1,15 @@
 import { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
-import { digestOf, isDigest, parseDigest, verifyBytes } from '../../oci/digest.js';
+import { digestOf, digestProblem, isDigest, parseDigest, verifyBytes } from '../../oci/digest.js';
 import { ContentError, NotFoundError } from '../../oci/errors.js';
 import { isManifest, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../../oci/media-types.js';
 import { pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
-import { BrokenAnswerError } from './errors.js';
+import { BrokenAnswerError, RegistryError } from './errors.js';
 import { discard, header, readBody, type HttpResponse } from './http.js';
 import { referrerOf } from '../../oci/referrers.js';
 import { keepReferrersIndex } from './referrers.js';
+import { quoted } from '../../oci/text.js';
 
 const CACHE_ENTRIES = 64;
 /** Manifests are small; a few large ones (up to 4 MiB each) must not add up to much memory. */
@@ -182,10 +183,20 @@ export class Manifests {
       await discard(res);
       throw new ContentError(`${op}: manifest is ${declared} bytes, over the 4 MiB limit`);
     }
+    const said = header(res, 'docker-content-digest');
+    const saidProblem = said === undefined ? undefined : digestProblem(said);
+    if (saidProblem) {
+      await discard(res);
+      throw new RegistryError(`${op}: the registry's Docker-Content-Digest header ${quoted(said, 80)} ${saidProblem}`);
+    }
     const bytes = await readBody(res, MAX_MANIFEST_BYTES);
-    const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';
-    const computed = digestOf(bytes, algorithm);
-    const digest = isDigest(reference) ? reference : (header(res, 'docker-content-digest') ?? computed);
+    const named = isDigest(reference) ? reference : said;
+    const computed = digestOf(bytes, named ? parseDigest(named).algorithm : 'sha256');
+    // By tag, the registry's word is the digest: it must be the digest of what it sent.
+    if (said !== undefined && !isDigest(reference) && said !== computed) {
+      throw new RegistryError(`${op}: the registry's Docker-Content-Digest ${said} is not the digest of the manifest it sent (${computed})`);
+    }
+    const digest = named ?? computed;
     const declaredType = contentType(res);
     const mediaType =
       (declaredType && isManifest(declaredType) ? declaredType : (mediaTypeField(bytes) ?? declaredType)) ?? 'application/octet-stream';
