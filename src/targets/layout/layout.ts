@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve as resolvePath } from 'node:path';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { ContentError, InputError, NotFoundError } from '../../oci/errors.js';
@@ -23,8 +23,14 @@ import {
   taggedEntry,
   withReference,
 } from './index-json.js';
+import { LayoutFiles } from './layout-files.js';
 import { ReferrerFinder, referrerEntry } from './referrer-entries.js';
 import { printable } from '../../oci/text.js';
+
+/** `index.json` is read whole: capped like an archive's, and like a manifest. */
+export const MAX_INDEX_BYTES = MAX_MANIFEST_BYTES;
+/** `oci-layout` holds one short JSON object. */
+const MAX_LAYOUT_FILE_BYTES = 64 * 1024;
 
 export interface OpenLayoutOptions {
   /** Create the layout when the directory is missing or empty (a destination). */
@@ -40,14 +46,17 @@ export async function openLayout(path: string, options: OpenLayoutOptions = {}):
     throw err;
   });
   if (info && !info.isDirectory()) throw new InputError(`${where} is not a directory`);
-  const layoutFile = await readFile(join(root, OCI_LAYOUT_FILE)).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw err;
-  });
+  const files = new LayoutFiles(root, where);
+  const layoutFile = info
+    ? await files.read(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_FILE, MAX_LAYOUT_FILE_BYTES).catch((err: unknown) => {
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
+      })
+    : undefined;
   if (layoutFile) {
     checkOciLayout(layoutFile, where);
-    const index = await readFile(join(root, INDEX_FILE)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') throw new ContentError(`${where} has no ${INDEX_FILE}: it is not a complete OCI layout`);
+    const index = await files.read(join(root, INDEX_FILE), INDEX_FILE, MAX_INDEX_BYTES).catch((err: unknown) => {
+      if (err instanceof NotFoundError) throw new ContentError(`${where} has no ${INDEX_FILE}: it is not a complete OCI layout`);
       throw err;
     });
     parseLayoutIndex(index, where);
@@ -80,6 +89,8 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
   /** Referrers pushed and not yet listed in index.json. */
   private readonly unlisted = new Map<string, Descriptor>();
   private readonly finder: ReferrerFinder;
+  /** Every read goes through it: regular files inside the layout only, opened without blocking. */
+  private readonly files: LayoutFiles;
 
   constructor(
     readonly root: string,
@@ -87,10 +98,11 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
   ) {
     this.description = `[oci-layout] ${printable(displayPath)}`;
     this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
+    this.files = new LayoutFiles(root, this.description);
   }
 
   async readIndex(): Promise<ImageIndex> {
-    return parseLayoutIndex(await readFile(join(this.root, INDEX_FILE)), this.description);
+    return parseLayoutIndex(await this.files.read(join(this.root, INDEX_FILE), INDEX_FILE, MAX_INDEX_BYTES), this.description);
   }
 
   async resolve(selector: string | undefined): Promise<Descriptor> {
@@ -110,10 +122,7 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
   }
 
   async fetch(desc: Descriptor): Promise<Readable> {
-    const handle = await open(blobPath(this.root, desc.digest), 'r').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') throw new NotFoundError(`blob ${desc.digest} is not in ${this.description}`);
-      throw err;
-    });
+    const { handle } = await this.files.open(blobPath(this.root, desc.digest), `blob ${desc.digest}`);
     return handle.createReadStream();
   }
 
@@ -131,7 +140,7 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
       await drain(content);
       return;
     }
-    await writeVerifiedBlob(this.root, desc, content, this.inFlight);
+    await this.writeBlob(desc, content);
   }
 
   async tag(desc: Descriptor, reference: string): Promise<void> {
@@ -153,9 +162,7 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
   /** A manifest is small: it is held whole, so a referrer among them can be listed in the index. */
   private async pushManifest(desc: Descriptor, bytes: Buffer): Promise<void> {
     verifyBytes(bytes, desc);
-    if ((await this.storedSize(desc.digest)) !== desc.size) {
-      await writeVerifiedBlob(this.root, desc, Readable.from([bytes]), this.inFlight);
-    }
+    if ((await this.storedSize(desc.digest)) !== desc.size) await this.writeBlob(desc, Readable.from([bytes]));
     const entry = referrerEntry(desc, bytes);
     if (entry) this.unlisted.set(entry.digest, entry);
   }
@@ -185,28 +192,36 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
     await next;
   }
 
-  private async readManifest(desc: Descriptor): Promise<Buffer | undefined> {
-    const size = await this.storedSize(desc.digest);
-    if (size === undefined) return undefined;
-    if (size !== desc.size) {
-      throw new ContentError(`manifest ${desc.digest} in ${this.description} is ${size} bytes, not the ${desc.size} its index entry says`);
-    }
-    return readFile(blobPath(this.root, desc.digest));
+  /** Into `blobs/<alg>/`, once that is known to be a directory of this layout, not a link out of it. */
+  private async writeBlob(desc: Descriptor, content: Readable): Promise<void> {
+    const dir = dirname(blobPath(this.root, desc.digest));
+    // mkdir follows links: `blobs` must be checked before anything is made under it.
+    await this.files.checkWritable(dirname(dir), 'blobs');
+    await mkdir(dir, { recursive: true });
+    await this.files.checkWritable(dir, relative(this.root, dir));
+    await writeVerifiedBlob(this.root, desc, content, this.inFlight);
   }
 
-  private async storedSize(digest: string): Promise<number | undefined> {
-    try {
-      const s = await stat(blobPath(this.root, digest));
-      return s.isFile() ? s.size : undefined;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  private async readManifest(desc: Descriptor): Promise<Buffer | undefined> {
+    const what = `manifest ${desc.digest}`;
+    const bytes = await this.files.read(blobPath(this.root, desc.digest), what, MAX_MANIFEST_BYTES).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return undefined;
       throw err;
+    });
+    if (bytes && bytes.length !== desc.size) {
+      throw new ContentError(`${what} in ${this.description} is ${bytes.length} bytes, not the ${desc.size} its index entry says`);
     }
+    return bytes;
+  }
+
+  /** The size of the regular file a blob is stored in, if it is stored in this layout. */
+  private storedSize(digest: string): Promise<number | undefined> {
+    return this.files.storedSize(blobPath(this.root, digest));
   }
 
   private async sniff(digest: string): Promise<Descriptor | undefined> {
     const size = await this.storedSize(digest);
     if (size === undefined || size > MAX_MANIFEST_BYTES) return undefined;
-    return sniffManifest(await readFile(blobPath(this.root, digest)), digest);
+    return sniffManifest(await this.files.read(blobPath(this.root, digest), `blob ${digest}`, MAX_MANIFEST_BYTES), digest);
   }
 }
