@@ -59,9 +59,14 @@ export class RegistryClient {
       // the status alone will do
     }
     const after = res.tries > 1 ? ` after ${res.tries} tries` : '';
+    const asked = this.http.tooLongToWait(res);
     const hint =
-      res.status === 401 || res.status === 403 ? `: check the credentials for ${this.registry}` : '';
-    const retryable = isRetryableStatus(res.status);
+      asked !== undefined
+        ? `: ${this.registry} asks to wait ${formatWait(asked)} before another try (Retry-After), longer than the ${formatWait(this.http.retry.maxWaitMs)} oci-copy waits at once; try again later`
+        : res.status === 401 || res.status === 403
+          ? `: check the credentials for ${this.registry}`
+          : '';
+    const retryable = isRetryableStatus(res.status) && asked === undefined;
     throw new RegistryError(
       `${operation}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}${hint}`,
       retryable,
@@ -74,6 +79,14 @@ export class RegistryClient {
   async close(): Promise<void> {
     if (this.ownsHttp) await this.http.close();
   }
+}
+
+/** `90 s`, `24 h`: a wait as a person reads it. */
+function formatWait(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
 }
 
 /** Prefixes transport failures with the operation, so every error says what failed and where. */

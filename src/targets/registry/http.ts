@@ -12,8 +12,11 @@ export interface RetryPolicy {
   baseDelayMs: number;
   minDelayMs: number;
   maxDelayMs: number;
-  /** A longer `Retry-After` is cut to this. */
-  maxRetryAfterMs: number;
+  /**
+   * The longest one wait may be. A registry whose `Retry-After` asks for longer is not waited for:
+   * its answer stands, and the failure says how long it asked (see `tooLongToWait`).
+   */
+  maxWaitMs: number;
   /** No retry starts once this much time has passed since the first try. */
   maxTotalMs: number;
 }
@@ -23,7 +26,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   baseDelayMs: 250,
   minDelayMs: 200,
   maxDelayMs: 3000,
-  maxRetryAfterMs: 30_000,
+  maxWaitMs: 60_000,
   maxTotalMs: 120_000,
 };
 
@@ -208,7 +211,7 @@ export class HttpClient {
         if (!isTransient(err)) throw err;
         error = err;
       }
-      if (res && !isRetryableStatus(res.status)) return res;
+      if (res && (!isRetryableStatus(res.status) || this.tooLongToWait(res) !== undefined)) return res;
       const more = retry && tries < this.retry.maxTries;
       const delay = this.retryDelay(attempt, res);
       if (!more || Date.now() - started + delay > this.retry.maxTotalMs) {
@@ -220,10 +223,20 @@ export class HttpClient {
     }
   }
 
-  /** The wait before try `attempt + 2`: the answer's `Retry-After` (capped), else backoff. */
+  /** The wait before try `attempt + 2`: the answer's `Retry-After` (never above the cap), else backoff. */
   retryDelay(attempt: number, res?: { headers: HttpResponse['headers'] }): number {
     const after = res ? parseRetryAfter(header(res, 'retry-after')) : undefined;
-    return after !== undefined ? Math.min(after, this.retry.maxRetryAfterMs) : backoffDelay(attempt, this.retry);
+    return after !== undefined ? Math.min(after, this.retry.maxWaitMs) : backoffDelay(attempt, this.retry);
+  }
+
+  /**
+   * How long an answer's `Retry-After` asks to wait, in milliseconds, when that is longer than any
+   * one wait may be; undefined otherwise. Such an answer is not retried: a registry cannot keep a
+   * job asleep for as long as it likes.
+   */
+  tooLongToWait(res: { headers: HttpResponse['headers'] }): number | undefined {
+    const after = parseRetryAfter(header(res, 'retry-after'));
+    return after !== undefined && after > this.retry.maxWaitMs ? after : undefined;
   }
 
   async close(): Promise<void> {
