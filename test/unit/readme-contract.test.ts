@@ -4,6 +4,11 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { Input, Output } from '../../src/inputs/names.js';
+import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, MAX_HELD_MANIFEST_BYTES, MAX_REFERRER_GENERATIONS } from '../../src/copy/limits.js';
+import { MAX_MANIFEST_BYTES } from '../../src/oci/media-types.js';
+import { DEFAULT_RETRY } from '../../src/targets/registry/http.js';
+import { MAX_TAG_PAGES } from '../../src/targets/registry/tags.js';
+import { MAX_CHUNK_BYTES } from '../../src/targets/registry/upload.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -35,5 +40,23 @@ describe('the public contract is the same in code, action.yml and README.md', ()
     assert.match(readme, /^npm run demo\b/m);
     assert.match(readme, /^npm ci && npm test\b/m);
     assert.match(ci, /^npm ci && npm test$/m, '.ci/run runs the README test command');
+  });
+
+  it('README.md lists every limit with the value the code has', async () => {
+    const readme = await readFile(`${root}README.md`, 'utf8');
+    const MiB = 1024 * 1024;
+    const rows: Array<[string, string]> = [
+      ['graph depth', `${MAX_GRAPH_DEPTH} levels`],
+      ['nodes per copy', MAX_GRAPH_NODES.toLocaleString('en')],
+      ['referrer generations', String(MAX_REFERRER_GENERATIONS)],
+      ['manifest size', `${MAX_MANIFEST_BYTES / MiB} MiB`],
+      ['manifest bytes held', `${MAX_HELD_MANIFEST_BYTES / MiB} MiB`],
+      ['one wait', `${DEFAULT_RETRY.maxWaitMs / 1000} s`],
+      ['upload chunk', `${MAX_CHUNK_BYTES / MiB} MiB`],
+      ['tag list pages', MAX_TAG_PAGES.toLocaleString('en')],
+    ];
+    for (const [limit, value] of rows) {
+      assert.match(readme, new RegExp(`^\\| ${limit} \\| ${value}[ |]`, 'm'), `README.md's Limits table gives ${limit} as ${value}`);
+    }
   });
 });

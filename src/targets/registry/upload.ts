@@ -37,12 +37,21 @@ export function uploadLocation(res: HttpResponse, operation: string, registry: U
   return url;
 }
 
-/** Learns a chunk size the registry advertises (`OCI-Chunk-Min-Length`) from the session's answer. */
+/**
+ * The largest chunk held in memory for one upload, whatever a registry asks: eight uploads at once
+ * hold at most eight of them.
+ */
+export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Learns a chunk size the registry advertises (`OCI-Chunk-Min-Length`) from the session's answer,
+ * up to `MAX_CHUNK_BYTES`: a registry that asks for more gets chunks of that size.
+ */
 export function learnChunking(res: HttpResponse, mode: UploadMode): void {
   const min = Number(header(res, 'oci-chunk-min-length'));
   if (Number.isFinite(min) && min > 0) {
     mode.chunked = true;
-    mode.chunkBytes = Math.max(mode.chunkBytes, min);
+    mode.chunkBytes = Math.min(MAX_CHUNK_BYTES, Math.max(mode.chunkBytes, min));
   }
 }
 
