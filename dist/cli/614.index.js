@@ -1,8 +1,8 @@
-export const id = 495;
-export const ids = [495];
+export const id = 614;
+export const ids = [614];
 export const modules = {
 
-/***/ 2495:
+/***/ 614:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -361,140 +361,49 @@ function blobKey(registry, digest) {
     return `${registry}${SEP}${digest}`;
 }
 
-;// CONCATENATED MODULE: ./lib/src/oci/media-types.js
-const MediaType = {
-    OciManifest: 'application/vnd.oci.image.manifest.v1+json',
-    OciIndex: 'application/vnd.oci.image.index.v1+json',
-    OciConfig: 'application/vnd.oci.image.config.v1+json',
-    OciLayer: 'application/vnd.oci.image.layer.v1.tar',
-    OciLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-    OciLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
-    OciEmpty: 'application/vnd.oci.empty.v1+json',
-    DockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    DockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    DockerConfig: 'application/vnd.docker.container.image.v1+json',
-    DockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-    DockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
-};
-const INDEX_TYPES = [MediaType.OciIndex, MediaType.DockerManifestList];
-const IMAGE_MANIFEST_TYPES = [MediaType.OciManifest, MediaType.DockerManifest];
-const MANIFEST_TYPES = [...IMAGE_MANIFEST_TYPES, ...INDEX_TYPES];
-/** The Accept header a registry needs to answer with any kind of manifest. */
-const MANIFEST_ACCEPT = MANIFEST_TYPES.join(', ');
-function isIndex(mediaType) {
-    return INDEX_TYPES.includes(mediaType);
-}
-function isImageManifest(mediaType) {
-    return IMAGE_MANIFEST_TYPES.includes(mediaType);
-}
-/** Manifests are fetched and parsed by the engine; everything else is an opaque blob streamed through. */
-function isManifest(mediaType) {
-    return MANIFEST_TYPES.includes(mediaType);
-}
-/** Refuse larger manifests, as oras-go, skopeo and regclient do: a manifest is read whole into memory. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-
-;// CONCATENATED MODULE: ./lib/src/oci/manifest.js
-
-
-function parseJson(content, what) {
-    try {
-        return JSON.parse(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'));
-    }
-    catch {
-        throw new ContentError(`${what} is not valid JSON`);
-    }
-}
-function checkDescriptors(list, what) {
-    if (!Array.isArray(list))
-        throw new ContentError(`${what} is malformed: expected a list of descriptors`);
-    for (const d of list) {
-        if (!d || typeof d.digest !== 'string' || typeof d.size !== 'number' || typeof d.mediaType !== 'string') {
-            throw new ContentError(`${what} is malformed: a descriptor lacks mediaType, digest or size`);
-        }
-    }
-    return list;
-}
-function parseIndex(content, what = 'index') {
-    const index = parseJson(content, what);
-    checkDescriptors(index?.manifests, what);
-    return index;
-}
-function parseImageManifest(content, what = 'manifest') {
-    const manifest = parseJson(content, what);
-    checkDescriptors([manifest?.config], what);
-    checkDescriptors(manifest.layers ?? [], what);
-    return manifest;
-}
-/**
- * The default successors of a node, in descriptor order: an index's manifests; a manifest's config
- * then layers. The subject is not a successor: a referrer points at its subject, it does not own it.
- * Layers with foreign `urls` are not copied (they are not in the registry), as docker and skopeo do.
- */
-function defaultSuccessors(desc, content) {
-    if (!content)
-        return [];
-    if (isIndex(desc.mediaType))
-        return parseIndex(content, `index ${desc.digest}`).manifests;
-    if (isImageManifest(desc.mediaType)) {
-        const m = parseImageManifest(content, `manifest ${desc.digest}`);
-        return [m.config, ...(m.layers ?? []).filter((l) => !(l.urls && l.urls.length))];
-    }
-    return [];
-}
-
-;// CONCATENATED MODULE: ./lib/src/oci/platform.js
-
-/** Parses `os/arch[/variant]`, as docker and skopeo accept it (`linux/arm64`, `linux/arm/v7`). */
-function parsePlatform(value, what = 'platform') {
-    const parts = value.trim().split('/');
-    if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
-        throw new InputError(`${what} "${value}" is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
-    }
-    const [os, architecture, variant] = parts.map((p) => p.toLowerCase());
-    return variant ? { os, architecture, variant } : { os, architecture };
-}
-function formatPlatform(p) {
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-/** Variants that equal their absence: `arm64` is `arm64/v8`, `arm` defaults to v7 in the field. */
-const DEFAULT_VARIANT = { arm64: 'v8', arm: 'v7' };
-/** True when `candidate` (from an index) serves what `wanted` (from the user) asks for. */
-function platformMatches(wanted, candidate) {
-    if (!candidate)
-        return false;
-    if (wanted.os !== candidate.os.toLowerCase() || wanted.architecture !== candidate.architecture.toLowerCase())
-        return false;
-    if (!wanted.variant)
-        return true;
-    const have = candidate.variant?.toLowerCase() ?? DEFAULT_VARIANT[candidate.architecture];
-    return have === wanted.variant;
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/target.js
-function isTagReader(t) {
-    return typeof t?.readTag === 'function';
-}
-function isMounter(t) {
-    return typeof t?.mount === 'function' && typeof t?.location === 'object';
-}
-function isLocated(t) {
-    const loc = t?.location;
-    return typeof loc?.registry === 'string' && typeof loc?.repository === 'string';
-}
-function isReferrerLister(t) {
-    return typeof t?.referrers === 'function';
-}
-function isTaggingPusher(t) {
-    return typeof t?.pushTagged === 'function';
-}
-function isTagLister(t) {
-    return typeof t?.tags === 'function';
-}
-
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
+;// CONCATENATED MODULE: ./lib/src/oci/text.js
+/**
+ * Text from outside (a registry's answer, a manifest's fields, a file's names, a user's input echoed
+ * back) on its way to a log line, an error or the terminal. One function makes it safe, and every
+ * such piece of text goes through it: a newline in it could forge a log line, an escape sequence
+ * could act on the terminal, and in a workflow a line starting with `::` is a runner command.
+ */
+/** Longest piece of outside text shown in one place; the rest is cut with `…`. */
+const MAX_SHOWN = 512;
+/**
+ * Control characters (C0, DEL, C1), line and paragraph separators and bidirectional overrides, as
+ * `\xNN` or `\u{NNNN}` escapes. Everything else passes unchanged, cut to `max` characters.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+function printable(text, max = MAX_SHOWN) {
+    let s = typeof text === 'string' ? text : String(text);
+    if (s.length > max)
+        s = `${s.slice(0, max)}…`;
+    return s.replace(UNSAFE, (c) => {
+        const code = c.charCodeAt(0);
+        return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+    });
+}
+/** `"text"` with the text made printable: for names that may be empty or hold spaces. */
+function quoted(text, max = MAX_SHOWN) {
+    return `"${printable(text, max).replace(/"/g, '\\"')}"`;
+}
+/**
+ * A whole line about to be printed where a runner reads it (the action's log, and the CLI's, which a
+ * workflow's `run:` step prints): control characters escaped; a line that would start with `::` (a
+ * runner command) starts with an escaped colon instead; and `##[`, the runner's older command
+ * prefix, which it finds anywhere in a line (`##[add-mask]`, `##[stop-commands]`), loses its
+ * second `#`. Our own lines never hold either; this holds for any line, whatever text reached it.
+ */
+function safeLine(line) {
+    const s = printable(line, Number.MAX_SAFE_INTEGER).replace(/##\[/g, '#\\x23[');
+    return /^\s*::/.test(s) ? s.replace(/::/, '\\x3a:') : s;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/oci/digest.js
+
 
 
 
@@ -507,9 +416,27 @@ function parseDigest(value) {
     const m = DIGEST_RE.exec(value);
     const alg = m && ALGORITHMS[m[1]];
     if (!m || !alg || m[2].length !== alg.hex || !/^[a-f0-9]+$/.test(m[2])) {
-        throw new InputError(`invalid digest "${value}": expected sha256:<64 hex> or sha512:<128 hex>`);
+        throw new InputError(`invalid digest ${quoted(value)}: expected sha256:<64 hex> or sha512:<128 hex>`);
     }
     return { algorithm: m[1], hex: m[2] };
+}
+/**
+ * Why `value` is not a digest this code can verify, or undefined when it is one: the OCI grammar,
+ * a registered algorithm (sha256, sha512), and its encoding as lower-case hex of the right length.
+ * For values from outside (a manifest, a registry's header), where a wrong one is the sender's fault.
+ */
+function digestProblem(value) {
+    if (typeof value !== 'string')
+        return 'is not a string';
+    const m = DIGEST_RE.exec(value);
+    if (!m)
+        return 'is not of the form <algorithm>:<encoded>';
+    const alg = ALGORITHMS[m[1]];
+    if (!alg)
+        return `uses the algorithm ${quoted(m[1], 32)}, which is not sha256 or sha512`;
+    if (m[2].length !== alg.hex || !/^[a-f0-9]+$/.test(m[2]))
+        return `is not ${m[1]}:<${alg.hex} lower-case hex digits>`;
+    return undefined;
 }
 function isDigest(value) {
     try {
@@ -579,12 +506,199 @@ class VerifyingStream extends external_node_stream_.Transform {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/src/oci/media-types.js
+const MediaType = {
+    OciManifest: 'application/vnd.oci.image.manifest.v1+json',
+    OciIndex: 'application/vnd.oci.image.index.v1+json',
+    OciConfig: 'application/vnd.oci.image.config.v1+json',
+    OciLayer: 'application/vnd.oci.image.layer.v1.tar',
+    OciLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    OciLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+    OciEmpty: 'application/vnd.oci.empty.v1+json',
+    DockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    DockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    DockerConfig: 'application/vnd.docker.container.image.v1+json',
+    DockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    DockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+};
+const INDEX_TYPES = [MediaType.OciIndex, MediaType.DockerManifestList];
+const IMAGE_MANIFEST_TYPES = [MediaType.OciManifest, MediaType.DockerManifest];
+const MANIFEST_TYPES = [...IMAGE_MANIFEST_TYPES, ...INDEX_TYPES];
+/** The Accept header a registry needs to answer with any kind of manifest. */
+const MANIFEST_ACCEPT = MANIFEST_TYPES.join(', ');
+function isIndex(mediaType) {
+    return INDEX_TYPES.includes(mediaType);
+}
+function isImageManifest(mediaType) {
+    return IMAGE_MANIFEST_TYPES.includes(mediaType);
+}
+/** Manifests are fetched and parsed by the engine; everything else is an opaque blob streamed through. */
+function isManifest(mediaType) {
+    return MANIFEST_TYPES.includes(mediaType);
+}
+/** Refuse larger manifests, as oras-go, skopeo and regclient do: a manifest is read whole into memory. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+;// CONCATENATED MODULE: ./lib/src/oci/manifest.js
+
+
+
+
+function parseJson(content, what) {
+    try {
+        return JSON.parse(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'));
+    }
+    catch {
+        throw new ContentError(`${what} is not valid JSON`);
+    }
+}
+/**
+ * Checks every descriptor of a list when a manifest is parsed, before anything acts on one: a digest
+ * this code can verify (lower-case hex of the algorithm's length; unknown algorithms refused), a
+ * size that is a non-negative safe integer, a media type, and the optional fields of the types the
+ * spec gives them. A registry or file that sends anything else is at fault, and is named as such,
+ * before any request reaches the other side.
+ */
+function checkDescriptors(list, what, field) {
+    if (!Array.isArray(list))
+        throw new ContentError(`${what} is malformed: "${field}" is not a list of descriptors`);
+    list.forEach((d, i) => checkDescriptor(d, what, `${field}[${i}]`));
+    return list;
+}
+function checkDescriptor(d, what, field) {
+    const problem = descriptorProblem(d);
+    if (problem)
+        throw new ContentError(`${what} is malformed: ${field} ${problem}`);
+    return d;
+}
+function descriptorProblem(value) {
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+        return 'is not a descriptor';
+    const d = value;
+    if (typeof d.mediaType !== 'string' || !d.mediaType)
+        return 'lacks a mediaType';
+    if (d.digest === undefined)
+        return 'lacks a digest';
+    const digest = digestProblem(d.digest);
+    if (digest)
+        return `has a digest ${quoted(d.digest, 80)} that ${digest}`;
+    if (d.size === undefined)
+        return 'lacks a size';
+    if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+        return `has a size ${printable(JSON.stringify(d.size), 40)} that is not a whole number of bytes from 0 to 2^53-1`;
+    }
+    if (d.artifactType !== undefined && typeof d.artifactType !== 'string')
+        return 'has an artifactType that is not a string';
+    if (d.urls !== undefined && !(Array.isArray(d.urls) && d.urls.every((u) => typeof u === 'string')))
+        return 'has urls that are not a list of strings';
+    if (d.annotations !== undefined && !isStringMap(d.annotations))
+        return 'has annotations that are not a map of strings';
+    if (d.platform !== undefined) {
+        const p = d.platform;
+        if (!p || typeof p !== 'object' || typeof p.os !== 'string' || typeof p.architecture !== 'string')
+            return 'has a platform without os and architecture';
+        if (p.variant !== undefined && typeof p.variant !== 'string')
+            return 'has a platform variant that is not a string';
+    }
+    return undefined;
+}
+function isStringMap(value) {
+    return !!value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+}
+function parseIndex(content, what = 'index') {
+    const index = parseJson(content, what);
+    if (!index || typeof index !== 'object')
+        throw new ContentError(`${what} is malformed: not a JSON object`);
+    checkDescriptors(index.manifests, what, 'manifests');
+    if (index.subject !== undefined)
+        checkDescriptor(index.subject, what, 'subject');
+    return index;
+}
+function parseImageManifest(content, what = 'manifest') {
+    const manifest = parseJson(content, what);
+    if (!manifest || typeof manifest !== 'object')
+        throw new ContentError(`${what} is malformed: not a JSON object`);
+    checkDescriptor(manifest.config, what, 'config');
+    checkDescriptors(manifest.layers ?? [], what, 'layers');
+    if (manifest.subject !== undefined)
+        checkDescriptor(manifest.subject, what, 'subject');
+    return manifest;
+}
+/**
+ * The default successors of a node, in descriptor order: an index's manifests; a manifest's config
+ * then layers. The subject is not a successor: a referrer points at its subject, it does not own it.
+ * Layers with foreign `urls` are not copied (they are not in the registry), as docker and skopeo do.
+ */
+function defaultSuccessors(desc, content) {
+    if (!content)
+        return [];
+    if (isIndex(desc.mediaType))
+        return parseIndex(content, `index ${desc.digest}`).manifests;
+    if (isImageManifest(desc.mediaType)) {
+        const m = parseImageManifest(content, `manifest ${desc.digest}`);
+        return [m.config, ...(m.layers ?? []).filter((l) => !(l.urls && l.urls.length))];
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/platform.js
+
+
+/** Parses `os/arch[/variant]`, as docker and skopeo accept it (`linux/arm64`, `linux/arm/v7`). */
+function parsePlatform(value, what = 'platform') {
+    const parts = value.trim().split('/');
+    if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
+        throw new InputError(`${what} ${quoted(value)} is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
+    }
+    const [os, architecture, variant] = parts.map((p) => p.toLowerCase());
+    return variant ? { os, architecture, variant } : { os, architecture };
+}
+function formatPlatform(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+/** Variants that equal their absence: `arm64` is `arm64/v8`, `arm` defaults to v7 in the field. */
+const DEFAULT_VARIANT = { arm64: 'v8', arm: 'v7' };
+/** True when `candidate` (from an index) serves what `wanted` (from the user) asks for. */
+function platformMatches(wanted, candidate) {
+    if (!candidate)
+        return false;
+    if (wanted.os !== candidate.os.toLowerCase() || wanted.architecture !== candidate.architecture.toLowerCase())
+        return false;
+    if (!wanted.variant)
+        return true;
+    const have = candidate.variant?.toLowerCase() ?? DEFAULT_VARIANT[candidate.architecture];
+    return have === wanted.variant;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/target.js
+function isTagReader(t) {
+    return typeof t?.readTag === 'function';
+}
+function isMounter(t) {
+    return typeof t?.mount === 'function' && typeof t?.location === 'object';
+}
+function isLocated(t) {
+    const loc = t?.location;
+    return typeof loc?.registry === 'string' && typeof loc?.repository === 'string';
+}
+function isReferrerLister(t) {
+    return typeof t?.referrers === 'function';
+}
+function isTaggingPusher(t) {
+    return typeof t?.pushTagged === 'function';
+}
+function isTagLister(t) {
+    return typeof t?.tags === 'function';
+}
+
 ;// CONCATENATED MODULE: ./lib/src/copy/limiter.js
 /** Runs at most `limit` tasks at once; the rest wait their turn in order. */
 class Limiter {
     limit;
     active = 0;
+    /** Waiting tasks from `head` on: taking one is O(1) however many wait (a graph can list 50,000). */
     waiting = [];
+    head = 0;
     constructor(limit) {
         this.limit = limit;
         if (!Number.isInteger(limit) || limit < 1)
@@ -602,14 +716,52 @@ class Limiter {
             return await task();
         }
         finally {
-            const next = this.waiting.shift();
+            const next = this.next();
             if (next)
                 next();
             else
                 this.active--;
         }
     }
+    next() {
+        if (this.head >= this.waiting.length)
+            return undefined;
+        const next = this.waiting[this.head++];
+        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+            this.waiting = this.waiting.slice(this.head);
+            this.head = 0;
+        }
+        return next;
+    }
 }
+
+;// CONCATENATED MODULE: ./lib/src/copy/limits.js
+/**
+ * Bounds on a copy that no registry or file can move: what a source says only decides whether the
+ * copy stays within them, never how long it runs or how much it holds. Each is far beyond what real
+ * images need (README.md, "Limits"); a graph past one is refused with a sentence naming the limit.
+ */
+/**
+ * Levels below the root. Real images nest 3 deep (index → manifest → layer), an index of indexes
+ * one more; 32 is that with a wide margin. A registry can chain indexes as deep as it likes.
+ */
+const MAX_GRAPH_DEPTH = 32;
+/**
+ * Nodes (manifests, configs, layers, referrers) in one copy's graph. The largest real images, with
+ * every platform and attestation, have a few thousand.
+ */
+const MAX_GRAPH_NODES = 50_000;
+/**
+ * Generations of referrers followed: a signature (1) of an SBOM (2) of an attestation (3) is as
+ * deep as real supply chains go. A registry can invent a new referrer for every subject forever.
+ */
+const MAX_REFERRER_GENERATIONS = 8;
+/**
+ * Manifest bytes one copy holds at once. A manifest is read whole (at most 4 MiB each); real graphs
+ * hold well under a megabyte of them, and a graph of thousands of 4 MiB manifests must not take
+ * the runner's memory.
+ */
+const MAX_HELD_MANIFEST_BYTES = 256 * 1024 * 1024;
 
 ;// CONCATENATED MODULE: ./lib/src/copy/options.js
 /**
@@ -687,6 +839,8 @@ async function readManifest(stream, desc, limit = MAX_MANIFEST_BYTES) {
 
 
 
+
+
 /**
  * Copies the graph under a root from one target to another: each node once however many parents
  * share it, children before parents, at most `concurrency` transfers at a time, skipping what the
@@ -696,8 +850,11 @@ class GraphCopier {
     src;
     dst;
     options;
+    /** Every node met so far, by digest: one digest is one node, with one size and one kind. */
     nodes = new Map();
     manifests;
+    /** Bytes of the manifests this copy fetched and holds. */
+    heldManifestBytes = 0;
     manifestTypes = new Map();
     limiter;
     checks;
@@ -724,12 +881,12 @@ class GraphCopier {
         this.rootTag =
             tagAs !== undefined && !this.options.dryRun && isTaggingPusher(pusher) ? { digest: root.digest, reference: tagAs, pusher, done: false } : undefined;
         try {
-            await this.node(root);
+            await this.node(root, { what: 'the root', depth: 0 });
             return this.rootTag?.done ?? false;
         }
         catch (err) {
             this.firstError ??= err;
-            await Promise.allSettled([...this.nodes.values()]);
+            await Promise.allSettled([...this.nodes.values()].map((n) => n.done));
             throw this.firstError;
         }
     }
@@ -744,13 +901,16 @@ class GraphCopier {
             return;
         const visited = new Set();
         let subjects = this.manifestDescriptors();
-        while (subjects.length) {
+        for (let generation = 1; subjects.length; generation++) {
             const next = [];
             for (const subject of subjects) {
                 if (visited.has(subject.digest))
                     continue;
                 visited.add(subject.digest);
                 const referrers = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
+                if (referrers.length && generation > MAX_REFERRER_GENERATIONS) {
+                    throw new ContentError(`${src.description} has referrers of referrers more than ${MAX_REFERRER_GENERATIONS} generations deep (under ${subject.digest}): refusing to follow them further`);
+                }
                 for (const r of referrers) {
                     const plain = { mediaType: r.mediaType, digest: r.digest, size: r.size, ...(r.artifactType ? { artifactType: r.artifactType } : {}) };
                     await this.copy(plain);
@@ -773,16 +933,47 @@ class GraphCopier {
         if (cached)
             return cached;
         const content = await this.limiter.run(() => this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc), desc)));
+        if (!this.manifests.has(desc.digest)) {
+            this.heldManifestBytes += content.length;
+            if (this.heldManifestBytes > MAX_HELD_MANIFEST_BYTES) {
+                throw new ContentError(`the manifests of ${this.src.description} under this root add up to more than ${MAX_HELD_MANIFEST_BYTES / 1024 / 1024} MiB: refusing to hold more`);
+            }
+        }
         this.manifests.set(desc.digest, content);
         return content;
     }
-    node(desc) {
-        let done = this.nodes.get(desc.digest);
-        if (!done) {
-            done = this.guard(() => (isManifest(desc.mediaType) ? this.copyManifest(desc) : this.copyBlob(desc)));
-            this.nodes.set(desc.digest, done);
+    node(desc, listing) {
+        return this.enter(desc, listing, (node) => (isManifest(desc.mediaType) ? this.copyManifest(node) : this.copyBlob(desc)));
+    }
+    /**
+     * The one node a descriptor names, started by `work` when it is new. Wherever a digest is listed
+     * again it must come with the same size and kind (blob, manifest or index): otherwise one listing
+     * would go uncopied (a manifest listed first as a blob loses its layers) or unchecked, so the two
+     * listings are an error naming both. New nodes are counted against the graph's limits.
+     */
+    enter(desc, listing, work) {
+        const known = this.nodes.get(desc.digest);
+        if (known) {
+            if (known.desc.size === desc.size && nodeKind(known.desc) === nodeKind(desc))
+                return known.done;
+            return this.guard(async () => {
+                throw new ContentError(`${this.src.description} lists ${desc.digest} two ways: as ${nodePhrase(known.desc)} in ${known.listedIn}, and as ${nodePhrase(desc)} in ${listing.what}; one digest must describe one piece of content`);
+            });
         }
-        return done;
+        if (listing.depth > MAX_GRAPH_DEPTH) {
+            return this.guard(async () => {
+                throw new ContentError(`${listing.what} in ${this.src.description} lists content more than ${MAX_GRAPH_DEPTH} levels below the root: refusing a graph that deep`);
+            });
+        }
+        if (this.nodes.size >= MAX_GRAPH_NODES) {
+            return this.guard(async () => {
+                throw new ContentError(`the graph in ${this.src.description} has more than ${MAX_GRAPH_NODES} nodes (${listing.what} lists more): refusing a graph that large`);
+            });
+        }
+        const node = { desc, listedIn: listing.what, depth: listing.depth, done: Promise.resolve() };
+        this.nodes.set(desc.digest, node);
+        node.done = this.guard(() => work(node));
+        return node.done;
     }
     /** Refuses new work once anything failed, so one failure stops the copy quickly. */
     async guard(work) {
@@ -802,9 +993,11 @@ class GraphCopier {
             throw this.firstError;
     }
     async children(desc, content) {
-        return this.sourceStep(`reading ${desc.mediaType} ${desc.digest}`, async () => this.successors(desc, content));
+        // A parse error names the manifest and what is wrong in it; the step names the source.
+        return this.sourceStep(`reading ${this.src.description}`, async () => this.successors(desc, content));
     }
-    async copyManifest(desc) {
+    async copyManifest(node) {
+        const desc = node.desc;
         // The check and the fetch are independent round trips: make them at once.
         // Both settle before either failure is thrown, so no fetch outlives the copy.
         const [existing, content] = await allOrFirstError([
@@ -813,13 +1006,14 @@ class GraphCopier {
         ]);
         this.manifestTypes.set(desc.digest, desc.mediaType);
         const children = await this.children(desc, content);
+        const listing = childListing(node);
         if (existing) {
             // A registry holds a manifest only with all it refers to: account for the subtree, move nothing.
-            await Promise.all(children.map((c) => this.markExisting(c)));
+            await Promise.all(children.map((c) => this.markExisting(c, listing)));
             this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
             return;
         }
-        await Promise.all(children.map((c) => this.node(c)));
+        await Promise.all(children.map((c) => this.node(c, listing)));
         if (this.options.dryRun) {
             this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
             return;
@@ -849,23 +1043,19 @@ class GraphCopier {
         if (asRoot)
             asRoot.done = true;
     }
-    markExisting(desc) {
-        let done = this.nodes.get(desc.digest);
-        if (!done) {
-            done = this.guard(async () => {
-                if (isManifest(desc.mediaType)) {
-                    const children = await this.children(desc, await this.manifest(desc));
-                    this.manifestTypes.set(desc.digest, desc.mediaType);
-                    await Promise.all(children.map((c) => this.markExisting(c)));
-                }
-                else {
-                    this.remember(this.dst, desc);
-                }
-                this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
-            });
-            this.nodes.set(desc.digest, done);
-        }
-        return done;
+    markExisting(desc, listing) {
+        return this.enter(desc, listing, async (node) => {
+            if (isManifest(desc.mediaType)) {
+                const children = await this.children(desc, await this.manifest(desc));
+                this.manifestTypes.set(desc.digest, desc.mediaType);
+                const below = childListing(node);
+                await Promise.all(children.map((c) => this.markExisting(c, below)));
+            }
+            else {
+                this.remember(this.dst, desc);
+            }
+            this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+        });
     }
     async copyBlob(desc) {
         // Checks run ahead on their own slots, so transfer slots never wait on a HEAD round trip.
@@ -1024,8 +1214,22 @@ async function allOrFirstError(promises) {
     return settled.map((r) => r.value);
 }
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What the engine does with a node: walks an index or a manifest, streams a blob. */
+function nodeKind(desc) {
+    return isIndex(desc.mediaType) ? 'index' : isManifest(desc.mediaType) ? 'manifest' : 'blob';
+}
+/** `a blob (application/octet-stream) of 512 bytes`. */
+function nodePhrase(desc) {
+    const kind = nodeKind(desc);
+    return `${kind === 'index' ? 'an' : 'a'} ${kind} (${printable(desc.mediaType, 100)}) of ${desc.size} bytes`;
+}
+/** The listing a manifest's children share. */
+function childListing(parent) {
+    return { what: `${nodeKind(parent.desc)} ${parent.desc.digest}`, depth: parent.depth + 1 };
+}
 
 ;// CONCATENATED MODULE: ./lib/src/copy/copy.js
+
 
 
 
@@ -1101,7 +1305,7 @@ async function tagRoot(dst, root, references, options = {}) {
             await dst.tag(root, reference);
         }
         catch (err) {
-            throw new CopyError('destination', `tagging ${root.digest} as ${reference} in ${dst.description}`, err);
+            throw new CopyError('destination', `tagging ${root.digest} as ${printable(reference)} in ${dst.description}`, err);
         }
         options.onEvent?.({ type: 'tagged', node: root, reference });
     }
@@ -1116,7 +1320,7 @@ async function resolveRoot(src, srcRef, copier, options) {
     catch (err) {
         if (err instanceof NotFoundError)
             throw err;
-        throw new CopyError('source', `resolving ${selector ?? 'the root'} in ${src.description}`, err);
+        throw new CopyError('source', `resolving ${selector === undefined ? 'the root' : printable(selector)} in ${src.description}`, err);
     }
     root = { mediaType: root.mediaType, digest: root.digest, size: root.size, ...(root.artifactType ? { artifactType: root.artifactType } : {}) };
     const wanted = options.platform;
@@ -1129,7 +1333,7 @@ async function resolveRoot(src, srcRef, copier, options) {
     const index = parseIndex(await copier.manifest(root), `index ${root.digest}`);
     const match = index.manifests.find((m) => platformMatches(wanted, m.platform));
     if (!match) {
-        const offered = index.manifests.map((m) => (m.platform ? formatPlatform(m.platform) : 'unknown')).join(', ');
+        const offered = index.manifests.map((m) => (m.platform ? printable(formatPlatform(m.platform), 64) : 'unknown')).join(', ');
         throw new NotFoundError(`platform ${formatPlatform(wanted)} is not in ${src.description} (${selector ?? root.digest}): it has ${offered || 'no platforms'}`);
     }
     return { mediaType: match.mediaType, digest: match.digest, size: match.size };
@@ -1148,14 +1352,16 @@ function shortDigest(digest) {
 
 ;// CONCATENATED MODULE: ./lib/src/copy/log-lines.js
 
+
 /**
  * The line a person reads for an event, in the style oras users know: `Copying 1a2b3c4d5e6f
  * application/vnd.oci.image.layer.v1.tar+gzip`, `Exists …`, `Mounted sha256:… from REPO`. A mounted
  * blob gets no `Copying` line. Progress events have no line here: how often to show progress is
- * the caller's choice (a terminal redraws, a workflow log prints every few seconds).
+ * the caller's choice (a terminal redraws, a workflow log prints every few seconds). Media types,
+ * repository names and tags come from outside: they are made printable.
  */
 function eventLine(event) {
-    const id = `${shortDigest(event.node.digest)} ${event.node.mediaType}`;
+    const id = `${shortDigest(event.node.digest)} ${printable(event.node.mediaType)}`;
     switch (event.type) {
         case 'started':
             return `Copying ${id}`;
@@ -1166,15 +1372,15 @@ function eventLine(event) {
                 case 'exists':
                     return `Exists  ${id}`;
                 case 'mounted':
-                    return `Mounted ${event.node.digest} from ${event.from}`;
+                    return `Mounted ${event.node.digest} from ${printable(event.from)}`;
                 case 'copy':
                     return `Would copy  ${id}`;
                 case 'mount':
-                    return `Would mount ${event.node.digest} from ${event.from}`;
+                    return `Would mount ${event.node.digest} from ${printable(event.from)}`;
             }
             return undefined;
         case 'tagged':
-            return `Tagged  ${event.reference}`;
+            return `Tagged  ${printable(event.reference)}`;
         default:
             return undefined;
     }
@@ -1247,6 +1453,7 @@ function formatDuration(ms) {
 ;// CONCATENATED MODULE: ./lib/src/oci/reference.js
 
 
+
 const DOCKER_HUB = 'docker.io';
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** Whether `value` is a valid tag: 1-128 of A-Z a-z 0-9 _ . -, not starting with . or -. */
@@ -1261,14 +1468,14 @@ function parseReference(input, what = 'reference') {
     if (!value)
         throw new InputError(`${what} is empty: ${FORMS}`);
     if (/\s/.test(value))
-        throw new InputError(`${what} "${value}" contains white space: ${FORMS}`);
+        throw new InputError(`${what} ${quoted(value)} contains white space: ${FORMS}`);
     for (const transport of ['oci-archive', 'oci']) {
         if (value.startsWith(`${transport}:`))
             return parseFileReference(transport, value.slice(transport.length + 1), what, value);
     }
     const m = /^([a-z][a-z0-9+.-]*):\/\//.exec(value);
     if (m && m[1] !== 'docker') {
-        throw new InputError(`${what} "${value}" has unknown transport "${m[1]}": ${FORMS}`);
+        throw new InputError(`${what} ${quoted(value)} has unknown transport ${quoted(m[1])}: ${FORMS}`);
     }
     return parseRegistryReference(m ? value.slice(m[0].length) : value, what, value);
 }
@@ -1290,14 +1497,14 @@ function parseFileReference(transport, rest, what, whole) {
         }
     }
     if (!path)
-        throw new InputError(`${what} "${whole}" names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
+        throw new InputError(`${what} ${quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
     return { transport, path, tags, digest };
 }
 function splitTags(value, what, whole) {
     const tags = value.split(',').map((t) => t.trim());
     for (const tag of tags) {
         if (!TAG_RE.test(tag)) {
-            throw new InputError(`${what} "${whole}" has an invalid tag "${tag}": tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
+            throw new InputError(`${what} ${quoted(whole)} has an invalid tag ${quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
         }
     }
     return [...new Set(tags)];
@@ -1310,7 +1517,7 @@ function parseRegistryReference(rest, what, whole) {
         digest = name.slice(at + 1);
         name = name.slice(0, at);
         if (!isDigest(digest))
-            throw new InputError(`${what} "${whole}" has an invalid digest "${digest}": expected sha256:<64 hex>`);
+            throw new InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
     }
     let tags = [];
     const lastSlash = name.lastIndexOf('/');
@@ -1329,11 +1536,11 @@ function parseRegistryReference(rest, what, whole) {
     if (registry === DOCKER_HUB && parts.length === 1)
         parts.unshift('library');
     if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
-        throw new InputError(`${what} "${whole}" has an invalid repository name "${parts.join('/')}": lower-case letters, digits and separators . _ - /; ${FORMS}`);
+        throw new InputError(`${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
     }
     const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
     if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
-        throw new InputError(`${what} "${whole}" has an invalid registry host "${registry}": use HOST or HOST:PORT with a port from 1 to 65535`);
+        throw new InputError(`${what} ${quoted(whole)} has an invalid registry host ${quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
     }
     return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
 }
@@ -1389,6 +1596,7 @@ const Output = {
 
 
 
+
 const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
 function parseInputs(read) {
     const get = (name) => read(name).trim();
@@ -1401,7 +1609,7 @@ function parseInputs(read) {
     const seen = new Set();
     for (const line of lines) {
         if (seen.has(line))
-            throw new InputError(`input "${Input.Destination}" lists "${line}" twice: give each destination once`);
+            throw new InputError(`input "${Input.Destination}" lists ${quoted(line)} twice: give each destination once`);
         seen.add(line);
     }
     const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d));
@@ -1409,7 +1617,7 @@ function parseInputs(read) {
     const password = read(Input.Password);
     const platform = get(Input.Platform);
     if (platform.includes(',')) {
-        throw new InputError(`input "${Input.Platform}" lists several platforms ("${platform}"): give one, or leave it empty to copy the whole index`);
+        throw new InputError(`input "${Input.Platform}" lists several platforms (${quoted(platform)}): give one, or leave it empty to copy the whole index`);
     }
     const blobCacheKey = get(Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
     if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
@@ -1451,14 +1659,14 @@ function bool(get, name, fallback) {
         return true;
     if (['false', 'no', 'off', '0'].includes(v))
         return false;
-    throw new InputError(`input "${name}" is "${get(name)}": use true or false`);
+    throw new InputError(`input "${name}" is ${quoted(get(name))}: use true or false`);
 }
 function wholeNumber(get, name, fallback, min, max) {
     const v = get(name);
     if (!v)
         return fallback;
     if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-        throw new InputError(`input "${name}" is "${v}": use a whole number from ${min} to ${max}`);
+        throw new InputError(`input "${name}" is ${quoted(v)}: use a whole number from ${min} to ${max}`);
     }
     return Number(v);
 }
@@ -1478,7 +1686,7 @@ function parseOperation(value, source, destination) {
     if (!v || v === 'auto')
         return inferred;
     if (v !== 'copy' && v !== 'import' && v !== 'export') {
-        throw new InputError(`input "${Input.Operation}" is "${value}": use auto, copy, import or export`);
+        throw new InputError(`input "${Input.Operation}" is ${quoted(value)}: use auto, copy, import or export`);
     }
     if (v !== inferred) {
         const why = {
@@ -1494,6 +1702,7 @@ function parseOperation(value, source, destination) {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./lib/src/targets/layout/index-json.js
+
 
 
 
@@ -1521,16 +1730,12 @@ function checkOciLayout(content, where) {
         throw new ContentError(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
     }
     if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
-        throw new ContentError(`${where} has OCI layout version ${JSON.stringify(version)}: only 1.x is supported`);
+        throw new ContentError(`${where} has OCI layout version ${printable(JSON.stringify(version) ?? 'none')}: only 1.x is supported`);
     }
 }
 function parseLayoutIndex(content, where) {
-    const index = parseIndex(content, `${INDEX_FILE} in ${where}`);
-    for (const d of index.manifests) {
-        if (!isDigest(d.digest))
-            throw new ContentError(`${INDEX_FILE} in ${where} has an invalid digest "${d.digest}"`);
-    }
-    return index;
+    // Every entry's digest, size and media type are checked as the index is parsed.
+    return parseIndex(content, `${INDEX_FILE} in ${where}`);
 }
 /** Written with the fields skopeo omits, so any reader knows what it is. */
 function serializeIndex(index) {
@@ -1547,7 +1752,7 @@ function indexTags(index) {
 }
 function tagList(index) {
     const tags = indexTags(index);
-    return tags.length ? tags.join(', ') : 'none';
+    return tags.length ? tags.map((t) => printable(t)).join(', ') : 'none';
 }
 /**
  * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
@@ -1575,7 +1780,7 @@ async function findRoot(index, selector, where, sniff, attached) {
         const sniffed = await sniff?.(selector);
         if (sniffed)
             return sniffed;
-        throw new NotFoundError(`${selector} is not in ${where}`);
+        throw new NotFoundError(`${printable(selector)} is not in ${where}`);
     }
     let matches = index.manifests.filter((d) => refNameOf(d) === selector);
     if (matches.length === 0) {
@@ -1589,9 +1794,9 @@ async function findRoot(index, selector, where, sniff, attached) {
     if (digests.size === 1)
         return matches[0];
     if (digests.size === 0)
-        throw new NotFoundError(`tag "${selector}" is not in ${where}: its tags are ${tagList(index)}`);
-    const names = matches.map((d) => d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest);
-    throw new NotFoundError(`tag "${selector}" names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest`);
+        throw new NotFoundError(`tag ${quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
+    const names = matches.map((d) => printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
+    throw new NotFoundError(`tag ${quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest`);
 }
 /** What a tag names in the index (its ref name exactly), or undefined. */
 function taggedEntry(index, tag) {
@@ -1901,6 +2106,7 @@ function isGzipHead(head) {
 
 
 
+
 /** `docker save`'s list of images, in both its legacy and its OCI (Docker 25+) archives. */
 const DOCKER_MANIFEST_FILE = 'manifest.json';
 const DOCKER_REPOSITORIES_FILE = 'repositories';
@@ -1924,7 +2130,7 @@ function normalizeEntryName(name) {
  */
 function classifyEntry(header, where) {
     const raw = header.name;
-    const shown = JSON.stringify(raw);
+    const shown = quoted(raw);
     if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw) || raw.includes('\\')) {
         throw new ContentError(`${where} has an entry with an absolute path ${shown}: refusing the archive`);
     }
@@ -1934,12 +2140,12 @@ function classifyEntry(header, where) {
     }
     const type = header.type ?? 'file';
     if (type === 'symlink' || type === 'link') {
-        throw new ContentError(`${where} has a link entry ${shown} -> ${JSON.stringify(header.linkname ?? '')}: refusing the archive`);
+        throw new ContentError(`${where} has a link entry ${shown} -> ${quoted(header.linkname ?? '')}: refusing the archive`);
     }
     if (type === 'directory')
         return { kind: 'skip' };
     if (type !== 'file' && type !== 'contiguous-file') {
-        throw new ContentError(`${where} has a ${type} entry ${shown}: refusing the archive`);
+        throw new ContentError(`${where} has a ${printable(type)} entry ${shown}: refusing the archive`);
     }
     if (name === INDEX_FILE || name === OCI_LAYOUT_FILE || name === DOCKER_MANIFEST_FILE)
         return { kind: 'file', name };
@@ -2222,6 +2428,7 @@ function describeTarError(err) {
 
 
 
+
 /**
  * Indexes a seekable archive: its headers are read at their offsets and every body is skipped, so
  * indexing reads a few kilobytes however large the archive; later reads open just an entry's byte
@@ -2272,7 +2479,7 @@ async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpd
                 }
                 catch (err) {
                     if (err instanceof ContentError) {
-                        throw new ContentError(`${where}: entry ${JSON.stringify(entry.name)} does not hold the blob its name promises (${messageOf(err)})`);
+                        throw new ContentError(`${where}: entry ${quoted(entry.name)} does not hold the blob its name promises (${messageOf(err)})`);
                     }
                     throw err;
                 }
@@ -2319,6 +2526,7 @@ async function refuseCompressed(handle, where) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-save.js
+
 
 
 
@@ -2385,10 +2593,10 @@ async function describeFile(contents, name, where) {
     const blobDigest = normalized.startsWith('blobs/') ? normalized.slice(6).replace('/', ':') : undefined;
     let entry = blobDigest && isDigest(blobDigest) ? contents.blobs.get(blobDigest) : contents.files.get(normalized);
     if (!entry)
-        throw new NotFoundError(`${DOCKER_MANIFEST_FILE} in ${where} names ${JSON.stringify(name)}, which is not in the archive`);
+        throw new NotFoundError(`${DOCKER_MANIFEST_FILE} in ${where} names ${quoted(name)}, which is not in the archive`);
     const { digest, gzip } = await describeEntry(entry);
     if (blobDigest && digest !== blobDigest) {
-        throw new ContentError(`${where}: entry ${JSON.stringify(name)} does not hold the blob its name promises (got ${digest})`);
+        throw new ContentError(`${where}: entry ${quoted(name)} does not hold the blob its name promises (got ${digest})`);
     }
     // Serve the file as the blob it now is.
     entry = { ...entry, digest, gzip };
@@ -2408,19 +2616,20 @@ async function describeFile(contents, name, where) {
 
 
 
+
 /**
  * Opens an OCI archive file for reading. A regular file is indexed once and read by byte range; a
  * pipe or device (`/dev/stdin`) is spooled as a stream would be.
  */
 async function openArchiveFile(path) {
-    const description = `[oci-archive] ${path}`;
+    const description = `[oci-archive] ${printable(path)}`;
     const info = await (0,promises_.stat)(path).catch((err) => {
         if (err.code === 'ENOENT')
             throw new NotFoundError(`${description} does not exist`);
         throw err;
     });
     if (info.isDirectory())
-        throw new ContentError(`${description} is a directory: use oci:${path} for an OCI layout directory`);
+        throw new ContentError(`${description} is a directory: use oci:${printable(path)} for an OCI layout directory`);
     if (!info.isFile()) {
         return openArchiveStream((0,external_node_fs_.createReadStream)(path), { description });
     }
@@ -2741,6 +2950,7 @@ async function* countedChunks(content, desc) {
 
 
 
+
 /** Bytes gathered from a blob's chunks into one write. */
 const WRITE_BATCH = 1024 * 1024;
 /** Bytes of one blob handed to the file and not yet written, before the next chunk is read. */
@@ -2912,10 +3122,10 @@ class OciArchiveFileWriter extends ArchiveWriterBase {
  */
 async function openArchiveFileWriter(path) {
     const target = (0,external_node_path_.resolve)(path);
-    const description = `[oci-archive] ${path}`;
+    const description = `[oci-archive] ${printable(path)}`;
     const existing = await (0,promises_.stat)(target).catch(() => undefined);
     if (existing?.isDirectory())
-        throw new ContentError(`${description} is a directory: use oci:${path} to export into an OCI layout directory`);
+        throw new ContentError(`${description} is a directory: use oci:${printable(path)} to export into an OCI layout directory`);
     const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path) : undefined;
     const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
     let file;
@@ -3100,6 +3310,147 @@ function createArchiveWriter(sink, options = {}) {
     return new OciArchiveWriter({ ...options, sink });
 }
 
+;// CONCATENATED MODULE: ./lib/src/targets/layout/layout-files.js
+
+
+
+
+
+/**
+ * Reading the files of an OCI layout someone else wrote (an artifact, a bundle from another
+ * network), where any name may be a FIFO, a device or a symbolic link to anywhere. Each file must be
+ * a regular file inside the layout: a link is followed only when it stays inside, and a file is
+ * opened without blocking (a FIFO opened for reading would otherwise wait forever for a writer),
+ * then checked with fstat on what was opened.
+ */
+class LayoutFiles {
+    root;
+    where;
+    realRoot;
+    constructor(root, where) {
+        this.root = root;
+        this.where = where;
+    }
+    /** The layout's own directory with its links resolved, once. */
+    rootPath() {
+        this.realRoot ??= (0,promises_.realpath)(this.root);
+        return this.realRoot;
+    }
+    /**
+     * Opens `path` (`what` names it in errors: `blob sha256:…`, `index.json`) for reading. A missing
+     * file is a NotFoundError; a link out of the layout or anything but a regular file is refused.
+     */
+    async open(path, what) {
+        const real = await this.inside(path, what);
+        let handle;
+        try {
+            handle = await (0,promises_.open)(real, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK | external_node_fs_.constants.O_NOFOLLOW);
+        }
+        catch (err) {
+            throw this.openError(err, what);
+        }
+        try {
+            const info = await handle.stat();
+            if (!info.isFile())
+                throw new ContentError(`${what} in ${this.where} is ${fileKind(info)}, not a regular file: refusing it`);
+            return { handle, size: info.size };
+        }
+        catch (err) {
+            await handle.close();
+            throw err;
+        }
+    }
+    /** Reads a small file whole (an index, a manifest), refusing one over `limit` bytes before reading it. */
+    async read(path, what, limit) {
+        const { handle, size } = await this.open(path, what);
+        try {
+            if (size > limit)
+                throw new ContentError(`${what} in ${this.where} is ${size} bytes, over the ${limit}-byte limit`);
+            // Read one byte more than allowed: a file that grew since fstat is refused too.
+            const buffer = Buffer.alloc(size + 1);
+            let filled = 0;
+            for (;;) {
+                const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+                if (bytesRead === 0)
+                    break;
+                filled += bytesRead;
+                if (filled > limit)
+                    throw new ContentError(`${what} in ${this.where} grew past the ${limit}-byte limit while being read`);
+                if (filled === buffer.length)
+                    break;
+            }
+            if (filled > size)
+                throw new ContentError(`${what} in ${this.where} changed while being read`);
+            return buffer.subarray(0, filled);
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    /**
+     * The size of a regular file inside the layout at `path`, or undefined when there is none there:
+     * missing, not a regular file, or a link out of the layout (a destination writes it anew, and the
+     * rename of the new file replaces the link itself, never what it points at).
+     */
+    async storedSize(path) {
+        try {
+            const real = await this.inside(path, 'file');
+            const info = await (0,promises_.stat)(real);
+            return info.isFile() ? info.size : undefined;
+        }
+        catch (err) {
+            if (err instanceof ContentError || err instanceof NotFoundError)
+                return undefined;
+            throw err;
+        }
+    }
+    /** Checks that `dir`, where a destination is about to write, is not a link out of the layout (missing is fine). */
+    async checkWritable(dir, what) {
+        try {
+            await this.inside(dir, what);
+        }
+        catch (err) {
+            if (!(err instanceof NotFoundError))
+                throw err;
+        }
+    }
+    /** Where `path` really is, when that is inside the layout. */
+    async inside(path, what) {
+        let real;
+        try {
+            real = await (0,promises_.realpath)(path);
+        }
+        catch (err) {
+            throw this.openError(err, what);
+        }
+        const root = await this.rootPath();
+        const rel = (0,external_node_path_.relative)(root, real);
+        if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || rel.startsWith(external_node_path_.sep)) {
+            throw new ContentError(`${what} in ${this.where} is a symbolic link that leads out of the layout (to ${printable(real)}): refusing it`);
+        }
+        return real;
+    }
+    openError(err, what) {
+        const code = err.code;
+        if (code === 'ENOENT')
+            return new NotFoundError(`${what} is not in ${this.where}`);
+        if (code === 'ELOOP')
+            return new ContentError(`${what} in ${this.where} is a symbolic link that loops: refusing it`);
+        return err;
+    }
+}
+function fileKind(info) {
+    if (info.isFIFO())
+        return 'a named pipe (FIFO)';
+    if (info.isDirectory())
+        return 'a directory';
+    if (info.isSocket())
+        return 'a socket';
+    if (info.isCharacterDevice() || info.isBlockDevice())
+        return 'a device';
+    return 'not a file';
+}
+
 ;// CONCATENATED MODULE: ./lib/src/targets/layout/layout.js
 
 
@@ -3111,10 +3462,16 @@ function createArchiveWriter(sink, options = {}) {
 
 
 
+
+
+/** `index.json` is read whole: capped like an archive's, and like a manifest. */
+const MAX_INDEX_BYTES = MAX_MANIFEST_BYTES;
+/** `oci-layout` holds one short JSON object. */
+const MAX_LAYOUT_FILE_BYTES = 64 * 1024;
 /** Opens an OCI image-layout directory. A source must exist; a destination may be created. */
 async function openLayout(path, options = {}) {
     const root = (0,external_node_path_.resolve)(path);
-    const where = `OCI layout ${path}`;
+    const where = `OCI layout ${printable(path)}`;
     const info = await (0,promises_.stat)(root).catch((err) => {
         if (err.code === 'ENOENT')
             return undefined;
@@ -3122,15 +3479,18 @@ async function openLayout(path, options = {}) {
     });
     if (info && !info.isDirectory())
         throw new InputError(`${where} is not a directory`);
-    const layoutFile = await (0,promises_.readFile)((0,external_node_path_.join)(root, OCI_LAYOUT_FILE)).catch((err) => {
-        if (err.code === 'ENOENT')
-            return undefined;
-        throw err;
-    });
+    const files = new LayoutFiles(root, where);
+    const layoutFile = info
+        ? await files.read((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_FILE, MAX_LAYOUT_FILE_BYTES).catch((err) => {
+            if (err instanceof NotFoundError)
+                return undefined;
+            throw err;
+        })
+        : undefined;
     if (layoutFile) {
         checkOciLayout(layoutFile, where);
-        const index = await (0,promises_.readFile)((0,external_node_path_.join)(root, INDEX_FILE)).catch((err) => {
-            if (err.code === 'ENOENT')
+        const index = await files.read((0,external_node_path_.join)(root, INDEX_FILE), INDEX_FILE, MAX_INDEX_BYTES).catch((err) => {
+            if (err instanceof NotFoundError)
                 throw new ContentError(`${where} has no ${INDEX_FILE}: it is not a complete OCI layout`);
             throw err;
         });
@@ -3164,13 +3524,16 @@ class OciLayoutTarget {
     /** Referrers pushed and not yet listed in index.json. */
     unlisted = new Map();
     finder;
+    /** Every read goes through it: regular files inside the layout only, opened without blocking. */
+    files;
     constructor(root, displayPath = root) {
         this.root = root;
-        this.description = `[oci-layout] ${displayPath}`;
+        this.description = `[oci-layout] ${printable(displayPath)}`;
         this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
+        this.files = new LayoutFiles(root, this.description);
     }
     async readIndex() {
-        return parseLayoutIndex(await (0,promises_.readFile)((0,external_node_path_.join)(this.root, INDEX_FILE)), this.description);
+        return parseLayoutIndex(await this.files.read((0,external_node_path_.join)(this.root, INDEX_FILE), INDEX_FILE, MAX_INDEX_BYTES), this.description);
     }
     async resolve(selector) {
         return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest), (entry) => this.finder.isAttached(entry));
@@ -3185,11 +3548,7 @@ class OciLayoutTarget {
         return taggedEntry(await this.readIndex(), tag);
     }
     async fetch(desc) {
-        const handle = await (0,promises_.open)(blobPath(this.root, desc.digest), 'r').catch((err) => {
-            if (err.code === 'ENOENT')
-                throw new NotFoundError(`blob ${desc.digest} is not in ${this.description}`);
-            throw err;
-        });
+        const { handle } = await this.files.open(blobPath(this.root, desc.digest), `blob ${desc.digest}`);
         return handle.createReadStream();
     }
     async exists(desc) {
@@ -3205,7 +3564,7 @@ class OciLayoutTarget {
             await drain(content);
             return;
         }
-        await writeVerifiedBlob(this.root, desc, content, this.inFlight);
+        await this.writeBlob(desc, content);
     }
     async tag(desc, reference) {
         if ((await this.storedSize(desc.digest)) === undefined) {
@@ -3225,9 +3584,8 @@ class OciLayoutTarget {
     /** A manifest is small: it is held whole, so a referrer among them can be listed in the index. */
     async pushManifest(desc, bytes) {
         verifyBytes(bytes, desc);
-        if ((await this.storedSize(desc.digest)) !== desc.size) {
-            await writeVerifiedBlob(this.root, desc, external_node_stream_.Readable.from([bytes]), this.inFlight);
-        }
+        if ((await this.storedSize(desc.digest)) !== desc.size)
+            await this.writeBlob(desc, external_node_stream_.Readable.from([bytes]));
         const entry = referrerEntry(desc, bytes);
         if (entry)
             this.unlisted.set(entry.digest, entry);
@@ -3259,31 +3617,36 @@ class OciLayoutTarget {
         this.indexUpdate = next.catch(() => undefined);
         await next;
     }
-    async readManifest(desc) {
-        const size = await this.storedSize(desc.digest);
-        if (size === undefined)
-            return undefined;
-        if (size !== desc.size) {
-            throw new ContentError(`manifest ${desc.digest} in ${this.description} is ${size} bytes, not the ${desc.size} its index entry says`);
-        }
-        return (0,promises_.readFile)(blobPath(this.root, desc.digest));
+    /** Into `blobs/<alg>/`, once that is known to be a directory of this layout, not a link out of it. */
+    async writeBlob(desc, content) {
+        const dir = (0,external_node_path_.dirname)(blobPath(this.root, desc.digest));
+        // mkdir follows links: `blobs` must be checked before anything is made under it.
+        await this.files.checkWritable((0,external_node_path_.dirname)(dir), 'blobs');
+        await (0,promises_.mkdir)(dir, { recursive: true });
+        await this.files.checkWritable(dir, (0,external_node_path_.relative)(this.root, dir));
+        await writeVerifiedBlob(this.root, desc, content, this.inFlight);
     }
-    async storedSize(digest) {
-        try {
-            const s = await (0,promises_.stat)(blobPath(this.root, digest));
-            return s.isFile() ? s.size : undefined;
-        }
-        catch (err) {
-            if (err.code === 'ENOENT')
+    async readManifest(desc) {
+        const what = `manifest ${desc.digest}`;
+        const bytes = await this.files.read(blobPath(this.root, desc.digest), what, MAX_MANIFEST_BYTES).catch((err) => {
+            if (err instanceof NotFoundError)
                 return undefined;
             throw err;
+        });
+        if (bytes && bytes.length !== desc.size) {
+            throw new ContentError(`${what} in ${this.description} is ${bytes.length} bytes, not the ${desc.size} its index entry says`);
         }
+        return bytes;
+    }
+    /** The size of the regular file a blob is stored in, if it is stored in this layout. */
+    storedSize(digest) {
+        return this.files.storedSize(blobPath(this.root, digest));
     }
     async sniff(digest) {
         const size = await this.storedSize(digest);
         if (size === undefined || size > MAX_MANIFEST_BYTES)
             return undefined;
-        return sniffManifest(await (0,promises_.readFile)(blobPath(this.root, digest)), digest);
+        return sniffManifest(await this.files.read(blobPath(this.root, digest), `blob ${digest}`, MAX_MANIFEST_BYTES), digest);
     }
 }
 
@@ -3310,6 +3673,7 @@ async function openFileTarget(ref, role, streams = { stdin: process.stdin, stdou
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/dry-run.js
+
 
 
 
@@ -3353,7 +3717,7 @@ class DryRunFileDestination {
 }
 /** Opens what a file destination already holds, for a dry run; a missing layout or archive holds nothing. */
 async function openDryRunFileDestination(ref) {
-    const description = ref.transport === 'oci' ? `[oci-layout] ${ref.path}` : `[oci-archive] ${ref.path}`;
+    const description = `${ref.transport === 'oci' ? '[oci-layout]' : '[oci-archive]'} ${printable(ref.path)}`;
     if (ref.path === '-')
         return new DryRunFileDestination(description);
     try {
@@ -3443,6 +3807,7 @@ var external_node_http_ = __webpack_require__(7067);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/errors.js
 
 
+
 /**
  * A registry failure. `retryable` says whether doing the whole operation again (with the content
  * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
@@ -3476,7 +3841,12 @@ function statusLine(status) {
     const text = external_node_http_.STATUS_CODES[status];
     return text ? `${status} ${text}` : String(status);
 }
-/** The registry's first error code and message from a JSON error body, shortened to one line. */
+/**
+ * The registry's first error code and message from a JSON error body, shortened to one line. The
+ * `code` is for matching (`MANIFEST_BLOB_UNKNOWN`); `text` is for a line: white space runs become one
+ * space and the rest is made printable, so a registry's message cannot forge log lines or reach the
+ * terminal.
+ */
 function registryErrorDetail(body) {
     let parsed;
     try {
@@ -3489,8 +3859,9 @@ function registryErrorDetail(body) {
     if (!first)
         return {};
     const code = typeof first.code === 'string' ? first.code.slice(0, 64) : undefined;
-    const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').slice(0, 200) : undefined;
-    return { code, text: [code, message].filter(Boolean).join(': ') || undefined };
+    const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').trim() : undefined;
+    const text = [code, message].filter(Boolean).join(': ');
+    return { code, text: text ? printable(text, 200) : undefined };
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
@@ -3517,12 +3888,13 @@ function request(dispatcher, options) {
 
 
 
+
 const DEFAULT_RETRY = {
     maxTries: 5,
     baseDelayMs: 250,
     minDelayMs: 200,
     maxDelayMs: 3000,
-    maxRetryAfterMs: 30_000,
+    maxWaitMs: 60_000,
     maxTotalMs: 120_000,
 };
 const DEFAULT_TIMEOUTS = { headersMs: 60_000, bodyIdleMs: 60_000, connectMs: 15_000 };
@@ -3539,7 +3911,7 @@ function timeoutsFromEnv(env) {
         return undefined;
     const seconds = Number(raw);
     if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || seconds < 0.1 || seconds > 3600) {
-        throw new InputError(`environment variable ${TIMEOUT_ENV} is "${raw}": use a number of seconds from 0.1 to 3600`);
+        throw new InputError(`environment variable ${TIMEOUT_ENV} is ${quoted(raw)}: use a number of seconds from 0.1 to 3600`);
     }
     const ms = Math.round(seconds * 1000);
     return { headersMs: ms, bodyIdleMs: ms, connectMs: Math.min(ms, DEFAULT_TIMEOUTS.connectMs) };
@@ -3660,7 +4032,7 @@ class HttpClient {
                     throw err;
                 error = err;
             }
-            if (res && !isRetryableStatus(res.status))
+            if (res && (!isRetryableStatus(res.status) || this.tooLongToWait(res) !== undefined))
                 return res;
             const more = retry && tries < this.retry.maxTries;
             const delay = this.retryDelay(attempt, res);
@@ -3674,10 +4046,19 @@ class HttpClient {
             await this.sleep(delay);
         }
     }
-    /** The wait before try `attempt + 2`: the answer's `Retry-After` (capped), else backoff. */
+    /** The wait before try `attempt + 2`: the answer's `Retry-After` (never above the cap), else backoff. */
     retryDelay(attempt, res) {
         const after = res ? parseRetryAfter(header(res, 'retry-after')) : undefined;
-        return after !== undefined ? Math.min(after, this.retry.maxRetryAfterMs) : backoffDelay(attempt, this.retry);
+        return after !== undefined ? Math.min(after, this.retry.maxWaitMs) : backoffDelay(attempt, this.retry);
+    }
+    /**
+     * How long an answer's `Retry-After` asks to wait, in milliseconds, when that is longer than any
+     * one wait may be; undefined otherwise. Such an answer is not retried: a registry cannot keep a
+     * job asleep for as long as it likes.
+     */
+    tooLongToWait(res) {
+        const after = parseRetryAfter(header(res, 'retry-after'));
+        return after !== undefined && after > this.retry.maxWaitMs ? after : undefined;
     }
     async close() {
         if (this.owned)
@@ -3962,6 +4343,7 @@ var external_node_child_process_ = __webpack_require__(1421);
 
 
 
+
 const HUB_ALIASES = [DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
 /** The key Docker's tools store Hub credentials under, and the server URL its helpers expect. */
 const HUB_SERVER_URL = 'https://index.docker.io/v1/';
@@ -4078,7 +4460,7 @@ async function fromHelper(name, serverUrl, env, secret) {
         child.stdin.end(serverUrl);
     });
     if (spawnError) {
-        throw new InputError(`the Docker config names credential helper "${name}" but ${program} cannot be run: install it or remove it from config.json`);
+        throw new InputError(`the Docker config names credential helper ${quoted(name)} but ${program} cannot be run: install it or remove it from config.json`);
     }
     // Helpers exit non-zero with "credentials not found" when they hold nothing for this server.
     if (code !== 0)
@@ -4147,14 +4529,28 @@ class RegistryClient {
             // the status alone will do
         }
         const after = res.tries > 1 ? ` after ${res.tries} tries` : '';
-        const hint = res.status === 401 || res.status === 403 ? `: check the credentials for ${this.registry}` : '';
-        const retryable = isRetryableStatus(res.status);
+        const asked = this.http.tooLongToWait(res);
+        const hint = asked !== undefined
+            ? `: ${this.registry} asks to wait ${formatWait(asked)} before another try (Retry-After), longer than the ${formatWait(this.http.retry.maxWaitMs)} oci-copy waits at once; try again later`
+            : res.status === 401 || res.status === 403
+                ? `: check the credentials for ${this.registry}`
+                : '';
+        const retryable = isRetryableStatus(res.status) && asked === undefined;
         throw new RegistryError(`${operation}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}${hint}`, retryable, res.status, detail.code, retryable ? this.http.retryDelay(res.tries - 1, res) : undefined);
     }
     async close() {
         if (this.ownsHttp)
             await this.http.close();
     }
+}
+/** `90 s`, `24 h`: a wait as a person reads it. */
+function formatWait(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 120)
+        return `${s} s`;
+    if (s < 7200)
+        return `${Math.round(s / 60)} min`;
+    return `${Math.round(s / 3600)} h`;
 }
 /** Prefixes transport failures with the operation, so every error says what failed and where. */
 async function during(operation, work) {
@@ -4200,12 +4596,20 @@ function uploadLocation(res, operation, registry) {
     }
     return url;
 }
-/** Learns a chunk size the registry advertises (`OCI-Chunk-Min-Length`) from the session's answer. */
+/**
+ * The largest chunk held in memory for one upload, whatever a registry asks: eight uploads at once
+ * hold at most eight of them.
+ */
+const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
+/**
+ * Learns a chunk size the registry advertises (`OCI-Chunk-Min-Length`) from the session's answer,
+ * up to `MAX_CHUNK_BYTES`: a registry that asks for more gets chunks of that size.
+ */
 function learnChunking(res, mode) {
     const min = Number(header(res, 'oci-chunk-min-length'));
     if (Number.isFinite(min) && min > 0) {
         mode.chunked = true;
-        mode.chunkBytes = Math.max(mode.chunkBytes, min);
+        mode.chunkBytes = Math.min(MAX_CHUNK_BYTES, Math.max(mode.chunkBytes, min));
     }
 }
 /** Finishes an open session with the blob's bytes: one PUT, or PATCH chunks then a closing PUT. */
@@ -4556,6 +4960,7 @@ async function mergeIntoReferrersIndex(manifests, subject, referrer) {
 
 
 
+
 const CACHE_ENTRIES = 64;
 /** Manifests are small; a few large ones (up to 4 MiB each) must not add up to much memory. */
 const CACHE_BYTES = 16 * 1024 * 1024;
@@ -4719,10 +5124,20 @@ class Manifests {
             await discard(res);
             throw new ContentError(`${op}: manifest is ${declared} bytes, over the 4 MiB limit`);
         }
+        const said = header(res, 'docker-content-digest');
+        const saidProblem = said === undefined ? undefined : digestProblem(said);
+        if (saidProblem) {
+            await discard(res);
+            throw new RegistryError(`${op}: the registry's Docker-Content-Digest header ${quoted(said, 80)} ${saidProblem}`);
+        }
         const bytes = await readBody(res, MAX_MANIFEST_BYTES);
-        const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';
-        const computed = digestOf(bytes, algorithm);
-        const digest = isDigest(reference) ? reference : (header(res, 'docker-content-digest') ?? computed);
+        const named = isDigest(reference) ? reference : said;
+        const computed = digestOf(bytes, named ? parseDigest(named).algorithm : 'sha256');
+        // By tag, the registry's word is the digest: it must be the digest of what it sent.
+        if (said !== undefined && !isDigest(reference) && said !== computed) {
+            throw new RegistryError(`${op}: the registry's Docker-Content-Digest ${said} is not the digest of the manifest it sent (${computed})`);
+        }
+        const digest = named ?? computed;
         const declaredType = contentType(res);
         const mediaType = (declaredType && isManifest(declaredType) ? declaredType : (mediaTypeField(bytes) ?? declaredType)) ?? 'application/octet-stream';
         const desc = { mediaType, digest, size: bytes.length };
@@ -4960,6 +5375,7 @@ function openRegistry(ref, options) {
 
 
 
+
 const USAGE = `usage: oci-copy SOURCE DESTINATION [options]
 
 SOURCE and DESTINATION: [docker://]HOST/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST],
@@ -5031,7 +5447,7 @@ async function main(argv) {
             throw new InputError('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
         }
         // Logs go to stderr: stdout may be the archive itself.
-        const log = (line) => process.stderr.write(`${line}\n`);
+        const log = (line) => process.stderr.write(`${safeLine(line)}\n`);
         const cacheFile = defaultCacheFile();
         const cache = inputs.blobCache && inputs.mount ? new FileBlobInfoCache({ warn: (m) => log(`warning: ${m}`) }) : undefined;
         await cache?.load(cacheFile);
@@ -5071,7 +5487,7 @@ async function main(argv) {
     }
     catch (err) {
         await Promise.allSettled(opened.splice(0).map((t) => t.close(outcome)));
-        process.stderr.write(`oci-copy: ${messageOf(err)}\n`);
+        process.stderr.write(`${safeLine(`oci-copy: ${messageOf(err)}`)}\n`);
         return err instanceof InputError || err?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
     }
 }
