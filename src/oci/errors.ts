@@ -26,6 +26,24 @@ export class OperationError extends OciCopyError {
   override name = 'OperationError';
 }
 
+/**
+ * A destination tag that already names another digest, left as it is because the copy was told
+ * not to move tags (`noClobber`). No retry cures it: the tag must be removed, or the copy allowed to move it.
+ */
+export class TagConflictError extends OciCopyError {
+  override name = 'TagConflictError';
+  constructor(
+    message: string,
+    readonly reference: string,
+    /** what the tag names now */
+    readonly current: string,
+    /** what the copy would have pointed it at */
+    readonly wanted: string,
+  ) {
+    super(message);
+  }
+}
+
 export type Side = 'source' | 'destination';
 
 /** Wraps a failure with where it happened: `pushing blob sha256:… to HOST/REPO: 503 after 5 tries`. */

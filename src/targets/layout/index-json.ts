@@ -3,6 +3,7 @@ import { isDigest } from '../../oci/digest.js';
 import { ContentError, NotFoundError } from '../../oci/errors.js';
 import { parseIndex, type ImageIndex } from '../../oci/manifest.js';
 import { MediaType, isManifest } from '../../oci/media-types.js';
+import { isAttachmentTag } from '../../oci/referrer-kinds.js';
 import { printable, quoted } from '../../oci/text.js';
 
 /**
@@ -55,8 +56,9 @@ export function indexTags(index: ImageIndex): string[] {
   return [...new Set(tags)];
 }
 
+/** The image tags, for a message: attachment tags (`sha256-<hex>.sig`) are not images to name. */
 function tagList(index: ImageIndex): string {
-  const tags = indexTags(index);
+  const tags = indexTags(index).filter((t) => !isAttachmentTag(t));
   return tags.length ? tags.map((t) => printable(t)).join(', ') : 'none';
 }
 
@@ -80,6 +82,7 @@ export async function findRoot(
 ): Promise<Descriptor> {
   if (selector === undefined) {
     let roots = index.manifests;
+    if (new Set(roots.map((d) => d.digest)).size > 1) roots = roots.filter((d) => !isAttachmentTag(refNameOf(d)));
     if (attached && new Set(roots.map((d) => d.digest)).size > 1) {
       const flags = await Promise.all(roots.map((d) => attached(d)));
       roots = roots.filter((_, i) => !flags[i]);

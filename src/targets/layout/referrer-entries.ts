@@ -3,6 +3,7 @@ import { verifyBytes } from '../../oci/digest.js';
 import { ContentError } from '../../oci/errors.js';
 import { parseIndex, type ImageIndex } from '../../oci/manifest.js';
 import { MAX_MANIFEST_BYTES, isImageManifest, isIndex } from '../../oci/media-types.js';
+import { isAttachmentTag } from '../../oci/referrer-kinds.js';
 import { referrerOf, referrersTag, type Referrer } from '../../oci/referrers.js';
 import { refNameOf } from './index-json.js';
 
@@ -21,10 +22,6 @@ export function referrerEntry(desc: Descriptor, bytes: Uint8Array): Descriptor |
   return referrerOf(desc, bytes)?.descriptor;
 }
 
-/** A tag of the referrers tag schema (`sha256-<hex>`): an index of referrers, never an image of its own. */
-export function isReferrersTag(tag: string | undefined): boolean {
-  return tag !== undefined && /^(sha256-[0-9a-f]{64}|sha512-[0-9a-f]{128})$/.test(tag);
-}
 
 /**
  * Finds referrers among what an index lists. Each listed manifest is read once (verified, at most
@@ -64,11 +61,12 @@ export class ReferrerFinder {
 
   /**
    * Whether an index entry is there for another image's sake rather than as an image of its own:
-   * an untagged referrer, or a tag-schema index. Unreadable entries count as images.
+   * an untagged referrer, a tag-schema index, or a cosign attachment (`sha256-<hex>.sig`).
+   * Unreadable entries count as images.
    */
   async isAttached(entry: Descriptor): Promise<boolean> {
     const tag = refNameOf(entry);
-    if (tag !== undefined) return isReferrersTag(tag);
+    if (tag !== undefined) return isAttachmentTag(tag);
     try {
       return (await this.referrerOf(entry)) !== undefined;
     } catch {
