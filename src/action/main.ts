@@ -64,7 +64,15 @@ async function copyEach(
   results: DestinationOutcome[],
   blobCache: BlobInfoCache | undefined,
 ): Promise<Descriptor> {
-  const options = { concurrency: inputs.concurrency, mount: inputs.mount, blobCache, platform: inputs.platform, referrers: inputs.referrers, dryRun: inputs.dryRun };
+  const options = {
+    concurrency: inputs.concurrency,
+    mount: inputs.mount,
+    blobCache,
+    platform: inputs.platform,
+    referrers: inputs.referrers,
+    dryRun: inputs.dryRun,
+    noClobber: inputs.noClobber,
+  };
   const manifestCache = new Map<string, Buffer>();
   let root: Descriptor | undefined;
   // What a source without tag means (`latest`, a file's one tag), decided once for every destination.

@@ -107,7 +107,7 @@ export function summaryMarkdown(outcome: CopyOutcome): string {
       '',
       `${headline[0].toUpperCase()}${headline.slice(1)}, in ${formatDuration(d.report.durationMs)}.`,
       '',
-      `**Digest** ${code(root.digest)} (${escapeHtml(root.mediaType)}, ${formatBytes(root.size)})${d.report.tags.length ? `, tagged ${d.report.tags.map(code).join(', ')}` : ''}`,
+      `**Digest** ${code(root.digest)} (${escapeHtml(root.mediaType)}, ${formatBytes(root.size)})${d.report.tags.length ? `, ${outcome.dryRun ? 'to be tagged' : 'tagged'} ${d.report.tags.map(code).join(', ')}` : ''}`,
       '',
       '| | nodes | bytes |',
       '|---|---:|---:|',

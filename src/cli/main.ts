@@ -16,9 +16,11 @@ SOURCE and DESTINATION: [docker://]HOST/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGE
 oci-archive:PATH[:TAG|@DIGEST] (PATH "-" is stdin or stdout).
 
 options:
-  --platform OS/ARCH[/VARIANT]   copy only this platform of an index
+  --platform OS/ARCH[/VARIANT]   copy only this platform of an index; several, comma-separated:
+                                 a new index of just those (its digest differs from the source's)
   --referrers                    also copy signatures, SBOMs and attestations of the copied manifests
   --dry-run                      report what would happen, write nothing
+  --no-clobber                   fail rather than move a destination tag that names another digest
   --concurrency N                blobs in flight (default 8)
   --no-mount                     never mount blobs across repositories
   --no-blob-cache                neither read nor update the blob-info cache
@@ -41,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
         platform: { type: 'string' },
         referrers: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        'no-clobber': { type: 'boolean' },
         concurrency: { type: 'string' },
         'no-mount': { type: 'boolean' },
         'no-blob-cache': { type: 'boolean' },
@@ -66,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
       platform: values.platform,
       referrers: values.referrers ? 'true' : undefined,
       'dry-run': values['dry-run'] ? 'true' : undefined,
+      'no-clobber': values['no-clobber'] ? 'true' : undefined,
       concurrency: values.concurrency,
       mount: values['no-mount'] ? 'false' : undefined,
       'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
@@ -99,6 +103,7 @@ export async function main(argv: string[]): Promise<number> {
       platform: inputs.platform,
       referrers: inputs.referrers,
       dryRun: inputs.dryRun,
+      noClobber: inputs.noClobber,
       onEvent: (event) => {
         report.listener(event);
         progress(event);
@@ -113,8 +118,15 @@ export async function main(argv: string[]): Promise<number> {
     const t = report.totals();
     log(`${inputs.dryRun ? 'Would copy' : 'Copied'} ${src.description} => ${dst.description}`);
     log(`Digest: ${root.digest}`);
-    log(`${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(report.durationMs)}`);
-    if (values.json) process.stdout.write(`${JSON.stringify({ digest: root.digest, mediaType: root.mediaType, size: root.size, blobs: report.nodes })}\n`);
+    log(
+      inputs.dryRun
+        ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(report.durationMs)}`
+        : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(report.durationMs)}`,
+    );
+    if (values.json) {
+      const account = { digest: root.digest, mediaType: root.mediaType, size: root.size, dryRun: inputs.dryRun, tags: report.tags, blobs: report.nodes };
+      process.stdout.write(`${JSON.stringify(account)}\n`);
+    }
     return 0;
   } catch (err) {
     await Promise.allSettled(opened.splice(0).map((t) => t.close(outcome)));

@@ -1,12 +1,17 @@
-import type { Descriptor } from '../oci/descriptor.js';
+import type { Descriptor, Platform } from '../oci/descriptor.js';
+import { isDigest } from '../oci/digest.js';
 import { CopyError, InputError, NotFoundError } from '../oci/errors.js';
-import { parseIndex } from '../oci/manifest.js';
-import { isIndex } from '../oci/media-types.js';
-import { formatPlatform, platformMatches } from '../oci/platform.js';
+import { parseJson } from '../oci/manifest.js';
+import { isManifest, MAX_MANIFEST_BYTES } from '../oci/media-types.js';
+import { isAttachmentTag, referrerLabel } from '../oci/referrer-kinds.js';
+import { printable } from '../oci/text.js';
 import { isLocated, isTagLister, type ReadOnlyTarget, type Target } from '../targets/target.js';
+import type { PlatformManifest } from './events.js';
 import { GraphCopier } from './graph-copier.js';
 import type { CopyOptions } from './options.js';
-import { printable } from '../oci/text.js';
+import { choosePlatforms } from './platforms.js';
+import { readManifest } from './read-manifest.js';
+import { Tagger } from './tagging.js';
 
 /** What a reference names inside its target: tags and/or a digest. */
 export interface Selector {
@@ -18,7 +23,7 @@ export interface Selector {
  * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it
  * there. A destination without tag or digest takes the source's tags (or its digest). Tags are
  * written only after the whole graph is in, so a failed copy leaves no tag on incomplete content.
- * Returns the root descriptor.
+ * Returns the root descriptor: with a list of platforms, a new index of just those.
  */
 export async function copy(
   src: ReadOnlyTarget,
@@ -41,6 +46,7 @@ export interface Destination {
  * Copies one root to several destinations in turn: the root is resolved once (so every destination
  * gets the same digest even if the source tag moves meanwhile) and each manifest is fetched once.
  * Destinations on one registry mount from each other through the blob-info cache when one is given.
+ * With `noClobber`, every destination's tags are checked before any byte moves.
  */
 export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destinations: Destination[], options: CopyOptions = {}): Promise<Descriptor> {
   const srcRef = await defaultSelector(src, givenRef);
@@ -48,23 +54,33 @@ export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destin
   const copiers = destinations.map(
     (d) => new GraphCopier(src, d.target, { ...options, manifestCache, onEvent: d.onEvent ?? options.onEvent }),
   );
-  const root = await resolveRoot(src, srcRef, copiers[0], options);
+  const { source, root, platforms } = await resolveRoot(src, srcRef, copiers[0], { ...options, manifestCache });
   for (const d of destinations) {
     if (d.ref.digest && d.ref.digest !== root.digest) {
-      throw new InputError(`destination digest ${d.ref.digest} does not match the source's ${root.digest}: drop the digest from the destination or fix it`);
+      const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
+      throw new InputError(`destination digest ${d.ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
     }
   }
-  for (const [i, d] of destinations.entries()) {
-    const references = destinationReferences(srcRef, d.ref, root);
+  const plans = destinations.map((d, i) => {
     const onEvent = d.onEvent ?? options.onEvent;
+    return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent }) };
+  });
+  for (const p of plans) p.onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
+  // A tag the copy may not move stops it before any byte moves; it is checked again right before tagging.
+  for (const p of plans) await p.tagger.refuseMoves(root, p.references);
+  for (const { copier, references, tagger, onEvent } of plans) {
     // With referrers to copy, the tag waits for them too: a signed image is not tagged unsigned.
-    const first = options.referrers ? undefined : references[0];
-    const taggedFirst = await copiers[i].copy(root, first);
-    if (options.referrers) await copiers[i].copyReferrers();
-    if (!options.dryRun) {
-      if (taggedFirst) onEvent?.({ type: 'tagged', node: root, reference: references[0] });
-      await tagRoot(d.target, root, taggedFirst ? references.slice(1) : references, { onEvent });
+    const first = options.referrers || isDigest(references[0]) ? undefined : references[0];
+    let previous: string | undefined;
+    const taggedFirst = await copier.copy(root, first, async () => {
+      previous = await tagger.current(root, first!);
+    });
+    if (options.referrers) {
+      await copier.copyReferrers();
+      if (root.digest !== source.digest) await reportReferrersLeft(copier, source, root, onEvent);
     }
+    if (taggedFirst) tagger.announce(root, first!, previous);
+    await tagger.tagAll(root, taggedFirst ? references.slice(1) : references);
   }
   return root;
 }
@@ -77,7 +93,7 @@ export async function defaultSelector(src: ReadOnlyTarget, ref: Selector): Promi
   if (ref.tags.length || ref.digest) return ref;
   if (isLocated(src)) return { tags: ['latest'] };
   if (isTagLister(src)) {
-    const tags = (await src.tags()).filter((t) => !/^sha(256|512)-[0-9a-f]+$/.test(t));
+    const tags = (await src.tags()).filter((t) => !isAttachmentTag(t));
     if (tags.length === 1) return { tags };
   }
   return ref;
@@ -89,39 +105,84 @@ export function destinationReferences(srcRef: Selector, dstRef: Selector, root: 
   return [root.digest];
 }
 
-export async function tagRoot(dst: Target, root: Descriptor, references: string[], options: CopyOptions = {}): Promise<void> {
-  for (const reference of references) {
-    try {
-      await dst.tag(root, reference);
-    } catch (err) {
-      throw new CopyError('destination', `tagging ${root.digest} as ${printable(reference)} in ${dst.description}`, err);
-    }
-    options.onEvent?.({ type: 'tagged', node: root, reference });
+/** The root a copy resolved: what the source reference names, and what is copied. */
+export interface ResolvedRoot {
+  /** What the source reference names. */
+  source: Descriptor;
+  /** What is copied: `source`, or what the platforms asked for chose from it. */
+  root: Descriptor;
+  /** The root's platform manifests, when it is an index or was chosen for (or checked against) a platform. */
+  platforms?: PlatformManifest[];
+}
+
+/** Above this an image config is not read to learn its platform: configs are a few kilobytes. */
+const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
+
+/**
+ * The node to copy: what the reference names, or what the platforms asked for choose from it (see
+ * `choosePlatforms`). A new index made for a list of platforms joins the manifest cache, so copies
+ * to further destinations that name it by digest find it there, not in the source.
+ */
+export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: GraphCopier, options: CopyOptions): Promise<ResolvedRoot> {
+  const selector = srcRef.digest ?? srcRef.tags[0];
+  const where = `${src.description} (${printable(selector ?? 'its only image')})`;
+  let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
+  try {
+    source ??= await src.resolve(selector);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw err;
+    throw new CopyError('source', `resolving ${printable(selector ?? 'the root')} in ${src.description}`, err);
+  }
+  source = { mediaType: source.mediaType, digest: source.digest, size: source.size, ...(source.artifactType ? { artifactType: source.artifactType } : {}) };
+  const choice = await choosePlatforms(source, platformsOf(options.platform), {
+    manifest: (desc) => copier.manifest(desc),
+    config: (desc) => readConfig(src, desc),
+  }, where);
+  if (choice.content) options.manifestCache?.set(choice.root.digest, choice.content);
+  return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
+}
+
+/**
+ * Referrers of the index platforms were chosen from refer to that index, which the destination
+ * does not get: they cannot come along, and the log says so rather than nothing.
+ */
+async function reportReferrersLeft(copier: GraphCopier, source: Descriptor, root: Descriptor, onEvent: CopyOptions['onEvent']): Promise<void> {
+  const left = await copier.referrersOf(source);
+  if (!left.length) return;
+  const n = left.length;
+  const message =
+    `not copied: ${n} referrer${n === 1 ? '' : 's'} of the source index ${source.digest} (${left.map(referrerLabel).join(', ')}): ` +
+    `${n === 1 ? 'it refers' : 'they refer'} to that index, and the destination gets ${root.digest} instead`;
+  onEvent?.({ type: 'notice', node: source, message });
+}
+
+function platformsOf(platform: CopyOptions['platform']): Platform[] {
+  if (!platform) return [];
+  return isPlatformList(platform) ? [...platform] : [platform];
+}
+
+/** A manifest whose verified bytes the cache holds needs no request; its media type is its own field. */
+function keptManifest(cache: Map<string, Buffer> | undefined, digest: string): Descriptor | undefined {
+  const bytes = cache?.get(digest);
+  if (!bytes) return undefined;
+  let mediaType: unknown;
+  try {
+    mediaType = parseJson<{ mediaType?: unknown }>(bytes, `manifest ${digest}`)?.mediaType;
+  } catch {
+    return undefined;
+  }
+  return typeof mediaType === 'string' && isManifest(mediaType) ? { mediaType, digest, size: bytes.length } : undefined;
+}
+
+async function readConfig(src: ReadOnlyTarget, desc: Descriptor): Promise<Buffer> {
+  const what = `fetching config ${desc.digest} from ${src.description}`;
+  try {
+    return await readManifest(await src.fetch(desc), desc, MAX_CONFIG_BYTES, 'config');
+  } catch (err) {
+    throw err instanceof CopyError ? err : new CopyError('source', what, err);
   }
 }
 
-/** The node to copy: what the reference names, or its one platform's manifest when a platform is asked. */
-export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: GraphCopier, options: CopyOptions): Promise<Descriptor> {
-  const selector = srcRef.digest ?? srcRef.tags[0];
-  let root: Descriptor;
-  try {
-    root = await src.resolve(selector);
-  } catch (err) {
-    if (err instanceof NotFoundError) throw err;
-    throw new CopyError('source', `resolving ${selector === undefined ? 'the root' : printable(selector)} in ${src.description}`, err);
-  }
-  root = { mediaType: root.mediaType, digest: root.digest, size: root.size, ...(root.artifactType ? { artifactType: root.artifactType } : {}) };
-  const wanted = options.platform;
-  if (!wanted) return root;
-  if (!isIndex(root.mediaType)) {
-    // A single-platform image is what it is: check it is the one asked for only when it says.
-    return root;
-  }
-  const index = parseIndex(await copier.manifest(root), `index ${root.digest}`);
-  const match = index.manifests.find((m) => platformMatches(wanted, m.platform));
-  if (!match) {
-    const offered = index.manifests.map((m) => (m.platform ? printable(formatPlatform(m.platform), 64) : 'unknown')).join(', ');
-    throw new NotFoundError(`platform ${formatPlatform(wanted)} is not in ${src.description} (${selector ?? root.digest}): it has ${offered || 'no platforms'}`);
-  }
-  return { mediaType: match.mediaType, digest: match.digest, size: match.size };
+function isPlatformList(p: Platform | readonly Platform[]): p is readonly Platform[] {
+  return Array.isArray(p);
 }

@@ -1,17 +1,20 @@
 import { pipeline, Readable } from 'node:stream';
-import type { Descriptor } from '../oci/descriptor.js';
+import { plainDescriptor, type Descriptor } from '../oci/descriptor.js';
 import { VerifyingStream } from '../oci/digest.js';
 import { ContentError, CopyError, isRetryable, registryErrorCode } from '../oci/errors.js';
 import { isIndex, isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
+import { referrerKind } from '../oci/referrer-kinds.js';
 import { isLocated, isMounter, isReferrerLister, isTaggingPusher, type ReadOnlyTarget, type TaggingPusher, type Target } from '../targets/target.js';
-import type { CopyEvent, NodeAction } from './events.js';
+import { CosignAttachments } from './cosign-attachments.js';
+import type { CopyEvent, FoundReferrer, NodeAction } from './events.js';
 import { Limiter } from './limiter.js';
 import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, MAX_HELD_MANIFEST_BYTES, MAX_REFERRER_GENERATIONS } from './limits.js';
 import { mountCandidates } from './mount-candidates.js';
 import { BLOB_TRIES, DEFAULT_CONCURRENCY, type CopyOptions, type SuccessorFn } from './options.js';
 import { readManifest } from './read-manifest.js';
 import { printable } from '../oci/text.js';
+import { Tagger } from './tagging.js';
 
 /**
  * Copies the graph under a root from one target to another: each node once however many parents
@@ -28,9 +31,11 @@ export class GraphCopier {
   private readonly limiter: Limiter;
   private readonly checks: Limiter;
   private readonly successors: SuccessorFn;
+  private readonly tagger: Tagger;
+  private readonly attachments: CosignAttachments;
   private firstError: unknown;
-  /** The root to store and tag in one step, and whether that happened. */
-  private rootTag?: { digest: string; reference: string; pusher: TaggingPusher; done: boolean };
+  /** The root to store and tag in one step, what to do right before, and whether that happened. */
+  private rootTag?: { digest: string; reference: string; pusher: TaggingPusher; before?: () => Promise<void>; done: boolean };
 
   constructor(
     private readonly src: ReadOnlyTarget,
@@ -41,17 +46,22 @@ export class GraphCopier {
     this.checks = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.manifests = options.manifestCache ?? new Map();
     this.successors = options.successors ?? defaultSuccessors;
+    this.tagger = new Tagger(dst, options);
+    this.attachments = new CosignAttachments(src);
   }
 
   /**
    * Copies everything under `root`, then `root`. Waits for every started transfer before failing.
    * With `tagAs`, a destination that can store and tag a manifest at once (a registry) gets the
    * root that way, last as ever; returns whether it did, so the caller does not tag it again.
+   * `beforeTag` runs right before that store-and-tag (to read what the tag names now, or refuse).
    */
-  async copy(root: Descriptor, tagAs?: string): Promise<boolean> {
+  async copy(root: Descriptor, tagAs?: string, beforeTag?: () => Promise<void>): Promise<boolean> {
     const pusher = this.dst;
     this.rootTag =
-      tagAs !== undefined && !this.options.dryRun && isTaggingPusher(pusher) ? { digest: root.digest, reference: tagAs, pusher, done: false } : undefined;
+      tagAs !== undefined && !this.options.dryRun && isTaggingPusher(pusher)
+        ? { digest: root.digest, reference: tagAs, pusher, before: beforeTag, done: false }
+        : undefined;
     try {
       await this.node(root, { what: 'the root', depth: 0 });
       return this.rootTag?.done ?? false;
@@ -64,33 +74,62 @@ export class GraphCopier {
 
   /**
    * Copies what refers to the manifests copied so far (signatures, SBOMs, attestations), and what
-   * refers to those, each with its own graph. Referrers are found through the source's referrers
-   * listing; a source that cannot list them has none to give.
+   * refers to those, each with its own graph, and reports for each manifest what it found. They
+   * are found through the source's referrers listing and cosign's tags (`sha256-<hex>.sig`,
+   * `.att`, `.sbom`); a cosign attachment is tagged the same at the destination. A source that can
+   * do neither has none to give.
    */
   async copyReferrers(): Promise<void> {
-    const src = this.src;
-    if (!isReferrerLister(src)) return;
+    if (!this.canFindReferrers) return;
     const visited = new Set<string>();
     let subjects = this.manifestDescriptors();
-    for (let generation = 1; subjects.length; generation++) {
+    for (let depth = 0; subjects.length; depth++) {
       const next: Descriptor[] = [];
       for (const subject of subjects) {
         if (visited.has(subject.digest)) continue;
         visited.add(subject.digest);
-        const referrers = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
-        if (referrers.length && generation > MAX_REFERRER_GENERATIONS) {
+        const found = await this.referrersOf(subject);
+        if (found.length && depth >= MAX_REFERRER_GENERATIONS) {
           throw new ContentError(
-            `${src.description} has referrers of referrers more than ${MAX_REFERRER_GENERATIONS} generations deep (under ${subject.digest}): refusing to follow them further`,
+            `${this.src.description} has referrers of referrers more than ${MAX_REFERRER_GENERATIONS} generations deep (under ${subject.digest}): refusing to follow them further`,
           );
         }
-        for (const r of referrers) {
+        for (const r of found) {
           const plain = { mediaType: r.mediaType, digest: r.digest, size: r.size, ...(r.artifactType ? { artifactType: r.artifactType } : {}) };
           await this.copy(plain);
+          if (r.tag) await this.tagger.tag(plain, r.tag);
           next.push(plain);
         }
+        this.emit({ type: 'referrers', node: plainDescriptor(subject), referrers: found, depth });
       }
       subjects = next;
     }
+  }
+
+  private get canFindReferrers(): boolean {
+    return isReferrerLister(this.src) || this.attachments.possible;
+  }
+
+  /** The referrers of one manifest in the source: those it lists, then cosign's tag attachments, each once. */
+  async referrersOf(subject: Descriptor): Promise<FoundReferrer[]> {
+    const src = this.src;
+    const attachments = this.attachments;
+    const found = new Map<string, FoundReferrer>();
+    if (isReferrerLister(src)) {
+      const listed = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
+      for (const r of listed) {
+        const { kind, tool } = referrerKind(r.artifactType, r.annotations);
+        found.set(r.digest, { kind, ...(tool ? { tool } : {}), ...(r.artifactType ? { artifactType: r.artifactType } : {}), mediaType: r.mediaType, digest: r.digest, size: r.size });
+      }
+    }
+    if (attachments.possible) {
+      const tagged = await this.sourceStep(`looking up the cosign tags of ${subject.digest} in ${src.description}`, () => attachments.find(subject));
+      for (const a of tagged) {
+        const listed = found.get(a.desc.digest);
+        found.set(a.desc.digest, listed ? { ...listed, tag: a.tag } : { kind: a.kind, tool: 'cosign', ...a.desc, tag: a.tag });
+      }
+    }
+    return [...found.values()];
   }
 
   /** Every manifest and index of the graph walked so far. */
@@ -210,6 +249,7 @@ export class GraphCopier {
   private async pushManifest(desc: Descriptor, content: Buffer, children: Descriptor[]): Promise<void> {
     const what = `pushing manifest ${desc.digest} to ${this.dst.description}`;
     const asRoot = this.rootTag?.digest === desc.digest ? this.rootTag : undefined;
+    await asRoot?.before?.();
     const push = () =>
       asRoot ? asRoot.pusher.pushTagged(desc, Readable.from([content]), asRoot.reference) : this.dst.push(desc, Readable.from([content]));
     try {

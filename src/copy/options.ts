@@ -12,8 +12,12 @@ export interface CopyOptions {
   /** Blobs in flight at once. */
   concurrency?: number;
   successors?: SuccessorFn;
-  /** Copy only this platform's manifest of an index; the destination is tagged at that manifest. */
-  platform?: Platform;
+  /**
+   * Copy only this platform: an index's manifest for it (the destination is tagged at that
+   * manifest), or a single-platform image checked to be it. A list of several: a new index of
+   * just their manifests, whose digest differs from the source's.
+   */
+  platform?: Platform | readonly Platform[];
   /** Ask the destination registry to mount blobs from other repositories (default true). */
   mount?: boolean;
   /** Where mount candidates beyond the source repository come from; learns from every copy. */
@@ -22,6 +26,11 @@ export interface CopyOptions {
   referrers?: boolean;
   /** Report what would happen, write nothing. */
   dryRun?: boolean;
+  /**
+   * Never move a tag: a destination tag that already names another digest fails the copy (checked
+   * before any byte moves, and again right before tagging). One that names the copied digest is fine.
+   */
+  noClobber?: boolean;
   onEvent?: CopyListener;
   /**
    * Manifest bytes already fetched and verified, by digest. Share one between copies of the same

@@ -4,11 +4,14 @@ import { verifyBytes } from '../oci/digest.js';
 import { ContentError } from '../oci/errors.js';
 import { MAX_MANIFEST_BYTES } from '../oci/media-types.js';
 
-/** Reads a manifest whole (it is parsed), refusing one over the limit before reading it. */
-export async function readManifest(stream: Readable, desc: Descriptor, limit = MAX_MANIFEST_BYTES): Promise<Buffer> {
+/**
+ * Reads a manifest (or another small document the engine parses, such as an image config) whole,
+ * refusing one over the limit before reading it, and verifies it.
+ */
+export async function readManifest(stream: Readable, desc: Descriptor, limit = MAX_MANIFEST_BYTES, what = 'manifest'): Promise<Buffer> {
   if (desc.size > limit) {
     stream.destroy();
-    throw new ContentError(`manifest ${desc.digest} is ${desc.size} bytes, over the ${limit}-byte limit for manifests`);
+    throw new ContentError(`${what} ${desc.digest} is ${desc.size} bytes, over the ${limit}-byte limit for ${what}s`);
   }
   const chunks: Buffer[] = [];
   let total = 0;

@@ -1,4 +1,5 @@
-import type { CopyEvent, NodeAction } from './events.js';
+import type { Descriptor } from '../oci/descriptor.js';
+import type { CopyEvent, FoundReferrer, NodeAction, PlatformManifest } from './events.js';
 
 export interface NodeRecord {
   digest: string;
@@ -29,13 +30,44 @@ export interface CopyTotals {
  */
 export class CopyReport {
   readonly nodes: NodeRecord[] = [];
+  /** The root's tags, written (or, in a dry run, to be written). */
   readonly tags: string[] = [];
+  /** Tags of the root or of a cosign attachment that named another digest before: moved, or in a dry run to be moved. */
+  readonly movedTags: Array<{ reference: string; digest: string; previous: string }> = [];
+  /** The referrers found for each copied manifest (`subject`), in the order they were looked for. */
+  readonly referrers: Array<{ subject: string; depth: number; referrers: FoundReferrer[] }> = [];
+  /** What the copy resolved: the root, what the source named, and the root's platform manifests. */
+  resolved?: { root: Descriptor; source: Descriptor; platforms: PlatformManifest[] };
+  /** The destination was named by digest only: the root is stored under no tag. */
+  storedByDigest = false;
+  /** What was asked for and not done, with why, one line each. */
+  readonly notices: string[] = [];
   private readonly seen = new Set<string>();
   private readonly startedAt = Date.now();
   private finishedAt?: number;
 
   readonly listener = (event: CopyEvent): void => {
-    if (event.type === 'tagged') this.tags.push(event.reference);
+    switch (event.type) {
+      case 'resolved':
+        this.resolved = { root: event.node, source: event.source, platforms: event.platforms ?? [] };
+        return;
+      case 'tagged':
+        // Attachment tags (`sha256-<hex>.sig`) name other nodes than the root.
+        if (!this.resolved || event.node.digest === this.resolved.root.digest) this.tags.push(event.reference);
+        if (event.previous && event.previous !== event.node.digest) {
+          this.movedTags.push({ reference: event.reference, digest: event.node.digest, previous: event.previous });
+        }
+        return;
+      case 'stored':
+        this.storedByDigest = true;
+        return;
+      case 'referrers':
+        this.referrers.push({ subject: event.node.digest, depth: event.depth, referrers: event.referrers });
+        return;
+      case 'notice':
+        this.notices.push(event.message);
+        return;
+    }
     if (event.type !== 'done' || this.seen.has(event.node.digest)) return;
     this.seen.add(event.node.digest);
     const { digest, mediaType, size } = event.node;

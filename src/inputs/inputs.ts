@@ -1,7 +1,7 @@
 import type { Platform } from '../oci/descriptor.js';
 import { DEFAULT_CONCURRENCY } from '../copy/options.js';
 import { InputError } from '../oci/errors.js';
-import { parsePlatform } from '../oci/platform.js';
+import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { Input } from './names.js';
 import { quoted } from '../oci/text.js';
@@ -27,9 +27,12 @@ export interface Inputs {
   mount: boolean;
   blobCache: boolean;
   blobCacheKey: string;
-  platform?: Platform;
+  /** One platform (its manifest is copied), or a list of several (a new index of just those). */
+  platform?: Platform | Platform[];
   referrers: boolean;
   dryRun: boolean;
+  /** Never move a destination tag that names another digest: fail instead. */
+  noClobber: boolean;
   /** used for ghcr.io when no other credentials are given */
   githubToken?: string;
 }
@@ -56,10 +59,7 @@ export function parseInputs(read: InputReader): Inputs {
 
   const username = get(Input.Username);
   const password = read(Input.Password);
-  const platform = get(Input.Platform);
-  if (platform.includes(',')) {
-    throw new InputError(`input "${Input.Platform}" lists several platforms (${quoted(platform)}): give one, or leave it empty to copy the whole index`);
-  }
+  const platform = parsePlatforms(get(Input.Platform));
   const blobCacheKey = get(Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
   if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
     throw new InputError(`input "${Input.BlobCacheKey}" must be at most 400 characters without commas or white space`);
@@ -75,11 +75,26 @@ export function parseInputs(read: InputReader): Inputs {
     mount: bool(get, Input.Mount, true),
     blobCache: bool(get, Input.BlobCache, true),
     blobCacheKey,
-    ...(platform ? { platform: parsePlatform(platform, `input "${Input.Platform}"`) } : {}),
+    ...(platform ? { platform } : {}),
     referrers: bool(get, Input.Referrers, false),
     dryRun: bool(get, Input.DryRun, false),
+    noClobber: bool(get, Input.NoClobber, false),
     ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
   };
+}
+
+/** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
+function parsePlatforms(value: string): Platform | Platform[] | undefined {
+  const platforms: Platform[] = [];
+  const seen = new Set<string>();
+  for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
+    const p = parsePlatform(part, `input "${Input.Platform}"`);
+    const key = formatPlatform(p);
+    if (!seen.has(key)) platforms.push(p);
+    seen.add(key);
+  }
+  if (platforms.length === 0) return undefined;
+  return platforms.length === 1 ? platforms[0] : platforms;
 }
 
 function required(get: (n: string) => string, name: string): string {

@@ -17,6 +17,7 @@ export const Input = {
   Platform: 'platform',
   Referrers: 'referrers',
   DryRun: 'dry-run',
+  NoClobber: 'no-clobber',
   GithubToken: 'github-token',
 } as const;
 

@@ -88,3 +88,33 @@ export async function pushReferrer(
 export async function writeFallbackIndex(registry: TestRegistry, repo: string, subject: Desc, referrers: Desc[]): Promise<void> {
   await putManifest(registry, repo, fallbackTag(subject.digest), { schemaVersion: 2, mediaType: OCI_INDEX, manifests: referrers }, OCI_INDEX);
 }
+
+/** What cosign before v3 attaches under `sha256-<hex>.<suffix>`, by suffix: the layer's media type. */
+const COSIGN_LAYER_TYPES = {
+  sig: 'application/vnd.dev.cosign.simplesigning.v1+json',
+  att: 'application/vnd.dsse.envelope.v1+json',
+  sbom: 'text/spdx+json',
+} as const;
+
+export const cosignTag = (subject: Desc, suffix: keyof typeof COSIGN_LAYER_TYPES) => `${fallbackTag(subject.digest)}.${suffix}`;
+
+/**
+ * A cosign v2 attachment as cosign pushes it: an image manifest with no `subject` and no
+ * `artifactType`, tagged `sha256-<hex of the subject>.sig` (`.att`, `.sbom`) in the subject's
+ * repository; its config is an empty image config, its layer the payload with cosign's annotations.
+ */
+export async function pushCosignAttachment(registry: TestRegistry, repo: string, subject: Desc, suffix: keyof typeof COSIGN_LAYER_TYPES, payload: string): Promise<Desc> {
+  const layerBytes = Buffer.from(payload);
+  const diffId = describeBytes(layerBytes, '').digest;
+  const config = await pushBlob(
+    registry,
+    repo,
+    Buffer.from(JSON.stringify({ architecture: '', created: '0001-01-01T00:00:00Z', os: '', rootfs: { type: 'layers', diff_ids: [diffId] }, config: {} })),
+    'application/vnd.oci.image.config.v1+json',
+  );
+  const layer = await pushBlob(registry, repo, layerBytes, COSIGN_LAYER_TYPES[suffix]);
+  const annotations: Record<string, string> =
+    suffix === 'sig' ? { 'dev.cosignproject.cosign/signature': 'MEUCIQDexampleexampleexample=' } : suffix === 'att' ? { predicateType: 'https://slsa.dev/provenance/v1' } : {};
+  const doc = { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [{ ...layer, ...(Object.keys(annotations).length ? { annotations } : {}) }] };
+  return putManifest(registry, repo, cosignTag(subject, suffix), doc, OCI_MANIFEST);
+}

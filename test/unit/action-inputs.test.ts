@@ -28,6 +28,23 @@ describe('action inputs', () => {
     assert.deepEqual(inputs.operations, ['copy', 'export']);
   });
 
+  it('takes one platform, or a list of several separated by commas or new lines, each once', () => {
+    const base = { source: 'ghcr.io/o/a:1', destination: 'ghcr.io/o/b' };
+    assert.deepEqual(parseInputs(reader({ ...base, platform: 'linux/arm64' })).platform, { os: 'linux', architecture: 'arm64' });
+    assert.deepEqual(parseInputs(reader({ ...base, platform: ' linux/amd64, linux/arm/v7\nlinux/amd64 ,' })).platform, [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm', variant: 'v7' },
+    ]);
+    assert.deepEqual(parseInputs(reader({ ...base, platform: 'linux/amd64,' })).platform, { os: 'linux', architecture: 'amd64' }, 'a list of one is one platform');
+    assert.equal(parseInputs(reader(base)).platform, undefined);
+  });
+
+  it('no-clobber is off unless asked', () => {
+    const base = { source: 'ghcr.io/o/a:1', destination: 'ghcr.io/o/b' };
+    assert.equal(parseInputs(reader(base)).noClobber, false);
+    assert.equal(parseInputs(reader({ ...base, 'no-clobber': 'true' })).noClobber, true);
+  });
+
   const bad: Array<[Record<string, string>, RegExp]> = [
     [{ destination: 'ghcr.io/o/a' }, /^input "source" is required/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', concurrency: 'many' }, /^input "concurrency" is "many": use a whole number from 1 to 64$/],
@@ -36,7 +53,8 @@ describe('action inputs', () => {
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', operation: 'import' }, /^input "operation" is import but registry → registry is copy/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', operation: 'move' }, /use auto, copy, import or export/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', platform: 'linux' }, /input "platform" "linux" is not a platform/],
-    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', platform: 'linux/amd64,linux/arm64' }, /lists several platforms/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', platform: 'linux/amd64,linux' }, /input "platform" "linux" is not a platform/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', 'no-clobber': 'sometimes' }, /^input "no-clobber" is "sometimes": use true or false$/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', password: 'secret' }, /password is given without a username/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b\nghcr.io/o/b' }, /lists "ghcr.io\/o\/b" twice/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', referrers: 'y' }, /input "referrers" is "y"/],

@@ -1,0 +1,96 @@
+import type { Descriptor } from '../oci/descriptor.js';
+import { isDigest } from '../oci/digest.js';
+import { CopyError, OperationError, TagConflictError } from '../oci/errors.js';
+import { printable } from '../oci/text.js';
+import { isTagReader, type Target } from '../targets/target.js';
+import type { CopyListener } from './events.js';
+
+export interface TaggingOptions {
+  /** Refuse to move a tag that already names another digest. */
+  noClobber?: boolean;
+  /** Read and report, write nothing. */
+  dryRun?: boolean;
+  onEvent?: CopyListener;
+}
+
+/**
+ * Writes one destination's tags. Each tag is read first (a HEAD on a registry, the index of a
+ * layout or archive), so a tag that moves is reported with the digest it named, one that already
+ * names the node costs no write, and with `noClobber` one that names another digest is refused.
+ * Registries have no compare-and-set for tags: the read comes right before the write, which
+ * narrows the window another writer could slip into, but cannot close it.
+ */
+export class Tagger {
+  constructor(
+    private readonly dst: Target,
+    private readonly options: TaggingOptions = {},
+  ) {}
+
+  /** With `noClobber`, fails on the first of `references` that names another digest (call it before any byte moves). */
+  async refuseMoves(node: Descriptor, references: string[]): Promise<void> {
+    if (!this.options.noClobber) return;
+    for (const reference of references) await this.current(node, reference);
+  }
+
+  /**
+   * The digest `reference` names now, or undefined (no such tag, or a digest reference). Throws
+   * when `noClobber` forbids moving it, or when the destination cannot say and `noClobber` asks.
+   */
+  async current(node: Descriptor, reference: string): Promise<string | undefined> {
+    if (isDigest(reference)) return undefined;
+    const dst = this.dst;
+    if (!isTagReader(dst)) {
+      if (!this.options.noClobber) return undefined;
+      throw new OperationError(`${dst.description} cannot tell what tag ${printable(reference)} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`);
+    }
+    let found: Descriptor | undefined;
+    try {
+      found = await dst.readTag(reference);
+    } catch (err) {
+      throw new CopyError('destination', `reading tag ${printable(reference)} in ${dst.description}`, err);
+    }
+    if (found && found.digest !== node.digest && this.options.noClobber) {
+      throw new TagConflictError(
+        `tag ${printable(reference)} in ${dst.description} already names ${printable(found.digest)}, not ${node.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`,
+        reference,
+        found.digest,
+        node.digest,
+      );
+    }
+    return found?.digest;
+  }
+
+  async tagAll(node: Descriptor, references: string[]): Promise<void> {
+    for (const reference of references) await this.tag(node, reference);
+  }
+
+  /**
+   * Points `reference` at `node` (already stored there). A digest reference stores it untagged: a
+   * layout or archive lists it in its index, a registry needs nothing.
+   */
+  async tag(node: Descriptor, reference: string): Promise<void> {
+    const dryRun = this.options.dryRun === true;
+    if (isDigest(reference)) {
+      if (!dryRun) await this.write(node, reference);
+      this.options.onEvent?.({ type: 'stored', node, ...(dryRun ? { dryRun } : {}) });
+      return;
+    }
+    const previous = await this.current(node, reference);
+    if (previous !== node.digest && !dryRun) await this.write(node, reference);
+    this.announce(node, reference, previous);
+  }
+
+  /** The event for a tag written another way (stored and tagged by one PUT). */
+  announce(node: Descriptor, reference: string, previous: string | undefined): void {
+    const dryRun = this.options.dryRun === true;
+    this.options.onEvent?.({ type: 'tagged', node, reference, ...(previous ? { previous } : {}), ...(dryRun ? { dryRun } : {}) });
+  }
+
+  private async write(node: Descriptor, reference: string): Promise<void> {
+    try {
+      await this.dst.tag(node, reference);
+    } catch (err) {
+      throw new CopyError('destination', `tagging ${node.digest} as ${printable(reference)} in ${this.dst.description}`, err);
+    }
+  }
+}
