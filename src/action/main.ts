@@ -75,14 +75,19 @@ async function copyEach(
   };
   const manifestCache = new Map<string, Buffer>();
   let root: Descriptor | undefined;
+  let sourceRoot: Descriptor | undefined;
   // What a source without tag means (`latest`, a file's one tag), decided once for every destination.
   const sourceRef = await defaultSelector(src, inputs.source);
   for (const [i, destination] of destinations.entries()) {
     const title = `${inputs.dryRun ? 'Dry run: ' : ''}${results[i].operation} ${src.description} => ${destination.target.description}`;
-    // The first copy resolves the root; the others copy exactly that digest.
-    const srcRef = root ? { tags: sourceRef.tags, digest: root.digest } : sourceRef;
+    // The first copy resolves the source; the others copy exactly that digest, choosing the same platforms from it.
+    const srcRef = sourceRoot ? { tags: sourceRef.tags, digest: sourceRoot.digest } : sourceRef;
+    const onEvent: Destination['onEvent'] = (event) => {
+      if (event.type === 'resolved') sourceRoot ??= event.source;
+      destination.onEvent?.(event);
+    };
     root = await log.group(title, async () => {
-      const copied = await copyToMany(src, srcRef, [destination], { ...options, manifestCache, platform: root ? undefined : options.platform });
+      const copied = await copyToMany(src, srcRef, [{ ...destination, onEvent }], { ...options, manifestCache });
       results[i].report.finish();
       log.info(`${inputs.dryRun ? 'Would copy' : 'Copied'} ${src.description} => ${destination.target.description}`);
       log.info(`Digest: ${copied.digest}`);
