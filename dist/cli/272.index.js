@@ -1,8 +1,8 @@
-export const id = 614;
-export const ids = [614];
+export const id = 272;
+export const ids = [272];
 export const modules = {
 
-/***/ 614:
+/***/ 7272:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -44,6 +44,26 @@ class NotFoundError extends OciCopyError {
 /** A failure whose message already names the operation and the place (`pushing blob … to HOST/REPO: 503`). */
 class OperationError extends OciCopyError {
     name = 'OperationError';
+}
+/**
+ * A destination tag that already names another digest, left as it is because the copy was told
+ * not to move tags (`noClobber`). No retry cures it: the tag must be removed, or the copy allowed to move it.
+ */
+class TagConflictError extends OciCopyError {
+    reference;
+    current;
+    wanted;
+    name = 'TagConflictError';
+    constructor(message, reference, 
+    /** what the tag names now */
+    current, 
+    /** what the copy would have pointed it at */
+    wanted) {
+        super(message);
+        this.reference = reference;
+        this.current = current;
+        this.wanted = wanted;
+    }
 }
 /** Wraps a failure with where it happened: `pushing blob sha256:… to HOST/REPO: 503 after 5 tries`. */
 class CopyError extends OciCopyError {
@@ -641,33 +661,70 @@ function defaultSuccessors(desc, content) {
     return [];
 }
 
-;// CONCATENATED MODULE: ./lib/src/oci/platform.js
+;// CONCATENATED MODULE: ./lib/src/oci/referrer-kinds.js
 
 
-/** Parses `os/arch[/variant]`, as docker and skopeo accept it (`linux/arm64`, `linux/arm/v7`). */
-function parsePlatform(value, what = 'platform') {
-    const parts = value.trim().split('/');
-    if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
-        throw new InputError(`${what} ${quoted(value)} is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
+/**
+ * cosign before v3 keeps what it attaches to a manifest under tags named after the manifest's
+ * digest, in the manifest's repository, with no `subject` to find them by.
+ */
+const COSIGN_SUFFIXES = [
+    ['sig', 'signature'],
+    ['att', 'attestation'],
+    ['sbom', 'sbom'],
+];
+/** The tags cosign would keep `digest`'s attachments under: `sha256-<hex>.sig`, `.att`, `.sbom`. */
+function cosignTags(digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return COSIGN_SUFFIXES.map(([suffix, kind]) => ({ tag: `${algorithm}-${hex}.${suffix}`, kind }));
+}
+const ATTACHMENT_TAG = /^(sha256-[0-9a-f]{64}|sha512-[0-9a-f]{128})(\.(sig|att|sbom))?$/;
+/**
+ * A tag that names something kept for another manifest's sake, never an image of its own: the
+ * referrers tag schema's `sha256-<hex>` index, or a cosign attachment `sha256-<hex>.sig|.att|.sbom`.
+ */
+function isAttachmentTag(tag) {
+    return tag !== undefined && ATTACHMENT_TAG.test(tag);
+}
+/** Well-known artifact types, by the tool that writes them. */
+const KNOWN = {
+    'application/vnd.dev.cosign.artifact.sig.v1+json': { kind: 'signature', tool: 'cosign' },
+    'application/vnd.dev.cosign.artifact.sbom.v1+json': { kind: 'sbom', tool: 'cosign' },
+    'application/vnd.dev.cosign.simplesigning.v1+json': { kind: 'signature', tool: 'cosign' },
+    'application/vnd.cncf.notary.signature': { kind: 'signature', tool: 'notation' },
+    'application/vnd.in-toto+json': { kind: 'attestation', tool: 'in-toto' },
+    'application/vnd.dsse.envelope.v1+json': { kind: 'attestation' },
+};
+/** cosign v3 stores both signatures and attestations as Sigstore bundles; this predicate marks a signature. */
+const SIGSTORE_PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
+const SIGSTORE_SIGNATURE_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
+/** The kind of a referrer from its artifact type (and, for a Sigstore bundle, its annotations). */
+function referrerKind(artifactType, annotations) {
+    if (!artifactType)
+        return { kind: 'artifact' };
+    const type = artifactType.toLowerCase();
+    const known = KNOWN[type];
+    if (known)
+        return known;
+    if (type.startsWith('application/vnd.dev.sigstore.bundle')) {
+        const predicate = annotations?.[SIGSTORE_PREDICATE_ANNOTATION];
+        return { kind: predicate && predicate !== SIGSTORE_SIGNATURE_PREDICATE ? 'attestation' : 'signature', tool: 'sigstore' };
     }
-    const [os, architecture, variant] = parts.map((p) => p.toLowerCase());
-    return variant ? { os, architecture, variant } : { os, architecture };
+    if (/spdx|cyclonedx|syft|sbom/.test(type))
+        return { kind: 'sbom' };
+    if (/attestation|in-toto|intoto|provenance|vex/.test(type))
+        return { kind: 'attestation' };
+    if (/signature|\.sig\b/.test(type))
+        return { kind: 'signature' };
+    return { kind: 'artifact' };
 }
-function formatPlatform(p) {
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-/** Variants that equal their absence: `arm64` is `arm64/v8`, `arm` defaults to v7 in the field. */
-const DEFAULT_VARIANT = { arm64: 'v8', arm: 'v7' };
-/** True when `candidate` (from an index) serves what `wanted` (from the user) asks for. */
-function platformMatches(wanted, candidate) {
-    if (!candidate)
-        return false;
-    if (wanted.os !== candidate.os.toLowerCase() || wanted.architecture !== candidate.architecture.toLowerCase())
-        return false;
-    if (!wanted.variant)
-        return true;
-    const have = candidate.variant?.toLowerCase() ?? DEFAULT_VARIANT[candidate.architecture];
-    return have === wanted.variant;
+const KIND_WORDS = { signature: 'signature', sbom: 'SBOM', attestation: 'attestation', artifact: 'artifact' };
+/**
+ * `signature (cosign)`, `SBOM (application/spdx+json)`: the kind, then the tool when known, else
+ * the artifact type, else the media type. Made printable: the types come from outside.
+ */
+function referrerLabel(r) {
+    return `${KIND_WORDS[r.kind]} (${printable(r.tool ?? r.artifactType ?? r.mediaType, 128)})`;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/target.js
@@ -689,6 +746,77 @@ function isTaggingPusher(t) {
 }
 function isTagLister(t) {
     return typeof t?.tags === 'function';
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/descriptor.js
+const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';
+/** The descriptor without the fields that only make sense in its parent (annotations, platform). */
+function plainDescriptor(desc) {
+    return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+}
+function shortDigest(digest) {
+    const i = digest.indexOf(':');
+    return digest.slice(i + 1, i + 13);
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/cosign-attachments.js
+
+
+
+
+/**
+ * Finds what cosign before v3 attached to a manifest: manifests tagged `sha256-<hex>.sig`, `.att`
+ * and `.sbom` in the same repository, with no `subject` that would list them as referrers. The
+ * source's tag list is read once per copy and answers for every manifest; where listing tags is
+ * refused, each candidate tag is asked for on its own (a HEAD on a registry).
+ */
+class CosignAttachments {
+    src;
+    listed;
+    constructor(src) {
+        this.src = src;
+    }
+    /** Whether the source can tell its tags at all. */
+    get possible() {
+        return isTagLister(this.src) || isTagReader(this.src);
+    }
+    async find(subject) {
+        const src = this.src;
+        const listed = await this.tagList();
+        const found = [];
+        for (const { tag, kind } of cosignTags(subject.digest)) {
+            let desc;
+            if (listed) {
+                if (!listed.has(tag))
+                    continue;
+                desc = await src.resolve(tag).catch((err) => {
+                    // Listed a moment ago, gone now: it is not there to copy.
+                    if (err instanceof NotFoundError)
+                        return undefined;
+                    throw err;
+                });
+            }
+            else if (isTagReader(src)) {
+                desc = await src.readTag(tag);
+            }
+            // Only a manifest can be tagged; anything else under such a name is not cosign's.
+            if (desc && isManifest(desc.mediaType))
+                found.push({ tag, kind, desc: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size } });
+        }
+        return found;
+    }
+    /** The source's tags, once; undefined when listing them is refused and each tag can be asked for instead. */
+    tagList() {
+        const src = this.src;
+        this.listed ??= isTagLister(src)
+            ? src.tags().then((tags) => new Set(tags), (err) => {
+                if (isTagReader(src))
+                    return undefined;
+                throw err;
+            })
+            : Promise.resolve(undefined);
+        return this.listed;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/src/copy/limiter.js
@@ -807,11 +935,14 @@ function mountCandidates(src, dst, desc, cache) {
 
 
 
-/** Reads a manifest whole (it is parsed), refusing one over the limit before reading it. */
-async function readManifest(stream, desc, limit = MAX_MANIFEST_BYTES) {
+/**
+ * Reads a manifest (or another small document the engine parses, such as an image config) whole,
+ * refusing one over the limit before reading it, and verifies it.
+ */
+async function readManifest(stream, desc, limit = MAX_MANIFEST_BYTES, what = 'manifest') {
     if (desc.size > limit) {
         stream.destroy();
-        throw new ContentError(`manifest ${desc.digest} is ${desc.size} bytes, over the ${limit}-byte limit for manifests`);
+        throw new ContentError(`${what} ${desc.digest} is ${desc.size} bytes, over the ${limit}-byte limit for ${what}s`);
     }
     const chunks = [];
     let total = 0;
@@ -828,7 +959,98 @@ async function readManifest(stream, desc, limit = MAX_MANIFEST_BYTES) {
     return content;
 }
 
+;// CONCATENATED MODULE: ./lib/src/copy/tagging.js
+
+
+
+
+/**
+ * Writes one destination's tags. Each tag is read first (a HEAD on a registry, the index of a
+ * layout or archive), so a tag that moves is reported with the digest it named, one that already
+ * names the node costs no write, and with `noClobber` one that names another digest is refused.
+ * Registries have no compare-and-set for tags: the read comes right before the write, which
+ * narrows the window another writer could slip into, but cannot close it.
+ */
+class Tagger {
+    dst;
+    options;
+    constructor(dst, options = {}) {
+        this.dst = dst;
+        this.options = options;
+    }
+    /** With `noClobber`, fails on the first of `references` that names another digest (call it before any byte moves). */
+    async refuseMoves(node, references) {
+        if (!this.options.noClobber)
+            return;
+        for (const reference of references)
+            await this.current(node, reference);
+    }
+    /**
+     * The digest `reference` names now, or undefined (no such tag, or a digest reference). Throws
+     * when `noClobber` forbids moving it, or when the destination cannot say and `noClobber` asks.
+     */
+    async current(node, reference) {
+        if (isDigest(reference))
+            return undefined;
+        const dst = this.dst;
+        if (!isTagReader(dst)) {
+            if (!this.options.noClobber)
+                return undefined;
+            throw new OperationError(`${dst.description} cannot tell what tag ${printable(reference)} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`);
+        }
+        let found;
+        try {
+            found = await dst.readTag(reference);
+        }
+        catch (err) {
+            throw new CopyError('destination', `reading tag ${printable(reference)} in ${dst.description}`, err);
+        }
+        if (found && found.digest !== node.digest && this.options.noClobber) {
+            throw new TagConflictError(`tag ${printable(reference)} in ${dst.description} already names ${printable(found.digest)}, not ${node.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`, reference, found.digest, node.digest);
+        }
+        return found?.digest;
+    }
+    async tagAll(node, references) {
+        for (const reference of references)
+            await this.tag(node, reference);
+    }
+    /**
+     * Points `reference` at `node` (already stored there). A digest reference stores it untagged: a
+     * layout or archive lists it in its index, a registry needs nothing.
+     */
+    async tag(node, reference) {
+        const dryRun = this.options.dryRun === true;
+        if (isDigest(reference)) {
+            if (!dryRun)
+                await this.write(node, reference);
+            this.options.onEvent?.({ type: 'stored', node, ...(dryRun ? { dryRun } : {}) });
+            return;
+        }
+        const previous = await this.current(node, reference);
+        if (previous !== node.digest && !dryRun)
+            await this.write(node, reference);
+        this.announce(node, reference, previous);
+    }
+    /** The event for a tag written another way (stored and tagged by one PUT). */
+    announce(node, reference, previous) {
+        const dryRun = this.options.dryRun === true;
+        this.options.onEvent?.({ type: 'tagged', node, reference, ...(previous ? { previous } : {}), ...(dryRun ? { dryRun } : {}) });
+    }
+    async write(node, reference) {
+        try {
+            await this.dst.tag(node, reference);
+        }
+        catch (err) {
+            throw new CopyError('destination', `tagging ${node.digest} as ${printable(reference)} in ${this.dst.description}`, err);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/src/copy/graph-copier.js
+
+
+
+
 
 
 
@@ -859,8 +1081,10 @@ class GraphCopier {
     limiter;
     checks;
     successors;
+    tagger;
+    attachments;
     firstError;
-    /** The root to store and tag in one step, and whether that happened. */
+    /** The root to store and tag in one step, what to do right before, and whether that happened. */
     rootTag;
     constructor(src, dst, options = {}) {
         this.src = src;
@@ -870,16 +1094,21 @@ class GraphCopier {
         this.checks = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
         this.manifests = options.manifestCache ?? new Map();
         this.successors = options.successors ?? defaultSuccessors;
+        this.tagger = new Tagger(dst, options);
+        this.attachments = new CosignAttachments(src);
     }
     /**
      * Copies everything under `root`, then `root`. Waits for every started transfer before failing.
      * With `tagAs`, a destination that can store and tag a manifest at once (a registry) gets the
      * root that way, last as ever; returns whether it did, so the caller does not tag it again.
+     * `beforeTag` runs right before that store-and-tag (to read what the tag names now, or refuse).
      */
-    async copy(root, tagAs) {
+    async copy(root, tagAs, beforeTag) {
         const pusher = this.dst;
         this.rootTag =
-            tagAs !== undefined && !this.options.dryRun && isTaggingPusher(pusher) ? { digest: root.digest, reference: tagAs, pusher, done: false } : undefined;
+            tagAs !== undefined && !this.options.dryRun && isTaggingPusher(pusher)
+                ? { digest: root.digest, reference: tagAs, pusher, before: beforeTag, done: false }
+                : undefined;
         try {
             await this.node(root, { what: 'the root', depth: 0 });
             return this.rootTag?.done ?? false;
@@ -892,33 +1121,61 @@ class GraphCopier {
     }
     /**
      * Copies what refers to the manifests copied so far (signatures, SBOMs, attestations), and what
-     * refers to those, each with its own graph. Referrers are found through the source's referrers
-     * listing; a source that cannot list them has none to give.
+     * refers to those, each with its own graph, and reports for each manifest what it found. They
+     * are found through the source's referrers listing and cosign's tags (`sha256-<hex>.sig`,
+     * `.att`, `.sbom`); a cosign attachment is tagged the same at the destination. A source that can
+     * do neither has none to give.
      */
     async copyReferrers() {
-        const src = this.src;
-        if (!isReferrerLister(src))
+        if (!this.canFindReferrers)
             return;
         const visited = new Set();
         let subjects = this.manifestDescriptors();
-        for (let generation = 1; subjects.length; generation++) {
+        for (let depth = 0; subjects.length; depth++) {
             const next = [];
             for (const subject of subjects) {
                 if (visited.has(subject.digest))
                     continue;
                 visited.add(subject.digest);
-                const referrers = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
-                if (referrers.length && generation > MAX_REFERRER_GENERATIONS) {
-                    throw new ContentError(`${src.description} has referrers of referrers more than ${MAX_REFERRER_GENERATIONS} generations deep (under ${subject.digest}): refusing to follow them further`);
+                const found = await this.referrersOf(subject);
+                if (found.length && depth >= MAX_REFERRER_GENERATIONS) {
+                    throw new ContentError(`${this.src.description} has referrers of referrers more than ${MAX_REFERRER_GENERATIONS} generations deep (under ${subject.digest}): refusing to follow them further`);
                 }
-                for (const r of referrers) {
+                for (const r of found) {
                     const plain = { mediaType: r.mediaType, digest: r.digest, size: r.size, ...(r.artifactType ? { artifactType: r.artifactType } : {}) };
                     await this.copy(plain);
+                    if (r.tag)
+                        await this.tagger.tag(plain, r.tag);
                     next.push(plain);
                 }
+                this.emit({ type: 'referrers', node: plainDescriptor(subject), referrers: found, depth });
             }
             subjects = next;
         }
+    }
+    get canFindReferrers() {
+        return isReferrerLister(this.src) || this.attachments.possible;
+    }
+    /** The referrers of one manifest in the source: those it lists, then cosign's tag attachments, each once. */
+    async referrersOf(subject) {
+        const src = this.src;
+        const attachments = this.attachments;
+        const found = new Map();
+        if (isReferrerLister(src)) {
+            const listed = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
+            for (const r of listed) {
+                const { kind, tool } = referrerKind(r.artifactType, r.annotations);
+                found.set(r.digest, { kind, ...(tool ? { tool } : {}), ...(r.artifactType ? { artifactType: r.artifactType } : {}), mediaType: r.mediaType, digest: r.digest, size: r.size });
+            }
+        }
+        if (attachments.possible) {
+            const tagged = await this.sourceStep(`looking up the cosign tags of ${subject.digest} in ${src.description}`, () => attachments.find(subject));
+            for (const a of tagged) {
+                const listed = found.get(a.desc.digest);
+                found.set(a.desc.digest, listed ? { ...listed, tag: a.tag } : { kind: a.kind, tool: 'cosign', ...a.desc, tag: a.tag });
+            }
+        }
+        return [...found.values()];
     }
     /** Every manifest and index of the graph walked so far. */
     manifestDescriptors() {
@@ -1028,6 +1285,7 @@ class GraphCopier {
     async pushManifest(desc, content, children) {
         const what = `pushing manifest ${desc.digest} to ${this.dst.description}`;
         const asRoot = this.rootTag?.digest === desc.digest ? this.rootTag : undefined;
+        await asRoot?.before?.();
         const push = () => asRoot ? asRoot.pusher.pushTagged(desc, external_node_stream_.Readable.from([content]), asRoot.reference) : this.dst.push(desc, external_node_stream_.Readable.from([content]));
         try {
             await this.destinationStep(what, push);
@@ -1228,7 +1486,145 @@ function childListing(parent) {
     return { what: `${nodeKind(parent.desc)} ${parent.desc.digest}`, depth: parent.depth + 1 };
 }
 
+;// CONCATENATED MODULE: ./lib/src/oci/platform.js
+
+
+/** Parses `os/arch[/variant]`, as docker and skopeo accept it (`linux/arm64`, `linux/arm/v7`). */
+function parsePlatform(value, what = 'platform') {
+    const parts = value.trim().split('/');
+    if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
+        throw new InputError(`${what} ${quoted(value)} is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
+    }
+    const [os, architecture, variant] = parts.map((p) => p.toLowerCase());
+    return variant ? { os, architecture, variant } : { os, architecture };
+}
+function formatPlatform(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+/** Variants that equal their absence: `arm64` is `arm64/v8`, `arm` defaults to v7 in the field. */
+const DEFAULT_VARIANT = { arm64: 'v8', arm: 'v7' };
+/** True when `candidate` (from an index) serves what `wanted` (from the user) asks for. */
+function platformMatches(wanted, candidate) {
+    if (!candidate)
+        return false;
+    if (wanted.os !== candidate.os.toLowerCase() || wanted.architecture !== candidate.architecture.toLowerCase())
+        return false;
+    if (!wanted.variant)
+        return true;
+    const have = candidate.variant?.toLowerCase() ?? DEFAULT_VARIANT[candidate.architecture];
+    return have === wanted.variant;
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/platforms.js
+
+
+
+
+
+
+/**
+ * buildx stores provenance and SBOMs as index entries of platform `unknown/unknown` that name the
+ * platform manifest they describe; they go wherever that manifest goes.
+ */
+const REFERENCE_TYPE = 'vnd.docker.reference.type';
+const REFERENCE_DIGEST = 'vnd.docker.reference.digest';
+const isAttestationEntry = (d) => d.annotations?.[REFERENCE_TYPE] === 'attestation-manifest';
+/**
+ * The root to copy for the platforms asked. None: the source's root as it is. One: that
+ * platform's manifest of an index, or a single-platform image checked against its config. Several:
+ * a new index holding only their manifests (and the attestations of those), with every other field
+ * of the source's index kept, so its digest differs from the source's; when they are all the
+ * index has, the source's index itself. A platform the source does not have is an error naming
+ * what it has. `where` names the source in messages.
+ */
+async function choosePlatforms(source, asked, read, where) {
+    const wanted = distinct(asked);
+    if (isIndex(source.mediaType)) {
+        const bytes = await read.manifest(source);
+        const index = parseIndex(bytes, `index ${source.digest}`);
+        if (!wanted.length)
+            return { root: source, platforms: platformManifests(index.manifests) };
+        return chooseFromIndex(source, bytes, index, wanted, where);
+    }
+    if (!wanted.length)
+        return { root: source };
+    const platform = isImageManifest(source.mediaType) ? await imagePlatform(source, read) : undefined;
+    if (!platform) {
+        throw new NotFoundError(`${platformList(wanted)} asked for, but ${where} is a ${printable(source.mediaType)} whose config names no platform: drop the platform`);
+    }
+    const missing = wanted.filter((w) => !platformMatches(w, platform));
+    if (missing.length) {
+        throw new NotFoundError(`${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it is a single-platform image for ${printable(formatPlatform(platform))}`);
+    }
+    return { root: source, platforms: [{ platform, mediaType: source.mediaType, digest: source.digest, size: source.size }] };
+}
+function chooseFromIndex(source, bytes, index, wanted, where) {
+    const images = index.manifests.filter((d) => !isAttestationEntry(d));
+    const chosen = [];
+    const missing = [];
+    for (const w of wanted) {
+        const match = images.find((m) => platformMatches(w, m.platform));
+        if (!match)
+            missing.push(w);
+        else if (!chosen.includes(match))
+            chosen.push(match);
+    }
+    if (missing.length) {
+        const offered = images.map((m) => (m.platform ? printable(formatPlatform(m.platform)) : 'unknown')).join(', ');
+        throw new NotFoundError(`${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it has ${offered || 'no platforms'}`);
+    }
+    if (wanted.length === 1) {
+        const [m] = chosen;
+        return { root: { mediaType: m.mediaType, digest: m.digest, size: m.size }, platforms: platformManifests(chosen) };
+    }
+    const kept = new Set(chosen.map((m) => m.digest));
+    const manifests = index.manifests.filter((d) => kept.has(d.digest) || (isAttestationEntry(d) && kept.has(d.annotations?.[REFERENCE_DIGEST] ?? '')));
+    if (manifests.length === index.manifests.length)
+        return { root: source, platforms: platformManifests(chosen) };
+    // Every field of the source's index stays (its annotations above all); only the list shrinks.
+    const doc = parseJson(bytes, `index ${source.digest}`);
+    const content = Buffer.from(JSON.stringify({ ...doc, mediaType: source.mediaType, manifests }));
+    return {
+        root: { mediaType: source.mediaType, digest: digestOf(content), size: content.length },
+        content,
+        platforms: platformManifests(manifests),
+    };
+}
+/** The platform of a single-platform image, from its config's `os`, `architecture` and `variant`. */
+async function imagePlatform(desc, read) {
+    const manifest = parseImageManifest(await read.manifest(desc), `manifest ${desc.digest}`);
+    const config = parseJson(await read.config(manifest.config), `config ${manifest.config.digest}`);
+    const { os, architecture, variant } = config ?? {};
+    if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture)
+        return undefined;
+    return typeof variant === 'string' && variant ? { os, architecture, variant } : { os, architecture };
+}
+/** The entries of an index that are images for a platform. */
+function platformManifests(entries) {
+    return entries
+        .filter((d) => d.platform && !isAttestationEntry(d))
+        .map((d) => ({ platform: d.platform, mediaType: d.mediaType, digest: d.digest, size: d.size }));
+}
+function distinct(platforms) {
+    const seen = new Set();
+    return platforms.filter((p) => {
+        const key = formatPlatform(p).toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function platformList(platforms) {
+    const names = platforms.map((p) => printable(formatPlatform(p))).join(', ');
+    return platforms.length > 1 ? `platforms ${names}` : `platform ${names}`;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/copy/copy.js
+
+
+
+
 
 
 
@@ -1240,7 +1636,7 @@ function childListing(parent) {
  * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it
  * there. A destination without tag or digest takes the source's tags (or its digest). Tags are
  * written only after the whole graph is in, so a failed copy leaves no tag on incomplete content.
- * Returns the root descriptor.
+ * Returns the root descriptor: with a list of platforms, a new index of just those.
  */
 async function copy(src, srcRef, dst, dstRef, options = {}) {
     return copyToMany(src, srcRef, [{ target: dst, ref: dstRef }], options);
@@ -1249,30 +1645,43 @@ async function copy(src, srcRef, dst, dstRef, options = {}) {
  * Copies one root to several destinations in turn: the root is resolved once (so every destination
  * gets the same digest even if the source tag moves meanwhile) and each manifest is fetched once.
  * Destinations on one registry mount from each other through the blob-info cache when one is given.
+ * With `noClobber`, every destination's tags are checked before any byte moves.
  */
 async function copyToMany(src, givenRef, destinations, options = {}) {
     const srcRef = await defaultSelector(src, givenRef);
     const manifestCache = options.manifestCache ?? new Map();
     const copiers = destinations.map((d) => new GraphCopier(src, d.target, { ...options, manifestCache, onEvent: d.onEvent ?? options.onEvent }));
-    const root = await resolveRoot(src, srcRef, copiers[0], options);
+    const { source, root, platforms } = await resolveRoot(src, srcRef, copiers[0], { ...options, manifestCache });
     for (const d of destinations) {
         if (d.ref.digest && d.ref.digest !== root.digest) {
-            throw new InputError(`destination digest ${d.ref.digest} does not match the source's ${root.digest}: drop the digest from the destination or fix it`);
+            const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
+            throw new InputError(`destination digest ${d.ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
         }
     }
-    for (const [i, d] of destinations.entries()) {
-        const references = destinationReferences(srcRef, d.ref, root);
+    const plans = destinations.map((d, i) => {
         const onEvent = d.onEvent ?? options.onEvent;
+        return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent }) };
+    });
+    for (const p of plans)
+        p.onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
+    // A tag the copy may not move stops it before any byte moves; it is checked again right before tagging.
+    for (const p of plans)
+        await p.tagger.refuseMoves(root, p.references);
+    for (const { copier, references, tagger, onEvent } of plans) {
         // With referrers to copy, the tag waits for them too: a signed image is not tagged unsigned.
-        const first = options.referrers ? undefined : references[0];
-        const taggedFirst = await copiers[i].copy(root, first);
-        if (options.referrers)
-            await copiers[i].copyReferrers();
-        if (!options.dryRun) {
-            if (taggedFirst)
-                onEvent?.({ type: 'tagged', node: root, reference: references[0] });
-            await tagRoot(d.target, root, taggedFirst ? references.slice(1) : references, { onEvent });
+        const first = options.referrers || isDigest(references[0]) ? undefined : references[0];
+        let previous;
+        const taggedFirst = await copier.copy(root, first, async () => {
+            previous = await tagger.current(root, first);
+        });
+        if (options.referrers) {
+            await copier.copyReferrers();
+            if (root.digest !== source.digest)
+                await reportReferrersLeft(copier, source, root, onEvent);
         }
+        if (taggedFirst)
+            tagger.announce(root, first, previous);
+        await tagger.tagAll(root, taggedFirst ? references.slice(1) : references);
     }
     return root;
 }
@@ -1286,7 +1695,7 @@ async function defaultSelector(src, ref) {
     if (isLocated(src))
         return { tags: ['latest'] };
     if (isTagLister(src)) {
-        const tags = (await src.tags()).filter((t) => !/^sha(256|512)-[0-9a-f]+$/.test(t));
+        const tags = (await src.tags()).filter((t) => !isAttachmentTag(t));
         if (tags.length === 1)
             return { tags };
     }
@@ -1299,58 +1708,83 @@ function destinationReferences(srcRef, dstRef, root) {
         return srcRef.tags;
     return [root.digest];
 }
-async function tagRoot(dst, root, references, options = {}) {
-    for (const reference of references) {
-        try {
-            await dst.tag(root, reference);
-        }
-        catch (err) {
-            throw new CopyError('destination', `tagging ${root.digest} as ${printable(reference)} in ${dst.description}`, err);
-        }
-        options.onEvent?.({ type: 'tagged', node: root, reference });
-    }
-}
-/** The node to copy: what the reference names, or its one platform's manifest when a platform is asked. */
+/** Above this an image config is not read to learn its platform: configs are a few kilobytes. */
+const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
+/**
+ * The node to copy: what the reference names, or what the platforms asked for choose from it (see
+ * `choosePlatforms`). A new index made for a list of platforms joins the manifest cache, so copies
+ * to further destinations that name it by digest find it there, not in the source.
+ */
 async function resolveRoot(src, srcRef, copier, options) {
     const selector = srcRef.digest ?? srcRef.tags[0];
-    let root;
+    const where = `${src.description} (${printable(selector ?? 'its only image')})`;
+    let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
     try {
-        root = await src.resolve(selector);
+        source ??= await src.resolve(selector);
     }
     catch (err) {
         if (err instanceof NotFoundError)
             throw err;
-        throw new CopyError('source', `resolving ${selector === undefined ? 'the root' : printable(selector)} in ${src.description}`, err);
+        throw new CopyError('source', `resolving ${printable(selector ?? 'the root')} in ${src.description}`, err);
     }
-    root = { mediaType: root.mediaType, digest: root.digest, size: root.size, ...(root.artifactType ? { artifactType: root.artifactType } : {}) };
-    const wanted = options.platform;
-    if (!wanted)
-        return root;
-    if (!isIndex(root.mediaType)) {
-        // A single-platform image is what it is: check it is the one asked for only when it says.
-        return root;
-    }
-    const index = parseIndex(await copier.manifest(root), `index ${root.digest}`);
-    const match = index.manifests.find((m) => platformMatches(wanted, m.platform));
-    if (!match) {
-        const offered = index.manifests.map((m) => (m.platform ? printable(formatPlatform(m.platform), 64) : 'unknown')).join(', ');
-        throw new NotFoundError(`platform ${formatPlatform(wanted)} is not in ${src.description} (${selector ?? root.digest}): it has ${offered || 'no platforms'}`);
-    }
-    return { mediaType: match.mediaType, digest: match.digest, size: match.size };
+    source = { mediaType: source.mediaType, digest: source.digest, size: source.size, ...(source.artifactType ? { artifactType: source.artifactType } : {}) };
+    const choice = await choosePlatforms(source, platformsOf(options.platform), {
+        manifest: (desc) => copier.manifest(desc),
+        config: (desc) => readConfig(src, desc),
+    }, where);
+    if (choice.content)
+        options.manifestCache?.set(choice.root.digest, choice.content);
+    return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
 }
-
-;// CONCATENATED MODULE: ./lib/src/oci/descriptor.js
-const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';
-/** The descriptor without the fields that only make sense in its parent (annotations, platform). */
-function plainDescriptor(desc) {
-    return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+/**
+ * Referrers of the index platforms were chosen from refer to that index, which the destination
+ * does not get: they cannot come along, and the log says so rather than nothing.
+ */
+async function reportReferrersLeft(copier, source, root, onEvent) {
+    const left = await copier.referrersOf(source);
+    if (!left.length)
+        return;
+    const n = left.length;
+    const message = `not copied: ${n} referrer${n === 1 ? '' : 's'} of the source index ${source.digest} (${left.map(referrerLabel).join(', ')}): ` +
+        `${n === 1 ? 'it refers' : 'they refer'} to that index, and the destination gets ${root.digest} instead`;
+    onEvent?.({ type: 'notice', node: source, message });
 }
-function shortDigest(digest) {
-    const i = digest.indexOf(':');
-    return digest.slice(i + 1, i + 13);
+function platformsOf(platform) {
+    if (!platform)
+        return [];
+    return isPlatformList(platform) ? [...platform] : [platform];
+}
+/** A manifest whose verified bytes the cache holds needs no request; its media type is its own field. */
+function keptManifest(cache, digest) {
+    const bytes = cache?.get(digest);
+    if (!bytes)
+        return undefined;
+    let mediaType;
+    try {
+        mediaType = parseJson(bytes, `manifest ${digest}`)?.mediaType;
+    }
+    catch {
+        return undefined;
+    }
+    return typeof mediaType === 'string' && isManifest(mediaType) ? { mediaType, digest, size: bytes.length } : undefined;
+}
+async function readConfig(src, desc) {
+    const what = `fetching config ${desc.digest} from ${src.description}`;
+    try {
+        return await readManifest(await src.fetch(desc), desc, MAX_CONFIG_BYTES, 'config');
+    }
+    catch (err) {
+        throw err instanceof CopyError ? err : new CopyError('source', what, err);
+    }
+}
+function isPlatformList(p) {
+    return Array.isArray(p);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/copy/log-lines.js
+
+
+
 
 
 /**
@@ -1358,32 +1792,58 @@ function shortDigest(digest) {
  * application/vnd.oci.image.layer.v1.tar+gzip`, `Exists …`, `Mounted sha256:… from REPO`. A mounted
  * blob gets no `Copying` line. Progress events have no line here: how often to show progress is
  * the caller's choice (a terminal redraws, a workflow log prints every few seconds). Media types,
- * repository names and tags come from outside: they are made printable.
+ * repository names, tags and platforms come from outside: they are made printable. A dry run's
+ * lines say what would happen.
  */
 function eventLine(event) {
-    const id = `${shortDigest(event.node.digest)} ${printable(event.node.mediaType)}`;
     switch (event.type) {
         case 'started':
-            return `Copying ${id}`;
+            return `Copying ${nodeId(event.node)}`;
         case 'done':
             switch (event.action) {
                 case 'copied':
-                    return `Copied  ${id}`;
+                    return `Copied  ${nodeId(event.node)}`;
                 case 'exists':
-                    return `Exists  ${id}`;
+                    return `Exists  ${nodeId(event.node)}`;
                 case 'mounted':
                     return `Mounted ${event.node.digest} from ${printable(event.from)}`;
                 case 'copy':
-                    return `Would copy  ${id}`;
+                    return `Would copy  ${nodeId(event.node)}`;
                 case 'mount':
                     return `Would mount ${event.node.digest} from ${printable(event.from)}`;
             }
             return undefined;
-        case 'tagged':
-            return `Tagged  ${printable(event.reference)}`;
+        case 'tagged': {
+            const tag = printable(event.reference);
+            if (event.previous === event.node.digest)
+                return `tag ${tag} already names ${event.node.digest}`;
+            if (event.previous)
+                return `tag ${tag} ${event.dryRun ? 'would move' : 'moved'} from ${printable(event.previous)} to ${event.node.digest}`;
+            return event.dryRun ? `Would tag ${tag}` : `Tagged  ${tag}`;
+        }
+        case 'stored':
+            return `${event.dryRun ? 'Would store' : 'Stored'} by digest ${event.node.digest}`;
+        case 'resolved': {
+            if (event.node.digest === event.source.digest)
+                return undefined;
+            const platforms = (event.platforms ?? []).map((p) => printable(formatPlatform(p.platform))).join(', ');
+            const what = isIndex(event.node.mediaType) ? 'new index' : 'manifest';
+            return `Selected ${platforms || 'platforms'} of index ${event.source.digest}: ${what} ${event.node.digest}`;
+        }
+        case 'referrers': {
+            const n = event.referrers.length;
+            if (n === 0)
+                return event.depth === 0 ? `no referrers found for ${event.node.digest}` : undefined;
+            return `${n} referrer${n === 1 ? '' : 's'} of ${event.node.digest}: ${event.referrers.map(referrerLabel).join(', ')}`;
+        }
+        case 'notice':
+            return event.message;
         default:
             return undefined;
     }
+}
+function nodeId(node) {
+    return `${shortDigest(node.digest)} ${printable(node.mediaType, 128)}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/copy/report.js
@@ -1394,13 +1854,44 @@ function eventLine(event) {
  */
 class CopyReport {
     nodes = [];
+    /** The root's tags, written (or, in a dry run, to be written). */
     tags = [];
+    /** Tags of the root or of a cosign attachment that named another digest before: moved, or in a dry run to be moved. */
+    movedTags = [];
+    /** The referrers found for each copied manifest (`subject`), in the order they were looked for. */
+    referrers = [];
+    /** What the copy resolved: the root, what the source named, and the root's platform manifests. */
+    resolved;
+    /** The destination was named by digest only: the root is stored under no tag. */
+    storedByDigest = false;
+    /** What was asked for and not done, with why, one line each. */
+    notices = [];
     seen = new Set();
     startedAt = Date.now();
     finishedAt;
     listener = (event) => {
-        if (event.type === 'tagged')
-            this.tags.push(event.reference);
+        switch (event.type) {
+            case 'resolved':
+                this.resolved = { root: event.node, source: event.source, platforms: event.platforms ?? [] };
+                return;
+            case 'tagged':
+                // Attachment tags (`sha256-<hex>.sig`) name other nodes than the root.
+                if (!this.resolved || event.node.digest === this.resolved.root.digest)
+                    this.tags.push(event.reference);
+                if (event.previous && event.previous !== event.node.digest) {
+                    this.movedTags.push({ reference: event.reference, digest: event.node.digest, previous: event.previous });
+                }
+                return;
+            case 'stored':
+                this.storedByDigest = true;
+                return;
+            case 'referrers':
+                this.referrers.push({ subject: event.node.digest, depth: event.depth, referrers: event.referrers });
+                return;
+            case 'notice':
+                this.notices.push(event.message);
+                return;
+        }
         if (event.type !== 'done' || this.seen.has(event.node.digest))
             return;
         this.seen.add(event.node.digest);
@@ -1581,6 +2072,7 @@ const Input = {
     Platform: 'platform',
     Referrers: 'referrers',
     DryRun: 'dry-run',
+    NoClobber: 'no-clobber',
     GithubToken: 'github-token',
 };
 const Output = {
@@ -1615,10 +2107,7 @@ function parseInputs(read) {
     const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d));
     const username = get(Input.Username);
     const password = read(Input.Password);
-    const platform = get(Input.Platform);
-    if (platform.includes(',')) {
-        throw new InputError(`input "${Input.Platform}" lists several platforms (${quoted(platform)}): give one, or leave it empty to copy the whole index`);
-    }
+    const platform = parsePlatforms(get(Input.Platform));
     const blobCacheKey = get(Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
     if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
         throw new InputError(`input "${Input.BlobCacheKey}" must be at most 400 characters without commas or white space`);
@@ -1634,11 +2123,27 @@ function parseInputs(read) {
         mount: bool(get, Input.Mount, true),
         blobCache: bool(get, Input.BlobCache, true),
         blobCacheKey,
-        ...(platform ? { platform: parsePlatform(platform, `input "${Input.Platform}"`) } : {}),
+        ...(platform ? { platform } : {}),
         referrers: bool(get, Input.Referrers, false),
         dryRun: bool(get, Input.DryRun, false),
+        noClobber: bool(get, Input.NoClobber, false),
         ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
     };
+}
+/** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
+function parsePlatforms(value) {
+    const platforms = [];
+    const seen = new Set();
+    for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
+        const p = parsePlatform(part, `input "${Input.Platform}"`);
+        const key = formatPlatform(p);
+        if (!seen.has(key))
+            platforms.push(p);
+        seen.add(key);
+    }
+    if (platforms.length === 0)
+        return undefined;
+    return platforms.length === 1 ? platforms[0] : platforms;
 }
 function required(get, name) {
     const v = get(name);
@@ -1708,6 +2213,7 @@ var external_node_fs_ = __webpack_require__(3024);
 
 
 
+
 /**
  * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
  * there are, their tags (the `org.opencontainers.image.ref.name` annotation), and how a tag is set.
@@ -1750,8 +2256,9 @@ function indexTags(index) {
     const tags = index.manifests.map(refNameOf).filter((t) => typeof t === 'string');
     return [...new Set(tags)];
 }
+/** The image tags, for a message: attachment tags (`sha256-<hex>.sig`) are not images to name. */
 function tagList(index) {
-    const tags = indexTags(index);
+    const tags = indexTags(index).filter((t) => !isAttachmentTag(t));
     return tags.length ? tags.map((t) => printable(t)).join(', ') : 'none';
 }
 /**
@@ -1762,6 +2269,8 @@ function tagList(index) {
 async function findRoot(index, selector, where, sniff, attached) {
     if (selector === undefined) {
         let roots = index.manifests;
+        if (new Set(roots.map((d) => d.digest)).size > 1)
+            roots = roots.filter((d) => !isAttachmentTag(refNameOf(d)));
         if (attached && new Set(roots.map((d) => d.digest)).size > 1) {
             const flags = await Promise.all(roots.map((d) => attached(d)));
             roots = roots.filter((_, i) => !flags[i]);
@@ -1901,13 +2410,10 @@ function referrerOf(desc, bytes) {
 
 
 
+
 /** The untagged index entry a pushed manifest gets when it refers to a subject; undefined when it does not. */
 function referrerEntry(desc, bytes) {
     return referrerOf(desc, bytes)?.descriptor;
-}
-/** A tag of the referrers tag schema (`sha256-<hex>`): an index of referrers, never an image of its own. */
-function isReferrersTag(tag) {
-    return tag !== undefined && /^(sha256-[0-9a-f]{64}|sha512-[0-9a-f]{128})$/.test(tag);
 }
 /**
  * Finds referrers among what an index lists. Each listed manifest is read once (verified, at most
@@ -1948,12 +2454,13 @@ class ReferrerFinder {
     }
     /**
      * Whether an index entry is there for another image's sake rather than as an image of its own:
-     * an untagged referrer, or a tag-schema index. Unreadable entries count as images.
+     * an untagged referrer, a tag-schema index, or a cosign attachment (`sha256-<hex>.sig`).
+     * Unreadable entries count as images.
      */
     async isAttached(entry) {
         const tag = refNameOf(entry);
         if (tag !== undefined)
-            return isReferrersTag(tag);
+            return isAttachmentTag(tag);
         try {
             return (await this.referrerOf(entry)) !== undefined;
         }
@@ -4388,7 +4895,7 @@ async function fromDockerConfig(registry, options, secret) {
     const env = options.env ?? process.env;
     const dir = options.configDir ?? (env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.docker'));
     const file = (0,external_node_path_.join)(dir, 'config.json');
-    const config = await readConfig(file);
+    const config = await credentials_readConfig(file);
     if (!config)
         return undefined;
     const helperKey = Object.keys(config.credHelpers ?? {}).find((k) => sameRegistry(k, registry));
@@ -4404,7 +4911,7 @@ async function fromDockerConfig(registry, options, secret) {
         return undefined;
     return fromEntry(entry[1], file, secret);
 }
-async function readConfig(file) {
+async function credentials_readConfig(file) {
     let text;
     try {
         text = await (0,promises_.readFile)(file, 'utf8');
@@ -5382,9 +5889,11 @@ SOURCE and DESTINATION: [docker://]HOST/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGE
 oci-archive:PATH[:TAG|@DIGEST] (PATH "-" is stdin or stdout).
 
 options:
-  --platform OS/ARCH[/VARIANT]   copy only this platform of an index
+  --platform OS/ARCH[/VARIANT]   copy only this platform of an index; several, comma-separated:
+                                 a new index of just those (its digest differs from the source's)
   --referrers                    also copy signatures, SBOMs and attestations of the copied manifests
   --dry-run                      report what would happen, write nothing
+  --no-clobber                   fail rather than move a destination tag that names another digest
   --concurrency N                blobs in flight (default 8)
   --no-mount                     never mount blobs across repositories
   --no-blob-cache                neither read nor update the blob-info cache
@@ -5406,6 +5915,7 @@ async function main(argv) {
                 platform: { type: 'string' },
                 referrers: { type: 'boolean' },
                 'dry-run': { type: 'boolean' },
+                'no-clobber': { type: 'boolean' },
                 concurrency: { type: 'string' },
                 'no-mount': { type: 'boolean' },
                 'no-blob-cache': { type: 'boolean' },
@@ -5432,6 +5942,7 @@ async function main(argv) {
             platform: values.platform,
             referrers: values.referrers ? 'true' : undefined,
             'dry-run': values['dry-run'] ? 'true' : undefined,
+            'no-clobber': values['no-clobber'] ? 'true' : undefined,
             concurrency: values.concurrency,
             mount: values['no-mount'] ? 'false' : undefined,
             'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
@@ -5464,6 +5975,7 @@ async function main(argv) {
             platform: inputs.platform,
             referrers: inputs.referrers,
             dryRun: inputs.dryRun,
+            noClobber: inputs.noClobber,
             onEvent: (event) => {
                 report.listener(event);
                 progress(event);
@@ -5480,9 +5992,13 @@ async function main(argv) {
         const t = report.totals();
         log(`${inputs.dryRun ? 'Would copy' : 'Copied'} ${src.description} => ${dst.description}`);
         log(`Digest: ${root.digest}`);
-        log(`${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(report.durationMs)}`);
-        if (values.json)
-            process.stdout.write(`${JSON.stringify({ digest: root.digest, mediaType: root.mediaType, size: root.size, blobs: report.nodes })}\n`);
+        log(inputs.dryRun
+            ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(report.durationMs)}`
+            : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(report.durationMs)}`);
+        if (values.json) {
+            const account = { digest: root.digest, mediaType: root.mediaType, size: root.size, dryRun: inputs.dryRun, tags: report.tags, blobs: report.nodes };
+            process.stdout.write(`${JSON.stringify(account)}\n`);
+        }
         return 0;
     }
     catch (err) {
