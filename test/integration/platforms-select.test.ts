@@ -74,6 +74,16 @@ describe('platforms: a single-platform image is checked, a list makes a new inde
     assert.deepEqual((await target.settledRequests()).filter((q) => WRITES.has(q.method)), []);
   });
 
+  it('refuses a platform for an artifact whose config names none', async () => {
+    const config = await pushBlob(source, 'src/artifact', Buffer.from('{}'), 'application/vnd.oci.empty.v1+json');
+    const layer = await pushBlob(source, 'src/artifact', Buffer.from('a chart'), 'application/vnd.example.chart.v1');
+    await putManifest(source, 'src/artifact', 'v1', { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: 'application/vnd.example.chart', config, layers: [layer] }, OCI_MANIFEST);
+    await assert.rejects(
+      copyRefs(`${source.host}/src/artifact:v1`, `${target.host}/dst/artifact:v1`, { platform: amd64 }),
+      /^NotFoundError: platform linux\/amd64 asked for, but \[registry\] \S+\/src\/artifact \(v1\) names no platform: it is not an image whose config gives os and architecture; copy it without a platform$/,
+    );
+  });
+
   it('copies a single-platform image that is the platform asked for, and says which it is', async () => {
     const { root, events } = await copyRefs(`${source.host}/src/single:v1`, `${target.host}/dst/single:v1`, { platform: amd64 });
     assert.equal(root.digest, single.root.digest);
