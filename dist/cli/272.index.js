@@ -1550,7 +1550,7 @@ async function choosePlatforms(source, asked, read, where) {
         return { root: source };
     const platform = isImageManifest(source.mediaType) ? await imagePlatform(source, read) : undefined;
     if (!platform) {
-        throw new NotFoundError(`${platformList(wanted)} asked for, but ${where} is a ${printable(source.mediaType)} whose config names no platform: drop the platform`);
+        throw new NotFoundError(`${platformList(wanted)} asked for, but ${where} names no platform: it is not an image whose config gives os and architecture; copy it without a platform`);
     }
     const missing = wanted.filter((w) => !platformMatches(w, platform));
     if (missing.length) {
