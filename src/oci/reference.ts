@@ -1,6 +1,7 @@
 import { isDigest } from './digest.js';
 import { InputError } from './errors.js';
 import { quoted } from './text.js';
+import { checkTransport } from './transports.js';
 
 export const DOCKER_HUB = 'docker.io';
 
@@ -42,11 +43,8 @@ export function parseReference(input: string, what = 'reference'): Reference {
   for (const transport of ['oci-archive', 'oci'] as const) {
     if (value.startsWith(`${transport}:`)) return parseFileReference(transport, value.slice(transport.length + 1), what, value);
   }
-  const m = /^([a-z][a-z0-9+.-]*):\/\//.exec(value);
-  if (m && m[1] !== 'docker') {
-    throw new InputError(`${what} ${quoted(value)} has unknown transport ${quoted(m[1])}: ${FORMS}`);
-  }
-  return parseRegistryReference(m ? value.slice(m[0].length) : value, what, value);
+  checkTransport(value, what, FORMS);
+  return parseRegistryReference(value.replace(/^docker:\/\//, ''), what, value);
 }
 
 function parseFileReference(transport: FileReference['transport'], rest: string, what: string, whole: string): FileReference {

@@ -43,6 +43,34 @@ describe('parseReference', () => {
     });
   }
 
+  it('reads a word before a colon as a transport only when it cannot be a registry name', () => {
+    // Docker Hub names with tags, hosts with ports, and docker:TAG (Docker Hub's docker image) stay registry references.
+    for (const input of ['alpine:3.20', 'node:20,lts', 'docker:27', 'gcc:13', 'myregistry:5000/app', 'php:8@' + D, 'ubuntu@' + D]) {
+      assert.equal(parseReference(input).transport, 'registry', input);
+    }
+  });
+
+  const transports: Array<[string, RegExp]> = [
+    ['oci-achive:app.tar', /^SOURCE "oci-achive:app\.tar" has unknown transport "oci-achive": did you mean oci-archive:\? use \[docker:\/\/\]HOST/],
+    ['oci-arhcive:app.tar:v1', /unknown transport "oci-arhcive": did you mean oci-archive:\?/],
+    ['OCI:./layout', /unknown transport "OCI": did you mean oci:\?/],
+    ['ocx:/tmp/layout', /unknown transport "ocx": did you mean oci:\?/],
+    ['dokcer://ghcr.io/a', /unknown transport "dokcer": did you mean docker:\/\/\?/],
+    ['s3:bucket/key', /unknown transport "s3": use \[docker:\/\/\]HOST/],
+    ['docker-daemon:alpine:3.20', /^SOURCE "docker-daemon:alpine:3\.20" uses skopeo's docker-daemon: transport, which oci-copy does not have: export the image with `docker save IMAGE -o app\.tar` and copy from docker-archive:app\.tar/],
+    ['dir:/tmp/image', /skopeo's dir: transport, which oci-copy does not have: use oci:PATH/],
+    ['containers-storage:localhost/app:1', /skopeo's containers-storage: transport.*podman save --format oci-archive/],
+    ['ostree:app@/ostree/repo', /skopeo's ostree: transport/],
+    ['sif:app.sif', /skopeo's sif: transport/],
+    ['tarball:layer.tar', /skopeo's tarball: transport.*use oci-archive:FILE/],
+    ['docker-deamon:alpine', /unknown transport "docker-deamon": did you mean docker-daemon:\?/],
+  ];
+  for (const [input, message] of transports) {
+    it(`names the transport in "${input}"`, () => {
+      assert.throws(() => parseReference(input, 'SOURCE'), (err: unknown) => err instanceof InputError && message.test(err.message));
+    });
+  }
+
   it('knows loopback registries and formats references', () => {
     assert.ok(isLoopbackRegistry('localhost:5000'));
     assert.ok(isLoopbackRegistry('127.0.0.1:1234'));
