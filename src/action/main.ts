@@ -10,6 +10,9 @@ import type { ReadOnlyTarget } from '../targets/target.js';
 import { type BlobCacheRestore, describeBlobCache, restoreBlobCache, saveBlobCache } from './blob-cache-store.js';
 import { parseInputs, type Inputs } from '../inputs/inputs.js';
 import { Input } from '../inputs/names.js';
+import { loadNetwork } from '../inputs/network.js';
+import { ACTION_VOICE } from '../inputs/voice.js';
+import { httpEventLine } from '../targets/registry/network/observer.js';
 import { logEvents, writeOutputs, writeSummary, type DestinationOutcome } from './report.js';
 import { log } from './log.js';
 
@@ -21,8 +24,16 @@ export async function run(): Promise<void> {
     maskSecretInputs();
     const inputs = parseInputs((name) => core.getInput(name));
     refuseStandardStreams(inputs);
+    const network = await loadNetwork(inputs, ACTION_VOICE, (line) => core.warning(line));
     const cache = await restoreCache(inputs);
-    const openOptions = { plainHttp: inputs.plainHttp, onSecret: (secret: string) => core.setSecret(secret), githubToken: inputs.githubToken };
+    const openOptions = {
+      plainHttp: inputs.plainHttp,
+      onSecret: (secret: string) => core.setSecret(secret),
+      githubToken: inputs.githubToken,
+      network,
+      // With step debug logging on, every request and its status, credentials redacted.
+      ...(core.isDebug() ? { onHttp: (event: Parameters<typeof httpEventLine>[0]) => core.debug(httpEventLine(event)) } : {}),
+    };
     const src = await openSource(inputs.source, { ...openOptions, credentials: inputs.sourceCredentials });
     opened.push(src);
     const results: DestinationOutcome[] = [];

@@ -4,13 +4,15 @@ import { InputError } from '../oci/errors.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { Input } from './names.js';
-import { quoted } from '../oci/text.js';
+import { ACTION_VOICE, type Voice } from './voice.js';
 
 export type Operation = 'copy' | 'import' | 'export';
 
 export interface Credentials {
   username?: string;
   password?: string;
+  /** Where they came from, or would have: `the username and password inputs`, for the 401 message. */
+  from: string;
 }
 
 /** Everything the action was asked to do, parsed and checked once, before any network traffic. */
@@ -23,6 +25,10 @@ export interface Inputs {
   sourceCredentials: Credentials;
   destinationCredentials: Credentials;
   plainHttp: boolean;
+  /** false: accept any registry certificate. */
+  tlsVerify: boolean;
+  /** A file of PEM certificates to trust besides the system's. */
+  caFile?: string;
   concurrency: number;
   mount: boolean;
   blobCache: boolean;
@@ -42,53 +48,61 @@ export type InputReader = (name: string) => string;
 
 export const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
 
-export function parseInputs(read: InputReader): Inputs {
+/** Parses and checks every input; errors name the inputs as `voice` says (the action's by default). */
+export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inputs {
   const get = (name: string) => read(name).trim();
-  const source = parseReference(required(get, Input.Source), `input "${Input.Source}"`);
-  const lines = required(get, Input.Destination)
+  const source = parseReference(required(get, Input.Source, voice), voice.input(Input.Source));
+  const lines = required(get, Input.Destination, voice)
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  const destinations = lines.map((line) => parseReference(line, `input "${Input.Destination}"`));
+  const destinations = lines.map((line) => parseReference(line, voice.input(Input.Destination)));
   const seen = new Set<string>();
   for (const line of lines) {
-    if (seen.has(line)) throw new InputError(`input "${Input.Destination}" lists ${quoted(line)} twice: give each destination once`);
+    if (seen.has(line)) throw new InputError(`${voice.input(Input.Destination)} lists ${voice.value(line)} twice: give each destination once`);
     seen.add(line);
   }
-  const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d));
+  const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d, voice));
 
   const username = get(Input.Username);
   const password = read(Input.Password);
-  const platform = parsePlatforms(get(Input.Platform));
+  const platform = parsePlatforms(get(Input.Platform), voice);
   const blobCacheKey = get(Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
   if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
-    throw new InputError(`input "${Input.BlobCacheKey}" must be at most 400 characters without commas or white space`);
+    throw new InputError(`${voice.input(Input.BlobCacheKey)} must be at most 400 characters without commas or white space`);
   }
+  const caFile = get(Input.CaFile);
+  const side = (user: string, pass: string) => {
+    const from = get(user) ? `the ${user} and ${pass} inputs` : username ? `the ${Input.Username} and ${Input.Password} inputs` : `the ${user} and ${Input.Username} inputs`;
+    return credentials(get(user) || username, read(pass) || password, from, user, voice);
+  };
   return {
     source,
     destinations,
     operations,
-    sourceCredentials: credentials(get(Input.SourceUsername) || username, read(Input.SourcePassword) || password, Input.SourceUsername),
-    destinationCredentials: credentials(get(Input.DestinationUsername) || username, read(Input.DestinationPassword) || password, Input.DestinationUsername),
-    plainHttp: bool(get, Input.PlainHttp, false),
-    concurrency: wholeNumber(get, Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64),
-    mount: bool(get, Input.Mount, true),
-    blobCache: bool(get, Input.BlobCache, true),
+    sourceCredentials: side(Input.SourceUsername, Input.SourcePassword),
+    destinationCredentials: side(Input.DestinationUsername, Input.DestinationPassword),
+    plainHttp: bool(get, Input.PlainHttp, false, voice),
+    tlsVerify: bool(get, Input.TlsVerify, true, voice),
+    ...(caFile ? { caFile } : {}),
+    concurrency: wholeNumber(get, Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, voice),
+    mount: bool(get, Input.Mount, true, voice),
+    blobCache: bool(get, Input.BlobCache, true, voice),
     blobCacheKey,
     ...(platform ? { platform } : {}),
-    referrers: bool(get, Input.Referrers, false),
-    dryRun: bool(get, Input.DryRun, false),
-    noClobber: bool(get, Input.NoClobber, false),
+    referrers: bool(get, Input.Referrers, false, voice),
+    dryRun: bool(get, Input.DryRun, false, voice),
+    noClobber: bool(get, Input.NoClobber, false, voice),
     ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
   };
 }
 
 /** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
-function parsePlatforms(value: string): Platform | Platform[] | undefined {
+function parsePlatforms(value: string, voice: Voice): Platform | Platform[] | undefined {
   const platforms: Platform[] = [];
   const seen = new Set<string>();
   for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
-    const p = parsePlatform(part, `input "${Input.Platform}"`);
+    const p = parsePlatform(part, voice.input(Input.Platform));
     const key = formatPlatform(p);
     if (!seen.has(key)) platforms.push(p);
     seen.add(key);
@@ -97,30 +111,32 @@ function parsePlatforms(value: string): Platform | Platform[] | undefined {
   return platforms.length === 1 ? platforms[0] : platforms;
 }
 
-function required(get: (n: string) => string, name: string): string {
+function required(get: (n: string) => string, name: string, voice: Voice): string {
   const v = get(name);
-  if (!v) throw new InputError(`input "${name}" is required: give a reference such as registry.example.com/app:1.0`);
+  if (!v) throw new InputError(`${voice.input(name)} is required: give a reference such as registry.example.com/app:1.0`);
   return v;
 }
 
-function credentials(username: string, password: string, usernameInput: string): Credentials {
-  if (password && !username) throw new InputError(`a password is given without a username: set "${usernameInput}" or "${Input.Username}"`);
-  return username ? { username, password } : {};
+function credentials(username: string, password: string, from: string, usernameInput: string, voice: Voice): Credentials {
+  if (password && !username) {
+    throw new InputError(`a password is given without a username: set ${voice.input(usernameInput)} or ${voice.input(Input.Username)}`);
+  }
+  return username ? { username, password, from } : { from };
 }
 
-function bool(get: (n: string) => string, name: string, fallback: boolean): boolean {
+function bool(get: (n: string) => string, name: string, fallback: boolean, voice: Voice): boolean {
   const v = get(name).toLowerCase();
   if (!v) return fallback;
   if (['true', 'yes', 'on', '1'].includes(v)) return true;
   if (['false', 'no', 'off', '0'].includes(v)) return false;
-  throw new InputError(`input "${name}" is ${quoted(get(name))}: use true or false`);
+  throw new InputError(`${voice.input(name)} is ${voice.value(get(name))}: use true or false`);
 }
 
-function wholeNumber(get: (n: string) => string, name: string, fallback: number, min: number, max: number): number {
+function wholeNumber(get: (n: string) => string, name: string, fallback: number, min: number, max: number, voice: Voice): number {
   const v = get(name);
   if (!v) return fallback;
   if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new InputError(`input "${name}" is ${quoted(v)}: use a whole number from ${min} to ${max}`);
+    throw new InputError(`${voice.input(name)} is ${voice.value(v)}: use a whole number from ${min} to ${max}`);
   }
   return Number(v);
 }
@@ -134,12 +150,12 @@ export function inferOperation(source: Reference, destination: Reference): Opera
   return 'copy';
 }
 
-function parseOperation(value: string, source: Reference, destination: Reference): Operation {
+function parseOperation(value: string, source: Reference, destination: Reference, voice: Voice): Operation {
   const inferred = inferOperation(source, destination);
   const v = value.toLowerCase();
   if (!v || v === 'auto') return inferred;
   if (v !== 'copy' && v !== 'import' && v !== 'export') {
-    throw new InputError(`input "${Input.Operation}" is ${quoted(value)}: use auto, copy, import or export`);
+    throw new InputError(`${voice.input(Input.Operation)} is ${voice.value(value)}: use auto, copy, import or export`);
   }
   if (v !== inferred) {
     const why: Record<Operation, string> = {
@@ -147,7 +163,7 @@ function parseOperation(value: string, source: Reference, destination: Reference
       export: 'export writes a registry source to an oci: or oci-archive: destination',
       copy: 'copy goes registry to registry, or between oci: and oci-archive: files',
     };
-    throw new InputError(`input "${Input.Operation}" is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
+    throw new InputError(`${voice.input(Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
   }
   return v;
 }

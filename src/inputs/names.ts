@@ -10,6 +10,8 @@ export const Input = {
   DestinationUsername: 'destination-username',
   DestinationPassword: 'destination-password',
   PlainHttp: 'plain-http',
+  TlsVerify: 'tls-verify',
+  CaFile: 'ca-file',
   Concurrency: 'concurrency',
   Mount: 'mount',
   BlobCache: 'blob-cache',

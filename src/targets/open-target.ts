@@ -2,6 +2,9 @@ import type { Reference, RegistryReference } from '../oci/reference.js';
 import { openDryRunFileDestination } from './dry-run.js';
 import { openFileTarget, type StandardStreams } from './open-file-target.js';
 import { openRegistryRepository, timeoutsFromEnv } from './registry/index.js';
+import type { NetworkOptions } from './registry/network/dispatcher.js';
+import type { SettingVoice } from './registry/network/failures.js';
+import type { HttpObserver } from './registry/network/observer.js';
 import type { ReadOnlyTarget, Target } from './target.js';
 
 const GHCR = 'ghcr.io';
@@ -9,7 +12,8 @@ const GHCR = 'ghcr.io';
 const GITHUB_TOKEN_USER = 'x-access-token';
 
 export interface OpenTargetOptions {
-  credentials?: { username?: string; password?: string };
+  /** `from` says where they came from, or would have (`inputs username and password`), for the 401 message. */
+  credentials?: { username?: string; password?: string; from?: string };
   /** Speak plain HTTP to registries off loopback. */
   plainHttp?: boolean;
   /** Told every secret found (passwords, tokens, config `auth` strings), to mask before anything logs. */
@@ -21,6 +25,12 @@ export interface OpenTargetOptions {
   streams?: StandardStreams;
   /** A dry run: a file destination is opened read-only (or as empty), never created. */
   dryRun?: boolean;
+  /** Extra trusted CAs and TLS verification for registries; proxies come from `env`. */
+  network?: Pick<NetworkOptions, 'ca' | 'tlsVerify'>;
+  /** Told of every HTTP request and its answer, and every retry. */
+  onHttp?: HttpObserver;
+  /** How a network failure's fix names a setting (the action's inputs by default). */
+  voice?: SettingVoice;
 }
 
 /** The target a source reference names: a registry repository, an OCI layout or an OCI archive. */
@@ -40,10 +50,16 @@ function openRegistry(ref: RegistryReference, options: OpenTargetOptions): Targe
   return openRegistryRepository(ref, {
     username: options.credentials?.username,
     password: options.credentials?.password,
+    givenFrom: options.credentials?.from,
     plainHttp: options.plainHttp,
     onSecret: options.onSecret,
     env: options.env,
     timeouts: timeoutsFromEnv(options.env ?? process.env),
-    ...(options.githubToken && ref.registry === GHCR ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken } } : {}),
+    network: options.network,
+    observer: options.onHttp,
+    voice: options.voice,
+    ...(options.githubToken && ref.registry === GHCR
+      ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken }, fallbackFrom: 'the github-token input' }
+      : {}),
   });
 }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +19,8 @@ export interface RegistryOptions {
   authYaml?: string;
   /** Basic auth (htpasswd) for these users; cannot be combined with `authYaml`. */
   htpasswd?: { user: string; password: string } | Array<{ user: string; password: string }>;
+  /** Serve HTTPS with this certificate and key (PEM files); `url` is then `https://…`. */
+  tls?: { certificate: string; key: string };
 }
 
 /** A real CNCF distribution registry on a free loopback port, with its own temporary storage. */
@@ -95,6 +99,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       '    enabled: true',
       'http:',
       `  addr: 127.0.0.1:${port}`,
+      ...(options.tls ? ['  tls:', `    certificate: ${options.tls.certificate}`, `    key: ${options.tls.key}`] : []),
       authYaml ? `auth:\n${authYaml}` : '',
     ].join('\n');
     const configPath = join(dir, 'config.yml');
@@ -119,7 +124,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    const url = `http://127.0.0.1:${port}`;
+    const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     try {
       await waitUntilUp(url, child);
     } catch (err) {
@@ -138,7 +143,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
         // A probe answered after everything else: once its log line is in, so are theirs.
         const probe = `${SETTLE_PROBE}${settled.size}-${Date.now()}`;
         const seen = new Promise<void>((resolve) => settled.set(probe, resolve));
-        await (await fetch(`${url}${probe}`)).arrayBuffer();
+        await probeStatus(`${url}${probe}`);
         await Promise.race([seen, new Promise((resolve) => setTimeout(resolve, 2000))]);
         settled.delete(probe);
         return [...log];
@@ -161,15 +166,26 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}`);
     try {
-      const res = await fetch(`${url}${READY_PROBE}`);
-      await res.arrayBuffer();
-      if (res.status === 200 || res.status === 401) return;
+      const status = await probeStatus(`${url}${READY_PROBE}`);
+      if (status === 200 || status === 401) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('docker-registry did not answer within 15 s');
+}
+
+/** GETs `url` and returns the status; a test registry's certificate is not checked here. */
+function probeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const done = (res: IncomingMessage) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    };
+    const req = url.startsWith('https:') ? httpsGet(url, { rejectUnauthorized: false }, done) : httpGet(url, done);
+    req.on('error', reject);
+  });
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

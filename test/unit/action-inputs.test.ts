@@ -9,8 +9,10 @@ describe('action inputs', () => {
   it('parses defaults and per-side credentials', () => {
     const inputs = parseInputs(reader({ source: 'ghcr.io/o/a:1', destination: 'oci:out', username: 'u', password: 'p', 'destination-username': 'd', 'destination-password': 'dp' }));
     assert.deepEqual(inputs.operations, ['export']);
-    assert.deepEqual(inputs.sourceCredentials, { username: 'u', password: 'p' });
-    assert.deepEqual(inputs.destinationCredentials, { username: 'd', password: 'dp' });
+    assert.deepEqual(inputs.sourceCredentials, { username: 'u', password: 'p', from: 'the username and password inputs' });
+    assert.deepEqual(inputs.destinationCredentials, { username: 'd', password: 'dp', from: 'the destination-username and destination-password inputs' });
+    assert.equal(inputs.tlsVerify, true);
+    assert.equal(inputs.caFile, undefined);
     assert.equal(inputs.concurrency, 8);
     assert.equal(inputs.mount, true);
     assert.equal(inputs.blobCache, true);
@@ -59,6 +61,7 @@ describe('action inputs', () => {
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b\nghcr.io/o/b' }, /lists "ghcr.io\/o\/b" twice/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', referrers: 'y' }, /input "referrers" is "y"/],
     [{ source: 'nope://x', destination: 'ghcr.io/o/b' }, /^input "source" "nope:\/\/x" has unknown transport/],
+    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', 'tls-verify': 'nah' }, /^input "tls-verify" is "nah": use true or false$/],
   ];
   for (const [values, message] of bad) {
     it(`rejects ${JSON.stringify(values)}`, () => {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Credentials } from './credentials.js';
+import { credentialHint, type CredentialLookup, type Credentials } from './credentials.js';
 import { challengeScopes, parseChallenges, type Challenge } from './challenge.js';
 import { registryErrorDetail, RegistryError, statusLine } from './errors.js';
 import { discard, isLoopbackHost, readBody, type HttpClient, type HttpRequest, type HttpResponse } from './http.js';
@@ -31,7 +31,7 @@ export interface AuthOptions {
   origin: string;
   http: HttpClient;
   /** Looked up once, on the first challenge. */
-  credentials: () => Promise<Credentials | undefined>;
+  credentials: () => Promise<CredentialLookup>;
   onSecret?: (secret: string) => void;
   /** Accept a token realm over plain HTTP off loopback (only when the registry itself is allowed plain HTTP). */
   allowPlainRealm?: boolean;
@@ -56,7 +56,7 @@ export class RegistryAuth {
   private service: string | undefined;
   private readonly tokens = new Map<string, Token>();
   private readonly pending = new Map<string, Promise<string>>();
-  private creds: Promise<Credentials | undefined> | undefined;
+  private lookup: Promise<CredentialLookup> | undefined;
 
   constructor(private readonly options: AuthOptions) {}
 
@@ -91,9 +91,15 @@ export class RegistryAuth {
     return this.options.http.send(withAuthorization(req, second));
   }
 
-  private credentials(): Promise<Credentials | undefined> {
-    this.creds ??= this.options.credentials();
-    return this.creds;
+  private async credentials(): Promise<Credentials | undefined> {
+    this.lookup ??= this.options.credentials();
+    return (await this.lookup).credentials;
+  }
+
+  /** What a 401 or 403 says of credentials: none found (and where it looked), or which were refused. */
+  async credentialHint(status: number): Promise<string> {
+    this.lookup ??= this.options.credentials();
+    return credentialHint(this.options.registry, status, await this.lookup);
   }
 
   private learnBearer(challenge: Challenge): void {
@@ -164,7 +170,7 @@ export class RegistryAuth {
     const body = (await readBody(res, 1024 * 1024)).toString('utf8');
     if (res.status !== 200) {
       const detail = registryErrorDetail(body).text;
-      const hint = res.status === 401 || res.status === 403 ? ': check the username and password' : '';
+      const hint = res.status === 401 || res.status === 403 ? `: ${await this.credentialHint(401)}` : '';
       throw new RegistryError(
         `getting ${what}: ${statusLine(res.status)}${detail ? ` (${detail})` : ''}${hint}`,
         res.status >= 500 || res.status === 429,

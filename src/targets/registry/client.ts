@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
+import { isLoopbackRegistry } from '../../oci/reference.js';
 import { RegistryAuth } from './auth.js';
-import { findCredentials, type CredentialOptions } from './credentials.js';
+import { lookupCredentials, type CredentialOptions } from './credentials.js';
 import { isRetryableStatus, registryErrorDetail, RegistryError, statusLine } from './errors.js';
 import { HttpClient, readBody, registryBaseUrl, type HttpOptions, type HttpRequest, type HttpResponse } from './http.js';
+import { httpsOnlyError, isHttpsServerAnswer } from './network/failures.js';
 
 export interface RegistryClientOptions extends HttpOptions, Omit<CredentialOptions, 'env'> {
   /** Speak plain HTTP to a registry off loopback. */
@@ -11,10 +14,13 @@ export interface RegistryClientOptions extends HttpOptions, Omit<CredentialOptio
   http?: HttpClient;
 }
 
+/** Longest 400 body read to tell an HTTPS server's complaint from a registry's error. */
+const HTTPS_ANSWER_LIMIT = 64 * 1024;
+
 /** One registry host: its base URL, the shared HTTP client and the authentication state. */
 export class RegistryClient {
-  readonly base: URL;
   readonly http: HttpClient;
+  private baseUrl: URL;
   private readonly auth: RegistryAuth;
   private readonly ownsHttp: boolean;
 
@@ -22,17 +28,25 @@ export class RegistryClient {
     readonly registry: string,
     options: RegistryClientOptions = {},
   ) {
-    this.base = registryBaseUrl(registry, options.plainHttp);
+    this.baseUrl = registryBaseUrl(registry, options.plainHttp);
     this.ownsHttp = !options.http;
-    this.http = options.http ?? new HttpClient(options);
+    this.http = options.http ?? new HttpClient({ ...options, network: { env: options.env, onSecret: options.onSecret, ...options.network } });
+    const client = this;
     this.auth = new RegistryAuth({
       registry,
-      origin: this.base.origin,
+      get origin() {
+        return client.base.origin;
+      },
       http: this.http,
-      credentials: () => findCredentials(registry, options),
+      credentials: () => lookupCredentials(registry, options),
       onSecret: options.onSecret,
       allowPlainRealm: options.plainHttp,
     });
+  }
+
+  /** `https://host`, or `http://host` on loopback (until it turns out to speak HTTPS) or with plain HTTP allowed. */
+  get base(): URL {
+    return this.baseUrl;
   }
 
   /** A URL on this registry: `path` starts with `/v2/`. */
@@ -45,9 +59,33 @@ export class RegistryClient {
    * PUT, PATCH, DELETE) is never redirected: a registry that answers an upload with a redirect to
    * another host would otherwise receive our content there, and the next request our credentials.
    */
-  send(req: HttpRequest, scopes: string[]): Promise<HttpResponse> {
+  async send(req: HttpRequest, scopes: string[]): Promise<HttpResponse> {
     const writes = req.method !== 'GET' && req.method !== 'HEAD';
-    return this.auth.send(writes ? { ...req, refuseRedirects: true } : req, scopes);
+    const res = await this.auth.send(writes ? { ...req, refuseRedirects: true } : req, scopes);
+    if (res.status !== 400 || req.url.protocol !== 'http:' || req.url.origin !== this.base.origin) return res;
+    return this.unlessHttpsServer(req, scopes, res);
+  }
+
+  /**
+   * A 400 to plain HTTP may be an HTTPS server saying so. On loopback, where plain HTTP was only
+   * assumed, the registry is spoken to over HTTPS from then on and the request sent again; off
+   * loopback plain HTTP was asked for, and the error says to stop asking.
+   */
+  private async unlessHttpsServer(req: HttpRequest, scopes: string[], res: HttpResponse): Promise<HttpResponse> {
+    let body: Buffer | undefined;
+    if (req.method !== 'HEAD') body = await readBody(res, HTTPS_ANSWER_LIMIT);
+    else if (Object.keys(res.headers).length) {
+      // A HEAD answer has no body to read the complaint from: ask again with a GET (nginx answers with headers).
+      body = await readBody(await this.http.send({ method: 'GET', url: req.url }), HTTPS_ANSWER_LIMIT);
+    }
+    const answer = { ...res, body: Readable.from(body && req.method !== 'HEAD' ? [body] : []) };
+    if (!isHttpsServerAnswer(res.headers, body?.toString('utf8'))) return answer;
+    if (!isLoopbackRegistry(this.registry)) throw httpsOnlyError(req.url, this.http.voice);
+    this.baseUrl = new URL(`https://${this.base.host}`);
+    if (req.body instanceof Readable) {
+      throw new RegistryError(`${this.registry} speaks HTTPS: sending again over HTTPS`, true, 400, undefined, 0);
+    }
+    return this.send({ ...req, url: new URL(req.url.pathname + req.url.search, this.base) }, scopes);
   }
 
   /** Throws the one-line error for an unexpected answer, with the registry's own error code. */
@@ -64,7 +102,7 @@ export class RegistryClient {
       asked !== undefined
         ? `: ${this.registry} asks to wait ${formatWait(asked)} before another try (Retry-After), longer than the ${formatWait(this.http.retry.maxWaitMs)} oci-copy waits at once; try again later`
         : res.status === 401 || res.status === 403
-          ? `: check the credentials for ${this.registry}`
+          ? `: ${await this.auth.credentialHint(res.status)}`
           : '';
     const retryable = isRetryableStatus(res.status) && asked === undefined;
     throw new RegistryError(

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../oci/errors.js';
 import { DOCKER_HUB } from '../../oci/reference.js';
-import { quoted } from '../../oci/text.js';
+import { printable, quoted } from '../../oci/text.js';
 
 /** What to log in with: a user and password, or an identity (refresh) token from `docker login`. */
 export interface Credentials {
@@ -23,6 +23,19 @@ export interface CredentialOptions {
   onSecret?: (secret: string) => void;
   /** Used when neither explicit credentials nor the Docker config have any (a workflow's token for ghcr.io). */
   fallback?: Credentials;
+  /** Where the explicit credentials come from, or would: `inputs username and password`, `--dest-creds`. */
+  givenFrom?: string;
+  /** Where the fallback comes from: `input github-token`. */
+  fallbackFrom?: string;
+}
+
+/** Credentials and where they were found, or every place looked, for a message that says which. */
+export interface CredentialLookup {
+  credentials?: Credentials;
+  /** `/root/.docker/config.json`, `docker-credential-pass (credHelpers in …)`, the explicit ones' origin. */
+  from?: string;
+  /** Each place looked with what it held, in order: `/root/.docker/config.json (no such file)`. */
+  looked: string[];
 }
 
 interface AuthEntry {
@@ -65,43 +78,75 @@ function sameRegistry(key: string, registry: string): boolean {
  * Undefined means anonymous.
  */
 export async function findCredentials(registry: string, options: CredentialOptions = {}): Promise<Credentials | undefined> {
+  return (await lookupCredentials(registry, options)).credentials;
+}
+
+/** `findCredentials`, saying where the credentials came from or where none were. */
+export async function lookupCredentials(registry: string, options: CredentialOptions = {}): Promise<CredentialLookup> {
   const secret = (s: string | undefined) => {
     if (s) options.onSecret?.(s);
     return s;
   };
+  const given = options.givenFrom ?? 'the given username and password';
   if (options.username || options.password) {
     secret(options.password);
-    return { username: options.username ?? '', password: options.password ?? '' };
+    return { credentials: { username: options.username ?? '', password: options.password ?? '' }, from: given, looked: [given] };
   }
-  const found = await fromDockerConfig(registry, options, secret);
-  if (found) return found;
-  secret(options.fallback?.password);
-  return options.fallback;
+  const looked = [`${given} (none given)`];
+  const found = await fromDockerConfig(registry, options, secret, looked);
+  if (found) return { ...found, looked };
+  if (options.fallback) {
+    secret(options.fallback.password);
+    const from = options.fallbackFrom ?? 'the fallback token';
+    return { credentials: options.fallback, from, looked: [...looked, from] };
+  }
+  return { looked };
 }
 
 async function fromDockerConfig(
   registry: string,
   options: CredentialOptions,
   secret: (s?: string) => string | undefined,
-): Promise<Credentials | undefined> {
+  looked: string[],
+): Promise<{ credentials: Credentials; from: string } | undefined> {
   const env = options.env ?? process.env;
   const dir = options.configDir ?? (env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'));
   const file = join(dir, 'config.json');
   const config = await readConfig(file);
-  if (!config) return undefined;
+  if (!config) {
+    looked.push(`${printable(file)} (no such file)`);
+    return undefined;
+  }
 
   const helperKey = Object.keys(config.credHelpers ?? {}).find((k) => sameRegistry(k, registry));
   const helper = helperKey ? config.credHelpers![helperKey] : config.credsStore;
   if (helper) {
     const found = await fromHelper(helper, HUB_ALIASES.includes(registry) ? HUB_SERVER_URL : registry, env, secret);
-    if (found || helperKey) return found;
+    const from = `docker-credential-${printable(helper)} (${helperKey ? 'credHelpers' : 'credsStore'} in ${printable(file)})`;
+    if (found) return { credentials: found, from };
+    looked.push(`${from}: nothing for ${printable(registry)}`);
+    if (helperKey) return undefined;
   }
 
   const entries = Object.entries(config.auths ?? {});
   const entry =
     entries.find(([k]) => normalizeRegistryKey(k) === registry.toLowerCase()) ?? entries.find(([k]) => sameRegistry(k, registry));
-  if (!entry) return undefined;
-  return fromEntry(entry[1], file, secret);
+  const found = entry ? fromEntry(entry[1], file, secret) : undefined;
+  if (found) return { credentials: found, from: printable(file) };
+  looked.push(`${printable(file)} (no auths entry for ${printable(registry)})`);
+  return undefined;
+}
+
+/**
+ * The end of a 401 or 403 message: whether credentials were found, and where. A 401 with
+ * credentials means they were refused; without, that some are needed. A 403 means they (or
+ * anonymous access) do not grant the operation.
+ */
+export function credentialHint(registry: string, status: number, lookup: CredentialLookup): string {
+  const host = printable(registry);
+  if (!lookup.credentials) return `no credentials for ${host}: looked in ${lookup.looked.join(', ')}`;
+  if (status === 403) return `the credentials for ${host} (from ${lookup.from}) do not allow this: check what the account may do`;
+  return `the credentials for ${host} (from ${lookup.from}) were refused: check the user name and password or token`;
 }
 
 async function readConfig(file: string): Promise<DockerConfig | undefined> {

@@ -1,9 +1,13 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { Agent, request } from './undici-core.js';
+import { request } from './undici-core.js';
 import { DOCKER_HUB, isLoopbackRegistry } from '../../oci/reference.js';
 import { InputError, messageOf, OciCopyError } from '../../oci/errors.js';
-import { BrokenAnswerError, isRetryableStatus, RegistryError } from './errors.js';
+import { BrokenAnswerError, isRetryableStatus, RegistryError, statusLine } from './errors.js';
+import { openNetwork, type NetworkOptions } from './network/dispatcher.js';
+import { fatalNetworkError, throughProxy, type SettingVoice } from './network/failures.js';
+import { authScheme, type HttpObserver } from './network/observer.js';
+import type { ProxyChoice } from './network/proxy.js';
 import { quoted } from '../../oci/text.js';
 
 /** Retries as oras-go does them: 5 tries, 250 ms × 2ⁿ ±10 %, each wait clamped to 200 ms–3 s. */
@@ -121,6 +125,12 @@ export interface HttpOptions {
   userAgent?: string;
   timeouts?: Partial<Timeouts>;
   retry?: Partial<RetryPolicy>;
+  /** Trust, verification and proxies for the dispatcher this client makes (not for a given one). */
+  network?: NetworkOptions;
+  /** Told of every request and answer, and every retry (`--debug`, progress). */
+  observer?: HttpObserver;
+  /** How a failure's fix names a setting (`set plain-http: true` or `add --plain-http`). */
+  voice?: SettingVoice;
 }
 
 export const USER_AGENT = 'oci-copy/0.1';
@@ -185,15 +195,21 @@ export class HttpClient {
   private readonly userAgent: string;
   readonly timeouts: Timeouts;
   readonly retry: RetryPolicy;
+  readonly voice?: SettingVoice;
+  /** The proxy a request to a URL goes through, for messages. */
+  readonly proxyFor: (url: URL) => ProxyChoice | undefined;
+  private readonly observer?: HttpObserver;
 
   constructor(options: HttpOptions = {}, private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.userAgent = options.userAgent ?? USER_AGENT;
     this.owned = !options.dispatcher;
-    this.dispatcher =
-      options.dispatcher ??
-      new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { timeout: this.timeouts.connectMs } });
+    this.voice = options.voice;
+    this.observer = options.observer;
+    const network = options.dispatcher ? undefined : openNetwork(options.network ?? {}, this.timeouts.connectMs);
+    this.dispatcher = options.dispatcher ?? network!.dispatcher;
+    this.proxyFor = network ? (url) => network.proxyFor(url) : () => undefined;
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
@@ -216,9 +232,20 @@ export class HttpClient {
       const delay = this.retryDelay(attempt, res);
       if (!more || Date.now() - started + delay > this.retry.maxTotalMs) {
         if (res) return res;
-        throw transportError(req.url, error, tries, this.timeouts, delay);
+        const failure = transportError(req.url, error, tries, this.timeouts, delay);
+        failure.message = throughProxy(failure.message, this.proxyFor(req.url));
+        throw failure;
       }
       if (res) await discard(res);
+      this.observer?.({
+        type: 'retry',
+        method: req.method,
+        url: req.url,
+        attempt: tries + 1,
+        maxTries: this.retry.maxTries,
+        delayMs: delay,
+        reason: res ? statusLine(res.status) : messageOf(error),
+      });
       await this.sleep(delay);
     }
   }
@@ -278,7 +305,22 @@ export class HttpClient {
   }
 
   private async once(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined): Promise<HttpResponse> {
-    const res = await request(this.dispatcher, {
+    const started = Date.now();
+    const auth = authScheme(headers.authorization);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.request(method, url, headers, body);
+    } catch (err) {
+      this.observer?.({ type: 'failure', method, url, error: messageOf(err), ms: Date.now() - started, auth });
+      // What no retry cures (a certificate, HTTPS to a plain-HTTP port, a name) fails here, at once.
+      throw fatalNetworkError(err, url, this.voice, this.proxyFor(url)) ?? err;
+    }
+    this.observer?.({ type: 'response', method, url, status: res.statusCode, ms: Date.now() - started, auth });
+    return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
+  }
+
+  private request(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined): Promise<Dispatcher.ResponseData> {
+    return request(this.dispatcher, {
       origin: url.origin,
       path: url.pathname + url.search,
       method: method as Dispatcher.HttpMethod,
@@ -289,7 +331,6 @@ export class HttpClient {
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyIdleMs,
     });
-    return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
   }
 }
 

@@ -1,0 +1,95 @@
+import type { Dispatcher } from 'undici';
+import { Agent, DispatcherBase, newProxyAgent } from '../undici-core.js';
+import { proxyFor, proxyFromEnv, type ProxyChoice, type ProxySettings } from './proxy.js';
+import { tlsConnectOptions } from './tls.js';
+
+/** How registries are reached: whom to trust, and the environment the proxy variables are read from. */
+export interface NetworkOptions {
+  /** PEM certificates trusted besides the system's (`ca-file`). */
+  ca?: string[];
+  /** false: accept any certificate (`tls-verify: false`). Default true. */
+  tlsVerify?: boolean;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Told a proxy password found in a variable, to mask it before anything logs. */
+  onSecret?: (secret: string) => void;
+}
+
+/** The dispatcher requests go through, and which proxy (if any) it picks for a URL. */
+export interface Network {
+  dispatcher: Dispatcher;
+  proxyFor(url: URL): ProxyChoice | undefined;
+}
+
+const POOL = { keepAliveTimeout: 30_000, connections: 16 };
+
+/**
+ * A keep-alive pool per origin, trusting `ca` or verifying nothing, and, when a proxy variable is
+ * set, a router that sends each origin through its proxy or straight there. Requests reach a proxy
+ * only through a CONNECT tunnel, plain-HTTP registries too: the proxy sees a host and port, never a
+ * request, so the registry's credentials never reach it (only the proxy's own, on the CONNECT).
+ */
+export function openNetwork(options: NetworkOptions, connectTimeoutMs: number): Network {
+  const tls = tlsConnectOptions(options.ca, options.tlsVerify !== false);
+  const direct = new Agent({ ...POOL, connect: { timeout: connectTimeoutMs, ...tls } });
+  const settings = proxyFromEnv(options.env ?? process.env, options.onSecret);
+  if (!settings) return { dispatcher: direct, proxyFor: () => undefined };
+  const router = new ProxyRouter(direct, settings, (choice) =>
+    newProxyAgent({
+      ...POOL,
+      uri: choice.url.href,
+      proxyTunnel: true,
+      requestTls: { timeout: connectTimeoutMs, ...tls },
+      proxyTls: { timeout: connectTimeoutMs, ...tls },
+    }),
+  );
+  return { dispatcher: router, proxyFor: (url) => proxyFor(settings, url) };
+}
+
+/** Dispatches each request to the proxy its origin needs (made on first use), or to the direct pool. */
+class ProxyRouter extends DispatcherBase {
+  private readonly viaProxy = new Map<string, Dispatcher>();
+
+  constructor(
+    private readonly direct: Dispatcher,
+    private readonly settings: ProxySettings,
+    private readonly makeProxyAgent: (choice: ProxyChoice) => Dispatcher,
+  ) {
+    super();
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return this.pick(new URL(String(options.origin))).dispatch(options, handler);
+  }
+
+  private pick(url: URL): Dispatcher {
+    const choice = proxyFor(this.settings, url);
+    if (!choice) return this.direct;
+    let agent = this.viaProxy.get(choice.url.href);
+    if (!agent) {
+      agent = this.makeProxyAgent(choice);
+      this.viaProxy.set(choice.url.href, agent);
+    }
+    return agent;
+  }
+
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    const done = Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.close())).then(() => undefined);
+    if (!callback) return done;
+    void done.then(callback, callback);
+  }
+
+  override destroy(): Promise<void>;
+  override destroy(err: Error | null): Promise<void>;
+  override destroy(callback: () => void): void;
+  override destroy(err: Error | null, callback: () => void): void;
+  override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
+    const err = typeof errOrCallback === 'function' ? null : (errOrCallback ?? null);
+    const cb = typeof errOrCallback === 'function' ? errOrCallback : callback;
+    const done = Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.destroy(err))).then(() => undefined);
+    if (!cb) return done;
+    void done.then(cb, cb);
+  }
+}
