@@ -16,3 +16,21 @@ declare module 'undici/lib/dispatcher/dispatcher.js' {
   const DispatcherModule: typeof Dispatcher;
   export default DispatcherModule;
 }
+
+declare module 'undici/lib/dispatcher/proxy-agent.js' {
+  import type { ProxyAgent } from 'undici';
+  const ProxyAgentModule: typeof ProxyAgent;
+  export default ProxyAgentModule;
+}
+
+declare module 'undici/lib/dispatcher/pool.js' {
+  import type { Pool } from 'undici';
+  const PoolModule: typeof Pool;
+  export default PoolModule;
+}
+
+declare module 'undici/lib/api/api-connect.js' {
+  import type { Dispatcher } from 'undici';
+  const connect: Dispatcher['connect'];
+  export default connect;
+}

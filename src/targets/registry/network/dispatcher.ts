@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { Agent, DispatcherBase, newProxyAgent } from '../undici-core.js';
+import { Agent, DispatcherBase, loadProxyAgent } from '../undici-core.js';
 import { proxyFor, proxyFromEnv, type ProxyChoice, type ProxySettings } from './proxy.js';
 import { tlsConnectOptions } from './tls.js';
 
@@ -35,13 +35,17 @@ export function openNetwork(options: NetworkOptions, connectTimeoutMs: number): 
   const settings = proxyFromEnv(options.env ?? process.env, options.onSecret);
   if (!settings) return { dispatcher: direct, proxyFor: () => undefined };
   const router = new ProxyRouter(direct, settings, (choice) =>
-    newProxyAgent({
-      ...POOL,
-      uri: choice.url.href,
-      proxyTunnel: true,
-      requestTls: { timeout: connectTimeoutMs, ...tls },
-      proxyTls: { timeout: connectTimeoutMs, ...tls },
-    }),
+    new DeferredDispatcher(
+      loadProxyAgent().then((make) =>
+        make({
+          ...POOL,
+          uri: choice.url.href,
+          proxyTunnel: true,
+          requestTls: { timeout: connectTimeoutMs, ...tls },
+          proxyTls: { timeout: connectTimeoutMs, ...tls },
+        }),
+      ),
+    ),
   );
   return { dispatcher: router, proxyFor: (url) => proxyFor(settings, url) };
 }
@@ -76,9 +80,7 @@ class ProxyRouter extends DispatcherBase {
   override close(): Promise<void>;
   override close(callback: () => void): void;
   override close(callback?: () => void): Promise<void> | void {
-    const done = Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.close())).then(() => undefined);
-    if (!callback) return done;
-    void done.then(callback, callback);
+    return settle(Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.close())), callback);
   }
 
   override destroy(): Promise<void>;
@@ -86,10 +88,54 @@ class ProxyRouter extends DispatcherBase {
   override destroy(callback: () => void): void;
   override destroy(err: Error | null, callback: () => void): void;
   override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
-    const err = typeof errOrCallback === 'function' ? null : (errOrCallback ?? null);
-    const cb = typeof errOrCallback === 'function' ? errOrCallback : callback;
-    const done = Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.destroy(err))).then(() => undefined);
-    if (!cb) return done;
-    void done.then(cb, cb);
+    const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
+    return settle(Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.destroy(err))), cb);
   }
+}
+
+/**
+ * A dispatcher that exists before its module is loaded: requests made meanwhile are handed on once
+ * it is, so the synchronous `dispatch` of the router never waits on an import.
+ */
+class DeferredDispatcher extends DispatcherBase {
+  private ready?: Dispatcher;
+  private failure?: Error;
+
+  constructor(private readonly loading: Promise<Dispatcher>) {
+    super();
+    loading.then(
+      (d) => (this.ready = d),
+      (err: Error) => (this.failure = err),
+    );
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    if (this.ready) return this.ready.dispatch(options, handler);
+    const fail = (err: Error) => (handler as { onError?: (err: Error) => void }).onError?.(err);
+    if (this.failure) fail(this.failure);
+    else this.loading.then((d) => d.dispatch(options, handler), fail);
+    return true;
+  }
+
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    return settle(this.loading.then((d) => d.close(), () => undefined), callback);
+  }
+
+  override destroy(): Promise<void>;
+  override destroy(err: Error | null): Promise<void>;
+  override destroy(callback: () => void): void;
+  override destroy(err: Error | null, callback: () => void): void;
+  override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
+    const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
+    return settle(this.loading.then((d) => d.destroy(err), () => undefined), cb);
+  }
+}
+
+/** A dispatcher's close or destroy, as a promise or through a callback, as its caller asked. */
+function settle(work: Promise<unknown>, callback?: () => void): Promise<void> | void {
+  const done = work.then(() => undefined);
+  if (!callback) return done;
+  void done.then(callback, callback);
 }
