@@ -1,8 +1,8 @@
-export const id = 272;
-export const ids = [272];
+export const id = 867;
+export const ids = [867];
 export const modules = {
 
-/***/ 7272:
+/***/ 867:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -30,7 +30,7 @@ class OciCopyError extends Error {
     name = 'OciCopyError';
 }
 /** Bad input: a reference, an option, a file the user pointed at. Raised before any network traffic. */
-class InputError extends OciCopyError {
+class errors_InputError extends OciCopyError {
     name = 'InputError';
 }
 /** Content that does not match its descriptor (digest or size), or that is malformed. */
@@ -72,14 +72,14 @@ class CopyError extends OciCopyError {
     cause;
     name = 'CopyError';
     constructor(side, operation, cause) {
-        super(cause instanceof OperationError ? cause.message : `${operation}: ${messageOf(cause)}`);
+        super(cause instanceof OperationError ? cause.message : `${operation}: ${errors_messageOf(cause)}`);
         this.side = side;
         this.operation = operation;
         this.cause = cause;
     }
 }
 /** The one-line message of anything thrown, never a stack trace. */
-function messageOf(err) {
+function errors_messageOf(err) {
     if (err instanceof Error) {
         const msg = err.message || err.name;
         // Node's network errors carry the useful part in `cause` (undici: "fetch failed" → ECONNREFUSED).
@@ -174,7 +174,7 @@ class FileBlobInfoCache {
             this.evict();
         }
         catch (err) {
-            this.warn(`blob-info cache: could not record ${String(digest)}: ${messageOf(err)}`);
+            this.warn(`blob-info cache: could not record ${String(digest)}: ${errors_messageOf(err)}`);
         }
     }
     candidates(registry, digest, limit) {
@@ -190,7 +190,7 @@ class FileBlobInfoCache {
             return out;
         }
         catch (err) {
-            this.warn(`blob-info cache: could not look up ${String(digest)}: ${messageOf(err)}`);
+            this.warn(`blob-info cache: could not look up ${String(digest)}: ${errors_messageOf(err)}`);
             return [];
         }
     }
@@ -212,7 +212,7 @@ class FileBlobInfoCache {
         catch (err) {
             if (err?.code === 'ENOENT')
                 return 0;
-            this.warn(`blob-info cache ${path} could not be read (${messageOf(err)}); starting with an empty cache`);
+            this.warn(`blob-info cache ${path} could not be read (${errors_messageOf(err)}); starting with an empty cache`);
             return 0;
         }
         try {
@@ -228,7 +228,7 @@ class FileBlobInfoCache {
             return entries.length;
         }
         catch (err) {
-            this.warn(`blob-info cache ${path} could not be loaded (${messageOf(err)}); starting with an empty cache`);
+            this.warn(`blob-info cache ${path} could not be loaded (${errors_messageOf(err)}); starting with an empty cache`);
             return 0;
         }
     }
@@ -249,7 +249,7 @@ class FileBlobInfoCache {
         }
         catch (err) {
             await (0,promises_.unlink)(temp).catch(() => { });
-            this.warn(`blob-info cache could not be saved to ${path}: ${messageOf(err)}`);
+            this.warn(`blob-info cache could not be saved to ${path}: ${errors_messageOf(err)}`);
             return false;
         }
     }
@@ -397,7 +397,7 @@ const MAX_SHOWN = 512;
  * `\xNN` or `\u{NNNN}` escapes. Everything else passes unchanged, cut to `max` characters.
  */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-function printable(text, max = MAX_SHOWN) {
+function text_printable(text, max = MAX_SHOWN) {
     let s = typeof text === 'string' ? text : String(text);
     if (s.length > max)
         s = `${s.slice(0, max)}…`;
@@ -408,7 +408,7 @@ function printable(text, max = MAX_SHOWN) {
 }
 /** `"text"` with the text made printable: for names that may be empty or hold spaces. */
 function quoted(text, max = MAX_SHOWN) {
-    return `"${printable(text, max).replace(/"/g, '\\"')}"`;
+    return `"${text_printable(text, max).replace(/"/g, '\\"')}"`;
 }
 /**
  * A whole line about to be printed where a runner reads it (the action's log, and the CLI's, which a
@@ -418,7 +418,7 @@ function quoted(text, max = MAX_SHOWN) {
  * second `#`. Our own lines never hold either; this holds for any line, whatever text reached it.
  */
 function safeLine(line) {
-    const s = printable(line, Number.MAX_SAFE_INTEGER).replace(/##\[/g, '#\\x23[');
+    const s = text_printable(line, Number.MAX_SAFE_INTEGER).replace(/##\[/g, '#\\x23[');
     return /^\s*::/.test(s) ? s.replace(/::/, '\\x3a:') : s;
 }
 
@@ -436,7 +436,7 @@ function parseDigest(value) {
     const m = DIGEST_RE.exec(value);
     const alg = m && ALGORITHMS[m[1]];
     if (!m || !alg || m[2].length !== alg.hex || !/^[a-f0-9]+$/.test(m[2])) {
-        throw new InputError(`invalid digest ${quoted(value)}: expected sha256:<64 hex> or sha512:<128 hex>`);
+        throw new errors_InputError(`invalid digest ${quoted(value)}: expected sha256:<64 hex> or sha512:<128 hex>`);
     }
     return { algorithm: m[1], hex: m[2] };
 }
@@ -605,7 +605,7 @@ function descriptorProblem(value) {
     if (d.size === undefined)
         return 'lacks a size';
     if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
-        return `has a size ${printable(JSON.stringify(d.size), 40)} that is not a whole number of bytes from 0 to 2^53-1`;
+        return `has a size ${text_printable(JSON.stringify(d.size), 40)} that is not a whole number of bytes from 0 to 2^53-1`;
     }
     if (d.artifactType !== undefined && typeof d.artifactType !== 'string')
         return 'has an artifactType that is not a string';
@@ -724,7 +724,7 @@ const KIND_WORDS = { signature: 'signature', sbom: 'SBOM', attestation: 'attesta
  * the artifact type, else the media type. Made printable: the types come from outside.
  */
 function referrerLabel(r) {
-    return `${KIND_WORDS[r.kind]} (${printable(r.tool ?? r.artifactType ?? r.mediaType, 128)})`;
+    return `${KIND_WORDS[r.kind]} (${text_printable(r.tool ?? r.artifactType ?? r.mediaType, 128)})`;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/target.js
@@ -996,17 +996,17 @@ class Tagger {
         if (!isTagReader(dst)) {
             if (!this.options.noClobber)
                 return undefined;
-            throw new OperationError(`${dst.description} cannot tell what tag ${printable(reference)} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`);
+            throw new OperationError(`${dst.description} cannot tell what tag ${text_printable(reference)} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`);
         }
         let found;
         try {
             found = await dst.readTag(reference);
         }
         catch (err) {
-            throw new CopyError('destination', `reading tag ${printable(reference)} in ${dst.description}`, err);
+            throw new CopyError('destination', `reading tag ${text_printable(reference)} in ${dst.description}`, err);
         }
         if (found && found.digest !== node.digest && this.options.noClobber) {
-            throw new TagConflictError(`tag ${printable(reference)} in ${dst.description} already names ${printable(found.digest)}, not ${node.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`, reference, found.digest, node.digest);
+            throw new TagConflictError(`tag ${text_printable(reference)} in ${dst.description} already names ${text_printable(found.digest)}, not ${node.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`, reference, found.digest, node.digest);
         }
         return found?.digest;
     }
@@ -1041,7 +1041,7 @@ class Tagger {
             await this.dst.tag(node, reference);
         }
         catch (err) {
-            throw new CopyError('destination', `tagging ${node.digest} as ${printable(reference)} in ${this.dst.description}`, err);
+            throw new CopyError('destination', `tagging ${node.digest} as ${text_printable(reference)} in ${this.dst.description}`, err);
         }
     }
 }
@@ -1479,7 +1479,7 @@ function nodeKind(desc) {
 /** `a blob (application/octet-stream) of 512 bytes`. */
 function nodePhrase(desc) {
     const kind = nodeKind(desc);
-    return `${kind === 'index' ? 'an' : 'a'} ${kind} (${printable(desc.mediaType, 100)}) of ${desc.size} bytes`;
+    return `${kind === 'index' ? 'an' : 'a'} ${kind} (${text_printable(desc.mediaType, 100)}) of ${desc.size} bytes`;
 }
 /** The listing a manifest's children share. */
 function childListing(parent) {
@@ -1493,7 +1493,7 @@ function childListing(parent) {
 function parsePlatform(value, what = 'platform') {
     const parts = value.trim().split('/');
     if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
-        throw new InputError(`${what} ${quoted(value)} is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
+        throw new errors_InputError(`${what} ${quoted(value)} is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
     }
     const [os, architecture, variant] = parts.map((p) => p.toLowerCase());
     return variant ? { os, architecture, variant } : { os, architecture };
@@ -1554,7 +1554,7 @@ async function choosePlatforms(source, asked, read, where) {
     }
     const missing = wanted.filter((w) => !platformMatches(w, platform));
     if (missing.length) {
-        throw new NotFoundError(`${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it is a single-platform image for ${printable(formatPlatform(platform))}`);
+        throw new NotFoundError(`${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it is a single-platform image for ${text_printable(formatPlatform(platform))}`);
     }
     return { root: source, platforms: [{ platform, mediaType: source.mediaType, digest: source.digest, size: source.size }] };
 }
@@ -1570,7 +1570,7 @@ function chooseFromIndex(source, bytes, index, wanted, where) {
             chosen.push(match);
     }
     if (missing.length) {
-        const offered = images.map((m) => (m.platform ? printable(formatPlatform(m.platform)) : 'unknown')).join(', ');
+        const offered = images.map((m) => (m.platform ? text_printable(formatPlatform(m.platform)) : 'unknown')).join(', ');
         throw new NotFoundError(`${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it has ${offered || 'no platforms'}`);
     }
     if (wanted.length === 1) {
@@ -1616,7 +1616,7 @@ function distinct(platforms) {
     });
 }
 function platformList(platforms) {
-    const names = platforms.map((p) => printable(formatPlatform(p))).join(', ');
+    const names = platforms.map((p) => text_printable(formatPlatform(p))).join(', ');
     return platforms.length > 1 ? `platforms ${names}` : `platform ${names}`;
 }
 
@@ -1655,7 +1655,7 @@ async function copyToMany(src, givenRef, destinations, options = {}) {
     for (const d of destinations) {
         if (d.ref.digest && d.ref.digest !== root.digest) {
             const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
-            throw new InputError(`destination digest ${d.ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
+            throw new errors_InputError(`destination digest ${d.ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
         }
     }
     const plans = destinations.map((d, i) => {
@@ -1717,7 +1717,7 @@ const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
  */
 async function resolveRoot(src, srcRef, copier, options) {
     const selector = srcRef.digest ?? srcRef.tags[0];
-    const where = `${src.description} (${printable(selector ?? 'its only image')})`;
+    const where = `${src.description} (${text_printable(selector ?? 'its only image')})`;
     let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
     try {
         source ??= await src.resolve(selector);
@@ -1725,7 +1725,7 @@ async function resolveRoot(src, srcRef, copier, options) {
     catch (err) {
         if (err instanceof NotFoundError)
             throw err;
-        throw new CopyError('source', `resolving ${printable(selector ?? 'the root')} in ${src.description}`, err);
+        throw new CopyError('source', `resolving ${text_printable(selector ?? 'the root')} in ${src.description}`, err);
     }
     source = { mediaType: source.mediaType, digest: source.digest, size: source.size, ...(source.artifactType ? { artifactType: source.artifactType } : {}) };
     const choice = await choosePlatforms(source, platformsOf(options.platform), {
@@ -1806,19 +1806,19 @@ function eventLine(event) {
                 case 'exists':
                     return `Exists  ${nodeId(event.node)}`;
                 case 'mounted':
-                    return `Mounted ${event.node.digest} from ${printable(event.from)}`;
+                    return `Mounted ${event.node.digest} from ${text_printable(event.from)}`;
                 case 'copy':
                     return `Would copy  ${nodeId(event.node)}`;
                 case 'mount':
-                    return `Would mount ${event.node.digest} from ${printable(event.from)}`;
+                    return `Would mount ${event.node.digest} from ${text_printable(event.from)}`;
             }
             return undefined;
         case 'tagged': {
-            const tag = printable(event.reference);
+            const tag = text_printable(event.reference);
             if (event.previous === event.node.digest)
                 return `tag ${tag} already names ${event.node.digest}`;
             if (event.previous)
-                return `tag ${tag} ${event.dryRun ? 'would move' : 'moved'} from ${printable(event.previous)} to ${event.node.digest}`;
+                return `tag ${tag} ${event.dryRun ? 'would move' : 'moved'} from ${text_printable(event.previous)} to ${event.node.digest}`;
             return event.dryRun ? `Would tag ${tag}` : `Tagged  ${tag}`;
         }
         case 'stored':
@@ -1826,7 +1826,7 @@ function eventLine(event) {
         case 'resolved': {
             if (event.node.digest === event.source.digest)
                 return undefined;
-            const platforms = (event.platforms ?? []).map((p) => printable(formatPlatform(p.platform))).join(', ');
+            const platforms = (event.platforms ?? []).map((p) => text_printable(formatPlatform(p.platform))).join(', ');
             const what = isIndex(event.node.mediaType) ? 'new index' : 'manifest';
             return `Selected ${platforms || 'platforms'} of index ${event.source.digest}: ${what} ${event.node.digest}`;
         }
@@ -1843,7 +1843,7 @@ function eventLine(event) {
     }
 }
 function nodeId(node) {
-    return `${shortDigest(node.digest)} ${printable(node.mediaType, 128)}`;
+    return `${shortDigest(node.digest)} ${text_printable(node.mediaType, 128)}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/copy/report.js
@@ -1941,7 +1941,89 @@ function formatDuration(ms) {
     return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+;// CONCATENATED MODULE: ./lib/src/oci/transports.js
+
+
+/** The transports references may name, as they are written. */
+const transports_KNOWN = ['docker://', 'oci:', 'oci-archive:', 'docker-archive:'];
+/** skopeo's other transports, and what to do instead. */
+const ELSEWHERE = {
+    'docker-daemon': 'export the image with `docker save IMAGE -o app.tar` and copy from docker-archive:app.tar, or push it to a registry',
+    'containers-storage': 'export the image with `podman save --format oci-archive -o app.tar IMAGE` and copy from oci-archive:app.tar',
+    dir: 'use oci:PATH, an OCI image-layout directory (`skopeo copy dir:PATH oci:PATH` converts one)',
+    ostree: 'copy the image to oci:PATH or oci-archive:FILE with skopeo first',
+    sif: 'copy the image to oci:PATH or oci-archive:FILE with skopeo first',
+    tarball: 'use oci-archive:FILE for an OCI layout in a tar file, or docker-archive:FILE for what `docker save` writes',
+};
+/** name:tag[,tag…] on Docker Hub: `alpine:3.19`, `node:20,lts`. */
+const TAGGED = /^[A-Za-z0-9_][A-Za-z0-9_.,-]*$/;
+/**
+ * Refuses a reference that starts with a transport this tool does not have: a word before `:`
+ * with no `/`, `.` or `[` (so not a registry host) and no port after it, unless it reads as a
+ * Docker Hub `name:tag` and is not a near miss of a transport (`oci-achive:app.tar`). skopeo's other
+ * transports are named as not supported, with what to use. The known transports pass, to be parsed.
+ */
+function checkTransport(value, what, forms) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+    if (scheme) {
+        if (scheme[1] !== 'docker')
+            throw unknown(value, scheme[1], what, forms);
+        return;
+    }
+    const name = value.replace(/@.*$/, '');
+    const colon = name.indexOf(':');
+    if (colon <= 0)
+        return;
+    const word = name.slice(0, colon);
+    const rest = name.slice(colon + 1);
+    if (/[/.[\]]/.test(word) || word === 'localhost' || /^[0-9]+(\/|$)/.test(rest))
+        return;
+    // `docker:27` is Docker Hub's docker image; the file transports were parsed before this check.
+    if (word === 'docker')
+        return;
+    if (Object.hasOwn(ELSEWHERE, word)) {
+        throw new errors_InputError(`${what} ${quoted(value)} uses skopeo's ${word}: transport, which oci-copy does not have: ${ELSEWHERE[word]}`);
+    }
+    if (TAGGED.test(rest) && nearest(word) === undefined)
+        return;
+    throw unknown(value, word, what, forms);
+}
+function unknown(value, word, what, forms) {
+    const near = nearest(word);
+    const hint = near ? `did you mean ${near}? ` : '';
+    return new errors_InputError(`${what} ${quoted(value)} has unknown transport ${quoted(word)}: ${hint}${forms}`);
+}
+/** The transport within a typo or two of `word` (one for short words; case does not count), if any but itself. */
+function nearest(word) {
+    const limit = word.length <= 4 ? 1 : 2;
+    const lower = word.toLowerCase();
+    let best;
+    for (const name of [...transports_KNOWN, ...Object.keys(ELSEWHERE).map((t) => `${t}:`)]) {
+        const bare = name.replace(/:(\/\/)?$/, '');
+        const distance = bare === word ? limit + 1 : editDistance(lower, bare);
+        if (distance <= limit && (!best || distance < best.distance))
+            best = { name, distance };
+    }
+    return best?.name;
+}
+/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+
 ;// CONCATENATED MODULE: ./lib/src/oci/reference.js
+
 
 
 
@@ -1957,18 +2039,15 @@ const FORMS = 'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DI
 function parseReference(input, what = 'reference') {
     const value = input.trim();
     if (!value)
-        throw new InputError(`${what} is empty: ${FORMS}`);
+        throw new errors_InputError(`${what} is empty: ${FORMS}`);
     if (/\s/.test(value))
-        throw new InputError(`${what} ${quoted(value)} contains white space: ${FORMS}`);
+        throw new errors_InputError(`${what} ${quoted(value)} contains white space: ${FORMS}`);
     for (const transport of ['oci-archive', 'oci']) {
         if (value.startsWith(`${transport}:`))
             return parseFileReference(transport, value.slice(transport.length + 1), what, value);
     }
-    const m = /^([a-z][a-z0-9+.-]*):\/\//.exec(value);
-    if (m && m[1] !== 'docker') {
-        throw new InputError(`${what} ${quoted(value)} has unknown transport ${quoted(m[1])}: ${FORMS}`);
-    }
-    return parseRegistryReference(m ? value.slice(m[0].length) : value, what, value);
+    checkTransport(value, what, FORMS);
+    return parseRegistryReference(value.replace(/^docker:\/\//, ''), what, value);
 }
 function parseFileReference(transport, rest, what, whole) {
     let path = rest;
@@ -1988,14 +2067,14 @@ function parseFileReference(transport, rest, what, whole) {
         }
     }
     if (!path)
-        throw new InputError(`${what} ${quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
+        throw new errors_InputError(`${what} ${quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
     return { transport, path, tags, digest };
 }
 function splitTags(value, what, whole) {
     const tags = value.split(',').map((t) => t.trim());
     for (const tag of tags) {
         if (!TAG_RE.test(tag)) {
-            throw new InputError(`${what} ${quoted(whole)} has an invalid tag ${quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
+            throw new errors_InputError(`${what} ${quoted(whole)} has an invalid tag ${quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
         }
     }
     return [...new Set(tags)];
@@ -2008,7 +2087,7 @@ function parseRegistryReference(rest, what, whole) {
         digest = name.slice(at + 1);
         name = name.slice(0, at);
         if (!isDigest(digest))
-            throw new InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
+            throw new errors_InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
     }
     let tags = [];
     const lastSlash = name.lastIndexOf('/');
@@ -2027,11 +2106,11 @@ function parseRegistryReference(rest, what, whole) {
     if (registry === DOCKER_HUB && parts.length === 1)
         parts.unshift('library');
     if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
-        throw new InputError(`${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
+        throw new errors_InputError(`${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
     }
     const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
     if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
-        throw new InputError(`${what} ${quoted(whole)} has an invalid registry host ${quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
+        throw new errors_InputError(`${what} ${quoted(whole)} has an invalid registry host ${quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
     }
     return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
 }
@@ -2065,6 +2144,8 @@ const Input = {
     DestinationUsername: 'destination-username',
     DestinationPassword: 'destination-password',
     PlainHttp: 'plain-http',
+    TlsVerify: 'tls-verify',
+    CaFile: 'ca-file',
     Concurrency: 'concurrency',
     Mount: 'mount',
     BlobCache: 'blob-cache',
@@ -2082,6 +2163,325 @@ const Output = {
     Blobs: 'blobs',
 };
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/errors.js
+
+
+
+/**
+ * A registry failure. `retryable` says whether doing the whole operation again (with the content
+ * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
+ * `status` and `code` (the registry's JSON error code, e.g. MANIFEST_BLOB_UNKNOWN) let callers react.
+ * `retryAfterMs` is how long to wait before that: the registry's `Retry-After`, or the client's backoff.
+ */
+class RegistryError extends OperationError {
+    retryable;
+    status;
+    code;
+    retryAfterMs;
+    name = 'RegistryError';
+    constructor(message, retryable = false, status, code, retryAfterMs) {
+        super(message);
+        this.retryable = retryable;
+        this.status = status;
+        this.code = code;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** An answer whose body broke off (cut, truncated or stalled) after its headers arrived. */
+class BrokenAnswerError extends RegistryError {
+    name = 'BrokenAnswerError';
+}
+
+function isRetryableStatus(status) {
+    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+/** `503 Service Unavailable`. */
+function statusLine(status) {
+    const text = external_node_http_.STATUS_CODES[status];
+    return text ? `${status} ${text}` : String(status);
+}
+/**
+ * The registry's first error code and message from a JSON error body, shortened to one line. The
+ * `code` is for matching (`MANIFEST_BLOB_UNKNOWN`); `text` is for a line: white space runs become one
+ * space and the rest is made printable, so a registry's message cannot forge log lines or reach the
+ * terminal.
+ */
+function registryErrorDetail(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return {};
+    }
+    const first = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
+    if (!first)
+        return {};
+    const code = typeof first.code === 'string' ? first.code.slice(0, 64) : undefined;
+    const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').trim() : undefined;
+    const text = [code, message].filter(Boolean).join(': ');
+    return { code, text: text ? text_printable(text, 200) : undefined };
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/network/proxy.js
+
+
+
+const SCHEMES = new Set(['http:', 'https:', 'socks5:', 'socks:']);
+/** The first variable of `names` that is set and not empty: Go's order, upper case before lower. */
+function firstSet(env, names) {
+    for (const name of names) {
+        const value = env[name]?.trim();
+        if (value)
+            return [name, value];
+    }
+    return undefined;
+}
+/**
+ * Reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case; upper case wins, as in Go's
+ * `httpproxy.FromEnvironment`, which skopeo, crane and regctl use). A proxy without a scheme is
+ * `http://`. A proxy password is told to `onSecret` before anything can log it.
+ */
+function proxyFromEnv(env, onSecret) {
+    const https = readProxy(env, ['HTTPS_PROXY', 'https_proxy'], onSecret);
+    const http = readProxy(env, ['HTTP_PROXY', 'http_proxy'], onSecret);
+    if (!https && !http)
+        return undefined;
+    const raw = firstSet(env, ['NO_PROXY', 'no_proxy'])?.[1] ?? '';
+    return { http, https, none: raw === '*', noProxy: parseNoProxy(raw) };
+}
+function readProxy(env, names, onSecret) {
+    const found = firstSet(env, names);
+    if (!found)
+        return undefined;
+    const [variable, value] = found;
+    let url;
+    try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        throw new errors_InputError(`environment variable ${variable} is not a URL: use http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT)`);
+    }
+    if (url.password)
+        onSecret?.(decodeURIComponent(url.password));
+    if (!SCHEMES.has(url.protocol)) {
+        throw new errors_InputError(`environment variable ${variable} names a ${text_printable(url.protocol)} proxy: use an http://, https:// or socks5:// URL`);
+    }
+    return { url, variable };
+}
+function parseNoProxy(raw) {
+    const entries = [];
+    for (const part of raw.split(/[,\s]+/)) {
+        const entry = part.trim().toLowerCase();
+        if (!entry || entry === '*')
+            continue;
+        const cidr = /^([0-9a-f:.]+)\/([0-9]{1,3})$/.exec(entry);
+        if (cidr && (0,external_node_net_.isIP)(cidr[1])) {
+            const family = (0,external_node_net_.isIP)(cidr[1]);
+            const bits = Number(cidr[2]);
+            if (bits <= (family === 4 ? 32 : 128))
+                entries.push({ kind: 'cidr', network: ipValue(cidr[1]), bits, family, port: 0 });
+            continue;
+        }
+        const [host, port] = splitPort(entry);
+        if ((0,external_node_net_.isIP)(host)) {
+            const family = (0,external_node_net_.isIP)(host);
+            entries.push({ kind: 'cidr', network: ipValue(host), bits: family === 4 ? 32 : 128, family, port });
+            continue;
+        }
+        // `*.example.com` and `.example.com` match the subdomains only; `example.com` matches both.
+        const subdomainsOnly = host.startsWith('.') || host.startsWith('*.');
+        entries.push({ kind: 'host', name: host.replace(/^\*?\./, ''), subdomainsOnly, port });
+    }
+    return entries;
+}
+/** `host:port` → [host, port]; `[::1]:80` → ['::1', 80]; no port → 0. */
+function splitPort(hostPort) {
+    const bracketed = /^\[([^\]]+)\](?::([0-9]+))?$/.exec(hostPort);
+    if (bracketed)
+        return [bracketed[1], Number(bracketed[2] ?? 0)];
+    const m = /^([^:]+):([0-9]+)$/.exec(hostPort);
+    return m ? [m[1], Number(m[2])] : [hostPort, 0];
+}
+function ipValue(ip) {
+    if ((0,external_node_net_.isIP)(ip) === 4)
+        return ip.split('.').reduce((v, part) => (v << 8n) | BigInt(Number(part)), 0n);
+    // Expand `::` and read eight groups of 16 bits (an embedded IPv4 tail is two groups).
+    let text = ip;
+    const v4 = /([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$/.exec(text);
+    if (v4) {
+        const n = ipValue(v4[1]);
+        text = `${text.slice(0, -v4[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+    }
+    const [head, tail] = text.split('::');
+    const headGroups = head ? head.split(':') : [];
+    const tailGroups = tail !== undefined && tail ? tail.split(':') : [];
+    const missing = 8 - headGroups.length - tailGroups.length;
+    const groups = tail !== undefined ? [...headGroups, ...Array(missing).fill('0'), ...tailGroups] : headGroups;
+    return groups.reduce((v, g) => (v << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+}
+/** Loopback is never proxied, whatever the variables say: the Go tools' rule. */
+function isLoopbackName(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost'))
+        return true;
+    if ((0,external_node_net_.isIP)(host) === 4)
+        return host.startsWith('127.');
+    if ((0,external_node_net_.isIP)(host) === 6)
+        return ipValue(host) === 1n || ipValue(host) >> 24n === 0xffff7fn;
+    return false;
+}
+/** The proxy for `url`, or undefined to connect directly. */
+function proxyFor(settings, url) {
+    const choice = url.protocol === 'https:' ? settings.https : settings.http;
+    if (!choice || settings.none)
+        return undefined;
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isLoopbackName(host))
+        return undefined;
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const family = (0,external_node_net_.isIP)(host);
+    for (const entry of settings.noProxy) {
+        if (entry.port && entry.port !== port)
+            continue;
+        if (entry.kind === 'cidr') {
+            if (family !== entry.family)
+                continue;
+            const width = entry.family === 4 ? 32 : 128;
+            const shift = BigInt(width - entry.bits);
+            if (ipValue(host) >> shift === entry.network >> shift)
+                return undefined;
+        }
+        else if (host.endsWith(`.${entry.name}`) || (!entry.subdomainsOnly && host === entry.name)) {
+            return undefined;
+        }
+    }
+    return choice;
+}
+/** `http://proxy.example.com:3128` (from HTTPS_PROXY): the proxy as a message names it, without its credentials. */
+function describeProxy(choice) {
+    return `the proxy ${text_printable(`${choice.url.protocol}//${choice.url.host}`)} (from ${choice.variable})`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/network/failures.js
+
+
+
+
+const INPUT_VOICE = {
+    set: (setting, value) => `set ${setting}: ${value}`,
+    drop: (setting) => `remove ${setting}`,
+};
+/** A failure of the network itself that no retry cures: a certificate, a protocol mix-up, a name. */
+class NetworkError extends RegistryError {
+    name = 'NetworkError';
+    constructor(message) {
+        super(message, false);
+    }
+}
+/** Certificates that do not chain to anything trusted, in words (OpenSSL's own carry Node.js advice). */
+const UNTRUSTED = {
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'issued by an unknown CA',
+    UNABLE_TO_GET_ISSUER_CERT: 'issued by an unknown CA',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issued by an unknown CA',
+    SELF_SIGNED_CERT_IN_CHAIN: 'a self-signed certificate in its chain',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
+    CERT_UNTRUSTED: 'not trusted for this use',
+    CERT_SIGNATURE_FAILURE: 'a signature that does not verify',
+    INVALID_CA: 'an issuer that is not a CA',
+    CERT_REJECTED: 'rejected',
+};
+const OUT_OF_DATE = { CERT_HAS_EXPIRED: 'expired', CERT_NOT_YET_VALID: 'not valid yet' };
+/** OpenSSL's ways of saying the other side answered something other than TLS. */
+const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_UNKNOWN_PROTOCOL']);
+/** The error, then its causes: undici wraps a few (a TLS failure through a proxy tunnel). */
+function chain(err) {
+    const out = [];
+    for (let e = err; e && typeof e === 'object' && out.length < 5; e = e.cause)
+        out.push(e);
+    return out;
+}
+/**
+ * The sentence for a failure that no retry cures, naming the cause and the fix; undefined for
+ * anything else (a refused or cut connection, a timeout), which the caller may retry.
+ */
+function fatalNetworkError(err, url, voice = INPUT_VOICE, proxy) {
+    const host = text_printable(url.host);
+    for (const e of chain(err)) {
+        const code = typeof e.code === 'string' ? e.code : '';
+        const detail = text_printable(e.message ?? code);
+        if (Object.hasOwn(UNTRUSTED, code)) {
+            return new NetworkError(`the certificate of ${host} is not trusted (${UNTRUSTED[code]}, ${code}): trust the CA that signed it (${voice.set('ca-file', 'FILE')}), or ${voice.set('tls-verify', 'false')} to skip verification`);
+        }
+        if (Object.hasOwn(OUT_OF_DATE, code)) {
+            return new NetworkError(`the certificate of ${host} is ${OUT_OF_DATE[code]} (${code}): renew it on the registry, or ${voice.set('tls-verify', 'false')} to skip verification`);
+        }
+        if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+            const names = e.cert?.subjectaltname ? ` (it names ${text_printable(e.cert.subjectaltname)})` : '';
+            return new NetworkError(`the certificate of ${host} is not for ${text_printable(url.hostname)}${names}: use a name it lists, or ${voice.set('tls-verify', 'false')} to skip verification`);
+        }
+        if (NOT_TLS.has(code) || /wrong version number/i.test(e.message ?? '')) {
+            return new NetworkError(`${host} answered plain HTTP to HTTPS: ${voice.set('plain-http', 'true')}`);
+        }
+        if (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code.startsWith('ERR_TLS_')) {
+            return new NetworkError(`the TLS handshake with ${host} failed (${detail}): check the registry's TLS set-up, or that ${host} is the registry`);
+        }
+        if (code === 'ENOTFOUND') {
+            const name = text_printable(e.hostname ?? url.hostname);
+            if (proxy && name === text_printable(proxy.url.hostname)) {
+                return new NetworkError(`cannot resolve the name of ${describeProxy(proxy)}: fix that variable, or unset it to connect directly`);
+            }
+            return new NetworkError(`cannot resolve ${name} (no such host): check the registry's name${proxy ? '' : ', or set HTTPS_PROXY if only a proxy reaches it'}`);
+        }
+        const tunnel = /Proxy response \(([0-9]{3})\) !== 200/.exec(e.message ?? '');
+        if (tunnel && proxy)
+            return proxyRefusal(Number(tunnel[1]), url, proxy);
+    }
+    return undefined;
+}
+function proxyRefusal(status, url, proxy) {
+    const host = text_printable(url.host);
+    const line = `${status} ${external_node_http_.STATUS_CODES[status] ?? ''}`.trim();
+    if (status === 407) {
+        return new NetworkError(`${describeProxy(proxy)} asks for credentials (${line}): give them in ${proxy.variable} as ${proxy.url.protocol}//USER:PASSWORD@${text_printable(proxy.url.host)}`);
+    }
+    if (status === 502 || status === 503 || status === 504) {
+        return new NetworkError(`${describeProxy(proxy)} could not reach ${host} (${line}): check the registry's name, or add it to NO_PROXY if it is reached directly`);
+    }
+    return new NetworkError(`${describeProxy(proxy)} refused a connection to ${host} (${line}): add ${text_printable(url.hostname)} to NO_PROXY, or ask for the proxy to allow it`);
+}
+/** A retryable failure's message gains the proxy it went through, so `ECONNREFUSED 10.0.0.1:3128` is not read as the registry's. */
+function throughProxy(message, proxy) {
+    return proxy ? `${message} (through ${describeProxy(proxy)})` : message;
+}
+/**
+ * Whether a 400 to a plain-HTTP request is an HTTPS server saying so: Go's TLS server (which
+ * distribution runs) answers `HTTP/1.0 400` with no header at all and "Client sent an HTTP request
+ * to an HTTPS server"; nginx answers "The plain HTTP request was sent to HTTPS port".
+ */
+function isHttpsServerAnswer(headers, body) {
+    if (body !== undefined)
+        return /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i.test(body);
+    return Object.keys(headers).length === 0;
+}
+function httpsOnlyError(url, voice = INPUT_VOICE) {
+    return new NetworkError(`${text_printable(url.host)} speaks HTTPS, not plain HTTP: ${voice.drop('plain-http')}`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/inputs/voice.js
+
+
+const ACTION_VOICE = {
+    ...INPUT_VOICE,
+    input: (name) => `input "${name}"`,
+    value: (text) => quoted(text),
+    setting: (name, value) => `${name}: ${value}`,
+};
+
 ;// CONCATENATED MODULE: ./lib/src/inputs/inputs.js
 
 
@@ -2090,52 +2490,60 @@ const Output = {
 
 
 const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
-function parseInputs(read) {
+/** Parses and checks every input; errors name the inputs as `voice` says (the action's by default). */
+function parseInputs(read, voice = ACTION_VOICE) {
     const get = (name) => read(name).trim();
-    const source = parseReference(required(get, Input.Source), `input "${Input.Source}"`);
-    const lines = required(get, Input.Destination)
+    const source = parseReference(required(get, Input.Source, voice), voice.input(Input.Source));
+    const lines = required(get, Input.Destination, voice)
         .split('\n')
         .map((l) => l.trim())
         .filter(Boolean);
-    const destinations = lines.map((line) => parseReference(line, `input "${Input.Destination}"`));
+    const destinations = lines.map((line) => parseReference(line, voice.input(Input.Destination)));
     const seen = new Set();
     for (const line of lines) {
         if (seen.has(line))
-            throw new InputError(`input "${Input.Destination}" lists ${quoted(line)} twice: give each destination once`);
+            throw new errors_InputError(`${voice.input(Input.Destination)} lists ${voice.value(line)} twice: give each destination once`);
         seen.add(line);
     }
-    const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d));
+    const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d, voice));
     const username = get(Input.Username);
     const password = read(Input.Password);
-    const platform = parsePlatforms(get(Input.Platform));
+    const platform = parsePlatforms(get(Input.Platform), voice);
     const blobCacheKey = get(Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
     if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
-        throw new InputError(`input "${Input.BlobCacheKey}" must be at most 400 characters without commas or white space`);
+        throw new errors_InputError(`${voice.input(Input.BlobCacheKey)} must be at most 400 characters without commas or white space`);
     }
+    const caFile = get(Input.CaFile);
+    const side = (user, pass) => {
+        const from = get(user) ? `the ${user} and ${pass} inputs` : username ? `the ${Input.Username} and ${Input.Password} inputs` : `the ${user} and ${Input.Username} inputs`;
+        return credentials(get(user) || username, read(pass) || password, from, user, voice);
+    };
     return {
         source,
         destinations,
         operations,
-        sourceCredentials: credentials(get(Input.SourceUsername) || username, read(Input.SourcePassword) || password, Input.SourceUsername),
-        destinationCredentials: credentials(get(Input.DestinationUsername) || username, read(Input.DestinationPassword) || password, Input.DestinationUsername),
-        plainHttp: bool(get, Input.PlainHttp, false),
-        concurrency: wholeNumber(get, Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64),
-        mount: bool(get, Input.Mount, true),
-        blobCache: bool(get, Input.BlobCache, true),
+        sourceCredentials: side(Input.SourceUsername, Input.SourcePassword),
+        destinationCredentials: side(Input.DestinationUsername, Input.DestinationPassword),
+        plainHttp: bool(get, Input.PlainHttp, false, voice),
+        tlsVerify: bool(get, Input.TlsVerify, true, voice),
+        ...(caFile ? { caFile } : {}),
+        concurrency: wholeNumber(get, Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, voice),
+        mount: bool(get, Input.Mount, true, voice),
+        blobCache: bool(get, Input.BlobCache, true, voice),
         blobCacheKey,
         ...(platform ? { platform } : {}),
-        referrers: bool(get, Input.Referrers, false),
-        dryRun: bool(get, Input.DryRun, false),
-        noClobber: bool(get, Input.NoClobber, false),
+        referrers: bool(get, Input.Referrers, false, voice),
+        dryRun: bool(get, Input.DryRun, false, voice),
+        noClobber: bool(get, Input.NoClobber, false, voice),
         ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
     };
 }
 /** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
-function parsePlatforms(value) {
+function parsePlatforms(value, voice) {
     const platforms = [];
     const seen = new Set();
     for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
-        const p = parsePlatform(part, `input "${Input.Platform}"`);
+        const p = parsePlatform(part, voice.input(Input.Platform));
         const key = formatPlatform(p);
         if (!seen.has(key))
             platforms.push(p);
@@ -2145,18 +2553,19 @@ function parsePlatforms(value) {
         return undefined;
     return platforms.length === 1 ? platforms[0] : platforms;
 }
-function required(get, name) {
+function required(get, name, voice) {
     const v = get(name);
     if (!v)
-        throw new InputError(`input "${name}" is required: give a reference such as registry.example.com/app:1.0`);
+        throw new errors_InputError(`${voice.input(name)} is required: give a reference such as registry.example.com/app:1.0`);
     return v;
 }
-function credentials(username, password, usernameInput) {
-    if (password && !username)
-        throw new InputError(`a password is given without a username: set "${usernameInput}" or "${Input.Username}"`);
-    return username ? { username, password } : {};
+function credentials(username, password, from, usernameInput, voice) {
+    if (password && !username) {
+        throw new errors_InputError(`a password is given without a username: set ${voice.input(usernameInput)} or ${voice.input(Input.Username)}`);
+    }
+    return username ? { username, password, from } : { from };
 }
-function bool(get, name, fallback) {
+function bool(get, name, fallback, voice) {
     const v = get(name).toLowerCase();
     if (!v)
         return fallback;
@@ -2164,14 +2573,14 @@ function bool(get, name, fallback) {
         return true;
     if (['false', 'no', 'off', '0'].includes(v))
         return false;
-    throw new InputError(`input "${name}" is ${quoted(get(name))}: use true or false`);
+    throw new errors_InputError(`${voice.input(name)} is ${voice.value(get(name))}: use true or false`);
 }
-function wholeNumber(get, name, fallback, min, max) {
+function wholeNumber(get, name, fallback, min, max, voice) {
     const v = get(name);
     if (!v)
         return fallback;
     if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-        throw new InputError(`input "${name}" is ${quoted(v)}: use a whole number from ${min} to ${max}`);
+        throw new errors_InputError(`${voice.input(name)} is ${voice.value(v)}: use a whole number from ${min} to ${max}`);
     }
     return Number(v);
 }
@@ -2185,13 +2594,13 @@ function inferOperation(source, destination) {
         return 'export';
     return 'copy';
 }
-function parseOperation(value, source, destination) {
+function parseOperation(value, source, destination, voice) {
     const inferred = inferOperation(source, destination);
     const v = value.toLowerCase();
     if (!v || v === 'auto')
         return inferred;
     if (v !== 'copy' && v !== 'import' && v !== 'export') {
-        throw new InputError(`input "${Input.Operation}" is ${quoted(value)}: use auto, copy, import or export`);
+        throw new errors_InputError(`${voice.input(Input.Operation)} is ${voice.value(value)}: use auto, copy, import or export`);
     }
     if (v !== inferred) {
         const why = {
@@ -2199,7 +2608,7 @@ function parseOperation(value, source, destination) {
             export: 'export writes a registry source to an oci: or oci-archive: destination',
             copy: 'copy goes registry to registry, or between oci: and oci-archive: files',
         };
-        throw new InputError(`input "${Input.Operation}" is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
+        throw new errors_InputError(`${voice.input(Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
     }
     return v;
 }
@@ -2236,7 +2645,7 @@ function checkOciLayout(content, where) {
         throw new ContentError(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
     }
     if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
-        throw new ContentError(`${where} has OCI layout version ${printable(JSON.stringify(version) ?? 'none')}: only 1.x is supported`);
+        throw new ContentError(`${where} has OCI layout version ${text_printable(JSON.stringify(version) ?? 'none')}: only 1.x is supported`);
     }
 }
 function parseLayoutIndex(content, where) {
@@ -2259,7 +2668,7 @@ function indexTags(index) {
 /** The image tags, for a message: attachment tags (`sha256-<hex>.sig`) are not images to name. */
 function tagList(index) {
     const tags = indexTags(index).filter((t) => !isAttachmentTag(t));
-    return tags.length ? tags.map((t) => printable(t)).join(', ') : 'none';
+    return tags.length ? tags.map((t) => text_printable(t)).join(', ') : 'none';
 }
 /**
  * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
@@ -2289,7 +2698,7 @@ async function findRoot(index, selector, where, sniff, attached) {
         const sniffed = await sniff?.(selector);
         if (sniffed)
             return sniffed;
-        throw new NotFoundError(`${printable(selector)} is not in ${where}`);
+        throw new NotFoundError(`${text_printable(selector)} is not in ${where}`);
     }
     let matches = index.manifests.filter((d) => refNameOf(d) === selector);
     if (matches.length === 0) {
@@ -2304,7 +2713,7 @@ async function findRoot(index, selector, where, sniff, attached) {
         return matches[0];
     if (digests.size === 0)
         throw new NotFoundError(`tag ${quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
-    const names = matches.map((d) => printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
+    const names = matches.map((d) => text_printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
     throw new NotFoundError(`tag ${quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest`);
 }
 /** What a tag names in the index (its ref name exactly), or undefined. */
@@ -2652,7 +3061,7 @@ function classifyEntry(header, where) {
     if (type === 'directory')
         return { kind: 'skip' };
     if (type !== 'file' && type !== 'contiguous-file') {
-        throw new ContentError(`${where} has a ${printable(type)} entry ${shown}: refusing the archive`);
+        throw new ContentError(`${where} has a ${text_printable(type)} entry ${shown}: refusing the archive`);
     }
     if (name === INDEX_FILE || name === OCI_LAYOUT_FILE || name === DOCKER_MANIFEST_FILE)
         return { kind: 'file', name };
@@ -2875,7 +3284,7 @@ var tar_stream = __webpack_require__(6118);
 async function scanTar(input, where, visit) {
     // A stream that already failed or closed early (an export that broke off) emits nothing more.
     if (input.errored || (input.destroyed && !input.readableEnded)) {
-        throw new ContentError(`${where} could not be read: ${input.errored ? messageOf(input.errored) : 'the stream closed before its end'}`);
+        throw new ContentError(`${where} could not be read: ${input.errored ? errors_messageOf(input.errored) : 'the stream closed before its end'}`);
     }
     const tar = (0,tar_stream.extract)();
     input.on('error', (err) => tar.destroy(err));
@@ -2914,7 +3323,7 @@ async function scanTar(input, where, visit) {
     }
 }
 function describeTarError(err) {
-    const msg = messageOf(err);
+    const msg = errors_messageOf(err);
     if (/unexpected end/i.test(msg))
         return 'it ends in the middle of an entry';
     if (/invalid tar header/i.test(msg))
@@ -2986,7 +3395,7 @@ async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpd
                 }
                 catch (err) {
                     if (err instanceof ContentError) {
-                        throw new ContentError(`${where}: entry ${quoted(entry.name)} does not hold the blob its name promises (${messageOf(err)})`);
+                        throw new ContentError(`${where}: entry ${quoted(entry.name)} does not hold the blob its name promises (${errors_messageOf(err)})`);
                     }
                     throw err;
                 }
@@ -3003,7 +3412,7 @@ async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpd
         await dispose();
         if (err instanceof OciCopyError)
             throw err;
-        throw new ContentError(`${where}: cannot spool the archive (${messageOf(err)})`);
+        throw new ContentError(`${where}: cannot spool the archive (${errors_messageOf(err)})`);
     }
     return { blobs, files, dispose };
 }
@@ -3129,14 +3538,14 @@ async function describeFile(contents, name, where) {
  * pipe or device (`/dev/stdin`) is spooled as a stream would be.
  */
 async function openArchiveFile(path) {
-    const description = `[oci-archive] ${printable(path)}`;
+    const description = `[oci-archive] ${text_printable(path)}`;
     const info = await (0,promises_.stat)(path).catch((err) => {
         if (err.code === 'ENOENT')
             throw new NotFoundError(`${description} does not exist`);
         throw err;
     });
     if (info.isDirectory())
-        throw new ContentError(`${description} is a directory: use oci:${printable(path)} for an OCI layout directory`);
+        throw new ContentError(`${description} is a directory: use oci:${text_printable(path)} for an OCI layout directory`);
     if (!info.isFile()) {
         return openArchiveStream((0,external_node_fs_.createReadStream)(path), { description });
     }
@@ -3629,10 +4038,10 @@ class OciArchiveFileWriter extends ArchiveWriterBase {
  */
 async function openArchiveFileWriter(path) {
     const target = (0,external_node_path_.resolve)(path);
-    const description = `[oci-archive] ${printable(path)}`;
+    const description = `[oci-archive] ${text_printable(path)}`;
     const existing = await (0,promises_.stat)(target).catch(() => undefined);
     if (existing?.isDirectory())
-        throw new ContentError(`${description} is a directory: use oci:${printable(path)} to export into an OCI layout directory`);
+        throw new ContentError(`${description} is a directory: use oci:${text_printable(path)} to export into an OCI layout directory`);
     const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path) : undefined;
     const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
     let file;
@@ -3933,7 +4342,7 @@ class LayoutFiles {
         const root = await this.rootPath();
         const rel = (0,external_node_path_.relative)(root, real);
         if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || rel.startsWith(external_node_path_.sep)) {
-            throw new ContentError(`${what} in ${this.where} is a symbolic link that leads out of the layout (to ${printable(real)}): refusing it`);
+            throw new ContentError(`${what} in ${this.where} is a symbolic link that leads out of the layout (to ${text_printable(real)}): refusing it`);
         }
         return real;
     }
@@ -3978,14 +4387,14 @@ const MAX_LAYOUT_FILE_BYTES = 64 * 1024;
 /** Opens an OCI image-layout directory. A source must exist; a destination may be created. */
 async function openLayout(path, options = {}) {
     const root = (0,external_node_path_.resolve)(path);
-    const where = `OCI layout ${printable(path)}`;
+    const where = `OCI layout ${text_printable(path)}`;
     const info = await (0,promises_.stat)(root).catch((err) => {
         if (err.code === 'ENOENT')
             return undefined;
         throw err;
     });
     if (info && !info.isDirectory())
-        throw new InputError(`${where} is not a directory`);
+        throw new errors_InputError(`${where} is not a directory`);
     const files = new LayoutFiles(root, where);
     const layoutFile = info
         ? await files.read((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_FILE, MAX_LAYOUT_FILE_BYTES).catch((err) => {
@@ -4009,7 +4418,7 @@ async function openLayout(path, options = {}) {
     }
     // Never scribble a layout into a directory that already holds something else.
     if (info && (await (0,promises_.readdir)(root)).length > 0) {
-        throw new InputError(`${where} is a directory with other content and no ${OCI_LAYOUT_FILE} file: use an empty or new directory`);
+        throw new errors_InputError(`${where} is a directory with other content and no ${OCI_LAYOUT_FILE} file: use an empty or new directory`);
     }
     await (0,promises_.mkdir)((0,external_node_path_.join)(root, 'blobs'), { recursive: true });
     await (0,promises_.writeFile)((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
@@ -4035,7 +4444,7 @@ class OciLayoutTarget {
     files;
     constructor(root, displayPath = root) {
         this.root = root;
-        this.description = `[oci-layout] ${printable(displayPath)}`;
+        this.description = `[oci-layout] ${text_printable(displayPath)}`;
         this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
         this.files = new LayoutFiles(root, this.description);
     }
@@ -4165,7 +4574,7 @@ class OciLayoutTarget {
 async function openFileTarget(ref, role, streams = { stdin: process.stdin, stdout: process.stdout }) {
     if (ref.transport === 'oci') {
         if (ref.path === '-')
-            throw new InputError(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
+            throw new errors_InputError(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
         return openLayout(ref.path, { create: role === 'destination' });
     }
     if (role === 'source') {
@@ -4224,7 +4633,7 @@ class DryRunFileDestination {
 }
 /** Opens what a file destination already holds, for a dry run; a missing layout or archive holds nothing. */
 async function openDryRunFileDestination(ref) {
-    const description = `${ref.transport === 'oci' ? '[oci-layout]' : '[oci-archive]'} ${printable(ref.path)}`;
+    const description = `${ref.transport === 'oci' ? '[oci-layout]' : '[oci-archive]'} ${text_printable(ref.path)}`;
     if (ref.path === '-')
         return new DryRunFileDestination(description);
     try {
@@ -4236,6 +4645,183 @@ async function openDryRunFileDestination(ref) {
             return new DryRunFileDestination(description);
         throw err;
     }
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/credentials.js
+
+
+
+
+
+
+
+const HUB_ALIASES = [DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
+/** The key Docker's tools store Hub credentials under, and the server URL its helpers expect. */
+const HUB_SERVER_URL = 'https://index.docker.io/v1/';
+const HELPER_TIMEOUT_MS = 30_000;
+/** `https://index.docker.io/v1/` → `index.docker.io`; `Ghcr.io/` → `ghcr.io`. */
+function normalizeRegistryKey(key) {
+    return key
+        .trim()
+        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+        .replace(/\/.*$/, '')
+        .toLowerCase();
+}
+function sameRegistry(key, registry) {
+    const k = normalizeRegistryKey(key);
+    const r = registry.toLowerCase();
+    if (k === r)
+        return true;
+    return HUB_ALIASES.includes(r) && HUB_ALIASES.includes(k);
+}
+/**
+ * Credentials for `registry`: the explicit ones when given, else what `docker login` (or
+ * docker/login-action) left in the Docker config: a credential helper, the credentials store, or `auths`.
+ * Undefined means anonymous.
+ */
+async function findCredentials(registry, options = {}) {
+    return (await lookupCredentials(registry, options)).credentials;
+}
+/** `findCredentials`, saying where the credentials came from or where none were. */
+async function lookupCredentials(registry, options = {}) {
+    const secret = (s) => {
+        if (s)
+            options.onSecret?.(s);
+        return s;
+    };
+    const given = options.givenFrom ?? 'the given username and password';
+    if (options.username || options.password) {
+        secret(options.password);
+        return { credentials: { username: options.username ?? '', password: options.password ?? '' }, from: given, looked: [given] };
+    }
+    const looked = [`${given} (none given)`];
+    const found = await fromDockerConfig(registry, options, secret, looked);
+    if (found)
+        return { ...found, looked };
+    if (options.fallback) {
+        secret(options.fallback.password);
+        const from = options.fallbackFrom ?? 'the fallback token';
+        return { credentials: options.fallback, from, looked: [...looked, from] };
+    }
+    return { looked };
+}
+async function fromDockerConfig(registry, options, secret, looked) {
+    const env = options.env ?? process.env;
+    const dir = options.configDir ?? (env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.docker'));
+    const file = (0,external_node_path_.join)(dir, 'config.json');
+    const config = await credentials_readConfig(file);
+    if (!config) {
+        looked.push(`${text_printable(file)} (no such file)`);
+        return undefined;
+    }
+    const helperKey = Object.keys(config.credHelpers ?? {}).find((k) => sameRegistry(k, registry));
+    const helper = helperKey ? config.credHelpers[helperKey] : config.credsStore;
+    if (helper) {
+        const found = await fromHelper(helper, HUB_ALIASES.includes(registry) ? HUB_SERVER_URL : registry, env, secret);
+        const from = `docker-credential-${text_printable(helper)} (${helperKey ? 'credHelpers' : 'credsStore'} in ${text_printable(file)})`;
+        if (found)
+            return { credentials: found, from };
+        looked.push(`${from}: nothing for ${text_printable(registry)}`);
+        if (helperKey)
+            return undefined;
+    }
+    const entries = Object.entries(config.auths ?? {});
+    const entry = entries.find(([k]) => normalizeRegistryKey(k) === registry.toLowerCase()) ?? entries.find(([k]) => sameRegistry(k, registry));
+    const found = entry ? fromEntry(entry[1], file, secret) : undefined;
+    if (found)
+        return { credentials: found, from: text_printable(file) };
+    looked.push(`${text_printable(file)} (no auths entry for ${text_printable(registry)})`);
+    return undefined;
+}
+/**
+ * The end of a 401 or 403 message: whether credentials were found, and where. A 401 with
+ * credentials means they were refused; without, that some are needed. A 403 means they (or
+ * anonymous access) do not grant the operation.
+ */
+function credentialHint(registry, status, lookup) {
+    const host = text_printable(registry);
+    if (!lookup.credentials)
+        return `no credentials for ${host}: looked in ${lookup.looked.join(', ')}`;
+    if (status === 403)
+        return `the credentials for ${host} (from ${lookup.from}) do not allow this: check what the account may do`;
+    return `the credentials for ${host} (from ${lookup.from}) were refused: check the user name and password or token`;
+}
+async function credentials_readConfig(file) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const parsed = JSON.parse(text);
+        return parsed && typeof parsed === 'object' ? parsed : undefined;
+    }
+    catch {
+        throw new errors_InputError(`${file} is not valid JSON: fix or remove it (docker login writes it)`);
+    }
+}
+function fromEntry(entry, file, secret) {
+    secret(entry.auth);
+    secret(entry.password);
+    secret(entry.identitytoken);
+    if (entry.identitytoken)
+        return { username: entry.username, identityToken: entry.identitytoken };
+    if (entry.auth) {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon < 0)
+            throw new errors_InputError(`${file} has an "auth" entry that is not base64 of user:password`);
+        secret(decoded.slice(colon + 1));
+        return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+    if (entry.username || entry.password)
+        return { username: entry.username ?? '', password: entry.password ?? '' };
+    return undefined;
+}
+/** Asks `docker-credential-<name> get`, as Docker does: the server URL on stdin, JSON on stdout. */
+async function fromHelper(name, serverUrl, env, secret) {
+    const program = `docker-credential-${name}`;
+    const { code, stdout, spawnError } = await new Promise((resolve) => {
+        const child = (0,external_node_child_process_.spawn)(program, ['get'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+        // A helper waiting on a keychain prompt must not hang the copy.
+        const timer = setTimeout(() => child.kill('SIGKILL'), HELPER_TIMEOUT_MS);
+        timer.unref();
+        let out = '';
+        child.stdout.on('data', (d) => (out += d.toString()));
+        child.on('error', (err) => {
+            clearTimeout(timer);
+            resolve({ code: null, stdout: '', spawnError: err });
+        });
+        child.on('close', (c) => {
+            clearTimeout(timer);
+            resolve({ code: c, stdout: out });
+        });
+        child.stdin.on('error', () => { });
+        child.stdin.end(serverUrl);
+    });
+    if (spawnError) {
+        throw new errors_InputError(`the Docker config names credential helper ${quoted(name)} but ${program} cannot be run: install it or remove it from config.json`);
+    }
+    // Helpers exit non-zero with "credentials not found" when they hold nothing for this server.
+    if (code !== 0)
+        return undefined;
+    let answer;
+    try {
+        answer = JSON.parse(stdout);
+    }
+    catch {
+        throw new errors_InputError(`${program} get did not answer with JSON`);
+    }
+    if (!answer.Secret)
+        return undefined;
+    secret(answer.Secret);
+    if (answer.Username === '<token>')
+        return { identityToken: answer.Secret };
+    return { username: answer.Username ?? '', password: answer.Secret };
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/challenge.js
@@ -4309,87 +4895,247 @@ function challengeScopes(challenge) {
     return (challenge.params.scope ?? '').split(' ').filter(Boolean);
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
-;// CONCATENATED MODULE: ./lib/src/targets/registry/errors.js
-
-
-
-/**
- * A registry failure. `retryable` says whether doing the whole operation again (with the content
- * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
- * `status` and `code` (the registry's JSON error code, e.g. MANIFEST_BLOB_UNKNOWN) let callers react.
- * `retryAfterMs` is how long to wait before that: the registry's `Retry-After`, or the client's backoff.
- */
-class RegistryError extends OperationError {
-    retryable;
-    status;
-    code;
-    retryAfterMs;
-    name = 'RegistryError';
-    constructor(message, retryable = false, status, code, retryAfterMs) {
-        super(message);
-        this.retryable = retryable;
-        this.status = status;
-        this.code = code;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-/** An answer whose body broke off (cut, truncated or stalled) after its headers arrived. */
-class BrokenAnswerError extends RegistryError {
-    name = 'BrokenAnswerError';
-}
-
-function isRetryableStatus(status) {
-    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
-}
-/** `503 Service Unavailable`. */
-function statusLine(status) {
-    const text = external_node_http_.STATUS_CODES[status];
-    return text ? `${status} ${text}` : String(status);
-}
-/**
- * The registry's first error code and message from a JSON error body, shortened to one line. The
- * `code` is for matching (`MANIFEST_BLOB_UNKNOWN`); `text` is for a line: white space runs become one
- * space and the rest is made printable, so a registry's message cannot forge log lines or reach the
- * terminal.
- */
-function registryErrorDetail(body) {
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        return {};
-    }
-    const first = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
-    if (!first)
-        return {};
-    const code = typeof first.code === 'string' ? first.code.slice(0, 64) : undefined;
-    const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').trim() : undefined;
-    const text = [code, message].filter(Boolean).join(': ');
-    return { code, text: text ? printable(text, 200) : undefined };
-}
-
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
 var agent = __webpack_require__(7405);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
+var dispatcher = __webpack_require__(883);
 // EXTERNAL MODULE: ./node_modules/undici/lib/api/api-request.js
 var api_request = __webpack_require__(4043);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/undici-core.js
 /*
- * The two parts of undici this project sends requests with: `Agent` (keep-alive pools per origin)
- * and `request`. Importing the package root would load all of undici (fetch, WebSocket, caches,
- * mocks, proxies) at start-up: about 40 ms of every run of the CLI, for nothing.
+ * The parts of undici this project sends requests with: `Agent` (keep-alive pools per origin),
+ * `request`, and, only when a request goes through a proxy, `ProxyAgent`. Importing the package
+ * root would load all of undici (fetch, WebSocket, caches, mocks, proxies) at start-up: about 40 ms
+ * of every run of the CLI, for nothing.
  */
 
 
+
 const Agent = agent;
+/** The base class of every dispatcher (an EventEmitter with `compose`). */
+const DispatcherBase = dispatcher;
+/**
+ * A maker of undici's `ProxyAgent`, loaded the first time a proxy is needed (a dynamic import, so
+ * the bundle keeps it in a chunk of its own). The agent opens tunnels with the `connect` method
+ * that the package root adds to every dispatcher; its pool to the proxy gets that method of its own.
+ */
+function loadProxyAgent() {
+    proxyAgentMaker ??= Promise.all([
+        __webpack_require__.e(/* import() */ 672).then(__webpack_require__.t.bind(__webpack_require__, 6672, 19)),
+        Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 628, 19)),
+        __webpack_require__.e(/* import() */ 660).then(__webpack_require__.t.bind(__webpack_require__, 2279, 19)),
+    ]).then(([{ default: ProxyAgent }, { default: Pool }, { default: connect }]) => (options) => new ProxyAgent({ ...options, clientFactory: (origin, opts) => Object.assign(new Pool(origin, opts), { connect }) }));
+    return proxyAgentMaker;
+}
+let proxyAgentMaker;
 /** `dispatcher.request(options)` for any dispatcher, without the methods the package root adds to them. */
 function request(dispatcher, options) {
     return api_request.call(dispatcher, options);
 }
 
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __webpack_require__(1692);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/network/tls.js
+
+
+
+
+
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+/**
+ * The PEM certificates in `path`, each checked to be one, so a wrong file is named before any
+ * connection is made rather than surfacing as an untrusted registry. `what` names the setting.
+ */
+async function readCaFile(path, what) {
+    let text;
+    try {
+        text = await readFile(path, 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : messageOf(err);
+        throw new InputError(`${what} ${printable(path)} cannot be read (${why}): give a file of PEM certificates`);
+    }
+    const blocks = text.match(PEM_BLOCK) ?? [];
+    if (!blocks.length) {
+        throw new InputError(`${what} ${printable(path)} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate in PEM form`);
+    }
+    for (const [i, block] of blocks.entries()) {
+        try {
+            new X509Certificate(block);
+        }
+        catch (err) {
+            throw new InputError(`${what} ${printable(path)}: certificate ${i + 1} cannot be read (${messageOf(err)}): give PEM certificates`);
+        }
+    }
+    return blocks;
+}
+/**
+ * The certificates Node.js trusts by default (its bundled roots, plus NODE_EXTRA_CA_CERTS and the
+ * system store where this Node.js reads them), to which `ca-file` adds: Node's `ca` option
+ * replaces the default set rather than extending it.
+ */
+function defaultCas() {
+    const get = external_node_tls_.getCACertificates;
+    if (get)
+        return get('default');
+    // Before Node.js 22.15 there is no way to ask: add NODE_EXTRA_CA_CERTS to the bundled roots by hand.
+    const extra = process.env.NODE_EXTRA_CA_CERTS;
+    let extras = [];
+    try {
+        if (extra)
+            extras = (0,external_node_fs_.readFileSync)(extra, 'utf8').match(PEM_BLOCK) ?? [];
+    }
+    catch {
+        // Node.js itself only warns about an unreadable NODE_EXTRA_CA_CERTS
+    }
+    return [...external_node_tls_.rootCertificates, ...extras];
+}
+/** The connect options that trust `ca` besides the defaults, or skip verification. */
+function tlsConnectOptions(ca, verify) {
+    if (!verify)
+        return { rejectUnauthorized: false };
+    if (!ca?.length)
+        return {};
+    return { ca: [...defaultCas(), ...ca] };
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/network/dispatcher.js
+
+
+
+const POOL = { keepAliveTimeout: 30_000, connections: 16 };
+/**
+ * A keep-alive pool per origin, trusting `ca` or verifying nothing, and, when a proxy variable is
+ * set, a router that sends each origin through its proxy or straight there. Requests reach a proxy
+ * only through a CONNECT tunnel, plain-HTTP registries too: the proxy sees a host and port, never a
+ * request, so the registry's credentials never reach it (only the proxy's own, on the CONNECT).
+ */
+function openNetwork(options, connectTimeoutMs) {
+    const tls = tlsConnectOptions(options.ca, options.tlsVerify !== false);
+    const direct = new Agent({ ...POOL, connect: { timeout: connectTimeoutMs, ...tls } });
+    const settings = proxyFromEnv(options.env ?? process.env, options.onSecret);
+    if (!settings)
+        return { dispatcher: direct, proxyFor: () => undefined };
+    const router = new ProxyRouter(direct, settings, (choice) => new DeferredDispatcher(loadProxyAgent().then((make) => make({
+        ...POOL,
+        uri: choice.url.href,
+        proxyTunnel: true,
+        requestTls: { timeout: connectTimeoutMs, ...tls },
+        proxyTls: { timeout: connectTimeoutMs, ...tls },
+    }))));
+    return { dispatcher: router, proxyFor: (url) => proxyFor(settings, url) };
+}
+/** Dispatches each request to the proxy its origin needs (made on first use), or to the direct pool. */
+class ProxyRouter extends DispatcherBase {
+    direct;
+    settings;
+    makeProxyAgent;
+    viaProxy = new Map();
+    constructor(direct, settings, makeProxyAgent) {
+        super();
+        this.direct = direct;
+        this.settings = settings;
+        this.makeProxyAgent = makeProxyAgent;
+    }
+    dispatch(options, handler) {
+        return this.pick(new URL(String(options.origin))).dispatch(options, handler);
+    }
+    pick(url) {
+        const choice = proxyFor(this.settings, url);
+        if (!choice)
+            return this.direct;
+        let agent = this.viaProxy.get(choice.url.href);
+        if (!agent) {
+            agent = this.makeProxyAgent(choice);
+            this.viaProxy.set(choice.url.href, agent);
+        }
+        return agent;
+    }
+    close(callback) {
+        return settle(Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.close())), callback);
+    }
+    destroy(errOrCallback, callback) {
+        const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
+        return settle(Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.destroy(err))), cb);
+    }
+}
+/**
+ * A dispatcher that exists before its module is loaded: requests made meanwhile are handed on once
+ * it is, so the synchronous `dispatch` of the router never waits on an import.
+ */
+class DeferredDispatcher extends DispatcherBase {
+    loading;
+    ready;
+    failure;
+    constructor(loading) {
+        super();
+        this.loading = loading;
+        loading.then((d) => (this.ready = d), (err) => (this.failure = err));
+    }
+    dispatch(options, handler) {
+        if (this.ready)
+            return this.ready.dispatch(options, handler);
+        const fail = (err) => handler.onError?.(err);
+        if (this.failure)
+            fail(this.failure);
+        else
+            this.loading.then((d) => d.dispatch(options, handler), fail);
+        return true;
+    }
+    close(callback) {
+        return settle(this.loading.then((d) => d.close(), () => undefined), callback);
+    }
+    destroy(errOrCallback, callback) {
+        const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
+        return settle(this.loading.then((d) => d.destroy(err), () => undefined), cb);
+    }
+}
+/** A dispatcher's close or destroy, as a promise or through a callback, as its caller asked. */
+function settle(work, callback) {
+    const done = work.then(() => undefined);
+    if (!callback)
+        return done;
+    void done.then(callback, callback);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/network/observer.js
+
+/** Query parameters whose values say nothing secret; all others (`_state`, signatures, tokens) are hidden. */
+const SHOWN_PARAMS = new Set(['digest', 'mount', 'from', 'n', 'last', 'service', 'scope', 'artifactType']);
+/** The URL as a log line may show it: no user or password, secret-looking query values hidden. */
+function redactedUrl(url) {
+    const copy = new URL(url.href);
+    copy.username = '';
+    copy.password = '';
+    const params = [...copy.searchParams].map(([key, value]) => [key, SHOWN_PARAMS.has(key) ? value : 'REDACTED']);
+    copy.search = new URLSearchParams(params).toString();
+    return printable(copy.href);
+}
+/** One line per event: `GET https://ghcr.io/v2/acme/app/manifests/1.2 (Bearer) → 200 in 84 ms`. */
+function httpEventLine(event) {
+    const what = `${event.method} ${redactedUrl(event.url)}`;
+    if (event.type === 'retry') {
+        return `${what}: ${printable(event.reason)}, retrying (${event.attempt}/${event.maxTries}) in ${event.delayMs} ms`;
+    }
+    const auth = event.auth ? ` (${event.auth})` : '';
+    if (event.type === 'failure')
+        return `${what}${auth} → ${printable(event.error)} after ${event.ms} ms`;
+    return `${what}${auth} → ${event.status} in ${event.ms} ms`;
+}
+/** `Bearer` from `Bearer eyJ…`: all a log may know of an authorization header. */
+function authScheme(authorization) {
+    if (!authorization)
+        return undefined;
+    const scheme = /^([A-Za-z][A-Za-z0-9-]*)\s/.exec(authorization)?.[1];
+    return scheme ? `${scheme} REDACTED` : 'REDACTED';
+}
+
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/http.js
+
+
+
 
 
 
@@ -4418,7 +5164,7 @@ function timeoutsFromEnv(env) {
         return undefined;
     const seconds = Number(raw);
     if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || seconds < 0.1 || seconds > 3600) {
-        throw new InputError(`environment variable ${TIMEOUT_ENV} is ${quoted(raw)}: use a number of seconds from 0.1 to 3600`);
+        throw new errors_InputError(`environment variable ${TIMEOUT_ENV} is ${quoted(raw)}: use a number of seconds from 0.1 to 3600`);
     }
     const ms = Math.round(seconds * 1000);
     return { headersMs: ms, bodyIdleMs: ms, connectMs: Math.min(ms, DEFAULT_TIMEOUTS.connectMs) };
@@ -4497,7 +5243,7 @@ async function readBody(res, limit) {
         if (err instanceof OciCopyError)
             throw err;
         // A cut or stalled body: worth another try, like a cut connection before the headers.
-        throw new BrokenAnswerError(`${res.url.host} broke off its answer after ${total} bytes: ${messageOf(err)}`, true);
+        throw new BrokenAnswerError(`${res.url.host} broke off its answer after ${total} bytes: ${errors_messageOf(err)}`, true);
     }
     return Buffer.concat(chunks);
 }
@@ -4512,15 +5258,21 @@ class HttpClient {
     userAgent;
     timeouts;
     retry;
+    voice;
+    /** The proxy a request to a URL goes through, for messages. */
+    proxyFor;
+    observer;
     constructor(options = {}, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
         this.sleep = sleep;
         this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.userAgent = options.userAgent ?? USER_AGENT;
         this.owned = !options.dispatcher;
-        this.dispatcher =
-            options.dispatcher ??
-                new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { timeout: this.timeouts.connectMs } });
+        this.voice = options.voice;
+        this.observer = options.observer;
+        const network = options.dispatcher ? undefined : openNetwork(options.network ?? {}, this.timeouts.connectMs);
+        this.dispatcher = options.dispatcher ?? network.dispatcher;
+        this.proxyFor = network ? (url) => network.proxyFor(url) : () => undefined;
     }
     async send(req) {
         const replayable = !(req.body instanceof external_node_stream_.Readable) && req.method !== 'POST' && req.method !== 'PATCH';
@@ -4546,10 +5298,21 @@ class HttpClient {
             if (!more || Date.now() - started + delay > this.retry.maxTotalMs) {
                 if (res)
                     return res;
-                throw transportError(req.url, error, tries, this.timeouts, delay);
+                const failure = transportError(req.url, error, tries, this.timeouts, delay);
+                failure.message = throughProxy(failure.message, this.proxyFor(req.url));
+                throw failure;
             }
             if (res)
                 await discard(res);
+            this.observer?.({
+                type: 'retry',
+                method: req.method,
+                url: req.url,
+                attempt: tries + 1,
+                maxTries: this.retry.maxTries,
+                delayMs: delay,
+                reason: res ? statusLine(res.status) : errors_messageOf(error),
+            });
             await this.sleep(delay);
         }
     }
@@ -4610,7 +5373,22 @@ class HttpClient {
         }
     }
     async once(method, url, headers, body) {
-        const res = await request(this.dispatcher, {
+        const started = Date.now();
+        const auth = authScheme(headers.authorization);
+        let res;
+        try {
+            res = await this.request(method, url, headers, body);
+        }
+        catch (err) {
+            this.observer?.({ type: 'failure', method, url, error: errors_messageOf(err), ms: Date.now() - started, auth });
+            // What no retry cures (a certificate, HTTPS to a plain-HTTP port, a name) fails here, at once.
+            throw fatalNetworkError(err, url, this.voice, this.proxyFor(url)) ?? err;
+        }
+        this.observer?.({ type: 'response', method, url, status: res.statusCode, ms: Date.now() - started, auth });
+        return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
+    }
+    request(method, url, headers, body) {
+        return request(this.dispatcher, {
             origin: url.origin,
             path: url.pathname + url.search,
             method: method,
@@ -4621,7 +5399,6 @@ class HttpClient {
             headersTimeout: this.timeouts.headersMs,
             bodyTimeout: this.timeouts.bodyIdleMs,
         });
-        return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
     }
 }
 /** Network failures and timeouts may pass on another try; our own errors (bad content, bad input) do not. */
@@ -4647,11 +5424,12 @@ function transportError(url, err, tries, timeouts, retryAfterMs) {
     else if (err instanceof RegistryError)
         what = err.message;
     else
-        what = `cannot reach ${url.host}: ${messageOf(err)}`;
+        what = `cannot reach ${url.host}: ${errors_messageOf(err)}`;
     return new RegistryError(`${what}${after}`, true, undefined, undefined, retryAfterMs);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/auth.js
+
 
 
 
@@ -4691,7 +5469,7 @@ class RegistryAuth {
     service;
     tokens = new Map();
     pending = new Map();
-    creds;
+    lookup;
     constructor(options) {
         this.options = options;
     }
@@ -4730,9 +5508,14 @@ class RegistryAuth {
         await discard(res);
         return this.options.http.send(withAuthorization(req, second));
     }
-    credentials() {
-        this.creds ??= this.options.credentials();
-        return this.creds;
+    async credentials() {
+        this.lookup ??= this.options.credentials();
+        return (await this.lookup).credentials;
+    }
+    /** What a 401 or 403 says of credentials: none found (and where it looked), or which were refused. */
+    async credentialHint(status) {
+        this.lookup ??= this.options.credentials();
+        return credentialHint(this.options.registry, status, await this.lookup);
     }
     learnBearer(challenge) {
         const realm = challenge.params.realm;
@@ -4807,7 +5590,7 @@ class RegistryAuth {
         const body = (await readBody(res, 1024 * 1024)).toString('utf8');
         if (res.status !== 200) {
             const detail = registryErrorDetail(body).text;
-            const hint = res.status === 401 || res.status === 403 ? ': check the username and password' : '';
+            const hint = res.status === 401 || res.status === 403 ? `: ${await this.credentialHint(401)}` : '';
             throw new RegistryError(`getting ${what}: ${statusLine(res.status)}${detail ? ` (${detail})` : ''}${hint}`, res.status >= 500 || res.status === 429, res.status);
         }
         let parsed;
@@ -4841,177 +5624,43 @@ function pickChallenge(res) {
     return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
-;// CONCATENATED MODULE: ./lib/src/targets/registry/credentials.js
-
-
-
-
-
-
-
-const HUB_ALIASES = [DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
-/** The key Docker's tools store Hub credentials under, and the server URL its helpers expect. */
-const HUB_SERVER_URL = 'https://index.docker.io/v1/';
-const HELPER_TIMEOUT_MS = 30_000;
-/** `https://index.docker.io/v1/` → `index.docker.io`; `Ghcr.io/` → `ghcr.io`. */
-function normalizeRegistryKey(key) {
-    return key
-        .trim()
-        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-        .replace(/\/.*$/, '')
-        .toLowerCase();
-}
-function sameRegistry(key, registry) {
-    const k = normalizeRegistryKey(key);
-    const r = registry.toLowerCase();
-    if (k === r)
-        return true;
-    return HUB_ALIASES.includes(r) && HUB_ALIASES.includes(k);
-}
-/**
- * Credentials for `registry`: the explicit ones when given, else what `docker login` (or
- * docker/login-action) left in the Docker config: a credential helper, the credentials store, or `auths`.
- * Undefined means anonymous.
- */
-async function findCredentials(registry, options = {}) {
-    const secret = (s) => {
-        if (s)
-            options.onSecret?.(s);
-        return s;
-    };
-    if (options.username || options.password) {
-        secret(options.password);
-        return { username: options.username ?? '', password: options.password ?? '' };
-    }
-    const found = await fromDockerConfig(registry, options, secret);
-    if (found)
-        return found;
-    secret(options.fallback?.password);
-    return options.fallback;
-}
-async function fromDockerConfig(registry, options, secret) {
-    const env = options.env ?? process.env;
-    const dir = options.configDir ?? (env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.docker'));
-    const file = (0,external_node_path_.join)(dir, 'config.json');
-    const config = await credentials_readConfig(file);
-    if (!config)
-        return undefined;
-    const helperKey = Object.keys(config.credHelpers ?? {}).find((k) => sameRegistry(k, registry));
-    const helper = helperKey ? config.credHelpers[helperKey] : config.credsStore;
-    if (helper) {
-        const found = await fromHelper(helper, HUB_ALIASES.includes(registry) ? HUB_SERVER_URL : registry, env, secret);
-        if (found || helperKey)
-            return found;
-    }
-    const entries = Object.entries(config.auths ?? {});
-    const entry = entries.find(([k]) => normalizeRegistryKey(k) === registry.toLowerCase()) ?? entries.find(([k]) => sameRegistry(k, registry));
-    if (!entry)
-        return undefined;
-    return fromEntry(entry[1], file, secret);
-}
-async function credentials_readConfig(file) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        const parsed = JSON.parse(text);
-        return parsed && typeof parsed === 'object' ? parsed : undefined;
-    }
-    catch {
-        throw new InputError(`${file} is not valid JSON: fix or remove it (docker login writes it)`);
-    }
-}
-function fromEntry(entry, file, secret) {
-    secret(entry.auth);
-    secret(entry.password);
-    secret(entry.identitytoken);
-    if (entry.identitytoken)
-        return { username: entry.username, identityToken: entry.identitytoken };
-    if (entry.auth) {
-        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        if (colon < 0)
-            throw new InputError(`${file} has an "auth" entry that is not base64 of user:password`);
-        secret(decoded.slice(colon + 1));
-        return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    }
-    if (entry.username || entry.password)
-        return { username: entry.username ?? '', password: entry.password ?? '' };
-    return undefined;
-}
-/** Asks `docker-credential-<name> get`, as Docker does: the server URL on stdin, JSON on stdout. */
-async function fromHelper(name, serverUrl, env, secret) {
-    const program = `docker-credential-${name}`;
-    const { code, stdout, spawnError } = await new Promise((resolve) => {
-        const child = (0,external_node_child_process_.spawn)(program, ['get'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
-        // A helper waiting on a keychain prompt must not hang the copy.
-        const timer = setTimeout(() => child.kill('SIGKILL'), HELPER_TIMEOUT_MS);
-        timer.unref();
-        let out = '';
-        child.stdout.on('data', (d) => (out += d.toString()));
-        child.on('error', (err) => {
-            clearTimeout(timer);
-            resolve({ code: null, stdout: '', spawnError: err });
-        });
-        child.on('close', (c) => {
-            clearTimeout(timer);
-            resolve({ code: c, stdout: out });
-        });
-        child.stdin.on('error', () => { });
-        child.stdin.end(serverUrl);
-    });
-    if (spawnError) {
-        throw new InputError(`the Docker config names credential helper ${quoted(name)} but ${program} cannot be run: install it or remove it from config.json`);
-    }
-    // Helpers exit non-zero with "credentials not found" when they hold nothing for this server.
-    if (code !== 0)
-        return undefined;
-    let answer;
-    try {
-        answer = JSON.parse(stdout);
-    }
-    catch {
-        throw new InputError(`${program} get did not answer with JSON`);
-    }
-    if (!answer.Secret)
-        return undefined;
-    secret(answer.Secret);
-    if (answer.Username === '<token>')
-        return { identityToken: answer.Secret };
-    return { username: answer.Username ?? '', password: answer.Secret };
-}
-
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/client.js
 
 
 
 
+
+
+
+/** Longest 400 body read to tell an HTTPS server's complaint from a registry's error. */
+const HTTPS_ANSWER_LIMIT = 64 * 1024;
 /** One registry host: its base URL, the shared HTTP client and the authentication state. */
 class RegistryClient {
     registry;
-    base;
     http;
+    baseUrl;
     auth;
     ownsHttp;
     constructor(registry, options = {}) {
         this.registry = registry;
-        this.base = registryBaseUrl(registry, options.plainHttp);
+        this.baseUrl = registryBaseUrl(registry, options.plainHttp);
         this.ownsHttp = !options.http;
-        this.http = options.http ?? new HttpClient(options);
+        this.http = options.http ?? new HttpClient({ ...options, network: { env: options.env, onSecret: options.onSecret, ...options.network } });
+        const client = this;
         this.auth = new RegistryAuth({
             registry,
-            origin: this.base.origin,
+            get origin() {
+                return client.base.origin;
+            },
             http: this.http,
-            credentials: () => findCredentials(registry, options),
+            credentials: () => lookupCredentials(registry, options),
             onSecret: options.onSecret,
             allowPlainRealm: options.plainHttp,
         });
+    }
+    /** `https://host`, or `http://host` on loopback (until it turns out to speak HTTPS) or with plain HTTP allowed. */
+    get base() {
+        return this.baseUrl;
     }
     /** A URL on this registry: `path` starts with `/v2/`. */
     url(path) {
@@ -5022,9 +5671,36 @@ class RegistryClient {
      * PUT, PATCH, DELETE) is never redirected: a registry that answers an upload with a redirect to
      * another host would otherwise receive our content there, and the next request our credentials.
      */
-    send(req, scopes) {
+    async send(req, scopes) {
         const writes = req.method !== 'GET' && req.method !== 'HEAD';
-        return this.auth.send(writes ? { ...req, refuseRedirects: true } : req, scopes);
+        const res = await this.auth.send(writes ? { ...req, refuseRedirects: true } : req, scopes);
+        if (res.status !== 400 || req.url.protocol !== 'http:' || req.url.origin !== this.base.origin)
+            return res;
+        return this.unlessHttpsServer(req, scopes, res);
+    }
+    /**
+     * A 400 to plain HTTP may be an HTTPS server saying so. On loopback, where plain HTTP was only
+     * assumed, the registry is spoken to over HTTPS from then on and the request sent again; off
+     * loopback plain HTTP was asked for, and the error says to stop asking.
+     */
+    async unlessHttpsServer(req, scopes, res) {
+        let body;
+        if (req.method !== 'HEAD')
+            body = await readBody(res, HTTPS_ANSWER_LIMIT);
+        else if (Object.keys(res.headers).length) {
+            // A HEAD answer has no body to read the complaint from: ask again with a GET (nginx answers with headers).
+            body = await readBody(await this.http.send({ method: 'GET', url: req.url }), HTTPS_ANSWER_LIMIT);
+        }
+        const answer = { ...res, body: external_node_stream_.Readable.from(body && req.method !== 'HEAD' ? [body] : []) };
+        if (!isHttpsServerAnswer(res.headers, body?.toString('utf8')))
+            return answer;
+        if (!isLoopbackRegistry(this.registry))
+            throw httpsOnlyError(req.url, this.http.voice);
+        this.baseUrl = new URL(`https://${this.base.host}`);
+        if (req.body instanceof external_node_stream_.Readable) {
+            throw new RegistryError(`${this.registry} speaks HTTPS: sending again over HTTPS`, true, 400, undefined, 0);
+        }
+        return this.send({ ...req, url: new URL(req.url.pathname + req.url.search, this.base) }, scopes);
     }
     /** Throws the one-line error for an unexpected answer, with the registry's own error code. */
     async fail(res, operation) {
@@ -5040,7 +5716,7 @@ class RegistryClient {
         const hint = asked !== undefined
             ? `: ${this.registry} asks to wait ${formatWait(asked)} before another try (Retry-After), longer than the ${formatWait(this.http.retry.maxWaitMs)} oci-copy waits at once; try again later`
             : res.status === 401 || res.status === 403
-                ? `: check the credentials for ${this.registry}`
+                ? `: ${await this.auth.credentialHint(res.status)}`
                 : '';
         const retryable = isRetryableStatus(res.status) && asked === undefined;
         throw new RegistryError(`${operation}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}${hint}`, retryable, res.status, detail.code, retryable ? this.http.retryDelay(res.tries - 1, res) : undefined);
@@ -5865,11 +6541,17 @@ function openRegistry(ref, options) {
     return openRegistryRepository(ref, {
         username: options.credentials?.username,
         password: options.credentials?.password,
+        givenFrom: options.credentials?.from,
         plainHttp: options.plainHttp,
         onSecret: options.onSecret,
         env: options.env,
         timeouts: timeoutsFromEnv(options.env ?? process.env),
-        ...(options.githubToken && ref.registry === GHCR ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken } } : {}),
+        network: options.network,
+        observer: options.onHttp,
+        voice: options.voice,
+        ...(options.githubToken && ref.registry === GHCR
+            ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken }, fallbackFrom: 'the github-token input' }
+            : {}),
     });
 }
 
@@ -5932,7 +6614,7 @@ async function main(argv) {
             return 0;
         }
         if (positionals.length !== 2)
-            throw new InputError(`expected SOURCE and DESTINATION, got ${positionals.length} argument(s); see oci-copy --help`);
+            throw new errors_InputError(`expected SOURCE and DESTINATION, got ${positionals.length} argument(s); see oci-copy --help`);
         const [srcUser, srcPass] = splitCreds(values['src-creds'], '--src-creds');
         const [dstUser, dstPass] = splitCreds(values['dest-creds'], '--dest-creds');
         const given = {
@@ -5955,7 +6637,7 @@ async function main(argv) {
         const inputs = parseInputs((name) => given[name] ?? '');
         const toStdout = inputs.destinations[0].transport !== 'registry' && inputs.destinations[0].path === '-';
         if (values.json && toStdout && !inputs.dryRun) {
-            throw new InputError('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
+            throw new errors_InputError('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
         }
         // Logs go to stderr: stdout may be the archive itself.
         const log = (line) => process.stderr.write(`${safeLine(line)}\n`);
@@ -6003,8 +6685,8 @@ async function main(argv) {
     }
     catch (err) {
         await Promise.allSettled(opened.splice(0).map((t) => t.close(outcome)));
-        process.stderr.write(`${safeLine(`oci-copy: ${messageOf(err)}`)}\n`);
-        return err instanceof InputError || err?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+        process.stderr.write(`${safeLine(`oci-copy: ${errors_messageOf(err)}`)}\n`);
+        return err instanceof errors_InputError || err?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
     }
 }
 function splitCreds(value, flag) {
@@ -6012,7 +6694,7 @@ function splitCreds(value, flag) {
         return [undefined, undefined];
     const i = value.indexOf(':');
     if (i <= 0)
-        throw new InputError(`${flag} must be USER:PASSWORD`);
+        throw new errors_InputError(`${flag} must be USER:PASSWORD`);
     return [value.slice(0, i), value.slice(i + 1)];
 }
 /** One redrawn status line on a terminal: bytes moved so far across the blobs in flight. */
