@@ -13,7 +13,7 @@ import type { ReadOnlyTarget } from '../targets/target.js';
 const USAGE = `usage: oci-copy SOURCE DESTINATION [options]
 
 SOURCE and DESTINATION: [docker://]HOST/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST],
-oci-archive:PATH[:TAG|@DIGEST] (PATH "-" is stdin or stdout).
+oci-archive:PATH[:TAG|@DIGEST], docker-archive:PATH[:NAME:TAG] (PATH "-" is stdin or stdout).
 
 options:
   --platform OS/ARCH[/VARIANT]   copy only this platform of an index; several, comma-separated:

@@ -11,12 +11,15 @@ import { GraphCopier } from './graph-copier.js';
 import type { CopyOptions } from './options.js';
 import { choosePlatforms } from './platforms.js';
 import { readManifest } from './read-manifest.js';
+import { tagContext } from './tag-context.js';
 import { Tagger } from './tagging.js';
 
 /** What a reference names inside its target: tags and/or a digest. */
 export interface Selector {
   tags: string[];
   digest?: string;
+  /** A docker archive's image, picked before the tags: a full name (`docker.io/library/app:1.2`) or `@N`. */
+  image?: string;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destin
     (d) => new GraphCopier(src, d.target, { ...options, manifestCache, onEvent: d.onEvent ?? options.onEvent }),
   );
   const { source, root, platforms } = await resolveRoot(src, srcRef, copiers[0], { ...options, manifestCache });
+  const context = await tagContext(src, srcRef, options.platform);
   for (const d of destinations) {
     if (d.ref.digest && d.ref.digest !== root.digest) {
       const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
@@ -63,7 +67,7 @@ export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destin
   }
   const plans = destinations.map((d, i) => {
     const onEvent = d.onEvent ?? options.onEvent;
-    return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent }) };
+    return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent, context }) };
   });
   for (const p of plans) p.onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
   // A tag the copy may not move stops it before any byte moves; it is checked again right before tagging.
@@ -90,7 +94,7 @@ export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destin
  * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
  */
 export async function defaultSelector(src: ReadOnlyTarget, ref: Selector): Promise<Selector> {
-  if (ref.tags.length || ref.digest) return ref;
+  if (ref.tags.length || ref.digest || ref.image) return ref;
   if (isLocated(src)) return { tags: ['latest'] };
   if (isTagLister(src)) {
     const tags = (await src.tags()).filter((t) => !isAttachmentTag(t));
@@ -124,7 +128,7 @@ const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
  * to further destinations that name it by digest find it there, not in the source.
  */
 export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: GraphCopier, options: CopyOptions): Promise<ResolvedRoot> {
-  const selector = srcRef.digest ?? srcRef.tags[0];
+  const selector = srcRef.digest ?? srcRef.image ?? srcRef.tags[0];
   const where = `${src.description} (${printable(selector ?? 'its only image')})`;
   let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
   try {

@@ -2,7 +2,7 @@ import type { Descriptor } from '../oci/descriptor.js';
 import { isDigest } from '../oci/digest.js';
 import { CopyError, OperationError, TagConflictError } from '../oci/errors.js';
 import { printable } from '../oci/text.js';
-import { isTagReader, type Target } from '../targets/target.js';
+import { isTagReader, type TagContext, type Target } from '../targets/target.js';
 import type { CopyListener } from './events.js';
 
 export interface TaggingOptions {
@@ -11,6 +11,8 @@ export interface TaggingOptions {
   /** Read and report, write nothing. */
   dryRun?: boolean;
   onEvent?: CopyListener;
+  /** What the copy knows of the image, told to the destination with each tag. */
+  context?: TagContext;
 }
 
 /**
@@ -88,7 +90,7 @@ export class Tagger {
 
   private async write(node: Descriptor, reference: string): Promise<void> {
     try {
-      await this.dst.tag(node, reference);
+      await this.dst.tag(node, reference, this.options.context);
     } catch (err) {
       throw new CopyError('destination', `tagging ${node.digest} as ${printable(reference)} in ${this.dst.description}`, err);
     }

@@ -159,9 +159,9 @@ function parseOperation(value: string, source: Reference, destination: Reference
   }
   if (v !== inferred) {
     const why: Record<Operation, string> = {
-      import: 'import reads an oci: or oci-archive: source into a registry destination',
-      export: 'export writes a registry source to an oci: or oci-archive: destination',
-      copy: 'copy goes registry to registry, or between oci: and oci-archive: files',
+      import: 'import reads an oci:, oci-archive: or docker-archive: source into a registry destination',
+      export: 'export writes a registry source to an oci:, oci-archive: or docker-archive: destination',
+      copy: 'copy goes registry to registry, or between oci:, oci-archive: and docker-archive: files',
     };
     throw new InputError(`${voice.input(Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
   }

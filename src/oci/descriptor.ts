@@ -21,6 +21,8 @@ export interface Descriptor {
 }
 
 export const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';
+/** containerd and Docker 25+ keep the full image name here beside the tag. */
+export const ANNOTATION_IMAGE_NAME = 'io.containerd.image.name';
 
 /** The descriptor without the fields that only make sense in its parent (annotations, platform). */
 export function plainDescriptor(desc: Descriptor): Descriptor {

@@ -16,11 +16,16 @@ export interface RegistryReference {
 }
 
 export interface FileReference {
-  transport: 'oci' | 'oci-archive';
-  /** a directory (oci) or a tar file (oci-archive); `-` is stdin or stdout */
+  transport: 'oci' | 'oci-archive' | 'docker-archive';
+  /** a directory (oci) or a tar file (oci-archive, docker-archive); `-` is stdin or stdout */
   path: string;
   tags: string[];
   digest?: string;
+  /**
+   * docker-archive: the image's full name (`docker.io/library/app:1.2`), which picks it from the
+   * archive or names it there; or `@N`, the N-th image of the archive's `manifest.json` (a source).
+   */
+  image?: string;
 }
 
 export type Reference = RegistryReference | FileReference;
@@ -33,15 +38,17 @@ export function isTag(value: string): boolean {
 }
 const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const FORMS =
-  'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST] or oci-archive:PATH[:TAG|@DIGEST]';
+  'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG|@DIGEST] or docker-archive:PATH[:NAME:TAG]';
 
 /** Parses a reference as skopeo users write them. `what` names the input in errors. */
 export function parseReference(input: string, what = 'reference'): Reference {
   const value = input.trim();
   if (!value) throw new InputError(`${what} is empty: ${FORMS}`);
   if (/\s/.test(value)) throw new InputError(`${what} ${quoted(value)} contains white space: ${FORMS}`);
-  for (const transport of ['oci-archive', 'oci'] as const) {
-    if (value.startsWith(`${transport}:`)) return parseFileReference(transport, value.slice(transport.length + 1), what, value);
+  for (const transport of ['oci-archive', 'docker-archive', 'oci'] as const) {
+    if (!value.startsWith(`${transport}:`)) continue;
+    const rest = value.slice(transport.length + 1);
+    return transport === 'docker-archive' ? parseDockerArchiveReference(rest, what, value) : parseFileReference(transport, rest, what, value);
   }
   checkTransport(value, what, FORMS);
   return parseRegistryReference(value.replace(/^docker:\/\//, ''), what, value);
@@ -65,6 +72,29 @@ function parseFileReference(transport: FileReference['transport'], rest: string,
   }
   if (!path) throw new InputError(`${what} ${quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
   return { transport, path, tags, digest };
+}
+
+/**
+ * skopeo's `docker-archive:PATH[:{NAME[:TAG]|@INDEX}]`: the path ends at the first colon, then a
+ * docker reference without digest (`app` is `docker.io/library/app:latest`), or `@N`.
+ */
+function parseDockerArchiveReference(rest: string, what: string, whole: string): FileReference {
+  const colon = rest.indexOf(':');
+  const path = colon < 0 ? rest : rest.slice(0, colon);
+  const form = 'use docker-archive:PATH[:NAME:TAG] or, to read, docker-archive:PATH:@INDEX';
+  if (!path) throw new InputError(`${what} ${quoted(whole)} names no path: ${form}`);
+  if (colon < 0) return { transport: 'docker-archive', path, tags: [] };
+  const spec = rest.slice(colon + 1);
+  if (/^@[0-9]{1,9}$/.test(spec)) return { transport: 'docker-archive', path, tags: [], image: spec };
+  if (!spec) throw new InputError(`${what} ${quoted(whole)} names no image after the colon: ${form}`);
+  if (spec.startsWith('@')) throw new InputError(`${what} ${quoted(whole)} has an invalid image index ${quoted(spec)}: @0 is the first image of the archive's manifest.json, @1 the second`);
+  if (spec.includes('@')) {
+    throw new InputError(`${what} ${quoted(whole)}: docker-archive: picks an image by NAME:TAG or @INDEX, not by digest; use oci-archive:PATH@DIGEST, which reads docker archives too`);
+  }
+  const named = parseRegistryReference(spec, what, whole);
+  if (named.tags.length > 1) throw new InputError(`${what} ${quoted(whole)} gives several tags: a docker-archive: reference names one image, NAME:TAG`);
+  const tag = named.tags[0] ?? 'latest';
+  return { transport: 'docker-archive', path, tags: [tag], image: `${named.registry}/${named.repository}:${tag}` };
 }
 
 function splitTags(value: string, what: string, whole: string): string[] {
@@ -125,5 +155,6 @@ export function referenceSelector(ref: Reference): string | undefined {
 export function formatReference(ref: Reference): string {
   const suffix = `${ref.tags.length ? `:${ref.tags.join(',')}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
   if (ref.transport === 'registry') return `${ref.registry}/${ref.repository}${suffix}`;
+  if (ref.transport === 'docker-archive') return `${ref.transport}:${ref.path}${ref.image ? `:${ref.image}` : ''}`;
   return `${ref.transport}:${ref.path}${suffix}`;
 }

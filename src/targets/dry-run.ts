@@ -50,7 +50,7 @@ export class DryRunFileDestination implements Target, TagReader {
 
 /** Opens what a file destination already holds, for a dry run; a missing layout or archive holds nothing. */
 export async function openDryRunFileDestination(ref: FileReference): Promise<Target> {
-  const description = `${ref.transport === 'oci' ? '[oci-layout]' : '[oci-archive]'} ${printable(ref.path)}`;
+  const description = `${ref.transport === 'oci' ? '[oci-layout]' : `[${ref.transport}]`} ${printable(ref.path)}`;
   if (ref.path === '-') return new DryRunFileDestination(description);
   try {
     const existing = await openFileTarget(ref, 'source');

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { InputError } from '../oci/errors.js';
+import { printable } from '../oci/text.js';
 import type { FileReference } from '../oci/reference.js';
 import { openArchiveFile, openArchiveStream } from './archive/reader.js';
 import { createArchiveWriter, openArchiveFileWriter } from './archive/writer.js';
@@ -13,9 +14,11 @@ export interface StandardStreams {
 }
 
 /**
- * The target an `oci:` or `oci-archive:` reference names. A layout is opened (a destination is
- * created when missing); an archive is read (indexed, or spooled from stdin for `-`) or written
- * (to a temporary file renamed into place on success, or to stdout for `-`).
+ * The target an `oci:`, `oci-archive:` or `docker-archive:` reference names. A layout is opened (a
+ * destination is created when missing); an archive is read (indexed, or spooled from stdin for
+ * `-`) or written (to a temporary file renamed into place on success, or to stdout for `-`).
+ * Both archive transports read either kind of archive; a `docker-archive:` destination also writes
+ * `manifest.json`, for `docker load` before Docker 25, and names its image as the reference says.
  */
 export async function openFileTarget(ref: FileReference, role: 'source', streams?: StandardStreams): Promise<ReadOnlyTarget & TagLister>;
 export async function openFileTarget(ref: FileReference, role: 'destination', streams?: StandardStreams): Promise<Target & TagLister>;
@@ -33,12 +36,16 @@ export async function openFileTarget(
     if (ref.path === '-') throw new InputError(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
     return openLayout(ref.path, { create: role === 'destination' });
   }
+  const description = `[${ref.transport}] ${printable(ref.path)}`;
   if (role === 'source') {
-    if (ref.path === '-') return openArchiveStream(streams.stdin, { description: '[oci-archive] -' });
-    return openArchiveFile(ref.path);
+    if (ref.path === '-') return openArchiveStream(streams.stdin, { description });
+    return openArchiveFile(ref.path, { description });
   }
-  if (ref.path === '-') {
-    return createArchiveWriter(streams.stdout, { description: '[oci-archive] -' });
+  if (ref.image?.startsWith('@')) {
+    const path = printable(ref.path);
+    throw new InputError(`${ref.transport}:${path}:${ref.image} picks an image to read: a destination is named NAME:TAG (docker-archive:${path}:example.com/app:1.2)`);
   }
-  return openArchiveFileWriter(ref.path);
+  const docker = ref.transport === 'docker-archive' ? { dockerManifest: true, image: ref.image } : {};
+  if (ref.path === '-') return createArchiveWriter(streams.stdout, { description, ...docker });
+  return openArchiveFileWriter(ref.path, { description, ...docker });
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Descriptor } from '../oci/descriptor.js';
+import type { Descriptor, Platform } from '../oci/descriptor.js';
 
 /**
  * The small interfaces every place that holds content implements. The copy engine knows only these:
@@ -24,8 +24,20 @@ export interface Target extends ReadOnlyTarget {
    * end when it is wrong, so a push must commit only on a clean end of the stream.
    */
   push(desc: Descriptor, content: Readable): Promise<void>;
-  /** Points `reference` (a tag, or the digest itself for an untagged root) at a node already pushed. */
-  tag(desc: Descriptor, reference: string): Promise<void>;
+  /**
+   * Points `reference` (a tag, or the digest itself for an untagged root) at a node already pushed.
+   * `context` is what the copy knows of the image, for targets that write it down (layouts and
+   * archives name the image for loaders); a registry has no use for it.
+   */
+  tag(desc: Descriptor, reference: string, context?: TagContext): Promise<void>;
+}
+
+/** What the copy knows of the image it tags, beyond the tag. */
+export interface TagContext {
+  /** The full repository the image came from (`ghcr.io/acme/app`), which names it for loaders. */
+  repository?: string;
+  /** The platform the copy asked for first: for an index, the image a docker archive's `manifest.json` lists. */
+  platform?: Platform;
 }
 
 /** Where a blob lives on a registry: what the blob-info cache remembers and mounts are made from. */

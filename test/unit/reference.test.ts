@@ -20,6 +20,12 @@ describe('parseReference', () => {
     ['oci:dir@' + D, { transport: 'oci', path: 'dir', tags: [], digest: D }],
     ['oci-archive:/tmp/x.tar:v2', { transport: 'oci-archive', path: '/tmp/x.tar', tags: ['v2'] }],
     ['oci-archive:-', { transport: 'oci-archive', path: '-', tags: [] }],
+    ['docker-archive:/tmp/app.tar', { transport: 'docker-archive', path: '/tmp/app.tar', tags: [] }],
+    ['docker-archive:app.tar:app:1.2', { transport: 'docker-archive', path: 'app.tar', tags: ['1.2'], image: 'docker.io/library/app:1.2' }],
+    ['docker-archive:app.tar:example.com/team/app', { transport: 'docker-archive', path: 'app.tar', tags: ['latest'], image: 'example.com/team/app:latest' }],
+    ['docker-archive:a.tar:127.0.0.1:5000/acme/app:1.2', { transport: 'docker-archive', path: 'a.tar', tags: ['1.2'], image: '127.0.0.1:5000/acme/app:1.2' }],
+    ['docker-archive:a.tar:@1', { transport: 'docker-archive', path: 'a.tar', tags: [], image: '@1' }],
+    ['docker-archive:-', { transport: 'docker-archive', path: '-', tags: [] }],
   ];
   for (const [input, expected] of ok) {
     it(`parses ${input}`, () => {
@@ -36,6 +42,13 @@ describe('parseReference', () => {
     ['ghcr.io/a:-x', /invalid tag "-x"/],
     ['ghcr.io/a@sha256:123', /invalid digest/],
     ['oci:', /names no path/],
+    ['docker-archive:', /names no path: use docker-archive:PATH\[:NAME:TAG\]/],
+    ['docker-archive::app:1', /names no path/],
+    ['docker-archive:a.tar:', /names no image after the colon/],
+    ['docker-archive:a.tar:app@' + D, /not by digest; use oci-archive:PATH@DIGEST/],
+    ['docker-archive:a.tar:app:1,2', /several tags: a docker-archive: reference names one image/],
+    ['docker-archive:a.tar:App:1', /invalid repository name "library\/App"/],
+    ['docker-archive:a.tar:@x', /invalid image index "@x": @0 is the first image/],
   ];
   for (const [input, message] of bad) {
     it(`rejects "${input}" with one clear line`, () => {
@@ -77,5 +90,8 @@ describe('parseReference', () => {
     assert.ok(isLoopbackRegistry('[::1]:5000'));
     assert.ok(!isLoopbackRegistry('ghcr.io'));
     assert.equal(formatReference(parseReference('ghcr.io/o/a:1,2')), 'ghcr.io/o/a:1,2');
+    assert.equal(formatReference(parseReference('docker-archive:x.tar:app:1')), 'docker-archive:x.tar:docker.io/library/app:1');
+    assert.equal(formatReference(parseReference('docker-archive:x.tar:@0')), 'docker-archive:x.tar:@0');
+    assert.equal(formatReference(parseReference('docker-archive:x.tar')), 'docker-archive:x.tar');
   });
 });

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ContentError, OciCopyError, messageOf } from '../../oci/errors.js';
+import { quoted } from '../../oci/text.js';
 import { blobPath, writeVerifiedBlob } from '../layout/blob-files.js';
 import { fileEntry, isGzipHead, rangeEntry, type StoredEntry } from './stored-entry.js';
+import { ArchiveLinks } from './entry-links.js';
+import { normalizeEntryName, type FileKind } from './entry-names.js';
 import { scanTarHeaders } from './tar-headers.js';
-import { scanTar } from './tar-scan.js';
-import { quoted } from '../../oci/text.js';
+import { scanTar, type ScannedEntry } from './tar-scan.js';
 
 /** What an archive holds, by digest (blobs/) and by name (index.json and the like). */
 export interface ArchiveContents {
@@ -26,8 +28,7 @@ export interface ArchiveContents {
  * range. Nothing is copied.
  */
 export async function indexArchiveFile(path: string, where: string): Promise<ArchiveContents> {
-  const blobs = new Map<string, StoredEntry>();
-  const files = new Map<string, StoredEntry>();
+  const contents = new ContentTables(where);
   const handle = await open(path, 'r');
   try {
     await refuseCompressed(handle, where);
@@ -38,14 +39,13 @@ export async function indexArchiveFile(path: string, where: string): Promise<Arc
         (await handle.read(buffer, offset, length, position)).bytesRead,
     };
     await scanTarHeaders(file, where, (entry) => {
-      const stored = rangeEntry(path, entry.dataOffset, entry.size);
-      if (entry.kind.kind === 'blob') blobs.set(entry.kind.digest, stored);
-      else files.set(entry.kind.name, stored);
+      if (contents.structural(entry)) return;
+      contents.add(entry, rangeEntry(path, entry.dataOffset, entry.size));
     });
   } finally {
     await handle.close();
   }
-  return { blobs, files, dispose: async () => undefined };
+  return contents.finish(async () => undefined);
 }
 
 /**
@@ -56,36 +56,106 @@ export async function indexArchiveFile(path: string, where: string): Promise<Arc
 export async function spoolArchive(input: Readable, where: string, tempParent = tmpdir()): Promise<ArchiveContents> {
   const dir = await mkdtemp(join(tempParent, 'oci-copy-import-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
-  const blobs = new Map<string, StoredEntry>();
-  const files = new Map<string, StoredEntry>();
+  const contents = new ContentTables(where);
   let seq = 0;
   try {
     await mkdir(join(dir, 'files'));
     await scanTar(input, where, async (entry, body) => {
+      if (contents.structural(entry)) return;
       if (entry.kind.kind === 'blob') {
         const digest = entry.kind.digest;
         try {
           await writeVerifiedBlob(dir, { digest, size: entry.size }, body);
         } catch (err) {
-          if (err instanceof ContentError) {
-            throw new ContentError(`${where}: entry ${quoted(entry.name)} does not hold the blob its name promises (${messageOf(err)})`);
-          }
+          if (err instanceof ContentError) throw notThePromisedBlob(where, quoted(entry.name), messageOf(err));
           throw err;
         }
-        blobs.set(digest, fileEntry(blobPath(dir, digest), entry.size, digest));
+        contents.add(entry, fileEntry(blobPath(dir, digest), entry.size, digest));
         return;
       }
       const path = join(dir, 'files', String(seq++));
       const seen = new HashingTap();
       await pipeline(body, seen, createWriteStream(path, { flags: 'wx' }));
-      files.set(entry.kind.name, fileEntry(path, seen.bytes, seen.digest(), isGzipHead(seen.head)));
+      contents.add(entry, fileEntry(path, seen.bytes, seen.digest(), isGzipHead(seen.head)));
     });
+    return contents.finish(dispose);
   } catch (err) {
     await dispose();
     if (err instanceof OciCopyError) throw err;
     throw new ContentError(`${where}: cannot spool the archive (${messageOf(err)})`);
   }
-  return { blobs, files, dispose };
+}
+
+function notThePromisedBlob(where: string, shown: string, why: string): ContentError {
+  return new ContentError(`${where}: entry ${shown} does not hold the blob its name promises (${why})`);
+}
+
+/**
+ * The blobs and files of an archive while it is read, and its links, which are resolved into
+ * more of the same once every entry has been seen.
+ */
+class ContentTables {
+  private readonly blobs = new Map<string, StoredEntry>();
+  private readonly files = new Map<string, StoredEntry>();
+  private readonly links: ArchiveLinks;
+
+  constructor(private readonly where: string) {
+    this.links = new ArchiveLinks(where);
+  }
+
+  /** Takes a directory or link entry, which has no body; false for an entry that has one. */
+  structural(entry: ScannedEntry): boolean {
+    const name = normalizeEntryName(entry.name);
+    if (entry.kind.kind === 'directory') this.links.directory(name);
+    else if (entry.kind.kind === 'link') {
+      this.links.link(name, entry.name, entry.kind);
+      this.forget(entry.kind.as);
+    } else return false;
+    return true;
+  }
+
+  add(entry: ScannedEntry, stored: StoredEntry): void {
+    const kind = entry.kind;
+    if (kind.kind === 'blob') this.blobs.set(kind.digest, stored);
+    else if (kind.kind === 'file') this.files.set(kind.name, stored);
+    else return;
+    this.links.regular(normalizeEntryName(entry.name));
+  }
+
+  finish(dispose: () => Promise<void>): ArchiveContents {
+    const { blobs, files, where } = this;
+    this.links.resolve(
+      {
+        lookup: (name) => {
+          const parts = name.split('/');
+          if (parts.length === 3 && parts[0] === 'blobs') return blobs.get(`${parts[1]}:${parts[2]}`);
+          return files.get(name);
+        },
+        hasUnder: (name) => {
+          const prefix = `${name}/`;
+          for (const n of files.keys()) if (n.startsWith(prefix)) return true;
+          for (const d of blobs.keys()) if (`blobs/${d.replace(':', '/')}`.startsWith(prefix)) return true;
+          return false;
+        },
+      },
+      (as, entry, shown) => {
+        if (as.kind === 'file') {
+          files.set(as.name, entry);
+          return;
+        }
+        // A spooled file was hashed on the way in; a file read by range is verified when it is read.
+        if (entry.digest !== undefined && entry.digest !== as.digest) throw notThePromisedBlob(where, shown, `it links to content ${entry.digest}`);
+        blobs.set(as.digest, { ...entry, digest: as.digest });
+      },
+    );
+    return { blobs, files, dispose };
+  }
+
+  /** A link replaces a regular entry of the same name that came before it. */
+  private forget(as: FileKind): void {
+    if (as.kind === 'blob') this.blobs.delete(as.digest);
+    else if (as.kind === 'file') this.files.delete(as.name);
+  }
 }
 
 /** Hashes and counts what passes, keeping the first bytes (to tell a gzip layer). */

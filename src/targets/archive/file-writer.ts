@@ -4,10 +4,10 @@ import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { ContentError, OciCopyError } from '../../oci/errors.js';
-import { INDEX_FILE, OCI_LAYOUT_CONTENT, OCI_LAYOUT_FILE } from '../layout/index-json.js';
-import { openArchiveFile, type OciArchiveReader } from './reader.js';
+import { OCI_LAYOUT_CONTENT, OCI_LAYOUT_FILE } from '../layout/index-json.js';
+import { openArchiveFile } from './reader.js';
 import { END_OF_ARCHIVE, fileEntry, fileHeader, paddingFor } from './ustar.js';
-import { ArchiveWriterBase, blobEntryName, countedChunks } from './writer-base.js';
+import { ArchiveWriterBase, blobEntryName, countedChunks, type ArchiveWriterBaseOptions } from './writer-base.js';
 import { printable } from '../../oci/text.js';
 
 /** Bytes gathered from a blob's chunks into one write. */
@@ -34,10 +34,9 @@ export class OciArchiveFileWriter extends ArchiveWriterBase {
     private readonly file: FileHandle,
     private readonly temp: string,
     private readonly target: string,
-    description: string,
-    base?: OciArchiveReader,
+    options: ArchiveWriterBaseOptions,
   ) {
-    super({ description, base }, `[oci-archive] ${target}`);
+    super(options, `[oci-archive] ${target}`);
   }
 
   /** Writes `oci-layout`, the first entry. */
@@ -141,7 +140,7 @@ export class OciArchiveFileWriter extends ArchiveWriterBase {
         if (this.failure) throw this.failure;
         await this.carryOverBase();
         this.closed = true;
-        await this.append(fileEntry(INDEX_FILE, this.serializedIndex(), this.mtime));
+        for (const [name, content] of await this.closingFiles()) await this.append(fileEntry(name, content, this.mtime));
         await this.append(END_OF_ARCHIVE);
         await this.file.close();
         await rename(this.temp, this.target);
@@ -172,19 +171,20 @@ export class OciArchiveFileWriter extends ArchiveWriterBase {
 /**
  * Exports to a file. The archive is written to a temporary file beside `path` and renamed over it
  * only when the export succeeds, so a failed export leaves no half-written archive under that name.
- * When `path` already holds an archive, the new one keeps its blobs and tags and adds the new ones.
+ * When `path` already holds an archive (OCI or docker), the new one keeps its blobs and tags and
+ * adds the new ones.
  */
-export async function openArchiveFileWriter(path: string): Promise<OciArchiveFileWriter> {
+export async function openArchiveFileWriter(path: string, options: Omit<ArchiveWriterBaseOptions, 'base'> = {}): Promise<OciArchiveFileWriter> {
   const target = resolvePath(path);
-  const description = `[oci-archive] ${printable(path)}`;
+  const description = options.description ?? `[oci-archive] ${printable(path)}`;
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory()) throw new ContentError(`${description} is a directory: use oci:${printable(path)} to export into an OCI layout directory`);
-  const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path) : undefined;
+  const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path, { description }) : undefined;
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.partial`);
   let file: FileHandle | undefined;
   try {
     file = await open(temp, 'wx');
-    const writer = new OciArchiveFileWriter(file, temp, target, description, base);
+    const writer = new OciArchiveFileWriter(file, temp, target, { ...options, description, base });
     await writer.start();
     return writer;
   } catch (err) {

@@ -1,13 +1,16 @@
 import { Readable } from 'node:stream';
-import type { Descriptor } from '../../oci/descriptor.js';
-import { parseDigest, verifyBytes, VerifyingStream } from '../../oci/digest.js';
+import type { Descriptor, Platform } from '../../oci/descriptor.js';
+import { verifyBytes, VerifyingStream } from '../../oci/digest.js';
 import { ContentError, NotFoundError } from '../../oci/errors.js';
+import { repositoryOfImageName } from '../../oci/image-name.js';
 import type { ImageIndex } from '../../oci/manifest.js';
 import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
 import { drain, readManifestBytes } from '../layout/blob-files.js';
-import { emptyIndex, findRoot, indexTags, serializeIndex, taggedEntry, withReference } from '../layout/index-json.js';
+import { INDEX_FILE, emptyIndex, findRoot, imageNameFor, indexTags, serializeIndex, taggedEntry, withReference } from '../layout/index-json.js';
 import { referrerEntry } from '../layout/referrer-entries.js';
-import type { TagLister, TagReader, Target } from '../target.js';
+import type { TagContext, TagLister, TagReader, Target } from '../target.js';
+import { dockerManifestList } from './docker-manifest.js';
+import { DOCKER_MANIFEST_FILE, blobEntryName } from './entry-names.js';
 import type { OciArchiveReader } from './reader.js';
 
 export interface ArchiveWriterBaseOptions {
@@ -15,6 +18,14 @@ export interface ArchiveWriterBaseOptions {
   description?: string;
   /** An archive whose blobs and tags the new one keeps (a same-named tag is replaced). */
   base?: OciArchiveReader;
+  /**
+   * Also write `manifest.json`, which `docker load` before Docker 25 reads (a docker-archive:
+   * destination). Without it, an archive is written with one when its base had one, so rewriting
+   * a docker archive never takes away what loaded it.
+   */
+  dockerManifest?: boolean;
+  /** The full name (`docker.io/library/app:1.2`) every image is given, whatever the copy says of its source. */
+  image?: string;
 }
 
 /**
@@ -35,6 +46,12 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader 
   private readonly stored = new Set<string>();
   /** Referrers this export listed in the index. */
   private readonly referrerDigests = new Set<string>();
+  private readonly dockerManifest: boolean;
+  private readonly imageRepository?: string;
+  /** Manifests this export wrote, kept (they are small) for `manifest.json`; none without one. */
+  private readonly manifests = new Map<string, Buffer>();
+  /** The platform asked for, by the digest of a root this export tagged. */
+  private readonly platforms = new Map<string, Platform>();
   protected failure?: unknown;
   protected closed = false;
 
@@ -42,6 +59,8 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader 
     this.description = options.description ?? defaultDescription;
     this.base = options.base;
     this.index = options.base ? structuredClone(options.base.index) : emptyIndex();
+    this.dockerManifest = options.dockerManifest ?? options.base?.hasDockerManifest ?? false;
+    if (options.image) this.imageRepository = repositoryOfImageName(options.image);
   }
 
   /** Writes one blob's entry; rejects when the content fails or does not have `desc.size` bytes. */
@@ -86,6 +105,7 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader 
       const bytes = await readManifestBytes(content, desc);
       verifyBytes(bytes, desc);
       await this.pushBlob(desc, Readable.from([bytes]));
+      if (this.dockerManifest) this.manifests.set(desc.digest, bytes);
       const entry = referrerEntry(desc, bytes);
       if (entry) {
         this.index = withReference(this.index, entry, entry.digest);
@@ -110,12 +130,14 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader 
     }
   }
 
-  async tag(desc: Descriptor, reference: string): Promise<void> {
+  /** Tags `desc`, naming it `<repository>:<tag>` for loaders: its own image's repository, else the source's. */
+  async tag(desc: Descriptor, reference: string, context?: TagContext): Promise<void> {
     this.checkUsable();
     if (!(await this.exists(desc))) {
       throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest was not written to it`);
     }
-    this.index = withReference(this.index, desc, reference);
+    this.index = withReference(this.index, desc, reference, imageNameFor(reference, this.imageRepository ?? context?.repository));
+    if (context?.platform) this.platforms.set(desc.digest, context.platform);
   }
 
   protected checkUsable(): void {
@@ -139,16 +161,31 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader 
     }
   }
 
-  protected serializedIndex(): Buffer {
-    return serializeIndex(this.index);
+  /** The files that end the archive, once every blob is in: `index.json`, and `manifest.json` when written. */
+  protected async closingFiles(): Promise<Array<[string, Buffer]>> {
+    const files: Array<[string, Buffer]> = [[INDEX_FILE, serializeIndex(this.index)]];
+    if (!this.dockerManifest) return files;
+    const items = await dockerManifestList(this.index, {
+      read: (desc) => this.readManifest(desc),
+      isAttached: async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false),
+      platformOf: (entry) => this.platforms.get(entry.digest),
+    });
+    files.push([DOCKER_MANIFEST_FILE, Buffer.from(`${JSON.stringify(items)}\n`)]);
+    return files;
+  }
+
+  private async readManifest(desc: Descriptor): Promise<Buffer> {
+    const held = this.manifests.get(desc.digest);
+    if (held) return held;
+    if (!this.base || !(await this.base.exists(desc))) throw new NotFoundError(`manifest ${desc.digest} is not in ${this.description}`);
+    if (desc.size > MAX_MANIFEST_BYTES) throw new ContentError(`manifest ${desc.digest} in ${this.description} is ${desc.size} bytes, over the limit of ${MAX_MANIFEST_BYTES}`);
+    const bytes = await readManifestBytes(await this.base.fetch(desc), desc);
+    verifyBytes(bytes, desc);
+    return bytes;
   }
 }
 
-/** `blobs/<algorithm>/<hex>`, the entry name of a blob. */
-export function blobEntryName(digest: string): string {
-  const { algorithm, hex } = parseDigest(digest);
-  return `blobs/${algorithm}/${hex}`;
-}
+export { blobEntryName };
 
 /**
  * Yields `content`'s chunks, failing when it brings more or fewer than `size` bytes: the tar's

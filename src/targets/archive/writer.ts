@@ -8,10 +8,9 @@ import { finished, pipeline } from 'node:stream/promises';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { parseDigest } from '../../oci/digest.js';
 import { ContentError } from '../../oci/errors.js';
-import { INDEX_FILE, OCI_LAYOUT_CONTENT, OCI_LAYOUT_FILE } from '../layout/index-json.js';
-import type { OciArchiveReader } from './reader.js';
+import { OCI_LAYOUT_CONTENT, OCI_LAYOUT_FILE } from '../layout/index-json.js';
 import { END_OF_ARCHIVE, fileEntry, fileHeader, paddingFor } from './ustar.js';
-import { ArchiveWriterBase, blobEntryName, countedChunks } from './writer-base.js';
+import { ArchiveWriterBase, blobEntryName, countedChunks, type ArchiveWriterBaseOptions } from './writer-base.js';
 
 export { OciArchiveFileWriter, openArchiveFileWriter } from './file-writer.js';
 
@@ -20,11 +19,7 @@ const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** How much of the tar is buffered ahead of its consumer. */
 const STREAM_BUFFER = 1024 * 1024;
 
-export interface ArchiveWriterOptions {
-  /** How the archive is named in messages. */
-  description?: string;
-  /** An archive whose blobs and tags the new one keeps (a same-named tag is replaced). */
-  base?: OciArchiveReader;
+export interface ArchiveWriterOptions extends ArchiveWriterBaseOptions {
   /** Where blobs that arrive while another is being written wait; the system temp directory by default. */
   spoolParent?: string;
   /**
@@ -38,8 +33,8 @@ export interface ArchiveWriterOptions {
 
 /**
  * Exports to an OCI image-layout archive, written as one sequential tar stream (a pipe, stdout):
- * `oci-layout`, then each blob as it is pushed, then `index.json` when the export succeeds. Nothing
- * else goes in. Exporting to a file writes blobs side by side instead (`openArchiveFileWriter`).
+ * `oci-layout`, then each blob as it is pushed, then `index.json` (and `manifest.json` for a docker
+ * archive) when the export succeeds. Nothing else goes in. Exporting to a file writes blobs side by side instead (`openArchiveFileWriter`).
  *
  * Pushes come concurrently but a stream is sequential. A push queues for the tar while the bytes
  * ahead of it are few (a config behind a layer); one that would wait behind many is spooled to a
@@ -95,7 +90,7 @@ export class OciArchiveWriter extends ArchiveWriterBase {
         await this.carryOverBase();
         if (this.failure) throw this.failure;
         this.closed = true;
-        await this.write(fileEntry(INDEX_FILE, this.serializedIndex(), this.mtime));
+        for (const [name, content] of await this.closingFiles()) await this.write(fileEntry(name, content, this.mtime));
         await this.write(END_OF_ARCHIVE);
         this.out.end();
         await this.delivered;

@@ -1,9 +1,11 @@
-import { ANNOTATION_REF_NAME, type Descriptor } from '../../oci/descriptor.js';
+import { ANNOTATION_IMAGE_NAME, ANNOTATION_REF_NAME, type Descriptor } from '../../oci/descriptor.js';
 import { isDigest } from '../../oci/digest.js';
 import { ContentError, NotFoundError } from '../../oci/errors.js';
 import { parseIndex, type ImageIndex } from '../../oci/manifest.js';
+import { imageNameOf, sameImageName } from '../../oci/image-name.js';
 import { MediaType, isManifest } from '../../oci/media-types.js';
 import { isAttachmentTag } from '../../oci/referrer-kinds.js';
+import { isTag } from '../../oci/reference.js';
 import { printable, quoted } from '../../oci/text.js';
 
 /**
@@ -15,8 +17,7 @@ export const OCI_LAYOUT_FILE = 'oci-layout';
 export const INDEX_FILE = 'index.json';
 export const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
 
-/** containerd and Docker 25+ keep the full image name here beside the tag. */
-export const ANNOTATION_IMAGE_NAME = 'io.containerd.image.name';
+export { ANNOTATION_IMAGE_NAME };
 
 export function emptyIndex(): ImageIndex {
   return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
@@ -99,6 +100,7 @@ export async function findRoot(
     if (sniffed) return sniffed;
     throw new NotFoundError(`${printable(selector)} is not in ${where}`);
   }
+  if (!isTag(selector)) return findNamed(index, selector, where);
   let matches = index.manifests.filter((d) => refNameOf(d) === selector);
   if (matches.length === 0) {
     // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
@@ -111,7 +113,7 @@ export async function findRoot(
   if (digests.size === 1) return matches[0];
   if (digests.size === 0) throw new NotFoundError(`tag ${quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
   const names = matches.map((d) => printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
-  throw new NotFoundError(`tag ${quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest`);
+  throw new NotFoundError(`tag ${quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
 }
 
 /** What a tag names in the index (its ref name exactly), or undefined. */
@@ -120,33 +122,58 @@ export function taggedEntry(index: ImageIndex, tag: string): Descriptor | undefi
   return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
 }
 
+/** The image of a full name (`example.com/app:1.2`, as docker-archive: references pick one). */
+function findNamed(index: ImageIndex, name: string, where: string): Descriptor {
+  const matches = index.manifests.filter((d) => {
+    const named = imageNameOf(d);
+    return named !== undefined && sameImageName(named, name);
+  });
+  if (matches.length > 0 && matches.every((d) => d.digest === matches[0].digest)) return matches[0];
+  const shown = quoted(name);
+  if (matches.length > 0) throw new NotFoundError(`image ${shown} names ${new Set(matches.map((d) => d.digest)).size} different images in ${where}: name one by digest`);
+  const names = [...new Set(index.manifests.map(imageNameOf).filter((n): n is string => n !== undefined))];
+  throw new NotFoundError(`image ${shown} is not in ${where}: its images are ${names.length ? names.map((n) => printable(n)).join(', ') : 'unnamed'}`);
+}
+
 /**
- * The index with `reference` pointing at `desc`. A tag replaces any entry of that name and keeps
- * the others; a digest adds an untagged entry unless the index already lists that digest.
+ * The index with `reference` pointing at `desc`. A tag replaces any entry of that tag for the same
+ * image name (or where either has none) and keeps the others, so `a/x:latest` and `b/y:latest`
+ * live side by side; `imageName` is kept beside the tag for loaders. A digest adds an untagged
+ * entry unless the index already lists that digest.
  */
-export function withReference(index: ImageIndex, desc: Descriptor, reference: string): ImageIndex {
+export function withReference(index: ImageIndex, desc: Descriptor, reference: string, imageName?: string): ImageIndex {
   const manifests = [...index.manifests];
   if (isDigest(reference)) {
     if (reference !== desc.digest) throw new ContentError(`cannot name ${desc.digest} by another digest ${reference}`);
-    if (!manifests.some((d) => d.digest === desc.digest)) manifests.push(indexEntry(desc, undefined));
+    if (!manifests.some((d) => d.digest === desc.digest)) manifests.push(indexEntry(desc, undefined, undefined));
     return { ...index, manifests };
   }
-  const kept = manifests.filter((d) => refNameOf(d) !== reference);
-  kept.push(indexEntry(desc, reference));
+  const kept = manifests.filter((d) => {
+    if (refNameOf(d) !== reference) return true;
+    const named = d.annotations?.[ANNOTATION_IMAGE_NAME];
+    return named !== undefined && imageName !== undefined && !sameImageName(named, imageName);
+  });
+  kept.push(indexEntry(desc, reference, imageName));
   return { ...index, manifests: kept };
 }
 
 /** The entry for a root: its own fields, no naming annotation inherited from where it came from. */
-function indexEntry(desc: Descriptor, tag: string | undefined): Descriptor {
+function indexEntry(desc: Descriptor, tag: string | undefined, imageName: string | undefined): Descriptor {
   const entry: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
   if (desc.platform) entry.platform = desc.platform;
   if (desc.artifactType) entry.artifactType = desc.artifactType;
   const annotations = { ...(desc.annotations ?? {}) };
   delete annotations[ANNOTATION_REF_NAME];
   delete annotations[ANNOTATION_IMAGE_NAME];
+  if (imageName !== undefined && tag !== undefined) annotations[ANNOTATION_IMAGE_NAME] = imageName;
   if (tag !== undefined) annotations[ANNOTATION_REF_NAME] = tag;
   if (Object.keys(annotations).length) entry.annotations = annotations;
   return entry;
+}
+
+/** The full name a tag gives an image from `repository` (`host/repo`), when the repository is known. */
+export function imageNameFor(reference: string, repository: string | undefined): string | undefined {
+  return repository !== undefined && !isDigest(reference) ? `${repository}:${reference}` : undefined;
 }
 
 /** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */

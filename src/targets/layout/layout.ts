@@ -7,7 +7,7 @@ import { ContentError, InputError, NotFoundError } from '../../oci/errors.js';
 import type { ImageIndex } from '../../oci/manifest.js';
 import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
 import { verifyBytes } from '../../oci/digest.js';
-import type { ReferrerLister, TagLister, TagReader, Target } from '../target.js';
+import type { ReferrerLister, TagContext, TagLister, TagReader, Target } from '../target.js';
 import { blobPath, drain, readManifestBytes, writeVerifiedBlob } from './blob-files.js';
 import {
   INDEX_FILE,
@@ -16,6 +16,7 @@ import {
   checkOciLayout,
   emptyIndex,
   findRoot,
+  imageNameFor,
   indexTags,
   parseLayoutIndex,
   serializeIndex,
@@ -143,11 +144,12 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
     await this.writeBlob(desc, content);
   }
 
-  async tag(desc: Descriptor, reference: string): Promise<void> {
+  async tag(desc: Descriptor, reference: string, context?: TagContext): Promise<void> {
     if ((await this.storedSize(desc.digest)) === undefined) {
       throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest is not stored there`);
     }
-    await this.updateIndex((index) => withReference(index, desc, reference));
+    const imageName = imageNameFor(reference, context?.repository);
+    await this.updateIndex((index) => withReference(index, desc, reference, imageName));
   }
 
   async close(outcome: 'success' | 'failure'): Promise<void> {

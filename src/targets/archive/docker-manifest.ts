@@ -1,0 +1,83 @@
+import { ANNOTATION_REF_NAME, type Descriptor, type Platform } from '../../oci/descriptor.js';
+import { familiarImageName, imageNameOf, normalizeImageName } from '../../oci/image-name.js';
+import { parseImageManifest, parseIndex, type ImageIndex, type ImageManifest } from '../../oci/manifest.js';
+import { MediaType, isImageManifest, isIndex } from '../../oci/media-types.js';
+import { platformMatches } from '../../oci/platform.js';
+import { isAttachmentTag } from '../../oci/referrer-kinds.js';
+import { blobEntryName } from './entry-names.js';
+
+/** One image of `docker save`'s `manifest.json`, as Docker 25 and containerd write it beside an OCI layout. */
+export interface DockerManifestItem {
+  Config: string;
+  RepoTags: string[];
+  Layers: string[];
+}
+
+/** Where `manifest.json` is made from: the archive's manifests and what is known of its index entries. */
+export interface DockerManifestSource {
+  /** The bytes of a manifest or index in the archive. */
+  read(desc: Descriptor): Promise<Buffer>;
+  /** Whether an index entry is a referrer (a signature, an SBOM) rather than an image. */
+  isAttached(entry: Descriptor): Promise<boolean>;
+  /** The platform the export asked for, for an entry it wrote. */
+  platformOf(entry: Descriptor): Platform | undefined;
+}
+
+const LINUX_AMD64: Platform = { os: 'linux', architecture: 'amd64' };
+const IMAGE_CONFIG_TYPES: readonly string[] = [MediaType.OciConfig, MediaType.DockerConfig];
+
+/**
+ * The `manifest.json` of an archive's index: one item per image, its tags in docker's familiar
+ * spelling (`app:1.2`, `example.com/app:1.2`), its config and layers named by their blob entries.
+ * An index stands for one of its images, as `docker load` can take only one: the platform the
+ * export asked for, else linux/amd64 when present, else the first. Referrers and artifacts (whose
+ * config is no image config) are not images and are left out; `index.json` still lists them.
+ */
+export async function dockerManifestList(index: ImageIndex, source: DockerManifestSource): Promise<DockerManifestItem[]> {
+  const items: DockerManifestItem[] = [];
+  const byDigest = new Map<string, DockerManifestItem>();
+  for (const entry of index.manifests) {
+    // cosign's `sha256-<hex>.sig` tags and referrers are attachments of an image, not images.
+    if (isAttachmentTag(entry.annotations?.[ANNOTATION_REF_NAME]) || (await source.isAttached(entry))) continue;
+    const image = await imageOf(entry, source);
+    if (!image) continue;
+    let item = byDigest.get(image.digest);
+    if (!item) {
+      item = {
+        Config: blobEntryName(image.manifest.config.digest),
+        RepoTags: [],
+        Layers: (image.manifest.layers ?? []).map((l) => blobEntryName(l.digest)),
+      };
+      byDigest.set(image.digest, item);
+      items.push(item);
+    }
+    const name = imageNameOf(entry);
+    const full = name === undefined ? undefined : normalizeImageName(name);
+    if (full && !item.RepoTags.includes(familiarImageName(full))) item.RepoTags.push(familiarImageName(full));
+  }
+  return items;
+}
+
+async function imageOf(entry: Descriptor, source: DockerManifestSource): Promise<{ digest: string; manifest: ImageManifest } | undefined> {
+  let chosen = entry;
+  if (isIndex(entry.mediaType)) {
+    const children = parseIndex(await source.read(entry), `index ${entry.digest}`).manifests;
+    const pick = chooseImage(children, source.platformOf(entry));
+    if (!pick) return undefined;
+    chosen = pick;
+  }
+  if (!isImageManifest(chosen.mediaType)) return undefined;
+  const manifest = parseImageManifest(await source.read(chosen), `manifest ${chosen.digest}`);
+  if (!IMAGE_CONFIG_TYPES.includes(manifest.config.mediaType)) return undefined;
+  return { digest: chosen.digest, manifest };
+}
+
+/** The image of an index that docker is given: attestation manifests (`unknown/unknown`) never count. */
+function chooseImage(children: Descriptor[], wanted: Platform | undefined): Descriptor | undefined {
+  const images = children.filter((c) => isImageManifest(c.mediaType) && c.platform?.os !== 'unknown');
+  for (const platform of [wanted, LINUX_AMD64]) {
+    const match = platform && images.find((c) => platformMatches(platform, c.platform));
+    if (match) return match;
+  }
+  return images[0];
+}
