@@ -1,6 +1,7 @@
 // Makes sure the programs the integration tests drive are installed: the CNCF distribution registry
-// (`docker-registry`), `skopeo` and `openssl`; with --bench also GNU `time`, which the benchmark
-// reads peak memory from. Installs the missing Debian packages with apt-get.
+// (`docker-registry`), `skopeo`, containerd (`containerd` and its client `ctr`) and `openssl`; with
+// --bench also GNU `time`, which the benchmark reads peak memory from. Installs the missing Debian
+// packages with apt-get.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -9,6 +10,8 @@ import { delimiter, join } from 'node:path';
 const NEEDED = [
   ['docker-registry', 'docker-registry'],
   ['skopeo', 'skopeo'],
+  ['containerd', 'containerd'],
+  ['ctr', 'containerd'],
   ['openssl', 'openssl'],
   ...(process.argv.includes('--bench') ? [['time', 'time']] : []),
 ];
