@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { Input, Output } from '../../src/inputs/names.js';
 import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, MAX_HELD_MANIFEST_BYTES, MAX_REFERRER_GENERATIONS } from '../../src/copy/limits.js';
 import { MAX_MANIFEST_BYTES } from '../../src/oci/media-types.js';
+import { MAX_LINK_HOPS } from '../../src/targets/archive/entry-links.js';
 import { DEFAULT_RETRY } from '../../src/targets/registry/http.js';
 import { MAX_TAG_PAGES } from '../../src/targets/registry/tags.js';
 import { MAX_CHUNK_BYTES } from '../../src/targets/registry/upload.js';
@@ -54,6 +55,7 @@ describe('the public contract is the same in code, action.yml and README.md', ()
       ['one wait', `${DEFAULT_RETRY.maxWaitMs / 1000} s`],
       ['upload chunk', `${MAX_CHUNK_BYTES / MiB} MiB`],
       ['tag list pages', MAX_TAG_PAGES.toLocaleString('en')],
+      ['links followed', String(MAX_LINK_HOPS)],
     ];
     for (const [limit, value] of rows) {
       assert.match(readme, new RegExp(`^\\| ${limit} \\| ${value}[ |]`, 'm'), `README.md's Limits table gives ${limit} as ${value}`);
