@@ -83,14 +83,15 @@ function parseDockerArchiveReference(rest: string, what: string, whole: string):
   const path = colon < 0 ? rest : rest.slice(0, colon);
   const form = 'use docker-archive:PATH[:NAME:TAG] or, to read, docker-archive:PATH:@INDEX';
   if (!path) throw new InputError(`${what} ${quoted(whole)} names no path: ${form}`);
-  if (colon < 0) return { transport: 'docker-archive', path, tags: [] };
-  const spec = rest.slice(colon + 1);
-  if (/^@[0-9]{1,9}$/.test(spec)) return { transport: 'docker-archive', path, tags: [], image: spec };
-  if (!spec) throw new InputError(`${what} ${quoted(whole)} names no image after the colon: ${form}`);
-  if (spec.startsWith('@')) throw new InputError(`${what} ${quoted(whole)} has an invalid image index ${quoted(spec)}: @0 is the first image of the archive's manifest.json, @1 the second`);
-  if (spec.includes('@')) {
+  const spec = colon < 0 ? undefined : rest.slice(colon + 1);
+  if (spec !== undefined && /^@[0-9]{1,9}$/.test(spec)) return { transport: 'docker-archive', path, tags: [], image: spec };
+  if (spec?.startsWith('@')) throw new InputError(`${what} ${quoted(whole)} has an invalid image index ${quoted(spec)}: @0 is the first image of the archive's manifest.json, @1 the second`);
+  // `PATH@sha256:…` splits at the digest's own colon; `NAME@sha256:…` carries one.
+  if (spec?.includes('@') || /@sha(256|512)$/.test(path)) {
     throw new InputError(`${what} ${quoted(whole)}: docker-archive: picks an image by NAME:TAG or @INDEX, not by digest; use oci-archive:PATH@DIGEST, which reads docker archives too`);
   }
+  if (spec === undefined) return { transport: 'docker-archive', path, tags: [] };
+  if (!spec) throw new InputError(`${what} ${quoted(whole)} names no image after the colon: ${form}`);
   const named = parseRegistryReference(spec, what, whole);
   if (named.tags.length > 1) throw new InputError(`${what} ${quoted(whole)} gives several tags: a docker-archive: reference names one image, NAME:TAG`);
   const tag = named.tags[0] ?? 'latest';

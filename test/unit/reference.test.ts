@@ -46,6 +46,7 @@ describe('parseReference', () => {
     ['docker-archive::app:1', /names no path/],
     ['docker-archive:a.tar:', /names no image after the colon/],
     ['docker-archive:a.tar:app@' + D, /not by digest; use oci-archive:PATH@DIGEST/],
+    ['docker-archive:a.tar@' + D, /not by digest; use oci-archive:PATH@DIGEST/],
     ['docker-archive:a.tar:app:1,2', /several tags: a docker-archive: reference names one image/],
     ['docker-archive:a.tar:App:1', /invalid repository name "library\/App"/],
     ['docker-archive:a.tar:@x', /invalid image index "@x": @0 is the first image/],

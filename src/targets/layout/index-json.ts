@@ -91,7 +91,9 @@ export async function findRoot(
     const digests = new Set(roots.map((d) => d.digest));
     if (digests.size === 1) return roots[0];
     if (digests.size === 0) throw new NotFoundError(`${where} holds no image`);
-    throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })}) or a digest`);
+    const names = [...new Set(roots.map(imageNameOf).filter((n): n is string => n !== undefined))].map((n) => printable(n));
+    const byName = names.length ? `, one of its images as docker-archive:PATH:NAME:TAG (${names.join(', ')})` : '';
+    throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })})${byName} or a digest`);
   }
   if (isDigest(selector)) {
     const listed = index.manifests.find((d) => d.digest === selector);
