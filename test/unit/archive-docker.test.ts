@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { extract } from 'tar-stream';
 import { copy } from '../../src/copy/copy.js';
-import type { Descriptor } from '../../src/oci/descriptor.js';
+import type { Descriptor, Platform } from '../../src/oci/descriptor.js';
 import { NotFoundError } from '../../src/oci/errors.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { parseReference } from '../../src/oci/reference.js';
@@ -49,7 +49,7 @@ interface Item {
 type Index = { manifests: Descriptor[] };
 
 /** Copies `src`'s `tag` to the file reference `destination` the way the CLI does. */
-async function exportTo(src: MemoryTarget, tag: string, destination: string, platform?: Descriptor['platform']): Promise<Descriptor> {
+async function exportTo(src: MemoryTarget, tag: string, destination: string, platform?: Platform | Platform[]): Promise<Descriptor> {
   const dstRef = parseReference(destination);
   const dst = await openDestination(dstRef);
   try {
@@ -120,6 +120,14 @@ describe('docker-archive: destination', () => {
     await dst.tag(index, '2', { repository: 'registry.example.com/acme/app', platform: { os: 'linux', architecture: 'arm64' } });
     await dst.close('success');
     assert.equal(((await archiveFiles(join(work, 'asked.tar'))).json['manifest.json'] as Item[])[0].Config, blobPath(manifestOf(src, arm).config));
+
+    // A list of platforms makes a new index of them: manifest.json lists the first one asked for.
+    const listed = join(work, 'listed.tar');
+    const made = await exportTo(src, '2', `docker-archive:${listed}`, [{ os: 'linux', architecture: 'arm64' }, { os: 'linux', architecture: 's390x' }]);
+    const listedFiles = (await archiveFiles(listed)).json;
+    assert.equal((listedFiles['index.json'] as Index).manifests[0].digest, made.digest);
+    assert.notEqual(made.digest, index.digest);
+    assert.equal((listedFiles['manifest.json'] as Item[])[0].Config, blobPath(manifestOf(src, arm).config));
 
     // With a platform the copy takes that manifest alone: the archive is that image.
     const one = join(work, 'one.tar');
