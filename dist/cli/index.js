@@ -200,7 +200,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .Lw)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .baselineWasmBeforeNode24 */ .XS)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .collectYoungGarbage */ .ul)();
-const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(254), __nccwpck_require__.e(867)]).then(__nccwpck_require__.bind(__nccwpck_require__, 867));
+const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(254), __nccwpck_require__.e(294)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2294));
 process.exitCode = await main(process.argv.slice(2));
 
 __webpack_async_result__();

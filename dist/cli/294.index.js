@@ -1,8 +1,8 @@
-export const id = 867;
-export const ids = [867];
+export const id = 294;
+export const ids = [294];
 export const modules = {
 
-/***/ 867:
+/***/ 2294:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -750,6 +750,8 @@ function isTagLister(t) {
 
 ;// CONCATENATED MODULE: ./lib/src/oci/descriptor.js
 const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';
+/** containerd and Docker 25+ keep the full image name here beside the tag. */
+const ANNOTATION_IMAGE_NAME = 'io.containerd.image.name';
 /** The descriptor without the fields that only make sense in its parent (annotations, platform). */
 function plainDescriptor(desc) {
     return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
@@ -1038,7 +1040,7 @@ class Tagger {
     }
     async write(node, reference) {
         try {
-            await this.dst.tag(node, reference);
+            await this.dst.tag(node, reference, this.options.context);
         }
         catch (err) {
             throw new CopyError('destination', `tagging ${node.digest} as ${text_printable(reference)} in ${this.dst.description}`, err);
@@ -1620,7 +1622,310 @@ function platformList(platforms) {
     return platforms.length > 1 ? `platforms ${names}` : `platform ${names}`;
 }
 
+;// CONCATENATED MODULE: ./lib/src/oci/transports.js
+
+
+/** The transports references may name, as they are written. */
+const transports_KNOWN = ['docker://', 'oci:', 'oci-archive:', 'docker-archive:'];
+/** skopeo's other transports, and what to do instead. */
+const ELSEWHERE = {
+    'docker-daemon': 'export the image with `docker save IMAGE -o app.tar` and copy from docker-archive:app.tar, or push it to a registry',
+    'containers-storage': 'export the image with `podman save --format oci-archive -o app.tar IMAGE` and copy from oci-archive:app.tar',
+    dir: 'use oci:PATH, an OCI image-layout directory (`skopeo copy dir:PATH oci:PATH` converts one)',
+    ostree: 'copy the image to oci:PATH or oci-archive:FILE with skopeo first',
+    sif: 'copy the image to oci:PATH or oci-archive:FILE with skopeo first',
+    tarball: 'use oci-archive:FILE for an OCI layout in a tar file, or docker-archive:FILE for what `docker save` writes',
+};
+/** name:tag[,tag…] on Docker Hub: `alpine:3.19`, `node:20,lts`. */
+const TAGGED = /^[A-Za-z0-9_][A-Za-z0-9_.,-]*$/;
+/**
+ * Refuses a reference that starts with a transport this tool does not have: a word before `:`
+ * with no `/`, `.` or `[` (so not a registry host) and no port after it, unless it reads as a
+ * Docker Hub `name:tag` and is not a near miss of a transport (`oci-achive:app.tar`). skopeo's other
+ * transports are named as not supported, with what to use. The known transports pass, to be parsed.
+ */
+function checkTransport(value, what, forms) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+    if (scheme) {
+        if (scheme[1] !== 'docker')
+            throw unknown(value, scheme[1], what, forms);
+        return;
+    }
+    const name = value.replace(/@.*$/, '');
+    const colon = name.indexOf(':');
+    if (colon <= 0)
+        return;
+    const word = name.slice(0, colon);
+    const rest = name.slice(colon + 1);
+    if (/[/.[\]]/.test(word) || word === 'localhost' || /^[0-9]+(\/|$)/.test(rest))
+        return;
+    // `docker:27` is Docker Hub's docker image; the file transports were parsed before this check.
+    if (word === 'docker')
+        return;
+    if (Object.hasOwn(ELSEWHERE, word)) {
+        throw new errors_InputError(`${what} ${quoted(value)} uses skopeo's ${word}: transport, which oci-copy does not have: ${ELSEWHERE[word]}`);
+    }
+    if (TAGGED.test(rest) && nearest(word) === undefined)
+        return;
+    throw unknown(value, word, what, forms);
+}
+function unknown(value, word, what, forms) {
+    const near = nearest(word);
+    const hint = near ? `did you mean ${near}? ` : '';
+    return new errors_InputError(`${what} ${quoted(value)} has unknown transport ${quoted(word)}: ${hint}${forms}`);
+}
+/** The transport within a typo or two of `word` (one for short words; case does not count), if any but itself. */
+function nearest(word) {
+    const limit = word.length <= 4 ? 1 : 2;
+    const lower = word.toLowerCase();
+    let best;
+    for (const name of [...transports_KNOWN, ...Object.keys(ELSEWHERE).map((t) => `${t}:`)]) {
+        const bare = name.replace(/:(\/\/)?$/, '');
+        const distance = bare === word ? limit + 1 : editDistance(lower, bare);
+        if (distance <= limit && (!best || distance < best.distance))
+            best = { name, distance };
+    }
+    return best?.name;
+}
+/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/reference.js
+
+
+
+
+const DOCKER_HUB = 'docker.io';
+const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** Whether `value` is a valid tag: 1-128 of A-Z a-z 0-9 _ . -, not starting with . or -. */
+function isTag(value) {
+    return TAG_RE.test(value);
+}
+const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const FORMS = 'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG|@DIGEST] or docker-archive:PATH[:NAME:TAG]';
+/** Parses a reference as skopeo users write them. `what` names the input in errors. */
+function parseReference(input, what = 'reference') {
+    const value = input.trim();
+    if (!value)
+        throw new errors_InputError(`${what} is empty: ${FORMS}`);
+    if (/\s/.test(value))
+        throw new errors_InputError(`${what} ${quoted(value)} contains white space: ${FORMS}`);
+    for (const transport of ['oci-archive', 'docker-archive', 'oci']) {
+        if (!value.startsWith(`${transport}:`))
+            continue;
+        const rest = value.slice(transport.length + 1);
+        return transport === 'docker-archive' ? parseDockerArchiveReference(rest, what, value) : parseFileReference(transport, rest, what, value);
+    }
+    checkTransport(value, what, FORMS);
+    return parseRegistryReference(value.replace(/^docker:\/\//, ''), what, value);
+}
+function parseFileReference(transport, rest, what, whole) {
+    let path = rest;
+    let digest;
+    let tags = [];
+    const at = path.lastIndexOf('@');
+    if (at >= 0 && isDigest(path.slice(at + 1))) {
+        digest = path.slice(at + 1);
+        path = path.slice(0, at);
+    }
+    else {
+        // The tag follows the last colon, unless what follows looks like part of a path.
+        const colon = path.lastIndexOf(':');
+        if (colon >= 0 && !path.slice(colon + 1).includes('/')) {
+            tags = splitTags(path.slice(colon + 1), what, whole);
+            path = path.slice(0, colon);
+        }
+    }
+    if (!path)
+        throw new errors_InputError(`${what} ${quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
+    return { transport, path, tags, digest };
+}
+/**
+ * skopeo's `docker-archive:PATH[:{NAME[:TAG]|@INDEX}]`: the path ends at the first colon, then a
+ * docker reference without digest (`app` is `docker.io/library/app:latest`), or `@N`.
+ */
+function parseDockerArchiveReference(rest, what, whole) {
+    const colon = rest.indexOf(':');
+    const path = colon < 0 ? rest : rest.slice(0, colon);
+    const form = 'use docker-archive:PATH[:NAME:TAG] or, to read, docker-archive:PATH:@INDEX';
+    if (!path)
+        throw new errors_InputError(`${what} ${quoted(whole)} names no path: ${form}`);
+    const spec = colon < 0 ? undefined : rest.slice(colon + 1);
+    if (spec !== undefined && /^@[0-9]{1,9}$/.test(spec))
+        return { transport: 'docker-archive', path, tags: [], image: spec };
+    if (spec?.startsWith('@'))
+        throw new errors_InputError(`${what} ${quoted(whole)} has an invalid image index ${quoted(spec)}: @0 is the first image of the archive's manifest.json, @1 the second`);
+    // `PATH@sha256:…` splits at the digest's own colon; `NAME@sha256:…` carries one.
+    if (spec?.includes('@') || /@sha(256|512)$/.test(path)) {
+        throw new errors_InputError(`${what} ${quoted(whole)}: docker-archive: picks an image by NAME:TAG or @INDEX, not by digest; use oci-archive:PATH@DIGEST, which reads docker archives too`);
+    }
+    if (spec === undefined)
+        return { transport: 'docker-archive', path, tags: [] };
+    if (!spec)
+        throw new errors_InputError(`${what} ${quoted(whole)} names no image after the colon: ${form}`);
+    const named = parseRegistryReference(spec, what, whole);
+    if (named.tags.length > 1)
+        throw new errors_InputError(`${what} ${quoted(whole)} gives several tags: a docker-archive: reference names one image, NAME:TAG`);
+    const tag = named.tags[0] ?? 'latest';
+    return { transport: 'docker-archive', path, tags: [tag], image: `${named.registry}/${named.repository}:${tag}` };
+}
+function splitTags(value, what, whole) {
+    const tags = value.split(',').map((t) => t.trim());
+    for (const tag of tags) {
+        if (!TAG_RE.test(tag)) {
+            throw new errors_InputError(`${what} ${quoted(whole)} has an invalid tag ${quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
+        }
+    }
+    return [...new Set(tags)];
+}
+function parseRegistryReference(rest, what, whole) {
+    let name = rest;
+    let digest;
+    const at = name.indexOf('@');
+    if (at >= 0) {
+        digest = name.slice(at + 1);
+        name = name.slice(0, at);
+        if (!isDigest(digest))
+            throw new errors_InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
+    }
+    let tags = [];
+    const lastSlash = name.lastIndexOf('/');
+    const colon = name.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tags = splitTags(name.slice(colon + 1), what, whole);
+        name = name.slice(0, colon);
+    }
+    const parts = name.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost' || parts[0].startsWith('['))) {
+        registry = parts.shift();
+    }
+    if (['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(registry))
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
+        throw new errors_InputError(`${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
+    }
+    const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
+    if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
+        throw new errors_InputError(`${what} ${quoted(whole)} has an invalid registry host ${quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
+    }
+    return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
+}
+/** Registries on loopback speak plain HTTP, as docker and skopeo assume. */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:[0-9]+$/, '');
+    return host === 'localhost' || host === '[::1]' || /^127\.[0-9.]+$/.test(host);
+}
+/** What a tag or digest on the reference names: the digest wins over tags for resolving. */
+function referenceSelector(ref) {
+    return ref.digest ?? ref.tags[0];
+}
+/** `[registry] host/repo:tag`, the way oras prints targets. */
+function formatReference(ref) {
+    const suffix = `${ref.tags.length ? `:${ref.tags.join(',')}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+    if (ref.transport === 'registry')
+        return `${ref.registry}/${ref.repository}${suffix}`;
+    if (ref.transport === 'docker-archive')
+        return `${ref.transport}:${ref.path}${ref.image ? `:${ref.image}` : ''}`;
+    return `${ref.transport}:${ref.path}${suffix}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/image-name.js
+
+
+/**
+ * Full image names, as docker archives and containerd keep them: `docker.io/library/app:1.2` in
+ * the `io.containerd.image.name` annotation, the familiar `app:1.2` in a `manifest.json`'s
+ * `RepoTags`. One image has both spellings; names are compared in the full one.
+ */
+/** `app:1.2` → `docker.io/library/app:1.2`; a name without a tag is `:latest`, as docker reads it. Undefined when it is no image name. */
+function normalizeImageName(name) {
+    if (name.includes('@') || name.includes(',') || name.includes('://'))
+        return undefined;
+    try {
+        const ref = parseReference(`docker://${name}`);
+        if (ref.transport !== 'registry')
+            return undefined;
+        return `${ref.registry}/${ref.repository}:${ref.tags[0] ?? 'latest'}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether two spellings name the same image (`app` and `docker.io/library/app:latest` do). */
+function sameImageName(a, b) {
+    const na = normalizeImageName(a);
+    return na !== undefined && na === normalizeImageName(b);
+}
+/** `docker.io/library/app:1.2` → `app:1.2`, `docker.io/acme/app:1` → `acme/app:1`: how docker writes `RepoTags`. */
+function familiarImageName(fullName) {
+    const prefix = `${DOCKER_HUB}/`;
+    if (!fullName.startsWith(prefix))
+        return fullName;
+    const rest = fullName.slice(prefix.length);
+    return rest.startsWith('library/') && !rest.slice('library/'.length).includes('/') ? rest.slice('library/'.length) : rest;
+}
+/** `host/repo:tag` → `host/repo`. */
+function repositoryOfImageName(fullName) {
+    const colon = fullName.lastIndexOf(':');
+    return colon > fullName.lastIndexOf('/') ? fullName.slice(0, colon) : fullName;
+}
+/** `registry:5000/repo:1.2` → `1.2`; a name without a tag is `latest`, as docker reads it. */
+function tagOfImageName(name) {
+    const colon = name.lastIndexOf(':');
+    return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : 'latest';
+}
+/** The full name an index entry carries: containerd's annotation, or a ref.name that is a full name (older containerd). */
+function imageNameOf(desc) {
+    const named = desc.annotations?.[ANNOTATION_IMAGE_NAME];
+    if (named)
+        return named;
+    const ref = desc.annotations?.[ANNOTATION_REF_NAME];
+    return ref !== undefined && !isTag(ref) ? ref : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/tag-context.js
+
+
+/**
+ * What a destination is told beside each tag: the source's full repository (a registry's own, or
+ * the name a layout or archive gave the image) and the platform asked for first.
+ */
+async function tagContext(src, srcRef, platform) {
+    const first = Array.isArray(platform) ? platform[0] : platform;
+    const repository = await sourceRepository(src, srcRef);
+    return { ...(repository ? { repository } : {}), ...(first ? { platform: first } : {}) };
+}
+async function sourceRepository(src, srcRef) {
+    if (isLocated(src))
+        return `${src.location.registry}/${src.location.repository}`;
+    let name = srcRef.image?.startsWith('@') ? undefined : srcRef.image;
+    if (!name) {
+        // A file source resolves locally: asking again costs nothing and keeps resolveRoot's contract.
+        const entry = await src.resolve(srcRef.digest ?? srcRef.image ?? srcRef.tags[0]).catch(() => undefined);
+        name = entry && imageNameOf(entry);
+    }
+    const full = name && normalizeImageName(name);
+    return full ? repositoryOfImageName(full) : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/copy/copy.js
+
 
 
 
@@ -1652,6 +1957,7 @@ async function copyToMany(src, givenRef, destinations, options = {}) {
     const manifestCache = options.manifestCache ?? new Map();
     const copiers = destinations.map((d) => new GraphCopier(src, d.target, { ...options, manifestCache, onEvent: d.onEvent ?? options.onEvent }));
     const { source, root, platforms } = await resolveRoot(src, srcRef, copiers[0], { ...options, manifestCache });
+    const context = await tagContext(src, srcRef, options.platform);
     for (const d of destinations) {
         if (d.ref.digest && d.ref.digest !== root.digest) {
             const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
@@ -1660,7 +1966,7 @@ async function copyToMany(src, givenRef, destinations, options = {}) {
     }
     const plans = destinations.map((d, i) => {
         const onEvent = d.onEvent ?? options.onEvent;
-        return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent }) };
+        return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent, context }) };
     });
     for (const p of plans)
         p.onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
@@ -1690,7 +1996,7 @@ async function copyToMany(src, givenRef, destinations, options = {}) {
  * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
  */
 async function defaultSelector(src, ref) {
-    if (ref.tags.length || ref.digest)
+    if (ref.tags.length || ref.digest || ref.image)
         return ref;
     if (isLocated(src))
         return { tags: ['latest'] };
@@ -1716,7 +2022,7 @@ const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
  * to further destinations that name it by digest find it there, not in the source.
  */
 async function resolveRoot(src, srcRef, copier, options) {
-    const selector = srcRef.digest ?? srcRef.tags[0];
+    const selector = srcRef.digest ?? srcRef.image ?? srcRef.tags[0];
     const where = `${src.description} (${text_printable(selector ?? 'its only image')})`;
     let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
     try {
@@ -1939,196 +2245,6 @@ function formatDuration(ms) {
     if (ms < 60_000)
         return `${(ms / 1000).toFixed(1)} s`;
     return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
-;// CONCATENATED MODULE: ./lib/src/oci/transports.js
-
-
-/** The transports references may name, as they are written. */
-const transports_KNOWN = ['docker://', 'oci:', 'oci-archive:', 'docker-archive:'];
-/** skopeo's other transports, and what to do instead. */
-const ELSEWHERE = {
-    'docker-daemon': 'export the image with `docker save IMAGE -o app.tar` and copy from docker-archive:app.tar, or push it to a registry',
-    'containers-storage': 'export the image with `podman save --format oci-archive -o app.tar IMAGE` and copy from oci-archive:app.tar',
-    dir: 'use oci:PATH, an OCI image-layout directory (`skopeo copy dir:PATH oci:PATH` converts one)',
-    ostree: 'copy the image to oci:PATH or oci-archive:FILE with skopeo first',
-    sif: 'copy the image to oci:PATH or oci-archive:FILE with skopeo first',
-    tarball: 'use oci-archive:FILE for an OCI layout in a tar file, or docker-archive:FILE for what `docker save` writes',
-};
-/** name:tag[,tag…] on Docker Hub: `alpine:3.19`, `node:20,lts`. */
-const TAGGED = /^[A-Za-z0-9_][A-Za-z0-9_.,-]*$/;
-/**
- * Refuses a reference that starts with a transport this tool does not have: a word before `:`
- * with no `/`, `.` or `[` (so not a registry host) and no port after it, unless it reads as a
- * Docker Hub `name:tag` and is not a near miss of a transport (`oci-achive:app.tar`). skopeo's other
- * transports are named as not supported, with what to use. The known transports pass, to be parsed.
- */
-function checkTransport(value, what, forms) {
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
-    if (scheme) {
-        if (scheme[1] !== 'docker')
-            throw unknown(value, scheme[1], what, forms);
-        return;
-    }
-    const name = value.replace(/@.*$/, '');
-    const colon = name.indexOf(':');
-    if (colon <= 0)
-        return;
-    const word = name.slice(0, colon);
-    const rest = name.slice(colon + 1);
-    if (/[/.[\]]/.test(word) || word === 'localhost' || /^[0-9]+(\/|$)/.test(rest))
-        return;
-    // `docker:27` is Docker Hub's docker image; the file transports were parsed before this check.
-    if (word === 'docker')
-        return;
-    if (Object.hasOwn(ELSEWHERE, word)) {
-        throw new errors_InputError(`${what} ${quoted(value)} uses skopeo's ${word}: transport, which oci-copy does not have: ${ELSEWHERE[word]}`);
-    }
-    if (TAGGED.test(rest) && nearest(word) === undefined)
-        return;
-    throw unknown(value, word, what, forms);
-}
-function unknown(value, word, what, forms) {
-    const near = nearest(word);
-    const hint = near ? `did you mean ${near}? ` : '';
-    return new errors_InputError(`${what} ${quoted(value)} has unknown transport ${quoted(word)}: ${hint}${forms}`);
-}
-/** The transport within a typo or two of `word` (one for short words; case does not count), if any but itself. */
-function nearest(word) {
-    const limit = word.length <= 4 ? 1 : 2;
-    const lower = word.toLowerCase();
-    let best;
-    for (const name of [...transports_KNOWN, ...Object.keys(ELSEWHERE).map((t) => `${t}:`)]) {
-        const bare = name.replace(/:(\/\/)?$/, '');
-        const distance = bare === word ? limit + 1 : editDistance(lower, bare);
-        if (distance <= limit && (!best || distance < best.distance))
-            best = { name, distance };
-    }
-    return best?.name;
-}
-/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`. */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++)
-        d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
-}
-
-;// CONCATENATED MODULE: ./lib/src/oci/reference.js
-
-
-
-
-const DOCKER_HUB = 'docker.io';
-const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-/** Whether `value` is a valid tag: 1-128 of A-Z a-z 0-9 _ . -, not starting with . or -. */
-function isTag(value) {
-    return TAG_RE.test(value);
-}
-const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const FORMS = 'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST] or oci-archive:PATH[:TAG|@DIGEST]';
-/** Parses a reference as skopeo users write them. `what` names the input in errors. */
-function parseReference(input, what = 'reference') {
-    const value = input.trim();
-    if (!value)
-        throw new errors_InputError(`${what} is empty: ${FORMS}`);
-    if (/\s/.test(value))
-        throw new errors_InputError(`${what} ${quoted(value)} contains white space: ${FORMS}`);
-    for (const transport of ['oci-archive', 'oci']) {
-        if (value.startsWith(`${transport}:`))
-            return parseFileReference(transport, value.slice(transport.length + 1), what, value);
-    }
-    checkTransport(value, what, FORMS);
-    return parseRegistryReference(value.replace(/^docker:\/\//, ''), what, value);
-}
-function parseFileReference(transport, rest, what, whole) {
-    let path = rest;
-    let digest;
-    let tags = [];
-    const at = path.lastIndexOf('@');
-    if (at >= 0 && isDigest(path.slice(at + 1))) {
-        digest = path.slice(at + 1);
-        path = path.slice(0, at);
-    }
-    else {
-        // The tag follows the last colon, unless what follows looks like part of a path.
-        const colon = path.lastIndexOf(':');
-        if (colon >= 0 && !path.slice(colon + 1).includes('/')) {
-            tags = splitTags(path.slice(colon + 1), what, whole);
-            path = path.slice(0, colon);
-        }
-    }
-    if (!path)
-        throw new errors_InputError(`${what} ${quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
-    return { transport, path, tags, digest };
-}
-function splitTags(value, what, whole) {
-    const tags = value.split(',').map((t) => t.trim());
-    for (const tag of tags) {
-        if (!TAG_RE.test(tag)) {
-            throw new errors_InputError(`${what} ${quoted(whole)} has an invalid tag ${quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
-        }
-    }
-    return [...new Set(tags)];
-}
-function parseRegistryReference(rest, what, whole) {
-    let name = rest;
-    let digest;
-    const at = name.indexOf('@');
-    if (at >= 0) {
-        digest = name.slice(at + 1);
-        name = name.slice(0, at);
-        if (!isDigest(digest))
-            throw new errors_InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
-    }
-    let tags = [];
-    const lastSlash = name.lastIndexOf('/');
-    const colon = name.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tags = splitTags(name.slice(colon + 1), what, whole);
-        name = name.slice(0, colon);
-    }
-    const parts = name.split('/');
-    let registry = DOCKER_HUB;
-    if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost' || parts[0].startsWith('['))) {
-        registry = parts.shift();
-    }
-    if (['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(registry))
-        registry = DOCKER_HUB;
-    if (registry === DOCKER_HUB && parts.length === 1)
-        parts.unshift('library');
-    if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
-        throw new errors_InputError(`${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
-    }
-    const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
-    if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
-        throw new errors_InputError(`${what} ${quoted(whole)} has an invalid registry host ${quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
-    }
-    return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
-}
-/** Registries on loopback speak plain HTTP, as docker and skopeo assume. */
-function isLoopbackRegistry(registry) {
-    const host = registry.replace(/:[0-9]+$/, '');
-    return host === 'localhost' || host === '[::1]' || /^127\.[0-9.]+$/.test(host);
-}
-/** What a tag or digest on the reference names: the digest wins over tags for resolving. */
-function referenceSelector(ref) {
-    return ref.digest ?? ref.tags[0];
-}
-/** `[registry] host/repo:tag`, the way oras prints targets. */
-function formatReference(ref) {
-    const suffix = `${ref.tags.length ? `:${ref.tags.join(',')}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-    if (ref.transport === 'registry')
-        return `${ref.registry}/${ref.repository}${suffix}`;
-    return `${ref.transport}:${ref.path}${suffix}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/inputs/names.js
@@ -2604,9 +2720,9 @@ function parseOperation(value, source, destination, voice) {
     }
     if (v !== inferred) {
         const why = {
-            import: 'import reads an oci: or oci-archive: source into a registry destination',
-            export: 'export writes a registry source to an oci: or oci-archive: destination',
-            copy: 'copy goes registry to registry, or between oci: and oci-archive: files',
+            import: 'import reads an oci:, oci-archive: or docker-archive: source into a registry destination',
+            export: 'export writes a registry source to an oci:, oci-archive: or docker-archive: destination',
+            copy: 'copy goes registry to registry, or between oci:, oci-archive: and docker-archive: files',
         };
         throw new errors_InputError(`${voice.input(Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
     }
@@ -2623,6 +2739,8 @@ var external_node_fs_ = __webpack_require__(3024);
 
 
 
+
+
 /**
  * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
  * there are, their tags (the `org.opencontainers.image.ref.name` annotation), and how a tag is set.
@@ -2630,8 +2748,7 @@ var external_node_fs_ = __webpack_require__(3024);
 const OCI_LAYOUT_FILE = 'oci-layout';
 const INDEX_FILE = 'index.json';
 const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
-/** containerd and Docker 25+ keep the full image name here beside the tag. */
-const ANNOTATION_IMAGE_NAME = 'io.containerd.image.name';
+
 function emptyIndex() {
     return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
 }
@@ -2689,7 +2806,9 @@ async function findRoot(index, selector, where, sniff, attached) {
             return roots[0];
         if (digests.size === 0)
             throw new NotFoundError(`${where} holds no image`);
-        throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })}) or a digest`);
+        const names = [...new Set(roots.map(imageNameOf).filter((n) => n !== undefined))].map((n) => text_printable(n));
+        const byName = names.length ? `, one of its images as docker-archive:PATH:NAME:TAG (${names.join(', ')})` : '';
+        throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })})${byName} or a digest`);
     }
     if (isDigest(selector)) {
         const listed = index.manifests.find((d) => d.digest === selector);
@@ -2700,6 +2819,8 @@ async function findRoot(index, selector, where, sniff, attached) {
             return sniffed;
         throw new NotFoundError(`${text_printable(selector)} is not in ${where}`);
     }
+    if (!isTag(selector))
+        return findNamed(index, selector, where);
     let matches = index.manifests.filter((d) => refNameOf(d) === selector);
     if (matches.length === 0) {
         // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
@@ -2714,32 +2835,53 @@ async function findRoot(index, selector, where, sniff, attached) {
     if (digests.size === 0)
         throw new NotFoundError(`tag ${quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
     const names = matches.map((d) => text_printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
-    throw new NotFoundError(`tag ${quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest`);
+    throw new NotFoundError(`tag ${quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
 }
 /** What a tag names in the index (its ref name exactly), or undefined. */
 function taggedEntry(index, tag) {
     const entry = index.manifests.find((d) => refNameOf(d) === tag);
     return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
 }
+/** The image of a full name (`example.com/app:1.2`, as docker-archive: references pick one). */
+function findNamed(index, name, where) {
+    const matches = index.manifests.filter((d) => {
+        const named = imageNameOf(d);
+        return named !== undefined && sameImageName(named, name);
+    });
+    if (matches.length > 0 && matches.every((d) => d.digest === matches[0].digest))
+        return matches[0];
+    const shown = quoted(name);
+    if (matches.length > 0)
+        throw new NotFoundError(`image ${shown} names ${new Set(matches.map((d) => d.digest)).size} different images in ${where}: name one by digest`);
+    const names = [...new Set(index.manifests.map(imageNameOf).filter((n) => n !== undefined))];
+    throw new NotFoundError(`image ${shown} is not in ${where}: its images are ${names.length ? names.map((n) => text_printable(n)).join(', ') : 'unnamed'}`);
+}
 /**
- * The index with `reference` pointing at `desc`. A tag replaces any entry of that name and keeps
- * the others; a digest adds an untagged entry unless the index already lists that digest.
+ * The index with `reference` pointing at `desc`. A tag replaces any entry of that tag for the same
+ * image name (or where either has none) and keeps the others, so `a/x:latest` and `b/y:latest`
+ * live side by side; `imageName` is kept beside the tag for loaders. A digest adds an untagged
+ * entry unless the index already lists that digest.
  */
-function withReference(index, desc, reference) {
+function withReference(index, desc, reference, imageName) {
     const manifests = [...index.manifests];
     if (isDigest(reference)) {
         if (reference !== desc.digest)
             throw new ContentError(`cannot name ${desc.digest} by another digest ${reference}`);
         if (!manifests.some((d) => d.digest === desc.digest))
-            manifests.push(indexEntry(desc, undefined));
+            manifests.push(indexEntry(desc, undefined, undefined));
         return { ...index, manifests };
     }
-    const kept = manifests.filter((d) => refNameOf(d) !== reference);
-    kept.push(indexEntry(desc, reference));
+    const kept = manifests.filter((d) => {
+        if (refNameOf(d) !== reference)
+            return true;
+        const named = d.annotations?.[ANNOTATION_IMAGE_NAME];
+        return named !== undefined && imageName !== undefined && !sameImageName(named, imageName);
+    });
+    kept.push(indexEntry(desc, reference, imageName));
     return { ...index, manifests: kept };
 }
 /** The entry for a root: its own fields, no naming annotation inherited from where it came from. */
-function indexEntry(desc, tag) {
+function indexEntry(desc, tag, imageName) {
     const entry = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
     if (desc.platform)
         entry.platform = desc.platform;
@@ -2748,11 +2890,17 @@ function indexEntry(desc, tag) {
     const annotations = { ...(desc.annotations ?? {}) };
     delete annotations[ANNOTATION_REF_NAME];
     delete annotations[ANNOTATION_IMAGE_NAME];
+    if (imageName !== undefined && tag !== undefined)
+        annotations[ANNOTATION_IMAGE_NAME] = imageName;
     if (tag !== undefined)
         annotations[ANNOTATION_REF_NAME] = tag;
     if (Object.keys(annotations).length)
         entry.annotations = annotations;
     return entry;
+}
+/** The full name a tag gives an image from `repository` (`host/repo`), when the repository is known. */
+function imageNameFor(reference, repository) {
+    return repository !== undefined && !isDigest(reference) ? `${repository}:${reference}` : undefined;
 }
 /** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
 function sniffManifest(content, digest) {
@@ -3018,7 +3166,90 @@ function isGzipHead(head) {
     return !!head && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
+;// CONCATENATED MODULE: ./lib/src/targets/archive/entry-links.js
+
+
+/**
+ * Links followed from one entry to the file it reads as. moby and skopeo write one step (a layer
+ * shared by two images); a few more allow a link to a link, and a loop ends here too.
+ */
+const MAX_LINK_HOPS = 4;
+/**
+ * The links of one archive, gathered while it is read and resolved once it has been read whole:
+ * a symbolic link may name an entry that comes later (skopeo's `<id>/layer.tar` before the
+ * `<digest>.tar` it points at, or moby's, whose order is the file system's). A hard link must name
+ * an entry that came before it, as tar defines it. Only the links and directory names are held,
+ * never a body, and only links whose own name the importer reads are resolved; any other link
+ * that names an unsafe target was already refused by name.
+ */
+class ArchiveLinks {
+    where;
+    links = new Map();
+    directories = new Set();
+    /** Names seen so far, for the hard-link rule. */
+    seen = new Set();
+    constructor(where) {
+        this.where = where;
+    }
+    /** Notes a regular entry kept under `name` (a later entry of the same name replaces a link). */
+    regular(name) {
+        this.links.delete(name);
+        this.seen.add(name);
+    }
+    directory(name) {
+        this.directories.add(name);
+        this.seen.add(name);
+    }
+    /** Notes a link entry; a hard link to an entry not yet seen is refused at once. */
+    link(name, rawName, kind) {
+        if (kind.link === 'hard' && !this.seen.has(kind.target)) {
+            throw this.refuse({ ...kind, shown: quoted(rawName) }, 'that names no entry read before it (a hard link must follow its target)');
+        }
+        this.links.set(name, { ...kind, shown: quoted(rawName) });
+        this.seen.add(name);
+    }
+    /**
+     * Resolves every link the importer reads and hands each to `found` with the regular entry it
+     * reads as. Throws, naming the link, for one that leads to nothing, a directory, or along a
+     * chain longer than MAX_LINK_HOPS.
+     */
+    resolve(entries, found) {
+        const resolved = [];
+        for (const link of this.links.values()) {
+            if (link.as.kind === 'skip')
+                continue;
+            resolved.push([link.as, this.follow(link, entries), link.shown]);
+        }
+        // Handed over only now, so that no link resolves through another link's new alias.
+        for (const [as, entry, shown] of resolved)
+            found(as, entry, shown);
+    }
+    follow(start, entries) {
+        let target = start.target;
+        for (let hops = 1;; hops++) {
+            const entry = entries.lookup(target);
+            if (entry)
+                return entry;
+            const next = this.links.get(target);
+            if (!next)
+                break;
+            if (hops >= MAX_LINK_HOPS) {
+                throw this.refuse(start, `that starts a chain of more than ${MAX_LINK_HOPS} links (or a loop)`);
+            }
+            target = next.target;
+        }
+        if (this.directories.has(target) || target === '' || target === '.' || entries.hasUnder(target)) {
+            throw this.refuse(start, 'that leads to a directory, not a file');
+        }
+        throw this.refuse(start, 'that leads to no file of the archive');
+    }
+    refuse(link, why) {
+        return new ContentError(`${this.where} has a link entry ${link.shown} -> ${quoted(link.linkname)} ${why}: refusing the archive`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/entry-names.js
+
 
 
 
@@ -3027,10 +3258,16 @@ function isGzipHead(head) {
 const DOCKER_MANIFEST_FILE = 'manifest.json';
 const DOCKER_REPOSITORIES_FILE = 'repositories';
 /**
- * Files legacy `docker save` (`<id>/layer.tar`, `<id>.json`) and go-containerregistry tarballs
- * (`<hex>.tar.gz`, `sha256:<hex>`) keep their layers and configs in.
+ * Files legacy `docker save` (`<id>/layer.tar`, `<id>.json`), skopeo's `docker-archive:`
+ * (`<hex>.tar`) and go-containerregistry tarballs (`<hex>.tar.gz`, `sha256:<hex>`) keep their layers
+ * and configs in.
  */
 const IMAGE_FILE_RE = /^(?:sha256:)?[0-9a-f]{64}(?:\/layer\.tar|\.json|\.tar|\.tar\.gz)?$/;
+/** `blobs/<algorithm>/<hex>`, the entry name of a blob. */
+function blobEntryName(digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return `blobs/${algorithm}/${hex}`;
+}
 /** The name as a relative path without `./` prefixes or a trailing slash. */
 function normalizeEntryName(name) {
     let n = name;
@@ -3042,12 +3279,13 @@ function normalizeEntryName(name) {
 }
 /**
  * Classifies a tar entry, refusing outright any entry that could point outside the archive or the
- * importer's own temporary space: absolute names, `..`, links, devices and fifos.
+ * importer's own temporary space: absolute names or link targets, `..` that climbs out, devices and
+ * fifos. Links inside the archive are classified, and resolved later (see `ArchiveLinks`).
  */
 function classifyEntry(header, where) {
     const raw = header.name;
     const shown = quoted(raw);
-    if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw) || raw.includes('\\')) {
+    if (isAbsolute(raw)) {
         throw new ContentError(`${where} has an entry with an absolute path ${shown}: refusing the archive`);
     }
     const name = normalizeEntryName(raw);
@@ -3056,13 +3294,18 @@ function classifyEntry(header, where) {
     }
     const type = header.type ?? 'file';
     if (type === 'symlink' || type === 'link') {
-        throw new ContentError(`${where} has a link entry ${shown} -> ${quoted(header.linkname ?? '')}: refusing the archive`);
+        const link = type === 'symlink' ? 'symbolic' : 'hard';
+        const linkname = header.linkname ?? '';
+        return { kind: 'link', link, target: linkTarget(name, link, linkname, where, shown), linkname, as: classifyFile(name, where, shown) };
     }
     if (type === 'directory')
-        return { kind: 'skip' };
+        return { kind: 'directory', name };
     if (type !== 'file' && type !== 'contiguous-file') {
         throw new ContentError(`${where} has a ${text_printable(type)} entry ${shown}: refusing the archive`);
     }
+    return classifyFile(name, where, shown);
+}
+function classifyFile(name, where, shown) {
     if (name === INDEX_FILE || name === OCI_LAYOUT_FILE || name === DOCKER_MANIFEST_FILE)
         return { kind: 'file', name };
     if (name === DOCKER_REPOSITORIES_FILE)
@@ -3078,6 +3321,28 @@ function classifyEntry(header, where) {
     if (IMAGE_FILE_RE.test(name))
         return { kind: 'file', name };
     return { kind: 'skip' };
+}
+/**
+ * The archive path a link names. Nothing is ever extracted, so a target only has to name an entry
+ * of the archive; one that is absolute or climbs out of it is refused all the same, as no honest
+ * writer makes one.
+ */
+function linkTarget(name, link, linkname, where, shown) {
+    const arrow = `${shown} -> ${quoted(linkname)}`;
+    if (linkname === '')
+        throw new ContentError(`${where} has a link entry ${arrow} with no target: refusing the archive`);
+    if (isAbsolute(linkname)) {
+        throw new ContentError(`${where} has a link entry ${arrow} with an absolute target: refusing the archive`);
+    }
+    const joined = link === 'symbolic' ? external_node_path_.posix.join(external_node_path_.posix.dirname(name), linkname) : external_node_path_.posix.normalize(linkname);
+    const target = normalizeEntryName(joined);
+    if (target === '..' || target.startsWith('../')) {
+        throw new ContentError(`${where} has a link entry ${arrow} that leaves the archive: refusing the archive`);
+    }
+    return target;
+}
+function isAbsolute(path) {
+    return path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\');
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/tar-headers.js
@@ -3345,14 +3610,15 @@ function describeTarError(err) {
 
 
 
+
+
 /**
  * Indexes a seekable archive: its headers are read at their offsets and every body is skipped, so
  * indexing reads a few kilobytes however large the archive; later reads open just an entry's byte
  * range. Nothing is copied.
  */
 async function indexArchiveFile(path, where) {
-    const blobs = new Map();
-    const files = new Map();
+    const contents = new ContentTables(where);
     const handle = await (0,promises_.open)(path, 'r');
     try {
         await refuseCompressed(handle, where);
@@ -3362,17 +3628,15 @@ async function indexArchiveFile(path, where) {
             read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead,
         };
         await scanTarHeaders(file, where, (entry) => {
-            const stored = rangeEntry(path, entry.dataOffset, entry.size);
-            if (entry.kind.kind === 'blob')
-                blobs.set(entry.kind.digest, stored);
-            else
-                files.set(entry.kind.name, stored);
+            if (contents.structural(entry))
+                return;
+            contents.add(entry, rangeEntry(path, entry.dataOffset, entry.size));
         });
     }
     finally {
         await handle.close();
     }
-    return { blobs, files, dispose: async () => undefined };
+    return contents.finish(async () => undefined);
 }
 /**
  * Reads an archive from a stream that cannot be read twice (stdin, a socket): every entry worth
@@ -3382,31 +3646,32 @@ async function indexArchiveFile(path, where) {
 async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpdir)()) {
     const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempParent, 'oci-copy-import-'));
     const dispose = () => (0,promises_.rm)(dir, { recursive: true, force: true });
-    const blobs = new Map();
-    const files = new Map();
+    const contents = new ContentTables(where);
     let seq = 0;
     try {
         await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'files'));
         await scanTar(input, where, async (entry, body) => {
+            if (contents.structural(entry))
+                return;
             if (entry.kind.kind === 'blob') {
                 const digest = entry.kind.digest;
                 try {
                     await writeVerifiedBlob(dir, { digest, size: entry.size }, body);
                 }
                 catch (err) {
-                    if (err instanceof ContentError) {
-                        throw new ContentError(`${where}: entry ${quoted(entry.name)} does not hold the blob its name promises (${errors_messageOf(err)})`);
-                    }
+                    if (err instanceof ContentError)
+                        throw notThePromisedBlob(where, quoted(entry.name), errors_messageOf(err));
                     throw err;
                 }
-                blobs.set(digest, fileEntry(blobPath(dir, digest), entry.size, digest));
+                contents.add(entry, fileEntry(blobPath(dir, digest), entry.size, digest));
                 return;
             }
             const path = (0,external_node_path_.join)(dir, 'files', String(seq++));
             const seen = new HashingTap();
             await (0,external_node_stream_promises_.pipeline)(body, seen, (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' }));
-            files.set(entry.kind.name, fileEntry(path, seen.bytes, seen.digest(), isGzipHead(seen.head)));
+            contents.add(entry, fileEntry(path, seen.bytes, seen.digest(), isGzipHead(seen.head)));
         });
+        return contents.finish(dispose);
     }
     catch (err) {
         await dispose();
@@ -3414,7 +3679,84 @@ async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpd
             throw err;
         throw new ContentError(`${where}: cannot spool the archive (${errors_messageOf(err)})`);
     }
-    return { blobs, files, dispose };
+}
+function notThePromisedBlob(where, shown, why) {
+    return new ContentError(`${where}: entry ${shown} does not hold the blob its name promises (${why})`);
+}
+/**
+ * The blobs and files of an archive while it is read, and its links, which are resolved into
+ * more of the same once every entry has been seen.
+ */
+class ContentTables {
+    where;
+    blobs = new Map();
+    files = new Map();
+    links;
+    constructor(where) {
+        this.where = where;
+        this.links = new ArchiveLinks(where);
+    }
+    /** Takes a directory or link entry, which has no body; false for an entry that has one. */
+    structural(entry) {
+        const name = normalizeEntryName(entry.name);
+        if (entry.kind.kind === 'directory')
+            this.links.directory(name);
+        else if (entry.kind.kind === 'link') {
+            this.links.link(name, entry.name, entry.kind);
+            this.forget(entry.kind.as);
+        }
+        else
+            return false;
+        return true;
+    }
+    add(entry, stored) {
+        const kind = entry.kind;
+        if (kind.kind === 'blob')
+            this.blobs.set(kind.digest, stored);
+        else if (kind.kind === 'file')
+            this.files.set(kind.name, stored);
+        else
+            return;
+        this.links.regular(normalizeEntryName(entry.name));
+    }
+    finish(dispose) {
+        const { blobs, files, where } = this;
+        this.links.resolve({
+            lookup: (name) => {
+                const parts = name.split('/');
+                if (parts.length === 3 && parts[0] === 'blobs')
+                    return blobs.get(`${parts[1]}:${parts[2]}`);
+                return files.get(name);
+            },
+            hasUnder: (name) => {
+                const prefix = `${name}/`;
+                for (const n of files.keys())
+                    if (n.startsWith(prefix))
+                        return true;
+                for (const d of blobs.keys())
+                    if (`blobs/${d.replace(':', '/')}`.startsWith(prefix))
+                        return true;
+                return false;
+            },
+        }, (as, entry, shown) => {
+            if (as.kind === 'file') {
+                files.set(as.name, entry);
+                return;
+            }
+            // A spooled file was hashed on the way in; a file read by range is verified when it is read.
+            if (entry.digest !== undefined && entry.digest !== as.digest)
+                throw notThePromisedBlob(where, shown, `it links to content ${entry.digest}`);
+            blobs.set(as.digest, { ...entry, digest: as.digest });
+        });
+        return { blobs, files, dispose };
+    }
+    /** A link replaces a regular entry of the same name that came before it. */
+    forget(as) {
+        if (as.kind === 'blob')
+            this.blobs.delete(as.digest);
+        else if (as.kind === 'file')
+            this.files.delete(as.name);
+    }
 }
 /** Hashes and counts what passes, keeping the first bytes (to tell a gzip layer). */
 class HashingTap extends external_node_stream_.Transform {
@@ -3450,15 +3792,12 @@ async function refuseCompressed(handle, where) {
 
 
 
-/**
- * Turns a `docker save` archive without `index.json` (Docker before 25, or tools that write its
- * format) into OCI images: a manifest per `manifest.json` item over the config and layer files,
- * digests computed by streaming them, tagged with the tags of its `RepoTags` (the full name kept
- * in the `io.containerd.image.name` annotation, as Docker 25 does). The new manifests are added to
- * `contents.blobs`; configs and layers are served from where they sit in the archive.
- */
-async function convertDockerSave(contents, where) {
+
+/** Reads and checks an archive's `manifest.json`: every item has a Config and a list of Layers. */
+async function readDockerManifestList(contents, where) {
     const listFile = contents.files.get(DOCKER_MANIFEST_FILE);
+    if (!listFile)
+        throw new NotFoundError(`${where} has no ${DOCKER_MANIFEST_FILE}`);
     const raw = await readEntry(listFile, MAX_MANIFEST_BYTES, `${DOCKER_MANIFEST_FILE} in ${where}`);
     let items;
     try {
@@ -3469,14 +3808,29 @@ async function convertDockerSave(contents, where) {
     }
     if (!Array.isArray(items) || items.length === 0)
         throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} lists no image`);
-    const index = emptyIndex();
-    for (const item of items) {
+    return items.map((item) => {
         if (typeof item?.Config !== 'string' || !Array.isArray(item.Layers) || !item.Layers.every((l) => typeof l === 'string')) {
             throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} is malformed: an item lacks Config or Layers`);
         }
-        const config = await describeFile(contents, item.Config, where);
+        const repoTags = Array.isArray(item.RepoTags) ? item.RepoTags.filter((t) => typeof t === 'string') : [];
+        return { config: item.Config, repoTags, layers: item.Layers };
+    });
+}
+/**
+ * Turns a `docker save` archive without `index.json` (Docker before 25, skopeo's docker-archive:,
+ * or tools that write its format) into OCI images: a manifest per `manifest.json` item over the
+ * config and layer files, digests computed by streaming them, tagged with the tags of its
+ * `RepoTags` (the full name kept in the `io.containerd.image.name` annotation, as Docker 25 does).
+ * The new manifests are added to `contents.blobs`; configs and layers are served from where they
+ * sit in the archive. `roots[i]` is the image of item `i`.
+ */
+async function convertDockerSave(contents, items, where) {
+    const index = emptyIndex();
+    const roots = [];
+    for (const item of items) {
+        const config = await describeFile(contents, item.config, where);
         const layers = [];
-        for (const layer of item.Layers) {
+        for (const layer of item.layers) {
             const d = await describeFile(contents, layer, where);
             layers.push({ mediaType: d.gzip ? MediaType.OciLayerGzip : MediaType.OciLayer, digest: d.digest, size: d.size });
         }
@@ -3490,19 +3844,23 @@ async function convertDockerSave(contents, where) {
         const digest = digestOf(bytes);
         contents.blobs.set(digest, bytesEntry(bytes, digest));
         const root = { mediaType: MediaType.OciManifest, digest, size: bytes.byteLength };
-        const names = Array.isArray(item.RepoTags) ? item.RepoTags.filter((t) => typeof t === 'string') : [];
-        if (names.length === 0)
+        if (item.repoTags.length === 0)
             index.manifests.push(root);
-        for (const name of names) {
-            index.manifests.push({ ...root, annotations: { [ANNOTATION_IMAGE_NAME]: name, [ANNOTATION_REF_NAME]: tagOf(name) } });
+        for (const name of item.repoTags) {
+            index.manifests.push({ ...root, annotations: { [ANNOTATION_IMAGE_NAME]: normalizeImageName(name) ?? name, [ANNOTATION_REF_NAME]: tagOfImageName(name) } });
         }
+        roots.push(withItemName(root, item));
     }
-    return index;
+    return { index, roots };
 }
-/** `registry:5000/repo:1.2` → `1.2`; a name without a tag is `latest`, as docker reads it. */
-function tagOf(name) {
-    const colon = name.lastIndexOf(':');
-    return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : 'latest';
+/** The descriptor named by the item's first tag, so that what is copied from it keeps its name. */
+function withItemName(desc, item) {
+    const name = item.repoTags.map(normalizeImageName).find((n) => n !== undefined);
+    return name ? { ...desc, annotations: { ...desc.annotations, [ANNOTATION_IMAGE_NAME]: name } } : desc;
+}
+/** The digest of a file `manifest.json` names (`blobs/sha256/<hex>` says it; any other is hashed). */
+async function digestOfListedFile(contents, name, where) {
+    return (await describeFile(contents, name, where)).digest;
 }
 async function describeFile(contents, name, where) {
     const normalized = normalizeEntryName(name);
@@ -3514,8 +3872,10 @@ async function describeFile(contents, name, where) {
     if (blobDigest && digest !== blobDigest) {
         throw new ContentError(`${where}: entry ${quoted(name)} does not hold the blob its name promises (got ${digest})`);
     }
-    // Serve the file as the blob it now is.
+    // Serve the file as the blob it now is, and hash it once however many images share it.
     entry = { ...entry, digest, gzip };
+    if (!blobDigest)
+        contents.files.set(normalized, entry);
     if (!contents.blobs.has(digest))
         contents.blobs.set(digest, entry);
     return { digest, size: entry.size, gzip };
@@ -3533,12 +3893,17 @@ async function describeFile(contents, name, where) {
 
 
 
+
+
+
+
+
 /**
- * Opens an OCI archive file for reading. A regular file is indexed once and read by byte range; a
- * pipe or device (`/dev/stdin`) is spooled as a stream would be.
+ * Opens an OCI or docker archive file for reading. A regular file is indexed once and read by byte
+ * range; a pipe or device (`/dev/stdin`) is spooled as a stream would be.
  */
-async function openArchiveFile(path) {
-    const description = `[oci-archive] ${text_printable(path)}`;
+async function openArchiveFile(path, options = {}) {
+    const description = options.description ?? `[oci-archive] ${text_printable(path)}`;
     const info = await (0,promises_.stat)(path).catch((err) => {
         if (err.code === 'ENOENT')
             throw new NotFoundError(`${description} does not exist`);
@@ -3558,17 +3923,24 @@ async function openArchiveStream(input, options = {}) {
 }
 /**
  * A read-only target over an OCI image-layout archive (skopeo, containerd, Docker 25+ and this
- * project write them), or over a legacy `docker save` archive converted on the fly.
+ * project write them), or over a legacy `docker save` archive converted on the fly. Besides tags
+ * and digests, `resolve` takes a full image name (`docker.io/library/app:1.2`) and `@N`, the N-th
+ * image of `manifest.json`, as skopeo's `docker-archive:` does.
  */
 class OciArchiveReader {
     description;
     contents;
     index;
+    itemRoots;
     finder;
-    constructor(description, contents, index) {
+    items;
+    constructor(description, contents, index, 
+    /** The image of each `manifest.json` item, when the archive was converted from one. */
+    itemRoots) {
         this.description = description;
         this.contents = contents;
         this.index = index;
+        this.itemRoots = itemRoots;
         this.finder = new ReferrerFinder(async (desc) => {
             const entry = contents.blobs.get(desc.digest);
             return entry && readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${desc.digest} in ${description}`);
@@ -3576,20 +3948,76 @@ class OciArchiveReader {
     }
     static async fromContents(contents, description) {
         try {
-            return new OciArchiveReader(description, contents, await readIndex(contents, description));
+            const { index, roots } = await readIndex(contents, description);
+            return new OciArchiveReader(description, contents, index, roots);
         }
         catch (err) {
             await contents.dispose();
             throw err;
         }
     }
+    /** Whether the archive has a `manifest.json` (a docker archive), which rewriting it keeps. */
+    get hasDockerManifest() {
+        return this.contents.files.has(DOCKER_MANIFEST_FILE);
+    }
     async resolve(selector) {
+        if (selector !== undefined && /^@[0-9]+$/.test(selector))
+            return this.resolveItem(Number(selector.slice(1)), selector);
+        try {
+            return await this.findRoot(selector);
+        }
+        catch (err) {
+            // A name index.json does not carry may still be among manifest.json's RepoTags.
+            if (!(err instanceof NotFoundError) || selector === undefined || isTag(selector) || isDigest(selector) || !this.hasDockerManifest)
+                throw err;
+            const items = await this.dockerItems();
+            const at = items.findIndex((item) => item.repoTags.some((t) => sameImageName(t, selector)));
+            if (at < 0)
+                throw err;
+            return this.resolveItem(at, selector);
+        }
+    }
+    findRoot(selector) {
         return findRoot(this.index, selector, this.description, async (digest) => {
             const entry = this.contents.blobs.get(digest);
             if (!entry || entry.size > MAX_MANIFEST_BYTES)
                 return undefined;
             return sniffManifest(await readEntry(entry, MAX_MANIFEST_BYTES, digest), digest);
         }, (entry) => this.isAttached(entry));
+    }
+    dockerItems() {
+        this.items ??= readDockerManifestList(this.contents, this.description);
+        return this.items;
+    }
+    /**
+     * The image of `manifest.json` item `n`: the converted one, or the manifest in index.json (or
+     * under one of its indexes) whose config the item names.
+     */
+    async resolveItem(n, shown) {
+        shown = text_printable(shown);
+        if (!this.hasDockerManifest) {
+            throw new NotFoundError(`${shown} picks an image of a docker archive's ${DOCKER_MANIFEST_FILE}, which ${this.description} does not have: name the image by tag or digest`);
+        }
+        const items = await this.dockerItems();
+        if (n >= items.length)
+            throw new NotFoundError(`${shown} is not in ${this.description}: its ${DOCKER_MANIFEST_FILE} lists ${items.length} image(s), @0 to @${items.length - 1}`);
+        const item = items[n];
+        if (this.itemRoots)
+            return this.itemRoots[n];
+        const config = await digestOfListedFile(this.contents, item.config, this.description);
+        const read = async (d) => {
+            const entry = this.contents.blobs.get(d.digest);
+            return entry && entry.size <= MAX_MANIFEST_BYTES ? readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${d.digest} in ${this.description}`) : undefined;
+        };
+        for (const root of this.index.manifests) {
+            const candidates = isIndex(root.mediaType) ? await childrenOf(root, read) : [root];
+            for (const c of candidates) {
+                const bytes = isImageManifest(c.mediaType) ? await read(c) : undefined;
+                if (bytes && parseImageManifest(bytes, `manifest ${c.digest}`).config?.digest === config)
+                    return withItemName(plainDescriptor(c), item);
+            }
+        }
+        throw new NotFoundError(`${shown} in ${this.description}: no manifest in ${INDEX_FILE} has the config ${config} that ${DOCKER_MANIFEST_FILE} names`);
     }
     /** What refers to `subject`: manifests listed in index.json whose subject it is, or its `sha256-<hex>` index. */
     async referrers(subject, artifactType) {
@@ -3625,16 +4053,20 @@ class OciArchiveReader {
         await this.contents.dispose();
     }
 }
+async function childrenOf(index, read) {
+    const bytes = await read(index);
+    return bytes ? parseIndex(bytes, `index ${index.digest}`).manifests : [];
+}
 async function readIndex(contents, where) {
     const layout = contents.files.get(OCI_LAYOUT_FILE);
     const index = contents.files.get(INDEX_FILE);
     if (index) {
         if (layout)
             checkOciLayout(await readEntry(layout, 64 * 1024, `${OCI_LAYOUT_FILE} in ${where}`), where);
-        return parseLayoutIndex(await readEntry(index, MAX_MANIFEST_BYTES, `${INDEX_FILE} in ${where}`), where);
+        return { index: parseLayoutIndex(await readEntry(index, MAX_MANIFEST_BYTES, `${INDEX_FILE} in ${where}`), where) };
     }
     if (contents.files.has(DOCKER_MANIFEST_FILE))
-        return convertDockerSave(contents, where);
+        return convertDockerSave(contents, await readDockerManifestList(contents, where), where);
     throw new ContentError(`${where} has no ${INDEX_FILE} (nor a docker save ${DOCKER_MANIFEST_FILE}): it is not an OCI archive`);
 }
 
@@ -3716,7 +4148,81 @@ function paxRecord(key, value) {
     return Buffer.from(`${length}${tail}`, 'utf8');
 }
 
+;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-manifest.js
+
+
+
+
+
+
+
+const LINUX_AMD64 = { os: 'linux', architecture: 'amd64' };
+const IMAGE_CONFIG_TYPES = [MediaType.OciConfig, MediaType.DockerConfig];
+/**
+ * The `manifest.json` of an archive's index: one item per image, its tags in docker's familiar
+ * spelling (`app:1.2`, `example.com/app:1.2`), its config and layers named by their blob entries.
+ * An index stands for one of its images, as `docker load` can take only one: the platform the
+ * export asked for, else linux/amd64 when present, else the first. Referrers and artifacts (whose
+ * config is no image config) are not images and are left out; `index.json` still lists them.
+ */
+async function dockerManifestList(index, source) {
+    const items = [];
+    const byDigest = new Map();
+    for (const entry of index.manifests) {
+        // cosign's `sha256-<hex>.sig` tags and referrers are attachments of an image, not images.
+        if (isAttachmentTag(entry.annotations?.[ANNOTATION_REF_NAME]) || (await source.isAttached(entry)))
+            continue;
+        const image = await imageOf(entry, source);
+        if (!image)
+            continue;
+        let item = byDigest.get(image.digest);
+        if (!item) {
+            item = {
+                Config: blobEntryName(image.manifest.config.digest),
+                RepoTags: [],
+                Layers: (image.manifest.layers ?? []).map((l) => blobEntryName(l.digest)),
+            };
+            byDigest.set(image.digest, item);
+            items.push(item);
+        }
+        const name = imageNameOf(entry);
+        const full = name === undefined ? undefined : normalizeImageName(name);
+        if (full && !item.RepoTags.includes(familiarImageName(full)))
+            item.RepoTags.push(familiarImageName(full));
+    }
+    return items;
+}
+async function imageOf(entry, source) {
+    let chosen = entry;
+    if (isIndex(entry.mediaType)) {
+        const children = parseIndex(await source.read(entry), `index ${entry.digest}`).manifests;
+        const pick = chooseImage(children, source.platformOf(entry));
+        if (!pick)
+            return undefined;
+        chosen = pick;
+    }
+    if (!isImageManifest(chosen.mediaType))
+        return undefined;
+    const manifest = parseImageManifest(await source.read(chosen), `manifest ${chosen.digest}`);
+    if (!IMAGE_CONFIG_TYPES.includes(manifest.config.mediaType))
+        return undefined;
+    return { digest: chosen.digest, manifest };
+}
+/** The image of an index that docker is given: attestation manifests (`unknown/unknown`) never count. */
+function chooseImage(children, wanted) {
+    const images = children.filter((c) => isImageManifest(c.mediaType) && c.platform?.os !== 'unknown');
+    for (const platform of [wanted, LINUX_AMD64]) {
+        const match = platform && images.find((c) => platformMatches(platform, c.platform));
+        if (match)
+            return match;
+    }
+    return images[0];
+}
+
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/writer-base.js
+
+
+
 
 
 
@@ -3742,12 +4248,21 @@ class ArchiveWriterBase {
     stored = new Set();
     /** Referrers this export listed in the index. */
     referrerDigests = new Set();
+    dockerManifest;
+    imageRepository;
+    /** Manifests this export wrote, kept (they are small) for `manifest.json`; none without one. */
+    manifests = new Map();
+    /** The platform asked for, by the digest of a root this export tagged. */
+    platforms = new Map();
     failure;
     closed = false;
     constructor(options, defaultDescription) {
         this.description = options.description ?? defaultDescription;
         this.base = options.base;
         this.index = options.base ? structuredClone(options.base.index) : emptyIndex();
+        this.dockerManifest = options.dockerManifest ?? options.base?.hasDockerManifest ?? false;
+        if (options.image)
+            this.imageRepository = repositoryOfImageName(options.image);
     }
     async resolve(selector) {
         return findRoot(this.index, selector, this.description, async (digest) => {
@@ -3776,6 +4291,8 @@ class ArchiveWriterBase {
             const bytes = await readManifestBytes(content, desc);
             verifyBytes(bytes, desc);
             await this.pushBlob(desc, external_node_stream_.Readable.from([bytes]));
+            if (this.dockerManifest)
+                this.manifests.set(desc.digest, bytes);
             const entry = referrerEntry(desc, bytes);
             if (entry) {
                 this.index = withReference(this.index, entry, entry.digest);
@@ -3799,12 +4316,15 @@ class ArchiveWriterBase {
             throw err;
         }
     }
-    async tag(desc, reference) {
+    /** Tags `desc`, naming it `<repository>:<tag>` for loaders: its own image's repository, else the source's. */
+    async tag(desc, reference, context) {
         this.checkUsable();
         if (!(await this.exists(desc))) {
             throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest was not written to it`);
         }
-        this.index = withReference(this.index, desc, reference);
+        this.index = withReference(this.index, desc, reference, imageNameFor(reference, this.imageRepository ?? context?.repository));
+        if (context?.platform)
+            this.platforms.set(desc.digest, context.platform);
     }
     checkUsable() {
         if (this.closed)
@@ -3829,15 +4349,33 @@ class ArchiveWriterBase {
             await this.writeBlob(blob, source.pipe(verified));
         }
     }
-    serializedIndex() {
-        return serializeIndex(this.index);
+    /** The files that end the archive, once every blob is in: `index.json`, and `manifest.json` when written. */
+    async closingFiles() {
+        const files = [[INDEX_FILE, serializeIndex(this.index)]];
+        if (!this.dockerManifest)
+            return files;
+        const items = await dockerManifestList(this.index, {
+            read: (desc) => this.readManifest(desc),
+            isAttached: async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false),
+            platformOf: (entry) => this.platforms.get(entry.digest),
+        });
+        files.push([DOCKER_MANIFEST_FILE, Buffer.from(`${JSON.stringify(items)}\n`)]);
+        return files;
+    }
+    async readManifest(desc) {
+        const held = this.manifests.get(desc.digest);
+        if (held)
+            return held;
+        if (!this.base || !(await this.base.exists(desc)))
+            throw new NotFoundError(`manifest ${desc.digest} is not in ${this.description}`);
+        if (desc.size > MAX_MANIFEST_BYTES)
+            throw new ContentError(`manifest ${desc.digest} in ${this.description} is ${desc.size} bytes, over the limit of ${MAX_MANIFEST_BYTES}`);
+        const bytes = await readManifestBytes(await this.base.fetch(desc), desc);
+        verifyBytes(bytes, desc);
+        return bytes;
     }
 }
-/** `blobs/<algorithm>/<hex>`, the entry name of a blob. */
-function blobEntryName(digest) {
-    const { algorithm, hex } = parseDigest(digest);
-    return `blobs/${algorithm}/${hex}`;
-}
+
 /**
  * Yields `content`'s chunks, failing when it brings more or fewer than `size` bytes: the tar's
  * framing depends on the count, whatever verified the bytes themselves.
@@ -3888,8 +4426,8 @@ class OciArchiveFileWriter extends ArchiveWriterBase {
     /** Where the next reserved region starts. */
     end = 0;
     writing = new Set();
-    constructor(file, temp, target, description, base) {
-        super({ description, base }, `[oci-archive] ${target}`);
+    constructor(file, temp, target, options) {
+        super(options, `[oci-archive] ${target}`);
         this.file = file;
         this.temp = temp;
         this.target = target;
@@ -4001,7 +4539,8 @@ class OciArchiveFileWriter extends ArchiveWriterBase {
                     throw this.failure;
                 await this.carryOverBase();
                 this.closed = true;
-                await this.append(ustar_fileEntry(INDEX_FILE, this.serializedIndex(), this.mtime));
+                for (const [name, content] of await this.closingFiles())
+                    await this.append(ustar_fileEntry(name, content, this.mtime));
                 await this.append(END_OF_ARCHIVE);
                 await this.file.close();
                 await (0,promises_.rename)(this.temp, this.target);
@@ -4034,20 +4573,21 @@ class OciArchiveFileWriter extends ArchiveWriterBase {
 /**
  * Exports to a file. The archive is written to a temporary file beside `path` and renamed over it
  * only when the export succeeds, so a failed export leaves no half-written archive under that name.
- * When `path` already holds an archive, the new one keeps its blobs and tags and adds the new ones.
+ * When `path` already holds an archive (OCI or docker), the new one keeps its blobs and tags and
+ * adds the new ones.
  */
-async function openArchiveFileWriter(path) {
+async function openArchiveFileWriter(path, options = {}) {
     const target = (0,external_node_path_.resolve)(path);
-    const description = `[oci-archive] ${text_printable(path)}`;
+    const description = options.description ?? `[oci-archive] ${text_printable(path)}`;
     const existing = await (0,promises_.stat)(target).catch(() => undefined);
     if (existing?.isDirectory())
         throw new ContentError(`${description} is a directory: use oci:${text_printable(path)} to export into an OCI layout directory`);
-    const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path) : undefined;
+    const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path, { description }) : undefined;
     const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
     let file;
     try {
         file = await (0,promises_.open)(temp, 'wx');
-        const writer = new OciArchiveFileWriter(file, temp, target, description, base);
+        const writer = new OciArchiveFileWriter(file, temp, target, { ...options, description, base });
         await writer.start();
         return writer;
     }
@@ -4080,8 +4620,8 @@ const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const STREAM_BUFFER = 1024 * 1024;
 /**
  * Exports to an OCI image-layout archive, written as one sequential tar stream (a pipe, stdout):
- * `oci-layout`, then each blob as it is pushed, then `index.json` when the export succeeds. Nothing
- * else goes in. Exporting to a file writes blobs side by side instead (`openArchiveFileWriter`).
+ * `oci-layout`, then each blob as it is pushed, then `index.json` (and `manifest.json` for a docker
+ * archive) when the export succeeds. Nothing else goes in. Exporting to a file writes blobs side by side instead (`openArchiveFileWriter`).
  *
  * Pushes come concurrently but a stream is sequential. A push queues for the tar while the bytes
  * ahead of it are few (a config behind a layer); one that would wait behind many is spooled to a
@@ -4137,7 +4677,8 @@ class OciArchiveWriter extends ArchiveWriterBase {
                 if (this.failure)
                     throw this.failure;
                 this.closed = true;
-                await this.write(ustar_fileEntry(INDEX_FILE, this.serializedIndex(), this.mtime));
+                for (const [name, content] of await this.closingFiles())
+                    await this.write(ustar_fileEntry(name, content, this.mtime));
                 await this.write(END_OF_ARCHIVE);
                 this.out.end();
                 await this.delivered;
@@ -4482,11 +5023,12 @@ class OciLayoutTarget {
         }
         await this.writeBlob(desc, content);
     }
-    async tag(desc, reference) {
+    async tag(desc, reference, context) {
         if ((await this.storedSize(desc.digest)) === undefined) {
             throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest is not stored there`);
         }
-        await this.updateIndex((index) => withReference(index, desc, reference));
+        const imageName = imageNameFor(reference, context?.repository);
+        await this.updateIndex((index) => withReference(index, desc, reference, imageName));
     }
     async close(outcome) {
         if (outcome === 'success' && this.unlisted.size)
@@ -4571,21 +5113,27 @@ class OciLayoutTarget {
 
 
 
+
 async function openFileTarget(ref, role, streams = { stdin: process.stdin, stdout: process.stdout }) {
     if (ref.transport === 'oci') {
         if (ref.path === '-')
             throw new errors_InputError(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
         return openLayout(ref.path, { create: role === 'destination' });
     }
+    const description = `[${ref.transport}] ${text_printable(ref.path)}`;
     if (role === 'source') {
         if (ref.path === '-')
-            return openArchiveStream(streams.stdin, { description: '[oci-archive] -' });
-        return openArchiveFile(ref.path);
+            return openArchiveStream(streams.stdin, { description });
+        return openArchiveFile(ref.path, { description });
     }
-    if (ref.path === '-') {
-        return createArchiveWriter(streams.stdout, { description: '[oci-archive] -' });
+    if (ref.image?.startsWith('@')) {
+        const path = text_printable(ref.path);
+        throw new errors_InputError(`${ref.transport}:${path}:${ref.image} picks an image to read: a destination is named NAME:TAG (docker-archive:${path}:example.com/app:1.2)`);
     }
-    return openArchiveFileWriter(ref.path);
+    const docker = ref.transport === 'docker-archive' ? { dockerManifest: true, image: ref.image } : {};
+    if (ref.path === '-')
+        return createArchiveWriter(streams.stdout, { description, ...docker });
+    return openArchiveFileWriter(ref.path, { description, ...docker });
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/dry-run.js
@@ -4633,7 +5181,7 @@ class DryRunFileDestination {
 }
 /** Opens what a file destination already holds, for a dry run; a missing layout or archive holds nothing. */
 async function openDryRunFileDestination(ref) {
-    const description = `${ref.transport === 'oci' ? '[oci-layout]' : '[oci-archive]'} ${text_printable(ref.path)}`;
+    const description = `${ref.transport === 'oci' ? '[oci-layout]' : `[${ref.transport}]`} ${text_printable(ref.path)}`;
     if (ref.path === '-')
         return new DryRunFileDestination(description);
     try {
@@ -6568,7 +7116,7 @@ function openRegistry(ref, options) {
 const USAGE = `usage: oci-copy SOURCE DESTINATION [options]
 
 SOURCE and DESTINATION: [docker://]HOST/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST],
-oci-archive:PATH[:TAG|@DIGEST] (PATH "-" is stdin or stdout).
+oci-archive:PATH[:TAG|@DIGEST], docker-archive:PATH[:NAME:TAG] (PATH "-" is stdin or stdout).
 
 options:
   --platform OS/ARCH[/VARIANT]   copy only this platform of an index; several, comma-separated:
