@@ -1,0 +1,193 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Platform } from '../oci/descriptor.js';
+import { InputError } from '../oci/errors.js';
+import { parsePlatform } from '../oci/platform.js';
+import { parseReference, type Reference, type RegistryReference } from '../oci/reference.js';
+import { printable, quoted } from '../oci/text.js';
+import { isSemverRange, wholeTagRegex, type TagFilter } from './tag-filter.js';
+
+/**
+ * One entry of a sync list: what to copy (a whole repository's tags, filtered, or one image) and
+ * where. Checked whole when the list is read, before any network traffic: every error names the
+ * entry, its line and the field at fault.
+ */
+export interface SyncEntry {
+  /** Its position in the list (1-based) and line, for messages. */
+  number: number;
+  line?: number;
+  source: Reference;
+  /** A registry repository without tag or digest: its tags, filtered. Otherwise one image. */
+  wholeRepository: boolean;
+  destination: EntryDestination;
+  filter: TagFilter;
+  platform?: Platform;
+  referrers?: boolean;
+}
+
+export type EntryDestination =
+  /** A repository (or any reference, for an image entry) that gets the source's tag names. */
+  | { kind: 'reference'; ref: Reference }
+  /** `HOST/PATH/`: the source's repository path is appended. */
+  | { kind: 'prefix'; registry: string; path: string };
+
+export const ENTRY_FIELDS = ['source', 'destination', 'tags', 'exclude-tags', 'semver', 'latest', 'platform', 'referrers'] as const;
+
+/** Where the list came from, for messages: `input "images"` or `images-file mirror.yml`. */
+export type ListOrigin = string;
+
+/** Parses a sync list (YAML): a list of entries, each a mapping of the fields above. */
+export function parseSyncEntries(text: string, origin: ListOrigin): SyncEntry[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const at = yamlError.linePos?.[0];
+    const where = at ? `line ${at.line}, column ${at.col}` : 'somewhere';
+    const why = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new InputError(`${origin} is not valid YAML: ${where}: ${printable(why, 200)}`);
+  }
+  const root = doc.contents;
+  const usage = 'a list of entries, each with source and destination (see README, "Mirror many images")';
+  if (!root || (isScalar(root) && (root.value === null || root.value === ''))) throw new InputError(`${origin} is empty: give ${usage}`);
+  if (!isSeq(root)) throw new InputError(`${origin} is not a YAML list: give ${usage}`);
+  if (root.items.length === 0) throw new InputError(`${origin} lists no entries: give ${usage}`);
+  return root.items.map((item, i) => parseEntry(item as Node, i + 1, origin, lines));
+}
+
+function parseEntry(node: Node, number: number, origin: ListOrigin, lines: LineCounter): SyncEntry {
+  const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
+  const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
+  if (!isMap(node)) throw new InputError(`${entry} is not a mapping: give source: and destination: fields`);
+  const fields = readFields(node as YAMLMap, entry);
+  const field = (name: string) => `${entry}, field "${name}"`;
+
+  const sourceText = requiredText(fields, 'source', entry);
+  const source = parseReference(sourceText, field('source'));
+  const wholeRepository = source.transport === 'registry' && !source.tags.length && !source.digest;
+  const destinationText = requiredText(fields, 'destination', entry);
+  const destination = parseDestination(destinationText, field('destination'), source, wholeRepository);
+
+  const include = regexList(fields.get('tags'), field('tags'));
+  const exclude = regexList(fields.get('exclude-tags'), field('exclude-tags'));
+  const range = optionalText(fields.get('semver'), field('semver'));
+  if (range !== undefined && !isSemverRange(range)) {
+    throw new InputError(`${field('semver')} is ${quoted(range)}, not a semver range: use npm semver syntax, e.g. ">=3.18 <4" or "^1.2"`);
+  }
+  const latest = positiveInteger(fields.get('latest'), field('latest'));
+  const filtered = include.length || exclude.length || range !== undefined || latest !== undefined;
+  if (filtered && !wholeRepository) {
+    const named = ['tags', 'exclude-tags', 'semver', 'latest'].filter((f) => fields.has(f)).join(', ');
+    throw new InputError(`${entry} filters tags (${named}) but its source ${quoted(sourceText)} names one image: drop the tag or digest from the source to take the repository's tags`);
+  }
+  const platformText = optionalText(fields.get('platform'), field('platform'));
+  const referrers = optionalBoolean(fields.get('referrers'), field('referrers'));
+  return {
+    number,
+    ...(line ? { line } : {}),
+    source,
+    wholeRepository,
+    destination,
+    filter: { include, exclude, ...(range !== undefined ? { semver: range } : {}), ...(latest !== undefined ? { latest } : {}) },
+    ...(platformText ? { platform: parsePlatform(platformText, field('platform')) } : {}),
+    ...(referrers !== undefined ? { referrers } : {}),
+  };
+}
+
+/** The entry's fields by name; an unknown one is an error listing the known ones. */
+function readFields(map: YAMLMap, entry: string): Map<string, Node | null> {
+  const out = new Map<string, Node | null>();
+  for (const pair of map.items as Pair<Node, Node | null>[]) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (!(ENTRY_FIELDS as readonly string[]).includes(key)) {
+      throw new InputError(`${entry} has an unknown field ${quoted(key)}: the fields are ${ENTRY_FIELDS.join(', ')}`);
+    }
+    out.set(key, pair.value ?? null);
+  }
+  return out;
+}
+
+function scalarText(node: Node | null | undefined, what: string): string | undefined {
+  if (node === undefined || node === null) return undefined;
+  if (!isScalar(node)) throw new InputError(`${what} must be a single value, not a list or mapping`);
+  if (node.value === null) return undefined;
+  return String(node.value).trim();
+}
+
+function requiredText(fields: Map<string, Node | null>, name: string, entry: string): string {
+  const v = scalarText(fields.get(name), `${entry}, field "${name}"`);
+  if (!v) throw new InputError(`${entry} has no ${name}: give ${name}: with a ${name === 'source' ? 'repository or image reference' : 'repository, or a prefix ending in /'}`);
+  return v;
+}
+
+function optionalText(node: Node | null | undefined, what: string): string | undefined {
+  const v = scalarText(node, what);
+  return v ? v : undefined;
+}
+
+/** One regex or a list of them, each matching a whole tag. */
+function regexList(node: Node | null | undefined, what: string): RegExp[] {
+  if (node === undefined || node === null) return [];
+  const items = isSeq(node) ? (node.items as Node[]) : [node];
+  return items.map((item, i) => {
+    const shown = isSeq(node) ? `${what} (item ${i + 1})` : what;
+    if (!isScalar(item) || item.value === null || String(item.value) === '') throw new InputError(`${shown} must be a regular expression`);
+    const source = String(item.value);
+    try {
+      return wholeTagRegex(source);
+    } catch (err) {
+      throw new InputError(`${shown}: ${quoted(source)} is not a regular expression (${printable((err as Error).message.replace(/^Invalid regular expression: /, ''), 200)})`);
+    }
+  });
+}
+
+function positiveInteger(node: Node | null | undefined, what: string): number | undefined {
+  if (node === undefined || node === null) return undefined;
+  const value = isScalar(node) ? node.value : undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InputError(`${what} is ${quoted(isScalar(node) ? String(node.value) : 'a list or mapping')}: use a positive whole number, the count of highest versions to keep`);
+  }
+  return n;
+}
+
+function optionalBoolean(node: Node | null | undefined, what: string): boolean | undefined {
+  if (node === undefined || node === null) return undefined;
+  const value = isScalar(node) ? node.value : undefined;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && ['true', 'false'].includes(value.trim().toLowerCase())) return value.trim().toLowerCase() === 'true';
+  throw new InputError(`${what} is ${quoted(isScalar(node) ? String(node.value) : 'a list or mapping')}: use true or false`);
+}
+
+/**
+ * A destination: `HOST/PATH/` (a prefix: the source's repository path is appended) or a reference.
+ * A whole repository goes to a repository (it keeps its tag names), never to a tag or a file.
+ */
+function parseDestination(text: string, what: string, source: Reference, wholeRepository: boolean): EntryDestination {
+  if (text.endsWith('/')) {
+    const trimmed = text.replace(/\/+$/, '');
+    if (source.transport !== 'registry') {
+      throw new InputError(`${what} is a prefix (${quoted(text)}), which appends the source's repository path, but the source is a file: give a repository`);
+    }
+    if (/[:@]/.test(trimmed.split('/').slice(1).join('/'))) {
+      throw new InputError(`${what} is a prefix (${quoted(text)}) with a tag or digest: a prefix ends in / and takes none (the source's tags are kept)`);
+    }
+    // The first component is a host when it looks like one, as in any reference; else Docker Hub.
+    const [first, ...rest] = trimmed.split('/');
+    const isHost = /[.:]/.test(first) || first === 'localhost' || first.startsWith('[');
+    const registry = isHost ? first : 'docker.io';
+    const path = (isHost ? rest : [first, ...rest]).join('/');
+    // Checked as a reference would be: a valid host and valid repository components.
+    const probe = parseReference(`${isHost ? registry : 'docker.io'}/${path ? `${path}/` : ''}x`, what) as RegistryReference;
+    return { kind: 'prefix', registry: probe.registry, path };
+  }
+  const ref = parseReference(text, what);
+  if (wholeRepository) {
+    if (ref.transport !== 'registry') {
+      throw new InputError(`${what} is ${quoted(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`);
+    }
+    if (ref.tags.length || ref.digest) {
+      throw new InputError(`${what} is ${quoted(text)}, with a tag or digest, but the source is a whole repository: give the repository alone, which gets the same tag names`);
+    }
+  }
+  return { kind: 'reference', ref };
+}

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import type { Platform } from '../oci/descriptor.js';
+import { InputError, messageOf } from '../oci/errors.js';
+import { formatReference, type Reference, type RegistryReference } from '../oci/reference.js';
+import { quoted } from '../oci/text.js';
+import type { SyncEntry } from './entries.js';
+import { selectTags } from './tag-filter.js';
+
+/**
+ * One thing to copy: a source image (one tag or digest) to one destination reference, with the
+ * options of its entry. A sync expands into many; the one-image step is a plan of one per
+ * destination. `failure` marks an entry that could not be expanded (its tag list was refused):
+ * it is reported like a failed copy.
+ */
+export interface PlanItem {
+  /** The entry it came from (1-based); 0 for the one-image step. */
+  entry: number;
+  source: Reference;
+  destination: Reference;
+  platform?: Platform;
+  referrers?: boolean;
+  failure?: string;
+}
+
+/** `K/N`: this job takes the K-th of N shares of the expanded list. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Lists a source repository's tags (every page). */
+export type TagListing = (repository: RegistryReference) => Promise<string[]>;
+
+/**
+ * Expands a sync list into items, one per (source tag, destination), in the list's order. A whole
+ * repository's tags are listed and filtered; an entry whose tags cannot be listed becomes one
+ * failed item, so the others still run. Two entries that would write the same destination tag
+ * are an error: one of them would silently win.
+ */
+export async function expandEntries(entries: SyncEntry[], listTags: TagListing, options: { concurrency?: number } = {}): Promise<PlanItem[]> {
+  const expanded: PlanItem[][] = new Array(entries.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < entries.length) {
+      const i = next++;
+      expanded[i] = await expandEntry(entries[i], listTags);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, entries.length)) }, worker));
+  const items = expanded.flat();
+  refuseOverlaps(items);
+  return items;
+}
+
+async function expandEntry(entry: SyncEntry, listTags: TagListing): Promise<PlanItem[]> {
+  const common = {
+    entry: entry.number,
+    ...(entry.platform ? { platform: entry.platform } : {}),
+    ...(entry.referrers !== undefined ? { referrers: entry.referrers } : {}),
+  };
+  const source = entry.source;
+  if (!entry.wholeRepository || source.transport !== 'registry') {
+    return [{ ...common, source, destination: destinationOf(entry, source, source.tags) }];
+  }
+  let tags: string[];
+  try {
+    tags = selectTags(await listTags(source), entry.filter);
+  } catch (err) {
+    return [{ ...common, source, destination: destinationOf(entry, source, []), failure: messageOf(err) }];
+  }
+  return tags.map((tag) => ({ ...common, source: { ...source, tags: [tag] }, destination: destinationOf(entry, source, [tag]) }));
+}
+
+/** Where an image of the entry goes: the destination repository (or prefix + source path) with `tags`. */
+function destinationOf(entry: SyncEntry, source: Reference, tags: string[]): Reference {
+  const d = entry.destination;
+  if (d.kind === 'prefix') {
+    const path = (source as RegistryReference).repository;
+    return { transport: 'registry', registry: d.registry, repository: d.path ? `${d.path}/${path}` : path, tags };
+  }
+  const ref = d.ref;
+  if (ref.tags.length || ref.digest) return ref;
+  return { ...ref, tags: entry.wholeRepository ? tags : [] };
+}
+
+function refuseOverlaps(items: PlanItem[]): void {
+  const writers = new Map<string, number>();
+  for (const item of items) {
+    if (item.failure) continue;
+    for (const name of destinationNames(item.destination)) {
+      const other = writers.get(name);
+      if (other !== undefined && other !== item.entry) {
+        throw new InputError(`entries ${other} and ${item.entry} both write ${name}: give each destination tag one source`);
+      }
+      writers.set(name, item.entry);
+    }
+  }
+}
+
+function destinationNames(ref: Reference): string[] {
+  const base = ref.transport === 'registry' ? `${ref.registry}/${ref.repository}` : `${ref.transport}:${ref.path}`;
+  return ref.tags.length ? ref.tags.map((t) => `${base}:${t}`) : [];
+}
+
+/** A stable name for an item: what it writes. */
+export function itemKey(item: PlanItem): string {
+  return `${formatReference(item.source)} => ${formatReference(item.destination)}`;
+}
+
+/**
+ * This shard's items. Each item goes to the shard its key hashes to, so N jobs with K = 1..N take
+ * every item exactly once, and a tag added or removed moves no other item to another shard (jobs
+ * keep their share, and with it what their blob-info caches learnt).
+ */
+export function shardItems(items: PlanItem[], shard: Shard | undefined): PlanItem[] {
+  if (!shard || shard.count === 1) return items;
+  return items.filter((item) => shardOf(itemKey(item), shard.count) === shard.index);
+}
+
+/** 1-based. */
+export function shardOf(key: string, count: number): number {
+  const h = createHash('sha256').update(key).digest();
+  return (h.readUInt32BE(0) % count) + 1;
+}
+
+/** Parses `K/N` (1 ≤ K ≤ N ≤ 256). */
+export function parseShard(value: string, what: string): Shard | undefined {
+  const v = value.trim();
+  if (!v) return undefined;
+  const m = /^([0-9]{1,3})\s*\/\s*([0-9]{1,3})$/.exec(v);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || count > 256 || index < 1 || index > count) {
+    throw new InputError(`${what} is ${quoted(v)}: use K/N with 1 ≤ K ≤ N ≤ 256, e.g. 2/4 for the second of four jobs`);
+  }
+  return { index, count };
+}

@@ -1,0 +1,87 @@
+import semver from 'semver';
+
+/**
+ * Which tags of a repository a sync entry takes: allow and deny regexes that match the whole tag,
+ * a semver range over the tags that read as versions, and the N highest versions of what is left.
+ */
+export interface TagFilter {
+  /** Any of them selects a tag; none given selects every tag. */
+  include: RegExp[];
+  /** Any of them drops a tag. */
+  exclude: RegExp[];
+  /** An npm `semver` range; tags that do not read as versions are dropped when it is given. */
+  semver?: string;
+  /** After the other filters, the tags of the N highest versions. */
+  latest?: number;
+}
+
+/**
+ * Tags that are attachments of another manifest, never images to mirror on their own: the
+ * referrers tag schema (`sha256-<hex>`) and cosign's `sha256-<hex>.sig`, `.att`, `.sbom`. They travel
+ * with their image when `referrers` is on.
+ */
+const ATTACHMENT_TAG = /^sha(256|512)-[0-9a-f]{64,128}(\.[A-Za-z0-9_-]+)?$/;
+
+export function isAttachmentTag(tag: string): boolean {
+  return ATTACHMENT_TAG.test(tag);
+}
+
+/** `[v]MAJOR[.MINOR[.PATCH]][-PRE]`: missing parts are 0, leading zeros are numbers (`2024.01` is 2024.1.0). */
+const VERSION_TAG = /^v?([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:\.([0-9]{1,9}))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
+
+/** The version a tag reads as, or undefined when it does not read as one. */
+export function tagVersion(tag: string): semver.SemVer | undefined {
+  const m = VERSION_TAG.exec(tag);
+  if (!m) return undefined;
+  const core = [m[1], m[2] ?? '0', m[3] ?? '0'].map((n) => String(Number(n))).join('.');
+  const pre = m[4] ? `-${m[4].split('.').map((p) => (/^[0-9]+$/.test(p) ? String(Number(p)) : p)).join('.')}` : '';
+  return semver.parse(`${core}${pre}`) ?? undefined;
+}
+
+/** A regex that must match a whole tag, as regsync reads them: `3\.1[0-9]` means exactly that. */
+export function wholeTagRegex(source: string): RegExp {
+  return new RegExp(`^(?:${source})$`);
+}
+
+/** Whether `range` is an npm semver range this filter can use. */
+export function isSemverRange(range: string): boolean {
+  return semver.validRange(range) !== null;
+}
+
+/**
+ * The tags `filter` selects, versions highest first, then the rest in alphabetical order.
+ * Attachment tags are never selected.
+ */
+export function selectTags(tags: readonly string[], filter: TagFilter): string[] {
+  let kept = [...new Set(tags)].filter((t) => !isAttachmentTag(t));
+  if (filter.include.length) kept = kept.filter((t) => filter.include.some((re) => re.test(t)));
+  if (filter.exclude.length) kept = kept.filter((t) => !filter.exclude.some((re) => re.test(t)));
+  const versions = new Map<string, semver.SemVer>();
+  for (const t of kept) {
+    const v = tagVersion(t);
+    if (v) versions.set(t, v);
+  }
+  if (filter.semver !== undefined) {
+    const range = filter.semver;
+    kept = kept.filter((t) => {
+      const v = versions.get(t);
+      return v !== undefined && semver.satisfies(v, range);
+    });
+  }
+  if (filter.latest !== undefined) {
+    // The N highest distinct versions: `3.20` and `3.20.0` are one version and both are kept.
+    const highest = [...new Set(kept.filter((t) => versions.has(t)).map((t) => versions.get(t)!.version))]
+      .sort((a, b) => semver.rcompare(a, b))
+      .slice(0, filter.latest);
+    const chosen = new Set(highest);
+    kept = kept.filter((t) => versions.has(t) && chosen.has(versions.get(t)!.version));
+  }
+  return kept.sort((a, b) => {
+    const va = versions.get(a);
+    const vb = versions.get(b);
+    if (va && vb) return semver.rcompare(va, vb) || a.localeCompare(b);
+    if (va) return -1;
+    if (vb) return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
