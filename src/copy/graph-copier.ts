@@ -6,6 +6,7 @@ import { isIndex, isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
 import { referrerKind } from '../oci/referrer-kinds.js';
 import { isLocated, isMounter, isReferrerLister, isTaggingPusher, type ReadOnlyTarget, type TaggingPusher, type Target } from '../targets/target.js';
+import type { UploadTicket } from './blob-ledger.js';
 import { CosignAttachments } from './cosign-attachments.js';
 import type { CopyEvent, FoundReferrer, NodeAction } from './events.js';
 import { Limiter } from './limiter.js';
@@ -42,8 +43,8 @@ export class GraphCopier {
     private readonly dst: Target,
     private readonly options: CopyOptions = {},
   ) {
-    this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
-    this.checks = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.limiter = options.transfers ?? new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.checks = options.checks ?? new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.manifests = options.manifestCache ?? new Map();
     this.successors = options.successors ?? defaultSuccessors;
     this.tagger = new Tagger(dst, options);
@@ -288,22 +289,45 @@ export class GraphCopier {
       this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
       return;
     }
-    return this.limiter.run(async () => {
-      this.stopIfFailed();
-      if (await this.mountBlob(desc)) return;
-      if (this.options.dryRun) {
-        this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
-        return;
-      }
-      await this.transferBlob(desc);
-    });
+    // Another copy of the run may be putting this blob into the same registry: wait for it
+    // (without a slot), then find it here or mount it from where it went.
+    const ticket = await this.claimUpload(desc);
+    if (ticket?.kind === 'present') {
+      this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+      return;
+    }
+    let ok = false;
+    try {
+      await this.limiter.run(async () => {
+        this.stopIfFailed();
+        if (await this.mountBlob(desc, ticket?.kind === 'mount' ? ticket.from : undefined)) return;
+        if (this.options.dryRun) {
+          this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
+          return;
+        }
+        await this.transferBlob(desc);
+      });
+      ok = true;
+    } finally {
+      ticket?.settle(ok);
+    }
   }
 
-  /** Tries each mount candidate; the last one may upload on the session a refused mount opens. */
-  private async mountBlob(desc: Descriptor): Promise<boolean> {
+  private async claimUpload(desc: Descriptor): Promise<UploadTicket | undefined> {
+    const dst = this.dst;
+    if (!this.options.ledger || this.options.dryRun || this.options.mount === false || !isMounter(dst)) return undefined;
+    return this.options.ledger.claim(dst.location.registry, dst.location.repository, desc.digest);
+  }
+
+  /**
+   * Tries each mount candidate (`first`, when given, before the others); the last one may upload on
+   * the session a refused mount opens.
+   */
+  private async mountBlob(desc: Descriptor, first?: string): Promise<boolean> {
     const dst = this.dst;
     if (this.options.mount === false || !isMounter(dst)) return false;
-    const candidates = mountCandidates(this.src, dst, desc, this.options.blobCache);
+    const others = mountCandidates(this.src, dst, desc, this.options.blobCache);
+    const candidates = first && first !== dst.location.repository ? [first, ...others.filter((r) => r !== first)] : others;
     if (candidates.length && this.options.dryRun) {
       this.emit({ type: 'done', node: desc, action: 'mount', from: candidates[0], bytes: 0 });
       return true;

@@ -1,6 +1,8 @@
 import type { BlobInfoCache } from '../blob-cache/types.js';
 import type { Descriptor, Platform } from '../oci/descriptor.js';
+import type { BlobLedger } from './blob-ledger.js';
 import type { CopyListener } from './events.js';
+import type { Limiter } from './limiter.js';
 
 /**
  * What comes after a node in the walk. `content` is the node's bytes when it is a manifest or
@@ -37,6 +39,14 @@ export interface CopyOptions {
    * source (to several destinations) so each manifest is fetched once.
    */
   manifestCache?: Map<string, Buffer>;
+  /**
+   * Slots shared with other copies of the same run: `transfers` bounds the blobs in flight across
+   * all of them (what `concurrency` means for a run of many images), `checks` their existence checks.
+   */
+  transfers?: Limiter;
+  checks?: Limiter;
+  /** Uploads in flight across the run's copies, so a blob shared by several images moves once per registry. */
+  ledger?: BlobLedger;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Reference, RegistryReference } from '../oci/reference.js';
 import { openDryRunFileDestination } from './dry-run.js';
 import { openFileTarget, type StandardStreams } from './open-file-target.js';
-import { openRegistryRepository, timeoutsFromEnv } from './registry/index.js';
+import { RegistryClient, RegistryRepository, timeoutsFromEnv, type RegistryClientOptions, type RegistryConnections } from './registry/index.js';
 import type { NetworkOptions } from './registry/network/dispatcher.js';
 import type { SettingVoice } from './registry/network/failures.js';
 import type { HttpObserver } from './registry/network/observer.js';
@@ -31,6 +31,12 @@ export interface OpenTargetOptions {
   onHttp?: HttpObserver;
   /** How a network failure's fix names a setting (the action's inputs by default). */
   voice?: SettingVoice;
+  /**
+   * Share connections and tokens with the other targets of a run: repositories of one registry get
+   * one pool and, per `side`, one authentication state. The run closes them; without it each
+   * repository has its own, ended by its `close`.
+   */
+  connections?: { pool: RegistryConnections; side: 'source' | 'destination' };
 }
 
 /** The target a source reference names: a registry repository, an OCI layout or an OCI archive. */
@@ -47,7 +53,15 @@ export async function openDestination(ref: Reference, options: OpenTargetOptions
 }
 
 function openRegistry(ref: RegistryReference, options: OpenTargetOptions): Target {
-  return openRegistryRepository(ref, {
+  const clientOptions = registryClientOptions(ref, options);
+  const client = options.connections
+    ? options.connections.pool.client(ref.registry, options.connections.side, clientOptions)
+    : new RegistryClient(ref.registry, clientOptions);
+  return new RegistryRepository(client, ref.repository);
+}
+
+function registryClientOptions(ref: RegistryReference, options: OpenTargetOptions): RegistryClientOptions {
+  return {
     username: options.credentials?.username,
     password: options.credentials?.password,
     givenFrom: options.credentials?.from,
@@ -61,5 +75,5 @@ function openRegistry(ref: RegistryReference, options: OpenTargetOptions): Targe
     ...(options.githubToken && ref.registry === GHCR
       ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken }, fallbackFrom: 'the github-token input' }
       : {}),
-  });
+  };
 }

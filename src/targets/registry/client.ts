@@ -3,7 +3,7 @@ import { isLoopbackRegistry } from '../../oci/reference.js';
 import { RegistryAuth } from './auth.js';
 import { lookupCredentials, type CredentialOptions } from './credentials.js';
 import { isRetryableStatus, registryErrorDetail, RegistryError, statusLine } from './errors.js';
-import { HttpClient, readBody, registryBaseUrl, type HttpOptions, type HttpRequest, type HttpResponse } from './http.js';
+import { header, HttpClient, readBody, registryBaseUrl, type HttpOptions, type HttpRequest, type HttpResponse } from './http.js';
 import { httpsOnlyError, isHttpsServerAnswer } from './network/failures.js';
 
 export interface RegistryClientOptions extends HttpOptions, Omit<CredentialOptions, 'env'> {
@@ -62,6 +62,7 @@ export class RegistryClient {
   async send(req: HttpRequest, scopes: string[]): Promise<HttpResponse> {
     const writes = req.method !== 'GET' && req.method !== 'HEAD';
     const res = await this.auth.send(writes ? { ...req, refuseRedirects: true } : req, scopes);
+    this.noteRateLimit(res);
     if (res.status !== 400 || req.url.protocol !== 'http:' || req.url.origin !== this.base.origin) return res;
     return this.unlessHttpsServer(req, scopes, res);
   }
@@ -86,6 +87,21 @@ export class RegistryClient {
       throw new RegistryError(`${this.registry} speaks HTTPS: sending again over HTTPS`, true, 400, undefined, 0);
     }
     return this.send({ ...req, url: new URL(req.url.pathname + req.url.search, this.base) }, scopes);
+  }
+
+  /** The pull limit the registry last reported (`ratelimit-remaining: 76;w=21600`), and when. */
+  rateLimit?: { remaining: number; limit?: number; windowSeconds?: number; at: number };
+
+  private noteRateLimit(res: HttpResponse): void {
+    const remaining = parseRateLimit(header(res, 'ratelimit-remaining'));
+    if (!remaining || res.url.origin !== this.base.origin) return;
+    const limit = parseRateLimit(header(res, 'ratelimit-limit'));
+    this.rateLimit = {
+      remaining: remaining.count,
+      ...(limit ? { limit: limit.count } : {}),
+      ...(remaining.windowSeconds !== undefined ? { windowSeconds: remaining.windowSeconds } : {}),
+      at: Date.now(),
+    };
   }
 
   /** Throws the one-line error for an unexpected answer, with the registry's own error code. */
@@ -125,6 +141,13 @@ function formatWait(ms: number): string {
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
   return `${Math.round(s / 3600)} h`;
+}
+
+/** `76;w=21600` → 76 pulls in a window of 21,600 s; undefined when absent or unreadable. */
+export function parseRateLimit(value: string | undefined): { count: number; windowSeconds?: number } | undefined {
+  const m = /^\s*([0-9]{1,12})\s*(?:;\s*w\s*=\s*([0-9]{1,12}))?/.exec(value ?? '');
+  if (!m) return undefined;
+  return { count: Number(m[1]), ...(m[2] ? { windowSeconds: Number(m[2]) } : {}) };
 }
 
 /** Prefixes transport failures with the operation, so every error says what failed and where. */

@@ -75,7 +75,7 @@ export class Manifests {
    * is then computed from the bytes). Undefined when the tag does not exist.
    */
   async readTag(tag: string): Promise<Descriptor | undefined> {
-    const op = `checking ${this.named(tag)}`;
+    const op = `resolving ${this.named(tag)}`;
     return during(op, async () => {
       const res = await this.client.send({ method: 'HEAD', url: this.url(tag), headers: { accept: MANIFEST_ACCEPT } }, [pullScope(this.repository)]);
       if (res.status === 404) {

@@ -1,0 +1,61 @@
+/** What a copy does about a blob the destination repository lacks, as the ledger tells it. */
+export type UploadTicket =
+  /** An earlier copy of the run put it into this very repository: it is there. */
+  | { kind: 'present' }
+  /** Another repository of the registry holds it: mount from `from` (or upload when that fails), then settle. */
+  | { kind: 'mount'; from: string; settle: (ok: boolean) => void }
+  /** Nobody has it yet: upload it (or mount it from elsewhere), then settle. */
+  | { kind: 'first'; settle: (ok: boolean) => void };
+
+interface BlobState {
+  /** Repositories of the registry that got the blob in this run. */
+  holders: Set<string>;
+  /** Repositories it is being uploaded or mounted into, settled when that ends. */
+  inFlight: Map<string, Promise<void>>;
+}
+
+/**
+ * Blobs moving to each registry across the copies of one run. When several images share a blob
+ * and go to one registry at the same time, the first copy uploads it, copies into the same
+ * repository wait and find it there, and copies into other repositories wait and mount it: the
+ * bytes move once per registry, and each repository gets one mount.
+ */
+export class BlobLedger {
+  private readonly blobs = new Map<string, BlobState>();
+
+  /** Call before putting `digest` into `registry/repository`; a ticket with `settle` must be settled. */
+  async claim(registry: string, repository: string, digest: string): Promise<UploadTicket> {
+    const key = `${registry}\u0000${digest}`;
+    let state = this.blobs.get(key);
+    if (!state) this.blobs.set(key, (state = { holders: new Set(), inFlight: new Map() }));
+    for (;;) {
+      if (state.holders.has(repository)) return { kind: 'present' };
+      const mine = state.inFlight.get(repository);
+      if (mine) {
+        await mine;
+        continue;
+      }
+      const holder = state.holders.values().next().value;
+      if (holder !== undefined) return { kind: 'mount', from: holder, settle: this.start(state, repository) };
+      if (state.inFlight.size) {
+        // The first upload to this registry is under way: wait for it, then mount from there.
+        await Promise.race(state.inFlight.values());
+        continue;
+      }
+      return { kind: 'first', settle: this.start(state, repository) };
+    }
+  }
+
+  private start(state: BlobState, repository: string): (ok: boolean) => void {
+    let done!: () => void;
+    state.inFlight.set(repository, new Promise<void>((resolve) => (done = resolve)));
+    let settled = false;
+    return (ok) => {
+      if (settled) return;
+      settled = true;
+      state.inFlight.delete(repository);
+      if (ok) state.holders.add(repository);
+      done();
+    };
+  }
+}

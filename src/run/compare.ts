@@ -1,0 +1,56 @@
+import type { Descriptor } from '../oci/descriptor.js';
+import { CopyError, NotFoundError } from '../oci/errors.js';
+import { isDigest } from '../oci/digest.js';
+import { isLocated, isTagReader, type ReadOnlyTarget, type Target } from '../targets/target.js';
+import type { Selector } from '../copy/copy.js';
+
+/** What a destination holds of a source image, found by HEADs alone. */
+export type Comparison =
+  /** Every destination tag (or the digest) already names the source's root: nothing to copy. */
+  | { state: 'unchanged'; root: Descriptor }
+  /** Something differs or is missing; `root` is the source's root when it was learnt on the way. */
+  | { state: 'differs'; root?: Descriptor; previous: Map<string, string | undefined> };
+
+/**
+ * The source's root as cheaply as the source allows: a registry tag by a HEAD (Docker Hub counts
+ * no pull), a digest without a request, a layout's or archive's index from the file.
+ */
+export async function peekSourceRoot(src: ReadOnlyTarget, ref: Selector): Promise<Descriptor> {
+  const selector = ref.digest ?? ref.tags[0];
+  try {
+    if (selector !== undefined && isLocated(src) && isTagReader(src)) {
+      const found = await src.readTag(selector);
+      if (!found) throw new NotFoundError(`${src.description.replace(/^\[registry\] /, '')}${isDigest(selector) ? '@' : ':'}${selector} not found`);
+      return found;
+    }
+    const root = await src.resolve(selector);
+    return { mediaType: root.mediaType, digest: root.digest, size: root.size };
+  } catch (err) {
+    if (err instanceof NotFoundError || err instanceof CopyError) throw err;
+    throw new CopyError('source', `resolving ${selector ?? 'the root'} in ${src.description}`, err);
+  }
+}
+
+/**
+ * Compares what the destination's `references` (tags, or the root's digest) name with `root`.
+ * A destination that cannot say what its tags name (a stream) always differs.
+ */
+export async function compareDestination(dst: Target, root: Descriptor, references: string[]): Promise<Comparison> {
+  const previous = new Map<string, string | undefined>();
+  try {
+    for (const reference of references) {
+      if (isDigest(reference)) {
+        previous.set(reference, (await dst.exists(root)) ? root.digest : undefined);
+      } else if (isTagReader(dst)) {
+        previous.set(reference, (await dst.readTag(reference))?.digest);
+      } else {
+        previous.set(reference, undefined);
+      }
+    }
+  } catch (err) {
+    if (err instanceof CopyError) throw err;
+    throw new CopyError('destination', `checking ${references.join(', ')} in ${dst.description}`, err);
+  }
+  const unchanged = references.length > 0 && [...previous.values()].every((d) => d === root.digest);
+  return unchanged ? { state: 'unchanged', root } : { state: 'differs', root, previous };
+}
