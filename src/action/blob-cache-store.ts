@@ -12,7 +12,8 @@ import { log } from './log.js';
  */
 
 export type BlobCacheRestore =
-  | { status: 'restored'; key: string; entries: number }
+  /** `key` is the newest restored; `keys` every one, when several were (one per shard of the last run). */
+  | { status: 'restored'; key: string; keys?: string[]; entries: number }
   | { status: 'missed'; entries: number }
   | { status: 'skipped'; reason: string; entries: number };
 
@@ -38,11 +39,36 @@ export function newBlobCache(): FileBlobInfoCache {
   return new FileBlobInfoCache({ warn: (m) => log.warning(m) });
 }
 
+/** `K of N`: the job of a matrix that takes the K-th share of a sync. */
+export interface CacheShard {
+  index: number;
+  count: number;
+}
+
 /**
- * Restores the newest cache saved under `prefix` and loads it, on top of a file a previous step of
- * the same job may have left. Never throws.
+ * The key prefix a job saves under: `prefix`, or for shard K of N `prefix-shardKofN`, so each shard
+ * keeps a key of its own (a later run's shards restore every one of them).
  */
-export async function restoreBlobCache(prefix: string): Promise<{ cache: FileBlobInfoCache; restore: BlobCacheRestore }> {
+export function blobCacheSavePrefix(prefix: string, shard?: CacheShard): string {
+  return shard && shard.count > 1 ? `${prefix}-shard${shard.index}of${shard.count}` : prefix;
+}
+
+/**
+ * The prefixes a job restores from, in order: the newest cache of any kind under `prefix`, then,
+ * for a shard of N, the newest of each of the N shards, so every shard starts from what all of
+ * them learnt in the last run.
+ */
+export function blobCacheRestorePrefixes(prefix: string, shard?: CacheShard): string[] {
+  const all = [`${prefix}-`];
+  if (shard && shard.count > 1) for (let k = 1; k <= shard.count; k++) all.push(`${prefix}-shard${k}of${shard.count}-`);
+  return all;
+}
+
+/**
+ * Restores the newest cache saved under `prefix` (and, for a shard, the newest of every shard) and
+ * loads each, on top of a file a previous step of the same job may have left. Never throws.
+ */
+export async function restoreBlobCache(prefix: string, shard?: CacheShard): Promise<{ cache: FileBlobInfoCache; restore: BlobCacheRestore }> {
   const blobCache = newBlobCache();
   const path = blobCacheFile();
   await blobCache.load(path);
@@ -50,20 +76,23 @@ export async function restoreBlobCache(prefix: string): Promise<{ cache: FileBlo
     log.notice(`Blob-info cache not restored: ${UNAVAILABLE}.`);
     return { cache: blobCache, restore: { status: 'skipped', reason: UNAVAILABLE, entries: blobCache.size } };
   }
-  try {
-    const restoreKey = `${prefix}-`;
-    const key = await cache.restoreCache([path], restoreKey, [restoreKey]);
-    if (!key) {
-      log.info(`No blob-info cache restored for ${restoreKey}*.`);
-      return { cache: blobCache, restore: { status: 'missed', entries: blobCache.size } };
+  const restored: string[] = [];
+  for (const restoreKey of blobCacheRestorePrefixes(prefix, shard)) {
+    try {
+      const key = await cache.restoreCache([path], restoreKey, [restoreKey]);
+      if (!key || restored.includes(key)) continue;
+      await blobCache.load(path);
+      restored.push(key);
+    } catch (err) {
+      log.warning(`Blob-info cache ${restoreKey}* not restored: ${messageOf(err)}`);
     }
-    await blobCache.load(path);
-    log.info(`Restored blob-info cache ${key}: ${blobCache.size} known blob locations.`);
-    return { cache: blobCache, restore: { status: 'restored', key, entries: blobCache.size } };
-  } catch (err) {
-    log.warning(`Blob-info cache not restored: ${messageOf(err)}`);
+  }
+  if (!restored.length) {
+    log.info(`No blob-info cache restored for ${prefix}-*.`);
     return { cache: blobCache, restore: { status: 'missed', entries: blobCache.size } };
   }
+  log.info(`Restored blob-info cache ${restored.join(', ')}: ${blobCache.size} known blob locations.`);
+  return { cache: blobCache, restore: { status: 'restored', key: restored[0], ...(restored.length > 1 ? { keys: restored } : {}), entries: blobCache.size } };
 }
 
 /**
@@ -83,9 +112,11 @@ export function blobCacheSaveKey(prefix: string, restoredKey?: string, env: Node
  */
 export async function saveBlobCache(
   blobCache: FileBlobInfoCache,
-  prefix: string,
+  givenPrefix: string,
   restoredKey?: string,
+  shard?: CacheShard,
 ): Promise<BlobCacheSave> {
+  const prefix = blobCacheSavePrefix(givenPrefix, shard);
   if (!blobCache.changed) {
     log.info('Blob-info cache unchanged: not saved.');
     return { status: 'unchanged' };
@@ -122,7 +153,7 @@ export async function saveBlobCache(
 /** One line for the job summary. */
 export function describeBlobCache(restore: BlobCacheRestore | undefined, save: BlobCacheSave | undefined): string {
   const parts: string[] = [];
-  if (restore?.status === 'restored') parts.push(`restored from ${restore.key} (${restore.entries} locations)`);
+  if (restore?.status === 'restored') parts.push(`restored from ${(restore.keys ?? [restore.key]).join(', ')} (${restore.entries} locations)`);
   else if (restore?.status === 'missed') parts.push('nothing to restore');
   else if (restore?.status === 'skipped') parts.push(`not restored: ${restore.reason}`);
   if (save?.status === 'saved') parts.push(`saved as ${save.key} (${save.entries} locations)`);

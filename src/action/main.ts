@@ -1,32 +1,38 @@
 import * as core from '@actions/core';
-import { copyToMany, defaultSelector, type Destination } from '../copy/copy.js';
-import { CopyReport } from '../copy/report.js';
-import type { BlobInfoCache } from '../blob-cache/types.js';
-import type { Descriptor } from '../oci/descriptor.js';
+import type { CopyOptions } from '../copy/options.js';
 import { InputError, messageOf } from '../oci/errors.js';
-import { formatReference, type Reference } from '../oci/reference.js';
-import { openDestination, openSource } from '../targets/open-target.js';
-import type { ReadOnlyTarget } from '../targets/target.js';
-import { type BlobCacheRestore, describeBlobCache, restoreBlobCache, saveBlobCache } from './blob-cache-store.js';
-import { parseInputs, type Inputs } from '../inputs/inputs.js';
+import type { Reference } from '../oci/reference.js';
+import { expandEntries, shardItems, type PlanItem } from '../plan/plan.js';
+import { runPlan, type ItemResult } from '../run/run.js';
+import { TargetPool } from '../run/target-pool.js';
+import { isTagLister } from '../targets/target.js';
+import type { OpenTargetOptions } from '../targets/open-target.js';
+import { parseStepInputs, type CommonInputs, type Inputs, type StepInputs, type SyncInputs } from '../inputs/inputs.js';
 import { Input } from '../inputs/names.js';
 import { loadNetwork } from '../inputs/network.js';
 import { ACTION_VOICE } from '../inputs/voice.js';
 import { httpEventLine } from '../targets/registry/network/observer.js';
-import { logEvents, writeOutputs, writeSummary, type DestinationOutcome } from './report.js';
+import { type BlobCacheRestore, describeBlobCache, restoreBlobCache, saveBlobCache } from './blob-cache-store.js';
 import { log } from './log.js';
+import { failureLine, writeOutputs, writeSummary } from './report.js';
+import { liveReporter, syncReporter } from './run-log.js';
 
-/** The action: inputs → targets → copy → outputs and summary, with the blob-info cache around it. */
+/**
+ * The action: inputs → a plan (one image to its destinations, or a sync list expanded into images)
+ * → the run → outputs, summary and log, with the blob-info cache restored before and saved after.
+ * Both kinds of step go down the one path; a failed image or destination fails the step at the
+ * end, after every other one was tried and reported.
+ */
 export async function run(): Promise<void> {
-  const opened: ReadOnlyTarget[] = [];
-  let outcome: 'success' | 'failure' = 'failure';
+  let pool: TargetPool | undefined;
   try {
     maskSecretInputs();
-    const inputs = parseInputs((name) => core.getInput(name));
-    refuseStandardStreams(inputs);
-    const network = await loadNetwork(inputs, ACTION_VOICE, (line) => core.warning(line));
-    const cache = await restoreCache(inputs);
-    const openOptions = {
+    const step = parseStepInputs((name) => core.getInput(name));
+    const inputs: CommonInputs = step.inputs;
+    if (step.mode === 'copy') refuseStandardStreams(step.inputs);
+    const network = await loadNetwork(inputs, ACTION_VOICE, (line) => log.warning(line));
+    const cache = await restoreCache(step);
+    const shared: OpenTargetOptions = {
       plainHttp: inputs.plainHttp,
       onSecret: (secret: string) => core.setSecret(secret),
       githubToken: inputs.githubToken,
@@ -34,78 +40,76 @@ export async function run(): Promise<void> {
       // With step debug logging on, every request and its status, credentials redacted.
       ...(core.isDebug() ? { onHttp: (event: Parameters<typeof httpEventLine>[0]) => core.debug(httpEventLine(event)) } : {}),
     };
-    const src = await openSource(inputs.source, { ...openOptions, credentials: inputs.sourceCredentials });
-    opened.push(src);
-    const results: DestinationOutcome[] = [];
-    const destinations: Destination[] = [];
-    for (const [i, ref] of inputs.destinations.entries()) {
-      const target = await openDestination(ref, { ...openOptions, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
-      opened.push(target);
-      const report = new CopyReport();
-      const log = logEvents();
-      results.push({ operation: inputs.operations[i], destination: formatReference(ref), description: target.description, report });
-      destinations.push({ target, ref, onEvent: (event) => (report.listener(event), log(event)) });
-    }
-
-    const root = await copyEach(inputs, src, destinations, results, cache?.cache);
-    outcome = 'success';
-    await closeAll(opened, outcome);
-
-    const saved = cache && !inputs.dryRun ? await saveBlobCache(cache.cache, inputs.blobCacheKey, restoredKey(cache.restore)) : undefined;
-    const result = {
-      source: formatReference(inputs.source),
-      root,
-      destinations: results,
+    pool = new TargetPool(
+      { ...shared, credentials: inputs.sourceCredentials },
+      { ...shared, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun },
+    );
+    const items = step.mode === 'copy' ? copyItems(step.inputs) : await planSync(step.inputs, pool);
+    const copy: CopyOptions = {
+      concurrency: inputs.concurrency,
+      mount: inputs.mount,
+      blobCache: cache?.cache,
+      platform: inputs.platform,
+      referrers: inputs.referrers,
       dryRun: inputs.dryRun,
-      cacheNote: cache ? describeBlobCache(cache.restore, saved) : undefined,
+      noClobber: inputs.noClobber,
     };
-    writeOutputs(result);
-    await writeSummary(result);
+    const startedAt = Date.now();
+    const results = await runPlan(items, pool, {
+      copy,
+      // One image to several places: one after another, each in its own live log group. Many
+      // images: several at a time, each one's lines gathered into its group when it is done.
+      parallel: step.mode === 'copy' ? 1 : inputs.concurrency,
+      failFast: inputs.failFast,
+      walkInDryRun: step.mode === 'copy',
+      reporter: step.mode === 'copy' ? liveReporter(step.inputs) : syncReporter(items.length, inputs.dryRun),
+    });
+    const rateLimits = pool.rateLimits();
+    const closing = pool.close();
+    pool = undefined;
+    await closing;
+
+    const succeeded = results.some((r) => r.status !== 'failed' && r.status !== 'skipped');
+    const saved = cache && !inputs.dryRun && succeeded ? await saveBlobCache(cache.cache, inputs.blobCacheKey, restoredKey(cache.restore), shardOf(step)) : undefined;
+    const outcome = {
+      mode: step.mode,
+      results,
+      dryRun: inputs.dryRun,
+      durationMs: Date.now() - startedAt,
+      rateLimits,
+      ...(step.mode === 'copy' ? { operations: step.inputs.operations } : {}),
+      ...(cache ? { cacheNote: describeBlobCache(cache.restore, saved) } : {}),
+    };
+    writeOutputs(outcome);
+    await writeSummary(outcome);
+    const failed = failureLine(outcome);
+    if (failed) log.failed(failed);
   } catch (err) {
-    await closeAll(opened, outcome);
+    await pool?.close().catch(() => undefined);
     log.failed(messageOf(err));
   }
 }
 
-/** One log group per destination; the root is resolved once and every destination gets the same. */
-async function copyEach(
-  inputs: Inputs,
-  src: ReadOnlyTarget,
-  destinations: Destination[],
-  results: DestinationOutcome[],
-  blobCache: BlobInfoCache | undefined,
-): Promise<Descriptor> {
-  const options = {
-    concurrency: inputs.concurrency,
-    mount: inputs.mount,
-    blobCache,
-    platform: inputs.platform,
-    referrers: inputs.referrers,
-    dryRun: inputs.dryRun,
-    noClobber: inputs.noClobber,
-  };
-  const manifestCache = new Map<string, Buffer>();
-  let root: Descriptor | undefined;
-  let sourceRoot: Descriptor | undefined;
-  // What a source without tag means (`latest`, a file's one tag), decided once for every destination.
-  const sourceRef = await defaultSelector(src, inputs.source);
-  for (const [i, destination] of destinations.entries()) {
-    const title = `${inputs.dryRun ? 'Dry run: ' : ''}${results[i].operation} ${src.description} => ${destination.target.description}`;
-    // The first copy resolves the source; the others copy exactly that digest, choosing the same platforms from it.
-    const srcRef = sourceRoot ? { tags: sourceRef.tags, digest: sourceRoot.digest } : sourceRef;
-    const onEvent: Destination['onEvent'] = (event) => {
-      if (event.type === 'resolved') sourceRoot ??= event.source;
-      destination.onEvent?.(event);
-    };
-    root = await log.group(title, async () => {
-      const copied = await copyToMany(src, srcRef, [{ ...destination, onEvent }], { ...options, manifestCache });
-      results[i].report.finish();
-      log.info(`${inputs.dryRun ? 'Would copy' : 'Copied'} ${src.description} => ${destination.target.description}`);
-      log.info(`Digest: ${copied.digest}`);
-      return copied;
-    });
-  }
-  return root!;
+/** The one-image step as a plan: one item per destination, all of the same source. */
+function copyItems(inputs: Inputs): PlanItem[] {
+  return inputs.destinations.map((destination) => ({ entry: 0, source: inputs.source, destination }));
+}
+
+/** The sync list expanded (tag lists read, filters applied), then this job's shard of it. */
+async function planSync(inputs: SyncInputs, pool: TargetPool): Promise<PlanItem[]> {
+  const all = await expandEntries(inputs.entries, async (ref) => {
+    const src = await pool.source(ref);
+    if (!isTagLister(src)) throw new InputError(`${src.description} cannot list its tags`);
+    return src.tags();
+  });
+  const items = shardItems(all, inputs.shard);
+  const share = inputs.shard ? `; shard ${inputs.shard.index}/${inputs.shard.count} takes ${items.length}` : '';
+  log.info(`${inputs.origin}: ${inputs.entries.length} ${inputs.entries.length === 1 ? 'entry' : 'entries'}, ${all.length} ${all.length === 1 ? 'image' : 'images'}${share}`);
+  return items;
+}
+
+function shardOf(step: StepInputs): SyncInputs['shard'] {
+  return step.mode === 'sync' ? step.inputs.shard : undefined;
 }
 
 /** Passwords go to the runner's mask before anything can log them. */
@@ -126,18 +130,16 @@ function refuseStandardStreams(inputs: Inputs): void {
   }
 }
 
-async function restoreCache(inputs: Inputs) {
-  if (!inputs.blobCache || !inputs.mount || !inputs.destinations.some((d) => d.transport === 'registry')) return undefined;
-  return restoreBlobCache(inputs.blobCacheKey);
+/** The blob-info cache only helps mounts into registries. */
+async function restoreCache(step: StepInputs) {
+  const inputs = step.inputs;
+  if (!inputs.blobCache || !inputs.mount) return undefined;
+  if (step.mode === 'copy' && !step.inputs.destinations.some((d) => d.transport === 'registry')) return undefined;
+  return restoreBlobCache(inputs.blobCacheKey, shardOf(step));
 }
 
 function restoredKey(restore: BlobCacheRestore): string | undefined {
   return restore.status === 'restored' ? restore.key : undefined;
 }
 
-async function closeAll(targets: ReadOnlyTarget[], outcome: 'success' | 'failure'): Promise<void> {
-  const closing = targets.splice(0).map((t) => t.close(outcome));
-  const results = await Promise.allSettled(closing);
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed && outcome === 'success') throw (failed as PromiseRejectedResult).reason;
-}
+export type { ItemResult };

@@ -1,37 +1,19 @@
 import * as core from '@actions/core';
-import type { CopyEvent } from '../copy/events.js';
-import { eventLine } from '../copy/log-lines.js';
 import { CopyReport, formatBytes, formatDuration } from '../copy/report.js';
 import type { Descriptor } from '../oci/descriptor.js';
+import { formatReference } from '../oci/reference.js';
+import type { Operation } from '../inputs/inputs.js';
 import { Output } from '../inputs/names.js';
+import { itemError, type ItemResult } from '../run/run.js';
+import type { RateLimitNote } from '../targets/registry/index.js';
 import { log } from './log.js';
+import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
+import { syncSummaryMarkdown } from './sync-summary.js';
 
-/** How often a long transfer prints a progress line: workflow logs are not a terminal. */
-const PROGRESS_EVERY_MS = 5000;
-/** Tables longer than this fold into <details> in the job summary. */
-const FOLD_ROWS = 20;
+export { escapeHtml } from './markdown.js';
 
-/** Log lines for each event, and a progress line every few seconds for a blob that takes long. */
-export function logEvents(now: () => number = Date.now): (event: CopyEvent) => void {
-  const started = new Map<string, { at: number; last: number }>();
-  return (event) => {
-    if (event.type === 'progress') {
-      const s = started.get(event.node.digest);
-      const t = now();
-      if (s && t - s.last >= PROGRESS_EVERY_MS) {
-        s.last = t;
-        const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
-        const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
-        log.info(`  ${event.node.digest.slice(7, 19)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`);
-      }
-      return;
-    }
-    if (event.type === 'started') started.set(event.node.digest, { at: now(), last: now() });
-    if (event.type === 'done') started.delete(event.node.digest);
-    const line = eventLine(event);
-    if (line) log.info(line);
-  };
-}
+export { logEvents } from './log.js';
+
 
 /** What one destination received. */
 export interface DestinationOutcome {
@@ -41,6 +23,9 @@ export interface DestinationOutcome {
   /** the target's own name: `[registry] host/repo` */
   description: string;
   report: CopyReport;
+  /** `unchanged`: it held the root already (found by HEADs); `failed` with `error` */
+  status?: ItemResult['status'];
+  error?: string;
 }
 
 export interface CopyOutcome {
@@ -52,12 +37,77 @@ export interface CopyOutcome {
   cacheNote?: string;
 }
 
+/** Everything a step did, for its outputs, summary and final word. */
+export interface StepOutcome {
+  mode: 'copy' | 'sync';
+  results: ItemResult[];
+  dryRun: boolean;
+  durationMs: number;
+  /** What registries said of their pull limits at the end. */
+  rateLimits: RateLimitNote[];
+  /** The one-image step's operation per destination. */
+  operations?: Operation[];
+  cacheNote?: string;
+}
+
+/** How many failed items a failure message names before it counts the rest. */
+const NAMED_FAILURES = 3;
+
+/**
+ * The step's one failure line, or undefined when nothing failed: the error itself for a single
+ * destination, else each failed destination or image (the first few, then a count).
+ */
+export function failureLine(outcome: StepOutcome): string | undefined {
+  const failed = outcome.results.filter((r) => r.status === 'failed');
+  if (!failed.length) return undefined;
+  if (outcome.mode === 'copy' && outcome.results.length === 1) return itemError(failed[0]);
+  const what = outcome.mode === 'copy' ? 'destinations' : 'images';
+  const named = failed.slice(0, NAMED_FAILURES).map((r) => (outcome.mode === 'copy' ? `${r.destination}: ${itemError(r)}` : `${r.source} => ${r.destination}: ${itemError(r)}`));
+  const more = failed.length > NAMED_FAILURES ? `; and ${failed.length - NAMED_FAILURES} more` : '';
+  const skipped = outcome.results.filter((r) => r.status === 'skipped').length;
+  const notTried = skipped ? ` (${skipped} not attempted: fail-fast)` : '';
+  return `${failed.length} of ${outcome.results.length} ${what} failed${notTried}: ${named.join('; ')}${more}`;
+}
+
+/** The `images` output: one object per (source, destination) with what became of it. */
+export function imagesOutput(results: ItemResult[]): string {
+  return JSON.stringify(
+    results.map((r) => ({
+      source: r.source,
+      destination: r.destination,
+      ...(r.root ? { digest: r.root.digest } : {}),
+      status: r.status,
+      ...(r.error !== undefined ? { error: itemError(r) } : {}),
+    })),
+  );
+}
+
+/** The one-image step's results as the copy summary reads them. */
+export function copyOutcome(outcome: StepOutcome): CopyOutcome | undefined {
+  const root = outcome.results.find((r) => r.root && r.status !== 'failed')?.root ?? outcome.results.find((r) => r.root)?.root;
+  const first = outcome.results[0];
+  if (!first) return undefined;
+  return {
+    source: first.source,
+    root: root ?? { mediaType: 'unknown', digest: 'unknown', size: 0 },
+    dryRun: outcome.dryRun,
+    ...(outcome.cacheNote ? { cacheNote: outcome.cacheNote } : {}),
+    destinations: outcome.results.map((r, i) => ({
+      operation: outcome.operations?.[i] ?? 'copy',
+      destination: r.status === 'failed' ? formatReference(r.item.destination) : r.destination,
+      description: r.destinationDescription ?? formatReference(r.item.destination),
+      report: r.report,
+      status: r.status,
+      ...(r.error !== undefined ? { error: itemError(r) } : {}),
+    })),
+  };
+}
+
 /**
  * The `blobs` output: one object per node of the copied graph. With several destinations, one per
  * node and destination, each naming its destination.
  */
-export function blobsOutput(destinations: DestinationOutcome[]): string {
-  const several = destinations.length > 1;
+export function blobsOutput(destinations: DestinationOutcome[], several = destinations.length > 1): string {
   return JSON.stringify(
     destinations.flatMap((d) =>
       d.report.nodes.map((n) => ({
@@ -72,24 +122,51 @@ export function blobsOutput(destinations: DestinationOutcome[]): string {
   );
 }
 
-export function writeOutputs(outcome: CopyOutcome): void {
-  core.setOutput(Output.Digest, outcome.root.digest);
-  core.setOutput(Output.MediaType, outcome.root.mediaType);
-  core.setOutput(Output.Size, String(outcome.root.size));
-  core.setOutput(Output.Blobs, blobsOutput(outcome.destinations));
+/**
+ * Every output, in one place. `images` always; for the one-image step also the root (`digest`,
+ * `media-type`, `size`) and `blobs`, over every destination that was written.
+ */
+export function writeOutputs(outcome: StepOutcome): void {
+  core.setOutput(Output.Images, imagesOutput(outcome.results));
+  if (outcome.mode !== 'copy') return;
+  const written = outcome.results.filter((r) => r.root && r.status !== 'failed' && r.status !== 'skipped');
+  const root = written[0]?.root;
+  if (!root) return;
+  core.setOutput(Output.Digest, root.digest);
+  core.setOutput(Output.MediaType, root.mediaType);
+  core.setOutput(Output.Size, String(root.size));
+  const several = outcome.results.length > 1;
+  core.setOutput(
+    Output.Blobs,
+    blobsOutput(written.map((r) => ({ operation: 'copy', destination: several ? r.destination : r.destination, description: '', report: r.report })), several),
+  );
 }
 
-/** Escapes text that came from outside (references, repository names) for the summary's HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`|]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
-const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
 
 export function summaryMarkdown(outcome: CopyOutcome): string {
   const { root } = outcome;
   const lines: string[] = [];
+  if (outcome.destinations.length > 1) lines.push(destinationsHeadline(outcome), '');
   for (const d of outcome.destinations) {
+    if (d.status === 'failed' || d.status === 'skipped') {
+      lines.push(
+        `### ${d.status === 'failed' ? 'Failed' : 'Not attempted'}: ${d.operation} ${code(outcome.source)} → ${code(d.destination)}`,
+        '',
+        `<pre>${escapeHtml(d.error ?? 'unknown error')}</pre>`,
+        '',
+      );
+      continue;
+    }
+    if (d.status === 'unchanged' && !d.report.nodes.some((n) => n.action !== 'exists')) {
+      lines.push(
+        `### Unchanged: ${code(outcome.source)} → ${code(d.destination)}`,
+        '',
+        `Already there: every destination tag names **${code(root.digest)}** (${escapeHtml(root.mediaType)}, ${formatBytes(root.size)}). Nothing was read but the tags' digests.`,
+        '',
+      );
+      continue;
+    }
     const t = d.report.totals();
     const seconds = Math.max(d.report.durationMs, 1) / 1000;
     const verb = outcome.dryRun ? `Dry run of ${d.operation}` : d.operation[0].toUpperCase() + d.operation.slice(1);
@@ -132,11 +209,34 @@ export function summaryMarkdown(outcome: CopyOutcome): string {
   return lines.join('\n');
 }
 
+/** `3 destinations, all sha256:…` (with how many failed, when some did). */
+function destinationsHeadline(outcome: CopyOutcome): string {
+  const n = outcome.destinations.length;
+  const failed = outcome.destinations.filter((d) => d.status === 'failed').length;
+  const skipped = outcome.destinations.filter((d) => d.status === 'skipped').length;
+  const ok = n - failed - skipped;
+  const digest = outcome.root.digest === 'unknown' ? '' : code(outcome.root.digest);
+  if (!failed && !skipped) return `**${n} destinations${outcome.dryRun ? ' would get' : ', all'}** ${digest}`;
+  const parts = [`**${ok} of ${n} destinations ${outcome.dryRun ? 'would get' : 'got'}** ${digest}`.trim()];
+  if (failed) parts.push(`${failed} failed`);
+  if (skipped) parts.push(`${skipped} not attempted`);
+  return parts.join(', ');
+}
+
 /** The job summary; a runner without GITHUB_STEP_SUMMARY (a local run) gets a notice, not a failure. */
-export async function writeSummary(outcome: CopyOutcome): Promise<void> {
+export async function writeSummary(outcome: StepOutcome): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
     log.info('GITHUB_STEP_SUMMARY is not set: no job summary written');
     return;
   }
-  await core.summary.addRaw(summaryMarkdown(outcome)).write();
+  const markdown = outcome.mode === 'sync' ? syncSummaryMarkdown(outcome) : copySummary(outcome);
+  await core.summary.addRaw(markdown).write();
 }
+
+function copySummary(outcome: StepOutcome): string {
+  const copy = copyOutcome(outcome);
+  const limits = rateLimitLine(outcome.rateLimits);
+  return `${copy ? summaryMarkdown(copy) : ''}${limits ? `\n${limits}\n` : ''}`;
+}
+
+

@@ -1,8 +1,13 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { Platform } from '../oci/descriptor.js';
 import { DEFAULT_CONCURRENCY } from '../copy/options.js';
-import { InputError } from '../oci/errors.js';
+import { InputError, messageOf } from '../oci/errors.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../oci/reference.js';
+import { printable, quoted } from '../oci/text.js';
+import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
+import { parseShard, type Shard } from '../plan/plan.js';
 import { Input } from './names.js';
 import { ACTION_VOICE, type Voice } from './voice.js';
 
@@ -15,13 +20,8 @@ export interface Credentials {
   from: string;
 }
 
-/** Everything the action was asked to do, parsed and checked once, before any network traffic. */
-export interface Inputs {
-  source: Reference;
-  /** one or more, from the lines of the `destination` input */
-  destinations: Reference[];
-  /** the operation of each destination, in order */
-  operations: Operation[];
+/** What every copy takes, one image or many: credentials, transfer settings, what to copy of each image. */
+export interface CommonInputs {
   sourceCredentials: Credentials;
   destinationCredentials: Credentials;
   plainHttp: boolean;
@@ -41,14 +41,93 @@ export interface Inputs {
   noClobber: boolean;
   /** used for ghcr.io when no other credentials are given */
   githubToken?: string;
+  /** stop at the first failed image or destination instead of trying every one */
+  failFast: boolean;
 }
+
+/** One image (the `source` input) to one or more destinations, parsed and checked before any network traffic. */
+export interface Inputs extends CommonInputs {
+  source: Reference;
+  /** one or more, from the lines of the `destination` input */
+  destinations: Reference[];
+  /** the operation of each destination, in order */
+  operations: Operation[];
+}
+
+/** Many images (the `images` or `images-file` list), parsed and checked before any network traffic. */
+export interface SyncInputs extends CommonInputs {
+  entries: SyncEntry[];
+  /** where the list came from, for messages */
+  origin: string;
+  shard?: Shard;
+}
+
+/** What a step was asked to do: copy one image, or sync a list of them. */
+export type StepInputs = { mode: 'copy'; inputs: Inputs } | { mode: 'sync'; inputs: SyncInputs };
+
+/** Reads a file named by an input (images-file), relative to the workspace. */
+export type FileReader = (path: string) => string;
 
 /** Reads one input as the runner passes it; '' when unset. */
 export type InputReader = (name: string) => string;
 
 export const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
 
-/** Parses and checks every input; errors name the inputs as `voice` says (the action's by default). */
+/**
+ * The step's inputs: `source` and `destination` for one image, or `images` / `images-file` for
+ * many; giving both kinds, or neither, is an error.
+ */
+export function parseStepInputs(read: InputReader, readFile: FileReader = readWorkspaceFile, voice: Voice = ACTION_VOICE): StepInputs {
+  const get = (name: string) => read(name).trim();
+  const one = [Input.Source, Input.Destination].filter((n) => get(n));
+  const many = [Input.Images, Input.ImagesFile].filter((n) => get(n));
+  if (one.length && many.length) {
+    throw new InputError(`${voice.input(one[0])} and ${voice.input(many[0])} are both given: use source and destination for one image, or images / images-file for many, not both`);
+  }
+  if (many.length === 2) throw new InputError(`${voice.input(Input.Images)} and ${voice.input(Input.ImagesFile)} are both given: give the list inline or in a file, not both`);
+  if (!many.length) return { mode: 'copy', inputs: parseInputs(read, voice) };
+  if (get(Input.Operation) && get(Input.Operation).toLowerCase() !== 'auto') {
+    throw new InputError(`${voice.input(Input.Operation)} applies to source and destination, not to a list of images: leave it out`);
+  }
+  let text: string;
+  let origin: string;
+  if (many[0] === Input.Images) {
+    text = read(Input.Images);
+    origin = voice.input(Input.Images);
+  } else {
+    const path = get(Input.ImagesFile);
+    origin = `${Input.ImagesFile} ${printable(path)}`;
+    try {
+      text = readFile(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? messageOf(err)})`;
+      throw new InputError(`${voice.input(Input.ImagesFile)} names ${quoted(path)}, which ${why}: give a YAML file in the workspace (check out the repository first)`);
+    }
+  }
+  return {
+    mode: 'sync',
+    inputs: {
+      ...parseCommonInputs(read, voice),
+      entries: parseSyncEntries(text, origin),
+      origin,
+      ...(get(Input.Shard) ? { shard: parseShard(get(Input.Shard), voice.input(Input.Shard)) } : {}),
+    },
+  };
+}
+
+/** A file of the workspace: a relative path is read from `GITHUB_WORKSPACE` (the working directory elsewhere). */
+export function readWorkspaceFile(path: string): string {
+  const base = process.env.GITHUB_WORKSPACE || process.cwd();
+  const full = resolvePath(base, path);
+  if (statSync(full).size > MAX_LIST_BYTES) throw Object.assign(new Error('too large'), { code: `larger than ${MAX_LIST_BYTES} bytes` });
+  return readFileSync(full, 'utf8');
+}
+
+/** A sync list is a small text file. */
+const MAX_LIST_BYTES = 4 * 1024 * 1024;
+
+/** Parses and checks every input of the one-image step; errors name the inputs as `voice` says (the action's by default). */
 export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inputs {
   const get = (name: string) => read(name).trim();
   const source = parseReference(required(get, Input.Source, voice), voice.input(Input.Source));
@@ -63,7 +142,12 @@ export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inp
     seen.add(line);
   }
   const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d, voice));
+  return { source, destinations, operations, ...parseCommonInputs(read, voice) };
+}
 
+/** The inputs both kinds of step share. */
+export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE): CommonInputs {
+  const get = (name: string) => read(name).trim();
   const username = get(Input.Username);
   const password = read(Input.Password);
   const platform = parsePlatforms(get(Input.Platform), voice);
@@ -77,9 +161,6 @@ export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inp
     return credentials(get(user) || username, read(pass) || password, from, user, voice);
   };
   return {
-    source,
-    destinations,
-    operations,
     sourceCredentials: side(Input.SourceUsername, Input.SourcePassword),
     destinationCredentials: side(Input.DestinationUsername, Input.DestinationPassword),
     plainHttp: bool(get, Input.PlainHttp, false, voice),
@@ -94,6 +175,7 @@ export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inp
     dryRun: bool(get, Input.DryRun, false, voice),
     noClobber: bool(get, Input.NoClobber, false, voice),
     ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
+    failFast: bool(get, Input.FailFast, false, voice),
   };
 }
 

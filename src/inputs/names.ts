@@ -21,6 +21,10 @@ export const Input = {
   DryRun: 'dry-run',
   NoClobber: 'no-clobber',
   GithubToken: 'github-token',
+  Images: 'images',
+  ImagesFile: 'images-file',
+  Shard: 'shard',
+  FailFast: 'fail-fast',
 } as const;
 
 export const Output = {
@@ -28,4 +32,5 @@ export const Output = {
   MediaType: 'media-type',
   Size: 'size',
   Blobs: 'blobs',
+  Images: 'images',
 } as const;

@@ -1,0 +1,63 @@
+import { formatBytes, formatDuration } from '../copy/report.js';
+import { shortDigest } from '../oci/descriptor.js';
+import { itemError, type ItemResult, type ItemStatus } from '../run/run.js';
+import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
+import type { StepOutcome } from './report.js';
+
+/** Failed first: the rows a reader came for. */
+const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, copied: 2, copy: 2, unchanged: 3 };
+
+const STATUS_WORD: Record<ItemStatus, string> = {
+  failed: '❌ failed',
+  skipped: '⏭️ not attempted',
+  copied: '✅ copied',
+  copy: 'would copy',
+  unchanged: 'unchanged',
+};
+
+/**
+ * A sync's job summary: the totals first (images copied, unchanged and failed; bytes copied and
+ * mounted; the time), then one row per image, failed ones first with their error, folded into
+ * <details> when the list is long.
+ */
+export function syncSummaryMarkdown(outcome: StepOutcome): string {
+  const { results } = outcome;
+  const count = (s: ItemStatus) => results.filter((r) => r.status === s).length;
+  let bytesCopied = 0;
+  let bytesMounted = 0;
+  for (const r of results) {
+    const t = r.report.totals();
+    bytesCopied += t.bytesCopied;
+    bytesMounted += t.bytesMounted;
+  }
+  const lines: string[] = [];
+  const title = outcome.dryRun ? 'Dry run of a sync' : 'Sync';
+  lines.push(`### ${title}: ${results.length} ${results.length === 1 ? 'image' : 'images'}`, '');
+  const counts = outcome.dryRun
+    ? [`**${count('copy')} would be copied**`, `${count('unchanged')} unchanged`, `${count('failed')} failed`]
+    : [`**${count('copied')} copied**`, `${count('unchanged')} unchanged`, `${count('failed')} failed`];
+  if (count('skipped')) counts.push(`${count('skipped')} not attempted`);
+  const bytes = outcome.dryRun ? [] : [`${formatBytes(bytesCopied)} copied`, `${formatBytes(bytesMounted)} mounted`];
+  lines.push(`${[...counts, ...bytes].join(' · ')} · ${formatDuration(outcome.durationMs)}`, '');
+  const limits = rateLimitLine(outcome.rateLimits);
+  if (limits) lines.push(limits, '');
+
+  const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const table = ['| status | source | destination | digest |', '|---|---|---|---|', ...sorted.map(row)].join('\n');
+  if (sorted.length > FOLD_ROWS) {
+    const failed = sorted.filter((r) => r.status === 'failed');
+    // The failures stay in view; the long list folds.
+    if (failed.length) lines.push(['| status | source | destination | digest |', '|---|---|---|---|', ...failed.map(row)].join('\n'), '');
+    lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
+  } else {
+    lines.push(table, '');
+  }
+  if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
+  return lines.join('\n');
+}
+
+function row(r: ItemResult): string {
+  const digest = r.root ? code(`${r.root.digest.slice(0, r.root.digest.indexOf(':') + 1)}${shortDigest(r.root.digest)}`) : '';
+  const status = r.status === 'failed' || r.status === 'skipped' ? `${STATUS_WORD[r.status]}: ${escapeHtml(itemError(r) ?? '')}` : STATUS_WORD[r.status];
+  return `| ${status} | ${code(r.source)} | ${code(r.destination)} | ${digest} |`;
+}
