@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +64,7 @@ const actionSteps = (wf: Workflow, matches: (uses: string) => boolean) =>
   Object.values(wf.jobs).flatMap((j) => (j.steps ?? []).filter((s) => s.uses && matches(s.uses)));
 
 /** The action's main inputs, each of which the reusable workflow must offer. */
-const MAIN_INPUTS = ['source', 'destination', 'operation', 'platform', 'referrers', 'dry-run', 'concurrency', 'mount', 'blob-cache', 'username'];
+const MAIN_INPUTS = ['source', 'destination', 'images', 'images-file', 'operation', 'platform', 'referrers', 'dry-run', 'concurrency', 'mount', 'blob-cache', 'username', 'fail-fast'];
 const SECRET_INPUTS = ['password', 'source-password', 'destination-password', 'github-token'];
 
 describe('the reusable workflow, .github/workflows/oci-copy.yml', () => {
@@ -93,8 +96,8 @@ describe('the reusable workflow, .github/workflows/oci-copy.yml', () => {
 
   it("covers every required input of action.yml, and the action's main inputs", () => {
     const given = new Set(Object.keys(step.with ?? {}));
+    // source and destination, or images / images-file: none of them is required alone.
     const required = Object.entries(action.inputs).filter(([, i]) => i.required).map(([n]) => n);
-    assert.ok(required.length >= 2, 'action.yml marks source and destination required');
     for (const name of [...required, ...MAIN_INPUTS, ...SECRET_INPUTS]) assert.ok(given.has(name), `the workflow does not pass "${name}"`);
     for (const name of MAIN_INPUTS) assert.ok(wf.on.workflow_call!.inputs![name], `workflow_call offers no input "${name}"`);
     for (const name of required) assert.equal(wf.on.workflow_call!.inputs![name].required, true, `"${name}" is required in the workflow too`);
@@ -113,6 +116,11 @@ describe('the reusable workflow, .github/workflows/oci-copy.yml', () => {
     }
     for (const [name, value] of Object.entries(step.with ?? {})) {
       if (SECRET_INPUTS.includes(name)) continue;
+      // Each job of the matrix takes its own shard, K/N, made from the `shards` input.
+      if (name === 'shard') {
+        assert.deepEqual(references(value, 'matrix'), ['shard']);
+        continue;
+      }
       assert.deepEqual(references(value, 'inputs'), [name], `${name} passes inputs.${name}`);
     }
   });
@@ -140,6 +148,28 @@ describe('the reusable workflow, .github/workflows/oci-copy.yml', () => {
       assert.ok(s, job.outputs[m[2]]);
       assert.equal(s[1], step.id, 'the job output comes from the action step');
       assert.ok(action.outputs[s[2]], `action.yml has output ${s[2]}`);
+    }
+  });
+
+  it('the shards job lists one matrix entry per share, or one without a shard, and refuses a bad count', async () => {
+    const script = wf.jobs.shards.steps!.find((s) => s.id === 'list')!.run!;
+    const dir = await mkdtemp(join(tmpdir(), 'oci-copy-shards-'));
+    try {
+      const list = (shards: string) => {
+        const out = join(dir, `out-${shards}`);
+        writeFileSync(out, '');
+        const res = spawnSync('bash', ['-e', '-c', script], { env: { PATH: process.env.PATH, SHARDS: shards, GITHUB_OUTPUT: out }, encoding: 'utf8' });
+        return { code: res.status, stdout: res.stdout, output: readFileSync(out, 'utf8') };
+      };
+      assert.equal(list('1').output, 'list=[""]\n');
+      assert.deepEqual(JSON.parse(list('3').output.replace(/^list=/, '')), ['1/3', '2/3', '3/3']);
+      for (const bad of ['0', 'x', '300']) {
+        const r = list(bad);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /^::error::input shards is ".*": use a whole number from 1 to 256/);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
