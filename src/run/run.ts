@@ -115,9 +115,10 @@ export async function runPlan(items: PlanItem[], targets: RunTargets, options: R
       const pinned: Selector = { tags: srcRef.tags, digest: (await sourceRoot).digest };
       // With a platform, the destination gets a manifest the index names: reading the index is the
       // only way to know which.
-      const root = copyOptions.platform
+      const resolved = copyOptions.platform
         ? await resolveRoot(src, pinned, new GraphCopier(src, dst, copyOptions), copyOptions)
-        : await sourceRoot;
+        : { source: await sourceRoot, root: await sourceRoot };
+      const root = resolved.root;
       result.root = root;
       const references = destinationReferences(srcRef, item.destination, root);
       result.source = formatReference({ ...item.source, tags: srcRef.tags });
@@ -127,6 +128,7 @@ export async function runPlan(items: PlanItem[], targets: RunTargets, options: R
       // Referrers can change while their image does not: with them on, the walk still runs (and
       // finds the image there) to look for new ones.
       if (comparison.state === 'unchanged' && !copyOptions.referrers) {
+        onEvent({ type: 'resolved', node: root, source: resolved.source, ...('platforms' in resolved && resolved.platforms ? { platforms: resolved.platforms } : {}) });
         onEvent({ type: 'done', node: root, action: 'exists', bytes: 0 });
         result.status = 'unchanged';
         return result;
