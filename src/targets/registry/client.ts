@@ -30,7 +30,7 @@ export class RegistryClient {
   ) {
     this.baseUrl = registryBaseUrl(registry, options.plainHttp);
     this.ownsHttp = !options.http;
-    this.http = options.http ?? new HttpClient({ ...options, network: { env: options.env, onSecret: options.onSecret, ...options.network } });
+    this.http = options.http ?? registryHttpClient(options);
     const client = this;
     this.auth = new RegistryAuth({
       registry,
@@ -141,6 +141,11 @@ function formatWait(ms: number): string {
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
   return `${Math.round(s / 3600)} h`;
+}
+
+/** The HTTP client (connection pool, proxies, trust) a registry's options ask for. */
+export function registryHttpClient(options: RegistryClientOptions): HttpClient {
+  return new HttpClient({ ...options, network: { env: options.env, onSecret: options.onSecret, ...options.network } });
 }
 
 /** `76;w=21600` → 76 pulls in a window of 21,600 s; undefined when absent or unreadable. */

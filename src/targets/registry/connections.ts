@@ -1,5 +1,5 @@
-import { RegistryClient, type RegistryClientOptions } from './client.js';
-import { HttpClient } from './http.js';
+import { RegistryClient, registryHttpClient, type RegistryClientOptions } from './client.js';
+import type { HttpClient } from './http.js';
 
 export interface RateLimitNote {
   registry: string;
@@ -24,7 +24,7 @@ export class RegistryConnections {
     let client = this.clients.get(key);
     if (!client) {
       let http = this.pools.get(registry);
-      if (!http) this.pools.set(registry, (http = options.http ?? new HttpClient(options)));
+      if (!http) this.pools.set(registry, (http = options.http ?? registryHttpClient(options)));
       client = new RegistryClient(registry, { ...options, http });
       this.clients.set(key, client);
     }
