@@ -1,8 +1,8 @@
-export const id = 294;
-export const ids = [294];
+export const id = 426;
+export const ids = [426];
 export const modules = {
 
-/***/ 2294:
+/***/ 5426:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -407,7 +407,7 @@ function text_printable(text, max = MAX_SHOWN) {
     });
 }
 /** `"text"` with the text made printable: for names that may be empty or hold spaces. */
-function quoted(text, max = MAX_SHOWN) {
+function text_quoted(text, max = MAX_SHOWN) {
     return `"${text_printable(text, max).replace(/"/g, '\\"')}"`;
 }
 /**
@@ -436,7 +436,7 @@ function parseDigest(value) {
     const m = DIGEST_RE.exec(value);
     const alg = m && ALGORITHMS[m[1]];
     if (!m || !alg || m[2].length !== alg.hex || !/^[a-f0-9]+$/.test(m[2])) {
-        throw new errors_InputError(`invalid digest ${quoted(value)}: expected sha256:<64 hex> or sha512:<128 hex>`);
+        throw new errors_InputError(`invalid digest ${text_quoted(value)}: expected sha256:<64 hex> or sha512:<128 hex>`);
     }
     return { algorithm: m[1], hex: m[2] };
 }
@@ -453,7 +453,7 @@ function digestProblem(value) {
         return 'is not of the form <algorithm>:<encoded>';
     const alg = ALGORITHMS[m[1]];
     if (!alg)
-        return `uses the algorithm ${quoted(m[1], 32)}, which is not sha256 or sha512`;
+        return `uses the algorithm ${text_quoted(m[1], 32)}, which is not sha256 or sha512`;
     if (m[2].length !== alg.hex || !/^[a-f0-9]+$/.test(m[2]))
         return `is not ${m[1]}:<${alg.hex} lower-case hex digits>`;
     return undefined;
@@ -601,7 +601,7 @@ function descriptorProblem(value) {
         return 'lacks a digest';
     const digest = digestProblem(d.digest);
     if (digest)
-        return `has a digest ${quoted(d.digest, 80)} that ${digest}`;
+        return `has a digest ${text_quoted(d.digest, 80)} that ${digest}`;
     if (d.size === undefined)
         return 'lacks a size';
     if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
@@ -1092,8 +1092,8 @@ class GraphCopier {
         this.src = src;
         this.dst = dst;
         this.options = options;
-        this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
-        this.checks = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+        this.limiter = options.transfers ?? new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+        this.checks = options.checks ?? new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
         this.manifests = options.manifestCache ?? new Map();
         this.successors = options.successors ?? defaultSuccessors;
         this.tagger = new Tagger(dst, options);
@@ -1328,23 +1328,47 @@ class GraphCopier {
             this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
             return;
         }
-        return this.limiter.run(async () => {
-            this.stopIfFailed();
-            if (await this.mountBlob(desc))
-                return;
-            if (this.options.dryRun) {
-                this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
-                return;
-            }
-            await this.transferBlob(desc);
-        });
+        // Another copy of the run may be putting this blob into the same registry: wait for it
+        // (without a slot), then find it here or mount it from where it went.
+        const ticket = await this.claimUpload(desc);
+        if (ticket?.kind === 'present') {
+            this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+            return;
+        }
+        let ok = false;
+        try {
+            await this.limiter.run(async () => {
+                this.stopIfFailed();
+                if (await this.mountBlob(desc, ticket?.kind === 'mount' ? ticket.from : undefined))
+                    return;
+                if (this.options.dryRun) {
+                    this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
+                    return;
+                }
+                await this.transferBlob(desc);
+            });
+            ok = true;
+        }
+        finally {
+            ticket?.settle(ok);
+        }
     }
-    /** Tries each mount candidate; the last one may upload on the session a refused mount opens. */
-    async mountBlob(desc) {
+    async claimUpload(desc) {
+        const dst = this.dst;
+        if (!this.options.ledger || this.options.dryRun || this.options.mount === false || !isMounter(dst))
+            return undefined;
+        return this.options.ledger.claim(dst.location.registry, dst.location.repository, desc.digest);
+    }
+    /**
+     * Tries each mount candidate (`first`, when given, before the others); the last one may upload on
+     * the session a refused mount opens.
+     */
+    async mountBlob(desc, first) {
         const dst = this.dst;
         if (this.options.mount === false || !isMounter(dst))
             return false;
-        const candidates = mountCandidates(this.src, dst, desc, this.options.blobCache);
+        const others = mountCandidates(this.src, dst, desc, this.options.blobCache);
+        const candidates = first && first !== dst.location.repository ? [first, ...others.filter((r) => r !== first)] : others;
         if (candidates.length && this.options.dryRun) {
             this.emit({ type: 'done', node: desc, action: 'mount', from: candidates[0], bytes: 0 });
             return true;
@@ -1492,10 +1516,10 @@ function childListing(parent) {
 
 
 /** Parses `os/arch[/variant]`, as docker and skopeo accept it (`linux/arm64`, `linux/arm/v7`). */
-function parsePlatform(value, what = 'platform') {
+function platform_parsePlatform(value, what = 'platform') {
     const parts = value.trim().split('/');
     if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
-        throw new errors_InputError(`${what} ${quoted(value)} is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
+        throw new errors_InputError(`${what} ${text_quoted(value)} is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
     }
     const [os, architecture, variant] = parts.map((p) => p.toLowerCase());
     return variant ? { os, architecture, variant } : { os, architecture };
@@ -1663,7 +1687,7 @@ function checkTransport(value, what, forms) {
     if (word === 'docker')
         return;
     if (Object.hasOwn(ELSEWHERE, word)) {
-        throw new errors_InputError(`${what} ${quoted(value)} uses skopeo's ${word}: transport, which oci-copy does not have: ${ELSEWHERE[word]}`);
+        throw new errors_InputError(`${what} ${text_quoted(value)} uses skopeo's ${word}: transport, which oci-copy does not have: ${ELSEWHERE[word]}`);
     }
     if (TAGGED.test(rest) && nearest(word) === undefined)
         return;
@@ -1672,7 +1696,7 @@ function checkTransport(value, what, forms) {
 function unknown(value, word, what, forms) {
     const near = nearest(word);
     const hint = near ? `did you mean ${near}? ` : '';
-    return new errors_InputError(`${what} ${quoted(value)} has unknown transport ${quoted(word)}: ${hint}${forms}`);
+    return new errors_InputError(`${what} ${text_quoted(value)} has unknown transport ${text_quoted(word)}: ${hint}${forms}`);
 }
 /** The transport within a typo or two of `word` (one for short words; case does not count), if any but itself. */
 function nearest(word) {
@@ -1717,12 +1741,12 @@ function isTag(value) {
 const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const FORMS = 'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG|@DIGEST] or docker-archive:PATH[:NAME:TAG]';
 /** Parses a reference as skopeo users write them. `what` names the input in errors. */
-function parseReference(input, what = 'reference') {
+function reference_parseReference(input, what = 'reference') {
     const value = input.trim();
     if (!value)
         throw new errors_InputError(`${what} is empty: ${FORMS}`);
     if (/\s/.test(value))
-        throw new errors_InputError(`${what} ${quoted(value)} contains white space: ${FORMS}`);
+        throw new errors_InputError(`${what} ${text_quoted(value)} contains white space: ${FORMS}`);
     for (const transport of ['oci-archive', 'docker-archive', 'oci']) {
         if (!value.startsWith(`${transport}:`))
             continue;
@@ -1750,7 +1774,7 @@ function parseFileReference(transport, rest, what, whole) {
         }
     }
     if (!path)
-        throw new errors_InputError(`${what} ${quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
+        throw new errors_InputError(`${what} ${text_quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
     return { transport, path, tags, digest };
 }
 /**
@@ -1762,23 +1786,23 @@ function parseDockerArchiveReference(rest, what, whole) {
     const path = colon < 0 ? rest : rest.slice(0, colon);
     const form = 'use docker-archive:PATH[:NAME:TAG] or, to read, docker-archive:PATH:@INDEX';
     if (!path)
-        throw new errors_InputError(`${what} ${quoted(whole)} names no path: ${form}`);
+        throw new errors_InputError(`${what} ${text_quoted(whole)} names no path: ${form}`);
     const spec = colon < 0 ? undefined : rest.slice(colon + 1);
     if (spec !== undefined && /^@[0-9]{1,9}$/.test(spec))
         return { transport: 'docker-archive', path, tags: [], image: spec };
     if (spec?.startsWith('@'))
-        throw new errors_InputError(`${what} ${quoted(whole)} has an invalid image index ${quoted(spec)}: @0 is the first image of the archive's manifest.json, @1 the second`);
+        throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid image index ${text_quoted(spec)}: @0 is the first image of the archive's manifest.json, @1 the second`);
     // `PATH@sha256:…` splits at the digest's own colon; `NAME@sha256:…` carries one.
     if (spec?.includes('@') || /@sha(256|512)$/.test(path)) {
-        throw new errors_InputError(`${what} ${quoted(whole)}: docker-archive: picks an image by NAME:TAG or @INDEX, not by digest; use oci-archive:PATH@DIGEST, which reads docker archives too`);
+        throw new errors_InputError(`${what} ${text_quoted(whole)}: docker-archive: picks an image by NAME:TAG or @INDEX, not by digest; use oci-archive:PATH@DIGEST, which reads docker archives too`);
     }
     if (spec === undefined)
         return { transport: 'docker-archive', path, tags: [] };
     if (!spec)
-        throw new errors_InputError(`${what} ${quoted(whole)} names no image after the colon: ${form}`);
+        throw new errors_InputError(`${what} ${text_quoted(whole)} names no image after the colon: ${form}`);
     const named = parseRegistryReference(spec, what, whole);
     if (named.tags.length > 1)
-        throw new errors_InputError(`${what} ${quoted(whole)} gives several tags: a docker-archive: reference names one image, NAME:TAG`);
+        throw new errors_InputError(`${what} ${text_quoted(whole)} gives several tags: a docker-archive: reference names one image, NAME:TAG`);
     const tag = named.tags[0] ?? 'latest';
     return { transport: 'docker-archive', path, tags: [tag], image: `${named.registry}/${named.repository}:${tag}` };
 }
@@ -1786,7 +1810,7 @@ function splitTags(value, what, whole) {
     const tags = value.split(',').map((t) => t.trim());
     for (const tag of tags) {
         if (!TAG_RE.test(tag)) {
-            throw new errors_InputError(`${what} ${quoted(whole)} has an invalid tag ${quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
+            throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid tag ${text_quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
         }
     }
     return [...new Set(tags)];
@@ -1799,7 +1823,7 @@ function parseRegistryReference(rest, what, whole) {
         digest = name.slice(at + 1);
         name = name.slice(0, at);
         if (!isDigest(digest))
-            throw new errors_InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
+            throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid digest ${text_quoted(digest)}: expected sha256:<64 hex>`);
     }
     let tags = [];
     const lastSlash = name.lastIndexOf('/');
@@ -1818,11 +1842,11 @@ function parseRegistryReference(rest, what, whole) {
     if (registry === DOCKER_HUB && parts.length === 1)
         parts.unshift('library');
     if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
-        throw new errors_InputError(`${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
+        throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid repository name ${text_quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
     }
     const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
     if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
-        throw new errors_InputError(`${what} ${quoted(whole)} has an invalid registry host ${quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
+        throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid registry host ${text_quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
     }
     return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
 }
@@ -1836,7 +1860,7 @@ function referenceSelector(ref) {
     return ref.digest ?? ref.tags[0];
 }
 /** `[registry] host/repo:tag`, the way oras prints targets. */
-function formatReference(ref) {
+function reference_formatReference(ref) {
     const suffix = `${ref.tags.length ? `:${ref.tags.join(',')}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
     if (ref.transport === 'registry')
         return `${ref.registry}/${ref.repository}${suffix}`;
@@ -1858,7 +1882,7 @@ function normalizeImageName(name) {
     if (name.includes('@') || name.includes(',') || name.includes('://'))
         return undefined;
     try {
-        const ref = parseReference(`docker://${name}`);
+        const ref = reference_parseReference(`docker://${name}`);
         if (ref.transport !== 'registry')
             return undefined;
         return `${ref.registry}/${ref.repository}:${ref.tags[0] ?? 'latest'}`;
@@ -2247,9 +2271,366 @@ function formatDuration(ms) {
     return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __webpack_require__(2088);
+;// CONCATENATED MODULE: ./lib/src/plan/tag-filter.js
+
+/**
+ * Tags that are attachments of another manifest, never images to mirror on their own: the
+ * referrers tag schema (`sha256-<hex>`) and cosign's `sha256-<hex>.sig`, `.att`, `.sbom`. They travel
+ * with their image when `referrers` is on.
+ */
+const tag_filter_ATTACHMENT_TAG = /^sha(256|512)-[0-9a-f]{64,128}(\.[A-Za-z0-9_-]+)?$/;
+function tag_filter_isAttachmentTag(tag) {
+    return tag_filter_ATTACHMENT_TAG.test(tag);
+}
+/** `[v]MAJOR[.MINOR[.PATCH]][-PRE]`: missing parts are 0, leading zeros are numbers (`2024.01` is 2024.1.0). */
+const VERSION_TAG = /^v?([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:\.([0-9]{1,9}))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
+/** The version a tag reads as, or undefined when it does not read as one. */
+function tagVersion(tag) {
+    const m = VERSION_TAG.exec(tag);
+    if (!m)
+        return undefined;
+    const core = [m[1], m[2] ?? '0', m[3] ?? '0'].map((n) => String(Number(n))).join('.');
+    const pre = m[4] ? `-${m[4].split('.').map((p) => (/^[0-9]+$/.test(p) ? String(Number(p)) : p)).join('.')}` : '';
+    return semver.parse(`${core}${pre}`) ?? undefined;
+}
+/** A regex that must match a whole tag, as regsync reads them: `3\.1[0-9]` means exactly that. */
+function tag_filter_wholeTagRegex(source) {
+    return new RegExp(`^(?:${source})$`);
+}
+/** Whether `range` is an npm semver range this filter can use. */
+function tag_filter_isSemverRange(range) {
+    return semver.validRange(range) !== null;
+}
+/**
+ * The tags `filter` selects, versions highest first, then the rest in alphabetical order.
+ * Attachment tags are never selected.
+ */
+function tag_filter_selectTags(tags, filter) {
+    let kept = [...new Set(tags)].filter((t) => !tag_filter_isAttachmentTag(t));
+    if (filter.include.length)
+        kept = kept.filter((t) => filter.include.some((re) => re.test(t)));
+    if (filter.exclude.length)
+        kept = kept.filter((t) => !filter.exclude.some((re) => re.test(t)));
+    const versions = new Map();
+    for (const t of kept) {
+        const v = tagVersion(t);
+        if (v)
+            versions.set(t, v);
+    }
+    if (filter.semver !== undefined) {
+        const range = filter.semver;
+        kept = kept.filter((t) => {
+            const v = versions.get(t);
+            return v !== undefined && semver.satisfies(v, range);
+        });
+    }
+    if (filter.latest !== undefined) {
+        // The N highest distinct versions: `3.20` and `3.20.0` are one version and both are kept.
+        const highest = [...new Set(kept.filter((t) => versions.has(t)).map((t) => versions.get(t).version))]
+            .sort((a, b) => semver.rcompare(a, b))
+            .slice(0, filter.latest);
+        const chosen = new Set(highest);
+        kept = kept.filter((t) => versions.has(t) && chosen.has(versions.get(t).version));
+    }
+    return kept.sort((a, b) => {
+        const va = versions.get(a);
+        const vb = versions.get(b);
+        if (va && vb)
+            return semver.rcompare(va, vb) || a.localeCompare(b);
+        if (va)
+            return -1;
+        if (vb)
+            return 1;
+        return a < b ? -1 : a > b ? 1 : 0;
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/src/plan/entries.js
+
+
+
+
+
+
+const ENTRY_FIELDS = (/* unused pure expression or super */ null && (['source', 'destination', 'tags', 'exclude-tags', 'semver', 'latest', 'platform', 'referrers']));
+/** Parses a sync list (YAML): a list of entries, each a mapping of the fields above. */
+function entries_parseSyncEntries(text, origin) {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    const yamlError = doc.errors[0];
+    if (yamlError) {
+        const at = yamlError.linePos?.[0];
+        const where = at ? `line ${at.line}, column ${at.col}` : 'somewhere';
+        const why = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new InputError(`${origin} is not valid YAML: ${where}: ${printable(why, 200)}`);
+    }
+    const root = doc.contents;
+    const usage = 'a list of entries, each with source and destination (see README, "Mirror many images")';
+    if (!root || (isScalar(root) && (root.value === null || root.value === '')))
+        throw new InputError(`${origin} is empty: give ${usage}`);
+    if (!isSeq(root))
+        throw new InputError(`${origin} is not a YAML list: give ${usage}`);
+    if (root.items.length === 0)
+        throw new InputError(`${origin} lists no entries: give ${usage}`);
+    return root.items.map((item, i) => parseEntry(item, i + 1, origin, lines));
+}
+function parseEntry(node, number, origin, lines) {
+    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
+    const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
+    if (!isMap(node))
+        throw new InputError(`${entry} is not a mapping: give source: and destination: fields`);
+    const fields = readFields(node, entry);
+    const field = (name) => `${entry}, field "${name}"`;
+    const sourceText = requiredText(fields, 'source', entry);
+    const source = parseReference(sourceText, field('source'));
+    const wholeRepository = source.transport === 'registry' && !source.tags.length && !source.digest;
+    const destinationText = requiredText(fields, 'destination', entry);
+    const destination = parseDestination(destinationText, field('destination'), source, wholeRepository);
+    const include = regexList(fields.get('tags'), field('tags'));
+    const exclude = regexList(fields.get('exclude-tags'), field('exclude-tags'));
+    const range = optionalText(fields.get('semver'), field('semver'));
+    if (range !== undefined && !isSemverRange(range)) {
+        throw new InputError(`${field('semver')} is ${quoted(range)}, not a semver range: use npm semver syntax, e.g. ">=3.18 <4" or "^1.2"`);
+    }
+    const latest = positiveInteger(fields.get('latest'), field('latest'));
+    const filtered = include.length || exclude.length || range !== undefined || latest !== undefined;
+    if (filtered && !wholeRepository) {
+        const named = ['tags', 'exclude-tags', 'semver', 'latest'].filter((f) => fields.has(f)).join(', ');
+        throw new InputError(`${entry} filters tags (${named}) but its source ${quoted(sourceText)} names one image: drop the tag or digest from the source to take the repository's tags`);
+    }
+    const platformText = optionalText(fields.get('platform'), field('platform'));
+    const referrers = optionalBoolean(fields.get('referrers'), field('referrers'));
+    return {
+        number,
+        ...(line ? { line } : {}),
+        source,
+        wholeRepository,
+        destination,
+        filter: { include, exclude, ...(range !== undefined ? { semver: range } : {}), ...(latest !== undefined ? { latest } : {}) },
+        ...(platformText ? { platform: parsePlatform(platformText, field('platform')) } : {}),
+        ...(referrers !== undefined ? { referrers } : {}),
+    };
+}
+/** The entry's fields by name; an unknown one is an error listing the known ones. */
+function readFields(map, entry) {
+    const out = new Map();
+    for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        if (!ENTRY_FIELDS.includes(key)) {
+            throw new InputError(`${entry} has an unknown field ${quoted(key)}: the fields are ${ENTRY_FIELDS.join(', ')}`);
+        }
+        out.set(key, pair.value ?? null);
+    }
+    return out;
+}
+function scalarText(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    if (!isScalar(node))
+        throw new InputError(`${what} must be a single value, not a list or mapping`);
+    if (node.value === null)
+        return undefined;
+    return String(node.value).trim();
+}
+function requiredText(fields, name, entry) {
+    const v = scalarText(fields.get(name), `${entry}, field "${name}"`);
+    if (!v)
+        throw new InputError(`${entry} has no ${name}: give ${name}: with a ${name === 'source' ? 'repository or image reference' : 'repository, or a prefix ending in /'}`);
+    return v;
+}
+function optionalText(node, what) {
+    const v = scalarText(node, what);
+    return v ? v : undefined;
+}
+/** One regex or a list of them, each matching a whole tag. */
+function regexList(node, what) {
+    if (node === undefined || node === null)
+        return [];
+    const items = isSeq(node) ? node.items : [node];
+    return items.map((item, i) => {
+        const shown = isSeq(node) ? `${what} (item ${i + 1})` : what;
+        if (!isScalar(item) || item.value === null || String(item.value) === '')
+            throw new InputError(`${shown} must be a regular expression`);
+        const source = String(item.value);
+        try {
+            return wholeTagRegex(source);
+        }
+        catch (err) {
+            throw new InputError(`${shown}: ${quoted(source)} is not a regular expression (${printable(err.message.replace(/^Invalid regular expression: /, ''), 200)})`);
+        }
+    });
+}
+function positiveInteger(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    const value = isScalar(node) ? node.value : undefined;
+    const n = typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1) {
+        throw new InputError(`${what} is ${quoted(isScalar(node) ? String(node.value) : 'a list or mapping')}: use a positive whole number, the count of highest versions to keep`);
+    }
+    return n;
+}
+function optionalBoolean(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    const value = isScalar(node) ? node.value : undefined;
+    if (typeof value === 'boolean')
+        return value;
+    if (typeof value === 'string' && ['true', 'false'].includes(value.trim().toLowerCase()))
+        return value.trim().toLowerCase() === 'true';
+    throw new InputError(`${what} is ${quoted(isScalar(node) ? String(node.value) : 'a list or mapping')}: use true or false`);
+}
+/**
+ * A destination: `HOST/PATH/` (a prefix: the source's repository path is appended) or a reference.
+ * A whole repository goes to a repository (it keeps its tag names), never to a tag or a file.
+ */
+function parseDestination(text, what, source, wholeRepository) {
+    if (text.endsWith('/')) {
+        const trimmed = text.replace(/\/+$/, '');
+        if (source.transport !== 'registry') {
+            throw new InputError(`${what} is a prefix (${quoted(text)}), which appends the source's repository path, but the source is a file: give a repository`);
+        }
+        if (/[:@]/.test(trimmed.split('/').slice(1).join('/'))) {
+            throw new InputError(`${what} is a prefix (${quoted(text)}) with a tag or digest: a prefix ends in / and takes none (the source's tags are kept)`);
+        }
+        // The first component is a host when it looks like one, as in any reference; else Docker Hub.
+        const [first, ...rest] = trimmed.split('/');
+        const isHost = /[.:]/.test(first) || first === 'localhost' || first.startsWith('[');
+        const registry = isHost ? first : 'docker.io';
+        const path = (isHost ? rest : [first, ...rest]).join('/');
+        // Checked as a reference would be: a valid host and valid repository components.
+        const probe = parseReference(`${isHost ? registry : 'docker.io'}/${path ? `${path}/` : ''}x`, what);
+        return { kind: 'prefix', registry: probe.registry, path };
+    }
+    const ref = parseReference(text, what);
+    if (wholeRepository) {
+        if (ref.transport !== 'registry') {
+            throw new InputError(`${what} is ${quoted(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`);
+        }
+        if (ref.tags.length || ref.digest) {
+            throw new InputError(`${what} is ${quoted(text)}, with a tag or digest, but the source is a whole repository: give the repository alone, which gets the same tag names`);
+        }
+    }
+    return { kind: 'reference', ref };
+}
+
+;// CONCATENATED MODULE: ./lib/src/plan/plan.js
+
+
+
+
+
+/**
+ * Expands a sync list into items, one per (source tag, destination), in the list's order. A whole
+ * repository's tags are listed and filtered; an entry whose tags cannot be listed becomes one
+ * failed item, so the others still run. Two entries that would write the same destination tag
+ * are an error: one of them would silently win.
+ */
+async function expandEntries(entries, listTags, options = {}) {
+    const expanded = new Array(entries.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < entries.length) {
+            const i = next++;
+            expanded[i] = await expandEntry(entries[i], listTags);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, entries.length)) }, worker));
+    const items = expanded.flat();
+    refuseOverlaps(items);
+    return items;
+}
+async function expandEntry(entry, listTags) {
+    const common = {
+        entry: entry.number,
+        ...(entry.platform ? { platform: entry.platform } : {}),
+        ...(entry.referrers !== undefined ? { referrers: entry.referrers } : {}),
+    };
+    const source = entry.source;
+    if (!entry.wholeRepository || source.transport !== 'registry') {
+        return [{ ...common, source, destination: destinationOf(entry, source, source.tags) }];
+    }
+    let tags;
+    try {
+        tags = selectTags(await listTags(source), entry.filter);
+    }
+    catch (err) {
+        return [{ ...common, source, destination: destinationOf(entry, source, []), failure: messageOf(err) }];
+    }
+    return tags.map((tag) => ({ ...common, source: { ...source, tags: [tag] }, destination: destinationOf(entry, source, [tag]) }));
+}
+/** Where an image of the entry goes: the destination repository (or prefix + source path) with `tags`. */
+function destinationOf(entry, source, tags) {
+    const d = entry.destination;
+    if (d.kind === 'prefix') {
+        const path = source.repository;
+        return { transport: 'registry', registry: d.registry, repository: d.path ? `${d.path}/${path}` : path, tags };
+    }
+    const ref = d.ref;
+    if (ref.tags.length || ref.digest)
+        return ref;
+    return { ...ref, tags: entry.wholeRepository ? tags : [] };
+}
+function refuseOverlaps(items) {
+    const writers = new Map();
+    for (const item of items) {
+        if (item.failure)
+            continue;
+        for (const name of destinationNames(item.destination)) {
+            const other = writers.get(name);
+            if (other !== undefined && other !== item.entry) {
+                throw new InputError(`entries ${other} and ${item.entry} both write ${name}: give each destination tag one source`);
+            }
+            writers.set(name, item.entry);
+        }
+    }
+}
+function destinationNames(ref) {
+    const base = ref.transport === 'registry' ? `${ref.registry}/${ref.repository}` : `${ref.transport}:${ref.path}`;
+    return ref.tags.length ? ref.tags.map((t) => `${base}:${t}`) : [];
+}
+/** A stable name for an item: what it writes. */
+function itemKey(item) {
+    return `${formatReference(item.source)} => ${formatReference(item.destination)}`;
+}
+/**
+ * This shard's items. Each item goes to the shard its key hashes to, so N jobs with K = 1..N take
+ * every item exactly once, and a tag added or removed moves no other item to another shard (jobs
+ * keep their share, and with it what their blob-info caches learnt).
+ */
+function shardItems(items, shard) {
+    if (!shard || shard.count === 1)
+        return items;
+    return items.filter((item) => shardOf(itemKey(item), shard.count) === shard.index);
+}
+/** 1-based. */
+function shardOf(key, count) {
+    const h = createHash('sha256').update(key).digest();
+    return (h.readUInt32BE(0) % count) + 1;
+}
+/** Parses `K/N` (1 ≤ K ≤ N ≤ 256). */
+function plan_parseShard(value, what) {
+    const v = value.trim();
+    if (!v)
+        return undefined;
+    const m = /^([0-9]{1,3})\s*\/\s*([0-9]{1,3})$/.exec(v);
+    const index = m ? Number(m[1]) : NaN;
+    const count = m ? Number(m[2]) : NaN;
+    if (!m || count < 1 || count > 256 || index < 1 || index > count) {
+        throw new InputError(`${what} is ${quoted(v)}: use K/N with 1 ≤ K ≤ N ≤ 256, e.g. 2/4 for the second of four jobs`);
+    }
+    return { index, count };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/inputs/names.js
 /** Every input and output of the action, named once (action.yml declares the same names; the CLI maps its flags onto the inputs). */
-const Input = {
+const names_Input = {
     Source: 'source',
     Destination: 'destination',
     Operation: 'operation',
@@ -2271,12 +2652,17 @@ const Input = {
     DryRun: 'dry-run',
     NoClobber: 'no-clobber',
     GithubToken: 'github-token',
+    Images: 'images',
+    ImagesFile: 'images-file',
+    Shard: 'shard',
+    FailFast: 'fail-fast',
 };
 const Output = {
     Digest: 'digest',
     MediaType: 'media-type',
     Size: 'size',
     Blobs: 'blobs',
+    Images: 'images',
 };
 
 // EXTERNAL MODULE: external "node:http"
@@ -2591,10 +2977,10 @@ function httpsOnlyError(url, voice = INPUT_VOICE) {
 ;// CONCATENATED MODULE: ./lib/src/inputs/voice.js
 
 
-const ACTION_VOICE = {
+const voice_ACTION_VOICE = {
     ...INPUT_VOICE,
     input: (name) => `input "${name}"`,
-    value: (text) => quoted(text),
+    value: (text) => text_quoted(text),
     setting: (name, value) => `${name}: ${value}`,
 };
 
@@ -2605,53 +2991,117 @@ const ACTION_VOICE = {
 
 
 
+
+
+
+
+
 const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
-/** Parses and checks every input; errors name the inputs as `voice` says (the action's by default). */
-function parseInputs(read, voice = ACTION_VOICE) {
+/**
+ * The step's inputs: `source` and `destination` for one image, or `images` / `images-file` for
+ * many; giving both kinds, or neither, is an error.
+ */
+function parseStepInputs(read, readFile = readWorkspaceFile, voice = ACTION_VOICE) {
     const get = (name) => read(name).trim();
-    const source = parseReference(required(get, Input.Source, voice), voice.input(Input.Source));
-    const lines = required(get, Input.Destination, voice)
+    const one = [Input.Source, Input.Destination].filter((n) => get(n));
+    const many = [Input.Images, Input.ImagesFile].filter((n) => get(n));
+    if (one.length && many.length) {
+        throw new InputError(`${voice.input(one[0])} and ${voice.input(many[0])} are both given: use source and destination for one image, or images / images-file for many, not both`);
+    }
+    if (many.length === 2)
+        throw new InputError(`${voice.input(Input.Images)} and ${voice.input(Input.ImagesFile)} are both given: give the list inline or in a file, not both`);
+    if (!many.length)
+        return { mode: 'copy', inputs: parseInputs(read, voice) };
+    if (get(Input.Operation) && get(Input.Operation).toLowerCase() !== 'auto') {
+        throw new InputError(`${voice.input(Input.Operation)} applies to source and destination, not to a list of images: leave it out`);
+    }
+    let text;
+    let origin;
+    if (many[0] === Input.Images) {
+        text = read(Input.Images);
+        origin = voice.input(Input.Images);
+    }
+    else {
+        const path = get(Input.ImagesFile);
+        origin = `${Input.ImagesFile} ${printable(path)}`;
+        try {
+            text = readFile(path);
+        }
+        catch (err) {
+            const code = err.code;
+            const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? messageOf(err)})`;
+            throw new InputError(`${voice.input(Input.ImagesFile)} names ${quoted(path)}, which ${why}: give a YAML file in the workspace (check out the repository first)`);
+        }
+    }
+    return {
+        mode: 'sync',
+        inputs: {
+            ...parseCommonInputs(read, voice),
+            entries: parseSyncEntries(text, origin),
+            origin,
+            ...(get(Input.Shard) ? { shard: parseShard(get(Input.Shard), voice.input(Input.Shard)) } : {}),
+        },
+    };
+}
+/** A file of the workspace: a relative path is read from `GITHUB_WORKSPACE` (the working directory elsewhere). */
+function readWorkspaceFile(path) {
+    const base = process.env.GITHUB_WORKSPACE || process.cwd();
+    const full = resolvePath(base, path);
+    if (statSync(full).size > MAX_LIST_BYTES)
+        throw Object.assign(new Error('too large'), { code: `larger than ${MAX_LIST_BYTES} bytes` });
+    return readFileSync(full, 'utf8');
+}
+/** A sync list is a small text file. */
+const MAX_LIST_BYTES = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
+/** Parses and checks every input of the one-image step; errors name the inputs as `voice` says (the action's by default). */
+function parseInputs(read, voice = voice_ACTION_VOICE) {
+    const get = (name) => read(name).trim();
+    const source = reference_parseReference(required(get, names_Input.Source, voice), voice.input(names_Input.Source));
+    const lines = required(get, names_Input.Destination, voice)
         .split('\n')
         .map((l) => l.trim())
         .filter(Boolean);
-    const destinations = lines.map((line) => parseReference(line, voice.input(Input.Destination)));
+    const destinations = lines.map((line) => reference_parseReference(line, voice.input(names_Input.Destination)));
     const seen = new Set();
     for (const line of lines) {
         if (seen.has(line))
-            throw new errors_InputError(`${voice.input(Input.Destination)} lists ${voice.value(line)} twice: give each destination once`);
+            throw new errors_InputError(`${voice.input(names_Input.Destination)} lists ${voice.value(line)} twice: give each destination once`);
         seen.add(line);
     }
-    const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d, voice));
-    const username = get(Input.Username);
-    const password = read(Input.Password);
-    const platform = parsePlatforms(get(Input.Platform), voice);
-    const blobCacheKey = get(Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
+    const operations = destinations.map((d) => parseOperation(get(names_Input.Operation), source, d, voice));
+    return { source, destinations, operations, ...parseCommonInputs(read, voice) };
+}
+/** The inputs both kinds of step share. */
+function parseCommonInputs(read, voice = voice_ACTION_VOICE) {
+    const get = (name) => read(name).trim();
+    const username = get(names_Input.Username);
+    const password = read(names_Input.Password);
+    const platform = parsePlatforms(get(names_Input.Platform), voice);
+    const blobCacheKey = get(names_Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
     if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
-        throw new errors_InputError(`${voice.input(Input.BlobCacheKey)} must be at most 400 characters without commas or white space`);
+        throw new errors_InputError(`${voice.input(names_Input.BlobCacheKey)} must be at most 400 characters without commas or white space`);
     }
-    const caFile = get(Input.CaFile);
+    const caFile = get(names_Input.CaFile);
     const side = (user, pass) => {
-        const from = get(user) ? `the ${user} and ${pass} inputs` : username ? `the ${Input.Username} and ${Input.Password} inputs` : `the ${user} and ${Input.Username} inputs`;
+        const from = get(user) ? `the ${user} and ${pass} inputs` : username ? `the ${names_Input.Username} and ${names_Input.Password} inputs` : `the ${user} and ${names_Input.Username} inputs`;
         return credentials(get(user) || username, read(pass) || password, from, user, voice);
     };
     return {
-        source,
-        destinations,
-        operations,
-        sourceCredentials: side(Input.SourceUsername, Input.SourcePassword),
-        destinationCredentials: side(Input.DestinationUsername, Input.DestinationPassword),
-        plainHttp: bool(get, Input.PlainHttp, false, voice),
-        tlsVerify: bool(get, Input.TlsVerify, true, voice),
+        sourceCredentials: side(names_Input.SourceUsername, names_Input.SourcePassword),
+        destinationCredentials: side(names_Input.DestinationUsername, names_Input.DestinationPassword),
+        plainHttp: bool(get, names_Input.PlainHttp, false, voice),
+        tlsVerify: bool(get, names_Input.TlsVerify, true, voice),
         ...(caFile ? { caFile } : {}),
-        concurrency: wholeNumber(get, Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, voice),
-        mount: bool(get, Input.Mount, true, voice),
-        blobCache: bool(get, Input.BlobCache, true, voice),
+        concurrency: wholeNumber(get, names_Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, voice),
+        mount: bool(get, names_Input.Mount, true, voice),
+        blobCache: bool(get, names_Input.BlobCache, true, voice),
         blobCacheKey,
         ...(platform ? { platform } : {}),
-        referrers: bool(get, Input.Referrers, false, voice),
-        dryRun: bool(get, Input.DryRun, false, voice),
-        noClobber: bool(get, Input.NoClobber, false, voice),
-        ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
+        referrers: bool(get, names_Input.Referrers, false, voice),
+        dryRun: bool(get, names_Input.DryRun, false, voice),
+        noClobber: bool(get, names_Input.NoClobber, false, voice),
+        ...(read(names_Input.GithubToken) ? { githubToken: read(names_Input.GithubToken).trim() } : {}),
+        failFast: bool(get, names_Input.FailFast, false, voice),
     };
 }
 /** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
@@ -2659,7 +3109,7 @@ function parsePlatforms(value, voice) {
     const platforms = [];
     const seen = new Set();
     for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
-        const p = parsePlatform(part, voice.input(Input.Platform));
+        const p = platform_parsePlatform(part, voice.input(names_Input.Platform));
         const key = formatPlatform(p);
         if (!seen.has(key))
             platforms.push(p);
@@ -2677,7 +3127,7 @@ function required(get, name, voice) {
 }
 function credentials(username, password, from, usernameInput, voice) {
     if (password && !username) {
-        throw new errors_InputError(`a password is given without a username: set ${voice.input(usernameInput)} or ${voice.input(Input.Username)}`);
+        throw new errors_InputError(`a password is given without a username: set ${voice.input(usernameInput)} or ${voice.input(names_Input.Username)}`);
     }
     return username ? { username, password, from } : { from };
 }
@@ -2716,7 +3166,7 @@ function parseOperation(value, source, destination, voice) {
     if (!v || v === 'auto')
         return inferred;
     if (v !== 'copy' && v !== 'import' && v !== 'export') {
-        throw new errors_InputError(`${voice.input(Input.Operation)} is ${voice.value(value)}: use auto, copy, import or export`);
+        throw new errors_InputError(`${voice.input(names_Input.Operation)} is ${voice.value(value)}: use auto, copy, import or export`);
     }
     if (v !== inferred) {
         const why = {
@@ -2724,13 +3174,11 @@ function parseOperation(value, source, destination, voice) {
             export: 'export writes a registry source to an oci:, oci-archive: or docker-archive: destination',
             copy: 'copy goes registry to registry, or between oci:, oci-archive: and docker-archive: files',
         };
-        throw new errors_InputError(`${voice.input(Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
+        throw new errors_InputError(`${voice.input(names_Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
     }
     return v;
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./lib/src/targets/layout/index-json.js
 
 
@@ -2833,9 +3281,9 @@ async function findRoot(index, selector, where, sniff, attached) {
     if (digests.size === 1)
         return matches[0];
     if (digests.size === 0)
-        throw new NotFoundError(`tag ${quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
+        throw new NotFoundError(`tag ${text_quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
     const names = matches.map((d) => text_printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
-    throw new NotFoundError(`tag ${quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
+    throw new NotFoundError(`tag ${text_quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
 }
 /** What a tag names in the index (its ref name exactly), or undefined. */
 function taggedEntry(index, tag) {
@@ -2850,7 +3298,7 @@ function findNamed(index, name, where) {
     });
     if (matches.length > 0 && matches.every((d) => d.digest === matches[0].digest))
         return matches[0];
-    const shown = quoted(name);
+    const shown = text_quoted(name);
     if (matches.length > 0)
         throw new NotFoundError(`image ${shown} names ${new Set(matches.map((d) => d.digest)).size} different images in ${where}: name one by digest`);
     const names = [...new Set(index.manifests.map(imageNameOf).filter((n) => n !== undefined))];
@@ -3203,9 +3651,9 @@ class ArchiveLinks {
     /** Notes a link entry; a hard link to an entry not yet seen is refused at once. */
     link(name, rawName, kind) {
         if (kind.link === 'hard' && !this.seen.has(kind.target)) {
-            throw this.refuse({ ...kind, shown: quoted(rawName) }, 'that names no entry read before it (a hard link must follow its target)');
+            throw this.refuse({ ...kind, shown: text_quoted(rawName) }, 'that names no entry read before it (a hard link must follow its target)');
         }
-        this.links.set(name, { ...kind, shown: quoted(rawName) });
+        this.links.set(name, { ...kind, shown: text_quoted(rawName) });
         this.seen.add(name);
     }
     /**
@@ -3244,7 +3692,7 @@ class ArchiveLinks {
         throw this.refuse(start, 'that leads to no file of the archive');
     }
     refuse(link, why) {
-        return new ContentError(`${this.where} has a link entry ${link.shown} -> ${quoted(link.linkname)} ${why}: refusing the archive`);
+        return new ContentError(`${this.where} has a link entry ${link.shown} -> ${text_quoted(link.linkname)} ${why}: refusing the archive`);
     }
 }
 
@@ -3284,7 +3732,7 @@ function normalizeEntryName(name) {
  */
 function classifyEntry(header, where) {
     const raw = header.name;
-    const shown = quoted(raw);
+    const shown = text_quoted(raw);
     if (isAbsolute(raw)) {
         throw new ContentError(`${where} has an entry with an absolute path ${shown}: refusing the archive`);
     }
@@ -3328,7 +3776,7 @@ function classifyFile(name, where, shown) {
  * writer makes one.
  */
 function linkTarget(name, link, linkname, where, shown) {
-    const arrow = `${shown} -> ${quoted(linkname)}`;
+    const arrow = `${shown} -> ${text_quoted(linkname)}`;
     if (linkname === '')
         throw new ContentError(`${where} has a link entry ${arrow} with no target: refusing the archive`);
     if (isAbsolute(linkname)) {
@@ -3660,7 +4108,7 @@ async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpd
                 }
                 catch (err) {
                     if (err instanceof ContentError)
-                        throw notThePromisedBlob(where, quoted(entry.name), errors_messageOf(err));
+                        throw notThePromisedBlob(where, text_quoted(entry.name), errors_messageOf(err));
                     throw err;
                 }
                 contents.add(entry, fileEntry(blobPath(dir, digest), entry.size, digest));
@@ -3867,10 +4315,10 @@ async function describeFile(contents, name, where) {
     const blobDigest = normalized.startsWith('blobs/') ? normalized.slice(6).replace('/', ':') : undefined;
     let entry = blobDigest && isDigest(blobDigest) ? contents.blobs.get(blobDigest) : contents.files.get(normalized);
     if (!entry)
-        throw new NotFoundError(`${DOCKER_MANIFEST_FILE} in ${where} names ${quoted(name)}, which is not in the archive`);
+        throw new NotFoundError(`${DOCKER_MANIFEST_FILE} in ${where} names ${text_quoted(name)}, which is not in the archive`);
     const { digest, gzip } = await describeEntry(entry);
     if (blobDigest && digest !== blobDigest) {
-        throw new ContentError(`${where}: entry ${quoted(name)} does not hold the blob its name promises (got ${digest})`);
+        throw new ContentError(`${where}: entry ${text_quoted(name)} does not hold the blob its name promises (got ${digest})`);
     }
     // Serve the file as the blob it now is, and hash it once however many images share it.
     entry = { ...entry, digest, gzip };
@@ -5352,7 +5800,7 @@ async function fromHelper(name, serverUrl, env, secret) {
         child.stdin.end(serverUrl);
     });
     if (spawnError) {
-        throw new errors_InputError(`the Docker config names credential helper ${quoted(name)} but ${program} cannot be run: install it or remove it from config.json`);
+        throw new errors_InputError(`the Docker config names credential helper ${text_quoted(name)} but ${program} cannot be run: install it or remove it from config.json`);
     }
     // Helpers exit non-zero with "credentials not found" when they hold nothing for this server.
     if (code !== 0)
@@ -5448,7 +5896,7 @@ var agent = __webpack_require__(7405);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
 var dispatcher = __webpack_require__(883);
 // EXTERNAL MODULE: ./node_modules/undici/lib/api/api-request.js
-var api_request = __webpack_require__(4043);
+var api_request = __webpack_require__(6424);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/undici-core.js
 /*
  * The parts of undici this project sends requests with: `Agent` (keep-alive pools per origin),
@@ -5712,7 +6160,7 @@ function timeoutsFromEnv(env) {
         return undefined;
     const seconds = Number(raw);
     if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || seconds < 0.1 || seconds > 3600) {
-        throw new errors_InputError(`environment variable ${TIMEOUT_ENV} is ${quoted(raw)}: use a number of seconds from 0.1 to 3600`);
+        throw new errors_InputError(`environment variable ${TIMEOUT_ENV} is ${text_quoted(raw)}: use a number of seconds from 0.1 to 3600`);
     }
     const ms = Math.round(seconds * 1000);
     return { headersMs: ms, bodyIdleMs: ms, connectMs: Math.min(ms, DEFAULT_TIMEOUTS.connectMs) };
@@ -6183,7 +6631,7 @@ function pickChallenge(res) {
 /** Longest 400 body read to tell an HTTPS server's complaint from a registry's error. */
 const HTTPS_ANSWER_LIMIT = 64 * 1024;
 /** One registry host: its base URL, the shared HTTP client and the authentication state. */
-class RegistryClient {
+class client_RegistryClient {
     registry;
     http;
     baseUrl;
@@ -6193,7 +6641,7 @@ class RegistryClient {
         this.registry = registry;
         this.baseUrl = registryBaseUrl(registry, options.plainHttp);
         this.ownsHttp = !options.http;
-        this.http = options.http ?? new HttpClient({ ...options, network: { env: options.env, onSecret: options.onSecret, ...options.network } });
+        this.http = options.http ?? client_registryHttpClient(options);
         const client = this;
         this.auth = new RegistryAuth({
             registry,
@@ -6222,6 +6670,7 @@ class RegistryClient {
     async send(req, scopes) {
         const writes = req.method !== 'GET' && req.method !== 'HEAD';
         const res = await this.auth.send(writes ? { ...req, refuseRedirects: true } : req, scopes);
+        this.noteRateLimit(res);
         if (res.status !== 400 || req.url.protocol !== 'http:' || req.url.origin !== this.base.origin)
             return res;
         return this.unlessHttpsServer(req, scopes, res);
@@ -6249,6 +6698,20 @@ class RegistryClient {
             throw new RegistryError(`${this.registry} speaks HTTPS: sending again over HTTPS`, true, 400, undefined, 0);
         }
         return this.send({ ...req, url: new URL(req.url.pathname + req.url.search, this.base) }, scopes);
+    }
+    /** The pull limit the registry last reported (`ratelimit-remaining: 76;w=21600`), and when. */
+    rateLimit;
+    noteRateLimit(res) {
+        const remaining = parseRateLimit(header(res, 'ratelimit-remaining'));
+        if (!remaining || res.url.origin !== this.base.origin)
+            return;
+        const limit = parseRateLimit(header(res, 'ratelimit-limit'));
+        this.rateLimit = {
+            remaining: remaining.count,
+            ...(limit ? { limit: limit.count } : {}),
+            ...(remaining.windowSeconds !== undefined ? { windowSeconds: remaining.windowSeconds } : {}),
+            at: Date.now(),
+        };
     }
     /** Throws the one-line error for an unexpected answer, with the registry's own error code. */
     async fail(res, operation) {
@@ -6282,6 +6745,17 @@ function formatWait(ms) {
     if (s < 7200)
         return `${Math.round(s / 60)} min`;
     return `${Math.round(s / 3600)} h`;
+}
+/** The HTTP client (connection pool, proxies, trust) a registry's options ask for. */
+function client_registryHttpClient(options) {
+    return new HttpClient({ ...options, network: { env: options.env, onSecret: options.onSecret, ...options.network } });
+}
+/** `76;w=21600` → 76 pulls in a window of 21,600 s; undefined when absent or unreadable. */
+function parseRateLimit(value) {
+    const m = /^\s*([0-9]{1,12})\s*(?:;\s*w\s*=\s*([0-9]{1,12}))?/.exec(value ?? '');
+    if (!m)
+        return undefined;
+    return { count: Number(m[1]), ...(m[2] ? { windowSeconds: Number(m[2]) } : {}) };
 }
 /** Prefixes transport failures with the operation, so every error says what failed and where. */
 async function during(operation, work) {
@@ -6749,7 +7223,7 @@ class Manifests {
      * is then computed from the bytes). Undefined when the tag does not exist.
      */
     async readTag(tag) {
-        const op = `checking ${this.named(tag)}`;
+        const op = `resolving ${this.named(tag)}`;
         return during(op, async () => {
             const res = await this.client.send({ method: 'HEAD', url: this.url(tag), headers: { accept: MANIFEST_ACCEPT } }, [pullScope(this.repository)]);
             if (res.status === 404) {
@@ -6859,7 +7333,7 @@ class Manifests {
         const saidProblem = said === undefined ? undefined : digestProblem(said);
         if (saidProblem) {
             await discard(res);
-            throw new RegistryError(`${op}: the registry's Docker-Content-Digest header ${quoted(said, 80)} ${saidProblem}`);
+            throw new RegistryError(`${op}: the registry's Docker-Content-Digest header ${text_quoted(said, 80)} ${saidProblem}`);
         }
         const bytes = await readBody(res, MAX_MANIFEST_BYTES);
         const named = isDigest(reference) ? reference : said;
@@ -7057,7 +7531,56 @@ function openRegistryRepository(ref, options = {}) {
     return new RegistryRepository(new RegistryClient(ref.registry, options), ref.repository);
 }
 
+;// CONCATENATED MODULE: ./lib/src/targets/registry/connections.js
+
+/**
+ * The registry clients of one run: one HTTP connection pool per registry host, shared by every
+ * repository and both sides of the copy, and one client (authentication state, tokens) per host
+ * and side, shared by every repository of that host. A sync of forty images to one registry then
+ * opens its connections and fetches its tokens once.
+ */
+class RegistryConnections {
+    pools = new Map();
+    clients = new Map();
+    /** The client for `registry` on `side` (credentials differ by side), made on first use. */
+    client(registry, side, options) {
+        const key = `${side}\u0000${registry}`;
+        let client = this.clients.get(key);
+        if (!client) {
+            let http = this.pools.get(registry);
+            if (!http)
+                this.pools.set(registry, (http = options.http ?? registryHttpClient(options)));
+            client = new RegistryClient(registry, { ...options, http });
+            this.clients.set(key, client);
+        }
+        return client;
+    }
+    /** What each registry last said of its pull limits (`ratelimit-remaining`), when it said anything. */
+    rateLimits() {
+        const newest = new Map();
+        for (const client of this.clients.values()) {
+            const seen = client.rateLimit;
+            const held = newest.get(client.registry);
+            if (seen && (!held || seen.at > held.at))
+                newest.set(client.registry, seen);
+        }
+        return [...newest].map(([registry, { remaining, limit, windowSeconds }]) => ({
+            registry,
+            remaining,
+            ...(limit !== undefined ? { limit } : {}),
+            ...(windowSeconds !== undefined ? { windowSeconds } : {}),
+        }));
+    }
+    async close() {
+        const pools = [...this.pools.values()];
+        this.pools.clear();
+        this.clients.clear();
+        await Promise.allSettled(pools.map((p) => p.close()));
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/index.js
+
 
 
 
@@ -7086,7 +7609,14 @@ async function openDestination(ref, options = {}) {
     return openRegistry(ref, options);
 }
 function openRegistry(ref, options) {
-    return openRegistryRepository(ref, {
+    const clientOptions = registryClientOptions(ref, options);
+    const client = options.connections
+        ? options.connections.pool.client(ref.registry, options.connections.side, clientOptions)
+        : new client_RegistryClient(ref.registry, clientOptions);
+    return new RegistryRepository(client, ref.repository);
+}
+function registryClientOptions(ref, options) {
+    return {
         username: options.credentials?.username,
         password: options.credentials?.password,
         givenFrom: options.credentials?.from,
@@ -7100,7 +7630,7 @@ function openRegistry(ref, options) {
         ...(options.githubToken && ref.registry === GHCR
             ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken }, fallbackFrom: 'the github-token input' }
             : {}),
-    });
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/src/cli/main.js
