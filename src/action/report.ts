@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { CopyReport, formatBytes, formatDuration } from '../copy/report.js';
+import { CopyReport } from '../copy/report.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import { formatReference } from '../oci/reference.js';
 import type { Operation } from '../inputs/inputs.js';
@@ -7,7 +7,8 @@ import { Output } from '../inputs/names.js';
 import { itemError, type ItemResult } from '../run/run.js';
 import type { RateLimitNote } from '../targets/registry/index.js';
 import { log } from './log.js';
-import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
+import { copySummaryMarkdown } from './copy-summary.js';
+import { rateLimitLine } from './markdown.js';
 import { syncSummaryMarkdown } from './sync-summary.js';
 
 export { escapeHtml } from './markdown.js';
@@ -142,85 +143,9 @@ export function writeOutputs(outcome: StepOutcome): void {
   );
 }
 
-
-
+/** The one-image step's summary (see copy-summary.ts). */
 export function summaryMarkdown(outcome: CopyOutcome): string {
-  const { root } = outcome;
-  const lines: string[] = [];
-  if (outcome.destinations.length > 1) lines.push(destinationsHeadline(outcome), '');
-  for (const d of outcome.destinations) {
-    if (d.status === 'failed' || d.status === 'skipped') {
-      lines.push(
-        `### ${d.status === 'failed' ? 'Failed' : 'Not attempted'}: ${d.operation} ${code(outcome.source)} → ${code(d.destination)}`,
-        '',
-        `<pre>${escapeHtml(d.error ?? 'unknown error')}</pre>`,
-        '',
-      );
-      continue;
-    }
-    if (d.status === 'unchanged' && !d.report.nodes.some((n) => n.action !== 'exists')) {
-      lines.push(
-        `### Unchanged: ${code(outcome.source)} → ${code(d.destination)}`,
-        '',
-        `Already there: every destination tag names **${code(root.digest)}** (${escapeHtml(root.mediaType)}, ${formatBytes(root.size)}). Nothing was read but the tags' digests.`,
-        '',
-      );
-      continue;
-    }
-    const t = d.report.totals();
-    const seconds = Math.max(d.report.durationMs, 1) / 1000;
-    const verb = outcome.dryRun ? `Dry run of ${d.operation}` : d.operation[0].toUpperCase() + d.operation.slice(1);
-    const parts = outcome.dryRun
-      ? [`would copy ${t.copied} and mount ${t.mounted} of ${t.nodes} nodes`]
-      : [`${formatBytes(t.bytesCopied)} copied`];
-    if (!outcome.dryRun && t.mounted) {
-      const saved = Math.round((t.bytesMounted / Math.max(1, t.bytesMounted + t.bytesCopied)) * 100);
-      parts.push(`${formatBytes(t.bytesMounted)} mounted (${saved}% of the bytes did not move)`);
-    }
-    if (t.existing) parts.push(`${t.existing} of ${t.nodes} nodes already there`);
-    const headline = parts.join(', ');
-    lines.push(
-      `### ${verb}: ${code(outcome.source)} → ${code(d.destination)}`,
-      '',
-      `${headline[0].toUpperCase()}${headline.slice(1)}, in ${formatDuration(d.report.durationMs)}.`,
-      '',
-      `**Digest** ${code(root.digest)} (${escapeHtml(root.mediaType)}, ${formatBytes(root.size)})${d.report.tags.length ? `, ${outcome.dryRun ? 'to be tagged' : 'tagged'} ${d.report.tags.map(code).join(', ')}` : ''}`,
-      '',
-      '| | nodes | bytes |',
-      '|---|---:|---:|',
-      `| ${outcome.dryRun ? 'to copy' : 'copied'} | ${t.copied} | ${formatBytes(t.bytesCopied)} |`,
-      `| ${outcome.dryRun ? 'to mount' : 'mounted (saved)'} | ${t.mounted} | ${formatBytes(t.bytesMounted)} |`,
-      `| already there | ${t.existing} | ${formatBytes(t.bytesExisting)} |`,
-      ...(outcome.dryRun ? [] : [`| throughput | | ${formatBytes(t.bytesCopied / seconds)}/s |`]),
-      '',
-    );
-    const table = [
-      '| action | media type | digest | size |',
-      '|---|---|---|---:|',
-      ...d.report.nodes.map((n) => `| ${n.action}${n.from ? ` from ${code(n.from)}` : ''} | ${escapeHtml(n.mediaType)} | ${code(n.digest.slice(0, 19) + '…')} | ${formatBytes(n.size)} |`),
-    ].join('\n');
-    if (d.report.nodes.length > FOLD_ROWS) {
-      lines.push(`<details><summary>Every node (${d.report.nodes.length})</summary>`, '', table, '', '</details>', '');
-    } else {
-      lines.push(table, '');
-    }
-  }
-  if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
-  return lines.join('\n');
-}
-
-/** `3 destinations, all sha256:…` (with how many failed, when some did). */
-function destinationsHeadline(outcome: CopyOutcome): string {
-  const n = outcome.destinations.length;
-  const failed = outcome.destinations.filter((d) => d.status === 'failed').length;
-  const skipped = outcome.destinations.filter((d) => d.status === 'skipped').length;
-  const ok = n - failed - skipped;
-  const digest = outcome.root.digest === 'unknown' ? '' : code(outcome.root.digest);
-  if (!failed && !skipped) return `**${n} destinations${outcome.dryRun ? ' would get' : ', all'}** ${digest}`;
-  const parts = [`**${ok} of ${n} destinations ${outcome.dryRun ? 'would get' : 'got'}** ${digest}`.trim()];
-  if (failed) parts.push(`${failed} failed`);
-  if (skipped) parts.push(`${skipped} not attempted`);
-  return parts.join(', ');
+  return copySummaryMarkdown(outcome);
 }
 
 /** The job summary; a runner without GITHUB_STEP_SUMMARY (a local run) gets a notice, not a failure. */

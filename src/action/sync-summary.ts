@@ -8,9 +8,9 @@ import type { StepOutcome } from './report.js';
 const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, copied: 2, copy: 2, unchanged: 3 };
 
 const STATUS_WORD: Record<ItemStatus, string> = {
-  failed: '❌ failed',
-  skipped: '⏭️ not attempted',
-  copied: '✅ copied',
+  failed: '**failed**',
+  skipped: 'not attempted',
+  copied: 'copied',
   copy: 'would copy',
   unchanged: 'unchanged',
 };
@@ -42,22 +42,24 @@ export function syncSummaryMarkdown(outcome: StepOutcome): string {
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
 
+  // The failures first and in view, each with its error; then every image, folded when long.
+  const failed = results.filter((r) => r.status === 'failed' || r.status === 'skipped');
+  if (failed.length) {
+    lines.push(`#### Failed (${failed.length})`, '', '| source | destination | error |', '|---|---|---|', ...failed.map(failedRow), '');
+  }
   const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const table = ['| status | source | destination | digest |', '|---|---|---|---|', ...sorted.map(row)].join('\n');
-  if (sorted.length > FOLD_ROWS) {
-    const failed = sorted.filter((r) => r.status === 'failed');
-    // The failures stay in view; the long list folds.
-    if (failed.length) lines.push(['| status | source | destination | digest |', '|---|---|---|---|', ...failed.map(row)].join('\n'), '');
-    lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
-  } else {
-    lines.push(table, '');
-  }
+  if (sorted.length > FOLD_ROWS) lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
+  else lines.push(`#### Images (${sorted.length})`, '', table, '');
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   return lines.join('\n');
 }
 
 function row(r: ItemResult): string {
-  const digest = r.root ? code(`${r.root.digest.slice(0, r.root.digest.indexOf(':') + 1)}${shortDigest(r.root.digest)}`) : '';
-  const status = r.status === 'failed' || r.status === 'skipped' ? `${STATUS_WORD[r.status]}: ${escapeHtml(itemError(r) ?? '')}` : STATUS_WORD[r.status];
-  return `| ${status} | ${code(r.source)} | ${code(r.destination)} | ${digest} |`;
+  const digest = r.root && r.status !== 'failed' ? code(`${r.root.digest.slice(0, r.root.digest.indexOf(':') + 1)}${shortDigest(r.root.digest)}…`) : '';
+  return `| ${STATUS_WORD[r.status]} | ${code(r.source)} | ${code(r.destination)} | ${digest} |`;
+}
+
+function failedRow(r: ItemResult): string {
+  return `| ${code(r.source)} | ${code(r.destination)} | ${escapeHtml(itemError(r) ?? '')} |`;
 }

@@ -55,6 +55,8 @@ export type CopyEvent =
    * the manifests of the image, 1 for its referrers (a signature of an SBOM), and so on.
    */
   | { type: 'referrers'; node: Descriptor; referrers: FoundReferrer[]; depth: number }
+  /** A manifest or index was read: what it refers to (its config and layers, or its manifests). */
+  | { type: 'walked'; node: Descriptor; children: Descriptor[] }
   /** Something asked for and not done, with why: `message` is a whole line, its outside text made printable. */
   | { type: 'notice'; node: Descriptor; message: string };
 

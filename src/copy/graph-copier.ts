@@ -214,7 +214,9 @@ export class GraphCopier {
 
   private async children(desc: Descriptor, content: Buffer): Promise<Descriptor[]> {
     // A parse error names the manifest and what is wrong in it; the step names the source.
-    return this.sourceStep(`reading ${this.src.description}`, async () => this.successors(desc, content));
+    const children = await this.sourceStep(`reading ${this.src.description}`, async () => this.successors(desc, content));
+    this.emit({ type: 'walked', node: desc, children });
+    return children;
   }
 
   private async copyManifest(node: GraphNode): Promise<void> {

@@ -42,6 +42,8 @@ export class CopyReport {
   storedByDigest = false;
   /** What was asked for and not done, with why, one line each. */
   readonly notices: string[] = [];
+  /** What each walked manifest refers to, by digest: the graph, to group nodes under their manifest. */
+  readonly children = new Map<string, Descriptor[]>();
   private readonly seen = new Set<string>();
   private readonly startedAt = Date.now();
   private finishedAt?: number;
@@ -66,6 +68,9 @@ export class CopyReport {
         return;
       case 'notice':
         this.notices.push(event.message);
+        return;
+      case 'walked':
+        this.children.set(event.node.digest, event.children);
         return;
     }
     if (event.type !== 'done' || this.seen.has(event.node.digest)) return;

@@ -148,7 +148,7 @@ describe('workflow features through the bundled action', () => {
     assert.ok(of(destinations[1]).filter((b) => b.action === 'mount').every((b) => b.from === 'src/app'));
     assert.ok(of(destinations[2]).length > 0 && of(destinations[2]).every((b) => b.action === 'exists'));
     assert.match(run.summary, /### Dry run of copy: /);
-    assert.match(run.summary, /Would copy \d+ and mount \d+ of \d+ nodes/);
+    assert.match(run.summary, /\| to copy \| \d+ \| .*\n\| to mount from other repositories \| \d+ \| /);
     assert.match(run.stdout, /::group::Dry run: copy /);
     assert.match(run.stdout, /Would copy /);
   });

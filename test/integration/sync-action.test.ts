@@ -171,9 +171,9 @@ describe('sync: many images in one step', () => {
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
     assert.equal(errors.length, 1, run.stdout);
     assert.match(errors[0], /^::error::1 of 10 images failed: 127\.0\.0\.1:\d+\/lib\/missing => 127\.0\.0\.1:\d+\/partial\/lib\/missing: repository .* not found$/);
-    assert.match(run.summary, /❌ failed: repository/);
-    // failed rows come first
-    assert.ok(run.summary.indexOf('❌ failed') < run.summary.indexOf('✅ copied'));
+    // The failures come first, in their own table, with their error.
+    assert.match(run.summary, /#### Failed \(1\)\n\n\| source \| destination \| error \|\n\|---\|---\|---\|\n\| <code>127\.0\.0\.1:\d+\/lib\/missing<\/code> \| .* \| repository .* not found \|/);
+    assert.ok(run.summary.indexOf('#### Failed') < run.summary.indexOf('| copied |'));
   });
 
   it('refuses source and images together, and reports a bad list before any request', async () => {

@@ -29,10 +29,13 @@ describe('job summary and blobs output', () => {
     ]);
     const md = summaryMarkdown(o);
     assert.match(md, /^### Copy: <code>ghcr\.io\/acme\/app-dev:1\.2<\/code> → <code>ghcr\.io\/acme\/app:1\.2<\/code>/);
-    assert.match(md, /\n2\.00 KiB copied, 3\.00 MiB mounted \(100% of the bytes did not move\), in \d+ ms\./);
-    assert.match(md, /\| mounted \(saved\) \| 1 \| 3\.00 MiB \|/);
+    // 2 KiB of 3 MiB travelled: neither share may read 0 % or 100 %.
+    assert.match(md, /\| copied \| 2 \| 2\.00 KiB \| <1% \|/);
+    assert.match(md, /\| mounted from other repositories \| 1 \| 3\.00 MiB \| >99% \|/);
+    assert.match(md, /Took \d+ ms: 2\.00 KiB travelled\./);
+    assert.doesNotMatch(md, /\/s\b/, "mounts did the work: no rate");
     assert.match(md, /\| mounted from <code>acme\/app-dev<\/code> \| application\/vnd\.oci\.image\.layer\.v1\.tar\+gzip \|/);
-    assert.match(md, /tagged <code>1\.2<\/code>/);
+    assert.match(md, /· tagged <code>1\.2<\/code>/);
     assert.match(md, /<sub>Blob-info cache: restored from k-1-1 \(3 locations\)\.<\/sub>/);
     assert.deepEqual(JSON.parse(blobsOutput(o.destinations)).map((b: { action: string }) => b.action), ['mounted', 'copied', 'copied']);
     assert.equal(JSON.parse(blobsOutput(o.destinations))[0].from, 'acme/app-dev');
@@ -49,5 +52,16 @@ describe('job summary and blobs output', () => {
     const many = Array.from({ length: 25 }, (_, i): [Descriptor, 'copied'] => [{ digest: `sha256:${i.toString(16).padStart(64, '0')}`, mediaType: `application/x-${i}`, size: i }, 'copied']);
     const o = outcome(many);
     assert.match(summaryMarkdown(o), /<details><summary>Every node \(25\)<\/summary>/);
+  });
+});
+
+describe('shares of bytes', () => {
+  it('add up to 100, never showing a part as 0 % or 100 % when it is not', async () => {
+    const { percentages } = await import('../../src/action/copy-summary.js');
+    assert.deepEqual(percentages([1, 1, 1]), ['34%', '33%', '33%']);
+    assert.deepEqual(percentages([5, 0, 0]), ['100%', '0%', '0%']);
+    assert.deepEqual(percentages([1, 10_000, 0]), ['<1%', '>99%', '0%']);
+    assert.deepEqual(percentages([0, 0, 0]), ['–', '–', '–']);
+    assert.deepEqual(percentages([2, 3, 5]), ['20%', '30%', '50%']);
   });
 });

@@ -85,6 +85,8 @@ describe('workflow log lines', () => {
     });
     assert.match(md, /^### Dry run of copy: /m);
     assert.match(md, /<details><summary>Every node \(25\)<\/summary>/);
-    assert.match(md, /Would copy 25 and mount 0 of 25 nodes/);
+    assert.match(md, /\| to copy \| 25 \| /);
+    assert.match(md, /Checked in \d+ ms\./);
+    assert.doesNotMatch(md, /\/s\./, 'no rate for a dry run');
   });
 });
