@@ -1253,7 +1253,9 @@ class GraphCopier {
     }
     async children(desc, content) {
         // A parse error names the manifest and what is wrong in it; the step names the source.
-        return this.sourceStep(`reading ${this.src.description}`, async () => this.successors(desc, content));
+        const children = await this.sourceStep(`reading ${this.src.description}`, async () => this.successors(desc, content));
+        this.emit({ type: 'walked', node: desc, children });
+        return children;
     }
     async copyManifest(node) {
         const desc = node.desc;
@@ -2196,6 +2198,8 @@ class CopyReport {
     storedByDigest = false;
     /** What was asked for and not done, with why, one line each. */
     notices = [];
+    /** What each walked manifest refers to, by digest: the graph, to group nodes under their manifest. */
+    children = new Map();
     seen = new Set();
     startedAt = Date.now();
     finishedAt;
@@ -2220,6 +2224,9 @@ class CopyReport {
                 return;
             case 'notice':
                 this.notices.push(event.message);
+                return;
+            case 'walked':
+                this.children.set(event.node.digest, event.children);
                 return;
         }
         if (event.type !== 'done' || this.seen.has(event.node.digest))
