@@ -24,3 +24,9 @@ export { createArchiveWriter, openArchiveFileWriter, OciArchiveWriter } from './
 export { MemoryTarget } from './targets/memory.js';
 export type { BlobInfoCache } from './blob-cache/types.js';
 export { defaultCacheFile, FileBlobInfoCache } from './blob-cache/file-cache.js';
+export { sync, planSync, type SyncOptions, type SyncResult } from './run/sync.js';
+export { runPlan, type ItemResult, type ItemStatus, type RunOptions, type RunReporter } from './run/run.js';
+export { TargetPool, type RunTargets } from './run/target-pool.js';
+export { parseSyncEntries, type SyncEntry, type EntryDestination } from './plan/entries.js';
+export { expandEntries, shardItems, parseShard, type PlanItem, type Shard } from './plan/plan.js';
+export { selectTags, tagVersion, type TagFilter } from './plan/tag-filter.js';

@@ -2,10 +2,10 @@ import * as core from '@actions/core';
 import type { CopyOptions } from '../copy/options.js';
 import { InputError, messageOf } from '../oci/errors.js';
 import type { Reference } from '../oci/reference.js';
-import { expandEntries, shardItems, type PlanItem } from '../plan/plan.js';
+import type { PlanItem } from '../plan/plan.js';
 import { runPlan, type ItemResult } from '../run/run.js';
+import { planSync } from '../run/sync.js';
 import { TargetPool } from '../run/target-pool.js';
-import { isTagLister } from '../targets/target.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
 import { parseStepInputs, type CommonInputs, type Inputs, type StepInputs, type SyncInputs } from '../inputs/inputs.js';
 import { Input } from '../inputs/names.js';
@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
       { ...shared, credentials: inputs.sourceCredentials },
       { ...shared, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun },
     );
-    const items = step.mode === 'copy' ? copyItems(step.inputs) : await planSync(step.inputs, pool);
+    const items = step.mode === 'copy' ? copyItems(step.inputs) : await planItems(step.inputs, pool);
     const copy: CopyOptions = {
       concurrency: inputs.concurrency,
       mount: inputs.mount,
@@ -96,13 +96,8 @@ function copyItems(inputs: Inputs): PlanItem[] {
 }
 
 /** The sync list expanded (tag lists read, filters applied), then this job's shard of it. */
-async function planSync(inputs: SyncInputs, pool: TargetPool): Promise<PlanItem[]> {
-  const all = await expandEntries(inputs.entries, async (ref) => {
-    const src = await pool.source(ref);
-    if (!isTagLister(src)) throw new InputError(`${src.description} cannot list its tags`);
-    return src.tags();
-  });
-  const items = shardItems(all, inputs.shard);
+async function planItems(inputs: SyncInputs, pool: TargetPool): Promise<PlanItem[]> {
+  const { all, items } = await planSync(inputs.entries, pool, inputs.shard);
   const share = inputs.shard ? `; shard ${inputs.shard.index}/${inputs.shard.count} takes ${items.length}` : '';
   log.info(`${inputs.origin}: ${inputs.entries.length} ${inputs.entries.length === 1 ? 'entry' : 'entries'}, ${all.length} ${all.length === 1 ? 'image' : 'images'}${share}`);
   return items;
