@@ -106,6 +106,16 @@ export class Bench {
     return measure(this.harness, this.node, [CLI, src, dst, '--no-blob-cache', ...extra], { skopeoCacheDir: await this.emptyDir() });
   }
 
+  /** This tool's CLI with `args` as given (a subcommand and its arguments). */
+  async measureTool(args: string[]): Promise<Measured> {
+    return measure(this.harness, this.node, args, { skopeoCacheDir: await this.emptyDir() });
+  }
+
+  /** skopeo with `args` as given, with a cold blob-info cache. */
+  async measureSkopeo(args: string[]): Promise<Measured> {
+    return measure(this.harness, 'skopeo', args, { skopeoCacheDir: await this.emptyDir() });
+  }
+
   /** `skopeo copy --all --preserve-digests`, with a cold blob-info cache unless `cacheDir` holds a warm one. */
   async skopeoCopy(src: string, dst: string, cacheDir?: string): Promise<Measured> {
     const args = ['--insecure-policy', 'copy', '--all', '--src-tls-verify=false', '--dest-tls-verify=false', '--preserve-digests', src, dst];

@@ -10,9 +10,10 @@ import { detectHarness } from './measure.js';
 import { Bench } from './bench.js';
 import { Output } from './table.js';
 import { wanSection } from './wan.js';
+import { syncSection } from './sync.js';
 import { archiveSection, concurrencySection, memorySection, mountSection, registryToRegistrySection, scalingSection, startupSection } from './sections.js';
 
-const SECTIONS = ['startup', 'registry', 'mount', 'wan', 'archive', 'concurrency', 'scaling', 'memory'] as const;
+const SECTIONS = ['startup', 'registry', 'mount', 'wan', 'sync', 'archive', 'concurrency', 'scaling', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function numberFrom(flag: string | undefined, env: string | undefined, fallback: number): number {
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
       'wan-sharing': { type: 'string' },
       out: { type: 'string' },
       node: { type: 'string' },
+      'sync-tags': { type: 'string' },
+      'sync-wan-tags': { type: 'string' },
     },
   });
   const reps = numberFrom(values.reps, process.env.BENCH_REPS, 3);
@@ -47,6 +50,9 @@ async function main(): Promise<void> {
   if (!Number.isFinite(wanMbit) || wanMbit < 0) throw new Error(`expected a bandwidth in Mbit/s (0 for none), got "${values['wan-mbit'] ?? process.env.BENCH_WAN_MBIT}"`);
   const wanSharing = values['wan-sharing'] ?? process.env.BENCH_WAN_SHARING ?? 'shared';
   if (wanSharing !== 'shared' && wanSharing !== 'per-connection') throw new Error(`expected --wan-sharing shared or per-connection, got "${wanSharing}"`);
+  const list = (v: string | undefined, fallback: string) => (v ?? fallback).split(',').filter(Boolean).map((x) => numberFrom(x, undefined, 1));
+  const syncTags = list(values['sync-tags'] ?? process.env.BENCH_SYNC_TAGS, '16,64,256');
+  const syncWanTags = list(values['sync-wan-tags'] ?? process.env.BENCH_SYNC_WAN_TAGS, '16,64');
   const node = values.node ?? process.env.BENCH_NODE ?? process.execPath;
   const nodeVersion = spawnSync(node, ['--version']).stdout?.toString().trim();
   if (!nodeVersion) throw new Error(`--node ${node}: not a Node.js that runs here`);
@@ -74,6 +80,9 @@ async function main(): Promise<void> {
     if (wanted('registry')) await registryToRegistrySection(bench, out, largeMB);
     if (wanted('mount')) await mountSection(bench, out, largeMB);
     if (wanted('wan')) await wanSection(bench, out, largeMB, { rtts: wanRtts, mbit: wanMbit, sharing: wanSharing });
+    if (wanted('sync')) {
+      await syncSection(bench, out, { sizes: syncTags, wanSizes: syncWanTags, rtt: wanRtts[0], mbit: wanMbit, baseMB: 8 });
+    }
     if (wanted('archive')) await archiveSection(bench, out, largeMB);
     if (wanted('concurrency')) await concurrencySection(bench, out, largeMB);
     if (wanted('scaling')) await scalingSection(bench, out);
