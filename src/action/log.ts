@@ -11,6 +11,8 @@ import { safeLine } from '../oci/text.js';
  */
 export const log = {
   info: (line: string): void => core.info(safeLine(line)),
+  /** Shown only with step debug logging on (ACTIONS_STEP_DEBUG). */
+  debug: (line: string): void => core.debug(safeLine(line)),
   notice: (line: string): void => core.notice(safeLine(line)),
   warning: (line: string): void => core.warning(safeLine(line)),
   /** The step's one error line, and its failure. */

@@ -11,7 +11,8 @@ import { parseStepInputs, type CommonInputs, type Inputs, type StepInputs, type 
 import { Input } from '../inputs/names.js';
 import { loadNetwork } from '../inputs/network.js';
 import { ACTION_VOICE } from '../inputs/voice.js';
-import { httpEventLine } from '../targets/registry/network/observer.js';
+import { httpEventLine, type HttpEvent } from '../targets/registry/network/observer.js';
+import { handleInterrupts, interruptedBy, onInterrupt } from '../runtime/interrupt.js';
 import { type BlobCacheRestore, describeBlobCache, restoreBlobCache, saveBlobCache } from './blob-cache-store.js';
 import { log } from './log.js';
 import { failureLine, writeOutputs, writeSummary } from './report.js';
@@ -25,6 +26,9 @@ import { liveReporter, syncReporter } from './run-log.js';
  */
 export async function run(): Promise<void> {
   let pool: TargetPool | undefined;
+  // A cancelled job (SIGINT, then SIGTERM) removes what it was writing and says so.
+  const stopHandling = handleInterrupts({ say: log.failed });
+  const dropCleanup = onInterrupt(() => pool?.close());
   try {
     maskSecretInputs();
     const step = parseStepInputs((name) => core.getInput(name));
@@ -38,7 +42,7 @@ export async function run(): Promise<void> {
       githubToken: inputs.githubToken,
       network,
       // With step debug logging on, every request and its status, credentials redacted.
-      ...(core.isDebug() ? { onHttp: (event: Parameters<typeof httpEventLine>[0]) => core.debug(httpEventLine(event)) } : {}),
+      ...(core.isDebug() ? { onHttp: (event: HttpEvent) => log.debug(httpEventLine(event)) } : {}),
     };
     pool = new TargetPool(
       { ...shared, credentials: inputs.sourceCredentials },
@@ -83,10 +87,14 @@ export async function run(): Promise<void> {
     writeOutputs(outcome);
     await writeSummary(outcome);
     const failed = failureLine(outcome);
-    if (failed) log.failed(failed);
+    if (failed && !interruptedBy()) log.failed(failed);
   } catch (err) {
     await pool?.close().catch(() => undefined);
-    log.failed(messageOf(err));
+    // After an interrupt, what fails is its doing: the handler has the one error line.
+    if (!interruptedBy()) log.failed(messageOf(err));
+  } finally {
+    dropCleanup();
+    stopHandling();
   }
 }
 

@@ -37,6 +37,7 @@ export async function openFileTarget(
     return openLayout(ref.path, { create: role === 'destination' });
   }
   const description = `[${ref.transport}] ${printable(ref.path)}`;
+  if (ref.path === '-') refuseTerminal(role === 'source' ? streams.stdin : streams.stdout, role, ref.transport);
   if (role === 'source') {
     if (ref.path === '-') return openArchiveStream(streams.stdin, { description });
     return openArchiveFile(ref.path, { description });
@@ -48,4 +49,16 @@ export async function openFileTarget(
   const docker = ref.transport === 'docker-archive' ? { dockerManifest: true, image: ref.image } : {};
   if (ref.path === '-') return createArchiveWriter(streams.stdout, { description, ...docker });
   return openArchiveFileWriter(ref.path, { description, ...docker });
+}
+
+/**
+ * An archive is bytes: written to a terminal it would fill the screen with them, and read from one
+ * it would wait for an archive nobody is going to type.
+ */
+function refuseTerminal(stream: Readable | Writable, role: 'source' | 'destination', transport: string): void {
+  if (!(stream as { isTTY?: boolean }).isTTY) return;
+  if (role === 'source') {
+    throw new InputError(`${transport}:- reads an archive from standard input, which is a terminal: pipe or redirect one in (< app.tar), or give a file path`);
+  }
+  throw new InputError(`${transport}:- writes the archive to standard output, which is a terminal: redirect it (> app.tar), pipe it on, or give a file path`);
 }

@@ -13,6 +13,7 @@ import { ArchiveLinks } from './entry-links.js';
 import { normalizeEntryName, type FileKind } from './entry-names.js';
 import { scanTarHeaders } from './tar-headers.js';
 import { scanTar, type ScannedEntry } from './tar-scan.js';
+import { trackPartial, untrackPartial } from '../partial-files.js';
 
 /** What an archive holds, by digest (blobs/) and by name (index.json and the like). */
 export interface ArchiveContents {
@@ -55,7 +56,9 @@ export async function indexArchiveFile(path: string, where: string): Promise<Arc
  */
 export async function spoolArchive(input: Readable, where: string, tempParent = tmpdir()): Promise<ArchiveContents> {
   const dir = await mkdtemp(join(tempParent, 'oci-copy-import-'));
-  const dispose = () => rm(dir, { recursive: true, force: true });
+  // An interrupted import removes its spool too.
+  trackPartial(dir);
+  const dispose = () => rm(dir, { recursive: true, force: true }).finally(() => untrackPartial(dir));
   const contents = new ContentTables(where);
   let seq = 0;
   try {

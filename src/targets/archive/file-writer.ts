@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { ContentError, OciCopyError } from '../../oci/errors.js';
@@ -9,6 +8,7 @@ import { openArchiveFile } from './reader.js';
 import { END_OF_ARCHIVE, fileEntry, fileHeader, paddingFor } from './ustar.js';
 import { ArchiveWriterBase, blobEntryName, countedChunks, type ArchiveWriterBaseOptions } from './writer-base.js';
 import { printable } from '../../oci/text.js';
+import { partialPath, sweepPartials, trackPartial, untrackPartial } from '../partial-files.js';
 
 /** Bytes gathered from a blob's chunks into one write. */
 const WRITE_BATCH = 1024 * 1024;
@@ -159,6 +159,7 @@ export class OciArchiveFileWriter extends ArchiveWriterBase {
       await rm(this.temp, { force: true });
       throw err instanceof OciCopyError ? err : new ContentError(`writing ${this.description}: ${(err as Error).message}`);
     } finally {
+      untrackPartial(this.temp);
       await this.base?.close(outcome);
     }
   }
@@ -180,9 +181,12 @@ export async function openArchiveFileWriter(path: string, options: Omit<ArchiveW
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory()) throw new ContentError(`${description} is a directory: use oci:${printable(path)} to export into an OCI layout directory`);
   const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path, { description }) : undefined;
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.partial`);
+  // What an earlier, interrupted export of this archive left goes; then this one's own partial file.
+  await sweepPartials(dirname(target), basename(target));
+  const temp = partialPath(dirname(target), basename(target));
   let file: FileHandle | undefined;
   try {
+    trackPartial(temp);
     file = await open(temp, 'wx');
     const writer = new OciArchiveFileWriter(file, temp, target, { ...options, description, base });
     await writer.start();
@@ -190,6 +194,7 @@ export async function openArchiveFileWriter(path: string, options: Omit<ArchiveW
   } catch (err) {
     await file?.close().catch(() => undefined);
     if (file) await rm(temp, { force: true });
+    untrackPartial(temp);
     await base?.close('failure');
     throw err instanceof OciCopyError ? err : new ContentError(`writing ${description}: ${(err as Error).message}`);
   }

@@ -11,6 +11,7 @@ import { ContentError } from '../../oci/errors.js';
 import { OCI_LAYOUT_CONTENT, OCI_LAYOUT_FILE } from '../layout/index-json.js';
 import { END_OF_ARCHIVE, fileEntry, fileHeader, paddingFor } from './ustar.js';
 import { ArchiveWriterBase, blobEntryName, countedChunks, type ArchiveWriterBaseOptions } from './writer-base.js';
+import { trackPartial, untrackPartial } from '../partial-files.js';
 
 export { OciArchiveFileWriter, openArchiveFileWriter } from './file-writer.js';
 
@@ -104,7 +105,11 @@ export class OciArchiveWriter extends ArchiveWriterBase {
       this.abort(err);
       throw err;
     } finally {
-      if (this.spoolDir) await rm(await this.spoolDir, { recursive: true, force: true });
+      if (this.spoolDir) {
+        const dir = await this.spoolDir;
+        await rm(dir, { recursive: true, force: true });
+        untrackPartial(dir);
+      }
     }
   }
 
@@ -156,7 +161,7 @@ export class OciArchiveWriter extends ArchiveWriterBase {
   }
 
   private async spool(desc: Pick<Descriptor, 'digest' | 'size'>, content: Readable): Promise<string> {
-    this.spoolDir ??= mkdtemp(join(this.spoolParent, '.oci-copy-spool-'));
+    this.spoolDir ??= mkdtemp(join(this.spoolParent, '.oci-copy-spool-')).then((dir) => (trackPartial(dir), dir));
     const path = join(await this.spoolDir, `${parseDigest(desc.digest).hex}.${randomBytes(4).toString('hex')}`);
     try {
       await pipeline(countedChunks(content, desc), createWriteStream(path, { flags: 'wx' }));

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { parseDigest, VerifyingStream } from '../../oci/digest.js';
 import { ContentError } from '../../oci/errors.js';
+import { partialPath, trackPartial, untrackPartial } from '../partial-files.js';
 
 /** `ROOT/blobs/<alg>/<hex>`: the digest is checked to be well formed, so it cannot leave `ROOT`. */
 export function blobPath(root: string, digest: string): string {
@@ -28,8 +28,9 @@ export async function writeVerifiedBlob(
   const { algorithm, hex } = parseDigest(desc.digest);
   const dir = join(root, 'blobs', algorithm);
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${hex}.${randomBytes(6).toString('hex')}.partial`);
+  const temp = partialPath(dir, hex);
   inFlight?.add(temp);
+  trackPartial(temp);
   try {
     await pipeline(content, new VerifyingStream(desc), createWriteStream(temp, { flags: 'wx' }));
     await rename(temp, join(dir, hex));
@@ -38,6 +39,7 @@ export async function writeVerifiedBlob(
     throw err;
   } finally {
     inFlight?.delete(temp);
+    untrackPartial(temp);
   }
 }
 

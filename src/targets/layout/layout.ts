@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
@@ -27,6 +26,7 @@ import {
 import { LayoutFiles } from './layout-files.js';
 import { ReferrerFinder, referrerEntry } from './referrer-entries.js';
 import { printable } from '../../oci/text.js';
+import { partialPath, sweepPartials, trackPartial, untrackPartial } from '../partial-files.js';
 
 /** `index.json` is read whole: capped like an archive's, and like a manifest. */
 export const MAX_INDEX_BYTES = MAX_MANIFEST_BYTES;
@@ -61,6 +61,7 @@ export async function openLayout(path: string, options: OpenLayoutOptions = {}):
       throw err;
     });
     parseLayoutIndex(index, where);
+    if (options.create) await sweepLayout(root);
     return new OciLayoutTarget(root, path);
   }
   if (!options.create) {
@@ -74,6 +75,21 @@ export async function openLayout(path: string, options: OpenLayoutOptions = {}):
   await writeFile(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
   await writeFile(join(root, INDEX_FILE), serializeIndex(emptyIndex()));
   return new OciLayoutTarget(root, path);
+}
+
+/**
+ * Removes the partial blobs and index files an earlier run into this layout left when it crashed
+ * or was killed (see `sweepPartials`: another live process's are kept). A `blobs` directory that
+ * is a link is left alone, as the layout's writes leave it.
+ */
+async function sweepLayout(root: string): Promise<void> {
+  await sweepPartials(root, INDEX_FILE);
+  const blobs = join(root, 'blobs');
+  if (!(await lstat(blobs).catch(() => undefined))?.isDirectory()) return;
+  for (const algorithm of await readdir(blobs)) {
+    const dir = join(blobs, algorithm);
+    if ((await lstat(dir).catch(() => undefined))?.isDirectory()) await sweepPartials(dir);
+  }
 }
 
 /**
@@ -179,13 +195,15 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
       let index = await this.readIndex();
       for (const entry of listing) index = withReference(index, entry, entry.digest);
       index = change(index);
-      const temp = join(this.root, `.${INDEX_FILE}.${randomBytes(6).toString('hex')}.partial`);
+      const temp = partialPath(this.root, INDEX_FILE);
       this.inFlight.add(temp);
+      trackPartial(temp);
       try {
         await writeFile(temp, serializeIndex(index), { flag: 'wx' });
         await rename(temp, join(this.root, INDEX_FILE));
       } finally {
         this.inFlight.delete(temp);
+        untrackPartial(temp);
         await rm(temp, { force: true });
       }
       for (const entry of listing) this.unlisted.delete(entry.digest);
