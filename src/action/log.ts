@@ -1,7 +1,6 @@
 import * as core from '@actions/core';
 import type { CopyEvent } from '../copy/events.js';
-import { eventLine } from '../copy/log-lines.js';
-import { formatBytes } from '../copy/report.js';
+import { logLines } from '../copy/log-lines.js';
 import { safeLine } from '../oci/text.js';
 
 /**
@@ -22,27 +21,7 @@ export const log = {
   endGroup: (): void => core.endGroup(),
 };
 
-/** How often a long transfer prints a progress line: workflow logs are not a terminal. */
-export const PROGRESS_EVERY_MS = 5000;
-
-/** Log lines for each event, and a progress line every few seconds for a blob that takes long. */
+/** Log lines for each event, and a progress line every few seconds for a blob that takes long: workflow logs are not a terminal. */
 export function logEvents(now: () => number = Date.now, write: (line: string) => void = log.info): (event: CopyEvent) => void {
-  const started = new Map<string, { at: number; last: number }>();
-  return (event) => {
-    if (event.type === 'progress') {
-      const s = started.get(event.node.digest);
-      const t = now();
-      if (s && t - s.last >= PROGRESS_EVERY_MS) {
-        s.last = t;
-        const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
-        const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
-        write(`  ${event.node.digest.slice(7, 19)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`);
-      }
-      return;
-    }
-    if (event.type === 'started') started.set(event.node.digest, { at: now(), last: now() });
-    if (event.type === 'done') started.delete(event.node.digest);
-    const line = eventLine(event);
-    if (line) write(line);
-  };
+  return logLines(write, now);
 }

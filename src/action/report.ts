@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { CopyReport } from '../copy/report.js';
+import { blobRecords, CopyReport } from '../copy/report.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import { formatReference } from '../oci/reference.js';
 import type { Operation } from '../inputs/inputs.js';
@@ -109,18 +109,7 @@ export function copyOutcome(outcome: StepOutcome): CopyOutcome | undefined {
  * node and destination, each naming its destination.
  */
 export function blobsOutput(destinations: DestinationOutcome[], several = destinations.length > 1): string {
-  return JSON.stringify(
-    destinations.flatMap((d) =>
-      d.report.nodes.map((n) => ({
-        digest: n.digest,
-        mediaType: n.mediaType,
-        size: n.size,
-        action: n.action,
-        ...(n.from ? { from: n.from } : {}),
-        ...(several ? { destination: d.destination } : {}),
-      })),
-    ),
-  );
+  return JSON.stringify(blobRecords(destinations, several));
 }
 
 /**

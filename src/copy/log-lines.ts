@@ -3,7 +3,8 @@ import { isIndex } from '../oci/media-types.js';
 import { formatPlatform } from '../oci/platform.js';
 import { referrerLabel } from '../oci/referrer-kinds.js';
 import { printable } from '../oci/text.js';
-import type { CopyEvent } from './events.js';
+import type { CopyEvent, CopyListener } from './events.js';
+import { formatBytes } from './report.js';
 
 /**
  * The line a person reads for an event, in the style oras users know: `Copying 1a2b3c4d5e6f
@@ -59,4 +60,32 @@ export function eventLine(event: CopyEvent): string | undefined {
 
 function nodeId(node: { digest: string; mediaType: string }): string {
   return `${shortDigest(node.digest)} ${printable(node.mediaType, 128)}`;
+}
+
+/** How often a long transfer prints a progress line where lines cannot be redrawn (a workflow log, a pipe). */
+export const PROGRESS_EVERY_MS = 5000;
+
+/**
+ * Lines for a log that only appends: one per event, and for a blob that takes long a progress line
+ * every few seconds with bytes, percent and rate (`  1a2b3c4d5e6f 120.0 MiB / 750.0 MiB (16%) 40.0 MiB/s`).
+ */
+export function logLines(emit: (line: string) => void, now: () => number = Date.now): CopyListener {
+  const started = new Map<string, { at: number; last: number }>();
+  return (event) => {
+    if (event.type === 'progress') {
+      const s = started.get(event.node.digest);
+      const t = now();
+      if (s && t - s.last >= PROGRESS_EVERY_MS) {
+        s.last = t;
+        const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
+        const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
+        emit(`  ${shortDigest(event.node.digest)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`);
+      }
+      return;
+    }
+    if (event.type === 'started') started.set(event.node.digest, { at: now(), last: now() });
+    if (event.type === 'done') started.delete(event.node.digest);
+    const line = eventLine(event);
+    if (line) emit(line);
+  };
 }

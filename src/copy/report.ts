@@ -121,3 +121,20 @@ export function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
+
+/**
+ * One object per node of the copied graph, as the action's `blobs` output and the CLI's `--json`
+ * give them. With several destinations, one per node and destination, each naming its destination.
+ */
+export function blobRecords(destinations: Array<{ destination: string; report: CopyReport }>, several = destinations.length > 1): Array<Record<string, unknown>> {
+  return destinations.flatMap((d) =>
+    d.report.nodes.map((n) => ({
+      digest: n.digest,
+      mediaType: n.mediaType,
+      size: n.size,
+      action: n.action,
+      ...(n.from ? { from: n.from } : {}),
+      ...(several ? { destination: d.destination } : {}),
+    })),
+  );
+}
