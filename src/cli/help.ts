@@ -17,20 +17,41 @@ export function flagRows(flags: Flag[]): Array<[string, string]> {
   return flags.map((f) => [flagName(f), f.help]);
 }
 
-/** The help text, columns aligned, at most two spaces of indent. */
+/** Help lines end by this column, as a terminal of 100 columns shows them. */
+const WIDTH = 100;
+
+/** The help text: columns aligned, the right one wrapped to fit. */
 export function formatHelp(help: Help): string {
   const out: string[] = [];
   help.usage.forEach((u, i) => out.push(`${i === 0 ? 'usage: ' : '       '}${u}`));
-  out.push('', help.summary);
+  out.push('', ...wrap(help.summary, WIDTH));
   for (const section of help.sections) {
     out.push('', `${section.title}:`);
     if (section.rows) {
-      const width = Math.min(34, Math.max(...section.rows.map(([left]) => left.length)) + 2);
+      const column = Math.min(34, Math.max(...section.rows.map(([left]) => left.length)) + 4);
       for (const [left, right] of section.rows) {
-        out.push(left.length + 2 > width ? `  ${left}\n  ${' '.repeat(width)}${right}` : `  ${left.padEnd(width)}${right}`);
+        const [first, ...more] = wrap(right, WIDTH - column);
+        if (left.length + 4 > column) out.push(`  ${left}`, `${' '.repeat(column)}${first}`);
+        else out.push(`  ${left.padEnd(column - 2)}${first}`);
+        for (const line of more) out.push(`${' '.repeat(column)}${line}`);
       }
     }
     for (const line of section.lines ?? []) out.push(line ? `  ${line}` : '');
   }
   return `${out.join('\n')}\n`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  lines.push(line);
+  return lines;
 }

@@ -61,7 +61,7 @@ export async function readCredentials(
   else if (fromStdin) password = [await stdin(), `--${side}-password-stdin`];
   else if (env[vars.password]) password = [env[vars.password]!, vars.password];
 
-  if (!user && !password) return { from: `${credsFlag}, ${vars.username} (none given)` };
+  if (!user && !password) return { from: `${credsFlag}, ${vars.username}` };
   if (!user) throw new UsageError(`a password is given in ${password![1]} but no user: give ${credsFlag} USER, --${side}-username USER or ${vars.username}`);
   if (!password) {
     throw new UsageError(`${user[1]} names user ${user[0]} but no password: add :PASSWORD, --${side}-password-stdin, or set ${vars.password}`);

@@ -1,39 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { REPO_ROOT } from '../support/run-action.js';
+import { CLI, collect, runCli, type CliRun } from '../support/cli.js';
 import { skopeoInspectRaw } from '../support/skopeo.js';
 
-const CLI = join(REPO_ROOT, 'lib', 'src', 'cli', 'index.js');
 const WRITES = new Set(['PUT', 'POST', 'PATCH', 'DELETE']);
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let home: string;
 
-/** Runs the CLI with pipes (so stderr is not a terminal) and a private HOME for its blob-info cache. */
-function cli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b) => (stdout += b));
-    child.stderr.on('data', (b) => (stderr += b));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The CLI with pipes (so no stream is a terminal) and a private HOME for its blob-info cache. */
+const cli = (args: string[]) => runCli(args, { home });
 
 /** `oci-copy SRC oci-archive:-` piped into `oci-copy oci-archive:- DST`, as a shell pipe would. */
 function pipeCli(exportArgs: string[], importArgs: string[]): Promise<[CliRun, CliRun]> {
@@ -41,15 +22,7 @@ function pipeCli(exportArgs: string[], importArgs: string[]): Promise<[CliRun, C
   const producer = spawn(process.execPath, [CLI, ...exportArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const consumer = spawn(process.execPath, [CLI, ...importArgs], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   producer.stdout.pipe(consumer.stdin);
-  const collect = (child: ChildProcess, withStdout: boolean) =>
-    new Promise<CliRun>((resolve) => {
-      let stdout = '';
-      let stderr = '';
-      if (withStdout) child.stdout!.on('data', (b) => (stdout += b));
-      child.stderr!.on('data', (b) => (stderr += b));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  return Promise.all([collect(producer, false), collect(consumer, true)]);
+  return Promise.all([collect(producer), collect(consumer)]);
 }
 
 describe('the command line', () => {
@@ -162,30 +135,6 @@ describe('the command line', () => {
     assert.equal(raw.manifests.length, 2);
   });
 
-  it('bad arguments exit 2 with one line and no stack trace', async () => {
-    const cases: Array<[string[], RegExp]> = [
-      [[], /expected SOURCE and DESTINATION, got 0/],
-      [['only-one'], /expected SOURCE and DESTINATION, got 1/],
-      [['a/b', 'c/d', '--bogus'], /bogus/],
-      [['a/b', 'c/d', '--concurrency', '0'], /concurrency.*1 to 64/],
-      [['a/b', 'c/d', '--platform', 'linux'], /not a platform/],
-      [['a/b', 'c/d', '--platform', 'linux/amd64,linux'], /"linux" is not a platform/],
-      [['a/b', 'c/d', '--no-clobber=yes'], /no-clobber/],
-      [['a/b', 'c/d', '--src-creds', 'nopassword'], /--src-creds must be USER:PASSWORD/],
-      [['Not A Ref', 'c/d'], /white space/],
-      [['a/b', 'c/d', '--operation', 'export'], /operation/],
-    ];
-    for (const [args, message] of cases) {
-      const run = await cli(args);
-      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
-      const lines = run.stderr.split('\n').filter(Boolean);
-      assert.equal(lines.length, 1, `${args.join(' ')}: ${run.stderr}`);
-      assert.match(lines[0], /^oci-copy: /);
-      assert.match(lines[0], message);
-      assert.equal(run.stdout, '');
-    }
-  });
-
   it('a missing image exits 1 with one line naming it', async () => {
     const run = await cli([`${registry.host}/src/app:nope`, `${registry.host}/x/app:v1`]);
     assert.equal(run.code, 1);
@@ -194,26 +143,24 @@ describe('the command line', () => {
     assert.match(lines[0], /^oci-copy: .*src\/app:nope.*not found/);
   });
 
-  it('on a terminal, progress is one redrawn status line', async () => {
-    // `script` gives the command a pseudo-terminal and copies what it printed to our pipe.
-    const command = [process.execPath, CLI, `${registry.host}/src/app:v1`, `oci:${join(work, 'tty-layout')}:v1`].map((a) => `'${a}'`).join(' ');
-    const run = await new Promise<CliRun>((resolve) => {
-      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH, HOME: home, TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b) => (stdout += b));
-      child.stderr.on('data', (b) => (stderr += b));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.ok(run.stdout.includes('\r\x1b[K'), 'the status line is redrawn in place');
-    assert.ok(run.stdout.includes(`Digest: ${image.root.digest}`));
-  });
-
-  it('--help prints usage and exits 0', async () => {
-    const run = await cli(['--help']);
-    assert.equal(run.code, 0);
-    assert.match(run.stdout, /^usage: oci-copy SOURCE DESTINATION/);
-    assert.match(run.stdout, /--referrers/);
+  it('copies to several destinations, given as arguments and with --to, all with the same digest', async () => {
+    const layout = join(work, 'many-layout');
+    const archive = join(work, 'many.tar');
+    registry.resetRequests();
+    const run = await cli([`${registry.host}/src/app:v1`, `oci:${layout}:v1`, '--to', `oci-archive:${archive}:v1`, '--to', `${registry.host}/many/app:v1`, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as { digest: string; destinations: Array<{ destination: string; tags: string[] }>; blobs: Array<{ destination: string; action: string }> };
+    assert.equal(out.digest, image.root.digest);
+    assert.deepEqual(out.destinations.map((d) => d.destination), [`oci:${layout}:v1`, `oci-archive:${archive}:v1`, `${registry.host}/many/app:v1`]);
+    assert.deepEqual([...new Set(out.blobs.map((b) => b.destination))].length, 3, 'each blob record names its destination');
+    for (const ref of [`oci:${layout}:v1`, `oci-archive:${archive}:v1`, `docker://${registry.host}/many/app:v1`]) {
+      assert.equal(JSON.parse(await skopeoInspectRaw(ref)).manifests.length, 2, ref);
+    }
+    // One heading per destination, in order, then one account each.
+    const headings = run.stderr.split('\n').filter((l) => l.startsWith('Copying [registry]'));
+    assert.deepEqual(headings.map((l) => l.split(' => ')[1]), [`[oci-layout] ${layout}`, `[oci-archive] ${archive}`, `[registry] ${registry.host}/many/app`]);
+    assert.equal(run.stderr.split('\n').filter((l) => l === `Digest: ${image.root.digest}`).length, 3);
+    const rootGets = (await registry.settledRequests()).filter((q) => q.method === 'GET' && q.path === '/v2/src/app/manifests/v1');
+    assert.equal(rootGets.length, 1, 'the source tag is resolved once for every destination');
   });
 });

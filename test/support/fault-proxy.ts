@@ -17,6 +17,8 @@ export type Fault =
   | { kind: 'stall'; after: 'headers' | 'nothing' }
   /** Answers 200 to a HEAD as if the content were there (to provoke MANIFEST_BLOB_UNKNOWN later). */
   | { kind: 'lie-exists' }
+  /** Forwards the registry's answer, its body at most `bytesPerSecond` (a slow link). */
+  | { kind: 'slow'; bytesPerSecond: number }
   /** Answers a redirect to `location` (another origin, say) instead of forwarding. */
   | { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: (path: string) => string };
 
@@ -200,6 +202,22 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         upRes.on('end', () => {
           if (sent < limit) setImmediate(cut);
         });
+        return;
+      }
+      if (fault?.kind === 'slow') {
+        // Pause the registry's answer whenever it runs ahead of the rate.
+        const started = Date.now();
+        let sent = 0;
+        upRes.on('data', (chunk: Buffer) => {
+          sent += chunk.length;
+          res.write(chunk);
+          const ahead = (sent / fault.bytesPerSecond) * 1000 - (Date.now() - started);
+          if (ahead > 0) {
+            upRes.pause();
+            setTimeout(() => upRes.resume(), ahead);
+          }
+        });
+        upRes.on('end', () => res.end());
         return;
       }
       upRes.pipe(res);

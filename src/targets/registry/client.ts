@@ -130,8 +130,10 @@ export class RegistryClient {
     );
   }
 
-  async close(): Promise<void> {
-    if (this.ownsHttp) await this.http.close();
+  /** After a failure (an interrupt among them) requests still in flight are abandoned, not waited for. */
+  async close(outcome: 'success' | 'failure' = 'success'): Promise<void> {
+    if (!this.ownsHttp) return;
+    await (outcome === 'failure' ? this.http.destroy() : this.http.close());
   }
 }
 

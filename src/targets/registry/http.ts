@@ -137,7 +137,7 @@ export const USER_AGENT = 'oci-copy/0.1';
 const MAX_REDIRECTS = 10;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
-const NOT_TRANSIENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_ABORTED', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH']);
+const NOT_TRANSIENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_ABORTED', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
 
 export function header(res: { headers: HttpResponse['headers'] }, name: string): string | undefined {
   const v = res.headers[name];
@@ -264,6 +264,11 @@ export class HttpClient {
   tooLongToWait(res: { headers: HttpResponse['headers'] }): number | undefined {
     const after = parseRetryAfter(header(res, 'retry-after'));
     return after !== undefined && after > this.retry.maxWaitMs ? after : undefined;
+  }
+
+  /** Ends every connection at once, abandoning what is in flight. */
+  async destroy(): Promise<void> {
+    if (this.owned) await this.dispatcher.destroy();
   }
 
   async close(): Promise<void> {

@@ -77,8 +77,8 @@ export class RegistryRepository implements Target, Mounter, Located, ReferrerLis
     return listReferrers(this.client, this.manifests, this.repository, subject, artifactType);
   }
 
-  async close(_outcome: 'success' | 'failure'): Promise<void> {
-    await this.client.close();
+  async close(outcome: 'success' | 'failure'): Promise<void> {
+    await this.client.close(outcome);
   }
 }
 

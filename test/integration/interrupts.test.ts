@@ -1,0 +1,140 @@
+// A run stopped by SIGTERM (a cancelled job, `kill`) or SIGINT (Ctrl-C) while it exports removes
+// what it was writing, says it was interrupted and exits 143 or 130; a later run into the same
+// layout or archive removes the partial files a crash left, and keeps a live process's.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { collect, runCli, startCli } from '../support/cli.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { REPO_ROOT } from '../support/run-action.js';
+
+/** Resolves once `dir` holds a file matching `pattern` (polling), or rejects after a few seconds. */
+async function appears(dir: string, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const found = (await readdir(dir).catch(() => [] as string[])).find((f) => pattern.test(f));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`nothing matching ${pattern} appeared in ${dir}`);
+}
+
+describe('interrupted runs', () => {
+  let work: string;
+  let home: string;
+  let registry: TestRegistry;
+  let proxy: FaultProxy;
+  let image: ImageLayout;
+  let big: string;
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'oci-copy-interrupt-'));
+    home = join(work, 'home');
+    registry = await startRegistry();
+    image = await makeImageLayout(join(work, 'image'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: 6_000_000 }, { size: 10_000 }] }] });
+    await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/src/app`);
+    big = image.manifests[0].layers[0].digest;
+    proxy = await startFaultProxy(registry.url);
+  });
+
+  after(async () => {
+    await Promise.all([proxy?.stop(), registry?.stop()]);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** The big layer crawls, so the run is surely mid-export when the signal comes. */
+  const slowBigLayer = () => {
+    proxy.reset();
+    proxy.addFault({ method: 'GET', path: new RegExp(`/blobs/${big}$`), times: Infinity, fault: { kind: 'slow', bytesPerSecond: 500_000 } });
+  };
+
+  it('SIGTERM during an export to an archive leaves no file, says so, and exits 143', async () => {
+    slowBigLayer();
+    const dir = join(work, 'archive-out');
+    await mkdir(dir);
+    const child = startCli([`${proxy.host}/src/app:v1`, `oci-archive:${join(dir, 'app.tar')}:v1`], { home });
+    const done = collect(child);
+    await appears(dir, /^\.app\.tar\.\d+-[0-9a-f]+\.partial$/);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    const run = await done;
+    assert.equal(run.code, 143, run.stderr);
+    const last = run.stderr.trim().split('\n').pop();
+    assert.equal(last, 'oci-copy: interrupted (SIGTERM): removed 1 unfinished file');
+    assert.deepEqual(await readdir(dir), [], 'no archive and no partial file');
+  });
+
+  it('SIGINT during an export to a layout removes its partial blobs and exits 130', async () => {
+    slowBigLayer();
+    const layout = join(work, 'layout-out');
+    const child = startCli([`${proxy.host}/src/app:v1`, `oci:${layout}:v1`], { home });
+    const done = collect(child);
+    await appears(join(layout, 'blobs', 'sha256'), /^\.[0-9a-f]{64}\.\d+-[0-9a-f]+\.partial$/);
+    child.kill('SIGINT');
+    const run = await done;
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr.trim().split('\n').pop()!, /^oci-copy: interrupted \(SIGINT\): removed \d+ unfinished files?$/);
+    const blobs = await readdir(join(layout, 'blobs', 'sha256'));
+    assert.deepEqual(blobs.filter((f) => f.endsWith('.partial')), []);
+    assert.ok(!blobs.includes(big.slice(7)), 'the blob it was writing is not there half written');
+  });
+
+  it('the bundled action, cancelled by SIGTERM mid-export, leaves no file and fails saying why', async () => {
+    slowBigLayer();
+    const dir = join(work, 'action-out');
+    await mkdir(dir);
+    const runner = await mkdtemp(join(work, 'runner-'));
+    const env = {
+      PATH: process.env.PATH,
+      HOME: runner,
+      RUNNER_TEMP: join(runner, 'temp'),
+      INPUT_SOURCE: `${proxy.host}/src/app:v1`,
+      INPUT_DESTINATION: `oci-archive:${join(dir, 'app.tar')}:v1`,
+      'INPUT_BLOB-CACHE': 'false',
+    };
+    const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const done = collect(child);
+    await appears(dir, /\.partial$/);
+    child.kill('SIGTERM');
+    const run = await done;
+    assert.equal(run.code, 143, run.stdout + run.stderr);
+    assert.ok(run.stdout.split('\n').includes('::error::interrupted (SIGTERM): removed 1 unfinished file'), run.stdout);
+    assert.equal(run.stdout.split('\n').filter((l) => l.startsWith('::error::')).length, 1, 'one error line');
+    assert.deepEqual(await readdir(dir), []);
+  });
+
+  it('a later run removes the partial files an earlier crash left, and keeps a live process’s', async () => {
+    proxy.reset();
+    const layout = join(work, 'crashed-layout');
+    assert.equal((await runCli([`${registry.host}/src/app:v1`, `oci:${layout}:v1`], { home })).code, 0);
+    const blobs = join(layout, 'blobs', 'sha256');
+    const hex = 'ab'.repeat(32);
+    const crashed = `.${hex}.999999999-0123456789ab.partial`;
+    const live = `.${hex}.${process.pid}-0123456789ab.partial`;
+    const old = `.${hex}.0123456789ab.partial`;
+    const oldIndex = `.index.json.999999999-cafe00000000.partial`;
+    for (const name of [crashed, live, old]) await writeFile(join(blobs, name), 'half a blob');
+    await writeFile(join(layout, oldIndex), '{');
+    const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
+    await utimes(join(blobs, old), threeHoursAgo, threeHoursAgo);
+
+    const archive = join(work, 'crashed.tar');
+    const crashedArchive = join(work, '.crashed.tar.999999999-0123456789ab.partial');
+    await writeFile(crashedArchive, 'half an archive');
+
+    const again = await runCli([`${registry.host}/src/app:v1`, `oci:${layout}:v2`], { home });
+    assert.equal(again.code, 0, again.stderr);
+    const left = (await readdir(blobs)).filter((f) => f.endsWith('.partial'));
+    assert.deepEqual(left, [live], 'the dead process’s and the abandoned one went; the live one stays');
+    assert.ok(!(await readdir(layout)).includes(oldIndex));
+
+    const exported = await runCli([`${registry.host}/src/app:v1`, `oci-archive:${archive}:v1`], { home });
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.ok(!(await readdir(work)).includes('.crashed.tar.999999999-0123456789ab.partial'));
+  });
+});
