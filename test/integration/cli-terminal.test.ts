@@ -3,14 +3,14 @@
 // the end; an error on a line of its own; archives and passwords refused where a terminal would
 // show bytes or wait for typing.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCliInTerminal, type CliRun } from '../support/cli.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
+import type { FaultProxy } from '../support/fault-proxy.js';
+import type { ImageLayout } from '../support/images.js';
+import { startProxiedSource, type ProxiedSource } from '../support/proxied-source.js';
+import type { TestRegistry } from '../support/registry.js';
 
 /**
  * What a terminal shows after `output`: `\r` returns to the start of the line, `ESC[K` erases to
@@ -52,6 +52,7 @@ const bytes = (text: string) => {
 };
 
 describe('the command line at a terminal', () => {
+  let src: ProxiedSource;
   let work: string;
   let home: string;
   let registry: TestRegistry;
@@ -60,22 +61,17 @@ describe('the command line at a terminal', () => {
   let big: string;
 
   before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'oci-copy-cli-tty-'));
+    src = await startProxiedSource(12_000_000);
+    ({ work, registry, proxy, image, big } = src);
     home = join(work, 'home');
-    registry = await startRegistry();
-    image = await makeImageLayout(join(work, 'image'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: 12_000_000 }, { size: 3_000_000 }] }] });
-    await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/src/app`);
-    big = image.manifests[0].layers[0].digest;
-    proxy = await startFaultProxy(registry.url);
   });
 
   after(async () => {
-    await Promise.all([proxy?.stop(), registry?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
+    await src?.stop();
   });
 
   const copyThroughProxy = (destination: string, extra: string[] = []): Promise<CliRun> =>
-    runCliInTerminal([`${proxy.host}/src/app:v1`, destination, '--no-blob-cache', ...extra], { home });
+    runCliInTerminal([src.source, destination, '--no-blob-cache', ...extra], { home });
 
   it('shows one status line for the whole copy, with rate, time left and a retry while it waits, then clears it', async () => {
     proxy.reset();

@@ -3,14 +3,13 @@
 // layout or archive removes the partial files a crash left, and keeps a live process's.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { collect, runCli, startCli } from '../support/cli.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
+import type { FaultProxy } from '../support/fault-proxy.js';
+import { startProxiedSource, type ProxiedSource } from '../support/proxied-source.js';
+import type { TestRegistry } from '../support/registry.js';
 import { REPO_ROOT } from '../support/run-action.js';
 
 /** Resolves once `dir` holds a file matching `pattern` (polling), or rejects after a few seconds. */
@@ -25,26 +24,21 @@ async function appears(dir: string, pattern: RegExp): Promise<string> {
 }
 
 describe('interrupted runs', () => {
+  let src: ProxiedSource;
   let work: string;
   let home: string;
   let registry: TestRegistry;
   let proxy: FaultProxy;
-  let image: ImageLayout;
   let big: string;
 
   before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'oci-copy-interrupt-'));
+    src = await startProxiedSource(6_000_000);
+    ({ work, registry, proxy, big } = src);
     home = join(work, 'home');
-    registry = await startRegistry();
-    image = await makeImageLayout(join(work, 'image'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: 6_000_000 }, { size: 10_000 }] }] });
-    await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/src/app`);
-    big = image.manifests[0].layers[0].digest;
-    proxy = await startFaultProxy(registry.url);
   });
 
   after(async () => {
-    await Promise.all([proxy?.stop(), registry?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
+    await src?.stop();
   });
 
   /** The big layer crawls, so the run is surely mid-export when the signal comes. */
@@ -57,7 +51,7 @@ describe('interrupted runs', () => {
     slowBigLayer();
     const dir = join(work, 'archive-out');
     await mkdir(dir);
-    const child = startCli([`${proxy.host}/src/app:v1`, `oci-archive:${join(dir, 'app.tar')}:v1`], { home });
+    const child = startCli([src.source, `oci-archive:${join(dir, 'app.tar')}:v1`], { home });
     const done = collect(child);
     await appears(dir, /^\.app\.tar\.\d+-[0-9a-f]+\.partial$/);
     await new Promise((r) => setTimeout(r, 300));
@@ -72,7 +66,7 @@ describe('interrupted runs', () => {
   it('SIGINT during an export to a layout removes its partial blobs and exits 130', async () => {
     slowBigLayer();
     const layout = join(work, 'layout-out');
-    const child = startCli([`${proxy.host}/src/app:v1`, `oci:${layout}:v1`], { home });
+    const child = startCli([src.source, `oci:${layout}:v1`], { home });
     const done = collect(child);
     await appears(join(layout, 'blobs', 'sha256'), /^\.[0-9a-f]{64}\.\d+-[0-9a-f]+\.partial$/);
     child.kill('SIGINT');
@@ -93,7 +87,7 @@ describe('interrupted runs', () => {
       PATH: process.env.PATH,
       HOME: runner,
       RUNNER_TEMP: join(runner, 'temp'),
-      INPUT_SOURCE: `${proxy.host}/src/app:v1`,
+      INPUT_SOURCE: src.source,
       INPUT_DESTINATION: `oci-archive:${join(dir, 'app.tar')}:v1`,
       'INPUT_BLOB-CACHE': 'false',
     };
