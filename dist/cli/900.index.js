@@ -1,8 +1,8 @@
-export const id = 426;
-export const ids = [426];
+export const id = 900;
+export const ids = [900];
 export const modules = {
 
-/***/ 5426:
+/***/ 3900:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,16 +11,6 @@ __webpack_require__.d(__webpack_exports__, {
   main: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(7975);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./lib/src/oci/errors.js
 /**
  * Errors that reach a user. Every message is one line that names the thing at fault and, where
@@ -118,6 +108,237 @@ function registryErrorCode(err) {
     return typeof code === 'string' ? code : undefined;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./lib/src/targets/partial-files.js
+
+
+
+
+/**
+ * Temporary files that become a blob, an index or an archive once complete: `.<name>.<pid>-<random>.partial`
+ * beside what they become. They are tracked while written, so an interrupted run removes them
+ * (synchronously, whatever the writes still in flight do), and named with the writer's process id,
+ * so a later run can tell one a crash left behind from one another process is still writing.
+ */
+const tracked = new Set();
+/** A fresh temporary name for `name` in `dir`. */
+function partialPath(dir, name) {
+    return (0,external_node_path_.join)(dir, `.${name}.${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+}
+/** Remember `path` (a file, or a spool directory) until `untrackPartial`: an interrupt removes it. */
+function trackPartial(path) {
+    tracked.add(path);
+}
+function untrackPartial(path) {
+    tracked.delete(path);
+}
+/** Removes every tracked file now; returns how many there were. For an interrupt, when there is no time to wait. */
+function removeTrackedPartials() {
+    let removed = 0;
+    for (const path of tracked) {
+        try {
+            (0,external_node_fs_.rmSync)(path, { force: true, recursive: true });
+            removed++;
+        }
+        catch {
+            // a file that cannot be removed is left; the next run's sweep tries again
+        }
+    }
+    tracked.clear();
+    return removed;
+}
+/** A partial nothing has written to for this long is abandoned, whoever made it (no silence lasts an hour: see OCI_COPY_TIMEOUT_SECONDS). */
+const ABANDONED_AFTER_MS = 2 * 60 * 60 * 1000;
+/**
+ * Removes the partial files for `name` (or any name, when undefined) in `dir` that an earlier run
+ * left: those whose writer's process is gone, and any untouched for two hours. A partial that a
+ * live process (another copy into the same layout) is writing stays. Returns how many went.
+ */
+async function sweepPartials(dir, name) {
+    let entries;
+    try {
+        entries = await (0,promises_.readdir)(dir);
+    }
+    catch {
+        return 0;
+    }
+    let removed = 0;
+    for (const entry of entries) {
+        if (!entry.startsWith('.') || !entry.endsWith('.partial'))
+            continue;
+        if (name !== undefined && !entry.startsWith(`.${name}.`))
+            continue;
+        const path = (0,external_node_path_.join)(dir, entry);
+        if (tracked.has(path))
+            continue;
+        const pid = /\.([0-9]+)-[0-9a-f]+\.partial$/.exec(entry)?.[1];
+        const info = await (0,promises_.stat)(path).catch(() => undefined);
+        if (!info?.isFile())
+            continue;
+        const abandoned = Date.now() - info.mtimeMs > ABANDONED_AFTER_MS;
+        if (!abandoned && pid !== undefined && isAlive(Number(pid)))
+            continue;
+        if (!abandoned && pid === undefined)
+            continue;
+        await (0,promises_.rm)(path, { force: true }).then(() => removed++, () => undefined);
+    }
+    return removed;
+}
+function isAlive(pid) {
+    if (pid === process.pid)
+        return true;
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        // EPERM: it exists, under another user.
+        return err.code === 'EPERM';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/runtime/interrupt.js
+
+const cleanups = new Set();
+let signalled;
+/** Registers a cleanup for an interrupt (a target to close as failed); returns its removal. */
+function onInterrupt(cleanup) {
+    cleanups.add(cleanup);
+    return () => cleanups.delete(cleanup);
+}
+/** The signal that interrupted this run, if one did: what fails after it is its doing, not news. */
+function interruptedBy() {
+    return signalled;
+}
+/** The shell's exit statuses: 128 + the signal's number. */
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 };
+/**
+ * On SIGINT or SIGTERM: removes the partial files being written (at once, whatever the writes
+ * still in flight do), runs the registered cleanups for at most `graceMs`, says so, and exits
+ * 130 or 143. A second signal exits at once. Returns the removal of the handlers.
+ */
+function handleInterrupts(options) {
+    const exit = options.exit ?? ((code) => process.exit(code));
+    const graceMs = options.graceMs ?? 2000;
+    const handler = (signal) => {
+        const code = EXIT_CODES[signal];
+        if (signalled)
+            return exit(code);
+        signalled = signal;
+        let removed = removeTrackedPartials();
+        const work = Promise.allSettled([...cleanups].map((cleanup) => Promise.resolve().then(cleanup)));
+        let timer;
+        const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
+        void Promise.race([work, grace]).then(() => {
+            clearTimeout(timer);
+            // A write that started while the cleanups ran has its partial file too.
+            removed += removeTrackedPartials();
+            const note = removed ? `: removed ${removed} unfinished file${removed === 1 ? '' : 's'}` : '';
+            options.say(`interrupted (${signal})${note}`);
+            exit(code);
+        });
+    };
+    const onInt = () => handler('SIGINT');
+    const onTerm = () => handler('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    return () => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/version.js
+/** The product's version, as package.json gives it (a unit test keeps the two equal). */
+const VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./lib/src/oci/text.js
+/**
+ * Text from outside (a registry's answer, a manifest's fields, a file's names, a user's input echoed
+ * back) on its way to a log line, an error or the terminal. One function makes it safe, and every
+ * such piece of text goes through it: a newline in it could forge a log line, an escape sequence
+ * could act on the terminal, and in a workflow a line starting with `::` is a runner command.
+ */
+/** Longest piece of outside text shown in one place; the rest is cut with `…`. */
+const MAX_SHOWN = 512;
+/**
+ * Control characters (C0, DEL, C1), line and paragraph separators and bidirectional overrides, as
+ * `\xNN` or `\u{NNNN}` escapes. Everything else passes unchanged, cut to `max` characters.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+function text_printable(text, max = MAX_SHOWN) {
+    let s = typeof text === 'string' ? text : String(text);
+    if (s.length > max)
+        s = `${s.slice(0, max)}…`;
+    return s.replace(UNSAFE, (c) => {
+        const code = c.charCodeAt(0);
+        return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+    });
+}
+/** `"text"` with the text made printable: for names that may be empty or hold spaces. */
+function text_quoted(text, max = MAX_SHOWN) {
+    return `"${text_printable(text, max).replace(/"/g, '\\"')}"`;
+}
+/**
+ * A whole line about to be printed where a runner reads it (the action's log, and the CLI's, which a
+ * workflow's `run:` step prints): control characters escaped; a line that would start with `::` (a
+ * runner command) starts with an escaped colon instead; and `##[`, the runner's older command
+ * prefix, which it finds anywhere in a line (`##[add-mask]`, `##[stop-commands]`), loses its
+ * second `#`. Our own lines never hold either; this holds for any line, whatever text reached it.
+ */
+function safeLine(line) {
+    const s = text_printable(line, Number.MAX_SAFE_INTEGER).replace(/##\[/g, '#\\x23[');
+    return /^\s*::/.test(s) ? s.replace(/::/, '\\x3a:') : s;
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/console.js
+
+/**
+ * The lines a command prints, and on a terminal one status line below them, redrawn in place.
+ * The status line is cleared before any other line is written and drawn again after it, so no
+ * line (an error least of all) lands on it. Every line goes through `safeLine`.
+ */
+class Console {
+    out;
+    status = '';
+    constructor(out) {
+        this.out = out;
+    }
+    get isTerminal() {
+        return this.out.isTTY === true;
+    }
+    line(text) {
+        this.out.write(`${this.status ? '\r\x1b[K' : ''}${safeLine(text)}\n${this.status}`);
+    }
+    /** Replaces the status line (a terminal only), cut to the terminal's width so it never wraps. */
+    setStatus(text) {
+        if (!this.isTerminal)
+            return;
+        const width = Math.max(20, (this.out.columns || 80) - 1);
+        const line = safeLine(text);
+        const next = line.length > width ? `${line.slice(0, width - 1)}…` : line;
+        if (next === this.status)
+            return;
+        this.status = next;
+        this.out.write(`\r\x1b[K${next}`);
+    }
+    clearStatus() {
+        if (!this.status)
+            return;
+        this.status = '';
+        this.out.write('\r\x1b[K');
+    }
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
 ;// CONCATENATED MODULE: ./lib/src/blob-cache/file-cache.js
 
 
@@ -383,45 +604,6 @@ function blobKey(registry, digest) {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
-;// CONCATENATED MODULE: ./lib/src/oci/text.js
-/**
- * Text from outside (a registry's answer, a manifest's fields, a file's names, a user's input echoed
- * back) on its way to a log line, an error or the terminal. One function makes it safe, and every
- * such piece of text goes through it: a newline in it could forge a log line, an escape sequence
- * could act on the terminal, and in a workflow a line starting with `::` is a runner command.
- */
-/** Longest piece of outside text shown in one place; the rest is cut with `…`. */
-const MAX_SHOWN = 512;
-/**
- * Control characters (C0, DEL, C1), line and paragraph separators and bidirectional overrides, as
- * `\xNN` or `\u{NNNN}` escapes. Everything else passes unchanged, cut to `max` characters.
- */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-function text_printable(text, max = MAX_SHOWN) {
-    let s = typeof text === 'string' ? text : String(text);
-    if (s.length > max)
-        s = `${s.slice(0, max)}…`;
-    return s.replace(UNSAFE, (c) => {
-        const code = c.charCodeAt(0);
-        return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-    });
-}
-/** `"text"` with the text made printable: for names that may be empty or hold spaces. */
-function text_quoted(text, max = MAX_SHOWN) {
-    return `"${text_printable(text, max).replace(/"/g, '\\"')}"`;
-}
-/**
- * A whole line about to be printed where a runner reads it (the action's log, and the CLI's, which a
- * workflow's `run:` step prints): control characters escaped; a line that would start with `::` (a
- * runner command) starts with an escaped colon instead; and `##[`, the runner's older command
- * prefix, which it finds anywhere in a line (`##[add-mask]`, `##[stop-commands]`), loses its
- * second `#`. Our own lines never hold either; this holds for any line, whatever text reached it.
- */
-function safeLine(line) {
-    const s = text_printable(line, Number.MAX_SAFE_INTEGER).replace(/##\[/g, '#\\x23[');
-    return /^\s*::/.test(s) ? s.replace(/::/, '\\x3a:') : s;
-}
-
 ;// CONCATENATED MODULE: ./lib/src/oci/digest.js
 
 
@@ -1648,7 +1830,25 @@ function platformList(platforms) {
     return platforms.length > 1 ? `platforms ${names}` : `platform ${names}`;
 }
 
+;// CONCATENATED MODULE: ./lib/src/oci/spelling.js
+/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: how far a typo is from a word. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+
 ;// CONCATENATED MODULE: ./lib/src/oci/transports.js
+
 
 
 /** The transports references may name, as they are written. */
@@ -1712,21 +1912,6 @@ function nearest(word) {
             best = { name, distance };
     }
     return best?.name;
-}
-/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`. */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++)
-        d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
 }
 
 ;// CONCATENATED MODULE: ./lib/src/oci/reference.js
@@ -2113,71 +2298,6 @@ function isPlatformList(p) {
     return Array.isArray(p);
 }
 
-;// CONCATENATED MODULE: ./lib/src/copy/log-lines.js
-
-
-
-
-
-/**
- * The line a person reads for an event, in the style oras users know: `Copying 1a2b3c4d5e6f
- * application/vnd.oci.image.layer.v1.tar+gzip`, `Exists …`, `Mounted sha256:… from REPO`. A mounted
- * blob gets no `Copying` line. Progress events have no line here: how often to show progress is
- * the caller's choice (a terminal redraws, a workflow log prints every few seconds). Media types,
- * repository names, tags and platforms come from outside: they are made printable. A dry run's
- * lines say what would happen.
- */
-function eventLine(event) {
-    switch (event.type) {
-        case 'started':
-            return `Copying ${nodeId(event.node)}`;
-        case 'done':
-            switch (event.action) {
-                case 'copied':
-                    return `Copied  ${nodeId(event.node)}`;
-                case 'exists':
-                    return `Exists  ${nodeId(event.node)}`;
-                case 'mounted':
-                    return `Mounted ${event.node.digest} from ${text_printable(event.from)}`;
-                case 'copy':
-                    return `Would copy  ${nodeId(event.node)}`;
-                case 'mount':
-                    return `Would mount ${event.node.digest} from ${text_printable(event.from)}`;
-            }
-            return undefined;
-        case 'tagged': {
-            const tag = text_printable(event.reference);
-            if (event.previous === event.node.digest)
-                return `tag ${tag} already names ${event.node.digest}`;
-            if (event.previous)
-                return `tag ${tag} ${event.dryRun ? 'would move' : 'moved'} from ${text_printable(event.previous)} to ${event.node.digest}`;
-            return event.dryRun ? `Would tag ${tag}` : `Tagged  ${tag}`;
-        }
-        case 'stored':
-            return `${event.dryRun ? 'Would store' : 'Stored'} by digest ${event.node.digest}`;
-        case 'resolved': {
-            if (event.node.digest === event.source.digest)
-                return undefined;
-            const platforms = (event.platforms ?? []).map((p) => text_printable(formatPlatform(p.platform))).join(', ');
-            const what = isIndex(event.node.mediaType) ? 'new index' : 'manifest';
-            return `Selected ${platforms || 'platforms'} of index ${event.source.digest}: ${what} ${event.node.digest}`;
-        }
-        case 'referrers': {
-            const n = event.referrers.length;
-            if (n === 0)
-                return event.depth === 0 ? `no referrers found for ${event.node.digest}` : undefined;
-            return `${n} referrer${n === 1 ? '' : 's'} of ${event.node.digest}: ${event.referrers.map(referrerLabel).join(', ')}`;
-        }
-        case 'notice':
-            return event.message;
-        default:
-            return undefined;
-    }
-}
-function nodeId(node) {
-    return `${shortDigest(node.digest)} ${text_printable(node.mediaType, 128)}`;
-}
-
 ;// CONCATENATED MODULE: ./lib/src/copy/report.js
 /**
  * The per-node account of one copy, built from its events only, so the action's outputs, its job
@@ -2277,9 +2397,116 @@ function formatDuration(ms) {
         return `${(ms / 1000).toFixed(1)} s`;
     return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
+/**
+ * One object per node of the copied graph, as the action's `blobs` output and the CLI's `--json`
+ * give them. With several destinations, one per node and destination, each naming its destination.
+ */
+function blobRecords(destinations, several = destinations.length > 1) {
+    return destinations.flatMap((d) => d.report.nodes.map((n) => ({
+        digest: n.digest,
+        mediaType: n.mediaType,
+        size: n.size,
+        action: n.action,
+        ...(n.from ? { from: n.from } : {}),
+        ...(several ? { destination: d.destination } : {}),
+    })));
+}
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./lib/src/copy/log-lines.js
+
+
+
+
+
+
+/**
+ * The line a person reads for an event, in the style oras users know: `Copying 1a2b3c4d5e6f
+ * application/vnd.oci.image.layer.v1.tar+gzip`, `Exists …`, `Mounted sha256:… from REPO`. A mounted
+ * blob gets no `Copying` line. Progress events have no line here: how often to show progress is
+ * the caller's choice (a terminal redraws, a workflow log prints every few seconds). Media types,
+ * repository names, tags and platforms come from outside: they are made printable. A dry run's
+ * lines say what would happen.
+ */
+function eventLine(event) {
+    switch (event.type) {
+        case 'started':
+            return `Copying ${nodeId(event.node)}`;
+        case 'done':
+            switch (event.action) {
+                case 'copied':
+                    return `Copied  ${nodeId(event.node)}`;
+                case 'exists':
+                    return `Exists  ${nodeId(event.node)}`;
+                case 'mounted':
+                    return `Mounted ${event.node.digest} from ${text_printable(event.from)}`;
+                case 'copy':
+                    return `Would copy  ${nodeId(event.node)}`;
+                case 'mount':
+                    return `Would mount ${event.node.digest} from ${text_printable(event.from)}`;
+            }
+            return undefined;
+        case 'tagged': {
+            const tag = text_printable(event.reference);
+            if (event.previous === event.node.digest)
+                return `tag ${tag} already names ${event.node.digest}`;
+            if (event.previous)
+                return `tag ${tag} ${event.dryRun ? 'would move' : 'moved'} from ${text_printable(event.previous)} to ${event.node.digest}`;
+            return event.dryRun ? `Would tag ${tag}` : `Tagged  ${tag}`;
+        }
+        case 'stored':
+            return `${event.dryRun ? 'Would store' : 'Stored'} by digest ${event.node.digest}`;
+        case 'resolved': {
+            if (event.node.digest === event.source.digest)
+                return undefined;
+            const platforms = (event.platforms ?? []).map((p) => text_printable(formatPlatform(p.platform))).join(', ');
+            const what = isIndex(event.node.mediaType) ? 'new index' : 'manifest';
+            return `Selected ${platforms || 'platforms'} of index ${event.source.digest}: ${what} ${event.node.digest}`;
+        }
+        case 'referrers': {
+            const n = event.referrers.length;
+            if (n === 0)
+                return event.depth === 0 ? `no referrers found for ${event.node.digest}` : undefined;
+            return `${n} referrer${n === 1 ? '' : 's'} of ${event.node.digest}: ${event.referrers.map(referrerLabel).join(', ')}`;
+        }
+        case 'notice':
+            return event.message;
+        default:
+            return undefined;
+    }
+}
+function nodeId(node) {
+    return `${shortDigest(node.digest)} ${text_printable(node.mediaType, 128)}`;
+}
+/** How often a long transfer prints a progress line where lines cannot be redrawn (a workflow log, a pipe). */
+const PROGRESS_EVERY_MS = 5000;
+/**
+ * Lines for a log that only appends: one per event, and for a blob that takes long a progress line
+ * every few seconds with bytes, percent and rate (`  1a2b3c4d5e6f 120.0 MiB / 750.0 MiB (16%) 40.0 MiB/s`).
+ */
+function logLines(emit, now = Date.now) {
+    const started = new Map();
+    return (event) => {
+        if (event.type === 'progress') {
+            const s = started.get(event.node.digest);
+            const t = now();
+            if (s && t - s.last >= PROGRESS_EVERY_MS) {
+                s.last = t;
+                const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
+                const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
+                emit(`  ${shortDigest(event.node.digest)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`);
+            }
+            return;
+        }
+        if (event.type === 'started')
+            started.set(event.node.digest, { at: now(), last: now() });
+        if (event.type === 'done')
+            started.delete(event.node.digest);
+        const line = eventLine(event);
+        if (line)
+            emit(line);
+    };
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -3186,6 +3413,89 @@ function parseOperation(value, source, destination, voice) {
     return v;
 }
 
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __webpack_require__(1692);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/network/tls.js
+
+
+
+
+
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+/**
+ * The PEM certificates in `path`, each checked to be one, so a wrong file is named before any
+ * connection is made rather than surfacing as an untrusted registry. `what` names the setting.
+ */
+async function readCaFile(path, what) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : errors_messageOf(err);
+        throw new errors_InputError(`${what} ${text_printable(path)} cannot be read (${why}): give a file of PEM certificates`);
+    }
+    const blocks = text.match(PEM_BLOCK) ?? [];
+    if (!blocks.length) {
+        throw new errors_InputError(`${what} ${text_printable(path)} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate in PEM form`);
+    }
+    for (const [i, block] of blocks.entries()) {
+        try {
+            new external_node_crypto_.X509Certificate(block);
+        }
+        catch (err) {
+            throw new errors_InputError(`${what} ${text_printable(path)}: certificate ${i + 1} cannot be read (${errors_messageOf(err)}): give PEM certificates`);
+        }
+    }
+    return blocks;
+}
+/**
+ * The certificates Node.js trusts by default (its bundled roots, plus NODE_EXTRA_CA_CERTS and the
+ * system store where this Node.js reads them), to which `ca-file` adds: Node's `ca` option
+ * replaces the default set rather than extending it.
+ */
+function defaultCas() {
+    const get = external_node_tls_.getCACertificates;
+    if (get)
+        return get('default');
+    // Before Node.js 22.15 there is no way to ask: add NODE_EXTRA_CA_CERTS to the bundled roots by hand.
+    const extra = process.env.NODE_EXTRA_CA_CERTS;
+    let extras = [];
+    try {
+        if (extra)
+            extras = (0,external_node_fs_.readFileSync)(extra, 'utf8').match(PEM_BLOCK) ?? [];
+    }
+    catch {
+        // Node.js itself only warns about an unreadable NODE_EXTRA_CA_CERTS
+    }
+    return [...external_node_tls_.rootCertificates, ...extras];
+}
+/** The connect options that trust `ca` besides the defaults, or skip verification. */
+function tlsConnectOptions(ca, verify) {
+    if (!verify)
+        return { rejectUnauthorized: false };
+    if (!ca?.length)
+        return {};
+    return { ca: [...defaultCas(), ...ca] };
+}
+
+;// CONCATENATED MODULE: ./lib/src/inputs/network.js
+
+
+/**
+ * The trust settings the inputs ask for: the CA file read and checked once, before any connection,
+ * and a warning line when verification is off, since nothing else would say so.
+ */
+async function loadNetwork(inputs, voice, warn) {
+    const ca = inputs.caFile ? await readCaFile(inputs.caFile, voice.input(names_Input.CaFile)) : undefined;
+    if (!inputs.tlsVerify) {
+        warn(`TLS verification is off (${voice.setting('tls-verify', 'false')}): no registry's certificate is checked, so anyone between here and a registry can read and change what is copied`);
+    }
+    return { ...(ca ? { ca } : {}), tlsVerify: inputs.tlsVerify };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/targets/layout/index-json.js
 
 
@@ -3541,8 +3851,9 @@ async function writeVerifiedBlob(root, desc, content, inFlight) {
     const { algorithm, hex } = parseDigest(desc.digest);
     const dir = (0,external_node_path_.join)(root, 'blobs', algorithm);
     await (0,promises_.mkdir)(dir, { recursive: true });
-    const temp = (0,external_node_path_.join)(dir, `.${hex}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+    const temp = partialPath(dir, hex);
     inFlight?.add(temp);
+    trackPartial(temp);
     try {
         await (0,external_node_stream_promises_.pipeline)(content, new VerifyingStream(desc), (0,external_node_fs_.createWriteStream)(temp, { flags: 'wx' }));
         await (0,promises_.rename)(temp, (0,external_node_path_.join)(dir, hex));
@@ -3553,6 +3864,7 @@ async function writeVerifiedBlob(root, desc, content, inFlight) {
     }
     finally {
         inFlight?.delete(temp);
+        untrackPartial(temp);
     }
 }
 /** Consumes a stream the caller verifies, when its bytes are already stored. */
@@ -4067,6 +4379,7 @@ function describeTarError(err) {
 
 
 
+
 /**
  * Indexes a seekable archive: its headers are read at their offsets and every body is skipped, so
  * indexing reads a few kilobytes however large the archive; later reads open just an entry's byte
@@ -4100,7 +4413,9 @@ async function indexArchiveFile(path, where) {
  */
 async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpdir)()) {
     const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempParent, 'oci-copy-import-'));
-    const dispose = () => (0,promises_.rm)(dir, { recursive: true, force: true });
+    // An interrupted import removes its spool too.
+    trackPartial(dir);
+    const dispose = () => (0,promises_.rm)(dir, { recursive: true, force: true }).finally(() => untrackPartial(dir));
     const contents = new ContentTables(where);
     let seq = 0;
     try {
@@ -5017,6 +5332,7 @@ class OciArchiveFileWriter extends ArchiveWriterBase {
             throw err instanceof OciCopyError ? err : new ContentError(`writing ${this.description}: ${err.message}`);
         }
         finally {
+            untrackPartial(this.temp);
             await this.base?.close(outcome);
         }
     }
@@ -5038,9 +5354,12 @@ async function openArchiveFileWriter(path, options = {}) {
     if (existing?.isDirectory())
         throw new ContentError(`${description} is a directory: use oci:${text_printable(path)} to export into an OCI layout directory`);
     const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path, { description }) : undefined;
-    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+    // What an earlier, interrupted export of this archive left goes; then this one's own partial file.
+    await sweepPartials((0,external_node_path_.dirname)(target), (0,external_node_path_.basename)(target));
+    const temp = partialPath((0,external_node_path_.dirname)(target), (0,external_node_path_.basename)(target));
     let file;
     try {
+        trackPartial(temp);
         file = await (0,promises_.open)(temp, 'wx');
         const writer = new OciArchiveFileWriter(file, temp, target, { ...options, description, base });
         await writer.start();
@@ -5050,12 +5369,14 @@ async function openArchiveFileWriter(path, options = {}) {
         await file?.close().catch(() => undefined);
         if (file)
             await (0,promises_.rm)(temp, { force: true });
+        untrackPartial(temp);
         await base?.close('failure');
         throw err instanceof OciCopyError ? err : new ContentError(`writing ${description}: ${err.message}`);
     }
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/writer.js
+
 
 
 
@@ -5150,8 +5471,11 @@ class OciArchiveWriter extends ArchiveWriterBase {
             throw err;
         }
         finally {
-            if (this.spoolDir)
-                await (0,promises_.rm)(await this.spoolDir, { recursive: true, force: true });
+            if (this.spoolDir) {
+                const dir = await this.spoolDir;
+                await (0,promises_.rm)(dir, { recursive: true, force: true });
+                untrackPartial(dir);
+            }
         }
     }
     abort(err) {
@@ -5205,7 +5529,7 @@ class OciArchiveWriter extends ArchiveWriterBase {
         });
     }
     async spool(desc, content) {
-        this.spoolDir ??= (0,promises_.mkdtemp)((0,external_node_path_.join)(this.spoolParent, '.oci-copy-spool-'));
+        this.spoolDir ??= (0,promises_.mkdtemp)((0,external_node_path_.join)(this.spoolParent, '.oci-copy-spool-')).then((dir) => (trackPartial(dir), dir));
         const path = (0,external_node_path_.join)(await this.spoolDir, `${parseDigest(desc.digest).hex}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
         try {
             await (0,external_node_stream_promises_.pipeline)(countedChunks(content, desc), (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' }));
@@ -5407,6 +5731,8 @@ async function openLayout(path, options = {}) {
             throw err;
         });
         parseLayoutIndex(index, where);
+        if (options.create)
+            await sweepLayout(root);
         return new OciLayoutTarget(root, path);
     }
     if (!options.create) {
@@ -5420,6 +5746,22 @@ async function openLayout(path, options = {}) {
     await (0,promises_.writeFile)((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
     await (0,promises_.writeFile)((0,external_node_path_.join)(root, INDEX_FILE), serializeIndex(emptyIndex()));
     return new OciLayoutTarget(root, path);
+}
+/**
+ * Removes the partial blobs and index files an earlier run into this layout left when it crashed
+ * or was killed (see `sweepPartials`: another live process's are kept). A `blobs` directory that
+ * is a link is left alone, as the layout's writes leave it.
+ */
+async function sweepLayout(root) {
+    await sweepPartials(root, INDEX_FILE);
+    const blobs = (0,external_node_path_.join)(root, 'blobs');
+    if (!(await (0,promises_.lstat)(blobs).catch(() => undefined))?.isDirectory())
+        return;
+    for (const algorithm of await (0,promises_.readdir)(blobs)) {
+        const dir = (0,external_node_path_.join)(blobs, algorithm);
+        if ((await (0,promises_.lstat)(dir).catch(() => undefined))?.isDirectory())
+            await sweepPartials(dir);
+    }
 }
 /**
  * An OCI image-layout directory. Blobs land through verified temporary files; `index.json` changes
@@ -5514,14 +5856,16 @@ class OciLayoutTarget {
             for (const entry of listing)
                 index = withReference(index, entry, entry.digest);
             index = change(index);
-            const temp = (0,external_node_path_.join)(this.root, `.${INDEX_FILE}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+            const temp = partialPath(this.root, INDEX_FILE);
             this.inFlight.add(temp);
+            trackPartial(temp);
             try {
                 await (0,promises_.writeFile)(temp, serializeIndex(index), { flag: 'wx' });
                 await (0,promises_.rename)(temp, (0,external_node_path_.join)(this.root, INDEX_FILE));
             }
             finally {
                 this.inFlight.delete(temp);
+                untrackPartial(temp);
                 await (0,promises_.rm)(temp, { force: true });
             }
             for (const entry of listing)
@@ -5576,6 +5920,8 @@ async function openFileTarget(ref, role, streams = { stdin: process.stdin, stdou
         return openLayout(ref.path, { create: role === 'destination' });
     }
     const description = `[${ref.transport}] ${text_printable(ref.path)}`;
+    if (ref.path === '-')
+        refuseTerminal(role === 'source' ? streams.stdin : streams.stdout, role, ref.transport);
     if (role === 'source') {
         if (ref.path === '-')
             return openArchiveStream(streams.stdin, { description });
@@ -5589,6 +5935,18 @@ async function openFileTarget(ref, role, streams = { stdin: process.stdin, stdou
     if (ref.path === '-')
         return createArchiveWriter(streams.stdout, { description, ...docker });
     return openArchiveFileWriter(ref.path, { description, ...docker });
+}
+/**
+ * An archive is bytes: written to a terminal it would fill the screen with them, and read from one
+ * it would wait for an archive nobody is going to type.
+ */
+function refuseTerminal(stream, role, transport) {
+    if (!stream.isTTY)
+        return;
+    if (role === 'source') {
+        throw new errors_InputError(`${transport}:- reads an archive from standard input, which is a terminal: pipe or redirect one in (< app.tar), or give a file path`);
+    }
+    throw new errors_InputError(`${transport}:- writes the archive to standard output, which is a terminal: redirect it (> app.tar), pipe it on, or give a file path`);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/dry-run.js
@@ -5936,74 +6294,6 @@ function request(dispatcher, options) {
     return api_request.call(dispatcher, options);
 }
 
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __webpack_require__(1692);
-;// CONCATENATED MODULE: ./lib/src/targets/registry/network/tls.js
-
-
-
-
-
-
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-/**
- * The PEM certificates in `path`, each checked to be one, so a wrong file is named before any
- * connection is made rather than surfacing as an untrusted registry. `what` names the setting.
- */
-async function readCaFile(path, what) {
-    let text;
-    try {
-        text = await readFile(path, 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : messageOf(err);
-        throw new InputError(`${what} ${printable(path)} cannot be read (${why}): give a file of PEM certificates`);
-    }
-    const blocks = text.match(PEM_BLOCK) ?? [];
-    if (!blocks.length) {
-        throw new InputError(`${what} ${printable(path)} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate in PEM form`);
-    }
-    for (const [i, block] of blocks.entries()) {
-        try {
-            new X509Certificate(block);
-        }
-        catch (err) {
-            throw new InputError(`${what} ${printable(path)}: certificate ${i + 1} cannot be read (${messageOf(err)}): give PEM certificates`);
-        }
-    }
-    return blocks;
-}
-/**
- * The certificates Node.js trusts by default (its bundled roots, plus NODE_EXTRA_CA_CERTS and the
- * system store where this Node.js reads them), to which `ca-file` adds: Node's `ca` option
- * replaces the default set rather than extending it.
- */
-function defaultCas() {
-    const get = external_node_tls_.getCACertificates;
-    if (get)
-        return get('default');
-    // Before Node.js 22.15 there is no way to ask: add NODE_EXTRA_CA_CERTS to the bundled roots by hand.
-    const extra = process.env.NODE_EXTRA_CA_CERTS;
-    let extras = [];
-    try {
-        if (extra)
-            extras = (0,external_node_fs_.readFileSync)(extra, 'utf8').match(PEM_BLOCK) ?? [];
-    }
-    catch {
-        // Node.js itself only warns about an unreadable NODE_EXTRA_CA_CERTS
-    }
-    return [...external_node_tls_.rootCertificates, ...extras];
-}
-/** The connect options that trust `ca` besides the defaults, or skip verification. */
-function tlsConnectOptions(ca, verify) {
-    if (!verify)
-        return { rejectUnauthorized: false };
-    if (!ca?.length)
-        return {};
-    return { ca: [...defaultCas(), ...ca] };
-}
-
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/network/dispatcher.js
 
 
@@ -6114,17 +6404,17 @@ function redactedUrl(url) {
     copy.password = '';
     const params = [...copy.searchParams].map(([key, value]) => [key, SHOWN_PARAMS.has(key) ? value : 'REDACTED']);
     copy.search = new URLSearchParams(params).toString();
-    return printable(copy.href);
+    return text_printable(copy.href);
 }
 /** One line per event: `GET https://ghcr.io/v2/acme/app/manifests/1.2 (Bearer) → 200 in 84 ms`. */
 function httpEventLine(event) {
     const what = `${event.method} ${redactedUrl(event.url)}`;
     if (event.type === 'retry') {
-        return `${what}: ${printable(event.reason)}, retrying (${event.attempt}/${event.maxTries}) in ${event.delayMs} ms`;
+        return `${what}: ${text_printable(event.reason)}, retrying (${event.attempt}/${event.maxTries}) in ${event.delayMs} ms`;
     }
     const auth = event.auth ? ` (${event.auth})` : '';
     if (event.type === 'failure')
-        return `${what}${auth} → ${printable(event.error)} after ${event.ms} ms`;
+        return `${what}${auth} → ${text_printable(event.error)} after ${event.ms} ms`;
     return `${what}${auth} → ${event.status} in ${event.ms} ms`;
 }
 /** `Bearer` from `Bearer eyJ…`: all a log may know of an authorization header. */
@@ -6201,7 +6491,7 @@ const USER_AGENT = 'oci-copy/0.1';
 const MAX_REDIRECTS = 10;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
-const NOT_TRANSIENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_ABORTED', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH']);
+const NOT_TRANSIENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_ABORTED', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
 function header(res, name) {
     const v = res.headers[name];
     return Array.isArray(v) ? v[0] : v;
@@ -6332,6 +6622,11 @@ class HttpClient {
     tooLongToWait(res) {
         const after = parseRetryAfter(header(res, 'retry-after'));
         return after !== undefined && after > this.retry.maxWaitMs ? after : undefined;
+    }
+    /** Ends every connection at once, abandoning what is in flight. */
+    async destroy() {
+        if (this.owned)
+            await this.dispatcher.destroy();
     }
     async close() {
         if (this.owned)
@@ -6739,9 +7034,11 @@ class client_RegistryClient {
         const retryable = isRetryableStatus(res.status) && asked === undefined;
         throw new RegistryError(`${operation}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}${hint}`, retryable, res.status, detail.code, retryable ? this.http.retryDelay(res.tries - 1, res) : undefined);
     }
-    async close() {
-        if (this.ownsHttp)
-            await this.http.close();
+    /** After a failure (an interrupt among them) requests still in flight are abandoned, not waited for. */
+    async close(outcome = 'success') {
+        if (!this.ownsHttp)
+            return;
+        await (outcome === 'failure' ? this.http.destroy() : this.http.close());
     }
 }
 /** `90 s`, `24 h`: a wait as a person reads it. */
@@ -7525,8 +7822,8 @@ class RegistryRepository {
     referrers(subject, artifactType) {
         return listReferrers(this.client, this.manifests, this.repository, subject, artifactType);
     }
-    async close(_outcome) {
-        await this.client.close();
+    async close(outcome) {
+        await this.client.close(outcome);
     }
 }
 /**
@@ -7640,102 +7937,530 @@ function registryClientOptions(ref, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/src/cli/main.js
+;// CONCATENATED MODULE: ./lib/src/cli/copy-report.js
 
-
-
-
-
-
-
-
-
-const USAGE = `usage: oci-copy SOURCE DESTINATION [options]
-
-SOURCE and DESTINATION: [docker://]HOST/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST],
-oci-archive:PATH[:TAG|@DIGEST], docker-archive:PATH[:NAME:TAG] (PATH "-" is stdin or stdout).
-
-options:
-  --platform OS/ARCH[/VARIANT]   copy only this platform of an index; several, comma-separated:
-                                 a new index of just those (its digest differs from the source's)
-  --referrers                    also copy signatures, SBOMs and attestations of the copied manifests
-  --dry-run                      report what would happen, write nothing
-  --no-clobber                   fail rather than move a destination tag that names another digest
-  --concurrency N                blobs in flight (default 8)
-  --no-mount                     never mount blobs across repositories
-  --no-blob-cache                neither read nor update the blob-info cache
-  --plain-http                   plain HTTP to registries not on loopback
-  --src-creds USER:PASSWORD      credentials for the source registry
-  --dest-creds USER:PASSWORD     credentials for the destination registry
-  --operation auto|copy|import|export
-  --json                         print the per-node account as JSON on stdout
-  -h, --help`;
-/** The command line: the same inputs as the action, parsed by the same code, over the same core. */
-async function main(argv) {
-    const opened = [];
-    let outcome = 'failure';
-    try {
-        const { values, positionals } = (0,external_node_util_.parseArgs)({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                platform: { type: 'string' },
-                referrers: { type: 'boolean' },
-                'dry-run': { type: 'boolean' },
-                'no-clobber': { type: 'boolean' },
-                concurrency: { type: 'string' },
-                'no-mount': { type: 'boolean' },
-                'no-blob-cache': { type: 'boolean' },
-                'plain-http': { type: 'boolean' },
-                'src-creds': { type: 'string' },
-                'dest-creds': { type: 'string' },
-                operation: { type: 'string' },
-                json: { type: 'boolean' },
-                help: { type: 'boolean', short: 'h' },
-            },
-        });
-        if (values.help) {
-            process.stdout.write(`${USAGE}\n`);
-            return 0;
-        }
-        if (positionals.length !== 2)
-            throw new errors_InputError(`expected SOURCE and DESTINATION, got ${positionals.length} argument(s); see oci-copy --help`);
-        const [srcUser, srcPass] = splitCreds(values['src-creds'], '--src-creds');
-        const [dstUser, dstPass] = splitCreds(values['dest-creds'], '--dest-creds');
-        const given = {
-            source: positionals[0],
-            destination: positionals[1],
-            operation: values.operation,
-            platform: values.platform,
-            referrers: values.referrers ? 'true' : undefined,
-            'dry-run': values['dry-run'] ? 'true' : undefined,
-            'no-clobber': values['no-clobber'] ? 'true' : undefined,
-            concurrency: values.concurrency,
-            mount: values['no-mount'] ? 'false' : undefined,
-            'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
-            'plain-http': values['plain-http'] ? 'true' : undefined,
-            'source-username': srcUser,
-            'source-password': srcPass,
-            'destination-username': dstUser,
-            'destination-password': dstPass,
+/**
+ * The end of a copy, in one place: per destination what went where, the digest, and the totals, on
+ * standard error; with `json`, the per-node account on standard output (for one destination the
+ * shape it always had; for several, `blobs` name their destination and `destinations` list the tags).
+ */
+function printCopyResult(console, stdout, result, json) {
+    for (const d of result.destinations) {
+        const t = d.report.totals();
+        console.line(`${result.dryRun ? 'Would copy' : 'Copied'} ${result.source} => ${d.description}`);
+        console.line(`Digest: ${result.root.digest}`);
+        console.line(result.dryRun
+            ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(d.report.durationMs)}`
+            : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(d.report.durationMs)}`);
+    }
+    if (!json)
+        return;
+    const { root, dryRun, destinations } = result;
+    const account = destinations.length === 1
+        ? { digest: root.digest, mediaType: root.mediaType, size: root.size, dryRun, tags: destinations[0].report.tags, blobs: destinations[0].report.nodes }
+        : {
+            digest: root.digest,
+            mediaType: root.mediaType,
+            size: root.size,
+            dryRun,
+            destinations: destinations.map((d) => ({ destination: d.reference, tags: d.report.tags })),
+            blobs: blobRecords(destinations.map((d) => ({ destination: d.reference, report: d.report }))),
         };
-        const inputs = parseInputs((name) => given[name] ?? '');
-        const toStdout = inputs.destinations[0].transport !== 'registry' && inputs.destinations[0].path === '-';
-        if (values.json && toStdout && !inputs.dryRun) {
-            throw new errors_InputError('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
+    stdout.write(`${JSON.stringify(account)}\n`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/exit-codes.js
+/** What the command line's exit status says, as scripts read it. */
+const ExitCode = {
+    Done: 0,
+    Failed: 1,
+    Usage: 2,
+    /** 128 + SIGINT: Ctrl-C. */
+    Interrupted: 130,
+    /** 128 + SIGTERM: a cancelled job, `kill`. */
+    Terminated: 143,
+};
+/** The exit statuses, for help. */
+const EXIT_CODE_HELP = [
+    [String(ExitCode.Done), 'done'],
+    [String(ExitCode.Failed), 'the copy failed (the last line says why)'],
+    [String(ExitCode.Usage), 'bad arguments: nothing was done'],
+    [String(ExitCode.Interrupted), 'interrupted (SIGINT, Ctrl-C): unfinished files removed'],
+    [String(ExitCode.Terminated), 'terminated (SIGTERM): unfinished files removed'],
+];
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
+;// CONCATENATED MODULE: ./lib/src/cli/flags.js
+
+
+
+
+/** Bad arguments: exit status 2, and a message in the words of the command line. */
+class UsageError extends errors_InputError {
+    name = 'UsageError';
+}
+/**
+ * Parses `argv` with Node's parser, in its strict mode, and turns its errors into sentences about
+ * the flag at fault: `--bogus is not an option of oci-copy: did you mean --debug?`.
+ */
+function parseFlags(command, flags, argv) {
+    const options = {};
+    for (const f of flags) {
+        options[f.name] = { type: f.kind === 'boolean' ? 'boolean' : 'string', ...(f.kind === 'list' ? { multiple: true } : {}), ...(f.short ? { short: f.short } : {}) };
+    }
+    try {
+        const { values, positionals } = (0,external_node_util_.parseArgs)({ args: withSwitchValues(flags, argv), options, allowPositionals: true, strict: true });
+        return { values: values, positionals };
+    }
+    catch (err) {
+        throw rewordParseError(command, flags, err);
+    }
+}
+/** `--tls-verify` alone is `--tls-verify=true`; `--tls-verify false` is `--tls-verify=false`. */
+function withSwitchValues(flags, argv) {
+    const switches = new Set(flags.filter((f) => f.kind === 'switch').map((f) => `--${f.name}`));
+    const out = [];
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === '--') {
+            out.push(...argv.slice(i));
+            break;
         }
-        // Logs go to stderr: stdout may be the archive itself.
-        const log = (line) => process.stderr.write(`${safeLine(line)}\n`);
+        if (!switches.has(arg)) {
+            out.push(arg);
+            continue;
+        }
+        const next = argv[i + 1];
+        if (next === 'true' || next === 'false') {
+            out.push(`${arg}=${next}`);
+            i++;
+        }
+        else {
+            out.push(`${arg}=true`);
+        }
+    }
+    return out;
+}
+function rewordParseError(command, flags, err) {
+    const code = err?.code;
+    const message = err?.message ?? '';
+    const flag = text_printable(/'(-[^' ]*)/.exec(message)?.[1] ?? '');
+    const see = `see ${command} --help`;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+        const near = nearestFlag(flag, flags);
+        return new UsageError(`${flag} is not an option of ${command}: ${near ? `did you mean ${near}? (${see})` : see}`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+        const spec = flags.find((f) => `--${f.name}` === flag || `-${f.short}` === flag);
+        if (spec && spec.kind === 'boolean')
+            return new UsageError(`${flag} takes no value: give it alone, or leave it out`);
+        return new UsageError(`${flag} needs a value (${flag} ${spec?.value ?? 'VALUE'}): ${see}`);
+    }
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
+        return new UsageError(`${text_printable(message.split('\n')[0])}: ${see}`);
+    return err;
+}
+/** The flag a mistyped one was most likely meant to be. */
+function nearestFlag(given, flags) {
+    const word = given.replace(/^-+/, '').replace(/=.*$/, '');
+    let best;
+    for (const f of flags) {
+        const distance = editDistance(word, f.name);
+        const limit = Math.max(1, Math.floor(f.name.length / 4));
+        const prefix = word.length >= 3 && f.name.startsWith(word);
+        if ((distance <= limit || prefix) && (!best || distance < best.distance))
+            best = { name: `--${f.name}`, distance };
+    }
+    return best?.name;
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/help.js
+/** `--concurrency N`, `-h, --help`, `--tls-verify[=false]`: a flag as help shows it. */
+function flagName(f) {
+    const long = f.kind === 'switch' ? `--${f.name}[=${f.value ?? 'false'}]` : `--${f.name}${f.value && f.kind !== 'boolean' ? ` ${f.value}` : ''}`;
+    return f.short ? `-${f.short}, ${long}` : long;
+}
+function flagRows(flags) {
+    return flags.map((f) => [flagName(f), f.help]);
+}
+/** Help lines end by this column, as a terminal of 100 columns shows them. */
+const WIDTH = 100;
+/** The help text: columns aligned, the right one wrapped to fit. */
+function formatHelp(help) {
+    const out = [];
+    help.usage.forEach((u, i) => out.push(`${i === 0 ? 'usage: ' : '       '}${u}`));
+    out.push('', ...wrap(help.summary, WIDTH));
+    for (const section of help.sections) {
+        out.push('', `${section.title}:`);
+        if (section.rows) {
+            const column = Math.min(34, Math.max(...section.rows.map(([left]) => left.length)) + 4);
+            for (const [left, right] of section.rows) {
+                const [first, ...more] = wrap(right, WIDTH - column);
+                if (left.length + 4 > column)
+                    out.push(`  ${left}`, `${' '.repeat(column)}${first}`);
+                else
+                    out.push(`  ${left.padEnd(column - 2)}${first}`);
+                for (const line of more)
+                    out.push(`${' '.repeat(column)}${line}`);
+            }
+        }
+        for (const line of section.lines ?? [])
+            out.push(line ? `  ${line}` : '');
+    }
+    return `${out.join('\n')}\n`;
+}
+function wrap(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(' ')) {
+        if (line && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else {
+            line = line ? `${line} ${word}` : word;
+        }
+    }
+    lines.push(line);
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/passwords.js
+
+/** The credential flags of one side: `--src-creds`, `--src-username`, `--src-password-stdin`. */
+function credentialFlags(side) {
+    const which = side === 'src' ? 'the source' : 'the destination';
+    return [
+        { name: `${side}-creds`, kind: 'string', value: 'USER[:PASSWORD]', help: `credentials for ${which} registry (a password here shows in ps: prefer the two below)` },
+        { name: `${side}-username`, kind: 'string', value: 'USER', help: `user for ${which} registry` },
+        { name: `${side}-password-stdin`, kind: 'boolean', help: `read ${which} registry's password or token from standard input` },
+    ];
+}
+/** `OCI_COPY_SRC_USERNAME`, `OCI_COPY_DEST_PASSWORD`: credentials that stay out of `ps`. */
+function credentialVariables(side) {
+    const prefix = `OCI_COPY_${side.toUpperCase()}_`;
+    return { username: `${prefix}USERNAME`, password: `${prefix}PASSWORD` };
+}
+/** Longest password read from standard input: a token is a few kilobytes at most. */
+const MAX_STDIN_PASSWORD = 64 * 1024;
+/**
+ * One side's credentials from its flags and variables: the user from `--src-creds USER[:PASSWORD]`,
+ * `--src-username` or `OCI_COPY_SRC_USERNAME`; the password from `--src-creds`,
+ * `--src-password-stdin` or `OCI_COPY_SRC_PASSWORD`. Flags win over variables; giving the same
+ * thing twice, a password without a user or a user without a password is an error.
+ */
+async function readCredentials(side, values, env, stdin) {
+    const creds = values[`${side}-creds`];
+    const userFlag = values[`${side}-username`];
+    const fromStdin = values[`${side}-password-stdin`] === true;
+    const vars = credentialVariables(side);
+    const credsFlag = `--${side}-creds`;
+    const colon = creds?.indexOf(':') ?? -1;
+    if (creds !== undefined && (colon === 0 || creds === ''))
+        throw new UsageError(`${credsFlag} names no user: give ${credsFlag} USER[:PASSWORD]`);
+    if (creds !== undefined && userFlag !== undefined)
+        throw new UsageError(`${credsFlag} and --${side}-username both name the user: give one`);
+    const inline = creds !== undefined && colon > 0 ? creds.slice(colon + 1) : undefined;
+    if (inline !== undefined && fromStdin)
+        throw new UsageError(`${credsFlag} gives a password and --${side}-password-stdin another: give one`);
+    const user = creds !== undefined ? [colon > 0 ? creds.slice(0, colon) : creds, credsFlag] : userFlag !== undefined ? [userFlag, `--${side}-username`] : env[vars.username] ? [env[vars.username], vars.username] : undefined;
+    let password;
+    if (inline !== undefined)
+        password = [inline, credsFlag];
+    else if (fromStdin)
+        password = [await stdin(), `--${side}-password-stdin`];
+    else if (env[vars.password])
+        password = [env[vars.password], vars.password];
+    if (!user && !password)
+        return { from: `${credsFlag}, ${vars.username}` };
+    if (!user)
+        throw new UsageError(`a password is given in ${password[1]} but no user: give ${credsFlag} USER, --${side}-username USER or ${vars.username}`);
+    if (!password) {
+        throw new UsageError(`${user[1]} names user ${user[0]} but no password: add :PASSWORD, --${side}-password-stdin, or set ${vars.password}`);
+    }
+    const from = user[1] === password[1] ? user[1] : `${user[1]} and ${password[1]}`;
+    return { username: user[0], password: password[0], from };
+}
+/**
+ * The password piped in on standard input, without its final line break (as `docker login
+ * --password-stdin` reads it). A terminal is refused: the password would show as it is typed.
+ */
+async function readStdinPassword(stdin, flag) {
+    if (stdin.isTTY) {
+        throw new UsageError(`${flag} reads the password from standard input, which is a terminal: pipe it in (printf '%s' "$TOKEN" | oci-copy … ${flag})`);
+    }
+    let text = '';
+    for await (const chunk of stdin) {
+        text += chunk.toString('utf8');
+        if (text.length > MAX_STDIN_PASSWORD)
+            throw new UsageError(`${flag}: standard input holds more than ${MAX_STDIN_PASSWORD} bytes, which is no password`);
+    }
+    const password = text.replace(/\r?\n$/, '');
+    if (!password)
+        throw new UsageError(`${flag}: standard input was empty: pipe the password in`);
+    return password;
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/progress.js
+
+/** How often the status line is redrawn: often enough to look alive, rarely enough to cost nothing. */
+const REDRAW_MS = 250;
+/** The rate is measured over this much of the recent past. */
+const RATE_WINDOW_MS = 5000;
+/**
+ * The terminal's status line for a whole copy: bytes moved out of the bytes known so far (every
+ * blob and manifest that started moving, to every destination), the rate over the last seconds,
+ * the time left at that rate, and a `retrying (2/5)` note while a retry waits. Bytes never go
+ * backwards: a blob sent again after a failure counts once. Redrawn on a timer, so it moves on
+ * (the rate falls, the note shows) while nothing arrives.
+ */
+class TerminalProgress {
+    console;
+    now;
+    nodes = new Map();
+    total = 0;
+    moved = 0;
+    inFlight = 0;
+    samples = [];
+    retry;
+    timer;
+    constructor(console, now = Date.now) {
+        this.console = console;
+        this.now = now;
+    }
+    /** The listener for the events of destination `index`: each destination moves its own bytes. */
+    listener(index) {
+        return (event) => {
+            const key = `${index} ${event.node.digest}`;
+            const node = this.nodes.get(key);
+            if (event.type === 'started' && !node) {
+                this.nodes.set(key, { size: event.node.size, bytes: 0, done: false });
+                this.total += event.node.size;
+                this.inFlight++;
+            }
+            else if (event.type === 'progress' && node && event.bytes > node.bytes) {
+                this.moved += Math.min(event.bytes, node.size) - node.bytes;
+                node.bytes = Math.min(event.bytes, node.size);
+            }
+            else if (event.type === 'done' && node && !node.done) {
+                node.done = true;
+                this.inFlight--;
+                if (event.action === 'copied') {
+                    this.moved += node.size - node.bytes;
+                    node.bytes = node.size;
+                }
+            }
+        };
+    }
+    /** Notes a retry while it waits; the next answer to the same URL ends the note. */
+    onHttp = (event) => {
+        if (event.type === 'retry')
+            this.retry = { note: `retrying (${event.attempt}/${event.maxTries}): ${event.reason}`, url: event.url.href };
+        else if (this.retry?.url === event.url.href)
+            this.retry = undefined;
+    };
+    start() {
+        this.timer ??= setInterval(() => this.draw(), REDRAW_MS);
+        this.timer.unref();
+    }
+    stop() {
+        clearInterval(this.timer);
+        this.timer = undefined;
+        this.console.clearStatus();
+    }
+    /** The status line as it reads now. */
+    line() {
+        const t = this.now();
+        this.samples.push({ at: t, moved: this.moved });
+        while (this.samples.length > 2 && t - this.samples[1].at >= RATE_WINDOW_MS)
+            this.samples.shift();
+        const parts = [];
+        if (this.total) {
+            const pct = Math.floor((this.moved / this.total) * 100);
+            parts.push(`Copying ${formatBytes(this.moved)} of ${formatBytes(this.total)} (${pct}%)`);
+            const first = this.samples[0];
+            const seconds = (t - first.at) / 1000;
+            if (seconds >= 1) {
+                const rate = (this.moved - first.moved) / seconds;
+                parts.push(`${formatBytes(rate)}/s`);
+                const left = this.total - this.moved;
+                if (rate > 0 && left > 0)
+                    parts.push(`${formatSeconds(left / rate)} left`);
+            }
+            if (this.inFlight > 0)
+                parts.push(`${this.inFlight} in flight`);
+        }
+        if (this.retry)
+            parts.push(this.retry.note);
+        return parts.join(' · ');
+    }
+    draw() {
+        const line = this.line();
+        if (line)
+            this.console.setStatus(line);
+        else
+            this.console.clearStatus();
+    }
+}
+function formatSeconds(s) {
+    if (s < 60)
+        return `${Math.ceil(s)} s`;
+    if (s < 3600)
+        return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+    return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/voice.js
+
+
+/** The flag (or argument) that sets each input on the command line. */
+const FLAG_OF = {
+    [names_Input.Source]: 'SOURCE',
+    [names_Input.Destination]: 'DESTINATION',
+    [names_Input.Mount]: '--no-mount',
+    [names_Input.BlobCache]: '--no-blob-cache',
+    [names_Input.SourceUsername]: '--src-creds',
+    [names_Input.DestinationUsername]: '--dest-creds',
+    [names_Input.Username]: '--src-creds or --dest-creds',
+};
+function setting(name, value) {
+    if (name === 'plain-http')
+        return '--plain-http';
+    if (name === 'tls-verify')
+        return `--tls-verify=${value}`;
+    return `--ca-file ${value}`;
+}
+/** Messages in the words of the command line: `--concurrency is 0`, `add --plain-http`. */
+const FLAG_VOICE = {
+    input: (name) => FLAG_OF[name] ?? `--${name}`,
+    value: (text) => (text && !/\s|"/.test(text) ? text_printable(text) : text_quoted(text)),
+    setting,
+    set: (name, value) => `add ${setting(name, value)}`,
+    drop: (name) => `drop --${name}`,
+};
+
+;// CONCATENATED MODULE: ./lib/src/cli/copy-command.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const COPY_FLAGS = [
+    { name: 'to', kind: 'list', value: 'DESTINATION', help: 'a destination (repeat for several; the same as more DESTINATION arguments)' },
+    { name: 'platform', kind: 'string', value: 'OS/ARCH[/VARIANT]', help: 'copy only this platform of an index; several, comma-separated: a new index of just those' },
+    { name: 'referrers', kind: 'boolean', help: 'also copy signatures, SBOMs and attestations of the copied manifests' },
+    { name: 'dry-run', kind: 'boolean', help: 'report what would happen, write nothing' },
+    { name: 'no-clobber', kind: 'boolean', help: 'fail rather than move a destination tag that names another digest' },
+    { name: 'concurrency', kind: 'string', value: 'N', help: 'blobs in flight, 1 to 64 (default 8)' },
+    { name: 'no-mount', kind: 'boolean', help: 'never mount blobs across repositories' },
+    { name: 'no-blob-cache', kind: 'boolean', help: 'neither read nor update the blob-info cache' },
+    { name: 'plain-http', kind: 'boolean', help: 'plain HTTP to registries not on loopback' },
+    { name: 'tls-verify', kind: 'switch', value: 'false', help: 'false: accept any registry certificate (a warning says so)' },
+    { name: 'ca-file', kind: 'string', value: 'FILE', help: 'trust the PEM CA certificates in FILE too' },
+    { name: 'operation', kind: 'string', value: 'auto|copy|import|export', help: 'say what the copy is; an operation that does not fit is an error' },
+    { name: 'json', kind: 'boolean', help: 'print the per-node account as JSON on standard output' },
+    { name: 'debug', kind: 'boolean', help: 'log every HTTP request and its status, credentials hidden' },
+    ...credentialFlags('src'),
+    ...credentialFlags('dest'),
+    { name: 'version', kind: 'boolean', help: 'print the version and exit' },
+    { name: 'help', kind: 'boolean', short: 'h', help: 'print this help and exit' },
+];
+const src = credentialVariables('src');
+const dest = credentialVariables('dest');
+const COPY_HELP = {
+    usage: ['oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]', 'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]'],
+    summary: 'Copies an image or artifact, and everything under it, from SOURCE to each DESTINATION (resolved once: every destination gets the same digest).',
+    sections: [
+        {
+            title: 'references',
+            rows: [
+                ['[docker://]HOST[:PORT]/REPO[:TAG,...][@DIGEST]', 'a registry repository; alpine is docker.io/library/alpine'],
+                ['oci:PATH[:TAG|@DIGEST]', 'an OCI image-layout directory'],
+                ['oci-archive:PATH[:TAG|@DIGEST]', 'an OCI layout in a tar file; PATH - is standard input or output'],
+                ['docker-archive:PATH[:NAME:TAG]', 'what docker save writes and docker load reads; PATH - as above'],
+            ],
+        },
+        { title: 'options', rows: flagRows(COPY_FLAGS) },
+        {
+            title: 'environment',
+            rows: [
+                [`${src.username}, ${src.password}`, 'credentials for the source registry'],
+                [`${dest.username}, ${dest.password}`, 'credentials for the destination registry'],
+                ['DOCKER_CONFIG', 'where config.json is (docker login, credential helpers); default ~/.docker'],
+                ['HTTPS_PROXY, HTTP_PROXY, NO_PROXY', 'proxies, as the Go tools read them; loopback is never proxied'],
+                ['OCI_COPY_TIMEOUT_SECONDS', 'the longest a registry may stay silent (default 60)'],
+                ['XDG_CACHE_HOME', 'where the blob-info cache lives (default ~/.cache/oci-copy)'],
+            ],
+        },
+        {
+            title: 'examples',
+            lines: [
+                'oci-copy ghcr.io/acme/app-dev:1.2 ghcr.io/acme/app:1.2,1,latest',
+                'oci-copy --platform linux/arm64 alpine:3.20 registry.internal:5000/base/alpine:3.20',
+                'oci-copy --referrers registry.example.com/app:1.4 oci-archive:app.tar:1.4',
+                'oci-copy oci-archive:app.tar:1.4 --to eu.example.com/app:1.4 --to us.example.com/app:1.4',
+                'printf %s "$TOKEN" | oci-copy --dest-username ci --dest-password-stdin oci:out ghcr.io/acme/app:1',
+                'oci-copy --ca-file corp-ca.pem --debug registry.corp.example/app:1 oci:./app:1',
+            ],
+        },
+        { title: 'exit status', rows: EXIT_CODE_HELP },
+    ],
+};
+/** `oci-copy [copy] SOURCE DESTINATION...`: the same inputs as the action, parsed by the same code, over the same core. */
+async function copyCommand(argv, io) {
+    const { values, positionals } = parseFlags('oci-copy', COPY_FLAGS, argv);
+    if (values.help) {
+        io.stdout.write(formatHelp(COPY_HELP));
+        return ExitCode.Done;
+    }
+    const inputs = parseCopyInputs(values, positionals);
+    await readBothCredentials(inputs, values, io);
+    const { console } = io;
+    const opened = [];
+    const dropCleanup = onInterrupt(() => closeAll(opened, 'failure'));
+    let outcome = 'failure';
+    const progress = console.isTerminal ? new TerminalProgress(console) : undefined;
+    try {
+        const network = await loadNetwork(inputs, FLAG_VOICE, (line) => console.line(`warning: ${line}`));
         const cacheFile = defaultCacheFile();
-        const cache = inputs.blobCache && inputs.mount ? new FileBlobInfoCache({ warn: (m) => log(`warning: ${m}`) }) : undefined;
+        const cache = inputs.blobCache && inputs.mount ? new FileBlobInfoCache({ warn: (m) => console.line(`warning: ${m}`) }) : undefined;
         await cache?.load(cacheFile);
-        const src = await openSource(inputs.source, { plainHttp: inputs.plainHttp, credentials: inputs.sourceCredentials });
-        opened.push(src);
-        const dst = await openDestination(inputs.destinations[0], { plainHttp: inputs.plainHttp, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
-        opened.push(dst);
-        const report = new CopyReport();
-        const progress = process.stderr.isTTY ? terminalProgress() : () => { };
-        const root = await copy(src, inputs.source, dst, inputs.destinations[0], {
+        const debug = values.debug === true;
+        const onHttp = debug || progress ? (event) => (debug && console.line(`debug: ${httpEventLine(event)}`), progress?.onHttp(event)) : undefined;
+        const open = { plainHttp: inputs.plainHttp, env: io.env, network, voice: FLAG_VOICE, ...(onHttp ? { onHttp } : {}) };
+        const source = await openSource(inputs.source, { ...open, credentials: inputs.sourceCredentials });
+        opened.push(source);
+        const results = [];
+        const destinations = [];
+        for (const [i, ref] of inputs.destinations.entries()) {
+            const target = await openDestination(ref, { ...open, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
+            opened.push(target);
+            results.push({ reference: reference_formatReference(ref), description: target.description, report: new CopyReport() });
+            const first = once(() => {
+                // Destinations are copied in turn (each told its root first): one's first other event ends the one before, and starts its clock.
+                results[i - 1]?.report.finish();
+                results[i].report = new CopyReport();
+                if (inputs.destinations.length > 1)
+                    console.line(`${inputs.dryRun ? 'Dry run' : 'Copying'} ${source.description} => ${target.description}`);
+            });
+            const onEvent = copy_command_all(first, (event) => results[i].report.listener(event), progress?.listener(i), eventLines(console, progress));
+            destinations.push({ target, ref, onEvent });
+        }
+        progress?.start();
+        const root = await copyToMany(source, inputs.source, destinations, {
             concurrency: inputs.concurrency,
             mount: inputs.mount,
             blobCache: cache,
@@ -7743,68 +8468,153 @@ async function main(argv) {
             referrers: inputs.referrers,
             dryRun: inputs.dryRun,
             noClobber: inputs.noClobber,
-            onEvent: (event) => {
-                report.listener(event);
-                progress(event);
-                const line = eventLine(event);
-                if (line)
-                    log(line);
-            },
         });
-        report.finish();
+        progress?.stop();
+        for (const r of results)
+            r.report.finish();
         outcome = 'success';
-        await Promise.all(opened.splice(0).map((t) => t.close('success')));
+        await closeAll(opened, outcome);
         if (cache?.changed && !inputs.dryRun)
             await cache.save(cacheFile);
-        const t = report.totals();
-        log(`${inputs.dryRun ? 'Would copy' : 'Copied'} ${src.description} => ${dst.description}`);
-        log(`Digest: ${root.digest}`);
-        log(inputs.dryRun
-            ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(report.durationMs)}`
-            : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(report.durationMs)}`);
-        if (values.json) {
-            const account = { digest: root.digest, mediaType: root.mediaType, size: root.size, dryRun: inputs.dryRun, tags: report.tags, blobs: report.nodes };
-            process.stdout.write(`${JSON.stringify(account)}\n`);
-        }
-        return 0;
+        printCopyResult(console, io.stdout, { source: source.description, root, destinations: results, dryRun: inputs.dryRun }, values.json === true);
+        return ExitCode.Done;
+    }
+    finally {
+        progress?.stop();
+        dropCleanup();
+        await closeAll(opened, outcome).catch(() => undefined);
+    }
+}
+/** The flags as the action's inputs, checked by the same code; messages speak of flags. */
+function parseCopyInputs(values, positionals) {
+    const [sourceArg, ...rest] = positionals;
+    const destinationArgs = [...rest, ...(values.to ?? [])];
+    if (sourceArg === undefined)
+        throw new UsageError('expected SOURCE and DESTINATION: see oci-copy --help');
+    if (destinationArgs.length === 0)
+        throw new UsageError(`expected a DESTINATION after ${FLAG_VOICE.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
+    const flag = (name) => (values[name] === true ? 'true' : undefined);
+    const given = {
+        source: sourceArg,
+        destination: destinationArgs.join('\n'),
+        operation: values.operation,
+        platform: values.platform,
+        referrers: flag('referrers'),
+        'dry-run': flag('dry-run'),
+        'no-clobber': flag('no-clobber'),
+        concurrency: values.concurrency,
+        mount: values['no-mount'] ? 'false' : undefined,
+        'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
+        'plain-http': flag('plain-http'),
+        'tls-verify': values['tls-verify'],
+        'ca-file': values['ca-file'],
+    };
+    const inputs = parseInputs((name) => given[name] ?? '', FLAG_VOICE);
+    const toStdout = inputs.destinations.some((d) => d.transport !== 'registry' && d.path === '-');
+    if (values.json && toStdout && !inputs.dryRun) {
+        throw new UsageError('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
+    }
+    if (inputs.destinations.filter((d) => d.transport !== 'registry' && d.path === '-').length > 1) {
+        throw new UsageError('oci-archive:- is given twice as a destination: standard output takes one archive');
+    }
+    return inputs;
+}
+/** Both sides' credentials; standard input can give one password, and none when it carries the archive. */
+async function readBothCredentials(inputs, values, io) {
+    const stdinFlags = ['src-password-stdin', 'dest-password-stdin'].filter((f) => values[f] === true);
+    if (stdinFlags.length > 1) {
+        throw new UsageError(`--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in ${dest.password} or ${src.password}`);
+    }
+    if (stdinFlags.length && inputs.source.transport !== 'registry' && inputs.source.path === '-') {
+        throw new UsageError(`--${stdinFlags[0]} reads standard input, which oci-archive:- reads the archive from: give the password in ${stdinFlags[0].startsWith('src') ? src.password : dest.password}`);
+    }
+    const stdin = (flag) => () => readStdinPassword(io.stdin, `--${flag}`);
+    inputs.sourceCredentials = await readCredentials('src', values, io.env, stdin('src-password-stdin'));
+    inputs.destinationCredentials = await readCredentials('dest', values, io.env, stdin('dest-password-stdin'));
+}
+/**
+ * The lines a copy prints as it goes. On a terminal one per event, under the status line; elsewhere
+ * (a CI log, `| tee`) also a progress line every few seconds for a blob that takes long.
+ */
+function eventLines(console, progress) {
+    if (!progress)
+        return logLines((line) => console.line(line));
+    return (event) => {
+        const line = eventLine(event);
+        if (line)
+            console.line(line);
+    };
+}
+/** Runs `work` at the first event past `resolved` (which every destination is told before any is copied). */
+function once(work) {
+    let done = false;
+    return (event) => {
+        if (done || event.type === 'resolved')
+            return;
+        done = true;
+        work();
+    };
+}
+function copy_command_all(...listeners) {
+    return (event) => {
+        for (const l of listeners)
+            l?.(event);
+    };
+}
+async function closeAll(targets, outcome) {
+    const results = await Promise.allSettled(targets.splice(0).map((t) => t.close(outcome)));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed && outcome === 'success')
+        throw failed.reason;
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/main.js
+
+
+
+
+
+
+/** The commands, by name; the first is also what runs when no command is named. */
+const COMMANDS = {
+    copy: copyCommand,
+};
+const processIO = () => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+/**
+ * The command line: `oci-copy [COMMAND] ARGS…`. Runs the command, turns whatever it throws into one
+ * line on standard error and an exit status (2 for bad arguments, 1 for a failed copy), and on
+ * SIGINT or SIGTERM removes the unfinished files, says so and exits 130 or 143.
+ */
+async function main(argv, io = processIO()) {
+    // A reader that went away (`2>&1 | head`) costs the lines, not the copy or its clean-up.
+    io.stderr.on?.('error', () => { });
+    const console = new Console(io.stderr);
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+        io.stdout.write(`oci-copy ${VERSION}\n`);
+        return ExitCode.Done;
+    }
+    const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]);
+    const command = named ? COMMANDS[argv[0]] : COMMANDS.copy;
+    const args = named ? argv.slice(1) : argv;
+    if (args.includes('--version') && !args.includes('--')) {
+        io.stdout.write(`oci-copy ${VERSION}\n`);
+        return ExitCode.Done;
+    }
+    const stopHandling = handleInterrupts({ say: (line) => console.line(`oci-copy: ${line}`) });
+    try {
+        return await command(args, { stdin: io.stdin, stdout: io.stdout, env: io.env, console });
     }
     catch (err) {
-        await Promise.allSettled(opened.splice(0).map((t) => t.close(outcome)));
-        process.stderr.write(`${safeLine(`oci-copy: ${errors_messageOf(err)}`)}\n`);
-        return err instanceof errors_InputError || err?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+        // After an interrupt, what fails is its doing: the handler says so, and sets the status.
+        if (interruptedBy())
+            return ExitCode.Failed;
+        console.line(`oci-copy: ${errors_messageOf(err)}`);
+        return err instanceof errors_InputError ? ExitCode.Usage : ExitCode.Failed;
     }
-}
-function splitCreds(value, flag) {
-    if (value === undefined)
-        return [undefined, undefined];
-    const i = value.indexOf(':');
-    if (i <= 0)
-        throw new errors_InputError(`${flag} must be USER:PASSWORD`);
-    return [value.slice(0, i), value.slice(i + 1)];
-}
-/** One redrawn status line on a terminal: bytes moved so far across the blobs in flight. */
-function terminalProgress() {
-    const inFlight = new Map();
-    let lastDraw = 0;
-    return (event) => {
-        if (event.type === 'progress')
-            inFlight.set(event.node.digest, { bytes: event.bytes, size: event.node.size });
-        else if (event.type === 'done')
-            inFlight.delete(event.node.digest);
-        const now = Date.now();
-        if (event.type === 'progress' && now - lastDraw < 200)
-            return;
-        lastDraw = now;
-        let bytes = 0;
-        let size = 0;
-        for (const f of inFlight.values()) {
-            bytes += f.bytes;
-            size += f.size;
-        }
-        process.stderr.write(`\r\x1b[K${inFlight.size ? `${inFlight.size} in flight: ${formatBytes(bytes)} / ${formatBytes(size)}` : ''}`);
-        if (event.type !== 'progress')
-            process.stderr.write('\r\x1b[K');
-    };
+    finally {
+        console.clearStatus();
+        stopHandling();
+    }
 }
 
 
