@@ -1,5 +1,5 @@
 // Makes sure the programs the integration tests drive are installed: the CNCF distribution registry
-// (`docker-registry`), `skopeo`, containerd (`containerd` and its client `ctr`) and `openssl`; with
+// (`docker-registry`), `skopeo`, containerd (`containerd` and its client `ctr`), `openssl` and `script`; with
 // --bench also GNU `time`, which the benchmark reads peak memory from. Installs the missing Debian
 // packages with apt-get.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,8 @@ const NEEDED = [
   ['containerd', 'containerd'],
   ['ctr', 'containerd'],
   ['openssl', 'openssl'],
+  // `script` gives the terminal tests a pseudo-terminal.
+  ['script', 'bsdutils'],
   ...(process.argv.includes('--bench') ? [['time', 'time']] : []),
 ];
 

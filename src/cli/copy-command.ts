@@ -21,7 +21,7 @@ import { FLAG_VOICE } from './voice.js';
 
 /** The streams and environment a command runs with (the process's, or a test's). */
 export interface CommandIO {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
   stdout: { write(text: string): unknown };
   env: NodeJS.ProcessEnv;
   console: Console;
@@ -197,7 +197,7 @@ async function readBothCredentials(inputs: Inputs, values: Record<string, unknow
   if (stdinFlags.length && inputs.source.transport !== 'registry' && inputs.source.path === '-') {
     throw new UsageError(`--${stdinFlags[0]} reads standard input, which oci-archive:- reads the archive from: give the password in ${stdinFlags[0].startsWith('src') ? src.password : dest.password}`);
   }
-  const stdin = (flag: string) => () => readStdinPassword(io.stdin as never, `--${flag}`);
+  const stdin = (flag: string) => () => readStdinPassword(io.stdin, `--${flag}`);
   inputs.sourceCredentials = await readCredentials('src', values, io.env, stdin('src-password-stdin'));
   inputs.destinationCredentials = await readCredentials('dest', values, io.env, stdin('dest-password-stdin'));
 }

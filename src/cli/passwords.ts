@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Flag } from './flags.js';
 import { UsageError } from './flags.js';
 
@@ -74,13 +73,13 @@ export async function readCredentials(
  * The password piped in on standard input, without its final line break (as `docker login
  * --password-stdin` reads it). A terminal is refused: the password would show as it is typed.
  */
-export async function readStdinPassword(stdin: Readable & { isTTY?: boolean }, flag: string): Promise<string> {
+export async function readStdinPassword(stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean }, flag: string): Promise<string> {
   if (stdin.isTTY) {
     throw new UsageError(`${flag} reads the password from standard input, which is a terminal: pipe it in (printf '%s' "$TOKEN" | oci-copy … ${flag})`);
   }
   let text = '';
   for await (const chunk of stdin) {
-    text += (chunk as Buffer).toString('utf8');
+    text += chunk.toString();
     if (text.length > MAX_STDIN_PASSWORD) throw new UsageError(`${flag}: standard input holds more than ${MAX_STDIN_PASSWORD} bytes, which is no password`);
   }
   const password = text.replace(/\r?\n$/, '');

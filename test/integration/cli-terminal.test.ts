@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCliInTerminal, type CliRun } from '../support/cli.js';
+import { runCli, runCliInTerminal, type CliRun } from '../support/cli.js';
 import type { FaultProxy } from '../support/fault-proxy.js';
 import type { ImageLayout } from '../support/images.js';
 import { startProxiedSource, type ProxiedSource } from '../support/proxied-source.js';
@@ -110,6 +110,17 @@ describe('the command line at a terminal', () => {
     assert.ok(!lines.some((l) => l.includes('%)')), lines.join('\n'));
     const left = await readdir(join(dir, 'blobs', 'sha256'));
     assert.deepEqual(left.filter((f) => f.endsWith('.partial')), [], 'no partial blob is left');
+  });
+
+  it('without a terminal, prints a progress line every few seconds for a blob that takes long', async () => {
+    proxy.reset();
+    proxy.addFault({ method: 'GET', path: new RegExp(`/blobs/${big}$`), fault: { kind: 'slow', bytesPerSecond: 2_000_000 } });
+    const run = await runCli([src.source, `oci:${join(work, 'piped')}:v1`, '--no-blob-cache'], { home });
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stderr, /[\r\x1b]/, 'plain lines only');
+    const progress = run.stderr.split('\n').filter((l) => l.startsWith(`  ${big.slice(7, 19)} `));
+    assert.ok(progress.length >= 1, run.stderr);
+    assert.match(progress[0], /^  [0-9a-f]{12} [0-9.]+ MiB \/ 11\.4 MiB \(\d+%\) [0-9.]+ [KM]iB\/s$/);
   });
 
   it('refuses to write an archive to the terminal, or read one from it', async () => {

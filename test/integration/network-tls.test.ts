@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { httpEventLine, type HttpEvent } from '../../src/targets/registry/network/observer.js';
 import { readCaFile } from '../../src/targets/registry/network/tls.js';
 import { makeCertificates, type TestCertificates } from '../support/certificates.js';
 import { copyRefs } from '../support/copy-refs.js';
@@ -58,8 +59,14 @@ describe('registries that speak TLS', () => {
   });
 
   it('trusts the registry with its CA given, speaking HTTPS to loopback once it answers as an HTTPS server', async () => {
-    const { root } = await copyRefs(`oci:${image.dir}:v1`, `${tlsRegistry.host}/tls/app:v1`, { destination: { network: { ca } } });
+    const events: HttpEvent[] = [];
+    const { root } = await copyRefs(`oci:${image.dir}:v1`, `${tlsRegistry.host}/tls/app:v1`, { destination: { network: { ca }, onHttp: (e) => events.push(e) } });
     assert.equal(root.digest, image.root.digest);
+    // One plain-HTTP request learns it; the client says so, and every later request is HTTPS.
+    const notes = events.filter((e) => e.type === 'note').map(httpEventLine);
+    assert.deepEqual(notes, [`${tlsRegistry.host} answered plain HTTP as an HTTPS server does: speaking HTTPS to it from here on`]);
+    const plain = events.filter((e) => e.type === 'response' && e.url.protocol === 'http:');
+    assert.equal(plain.length, 1);
     // skopeo reads it back over HTTPS (it skips verification for test registries).
     const raw = await skopeoInspectRaw(`docker://${tlsRegistry.host}/tls/app:v1`);
     assert.equal(JSON.parse(raw).config.digest, image.manifests[0].config.digest);

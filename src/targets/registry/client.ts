@@ -83,6 +83,7 @@ export class RegistryClient {
     if (!isHttpsServerAnswer(res.headers, body?.toString('utf8'))) return answer;
     if (!isLoopbackRegistry(this.registry)) throw httpsOnlyError(req.url, this.http.voice);
     this.baseUrl = new URL(`https://${this.base.host}`);
+    this.http.note(req.url, `${this.registry} answered plain HTTP as an HTTPS server does: speaking HTTPS to it from here on`);
     if (req.body instanceof Readable) {
       throw new RegistryError(`${this.registry} speaks HTTPS: sending again over HTTPS`, true, 400, undefined, 0);
     }

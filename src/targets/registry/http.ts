@@ -266,6 +266,11 @@ export class HttpClient {
     return after !== undefined && after > this.retry.maxWaitMs ? after : undefined;
   }
 
+  /** Tells the observer a decision about how a registry is reached (a line of its own). */
+  note(url: URL, text: string): void {
+    this.observer?.({ type: 'note', url, text });
+  }
+
   /** Ends every connection at once, abandoning what is in flight. */
   async destroy(): Promise<void> {
     if (this.owned) await this.dispatcher.destroy();

@@ -25,7 +25,9 @@ export type HttpEvent =
       delayMs: number;
       /** `503 Service Unavailable`, `ECONNRESET`: why. */
       reason: string;
-    };
+    }
+  /** Something the client decided about how to reach a registry, as a whole line. */
+  | { type: 'note'; url: URL; text: string };
 
 export type HttpObserver = (event: HttpEvent) => void;
 
@@ -44,6 +46,7 @@ export function redactedUrl(url: URL): string {
 
 /** One line per event: `GET https://ghcr.io/v2/acme/app/manifests/1.2 (Bearer) → 200 in 84 ms`. */
 export function httpEventLine(event: HttpEvent): string {
+  if (event.type === 'note') return printable(event.text);
   const what = `${event.method} ${redactedUrl(event.url)}`;
   if (event.type === 'retry') {
     return `${what}: ${printable(event.reason)}, retrying (${event.attempt}/${event.maxTries}) in ${event.delayMs} ms`;
