@@ -6408,6 +6408,8 @@ function redactedUrl(url) {
 }
 /** One line per event: `GET https://ghcr.io/v2/acme/app/manifests/1.2 (Bearer) → 200 in 84 ms`. */
 function httpEventLine(event) {
+    if (event.type === 'note')
+        return text_printable(event.text);
     const what = `${event.method} ${redactedUrl(event.url)}`;
     if (event.type === 'retry') {
         return `${what}: ${text_printable(event.reason)}, retrying (${event.attempt}/${event.maxTries}) in ${event.delayMs} ms`;
@@ -6622,6 +6624,10 @@ class HttpClient {
     tooLongToWait(res) {
         const after = parseRetryAfter(header(res, 'retry-after'));
         return after !== undefined && after > this.retry.maxWaitMs ? after : undefined;
+    }
+    /** Tells the observer a decision about how a registry is reached (a line of its own). */
+    note(url, text) {
+        this.observer?.({ type: 'note', url, text });
     }
     /** Ends every connection at once, abandoning what is in flight. */
     async destroy() {
@@ -6996,6 +7002,7 @@ class client_RegistryClient {
         if (!isLoopbackRegistry(this.registry))
             throw httpsOnlyError(req.url, this.http.voice);
         this.baseUrl = new URL(`https://${this.base.host}`);
+        this.http.note(req.url, `${this.registry} answered plain HTTP as an HTTPS server does: speaking HTTPS to it from here on`);
         if (req.body instanceof external_node_stream_.Readable) {
             throw new RegistryError(`${this.registry} speaks HTTPS: sending again over HTTPS`, true, 400, undefined, 0);
         }
@@ -8192,7 +8199,7 @@ async function readStdinPassword(stdin, flag) {
     }
     let text = '';
     for await (const chunk of stdin) {
-        text += chunk.toString('utf8');
+        text += chunk.toString();
         if (text.length > MAX_STDIN_PASSWORD)
             throw new UsageError(`${flag}: standard input holds more than ${MAX_STDIN_PASSWORD} bytes, which is no password`);
     }
