@@ -18,6 +18,9 @@ export { formatReference, parseReference, type Reference } from './oci/reference
 export type { BlobLocation, Mounter, ReadOnlyTarget, ReferrerLister, Target, TagLister } from './targets/target.js';
 export { openDestination, openSource, type OpenTargetOptions } from './targets/open-target.js';
 export { openRegistryRepository, RegistryRepository } from './targets/registry/index.js';
+export type { NetworkOptions } from './targets/registry/network/dispatcher.js';
+export { httpEventLine, type HttpEvent, type HttpObserver } from './targets/registry/network/observer.js';
+export { readCaFile } from './targets/registry/network/tls.js';
 export { openLayout, OciLayoutTarget } from './targets/layout/layout.js';
 export { openArchiveFile, openArchiveStream, OciArchiveReader } from './targets/archive/reader.js';
 export { createArchiveWriter, openArchiveFileWriter, OciArchiveWriter } from './targets/archive/writer.js';
