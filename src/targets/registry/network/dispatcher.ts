@@ -50,8 +50,31 @@ export function openNetwork(options: NetworkOptions, connectTimeoutMs: number): 
   return { dispatcher: router, proxyFor: (url) => proxyFor(settings, url) };
 }
 
+/**
+ * A dispatcher made of others, which it closes or destroys together; `parts` says which they are
+ * by then. The callback and promise forms of both are undici's.
+ */
+abstract class Composite extends DispatcherBase {
+  protected abstract parts(): Promise<Dispatcher[]>;
+
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    return settle(this.parts().then((parts) => Promise.all(parts.map((d) => d.close()))), callback);
+  }
+
+  override destroy(): Promise<void>;
+  override destroy(err: Error | null): Promise<void>;
+  override destroy(callback: () => void): void;
+  override destroy(err: Error | null, callback: () => void): void;
+  override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
+    const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
+    return settle(this.parts().then((parts) => Promise.all(parts.map((d) => d.destroy(err)))), cb);
+  }
+}
+
 /** Dispatches each request to the proxy its origin needs (made on first use), or to the direct pool. */
-class ProxyRouter extends DispatcherBase {
+class ProxyRouter extends Composite {
   private readonly viaProxy = new Map<string, Dispatcher>();
 
   constructor(
@@ -77,19 +100,8 @@ class ProxyRouter extends DispatcherBase {
     return agent;
   }
 
-  override close(): Promise<void>;
-  override close(callback: () => void): void;
-  override close(callback?: () => void): Promise<void> | void {
-    return settle(Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.close())), callback);
-  }
-
-  override destroy(): Promise<void>;
-  override destroy(err: Error | null): Promise<void>;
-  override destroy(callback: () => void): void;
-  override destroy(err: Error | null, callback: () => void): void;
-  override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
-    const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
-    return settle(Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.destroy(err))), cb);
+  protected parts(): Promise<Dispatcher[]> {
+    return Promise.resolve([this.direct, ...this.viaProxy.values()]);
   }
 }
 
@@ -97,7 +109,7 @@ class ProxyRouter extends DispatcherBase {
  * A dispatcher that exists before its module is loaded: requests made meanwhile are handed on once
  * it is, so the synchronous `dispatch` of the router never waits on an import.
  */
-class DeferredDispatcher extends DispatcherBase {
+class DeferredDispatcher extends Composite {
   private ready?: Dispatcher;
   private failure?: Error;
 
@@ -117,19 +129,11 @@ class DeferredDispatcher extends DispatcherBase {
     return true;
   }
 
-  override close(): Promise<void>;
-  override close(callback: () => void): void;
-  override close(callback?: () => void): Promise<void> | void {
-    return settle(this.loading.then((d) => d.close(), () => undefined), callback);
-  }
-
-  override destroy(): Promise<void>;
-  override destroy(err: Error | null): Promise<void>;
-  override destroy(callback: () => void): void;
-  override destroy(err: Error | null, callback: () => void): void;
-  override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
-    const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
-    return settle(this.loading.then((d) => d.destroy(err), () => undefined), cb);
+  protected parts(): Promise<Dispatcher[]> {
+    return this.loading.then(
+      (d) => [d],
+      () => [],
+    );
   }
 }
 
