@@ -6320,8 +6320,21 @@ function openNetwork(options, connectTimeoutMs) {
     }))));
     return { dispatcher: router, proxyFor: (url) => proxyFor(settings, url) };
 }
+/**
+ * A dispatcher made of others, which it closes or destroys together; `parts` says which they are
+ * by then. The callback and promise forms of both are undici's.
+ */
+class Composite extends DispatcherBase {
+    close(callback) {
+        return settle(this.parts().then((parts) => Promise.all(parts.map((d) => d.close()))), callback);
+    }
+    destroy(errOrCallback, callback) {
+        const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
+        return settle(this.parts().then((parts) => Promise.all(parts.map((d) => d.destroy(err)))), cb);
+    }
+}
 /** Dispatches each request to the proxy its origin needs (made on first use), or to the direct pool. */
-class ProxyRouter extends DispatcherBase {
+class ProxyRouter extends Composite {
     direct;
     settings;
     makeProxyAgent;
@@ -6346,19 +6359,15 @@ class ProxyRouter extends DispatcherBase {
         }
         return agent;
     }
-    close(callback) {
-        return settle(Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.close())), callback);
-    }
-    destroy(errOrCallback, callback) {
-        const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
-        return settle(Promise.all([this.direct, ...this.viaProxy.values()].map((d) => d.destroy(err))), cb);
+    parts() {
+        return Promise.resolve([this.direct, ...this.viaProxy.values()]);
     }
 }
 /**
  * A dispatcher that exists before its module is loaded: requests made meanwhile are handed on once
  * it is, so the synchronous `dispatch` of the router never waits on an import.
  */
-class DeferredDispatcher extends DispatcherBase {
+class DeferredDispatcher extends Composite {
     loading;
     ready;
     failure;
@@ -6377,12 +6386,8 @@ class DeferredDispatcher extends DispatcherBase {
             this.loading.then((d) => d.dispatch(options, handler), fail);
         return true;
     }
-    close(callback) {
-        return settle(this.loading.then((d) => d.close(), () => undefined), callback);
-    }
-    destroy(errOrCallback, callback) {
-        const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
-        return settle(this.loading.then((d) => d.destroy(err), () => undefined), cb);
+    parts() {
+        return this.loading.then((d) => [d], () => []);
     }
 }
 /** A dispatcher's close or destroy, as a promise or through a callback, as its caller asked. */
