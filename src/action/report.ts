@@ -5,6 +5,7 @@ import { formatReference } from '../oci/reference.js';
 import type { Operation } from '../inputs/inputs.js';
 import { Output } from '../inputs/names.js';
 import { itemError, type ItemResult } from '../run/run.js';
+import { failureSummary, imageRecords } from '../run/run-log.js';
 import type { RateLimitNote } from '../targets/registry/index.js';
 import { log } from './log.js';
 import { copySummaryMarkdown } from './copy-summary.js';
@@ -51,36 +52,14 @@ export interface StepOutcome {
   cacheNote?: string;
 }
 
-/** How many failed items a failure message names before it counts the rest. */
-const NAMED_FAILURES = 3;
-
-/**
- * The step's one failure line, or undefined when nothing failed: the error itself for a single
- * destination, else each failed destination or image (the first few, then a count).
- */
+/** The step's one failure line, or undefined when nothing failed (see failureSummary). */
 export function failureLine(outcome: StepOutcome): string | undefined {
-  const failed = outcome.results.filter((r) => r.status === 'failed');
-  if (!failed.length) return undefined;
-  if (outcome.mode === 'copy' && outcome.results.length === 1) return itemError(failed[0]);
-  const what = outcome.mode === 'copy' ? 'destinations' : 'images';
-  const named = failed.slice(0, NAMED_FAILURES).map((r) => (outcome.mode === 'copy' ? `${r.destination}: ${itemError(r)}` : `${r.source} => ${r.destination}: ${itemError(r)}`));
-  const more = failed.length > NAMED_FAILURES ? `; and ${failed.length - NAMED_FAILURES} more` : '';
-  const skipped = outcome.results.filter((r) => r.status === 'skipped').length;
-  const notTried = skipped ? ` (${skipped} not attempted: fail-fast)` : '';
-  return `${failed.length} of ${outcome.results.length} ${what} failed${notTried}: ${named.join('; ')}${more}`;
+  return failureSummary(outcome.results, outcome.mode === 'copy' ? 'destinations' : 'images');
 }
 
 /** The `images` output: one object per (source, destination) with what became of it. */
 export function imagesOutput(results: ItemResult[]): string {
-  return JSON.stringify(
-    results.map((r) => ({
-      source: r.source,
-      destination: r.destination,
-      ...(r.root ? { digest: r.root.digest } : {}),
-      status: r.status,
-      ...(r.error !== undefined ? { error: itemError(r) } : {}),
-    })),
-  );
+  return JSON.stringify(imageRecords(results));
 }
 
 /** The one-image step's results as the copy summary reads them. */

@@ -1,17 +1,20 @@
 import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
-import { copyToMany, type Destination } from '../copy/copy.js';
 import type { CopyListener } from '../copy/events.js';
 import { eventLine, logLines } from '../copy/log-lines.js';
-import { CopyReport } from '../copy/report.js';
-import { parseInputs, type Inputs } from '../inputs/inputs.js';
+import type { CopyOptions } from '../copy/options.js';
+import { parseInputs, type CommonInputs, type Inputs } from '../inputs/inputs.js';
 import { loadNetwork } from '../inputs/network.js';
+import { OperationError } from '../oci/errors.js';
 import { formatReference } from '../oci/reference.js';
+import type { PlanItem } from '../plan/plan.js';
+import { failureSummary } from '../run/run-log.js';
+import { itemError, runPlan } from '../run/run.js';
+import { TargetPool } from '../run/target-pool.js';
 import { onInterrupt } from '../runtime/interrupt.js';
-import { openDestination, openSource, type OpenTargetOptions } from '../targets/open-target.js';
+import type { OpenTargetOptions } from '../targets/open-target.js';
 import { httpEventLine, type HttpEvent } from '../targets/registry/network/observer.js';
-import type { ReadOnlyTarget } from '../targets/target.js';
 import type { Console } from './console.js';
-import { printCopyResult, type DestinationResult } from './copy-report.js';
+import { printCopyResult } from './copy-report.js';
 import { ExitCode, EXIT_CODE_HELP } from './exit-codes.js';
 import { parseFlags, UsageError, type Flag } from './flags.js';
 import { flagRows, formatHelp, type Help } from './help.js';
@@ -33,6 +36,7 @@ export const COPY_FLAGS: Flag[] = [
   { name: 'referrers', kind: 'boolean', help: 'also copy signatures, SBOMs and attestations of the copied manifests' },
   { name: 'dry-run', kind: 'boolean', help: 'report what would happen, write nothing' },
   { name: 'no-clobber', kind: 'boolean', help: 'fail rather than move a destination tag that names another digest' },
+  { name: 'fail-fast', kind: 'boolean', help: 'with several destinations, stop at the first that fails (by default each is tried)' },
   { name: 'concurrency', kind: 'string', value: 'N', help: 'blobs in flight, 1 to 64 (default 8)' },
   { name: 'no-mount', kind: 'boolean', help: 'never mount blobs across repositories' },
   { name: 'no-blob-cache', kind: 'boolean', help: 'neither read nor update the blob-info cache' },
@@ -52,7 +56,11 @@ const src = credentialVariables('src');
 const dest = credentialVariables('dest');
 
 export const COPY_HELP: Help = {
-  usage: ['oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]', 'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]'],
+  usage: [
+    'oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]',
+    'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]',
+    'oci-copy sync [options] FILE | SRC-REPO DST-REPO     (many images: see oci-copy sync --help)',
+  ],
   summary: 'Copies an image or artifact, and everything under it, from SOURCE to each DESTINATION (resolved once: every destination gets the same digest).',
   sections: [
     {
@@ -91,7 +99,10 @@ export const COPY_HELP: Help = {
   ],
 };
 
-/** `oci-copy [copy] SOURCE DESTINATION...`: the same inputs as the action, parsed by the same code, over the same core. */
+/**
+ * `oci-copy [copy] SOURCE DESTINATION...`: the same inputs as the action, parsed by the same code,
+ * run down the same path (a plan of one item per destination: HEAD first, every destination tried).
+ */
 export async function copyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseFlags('oci-copy', COPY_FLAGS, argv);
   if (values.help) {
@@ -101,58 +112,92 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
   const inputs = parseCopyInputs(values, positionals);
   await readBothCredentials(inputs, values, io);
   const { console } = io;
-  const opened: ReadOnlyTarget[] = [];
-  const dropCleanup = onInterrupt(() => closeAll(opened, 'failure'));
-  let outcome: 'success' | 'failure' = 'failure';
-  const progress = console.isTerminal ? new TerminalProgress(console) : undefined;
+  const session = await openSession(inputs, values.debug === true, io);
   try {
-    const network = await loadNetwork(inputs, FLAG_VOICE, (line) => console.line(`warning: ${line}`));
-    const cacheFile = defaultCacheFile();
-    const cache = inputs.blobCache && inputs.mount ? new FileBlobInfoCache({ warn: (m) => console.line(`warning: ${m}`) }) : undefined;
-    await cache?.load(cacheFile);
-    const debug = values.debug === true;
-    const onHttp = debug || progress ? (event: HttpEvent) => (debug && console.line(`debug: ${httpEventLine(event)}`), progress?.onHttp(event)) : undefined;
-    const open: OpenTargetOptions = { plainHttp: inputs.plainHttp, env: io.env, network, voice: FLAG_VOICE, ...(onHttp ? { onHttp } : {}) };
-
-    const source = await openSource(inputs.source, { ...open, credentials: inputs.sourceCredentials });
-    opened.push(source);
-    const results: DestinationResult[] = [];
-    const destinations: Destination[] = [];
-    for (const [i, ref] of inputs.destinations.entries()) {
-      const target = await openDestination(ref, { ...open, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
-      opened.push(target);
-      results.push({ reference: formatReference(ref), description: target.description, report: new CopyReport() });
-      const first = once(() => {
-        // Destinations are copied in turn (each told its root first): one's first other event ends the one before, and starts its clock.
-        results[i - 1]?.report.finish();
-        results[i].report = new CopyReport();
-        if (inputs.destinations.length > 1) console.line(`${inputs.dryRun ? 'Dry run' : 'Copying'} ${source.description} => ${target.description}`);
-      });
-      const onEvent = all(first, (event) => results[i].report.listener(event), progress?.listener(i), eventLines(console, progress));
-      destinations.push({ target, ref, onEvent });
-    }
-    progress?.start();
-    const root = await copyToMany(source, inputs.source, destinations, {
-      concurrency: inputs.concurrency,
-      mount: inputs.mount,
-      blobCache: cache,
-      platform: inputs.platform,
-      referrers: inputs.referrers,
-      dryRun: inputs.dryRun,
-      noClobber: inputs.noClobber,
+    const several = inputs.destinations.length > 1;
+    const items: PlanItem[] = inputs.destinations.map((destination) => ({ entry: 0, source: inputs.source, destination }));
+    session.progress?.start();
+    const results = await runPlan(items, session.pool, {
+      copy: copyOptions(inputs, session.cache),
+      failFast: values['fail-fast'] === true,
+      walkInDryRun: true,
+      reporter: {
+        itemStarted(item, index) {
+          if (several) console.line(`${inputs.dryRun ? 'Dry run' : 'Copying'} ${formatReference(item.source)} => ${formatReference(item.destination)}`);
+          return all(session.progress?.listener(index), eventLines(console, session.progress));
+        },
+        itemDone(result) {
+          if (result.status === 'failed' && several) console.line(`Failed: ${itemError(result)}`);
+        },
+      },
     });
-    progress?.stop();
-    for (const r of results) r.report.finish();
-    outcome = 'success';
-    await closeAll(opened, outcome);
-    if (cache?.changed && !inputs.dryRun) await cache.save(cacheFile);
-    printCopyResult(console, io.stdout, { source: source.description, root, destinations: results, dryRun: inputs.dryRun }, values.json === true);
+    session.progress?.stop();
+    await session.finish(results.some((r) => r.status !== 'failed' && r.status !== 'skipped'));
+    const failure = failureSummary(results, 'destinations');
+    // One destination that failed fails as the copy always did: its own error, its own status.
+    if (!several && results[0].status === 'failed') throw results[0].error;
+    printCopyResult(console, io.stdout, { source: results[0].sourceDescription ?? formatReference(inputs.source), results, dryRun: inputs.dryRun }, values.json === true);
+    if (failure) throw new OperationError(failure);
     return ExitCode.Done;
   } finally {
-    progress?.stop();
-    dropCleanup();
-    await closeAll(opened, outcome).catch(() => undefined);
+    await session.close();
   }
+}
+
+/** What a command's run shares: the targets (closed on an interrupt), the blob-info cache, the terminal's status line. */
+export interface Session {
+  pool: TargetPool;
+  cache?: FileBlobInfoCache;
+  progress?: TerminalProgress;
+  /** Closes the targets and saves the cache when the run wrote something. */
+  finish(wrote: boolean): Promise<void>;
+  /** Closes whatever `finish` did not (after a failure). */
+  close(): Promise<void>;
+}
+
+/** Opens what a copy or a sync needs: trust settings, the blob-info cache, and a pool of targets. */
+export async function openSession(inputs: CommonInputs, debug: boolean, io: CommandIO): Promise<Session> {
+  const { console } = io;
+  const progress = console.isTerminal ? new TerminalProgress(console) : undefined;
+  const network = await loadNetwork(inputs, FLAG_VOICE, (line) => console.line(`warning: ${line}`));
+  const cacheFile = defaultCacheFile(io.env);
+  const cache = inputs.blobCache && inputs.mount ? new FileBlobInfoCache({ warn: (m) => console.line(`warning: ${m}`) }) : undefined;
+  await cache?.load(cacheFile);
+  const onHttp = debug || progress ? (event: HttpEvent) => (debug && console.line(`debug: ${httpEventLine(event)}`), progress?.onHttp(event)) : undefined;
+  const open: OpenTargetOptions = { plainHttp: inputs.plainHttp, env: io.env, network, voice: FLAG_VOICE, ...(onHttp ? { onHttp } : {}) };
+  const pool = new TargetPool({ ...open, credentials: inputs.sourceCredentials }, { ...open, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
+  // An interrupt removes what is half written: every target closes as failed.
+  const dropCleanup = onInterrupt(() => pool.close('failure'));
+  let closed = false;
+  return {
+    pool,
+    ...(cache ? { cache } : {}),
+    ...(progress ? { progress } : {}),
+    async finish(wrote) {
+      closed = true;
+      dropCleanup();
+      await pool.close();
+      if (wrote && cache?.changed && !inputs.dryRun) await cache.save(cacheFile);
+    },
+    async close() {
+      progress?.stop();
+      dropCleanup();
+      if (!closed) await pool.close('failure').catch(() => undefined);
+    },
+  };
+}
+
+/** The engine's options from the inputs. */
+export function copyOptions(inputs: CommonInputs, cache: FileBlobInfoCache | undefined): CopyOptions {
+  return {
+    concurrency: inputs.concurrency,
+    mount: inputs.mount,
+    blobCache: cache,
+    platform: inputs.platform,
+    referrers: inputs.referrers,
+    dryRun: inputs.dryRun,
+    noClobber: inputs.noClobber,
+  };
 }
 
 /** The flags as the action's inputs, checked by the same code; messages speak of flags. */
@@ -214,24 +259,8 @@ function eventLines(console: Console, progress: TerminalProgress | undefined): C
   };
 }
 
-/** Runs `work` at the first event past `resolved` (which every destination is told before any is copied). */
-function once(work: () => void): CopyListener {
-  let done = false;
-  return (event) => {
-    if (done || event.type === 'resolved') return;
-    done = true;
-    work();
-  };
-}
-
 function all(...listeners: Array<CopyListener | undefined>): CopyListener {
   return (event) => {
     for (const l of listeners) l?.(event);
   };
-}
-
-async function closeAll(targets: ReadOnlyTarget[], outcome: 'success' | 'failure'): Promise<void> {
-  const results = await Promise.allSettled(targets.splice(0).map((t) => t.close(outcome)));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed && outcome === 'success') throw failed.reason;
 }

@@ -4,10 +4,12 @@ import { VERSION } from '../version.js';
 import { Console, type Output } from './console.js';
 import { copyCommand, type CommandIO } from './copy-command.js';
 import { ExitCode } from './exit-codes.js';
+import { syncCommand } from './sync-command.js';
 
 /** The commands, by name; the first is also what runs when no command is named. */
 const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
   copy: copyCommand,
+  sync: syncCommand,
 };
 
 export interface MainIO {

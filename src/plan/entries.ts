@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Platform } from '../oci/descriptor.js';
 import { InputError } from '../oci/errors.js';
 import { parsePlatform } from '../oci/platform.js';
@@ -58,13 +58,36 @@ function parseEntry(node: Node, number: number, origin: ListOrigin, lines: LineC
   const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
   const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
   if (!isMap(node)) throw new InputError(`${entry} is not a mapping: give source: and destination: fields`);
-  const fields = readFields(node as YAMLMap, entry);
-  const field = (name: string) => `${entry}, field "${name}"`;
+  return entryFromFields(readFields(node as YAMLMap, entry), number, { entry, field: (name) => `${entry}, field "${name}"` }, line);
+}
 
-  const sourceText = requiredText(fields, 'source', entry);
+/** How errors name an entry and its fields: a list's `entry 2 (line 7), field "tags"`, or a command's flags. */
+export interface EntryNames {
+  entry: string;
+  field(name: string): string;
+}
+
+/**
+ * One entry from values given some other way than a list (a command line): the same checks, the
+ * same errors, in `names`' words. Values are strings, lists of strings, numbers or booleans.
+ */
+export function entryFromValues(values: Partial<Record<(typeof ENTRY_FIELDS)[number], string | string[] | number | boolean>>, names: EntryNames): SyncEntry {
+  const doc = new Document();
+  const fields = new Map<string, Node | null>();
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined || (Array.isArray(value) && !value.length)) continue;
+    fields.set(name, doc.createNode(value) as Node);
+  }
+  return entryFromFields(fields, 1, names);
+}
+
+function entryFromFields(fields: Map<string, Node | null>, number: number, names: EntryNames, line?: number): SyncEntry {
+  const { entry, field } = names;
+
+  const sourceText = requiredText(fields, 'source', entry, field);
   const source = parseReference(sourceText, field('source'));
   const wholeRepository = source.transport === 'registry' && !source.tags.length && !source.digest;
-  const destinationText = requiredText(fields, 'destination', entry);
+  const destinationText = requiredText(fields, 'destination', entry, field);
   const destination = parseDestination(destinationText, field('destination'), source, wholeRepository);
 
   const include = regexList(fields.get('tags'), field('tags'));
@@ -113,8 +136,8 @@ function scalarText(node: Node | null | undefined, what: string): string | undef
   return String(node.value).trim();
 }
 
-function requiredText(fields: Map<string, Node | null>, name: string, entry: string): string {
-  const v = scalarText(fields.get(name), `${entry}, field "${name}"`);
+function requiredText(fields: Map<string, Node | null>, name: string, entry: string, field: (name: string) => string): string {
+  const v = scalarText(fields.get(name), field(name));
   if (!v) throw new InputError(`${entry} has no ${name}: give ${name}: with a ${name === 'source' ? 'repository or image reference' : 'repository, or a prefix ending in /'}`);
   return v;
 }
@@ -129,13 +152,15 @@ function regexList(node: Node | null | undefined, what: string): RegExp[] {
   if (node === undefined || node === null) return [];
   const items = isSeq(node) ? (node.items as Node[]) : [node];
   return items.map((item, i) => {
-    const shown = isSeq(node) ? `${what} (item ${i + 1})` : what;
+    const shown = items.length > 1 ? `${what} (item ${i + 1})` : what;
     if (!isScalar(item) || item.value === null || String(item.value) === '') throw new InputError(`${shown} must be a regular expression`);
     const source = String(item.value);
     try {
       return wholeTagRegex(source);
     } catch (err) {
-      throw new InputError(`${shown}: ${quoted(source)} is not a regular expression (${printable((err as Error).message.replace(/^Invalid regular expression: /, ''), 200)})`);
+      // V8 says `Invalid regular expression: /^(?:3.()$/: Unterminated group`: the last part is the news.
+      const why = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+      throw new InputError(`${shown}: ${quoted(source)} is not a regular expression (${printable(why, 200)})`);
     }
   });
 }

@@ -50,15 +50,17 @@ export class TargetPool implements RunTargets {
   }
 
   /**
-   * Closes every target, then the connections. The first failure to close a target that should
-   * commit (an archive that cannot be finished) is thrown once everything is closed.
+   * Closes every target, then the connections. A target that served a successful item commits
+   * (unless `outcome` is `failure`: an interrupt, where everything half written goes); the first
+   * failure to close one that should commit (an archive that cannot be finished) is thrown once
+   * everything is closed.
    */
-  async close(): Promise<void> {
+  async close(outcome?: 'failure'): Promise<void> {
     const targets = this.opened.splice(0);
-    const closing = targets.map((t) => t.close(this.succeeded.has(t) ? 'success' : 'failure'));
+    const closing = targets.map((t) => t.close(outcome ?? (this.succeeded.has(t) ? 'success' : 'failure')));
     const settled = await Promise.allSettled(closing);
     await this.connections.close();
-    const failed = settled.find((r, i) => r.status === 'rejected' && this.succeeded.has(targets[i]));
+    const failed = outcome ? undefined : settled.find((r, i) => r.status === 'rejected' && this.succeeded.has(targets[i]));
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
