@@ -1,8 +1,8 @@
-export const id = 900;
-export const ids = [900];
+export const id = 825;
+export const ids = [825];
 export const modules = {
 
-/***/ 3900:
+/***/ 3825:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -602,6 +602,81 @@ function blobKey(registry, digest) {
     return `${registry}${SEP}${digest}`;
 }
 
+;// CONCATENATED MODULE: ./lib/src/oci/descriptor.js
+const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';
+/** containerd and Docker 25+ keep the full image name here beside the tag. */
+const ANNOTATION_IMAGE_NAME = 'io.containerd.image.name';
+/** The descriptor without the fields that only make sense in its parent (annotations, platform). */
+function plainDescriptor(desc) {
+    return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+}
+function shortDigest(digest) {
+    const i = digest.indexOf(':');
+    return digest.slice(i + 1, i + 13);
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/media-types.js
+const MediaType = {
+    OciManifest: 'application/vnd.oci.image.manifest.v1+json',
+    OciIndex: 'application/vnd.oci.image.index.v1+json',
+    OciConfig: 'application/vnd.oci.image.config.v1+json',
+    OciLayer: 'application/vnd.oci.image.layer.v1.tar',
+    OciLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    OciLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+    OciEmpty: 'application/vnd.oci.empty.v1+json',
+    DockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    DockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    DockerConfig: 'application/vnd.docker.container.image.v1+json',
+    DockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    DockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+};
+const INDEX_TYPES = [MediaType.OciIndex, MediaType.DockerManifestList];
+const IMAGE_MANIFEST_TYPES = [MediaType.OciManifest, MediaType.DockerManifest];
+const MANIFEST_TYPES = [...IMAGE_MANIFEST_TYPES, ...INDEX_TYPES];
+/** The Accept header a registry needs to answer with any kind of manifest. */
+const MANIFEST_ACCEPT = MANIFEST_TYPES.join(', ');
+function isIndex(mediaType) {
+    return INDEX_TYPES.includes(mediaType);
+}
+function isImageManifest(mediaType) {
+    return IMAGE_MANIFEST_TYPES.includes(mediaType);
+}
+/** Manifests are fetched and parsed by the engine; everything else is an opaque blob streamed through. */
+function isManifest(mediaType) {
+    return MANIFEST_TYPES.includes(mediaType);
+}
+/** Refuse larger manifests, as oras-go, skopeo and regclient do: a manifest is read whole into memory. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+;// CONCATENATED MODULE: ./lib/src/oci/platform.js
+
+
+/** Parses `os/arch[/variant]`, as docker and skopeo accept it (`linux/arm64`, `linux/arm/v7`). */
+function parsePlatform(value, what = 'platform') {
+    const parts = value.trim().split('/');
+    if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
+        throw new errors_InputError(`${what} ${text_quoted(value)} is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
+    }
+    const [os, architecture, variant] = parts.map((p) => p.toLowerCase());
+    return variant ? { os, architecture, variant } : { os, architecture };
+}
+function formatPlatform(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+/** Variants that equal their absence: `arm64` is `arm64/v8`, `arm` defaults to v7 in the field. */
+const DEFAULT_VARIANT = { arm64: 'v8', arm: 'v7' };
+/** True when `candidate` (from an index) serves what `wanted` (from the user) asks for. */
+function platformMatches(wanted, candidate) {
+    if (!candidate)
+        return false;
+    if (wanted.os !== candidate.os.toLowerCase() || wanted.architecture !== candidate.architecture.toLowerCase())
+        return false;
+    if (!wanted.variant)
+        return true;
+    const have = candidate.variant?.toLowerCase() ?? DEFAULT_VARIANT[candidate.architecture];
+    return have === wanted.variant;
+}
+
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
 ;// CONCATENATED MODULE: ./lib/src/oci/digest.js
@@ -708,38 +783,1574 @@ class VerifyingStream extends external_node_stream_.Transform {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/src/oci/media-types.js
-const MediaType = {
-    OciManifest: 'application/vnd.oci.image.manifest.v1+json',
-    OciIndex: 'application/vnd.oci.image.index.v1+json',
-    OciConfig: 'application/vnd.oci.image.config.v1+json',
-    OciLayer: 'application/vnd.oci.image.layer.v1.tar',
-    OciLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-    OciLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
-    OciEmpty: 'application/vnd.oci.empty.v1+json',
-    DockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    DockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    DockerConfig: 'application/vnd.docker.container.image.v1+json',
-    DockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-    DockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+;// CONCATENATED MODULE: ./lib/src/oci/referrer-kinds.js
+
+
+/**
+ * cosign before v3 keeps what it attaches to a manifest under tags named after the manifest's
+ * digest, in the manifest's repository, with no `subject` to find them by.
+ */
+const COSIGN_SUFFIXES = [
+    ['sig', 'signature'],
+    ['att', 'attestation'],
+    ['sbom', 'sbom'],
+];
+/** The tags cosign would keep `digest`'s attachments under: `sha256-<hex>.sig`, `.att`, `.sbom`. */
+function cosignTags(digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return COSIGN_SUFFIXES.map(([suffix, kind]) => ({ tag: `${algorithm}-${hex}.${suffix}`, kind }));
+}
+const ATTACHMENT_TAG = /^(sha256-[0-9a-f]{64}|sha512-[0-9a-f]{128})(\.(sig|att|sbom))?$/;
+/**
+ * A tag that names something kept for another manifest's sake, never an image of its own: the
+ * referrers tag schema's `sha256-<hex>` index, or a cosign attachment `sha256-<hex>.sig|.att|.sbom`.
+ */
+function isAttachmentTag(tag) {
+    return tag !== undefined && ATTACHMENT_TAG.test(tag);
+}
+/** Well-known artifact types, by the tool that writes them. */
+const KNOWN = {
+    'application/vnd.dev.cosign.artifact.sig.v1+json': { kind: 'signature', tool: 'cosign' },
+    'application/vnd.dev.cosign.artifact.sbom.v1+json': { kind: 'sbom', tool: 'cosign' },
+    'application/vnd.dev.cosign.simplesigning.v1+json': { kind: 'signature', tool: 'cosign' },
+    'application/vnd.cncf.notary.signature': { kind: 'signature', tool: 'notation' },
+    'application/vnd.in-toto+json': { kind: 'attestation', tool: 'in-toto' },
+    'application/vnd.dsse.envelope.v1+json': { kind: 'attestation' },
 };
-const INDEX_TYPES = [MediaType.OciIndex, MediaType.DockerManifestList];
-const IMAGE_MANIFEST_TYPES = [MediaType.OciManifest, MediaType.DockerManifest];
-const MANIFEST_TYPES = [...IMAGE_MANIFEST_TYPES, ...INDEX_TYPES];
-/** The Accept header a registry needs to answer with any kind of manifest. */
-const MANIFEST_ACCEPT = MANIFEST_TYPES.join(', ');
-function isIndex(mediaType) {
-    return INDEX_TYPES.includes(mediaType);
+/** cosign v3 stores both signatures and attestations as Sigstore bundles; this predicate marks a signature. */
+const SIGSTORE_PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
+const SIGSTORE_SIGNATURE_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
+/** The kind of a referrer from its artifact type (and, for a Sigstore bundle, its annotations). */
+function referrerKind(artifactType, annotations) {
+    if (!artifactType)
+        return { kind: 'artifact' };
+    const type = artifactType.toLowerCase();
+    const known = KNOWN[type];
+    if (known)
+        return known;
+    if (type.startsWith('application/vnd.dev.sigstore.bundle')) {
+        const predicate = annotations?.[SIGSTORE_PREDICATE_ANNOTATION];
+        return { kind: predicate && predicate !== SIGSTORE_SIGNATURE_PREDICATE ? 'attestation' : 'signature', tool: 'sigstore' };
+    }
+    if (/spdx|cyclonedx|syft|sbom/.test(type))
+        return { kind: 'sbom' };
+    if (/attestation|in-toto|intoto|provenance|vex/.test(type))
+        return { kind: 'attestation' };
+    if (/signature|\.sig\b/.test(type))
+        return { kind: 'signature' };
+    return { kind: 'artifact' };
 }
-function isImageManifest(mediaType) {
-    return IMAGE_MANIFEST_TYPES.includes(mediaType);
+const KIND_WORDS = { signature: 'signature', sbom: 'SBOM', attestation: 'attestation', artifact: 'artifact' };
+/**
+ * `signature (cosign)`, `SBOM (application/spdx+json)`: the kind, then the tool when known, else
+ * the artifact type, else the media type. Made printable: the types come from outside.
+ */
+function referrerLabel(r) {
+    return `${KIND_WORDS[r.kind]} (${text_printable(r.tool ?? r.artifactType ?? r.mediaType, 128)})`;
 }
-/** Manifests are fetched and parsed by the engine; everything else is an opaque blob streamed through. */
-function isManifest(mediaType) {
-    return MANIFEST_TYPES.includes(mediaType);
+
+;// CONCATENATED MODULE: ./lib/src/copy/report.js
+/**
+ * The per-node account of one copy, built from its events only, so the action's outputs, its job
+ * summary and the CLI all tell the same story. Nodes appear in the order they finished: children
+ * before their parents, the root last.
+ */
+class CopyReport {
+    nodes = [];
+    /** The root's tags, written (or, in a dry run, to be written). */
+    tags = [];
+    /** Tags of the root or of a cosign attachment that named another digest before: moved, or in a dry run to be moved. */
+    movedTags = [];
+    /** The referrers found for each copied manifest (`subject`), in the order they were looked for. */
+    referrers = [];
+    /** What the copy resolved: the root, what the source named, and the root's platform manifests. */
+    resolved;
+    /** The destination was named by digest only: the root is stored under no tag. */
+    storedByDigest = false;
+    /** What was asked for and not done, with why, one line each. */
+    notices = [];
+    /** What each walked manifest refers to, by digest: the graph, to group nodes under their manifest. */
+    children = new Map();
+    seen = new Set();
+    startedAt = Date.now();
+    finishedAt;
+    listener = (event) => {
+        switch (event.type) {
+            case 'resolved':
+                this.resolved = { root: event.node, source: event.source, platforms: event.platforms ?? [] };
+                return;
+            case 'tagged':
+                // Attachment tags (`sha256-<hex>.sig`) name other nodes than the root.
+                if (!this.resolved || event.node.digest === this.resolved.root.digest)
+                    this.tags.push(event.reference);
+                if (event.previous && event.previous !== event.node.digest) {
+                    this.movedTags.push({ reference: event.reference, digest: event.node.digest, previous: event.previous });
+                }
+                return;
+            case 'stored':
+                this.storedByDigest = true;
+                return;
+            case 'referrers':
+                this.referrers.push({ subject: event.node.digest, depth: event.depth, referrers: event.referrers });
+                return;
+            case 'notice':
+                this.notices.push(event.message);
+                return;
+            case 'walked':
+                this.children.set(event.node.digest, event.children);
+                return;
+        }
+        if (event.type !== 'done' || this.seen.has(event.node.digest))
+            return;
+        this.seen.add(event.node.digest);
+        const { digest, mediaType, size } = event.node;
+        this.nodes.push({ digest, mediaType, size, action: event.action, ...(event.from ? { from: event.from } : {}) });
+    };
+    finish() {
+        this.finishedAt ??= Date.now();
+    }
+    get durationMs() {
+        return (this.finishedAt ?? Date.now()) - this.startedAt;
+    }
+    totals() {
+        const t = { nodes: this.nodes.length, bytesCopied: 0, bytesMounted: 0, bytesExisting: 0, copied: 0, mounted: 0, existing: 0 };
+        for (const n of this.nodes) {
+            if (n.action === 'copied' || n.action === 'copy') {
+                t.copied++;
+                t.bytesCopied += n.size;
+            }
+            else if (n.action === 'mounted' || n.action === 'mount') {
+                t.mounted++;
+                t.bytesMounted += n.size;
+            }
+            else {
+                t.existing++;
+                t.bytesExisting += n.size;
+            }
+        }
+        return t;
+    }
 }
-/** Refuse larger manifests, as oras-go, skopeo and regclient do: a manifest is read whole into memory. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+        v /= 1024;
+        u++;
+    }
+    return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+/**
+ * One object per node of the copied graph, as the action's `blobs` output and the CLI's `--json`
+ * give them. With several destinations, one per node and destination, each naming its destination.
+ */
+function blobRecords(destinations, several = destinations.length > 1) {
+    return destinations.flatMap((d) => d.report.nodes.map((n) => ({
+        digest: n.digest,
+        mediaType: n.mediaType,
+        size: n.size,
+        action: n.action,
+        ...(n.from ? { from: n.from } : {}),
+        ...(several ? { destination: d.destination } : {}),
+    })));
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/log-lines.js
+
+
+
+
+
+
+/**
+ * The line a person reads for an event, in the style oras users know: `Copying 1a2b3c4d5e6f
+ * application/vnd.oci.image.layer.v1.tar+gzip`, `Exists …`, `Mounted sha256:… from REPO`. A mounted
+ * blob gets no `Copying` line. Progress events have no line here: how often to show progress is
+ * the caller's choice (a terminal redraws, a workflow log prints every few seconds). Media types,
+ * repository names, tags and platforms come from outside: they are made printable. A dry run's
+ * lines say what would happen.
+ */
+function eventLine(event) {
+    switch (event.type) {
+        case 'started':
+            return `Copying ${nodeId(event.node)}`;
+        case 'done':
+            switch (event.action) {
+                case 'copied':
+                    return `Copied  ${nodeId(event.node)}`;
+                case 'exists':
+                    return `Exists  ${nodeId(event.node)}`;
+                case 'mounted':
+                    return `Mounted ${event.node.digest} from ${text_printable(event.from)}`;
+                case 'copy':
+                    return `Would copy  ${nodeId(event.node)}`;
+                case 'mount':
+                    return `Would mount ${event.node.digest} from ${text_printable(event.from)}`;
+            }
+            return undefined;
+        case 'tagged': {
+            const tag = text_printable(event.reference);
+            if (event.previous === event.node.digest)
+                return `tag ${tag} already names ${event.node.digest}`;
+            if (event.previous)
+                return `tag ${tag} ${event.dryRun ? 'would move' : 'moved'} from ${text_printable(event.previous)} to ${event.node.digest}`;
+            return event.dryRun ? `Would tag ${tag}` : `Tagged  ${tag}`;
+        }
+        case 'stored':
+            return `${event.dryRun ? 'Would store' : 'Stored'} by digest ${event.node.digest}`;
+        case 'resolved': {
+            if (event.node.digest === event.source.digest)
+                return undefined;
+            const platforms = (event.platforms ?? []).map((p) => text_printable(formatPlatform(p.platform))).join(', ');
+            const what = isIndex(event.node.mediaType) ? 'new index' : 'manifest';
+            return `Selected ${platforms || 'platforms'} of index ${event.source.digest}: ${what} ${event.node.digest}`;
+        }
+        case 'referrers': {
+            const n = event.referrers.length;
+            if (n === 0)
+                return event.depth === 0 ? `no referrers found for ${event.node.digest}` : undefined;
+            return `${n} referrer${n === 1 ? '' : 's'} of ${event.node.digest}: ${event.referrers.map(referrerLabel).join(', ')}`;
+        }
+        case 'notice':
+            return event.message;
+        default:
+            return undefined;
+    }
+}
+function nodeId(node) {
+    return `${shortDigest(node.digest)} ${text_printable(node.mediaType, 128)}`;
+}
+/** How often a long transfer prints a progress line where lines cannot be redrawn (a workflow log, a pipe). */
+const PROGRESS_EVERY_MS = 5000;
+/**
+ * Lines for a log that only appends: one per event, and for a blob that takes long a progress line
+ * every few seconds with bytes, percent and rate (`  1a2b3c4d5e6f 120.0 MiB / 750.0 MiB (16%) 40.0 MiB/s`).
+ */
+function log_lines_logLines(emit, now = Date.now) {
+    const started = new Map();
+    return (event) => {
+        if (event.type === 'progress') {
+            const s = started.get(event.node.digest);
+            const t = now();
+            if (s && t - s.last >= PROGRESS_EVERY_MS) {
+                s.last = t;
+                const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
+                const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
+                emit(`  ${shortDigest(event.node.digest)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`);
+            }
+            return;
+        }
+        if (event.type === 'started')
+            started.set(event.node.digest, { at: now(), last: now() });
+        if (event.type === 'done')
+            started.delete(event.node.digest);
+        const line = eventLine(event);
+        if (line)
+            emit(line);
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/options.js
+/**
+ * Chosen by measurement (BENCHMARKS.md): across a link with 20 ms round trips, 8 blobs in flight
+ * copy a 50-layer image a third faster than 4; on loopback 8 is no slower. skopeo uses 6.
+ */
+const DEFAULT_CONCURRENCY = 8;
+/** skopeo offers at most 5 candidates from its blob-info cache; more rarely help and cost a round trip each. */
+const MAX_CACHED_MOUNT_CANDIDATES = 5;
+/** Tries for one blob when a target reports a failure worth retrying with fresh content. */
+const BLOB_TRIES = 3;
+
+;// CONCATENATED MODULE: ./lib/src/oci/spelling.js
+/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: how far a typo is from a word. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/transports.js
+
+
+
+/** The transports references may name, as they are written. */
+const transports_KNOWN = ['docker://', 'oci:', 'oci-archive:', 'docker-archive:'];
+/** skopeo's other transports, and what to do instead. */
+const ELSEWHERE = {
+    'docker-daemon': 'export the image with `docker save IMAGE -o app.tar` and copy from docker-archive:app.tar, or push it to a registry',
+    'containers-storage': 'export the image with `podman save --format oci-archive -o app.tar IMAGE` and copy from oci-archive:app.tar',
+    dir: 'use oci:PATH, an OCI image-layout directory (`skopeo copy dir:PATH oci:PATH` converts one)',
+    ostree: 'copy the image to oci:PATH or oci-archive:FILE with skopeo first',
+    sif: 'copy the image to oci:PATH or oci-archive:FILE with skopeo first',
+    tarball: 'use oci-archive:FILE for an OCI layout in a tar file, or docker-archive:FILE for what `docker save` writes',
+};
+/** name:tag[,tag…] on Docker Hub: `alpine:3.19`, `node:20,lts`. */
+const TAGGED = /^[A-Za-z0-9_][A-Za-z0-9_.,-]*$/;
+/**
+ * Refuses a reference that starts with a transport this tool does not have: a word before `:`
+ * with no `/`, `.` or `[` (so not a registry host) and no port after it, unless it reads as a
+ * Docker Hub `name:tag` and is not a near miss of a transport (`oci-achive:app.tar`). skopeo's other
+ * transports are named as not supported, with what to use. The known transports pass, to be parsed.
+ */
+function checkTransport(value, what, forms) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+    if (scheme) {
+        if (scheme[1] !== 'docker')
+            throw unknown(value, scheme[1], what, forms);
+        return;
+    }
+    const name = value.replace(/@.*$/, '');
+    const colon = name.indexOf(':');
+    if (colon <= 0)
+        return;
+    const word = name.slice(0, colon);
+    const rest = name.slice(colon + 1);
+    if (/[/.[\]]/.test(word) || word === 'localhost' || /^[0-9]+(\/|$)/.test(rest))
+        return;
+    // `docker:27` is Docker Hub's docker image; the file transports were parsed before this check.
+    if (word === 'docker')
+        return;
+    if (Object.hasOwn(ELSEWHERE, word)) {
+        throw new errors_InputError(`${what} ${text_quoted(value)} uses skopeo's ${word}: transport, which oci-copy does not have: ${ELSEWHERE[word]}`);
+    }
+    if (TAGGED.test(rest) && nearest(word) === undefined)
+        return;
+    throw unknown(value, word, what, forms);
+}
+function unknown(value, word, what, forms) {
+    const near = nearest(word);
+    const hint = near ? `did you mean ${near}? ` : '';
+    return new errors_InputError(`${what} ${text_quoted(value)} has unknown transport ${text_quoted(word)}: ${hint}${forms}`);
+}
+/** The transport within a typo or two of `word` (one for short words; case does not count), if any but itself. */
+function nearest(word) {
+    const limit = word.length <= 4 ? 1 : 2;
+    const lower = word.toLowerCase();
+    let best;
+    for (const name of [...transports_KNOWN, ...Object.keys(ELSEWHERE).map((t) => `${t}:`)]) {
+        const bare = name.replace(/:(\/\/)?$/, '');
+        const distance = bare === word ? limit + 1 : editDistance(lower, bare);
+        if (distance <= limit && (!best || distance < best.distance))
+            best = { name, distance };
+    }
+    return best?.name;
+}
+
+;// CONCATENATED MODULE: ./lib/src/oci/reference.js
+
+
+
+
+const DOCKER_HUB = 'docker.io';
+const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** Whether `value` is a valid tag: 1-128 of A-Z a-z 0-9 _ . -, not starting with . or -. */
+function isTag(value) {
+    return TAG_RE.test(value);
+}
+const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const FORMS = 'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG|@DIGEST] or docker-archive:PATH[:NAME:TAG]';
+/** Parses a reference as skopeo users write them. `what` names the input in errors. */
+function parseReference(input, what = 'reference') {
+    const value = input.trim();
+    if (!value)
+        throw new errors_InputError(`${what} is empty: ${FORMS}`);
+    if (/\s/.test(value))
+        throw new errors_InputError(`${what} ${text_quoted(value)} contains white space: ${FORMS}`);
+    for (const transport of ['oci-archive', 'docker-archive', 'oci']) {
+        if (!value.startsWith(`${transport}:`))
+            continue;
+        const rest = value.slice(transport.length + 1);
+        return transport === 'docker-archive' ? parseDockerArchiveReference(rest, what, value) : parseFileReference(transport, rest, what, value);
+    }
+    checkTransport(value, what, FORMS);
+    return parseRegistryReference(value.replace(/^docker:\/\//, ''), what, value);
+}
+function parseFileReference(transport, rest, what, whole) {
+    let path = rest;
+    let digest;
+    let tags = [];
+    const at = path.lastIndexOf('@');
+    if (at >= 0 && isDigest(path.slice(at + 1))) {
+        digest = path.slice(at + 1);
+        path = path.slice(0, at);
+    }
+    else {
+        // The tag follows the last colon, unless what follows looks like part of a path.
+        const colon = path.lastIndexOf(':');
+        if (colon >= 0 && !path.slice(colon + 1).includes('/')) {
+            tags = splitTags(path.slice(colon + 1), what, whole);
+            path = path.slice(0, colon);
+        }
+    }
+    if (!path)
+        throw new errors_InputError(`${what} ${text_quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
+    return { transport, path, tags, digest };
+}
+/**
+ * skopeo's `docker-archive:PATH[:{NAME[:TAG]|@INDEX}]`: the path ends at the first colon, then a
+ * docker reference without digest (`app` is `docker.io/library/app:latest`), or `@N`.
+ */
+function parseDockerArchiveReference(rest, what, whole) {
+    const colon = rest.indexOf(':');
+    const path = colon < 0 ? rest : rest.slice(0, colon);
+    const form = 'use docker-archive:PATH[:NAME:TAG] or, to read, docker-archive:PATH:@INDEX';
+    if (!path)
+        throw new errors_InputError(`${what} ${text_quoted(whole)} names no path: ${form}`);
+    const spec = colon < 0 ? undefined : rest.slice(colon + 1);
+    if (spec !== undefined && /^@[0-9]{1,9}$/.test(spec))
+        return { transport: 'docker-archive', path, tags: [], image: spec };
+    if (spec?.startsWith('@'))
+        throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid image index ${text_quoted(spec)}: @0 is the first image of the archive's manifest.json, @1 the second`);
+    // `PATH@sha256:…` splits at the digest's own colon; `NAME@sha256:…` carries one.
+    if (spec?.includes('@') || /@sha(256|512)$/.test(path)) {
+        throw new errors_InputError(`${what} ${text_quoted(whole)}: docker-archive: picks an image by NAME:TAG or @INDEX, not by digest; use oci-archive:PATH@DIGEST, which reads docker archives too`);
+    }
+    if (spec === undefined)
+        return { transport: 'docker-archive', path, tags: [] };
+    if (!spec)
+        throw new errors_InputError(`${what} ${text_quoted(whole)} names no image after the colon: ${form}`);
+    const named = parseRegistryReference(spec, what, whole);
+    if (named.tags.length > 1)
+        throw new errors_InputError(`${what} ${text_quoted(whole)} gives several tags: a docker-archive: reference names one image, NAME:TAG`);
+    const tag = named.tags[0] ?? 'latest';
+    return { transport: 'docker-archive', path, tags: [tag], image: `${named.registry}/${named.repository}:${tag}` };
+}
+function splitTags(value, what, whole) {
+    const tags = value.split(',').map((t) => t.trim());
+    for (const tag of tags) {
+        if (!TAG_RE.test(tag)) {
+            throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid tag ${text_quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
+        }
+    }
+    return [...new Set(tags)];
+}
+function parseRegistryReference(rest, what, whole) {
+    let name = rest;
+    let digest;
+    const at = name.indexOf('@');
+    if (at >= 0) {
+        digest = name.slice(at + 1);
+        name = name.slice(0, at);
+        if (!isDigest(digest))
+            throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid digest ${text_quoted(digest)}: expected sha256:<64 hex>`);
+    }
+    let tags = [];
+    const lastSlash = name.lastIndexOf('/');
+    const colon = name.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tags = splitTags(name.slice(colon + 1), what, whole);
+        name = name.slice(0, colon);
+    }
+    const parts = name.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost' || parts[0].startsWith('['))) {
+        registry = parts.shift();
+    }
+    if (['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(registry))
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
+        throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid repository name ${text_quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
+    }
+    const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
+    if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
+        throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid registry host ${text_quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
+    }
+    return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
+}
+/** Registries on loopback speak plain HTTP, as docker and skopeo assume. */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:[0-9]+$/, '');
+    return host === 'localhost' || host === '[::1]' || /^127\.[0-9.]+$/.test(host);
+}
+/** What a tag or digest on the reference names: the digest wins over tags for resolving. */
+function referenceSelector(ref) {
+    return ref.digest ?? ref.tags[0];
+}
+/** `[registry] host/repo:tag`, the way oras prints targets. */
+function reference_formatReference(ref) {
+    const suffix = `${ref.tags.length ? `:${ref.tags.join(',')}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+    if (ref.transport === 'registry')
+        return `${ref.registry}/${ref.repository}${suffix}`;
+    if (ref.transport === 'docker-archive')
+        return `${ref.transport}:${ref.path}${ref.image ? `:${ref.image}` : ''}`;
+    return `${ref.transport}:${ref.path}${suffix}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __webpack_require__(2088);
+;// CONCATENATED MODULE: ./lib/src/plan/tag-filter.js
+
+/**
+ * Tags that are attachments of another manifest, never images to mirror on their own: the
+ * referrers tag schema (`sha256-<hex>`) and cosign's `sha256-<hex>.sig`, `.att`, `.sbom`. They travel
+ * with their image when `referrers` is on.
+ */
+const tag_filter_ATTACHMENT_TAG = /^sha(256|512)-[0-9a-f]{64,128}(\.[A-Za-z0-9_-]+)?$/;
+function tag_filter_isAttachmentTag(tag) {
+    return tag_filter_ATTACHMENT_TAG.test(tag);
+}
+/** `[v]MAJOR[.MINOR[.PATCH]][-PRE]`: missing parts are 0, leading zeros are numbers (`2024.01` is 2024.1.0). */
+const VERSION_TAG = /^v?([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:\.([0-9]{1,9}))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
+/** The version a tag reads as, or undefined when it does not read as one. */
+function tagVersion(tag) {
+    const m = VERSION_TAG.exec(tag);
+    if (!m)
+        return undefined;
+    const core = [m[1], m[2] ?? '0', m[3] ?? '0'].map((n) => String(Number(n))).join('.');
+    const pre = m[4] ? `-${m[4].split('.').map((p) => (/^[0-9]+$/.test(p) ? String(Number(p)) : p)).join('.')}` : '';
+    return semver.parse(`${core}${pre}`) ?? undefined;
+}
+/** A regex that must match a whole tag, as regsync reads them: `3\.1[0-9]` means exactly that. */
+function wholeTagRegex(source) {
+    return new RegExp(`^(?:${source})$`);
+}
+/** Whether `range` is an npm semver range this filter can use. */
+function isSemverRange(range) {
+    return semver.validRange(range) !== null;
+}
+/**
+ * The tags `filter` selects, versions highest first, then the rest in alphabetical order.
+ * Attachment tags are never selected.
+ */
+function selectTags(tags, filter) {
+    let kept = [...new Set(tags)].filter((t) => !tag_filter_isAttachmentTag(t));
+    if (filter.include.length)
+        kept = kept.filter((t) => filter.include.some((re) => re.test(t)));
+    if (filter.exclude.length)
+        kept = kept.filter((t) => !filter.exclude.some((re) => re.test(t)));
+    const versions = new Map();
+    for (const t of kept) {
+        const v = tagVersion(t);
+        if (v)
+            versions.set(t, v);
+    }
+    if (filter.semver !== undefined) {
+        const range = filter.semver;
+        kept = kept.filter((t) => {
+            const v = versions.get(t);
+            return v !== undefined && semver.satisfies(v, range);
+        });
+    }
+    if (filter.latest !== undefined) {
+        // The N highest distinct versions: `3.20` and `3.20.0` are one version and both are kept.
+        const highest = [...new Set(kept.filter((t) => versions.has(t)).map((t) => versions.get(t).version))]
+            .sort((a, b) => semver.rcompare(a, b))
+            .slice(0, filter.latest);
+        const chosen = new Set(highest);
+        kept = kept.filter((t) => versions.has(t) && chosen.has(versions.get(t).version));
+    }
+    return kept.sort((a, b) => {
+        const va = versions.get(a);
+        const vb = versions.get(b);
+        if (va && vb)
+            return semver.rcompare(va, vb) || a.localeCompare(b);
+        if (va)
+            return -1;
+        if (vb)
+            return 1;
+        return a < b ? -1 : a > b ? 1 : 0;
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/src/plan/entries.js
+
+
+
+
+
+
+const ENTRY_FIELDS = ['source', 'destination', 'tags', 'exclude-tags', 'semver', 'latest', 'platform', 'referrers'];
+/** Parses a sync list (YAML): a list of entries, each a mapping of the fields above. */
+function entries_parseSyncEntries(text, origin) {
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    const yamlError = doc.errors[0];
+    if (yamlError) {
+        const at = yamlError.linePos?.[0];
+        const where = at ? `line ${at.line}, column ${at.col}` : 'somewhere';
+        const why = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new errors_InputError(`${origin} is not valid YAML: ${where}: ${text_printable(why, 200)}`);
+    }
+    const root = doc.contents;
+    const usage = 'a list of entries, each with source and destination (see README, "Mirror many images")';
+    if (!root || ((0,dist/* isScalar */.jn)(root) && (root.value === null || root.value === '')))
+        throw new errors_InputError(`${origin} is empty: give ${usage}`);
+    if (!(0,dist/* isSeq */.oP)(root))
+        throw new errors_InputError(`${origin} is not a YAML list: give ${usage}`);
+    if (root.items.length === 0)
+        throw new errors_InputError(`${origin} lists no entries: give ${usage}`);
+    return root.items.map((item, i) => parseEntry(item, i + 1, origin, lines));
+}
+function parseEntry(node, number, origin, lines) {
+    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
+    const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
+    if (!(0,dist/* isMap */.jh)(node))
+        throw new errors_InputError(`${entry} is not a mapping: give source: and destination: fields`);
+    return entryFromFields(readFields(node, entry), number, { entry, field: (name) => `${entry}, field "${name}"` }, line);
+}
+/**
+ * One entry from values given some other way than a list (a command line): the same checks, the
+ * same errors, in `names`' words. Values are strings, lists of strings, numbers or booleans.
+ */
+function entryFromValues(values, names) {
+    const doc = new dist/* Document */.yo();
+    const fields = new Map();
+    for (const [name, value] of Object.entries(values)) {
+        if (value === undefined || (Array.isArray(value) && !value.length))
+            continue;
+        fields.set(name, doc.createNode(value));
+    }
+    return entryFromFields(fields, 1, names);
+}
+function entryFromFields(fields, number, names, line) {
+    const { entry, field } = names;
+    const sourceText = requiredText(fields, 'source', entry, field);
+    const source = parseReference(sourceText, field('source'));
+    const wholeRepository = source.transport === 'registry' && !source.tags.length && !source.digest;
+    const destinationText = requiredText(fields, 'destination', entry, field);
+    const destination = parseDestination(destinationText, field('destination'), source, wholeRepository);
+    const include = regexList(fields.get('tags'), field('tags'));
+    const exclude = regexList(fields.get('exclude-tags'), field('exclude-tags'));
+    const range = optionalText(fields.get('semver'), field('semver'));
+    if (range !== undefined && !isSemverRange(range)) {
+        throw new errors_InputError(`${field('semver')} is ${text_quoted(range)}, not a semver range: use npm semver syntax, e.g. ">=3.18 <4" or "^1.2"`);
+    }
+    const latest = positiveInteger(fields.get('latest'), field('latest'));
+    const filtered = include.length || exclude.length || range !== undefined || latest !== undefined;
+    if (filtered && !wholeRepository) {
+        const named = ['tags', 'exclude-tags', 'semver', 'latest'].filter((f) => fields.has(f)).join(', ');
+        throw new errors_InputError(`${entry} filters tags (${named}) but its source ${text_quoted(sourceText)} names one image: drop the tag or digest from the source to take the repository's tags`);
+    }
+    const platformText = optionalText(fields.get('platform'), field('platform'));
+    const referrers = optionalBoolean(fields.get('referrers'), field('referrers'));
+    return {
+        number,
+        ...(line ? { line } : {}),
+        source,
+        wholeRepository,
+        destination,
+        filter: { include, exclude, ...(range !== undefined ? { semver: range } : {}), ...(latest !== undefined ? { latest } : {}) },
+        ...(platformText ? { platform: parsePlatform(platformText, field('platform')) } : {}),
+        ...(referrers !== undefined ? { referrers } : {}),
+    };
+}
+/** The entry's fields by name; an unknown one is an error listing the known ones. */
+function readFields(map, entry) {
+    const out = new Map();
+    for (const pair of map.items) {
+        const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : '';
+        if (!ENTRY_FIELDS.includes(key)) {
+            throw new errors_InputError(`${entry} has an unknown field ${text_quoted(key)}: the fields are ${ENTRY_FIELDS.join(', ')}`);
+        }
+        out.set(key, pair.value ?? null);
+    }
+    return out;
+}
+function scalarText(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    if (!(0,dist/* isScalar */.jn)(node))
+        throw new errors_InputError(`${what} must be a single value, not a list or mapping`);
+    if (node.value === null)
+        return undefined;
+    return String(node.value).trim();
+}
+function requiredText(fields, name, entry, field) {
+    const v = scalarText(fields.get(name), field(name));
+    if (!v)
+        throw new errors_InputError(`${entry} has no ${name}: give ${name}: with a ${name === 'source' ? 'repository or image reference' : 'repository, or a prefix ending in /'}`);
+    return v;
+}
+function optionalText(node, what) {
+    const v = scalarText(node, what);
+    return v ? v : undefined;
+}
+/** One regex or a list of them, each matching a whole tag. */
+function regexList(node, what) {
+    if (node === undefined || node === null)
+        return [];
+    const items = (0,dist/* isSeq */.oP)(node) ? node.items : [node];
+    return items.map((item, i) => {
+        const shown = items.length > 1 ? `${what} (item ${i + 1})` : what;
+        if (!(0,dist/* isScalar */.jn)(item) || item.value === null || String(item.value) === '')
+            throw new errors_InputError(`${shown} must be a regular expression`);
+        const source = String(item.value);
+        try {
+            return wholeTagRegex(source);
+        }
+        catch (err) {
+            // V8 says `Invalid regular expression: /^(?:3.()$/: Unterminated group`: the last part is the news.
+            const why = err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+            throw new errors_InputError(`${shown}: ${text_quoted(source)} is not a regular expression (${text_printable(why, 200)})`);
+        }
+    });
+}
+function positiveInteger(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    const value = (0,dist/* isScalar */.jn)(node) ? node.value : undefined;
+    const n = typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1) {
+        throw new errors_InputError(`${what} is ${text_quoted((0,dist/* isScalar */.jn)(node) ? String(node.value) : 'a list or mapping')}: use a positive whole number, the count of highest versions to keep`);
+    }
+    return n;
+}
+function optionalBoolean(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    const value = (0,dist/* isScalar */.jn)(node) ? node.value : undefined;
+    if (typeof value === 'boolean')
+        return value;
+    if (typeof value === 'string' && ['true', 'false'].includes(value.trim().toLowerCase()))
+        return value.trim().toLowerCase() === 'true';
+    throw new errors_InputError(`${what} is ${text_quoted((0,dist/* isScalar */.jn)(node) ? String(node.value) : 'a list or mapping')}: use true or false`);
+}
+/**
+ * A destination: `HOST/PATH/` (a prefix: the source's repository path is appended) or a reference.
+ * A whole repository goes to a repository (it keeps its tag names), never to a tag or a file.
+ */
+function parseDestination(text, what, source, wholeRepository) {
+    if (text.endsWith('/')) {
+        const trimmed = text.replace(/\/+$/, '');
+        if (source.transport !== 'registry') {
+            throw new errors_InputError(`${what} is a prefix (${text_quoted(text)}), which appends the source's repository path, but the source is a file: give a repository`);
+        }
+        if (/[:@]/.test(trimmed.split('/').slice(1).join('/'))) {
+            throw new errors_InputError(`${what} is a prefix (${text_quoted(text)}) with a tag or digest: a prefix ends in / and takes none (the source's tags are kept)`);
+        }
+        // The first component is a host when it looks like one, as in any reference; else Docker Hub.
+        const [first, ...rest] = trimmed.split('/');
+        const isHost = /[.:]/.test(first) || first === 'localhost' || first.startsWith('[');
+        const registry = isHost ? first : 'docker.io';
+        const path = (isHost ? rest : [first, ...rest]).join('/');
+        // Checked as a reference would be: a valid host and valid repository components.
+        const probe = parseReference(`${isHost ? registry : 'docker.io'}/${path ? `${path}/` : ''}x`, what);
+        return { kind: 'prefix', registry: probe.registry, path };
+    }
+    const ref = parseReference(text, what);
+    if (wholeRepository) {
+        if (ref.transport !== 'registry') {
+            throw new errors_InputError(`${what} is ${text_quoted(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`);
+        }
+        if (ref.tags.length || ref.digest) {
+            throw new errors_InputError(`${what} is ${text_quoted(text)}, with a tag or digest, but the source is a whole repository: give the repository alone, which gets the same tag names`);
+        }
+    }
+    return { kind: 'reference', ref };
+}
+
+;// CONCATENATED MODULE: ./lib/src/plan/plan.js
+
+
+
+
+
+/**
+ * Expands a sync list into items, one per (source tag, destination), in the list's order. A whole
+ * repository's tags are listed and filtered; an entry whose tags cannot be listed becomes one
+ * failed item, so the others still run. Two entries that would write the same destination tag
+ * are an error: one of them would silently win.
+ */
+async function expandEntries(entries, listTags, options = {}) {
+    const expanded = new Array(entries.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < entries.length) {
+            const i = next++;
+            expanded[i] = await expandEntry(entries[i], listTags);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, entries.length)) }, worker));
+    const items = expanded.flat();
+    refuseOverlaps(items);
+    return items;
+}
+async function expandEntry(entry, listTags) {
+    const common = {
+        entry: entry.number,
+        ...(entry.platform ? { platform: entry.platform } : {}),
+        ...(entry.referrers !== undefined ? { referrers: entry.referrers } : {}),
+    };
+    const source = entry.source;
+    if (!entry.wholeRepository || source.transport !== 'registry') {
+        return [{ ...common, source, destination: destinationOf(entry, source, source.tags) }];
+    }
+    let tags;
+    try {
+        tags = selectTags(await listTags(source), entry.filter);
+    }
+    catch (err) {
+        return [{ ...common, source, destination: destinationOf(entry, source, []), failure: errors_messageOf(err) }];
+    }
+    return tags.map((tag) => ({ ...common, source: { ...source, tags: [tag] }, destination: destinationOf(entry, source, [tag]) }));
+}
+/** Where an image of the entry goes: the destination repository (or prefix + source path) with `tags`. */
+function destinationOf(entry, source, tags) {
+    const d = entry.destination;
+    if (d.kind === 'prefix') {
+        const path = source.repository;
+        return { transport: 'registry', registry: d.registry, repository: d.path ? `${d.path}/${path}` : path, tags };
+    }
+    const ref = d.ref;
+    if (ref.tags.length || ref.digest)
+        return ref;
+    return { ...ref, tags: entry.wholeRepository ? tags : [] };
+}
+function refuseOverlaps(items) {
+    const writers = new Map();
+    for (const item of items) {
+        if (item.failure)
+            continue;
+        for (const name of destinationNames(item.destination)) {
+            const other = writers.get(name);
+            if (other !== undefined && other !== item.entry) {
+                throw new errors_InputError(`entries ${other} and ${item.entry} both write ${name}: give each destination tag one source`);
+            }
+            writers.set(name, item.entry);
+        }
+    }
+}
+function destinationNames(ref) {
+    const base = ref.transport === 'registry' ? `${ref.registry}/${ref.repository}` : `${ref.transport}:${ref.path}`;
+    return ref.tags.length ? ref.tags.map((t) => `${base}:${t}`) : [];
+}
+/** A stable name for an item: what it writes. */
+function itemKey(item) {
+    return `${reference_formatReference(item.source)} => ${reference_formatReference(item.destination)}`;
+}
+/**
+ * This shard's items. Each item goes to the shard its key hashes to, so N jobs with K = 1..N take
+ * every item exactly once, and a tag added or removed moves no other item to another shard (jobs
+ * keep their share, and with it what their blob-info caches learnt).
+ */
+function shardItems(items, shard) {
+    if (!shard || shard.count === 1)
+        return items;
+    return items.filter((item) => shardOf(itemKey(item), shard.count) === shard.index);
+}
+/** 1-based. */
+function shardOf(key, count) {
+    const h = (0,external_node_crypto_.createHash)('sha256').update(key).digest();
+    return (h.readUInt32BE(0) % count) + 1;
+}
+/** Parses `K/N` (1 ≤ K ≤ N ≤ 256). */
+function plan_parseShard(value, what) {
+    const v = value.trim();
+    if (!v)
+        return undefined;
+    const m = /^([0-9]{1,3})\s*\/\s*([0-9]{1,3})$/.exec(v);
+    const index = m ? Number(m[1]) : NaN;
+    const count = m ? Number(m[2]) : NaN;
+    if (!m || count < 1 || count > 256 || index < 1 || index > count) {
+        throw new errors_InputError(`${what} is ${text_quoted(v)}: use K/N with 1 ≤ K ≤ N ≤ 256, e.g. 2/4 for the second of four jobs`);
+    }
+    return { index, count };
+}
+
+;// CONCATENATED MODULE: ./lib/src/inputs/names.js
+/** Every input and output of the action, named once (action.yml declares the same names; the CLI maps its flags onto the inputs). */
+const names_Input = {
+    Source: 'source',
+    Destination: 'destination',
+    Operation: 'operation',
+    Username: 'username',
+    Password: 'password',
+    SourceUsername: 'source-username',
+    SourcePassword: 'source-password',
+    DestinationUsername: 'destination-username',
+    DestinationPassword: 'destination-password',
+    PlainHttp: 'plain-http',
+    TlsVerify: 'tls-verify',
+    CaFile: 'ca-file',
+    Concurrency: 'concurrency',
+    Mount: 'mount',
+    BlobCache: 'blob-cache',
+    BlobCacheKey: 'blob-cache-key',
+    Platform: 'platform',
+    Referrers: 'referrers',
+    DryRun: 'dry-run',
+    NoClobber: 'no-clobber',
+    GithubToken: 'github-token',
+    Images: 'images',
+    ImagesFile: 'images-file',
+    Shard: 'shard',
+    FailFast: 'fail-fast',
+};
+const Output = {
+    Digest: 'digest',
+    MediaType: 'media-type',
+    Size: 'size',
+    Blobs: 'blobs',
+    Images: 'images',
+};
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/errors.js
+
+
+
+/**
+ * A registry failure. `retryable` says whether doing the whole operation again (with the content
+ * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
+ * `status` and `code` (the registry's JSON error code, e.g. MANIFEST_BLOB_UNKNOWN) let callers react.
+ * `retryAfterMs` is how long to wait before that: the registry's `Retry-After`, or the client's backoff.
+ */
+class RegistryError extends OperationError {
+    retryable;
+    status;
+    code;
+    retryAfterMs;
+    name = 'RegistryError';
+    constructor(message, retryable = false, status, code, retryAfterMs) {
+        super(message);
+        this.retryable = retryable;
+        this.status = status;
+        this.code = code;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** An answer whose body broke off (cut, truncated or stalled) after its headers arrived. */
+class BrokenAnswerError extends RegistryError {
+    name = 'BrokenAnswerError';
+}
+
+function isRetryableStatus(status) {
+    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+/** `503 Service Unavailable`. */
+function statusLine(status) {
+    const text = external_node_http_.STATUS_CODES[status];
+    return text ? `${status} ${text}` : String(status);
+}
+/**
+ * The registry's first error code and message from a JSON error body, shortened to one line. The
+ * `code` is for matching (`MANIFEST_BLOB_UNKNOWN`); `text` is for a line: white space runs become one
+ * space and the rest is made printable, so a registry's message cannot forge log lines or reach the
+ * terminal.
+ */
+function registryErrorDetail(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return {};
+    }
+    const first = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
+    if (!first)
+        return {};
+    const code = typeof first.code === 'string' ? first.code.slice(0, 64) : undefined;
+    const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').trim() : undefined;
+    const text = [code, message].filter(Boolean).join(': ');
+    return { code, text: text ? text_printable(text, 200) : undefined };
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/network/proxy.js
+
+
+
+const SCHEMES = new Set(['http:', 'https:', 'socks5:', 'socks:']);
+/** The first variable of `names` that is set and not empty: Go's order, upper case before lower. */
+function firstSet(env, names) {
+    for (const name of names) {
+        const value = env[name]?.trim();
+        if (value)
+            return [name, value];
+    }
+    return undefined;
+}
+/**
+ * Reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case; upper case wins, as in Go's
+ * `httpproxy.FromEnvironment`, which skopeo, crane and regctl use). A proxy without a scheme is
+ * `http://`. A proxy password is told to `onSecret` before anything can log it.
+ */
+function proxyFromEnv(env, onSecret) {
+    const https = readProxy(env, ['HTTPS_PROXY', 'https_proxy'], onSecret);
+    const http = readProxy(env, ['HTTP_PROXY', 'http_proxy'], onSecret);
+    if (!https && !http)
+        return undefined;
+    const raw = firstSet(env, ['NO_PROXY', 'no_proxy'])?.[1] ?? '';
+    return { http, https, none: raw === '*', noProxy: parseNoProxy(raw) };
+}
+function readProxy(env, names, onSecret) {
+    const found = firstSet(env, names);
+    if (!found)
+        return undefined;
+    const [variable, value] = found;
+    let url;
+    try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        throw new errors_InputError(`environment variable ${variable} is not a URL: use http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT)`);
+    }
+    if (url.password)
+        onSecret?.(decodeURIComponent(url.password));
+    if (!SCHEMES.has(url.protocol)) {
+        throw new errors_InputError(`environment variable ${variable} names a ${text_printable(url.protocol)} proxy: use an http://, https:// or socks5:// URL`);
+    }
+    return { url, variable };
+}
+function parseNoProxy(raw) {
+    const entries = [];
+    for (const part of raw.split(/[,\s]+/)) {
+        const entry = part.trim().toLowerCase();
+        if (!entry || entry === '*')
+            continue;
+        const cidr = /^([0-9a-f:.]+)\/([0-9]{1,3})$/.exec(entry);
+        if (cidr && (0,external_node_net_.isIP)(cidr[1])) {
+            const family = (0,external_node_net_.isIP)(cidr[1]);
+            const bits = Number(cidr[2]);
+            if (bits <= (family === 4 ? 32 : 128))
+                entries.push({ kind: 'cidr', network: ipValue(cidr[1]), bits, family, port: 0 });
+            continue;
+        }
+        const [host, port] = splitPort(entry);
+        if ((0,external_node_net_.isIP)(host)) {
+            const family = (0,external_node_net_.isIP)(host);
+            entries.push({ kind: 'cidr', network: ipValue(host), bits: family === 4 ? 32 : 128, family, port });
+            continue;
+        }
+        // `*.example.com` and `.example.com` match the subdomains only; `example.com` matches both.
+        const subdomainsOnly = host.startsWith('.') || host.startsWith('*.');
+        entries.push({ kind: 'host', name: host.replace(/^\*?\./, ''), subdomainsOnly, port });
+    }
+    return entries;
+}
+/** `host:port` → [host, port]; `[::1]:80` → ['::1', 80]; no port → 0. */
+function splitPort(hostPort) {
+    const bracketed = /^\[([^\]]+)\](?::([0-9]+))?$/.exec(hostPort);
+    if (bracketed)
+        return [bracketed[1], Number(bracketed[2] ?? 0)];
+    const m = /^([^:]+):([0-9]+)$/.exec(hostPort);
+    return m ? [m[1], Number(m[2])] : [hostPort, 0];
+}
+function ipValue(ip) {
+    if ((0,external_node_net_.isIP)(ip) === 4)
+        return ip.split('.').reduce((v, part) => (v << 8n) | BigInt(Number(part)), 0n);
+    // Expand `::` and read eight groups of 16 bits (an embedded IPv4 tail is two groups).
+    let text = ip;
+    const v4 = /([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$/.exec(text);
+    if (v4) {
+        const n = ipValue(v4[1]);
+        text = `${text.slice(0, -v4[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+    }
+    const [head, tail] = text.split('::');
+    const headGroups = head ? head.split(':') : [];
+    const tailGroups = tail !== undefined && tail ? tail.split(':') : [];
+    const missing = 8 - headGroups.length - tailGroups.length;
+    const groups = tail !== undefined ? [...headGroups, ...Array(missing).fill('0'), ...tailGroups] : headGroups;
+    return groups.reduce((v, g) => (v << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+}
+/** Loopback is never proxied, whatever the variables say: the Go tools' rule. */
+function isLoopbackName(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost'))
+        return true;
+    if ((0,external_node_net_.isIP)(host) === 4)
+        return host.startsWith('127.');
+    if ((0,external_node_net_.isIP)(host) === 6)
+        return ipValue(host) === 1n || ipValue(host) >> 24n === 0xffff7fn;
+    return false;
+}
+/** The proxy for `url`, or undefined to connect directly. */
+function proxyFor(settings, url) {
+    const choice = url.protocol === 'https:' ? settings.https : settings.http;
+    if (!choice || settings.none)
+        return undefined;
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isLoopbackName(host))
+        return undefined;
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const family = (0,external_node_net_.isIP)(host);
+    for (const entry of settings.noProxy) {
+        if (entry.port && entry.port !== port)
+            continue;
+        if (entry.kind === 'cidr') {
+            if (family !== entry.family)
+                continue;
+            const width = entry.family === 4 ? 32 : 128;
+            const shift = BigInt(width - entry.bits);
+            if (ipValue(host) >> shift === entry.network >> shift)
+                return undefined;
+        }
+        else if (host.endsWith(`.${entry.name}`) || (!entry.subdomainsOnly && host === entry.name)) {
+            return undefined;
+        }
+    }
+    return choice;
+}
+/** `http://proxy.example.com:3128` (from HTTPS_PROXY): the proxy as a message names it, without its credentials. */
+function describeProxy(choice) {
+    return `the proxy ${text_printable(`${choice.url.protocol}//${choice.url.host}`)} (from ${choice.variable})`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/network/failures.js
+
+
+
+
+const INPUT_VOICE = {
+    set: (setting, value) => `set ${setting}: ${value}`,
+    drop: (setting) => `remove ${setting}`,
+};
+/** A failure of the network itself that no retry cures: a certificate, a protocol mix-up, a name. */
+class NetworkError extends RegistryError {
+    name = 'NetworkError';
+    constructor(message) {
+        super(message, false);
+    }
+}
+/** Certificates that do not chain to anything trusted, in words (OpenSSL's own carry Node.js advice). */
+const UNTRUSTED = {
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'issued by an unknown CA',
+    UNABLE_TO_GET_ISSUER_CERT: 'issued by an unknown CA',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issued by an unknown CA',
+    SELF_SIGNED_CERT_IN_CHAIN: 'a self-signed certificate in its chain',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
+    CERT_UNTRUSTED: 'not trusted for this use',
+    CERT_SIGNATURE_FAILURE: 'a signature that does not verify',
+    INVALID_CA: 'an issuer that is not a CA',
+    CERT_REJECTED: 'rejected',
+};
+const OUT_OF_DATE = { CERT_HAS_EXPIRED: 'expired', CERT_NOT_YET_VALID: 'not valid yet' };
+/** OpenSSL's ways of saying the other side answered something other than TLS. */
+const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_UNKNOWN_PROTOCOL']);
+/** The error, then its causes: undici wraps a few (a TLS failure through a proxy tunnel). */
+function chain(err) {
+    const out = [];
+    for (let e = err; e && typeof e === 'object' && out.length < 5; e = e.cause)
+        out.push(e);
+    return out;
+}
+/**
+ * The sentence for a failure that no retry cures, naming the cause and the fix; undefined for
+ * anything else (a refused or cut connection, a timeout), which the caller may retry.
+ */
+function fatalNetworkError(err, url, voice = INPUT_VOICE, proxy) {
+    const host = text_printable(url.host);
+    for (const e of chain(err)) {
+        const code = typeof e.code === 'string' ? e.code : '';
+        const detail = text_printable(e.message ?? code);
+        if (Object.hasOwn(UNTRUSTED, code)) {
+            return new NetworkError(`the certificate of ${host} is not trusted (${UNTRUSTED[code]}, ${code}): trust the CA that signed it (${voice.set('ca-file', 'FILE')}), or ${voice.set('tls-verify', 'false')} to skip verification`);
+        }
+        if (Object.hasOwn(OUT_OF_DATE, code)) {
+            return new NetworkError(`the certificate of ${host} is ${OUT_OF_DATE[code]} (${code}): renew it on the registry, or ${voice.set('tls-verify', 'false')} to skip verification`);
+        }
+        if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+            const names = e.cert?.subjectaltname ? ` (it names ${text_printable(e.cert.subjectaltname)})` : '';
+            return new NetworkError(`the certificate of ${host} is not for ${text_printable(url.hostname)}${names}: use a name it lists, or ${voice.set('tls-verify', 'false')} to skip verification`);
+        }
+        if (NOT_TLS.has(code) || /wrong version number/i.test(e.message ?? '')) {
+            return new NetworkError(`${host} answered plain HTTP to HTTPS: ${voice.set('plain-http', 'true')}`);
+        }
+        if (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code.startsWith('ERR_TLS_')) {
+            return new NetworkError(`the TLS handshake with ${host} failed (${detail}): check the registry's TLS set-up, or that ${host} is the registry`);
+        }
+        if (code === 'ENOTFOUND') {
+            const name = text_printable(e.hostname ?? url.hostname);
+            if (proxy && name === text_printable(proxy.url.hostname)) {
+                return new NetworkError(`cannot resolve the name of ${describeProxy(proxy)}: fix that variable, or unset it to connect directly`);
+            }
+            return new NetworkError(`cannot resolve ${name} (no such host): check the registry's name${proxy ? '' : ', or set HTTPS_PROXY if only a proxy reaches it'}`);
+        }
+        const tunnel = /Proxy response \(([0-9]{3})\) !== 200/.exec(e.message ?? '');
+        if (tunnel && proxy)
+            return proxyRefusal(Number(tunnel[1]), url, proxy);
+    }
+    return undefined;
+}
+function proxyRefusal(status, url, proxy) {
+    const host = text_printable(url.host);
+    const line = `${status} ${external_node_http_.STATUS_CODES[status] ?? ''}`.trim();
+    if (status === 407) {
+        return new NetworkError(`${describeProxy(proxy)} asks for credentials (${line}): give them in ${proxy.variable} as ${proxy.url.protocol}//USER:PASSWORD@${text_printable(proxy.url.host)}`);
+    }
+    if (status === 502 || status === 503 || status === 504) {
+        return new NetworkError(`${describeProxy(proxy)} could not reach ${host} (${line}): check the registry's name, or add it to NO_PROXY if it is reached directly`);
+    }
+    return new NetworkError(`${describeProxy(proxy)} refused a connection to ${host} (${line}): add ${text_printable(url.hostname)} to NO_PROXY, or ask for the proxy to allow it`);
+}
+/** A retryable failure's message gains the proxy it went through, so `ECONNREFUSED 10.0.0.1:3128` is not read as the registry's. */
+function throughProxy(message, proxy) {
+    return proxy ? `${message} (through ${describeProxy(proxy)})` : message;
+}
+/**
+ * Whether a 400 to a plain-HTTP request is an HTTPS server saying so: Go's TLS server (which
+ * distribution runs) answers `HTTP/1.0 400` with no header at all and "Client sent an HTTP request
+ * to an HTTPS server"; nginx answers "The plain HTTP request was sent to HTTPS port".
+ */
+function isHttpsServerAnswer(headers, body) {
+    if (body !== undefined)
+        return /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i.test(body);
+    return Object.keys(headers).length === 0;
+}
+function httpsOnlyError(url, voice = INPUT_VOICE) {
+    return new NetworkError(`${text_printable(url.host)} speaks HTTPS, not plain HTTP: ${voice.drop('plain-http')}`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/inputs/voice.js
+
+
+const voice_ACTION_VOICE = {
+    ...INPUT_VOICE,
+    input: (name) => `input "${name}"`,
+    value: (text) => text_quoted(text),
+    setting: (name, value) => `${name}: ${value}`,
+};
+
+;// CONCATENATED MODULE: ./lib/src/inputs/inputs.js
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
+/**
+ * The step's inputs: `source` and `destination` for one image, or `images` / `images-file` for
+ * many; giving both kinds, or neither, is an error.
+ */
+function parseStepInputs(read, readFile = readWorkspaceFile, voice = ACTION_VOICE) {
+    const get = (name) => read(name).trim();
+    const one = [Input.Source, Input.Destination].filter((n) => get(n));
+    const many = [Input.Images, Input.ImagesFile].filter((n) => get(n));
+    if (one.length && many.length) {
+        throw new InputError(`${voice.input(one[0])} and ${voice.input(many[0])} are both given: use source and destination for one image, or images / images-file for many, not both`);
+    }
+    if (many.length === 2)
+        throw new InputError(`${voice.input(Input.Images)} and ${voice.input(Input.ImagesFile)} are both given: give the list inline or in a file, not both`);
+    if (!many.length)
+        return { mode: 'copy', inputs: parseInputs(read, voice) };
+    if (get(Input.Operation) && get(Input.Operation).toLowerCase() !== 'auto') {
+        throw new InputError(`${voice.input(Input.Operation)} applies to source and destination, not to a list of images: leave it out`);
+    }
+    let text;
+    let origin;
+    if (many[0] === Input.Images) {
+        text = read(Input.Images);
+        origin = voice.input(Input.Images);
+    }
+    else {
+        const path = get(Input.ImagesFile);
+        origin = `${Input.ImagesFile} ${printable(path)}`;
+        try {
+            text = readFile(path);
+        }
+        catch (err) {
+            const code = err.code;
+            const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? messageOf(err)})`;
+            throw new InputError(`${voice.input(Input.ImagesFile)} names ${quoted(path)}, which ${why}: give a YAML file in the workspace (check out the repository first)`);
+        }
+    }
+    return {
+        mode: 'sync',
+        inputs: {
+            ...parseCommonInputs(read, voice),
+            entries: parseSyncEntries(text, origin),
+            origin,
+            ...(get(Input.Shard) ? { shard: parseShard(get(Input.Shard), voice.input(Input.Shard)) } : {}),
+        },
+    };
+}
+/** A file of the workspace: a relative path is read from `GITHUB_WORKSPACE` (the working directory elsewhere). */
+function readWorkspaceFile(path) {
+    const base = process.env.GITHUB_WORKSPACE || process.cwd();
+    const full = resolvePath(base, path);
+    if (statSync(full).size > MAX_LIST_BYTES)
+        throw Object.assign(new Error('too large'), { code: `larger than ${MAX_LIST_BYTES} bytes` });
+    return readFileSync(full, 'utf8');
+}
+/** A sync list is a small text file. */
+const MAX_LIST_BYTES = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
+/** Parses and checks every input of the one-image step; errors name the inputs as `voice` says (the action's by default). */
+function parseInputs(read, voice = voice_ACTION_VOICE) {
+    const get = (name) => read(name).trim();
+    const source = parseReference(required(get, names_Input.Source, voice), voice.input(names_Input.Source));
+    const lines = required(get, names_Input.Destination, voice)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const destinations = lines.map((line) => parseReference(line, voice.input(names_Input.Destination)));
+    const seen = new Set();
+    for (const line of lines) {
+        if (seen.has(line))
+            throw new errors_InputError(`${voice.input(names_Input.Destination)} lists ${voice.value(line)} twice: give each destination once`);
+        seen.add(line);
+    }
+    const operations = destinations.map((d) => parseOperation(get(names_Input.Operation), source, d, voice));
+    return { source, destinations, operations, ...parseCommonInputs(read, voice) };
+}
+/** The inputs both kinds of step share. */
+function parseCommonInputs(read, voice = voice_ACTION_VOICE) {
+    const get = (name) => read(name).trim();
+    const username = get(names_Input.Username);
+    const password = read(names_Input.Password);
+    const platform = parsePlatforms(get(names_Input.Platform), voice);
+    const blobCacheKey = get(names_Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
+    if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
+        throw new errors_InputError(`${voice.input(names_Input.BlobCacheKey)} must be at most 400 characters without commas or white space`);
+    }
+    const caFile = get(names_Input.CaFile);
+    const side = (user, pass) => {
+        const from = get(user) ? `the ${user} and ${pass} inputs` : username ? `the ${names_Input.Username} and ${names_Input.Password} inputs` : `the ${user} and ${names_Input.Username} inputs`;
+        return credentials(get(user) || username, read(pass) || password, from, user, voice);
+    };
+    return {
+        sourceCredentials: side(names_Input.SourceUsername, names_Input.SourcePassword),
+        destinationCredentials: side(names_Input.DestinationUsername, names_Input.DestinationPassword),
+        plainHttp: bool(get, names_Input.PlainHttp, false, voice),
+        tlsVerify: bool(get, names_Input.TlsVerify, true, voice),
+        ...(caFile ? { caFile } : {}),
+        concurrency: wholeNumber(get, names_Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, voice),
+        mount: bool(get, names_Input.Mount, true, voice),
+        blobCache: bool(get, names_Input.BlobCache, true, voice),
+        blobCacheKey,
+        ...(platform ? { platform } : {}),
+        referrers: bool(get, names_Input.Referrers, false, voice),
+        dryRun: bool(get, names_Input.DryRun, false, voice),
+        noClobber: bool(get, names_Input.NoClobber, false, voice),
+        ...(read(names_Input.GithubToken) ? { githubToken: read(names_Input.GithubToken).trim() } : {}),
+        failFast: bool(get, names_Input.FailFast, false, voice),
+    };
+}
+/** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
+function parsePlatforms(value, voice) {
+    const platforms = [];
+    const seen = new Set();
+    for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
+        const p = parsePlatform(part, voice.input(names_Input.Platform));
+        const key = formatPlatform(p);
+        if (!seen.has(key))
+            platforms.push(p);
+        seen.add(key);
+    }
+    if (platforms.length === 0)
+        return undefined;
+    return platforms.length === 1 ? platforms[0] : platforms;
+}
+function required(get, name, voice) {
+    const v = get(name);
+    if (!v)
+        throw new errors_InputError(`${voice.input(name)} is required: give a reference such as registry.example.com/app:1.0`);
+    return v;
+}
+function credentials(username, password, from, usernameInput, voice) {
+    if (password && !username) {
+        throw new errors_InputError(`a password is given without a username: set ${voice.input(usernameInput)} or ${voice.input(names_Input.Username)}`);
+    }
+    return username ? { username, password, from } : { from };
+}
+function bool(get, name, fallback, voice) {
+    const v = get(name).toLowerCase();
+    if (!v)
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(v))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(v))
+        return false;
+    throw new errors_InputError(`${voice.input(name)} is ${voice.value(get(name))}: use true or false`);
+}
+function wholeNumber(get, name, fallback, min, max, voice) {
+    const v = get(name);
+    if (!v)
+        return fallback;
+    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+        throw new errors_InputError(`${voice.input(name)} is ${voice.value(v)}: use a whole number from ${min} to ${max}`);
+    }
+    return Number(v);
+}
+/** Import reads files into a registry, export writes a registry's content to files; copy is the rest. */
+function inferOperation(source, destination) {
+    const srcFile = source.transport !== 'registry';
+    const dstFile = destination.transport !== 'registry';
+    if (srcFile && !dstFile)
+        return 'import';
+    if (!srcFile && dstFile)
+        return 'export';
+    return 'copy';
+}
+function parseOperation(value, source, destination, voice) {
+    const inferred = inferOperation(source, destination);
+    const v = value.toLowerCase();
+    if (!v || v === 'auto')
+        return inferred;
+    if (v !== 'copy' && v !== 'import' && v !== 'export') {
+        throw new errors_InputError(`${voice.input(names_Input.Operation)} is ${voice.value(value)}: use auto, copy, import or export`);
+    }
+    if (v !== inferred) {
+        const why = {
+            import: 'import reads an oci:, oci-archive: or docker-archive: source into a registry destination',
+            export: 'export writes a registry source to an oci:, oci-archive: or docker-archive: destination',
+            copy: 'copy goes registry to registry, or between oci:, oci-archive: and docker-archive: files',
+        };
+        throw new errors_InputError(`${voice.input(names_Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
+    }
+    return v;
+}
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __webpack_require__(1692);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/network/tls.js
+
+
+
+
+
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+/**
+ * The PEM certificates in `path`, each checked to be one, so a wrong file is named before any
+ * connection is made rather than surfacing as an untrusted registry. `what` names the setting.
+ */
+async function readCaFile(path, what) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : errors_messageOf(err);
+        throw new errors_InputError(`${what} ${text_printable(path)} cannot be read (${why}): give a file of PEM certificates`);
+    }
+    const blocks = text.match(PEM_BLOCK) ?? [];
+    if (!blocks.length) {
+        throw new errors_InputError(`${what} ${text_printable(path)} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate in PEM form`);
+    }
+    for (const [i, block] of blocks.entries()) {
+        try {
+            new external_node_crypto_.X509Certificate(block);
+        }
+        catch (err) {
+            throw new errors_InputError(`${what} ${text_printable(path)}: certificate ${i + 1} cannot be read (${errors_messageOf(err)}): give PEM certificates`);
+        }
+    }
+    return blocks;
+}
+/**
+ * The certificates Node.js trusts by default (its bundled roots, plus NODE_EXTRA_CA_CERTS and the
+ * system store where this Node.js reads them), to which `ca-file` adds: Node's `ca` option
+ * replaces the default set rather than extending it.
+ */
+function defaultCas() {
+    const get = external_node_tls_.getCACertificates;
+    if (get)
+        return get('default');
+    // Before Node.js 22.15 there is no way to ask: add NODE_EXTRA_CA_CERTS to the bundled roots by hand.
+    const extra = process.env.NODE_EXTRA_CA_CERTS;
+    let extras = [];
+    try {
+        if (extra)
+            extras = (0,external_node_fs_.readFileSync)(extra, 'utf8').match(PEM_BLOCK) ?? [];
+    }
+    catch {
+        // Node.js itself only warns about an unreadable NODE_EXTRA_CA_CERTS
+    }
+    return [...external_node_tls_.rootCertificates, ...extras];
+}
+/** The connect options that trust `ca` besides the defaults, or skip verification. */
+function tlsConnectOptions(ca, verify) {
+    if (!verify)
+        return { rejectUnauthorized: false };
+    if (!ca?.length)
+        return {};
+    return { ca: [...defaultCas(), ...ca] };
+}
+
+;// CONCATENATED MODULE: ./lib/src/inputs/network.js
+
+
+/**
+ * The trust settings the inputs ask for: the CA file read and checked once, before any connection,
+ * and a warning line when verification is off, since nothing else would say so.
+ */
+async function loadNetwork(inputs, voice, warn) {
+    const ca = inputs.caFile ? await readCaFile(inputs.caFile, voice.input(names_Input.CaFile)) : undefined;
+    if (!inputs.tlsVerify) {
+        warn(`TLS verification is off (${voice.setting('tls-verify', 'false')}): no registry's certificate is checked, so anyone between here and a registry can read and change what is copied`);
+    }
+    return { ...(ca ? { ca } : {}), tlsVerify: inputs.tlsVerify };
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/blob-ledger.js
+/**
+ * Blobs moving to each registry across the copies of one run. When several images share a blob
+ * and go to one registry at the same time, the first copy uploads it, copies into the same
+ * repository wait and find it there, and copies into other repositories wait and mount it: the
+ * bytes move once per registry, and each repository gets one mount.
+ */
+class BlobLedger {
+    blobs = new Map();
+    /** Call before putting `digest` into `registry/repository`; a ticket with `settle` must be settled. */
+    async claim(registry, repository, digest) {
+        const key = `${registry}\u0000${digest}`;
+        let state = this.blobs.get(key);
+        if (!state)
+            this.blobs.set(key, (state = { holders: new Set(), inFlight: new Map() }));
+        for (;;) {
+            if (state.holders.has(repository))
+                return { kind: 'present' };
+            const mine = state.inFlight.get(repository);
+            if (mine) {
+                await mine;
+                continue;
+            }
+            const holder = state.holders.values().next().value;
+            if (holder !== undefined)
+                return { kind: 'mount', from: holder, settle: this.start(state, repository) };
+            if (state.inFlight.size) {
+                // The first upload to this registry is under way: wait for it, then mount from there.
+                await Promise.race(state.inFlight.values());
+                continue;
+            }
+            return { kind: 'first', settle: this.start(state, repository) };
+        }
+    }
+    start(state, repository) {
+        let done;
+        state.inFlight.set(repository, new Promise((resolve) => (done = resolve)));
+        let settled = false;
+        return (ok) => {
+            if (settled)
+                return;
+            settled = true;
+            state.inFlight.delete(repository);
+            if (ok)
+                state.holders.add(repository);
+            done();
+        };
+    }
+}
 
 ;// CONCATENATED MODULE: ./lib/src/oci/manifest.js
 
@@ -843,72 +2454,6 @@ function defaultSuccessors(desc, content) {
     return [];
 }
 
-;// CONCATENATED MODULE: ./lib/src/oci/referrer-kinds.js
-
-
-/**
- * cosign before v3 keeps what it attaches to a manifest under tags named after the manifest's
- * digest, in the manifest's repository, with no `subject` to find them by.
- */
-const COSIGN_SUFFIXES = [
-    ['sig', 'signature'],
-    ['att', 'attestation'],
-    ['sbom', 'sbom'],
-];
-/** The tags cosign would keep `digest`'s attachments under: `sha256-<hex>.sig`, `.att`, `.sbom`. */
-function cosignTags(digest) {
-    const { algorithm, hex } = parseDigest(digest);
-    return COSIGN_SUFFIXES.map(([suffix, kind]) => ({ tag: `${algorithm}-${hex}.${suffix}`, kind }));
-}
-const ATTACHMENT_TAG = /^(sha256-[0-9a-f]{64}|sha512-[0-9a-f]{128})(\.(sig|att|sbom))?$/;
-/**
- * A tag that names something kept for another manifest's sake, never an image of its own: the
- * referrers tag schema's `sha256-<hex>` index, or a cosign attachment `sha256-<hex>.sig|.att|.sbom`.
- */
-function isAttachmentTag(tag) {
-    return tag !== undefined && ATTACHMENT_TAG.test(tag);
-}
-/** Well-known artifact types, by the tool that writes them. */
-const KNOWN = {
-    'application/vnd.dev.cosign.artifact.sig.v1+json': { kind: 'signature', tool: 'cosign' },
-    'application/vnd.dev.cosign.artifact.sbom.v1+json': { kind: 'sbom', tool: 'cosign' },
-    'application/vnd.dev.cosign.simplesigning.v1+json': { kind: 'signature', tool: 'cosign' },
-    'application/vnd.cncf.notary.signature': { kind: 'signature', tool: 'notation' },
-    'application/vnd.in-toto+json': { kind: 'attestation', tool: 'in-toto' },
-    'application/vnd.dsse.envelope.v1+json': { kind: 'attestation' },
-};
-/** cosign v3 stores both signatures and attestations as Sigstore bundles; this predicate marks a signature. */
-const SIGSTORE_PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
-const SIGSTORE_SIGNATURE_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
-/** The kind of a referrer from its artifact type (and, for a Sigstore bundle, its annotations). */
-function referrerKind(artifactType, annotations) {
-    if (!artifactType)
-        return { kind: 'artifact' };
-    const type = artifactType.toLowerCase();
-    const known = KNOWN[type];
-    if (known)
-        return known;
-    if (type.startsWith('application/vnd.dev.sigstore.bundle')) {
-        const predicate = annotations?.[SIGSTORE_PREDICATE_ANNOTATION];
-        return { kind: predicate && predicate !== SIGSTORE_SIGNATURE_PREDICATE ? 'attestation' : 'signature', tool: 'sigstore' };
-    }
-    if (/spdx|cyclonedx|syft|sbom/.test(type))
-        return { kind: 'sbom' };
-    if (/attestation|in-toto|intoto|provenance|vex/.test(type))
-        return { kind: 'attestation' };
-    if (/signature|\.sig\b/.test(type))
-        return { kind: 'signature' };
-    return { kind: 'artifact' };
-}
-const KIND_WORDS = { signature: 'signature', sbom: 'SBOM', attestation: 'attestation', artifact: 'artifact' };
-/**
- * `signature (cosign)`, `SBOM (application/spdx+json)`: the kind, then the tool when known, else
- * the artifact type, else the media type. Made printable: the types come from outside.
- */
-function referrerLabel(r) {
-    return `${KIND_WORDS[r.kind]} (${text_printable(r.tool ?? r.artifactType ?? r.mediaType, 128)})`;
-}
-
 ;// CONCATENATED MODULE: ./lib/src/targets/target.js
 function isTagReader(t) {
     return typeof t?.readTag === 'function';
@@ -928,19 +2473,6 @@ function isTaggingPusher(t) {
 }
 function isTagLister(t) {
     return typeof t?.tags === 'function';
-}
-
-;// CONCATENATED MODULE: ./lib/src/oci/descriptor.js
-const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';
-/** containerd and Docker 25+ keep the full image name here beside the tag. */
-const ANNOTATION_IMAGE_NAME = 'io.containerd.image.name';
-/** The descriptor without the fields that only make sense in its parent (annotations, platform). */
-function plainDescriptor(desc) {
-    return { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
-}
-function shortDigest(digest) {
-    const i = digest.indexOf(':');
-    return digest.slice(i + 1, i + 13);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/copy/cosign-attachments.js
@@ -1074,17 +2606,6 @@ const MAX_REFERRER_GENERATIONS = 8;
  * the runner's memory.
  */
 const MAX_HELD_MANIFEST_BYTES = 256 * 1024 * 1024;
-
-;// CONCATENATED MODULE: ./lib/src/copy/options.js
-/**
- * Chosen by measurement (BENCHMARKS.md): across a link with 20 ms round trips, 8 blobs in flight
- * copy a 50-layer image a third faster than 4; on loopback 8 is no slower. skopeo uses 6.
- */
-const DEFAULT_CONCURRENCY = 8;
-/** skopeo offers at most 5 candidates from its blob-info cache; more rarely help and cost a round trip each. */
-const MAX_CACHED_MOUNT_CANDIDATES = 5;
-/** Tries for one blob when a target reports a failure worth retrying with fresh content. */
-const BLOB_TRIES = 3;
 
 ;// CONCATENATED MODULE: ./lib/src/copy/mount-candidates.js
 
@@ -1696,35 +3217,6 @@ function childListing(parent) {
     return { what: `${nodeKind(parent.desc)} ${parent.desc.digest}`, depth: parent.depth + 1 };
 }
 
-;// CONCATENATED MODULE: ./lib/src/oci/platform.js
-
-
-/** Parses `os/arch[/variant]`, as docker and skopeo accept it (`linux/arm64`, `linux/arm/v7`). */
-function platform_parsePlatform(value, what = 'platform') {
-    const parts = value.trim().split('/');
-    if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
-        throw new errors_InputError(`${what} ${text_quoted(value)} is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7`);
-    }
-    const [os, architecture, variant] = parts.map((p) => p.toLowerCase());
-    return variant ? { os, architecture, variant } : { os, architecture };
-}
-function formatPlatform(p) {
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-/** Variants that equal their absence: `arm64` is `arm64/v8`, `arm` defaults to v7 in the field. */
-const DEFAULT_VARIANT = { arm64: 'v8', arm: 'v7' };
-/** True when `candidate` (from an index) serves what `wanted` (from the user) asks for. */
-function platformMatches(wanted, candidate) {
-    if (!candidate)
-        return false;
-    if (wanted.os !== candidate.os.toLowerCase() || wanted.architecture !== candidate.architecture.toLowerCase())
-        return false;
-    if (!wanted.variant)
-        return true;
-    const have = candidate.variant?.toLowerCase() ?? DEFAULT_VARIANT[candidate.architecture];
-    return have === wanted.variant;
-}
-
 ;// CONCATENATED MODULE: ./lib/src/copy/platforms.js
 
 
@@ -1830,232 +3322,6 @@ function platformList(platforms) {
     return platforms.length > 1 ? `platforms ${names}` : `platform ${names}`;
 }
 
-;// CONCATENATED MODULE: ./lib/src/oci/spelling.js
-/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: how far a typo is from a word. */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++)
-        d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
-}
-
-;// CONCATENATED MODULE: ./lib/src/oci/transports.js
-
-
-
-/** The transports references may name, as they are written. */
-const transports_KNOWN = ['docker://', 'oci:', 'oci-archive:', 'docker-archive:'];
-/** skopeo's other transports, and what to do instead. */
-const ELSEWHERE = {
-    'docker-daemon': 'export the image with `docker save IMAGE -o app.tar` and copy from docker-archive:app.tar, or push it to a registry',
-    'containers-storage': 'export the image with `podman save --format oci-archive -o app.tar IMAGE` and copy from oci-archive:app.tar',
-    dir: 'use oci:PATH, an OCI image-layout directory (`skopeo copy dir:PATH oci:PATH` converts one)',
-    ostree: 'copy the image to oci:PATH or oci-archive:FILE with skopeo first',
-    sif: 'copy the image to oci:PATH or oci-archive:FILE with skopeo first',
-    tarball: 'use oci-archive:FILE for an OCI layout in a tar file, or docker-archive:FILE for what `docker save` writes',
-};
-/** name:tag[,tag…] on Docker Hub: `alpine:3.19`, `node:20,lts`. */
-const TAGGED = /^[A-Za-z0-9_][A-Za-z0-9_.,-]*$/;
-/**
- * Refuses a reference that starts with a transport this tool does not have: a word before `:`
- * with no `/`, `.` or `[` (so not a registry host) and no port after it, unless it reads as a
- * Docker Hub `name:tag` and is not a near miss of a transport (`oci-achive:app.tar`). skopeo's other
- * transports are named as not supported, with what to use. The known transports pass, to be parsed.
- */
-function checkTransport(value, what, forms) {
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
-    if (scheme) {
-        if (scheme[1] !== 'docker')
-            throw unknown(value, scheme[1], what, forms);
-        return;
-    }
-    const name = value.replace(/@.*$/, '');
-    const colon = name.indexOf(':');
-    if (colon <= 0)
-        return;
-    const word = name.slice(0, colon);
-    const rest = name.slice(colon + 1);
-    if (/[/.[\]]/.test(word) || word === 'localhost' || /^[0-9]+(\/|$)/.test(rest))
-        return;
-    // `docker:27` is Docker Hub's docker image; the file transports were parsed before this check.
-    if (word === 'docker')
-        return;
-    if (Object.hasOwn(ELSEWHERE, word)) {
-        throw new errors_InputError(`${what} ${text_quoted(value)} uses skopeo's ${word}: transport, which oci-copy does not have: ${ELSEWHERE[word]}`);
-    }
-    if (TAGGED.test(rest) && nearest(word) === undefined)
-        return;
-    throw unknown(value, word, what, forms);
-}
-function unknown(value, word, what, forms) {
-    const near = nearest(word);
-    const hint = near ? `did you mean ${near}? ` : '';
-    return new errors_InputError(`${what} ${text_quoted(value)} has unknown transport ${text_quoted(word)}: ${hint}${forms}`);
-}
-/** The transport within a typo or two of `word` (one for short words; case does not count), if any but itself. */
-function nearest(word) {
-    const limit = word.length <= 4 ? 1 : 2;
-    const lower = word.toLowerCase();
-    let best;
-    for (const name of [...transports_KNOWN, ...Object.keys(ELSEWHERE).map((t) => `${t}:`)]) {
-        const bare = name.replace(/:(\/\/)?$/, '');
-        const distance = bare === word ? limit + 1 : editDistance(lower, bare);
-        if (distance <= limit && (!best || distance < best.distance))
-            best = { name, distance };
-    }
-    return best?.name;
-}
-
-;// CONCATENATED MODULE: ./lib/src/oci/reference.js
-
-
-
-
-const DOCKER_HUB = 'docker.io';
-const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-/** Whether `value` is a valid tag: 1-128 of A-Z a-z 0-9 _ . -, not starting with . or -. */
-function isTag(value) {
-    return TAG_RE.test(value);
-}
-const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const FORMS = 'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG|@DIGEST] or docker-archive:PATH[:NAME:TAG]';
-/** Parses a reference as skopeo users write them. `what` names the input in errors. */
-function reference_parseReference(input, what = 'reference') {
-    const value = input.trim();
-    if (!value)
-        throw new errors_InputError(`${what} is empty: ${FORMS}`);
-    if (/\s/.test(value))
-        throw new errors_InputError(`${what} ${text_quoted(value)} contains white space: ${FORMS}`);
-    for (const transport of ['oci-archive', 'docker-archive', 'oci']) {
-        if (!value.startsWith(`${transport}:`))
-            continue;
-        const rest = value.slice(transport.length + 1);
-        return transport === 'docker-archive' ? parseDockerArchiveReference(rest, what, value) : parseFileReference(transport, rest, what, value);
-    }
-    checkTransport(value, what, FORMS);
-    return parseRegistryReference(value.replace(/^docker:\/\//, ''), what, value);
-}
-function parseFileReference(transport, rest, what, whole) {
-    let path = rest;
-    let digest;
-    let tags = [];
-    const at = path.lastIndexOf('@');
-    if (at >= 0 && isDigest(path.slice(at + 1))) {
-        digest = path.slice(at + 1);
-        path = path.slice(0, at);
-    }
-    else {
-        // The tag follows the last colon, unless what follows looks like part of a path.
-        const colon = path.lastIndexOf(':');
-        if (colon >= 0 && !path.slice(colon + 1).includes('/')) {
-            tags = splitTags(path.slice(colon + 1), what, whole);
-            path = path.slice(0, colon);
-        }
-    }
-    if (!path)
-        throw new errors_InputError(`${what} ${text_quoted(whole)} names no path: use ${transport}:PATH[:TAG|@DIGEST]`);
-    return { transport, path, tags, digest };
-}
-/**
- * skopeo's `docker-archive:PATH[:{NAME[:TAG]|@INDEX}]`: the path ends at the first colon, then a
- * docker reference without digest (`app` is `docker.io/library/app:latest`), or `@N`.
- */
-function parseDockerArchiveReference(rest, what, whole) {
-    const colon = rest.indexOf(':');
-    const path = colon < 0 ? rest : rest.slice(0, colon);
-    const form = 'use docker-archive:PATH[:NAME:TAG] or, to read, docker-archive:PATH:@INDEX';
-    if (!path)
-        throw new errors_InputError(`${what} ${text_quoted(whole)} names no path: ${form}`);
-    const spec = colon < 0 ? undefined : rest.slice(colon + 1);
-    if (spec !== undefined && /^@[0-9]{1,9}$/.test(spec))
-        return { transport: 'docker-archive', path, tags: [], image: spec };
-    if (spec?.startsWith('@'))
-        throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid image index ${text_quoted(spec)}: @0 is the first image of the archive's manifest.json, @1 the second`);
-    // `PATH@sha256:…` splits at the digest's own colon; `NAME@sha256:…` carries one.
-    if (spec?.includes('@') || /@sha(256|512)$/.test(path)) {
-        throw new errors_InputError(`${what} ${text_quoted(whole)}: docker-archive: picks an image by NAME:TAG or @INDEX, not by digest; use oci-archive:PATH@DIGEST, which reads docker archives too`);
-    }
-    if (spec === undefined)
-        return { transport: 'docker-archive', path, tags: [] };
-    if (!spec)
-        throw new errors_InputError(`${what} ${text_quoted(whole)} names no image after the colon: ${form}`);
-    const named = parseRegistryReference(spec, what, whole);
-    if (named.tags.length > 1)
-        throw new errors_InputError(`${what} ${text_quoted(whole)} gives several tags: a docker-archive: reference names one image, NAME:TAG`);
-    const tag = named.tags[0] ?? 'latest';
-    return { transport: 'docker-archive', path, tags: [tag], image: `${named.registry}/${named.repository}:${tag}` };
-}
-function splitTags(value, what, whole) {
-    const tags = value.split(',').map((t) => t.trim());
-    for (const tag of tags) {
-        if (!TAG_RE.test(tag)) {
-            throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid tag ${text_quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
-        }
-    }
-    return [...new Set(tags)];
-}
-function parseRegistryReference(rest, what, whole) {
-    let name = rest;
-    let digest;
-    const at = name.indexOf('@');
-    if (at >= 0) {
-        digest = name.slice(at + 1);
-        name = name.slice(0, at);
-        if (!isDigest(digest))
-            throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid digest ${text_quoted(digest)}: expected sha256:<64 hex>`);
-    }
-    let tags = [];
-    const lastSlash = name.lastIndexOf('/');
-    const colon = name.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tags = splitTags(name.slice(colon + 1), what, whole);
-        name = name.slice(0, colon);
-    }
-    const parts = name.split('/');
-    let registry = DOCKER_HUB;
-    if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost' || parts[0].startsWith('['))) {
-        registry = parts.shift();
-    }
-    if (['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(registry))
-        registry = DOCKER_HUB;
-    if (registry === DOCKER_HUB && parts.length === 1)
-        parts.unshift('library');
-    if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
-        throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid repository name ${text_quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
-    }
-    const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
-    if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
-        throw new errors_InputError(`${what} ${text_quoted(whole)} has an invalid registry host ${text_quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
-    }
-    return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
-}
-/** Registries on loopback speak plain HTTP, as docker and skopeo assume. */
-function isLoopbackRegistry(registry) {
-    const host = registry.replace(/:[0-9]+$/, '');
-    return host === 'localhost' || host === '[::1]' || /^127\.[0-9.]+$/.test(host);
-}
-/** What a tag or digest on the reference names: the digest wins over tags for resolving. */
-function referenceSelector(ref) {
-    return ref.digest ?? ref.tags[0];
-}
-/** `[registry] host/repo:tag`, the way oras prints targets. */
-function reference_formatReference(ref) {
-    const suffix = `${ref.tags.length ? `:${ref.tags.join(',')}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-    if (ref.transport === 'registry')
-        return `${ref.registry}/${ref.repository}${suffix}`;
-    if (ref.transport === 'docker-archive')
-        return `${ref.transport}:${ref.path}${ref.image ? `:${ref.image}` : ''}`;
-    return `${ref.transport}:${ref.path}${suffix}`;
-}
-
 ;// CONCATENATED MODULE: ./lib/src/oci/image-name.js
 
 
@@ -2069,7 +3335,7 @@ function normalizeImageName(name) {
     if (name.includes('@') || name.includes(',') || name.includes('://'))
         return undefined;
     try {
-        const ref = reference_parseReference(`docker://${name}`);
+        const ref = parseReference(`docker://${name}`);
         if (ref.transport !== 'registry')
             return undefined;
         return `${ref.registry}/${ref.repository}:${ref.tags[0] ?? 'latest'}`;
@@ -2298,1202 +3564,320 @@ function isPlatformList(p) {
     return Array.isArray(p);
 }
 
-;// CONCATENATED MODULE: ./lib/src/copy/report.js
-/**
- * The per-node account of one copy, built from its events only, so the action's outputs, its job
- * summary and the CLI all tell the same story. Nodes appear in the order they finished: children
- * before their parents, the root last.
- */
-class CopyReport {
-    nodes = [];
-    /** The root's tags, written (or, in a dry run, to be written). */
-    tags = [];
-    /** Tags of the root or of a cosign attachment that named another digest before: moved, or in a dry run to be moved. */
-    movedTags = [];
-    /** The referrers found for each copied manifest (`subject`), in the order they were looked for. */
-    referrers = [];
-    /** What the copy resolved: the root, what the source named, and the root's platform manifests. */
-    resolved;
-    /** The destination was named by digest only: the root is stored under no tag. */
-    storedByDigest = false;
-    /** What was asked for and not done, with why, one line each. */
-    notices = [];
-    /** What each walked manifest refers to, by digest: the graph, to group nodes under their manifest. */
-    children = new Map();
-    seen = new Set();
-    startedAt = Date.now();
-    finishedAt;
-    listener = (event) => {
-        switch (event.type) {
-            case 'resolved':
-                this.resolved = { root: event.node, source: event.source, platforms: event.platforms ?? [] };
-                return;
-            case 'tagged':
-                // Attachment tags (`sha256-<hex>.sig`) name other nodes than the root.
-                if (!this.resolved || event.node.digest === this.resolved.root.digest)
-                    this.tags.push(event.reference);
-                if (event.previous && event.previous !== event.node.digest) {
-                    this.movedTags.push({ reference: event.reference, digest: event.node.digest, previous: event.previous });
-                }
-                return;
-            case 'stored':
-                this.storedByDigest = true;
-                return;
-            case 'referrers':
-                this.referrers.push({ subject: event.node.digest, depth: event.depth, referrers: event.referrers });
-                return;
-            case 'notice':
-                this.notices.push(event.message);
-                return;
-            case 'walked':
-                this.children.set(event.node.digest, event.children);
-                return;
-        }
-        if (event.type !== 'done' || this.seen.has(event.node.digest))
-            return;
-        this.seen.add(event.node.digest);
-        const { digest, mediaType, size } = event.node;
-        this.nodes.push({ digest, mediaType, size, action: event.action, ...(event.from ? { from: event.from } : {}) });
-    };
-    finish() {
-        this.finishedAt ??= Date.now();
-    }
-    get durationMs() {
-        return (this.finishedAt ?? Date.now()) - this.startedAt;
-    }
-    totals() {
-        const t = { nodes: this.nodes.length, bytesCopied: 0, bytesMounted: 0, bytesExisting: 0, copied: 0, mounted: 0, existing: 0 };
-        for (const n of this.nodes) {
-            if (n.action === 'copied' || n.action === 'copy') {
-                t.copied++;
-                t.bytesCopied += n.size;
-            }
-            else if (n.action === 'mounted' || n.action === 'mount') {
-                t.mounted++;
-                t.bytesMounted += n.size;
-            }
-            else {
-                t.existing++;
-                t.bytesExisting += n.size;
-            }
-        }
-        return t;
-    }
-}
-function formatBytes(n) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let v = n;
-    let u = 0;
-    while (v >= 1024 && u < units.length - 1) {
-        v /= 1024;
-        u++;
-    }
-    return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${ms} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-/**
- * One object per node of the copied graph, as the action's `blobs` output and the CLI's `--json`
- * give them. With several destinations, one per node and destination, each naming its destination.
- */
-function blobRecords(destinations, several = destinations.length > 1) {
-    return destinations.flatMap((d) => d.report.nodes.map((n) => ({
-        digest: n.digest,
-        mediaType: n.mediaType,
-        size: n.size,
-        action: n.action,
-        ...(n.from ? { from: n.from } : {}),
-        ...(several ? { destination: d.destination } : {}),
-    })));
-}
-
-;// CONCATENATED MODULE: ./lib/src/copy/log-lines.js
-
-
-
+;// CONCATENATED MODULE: ./lib/src/run/compare.js
 
 
 
 /**
- * The line a person reads for an event, in the style oras users know: `Copying 1a2b3c4d5e6f
- * application/vnd.oci.image.layer.v1.tar+gzip`, `Exists …`, `Mounted sha256:… from REPO`. A mounted
- * blob gets no `Copying` line. Progress events have no line here: how often to show progress is
- * the caller's choice (a terminal redraws, a workflow log prints every few seconds). Media types,
- * repository names, tags and platforms come from outside: they are made printable. A dry run's
- * lines say what would happen.
+ * The source's root as cheaply as the source allows: a registry tag by a HEAD (Docker Hub counts
+ * no pull), a digest without a request, a layout's or archive's index from the file.
  */
-function eventLine(event) {
-    switch (event.type) {
-        case 'started':
-            return `Copying ${nodeId(event.node)}`;
-        case 'done':
-            switch (event.action) {
-                case 'copied':
-                    return `Copied  ${nodeId(event.node)}`;
-                case 'exists':
-                    return `Exists  ${nodeId(event.node)}`;
-                case 'mounted':
-                    return `Mounted ${event.node.digest} from ${text_printable(event.from)}`;
-                case 'copy':
-                    return `Would copy  ${nodeId(event.node)}`;
-                case 'mount':
-                    return `Would mount ${event.node.digest} from ${text_printable(event.from)}`;
-            }
-            return undefined;
-        case 'tagged': {
-            const tag = text_printable(event.reference);
-            if (event.previous === event.node.digest)
-                return `tag ${tag} already names ${event.node.digest}`;
-            if (event.previous)
-                return `tag ${tag} ${event.dryRun ? 'would move' : 'moved'} from ${text_printable(event.previous)} to ${event.node.digest}`;
-            return event.dryRun ? `Would tag ${tag}` : `Tagged  ${tag}`;
-        }
-        case 'stored':
-            return `${event.dryRun ? 'Would store' : 'Stored'} by digest ${event.node.digest}`;
-        case 'resolved': {
-            if (event.node.digest === event.source.digest)
-                return undefined;
-            const platforms = (event.platforms ?? []).map((p) => text_printable(formatPlatform(p.platform))).join(', ');
-            const what = isIndex(event.node.mediaType) ? 'new index' : 'manifest';
-            return `Selected ${platforms || 'platforms'} of index ${event.source.digest}: ${what} ${event.node.digest}`;
-        }
-        case 'referrers': {
-            const n = event.referrers.length;
-            if (n === 0)
-                return event.depth === 0 ? `no referrers found for ${event.node.digest}` : undefined;
-            return `${n} referrer${n === 1 ? '' : 's'} of ${event.node.digest}: ${event.referrers.map(referrerLabel).join(', ')}`;
-        }
-        case 'notice':
-            return event.message;
-        default:
-            return undefined;
-    }
-}
-function nodeId(node) {
-    return `${shortDigest(node.digest)} ${text_printable(node.mediaType, 128)}`;
-}
-/** How often a long transfer prints a progress line where lines cannot be redrawn (a workflow log, a pipe). */
-const PROGRESS_EVERY_MS = 5000;
-/**
- * Lines for a log that only appends: one per event, and for a blob that takes long a progress line
- * every few seconds with bytes, percent and rate (`  1a2b3c4d5e6f 120.0 MiB / 750.0 MiB (16%) 40.0 MiB/s`).
- */
-function logLines(emit, now = Date.now) {
-    const started = new Map();
-    return (event) => {
-        if (event.type === 'progress') {
-            const s = started.get(event.node.digest);
-            const t = now();
-            if (s && t - s.last >= PROGRESS_EVERY_MS) {
-                s.last = t;
-                const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
-                const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
-                emit(`  ${shortDigest(event.node.digest)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`);
-            }
-            return;
-        }
-        if (event.type === 'started')
-            started.set(event.node.digest, { at: now(), last: now() });
-        if (event.type === 'done')
-            started.delete(event.node.digest);
-        const line = eventLine(event);
-        if (line)
-            emit(line);
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __webpack_require__(2088);
-;// CONCATENATED MODULE: ./lib/src/plan/tag-filter.js
-
-/**
- * Tags that are attachments of another manifest, never images to mirror on their own: the
- * referrers tag schema (`sha256-<hex>`) and cosign's `sha256-<hex>.sig`, `.att`, `.sbom`. They travel
- * with their image when `referrers` is on.
- */
-const tag_filter_ATTACHMENT_TAG = /^sha(256|512)-[0-9a-f]{64,128}(\.[A-Za-z0-9_-]+)?$/;
-function tag_filter_isAttachmentTag(tag) {
-    return tag_filter_ATTACHMENT_TAG.test(tag);
-}
-/** `[v]MAJOR[.MINOR[.PATCH]][-PRE]`: missing parts are 0, leading zeros are numbers (`2024.01` is 2024.1.0). */
-const VERSION_TAG = /^v?([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:\.([0-9]{1,9}))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
-/** The version a tag reads as, or undefined when it does not read as one. */
-function tagVersion(tag) {
-    const m = VERSION_TAG.exec(tag);
-    if (!m)
-        return undefined;
-    const core = [m[1], m[2] ?? '0', m[3] ?? '0'].map((n) => String(Number(n))).join('.');
-    const pre = m[4] ? `-${m[4].split('.').map((p) => (/^[0-9]+$/.test(p) ? String(Number(p)) : p)).join('.')}` : '';
-    return semver.parse(`${core}${pre}`) ?? undefined;
-}
-/** A regex that must match a whole tag, as regsync reads them: `3\.1[0-9]` means exactly that. */
-function tag_filter_wholeTagRegex(source) {
-    return new RegExp(`^(?:${source})$`);
-}
-/** Whether `range` is an npm semver range this filter can use. */
-function tag_filter_isSemverRange(range) {
-    return semver.validRange(range) !== null;
-}
-/**
- * The tags `filter` selects, versions highest first, then the rest in alphabetical order.
- * Attachment tags are never selected.
- */
-function tag_filter_selectTags(tags, filter) {
-    let kept = [...new Set(tags)].filter((t) => !tag_filter_isAttachmentTag(t));
-    if (filter.include.length)
-        kept = kept.filter((t) => filter.include.some((re) => re.test(t)));
-    if (filter.exclude.length)
-        kept = kept.filter((t) => !filter.exclude.some((re) => re.test(t)));
-    const versions = new Map();
-    for (const t of kept) {
-        const v = tagVersion(t);
-        if (v)
-            versions.set(t, v);
-    }
-    if (filter.semver !== undefined) {
-        const range = filter.semver;
-        kept = kept.filter((t) => {
-            const v = versions.get(t);
-            return v !== undefined && semver.satisfies(v, range);
-        });
-    }
-    if (filter.latest !== undefined) {
-        // The N highest distinct versions: `3.20` and `3.20.0` are one version and both are kept.
-        const highest = [...new Set(kept.filter((t) => versions.has(t)).map((t) => versions.get(t).version))]
-            .sort((a, b) => semver.rcompare(a, b))
-            .slice(0, filter.latest);
-        const chosen = new Set(highest);
-        kept = kept.filter((t) => versions.has(t) && chosen.has(versions.get(t).version));
-    }
-    return kept.sort((a, b) => {
-        const va = versions.get(a);
-        const vb = versions.get(b);
-        if (va && vb)
-            return semver.rcompare(va, vb) || a.localeCompare(b);
-        if (va)
-            return -1;
-        if (vb)
-            return 1;
-        return a < b ? -1 : a > b ? 1 : 0;
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/src/plan/entries.js
-
-
-
-
-
-
-const ENTRY_FIELDS = (/* unused pure expression or super */ null && (['source', 'destination', 'tags', 'exclude-tags', 'semver', 'latest', 'platform', 'referrers']));
-/** Parses a sync list (YAML): a list of entries, each a mapping of the fields above. */
-function entries_parseSyncEntries(text, origin) {
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-    const yamlError = doc.errors[0];
-    if (yamlError) {
-        const at = yamlError.linePos?.[0];
-        const where = at ? `line ${at.line}, column ${at.col}` : 'somewhere';
-        const why = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new InputError(`${origin} is not valid YAML: ${where}: ${printable(why, 200)}`);
-    }
-    const root = doc.contents;
-    const usage = 'a list of entries, each with source and destination (see README, "Mirror many images")';
-    if (!root || (isScalar(root) && (root.value === null || root.value === '')))
-        throw new InputError(`${origin} is empty: give ${usage}`);
-    if (!isSeq(root))
-        throw new InputError(`${origin} is not a YAML list: give ${usage}`);
-    if (root.items.length === 0)
-        throw new InputError(`${origin} lists no entries: give ${usage}`);
-    return root.items.map((item, i) => parseEntry(item, i + 1, origin, lines));
-}
-function parseEntry(node, number, origin, lines) {
-    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
-    const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
-    if (!isMap(node))
-        throw new InputError(`${entry} is not a mapping: give source: and destination: fields`);
-    const fields = readFields(node, entry);
-    const field = (name) => `${entry}, field "${name}"`;
-    const sourceText = requiredText(fields, 'source', entry);
-    const source = parseReference(sourceText, field('source'));
-    const wholeRepository = source.transport === 'registry' && !source.tags.length && !source.digest;
-    const destinationText = requiredText(fields, 'destination', entry);
-    const destination = parseDestination(destinationText, field('destination'), source, wholeRepository);
-    const include = regexList(fields.get('tags'), field('tags'));
-    const exclude = regexList(fields.get('exclude-tags'), field('exclude-tags'));
-    const range = optionalText(fields.get('semver'), field('semver'));
-    if (range !== undefined && !isSemverRange(range)) {
-        throw new InputError(`${field('semver')} is ${quoted(range)}, not a semver range: use npm semver syntax, e.g. ">=3.18 <4" or "^1.2"`);
-    }
-    const latest = positiveInteger(fields.get('latest'), field('latest'));
-    const filtered = include.length || exclude.length || range !== undefined || latest !== undefined;
-    if (filtered && !wholeRepository) {
-        const named = ['tags', 'exclude-tags', 'semver', 'latest'].filter((f) => fields.has(f)).join(', ');
-        throw new InputError(`${entry} filters tags (${named}) but its source ${quoted(sourceText)} names one image: drop the tag or digest from the source to take the repository's tags`);
-    }
-    const platformText = optionalText(fields.get('platform'), field('platform'));
-    const referrers = optionalBoolean(fields.get('referrers'), field('referrers'));
-    return {
-        number,
-        ...(line ? { line } : {}),
-        source,
-        wholeRepository,
-        destination,
-        filter: { include, exclude, ...(range !== undefined ? { semver: range } : {}), ...(latest !== undefined ? { latest } : {}) },
-        ...(platformText ? { platform: parsePlatform(platformText, field('platform')) } : {}),
-        ...(referrers !== undefined ? { referrers } : {}),
-    };
-}
-/** The entry's fields by name; an unknown one is an error listing the known ones. */
-function readFields(map, entry) {
-    const out = new Map();
-    for (const pair of map.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : '';
-        if (!ENTRY_FIELDS.includes(key)) {
-            throw new InputError(`${entry} has an unknown field ${quoted(key)}: the fields are ${ENTRY_FIELDS.join(', ')}`);
-        }
-        out.set(key, pair.value ?? null);
-    }
-    return out;
-}
-function scalarText(node, what) {
-    if (node === undefined || node === null)
-        return undefined;
-    if (!isScalar(node))
-        throw new InputError(`${what} must be a single value, not a list or mapping`);
-    if (node.value === null)
-        return undefined;
-    return String(node.value).trim();
-}
-function requiredText(fields, name, entry) {
-    const v = scalarText(fields.get(name), `${entry}, field "${name}"`);
-    if (!v)
-        throw new InputError(`${entry} has no ${name}: give ${name}: with a ${name === 'source' ? 'repository or image reference' : 'repository, or a prefix ending in /'}`);
-    return v;
-}
-function optionalText(node, what) {
-    const v = scalarText(node, what);
-    return v ? v : undefined;
-}
-/** One regex or a list of them, each matching a whole tag. */
-function regexList(node, what) {
-    if (node === undefined || node === null)
-        return [];
-    const items = isSeq(node) ? node.items : [node];
-    return items.map((item, i) => {
-        const shown = isSeq(node) ? `${what} (item ${i + 1})` : what;
-        if (!isScalar(item) || item.value === null || String(item.value) === '')
-            throw new InputError(`${shown} must be a regular expression`);
-        const source = String(item.value);
-        try {
-            return wholeTagRegex(source);
-        }
-        catch (err) {
-            throw new InputError(`${shown}: ${quoted(source)} is not a regular expression (${printable(err.message.replace(/^Invalid regular expression: /, ''), 200)})`);
-        }
-    });
-}
-function positiveInteger(node, what) {
-    if (node === undefined || node === null)
-        return undefined;
-    const value = isScalar(node) ? node.value : undefined;
-    const n = typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
-    if (!Number.isSafeInteger(n) || n < 1) {
-        throw new InputError(`${what} is ${quoted(isScalar(node) ? String(node.value) : 'a list or mapping')}: use a positive whole number, the count of highest versions to keep`);
-    }
-    return n;
-}
-function optionalBoolean(node, what) {
-    if (node === undefined || node === null)
-        return undefined;
-    const value = isScalar(node) ? node.value : undefined;
-    if (typeof value === 'boolean')
-        return value;
-    if (typeof value === 'string' && ['true', 'false'].includes(value.trim().toLowerCase()))
-        return value.trim().toLowerCase() === 'true';
-    throw new InputError(`${what} is ${quoted(isScalar(node) ? String(node.value) : 'a list or mapping')}: use true or false`);
-}
-/**
- * A destination: `HOST/PATH/` (a prefix: the source's repository path is appended) or a reference.
- * A whole repository goes to a repository (it keeps its tag names), never to a tag or a file.
- */
-function parseDestination(text, what, source, wholeRepository) {
-    if (text.endsWith('/')) {
-        const trimmed = text.replace(/\/+$/, '');
-        if (source.transport !== 'registry') {
-            throw new InputError(`${what} is a prefix (${quoted(text)}), which appends the source's repository path, but the source is a file: give a repository`);
-        }
-        if (/[:@]/.test(trimmed.split('/').slice(1).join('/'))) {
-            throw new InputError(`${what} is a prefix (${quoted(text)}) with a tag or digest: a prefix ends in / and takes none (the source's tags are kept)`);
-        }
-        // The first component is a host when it looks like one, as in any reference; else Docker Hub.
-        const [first, ...rest] = trimmed.split('/');
-        const isHost = /[.:]/.test(first) || first === 'localhost' || first.startsWith('[');
-        const registry = isHost ? first : 'docker.io';
-        const path = (isHost ? rest : [first, ...rest]).join('/');
-        // Checked as a reference would be: a valid host and valid repository components.
-        const probe = parseReference(`${isHost ? registry : 'docker.io'}/${path ? `${path}/` : ''}x`, what);
-        return { kind: 'prefix', registry: probe.registry, path };
-    }
-    const ref = parseReference(text, what);
-    if (wholeRepository) {
-        if (ref.transport !== 'registry') {
-            throw new InputError(`${what} is ${quoted(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`);
-        }
-        if (ref.tags.length || ref.digest) {
-            throw new InputError(`${what} is ${quoted(text)}, with a tag or digest, but the source is a whole repository: give the repository alone, which gets the same tag names`);
-        }
-    }
-    return { kind: 'reference', ref };
-}
-
-;// CONCATENATED MODULE: ./lib/src/plan/plan.js
-
-
-
-
-
-/**
- * Expands a sync list into items, one per (source tag, destination), in the list's order. A whole
- * repository's tags are listed and filtered; an entry whose tags cannot be listed becomes one
- * failed item, so the others still run. Two entries that would write the same destination tag
- * are an error: one of them would silently win.
- */
-async function expandEntries(entries, listTags, options = {}) {
-    const expanded = new Array(entries.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < entries.length) {
-            const i = next++;
-            expanded[i] = await expandEntry(entries[i], listTags);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, entries.length)) }, worker));
-    const items = expanded.flat();
-    refuseOverlaps(items);
-    return items;
-}
-async function expandEntry(entry, listTags) {
-    const common = {
-        entry: entry.number,
-        ...(entry.platform ? { platform: entry.platform } : {}),
-        ...(entry.referrers !== undefined ? { referrers: entry.referrers } : {}),
-    };
-    const source = entry.source;
-    if (!entry.wholeRepository || source.transport !== 'registry') {
-        return [{ ...common, source, destination: destinationOf(entry, source, source.tags) }];
-    }
-    let tags;
+async function peekSourceRoot(src, ref) {
+    const selector = ref.digest ?? ref.tags[0];
     try {
-        tags = selectTags(await listTags(source), entry.filter);
+        if (selector !== undefined && isLocated(src) && isTagReader(src)) {
+            const found = await src.readTag(selector);
+            if (!found)
+                throw new NotFoundError(`${src.description.replace(/^\[registry\] /, '')}${isDigest(selector) ? '@' : ':'}${selector} not found`);
+            return found;
+        }
+        const root = await src.resolve(selector);
+        return { mediaType: root.mediaType, digest: root.digest, size: root.size };
     }
     catch (err) {
-        return [{ ...common, source, destination: destinationOf(entry, source, []), failure: messageOf(err) }];
+        if (err instanceof NotFoundError || err instanceof CopyError)
+            throw err;
+        throw new CopyError('source', `resolving ${selector ?? 'the root'} in ${src.description}`, err);
     }
-    return tags.map((tag) => ({ ...common, source: { ...source, tags: [tag] }, destination: destinationOf(entry, source, [tag]) }));
-}
-/** Where an image of the entry goes: the destination repository (or prefix + source path) with `tags`. */
-function destinationOf(entry, source, tags) {
-    const d = entry.destination;
-    if (d.kind === 'prefix') {
-        const path = source.repository;
-        return { transport: 'registry', registry: d.registry, repository: d.path ? `${d.path}/${path}` : path, tags };
-    }
-    const ref = d.ref;
-    if (ref.tags.length || ref.digest)
-        return ref;
-    return { ...ref, tags: entry.wholeRepository ? tags : [] };
-}
-function refuseOverlaps(items) {
-    const writers = new Map();
-    for (const item of items) {
-        if (item.failure)
-            continue;
-        for (const name of destinationNames(item.destination)) {
-            const other = writers.get(name);
-            if (other !== undefined && other !== item.entry) {
-                throw new InputError(`entries ${other} and ${item.entry} both write ${name}: give each destination tag one source`);
-            }
-            writers.set(name, item.entry);
-        }
-    }
-}
-function destinationNames(ref) {
-    const base = ref.transport === 'registry' ? `${ref.registry}/${ref.repository}` : `${ref.transport}:${ref.path}`;
-    return ref.tags.length ? ref.tags.map((t) => `${base}:${t}`) : [];
-}
-/** A stable name for an item: what it writes. */
-function itemKey(item) {
-    return `${formatReference(item.source)} => ${formatReference(item.destination)}`;
 }
 /**
- * This shard's items. Each item goes to the shard its key hashes to, so N jobs with K = 1..N take
- * every item exactly once, and a tag added or removed moves no other item to another shard (jobs
- * keep their share, and with it what their blob-info caches learnt).
+ * Compares what the destination's `references` (tags, or the root's digest) name with `root`.
+ * A destination that cannot say what its tags name (a stream) always differs.
  */
-function shardItems(items, shard) {
-    if (!shard || shard.count === 1)
-        return items;
-    return items.filter((item) => shardOf(itemKey(item), shard.count) === shard.index);
-}
-/** 1-based. */
-function shardOf(key, count) {
-    const h = createHash('sha256').update(key).digest();
-    return (h.readUInt32BE(0) % count) + 1;
-}
-/** Parses `K/N` (1 ≤ K ≤ N ≤ 256). */
-function plan_parseShard(value, what) {
-    const v = value.trim();
-    if (!v)
-        return undefined;
-    const m = /^([0-9]{1,3})\s*\/\s*([0-9]{1,3})$/.exec(v);
-    const index = m ? Number(m[1]) : NaN;
-    const count = m ? Number(m[2]) : NaN;
-    if (!m || count < 1 || count > 256 || index < 1 || index > count) {
-        throw new InputError(`${what} is ${quoted(v)}: use K/N with 1 ≤ K ≤ N ≤ 256, e.g. 2/4 for the second of four jobs`);
-    }
-    return { index, count };
-}
-
-;// CONCATENATED MODULE: ./lib/src/inputs/names.js
-/** Every input and output of the action, named once (action.yml declares the same names; the CLI maps its flags onto the inputs). */
-const names_Input = {
-    Source: 'source',
-    Destination: 'destination',
-    Operation: 'operation',
-    Username: 'username',
-    Password: 'password',
-    SourceUsername: 'source-username',
-    SourcePassword: 'source-password',
-    DestinationUsername: 'destination-username',
-    DestinationPassword: 'destination-password',
-    PlainHttp: 'plain-http',
-    TlsVerify: 'tls-verify',
-    CaFile: 'ca-file',
-    Concurrency: 'concurrency',
-    Mount: 'mount',
-    BlobCache: 'blob-cache',
-    BlobCacheKey: 'blob-cache-key',
-    Platform: 'platform',
-    Referrers: 'referrers',
-    DryRun: 'dry-run',
-    NoClobber: 'no-clobber',
-    GithubToken: 'github-token',
-    Images: 'images',
-    ImagesFile: 'images-file',
-    Shard: 'shard',
-    FailFast: 'fail-fast',
-};
-const Output = {
-    Digest: 'digest',
-    MediaType: 'media-type',
-    Size: 'size',
-    Blobs: 'blobs',
-    Images: 'images',
-};
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
-;// CONCATENATED MODULE: ./lib/src/targets/registry/errors.js
-
-
-
-/**
- * A registry failure. `retryable` says whether doing the whole operation again (with the content
- * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
- * `status` and `code` (the registry's JSON error code, e.g. MANIFEST_BLOB_UNKNOWN) let callers react.
- * `retryAfterMs` is how long to wait before that: the registry's `Retry-After`, or the client's backoff.
- */
-class RegistryError extends OperationError {
-    retryable;
-    status;
-    code;
-    retryAfterMs;
-    name = 'RegistryError';
-    constructor(message, retryable = false, status, code, retryAfterMs) {
-        super(message);
-        this.retryable = retryable;
-        this.status = status;
-        this.code = code;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-/** An answer whose body broke off (cut, truncated or stalled) after its headers arrived. */
-class BrokenAnswerError extends RegistryError {
-    name = 'BrokenAnswerError';
-}
-
-function isRetryableStatus(status) {
-    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
-}
-/** `503 Service Unavailable`. */
-function statusLine(status) {
-    const text = external_node_http_.STATUS_CODES[status];
-    return text ? `${status} ${text}` : String(status);
-}
-/**
- * The registry's first error code and message from a JSON error body, shortened to one line. The
- * `code` is for matching (`MANIFEST_BLOB_UNKNOWN`); `text` is for a line: white space runs become one
- * space and the rest is made printable, so a registry's message cannot forge log lines or reach the
- * terminal.
- */
-function registryErrorDetail(body) {
-    let parsed;
+async function compareDestination(dst, root, references) {
+    const previous = new Map();
     try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        return {};
-    }
-    const first = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
-    if (!first)
-        return {};
-    const code = typeof first.code === 'string' ? first.code.slice(0, 64) : undefined;
-    const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').trim() : undefined;
-    const text = [code, message].filter(Boolean).join(': ');
-    return { code, text: text ? text_printable(text, 200) : undefined };
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-;// CONCATENATED MODULE: ./lib/src/targets/registry/network/proxy.js
-
-
-
-const SCHEMES = new Set(['http:', 'https:', 'socks5:', 'socks:']);
-/** The first variable of `names` that is set and not empty: Go's order, upper case before lower. */
-function firstSet(env, names) {
-    for (const name of names) {
-        const value = env[name]?.trim();
-        if (value)
-            return [name, value];
-    }
-    return undefined;
-}
-/**
- * Reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case; upper case wins, as in Go's
- * `httpproxy.FromEnvironment`, which skopeo, crane and regctl use). A proxy without a scheme is
- * `http://`. A proxy password is told to `onSecret` before anything can log it.
- */
-function proxyFromEnv(env, onSecret) {
-    const https = readProxy(env, ['HTTPS_PROXY', 'https_proxy'], onSecret);
-    const http = readProxy(env, ['HTTP_PROXY', 'http_proxy'], onSecret);
-    if (!https && !http)
-        return undefined;
-    const raw = firstSet(env, ['NO_PROXY', 'no_proxy'])?.[1] ?? '';
-    return { http, https, none: raw === '*', noProxy: parseNoProxy(raw) };
-}
-function readProxy(env, names, onSecret) {
-    const found = firstSet(env, names);
-    if (!found)
-        return undefined;
-    const [variable, value] = found;
-    let url;
-    try {
-        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-    }
-    catch {
-        throw new errors_InputError(`environment variable ${variable} is not a URL: use http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT)`);
-    }
-    if (url.password)
-        onSecret?.(decodeURIComponent(url.password));
-    if (!SCHEMES.has(url.protocol)) {
-        throw new errors_InputError(`environment variable ${variable} names a ${text_printable(url.protocol)} proxy: use an http://, https:// or socks5:// URL`);
-    }
-    return { url, variable };
-}
-function parseNoProxy(raw) {
-    const entries = [];
-    for (const part of raw.split(/[,\s]+/)) {
-        const entry = part.trim().toLowerCase();
-        if (!entry || entry === '*')
-            continue;
-        const cidr = /^([0-9a-f:.]+)\/([0-9]{1,3})$/.exec(entry);
-        if (cidr && (0,external_node_net_.isIP)(cidr[1])) {
-            const family = (0,external_node_net_.isIP)(cidr[1]);
-            const bits = Number(cidr[2]);
-            if (bits <= (family === 4 ? 32 : 128))
-                entries.push({ kind: 'cidr', network: ipValue(cidr[1]), bits, family, port: 0 });
-            continue;
-        }
-        const [host, port] = splitPort(entry);
-        if ((0,external_node_net_.isIP)(host)) {
-            const family = (0,external_node_net_.isIP)(host);
-            entries.push({ kind: 'cidr', network: ipValue(host), bits: family === 4 ? 32 : 128, family, port });
-            continue;
-        }
-        // `*.example.com` and `.example.com` match the subdomains only; `example.com` matches both.
-        const subdomainsOnly = host.startsWith('.') || host.startsWith('*.');
-        entries.push({ kind: 'host', name: host.replace(/^\*?\./, ''), subdomainsOnly, port });
-    }
-    return entries;
-}
-/** `host:port` → [host, port]; `[::1]:80` → ['::1', 80]; no port → 0. */
-function splitPort(hostPort) {
-    const bracketed = /^\[([^\]]+)\](?::([0-9]+))?$/.exec(hostPort);
-    if (bracketed)
-        return [bracketed[1], Number(bracketed[2] ?? 0)];
-    const m = /^([^:]+):([0-9]+)$/.exec(hostPort);
-    return m ? [m[1], Number(m[2])] : [hostPort, 0];
-}
-function ipValue(ip) {
-    if ((0,external_node_net_.isIP)(ip) === 4)
-        return ip.split('.').reduce((v, part) => (v << 8n) | BigInt(Number(part)), 0n);
-    // Expand `::` and read eight groups of 16 bits (an embedded IPv4 tail is two groups).
-    let text = ip;
-    const v4 = /([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$/.exec(text);
-    if (v4) {
-        const n = ipValue(v4[1]);
-        text = `${text.slice(0, -v4[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
-    }
-    const [head, tail] = text.split('::');
-    const headGroups = head ? head.split(':') : [];
-    const tailGroups = tail !== undefined && tail ? tail.split(':') : [];
-    const missing = 8 - headGroups.length - tailGroups.length;
-    const groups = tail !== undefined ? [...headGroups, ...Array(missing).fill('0'), ...tailGroups] : headGroups;
-    return groups.reduce((v, g) => (v << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
-}
-/** Loopback is never proxied, whatever the variables say: the Go tools' rule. */
-function isLoopbackName(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost'))
-        return true;
-    if ((0,external_node_net_.isIP)(host) === 4)
-        return host.startsWith('127.');
-    if ((0,external_node_net_.isIP)(host) === 6)
-        return ipValue(host) === 1n || ipValue(host) >> 24n === 0xffff7fn;
-    return false;
-}
-/** The proxy for `url`, or undefined to connect directly. */
-function proxyFor(settings, url) {
-    const choice = url.protocol === 'https:' ? settings.https : settings.http;
-    if (!choice || settings.none)
-        return undefined;
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (isLoopbackName(host))
-        return undefined;
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const family = (0,external_node_net_.isIP)(host);
-    for (const entry of settings.noProxy) {
-        if (entry.port && entry.port !== port)
-            continue;
-        if (entry.kind === 'cidr') {
-            if (family !== entry.family)
-                continue;
-            const width = entry.family === 4 ? 32 : 128;
-            const shift = BigInt(width - entry.bits);
-            if (ipValue(host) >> shift === entry.network >> shift)
-                return undefined;
-        }
-        else if (host.endsWith(`.${entry.name}`) || (!entry.subdomainsOnly && host === entry.name)) {
-            return undefined;
-        }
-    }
-    return choice;
-}
-/** `http://proxy.example.com:3128` (from HTTPS_PROXY): the proxy as a message names it, without its credentials. */
-function describeProxy(choice) {
-    return `the proxy ${text_printable(`${choice.url.protocol}//${choice.url.host}`)} (from ${choice.variable})`;
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/registry/network/failures.js
-
-
-
-
-const INPUT_VOICE = {
-    set: (setting, value) => `set ${setting}: ${value}`,
-    drop: (setting) => `remove ${setting}`,
-};
-/** A failure of the network itself that no retry cures: a certificate, a protocol mix-up, a name. */
-class NetworkError extends RegistryError {
-    name = 'NetworkError';
-    constructor(message) {
-        super(message, false);
-    }
-}
-/** Certificates that do not chain to anything trusted, in words (OpenSSL's own carry Node.js advice). */
-const UNTRUSTED = {
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'issued by an unknown CA',
-    UNABLE_TO_GET_ISSUER_CERT: 'issued by an unknown CA',
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issued by an unknown CA',
-    SELF_SIGNED_CERT_IN_CHAIN: 'a self-signed certificate in its chain',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
-    CERT_UNTRUSTED: 'not trusted for this use',
-    CERT_SIGNATURE_FAILURE: 'a signature that does not verify',
-    INVALID_CA: 'an issuer that is not a CA',
-    CERT_REJECTED: 'rejected',
-};
-const OUT_OF_DATE = { CERT_HAS_EXPIRED: 'expired', CERT_NOT_YET_VALID: 'not valid yet' };
-/** OpenSSL's ways of saying the other side answered something other than TLS. */
-const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_UNKNOWN_PROTOCOL']);
-/** The error, then its causes: undici wraps a few (a TLS failure through a proxy tunnel). */
-function chain(err) {
-    const out = [];
-    for (let e = err; e && typeof e === 'object' && out.length < 5; e = e.cause)
-        out.push(e);
-    return out;
-}
-/**
- * The sentence for a failure that no retry cures, naming the cause and the fix; undefined for
- * anything else (a refused or cut connection, a timeout), which the caller may retry.
- */
-function fatalNetworkError(err, url, voice = INPUT_VOICE, proxy) {
-    const host = text_printable(url.host);
-    for (const e of chain(err)) {
-        const code = typeof e.code === 'string' ? e.code : '';
-        const detail = text_printable(e.message ?? code);
-        if (Object.hasOwn(UNTRUSTED, code)) {
-            return new NetworkError(`the certificate of ${host} is not trusted (${UNTRUSTED[code]}, ${code}): trust the CA that signed it (${voice.set('ca-file', 'FILE')}), or ${voice.set('tls-verify', 'false')} to skip verification`);
-        }
-        if (Object.hasOwn(OUT_OF_DATE, code)) {
-            return new NetworkError(`the certificate of ${host} is ${OUT_OF_DATE[code]} (${code}): renew it on the registry, or ${voice.set('tls-verify', 'false')} to skip verification`);
-        }
-        if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-            const names = e.cert?.subjectaltname ? ` (it names ${text_printable(e.cert.subjectaltname)})` : '';
-            return new NetworkError(`the certificate of ${host} is not for ${text_printable(url.hostname)}${names}: use a name it lists, or ${voice.set('tls-verify', 'false')} to skip verification`);
-        }
-        if (NOT_TLS.has(code) || /wrong version number/i.test(e.message ?? '')) {
-            return new NetworkError(`${host} answered plain HTTP to HTTPS: ${voice.set('plain-http', 'true')}`);
-        }
-        if (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code.startsWith('ERR_TLS_')) {
-            return new NetworkError(`the TLS handshake with ${host} failed (${detail}): check the registry's TLS set-up, or that ${host} is the registry`);
-        }
-        if (code === 'ENOTFOUND') {
-            const name = text_printable(e.hostname ?? url.hostname);
-            if (proxy && name === text_printable(proxy.url.hostname)) {
-                return new NetworkError(`cannot resolve the name of ${describeProxy(proxy)}: fix that variable, or unset it to connect directly`);
+        for (const reference of references) {
+            if (isDigest(reference)) {
+                previous.set(reference, (await dst.exists(root)) ? root.digest : undefined);
             }
-            return new NetworkError(`cannot resolve ${name} (no such host): check the registry's name${proxy ? '' : ', or set HTTPS_PROXY if only a proxy reaches it'}`);
+            else if (isTagReader(dst)) {
+                previous.set(reference, (await dst.readTag(reference))?.digest);
+            }
+            else {
+                previous.set(reference, undefined);
+            }
         }
-        const tunnel = /Proxy response \(([0-9]{3})\) !== 200/.exec(e.message ?? '');
-        if (tunnel && proxy)
-            return proxyRefusal(Number(tunnel[1]), url, proxy);
     }
-    return undefined;
-}
-function proxyRefusal(status, url, proxy) {
-    const host = text_printable(url.host);
-    const line = `${status} ${external_node_http_.STATUS_CODES[status] ?? ''}`.trim();
-    if (status === 407) {
-        return new NetworkError(`${describeProxy(proxy)} asks for credentials (${line}): give them in ${proxy.variable} as ${proxy.url.protocol}//USER:PASSWORD@${text_printable(proxy.url.host)}`);
+    catch (err) {
+        if (err instanceof CopyError)
+            throw err;
+        throw new CopyError('destination', `checking ${references.join(', ')} in ${dst.description}`, err);
     }
-    if (status === 502 || status === 503 || status === 504) {
-        return new NetworkError(`${describeProxy(proxy)} could not reach ${host} (${line}): check the registry's name, or add it to NO_PROXY if it is reached directly`);
-    }
-    return new NetworkError(`${describeProxy(proxy)} refused a connection to ${host} (${line}): add ${text_printable(url.hostname)} to NO_PROXY, or ask for the proxy to allow it`);
+    const unchanged = references.length > 0 && [...previous.values()].every((d) => d === root.digest);
+    return unchanged ? { state: 'unchanged', root } : { state: 'differs', root, previous };
 }
-/** A retryable failure's message gains the proxy it went through, so `ECONNREFUSED 10.0.0.1:3128` is not read as the registry's. */
-function throughProxy(message, proxy) {
-    return proxy ? `${message} (through ${describeProxy(proxy)})` : message;
-}
+
+;// CONCATENATED MODULE: ./lib/src/run/run.js
+
+
+
+
+
+
+
+
+
+
 /**
- * Whether a 400 to a plain-HTTP request is an HTTPS server saying so: Go's TLS server (which
- * distribution runs) answers `HTTP/1.0 400` with no header at all and "Client sent an HTTP request
- * to an HTTPS server"; nginx answers "The plain HTTP request was sent to HTTPS port".
+ * Runs a plan's items over the copy engine. Every item first compares the source's root with
+ * what the destination's tags name, by HEADs: an unchanged one costs no GET on either side. Items
+ * that differ are copied, several at a time, under one transfer budget and one ledger of uploads
+ * in flight (a blob shared by several images moves once per destination registry); items from one
+ * source share its manifests and resolve its tag once, so every destination gets the same root.
+ * A failed item never stops the others (unless `failFast`): each gets its own result.
  */
-function isHttpsServerAnswer(headers, body) {
-    if (body !== undefined)
-        return /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i.test(body);
-    return Object.keys(headers).length === 0;
-}
-function httpsOnlyError(url, voice = INPUT_VOICE) {
-    return new NetworkError(`${text_printable(url.host)} speaks HTTPS, not plain HTTP: ${voice.drop('plain-http')}`);
-}
-
-;// CONCATENATED MODULE: ./lib/src/inputs/voice.js
-
-
-const voice_ACTION_VOICE = {
-    ...INPUT_VOICE,
-    input: (name) => `input "${name}"`,
-    value: (text) => text_quoted(text),
-    setting: (name, value) => `${name}: ${value}`,
-};
-
-;// CONCATENATED MODULE: ./lib/src/inputs/inputs.js
-
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
-/**
- * The step's inputs: `source` and `destination` for one image, or `images` / `images-file` for
- * many; giving both kinds, or neither, is an error.
- */
-function parseStepInputs(read, readFile = readWorkspaceFile, voice = ACTION_VOICE) {
-    const get = (name) => read(name).trim();
-    const one = [Input.Source, Input.Destination].filter((n) => get(n));
-    const many = [Input.Images, Input.ImagesFile].filter((n) => get(n));
-    if (one.length && many.length) {
-        throw new InputError(`${voice.input(one[0])} and ${voice.input(many[0])} are both given: use source and destination for one image, or images / images-file for many, not both`);
-    }
-    if (many.length === 2)
-        throw new InputError(`${voice.input(Input.Images)} and ${voice.input(Input.ImagesFile)} are both given: give the list inline or in a file, not both`);
-    if (!many.length)
-        return { mode: 'copy', inputs: parseInputs(read, voice) };
-    if (get(Input.Operation) && get(Input.Operation).toLowerCase() !== 'auto') {
-        throw new InputError(`${voice.input(Input.Operation)} applies to source and destination, not to a list of images: leave it out`);
-    }
-    let text;
-    let origin;
-    if (many[0] === Input.Images) {
-        text = read(Input.Images);
-        origin = voice.input(Input.Images);
-    }
-    else {
-        const path = get(Input.ImagesFile);
-        origin = `${Input.ImagesFile} ${printable(path)}`;
+async function run_runPlan(items, targets, options) {
+    const concurrency = options.copy.concurrency ?? DEFAULT_CONCURRENCY;
+    const shared = {
+        transfers: options.copy.transfers ?? new Limiter(concurrency),
+        checks: options.copy.checks ?? new Limiter(concurrency),
+        ledger: options.copy.ledger ?? new BlobLedger(),
+    };
+    const manifestCaches = new Map();
+    const sourceRoots = new Map();
+    const results = new Array(items.length);
+    let stopped = false;
+    let next = 0;
+    const runItem = async (item, index) => {
+        const report = new CopyReport();
+        const listener = options.reporter?.itemStarted?.(item, index);
+        const onEvent = (event) => {
+            report.listener(event);
+            listener?.(event);
+        };
+        const result = { item, status: 'failed', report, source: reference_formatReference(item.source), destination: reference_formatReference(item.destination) };
+        const served = [];
         try {
-            text = readFile(path);
+            if (item.failure)
+                throw new Error(item.failure);
+            const src = await targets.source(item.source);
+            result.sourceDescription = src.description;
+            const dst = await targets.destination(item.destination);
+            result.destinationDescription = dst.description;
+            served.push(src, dst);
+            let manifestCache = manifestCaches.get(src);
+            if (!manifestCache)
+                manifestCaches.set(src, (manifestCache = new Map()));
+            const copyOptions = {
+                ...options.copy,
+                ...shared,
+                platform: item.platform ?? options.copy.platform,
+                referrers: item.referrers ?? options.copy.referrers,
+                manifestCache,
+                onEvent,
+            };
+            const srcRef = await defaultSelector(src, item.source);
+            // One source tag resolves once for every destination of the run, whatever it does meanwhile.
+            const key = `${src.description}\u0000${srcRef.digest ?? srcRef.tags[0] ?? ''}`;
+            let sourceRoot = sourceRoots.get(key);
+            if (!sourceRoot)
+                sourceRoots.set(key, (sourceRoot = peekSourceRoot(src, srcRef)));
+            const pinned = { tags: srcRef.tags, digest: (await sourceRoot).digest };
+            // With a platform, the destination gets a manifest the index names: reading the index is the
+            // only way to know which.
+            const resolved = copyOptions.platform
+                ? await resolveRoot(src, pinned, new GraphCopier(src, dst, copyOptions), copyOptions)
+                : { source: await sourceRoot, root: await sourceRoot };
+            const root = resolved.root;
+            result.root = root;
+            const references = destinationReferences(srcRef, item.destination, root);
+            result.source = reference_formatReference({ ...item.source, tags: srcRef.tags });
+            result.destination = destinationName(item.destination, references);
+            const comparison = await compareDestination(dst, root, references);
+            if (comparison.state === 'differs')
+                result.previous = comparison.previous;
+            // Referrers can change while their image does not: with them on, the walk still runs (and
+            // finds the image there) to look for new ones.
+            if (comparison.state === 'unchanged' && !copyOptions.referrers) {
+                onEvent({ type: 'resolved', node: root, source: resolved.source, ...('platforms' in resolved && resolved.platforms ? { platforms: resolved.platforms } : {}) });
+                onEvent({ type: 'done', node: root, action: 'exists', bytes: 0 });
+                result.status = 'unchanged';
+                return result;
+            }
+            if (options.copy.dryRun && !options.walkInDryRun) {
+                result.status = comparison.state === 'unchanged' ? 'unchanged' : 'copy';
+                return result;
+            }
+            result.root = await copyToMany(src, pinned, [{ target: dst, ref: item.destination }], copyOptions);
+            result.status = options.copy.dryRun ? (comparison.state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(report, comparison.state);
+            return result;
         }
         catch (err) {
-            const code = err.code;
-            const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? messageOf(err)})`;
-            throw new InputError(`${voice.input(Input.ImagesFile)} names ${quoted(path)}, which ${why}: give a YAML file in the workspace (check out the repository first)`);
+            result.status = 'failed';
+            result.error = err;
+            if (options.failFast)
+                stopped = true;
+            return result;
         }
-    }
+        finally {
+            report.finish();
+            if (result.status !== 'failed')
+                for (const t of served)
+                    targets.served?.(t);
+            options.reporter?.itemDone?.(result, index);
+        }
+    };
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            const item = items[index];
+            if (stopped) {
+                const report = new CopyReport();
+                report.finish();
+                results[index] = { item, status: 'skipped', report, source: reference_formatReference(item.source), destination: reference_formatReference(item.destination), error: new Error('not attempted: an earlier image failed and fail-fast is set') };
+                options.reporter?.itemDone?.(results[index], index);
+                continue;
+            }
+            results[index] = await runItem(item, index);
+        }
+    };
+    const parallel = Math.max(1, Math.min(options.parallel ?? 1, items.length));
+    await Promise.all(Array.from({ length: parallel }, worker));
+    return results;
+}
+/** The destination with the tags it gets, or `@digest` when it is stored by digest alone. */
+function destinationName(ref, references) {
+    const tags = references.filter((r) => !isDigest(r));
+    const digest = tags.length ? ref.digest : (ref.digest ?? references.find((r) => isDigest(r)));
+    return reference_formatReference({ ...ref, tags, digest });
+}
+/** `unchanged` when the copy found everything there and moved no tag, else `copied`. */
+function wroteAnything(report, compared) {
+    const t = report.totals();
+    return compared === 'unchanged' && t.copied === 0 && t.mounted === 0 ? 'unchanged' : 'copied';
+}
+/** The one line a failed item's error reads as. */
+function run_itemError(result) {
+    return result.error === undefined ? undefined : errors_messageOf(result.error);
+}
+
+;// CONCATENATED MODULE: ./lib/src/run/run-log.js
+
+
+
+
+/** How often a sync of many images says how far it got. */
+const SYNC_PROGRESS_EVERY_MS = 10_000;
+/**
+ * The one-image step's log: a group per destination, open while it copies, with a line per node
+ * as it happens; at its end what happened and the digest.
+ */
+function copyLog(sink, options) {
+    const verb = options.dryRun ? 'Would copy' : 'Copied';
     return {
-        mode: 'sync',
-        inputs: {
-            ...parseCommonInputs(read, voice),
-            entries: parseSyncEntries(text, origin),
-            origin,
-            ...(get(Input.Shard) ? { shard: parseShard(get(Input.Shard), voice.input(Input.Shard)) } : {}),
+        itemStarted(item, index) {
+            const operation = options.operations?.[index] ?? 'copy';
+            sink.startGroup(`${options.dryRun ? 'Dry run: ' : ''}${operation} ${formatReference(item.source)} => ${formatReference(item.destination)}`);
+            return options.events ? options.events(index) : logLines((line) => sink.line(line));
+        },
+        itemDone(result) {
+            if (result.status === 'failed')
+                sink.line(`Failed: ${itemError(result)}`);
+            else if (result.status === 'skipped')
+                sink.line(`Not attempted: ${itemError(result)}`);
+            else if (result.status === 'unchanged')
+                sink.line(`Unchanged: ${result.destination} already names ${result.root?.digest}`);
+            else
+                sink.line(`${verb} ${result.sourceDescription} => ${result.destinationDescription}`);
+            if (result.root && result.status !== 'failed' && result.status !== 'skipped')
+                sink.line(`Digest: ${result.root.digest}`);
+            sink.endGroup();
         },
     };
 }
-/** A file of the workspace: a relative path is read from `GITHUB_WORKSPACE` (the working directory elsewhere). */
-function readWorkspaceFile(path) {
-    const base = process.env.GITHUB_WORKSPACE || process.cwd();
-    const full = resolvePath(base, path);
-    if (statSync(full).size > MAX_LIST_BYTES)
-        throw Object.assign(new Error('too large'), { code: `larger than ${MAX_LIST_BYTES} bytes` });
-    return readFileSync(full, 'utf8');
-}
-/** A sync list is a small text file. */
-const MAX_LIST_BYTES = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
-/** Parses and checks every input of the one-image step; errors name the inputs as `voice` says (the action's by default). */
-function parseInputs(read, voice = voice_ACTION_VOICE) {
-    const get = (name) => read(name).trim();
-    const source = reference_parseReference(required(get, names_Input.Source, voice), voice.input(names_Input.Source));
-    const lines = required(get, names_Input.Destination, voice)
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean);
-    const destinations = lines.map((line) => reference_parseReference(line, voice.input(names_Input.Destination)));
-    const seen = new Set();
-    for (const line of lines) {
-        if (seen.has(line))
-            throw new errors_InputError(`${voice.input(names_Input.Destination)} lists ${voice.value(line)} twice: give each destination once`);
-        seen.add(line);
-    }
-    const operations = destinations.map((d) => parseOperation(get(names_Input.Operation), source, d, voice));
-    return { source, destinations, operations, ...parseCommonInputs(read, voice) };
-}
-/** The inputs both kinds of step share. */
-function parseCommonInputs(read, voice = voice_ACTION_VOICE) {
-    const get = (name) => read(name).trim();
-    const username = get(names_Input.Username);
-    const password = read(names_Input.Password);
-    const platform = parsePlatforms(get(names_Input.Platform), voice);
-    const blobCacheKey = get(names_Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
-    if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
-        throw new errors_InputError(`${voice.input(names_Input.BlobCacheKey)} must be at most 400 characters without commas or white space`);
-    }
-    const caFile = get(names_Input.CaFile);
-    const side = (user, pass) => {
-        const from = get(user) ? `the ${user} and ${pass} inputs` : username ? `the ${names_Input.Username} and ${names_Input.Password} inputs` : `the ${user} and ${names_Input.Username} inputs`;
-        return credentials(get(user) || username, read(pass) || password, from, user, voice);
+/**
+ * A sync's log: images copy several at a time, so each one's lines are gathered and printed as
+ * one group when it is done (a copied or failed image), an unchanged image is one line, and every
+ * few seconds a line says how far the whole sync got.
+ */
+function syncLog(sink, total, dryRun, now = Date.now) {
+    const buffers = new Map();
+    const counts = { copied: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0 };
+    let bytes = 0;
+    let done = 0;
+    let last = now();
+    const tick = () => {
+        const t = now();
+        if (t - last < SYNC_PROGRESS_EVERY_MS || done === total)
+            return;
+        last = t;
+        const verb = dryRun ? 'checked' : 'done';
+        sink.line(`Progress: ${done} of ${total} images ${verb} (${dryRun ? `${counts.copy} to copy` : `${counts.copied} copied`}, ${counts.unchanged} unchanged, ${counts.failed} failed), ${buffers.size} in progress${dryRun ? '' : `, ${formatBytes(bytes)} moved`}`);
     };
     return {
-        sourceCredentials: side(names_Input.SourceUsername, names_Input.SourcePassword),
-        destinationCredentials: side(names_Input.DestinationUsername, names_Input.DestinationPassword),
-        plainHttp: bool(get, names_Input.PlainHttp, false, voice),
-        tlsVerify: bool(get, names_Input.TlsVerify, true, voice),
-        ...(caFile ? { caFile } : {}),
-        concurrency: wholeNumber(get, names_Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, voice),
-        mount: bool(get, names_Input.Mount, true, voice),
-        blobCache: bool(get, names_Input.BlobCache, true, voice),
-        blobCacheKey,
-        ...(platform ? { platform } : {}),
-        referrers: bool(get, names_Input.Referrers, false, voice),
-        dryRun: bool(get, names_Input.DryRun, false, voice),
-        noClobber: bool(get, names_Input.NoClobber, false, voice),
-        ...(read(names_Input.GithubToken) ? { githubToken: read(names_Input.GithubToken).trim() } : {}),
-        failFast: bool(get, names_Input.FailFast, false, voice),
+        itemStarted(_item, index) {
+            const lines = [];
+            buffers.set(index, lines);
+            const log = log_lines_logLines((line) => lines.push(line), now);
+            return (event) => {
+                log(event);
+                if (event.type === 'done' && event.action === 'copied')
+                    bytes += event.node.size;
+                tick();
+            };
+        },
+        itemDone(result, index) {
+            const lines = buffers.get(index) ?? [];
+            buffers.delete(index);
+            done++;
+            counts[result.status]++;
+            const pair = `${result.source} => ${result.destination}`;
+            if (result.status === 'unchanged')
+                sink.line(`Unchanged ${pair} (${result.root?.digest})`);
+            else if (result.status === 'skipped')
+                sink.line(`Not attempted ${pair}: ${run_itemError(result)}`);
+            else if (result.status === 'copy')
+                sink.line(`Would copy ${pair}${result.root ? ` (${result.root.digest})` : ''}`);
+            else {
+                sink.startGroup(result.status === 'failed' ? `Failed ${pair}` : `Copied ${pair} (${result.root?.digest})`);
+                for (const line of lines)
+                    sink.line(line);
+                if (result.status === 'failed')
+                    sink.line(`Error: ${run_itemError(result)}`);
+                sink.endGroup();
+            }
+            tick();
+        },
     };
 }
-/** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
-function parsePlatforms(value, voice) {
-    const platforms = [];
-    const seen = new Set();
-    for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
-        const p = platform_parsePlatform(part, voice.input(names_Input.Platform));
-        const key = formatPlatform(p);
-        if (!seen.has(key))
-            platforms.push(p);
-        seen.add(key);
-    }
-    if (platforms.length === 0)
+/** How many failed items a failure message names before it counts the rest. */
+const NAMED_FAILURES = 3;
+/**
+ * A run's one failure line, or undefined when nothing failed: the error itself when the run had one
+ * item, else each failed destination (`what` = destinations) or image, the first few, then a count.
+ */
+function failureSummary(results, what) {
+    const failed = results.filter((r) => r.status === 'failed');
+    if (!failed.length)
         return undefined;
-    return platforms.length === 1 ? platforms[0] : platforms;
+    if (what === 'destinations' && results.length === 1)
+        return run_itemError(failed[0]);
+    const named = failed.slice(0, NAMED_FAILURES).map((r) => (what === 'destinations' ? `${r.destination}: ${run_itemError(r)}` : `${r.source} => ${r.destination}: ${run_itemError(r)}`));
+    const more = failed.length > NAMED_FAILURES ? `; and ${failed.length - NAMED_FAILURES} more` : '';
+    const skipped = results.filter((r) => r.status === 'skipped').length;
+    const notTried = skipped ? ` (${skipped} not attempted: fail-fast)` : '';
+    return `${failed.length} of ${results.length} ${what} failed${notTried}: ${named.join('; ')}${more}`;
 }
-function required(get, name, voice) {
-    const v = get(name);
-    if (!v)
-        throw new errors_InputError(`${voice.input(name)} is required: give a reference such as registry.example.com/app:1.0`);
-    return v;
-}
-function credentials(username, password, from, usernameInput, voice) {
-    if (password && !username) {
-        throw new errors_InputError(`a password is given without a username: set ${voice.input(usernameInput)} or ${voice.input(names_Input.Username)}`);
-    }
-    return username ? { username, password, from } : { from };
-}
-function bool(get, name, fallback, voice) {
-    const v = get(name).toLowerCase();
-    if (!v)
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(v))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(v))
-        return false;
-    throw new errors_InputError(`${voice.input(name)} is ${voice.value(get(name))}: use true or false`);
-}
-function wholeNumber(get, name, fallback, min, max, voice) {
-    const v = get(name);
-    if (!v)
-        return fallback;
-    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-        throw new errors_InputError(`${voice.input(name)} is ${voice.value(v)}: use a whole number from ${min} to ${max}`);
-    }
-    return Number(v);
-}
-/** Import reads files into a registry, export writes a registry's content to files; copy is the rest. */
-function inferOperation(source, destination) {
-    const srcFile = source.transport !== 'registry';
-    const dstFile = destination.transport !== 'registry';
-    if (srcFile && !dstFile)
-        return 'import';
-    if (!srcFile && dstFile)
-        return 'export';
-    return 'copy';
-}
-function parseOperation(value, source, destination, voice) {
-    const inferred = inferOperation(source, destination);
-    const v = value.toLowerCase();
-    if (!v || v === 'auto')
-        return inferred;
-    if (v !== 'copy' && v !== 'import' && v !== 'export') {
-        throw new errors_InputError(`${voice.input(names_Input.Operation)} is ${voice.value(value)}: use auto, copy, import or export`);
-    }
-    if (v !== inferred) {
-        const why = {
-            import: 'import reads an oci:, oci-archive: or docker-archive: source into a registry destination',
-            export: 'export writes a registry source to an oci:, oci-archive: or docker-archive: destination',
-            copy: 'copy goes registry to registry, or between oci:, oci-archive: and docker-archive: files',
-        };
-        throw new errors_InputError(`${voice.input(names_Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
-    }
-    return v;
-}
-
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __webpack_require__(1692);
-;// CONCATENATED MODULE: ./lib/src/targets/registry/network/tls.js
-
-
-
-
-
-
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-/**
- * The PEM certificates in `path`, each checked to be one, so a wrong file is named before any
- * connection is made rather than surfacing as an untrusted registry. `what` names the setting.
- */
-async function readCaFile(path, what) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : errors_messageOf(err);
-        throw new errors_InputError(`${what} ${text_printable(path)} cannot be read (${why}): give a file of PEM certificates`);
-    }
-    const blocks = text.match(PEM_BLOCK) ?? [];
-    if (!blocks.length) {
-        throw new errors_InputError(`${what} ${text_printable(path)} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate in PEM form`);
-    }
-    for (const [i, block] of blocks.entries()) {
-        try {
-            new external_node_crypto_.X509Certificate(block);
-        }
-        catch (err) {
-            throw new errors_InputError(`${what} ${text_printable(path)}: certificate ${i + 1} cannot be read (${errors_messageOf(err)}): give PEM certificates`);
-        }
-    }
-    return blocks;
-}
-/**
- * The certificates Node.js trusts by default (its bundled roots, plus NODE_EXTRA_CA_CERTS and the
- * system store where this Node.js reads them), to which `ca-file` adds: Node's `ca` option
- * replaces the default set rather than extending it.
- */
-function defaultCas() {
-    const get = external_node_tls_.getCACertificates;
-    if (get)
-        return get('default');
-    // Before Node.js 22.15 there is no way to ask: add NODE_EXTRA_CA_CERTS to the bundled roots by hand.
-    const extra = process.env.NODE_EXTRA_CA_CERTS;
-    let extras = [];
-    try {
-        if (extra)
-            extras = (0,external_node_fs_.readFileSync)(extra, 'utf8').match(PEM_BLOCK) ?? [];
-    }
-    catch {
-        // Node.js itself only warns about an unreadable NODE_EXTRA_CA_CERTS
-    }
-    return [...external_node_tls_.rootCertificates, ...extras];
-}
-/** The connect options that trust `ca` besides the defaults, or skip verification. */
-function tlsConnectOptions(ca, verify) {
-    if (!verify)
-        return { rejectUnauthorized: false };
-    if (!ca?.length)
-        return {};
-    return { ca: [...defaultCas(), ...ca] };
-}
-
-;// CONCATENATED MODULE: ./lib/src/inputs/network.js
-
-
-/**
- * The trust settings the inputs ask for: the CA file read and checked once, before any connection,
- * and a warning line when verification is off, since nothing else would say so.
- */
-async function loadNetwork(inputs, voice, warn) {
-    const ca = inputs.caFile ? await readCaFile(inputs.caFile, voice.input(names_Input.CaFile)) : undefined;
-    if (!inputs.tlsVerify) {
-        warn(`TLS verification is off (${voice.setting('tls-verify', 'false')}): no registry's certificate is checked, so anyone between here and a registry can read and change what is copied`);
-    }
-    return { ...(ca ? { ca } : {}), tlsVerify: inputs.tlsVerify };
+/** One record per item, as the action's `images` output and `oci-copy sync --json` give them. */
+function imageRecords(results) {
+    return results.map((r) => ({
+        source: r.source,
+        destination: r.destination,
+        ...(r.root ? { digest: r.root.digest } : {}),
+        status: r.status,
+        ...(r.error !== undefined ? { error: run_itemError(r) } : {}),
+    }));
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/layout/index-json.js
@@ -6954,7 +7338,7 @@ class client_RegistryClient {
         this.registry = registry;
         this.baseUrl = registryBaseUrl(registry, options.plainHttp);
         this.ownsHttp = !options.http;
-        this.http = options.http ?? client_registryHttpClient(options);
+        this.http = options.http ?? registryHttpClient(options);
         const client = this;
         this.auth = new RegistryAuth({
             registry,
@@ -7063,7 +7447,7 @@ function formatWait(ms) {
     return `${Math.round(s / 3600)} h`;
 }
 /** The HTTP client (connection pool, proxies, trust) a registry's options ask for. */
-function client_registryHttpClient(options) {
+function registryHttpClient(options) {
     return new HttpClient({ ...options, network: { env: options.env, onSecret: options.onSecret, ...options.network } });
 }
 /** `76;w=21600` → 76 pulls in a window of 21,600 s; undefined when absent or unreadable. */
@@ -7866,7 +8250,7 @@ class RegistryConnections {
             let http = this.pools.get(registry);
             if (!http)
                 this.pools.set(registry, (http = options.http ?? registryHttpClient(options)));
-            client = new RegistryClient(registry, { ...options, http });
+            client = new client_RegistryClient(registry, { ...options, http });
             this.clients.set(key, client);
         }
         return client;
@@ -7949,34 +8333,112 @@ function registryClientOptions(ref, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/src/cli/copy-report.js
+;// CONCATENATED MODULE: ./lib/src/run/target-pool.js
+
+
 
 /**
- * The end of a copy, in one place: per destination what went where, the digest, and the totals, on
- * standard error; with `json`, the per-node account on standard output (for one destination the
- * shape it always had; for several, `blobs` name their destination and `destinations` list the tags).
+ * The targets of one run, each opened once: a repository or file named by several items is one
+ * target (one layout writer, one archive being written), and every registry repository shares its
+ * host's connections and tokens. `close` ends them all: a target ends in success when some item
+ * it served succeeded, so a failed item never commits, and a good one never loses, what it wrote.
+ */
+class target_pool_TargetPool {
+    sourceOptions;
+    destinationOptions;
+    connections = new RegistryConnections();
+    sources = new Map();
+    destinations = new Map();
+    opened = [];
+    succeeded = new Set();
+    constructor(sourceOptions, destinationOptions) {
+        this.sourceOptions = sourceOptions;
+        this.destinationOptions = destinationOptions;
+    }
+    source(ref) {
+        return this.open(this.sources, ref, () => openSource(ref, { ...this.sourceOptions, connections: { pool: this.connections, side: 'source' } }));
+    }
+    destination(ref) {
+        return this.open(this.destinations, ref, () => openDestination(ref, { ...this.destinationOptions, connections: { pool: this.connections, side: 'destination' } }));
+    }
+    /** Marks a target as having served a successful item. */
+    served(target) {
+        this.succeeded.add(target);
+    }
+    /** What registries said of their pull limits. */
+    rateLimits() {
+        return this.connections.rateLimits();
+    }
+    /**
+     * Closes every target, then the connections. A target that served a successful item commits
+     * (unless `outcome` is `failure`: an interrupt, where everything half written goes); the first
+     * failure to close one that should commit (an archive that cannot be finished) is thrown once
+     * everything is closed.
+     */
+    async close(outcome) {
+        const targets = this.opened.splice(0);
+        const closing = targets.map((t) => t.close(outcome ?? (this.succeeded.has(t) ? 'success' : 'failure')));
+        const settled = await Promise.allSettled(closing);
+        await this.connections.close();
+        const failed = outcome ? undefined : settled.find((r, i) => r.status === 'rejected' && this.succeeded.has(targets[i]));
+        if (failed)
+            throw failed.reason;
+    }
+    open(cache, ref, make) {
+        const key = placeOf(ref);
+        let opening = cache.get(key);
+        if (!opening) {
+            opening = make();
+            cache.set(key, opening);
+            opening.then((t) => this.opened.push(t), () => cache.delete(key));
+        }
+        return opening;
+    }
+}
+/** What a reference names as a place, tags and digest aside. */
+function placeOf(ref) {
+    return reference_formatReference({ ...ref, tags: [], digest: undefined });
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/copy-report.js
+
+
+/**
+ * The end of a copy, in one place: per destination what went where (or why not), the digest, and
+ * the totals, on standard error; with `json`, the per-node account on standard output (for one
+ * destination the shape it always had; for several, `blobs` name their destination and
+ * `destinations` list the tags and status of each).
  */
 function printCopyResult(console, stdout, result, json) {
-    for (const d of result.destinations) {
-        const t = d.report.totals();
-        console.line(`${result.dryRun ? 'Would copy' : 'Copied'} ${result.source} => ${d.description}`);
-        console.line(`Digest: ${result.root.digest}`);
+    for (const r of result.results) {
+        const t = r.report.totals();
+        if (r.status === 'failed' || r.status === 'skipped') {
+            console.line(`${r.status === 'failed' ? 'Failed' : 'Not attempted'}: ${result.source} => ${r.destination}: ${run_itemError(r)}`);
+            continue;
+        }
+        if (r.status === 'unchanged')
+            console.line(`Unchanged: ${r.destinationDescription} already names ${r.root?.digest}`);
+        else
+            console.line(`${result.dryRun ? 'Would copy' : 'Copied'} ${result.source} => ${r.destinationDescription}`);
+        console.line(`Digest: ${r.root?.digest}`);
+        if (r.status === 'unchanged' && t.nodes <= 1)
+            continue;
         console.line(result.dryRun
-            ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(d.report.durationMs)}`
-            : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(d.report.durationMs)}`);
+            ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(r.report.durationMs)}`
+            : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(r.report.durationMs)}`);
     }
     if (!json)
         return;
-    const { root, dryRun, destinations } = result;
-    const account = destinations.length === 1
-        ? { digest: root.digest, mediaType: root.mediaType, size: root.size, dryRun, tags: destinations[0].report.tags, blobs: destinations[0].report.nodes }
+    const { dryRun, results } = result;
+    const root = results.find((r) => r.root && r.status !== 'failed')?.root;
+    const head = root ? { digest: root.digest, mediaType: root.mediaType, size: root.size } : {};
+    const account = results.length === 1
+        ? { ...head, dryRun, status: results[0].status, tags: results[0].report.tags, blobs: results[0].report.nodes }
         : {
-            digest: root.digest,
-            mediaType: root.mediaType,
-            size: root.size,
+            ...head,
             dryRun,
-            destinations: destinations.map((d) => ({ destination: d.reference, tags: d.report.tags })),
-            blobs: blobRecords(destinations.map((d) => ({ destination: d.reference, report: d.report }))),
+            destinations: results.map((r) => ({ destination: r.destination, status: r.status, tags: r.report.tags, ...(r.error !== undefined ? { error: run_itemError(r) } : {}) })),
+            blobs: blobRecords(results.filter((r) => r.status !== 'failed').map((r) => ({ destination: r.destination, report: r.report }))),
         };
     stdout.write(`${JSON.stringify(account)}\n`);
 }
@@ -8370,12 +8832,14 @@ const FLAG_VOICE = {
 
 
 
+
 const COPY_FLAGS = [
     { name: 'to', kind: 'list', value: 'DESTINATION', help: 'a destination (repeat for several; the same as more DESTINATION arguments)' },
     { name: 'platform', kind: 'string', value: 'OS/ARCH[/VARIANT]', help: 'copy only this platform of an index; several, comma-separated: a new index of just those' },
     { name: 'referrers', kind: 'boolean', help: 'also copy signatures, SBOMs and attestations of the copied manifests' },
     { name: 'dry-run', kind: 'boolean', help: 'report what would happen, write nothing' },
     { name: 'no-clobber', kind: 'boolean', help: 'fail rather than move a destination tag that names another digest' },
+    { name: 'fail-fast', kind: 'boolean', help: 'with several destinations, stop at the first that fails (by default each is tried)' },
     { name: 'concurrency', kind: 'string', value: 'N', help: 'blobs in flight, 1 to 64 (default 8)' },
     { name: 'no-mount', kind: 'boolean', help: 'never mount blobs across repositories' },
     { name: 'no-blob-cache', kind: 'boolean', help: 'neither read nor update the blob-info cache' },
@@ -8393,7 +8857,11 @@ const COPY_FLAGS = [
 const src = credentialVariables('src');
 const dest = credentialVariables('dest');
 const COPY_HELP = {
-    usage: ['oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]', 'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]'],
+    usage: [
+        'oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]',
+        'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]',
+        'oci-copy sync [options] FILE | SRC-REPO DST-REPO     (many images: see oci-copy sync --help)',
+    ],
     summary: 'Copies an image or artifact, and everything under it, from SOURCE to each DESTINATION (resolved once: every destination gets the same digest).',
     sections: [
         {
@@ -8431,7 +8899,10 @@ const COPY_HELP = {
         { title: 'exit status', rows: EXIT_CODE_HELP },
     ],
 };
-/** `oci-copy [copy] SOURCE DESTINATION...`: the same inputs as the action, parsed by the same code, over the same core. */
+/**
+ * `oci-copy [copy] SOURCE DESTINATION...`: the same inputs as the action, parsed by the same code,
+ * run down the same path (a plan of one item per destination: HEAD first, every destination tried).
+ */
 async function copyCommand(argv, io) {
     const { values, positionals } = parseFlags('oci-copy', COPY_FLAGS, argv);
     if (values.help) {
@@ -8441,61 +8912,86 @@ async function copyCommand(argv, io) {
     const inputs = parseCopyInputs(values, positionals);
     await readBothCredentials(inputs, values, io);
     const { console } = io;
-    const opened = [];
-    const dropCleanup = onInterrupt(() => closeAll(opened, 'failure'));
-    let outcome = 'failure';
-    const progress = console.isTerminal ? new TerminalProgress(console) : undefined;
+    const session = await openSession(inputs, values.debug === true, io);
     try {
-        const network = await loadNetwork(inputs, FLAG_VOICE, (line) => console.line(`warning: ${line}`));
-        const cacheFile = defaultCacheFile();
-        const cache = inputs.blobCache && inputs.mount ? new FileBlobInfoCache({ warn: (m) => console.line(`warning: ${m}`) }) : undefined;
-        await cache?.load(cacheFile);
-        const debug = values.debug === true;
-        const onHttp = debug || progress ? (event) => (debug && console.line(`debug: ${httpEventLine(event)}`), progress?.onHttp(event)) : undefined;
-        const open = { plainHttp: inputs.plainHttp, env: io.env, network, voice: FLAG_VOICE, ...(onHttp ? { onHttp } : {}) };
-        const source = await openSource(inputs.source, { ...open, credentials: inputs.sourceCredentials });
-        opened.push(source);
-        const results = [];
-        const destinations = [];
-        for (const [i, ref] of inputs.destinations.entries()) {
-            const target = await openDestination(ref, { ...open, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
-            opened.push(target);
-            results.push({ reference: reference_formatReference(ref), description: target.description, report: new CopyReport() });
-            const first = once(() => {
-                // Destinations are copied in turn (each told its root first): one's first other event ends the one before, and starts its clock.
-                results[i - 1]?.report.finish();
-                results[i].report = new CopyReport();
-                if (inputs.destinations.length > 1)
-                    console.line(`${inputs.dryRun ? 'Dry run' : 'Copying'} ${source.description} => ${target.description}`);
-            });
-            const onEvent = copy_command_all(first, (event) => results[i].report.listener(event), progress?.listener(i), eventLines(console, progress));
-            destinations.push({ target, ref, onEvent });
-        }
-        progress?.start();
-        const root = await copyToMany(source, inputs.source, destinations, {
-            concurrency: inputs.concurrency,
-            mount: inputs.mount,
-            blobCache: cache,
-            platform: inputs.platform,
-            referrers: inputs.referrers,
-            dryRun: inputs.dryRun,
-            noClobber: inputs.noClobber,
+        const several = inputs.destinations.length > 1;
+        const items = inputs.destinations.map((destination) => ({ entry: 0, source: inputs.source, destination }));
+        session.progress?.start();
+        const results = await run_runPlan(items, session.pool, {
+            copy: copyOptions(inputs, session.cache),
+            failFast: values['fail-fast'] === true,
+            walkInDryRun: true,
+            reporter: {
+                itemStarted(item, index) {
+                    if (several)
+                        console.line(`${inputs.dryRun ? 'Dry run' : 'Copying'} ${reference_formatReference(item.source)} => ${reference_formatReference(item.destination)}`);
+                    return copy_command_all(session.progress?.listener(index), eventLines(console, session.progress));
+                },
+                itemDone(result) {
+                    if (result.status === 'failed' && several)
+                        console.line(`Failed: ${run_itemError(result)}`);
+                },
+            },
         });
-        progress?.stop();
-        for (const r of results)
-            r.report.finish();
-        outcome = 'success';
-        await closeAll(opened, outcome);
-        if (cache?.changed && !inputs.dryRun)
-            await cache.save(cacheFile);
-        printCopyResult(console, io.stdout, { source: source.description, root, destinations: results, dryRun: inputs.dryRun }, values.json === true);
+        session.progress?.stop();
+        await session.finish(results.some((r) => r.status !== 'failed' && r.status !== 'skipped'));
+        const failure = failureSummary(results, 'destinations');
+        // One destination that failed fails as the copy always did: its own error, its own status.
+        if (!several && results[0].status === 'failed')
+            throw results[0].error;
+        printCopyResult(console, io.stdout, { source: results[0].sourceDescription ?? reference_formatReference(inputs.source), results, dryRun: inputs.dryRun }, values.json === true);
+        if (failure)
+            throw new OperationError(failure);
         return ExitCode.Done;
     }
     finally {
-        progress?.stop();
-        dropCleanup();
-        await closeAll(opened, outcome).catch(() => undefined);
+        await session.close();
     }
+}
+/** Opens what a copy or a sync needs: trust settings, the blob-info cache, and a pool of targets. */
+async function openSession(inputs, debug, io) {
+    const { console } = io;
+    const progress = console.isTerminal ? new TerminalProgress(console) : undefined;
+    const network = await loadNetwork(inputs, FLAG_VOICE, (line) => console.line(`warning: ${line}`));
+    const cacheFile = defaultCacheFile(io.env);
+    const cache = inputs.blobCache && inputs.mount ? new FileBlobInfoCache({ warn: (m) => console.line(`warning: ${m}`) }) : undefined;
+    await cache?.load(cacheFile);
+    const onHttp = debug || progress ? (event) => (debug && console.line(`debug: ${httpEventLine(event)}`), progress?.onHttp(event)) : undefined;
+    const open = { plainHttp: inputs.plainHttp, env: io.env, network, voice: FLAG_VOICE, ...(onHttp ? { onHttp } : {}) };
+    const pool = new target_pool_TargetPool({ ...open, credentials: inputs.sourceCredentials }, { ...open, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
+    // An interrupt removes what is half written: every target closes as failed.
+    const dropCleanup = onInterrupt(() => pool.close('failure'));
+    let closed = false;
+    return {
+        pool,
+        ...(cache ? { cache } : {}),
+        ...(progress ? { progress } : {}),
+        async finish(wrote) {
+            closed = true;
+            dropCleanup();
+            await pool.close();
+            if (wrote && cache?.changed && !inputs.dryRun)
+                await cache.save(cacheFile);
+        },
+        async close() {
+            progress?.stop();
+            dropCleanup();
+            if (!closed)
+                await pool.close('failure').catch(() => undefined);
+        },
+    };
+}
+/** The engine's options from the inputs. */
+function copyOptions(inputs, cache) {
+    return {
+        concurrency: inputs.concurrency,
+        mount: inputs.mount,
+        blobCache: cache,
+        platform: inputs.platform,
+        referrers: inputs.referrers,
+        dryRun: inputs.dryRun,
+        noClobber: inputs.noClobber,
+    };
 }
 /** The flags as the action's inputs, checked by the same code; messages speak of flags. */
 function parseCopyInputs(values, positionals) {
@@ -8550,21 +9046,11 @@ async function readBothCredentials(inputs, values, io) {
  */
 function eventLines(console, progress) {
     if (!progress)
-        return logLines((line) => console.line(line));
+        return log_lines_logLines((line) => console.line(line));
     return (event) => {
         const line = eventLine(event);
         if (line)
             console.line(line);
-    };
-}
-/** Runs `work` at the first event past `resolved` (which every destination is told before any is copied). */
-function once(work) {
-    let done = false;
-    return (event) => {
-        if (done || event.type === 'resolved')
-            return;
-        done = true;
-        work();
     };
 }
 function copy_command_all(...listeners) {
@@ -8573,11 +9059,220 @@ function copy_command_all(...listeners) {
             l?.(event);
     };
 }
-async function closeAll(targets, outcome) {
-    const results = await Promise.allSettled(targets.splice(0).map((t) => t.close(outcome)));
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed && outcome === 'success')
-        throw failed.reason;
+
+;// CONCATENATED MODULE: ./lib/src/run/sync.js
+
+
+
+
+
+
+/**
+ * A sync list expanded against the sources (their tag lists read through `pool`, filters
+ * applied), and the share of it that `shard` takes.
+ */
+async function planSync(entries, pool, shard) {
+    const all = await expandEntries(entries, async (ref) => {
+        const src = await pool.source(ref);
+        if (!isTagLister(src))
+            throw new errors_InputError(`${src.description} cannot list its tags`);
+        return src.tags();
+    });
+    return { all, items: shardItems(all, shard) };
+}
+/**
+ * Mirrors many images: `list` (sync-list YAML, or entries already parsed) is expanded into one
+ * item per (source tag, destination), this shard's share is taken, and the items run HEAD first,
+ * several at a time, over one set of connections per registry. A failed image never stops the
+ * others unless `failFast`; every item gets a result.
+ */
+async function sync(list, options = {}) {
+    const entries = typeof list === 'string' ? parseSyncEntries(list, 'the sync list') : list;
+    const pool = new TargetPool(options.source ?? {}, { ...options.destination, dryRun: options.copy?.dryRun });
+    try {
+        const { all, items } = await planSync(entries, pool, options.shard);
+        const reporter = options.onPlan?.(all, items);
+        const results = await runPlan(items, pool, {
+            copy: options.copy ?? {},
+            parallel: options.parallel ?? options.copy?.concurrency ?? 8,
+            failFast: options.failFast,
+            ...(reporter ? { reporter } : {}),
+        });
+        const rateLimits = pool.rateLimits();
+        return { results, rateLimits };
+    }
+    finally {
+        await pool.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/cli/sync-command.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The copy's flags that mean the same for many images, and the sync's own. */
+const SHARED = new Set(['platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
+const SYNC_FLAGS = [
+    { name: 'tags', kind: 'list', value: 'REGEX', help: 'with SRC-REPO DST-REPO: take the tags this regex matches whole (repeat: any of them)' },
+    { name: 'exclude-tags', kind: 'list', value: 'REGEX', help: 'with SRC-REPO DST-REPO: drop the tags this regex matches whole' },
+    { name: 'semver', kind: 'string', value: 'RANGE', help: 'with SRC-REPO DST-REPO: the tags that read as versions in this npm semver range' },
+    { name: 'latest', kind: 'string', value: 'N', help: 'with SRC-REPO DST-REPO: of what is left, the tags of the N highest versions' },
+    { name: 'shard', kind: 'string', value: 'K/N', help: 'take the K-th of N stable shares of the images (N jobs cover every image once)' },
+    ...COPY_FLAGS.filter((f) => SHARED.has(f.name) || /^(src|dest)-/.test(f.name)),
+];
+const SYNC_HELP = {
+    usage: ['oci-copy sync [options] FILE', 'oci-copy sync [options] SRC-REPO DST-REPO [--tags REGEX]... [--exclude-tags REGEX]... [--semver RANGE] [--latest N]'],
+    summary: 'Mirrors many images in one run: the entries of FILE (the YAML list the action takes as images), or the tags of one repository. Each tag is compared by HEAD on both sides first: an unchanged one costs no GET. Images copy several at a time under one transfer budget; a failed image does not stop the others.',
+    sections: [
+        {
+            title: 'FILE',
+            lines: [
+                '- source: docker.io/library/alpine        # a repository: its tags, filtered below',
+                '  destination: mirror.example.com/hub/    # a prefix: + library/alpine; or a repository',
+                "  tags: ['3\\.[0-9]+']                      # regexes matching whole tags; exclude-tags likewise",
+                "  semver: '>=3.18'                         # and latest: N, platform, referrers",
+                '- source: ghcr.io/acme/app:1.2            # one image',
+                '  destination: registry.example.com/acme/app',
+            ],
+        },
+        { title: 'options', rows: flagRows(SYNC_FLAGS) },
+        {
+            title: 'examples',
+            lines: [
+                'oci-copy sync .github/mirror.yml',
+                'oci-copy sync --shard 2/4 --json mirror.yml > shard-2.json',
+                "oci-copy sync docker.io/library/alpine mirror.example.com/hub/alpine --semver '>=3.19' --latest 3",
+                "oci-copy sync --dry-run ghcr.io/acme/app registry.example.com/acme/app --tags '1\\.4\\..*'",
+            ],
+        },
+        { title: 'exit status', rows: EXIT_CODE_HELP },
+    ],
+};
+/** `oci-copy sync FILE` or `oci-copy sync SRC-REPO DST-REPO [filters]`: the action's `images`, from a terminal. */
+async function syncCommand(argv, io) {
+    const { values, positionals } = parseFlags('oci-copy sync', SYNC_FLAGS, argv);
+    if (values.help) {
+        io.stdout.write(formatHelp(SYNC_HELP));
+        return ExitCode.Done;
+    }
+    const inputs = parseSyncFlags(values);
+    const entries = await syncEntries(values, positionals);
+    const shard = typeof values.shard === 'string' ? plan_parseShard(values.shard, '--shard') : undefined;
+    if (values['src-password-stdin'] === true && values['dest-password-stdin'] === true) {
+        throw new UsageError('--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in OCI_COPY_DEST_PASSWORD or OCI_COPY_SRC_PASSWORD');
+    }
+    const stdin = (flag) => () => readStdinPassword(io.stdin, flag);
+    inputs.sourceCredentials = await readCredentials('src', values, io.env, stdin('--src-password-stdin'));
+    inputs.destinationCredentials = await readCredentials('dest', values, io.env, stdin('--dest-password-stdin'));
+    const { console } = io;
+    const session = await openSession(inputs, values.debug === true, io);
+    const startedAt = Date.now();
+    try {
+        const { all, items } = await planSync(entries, session.pool, shard);
+        const share = shard ? `, shard ${shard.index}/${shard.count} takes ${items.length}` : '';
+        console.line(`${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}, ${all.length} ${all.length === 1 ? 'image' : 'images'}${share}`);
+        const sink = { line: (l) => console.line(l), startGroup: (t) => console.line(t), endGroup: () => { } };
+        session.progress?.start();
+        const results = await run_runPlan(items, session.pool, {
+            copy: copyOptions(inputs, session.cache),
+            parallel: inputs.concurrency,
+            failFast: inputs.failFast,
+            reporter: syncLog(sink, items.length, inputs.dryRun),
+        });
+        session.progress?.stop();
+        await session.finish(results.some((r) => r.status === 'copied'));
+        console.line(totalsLine(results, inputs.dryRun, Date.now() - startedAt));
+        for (const note of session.pool.rateLimits()) {
+            console.line(`${text_printable(note.registry)}: ${note.remaining}${note.limit !== undefined ? ` of ${note.limit}` : ''} pulls left`);
+        }
+        if (values.json)
+            io.stdout.write(`${JSON.stringify(imageRecords(results))}\n`);
+        const failure = failureSummary(results, 'images');
+        if (failure)
+            throw new OperationError(failure);
+        return ExitCode.Done;
+    }
+    finally {
+        await session.close();
+    }
+}
+/** The flags every image takes, checked by the code that checks the action's inputs. */
+function parseSyncFlags(values) {
+    const flag = (name) => (values[name] === true ? 'true' : undefined);
+    const given = {
+        platform: values.platform,
+        referrers: flag('referrers'),
+        'dry-run': flag('dry-run'),
+        'no-clobber': flag('no-clobber'),
+        'fail-fast': flag('fail-fast'),
+        concurrency: values.concurrency,
+        mount: values['no-mount'] ? 'false' : undefined,
+        'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
+        'plain-http': flag('plain-http'),
+        'tls-verify': values['tls-verify'],
+        'ca-file': values['ca-file'],
+    };
+    return parseCommonInputs((name) => given[name] ?? '', FLAG_VOICE);
+}
+const FILTERS = ['tags', 'exclude-tags', 'semver', 'latest'];
+async function syncEntries(values, positionals) {
+    const filters = FILTERS.filter((f) => values[f] !== undefined && !(Array.isArray(values[f]) && !values[f].length));
+    if (positionals.length === 1) {
+        if (filters.length)
+            throw new UsageError(`--${filters[0]} goes with SRC-REPO DST-REPO; in FILE, give ${filters[0]}: in the entry`);
+        const path = positionals[0];
+        const info = await (0,promises_.stat)(path).catch(() => undefined);
+        if (!info)
+            throw new UsageError(`FILE ${text_quoted(path)} does not exist: give the sync list (YAML), or SRC-REPO DST-REPO`);
+        if (!info.isFile())
+            throw new UsageError(`FILE ${text_quoted(path)} is not a file: give the sync list (YAML), or SRC-REPO DST-REPO`);
+        if (info.size > 4 * 1024 * 1024)
+            throw new UsageError(`FILE ${text_quoted(path)} is ${info.size} bytes: a sync list is a small YAML file`);
+        return entries_parseSyncEntries(await (0,promises_.readFile)(path, 'utf8'), text_printable(path));
+    }
+    if (positionals.length === 2) {
+        const [source, destination] = positionals;
+        const names = { source: 'SRC-REPO', destination: 'DST-REPO' };
+        return [
+            entryFromValues({
+                source,
+                destination,
+                tags: values.tags,
+                'exclude-tags': values['exclude-tags'],
+                semver: values.semver,
+                latest: values.latest,
+            }, { entry: 'oci-copy sync', field: (name) => names[name] ?? `--${name}` }),
+        ];
+    }
+    throw new UsageError(`expected FILE, or SRC-REPO and DST-REPO, got ${positionals.length} arguments: see oci-copy sync --help`);
+}
+/** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
+function totalsLine(results, dryRun, ms) {
+    const count = (s) => results.filter((r) => r.status === s).length;
+    let copied = 0;
+    let mounted = 0;
+    for (const r of results) {
+        const t = r.report.totals();
+        copied += t.bytesCopied;
+        mounted += t.bytesMounted;
+    }
+    const skipped = count('skipped') ? `, ${count('skipped')} not attempted` : '';
+    if (dryRun)
+        return `Would copy ${count('copy')} of ${results.length} images; ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; checked in ${formatDuration(ms)}`;
+    return `${count('copied')} of ${results.length} images copied, ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; ${formatBytes(copied)} copied, ${formatBytes(mounted)} mounted; in ${formatDuration(ms)}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/cli/main.js
@@ -8587,9 +9282,11 @@ async function closeAll(targets, outcome) {
 
 
 
+
 /** The commands, by name; the first is also what runs when no command is named. */
 const COMMANDS = {
     copy: copyCommand,
+    sync: syncCommand,
 };
 const processIO = () => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
 /**
