@@ -1,5 +1,6 @@
 import type { Descriptor, Platform } from '../oci/descriptor.js';
 import { isDigest } from '../oci/digest.js';
+import { throwIfAborted } from '../cancel/index.js';
 import { CopyError, InputError, NotFoundError } from '../oci/errors.js';
 import { parseJson } from '../oci/manifest.js';
 import { isManifest, MAX_MANIFEST_BYTES } from '../oci/media-types.js';
@@ -83,6 +84,8 @@ export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destin
       await copier.copyReferrers();
       if (root.digest !== source.digest) await reportReferrersLeft(copier, source, root, onEvent);
     }
+    // A copy cancelled once its graph was in still writes no tag.
+    throwIfAborted(options.signal);
     if (taggedFirst) tagger.announce(root, first!, previous);
     await tagger.tagAll(root, taggedFirst ? references.slice(1) : references);
   }

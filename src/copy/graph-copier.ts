@@ -9,6 +9,7 @@ import { isLocated, isMounter, isReferrerLister, isTaggingPusher, type ReadOnlyT
 import type { UploadTicket } from './blob-ledger.js';
 import { CosignAttachments } from './cosign-attachments.js';
 import type { CopyEvent, FoundReferrer, NodeAction } from './events.js';
+import { abortReason, pause } from '../cancel/index.js';
 import { Limiter } from './limiter.js';
 import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, MAX_HELD_MANIFEST_BYTES, MAX_REFERRER_GENERATIONS } from './limits.js';
 import { mountCandidates } from './mount-candidates.js';
@@ -35,6 +36,11 @@ export class GraphCopier {
   private readonly tagger: Tagger;
   private readonly attachments: CosignAttachments;
   private firstError: unknown;
+  /**
+   * Fired with the first error (or the caller's `signal`): every request, retry and wait the copy
+   * started ends at once, so a failed copy fails as soon as its error is known.
+   */
+  private readonly abort = new AbortController();
   /** The root to store and tag in one step, what to do right before, and whether that happened. */
   private rootTag?: { digest: string; reference: string; pusher: TaggingPusher; before?: () => Promise<void>; done: boolean };
 
@@ -63,13 +69,18 @@ export class GraphCopier {
       tagAs !== undefined && !this.options.dryRun && isTaggingPusher(pusher)
         ? { digest: root.digest, reference: tagAs, pusher, before: beforeTag, done: false }
         : undefined;
+    const stopFollowing = this.followCallerSignal();
     try {
       await this.node(root, { what: 'the root', depth: 0 });
       return this.rootTag?.done ?? false;
     } catch (err) {
-      this.firstError ??= err;
+      this.fail(err);
+      // Everything started was cancelled with the error: this wait is short, and after it nothing
+      // of this copy is still writing.
       await Promise.allSettled([...this.nodes.values()].map((n) => n.done));
       throw this.firstError;
+    } finally {
+      stopFollowing();
     }
   }
 
@@ -133,6 +144,26 @@ export class GraphCopier {
     return [...found.values()];
   }
 
+  /** The caller's `signal` cancels the copy as a failure would; returns how to stop listening. */
+  private followCallerSignal(): () => void {
+    const caller = this.options.signal;
+    if (!caller) return () => {};
+    const onAbort = () => this.fail(abortReason(caller));
+    if (caller.aborted) onAbort();
+    else caller.addEventListener('abort', onAbort, { once: true });
+    return () => caller.removeEventListener('abort', onAbort);
+  }
+
+  /** The first failure is the copy's: it cancels everything else the copy started. */
+  private fail(err: unknown): void {
+    this.firstError ??= err;
+    if (!this.abort.signal.aborted) this.abort.abort(this.firstError);
+  }
+
+  private get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
   /** Every manifest and index of the graph walked so far. */
   private manifestDescriptors(): Descriptor[] {
     return [...this.manifestTypes].map(([digest, mediaType]) => ({ digest, mediaType, size: this.manifests.get(digest)?.length ?? 0 }));
@@ -146,7 +177,7 @@ export class GraphCopier {
     const cached = this.manifests.get(desc.digest);
     if (cached) return cached;
     const content = await this.limiter.run(() =>
-      this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc), desc)),
+      this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc, this.signal), desc)),
     );
     if (!this.manifests.has(desc.digest)) {
       this.heldManifestBytes += content.length;
@@ -202,7 +233,7 @@ export class GraphCopier {
     try {
       await work();
     } catch (err) {
-      this.firstError ??= err;
+      this.fail(err);
       throw err;
     }
   }
@@ -224,7 +255,7 @@ export class GraphCopier {
     // The check and the fetch are independent round trips: make them at once.
     // Both settle before either failure is thrown, so no fetch outlives the copy.
     const [existing, content] = await allOrFirstError([
-      this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)),
+      this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal)),
       this.manifest(desc),
     ] as const);
     this.manifestTypes.set(desc.digest, desc.mediaType);
@@ -254,7 +285,9 @@ export class GraphCopier {
     const asRoot = this.rootTag?.digest === desc.digest ? this.rootTag : undefined;
     await asRoot?.before?.();
     const push = () =>
-      asRoot ? asRoot.pusher.pushTagged(desc, Readable.from([content]), asRoot.reference) : this.dst.push(desc, Readable.from([content]));
+      asRoot
+        ? asRoot.pusher.pushTagged(desc, Readable.from([content]), asRoot.reference, this.signal)
+        : this.dst.push(desc, Readable.from([content]), this.signal);
     try {
       await this.destinationStep(what, push);
     } catch (err) {
@@ -284,7 +317,7 @@ export class GraphCopier {
     // Checks run ahead on their own slots, so transfer slots never wait on a HEAD round trip.
     const exists = await this.checks.run(() => {
       this.stopIfFailed();
-      return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
+      return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal));
     });
     if (exists) {
       this.remember(this.dst, desc);
@@ -343,7 +376,8 @@ export class GraphCopier {
       };
       const last = i === candidates.length - 1;
       // A mount never fails the copy: whatever goes wrong, the blob is uploaded the ordinary way.
-      const outcome = await dst.mount(desc, from, last ? upload : undefined).catch(() => 'refused' as const);
+      const outcome = await dst.mount(desc, from, last ? upload : undefined, this.signal).catch(() => 'refused' as const);
+      this.stopIfFailed();
       const sourceFailure = opened?.sourceFailure();
       if (outcome !== 'uploaded') opened?.stream.destroy();
       if (sourceFailure) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
@@ -369,7 +403,7 @@ export class GraphCopier {
       try {
         this.emit({ type: 'started', node: desc });
         opened = this.openVerified(desc);
-        await this.dst.push(desc, opened.stream);
+        await this.dst.push(desc, opened.stream, this.signal);
         break;
       } catch (err) {
         const sourceFailure = opened ? opened.sourceFailure() : err;
@@ -381,7 +415,7 @@ export class GraphCopier {
           if (attempt > 1 && !/ after [0-9]+ tries/.test(failure.message)) failure.message += ` after ${attempt} tries`;
           throw failure;
         }
-        await pause(retryWait(err, attempt));
+        await pause(retryWait(err, attempt), this.signal);
       }
     }
     this.remember(this.dst, desc);
@@ -402,7 +436,7 @@ export class GraphCopier {
       if (failure === undefined) [failure, fromSource] = [err, source];
     };
     verifier.once('error', (err) => fail(err, err instanceof ContentError));
-    this.src.fetch(desc).then(
+    this.src.fetch(desc, this.signal).then(
       (fetched) => {
         this.remember(this.src, desc);
         fetched.once('error', (err) => fail(err, true));
@@ -461,8 +495,6 @@ async function allOrFirstError<T extends readonly unknown[]>(promises: { [K in k
   if (failed) throw failed.reason;
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
-
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Where a descriptor was listed (`index sha256:…`, `the root`), and how far below the root. */
 interface Listing {

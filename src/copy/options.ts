@@ -35,6 +35,11 @@ export interface CopyOptions {
   noClobber?: boolean;
   onEvent?: CopyListener;
   /**
+   * Cancels the copy: what is in flight ends at once, nothing is tagged, and the copy fails with
+   * the signal's reason (for an interrupted run, say).
+   */
+  signal?: AbortSignal;
+  /**
    * Manifest bytes already fetched and verified, by digest. Share one between copies of the same
    * source (to several destinations) so each manifest is fetched once.
    */

@@ -21,6 +21,14 @@ export class NotFoundError extends OciCopyError {
   override name = 'NotFoundError';
 }
 
+/**
+ * Work that was stopped rather than failed: a target used after `close()` (`… is closed`), or an
+ * operation cancelled because the copy it belonged to failed or was told to stop. Never retried.
+ */
+export class CancelledError extends OciCopyError {
+  override name = 'CancelledError';
+}
+
 /** A failure whose message already names the operation and the place (`pushing blob … to HOST/REPO: 503`). */
 export class OperationError extends OciCopyError {
   override name = 'OperationError';

@@ -3,6 +3,7 @@ import { digestProblem } from './digest.js';
 import { ContentError } from './errors.js';
 import { isImageManifest, isIndex } from './media-types.js';
 import { printable, quoted } from './text.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json.js';
 
 export interface ImageManifest {
   schemaVersion: number;
@@ -24,8 +25,10 @@ export interface ImageIndex {
 }
 
 export function parseJson<T>(content: Uint8Array, what: string): T {
+  const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+  if (nestsDeeperThan(text)) throw new ContentError(`${what} is not a manifest: its JSON nests more than ${MAX_JSON_DEPTH} levels deep`);
   try {
-    return JSON.parse(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8')) as T;
+    return JSON.parse(text) as T;
   } catch {
     throw new ContentError(`${what} is not valid JSON`);
   }

@@ -5,6 +5,11 @@ import type { Descriptor, Platform } from '../oci/descriptor.js';
  * The small interfaces every place that holds content implements. The copy engine knows only these:
  * it never asks which kind of target it holds. Optional capabilities are separate interfaces,
  * checked at run time with the guards below.
+ *
+ * A `signal` ends an operation early, with the signal's reason: the engine fires it when the copy
+ * failed elsewhere, so no request, retry or wait outlives the copy. A target that does nothing
+ * worth cancelling (files on a local disk) may ignore it. A target used after `close()` fails at
+ * once with `… is closed`.
  */
 export interface ReadOnlyTarget {
   /** For logs and errors: `[registry] host/repo`, `[oci-layout] path`. */
@@ -12,8 +17,8 @@ export interface ReadOnlyTarget {
   /** The root a tag or digest names; with none, the target's only or default root. */
   resolve(selector: string | undefined): Promise<Descriptor>;
   /** The raw bytes of a node. Unverified: the caller checks digest and size while reading. */
-  fetch(desc: Descriptor): Promise<Readable>;
-  exists(desc: Descriptor): Promise<boolean>;
+  fetch(desc: Descriptor, signal?: AbortSignal): Promise<Readable>;
+  exists(desc: Descriptor, signal?: AbortSignal): Promise<boolean>;
   /** Ends the target's use: `success` commits what it buffered, `failure` throws it away. */
   close(outcome: 'success' | 'failure'): Promise<void>;
 }
@@ -23,7 +28,7 @@ export interface Target extends ReadOnlyTarget {
    * Stores a node. The caller verifies `content` while it streams and makes it error rather than
    * end when it is wrong, so a push must commit only on a clean end of the stream.
    */
-  push(desc: Descriptor, content: Readable): Promise<void>;
+  push(desc: Descriptor, content: Readable, signal?: AbortSignal): Promise<void>;
   /**
    * Points `reference` (a tag, or the digest itself for an untagged root) at a node already pushed.
    * `context` is what the copy knows of the image, for targets that write it down (layouts and
@@ -60,7 +65,7 @@ export interface Mounter extends Located {
    * and `getContent` is given, the bytes are uploaded on that same session (`uploaded`); without it
    * the session is abandoned (`refused`). A refused or failed mount never throws: it is `refused`.
    */
-  mount(desc: Descriptor, fromRepository: string, getContent?: () => Promise<Readable>): Promise<MountOutcome>;
+  mount(desc: Descriptor, fromRepository: string, getContent?: () => Promise<Readable>, signal?: AbortSignal): Promise<MountOutcome>;
 }
 
 /** A target that can list what refers to a node (signatures, SBOMs, attestations). */
@@ -74,7 +79,7 @@ export interface ReferrerLister {
  * then tag, with the same guarantee that no tag names incomplete content.
  */
 export interface TaggingPusher {
-  pushTagged(desc: Descriptor, content: Readable, reference: string): Promise<void>;
+  pushTagged(desc: Descriptor, content: Readable, reference: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** A target that can list its tags: a registry repository (across pages), a layout, an archive. */

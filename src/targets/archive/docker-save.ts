@@ -9,6 +9,7 @@ import type { ArchiveContents } from './archive-contents.js';
 import { DOCKER_MANIFEST_FILE, normalizeEntryName } from './entry-names.js';
 import { bytesEntry, describeEntry, readEntry, type StoredEntry } from './stored-entry.js';
 import { quoted } from '../../oci/text.js';
+import { parseBoundedJson } from '../../oci/json.js';
 
 /** One image of a `docker save` `manifest.json`, checked. */
 export interface DockerSaveItem {
@@ -24,7 +25,7 @@ export async function readDockerManifestList(contents: ArchiveContents, where: s
   const raw = await readEntry(listFile, MAX_MANIFEST_BYTES, `${DOCKER_MANIFEST_FILE} in ${where}`);
   let items: unknown;
   try {
-    items = JSON.parse(raw.toString('utf8'));
+    items = parseBoundedJson(raw.toString('utf8'));
   } catch {
     throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} is not valid JSON`);
   }

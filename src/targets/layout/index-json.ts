@@ -7,6 +7,7 @@ import { MediaType, isManifest } from '../../oci/media-types.js';
 import { isAttachmentTag } from '../../oci/referrer-kinds.js';
 import { isTag } from '../../oci/reference.js';
 import { printable, quoted } from '../../oci/text.js';
+import { parseBoundedJson } from '../../oci/json.js';
 
 /**
  * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
@@ -27,7 +28,7 @@ export function emptyIndex(): ImageIndex {
 export function checkOciLayout(content: Uint8Array, where: string): void {
   let version: unknown;
   try {
-    version = (JSON.parse(Buffer.from(content).toString('utf8')) as { imageLayoutVersion?: unknown })?.imageLayoutVersion;
+    version = (parseBoundedJson(Buffer.from(content).toString('utf8')) as { imageLayoutVersion?: unknown })?.imageLayoutVersion;
   } catch {
     throw new ContentError(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
   }
@@ -181,7 +182,7 @@ export function imageNameFor(reference: string, repository: string | undefined):
 /** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
 export function sniffManifest(content: Uint8Array, digest: string): Descriptor | undefined {
   try {
-    const parsed = JSON.parse(Buffer.from(content).toString('utf8')) as { mediaType?: unknown; manifests?: unknown; config?: unknown };
+    const parsed = parseBoundedJson(Buffer.from(content).toString('utf8')) as { mediaType?: unknown; manifests?: unknown; config?: unknown };
     let mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
     if (!mediaType && Array.isArray(parsed?.manifests)) mediaType = MediaType.OciIndex;
     if (!mediaType && parsed?.config) mediaType = MediaType.OciManifest;

@@ -3,6 +3,7 @@ import { credentialHint, type CredentialLookup, type Credentials } from './crede
 import { challengeScopes, parseChallenges, type Challenge } from './challenge.js';
 import { registryErrorDetail, RegistryError, statusLine } from './errors.js';
 import { discard, isLoopbackHost, readBody, type HttpClient, type HttpRequest, type HttpResponse } from './http.js';
+import { parseBoundedJson } from '../../oci/json.js';
 
 /** `repository:<name>:pull` and friends, as the distribution token spec writes them. */
 export const pullScope = (repository: string) => `repository:${repository}:pull`;
@@ -179,7 +180,7 @@ export class RegistryAuth {
     }
     let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
-      parsed = JSON.parse(body) as typeof parsed;
+      parsed = (parseBoundedJson(body) ?? {}) as typeof parsed;
     } catch {
       throw new RegistryError(`getting ${what}: the answer is not JSON`);
     }

@@ -6,6 +6,7 @@ import { pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
 import { backoffDelay, discard, dropBody, header, isTransient, transportError, type HttpResponse } from './http.js';
+import { pause, throwIfAborted } from '../../cancel/index.js';
 import { learnChunking, uploadLocation, uploadOnSession, type UploadMode } from './upload.js';
 
 /** One repository's blob endpoints. */
@@ -24,10 +25,10 @@ export class Blobs {
     return this.client.url(`/v2/${this.repository}/blobs/${path}`);
   }
 
-  async exists(desc: Descriptor): Promise<boolean> {
+  async exists(desc: Descriptor, signal?: AbortSignal): Promise<boolean> {
     const op = `checking blob ${desc.digest} in ${this.place}`;
     return during(op, async () => {
-      const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest) }, [pullScope(this.repository)]);
+      const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), signal }, [pullScope(this.repository)]);
       if (res.status !== 200 && res.status !== 404) return this.client.fail(res, op);
       await discard(res);
       return res.status === 200;
@@ -38,10 +39,10 @@ export class Blobs {
    * The blob's bytes. A download cut midway goes on with `Range: bytes=N-` when the registry answers
    * 206, and otherwise starts again, skipping what was already passed on. The caller verifies.
    */
-  async fetch(desc: Descriptor): Promise<Readable> {
+  async fetch(desc: Descriptor, signal?: AbortSignal): Promise<Readable> {
     const op = `fetching blob ${desc.digest} from ${this.place}`;
-    const first = await during(op, () => this.get(desc, 0, op));
-    const stream = Readable.from(this.download(desc, first, op), { objectMode: false });
+    const first = await during(op, () => this.get(desc, 0, op, signal));
+    const stream = Readable.from(this.download(desc, first, op, signal), { objectMode: false });
     // Dropped before its first read, the generator never runs: the first answer must still go.
     stream.once('close', () => {
       dropBody(first.body);
@@ -49,9 +50,9 @@ export class Blobs {
     return stream;
   }
 
-  private async get(desc: Descriptor, offset: number, op: string): Promise<HttpResponse> {
+  private async get(desc: Descriptor, offset: number, op: string, signal?: AbortSignal): Promise<HttpResponse> {
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-    const res = await this.client.send({ method: 'GET', url: this.url(desc.digest), headers }, [pullScope(this.repository)]);
+    const res = await this.client.send({ method: 'GET', url: this.url(desc.digest), headers, signal }, [pullScope(this.repository)]);
     if (res.status === 200 || (offset > 0 && res.status === 206)) return res;
     if (res.status === 404) {
       await discard(res);
@@ -60,13 +61,13 @@ export class Blobs {
     return this.client.fail(res, op);
   }
 
-  private async *download(desc: Descriptor, first: HttpResponse, op: string): AsyncGenerator<Buffer> {
+  private async *download(desc: Descriptor, first: HttpResponse, op: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
     const policy = this.client.http.retry;
     let res: HttpResponse | undefined = first;
     let offset = 0;
     for (let failures = 0; ; ) {
       try {
-        res ??= await during(op, () => this.get(desc, offset, op));
+        res ??= await during(op, () => this.get(desc, offset, op, signal));
         let skip = res.status === 206 && rangeStart(res) === offset ? 0 : offset;
         if (res.status === 206 && skip) throw new RegistryError(`${op}: the registry answered a different range`);
         for await (const data of res.body) {
@@ -83,12 +84,14 @@ export class Blobs {
         if (offset >= desc.size) return;
         throw new RegistryError(`${op}: the download ended after ${offset} of ${desc.size} bytes`, true);
       } catch (err) {
+        // Cancelled (the copy failed elsewhere, or the client closed): no other try.
+        throwIfAborted(signal);
         failures++;
         if (!isTransient(err) || failures >= policy.maxTries) {
           if (err instanceof RegistryError || !isTransient(err)) throw err;
           throw new RegistryError(`${op}: ${transportError(this.client.base, err, failures, this.client.http.timeouts).message}`, true);
         }
-        await new Promise((r) => setTimeout(r, backoffDelay(failures - 1, policy)));
+        await pause(backoffDelay(failures - 1, policy), signal);
       } finally {
         if (res) dropBody(res.body);
         res = undefined;
@@ -97,20 +100,20 @@ export class Blobs {
   }
 
   /** POST then PUT (distribution ignores a single-request `POST ?digest=`), or chunks when the registry wants them. */
-  async push(desc: Descriptor, content: Readable): Promise<void> {
+  async push(desc: Descriptor, content: Readable, signal?: AbortSignal): Promise<void> {
     const op = `pushing blob ${desc.digest} to ${this.place}`;
     const scopes = [pushScope(this.repository)];
     // The content may fail (a digest mismatch) while the session opens: keep that for the caller, not the process.
     content.on('error', () => {});
     try {
       await during(op, async () => {
-        const res = await this.client.send({ method: 'POST', url: this.url('uploads/'), retry: true }, scopes);
+        const res = await this.client.send({ method: 'POST', url: this.url('uploads/'), retry: true, signal }, scopes);
         if (res.status !== 202) return this.client.fail(res, op);
         learnChunking(res, this.mode);
         const session = uploadLocation(res, op, this.client.base);
         await discard(res);
         if (content.errored) throw content.errored;
-        await uploadOnSession(this.client, session, desc, content, scopes, this.mode, op);
+        await uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal });
       });
     } finally {
       if (!content.readableEnded) content.destroy();
@@ -118,7 +121,7 @@ export class Blobs {
   }
 
   /** Asks the registry to link a blob from another repository; see `Mounter.mount`. */
-  async mount(desc: Descriptor, from: string, getContent?: () => Promise<Readable>): Promise<MountOutcome> {
+  async mount(desc: Descriptor, from: string, getContent?: () => Promise<Readable>, signal?: AbortSignal): Promise<MountOutcome> {
     const op = `pushing blob ${desc.digest} to ${this.place}`;
     const scopes = [pushScope(this.repository), pullScope(from)];
     const url = this.url('uploads/');
@@ -126,7 +129,7 @@ export class Blobs {
     url.searchParams.set('from', from);
     let session: URL;
     try {
-      const res = await this.client.send({ method: 'POST', url, retry: true }, scopes);
+      const res = await this.client.send({ method: 'POST', url, retry: true, signal }, scopes);
       if (res.status === 201) {
         const digest = header(res, 'docker-content-digest');
         await discard(res);
@@ -148,7 +151,7 @@ export class Blobs {
     }
     const content = await getContent();
     content.on('error', () => {});
-    await during(op, () => uploadOnSession(this.client, session, desc, content, scopes, this.mode, op));
+    await during(op, () => uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal }));
     return 'uploaded';
   }
 

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { OperationError } from '../../oci/errors.js';
 import { printable } from '../../oci/text.js';
+import { parseBoundedJson } from '../../oci/json.js';
 
 /**
  * A registry failure. `retryable` says whether doing the whole operation again (with the content
@@ -51,7 +52,7 @@ interface ErrorBody {
 export function registryErrorDetail(body: string): { code?: string; text?: string } {
   let parsed: ErrorBody;
   try {
-    parsed = JSON.parse(body) as ErrorBody;
+    parsed = parseBoundedJson(body) as ErrorBody;
   } catch {
     return {};
   }

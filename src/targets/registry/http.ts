@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { request } from './undici-core.js';
 import { DOCKER_HUB, isLoopbackRegistry } from '../../oci/reference.js';
-import { InputError, messageOf, OciCopyError } from '../../oci/errors.js';
+import { CancelledError, InputError, messageOf, OciCopyError } from '../../oci/errors.js';
+import { abortReason, linkSignals, pause, throwIfAborted } from '../../cancel/index.js';
 import { BrokenAnswerError, isRetryableStatus, RegistryError, statusLine } from './errors.js';
 import { openNetwork, type NetworkOptions } from './network/dispatcher.js';
 import { fatalNetworkError, throughProxy, type SettingVoice } from './network/failures.js';
@@ -106,6 +107,8 @@ export interface HttpRequest {
   refuseRedirects?: boolean;
   /** Retry transient failures; default: when the request can be sent again as is (no stream body, not POST or PATCH). */
   retry?: boolean;
+  /** Ends the request, its retries and the waits between them, with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -137,7 +140,15 @@ export const USER_AGENT = 'oci-copy/0.1';
 const MAX_REDIRECTS = 10;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
-const NOT_TRANSIENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_ABORTED', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
+const NOT_TRANSIENT = new Set([
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_ABORTED',
+  'UND_ERR_NOT_SUPPORTED',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  // A pool that was closed or destroyed never opens again: no retry can reach it.
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+]);
 
 export function header(res: { headers: HttpResponse['headers'] }, name: string): string | undefined {
   const v = res.headers[name];
@@ -200,7 +211,10 @@ export class HttpClient {
   readonly proxyFor: (url: URL) => ProxyChoice | undefined;
   private readonly observer?: HttpObserver;
 
-  constructor(options: HttpOptions = {}, private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))) {
+  /** Fires on `close()`: whatever is still sending or waiting to retry ends at once. */
+  private readonly closing = new AbortController();
+
+  constructor(options: HttpOptions = {}) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.userAgent = options.userAgent ?? USER_AGENT;
@@ -212,7 +226,21 @@ export class HttpClient {
     this.proxyFor = network ? (url) => network.proxyFor(url) : () => undefined;
   }
 
+  /**
+   * Sends `req`, following redirects and retrying what may pass on another try. After `close()`,
+   * or once `req.signal` fires, nothing more is sent or waited for: the request fails at once.
+   */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    if (this.closing.signal.aborted) throw new CancelledError(`the connection pool for ${req.url.host} is closed`);
+    const { signal, dispose } = linkSignals(this.closing.signal, req.signal);
+    try {
+      return await this.sendUntilDone({ ...req, signal });
+    } finally {
+      dispose();
+    }
+  }
+
+  private async sendUntilDone(req: HttpRequest & { signal: AbortSignal }): Promise<HttpResponse> {
     const replayable = !(req.body instanceof Readable) && req.method !== 'POST' && req.method !== 'PATCH';
     const retry = (req.retry ?? replayable) && !(req.body instanceof Readable);
     const started = Date.now();
@@ -221,9 +249,12 @@ export class HttpClient {
       let res: HttpResponse | undefined;
       let error: unknown;
       try {
+        throwIfAborted(req.signal);
         res = await this.follow(req);
         res.tries = tries;
       } catch (err) {
+        // A cancelled request ends with the reason it was cancelled, however undici put it.
+        if (req.signal.aborted) throw abortReason(req.signal);
         if (!isTransient(err)) throw err;
         error = err;
       }
@@ -246,7 +277,7 @@ export class HttpClient {
         delayMs: delay,
         reason: res ? statusLine(res.status) : messageOf(error),
       });
-      await this.sleep(delay);
+      await pause(delay, req.signal);
     }
   }
 
@@ -271,12 +302,15 @@ export class HttpClient {
     this.observer?.({ type: 'note', url, text });
   }
 
-  /** Ends every connection at once, abandoning what is in flight. */
+  /** Ends every connection at once, abandoning what is in flight; retries waiting end too, later sends are refused. */
   async destroy(): Promise<void> {
+    this.closing.abort(new CancelledError('the connection pool is closed'));
     if (this.owned) await this.dispatcher.destroy();
   }
 
+  /** Ends the client: requests in flight and retries waiting are cancelled, later sends refused. */
   async close(): Promise<void> {
+    this.closing.abort(new CancelledError('the connection pool is closed'));
     if (this.owned) await this.dispatcher.close();
   }
 
@@ -284,12 +318,12 @@ export class HttpClient {
     let { method, url, body } = req;
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     for (let hops = 0; ; hops++) {
-      const res = await this.once(method, url, headers, body);
+      const res = await this.once(method, url, headers, body, req.signal);
       const location = header(res, 'location');
       if (req.followRedirects === false || !REDIRECTS.has(res.status) || !location) return res;
       await discard(res);
       if (hops >= MAX_REDIRECTS) throw new RegistryError(`${url.host} redirected more than ${MAX_REDIRECTS} times`);
-      const next = new URL(location, url);
+      const next = redirectTarget(location, url);
       if (req.refuseRedirects) {
         throw new RegistryError(
           `${url.host} answered a ${method} with a ${res.status} redirect to ${next.host}: refusing to send uploads or credentials anywhere but ${url.host}`,
@@ -314,12 +348,12 @@ export class HttpClient {
     }
   }
 
-  private async once(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined): Promise<HttpResponse> {
+  private async once(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined, signal?: AbortSignal): Promise<HttpResponse> {
     const started = Date.now();
     const auth = authScheme(headers.authorization);
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.request(method, url, headers, body);
+      res = await this.request(method, url, headers, body, signal);
     } catch (err) {
       this.observer?.({ type: 'failure', method, url, error: messageOf(err), ms: Date.now() - started, auth });
       // What no retry cures (a certificate, HTTPS to a plain-HTTP port, a name) fails here, at once.
@@ -329,8 +363,9 @@ export class HttpClient {
     return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
   }
 
-  private request(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined): Promise<Dispatcher.ResponseData> {
+  private request(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
     return request(this.dispatcher, {
+      signal,
       origin: url.origin,
       path: url.pathname + url.search,
       method: method as Dispatcher.HttpMethod,
@@ -341,6 +376,15 @@ export class HttpClient {
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyIdleMs,
     });
+  }
+}
+
+/** Where a redirect's `Location` leads; one that is not a URL is the registry's error, not worth another try. */
+function redirectTarget(location: string, from: URL): URL {
+  try {
+    return new URL(location, from);
+  } catch {
+    throw new RegistryError(`${from.host} redirected to a Location that is not a URL: ${quoted(location, 200)}`);
   }
 }
 

@@ -9,7 +9,9 @@ import { BrokenAnswerError, RegistryError } from './errors.js';
 import { discard, header, readBody, type HttpResponse } from './http.js';
 import { referrerOf } from '../../oci/referrers.js';
 import { keepReferrersIndex } from './referrers.js';
-import { quoted } from '../../oci/text.js';
+import { printable, quoted } from '../../oci/text.js';
+import { pause, throwIfAborted } from '../../cancel/index.js';
+import { parseBoundedJson } from '../../oci/json.js';
 
 const CACHE_ENTRIES = 64;
 /** Manifests are small; a few large ones (up to 4 MiB each) must not add up to much memory. */
@@ -46,21 +48,28 @@ export class Manifests {
     const kept = isDigest(reference) ? this.recent.get(reference) : undefined;
     if (kept) return { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length };
     const op = `resolving ${this.named(reference)}`;
-    return during(op, async () => (await this.get(reference, op)).desc);
+    return during(op, async () => {
+      const { desc } = await this.get(reference, op);
+      // Anything else would be copied as an opaque blob and tagged: a login page, an error page.
+      if (!isManifest(desc.mediaType)) {
+        throw new RegistryError(`${op}: the registry answered ${printable(desc.mediaType, 100)}, which is not a manifest media type`);
+      }
+      return desc;
+    });
   }
 
-  async fetch(desc: Descriptor): Promise<Readable> {
+  async fetch(desc: Descriptor, signal?: AbortSignal): Promise<Readable> {
     const kept = this.recent.get(desc.digest)?.bytes;
     if (kept && kept.length === desc.size) return Readable.from([kept]);
     const op = `fetching manifest ${desc.digest} from ${this.place}`;
-    return during(op, async () => Readable.from([(await this.get(desc.digest, op)).bytes]));
+    return during(op, async () => Readable.from([(await this.get(desc.digest, op, signal)).bytes]));
   }
 
-  async exists(desc: Descriptor): Promise<boolean> {
+  async exists(desc: Descriptor, signal?: AbortSignal): Promise<boolean> {
     const op = `checking manifest ${desc.digest} in ${this.place}`;
     return during(op, async () => {
       const res = await this.client.send(
-        { method: 'HEAD', url: this.url(desc.digest), headers: { accept: MANIFEST_ACCEPT } },
+        { method: 'HEAD', url: this.url(desc.digest), headers: { accept: MANIFEST_ACCEPT }, signal },
         [pullScope(this.repository)],
       );
       if (res.status !== 200 && res.status !== 404) return this.client.fail(res, op);
@@ -103,14 +112,14 @@ export class Manifests {
    * Reads the (verified, ≤ 4 MiB) manifest whole, then PUTs it by digest, or by `reference` (a tag)
    * to store and tag it at once: a buffer can be sent again on a retry.
    */
-  async push(desc: Descriptor, content: Readable, reference: string = desc.digest): Promise<void> {
+  async push(desc: Descriptor, content: Readable, reference: string = desc.digest, signal?: AbortSignal): Promise<void> {
     const op = `pushing manifest ${desc.digest} to ${reference === desc.digest ? this.place : this.named(reference)}`;
     if (desc.size > MAX_MANIFEST_BYTES) throw new ContentError(`${op}: manifest is ${desc.size} bytes, over the 4 MiB limit`);
     const chunks: Buffer[] = [];
     for await (const c of content) chunks.push(c as Buffer);
     const bytes = Buffer.concat(chunks);
     verifyBytes(bytes, desc);
-    const answered = await this.put(desc, reference, bytes, op);
+    const answered = await this.put(desc, reference, bytes, op, signal);
     this.remember(desc, bytes);
     // A registry with the referrers API says so with OCI-Subject; without it, the pusher keeps the
     // `sha256-<hex>` index of the subject's referrers up to date.
@@ -133,10 +142,10 @@ export class Manifests {
   }
 
   /** PUTs manifest bytes under a tag or digest; the answer's headers are kept (OCI-Subject). */
-  async put(desc: Descriptor, reference: string, bytes: Buffer, op: string): Promise<Pick<HttpResponse, 'headers'>> {
+  async put(desc: Descriptor, reference: string, bytes: Buffer, op: string, signal?: AbortSignal): Promise<Pick<HttpResponse, 'headers'>> {
     return during(op, async () => {
       const res = await this.client.send(
-        { method: 'PUT', url: this.url(reference), headers: { 'content-type': desc.mediaType }, body: bytes },
+        { method: 'PUT', url: this.url(reference), headers: { 'content-type': desc.mediaType }, body: bytes, signal },
         [pushScope(this.repository)],
       );
       if (res.status === 201 || res.status === 200) {
@@ -156,21 +165,23 @@ export class Manifests {
    * GETs a manifest whole, with its digest: the registry's word for a tag, the hash for a digest.
    * The transport retries only up to the headers; a body that broke off after them is asked again.
    */
-  async get(reference: string, op: string): Promise<{ desc: Descriptor; bytes: Buffer }> {
+  async get(reference: string, op: string, signal?: AbortSignal): Promise<{ desc: Descriptor; bytes: Buffer }> {
     const http = this.client.http;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.getOnce(reference, op);
+        return await this.getOnce(reference, op, signal);
       } catch (err) {
+        // A body cut by cancellation is not a broken answer worth asking again.
+        throwIfAborted(signal);
         if (!(err instanceof BrokenAnswerError) || attempt + 1 >= http.retry.maxTries) throw err;
-        await new Promise((resolve) => setTimeout(resolve, http.retryDelay(attempt)));
+        await pause(http.retryDelay(attempt), signal);
       }
     }
   }
 
-  private async getOnce(reference: string, op: string): Promise<{ desc: Descriptor; bytes: Buffer }> {
+  private async getOnce(reference: string, op: string, signal?: AbortSignal): Promise<{ desc: Descriptor; bytes: Buffer }> {
     const res: HttpResponse = await this.client.send(
-      { method: 'GET', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } },
+      { method: 'GET', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT }, signal },
       [pullScope(this.repository)],
     );
     if (res.status === 404) {
@@ -228,7 +239,7 @@ function contentType(res: HttpResponse): string | undefined {
 
 function mediaTypeField(bytes: Buffer): string | undefined {
   try {
-    const m = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;
+    const m = (parseBoundedJson(bytes.toString('utf8')) as { mediaType?: unknown } | null)?.mediaType;
     return typeof m === 'string' ? m : undefined;
   } catch {
     return undefined;

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
+import { CancelledError } from '../../oci/errors.js';
 import { isManifest } from '../../oci/media-types.js';
 import type { RegistryReference } from '../../oci/reference.js';
 import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, TaggingPusher, TagLister, TagReader, Target } from '../target.js';
@@ -18,6 +19,7 @@ export class RegistryRepository implements Target, Mounter, Located, ReferrerLis
   readonly location: BlobLocation;
   private readonly blobs: Blobs;
   private readonly manifests: Manifests;
+  private closed = false;
 
   constructor(
     readonly client: RegistryClient,
@@ -30,55 +32,71 @@ export class RegistryRepository implements Target, Mounter, Located, ReferrerLis
     this.manifests = new Manifests(client, repository);
   }
 
-  resolve(selector: string | undefined): Promise<Descriptor> {
+  async resolve(selector: string | undefined): Promise<Descriptor> {
+    this.refuseIfClosed();
     return this.manifests.resolve(selector ?? 'latest');
   }
 
-  fetch(desc: Descriptor): Promise<Readable> {
-    return isManifest(desc.mediaType) ? this.manifests.fetch(desc) : this.blobs.fetch(desc);
+  async fetch(desc: Descriptor, signal?: AbortSignal): Promise<Readable> {
+    this.refuseIfClosed();
+    return isManifest(desc.mediaType) ? this.manifests.fetch(desc, signal) : this.blobs.fetch(desc, signal);
   }
 
-  exists(desc: Descriptor): Promise<boolean> {
-    return isManifest(desc.mediaType) ? this.manifests.exists(desc) : this.blobs.exists(desc);
+  async exists(desc: Descriptor, signal?: AbortSignal): Promise<boolean> {
+    this.refuseIfClosed();
+    return isManifest(desc.mediaType) ? this.manifests.exists(desc, signal) : this.blobs.exists(desc, signal);
   }
 
   /**
    * Stores a node. `content` is read once: when this throws an error for which `isRetryable` holds
    * (a cut connection, 5xx, a 413 that switches to chunked uploads), call again with fresh content.
    */
-  push(desc: Descriptor, content: Readable): Promise<void> {
-    return isManifest(desc.mediaType) ? this.manifests.push(desc, content) : this.blobs.push(desc, content);
+  async push(desc: Descriptor, content: Readable, signal?: AbortSignal): Promise<void> {
+    this.refuseIfClosed();
+    return isManifest(desc.mediaType) ? this.manifests.push(desc, content, desc.digest, signal) : this.blobs.push(desc, content, signal);
   }
 
   /** A manifest stored and tagged by one PUT to the tag. */
-  pushTagged(desc: Descriptor, content: Readable, reference: string): Promise<void> {
-    return this.manifests.push(desc, content, reference);
+  async pushTagged(desc: Descriptor, content: Readable, reference: string, signal?: AbortSignal): Promise<void> {
+    this.refuseIfClosed();
+    return this.manifests.push(desc, content, reference, signal);
   }
 
-  tag(desc: Descriptor, reference: string): Promise<void> {
+  async tag(desc: Descriptor, reference: string): Promise<void> {
+    this.refuseIfClosed();
     return this.manifests.tag(desc, reference);
   }
 
-  mount(desc: Descriptor, fromRepository: string, getContent?: () => Promise<Readable>): Promise<MountOutcome> {
-    return this.blobs.mount(desc, fromRepository, getContent);
+  async mount(desc: Descriptor, fromRepository: string, getContent?: () => Promise<Readable>, signal?: AbortSignal): Promise<MountOutcome> {
+    this.refuseIfClosed();
+    return this.blobs.mount(desc, fromRepository, getContent, signal);
   }
 
   /** What `tag` names now, by a HEAD (no manifest is read): undefined when there is no such tag. */
-  readTag(tag: string): Promise<Descriptor | undefined> {
+  async readTag(tag: string): Promise<Descriptor | undefined> {
+    this.refuseIfClosed();
     return this.manifests.readTag(tag);
   }
 
   /** Every tag of the repository, across pages. */
-  tags(): Promise<string[]> {
+  async tags(): Promise<string[]> {
+    this.refuseIfClosed();
     return listTags(this.client, this.repository);
   }
 
-  referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+  async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+    this.refuseIfClosed();
     return listReferrers(this.client, this.manifests, this.repository, subject, artifactType);
   }
 
+  /** Ends the repository's use: what is in flight on its own pool is cancelled, and later calls fail at once. */
   async close(outcome: 'success' | 'failure'): Promise<void> {
+    this.closed = true;
     await this.client.close(outcome);
+  }
+
+  private refuseIfClosed(): void {
+    if (this.closed) throw new CancelledError(`${this.description} is closed`);
   }
 }
 

@@ -4,6 +4,7 @@ import { pullScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
 import { discard, header, readBody } from './http.js';
+import { parseBoundedJson } from '../../oci/json.js';
 
 /** Tags asked for per page; registries that page (GHCR, Docker Hub) cap it themselves. */
 const PAGE_SIZE = 1000;
@@ -35,7 +36,7 @@ export async function listTags(client: RegistryClient, repository: string): Prom
       const next = nextPage(header(res, 'link'), res.url);
       let body: { tags?: unknown };
       try {
-        body = JSON.parse((await readBody(res, MAX_PAGE_BYTES)).toString('utf8')) as { tags?: unknown };
+        body = parseBoundedJson((await readBody(res, MAX_PAGE_BYTES)).toString('utf8')) as { tags?: unknown };
       } catch (err) {
         if (err instanceof RegistryError) throw err;
         throw new RegistryError(`${op}: the answer is not JSON`);

@@ -55,19 +55,19 @@ export function learnChunking(res: HttpResponse, mode: UploadMode): void {
   }
 }
 
+/** How one upload is sent: its scopes, the upload mode it shares, its name in errors, what cancels it. */
+export interface UploadContext {
+  scopes: string[];
+  mode: UploadMode;
+  operation: string;
+  signal?: AbortSignal;
+}
+
 /** Finishes an open session with the blob's bytes: one PUT, or PATCH chunks then a closing PUT. */
-export async function uploadOnSession(
-  client: RegistryClient,
-  session: URL,
-  desc: Descriptor,
-  content: Readable,
-  scopes: string[],
-  mode: UploadMode,
-  operation: string,
-): Promise<void> {
+export async function uploadOnSession(client: RegistryClient, session: URL, desc: Descriptor, content: Readable, upload: UploadContext): Promise<void> {
   try {
-    if (mode.chunked) await uploadChunks(client, session, desc, content, scopes, mode, operation);
-    else await uploadWhole(client, session, desc, content, scopes, mode, operation);
+    if (upload.mode.chunked) await uploadChunks(client, session, desc, content, upload);
+    else await uploadWhole(client, session, desc, content, upload);
   } finally {
     if (!content.readableEnded) content.destroy();
   }
@@ -79,21 +79,15 @@ function withDigest(session: URL, desc: Descriptor): URL {
   return url;
 }
 
-async function uploadWhole(
-  client: RegistryClient,
-  session: URL,
-  desc: Descriptor,
-  content: Readable,
-  scopes: string[],
-  mode: UploadMode,
-  operation: string,
-): Promise<void> {
+async function uploadWhole(client: RegistryClient, session: URL, desc: Descriptor, content: Readable, upload: UploadContext): Promise<void> {
+  const { scopes, mode, operation, signal } = upload;
   const res = await client.send(
     {
       method: 'PUT',
       url: withDigest(session, desc),
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
       body: content,
+      signal,
     },
     scopes,
   );
@@ -106,15 +100,8 @@ async function uploadWhole(
   return client.fail(res, operation);
 }
 
-async function uploadChunks(
-  client: RegistryClient,
-  session: URL,
-  desc: Descriptor,
-  content: Readable,
-  scopes: string[],
-  mode: UploadMode,
-  operation: string,
-): Promise<void> {
+async function uploadChunks(client: RegistryClient, session: URL, desc: Descriptor, content: Readable, upload: UploadContext): Promise<void> {
+  const { scopes, mode, operation, signal } = upload;
   let url = session;
   let offset = 0;
   for await (const chunk of chunks(content, mode.chunkBytes)) {
@@ -128,6 +115,7 @@ async function uploadChunks(
           'content-range': `${offset}-${offset + chunk.length - 1}`,
         },
         body: chunk,
+        signal,
       },
       scopes,
     );
@@ -137,7 +125,7 @@ async function uploadChunks(
     offset += chunk.length;
   }
   const res = await client.send(
-    { method: 'PUT', url: withDigest(url, desc), headers: { 'content-type': 'application/octet-stream', 'content-length': '0' } },
+    { method: 'PUT', url: withDigest(url, desc), headers: { 'content-type': 'application/octet-stream', 'content-length': '0' }, signal },
     scopes,
   );
   if (res.status === 201) return discard(res);
