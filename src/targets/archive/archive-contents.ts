@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { newHasher } from '../../oci/digest.js';
 import { ContentError, OciCopyError, messageOf } from '../../oci/errors.js';
 import { quoted } from '../../oci/text.js';
-import { blobPath, writeVerifiedBlob } from '../layout/blob-files.js';
-import { fileEntry, isGzipHead, rangeEntry, type StoredEntry } from './stored-entry.js';
+import { isGzipHead, rangeEntry, type StoredEntry } from './stored-entry.js';
 import { ArchiveLinks } from './entry-links.js';
 import { normalizeEntryName, type FileKind } from './entry-names.js';
 import { scanTarHeaders } from './tar-headers.js';
@@ -50,9 +50,12 @@ export async function indexArchiveFile(path: string, where: string): Promise<Arc
 }
 
 /**
- * Reads an archive from a stream that cannot be read twice (stdin, a socket): every entry worth
- * keeping is spooled into a private temporary directory, each blob checked against the digest its
- * name promises on the way in; a blob that does not match fails the import.
+ * Reads an archive from a stream that cannot be read twice (stdin, a socket): the bodies of the
+ * entries worth keeping are appended to one spool file in a private temporary directory, each blob
+ * hashed on the way in against the digest its name promises (a blob that does not match fails the
+ * import), and later read back by byte range. What is kept per entry is its place in the spool, so
+ * memory stays flat however many entries the archive has, and writing costs one file, not one per
+ * entry.
  */
 export async function spoolArchive(input: Readable, where: string, tempParent = tmpdir()): Promise<ArchiveContents> {
   const dir = await mkdtemp(join(tempParent, 'oci-copy-import-'));
@@ -60,32 +63,71 @@ export async function spoolArchive(input: Readable, where: string, tempParent = 
   trackPartial(dir);
   const dispose = () => rm(dir, { recursive: true, force: true }).finally(() => untrackPartial(dir));
   const contents = new ContentTables(where);
-  let seq = 0;
+  const path = join(dir, 'spool');
+  const spool = new SpoolFile(path);
   try {
-    await mkdir(join(dir, 'files'));
     await scanTar(input, where, async (entry, body) => {
       if (contents.structural(entry)) return;
       if (entry.kind.kind === 'blob') {
         const digest = entry.kind.digest;
-        try {
-          await writeVerifiedBlob(dir, { digest, size: entry.size }, body);
-        } catch (err) {
-          if (err instanceof ContentError) throw notThePromisedBlob(where, quoted(entry.name), messageOf(err));
-          throw err;
-        }
-        contents.add(entry, fileEntry(blobPath(dir, digest), entry.size, digest));
+        const hash = newHasher(digest);
+        const { offset, size } = await spool.append(body, (chunk) => hash.update(chunk));
+        const got = `${digest.slice(0, digest.indexOf(':'))}:${hash.digest('hex')}`;
+        if (got !== digest) throw notThePromisedBlob(where, quoted(entry.name), `digest mismatch: expected ${digest}, got ${got}`);
+        contents.add(entry, rangeEntry(path, offset, size, digest));
         return;
       }
-      const path = join(dir, 'files', String(seq++));
-      const seen = new HashingTap();
-      await pipeline(body, seen, createWriteStream(path, { flags: 'wx' }));
-      contents.add(entry, fileEntry(path, seen.bytes, seen.digest(), isGzipHead(seen.head)));
+      const hash = createHash('sha256');
+      let head: Buffer | undefined;
+      const { offset, size } = await spool.append(body, (chunk) => {
+        hash.update(chunk);
+        if (!head || head.length < 2) head = Buffer.concat(head ? [head, chunk.subarray(0, 2)] : [chunk.subarray(0, 2)]);
+      });
+      contents.add(entry, rangeEntry(path, offset, size, `sha256:${hash.digest('hex')}`, isGzipHead(head)));
     });
+    await spool.finish();
     return contents.finish(dispose);
   } catch (err) {
+    await spool.abandon();
     await dispose();
     if (err instanceof OciCopyError) throw err;
     throw new ContentError(`${where}: cannot spool the archive (${messageOf(err)})`);
+  }
+}
+
+/** One file that entry bodies are appended to, one after another, with back-pressure. */
+class SpoolFile {
+  private readonly out: WriteStream;
+  private position = 0;
+  private readonly failed: Promise<never>;
+
+  constructor(path: string) {
+    this.out = createWriteStream(path, { flags: 'wx' });
+    this.failed = new Promise<never>((_, reject) => this.out.once('error', reject));
+    this.failed.catch(() => {});
+  }
+
+  /** Appends `body`, passing each chunk to `see` first; returns where it landed. */
+  async append(body: AsyncIterable<Buffer>, see: (chunk: Buffer) => void): Promise<{ offset: number; size: number }> {
+    const offset = this.position;
+    for await (const chunk of body) {
+      see(chunk);
+      this.position += chunk.length;
+      if (!this.out.write(chunk)) await Promise.race([once(this.out, 'drain'), this.failed]);
+    }
+    return { offset, size: this.position - offset };
+  }
+
+  /** Everything written and flushed: ranges of it can be read. */
+  async finish(): Promise<void> {
+    this.out.end();
+    await Promise.race([once(this.out, 'close'), this.failed]);
+  }
+
+  async abandon(): Promise<void> {
+    if (this.out.closed) return;
+    this.out.destroy();
+    await once(this.out, 'close').catch(() => {});
   }
 }
 
@@ -148,7 +190,8 @@ class ContentTables {
         }
         // A spooled file was hashed on the way in; a file read by range is verified when it is read.
         if (entry.digest !== undefined && entry.digest !== as.digest) throw notThePromisedBlob(where, shown, `it links to content ${entry.digest}`);
-        blobs.set(as.digest, { ...entry, digest: as.digest });
+        // An entry's open() may live on its prototype: wrap it, never spread it.
+        blobs.set(as.digest, { size: entry.size, digest: as.digest, gzip: entry.gzip, open: () => entry.open() });
       },
     );
     return { blobs, files, dispose };
@@ -158,24 +201,6 @@ class ContentTables {
   private forget(as: FileKind): void {
     if (as.kind === 'blob') this.blobs.delete(as.digest);
     else if (as.kind === 'file') this.files.delete(as.name);
-  }
-}
-
-/** Hashes and counts what passes, keeping the first bytes (to tell a gzip layer). */
-class HashingTap extends Transform {
-  private readonly hash = createHash('sha256');
-  bytes = 0;
-  head: Buffer | undefined;
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    if (!this.head || this.head.length < 2) this.head = this.head ? Buffer.concat([this.head, chunk]) : chunk;
-    done(null, chunk);
-  }
-
-  digest(): string {
-    return `sha256:${this.hash.digest('hex')}`;
   }
 }
 

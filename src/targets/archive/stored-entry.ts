@@ -13,11 +13,28 @@ export interface StoredEntry {
   gzip?: boolean;
 }
 
-export function rangeEntry(path: string, start: number, size: number): StoredEntry {
-  return {
-    size,
-    open: () => (size === 0 ? Readable.from([]) : createReadStream(path, { start, end: start + size - 1 })),
-  };
+/**
+ * A byte range of a file: an entry of an indexed archive, or of a spool. One instance per entry of
+ * an archive that may hold hundreds of thousands: a class shares its shape and methods among them,
+ * where an object literal with a closure would carry a context and a shape of its own each.
+ */
+class RangeEntry implements StoredEntry {
+  constructor(
+    private readonly path: string,
+    private readonly start: number,
+    readonly size: number,
+    readonly digest?: string,
+    readonly gzip?: boolean,
+  ) {}
+
+  open(): Readable {
+    return this.size === 0 ? Readable.from([]) : createReadStream(this.path, { start: this.start, end: this.start + this.size - 1 });
+  }
+}
+
+/** Bytes `start` to `start + size` of the file at `path`, with their digest and gzip head when known. */
+export function rangeEntry(path: string, start: number, size: number, digest?: string, gzip?: boolean): StoredEntry {
+  return new RangeEntry(path, start, size, digest, gzip);
 }
 
 export function fileEntry(path: string, size: number, digest?: string, gzip?: boolean): StoredEntry {
