@@ -1,0 +1,99 @@
+// A failed copy ends as soon as its error is known: a download being retried elsewhere in the graph
+// is cancelled with it, nothing is retried against a closed pool, and the process exits at once,
+// with one error line and no stack trace, from the CLI and from the bundled action alike.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { OCI_LAYER, type Exchange } from '../support/hostile-registry.js';
+import {
+  assertCase,
+  assertCleanOutput,
+  assertCredentialsStayHome,
+  assertTag,
+  DST_CREDS,
+  HOSTILE_CREDS,
+  runActionMeasured,
+  runCli,
+  startWorld,
+  stopWorld,
+  userPass,
+  type HostileCase,
+  type HostileWorld,
+} from '../support/hostile-world.js';
+
+let world: HostileWorld;
+
+/**
+ * An image of two layers: the first is cut midway every time it is sent (a download that retries),
+ * the second arrives after 300 ms with the wrong bytes (the copy's error).
+ */
+function setup(repo: string): void {
+  const h = world.hostile;
+  const cut = h.store.put(OCI_LAYER, Buffer.alloc(200_000, 1));
+  const wrong = h.store.put(OCI_LAYER, Buffer.alloc(3000, 2));
+  h.serve(repo, { v1: h.store.manifest([cut, wrong]) }, (x: Exchange) => {
+    if (x.method !== 'GET') return false;
+    if (x.rest === `blobs/${cut.digest}`) {
+      x.res.writeHead(200, { 'content-length': cut.size });
+      x.res.write(Buffer.alloc(1000, 1));
+      setTimeout(() => x.res.socket?.destroy(), 20);
+      return true;
+    }
+    if (x.rest === `blobs/${wrong.digest}`) {
+      setTimeout(() => x.res.writeHead(200, { 'content-length': wrong.size }).end(Buffer.alloc(wrong.size, 3)), 300);
+      return true;
+    }
+    return false;
+  });
+}
+
+const expected: HostileCase = {
+  name: 'a failure while another download is being retried',
+  code: 1,
+  line: /fetching blob sha256:[0-9a-f]{64} from \[registry\] .*: digest mismatch: expected sha256:[0-9a-f]{64}, got sha256:[0-9a-f]{64}$/,
+  // The cut download alone would take its five tries and their backoff (about 4 s) to give up.
+  maxMs: 2500,
+};
+
+describe('teardown of a failed copy', { concurrency: 3, timeout: 120_000 }, () => {
+  before(async () => {
+    world = await startWorld();
+  });
+  after(async () => {
+    assertCredentialsStayHome(world);
+    await stopWorld(world);
+  });
+
+  for (let i = 0; i < 4; i++) {
+    it(`the CLI exits as soon as the error is known, with one line and no stack trace (run ${i + 1})`, async () => {
+      const repo = `h/t${i}`;
+      setup(repo);
+      const run = await runCli(world, [`${world.hostile.host}/${repo}:v1`, `${world.front.host}/d/t${i}:v1`, '--src-creds', userPass(HOSTILE_CREDS), '--dest-creds', userPass(DST_CREDS), '--no-blob-cache'], {
+        OCI_COPY_TIMEOUT_SECONDS: '5',
+      });
+      await assertCase(world, expected, run, { repo: `d/t${i}`, tag: 'v1' });
+      assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
+    });
+  }
+
+  it('the bundled action fails the step as soon as the error is known', async () => {
+    const repo = 'h/taction';
+    setup(repo);
+    const run = await runActionMeasured(world, {
+      source: `${world.hostile.host}/${repo}:v1`,
+      destination: `${world.front.host}/d/taction:v1`,
+      'source-username': HOSTILE_CREDS.user,
+      'source-password': HOSTILE_CREDS.password,
+      'destination-username': DST_CREDS.user,
+      'destination-password': DST_CREDS.password,
+      'blob-cache': 'false',
+    });
+    assert.equal(run.code, 1, run.stdout);
+    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+    assert.equal(errors.length, 1, run.stdout);
+    assert.match(errors[0], /digest mismatch/);
+    assert.ok(run.ms < 3000, `took ${run.ms} ms`);
+    assert.doesNotMatch(run.stdout + run.stderr, /^\s+at /m, 'no stack trace');
+    assertCleanOutput(run.stdout + run.stderr, (l) => /^::(add-mask|group|endgroup|error)::/.test(l));
+    await assertTag(world, 'd/taction', 'v1');
+  });
+});
