@@ -105,8 +105,10 @@ async function describeFile(
   if (blobDigest && digest !== blobDigest) {
     throw new ContentError(`${where}: entry ${quoted(name)} does not hold the blob its name promises (got ${digest})`);
   }
-  // Serve the file as the blob it now is, and hash it once however many images share it.
-  entry = { ...entry, digest, gzip };
+  // Serve the file as the blob it now is, and hash it once however many images share it (an
+  // entry's open() may live on its prototype: wrap it, never spread it).
+  const file = entry;
+  entry = { size: file.size, digest, gzip, open: () => file.open() };
   if (!blobDigest) contents.files.set(normalized, entry);
   if (!contents.blobs.has(digest)) contents.blobs.set(digest, entry);
   return { digest, size: entry.size, gzip };

@@ -13,14 +13,16 @@ export interface ScannedEntry {
 }
 
 /**
- * Walks a tar stream entry by entry. `visit` gets each entry worth keeping with its body as a node
- * stream; it must consume the body (or return and let the walk skip it). Unsafe entries stop the
- * walk with an error that names them, before any of their bytes are read.
+ * Walks a tar stream entry by entry. `visit` gets each entry worth keeping with its body as an async
+ * iterable of chunks (tar-stream's own entry stream: wrapping each of hundreds of thousands of
+ * entries in a node Readable costs memory on Node 24); it reads the body to its end, or returns and
+ * lets the walk skip the rest. Unsafe entries stop the walk with an error that names them, before
+ * any of their bytes are read.
  */
 export async function scanTar(
   input: Readable,
   where: string,
-  visit: (entry: ScannedEntry, body: Readable) => Promise<void>,
+  visit: (entry: ScannedEntry, body: AsyncIterable<Buffer>) => Promise<void>,
 ): Promise<void> {
   // A stream that already failed or closed early (an export that broke off) emits nothing more.
   if (input.errored || (input.destroyed && !input.readableEnded)) {
@@ -36,19 +38,14 @@ export async function scanTar(
     for await (const source of tar) {
       const header = source.header;
       const kind = classifyEntry(header, where);
-      const body = Readable.from(source, { objectMode: false });
-      if (kind.kind === 'skip') {
-        body.resume();
-        await new Promise<void>((resolve, reject) => body.once('end', resolve).once('error', reject));
-        continue;
+      if (kind.kind !== 'skip') {
+        // tar-stream records where the body begins, after any pax or long-name headers.
+        const dataOffset = (header as { byteOffset?: number }).byteOffset ?? source.offset + 512;
+        await visit({ name: header.name, size: header.size, dataOffset, kind }, source as AsyncIterable<Buffer>);
       }
-      // tar-stream records where the body begins, after any pax or long-name headers.
-      const dataOffset = (header as { byteOffset?: number }).byteOffset ?? source.offset + 512;
-      await visit({ name: header.name, size: header.size, dataOffset, kind }, body);
-      // Whatever the visitor left unread is skipped.
-      if (!body.readableEnded) {
-        body.resume();
-        await new Promise<void>((resolve, reject) => body.once('end', resolve).once('error', reject));
+      // Whatever is left unread is skipped (the next entry comes only after this one's end).
+      for await (const _ of source) {
+        // skipped
       }
     }
   } catch (err) {
