@@ -216,15 +216,22 @@ export class GraphCopier {
         throw new ContentError(`${listing.what} in ${this.src.description} lists content more than ${MAX_GRAPH_DEPTH} levels below the root: refusing a graph that deep`);
       });
     }
-    if (this.nodes.size >= MAX_GRAPH_NODES) {
-      return this.guard(async () => {
-        throw new ContentError(`the graph in ${this.src.description} has more than ${MAX_GRAPH_NODES} nodes (${listing.what} lists more): refusing a graph that large`);
-      });
-    }
+    if (this.nodes.size >= MAX_GRAPH_NODES) return this.guard(async () => this.tooManyNodes(listing));
     const node: GraphNode = { desc, listedIn: listing.what, depth: listing.depth, done: Promise.resolve() };
     this.nodes.set(desc.digest, node);
     node.done = this.guard(() => work(node));
     return node.done;
+  }
+
+  /** Refuses a manifest's children before any of them starts when they would take the graph past its node limit. */
+  private admit(children: Descriptor[], listing: Listing): void {
+    if (this.nodes.size + children.length <= MAX_GRAPH_NODES) return;
+    const fresh = new Set(children.filter((c) => !this.nodes.has(c.digest)).map((c) => c.digest)).size;
+    if (this.nodes.size + fresh > MAX_GRAPH_NODES) this.tooManyNodes(listing);
+  }
+
+  private tooManyNodes(listing: Listing): never {
+    throw new ContentError(`the graph in ${this.src.description} has more than ${MAX_GRAPH_NODES} nodes (${listing.what} lists more): refusing a graph that large`);
   }
 
   /** Refuses new work once anything failed, so one failure stops the copy quickly. */
@@ -261,6 +268,7 @@ export class GraphCopier {
     this.manifestTypes.set(desc.digest, desc.mediaType);
     const children = await this.children(desc, content);
     const listing = childListing(node);
+    this.admit(children, listing);
     if (existing) {
       // A registry holds a manifest only with all it refers to: account for the subtree, move nothing.
       await Promise.all(children.map((c) => this.markExisting(c, listing)));
@@ -305,6 +313,7 @@ export class GraphCopier {
         const children = await this.children(desc, await this.manifest(desc));
         this.manifestTypes.set(desc.digest, desc.mediaType);
         const below = childListing(node);
+        this.admit(children, below);
         await Promise.all(children.map((c) => this.markExisting(c, below)));
       } else {
         this.remember(this.dst, desc);

@@ -148,6 +148,8 @@ const NOT_TRANSIENT = new Set([
   // A pool that was closed or destroyed never opens again: no retry can reach it.
   'UND_ERR_CLOSED',
   'UND_ERR_DESTROYED',
+  // A registry that sends more headers than a client takes sends them again.
+  'UND_ERR_HEADERS_OVERFLOW',
 ]);
 
 export function header(res: { headers: HttpResponse['headers'] }, name: string): string | undefined {
@@ -255,7 +257,7 @@ export class HttpClient {
       } catch (err) {
         // A cancelled request ends with the reason it was cancelled, however undici put it.
         if (req.signal.aborted) throw abortReason(req.signal);
-        if (!isTransient(err)) throw err;
+        if (!isTransient(err)) throw hostileAnswer(req.url, err) ?? err;
         error = err;
       }
       if (res && (!isRetryableStatus(res.status) || this.tooLongToWait(res) !== undefined)) return res;
@@ -386,6 +388,13 @@ function redirectTarget(location: string, from: URL): URL {
   } catch {
     throw new RegistryError(`${from.host} redirected to a Location that is not a URL: ${quoted(location, 200)}`);
   }
+}
+
+/** An answer no client takes, named for the registry that sent it; undefined for other failures. */
+function hostileAnswer(url: URL, err: unknown): RegistryError | undefined {
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') return new RegistryError(`${url.host} answered with more header bytes than any registry sends (over 16 KiB)`);
+  return undefined;
 }
 
 /** Network failures and timeouts may pass on another try; our own errors (bad content, bad input) do not. */
