@@ -2,18 +2,16 @@
 // Each case copies from the hostile registry to the honest one through the CLI and asserts the exit
 // status, the one error line, bounded time and memory, no tag at the destination (skopeo), clean
 // output and, once all have run, that no credential reached a server that does not own it.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { OCI_LAYER, type Behaviour, type Exchange, type HostileRegistry } from '../support/hostile-registry.js';
 import {
   assertCase,
-  assertCredentialsStayHome,
   CASE_TIMEOUT_ENV,
   DST_CREDS,
   HOSTILE_CREDS,
   runCli,
-  startWorld,
-  stopWorld,
   userPass,
+  withWorld,
   type HostileCase,
   type HostileWorld,
 } from '../support/hostile-world.js';
@@ -39,6 +37,16 @@ function on(kind: 'manifests' | 'blobs', answer: (x: Exchange) => void | Promise
 function image(kind: 'manifests' | 'blobs', answer: (x: Exchange) => void | Promise<void>): SourceCase['setup'] {
   return (h, repo) => h.serve(repo, { v1: h.store.image(1, 2000) }, on(kind, answer));
 }
+
+/** Answers with this status, headers and body. */
+const send = (status: number, headers: Record<string, string | number>, body?: string | Buffer) => (x: Exchange) => {
+  x.res.writeHead(status, headers).end(body);
+};
+
+/** Redirects, with this status, to where `location` says. */
+const redirectTo = (status: number, location: (x: Exchange) => string) => (x: Exchange) => {
+  x.res.writeHead(status, { location: location(x), 'content-length': 0 }).end();
+};
 
 const manifestAnswer = (answer: (x: Exchange) => void | Promise<void>) => image('manifests', answer);
 
@@ -74,17 +82,13 @@ const cases: SourceCase[] = [
   // --- the manifest GET ---
   {
     name: 'a manifest of 5 MiB, declared',
-    setup: manifestAnswer((x) => {
-      x.res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': 5 * MiB }).end(Buffer.alloc(5 * MiB, 32));
-    }),
+    setup: manifestAnswer(send(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': 5 * MiB }, Buffer.alloc(5 * MiB, 32))),
     code: 1,
     line: /manifest is 5242880 bytes, over the 4 MiB limit$/,
   },
   {
     name: 'a manifest of 5 MiB, chunked without a length',
-    setup: manifestAnswer((x) => {
-      x.res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(Buffer.alloc(5 * MiB, 32));
-    }),
+    setup: manifestAnswer(send(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, Buffer.alloc(5 * MiB, 32))),
     code: 1,
     line: /response from 127\.0\.0\.1:[0-9]+ is larger than 4194304 bytes$/,
   },
@@ -109,16 +113,21 @@ const cases: SourceCase[] = [
     line: /broke off its answer after 0 bytes/,
     maxMs: 25_000,
   },
-  { name: 'a manifest GET never answered', setup: manifestAnswer(() => {}), code: 1, line: /did not answer within 1 s after 5 tries$/, maxMs: 15_000 },
-  { name: 'a connection closed at once', setup: manifestAnswer((x) => {
+  { name: 'a manifest GET never answered', setup: manifestAnswer(() => {}), code: 1, line: /did not answer within 1 s after 5 tries$/, maxMs: 25_000 },
+  {
+    name: 'a connection closed at once',
+    setup: manifestAnswer((x) => {
       x.req.socket.destroy();
-    }), code: 1, line: /cannot reach 127\.0\.0\.1:[0-9]+: .* after 5 tries$/ },
+    }),
+    code: 1,
+    line: /cannot reach 127\.0\.0\.1:[0-9]+: .* after 5 tries$/,
+  },
   { name: 'an answer that is not HTTP', setup: manifestAnswer((x) => x.raw('SSH-2.0-OpenSSH_9.2\r\n\r\n')), code: 1, line: /127\.0\.0\.1:[0-9]+/ },
   {
     name: 'a header of 40 KB',
     setup: manifestAnswer((x) => x.raw(`HTTP/1.1 200 OK\r\nx-filler: ${'a'.repeat(40_000)}\r\ncontent-length: 0\r\n\r\n`)),
     code: 1,
-    line: /127\.0\.0\.1:[0-9]+/,
+    line: /^resolving .*: 127\.0\.0\.1:[0-9]+ answered with more header bytes than any registry sends \(over 16 KiB\)$/,
   },
   {
     name: 'a header value with an escape sequence',
@@ -146,42 +155,32 @@ const cases: SourceCase[] = [
   ),
   {
     name: 'a manifest that is not JSON',
-    setup: manifestAnswer((x) => {
-      x.res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end('<html>hello</html>');
-    }),
+    setup: manifestAnswer(send(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, '<html>hello</html>')),
     code: 1,
     line: /manifest sha256:[0-9a-f]{64} is not valid JSON$/,
   },
   {
     name: 'a manifest that is JSON null',
-    setup: manifestAnswer((x) => {
-      x.res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end('null');
-    }),
+    setup: manifestAnswer(send(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, 'null')),
     code: 1,
     line: /manifest sha256:[0-9a-f]{64} is malformed: not a JSON object$/,
   },
   {
     name: 'a manifest of arrays nested two million deep',
-    setup: manifestAnswer((x) => {
-      x.res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(`${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`);
-    }),
+    setup: manifestAnswer(send(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, `${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`)),
     code: 1,
     line: /manifest sha256:[0-9a-f]{64} is not a manifest: its JSON nests more than 64 levels deep$/,
     maxMs: 5000,
   },
   {
     name: 'an HTML page where the manifest should be',
-    setup: manifestAnswer((x) => {
-      x.res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
-    }),
+    setup: manifestAnswer(send(200, { 'content-type': 'text/html' }, '<html>login</html>')),
     code: 1,
     line: /^resolving 127\.0\.0\.1:[0-9]+\/h\/a[0-9]+:v1: the registry answered text\/html, which is not a manifest media type$/,
   },
   {
     name: 'a manifest whose own mediaType forges log lines',
-    setup: manifestAnswer((x) => {
-      x.res.writeHead(200, {}).end(JSON.stringify({ mediaType: FORGED, config: {} }));
-    }),
+    setup: manifestAnswer(send(200, {}, JSON.stringify({ mediaType: FORGED, config: {} }))),
     code: 1,
     line: /the registry answered x\\x0a::add-mask::forged\\x0d\\x0a::error::forged #\\x23\[stop-commands\]tok \\x1b\]0;title\\x07\\x1b\[2J\\u\{202e\}, which is not a manifest media type$/,
   },
@@ -206,21 +205,13 @@ const cases: SourceCase[] = [
   { name: 'a 404 with a forged body', setup: manifestAnswer((x) => x.error(404, 'MANIFEST_UNKNOWN', FORGED)), code: 1, line: /127\.0\.0\.1:[0-9]+\/h\/[a-z0-9]+:v1 not found$/ },
   {
     name: 'a redirect to itself, forever',
-    setup: manifestAnswer((x) => {
-      x.res.writeHead(302, { location: x.path, 'content-length': 0 }).end();
-    }),
+    setup: manifestAnswer(redirectTo(302, (x) => x.path)),
     code: 1,
     line: /127\.0\.0\.1:[0-9]+ redirected more than 10 times$/,
   },
-  { name: 'a redirect to ftp://', setup: manifestAnswer((x) => {
-      x.res.writeHead(302, { location: 'ftp://127.0.0.1/x', 'content-length': 0 }).end();
-    }), code: 1, line: /redirected to an unsupported URL scheme ftp:$/ },
-  { name: 'a redirect to file:///etc/passwd', setup: blobAnswer((x) => {
-      x.res.writeHead(307, { location: 'file:///etc/passwd', 'content-length': 0 }).end();
-    }), code: 1, line: /redirected to an unsupported URL scheme file:$/ },
-  { name: 'a redirect to a Location that is not a URL', setup: manifestAnswer((x) => {
-      x.res.writeHead(302, { location: 'http://[::1', 'content-length': 0 }).end();
-    }), code: 1, line: /127\.0\.0\.1:[0-9]+/ },
+  { name: 'a redirect to ftp://', setup: manifestAnswer(send(302, { location: 'ftp://127.0.0.1/x', 'content-length': 0 })), code: 1, line: /redirected to an unsupported URL scheme ftp:$/ },
+  { name: 'a redirect to file:///etc/passwd', setup: blobAnswer(send(307, { location: 'file:///etc/passwd', 'content-length': 0 })), code: 1, line: /redirected to an unsupported URL scheme file:$/ },
+  { name: 'a redirect to a Location that is not a URL', setup: manifestAnswer(send(302, { location: 'http://[::1', 'content-length': 0 })), code: 1, line: /127\.0\.0\.1:[0-9]+ redirected to a Location that is not a URL: "http:\/\/\[::1"$/ },
   {
     name: 'a manifest redirected to another host, which serves it',
     setup: manifestAnswer((x) => {
@@ -231,29 +222,21 @@ const cases: SourceCase[] = [
   },
   {
     name: 'a blob redirected (303) to another host, which serves it',
-    setup: blobAnswer((x) => {
-      x.res.writeHead(303, { location: `${world.elsewhere.url}/v2/${x.repo}/${x.rest}`, 'content-length': 0 }).end();
-    }),
+    setup: blobAnswer(redirectTo(303, (x) => `${world.elsewhere.url}/v2/${x.repo}/${x.rest}`)),
     code: 0,
   },
   // --- the blob GET ---
   {
     name: 'a blob whose bytes are wrong',
-    setup: blobAnswer((x) => {
-      x.res.writeHead(200, { 'content-length': 2000 }).end(Buffer.alloc(2000, 7));
-    }),
+    setup: blobAnswer(send(200, { 'content-length': 2000 }, Buffer.alloc(2000, 7))),
     code: 1,
     line: /fetching blob sha256:[0-9a-f]{64} from \[registry\] .*: digest mismatch: expected sha256:[0-9a-f]{64}, got sha256:[0-9a-f]{64}$/,
   },
-  { name: 'a blob longer than its descriptor', setup: blobAnswer((x) => {
-      x.res.writeHead(200, {}).end(Buffer.alloc(3000, 7));
-    }), code: 1, line: /size mismatch for sha256:[0-9a-f]{64}: more than the expected 2000 bytes$/ },
+  { name: 'a blob longer than its descriptor', setup: blobAnswer(send(200, {}, Buffer.alloc(3000, 7))), code: 1, line: /size mismatch for sha256:[0-9a-f]{64}: more than the expected 2000 bytes$/ },
   { name: 'an endless blob', setup: blobAnswer((x) => endless(x, Buffer.alloc(64 * 1024, 7))), code: 1, line: /size mismatch for sha256:[0-9a-f]{64}: more than the expected 2000 bytes$/ },
   {
     name: 'a blob that ends early, cleanly, every time',
-    setup: blobAnswer((x) => {
-      x.res.writeHead(200, { 'content-length': 100 }).end(Buffer.alloc(100, 7));
-    }),
+    setup: blobAnswer(send(200, { 'content-length': 100 }, Buffer.alloc(100, 7))),
     code: 1,
     line: /the download ended after 100 of 2000 bytes/,
   },
@@ -291,9 +274,7 @@ const cases: SourceCase[] = [
     code: 1,
     line: /the registry answered a different range$/,
   },
-  { name: 'a blob redirected forever', setup: blobAnswer((x) => {
-      x.res.writeHead(307, { location: `${x.path}?again`, 'content-length': 0 }).end();
-    }), code: 1, line: /redirected more than 10 times$/ },
+  { name: 'a blob redirected forever', setup: blobAnswer(redirectTo(307, (x) => `${x.path}?again`)), code: 1, line: /redirected more than 10 times$/ },
   {
     name: 'a blob with a 503 and Retry-After: 86400',
     setup: blobAnswer((x) => x.error(503, 'UNAVAILABLE', 'later', { 'retry-after': '86400' })),
@@ -314,14 +295,8 @@ const cases: SourceCase[] = [
   },
 ];
 
-describe('a hostile source registry: its answers', { concurrency: 6, timeout: 180_000 }, () => {
-  before(async () => {
-    world = await startWorld();
-  });
-  after(async () => {
-    assertCredentialsStayHome(world);
-    await stopWorld(world);
-  });
+describe('a hostile source registry: its answers', { concurrency: 4, timeout: 180_000 }, () => {
+  withWorld((w) => (world = w));
 
   for (const [i, c] of cases.entries()) {
     it(c.name, async () => {

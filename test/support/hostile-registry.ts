@@ -340,7 +340,8 @@ export async function startHostileRegistry(options: HostileOptions = {}): Promis
     url: self,
     store,
     serve: (repo, tags = {}, behaviour) => {
-      repos.set(repo, { mode: 'serve', tags: new Map(Object.entries(tags).map(([t, d]) => [t, d.digest])), behaviour, seen: 0 });
+      const referrers = repos.get(repo)?.referrers;
+      repos.set(repo, { mode: 'serve', tags: new Map(Object.entries(tags).map(([t, d]) => [t, d.digest])), behaviour, referrers, seen: 0 });
     },
     forward: (repo, behaviour) => {
       if (!options.upstream) throw new Error('forward needs an upstream registry');

@@ -10,6 +10,7 @@
 // time it takes and its peak memory are what a user would see.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,4 +211,44 @@ export async function assertCase(w: HostileWorld, c: HostileCase, run: Run, dest
   assertNoSecret(run.stdout + run.stderr);
   if (destination) await assertTag(w, destination.repo, destination.tag, c.code === 0);
   await c.check?.(run);
+}
+
+/**
+ * Starts the world before a suite's cases and hands it to `use`; after them, checks that no
+ * credential reached a server that does not own it, and stops it.
+ */
+export function withWorld(use: (w: HostileWorld) => void): void {
+  let w: HostileWorld | undefined;
+  before(async () => {
+    w = await startWorld();
+    use(w);
+  });
+  after(async () => {
+    if (w) assertCredentialsStayHome(w);
+    await stopWorld(w);
+  });
+}
+
+/** The lines a run of the action may start with `::`: its own masks, groups and one error. */
+const OUR_COMMANDS = (line: string) => /^::(add-mask|group|endgroup|error)::/.test(line);
+
+/**
+ * The assertions a case makes on a run of the bundled action: its exit status, exactly one
+ * `::error::` line (none on success) matching the case, bounded time and memory, no line any
+ * outside text shaped, and no tag at `destination` unless the copy succeeded.
+ */
+export async function assertActionCase(w: HostileWorld, c: HostileCase, run: ActionRun & { ms: number; rssMiB: number }, destination: { repo: string; tag: string }): Promise<void> {
+  assert.equal(run.code, c.code, run.stdout);
+  const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+  if (c.code === 0) assert.deepEqual(errors, [], run.stdout);
+  else {
+    assert.equal(errors.length, 1, run.stdout);
+    assert.match(errors[0].slice('::error::'.length), c.line ?? /./);
+  }
+  assert.ok(run.ms < (c.maxMs ?? 10_000), `took ${run.ms} ms`);
+  assert.ok(run.rssMiB < (c.maxRssMiB ?? 160), `peak memory ${run.rssMiB.toFixed(0)} MiB`);
+  assert.doesNotMatch(run.stdout + run.stderr, /^\s+at /m, 'no stack trace');
+  assertCleanOutput(run.stdout + run.stderr, OUR_COMMANDS);
+  assertNoSecret(run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n') + run.stderr);
+  await assertTag(w, destination.repo, destination.tag, c.code === 0);
 }
