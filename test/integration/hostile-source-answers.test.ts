@@ -184,8 +184,8 @@ const cases: SourceCase[] = [
     code: 1,
     line: /the registry answered x\\x0a::add-mask::forged\\x0d\\x0a::error::forged #\\x23\[stop-commands\]tok \\x1b\]0;title\\x07\\x1b\[2J\\u\{202e\}, which is not a manifest media type$/,
   },
-  { name: 'a 401 to the right credentials', setup: manifestAnswer((x) => x.error(401, 'UNAUTHORIZED', 'no', { 'www-authenticate': 'Basic realm="hostile"' })), code: 1, line: /401 Unauthorized .*check the credentials for 127\.0\.0\.1:[0-9]+$/ },
-  { name: 'a 403 whose message forges log lines', setup: manifestAnswer((x) => x.error(403, 'DENIED', FORGED)), code: 1, line: /403 Forbidden \(DENIED: x ::add-mask::forged ::error::forged #\\x23\[stop-commands\]tok \\x1b\]0;title\\x07\\x1b\[2J\\u\{202e\}\)/ },
+  { name: 'a 401 to the right credentials', setup: manifestAnswer((x) => x.error(401, 'UNAUTHORIZED', 'no', { 'www-authenticate': 'Basic realm="hostile"' })), code: 1, line: /401 Unauthorized \(UNAUTHORIZED: no\): the credentials for 127\.0\.0\.1:[0-9]+ \(from the source-username and source-password inputs\) were refused: check the user name and password or token$/ },
+  { name: 'a 403 whose message forges log lines', setup: manifestAnswer((x) => x.error(403, 'DENIED', FORGED)), code: 1, line: /403 Forbidden \(DENIED: x ::add-mask::forged ::error::forged #\\x23\[stop-commands\]tok \\x1b\]0;title\\x07\\x1b\[2J\\u\{202e\}\): the credentials for .* do not allow this/ },
   { name: 'a 500 every time, with a forged message', setup: manifestAnswer((x) => x.error(500, 'UNKNOWN', FORGED)), code: 1, line: /500 Internal Server Error after 5 tries \(UNKNOWN: x ::add-mask::forged/ },
   {
     name: 'a 429 with Retry-After: 86400',
