@@ -112,11 +112,11 @@ const cases: DestinationCase[] = [
   },
   { name: 'an upload POST answered 200 instead of 202', answer: on(isUploadPost, (x) => void x.res.writeHead(200, { 'content-length': 0 }).end()), code: 1, line: /pushing blob sha256:[0-9a-f]{64} to .*: 200 OK$/ },
   // --- errors, waits and stalls ---
-  { name: 'a blob HEAD answered 429 with Retry-After: 86400', answer: on(isHead('blobs'), (x) => x.error(429, 'TOOMANYREQUESTS', 'slow down', { 'retry-after': '86400' })), code: 1, line: /checking blob sha256:[0-9a-f]{64} in .*: 429 Too Many Requests: 127\.0\.0\.1:[0-9]+ asks to wait 24 h before another try \(Retry-After\), longer than the 60 s oci-copy waits at once; try again later$/, maxMs: 5000, action: true },
-  { name: 'the manifest PUT answered 503 with Retry-After: 100000', answer: on(isManifestPut, (x) => x.error(503, 'UNAVAILABLE', 'later', { 'retry-after': '100000' })), code: 1, line: /asks to wait 28 h before another try/, maxMs: 5000 },
+  { name: 'a blob HEAD answered 429 with Retry-After: 86400', answer: on(isHead('blobs'), (x) => x.error(429, 'TOOMANYREQUESTS', 'slow down', { 'retry-after': '86400' })), code: 1, line: /checking blob sha256:[0-9a-f]{64} in .*: 429 Too Many Requests: 127\.0\.0\.1:[0-9]+ asks to wait 24 h before another try \(Retry-After\), longer than the 60 s oci-copy waits at once; try again later$/, maxMs: 15_000, action: true },
+  { name: 'the manifest PUT answered 503 with Retry-After: 100000', answer: on(isManifestPut, (x) => x.error(503, 'UNAVAILABLE', 'later', { 'retry-after': '100000' })), code: 1, line: /asks to wait 28 h before another try/, maxMs: 15_000 },
   { name: 'a blob HEAD answered 500 every time', answer: on(isHead('blobs'), (x) => x.error(500, 'UNKNOWN', 'broken')), code: 1, line: /checking blob sha256:[0-9a-f]{64} in .*: 500 Internal Server Error after 5 tries$/ },
-  { name: 'a 403 whose message forges log lines', answer: on(isUploadPost, (x) => x.error(403, 'DENIED', FORGED)), code: 1, line: /403 Forbidden \(DENIED: denied ::add-mask::forged #\\x23\[stop-commands\]tok \\x1b\[2J ::error::x\): the credentials for 127\.0\.0\.1:[0-9]+ \(from the destination-username and destination-password inputs\) do not allow this: check what the account may do$/, action: true },
-  { name: 'a 401 to the upload with the right credentials', answer: on(isUploadPost, (x) => x.error(401, 'UNAUTHORIZED', 'no', { 'www-authenticate': 'Basic realm="x"' })), code: 1, line: /401 Unauthorized \(UNAUTHORIZED: no\): the credentials for 127\.0\.0\.1:[0-9]+ \(from the destination-username and destination-password inputs\) were refused: check the user name and password or token$/ },
+  { name: 'a 403 whose message forges log lines', answer: on(isUploadPost, (x) => x.error(403, 'DENIED', FORGED)), code: 1, line: /403 Forbidden \(DENIED: denied ::add-mask::forged #\\x23\[stop-commands\]tok \\x1b\[2J ::error::x\): the credentials for 127\.0\.0\.1:[0-9]+ \(from [^)]*\) do not allow this: check what the account may do$/, action: true },
+  { name: 'a 401 to the upload with the right credentials', answer: on(isUploadPost, (x) => x.error(401, 'UNAUTHORIZED', 'no', { 'www-authenticate': 'Basic realm="x"' })), code: 1, line: /401 Unauthorized \(UNAUTHORIZED: no\): the credentials for 127\.0\.0\.1:[0-9]+ \(from [^)]*\) were refused: check the user name and password or token$/ },
   {
     name: 'an error body that never ends',
     answer: on(isManifestPut, (x) => {
@@ -142,7 +142,7 @@ const cases: DestinationCase[] = [
     line: /pushing blob sha256:[0-9a-f]{64} to .* after 3 tries$/,
     maxMs: 15_000,
   },
-  { name: 'the manifest PUT never answered', answer: on(isManifestPut, (x) => void x.req.resume()), code: 1, line: /pushing manifest sha256:[0-9a-f]{64} to .*: .*did not answer within 1 s/, maxMs: 25_000 },
+  { name: 'the manifest PUT never answered', answer: on(isManifestPut, (x) => void x.req.resume()), code: 1, line: /pushing manifest sha256:[0-9a-f]{64} to .*: .*did not answer within 1 s/, maxMs: 40_000 },
   { name: 'a blob HEAD redirected forever', answer: on(isHead('blobs'), redirect(307, (x) => `${x.path}?again`)), code: 1, line: /redirected more than 10 times$/ },
   {
     name: 'a blob HEAD redirected to another host (which has no such blob)',

@@ -259,9 +259,10 @@ const cases: FileCase[] = [
       return { ref: 'oci-archive:-:v1', stdin: path };
     },
     code: 0,
-    // About 7 KB a blob were kept before (280 MB here); now a few hundred bytes.
-    maxRssMiB: 200,
-    maxMs: 20_000,
+    // About 7 KB a blob were kept before (340 MB in all here); now a few hundred bytes are, and the
+    // peak is the runtime's (about 130 MB on Node 20, 190 on Node 24, whose young generation is larger).
+    maxRssMiB: 250,
+    maxMs: 40_000,
   },
 ];
 

@@ -42,11 +42,15 @@ export class Blobs {
   async fetch(desc: Descriptor, signal?: AbortSignal): Promise<Readable> {
     const op = `fetching blob ${desc.digest} from ${this.place}`;
     const first = await during(op, () => this.get(desc, 0, op, signal));
-    const stream = Readable.from(this.download(desc, first, op, signal), { objectMode: false });
-    // Dropped before its first read, the generator never runs: the first answer must still go.
-    stream.once('close', () => {
-      dropBody(first.body);
-    });
+    const current: { res?: HttpResponse } = { res: first };
+    const stream = Readable.from(this.download(desc, current, op, signal), { objectMode: false });
+    // Destroying the stream ends the generator only once its await returns, and an answer that
+    // stalls never returns: the answer being read is dropped first, so its connection goes at once.
+    const destroy = stream._destroy.bind(stream);
+    stream._destroy = (err, done) => {
+      if (current.res) dropBody(current.res.body);
+      destroy(err, done);
+    };
     return stream;
   }
 
@@ -61,13 +65,14 @@ export class Blobs {
     return this.client.fail(res, op);
   }
 
-  private async *download(desc: Descriptor, first: HttpResponse, op: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  /** The blob's bytes from `current.res` on, asking again where it broke off; `current.res` is the answer being read. */
+  private async *download(desc: Descriptor, current: { res?: HttpResponse }, op: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
     const policy = this.client.http.retry;
-    let res: HttpResponse | undefined = first;
     let offset = 0;
     for (let failures = 0; ; ) {
       try {
-        res ??= await during(op, () => this.get(desc, offset, op, signal));
+        current.res ??= await during(op, () => this.get(desc, offset, op, signal));
+        const res = current.res;
         let skip = res.status === 206 && rangeStart(res) === offset ? 0 : offset;
         if (res.status === 206 && skip) throw new RegistryError(`${op}: the registry answered a different range`);
         for await (const data of res.body) {
@@ -93,8 +98,8 @@ export class Blobs {
         }
         await pause(backoffDelay(failures - 1, policy), signal);
       } finally {
-        if (res) dropBody(res.body);
-        res = undefined;
+        if (current.res) dropBody(current.res.body);
+        current.res = undefined;
       }
     }
   }

@@ -235,11 +235,17 @@ export class HttpClient {
   async send(req: HttpRequest): Promise<HttpResponse> {
     if (this.closing.signal.aborted) throw new CancelledError(`the connection pool for ${req.url.host} is closed`);
     const { signal, dispose } = linkSignals(this.closing.signal, req.signal);
+    let res: HttpResponse;
     try {
-      return await this.sendUntilDone({ ...req, signal });
-    } finally {
+      res = await this.sendUntilDone({ ...req, signal });
+    } catch (err) {
       dispose();
+      throw err;
     }
+    // The body streams on after the headers: cancelling must reach it too, until it is done.
+    if (res.body.destroyed || res.body.readableEnded) dispose();
+    else res.body.once('close', dispose);
+    return res;
   }
 
   private async sendUntilDone(req: HttpRequest & { signal: AbortSignal }): Promise<HttpResponse> {
