@@ -25,18 +25,24 @@ const MiB = 1024 * 1024;
 const FORGED = 'x\n::add-mask::forged\r\n::error::forged ##[stop-commands]tok \x1b]0;title\x07\x1b[2J\u202e';
 
 /** Answers GETs of `kind` (manifests or blobs, never uploads) with `answer`; the rest is honest. */
-function on(kind: 'manifests' | 'blobs', answer: (x: Exchange) => void | Promise<void>, method = 'GET'): Behaviour {
+function on(kind: 'manifests' | 'blobs', answer: (x: Exchange) => void | Promise<void>, methods = ['GET']): Behaviour {
   return async (x) => {
-    if (x.method !== method || !x.rest.startsWith(`${kind}/`) || x.rest.startsWith('blobs/uploads')) return false;
+    if (!methods.includes(x.method) || !x.rest.startsWith(`${kind}/`) || x.rest.startsWith('blobs/uploads')) return false;
     await answer(x);
     return true;
   };
 }
 
-/** An image tagged v1 whose GETs of `kind` get `answer`. */
-function image(kind: 'manifests' | 'blobs', answer: (x: Exchange) => void | Promise<void>): SourceCase['setup'] {
-  return (h, repo) => h.serve(repo, { v1: h.store.image(1, 2000) }, on(kind, answer));
+/**
+ * An image tagged v1 whose manifest requests get `answer`: GETs and HEADs alike, as a registry
+ * answers both (a copy reads a tag with a HEAD first).
+ */
+function image(answer: (x: Exchange) => void | Promise<void>): SourceCase['setup'] {
+  return (h, repo) => h.serve(repo, { v1: h.store.image(1, 2000) }, on('manifests', answer, ['GET', 'HEAD']));
 }
+
+/** A tag v1 whose manifest is these bytes, served honestly (a HEAD's digest agrees with the GET). */
+const storedAs = (contentType: string, body: string | Buffer): SourceCase['setup'] => (h, repo) => h.serve(repo, { v1: h.store.put(contentType, body) });
 
 /** Answers with this status, headers and body. */
 const send = (status: number, headers: Record<string, string | number>, body?: string | Buffer) => (x: Exchange) => {
@@ -48,7 +54,11 @@ const redirectTo = (status: number, location: (x: Exchange) => string) => (x: Ex
   x.res.writeHead(status, { location: location(x), 'content-length': 0 }).end();
 };
 
-const manifestAnswer = (answer: (x: Exchange) => void | Promise<void>) => image('manifests', answer);
+const manifestAnswer = (answer: (x: Exchange) => void | Promise<void>) => image(answer);
+
+/** An image tagged v1 whose manifest GETs get `answer`, its HEADs the truth: what a body does. */
+const manifestGetAnswer = (answer: (x: Exchange) => void | Promise<void>): SourceCase['setup'] => (h, repo) =>
+  h.serve(repo, { v1: h.store.image(1, 2000) }, on('manifests', answer));
 
 /** An image whose layer GETs (not its config's) get `answer`. */
 const blobAnswer = (answer: (x: Exchange) => void | Promise<void>): SourceCase['setup'] => (h, repo) =>
@@ -64,12 +74,13 @@ let world: HostileWorld;
 /** The manifest's real bytes and digest, for answers that lie about part of them. */
 function stored(x: Exchange): { bytes: Buffer; digest: string; mediaType: string } {
   const ref = x.rest.slice('manifests/'.length);
-  const digest = world.hostile.tagOf(x.repo, ref) ?? ref;
+  const digest = world.hostile.store.get(ref) ? ref : world.hostile.tagOf(x.repo, 'v1')!;
   return { ...world.hostile.store.get(digest)!, digest };
 }
 
 const endless = (x: Exchange, chunk: Buffer) => {
   x.res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
+  if (x.method === 'HEAD') return void x.res.end();
   const pump = () => {
     while (x.res.write(chunk));
   };
@@ -95,7 +106,7 @@ const cases: SourceCase[] = [
   { name: 'an endless manifest', setup: manifestAnswer((x) => endless(x, Buffer.alloc(64 * 1024, 32))), code: 1, line: /is larger than 4194304 bytes$/ },
   {
     name: 'a truncated manifest (Content-Length 1000, 10 bytes sent)',
-    setup: manifestAnswer((x) => {
+    setup: manifestGetAnswer((x) => {
       x.res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': 1000 });
       x.res.write('{"schemaVe');
       setTimeout(() => x.res.socket?.destroy(), 20);
@@ -105,7 +116,7 @@ const cases: SourceCase[] = [
   },
   {
     name: 'a manifest whose body stalls after the headers',
-    setup: manifestAnswer((x) => {
+    setup: manifestGetAnswer((x) => {
       x.res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': 1000 });
       x.res.flushHeaders();
     }),
@@ -140,7 +151,8 @@ const cases: SourceCase[] = [
       ['a path', '../../../../etc/passwd', /Docker-Content-Digest header "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" is not of the form <algorithm>:<encoded>$/],
       ['upper-case hex', `sha256:${'AB'.repeat(32)}`, /Docker-Content-Digest header "sha256:ABAB.*" is not sha256:<64 lower-case hex digits>$/],
       ['an unknown algorithm', `md5:${'ab'.repeat(16)}`, /uses the algorithm "md5", which is not sha256 or sha512$/],
-      ['a digest of other bytes', `sha256:${'ab'.repeat(32)}`, /Docker-Content-Digest sha256:(ab){32} is not the digest of the manifest it sent \(sha256:[0-9a-f]{64}\)$/],
+      // A HEAD's digest cannot be checked (it has no body): what it names is verified when fetched.
+      ['a digest of other bytes', `sha256:${'ab'.repeat(32)}`, /(Docker-Content-Digest sha256:(ab){32} is not the digest of the manifest it sent \(sha256:[0-9a-f]{64}\)|digest mismatch: expected sha256:(ab){32}, got sha256:[0-9a-f]{64})$/],
     ] as const
   ).map(
     ([what, digest, line]): SourceCase => ({
@@ -155,54 +167,54 @@ const cases: SourceCase[] = [
   ),
   {
     name: 'a manifest that is not JSON',
-    setup: manifestAnswer(send(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, '<html>hello</html>')),
+    setup: storedAs('application/vnd.oci.image.manifest.v1+json', '<html>hello</html>'),
     code: 1,
     line: /manifest sha256:[0-9a-f]{64} is not valid JSON$/,
   },
   {
     name: 'a manifest that is JSON null',
-    setup: manifestAnswer(send(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, 'null')),
+    setup: storedAs('application/vnd.oci.image.manifest.v1+json', 'null'),
     code: 1,
     line: /manifest sha256:[0-9a-f]{64} is malformed: not a JSON object$/,
   },
   {
     name: 'a manifest of arrays nested two million deep',
-    setup: manifestAnswer(send(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, `${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`)),
+    setup: storedAs('application/vnd.oci.image.manifest.v1+json', `${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`),
     code: 1,
     line: /manifest sha256:[0-9a-f]{64} is not a manifest: its JSON nests more than 64 levels deep$/,
     maxMs: 15_000,
   },
   {
     name: 'an HTML page where the manifest should be',
-    setup: manifestAnswer(send(200, { 'content-type': 'text/html' }, '<html>login</html>')),
+    setup: storedAs('text/html', '<html>login</html>'),
     code: 1,
-    line: /^resolving 127\.0\.0\.1:[0-9]+\/h\/a[0-9]+:v1: the registry answered text\/html, which is not a manifest media type$/,
+    line: /^resolving 127\.0\.0\.1:[0-9]+\/h\/a[0-9]+(:v1|@sha256:[0-9a-f]{64}): the registry answered text\/html, which is not a manifest media type$/,
   },
   {
     name: 'a manifest whose own mediaType forges log lines',
-    setup: manifestAnswer(send(200, {}, JSON.stringify({ mediaType: FORGED, config: {} }))),
+    setup: storedAs('application/octet-stream', JSON.stringify({ mediaType: FORGED, config: {} })),
     code: 1,
     line: /the registry answered x\\x0a::add-mask::forged\\x0d\\x0a::error::forged #\\x23\[stop-commands\]tok \\x1b\]0;title\\x07\\x1b\[2J\\u\{202e\}, which is not a manifest media type$/,
   },
-  { name: 'a 401 to the right credentials', setup: manifestAnswer((x) => x.error(401, 'UNAUTHORIZED', 'no', { 'www-authenticate': 'Basic realm="hostile"' })), code: 1, line: /401 Unauthorized \(UNAUTHORIZED: no\): the credentials for 127\.0\.0\.1:[0-9]+ \(from [^)]*\) were refused: check the user name and password or token$/ },
-  { name: 'a 403 whose message forges log lines', setup: manifestAnswer((x) => x.error(403, 'DENIED', FORGED)), code: 1, line: /403 Forbidden \(DENIED: x ::add-mask::forged ::error::forged #\\x23\[stop-commands\]tok \\x1b\]0;title\\x07\\x1b\[2J\\u\{202e\}\): the credentials for .* do not allow this/ },
-  { name: 'a 500 every time, with a forged message', setup: manifestAnswer((x) => x.error(500, 'UNKNOWN', FORGED)), code: 1, line: /500 Internal Server Error after 5 tries \(UNKNOWN: x ::add-mask::forged/ },
+  { name: 'a 401 to the right credentials', setup: manifestGetAnswer((x) => x.error(401, 'UNAUTHORIZED', 'no', { 'www-authenticate': 'Basic realm="hostile"' })), code: 1, line: /401 Unauthorized \(UNAUTHORIZED: no\): the credentials for 127\.0\.0\.1:[0-9]+ \(from [^)]*\) were refused: check the user name and password or token$/ },
+  { name: 'a 403 whose message forges log lines', setup: manifestGetAnswer((x) => x.error(403, 'DENIED', FORGED)), code: 1, line: /403 Forbidden \(DENIED: x ::add-mask::forged ::error::forged #\\x23\[stop-commands\]tok \\x1b\]0;title\\x07\\x1b\[2J\\u\{202e\}\): the credentials for .* do not allow this/ },
+  { name: 'a 500 every time, with a forged message', setup: manifestGetAnswer((x) => x.error(500, 'UNKNOWN', FORGED)), code: 1, line: /500 Internal Server Error after 5 tries \(UNKNOWN: x ::add-mask::forged/ },
   {
     name: 'a 429 with Retry-After: 86400',
-    setup: manifestAnswer((x) => x.error(429, 'TOOMANYREQUESTS', 'slow down', { 'retry-after': '86400' })),
+    setup: manifestGetAnswer((x) => x.error(429, 'TOOMANYREQUESTS', 'slow down', { 'retry-after': '86400' })),
     code: 1,
     line: /429 Too Many Requests \(TOOMANYREQUESTS: slow down\): 127\.0\.0\.1:[0-9]+ asks to wait 24 h before another try \(Retry-After\), longer than the 60 s oci-copy waits at once; try again later$/,
     maxMs: 15_000,
   },
   {
     name: 'a 503 with a Retry-After date in 2099',
-    setup: manifestAnswer((x) => x.error(503, 'UNAVAILABLE', 'maintenance', { 'retry-after': 'Fri, 01 Jan 2099 00:00:00 GMT' })),
+    setup: manifestGetAnswer((x) => x.error(503, 'UNAVAILABLE', 'maintenance', { 'retry-after': 'Fri, 01 Jan 2099 00:00:00 GMT' })),
     code: 1,
     line: /503 Service Unavailable \(UNAVAILABLE: maintenance\): .* asks to wait [0-9]+ h before another try/,
     maxMs: 15_000,
   },
-  { name: 'a 503 with a Retry-After that is not a time', setup: manifestAnswer((x) => x.error(503, 'UNAVAILABLE', 'x', { 'retry-after': 'soon' })), code: 1, line: /503 Service Unavailable after 5 tries/ },
-  { name: 'a 404 with a forged body', setup: manifestAnswer((x) => x.error(404, 'MANIFEST_UNKNOWN', FORGED)), code: 1, line: /127\.0\.0\.1:[0-9]+\/h\/[a-z0-9]+:v1 not found$/ },
+  { name: 'a 503 with a Retry-After that is not a time', setup: manifestGetAnswer((x) => x.error(503, 'UNAVAILABLE', 'x', { 'retry-after': 'soon' })), code: 1, line: /503 Service Unavailable after 5 tries/ },
+  { name: 'a 404 with a forged body', setup: manifestGetAnswer((x) => x.error(404, 'MANIFEST_UNKNOWN', FORGED)), code: 1, line: /127\.0\.0\.1:[0-9]+\/h\/[a-z0-9]+(:v1|@sha256:[0-9a-f]{64}) not found$/ },
   {
     name: 'a redirect to itself, forever',
     setup: manifestAnswer(redirectTo(302, (x) => x.path)),

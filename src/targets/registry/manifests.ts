@@ -44,18 +44,15 @@ export class Manifests {
    * so the one request saves a round trip, and `fetch` serves the kept, verified bytes.
    */
   async resolve(reference: string): Promise<Descriptor> {
-    // A digest whose bytes are kept (a second destination of the same root) needs no request.
-    const kept = isDigest(reference) ? this.recent.get(reference) : undefined;
-    if (kept) return { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length };
     const op = `resolving ${this.named(reference)}`;
-    return during(op, async () => {
-      const { desc } = await this.get(reference, op);
-      // Anything else would be copied as an opaque blob and tagged: a login page, an error page.
-      if (!isManifest(desc.mediaType)) {
-        throw new RegistryError(`${op}: the registry answered ${printable(desc.mediaType, 100)}, which is not a manifest media type`);
-      }
-      return desc;
-    });
+    // A digest whose bytes are kept (a second destination, a tag just read) needs no request.
+    const kept = isDigest(reference) ? this.recent.get(reference) : undefined;
+    const desc = kept ? { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length } : await during(op, async () => (await this.get(reference, op)).desc);
+    // Anything else would be copied as an opaque blob and tagged: a login page, an error page.
+    if (!isManifest(desc.mediaType)) {
+      throw new RegistryError(`${op}: the registry answered ${printable(desc.mediaType, 100)}, which is not a manifest media type`);
+    }
+    return desc;
   }
 
   async fetch(desc: Descriptor, signal?: AbortSignal): Promise<Readable> {
