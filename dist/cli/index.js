@@ -156,6 +156,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/
 
 /***/ }),
 
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
 /***/ 1692:
 /***/ ((module) => {
 
@@ -214,7 +221,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .Lw)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .baselineWasmBeforeNode24 */ .XS)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .collectYoungGarbage */ .ul)();
-const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(395), __nccwpck_require__.e(825)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3825));
+const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(395), __nccwpck_require__.e(235)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8235));
 process.exitCode = await main(process.argv.slice(2));
 
 __webpack_async_result__();

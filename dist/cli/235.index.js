@@ -1,8 +1,8 @@
-export const id = 825;
-export const ids = [825];
+export const id = 235;
+export const ids = [235];
 export const modules = {
 
-/***/ 3825:
+/***/ 8235:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -30,6 +30,13 @@ class ContentError extends OciCopyError {
 /** Something asked for is not there: a tag, a blob, a manifest. */
 class NotFoundError extends OciCopyError {
     name = 'NotFoundError';
+}
+/**
+ * Work that was stopped rather than failed: a target used after `close()` (`… is closed`), or an
+ * operation cancelled because the copy it belonged to failed or was told to stop. Never retried.
+ */
+class CancelledError extends OciCopyError {
+    name = 'CancelledError';
 }
 /** A failure whose message already names the operation and the place (`pushing blob … to HOST/REPO: 503`). */
 class OperationError extends OciCopyError {
@@ -1707,7 +1714,49 @@ const Output = {
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
+;// CONCATENATED MODULE: ./lib/src/oci/json.js
+/**
+ * JSON from outside, read with a bound on nesting. `JSON.parse` builds every nested array and object
+ * before anything can look at them: 4 MiB of `[` makes two million arrays (hundreds of MB, seconds
+ * of work) where no manifest nests more than a handful of levels. One pass over the bytes, counting
+ * brackets outside strings, refuses such a document first.
+ */
+/** Far deeper than any manifest, index, config or error body (they nest 5 or 6 levels). */
+const MAX_JSON_DEPTH = 64;
+/** Whether `text` nests arrays and objects more than `max` levels deep. */
+function nestsDeeperThan(text, max = MAX_JSON_DEPTH) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+            if (c === 0x5c)
+                i++; // a backslash escapes the next character
+            else if (c === 0x22)
+                inString = false;
+        }
+        else if (c === 0x22) {
+            inString = true;
+        }
+        else if (c === 0x5b || c === 0x7b) {
+            if (++depth > max)
+                return true;
+        }
+        else if (c === 0x5d || c === 0x7d) {
+            depth--;
+        }
+    }
+    return false;
+}
+/** `JSON.parse`, refusing (with a SyntaxError, as for any document that is not JSON) one nested too deep. */
+function parseBoundedJson(text) {
+    if (nestsDeeperThan(text))
+        throw new SyntaxError(`JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
+    return JSON.parse(text);
+}
+
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/errors.js
+
 
 
 
@@ -1753,7 +1802,7 @@ function statusLine(status) {
 function registryErrorDetail(body) {
     let parsed;
     try {
-        parsed = JSON.parse(body);
+        parsed = parseBoundedJson(body);
     }
     catch {
         return {};
@@ -2352,14 +2401,69 @@ class BlobLedger {
     }
 }
 
+// EXTERNAL MODULE: external "node:timers/promises"
+var external_node_timers_promises_ = __webpack_require__(8500);
+;// CONCATENATED MODULE: ./lib/src/cancel/index.js
+
+
+/**
+ * Cancellation: how a copy that has failed (or was told to stop) ends everything it started at
+ * once. One AbortSignal reaches each request, each retry loop and each wait between tries; when it
+ * fires, they end with its reason (the copy's first error), never with another try.
+ */
+/** Why `signal` fired: its reason when that is an error, else a `CancelledError`. */
+function abortReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new CancelledError('the operation was cancelled');
+}
+/** Throws the reason when `signal` has fired. */
+function throwIfAborted(signal) {
+    if (signal?.aborted)
+        throw abortReason(signal);
+}
+/** Waits `ms`, or less: a fired `signal` ends the wait with its reason. */
+async function pause(ms, signal) {
+    throwIfAborted(signal);
+    if (!signal)
+        return (0,external_node_timers_promises_.setTimeout)(ms);
+    try {
+        await (0,external_node_timers_promises_.setTimeout)(ms, undefined, { signal });
+    }
+    catch {
+        throw abortReason(signal);
+    }
+}
+/**
+ * One signal that fires when any of `signals` does, with its reason. `dispose` detaches it, so a
+ * long-lived signal (a client's, a copy's) does not keep every request it ever linked.
+ */
+function linkSignals(...signals) {
+    const given = signals.filter((s) => s !== undefined);
+    const controller = new AbortController();
+    const fired = given.find((s) => s.aborted);
+    if (fired) {
+        controller.abort(fired.reason);
+        return { signal: controller.signal, dispose: () => { } };
+    }
+    const listeners = given.map((s) => {
+        const onAbort = () => controller.abort(s.reason);
+        s.addEventListener('abort', onAbort, { once: true });
+        return () => s.removeEventListener('abort', onAbort);
+    });
+    return { signal: controller.signal, dispose: () => listeners.forEach((remove) => remove()) };
+}
+
 ;// CONCATENATED MODULE: ./lib/src/oci/manifest.js
 
 
 
 
+
 function parseJson(content, what) {
+    const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+    if (nestsDeeperThan(text))
+        throw new ContentError(`${what} is not a manifest: its JSON nests more than ${MAX_JSON_DEPTH} levels deep`);
     try {
-        return JSON.parse(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'));
+        return JSON.parse(text);
     }
     catch {
         throw new ContentError(`${what} is not valid JSON`);
@@ -2768,6 +2872,7 @@ class Tagger {
 
 
 
+
 /**
  * Copies the graph under a root from one target to another: each node once however many parents
  * share it, children before parents, at most `concurrency` transfers at a time, skipping what the
@@ -2789,6 +2894,11 @@ class GraphCopier {
     tagger;
     attachments;
     firstError;
+    /**
+     * Fired with the first error (or the caller's `signal`): every request, retry and wait the copy
+     * started ends at once, so a failed copy fails as soon as its error is known.
+     */
+    abort = new AbortController();
     /** The root to store and tag in one step, what to do right before, and whether that happened. */
     rootTag;
     constructor(src, dst, options = {}) {
@@ -2814,14 +2924,20 @@ class GraphCopier {
             tagAs !== undefined && !this.options.dryRun && isTaggingPusher(pusher)
                 ? { digest: root.digest, reference: tagAs, pusher, before: beforeTag, done: false }
                 : undefined;
+        const stopFollowing = this.followCallerSignal();
         try {
             await this.node(root, { what: 'the root', depth: 0 });
             return this.rootTag?.done ?? false;
         }
         catch (err) {
-            this.firstError ??= err;
+            this.fail(err);
+            // Everything started was cancelled with the error: this wait is short, and after it nothing
+            // of this copy is still writing.
             await Promise.allSettled([...this.nodes.values()].map((n) => n.done));
             throw this.firstError;
+        }
+        finally {
+            stopFollowing();
         }
     }
     /**
@@ -2882,6 +2998,27 @@ class GraphCopier {
         }
         return [...found.values()];
     }
+    /** The caller's `signal` cancels the copy as a failure would; returns how to stop listening. */
+    followCallerSignal() {
+        const caller = this.options.signal;
+        if (!caller)
+            return () => { };
+        const onAbort = () => this.fail(abortReason(caller));
+        if (caller.aborted)
+            onAbort();
+        else
+            caller.addEventListener('abort', onAbort, { once: true });
+        return () => caller.removeEventListener('abort', onAbort);
+    }
+    /** The first failure is the copy's: it cancels everything else the copy started. */
+    fail(err) {
+        this.firstError ??= err;
+        if (!this.abort.signal.aborted)
+            this.abort.abort(this.firstError);
+    }
+    get signal() {
+        return this.abort.signal;
+    }
     /** Every manifest and index of the graph walked so far. */
     manifestDescriptors() {
         return [...this.manifestTypes].map(([digest, mediaType]) => ({ digest, mediaType, size: this.manifests.get(digest)?.length ?? 0 }));
@@ -2894,7 +3031,7 @@ class GraphCopier {
         const cached = this.manifests.get(desc.digest);
         if (cached)
             return cached;
-        const content = await this.limiter.run(() => this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc), desc)));
+        const content = await this.limiter.run(() => this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc, this.signal), desc)));
         if (!this.manifests.has(desc.digest)) {
             this.heldManifestBytes += content.length;
             if (this.heldManifestBytes > MAX_HELD_MANIFEST_BYTES) {
@@ -2927,15 +3064,23 @@ class GraphCopier {
                 throw new ContentError(`${listing.what} in ${this.src.description} lists content more than ${MAX_GRAPH_DEPTH} levels below the root: refusing a graph that deep`);
             });
         }
-        if (this.nodes.size >= MAX_GRAPH_NODES) {
-            return this.guard(async () => {
-                throw new ContentError(`the graph in ${this.src.description} has more than ${MAX_GRAPH_NODES} nodes (${listing.what} lists more): refusing a graph that large`);
-            });
-        }
+        if (this.nodes.size >= MAX_GRAPH_NODES)
+            return this.guard(async () => this.tooManyNodes(listing));
         const node = { desc, listedIn: listing.what, depth: listing.depth, done: Promise.resolve() };
         this.nodes.set(desc.digest, node);
         node.done = this.guard(() => work(node));
         return node.done;
+    }
+    /** Refuses a manifest's children before any of them starts when they would take the graph past its node limit. */
+    admit(children, listing) {
+        if (this.nodes.size + children.length <= MAX_GRAPH_NODES)
+            return;
+        const fresh = new Set(children.filter((c) => !this.nodes.has(c.digest)).map((c) => c.digest)).size;
+        if (this.nodes.size + fresh > MAX_GRAPH_NODES)
+            this.tooManyNodes(listing);
+    }
+    tooManyNodes(listing) {
+        throw new ContentError(`the graph in ${this.src.description} has more than ${MAX_GRAPH_NODES} nodes (${listing.what} lists more): refusing a graph that large`);
     }
     /** Refuses new work once anything failed, so one failure stops the copy quickly. */
     async guard(work) {
@@ -2945,7 +3090,7 @@ class GraphCopier {
             await work();
         }
         catch (err) {
-            this.firstError ??= err;
+            this.fail(err);
             throw err;
         }
     }
@@ -2965,12 +3110,13 @@ class GraphCopier {
         // The check and the fetch are independent round trips: make them at once.
         // Both settle before either failure is thrown, so no fetch outlives the copy.
         const [existing, content] = await allOrFirstError([
-            this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc)),
+            this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal)),
             this.manifest(desc),
         ]);
         this.manifestTypes.set(desc.digest, desc.mediaType);
         const children = await this.children(desc, content);
         const listing = childListing(node);
+        this.admit(children, listing);
         if (existing) {
             // A registry holds a manifest only with all it refers to: account for the subtree, move nothing.
             await Promise.all(children.map((c) => this.markExisting(c, listing)));
@@ -2993,7 +3139,9 @@ class GraphCopier {
         const what = `pushing manifest ${desc.digest} to ${this.dst.description}`;
         const asRoot = this.rootTag?.digest === desc.digest ? this.rootTag : undefined;
         await asRoot?.before?.();
-        const push = () => asRoot ? asRoot.pusher.pushTagged(desc, external_node_stream_.Readable.from([content]), asRoot.reference) : this.dst.push(desc, external_node_stream_.Readable.from([content]));
+        const push = () => asRoot
+            ? asRoot.pusher.pushTagged(desc, external_node_stream_.Readable.from([content]), asRoot.reference, this.signal)
+            : this.dst.push(desc, external_node_stream_.Readable.from([content]), this.signal);
         try {
             await this.destinationStep(what, push);
         }
@@ -3014,6 +3162,7 @@ class GraphCopier {
                 const children = await this.children(desc, await this.manifest(desc));
                 this.manifestTypes.set(desc.digest, desc.mediaType);
                 const below = childListing(node);
+                this.admit(children, below);
                 await Promise.all(children.map((c) => this.markExisting(c, below)));
             }
             else {
@@ -3026,7 +3175,7 @@ class GraphCopier {
         // Checks run ahead on their own slots, so transfer slots never wait on a HEAD round trip.
         const exists = await this.checks.run(() => {
             this.stopIfFailed();
-            return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc));
+            return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal));
         });
         if (exists) {
             this.remember(this.dst, desc);
@@ -3087,7 +3236,8 @@ class GraphCopier {
             };
             const last = i === candidates.length - 1;
             // A mount never fails the copy: whatever goes wrong, the blob is uploaded the ordinary way.
-            const outcome = await dst.mount(desc, from, last ? upload : undefined).catch(() => 'refused');
+            const outcome = await dst.mount(desc, from, last ? upload : undefined, this.signal).catch(() => 'refused');
+            this.stopIfFailed();
             const sourceFailure = opened?.sourceFailure();
             if (outcome !== 'uploaded')
                 opened?.stream.destroy();
@@ -3114,7 +3264,7 @@ class GraphCopier {
             try {
                 this.emit({ type: 'started', node: desc });
                 opened = this.openVerified(desc);
-                await this.dst.push(desc, opened.stream);
+                await this.dst.push(desc, opened.stream, this.signal);
                 break;
             }
             catch (err) {
@@ -3129,7 +3279,7 @@ class GraphCopier {
                         failure.message += ` after ${attempt} tries`;
                     throw failure;
                 }
-                await pause(retryWait(err, attempt));
+                await pause(retryWait(err, attempt), this.signal);
             }
         }
         this.remember(this.dst, desc);
@@ -3150,7 +3300,7 @@ class GraphCopier {
                 [failure, fromSource] = [err, source];
         };
         verifier.once('error', (err) => fail(err, err instanceof ContentError));
-        this.src.fetch(desc).then((fetched) => {
+        this.src.fetch(desc, this.signal).then((fetched) => {
             this.remember(this.src, desc);
             fetched.once('error', (err) => fail(err, true));
             // A destination that gave up already destroyed the verifier: close the fetch. (Node 24's
@@ -3202,7 +3352,6 @@ async function allOrFirstError(promises) {
         throw failed.reason;
     return settled.map((r) => r.value);
 }
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** What the engine does with a node: walks an index or a manifest, streams a blob. */
 function nodeKind(desc) {
     return isIndex(desc.mediaType) ? 'index' : isManifest(desc.mediaType) ? 'manifest' : 'blob';
@@ -3414,6 +3563,7 @@ async function sourceRepository(src, srcRef) {
 
 
 
+
 /**
  * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it
  * there. A destination without tag or digest takes the source's tags (or its digest). Tags are
@@ -3462,6 +3612,8 @@ async function copyToMany(src, givenRef, destinations, options = {}) {
             if (root.digest !== source.digest)
                 await reportReferrersLeft(copier, source, root, onEvent);
         }
+        // A copy cancelled once its graph was in still writes no tag.
+        throwIfAborted(options.signal);
         if (taggedFirst)
             tagger.announce(root, first, previous);
         await tagger.tagAll(root, taggedFirst ? references.slice(1) : references);
@@ -3890,6 +4042,7 @@ function imageRecords(results) {
 
 
 
+
 /**
  * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
  * there are, their tags (the `org.opencontainers.image.ref.name` annotation), and how a tag is set.
@@ -3905,7 +4058,7 @@ function emptyIndex() {
 function checkOciLayout(content, where) {
     let version;
     try {
-        version = JSON.parse(Buffer.from(content).toString('utf8'))?.imageLayoutVersion;
+        version = parseBoundedJson(Buffer.from(content).toString('utf8'))?.imageLayoutVersion;
     }
     catch {
         throw new ContentError(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
@@ -4054,7 +4207,7 @@ function imageNameFor(reference, repository) {
 /** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
 function sniffManifest(content, digest) {
     try {
-        const parsed = JSON.parse(Buffer.from(content).toString('utf8'));
+        const parsed = parseBoundedJson(Buffer.from(content).toString('utf8'));
         let mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
         if (!mediaType && Array.isArray(parsed?.manifests))
             mediaType = MediaType.OciIndex;
@@ -4211,81 +4364,41 @@ function uniqueManifests(index) {
     return [...seen.values()];
 }
 
-// EXTERNAL MODULE: external "node:stream/promises"
-var external_node_stream_promises_ = __webpack_require__(6466);
-;// CONCATENATED MODULE: ./lib/src/targets/layout/blob-files.js
-
-
-
-
-
-
-
-/** `ROOT/blobs/<alg>/<hex>`: the digest is checked to be well formed, so it cannot leave `ROOT`. */
-function blobPath(root, digest) {
-    const { algorithm, hex } = parseDigest(digest);
-    return (0,external_node_path_.join)(root, 'blobs', algorithm, hex);
-}
-/**
- * Writes `content` under `ROOT/blobs/<alg>/<hex>`, through a temporary file beside it that is
- * renamed into place only once the bytes match the descriptor: a reader never sees a partial or
- * wrong blob. `inFlight` holds the temporary paths so an aborted run can remove them.
- */
-async function writeVerifiedBlob(root, desc, content, inFlight) {
-    const { algorithm, hex } = parseDigest(desc.digest);
-    const dir = (0,external_node_path_.join)(root, 'blobs', algorithm);
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const temp = partialPath(dir, hex);
-    inFlight?.add(temp);
-    trackPartial(temp);
-    try {
-        await (0,external_node_stream_promises_.pipeline)(content, new VerifyingStream(desc), (0,external_node_fs_.createWriteStream)(temp, { flags: 'wx' }));
-        await (0,promises_.rename)(temp, (0,external_node_path_.join)(dir, hex));
-    }
-    catch (err) {
-        await (0,promises_.rm)(temp, { force: true });
-        throw err;
-    }
-    finally {
-        inFlight?.delete(temp);
-        untrackPartial(temp);
-    }
-}
-/** Consumes a stream the caller verifies, when its bytes are already stored. */
-async function drain(content) {
-    for await (const _ of content) {
-        // nothing to keep
-    }
-}
-/** Reads a manifest's stream whole, refusing more bytes than its descriptor says. */
-async function readManifestBytes(content, desc) {
-    const limit = desc.size;
-    const chunks = [];
-    let total = 0;
-    for await (const chunk of content) {
-        total += chunk.length;
-        if (total > limit) {
-            content.destroy();
-            throw new ContentError(`manifest ${desc.digest} is more than the ${limit} bytes its descriptor says`);
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-}
-
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __webpack_require__(8474);
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/stored-entry.js
 
 
 
 
-function rangeEntry(path, start, size) {
-    return {
-        size,
-        open: () => (size === 0 ? external_node_stream_.Readable.from([]) : (0,external_node_fs_.createReadStream)(path, { start, end: start + size - 1 })),
-    };
+/**
+ * A byte range of a file: an entry of an indexed archive, or of a spool. One instance per entry of
+ * an archive that may hold hundreds of thousands: a class shares its shape and methods among them,
+ * where an object literal with a closure would carry a context and a shape of its own each.
+ */
+class RangeEntry {
+    path;
+    start;
+    size;
+    digest;
+    gzip;
+    constructor(path, start, size, digest, gzip) {
+        this.path = path;
+        this.start = start;
+        this.size = size;
+        this.digest = digest;
+        this.gzip = gzip;
+    }
+    open() {
+        return this.size === 0 ? external_node_stream_.Readable.from([]) : (0,external_node_fs_.createReadStream)(this.path, { start: this.start, end: this.start + this.size - 1 });
+    }
+}
+/** Bytes `start` to `start + size` of the file at `path`, with their digest and gzip head when known. */
+function rangeEntry(path, start, size, digest, gzip) {
+    return new RangeEntry(path, start, size, digest, gzip);
 }
 function fileEntry(path, size, digest, gzip) {
-    return { size, digest, gzip, open: () => (0,external_node_fs_.createReadStream)(path) };
+    return { size, digest, gzip, open: () => createReadStream(path) };
 }
 function bytesEntry(bytes, digest) {
     return { size: bytes.byteLength, digest, open: () => external_node_stream_.Readable.from([bytes]) };
@@ -4691,11 +4804,12 @@ var tar_stream = __webpack_require__(6118);
 
 
 
-
 /**
- * Walks a tar stream entry by entry. `visit` gets each entry worth keeping with its body as a node
- * stream; it must consume the body (or return and let the walk skip it). Unsafe entries stop the
- * walk with an error that names them, before any of their bytes are read.
+ * Walks a tar stream entry by entry. `visit` gets each entry worth keeping with its body as an async
+ * iterable of chunks (tar-stream's own entry stream: wrapping each of hundreds of thousands of
+ * entries in a node Readable costs memory on Node 24); it reads the body to its end, or returns and
+ * lets the walk skip the rest. Unsafe entries stop the walk with an error that names them, before
+ * any of their bytes are read.
  */
 async function scanTar(input, where, visit) {
     // A stream that already failed or closed early (an export that broke off) emits nothing more.
@@ -4713,19 +4827,14 @@ async function scanTar(input, where, visit) {
         for await (const source of tar) {
             const header = source.header;
             const kind = classifyEntry(header, where);
-            const body = external_node_stream_.Readable.from(source, { objectMode: false });
-            if (kind.kind === 'skip') {
-                body.resume();
-                await new Promise((resolve, reject) => body.once('end', resolve).once('error', reject));
-                continue;
+            if (kind.kind !== 'skip') {
+                // tar-stream records where the body begins, after any pax or long-name headers.
+                const dataOffset = header.byteOffset ?? source.offset + 512;
+                await visit({ name: header.name, size: header.size, dataOffset, kind }, source);
             }
-            // tar-stream records where the body begins, after any pax or long-name headers.
-            const dataOffset = header.byteOffset ?? source.offset + 512;
-            await visit({ name: header.name, size: header.size, dataOffset, kind }, body);
-            // Whatever the visitor left unread is skipped.
-            if (!body.readableEnded) {
-                body.resume();
-                await new Promise((resolve, reject) => body.once('end', resolve).once('error', reject));
+            // Whatever is left unread is skipped (the next entry comes only after this one's end).
+            for await (const _ of source) {
+                // skipped
             }
         }
     }
@@ -4748,7 +4857,6 @@ function describeTarError(err) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/archive-contents.js
-
 
 
 
@@ -4791,9 +4899,12 @@ async function indexArchiveFile(path, where) {
     return contents.finish(async () => undefined);
 }
 /**
- * Reads an archive from a stream that cannot be read twice (stdin, a socket): every entry worth
- * keeping is spooled into a private temporary directory, each blob checked against the digest its
- * name promises on the way in; a blob that does not match fails the import.
+ * Reads an archive from a stream that cannot be read twice (stdin, a socket): the bodies of the
+ * entries worth keeping are appended to one spool file in a private temporary directory, each blob
+ * hashed on the way in against the digest its name promises (a blob that does not match fails the
+ * import), and later read back by byte range. What is kept per entry is its place in the spool, so
+ * memory stays flat however many entries the archive has, and writing costs one file, not one per
+ * entry.
  */
 async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpdir)()) {
     const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempParent, 'oci-copy-import-'));
@@ -4801,39 +4912,94 @@ async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpd
     trackPartial(dir);
     const dispose = () => (0,promises_.rm)(dir, { recursive: true, force: true }).finally(() => untrackPartial(dir));
     const contents = new ContentTables(where);
-    let seq = 0;
+    const path = (0,external_node_path_.join)(dir, 'spool');
+    const spool = new SpoolFile(path);
     try {
-        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'files'));
         await scanTar(input, where, async (entry, body) => {
             if (contents.structural(entry))
                 return;
             if (entry.kind.kind === 'blob') {
                 const digest = entry.kind.digest;
-                try {
-                    await writeVerifiedBlob(dir, { digest, size: entry.size }, body);
-                }
-                catch (err) {
-                    if (err instanceof ContentError)
-                        throw notThePromisedBlob(where, text_quoted(entry.name), errors_messageOf(err));
-                    throw err;
-                }
-                contents.add(entry, fileEntry(blobPath(dir, digest), entry.size, digest));
+                const hash = newHasher(digest);
+                const { offset, size } = await spool.append(body, (chunk) => hash.update(chunk));
+                const got = `${digest.slice(0, digest.indexOf(':'))}:${hash.digest('hex')}`;
+                if (got !== digest)
+                    throw notThePromisedBlob(where, text_quoted(entry.name), `digest mismatch: expected ${digest}, got ${got}`);
+                contents.add(entry, rangeEntry(path, offset, size, digest));
                 return;
             }
-            const path = (0,external_node_path_.join)(dir, 'files', String(seq++));
-            const seen = new HashingTap();
-            await (0,external_node_stream_promises_.pipeline)(body, seen, (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' }));
-            contents.add(entry, fileEntry(path, seen.bytes, seen.digest(), isGzipHead(seen.head)));
+            const hash = (0,external_node_crypto_.createHash)('sha256');
+            let head;
+            const { offset, size } = await spool.append(body, (chunk) => {
+                hash.update(chunk);
+                if (!head || head.length < 2)
+                    head = Buffer.concat(head ? [head, chunk.subarray(0, 2)] : [chunk.subarray(0, 2)]);
+            });
+            contents.add(entry, rangeEntry(path, offset, size, `sha256:${hash.digest('hex')}`, isGzipHead(head)));
         });
+        await spool.finish();
         return contents.finish(dispose);
     }
     catch (err) {
+        await spool.abandon();
         await dispose();
         if (err instanceof OciCopyError)
             throw err;
         throw new ContentError(`${where}: cannot spool the archive (${errors_messageOf(err)})`);
     }
 }
+/**
+ * One file that entry bodies are appended to, one after another, with back-pressure. Small bodies
+ * are gathered into writes of 64 KiB: tens of thousands of tiny blobs cost a few hundred writes.
+ */
+class SpoolFile {
+    out;
+    position = 0;
+    pending = [];
+    pendingBytes = 0;
+    failed;
+    constructor(path) {
+        this.out = (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' });
+        this.failed = new Promise((_, reject) => this.out.once('error', reject));
+        this.failed.catch(() => { });
+    }
+    /** Appends `body`, passing each chunk to `see` first; returns where it landed. */
+    async append(body, see) {
+        const offset = this.position;
+        for await (const chunk of body) {
+            see(chunk);
+            this.position += chunk.length;
+            this.pending.push(chunk);
+            this.pendingBytes += chunk.length;
+            if (this.pendingBytes >= SPOOL_WRITE_BYTES)
+                await this.flush();
+        }
+        return { offset, size: this.position - offset };
+    }
+    /** Everything written and flushed: ranges of it can be read. */
+    async finish() {
+        await this.flush();
+        this.out.end();
+        await Promise.race([(0,external_node_events_.once)(this.out, 'close'), this.failed]);
+    }
+    async abandon() {
+        if (this.out.closed)
+            return;
+        this.out.destroy();
+        await (0,external_node_events_.once)(this.out, 'close').catch(() => { });
+    }
+    async flush() {
+        if (!this.pendingBytes)
+            return;
+        const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [];
+        this.pendingBytes = 0;
+        if (!this.out.write(data))
+            await Promise.race([(0,external_node_events_.once)(this.out, 'drain'), this.failed]);
+    }
+}
+/** What the spool gathers before one write. */
+const SPOOL_WRITE_BYTES = 64 * 1024;
 function notThePromisedBlob(where, shown, why) {
     return new ContentError(`${where}: entry ${shown} does not hold the blob its name promises (${why})`);
 }
@@ -4900,7 +5066,8 @@ class ContentTables {
             // A spooled file was hashed on the way in; a file read by range is verified when it is read.
             if (entry.digest !== undefined && entry.digest !== as.digest)
                 throw notThePromisedBlob(where, shown, `it links to content ${entry.digest}`);
-            blobs.set(as.digest, { ...entry, digest: as.digest });
+            // An entry's open() may live on its prototype: wrap it, never spread it.
+            blobs.set(as.digest, { size: entry.size, digest: as.digest, gzip: entry.gzip, open: () => entry.open() });
         });
         return { blobs, files, dispose };
     }
@@ -4910,22 +5077,6 @@ class ContentTables {
             this.blobs.delete(as.digest);
         else if (as.kind === 'file')
             this.files.delete(as.name);
-    }
-}
-/** Hashes and counts what passes, keeping the first bytes (to tell a gzip layer). */
-class HashingTap extends external_node_stream_.Transform {
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    bytes = 0;
-    head;
-    _transform(chunk, _enc, done) {
-        this.hash.update(chunk);
-        this.bytes += chunk.length;
-        if (!this.head || this.head.length < 2)
-            this.head = this.head ? Buffer.concat([this.head, chunk]) : chunk;
-        done(null, chunk);
-    }
-    digest() {
-        return `sha256:${this.hash.digest('hex')}`;
     }
 }
 /** A gzip-compressed archive would otherwise fail with a puzzling tar header error. */
@@ -4947,6 +5098,7 @@ async function refuseCompressed(handle, where) {
 
 
 
+
 /** Reads and checks an archive's `manifest.json`: every item has a Config and a list of Layers. */
 async function readDockerManifestList(contents, where) {
     const listFile = contents.files.get(DOCKER_MANIFEST_FILE);
@@ -4955,7 +5107,7 @@ async function readDockerManifestList(contents, where) {
     const raw = await readEntry(listFile, MAX_MANIFEST_BYTES, `${DOCKER_MANIFEST_FILE} in ${where}`);
     let items;
     try {
-        items = JSON.parse(raw.toString('utf8'));
+        items = parseBoundedJson(raw.toString('utf8'));
     }
     catch {
         throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} is not valid JSON`);
@@ -5026,8 +5178,10 @@ async function describeFile(contents, name, where) {
     if (blobDigest && digest !== blobDigest) {
         throw new ContentError(`${where}: entry ${text_quoted(name)} does not hold the blob its name promises (got ${digest})`);
     }
-    // Serve the file as the blob it now is, and hash it once however many images share it.
-    entry = { ...entry, digest, gzip };
+    // Serve the file as the blob it now is, and hash it once however many images share it (an
+    // entry's open() may live on its prototype: wrap it, never spread it).
+    const file = entry;
+    entry = { size: file.size, digest, gzip, open: () => file.open() };
     if (!blobDigest)
         contents.files.set(normalized, entry);
     if (!contents.blobs.has(digest))
@@ -5224,6 +5378,8 @@ async function readIndex(contents, where) {
     throw new ContentError(`${where} has no ${INDEX_FILE} (nor a docker save ${DOCKER_MANIFEST_FILE}): it is not an OCI archive`);
 }
 
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __webpack_require__(6466);
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/ustar.js
 /** A tar block: headers are one, bodies are padded to whole ones. */
 const TAR_BLOCK = 512;
@@ -5300,6 +5456,66 @@ function paxRecord(key, value) {
     while (String(length).length + tailLength !== length)
         length = String(length).length + tailLength;
     return Buffer.from(`${length}${tail}`, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/layout/blob-files.js
+
+
+
+
+
+
+
+/** `ROOT/blobs/<alg>/<hex>`: the digest is checked to be well formed, so it cannot leave `ROOT`. */
+function blobPath(root, digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return (0,external_node_path_.join)(root, 'blobs', algorithm, hex);
+}
+/**
+ * Writes `content` under `ROOT/blobs/<alg>/<hex>`, through a temporary file beside it that is
+ * renamed into place only once the bytes match the descriptor: a reader never sees a partial or
+ * wrong blob. `inFlight` holds the temporary paths so an aborted run can remove them.
+ */
+async function writeVerifiedBlob(root, desc, content, inFlight) {
+    const { algorithm, hex } = parseDigest(desc.digest);
+    const dir = (0,external_node_path_.join)(root, 'blobs', algorithm);
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const temp = partialPath(dir, hex);
+    inFlight?.add(temp);
+    trackPartial(temp);
+    try {
+        await (0,external_node_stream_promises_.pipeline)(content, new VerifyingStream(desc), (0,external_node_fs_.createWriteStream)(temp, { flags: 'wx' }));
+        await (0,promises_.rename)(temp, (0,external_node_path_.join)(dir, hex));
+    }
+    catch (err) {
+        await (0,promises_.rm)(temp, { force: true });
+        throw err;
+    }
+    finally {
+        inFlight?.delete(temp);
+        untrackPartial(temp);
+    }
+}
+/** Consumes a stream the caller verifies, when its bytes are already stored. */
+async function drain(content) {
+    for await (const _ of content) {
+        // nothing to keep
+    }
+}
+/** Reads a manifest's stream whole, refusing more bytes than its descriptor says. */
+async function readManifestBytes(content, desc) {
+    const limit = desc.size;
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of content) {
+        total += chunk.length;
+        if (total > limit) {
+            content.destroy();
+            throw new ContentError(`manifest ${desc.digest} is more than the ${limit} bytes its descriptor says`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-manifest.js
@@ -6826,6 +7042,7 @@ function authScheme(authorization) {
 
 
 
+
 const DEFAULT_RETRY = {
     maxTries: 5,
     baseDelayMs: 250,
@@ -6882,7 +7099,17 @@ const USER_AGENT = 'oci-copy/0.1';
 const MAX_REDIRECTS = 10;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
-const NOT_TRANSIENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_ABORTED', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
+const NOT_TRANSIENT = new Set([
+    'UND_ERR_INVALID_ARG',
+    'UND_ERR_ABORTED',
+    'UND_ERR_NOT_SUPPORTED',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+    // A pool that was closed or destroyed never opens again: no retry can reach it.
+    'UND_ERR_CLOSED',
+    'UND_ERR_DESTROYED',
+    // A registry that sends more headers than a client takes sends them again.
+    'UND_ERR_HEADERS_OVERFLOW',
+]);
 function header(res, name) {
     const v = res.headers[name];
     return Array.isArray(v) ? v[0] : v;
@@ -6936,7 +7163,6 @@ async function readBody(res, limit) {
  * another origin), per-request timeouts, and retries with backoff on transient failures.
  */
 class HttpClient {
-    sleep;
     dispatcher;
     owned;
     userAgent;
@@ -6946,8 +7172,9 @@ class HttpClient {
     /** The proxy a request to a URL goes through, for messages. */
     proxyFor;
     observer;
-    constructor(options = {}, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
-        this.sleep = sleep;
+    /** Fires on `close()`: whatever is still sending or waiting to retry ends at once. */
+    closing = new AbortController();
+    constructor(options = {}) {
         this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.userAgent = options.userAgent ?? USER_AGENT;
@@ -6958,7 +7185,30 @@ class HttpClient {
         this.dispatcher = options.dispatcher ?? network.dispatcher;
         this.proxyFor = network ? (url) => network.proxyFor(url) : () => undefined;
     }
+    /**
+     * Sends `req`, following redirects and retrying what may pass on another try. After `close()`,
+     * or once `req.signal` fires, nothing more is sent or waited for: the request fails at once.
+     */
     async send(req) {
+        if (this.closing.signal.aborted)
+            throw new CancelledError(`the connection pool for ${req.url.host} is closed`);
+        const { signal, dispose } = linkSignals(this.closing.signal, req.signal);
+        let res;
+        try {
+            res = await this.sendUntilDone({ ...req, signal });
+        }
+        catch (err) {
+            dispose();
+            throw err;
+        }
+        // The body streams on after the headers: cancelling must reach it too, until it is done.
+        if (res.body.destroyed || res.body.readableEnded)
+            dispose();
+        else
+            res.body.once('close', dispose);
+        return res;
+    }
+    async sendUntilDone(req) {
         const replayable = !(req.body instanceof external_node_stream_.Readable) && req.method !== 'POST' && req.method !== 'PATCH';
         const retry = (req.retry ?? replayable) && !(req.body instanceof external_node_stream_.Readable);
         const started = Date.now();
@@ -6967,12 +7217,16 @@ class HttpClient {
             let res;
             let error;
             try {
+                throwIfAborted(req.signal);
                 res = await this.follow(req);
                 res.tries = tries;
             }
             catch (err) {
+                // A cancelled request ends with the reason it was cancelled, however undici put it.
+                if (req.signal.aborted)
+                    throw abortReason(req.signal);
                 if (!isTransient(err))
-                    throw err;
+                    throw hostileAnswer(req.url, err) ?? err;
                 error = err;
             }
             if (res && (!isRetryableStatus(res.status) || this.tooLongToWait(res) !== undefined))
@@ -6997,7 +7251,7 @@ class HttpClient {
                 delayMs: delay,
                 reason: res ? statusLine(res.status) : errors_messageOf(error),
             });
-            await this.sleep(delay);
+            await pause(delay, req.signal);
         }
     }
     /** The wait before try `attempt + 2`: the answer's `Retry-After` (never above the cap), else backoff. */
@@ -7018,12 +7272,15 @@ class HttpClient {
     note(url, text) {
         this.observer?.({ type: 'note', url, text });
     }
-    /** Ends every connection at once, abandoning what is in flight. */
+    /** Ends every connection at once, abandoning what is in flight; retries waiting end too, later sends are refused. */
     async destroy() {
+        this.closing.abort(new CancelledError('the connection pool is closed'));
         if (this.owned)
             await this.dispatcher.destroy();
     }
+    /** Ends the client: requests in flight and retries waiting are cancelled, later sends refused. */
     async close() {
+        this.closing.abort(new CancelledError('the connection pool is closed'));
         if (this.owned)
             await this.dispatcher.close();
     }
@@ -7031,14 +7288,14 @@ class HttpClient {
         let { method, url, body } = req;
         const headers = { 'user-agent': this.userAgent, ...req.headers };
         for (let hops = 0;; hops++) {
-            const res = await this.once(method, url, headers, body);
+            const res = await this.once(method, url, headers, body, req.signal);
             const location = header(res, 'location');
             if (req.followRedirects === false || !REDIRECTS.has(res.status) || !location)
                 return res;
             await discard(res);
             if (hops >= MAX_REDIRECTS)
                 throw new RegistryError(`${url.host} redirected more than ${MAX_REDIRECTS} times`);
-            const next = new URL(location, url);
+            const next = redirectTarget(location, url);
             if (req.refuseRedirects) {
                 throw new RegistryError(`${url.host} answered a ${method} with a ${res.status} redirect to ${next.host}: refusing to send uploads or credentials anywhere but ${url.host}`);
             }
@@ -7065,12 +7322,12 @@ class HttpClient {
             url = next;
         }
     }
-    async once(method, url, headers, body) {
+    async once(method, url, headers, body, signal) {
         const started = Date.now();
         const auth = authScheme(headers.authorization);
         let res;
         try {
-            res = await this.request(method, url, headers, body);
+            res = await this.request(method, url, headers, body, signal);
         }
         catch (err) {
             this.observer?.({ type: 'failure', method, url, error: errors_messageOf(err), ms: Date.now() - started, auth });
@@ -7080,8 +7337,9 @@ class HttpClient {
         this.observer?.({ type: 'response', method, url, status: res.statusCode, ms: Date.now() - started, auth });
         return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
     }
-    request(method, url, headers, body) {
+    request(method, url, headers, body, signal) {
         return request(this.dispatcher, {
+            signal,
             origin: url.origin,
             path: url.pathname + url.search,
             method: method,
@@ -7093,6 +7351,22 @@ class HttpClient {
             bodyTimeout: this.timeouts.bodyIdleMs,
         });
     }
+}
+/** Where a redirect's `Location` leads; one that is not a URL is the registry's error, not worth another try. */
+function redirectTarget(location, from) {
+    try {
+        return new URL(location, from);
+    }
+    catch {
+        throw new RegistryError(`${from.host} redirected to a Location that is not a URL: ${text_quoted(location, 200)}`);
+    }
+}
+/** An answer no client takes, named for the registry that sent it; undefined for other failures. */
+function hostileAnswer(url, err) {
+    const code = err?.code;
+    if (code === 'UND_ERR_HEADERS_OVERFLOW')
+        return new RegistryError(`${url.host} answered with more header bytes than any registry sends (over 16 KiB)`);
+    return undefined;
 }
 /** Network failures and timeouts may pass on another try; our own errors (bad content, bad input) do not. */
 function isTransient(err) {
@@ -7122,6 +7396,7 @@ function transportError(url, err, tries, timeouts, retryAfterMs) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/auth.js
+
 
 
 
@@ -7288,7 +7563,7 @@ class RegistryAuth {
         }
         let parsed;
         try {
-            parsed = JSON.parse(body);
+            parsed = (parseBoundedJson(body) ?? {});
         }
         catch {
             throw new RegistryError(`getting ${what}: the answer is not JSON`);
@@ -7518,12 +7793,12 @@ function learnChunking(res, mode) {
     }
 }
 /** Finishes an open session with the blob's bytes: one PUT, or PATCH chunks then a closing PUT. */
-async function uploadOnSession(client, session, desc, content, scopes, mode, operation) {
+async function uploadOnSession(client, session, desc, content, upload) {
     try {
-        if (mode.chunked)
-            await uploadChunks(client, session, desc, content, scopes, mode, operation);
+        if (upload.mode.chunked)
+            await uploadChunks(client, session, desc, content, upload);
         else
-            await uploadWhole(client, session, desc, content, scopes, mode, operation);
+            await uploadWhole(client, session, desc, content, upload);
     }
     finally {
         if (!content.readableEnded)
@@ -7535,12 +7810,14 @@ function withDigest(session, desc) {
     url.searchParams.append('digest', desc.digest);
     return url;
 }
-async function uploadWhole(client, session, desc, content, scopes, mode, operation) {
+async function uploadWhole(client, session, desc, content, upload) {
+    const { scopes, mode, operation, signal } = upload;
     const res = await client.send({
         method: 'PUT',
         url: withDigest(session, desc),
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
         body: content,
+        signal,
     }, scopes);
     if (res.status === 201)
         return discard(res);
@@ -7551,7 +7828,8 @@ async function uploadWhole(client, session, desc, content, scopes, mode, operati
     }
     return client.fail(res, operation);
 }
-async function uploadChunks(client, session, desc, content, scopes, mode, operation) {
+async function uploadChunks(client, session, desc, content, upload) {
+    const { scopes, mode, operation, signal } = upload;
     let url = session;
     let offset = 0;
     for await (const chunk of chunks(content, mode.chunkBytes)) {
@@ -7564,6 +7842,7 @@ async function uploadChunks(client, session, desc, content, scopes, mode, operat
                 'content-range': `${offset}-${offset + chunk.length - 1}`,
             },
             body: chunk,
+            signal,
         }, scopes);
         if (res.status !== 202)
             return client.fail(res, `${operation} (chunk at byte ${offset})`);
@@ -7571,7 +7850,7 @@ async function uploadChunks(client, session, desc, content, scopes, mode, operat
         await discard(res);
         offset += chunk.length;
     }
-    const res = await client.send({ method: 'PUT', url: withDigest(url, desc), headers: { 'content-type': 'application/octet-stream', 'content-length': '0' } }, scopes);
+    const res = await client.send({ method: 'PUT', url: withDigest(url, desc), headers: { 'content-type': 'application/octet-stream', 'content-length': '0' }, signal }, scopes);
     if (res.status === 201)
         return discard(res);
     return client.fail(res, operation);
@@ -7607,6 +7886,7 @@ async function* chunks(content, size) {
 
 
 
+
 /** One repository's blob endpoints. */
 class Blobs {
     client;
@@ -7623,10 +7903,10 @@ class Blobs {
     url(path) {
         return this.client.url(`/v2/${this.repository}/blobs/${path}`);
     }
-    async exists(desc) {
+    async exists(desc, signal) {
         const op = `checking blob ${desc.digest} in ${this.place}`;
         return during(op, async () => {
-            const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest) }, [pullScope(this.repository)]);
+            const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), signal }, [pullScope(this.repository)]);
             if (res.status !== 200 && res.status !== 404)
                 return this.client.fail(res, op);
             await discard(res);
@@ -7637,19 +7917,24 @@ class Blobs {
      * The blob's bytes. A download cut midway goes on with `Range: bytes=N-` when the registry answers
      * 206, and otherwise starts again, skipping what was already passed on. The caller verifies.
      */
-    async fetch(desc) {
+    async fetch(desc, signal) {
         const op = `fetching blob ${desc.digest} from ${this.place}`;
-        const first = await during(op, () => this.get(desc, 0, op));
-        const stream = external_node_stream_.Readable.from(this.download(desc, first, op), { objectMode: false });
-        // Dropped before its first read, the generator never runs: the first answer must still go.
-        stream.once('close', () => {
-            dropBody(first.body);
-        });
+        const first = await during(op, () => this.get(desc, 0, op, signal));
+        const current = { res: first };
+        const stream = external_node_stream_.Readable.from(this.download(desc, current, op, signal), { objectMode: false });
+        // Destroying the stream ends the generator only once its await returns, and an answer that
+        // stalls never returns: the answer being read is dropped first, so its connection goes at once.
+        const destroy = stream._destroy.bind(stream);
+        stream._destroy = (err, done) => {
+            if (current.res)
+                dropBody(current.res.body);
+            destroy(err, done);
+        };
         return stream;
     }
-    async get(desc, offset, op) {
+    async get(desc, offset, op, signal) {
         const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
-        const res = await this.client.send({ method: 'GET', url: this.url(desc.digest), headers }, [pullScope(this.repository)]);
+        const res = await this.client.send({ method: 'GET', url: this.url(desc.digest), headers, signal }, [pullScope(this.repository)]);
         if (res.status === 200 || (offset > 0 && res.status === 206))
             return res;
         if (res.status === 404) {
@@ -7658,13 +7943,14 @@ class Blobs {
         }
         return this.client.fail(res, op);
     }
-    async *download(desc, first, op) {
+    /** The blob's bytes from `current.res` on, asking again where it broke off; `current.res` is the answer being read. */
+    async *download(desc, current, op, signal) {
         const policy = this.client.http.retry;
-        let res = first;
         let offset = 0;
         for (let failures = 0;;) {
             try {
-                res ??= await during(op, () => this.get(desc, offset, op));
+                current.res ??= await during(op, () => this.get(desc, offset, op, signal));
+                const res = current.res;
                 let skip = res.status === 206 && rangeStart(res) === offset ? 0 : offset;
                 if (res.status === 206 && skip)
                     throw new RegistryError(`${op}: the registry answered a different range`);
@@ -7685,30 +7971,32 @@ class Blobs {
                 throw new RegistryError(`${op}: the download ended after ${offset} of ${desc.size} bytes`, true);
             }
             catch (err) {
+                // Cancelled (the copy failed elsewhere, or the client closed): no other try.
+                throwIfAborted(signal);
                 failures++;
                 if (!isTransient(err) || failures >= policy.maxTries) {
                     if (err instanceof RegistryError || !isTransient(err))
                         throw err;
                     throw new RegistryError(`${op}: ${transportError(this.client.base, err, failures, this.client.http.timeouts).message}`, true);
                 }
-                await new Promise((r) => setTimeout(r, backoffDelay(failures - 1, policy)));
+                await pause(backoffDelay(failures - 1, policy), signal);
             }
             finally {
-                if (res)
-                    dropBody(res.body);
-                res = undefined;
+                if (current.res)
+                    dropBody(current.res.body);
+                current.res = undefined;
             }
         }
     }
     /** POST then PUT (distribution ignores a single-request `POST ?digest=`), or chunks when the registry wants them. */
-    async push(desc, content) {
+    async push(desc, content, signal) {
         const op = `pushing blob ${desc.digest} to ${this.place}`;
         const scopes = [pushScope(this.repository)];
         // The content may fail (a digest mismatch) while the session opens: keep that for the caller, not the process.
         content.on('error', () => { });
         try {
             await during(op, async () => {
-                const res = await this.client.send({ method: 'POST', url: this.url('uploads/'), retry: true }, scopes);
+                const res = await this.client.send({ method: 'POST', url: this.url('uploads/'), retry: true, signal }, scopes);
                 if (res.status !== 202)
                     return this.client.fail(res, op);
                 learnChunking(res, this.mode);
@@ -7716,7 +8004,7 @@ class Blobs {
                 await discard(res);
                 if (content.errored)
                     throw content.errored;
-                await uploadOnSession(this.client, session, desc, content, scopes, this.mode, op);
+                await uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal });
             });
         }
         finally {
@@ -7725,7 +8013,7 @@ class Blobs {
         }
     }
     /** Asks the registry to link a blob from another repository; see `Mounter.mount`. */
-    async mount(desc, from, getContent) {
+    async mount(desc, from, getContent, signal) {
         const op = `pushing blob ${desc.digest} to ${this.place}`;
         const scopes = [pushScope(this.repository), pullScope(from)];
         const url = this.url('uploads/');
@@ -7733,7 +8021,7 @@ class Blobs {
         url.searchParams.set('from', from);
         let session;
         try {
-            const res = await this.client.send({ method: 'POST', url, retry: true }, scopes);
+            const res = await this.client.send({ method: 'POST', url, retry: true, signal }, scopes);
             if (res.status === 201) {
                 const digest = header(res, 'docker-content-digest');
                 await discard(res);
@@ -7756,7 +8044,7 @@ class Blobs {
         }
         const content = await getContent();
         content.on('error', () => { });
-        await during(op, () => uploadOnSession(this.client, session, desc, content, scopes, this.mode, op));
+        await during(op, () => uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal }));
         return 'uploaded';
     }
     async abandon(session, scopes) {
@@ -7866,6 +8154,8 @@ async function mergeIntoReferrersIndex(manifests, subject, referrer) {
 
 
 
+
+
 const CACHE_ENTRIES = 64;
 /** Manifests are small; a few large ones (up to 4 MiB each) must not add up to much memory. */
 const CACHE_BYTES = 16 * 1024 * 1024;
@@ -7893,24 +8183,27 @@ class Manifests {
      * so the one request saves a round trip, and `fetch` serves the kept, verified bytes.
      */
     async resolve(reference) {
-        // A digest whose bytes are kept (a second destination of the same root) needs no request.
-        const kept = isDigest(reference) ? this.recent.get(reference) : undefined;
-        if (kept)
-            return { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length };
         const op = `resolving ${this.named(reference)}`;
-        return during(op, async () => (await this.get(reference, op)).desc);
+        // A digest whose bytes are kept (a second destination, a tag just read) needs no request.
+        const kept = isDigest(reference) ? this.recent.get(reference) : undefined;
+        const desc = kept ? { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length } : await during(op, async () => (await this.get(reference, op)).desc);
+        // Anything else would be copied as an opaque blob and tagged: a login page, an error page.
+        if (!isManifest(desc.mediaType)) {
+            throw new RegistryError(`${op}: the registry answered ${text_printable(desc.mediaType, 100)}, which is not a manifest media type`);
+        }
+        return desc;
     }
-    async fetch(desc) {
+    async fetch(desc, signal) {
         const kept = this.recent.get(desc.digest)?.bytes;
         if (kept && kept.length === desc.size)
             return external_node_stream_.Readable.from([kept]);
         const op = `fetching manifest ${desc.digest} from ${this.place}`;
-        return during(op, async () => external_node_stream_.Readable.from([(await this.get(desc.digest, op)).bytes]));
+        return during(op, async () => external_node_stream_.Readable.from([(await this.get(desc.digest, op, signal)).bytes]));
     }
-    async exists(desc) {
+    async exists(desc, signal) {
         const op = `checking manifest ${desc.digest} in ${this.place}`;
         return during(op, async () => {
-            const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), headers: { accept: MANIFEST_ACCEPT } }, [pullScope(this.repository)]);
+            const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), headers: { accept: MANIFEST_ACCEPT }, signal }, [pullScope(this.repository)]);
             if (res.status !== 200 && res.status !== 404)
                 return this.client.fail(res, op);
             await discard(res);
@@ -7953,7 +8246,7 @@ class Manifests {
      * Reads the (verified, ≤ 4 MiB) manifest whole, then PUTs it by digest, or by `reference` (a tag)
      * to store and tag it at once: a buffer can be sent again on a retry.
      */
-    async push(desc, content, reference = desc.digest) {
+    async push(desc, content, reference = desc.digest, signal) {
         const op = `pushing manifest ${desc.digest} to ${reference === desc.digest ? this.place : this.named(reference)}`;
         if (desc.size > MAX_MANIFEST_BYTES)
             throw new ContentError(`${op}: manifest is ${desc.size} bytes, over the 4 MiB limit`);
@@ -7962,7 +8255,7 @@ class Manifests {
             chunks.push(c);
         const bytes = Buffer.concat(chunks);
         verifyBytes(bytes, desc);
-        const answered = await this.put(desc, reference, bytes, op);
+        const answered = await this.put(desc, reference, bytes, op, signal);
         this.remember(desc, bytes);
         // A registry with the referrers API says so with OCI-Subject; without it, the pusher keeps the
         // `sha256-<hex>` index of the subject's referrers up to date.
@@ -7985,9 +8278,9 @@ class Manifests {
         });
     }
     /** PUTs manifest bytes under a tag or digest; the answer's headers are kept (OCI-Subject). */
-    async put(desc, reference, bytes, op) {
+    async put(desc, reference, bytes, op, signal) {
         return during(op, async () => {
-            const res = await this.client.send({ method: 'PUT', url: this.url(reference), headers: { 'content-type': desc.mediaType }, body: bytes }, [pushScope(this.repository)]);
+            const res = await this.client.send({ method: 'PUT', url: this.url(reference), headers: { 'content-type': desc.mediaType }, body: bytes, signal }, [pushScope(this.repository)]);
             if (res.status === 201 || res.status === 200) {
                 await discard(res);
                 return { headers: res.headers };
@@ -8003,21 +8296,23 @@ class Manifests {
      * GETs a manifest whole, with its digest: the registry's word for a tag, the hash for a digest.
      * The transport retries only up to the headers; a body that broke off after them is asked again.
      */
-    async get(reference, op) {
+    async get(reference, op, signal) {
         const http = this.client.http;
         for (let attempt = 0;; attempt++) {
             try {
-                return await this.getOnce(reference, op);
+                return await this.getOnce(reference, op, signal);
             }
             catch (err) {
+                // A body cut by cancellation is not a broken answer worth asking again.
+                throwIfAborted(signal);
                 if (!(err instanceof BrokenAnswerError) || attempt + 1 >= http.retry.maxTries)
                     throw err;
-                await new Promise((resolve) => setTimeout(resolve, http.retryDelay(attempt)));
+                await pause(http.retryDelay(attempt), signal);
             }
         }
     }
-    async getOnce(reference, op) {
-        const res = await this.client.send({ method: 'GET', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT } }, [pullScope(this.repository)]);
+    async getOnce(reference, op, signal) {
+        const res = await this.client.send({ method: 'GET', url: this.url(reference), headers: { accept: MANIFEST_ACCEPT }, signal }, [pullScope(this.repository)]);
         if (res.status === 404) {
             await discard(res);
             throw new NotFoundError(`${this.named(reference)} not found`);
@@ -8071,7 +8366,7 @@ function contentType(res) {
 }
 function mediaTypeField(bytes) {
     try {
-        const m = JSON.parse(bytes.toString('utf8')).mediaType;
+        const m = parseBoundedJson(bytes.toString('utf8'))?.mediaType;
         return typeof m === 'string' ? m : undefined;
     }
     catch {
@@ -8080,6 +8375,7 @@ function mediaTypeField(bytes) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/tags.js
+
 
 
 
@@ -8117,7 +8413,7 @@ async function listTags(client, repository) {
             const next = nextPage(header(res, 'link'), res.url);
             let body;
             try {
-                body = JSON.parse((await readBody(res, MAX_PAGE_BYTES)).toString('utf8'));
+                body = parseBoundedJson((await readBody(res, MAX_PAGE_BYTES)).toString('utf8'));
             }
             catch (err) {
                 if (err instanceof RegistryError)
@@ -8164,6 +8460,7 @@ function nextPage(link, base) {
 
 
 
+
 /** A repository on a registry, spoken to over the distribution API. */
 class RegistryRepository {
     client;
@@ -8172,6 +8469,7 @@ class RegistryRepository {
     location;
     blobs;
     manifests;
+    closed = false;
     constructor(client, repository) {
         this.client = client;
         this.repository = repository;
@@ -8181,45 +8479,61 @@ class RegistryRepository {
         this.blobs = new Blobs(client, repository, mode);
         this.manifests = new Manifests(client, repository);
     }
-    resolve(selector) {
+    async resolve(selector) {
+        this.refuseIfClosed();
         return this.manifests.resolve(selector ?? 'latest');
     }
-    fetch(desc) {
-        return isManifest(desc.mediaType) ? this.manifests.fetch(desc) : this.blobs.fetch(desc);
+    async fetch(desc, signal) {
+        this.refuseIfClosed();
+        return isManifest(desc.mediaType) ? this.manifests.fetch(desc, signal) : this.blobs.fetch(desc, signal);
     }
-    exists(desc) {
-        return isManifest(desc.mediaType) ? this.manifests.exists(desc) : this.blobs.exists(desc);
+    async exists(desc, signal) {
+        this.refuseIfClosed();
+        return isManifest(desc.mediaType) ? this.manifests.exists(desc, signal) : this.blobs.exists(desc, signal);
     }
     /**
      * Stores a node. `content` is read once: when this throws an error for which `isRetryable` holds
      * (a cut connection, 5xx, a 413 that switches to chunked uploads), call again with fresh content.
      */
-    push(desc, content) {
-        return isManifest(desc.mediaType) ? this.manifests.push(desc, content) : this.blobs.push(desc, content);
+    async push(desc, content, signal) {
+        this.refuseIfClosed();
+        return isManifest(desc.mediaType) ? this.manifests.push(desc, content, desc.digest, signal) : this.blobs.push(desc, content, signal);
     }
     /** A manifest stored and tagged by one PUT to the tag. */
-    pushTagged(desc, content, reference) {
-        return this.manifests.push(desc, content, reference);
+    async pushTagged(desc, content, reference, signal) {
+        this.refuseIfClosed();
+        return this.manifests.push(desc, content, reference, signal);
     }
-    tag(desc, reference) {
+    async tag(desc, reference) {
+        this.refuseIfClosed();
         return this.manifests.tag(desc, reference);
     }
-    mount(desc, fromRepository, getContent) {
-        return this.blobs.mount(desc, fromRepository, getContent);
+    async mount(desc, fromRepository, getContent, signal) {
+        this.refuseIfClosed();
+        return this.blobs.mount(desc, fromRepository, getContent, signal);
     }
     /** What `tag` names now, by a HEAD (no manifest is read): undefined when there is no such tag. */
-    readTag(tag) {
+    async readTag(tag) {
+        this.refuseIfClosed();
         return this.manifests.readTag(tag);
     }
     /** Every tag of the repository, across pages. */
-    tags() {
+    async tags() {
+        this.refuseIfClosed();
         return listTags(this.client, this.repository);
     }
-    referrers(subject, artifactType) {
+    async referrers(subject, artifactType) {
+        this.refuseIfClosed();
         return listReferrers(this.client, this.manifests, this.repository, subject, artifactType);
     }
+    /** Ends the repository's use: what is in flight on its own pool is cancelled, and later calls fail at once. */
     async close(outcome) {
+        this.closed = true;
         await this.client.close(outcome);
+    }
+    refuseIfClosed() {
+        if (this.closed)
+            throw new CancelledError(`${this.description} is closed`);
     }
 }
 /**
