@@ -32,15 +32,15 @@ export async function peekSourceRoot(src: ReadOnlyTarget, ref: Selector): Promis
 }
 
 /**
- * Compares what the destination's `references` (tags, or the root's digest) name with `root`.
- * A destination that cannot say what its tags name (a stream) always differs.
+ * What each of the destination's `references` (tags, or the root's digest) names now: a HEAD per
+ * tag. A destination that cannot say what its tags name (a stream) names nothing.
  */
-export async function compareDestination(dst: Target, root: Descriptor, references: string[]): Promise<Comparison> {
+export async function readDestination(dst: Target, references: string[], root?: Descriptor): Promise<Map<string, string | undefined>> {
   const previous = new Map<string, string | undefined>();
   try {
     for (const reference of references) {
       if (isDigest(reference)) {
-        previous.set(reference, (await dst.exists(root)) ? root.digest : undefined);
+        previous.set(reference, root && (await dst.exists(root)) ? root.digest : undefined);
       } else if (isTagReader(dst)) {
         previous.set(reference, (await dst.readTag(reference))?.digest);
       } else {
@@ -51,6 +51,16 @@ export async function compareDestination(dst: Target, root: Descriptor, referenc
     if (err instanceof CopyError) throw err;
     throw new CopyError('destination', `checking ${references.join(', ')} in ${dst.description}`, err);
   }
-  const unchanged = references.length > 0 && [...previous.values()].every((d) => d === root.digest);
+  return previous;
+}
+
+/** Unchanged when every reference already names `root`. */
+export function judge(root: Descriptor, previous: Map<string, string | undefined>): Comparison {
+  const unchanged = previous.size > 0 && [...previous.values()].every((d) => d === root.digest);
   return unchanged ? { state: 'unchanged', root } : { state: 'differs', root, previous };
+}
+
+/** Compares what the destination's `references` name with `root` (see `readDestination`). */
+export async function compareDestination(dst: Target, root: Descriptor, references: string[]): Promise<Comparison> {
+  return judge(root, await readDestination(dst, references, root));
 }

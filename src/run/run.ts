@@ -11,7 +11,7 @@ import { DEFAULT_CONCURRENCY, type CopyOptions } from '../copy/options.js';
 import { CopyReport } from '../copy/report.js';
 import type { PlanItem } from '../plan/plan.js';
 import type { ReadOnlyTarget } from '../targets/target.js';
-import { compareDestination, peekSourceRoot } from './compare.js';
+import { compareDestination, judge, peekSourceRoot, readDestination } from './compare.js';
 import type { RunTargets } from './target-pool.js';
 
 /**
@@ -108,6 +108,11 @@ export async function runPlan(items: PlanItem[], targets: RunTargets, options: R
         onEvent,
       };
       const srcRef = await defaultSelector(src, item.source);
+      // The destination's tags are known before the source answers (unless it is stored by
+      // digest): both sides are asked at once, a round trip saved per image.
+      const knownTags = item.destination.tags.length ? item.destination.tags : srcRef.tags;
+      const early = knownTags.length ? readDestination(dst, knownTags) : undefined;
+      early?.catch(() => undefined);
       // One source tag resolves once for every destination of the run, whatever it does meanwhile.
       const key = `${src.description}\u0000${srcRef.digest ?? srcRef.tags[0] ?? ''}`;
       let sourceRoot = sourceRoots.get(key);
@@ -123,7 +128,7 @@ export async function runPlan(items: PlanItem[], targets: RunTargets, options: R
       const references = destinationReferences(srcRef, item.destination, root);
       result.source = formatReference({ ...item.source, tags: srcRef.tags });
       result.destination = destinationName(item.destination, references);
-      const comparison = await compareDestination(dst, root, references);
+      const comparison = early ? judge(root, await early) : await compareDestination(dst, root, references);
       if (comparison.state === 'differs') result.previous = comparison.previous;
       // Referrers can change while their image does not: with them on, the walk still runs (and
       // finds the image there) to look for new ones.
