@@ -3743,15 +3743,15 @@ async function peekSourceRoot(src, ref) {
     }
 }
 /**
- * Compares what the destination's `references` (tags, or the root's digest) name with `root`.
- * A destination that cannot say what its tags name (a stream) always differs.
+ * What each of the destination's `references` (tags, or the root's digest) names now: a HEAD per
+ * tag. A destination that cannot say what its tags name (a stream) names nothing.
  */
-async function compareDestination(dst, root, references) {
+async function readDestination(dst, references, root) {
     const previous = new Map();
     try {
         for (const reference of references) {
             if (isDigest(reference)) {
-                previous.set(reference, (await dst.exists(root)) ? root.digest : undefined);
+                previous.set(reference, root && (await dst.exists(root)) ? root.digest : undefined);
             }
             else if (isTagReader(dst)) {
                 previous.set(reference, (await dst.readTag(reference))?.digest);
@@ -3766,8 +3766,16 @@ async function compareDestination(dst, root, references) {
             throw err;
         throw new CopyError('destination', `checking ${references.join(', ')} in ${dst.description}`, err);
     }
-    const unchanged = references.length > 0 && [...previous.values()].every((d) => d === root.digest);
+    return previous;
+}
+/** Unchanged when every reference already names `root`. */
+function judge(root, previous) {
+    const unchanged = previous.size > 0 && [...previous.values()].every((d) => d === root.digest);
     return unchanged ? { state: 'unchanged', root } : { state: 'differs', root, previous };
+}
+/** Compares what the destination's `references` name with `root` (see `readDestination`). */
+async function compareDestination(dst, root, references) {
+    return judge(root, await readDestination(dst, references, root));
 }
 
 ;// CONCATENATED MODULE: ./lib/src/run/run.js
@@ -3830,6 +3838,11 @@ async function run_runPlan(items, targets, options) {
                 onEvent,
             };
             const srcRef = await defaultSelector(src, item.source);
+            // The destination's tags are known before the source answers (unless it is stored by
+            // digest): both sides are asked at once, a round trip saved per image.
+            const knownTags = item.destination.tags.length ? item.destination.tags : srcRef.tags;
+            const early = knownTags.length ? readDestination(dst, knownTags) : undefined;
+            early?.catch(() => undefined);
             // One source tag resolves once for every destination of the run, whatever it does meanwhile.
             const key = `${src.description}\u0000${srcRef.digest ?? srcRef.tags[0] ?? ''}`;
             let sourceRoot = sourceRoots.get(key);
@@ -3846,7 +3859,7 @@ async function run_runPlan(items, targets, options) {
             const references = destinationReferences(srcRef, item.destination, root);
             result.source = reference_formatReference({ ...item.source, tags: srcRef.tags });
             result.destination = destinationName(item.destination, references);
-            const comparison = await compareDestination(dst, root, references);
+            const comparison = early ? judge(root, await early) : await compareDestination(dst, root, references);
             if (comparison.state === 'differs')
                 result.previous = comparison.previous;
             // Referrers can change while their image does not: with them on, the walk still runs (and
