@@ -1,4 +1,3 @@
-import { formatDuration } from '../copy/report.js';
 import { printable } from '../oci/text.js';
 import type { RateLimitNote } from '../targets/registry/index.js';
 
@@ -17,8 +16,15 @@ export const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
 export function rateLimitLine(notes: RateLimitNote[]): string | undefined {
   if (!notes.length) return undefined;
   const parts = notes.map((n) => {
-    const window = n.windowSeconds ? ` per ${formatDuration(n.windowSeconds * 1000)}` : '';
+    const window = n.windowSeconds ? ` per ${formatWindow(n.windowSeconds)}` : '';
     return `${code(n.registry)}: ${n.remaining}${n.limit !== undefined ? ` of ${n.limit}` : ''} pulls left${window}`;
   });
   return `<sub>Pull limits at the end: ${parts.join('; ')}.</sub>`;
+}
+
+/** `21600` → `6 h`, `90` → `90 s`: a rate-limit window as Docker Hub states them. */
+export function formatWindow(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }

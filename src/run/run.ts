@@ -1,7 +1,11 @@
-import type { Descriptor } from '../oci/descriptor.js';
+import type { Descriptor, Platform } from '../oci/descriptor.js';
 import { isDigest } from '../oci/digest.js';
 import { messageOf } from '../oci/errors.js';
 import { formatReference, type Reference } from '../oci/reference.js';
+import { isIndex } from '../oci/media-types.js';
+import { formatPlatform } from '../oci/platform.js';
+import { printable } from '../oci/text.js';
+import { dockerImageOf } from '../targets/archive/docker-manifest.js';
 import { BlobLedger } from '../copy/blob-ledger.js';
 import { copyToMany, defaultSelector, destinationReferences, resolveRoot, type Selector } from '../copy/copy.js';
 import type { CopyEvent, CopyListener } from '../copy/events.js';
@@ -143,6 +147,7 @@ export async function runPlan(items: PlanItem[], targets: RunTargets, options: R
         return result;
       }
       result.root = await copyToMany(src, pinned, [{ target: dst, ref: item.destination }], copyOptions);
+      if (item.destination.transport === 'docker-archive') noteDockerImage(result.root, report, copyOptions.platform, onEvent);
       result.status = options.copy.dryRun ? (comparison.state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(report, comparison.state);
       return result;
     } catch (err) {
@@ -174,6 +179,21 @@ export async function runPlan(items: PlanItem[], targets: RunTargets, options: R
   const parallel = Math.max(1, Math.min(options.parallel ?? 1, items.length));
   await Promise.all(Array.from({ length: parallel }, worker));
   return results;
+}
+
+/**
+ * `docker load` takes one image per name: for an index, a docker archive's manifest.json lists one
+ * of its platforms. Which one is said, not left to be found out.
+ */
+function noteDockerImage(root: Descriptor, report: CopyReport, platform: CopyOptions['platform'], onEvent: CopyListener): void {
+  if (!isIndex(root.mediaType)) return;
+  const children = report.children.get(root.digest) ?? [];
+  const wanted = Array.isArray(platform) ? platform[0] : (platform as Platform | undefined);
+  const chosen = dockerImageOf(children, wanted);
+  if (!chosen) return;
+  const name = chosen.platform ? formatPlatform(chosen.platform) : chosen.digest;
+  const message = `manifest.json lists ${printable(name)} (${chosen.digest}), the one image of the index docker load takes; index.json keeps all ${children.length} for other loaders`;
+  onEvent({ type: 'notice', node: root, message });
 }
 
 /** The destination with the tags it gets, or `@digest` when it is stored by digest alone. */

@@ -14,6 +14,7 @@ import { copyRefs } from '../support/copy-refs.js';
 import { startContainerd, type Containerd } from '../support/containerd.js';
 import { writeLegacyDockerSave, type LegacyArchive } from '../support/docker-save.js';
 import { makeImageLayout, pseudoRandomStream, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
+import { runCli } from '../support/cli.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { readAll } from '../support/tar-entries.js';
 import { skopeoCopy, skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
@@ -21,6 +22,7 @@ import { skopeoCopy, skopeoInspectRaw, skopeoPullAllBlobs } from '../support/sko
 const sha = (data: string | Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 const IMAGE_NAME = 'io.containerd.image.name';
 const run = promisify(execFile);
+
 
 let registry: TestRegistry;
 let containerd: Containerd;
@@ -110,6 +112,16 @@ describe('exports that loaders name', () => {
     const files = await containerd.unpacked(amd64().diffIds);
     const hashes = await Promise.all(files.map(async (f) => sha(await readFile(f))));
     assert.ok(hashes.includes(top), "the bytes of the amd64 image's top layer are in containerd's snapshots");
+  });
+
+  it('says which platform of an index manifest.json lists, in the log and the notice the summary shows', async () => {
+    const tar = join(work, 'said.tar');
+    const run = await runCli([`${registry.host}/acme/app:1.2`, `docker-archive:${tar}:example.com/team/app:1.2`, '--no-blob-cache'], { home: join(work, 'home') });
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(
+      run.stderr.split('\n').includes(`manifest.json lists linux/amd64 (${amd64().descriptor.digest}), the one image of the index docker load takes; index.json keeps all 2 for other loaders`),
+      run.stderr,
+    );
   });
 
   it("oci-archive: imported by containerd under the source's repository and tag", async () => {

@@ -145,6 +145,30 @@ describe('sync: many images in one step', () => {
     assert.ok(paging.pages().length >= 3, `pages: ${paging.pages().join(' ')}`);
   });
 
+  it('says in the summary how many pulls a registry reported left, and counts no HEAD as one', async () => {
+    const limited = await startTagPagingProxy(src.url, 100, { rateLimit: { limit: 100, remaining: 80, windowSeconds: 21600 } });
+    try {
+      const list = [`- source: ${limited.host}/lib/tool`, `  destination: ${dst.host}/limited/tool`].join('\n');
+      const first = await runAction({ images: list, 'blob-cache': 'false' });
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      // Four images, each root read once by a GET: four pulls.
+      assert.match(first.summary, new RegExp(`<sub>Pull limits at the end: <code>${limited.host}</code>: 76 of 100 pulls left per 6 h\\.</sub>`));
+      const again = await runAction({ images: list, 'blob-cache': 'false' });
+      assert.match(again.summary, /76 of 100 pulls left per 6 h/, 'a re-run costs no pull');
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('fail-fast stops starting images after the first failure', async () => {
+    const list = [`- source: ${src.host}/lib/missing`, `  destination: ${dst.host}/ff/`, both('ff')].join('\n');
+    const run = await runAction({ images: list, 'fail-fast': 'true', concurrency: '1', 'blob-cache': 'false' });
+    assert.equal(run.code, 1);
+    const statuses = outputs(run).map((o) => o.status);
+    assert.deepEqual(statuses, ['failed', ...statuses.slice(1).map(() => 'skipped')]);
+    assert.match(run.stdout, /::error::1 of \d+ images failed \(\d+ not attempted: fail-fast\): /);
+  });
+
   it('N shards cover the list exactly once', async () => {
     const seen = new Map<string, number>();
     for (const shard of ['1/3', '2/3', '3/3']) {

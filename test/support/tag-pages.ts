@@ -21,6 +21,8 @@ export interface TagPagingOptions {
   absoluteLinks?: boolean;
   /** Leave `Docker-Content-Digest` out of manifest HEAD answers, as some registries do. */
   noDigestOnHead?: boolean;
+  /** Answer manifest requests with Docker Hub's pull-limit headers (`ratelimit-remaining: 76;w=21600`), one pull less per GET. */
+  rateLimit?: { limit: number; remaining: number; windowSeconds: number };
 }
 
 export async function startTagPagingProxy(upstream: string, pageSize: number, options: TagPagingOptions = {}): Promise<TagPagingProxy> {
@@ -66,6 +68,13 @@ export async function startTagPagingProxy(upstream: string, pageSize: number, op
         if (value === undefined || HOP_BY_HOP.includes(name)) continue;
         if (options.noDigestOnHead && req.method === 'HEAD' && name === 'docker-content-digest') continue;
         out[name] = name === 'location' && typeof value === 'string' ? value.replace(target.origin, self) : value;
+      }
+      const limit = options.rateLimit;
+      if (limit && /\/manifests\//.test(req.url ?? '')) {
+        // Docker Hub counts a manifest GET as a pull, and a HEAD as none.
+        if (req.method === 'GET') limit.remaining = Math.max(0, limit.remaining - 1);
+        out['ratelimit-limit'] = `${limit.limit};w=${limit.windowSeconds}`;
+        out['ratelimit-remaining'] = `${limit.remaining};w=${limit.windowSeconds}`;
       }
       res.writeHead(upRes.statusCode ?? 502, out);
       upRes.pipe(res);

@@ -62,7 +62,7 @@ async function imageOf(entry: Descriptor, source: DockerManifestSource): Promise
   let chosen = entry;
   if (isIndex(entry.mediaType)) {
     const children = parseIndex(await source.read(entry), `index ${entry.digest}`).manifests;
-    const pick = chooseImage(children, source.platformOf(entry));
+    const pick = dockerImageOf(children, source.platformOf(entry));
     if (!pick) return undefined;
     chosen = pick;
   }
@@ -73,7 +73,7 @@ async function imageOf(entry: Descriptor, source: DockerManifestSource): Promise
 }
 
 /** The image of an index that docker is given: attestation manifests (`unknown/unknown`) never count. */
-function chooseImage(children: Descriptor[], wanted: Platform | undefined): Descriptor | undefined {
+export function dockerImageOf(children: Descriptor[], wanted: Platform | undefined): Descriptor | undefined {
   const images = children.filter((c) => isImageManifest(c.mediaType) && c.platform?.os !== 'unknown');
   for (const platform of [wanted, LINUX_AMD64]) {
     const match = platform && images.find((c) => platformMatches(platform, c.platform));
