@@ -2351,105 +2351,58 @@ async function loadNetwork(inputs, voice, warn) {
     return { ...(ca ? { ca } : {}), tlsVerify: inputs.tlsVerify };
 }
 
-;// CONCATENATED MODULE: ./lib/src/copy/blob-ledger.js
-/**
- * Blobs moving to each registry across the copies of one run. When several images share a blob
- * and go to one registry at the same time, the first copy uploads it, copies into the same
- * repository wait and find it there, and copies into other repositories wait and mount it: the
- * bytes move once per registry, and each repository gets one mount.
- */
-class BlobLedger {
-    blobs = new Map();
-    /** Call before putting `digest` into `registry/repository`; a ticket with `settle` must be settled. */
-    async claim(registry, repository, digest) {
-        const key = `${registry}\u0000${digest}`;
-        let state = this.blobs.get(key);
-        if (!state)
-            this.blobs.set(key, (state = { holders: new Set(), inFlight: new Map() }));
-        for (;;) {
-            if (state.holders.has(repository))
-                return { kind: 'present' };
-            const mine = state.inFlight.get(repository);
-            if (mine) {
-                await mine;
-                continue;
-            }
-            const holder = state.holders.values().next().value;
-            if (holder !== undefined)
-                return { kind: 'mount', from: holder, settle: this.start(state, repository) };
-            if (state.inFlight.size) {
-                // The first upload to this registry is under way: wait for it, then mount from there.
-                await Promise.race(state.inFlight.values());
-                continue;
-            }
-            return { kind: 'first', settle: this.start(state, repository) };
-        }
-    }
-    start(state, repository) {
-        let done;
-        state.inFlight.set(repository, new Promise((resolve) => (done = resolve)));
-        let settled = false;
-        return (ok) => {
-            if (settled)
-                return;
-            settled = true;
-            state.inFlight.delete(repository);
-            if (ok)
-                state.holders.add(repository);
-            done();
-        };
-    }
-}
-
-// EXTERNAL MODULE: external "node:timers/promises"
-var external_node_timers_promises_ = __webpack_require__(8500);
-;// CONCATENATED MODULE: ./lib/src/cancel/index.js
+;// CONCATENATED MODULE: ./lib/src/oci/image-name.js
 
 
 /**
- * Cancellation: how a copy that has failed (or was told to stop) ends everything it started at
- * once. One AbortSignal reaches each request, each retry loop and each wait between tries; when it
- * fires, they end with its reason (the copy's first error), never with another try.
+ * Full image names, as docker archives and containerd keep them: `docker.io/library/app:1.2` in
+ * the `io.containerd.image.name` annotation, the familiar `app:1.2` in a `manifest.json`'s
+ * `RepoTags`. One image has both spellings; names are compared in the full one.
  */
-/** Why `signal` fired: its reason when that is an error, else a `CancelledError`. */
-function abortReason(signal) {
-    return signal.reason instanceof Error ? signal.reason : new CancelledError('the operation was cancelled');
-}
-/** Throws the reason when `signal` has fired. */
-function throwIfAborted(signal) {
-    if (signal?.aborted)
-        throw abortReason(signal);
-}
-/** Waits `ms`, or less: a fired `signal` ends the wait with its reason. */
-async function pause(ms, signal) {
-    throwIfAborted(signal);
-    if (!signal)
-        return (0,external_node_timers_promises_.setTimeout)(ms);
+/** `app:1.2` → `docker.io/library/app:1.2`; a name without a tag is `:latest`, as docker reads it. Undefined when it is no image name. */
+function normalizeImageName(name) {
+    if (name.includes('@') || name.includes(',') || name.includes('://'))
+        return undefined;
     try {
-        await (0,external_node_timers_promises_.setTimeout)(ms, undefined, { signal });
+        const ref = parseReference(`docker://${name}`);
+        if (ref.transport !== 'registry')
+            return undefined;
+        return `${ref.registry}/${ref.repository}:${ref.tags[0] ?? 'latest'}`;
     }
     catch {
-        throw abortReason(signal);
+        return undefined;
     }
 }
-/**
- * One signal that fires when any of `signals` does, with its reason. `dispose` detaches it, so a
- * long-lived signal (a client's, a copy's) does not keep every request it ever linked.
- */
-function linkSignals(...signals) {
-    const given = signals.filter((s) => s !== undefined);
-    const controller = new AbortController();
-    const fired = given.find((s) => s.aborted);
-    if (fired) {
-        controller.abort(fired.reason);
-        return { signal: controller.signal, dispose: () => { } };
-    }
-    const listeners = given.map((s) => {
-        const onAbort = () => controller.abort(s.reason);
-        s.addEventListener('abort', onAbort, { once: true });
-        return () => s.removeEventListener('abort', onAbort);
-    });
-    return { signal: controller.signal, dispose: () => listeners.forEach((remove) => remove()) };
+/** Whether two spellings name the same image (`app` and `docker.io/library/app:latest` do). */
+function sameImageName(a, b) {
+    const na = normalizeImageName(a);
+    return na !== undefined && na === normalizeImageName(b);
+}
+/** `docker.io/library/app:1.2` → `app:1.2`, `docker.io/acme/app:1` → `acme/app:1`: how docker writes `RepoTags`. */
+function familiarImageName(fullName) {
+    const prefix = `${DOCKER_HUB}/`;
+    if (!fullName.startsWith(prefix))
+        return fullName;
+    const rest = fullName.slice(prefix.length);
+    return rest.startsWith('library/') && !rest.slice('library/'.length).includes('/') ? rest.slice('library/'.length) : rest;
+}
+/** `host/repo:tag` → `host/repo`. */
+function repositoryOfImageName(fullName) {
+    const colon = fullName.lastIndexOf(':');
+    return colon > fullName.lastIndexOf('/') ? fullName.slice(0, colon) : fullName;
+}
+/** `registry:5000/repo:1.2` → `1.2`; a name without a tag is `latest`, as docker reads it. */
+function tagOfImageName(name) {
+    const colon = name.lastIndexOf(':');
+    return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : 'latest';
+}
+/** The full name an index entry carries: containerd's annotation, or a ref.name that is a full name (older containerd). */
+function imageNameOf(desc) {
+    const named = desc.annotations?.[ANNOTATION_IMAGE_NAME];
+    if (named)
+        return named;
+    const ref = desc.annotations?.[ANNOTATION_REF_NAME];
+    return ref !== undefined && !isTag(ref) ? ref : undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/oci/manifest.js
@@ -2556,6 +2509,465 @@ function defaultSuccessors(desc, content) {
         return [m.config, ...(m.layers ?? []).filter((l) => !(l.urls && l.urls.length))];
     }
     return [];
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/layout/index-json.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
+ * there are, their tags (the `org.opencontainers.image.ref.name` annotation), and how a tag is set.
+ */
+const OCI_LAYOUT_FILE = 'oci-layout';
+const INDEX_FILE = 'index.json';
+const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
+
+function emptyIndex() {
+    return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
+}
+/** Parses `oci-layout` and refuses a layout version this code does not know. */
+function checkOciLayout(content, where) {
+    let version;
+    try {
+        version = parseBoundedJson(Buffer.from(content).toString('utf8'))?.imageLayoutVersion;
+    }
+    catch {
+        throw new ContentError(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
+    }
+    if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
+        throw new ContentError(`${where} has OCI layout version ${text_printable(JSON.stringify(version) ?? 'none')}: only 1.x is supported`);
+    }
+}
+function parseLayoutIndex(content, where) {
+    // Every entry's digest, size and media type are checked as the index is parsed.
+    return parseIndex(content, `${INDEX_FILE} in ${where}`);
+}
+/** Written with the fields skopeo omits, so any reader knows what it is. */
+function serializeIndex(index) {
+    const { schemaVersion: _s, mediaType: _m, manifests, ...rest } = index;
+    return Buffer.from(`${JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests, ...rest })}\n`);
+}
+function refNameOf(desc) {
+    return desc.annotations?.[ANNOTATION_REF_NAME];
+}
+/** Every tag in the index, in index order, each once. */
+function indexTags(index) {
+    const tags = index.manifests.map(refNameOf).filter((t) => typeof t === 'string');
+    return [...new Set(tags)];
+}
+/** The image tags, for a message: attachment tags (`sha256-<hex>.sig`) are not images to name. */
+function tagList(index) {
+    const tags = indexTags(index).filter((t) => !isAttachmentTag(t));
+    return tags.length ? tags.map((t) => text_printable(t)).join(', ') : 'none';
+}
+/**
+ * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
+ * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root,
+ * not counting the entries `attached` says are referrers).
+ */
+async function findRoot(index, selector, where, sniff, attached) {
+    if (selector === undefined) {
+        let roots = index.manifests;
+        if (new Set(roots.map((d) => d.digest)).size > 1)
+            roots = roots.filter((d) => !isAttachmentTag(refNameOf(d)));
+        if (attached && new Set(roots.map((d) => d.digest)).size > 1) {
+            const flags = await Promise.all(roots.map((d) => attached(d)));
+            roots = roots.filter((_, i) => !flags[i]);
+        }
+        const digests = new Set(roots.map((d) => d.digest));
+        if (digests.size === 1)
+            return roots[0];
+        if (digests.size === 0)
+            throw new NotFoundError(`${where} holds no image`);
+        const names = [...new Set(roots.map(imageNameOf).filter((n) => n !== undefined))].map((n) => text_printable(n));
+        const byName = names.length ? `, one of its images as docker-archive:PATH:NAME:TAG (${names.join(', ')})` : '';
+        throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })})${byName} or a digest`);
+    }
+    if (isDigest(selector)) {
+        const listed = index.manifests.find((d) => d.digest === selector);
+        if (listed)
+            return listed;
+        const sniffed = await sniff?.(selector);
+        if (sniffed)
+            return sniffed;
+        throw new NotFoundError(`${text_printable(selector)} is not in ${where}`);
+    }
+    if (!isTag(selector))
+        return findNamed(index, selector, where);
+    let matches = index.manifests.filter((d) => refNameOf(d) === selector);
+    if (matches.length === 0) {
+        // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
+        matches = index.manifests.filter((d) => {
+            const name = refNameOf(d) ?? d.annotations?.[ANNOTATION_IMAGE_NAME];
+            return name !== undefined && name.endsWith(`:${selector}`);
+        });
+    }
+    const digests = new Set(matches.map((d) => d.digest));
+    if (digests.size === 1)
+        return matches[0];
+    if (digests.size === 0)
+        throw new NotFoundError(`tag ${text_quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
+    const names = matches.map((d) => text_printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
+    throw new NotFoundError(`tag ${text_quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
+}
+/** What a tag names in the index (its ref name exactly), or undefined. */
+function taggedEntry(index, tag) {
+    const entry = index.manifests.find((d) => refNameOf(d) === tag);
+    return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
+}
+/** The image of a full name (`example.com/app:1.2`, as docker-archive: references pick one). */
+function findNamed(index, name, where) {
+    const matches = index.manifests.filter((d) => {
+        const named = imageNameOf(d);
+        return named !== undefined && sameImageName(named, name);
+    });
+    if (matches.length > 0 && matches.every((d) => d.digest === matches[0].digest))
+        return matches[0];
+    const shown = text_quoted(name);
+    if (matches.length > 0)
+        throw new NotFoundError(`image ${shown} names ${new Set(matches.map((d) => d.digest)).size} different images in ${where}: name one by digest`);
+    const names = [...new Set(index.manifests.map(imageNameOf).filter((n) => n !== undefined))];
+    throw new NotFoundError(`image ${shown} is not in ${where}: its images are ${names.length ? names.map((n) => text_printable(n)).join(', ') : 'unnamed'}`);
+}
+/**
+ * The index with `reference` pointing at `desc`. A tag replaces any entry of that tag for the same
+ * image name (or where either has none) and keeps the others, so `a/x:latest` and `b/y:latest`
+ * live side by side; `imageName` is kept beside the tag for loaders. A digest adds an untagged
+ * entry unless the index already lists that digest.
+ */
+function withReference(index, desc, reference, imageName) {
+    const manifests = [...index.manifests];
+    if (isDigest(reference)) {
+        if (reference !== desc.digest)
+            throw new ContentError(`cannot name ${desc.digest} by another digest ${reference}`);
+        if (!manifests.some((d) => d.digest === desc.digest))
+            manifests.push(indexEntry(desc, undefined, undefined));
+        return { ...index, manifests };
+    }
+    const kept = manifests.filter((d) => {
+        if (refNameOf(d) !== reference)
+            return true;
+        const named = d.annotations?.[ANNOTATION_IMAGE_NAME];
+        return named !== undefined && imageName !== undefined && !sameImageName(named, imageName);
+    });
+    kept.push(indexEntry(desc, reference, imageName));
+    return { ...index, manifests: kept };
+}
+/** The entry for a root: its own fields, no naming annotation inherited from where it came from. */
+function indexEntry(desc, tag, imageName) {
+    const entry = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+    if (desc.platform)
+        entry.platform = desc.platform;
+    if (desc.artifactType)
+        entry.artifactType = desc.artifactType;
+    const annotations = { ...(desc.annotations ?? {}) };
+    delete annotations[ANNOTATION_REF_NAME];
+    delete annotations[ANNOTATION_IMAGE_NAME];
+    if (imageName !== undefined && tag !== undefined)
+        annotations[ANNOTATION_IMAGE_NAME] = imageName;
+    if (tag !== undefined)
+        annotations[ANNOTATION_REF_NAME] = tag;
+    if (Object.keys(annotations).length)
+        entry.annotations = annotations;
+    return entry;
+}
+/** The full name a tag gives an image from `repository` (`host/repo`), when the repository is known. */
+function imageNameFor(reference, repository) {
+    return repository !== undefined && !isDigest(reference) ? `${repository}:${reference}` : undefined;
+}
+/** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
+function sniffManifest(content, digest) {
+    try {
+        const parsed = parseBoundedJson(Buffer.from(content).toString('utf8'));
+        let mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
+        if (!mediaType && Array.isArray(parsed?.manifests))
+            mediaType = MediaType.OciIndex;
+        if (!mediaType && parsed?.config)
+            mediaType = MediaType.OciManifest;
+        if (!mediaType || !isManifest(mediaType))
+            return undefined;
+        return { mediaType, digest, size: content.byteLength };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/entry-names.js
+
+
+
+
+
+/** `docker save`'s list of images, in both its legacy and its OCI (Docker 25+) archives. */
+const DOCKER_MANIFEST_FILE = 'manifest.json';
+const DOCKER_REPOSITORIES_FILE = 'repositories';
+/**
+ * Files legacy `docker save` (`<id>/layer.tar`, `<id>.json`), skopeo's `docker-archive:`
+ * (`<hex>.tar`) and go-containerregistry tarballs (`<hex>.tar.gz`, `sha256:<hex>`) keep their layers
+ * and configs in.
+ */
+const IMAGE_FILE_RE = /^(?:sha256:)?[0-9a-f]{64}(?:\/layer\.tar|\.json|\.tar|\.tar\.gz)?$/;
+/** `blobs/<algorithm>/<hex>`, the entry name of a blob. */
+function blobEntryName(digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return `blobs/${algorithm}/${hex}`;
+}
+/** The name as a relative path without `./` prefixes or a trailing slash. */
+function normalizeEntryName(name) {
+    let n = name;
+    while (n.startsWith('./'))
+        n = n.slice(2);
+    while (n.endsWith('/'))
+        n = n.slice(0, -1);
+    return n;
+}
+/**
+ * Classifies a tar entry, refusing outright any entry that could point outside the archive or the
+ * importer's own temporary space: absolute names or link targets, `..` that climbs out, devices and
+ * fifos. Links inside the archive are classified, and resolved later (see `ArchiveLinks`).
+ */
+function classifyEntry(header, where) {
+    const raw = header.name;
+    const shown = text_quoted(raw);
+    if (isAbsolute(raw)) {
+        throw new ContentError(`${where} has an entry with an absolute path ${shown}: refusing the archive`);
+    }
+    const name = normalizeEntryName(raw);
+    if (name.split('/').some((part) => part === '..')) {
+        throw new ContentError(`${where} has an entry that leaves the archive ${shown}: refusing the archive`);
+    }
+    const type = header.type ?? 'file';
+    if (type === 'symlink' || type === 'link') {
+        const link = type === 'symlink' ? 'symbolic' : 'hard';
+        const linkname = header.linkname ?? '';
+        return { kind: 'link', link, target: linkTarget(name, link, linkname, where, shown), linkname, as: classifyFile(name, where, shown) };
+    }
+    if (type === 'directory')
+        return { kind: 'directory', name };
+    if (type !== 'file' && type !== 'contiguous-file') {
+        throw new ContentError(`${where} has a ${text_printable(type)} entry ${shown}: refusing the archive`);
+    }
+    return classifyFile(name, where, shown);
+}
+function classifyFile(name, where, shown) {
+    if (name === INDEX_FILE || name === OCI_LAYOUT_FILE || name === DOCKER_MANIFEST_FILE)
+        return { kind: 'file', name };
+    if (name === DOCKER_REPOSITORIES_FILE)
+        return { kind: 'skip' };
+    if (name.startsWith('blobs/')) {
+        const parts = name.split('/');
+        const digest = `${parts[1]}:${parts[2]}`;
+        if (parts.length !== 3 || !isDigest(digest)) {
+            throw new ContentError(`${where} has an entry ${shown} under blobs/ that is not named blobs/<algorithm>/<hex>: refusing the archive`);
+        }
+        return { kind: 'blob', digest };
+    }
+    if (IMAGE_FILE_RE.test(name))
+        return { kind: 'file', name };
+    return { kind: 'skip' };
+}
+/**
+ * The archive path a link names. Nothing is ever extracted, so a target only has to name an entry
+ * of the archive; one that is absolute or climbs out of it is refused all the same, as no honest
+ * writer makes one.
+ */
+function linkTarget(name, link, linkname, where, shown) {
+    const arrow = `${shown} -> ${text_quoted(linkname)}`;
+    if (linkname === '')
+        throw new ContentError(`${where} has a link entry ${arrow} with no target: refusing the archive`);
+    if (isAbsolute(linkname)) {
+        throw new ContentError(`${where} has a link entry ${arrow} with an absolute target: refusing the archive`);
+    }
+    const joined = link === 'symbolic' ? external_node_path_.posix.join(external_node_path_.posix.dirname(name), linkname) : external_node_path_.posix.normalize(linkname);
+    const target = normalizeEntryName(joined);
+    if (target === '..' || target.startsWith('../')) {
+        throw new ContentError(`${where} has a link entry ${arrow} that leaves the archive: refusing the archive`);
+    }
+    return target;
+}
+function isAbsolute(path) {
+    return path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\');
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-manifest.js
+
+
+
+
+
+
+
+const LINUX_AMD64 = { os: 'linux', architecture: 'amd64' };
+const IMAGE_CONFIG_TYPES = [MediaType.OciConfig, MediaType.DockerConfig];
+/**
+ * The `manifest.json` of an archive's index: one item per image, its tags in docker's familiar
+ * spelling (`app:1.2`, `example.com/app:1.2`), its config and layers named by their blob entries.
+ * An index stands for one of its images, as `docker load` can take only one: the platform the
+ * export asked for, else linux/amd64 when present, else the first. Referrers and artifacts (whose
+ * config is no image config) are not images and are left out; `index.json` still lists them.
+ */
+async function dockerManifestList(index, source) {
+    const items = [];
+    const byDigest = new Map();
+    for (const entry of index.manifests) {
+        // cosign's `sha256-<hex>.sig` tags and referrers are attachments of an image, not images.
+        if (isAttachmentTag(entry.annotations?.[ANNOTATION_REF_NAME]) || (await source.isAttached(entry)))
+            continue;
+        const image = await imageOf(entry, source);
+        if (!image)
+            continue;
+        let item = byDigest.get(image.digest);
+        if (!item) {
+            item = {
+                Config: blobEntryName(image.manifest.config.digest),
+                RepoTags: [],
+                Layers: (image.manifest.layers ?? []).map((l) => blobEntryName(l.digest)),
+            };
+            byDigest.set(image.digest, item);
+            items.push(item);
+        }
+        const name = imageNameOf(entry);
+        const full = name === undefined ? undefined : normalizeImageName(name);
+        if (full && !item.RepoTags.includes(familiarImageName(full)))
+            item.RepoTags.push(familiarImageName(full));
+    }
+    return items;
+}
+async function imageOf(entry, source) {
+    let chosen = entry;
+    if (isIndex(entry.mediaType)) {
+        const children = parseIndex(await source.read(entry), `index ${entry.digest}`).manifests;
+        const pick = dockerImageOf(children, source.platformOf(entry));
+        if (!pick)
+            return undefined;
+        chosen = pick;
+    }
+    if (!isImageManifest(chosen.mediaType))
+        return undefined;
+    const manifest = parseImageManifest(await source.read(chosen), `manifest ${chosen.digest}`);
+    if (!IMAGE_CONFIG_TYPES.includes(manifest.config.mediaType))
+        return undefined;
+    return { digest: chosen.digest, manifest };
+}
+/** The image of an index that docker is given: attestation manifests (`unknown/unknown`) never count. */
+function dockerImageOf(children, wanted) {
+    const images = children.filter((c) => isImageManifest(c.mediaType) && c.platform?.os !== 'unknown');
+    for (const platform of [wanted, LINUX_AMD64]) {
+        const match = platform && images.find((c) => platformMatches(platform, c.platform));
+        if (match)
+            return match;
+    }
+    return images[0];
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/blob-ledger.js
+/**
+ * Blobs moving to each registry across the copies of one run. When several images share a blob
+ * and go to one registry at the same time, the first copy uploads it, copies into the same
+ * repository wait and find it there, and copies into other repositories wait and mount it: the
+ * bytes move once per registry, and each repository gets one mount.
+ */
+class BlobLedger {
+    blobs = new Map();
+    /** Call before putting `digest` into `registry/repository`; a ticket with `settle` must be settled. */
+    async claim(registry, repository, digest) {
+        const key = `${registry}\u0000${digest}`;
+        let state = this.blobs.get(key);
+        if (!state)
+            this.blobs.set(key, (state = { holders: new Set(), inFlight: new Map() }));
+        for (;;) {
+            if (state.holders.has(repository))
+                return { kind: 'present' };
+            const mine = state.inFlight.get(repository);
+            if (mine) {
+                await mine;
+                continue;
+            }
+            const holder = state.holders.values().next().value;
+            if (holder !== undefined)
+                return { kind: 'mount', from: holder, settle: this.start(state, repository) };
+            if (state.inFlight.size) {
+                // The first upload to this registry is under way: wait for it, then mount from there.
+                await Promise.race(state.inFlight.values());
+                continue;
+            }
+            return { kind: 'first', settle: this.start(state, repository) };
+        }
+    }
+    start(state, repository) {
+        let done;
+        state.inFlight.set(repository, new Promise((resolve) => (done = resolve)));
+        let settled = false;
+        return (ok) => {
+            if (settled)
+                return;
+            settled = true;
+            state.inFlight.delete(repository);
+            if (ok)
+                state.holders.add(repository);
+            done();
+        };
+    }
+}
+
+// EXTERNAL MODULE: external "node:timers/promises"
+var external_node_timers_promises_ = __webpack_require__(8500);
+;// CONCATENATED MODULE: ./lib/src/cancel/index.js
+
+
+/**
+ * Cancellation: how a copy that has failed (or was told to stop) ends everything it started at
+ * once. One AbortSignal reaches each request, each retry loop and each wait between tries; when it
+ * fires, they end with its reason (the copy's first error), never with another try.
+ */
+/** Why `signal` fired: its reason when that is an error, else a `CancelledError`. */
+function abortReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new CancelledError('the operation was cancelled');
+}
+/** Throws the reason when `signal` has fired. */
+function throwIfAborted(signal) {
+    if (signal?.aborted)
+        throw abortReason(signal);
+}
+/** Waits `ms`, or less: a fired `signal` ends the wait with its reason. */
+async function pause(ms, signal) {
+    throwIfAborted(signal);
+    if (!signal)
+        return (0,external_node_timers_promises_.setTimeout)(ms);
+    try {
+        await (0,external_node_timers_promises_.setTimeout)(ms, undefined, { signal });
+    }
+    catch {
+        throw abortReason(signal);
+    }
+}
+/**
+ * One signal that fires when any of `signals` does, with its reason. `dispose` detaches it, so a
+ * long-lived signal (a client's, a copy's) does not keep every request it ever linked.
+ */
+function linkSignals(...signals) {
+    const given = signals.filter((s) => s !== undefined);
+    const controller = new AbortController();
+    const fired = given.find((s) => s.aborted);
+    if (fired) {
+        controller.abort(fired.reason);
+        return { signal: controller.signal, dispose: () => { } };
+    }
+    const listeners = given.map((s) => {
+        const onAbort = () => controller.abort(s.reason);
+        s.addEventListener('abort', onAbort, { once: true });
+        return () => s.removeEventListener('abort', onAbort);
+    });
+    return { signal: controller.signal, dispose: () => listeners.forEach((remove) => remove()) };
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/target.js
@@ -3471,60 +3883,6 @@ function platformList(platforms) {
     return platforms.length > 1 ? `platforms ${names}` : `platform ${names}`;
 }
 
-;// CONCATENATED MODULE: ./lib/src/oci/image-name.js
-
-
-/**
- * Full image names, as docker archives and containerd keep them: `docker.io/library/app:1.2` in
- * the `io.containerd.image.name` annotation, the familiar `app:1.2` in a `manifest.json`'s
- * `RepoTags`. One image has both spellings; names are compared in the full one.
- */
-/** `app:1.2` → `docker.io/library/app:1.2`; a name without a tag is `:latest`, as docker reads it. Undefined when it is no image name. */
-function normalizeImageName(name) {
-    if (name.includes('@') || name.includes(',') || name.includes('://'))
-        return undefined;
-    try {
-        const ref = parseReference(`docker://${name}`);
-        if (ref.transport !== 'registry')
-            return undefined;
-        return `${ref.registry}/${ref.repository}:${ref.tags[0] ?? 'latest'}`;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Whether two spellings name the same image (`app` and `docker.io/library/app:latest` do). */
-function sameImageName(a, b) {
-    const na = normalizeImageName(a);
-    return na !== undefined && na === normalizeImageName(b);
-}
-/** `docker.io/library/app:1.2` → `app:1.2`, `docker.io/acme/app:1` → `acme/app:1`: how docker writes `RepoTags`. */
-function familiarImageName(fullName) {
-    const prefix = `${DOCKER_HUB}/`;
-    if (!fullName.startsWith(prefix))
-        return fullName;
-    const rest = fullName.slice(prefix.length);
-    return rest.startsWith('library/') && !rest.slice('library/'.length).includes('/') ? rest.slice('library/'.length) : rest;
-}
-/** `host/repo:tag` → `host/repo`. */
-function repositoryOfImageName(fullName) {
-    const colon = fullName.lastIndexOf(':');
-    return colon > fullName.lastIndexOf('/') ? fullName.slice(0, colon) : fullName;
-}
-/** `registry:5000/repo:1.2` → `1.2`; a name without a tag is `latest`, as docker reads it. */
-function tagOfImageName(name) {
-    const colon = name.lastIndexOf(':');
-    return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : 'latest';
-}
-/** The full name an index entry carries: containerd's annotation, or a ref.name that is a full name (older containerd). */
-function imageNameOf(desc) {
-    const named = desc.annotations?.[ANNOTATION_IMAGE_NAME];
-    if (named)
-        return named;
-    const ref = desc.annotations?.[ANNOTATION_REF_NAME];
-    return ref !== undefined && !isTag(ref) ? ref : undefined;
-}
-
 ;// CONCATENATED MODULE: ./lib/src/copy/tag-context.js
 
 
@@ -3789,6 +4147,10 @@ async function compareDestination(dst, root, references) {
 
 
 
+
+
+
+
 /**
  * Runs a plan's items over the copy engine. Every item first compares the source's root with
  * what the destination's tags name, by HEADs: an unchanged one costs no GET on either side. Items
@@ -3875,6 +4237,8 @@ async function run_runPlan(items, targets, options) {
                 return result;
             }
             result.root = await copyToMany(src, pinned, [{ target: dst, ref: item.destination }], copyOptions);
+            if (item.destination.transport === 'docker-archive')
+                noteDockerImage(result.root, report, copyOptions.platform, onEvent);
             result.status = options.copy.dryRun ? (comparison.state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(report, comparison.state);
             return result;
         }
@@ -3910,6 +4274,22 @@ async function run_runPlan(items, targets, options) {
     const parallel = Math.max(1, Math.min(options.parallel ?? 1, items.length));
     await Promise.all(Array.from({ length: parallel }, worker));
     return results;
+}
+/**
+ * `docker load` takes one image per name: for an index, a docker archive's manifest.json lists one
+ * of its platforms. Which one is said, not left to be found out.
+ */
+function noteDockerImage(root, report, platform, onEvent) {
+    if (!isIndex(root.mediaType))
+        return;
+    const children = report.children.get(root.digest) ?? [];
+    const wanted = Array.isArray(platform) ? platform[0] : platform;
+    const chosen = dockerImageOf(children, wanted);
+    if (!chosen)
+        return;
+    const name = chosen.platform ? formatPlatform(chosen.platform) : chosen.digest;
+    const message = `manifest.json lists ${text_printable(name)} (${chosen.digest}), the one image of the index docker load takes; index.json keeps all ${children.length} for other loaders`;
+    onEvent({ type: 'notice', node: root, message });
 }
 /** The destination with the tags it gets, or `@digest` when it is stored by digest alone. */
 function destinationName(ref, references) {
@@ -4043,196 +4423,6 @@ function imageRecords(results) {
         status: r.status,
         ...(r.error !== undefined ? { error: run_itemError(r) } : {}),
     }));
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/layout/index-json.js
-
-
-
-
-
-
-
-
-
-
-/**
- * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
- * there are, their tags (the `org.opencontainers.image.ref.name` annotation), and how a tag is set.
- */
-const OCI_LAYOUT_FILE = 'oci-layout';
-const INDEX_FILE = 'index.json';
-const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
-
-function emptyIndex() {
-    return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
-}
-/** Parses `oci-layout` and refuses a layout version this code does not know. */
-function checkOciLayout(content, where) {
-    let version;
-    try {
-        version = parseBoundedJson(Buffer.from(content).toString('utf8'))?.imageLayoutVersion;
-    }
-    catch {
-        throw new ContentError(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
-    }
-    if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
-        throw new ContentError(`${where} has OCI layout version ${text_printable(JSON.stringify(version) ?? 'none')}: only 1.x is supported`);
-    }
-}
-function parseLayoutIndex(content, where) {
-    // Every entry's digest, size and media type are checked as the index is parsed.
-    return parseIndex(content, `${INDEX_FILE} in ${where}`);
-}
-/** Written with the fields skopeo omits, so any reader knows what it is. */
-function serializeIndex(index) {
-    const { schemaVersion: _s, mediaType: _m, manifests, ...rest } = index;
-    return Buffer.from(`${JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests, ...rest })}\n`);
-}
-function refNameOf(desc) {
-    return desc.annotations?.[ANNOTATION_REF_NAME];
-}
-/** Every tag in the index, in index order, each once. */
-function indexTags(index) {
-    const tags = index.manifests.map(refNameOf).filter((t) => typeof t === 'string');
-    return [...new Set(tags)];
-}
-/** The image tags, for a message: attachment tags (`sha256-<hex>.sig`) are not images to name. */
-function tagList(index) {
-    const tags = indexTags(index).filter((t) => !isAttachmentTag(t));
-    return tags.length ? tags.map((t) => text_printable(t)).join(', ') : 'none';
-}
-/**
- * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
- * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root,
- * not counting the entries `attached` says are referrers).
- */
-async function findRoot(index, selector, where, sniff, attached) {
-    if (selector === undefined) {
-        let roots = index.manifests;
-        if (new Set(roots.map((d) => d.digest)).size > 1)
-            roots = roots.filter((d) => !isAttachmentTag(refNameOf(d)));
-        if (attached && new Set(roots.map((d) => d.digest)).size > 1) {
-            const flags = await Promise.all(roots.map((d) => attached(d)));
-            roots = roots.filter((_, i) => !flags[i]);
-        }
-        const digests = new Set(roots.map((d) => d.digest));
-        if (digests.size === 1)
-            return roots[0];
-        if (digests.size === 0)
-            throw new NotFoundError(`${where} holds no image`);
-        const names = [...new Set(roots.map(imageNameOf).filter((n) => n !== undefined))].map((n) => text_printable(n));
-        const byName = names.length ? `, one of its images as docker-archive:PATH:NAME:TAG (${names.join(', ')})` : '';
-        throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })})${byName} or a digest`);
-    }
-    if (isDigest(selector)) {
-        const listed = index.manifests.find((d) => d.digest === selector);
-        if (listed)
-            return listed;
-        const sniffed = await sniff?.(selector);
-        if (sniffed)
-            return sniffed;
-        throw new NotFoundError(`${text_printable(selector)} is not in ${where}`);
-    }
-    if (!isTag(selector))
-        return findNamed(index, selector, where);
-    let matches = index.manifests.filter((d) => refNameOf(d) === selector);
-    if (matches.length === 0) {
-        // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
-        matches = index.manifests.filter((d) => {
-            const name = refNameOf(d) ?? d.annotations?.[ANNOTATION_IMAGE_NAME];
-            return name !== undefined && name.endsWith(`:${selector}`);
-        });
-    }
-    const digests = new Set(matches.map((d) => d.digest));
-    if (digests.size === 1)
-        return matches[0];
-    if (digests.size === 0)
-        throw new NotFoundError(`tag ${text_quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
-    const names = matches.map((d) => text_printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
-    throw new NotFoundError(`tag ${text_quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
-}
-/** What a tag names in the index (its ref name exactly), or undefined. */
-function taggedEntry(index, tag) {
-    const entry = index.manifests.find((d) => refNameOf(d) === tag);
-    return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
-}
-/** The image of a full name (`example.com/app:1.2`, as docker-archive: references pick one). */
-function findNamed(index, name, where) {
-    const matches = index.manifests.filter((d) => {
-        const named = imageNameOf(d);
-        return named !== undefined && sameImageName(named, name);
-    });
-    if (matches.length > 0 && matches.every((d) => d.digest === matches[0].digest))
-        return matches[0];
-    const shown = text_quoted(name);
-    if (matches.length > 0)
-        throw new NotFoundError(`image ${shown} names ${new Set(matches.map((d) => d.digest)).size} different images in ${where}: name one by digest`);
-    const names = [...new Set(index.manifests.map(imageNameOf).filter((n) => n !== undefined))];
-    throw new NotFoundError(`image ${shown} is not in ${where}: its images are ${names.length ? names.map((n) => text_printable(n)).join(', ') : 'unnamed'}`);
-}
-/**
- * The index with `reference` pointing at `desc`. A tag replaces any entry of that tag for the same
- * image name (or where either has none) and keeps the others, so `a/x:latest` and `b/y:latest`
- * live side by side; `imageName` is kept beside the tag for loaders. A digest adds an untagged
- * entry unless the index already lists that digest.
- */
-function withReference(index, desc, reference, imageName) {
-    const manifests = [...index.manifests];
-    if (isDigest(reference)) {
-        if (reference !== desc.digest)
-            throw new ContentError(`cannot name ${desc.digest} by another digest ${reference}`);
-        if (!manifests.some((d) => d.digest === desc.digest))
-            manifests.push(indexEntry(desc, undefined, undefined));
-        return { ...index, manifests };
-    }
-    const kept = manifests.filter((d) => {
-        if (refNameOf(d) !== reference)
-            return true;
-        const named = d.annotations?.[ANNOTATION_IMAGE_NAME];
-        return named !== undefined && imageName !== undefined && !sameImageName(named, imageName);
-    });
-    kept.push(indexEntry(desc, reference, imageName));
-    return { ...index, manifests: kept };
-}
-/** The entry for a root: its own fields, no naming annotation inherited from where it came from. */
-function indexEntry(desc, tag, imageName) {
-    const entry = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
-    if (desc.platform)
-        entry.platform = desc.platform;
-    if (desc.artifactType)
-        entry.artifactType = desc.artifactType;
-    const annotations = { ...(desc.annotations ?? {}) };
-    delete annotations[ANNOTATION_REF_NAME];
-    delete annotations[ANNOTATION_IMAGE_NAME];
-    if (imageName !== undefined && tag !== undefined)
-        annotations[ANNOTATION_IMAGE_NAME] = imageName;
-    if (tag !== undefined)
-        annotations[ANNOTATION_REF_NAME] = tag;
-    if (Object.keys(annotations).length)
-        entry.annotations = annotations;
-    return entry;
-}
-/** The full name a tag gives an image from `repository` (`host/repo`), when the repository is known. */
-function imageNameFor(reference, repository) {
-    return repository !== undefined && !isDigest(reference) ? `${repository}:${reference}` : undefined;
-}
-/** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
-function sniffManifest(content, digest) {
-    try {
-        const parsed = parseBoundedJson(Buffer.from(content).toString('utf8'));
-        let mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
-        if (!mediaType && Array.isArray(parsed?.manifests))
-            mediaType = MediaType.OciIndex;
-        if (!mediaType && parsed?.config)
-            mediaType = MediaType.OciManifest;
-        if (!mediaType || !isManifest(mediaType))
-            return undefined;
-        return { mediaType, digest, size: content.byteLength };
-    }
-    catch {
-        return undefined;
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/src/oci/referrers.js
@@ -4523,103 +4713,6 @@ class ArchiveLinks {
     refuse(link, why) {
         return new ContentError(`${this.where} has a link entry ${link.shown} -> ${text_quoted(link.linkname)} ${why}: refusing the archive`);
     }
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/entry-names.js
-
-
-
-
-
-/** `docker save`'s list of images, in both its legacy and its OCI (Docker 25+) archives. */
-const DOCKER_MANIFEST_FILE = 'manifest.json';
-const DOCKER_REPOSITORIES_FILE = 'repositories';
-/**
- * Files legacy `docker save` (`<id>/layer.tar`, `<id>.json`), skopeo's `docker-archive:`
- * (`<hex>.tar`) and go-containerregistry tarballs (`<hex>.tar.gz`, `sha256:<hex>`) keep their layers
- * and configs in.
- */
-const IMAGE_FILE_RE = /^(?:sha256:)?[0-9a-f]{64}(?:\/layer\.tar|\.json|\.tar|\.tar\.gz)?$/;
-/** `blobs/<algorithm>/<hex>`, the entry name of a blob. */
-function blobEntryName(digest) {
-    const { algorithm, hex } = parseDigest(digest);
-    return `blobs/${algorithm}/${hex}`;
-}
-/** The name as a relative path without `./` prefixes or a trailing slash. */
-function normalizeEntryName(name) {
-    let n = name;
-    while (n.startsWith('./'))
-        n = n.slice(2);
-    while (n.endsWith('/'))
-        n = n.slice(0, -1);
-    return n;
-}
-/**
- * Classifies a tar entry, refusing outright any entry that could point outside the archive or the
- * importer's own temporary space: absolute names or link targets, `..` that climbs out, devices and
- * fifos. Links inside the archive are classified, and resolved later (see `ArchiveLinks`).
- */
-function classifyEntry(header, where) {
-    const raw = header.name;
-    const shown = text_quoted(raw);
-    if (isAbsolute(raw)) {
-        throw new ContentError(`${where} has an entry with an absolute path ${shown}: refusing the archive`);
-    }
-    const name = normalizeEntryName(raw);
-    if (name.split('/').some((part) => part === '..')) {
-        throw new ContentError(`${where} has an entry that leaves the archive ${shown}: refusing the archive`);
-    }
-    const type = header.type ?? 'file';
-    if (type === 'symlink' || type === 'link') {
-        const link = type === 'symlink' ? 'symbolic' : 'hard';
-        const linkname = header.linkname ?? '';
-        return { kind: 'link', link, target: linkTarget(name, link, linkname, where, shown), linkname, as: classifyFile(name, where, shown) };
-    }
-    if (type === 'directory')
-        return { kind: 'directory', name };
-    if (type !== 'file' && type !== 'contiguous-file') {
-        throw new ContentError(`${where} has a ${text_printable(type)} entry ${shown}: refusing the archive`);
-    }
-    return classifyFile(name, where, shown);
-}
-function classifyFile(name, where, shown) {
-    if (name === INDEX_FILE || name === OCI_LAYOUT_FILE || name === DOCKER_MANIFEST_FILE)
-        return { kind: 'file', name };
-    if (name === DOCKER_REPOSITORIES_FILE)
-        return { kind: 'skip' };
-    if (name.startsWith('blobs/')) {
-        const parts = name.split('/');
-        const digest = `${parts[1]}:${parts[2]}`;
-        if (parts.length !== 3 || !isDigest(digest)) {
-            throw new ContentError(`${where} has an entry ${shown} under blobs/ that is not named blobs/<algorithm>/<hex>: refusing the archive`);
-        }
-        return { kind: 'blob', digest };
-    }
-    if (IMAGE_FILE_RE.test(name))
-        return { kind: 'file', name };
-    return { kind: 'skip' };
-}
-/**
- * The archive path a link names. Nothing is ever extracted, so a target only has to name an entry
- * of the archive; one that is absolute or climbs out of it is refused all the same, as no honest
- * writer makes one.
- */
-function linkTarget(name, link, linkname, where, shown) {
-    const arrow = `${shown} -> ${text_quoted(linkname)}`;
-    if (linkname === '')
-        throw new ContentError(`${where} has a link entry ${arrow} with no target: refusing the archive`);
-    if (isAbsolute(linkname)) {
-        throw new ContentError(`${where} has a link entry ${arrow} with an absolute target: refusing the archive`);
-    }
-    const joined = link === 'symbolic' ? external_node_path_.posix.join(external_node_path_.posix.dirname(name), linkname) : external_node_path_.posix.normalize(linkname);
-    const target = normalizeEntryName(joined);
-    if (target === '..' || target.startsWith('../')) {
-        throw new ContentError(`${where} has a link entry ${arrow} that leaves the archive: refusing the archive`);
-    }
-    return target;
-}
-function isAbsolute(path) {
-    return path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\');
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/tar-headers.js
@@ -5529,77 +5622,6 @@ async function readManifestBytes(content, desc) {
         chunks.push(chunk);
     }
     return Buffer.concat(chunks);
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-manifest.js
-
-
-
-
-
-
-
-const LINUX_AMD64 = { os: 'linux', architecture: 'amd64' };
-const IMAGE_CONFIG_TYPES = [MediaType.OciConfig, MediaType.DockerConfig];
-/**
- * The `manifest.json` of an archive's index: one item per image, its tags in docker's familiar
- * spelling (`app:1.2`, `example.com/app:1.2`), its config and layers named by their blob entries.
- * An index stands for one of its images, as `docker load` can take only one: the platform the
- * export asked for, else linux/amd64 when present, else the first. Referrers and artifacts (whose
- * config is no image config) are not images and are left out; `index.json` still lists them.
- */
-async function dockerManifestList(index, source) {
-    const items = [];
-    const byDigest = new Map();
-    for (const entry of index.manifests) {
-        // cosign's `sha256-<hex>.sig` tags and referrers are attachments of an image, not images.
-        if (isAttachmentTag(entry.annotations?.[ANNOTATION_REF_NAME]) || (await source.isAttached(entry)))
-            continue;
-        const image = await imageOf(entry, source);
-        if (!image)
-            continue;
-        let item = byDigest.get(image.digest);
-        if (!item) {
-            item = {
-                Config: blobEntryName(image.manifest.config.digest),
-                RepoTags: [],
-                Layers: (image.manifest.layers ?? []).map((l) => blobEntryName(l.digest)),
-            };
-            byDigest.set(image.digest, item);
-            items.push(item);
-        }
-        const name = imageNameOf(entry);
-        const full = name === undefined ? undefined : normalizeImageName(name);
-        if (full && !item.RepoTags.includes(familiarImageName(full)))
-            item.RepoTags.push(familiarImageName(full));
-    }
-    return items;
-}
-async function imageOf(entry, source) {
-    let chosen = entry;
-    if (isIndex(entry.mediaType)) {
-        const children = parseIndex(await source.read(entry), `index ${entry.digest}`).manifests;
-        const pick = chooseImage(children, source.platformOf(entry));
-        if (!pick)
-            return undefined;
-        chosen = pick;
-    }
-    if (!isImageManifest(chosen.mediaType))
-        return undefined;
-    const manifest = parseImageManifest(await source.read(chosen), `manifest ${chosen.digest}`);
-    if (!IMAGE_CONFIG_TYPES.includes(manifest.config.mediaType))
-        return undefined;
-    return { digest: chosen.digest, manifest };
-}
-/** The image of an index that docker is given: attestation manifests (`unknown/unknown`) never count. */
-function chooseImage(children, wanted) {
-    const images = children.filter((c) => isImageManifest(c.mediaType) && c.platform?.os !== 'unknown');
-    for (const platform of [wanted, LINUX_AMD64]) {
-        const match = platform && images.find((c) => platformMatches(platform, c.platform));
-        if (match)
-            return match;
-    }
-    return images[0];
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/writer-base.js
