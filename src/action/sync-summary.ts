@@ -1,6 +1,7 @@
 import { formatBytes, formatDuration } from '../copy/report.js';
 import { shortDigest } from '../oci/descriptor.js';
 import { itemError, type ItemResult, type ItemStatus } from '../run/run.js';
+import { runTotals } from '../run/run-log.js';
 import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
 import type { StepOutcome } from './report.js';
 
@@ -23,13 +24,7 @@ const STATUS_WORD: Record<ItemStatus, string> = {
 export function syncSummaryMarkdown(outcome: StepOutcome): string {
   const { results } = outcome;
   const count = (s: ItemStatus) => results.filter((r) => r.status === s).length;
-  let bytesCopied = 0;
-  let bytesMounted = 0;
-  for (const r of results) {
-    const t = r.report.totals();
-    bytesCopied += t.bytesCopied;
-    bytesMounted += t.bytesMounted;
-  }
+  const { bytesCopied, bytesMounted } = runTotals(results);
   const lines: string[] = [];
   const title = outcome.dryRun ? 'Dry run of a sync' : 'Sync';
   lines.push(`### ${title}: ${results.length} ${results.length === 1 ? 'image' : 'images'}`, '');

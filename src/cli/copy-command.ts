@@ -119,7 +119,7 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
     session.progress?.start();
     const results = await runPlan(items, session.pool, {
       copy: copyOptions(inputs, session.cache),
-      failFast: values['fail-fast'] === true,
+      failFast: inputs.failFast,
       walkInDryRun: true,
       reporter: {
         itemStarted(item, index) {
@@ -200,27 +200,35 @@ export function copyOptions(inputs: CommonInputs, cache: FileBlobInfoCache | und
   };
 }
 
-/** The flags as the action's inputs, checked by the same code; messages speak of flags. */
-function parseCopyInputs(values: Record<string, unknown>, positionals: string[]): Inputs {
-  const [sourceArg, ...rest] = positionals;
-  const destinationArgs = [...rest, ...((values.to as string[] | undefined) ?? [])];
-  if (sourceArg === undefined) throw new UsageError('expected SOURCE and DESTINATION: see oci-copy --help');
-  if (destinationArgs.length === 0) throw new UsageError(`expected a DESTINATION after ${FLAG_VOICE.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
+/** The flags every copy takes, as the action's inputs of the same meaning. */
+export function commonFlagInputs(values: Record<string, unknown>): Record<string, string | undefined> {
   const flag = (name: string) => (values[name] === true ? 'true' : undefined);
-  const given: Record<string, string | undefined> = {
-    source: sourceArg,
-    destination: destinationArgs.join('\n'),
-    operation: values.operation as string | undefined,
+  return {
     platform: values.platform as string | undefined,
     referrers: flag('referrers'),
     'dry-run': flag('dry-run'),
     'no-clobber': flag('no-clobber'),
+    'fail-fast': flag('fail-fast'),
     concurrency: values.concurrency as string | undefined,
     mount: values['no-mount'] ? 'false' : undefined,
     'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
     'plain-http': flag('plain-http'),
     'tls-verify': values['tls-verify'] as string | undefined,
     'ca-file': values['ca-file'] as string | undefined,
+  };
+}
+
+/** The flags as the action's inputs, checked by the same code; messages speak of flags. */
+function parseCopyInputs(values: Record<string, unknown>, positionals: string[]): Inputs {
+  const [sourceArg, ...rest] = positionals;
+  const destinationArgs = [...rest, ...((values.to as string[] | undefined) ?? [])];
+  if (sourceArg === undefined) throw new UsageError('expected SOURCE and DESTINATION: see oci-copy --help');
+  if (destinationArgs.length === 0) throw new UsageError(`expected a DESTINATION after ${FLAG_VOICE.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
+  const given: Record<string, string | undefined> = {
+    source: sourceArg,
+    destination: destinationArgs.join('\n'),
+    operation: values.operation as string | undefined,
+    ...commonFlagInputs(values),
   };
   const inputs = parseInputs((name) => given[name] ?? '', FLAG_VOICE);
   const toStdout = inputs.destinations.some((d) => d.transport !== 'registry' && d.path === '-');

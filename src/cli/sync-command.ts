@@ -4,11 +4,11 @@ import { OperationError } from '../oci/errors.js';
 import { printable, quoted } from '../oci/text.js';
 import { entryFromValues, parseSyncEntries, type SyncEntry } from '../plan/entries.js';
 import { parseShard } from '../plan/plan.js';
-import { failureSummary, imageRecords, syncLog, type LineSink } from '../run/run-log.js';
+import { failureSummary, imageRecords, runTotals, syncLog, type LineSink } from '../run/run-log.js';
 import { runPlan, type ItemResult } from '../run/run.js';
 import { planSync } from '../run/sync.js';
 import { formatBytes, formatDuration } from '../copy/report.js';
-import { COPY_FLAGS, copyOptions, openSession, type CommandIO } from './copy-command.js';
+import { COPY_FLAGS, commonFlagInputs, copyOptions, openSession, type CommandIO } from './copy-command.js';
 import { ExitCode, EXIT_CODE_HELP } from './exit-codes.js';
 import { parseFlags, UsageError, type Flag } from './flags.js';
 import { flagRows, formatHelp, type Help } from './help.js';
@@ -105,20 +105,7 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
 
 /** The flags every image takes, checked by the code that checks the action's inputs. */
 function parseSyncFlags(values: Record<string, unknown>): CommonInputs {
-  const flag = (name: string) => (values[name] === true ? 'true' : undefined);
-  const given: Record<string, string | undefined> = {
-    platform: values.platform as string | undefined,
-    referrers: flag('referrers'),
-    'dry-run': flag('dry-run'),
-    'no-clobber': flag('no-clobber'),
-    'fail-fast': flag('fail-fast'),
-    concurrency: values.concurrency as string | undefined,
-    mount: values['no-mount'] ? 'false' : undefined,
-    'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
-    'plain-http': flag('plain-http'),
-    'tls-verify': values['tls-verify'] as string | undefined,
-    'ca-file': values['ca-file'] as string | undefined,
-  };
+  const given = commonFlagInputs(values);
   return parseCommonInputs((name) => given[name] ?? '', FLAG_VOICE);
 }
 
@@ -158,13 +145,7 @@ async function syncEntries(values: Record<string, unknown>, positionals: string[
 /** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
 function totalsLine(results: ItemResult[], dryRun: boolean, ms: number): string {
   const count = (s: ItemResult['status']) => results.filter((r) => r.status === s).length;
-  let copied = 0;
-  let mounted = 0;
-  for (const r of results) {
-    const t = r.report.totals();
-    copied += t.bytesCopied;
-    mounted += t.bytesMounted;
-  }
+  const { bytesCopied: copied, bytesMounted: mounted } = runTotals(results);
   const skipped = count('skipped') ? `, ${count('skipped')} not attempted` : '';
   if (dryRun) return `Would copy ${count('copy')} of ${results.length} images; ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; checked in ${formatDuration(ms)}`;
   return `${count('copied')} of ${results.length} images copied, ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; ${formatBytes(copied)} copied, ${formatBytes(mounted)} mounted; in ${formatDuration(ms)}`;

@@ -127,3 +127,15 @@ export function imageRecords(results: ItemResult[]): Array<Record<string, unknow
     ...(r.error !== undefined ? { error: itemError(r) } : {}),
   }));
 }
+
+/** Bytes copied and mounted across a run's items. */
+export function runTotals(results: ItemResult[]): { bytesCopied: number; bytesMounted: number } {
+  let bytesCopied = 0;
+  let bytesMounted = 0;
+  for (const r of results) {
+    const t = r.report.totals();
+    bytesCopied += t.bytesCopied;
+    bytesMounted += t.bytesMounted;
+  }
+  return { bytesCopied, bytesMounted };
+}

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isManifest } from '../../src/oci/media-types.js';
-import { cacheServiceEnv, startCacheService, type CacheService } from '../support/cache-service.js';
+import { freshRunner, startCacheService, type CacheService } from '../support/cache-service.js';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { runAction } from '../support/run-action.js';
@@ -50,19 +50,14 @@ describe('the blob-info cache carried between workflow runs', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  async function freshRunner(runId: string) {
-    await rm(runnerTemp, { recursive: true, force: true });
-    await mkdir(runnerTemp, { recursive: true });
-    const workspace = await mkdtemp(join(work, `workspace-${runId}-`));
-    return cacheServiceEnv(service, { runId, temp: runnerTemp, workspace });
-  }
+  const runner = (runId: string) => freshRunner(service, runnerTemp, work, runId);
 
   const blobs = (image: ImageLayout) => image.blobs.filter((b) => !isManifest(b.mediaType));
 
   it('the second run mounts every blob from where the first put it, uploading none', async () => {
     const first = await runAction(
       { source: `${source.host}/upstream/app:v1`, destination: `${destination.host}/mirror/app:v1`, 'blob-cache-key': 'blobs' },
-      await freshRunner('101'),
+      await runner('101'),
     );
     assert.equal(first.code, 0, first.stdout + first.stderr);
     const firstBlobs = JSON.parse(first.outputs.blobs) as BlobOutput[];
@@ -74,7 +69,7 @@ describe('the blob-info cache carried between workflow runs', () => {
     destination.resetRequests();
     const second = await runAction(
       { source: `${source.host}/upstream/app:v1`, destination: `${destination.host}/team/app:v1`, 'blob-cache-key': 'blobs' },
-      await freshRunner('102'),
+      await runner('102'),
     );
     assert.equal(second.code, 0, second.stdout + second.stderr);
     assert.match(second.stdout, /Restored blob-info cache blobs-101-1/);
@@ -96,7 +91,7 @@ describe('the blob-info cache carried between workflow runs', () => {
   });
 
   it('a cache service that is down is a warning, never a failed step', async () => {
-    const env = await freshRunner('103');
+    const env = await runner('103');
     env.ACTIONS_RESULTS_URL = 'http://127.0.0.1:9/';
     const run = await runAction({ source: `${source.host}/upstream/app:v1`, destination: `${destination.host}/other/app:v1` }, env);
     assert.equal(run.code, 0, run.stdout + run.stderr);

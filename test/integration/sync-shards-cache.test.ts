@@ -3,12 +3,12 @@
 // blob-info cache under a key of its own, and a shard of the next run restores what both learnt,
 // so it mounts even the blobs the other shard moved, and uploads none.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { shardOf } from '../../src/plan/plan.js';
-import { cacheServiceEnv, startCacheService, type CacheService } from '../support/cache-service.js';
+import { freshRunner, startCacheService, type CacheService } from '../support/cache-service.js';
 import { makeImageLayout, pushImageOverHttp } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { runAction } from '../support/run-action.js';
@@ -37,12 +37,7 @@ describe('the blob-info caches of a sharded sync, across two runs', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  async function freshRunner(runId: string) {
-    await rm(runnerTemp, { recursive: true, force: true });
-    await mkdir(runnerTemp, { recursive: true });
-    const workspace = await mkdtemp(join(work, `workspace-${runId}-`));
-    return cacheServiceEnv(service, { runId, temp: runnerTemp, workspace });
-  }
+  const runner = (runId: string) => freshRunner(service, runnerTemp, work, runId);
 
   const list = (prefix: string) => `- source: ${src.host}/lib/app\n  destination: ${dst.host}/${prefix}/`;
   /** The shard (of 2) an image of the list lands in, as the plan decides. */
@@ -52,7 +47,7 @@ describe('the blob-info caches of a sharded sync, across two runs', () => {
     // Names decide shards (and ports are random): a first-run prefix that gives each shard an image.
     const first = Array.from({ length: 50 }, (_, i) => `first${i}`).find((p) => [1, 2].every((k) => TAGS.some((t) => shardOfTag(p, t) === k)))!;
     for (const shard of ['1/2', '2/2']) {
-      const run = await runAction({ images: list(first), shard, 'blob-cache-key': 'mirror' }, await freshRunner('301'));
+      const run = await runAction({ images: list(first), shard, 'blob-cache-key': 'mirror' }, await runner('301'));
       assert.equal(run.code, 0, run.stdout + run.stderr);
     }
     const saved = service.entries().filter((e) => e.finalized).map((e) => e.key).sort();
@@ -67,7 +62,7 @@ describe('the blob-info caches of a sharded sync, across two runs', () => {
     assert.ok(prefix, 'some prefix splits the images across the first run’s shards');
 
     dst.resetRequests();
-    const second = await runAction({ images: list(prefix), shard: '1/2', 'blob-cache-key': 'mirror' }, await freshRunner('302'));
+    const second = await runAction({ images: list(prefix), shard: '1/2', 'blob-cache-key': 'mirror' }, await runner('302'));
     assert.equal(second.code, 0, second.stdout + second.stderr);
     assert.match(second.stdout, /Restored blob-info cache mirror-shard(1|2)of2-301-1, mirror-shard(2|1)of2-301-1: \d+ known blob locations/);
     const log = (await dst.settledRequests()).filter((r) => r.path.startsWith(`/v2/${prefix}/`));

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -304,6 +304,17 @@ export function cacheServiceEnv(service: CacheService, runner: SimulatedRunner):
     ACTIONS_CACHE_URL: undefined,
     ACTIONS_CACHE_MODE: undefined,
   };
+}
+
+/**
+ * A fresh hosted runner for run `runId`: an emptied `RUNNER_TEMP` at the same path every run (as
+ * hosted runners keep it), a new workspace under `work`, and the environment pointing at `service`.
+ */
+export async function freshRunner(service: CacheService, runnerTemp: string, work: string, runId: string): Promise<Record<string, string | undefined>> {
+  await rm(runnerTemp, { recursive: true, force: true });
+  await mkdir(runnerTemp, { recursive: true });
+  const workspace = await mkdtemp(join(work, `workspace-${runId}-`));
+  return cacheServiceEnv(service, { runId, temp: runnerTemp, workspace });
 }
 
 /** `base` with `changes` applied: undefined values remove the variable. */
