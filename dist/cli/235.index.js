@@ -4424,6 +4424,17 @@ function imageRecords(results) {
         ...(r.error !== undefined ? { error: run_itemError(r) } : {}),
     }));
 }
+/** Bytes copied and mounted across a run's items. */
+function runTotals(results) {
+    let bytesCopied = 0;
+    let bytesMounted = 0;
+    for (const r of results) {
+        const t = r.report.totals();
+        bytesCopied += t.bytesCopied;
+        bytesMounted += t.bytesMounted;
+    }
+    return { bytesCopied, bytesMounted };
+}
 
 ;// CONCATENATED MODULE: ./lib/src/oci/referrers.js
 
@@ -9268,7 +9279,7 @@ async function copyCommand(argv, io) {
         session.progress?.start();
         const results = await run_runPlan(items, session.pool, {
             copy: copyOptions(inputs, session.cache),
-            failFast: values['fail-fast'] === true,
+            failFast: inputs.failFast,
             walkInDryRun: true,
             reporter: {
                 itemStarted(item, index) {
@@ -9342,6 +9353,23 @@ function copyOptions(inputs, cache) {
         noClobber: inputs.noClobber,
     };
 }
+/** The flags every copy takes, as the action's inputs of the same meaning. */
+function commonFlagInputs(values) {
+    const flag = (name) => (values[name] === true ? 'true' : undefined);
+    return {
+        platform: values.platform,
+        referrers: flag('referrers'),
+        'dry-run': flag('dry-run'),
+        'no-clobber': flag('no-clobber'),
+        'fail-fast': flag('fail-fast'),
+        concurrency: values.concurrency,
+        mount: values['no-mount'] ? 'false' : undefined,
+        'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
+        'plain-http': flag('plain-http'),
+        'tls-verify': values['tls-verify'],
+        'ca-file': values['ca-file'],
+    };
+}
 /** The flags as the action's inputs, checked by the same code; messages speak of flags. */
 function parseCopyInputs(values, positionals) {
     const [sourceArg, ...rest] = positionals;
@@ -9350,21 +9378,11 @@ function parseCopyInputs(values, positionals) {
         throw new UsageError('expected SOURCE and DESTINATION: see oci-copy --help');
     if (destinationArgs.length === 0)
         throw new UsageError(`expected a DESTINATION after ${FLAG_VOICE.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
-    const flag = (name) => (values[name] === true ? 'true' : undefined);
     const given = {
         source: sourceArg,
         destination: destinationArgs.join('\n'),
         operation: values.operation,
-        platform: values.platform,
-        referrers: flag('referrers'),
-        'dry-run': flag('dry-run'),
-        'no-clobber': flag('no-clobber'),
-        concurrency: values.concurrency,
-        mount: values['no-mount'] ? 'false' : undefined,
-        'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
-        'plain-http': flag('plain-http'),
-        'tls-verify': values['tls-verify'],
-        'ca-file': values['ca-file'],
+        ...commonFlagInputs(values),
     };
     const inputs = parseInputs((name) => given[name] ?? '', FLAG_VOICE);
     const toStdout = inputs.destinations.some((d) => d.transport !== 'registry' && d.path === '-');
@@ -9560,20 +9578,7 @@ async function syncCommand(argv, io) {
 }
 /** The flags every image takes, checked by the code that checks the action's inputs. */
 function parseSyncFlags(values) {
-    const flag = (name) => (values[name] === true ? 'true' : undefined);
-    const given = {
-        platform: values.platform,
-        referrers: flag('referrers'),
-        'dry-run': flag('dry-run'),
-        'no-clobber': flag('no-clobber'),
-        'fail-fast': flag('fail-fast'),
-        concurrency: values.concurrency,
-        mount: values['no-mount'] ? 'false' : undefined,
-        'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
-        'plain-http': flag('plain-http'),
-        'tls-verify': values['tls-verify'],
-        'ca-file': values['ca-file'],
-    };
+    const given = commonFlagInputs(values);
     return parseCommonInputs((name) => given[name] ?? '', FLAG_VOICE);
 }
 const FILTERS = ['tags', 'exclude-tags', 'semver', 'latest'];
@@ -9611,13 +9616,7 @@ async function syncEntries(values, positionals) {
 /** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
 function totalsLine(results, dryRun, ms) {
     const count = (s) => results.filter((r) => r.status === s).length;
-    let copied = 0;
-    let mounted = 0;
-    for (const r of results) {
-        const t = r.report.totals();
-        copied += t.bytesCopied;
-        mounted += t.bytesMounted;
-    }
+    const { bytesCopied: copied, bytesMounted: mounted } = runTotals(results);
     const skipped = count('skipped') ? `, ${count('skipped')} not attempted` : '';
     if (dryRun)
         return `Would copy ${count('copy')} of ${results.length} images; ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; checked in ${formatDuration(ms)}`;
