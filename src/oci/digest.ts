@@ -37,13 +37,9 @@ export function digestProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/** Asked of every tag and reference on the hot path: answers without building an error. */
 export function isDigest(value: string): boolean {
-  try {
-    parseDigest(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return digestProblem(value) === undefined;
 }
 
 export function digestOf(data: Uint8Array | string, algorithm = 'sha256'): Digest {
