@@ -4,6 +4,7 @@
 // and through slow links, with each registry's requests counted by method.
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Bench, CLI, formatCounts, type Contender, type Run } from './bench.js';
@@ -94,6 +95,7 @@ async function lists(bench: Bench, source: string, prefix: string, name: string,
 export async function syncSection(bench: Bench, out: Output, options: SyncBenchOptions): Promise<void> {
   const rows: string[][] = [];
   const requestRows: string[][] = [];
+  const cpuRows: string[][] = [];
   const run = async (label: string, sizes: number[], viaLinks: boolean) => {
     for (const size of sizes) {
       await bench.renewDestination();
@@ -145,6 +147,11 @@ export async function syncSection(bench: Bench, out: Output, options: SyncBenchO
           const theirs = med(`skopeo ${kind}`);
           rows.push([label, String(size * REPOS.length), kind, seconds(ours), seconds(theirs), ratio(ours, theirs), mb(med(`oci-copy ${kind}`, (r) => r.rssMB)), mb(med(`skopeo ${kind}`, (r) => r.rssMB))]);
           for (const tool of ['oci-copy', 'skopeo']) {
+            const name = `${tool} ${kind}`;
+            const own = med(name, (r) => r.cpuMs);
+            const source = med(name, (r) => r.registryCpuMs[0]);
+            const destination = med(name, (r) => r.registryCpuMs[1]);
+            cpuRows.push([label, String(size * REPOS.length), kind, tool, seconds(med(name)), seconds(own), seconds(source), seconds(destination), seconds(own + source + destination)]);
             const last = runs.get(`${tool} ${kind}`)?.at(-1);
             requestRows.push([label, String(size * REPOS.length), kind, tool, formatCounts(last?.requests[0]), formatCounts(last?.requests[1])]);
           }
@@ -166,6 +173,10 @@ export async function syncSection(bench: Bench, out: Output, options: SyncBenchO
     'Requests each registry saw in one run (last repetition), by method; the re-run of oci-copy reads no manifest or blob (tag lists and HEADs only).',
     '',
     table(['link', 'images', 'run', 'tool', 'source registry', 'destination registry'], requestRows),
+    '',
+    `CPU time per run (medians; user + system): the tool's own process and each registry's process. The machine has ${cpus().length} cores, which the tool and both registries share.`,
+    '',
+    table(['link', 'images', 'run', 'tool', 'wall s', 'own CPU s', 'source registry CPU s', 'destination registry CPU s', 'all CPU s'], cpuRows),
   );
 }
 
