@@ -44,6 +44,8 @@ export interface Destination {
   ref: Selector;
   /** This destination's events; `options.onEvent` when not given. */
   onEvent?: CopyOptions['onEvent'];
+  /** What its tags named when the caller read them moments ago (see `TaggingOptions.tagsRead`). */
+  tagsRead?: ReadonlyMap<string, string | undefined>;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destin
   }
   const plans = destinations.map((d, i) => {
     const onEvent = d.onEvent ?? options.onEvent;
-    return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent, context }) };
+    return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent, context, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }) };
   });
   for (const p of plans) p.onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
   // A tag the copy may not move stops it before any byte moves; it is checked again right before tagging.

@@ -13,6 +13,12 @@ export interface TaggingOptions {
   onEvent?: CopyListener;
   /** What the copy knows of the image, told to the destination with each tag. */
   context?: TagContext;
+  /**
+   * What tags named when the caller read them moments ago (a run compares before it copies).
+   * Without `noClobber` a tag listed here is not read again: the read only serves the report. With
+   * it, every tag is read again right before it is written, since the guard needs the latest answer.
+   */
+  tagsRead?: ReadonlyMap<string, string | undefined>;
 }
 
 /**
@@ -31,7 +37,11 @@ export class Tagger {
   /** With `noClobber`, fails on the first of `references` that names another digest (call it before any byte moves). */
   async refuseMoves(node: Descriptor, references: string[]): Promise<void> {
     if (!this.options.noClobber) return;
-    for (const reference of references) await this.current(node, reference);
+    const read = this.options.tagsRead;
+    for (const reference of references) {
+      if (read?.has(reference) && isTagReader(this.dst)) this.refuseMove(node, reference, read.get(reference));
+      else await this.current(node, reference);
+    }
   }
 
   /**
@@ -41,6 +51,8 @@ export class Tagger {
   async current(node: Descriptor, reference: string): Promise<string | undefined> {
     if (isDigest(reference)) return undefined;
     const dst = this.dst;
+    const read = this.options.tagsRead;
+    if (!this.options.noClobber && read?.has(reference)) return read.get(reference);
     if (!isTagReader(dst)) {
       if (!this.options.noClobber) return undefined;
       throw new OperationError(`${dst.description} cannot tell what tag ${printable(reference)} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`);
@@ -51,15 +63,19 @@ export class Tagger {
     } catch (err) {
       throw new CopyError('destination', `reading tag ${printable(reference)} in ${dst.description}`, err);
     }
-    if (found && found.digest !== node.digest && this.options.noClobber) {
+    this.refuseMove(node, reference, found?.digest);
+    return found?.digest;
+  }
+
+  private refuseMove(node: Descriptor, reference: string, named: string | undefined): void {
+    if (named && named !== node.digest && this.options.noClobber) {
       throw new TagConflictError(
-        `tag ${printable(reference)} in ${dst.description} already names ${printable(found.digest)}, not ${node.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`,
+        `tag ${printable(reference)} in ${this.dst.description} already names ${printable(named)}, not ${node.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`,
         reference,
-        found.digest,
+        named,
         node.digest,
       );
     }
-    return found?.digest;
   }
 
   async tagAll(node: Descriptor, references: string[]): Promise<void> {

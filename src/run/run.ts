@@ -146,7 +146,8 @@ export async function runPlan(items: PlanItem[], targets: RunTargets, options: R
         result.status = comparison.state === 'unchanged' ? 'unchanged' : 'copy';
         return result;
       }
-      result.root = await copyToMany(src, pinned, [{ target: dst, ref: item.destination }], copyOptions);
+      const tagsRead = comparison.state === 'differs' ? comparison.previous : undefined;
+      result.root = await copyToMany(src, pinned, [{ target: dst, ref: item.destination, ...(tagsRead ? { tagsRead } : {}) }], copyOptions);
       if (item.destination.transport === 'docker-archive') noteDockerImage(result.root, report, copyOptions.platform, onEvent);
       result.status = options.copy.dryRun ? (comparison.state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(report, comparison.state);
       return result;

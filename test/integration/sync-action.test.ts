@@ -109,8 +109,14 @@ describe('sync: many images in one step', () => {
     const moved = await seed('lib/tool', 'edge', 'edge-2');
     const added = await seed('lib/base', '2.1.0', '2.1.0');
     {
+      const before = await dstDigest('m1-tools/tool', 'edge');
+      dst.resetRequests();
       const run = await runAction({ images: both('m1'), 'blob-cache': 'false' });
       assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, new RegExp(`tag edge moved from ${before} to ${moved.root.digest}`));
+      // The comparison's HEAD is what the tag named: the copy does not read it a second time.
+      const tagReads = (await dst.settledRequests()).filter((r) => r.method === 'HEAD' && r.path.endsWith('/m1-tools/tool/manifests/edge'));
+      assert.equal(tagReads.length, 1, tagReads.map((r) => r.path).join('\n'));
       const copied = outputs(run).filter((o) => o.status === 'copied');
       assert.deepEqual(copied.map((o) => o.destination).sort(), [`${dst.host}/m1-tools/tool:edge`, `${dst.host}/m1/lib/base:2.1.0`].sort());
       assert.equal(outputs(run).filter((o) => o.status === 'unchanged').length, 7);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy, copyToMany } from '../../src/copy/copy.js';
 import type { CopyEvent } from '../../src/copy/events.js';
 import { eventLine } from '../../src/copy/log-lines.js';
 import { CopyReport } from '../../src/copy/report.js';
@@ -27,6 +27,15 @@ class RacedTarget extends MemoryTarget {
   }
 }
 
+/** Counts what the engine asks of the destination's tags. */
+class TagReadCounter extends RacedTarget {
+  reads = 0;
+  override async readTag(tag: string): Promise<Descriptor | undefined> {
+    this.reads++;
+    return super.readTag(tag);
+  }
+}
+
 function collect(): { events: CopyEvent[]; onEvent: (e: CopyEvent) => void } {
   const events: CopyEvent[] = [];
   return { events, onEvent: (e) => events.push(e) };
@@ -41,6 +50,39 @@ describe('tags the copy writes', () => {
     await assert.rejects(copy(src, { tags: ['v1'] }, dst, { tags: [] }, { noClobber: true }), (err: unknown) => err instanceof TagConflictError && err.current === other.digest && err.wanted === index.digest);
     assert.equal(dst.tagged.get('v1')?.digest, other.digest, 'the tag still names what the other writer put there');
     assert.equal(dst.calls.tag, 0);
+  });
+
+  it('tags a caller read moments ago are not read again, and a move is still reported', async () => {
+    const src = new MemoryTarget('src');
+    const { index } = addMultiPlatformImage(src, 'v1');
+    const old = addImage(src, [addBlob(src, MediaType.OciLayerGzip, 80)]);
+    const dst = new TagReadCounter('unrelated', old);
+    dst.tagged.set('1.2', old);
+    const { events, onEvent } = collect();
+    await copyToMany(src, { tags: ['v1'] }, [{ target: dst, ref: { tags: ['1.2'] }, tagsRead: new Map([['1.2', old.digest]]) }], { onEvent });
+    assert.equal(dst.reads, 0);
+    assert.equal(dst.tagged.get('1.2')?.digest, index.digest);
+    assert.deepEqual(events.filter((e) => e.type === 'tagged').map(eventLine), [`tag 1.2 moved from ${old.digest} to ${index.digest}`]);
+  });
+
+  it('with no-clobber, what a caller read refuses at once, and a tag read as free is read again before it is written', async () => {
+    const src = new MemoryTarget('src');
+    const { index } = addMultiPlatformImage(src, 'v1');
+    const other = addImage(src, [addBlob(src, MediaType.OciLayerGzip, 90)]);
+    const early = new TagReadCounter('v1', other);
+    await assert.rejects(
+      copyToMany(src, { tags: ['v1'] }, [{ target: early, ref: { tags: [] }, tagsRead: new Map([['v1', other.digest]]) }], { noClobber: true }),
+      (err: unknown) => err instanceof TagConflictError && err.current === other.digest,
+    );
+    assert.equal(early.calls.push, 0, 'refused before any byte moved');
+    // Read as free, then moved by another writer while the copy stored the root: the read before tagging catches it.
+    const raced = new TagReadCounter('v1', other);
+    await assert.rejects(
+      copyToMany(src, { tags: ['v1'] }, [{ target: raced, ref: { tags: [] }, tagsRead: new Map([['v1', undefined]]) }], { noClobber: true }),
+      (err: unknown) => err instanceof TagConflictError && err.current === other.digest && err.wanted === index.digest,
+    );
+    assert.ok(raced.reads >= 1);
+    assert.equal(raced.calls.tag, 0);
   });
 
   it('a dry run reads the tags, reports what it would write and writes none', async () => {
