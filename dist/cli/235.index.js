@@ -722,14 +722,9 @@ function digestProblem(value) {
         return `is not ${m[1]}:<${alg.hex} lower-case hex digits>`;
     return undefined;
 }
+/** Asked of every tag and reference on the hot path: answers without building an error. */
 function isDigest(value) {
-    try {
-        parseDigest(value);
-        return true;
-    }
-    catch {
-        return false;
-    }
+    return digestProblem(value) === undefined;
 }
 function digestOf(data, algorithm = 'sha256') {
     return `${algorithm}:${(0,external_node_crypto_.createHash)(ALGORITHMS[algorithm].hash).update(data).digest('hex')}`;
@@ -3203,8 +3198,13 @@ class Tagger {
     async refuseMoves(node, references) {
         if (!this.options.noClobber)
             return;
-        for (const reference of references)
-            await this.current(node, reference);
+        const read = this.options.tagsRead;
+        for (const reference of references) {
+            if (read?.has(reference) && isTagReader(this.dst))
+                this.refuseMove(node, reference, read.get(reference));
+            else
+                await this.current(node, reference);
+        }
     }
     /**
      * The digest `reference` names now, or undefined (no such tag, or a digest reference). Throws
@@ -3214,6 +3214,9 @@ class Tagger {
         if (isDigest(reference))
             return undefined;
         const dst = this.dst;
+        const read = this.options.tagsRead;
+        if (!this.options.noClobber && read?.has(reference))
+            return read.get(reference);
         if (!isTagReader(dst)) {
             if (!this.options.noClobber)
                 return undefined;
@@ -3226,10 +3229,13 @@ class Tagger {
         catch (err) {
             throw new CopyError('destination', `reading tag ${text_printable(reference)} in ${dst.description}`, err);
         }
-        if (found && found.digest !== node.digest && this.options.noClobber) {
-            throw new TagConflictError(`tag ${text_printable(reference)} in ${dst.description} already names ${text_printable(found.digest)}, not ${node.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`, reference, found.digest, node.digest);
-        }
+        this.refuseMove(node, reference, found?.digest);
         return found?.digest;
+    }
+    refuseMove(node, reference, named) {
+        if (named && named !== node.digest && this.options.noClobber) {
+            throw new TagConflictError(`tag ${text_printable(reference)} in ${this.dst.description} already names ${text_printable(named)}, not ${node.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`, reference, named, node.digest);
+        }
     }
     async tagAll(node, references) {
         for (const reference of references)
@@ -3951,7 +3957,7 @@ async function copyToMany(src, givenRef, destinations, options = {}) {
     }
     const plans = destinations.map((d, i) => {
         const onEvent = d.onEvent ?? options.onEvent;
-        return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent, context }) };
+        return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent, context, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }) };
     });
     for (const p of plans)
         p.onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
@@ -4236,7 +4242,8 @@ async function run_runPlan(items, targets, options) {
                 result.status = comparison.state === 'unchanged' ? 'unchanged' : 'copy';
                 return result;
             }
-            result.root = await copyToMany(src, pinned, [{ target: dst, ref: item.destination }], copyOptions);
+            const tagsRead = comparison.state === 'differs' ? comparison.previous : undefined;
+            result.root = await copyToMany(src, pinned, [{ target: dst, ref: item.destination, ...(tagsRead ? { tagsRead } : {}) }], copyOptions);
             if (item.destination.transport === 'docker-archive')
                 noteDockerImage(result.root, report, copyOptions.platform, onEvent);
             result.status = options.copy.dryRun ? (comparison.state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(report, comparison.state);
