@@ -5026,9 +5026,9 @@ async function indexArchiveFile(path, where) {
  * Reads an archive from a stream that cannot be read twice (stdin, a socket): the bodies of the
  * entries worth keeping are appended to one spool file in a private temporary directory, each blob
  * hashed on the way in against the digest its name promises (a blob that does not match fails the
- * import), and later read back by byte range. What is kept per entry is its place in the spool, so
- * memory stays flat however many entries the archive has, and writing costs one file, not one per
- * entry.
+ * import), and later read back by byte range. What is kept in memory per entry is its name and
+ * place in the spool, a few hundred bytes, as for an archive read from a file (no body, no stream);
+ * writing costs one file, not one per entry.
  */
 async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpdir)()) {
     const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempParent, 'oci-copy-import-'));
