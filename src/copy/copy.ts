@@ -108,6 +108,11 @@ export async function defaultSelector(src: ReadOnlyTarget, ref: Selector): Promi
   return ref;
 }
 
+/** What names the root in a source: its digest, else a docker archive's image, else its first tag. */
+export function rootSelector(ref: Selector): string | undefined {
+  return ref.digest ?? ref.image ?? ref.tags[0];
+}
+
 export function destinationReferences(srcRef: Selector, dstRef: Selector, root: Descriptor): string[] {
   if (dstRef.tags.length) return dstRef.tags;
   if (srcRef.tags.length) return srcRef.tags;
@@ -133,7 +138,7 @@ const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
  * to further destinations that name it by digest find it there, not in the source.
  */
 export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: GraphCopier, options: CopyOptions): Promise<ResolvedRoot> {
-  const selector = srcRef.digest ?? srcRef.image ?? srcRef.tags[0];
+  const selector = rootSelector(srcRef);
   const where = `${src.description} (${printable(selector ?? 'its only image')})`;
   let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
   try {

@@ -2,7 +2,7 @@ import type { Descriptor } from '../oci/descriptor.js';
 import { CopyError, NotFoundError } from '../oci/errors.js';
 import { isDigest } from '../oci/digest.js';
 import { isLocated, isTagReader, type ReadOnlyTarget, type Target } from '../targets/target.js';
-import type { Selector } from '../copy/copy.js';
+import { rootSelector, type Selector } from '../copy/copy.js';
 
 /** What a destination holds of a source image, found by HEADs alone. */
 export type Comparison =
@@ -16,9 +16,10 @@ export type Comparison =
  * no pull), a digest without a request, a layout's or archive's index from the file.
  */
 export async function peekSourceRoot(src: ReadOnlyTarget, ref: Selector): Promise<Descriptor> {
-  const selector = ref.digest ?? ref.tags[0];
+  const selector = rootSelector(ref);
   try {
-    if (selector !== undefined && isLocated(src) && isTagReader(src)) {
+    // A docker archive's image (`@N`, a name) is found by resolving, not as a tag.
+    if (selector !== undefined && ref.image === undefined && isLocated(src) && isTagReader(src)) {
       const found = await src.readTag(selector);
       if (!found) throw new NotFoundError(`${src.description.replace(/^\[registry\] /, '')}${isDigest(selector) ? '@' : ':'}${selector} not found`);
       return found;

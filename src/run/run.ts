@@ -7,7 +7,7 @@ import { formatPlatform } from '../oci/platform.js';
 import { printable } from '../oci/text.js';
 import { dockerImageOf } from '../targets/archive/docker-manifest.js';
 import { BlobLedger } from '../copy/blob-ledger.js';
-import { copyToMany, defaultSelector, destinationReferences, resolveRoot, type Selector } from '../copy/copy.js';
+import { copyToMany, defaultSelector, destinationReferences, resolveRoot, rootSelector, type Selector } from '../copy/copy.js';
 import type { CopyEvent, CopyListener } from '../copy/events.js';
 import { GraphCopier } from '../copy/graph-copier.js';
 import { Limiter } from '../copy/limiter.js';
@@ -118,10 +118,10 @@ export async function runPlan(items: PlanItem[], targets: RunTargets, options: R
       const early = knownTags.length ? readDestination(dst, knownTags) : undefined;
       early?.catch(() => undefined);
       // One source tag resolves once for every destination of the run, whatever it does meanwhile.
-      const key = `${src.description}\u0000${srcRef.digest ?? srcRef.tags[0] ?? ''}`;
+      const key = `${src.description}\u0000${rootSelector(srcRef) ?? ''}`;
       let sourceRoot = sourceRoots.get(key);
       if (!sourceRoot) sourceRoots.set(key, (sourceRoot = peekSourceRoot(src, srcRef)));
-      const pinned: Selector = { tags: srcRef.tags, digest: (await sourceRoot).digest };
+      const pinned: Selector = { ...srcRef, digest: (await sourceRoot).digest };
       // With a platform, the destination gets a manifest the index names: reading the index is the
       // only way to know which.
       const resolved = copyOptions.platform

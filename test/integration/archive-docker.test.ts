@@ -79,6 +79,20 @@ describe('archives other tools wrote, imported', () => {
     }
   });
 
+  it('the command line picks the image asked for, by @N or by name, not the archive\'s last', async () => {
+    const picks: Array<[string, string, number]> = [
+      ['@0', 'cli-pick/first', 0],
+      ['example.com/team/web:1', 'cli-pick/by-name', 0],
+      ['@1', 'cli-pick/second', 1],
+      ['worker:2', 'cli-pick/worker', 1],
+    ];
+    for (const [pick, repo, index] of picks) {
+      const run = await runCli([`docker-archive:${legacyTar}:${pick}`, `${registry.host}/${repo}:t`, '--no-blob-cache'], { home: join(work, 'home') });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(await configDigestOf(`${registry.host}/${repo}:t`), sha(legacy.configs[index]), `${pick} copies image ${index}`);
+    }
+  });
+
   it("skopeo's docker-archive: output, whose layers are <id>/layer.tar links to <digest>.tar", async () => {
     const tar = join(work, 'skopeo-docker.tar');
     await skopeoCopy(`oci:${image.dir}:1.2`, `docker-archive:${tar}:example.com/team/app:1.2`, { extra: ['--override-arch', 'amd64'] });
