@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CancelledError } from '../oci/errors.js';
 
@@ -40,6 +41,9 @@ export function linkSignals(...signals: Array<AbortSignal | undefined>): { signa
     controller.abort(fired.reason);
     return { signal: controller.signal, dispose: () => {} };
   }
+  // A long-lived signal gets one listener per request in flight (removed by `dispose`): with
+  // `concurrency` above 10, Node would warn of a leak in the job log where there is none.
+  setMaxListeners(0, ...given);
   const listeners = given.map((s) => {
     const onAbort = () => controller.abort(s.reason);
     s.addEventListener('abort', onAbort, { once: true });

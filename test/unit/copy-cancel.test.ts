@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { linkSignals } from '../../src/cancel/index.js';
 import { copy } from '../../src/copy/copy.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { MediaType } from '../../src/oci/media-types.js';
@@ -85,5 +86,24 @@ describe('a registry target after close()', () => {
     const http = new HttpClient();
     await http.close();
     await assert.rejects(http.send({ method: 'GET', url: new URL('http://127.0.0.1:9/v2/') }), /the connection pool for 127\.0\.0\.1:9 is closed/);
+  });
+});
+
+describe('one long-lived signal linked to many requests', () => {
+  it('raises no leak warning however many are in flight, and each link still fires', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const copyWide = new AbortController();
+      const links = Array.from({ length: 40 }, () => linkSignals(copyWide.signal, undefined));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings.map((w) => w.name), []);
+      copyWide.abort(new Error('first failure'));
+      assert.ok(links.every((l) => l.signal.aborted && (l.signal.reason as Error).message === 'first failure'));
+      for (const l of links) l.dispose();
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
