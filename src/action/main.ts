@@ -28,7 +28,7 @@ export async function run(): Promise<void> {
   let pool: TargetPool | undefined;
   // A cancelled job (SIGINT, then SIGTERM) removes what it was writing and says so.
   const stopHandling = handleInterrupts({ say: log.failed });
-  const dropCleanup = onInterrupt(() => pool?.close());
+  const dropCleanup = onInterrupt(() => pool?.close('failure'));
   try {
     maskSecretInputs();
     const step = parseStepInputs((name) => core.getInput(name));

@@ -86,6 +86,7 @@ function entryFromFields(fields: Map<string, Node | null>, number: number, names
 
   const sourceText = requiredText(fields, 'source', entry, field);
   const source = parseReference(sourceText, field('source'));
+  refuseStandardStream(source, sourceText, field('source'), 'input');
   const wholeRepository = source.transport === 'registry' && !source.tags.length && !source.digest;
   const destinationText = requiredText(fields, 'destination', entry, field);
   const destination = parseDestination(destinationText, field('destination'), source, wholeRepository);
@@ -206,6 +207,7 @@ function parseDestination(text: string, what: string, source: Reference, wholeRe
     return { kind: 'prefix', registry: probe.registry, path };
   }
   const ref = parseReference(text, what);
+  refuseStandardStream(ref, text, what, 'output');
   if (wholeRepository) {
     if (ref.transport !== 'registry') {
       throw new InputError(`${what} is ${quoted(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`);
@@ -215,4 +217,14 @@ function parseDestination(text: string, what: string, source: Reference, wholeRe
     }
   }
   return { kind: 'reference', ref };
+}
+
+/**
+ * A list copies many images, several at a time, and its log goes to standard output (the job log
+ * in a workflow): no entry can stream an archive through standard input or output.
+ */
+function refuseStandardStream(ref: Reference, text: string, what: string, stream: 'input' | 'output'): void {
+  if (ref.transport !== 'registry' && ref.path === '-') {
+    throw new InputError(`${what} is ${quoted(text)}, standard ${stream}, which a list of images cannot stream through: give a file path`);
+  }
 }

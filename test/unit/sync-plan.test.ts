@@ -57,6 +57,10 @@ describe('a sync list', () => {
   });
 
   it('names the place of a YAML error', () => rejects('- source: a\n  destination: [b\n', /^images-file mirror\.yml is not valid YAML: line \d+, column \d+: /));
+  it('takes no standard stream: the log is there', () => {
+    rejects('- source: oci-archive:-\n  destination: r.example.com/a/b:1\n', /^images-file mirror\.yml: entry 1 \(line 1\), field "source" is "oci-archive:-", standard input, which a list of images cannot stream through: give a file path$/);
+    rejects('- source: r.example.com/a/b:1\n  destination: docker-archive:-\n', /field "destination" is "docker-archive:-", standard output, .*give a file path$/);
+  });
   it('wants a list', () => rejects('source: a\ndestination: b\n', /is not a YAML list/));
   it('wants entries', () => rejects('[]', /lists no entries/));
   it('names an unknown field and the known ones', () =>
