@@ -53,6 +53,9 @@ export class ArchiveLinks {
 
   /** Notes a link entry; a hard link to an entry not yet seen is refused at once. */
   link(name: string, rawName: string, kind: LinkKind): void {
+    // A link the importer never reads (`repositories`, `<id>/json`) is not resolved, so what it
+    // names does not matter: skipped entries are not even noted as seen.
+    if (kind.as.kind === 'skip') return;
     if (kind.link === 'hard' && !this.seen.has(kind.target)) {
       throw this.refuse({ ...kind, shown: quoted(rawName) }, 'that names no entry read before it (a hard link must follow its target)');
     }
