@@ -5,7 +5,7 @@ import { printable, quoted } from '../oci/text.js';
 import { entryFromValues, parseSyncEntries, type SyncEntry } from '../plan/entries.js';
 import { parseShard } from '../plan/plan.js';
 import { failureSummary, imageRecords, runTotals, syncLog, type LineSink } from '../run/run-log.js';
-import { runPlan, type ItemResult } from '../run/run.js';
+import { runPlan, type ItemResult, type RunReporter } from '../run/run.js';
 import { planSync } from '../run/sync.js';
 import { formatBytes, formatDuration } from '../copy/report.js';
 import { COPY_FLAGS, commonFlagInputs, copyOptions, openSession, type CommandIO } from './copy-command.js';
@@ -14,6 +14,7 @@ import { parseFlags, UsageError, type Flag } from './flags.js';
 import { flagRows, formatHelp, type Help } from './help.js';
 import { readCredentials, readStdinPassword } from './passwords.js';
 import { FLAG_VOICE } from './voice.js';
+import type { TerminalProgress } from './progress.js';
 
 /** The copy's flags that mean the same for many images, and the sync's own. */
 const SHARED = new Set(['platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
@@ -86,7 +87,7 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
       copy: copyOptions(inputs, session.cache),
       parallel: inputs.concurrency,
       failFast: inputs.failFast,
-      reporter: syncLog(sink, items.length, inputs.dryRun),
+      reporter: withProgress(syncLog(sink, items.length, inputs.dryRun), session.progress),
     });
     session.progress?.stop();
     await session.finish(results.some((r) => r.status === 'copied'));
@@ -149,4 +150,20 @@ function totalsLine(results: ItemResult[], dryRun: boolean, ms: number): string 
   const skipped = count('skipped') ? `, ${count('skipped')} not attempted` : '';
   if (dryRun) return `Would copy ${count('copy')} of ${results.length} images; ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; checked in ${formatDuration(ms)}`;
   return `${count('copied')} of ${results.length} images copied, ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; ${formatBytes(copied)} copied, ${formatBytes(mounted)} mounted; in ${formatDuration(ms)}`;
+}
+
+/** The terminal's status line counts every image's bytes, beside the log's lines. */
+function withProgress(reporter: RunReporter, progress: TerminalProgress | undefined): RunReporter {
+  if (!progress) return reporter;
+  return {
+    ...reporter,
+    itemStarted(item, index) {
+      const log = reporter.itemStarted?.(item, index);
+      const bytes = progress.listener(index);
+      return (event) => {
+        bytes(event);
+        log?.(event);
+      };
+    },
+  };
 }

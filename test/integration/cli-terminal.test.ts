@@ -96,6 +96,17 @@ describe('the command line at a terminal', () => {
     assert.ok(!lines.some((l) => l.includes(' of ') && l.includes('%)')), 'the status line was cleared');
   });
 
+  it('shows the status line for a sync too, counting the bytes of the images it copies', async () => {
+    proxy.reset();
+    proxy.addFault({ method: 'GET', path: new RegExp(`/blobs/${big}$`), fault: { kind: 'slow', bytesPerSecond: 8_000_000 } });
+    const repository = src.source.replace(/:[^/:]+$/, '');
+    const run = await runCliInTerminal(['sync', repository, `${registry.host}/sync-status/app`, '--no-blob-cache'], { home });
+    assert.equal(run.code, 0, run.stdout);
+    const drawn = statusLines(run.stdout);
+    assert.ok(drawn.some((s) => bytes(/^Copying ([0-9.]+ [KMG]?i?B) of/.exec(s)![1]) > 1_000_000), drawn.join('\n') || run.stdout);
+    assert.ok(!screen(run.stdout).some((l) => l.includes(' of ') && l.includes('%)')), 'the status line was cleared');
+  });
+
   it('puts an error on a line of its own, with the status line gone', async () => {
     proxy.reset();
     proxy.addFault({ method: 'GET', path: new RegExp(`/blobs/${big}$`), fault: { kind: 'status', status: 503, retryAfter: '1' } });
