@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { isAttachmentTag } from '../oci/referrer-kinds.js';
 
 /**
  * Which tags of a repository a sync entry takes: allow and deny regexes that match the whole tag,
@@ -13,17 +14,6 @@ export interface TagFilter {
   semver?: string;
   /** After the other filters, the tags of the N highest versions. */
   latest?: number;
-}
-
-/**
- * Tags that are attachments of another manifest, never images to mirror on their own: the
- * referrers tag schema (`sha256-<hex>`) and cosign's `sha256-<hex>.sig`, `.att`, `.sbom`. They travel
- * with their image when `referrers` is on.
- */
-const ATTACHMENT_TAG = /^sha(256|512)-[0-9a-f]{64,128}(\.[A-Za-z0-9_-]+)?$/;
-
-export function isAttachmentTag(tag: string): boolean {
-  return ATTACHMENT_TAG.test(tag);
 }
 
 /** `[v]MAJOR[.MINOR[.PATCH]][-PRE]`: missing parts are 0, leading zeros are numbers (`2024.01` is 2024.1.0). */
@@ -53,6 +43,7 @@ export function isSemverRange(range: string): boolean {
  * Attachment tags are never selected.
  */
 export function selectTags(tags: readonly string[], filter: TagFilter): string[] {
+  // cosign's attachment tags and referrers-schema indexes travel with their image when `referrers` is on.
   let kept = [...new Set(tags)].filter((t) => !isAttachmentTag(t));
   if (filter.include.length) kept = kept.filter((t) => filter.include.some((re) => re.test(t)));
   if (filter.exclude.length) kept = kept.filter((t) => !filter.exclude.some((re) => re.test(t)));
