@@ -48,7 +48,7 @@ function destinationSection(outcome: CopyOutcome, d: DestinationOutcome): string
     lines.push(
       walked
         ? 'Everything was already there, the referrers too: nothing was written.'
-        : 'Every destination tag already named this digest: nothing was read but the tags, nothing was written.',
+        : 'Every destination tag already named this digest: nothing was copied, nothing was written.',
       '',
     );
     return lines;

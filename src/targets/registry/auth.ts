@@ -171,7 +171,7 @@ export class RegistryAuth {
     const body = (await readBody(res, 1024 * 1024)).toString('utf8');
     if (res.status !== 200) {
       const detail = registryErrorDetail(body).text;
-      const hint = res.status === 401 || res.status === 403 ? `: ${await this.credentialHint(401)}` : '';
+      const hint = res.status === 401 || res.status === 403 ? `: ${await this.credentialHint(res.status)}` : '';
       throw new RegistryError(
         `getting ${what}: ${statusLine(res.status)}${detail ? ` (${detail})` : ''}${hint}`,
         res.status >= 500 || res.status === 429,
