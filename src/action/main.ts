@@ -3,7 +3,7 @@ import type { CopyOptions } from '../copy/options.js';
 import { InputError, messageOf } from '../oci/errors.js';
 import type { Reference } from '../oci/reference.js';
 import type { PlanItem } from '../plan/plan.js';
-import { runPlan, type ItemResult } from '../run/run.js';
+import { runPlan } from '../run/run.js';
 import { planSync } from '../run/sync.js';
 import { TargetPool } from '../run/target-pool.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
@@ -145,4 +145,3 @@ function restoredKey(restore: BlobCacheRestore): string | undefined {
   return restore.status === 'restored' ? restore.key : undefined;
 }
 
-export type { ItemResult };

@@ -1,5 +1,5 @@
 import { InputError } from '../oci/errors.js';
-import type { CopyOptions } from '../copy/options.js';
+import { DEFAULT_CONCURRENCY, type CopyOptions } from '../copy/options.js';
 import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
 import { expandEntries, shardItems, type PlanItem, type Shard } from '../plan/plan.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
@@ -56,7 +56,7 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
     const reporter = options.onPlan?.(all, items);
     const results = await runPlan(items, pool, {
       copy: options.copy ?? {},
-      parallel: options.parallel ?? options.copy?.concurrency ?? 8,
+      parallel: options.parallel ?? options.copy?.concurrency ?? DEFAULT_CONCURRENCY,
       failFast: options.failFast,
       ...(reporter ? { reporter } : {}),
     });

@@ -6,7 +6,8 @@ import { ContentError, OciCopyError } from '../../oci/errors.js';
 import { OCI_LAYOUT_CONTENT, OCI_LAYOUT_FILE } from '../layout/index-json.js';
 import { openArchiveFile } from './reader.js';
 import { END_OF_ARCHIVE, fileEntry, fileHeader, paddingFor } from './ustar.js';
-import { ArchiveWriterBase, blobEntryName, countedChunks, type ArchiveWriterBaseOptions } from './writer-base.js';
+import { blobEntryName } from './entry-names.js';
+import { ArchiveWriterBase, countedChunks, type ArchiveWriterBaseOptions } from './writer-base.js';
 import { printable } from '../../oci/text.js';
 import { partialPath, sweepPartials, trackPartial, untrackPartial } from '../partial-files.js';
 

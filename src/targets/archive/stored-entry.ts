@@ -37,10 +37,6 @@ export function rangeEntry(path: string, start: number, size: number, digest?: s
   return new RangeEntry(path, start, size, digest, gzip);
 }
 
-export function fileEntry(path: string, size: number, digest?: string, gzip?: boolean): StoredEntry {
-  return { size, digest, gzip, open: () => createReadStream(path) };
-}
-
 export function bytesEntry(bytes: Buffer, digest?: string): StoredEntry {
   return { size: bytes.byteLength, digest, open: () => Readable.from([bytes]) };
 }

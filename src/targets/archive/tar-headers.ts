@@ -70,7 +70,7 @@ export async function scanTarHeaders(file: PositionalFile, where: string, visit:
     const type = (h.typeflag === '0' || h.typeflag === '\0') && name.endsWith('/') ? 'directory' : typeName(h.typeflag);
     const kind = classifyEntry({ name, type, linkname }, where);
     if (bodyStart + size > file.size) throw truncated(where);
-      if (kind.kind !== 'skip') visit({ name, size, dataOffset: bodyStart, kind });
+    if (kind.kind !== 'skip') visit({ name, size, dataOffset: bodyStart, kind });
     pos = bodyStart + padded(size);
   }
 }

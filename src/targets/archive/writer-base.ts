@@ -10,7 +10,7 @@ import { INDEX_FILE, emptyIndex, findRoot, imageNameFor, indexTags, serializeInd
 import { referrerEntry } from '../layout/referrer-entries.js';
 import type { TagContext, TagLister, TagReader, Target } from '../target.js';
 import { dockerManifestList } from './docker-manifest.js';
-import { DOCKER_MANIFEST_FILE, blobEntryName } from './entry-names.js';
+import { DOCKER_MANIFEST_FILE } from './entry-names.js';
 import type { OciArchiveReader } from './reader.js';
 
 export interface ArchiveWriterBaseOptions {
@@ -184,8 +184,6 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader 
     return bytes;
   }
 }
-
-export { blobEntryName };
 
 /**
  * Yields `content`'s chunks, failing when it brings more or fewer than `size` bytes: the tar's

@@ -10,7 +10,8 @@ import { parseDigest } from '../../oci/digest.js';
 import { ContentError } from '../../oci/errors.js';
 import { OCI_LAYOUT_CONTENT, OCI_LAYOUT_FILE } from '../layout/index-json.js';
 import { END_OF_ARCHIVE, fileEntry, fileHeader, paddingFor } from './ustar.js';
-import { ArchiveWriterBase, blobEntryName, countedChunks, type ArchiveWriterBaseOptions } from './writer-base.js';
+import { blobEntryName } from './entry-names.js';
+import { ArchiveWriterBase, countedChunks, type ArchiveWriterBaseOptions } from './writer-base.js';
 import { trackPartial, untrackPartial } from '../partial-files.js';
 
 export { OciArchiveFileWriter, openArchiveFileWriter } from './file-writer.js';
