@@ -1,3 +1,5 @@
+import { abortReason, throwIfAborted } from '../cancel/index.js';
+
 /** What a copy does about a blob the destination repository lacks, as the ledger tells it. */
 export type UploadTicket =
   /** An earlier copy of the run put it into this very repository: it is there. */
@@ -23,8 +25,11 @@ interface BlobState {
 export class BlobLedger {
   private readonly blobs = new Map<string, BlobState>();
 
-  /** Call before putting `digest` into `registry/repository`; a ticket with `settle` must be settled. */
-  async claim(registry: string, repository: string, digest: string): Promise<UploadTicket> {
+  /**
+   * Call before putting `digest` into `registry/repository`; a ticket with `settle` must be settled.
+   * A copy that ends (`signal`) stops waiting for another copy's upload at once.
+   */
+  async claim(registry: string, repository: string, digest: string, signal?: AbortSignal): Promise<UploadTicket> {
     const key = `${registry}\u0000${digest}`;
     let state = this.blobs.get(key);
     if (!state) this.blobs.set(key, (state = { holders: new Set(), inFlight: new Map() }));
@@ -32,14 +37,14 @@ export class BlobLedger {
       if (state.holders.has(repository)) return { kind: 'present' };
       const mine = state.inFlight.get(repository);
       if (mine) {
-        await mine;
+        await untilSettledOrAborted(mine, signal);
         continue;
       }
       const holder = state.holders.values().next().value;
       if (holder !== undefined) return { kind: 'mount', from: holder, settle: this.start(state, repository) };
       if (state.inFlight.size) {
         // The first upload to this registry is under way: wait for it, then mount from there.
-        await Promise.race(state.inFlight.values());
+        await untilSettledOrAborted(Promise.race(state.inFlight.values()), signal);
         continue;
       }
       return { kind: 'first', settle: this.start(state, repository) };
@@ -57,5 +62,20 @@ export class BlobLedger {
       if (ok) state.holders.add(repository);
       done();
     };
+  }
+}
+
+async function untilSettledOrAborted(settled: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  throwIfAborted(signal);
+  if (!signal) return settled;
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([settled, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }

@@ -360,7 +360,7 @@ export class GraphCopier {
   private async claimUpload(desc: Descriptor): Promise<UploadTicket | undefined> {
     const dst = this.dst;
     if (!this.options.ledger || this.options.dryRun || this.options.mount === false || !isMounter(dst)) return undefined;
-    return this.options.ledger.claim(dst.location.registry, dst.location.repository, desc.digest);
+    return this.options.ledger.claim(dst.location.registry, dst.location.repository, desc.digest, this.signal);
   }
 
   /**
