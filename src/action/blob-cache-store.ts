@@ -54,14 +54,15 @@ export function blobCacheSavePrefix(prefix: string, shard?: CacheShard): string 
 }
 
 /**
- * The prefixes a job restores from, in order: the newest cache of any kind under `prefix`, then,
- * for a shard of N, the newest of each of the N shards, so every shard starts from what all of
- * them learnt in the last run.
+ * The prefixes a job restores from, in order: for a shard of N, the newest cache of each of the N
+ * shards, its own first, so every shard starts from what all of them learnt in the last run;
+ * otherwise the newest cache of any kind under `prefix`.
  */
 export function blobCacheRestorePrefixes(prefix: string, shard?: CacheShard): string[] {
-  const all = [`${prefix}-`];
-  if (shard && shard.count > 1) for (let k = 1; k <= shard.count; k++) all.push(`${prefix}-shard${k}of${shard.count}-`);
-  return all;
+  if (!shard || shard.count <= 1) return [`${prefix}-`];
+  const own = `${blobCacheSavePrefix(prefix, shard)}-`;
+  const others = Array.from({ length: shard.count }, (_, k) => `${prefix}-shard${k + 1}of${shard.count}-`).filter((p) => p !== own);
+  return [own, ...others];
 }
 
 /**
@@ -77,16 +78,20 @@ export async function restoreBlobCache(prefix: string, shard?: CacheShard): Prom
     return { cache: blobCache, restore: { status: 'skipped', reason: UNAVAILABLE, entries: blobCache.size } };
   }
   const restored: string[] = [];
-  for (const restoreKey of blobCacheRestorePrefixes(prefix, shard)) {
+  const restoreFrom = async (restoreKey: string) => {
     try {
       const key = await cache.restoreCache([path], restoreKey, [restoreKey]);
-      if (!key || restored.includes(key)) continue;
+      if (!key || restored.includes(key)) return;
       await blobCache.load(path);
       restored.push(key);
     } catch (err) {
       log.warning(`Blob-info cache ${restoreKey}* not restored: ${messageOf(err)}`);
     }
-  }
+  };
+  const prefixes = blobCacheRestorePrefixes(prefix, shard);
+  for (const restoreKey of prefixes) await restoreFrom(restoreKey);
+  // A matrix whose shards saved nothing yet (its first run, or a new N) starts from any cache.
+  if (!restored.length && prefixes.length > 1) await restoreFrom(`${prefix}-`);
   if (!restored.length) {
     log.info(`No blob-info cache restored for ${prefix}-*.`);
     return { cache: blobCache, restore: { status: 'missed', entries: blobCache.size } };

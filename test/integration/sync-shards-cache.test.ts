@@ -62,9 +62,13 @@ describe('the blob-info caches of a sharded sync, across two runs', () => {
     assert.ok(prefix, 'some prefix splits the images across the first run’s shards');
 
     dst.resetRequests();
+    service.resetRequests();
     const second = await runAction({ images: list(prefix), shard: '1/2', 'blob-cache-key': 'mirror' }, await runner('302'));
     assert.equal(second.code, 0, second.stdout + second.stderr);
     assert.match(second.stdout, /Restored blob-info cache mirror-shard(1|2)of2-301-1, mirror-shard(2|1)of2-301-1: \d+ known blob locations/);
+    assert.match(second.stdout, /Restored blob-info cache mirror-shard1of2-301-1, /, 'its own shard first');
+    const downloads = service.requests().filter((r) => r.operation === 'GetBlob');
+    assert.equal(downloads.length, 2, 'one download per shard, none twice');
     const log = (await dst.settledRequests()).filter((r) => r.path.startsWith(`/v2/${prefix}/`));
     assert.deepEqual(log.filter((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/')), [], 'no blob uploaded');
     assert.ok(log.some((r) => r.method === 'POST' && r.path.includes('mount=') && r.status === 201), 'blobs mounted');
