@@ -59,7 +59,7 @@ export class Tagger {
     }
     let found: Descriptor | undefined;
     try {
-      found = await dst.readTag(reference);
+      found = await dst.readTag(reference, this.options.context);
     } catch (err) {
       throw new CopyError('destination', `reading tag ${printable(reference)} in ${dst.description}`, err);
     }

@@ -1,7 +1,7 @@
 import type { Descriptor } from '../oci/descriptor.js';
 import { CopyError, NotFoundError } from '../oci/errors.js';
 import { isDigest } from '../oci/digest.js';
-import { isLocated, isTagReader, type ReadOnlyTarget, type Target } from '../targets/target.js';
+import { isLocated, isTagReader, type ReadOnlyTarget, type TagContext, type Target } from '../targets/target.js';
 import { rootSelector, type Selector } from '../copy/copy.js';
 
 /** What a destination holds of a source image, found by HEADs alone. */
@@ -36,14 +36,14 @@ export async function peekSourceRoot(src: ReadOnlyTarget, ref: Selector): Promis
  * What each of the destination's `references` (tags, or the root's digest) names now: a HEAD per
  * tag. A destination that cannot say what its tags name (a stream) names nothing.
  */
-export async function readDestination(dst: Target, references: string[], root?: Descriptor): Promise<Map<string, string | undefined>> {
+export async function readDestination(dst: Target, references: string[], root?: Descriptor, context?: TagContext): Promise<Map<string, string | undefined>> {
   const previous = new Map<string, string | undefined>();
   try {
     for (const reference of references) {
       if (isDigest(reference)) {
         previous.set(reference, root && (await dst.exists(root)) ? root.digest : undefined);
       } else if (isTagReader(dst)) {
-        previous.set(reference, (await dst.readTag(reference))?.digest);
+        previous.set(reference, (await dst.readTag(reference, context))?.digest);
       } else {
         previous.set(reference, undefined);
       }

@@ -14,7 +14,8 @@ import { Limiter } from '../copy/limiter.js';
 import { DEFAULT_CONCURRENCY, type CopyOptions } from '../copy/options.js';
 import { CopyReport } from '../copy/report.js';
 import type { PlanItem } from '../plan/plan.js';
-import type { ReadOnlyTarget } from '../targets/target.js';
+import { isLocated, type ReadOnlyTarget } from '../targets/target.js';
+import { tagContext } from '../copy/tag-context.js';
 import { compareDestination, judge, peekSourceRoot, readDestination } from './compare.js';
 import type { RunTargets } from './target-pool.js';
 
@@ -115,7 +116,9 @@ export async function runPlan(items: PlanItem[], targets: RunTargets, options: R
       // The destination's tags are known before the source answers (unless it is stored by
       // digest): both sides are asked at once, a round trip saved per image.
       const knownTags = item.destination.tags.length ? item.destination.tags : srcRef.tags;
-      const early = knownTags.length ? readDestination(dst, knownTags) : undefined;
+      // A layout or archive keeps a tag per image name: the read asks for this image's, as tagging will.
+      const context = knownTags.length && !isLocated(dst) ? await tagContext(src, srcRef, copyOptions.platform) : undefined;
+      const early = knownTags.length ? readDestination(dst, knownTags, undefined, context) : undefined;
       early?.catch(() => undefined);
       // One source tag resolves once for every destination of the run, whatever it does meanwhile.
       const key = `${src.description}\u0000${rootSelector(srcRef) ?? ''}`;

@@ -3,7 +3,7 @@ import type { Descriptor } from '../oci/descriptor.js';
 import { NotFoundError, OperationError } from '../oci/errors.js';
 import type { FileReference } from '../oci/reference.js';
 import { openFileTarget } from './open-file-target.js';
-import { isTagReader, type ReadOnlyTarget, type Target, type TagReader } from './target.js';
+import { isTagReader, type ReadOnlyTarget, type TagContext, type Target, type TagReader } from './target.js';
 import { printable } from '../oci/text.js';
 
 /**
@@ -31,8 +31,8 @@ export class DryRunFileDestination implements Target, TagReader {
     return this.existing ? this.existing.exists(desc) : false;
   }
 
-  async readTag(tag: string): Promise<Descriptor | undefined> {
-    return isTagReader(this.existing) ? this.existing.readTag(tag) : undefined;
+  async readTag(tag: string, context?: TagContext): Promise<Descriptor | undefined> {
+    return isTagReader(this.existing) ? this.existing.readTag(tag, context) : undefined;
   }
 
   async push(desc: Descriptor): Promise<void> {

@@ -93,8 +93,12 @@ export interface TagLister {
  * moved costs no GET (Docker Hub counts every manifest GET as a pull, never a HEAD).
  */
 export interface TagReader {
-  /** The descriptor `tag` names, or undefined when there is no such tag. */
-  readTag(tag: string): Promise<Descriptor | undefined>;
+  /**
+   * The descriptor `tag` names, or undefined when there is no such tag. A layout or archive keeps
+   * one tag per image name (`a/x:latest` beside `b/y:latest`): `context` says whose tag is asked
+   * for, as it does when tagging.
+   */
+  readTag(tag: string, context?: TagContext): Promise<Descriptor | undefined>;
 }
 
 export function isTagReader(t: unknown): t is TagReader {

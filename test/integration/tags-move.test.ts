@@ -111,6 +111,20 @@ describe('tags that move, and no-clobber', () => {
     assert.deepEqual((await target.settledRequests()).filter((q) => WRITES.has(q.method)), []);
   });
 
+  it('one tag for two image names in an archive: neither moves the other, and no-clobber lets both in', async () => {
+    await copyRefs(`${source.host}/src/app:a`, `${source.host}/team-a/x:latest`);
+    await copyRefs(`${source.host}/src/app:b`, `${source.host}/team-b/y:latest`);
+    const bundle = `oci-archive:${join(work, 'two-names.tar')}`;
+    for (const repo of ['team-a/x', 'team-b/y', 'team-a/x']) {
+      const run = await cli([`${source.host}/${repo}:latest`, bundle, '--no-clobber', '--no-blob-cache']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.doesNotMatch(run.stderr, /moved from/);
+    }
+    const listing = JSON.parse(await tarFile(join(work, 'two-names.tar'), 'index.json')) as { manifests: Array<{ digest: string; annotations?: Record<string, string> }> };
+    const names = listing.manifests.map((m) => [m.annotations?.['io.containerd.image.name'], m.digest]).sort();
+    assert.deepEqual(names, [[`${source.host}/team-a/x:latest`, a.root.digest], [`${source.host}/team-b/y:latest`, b.root.digest]]);
+  });
+
   it('--no-clobber on the command line fails with the one-line reason, exit 1', async () => {
     const run = await cli([`${source.host}/src/app:b`, `${target.host}/dst/app:1.2`, '--no-clobber', '--no-blob-cache']);
     assert.equal(run.code, 1);
@@ -128,6 +142,16 @@ describe('tags that move, and no-clobber', () => {
   });
 
   /** Runs the CLI with pipes and a private HOME. */
+  /** One file of a tar, as `tar -xOf` prints it. */
+  function tarFile(tar: string, name: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('tar', ['-xOf', tar, name], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`tar exited ${code}`))));
+    });
+  }
+
   function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, HOME: work }, stdio: ['ignore', 'pipe', 'pipe'] });

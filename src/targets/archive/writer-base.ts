@@ -85,8 +85,8 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader 
     return indexTags(this.index);
   }
 
-  async readTag(tag: string): Promise<Descriptor | undefined> {
-    return taggedEntry(this.index, tag);
+  async readTag(tag: string, context?: TagContext): Promise<Descriptor | undefined> {
+    return taggedEntry(this.index, tag, imageNameFor(tag, this.imageRepository ?? context?.repository));
   }
 
   async fetch(desc: Descriptor): Promise<Readable> {

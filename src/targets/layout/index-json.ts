@@ -118,9 +118,12 @@ export async function findRoot(
   throw new NotFoundError(`tag ${quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
 }
 
-/** What a tag names in the index (its ref name exactly), or undefined. */
-export function taggedEntry(index: ImageIndex, tag: string): Descriptor | undefined {
-  const entry = index.manifests.find((d) => refNameOf(d) === tag);
+/**
+ * What a tag names in the index (its ref name exactly), or undefined. With `imageName`, the entry
+ * of that tag for that image: the one tagging it would replace (see `withReference`).
+ */
+export function taggedEntry(index: ImageIndex, tag: string, imageName?: string): Descriptor | undefined {
+  const entry = index.manifests.find((d) => refNameOf(d) === tag && sameImageSlot(d, imageName));
   return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
 }
 
@@ -150,13 +153,15 @@ export function withReference(index: ImageIndex, desc: Descriptor, reference: st
     if (!manifests.some((d) => d.digest === desc.digest)) manifests.push(indexEntry(desc, undefined, undefined));
     return { ...index, manifests };
   }
-  const kept = manifests.filter((d) => {
-    if (refNameOf(d) !== reference) return true;
-    const named = d.annotations?.[ANNOTATION_IMAGE_NAME];
-    return named !== undefined && imageName !== undefined && !sameImageName(named, imageName);
-  });
+  const kept = manifests.filter((d) => refNameOf(d) !== reference || !sameImageSlot(d, imageName));
   kept.push(indexEntry(desc, reference, imageName));
   return { ...index, manifests: kept };
+}
+
+/** Whether a tag's entry belongs to the image `imageName` names: it does when either has no name. */
+function sameImageSlot(entry: Descriptor, imageName: string | undefined): boolean {
+  const named = entry.annotations?.[ANNOTATION_IMAGE_NAME];
+  return named === undefined || imageName === undefined || sameImageName(named, imageName);
 }
 
 /** The entry for a root: its own fields, no naming annotation inherited from where it came from. */

@@ -134,8 +134,8 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
     return indexTags(await this.readIndex());
   }
 
-  async readTag(tag: string): Promise<Descriptor | undefined> {
-    return taggedEntry(await this.readIndex(), tag);
+  async readTag(tag: string, context?: TagContext): Promise<Descriptor | undefined> {
+    return taggedEntry(await this.readIndex(), tag, imageNameFor(tag, context?.repository));
   }
 
   async fetch(desc: Descriptor): Promise<Readable> {
