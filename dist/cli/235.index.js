@@ -1065,7 +1065,7 @@ function log_lines_logLines(emit, now = Date.now) {
  * Chosen by measurement (BENCHMARKS.md): across a link with 20 ms round trips, 8 blobs in flight
  * copy a 50-layer image a third faster than 4; on loopback 8 is no slower. skopeo uses 6.
  */
-const DEFAULT_CONCURRENCY = 8;
+const options_DEFAULT_CONCURRENCY = 8;
 /** skopeo offers at most 5 candidates from its blob-info cache; more rarely help and cost a round trip each. */
 const MAX_CACHED_MOUNT_CANDIDATES = 5;
 /** Tries for one blob when a target reports a failure worth retrying with fresh content. */
@@ -1303,15 +1303,7 @@ var dist = __webpack_require__(8815);
 var semver = __webpack_require__(2088);
 ;// CONCATENATED MODULE: ./lib/src/plan/tag-filter.js
 
-/**
- * Tags that are attachments of another manifest, never images to mirror on their own: the
- * referrers tag schema (`sha256-<hex>`) and cosign's `sha256-<hex>.sig`, `.att`, `.sbom`. They travel
- * with their image when `referrers` is on.
- */
-const tag_filter_ATTACHMENT_TAG = /^sha(256|512)-[0-9a-f]{64,128}(\.[A-Za-z0-9_-]+)?$/;
-function tag_filter_isAttachmentTag(tag) {
-    return tag_filter_ATTACHMENT_TAG.test(tag);
-}
+
 /** `[v]MAJOR[.MINOR[.PATCH]][-PRE]`: missing parts are 0, leading zeros are numbers (`2024.01` is 2024.1.0). */
 const VERSION_TAG = /^v?([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:\.([0-9]{1,9}))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
 /** The version a tag reads as, or undefined when it does not read as one. */
@@ -1336,7 +1328,8 @@ function isSemverRange(range) {
  * Attachment tags are never selected.
  */
 function selectTags(tags, filter) {
-    let kept = [...new Set(tags)].filter((t) => !tag_filter_isAttachmentTag(t));
+    // cosign's attachment tags and referrers-schema indexes travel with their image when `referrers` is on.
+    let kept = [...new Set(tags)].filter((t) => !isAttachmentTag(t));
     if (filter.include.length)
         kept = kept.filter((t) => filter.include.some((re) => re.test(t)));
     if (filter.exclude.length)
@@ -1429,6 +1422,7 @@ function entryFromFields(fields, number, names, line) {
     const { entry, field } = names;
     const sourceText = requiredText(fields, 'source', entry, field);
     const source = parseReference(sourceText, field('source'));
+    refuseStandardStream(source, sourceText, field('source'), 'input');
     const wholeRepository = source.transport === 'registry' && !source.tags.length && !source.digest;
     const destinationText = requiredText(fields, 'destination', entry, field);
     const destination = parseDestination(destinationText, field('destination'), source, wholeRepository);
@@ -1551,6 +1545,7 @@ function parseDestination(text, what, source, wholeRepository) {
         return { kind: 'prefix', registry: probe.registry, path };
     }
     const ref = parseReference(text, what);
+    refuseStandardStream(ref, text, what, 'output');
     if (wholeRepository) {
         if (ref.transport !== 'registry') {
             throw new errors_InputError(`${what} is ${text_quoted(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`);
@@ -1560,6 +1555,15 @@ function parseDestination(text, what, source, wholeRepository) {
         }
     }
     return { kind: 'reference', ref };
+}
+/**
+ * A list copies many images, several at a time, and its log goes to standard output (the job log
+ * in a workflow): no entry can stream an archive through standard input or output.
+ */
+function refuseStandardStream(ref, text, what, stream) {
+    if (ref.transport !== 'registry' && ref.path === '-') {
+        throw new errors_InputError(`${what} is ${text_quoted(text)}, standard ${stream}, which a list of images cannot stream through: give a file path`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/src/plan/plan.js
@@ -2176,7 +2180,7 @@ function parseCommonInputs(read, voice = voice_ACTION_VOICE) {
         plainHttp: bool(get, names_Input.PlainHttp, false, voice),
         tlsVerify: bool(get, names_Input.TlsVerify, true, voice),
         ...(caFile ? { caFile } : {}),
-        concurrency: wholeNumber(get, names_Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, voice),
+        concurrency: wholeNumber(get, names_Input.Concurrency, options_DEFAULT_CONCURRENCY, 1, 64, voice),
         mount: bool(get, names_Input.Mount, true, voice),
         blobCache: bool(get, names_Input.BlobCache, true, voice),
         blobCacheKey,
@@ -2524,7 +2528,6 @@ function defaultSuccessors(desc, content) {
 const OCI_LAYOUT_FILE = 'oci-layout';
 const INDEX_FILE = 'index.json';
 const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
-
 function emptyIndex() {
     return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
 }
@@ -2613,9 +2616,12 @@ async function findRoot(index, selector, where, sniff, attached) {
     const names = matches.map((d) => text_printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
     throw new NotFoundError(`tag ${text_quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
 }
-/** What a tag names in the index (its ref name exactly), or undefined. */
-function taggedEntry(index, tag) {
-    const entry = index.manifests.find((d) => refNameOf(d) === tag);
+/**
+ * What a tag names in the index (its ref name exactly), or undefined. With `imageName`, the entry
+ * of that tag for that image: the one tagging it would replace (see `withReference`).
+ */
+function taggedEntry(index, tag, imageName) {
+    const entry = index.manifests.find((d) => refNameOf(d) === tag && sameImageSlot(d, imageName));
     return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
 }
 /** The image of a full name (`example.com/app:1.2`, as docker-archive: references pick one). */
@@ -2647,14 +2653,14 @@ function withReference(index, desc, reference, imageName) {
             manifests.push(indexEntry(desc, undefined, undefined));
         return { ...index, manifests };
     }
-    const kept = manifests.filter((d) => {
-        if (refNameOf(d) !== reference)
-            return true;
-        const named = d.annotations?.[ANNOTATION_IMAGE_NAME];
-        return named !== undefined && imageName !== undefined && !sameImageName(named, imageName);
-    });
+    const kept = manifests.filter((d) => refNameOf(d) !== reference || !sameImageSlot(d, imageName));
     kept.push(indexEntry(desc, reference, imageName));
     return { ...index, manifests: kept };
+}
+/** Whether a tag's entry belongs to the image `imageName` names: it does when either has no name. */
+function sameImageSlot(entry, imageName) {
+    const named = entry.annotations?.[ANNOTATION_IMAGE_NAME];
+    return named === undefined || imageName === undefined || sameImageName(named, imageName);
 }
 /** The entry for a root: its own fields, no naming annotation inherited from where it came from. */
 function indexEntry(desc, tag, imageName) {
@@ -2864,59 +2870,12 @@ function dockerImageOf(children, wanted) {
     return images[0];
 }
 
-;// CONCATENATED MODULE: ./lib/src/copy/blob-ledger.js
-/**
- * Blobs moving to each registry across the copies of one run. When several images share a blob
- * and go to one registry at the same time, the first copy uploads it, copies into the same
- * repository wait and find it there, and copies into other repositories wait and mount it: the
- * bytes move once per registry, and each repository gets one mount.
- */
-class BlobLedger {
-    blobs = new Map();
-    /** Call before putting `digest` into `registry/repository`; a ticket with `settle` must be settled. */
-    async claim(registry, repository, digest) {
-        const key = `${registry}\u0000${digest}`;
-        let state = this.blobs.get(key);
-        if (!state)
-            this.blobs.set(key, (state = { holders: new Set(), inFlight: new Map() }));
-        for (;;) {
-            if (state.holders.has(repository))
-                return { kind: 'present' };
-            const mine = state.inFlight.get(repository);
-            if (mine) {
-                await mine;
-                continue;
-            }
-            const holder = state.holders.values().next().value;
-            if (holder !== undefined)
-                return { kind: 'mount', from: holder, settle: this.start(state, repository) };
-            if (state.inFlight.size) {
-                // The first upload to this registry is under way: wait for it, then mount from there.
-                await Promise.race(state.inFlight.values());
-                continue;
-            }
-            return { kind: 'first', settle: this.start(state, repository) };
-        }
-    }
-    start(state, repository) {
-        let done;
-        state.inFlight.set(repository, new Promise((resolve) => (done = resolve)));
-        let settled = false;
-        return (ok) => {
-            if (settled)
-                return;
-            settled = true;
-            state.inFlight.delete(repository);
-            if (ok)
-                state.holders.add(repository);
-            done();
-        };
-    }
-}
-
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __webpack_require__(8474);
 // EXTERNAL MODULE: external "node:timers/promises"
 var external_node_timers_promises_ = __webpack_require__(8500);
 ;// CONCATENATED MODULE: ./lib/src/cancel/index.js
+
 
 
 /**
@@ -2957,12 +2916,85 @@ function linkSignals(...signals) {
         controller.abort(fired.reason);
         return { signal: controller.signal, dispose: () => { } };
     }
+    // A long-lived signal gets one listener per request in flight (removed by `dispose`): with
+    // `concurrency` above 10, Node would warn of a leak in the job log where there is none.
+    (0,external_node_events_.setMaxListeners)(0, ...given);
     const listeners = given.map((s) => {
         const onAbort = () => controller.abort(s.reason);
         s.addEventListener('abort', onAbort, { once: true });
         return () => s.removeEventListener('abort', onAbort);
     });
     return { signal: controller.signal, dispose: () => listeners.forEach((remove) => remove()) };
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/blob-ledger.js
+
+/**
+ * Blobs moving to each registry across the copies of one run. When several images share a blob
+ * and go to one registry at the same time, the first copy uploads it, copies into the same
+ * repository wait and find it there, and copies into other repositories wait and mount it: the
+ * bytes move once per registry, and each repository gets one mount.
+ */
+class BlobLedger {
+    blobs = new Map();
+    /**
+     * Call before putting `digest` into `registry/repository`; a ticket with `settle` must be settled.
+     * A copy that ends (`signal`) stops waiting for another copy's upload at once.
+     */
+    async claim(registry, repository, digest, signal) {
+        const key = `${registry}\u0000${digest}`;
+        let state = this.blobs.get(key);
+        if (!state)
+            this.blobs.set(key, (state = { holders: new Set(), inFlight: new Map() }));
+        for (;;) {
+            if (state.holders.has(repository))
+                return { kind: 'present' };
+            const mine = state.inFlight.get(repository);
+            if (mine) {
+                await untilSettledOrAborted(mine, signal);
+                continue;
+            }
+            const holder = state.holders.values().next().value;
+            if (holder !== undefined)
+                return { kind: 'mount', from: holder, settle: this.start(state, repository) };
+            if (state.inFlight.size) {
+                // The first upload to this registry is under way: wait for it, then mount from there.
+                await untilSettledOrAborted(Promise.race(state.inFlight.values()), signal);
+                continue;
+            }
+            return { kind: 'first', settle: this.start(state, repository) };
+        }
+    }
+    start(state, repository) {
+        let done;
+        state.inFlight.set(repository, new Promise((resolve) => (done = resolve)));
+        let settled = false;
+        return (ok) => {
+            if (settled)
+                return;
+            settled = true;
+            state.inFlight.delete(repository);
+            if (ok)
+                state.holders.add(repository);
+            done();
+        };
+    }
+}
+async function untilSettledOrAborted(settled, signal) {
+    throwIfAborted(signal);
+    if (!signal)
+        return settled;
+    let onAbort;
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(abortReason(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        await Promise.race([settled, aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/target.js
@@ -3224,7 +3256,7 @@ class Tagger {
         }
         let found;
         try {
-            found = await dst.readTag(reference);
+            found = await dst.readTag(reference, this.options.context);
         }
         catch (err) {
             throw new CopyError('destination', `reading tag ${text_printable(reference)} in ${dst.description}`, err);
@@ -3323,8 +3355,8 @@ class GraphCopier {
         this.src = src;
         this.dst = dst;
         this.options = options;
-        this.limiter = options.transfers ?? new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
-        this.checks = options.checks ?? new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+        this.limiter = options.transfers ?? new Limiter(options.concurrency ?? options_DEFAULT_CONCURRENCY);
+        this.checks = options.checks ?? new Limiter(options.concurrency ?? options_DEFAULT_CONCURRENCY);
         this.manifests = options.manifestCache ?? new Map();
         this.successors = options.successors ?? defaultSuccessors;
         this.tagger = new Tagger(dst, options);
@@ -3629,7 +3661,7 @@ class GraphCopier {
         const dst = this.dst;
         if (!this.options.ledger || this.options.dryRun || this.options.mount === false || !isMounter(dst))
             return undefined;
-        return this.options.ledger.claim(dst.location.registry, dst.location.repository, desc.digest);
+        return this.options.ledger.claim(dst.location.registry, dst.location.repository, desc.digest, this.signal);
     }
     /**
      * Tries each mount candidate (`first`, when given, before the others); the last one may upload on
@@ -4000,6 +4032,10 @@ async function defaultSelector(src, ref) {
     }
     return ref;
 }
+/** What names the root in a source: its digest, else a docker archive's image, else its first tag. */
+function rootSelector(ref) {
+    return ref.digest ?? ref.image ?? ref.tags[0];
+}
 function destinationReferences(srcRef, dstRef, root) {
     if (dstRef.tags.length)
         return dstRef.tags;
@@ -4015,7 +4051,7 @@ const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
  * to further destinations that name it by digest find it there, not in the source.
  */
 async function resolveRoot(src, srcRef, copier, options) {
-    const selector = srcRef.digest ?? srcRef.image ?? srcRef.tags[0];
+    const selector = rootSelector(srcRef);
     const where = `${src.description} (${text_printable(selector ?? 'its only image')})`;
     let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
     try {
@@ -4084,14 +4120,16 @@ function isPlatformList(p) {
 
 
 
+
 /**
  * The source's root as cheaply as the source allows: a registry tag by a HEAD (Docker Hub counts
  * no pull), a digest without a request, a layout's or archive's index from the file.
  */
 async function peekSourceRoot(src, ref) {
-    const selector = ref.digest ?? ref.tags[0];
+    const selector = rootSelector(ref);
     try {
-        if (selector !== undefined && isLocated(src) && isTagReader(src)) {
+        // A docker archive's image (`@N`, a name) is found by resolving, not as a tag.
+        if (selector !== undefined && ref.image === undefined && isLocated(src) && isTagReader(src)) {
             const found = await src.readTag(selector);
             if (!found)
                 throw new NotFoundError(`${src.description.replace(/^\[registry\] /, '')}${isDigest(selector) ? '@' : ':'}${selector} not found`);
@@ -4110,7 +4148,7 @@ async function peekSourceRoot(src, ref) {
  * What each of the destination's `references` (tags, or the root's digest) names now: a HEAD per
  * tag. A destination that cannot say what its tags name (a stream) names nothing.
  */
-async function readDestination(dst, references, root) {
+async function readDestination(dst, references, root, context) {
     const previous = new Map();
     try {
         for (const reference of references) {
@@ -4118,7 +4156,7 @@ async function readDestination(dst, references, root) {
                 previous.set(reference, root && (await dst.exists(root)) ? root.digest : undefined);
             }
             else if (isTagReader(dst)) {
-                previous.set(reference, (await dst.readTag(reference))?.digest);
+                previous.set(reference, (await dst.readTag(reference, context))?.digest);
             }
             else {
                 previous.set(reference, undefined);
@@ -4157,6 +4195,8 @@ async function compareDestination(dst, root, references) {
 
 
 
+
+
 /**
  * Runs a plan's items over the copy engine. Every item first compares the source's root with
  * what the destination's tags name, by HEADs: an unchanged one costs no GET on either side. Items
@@ -4166,7 +4206,7 @@ async function compareDestination(dst, root, references) {
  * A failed item never stops the others (unless `failFast`): each gets its own result.
  */
 async function run_runPlan(items, targets, options) {
-    const concurrency = options.copy.concurrency ?? DEFAULT_CONCURRENCY;
+    const concurrency = options.copy.concurrency ?? options_DEFAULT_CONCURRENCY;
     const shared = {
         transfers: options.copy.transfers ?? new Limiter(concurrency),
         checks: options.copy.checks ?? new Limiter(concurrency),
@@ -4209,14 +4249,16 @@ async function run_runPlan(items, targets, options) {
             // The destination's tags are known before the source answers (unless it is stored by
             // digest): both sides are asked at once, a round trip saved per image.
             const knownTags = item.destination.tags.length ? item.destination.tags : srcRef.tags;
-            const early = knownTags.length ? readDestination(dst, knownTags) : undefined;
+            // A layout or archive keeps a tag per image name: the read asks for this image's, as tagging will.
+            const context = knownTags.length && !isLocated(dst) ? await tagContext(src, srcRef, copyOptions.platform) : undefined;
+            const early = knownTags.length ? readDestination(dst, knownTags, undefined, context) : undefined;
             early?.catch(() => undefined);
             // One source tag resolves once for every destination of the run, whatever it does meanwhile.
-            const key = `${src.description}\u0000${srcRef.digest ?? srcRef.tags[0] ?? ''}`;
+            const key = `${src.description}\u0000${rootSelector(srcRef) ?? ''}`;
             let sourceRoot = sourceRoots.get(key);
             if (!sourceRoot)
                 sourceRoots.set(key, (sourceRoot = peekSourceRoot(src, srcRef)));
-            const pinned = { tags: srcRef.tags, digest: (await sourceRoot).digest };
+            const pinned = { ...srcRef, digest: (await sourceRoot).digest };
             // With a platform, the destination gets a manifest the index names: reading the index is the
             // only way to know which.
             const resolved = copyOptions.platform
@@ -4585,8 +4627,6 @@ function uniqueManifests(index) {
     return [...seen.values()];
 }
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __webpack_require__(8474);
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/stored-entry.js
 
 
@@ -4617,9 +4657,6 @@ class RangeEntry {
 /** Bytes `start` to `start + size` of the file at `path`, with their digest and gzip head when known. */
 function rangeEntry(path, start, size, digest, gzip) {
     return new RangeEntry(path, start, size, digest, gzip);
-}
-function fileEntry(path, size, digest, gzip) {
-    return { size, digest, gzip, open: () => createReadStream(path) };
 }
 function bytesEntry(bytes, digest) {
     return { size: bytes.byteLength, digest, open: () => external_node_stream_.Readable.from([bytes]) };
@@ -4687,6 +4724,10 @@ class ArchiveLinks {
     }
     /** Notes a link entry; a hard link to an entry not yet seen is refused at once. */
     link(name, rawName, kind) {
+        // A link the importer never reads (`repositories`, `<id>/json`) is not resolved, so what it
+        // names does not matter: skipped entries are not even noted as seen.
+        if (kind.as.kind === 'skip')
+            return;
         if (kind.link === 'hard' && !this.seen.has(kind.target)) {
             throw this.refuse({ ...kind, shown: text_quoted(rawName) }, 'that names no entry read before it (a hard link must follow its target)');
         }
@@ -5223,6 +5264,7 @@ async function refuseCompressed(handle, where) {
 
 
 
+
 /** Reads and checks an archive's `manifest.json`: every item has a Config and a list of Layers. */
 async function readDockerManifestList(contents, where) {
     const listFile = contents.files.get(DOCKER_MANIFEST_FILE);
@@ -5532,7 +5574,7 @@ function fileHeader(name, size, mtime) {
     return Buffer.concat([ustarBlock(paxName, record.length, seconds, 'x'), body, ustarBlock(name.slice(-NAME_FIELD), size, seconds, '0')]);
 }
 /** The whole entry for a small file: header, body, padding. */
-function ustar_fileEntry(name, content, mtime) {
+function fileEntry(name, content, mtime) {
     const body = typeof content === 'string' ? Buffer.from(content) : content;
     return Buffer.concat([fileHeader(name, body.length, mtime), body, Buffer.alloc(paddingFor(body.length))]);
 }
@@ -5696,8 +5738,8 @@ class ArchiveWriterBase {
     async tags() {
         return indexTags(this.index);
     }
-    async readTag(tag) {
-        return taggedEntry(this.index, tag);
+    async readTag(tag, context) {
+        return taggedEntry(this.index, tag, imageNameFor(tag, this.imageRepository ?? context?.repository));
     }
     async fetch(desc) {
         if (this.base && (await this.base.exists(desc)))
@@ -5798,7 +5840,6 @@ class ArchiveWriterBase {
         return bytes;
     }
 }
-
 /**
  * Yields `content`'s chunks, failing when it brings more or fewer than `size` bytes: the tar's
  * framing depends on the count, whatever verified the bytes themselves.
@@ -5819,6 +5860,7 @@ async function* countedChunks(content, desc) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/file-writer.js
+
 
 
 
@@ -5857,7 +5899,7 @@ class OciArchiveFileWriter extends ArchiveWriterBase {
     }
     /** Writes `oci-layout`, the first entry. */
     async start() {
-        await this.append(ustar_fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
+        await this.append(fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
     }
     async writeBlob(desc, content) {
         const header = fileHeader(blobEntryName(desc.digest), desc.size, this.mtime);
@@ -5963,7 +6005,7 @@ class OciArchiveFileWriter extends ArchiveWriterBase {
                 await this.carryOverBase();
                 this.closed = true;
                 for (const [name, content] of await this.closingFiles())
-                    await this.append(ustar_fileEntry(name, content, this.mtime));
+                    await this.append(fileEntry(name, content, this.mtime));
                 await this.append(END_OF_ARCHIVE);
                 await this.file.close();
                 await (0,promises_.rename)(this.temp, this.target);
@@ -6043,6 +6085,7 @@ async function openArchiveFileWriter(path, options = {}) {
 
 
 
+
 /** Bytes of blobs that may be queued for the tar before a new push is spooled to disk instead. */
 const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** How much of the tar is buffered ahead of its consumer. */
@@ -6080,7 +6123,7 @@ class OciArchiveWriter extends ArchiveWriterBase {
         this.stream = this.out;
         this.delivered = options.sink ? (0,external_node_stream_promises_.pipeline)(this.out, options.sink) : (0,external_node_stream_promises_.finished)(this.out);
         this.delivered.catch(() => undefined);
-        this.out.write(ustar_fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
+        this.out.write(fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
     }
     async writeBlob(desc, content) {
         if (this.queuedBytes <= this.maxQueuedBytes) {
@@ -6107,7 +6150,7 @@ class OciArchiveWriter extends ArchiveWriterBase {
                     throw this.failure;
                 this.closed = true;
                 for (const [name, content] of await this.closingFiles())
-                    await this.write(ustar_fileEntry(name, content, this.mtime));
+                    await this.write(fileEntry(name, content, this.mtime));
                 await this.write(END_OF_ARCHIVE);
                 this.out.end();
                 await this.delivered;
@@ -6451,8 +6494,8 @@ class OciLayoutTarget {
     async tags() {
         return indexTags(await this.readIndex());
     }
-    async readTag(tag) {
-        return taggedEntry(await this.readIndex(), tag);
+    async readTag(tag, context) {
+        return taggedEntry(await this.readIndex(), tag, imageNameFor(tag, context?.repository));
     }
     async fetch(desc) {
         const { handle } = await this.files.open(blobPath(this.root, desc.digest), `blob ${desc.digest}`);
@@ -6632,8 +6675,8 @@ class DryRunFileDestination {
     async exists(desc) {
         return this.existing ? this.existing.exists(desc) : false;
     }
-    async readTag(tag) {
-        return isTagReader(this.existing) ? this.existing.readTag(tag) : undefined;
+    async readTag(tag, context) {
+        return isTagReader(this.existing) ? this.existing.readTag(tag, context) : undefined;
     }
     async push(desc) {
         throw new OperationError(`pushing ${desc.digest} to ${this.description}: a dry run writes nothing`);
@@ -7611,7 +7654,7 @@ class RegistryAuth {
         const body = (await readBody(res, 1024 * 1024)).toString('utf8');
         if (res.status !== 200) {
             const detail = registryErrorDetail(body).text;
-            const hint = res.status === 401 || res.status === 403 ? `: ${await this.credentialHint(401)}` : '';
+            const hint = res.status === 401 || res.status === 403 ? `: ${await this.credentialHint(res.status)}` : '';
             throw new RegistryError(`getting ${what}: ${statusLine(res.status)}${detail ? ` (${detail})` : ''}${hint}`, res.status >= 500 || res.status === 429, res.status);
         }
         let parsed;
@@ -9441,6 +9484,7 @@ function copy_command_all(...listeners) {
 
 
 
+
 /**
  * A sync list expanded against the sources (their tag lists read through `pool`, filters
  * applied), and the share of it that `shard` takes.
@@ -9468,7 +9512,7 @@ async function sync(list, options = {}) {
         const reporter = options.onPlan?.(all, items);
         const results = await runPlan(items, pool, {
             copy: options.copy ?? {},
-            parallel: options.parallel ?? options.copy?.concurrency ?? 8,
+            parallel: options.parallel ?? options.copy?.concurrency ?? DEFAULT_CONCURRENCY,
             failFast: options.failFast,
             ...(reporter ? { reporter } : {}),
         });
@@ -9564,7 +9608,7 @@ async function syncCommand(argv, io) {
             copy: copyOptions(inputs, session.cache),
             parallel: inputs.concurrency,
             failFast: inputs.failFast,
-            reporter: syncLog(sink, items.length, inputs.dryRun),
+            reporter: withProgress(syncLog(sink, items.length, inputs.dryRun), session.progress),
         });
         session.progress?.stop();
         await session.finish(results.some((r) => r.status === 'copied'));
@@ -9628,6 +9672,22 @@ function totalsLine(results, dryRun, ms) {
     if (dryRun)
         return `Would copy ${count('copy')} of ${results.length} images; ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; checked in ${formatDuration(ms)}`;
     return `${count('copied')} of ${results.length} images copied, ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; ${formatBytes(copied)} copied, ${formatBytes(mounted)} mounted; in ${formatDuration(ms)}`;
+}
+/** The terminal's status line counts every image's bytes, beside the log's lines. */
+function withProgress(reporter, progress) {
+    if (!progress)
+        return reporter;
+    return {
+        ...reporter,
+        itemStarted(item, index) {
+            const log = reporter.itemStarted?.(item, index);
+            const bytes = progress.listener(index);
+            return (event) => {
+                bytes(event);
+                log?.(event);
+            };
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/src/cli/main.js
