@@ -110,7 +110,7 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
     return ExitCode.Done;
   }
   const inputs = parseCopyInputs(values, positionals);
-  await readBothCredentials(inputs, values, io);
+  await readBothCredentials(inputs, values, io, inputs.source.transport !== 'registry' && inputs.source.path === '-');
   const { console } = io;
   const session = await openSession(inputs, values.debug === true, io);
   try {
@@ -242,12 +242,12 @@ function parseCopyInputs(values: Record<string, unknown>, positionals: string[])
 }
 
 /** Both sides' credentials; standard input can give one password, and none when it carries the archive. */
-async function readBothCredentials(inputs: Inputs, values: Record<string, unknown>, io: CommandIO): Promise<void> {
+export async function readBothCredentials(inputs: CommonInputs, values: Record<string, unknown>, io: CommandIO, stdinCarriesArchive = false): Promise<void> {
   const stdinFlags = ['src-password-stdin', 'dest-password-stdin'].filter((f) => values[f] === true);
   if (stdinFlags.length > 1) {
     throw new UsageError(`--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in ${dest.password} or ${src.password}`);
   }
-  if (stdinFlags.length && inputs.source.transport !== 'registry' && inputs.source.path === '-') {
+  if (stdinFlags.length && stdinCarriesArchive) {
     throw new UsageError(`--${stdinFlags[0]} reads standard input, which oci-archive:- reads the archive from: give the password in ${stdinFlags[0].startsWith('src') ? src.password : dest.password}`);
   }
   const stdin = (flag: string) => () => readStdinPassword(io.stdin, `--${flag}`);

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { parseCommonInputs, type CommonInputs } from '../inputs/inputs.js';
+import { MAX_LIST_BYTES, parseCommonInputs, type CommonInputs } from '../inputs/inputs.js';
 import { OperationError } from '../oci/errors.js';
 import { printable, quoted } from '../oci/text.js';
 import { entryFromValues, parseSyncEntries, type SyncEntry } from '../plan/entries.js';
@@ -8,11 +8,10 @@ import { failureSummary, imageRecords, runTotals, syncLog, type LineSink } from 
 import { runPlan, type ItemResult, type RunReporter } from '../run/run.js';
 import { planSync } from '../run/sync.js';
 import { formatBytes, formatDuration } from '../copy/report.js';
-import { COPY_FLAGS, commonFlagInputs, copyOptions, openSession, type CommandIO } from './copy-command.js';
+import { COPY_FLAGS, commonFlagInputs, copyOptions, openSession, readBothCredentials, type CommandIO } from './copy-command.js';
 import { ExitCode, EXIT_CODE_HELP } from './exit-codes.js';
 import { parseFlags, UsageError, type Flag } from './flags.js';
 import { flagRows, formatHelp, type Help } from './help.js';
-import { readCredentials, readStdinPassword } from './passwords.js';
 import { FLAG_VOICE } from './voice.js';
 import type { TerminalProgress } from './progress.js';
 
@@ -68,12 +67,7 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
   const inputs = parseSyncFlags(values);
   const entries = await syncEntries(values, positionals);
   const shard = typeof values.shard === 'string' ? parseShard(values.shard, '--shard') : undefined;
-  if (values['src-password-stdin'] === true && values['dest-password-stdin'] === true) {
-    throw new UsageError('--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in OCI_COPY_DEST_PASSWORD or OCI_COPY_SRC_PASSWORD');
-  }
-  const stdin = (flag: string) => () => readStdinPassword(io.stdin as never, flag);
-  inputs.sourceCredentials = await readCredentials('src', values, io.env, stdin('--src-password-stdin'));
-  inputs.destinationCredentials = await readCredentials('dest', values, io.env, stdin('--dest-password-stdin'));
+  await readBothCredentials(inputs, values, io);
   const { console } = io;
   const session = await openSession(inputs, values.debug === true, io);
   const startedAt = Date.now();
@@ -120,7 +114,7 @@ async function syncEntries(values: Record<string, unknown>, positionals: string[
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new UsageError(`FILE ${quoted(path)} does not exist: give the sync list (YAML), or SRC-REPO DST-REPO`);
     if (!info.isFile()) throw new UsageError(`FILE ${quoted(path)} is not a file: give the sync list (YAML), or SRC-REPO DST-REPO`);
-    if (info.size > 4 * 1024 * 1024) throw new UsageError(`FILE ${quoted(path)} is ${info.size} bytes: a sync list is a small YAML file`);
+    if (info.size > MAX_LIST_BYTES) throw new UsageError(`FILE ${quoted(path)} is ${info.size} bytes: a sync list is a small YAML file`);
     return parseSyncEntries(await readFile(path, 'utf8'), printable(path));
   }
   if (positionals.length === 2) {

@@ -125,7 +125,7 @@ export function readWorkspaceFile(path: string): string {
 }
 
 /** A sync list is a small text file. */
-const MAX_LIST_BYTES = 4 * 1024 * 1024;
+export const MAX_LIST_BYTES = 4 * 1024 * 1024;
 
 /** Parses and checks every input of the one-image step; errors name the inputs as `voice` says (the action's by default). */
 export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inputs {

@@ -8,8 +8,8 @@ import type { Descriptor, Platform } from '../oci/descriptor.js';
  *
  * A `signal` ends an operation early, with the signal's reason: the engine fires it when the copy
  * failed elsewhere, so no request, retry or wait outlives the copy. A target that does nothing
- * worth cancelling (files on a local disk) may ignore it. A target used after `close()` fails at
- * once with `… is closed`.
+ * worth cancelling (files on a local disk) may ignore it. A registry target used after `close()`
+ * fails at once with `… is closed`, never with retries; an archive being written refuses it too.
  */
 export interface ReadOnlyTarget {
   /** For logs and errors: `[registry] host/repo`, `[oci-layout] path`. */

@@ -3,7 +3,7 @@ import { isLoopbackRegistry } from '../../oci/reference.js';
 import { RegistryAuth } from './auth.js';
 import { lookupCredentials, type CredentialOptions } from './credentials.js';
 import { isRetryableStatus, registryErrorDetail, RegistryError, statusLine } from './errors.js';
-import { header, HttpClient, readBody, registryBaseUrl, type HttpOptions, type HttpRequest, type HttpResponse } from './http.js';
+import { dropBody, header, HttpClient, readBody, registryBaseUrl, type HttpOptions, type HttpRequest, type HttpResponse } from './http.js';
 import { httpsOnlyError, isHttpsServerAnswer } from './network/failures.js';
 
 export interface RegistryClientOptions extends HttpOptions, Omit<CredentialOptions, 'env'> {
@@ -75,9 +75,14 @@ export class RegistryClient {
   private async unlessHttpsServer(req: HttpRequest, scopes: string[], res: HttpResponse): Promise<HttpResponse> {
     let body: Buffer | undefined;
     if (req.method !== 'HEAD') body = await readBody(res, HTTPS_ANSWER_LIMIT);
-    else if (Object.keys(res.headers).length) {
-      // A HEAD answer has no body to read the complaint from: ask again with a GET (nginx answers with headers).
-      body = await readBody(await this.http.send({ method: 'GET', url: req.url }), HTTPS_ANSWER_LIMIT);
+    else {
+      dropBody(res.body);
+      if (Object.keys(res.headers).length) {
+        // A HEAD answer has no body to read the complaint from: ask again with a GET (nginx answers
+        // with headers). An answer too long for a complaint is not one: the HEAD's 400 stands.
+        const again = await this.http.send({ method: 'GET', url: req.url, ...(req.signal ? { signal: req.signal } : {}) });
+        body = await readBody(again, HTTPS_ANSWER_LIMIT).catch(() => undefined);
+      }
     }
     const answer = { ...res, body: Readable.from(body && req.method !== 'HEAD' ? [body] : []) };
     if (!isHttpsServerAnswer(res.headers, body?.toString('utf8'))) return answer;
