@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
 import { messageOf } from '../oci/errors.js';
+import type { Shard } from '../plan/plan.js';
 import { log } from './log.js';
 
 /**
@@ -39,17 +40,11 @@ export function newBlobCache(): FileBlobInfoCache {
   return new FileBlobInfoCache({ warn: (m) => log.warning(m) });
 }
 
-/** `K of N`: the job of a matrix that takes the K-th share of a sync. */
-export interface CacheShard {
-  index: number;
-  count: number;
-}
-
 /**
  * The key prefix a job saves under: `prefix`, or for shard K of N `prefix-shardKofN`, so each shard
  * keeps a key of its own (a later run's shards restore every one of them).
  */
-export function blobCacheSavePrefix(prefix: string, shard?: CacheShard): string {
+export function blobCacheSavePrefix(prefix: string, shard?: Shard): string {
   return shard && shard.count > 1 ? `${prefix}-shard${shard.index}of${shard.count}` : prefix;
 }
 
@@ -58,7 +53,7 @@ export function blobCacheSavePrefix(prefix: string, shard?: CacheShard): string 
  * shards, its own first, so every shard starts from what all of them learnt in the last run;
  * otherwise the newest cache of any kind under `prefix`.
  */
-export function blobCacheRestorePrefixes(prefix: string, shard?: CacheShard): string[] {
+export function blobCacheRestorePrefixes(prefix: string, shard?: Shard): string[] {
   if (!shard || shard.count <= 1) return [`${prefix}-`];
   const own = `${blobCacheSavePrefix(prefix, shard)}-`;
   const others = Array.from({ length: shard.count }, (_, k) => `${prefix}-shard${k + 1}of${shard.count}-`).filter((p) => p !== own);
@@ -69,7 +64,7 @@ export function blobCacheRestorePrefixes(prefix: string, shard?: CacheShard): st
  * Restores the newest cache saved under `prefix` (and, for a shard, the newest of every shard) and
  * loads each, on top of a file a previous step of the same job may have left. Never throws.
  */
-export async function restoreBlobCache(prefix: string, shard?: CacheShard): Promise<{ cache: FileBlobInfoCache; restore: BlobCacheRestore }> {
+export async function restoreBlobCache(prefix: string, shard?: Shard): Promise<{ cache: FileBlobInfoCache; restore: BlobCacheRestore }> {
   const blobCache = newBlobCache();
   const path = blobCacheFile();
   await blobCache.load(path);
@@ -119,7 +114,7 @@ export async function saveBlobCache(
   blobCache: FileBlobInfoCache,
   givenPrefix: string,
   restoredKey?: string,
-  shard?: CacheShard,
+  shard?: Shard,
 ): Promise<BlobCacheSave> {
   const prefix = blobCacheSavePrefix(givenPrefix, shard);
   if (!blobCache.changed) {

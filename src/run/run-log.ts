@@ -1,4 +1,4 @@
-import type { CopyEvent, CopyListener } from '../copy/events.js';
+import type { CopyEvent } from '../copy/events.js';
 import { logLines } from '../copy/log-lines.js';
 import { formatBytes } from '../copy/report.js';
 import { formatReference } from '../oci/reference.js';
@@ -21,8 +21,6 @@ export interface CopyLogOptions {
   dryRun: boolean;
   /** The operation of each destination (`copy`, `import`, `export`), for group titles. */
   operations?: string[];
-  /** Lines for each node's event (default: one per event, progress every few seconds). */
-  events?: (index: number) => CopyListener;
 }
 
 /**
@@ -35,7 +33,7 @@ export function copyLog(sink: LineSink, options: CopyLogOptions): RunReporter {
     itemStarted(item, index) {
       const operation = options.operations?.[index] ?? 'copy';
       sink.startGroup(`${options.dryRun ? 'Dry run: ' : ''}${operation} ${formatReference(item.source)} => ${formatReference(item.destination)}`);
-      return options.events ? options.events(index) : logLines((line) => sink.line(line));
+      return logLines((line) => sink.line(line));
     },
     itemDone(result) {
       if (result.status === 'failed') sink.line(`Failed: ${itemError(result)}`);
