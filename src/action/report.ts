@@ -86,7 +86,7 @@ export function copyOutcome(outcome: StepOutcome): CopyOutcome | undefined {
  * The `blobs` output: one object per node of the copied graph. With several destinations, one per
  * node and destination, each naming its destination.
  */
-export function blobsOutput(destinations: DestinationOutcome[], several = destinations.length > 1): string {
+export function blobsOutput(destinations: Array<{ destination: string; report: CopyReport }>, several = destinations.length > 1): string {
   return JSON.stringify(blobRecords(destinations, several));
 }
 
@@ -106,7 +106,7 @@ export function writeOutputs(outcome: StepOutcome): void {
   const several = outcome.results.length > 1;
   core.setOutput(
     Output.Blobs,
-    blobsOutput(written.map((r) => ({ operation: 'copy', destination: several ? r.destination : r.destination, description: '', report: r.report })), several),
+    blobsOutput(written, several),
   );
 }
 
