@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InputError } from '../../src/oci/errors.js';
-import { findCredentials, normalizeRegistryKey } from '../../src/targets/registry/credentials.js';
+import { findCredentials, lookupCredentials, normalizeRegistryKey } from '../../src/targets/registry/credentials.js';
 
 let dir: string;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -23,6 +23,15 @@ after(async () => {
 });
 
 describe('credentials', () => {
+  it('says what each place looked in held: a config that cannot be read, an entry without credentials', async () => {
+    const unreadable = await mkdtemp(join(dir, 'cfg-'));
+    await mkdir(join(unreadable, 'config.json'));
+    assert.deepEqual((await lookupCredentials('r.example.com', { configDir: unreadable, env: {} })).looked.at(-1), `${join(unreadable, 'config.json')} (cannot be read: EISDIR)`);
+    const emptyEntry = await config({ auths: { 'r.example.com': {} } });
+    assert.deepEqual((await lookupCredentials('r.example.com', { configDir: emptyEntry, env: {} })).looked.at(-1), `${join(emptyEntry, 'config.json')} (an auths entry with no credentials for r.example.com)`);
+    const missing = join(dir, 'nowhere');
+    assert.deepEqual((await lookupCredentials('r.example.com', { configDir: missing, env: {} })).looked.at(-1), `${join(missing, 'config.json')} (no such file)`);
+  });
   it('uses the fallback (a workflow token) only when nothing else has credentials', async () => {
     const fallback = { username: 'x-access-token', password: 'ghs_token' };
     const empty = await config({ auths: {} });

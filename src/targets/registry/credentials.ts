@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../oci/errors.js';
+import { InputError, messageOf } from '../../oci/errors.js';
 import { DOCKER_HUB } from '../../oci/reference.js';
 import { printable, quoted } from '../../oci/text.js';
 
@@ -113,8 +113,8 @@ async function fromDockerConfig(
   const dir = options.configDir ?? (env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'));
   const file = join(dir, 'config.json');
   const config = await readConfig(file);
-  if (!config) {
-    looked.push(`${printable(file)} (no such file)`);
+  if (typeof config === 'string') {
+    looked.push(`${printable(file)} (${config})`);
     return undefined;
   }
 
@@ -133,7 +133,7 @@ async function fromDockerConfig(
     entries.find(([k]) => normalizeRegistryKey(k) === registry.toLowerCase()) ?? entries.find(([k]) => sameRegistry(k, registry));
   const found = entry ? fromEntry(entry[1], file, secret) : undefined;
   if (found) return { credentials: found, from: printable(file) };
-  looked.push(`${printable(file)} (no auths entry for ${printable(registry)})`);
+  looked.push(`${printable(file)} (${entry ? 'an auths entry with no credentials' : 'no auths entry'} for ${printable(registry)})`);
   return undefined;
 }
 
@@ -149,16 +149,18 @@ export function credentialHint(registry: string, status: number, lookup: Credent
   return `the credentials for ${host} (from ${lookup.from}) were refused: check the user name and password or token`;
 }
 
-async function readConfig(file: string): Promise<DockerConfig | undefined> {
+/** The Docker config, or why there is none to read (`no such file`, `cannot be read: EACCES`). */
+async function readConfig(file: string): Promise<DockerConfig | string> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot be read: ${code ?? messageOf(err)}`;
   }
   try {
     const parsed = JSON.parse(text) as DockerConfig;
-    return parsed && typeof parsed === 'object' ? parsed : undefined;
+    return parsed && typeof parsed === 'object' ? parsed : 'not a JSON object';
   } catch {
     throw new InputError(`${file} is not valid JSON: fix or remove it (docker login writes it)`);
   }
