@@ -2140,7 +2140,7 @@ function readWorkspaceFile(path) {
     return readFileSync(full, 'utf8');
 }
 /** A sync list is a small text file. */
-const MAX_LIST_BYTES = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
+const MAX_LIST_BYTES = 4 * 1024 * 1024;
 /** Parses and checks every input of the one-image step; errors name the inputs as `voice` says (the action's by default). */
 function parseInputs(read, voice = voice_ACTION_VOICE) {
     const get = (name) => read(name).trim();
@@ -4373,7 +4373,7 @@ function copyLog(sink, options) {
         itemStarted(item, index) {
             const operation = options.operations?.[index] ?? 'copy';
             sink.startGroup(`${options.dryRun ? 'Dry run: ' : ''}${operation} ${formatReference(item.source)} => ${formatReference(item.destination)}`);
-            return options.events ? options.events(index) : logLines((line) => sink.line(line));
+            return logLines((line) => sink.line(line));
         },
         itemDone(result) {
             if (result.status === 'failed')
@@ -6769,8 +6769,8 @@ async function fromDockerConfig(registry, options, secret, looked) {
     const dir = options.configDir ?? (env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.docker'));
     const file = (0,external_node_path_.join)(dir, 'config.json');
     const config = await credentials_readConfig(file);
-    if (!config) {
-        looked.push(`${text_printable(file)} (no such file)`);
+    if (typeof config === 'string') {
+        looked.push(`${text_printable(file)} (${config})`);
         return undefined;
     }
     const helperKey = Object.keys(config.credHelpers ?? {}).find((k) => sameRegistry(k, registry));
@@ -6789,7 +6789,7 @@ async function fromDockerConfig(registry, options, secret, looked) {
     const found = entry ? fromEntry(entry[1], file, secret) : undefined;
     if (found)
         return { credentials: found, from: text_printable(file) };
-    looked.push(`${text_printable(file)} (no auths entry for ${text_printable(registry)})`);
+    looked.push(`${text_printable(file)} (${entry ? 'an auths entry with no credentials' : 'no auths entry'} for ${text_printable(registry)})`);
     return undefined;
 }
 /**
@@ -6805,17 +6805,19 @@ function credentialHint(registry, status, lookup) {
         return `the credentials for ${host} (from ${lookup.from}) do not allow this: check what the account may do`;
     return `the credentials for ${host} (from ${lookup.from}) were refused: check the user name and password or token`;
 }
+/** The Docker config, or why there is none to read (`no such file`, `cannot be read: EACCES`). */
 async function credentials_readConfig(file) {
     let text;
     try {
         text = await (0,promises_.readFile)(file, 'utf8');
     }
-    catch {
-        return undefined;
+    catch (err) {
+        const code = err.code;
+        return code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot be read: ${code ?? errors_messageOf(err)}`;
     }
     try {
         const parsed = JSON.parse(text);
-        return parsed && typeof parsed === 'object' ? parsed : undefined;
+        return parsed && typeof parsed === 'object' ? parsed : 'not a JSON object';
     }
     catch {
         throw new errors_InputError(`${file} is not valid JSON: fix or remove it (docker login writes it)`);
@@ -7752,9 +7754,14 @@ class client_RegistryClient {
         let body;
         if (req.method !== 'HEAD')
             body = await readBody(res, HTTPS_ANSWER_LIMIT);
-        else if (Object.keys(res.headers).length) {
-            // A HEAD answer has no body to read the complaint from: ask again with a GET (nginx answers with headers).
-            body = await readBody(await this.http.send({ method: 'GET', url: req.url }), HTTPS_ANSWER_LIMIT);
+        else {
+            dropBody(res.body);
+            if (Object.keys(res.headers).length) {
+                // A HEAD answer has no body to read the complaint from: ask again with a GET (nginx answers
+                // with headers). An answer too long for a complaint is not one: the HEAD's 400 stands.
+                const again = await this.http.send({ method: 'GET', url: req.url, ...(req.signal ? { signal: req.signal } : {}) });
+                body = await readBody(again, HTTPS_ANSWER_LIMIT).catch(() => undefined);
+            }
         }
         const answer = { ...res, body: external_node_stream_.Readable.from(body && req.method !== 'HEAD' ? [body] : []) };
         if (!isHttpsServerAnswer(res.headers, body?.toString('utf8')))
@@ -9320,7 +9327,7 @@ async function copyCommand(argv, io) {
         return ExitCode.Done;
     }
     const inputs = parseCopyInputs(values, positionals);
-    await readBothCredentials(inputs, values, io);
+    await readBothCredentials(inputs, values, io, inputs.source.transport !== 'registry' && inputs.source.path === '-');
     const { console } = io;
     const session = await openSession(inputs, values.debug === true, io);
     try {
@@ -9445,12 +9452,12 @@ function parseCopyInputs(values, positionals) {
     return inputs;
 }
 /** Both sides' credentials; standard input can give one password, and none when it carries the archive. */
-async function readBothCredentials(inputs, values, io) {
+async function readBothCredentials(inputs, values, io, stdinCarriesArchive = false) {
     const stdinFlags = ['src-password-stdin', 'dest-password-stdin'].filter((f) => values[f] === true);
     if (stdinFlags.length > 1) {
         throw new UsageError(`--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in ${dest.password} or ${src.password}`);
     }
-    if (stdinFlags.length && inputs.source.transport !== 'registry' && inputs.source.path === '-') {
+    if (stdinFlags.length && stdinCarriesArchive) {
         throw new UsageError(`--${stdinFlags[0]} reads standard input, which oci-archive:- reads the archive from: give the password in ${stdinFlags[0].startsWith('src') ? src.password : dest.password}`);
     }
     const stdin = (flag) => () => readStdinPassword(io.stdin, `--${flag}`);
@@ -9540,7 +9547,6 @@ async function sync(list, options = {}) {
 
 
 
-
 /** The copy's flags that mean the same for many images, and the sync's own. */
 const SHARED = new Set(['platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
 const SYNC_FLAGS = [
@@ -9589,12 +9595,7 @@ async function syncCommand(argv, io) {
     const inputs = parseSyncFlags(values);
     const entries = await syncEntries(values, positionals);
     const shard = typeof values.shard === 'string' ? plan_parseShard(values.shard, '--shard') : undefined;
-    if (values['src-password-stdin'] === true && values['dest-password-stdin'] === true) {
-        throw new UsageError('--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in OCI_COPY_DEST_PASSWORD or OCI_COPY_SRC_PASSWORD');
-    }
-    const stdin = (flag) => () => readStdinPassword(io.stdin, flag);
-    inputs.sourceCredentials = await readCredentials('src', values, io.env, stdin('--src-password-stdin'));
-    inputs.destinationCredentials = await readCredentials('dest', values, io.env, stdin('--dest-password-stdin'));
+    await readBothCredentials(inputs, values, io);
     const { console } = io;
     const session = await openSession(inputs, values.debug === true, io);
     const startedAt = Date.now();
@@ -9644,7 +9645,7 @@ async function syncEntries(values, positionals) {
             throw new UsageError(`FILE ${text_quoted(path)} does not exist: give the sync list (YAML), or SRC-REPO DST-REPO`);
         if (!info.isFile())
             throw new UsageError(`FILE ${text_quoted(path)} is not a file: give the sync list (YAML), or SRC-REPO DST-REPO`);
-        if (info.size > 4 * 1024 * 1024)
+        if (info.size > MAX_LIST_BYTES)
             throw new UsageError(`FILE ${text_quoted(path)} is ${info.size} bytes: a sync list is a small YAML file`);
         return entries_parseSyncEntries(await (0,promises_.readFile)(path, 'utf8'), text_printable(path));
     }
