@@ -9,10 +9,11 @@ export interface RateLimitNote {
 }
 
 /**
- * The registry clients of one run: one HTTP connection pool per registry host, shared by every
- * repository and both sides of the copy, and one client (authentication state, tokens) per host
- * and side, shared by every repository of that host. A sync of forty images to one registry then
- * opens its connections and fetches its tokens once.
+ * The registry clients of one run: one HTTP connection pool per registry host and network settings,
+ * shared by every repository and by both sides of the copy when their settings agree, and one
+ * client (authentication state, tokens) per host and side, shared by every repository of that
+ * host. A sync of forty images to one registry then opens its connections and fetches its tokens
+ * once; a side that trusts other certificates or goes through another proxy gets its own pool.
  */
 export class RegistryConnections {
   private readonly pools = new Map<string, HttpClient>();
@@ -23,8 +24,9 @@ export class RegistryConnections {
     const key = `${side}\u0000${registry}`;
     let client = this.clients.get(key);
     if (!client) {
-      let http = this.pools.get(registry);
-      if (!http) this.pools.set(registry, (http = options.http ?? registryHttpClient(options)));
+      const pool = poolKey(registry, options);
+      let http = this.pools.get(pool);
+      if (!http) this.pools.set(pool, (http = options.http ?? registryHttpClient(options)));
       client = new RegistryClient(registry, { ...options, http });
       this.clients.set(key, client);
     }
@@ -53,4 +55,20 @@ export class RegistryConnections {
     this.clients.clear();
     await Promise.allSettled(pools.map((p) => p.close()));
   }
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+
+/** What a pool is made of besides its host: trust, verification, proxies, timeouts and retries. */
+function poolKey(registry: string, options: RegistryClientOptions): string {
+  const env = options.network?.env ?? options.env ?? process.env;
+  return JSON.stringify([
+    registry,
+    options.network?.ca ?? [],
+    options.network?.tlsVerify ?? true,
+    PROXY_VARIABLES.map((name) => env[name] ?? null),
+    options.timeouts ?? {},
+    options.retry ?? {},
+    options.userAgent ?? null,
+  ]);
 }
