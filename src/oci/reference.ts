@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isDigest } from './digest.js';
 import { InputError } from './errors.js';
 import { quoted } from './text.js';
@@ -143,8 +144,24 @@ function parseRegistryReference(rest: string, what: string, whole: string): Regi
 
 /** Registries on loopback speak plain HTTP, as docker and skopeo assume. */
 export function isLoopbackRegistry(registry: string): boolean {
-  const host = registry.replace(/:[0-9]+$/, '');
-  return host === 'localhost' || host === '[::1]' || /^127\.[0-9.]+$/.test(host);
+  return isLoopbackHostname(registry.replace(/:[0-9]+$/, ''));
+}
+
+/**
+ * `localhost`, 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104, in any spelling a URL accepts (`127.1`,
+ * `[0:0::1]`, `::1` unbracketed): the one test of loopback, for plain HTTP and for proxies alike.
+ */
+export function isLoopbackHostname(hostname: string): boolean {
+  const bare = hostname.replace(/^\[|\]$/g, '');
+  let canonical: string;
+  try {
+    canonical = new URL(`http://${isIP(bare) === 6 ? `[${bare}]` : bare}/`).hostname;
+  } catch {
+    return false;
+  }
+  if (canonical === 'localhost') return true;
+  if (isIP(canonical) === 4) return canonical.startsWith('127.');
+  return canonical === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(canonical);
 }
 
 /** What a tag or digest on the reference names: the digest wins over tags for resolving. */

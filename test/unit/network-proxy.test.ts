@@ -24,6 +24,8 @@ describe('proxy variables, read as the Go tools read them', () => {
       assert.equal(via(env, url), undefined, url);
     }
     assert.equal(isLoopbackName('128.0.0.1'), false);
+    assert.equal(isLoopbackName('[::ffff:10.0.0.1]'), false);
+    assert.equal(isLoopbackName('localhost.example.com'), false);
     assert.equal(via(env, 'http://10.1.2.3/'), 'p:1');
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError } from '../../src/oci/errors.js';
-import { formatReference, isLoopbackRegistry, parseReference } from '../../src/oci/reference.js';
+import { formatReference, isLoopbackHostname, isLoopbackRegistry, parseReference } from '../../src/oci/reference.js';
 
 const D = 'sha256:' + 'a'.repeat(64);
 
@@ -90,6 +90,13 @@ describe('parseReference', () => {
     assert.ok(isLoopbackRegistry('127.0.0.1:1234'));
     assert.ok(isLoopbackRegistry('[::1]:5000'));
     assert.ok(!isLoopbackRegistry('ghcr.io'));
+    for (const host of ['LOCALHOST', '127.1', '127.255.255.254', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:2]']) {
+      assert.ok(isLoopbackRegistry(`${host}:5000`), host);
+      assert.ok(isLoopbackHostname(host), host);
+    }
+    for (const host of ['128.0.0.1', '[::2]', '[::ffff:10.0.0.1]', 'localhost.example.com', 'app.localhost', '127.0.0.1.nip.io']) {
+      assert.ok(!isLoopbackRegistry(`${host}:5000`), host);
+    }
     assert.equal(formatReference(parseReference('ghcr.io/o/a:1,2')), 'ghcr.io/o/a:1,2');
     assert.equal(formatReference(parseReference('docker-archive:x.tar:app:1')), 'docker-archive:x.tar:docker.io/library/app:1');
     assert.equal(formatReference(parseReference('docker-archive:x.tar:@0')), 'docker-archive:x.tar:@0');

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import { credentialHint, type CredentialLookup, type Credentials } from './credentials.js';
 import { challengeScopes, parseChallenges, type Challenge } from './challenge.js';
 import { registryErrorDetail, RegistryError, statusLine } from './errors.js';
-import { discard, isLoopbackHost, readBody, type HttpClient, type HttpRequest, type HttpResponse } from './http.js';
+import { discard, readBody, type HttpClient, type HttpRequest, type HttpResponse } from './http.js';
 import { parseBoundedJson } from '../../oci/json.js';
+import { isLoopbackHostname } from '../../oci/reference.js';
 
 /** `repository:<name>:pull` and friends, as the distribution token spec writes them. */
 export const pullScope = (repository: string) => `repository:${repository}:pull`;
@@ -111,7 +112,7 @@ export class RegistryAuth {
     } catch {
       throw new RegistryError(`${this.options.registry} sent a bearer challenge without a valid realm`);
     }
-    const plainOk = url.protocol === 'http:' && (isLoopbackHost(url.hostname) || this.options.allowPlainRealm);
+    const plainOk = url.protocol === 'http:' && (isLoopbackHostname(url.hostname) || this.options.allowPlainRealm);
     if (url.protocol !== 'https:' && !plainOk) {
       throw new RegistryError(
         `${this.options.registry} asks for tokens from ${url.origin}, which is not HTTPS: refusing to send credentials there`,

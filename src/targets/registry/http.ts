@@ -86,10 +86,6 @@ export function registryBaseUrl(registry: string, plainHttp = false): URL {
   return new URL(`${plainHttp || isLoopbackRegistry(registry) ? 'http' : 'https'}://${host}`);
 }
 
-export function isLoopbackHost(hostname: string): boolean {
-  return isLoopbackRegistry(hostname) || hostname === '::1';
-}
-
 export type RequestBody = string | Uint8Array | Readable;
 
 export interface HttpRequest {

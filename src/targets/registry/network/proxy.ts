@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { InputError } from '../../../oci/errors.js';
+import { isLoopbackHostname } from '../../../oci/reference.js';
 import { printable } from '../../../oci/text.js';
 
 /** A proxy taken from the environment, with the variable that named it (for messages). */
@@ -113,13 +114,9 @@ function ipValue(ip: string): bigint {
   return groups.reduce((v, g) => (v << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
 }
 
-/** Loopback is never proxied, whatever the variables say: the Go tools' rule. */
+/** Loopback is never proxied, whatever the variables say: the Go tools' rule, with `*.localhost` (RFC 6761) too. */
 export function isLoopbackName(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return ipValue(host) === 1n || ipValue(host) >> 24n === 0xffff7fn;
-  return false;
+  return isLoopbackHostname(hostname) || hostname.replace(/\.$/, '').toLowerCase().endsWith('.localhost');
 }
 
 /** The proxy for `url`, or undefined to connect directly. */
