@@ -66,7 +66,7 @@ describe('the bundled action, run as the runner runs it', () => {
   });
 
   it('fails the step with one line and no stack trace on a bad input, before any request', async () => {
-    registry.resetRequests();
+    await registry.resetRequests();
     const run = await runAction({ source: `${registry.host}/team/app:v1`, destination: `${registry.host}/prod/app`, concurrency: 'lots' });
     assert.equal(run.code, 1);
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'));

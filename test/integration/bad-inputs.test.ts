@@ -51,7 +51,7 @@ describe('bad inputs to the bundled action', () => {
 
   for (const [what, inputs, expected] of table) {
     it(`refuses ${what}`, async () => {
-      registry.resetRequests();
+      await registry.resetRequests();
       const run = await runAction(inputs(host));
       const output = run.stdout + run.stderr;
       assert.equal(run.code, 1, output);

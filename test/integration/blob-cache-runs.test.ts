@@ -66,7 +66,7 @@ describe('the blob-info cache carried between workflow runs', () => {
     assert.deepEqual(saved.map((e) => e.key), ['blobs-101-1']);
     assert.match(first.summary, /saved as blobs-101-1/);
 
-    destination.resetRequests();
+    await destination.resetRequests();
     const second = await runAction(
       { source: `${source.host}/upstream/app:v1`, destination: `${destination.host}/team/app:v1`, 'blob-cache-key': 'blobs' },
       await runner('102'),

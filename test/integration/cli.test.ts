@@ -80,7 +80,7 @@ describe('the command line', () => {
   });
 
   it('--dry-run writes nothing and says what it would do', async () => {
-    registry.resetRequests();
+    await registry.resetRequests();
     const layout = join(work, 'dry-layout');
     const toRegistry = await cli([`${registry.host}/src/app:v1`, `${registry.host}/dry/app:v1`, '--dry-run', '--json']);
     assert.equal(toRegistry.code, 0, toRegistry.stderr);
@@ -146,7 +146,7 @@ describe('the command line', () => {
   it('copies to several destinations, given as arguments and with --to, all with the same digest', async () => {
     const layout = join(work, 'many-layout');
     const archive = join(work, 'many.tar');
-    registry.resetRequests();
+    await registry.resetRequests();
     const run = await cli([`${registry.host}/src/app:v1`, `oci:${layout}:v1`, '--to', `oci-archive:${archive}:v1`, '--to', `${registry.host}/many/app:v1`, '--json']);
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout) as { digest: string; destinations: Array<{ destination: string; tags: string[] }>; blobs: Array<{ destination: string; action: string }> };

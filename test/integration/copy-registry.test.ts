@@ -47,7 +47,7 @@ describe('copy between registries and layouts', () => {
   });
 
   it('reads each node from the source once: one GET per manifest and blob, no HEAD to resolve the tag', async () => {
-    one.resetRequests();
+    await one.resetRequests();
     await copyRefs(`${one.host}/src/app:v1`, `${two.host}/once/app:v1`);
     const reads = (await one.settledRequests()).map((q) => `${q.method} ${q.path}`);
     assert.deepEqual(reads.filter((r) => r.startsWith('HEAD ')), [], 'no HEAD on the source');
@@ -57,7 +57,7 @@ describe('copy between registries and layouts', () => {
   });
 
   it('stores and tags the root with one PUT to the first tag, last, and PUTs further tags after it', async () => {
-    two.resetRequests();
+    await two.resetRequests();
     const { root, events } = await copyRefs(`${one.host}/src/app:v1`, `${two.host}/tagged/app:a,b`);
     const puts = (await two.settledRequests()).filter((q) => q.method === 'PUT' && q.path.includes('/manifests/')).map((q) => q.path);
     const children = image.manifests.map((m) => `/v2/tagged/app/manifests/${m.descriptor.digest}`);
@@ -69,7 +69,7 @@ describe('copy between registries and layouts', () => {
   });
 
   it('a second identical copy uploads no blob bytes and reports every node exists', async () => {
-    two.resetRequests();
+    await two.resetRequests();
     const { actions } = await copyRefs(`${one.host}/src/app:v1`, `${two.host}/dst/app:v1`);
     assert.equal(actions.size, image.blobs.length);
     assert.deepEqual(new Set(actions.values()), new Set(['exists']));

@@ -65,7 +65,7 @@ describe('workflow features through the bundled action', () => {
   it('platform: linux/arm64 tags the arm64 manifest and moves no amd64 blob', async () => {
     const [amd64, arm64] = image.manifests;
     const amd64Only = [amd64.descriptor, amd64.config, amd64.layers[1]].map((d) => d.digest);
-    two.resetRequests();
+    await two.resetRequests();
     const run = await runAction({ source: `${one.host}/src/app:v1`, destination: `${two.host}/arm/app:v1`, platform: 'linux/arm64', 'blob-cache': 'false' });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(run.outputs.digest, arm64.descriptor.digest);
@@ -92,7 +92,7 @@ describe('workflow features through the bundled action', () => {
   });
 
   it('several tags in one destination tag the same root with one copy', async () => {
-    two.resetRequests();
+    await two.resetRequests();
     const run = await runAction({ source: `${one.host}/src/app:v1`, destination: `${two.host}/tags/app:1.2.3,1.2,latest`, 'blob-cache': 'false' });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     for (const tag of ['1.2.3', '1.2', 'latest']) assert.equal(await tagDigest(two, 'tags/app', tag), image.root.digest, tag);
@@ -104,7 +104,7 @@ describe('workflow features through the bundled action', () => {
   });
 
   it('several destinations, one per line, all receive the same root, each in its own log group', async () => {
-    one.resetRequests();
+    await one.resetRequests();
     const destinations = [`${two.host}/multi/a:v1`, `${two.host}/multi/b:stable`, `${one.host}/multi/c:v1`];
     const run = await runAction({ source: `${one.host}/src/app:v1`, destination: destinations.join('\n'), 'blob-cache': 'false' });
     assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -130,8 +130,8 @@ describe('workflow features through the bundled action', () => {
   });
 
   it('dry-run writes nothing and reports copy, mount and exists per node', async () => {
-    one.resetRequests();
-    two.resetRequests();
+    await one.resetRequests();
+    await two.resetRequests();
     const destinations = [`${two.host}/dry/app:v1`, `${one.host}/dry/app:v1`, `${two.host}/have/app:v1`];
     const run = await runAction({ source: `${one.host}/src/app:v1`, destination: destinations.join('\n'), 'dry-run': 'true', 'blob-cache': 'false' });
     assert.equal(run.code, 0, run.stdout + run.stderr);

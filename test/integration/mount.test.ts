@@ -54,7 +54,7 @@ describe('cross-repository mounts on the real registry', () => {
   });
 
   it('a promotion within one registry mounts every blob and uploads none', async () => {
-    registry.resetRequests();
+    await registry.resetRequests();
     const { root, done } = await copyRefs(`${registry.host}/org/app-dev:v1`, `${registry.host}/org/app:1.2`);
     assert.equal(root.digest, image.root.digest);
     const u = await uploads(registry, 'org/app');
@@ -72,7 +72,7 @@ describe('cross-repository mounts on the real registry', () => {
     const cache = new FileBlobInfoCache();
     // The cache says the blobs are in a repository that does not hold them: the registry answers 202.
     for (const b of image.blobs) cache.record({ registry: registry.host, repository: 'nowhere/empty' }, b.digest);
-    registry.resetRequests();
+    await registry.resetRequests();
     const { root, done } = await copyRefs(`oci:${image.dir}:v1`, `${registry.host}/org/from-layout:v1`, { blobCache: cache });
     assert.equal(root.digest, image.root.digest);
     const u = await uploads(registry, 'org/from-layout');
@@ -82,7 +82,7 @@ describe('cross-repository mounts on the real registry', () => {
     assert.ok(done.filter((e) => !isManifest(e.node.mediaType)).every((e) => e.action === 'copied'));
     // Now the cache knows where the blobs really are: a copy into another repository mounts them.
     assert.deepEqual(cache.candidates(registry.host, image.blobs[0].digest, 5)[0], 'org/from-layout');
-    registry.resetRequests();
+    await registry.resetRequests();
     const again = await copyRefs(`oci:${image.dir}:v1`, `${registry.host}/org/second:v1`, { blobCache: cache });
     assert.equal(again.done.filter((e) => e.action === 'mounted').length, blobCount(image));
     assert.deepEqual((await uploads(registry, 'org/second')).bytes, []);
@@ -92,7 +92,7 @@ describe('cross-repository mounts on the real registry', () => {
     const srcRef = parseReference(`${registry.host}/org/app-dev:v1`);
     const dstRef = parseReference(`${registry.host}/org/no-mount:v1`);
     const [src, dst] = [await openSource(srcRef), await openDestination(dstRef)];
-    registry.resetRequests();
+    await registry.resetRequests();
     await copy(src, srcRef, dst, dstRef, { mount: false });
     await Promise.all([src.close('success'), dst.close('success')]);
     const u = await uploads(registry, 'org/no-mount');
@@ -130,7 +130,7 @@ describe('mounts under token auth', () => {
 
   it('asks one token for pull,push on the destination and pull on the mount source, and mounts', async () => {
     const creds = { credentials: { username: 'ci', password: 'ci-pass' } };
-    registry.resetRequests();
+    await registry.resetRequests();
     tokens.resetRequests();
     const { done } = await copyRefs(`${registry.host}/team/app:v1`, `${registry.host}/prod/app:v1`, { source: creds, destination: creds });
     assert.equal(done.filter((e) => e.action === 'mounted').length, blobCount(image));
@@ -140,7 +140,7 @@ describe('mounts under token auth', () => {
   });
 
   it('a mount the token may not read from still lands, by upload', async () => {
-    registry.resetRequests();
+    await registry.resetRequests();
     const { root, done } = await copyRefs(`${registry.host}/team/app:v1`, `${registry.host}/release/app:v1`, {
       source: { credentials: { username: 'ci', password: 'ci-pass' } },
       destination: { credentials: { username: 'releaser', password: 'rel-pass' } },

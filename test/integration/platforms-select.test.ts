@@ -66,7 +66,7 @@ describe('platforms: a single-platform image is checked, a list makes a new inde
   });
 
   it('refuses a single-platform image that is not the platform asked for, naming both, and writes nothing', async () => {
-    target.resetRequests();
+    await target.resetRequests();
     await assert.rejects(
       copyRefs(`${source.host}/src/single:v1`, `${target.host}/dst/single:v1`, { platform: arm64 }),
       /^NotFoundError: platform linux\/arm64 is not in \[registry\] [^ ]+\/src\/single \(v1\): it is a single-platform image for linux\/amd64$/,
@@ -124,7 +124,7 @@ describe('platforms: a single-platform image is checked, a list makes a new inde
   });
 
   it('refuses a list with a platform the index lacks, naming what it has', async () => {
-    target.resetRequests();
+    await target.resetRequests();
     await assert.rejects(
       copyRefs(`${source.host}/src/multi:v1`, `${target.host}/dst/missing:v1`, { platform: [amd64, { os: 'linux', architecture: 's390x' }] }),
       /platform linux\/s390x is not in \[registry\] [^ ]+\/src\/multi \(v1\): it has linux\/amd64, linux\/arm64\/v8, linux\/arm\/v7$/,

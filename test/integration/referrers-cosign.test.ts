@@ -40,7 +40,7 @@ describe('cosign tag attachments (sha256-<hex>.sig, .att, .sbom) with referrers'
   });
 
   it('copies the signature and attestation with their graphs, tags them the same, before the image tag', async () => {
-    target.resetRequests();
+    await target.resetRequests();
     const { events } = await copyRefs(`${source.host}/src/app:1.2`, `${target.host}/dst/app:1.2`, { referrers: true });
     // skopeo, not the code under test, reads what the destination holds under the cosign tags
     for (const [d, suffix] of [[signature, 'sig'], [attestation, 'att']] as const) {

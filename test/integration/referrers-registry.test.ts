@@ -75,7 +75,7 @@ describe('referrers on registries without the referrers API (tag schema both way
   });
 
   it('copies both referrers and the referrer of a referrer, and writes the destination fallback indexes', async () => {
-    target.resetRequests();
+    await target.resetRequests();
     await copyWithReferrers(`${source.host}/src/app:v1`, `${target.host}/dst/app:v1`);
     for (const d of [seeded.signature, seeded.sbom, seeded.sbomSignature]) {
       assert.equal((await getManifest(target, 'dst/app', d.digest)).status, 200, `${d.digest} arrived`);
@@ -115,7 +115,7 @@ describe('referrers on registries without the referrers API (tag schema both way
     assert.deepEqual(byDigest(index.doc!.manifests), byDigest([pre, seeded.signature, seeded.sbom]));
 
     // a second copy finds everything listed and leaves the index alone
-    target.resetRequests();
+    await target.resetRequests();
     await copyWithReferrers(`${source.host}/src/app:v1`, `${target.host}/merge/app:v1`);
     assert.ok(!(await target.settledRequests()).some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256-')), 'no index rewritten');
     const again = await getManifest(target, 'merge/app', fallbackTag(seeded.subject.digest));

@@ -126,7 +126,7 @@ describe('registry repository on the real registry', () => {
     const dst = repo('mount/dst');
     const { layer } = image('mount');
     await src.push(layer.desc, Readable.from([layer.bytes]));
-    registry.resetRequests();
+    await registry.resetRequests();
     assert.equal(await dst.mount(layer.desc, 'mount/src'), 'mounted');
     assert.equal(await dst.exists(layer.desc), true);
     const reqs = await registry.settledRequests();
@@ -134,7 +134,7 @@ describe('registry repository on the real registry', () => {
     assert.ok(!reqs.some((q) => q.method === 'PUT'), 'no bytes uploaded for a mount');
 
     const other = image('not-in-source').layer;
-    registry.resetRequests();
+    await registry.resetRequests();
     let opened = 0;
     const outcome = await dst.mount(other.desc, 'mount/empty', async () => {
       opened++;

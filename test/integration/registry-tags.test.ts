@@ -66,7 +66,7 @@ describe('tag lists', () => {
 
   it('reads what a tag names with a HEAD alone', async () => {
     const r = open(registry.host);
-    registry.resetRequests();
+    await registry.resetRequests();
     try {
       assert.equal((await r.readTag('1.3.0'))?.digest, rootDigest);
       assert.equal(await r.readTag('no-such-tag'), undefined);
@@ -80,7 +80,7 @@ describe('tag lists', () => {
   it('asks with a GET when the HEAD answer has no digest', async () => {
     const bare = await startTagPagingProxy(registry.url, 100, { noDigestOnHead: true });
     const r = open(bare.host);
-    registry.resetRequests();
+    await registry.resetRequests();
     try {
       assert.equal((await r.readTag('v1'))?.digest, rootDigest);
     } finally {

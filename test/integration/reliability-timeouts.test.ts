@@ -33,7 +33,7 @@ describe('a silent registry', () => {
     work = await mkdtemp(join(tmpdir(), 'oci-copy-silent-'));
     await makeImageLayout(join(work, 'seed'), { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 2_000 }] }] });
     await pushLayoutWithSkopeo(join(work, 'seed'), 'v1', `${registry.host}/team/app`);
-    registry.resetRequests();
+    await registry.resetRequests();
   });
 
   after(async () => {

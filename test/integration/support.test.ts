@@ -148,7 +148,7 @@ describe('registry and skopeo', () => {
   });
 
   it('receives a layout pushed by skopeo with every digest unchanged', async () => {
-    registry.resetRequests();
+    await registry.resetRequests();
     await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/seeded/app`);
     const raw = await skopeoInspectRaw(`${registry.host}/seeded/app:v1`);
     assert.equal(sha256(raw), image.root.digest);

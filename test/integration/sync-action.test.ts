@@ -67,7 +67,7 @@ describe('sync: many images in one step', () => {
   const writes = (log: RegistryRequest[]) => log.filter((r) => !['GET', 'HEAD'].includes(r.method));
 
   it('copies two repositories in one step, the shared layer uploaded once and mounted elsewhere', async () => {
-    dst.resetRequests();
+    await dst.resetRequests();
     const run = await runAction({ images: both('m1'), 'blob-cache': 'false' });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const out = outputs(run);
@@ -91,8 +91,8 @@ describe('sync: many images in one step', () => {
   });
 
   it('a re-run moves nothing and reads nothing but HEADs and tag lists', async () => {
-    src.resetRequests();
-    dst.resetRequests();
+    await src.resetRequests();
+    await dst.resetRequests();
     const run = await runAction({ images: both('m1'), 'blob-cache': 'false' });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.ok(outputs(run).every((o) => o.status === 'unchanged'), run.outputs.images);
@@ -110,7 +110,7 @@ describe('sync: many images in one step', () => {
     const added = await seed('lib/base', '2.1.0', '2.1.0');
     {
       const before = await dstDigest('m1-tools/tool', 'edge');
-      dst.resetRequests();
+      await dst.resetRequests();
       const run = await runAction({ images: both('m1'), 'blob-cache': 'false' });
       assert.equal(run.code, 0, run.stdout + run.stderr);
       assert.match(run.stdout, new RegExp(`tag edge moved from ${before} to ${moved.root.digest}`));
@@ -133,7 +133,7 @@ describe('sync: many images in one step', () => {
       assert.ok(outputs(r).every((o) => o.status === 'copy'));
       return outputs(r).map((o) => o.destination.split(':').pop());
     };
-    dst.resetRequests();
+    await dst.resetRequests();
     assert.deepEqual(await run(["tags: ['3\\.1[0-9]', edge]"]), ['3.19', '3.18', 'edge']);
     assert.deepEqual(await run(["exclude-tags: ['3\\..*']"]), ['edge']);
     assert.deepEqual(await run(["semver: '>=3.19'"]), ['3.20', '3.19']);
@@ -207,7 +207,7 @@ describe('sync: many images in one step', () => {
   });
 
   it('refuses source and images together, and reports a bad list before any request', async () => {
-    src.resetRequests();
+    await src.resetRequests();
     const both1 = await runAction({ source: `${src.host}/lib/base:1.0.0`, destination: `${dst.host}/x/y:1`, images: both('x') });
     assert.equal(both1.code, 1);
     assert.match(both1.stdout, /::error::input "source" and input "images" are both given: use source and destination for one image, or images \/ images-file for many, not both/);
@@ -221,8 +221,8 @@ describe('sync: many images in one step', () => {
     await addTags(src.url, 'lib/base', '1.0.0', ['stable']);
     const first = await runAction({ source: `${src.host}/lib/base:stable`, destination: `${dst.host}/one/base:stable`, 'blob-cache': 'false' });
     assert.equal(first.code, 0, first.stdout);
-    src.resetRequests();
-    dst.resetRequests();
+    await src.resetRequests();
+    await dst.resetRequests();
     const again = await runAction({ source: `${src.host}/lib/base:stable`, destination: `${dst.host}/one/base:stable`, 'blob-cache': 'false' });
     assert.equal(again.code, 0, again.stdout);
     assert.equal(again.outputs.digest, images.get('lib/base')!.get('1.0.0')!.root.digest);

@@ -42,7 +42,7 @@ describe('sync() from the library', () => {
     );
     const again = await sync(list);
     assert.deepEqual(again.results.map((r) => r.status), ['unchanged', 'unchanged']);
-    dst.resetRequests();
+    await dst.resetRequests();
     const dry = await sync(list.replace('mirror/', 'other/'), { copy: { dryRun: true } });
     assert.deepEqual(dry.results.map((r) => r.status), ['copy', 'copy']);
     assert.deepEqual((await dst.settledRequests()).filter((r) => r.method !== 'HEAD' && r.method !== 'GET'), []);

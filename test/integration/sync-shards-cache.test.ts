@@ -61,7 +61,7 @@ describe('the blob-info caches of a sharded sync, across two runs', () => {
     });
     assert.ok(prefix, 'some prefix splits the images across the first run’s shards');
 
-    dst.resetRequests();
+    await dst.resetRequests();
     service.resetRequests();
     const second = await runAction({ images: list(prefix), shard: '1/2', 'blob-cache-key': 'mirror' }, await runner('302'));
     assert.equal(second.code, 0, second.stdout + second.stderr);

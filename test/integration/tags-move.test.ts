@@ -52,7 +52,7 @@ describe('tags that move, and no-clobber', () => {
   });
 
   it('with no-clobber, refuses before any byte moves and leaves the tag as it was', async () => {
-    target.resetRequests();
+    await target.resetRequests();
     const refused = await copyRefs(`${source.host}/src/app:b`, `${target.host}/dst/app:latest,1.2`, { noClobber: true }).then(
       () => assert.fail('the copy should have been refused'),
       (err: unknown) => err,
@@ -64,7 +64,7 @@ describe('tags that move, and no-clobber', () => {
   });
 
   it('with no-clobber, a tag that already names the digest is fine and is not written again', async () => {
-    target.resetRequests();
+    await target.resetRequests();
     const { events } = await copyRefs(`${source.host}/src/app:a`, `${target.host}/dst/app:1.2`, { noClobber: true });
     assert.deepEqual(tagged(events).map((e) => [e.reference, e.previous]), [['1.2', a.root.digest]]);
     assert.deepEqual((await target.settledRequests()).filter((q) => WRITES.has(q.method)), []);
@@ -96,7 +96,7 @@ describe('tags that move, and no-clobber', () => {
   });
 
   it('a dry run on the command line lists the tags it would write, in the conditional to the end, and --json says so', async () => {
-    target.resetRequests();
+    await target.resetRequests();
     const run = await cli([`${source.host}/src/app:b`, `${target.host}/dst/app:1.2,1.3`, '--dry-run', '--json', '--no-blob-cache']);
     assert.equal(run.code, 0, run.stderr);
     const log = run.stderr.trim().split('\n');

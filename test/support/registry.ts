@@ -38,7 +38,8 @@ export interface TestRegistry {
    * writes a request's log line after its answer, so a count taken at once may miss the last few.
    */
   settledRequests(): Promise<RegistryRequest[]>;
-  resetRequests(): void;
+  /** Forgets every request answered so far, once the log has caught up with them. */
+  resetRequests(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,6 +134,14 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       continue;
     }
     log = [];
+    /** Waits for a probe answered after everything else: once its log line is in, so are theirs. */
+    const settle = async () => {
+      const probe = `${SETTLE_PROBE}${settled.size}-${Date.now()}`;
+      const seen = new Promise<void>((resolve) => settled.set(probe, resolve));
+      await probeStatus(`${url}${probe}`);
+      await Promise.race([seen, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      settled.delete(probe);
+    };
     return {
       host: `127.0.0.1:${port}`,
       url,
@@ -140,15 +149,12 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       pid: child.pid!,
       requests: () => [...log],
       settledRequests: async () => {
-        // A probe answered after everything else: once its log line is in, so are theirs.
-        const probe = `${SETTLE_PROBE}${settled.size}-${Date.now()}`;
-        const seen = new Promise<void>((resolve) => settled.set(probe, resolve));
-        await probeStatus(`${url}${probe}`);
-        await Promise.race([seen, new Promise((resolve) => setTimeout(resolve, 2000))]);
-        settled.delete(probe);
+        await settle();
         return [...log];
       },
-      resetRequests: () => {
+      resetRequests: async () => {
+        // A request answered before the reset may log after it: wait for those lines, then drop them.
+        await settle();
         log = [];
       },
       stop: async () => {
