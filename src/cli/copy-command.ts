@@ -6,12 +6,14 @@ import { parseInputs, type CommonInputs, type Inputs } from '../inputs/inputs.js
 import { loadNetwork } from '../inputs/network.js';
 import { OperationError } from '../oci/errors.js';
 import { formatReference } from '../oci/reference.js';
+import { printable } from '../oci/text.js';
 import type { PlanItem } from '../plan/plan.js';
 import { failureSummary } from '../run/run-log.js';
 import { itemError, runPlan } from '../run/run.js';
 import { TargetPool } from '../run/target-pool.js';
 import { onInterrupt } from '../runtime/interrupt.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
+import { pullsLeft } from '../targets/registry/index.js';
 import { httpEventLine, type HttpEvent } from '../targets/registry/network/observer.js';
 import type { Console } from './console.js';
 import { printCopyResult } from './copy-report.js';
@@ -137,11 +139,17 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
     // One destination that failed fails as the copy always did: its own error, its own status.
     if (!several && results[0].status === 'failed') throw results[0].error;
     printCopyResult(console, io.stdout, { source: results[0].sourceDescription ?? formatReference(inputs.source), results, dryRun: inputs.dryRun }, values.json === true);
+    printPullLimits(console, session.pool);
     if (failure) throw new OperationError(failure);
     return ExitCode.Done;
   } finally {
     await session.close();
   }
+}
+
+/** `docker.io: 76 of 100 pulls left per 6 h`, a line for each registry that said, after the result. */
+export function printPullLimits(console: Console, pool: TargetPool): void {
+  for (const note of pool.rateLimits()) console.line(`${printable(note.registry)}: ${pullsLeft(note)}`);
 }
 
 /** What a command's run shares: the targets (closed on an interrupt), the blob-info cache, the terminal's status line. */

@@ -8,7 +8,7 @@ import { failureSummary, imageRecords, runTotals, syncLog, type LineSink } from 
 import { runPlan, type ItemResult, type RunReporter } from '../run/run.js';
 import { planSync } from '../run/sync.js';
 import { formatBytes, formatDuration } from '../copy/report.js';
-import { COPY_FLAGS, commonFlagInputs, copyOptions, openSession, readBothCredentials, type CommandIO } from './copy-command.js';
+import { COPY_FLAGS, commonFlagInputs, copyOptions, openSession, printPullLimits, readBothCredentials, type CommandIO } from './copy-command.js';
 import { ExitCode, EXIT_CODE_HELP } from './exit-codes.js';
 import { parseFlags, UsageError, type Flag } from './flags.js';
 import { flagRows, formatHelp, type Help } from './help.js';
@@ -86,9 +86,7 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
     session.progress?.stop();
     await session.finish(results.some((r) => r.status === 'copied'));
     console.line(totalsLine(results, inputs.dryRun, Date.now() - startedAt));
-    for (const note of session.pool.rateLimits()) {
-      console.line(`${printable(note.registry)}: ${note.remaining}${note.limit !== undefined ? ` of ${note.limit}` : ''} pulls left`);
-    }
+    printPullLimits(console, session.pool);
     if (values.json) io.stdout.write(`${JSON.stringify(imageRecords(results))}\n`);
     const failure = failureSummary(results, 'images');
     if (failure) throw new OperationError(failure);

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { makeImageLayout, pushImageOverHttp } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { startTagPagingProxy } from '../support/tag-pages.js';
 
 interface Image {
   destination: string;
@@ -53,7 +54,7 @@ describe('oci-copy sync', () => {
   });
 
   it('a second run finds everything unchanged, one line each', async () => {
-    src.resetRequests();
+    await src.resetRequests();
     const run = await runCli(['sync', list], { home: home() });
     assert.equal(run.code, 1);
     assert.equal(run.stderr.split('\n').filter((l) => l.startsWith('Unchanged ')).length, 2);
@@ -80,6 +81,21 @@ describe('oci-copy sync', () => {
     }
     assert.equal(seen.length, 5);
     assert.equal(new Set(seen).size, 5);
+  });
+
+  it('says after the totals how many pulls a registry reported left, in its window, for a sync and a copy', async () => {
+    const limited = await startTagPagingProxy(src.url, 100, { rateLimit: { limit: 100, remaining: 80, windowSeconds: 21600 } });
+    try {
+      const synced = await runCli(['sync', `${limited.host}/lib/alpine`, `${dst.host}/limited/alpine`, '--tags', '3\\.2.*'], { home: home() });
+      assert.equal(synced.code, 0, synced.stderr);
+      // Two images, each root read once by a GET: two pulls.
+      assert.equal(synced.stderr.trim().split('\n').at(-1), `${limited.host}: 78 of 100 pulls left per 6 h`);
+      const copied = await runCli([`${limited.host}/lib/alpine:3.18`, `${dst.host}/limited/alpine:3.18`], { home: home() });
+      assert.equal(copied.code, 0, copied.stderr);
+      assert.equal(copied.stderr.trim().split('\n').at(-1), `${limited.host}: 77 of 100 pulls left per 6 h`);
+    } finally {
+      await limited.stop();
+    }
   });
 
   for (const [what, args, message] of [

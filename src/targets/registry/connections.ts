@@ -8,6 +8,19 @@ export interface RateLimitNote {
   windowSeconds?: number;
 }
 
+/** `76 of 100 pulls left per 6 h`: what a registry said of its pull limit, without its name. */
+export function pullsLeft(note: RateLimitNote): string {
+  const window = note.windowSeconds ? ` per ${formatWindow(note.windowSeconds)}` : '';
+  return `${note.remaining}${note.limit !== undefined ? ` of ${note.limit}` : ''} pulls left${window}`;
+}
+
+/** `21600` → `6 h`, `90` → `90 s`: a rate-limit window as Docker Hub states them. */
+export function formatWindow(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
 /**
  * The registry clients of one run: one HTTP connection pool per registry host and network settings,
  * shared by every repository and by both sides of the copy when their settings agree, and one
@@ -18,6 +31,7 @@ export interface RateLimitNote {
 export class RegistryConnections {
   private readonly pools = new Map<string, HttpClient>();
   private readonly clients = new Map<string, RegistryClient>();
+  private notesAtClose?: RateLimitNote[];
 
   /** The client for `registry` on `side` (credentials differ by side), made on first use. */
   client(registry: string, side: string, options: RegistryClientOptions): RegistryClient {
@@ -35,6 +49,7 @@ export class RegistryConnections {
 
   /** What each registry last said of its pull limits (`ratelimit-remaining`), when it said anything. */
   rateLimits(): RateLimitNote[] {
+    if (this.notesAtClose) return this.notesAtClose;
     const newest = new Map<string, NonNullable<RegistryClient['rateLimit']>>();
     for (const client of this.clients.values()) {
       const seen = client.rateLimit;
@@ -51,6 +66,8 @@ export class RegistryConnections {
 
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
+    // What the registries said stays readable after the run: the report comes after the close.
+    this.notesAtClose = this.rateLimits();
     this.pools.clear();
     this.clients.clear();
     await Promise.allSettled(pools.map((p) => p.close()));
