@@ -1071,6 +1071,8 @@ const MAX_CACHED_MOUNT_CANDIDATES = 5;
 /** Tries for one blob when a target reports a failure worth retrying with fresh content. */
 const BLOB_TRIES = 3;
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
 ;// CONCATENATED MODULE: ./lib/src/oci/spelling.js
 /** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: how far a typo is from a word. */
 function editDistance(a, b) {
@@ -1156,6 +1158,7 @@ function nearest(word) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/oci/reference.js
+
 
 
 
@@ -1280,8 +1283,26 @@ function parseRegistryReference(rest, what, whole) {
 }
 /** Registries on loopback speak plain HTTP, as docker and skopeo assume. */
 function isLoopbackRegistry(registry) {
-    const host = registry.replace(/:[0-9]+$/, '');
-    return host === 'localhost' || host === '[::1]' || /^127\.[0-9.]+$/.test(host);
+    return isLoopbackHostname(registry.replace(/:[0-9]+$/, ''));
+}
+/**
+ * `localhost`, 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104, in any spelling a URL accepts (`127.1`,
+ * `[0:0::1]`, `::1` unbracketed): the one test of loopback, for plain HTTP and for proxies alike.
+ */
+function isLoopbackHostname(hostname) {
+    const bare = hostname.replace(/^\[|\]$/g, '');
+    let canonical;
+    try {
+        canonical = new URL(`http://${(0,external_node_net_.isIP)(bare) === 6 ? `[${bare}]` : bare}/`).hostname;
+    }
+    catch {
+        return false;
+    }
+    if (canonical === 'localhost')
+        return true;
+    if ((0,external_node_net_.isIP)(canonical) === 4)
+        return canonical.startsWith('127.');
+    return canonical === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(canonical);
 }
 /** What a tag or digest on the reference names: the digest wins over tags for resolving. */
 function referenceSelector(ref) {
@@ -1815,9 +1836,8 @@ function registryErrorDetail(body) {
     return { code, text: text ? text_printable(text, 200) : undefined };
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/network/proxy.js
+
 
 
 
@@ -1914,16 +1934,9 @@ function ipValue(ip) {
     const groups = tail !== undefined ? [...headGroups, ...Array(missing).fill('0'), ...tailGroups] : headGroups;
     return groups.reduce((v, g) => (v << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
 }
-/** Loopback is never proxied, whatever the variables say: the Go tools' rule. */
+/** Loopback is never proxied, whatever the variables say: the Go tools' rule, with `*.localhost` (RFC 6761) too. */
 function isLoopbackName(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost'))
-        return true;
-    if ((0,external_node_net_.isIP)(host) === 4)
-        return host.startsWith('127.');
-    if ((0,external_node_net_.isIP)(host) === 6)
-        return ipValue(host) === 1n || ipValue(host) >> 24n === 0xffff7fn;
-    return false;
+    return isLoopbackHostname(hostname) || hostname.replace(/\.$/, '').toLowerCase().endsWith('.localhost');
 }
 /** The proxy for `url`, or undefined to connect directly. */
 function proxyFor(settings, url) {
@@ -7190,9 +7203,6 @@ function registryBaseUrl(registry, plainHttp = false) {
     const host = registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
     return new URL(`${plainHttp || isLoopbackRegistry(registry) ? 'http' : 'https'}://${host}`);
 }
-function isLoopbackHost(hostname) {
-    return isLoopbackRegistry(hostname) || hostname === '::1';
-}
 const USER_AGENT = 'oci-copy/0.1';
 const MAX_REDIRECTS = 10;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -7500,6 +7510,7 @@ function transportError(url, err, tries, timeouts, retryAfterMs) {
 
 
 
+
 /** `repository:<name>:pull` and friends, as the distribution token spec writes them. */
 const pullScope = (repository) => `repository:${repository}:pull`;
 const pushScope = (repository) => `repository:${repository}:pull,push`;
@@ -7592,7 +7603,7 @@ class RegistryAuth {
         catch {
             throw new RegistryError(`${this.options.registry} sent a bearer challenge without a valid realm`);
         }
-        const plainOk = url.protocol === 'http:' && (isLoopbackHost(url.hostname) || this.options.allowPlainRealm);
+        const plainOk = url.protocol === 'http:' && (isLoopbackHostname(url.hostname) || this.options.allowPlainRealm);
         if (url.protocol !== 'https:' && !plainOk) {
             throw new RegistryError(`${this.options.registry} asks for tokens from ${url.origin}, which is not HTTPS: refusing to send credentials there`);
         }
@@ -8650,23 +8661,39 @@ function openRegistryRepository(ref, options = {}) {
 
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/connections.js
 
+/** `76 of 100 pulls left per 6 h`: what a registry said of its pull limit, without its name. */
+function pullsLeft(note) {
+    const window = note.windowSeconds ? ` per ${formatWindow(note.windowSeconds)}` : '';
+    return `${note.remaining}${note.limit !== undefined ? ` of ${note.limit}` : ''} pulls left${window}`;
+}
+/** `21600` → `6 h`, `90` → `90 s`: a rate-limit window as Docker Hub states them. */
+function formatWindow(seconds) {
+    if (seconds >= 3600 && seconds % 3600 === 0)
+        return `${seconds / 3600} h`;
+    if (seconds >= 60 && seconds % 60 === 0)
+        return `${seconds / 60} min`;
+    return `${seconds} s`;
+}
 /**
- * The registry clients of one run: one HTTP connection pool per registry host, shared by every
- * repository and both sides of the copy, and one client (authentication state, tokens) per host
- * and side, shared by every repository of that host. A sync of forty images to one registry then
- * opens its connections and fetches its tokens once.
+ * The registry clients of one run: one HTTP connection pool per registry host and network settings,
+ * shared by every repository and by both sides of the copy when their settings agree, and one
+ * client (authentication state, tokens) per host and side, shared by every repository of that
+ * host. A sync of forty images to one registry then opens its connections and fetches its tokens
+ * once; a side that trusts other certificates or goes through another proxy gets its own pool.
  */
 class RegistryConnections {
     pools = new Map();
     clients = new Map();
+    notesAtClose;
     /** The client for `registry` on `side` (credentials differ by side), made on first use. */
     client(registry, side, options) {
         const key = `${side}\u0000${registry}`;
         let client = this.clients.get(key);
         if (!client) {
-            let http = this.pools.get(registry);
+            const pool = poolKey(registry, options);
+            let http = this.pools.get(pool);
             if (!http)
-                this.pools.set(registry, (http = options.http ?? registryHttpClient(options)));
+                this.pools.set(pool, (http = options.http ?? registryHttpClient(options)));
             client = new client_RegistryClient(registry, { ...options, http });
             this.clients.set(key, client);
         }
@@ -8674,6 +8701,8 @@ class RegistryConnections {
     }
     /** What each registry last said of its pull limits (`ratelimit-remaining`), when it said anything. */
     rateLimits() {
+        if (this.notesAtClose)
+            return this.notesAtClose;
         const newest = new Map();
         for (const client of this.clients.values()) {
             const seen = client.rateLimit;
@@ -8690,10 +8719,26 @@ class RegistryConnections {
     }
     async close() {
         const pools = [...this.pools.values()];
+        // What the registries said stays readable after the run: the report comes after the close.
+        this.notesAtClose = this.rateLimits();
         this.pools.clear();
         this.clients.clear();
         await Promise.allSettled(pools.map((p) => p.close()));
     }
+}
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+/** What a pool is made of besides its host: trust, verification, proxies, timeouts and retries. */
+function poolKey(registry, options) {
+    const env = options.network?.env ?? options.env ?? process.env;
+    return JSON.stringify([
+        registry,
+        options.network?.ca ?? [],
+        options.network?.tlsVerify ?? true,
+        PROXY_VARIABLES.map((name) => env[name] ?? null),
+        options.timeouts ?? {},
+        options.retry ?? {},
+        options.userAgent ?? null,
+    ]);
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/index.js
@@ -9250,6 +9295,8 @@ const FLAG_VOICE = {
 
 
 
+
+
 const COPY_FLAGS = [
     { name: 'to', kind: 'list', value: 'DESTINATION', help: 'a destination (repeat for several; the same as more DESTINATION arguments)' },
     { name: 'platform', kind: 'string', value: 'OS/ARCH[/VARIANT]', help: 'copy only this platform of an index; several, comma-separated: a new index of just those' },
@@ -9357,6 +9404,7 @@ async function copyCommand(argv, io) {
         if (!several && results[0].status === 'failed')
             throw results[0].error;
         printCopyResult(console, io.stdout, { source: results[0].sourceDescription ?? reference_formatReference(inputs.source), results, dryRun: inputs.dryRun }, values.json === true);
+        printPullLimits(console, session.pool);
         if (failure)
             throw new OperationError(failure);
         return ExitCode.Done;
@@ -9364,6 +9412,11 @@ async function copyCommand(argv, io) {
     finally {
         await session.close();
     }
+}
+/** `docker.io: 76 of 100 pulls left per 6 h`, a line for each registry that said, after the result. */
+function printPullLimits(console, pool) {
+    for (const note of pool.rateLimits())
+        console.line(`${text_printable(note.registry)}: ${pullsLeft(note)}`);
 }
 /** Opens what a copy or a sync needs: trust settings, the blob-info cache, and a pool of targets. */
 async function openSession(inputs, debug, io) {
@@ -9614,9 +9667,7 @@ async function syncCommand(argv, io) {
         session.progress?.stop();
         await session.finish(results.some((r) => r.status === 'copied'));
         console.line(totalsLine(results, inputs.dryRun, Date.now() - startedAt));
-        for (const note of session.pool.rateLimits()) {
-            console.line(`${text_printable(note.registry)}: ${note.remaining}${note.limit !== undefined ? ` of ${note.limit}` : ''} pulls left`);
-        }
+        printPullLimits(console, session.pool);
         if (values.json)
             io.stdout.write(`${JSON.stringify(imageRecords(results))}\n`);
         const failure = failureSummary(results, 'images');
