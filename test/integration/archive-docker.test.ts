@@ -138,6 +138,20 @@ describe('exports that loaders name', () => {
     );
   });
 
+  it("docker-archive: into an archive whose index lists children it lacks (skopeo's --multi-arch index-only): manifest.json lists what is whole", async () => {
+    const tar = join(work, 'sparse.tar');
+    await skopeoCopy(`${registry.host}/acme/app:1.2`, `oci-archive:${tar}:sparse:1`, { extra: ['--multi-arch', 'index-only'] });
+    const solo = await makeImageLayout(join(work, 'solo'), { tag: '1', platforms: [{ architecture: 'amd64', layers: [{ size: 5000, seed: 'solo' }] }] });
+    const { root } = await copyRefs(`oci:${solo.dir}:1`, `docker-archive:${tar}:example.com/team/solo:1`);
+    assert.equal(root.digest, solo.root.digest);
+    const list = JSON.parse((await run('tar', ['xOf', tar, 'manifest.json'])).stdout) as Array<{ RepoTags: string[] }>;
+    assert.deepEqual(list.map((i) => i.RepoTags), [['example.com/team/solo:1']], 'the index of no held image is not an image docker can load');
+    const index = JSON.parse((await run('tar', ['xOf', tar, 'index.json'])).stdout) as { manifests: Array<{ digest: string }> };
+    assert.deepEqual(index.manifests.map((m) => m.digest).sort(), [image.root.digest, solo.root.digest].sort(), 'index.json keeps both');
+    const raw = JSON.parse(await skopeoInspectRaw(`docker-archive:${tar}:example.com/team/solo:1`)) as { config: { digest: string } };
+    assert.equal(raw.config.digest, solo.manifests[0].config.digest);
+  });
+
   it("oci-archive: imported by containerd under the source's repository and tag", async () => {
     const tar = join(work, 'export-oci.tar');
     await copyRefs(`${registry.host}/acme/app:1.2`, `oci-archive:${tar}`);

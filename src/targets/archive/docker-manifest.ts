@@ -21,6 +21,8 @@ export interface DockerManifestSource {
   isAttached(entry: Descriptor): Promise<boolean>;
   /** The platform the export asked for, for an entry it wrote. */
   platformOf(entry: Descriptor): Platform | undefined;
+  /** Whether the archive holds a blob or manifest (an index of another tool may list children it left out). */
+  has(desc: Descriptor): Promise<boolean>;
 }
 
 const LINUX_AMD64: Platform = { os: 'linux', architecture: 'amd64' };
@@ -30,8 +32,10 @@ const IMAGE_CONFIG_TYPES: readonly string[] = [MediaType.OciConfig, MediaType.Do
  * The `manifest.json` of an archive's index: one item per image, its tags in docker's familiar
  * spelling (`app:1.2`, `example.com/app:1.2`), its config and layers named by their blob entries.
  * An index stands for one of its images, as `docker load` can take only one: the platform the
- * export asked for, else linux/amd64 when present, else the first. Referrers and artifacts (whose
- * config is no image config) are not images and are left out; `index.json` still lists them.
+ * export asked for, else linux/amd64 when present, else the first, of those the archive holds.
+ * Referrers and artifacts (whose config is no image config) are not images and are left out, as
+ * are images the archive does not hold whole (skopeo's `--multi-arch index-only` writes an index
+ * without its children): docker could not load them. `index.json` still lists them all.
  */
 export async function dockerManifestList(index: ImageIndex, source: DockerManifestSource): Promise<DockerManifestItem[]> {
   const items: DockerManifestItem[] = [];
@@ -59,16 +63,22 @@ export async function dockerManifestList(index: ImageIndex, source: DockerManife
 }
 
 async function imageOf(entry: Descriptor, source: DockerManifestSource): Promise<{ digest: string; manifest: ImageManifest } | undefined> {
+  if (!(await source.has(entry))) return undefined;
   let chosen = entry;
   if (isIndex(entry.mediaType)) {
     const children = parseIndex(await source.read(entry), `index ${entry.digest}`).manifests;
-    const pick = dockerImageOf(children, source.platformOf(entry));
+    const held = [];
+    for (const child of children) if (await source.has(child)) held.push(child);
+    const pick = dockerImageOf(held, source.platformOf(entry));
     if (!pick) return undefined;
     chosen = pick;
   }
   if (!isImageManifest(chosen.mediaType)) return undefined;
   const manifest = parseImageManifest(await source.read(chosen), `manifest ${chosen.digest}`);
   if (!IMAGE_CONFIG_TYPES.includes(manifest.config.mediaType)) return undefined;
+  // Layers with foreign `urls` are never copied: they are listed whether or not they are held.
+  const copied = [manifest.config, ...(manifest.layers ?? []).filter((l) => !l.urls?.length)];
+  for (const blob of copied) if (!(await source.has(blob))) return undefined;
   return { digest: chosen.digest, manifest };
 }
 

@@ -169,6 +169,7 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader 
       read: (desc) => this.readManifest(desc),
       isAttached: async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false),
       platformOf: (entry) => this.platforms.get(entry.digest),
+      has: (desc) => this.exists(desc),
     });
     files.push([DOCKER_MANIFEST_FILE, Buffer.from(`${JSON.stringify(items)}\n`)]);
     return files;
