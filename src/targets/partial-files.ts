@@ -1,19 +1,36 @@
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { readlinkSync, rmSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Temporary files that become a blob, an index or an archive once complete: `.<name>.<pid>-<random>.partial`
- * beside what they become. They are tracked while written, so an interrupted run removes them
- * (synchronously, whatever the writes still in flight do), and named with the writer's process id,
- * so a later run can tell one a crash left behind from one another process is still writing.
+ * Temporary files that become a blob, an index or an archive once complete:
+ * `.<name>.<pid>@<space>-<random>.partial` beside what they become. They are tracked while written,
+ * so an interrupted run removes them (synchronously, whatever the writes still in flight do), and
+ * named with the writer's process id and the space that id means something in, so a later run can
+ * tell one a crash left behind from one another process is still writing, and never judges a
+ * process of another container sharing the directory by an id that is not its own.
  */
 const tracked = new Set<string>();
 
+/**
+ * Where process ids mean one process: the PID namespace (Linux, `/proc/self/ns/pid`), else the host name.
+ * Two containers with one layout mounted have different ones, though their ids may be equal.
+ */
+export const PROCESS_SPACE = (() => {
+  try {
+    const ns = /^pid:\[([0-9]+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+    if (ns) return ns;
+  } catch {
+    // not Linux, or no /proc: the host name stands for the space
+  }
+  return createHash('sha256').update(hostname()).digest('hex').slice(0, 12);
+})();
+
 /** A fresh temporary name for `name` in `dir`. */
 export function partialPath(dir: string, name: string): string {
-  return join(dir, `.${name}.${process.pid}-${randomBytes(6).toString('hex')}.partial`);
+  return join(dir, `.${name}.${process.pid}@${PROCESS_SPACE}-${randomBytes(6).toString('hex')}.partial`);
 }
 
 /** Remember `path` (a file, or a spool directory) until `untrackPartial`: an interrupt removes it. */
@@ -46,7 +63,8 @@ const ABANDONED_AFTER_MS = 2 * 60 * 60 * 1000;
 /**
  * Removes the partial files for `name` (or any name, when undefined) in `dir` that an earlier run
  * left: those whose writer's process is gone, and any untouched for two hours. A partial that a
- * live process (another copy into the same layout) is writing stays. Returns how many went.
+ * live process (another copy into the same layout) is writing stays, and so does a fresh one of
+ * another process space, whose writer this process cannot see. Returns how many went.
  */
 export async function sweepPartials(dir: string, name?: string): Promise<number> {
   let entries: string[];
@@ -61,12 +79,15 @@ export async function sweepPartials(dir: string, name?: string): Promise<number>
     if (name !== undefined && !entry.startsWith(`.${name}.`)) continue;
     const path = join(dir, entry);
     if (tracked.has(path)) continue;
-    const pid = /\.([0-9]+)-[0-9a-f]+\.partial$/.exec(entry)?.[1];
+    // `<pid>@<space>-<random>`; `<pid>-<random>` (no space) is of this space, as names once were.
+    const writer = /\.([0-9]+)(?:@([0-9a-f]+))?-[0-9a-f]+\.partial$/.exec(entry);
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) continue;
     const abandoned = Date.now() - info.mtimeMs > ABANDONED_AFTER_MS;
-    if (!abandoned && pid !== undefined && isAlive(Number(pid))) continue;
-    if (!abandoned && pid === undefined) continue;
+    if (!abandoned) {
+      const ours = writer !== null && (writer[2] === undefined || writer[2] === PROCESS_SPACE);
+      if (!ours || isAlive(Number(writer[1]))) continue;
+    }
     await rm(path, { force: true }).then(
       () => removed++,
       () => undefined,

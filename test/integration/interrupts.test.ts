@@ -11,6 +11,7 @@ import type { FaultProxy } from '../support/fault-proxy.js';
 import { startProxiedSource, type ProxiedSource } from '../support/proxied-source.js';
 import type { TestRegistry } from '../support/registry.js';
 import { REPO_ROOT } from '../support/run-action.js';
+import { PROCESS_SPACE } from '../../src/targets/partial-files.js';
 
 /** Resolves once `dir` holds a file matching `pattern` (polling), or rejects after a few seconds. */
 async function appears(dir: string, pattern: RegExp): Promise<string> {
@@ -53,7 +54,7 @@ describe('interrupted runs', () => {
     await mkdir(dir);
     const child = startCli([src.source, `oci-archive:${join(dir, 'app.tar')}:v1`], { home });
     const done = collect(child);
-    await appears(dir, /^\.app\.tar\.\d+-[0-9a-f]+\.partial$/);
+    await appears(dir, /^\.app\.tar\.\d+@[0-9a-f]+-[0-9a-f]+\.partial$/);
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGTERM');
     const run = await done;
@@ -68,7 +69,7 @@ describe('interrupted runs', () => {
     const layout = join(work, 'layout-out');
     const child = startCli([src.source, `oci:${layout}:v1`], { home });
     const done = collect(child);
-    await appears(join(layout, 'blobs', 'sha256'), /^\.[0-9a-f]{64}\.\d+-[0-9a-f]+\.partial$/);
+    await appears(join(layout, 'blobs', 'sha256'), /^\.[0-9a-f]{64}\.\d+@[0-9a-f]+-[0-9a-f]+\.partial$/);
     child.kill('SIGINT');
     const run = await done;
     assert.equal(run.code, 130, run.stderr);
@@ -102,20 +103,24 @@ describe('interrupted runs', () => {
     assert.deepEqual(await readdir(dir), []);
   });
 
-  it('a later run removes the partial files an earlier crash left, and keeps a live process’s', async () => {
+  it('a later run removes the partial files an earlier crash left, and keeps a live process’s and another container’s', async () => {
     proxy.reset();
     const layout = join(work, 'crashed-layout');
     assert.equal((await runCli([`${registry.host}/src/app:v1`, `oci:${layout}:v1`], { home })).code, 0);
     const blobs = join(layout, 'blobs', 'sha256');
     const hex = 'ab'.repeat(32);
-    const crashed = `.${hex}.999999999-0123456789ab.partial`;
-    const live = `.${hex}.${process.pid}-0123456789ab.partial`;
+    const crashed = `.${hex}.999999999@${PROCESS_SPACE}-0123456789ab.partial`;
+    const crashedUnspaced = `.${hex}.999999998-0123456789ab.partial`;
+    const live = `.${hex}.${process.pid}@${PROCESS_SPACE}-0123456789ab.partial`;
+    // Another PID namespace (a container with the layout mounted): its id means nothing here.
+    const otherSpace = `.${hex}.999999999@1-0123456789ab.partial`;
+    const otherSpaceAbandoned = `.${hex}.999999999@1-abcdef012345.partial`;
     const old = `.${hex}.0123456789ab.partial`;
     const oldIndex = `.index.json.999999999-cafe00000000.partial`;
-    for (const name of [crashed, live, old]) await writeFile(join(blobs, name), 'half a blob');
+    for (const name of [crashed, crashedUnspaced, live, otherSpace, otherSpaceAbandoned, old]) await writeFile(join(blobs, name), 'half a blob');
     await writeFile(join(layout, oldIndex), '{');
     const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
-    await utimes(join(blobs, old), threeHoursAgo, threeHoursAgo);
+    for (const name of [old, otherSpaceAbandoned]) await utimes(join(blobs, name), threeHoursAgo, threeHoursAgo);
 
     const archive = join(work, 'crashed.tar');
     const crashedArchive = join(work, '.crashed.tar.999999999-0123456789ab.partial');
@@ -124,7 +129,7 @@ describe('interrupted runs', () => {
     const again = await runCli([`${registry.host}/src/app:v1`, `oci:${layout}:v2`], { home });
     assert.equal(again.code, 0, again.stderr);
     const left = (await readdir(blobs)).filter((f) => f.endsWith('.partial'));
-    assert.deepEqual(left, [live], 'the dead process’s and the abandoned one went; the live one stays');
+    assert.deepEqual(left.sort(), [live, otherSpace].sort(), 'the dead processes’ and the abandoned ones went; the live one and the other container’s fresh one stay');
     assert.ok(!(await readdir(layout)).includes(oldIndex));
 
     const exported = await runCli([`${registry.host}/src/app:v1`, `oci-archive:${archive}:v1`], { home });
