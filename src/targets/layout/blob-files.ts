@@ -1,5 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -31,10 +30,15 @@ export async function writeVerifiedBlob(
   const temp = partialPath(dir, hex);
   inFlight?.add(temp);
   trackPartial(temp);
+  let file: FileHandle | undefined;
   try {
-    await pipeline(content, new VerifyingStream(desc), createWriteStream(temp, { flags: 'wx' }));
+    // Opened before any byte flows: a stream that opens its file lazily could create it after a
+    // failed push had already removed it, leaving a temporary file behind.
+    file = await open(temp, 'wx');
+    await pipeline(content, new VerifyingStream(desc), file.createWriteStream());
     await rename(temp, join(dir, hex));
   } catch (err) {
+    if (!file) content.destroy();
     await rm(temp, { force: true });
     throw err;
   } finally {
