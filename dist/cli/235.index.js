@@ -121,6 +121,8 @@ var external_node_crypto_ = __webpack_require__(7598);
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./lib/src/targets/partial-files.js
@@ -128,16 +130,34 @@ var external_node_path_ = __webpack_require__(6760);
 
 
 
+
 /**
- * Temporary files that become a blob, an index or an archive once complete: `.<name>.<pid>-<random>.partial`
- * beside what they become. They are tracked while written, so an interrupted run removes them
- * (synchronously, whatever the writes still in flight do), and named with the writer's process id,
- * so a later run can tell one a crash left behind from one another process is still writing.
+ * Temporary files that become a blob, an index or an archive once complete:
+ * `.<name>.<pid>@<space>-<random>.partial` beside what they become. They are tracked while written,
+ * so an interrupted run removes them (synchronously, whatever the writes still in flight do), and
+ * named with the writer's process id and the space that id means something in, so a later run can
+ * tell one a crash left behind from one another process is still writing, and never judges a
+ * process of another container sharing the directory by an id that is not its own.
  */
 const tracked = new Set();
+/**
+ * Where process ids mean one process: the PID namespace (Linux, `/proc/self/ns/pid`), else the host name.
+ * Two containers with one layout mounted have different ones, though their ids may be equal.
+ */
+const PROCESS_SPACE = (() => {
+    try {
+        const ns = /^pid:\[([0-9]+)\]$/.exec((0,external_node_fs_.readlinkSync)('/proc/self/ns/pid'))?.[1];
+        if (ns)
+            return ns;
+    }
+    catch {
+        // not Linux, or no /proc: the host name stands for the space
+    }
+    return (0,external_node_crypto_.createHash)('sha256').update((0,external_node_os_.hostname)()).digest('hex').slice(0, 12);
+})();
 /** A fresh temporary name for `name` in `dir`. */
 function partialPath(dir, name) {
-    return (0,external_node_path_.join)(dir, `.${name}.${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+    return (0,external_node_path_.join)(dir, `.${name}.${process.pid}@${PROCESS_SPACE}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
 }
 /** Remember `path` (a file, or a spool directory) until `untrackPartial`: an interrupt removes it. */
 function trackPartial(path) {
@@ -166,7 +186,8 @@ const ABANDONED_AFTER_MS = 2 * 60 * 60 * 1000;
 /**
  * Removes the partial files for `name` (or any name, when undefined) in `dir` that an earlier run
  * left: those whose writer's process is gone, and any untouched for two hours. A partial that a
- * live process (another copy into the same layout) is writing stays. Returns how many went.
+ * live process (another copy into the same layout) is writing stays, and so does a fresh one of
+ * another process space, whose writer this process cannot see. Returns how many went.
  */
 async function sweepPartials(dir, name) {
     let entries;
@@ -185,15 +206,17 @@ async function sweepPartials(dir, name) {
         const path = (0,external_node_path_.join)(dir, entry);
         if (tracked.has(path))
             continue;
-        const pid = /\.([0-9]+)-[0-9a-f]+\.partial$/.exec(entry)?.[1];
+        // `<pid>@<space>-<random>`; `<pid>-<random>` (no space) is of this space, as names once were.
+        const writer = /\.([0-9]+)(?:@([0-9a-f]+))?-[0-9a-f]+\.partial$/.exec(entry);
         const info = await (0,promises_.stat)(path).catch(() => undefined);
         if (!info?.isFile())
             continue;
         const abandoned = Date.now() - info.mtimeMs > ABANDONED_AFTER_MS;
-        if (!abandoned && pid !== undefined && isAlive(Number(pid)))
-            continue;
-        if (!abandoned && pid === undefined)
-            continue;
+        if (!abandoned) {
+            const ours = writer !== null && (writer[2] === undefined || writer[2] === PROCESS_SPACE);
+            if (!ours || isAlive(Number(writer[1])))
+                continue;
+        }
         await (0,promises_.rm)(path, { force: true }).then(() => removed++, () => undefined);
     }
     return removed;
@@ -344,8 +367,6 @@ class Console {
     }
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
 ;// CONCATENATED MODULE: ./lib/src/blob-cache/file-cache.js
 
 
@@ -2826,8 +2847,10 @@ const IMAGE_CONFIG_TYPES = [MediaType.OciConfig, MediaType.DockerConfig];
  * The `manifest.json` of an archive's index: one item per image, its tags in docker's familiar
  * spelling (`app:1.2`, `example.com/app:1.2`), its config and layers named by their blob entries.
  * An index stands for one of its images, as `docker load` can take only one: the platform the
- * export asked for, else linux/amd64 when present, else the first. Referrers and artifacts (whose
- * config is no image config) are not images and are left out; `index.json` still lists them.
+ * export asked for, else linux/amd64 when present, else the first, of those the archive holds.
+ * Referrers and artifacts (whose config is no image config) are not images and are left out, as
+ * are images the archive does not hold whole (skopeo's `--multi-arch index-only` writes an index
+ * without its children): docker could not load them. `index.json` still lists them all.
  */
 async function dockerManifestList(index, source) {
     const items = [];
@@ -2857,10 +2880,16 @@ async function dockerManifestList(index, source) {
     return items;
 }
 async function imageOf(entry, source) {
+    if (!(await source.has(entry)))
+        return undefined;
     let chosen = entry;
     if (isIndex(entry.mediaType)) {
         const children = parseIndex(await source.read(entry), `index ${entry.digest}`).manifests;
-        const pick = dockerImageOf(children, source.platformOf(entry));
+        const held = [];
+        for (const child of children)
+            if (await source.has(child))
+                held.push(child);
+        const pick = dockerImageOf(held, source.platformOf(entry));
         if (!pick)
             return undefined;
         chosen = pick;
@@ -2870,6 +2899,11 @@ async function imageOf(entry, source) {
     const manifest = parseImageManifest(await source.read(chosen), `manifest ${chosen.digest}`);
     if (!IMAGE_CONFIG_TYPES.includes(manifest.config.mediaType))
         return undefined;
+    // Layers with foreign `urls` are never copied: they are listed whether or not they are held.
+    const copied = [manifest.config, ...(manifest.layers ?? []).filter((l) => !l.urls?.length)];
+    for (const blob of copied)
+        if (!(await source.has(blob)))
+            return undefined;
     return { digest: chosen.digest, manifest };
 }
 /** The image of an index that docker is given: attestation manifests (`unknown/unknown`) never count. */
@@ -5644,7 +5678,6 @@ function paxRecord(key, value) {
 
 
 
-
 /** `ROOT/blobs/<alg>/<hex>`: the digest is checked to be well formed, so it cannot leave `ROOT`. */
 function blobPath(root, digest) {
     const { algorithm, hex } = parseDigest(digest);
@@ -5662,11 +5695,17 @@ async function writeVerifiedBlob(root, desc, content, inFlight) {
     const temp = partialPath(dir, hex);
     inFlight?.add(temp);
     trackPartial(temp);
+    let file;
     try {
-        await (0,external_node_stream_promises_.pipeline)(content, new VerifyingStream(desc), (0,external_node_fs_.createWriteStream)(temp, { flags: 'wx' }));
+        // Opened before any byte flows: a stream that opens its file lazily could create it after a
+        // failed push had already removed it, leaving a temporary file behind.
+        file = await (0,promises_.open)(temp, 'wx');
+        await (0,external_node_stream_promises_.pipeline)(content, new VerifyingStream(desc), file.createWriteStream());
         await (0,promises_.rename)(temp, (0,external_node_path_.join)(dir, hex));
     }
     catch (err) {
+        if (!file)
+            content.destroy();
         await (0,promises_.rm)(temp, { force: true });
         throw err;
     }
@@ -5836,6 +5875,7 @@ class ArchiveWriterBase {
             read: (desc) => this.readManifest(desc),
             isAttached: async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false),
             platformOf: (entry) => this.platforms.get(entry.digest),
+            has: (desc) => this.exists(desc),
         });
         files.push([DOCKER_MANIFEST_FILE, Buffer.from(`${JSON.stringify(items)}\n`)]);
         return files;
