@@ -16,6 +16,9 @@ export interface TarEntry {
   pax?: Record<string, string>;
 }
 
+/** One time for every entry: the same entries make the same bytes, whenever (and across which second) they are packed. */
+const MTIME = new Date('2024-01-01T00:00:00Z');
+
 /** The whole archive in memory: the tests' archives are small. */
 export async function tarOf(entries: TarEntry[]): Promise<Buffer> {
   const p = pack();
@@ -26,7 +29,7 @@ export async function tarOf(entries: TarEntry[]): Promise<Buffer> {
   for (const e of entries) {
     const body = e.body === undefined ? undefined : Buffer.from(e.body);
     await new Promise<void>((resolve, reject) => {
-      const header = { name: e.name, type: e.type ?? 'file', linkname: e.linkname, size: body?.length ?? 0, pax: e.pax };
+      const header = { name: e.name, type: e.type ?? 'file', linkname: e.linkname, size: body?.length ?? 0, pax: e.pax, mtime: MTIME };
       if (body) p.entry(header, body, (err) => (err ? reject(err) : resolve()));
       else p.entry(header, (err) => (err ? reject(err) : resolve())).end(undefined);
     });
