@@ -12,7 +12,6 @@ import { copySummaryMarkdown } from './copy-summary.js';
 import { rateLimitLine } from './markdown.js';
 import { syncSummaryMarkdown } from './sync-summary.js';
 
-
 export { logEvents } from './log.js';
 
 

@@ -15,17 +15,18 @@ import { join } from 'node:path';
 const tracked = new Set<string>();
 
 /**
- * Where process ids mean one process: the PID namespace (Linux, `/proc/self/ns/pid`), else the host name.
- * Two containers with one layout mounted have different ones, though their ids may be equal.
+ * Where process ids mean one process: this host and its PID namespace (`/proc/self/ns/pid` on
+ * Linux), as a short hash. Two containers with one layout mounted differ by namespace, two
+ * machines sharing it over the network by host name, though their process ids may be equal.
  */
 export const PROCESS_SPACE = (() => {
+  let namespace = '';
   try {
-    const ns = /^pid:\[([0-9]+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
-    if (ns) return ns;
+    namespace = readlinkSync('/proc/self/ns/pid');
   } catch {
-    // not Linux, or no /proc: the host name stands for the space
+    // not Linux, or no /proc: the host name alone stands for the space
   }
-  return createHash('sha256').update(hostname()).digest('hex').slice(0, 12);
+  return createHash('sha256').update(`${hostname()}\u0000${namespace}`).digest('hex').slice(0, 12);
 })();
 
 /** A fresh temporary name for `name` in `dir`. */

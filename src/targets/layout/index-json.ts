@@ -18,7 +18,6 @@ export const OCI_LAYOUT_FILE = 'oci-layout';
 export const INDEX_FILE = 'index.json';
 export const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
 
-
 export function emptyIndex(): ImageIndex {
   return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
 }
