@@ -141,19 +141,19 @@ var external_node_path_ = __webpack_require__(6760);
  */
 const tracked = new Set();
 /**
- * Where process ids mean one process: the PID namespace (Linux, `/proc/self/ns/pid`), else the host name.
- * Two containers with one layout mounted have different ones, though their ids may be equal.
+ * Where process ids mean one process: this host and its PID namespace (`/proc/self/ns/pid` on
+ * Linux), as a short hash. Two containers with one layout mounted differ by namespace, two
+ * machines sharing it over the network by host name, though their process ids may be equal.
  */
 const PROCESS_SPACE = (() => {
+    let namespace = '';
     try {
-        const ns = /^pid:\[([0-9]+)\]$/.exec((0,external_node_fs_.readlinkSync)('/proc/self/ns/pid'))?.[1];
-        if (ns)
-            return ns;
+        namespace = (0,external_node_fs_.readlinkSync)('/proc/self/ns/pid');
     }
     catch {
-        // not Linux, or no /proc: the host name stands for the space
+        // not Linux, or no /proc: the host name alone stands for the space
     }
-    return (0,external_node_crypto_.createHash)('sha256').update((0,external_node_os_.hostname)()).digest('hex').slice(0, 12);
+    return (0,external_node_crypto_.createHash)('sha256').update(`${(0,external_node_os_.hostname)()}\u0000${namespace}`).digest('hex').slice(0, 12);
 })();
 /** A fresh temporary name for `name` in `dir`. */
 function partialPath(dir, name) {
