@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { node24 } from './node-release.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'oci-copy-demo-'));
@@ -12,7 +13,8 @@ const files = { GITHUB_OUTPUT: join(work, 'output'), GITHUB_STEP_SUMMARY: join(w
 for (const f of Object.values(files)) writeFileSync(f, '');
 const destination = join(work, 'copied-layout');
 
-const run = spawnSync(process.execPath, [join(root, 'dist', 'index.js')], {
+// As a runner does: under Node 24 (`runs.using: node24`), from the npm registry when this Node.js is another.
+const run = spawnSync(node24(), [join(root, 'dist', 'index.js')], {
   cwd: root,
   stdio: 'inherit',
   env: {

@@ -1,16 +1,17 @@
 // Runs the compiled tests with node's test runner: unit tests first, then integration tests.
-// Usage: node scripts/run-tests.mjs [--node24] [FILTER]   (FILTER: substring of a test file's path)
-// --node24: under Node 24, the action's runtime (fetched from the npm registry when this Node.js is older).
+// Usage: node scripts/run-tests.mjs [--node22|--node24] [FILTER]   (FILTER: substring of a test file's path)
+// --node22, --node24: under that Node.js release line (fetched from the npm registry when this Node.js is
+// another); without either, under this Node.js.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { node24 } from './node24.mjs';
+import { nodeRelease } from './node-release.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testRoot = join(root, 'lib', 'test');
 const args = process.argv.slice(2);
-const onNode24 = args.includes('--node24');
+const release = args.map((a) => /^--node(\d+)$/.exec(a)?.[1]).find(Boolean);
 const filter = args.find((a) => !a.startsWith('--'));
 
 function findTests(dir) {
@@ -45,16 +46,12 @@ if (selected.length === 0) {
   process.exit(1);
 }
 let node = process.execPath;
-if (onNode24) {
+if (release) {
   try {
-    node = node24();
+    node = nodeRelease(Number(release));
   } catch (err) {
     console.error(`run-tests: ${err.message}`);
     process.exit(1);
-  }
-  if (node === process.execPath) {
-    console.log(`# run-tests: this is node ${process.version} already; the pass before covered Node 24`);
-    process.exit(0);
   }
 }
 const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();

@@ -216,8 +216,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8980);
+/* harmony import */ var _runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3821);
 
+const refusal = (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .unsupportedNode */ .AV)(process.version);
+if (refusal) {
+    process.stderr.write(`oci-copy: ${refusal}\n`);
+    process.exit(2);
+}
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .Lw)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .baselineWasmBeforeNode24 */ .XS)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .collectYoungGarbage */ .ul)();
@@ -229,7 +234,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8980:
+/***/ 3821:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -237,7 +242,8 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   XS: () => (/* reexport */ baselineWasmBeforeNode24),
   ul: () => (/* reexport */ collectYoungGarbage),
-  Lw: () => (/* reexport */ enableCompileCache)
+  Lw: () => (/* reexport */ enableCompileCache),
+  AV: () => (/* reexport */ unsupportedNode)
 });
 
 ;// CONCATENATED MODULE: external "node:module"
@@ -318,8 +324,23 @@ function exposeGc() {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/src/runtime/node-version.js
+/**
+ * The oldest Node.js release of each line the CLI runs on: the Sigstore packages that verify and sign
+ * need these (`^22.22.2 || ^24.15.0 || >=26`), and Node 20 is past its end of life.
+ */
+const OLDEST = { 22: [22, 2], 24: [15, 0] };
+/** One line naming what to install, or undefined when `version` (`v22.22.2`) is new enough. */
+function unsupportedNode(version) {
+    const [major, minor, patch] = version.replace(/^v/, '').split('.').map(Number);
+    const oldest = OLDEST[major];
+    const ok = major >= 26 || (oldest !== undefined && (minor > oldest[0] || (minor === oldest[0] && patch >= oldest[1])));
+    return ok ? undefined : `oci-copy needs Node.js 22.22.2 or later on the 22 line, 24.15.0 or later, or 26 (this is ${version}): install a newer Node.js`;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/runtime/index.js
 // Process-wide settings for the entry points (the CLI and the action); the library never sets them.
+
 
 
 

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-import { baselineWasmBeforeNode24, collectYoungGarbage, enableCompileCache } from '../runtime/index.js';
+import { baselineWasmBeforeNode24, collectYoungGarbage, enableCompileCache, unsupportedNode } from '../runtime/index.js';
 
+const refusal = unsupportedNode(process.version);
+if (refusal) {
+  process.stderr.write(`oci-copy: ${refusal}\n`);
+  process.exit(2);
+}
 enableCompileCache();
 baselineWasmBeforeNode24();
 collectYoungGarbage();

@@ -2,3 +2,4 @@
 export { enableCompileCache } from './compile-cache.js';
 export { baselineWasmBeforeNode24 } from './wasm-tiering.js';
 export { collectYoungGarbage } from './young-garbage.js';
+export { unsupportedNode } from './node-version.js';
