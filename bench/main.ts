@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
+import { unsupportedNode } from '../src/runtime/node-version.js';
 import { detectHarness } from './measure.js';
 import { Bench } from './bench.js';
 import { Output } from './table.js';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const list = (v: string | undefined, fallback: string) => (v ?? fallback).split(',').filter(Boolean).map((x) => numberFrom(x, undefined, 1));
   const syncTags = list(values['sync-tags'] ?? process.env.BENCH_SYNC_TAGS, '16,64,256');
   const syncWanTags = list(values['sync-wan-tags'] ?? process.env.BENCH_SYNC_WAN_TAGS, '16,64');
-  const node = values.node ?? process.env.BENCH_NODE ?? process.execPath;
+  const node = values.node ?? process.env.BENCH_NODE ?? supportedNode();
   const nodeVersion = spawnSync(node, ['--version']).stdout?.toString().trim();
   if (!nodeVersion) throw new Error(`--node ${node}: not a Node.js that runs here`);
   const only = (values.only ?? process.env.BENCH_ONLY ?? '').split(',').filter(Boolean) as Section[];
@@ -98,3 +99,12 @@ main().catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);
   process.exitCode = 1;
 });
+
+/** This Node.js when oci-copy runs on it; else Node 24, the action's runtime, from the npm registry (scripts/node-release.mjs). */
+function supportedNode(): string {
+  if (!unsupportedNode(process.version)) return process.execPath;
+  const script = "import('./scripts/node-release.mjs').then((m) => process.stdout.write(m.node24()))";
+  const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' });
+  if (res.status !== 0 || !res.stdout) throw new Error(`oci-copy needs Node 22 or later and Node 24 could not be fetched: ${res.stderr.trim().split('\n').pop()}; pass --node`);
+  return res.stdout;
+}
