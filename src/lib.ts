@@ -10,7 +10,7 @@ export { CopyReport, type CopyTotals, type NodeRecord } from './copy/report.js';
 export { eventLine } from './copy/log-lines.js';
 export type { Descriptor, Platform } from './oci/descriptor.js';
 export { digestOf, VerifyingStream, type Digest } from './oci/digest.js';
-export { ContentError, CopyError, InputError, NotFoundError, OciCopyError, OperationError, messageOf } from './oci/errors.js';
+export { ContentError, CopyError, DigestMismatchError, InputError, NotFoundError, OciCopyError, OperationError, messageOf } from './oci/errors.js';
 export { defaultSuccessors } from './oci/manifest.js';
 export { MediaType } from './oci/media-types.js';
 export { parsePlatform } from './oci/platform.js';

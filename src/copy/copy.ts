@@ -13,6 +13,7 @@ import type { CopyOptions } from './options.js';
 import { choosePlatforms } from './platforms.js';
 import { readManifest } from './read-manifest.js';
 import { tagContext } from './tag-context.js';
+import { refuseSwappedRoot } from './pin.js';
 import { Tagger } from './tagging.js';
 
 /** What a reference names inside its target: tags and/or a digest. */
@@ -147,6 +148,7 @@ export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier:
     if (err instanceof NotFoundError) throw err;
     throw new CopyError('source', `resolving ${printable(selector ?? 'the root')} in ${src.description}`, err);
   }
+  refuseSwappedRoot(srcRef.digest, source, src.description);
   source = { mediaType: source.mediaType, digest: source.digest, size: source.size, ...(source.artifactType ? { artifactType: source.artifactType } : {}) };
   const choice = await choosePlatforms(source, platformsOf(options.platform), {
     manifest: (desc) => copier.manifest(desc),

@@ -1,10 +1,11 @@
 import { pipeline, Readable } from 'node:stream';
 import { plainDescriptor, type Descriptor } from '../oci/descriptor.js';
 import { VerifyingStream } from '../oci/digest.js';
-import { ContentError, CopyError, isRetryable, registryErrorCode } from '../oci/errors.js';
+import { ContentError, CopyError, DigestMismatchError, isRetryable, registryErrorCode } from '../oci/errors.js';
 import { isIndex, isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
 import { referrerKind } from '../oci/referrer-kinds.js';
+import { referrerOf } from '../oci/referrers.js';
 import { isLocated, isMounter, isReferrerLister, isTaggingPusher, type ReadOnlyTarget, type TaggingPusher, type Target } from '../targets/target.js';
 import type { UploadTicket } from './blob-ledger.js';
 import { CosignAttachments } from './cosign-attachments.js';
@@ -108,6 +109,7 @@ export class GraphCopier {
         }
         for (const r of found) {
           const plain = { mediaType: r.mediaType, digest: r.digest, size: r.size, ...(r.artifactType ? { artifactType: r.artifactType } : {}) };
+          await this.refuseOtherSubject(plain, subject);
           await this.copy(plain);
           if (r.tag) await this.tagger.tag(plain, r.tag);
           next.push(plain);
@@ -116,6 +118,22 @@ export class GraphCopier {
       }
       subjects = next;
     }
+  }
+
+  /**
+   * A referrer listed for `subject` refers to it: one whose own `subject` names another digest (a
+   * listing or a `sha256-<hex>` index that lies) is refused before it is copied, so no other
+   * image's signature lands beside this one. Cosign's tagged attachments carry no subject.
+   */
+  private async refuseOtherSubject(referrer: Descriptor, subject: Descriptor): Promise<void> {
+    if (!isManifest(referrer.mediaType)) return;
+    const named = referrerOf(referrer, await this.manifest(referrer))?.subject.digest;
+    if (named === undefined || named === subject.digest) return;
+    throw new DigestMismatchError(
+      `${this.src.description} lists ${referrer.digest} as a referrer of ${subject.digest}, but its subject is ${printable(named, 140)}: refused`,
+      subject.digest,
+      named,
+    );
   }
 
   private get canFindReferrers(): boolean {
@@ -397,6 +415,7 @@ export class GraphCopier {
         return true;
       }
       if (outcome === 'uploaded') {
+        this.remember(this.src, desc);
         this.remember(dst, desc);
         this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
         return true;
@@ -413,6 +432,8 @@ export class GraphCopier {
         this.emit({ type: 'started', node: desc });
         opened = this.openVerified(desc);
         await this.dst.push(desc, opened.stream, this.signal);
+        // Only now are the source's bytes known to be the blob's: the cache may name it as a place.
+        this.remember(this.src, desc);
         break;
       } catch (err) {
         const sourceFailure = opened ? opened.sourceFailure() : err;
@@ -447,7 +468,6 @@ export class GraphCopier {
     verifier.once('error', (err) => fail(err, err instanceof ContentError));
     this.src.fetch(desc, this.signal).then(
       (fetched) => {
-        this.remember(this.src, desc);
         fetched.once('error', (err) => fail(err, true));
         // A destination that gave up already destroyed the verifier: close the fetch. (Node 24's
         // pipeline throws, rather than reports, when its destination is already destroyed.)

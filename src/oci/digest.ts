@@ -42,6 +42,17 @@ export function isDigest(value: string): boolean {
   return digestProblem(value) === undefined;
 }
 
+/**
+ * Whether `answered` (a registry's `Docker-Content-Digest`, say) names other content than the
+ * `requested` digest. Only a valid digest of the same algorithm can be compared; one in another
+ * algorithm names the content no differently as far as can be told, and the bytes are checked
+ * against `requested` when they are read. What is not a digest at all is another fault, judged where it is read.
+ */
+export function namesOtherContent(requested: Digest, answered: string | undefined): answered is string {
+  if (answered === undefined || answered === requested || !isDigest(answered) || !isDigest(requested)) return false;
+  return parseDigest(answered).algorithm === parseDigest(requested).algorithm;
+}
+
 export function digestOf(data: Uint8Array | string, algorithm = 'sha256'): Digest {
   return `${algorithm}:${createHash(ALGORITHMS[algorithm].hash).update(data).digest('hex')}`;
 }

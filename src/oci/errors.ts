@@ -35,6 +35,24 @@ export class OperationError extends OciCopyError {
 }
 
 /**
+ * An answer to a request by digest that names other content: a registry's `Docker-Content-Digest`,
+ * the digest of the bytes it sent, an index entry, a referrer's subject. A digest pins what it names,
+ * so no answer may swap it; the message names the place, the digest asked for and the one answered.
+ */
+export class DigestMismatchError extends OperationError {
+  override name = 'DigestMismatchError';
+  constructor(
+    message: string,
+    /** the digest the user or the graph fixed */
+    readonly requested: string,
+    /** the other digest the answer named */
+    readonly answered: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * A destination tag that already names another digest, left as it is because the copy was told
  * not to move tags (`noClobber`). No retry cures it: the tag must be removed, or the copy allowed to move it.
  */

@@ -37,6 +37,23 @@ const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export function isTag(value: string): boolean {
   return TAG_RE.test(value);
 }
+/** The distribution grammar's longest repository name (its whole path, `team/app`) and tag. */
+export const MAX_REPOSITORY_LENGTH = 255;
+export const MAX_TAG_LENGTH = 128;
+
+/**
+ * Refuses a repository name or tag longer than any registry takes, before any request (a
+ * registry answers a 10,000-character name with a 500, retried for nothing), in one line that
+ * gives its length rather than the name itself.
+ */
+export function refuseLongNames(repository: string | undefined, tags: string[], what: string): void {
+  if (repository !== undefined && repository.length > MAX_REPOSITORY_LENGTH) {
+    throw new InputError(`${what} has a repository name ${repository.length} characters long; a registry takes at most ${MAX_REPOSITORY_LENGTH}`);
+  }
+  const long = tags.find((t) => t.length > MAX_TAG_LENGTH);
+  if (long !== undefined) throw new InputError(`${what} has a tag ${long.length} characters long; a registry takes at most ${MAX_TAG_LENGTH}`);
+}
+
 const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const FORMS =
   'use [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST], oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG|@DIGEST] or docker-archive:PATH[:NAME:TAG]';
@@ -101,6 +118,7 @@ function parseDockerArchiveReference(rest: string, what: string, whole: string):
 
 function splitTags(value: string, what: string, whole: string): string[] {
   const tags = value.split(',').map((t) => t.trim());
+  refuseLongNames(undefined, tags, what);
   for (const tag of tags) {
     if (!TAG_RE.test(tag)) {
       throw new InputError(`${what} ${quoted(whole)} has an invalid tag ${quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
@@ -116,13 +134,12 @@ function parseRegistryReference(rest: string, what: string, whole: string): Regi
   if (at >= 0) {
     digest = name.slice(at + 1);
     name = name.slice(0, at);
-    if (!isDigest(digest)) throw new InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
   }
-  let tags: string[] = [];
+  let tagText: string | undefined;
   const lastSlash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');
   if (colon > lastSlash) {
-    tags = splitTags(name.slice(colon + 1), what, whole);
+    tagText = name.slice(colon + 1);
     name = name.slice(0, colon);
   }
   const parts = name.split('/');
@@ -132,6 +149,10 @@ function parseRegistryReference(rest: string, what: string, whole: string): Regi
   }
   if (['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(registry)) registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
+  // Before any message quotes the reference: a name no registry takes is not repeated back.
+  refuseLongNames(parts.join('/'), tagText?.split(',').map((t) => t.trim()) ?? [], what);
+  if (digest !== undefined && !isDigest(digest)) throw new InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
+  const tags = tagText === undefined ? [] : splitTags(tagText, what, whole);
   if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
     throw new InputError(`${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
   }

@@ -2,7 +2,7 @@ import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node
 import type { Platform } from '../oci/descriptor.js';
 import { InputError } from '../oci/errors.js';
 import { parsePlatform } from '../oci/platform.js';
-import { parseReference, type Reference, type RegistryReference } from '../oci/reference.js';
+import { parseReference, refuseLongNames, type Reference, type RegistryReference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
 import { isSemverRange, wholeTagRegex, type TagFilter } from './tag-filter.js';
 
@@ -204,6 +204,8 @@ function parseDestination(text: string, what: string, source: Reference, wholeRe
     const path = (isHost ? rest : [first, ...rest]).join('/');
     // Checked as a reference would be: a valid host and valid repository components.
     const probe = parseReference(`${isHost ? registry : 'docker.io'}/${path ? `${path}/` : ''}x`, what) as RegistryReference;
+    // The prefix and the source's path make one name, which must fit a registry too.
+    refuseLongNames(path ? `${path}/${source.repository}` : source.repository, [], what);
     return { kind: 'prefix', registry: probe.registry, path };
   }
   const ref = parseReference(text, what);

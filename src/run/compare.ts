@@ -3,6 +3,7 @@ import { CopyError, NotFoundError } from '../oci/errors.js';
 import { isDigest } from '../oci/digest.js';
 import { isLocated, isTagReader, type ReadOnlyTarget, type TagContext, type Target } from '../targets/target.js';
 import { rootSelector, type Selector } from '../copy/copy.js';
+import { refuseSwappedRoot } from '../copy/pin.js';
 
 /** What a destination holds of a source image, found by HEADs alone. */
 export type Comparison =
@@ -12,8 +13,9 @@ export type Comparison =
   | { state: 'differs'; root?: Descriptor; previous: Map<string, string | undefined> };
 
 /**
- * The source's root as cheaply as the source allows: a registry tag by a HEAD (Docker Hub counts
- * no pull), a digest without a request, a layout's or archive's index from the file.
+ * The source's root as cheaply as the source allows: a registry tag or digest by a HEAD (Docker
+ * Hub counts no pull), a layout's or archive's index from the file. A digest is a pin: an answer
+ * naming another digest is refused (see `refuseSwappedRoot`).
  */
 export async function peekSourceRoot(src: ReadOnlyTarget, ref: Selector): Promise<Descriptor> {
   const selector = rootSelector(ref);
@@ -22,9 +24,9 @@ export async function peekSourceRoot(src: ReadOnlyTarget, ref: Selector): Promis
     if (selector !== undefined && ref.image === undefined && isLocated(src) && isTagReader(src)) {
       const found = await src.readTag(selector);
       if (!found) throw new NotFoundError(`${src.description.replace(/^\[registry\] /, '')}${isDigest(selector) ? '@' : ':'}${selector} not found`);
-      return found;
+      return refuseSwappedRoot(selector, found, src.description);
     }
-    const root = await src.resolve(selector);
+    const root = refuseSwappedRoot(ref.digest, await src.resolve(selector), src.description);
     return { mediaType: root.mediaType, digest: root.digest, size: root.size };
   } catch (err) {
     if (err instanceof NotFoundError || err instanceof CopyError) throw err;

@@ -14,12 +14,16 @@ export interface ActionRun {
   summary: string;
 }
 
+/** The action's entry: the bundle the runner runs, or the compiled sources it is bundled from. */
+export const ACTION_BUNDLE = join(REPO_ROOT, 'dist', 'index.js');
+export const ACTION_COMPILED = join(REPO_ROOT, 'lib', 'src', 'index.js');
+
 /**
- * Runs the bundled action (`dist/index.js`) as the runner does: inputs as `INPUT_<NAME>` (upper
- * case, hyphens kept), outputs and the job summary through the files GITHUB_OUTPUT and
- * GITHUB_STEP_SUMMARY name.
+ * Runs the bundled action (`dist/index.js`, or `entry`) as the runner does: inputs as
+ * `INPUT_<NAME>` (upper case, hyphens kept), outputs and the job summary through the files
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name.
  */
-export async function runAction(inputs: Record<string, string>, env: Record<string, string | undefined> = {}): Promise<ActionRun> {
+export async function runAction(inputs: Record<string, string>, env: Record<string, string | undefined> = {}, entry = ACTION_BUNDLE): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'oci-copy-runner-'));
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary');
@@ -31,7 +35,7 @@ export async function runAction(inputs: Record<string, string>, env: Record<stri
     else childEnv[name] = value;
   }
   try {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'index.js')], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));

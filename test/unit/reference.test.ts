@@ -85,6 +85,29 @@ describe('parseReference', () => {
     });
   }
 
+  it('refuses a repository name or tag longer than a registry takes, before anything else, without repeating it', () => {
+    const refuses = (input: string, message: RegExp, long: string) =>
+      assert.throws(
+        () => parseReference(input, 'input "source"'),
+        (err: unknown) => err instanceof InputError && message.test(err.message) && !err.message.includes(long.slice(0, 32)),
+      );
+    const huge = 'a'.repeat(9998);
+    refuses(`127.0.0.1:5000/h/${huge}:v1`, /^input "source" has a repository name 10000 characters long; a registry takes at most 255$/, huge);
+    // Other faults in the same reference would quote it: the length is refused first.
+    refuses(`127.0.0.1:5000/h/${huge}:-bad@sha256:123`, /has a repository name 10000 characters long/, huge);
+    refuses(`docker://Team/${huge.toUpperCase()}`, /has a repository name 10003 characters long/, huge.toUpperCase());
+    // Docker Hub's library/ counts: it is part of the name the registry gets.
+    refuses(`${'b'.repeat(250)}`, /has a repository name 258 characters long/, 'b'.repeat(250));
+    refuses(`ghcr.io/a/${'c'.repeat(254)}`, /has a repository name 256 characters long; a registry takes at most 255$/, 'c'.repeat(254));
+    refuses(`ghcr.io/a/b:${'t'.repeat(129)}`, /^input "source" has a tag 129 characters long; a registry takes at most 128$/, 't'.repeat(129));
+    refuses(`ghcr.io/a/b:1,${'t'.repeat(300)}`, /has a tag 300 characters long/, 't'.repeat(300));
+    refuses(`oci:/tmp/layout:${'t'.repeat(200)}`, /has a tag 200 characters long; a registry takes at most 128$/, 't'.repeat(200));
+    refuses(`docker-archive:a.tar:example.com/${'n'.repeat(300)}:1`, /has a repository name 300 characters long/, 'n'.repeat(300));
+    const longest = parseReference(`ghcr.io/a/${'c'.repeat(253)}:${'t'.repeat(128)}`) as { repository: string; tags: string[] };
+    assert.equal(longest.repository.length, 255);
+    assert.equal(longest.tags[0].length, 128);
+  });
+
   it('knows loopback registries and formats references', () => {
     assert.ok(isLoopbackRegistry('localhost:5000'));
     assert.ok(isLoopbackRegistry('127.0.0.1:1234'));

@@ -80,6 +80,14 @@ describe('a sync list', () => {
     rejects('- source: a\n  destination: mirror.example.com/hub:1/\n', /field "destination" is a prefix .* with a tag or digest/);
     rejects('- source: alpine\n  destination: mirror.example.com/hub/alpine:3\n', /with a tag or digest, but the source is a whole repository/);
   });
+  it('refuses a prefix that makes a repository name longer than a registry takes, without repeating it', () => {
+    const entry = (n: number) => `- source: ghcr.io/acme/${'s'.repeat(n)}\n  destination: mirror.example.com/${'p'.repeat(n)}/\n`;
+    // p… + / + acme/ + s…: 130 + 1 + 5 + 130 characters.
+    rejects(entry(130), /^images-file mirror\.yml: entry 1 \(line 1\), field "destination" has a repository name 266 characters long; a registry takes at most 255$/);
+    assert.throws(() => parseSyncEntries(entry(130), ORIGIN), (err: Error) => !err.message.includes('s'.repeat(40)) && !err.message.includes('p'.repeat(40)));
+    // 120 + 1 + 5 + 120 = 246: taken.
+    assert.equal(parseSyncEntries(entry(120), ORIGIN).length, 1);
+  });
   it('refuses tag filters on an image entry', () => rejects('- source: alpine:3.20\n  destination: m.example.com/a\n  latest: 2\n', /filters tags \(latest\) but its source "alpine:3\.20" names one image/));
   it('escapes outside text in its errors', () => rejects('- source: a\n  destination: b/\n  tags: "\\e[31m("\n', /"\\x1b\[31m\(" is not a regular expression/));
   it('refuses two entries that write one tag', async () => {

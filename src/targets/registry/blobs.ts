@@ -4,6 +4,7 @@ import { NotFoundError } from '../../oci/errors.js';
 import type { MountOutcome } from '../target.js';
 import { pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
+import { refuseOtherDigest } from './answered-digest.js';
 import { RegistryError } from './errors.js';
 import { backoffDelay, discard, dropBody, header, isTransient, transportError, type HttpResponse } from './http.js';
 import { pause, throwIfAborted } from '../../cancel/index.js';
@@ -31,6 +32,7 @@ export class Blobs {
       const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), signal }, [pullScope(this.repository)]);
       if (res.status !== 200 && res.status !== 404) return this.client.fail(res, op);
       await discard(res);
+      if (res.status === 200) refuseOtherDigest(desc.digest, res, op);
       return res.status === 200;
     });
   }
@@ -57,7 +59,15 @@ export class Blobs {
   private async get(desc: Descriptor, offset: number, op: string, signal?: AbortSignal): Promise<HttpResponse> {
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
     const res = await this.client.send({ method: 'GET', url: this.url(desc.digest), headers, signal }, [pullScope(this.repository)]);
-    if (res.status === 200 || (offset > 0 && res.status === 206)) return res;
+    if (res.status === 200 || (offset > 0 && res.status === 206)) {
+      try {
+        refuseOtherDigest(desc.digest, res, op);
+      } catch (err) {
+        dropBody(res.body);
+        throw err;
+      }
+      return res;
+    }
     if (res.status === 404) {
       await discard(res);
       throw new NotFoundError(`blob ${desc.digest} is not in ${this.place}`);

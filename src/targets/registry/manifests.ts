@@ -5,6 +5,7 @@ import { ContentError, NotFoundError } from '../../oci/errors.js';
 import { isManifest, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../../oci/media-types.js';
 import { pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
+import { refuseOtherBytes, refuseOtherDigest } from './answered-digest.js';
 import { BrokenAnswerError, RegistryError } from './errors.js';
 import { discard, header, readBody, type HttpResponse } from './http.js';
 import { referrerOf } from '../../oci/referrers.js';
@@ -71,6 +72,7 @@ export class Manifests {
       );
       if (res.status !== 200 && res.status !== 404) return this.client.fail(res, op);
       await discard(res);
+      if (res.status === 200) refuseOtherDigest(desc.digest, res, op);
       return res.status === 200;
     });
   }
@@ -78,7 +80,8 @@ export class Manifests {
   /**
    * What a tag names now, from a HEAD: its digest (`Docker-Content-Digest`), media type and size.
    * A registry that leaves the digest out of a HEAD answer is asked with a GET instead (the digest
-   * is then computed from the bytes). Undefined when the tag does not exist.
+   * is then computed from the bytes). Undefined when the tag does not exist. Asked by digest, the
+   * answer is that digest: a header naming another is refused (see `refuseOtherDigest`).
    */
   async readTag(tag: string): Promise<Descriptor | undefined> {
     const op = `resolving ${this.named(tag)}`;
@@ -90,7 +93,10 @@ export class Manifests {
       }
       if (res.status !== 200) return this.client.fail(res, op);
       await discard(res);
-      const digest = header(res, 'docker-content-digest');
+      const said = header(res, 'docker-content-digest');
+      if (isDigest(tag)) refuseOtherDigest(tag, res, op);
+      // A header in another algorithm cannot be compared: the digest asked for stands.
+      const digest = isDigest(tag) && (said === undefined || isDigest(said)) ? tag : said;
       const size = Number(header(res, 'content-length'));
       const type = contentType(res);
       if (digest && isDigest(digest) && type && isManifest(type) && Number.isSafeInteger(size) && size >= 0) {
@@ -159,7 +165,8 @@ export class Manifests {
   }
 
   /**
-   * GETs a manifest whole, with its digest: the registry's word for a tag, the hash for a digest.
+   * GETs a manifest whole, with its digest: for a tag the registry's word, which must be the digest
+   * of the bytes it sent; for a digest that digest, which the bytes must have (else it is refused).
    * The transport retries only up to the headers; a body that broke off after them is asked again.
    */
   async get(reference: string, op: string, signal?: AbortSignal): Promise<{ desc: Descriptor; bytes: Buffer }> {
@@ -197,11 +204,21 @@ export class Manifests {
       await discard(res);
       throw new RegistryError(`${op}: the registry's Docker-Content-Digest header ${quoted(said, 80)} ${saidProblem}`);
     }
+    if (isDigest(reference)) {
+      try {
+        refuseOtherDigest(reference, res, op);
+      } catch (err) {
+        await discard(res);
+        throw err;
+      }
+    }
     const bytes = await readBody(res, MAX_MANIFEST_BYTES);
     const named = isDigest(reference) ? reference : said;
     const computed = digestOf(bytes, named ? parseDigest(named).algorithm : 'sha256');
-    // By tag, the registry's word is the digest: it must be the digest of what it sent.
-    if (said !== undefined && !isDigest(reference) && said !== computed) {
+    // By digest, the bytes must be what was asked for; by tag, the registry's word is the digest,
+    // and it must be the digest of what it sent.
+    if (isDigest(reference)) refuseOtherBytes(reference, computed, op);
+    else if (said !== undefined && said !== computed) {
       throw new RegistryError(`${op}: the registry's Docker-Content-Digest ${said} is not the digest of the manifest it sent (${computed})`);
     }
     const digest = named ?? computed;
@@ -209,7 +226,7 @@ export class Manifests {
     const mediaType =
       (declaredType && isManifest(declaredType) ? declaredType : (mediaTypeField(bytes) ?? declaredType)) ?? 'application/octet-stream';
     const desc = { mediaType, digest, size: bytes.length };
-    if (digest === computed) this.remember(desc, bytes);
+    this.remember(desc, bytes);
     return { desc, bytes };
   }
 
