@@ -1,4 +1,6 @@
 import { isAttachmentTag } from '../oci/referrer-kinds.js';
+import type { Reference } from '../oci/reference.js';
+import type { PlanItem } from './plan.js';
 import { selectTags, tagVersion, type TagFilter } from './tag-filter.js';
 
 /**
@@ -133,6 +135,18 @@ export async function readPruneDigests(
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, need.length) }, worker));
   }
   return { ...input, destinationTags: known };
+}
+
+/** The tags items of other entries than `entry` write to `repository`: a pruning entry leaves them (`alsoKeep`). */
+export function writtenByOthers(items: readonly PlanItem[], entry: number, repository: Reference): string[] {
+  if (repository.transport !== 'registry') return [];
+  const tags = new Set<string>();
+  for (const item of items) {
+    const d = item.destination;
+    if (item.entry === entry || d.transport !== 'registry' || d.registry !== repository.registry || d.repository !== repository.repository) continue;
+    for (const t of d.tags.length ? d.tags : item.source.tags) tags.add(t);
+  }
+  return [...tags];
 }
 
 /** The destination's tags by fate: kept images, images gone from the source, protected ones, attachments. */

@@ -3,8 +3,10 @@ import { describe, it } from 'node:test';
 import { FLAG_VOICE } from '../../src/cli/voice.js';
 import { parseCommonInputs } from '../../src/inputs/inputs.js';
 import { InputError } from '../../src/oci/errors.js';
-import { parseSyncEntries } from '../../src/plan/entries.js';
-import { attachmentSubject, digestsNeeded, inFilterScope, planPrune, readPruneDigests, type PruneInput } from '../../src/plan/prune.js';
+import { entryFromValues, parseSyncEntries } from '../../src/plan/entries.js';
+import { parseReference } from '../../src/oci/reference.js';
+import type { PlanItem } from '../../src/plan/plan.js';
+import { attachmentSubject, digestsNeeded, inFilterScope, planPrune, readPruneDigests, writtenByOthers, type PruneInput } from '../../src/plan/prune.js';
 import { tagGlob, wholeTagRegex, type TagFilter } from '../../src/plan/tag-filter.js';
 
 const D = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
@@ -132,6 +134,17 @@ describe('prune planning', () => {
     assert.deepEqual(planPrune(capped).attachmentsKept, [sig]);
   });
 
+  it('names the tags other entries write to the same repository', () => {
+    const ref = (text: string) => parseReference(text, 'ref');
+    const items: PlanItem[] = [
+      { entry: 1, source: ref('docker.io/library/alpine:1'), destination: ref('mirror.example.com/alpine:1') },
+      { entry: 2, source: ref('ghcr.io/acme/alpine:edge'), destination: ref('mirror.example.com/alpine:edge') },
+      { entry: 3, source: ref('ghcr.io/acme/alpine:x'), destination: ref('mirror.example.com/other:x') },
+      { entry: 4, source: ref('ghcr.io/acme/alpine:y'), destination: ref('mirror.example.com/alpine') },
+    ];
+    assert.deepEqual(writtenByOthers(items, 1, ref('mirror.example.com/alpine')), ['edge', 'y']);
+  });
+
   it('reads attachment subjects', () => {
     assert.equal(attachmentSubject(`sha256-${HEX(4)}.att`), D(4));
     assert.equal(attachmentSubject(`sha256-${HEX(4)}`), D(4));
@@ -188,6 +201,22 @@ describe('sync list entries: prune, protect, immutable-tags', () => {
     rejects(`${base}  prune: true\n  protect: '(a'\n`, /field "protect": "\(a" is not a regular expression/);
     rejects(`${base}  immutable-tags: ['v*', 'v[0-9]+']\n`, /field "immutable-tags" \(item 2\) is "v\[0-9\]\+", not a tag pattern: immutable-tags are globs/);
     rejects('- source: ghcr.io/acme/app:1.2\n  destination: registry.example.com/acme/app\n  prune: true\n', /^images-file mirror\.yml: entry 1 \(line 1\) prunes but its source "ghcr\.io\/acme\/app:1\.2" names one image/);
+  });
+});
+
+describe('prune and immutable tags from a command line', () => {
+  const names = { entry: 'oci-copy sync', field: (name: string) => (name === 'source' ? 'SRC-REPO' : name === 'destination' ? 'DST-REPO' : `--${name}`) };
+
+  it('take the same values the list takes, and speak of flags', () => {
+    const e = entryFromValues({ source: 'docker.io/library/alpine', destination: 'mirror.example.com/alpine', prune: true, protect: ['keep-.*'], 'immutable-tags': ['v*'] }, names);
+    assert.equal(e.prune, true);
+    assert.ok(e.protect![0].test('keep-1'));
+    assert.ok(e.immutableTags![0].test('v3'));
+    assert.throws(
+      () => entryFromValues({ source: 'docker.io/library/alpine', destination: 'mirror.example.com/alpine', 'immutable-tags': ['^v.*'] }, names),
+      /^InputError: --immutable-tags is "\^v\.\*", not a tag pattern/,
+    );
+    assert.throws(() => entryFromValues({ source: 'docker.io/library/alpine', destination: 'mirror.example.com/alpine', protect: ['x'] }, names), /^InputError: --protect keeps tags from prune/);
   });
 });
 
