@@ -107,6 +107,11 @@ export class RegistryTagRemover {
         await discard(res);
         return 'removed';
       }
+      // A retried DELETE whose first try went through finds nothing the second time.
+      if (res.status === 404 && res.tries > 1 && (await this.manifests.readTag(tag)) === undefined) {
+        await discard(res);
+        return 'removed';
+      }
       // A manifest just stored that the registry will not delete: it does not delete through this API.
       failure = await this.refusal(res, op);
     } catch (err) {
