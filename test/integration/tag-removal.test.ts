@@ -160,6 +160,21 @@ describe('removing a tag from a registry', () => {
     assert.equal(proxy.fired().length, 1);
   });
 
+  it('takes a DELETE whose answer was lost, and whose retry finds nothing, as done', async () => {
+    await seed(registry.url, 'lib/lost');
+    proxy.reset();
+    // The registry deletes the throwaway; the answer never reaches the client, which asks again.
+    proxy.addFault({ method: 'DELETE', path: /\/v2\/lib\/lost\/manifests\//, nth: 2, fault: { kind: 'reset-response', afterBytes: 0 } });
+    const repo = open(proxy.host, 'lib/lost');
+    try {
+      assert.equal(await repo.removeTag('a'), 'removed');
+    } finally {
+      await repo.close('success');
+    }
+    assert.equal(proxy.fired().length, 1);
+    assert.deepEqual(await tagsOf(registry.url, 'lib/lost'), ['b', 'c', 'o']);
+  });
+
   it('names the credentials when a token without delete rights is refused', async () => {
     // alice may pull and push: the image goes in through the client itself, then the DELETE is refused.
     const repo = open(withTokens.host, 'team/app', { username: 'alice', password: 'alice-secret' });
