@@ -14,6 +14,9 @@ export const DEFAULT_MAX_ENTRIES = 50_000;
 export const DEFAULT_REFRESH_AFTER_MS = 24 * 60 * 60 * 1000;
 /** A file larger than this is not a cache this code wrote. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** Images left by a pull budget, kept for the next run: at most this many, each name at most this long. */
+export const MAX_PENDING_ITEMS = 20_000;
+const MAX_PENDING_KEY = 2048;
 
 export interface FileBlobInfoCacheOptions {
   /** At most this many (registry, repository, digest) entries; the least recently seen go first. */
@@ -30,6 +33,8 @@ type FileEntry = [string, string, string, number];
 interface CacheFile {
   version: number;
   entries: FileEntry[];
+  /** Images a pull budget left for the next run (`source => destination`), first to go first; absent when none. */
+  pending?: string[];
 }
 
 const SEP = '\u0000';
@@ -48,6 +53,8 @@ export class FileBlobInfoCache implements BlobInfoCache {
   private readonly entries = new Map<string, number>();
   /** `registry SEP digest` → repository → last seen. */
   private readonly byBlob = new Map<string, Map<string, number>>();
+  /** Images left for the next run, as `itemKey` names them. */
+  private pending: string[] = [];
   private dirty = false;
 
   constructor(options: FileBlobInfoCacheOptions = {}) {
@@ -64,6 +71,22 @@ export class FileBlobInfoCache implements BlobInfoCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** The images a pull budget left last time (`source => destination`), to go first this time. */
+  pendingItems(): readonly string[] {
+    return this.pending;
+  }
+
+  /**
+   * Replaces the list of images left for the next run (empty: none left). The first
+   * `MAX_PENDING_ITEMS` are kept. A change makes the cache worth saving.
+   */
+  setPendingItems(keys: Iterable<string>): void {
+    const next = boundedPending(keys);
+    if (next.length === this.pending.length && next.every((k, i) => k === this.pending[i])) return;
+    this.pending = next;
+    this.dirty = true;
   }
 
   record(location: BlobLocation, digest: Digest): void {
@@ -121,9 +144,11 @@ export class FileBlobInfoCache implements BlobInfoCache {
         this.warn(`blob-info cache ${path} ${parsed}; starting with an empty cache`);
         return 0;
       }
-      const { entries, skipped } = parsed;
+      const { entries, skipped, pending } = parsed;
       if (skipped > 0) this.warn(`blob-info cache ${path}: ignored ${skipped} malformed entries`);
       this.merge(entries);
+      // Several files (one per shard) each add what they left: the union, in the order loaded.
+      if (pending.length) this.pending = boundedPending([...this.pending, ...pending]);
       return entries.length;
     } catch (err) {
       this.warn(`blob-info cache ${path} could not be loaded (${messageOf(err)}); starting with an empty cache`);
@@ -170,7 +195,7 @@ export class FileBlobInfoCache implements BlobInfoCache {
       const [registry, digest, repository] = key.split(SEP);
       entries.push([registry, repository, digest, seen]);
     }
-    const file: CacheFile = { version: BLOB_CACHE_FORMAT_VERSION, entries };
+    const file: CacheFile = { version: BLOB_CACHE_FORMAT_VERSION, entries, ...(this.pending.length ? { pending: this.pending } : {}) };
     return JSON.stringify(file);
   }
 
@@ -234,8 +259,18 @@ export function defaultCacheFile(
   return join(base, 'oci-copy', 'blob-info.json');
 }
 
+/** Each key once, texts of a sane length only, at most `MAX_PENDING_ITEMS`. */
+function boundedPending(keys: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const key of keys) {
+    if (out.size >= MAX_PENDING_ITEMS) break;
+    if (typeof key === 'string' && key.length > 0 && key.length <= MAX_PENDING_KEY) out.add(key);
+  }
+  return [...out];
+}
+
 /** The valid entries of a cache file and how many were not, or why the whole file is unusable. */
-function parseCacheFile(text: string): { entries: FileEntry[]; skipped: number } | string {
+function parseCacheFile(text: string): { entries: FileEntry[]; skipped: number; pending: string[] } | string {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -265,7 +300,8 @@ function parseCacheFile(text: string): { entries: FileEntry[]; skipped: number }
       skipped++;
     }
   }
-  return { entries: valid, skipped };
+  const listed = (data as Partial<CacheFile>).pending;
+  return { entries: valid, skipped, pending: Array.isArray(listed) ? boundedPending(listed) : [] };
 }
 
 /** Host names are case-insensitive: one spelling per registry. */

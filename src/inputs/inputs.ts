@@ -43,6 +43,13 @@ export interface CommonInputs {
   githubToken?: string;
   /** stop at the first failed image or destination instead of trying every one */
   failFast: boolean;
+  /**
+   * Start no copy from a registry whose pull limit (`ratelimit-remaining`) would fall below this;
+   * what is left waits for the next run. Unset: no budget.
+   */
+  minPullsLeft?: number;
+  /** At most this many requests a second to each registry host. Unset: no limit. */
+  requestsPerSecond?: number;
 }
 
 /** One image (the `source` input) to one or more destinations, parsed and checked before any network traffic. */
@@ -176,7 +183,32 @@ export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE
     noClobber: bool(get, Input.NoClobber, false, voice),
     ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
     failFast: bool(get, Input.FailFast, false, voice),
+    ...optional('minPullsLeft', get(Input.MinPullsLeft) ? wholeNumber(get, Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, voice) : undefined),
+    ...optional('requestsPerSecond', requestRate(get, voice)),
   };
+}
+
+/** More than any registry's pull limit: Docker Hub's is 100 to a few thousand per 6 h. */
+export const MAX_PULL_BUDGET = 1_000_000;
+export const MIN_REQUESTS_PER_SECOND = 0.1;
+export const MAX_REQUESTS_PER_SECOND = 10_000;
+
+/** `{ [name]: value }`, or nothing when the value is undefined. */
+function optional<K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
+}
+
+/** `requests-per-second`: a number of requests (`5`, `0.5`, `33.3`), or undefined when not given. */
+function requestRate(get: (n: string) => string, voice: Voice): number | undefined {
+  const v = get(Input.RequestsPerSecond);
+  if (!v) return undefined;
+  const n = Number(v);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || n < MIN_REQUESTS_PER_SECOND || n > MAX_REQUESTS_PER_SECOND) {
+    throw new InputError(
+      `${voice.input(Input.RequestsPerSecond)} is ${voice.value(v)}: use a number of requests a second from ${MIN_REQUESTS_PER_SECOND} to ${MAX_REQUESTS_PER_SECOND.toLocaleString('en')} (GHCR allows 2,000 a minute: 30)`,
+    );
+  }
+  return n;
 }
 
 /** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */

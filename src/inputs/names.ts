@@ -25,6 +25,8 @@ export const Input = {
   ImagesFile: 'images-file',
   Shard: 'shard',
   FailFast: 'fail-fast',
+  MinPullsLeft: 'min-pulls-left',
+  RequestsPerSecond: 'requests-per-second',
 } as const;
 
 export const Output = {

@@ -70,6 +70,23 @@ export class TagConflictError extends OciCopyError {
   }
 }
 
+/**
+ * A target that does not allow removing tags at all (a registry that refuses deletes through its
+ * API: 405 UNSUPPORTED, GHCR, Docker Hub; credentials without delete rights). Said once per
+ * destination; nothing else of the run is affected.
+ */
+export class TagRemovalRefusedError extends OperationError {
+  override name = 'TagRemovalRefusedError';
+  constructor(
+    message: string,
+    /** `[registry] host/repo`, as the target names itself. */
+    readonly place: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
 export type Side = 'source' | 'destination';
 
 /** Wraps a failure with where it happened: `pushing blob sha256:… to HOST/REPO: 503 after 5 tries`. */

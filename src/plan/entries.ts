@@ -4,7 +4,7 @@ import { InputError } from '../oci/errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import { parseReference, refuseLongNames, type Reference, type RegistryReference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
-import { isSemverRange, wholeTagRegex, type TagFilter } from './tag-filter.js';
+import { isSemverRange, tagGlob, wholeTagRegex, type TagFilter } from './tag-filter.js';
 
 /**
  * One entry of a sync list: what to copy (a whole repository's tags, filtered, or one image) and
@@ -22,6 +22,15 @@ export interface SyncEntry {
   filter: TagFilter;
   platform?: Platform;
   referrers?: boolean;
+  /** Remove destination tags in the entry's scope that the source no longer has (see plan/prune.ts). */
+  prune?: boolean;
+  /** Tags prune never removes: regexes matching the whole tag. */
+  protect?: RegExp[];
+  /**
+   * Tags that never move once written (`v*`): one the destination already has is not read at the
+   * source at all. Globs, compiled to regexes matching the whole tag.
+   */
+  immutableTags?: RegExp[];
 }
 
 export type EntryDestination =
@@ -30,7 +39,19 @@ export type EntryDestination =
   /** `HOST/PATH/`: the source's repository path is appended. */
   | { kind: 'prefix'; registry: string; path: string };
 
-export const ENTRY_FIELDS = ['source', 'destination', 'tags', 'exclude-tags', 'semver', 'latest', 'platform', 'referrers'] as const;
+export const ENTRY_FIELDS = [
+  'source',
+  'destination',
+  'tags',
+  'exclude-tags',
+  'semver',
+  'latest',
+  'platform',
+  'referrers',
+  'prune',
+  'protect',
+  'immutable-tags',
+] as const;
 
 /** Where the list came from, for messages: `input "images"` or `images-file mirror.yml`. */
 export type ListOrigin = string;
@@ -105,6 +126,15 @@ function entryFromFields(fields: Map<string, Node | null>, number: number, names
   }
   const platformText = optionalText(fields.get('platform'), field('platform'));
   const referrers = optionalBoolean(fields.get('referrers'), field('referrers'));
+  const prune = optionalBoolean(fields.get('prune'), field('prune'));
+  const protect = regexList(fields.get('protect'), field('protect'));
+  const immutableTags = globList(fields.get('immutable-tags'), field('immutable-tags'));
+  if (prune && !wholeRepository) {
+    throw new InputError(`${entry} prunes but its source ${quoted(sourceText)} names one image: prune applies to a whole repository's tags; drop the tag or digest from the source, or drop prune`);
+  }
+  if (protect.length && !prune) {
+    throw new InputError(`${field('protect')} keeps tags from prune, but the entry does not prune: add prune: true, or drop protect`);
+  }
   return {
     number,
     ...(line ? { line } : {}),
@@ -114,6 +144,9 @@ function entryFromFields(fields: Map<string, Node | null>, number: number, names
     filter: { include, exclude, ...(range !== undefined ? { semver: range } : {}), ...(latest !== undefined ? { latest } : {}) },
     ...(platformText ? { platform: parsePlatform(platformText, field('platform')) } : {}),
     ...(referrers !== undefined ? { referrers } : {}),
+    ...(prune ? { prune } : {}),
+    ...(protect.length ? { protect } : {}),
+    ...(immutableTags.length ? { immutableTags } : {}),
   };
 }
 
@@ -163,6 +196,24 @@ function regexList(node: Node | null | undefined, what: string): RegExp[] {
       const why = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
       throw new InputError(`${shown}: ${quoted(source)} is not a regular expression (${printable(why, 200)})`);
     }
+  });
+}
+
+/** One glob or a list of them (`v*`, `1.?`), each matching a whole tag. */
+function globList(node: Node | null | undefined, what: string): RegExp[] {
+  if (node === undefined || node === null) return [];
+  const items = isSeq(node) ? (node.items as Node[]) : [node];
+  return items.map((item, i) => {
+    const shown = items.length > 1 ? `${what} (item ${i + 1})` : what;
+    if (!isScalar(item) || item.value === null || String(item.value) === '') throw new InputError(`${shown} must be a tag pattern such as 'v*'`);
+    const pattern = String(item.value);
+    const compiled = tagGlob(pattern);
+    if (!compiled) {
+      throw new InputError(
+        `${shown} is ${quoted(pattern)}, not a tag pattern: immutable-tags are globs, * for any characters and ? for one (e.g. 'v*' or '1.*'), over the characters of tags (letters, digits, _ . -), not regular expressions`,
+      );
+    }
+    return compiled;
   });
 }
 

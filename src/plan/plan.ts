@@ -20,6 +20,12 @@ export interface PlanItem {
   platform?: Platform;
   referrers?: boolean;
   failure?: string;
+  /**
+   * Known unchanged without a request: `immutable` when every destination tag matches the entry's
+   * `immutable-tags` and the destination already has it (see `applyImmutableTags`). The run reports
+   * it as unchanged and reads neither side.
+   */
+  unchanged?: 'immutable';
 }
 
 /** `K/N`: this job takes the K-th of N shares of the expanded list. */
@@ -37,19 +43,34 @@ export type TagListing = (repository: RegistryReference) => Promise<string[]>;
  * failed item, so the others still run. Two entries that would write the same destination tag
  * are an error: one of them would silently win.
  */
-export async function expandEntries(entries: SyncEntry[], listTags: TagListing, options: { concurrency?: number } = {}): Promise<PlanItem[]> {
+export async function expandEntries(entries: SyncEntry[], listTags: TagListing, options: ExpandOptions = {}): Promise<PlanItem[]> {
   const expanded: PlanItem[][] = new Array(entries.length);
   let next = 0;
   const worker = async () => {
     while (next < entries.length) {
       const i = next++;
-      expanded[i] = await expandEntry(entries[i], listTags);
+      expanded[i] = await expandEntry(entries[i], options.onSourceTags ? recordingTags(entries[i], listTags, options.onSourceTags) : listTags);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, entries.length)) }, worker));
   const items = expanded.flat();
   refuseOverlaps(items);
   return items;
+}
+
+export interface ExpandOptions {
+  /** Entries expanded at once (default 4). */
+  concurrency?: number;
+  /** Told every tag a whole repository's source lists, before filtering: what prune compares with. */
+  onSourceTags?: (entry: SyncEntry, tags: readonly string[]) => void;
+}
+
+function recordingTags(entry: SyncEntry, listTags: TagListing, onSourceTags: NonNullable<ExpandOptions['onSourceTags']>): TagListing {
+  return async (ref) => {
+    const tags = await listTags(ref);
+    onSourceTags(entry, tags);
+    return tags;
+  };
 }
 
 async function expandEntry(entry: SyncEntry, listTags: TagListing): Promise<PlanItem[]> {
@@ -69,6 +90,11 @@ async function expandEntry(entry: SyncEntry, listTags: TagListing): Promise<Plan
     return [{ ...common, source, destination: destinationOf(entry, source, []), failure: messageOf(err) }];
   }
   return tags.map((tag) => ({ ...common, source: { ...source, tags: [tag] }, destination: destinationOf(entry, source, [tag]) }));
+}
+
+/** The repository a whole-repository entry writes to (its prefix + the source's path, or its repository): prune's scope. */
+export function entryRepository(entry: SyncEntry): Reference {
+  return destinationOf(entry, entry.source, []);
 }
 
 /** Where an image of the entry goes: the destination repository (or prefix + source path) with `tags`. */

@@ -33,6 +33,20 @@ export function wholeTagRegex(source: string): RegExp {
   return new RegExp(`^(?:${source})$`);
 }
 
+/** A tag's characters, and the two wildcards. */
+const GLOB = /^[A-Za-z0-9_.*?-]{1,256}$/;
+
+/**
+ * A glob over whole tags: `*` any run of characters (none too), `?` one; everything else stands for
+ * itself (a `.` is a dot). Undefined when `pattern` has characters no tag has (`v[0-9]+`, `^v.*$`):
+ * it was written as a regular expression.
+ */
+export function tagGlob(pattern: string): RegExp | undefined {
+  if (!GLOB.test(pattern)) return undefined;
+  const body = pattern.replace(/[.*?]/g, (c) => (c === '*' ? '.*' : c === '?' ? '.' : '\\.'));
+  return new RegExp(`^${body}$`);
+}
+
 /** Whether `range` is an npm semver range this filter can use. */
 export function isSemverRange(range: string): boolean {
   return semver.validRange(range) !== null;

@@ -5,6 +5,7 @@ import { RegistryClient, RegistryRepository, timeoutsFromEnv, type RegistryClien
 import type { NetworkOptions } from './registry/network/dispatcher.js';
 import type { SettingVoice } from './registry/network/failures.js';
 import type { HttpObserver } from './registry/network/observer.js';
+import type { RequestRate } from './registry/network/request-rate.js';
 import type { ReadOnlyTarget, Target } from './target.js';
 
 const GHCR = 'ghcr.io';
@@ -37,6 +38,8 @@ export interface OpenTargetOptions {
    * repository has its own, ended by its `close`.
    */
   connections?: { pool: RegistryConnections; side: 'source' | 'destination' };
+  /** Spaces the requests to each registry host (`requests-per-second`): one shared by both sides. */
+  requestRate?: RequestRate;
 }
 
 /** The target a source reference names: a registry repository, an OCI layout or an OCI archive. */
@@ -72,6 +75,7 @@ function registryClientOptions(ref: RegistryReference, options: OpenTargetOption
     network: options.network,
     observer: options.onHttp,
     voice: options.voice,
+    ...(options.requestRate ? { requestRate: options.requestRate } : {}),
     ...(options.githubToken && ref.registry === GHCR
       ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken }, fallbackFrom: 'the github-token input' }
       : {}),

@@ -101,6 +101,30 @@ export interface TagReader {
   readTag(tag: string, context?: TagContext): Promise<Descriptor | undefined>;
 }
 
+/** What became of a tag asked to go: gone, not there to begin with, or left because it moved meanwhile. */
+export type TagRemoval = 'removed' | 'absent' | 'moved';
+
+export interface RemoveTagOptions {
+  /** The digest the caller saw the tag name: a tag that names another by now is left (`moved`). */
+  expected?: string;
+  /** A layout keeps one tag per image name: whose tag it is (as for `readTag`). */
+  context?: TagContext;
+  signal?: AbortSignal;
+}
+
+/**
+ * A target that can remove one tag and nothing else: the manifest it named stays, and so do the
+ * other tags that name it (a registry, a layout). A target that turns out not to allow it at all
+ * throws `TagRemovalRefusedError`.
+ */
+export interface TagRemover {
+  removeTag(tag: string, options?: RemoveTagOptions): Promise<TagRemoval>;
+}
+
+export function isTagRemover(t: unknown): t is TagRemover {
+  return typeof (t as TagRemover)?.removeTag === 'function';
+}
+
 export function isTagReader(t: unknown): t is TagReader {
   return typeof (t as TagReader)?.readTag === 'function';
 }

@@ -21,6 +21,11 @@ export interface RegistryOptions {
   htpasswd?: { user: string; password: string } | Array<{ user: string; password: string }>;
   /** Serve HTTPS with this certificate and key (PEM files); `url` is then `https://…`. */
   tls?: { certificate: string; key: string };
+  /**
+   * `storage.delete.enabled` (default true): false makes the registry answer every DELETE with
+   * 405 UNSUPPORTED, as registries that do not delete through the API do.
+   */
+  deletes?: boolean;
 }
 
 /** A real CNCF distribution registry on a free loopback port, with its own temporary storage. */
@@ -97,7 +102,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       '  filesystem:',
       `    rootdirectory: ${storage}`,
       '  delete:',
-      '    enabled: true',
+      `    enabled: ${options.deletes === false ? 'false' : 'true'}`,
       'http:',
       `  addr: 127.0.0.1:${port}`,
       ...(options.tls ? ['  tls:', `    certificate: ${options.tls.certificate}`, `    key: ${options.tls.key}`] : []),

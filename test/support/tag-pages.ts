@@ -10,6 +10,8 @@ export interface TagPagingProxy {
   url: string;
   /** The tag-list requests answered, path and query as sent. */
   pages(): string[];
+  /** Every manifest request passed through, as `METHOD /v2/…/manifests/REF`: a GET is what Docker Hub counts as a pull. */
+  manifestRequests(): string[];
   reset(): void;
   stop(): Promise<void>;
 }
@@ -28,6 +30,7 @@ export interface TagPagingOptions {
 export async function startTagPagingProxy(upstream: string, pageSize: number, options: TagPagingOptions = {}): Promise<TagPagingProxy> {
   const target = new URL(upstream);
   let pages: string[] = [];
+  let manifests: string[] = [];
   const sockets = new Set<Socket>();
   let self = '';
   const server = createServer((req, res) => {
@@ -57,6 +60,7 @@ export async function startTagPagingProxy(upstream: string, pageSize: number, op
       })().catch(() => res.writeHead(502).end());
       return;
     }
+    if (/\/manifests\//.test(url.pathname)) manifests.push(`${req.method} ${url.pathname}`);
     const headers: OutgoingHttpHeaders = { ...req.headers, host: target.host };
     for (const h of HOP_BY_HOP) if (h !== 'transfer-encoding') delete headers[h];
     const up = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers });
@@ -91,8 +95,10 @@ export async function startTagPagingProxy(upstream: string, pageSize: number, op
     host: `127.0.0.1:${port}`,
     url: self,
     pages: () => [...pages],
+    manifestRequests: () => [...manifests],
     reset: () => {
       pages = [];
+      manifests = [];
     },
     stop: async () => {
       for (const s of sockets) s.destroy();

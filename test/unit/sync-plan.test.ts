@@ -64,7 +64,7 @@ describe('a sync list', () => {
   it('wants a list', () => rejects('source: a\ndestination: b\n', /is not a YAML list/));
   it('wants entries', () => rejects('[]', /lists no entries/));
   it('names an unknown field and the known ones', () =>
-    rejects('- source: a\n  destination: b/\n  tag: x\n', /entry 1 \(line 1\) has an unknown field "tag": the fields are source, destination, tags, exclude-tags, semver, latest, platform, referrers$/));
+    rejects('- source: a\n  destination: b/\n  tag: x\n', /entry 1 \(line 1\) has an unknown field "tag": the fields are source, destination, tags, exclude-tags, semver, latest, platform, referrers, prune, protect, immutable-tags$/));
   it('wants a source and a destination', () => {
     rejects('- destination: b/\n', /entry 1 \(line 1\) has no source/);
     rejects('- source: alpine\n', /entry 1 \(line 1\) has no destination/);

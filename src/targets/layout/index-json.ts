@@ -157,6 +157,11 @@ export function withReference(index: ImageIndex, desc: Descriptor, reference: st
   return { ...index, manifests: kept };
 }
 
+/** The index without `tag`'s entry for the image `imageName` names (see `withReference`). */
+export function withoutTag(index: ImageIndex, tag: string, imageName?: string): ImageIndex {
+  return { ...index, manifests: index.manifests.filter((d) => refNameOf(d) !== tag || !sameImageSlot(d, imageName)) };
+}
+
 /** Whether a tag's entry belongs to the image `imageName` names: it does when either has no name. */
 function sameImageSlot(entry: Descriptor, imageName: string | undefined): boolean {
   const named = entry.annotations?.[ANNOTATION_IMAGE_NAME];

@@ -6,7 +6,7 @@ import { ContentError, InputError, NotFoundError } from '../../oci/errors.js';
 import type { ImageIndex } from '../../oci/manifest.js';
 import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
 import { verifyBytes } from '../../oci/digest.js';
-import type { ReferrerLister, TagContext, TagLister, TagReader, Target } from '../target.js';
+import type { ReferrerLister, RemoveTagOptions, TagContext, TagLister, TagReader, TagRemoval, TagRemover, Target } from '../target.js';
 import { blobPath, drain, readManifestBytes, writeVerifiedBlob } from './blob-files.js';
 import {
   INDEX_FILE,
@@ -22,6 +22,7 @@ import {
   sniffManifest,
   taggedEntry,
   withReference,
+  withoutTag,
 } from './index-json.js';
 import { LayoutFiles } from './layout-files.js';
 import { ReferrerFinder, referrerEntry } from './referrer-entries.js';
@@ -99,7 +100,7 @@ async function sweepLayout(root: string): Promise<void> {
  * reader never sees half an index. Pushed referrers (manifests with a `subject`) are listed there
  * as untagged entries, which keeps them reachable and lets `referrers()` find them.
  */
-export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLister {
+export class OciLayoutTarget implements Target, TagLister, TagReader, TagRemover, ReferrerLister {
   readonly description: string;
   private readonly inFlight = new Set<string>();
   private indexUpdate: Promise<unknown> = Promise.resolve();
@@ -166,6 +167,27 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, ReferrerLi
     }
     const imageName = imageNameFor(reference, context?.repository);
     await this.updateIndex((index) => withReference(index, desc, reference, imageName));
+  }
+
+  /**
+   * Drops the tag's entry from index.json (the entry of this image name, as `readTag` finds it).
+   * The blobs stay: a layout has no garbage collector, and another entry may still need them.
+   */
+  async removeTag(tag: string, options: RemoveTagOptions = {}): Promise<TagRemoval> {
+    const imageName = imageNameFor(tag, options.context?.repository);
+    if (!taggedEntry(await this.readIndex(), tag, imageName)) return 'absent';
+    let outcome: TagRemoval = 'absent';
+    await this.updateIndex((index) => {
+      const entry = taggedEntry(index, tag, imageName);
+      if (!entry) return index;
+      if (options.expected !== undefined && entry.digest !== options.expected) {
+        outcome = 'moved';
+        return index;
+      }
+      outcome = 'removed';
+      return withoutTag(index, tag, imageName);
+    });
+    return outcome;
   }
 
   async close(outcome: 'success' | 'failure'): Promise<void> {

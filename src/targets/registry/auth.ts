@@ -9,6 +9,8 @@ import { isLoopbackHostname } from '../../oci/reference.js';
 /** `repository:<name>:pull` and friends, as the distribution token spec writes them. */
 export const pullScope = (repository: string) => `repository:${repository}:pull`;
 export const pushScope = (repository: string) => `repository:${repository}:pull,push`;
+/** What a DELETE needs under token auth (distribution asks for `delete`, not `push`). */
+export const deleteScope = (repository: string) => `repository:${repository}:delete`;
 
 /** Merges scopes on the same resource (`…:pull` + `…:push` → `…:pull,push`) and sorts them, so equal sets share a key. */
 export function normalizeScopes(scopes: string[]): string[] {

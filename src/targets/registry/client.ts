@@ -96,17 +96,21 @@ export class RegistryClient {
   }
 
   /** The pull limit the registry last reported (`ratelimit-remaining: 76;w=21600`), and when. */
-  rateLimit?: { remaining: number; limit?: number; windowSeconds?: number; at: number };
+  rateLimit?: { remaining: number; limit?: number; windowSeconds?: number; resetsAt?: number; at: number };
 
   private noteRateLimit(res: HttpResponse): void {
     const remaining = parseRateLimit(header(res, 'ratelimit-remaining'));
     if (!remaining || res.url.origin !== this.base.origin) return;
     const limit = parseRateLimit(header(res, 'ratelimit-limit'));
+    // The IETF draft's `RateLimit-Reset: <seconds>`, where a registry sends it (Docker Hub does not).
+    const reset = parseRateLimit(header(res, 'ratelimit-reset'));
+    const at = Date.now();
     this.rateLimit = {
       remaining: remaining.count,
       ...(limit ? { limit: limit.count } : {}),
       ...(remaining.windowSeconds !== undefined ? { windowSeconds: remaining.windowSeconds } : {}),
-      at: Date.now(),
+      ...(reset ? { resetsAt: at + reset.count * 1000 } : {}),
+      at,
     };
   }
 

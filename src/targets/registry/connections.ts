@@ -6,6 +6,8 @@ export interface RateLimitNote {
   remaining: number;
   limit?: number;
   windowSeconds?: number;
+  /** When the registry said its window resets (`ratelimit-reset`, ms since the epoch); Docker Hub does not say. */
+  resetsAt?: number;
 }
 
 /** `76 of 100 pulls left per 6 h`: what a registry said of its pull limit, without its name. */
@@ -56,12 +58,18 @@ export class RegistryConnections {
       const held = newest.get(client.registry);
       if (seen && (!held || seen.at > held.at)) newest.set(client.registry, seen);
     }
-    return [...newest].map(([registry, { remaining, limit, windowSeconds }]) => ({
-      registry,
-      remaining,
-      ...(limit !== undefined ? { limit } : {}),
-      ...(windowSeconds !== undefined ? { windowSeconds } : {}),
-    }));
+    return [...newest].map(([registry, seen]) => noteOf(registry, seen));
+  }
+
+  /** What `registry` last said of its pull limit, on either side (a pull budget asks before each copy). */
+  rateLimitOf(registry: string): RateLimitNote | undefined {
+    if (this.notesAtClose) return this.notesAtClose.find((n) => n.registry === registry);
+    let newest: RegistryClient['rateLimit'];
+    for (const client of this.clients.values()) {
+      const seen = client.registry === registry ? client.rateLimit : undefined;
+      if (seen && (!newest || seen.at > newest.at)) newest = seen;
+    }
+    return newest && noteOf(registry, newest);
   }
 
   async close(): Promise<void> {
@@ -72,6 +80,16 @@ export class RegistryConnections {
     this.clients.clear();
     await Promise.allSettled(pools.map((p) => p.close()));
   }
+}
+
+function noteOf(registry: string, { remaining, limit, windowSeconds, resetsAt }: NonNullable<RegistryClient['rateLimit']>): RateLimitNote {
+  return {
+    registry,
+    remaining,
+    ...(limit !== undefined ? { limit } : {}),
+    ...(windowSeconds !== undefined ? { windowSeconds } : {}),
+    ...(resetsAt !== undefined ? { resetsAt } : {}),
+  };
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];

@@ -9,6 +9,7 @@ import { openNetwork, type NetworkOptions } from './network/dispatcher.js';
 import { fatalNetworkError, throughProxy, type SettingVoice } from './network/failures.js';
 import { authScheme, type HttpObserver } from './network/observer.js';
 import type { ProxyChoice } from './network/proxy.js';
+import type { RequestRate } from './network/request-rate.js';
 import { quoted } from '../../oci/text.js';
 
 /** Retries as oras-go does them: 5 tries, 250 ms × 2ⁿ ±10 %, each wait clamped to 200 ms–3 s. */
@@ -130,6 +131,8 @@ export interface HttpOptions {
   observer?: HttpObserver;
   /** How a failure's fix names a setting (`set plain-http: true` or `add --plain-http`). */
   voice?: SettingVoice;
+  /** Spaces the requests to each host (`requests-per-second`); share one across a run's pools. */
+  requestRate?: RequestRate;
 }
 
 export const USER_AGENT = 'oci-copy/0.1';
@@ -208,6 +211,7 @@ export class HttpClient {
   /** The proxy a request to a URL goes through, for messages. */
   readonly proxyFor: (url: URL) => ProxyChoice | undefined;
   private readonly observer?: HttpObserver;
+  private readonly requestRate?: RequestRate;
 
   /** Fires on `close()`: whatever is still sending or waiting to retry ends at once. */
   private readonly closing = new AbortController();
@@ -219,6 +223,7 @@ export class HttpClient {
     this.owned = !options.dispatcher;
     this.voice = options.voice;
     this.observer = options.observer;
+    this.requestRate = options.requestRate;
     const network = options.dispatcher ? undefined : openNetwork(options.network ?? {}, this.timeouts.connectMs);
     this.dispatcher = options.dispatcher ?? network!.dispatcher;
     this.proxyFor = network ? (url) => network.proxyFor(url) : () => undefined;
@@ -353,6 +358,11 @@ export class HttpClient {
   }
 
   private async once(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined, signal?: AbortSignal): Promise<HttpResponse> {
+    // Every request, retry and redirect hop passes here: the one place a request rate can hold.
+    if (this.requestRate) {
+      const wait = this.requestRate.delay(url.host);
+      if (wait > 0) await pause(wait, signal);
+    }
     const started = Date.now();
     const auth = authScheme(headers.authorization);
     let res: Dispatcher.ResponseData;

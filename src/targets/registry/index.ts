@@ -4,3 +4,4 @@ export { HttpClient, DEFAULT_RETRY, DEFAULT_TIMEOUTS, TIMEOUT_ENV, timeoutsFromE
 export { findCredentials, type Credentials, type CredentialOptions } from './credentials.js';
 export { RegistryError, isRetryable } from './errors.js';
 export { pullsLeft, RegistryConnections, type RateLimitNote } from './connections.js';
+export { RequestRate } from './network/request-rate.js';

@@ -3,22 +3,24 @@ import type { Descriptor } from '../../oci/descriptor.js';
 import { CancelledError } from '../../oci/errors.js';
 import { isManifest } from '../../oci/media-types.js';
 import type { RegistryReference } from '../../oci/reference.js';
-import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, TaggingPusher, TagLister, TagReader, Target } from '../target.js';
+import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, RemoveTagOptions, TaggingPusher, TagLister, TagReader, TagRemoval, TagRemover, Target } from '../target.js';
 import { Blobs } from './blobs.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { Manifests } from './manifests.js';
 import { listReferrers } from './referrers.js';
+import { RegistryTagRemover } from './tag-removal.js';
 import { listTags } from './tags.js';
 import { DEFAULT_CHUNK_BYTES, type UploadMode } from './upload.js';
 
 export type RegistryRepositoryOptions = RegistryClientOptions;
 
 /** A repository on a registry, spoken to over the distribution API. */
-export class RegistryRepository implements Target, Mounter, Located, ReferrerLister, TaggingPusher, TagLister, TagReader {
+export class RegistryRepository implements Target, Mounter, Located, ReferrerLister, TaggingPusher, TagLister, TagReader, TagRemover {
   readonly description: string;
   readonly location: BlobLocation;
   private readonly blobs: Blobs;
   private readonly manifests: Manifests;
+  private remover?: RegistryTagRemover;
   private closed = false;
 
   constructor(
@@ -82,6 +84,16 @@ export class RegistryRepository implements Target, Mounter, Located, ReferrerLis
   async tags(): Promise<string[]> {
     this.refuseIfClosed();
     return listTags(this.client, this.repository);
+  }
+
+  /**
+   * Removes `tag` alone: the manifest it named, and every other tag naming it, stay (see
+   * tag-removal.ts). A registry that does not delete through its API throws `TagRemovalRefusedError`.
+   */
+  async removeTag(tag: string, options?: RemoveTagOptions): Promise<TagRemoval> {
+    this.refuseIfClosed();
+    this.remover ??= new RegistryTagRemover(this.client, this.repository, this.manifests, this.blobs);
+    return this.remover.removeTag(tag, options);
   }
 
   async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
