@@ -24,7 +24,7 @@ export interface VerifyPolicySettings {
 
 export type SignerRule =
   | { kind: 'key'; key: KeyObject; fingerprint: string }
-  | { kind: 'identity'; identity?: string; identityRegexp?: RegExp; issuer: string };
+  | { kind: 'identity'; identity?: string; identityRegexp?: RegExp; identityPattern?: string; issuer: string };
 
 /** A checked policy: who must have signed, which attestations must be there, and what to trust. */
 export interface VerifyPolicy {
@@ -99,7 +99,7 @@ export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readF
     if (!issuer) {
       throw new InputError(`${name(VerifySetting.CertificateOidcIssuer)} is missing: a certificate identity means nothing without the issuer that vouched for it (GitHub Actions: https://token.actions.githubusercontent.com)`);
     }
-    signer = { kind: 'identity', issuer, ...(identity ? { identity } : { identityRegexp: compileIdentityRegexp(identityRegexp, name(VerifySetting.CertificateIdentityRegexp)) }) };
+    signer = { kind: 'identity', issuer, ...(identity ? { identity } : { identityRegexp: compileIdentityRegexp(identityRegexp, name(VerifySetting.CertificateIdentityRegexp)), identityPattern: identityRegexp }) };
   }
 
   let trustRoot: () => Promise<TrustRoot>;
@@ -130,7 +130,7 @@ export function describePolicy(signer: SignerRule, types: string[]): string {
   const who =
     signer.kind === 'key'
       ? `key ${signer.fingerprint}`
-      : `${signer.identity !== undefined ? `identity ${printable(signer.identity)}` : `identity matching /${printable(signer.identityRegexp?.source ?? '')}/`}, issuer ${printable(signer.issuer)}`;
+      : `${signer.identity !== undefined ? `identity ${printable(signer.identity)}` : `identity matching /${printable(signer.identityPattern ?? '')}/`}, issuer ${printable(signer.issuer)}`;
   return types.length ? `${who}; attestation${types.length > 1 ? 's' : ''} ${types.map((t) => printable(t)).join(', ')}` : who;
 }
 
