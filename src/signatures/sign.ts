@@ -79,7 +79,8 @@ class KeySigner implements Signer {
  */
 export async function signImage(dst: Target, subject: Descriptor, repository: string, opts: SignOptions): Promise<SignRecord> {
   const format = opts.format ?? 'bundle';
-  const { signer, key } = await makeSigner(opts);
+  const tokens: string[] = [];
+  const { signer, key } = await makeSigner(opts, tokens);
   const witnesses = makeWitnesses(opts);
   const what = `signing ${subject.digest} (${opts.mode === 'key' ? 'with a key' : 'keyless'})`;
   stopIfAborted(opts.signal);
@@ -95,7 +96,7 @@ export async function signImage(dst: Target, subject: Descriptor, repository: st
     }
   } catch (err) {
     if (err instanceof OciCopyError) throw err;
-    throw new SigningError(`${what} failed: ${printable(messageOf(err), 400)}`);
+    throw new SigningError(`${what} failed: ${printable(redact(messageOf(err), tokens), 400)}`);
   }
   stopIfAborted(opts.signal);
 
@@ -113,15 +114,21 @@ export async function signImage(dst: Target, subject: Descriptor, repository: st
   return { ...base, manifest: manifest.digest, tag };
 }
 
-async function makeSigner(opts: SignOptions): Promise<{ signer: Signer; key?: KeyObject }> {
+async function makeSigner(opts: SignOptions, tokens: string[]): Promise<{ signer: Signer; key?: KeyObject }> {
   if (opts.mode === 'key') {
     const key = opts.key ?? (opts.keyFile !== undefined ? await readCosignKeyFile(opts.keyFile, opts.password ?? '') : undefined);
     if (!key) throw new InputError('signing with a key needs the key: give sign-key (a cosign key file)');
     if (key.type !== 'private') throw new InputError('signing with a key needs the private key (cosign.key), not the public one');
     return { signer: new KeySigner(key), key };
   }
-  const getToken = opts.identityToken;
-  if (!getToken) throw new InputError('keyless signing needs an OIDC identity token: in GitHub Actions, give the job `permissions: id-token: write`');
+  const fetchToken = opts.identityToken;
+  if (!fetchToken) throw new InputError('keyless signing needs an OIDC identity token: in GitHub Actions, give the job `permissions: id-token: write`');
+  // Each token handed out is remembered, so that no error line can carry it (sigstore-js quotes an invalid one).
+  const getToken = async () => {
+    const token = await fetchToken();
+    tokens.push(token);
+    return token;
+  };
   const signer = new FulcioSigner({ fulcioBaseURL: opts.fulcioUrl ?? DEFAULT_FULCIO_URL, identityProvider: { getToken }, timeout: opts.timeoutMs ?? 30_000, retry: 2 });
   return { signer };
 }
@@ -174,6 +181,13 @@ function legacyAnnotations(bundle: Bundle): Record<string, string> {
 
 function pem(der: Buffer): string {
   return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
+}
+
+/** The message with every identity token, and anything shaped like a JWT, replaced by `[token]`. */
+function redact(message: string, tokens: string[]): string {
+  let out = message;
+  for (const t of tokens) if (t) out = out.split(t).join('[token]');
+  return out.replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g, '[token]');
 }
 
 function stopIfAborted(signal?: AbortSignal): void {
