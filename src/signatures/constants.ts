@@ -34,5 +34,5 @@ export const COSIGN_PAYLOAD_TYPE = 'cosign container image signature';
 
 /** A bundle or a signature layer is small JSON; anything larger is refused unread. */
 export const MAX_BUNDLE_BYTES = 1024 * 1024;
-/** At most this many signature manifests, and layers in each, are looked at for one digest. */
+/** At most this many signatures (bundles, or layers of a `.sig`/`.att`) are read for one digest; the rest are named as not read. */
 export const MAX_CANDIDATES = 64;

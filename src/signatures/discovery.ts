@@ -58,20 +58,27 @@ export class SignatureDiscovery {
 
   async find(subject: Descriptor, signal?: AbortSignal): Promise<Candidate[]> {
     const found: Candidate[] = [];
+    let unread = 0;
     if (isReferrerLister(this.src)) {
       const referrers = (await this.src.referrers(subject)).filter((d) => isBundleMediaType(d.artifactType));
-      for (const ref of referrers.slice(0, MAX_CANDIDATES)) found.push(...(await this.readBundleReferrer(subject, ref, signal)));
+      for (const ref of referrers) {
+        if (found.length >= MAX_CANDIDATES) unread++;
+        else found.push(...(await this.readBundleReferrer(subject, ref, MAX_CANDIDATES - found.length, signal)));
+      }
     }
     if (this.cosign.possible) {
       for (const att of await this.cosign.find(subject)) {
         if (att.kind !== 'signature' && att.kind !== 'attestation') continue;
-        found.push(...(await this.readCosignTag(att.tag, att.kind, att.desc, signal)));
+        if (found.length >= MAX_CANDIDATES) unread++;
+        else found.push(...(await this.readCosignTag(att.tag, att.kind, att.desc, MAX_CANDIDATES - found.length, signal)));
       }
     }
+    // Said, not dropped in silence: a digest with this many signatures is being flooded.
+    if (unread) found.unshift({ form: 'bundle', kind: 'signature', where: `${unread} more signature manifest${unread > 1 ? 's' : ''}`, problem: `not read: at most ${MAX_CANDIDATES} signatures are looked at for one digest` });
     return found;
   }
 
-  private async readBundleReferrer(subject: Descriptor, ref: Descriptor, signal?: AbortSignal): Promise<Candidate[]> {
+  private async readBundleReferrer(subject: Descriptor, ref: Descriptor, room: number, signal?: AbortSignal): Promise<Candidate[]> {
     const where = `referrer ${ref.digest}`;
     const kind = ref.annotations?.['dev.sigstore.bundle.predicateType'] && ref.annotations['dev.sigstore.bundle.predicateType'] !== 'https://sigstore.dev/cosign/sign/v1' ? 'attestation' : 'signature';
     return this.readable('bundle', kind, where, async () => {
@@ -80,7 +87,7 @@ export class SignatureDiscovery {
       if (manifest.subject?.digest !== subject.digest) {
         return [{ form: 'bundle', kind, where, problem: `its manifest refers to ${printable(manifest.subject?.digest ?? 'nothing', 80)}, not ${subject.digest}` }];
       }
-      const layers = (manifest.layers ?? []).filter((l) => isBundleMediaType(l.mediaType)).slice(0, MAX_CANDIDATES);
+      const layers = (manifest.layers ?? []).filter((l) => isBundleMediaType(l.mediaType)).slice(0, room);
       if (!layers.length) return [{ form: 'bundle', kind, where, problem: 'its manifest holds no Sigstore bundle layer' }];
       const out: Candidate[] = [];
       for (const layer of layers) {
@@ -91,13 +98,15 @@ export class SignatureDiscovery {
     });
   }
 
-  private async readCosignTag(tag: string, kind: 'signature' | 'attestation', desc: Descriptor, signal?: AbortSignal): Promise<Candidate[]> {
+  private async readCosignTag(tag: string, kind: 'signature' | 'attestation', desc: Descriptor, room: number, signal?: AbortSignal): Promise<Candidate[]> {
     const layerType = kind === 'signature' ? SIMPLE_SIGNING : DSSE_ENVELOPE;
     return this.readable('legacy', kind, `tag ${tag}`, async () => {
       const manifest = await this.manifest(desc, signal);
-      const layers = (manifest.layers ?? []).filter((l) => l.mediaType === layerType).slice(0, MAX_CANDIDATES);
+      const all = (manifest.layers ?? []).filter((l) => l.mediaType === layerType);
+      const layers = all.slice(0, room);
       if (!layers.length) return [{ form: 'legacy', kind, where: `tag ${tag}`, problem: `its manifest holds no ${layerType} layer` }];
       const out: Candidate[] = [];
+      if (all.length > layers.length) out.push({ form: 'legacy', kind, where: `tag ${tag}, ${all.length - layers.length} more layers`, problem: `not read: at most ${MAX_CANDIDATES} signatures are looked at for one digest` });
       for (const [i, layer] of layers.entries()) {
         const where = layers.length > 1 ? `tag ${tag}, layer ${i + 1}` : `tag ${tag}`;
         const payload = await this.readable('legacy', kind, where, async () => [{ form: 'legacy' as const, kind, where, payload: await this.small(layer, 'signature payload', signal), annotations: layer.annotations ?? {} }]);
