@@ -57,26 +57,41 @@ export async function prepareBundle(c: BundleCandidate, subject: Descriptor, man
     const why = err instanceof ValidationError && err.fields?.length ? `lacks or mangles ${err.fields.slice(0, 3).join(', ')}` : err instanceof SyntaxError ? 'is not JSON' : 'cannot be read';
     return { ...base, kind: 'signature', problem: `its bundle is malformed: it ${why}` };
   }
+  if (bundle.content.$case === 'dsseEnvelope') {
+    const env = bundle.content.dsseEnvelope;
+    if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE) return { ...base, kind: 'attestation', problem: `its DSSE payload is ${printable(env.payloadType, 80)}, not an in-toto statement` };
+    const statement = parseStatement(env.payload);
+    if (typeof statement === 'string') return { ...base, kind: 'attestation', problem: statement };
+    const kind = statement.predicateType === COSIGN_SIGN_PREDICATE ? 'signature' : 'attestation';
+    const predicateType = printable(statement.predicateType, 200);
+    if (!statementNames(statement, subject.digest)) return { ...base, kind, predicateType, problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}` };
+    return entityOf({ ...base, kind, predicateType }, bundle);
+  }
+  const digest = bundle.content.messageSignature.messageDigest;
+  const { hex } = parseDigest(subject.digest);
+  if (!digest || (digest.algorithm !== HashAlgorithm.SHA2_256 && digest.algorithm !== HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED) || digest.digest.toString('hex') !== hex) {
+    return { ...base, kind: 'signature', problem: `it signs ${digest ? `sha256:${digest.digest.toString('hex')}` : 'no digest'}, not ${subject.digest}` };
+  }
+  // The signed artifact is the manifest itself: read (and verified against its digest) only now.
+  return entityOf({ ...base, kind: 'signature' }, bundle, await manifestBytes());
+}
+
+/**
+ * The verifier's view of a parsed bundle. Everything here is parsing of bytes from outside (the
+ * certificate, the timestamps): any failure is the bundle's, said as such.
+ */
+function entityOf(base: Omit<Prepared, 'entity'>, bundle: Bundle, artifact?: Buffer): Prepared | Rejected {
+  let certificate: X509Certificate | undefined;
   try {
-    if (bundle.content.$case === 'dsseEnvelope') {
-      const env = bundle.content.dsseEnvelope;
-      if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE) return { ...base, kind: 'attestation', problem: `its DSSE payload is ${printable(env.payloadType, 80)}, not an in-toto statement` };
-      const statement = parseStatement(env.payload);
-      if (typeof statement === 'string') return { ...base, kind: 'attestation', problem: statement };
-      const kind = statement.predicateType === COSIGN_SIGN_PREDICATE ? 'signature' : 'attestation';
-      const predicateType = printable(statement.predicateType, 200);
-      if (!statementNames(statement, subject.digest)) return { ...base, kind, predicateType, problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}` };
-      return { ...base, kind, predicateType, ...keyMaterial(bundle), entity: toSignedEntity(bundle) };
-    }
-    const digest = bundle.content.messageSignature.messageDigest;
-    const { hex } = parseDigest(subject.digest);
-    if (!digest || (digest.algorithm !== HashAlgorithm.SHA2_256 && digest.algorithm !== HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED) || digest.digest.toString('hex') !== hex) {
-      return { ...base, kind: 'signature', problem: `it signs ${digest ? `sha256:${digest.digest.toString('hex')}` : 'no digest'}, not ${subject.digest}` };
-    }
-    return { ...base, kind: 'signature', ...keyMaterial(bundle), entity: toSignedEntity(bundle, await manifestBytes()) };
+    certificate = leafOf(bundle);
+  } catch {
+    return { ...base, problem: 'its certificate cannot be read' };
+  }
+  try {
+    const tlogIndex = bundle.verificationMaterial.tlogEntries[0]?.logIndex;
+    return { ...base, ...(certificate ? { certificate } : {}), ...(tlogIndex !== undefined ? { tlogIndex } : {}), entity: toSignedEntity(bundle, artifact) };
   } catch (err) {
-    if (err instanceof Error && /certificate|asn1|der/i.test(err.message)) return { ...base, kind: 'signature', problem: 'its certificate cannot be read' };
-    throw err;
+    return { ...base, problem: `its bundle is malformed: ${printable(err instanceof Error ? err.message : String(err), 160)}` };
   }
 }
 
@@ -125,7 +140,7 @@ export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared
         messageSignature: { messageDigest: { algorithm: HashAlgorithm.SHA2_256, digest: createHash('sha256').update(c.payload).digest() }, signature: Buffer.from(sig, 'base64') },
       },
     } as unknown as Bundle;
-    return { ...base, certificate, tlogIndex: tlog?.logIndex, entity: toSignedEntity(bundle, c.payload) };
+    return entityOf({ ...base, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle, c.payload);
   }
 
   let envelope: ReturnType<typeof envelopeFromJSON>;
@@ -143,14 +158,13 @@ export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared
   // cosign stamps an attestation's whole envelope, which the verifier does not read as a stamp of
   // the signature: such a stamp is left out, and the Rekor entry is the proof of time.
   const bundle = { mediaType: BUNDLE_V01, verificationMaterial: material, content: { $case: 'dsseEnvelope' as const, dsseEnvelope: envelope } } as unknown as Bundle;
-  return { ...base, predicateType, certificate, tlogIndex: tlog?.logIndex, entity: toSignedEntity(bundle) };
+  return entityOf({ ...base, predicateType, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle);
 }
 
-function keyMaterial(bundle: Bundle): { certificate?: X509Certificate; tlogIndex?: string } {
+function leafOf(bundle: Bundle): X509Certificate | undefined {
   const content = bundle.verificationMaterial.content;
   const raw = content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : content.$case === 'certificate' ? content.certificate.rawBytes : undefined;
-  const tlogIndex = bundle.verificationMaterial.tlogEntries[0]?.logIndex;
-  return { ...(raw ? { certificate: X509Certificate.parse(Buffer.from(raw)) } : {}), ...(tlogIndex !== undefined ? { tlogIndex } : {}) };
+  return raw ? X509Certificate.parse(Buffer.from(raw)) : undefined;
 }
 
 /** The digest a simple-signing payload signs, checked to be cosign's kind of payload. */
