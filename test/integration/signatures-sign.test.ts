@@ -170,6 +170,8 @@ describe('signing on promotion, checked by oci-copy and by openssl', () => {
     assert.equal(asked.length, 1);
     assert.equal(asked[0].authorization, `Bearer ${world.tokenRequestToken}`);
     assert.equal(asked[0].url, '/runner/idtoken?api-version=2.0&audience=sigstore');
+    assert.equal(await token(), await token(), 'the token is reused for a while');
+    assert.equal(world.tokenRequests().length, 1, 'without asking the runner again');
     const after = world.serviceRequests();
     assert.equal((after['/api/v2/signingCert'] ?? 0) - (before['/api/v2/signingCert'] ?? 0), 1, 'one certificate');
     assert.equal((after['/api/v1/log/entries'] ?? 0) - (before['/api/v1/log/entries'] ?? 0), 1, 'one log entry');
