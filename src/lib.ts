@@ -33,3 +33,26 @@ export { TargetPool, type RunTargets } from './run/target-pool.js';
 export { parseSyncEntries, type SyncEntry, type EntryDestination } from './plan/entries.js';
 export { expandEntries, shardItems, parseShard, type PlanItem, type Shard } from './plan/plan.js';
 export { selectTags, tagVersion, type TagFilter } from './plan/tag-filter.js';
+export {
+  parseVerifyPolicy,
+  verifyImage,
+  signImage,
+  readCosignKeyFile,
+  writeCosignKeyFile,
+  parseTrustedRoot,
+  publicGoodTrustRoot,
+  SignatureDiscovery,
+  SignatureRefusedError,
+  SigningError,
+  VerifySetting,
+  SignSetting,
+  type VerifyPolicy,
+  type VerifyPolicySettings,
+  type VerifyOptions,
+  type SignOptions,
+  type VerificationRecord,
+  type SignRecord,
+  type FoundSignature,
+  type SignerIdentity,
+} from './signatures/index.js';
+export { ACTION_VOICE, type Voice } from './inputs/voice.js';

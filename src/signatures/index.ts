@@ -1,0 +1,18 @@
+/**
+ * Signatures and attestations: verify that a digest carries what a policy requires before it is
+ * copied, and sign a digest once it is in place. Knows nothing of GitHub: the runner's OIDC token
+ * comes in as a function (`src/action/oidc-token.ts` makes one).
+ */
+export { parseVerifyPolicy, describePolicy, readSmallFile, type VerifyPolicy, type VerifyPolicySettings, type SignerRule } from './policy.js';
+export { verifyImage, type VerifyOptions } from './verify.js';
+export { SignatureDiscovery } from './discovery.js';
+export { signImage, simpleSigningPayload, type SignOptions } from './sign.js';
+export { attachBundle, attachLegacySignature } from './attach.js';
+export { readCosignKeyFile, writeCosignKeyFile } from './cosign-key.js';
+export { parseTrustedRoot, publicGoodTrustRoot, type TrustRoot } from './trust-root.js';
+export { SignatureRefusedError, SigningError } from './errors.js';
+export { describeFound, signedBy } from './describe.js';
+export { keyFingerprint } from './public-key.js';
+export { VerifySetting, SignSetting, COSIGN_PASSWORD_ENV } from './settings.js';
+export type { FoundSignature, SignerIdentity, SignRecord, VerificationRecord, SignatureForm, SignatureKind } from './record.js';
+export { MAX_BUNDLE_BYTES } from './constants.js';

@@ -1,0 +1,189 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { Voice } from '../inputs/voice.js';
+import { InputError, messageOf } from '../oci/errors.js';
+import { printable, quoted } from '../oci/text.js';
+import { keyFingerprint } from './public-key.js';
+import { VerifySetting } from './settings.js';
+import { parseTrustedRoot, publicGoodTrustRoot, type TrustRoot } from './trust-root.js';
+
+/** The verification settings as a user gives them (step inputs, flags, keys of an `images` entry). */
+export interface VerifyPolicySettings {
+  /** A PEM public key: the key itself, or a file holding it. */
+  key?: string;
+  certificateIdentity?: string;
+  certificateIdentityRegexp?: string;
+  certificateOidcIssuer?: string;
+  /** Required in-toto predicate types: comma-separated, or a list; cosign's short names are accepted. */
+  attestationTypes?: string | string[];
+  /** A `trusted_root.json` file (or its JSON); empty or `public-good` for Sigstore's public-good instance. */
+  trustedRoot?: string;
+  /** Each platform manifest of an index must be signed too, not only the index. */
+  platforms?: boolean;
+}
+
+export type SignerRule =
+  | { kind: 'key'; key: KeyObject; fingerprint: string }
+  | { kind: 'identity'; identity?: string; identityRegexp?: RegExp; identityPattern?: string; issuer: string };
+
+/** A checked policy: who must have signed, which attestations must be there, and what to trust. */
+export interface VerifyPolicy {
+  signer: SignerRule;
+  /** Predicate types that must each have an accepted attestation; empty: an accepted signature is required. */
+  attestationTypes: string[];
+  platforms: boolean;
+  /** Where trust comes from; loaded on first use. */
+  trustRootName: string;
+  trustRoot(): Promise<TrustRoot>;
+  /** The policy in words, for lines and reports: `identity …, issuer …` or `key SHA256:…`. */
+  description: string;
+}
+
+/** cosign's short names for predicate types (`cosign verify-attestation --type`). */
+const PREDICATE_SHORT_NAMES: Record<string, string> = {
+  slsaprovenance: 'https://slsa.dev/provenance/v0.2',
+  slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
+  slsaprovenance1: 'https://slsa.dev/provenance/v1',
+  spdx: 'https://spdx.dev/Document',
+  spdxjson: 'https://spdx.dev/Document',
+  cyclonedx: 'https://cyclonedx.org/bom',
+  link: 'https://in-toto.io/Link/v1',
+  vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+  openvex: 'https://openvex.dev/ns',
+  custom: 'https://cosign.sigstore.dev/attestation/v1',
+};
+
+type FileReader = (path: string) => string;
+
+/** A key or a trusted root is a small file; a larger one is not what was meant. */
+const MAX_FILE_BYTES = 1024 * 1024;
+
+/** Reads a small text file (relative to the working directory); the action passes its workspace reader instead. */
+export function readSmallFile(path: string): string {
+  if (statSync(path).size > MAX_FILE_BYTES) throw Object.assign(new Error('too large'), { code: `larger than ${MAX_FILE_BYTES} bytes` });
+  return readFileSync(path, 'utf8');
+}
+
+/**
+ * Checks verification settings. Undefined when none is given (nothing to verify); otherwise a policy,
+ * or an `InputError` of one line naming the setting at fault in `voice`'s words. Files (a key, a
+ * trusted root) are read now, with `readFile`.
+ */
+export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readFile: FileReader = readSmallFile): VerifyPolicy | undefined {
+  const text = (v: string | undefined) => (typeof v === 'string' ? v.trim() : '');
+  const keyText = text(raw.key);
+  const identity = text(raw.certificateIdentity);
+  const identityRegexp = text(raw.certificateIdentityRegexp);
+  const issuer = text(raw.certificateOidcIssuer);
+  const types = parseAttestationTypes(raw.attestationTypes, voice);
+  const rootText = text(raw.trustedRoot);
+  const anything = keyText || identity || identityRegexp || issuer || types.length || rootText || raw.platforms;
+  if (!anything) return undefined;
+
+  const name = (s: string) => voice.input(s);
+  let signer: SignerRule;
+  if (keyText) {
+    const keyless = [identity && VerifySetting.CertificateIdentity, identityRegexp && VerifySetting.CertificateIdentityRegexp, issuer && VerifySetting.CertificateOidcIssuer].find(Boolean);
+    if (keyless) throw new InputError(`${name(VerifySetting.Key)} and ${name(keyless)} are both given: verify with a key or with a certificate identity, not both`);
+    const key = readPublicKey(keyText, name(VerifySetting.Key), readFile);
+    signer = { kind: 'key', key, fingerprint: keyFingerprint(key) };
+  } else {
+    if (identity && identityRegexp) {
+      throw new InputError(`${name(VerifySetting.CertificateIdentity)} and ${name(VerifySetting.CertificateIdentityRegexp)} are both given: give one`);
+    }
+    if (!identity && !identityRegexp) {
+      throw new InputError(
+        `verification needs a signer: give ${name(VerifySetting.Key)}, or ${name(VerifySetting.CertificateIdentity)} (or ${name(VerifySetting.CertificateIdentityRegexp)}) with ${name(VerifySetting.CertificateOidcIssuer)}`,
+      );
+    }
+    if (!issuer) {
+      throw new InputError(`${name(VerifySetting.CertificateOidcIssuer)} is missing: a certificate identity means nothing without the issuer that vouched for it (GitHub Actions: https://token.actions.githubusercontent.com)`);
+    }
+    signer = { kind: 'identity', issuer, ...(identity ? { identity } : { identityRegexp: compileIdentityRegexp(identityRegexp, name(VerifySetting.CertificateIdentityRegexp)), identityPattern: identityRegexp }) };
+  }
+
+  let trustRoot: () => Promise<TrustRoot>;
+  let trustRootName: string;
+  if (!rootText || rootText === 'public-good') {
+    trustRoot = publicGoodTrustRoot;
+    trustRootName = 'Sigstore public-good';
+  } else {
+    const fromJson = rootText.startsWith('{');
+    const what = fromJson ? name(VerifySetting.TrustedRoot) : `${name(VerifySetting.TrustedRoot)} (${printable(rootText)})`;
+    const root = parseTrustedRoot(fromJson ? rootText : readNamedFile(rootText, name(VerifySetting.TrustedRoot), readFile), fromJson ? 'the trusted root given inline' : printable(rootText), what);
+    trustRoot = () => Promise.resolve(root);
+    trustRootName = root.name;
+  }
+
+  return {
+    signer,
+    attestationTypes: types,
+    platforms: raw.platforms === true,
+    trustRoot,
+    trustRootName,
+    description: describePolicy(signer, types),
+  };
+}
+
+/** `identity X, issuer Y` / `identity matching /re/, issuer Y` / `key SHA256:…`, then `attestations A, B`. */
+export function describePolicy(signer: SignerRule, types: string[]): string {
+  const who =
+    signer.kind === 'key'
+      ? `key ${signer.fingerprint}`
+      : `${signer.identity !== undefined ? `identity ${printable(signer.identity)}` : `identity matching /${printable(signer.identityPattern ?? '')}/`}, issuer ${printable(signer.issuer)}`;
+  return types.length ? `${who}; attestation${types.length > 1 ? 's' : ''} ${types.map((t) => printable(t)).join(', ')}` : who;
+}
+
+function parseAttestationTypes(value: string | string[] | undefined, voice: Voice): string[] {
+  const parts = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : []).map((s) => (typeof s === 'string' ? s.trim() : '')).filter(Boolean);
+  const out: string[] = [];
+  for (const part of parts) {
+    const type = PREDICATE_SHORT_NAMES[part.toLowerCase()] ?? part;
+    let url: URL | undefined;
+    try {
+      url = new URL(type);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) {
+      throw new InputError(
+        `${voice.input(VerifySetting.AttestationType)} has ${quoted(part)}, which is not a predicate type: give a URI (https://slsa.dev/provenance/v1) or one of ${Object.keys(PREDICATE_SHORT_NAMES).join(', ')}`,
+      );
+    }
+    if (!out.includes(type)) out.push(type);
+  }
+  return out;
+}
+
+/** The regexp must match the whole identity (cosign matches anywhere in it: add `.*` where a part is meant). */
+function compileIdentityRegexp(source: string, what: string): RegExp {
+  try {
+    return new RegExp(`^(?:${source})$`, 'u');
+  } catch (err) {
+    throw new InputError(`${what} is not a valid regular expression: ${printable(messageOf(err), 200)}`);
+  }
+}
+
+/** A PEM public key, given as itself or in a file. The key's text is never echoed back. */
+function readPublicKey(value: string, what: string, readFile: FileReader): KeyObject {
+  const inline = value.includes('-----BEGIN');
+  const pem = inline ? value : readNamedFile(value, what, readFile);
+  const where = inline ? what : `${what} (${printable(value)})`;
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) throw new InputError(`${where} holds a private key: give the public key (cosign.pub), and keep the private key secret`);
+  if (!pem.includes('-----BEGIN')) throw new InputError(`${where} is not a PEM public key: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
+  try {
+    return createPublicKey(pem);
+  } catch {
+    throw new InputError(`${where} is not a PEM public key that can be read: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
+  }
+}
+
+function readNamedFile(path: string, what: string, readFile: FileReader): string {
+  try {
+    return readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? messageOf(err)})`;
+    throw new InputError(`${what} names ${quoted(path)}, which ${why}: give the file's path (in the workspace) or its contents`);
+  }
+}

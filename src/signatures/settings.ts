@@ -1,0 +1,23 @@
+/**
+ * The settings of verification and signing, named once: step inputs, CLI flags (`--verify-key`)
+ * and keys of an `images` entry use these same words.
+ */
+export const VerifySetting = {
+  Key: 'verify-key',
+  CertificateIdentity: 'verify-certificate-identity',
+  CertificateIdentityRegexp: 'verify-certificate-identity-regexp',
+  CertificateOidcIssuer: 'verify-certificate-oidc-issuer',
+  AttestationType: 'verify-attestation-type',
+  TrustedRoot: 'verify-trusted-root',
+  Platforms: 'verify-platforms',
+} as const;
+
+export const SignSetting = {
+  Sign: 'sign',
+  Key: 'sign-key',
+  KeyPassword: 'sign-key-password',
+  Format: 'signature-format',
+} as const;
+
+/** The environment variable cosign reads a key file's password from, by convention. */
+export const COSIGN_PASSWORD_ENV = 'COSIGN_PASSWORD';
