@@ -20,6 +20,8 @@ export interface PlanItem {
   platform?: Platform;
   referrers?: boolean;
   failure?: string;
+  /** The sync entry it came from, whole: the checks of each image read its per-entry settings here. */
+  from?: SyncEntry;
 }
 
 /** `K/N`: this job takes the K-th of N shares of the expanded list. */
@@ -55,6 +57,7 @@ export async function expandEntries(entries: SyncEntry[], listTags: TagListing, 
 async function expandEntry(entry: SyncEntry, listTags: TagListing): Promise<PlanItem[]> {
   const common = {
     entry: entry.number,
+    from: entry,
     ...(entry.platform ? { platform: entry.platform } : {}),
     ...(entry.referrers !== undefined ? { referrers: entry.referrers } : {}),
   };

@@ -7,20 +7,16 @@ import type { SettingVoice } from './registry/network/failures.js';
 import type { HttpObserver } from './registry/network/observer.js';
 import type { ReadOnlyTarget, Target } from './target.js';
 
-const GHCR = 'ghcr.io';
-/** GHCR accepts any user name with a workflow token; this is the one GitHub documents. */
-const GITHUB_TOKEN_USER = 'x-access-token';
-
 export interface OpenTargetOptions {
-  /** `from` says where they came from, or would have (`inputs username and password`), for the 401 message. */
+  /** `from` says where they came from, or would have (`--src-creds`), for the 401 message. */
   credentials?: { username?: string; password?: string; from?: string };
   /** Speak plain HTTP to registries off loopback. */
   plainHttp?: boolean;
   /** Told every secret found (passwords, tokens, config `auth` strings), to mask before anything logs. */
   onSecret?: (secret: string) => void;
   env?: NodeJS.ProcessEnv;
-  /** A GitHub token, used for ghcr.io when no other credentials are found. */
-  githubToken?: string;
+  /** Credentials for one registry, used there when neither `credentials` nor the Docker config give any. */
+  fallbackCredentials?: FallbackCredentials;
   /** What `oci-archive:-` reads from and writes to (default: the process's stdin and stdout). */
   streams?: StandardStreams;
   /** A dry run: a file destination is opened read-only (or as empty), never created. */
@@ -29,7 +25,7 @@ export interface OpenTargetOptions {
   network?: Pick<NetworkOptions, 'ca' | 'tlsVerify'>;
   /** Told of every HTTP request and its answer, and every retry. */
   onHttp?: HttpObserver;
-  /** How a network failure's fix names a setting (the action's inputs by default). */
+  /** How a network failure's fix names a setting (`set plain-http: true` by default). */
   voice?: SettingVoice;
   /**
    * Share connections and tokens with the other targets of a run: repositories of one registry get
@@ -37,6 +33,14 @@ export interface OpenTargetOptions {
    * repository has its own, ended by its `close`.
    */
   connections?: { pool: RegistryConnections; side: 'source' | 'destination' };
+}
+
+/** Credentials that serve one registry when nothing else does; `from` names them in messages. */
+export interface FallbackCredentials {
+  registry: string;
+  username: string;
+  password: string;
+  from: string;
 }
 
 /** The target a source reference names: a registry repository, an OCI layout or an OCI archive. */
@@ -72,8 +76,8 @@ function registryClientOptions(ref: RegistryReference, options: OpenTargetOption
     network: options.network,
     observer: options.onHttp,
     voice: options.voice,
-    ...(options.githubToken && ref.registry === GHCR
-      ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken }, fallbackFrom: 'the github-token input' }
+    ...(options.fallbackCredentials?.registry === ref.registry
+      ? { fallback: { username: options.fallbackCredentials.username, password: options.fallbackCredentials.password }, fallbackFrom: options.fallbackCredentials.from }
       : {}),
   };
 }
