@@ -44,7 +44,7 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
   };
   const skip = (record: ItemRecord, why: string) => {
     record.status = 'skipped';
-    record.error = new Error(`not attempted: ${why}`);
+    record.error = new Error(why);
   };
 
   const runGroup = async (indices: number[]) => {
