@@ -24,7 +24,9 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
   const pair = `${code(r.source)} → ${code(r.destination)}`;
   if (!r.root) {
     const title = r.refusedBy ? `❌ Refused by ${escapeHtml(r.refusedBy)}` : r.status === 'skipped' ? 'Not attempted' : '❌ Failed';
-    return [`### ${title}: ${r.operation} ${pair}`, '', `<pre>${escapeHtml(r.error ?? 'unknown error')}</pre>`, ''];
+    // A refusal or a reason is a sentence to read whole (it wraps); an error is shown as it was raised.
+    const why = r.refusedBy || r.status === 'skipped' ? `> ${escapeHtml(r.error ?? '')}` : `<pre>${escapeHtml(r.error ?? 'unknown error')}</pre>`;
+    return [`### ${title}: ${r.operation} ${pair}`, '', why, ''];
   }
   const unchanged = r.status === 'unchanged' && !r.blobs.some((n) => n.action !== 'exists');
   const title = unchanged ? 'Unchanged' : dryRun ? `Dry run of ${r.operation}` : capitalise(r.operation);

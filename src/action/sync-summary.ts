@@ -40,7 +40,7 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
     lines.push(`#### Failed (${failed.length})`, '', '| source | destination | error |', '|---|---|---|', ...failed.map(failedRow), '');
   }
   const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
-  const table = ['| status | source | destination | digest | details |', '|---|---|---|---|---|', ...sorted.map(row)].join('\n');
+  const table = ['| status | source → destination | digest | details |', '|---|---|---|---|', ...sorted.map(row)].join('\n');
   if (sorted.length > FOLD_ROWS) lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
   else lines.push(`#### Images (${sorted.length})`, '', table, '');
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
@@ -49,7 +49,7 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
 
 function row(r: ItemOutcome): string {
   const digest = r.root ? code(short(r.root.digest)) : '';
-  return `| ${STATUS_WORD[r.status]} | ${code(r.source)} | ${code(r.destination)} | ${digest} | ${details(r).join('<br>')} |`;
+  return `| ${STATUS_WORD[r.status]} | ${code(r.source)}<br>→ ${code(r.destination)} | ${digest} | ${details(r).join('<br>')} |`;
 }
 
 function failedRow(r: ItemOutcome): string {
