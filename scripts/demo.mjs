@@ -44,6 +44,8 @@ console.log(`\nOutputs of the step:\n  digest:     ${outputs.digest}\n  media-ty
 for (const b of JSON.parse(outputs.blobs)) {
   console.log(`    ${b.action.padEnd(8)} ${b.digest.slice(0, 19)}…  ${String(b.size).padStart(6)} B  ${b.mediaType}`);
 }
-console.log(`\nJob summary (${files.GITHUB_STEP_SUMMARY}):\n`);
+// The files were the demo's own, in a temporary directory removed below: the summary is shown, not named.
+console.log('\nJob summary (what GITHUB_STEP_SUMMARY received):\n');
 console.log(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'));
 rmSync(work, { recursive: true, force: true });
+console.log('The copy went to a temporary directory, removed now; in a workflow the destination stays (see README.md).');

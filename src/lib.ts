@@ -2,7 +2,7 @@
  * The library: copy OCI content between registries, OCI layouts, OCI archives and streams. It
  * knows nothing of GitHub; the action (`src/action/`) and the CLI (`src/cli/`) are shells over it.
  */
-export { copy, copyToMany, type Destination, type Selector } from './copy/copy.js';
+export { copy, copyToMany, copyResolved, resolveRoot, type Destination, type ResolvedDestination, type ResolvedRoot, type Selector } from './copy/copy.js';
 export { exportToStream, importFromStream } from './copy/streams.js';
 export type { CopyOptions, SuccessorFn } from './copy/options.js';
 export type { CopyEvent, CopyListener, NodeAction } from './copy/events.js';
@@ -16,7 +16,7 @@ export { MediaType } from './oci/media-types.js';
 export { parsePlatform } from './oci/platform.js';
 export { formatReference, parseReference, type Reference } from './oci/reference.js';
 export type { BlobLocation, Mounter, ReadOnlyTarget, ReferrerLister, Target, TagLister } from './targets/target.js';
-export { openDestination, openSource, type OpenTargetOptions } from './targets/open-target.js';
+export { openDestination, openSource, type FallbackCredentials, type OpenTargetOptions } from './targets/open-target.js';
 export { openRegistryRepository, RegistryRepository } from './targets/registry/index.js';
 export type { NetworkOptions } from './targets/registry/network/dispatcher.js';
 export { httpEventLine, type HttpEvent, type HttpObserver } from './targets/registry/network/observer.js';
@@ -27,11 +27,20 @@ export { createArchiveWriter, openArchiveFileWriter, OciArchiveWriter } from './
 export { MemoryTarget } from './targets/memory.js';
 export type { BlobInfoCache } from './blob-cache/types.js';
 export { defaultCacheFile, FileBlobInfoCache } from './blob-cache/file-cache.js';
-export { sync, planSync, type SyncOptions, type SyncResult } from './run/sync.js';
-export { runPlan, type ItemResult, type ItemStatus, type RunOptions, type RunReporter } from './run/run.js';
-export { TargetPool, type RunTargets } from './run/target-pool.js';
+export { runJob, BUILT_IN_CHECKS } from './job/run-job.js';
+export type { JobSettings, JobWork, JobHooks, JobReporter, JobPlan, ItemStart, ImageOptions, BlobCacheStore } from './job/settings.js';
+export type { JobOutcome, ItemOutcome, ItemStatus, TagOutcome, PlatformOutcome, ReferrerOutcome, NodeGroup } from './job/outcome.js';
+export { CheckRefusal, type ImageCheck, type ImageCheckContext, type AfterTagStage, type AfterTagContext, type CheckRecord } from './job/checks.js';
+export { noClobberCheck } from './job/no-clobber.js';
+export { copyLog, syncLog, eventLines, resultLine, type LineSink } from './job/render/log.js';
+export { imageRecords, blobRecords, copyAccount } from './job/render/records.js';
+export { sync, type SyncOptions, type SyncResult } from './job/sync.js';
+export { planSync } from './job/plan-work.js';
+export { TargetPool, type RunTargets } from './job/target-pool.js';
+export type { Voice } from './inputs/voice.js';
 export { parseSyncEntries, type SyncEntry, type EntryDestination } from './plan/entries.js';
 export { expandEntries, shardItems, parseShard, type PlanItem, type Shard } from './plan/plan.js';
+export { inferOperation, type Operation } from './plan/operation.js';
 export { selectTags, tagVersion, type TagFilter } from './plan/tag-filter.js';
 export {
   parseVerifyPolicy,
@@ -55,4 +64,4 @@ export {
   type FoundSignature,
   type SignerIdentity,
 } from './signatures/index.js';
-export { ACTION_VOICE, type Voice } from './inputs/voice.js';
+export { ACTION_VOICE } from './inputs/voice.js';

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
 import { messageOf } from '../oci/errors.js';
+import type { BlobCacheStore } from '../job/settings.js';
 import type { Shard } from '../plan/plan.js';
 import { log } from './log.js';
 
@@ -161,4 +162,25 @@ export function describeBlobCache(restore: BlobCacheRestore | undefined, save: B
   else if (save?.status === 'skipped' && restore?.status !== 'skipped') parts.push(`not saved: ${save.reason}`);
   else if (save?.status === 'failed') parts.push(`not saved: ${save.reason}`);
   return parts.length ? `Blob-info cache: ${parts.join('; ')}.` : '';
+}
+
+/**
+ * The job's cache store in a workflow: restored from the Actions cache service under `prefix`
+ * (and, for a shard, every shard's newest), saved under a new key, and one line for the summary.
+ */
+export function actionCacheStore(prefix: string, shard?: Shard): BlobCacheStore {
+  let restored: { cache: FileBlobInfoCache; restore: BlobCacheRestore } | undefined;
+  let saved: BlobCacheSave | undefined;
+  return {
+    async restore() {
+      restored = await restoreBlobCache(prefix, shard);
+      return restored.cache;
+    },
+    async save() {
+      if (!restored) return;
+      const key = restored.restore.status === 'restored' ? restored.restore.key : undefined;
+      saved = await saveBlobCache(restored.cache, prefix, key, shard);
+    },
+    note: () => (restored ? describeBlobCache(restored.restore, saved) : undefined),
+  };
 }

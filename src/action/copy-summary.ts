@@ -1,50 +1,49 @@
-import type { CopyReport, NodeRecord } from '../copy/report.js';
-import { formatBytes, formatDuration } from '../copy/report.js';
-import type { Descriptor } from '../oci/descriptor.js';
+import { formatBytes, formatDuration, type CopyTotals, type NodeRecord } from '../copy/report.js';
+import type { ItemOutcome, JobOutcome, TagOutcome } from '../job/outcome.js';
 import { isIndex } from '../oci/media-types.js';
-import { formatPlatform } from '../oci/platform.js';
-import { referrerLabel } from '../oci/referrer-kinds.js';
-import { code, escapeHtml, FOLD_ROWS } from './markdown.js';
-import type { CopyOutcome, DestinationOutcome } from './report.js';
+import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
 
 /**
  * The one-image step's job summary, for the release engineer who opens it to see what was
  * promoted: first the root and its tags (and what each tag named before, when it moved), the
- * platforms of an index and the referrers found, then the bytes (copied, mounted, already there,
- * shares that add up), then every node grouped under its platform's manifest. Several
- * destinations get one line on top and a section each; a failed one shows its error.
+ * platforms and the referrers found, then the bytes (copied, mounted, already there, shares that
+ * add up), then every node grouped under its platform's manifest. Several destinations get one
+ * line on top and a section each; a failed or refused one shows its error.
  */
-export function copySummaryMarkdown(outcome: CopyOutcome): string {
+export function copySummaryMarkdown(outcome: JobOutcome): string {
   const lines: string[] = [];
-  if (outcome.destinations.length > 1) lines.push(destinationsHeadline(outcome), '');
-  for (const d of outcome.destinations) lines.push(...destinationSection(outcome, d));
+  if (outcome.results.length > 1) lines.push(destinationsHeadline(outcome), '');
+  for (const r of outcome.results) lines.push(...destinationSection(r, outcome.dryRun));
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
+  const limits = rateLimitLine(outcome.rateLimits);
+  if (limits) lines.push(limits, '');
   return lines.join('\n');
 }
 
-function destinationSection(outcome: CopyOutcome, d: DestinationOutcome): string[] {
-  const pair = `${code(outcome.source)} → ${code(d.destination)}`;
-  if (d.status === 'failed' || d.status === 'skipped') {
-    return [`### ${d.status === 'failed' ? '❌ Failed' : 'Not attempted'}: ${d.operation} ${pair}`, '', `<pre>${escapeHtml(d.error ?? 'unknown error')}</pre>`, ''];
+function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
+  const pair = `${code(r.source)} → ${code(r.destination)}`;
+  if (!r.root) {
+    const title = r.refusedBy ? `❌ Refused by ${escapeHtml(r.refusedBy)}` : r.status === 'skipped' ? 'Not attempted' : '❌ Failed';
+    // A refusal or a reason is a sentence to read whole (it wraps); an error is shown as it was raised.
+    const why = r.refusedBy || r.status === 'skipped' ? `> ${escapeHtml(r.error ?? '')}` : `<pre>${escapeHtml(r.error ?? 'unknown error')}</pre>`;
+    return [`### ${title}: ${r.operation} ${pair}`, '', why, ''];
   }
-  const report = d.report;
-  const root = report.resolved?.root ?? outcome.root;
-  const unchanged = d.status === 'unchanged' && !report.nodes.some((n) => n.action !== 'exists');
-  const title = unchanged ? 'Unchanged' : outcome.dryRun ? `Dry run of ${d.operation}` : capitalise(d.operation);
+  const unchanged = r.status === 'unchanged' && !r.blobs.some((n) => n.action !== 'exists');
+  const title = unchanged ? 'Unchanged' : dryRun ? `Dry run of ${r.operation}` : capitalise(r.operation);
   const lines = [`### ${title}: ${pair}`, ''];
-  lines.push(rootLine(root, report, outcome.dryRun, unchanged), '');
-  for (const m of report.movedTags) {
-    lines.push(`- tag ${code(m.reference)} ${outcome.dryRun ? 'would move' : 'moved'} from ${code(m.previous)} to ${code(m.digest)}`);
-  }
-  for (const notice of report.notices) lines.push(`- ⚠️ ${escapeHtml(notice)}`);
-  if (report.movedTags.length || report.notices.length) lines.push('');
-  const platforms = platformLines(report, root);
+  lines.push(rootLine(r, dryRun, unchanged), '');
+  const moved = [...r.tags.filter((t) => t.change === 'moved'), ...r.attachmentMoves];
+  for (const m of moved) lines.push(`- tag ${code(m.tag)} ${dryRun ? 'would move' : 'moved'} from ${code(m.previous ?? '')} to ${code(m.digest)}`);
+  for (const warning of r.warnings) lines.push(`- ⚠️ ${escapeHtml(warning)}`);
+  for (const notice of r.notices) lines.push(`- ${escapeHtml(notice)}`);
+  if (moved.length || r.warnings.length || r.notices.length) lines.push('');
+  const platforms = platformLines(r);
   if (platforms.length) lines.push(...platforms, '');
-  const referrers = referrerLine(report, outcome.dryRun);
+  const referrers = referrerLine(r, dryRun);
   if (referrers) lines.push(referrers, '');
   if (unchanged) {
     // Found by HEADs alone, or (with referrers) by a walk that found everything there.
-    const walked = report.nodes.length > 1;
+    const walked = r.blobs.length > 1;
     lines.push(
       walked
         ? 'Everything was already there, the referrers too: nothing was written.'
@@ -53,69 +52,57 @@ function destinationSection(outcome: CopyOutcome, d: DestinationOutcome): string
     );
     return lines;
   }
-  lines.push(...totalsTable(report, outcome.dryRun), '');
-  const table = nodeTable(report, root);
-  if (report.nodes.length > FOLD_ROWS) lines.push(`<details><summary>Every node (${report.nodes.length})</summary>`, '', table, '', '</details>', '');
+  lines.push(...totalsTable(r.totals, r.durationMs, dryRun), '');
+  const table = nodeTable(r);
+  const count = r.blobs.length;
+  if (count > FOLD_ROWS) lines.push(`<details><summary>Every node (${count})</summary>`, '', table, '', '</details>', '');
   else lines.push(table, '');
   return lines;
 }
 
-/** `**sha256:…** · OCI image index · 1.2 KiB · tagged 1.2, latest`. */
-function rootLine(root: Descriptor, report: CopyReport, dryRun: boolean, unchanged: boolean): string {
+/** `**sha256:…** · OCI image index · 1.2 KiB · tagged 1.2; already tagged latest`. */
+function rootLine(r: ItemOutcome, dryRun: boolean, unchanged: boolean): string {
+  const root = r.root!;
   const parts = [`**${code(root.digest)}**`, escapeHtml(kindOf(root.mediaType)), formatBytes(root.size)];
-  if (report.tags.length) parts.push(`${dryRun ? 'would be tagged' : 'tagged'} ${report.tags.map(code).join(', ')}`);
-  else if (report.storedByDigest) parts.push(dryRun ? 'would be stored by digest, under no tag' : 'stored by digest, under no tag');
+  const tags = tagWords(r.tags, dryRun);
+  if (tags) parts.push(tags);
+  else if (r.storedByDigest) parts.push(dryRun ? 'would be stored by digest, under no tag' : 'stored by digest, under no tag');
   else if (unchanged) parts.push('already there');
-  const source = report.resolved?.source;
-  if (source && source.digest !== root.digest) parts.push(`chosen from the source's ${escapeHtml(kindOf(source.mediaType))} ${code(source.digest)}`);
+  if (r.chosenFrom) parts.push(`chosen from the source's ${escapeHtml(kindOf(r.chosenFrom.mediaType))} ${code(r.chosenFrom.digest)}`);
   return parts.join(' · ');
 }
 
-/** One line per platform of an index (or the one platform chosen): the manifest and the image's bytes. */
-function platformLines(report: CopyReport, root: Descriptor): string[] {
-  const platforms = report.resolved?.platforms ?? [];
-  if (!platforms.length) return [];
-  const rows = platforms.map((p) => {
-    const bytes = imageBytes(report, p.digest, p.size);
-    return `| ${code(formatPlatform(p.platform))} | ${code(p.digest)} | ${formatBytes(bytes)} |`;
-  });
-  const heading = isIndex(root.mediaType) ? `${platforms.length} ${platforms.length === 1 ? 'platform' : 'platforms'}` : 'platform';
+/** The tags that were (or would be) written, then those that already named the root. */
+export function tagWords(tags: TagOutcome[], dryRun: boolean): string {
+  const written = tags.filter((t) => t.change !== 'kept').map((t) => code(t.tag));
+  const kept = tags.filter((t) => t.change === 'kept').map((t) => code(t.tag));
+  const parts: string[] = [];
+  if (written.length) parts.push(`${dryRun ? 'would be tagged' : 'tagged'} ${written.join(', ')}`);
+  if (kept.length) parts.push(`already tagged ${kept.join(', ')}`);
+  return parts.join('; ');
+}
+
+/** One row per platform of an index, or the one platform of a single image: the manifest and the image's bytes. */
+function platformLines(r: ItemOutcome): string[] {
+  if (!r.platforms.length) return [];
+  const rows = r.platforms.map((p) => `| ${code(p.platform)} | ${code(p.digest)} | ${p.imageBytes === undefined ? '–' : formatBytes(p.imageBytes)} |`);
+  const n = r.platforms.length;
+  const heading = isIndex(r.root!.mediaType) ? `${n} ${n === 1 ? 'platform' : 'platforms'}` : 'platform';
   return [`| ${heading} | manifest | image size |`, '|---|---|---:|', ...rows];
 }
 
-/** A platform's image: its manifest, config and layers. */
-function imageBytes(report: CopyReport, manifest: string, manifestSize: number): number {
-  const children = report.children.get(manifest);
-  if (!children) return manifestSize;
-  return manifestSize + children.reduce((sum, c) => sum + c.size, 0);
-}
-
-/** `Referrers: 2 signatures (cosign), 1 SBOM (application/spdx+json)`, or that none were found. */
-function referrerLine(report: CopyReport, dryRun: boolean): string | undefined {
-  if (!report.referrers.length) return undefined;
-  const counts = new Map<string, number>();
-  const seen = new Set<string>();
-  for (const group of report.referrers) {
-    for (const r of group.referrers) {
-      if (seen.has(r.digest)) continue;
-      seen.add(r.digest);
-      const label = referrerLabel(r);
-      counts.set(label, (counts.get(label) ?? 0) + 1);
-    }
-  }
-  if (!seen.size) return '**Referrers:** none found (no signatures, SBOMs or attestations refer to the copied manifests)';
-  const kinds = [...counts].map(([label, n]) => `${n} × ${escapeHtml(label)}`).join(', ');
-  // Whether each one moved is what its manifest's node says.
-  const actions = new Map(report.nodes.map((n) => [n.digest, n.action]));
-  const there = [...seen].filter((d) => actions.get(d) === 'exists').length;
-  const moved = seen.size - there;
-  const fate = dryRun ? `${moved} to copy, ${there} already there` : `${moved} copied, ${there} already there`;
-  return `**Referrers:** ${seen.size} found (${kinds}): ${fate}`;
+/** `Referrers: 2 found (1 × signature (cosign), 1 × SBOM (…)): 2 copied, 0 already there`, or that none were found. */
+function referrerLine(r: ItemOutcome, dryRun: boolean): string | undefined {
+  const found = r.referrers;
+  if (!found) return undefined;
+  if (!found.found) return '**Referrers:** none found (no signatures, SBOMs or attestations refer to the copied manifests)';
+  const kinds = found.kinds.map((k) => `${k.count} × ${escapeHtml(k.label)}`).join(', ');
+  const fate = dryRun ? `${found.copied} to copy, ${found.there} already there` : `${found.copied} copied, ${found.there} already there`;
+  return `**Referrers:** ${found.found} found (${kinds}): ${fate}`;
 }
 
 /** Nodes and bytes copied, mounted and already there, with shares of the bytes that add up to 100. */
-function totalsTable(report: CopyReport, dryRun: boolean): string[] {
-  const t = report.totals();
+function totalsTable(t: CopyTotals, durationMs: number, dryRun: boolean): string[] {
   const shares = percentages([t.bytesCopied, t.bytesMounted, t.bytesExisting]);
   const lines = [
     '| | nodes | bytes | share of bytes |',
@@ -125,13 +112,13 @@ function totalsTable(report: CopyReport, dryRun: boolean): string[] {
     `| already there | ${t.existing} | ${formatBytes(t.bytesExisting)} | ${shares[2]} |`,
     '',
   ];
-  const took = formatDuration(report.durationMs);
+  const took = formatDuration(durationMs);
   // A rate means something only when the copy was mostly bytes travelling: not when nothing moved,
   // nor when mounts did the work and a few manifests were all that travelled.
   if (dryRun) lines.push(`Checked in ${took}.`);
   else if (t.bytesCopied === 0) lines.push(`Took ${took}: no bytes had to travel.`);
   else if (t.bytesCopied < t.bytesMounted || t.bytesCopied < RATE_MIN_BYTES) lines.push(`Took ${took}: ${formatBytes(t.bytesCopied)} travelled.`);
-  else lines.push(`Took ${took}: ${formatBytes(t.bytesCopied)} copied at ${formatBytes(t.bytesCopied / (Math.max(report.durationMs, 1) / 1000))}/s.`);
+  else lines.push(`Took ${took}: ${formatBytes(t.bytesCopied)} copied at ${formatBytes(t.bytesCopied / (Math.max(durationMs, 1) / 1000))}/s.`);
   return lines;
 }
 
@@ -161,32 +148,14 @@ export function percentages(parts: number[]): string[] {
   });
 }
 
-/**
- * Every node, grouped: each platform's manifest with its config and layers, then the index, then
- * referrers and what they hold; within a group, in the order the graph lists them.
- */
-function nodeTable(report: CopyReport, root: Descriptor): string {
-  const byDigest = new Map(report.nodes.map((n) => [n.digest, n]));
-  const placed = new Set<string>();
+/** Every node under its heading (its platform's image, the index, the referrers), as the outcome groups them. */
+function nodeTable(r: ItemOutcome): string {
   const rows: string[] = ['| | action | media type | digest | size |', '|---|---|---|---|---:|'];
-  const group = (label: string, digests: string[]) => {
-    const nodes = digests.map((d) => byDigest.get(d)).filter((n): n is NodeRecord => n !== undefined && !placed.has(n.digest));
-    if (!nodes.length) return;
-    nodes.forEach((n, i) => {
-      placed.add(n.digest);
-      rows.push(`| ${i === 0 ? `**${escapeHtml(label)}**` : ''} | ${action(n)} | ${escapeHtml(n.mediaType)} | ${code(`${n.digest.slice(0, 19)}…`)} | ${formatBytes(n.size)} |`);
+  for (const group of r.nodeGroups) {
+    group.nodes.forEach((n, i) => {
+      rows.push(`| ${i === 0 ? `**${escapeHtml(group.label)}**` : ''} | ${action(n)} | ${escapeHtml(n.mediaType)} | ${code(`${n.digest.slice(0, 19)}…`)} | ${formatBytes(n.size)} |`);
     });
-  };
-  const image = (manifest: string) => [manifest, ...(report.children.get(manifest) ?? []).map((c) => c.digest)];
-  const children = report.children.get(root.digest) ?? [];
-  if (isIndex(root.mediaType)) {
-    for (const m of children) group(m.platform ? formatPlatform(m.platform) : 'manifest', image(m.digest));
-    group('index', [root.digest]);
-  } else {
-    group('image', image(root.digest));
   }
-  const rest = report.nodes.filter((n) => !placed.has(n.digest)).map((n) => n.digest);
-  group('referrers', rest);
   return rows.join('\n');
 }
 
@@ -195,15 +164,16 @@ function action(n: NodeRecord): string {
 }
 
 /** `3 destinations, all sha256:…` (with how many failed, when some did). */
-function destinationsHeadline(outcome: CopyOutcome): string {
-  const n = outcome.destinations.length;
-  const failed = outcome.destinations.filter((d) => d.status === 'failed').length;
-  const skipped = outcome.destinations.filter((d) => d.status === 'skipped').length;
+function destinationsHeadline(outcome: JobOutcome): string {
+  const n = outcome.results.length;
+  const { failed, skipped } = outcome.counts;
   const ok = n - failed - skipped;
-  const digest = outcome.root.digest === 'unknown' ? '' : ` ${code(outcome.root.digest)}`;
+  const digest = outcome.root ? ` ${code(outcome.root.digest)}` : '';
   if (!failed && !skipped) return `**${n} destinations${outcome.dryRun ? ' would get' : ', all'}**${digest}`;
   const parts = [`**${ok} of ${n} destinations ${outcome.dryRun ? 'would get' : 'got'}**${digest}`];
-  if (failed) parts.push(`${failed} failed`);
+  const refused = outcome.results.filter((r) => r.refusedBy).length;
+  if (failed - refused) parts.push(`${failed - refused} failed`);
+  if (refused) parts.push(`${refused} refused`);
   if (skipped) parts.push(`${skipped} not attempted`);
   return parts.join(', ');
 }

@@ -1,17 +1,25 @@
-import { copyLog, syncLog, type LineSink } from '../run/run-log.js';
-import type { RunReporter } from '../run/run.js';
-import type { Inputs } from '../inputs/inputs.js';
+import type { StepInputs } from '../inputs/inputs.js';
+import { copyLog, syncLog, type LineSink } from '../job/render/log.js';
+import type { JobReporter } from '../job/settings.js';
 import { log } from './log.js';
 
-/** The run's lines in the workflow log: groups fold, every line made safe. */
-const ACTION_SINK: LineSink = { line: log.info, startGroup: log.startGroup, endGroup: log.endGroup };
+/** The job's lines in the workflow log: groups fold, warnings are annotations, every line made safe. */
+const ACTION_SINK: LineSink = { line: log.info, warning: log.warning, startGroup: log.startGroup, endGroup: log.endGroup };
 
-/** The one-image step's log: a group per destination, live while it copies. */
-export function liveReporter(inputs: Inputs): RunReporter {
-  return copyLog(ACTION_SINK, { dryRun: inputs.dryRun, operations: inputs.operations });
-}
-
-/** A sync's log: a group per image copied, gathered while images copy side by side. */
-export function syncReporter(total: number, dryRun: boolean, now: () => number = Date.now): RunReporter {
-  return syncLog(ACTION_SINK, total, dryRun, now);
+/**
+ * The step's log: for one image a group per destination, live while it copies; for a sync, the
+ * list's size first, then a group per image copied, gathered while images copy side by side.
+ */
+export function actionReporter(step: StepInputs, now: () => number = Date.now): JobReporter {
+  if (step.mode === 'copy') return copyLog(ACTION_SINK);
+  const reporter = syncLog(ACTION_SINK, now);
+  const { origin, entries } = step.inputs;
+  return {
+    ...reporter,
+    planned(plan) {
+      reporter.planned?.(plan);
+      const share = plan.shard ? `; shard ${plan.shard.index}/${plan.shard.count} takes ${plan.items.length}` : '';
+      log.info(`${origin}: ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}, ${plan.all.length} ${plan.all.length === 1 ? 'image' : 'images'}${share}`);
+    },
+  };
 }

@@ -1,9 +1,7 @@
 import { formatBytes, formatDuration } from '../copy/report.js';
-import { shortDigest } from '../oci/descriptor.js';
-import { itemError, type ItemResult, type ItemStatus } from '../run/run.js';
-import { runTotals } from '../run/run-log.js';
+import type { ItemOutcome, ItemStatus, JobOutcome } from '../job/outcome.js';
+import { formatPlatform } from '../oci/platform.js';
 import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
-import type { StepOutcome } from './report.js';
 
 /** Failed first: the rows a reader came for. */
 const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, copied: 2, copy: 2, unchanged: 3 };
@@ -19,21 +17,20 @@ const STATUS_WORD: Record<ItemStatus, string> = {
 /**
  * A sync's job summary: the totals first (images copied, unchanged and failed; bytes copied and
  * mounted; the time), then one row per image, failed ones first with their error, folded into
- * <details> when the list is long.
+ * <details> when the list is long. Each row says what the log says of the image besides its
+ * digest: a tag that moved, the platforms, the referrers, a warning.
  */
-export function syncSummaryMarkdown(outcome: StepOutcome): string {
-  const { results } = outcome;
-  const count = (s: ItemStatus) => results.filter((r) => r.status === s).length;
-  const { bytesCopied, bytesMounted } = runTotals(results);
+export function syncSummaryMarkdown(outcome: JobOutcome): string {
+  const { results, counts } = outcome;
   const lines: string[] = [];
   const title = outcome.dryRun ? 'Dry run of a sync' : 'Sync';
   lines.push(`### ${title}: ${results.length} ${results.length === 1 ? 'image' : 'images'}`, '');
-  const counts = outcome.dryRun
-    ? [`**${count('copy')} would be copied**`, `${count('unchanged')} unchanged`, `${count('failed')} failed`]
-    : [`**${count('copied')} copied**`, `${count('unchanged')} unchanged`, `${count('failed')} failed`];
-  if (count('skipped')) counts.push(`${count('skipped')} not attempted`);
-  const bytes = outcome.dryRun ? [] : [`${formatBytes(bytesCopied)} copied`, `${formatBytes(bytesMounted)} mounted`];
-  lines.push(`${[...counts, ...bytes].join(' · ')} · ${formatDuration(outcome.durationMs)}`, '');
+  const parts = outcome.dryRun
+    ? [`**${counts.copy} would be copied**`, `${counts.unchanged} unchanged`, `${counts.failed} failed`]
+    : [`**${counts.copied} copied**`, `${counts.unchanged} unchanged`, `${counts.failed} failed`];
+  if (counts.skipped) parts.push(`${counts.skipped} not attempted`);
+  const bytes = outcome.dryRun ? [] : [`${formatBytes(outcome.bytes.copied)} copied`, `${formatBytes(outcome.bytes.mounted)} mounted`];
+  lines.push(`${[...parts, ...bytes].join(' · ')} · ${formatDuration(outcome.durationMs)}`, '');
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
 
@@ -43,18 +40,48 @@ export function syncSummaryMarkdown(outcome: StepOutcome): string {
     lines.push(`#### Failed (${failed.length})`, '', '| source | destination | error |', '|---|---|---|', ...failed.map(failedRow), '');
   }
   const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
-  const table = ['| status | source | destination | digest |', '|---|---|---|---|', ...sorted.map(row)].join('\n');
+  const table = ['| status | source → destination | digest | details |', '|---|---|---|---|', ...sorted.map(row)].join('\n');
   if (sorted.length > FOLD_ROWS) lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
   else lines.push(`#### Images (${sorted.length})`, '', table, '');
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   return lines.join('\n');
 }
 
-function row(r: ItemResult): string {
-  const digest = r.root && r.status !== 'failed' ? code(`${r.root.digest.slice(0, r.root.digest.indexOf(':') + 1)}${shortDigest(r.root.digest)}…`) : '';
-  return `| ${STATUS_WORD[r.status]} | ${code(r.source)} | ${code(r.destination)} | ${digest} |`;
+function row(r: ItemOutcome): string {
+  const digest = r.root ? code(short(r.root.digest)) : '';
+  return `| ${STATUS_WORD[r.status]} | ${code(r.source)}<br>→ ${code(r.destination)} | ${digest} | ${details(r).join('<br>')} |`;
 }
 
-function failedRow(r: ItemResult): string {
-  return `| ${code(r.source)} | ${code(r.destination)} | ${escapeHtml(itemError(r) ?? '')} |`;
+function failedRow(r: ItemOutcome): string {
+  const by = r.refusedBy ? `refused by ${escapeHtml(r.refusedBy)}: ` : '';
+  return `| ${code(r.source)} | ${code(r.destination)} | ${by}${escapeHtml(r.error ?? '')} |`;
+}
+
+/** What the log says of an image beyond its digest, one short phrase each. */
+function details(r: ItemOutcome): string[] {
+  const out: string[] = [];
+  const would = r.status === 'copy';
+  for (const t of r.tags.filter((t) => t.change === 'moved')) out.push(`tag ${code(t.tag)} ${would ? 'would move' : 'moved'} from ${code(short(t.previous ?? ''))}`);
+  const asked = r.options.platform;
+  if (asked && !r.platforms.length) {
+    const list = Array.isArray(asked) ? asked : [asked];
+    out.push(`platform ${list.map((p) => code(formatPlatform(p))).join(', ')} asked`);
+  }
+  if (r.platforms.length === 1) out.push(`platform ${code(r.platforms[0].platform)}`);
+  else if (r.platforms.length > 1) out.push(`${r.platforms.length} platforms: ${r.platforms.map((p) => code(p.platform)).join(', ')}`);
+  if (r.chosenFrom) out.push(`chosen from index ${code(short(r.chosenFrom.digest))}`);
+  if (r.referrers) {
+    const { found, copied, there } = r.referrers;
+    out.push(found ? `referrers: ${r.referrers.kinds.map((k) => `${k.count} × ${escapeHtml(k.label)}`).join(', ')} (${copied} ${would ? 'to copy' : 'copied'}, ${there} there)` : 'referrers: none found');
+  } else if (r.options.referrers && r.status !== 'failed' && r.status !== 'skipped') {
+    out.push(r.status === 'copy' ? 'referrers: looked for when copied' : 'referrers: not looked for');
+  }
+  for (const w of r.warnings) out.push(`⚠️ ${escapeHtml(w)}`);
+  return out;
+}
+
+/** `sha256:0123456789ab…`: enough of a digest to tell it in a table. */
+function short(digest: string): string {
+  const colon = digest.indexOf(':');
+  return colon < 0 ? digest : `${digest.slice(0, colon + 13)}…`;
 }

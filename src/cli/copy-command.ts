@@ -1,27 +1,16 @@
-import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
-import type { CopyListener } from '../copy/events.js';
-import { eventLine, logLines } from '../copy/log-lines.js';
-import type { CopyOptions } from '../copy/options.js';
-import { parseInputs, type CommonInputs, type Inputs } from '../inputs/inputs.js';
-import { loadNetwork } from '../inputs/network.js';
+import { copyAccount } from '../job/render/records.js';
+import { runJob } from '../job/run-job.js';
+import { parseDestinations, parseOperation, type Credentials } from '../inputs/inputs.js';
 import { OperationError } from '../oci/errors.js';
-import { formatReference } from '../oci/reference.js';
-import { printable } from '../oci/text.js';
-import type { PlanItem } from '../plan/plan.js';
-import { failureSummary } from '../run/run-log.js';
-import { itemError, runPlan } from '../run/run.js';
-import { TargetPool } from '../run/target-pool.js';
-import { onInterrupt } from '../runtime/interrupt.js';
-import type { OpenTargetOptions } from '../targets/open-target.js';
-import { pullsLeft } from '../targets/registry/index.js';
-import { httpEventLine, type HttpEvent } from '../targets/registry/network/observer.js';
+import { parseReference, type Reference } from '../oci/reference.js';
 import type { Console } from './console.js';
-import { printCopyResult } from './copy-report.js';
+import { copyReporter } from './copy-report.js';
 import { ExitCode, EXIT_CODE_HELP } from './exit-codes.js';
 import { parseFlags, UsageError, type Flag } from './flags.js';
 import { flagRows, formatHelp, type Help } from './help.js';
 import { credentialFlags, credentialVariables, readCredentials, readStdinPassword } from './passwords.js';
-import { TerminalProgress } from './progress.js';
+import { fileCacheStore, flagSettings } from './settings.js';
+import { printPullLimits, terminalSession } from './terminal.js';
 import { FLAG_VOICE } from './voice.js';
 
 /** The streams and environment a command runs with (the process's, or a test's). */
@@ -102,8 +91,9 @@ export const COPY_HELP: Help = {
 };
 
 /**
- * `oci-copy [copy] SOURCE DESTINATION...`: the same inputs as the action, parsed by the same code,
- * run down the same path (a plan of one item per destination: HEAD first, every destination tried).
+ * `oci-copy [copy] SOURCE DESTINATION...`: the flags made into the job's settings, the job run
+ * (HEAD first, every destination tried, no-clobber checked for all of them before any byte moves),
+ * then its outcome printed: each destination's result as it is done, `--json` on standard output.
  */
 export async function copyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseFlags('oci-copy', COPY_FLAGS, argv);
@@ -111,146 +101,52 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
     io.stdout.write(formatHelp(COPY_HELP));
     return ExitCode.Done;
   }
-  const inputs = parseCopyInputs(values, positionals);
-  await readBothCredentials(inputs, values, io, inputs.source.transport !== 'registry' && inputs.source.path === '-');
+  const { source, destinations } = copyReferences(values, positionals);
+  const terminal = terminalSession(io.console, io.env, values.debug === true);
+  const settings = flagSettings(values, terminal.open);
+  const credentials = await readBothCredentials(values, io, source.transport !== 'registry' && source.path === '-');
   const { console } = io;
-  const session = await openSession(inputs, values.debug === true, io);
+  const several = destinations.length > 1;
+  terminal.progress?.start();
+  let outcome;
   try {
-    const several = inputs.destinations.length > 1;
-    const items: PlanItem[] = inputs.destinations.map((destination) => ({ entry: 0, source: inputs.source, destination }));
-    session.progress?.start();
-    const results = await runPlan(items, session.pool, {
-      copy: copyOptions(inputs, session.cache),
-      failFast: inputs.failFast,
-      walkInDryRun: true,
-      reporter: {
-        itemStarted(item, index) {
-          if (several) console.line(`${inputs.dryRun ? 'Dry run' : 'Copying'} ${formatReference(item.source)} => ${formatReference(item.destination)}`);
-          return all(session.progress?.listener(index), eventLines(console, session.progress));
-        },
-        itemDone(result) {
-          if (result.status === 'failed' && several) console.line(`Failed: ${itemError(result)}`);
-        },
-      },
-    });
-    session.progress?.stop();
-    await session.finish(results.some((r) => r.status !== 'failed' && r.status !== 'skipped'));
-    const failure = failureSummary(results, 'destinations');
-    // One destination that failed fails as the copy always did: its own error, its own status.
-    if (!several && results[0].status === 'failed') throw results[0].error;
-    printCopyResult(console, io.stdout, { source: results[0].sourceDescription ?? formatReference(inputs.source), results, dryRun: inputs.dryRun }, values.json === true);
-    printPullLimits(console, session.pool);
-    if (failure) throw new OperationError(failure);
-    return ExitCode.Done;
+    outcome = await runJob(
+      { ...settings, work: { kind: 'copy', source, destinations }, source: { ...settings.source, credentials: credentials.source }, destination: { ...settings.destination, credentials: credentials.destination } },
+      { reporter: copyReporter(console, terminal.progress, several), ...(settings.blobCache ? { cacheStore: fileCacheStore(io.env, (m) => console.line(`warning: ${m}`)) } : {}) },
+    );
   } finally {
-    await session.close();
+    terminal.progress?.stop();
   }
+  if (values.json) io.stdout.write(`${JSON.stringify(copyAccount(outcome))}\n`);
+  // One destination that failed fails as the copy always did: its own error, its own status.
+  const [first] = outcome.results;
+  if (!several && first.status === 'failed') throw first.cause;
+  printPullLimits(console, outcome);
+  // Each failed destination's error was printed with its result: the last line names them.
+  const failed = outcome.results.filter((r) => r.status === 'failed');
+  if (failed.length) throw new OperationError(`${failed.length} of ${outcome.results.length} destinations failed: ${failed.map((r) => r.destination).join(', ')}`);
+  return ExitCode.Done;
 }
 
-/** `docker.io: 76 of 100 pulls left per 6 h`, a line for each registry that said, after the result. */
-export function printPullLimits(console: Console, pool: TargetPool): void {
-  for (const note of pool.rateLimits()) console.line(`${printable(note.registry)}: ${pullsLeft(note)}`);
-}
-
-/** What a command's run shares: the targets (closed on an interrupt), the blob-info cache, the terminal's status line. */
-export interface Session {
-  pool: TargetPool;
-  cache?: FileBlobInfoCache;
-  progress?: TerminalProgress;
-  /** Closes the targets and saves the cache when the run wrote something. */
-  finish(wrote: boolean): Promise<void>;
-  /** Closes whatever `finish` did not (after a failure). */
-  close(): Promise<void>;
-}
-
-/** Opens what a copy or a sync needs: trust settings, the blob-info cache, and a pool of targets. */
-export async function openSession(inputs: CommonInputs, debug: boolean, io: CommandIO): Promise<Session> {
-  const { console } = io;
-  const progress = console.isTerminal ? new TerminalProgress(console) : undefined;
-  const network = await loadNetwork(inputs, FLAG_VOICE, (line) => console.line(`warning: ${line}`));
-  const cacheFile = defaultCacheFile(io.env);
-  const cache = inputs.blobCache && inputs.mount ? new FileBlobInfoCache({ warn: (m) => console.line(`warning: ${m}`) }) : undefined;
-  await cache?.load(cacheFile);
-  const onHttp = debug || progress ? (event: HttpEvent) => (debug && console.line(`debug: ${httpEventLine(event)}`), progress?.onHttp(event)) : undefined;
-  const open: OpenTargetOptions = { plainHttp: inputs.plainHttp, env: io.env, network, voice: FLAG_VOICE, ...(onHttp ? { onHttp } : {}) };
-  const pool = new TargetPool({ ...open, credentials: inputs.sourceCredentials }, { ...open, credentials: inputs.destinationCredentials, dryRun: inputs.dryRun });
-  // An interrupt removes what is half written: every target closes as failed.
-  const dropCleanup = onInterrupt(() => pool.close('failure'));
-  let closed = false;
-  return {
-    pool,
-    ...(cache ? { cache } : {}),
-    ...(progress ? { progress } : {}),
-    async finish(wrote) {
-      closed = true;
-      dropCleanup();
-      await pool.close();
-      if (wrote && cache?.changed && !inputs.dryRun) await cache.save(cacheFile);
-    },
-    async close() {
-      progress?.stop();
-      dropCleanup();
-      if (!closed) await pool.close('failure').catch(() => undefined);
-    },
-  };
-}
-
-/** The engine's options from the inputs. */
-export function copyOptions(inputs: CommonInputs, cache: FileBlobInfoCache | undefined): CopyOptions {
-  return {
-    concurrency: inputs.concurrency,
-    mount: inputs.mount,
-    blobCache: cache,
-    platform: inputs.platform,
-    referrers: inputs.referrers,
-    dryRun: inputs.dryRun,
-    noClobber: inputs.noClobber,
-  };
-}
-
-/** The flags every copy takes, as the action's inputs of the same meaning. */
-export function commonFlagInputs(values: Record<string, unknown>): Record<string, string | undefined> {
-  const flag = (name: string) => (values[name] === true ? 'true' : undefined);
-  return {
-    platform: values.platform as string | undefined,
-    referrers: flag('referrers'),
-    'dry-run': flag('dry-run'),
-    'no-clobber': flag('no-clobber'),
-    'fail-fast': flag('fail-fast'),
-    concurrency: values.concurrency as string | undefined,
-    mount: values['no-mount'] ? 'false' : undefined,
-    'blob-cache': values['no-blob-cache'] ? 'false' : undefined,
-    'plain-http': flag('plain-http'),
-    'tls-verify': values['tls-verify'] as string | undefined,
-    'ca-file': values['ca-file'] as string | undefined,
-  };
-}
-
-/** The flags as the action's inputs, checked by the same code; messages speak of flags. */
-function parseCopyInputs(values: Record<string, unknown>, positionals: string[]): Inputs {
+/** SOURCE and every DESTINATION (arguments and `--to`), each checked, with the operation asked for. */
+function copyReferences(values: Record<string, unknown>, positionals: string[]): { source: Reference; destinations: Reference[] } {
   const [sourceArg, ...rest] = positionals;
-  const destinationArgs = [...rest, ...((values.to as string[] | undefined) ?? [])];
+  const destinationArgs = [...rest, ...((values.to as string[] | undefined) ?? [])].map((d) => d.trim()).filter(Boolean);
   if (sourceArg === undefined) throw new UsageError('expected SOURCE and DESTINATION: see oci-copy --help');
   if (destinationArgs.length === 0) throw new UsageError(`expected a DESTINATION after ${FLAG_VOICE.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
-  const given: Record<string, string | undefined> = {
-    source: sourceArg,
-    destination: destinationArgs.join('\n'),
-    operation: values.operation as string | undefined,
-    ...commonFlagInputs(values),
-  };
-  const inputs = parseInputs((name) => given[name] ?? '', FLAG_VOICE);
-  const toStdout = inputs.destinations.some((d) => d.transport !== 'registry' && d.path === '-');
-  if (values.json && toStdout && !inputs.dryRun) {
+  const source = parseReference(sourceArg, FLAG_VOICE.input('source'));
+  const destinations = parseDestinations(destinationArgs, FLAG_VOICE);
+  for (const d of destinations) parseOperation(typeof values.operation === 'string' ? values.operation.trim() : '', source, d, FLAG_VOICE);
+  const toStdout = destinations.filter((d) => d.transport !== 'registry' && d.path === '-');
+  if (values.json && toStdout.length && values['dry-run'] !== true) {
     throw new UsageError('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
   }
-  if (inputs.destinations.filter((d) => d.transport !== 'registry' && d.path === '-').length > 1) {
-    throw new UsageError('oci-archive:- is given twice as a destination: standard output takes one archive');
-  }
-  return inputs;
+  if (toStdout.length > 1) throw new UsageError('oci-archive:- is given twice as a destination: standard output takes one archive');
+  return { source, destinations };
 }
 
 /** Both sides' credentials; standard input can give one password, and none when it carries the archive. */
-export async function readBothCredentials(inputs: CommonInputs, values: Record<string, unknown>, io: CommandIO, stdinCarriesArchive = false): Promise<void> {
+export async function readBothCredentials(values: Record<string, unknown>, io: CommandIO, stdinCarriesArchive = false): Promise<{ source: Credentials; destination: Credentials }> {
   const stdinFlags = ['src-password-stdin', 'dest-password-stdin'].filter((f) => values[f] === true);
   if (stdinFlags.length > 1) {
     throw new UsageError(`--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in ${dest.password} or ${src.password}`);
@@ -259,24 +155,8 @@ export async function readBothCredentials(inputs: CommonInputs, values: Record<s
     throw new UsageError(`--${stdinFlags[0]} reads standard input, which oci-archive:- reads the archive from: give the password in ${stdinFlags[0].startsWith('src') ? src.password : dest.password}`);
   }
   const stdin = (flag: string) => () => readStdinPassword(io.stdin, `--${flag}`);
-  inputs.sourceCredentials = await readCredentials('src', values, io.env, stdin('src-password-stdin'));
-  inputs.destinationCredentials = await readCredentials('dest', values, io.env, stdin('dest-password-stdin'));
-}
-
-/**
- * The lines a copy prints as it goes. On a terminal one per event, under the status line; elsewhere
- * (a CI log, `| tee`) also a progress line every few seconds for a blob that takes long.
- */
-function eventLines(console: Console, progress: TerminalProgress | undefined): CopyListener {
-  if (!progress) return logLines((line) => console.line(line));
-  return (event) => {
-    const line = eventLine(event);
-    if (line) console.line(line);
-  };
-}
-
-function all(...listeners: Array<CopyListener | undefined>): CopyListener {
-  return (event) => {
-    for (const l of listeners) l?.(event);
+  return {
+    source: await readCredentials('src', values, io.env, stdin('src-password-stdin')),
+    destination: await readCredentials('dest', values, io.env, stdin('dest-password-stdin')),
   };
 }

@@ -1,50 +1,47 @@
-import { blobRecords, formatBytes, formatDuration } from '../copy/report.js';
-import { itemError, type ItemResult } from '../run/run.js';
+import { formatBytes, formatDuration } from '../copy/report.js';
+import type { ItemOutcome } from '../job/outcome.js';
+import { eventLines, resultLine } from '../job/render/log.js';
+import type { JobReporter } from '../job/settings.js';
+import { formatReference } from '../oci/reference.js';
 import type { Console } from './console.js';
-
-export interface CopyResult {
-  /** The source's description. */
-  source: string;
-  /** One per destination, in order. */
-  results: ItemResult[];
-  dryRun: boolean;
-}
+import { consoleSink, withProgress } from './terminal.js';
+import type { TerminalProgress } from './progress.js';
 
 /**
- * The end of a copy, in one place: per destination what went where (or why not), the digest, and
- * the totals, on standard error; with `json`, the per-node account on standard output (for one
- * destination the shape it always had; for several, `blobs` name their destination and
- * `destinations` list the tags and status of each).
+ * What a copy prints as it goes, on standard error: with several destinations a heading for each;
+ * a line per event (on a terminal under the status line; elsewhere, as a CI log or `| tee` sees
+ * it, also a progress line every few seconds for a blob that takes long); and as each destination
+ * is done, its result, once, in order: what went where (or why not), the digest and the totals.
+ * A single destination that failed prints nothing here: its error is the command's last line.
  */
-export function printCopyResult(console: Console, stdout: { write(text: string): unknown }, result: CopyResult, json: boolean): void {
-  for (const r of result.results) {
-    const t = r.report.totals();
-    if (r.status === 'failed' || r.status === 'skipped') {
-      console.line(`${r.status === 'failed' ? 'Failed' : 'Not attempted'}: ${result.source} => ${r.destination}: ${itemError(r)}`);
-      continue;
-    }
-    if (r.status === 'unchanged') console.line(`Unchanged: ${r.destinationDescription} already names ${r.root?.digest}`);
-    else console.line(`${result.dryRun ? 'Would copy' : 'Copied'} ${result.source} => ${r.destinationDescription}`);
-    console.line(`Digest: ${r.root?.digest}`);
-    if (r.status === 'unchanged' && t.nodes <= 1) continue;
-    console.line(
-      result.dryRun
-        ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(r.report.durationMs)}`
-        : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(r.report.durationMs)}`,
-    );
-  }
-  if (!json) return;
-  const { dryRun, results } = result;
-  const root = results.find((r) => r.root && r.status !== 'failed')?.root;
-  const head = root ? { digest: root.digest, mediaType: root.mediaType, size: root.size } : {};
-  const account =
-    results.length === 1
-      ? { ...head, dryRun, status: results[0].status, tags: results[0].report.tags, blobs: results[0].report.nodes }
-      : {
-          ...head,
-          dryRun,
-          destinations: results.map((r) => ({ destination: r.destination, status: r.status, tags: r.report.tags, ...(r.error !== undefined ? { error: itemError(r) } : {}) })),
-          blobs: blobRecords(results.filter((r) => r.status !== 'failed').map((r) => ({ destination: r.destination, report: r.report }))),
-        };
-  stdout.write(`${JSON.stringify(account)}\n`);
+export function copyReporter(console: Console, progress: TerminalProgress | undefined, several: boolean): JobReporter {
+  const sink = consoleSink(console);
+  let dryRun = false;
+  return withProgress(
+    {
+      warning: sink.warning,
+      itemStarted(start) {
+        dryRun = start.dryRun;
+        if (several) console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+        return eventLines(sink, { progress: !progress });
+      },
+      itemDone(r) {
+        if (several || (r.status !== 'failed' && r.status !== 'skipped')) printResult(console, r, dryRun);
+      },
+    },
+    progress,
+  );
+}
+
+function printResult(console: Console, r: ItemOutcome, dryRun: boolean): void {
+  console.line(resultLine(r, dryRun));
+  if (!r.root) return;
+  console.line(`Digest: ${r.root.digest}`);
+  const t = r.totals;
+  if (r.status === 'unchanged' && t.nodes <= 1) return;
+  console.line(
+    dryRun
+      ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(r.durationMs)}`
+      : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(r.durationMs)}`,
+  );
 }

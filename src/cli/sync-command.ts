@@ -1,22 +1,31 @@
 import { readFile, stat } from 'node:fs/promises';
-import { MAX_LIST_BYTES, parseCommonInputs, type CommonInputs } from '../inputs/inputs.js';
+import { formatBytes, formatDuration } from '../copy/report.js';
+import { MAX_LIST_BYTES } from '../inputs/inputs.js';
+import type { JobOutcome } from '../job/outcome.js';
+import { syncLog } from '../job/render/log.js';
+import { imageRecords } from '../job/render/records.js';
+import { runJob } from '../job/run-job.js';
+import type { JobReporter } from '../job/settings.js';
 import { OperationError } from '../oci/errors.js';
 import { printable, quoted } from '../oci/text.js';
 import { entryFromValues, parseSyncEntries, type SyncEntry } from '../plan/entries.js';
 import { parseShard } from '../plan/plan.js';
-import { failureSummary, imageRecords, runTotals, syncLog, type LineSink } from '../run/run-log.js';
-import { runPlan, type ItemResult, type RunReporter } from '../run/run.js';
-import { planSync } from '../run/sync.js';
-import { formatBytes, formatDuration } from '../copy/report.js';
-import { COPY_FLAGS, commonFlagInputs, copyOptions, openSession, printPullLimits, readBothCredentials, type CommandIO } from './copy-command.js';
+import { COPY_FLAGS, readBothCredentials, type CommandIO } from './copy-command.js';
 import { ExitCode, EXIT_CODE_HELP } from './exit-codes.js';
 import { parseFlags, UsageError, type Flag } from './flags.js';
 import { flagRows, formatHelp, type Help } from './help.js';
-import { FLAG_VOICE } from './voice.js';
-import type { TerminalProgress } from './progress.js';
+import { fileCacheStore, flagSettings } from './settings.js';
+import { consoleSink, printPullLimits, terminalSession, withProgress } from './terminal.js';
 
 /** The copy's flags that mean the same for many images, and the sync's own. */
 const SHARED = new Set(['platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
+
+/** What a shared flag means for many images, where the copy's words would say otherwise. */
+const SYNC_MEANING: Record<string, string> = {
+  json: 'print the images array (one object per image: source, destination, digest, status, ...) on standard output',
+  'fail-fast': 'stop starting images after the first that fails (by default every image is tried)',
+  'no-clobber': 'fail an image rather than move a destination tag that names another digest',
+};
 
 export const SYNC_FLAGS: Flag[] = [
   { name: 'tags', kind: 'list', value: 'REGEX', help: 'with SRC-REPO DST-REPO: take the tags this regex matches whole (repeat: any of them)' },
@@ -24,7 +33,7 @@ export const SYNC_FLAGS: Flag[] = [
   { name: 'semver', kind: 'string', value: 'RANGE', help: 'with SRC-REPO DST-REPO: the tags that read as versions in this npm semver range' },
   { name: 'latest', kind: 'string', value: 'N', help: 'with SRC-REPO DST-REPO: of what is left, the tags of the N highest versions' },
   { name: 'shard', kind: 'string', value: 'K/N', help: 'take the K-th of N stable shares of the images (N jobs cover every image once)' },
-  ...COPY_FLAGS.filter((f) => SHARED.has(f.name) || /^(src|dest)-/.test(f.name)),
+  ...COPY_FLAGS.filter((f) => SHARED.has(f.name) || /^(src|dest)-/.test(f.name)).map((f) => ({ ...f, help: SYNC_MEANING[f.name] ?? f.help })),
 ];
 
 export const SYNC_HELP: Help = {
@@ -64,42 +73,48 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
     io.stdout.write(formatHelp(SYNC_HELP));
     return ExitCode.Done;
   }
-  const inputs = parseSyncFlags(values);
+  const terminal = terminalSession(io.console, io.env, values.debug === true);
+  const settings = flagSettings(values, terminal.open);
   const entries = await syncEntries(values, positionals);
   const shard = typeof values.shard === 'string' ? parseShard(values.shard, '--shard') : undefined;
-  await readBothCredentials(inputs, values, io);
+  const credentials = await readBothCredentials(values, io);
   const { console } = io;
-  const session = await openSession(inputs, values.debug === true, io);
-  const startedAt = Date.now();
+  terminal.progress?.start();
+  let outcome: JobOutcome;
   try {
-    const { all, items } = await planSync(entries, session.pool, shard);
-    const share = shard ? `, shard ${shard.index}/${shard.count} takes ${items.length}` : '';
-    console.line(`${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}, ${all.length} ${all.length === 1 ? 'image' : 'images'}${share}`);
-    const sink: LineSink = { line: (l) => console.line(l), startGroup: (t) => console.line(t), endGroup: () => {} };
-    session.progress?.start();
-    const results = await runPlan(items, session.pool, {
-      copy: copyOptions(inputs, session.cache),
-      parallel: inputs.concurrency,
-      failFast: inputs.failFast,
-      reporter: withProgress(syncLog(sink, items.length, inputs.dryRun), session.progress),
-    });
-    session.progress?.stop();
-    await session.finish(results.some((r) => r.status === 'copied'));
-    console.line(totalsLine(results, inputs.dryRun, Date.now() - startedAt));
-    printPullLimits(console, session.pool);
-    if (values.json) io.stdout.write(`${JSON.stringify(imageRecords(results))}\n`);
-    const failure = failureSummary(results, 'images');
-    if (failure) throw new OperationError(failure);
-    return ExitCode.Done;
+    outcome = await runJob(
+      {
+        ...settings,
+        work: { kind: 'sync', entries, ...(shard ? { shard } : {}) },
+        source: { ...settings.source, credentials: credentials.source },
+        destination: { ...settings.destination, credentials: credentials.destination },
+      },
+      { reporter: syncReporter(io, terminal.progress, entries.length), ...(settings.blobCache ? { cacheStore: fileCacheStore(io.env, (m) => console.line(`warning: ${m}`)) } : {}) },
+    );
   } finally {
-    await session.close();
+    terminal.progress?.stop();
   }
+  console.line(totalsLine(outcome));
+  printPullLimits(console, outcome);
+  if (values.json) io.stdout.write(`${JSON.stringify(imageRecords(outcome))}\n`);
+  if (outcome.failure) throw new OperationError(outcome.failure);
+  return ExitCode.Done;
 }
 
-/** The flags every image takes, checked by the code that checks the action's inputs. */
-function parseSyncFlags(values: Record<string, unknown>): CommonInputs {
-  const given = commonFlagInputs(values);
-  return parseCommonInputs((name) => given[name] ?? '', FLAG_VOICE);
+/** The list's size once it is expanded, then a line per unchanged image and a block per image copied or failed. */
+function syncReporter(io: CommandIO, progress: Parameters<typeof withProgress>[1], entries: number): JobReporter {
+  const reporter = syncLog(consoleSink(io.console));
+  return withProgress(
+    {
+      ...reporter,
+      planned(plan) {
+        reporter.planned?.(plan);
+        const share = plan.shard ? `, shard ${plan.shard.index}/${plan.shard.count} takes ${plan.items.length}` : '';
+        io.console.line(`${entries} ${entries === 1 ? 'entry' : 'entries'}, ${plan.all.length} ${plan.all.length === 1 ? 'image' : 'images'}${share}`);
+      },
+    },
+    progress,
+  );
 }
 
 const FILTERS = ['tags', 'exclude-tags', 'semver', 'latest'] as const;
@@ -136,26 +151,10 @@ async function syncEntries(values: Record<string, unknown>, positionals: string[
 }
 
 /** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
-function totalsLine(results: ItemResult[], dryRun: boolean, ms: number): string {
-  const count = (s: ItemResult['status']) => results.filter((r) => r.status === s).length;
-  const { bytesCopied: copied, bytesMounted: mounted } = runTotals(results);
-  const skipped = count('skipped') ? `, ${count('skipped')} not attempted` : '';
-  if (dryRun) return `Would copy ${count('copy')} of ${results.length} images; ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; checked in ${formatDuration(ms)}`;
-  return `${count('copied')} of ${results.length} images copied, ${count('unchanged')} unchanged, ${count('failed')} failed${skipped}; ${formatBytes(copied)} copied, ${formatBytes(mounted)} mounted; in ${formatDuration(ms)}`;
-}
-
-/** The terminal's status line counts every image's bytes, beside the log's lines. */
-function withProgress(reporter: RunReporter, progress: TerminalProgress | undefined): RunReporter {
-  if (!progress) return reporter;
-  return {
-    ...reporter,
-    itemStarted(item, index) {
-      const log = reporter.itemStarted?.(item, index);
-      const bytes = progress.listener(index);
-      return (event) => {
-        bytes(event);
-        log?.(event);
-      };
-    },
-  };
+function totalsLine(outcome: JobOutcome): string {
+  const { counts, results } = outcome;
+  const skipped = counts.skipped ? `, ${counts.skipped} not attempted` : '';
+  const took = formatDuration(outcome.durationMs);
+  if (outcome.dryRun) return `Would copy ${counts.copy} of ${results.length} images; ${counts.unchanged} unchanged, ${counts.failed} failed${skipped}; checked in ${took}`;
+  return `${counts.copied} of ${results.length} images copied, ${counts.unchanged} unchanged, ${counts.failed} failed${skipped}; ${formatBytes(outcome.bytes.copied)} copied, ${formatBytes(outcome.bytes.mounted)} mounted; in ${took}`;
 }

@@ -3,10 +3,10 @@ import { isDigest } from '../oci/digest.js';
 import { throwIfAborted } from '../cancel/index.js';
 import { CopyError, InputError, NotFoundError } from '../oci/errors.js';
 import { parseJson } from '../oci/manifest.js';
-import { isManifest, MAX_MANIFEST_BYTES } from '../oci/media-types.js';
+import { isIndex, isManifest, MAX_MANIFEST_BYTES } from '../oci/media-types.js';
 import { isAttachmentTag, referrerLabel } from '../oci/referrer-kinds.js';
 import { printable } from '../oci/text.js';
-import { isLocated, isTagLister, type ReadOnlyTarget, type Target } from '../targets/target.js';
+import { isLocated, isTagLister, type ReadOnlyTarget, type TagContext, type Target } from '../targets/target.js';
 import type { PlatformManifest } from './events.js';
 import { GraphCopier } from './graph-copier.js';
 import type { CopyOptions } from './options.js';
@@ -58,41 +58,68 @@ export interface Destination {
 export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destinations: Destination[], options: CopyOptions = {}): Promise<Descriptor> {
   const srcRef = await defaultSelector(src, givenRef);
   const manifestCache = options.manifestCache ?? new Map<string, Buffer>();
-  const copiers = destinations.map(
-    (d) => new GraphCopier(src, d.target, { ...options, manifestCache, onEvent: d.onEvent ?? options.onEvent }),
-  );
-  const { source, root, platforms } = await resolveRoot(src, srcRef, copiers[0], { ...options, manifestCache });
+  const reader = new GraphCopier(src, destinations[0].target, { ...options, manifestCache });
+  const resolved = await resolveRoot(src, srcRef, reader, { ...options, manifestCache });
   const context = await tagContext(src, srcRef, options.platform);
-  for (const d of destinations) {
-    if (d.ref.digest && d.ref.digest !== root.digest) {
-      const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
-      throw new InputError(`destination digest ${d.ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
-    }
-  }
-  const plans = destinations.map((d, i) => {
+  for (const d of destinations) checkDestinationDigest(d.ref, resolved);
+  const plans = destinations.map((d) => {
     const onEvent = d.onEvent ?? options.onEvent;
-    return { copier: copiers[i], onEvent, references: destinationReferences(srcRef, d.ref, root), tagger: new Tagger(d.target, { ...options, onEvent, context, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }) };
+    const references = destinationReferences(srcRef, d.ref, resolved.root);
+    return { d, onEvent, references, tagger: new Tagger(d.target, { ...options, onEvent, context, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }) };
   });
-  for (const p of plans) p.onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
   // A tag the copy may not move stops it before any byte moves; it is checked again right before tagging.
-  for (const p of plans) await p.tagger.refuseMoves(root, p.references);
-  for (const { copier, references, tagger, onEvent } of plans) {
-    // With referrers to copy, the tag waits for them too: a signed image is not tagged unsigned.
-    const first = options.referrers || isDigest(references[0]) ? undefined : references[0];
-    let previous: string | undefined;
-    const taggedFirst = await copier.copy(root, first, async () => {
-      previous = await tagger.current(root, first!);
-    });
-    if (options.referrers) {
-      await copier.copyReferrers();
-      if (root.digest !== source.digest) await reportReferrersLeft(copier, source, root, onEvent);
-    }
-    // A copy cancelled once its graph was in still writes no tag.
-    throwIfAborted(options.signal);
-    if (taggedFirst) tagger.announce(root, first!, previous);
-    await tagger.tagAll(root, taggedFirst ? references.slice(1) : references);
+  for (const p of plans) await p.tagger.refuseMoves(resolved.root, p.references);
+  for (const { d, onEvent, references } of plans) {
+    await copyResolved(src, resolved, { target: d.target, references, onEvent, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }, { ...options, manifestCache }, context);
   }
-  return root;
+  return resolved.root;
+}
+
+/** One destination of a root already resolved: the references it gets (tags, or the root's digest). */
+export interface ResolvedDestination {
+  target: Target;
+  references: string[];
+  onEvent?: CopyOptions['onEvent'];
+  tagsRead?: ReadonlyMap<string, string | undefined>;
+}
+
+/**
+ * Copies a resolved root, everything under it and (with `referrers`) what refers to it into one
+ * destination, then tags it there. Tags are written only after the whole graph is in. Tells the
+ * destination's listener what it receives first (`resolved`, with an index's platforms: its bytes
+ * are the walk's first read anyway).
+ */
+export async function copyResolved(src: ReadOnlyTarget, resolved: ResolvedRoot, d: ResolvedDestination, options: CopyOptions, context?: TagContext): Promise<void> {
+  const { source, root } = resolved;
+  const onEvent = d.onEvent ?? options.onEvent;
+  const copier = new GraphCopier(src, d.target, { ...options, onEvent });
+  const tagger = new Tagger(d.target, { ...options, onEvent, ...(context ? { context } : {}), ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) });
+  const platforms = resolved.platforms ?? (isIndex(root.mediaType) ? (await choosePlatforms(root, [], { manifest: (m) => copier.manifest(m), config: (c) => readConfig(src, c) }, src.description)).platforms : undefined);
+  onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
+  const references = d.references;
+  // With referrers to copy, the tag waits for them too: a signed image is not tagged unsigned.
+  const first = options.referrers || isDigest(references[0]) ? undefined : references[0];
+  let previous: string | undefined;
+  const taggedFirst = await copier.copy(root, first, async () => {
+    previous = await tagger.current(root, first!);
+  });
+  if (options.referrers) {
+    await copier.copyReferrers();
+    if (root.digest !== source.digest) await reportReferrersLeft(copier, source, root, onEvent);
+  }
+  // A copy cancelled once its graph was in still writes no tag.
+  throwIfAborted(options.signal);
+  if (taggedFirst) tagger.announce(root, first!, previous);
+  await tagger.tagAll(root, taggedFirst ? references.slice(1) : references);
+}
+
+/** A destination named by digest takes only that digest: anything else is refused before any byte moves. */
+export function checkDestinationDigest(ref: Selector, resolved: ResolvedRoot): void {
+  const { source, root } = resolved;
+  if (ref.digest && ref.digest !== root.digest) {
+    const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
+    throw new InputError(`destination digest ${ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
+  }
 }
 
 /**
@@ -130,6 +157,11 @@ export interface ResolvedRoot {
   platforms?: PlatformManifest[];
 }
 
+/** Reads a manifest's verified bytes once (a `GraphCopier`, or the job's shared reader). */
+export interface ManifestReader {
+  manifest(desc: Descriptor): Promise<Buffer>;
+}
+
 /** Above this an image config is not read to learn its platform: configs are a few kilobytes. */
 const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
 
@@ -138,7 +170,7 @@ const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
  * `choosePlatforms`). A new index made for a list of platforms joins the manifest cache, so copies
  * to further destinations that name it by digest find it there, not in the source.
  */
-export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: GraphCopier, options: CopyOptions): Promise<ResolvedRoot> {
+export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: ManifestReader, options: CopyOptions): Promise<ResolvedRoot> {
   const selector = rootSelector(srcRef);
   const where = `${src.description} (${printable(selector ?? 'its only image')})`;
   let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
@@ -169,7 +201,7 @@ async function reportReferrersLeft(copier: GraphCopier, source: Descriptor, root
   const message =
     `not copied: ${n} referrer${n === 1 ? '' : 's'} of the source index ${source.digest} (${left.map(referrerLabel).join(', ')}): ` +
     `${n === 1 ? 'it refers' : 'they refer'} to that index, and the destination gets ${root.digest} instead`;
-  onEvent?.({ type: 'notice', node: source, message });
+  onEvent?.({ type: 'notice', node: source, message, level: 'warning' });
 }
 
 function platformsOf(platform: CopyOptions['platform']): Platform[] {
@@ -190,7 +222,8 @@ function keptManifest(cache: Map<string, Buffer> | undefined, digest: string): D
   return typeof mediaType === 'string' && isManifest(mediaType) ? { mediaType, digest, size: bytes.length } : undefined;
 }
 
-async function readConfig(src: ReadOnlyTarget, desc: Descriptor): Promise<Buffer> {
+/** An image config's verified bytes, read from the source (a few kilobytes at most). */
+export async function readConfig(src: ReadOnlyTarget, desc: Descriptor): Promise<Buffer> {
   const what = `fetching config ${desc.digest} from ${src.description}`;
   try {
     return await readManifest(await src.fetch(desc), desc, MAX_CONFIG_BYTES, 'config');

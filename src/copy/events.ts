@@ -57,7 +57,10 @@ export type CopyEvent =
   | { type: 'referrers'; node: Descriptor; referrers: FoundReferrer[]; depth: number }
   /** A manifest or index was read: what it refers to (its config and layers, or its manifests). */
   | { type: 'walked'; node: Descriptor; children: Descriptor[] }
-  /** Something asked for and not done, with why: `message` is a whole line, its outside text made printable. */
-  | { type: 'notice'; node: Descriptor; message: string };
+  /**
+   * Something worth saying about the copy: `message` is a whole line, its outside text made
+   * printable. `level: 'warning'` when it is something asked for and not done (referrers left behind).
+   */
+  | { type: 'notice'; node: Descriptor; message: string; level?: 'warning' };
 
 export type CopyListener = (event: CopyEvent) => void;

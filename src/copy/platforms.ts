@@ -98,7 +98,7 @@ async function imagePlatform(desc: Descriptor, read: PlatformSourceReader): Prom
 }
 
 /** The entries of an index that are images for a platform. */
-function platformManifests(entries: Descriptor[]): PlatformManifest[] {
+export function platformManifests(entries: Descriptor[]): PlatformManifest[] {
   return entries
     .filter((d) => d.platform && !isAttestationEntry(d))
     .map((d) => ({ platform: d.platform!, mediaType: d.mediaType, digest: d.digest, size: d.size }));

@@ -32,6 +32,8 @@ export class CopyReport {
   readonly nodes: NodeRecord[] = [];
   /** The root's tags, written (or, in a dry run, to be written). */
   readonly tags: string[] = [];
+  /** Every tag written (or, in a dry run, to be written), with what it named before. */
+  readonly tagged: Array<{ reference: string; digest: string; previous?: string }> = [];
   /** Tags of the root or of a cosign attachment that named another digest before: moved, or in a dry run to be moved. */
   readonly movedTags: Array<{ reference: string; digest: string; previous: string }> = [];
   /** The referrers found for each copied manifest (`subject`), in the order they were looked for. */
@@ -40,8 +42,10 @@ export class CopyReport {
   resolved?: { root: Descriptor; source: Descriptor; platforms: PlatformManifest[] };
   /** The destination was named by digest only: the root is stored under no tag. */
   storedByDigest = false;
-  /** What was asked for and not done, with why, one line each. */
+  /** What the copy had to say, one line each (warnings among them). */
   readonly notices: string[] = [];
+  /** The notices that are warnings: something asked for and not done, with why. */
+  readonly warnings: string[] = [];
   /** What each walked manifest refers to, by digest: the graph, to group nodes under their manifest. */
   readonly children = new Map<string, Descriptor[]>();
   private readonly seen = new Set<string>();
@@ -54,6 +58,7 @@ export class CopyReport {
         this.resolved = { root: event.node, source: event.source, platforms: event.platforms ?? [] };
         return;
       case 'tagged':
+        this.tagged.push({ reference: event.reference, digest: event.node.digest, ...(event.previous ? { previous: event.previous } : {}) });
         // Attachment tags (`sha256-<hex>.sig`) name other nodes than the root.
         if (!this.resolved || event.node.digest === this.resolved.root.digest) this.tags.push(event.reference);
         if (event.previous && event.previous !== event.node.digest) {
@@ -68,6 +73,7 @@ export class CopyReport {
         return;
       case 'notice':
         this.notices.push(event.message);
+        if (event.level === 'warning') this.warnings.push(event.message);
         return;
       case 'walked':
         this.children.set(event.node.digest, event.children);

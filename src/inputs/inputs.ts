@@ -7,11 +7,11 @@ import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
 import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
+import { inferOperation, type Operation } from '../plan/operation.js';
 import { parseShard, type Shard } from '../plan/plan.js';
 import { Input } from './names.js';
 import { ACTION_VOICE, type Voice } from './voice.js';
 
-export type Operation = 'copy' | 'import' | 'export';
 
 export interface Credentials {
   username?: string;
@@ -142,14 +142,19 @@ export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inp
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  const destinations = lines.map((line) => parseReference(line, voice.input(Input.Destination)));
+  const destinations = parseDestinations(lines, voice);
+  const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d, voice));
+  return { source, destinations, operations, ...parseCommonInputs(read, voice) };
+}
+
+/** Destination references, each given once. */
+export function parseDestinations(lines: string[], voice: Voice): Reference[] {
   const seen = new Set<string>();
   for (const line of lines) {
     if (seen.has(line)) throw new InputError(`${voice.input(Input.Destination)} lists ${voice.value(line)} twice: give each destination once`);
     seen.add(line);
   }
-  const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d, voice));
-  return { source, destinations, operations, ...parseCommonInputs(read, voice) };
+  return lines.map((line) => parseReference(line, voice.input(Input.Destination)));
 }
 
 /** The inputs both kinds of step share. */
@@ -173,7 +178,7 @@ export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE
     plainHttp: bool(get, Input.PlainHttp, false, voice),
     tlsVerify: bool(get, Input.TlsVerify, true, voice),
     ...(caFile ? { caFile } : {}),
-    concurrency: wholeNumber(get, Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, voice),
+    concurrency: parseWholeNumber(get(Input.Concurrency), Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, voice),
     mount: bool(get, Input.Mount, true, voice),
     blobCache: bool(get, Input.BlobCache, true, voice),
     blobCacheKey,
@@ -183,7 +188,7 @@ export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE
     noClobber: bool(get, Input.NoClobber, false, voice),
     ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
     failFast: bool(get, Input.FailFast, false, voice),
-    ...optional('minPullsLeft', get(Input.MinPullsLeft) ? wholeNumber(get, Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, voice) : undefined),
+    ...optional('minPullsLeft', get(Input.MinPullsLeft) ? parseWholeNumber(get(Input.MinPullsLeft), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, voice) : undefined),
     ...optional('requestsPerSecond', requestRate(get, voice)),
   };
 }
@@ -212,7 +217,7 @@ function requestRate(get: (n: string) => string, voice: Voice): number | undefin
 }
 
 /** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
-function parsePlatforms(value: string, voice: Voice): Platform | Platform[] | undefined {
+export function parsePlatforms(value: string, voice: Voice): Platform | Platform[] | undefined {
   const platforms: Platform[] = [];
   const seen = new Set<string>();
   for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
@@ -239,15 +244,21 @@ function credentials(username: string, password: string, from: string, usernameI
 }
 
 function bool(get: (n: string) => string, name: string, fallback: boolean, voice: Voice): boolean {
-  const v = get(name).toLowerCase();
+  return parseBoolean(get(name), name, fallback, voice);
+}
+
+/** `true`/`yes`/`on`/`1` or `false`/`no`/`off`/`0`, any case; empty is `fallback`. */
+export function parseBoolean(value: string, name: string, fallback: boolean, voice: Voice): boolean {
+  const v = value.trim().toLowerCase();
   if (!v) return fallback;
   if (['true', 'yes', 'on', '1'].includes(v)) return true;
   if (['false', 'no', 'off', '0'].includes(v)) return false;
-  throw new InputError(`${voice.input(name)} is ${voice.value(get(name))}: use true or false`);
+  throw new InputError(`${voice.input(name)} is ${voice.value(value.trim())}: use true or false`);
 }
 
-function wholeNumber(get: (n: string) => string, name: string, fallback: number, min: number, max: number, voice: Voice): number {
-  const v = get(name);
+/** A whole number from `min` to `max`; empty is `fallback`. */
+export function parseWholeNumber(value: string, name: string, fallback: number, min: number, max: number, voice: Voice): number {
+  const v = value.trim();
   if (!v) return fallback;
   if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
     throw new InputError(`${voice.input(name)} is ${voice.value(v)}: use a whole number from ${min} to ${max}`);
@@ -255,16 +266,8 @@ function wholeNumber(get: (n: string) => string, name: string, fallback: number,
   return Number(v);
 }
 
-/** Import reads files into a registry, export writes a registry's content to files; copy is the rest. */
-export function inferOperation(source: Reference, destination: Reference): Operation {
-  const srcFile = source.transport !== 'registry';
-  const dstFile = destination.transport !== 'registry';
-  if (srcFile && !dstFile) return 'import';
-  if (!srcFile && dstFile) return 'export';
-  return 'copy';
-}
-
-function parseOperation(value: string, source: Reference, destination: Reference, voice: Voice): Operation {
+/** The operation asked for, which must be the one the two ends make (`auto`, or nothing, takes that). */
+export function parseOperation(value: string, source: Reference, destination: Reference, voice: Voice): Operation {
   const inferred = inferOperation(source, destination);
   const v = value.toLowerCase();
   if (!v || v === 'auto') return inferred;

@@ -1,4 +1,4 @@
-import { INPUT_VOICE, type NetworkSetting, type SettingVoice } from '../targets/registry/network/failures.js';
+import { SETTING_VOICE, type NetworkSetting, type SettingVoice } from '../targets/registry/network/failures.js';
 import { quoted } from '../oci/text.js';
 
 /**
@@ -16,7 +16,7 @@ export interface Voice extends SettingVoice {
 }
 
 export const ACTION_VOICE: Voice = {
-  ...INPUT_VOICE,
+  ...SETTING_VOICE,
   input: (name) => `input "${name}"`,
   value: (text) => quoted(text),
   setting: (name, value) => `${name}: ${value}`,

@@ -138,6 +138,12 @@ function parseRegistryReference(rest: string, what: string, whole: string): Regi
   let tagText: string | undefined;
   const lastSlash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');
+  const firstColon = name.indexOf(':', lastSlash + 1);
+  if (firstColon >= 0 && firstColon < colon) {
+    // `repo:1.0.0:extra`: a second colon reads as part of the repository name, which says nothing of the mistake.
+    const fixed = `${name.slice(0, firstColon + 1)}${name.slice(firstColon + 1).replaceAll(':', ',')}`;
+    throw new InputError(`${what} ${quoted(whole)} has more than one ":" after the repository name: give the tags after one colon, separated by commas (${quoted(fixed)})`);
+  }
   if (colon > lastSlash) {
     tagText = name.slice(colon + 1);
     name = name.slice(0, colon);

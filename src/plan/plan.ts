@@ -26,6 +26,8 @@ export interface PlanItem {
    * it as unchanged and reads neither side.
    */
   unchanged?: 'immutable';
+  /** The sync entry it came from, whole: the checks of each image read its per-entry settings here. */
+  from?: SyncEntry;
 }
 
 /** `K/N`: this job takes the K-th of N shares of the expanded list. */
@@ -76,6 +78,7 @@ function recordingTags(entry: SyncEntry, listTags: TagListing, onSourceTags: Non
 async function expandEntry(entry: SyncEntry, listTags: TagListing): Promise<PlanItem[]> {
   const common = {
     entry: entry.number,
+    from: entry,
     ...(entry.platform ? { platform: entry.platform } : {}),
     ...(entry.referrers !== undefined ? { referrers: entry.referrers } : {}),
   };

@@ -8,20 +8,16 @@ import type { HttpObserver } from './registry/network/observer.js';
 import type { RequestRate } from './registry/network/request-rate.js';
 import type { ReadOnlyTarget, Target } from './target.js';
 
-const GHCR = 'ghcr.io';
-/** GHCR accepts any user name with a workflow token; this is the one GitHub documents. */
-const GITHUB_TOKEN_USER = 'x-access-token';
-
 export interface OpenTargetOptions {
-  /** `from` says where they came from, or would have (`inputs username and password`), for the 401 message. */
+  /** `from` says where they came from, or would have (`--src-creds`), for the 401 message. */
   credentials?: { username?: string; password?: string; from?: string };
   /** Speak plain HTTP to registries off loopback. */
   plainHttp?: boolean;
   /** Told every secret found (passwords, tokens, config `auth` strings), to mask before anything logs. */
   onSecret?: (secret: string) => void;
   env?: NodeJS.ProcessEnv;
-  /** A GitHub token, used for ghcr.io when no other credentials are found. */
-  githubToken?: string;
+  /** Credentials for one registry, used there when neither `credentials` nor the Docker config give any. */
+  fallbackCredentials?: FallbackCredentials;
   /** What `oci-archive:-` reads from and writes to (default: the process's stdin and stdout). */
   streams?: StandardStreams;
   /** A dry run: a file destination is opened read-only (or as empty), never created. */
@@ -30,7 +26,7 @@ export interface OpenTargetOptions {
   network?: Pick<NetworkOptions, 'ca' | 'tlsVerify'>;
   /** Told of every HTTP request and its answer, and every retry. */
   onHttp?: HttpObserver;
-  /** How a network failure's fix names a setting (the action's inputs by default). */
+  /** How a network failure's fix names a setting (`set plain-http: true` by default). */
   voice?: SettingVoice;
   /**
    * Share connections and tokens with the other targets of a run: repositories of one registry get
@@ -40,6 +36,14 @@ export interface OpenTargetOptions {
   connections?: { pool: RegistryConnections; side: 'source' | 'destination' };
   /** Spaces the requests to each registry host (`requests-per-second`): one shared by both sides. */
   requestRate?: RequestRate;
+}
+
+/** Credentials that serve one registry when nothing else does; `from` names them in messages. */
+export interface FallbackCredentials {
+  registry: string;
+  username: string;
+  password: string;
+  from: string;
 }
 
 /** The target a source reference names: a registry repository, an OCI layout or an OCI archive. */
@@ -76,8 +80,8 @@ function registryClientOptions(ref: RegistryReference, options: OpenTargetOption
     observer: options.onHttp,
     voice: options.voice,
     ...(options.requestRate ? { requestRate: options.requestRate } : {}),
-    ...(options.githubToken && ref.registry === GHCR
-      ? { fallback: { username: GITHUB_TOKEN_USER, password: options.githubToken }, fallbackFrom: 'the github-token input' }
+    ...(options.fallbackCredentials?.registry === ref.registry
+      ? { fallback: { username: options.fallbackCredentials.username, password: options.fallbackCredentials.password }, fallbackFrom: options.fallbackCredentials.from }
       : {}),
   };
 }

@@ -82,6 +82,20 @@ export interface TaggingPusher {
   pushTagged(desc: Descriptor, content: Readable, reference: string, signal?: AbortSignal): Promise<void>;
 }
 
+/** A line a target has to say about how it stored a root; `warning` when the user did not get what they may expect. */
+export interface StoreNote {
+  message: string;
+  level?: 'warning';
+}
+
+/**
+ * A target that has something to say about how it stored a tagged root: a docker archive names
+ * the one image of an index that `docker load` takes, or says that it could name no image.
+ */
+export interface StoreNoter {
+  storeNotes(root: Descriptor): Promise<StoreNote[]>;
+}
+
 /** A target that can list its tags: a registry repository (across pages), a layout, an archive. */
 export interface TagLister {
   tags(): Promise<string[]>;
@@ -144,6 +158,10 @@ export function isReferrerLister(t: unknown): t is ReferrerLister {
 
 export function isTaggingPusher(t: unknown): t is TaggingPusher {
   return typeof (t as TaggingPusher)?.pushTagged === 'function';
+}
+
+export function isStoreNoter(t: unknown): t is StoreNoter {
+  return typeof (t as StoreNoter)?.storeNotes === 'function';
 }
 
 export function isTagLister(t: unknown): t is TagLister {

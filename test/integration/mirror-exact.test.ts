@@ -14,7 +14,7 @@ import { applyImmutableTags } from '../../src/plan/immutable.js';
 import { entryRepository, expandEntries, itemKey, type PlanItem } from '../../src/plan/plan.js';
 import { planPrune, readPruneDigests } from '../../src/plan/prune.js';
 import { pendingFirst, pendingKeys } from '../../src/plan/resume.js';
-import { PullBudget } from '../../src/run/pull-budget.js';
+import { PullBudget } from '../../src/job/pull-budget.js';
 import { runPlan } from '../../src/run/run.js';
 import { TargetPool } from '../../src/run/target-pool.js';
 import { openRegistryRepository } from '../../src/targets/registry/index.js';

@@ -89,7 +89,7 @@ describe('registries that speak TLS', () => {
     const list = `- source: ${tlsRegistry.host}/tls/app:v1\n  destination: ${tlsRegistry.host}/tls/side/\n`;
     const refused = await sync(list, { source: { network: { tlsVerify: false } } });
     assert.deepEqual(refused.results.map((r) => r.status), ['failed']);
-    assert.match((refused.results[0].error as Error).message, /the certificate of 127\.0\.0\.1:[0-9]+ is not trusted/);
+    assert.match(refused.results[0].error!, /the certificate of 127\.0\.0\.1:[0-9]+ is not trusted/);
     const trusted = await sync(list, { source: { network: { tlsVerify: false } }, destination: { network: { ca } } });
     assert.deepEqual(trusted.results.map((r) => [r.status, r.root?.digest]), [['copied', image.root.digest]]);
   });

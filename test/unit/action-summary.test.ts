@@ -1,23 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blobsOutput, summaryMarkdown, type CopyOutcome } from '../../src/action/report.js';
+import { summaryMarkdown } from '../../src/action/summary.js';
 import { CopyReport } from '../../src/copy/report.js';
+import type { JobOutcome } from '../../src/job/outcome.js';
+import { blobRecords } from '../../src/job/render/records.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
+import { copyJobOutcome } from '../support/outcomes.js';
+
+const blobsOutput = (o: JobOutcome) => JSON.stringify(blobRecords(o.results));
 
 const d = (n: number, mediaType: string, size: number): Descriptor => ({ digest: `sha256:${String(n).repeat(64).slice(0, 64)}`, mediaType, size });
 
-function outcome(events: Array<[Descriptor, 'copied' | 'mounted' | 'exists', string?]>, destination = 'ghcr.io/acme/app:1.2'): CopyOutcome {
+function outcome(events: Array<[Descriptor, 'copied' | 'mounted' | 'exists', string?]>, destination = 'ghcr.io/acme/app:1.2'): JobOutcome {
   const report = new CopyReport();
   for (const [node, action, from] of events) report.listener({ type: 'done', node, action, from, bytes: action === 'copied' ? node.size : 0 });
   report.listener({ type: 'tagged', node: events.at(-1)![0], reference: '1.2' });
   report.finish();
-  return {
+  return copyJobOutcome({
     source: 'ghcr.io/acme/app-dev:1.2',
     root: events.at(-1)![0],
-    destinations: [{ operation: 'copy', destination, description: `[registry] ${destination}`, report }],
+    destinations: [{ destination, report }],
     dryRun: false,
     cacheNote: 'Blob-info cache: restored from k-1-1 (3 locations).',
-  };
+  });
 }
 
 describe('job summary and blobs output', () => {
@@ -37,8 +42,8 @@ describe('job summary and blobs output', () => {
     assert.match(md, /\| mounted from <code>acme\/app-dev<\/code> \| application\/vnd\.oci\.image\.layer\.v1\.tar\+gzip \|/);
     assert.match(md, /· tagged <code>1\.2<\/code>/);
     assert.match(md, /<sub>Blob-info cache: restored from k-1-1 \(3 locations\)\.<\/sub>/);
-    assert.deepEqual(JSON.parse(blobsOutput(o.destinations)).map((b: { action: string }) => b.action), ['mounted', 'copied', 'copied']);
-    assert.equal(JSON.parse(blobsOutput(o.destinations))[0].from, 'acme/app-dev');
+    assert.deepEqual(JSON.parse(blobsOutput(o)).map((b: { action: string }) => b.action), ['mounted', 'copied', 'copied']);
+    assert.equal(JSON.parse(blobsOutput(o))[0].from, 'acme/app-dev');
   });
 
   it('escapes text that came from outside', () => {

@@ -50,6 +50,9 @@ describe('parseReference', () => {
     ['docker-archive:a.tar:app:1,2', /several tags: a docker-archive: reference names one image/],
     ['docker-archive:a.tar:App:1', /invalid repository name "library\/App"/],
     ['docker-archive:a.tar:@x', /invalid image index "@x": @0 is the first image/],
+    // A second colon for a second tag: the mistake is named, not read as a repository name.
+    ['registry.example.com/x/y:1.0.0:extra', /^input "source" "registry\.example\.com\/x\/y:1\.0\.0:extra" has more than one ":" after the repository name: give the tags after one colon, separated by commas \("registry\.example\.com\/x\/y:1\.0\.0,extra"\)$/],
+    ['localhost:5000/app:1:2:3', /more than one ":" after the repository name: .*\("localhost:5000\/app:1,2,3"\)$/],
   ];
   for (const [input, message] of bad) {
     it(`rejects "${input}" with one clear line`, () => {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { logEvents, summaryMarkdown } from '../../src/action/report.js';
+import { logEvents } from '../../src/action/log.js';
+import { summaryMarkdown } from '../../src/action/summary.js';
 import { CopyReport } from '../../src/copy/report.js';
 import type { CopyEvent } from '../../src/copy/events.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
+import { copyJobOutcome } from '../support/outcomes.js';
 
 const MiB = 1024 * 1024;
 const blob: Descriptor = { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${'ab12'.repeat(16)}`, size: 100 * MiB };
@@ -77,12 +79,14 @@ describe('workflow log lines', () => {
     const nodes: Descriptor[] = Array.from({ length: 25 }, (_, i) => ({ ...small, digest: `sha256:${i.toString(16).padStart(64, '0')}` }));
     for (const n of nodes) report.listener({ type: 'done', node: n, action: 'copy', bytes: 0 } satisfies CopyEvent);
     report.finish();
-    const md = summaryMarkdown({
-      source: 'example.com/a:1',
-      root: nodes[24],
-      destinations: [{ operation: 'copy', destination: 'example.com/b:1', description: '[registry] example.com/b', report }],
-      dryRun: true,
-    });
+    const md = summaryMarkdown(
+      copyJobOutcome({
+        source: 'example.com/a:1',
+        root: nodes[24],
+        destinations: [{ destination: 'example.com/b:1', report }],
+        dryRun: true,
+      }),
+    );
     assert.match(md, /^### Dry run of copy: /m);
     assert.match(md, /<details><summary>Every node \(25\)<\/summary>/);
     assert.match(md, /\| to copy \| 25 \| /);

@@ -2,8 +2,10 @@ import { ANNOTATION_REF_NAME, type Descriptor, type Platform } from '../../oci/d
 import { familiarImageName, imageNameOf, normalizeImageName } from '../../oci/image-name.js';
 import { parseImageManifest, parseIndex, type ImageIndex, type ImageManifest } from '../../oci/manifest.js';
 import { MediaType, isImageManifest, isIndex } from '../../oci/media-types.js';
-import { platformMatches } from '../../oci/platform.js';
+import { formatPlatform, platformMatches } from '../../oci/platform.js';
 import { isAttachmentTag } from '../../oci/referrer-kinds.js';
+import { printable } from '../../oci/text.js';
+import type { StoreNote } from '../target.js';
 import { blobEntryName } from './entry-names.js';
 
 /** One image of `docker save`'s `manifest.json`, as Docker 25 and containerd write it beside an OCI layout. */
@@ -90,4 +92,42 @@ export function dockerImageOf(children: Descriptor[], wanted: Platform | undefin
     if (match) return match;
   }
   return images[0];
+}
+
+/** What a docker archive knows of a root it tagged, to say how `docker load` will take it. */
+export interface DockerStoreFacts {
+  /** The bytes of a manifest or index it wrote. */
+  read(desc: Descriptor): Promise<Buffer>;
+  /** The platform the export asked for first. */
+  platform?: Platform;
+  /** The root's tags that got no image name (the destination named none, the source has none). */
+  unnamedTags: string[];
+}
+
+/**
+ * What is worth saying of a root in a docker archive: which image of an index its `manifest.json`
+ * lists (docker load takes one), and, as a warning, that it could name the image nothing, so that
+ * `manifest.json` says `RepoTags: []` and loaders make up a name or none.
+ */
+export async function dockerStoreNotes(root: Descriptor, facts: DockerStoreFacts): Promise<StoreNote[]> {
+  const notes: StoreNote[] = [];
+  if (isIndex(root.mediaType)) {
+    const children = parseIndex(await facts.read(root), `index ${root.digest}`).manifests;
+    const chosen = dockerImageOf(children, facts.platform);
+    if (!chosen) return notes;
+    const name = chosen.platform ? formatPlatform(chosen.platform) : chosen.digest;
+    notes.push({ message: `manifest.json lists ${printable(name)} (${chosen.digest}), the one image of the index docker load takes; index.json keeps all ${children.length} for other loaders` });
+  } else if (!isImageManifest(root.mediaType)) {
+    return notes;
+  }
+  const tag = facts.unnamedTags[0];
+  if (tag !== undefined) {
+    notes.push({
+      level: 'warning',
+      message:
+        `manifest.json names no image for ${root.digest} (RepoTags: []): the destination names none and the source has no repository, ` +
+        `so docker load leaves it untagged and podman calls it localhost/${printable(tag)}:latest; name it in the destination (docker-archive:PATH:NAME:TAG)`,
+    });
+  }
+  return notes;
 }

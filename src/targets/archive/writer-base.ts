@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Descriptor, Platform } from '../../oci/descriptor.js';
-import { verifyBytes, VerifyingStream } from '../../oci/digest.js';
+import { isDigest, verifyBytes, VerifyingStream } from '../../oci/digest.js';
 import { ContentError, NotFoundError } from '../../oci/errors.js';
 import { repositoryOfImageName } from '../../oci/image-name.js';
 import type { ImageIndex } from '../../oci/manifest.js';
@@ -8,8 +8,8 @@ import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
 import { drain, readManifestBytes } from '../layout/blob-files.js';
 import { INDEX_FILE, emptyIndex, findRoot, imageNameFor, indexTags, serializeIndex, taggedEntry, withReference } from '../layout/index-json.js';
 import { referrerEntry } from '../layout/referrer-entries.js';
-import type { TagContext, TagLister, TagReader, Target } from '../target.js';
-import { dockerManifestList } from './docker-manifest.js';
+import type { StoreNote, StoreNoter, TagContext, TagLister, TagReader, Target } from '../target.js';
+import { dockerManifestList, dockerStoreNotes } from './docker-manifest.js';
 import { DOCKER_MANIFEST_FILE } from './entry-names.js';
 import type { OciArchiveReader } from './reader.js';
 
@@ -37,7 +37,7 @@ export interface ArchiveWriterBaseOptions {
  * instead of ending when the bytes are wrong (the Target contract), and a writer commits the archive
  * only when the export succeeds. The writer only counts bytes, since the tar's framing depends on them.
  */
-export abstract class ArchiveWriterBase implements Target, TagLister, TagReader {
+export abstract class ArchiveWriterBase implements Target, TagLister, TagReader, StoreNoter {
   readonly description: string;
   protected readonly base?: OciArchiveReader;
   protected readonly mtime = new Date();
@@ -52,6 +52,8 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader 
   private readonly manifests = new Map<string, Buffer>();
   /** The platform asked for, by the digest of a root this export tagged. */
   private readonly platforms = new Map<string, Platform>();
+  /** The tags of a root this export could give no image name, by the root's digest. */
+  private readonly unnamed = new Map<string, string[]>();
   protected failure?: unknown;
   protected closed = false;
 
@@ -136,8 +138,16 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader 
     if (!(await this.exists(desc))) {
       throw new NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest was not written to it`);
     }
-    this.index = withReference(this.index, desc, reference, imageNameFor(reference, this.imageRepository ?? context?.repository));
+    const imageName = imageNameFor(reference, this.imageRepository ?? context?.repository);
+    this.index = withReference(this.index, desc, reference, imageName);
     if (context?.platform) this.platforms.set(desc.digest, context.platform);
+    if (imageName === undefined && !isDigest(reference)) this.unnamed.set(desc.digest, [...(this.unnamed.get(desc.digest) ?? []), reference]);
+  }
+
+  /** For a docker archive, what `docker load` will make of `root` (see `dockerStoreNotes`). */
+  async storeNotes(root: Descriptor): Promise<StoreNote[]> {
+    if (!this.dockerManifest) return [];
+    return dockerStoreNotes(root, { read: (desc) => this.readManifest(desc), platform: this.platforms.get(root.digest), unnamedTags: this.unnamed.get(root.digest) ?? [] });
   }
 
   protected checkUsable(): void {

@@ -21,11 +21,11 @@ export interface CredentialOptions {
   env?: NodeJS.ProcessEnv;
   /** Told every secret found (passwords, tokens, `auth` strings), so they can be masked before anything logs. */
   onSecret?: (secret: string) => void;
-  /** Used when neither explicit credentials nor the Docker config have any (a workflow's token for ghcr.io). */
+  /** Used when neither explicit credentials nor the Docker config have any. */
   fallback?: Credentials;
-  /** Where the explicit credentials come from, or would: `inputs username and password`, `--dest-creds`. */
+  /** Where the explicit credentials come from, or would: `--dest-creds`. */
   givenFrom?: string;
-  /** Where the fallback comes from: `input github-token`. */
+  /** Where the fallback comes from, for messages. */
   fallbackFrom?: string;
 }
 

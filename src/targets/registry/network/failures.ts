@@ -7,15 +7,16 @@ import { describeProxy, type ProxyChoice } from './proxy.js';
 export type NetworkSetting = 'plain-http' | 'tls-verify' | 'ca-file';
 
 /**
- * How an error asks for a setting, in the words of whoever gave the settings: the action says
- * `set plain-http: true`, the command line `add --plain-http`.
+ * How an error asks for a setting, in the words of whoever gave the settings: by default
+ * `set plain-http: true`; a caller with its own words (a command line's `add --plain-http`) gives them.
  */
 export interface SettingVoice {
   set(setting: NetworkSetting, value: string): string;
   drop(setting: NetworkSetting): string;
 }
 
-export const INPUT_VOICE: SettingVoice = {
+/** The settings by their names. */
+export const SETTING_VOICE: SettingVoice = {
   set: (setting, value) => `set ${setting}: ${value}`,
   drop: (setting) => `remove ${setting}`,
 };
@@ -63,7 +64,7 @@ function chain(err: unknown): CodedError[] {
  * The sentence for a failure that no retry cures, naming the cause and the fix; undefined for
  * anything else (a refused or cut connection, a timeout), which the caller may retry.
  */
-export function fatalNetworkError(err: unknown, url: URL, voice: SettingVoice = INPUT_VOICE, proxy?: ProxyChoice): NetworkError | undefined {
+export function fatalNetworkError(err: unknown, url: URL, voice: SettingVoice = SETTING_VOICE, proxy?: ProxyChoice): NetworkError | undefined {
   const host = printable(url.host);
   for (const e of chain(err)) {
     const code = typeof e.code === 'string' ? e.code : '';
@@ -130,7 +131,7 @@ export function isHttpsServerAnswer(headers: Record<string, unknown>, body: stri
   return Object.keys(headers).length === 0;
 }
 
-export function httpsOnlyError(url: URL, voice: SettingVoice = INPUT_VOICE): NetworkError {
+export function httpsOnlyError(url: URL, voice: SettingVoice = SETTING_VOICE): NetworkError {
   return new NetworkError(`${printable(url.host)} speaks HTTPS, not plain HTTP: ${voice.drop('plain-http')}`);
 }
 

@@ -1,0 +1,20 @@
+import * as core from '@actions/core';
+import { Output } from '../inputs/names.js';
+import type { JobOutcome } from '../job/outcome.js';
+import { blobRecords, imageRecords, writtenResults } from '../job/render/records.js';
+
+/**
+ * Every output, in one place, from the job's outcome. `images` always; for the one-image step
+ * also the root (`digest`, `media-type`, `size`) and `blobs`, over every destination written.
+ */
+export function writeOutputs(outcome: JobOutcome): void {
+  core.setOutput(Output.Images, JSON.stringify(imageRecords(outcome)));
+  if (outcome.mode !== 'copy') return;
+  const written = writtenResults(outcome);
+  const root = written[0]?.root;
+  if (!root) return;
+  core.setOutput(Output.Digest, root.digest);
+  core.setOutput(Output.MediaType, root.mediaType);
+  core.setOutput(Output.Size, String(root.size));
+  core.setOutput(Output.Blobs, JSON.stringify(blobRecords(written, outcome.results.length > 1)));
+}

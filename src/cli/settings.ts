@@ -1,0 +1,51 @@
+import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
+import { DEFAULT_CONCURRENCY } from '../copy/options.js';
+import { parseBoolean, parsePlatforms, parseWholeNumber } from '../inputs/inputs.js';
+import { Input } from '../inputs/names.js';
+import type { BlobCacheStore, JobSettings } from '../job/settings.js';
+import type { OpenTargetOptions } from '../targets/open-target.js';
+import { FLAG_VOICE } from './voice.js';
+
+/** What every command's flags ask of a job, besides its work: typed from the flags themselves. */
+export type FlagSettings = Omit<JobSettings, 'work'> & { blobCache: boolean };
+
+/**
+ * The settings the copy's and the sync's flags share, read from the parsed flags: booleans as
+ * they are, values checked by the same code that checks the action's inputs, errors in the
+ * command line's words (`--concurrency is 0: use a whole number from 1 to 64`).
+ */
+export function flagSettings(values: Record<string, unknown>, open: OpenTargetOptions): FlagSettings {
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '');
+  const on = (name: string) => values[name] === true;
+  const platform = parsePlatforms(text('platform'), FLAG_VOICE);
+  const caFile = text('ca-file').trim();
+  const shared: OpenTargetOptions = { ...open, plainHttp: on('plain-http'), voice: FLAG_VOICE };
+  return {
+    image: { ...(platform ? { platform } : {}), referrers: on('referrers'), noClobber: on('no-clobber') },
+    dryRun: on('dry-run'),
+    concurrency: parseWholeNumber(text('concurrency'), Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, FLAG_VOICE),
+    mount: !on('no-mount'),
+    blobCache: !on('no-blob-cache'),
+    failFast: on('fail-fast'),
+    source: shared,
+    destination: shared,
+    trust: { ...(caFile ? { caFile } : {}), tlsVerify: parseBoolean(text('tls-verify'), Input.TlsVerify, true, FLAG_VOICE) },
+    voice: FLAG_VOICE,
+  };
+}
+
+/** The blob-info cache in the user's cache directory: loaded before a job, written back when it learnt something. */
+export function fileCacheStore(env: NodeJS.ProcessEnv, warn: (line: string) => void): BlobCacheStore {
+  const file = defaultCacheFile(env);
+  let cache: FileBlobInfoCache | undefined;
+  return {
+    async restore() {
+      cache = new FileBlobInfoCache({ warn });
+      await cache.load(file);
+      return cache;
+    },
+    async save() {
+      if (cache?.changed) await cache.save(file);
+    },
+  };
+}

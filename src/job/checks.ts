@@ -1,0 +1,86 @@
+import type { ResolvedRoot } from '../copy/copy.js';
+import type { Descriptor } from '../oci/descriptor.js';
+import { OciCopyError } from '../oci/errors.js';
+import type { SyncEntry } from '../plan/entries.js';
+import type { PlanItem } from '../plan/plan.js';
+import type { ReadOnlyTarget, Target } from '../targets/target.js';
+import type { ImageOptions } from './settings.js';
+
+/** What a check or stage leaves in the outcome under its name (say, who signed the image): plain data. */
+export type CheckRecord = Readonly<Record<string, unknown>>;
+
+/**
+ * What a check knows of one image on its way to one destination, once the source is resolved and
+ * the destination read, before any byte moves.
+ */
+export interface ImageCheckContext {
+  readonly item: PlanItem;
+  /** The sync entry the image came from (its per-entry settings), if it came from one. */
+  readonly entry?: SyncEntry;
+  /** What the image is copied with: the job's settings, the entry's own fields over them. */
+  readonly options: ImageOptions;
+  readonly dryRun: boolean;
+  readonly source: ReadOnlyTarget;
+  readonly destination: Target;
+  /** What the source reference names, what is copied, and its platform manifests when known. */
+  readonly resolved: ResolvedRoot;
+  /** The references the destination gets: its tags, or the root's digest. */
+  readonly references: readonly string[];
+  /** What each of them names there now (undefined: nothing). */
+  readonly current: ReadonlyMap<string, string | undefined>;
+  /** Whether the destination already has the image under every reference (`differs` otherwise). */
+  readonly state: 'unchanged' | 'differs';
+  /** Fires when the job is cancelled. */
+  readonly signal: AbortSignal;
+  /** Adds a line to the image's log and outcome; `warning` when something asked for is not done. */
+  notice(message: string): void;
+  warning(message: string): void;
+}
+
+/**
+ * A check that may refuse an image before any byte moves (no-clobber, a signature policy, a pull
+ * budget). It refuses by throwing a `CheckRefusal`, whose message is the image's one error line;
+ * any other error fails the image as a failed copy does. What it returns is kept in the outcome.
+ */
+export interface ImageCheck {
+  readonly name: string;
+  run(ctx: ImageCheckContext): Promise<CheckRecord | void>;
+}
+
+/** What a stage after tagging knows besides: the root is in the destination under these references. */
+export interface AfterTagContext extends ImageCheckContext {
+  readonly root: Descriptor;
+}
+
+/** A stage run once an image is copied and tagged (signing, pruning); its error fails the image. */
+export interface AfterTagStage {
+  readonly name: string;
+  run(ctx: AfterTagContext): Promise<CheckRecord | void>;
+}
+
+/** An image a check would not let through: not a failure of the copy, a decision, said in one line. */
+export class CheckRefusal extends OciCopyError {
+  override name = 'CheckRefusal';
+  constructor(
+    message: string,
+    /** The check that refused. */
+    readonly check: string,
+    /** What it found, kept in the outcome. */
+    readonly record?: CheckRecord,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs `checks` in order, each recording under its name; the first refusal (or error) is thrown. */
+export async function runChecks(checks: readonly ImageCheck[], ctx: ImageCheckContext, records: Record<string, CheckRecord>): Promise<void> {
+  for (const check of checks) {
+    try {
+      const record = await check.run(ctx);
+      if (record) records[check.name] = record;
+    } catch (err) {
+      if (err instanceof CheckRefusal && err.record) records[check.name] = err.record;
+      throw err;
+    }
+  }
+}

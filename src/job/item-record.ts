@@ -1,0 +1,67 @@
+import type { ResolvedRoot } from '../copy/copy.js';
+import type { CopyEvent, CopyListener, PlatformManifest } from '../copy/events.js';
+import { CopyReport } from '../copy/report.js';
+import { formatReference } from '../oci/reference.js';
+import type { Operation } from '../plan/operation.js';
+import type { PlanItem } from '../plan/plan.js';
+import type { CheckRecord } from './checks.js';
+import type { ItemStatus } from './outcome.js';
+import type { ImageOptions } from './settings.js';
+
+/**
+ * What the pipeline learns of one item as it goes, stage by stage: the copy's events (gathered
+ * in a `CopyReport`) and each stage's value. The outcome is made from it once, at the end.
+ * Events raised before the item's log opens (a check's notice) wait for it, in order.
+ */
+export class ItemRecord {
+  readonly checks: Record<string, CheckRecord> = {};
+  status: ItemStatus = 'failed';
+  /** Full references: the source with the tag it was read by, the destination with every tag it gets. */
+  source: string;
+  destination: string;
+  sourceDescription?: string;
+  destinationDescription?: string;
+  resolved?: ResolvedRoot;
+  references?: string[];
+  current?: ReadonlyMap<string, string | undefined>;
+  state?: 'unchanged' | 'differs';
+  /** The platform of a single-manifest image, read from its config while it copied. */
+  imagePlatform?: PlatformManifest;
+  refusedBy?: string;
+  error?: unknown;
+  private started = false;
+  private listener?: CopyListener;
+  private readonly waiting: CopyEvent[] = [];
+
+  constructor(
+    readonly index: number,
+    readonly item: PlanItem,
+    readonly operation: Operation,
+    readonly options: ImageOptions,
+    /** The copy's account, built from its events. */
+    readonly report: CopyReport = new CopyReport(),
+  ) {
+    this.source = formatReference(item.source);
+    this.destination = formatReference(item.destination);
+  }
+
+  /** Every event of the item: into its account, and to its log once that is open. */
+  readonly emit = (event: CopyEvent): void => {
+    this.report.listener(event);
+    if (this.started) this.listener?.(event);
+    else this.waiting.push(event);
+  };
+
+  /** The item's log opens: it gets what was said so far, then every event as it comes. */
+  start(listener: CopyListener | undefined): void {
+    this.started = true;
+    this.listener = listener;
+    for (const event of this.waiting.splice(0)) listener?.(event);
+  }
+
+  /** A line of a stage or check, about the root. */
+  say(message: string, level?: 'warning'): void {
+    const node = this.resolved?.root;
+    if (node) this.emit({ type: 'notice', node, message, ...(level ? { level } : {}) });
+  }
+}

@@ -1,0 +1,157 @@
+import type { CopyTotals, NodeRecord } from '../copy/report.js';
+import type { Descriptor } from '../oci/descriptor.js';
+import type { Operation } from '../plan/operation.js';
+import type { PlanItem, Shard } from '../plan/plan.js';
+import type { RateLimitNote } from '../targets/registry/index.js';
+import type { CheckRecord } from './checks.js';
+import type { ImageOptions } from './settings.js';
+
+/**
+ * What became of one item: `copied` (something was written), `unchanged` (the destination already
+ * had it), `failed` (a copy that failed, or an image a check refused: `refusedBy` says which); in a
+ * dry run `copy` or `unchanged`; `skipped` when it was not attempted (a failure with `failFast`, or
+ * a refusal of the same image for another destination).
+ */
+export type ItemStatus = 'copied' | 'unchanged' | 'failed' | 'copy' | 'skipped';
+
+export const ITEM_STATUSES: readonly ItemStatus[] = ['copied', 'unchanged', 'failed', 'copy', 'skipped'];
+
+/** One destination tag: what it named before the copy, and what became of it. */
+export interface TagOutcome {
+  tag: string;
+  /** What it names now (or, in a dry run, would). */
+  digest: string;
+  /** What it named before; none when it is new. */
+  previous?: string;
+  /** `kept`: it named the digest already; `moved` from `previous`; `new`. In a dry run, what would happen. */
+  change: 'new' | 'moved' | 'kept';
+}
+
+/** One platform of the root: its manifest and the bytes of its image (manifest, config, layers) when they were walked. */
+export interface PlatformOutcome {
+  platform: string;
+  digest: string;
+  mediaType: string;
+  size: number;
+  imageBytes?: number;
+}
+
+/** The referrers looked for: how many of each kind, and how many moved. */
+export interface ReferrerOutcome {
+  found: number;
+  kinds: Array<{ label: string; count: number }>;
+  /** Copied (in a dry run: to copy) and already there. */
+  copied: number;
+  there: number;
+}
+
+/** Nodes of the graph under one heading: a platform's image, the index, the referrers. */
+export interface NodeGroup {
+  label: string;
+  nodes: NodeRecord[];
+}
+
+/** Everything known of one item, computed once; every renderer reads this and derives nothing. */
+export interface ItemOutcome {
+  index: number;
+  item: PlanItem;
+  operation: Operation;
+  status: ItemStatus;
+  /** The source with the tag it was read by; the destination with every tag it got (or `@digest`). */
+  source: string;
+  destination: string;
+  /** `[registry] host/repo`, as the targets name themselves. */
+  sourceDescription?: string;
+  destinationDescription?: string;
+  /** What the image was copied with (the job's settings, the entry's own fields over them). */
+  options: ImageOptions;
+  /** The root the destination got, has or would get; none when the item failed or was not attempted. */
+  root?: Descriptor;
+  /** What the source named, when the platforms asked for chose another root from it. */
+  chosenFrom?: Descriptor;
+  platforms: PlatformOutcome[];
+  /** The root's tags in the destination, every one checked; empty when it is stored by digest alone. */
+  tags: TagOutcome[];
+  /** Tags of cosign attachments (`sha256-<hex>.sig`) that named another digest before. */
+  attachmentMoves: TagOutcome[];
+  storedByDigest: boolean;
+  /** The referrers looked for, when they were. */
+  referrers?: ReferrerOutcome;
+  notices: string[];
+  /** What was asked for and not done, with why. */
+  warnings: string[];
+  /** What each check and stage recorded, by name. */
+  checks: Record<string, CheckRecord>;
+  /** The check that refused the image. */
+  refusedBy?: string;
+  /** Every node, in the order it finished (children first); and grouped under its manifest. */
+  blobs: NodeRecord[];
+  nodeGroups: NodeGroup[];
+  totals: CopyTotals;
+  durationMs: number;
+  /** Why it failed or was not attempted: one line. */
+  error?: string;
+  /** What was thrown, for a caller that tells errors apart. */
+  cause?: unknown;
+}
+
+/** What a whole job did. */
+export interface JobOutcome {
+  mode: 'copy' | 'sync';
+  dryRun: boolean;
+  results: ItemOutcome[];
+  /** How many items the work expanded to, and (for a sync) its entries and this job's shard. */
+  plan: { all: number; entries?: number; shard?: Shard };
+  counts: Record<ItemStatus, number>;
+  bytes: { copied: number; mounted: number; existing: number };
+  /** The root the destinations got (a one-image copy), when one did. */
+  root?: Descriptor;
+  /** What registries said of their pull limits at the end. */
+  rateLimits: RateLimitNote[];
+  durationMs: number;
+  /** The job's one failure line, when anything failed: the error itself for one item, else a count naming the first few. */
+  failure?: string;
+  /** What the blob-info cache store did. */
+  cacheNote?: string;
+  /** Said about the job's settings. */
+  warnings: string[];
+}
+
+/** How many failed items the failure line names before it counts the rest. */
+const NAMED_FAILURES = 3;
+
+/** The job outcome from its items, computed once. */
+export function jobOutcome(
+  mode: JobOutcome['mode'],
+  dryRun: boolean,
+  results: ItemOutcome[],
+  extra: Pick<JobOutcome, 'plan' | 'rateLimits' | 'durationMs' | 'warnings'> & { cacheNote?: string; failFast?: boolean },
+): JobOutcome {
+  const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
+  const bytes = { copied: 0, mounted: 0, existing: 0 };
+  for (const r of results) {
+    counts[r.status]++;
+    bytes.copied += r.totals.bytesCopied;
+    bytes.mounted += r.totals.bytesMounted;
+    bytes.existing += r.totals.bytesExisting;
+  }
+  const root = results.find((r) => r.root)?.root;
+  const failure = failureLine(results, mode === 'copy' ? 'destinations' : 'images', extra.failFast === true);
+  const { failFast: _, cacheNote, ...rest } = extra;
+  return { mode, dryRun, results, counts, bytes, ...(root ? { root } : {}), ...rest, ...(cacheNote ? { cacheNote } : {}), ...(failure ? { failure } : {}) };
+}
+
+/**
+ * The one failure line: the error itself when the job had one item, else each failed destination
+ * or image (the first few, then a count), and how many were not attempted.
+ */
+function failureLine(results: ItemOutcome[], what: 'destinations' | 'images', failFast: boolean): string | undefined {
+  const failed = results.filter((r) => r.status === 'failed');
+  if (!failed.length) return undefined;
+  if (what === 'destinations' && results.length === 1) return failed[0].error;
+  const named = failed.slice(0, NAMED_FAILURES).map((r) => (what === 'destinations' ? `${r.destination}: ${r.error}` : `${r.source} => ${r.destination}: ${r.error}`));
+  const more = failed.length > NAMED_FAILURES ? `; and ${failed.length - NAMED_FAILURES} more` : '';
+  const skipped = results.filter((r) => r.status === 'skipped').length;
+  const notTried = skipped ? ` (${skipped} not attempted${failFast ? ': fail-fast' : ''})` : '';
+  return `${failed.length} of ${results.length} ${what} failed${notTried}: ${named.join('; ')}${more}`;
+}

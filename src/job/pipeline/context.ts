@@ -1,0 +1,19 @@
+import type { CopyOptions } from '../../copy/options.js';
+import type { AfterTagStage, ImageCheck } from '../checks.js';
+import type { TargetPool } from '../target-pool.js';
+import type { SourceRoots } from './resolve.js';
+
+/** What every item's pipeline shares in one job. */
+export interface PipelineContext {
+  pool: TargetPool;
+  roots: SourceRoots;
+  /** The engine's options for every item: one transfer budget, one ledger, the blob-info cache, the job's signal. */
+  engine: CopyOptions;
+  dryRun: boolean;
+  /** In a dry run, walk the graph of an image that differs (a one-image copy shows each blob); a sync compares roots only. */
+  walkInDryRun: boolean;
+  /** In order, the built-in ones first. */
+  checks: readonly ImageCheck[];
+  afterTag: readonly AfterTagStage[];
+  signal: AbortSignal;
+}

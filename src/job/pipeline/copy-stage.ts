@@ -1,0 +1,65 @@
+import { copyResolved } from '../../copy/copy.js';
+import type { CopyEvent } from '../../copy/events.js';
+import type { CopyOptions } from '../../copy/options.js';
+import type { CopyReport } from '../../copy/report.js';
+import { isStoreNoter } from '../../targets/target.js';
+import type { ItemStatus } from '../outcome.js';
+import type { PipelineContext } from './context.js';
+import { watchImagePlatform } from './image-platform.js';
+import type { PreparedItem } from './prepare.js';
+
+/**
+ * The stages after the checks: copy the graph → tag (both in the engine: no tag before the whole
+ * graph is in) → what the destination says of how it stored the image → the stages after tagging.
+ * An image the destination already has under every reference costs nothing more here.
+ */
+export async function completeItem(prepared: PreparedItem, ctx: PipelineContext): Promise<void> {
+  const { record, src, dst, resolved, context } = prepared;
+  const { root, source } = resolved;
+  const state = record.state!;
+  const options = record.options;
+  // Referrers can change while their image does not: with them on, the walk still runs (and
+  // finds the image there) to look for new ones.
+  if (state === 'unchanged' && !options.referrers) {
+    record.emit({ type: 'resolved', node: root, source, ...(resolved.platforms ? { platforms: resolved.platforms } : {}) });
+    record.emit({ type: 'done', node: root, action: 'exists', bytes: 0 });
+    record.status = 'unchanged';
+    return;
+  }
+  if (ctx.dryRun && !ctx.walkInDryRun) {
+    record.status = state === 'unchanged' ? 'unchanged' : 'copy';
+    return;
+  }
+  const watch = resolved.platforms ? undefined : watchImagePlatform(src, root, ctx.signal);
+  const onEvent = (event: CopyEvent) => {
+    record.emit(event);
+    watch?.listener(event);
+  };
+  const copyOptions: CopyOptions = {
+    ...ctx.engine,
+    platform: options.platform,
+    referrers: options.referrers,
+    noClobber: options.noClobber,
+    manifestCache: ctx.roots.manifestCache(src),
+    onEvent,
+  };
+  const tagsRead = state === 'differs' ? record.current : undefined;
+  try {
+    await copyResolved(src, resolved, { target: dst, references: record.references!, ...(tagsRead ? { tagsRead } : {}) }, copyOptions, context);
+  } finally {
+    const platform = await watch?.platform();
+    if (platform) record.imagePlatform = platform;
+  }
+  if (!ctx.dryRun && isStoreNoter(dst)) for (const note of await dst.storeNotes(root)) record.say(note.message, note.level);
+  record.status = ctx.dryRun ? (state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(record.report, state);
+  for (const stage of ctx.afterTag) {
+    const result = await stage.run({ ...prepared.view, root });
+    if (result) record.checks[stage.name] = result;
+  }
+}
+
+/** `unchanged` when the copy found everything there and moved no tag, else `copied`. */
+function wroteAnything(report: CopyReport, compared: 'unchanged' | 'differs'): ItemStatus {
+  const t = report.totals();
+  return compared === 'unchanged' && t.copied === 0 && t.mounted === 0 ? 'unchanged' : 'copied';
+}

@@ -1,0 +1,127 @@
+import type { CopyEvent, CopyListener } from '../../copy/events.js';
+import { eventLine, logLines } from '../../copy/log-lines.js';
+import { formatBytes } from '../../copy/report.js';
+import { formatReference } from '../../oci/reference.js';
+import type { ItemOutcome } from '../outcome.js';
+import type { JobReporter } from '../settings.js';
+
+/**
+ * Where a job's lines go: the action's log (where a group folds and a warning is an annotation),
+ * or a terminal or pipe (where a group is a heading line). Every line is made safe by the sink.
+ */
+export interface LineSink {
+  line(text: string): void;
+  warning(text: string): void;
+  startGroup(title: string): void;
+  endGroup(): void;
+}
+
+/** How often a sync of many images says how far it got. */
+export const SYNC_PROGRESS_EVERY_MS = 10_000;
+
+/**
+ * A line per event, the warnings (something asked for and not done) as warnings. Where lines only
+ * append (a workflow log, a pipe), a blob that takes long gets a progress line every few seconds;
+ * `progress: false` leaves those to a status line that is redrawn.
+ */
+export function eventLines(sink: Pick<LineSink, 'line' | 'warning'>, options: { now?: () => number; progress?: boolean } = {}): CopyListener {
+  const lines: CopyListener =
+    options.progress === false
+      ? (event) => {
+          const line = eventLine(event);
+          if (line) sink.line(line);
+        }
+      : logLines((line) => sink.line(line), options.now);
+  return (event) => (event.type === 'notice' && event.level === 'warning' ? sink.warning(event.message) : lines(event));
+}
+
+/** `Copied SRC => DST`, `Unchanged: DST already names sha256:…`: what became of one destination, in a line. */
+export function resultLine(r: ItemOutcome, dryRun: boolean): string {
+  if (r.status === 'failed') return `Failed: ${r.error}`;
+  if (r.status === 'skipped') return `Not attempted: ${r.error}`;
+  if (r.status === 'unchanged') return `Unchanged: ${r.destination} already names ${r.root?.digest}`;
+  return `${dryRun ? 'Would copy' : 'Copied'} ${r.sourceDescription} => ${r.destinationDescription}`;
+}
+
+/**
+ * The one-image job's log: a group per destination, open while it copies, with a line per node
+ * as it happens; at its end what happened and the digest.
+ */
+export function copyLog(sink: LineSink): JobReporter {
+  let dryRun = false;
+  return {
+    warning: (line) => sink.warning(line),
+    itemStarted(start) {
+      dryRun = start.dryRun;
+      sink.startGroup(`${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+      return eventLines(sink);
+    },
+    itemDone(r) {
+      sink.line(resultLine(r, dryRun));
+      if (r.root) sink.line(`Digest: ${r.root.digest}`);
+      sink.endGroup();
+    },
+  };
+}
+
+/**
+ * A sync's log: images copy several at a time, so each one's lines are gathered and printed as
+ * one group when it is done (a copied or failed image), an unchanged image is one line, and every
+ * few seconds a line says how far the whole sync got.
+ */
+export function syncLog(sink: LineSink, now: () => number = Date.now): JobReporter {
+  const buffers = new Map<number, Array<{ text: string; warning?: boolean }>>();
+  const counts = { copied: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0 };
+  let total = 0;
+  let dryRun = false;
+  let bytes = 0;
+  let done = 0;
+  let last = now();
+  const tick = () => {
+    const t = now();
+    if (t - last < SYNC_PROGRESS_EVERY_MS || done === total) return;
+    last = t;
+    const verb = dryRun ? 'checked' : 'done';
+    sink.line(
+      `Progress: ${done} of ${total} images ${verb} (${dryRun ? `${counts.copy} to copy` : `${counts.copied} copied`}, ${counts.unchanged} unchanged, ${counts.failed} failed), ${buffers.size} in progress${dryRun ? '' : `, ${formatBytes(bytes)} moved`}`,
+    );
+  };
+  return {
+    warning: (line) => sink.warning(line),
+    planned(plan) {
+      total = plan.items.length;
+    },
+    itemStarted(start) {
+      dryRun = start.dryRun;
+      const lines: Array<{ text: string; warning?: boolean }> = [];
+      buffers.set(start.index, lines);
+      const log = eventLines({ line: (text) => lines.push({ text }), warning: (text) => lines.push({ text, warning: true }) }, { now });
+      return (event: CopyEvent) => {
+        log(event);
+        if (event.type === 'done' && event.action === 'copied') bytes += event.node.size;
+        tick();
+      };
+    },
+    itemDone(r) {
+      const lines = buffers.get(r.index) ?? [];
+      buffers.delete(r.index);
+      done++;
+      counts[r.status]++;
+      const pair = `${r.source} => ${r.destination}`;
+      const warnings = () => lines.filter((l) => l.warning).forEach((l) => sink.warning(l.text));
+      if (r.status === 'unchanged') sink.line(`Unchanged ${pair} (${r.root?.digest})`);
+      else if (r.status === 'skipped') sink.line(`Not attempted ${pair}: ${r.error}`);
+      else if (r.status === 'copy') sink.line(`Would copy ${pair}${r.root ? ` (${r.root.digest})` : ''}`);
+      else {
+        sink.startGroup(r.status === 'failed' ? `Failed ${pair}` : `Copied ${pair} (${r.root?.digest})`);
+        for (const l of lines) (l.warning ? sink.warning : sink.line)(l.text);
+        if (r.status === 'failed') sink.line(`Error: ${r.error}`);
+        sink.endGroup();
+        tick();
+        return;
+      }
+      warnings();
+      tick();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { ItemOutcome, JobOutcome } from '../outcome.js';
+
+/**
+ * One record per item, as the action's `images` output and `oci-copy sync --json` give them: both
+ * references in full, the digest, the status (and error), and what the summary says besides: the
+ * tags and any that moved, the platforms, the referrers, warnings, the check that refused it.
+ */
+export function imageRecords(outcome: JobOutcome): Array<Record<string, unknown>> {
+  return outcome.results.map((r) => {
+    const moved = r.tags.filter((t) => t.change === 'moved').map((t) => ({ tag: t.tag, from: t.previous }));
+    return {
+      source: r.source,
+      destination: r.destination,
+      ...(r.root ? { digest: r.root.digest } : {}),
+      status: r.status,
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      ...(r.refusedBy ? { refusedBy: r.refusedBy } : {}),
+      ...(r.root ? { tags: r.tags.map((t) => t.tag) } : {}),
+      ...(moved.length ? { moved } : {}),
+      ...(r.platforms.length ? { platforms: r.platforms.map((p) => p.platform) } : {}),
+      ...(r.referrers ? { referrers: { found: r.referrers.found, copied: r.referrers.copied, there: r.referrers.there } } : {}),
+      ...(r.warnings.length ? { warnings: r.warnings } : {}),
+    };
+  });
+}
+
+/**
+ * One object per node of the copied graph, as the action's `blobs` output and the CLI's `--json`
+ * give them. With several destinations, one per node and destination, each naming its destination.
+ */
+export function blobRecords(results: ItemOutcome[], several = results.length > 1): Array<Record<string, unknown>> {
+  return results.flatMap((r) =>
+    r.blobs.map((n) => ({
+      digest: n.digest,
+      mediaType: n.mediaType,
+      size: n.size,
+      action: n.action,
+      ...(n.from ? { from: n.from } : {}),
+      ...(several ? { destination: r.destination } : {}),
+    })),
+  );
+}
+
+/** The destinations a one-image job wrote (or found, or would write): what its outputs cover. */
+export function writtenResults(outcome: JobOutcome): ItemOutcome[] {
+  return outcome.results.filter((r) => r.root);
+}
+
+/**
+ * A one-image copy's account, as `oci-copy --json` prints it: the root, then for one destination
+ * its status, tags (every one checked, moved ones with what they named) and blobs; for several,
+ * `destinations` with each one's, and blobs naming their destination. A failed copy says so too.
+ */
+export function copyAccount(outcome: JobOutcome): Record<string, unknown> {
+  const { dryRun, results, root } = outcome;
+  const head = root ? { digest: root.digest, mediaType: root.mediaType, size: root.size } : {};
+  const each = (r: ItemOutcome) => ({
+    status: r.status,
+    tags: r.tags.map((t) => t.tag),
+    ...(r.tags.some((t) => t.change === 'moved') ? { moved: r.tags.filter((t) => t.change === 'moved').map((t) => ({ tag: t.tag, from: t.previous })) } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+  });
+  if (results.length === 1) return { ...head, dryRun, destination: results[0].destination, ...each(results[0]), blobs: blobRecords(results) };
+  return {
+    ...head,
+    dryRun,
+    destinations: results.map((r) => ({ destination: r.destination, ...each(r) })),
+    blobs: blobRecords(results.filter((r) => r.status !== 'failed'), true),
+  };
+}

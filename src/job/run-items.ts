@@ -1,0 +1,99 @@
+import { inferOperation } from '../plan/operation.js';
+import type { PlanItem } from '../plan/plan.js';
+import { CheckRefusal } from './checks.js';
+import { ItemRecord } from './item-record.js';
+import { itemOutcome } from './item-outcome.js';
+import type { ItemOutcome } from './outcome.js';
+import { completeItem } from './pipeline/copy-stage.js';
+import type { PipelineContext } from './pipeline/context.js';
+import { prepareItem, type PreparedItem } from './pipeline/prepare.js';
+import type { ImageOptions, JobReporter } from './settings.js';
+
+export interface RunItemsOptions {
+  /** Items that are one image to several places: all are judged and checked before any is copied. */
+  groups: number[][];
+  /** Groups walked at once. */
+  parallel: number;
+  failFast: boolean;
+  defaults: ImageOptions;
+  reporter: JobReporter;
+}
+
+/**
+ * Runs every item down the pipeline, a group at a time on each of `parallel` workers. Within a
+ * group (the destinations of one image) every item is prepared first, so a check that refuses the
+ * image for one destination stops it for all of them before any byte moves; then each is copied in
+ * turn, its log open while it copies. A failure never stops the others unless `failFast`.
+ */
+export async function runItems(items: PlanItem[], ctx: PipelineContext, options: RunItemsOptions): Promise<ItemOutcome[]> {
+  const results: ItemOutcome[] = new Array(items.length);
+  let stopped = false;
+  let next = 0;
+
+  const finish = (record: ItemRecord) => {
+    record.report.finish();
+    const outcome = itemOutcome(record);
+    results[record.index] = outcome;
+    options.reporter.itemDone?.(outcome);
+    if (record.status === 'failed' && options.failFast) stopped = true;
+  };
+  const fail = (record: ItemRecord, err: unknown) => {
+    record.status = 'failed';
+    record.error = err;
+    if (err instanceof CheckRefusal) record.refusedBy = err.check;
+  };
+  const skip = (record: ItemRecord, why: string) => {
+    record.status = 'skipped';
+    record.error = new Error(why);
+  };
+
+  const runGroup = async (indices: number[]) => {
+    const records = indices.map((i) => new ItemRecord(i, items[i], inferOperation(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])));
+    const prepared = new Map<ItemRecord, PreparedItem>();
+    if (!stopped) {
+      await Promise.all(
+        records.map((record) =>
+          prepareItem(record, ctx).then(
+            (p) => void prepared.set(record, p),
+            (err) => fail(record, err),
+          ),
+        ),
+      );
+    }
+    const refused = records.find((r) => r.refusedBy);
+    for (const record of records) {
+      const ready = prepared.get(record);
+      if (ready && refused) skip(record, `${refused.refusedBy} refused the image for ${refused.destination}`);
+      else if (!ready && record.error === undefined) skip(record, 'an earlier image failed and fail-fast is set');
+      else if (ready && stopped) skip(record, 'an earlier image failed and fail-fast is set');
+      record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
+      if (ready && record.status !== 'skipped') {
+        try {
+          await completeItem(ready, ctx);
+        } catch (err) {
+          fail(record, err);
+        }
+      }
+      if (ready && record.status !== 'failed' && record.status !== 'skipped') {
+        ctx.pool.served(ready.src);
+        ctx.pool.served(ready.dst);
+      }
+      finish(record);
+    }
+  };
+
+  const worker = async () => {
+    while (next < options.groups.length) await runGroup(options.groups[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, options.groups.length)) }, worker));
+  return results;
+}
+
+/** What an image is copied with: the job's settings, its entry's own fields over them. */
+function imageOptions(defaults: ImageOptions, item: PlanItem): ImageOptions {
+  return {
+    ...defaults,
+    ...(item.platform ? { platform: item.platform } : {}),
+    ...(item.referrers !== undefined ? { referrers: item.referrers } : {}),
+  };
+}

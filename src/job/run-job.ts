@@ -1,0 +1,114 @@
+import { BlobLedger } from '../copy/blob-ledger.js';
+import { Limiter } from '../copy/limiter.js';
+import { DEFAULT_CONCURRENCY } from '../copy/options.js';
+import { CancelledError } from '../oci/errors.js';
+import { onInterrupt } from '../runtime/interrupt.js';
+import type { ImageCheck } from './checks.js';
+import { loadNetwork } from './network.js';
+import { noClobberCheck } from './no-clobber.js';
+import { jobOutcome, type JobOutcome } from './outcome.js';
+import type { PipelineContext } from './pipeline/context.js';
+import { SourceRoots } from './pipeline/resolve.js';
+import { planWork } from './plan-work.js';
+import { runItems } from './run-items.js';
+import type { JobHooks, JobSettings } from './settings.js';
+import { TargetPool } from './target-pool.js';
+
+/** The checks every job runs first, in order. */
+export const BUILT_IN_CHECKS: readonly ImageCheck[] = [noClobberCheck];
+
+
+/**
+ * Runs a job: the one place that opens the targets (one pool, one set of connections per
+ * registry), wires interrupts, loads the trust settings, plans, runs every item down the
+ * per-image pipeline, closes the targets and decides whether the blob-info cache is saved. The
+ * action, the command line and the library all call it; what they show comes from its outcome.
+ *
+ * Closing follows one rule: a target that served an item that succeeded commits what it wrote,
+ * every other one throws its work away (an interrupt closes them all as failed at once). The cache
+ * is restored when mounts are on and a registry is involved, and saved when something succeeded
+ * and it was no dry run.
+ */
+export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promise<JobOutcome> {
+  const startedAt = Date.now();
+  const reporter = hooks.reporter ?? {};
+  const warnings: string[] = [];
+  // Trust given as settings is loaded once for both sides; without it, each side's own stands.
+  const network = settings.trust
+    ? {
+        network: await loadNetwork(settings.trust, settings.voice, (line) => {
+          warnings.push(line);
+          reporter.warning?.(line);
+        }),
+      }
+    : {};
+  const dryRun = settings.dryRun === true;
+  const voice = settings.voice ? { voice: settings.voice } : {};
+  const pool = new TargetPool({ ...voice, ...settings.source, ...network }, { ...voice, ...settings.destination, ...network, dryRun });
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(settings.signal?.reason);
+  settings.signal?.addEventListener('abort', onAbort, { once: true });
+  // An interrupt removes what is half written: every target closes as failed.
+  const dropCleanup = onInterrupt(() => {
+    controller.abort(new CancelledError('interrupted'));
+    return pool.close('failure');
+  });
+  let closed = false;
+  try {
+    const work = settings.work;
+    const mount = settings.mount !== false;
+    // What a copy learns of where blobs live in registries serves later mounts: none without a registry.
+    const wantsCache = mount && (work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry'));
+    const store = wantsCache ? hooks.cacheStore : undefined;
+    const blobCache = await store?.restore();
+    const plan = await planWork(work, pool);
+    reporter.planned?.(plan);
+    const concurrency = settings.concurrency ?? DEFAULT_CONCURRENCY;
+    const ctx: PipelineContext = {
+      pool,
+      roots: new SourceRoots(new Limiter(concurrency), controller.signal),
+      engine: {
+        concurrency,
+        mount,
+        dryRun,
+        ...(blobCache ? { blobCache } : {}),
+        transfers: new Limiter(concurrency),
+        checks: new Limiter(concurrency),
+        ledger: new BlobLedger(),
+        signal: controller.signal,
+      },
+      dryRun,
+      walkInDryRun: work.kind === 'copy',
+      checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? [])],
+      afterTag: settings.afterTag ?? [],
+      signal: controller.signal,
+    };
+    const items = plan.items;
+    const results = await runItems(items, ctx, {
+      // One image to several places: one group, its destinations copied in turn. Many images: one each.
+      groups: work.kind === 'copy' ? [items.map((_, i) => i)] : items.map((_, i) => [i]),
+      parallel: work.kind === 'copy' ? 1 : (settings.parallel ?? concurrency),
+      failFast: settings.failFast === true,
+      defaults: settings.image ?? {},
+      reporter,
+    });
+    const rateLimits = pool.rateLimits();
+    closed = true;
+    await pool.close();
+    const succeeded = results.some((r) => r.status !== 'failed' && r.status !== 'skipped');
+    if (store && blobCache && succeeded && !dryRun) await store.save();
+    const cacheNote = store?.note?.();
+    return jobOutcome(work.kind, dryRun, results, {
+      plan: { all: plan.all.length, ...(plan.entries !== undefined ? { entries: plan.entries } : {}), ...(plan.shard ? { shard: plan.shard } : {}) },
+      rateLimits,
+      durationMs: Date.now() - startedAt,
+      warnings,
+      failFast: settings.failFast === true,
+      ...(cacheNote ? { cacheNote } : {}),
+    });
+  } finally {
+    dropCleanup();
+    settings.signal?.removeEventListener('abort', onAbort);
+    if (!closed) await pool.close().catch(() => undefined);
+  }
+}

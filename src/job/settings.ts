@@ -1,0 +1,114 @@
+import type { BlobInfoCache } from '../blob-cache/types.js';
+import type { CopyListener } from '../copy/events.js';
+import type { Platform } from '../oci/descriptor.js';
+import type { Reference } from '../oci/reference.js';
+import type { Voice } from '../inputs/voice.js';
+import type { SyncEntry } from '../plan/entries.js';
+import type { Operation } from '../plan/operation.js';
+import type { PlanItem, Shard } from '../plan/plan.js';
+import type { OpenTargetOptions } from '../targets/open-target.js';
+import type { AfterTagStage, ImageCheck } from './checks.js';
+import type { ItemOutcome } from './outcome.js';
+
+/** What a job copies: one image to its destinations, or a sync list expanded into images. */
+export type JobWork =
+  | { kind: 'copy'; source: Reference; destinations: Reference[] }
+  | {
+      kind: 'sync';
+      entries: SyncEntry[];
+      /** Take only this share of the expanded list. */
+      shard?: Shard;
+    };
+
+/** What each image is copied with; a sync entry's own fields win over these. */
+export interface ImageOptions {
+  /** One platform (its manifest), or several (a new index of just those). */
+  platform?: Platform | readonly Platform[];
+  /** Also copy signatures, SBOMs and attestations. */
+  referrers?: boolean;
+  /** Never move a destination tag that names another digest. */
+  noClobber?: boolean;
+}
+
+/**
+ * Everything a job is asked to do, in one typed object: the action builds it from its inputs, the
+ * command line from its flags, a program from its options. Nothing else reaches the runner.
+ */
+export interface JobSettings {
+  work: JobWork;
+  /** Defaults for every image. */
+  image?: ImageOptions;
+  /** Report what would happen, write nothing. */
+  dryRun?: boolean;
+  /** Blob transfers in flight across the whole job (default 8). */
+  concurrency?: number;
+  /** Images of a sync walked at once (default: `concurrency`); a one-image copy does its destinations in turn. */
+  parallel?: number;
+  /** Ask registries to mount blobs from other repositories (default true). */
+  mount?: boolean;
+  /** Stop starting images (or destinations) after the first failure. */
+  failFast?: boolean;
+  /** How the sources and the destinations are opened: credentials, plain HTTP, observers. */
+  source?: OpenTargetOptions;
+  destination?: OpenTargetOptions;
+  /** Trust for every registry: a CA file (read once, before any connection) and verification. */
+  trust?: { caFile?: string; tlsVerify?: boolean };
+  /** How messages about settings are worded (`--ca-file`, `input "ca-file"`). */
+  voice?: Voice;
+  /** Checks that may refuse an image, run after the built-in ones (no-clobber) and before any byte moves. */
+  checks?: ImageCheck[];
+  /** Stages run once an image is tagged (signing, say). */
+  afterTag?: AfterTagStage[];
+  /** Cancels the job: whatever is in flight ends, nothing more is tagged. */
+  signal?: AbortSignal;
+}
+
+/** The plan a job runs: every item the work expands to, and those this job takes (a shard's share). */
+export interface JobPlan {
+  work: JobWork['kind'];
+  all: PlanItem[];
+  items: PlanItem[];
+  entries?: number;
+  shard?: Shard;
+}
+
+/** An item's copy is starting: what a log names it by. */
+export interface ItemStart {
+  index: number;
+  item: PlanItem;
+  operation: Operation;
+  dryRun: boolean;
+}
+
+/**
+ * What a shell is told while a job runs. Everything it shows at the end comes from the job's
+ * outcome; these calls are for what it shows on the way (live logs, progress).
+ */
+export interface JobReporter {
+  /** Said once about the settings before anything runs (TLS verification is off). */
+  warning?(line: string): void;
+  /** The plan is made. */
+  planned?(plan: JobPlan): void;
+  /** An item's copy starts: the listener returned gets its events. */
+  itemStarted?(start: ItemStart): CopyListener | undefined;
+  /** An item is done: its outcome, final. */
+  itemDone?(outcome: ItemOutcome): void;
+}
+
+/**
+ * Where the blob-info cache comes from and goes back to (the Actions cache service, a file in the
+ * user's cache directory). The runner decides when: restored when mounts can use it, saved when
+ * something succeeded and it was no dry run. Neither call may throw.
+ */
+export interface BlobCacheStore {
+  restore(): Promise<BlobInfoCache | undefined>;
+  save(): Promise<void>;
+  /** One line on what the store did, for summaries. */
+  note?(): string | undefined;
+}
+
+/** What a shell hands the runner beside its settings. */
+export interface JobHooks {
+  reporter?: JobReporter;
+  cacheStore?: BlobCacheStore;
+}

@@ -1,0 +1,66 @@
+import type { CopyOptions } from '../copy/options.js';
+import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
+import type { PlanItem, Shard } from '../plan/plan.js';
+import type { OpenTargetOptions } from '../targets/open-target.js';
+import type { AfterTagStage, ImageCheck } from './checks.js';
+import type { JobOutcome } from './outcome.js';
+import { runJob } from './run-job.js';
+import type { JobReporter } from './settings.js';
+
+export interface SyncOptions {
+  /** Defaults for every entry; `concurrency` is the number of blob transfers in flight across the sync. */
+  copy?: Pick<CopyOptions, 'concurrency' | 'mount' | 'blobCache' | 'platform' | 'referrers' | 'dryRun' | 'noClobber' | 'signal'>;
+  /** How the sources and destinations are opened: credentials, plain HTTP, trust. */
+  source?: OpenTargetOptions;
+  destination?: OpenTargetOptions;
+  /** Take only this share of the expanded list. */
+  shard?: Shard;
+  /** Images walked at once (default: `copy.concurrency`, else 8). */
+  parallel?: number;
+  failFast?: boolean;
+  /** Checks that may refuse an image before any byte moves, and stages after tagging. */
+  checks?: ImageCheck[];
+  afterTag?: AfterTagStage[];
+  /** Told the plan once the list is expanded (every item, and this shard's); may return a reporter for the run. */
+  onPlan?: (all: PlanItem[], mine: PlanItem[]) => JobReporter | undefined;
+}
+
+/** What a sync did: `results` (one per image, with its status, digest or error) and the rest of the job's outcome. */
+export type SyncResult = JobOutcome;
+
+/**
+ * Mirrors many images: `list` (sync-list YAML, or entries already parsed) is expanded into one
+ * item per (source tag, destination), this shard's share is taken, and the items run HEAD first,
+ * several at a time, over one set of connections per registry. A failed image never stops the
+ * others unless `failFast`; every item gets a result.
+ */
+export async function sync(list: string | SyncEntry[], options: SyncOptions = {}): Promise<SyncResult> {
+  const entries = typeof list === 'string' ? parseSyncEntries(list, 'the sync list') : list;
+  const copy = options.copy ?? {};
+  let reporter: JobReporter | undefined;
+  const blobCache = copy.blobCache;
+  return runJob(
+    {
+      work: { kind: 'sync', entries, ...(options.shard ? { shard: options.shard } : {}) },
+      image: { ...(copy.platform ? { platform: copy.platform } : {}), referrers: copy.referrers, noClobber: copy.noClobber },
+      dryRun: copy.dryRun,
+      concurrency: copy.concurrency,
+      ...(options.parallel ? { parallel: options.parallel } : {}),
+      mount: copy.mount,
+      failFast: options.failFast,
+      ...(options.source ? { source: options.source } : {}),
+      ...(options.destination ? { destination: options.destination } : {}),
+      ...(options.checks ? { checks: options.checks } : {}),
+      ...(options.afterTag ? { afterTag: options.afterTag } : {}),
+      ...(copy.signal ? { signal: copy.signal } : {}),
+    },
+    {
+      reporter: {
+        planned: (plan) => void (reporter = options.onPlan?.(plan.all, plan.items)),
+        itemStarted: (start) => reporter?.itemStarted?.(start),
+        itemDone: (outcome) => reporter?.itemDone?.(outcome),
+      },
+      ...(blobCache ? { cacheStore: { restore: async () => blobCache, save: async () => {} } } : {}),
+    },
+  );
+}
