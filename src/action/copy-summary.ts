@@ -1,6 +1,7 @@
 import { formatBytes, formatDuration, type CopyTotals, type NodeRecord } from '../copy/report.js';
 import type { ItemOutcome, JobOutcome, TagOutcome } from '../job/outcome.js';
 import { isIndex } from '../oci/media-types.js';
+import { signatureLines } from '../job/render/signature-lines.js';
 import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
 
 /**
@@ -32,6 +33,9 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
   const title = unchanged ? 'Unchanged' : dryRun ? `Dry run of ${r.operation}` : capitalise(r.operation);
   const lines = [`### ${title}: ${pair}`, ''];
   lines.push(rootLine(r, dryRun, unchanged), '');
+  // Who signed what was copied, and what this job signed: the reason the section is read on a promotion.
+  const signatures = signatureLines(r);
+  if (signatures.length) lines.push(...signatures.map((l) => `- 🔏 ${escapeHtml(l)}`), '');
   const moved = [...r.tags.filter((t) => t.change === 'moved'), ...r.attachmentMoves];
   for (const m of moved) lines.push(`- tag ${code(m.tag)} ${dryRun ? 'would move' : 'moved'} from ${code(m.previous ?? '')} to ${code(m.digest)}`);
   for (const warning of r.warnings) lines.push(`- ⚠️ ${escapeHtml(warning)}`);

@@ -11,6 +11,7 @@ import { log } from './log.js';
 import { writeOutputs } from './outputs.js';
 import { actionReporter } from './run-log.js';
 import { jobSettings } from './settings.js';
+import { signatureSettings } from './signing.js';
 import { writeSummary } from './summary.js';
 
 /**
@@ -30,6 +31,7 @@ export async function run(): Promise<void> {
       // With step debug logging on, every request and its status, credentials redacted.
       ...(core.isDebug() ? { onHttp: (event: HttpEvent) => log.debug(httpEventLine(event)) } : {}),
     });
+    Object.assign(settings, await signatureSettings(step));
     const shard = step.mode === 'sync' ? step.inputs.shard : undefined;
     const cacheStore = step.inputs.blobCache ? actionCacheStore(step.inputs.blobCacheKey, shard) : undefined;
     const outcome = await runJob(settings, { reporter: actionReporter(step), ...(cacheStore ? { cacheStore } : {}) });
@@ -46,10 +48,13 @@ export async function run(): Promise<void> {
 
 /** Passwords go to the runner's mask before anything can log them. */
 function maskSecretInputs(): void {
-  for (const name of [Input.Password, Input.SourcePassword, Input.DestinationPassword, Input.GithubToken]) {
+  for (const name of [Input.Password, Input.SourcePassword, Input.DestinationPassword, Input.GithubToken, Input.SignKeyPassword]) {
     const value = core.getInput(name);
     if (value) core.setSecret(value);
   }
+  // A key given as its contents is masked line by line: the runner masks a multi-line value only whole.
+  const key = core.getInput(Input.SignKey);
+  if (key.includes('-----BEGIN')) for (const line of key.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('-----'))) core.setSecret(line);
 }
 
 /** In a workflow, standard output is the log: an archive cannot go there, nor come from stdin. */

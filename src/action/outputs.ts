@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { Output } from '../inputs/names.js';
 import type { JobOutcome } from '../job/outcome.js';
 import { blobRecords, imageRecords, writtenResults } from '../job/render/records.js';
+import { verificationRecords } from '../job/render/verification.js';
 
 /**
  * Every output, in one place, from the job's outcome. `images` always; for the one-image step
@@ -9,6 +10,7 @@ import { blobRecords, imageRecords, writtenResults } from '../job/render/records
  */
 export function writeOutputs(outcome: JobOutcome): void {
   core.setOutput(Output.Images, JSON.stringify(imageRecords(outcome)));
+  core.setOutput(Output.Verification, JSON.stringify(verificationRecords(outcome)));
   if (outcome.mode !== 'copy') return;
   const written = writtenResults(outcome);
   const root = written[0]?.root;

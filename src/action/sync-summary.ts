@@ -1,6 +1,7 @@
 import { formatBytes, formatDuration } from '../copy/report.js';
 import type { ItemOutcome, ItemStatus, JobOutcome } from '../job/outcome.js';
 import { formatPlatform } from '../oci/platform.js';
+import { signatureLines } from '../job/render/signature-lines.js';
 import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
 
 /** Failed first: the rows a reader came for. */
@@ -76,6 +77,7 @@ function details(r: ItemOutcome): string[] {
   } else if (r.options.referrers && r.status !== 'failed' && r.status !== 'skipped') {
     out.push(r.status === 'copy' ? 'referrers: looked for when copied' : 'referrers: not looked for');
   }
+  for (const line of signatureLines(r)) out.push(`🔏 ${escapeHtml(line)}`);
   for (const w of r.warnings) out.push(`⚠️ ${escapeHtml(w)}`);
   return out;
 }

@@ -1,6 +1,7 @@
 import { formatBytes, formatDuration } from '../copy/report.js';
 import type { ItemOutcome } from '../job/outcome.js';
 import { eventLines, resultLine } from '../job/render/log.js';
+import { signatureLines } from '../job/render/signature-lines.js';
 import type { JobReporter } from '../job/settings.js';
 import { formatReference } from '../oci/reference.js';
 import type { Console } from './console.js';
@@ -37,6 +38,7 @@ function printResult(console: Console, r: ItemOutcome, dryRun: boolean): void {
   console.line(resultLine(r, dryRun));
   if (!r.root) return;
   console.line(`Digest: ${r.root.digest}`);
+  for (const line of signatureLines(r)) console.line(line);
   const t = r.totals;
   if (r.status === 'unchanged' && t.nodes <= 1) return;
   console.line(

@@ -10,6 +10,7 @@ import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
 import { inferOperation, type Operation } from '../plan/operation.js';
 import { parseShard, type Shard } from '../plan/plan.js';
 import { Input } from './names.js';
+import { parseSignatureInputs, type SignatureInputs } from './signature-inputs.js';
 import { ACTION_VOICE, type Voice } from './voice.js';
 
 
@@ -50,6 +51,8 @@ export interface CommonInputs {
   minPullsLeft?: number;
   /** At most this many requests a second to each registry host. Unset: no limit. */
   requestsPerSecond?: number;
+  /** The signature policy each image must satisfy before it is copied, and signing on promotion. */
+  signatures: SignatureInputs;
 }
 
 /** One image (the `source` input) to one or more destinations, parsed and checked before any network traffic. */
@@ -190,6 +193,7 @@ export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE
     failFast: bool(get, Input.FailFast, false, voice),
     ...optional('minPullsLeft', get(Input.MinPullsLeft) ? parseWholeNumber(get(Input.MinPullsLeft), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, voice) : undefined),
     ...optional('requestsPerSecond', requestRate(get, voice)),
+    signatures: parseSignatureInputs(read, voice, process.env, readWorkspaceFile),
   };
 }
 

@@ -27,6 +27,20 @@ export const Input = {
   FailFast: 'fail-fast',
   MinPullsLeft: 'min-pulls-left',
   RequestsPerSecond: 'requests-per-second',
+  VerifyKey: 'verify-key',
+  VerifyCertificateIdentity: 'verify-certificate-identity',
+  VerifyCertificateIdentityRegexp: 'verify-certificate-identity-regexp',
+  VerifyCertificateOidcIssuer: 'verify-certificate-oidc-issuer',
+  VerifyAttestationType: 'verify-attestation-type',
+  VerifyTrustedRoot: 'verify-trusted-root',
+  VerifyPlatforms: 'verify-platforms',
+  Sign: 'sign',
+  SignKey: 'sign-key',
+  SignKeyPassword: 'sign-key-password',
+  SignatureFormat: 'signature-format',
+  SignFulcioUrl: 'sign-fulcio-url',
+  SignRekorUrl: 'sign-rekor-url',
+  SignTsaUrl: 'sign-tsa-url',
 } as const;
 
 export const Output = {
@@ -35,4 +49,5 @@ export const Output = {
   Size: 'size',
   Blobs: 'blobs',
   Images: 'images',
+  Verification: 'verification',
 } as const;

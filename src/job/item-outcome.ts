@@ -7,6 +7,7 @@ import { isIndex } from '../oci/media-types.js';
 import { formatPlatform } from '../oci/platform.js';
 import { referrerLabel } from '../oci/referrer-kinds.js';
 import type { ItemRecord } from './item-record.js';
+import { SIGN_STAGE, SIGNATURE_POLICY_CHECK, type ImageVerification, type SignRecord } from './signatures/names.js';
 import type { ItemOutcome, NodeGroup, PlatformOutcome, ReferrerOutcome, TagOutcome } from './outcome.js';
 
 /** An item's outcome, made once from what its stages recorded. */
@@ -39,6 +40,8 @@ export function itemOutcome(record: ItemRecord): ItemOutcome {
     warnings: [...report.warnings],
     checks: record.checks,
     ...(record.refusedBy ? { refusedBy: record.refusedBy } : {}),
+    ...(record.checks[SIGNATURE_POLICY_CHECK] ? { verification: record.checks[SIGNATURE_POLICY_CHECK] as unknown as ImageVerification } : {}),
+    ...(record.checks[SIGN_STAGE] ? { signed: record.checks[SIGN_STAGE] as unknown as SignRecord } : {}),
     blobs: [...report.nodes],
     nodeGroups: root ? nodeGroups(report, root) : [],
     totals: report.totals(),

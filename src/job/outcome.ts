@@ -5,6 +5,7 @@ import type { PlanItem, Shard } from '../plan/plan.js';
 import type { RateLimitNote } from '../targets/registry/index.js';
 import type { CheckRecord } from './checks.js';
 import type { ImageOptions } from './settings.js';
+import type { ImageVerification, SignRecord } from './signatures/names.js';
 
 /**
  * What became of one item: `copied` (something was written), `unchanged` (the destination already
@@ -84,6 +85,10 @@ export interface ItemOutcome {
   checks: Record<string, CheckRecord>;
   /** The check that refused the image. */
   refusedBy?: string;
+  /** What the signature policy found of the source digest: who signed it, or why it was refused. None when nothing was verified (no policy, an unchanged destination). */
+  verification?: ImageVerification;
+  /** What signing wrote at the destination. */
+  signed?: SignRecord;
   /** Every node, in the order it finished (children first); and grouped under its manifest. */
   blobs: NodeRecord[];
   nodeGroups: NodeGroup[];

@@ -4,6 +4,9 @@ import { InputError } from '../oci/errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import { parseReference, refuseLongNames, type Reference, type RegistryReference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
+import { ACTION_VOICE } from '../inputs/voice.js';
+import { parseVerifyPolicy, type VerifyPolicy } from '../signatures/policy.js';
+import { VerifySetting } from '../signatures/settings.js';
 import { isSemverRange, tagGlob, wholeTagRegex, type TagFilter } from './tag-filter.js';
 
 /**
@@ -31,6 +34,8 @@ export interface SyncEntry {
    * source at all. Globs, compiled to regexes matching the whole tag.
    */
   immutableTags?: RegExp[];
+  /** The entry's own signature policy (`verify-*` keys): replaces the step's for its images. */
+  verify?: VerifyPolicy;
 }
 
 export type EntryDestination =
@@ -51,6 +56,7 @@ export const ENTRY_FIELDS = [
   'prune',
   'protect',
   'immutable-tags',
+  ...Object.values(VerifySetting),
 ] as const;
 
 /** Where the list came from, for messages: `input "images"` or `images-file mirror.yml`. */
@@ -147,7 +153,32 @@ function entryFromFields(fields: Map<string, Node | null>, number: number, names
     ...(prune ? { prune } : {}),
     ...(protect.length ? { protect } : {}),
     ...(immutableTags.length ? { immutableTags } : {}),
+    ...optionalPolicy(entryPolicy(fields, field)),
   };
+}
+
+function optionalPolicy(verify: VerifyPolicy | undefined): { verify?: VerifyPolicy } {
+  return verify ? { verify } : {};
+}
+
+/** The entry's `verify-*` keys, checked as the step's inputs are, errors naming the entry's field. */
+function entryPolicy(fields: Map<string, Node | null>, field: (name: string) => string): VerifyPolicy | undefined {
+  const text = (name: string) => optionalText(fields.get(name), field(name));
+  const typesNode = fields.get(VerifySetting.AttestationType);
+  const types = typesNode && isSeq(typesNode) ? (typesNode.items as Node[]).map((n, i) => scalarText(n, `${field(VerifySetting.AttestationType)} (item ${i + 1})`) ?? '') : text(VerifySetting.AttestationType);
+  const platforms = optionalBoolean(fields.get(VerifySetting.Platforms), field(VerifySetting.Platforms));
+  return parseVerifyPolicy(
+    {
+      key: text(VerifySetting.Key),
+      certificateIdentity: text(VerifySetting.CertificateIdentity),
+      certificateIdentityRegexp: text(VerifySetting.CertificateIdentityRegexp),
+      certificateOidcIssuer: text(VerifySetting.CertificateOidcIssuer),
+      attestationTypes: types,
+      trustedRoot: text(VerifySetting.TrustedRoot),
+      platforms: platforms === true,
+    },
+    { ...ACTION_VOICE, input: field },
+  );
 }
 
 /** The entry's fields by name; an unknown one is an error listing the known ones. */

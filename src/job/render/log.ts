@@ -4,6 +4,7 @@ import { formatBytes } from '../../copy/report.js';
 import { formatReference } from '../../oci/reference.js';
 import type { ItemOutcome } from '../outcome.js';
 import type { JobReporter } from '../settings.js';
+import { signatureLines } from './signature-lines.js';
 
 /**
  * Where a job's lines go: the action's log (where a group folds and a warning is an annotation),
@@ -59,6 +60,7 @@ export function copyLog(sink: LineSink): JobReporter {
     itemDone(r) {
       sink.line(resultLine(r, dryRun));
       if (r.root) sink.line(`Digest: ${r.root.digest}`);
+      for (const line of signatureLines(r)) sink.line(line);
       sink.endGroup();
     },
   };
@@ -111,10 +113,13 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
       const warnings = () => lines.filter((l) => l.warning).forEach((l) => sink.warning(l.text));
       if (r.status === 'unchanged') sink.line(`Unchanged ${pair} (${r.root?.digest})`);
       else if (r.status === 'skipped') sink.line(`Not attempted ${pair}: ${r.error}`);
-      else if (r.status === 'copy') sink.line(`Would copy ${pair}${r.root ? ` (${r.root.digest})` : ''}`);
-      else {
+      else if (r.status === 'copy') {
+        sink.line(`Would copy ${pair}${r.root ? ` (${r.root.digest})` : ''}`);
+        for (const line of signatureLines(r)) sink.line(line);
+      } else {
         sink.startGroup(r.status === 'failed' ? `Failed ${pair}` : `Copied ${pair} (${r.root?.digest})`);
         for (const l of lines) (l.warning ? sink.warning : sink.line)(l.text);
+        for (const line of signatureLines(r)) sink.line(line);
         if (r.status === 'failed') sink.line(`Error: ${r.error}`);
         sink.endGroup();
         tick();

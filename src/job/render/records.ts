@@ -1,4 +1,5 @@
 import type { ItemOutcome, JobOutcome } from '../outcome.js';
+import { verificationRecord } from './verification.js';
 
 /**
  * One record per item, as the action's `images` output and `oci-copy sync --json` give them: both
@@ -20,6 +21,7 @@ export function imageRecords(outcome: JobOutcome): Array<Record<string, unknown>
       ...(r.platforms.length ? { platforms: r.platforms.map((p) => p.platform) } : {}),
       ...(r.referrers ? { referrers: { found: r.referrers.found, copied: r.referrers.copied, there: r.referrers.there } } : {}),
       ...(r.warnings.length ? { warnings: r.warnings } : {}),
+      ...withVerification(r),
     };
   });
 }
@@ -59,6 +61,7 @@ export function copyAccount(outcome: JobOutcome): Record<string, unknown> {
     tags: r.tags.map((t) => t.tag),
     ...(r.tags.some((t) => t.change === 'moved') ? { moved: r.tags.filter((t) => t.change === 'moved').map((t) => ({ tag: t.tag, from: t.previous })) } : {}),
     ...(r.error !== undefined ? { error: r.error } : {}),
+    ...withVerification(r),
   });
   if (results.length === 1) return { ...head, dryRun, destination: results[0].destination, ...each(results[0]), blobs: blobRecords(results) };
   return {
@@ -67,4 +70,10 @@ export function copyAccount(outcome: JobOutcome): Record<string, unknown> {
     destinations: results.map((r) => ({ destination: r.destination, ...each(r) })),
     blobs: blobRecords(results.filter((r) => r.status !== 'failed'), true),
   };
+}
+
+/** `{verification: …}` when the image was verified or signed, else nothing. */
+function withVerification(r: ItemOutcome): { verification?: Record<string, unknown> } {
+  const v = verificationRecord(r);
+  return v ? { verification: v } : {};
 }
