@@ -10,6 +10,7 @@ import { parseFlags, UsageError, type Flag } from './flags.js';
 import { flagRows, formatHelp, type Help } from './help.js';
 import { credentialFlags, credentialVariables, readCredentials, readStdinPassword } from './passwords.js';
 import { fileCacheStore, flagSettings } from './settings.js';
+import { SIGNATURE_FLAGS, signatureFlagSettings } from './signing.js';
 import { printPullLimits, terminalSession } from './terminal.js';
 import { FLAG_VOICE } from './voice.js';
 
@@ -35,6 +36,7 @@ export const COPY_FLAGS: Flag[] = [
   { name: 'tls-verify', kind: 'switch', value: 'false', help: 'false: accept any registry certificate (a warning says so)' },
   { name: 'ca-file', kind: 'string', value: 'FILE', help: 'trust the PEM CA certificates in FILE too' },
   { name: 'operation', kind: 'string', value: 'auto|copy|import|export', help: 'say what the copy is; an operation that does not fit is an error' },
+  ...SIGNATURE_FLAGS,
   { name: 'json', kind: 'boolean', help: 'print the per-node account as JSON on standard output' },
   { name: 'debug', kind: 'boolean', help: 'log every HTTP request and its status, credentials hidden' },
   ...credentialFlags('src'),
@@ -69,6 +71,8 @@ export const COPY_HELP: Help = {
       rows: [
         [`${src.username}, ${src.password}`, 'credentials for the source registry'],
         [`${dest.username}, ${dest.password}`, 'credentials for the destination registry'],
+        ['COSIGN_PASSWORD', 'the password of the --sign-key file'],
+        ['SIGSTORE_ID_TOKEN', 'the OIDC identity token for --sign keyless (else the GitHub runner\'s, when the job may ask for one)'],
         ['DOCKER_CONFIG', 'where config.json is (docker login, credential helpers); default ~/.docker'],
         ['HTTPS_PROXY, HTTP_PROXY, NO_PROXY', 'proxies, as the Go tools read them; loopback is never proxied'],
         ['OCI_COPY_TIMEOUT_SECONDS', 'the longest a registry may stay silent (default 60)'],
@@ -103,7 +107,7 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
   }
   const { source, destinations } = copyReferences(values, positionals);
   const terminal = terminalSession(io.console, io.env, values.debug === true);
-  const settings = flagSettings(values, terminal.open);
+  const settings = { ...flagSettings(values, terminal.open), ...(await signatureFlagSettings(values, io.env)) };
   const credentials = await readBothCredentials(values, io, source.transport !== 'registry' && source.path === '-');
   const { console } = io;
   const several = destinations.length > 1;

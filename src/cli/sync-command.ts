@@ -15,10 +15,11 @@ import { ExitCode, EXIT_CODE_HELP } from './exit-codes.js';
 import { parseFlags, UsageError, type Flag } from './flags.js';
 import { flagRows, formatHelp, type Help } from './help.js';
 import { fileCacheStore, flagSettings } from './settings.js';
+import { SIGNATURE_FLAG_NAMES, signatureFlagSettings } from './signing.js';
 import { consoleSink, printPullLimits, terminalSession, withProgress } from './terminal.js';
 
 /** The copy's flags that mean the same for many images, and the sync's own. */
-const SHARED = new Set(['platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
+const SHARED = new Set([...SIGNATURE_FLAG_NAMES, 'platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
 
 /** What a shared flag means for many images, where the copy's words would say otherwise. */
 const SYNC_MEANING: Record<string, string> = {
@@ -76,6 +77,7 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
   const terminal = terminalSession(io.console, io.env, values.debug === true);
   const settings = flagSettings(values, terminal.open);
   const entries = await syncEntries(values, positionals);
+  Object.assign(settings, await signatureFlagSettings(values, io.env, entries));
   const shard = typeof values.shard === 'string' ? parseShard(values.shard, '--shard') : undefined;
   const credentials = await readBothCredentials(values, io);
   const { console } = io;
