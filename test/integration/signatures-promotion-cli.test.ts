@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ACTION_VOICE } from '../../src/inputs/voice.js';
+import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
+import { parseVerifyPolicy, type VerifyPolicySettings } from '../../src/signatures/policy.js';
+import { verifyImage } from '../../src/signatures/verify.js';
+import { openRegistryRepository, type RegistryRepository } from '../../src/targets/registry/index.js';
+import { runCli } from '../support/cli.js';
+import { encryptCosignKey } from '../support/cosign-key-file.js';
+import { makeImageLayout, pushLayoutWithSkopeo, type TestDescriptor } from '../support/images.js';
+import { fallbackTag, getManifest } from '../support/referrer-artifacts.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { bundleBytes, cosignSignStatement, dsseBundle, fulcioSigner, pushBundleReferrer, SIGN_PREDICATE } from '../support/signature-artifacts.js';
+import { GITHUB_ISSUER, githubClaims, startSigstoreWorld, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
+
+const IDENTITY = workflowIdentity(githubClaims());
+const OTHER_IDENTITY = 'https://github.com/acme/other/.github/workflows/release.yml@refs/heads/main';
+const PASSWORD = 'promote-me-4711';
+
+describe('verified promotion from the command line: verify before copy, sign after tagging', () => {
+  let registry: TestRegistry;
+  let world: SigstoreWorld;
+  let work: string;
+  let home: string;
+  let serial = 0;
+  const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const opened: RegistryRepository[] = [];
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'oci-copy-promote-cli-'));
+    home = join(work, 'home');
+    [registry, world] = await Promise.all([startRegistry(), startSigstoreWorld({ dir: work })]);
+    await writeFile(join(work, 'cosign.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
+    await writeFile(join(work, 'cosign.key'), encryptCosignKey(keys.privateKey, PASSWORD));
+  });
+
+  after(async () => {
+    await Promise.all(opened.map((r) => r.close('success')));
+    await Promise.all([registry?.stop(), world?.stop()]);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  async function image(repo: string, tag = '1.0'): Promise<TestDescriptor> {
+    serial++;
+    const built = await makeImageLayout(join(work, `img-${serial}`), { tag, platforms: [{ architecture: 'amd64', layers: [{ size: 1_800 }] }], annotations: { serial: String(serial) } });
+    await pushLayoutWithSkopeo(built.dir, tag, `${registry.host}/${repo}`);
+    return built.root;
+  }
+
+  /** An image signed keyless by the world's GitHub workflow identity, as cosign v3 attaches it. */
+  async function signedImage(repo: string, tag = '1.0'): Promise<TestDescriptor> {
+    const root = await image(repo, tag);
+    const bundle = await dsseBundle(fulcioSigner(world), cosignSignStatement(root.digest), world, 'rekor');
+    await pushBundleReferrer(registry, repo, root, bundleBytes(bundle), SIGN_PREDICATE);
+    return root;
+  }
+
+  const keylessFlags = (identity = IDENTITY) => ['--verify-certificate-identity', identity, '--verify-certificate-oidc-issuer', GITHUB_ISSUER, '--verify-trusted-root', world.trustedRootPath];
+  const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { home, env: { OCI_COPY_TIMEOUT_SECONDS: '20', ...env } });
+  const ref = (repo: string, tag = '1.0') => `${registry.host}/${repo}:${tag}`;
+
+  function repository(repo: string): RegistryRepository {
+    const target = openRegistryRepository(parseReference(`${registry.host}/${repo}`) as RegistryReference);
+    opened.push(target);
+    return target;
+  }
+  const policy = (settings: VerifyPolicySettings) => parseVerifyPolicy({ trustedRoot: world.trustedRootPath, ...settings }, ACTION_VOICE, (p) => readFileSync(p, 'utf8'))!;
+
+  it('copies a signed image, naming who signed it and the run the certificate names, in the log and in --json', async () => {
+    const root = await signedImage('cli/signed');
+    const run = await cli([...keylessFlags(), '--json', ref('cli/signed'), ref('cli/promoted')]);
+    assert.equal(run.code, 0, run.stderr);
+    const claims = world.claims;
+    assert.match(run.stderr, new RegExp(`Verified ${root.digest}: signed by ${IDENTITY.replace(/[.?]/g, '\\$&')} \\(issuer ${GITHUB_ISSUER.replace(/[.]/g, '\\.')}\\)`));
+    assert.ok(run.stderr.includes(`commit ${claims.sha}`), run.stderr);
+    assert.match(run.stderr, /log index \d+/);
+    const account = JSON.parse(run.stdout) as { digest: string; verification: Record<string, unknown> };
+    assert.equal(account.digest, root.digest);
+    assert.equal(account.verification.verified, true);
+    assert.equal(account.verification.signer, IDENTITY);
+    assert.equal(account.verification.issuer, GITHUB_ISSUER);
+    assert.equal(account.verification.commit, claims.sha);
+    assert.equal(account.verification.repository, `https://github.com/${claims.repository}`);
+    assert.deepEqual(account.verification.predicateTypes, []);
+    assert.match(String(account.verification.logIndex), /^\d+$/);
+    assert.equal((await getManifest(registry, 'cli/promoted', '1.0')).status, 200);
+  });
+
+  it('refuses an unsigned image, and one signed by another identity, in one line, writing nothing at the destination', async () => {
+    const root = await image('cli/unsigned');
+    const run = await cli([...keylessFlags(), ref('cli/unsigned'), ref('cli/unsigned-out')]);
+    assert.equal(run.code, 1, run.stderr);
+    const last = run.stderr.trim().split('\n').at(-1)!;
+    assert.match(last, new RegExp(`no signature of ${root.digest} satisfies the policy: found none .*required identity`));
+    assert.equal((await getManifest(registry, 'cli/unsigned-out', '1.0')).status, 404);
+    assert.equal((await getManifest(registry, 'cli/unsigned-out', root.digest)).status, 404, 'not even the manifest by digest');
+
+    await signedImage('cli/other');
+    const other = await cli([...keylessFlags(OTHER_IDENTITY), ref('cli/other'), ref('cli/other-out')]);
+    assert.equal(other.code, 1, other.stderr);
+    const line = other.stderr.trim().split('\n').at(-1)!;
+    assert.ok(line.includes(`signed by ${IDENTITY}`) && line.includes(`required identity ${OTHER_IDENTITY}`), line);
+    assert.equal((await getManifest(registry, 'cli/other-out', '1.0')).status, 404);
+  });
+
+  it('in a sync, refuses the unsigned image and copies the signed one; an unchanged destination is not verified (no referrer or tag-list read)', async () => {
+    await signedImage('sync/app', '1.0');
+    await image('sync/app', '2.0');
+    const list = join(work, 'sync.yml');
+    await writeFile(list, `- source: ${registry.host}/sync/app\n  destination: ${registry.host}/sync-out/app\n  tags: ['[12]\\.0']\n`);
+    const run = await cli(['sync', ...keylessFlags(), '--json', list]);
+    assert.equal(run.code, 1, run.stderr);
+    const images = JSON.parse(run.stdout) as Array<{ source: string; status: string; refusedBy?: string; verification?: Record<string, unknown> }>;
+    const byTag = new Map(images.map((i) => [i.source.split(':').at(-1), i]));
+    assert.equal(byTag.get('1.0')?.status, 'copied');
+    assert.equal(byTag.get('1.0')?.verification?.signer, IDENTITY);
+    assert.equal(byTag.get('2.0')?.status, 'failed');
+    assert.equal(byTag.get('2.0')?.refusedBy, 'signature-policy');
+    assert.equal(byTag.get('2.0')?.verification?.verified, false);
+    assert.equal((await getManifest(registry, 'sync-out/app', '1.0')).status, 200);
+    assert.equal((await getManifest(registry, 'sync-out/app', '2.0')).status, 404);
+
+    // Again, one image only: the destination has it, so only HEADs are asked, and nothing is verified.
+    const one = join(work, 'sync-one.yml');
+    await writeFile(one, `- source: ${registry.host}/sync/app:1.0\n  destination: ${registry.host}/sync-out/app\n`);
+    await registry.resetRequests();
+    const again = await cli(['sync', ...keylessFlags(), '--json', one]);
+    assert.equal(again.code, 0, again.stderr);
+    const [unchanged] = JSON.parse(again.stdout) as Array<{ status: string; verification?: unknown }>;
+    assert.equal(unchanged.status, 'unchanged');
+    assert.equal(unchanged.verification, undefined);
+    const requests = await registry.settledRequests();
+    const reads = requests.filter((r) => /\/referrers\/|\/tags\/list|sha256-/.test(r.path));
+    assert.deepEqual(reads, [], 'no referrer, tag-list or cosign-tag read');
+    assert.ok(requests.every((r) => r.method === 'HEAD'), requests.map((r) => `${r.method} ${r.path}`).join(', '));
+    assert.doesNotMatch(again.stderr, /Verified/);
+  });
+
+  for (const format of ['bundle', 'legacy'] as const) {
+    it(`signs the destination digest with a key in the ${format} form, verifiable there afterwards`, async () => {
+      const root = await image(`key-${format}/app`);
+      const run = await cli(['--verify-key', join(work, 'cosign.pub'), '--sign', 'key', '--sign-key', join(work, 'cosign.key'), '--signature-format', format, '--json', ref(`key-${format}/app`), ref(`key-${format}/out`)], { COSIGN_PASSWORD: PASSWORD }).catch((e) => e);
+      // The source carries no signature: the policy refuses it. Sign the source with the key first.
+      assert.equal(run.code, 1, run.stderr);
+      const signed = await cli(['--sign', 'key', '--sign-key', join(work, 'cosign.key'), '--signature-format', format, '--json', ref(`key-${format}/app`), ref(`key-${format}/out`)], { COSIGN_PASSWORD: PASSWORD });
+      assert.equal(signed.code, 0, signed.stderr);
+      const account = JSON.parse(signed.stdout) as { verification: { signed: { format: string; digest: string; tag?: string; signer: string } } };
+      assert.equal(account.verification.signed.format, format);
+      assert.equal(account.verification.signed.digest, root.digest);
+      assert.match(account.verification.signed.signer, /^key SHA256:/);
+      assert.match(signed.stderr, new RegExp(`Signed ${root.digest} \\(key, ${format}\\)`));
+      if (format === 'legacy') assert.equal(account.verification.signed.tag, `${fallbackTag(root.digest)}.sig`);
+      const record = await verifyImage(repository(`key-${format}/out`), root, policy({ key: join(work, 'cosign.pub') }));
+      assert.equal(record.verified, true);
+      assert.equal(record.found.find((f) => f.accepted)?.form, format);
+
+      // The promoted copy now satisfies the key policy: promoting it on is verified.
+      const onward = await cli(['--verify-key', join(work, 'cosign.pub'), '--referrers', ref(`key-${format}/out`), ref(`key-${format}/final`)]);
+      assert.equal(onward.code, 0, onward.stderr);
+      assert.match(onward.stderr, /signed by key SHA256:|signed by key/);
+    });
+  }
+
+  it('a dry run verifies and reports, and neither copies nor signs', async () => {
+    const root = await signedImage('dry/app');
+    const run = await cli(['--dry-run', ...keylessFlags(), '--sign', 'key', '--sign-key', join(work, 'cosign.key'), '--json', ref('dry/app'), ref('dry/out')], { COSIGN_PASSWORD: PASSWORD });
+    assert.equal(run.code, 0, run.stderr);
+    const account = JSON.parse(run.stdout) as { verification: Record<string, unknown> };
+    assert.equal(account.verification.verified, true);
+    assert.equal(account.verification.signed, undefined);
+    assert.match(run.stderr, /Verified sha256:/);
+    assert.equal((await getManifest(registry, 'dry/out', '1.0')).status, 404);
+    assert.equal((await getManifest(registry, 'dry/out', root.digest)).status, 404);
+    assert.equal((await getManifest(registry, 'dry/out', fallbackTag(root.digest))).status, 404);
+
+    const unsigned = await image('dry/unsigned');
+    const refused = await cli(['--dry-run', ...keylessFlags(), ref('dry/unsigned'), ref('dry/out2')]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr.trim().split('\n').at(-1)!, new RegExp(`no signature of ${unsigned.digest}`));
+  });
+
+  it('bad settings are one line each, before anything is copied', async () => {
+    await image('bad/app');
+    const cases: Array<[string[], Record<string, string>, RegExp, number]> = [
+      [['--sign', 'maybe'], {}, /^oci-copy: --sign is maybe: use keyless .* or key/, 2],
+      [['--sign', 'key'], {}, /--sign is key but --sign-key is missing/, 2],
+      [['--sign', 'key', '--sign-key', join(work, 'cosign.key')], { COSIGN_PASSWORD: 'Xq7-bogus' }, /--sign-key .*password|password/i, 2],
+      [['--signature-format', 'v2', '--sign', 'key', '--sign-key', join(work, 'cosign.key')], {}, /--signature-format is v2/, 2],
+      [['--sign', 'keyless'], {}, /--sign keyless needs an OIDC identity token: set SIGSTORE_ID_TOKEN/, 2],
+      [['--verify-certificate-identity', IDENTITY], {}, /--verify-certificate-oidc-issuer is missing/, 2],
+      [['--verify-key', join(work, 'nope.pub')], {}, /--verify-key names .*nope\.pub.*does not exist/, 2],
+    ];
+    for (const [flags, env, pattern, code] of cases) {
+      const run = await cli([...flags, ref('bad/app'), ref('bad/out')], env);
+      const lines = run.stderr.trim().split('\n');
+      assert.equal(run.code, code, `${flags.join(' ')}: ${run.stderr}`);
+      assert.equal(lines.length, 1, `one line for ${flags.join(' ')}: ${run.stderr}`);
+      assert.match(lines[0], pattern);
+      assert.ok(!run.stderr.includes(PASSWORD) && !run.stderr.includes('Xq7-bogus'), 'no password in the line');
+    }
+    assert.equal((await getManifest(registry, 'bad/out', '1.0')).status, 404);
+  });
+});
