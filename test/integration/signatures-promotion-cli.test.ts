@@ -166,6 +166,26 @@ describe('verified promotion from the command line: verify before copy, sign aft
     });
   }
 
+  it('with a platform chosen, verifies the signed index it comes from; with --verify-platforms, each platform manifest must be signed too', async () => {
+    serial++;
+    const built = await makeImageLayout(join(work, `img-${serial}`), { tag: '1.0', platforms: [{ architecture: 'amd64', layers: [{ size: 900 }] }, { architecture: 'arm64', layers: [{ size: 900 }] }] });
+    await pushLayoutWithSkopeo(built.dir, '1.0', `${registry.host}/multi/app`);
+    const bundle = await dsseBundle(fulcioSigner(world), cosignSignStatement(built.root.digest), world, 'rekor');
+    await pushBundleReferrer(registry, 'multi/app', built.root, bundleBytes(bundle), SIGN_PREDICATE);
+
+    const run = await cli([...keylessFlags(), '--platform', 'linux/arm64', '--json', ref('multi/app'), ref('multi/arm')]);
+    assert.equal(run.code, 0, run.stderr);
+    const account = JSON.parse(run.stdout) as { digest: string; verification: { digest: string; verified: boolean } };
+    assert.notEqual(account.digest, built.root.digest, 'the platform manifest is what was copied');
+    assert.equal(account.verification.digest, built.root.digest, 'the index the source reference names is what was verified');
+    assert.ok(run.stderr.includes(`Verified ${built.root.digest} (the index the copied platform manifest was chosen from)`), run.stderr);
+
+    const every = await cli([...keylessFlags(), '--verify-platforms', ref('multi/app'), ref('multi/all')]);
+    assert.equal(every.code, 1, every.stderr);
+    assert.match(every.stderr.trim().split('\n').at(-1)!, /no signature of sha256:[0-9a-f]{64} \(linux\/amd64 of sha256:[0-9a-f]{64}\) satisfies the policy/);
+    assert.equal((await getManifest(registry, 'multi/all', '1.0')).status, 404);
+  });
+
   it('a dry run verifies and reports, and neither copies nor signs', async () => {
     const root = await signedImage('dry/app');
     const run = await cli(['--dry-run', ...keylessFlags(), '--sign', 'key', '--sign-key', join(work, 'cosign.key'), '--json', ref('dry/app'), ref('dry/out')], { COSIGN_PASSWORD: PASSWORD });

@@ -27,7 +27,7 @@ export function signatureLines(r: ItemOutcome): string[] {
   if (v?.verified) {
     const run = provenanceWords(v.signer);
     const parts = [
-      `Verified ${v.digest}: signed by ${signerWords(v.signer)}`,
+      `Verified ${v.digest}${r.chosenFrom?.digest === v.digest ? ' (the index the copied platform manifest was chosen from)' : ''}: signed by ${signerWords(v.signer)}`,
       run,
       v.predicateTypes.length ? `attestations ${v.predicateTypes.map((t) => printable(t)).join(', ')}` : '',
       v.tlogIndex !== undefined ? `log index ${v.tlogIndex}` : 'no transparency-log entry',

@@ -38,7 +38,6 @@ export function signStage(options: SignStageOptions): AfterTagStage {
         ...(options.tsaUrl ? { tsaUrl: options.tsaUrl } : {}),
         signal: ctx.signal,
       });
-      ctx.notice(`signed ${record.digest} (${record.mode}, ${record.format}): ${record.tag ? `tag ${record.tag}, ` : ''}manifest ${record.manifest}${record.tlogIndex !== undefined ? `, log index ${record.tlogIndex}` : ''}`);
       return record as unknown as CheckRecord;
     },
   };

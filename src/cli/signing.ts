@@ -1,0 +1,48 @@
+import { runnerIdentityToken } from '../action/oidc-token.js';
+import { parseSignatureInputs, SignServiceSetting } from '../inputs/signature-inputs.js';
+import type { JobSettings } from '../job/settings.js';
+import { signatureStages } from '../job/signatures/stages.js';
+import type { SyncEntry } from '../plan/entries.js';
+import { SignSetting, VerifySetting } from '../signatures/settings.js';
+import { UsageError, type Flag } from './flags.js';
+import { FLAG_VOICE } from './voice.js';
+
+/** The flags of verification and signing: the action's input names. */
+export const SIGNATURE_FLAGS: Flag[] = [
+  { name: VerifySetting.Key, kind: 'string', value: 'FILE', help: 'copy only an image signed with this public key (cosign.pub)' },
+  { name: VerifySetting.CertificateIdentity, kind: 'string', value: 'ID', help: 'copy only an image signed keyless by this identity (a workflow URL, an e-mail)' },
+  { name: VerifySetting.CertificateIdentityRegexp, kind: 'string', value: 'REGEX', help: 'the same, the identity matching REGEX whole' },
+  { name: VerifySetting.CertificateOidcIssuer, kind: 'string', value: 'URL', help: 'the OIDC issuer of that identity (GitHub Actions: https://token.actions.githubusercontent.com)' },
+  { name: VerifySetting.AttestationType, kind: 'string', value: 'TYPE,...', help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)' },
+  { name: VerifySetting.TrustedRoot, kind: 'string', value: 'FILE', help: 'a trusted_root.json for a private Sigstore (default: the public-good instance)' },
+  { name: VerifySetting.Platforms, kind: 'boolean', help: 'each platform manifest of an index must be signed too' },
+  { name: SignSetting.Sign, kind: 'string', value: 'keyless|key', help: 'sign the destination digest once it is tagged (keyless: SIGSTORE_ID_TOKEN or the runner\'s token)' },
+  { name: SignSetting.Key, kind: 'string', value: 'FILE', help: 'with --sign key: the cosign key file (its password in COSIGN_PASSWORD)' },
+  { name: SignSetting.Format, kind: 'string', value: 'bundle|legacy', help: 'a Sigstore bundle referrer (default) or a cosign .sig tag' },
+  { name: SignServiceSetting.FulcioUrl, kind: 'string', value: 'URL', help: 'a private Fulcio for keyless signing' },
+  { name: SignServiceSetting.RekorUrl, kind: 'string', value: 'URL', help: 'a private Rekor (with --sign key: log the signature there)' },
+  { name: SignServiceSetting.TsaUrl, kind: 'string', value: 'URL', help: 'an RFC 3161 timestamp authority, besides the log' },
+];
+
+export const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
+
+/**
+ * The command's signature check and signing stage from its flags. Keyless signing takes the token
+ * in SIGSTORE_ID_TOKEN (as cosign reads it), else the runner's when the command runs in a job that
+ * may ask for one; with neither, the command stops before anything is copied.
+ */
+export async function signatureFlagSettings(values: Record<string, unknown>, env: NodeJS.ProcessEnv, entries: SyncEntry[] = []): Promise<Pick<JobSettings, 'checks' | 'afterTag'>> {
+  const get = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : values[name] === true ? 'true' : '');
+  const inputs = parseSignatureInputs(get, FLAG_VOICE, env);
+  const keyless = inputs.sign?.mode === 'keyless';
+  let identityToken: (() => Promise<string>) | undefined;
+  if (keyless) {
+    const given = env.SIGSTORE_ID_TOKEN?.trim();
+    if (given) identityToken = () => Promise.resolve(given);
+    else if (env.ACTIONS_ID_TOKEN_REQUEST_URL) identityToken = runnerIdentityToken(env);
+    else if (values['dry-run'] !== true) {
+      throw new UsageError('--sign keyless needs an OIDC identity token: set SIGSTORE_ID_TOKEN (as cosign reads it), or run in a GitHub Actions job with "permissions: id-token: write"');
+    }
+  }
+  return signatureStages(inputs, { entryPolicies: entries.some((e) => e.verify), ...(identityToken ? { identityToken } : {}) });
+}
