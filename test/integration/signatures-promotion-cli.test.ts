@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -106,6 +106,23 @@ describe('verified promotion from the command line: verify before copy, sign aft
     const line = other.stderr.trim().split('\n').at(-1)!;
     assert.ok(line.includes(`signed by ${IDENTITY}`) && line.includes(`required identity ${OTHER_IDENTITY}`), line);
     assert.equal((await getManifest(registry, 'cli/other-out', '1.0')).status, 404);
+  });
+
+  it('refuses an image whose signature chains to another Sigstore root, naming why, and copies nothing', async () => {
+    await mkdir(join(work, 'elsewhere'), { recursive: true });
+    const elsewhere = await startSigstoreWorld({ dir: join(work, 'elsewhere') });
+    try {
+      const root = await image('cli/foreign');
+      const bundle = await dsseBundle(fulcioSigner(elsewhere), cosignSignStatement(root.digest), elsewhere, 'rekor');
+      await pushBundleReferrer(registry, 'cli/foreign', root, bundleBytes(bundle), SIGN_PREDICATE);
+      const run = await cli([...keylessFlags(), ref('cli/foreign'), ref('cli/foreign-out')]);
+      assert.equal(run.code, 1, run.stderr);
+      const lines = run.stderr.trim().split('\n');
+      assert.match(lines.at(-1)!, new RegExp(`no signature of ${root.digest} satisfies the policy: found 1: a bundle signature .*: .*(certificate|chain|root)`));
+      assert.equal((await getManifest(registry, 'cli/foreign-out', '1.0')).status, 404);
+    } finally {
+      await elsewhere.stop();
+    }
   });
 
   it('in a sync, refuses the unsigned image and copies the signed one; an unchanged destination is not verified (no referrer or tag-list read)', async () => {
