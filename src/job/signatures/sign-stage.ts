@@ -1,5 +1,7 @@
 import type { KeyObject } from 'node:crypto';
+import { CancelledError, messageOf } from '../../oci/errors.js';
 import { formatReference } from '../../oci/reference.js';
+import { SigningError } from '../../signatures/errors.js';
 import { signImage } from '../../signatures/sign.js';
 import type { AfterTagStage, CheckRecord } from '../checks.js';
 import { SIGN_STAGE } from './names.js';
@@ -37,6 +39,10 @@ export function signStage(options: SignStageOptions): AfterTagStage {
         ...(options.rekorUrl ? { rekorUrl: options.rekorUrl } : {}),
         ...(options.tsaUrl ? { tsaUrl: options.tsaUrl } : {}),
         signal: ctx.signal,
+      }).catch((err: unknown) => {
+        // The image is in place under its tags: the line says so, so nobody looks for a half-written copy.
+        if (err instanceof CancelledError) throw err;
+        throw new SigningError(`${ctx.root.digest} is copied and tagged, but not signed: ${messageOf(err)}`);
       });
       return record as unknown as CheckRecord;
     },
