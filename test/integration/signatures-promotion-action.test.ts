@@ -140,6 +140,21 @@ describe('verified promotion in the action (compiled): verify before copy, sign 
     assert.equal(record.signer, IDENTITY);
   });
 
+  it('a signing that fails (Fulcio unreachable) fails the step in one line that says the image is in place but unsigned', async () => {
+    const root = await image('fail/app');
+    const run = await runAction(
+      { source: `${registry.host}/fail/app:1.0`, destination: `${registry.host}/fail/out:1.0`, 'blob-cache': 'false', sign: 'keyless', 'sign-fulcio-url': 'http://127.0.0.1:9', 'sign-rekor-url': world.rekorUrl },
+      runnerToken(),
+      ACTION_COMPILED,
+    );
+    assert.equal(run.code, 1, run.stdout);
+    const lines = errors(run.stdout);
+    assert.equal(lines.length, 1, run.stdout);
+    assert.ok(lines[0].startsWith(`::error::${root.digest} is copied and tagged, but not signed: `), lines[0]);
+    assert.equal((await getManifest(registry, 'fail/out', '1.0')).status, 200);
+    assert.deepEqual(JSON.parse(run.outputs.verification), []);
+  });
+
   it('a dry run verifies and reports, and signs nothing', async () => {
     const root = await signedImage('dry/app');
     const run = await runAction({ ...policyInputs(), source: `${registry.host}/dry/app:1.0`, destination: `${registry.host}/dry/out:1.0`, 'dry-run': 'true', sign: 'keyless' }, {}, ACTION_COMPILED);
