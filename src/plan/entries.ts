@@ -187,7 +187,12 @@ function readFields(map: YAMLMap, entry: string): Map<string, Node | null> {
   for (const pair of map.items as Pair<Node, Node | null>[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (!(ENTRY_FIELDS as readonly string[]).includes(key)) {
-      throw new InputError(`${entry} has an unknown field ${quoted(key)}: the fields are ${ENTRY_FIELDS.join(', ')}`);
+      // The signature keys are named when the key looks like one; the rest of the list stays short.
+      const policyKeys: readonly string[] = Object.values(VerifySetting);
+      if (/^(verify|sign)/.test(key)) {
+        throw new InputError(`${entry} has an unknown field ${quoted(key)}: an entry's signature policy takes ${policyKeys.join(', ')} (signing is set for the whole step)`);
+      }
+      throw new InputError(`${entry} has an unknown field ${quoted(key)}: the fields are ${ENTRY_FIELDS.filter((f) => !policyKeys.includes(f)).join(', ')}`);
     }
     out.set(key, pair.value ?? null);
   }
