@@ -32,6 +32,12 @@ export type { JobSettings, JobWork, JobHooks, JobReporter, JobPlan, ItemStart, I
 export type { JobOutcome, ItemOutcome, ItemStatus, TagOutcome, PlatformOutcome, ReferrerOutcome, NodeGroup } from './job/outcome.js';
 export { CheckRefusal, type ImageCheck, type ImageCheckContext, type AfterTagStage, type AfterTagContext, type CheckRecord } from './job/checks.js';
 export { noClobberCheck } from './job/no-clobber.js';
+export { signatureCheck, type SignatureCheckOptions } from './job/signatures/signature-check.js';
+export { signStage, type SignStageOptions } from './job/signatures/sign-stage.js';
+export { signatureStages, type SignatureStages } from './job/signatures/stages.js';
+export { SIGNATURE_POLICY_CHECK, SIGN_STAGE, type ImageVerification } from './job/signatures/names.js';
+export { verificationRecords } from './job/render/verification.js';
+export { parseSignatureInputs, type SignatureInputs, type SignInputs } from './inputs/signature-inputs.js';
 export { copyLog, syncLog, eventLines, resultLine, type LineSink } from './job/render/log.js';
 export { imageRecords, blobRecords, copyAccount } from './job/render/records.js';
 export { sync, type SyncOptions, type SyncResult } from './job/sync.js';
