@@ -203,6 +203,22 @@ describe('verified promotion from the command line: verify before copy, sign aft
     assert.equal((await getManifest(registry, 'multi/all', '1.0')).status, 404);
   });
 
+  it('signs keyless with the token in SIGSTORE_ID_TOKEN, as cosign reads it, through the Fulcio and Rekor named', async () => {
+    const root = await image('keyless/app');
+    const token = world.identityToken();
+    const run = await cli(['--sign', 'keyless', '--sign-fulcio-url', world.fulcioUrl, '--sign-rekor-url', world.rekorUrl, '--json', ref('keyless/app'), ref('keyless/out')], { SIGSTORE_ID_TOKEN: token });
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(!run.stderr.includes(token) && !run.stdout.includes(token), 'the token is never printed');
+    const account = JSON.parse(run.stdout) as { verification: { verified: boolean; signed: { mode: string; signer: string; issuer: string; logIndex: string } } };
+    assert.equal(account.verification.signed.mode, 'keyless');
+    assert.equal(account.verification.signed.signer, IDENTITY);
+    assert.equal(account.verification.signed.issuer, GITHUB_ISSUER);
+    assert.match(account.verification.signed.logIndex, /^\d+$/);
+    const there = await verifyImage(repository('keyless/out'), root, policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER }));
+    assert.equal(there.verified, true);
+    assert.equal(there.tlogIndex, account.verification.signed.logIndex);
+  });
+
   it('a dry run verifies and reports, and neither copies nor signs', async () => {
     const root = await signedImage('dry/app');
     const run = await cli(['--dry-run', ...keylessFlags(), '--sign', 'key', '--sign-key', join(work, 'cosign.key'), '--json', ref('dry/app'), ref('dry/out')], { COSIGN_PASSWORD: PASSWORD });
