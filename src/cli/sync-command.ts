@@ -49,6 +49,7 @@ export const SYNC_HELP: Help = {
         '  destination: mirror.example.com/hub/    # a prefix: + library/alpine; or a repository',
         "  tags: ['3\\.[0-9]+']                      # regexes matching whole tags; exclude-tags likewise",
         "  semver: '>=3.18'                         # and latest: N, platform, referrers",
+        '  verify-certificate-identity: https://…  # an entry\'s own signature policy (verify-* keys)',
         '- source: ghcr.io/acme/app:1.2            # one image',
         '  destination: registry.example.com/acme/app',
       ],
