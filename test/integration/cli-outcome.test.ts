@@ -67,7 +67,7 @@ describe('the command line tells the outcome', () => {
     assert.equal(run.code, 1);
     assert.deepEqual((await registry.settledRequests()).filter((r) => WRITES.has(r.method)), [], 'nothing written, not even to the free destination');
     const refusal = `tags 1.2, latest in [registry] ${registry.host}/dst/taken already name other digests (1.2: ${other.root.digest}; latest: ${other.root.digest}), not ${one.root.digest}: no-clobber leaves them as they are (remove those tags there, or copy without no-clobber to move them)`;
-    assert.ok(run.stderr.split('\n').includes(`Failed: ${refusal}`), run.stderr);
+    assert.ok(run.stderr.split('\n').includes(`Refused by no-clobber: ${refusal}`), run.stderr);
     assert.ok(run.stderr.split('\n').includes(`Not attempted: no-clobber refused the image for ${taken}`), run.stderr);
     const account = JSON.parse(run.stdout) as { destinations: Array<{ status: string; error?: string }> };
     assert.deepEqual(account.destinations.map((d) => d.status), ['skipped', 'failed']);

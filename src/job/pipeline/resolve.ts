@@ -4,7 +4,8 @@ import { choosePlatforms } from '../../copy/platforms.js';
 import { readManifest } from '../../copy/read-manifest.js';
 import { tagContext } from '../../copy/tag-context.js';
 import type { Descriptor, Platform } from '../../oci/descriptor.js';
-import { CopyError } from '../../oci/errors.js';
+import { ContentError, CopyError } from '../../oci/errors.js';
+import { isManifest } from '../../oci/media-types.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { printable } from '../../oci/text.js';
 import type { ReadOnlyTarget, TagContext } from '../../targets/target.js';
@@ -62,7 +63,11 @@ export class SourceRoots {
   private async choose(src: ReadOnlyTarget, srcRef: Selector, platform: Platform | readonly Platform[] | undefined): Promise<ResolvedRoot> {
     let peek = this.peeks.get(this.keyOf(src, srcRef));
     if (!peek) this.peeks.set(this.keyOf(src, srcRef), (peek = peekSourceRoot(src, srcRef)));
-    const source = await peek;
+    let source = await peek;
+    // A tag read cheaply may name what is no manifest (a login page): the source's own resolve,
+    // which keeps what that read fetched, refuses it in its words. Never copied as a blob and tagged.
+    if (!isManifest(source.mediaType)) source = await src.resolve(source.digest);
+    if (!isManifest(source.mediaType)) throw new ContentError(`${src.description} names ${printable(source.mediaType, 100)} by ${printable(rootSelector(srcRef) ?? 'its only image')}, which is not a manifest media type`);
     const wanted = platform === undefined ? [] : Array.isArray(platform) ? [...(platform as readonly Platform[])] : [platform as Platform];
     // Without platforms the root is what the source names: nothing more to read until the copy.
     if (!wanted.length) return { source, root: source };

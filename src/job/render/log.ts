@@ -38,7 +38,7 @@ export function eventLines(sink: Pick<LineSink, 'line' | 'warning'>, options: { 
 
 /** `Copied SRC => DST`, `Unchanged: DST already names sha256:…`: what became of one destination, in a line. */
 export function resultLine(r: ItemOutcome, dryRun: boolean): string {
-  if (r.status === 'failed') return `Failed: ${r.error}`;
+  if (r.status === 'failed') return r.refusedBy ? `Refused by ${r.refusedBy}: ${r.error}` : `Failed: ${r.error}`;
   if (r.status === 'skipped') return `Not attempted: ${r.error}`;
   if (r.status === 'unchanged') return `Unchanged: ${r.destination} already names ${r.root?.digest}`;
   return `${dryRun ? 'Would copy' : 'Copied'} ${r.sourceDescription} => ${r.destinationDescription}`;
@@ -117,10 +117,11 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
         sink.line(`Would copy ${pair}${r.root ? ` (${r.root.digest})` : ''}`);
         for (const line of signatureLines(r)) sink.line(line);
       } else {
-        sink.startGroup(r.status === 'failed' ? `Failed ${pair}` : `Copied ${pair} (${r.root?.digest})`);
+        const failed = r.refusedBy ? `Refused by ${r.refusedBy} ${pair}` : `Failed ${pair}`;
+        sink.startGroup(r.status === 'failed' ? failed : `Copied ${pair} (${r.root?.digest})`);
         for (const l of lines) (l.warning ? sink.warning : sink.line)(l.text);
         for (const line of signatureLines(r)) sink.line(line);
-        if (r.status === 'failed') sink.line(`Error: ${r.error}`);
+        if (r.status === 'failed') sink.line(`${r.refusedBy ? 'Refusal' : 'Error'}: ${r.error}`);
         sink.endGroup();
         tick();
         return;

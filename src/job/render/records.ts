@@ -62,6 +62,7 @@ export function copyAccount(outcome: JobOutcome): Record<string, unknown> {
     ...(r.tags.some((t) => t.change === 'moved') ? { moved: r.tags.filter((t) => t.change === 'moved').map((t) => ({ tag: t.tag, from: t.previous })) } : {}),
     ...(r.error !== undefined ? { error: r.error } : {}),
     ...withVerification(r),
+    ...(r.refusedBy ? { refusedBy: r.refusedBy } : {}),
   });
   if (results.length === 1) return { ...head, dryRun, destination: results[0].destination, ...each(results[0]), blobs: blobRecords(results) };
   return {
