@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VERSION } from '../../src/version.js';
 import { collect, type CliRun } from '../support/cli.js';
@@ -92,7 +92,9 @@ describe("the README's sync and job examples, and how it says to run the command
     const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
     assert.match(readme, /^npx oci-copy --help\b.*npm link/m);
     assert.match(readme, /after `npm ci`: `npx oci-copy --help` runs the command line/);
-    const child = spawn('npx', ['--no-install', 'oci-copy', '--version'], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: work }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The Node.js under test first on PATH: the bin's `#!/usr/bin/env node` finds it, as on a machine with Node 22+.
+    const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH}`;
+    const child = spawn('npx', ['--no-install', 'oci-copy', '--version'], { cwd: REPO_ROOT, env: { PATH, HOME: work }, stdio: ['ignore', 'pipe', 'pipe'] });
     const run = await collect(child);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, `oci-copy ${VERSION}\n`);
