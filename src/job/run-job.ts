@@ -47,7 +47,8 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
   const pool = new TargetPool({ ...voice, ...settings.source, ...network }, { ...voice, ...settings.destination, ...network, dryRun });
   const controller = new AbortController();
   const onAbort = () => controller.abort(settings.signal?.reason);
-  settings.signal?.addEventListener('abort', onAbort, { once: true });
+  if (settings.signal?.aborted) onAbort();
+  else settings.signal?.addEventListener('abort', onAbort, { once: true });
   // An interrupt removes what is half written: every target closes as failed.
   const dropCleanup = onInterrupt(() => {
     controller.abort(new CancelledError('interrupted'));
