@@ -35,4 +35,6 @@ export const Output = {
   Size: 'size',
   Blobs: 'blobs',
   Images: 'images',
+  Pruned: 'pruned',
+  PullBudget: 'pull-budget',
 } as const;
