@@ -68,7 +68,7 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
     const mount = settings.mount !== false;
     // What a copy learns of where blobs live in registries serves later mounts: none without a registry.
     // A pull budget keeps the images it left in the same store, for the next run to start with.
-    const budgeted = work.kind === 'sync' && settings.minPullsLeft !== undefined;
+    const budgeted = settings.minPullsLeft !== undefined;
     const wantsCache = (mount || budgeted) && (work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry'));
     const store = wantsCache ? hooks.cacheStore : undefined;
     const restored = await store?.restore();
@@ -82,7 +82,7 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
     const budget = budgeted ? new PullBudget(settings.minPullsLeft!, (registry) => pool.connections.rateLimitOf(registry)) : undefined;
     const budgetCheck = budget ? new PullBudgetCheck(budget) : undefined;
     // What the budget left last time goes first.
-    const plan = budget && hasPendingItems(restored) ? { ...planned, items: pendingFirst(planned.items, restored.pendingItems()) } : planned;
+    const plan = budget && work.kind === 'sync' && hasPendingItems(restored) ? { ...planned, items: pendingFirst(planned.items, restored.pendingItems()) } : planned;
     reporter.planned?.(plan);
     const ctx: PipelineContext = {
       pool,
@@ -134,7 +134,7 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
         pullBudget = budget.describe(left.length, results.length);
         reporter.budgetStopped?.(pullBudget);
       }
-      if (!dryRun && hasPendingItems(restored)) restored.setPendingItems(pendingKeys(left));
+      if (!dryRun && work.kind === 'sync' && hasPendingItems(restored)) restored.setPendingItems(pendingKeys(left));
     }
     const rateLimits = pool.rateLimits();
     closed = true;

@@ -53,6 +53,7 @@ export function copyLog(sink: LineSink): JobReporter {
   let dryRun = false;
   return {
     warning: (line) => sink.warning(line),
+    budgetStopped: (line) => sink.warning(line),
     itemStarted(start) {
       dryRun = start.dryRun;
       sink.startGroup(`${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
