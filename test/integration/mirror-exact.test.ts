@@ -1,0 +1,261 @@
+// The pieces that keep a mirror exact and within its pull budget, driven through the job runner and
+// its shells against a real registry: immutable tags planned from one tag list per side (the
+// action), prune through the regctl-style tag removal (the command line), a pull budget (Docker
+// Hub's rate-limit headers from a front in the test) that stops and resumes (runJob with a file
+// cache store), and requests-per-second (the command line).
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FileBlobInfoCache } from '../../src/blob-cache/file-cache.js';
+import type { JobOutcome } from '../../src/job/outcome.js';
+import { runJob } from '../../src/job/run-job.js';
+import { parseSyncEntries, type SyncEntry } from '../../src/plan/entries.js';
+import { itemKey } from '../../src/plan/plan.js';
+import { PullBudget } from '../../src/job/pull-budget.js';
+import { runCli } from '../support/cli.js';
+import { makeImageLayout, pushImageOverHttp, type ImageLayout } from '../support/images.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { ACTION_COMPILED, runAction } from '../support/run-action.js';
+import { addTags, startTagPagingProxy, type TagPagingProxy } from '../support/tag-pages.js';
+
+const ACCEPT = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json';
+
+async function image(work: string, name: string): Promise<ImageLayout> {
+  return makeImageLayout(join(work, name), { tag: name, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 300, seed: name }] }] });
+}
+
+async function tagsOf(registry: TestRegistry, repo: string): Promise<string[]> {
+  return ((await (await fetch(`${registry.url}/v2/${repo}/tags/list`)).json()) as { tags: string[] }).tags.sort();
+}
+
+describe('mirrors that stay exact and within their budget', () => {
+  let registry: TestRegistry;
+  let work: string;
+
+  before(async () => {
+    registry = await startRegistry();
+    work = await mkdtemp(join(tmpdir(), 'oci-copy-mirror-'));
+  });
+  after(async () => {
+    await registry?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('re-runs 200 immutable tags with one tag list per side and no HEAD for them (the action)', async () => {
+    const img = await image(work, 'rel');
+    const other = await image(work, 'rel2');
+    const releases = Array.from({ length: 200 }, (_, i) => `v1.${i}.0`);
+    await pushImageOverHttp(img, registry.url, 'src/rel', 'rel');
+    await addTags(registry.url, 'src/rel', 'rel', [...releases, 'latest']);
+    await pushImageOverHttp(other, registry.url, 'src/rel', 'v2.0.0');
+    // What the last run left at the destination: every release, and latest.
+    await pushImageOverHttp(img, registry.url, 'mirror/rel', 'rel');
+    await addTags(registry.url, 'mirror/rel', 'rel', [...releases, 'latest']);
+    const list = (immutable: string) => `- source: ${registry.host}/src/rel\n  destination: ${registry.host}/mirror/rel\n  tags: ['v.*', latest]\n${immutable}`;
+
+    await registry.resetRequests();
+    const run = await runAction({ images: list("  immutable-tags: ['v*']\n"), 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const seen = await registry.settledRequests();
+    const heads = seen.filter((r) => r.method === 'HEAD' && r.path.includes('/manifests/'));
+    assert.ok(heads.length > 0, 'latest and v2.0.0 are compared');
+    assert.deepEqual(
+      heads.filter((r) => /\/manifests\/v1\./.test(r.path)).map((r) => r.path),
+      [],
+      'no HEAD for any immutable tag, on either side',
+    );
+    assert.equal(seen.filter((r) => /\/manifests\/v1\./.test(r.path)).length, 0, 'no request at all names an immutable tag');
+    assert.equal(seen.filter((r) => r.method === 'GET' && /\/tags\/list/.test(r.path)).length, 2, 'one tag list per side');
+    const records = JSON.parse(run.outputs.images) as Array<{ source: string; status: string; reason?: string }>;
+    assert.equal(records.length, 202);
+    const immutable = records.filter((r) => r.reason === 'immutable');
+    assert.equal(immutable.length, 200);
+    assert.ok(immutable.every((r) => r.status === 'unchanged'));
+    const byTag = new Map(records.map((r) => [r.source.split(':').at(-1), r]));
+    assert.equal(byTag.get('latest')?.status, 'unchanged');
+    assert.equal(byTag.get('latest')?.reason, undefined, 'latest is not immutable: compared as usual');
+    assert.equal(byTag.get('v2.0.0')?.status, 'copied', 'an immutable tag the destination lacks is copied');
+    assert.match(run.stdout, /immutable tag the destination has: not compared/);
+    assert.match(run.summary, /immutable tag the destination has: not compared/);
+
+    // Without immutable-tags every tag is compared by HEAD.
+    await registry.resetRequests();
+    const plain = await runAction({ images: list(''), 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+    assert.equal(plain.code, 0, plain.stdout + plain.stderr);
+    const plainHeads = (await registry.settledRequests()).filter((r) => r.method === 'HEAD' && /\/manifests\/v1\./.test(r.path));
+    assert.ok(plainHeads.length >= 400, `${plainHeads.length} HEADs: each of the 200 on both sides`);
+    assert.ok((JSON.parse(plain.outputs.images) as Array<{ reason?: string }>).every((r) => !r.reason));
+  });
+
+  it('prunes what the source deleted, and keeps shared digests, protected, out-of-filter and attachment tags (the command line)', async () => {
+    const [w, x, y, z, s1, s2] = await Promise.all(['w', 'x', 'y', 'z', 's1', 's2'].map((n) => image(work, `p-${n}`)));
+    const hex = (i: ImageLayout) => i.root.digest.slice('sha256:'.length);
+    // The source now: 1.1 and stable name y, 1.2 names z.
+    await pushImageOverHttp(y, registry.url, 'src/p', '1.1');
+    await pushImageOverHttp(z, registry.url, 'src/p', '1.2');
+    await addTags(registry.url, 'src/p', '1.1', ['stable']);
+    // The destination from earlier runs: 0.8 (w, signed), 0.9 (y, as 1.1 is), 1.0 (x, as the
+    // protected nightly and the out-of-filter dev-1 are), y's signature.
+    const dst = 'mirror/p';
+    for (const [img, tag] of [
+      [w, '0.8'],
+      [x, '1.0'],
+      [y, '1.1'],
+      [z, '1.2'],
+      [s1, `sha256-${hex(w)}.sig`],
+      [s2, `sha256-${hex(y)}.sig`],
+    ] as const) {
+      await pushImageOverHttp(img, registry.url, dst, tag);
+    }
+    await addTags(registry.url, dst, '1.1', ['0.9', 'stable']);
+    await addTags(registry.url, dst, '1.0', ['nightly', 'dev-1']);
+    const before = await tagsOf(registry, dst);
+    const home = await mkdtemp(join(work, 'home-'));
+    const args = ['sync', '--prune', '--protect', 'nightly', '--exclude-tags', 'dev-.*', `${registry.host}/src/p`, `${registry.host}/${dst}`];
+
+    // A dry run lists and removes nothing.
+    const dry = await runCli(['sync', '--dry-run', ...args.slice(1)], { home });
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.match(dry.stdout + dry.stderr, /Would prune .*mirror\/p \(entry 1\): would remove 4 tags \(0\.8, 0\.9, 1\.0, sha256-[0-9a-f]+\.sig\); protected 1 \(nightly\)/);
+    assert.deepEqual(await tagsOf(registry, dst), before, 'a dry run removes nothing');
+
+    const run = await runCli(args, { home });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout + run.stderr, new RegExp(`Pruned .*mirror/p \\(entry 1\\): removed 4 tags \\(0\\.8, 0\\.9, 1\\.0, sha256-${hex(w)}\\.sig\\); protected 1 \\(nightly\\)`));
+    assert.deepEqual(await tagsOf(registry, dst), ['1.1', '1.2', 'dev-1', 'nightly', `sha256-${hex(y)}.sig`, 'stable']);
+    // The shared manifests are whole under the tags that stay; the removed image itself is still stored.
+    for (const [tag, img] of [
+      ['1.1', y],
+      ['stable', y],
+      ['nightly', x],
+      ['dev-1', x],
+    ] as const) {
+      const head = await fetch(`${registry.url}/v2/${dst}/manifests/${tag}`, { method: 'HEAD', headers: { accept: ACCEPT } });
+      assert.equal(head.headers.get('docker-content-digest'), img.root.digest, tag);
+    }
+    const removedImage = await fetch(`${registry.url}/v2/${dst}/manifests/${w.root.digest}`, { headers: { accept: ACCEPT } });
+    await removedImage.arrayBuffer();
+    assert.equal(removedImage.status, 200, 'a removed tag never deletes the manifest it named');
+  });
+
+  it('stops prune with one warning where the registry refuses deletes, and copies all the same', async () => {
+    const noDeletes = await startRegistry({ deletes: false });
+    try {
+      const a = await image(work, 'nd-a');
+      const b = await image(work, 'nd-b');
+      await pushImageOverHttp(a, noDeletes.url, 'src/nd', '2');
+      await pushImageOverHttp(b, noDeletes.url, 'mirror/nd', '1');
+      const home = await mkdtemp(join(work, 'home-'));
+      const run = await runCli(['sync', '--prune', `${noDeletes.host}/src/nd`, `${noDeletes.host}/mirror/nd`], { home });
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const refusals = (run.stdout + run.stderr).split('\n').filter((l) => /does not allow deleting tags/.test(l));
+      assert.ok(refusals.length >= 1, run.stdout + run.stderr);
+      assert.match(run.stdout + run.stderr, /1 of 1 images copied/);
+      assert.deepEqual(await tagsOf(noDeletes, 'mirror/nd'), ['1', '2']);
+    } finally {
+      await noDeletes.stop();
+    }
+  });
+
+  it('spaces requests at requests-per-second, both sides together (the command line)', async () => {
+    const img = await image(work, 'rps');
+    await pushImageOverHttp(img, registry.url, 'src/rps', 'a');
+    await addTags(registry.url, 'src/rps', 'a', ['b', 'c']);
+    const home = await mkdtemp(join(work, 'home-'));
+    await registry.resetRequests();
+    const started = performance.now();
+    const run = await runCli(['sync', '--no-blob-cache', '--requests-per-second', '20', `${registry.host}/src/rps`, `${registry.host}/mirror/rps`], { home });
+    const took = performance.now() - started;
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const requests = (await registry.settledRequests()).length;
+    assert.ok(requests >= 10, `${requests} requests`);
+    // Request k goes no earlier than k/20 s after the first.
+    assert.ok(took >= ((requests - 1) / 20) * 1000 * 0.95, `${requests} requests in ${Math.round(took)} ms`);
+    const bad = await runCli(['sync', '--requests-per-second', '0', `${registry.host}/src/rps`, `${registry.host}/mirror/rps`], { home });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /--requests-per-second is 0: use a number of requests a second/);
+  });
+
+  describe('a pull budget', () => {
+    let front: TagPagingProxy;
+    const limit = { limit: 100, remaining: 14, windowSeconds: 21600 };
+
+    before(async () => {
+      front = await startTagPagingProxy(registry.url, 1000, { rateLimit: limit });
+    });
+    after(async () => {
+      await front?.stop();
+    });
+
+    /** One night: the runner with min-pulls-left 10, its blob-info cache (and the images left) in `cacheFile`. */
+    async function night(entries: SyncEntry[], cacheFile: string): Promise<{ outcome: JobOutcome; cache: FileBlobInfoCache }> {
+      const cache = new FileBlobInfoCache();
+      const outcome = await runJob(
+        { work: { kind: 'sync', entries }, minPullsLeft: 10, parallel: 1 },
+        {
+          cacheStore: {
+            restore: async () => (await cache.load(cacheFile), cache),
+            save: async () => void (await cache.save(cacheFile)),
+          },
+        },
+      );
+      return { outcome, cache };
+    }
+    const tagsWith = (outcome: JobOutcome, status: string) => outcome.results.filter((r) => r.status === status).map((r) => r.item.source.tags[0]);
+
+    it('stops starting copies below the minimum, and the next run starts with what was left', async () => {
+      const names = ['t1', 't2', 't3', 't4', 't5', 't6', 'a1', 'a2'];
+      const built = new Map(await Promise.all(names.map(async (n) => [n, await image(work, `b-${n}`)] as const)));
+      for (const n of names.slice(0, 6)) await pushImageOverHttp(built.get(n)!, registry.url, 'src/b', n);
+      const entries = parseSyncEntries(`- source: ${front.host}/src/b\n  destination: ${registry.host}/mirror/b\n`, 'the list');
+      await mkdir(join(work, 'cache'), { recursive: true });
+      const cacheFile = join(work, 'cache', 'blob-info.json');
+
+      // Night one: 14 pulls left, keep 10: four copies, two left.
+      front.reset();
+      const first = await night(entries, cacheFile);
+      assert.deepEqual(tagsWith(first.outcome, 'copied'), ['t1', 't2', 't3', 't4']);
+      assert.deepEqual(tagsWith(first.outcome, 'deferred'), ['t5', 't6']);
+      assert.equal(first.outcome.pullBudget, `2 of 6 images left for the next run (${front.host}: 10 of 100 pulls left per 6 h)`);
+      assert.equal(first.outcome.failure, undefined, 'images left for the next run are no failure');
+      assert.equal(front.manifestRequests().filter((r) => r.startsWith('GET')).length, 4, 'one pull per copied image, none for the comparisons');
+      const left = first.outcome.results.filter((r) => r.status === 'deferred').map((r) => itemKey(r.item));
+      const saved = new FileBlobInfoCache();
+      await saved.load(cacheFile);
+      assert.deepEqual(saved.pendingItems(), left, 'the images left are kept for the next run');
+
+      // The window moved on (12 left), and the source gained two tags that sort first.
+      limit.remaining = 12;
+      for (const n of ['a1', 'a2']) await pushImageOverHttp(built.get(n)!, registry.url, 'src/b', n);
+      front.reset();
+      const second = await night(entries, cacheFile);
+      assert.deepEqual(tagsWith(second.outcome, 'copied'), ['t5', 't6'], 'what was left goes first');
+      assert.deepEqual(tagsWith(second.outcome, 'deferred'), ['a1', 'a2']);
+      assert.deepEqual(tagsWith(second.outcome, 'unchanged').sort(), ['t1', 't2', 't3', 't4']);
+      const gets = front.manifestRequests().filter((r) => r.startsWith('GET'));
+      assert.deepEqual(
+        gets.sort(),
+        [`GET /v2/src/b/manifests/${built.get('t5')!.root.digest}`, `GET /v2/src/b/manifests/${built.get('t6')!.root.digest}`].sort(),
+        'nothing copied the night before is read again',
+      );
+      assert.deepEqual(second.cache.pendingItems(), second.outcome.results.filter((r) => r.status === 'deferred').map((r) => itemKey(r.item)));
+
+      // A night with pulls enough copies the rest and leaves nothing pending.
+      limit.remaining = 90;
+      const third = await night(entries, cacheFile);
+      assert.deepEqual(tagsWith(third.outcome, 'copied'), ['a1', 'a2']);
+      assert.equal(third.outcome.pullBudget, undefined);
+      const last = new FileBlobInfoCache();
+      await last.load(cacheFile);
+      assert.deepEqual(last.pendingItems(), []);
+    });
+
+    it('describes a stop the same way the budget does', () => {
+      const budget = new PullBudget(10, () => ({ registry: 'docker.io', remaining: 3, limit: 100, windowSeconds: 21600 }));
+      assert.equal(budget.admit('docker.io'), undefined);
+      assert.equal(budget.describe(37, 120), '37 of 120 images left for the next run (docker.io: 3 of 100 pulls left per 6 h)');
+    });
+  });
+});
