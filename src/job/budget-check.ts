@@ -2,6 +2,7 @@ import { isIndex } from '../oci/media-types.js';
 import type { PlanItem } from '../plan/plan.js';
 import type { CheckRecord, ImageCheck, ImageCheckContext } from './checks.js';
 import { OciCopyError } from '../oci/errors.js';
+import type { OrderGate } from './order-gate.js';
 import type { PullBudget, PullTicket } from './pull-budget.js';
 
 /** An image the pull budget leaves for the next run: not a failure, a decision (`deferred`). */
@@ -25,12 +26,17 @@ export class PullBudgetCheck implements ImageCheck {
   readonly name = 'pull-budget';
   private readonly tickets = new Map<PlanItem, PullTicket>();
 
-  constructor(private readonly budget: PullBudget) {}
+  constructor(
+    private readonly budget: PullBudget,
+    /** Admits images in the order of the plan (what was left last time first), however many are compared at once. */
+    private readonly gate?: OrderGate,
+  ) {}
 
   async run(ctx: ImageCheckContext): Promise<CheckRecord | void> {
     const source = ctx.item.source;
     // Only a registry counts pulls; an unchanged image pulls nothing.
     if (source.transport !== 'registry' || ctx.state === 'unchanged') return;
+    await this.gate?.turn(ctx.item);
     const pulls = pullsOf(ctx);
     const ticket = this.budget.admit(source.registry, pulls);
     if (!ticket) throw new ImageDeferred(`left for the next run: the pull budget of ${source.registry} is spent (min-pulls-left ${this.budget.minPullsLeft})`, this.name);

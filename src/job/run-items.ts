@@ -20,6 +20,8 @@ export interface RunItemsOptions {
   reporter: JobReporter;
   /** Told each item once it is done, whatever became of it (the pull budget frees its pulls). */
   itemFinished?: (item: PlanItem) => void;
+  /** Told each item once its checks are behind it (passed, refused, or never reached: unchanged, failed before, not attempted). */
+  itemPrepared?: (item: PlanItem) => void;
 }
 
 /**
@@ -66,13 +68,17 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
     if (!stopped) {
       await Promise.all(
         records.filter((r) => !known.has(r)).map((record) =>
-          prepareItem(record, ctx).then(
-            (p) => void prepared.set(record, p),
-            (err) => fail(record, err),
-          ),
+          prepareItem(record, ctx)
+            .then(
+              (p) => void prepared.set(record, p),
+              (err) => fail(record, err),
+            )
+            .finally(() => options.itemPrepared?.(record.item)),
         ),
       );
     }
+    // Those never prepared (immutable, or after a failure with fail-fast) are past the checks too.
+    for (const record of records) if (!prepared.has(record) && record.error === undefined) options.itemPrepared?.(record.item);
     const refused = records.find((r) => r.refusedBy);
     for (const record of records) {
       if (known.has(record)) {

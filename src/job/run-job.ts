@@ -13,6 +13,7 @@ import { planWork } from './plan-work.js';
 import { pruneEntries } from './prune-stage.js';
 import { PullBudget } from './pull-budget.js';
 import { PullBudgetCheck } from './budget-check.js';
+import { OrderGate } from './order-gate.js';
 import { hasPendingItems } from './pending.js';
 import { pendingFirst, pendingKeys } from '../plan/resume.js';
 import type { PlanItem } from '../plan/plan.js';
@@ -80,9 +81,10 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
       reporter.warning?.(line);
     }
     const budget = budgeted ? new PullBudget(settings.minPullsLeft!, (registry) => pool.connections.rateLimitOf(registry)) : undefined;
-    const budgetCheck = budget ? new PullBudgetCheck(budget) : undefined;
     // What the budget left last time goes first.
     const plan = budget && work.kind === 'sync' && hasPendingItems(restored) ? { ...planned, items: pendingFirst(planned.items, restored.pendingItems()) } : planned;
+    const gate = budget ? new OrderGate(plan.items) : undefined;
+    const budgetCheck = budget ? new PullBudgetCheck(budget, gate) : undefined;
     reporter.planned?.(plan);
     const ctx: PipelineContext = {
       pool,
@@ -113,6 +115,7 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
       defaults: settings.image ?? {},
       reporter,
       ...(budgetCheck ? { itemFinished: (item: PlanItem) => budgetCheck.release(item) } : {}),
+      ...(gate ? { itemPrepared: (item: PlanItem) => gate.pass(item) } : {}),
     });
     const pruned =
       work.kind === 'sync' && work.entries.some((e) => e.prune)

@@ -17,6 +17,7 @@ import { PullBudget } from '../../src/job/pull-budget.js';
 import { runCli } from '../support/cli.js';
 import { makeImageLayout, pushImageOverHttp, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { freshRunner, startCacheService } from '../support/cache-service.js';
 import { ACTION_COMPILED, runAction } from '../support/run-action.js';
 import { addTags, startTagPagingProxy, type TagPagingProxy } from '../support/tag-pages.js';
 
@@ -250,6 +251,48 @@ describe('mirrors that stay exact and within their budget', () => {
       const last = new FileBlobInfoCache();
       await last.load(cacheFile);
       assert.deepEqual(last.pendingItems(), []);
+    });
+
+    it('carries what it left from one workflow run to the next through the Actions cache (the action)', async () => {
+      const service = await startCacheService();
+      const budgetLimit = { limit: 100, remaining: 12, windowSeconds: 21600 };
+      const budgetFront = await startTagPagingProxy(registry.url, 1000, { rateLimit: budgetLimit });
+      try {
+        const runnerTemp = join(work, 'runner-temp');
+        const built = new Map(await Promise.all(['c1', 'c2', 'c3', 'c4', 'a0'].map(async (n) => [n, await image(work, `c-${n}`)] as const)));
+        for (const n of ['c1', 'c2', 'c3', 'c4']) await pushImageOverHttp(built.get(n)!, registry.url, 'src/c', n);
+        const inputs = { images: `- source: ${budgetFront.host}/src/c\n  destination: ${registry.host}/mirror/c\n`, 'min-pulls-left': '10', 'blob-cache-key': 'mirror-c' };
+        const statuses = (run: { outputs: Record<string, string> }) =>
+          Object.fromEntries((JSON.parse(run.outputs.images) as Array<{ source: string; status: string }>).map((r) => [r.source.split(':').at(-1), r.status]));
+
+        // Run one: 12 pulls left, keep 10: two copies, two left, and the step does not fail.
+        const first = await runAction(inputs, await freshRunner(service, runnerTemp, work, '401'), ACTION_COMPILED);
+        assert.equal(first.code, 0, first.stdout + first.stderr);
+        assert.deepEqual(statuses(first), { c1: 'copied', c2: 'copied', c3: 'deferred', c4: 'deferred' });
+        const line = `2 of 4 images left for the next run (${budgetFront.host}: 10 of 100 pulls left per 6 h)`;
+        assert.equal(first.outputs['pull-budget'], line);
+        assert.ok(first.stdout.includes(`::warning::${line}`), first.stdout);
+        assert.ok(first.summary.includes(`Pull budget: ${line}`), first.summary);
+        assert.match(first.summary, /2 left for the next run/);
+
+        // Run two, on a fresh runner: the window moved on and the source gained a tag that sorts first.
+        // The action compares eight images at once; the budget still admits them in the plan's order.
+        budgetLimit.remaining = 12;
+        await pushImageOverHttp(built.get('a0')!, registry.url, 'src/c', 'a0');
+        budgetFront.reset();
+        const second = await runAction(inputs, await freshRunner(service, runnerTemp, work, '402'), ACTION_COMPILED);
+        assert.equal(second.code, 0, second.stdout + second.stderr);
+        assert.deepEqual(statuses(second), { a0: 'deferred', c1: 'unchanged', c2: 'unchanged', c3: 'copied', c4: 'copied' }, 'what was left goes first');
+        assert.deepEqual(
+          budgetFront.manifestRequests().filter((r) => r.startsWith('GET')).sort(),
+          [`GET /v2/src/c/manifests/${built.get('c3')!.root.digest}`, `GET /v2/src/c/manifests/${built.get('c4')!.root.digest}`].sort(),
+          'nothing copied in the first run is read again',
+        );
+        assert.equal(second.outputs['pull-budget'], `1 of 5 images left for the next run (${budgetFront.host}: 10 of 100 pulls left per 6 h)`);
+      } finally {
+        await budgetFront.stop();
+        await service.stop();
+      }
     });
 
     it('describes a stop the same way the budget does', () => {
