@@ -1,4 +1,5 @@
 import { InputError } from '../oci/errors.js';
+import { printable } from '../oci/text.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { applyImmutableTags } from '../plan/immutable.js';
 import { expandEntries, shardItems, type PlanItem, type Shard } from '../plan/plan.js';
@@ -33,7 +34,7 @@ export async function planSync(entries: SyncEntry[], pool: TargetPool, shard?: S
   };
   const all = await expandEntries(entries, list('source'), { onSourceTags: (entry, tags) => sourceTags.set(entry.number, tags) });
   const immutable = await applyImmutableTags(shardItems(all, shard), entries, list('destination'), options);
-  const problems = immutable.problems.map((p) => `immutable-tags of entry ${p.entry}: the tags of ${p.destination} could not be listed (${p.message}); its images are compared by HEAD`);
+  const problems = immutable.problems.map((p) => `immutable-tags of entry ${p.entry}: the tags of ${printable(p.destination)} could not be listed (${printable(p.message)}); its images are compared by HEAD`);
   return { all, items: immutable.items, sourceTags, destinationTags: immutable.destinationTags, problems };
 }
 
