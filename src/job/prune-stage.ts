@@ -11,6 +11,8 @@ import type { TargetPool } from './target-pool.js';
 
 export interface PruneOptions {
   dryRun: boolean;
+  /** Why prune does not run at all this time (an image failed with fail-fast): said per entry. */
+  notRun?: string;
   concurrency: number;
   signal: AbortSignal;
   /** One line for something asked for and not done (a registry that refuses deletes). */
@@ -43,22 +45,27 @@ async function pruneEntry(entry: SyncEntry, plan: JobPlan, results: readonly Ite
     if (warn) options.warning(`prune of ${destination} (entry ${entry.number}): ${why}`);
     return outcome;
   };
+  if (options.notRun) return stop(options.notRun, true);
   if (shard && shard.count > 1 && shard.index !== 1) return stop(`pruned by shard 1/${shard.count}, not by this shard (${shard.index}/${shard.count})`);
   const sourceTags = plan.sourceTags?.get(entry.number);
   if (!sourceTags) return stop('the source tags could not be listed: nothing pruned', true);
   const dst = await pool.destination(ref);
   if (!isTagLister(dst) || !isTagReader(dst) || !isTagRemover(dst)) return stop(`${dst.description} cannot remove tags: nothing pruned`, true);
-  let listed: string[];
-  try {
-    // A fresh list: the tags listed for immutable-tags are from before this run's copies.
-    listed = await dst.tags();
-  } catch (err) {
-    if (err instanceof NotFoundError) listed = [];
-    else return stop(`listing its tags failed (${messageOf(err)}): nothing pruned`, true);
-  }
   // What this run learnt of each tag it wrote or found: no HEAD for those.
   const known = new Map<string, string>();
   for (const r of results) if (r.item.entry === entry.number && r.root) for (const t of r.tags) known.set(t.tag, r.root.digest);
+  // The list read for immutable-tags serves again, with the tags this run wrote; else one list now.
+  const planned = ref.transport === 'registry' ? plan.destinationTags?.get(`${ref.registry}/${ref.repository}`) : undefined;
+  let listed: string[];
+  if (planned) listed = [...new Set([...planned, ...known.keys()])];
+  else {
+    try {
+      listed = await dst.tags();
+    } catch (err) {
+      if (err instanceof NotFoundError) listed = [];
+      else return stop(`listing its tags failed (${printable(messageOf(err))}): nothing pruned`, true);
+    }
+  }
   const input = await readPruneDigests(
     {
       filter: entry.filter,
@@ -70,19 +77,19 @@ async function pruneEntry(entry: SyncEntry, plan: JobPlan, results: readonly Ite
     async (tag) => (await dst.readTag(tag))?.digest,
     { concurrency: options.concurrency },
   );
-  const planned = planPrune(input);
-  outcome.protected = planned.protected;
-  outcome.attachmentsKept = planned.attachmentsKept;
-  if (planned.skipped) {
+  const prune = planPrune(input);
+  outcome.protected = prune.protected;
+  outcome.attachmentsKept = prune.attachmentsKept;
+  if (prune.skipped) {
     outcome.kept = listed.length;
-    return stop(planned.skipped, true);
+    return stop(prune.skipped, true);
   }
   if (options.dryRun) {
-    outcome.removed = planned.remove.map((r) => r.tag);
+    outcome.removed = prune.remove.map((r) => r.tag);
     outcome.kept = listed.length - outcome.removed.length;
     return outcome;
   }
-  for (const removal of planned.remove) {
+  for (const removal of prune.remove) {
     try {
       const done = await dst.removeTag(removal.tag, { ...(removal.digest ? { expected: removal.digest } : {}), signal: options.signal });
       if (done === 'removed' || done === 'absent') outcome.removed.push(removal.tag);

@@ -117,10 +117,13 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
       ...(budgetCheck ? { itemFinished: (item: PlanItem) => budgetCheck.release(item) } : {}),
       ...(gate ? { itemPrepared: (item: PlanItem) => gate.pass(item) } : {}),
     });
+    // A cancelled job prunes nothing; after a failure with fail-fast, each pruning entry says it did not run.
+    const failedFast = settings.failFast === true && results.some((r) => r.status === 'failed');
     const pruned =
-      work.kind === 'sync' && work.entries.some((e) => e.prune)
+      work.kind === 'sync' && work.entries.some((e) => e.prune) && !controller.signal.aborted
         ? await pruneEntries(work.entries, plan, results, pool, {
             dryRun,
+            ...(failedFast ? { notRun: 'not run: an image failed and fail-fast is set' } : {}),
             concurrency,
             signal: controller.signal,
             warning: (line) => {

@@ -12,7 +12,8 @@ import { FileBlobInfoCache } from '../../src/blob-cache/file-cache.js';
 import type { JobOutcome } from '../../src/job/outcome.js';
 import { runJob } from '../../src/job/run-job.js';
 import { parseSyncEntries, type SyncEntry } from '../../src/plan/entries.js';
-import { itemKey } from '../../src/plan/plan.js';
+import { itemKey, shardOf } from '../../src/plan/plan.js';
+import { parseReference } from '../../src/oci/reference.js';
 import { PullBudget } from '../../src/job/pull-budget.js';
 import { runCli } from '../support/cli.js';
 import { makeImageLayout, pushImageOverHttp, type ImageLayout } from '../support/images.js';
@@ -139,6 +140,36 @@ describe('mirrors that stay exact and within their budget', () => {
     const removedImage = await fetch(`${registry.url}/v2/${dst}/manifests/${w.root.digest}`, { headers: { accept: ACCEPT } });
     await removedImage.arrayBuffer();
     assert.equal(removedImage.status, 200, 'a removed tag never deletes the manifest it named');
+  });
+
+  it('prunes in shard 1 only, from the tag list read for immutable-tags (the command line)', async () => {
+    const [a, b, old] = await Promise.all(['q-a', 'q-b', 'q-old'].map((n) => image(work, n)));
+    await pushImageOverHttp(a, registry.url, 'src/q', '1.0');
+    await pushImageOverHttp(b, registry.url, 'src/q', '1.1');
+    // Names decide shards (and ports are random): a destination whose shard 1 takes an image, so it lists for immutable-tags.
+    const shardOfTag = (repo: string, tag: string) =>
+      shardOf(itemKey({ entry: 1, source: parseReference(`${registry.host}/src/q:${tag}`), destination: parseReference(`${registry.host}/${repo}:${tag}`) }), 2);
+    const dst = Array.from({ length: 50 }, (_, i) => `mirror/q${i}`).find((r) => ['1.0', '1.1'].some((t) => shardOfTag(r, t) === 1))!;
+    await pushImageOverHttp(a, registry.url, dst, '1.0');
+    await pushImageOverHttp(b, registry.url, dst, '1.1');
+    await pushImageOverHttp(old, registry.url, dst, '0.9');
+    const home = await mkdtemp(join(work, 'home-'));
+    const args = (shard: string) => ['sync', '--shard', shard, '--prune', '--immutable-tags', '1.*', `${registry.host}/src/q`, `${registry.host}/${dst}`];
+    const said = (run: { stdout: string; stderr: string }) => run.stdout + run.stderr;
+
+    const other = await runCli(args('2/2'), { home });
+    assert.equal(other.code, 0, said(other));
+    assert.ok(said(other).includes(`Not pruned ${registry.host}/${dst} (entry 1): pruned by shard 1/2, not by this shard (2/2)`), said(other));
+    assert.deepEqual(await tagsOf(registry, dst), ['0.9', '1.0', '1.1']);
+
+    await registry.resetRequests();
+    const first = await runCli(args('1/2'), { home });
+    assert.equal(first.code, 0, said(first));
+    const lists = (await registry.settledRequests()).filter((r) => r.method === 'GET' && r.path.startsWith(`/v2/${dst}/tags/list`));
+    assert.ok(said(first).includes(`Pruned ${registry.host}/${dst} (entry 1): removed 1 tag (0.9); 2 kept`), said(first));
+    assert.ok(said(first).includes('(immutable tag the destination has: not compared)'), said(first));
+    assert.equal(lists.length, 1, 'the destination is listed once, for immutable-tags, and prune uses that list');
+    assert.deepEqual(await tagsOf(registry, dst), ['1.0', '1.1']);
   });
 
   it('stops prune with one warning where the registry refuses deletes, and copies all the same', async () => {

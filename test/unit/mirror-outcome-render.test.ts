@@ -101,5 +101,6 @@ describe('a mirror run rendered', () => {
     const many = Array.from({ length: 12 }, (_, i) => `t${i}`);
     const line = pruneLine({ ...PRUNED, removed: many, protected: [], stopped: 'registry r does not allow deleting tags' }, true);
     assert.equal(line, 'Would prune mirror.example.com/app (entry 1): would remove 12 tags (t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, and 2 more); 5 kept; stopped: registry r does not allow deleting tags');
+    assert.equal(pruneLine({ ...PRUNED, removed: [], protected: [], kept: 0, stopped: 'pruned by shard 1/2, not by this shard (2/2)' }, false), 'Not pruned mirror.example.com/app (entry 1): pruned by shard 1/2, not by this shard (2/2)');
   });
 });

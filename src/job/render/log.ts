@@ -139,9 +139,12 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
 
 /**
  * `Pruned HOST/REPO (entry 2): removed 3 tags (0.8, 0.9, 1.0); protected 1 (nightly); 12 kept`;
- * in a dry run `Would prune …: would remove …`; a prune that stopped says why.
+ * in a dry run `Would prune …: would remove …`; a prune that stopped says why (`Not pruned …: why`
+ * when it removed nothing).
  */
 export function pruneLine(p: PruneOutcome, dryRun: boolean): string {
+  // Stopped before removing anything (another shard prunes, a registry that refuses deletes): why, alone.
+  if (p.stopped && !p.removed.length && !p.failed.length) return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}`;
   const list = (tags: string[]) => (tags.length ? ` (${tags.slice(0, PRUNE_TAGS_NAMED).join(', ')}${tags.length > PRUNE_TAGS_NAMED ? `, and ${tags.length - PRUNE_TAGS_NAMED} more` : ''})` : '');
   const parts = [`${dryRun ? 'would remove' : 'removed'} ${p.removed.length} ${p.removed.length === 1 ? 'tag' : 'tags'}${list(p.removed)}`];
   if (p.protected.length) parts.push(`protected ${p.protected.length}${list(p.protected)}`);
