@@ -102,7 +102,6 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
     terminal.progress?.stop();
   }
   console.line(totalsLine(outcome));
-  if (outcome.pullBudget) console.line(`Pull budget: ${outcome.pullBudget}`);
   printPullLimits(console, outcome);
   if (values.json) io.stdout.write(`${JSON.stringify(imageRecords(outcome))}\n`);
   if (outcome.failure) throw new OperationError(outcome.failure);
