@@ -11,8 +11,11 @@ import type { Shape } from './shapes.js';
 import { MANIFEST_ACCEPT } from '../src/oci/media-types.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-/** The bundled CLI, as the package's `bin` runs it (`npm run bench` bundles first). */
-export const CLI = join(HERE, '..', '..', 'dist', 'cli', 'index.js');
+/**
+ * The bundled CLI, as the package's `bin` runs it (`npm run bench` bundles first); `BENCH_CLI`
+ * names another build (`lib/src/cli/index.js`, the compiled sources, to try a change unbundled).
+ */
+export const CLI = process.env.BENCH_CLI || join(HERE, '..', '..', 'dist', 'cli', 'index.js');
 const RAW_PUT = join(HERE, 'raw-put.js');
 const RAW_RELAY = join(HERE, 'raw-relay.js');
 const COPY_MANY = join(HERE, 'copy-many.js');

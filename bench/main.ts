@@ -11,10 +11,11 @@ import { detectHarness } from './measure.js';
 import { Bench } from './bench.js';
 import { Output } from './table.js';
 import { wanSection } from './wan.js';
+import { immutableSection } from './immutable.js';
 import { syncSection } from './sync.js';
 import { archiveSection, concurrencySection, memorySection, mountSection, registryToRegistrySection, scalingSection, startupSection } from './sections.js';
 
-const SECTIONS = ['startup', 'registry', 'mount', 'wan', 'sync', 'archive', 'concurrency', 'scaling', 'memory'] as const;
+const SECTIONS = ['startup', 'registry', 'mount', 'wan', 'sync', 'immutable', 'archive', 'concurrency', 'scaling', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function numberFrom(flag: string | undefined, env: string | undefined, fallback: number): number {
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       node: { type: 'string' },
       'sync-tags': { type: 'string' },
       'sync-wan-tags': { type: 'string' },
+      'immutable-tags': { type: 'string' },
     },
   });
   const reps = numberFrom(values.reps, process.env.BENCH_REPS, 3);
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   const list = (v: string | undefined, fallback: string) => (v ?? fallback).split(',').filter(Boolean).map((x) => numberFrom(x, undefined, 1));
   const syncTags = list(values['sync-tags'] ?? process.env.BENCH_SYNC_TAGS, '16,64,256');
   const syncWanTags = list(values['sync-wan-tags'] ?? process.env.BENCH_SYNC_WAN_TAGS, '16,64');
+  const immutableTags = numberFrom(values['immutable-tags'], process.env.BENCH_IMMUTABLE_TAGS, 2000);
   const node = values.node ?? process.env.BENCH_NODE ?? supportedNode();
   const nodeVersion = spawnSync(node, ['--version']).stdout?.toString().trim();
   if (!nodeVersion) throw new Error(`--node ${node}: not a Node.js that runs here`);
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
     if (wanted('sync')) {
       await syncSection(bench, out, { sizes: syncTags, wanSizes: syncWanTags, rtt: wanRtts[0], mbit: wanMbit, baseMB: 8 });
     }
+    if (wanted('immutable')) await immutableSection(bench, out, { tags: immutableTags, baseMB: 8 });
     if (wanted('archive')) await archiveSection(bench, out, largeMB);
     if (wanted('concurrency')) await concurrencySection(bench, out, largeMB);
     if (wanted('scaling')) await scalingSection(bench, out);

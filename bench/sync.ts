@@ -24,8 +24,8 @@ export interface SyncBenchOptions {
   baseMB: number;
 }
 
-const REPOS = ['sync/base-a', 'sync/base-b'];
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+export const REPOS = ['sync/base-a', 'sync/base-b'];
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
 interface Blob {
   bytes: Buffer;
@@ -50,7 +50,7 @@ async function put(registryUrl: string, repo: string, b: Blob): Promise<void> {
  * `count` tags in each repository: a shared gzip base layer and, per tag, a small layer and a
  * config of its own (so every tag is its own image), pushed straight over HTTP (not timed).
  */
-async function seed(registry: TestRegistry, count: number, baseMB: number, prefix: string): Promise<string[]> {
+export async function seed(registry: TestRegistry, count: number, baseMB: number, prefix: string): Promise<string[]> {
   const base = blob(gzipSync(randomBytes(baseMB * 1024 * 1024), { level: 0 }));
   const tags = Array.from({ length: count }, (_, i) => `1.${Math.floor(i / 10)}.${i % 10}`);
   for (const name of REPOS) {

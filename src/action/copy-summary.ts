@@ -18,15 +18,16 @@ export function copySummaryMarkdown(outcome: JobOutcome): string {
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
+  if (outcome.pullBudget) lines.push(`> ⏸️ Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
   return lines.join('\n');
 }
 
 function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
   const pair = `${code(r.source)} → ${code(r.destination)}`;
   if (!r.root) {
-    const title = r.refusedBy ? `❌ Refused by ${escapeHtml(r.refusedBy)}` : r.status === 'skipped' ? 'Not attempted' : '❌ Failed';
+    const title = r.refusedBy ? `❌ Refused by ${escapeHtml(r.refusedBy)}` : r.status === 'skipped' ? 'Not attempted' : r.status === 'deferred' ? '⏸️ Left for the next run' : '❌ Failed';
     // A refusal or a reason is a sentence to read whole (it wraps); an error is shown as it was raised.
-    const why = r.refusedBy || r.status === 'skipped' ? `> ${escapeHtml(r.error ?? '')}` : `<pre>${escapeHtml(r.error ?? 'unknown error')}</pre>`;
+    const why = r.refusedBy || r.status === 'skipped' || r.status === 'deferred' ? `> ${escapeHtml(r.error ?? '')}` : `<pre>${escapeHtml(r.error ?? 'unknown error')}</pre>`;
     return [`### ${title}: ${r.operation} ${pair}`, '', why, ''];
   }
   const unchanged = r.status === 'unchanged' && !r.blobs.some((n) => n.action !== 'exists');
@@ -170,15 +171,16 @@ function action(n: NodeRecord): string {
 /** `3 destinations, all sha256:…` (with how many failed, when some did). */
 function destinationsHeadline(outcome: JobOutcome): string {
   const n = outcome.results.length;
-  const { failed, skipped } = outcome.counts;
-  const ok = n - failed - skipped;
+  const { failed, skipped, deferred } = outcome.counts;
+  const ok = n - failed - skipped - deferred;
   const digest = outcome.root ? ` ${code(outcome.root.digest)}` : '';
-  if (!failed && !skipped) return `**${n} destinations${outcome.dryRun ? ' would get' : ', all'}**${digest}`;
+  if (!failed && !skipped && !deferred) return `**${n} destinations${outcome.dryRun ? ' would get' : ', all'}**${digest}`;
   const parts = [`**${ok} of ${n} destinations ${outcome.dryRun ? 'would get' : 'got'}**${digest}`];
   const refused = outcome.results.filter((r) => r.refusedBy).length;
   if (failed - refused) parts.push(`${failed - refused} failed`);
   if (refused) parts.push(`${refused} refused`);
   if (skipped) parts.push(`${skipped} not attempted`);
+  if (deferred) parts.push(`${deferred} left for the next run`);
   return parts.join(', ');
 }
 

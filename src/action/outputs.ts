@@ -1,16 +1,19 @@
 import * as core from '@actions/core';
 import { Output } from '../inputs/names.js';
 import type { JobOutcome } from '../job/outcome.js';
-import { blobRecords, imageRecords, writtenResults } from '../job/render/records.js';
+import { blobRecords, imageRecords, pruneRecords, writtenResults } from '../job/render/records.js';
 import { verificationRecords } from '../job/render/verification.js';
 
 /**
- * Every output, in one place, from the job's outcome. `images` always; for the one-image step
+ * Every output, in one place, from the job's outcome. `images` always; `pruned` when an entry
+ * prunes; `pull-budget` when the budget left images for the next run; for the one-image step
  * also the root (`digest`, `media-type`, `size`) and `blobs`, over every destination written.
  */
 export function writeOutputs(outcome: JobOutcome): void {
   core.setOutput(Output.Images, JSON.stringify(imageRecords(outcome)));
   core.setOutput(Output.Verification, JSON.stringify(verificationRecords(outcome)));
+  if (outcome.pruned) core.setOutput(Output.Pruned, JSON.stringify(pruneRecords(outcome)));
+  if (outcome.pullBudget) core.setOutput(Output.PullBudget, outcome.pullBudget);
   if (outcome.mode !== 'copy') return;
   const written = writtenResults(outcome);
   const root = written[0]?.root;

@@ -29,5 +29,7 @@ export function jobSettings(step: StepInputs, open: OpenTargetOptions): JobSetti
     destination: { ...shared, credentials: inputs.destinationCredentials },
     trust: { ...(inputs.caFile ? { caFile: inputs.caFile } : {}), tlsVerify: inputs.tlsVerify },
     voice: ACTION_VOICE,
+    ...(inputs.minPullsLeft !== undefined ? { minPullsLeft: inputs.minPullsLeft } : {}),
+    ...(inputs.requestsPerSecond !== undefined ? { requestsPerSecond: inputs.requestsPerSecond } : {}),
   };
 }

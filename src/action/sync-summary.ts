@@ -1,15 +1,16 @@
 import { formatBytes, formatDuration } from '../copy/report.js';
-import type { ItemOutcome, ItemStatus, JobOutcome } from '../job/outcome.js';
+import type { ItemOutcome, ItemStatus, JobOutcome, PruneOutcome } from '../job/outcome.js';
 import { formatPlatform } from '../oci/platform.js';
 import { signatureLines } from '../job/render/signature-lines.js';
 import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
 
 /** Failed first: the rows a reader came for. */
-const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, copied: 2, copy: 2, unchanged: 3 };
+const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, deferred: 1, copied: 2, copy: 2, unchanged: 3 };
 
 const STATUS_WORD: Record<ItemStatus, string> = {
   failed: '**failed**',
   skipped: 'not attempted',
+  deferred: 'left for the next run',
   copied: 'copied',
   copy: 'would copy',
   unchanged: 'unchanged',
@@ -30,10 +31,12 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
     ? [`**${counts.copy} would be copied**`, `${counts.unchanged} unchanged`, `${counts.failed} failed`]
     : [`**${counts.copied} copied**`, `${counts.unchanged} unchanged`, `${counts.failed} failed`];
   if (counts.skipped) parts.push(`${counts.skipped} not attempted`);
+  if (counts.deferred) parts.push(`${counts.deferred} left for the next run`);
   const bytes = outcome.dryRun ? [] : [`${formatBytes(outcome.bytes.copied)} copied`, `${formatBytes(outcome.bytes.mounted)} mounted`];
   lines.push(`${[...parts, ...bytes].join(' · ')} · ${formatDuration(outcome.durationMs)}`, '');
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
+  if (outcome.pullBudget) lines.push(`> ⏸️ Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
 
   // The failures first and in view, each with its error; then every image, folded when long.
   const failed = results.filter((r) => r.status === 'failed' || r.status === 'skipped');
@@ -44,6 +47,7 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   const table = ['| status | source → destination | digest | details |', '|---|---|---|---|', ...sorted.map(row)].join('\n');
   if (sorted.length > FOLD_ROWS) lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
   else lines.push(`#### Images (${sorted.length})`, '', table, '');
+  if (outcome.pruned?.length) lines.push(...pruneSection(outcome.pruned, outcome.dryRun));
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   return lines.join('\n');
 }
@@ -78,6 +82,8 @@ function details(r: ItemOutcome): string[] {
     out.push(r.status === 'copy' ? 'referrers: looked for when copied' : 'referrers: not looked for');
   }
   for (const line of signatureLines(r)) out.push(`🔏 ${escapeHtml(line)}`);
+  if (r.reason === 'immutable') out.push('immutable tag the destination has: not compared');
+  if (r.status === 'deferred' && r.error) out.push(escapeHtml(r.error));
   for (const w of r.warnings) out.push(`⚠️ ${escapeHtml(w)}`);
   return out;
 }
@@ -86,4 +92,20 @@ function details(r: ItemOutcome): string[] {
 function short(digest: string): string {
   const colon = digest.indexOf(':');
   return colon < 0 ? digest : `${digest.slice(0, colon + 13)}…`;
+}
+
+/** Per pruning entry's destination: the tags removed (or that would be), protected, kept, and why it stopped. */
+function pruneSection(pruned: PruneOutcome[], dryRun: boolean): string[] {
+  const tags = (list: string[]) => (list.length ? list.map(code).join(' ') : '—');
+  const rows = pruned.map((p) => {
+    const notes = [
+      ...(p.attachmentsKept.length ? [`attachments kept: ${tags(p.attachmentsKept)}`] : []),
+      ...p.failed.map((f) => `⚠️ ${code(f.tag)} not removed: ${escapeHtml(f.error)}`),
+      ...(p.stopped ? [`stopped: ${escapeHtml(p.stopped)}`] : []),
+    ];
+    const idle = p.stopped && !p.removed.length && !p.failed.length;
+    return `| ${code(p.destination)} | ${tags(p.removed)} | ${tags(p.protected)} | ${idle ? '—' : p.kept} | ${notes.join('<br>')} |`;
+  });
+  const head = `| destination | ${dryRun ? 'would remove' : 'removed'} | protected | kept | notes |`;
+  return [`#### ${dryRun ? 'Would prune' : 'Pruned'} (${pruned.length})`, '', head, '|---|---|---|---|---|', ...rows, ''];
 }

@@ -35,6 +35,8 @@ export const COPY_FLAGS: Flag[] = [
   { name: 'plain-http', kind: 'boolean', help: 'plain HTTP to registries not on loopback' },
   { name: 'tls-verify', kind: 'switch', value: 'false', help: 'false: accept any registry certificate (a warning says so)' },
   { name: 'ca-file', kind: 'string', value: 'FILE', help: 'trust the PEM CA certificates in FILE too' },
+  { name: 'requests-per-second', kind: 'string', value: 'N', help: 'at most N requests a second to each registry host (GHCR allows 2,000 a minute: 30)' },
+  { name: 'min-pulls-left', kind: 'string', value: 'N', help: 'start no copy from a registry whose pull limit would fall below N; a sync leaves the rest for the next run' },
   { name: 'operation', kind: 'string', value: 'auto|copy|import|export', help: 'say what the copy is; an operation that does not fit is an error' },
   ...SIGNATURE_FLAGS,
   { name: 'json', kind: 'boolean', help: 'print the per-node account as JSON on standard output' },

@@ -21,6 +21,7 @@ export function copyReporter(console: Console, progress: TerminalProgress | unde
   return withProgress(
     {
       warning: sink.warning,
+      budgetStopped: sink.warning,
       itemStarted(start) {
         dryRun = start.dryRun;
         if (several) console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);

@@ -1,6 +1,6 @@
 import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
 import { DEFAULT_CONCURRENCY } from '../copy/options.js';
-import { parseBoolean, parsePlatforms, parseWholeNumber } from '../inputs/inputs.js';
+import { MAX_PULL_BUDGET, parseBoolean, parsePlatforms, parseRequestsPerSecond, parseWholeNumber } from '../inputs/inputs.js';
 import { Input } from '../inputs/names.js';
 import type { BlobCacheStore, JobSettings } from '../job/settings.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
@@ -31,7 +31,13 @@ export function flagSettings(values: Record<string, unknown>, open: OpenTargetOp
     destination: shared,
     trust: { ...(caFile ? { caFile } : {}), tlsVerify: parseBoolean(text('tls-verify'), Input.TlsVerify, true, FLAG_VOICE) },
     voice: FLAG_VOICE,
+    ...(text('min-pulls-left') ? { minPullsLeft: parseWholeNumber(text('min-pulls-left'), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, FLAG_VOICE) } : {}),
+    ...optionalRate(parseRequestsPerSecond(text('requests-per-second'), FLAG_VOICE)),
   };
+}
+
+function optionalRate(n: number | undefined): { requestsPerSecond?: number } {
+  return n === undefined ? {} : { requestsPerSecond: n };
 }
 
 /** The blob-info cache in the user's cache directory: loaded before a job, written back when it learnt something. */

@@ -19,7 +19,7 @@ import { SIGNATURE_FLAG_NAMES, signatureFlagSettings } from './signing.js';
 import { consoleSink, printPullLimits, terminalSession, withProgress } from './terminal.js';
 
 /** The copy's flags that mean the same for many images, and the sync's own. */
-const SHARED = new Set([...SIGNATURE_FLAG_NAMES, 'platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
+const SHARED = new Set([...SIGNATURE_FLAG_NAMES, 'requests-per-second', 'min-pulls-left', 'platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
 
 /** What a shared flag means for many images, where the copy's words would say otherwise. */
 const SYNC_MEANING: Record<string, string> = {
@@ -33,6 +33,9 @@ export const SYNC_FLAGS: Flag[] = [
   { name: 'exclude-tags', kind: 'list', value: 'REGEX', help: 'with SRC-REPO DST-REPO: drop the tags this regex matches whole' },
   { name: 'semver', kind: 'string', value: 'RANGE', help: 'with SRC-REPO DST-REPO: the tags that read as versions in this npm semver range' },
   { name: 'latest', kind: 'string', value: 'N', help: 'with SRC-REPO DST-REPO: of what is left, the tags of the N highest versions' },
+  { name: 'prune', kind: 'boolean', help: 'with SRC-REPO DST-REPO: remove destination tags the filters select that the source no longer has' },
+  { name: 'protect', kind: 'list', value: 'REGEX', help: 'with --prune: never remove the tags this regex matches whole (repeat: any of them)' },
+  { name: 'immutable-tags', kind: 'list', value: 'GLOB', help: "with SRC-REPO DST-REPO: tags that never move ('v*'): one the destination has is not compared" },
   { name: 'shard', kind: 'string', value: 'K/N', help: 'take the K-th of N stable shares of the images (N jobs cover every image once)' },
   ...COPY_FLAGS.filter((f) => SHARED.has(f.name) || /^(src|dest)-/.test(f.name)).map((f) => ({ ...f, help: SYNC_MEANING[f.name] ?? f.help })),
 ];
@@ -50,6 +53,8 @@ export const SYNC_HELP: Help = {
         "  tags: ['3\\.[0-9]+']                      # regexes matching whole tags; exclude-tags likewise",
         "  semver: '>=3.18'                         # and latest: N, platform, referrers",
         '  verify-certificate-identity: https://…  # an entry\'s own signature policy (verify-* keys)',
+        "  prune: true                              # remove tags the source deleted; protect: [REGEX]",
+        "  immutable-tags: ['v*']                   # tags that never move: not compared once there",
         '- source: ghcr.io/acme/app:1.2            # one image',
         '  destination: registry.example.com/acme/app',
       ],
@@ -62,6 +67,8 @@ export const SYNC_HELP: Help = {
         'oci-copy sync --shard 2/4 --json mirror.yml > shard-2.json',
         "oci-copy sync docker.io/library/alpine mirror.example.com/hub/alpine --semver '>=3.19' --latest 3",
         "oci-copy sync --dry-run ghcr.io/acme/app registry.example.com/acme/app --tags '1\\.4\\..*'",
+        "oci-copy sync --prune --protect 'nightly' --immutable-tags 'v*' ghcr.io/acme/app registry.example.com/acme/app",
+        'oci-copy sync --min-pulls-left 20 --requests-per-second 30 mirror.yml',
       ],
     },
     { title: 'exit status', rows: EXIT_CODE_HELP },
@@ -120,10 +127,10 @@ function syncReporter(io: CommandIO, progress: Parameters<typeof withProgress>[1
   );
 }
 
-const FILTERS = ['tags', 'exclude-tags', 'semver', 'latest'] as const;
+const FILTERS = ['tags', 'exclude-tags', 'semver', 'latest', 'prune', 'protect', 'immutable-tags'] as const;
 
 async function syncEntries(values: Record<string, unknown>, positionals: string[]): Promise<SyncEntry[]> {
-  const filters = FILTERS.filter((f) => values[f] !== undefined && !(Array.isArray(values[f]) && !(values[f] as unknown[]).length));
+  const filters = FILTERS.filter((f) => values[f] !== undefined && values[f] !== false && !(Array.isArray(values[f]) && !(values[f] as unknown[]).length));
   if (positionals.length === 1) {
     if (filters.length) throw new UsageError(`--${filters[0]} goes with SRC-REPO DST-REPO; in FILE, give ${filters[0]}: in the entry`);
     const path = positionals[0];
@@ -145,6 +152,9 @@ async function syncEntries(values: Record<string, unknown>, positionals: string[
           'exclude-tags': values['exclude-tags'] as string[] | undefined,
           semver: values.semver as string | undefined,
           latest: values.latest as string | undefined,
+          prune: values.prune === true ? true : undefined,
+          protect: values.protect as string[] | undefined,
+          'immutable-tags': values['immutable-tags'] as string[] | undefined,
         },
         { entry: 'oci-copy sync', field: (name) => names[name] ?? `--${name}` },
       ),
@@ -156,7 +166,7 @@ async function syncEntries(values: Record<string, unknown>, positionals: string[
 /** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
 function totalsLine(outcome: JobOutcome): string {
   const { counts, results } = outcome;
-  const skipped = counts.skipped ? `, ${counts.skipped} not attempted` : '';
+  const skipped = `${counts.skipped ? `, ${counts.skipped} not attempted` : ''}${counts.deferred ? `, ${counts.deferred} left for the next run` : ''}`;
   const took = formatDuration(outcome.durationMs);
   if (outcome.dryRun) return `Would copy ${counts.copy} of ${results.length} images; ${counts.unchanged} unchanged, ${counts.failed} failed${skipped}; checked in ${took}`;
   return `${counts.copied} of ${results.length} images copied, ${counts.unchanged} unchanged, ${counts.failed} failed${skipped}; ${formatBytes(outcome.bytes.copied)} copied, ${formatBytes(outcome.bytes.mounted)} mounted; in ${took}`;

@@ -209,7 +209,11 @@ function optional<K extends string, V>(name: K, value: V | undefined): { [P in K
 
 /** `requests-per-second`: a number of requests (`5`, `0.5`, `33.3`), or undefined when not given. */
 function requestRate(get: (n: string) => string, voice: Voice): number | undefined {
-  const v = get(Input.RequestsPerSecond);
+  return parseRequestsPerSecond(get(Input.RequestsPerSecond), voice);
+}
+
+/** `requests-per-second`: a number from MIN to MAX (decimals allowed), or undefined when empty. */
+export function parseRequestsPerSecond(v: string, voice: Voice): number | undefined {
   if (!v) return undefined;
   const n = Number(v);
   if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || n < MIN_REQUESTS_PER_SECOND || n > MAX_REQUESTS_PER_SECOND) {

@@ -50,4 +50,6 @@ export const Output = {
   Blobs: 'blobs',
   Images: 'images',
   Verification: 'verification',
+  Pruned: 'pruned',
+  PullBudget: 'pull-budget',
 } as const;

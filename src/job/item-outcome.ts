@@ -13,7 +13,7 @@ import type { ItemOutcome, NodeGroup, PlatformOutcome, ReferrerOutcome, TagOutco
 /** An item's outcome, made once from what its stages recorded. */
 export function itemOutcome(record: ItemRecord): ItemOutcome {
   const { report } = record;
-  const ok = record.status !== 'failed' && record.status !== 'skipped';
+  const ok = record.status !== 'failed' && record.status !== 'skipped' && record.status !== 'deferred';
   const root = ok ? (report.resolved?.root ?? record.resolved?.root) : undefined;
   const source = report.resolved?.source ?? record.resolved?.source;
   const referrers = referrerOutcome(report);
@@ -42,6 +42,7 @@ export function itemOutcome(record: ItemRecord): ItemOutcome {
     ...(record.refusedBy ? { refusedBy: record.refusedBy } : {}),
     ...(record.checks[SIGNATURE_POLICY_CHECK] ? { verification: record.checks[SIGNATURE_POLICY_CHECK] as unknown as ImageVerification } : {}),
     ...(record.checks[SIGN_STAGE] ? { signed: record.checks[SIGN_STAGE] as unknown as SignRecord } : {}),
+    ...(record.reason ? { reason: record.reason } : {}),
     blobs: [...report.nodes],
     nodeGroups: root ? nodeGroups(report, root) : [],
     totals: report.totals(),

@@ -5,7 +5,7 @@ import { formatReference } from '../oci/reference.js';
 import type { Operation } from '../plan/operation.js';
 import type { PlanItem } from '../plan/plan.js';
 import type { CheckRecord } from './checks.js';
-import type { ItemStatus } from './outcome.js';
+import type { ItemStatus, UnchangedReason } from './outcome.js';
 import type { ImageOptions } from './settings.js';
 
 /**
@@ -28,6 +28,8 @@ export class ItemRecord {
   /** The platform of a single-manifest image, read from its config while it copied. */
   imagePlatform?: PlatformManifest;
   refusedBy?: string;
+  /** Why it is unchanged without a request (`immutable`). */
+  reason?: UnchangedReason;
   error?: unknown;
   private started = false;
   private listener?: CopyListener;

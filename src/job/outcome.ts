@@ -11,11 +11,34 @@ import type { ImageVerification, SignRecord } from './signatures/names.js';
  * What became of one item: `copied` (something was written), `unchanged` (the destination already
  * had it), `failed` (a copy that failed, or an image a check refused: `refusedBy` says which); in a
  * dry run `copy` or `unchanged`; `skipped` when it was not attempted (a failure with `failFast`, or
- * a refusal of the same image for another destination).
+ * a refusal of the same image for another destination); `deferred` when the pull budget left it for
+ * the next run (no failure: the next run starts with it).
  */
-export type ItemStatus = 'copied' | 'unchanged' | 'failed' | 'copy' | 'skipped';
+export type ItemStatus = 'copied' | 'unchanged' | 'failed' | 'copy' | 'skipped' | 'deferred';
 
-export const ITEM_STATUSES: readonly ItemStatus[] = ['copied', 'unchanged', 'failed', 'copy', 'skipped'];
+export const ITEM_STATUSES: readonly ItemStatus[] = ['copied', 'unchanged', 'failed', 'copy', 'skipped', 'deferred'];
+
+/** Why an item is unchanged without a request to either side: its tags are `immutable-tags` the destination has. */
+export type UnchangedReason = 'immutable';
+
+/** What prune did (in a dry run: would do) to one destination repository of a pruning entry. */
+export interface PruneOutcome {
+  entry: number;
+  /** `host/repo` (or the layout's path). */
+  destination: string;
+  /** Tags removed, or in a dry run to remove, in order (images' tags, then their attachments). */
+  removed: string[];
+  /** Tags gone from the source that `protect` (or another entry writing them) kept. */
+  protected: string[];
+  /** How many of the destination's tags stay. */
+  kept: number;
+  /** Attachment tags of removed images that stay because a kept tag's digest was not read. */
+  attachmentsKept: string[];
+  /** Tags whose removal failed, with why. */
+  failed: Array<{ tag: string; error: string }>;
+  /** Why prune stopped or did nothing (a registry that refuses deletes, a source listing no tags, another shard). */
+  stopped?: string;
+}
 
 /** One destination tag: what it named before the copy, and what became of it. */
 export interface TagOutcome {
@@ -89,6 +112,8 @@ export interface ItemOutcome {
   verification?: ImageVerification;
   /** What signing wrote at the destination. */
   signed?: SignRecord;
+  /** Why it is unchanged without a request (`immutable`). */
+  reason?: UnchangedReason;
   /** Every node, in the order it finished (children first); and grouped under its manifest. */
   blobs: NodeRecord[];
   nodeGroups: NodeGroup[];
@@ -120,6 +145,10 @@ export interface JobOutcome {
   cacheNote?: string;
   /** Said about the job's settings. */
   warnings: string[];
+  /** The pull budget's stop line, when it left images for the next run (`37 of 120 images left for the next run (…)`). */
+  pullBudget?: string;
+  /** What prune did, per pruning entry and destination. */
+  pruned?: PruneOutcome[];
 }
 
 /** How many failed items the failure line names before it counts the rest. */
@@ -130,7 +159,7 @@ export function jobOutcome(
   mode: JobOutcome['mode'],
   dryRun: boolean,
   results: ItemOutcome[],
-  extra: Pick<JobOutcome, 'plan' | 'rateLimits' | 'durationMs' | 'warnings'> & { cacheNote?: string; failFast?: boolean },
+  extra: Pick<JobOutcome, 'plan' | 'rateLimits' | 'durationMs' | 'warnings'> & Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned'> & { cacheNote?: string; failFast?: boolean },
 ): JobOutcome {
   const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
   const bytes = { copied: 0, mounted: 0, existing: 0 };

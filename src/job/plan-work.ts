@@ -1,29 +1,58 @@
 import { InputError } from '../oci/errors.js';
+import { printable } from '../oci/text.js';
 import type { SyncEntry } from '../plan/entries.js';
+import { applyImmutableTags } from '../plan/immutable.js';
 import { expandEntries, shardItems, type PlanItem, type Shard } from '../plan/plan.js';
 import { isTagLister } from '../targets/target.js';
 import type { JobPlan, JobWork } from './settings.js';
 import type { TargetPool } from './target-pool.js';
 
+/** A sync's plan: every item, this shard's share, and what planning listed on the way. */
+export interface SyncPlan {
+  all: PlanItem[];
+  items: PlanItem[];
+  /** Each whole-repository entry's source tags, unfiltered, by entry number (what prune compares with). */
+  sourceTags: Map<number, readonly string[]>;
+  /** Destination repositories' tags listed for `immutable-tags` (`host/repo` → tags). */
+  destinationTags: Map<string, string[]>;
+  /** Destinations whose tags could not be listed for `immutable-tags`: their items are compared as usual. */
+  problems: string[];
+}
+
 /**
  * A sync list expanded against the sources (their tag lists read through `pool`, filters
- * applied), and the share of it that `shard` takes.
+ * applied), the share of it that `shard` takes, and within that share the items whose
+ * `immutable-tags` the destination already has marked unchanged (one tag list per destination
+ * repository instead of a HEAD per tag on each side).
  */
-export async function planSync(entries: SyncEntry[], pool: TargetPool, shard?: Shard): Promise<{ all: PlanItem[]; items: PlanItem[] }> {
-  const all = await expandEntries(entries, async (ref) => {
-    const src = await pool.source(ref);
-    if (!isTagLister(src)) throw new InputError(`${src.description} cannot list its tags`);
-    return src.tags();
-  });
-  return { all, items: shardItems(all, shard) };
+export async function planSync(entries: SyncEntry[], pool: TargetPool, shard?: Shard, options: { concurrency?: number } = {}): Promise<SyncPlan> {
+  const sourceTags = new Map<number, readonly string[]>();
+  const list = (side: 'source' | 'destination') => async (ref: Parameters<typeof pool.source>[0]) => {
+    const target = side === 'source' ? await pool.source(ref) : await pool.destination(ref);
+    if (!isTagLister(target)) throw new InputError(`${target.description} cannot list its tags`);
+    return target.tags();
+  };
+  const all = await expandEntries(entries, list('source'), { onSourceTags: (entry, tags) => sourceTags.set(entry.number, tags) });
+  const immutable = await applyImmutableTags(shardItems(all, shard), entries, list('destination'), options);
+  const problems = immutable.problems.map((p) => `immutable-tags of entry ${p.entry}: the tags of ${printable(p.destination)} could not be listed (${printable(p.message)}); its images are compared by HEAD`);
+  return { all, items: immutable.items, sourceTags, destinationTags: immutable.destinationTags, problems };
 }
 
 /** The work as items: one per destination of the one image, or the sync list expanded and sharded. */
-export async function planWork(work: JobWork, pool: TargetPool): Promise<JobPlan> {
+export async function planWork(work: JobWork, pool: TargetPool, options: { concurrency?: number } = {}): Promise<JobPlan & { problems?: string[] }> {
   if (work.kind === 'copy') {
     const items = work.destinations.map((destination): PlanItem => ({ entry: 0, source: work.source, destination }));
     return { work: 'copy', all: items, items };
   }
-  const { all, items } = await planSync(work.entries, pool, work.shard);
-  return { work: 'sync', all, items, entries: work.entries.length, ...(work.shard ? { shard: work.shard } : {}) };
+  const { all, items, sourceTags, destinationTags, problems } = await planSync(work.entries, pool, work.shard, options);
+  return {
+    work: 'sync',
+    all,
+    items,
+    entries: work.entries.length,
+    ...(work.shard ? { shard: work.shard } : {}),
+    sourceTags,
+    destinationTags,
+    ...(problems.length ? { problems } : {}),
+  };
 }

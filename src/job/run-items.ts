@@ -1,5 +1,6 @@
 import { inferOperation } from '../plan/operation.js';
 import type { PlanItem } from '../plan/plan.js';
+import { ImageDeferred } from './budget-check.js';
 import { CheckRefusal } from './checks.js';
 import { ItemRecord } from './item-record.js';
 import { itemOutcome } from './item-outcome.js';
@@ -17,6 +18,10 @@ export interface RunItemsOptions {
   failFast: boolean;
   defaults: ImageOptions;
   reporter: JobReporter;
+  /** Told each item once it is done, whatever became of it (the pull budget frees its pulls). */
+  itemFinished?: (item: PlanItem) => void;
+  /** Told each item once its checks are behind it (passed, refused, or never reached: unchanged, failed before, not attempted). */
+  itemPrepared?: (item: PlanItem) => void;
 }
 
 /**
@@ -32,12 +37,16 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
 
   const finish = (record: ItemRecord) => {
     record.report.finish();
+    options.itemFinished?.(record.item);
     const outcome = itemOutcome(record);
     results[record.index] = outcome;
     options.reporter.itemDone?.(outcome);
     if (record.status === 'failed' && options.failFast) stopped = true;
   };
   const fail = (record: ItemRecord, err: unknown) => {
+    record.error = err;
+    // Left for the next run by the pull budget: a decision, not a failure.
+    if (err instanceof ImageDeferred) return void (record.status = 'deferred');
     record.status = 'failed';
     record.error = err;
     if (err instanceof CheckRefusal) record.refusedBy = err.check;
@@ -50,18 +59,33 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
   const runGroup = async (indices: number[]) => {
     const records = indices.map((i) => new ItemRecord(i, items[i], inferOperation(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])));
     const prepared = new Map<ItemRecord, PreparedItem>();
+    // An immutable tag the destination has is unchanged, and neither side is asked.
+    const known = new Set(records.filter((r) => r.item.unchanged === 'immutable'));
+    for (const record of known) {
+      record.status = 'unchanged';
+      record.reason = 'immutable';
+    }
     if (!stopped) {
       await Promise.all(
-        records.map((record) =>
-          prepareItem(record, ctx).then(
-            (p) => void prepared.set(record, p),
-            (err) => fail(record, err),
-          ),
+        records.filter((r) => !known.has(r)).map((record) =>
+          prepareItem(record, ctx)
+            .then(
+              (p) => void prepared.set(record, p),
+              (err) => fail(record, err),
+            )
+            .finally(() => options.itemPrepared?.(record.item)),
         ),
       );
     }
+    // Those never prepared (immutable, or after a failure with fail-fast) are past the checks too.
+    for (const record of records) if (!prepared.has(record) && record.error === undefined) options.itemPrepared?.(record.item);
     const refused = records.find((r) => r.refusedBy);
     for (const record of records) {
+      if (known.has(record)) {
+        record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
+        finish(record);
+        continue;
+      }
       const ready = prepared.get(record);
       if (ready && refused) skip(record, `${refused.refusedBy} refused the image for ${refused.destination}`);
       else if (!ready && record.error === undefined) skip(record, 'an earlier image failed and fail-fast is set');

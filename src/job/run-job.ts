@@ -10,6 +10,14 @@ import { jobOutcome, type JobOutcome } from './outcome.js';
 import type { PipelineContext } from './pipeline/context.js';
 import { SourceRoots } from './pipeline/resolve.js';
 import { planWork } from './plan-work.js';
+import { pruneEntries } from './prune-stage.js';
+import { PullBudget } from './pull-budget.js';
+import { PullBudgetCheck } from './budget-check.js';
+import { OrderGate } from './order-gate.js';
+import { hasPendingItems } from './pending.js';
+import { pendingFirst, pendingKeys } from '../plan/resume.js';
+import type { PlanItem } from '../plan/plan.js';
+import { RequestRate } from '../targets/registry/network/request-rate.js';
 import { runItems } from './run-items.js';
 import type { JobHooks, JobSettings } from './settings.js';
 import { TargetPool } from './target-pool.js';
@@ -44,7 +52,9 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
     : {};
   const dryRun = settings.dryRun === true;
   const voice = settings.voice ? { voice: settings.voice } : {};
-  const pool = new TargetPool({ ...voice, ...settings.source, ...network }, { ...voice, ...settings.destination, ...network, dryRun });
+  // One request schedule for the whole job: both sides' requests to a host count together.
+  const rate = settings.requestsPerSecond !== undefined ? { requestRate: new RequestRate(settings.requestsPerSecond) } : {};
+  const pool = new TargetPool({ ...voice, ...settings.source, ...network, ...rate }, { ...voice, ...settings.destination, ...network, ...rate, dryRun });
   const controller = new AbortController();
   const onAbort = () => controller.abort(settings.signal?.reason);
   if (settings.signal?.aborted) onAbort();
@@ -59,12 +69,24 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
     const work = settings.work;
     const mount = settings.mount !== false;
     // What a copy learns of where blobs live in registries serves later mounts: none without a registry.
-    const wantsCache = mount && (work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry'));
+    // A pull budget keeps the images it left in the same store, for the next run to start with.
+    const budgeted = settings.minPullsLeft !== undefined;
+    const wantsCache = (mount || budgeted) && (work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry'));
     const store = wantsCache ? hooks.cacheStore : undefined;
-    const blobCache = await store?.restore();
-    const plan = await planWork(work, pool);
-    reporter.planned?.(plan);
+    const restored = await store?.restore();
+    const blobCache = mount ? restored : undefined;
     const concurrency = settings.concurrency ?? DEFAULT_CONCURRENCY;
+    const planned = await planWork(work, pool, { concurrency });
+    for (const line of planned.problems ?? []) {
+      warnings.push(line);
+      reporter.warning?.(line);
+    }
+    const budget = budgeted ? new PullBudget(settings.minPullsLeft!, (registry) => pool.connections.rateLimitOf(registry)) : undefined;
+    // What the budget left last time goes first.
+    const plan = budget && work.kind === 'sync' && hasPendingItems(restored) ? { ...planned, items: pendingFirst(planned.items, restored.pendingItems()) } : planned;
+    const gate = budget ? new OrderGate(plan.items) : undefined;
+    const budgetCheck = budget ? new PullBudgetCheck(budget, gate) : undefined;
+    reporter.planned?.(plan);
     const ctx: PipelineContext = {
       pool,
       roots: new SourceRoots(new Limiter(concurrency), controller.signal),
@@ -80,7 +102,8 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
       },
       dryRun,
       walkInDryRun: work.kind === 'copy',
-      checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? [])],
+      // The budget last: an image another check refuses spends no pulls.
+      checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...(budgetCheck ? [budgetCheck] : [])],
       afterTag: settings.afterTag ?? [],
       signal: controller.signal,
     };
@@ -92,12 +115,39 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
       failFast: settings.failFast === true,
       defaults: settings.image ?? {},
       reporter,
+      ...(budgetCheck ? { itemFinished: (item: PlanItem) => budgetCheck.release(item) } : {}),
+      ...(gate ? { itemPrepared: (item: PlanItem) => gate.pass(item) } : {}),
     });
+    // A cancelled job prunes nothing; after a failure with fail-fast, each pruning entry says it did not run.
+    const failedFast = settings.failFast === true && results.some((r) => r.status === 'failed');
+    const pruned =
+      work.kind === 'sync' && work.entries.some((e) => e.prune) && !controller.signal.aborted
+        ? await pruneEntries(work.entries, plan, results, pool, {
+            dryRun,
+            ...(failedFast ? { notRun: 'not run: an image failed and fail-fast is set' } : {}),
+            concurrency,
+            signal: controller.signal,
+            warning: (line) => {
+              warnings.push(line);
+              reporter.warning?.(line);
+            },
+          })
+        : undefined;
+    for (const p of pruned ?? []) reporter.pruned?.(p);
+    let pullBudget: string | undefined;
+    if (budget) {
+      const left = results.filter((r) => r.status === 'deferred').map((r) => r.item);
+      if (budget.stopped) {
+        pullBudget = budget.describe(left.length, results.length);
+        reporter.budgetStopped?.(pullBudget);
+      }
+      if (!dryRun && work.kind === 'sync' && hasPendingItems(restored)) restored.setPendingItems(pendingKeys(left));
+    }
     const rateLimits = pool.rateLimits();
     closed = true;
     await pool.close();
-    const succeeded = results.some((r) => r.status !== 'failed' && r.status !== 'skipped');
-    if (store && blobCache && succeeded && !dryRun) await store.save();
+    const succeeded = results.some((r) => r.status !== 'failed' && r.status !== 'skipped' && r.status !== 'deferred');
+    if (store && restored && (succeeded || budget) && !dryRun) await store.save();
     const cacheNote = store?.note?.();
     return jobOutcome(work.kind, dryRun, results, {
       plan: { all: plan.all.length, ...(plan.entries !== undefined ? { entries: plan.entries } : {}), ...(plan.shard ? { shard: plan.shard } : {}) },
@@ -106,6 +156,8 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
       warnings,
       failFast: settings.failFast === true,
       ...(cacheNote ? { cacheNote } : {}),
+      ...(pullBudget ? { pullBudget } : {}),
+      ...(pruned ? { pruned } : {}),
     });
   } finally {
     dropCleanup();

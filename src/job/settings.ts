@@ -8,7 +8,7 @@ import type { Operation } from '../plan/operation.js';
 import type { PlanItem, Shard } from '../plan/plan.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
 import type { AfterTagStage, ImageCheck } from './checks.js';
-import type { ItemOutcome } from './outcome.js';
+import type { ItemOutcome, PruneOutcome } from './outcome.js';
 
 /** What a job copies: one image to its destinations, or a sync list expanded into images. */
 export type JobWork =
@@ -61,6 +61,13 @@ export interface JobSettings {
   afterTag?: AfterTagStage[];
   /** Cancels the job: whatever is in flight ends, nothing more is tagged. */
   signal?: AbortSignal;
+  /**
+   * `min-pulls-left` (a sync): start no copy from a registry whose pull limit would fall below this;
+   * what is left goes first in the next run (kept in the blob-info cache). Unset: no budget.
+   */
+  minPullsLeft?: number;
+  /** `requests-per-second`: at most this many requests a second to each registry host, both sides counted together. */
+  requestsPerSecond?: number;
 }
 
 /** The plan a job runs: every item the work expands to, and those this job takes (a shard's share). */
@@ -70,6 +77,10 @@ export interface JobPlan {
   items: PlanItem[];
   entries?: number;
   shard?: Shard;
+  /** What each whole-repository entry's source listed, unfiltered, by entry number: what prune compares with. */
+  sourceTags?: ReadonlyMap<number, readonly string[]>;
+  /** Destination repositories' tags as listed for `immutable-tags` (`host/repo` → tags): prune uses them again. */
+  destinationTags?: ReadonlyMap<string, string[]>;
 }
 
 /** An item's copy is starting: what a log names it by. */
@@ -93,6 +104,10 @@ export interface JobReporter {
   itemStarted?(start: ItemStart): CopyListener | undefined;
   /** An item is done: its outcome, final. */
   itemDone?(outcome: ItemOutcome): void;
+  /** A destination of a pruning entry is pruned (or, in a dry run, would be). */
+  pruned?(outcome: PruneOutcome): void;
+  /** The pull budget left images for the next run: its one line. */
+  budgetStopped?(line: string): void;
 }
 
 /**

@@ -21,6 +21,10 @@ export interface SyncOptions {
   /** Checks that may refuse an image before any byte moves, and stages after tagging. */
   checks?: ImageCheck[];
   afterTag?: AfterTagStage[];
+  /** Start no copy from a registry whose pull limit would fall below this (`min-pulls-left`); what is left is `deferred`. */
+  minPullsLeft?: number;
+  /** At most this many requests a second to each registry host. */
+  requestsPerSecond?: number;
   /** Told the plan once the list is expanded (every item, and this shard's); may return a reporter for the run. */
   onPlan?: (all: PlanItem[], mine: PlanItem[]) => JobReporter | undefined;
 }
@@ -53,12 +57,16 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
       ...(options.checks ? { checks: options.checks } : {}),
       ...(options.afterTag ? { afterTag: options.afterTag } : {}),
       ...(copy.signal ? { signal: copy.signal } : {}),
+      ...(options.minPullsLeft !== undefined ? { minPullsLeft: options.minPullsLeft } : {}),
+      ...(options.requestsPerSecond !== undefined ? { requestsPerSecond: options.requestsPerSecond } : {}),
     },
     {
       reporter: {
         planned: (plan) => void (reporter = options.onPlan?.(plan.all, plan.items)),
         itemStarted: (start) => reporter?.itemStarted?.(start),
         itemDone: (outcome) => reporter?.itemDone?.(outcome),
+        pruned: (outcome) => reporter?.pruned?.(outcome),
+        budgetStopped: (line) => reporter?.budgetStopped?.(line),
       },
       ...(blobCache ? { cacheStore: { restore: async () => blobCache, save: async () => {} } } : {}),
     },

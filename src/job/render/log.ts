@@ -2,7 +2,7 @@ import type { CopyEvent, CopyListener } from '../../copy/events.js';
 import { eventLine, logLines } from '../../copy/log-lines.js';
 import { formatBytes } from '../../copy/report.js';
 import { formatReference } from '../../oci/reference.js';
-import type { ItemOutcome } from '../outcome.js';
+import type { ItemOutcome, PruneOutcome } from '../outcome.js';
 import type { JobReporter } from '../settings.js';
 import { signatureLines } from './signature-lines.js';
 
@@ -40,6 +40,8 @@ export function eventLines(sink: Pick<LineSink, 'line' | 'warning'>, options: { 
 export function resultLine(r: ItemOutcome, dryRun: boolean): string {
   if (r.status === 'failed') return r.refusedBy ? `Refused by ${r.refusedBy}: ${r.error}` : `Failed: ${r.error}`;
   if (r.status === 'skipped') return `Not attempted: ${r.error}`;
+  if (r.status === 'deferred') return `Left for the next run: ${r.error}`;
+  if (r.status === 'unchanged' && r.reason === 'immutable') return `Unchanged: ${r.destination} has this immutable tag (not compared)`;
   if (r.status === 'unchanged') return `Unchanged: ${r.destination} already names ${r.root?.digest}`;
   return `${dryRun ? 'Would copy' : 'Copied'} ${r.sourceDescription} => ${r.destinationDescription}`;
 }
@@ -52,6 +54,7 @@ export function copyLog(sink: LineSink): JobReporter {
   let dryRun = false;
   return {
     warning: (line) => sink.warning(line),
+    budgetStopped: (line) => sink.warning(line),
     itemStarted(start) {
       dryRun = start.dryRun;
       sink.startGroup(`${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
@@ -73,7 +76,7 @@ export function copyLog(sink: LineSink): JobReporter {
  */
 export function syncLog(sink: LineSink, now: () => number = Date.now): JobReporter {
   const buffers = new Map<number, Array<{ text: string; warning?: boolean }>>();
-  const counts = { copied: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0 };
+  const counts = { copied: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0, deferred: 0 };
   let total = 0;
   let dryRun = false;
   let bytes = 0;
@@ -85,7 +88,7 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
     last = t;
     const verb = dryRun ? 'checked' : 'done';
     sink.line(
-      `Progress: ${done} of ${total} images ${verb} (${dryRun ? `${counts.copy} to copy` : `${counts.copied} copied`}, ${counts.unchanged} unchanged, ${counts.failed} failed), ${buffers.size} in progress${dryRun ? '' : `, ${formatBytes(bytes)} moved`}`,
+      `Progress: ${done} of ${total} images ${verb} (${dryRun ? `${counts.copy} to copy` : `${counts.copied} copied`}, ${counts.unchanged} unchanged, ${counts.failed} failed${counts.deferred ? `, ${counts.deferred} left for the next run` : ''}), ${buffers.size} in progress${dryRun ? '' : `, ${formatBytes(bytes)} moved`}`,
     );
   };
   return {
@@ -104,6 +107,12 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
         tick();
       };
     },
+    pruned(p) {
+      sink.line(pruneLine(p, dryRun));
+    },
+    budgetStopped(line) {
+      sink.warning(line);
+    },
     itemDone(r) {
       const lines = buffers.get(r.index) ?? [];
       buffers.delete(r.index);
@@ -111,7 +120,9 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
       counts[r.status]++;
       const pair = `${r.source} => ${r.destination}`;
       const warnings = () => lines.filter((l) => l.warning).forEach((l) => sink.warning(l.text));
-      if (r.status === 'unchanged') sink.line(`Unchanged ${pair} (${r.root?.digest})`);
+      if (r.status === 'unchanged' && r.reason === 'immutable') sink.line(`Unchanged ${pair} (immutable tag the destination has: not compared)`);
+      else if (r.status === 'unchanged') sink.line(`Unchanged ${pair} (${r.root?.digest})`);
+      else if (r.status === 'deferred') sink.line(`Left for the next run ${pair}: ${r.error}`);
       else if (r.status === 'skipped') sink.line(`Not attempted ${pair}: ${r.error}`);
       else if (r.status === 'copy') {
         sink.line(`Would copy ${pair}${r.root ? ` (${r.root.digest})` : ''}`);
@@ -131,3 +142,24 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
     },
   };
 }
+
+/**
+ * `Pruned HOST/REPO (entry 2): removed 3 tags (0.8, 0.9, 1.0); protected 1 (nightly); 12 kept`;
+ * in a dry run `Would prune …: would remove …`; a prune that stopped says why (`Not pruned …: why`
+ * when it removed nothing).
+ */
+export function pruneLine(p: PruneOutcome, dryRun: boolean): string {
+  // Stopped before removing anything (another shard prunes, a registry that refuses deletes): why, alone.
+  if (p.stopped && !p.removed.length && !p.failed.length) return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}`;
+  const list = (tags: string[]) => (tags.length ? ` (${tags.slice(0, PRUNE_TAGS_NAMED).join(', ')}${tags.length > PRUNE_TAGS_NAMED ? `, and ${tags.length - PRUNE_TAGS_NAMED} more` : ''})` : '');
+  const parts = [`${dryRun ? 'would remove' : 'removed'} ${p.removed.length} ${p.removed.length === 1 ? 'tag' : 'tags'}${list(p.removed)}`];
+  if (p.protected.length) parts.push(`protected ${p.protected.length}${list(p.protected)}`);
+  if (p.attachmentsKept.length) parts.push(`kept ${p.attachmentsKept.length} attachment ${p.attachmentsKept.length === 1 ? 'tag' : 'tags'} of removed images${list(p.attachmentsKept)}`);
+  if (p.failed.length) parts.push(`${p.failed.length} not removed${list(p.failed.map((f) => f.tag))}`);
+  parts.push(`${p.kept} kept`);
+  const stopped = p.stopped ? `; stopped: ${p.stopped}` : '';
+  return `${dryRun ? 'Would prune' : 'Pruned'} ${p.destination} (entry ${p.entry}): ${parts.join('; ')}${stopped}`;
+}
+
+/** How many tags a prune line names before it counts the rest. */
+const PRUNE_TAGS_NAMED = 10;

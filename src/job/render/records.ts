@@ -16,6 +16,7 @@ export function imageRecords(outcome: JobOutcome): Array<Record<string, unknown>
       status: r.status,
       ...(r.error !== undefined ? { error: r.error } : {}),
       ...(r.refusedBy ? { refusedBy: r.refusedBy } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
       ...(r.root ? { tags: r.tags.map((t) => t.tag) } : {}),
       ...(moved.length ? { moved } : {}),
       ...(r.platforms.length ? { platforms: r.platforms.map((p) => p.platform) } : {}),
@@ -77,4 +78,18 @@ export function copyAccount(outcome: JobOutcome): Record<string, unknown> {
 function withVerification(r: ItemOutcome): { verification?: Record<string, unknown> } {
   const v = verificationRecord(r);
   return v ? { verification: v } : {};
+}
+
+/** What prune did, one object per pruning entry's destination, as the action's `pruned` output gives it. */
+export function pruneRecords(outcome: JobOutcome): Array<Record<string, unknown>> {
+  return (outcome.pruned ?? []).map((p) => ({
+    entry: p.entry,
+    destination: p.destination,
+    [outcome.dryRun ? 'wouldRemove' : 'removed']: p.removed,
+    protected: p.protected,
+    kept: p.kept,
+    ...(p.attachmentsKept.length ? { attachmentsKept: p.attachmentsKept } : {}),
+    ...(p.failed.length ? { failed: p.failed } : {}),
+    ...(p.stopped ? { stopped: p.stopped } : {}),
+  }));
 }
