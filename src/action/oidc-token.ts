@@ -1,7 +1,7 @@
-import { request } from 'undici';
 import { InputError, messageOf } from '../oci/errors.js';
 import { printable } from '../oci/text.js';
 import { SigningError } from '../signatures/errors.js';
+import { Agent, request } from '../targets/registry/undici-core.js';
 
 /**
  * The job's OIDC identity token from the GitHub runner, for keyless signing: the protocol of
@@ -37,8 +37,11 @@ async function fetchToken(env: NodeJS.ProcessEnv, audience: string, timeoutMs: n
   const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
   let status: number;
   let text: string;
+  // The parts of undici the registry client loads, not the package root (which brings all of undici).
+  const agent = new Agent();
   try {
-    const res = await request(url, { method: 'GET', headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const { origin, pathname, search } = new URL(url);
+    const res = await request(agent, { origin, path: `${pathname}${search}`, method: 'GET', headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     status = res.statusCode;
     const chunks: Buffer[] = [];
     let total = 0;
@@ -54,6 +57,8 @@ async function fetchToken(env: NodeJS.ProcessEnv, audience: string, timeoutMs: n
   } catch (err) {
     if (err instanceof SigningError) throw err;
     throw new SigningError(`asking the runner for an OIDC token failed: ${printable(messageOf(err), 200)}`);
+  } finally {
+    await agent.close().catch(() => undefined);
   }
   if (status !== 200) {
     let why = '';

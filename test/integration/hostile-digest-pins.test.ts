@@ -60,8 +60,11 @@ function signatureOf(h: HostileRegistry, subject: Desc): Desc {
 }
 
 /** Refused, naming the repository asked by digest, the digest asked for and the one answered. */
+/** Where the lie is caught: resolving the root, or fetching its manifest once a true HEAD has resolved it. */
+const where = (repo: string, a: Desc) => `(?:resolving 127\\.0\\.0\\.1:[0-9]+/${esc(repo)}@${a.digest}|fetching manifest ${a.digest} from 127\\.0\\.0\\.1:[0-9]+/${esc(repo)})`;
+
 const headerLie = (repo: string, a: Desc, b: Desc) =>
-  new RegExp(`^resolving 127\\.0\\.0\\.1:[0-9]+/${esc(repo)}@${a.digest}: the registry answered ${b.digest} \\(its Docker-Content-Digest\\) for ${a.digest}: refused, a digest pins the content it names$`);
+  new RegExp(`^${where(repo, a)}: the registry answered ${b.digest} \\(its Docker-Content-Digest\\) for ${a.digest}: refused, a digest pins the content it names$`);
 
 const cases: PinCase[] = [
   {
@@ -104,7 +107,7 @@ const cases: PinCase[] = [
       h.serve(repo, {}, answerWith(h, a.digest, b, a.digest, ['GET']));
       return {
         source: `${repo}@${a.digest}`,
-        line: new RegExp(`^resolving 127\\.0\\.0\\.1:[0-9]+/${esc(repo)}@${a.digest}: the registry sent other content: digest mismatch: expected ${a.digest}, got ${b.digest}$`),
+        line: new RegExp(`^${where(repo, a)}: the registry sent other content: digest mismatch: expected ${a.digest}, got ${b.digest}$`),
       };
     },
     code: 1,

@@ -1,8 +1,8 @@
-export const id = 167;
-export const ids = [167];
+export const id = 291;
+export const ids = [291];
 export const modules = {
 
-/***/ 50167:
+/***/ 4291:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -152,15 +152,15 @@ function registryErrorCode(err) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(51455);
+var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(48161);
+var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
+var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./lib/src/targets/partial-files.js
 
 
@@ -474,6 +474,7 @@ function imageRecords(outcome) {
             status: r.status,
             ...(r.error !== undefined ? { error: r.error } : {}),
             ...(r.refusedBy ? { refusedBy: r.refusedBy } : {}),
+            ...(r.reason ? { reason: r.reason } : {}),
             ...(r.root ? { tags: r.tags.map((t) => t.tag) } : {}),
             ...(moved.length ? { moved } : {}),
             ...(r.platforms.length ? { platforms: r.platforms.map((p) => p.platform) } : {}),
@@ -531,11 +532,24 @@ function withVerification(r) {
     const v = verificationRecord(r);
     return v ? { verification: v } : {};
 }
+/** What prune did, one object per pruning entry's destination, as the action's `pruned` output gives it. */
+function pruneRecords(outcome) {
+    return (outcome.pruned ?? []).map((p) => ({
+        entry: p.entry,
+        destination: p.destination,
+        [outcome.dryRun ? 'wouldRemove' : 'removed']: p.removed,
+        protected: p.protected,
+        kept: p.kept,
+        ...(p.attachmentsKept.length ? { attachmentsKept: p.attachmentsKept } : {}),
+        ...(p.failed.length ? { failed: p.failed } : {}),
+        ...(p.stopped ? { stopped: p.stopped } : {}),
+    }));
+}
 
 // EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __webpack_require__(78474);
+var external_node_events_ = __webpack_require__(8474);
 // EXTERNAL MODULE: external "node:timers/promises"
-var external_node_timers_promises_ = __webpack_require__(58500);
+var external_node_timers_promises_ = __webpack_require__(8500);
 ;// CONCATENATED MODULE: ./lib/src/cancel/index.js
 
 
@@ -715,7 +729,7 @@ const MAX_CACHED_MOUNT_CANDIDATES = 5;
 const BLOB_TRIES = 3;
 
 // EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __webpack_require__(41692);
+var external_node_tls_ = __webpack_require__(1692);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/network/tls.js
 
 
@@ -800,7 +814,7 @@ async function loadNetwork(trust, voice = PLAIN, warn = () => { }) {
 }
 
 // EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
+var external_node_stream_ = __webpack_require__(7075);
 ;// CONCATENATED MODULE: ./lib/src/oci/digest.js
 
 
@@ -1010,7 +1024,7 @@ const noClobberCheck = {
 };
 
 ;// CONCATENATED MODULE: ./lib/src/job/outcome.js
-const ITEM_STATUSES = ['copied', 'unchanged', 'failed', 'copy', 'skipped'];
+const ITEM_STATUSES = ['copied', 'unchanged', 'failed', 'copy', 'skipped', 'deferred'];
 /** How many failed items the failure line names before it counts the rest. */
 const NAMED_FAILURES = 3;
 /** The job outcome from its items, computed once. */
@@ -2250,7 +2264,7 @@ function platformList(platforms) {
 }
 
 // EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(77030);
+var external_node_net_ = __webpack_require__(7030);
 ;// CONCATENATED MODULE: ./lib/src/oci/spelling.js
 /** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: how far a typo is from a word. */
 function editDistance(a, b) {
@@ -2979,8 +2993,66 @@ function platformKey(platform) {
     return list.map(formatPlatform).join(',');
 }
 
+;// CONCATENATED MODULE: ./lib/src/plan/immutable.js
+
+/**
+ * Release tags never move: an item whose destination tags all match its entry's `immutable-tags`
+ * and all exist at the destination is marked unchanged, and the run reads neither side for it. Each
+ * destination repository's tag list is read once (a mirror of 5,000 release tags costs one list
+ * per side instead of 5,000 HEADs per side). A repository that does not exist yet has no tags; one
+ * whose list is refused is compared as usual, and said so in `problems`.
+ */
+async function applyImmutableTags(items, entries, listDestinationTags, options = {}) {
+    const patterns = new Map(entries.filter((e) => e.immutableTags?.length).map((e) => [e.number, e.immutableTags]));
+    const destinationTags = new Map();
+    const problems = [];
+    if (!patterns.size)
+        return { items, destinationTags, problems };
+    const wanted = new Map();
+    for (const item of items) {
+        const dst = item.destination;
+        if (!patterns.has(item.entry) || item.failure || dst.transport !== 'registry')
+            continue;
+        const key = repositoryKey(dst);
+        if (!wanted.has(key))
+            wanted.set(key, { ref: { ...dst, tags: [], digest: undefined }, entry: item.entry });
+    }
+    const queue = [...wanted];
+    const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+            const [key, { ref, entry }] = next;
+            try {
+                destinationTags.set(key, await listDestinationTags(ref));
+            }
+            catch (err) {
+                if (err instanceof errors_NotFoundError)
+                    destinationTags.set(key, []);
+                else
+                    problems.push({ entry, destination: key, message: errors_messageOf(err) });
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, queue.length)) }, worker));
+    const present = new Map([...destinationTags].map(([key, tags]) => [key, new Set(tags)]));
+    const marked = items.map((item) => {
+        const globs = patterns.get(item.entry);
+        const dst = item.destination;
+        if (!globs || item.failure || dst.transport !== 'registry' || dst.digest)
+            return item;
+        const has = present.get(repositoryKey(dst));
+        // The tags the destination gets: its own, or (an image entry to a bare repository) the source's.
+        const tags = dst.tags.length ? dst.tags : item.source.tags;
+        const known = has && tags.length > 0 && tags.every((t) => has.has(t) && globs.some((re) => re.test(t)));
+        return known ? { ...item, unchanged: 'immutable' } : item;
+    });
+    return { items: marked, destinationTags, problems };
+}
+function repositoryKey(ref) {
+    return `${ref.registry}/${ref.repository}`;
+}
+
 // EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __webpack_require__(62088);
+var semver = __webpack_require__(2088);
 ;// CONCATENATED MODULE: ./lib/src/plan/tag-filter.js
 
 
@@ -3185,1404 +3257,178 @@ function plan_parseShard(value, what) {
 
 
 
+
+
 /**
  * A sync list expanded against the sources (their tag lists read through `pool`, filters
- * applied), and the share of it that `shard` takes.
+ * applied), the share of it that `shard` takes, and within that share the items whose
+ * `immutable-tags` the destination already has marked unchanged (one tag list per destination
+ * repository instead of a HEAD per tag on each side).
  */
-async function planSync(entries, pool, shard) {
-    const all = await expandEntries(entries, async (ref) => {
-        const src = await pool.source(ref);
-        if (!isTagLister(src))
-            throw new errors_InputError(`${src.description} cannot list its tags`);
-        return src.tags();
-    });
-    return { all, items: shardItems(all, shard) };
+async function planSync(entries, pool, shard, options = {}) {
+    const sourceTags = new Map();
+    const list = (side) => async (ref) => {
+        const target = side === 'source' ? await pool.source(ref) : await pool.destination(ref);
+        if (!isTagLister(target))
+            throw new errors_InputError(`${target.description} cannot list its tags`);
+        return target.tags();
+    };
+    const all = await expandEntries(entries, list('source'), { onSourceTags: (entry, tags) => sourceTags.set(entry.number, tags) });
+    const immutable = await applyImmutableTags(shardItems(all, shard), entries, list('destination'), options);
+    const problems = immutable.problems.map((p) => `immutable-tags of entry ${p.entry}: the tags of ${text_printable(p.destination)} could not be listed (${text_printable(p.message)}); its images are compared by HEAD`);
+    return { all, items: immutable.items, sourceTags, destinationTags: immutable.destinationTags, problems };
 }
 /** The work as items: one per destination of the one image, or the sync list expanded and sharded. */
-async function planWork(work, pool) {
+async function planWork(work, pool, options = {}) {
     if (work.kind === 'copy') {
         const items = work.destinations.map((destination) => ({ entry: 0, source: work.source, destination }));
         return { work: 'copy', all: items, items };
     }
-    const { all, items } = await planSync(work.entries, pool, work.shard);
-    return { work: 'sync', all, items, entries: work.entries.length, ...(work.shard ? { shard: work.shard } : {}) };
-}
-
-;// CONCATENATED MODULE: ./lib/src/plan/operation.js
-/** Import reads files into a registry, export writes a registry's content to files; copy is the rest. */
-function inferOperation(source, destination) {
-    const srcFile = source.transport !== 'registry';
-    const dstFile = destination.transport !== 'registry';
-    if (srcFile && !dstFile)
-        return 'import';
-    if (!srcFile && dstFile)
-        return 'export';
-    return 'copy';
-}
-
-;// CONCATENATED MODULE: ./lib/src/copy/report.js
-/**
- * The per-node account of one copy, built from its events only, so the action's outputs, its job
- * summary and the CLI all tell the same story. Nodes appear in the order they finished: children
- * before their parents, the root last.
- */
-class CopyReport {
-    nodes = [];
-    /** The root's tags, written (or, in a dry run, to be written). */
-    tags = [];
-    /** Every tag written (or, in a dry run, to be written), with what it named before. */
-    tagged = [];
-    /** Tags of the root or of a cosign attachment that named another digest before: moved, or in a dry run to be moved. */
-    movedTags = [];
-    /** The referrers found for each copied manifest (`subject`), in the order they were looked for. */
-    referrers = [];
-    /** What the copy resolved: the root, what the source named, and the root's platform manifests. */
-    resolved;
-    /** The destination was named by digest only: the root is stored under no tag. */
-    storedByDigest = false;
-    /** What the copy had to say, one line each (warnings among them). */
-    notices = [];
-    /** The notices that are warnings: something asked for and not done, with why. */
-    warnings = [];
-    /** What each walked manifest refers to, by digest: the graph, to group nodes under their manifest. */
-    children = new Map();
-    seen = new Set();
-    startedAt = Date.now();
-    finishedAt;
-    listener = (event) => {
-        switch (event.type) {
-            case 'resolved':
-                this.resolved = { root: event.node, source: event.source, platforms: event.platforms ?? [] };
-                return;
-            case 'tagged':
-                this.tagged.push({ reference: event.reference, digest: event.node.digest, ...(event.previous ? { previous: event.previous } : {}) });
-                // Attachment tags (`sha256-<hex>.sig`) name other nodes than the root.
-                if (!this.resolved || event.node.digest === this.resolved.root.digest)
-                    this.tags.push(event.reference);
-                if (event.previous && event.previous !== event.node.digest) {
-                    this.movedTags.push({ reference: event.reference, digest: event.node.digest, previous: event.previous });
-                }
-                return;
-            case 'stored':
-                this.storedByDigest = true;
-                return;
-            case 'referrers':
-                this.referrers.push({ subject: event.node.digest, depth: event.depth, referrers: event.referrers });
-                return;
-            case 'notice':
-                this.notices.push(event.message);
-                if (event.level === 'warning')
-                    this.warnings.push(event.message);
-                return;
-            case 'walked':
-                this.children.set(event.node.digest, event.children);
-                return;
-        }
-        if (event.type !== 'done' || this.seen.has(event.node.digest))
-            return;
-        this.seen.add(event.node.digest);
-        const { digest, mediaType, size } = event.node;
-        this.nodes.push({ digest, mediaType, size, action: event.action, ...(event.from ? { from: event.from } : {}) });
-    };
-    finish() {
-        this.finishedAt ??= Date.now();
-    }
-    get durationMs() {
-        return (this.finishedAt ?? Date.now()) - this.startedAt;
-    }
-    totals() {
-        const t = { nodes: this.nodes.length, bytesCopied: 0, bytesMounted: 0, bytesExisting: 0, copied: 0, mounted: 0, existing: 0 };
-        for (const n of this.nodes) {
-            if (n.action === 'copied' || n.action === 'copy') {
-                t.copied++;
-                t.bytesCopied += n.size;
-            }
-            else if (n.action === 'mounted' || n.action === 'mount') {
-                t.mounted++;
-                t.bytesMounted += n.size;
-            }
-            else {
-                t.existing++;
-                t.bytesExisting += n.size;
-            }
-        }
-        return t;
-    }
-}
-function formatBytes(n) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let v = n;
-    let u = 0;
-    while (v >= 1024 && u < units.length - 1) {
-        v /= 1024;
-        u++;
-    }
-    return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${ms} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-/**
- * One object per node of the copied graph, as the action's `blobs` output and the CLI's `--json`
- * give them. With several destinations, one per node and destination, each naming its destination.
- */
-function report_blobRecords(destinations, several = destinations.length > 1) {
-    return destinations.flatMap((d) => d.report.nodes.map((n) => ({
-        digest: n.digest,
-        mediaType: n.mediaType,
-        size: n.size,
-        action: n.action,
-        ...(n.from ? { from: n.from } : {}),
-        ...(several ? { destination: d.destination } : {}),
-    })));
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/item-record.js
-
-
-/**
- * What the pipeline learns of one item as it goes, stage by stage: the copy's events (gathered
- * in a `CopyReport`) and each stage's value. The outcome is made from it once, at the end.
- * Events raised before the item's log opens (a check's notice) wait for it, in order.
- */
-class ItemRecord {
-    index;
-    item;
-    operation;
-    options;
-    report;
-    checks = {};
-    status = 'failed';
-    /** Full references: the source with the tag it was read by, the destination with every tag it gets. */
-    source;
-    destination;
-    sourceDescription;
-    destinationDescription;
-    resolved;
-    references;
-    current;
-    state;
-    /** The platform of a single-manifest image, read from its config while it copied. */
-    imagePlatform;
-    refusedBy;
-    error;
-    started = false;
-    listener;
-    waiting = [];
-    constructor(index, item, operation, options, 
-    /** The copy's account, built from its events. */
-    report = new CopyReport()) {
-        this.index = index;
-        this.item = item;
-        this.operation = operation;
-        this.options = options;
-        this.report = report;
-        this.source = reference_formatReference(item.source);
-        this.destination = reference_formatReference(item.destination);
-    }
-    /** Every event of the item: into its account, and to its log once that is open. */
-    emit = (event) => {
-        this.report.listener(event);
-        if (this.started)
-            this.listener?.(event);
-        else
-            this.waiting.push(event);
-    };
-    /** The item's log opens: it gets what was said so far, then every event as it comes. */
-    start(listener) {
-        this.started = true;
-        this.listener = listener;
-        for (const event of this.waiting.splice(0))
-            listener?.(event);
-    }
-    /** A line of a stage or check, about the root. */
-    say(message, level) {
-        const node = this.resolved?.root;
-        if (node)
-            this.emit({ type: 'notice', node, message, ...(level ? { level } : {}) });
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/signatures/names.js
-/** The check that verifies the source against a policy, and the stage that signs the destination: the names they record under. */
-const SIGNATURE_POLICY_CHECK = 'signature-policy';
-const SIGN_STAGE = 'sign';
-
-;// CONCATENATED MODULE: ./lib/src/job/item-outcome.js
-
-
-
-
-
-
-/** An item's outcome, made once from what its stages recorded. */
-function itemOutcome(record) {
-    const { report } = record;
-    const ok = record.status !== 'failed' && record.status !== 'skipped';
-    const root = ok ? (report.resolved?.root ?? record.resolved?.root) : undefined;
-    const source = report.resolved?.source ?? record.resolved?.source;
-    const referrers = referrerOutcome(report);
+    const { all, items, sourceTags, destinationTags, problems } = await planSync(work.entries, pool, work.shard, options);
     return {
-        index: record.index,
-        item: record.item,
-        operation: record.operation,
-        status: record.status,
-        source: record.source,
-        destination: record.destination,
-        ...(record.sourceDescription ? { sourceDescription: record.sourceDescription } : {}),
-        ...(record.destinationDescription ? { destinationDescription: record.destinationDescription } : {}),
-        options: record.options,
-        ...(root ? { root } : {}),
-        ...(root && source && source.digest !== root.digest ? { chosenFrom: source } : {}),
-        platforms: platformOutcomes(report, record.resolved?.platforms ?? (record.imagePlatform ? [record.imagePlatform] : [])),
-        tags: tagOutcomes(record, root),
-        attachmentMoves: report.tagged
-            .filter((t) => t.digest !== (root ?? record.resolved?.root)?.digest && t.previous && t.previous !== t.digest)
-            .map((t) => ({ tag: t.reference, digest: t.digest, previous: t.previous, change: 'moved' })),
-        storedByDigest: report.storedByDigest || (ok && record.references?.length === 1 && isDigest(record.references[0])),
-        ...(referrers ? { referrers } : {}),
-        notices: report.notices.filter((n) => !report.warnings.includes(n)),
-        warnings: [...report.warnings],
-        checks: record.checks,
-        ...(record.refusedBy ? { refusedBy: record.refusedBy } : {}),
-        ...(record.checks[SIGNATURE_POLICY_CHECK] ? { verification: record.checks[SIGNATURE_POLICY_CHECK] } : {}),
-        ...(record.checks[SIGN_STAGE] ? { signed: record.checks[SIGN_STAGE] } : {}),
-        blobs: [...report.nodes],
-        nodeGroups: root ? nodeGroups(report, root) : [],
-        totals: report.totals(),
-        durationMs: report.durationMs,
-        ...(record.error !== undefined ? { error: errors_messageOf(record.error), cause: record.error } : {}),
-    };
-}
-/**
- * Each of the destination's tags with what it named before: as the copy found it right before
- * tagging, else as the comparison read it. A failed item has only the tags it got written.
- */
-function tagOutcomes(record, root) {
-    const written = new Map(record.report.tagged.filter((t) => t.digest === root?.digest || !root).map((t) => [t.reference, t]));
-    if (!root)
-        return [...written.values()].map((t) => tagOutcome(t.reference, t.digest, t.previous));
-    const tags = (record.references ?? []).filter((r) => !isDigest(r));
-    return tags.map((tag) => tagOutcome(tag, root.digest, written.has(tag) ? written.get(tag).previous : record.current?.get(tag)));
-}
-function tagOutcome(tag, digest, previous) {
-    const change = previous === digest ? 'kept' : previous ? 'moved' : 'new';
-    return { tag, digest, ...(previous ? { previous } : {}), change };
-}
-/** The root's platforms, each with its image's bytes when its manifest was walked. */
-function platformOutcomes(report, known) {
-    const platforms = report.resolved?.platforms.length ? report.resolved.platforms : known;
-    return platforms.map((p) => {
-        const children = report.children.get(p.digest);
-        const imageBytes = children ? p.size + children.reduce((sum, c) => sum + c.size, 0) : undefined;
-        return { platform: formatPlatform(p.platform), digest: p.digest, mediaType: p.mediaType, size: p.size, ...(imageBytes !== undefined ? { imageBytes } : {}) };
-    });
-}
-/** The referrers found, each once, by kind, and how many moved; none when none were looked for. */
-function referrerOutcome(report) {
-    if (!report.referrers.length)
-        return undefined;
-    const counts = new Map();
-    const seen = new Set();
-    for (const group of report.referrers) {
-        for (const r of group.referrers) {
-            if (seen.has(r.digest))
-                continue;
-            seen.add(r.digest);
-            const label = referrerLabel(r);
-            counts.set(label, (counts.get(label) ?? 0) + 1);
-        }
-    }
-    // Whether each one moved is what its manifest's node says.
-    const actions = new Map(report.nodes.map((n) => [n.digest, n.action]));
-    const there = [...seen].filter((d) => actions.get(d) === 'exists').length;
-    return { found: seen.size, kinds: [...counts].map(([label, count]) => ({ label, count })), copied: seen.size - there, there };
-}
-/**
- * Every node under its heading: each platform's manifest with its config and layers, then the
- * index, then referrers and what they hold; within a group, in the order the graph lists them.
- */
-function nodeGroups(report, root) {
-    const byDigest = new Map(report.nodes.map((n) => [n.digest, n]));
-    const placed = new Set();
-    const groups = [];
-    const group = (label, digests) => {
-        const nodes = digests.map((d) => byDigest.get(d)).filter((n) => n !== undefined && !placed.has(n.digest));
-        for (const n of nodes)
-            placed.add(n.digest);
-        if (nodes.length)
-            groups.push({ label, nodes });
-    };
-    const image = (manifest) => [manifest, ...(report.children.get(manifest) ?? []).map((c) => c.digest)];
-    const children = report.children.get(root.digest) ?? [];
-    if (isIndex(root.mediaType)) {
-        for (const m of children)
-            group(m.platform ? formatPlatform(m.platform) : 'manifest', image(m.digest));
-        group('index', [root.digest]);
-    }
-    else {
-        group('image', image(root.digest));
-    }
-    group('referrers', report.nodes.filter((n) => !placed.has(n.digest)).map((n) => n.digest));
-    return groups;
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/pipeline/image-platform.js
-
-
-
-const CONFIG_TYPES = [MediaType.OciConfig, MediaType.DockerConfig];
-/**
- * The platform of a single-manifest image, for its outcome: once the copy has read the manifest
- * (its `walked` event names the config), the config is read beside the copy, a few kilobytes.
- * It only informs: a config that cannot be read leaves the platform unknown, never fails the copy.
- */
-function watchImagePlatform(src, root, signal) {
-    let reading;
-    const listener = (event) => {
-        if (reading || event.type !== 'walked' || event.node.digest !== root.digest || !isImageManifest(root.mediaType))
-            return;
-        const config = event.children.find((c) => CONFIG_TYPES.includes(c.mediaType));
-        if (config)
-            reading = platformOf(src, root, config, signal).catch(() => undefined);
-    };
-    return { listener, platform: async () => reading };
-}
-async function platformOf(src, root, config, signal) {
-    if (signal.aborted)
-        return undefined;
-    const doc = manifest_parseJson(await readConfig(src, config), `config ${config.digest}`);
-    const { os, architecture, variant } = doc ?? {};
-    if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture)
-        return undefined;
-    const platform = typeof variant === 'string' && variant ? { os, architecture, variant } : { os, architecture };
-    return { platform, mediaType: root.mediaType, digest: root.digest, size: root.size };
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/pipeline/copy-stage.js
-
-
-
-/**
- * The stages after the checks: copy the graph → tag (both in the engine: no tag before the whole
- * graph is in) → what the destination says of how it stored the image → the stages after tagging.
- * An image the destination already has under every reference costs nothing more here.
- */
-async function completeItem(prepared, ctx) {
-    const { record, src, dst, resolved, context } = prepared;
-    const { root, source } = resolved;
-    const state = record.state;
-    const options = record.options;
-    // Referrers can change while their image does not: with them on, the walk still runs (and
-    // finds the image there) to look for new ones.
-    if (state === 'unchanged' && !options.referrers) {
-        record.emit({ type: 'resolved', node: root, source, ...(resolved.platforms ? { platforms: resolved.platforms } : {}) });
-        record.emit({ type: 'done', node: root, action: 'exists', bytes: 0 });
-        record.status = 'unchanged';
-        return;
-    }
-    if (ctx.dryRun && !ctx.walkInDryRun) {
-        record.status = state === 'unchanged' ? 'unchanged' : 'copy';
-        return;
-    }
-    const watch = resolved.platforms ? undefined : watchImagePlatform(src, root, ctx.signal);
-    const onEvent = (event) => {
-        record.emit(event);
-        watch?.listener(event);
-    };
-    const copyOptions = {
-        ...ctx.engine,
-        platform: options.platform,
-        referrers: options.referrers,
-        noClobber: options.noClobber,
-        manifestCache: ctx.roots.manifestCache(src),
-        onEvent,
-    };
-    const tagsRead = state === 'differs' ? record.current : undefined;
-    try {
-        await copyResolved(src, resolved, { target: dst, references: record.references, ...(tagsRead ? { tagsRead } : {}) }, copyOptions, context);
-    }
-    finally {
-        const platform = await watch?.platform();
-        if (platform)
-            record.imagePlatform = platform;
-    }
-    if (!ctx.dryRun && isStoreNoter(dst))
-        for (const note of await dst.storeNotes(root))
-            record.say(note.message, note.level);
-    record.status = ctx.dryRun ? (state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(record.report, state);
-    for (const stage of ctx.afterTag) {
-        const result = await stage.run({ ...prepared.view, root });
-        if (result)
-            record.checks[stage.name] = result;
-    }
-}
-/** `unchanged` when the copy found everything there and moved no tag, else `copied`. */
-function wroteAnything(report, compared) {
-    const t = report.totals();
-    return compared === 'unchanged' && t.copied === 0 && t.mounted === 0 ? 'unchanged' : 'copied';
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/pipeline/prepare.js
-
-
-
-
-
-
-/**
- * The stages before any byte moves: select (open both ends, read what the source reference means)
- * → resolve the root (once per source image, shared) → read what the destination's references
- * name → judge → the checks. Each hands the next its value; what each learns goes on the record.
- */
-async function prepareItem(record, ctx) {
-    const item = record.item;
-    if (item.failure)
-        throw new Error(item.failure);
-    const src = await ctx.pool.source(item.source);
-    record.sourceDescription = src.description;
-    const dst = await ctx.pool.destination(item.destination);
-    record.destinationDescription = dst.description;
-    const srcRef = await defaultSelector(src, item.source);
-    const platform = record.options.platform;
-    const context = ctx.roots.context(src, srcRef, platform);
-    // The destination's tags are known before the source answers (unless it is stored by digest):
-    // both sides are asked at once, a round trip saved per image. A layout or archive keeps a tag
-    // per image name: the read asks for this image's, as tagging will.
-    const knownTags = item.destination.tags.length ? item.destination.tags : srcRef.tags;
-    const early = knownTags.length ? (async () => readDestination(dst, knownTags, undefined, isLocated(dst) ? undefined : await context))() : undefined;
-    early?.catch(() => undefined);
-    const resolved = await ctx.roots.resolve(src, srcRef, platform);
-    record.resolved = resolved;
-    checkDestinationDigest(item.destination, resolved);
-    const references = destinationReferences(srcRef, item.destination, resolved.root);
-    record.references = references;
-    record.source = reference_formatReference({ ...item.source, tags: srcRef.tags });
-    record.destination = destinationName(item.destination, references);
-    const current = early ? await early : await readDestination(dst, references, resolved.root);
-    const { state } = judge(resolved.root, current);
-    record.current = current;
-    record.state = state;
-    const view = {
-        item,
-        ...(item.from ? { entry: item.from } : {}),
-        options: record.options,
-        dryRun: ctx.dryRun,
-        source: src,
-        destination: dst,
-        resolved,
-        references,
-        current,
-        state,
-        signal: ctx.signal,
-        notice: (message) => record.say(message),
-        warning: (message) => record.say(message, 'warning'),
-    };
-    // An image that stays as it is moves nothing a check could object to.
-    if (state === 'differs' || record.options.referrers) {
-        try {
-            await runChecks(ctx.checks, view, record.checks);
-        }
-        catch (err) {
-            if (err instanceof CheckRefusal)
-                record.refusedBy = err.check;
-            throw err;
-        }
-    }
-    return { record, src, dst, srcRef, resolved, context: await context, view };
-}
-/** The destination with the tags it gets, or `@digest` when it is stored by digest alone. */
-function destinationName(ref, references) {
-    const tags = references.filter((r) => !isDigest(r));
-    const digest = tags.length ? ref.digest : (ref.digest ?? references.find((r) => isDigest(r)));
-    return reference_formatReference({ ...ref, tags, digest });
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/run-items.js
-
-
-
-
-
-
-/**
- * Runs every item down the pipeline, a group at a time on each of `parallel` workers. Within a
- * group (the destinations of one image) every item is prepared first, so a check that refuses the
- * image for one destination stops it for all of them before any byte moves; then each is copied in
- * turn, its log open while it copies. A failure never stops the others unless `failFast`.
- */
-async function runItems(items, ctx, options) {
-    const results = new Array(items.length);
-    let stopped = false;
-    let next = 0;
-    const finish = (record) => {
-        record.report.finish();
-        const outcome = itemOutcome(record);
-        results[record.index] = outcome;
-        options.reporter.itemDone?.(outcome);
-        if (record.status === 'failed' && options.failFast)
-            stopped = true;
-    };
-    const fail = (record, err) => {
-        record.status = 'failed';
-        record.error = err;
-        if (err instanceof CheckRefusal)
-            record.refusedBy = err.check;
-    };
-    const skip = (record, why) => {
-        record.status = 'skipped';
-        record.error = new Error(why);
-    };
-    const runGroup = async (indices) => {
-        const records = indices.map((i) => new ItemRecord(i, items[i], inferOperation(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])));
-        const prepared = new Map();
-        if (!stopped) {
-            await Promise.all(records.map((record) => prepareItem(record, ctx).then((p) => void prepared.set(record, p), (err) => fail(record, err))));
-        }
-        const refused = records.find((r) => r.refusedBy);
-        for (const record of records) {
-            const ready = prepared.get(record);
-            if (ready && refused)
-                skip(record, `${refused.refusedBy} refused the image for ${refused.destination}`);
-            else if (!ready && record.error === undefined)
-                skip(record, 'an earlier image failed and fail-fast is set');
-            else if (ready && stopped)
-                skip(record, 'an earlier image failed and fail-fast is set');
-            record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
-            if (ready && record.status !== 'skipped') {
-                try {
-                    await completeItem(ready, ctx);
-                }
-                catch (err) {
-                    fail(record, err);
-                }
-            }
-            if (ready && record.status !== 'failed' && record.status !== 'skipped') {
-                ctx.pool.served(ready.src);
-                ctx.pool.served(ready.dst);
-            }
-            finish(record);
-        }
-    };
-    const worker = async () => {
-        while (next < options.groups.length)
-            await runGroup(options.groups[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, options.groups.length)) }, worker));
-    return results;
-}
-/** What an image is copied with: the job's settings, its entry's own fields over them. */
-function imageOptions(defaults, item) {
-    return {
-        ...defaults,
-        ...(item.platform ? { platform: item.platform } : {}),
-        ...(item.referrers !== undefined ? { referrers: item.referrers } : {}),
+        work: 'sync',
+        all,
+        items,
+        entries: work.entries.length,
+        ...(work.shard ? { shard: work.shard } : {}),
+        sourceTags,
+        destinationTags,
+        ...(problems.length ? { problems } : {}),
     };
 }
 
-;// CONCATENATED MODULE: ./lib/src/targets/layout/index-json.js
+;// CONCATENATED MODULE: ./lib/src/plan/prune.js
 
 
-
-
-
-
-
-
-
-
-/**
- * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
- * there are, their tags (the `org.opencontainers.image.ref.name` annotation), and how a tag is set.
- */
-const OCI_LAYOUT_FILE = 'oci-layout';
-const INDEX_FILE = 'index.json';
-const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
-function emptyIndex() {
-    return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
-}
-/** Parses `oci-layout` and refuses a layout version this code does not know. */
-function checkOciLayout(content, where) {
-    let version;
-    try {
-        version = parseBoundedJson(Buffer.from(content).toString('utf8'))?.imageLayoutVersion;
-    }
-    catch {
-        throw new ContentError(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
-    }
-    if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
-        throw new ContentError(`${where} has OCI layout version ${text_printable(JSON.stringify(version) ?? 'none')}: only 1.x is supported`);
-    }
-}
-function parseLayoutIndex(content, where) {
-    // Every entry's digest, size and media type are checked as the index is parsed.
-    return parseIndex(content, `${INDEX_FILE} in ${where}`);
-}
-/** Written with the fields skopeo omits, so any reader knows what it is. */
-function serializeIndex(index) {
-    const { schemaVersion: _s, mediaType: _m, manifests, ...rest } = index;
-    return Buffer.from(`${JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests, ...rest })}\n`);
-}
-function refNameOf(desc) {
-    return desc.annotations?.[ANNOTATION_REF_NAME];
-}
-/** Every tag in the index, in index order, each once. */
-function indexTags(index) {
-    const tags = index.manifests.map(refNameOf).filter((t) => typeof t === 'string');
-    return [...new Set(tags)];
-}
-/** The image tags, for a message: attachment tags (`sha256-<hex>.sig`) are not images to name. */
-function tagList(index) {
-    const tags = indexTags(index).filter((t) => !isAttachmentTag(t));
-    return tags.length ? tags.map((t) => text_printable(t)).join(', ') : 'none';
-}
-/**
- * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
- * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root,
- * not counting the entries `attached` says are referrers).
- */
-async function findRoot(index, selector, where, sniff, attached) {
-    if (selector === undefined) {
-        let roots = index.manifests;
-        if (new Set(roots.map((d) => d.digest)).size > 1)
-            roots = roots.filter((d) => !isAttachmentTag(refNameOf(d)));
-        if (attached && new Set(roots.map((d) => d.digest)).size > 1) {
-            const flags = await Promise.all(roots.map((d) => attached(d)));
-            roots = roots.filter((_, i) => !flags[i]);
-        }
-        const digests = new Set(roots.map((d) => d.digest));
-        if (digests.size === 1)
-            return roots[0];
-        if (digests.size === 0)
-            throw new errors_NotFoundError(`${where} holds no image`);
-        const names = [...new Set(roots.map(imageNameOf).filter((n) => n !== undefined))].map((n) => text_printable(n));
-        const byName = names.length ? `, one of its images as docker-archive:PATH:NAME:TAG (${names.join(', ')})` : '';
-        throw new errors_NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })})${byName} or a digest`);
-    }
-    if (isDigest(selector)) {
-        const listed = index.manifests.find((d) => d.digest === selector);
-        if (listed)
-            return listed;
-        const sniffed = await sniff?.(selector);
-        if (sniffed)
-            return sniffed;
-        throw new errors_NotFoundError(`${text_printable(selector)} is not in ${where}`);
-    }
-    if (!isTag(selector))
-        return findNamed(index, selector, where);
-    let matches = index.manifests.filter((d) => refNameOf(d) === selector);
-    if (matches.length === 0) {
-        // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
-        matches = index.manifests.filter((d) => {
-            const name = refNameOf(d) ?? d.annotations?.[ANNOTATION_IMAGE_NAME];
-            return name !== undefined && name.endsWith(`:${selector}`);
-        });
-    }
-    const digests = new Set(matches.map((d) => d.digest));
-    if (digests.size === 1)
-        return matches[0];
-    if (digests.size === 0)
-        throw new errors_NotFoundError(`tag ${text_quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
-    const names = matches.map((d) => text_printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
-    throw new errors_NotFoundError(`tag ${text_quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
-}
-/**
- * What a tag names in the index (its ref name exactly), or undefined. With `imageName`, the entry
- * of that tag for that image: the one tagging it would replace (see `withReference`).
- */
-function taggedEntry(index, tag, imageName) {
-    const entry = index.manifests.find((d) => refNameOf(d) === tag && sameImageSlot(d, imageName));
-    return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
-}
-/** The image of a full name (`example.com/app:1.2`, as docker-archive: references pick one). */
-function findNamed(index, name, where) {
-    const matches = index.manifests.filter((d) => {
-        const named = imageNameOf(d);
-        return named !== undefined && sameImageName(named, name);
-    });
-    if (matches.length > 0 && matches.every((d) => d.digest === matches[0].digest))
-        return matches[0];
-    const shown = text_quoted(name);
-    if (matches.length > 0)
-        throw new errors_NotFoundError(`image ${shown} names ${new Set(matches.map((d) => d.digest)).size} different images in ${where}: name one by digest`);
-    const names = [...new Set(index.manifests.map(imageNameOf).filter((n) => n !== undefined))];
-    throw new errors_NotFoundError(`image ${shown} is not in ${where}: its images are ${names.length ? names.map((n) => text_printable(n)).join(', ') : 'unnamed'}`);
-}
-/**
- * The index with `reference` pointing at `desc`. A tag replaces any entry of that tag for the same
- * image name (or where either has none) and keeps the others, so `a/x:latest` and `b/y:latest`
- * live side by side; `imageName` is kept beside the tag for loaders. A digest adds an untagged
- * entry unless the index already lists that digest.
- */
-function withReference(index, desc, reference, imageName) {
-    const manifests = [...index.manifests];
-    if (isDigest(reference)) {
-        if (reference !== desc.digest)
-            throw new ContentError(`cannot name ${desc.digest} by another digest ${reference}`);
-        if (!manifests.some((d) => d.digest === desc.digest))
-            manifests.push(indexEntry(desc, undefined, undefined));
-        return { ...index, manifests };
-    }
-    const kept = manifests.filter((d) => refNameOf(d) !== reference || !sameImageSlot(d, imageName));
-    kept.push(indexEntry(desc, reference, imageName));
-    return { ...index, manifests: kept };
-}
-/** The index without `tag`'s entry for the image `imageName` names (see `withReference`). */
-function withoutTag(index, tag, imageName) {
-    return { ...index, manifests: index.manifests.filter((d) => refNameOf(d) !== tag || !sameImageSlot(d, imageName)) };
-}
-/** Whether a tag's entry belongs to the image `imageName` names: it does when either has no name. */
-function sameImageSlot(entry, imageName) {
-    const named = entry.annotations?.[ANNOTATION_IMAGE_NAME];
-    return named === undefined || imageName === undefined || sameImageName(named, imageName);
-}
-/** The entry for a root: its own fields, no naming annotation inherited from where it came from. */
-function indexEntry(desc, tag, imageName) {
-    const entry = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
-    if (desc.platform)
-        entry.platform = desc.platform;
-    if (desc.artifactType)
-        entry.artifactType = desc.artifactType;
-    const annotations = { ...(desc.annotations ?? {}) };
-    delete annotations[ANNOTATION_REF_NAME];
-    delete annotations[ANNOTATION_IMAGE_NAME];
-    if (imageName !== undefined && tag !== undefined)
-        annotations[ANNOTATION_IMAGE_NAME] = imageName;
-    if (tag !== undefined)
-        annotations[ANNOTATION_REF_NAME] = tag;
-    if (Object.keys(annotations).length)
-        entry.annotations = annotations;
-    return entry;
-}
-/** The full name a tag gives an image from `repository` (`host/repo`), when the repository is known. */
-function imageNameFor(reference, repository) {
-    return repository !== undefined && !isDigest(reference) ? `${repository}:${reference}` : undefined;
-}
-/** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
-function sniffManifest(content, digest) {
-    try {
-        const parsed = parseBoundedJson(Buffer.from(content).toString('utf8'));
-        let mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
-        if (!mediaType && Array.isArray(parsed?.manifests))
-            mediaType = MediaType.OciIndex;
-        if (!mediaType && parsed?.config)
-            mediaType = MediaType.OciManifest;
-        if (!mediaType || !media_types_isManifest(mediaType))
-            return undefined;
-        return { mediaType, digest, size: content.byteLength };
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/layout/referrer-entries.js
-
-
-
-
-
-
-
-/** The untagged index entry a pushed manifest gets when it refers to a subject; undefined when it does not. */
-function referrerEntry(desc, bytes) {
-    return referrerOf(desc, bytes)?.descriptor;
-}
-/**
- * Finds referrers among what an index lists. Each listed manifest is read once (verified, at most
- * 4 MiB) and what it refers to is remembered: content is addressed by digest, so it never changes.
- */
-class ReferrerFinder {
-    read;
-    where;
-    parsed = new Map();
-    constructor(read, where) {
-        this.read = read;
-        this.where = where;
-    }
-    /**
-     * The referrers of `subject`: listed manifests whose `subject` is it, and the entries of its
-     * `sha256-<hex>` index when the layout tags one, each once; only `artifactType` when given.
-     */
-    async referrers(index, subject, artifactType) {
-        const found = new Map();
-        for (const entry of uniqueManifests(index)) {
-            const referrer = await this.referrerOf(entry);
-            if (referrer?.subject.digest === subject.digest)
-                found.set(entry.digest, referrer.descriptor);
-        }
-        const tag = referrersTag(subject.digest);
-        const tagged = index.manifests.find((d) => refNameOf(d) === tag && isIndex(d.mediaType));
-        if (tagged) {
-            const bytes = await this.readVerified(tagged);
-            if (bytes) {
-                for (const d of parseIndex(bytes, `referrers index ${tag} in ${this.where}`).manifests) {
-                    if (!found.has(d.digest))
-                        found.set(d.digest, d);
-                }
-            }
-        }
-        const list = [...found.values()];
-        return artifactType ? list.filter((d) => d.artifactType === artifactType) : list;
-    }
-    /**
-     * Whether an index entry is there for another image's sake rather than as an image of its own:
-     * an untagged referrer, a tag-schema index, or a cosign attachment (`sha256-<hex>.sig`).
-     * Unreadable entries count as images.
-     */
-    async isAttached(entry) {
-        const tag = refNameOf(entry);
-        if (tag !== undefined)
-            return isAttachmentTag(tag);
-        try {
-            return (await this.referrerOf(entry)) !== undefined;
-        }
-        catch {
-            return false;
-        }
-    }
-    referrerOf(entry) {
-        if (!isImageManifest(entry.mediaType) && !isIndex(entry.mediaType))
-            return Promise.resolve(undefined);
-        let known = this.parsed.get(entry.digest);
-        if (!known) {
-            const plain = { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
-            known = this.readVerified(plain).then((bytes) => (bytes ? referrerOf(plain, bytes) : undefined));
-            // A failed read is not remembered: it may be a passing fault.
-            known.catch(() => this.parsed.delete(entry.digest));
-            this.parsed.set(entry.digest, known);
-        }
-        return known;
-    }
-    async readVerified(desc) {
-        if (desc.size > MAX_MANIFEST_BYTES)
-            return undefined;
-        const bytes = await this.read(desc);
-        if (!bytes)
-            return undefined;
-        try {
-            verifyBytes(bytes, desc);
-        }
-        catch (err) {
-            throw new ContentError(`manifest ${desc.digest} in ${this.where} does not match its index entry: ${err.message}`);
-        }
-        return bytes;
-    }
-}
-/** Each manifest the index lists, once. */
-function uniqueManifests(index) {
-    const seen = new Map();
-    for (const d of index.manifests)
-        if (!seen.has(d.digest))
-            seen.set(d.digest, d);
-    return [...seen.values()];
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/stored-entry.js
-
-
-
-
-/**
- * A byte range of a file: an entry of an indexed archive, or of a spool. One instance per entry of
- * an archive that may hold hundreds of thousands: a class shares its shape and methods among them,
- * where an object literal with a closure would carry a context and a shape of its own each.
- */
-class RangeEntry {
-    path;
-    start;
-    size;
-    digest;
-    gzip;
-    constructor(path, start, size, digest, gzip) {
-        this.path = path;
-        this.start = start;
-        this.size = size;
-        this.digest = digest;
-        this.gzip = gzip;
-    }
-    open() {
-        return this.size === 0 ? external_node_stream_.Readable.from([]) : (0,external_node_fs_.createReadStream)(this.path, { start: this.start, end: this.start + this.size - 1 });
-    }
-}
-/** Bytes `start` to `start + size` of the file at `path`, with their digest and gzip head when known. */
-function rangeEntry(path, start, size, digest, gzip) {
-    return new RangeEntry(path, start, size, digest, gzip);
-}
-function bytesEntry(bytes, digest) {
-    return { size: bytes.byteLength, digest, open: () => external_node_stream_.Readable.from([bytes]) };
-}
-/** Reads a small file (an index, a manifest) whole, refusing anything over `limit`. */
-async function readEntry(entry, limit, what) {
-    if (entry.size > limit)
-        throw new ContentError(`${what} is ${entry.size} bytes, over the limit of ${limit}`);
-    const chunks = [];
-    for await (const chunk of entry.open())
-        chunks.push(chunk);
-    return Buffer.concat(chunks);
-}
-/** The sha256 digest of an entry and whether it is gzip, computed by streaming it. */
-async function describeEntry(entry) {
-    if (entry.digest !== undefined && entry.gzip !== undefined)
-        return { digest: entry.digest, gzip: entry.gzip };
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let head;
-    for await (const chunk of entry.open()) {
-        const buf = chunk;
-        if (!head || head.length < 2)
-            head = head ? Buffer.concat([head, buf]) : buf;
-        hash.update(buf);
-    }
-    return { digest: `sha256:${hash.digest('hex')}`, gzip: isGzipHead(head) };
-}
-function isGzipHead(head) {
-    return !!head && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/entry-links.js
-
-
-/**
- * Links followed from one entry to the file it reads as. moby and skopeo write one step (a layer
- * shared by two images); a few more allow a link to a link, and a loop ends here too.
- */
-const MAX_LINK_HOPS = 4;
-/**
- * The links of one archive, gathered while it is read and resolved once it has been read whole:
- * a symbolic link may name an entry that comes later (skopeo's `<id>/layer.tar` before the
- * `<digest>.tar` it points at, or moby's, whose order is the file system's). A hard link must name
- * an entry that came before it, as tar defines it. Only the links and directory names are held,
- * never a body, and only links whose own name the importer reads are resolved; any other link
- * that names an unsafe target was already refused by name.
- */
-class ArchiveLinks {
-    where;
-    links = new Map();
-    directories = new Set();
-    /** Names seen so far, for the hard-link rule. */
-    seen = new Set();
-    constructor(where) {
-        this.where = where;
-    }
-    /** Notes a regular entry kept under `name` (a later entry of the same name replaces a link). */
-    regular(name) {
-        this.links.delete(name);
-        this.seen.add(name);
-    }
-    directory(name) {
-        this.directories.add(name);
-        this.seen.add(name);
-    }
-    /** Notes a link entry; a hard link to an entry not yet seen is refused at once. */
-    link(name, rawName, kind) {
-        // A link the importer never reads (`repositories`, `<id>/json`) is not resolved, so what it
-        // names does not matter: skipped entries are not even noted as seen.
-        if (kind.as.kind === 'skip')
-            return;
-        if (kind.link === 'hard' && !this.seen.has(kind.target)) {
-            throw this.refuse({ ...kind, shown: text_quoted(rawName) }, 'that names no entry read before it (a hard link must follow its target)');
-        }
-        this.links.set(name, { ...kind, shown: text_quoted(rawName) });
-        this.seen.add(name);
-    }
-    /**
-     * Resolves every link the importer reads and hands each to `found` with the regular entry it
-     * reads as. Throws, naming the link, for one that leads to nothing, a directory, or along a
-     * chain longer than MAX_LINK_HOPS.
-     */
-    resolve(entries, found) {
-        const resolved = [];
-        for (const link of this.links.values()) {
-            if (link.as.kind === 'skip')
-                continue;
-            resolved.push([link.as, this.follow(link, entries), link.shown]);
-        }
-        // Handed over only now, so that no link resolves through another link's new alias.
-        for (const [as, entry, shown] of resolved)
-            found(as, entry, shown);
-    }
-    follow(start, entries) {
-        let target = start.target;
-        for (let hops = 1;; hops++) {
-            const entry = entries.lookup(target);
-            if (entry)
-                return entry;
-            const next = this.links.get(target);
-            if (!next)
-                break;
-            if (hops >= MAX_LINK_HOPS) {
-                throw this.refuse(start, `that starts a chain of more than ${MAX_LINK_HOPS} links (or a loop)`);
-            }
-            target = next.target;
-        }
-        if (this.directories.has(target) || target === '' || target === '.' || entries.hasUnder(target)) {
-            throw this.refuse(start, 'that leads to a directory, not a file');
-        }
-        throw this.refuse(start, 'that leads to no file of the archive');
-    }
-    refuse(link, why) {
-        return new ContentError(`${this.where} has a link entry ${link.shown} -> ${text_quoted(link.linkname)} ${why}: refusing the archive`);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/entry-names.js
-
-
-
-
-
-/** `docker save`'s list of images, in both its legacy and its OCI (Docker 25+) archives. */
-const DOCKER_MANIFEST_FILE = 'manifest.json';
-const DOCKER_REPOSITORIES_FILE = 'repositories';
-/**
- * Files legacy `docker save` (`<id>/layer.tar`, `<id>.json`), skopeo's `docker-archive:`
- * (`<hex>.tar`) and go-containerregistry tarballs (`<hex>.tar.gz`, `sha256:<hex>`) keep their layers
- * and configs in.
- */
-const IMAGE_FILE_RE = /^(?:sha256:)?[0-9a-f]{64}(?:\/layer\.tar|\.json|\.tar|\.tar\.gz)?$/;
-/** `blobs/<algorithm>/<hex>`, the entry name of a blob. */
-function blobEntryName(digest) {
-    const { algorithm, hex } = parseDigest(digest);
-    return `blobs/${algorithm}/${hex}`;
-}
-/** The name as a relative path without `./` prefixes or a trailing slash. */
-function normalizeEntryName(name) {
-    let n = name;
-    while (n.startsWith('./'))
-        n = n.slice(2);
-    while (n.endsWith('/'))
-        n = n.slice(0, -1);
-    return n;
-}
-/**
- * Classifies a tar entry, refusing outright any entry that could point outside the archive or the
- * importer's own temporary space: absolute names or link targets, `..` that climbs out, devices and
- * fifos. Links inside the archive are classified, and resolved later (see `ArchiveLinks`).
- */
-function classifyEntry(header, where) {
-    const raw = header.name;
-    const shown = text_quoted(raw);
-    if (isAbsolute(raw)) {
-        throw new ContentError(`${where} has an entry with an absolute path ${shown}: refusing the archive`);
-    }
-    const name = normalizeEntryName(raw);
-    if (name.split('/').some((part) => part === '..')) {
-        throw new ContentError(`${where} has an entry that leaves the archive ${shown}: refusing the archive`);
-    }
-    const type = header.type ?? 'file';
-    if (type === 'symlink' || type === 'link') {
-        const link = type === 'symlink' ? 'symbolic' : 'hard';
-        const linkname = header.linkname ?? '';
-        return { kind: 'link', link, target: linkTarget(name, link, linkname, where, shown), linkname, as: classifyFile(name, where, shown) };
-    }
-    if (type === 'directory')
-        return { kind: 'directory', name };
-    if (type !== 'file' && type !== 'contiguous-file') {
-        throw new ContentError(`${where} has a ${text_printable(type)} entry ${shown}: refusing the archive`);
-    }
-    return classifyFile(name, where, shown);
-}
-function classifyFile(name, where, shown) {
-    if (name === INDEX_FILE || name === OCI_LAYOUT_FILE || name === DOCKER_MANIFEST_FILE)
-        return { kind: 'file', name };
-    if (name === DOCKER_REPOSITORIES_FILE)
-        return { kind: 'skip' };
-    if (name.startsWith('blobs/')) {
-        const parts = name.split('/');
-        const digest = `${parts[1]}:${parts[2]}`;
-        if (parts.length !== 3 || !isDigest(digest)) {
-            throw new ContentError(`${where} has an entry ${shown} under blobs/ that is not named blobs/<algorithm>/<hex>: refusing the archive`);
-        }
-        return { kind: 'blob', digest };
-    }
-    if (IMAGE_FILE_RE.test(name))
-        return { kind: 'file', name };
-    return { kind: 'skip' };
-}
-/**
- * The archive path a link names. Nothing is ever extracted, so a target only has to name an entry
- * of the archive; one that is absolute or climbs out of it is refused all the same, as no honest
- * writer makes one.
- */
-function linkTarget(name, link, linkname, where, shown) {
-    const arrow = `${shown} -> ${text_quoted(linkname)}`;
-    if (linkname === '')
-        throw new ContentError(`${where} has a link entry ${arrow} with no target: refusing the archive`);
-    if (isAbsolute(linkname)) {
-        throw new ContentError(`${where} has a link entry ${arrow} with an absolute target: refusing the archive`);
-    }
-    const joined = link === 'symbolic' ? external_node_path_.posix.join(external_node_path_.posix.dirname(name), linkname) : external_node_path_.posix.normalize(linkname);
-    const target = normalizeEntryName(joined);
-    if (target === '..' || target.startsWith('../')) {
-        throw new ContentError(`${where} has a link entry ${arrow} that leaves the archive: refusing the archive`);
-    }
-    return target;
-}
-function isAbsolute(path) {
-    return path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\');
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/tar-headers.js
-
-
-const BLOCK = 512;
-/** Pax and GNU long-name bodies are read whole: anything this big is not a name. */
-const MAX_EXTENDED_HEADER = 1024 * 1024;
-/**
- * Indexes a seekable tar by its headers alone: each 512-byte header is read at its offset and the
- * entry's body is skipped, so indexing costs a few kilobytes however large the archive is. Knows
- * ustar prefixes, pax extended headers (per entry and global), GNU long names and links, and stops
- * at the end-of-archive zero block. Unsafe entries are refused by name before anything else.
- */
-async function scanTarHeaders(file, where, visit) {
-    const header = Buffer.alloc(BLOCK);
-    let global = {};
-    let local = {};
-    let longName;
-    let longLink;
-    let pending = false;
-    let pos = 0;
-    for (;;) {
-        if (pos >= file.size) {
-            // A tar without its end-of-archive blocks is still whole when it ends between entries.
-            if (pending)
-                throw truncated(where);
-            return;
-        }
-        await readAt(file, header, pos, where);
-        if (header.every((b) => b === 0)) {
-            if (pending)
-                throw damaged(where);
-            return;
-        }
-        const h = decodeHeader(header, where);
-        const bodyStart = pos + BLOCK;
-        const extended = EXTENDED_TYPES.has(h.typeflag);
-        if (extended) {
-            if (h.size > MAX_EXTENDED_HEADER)
-                throw new ContentError(`${where} has an extended tar header of ${h.size} bytes: refusing the archive`);
-            if (bodyStart + h.size > file.size)
-                throw truncated(where);
-            const body = Buffer.alloc(h.size);
-            await readAt(file, body, bodyStart, where);
-            if (h.typeflag === 'x')
-                local = { ...local, ...parsePax(body, where) };
-            else if (h.typeflag === 'g')
-                global = { ...global, ...parsePax(body, where) };
-            else if (h.typeflag === 'K')
-                longLink = cString(body);
-            else
-                longName = cString(body);
-            pending = h.typeflag !== 'g';
-            pos = bodyStart + padded(h.size);
-            continue;
-        }
-        const name = local.path ?? global.path ?? longName ?? h.name;
-        const linkname = local.linkpath ?? global.linkpath ?? longLink ?? h.linkname;
-        const size = local.size ?? global.size ?? h.size;
-        local = {};
-        longName = longLink = undefined;
-        pending = false;
-        // Old tars mark a directory only by its trailing slash.
-        const type = (h.typeflag === '0' || h.typeflag === '\0') && name.endsWith('/') ? 'directory' : typeName(h.typeflag);
-        const kind = classifyEntry({ name, type, linkname }, where);
-        if (bodyStart + size > file.size)
-            throw truncated(where);
-        if (kind.kind !== 'skip')
-            visit({ name, size, dataOffset: bodyStart, kind });
-        pos = bodyStart + padded(size);
-    }
-}
-const EXTENDED_TYPES = new Set(['x', 'g', 'L', 'K', 'N']);
-const TYPE_NAMES = {
-    '\0': 'file',
-    '0': 'file',
-    '1': 'link',
-    '2': 'symlink',
-    '3': 'character-device',
-    '4': 'block-device',
-    '5': 'directory',
-    '6': 'fifo',
-    '7': 'contiguous-file',
-    S: 'GNU sparse file',
-    V: 'volume label',
-    M: 'multi-volume continuation',
-    D: 'GNU dump directory',
-};
-function typeName(flag) {
-    return TYPE_NAMES[flag] ?? `tar type ${JSON.stringify(flag)}`;
-}
-function decodeHeader(block, where) {
-    if (!checksumMatches(block))
-        throw damaged(where);
-    const magic = block.toString('latin1', 257, 263);
-    const ustar = magic === 'ustar\0';
-    if (!ustar && magic !== 'ustar ')
-        throw damaged(where);
-    let name = cString(block.subarray(0, 100));
-    // GNU tar keeps other fields where ustar keeps the name prefix.
-    if (ustar && block[345] !== 0)
-        name = `${cString(block.subarray(345, 500))}/${name}`;
-    const size = decodeNumber(block.subarray(124, 136));
-    if (size === undefined)
-        throw damaged(where);
-    return { name, linkname: cString(block.subarray(157, 257)), size, typeflag: String.fromCharCode(block[156]) };
-}
-/** The stored checksum, against both the unsigned sum every tar writes and the signed one some old ones did. */
-function checksumMatches(block) {
-    const stored = decodeNumber(block.subarray(148, 156));
-    if (stored === undefined)
+/** Whether the entry's filters would select `tag` (its `latest` aside: any version tag). */
+function inFilterScope(tag, filter) {
+    if (selectTags([tag], { ...filter, latest: undefined }).length !== 1)
         return false;
-    let unsigned = 8 * 0x20;
-    let signed = 8 * 0x20;
-    for (let i = 0; i < BLOCK; i++) {
-        if (i >= 148 && i < 156)
-            continue;
-        unsigned += block[i];
-        signed += block[i] > 127 ? block[i] - 256 : block[i];
-    }
-    return stored === unsigned || stored === signed;
+    return filter.latest === undefined || tagVersion(tag) !== undefined;
 }
-/** An octal field (space or NUL padded), or GNU base-256 for sizes over 8 GiB. */
-function decodeNumber(field) {
-    if (field[0] === 0x80) {
-        let value = 0;
-        for (let i = 1; i < field.length; i++)
-            value = value * 256 + field[i];
-        return Number.isSafeInteger(value) ? value : undefined;
-    }
-    const text = field.toString('latin1').replace(/^[ \0]+/, '').replace(/[ \0].*$/s, '');
-    if (!/^[0-7]*$/.test(text))
+/** The digest an attachment tag belongs to: `sha256-<hex>.sig` → `sha256:<hex>`. */
+function attachmentSubject(tag) {
+    if (!isAttachmentTag(tag))
         return undefined;
-    const value = text === '' ? 0 : parseInt(text, 8);
-    return Number.isSafeInteger(value) ? value : undefined;
+    const name = tag.split('.')[0];
+    const at = name.indexOf('-');
+    return `${name.slice(0, at)}:${name.slice(at + 1)}`;
 }
-/** Pax records, `<length> <key>=<value>\n`, of which the scan needs `path`, `linkpath` and `size`. */
-function parsePax(body, where) {
-    const out = {};
-    let at = 0;
-    while (at < body.length) {
-        if (body[at] === 0)
+function planPrune(input) {
+    const sides = prune_splitTags(input);
+    if (!input.sourceTags.length) {
+        return { remove: [], protected: [], attachmentsKept: [], skipped: 'the source lists no tags: nothing is pruned, lest an empty answer empty the mirror' };
+    }
+    const keptDigests = new Map();
+    let unknownKept = false;
+    for (const tag of sides.kept) {
+        const digest = input.destinationTags.get(tag);
+        if (digest === undefined)
+            unknownKept = true;
+        else
+            keptDigests.set(digest, [...(keptDigests.get(digest) ?? []), tag]);
+    }
+    const remove = sides.gone.map((tag) => {
+        const digest = input.destinationTags.get(tag);
+        const shared = digest !== undefined ? keptDigests.get(digest) : undefined;
+        return { tag, ...(digest !== undefined ? { digest } : {}), why: 'gone from the source', ...(shared ? { sharedWith: shared } : {}) };
+    });
+    const removedDigests = new Set(remove.map((r) => r.digest).filter((d) => d !== undefined));
+    const attachmentsKept = [];
+    for (const tag of sides.attachments) {
+        const subject = attachmentSubject(tag);
+        if (!removedDigests.has(subject) || keptDigests.has(subject))
+            continue;
+        if (unknownKept)
+            attachmentsKept.push(tag);
+        else
+            remove.push({ tag, ...prune_digestOf(input, tag), why: 'attachment of a removed image', subject });
+    }
+    return { remove, protected: sides.protected, attachmentsKept };
+}
+/**
+ * The destination tags whose digests would change the plan and are not known yet: first the tags
+ * to remove (when the destination has attachment tags at all), then, once an attachment of one
+ * of them turns up, every kept tag (one of them may name the same image).
+ */
+function digestsNeeded(input) {
+    const sides = prune_splitTags(input);
+    if (!sides.attachments.length || !input.sourceTags.length)
+        return [];
+    const unknown = (tags) => tags.filter((t) => input.destinationTags.get(t) === undefined);
+    const gone = unknown(sides.gone);
+    if (gone.length)
+        return gone;
+    const removed = new Set(sides.gone.map((t) => input.destinationTags.get(t)));
+    if (!sides.attachments.some((t) => removed.has(attachmentSubject(t))))
+        return [];
+    return unknown(sides.kept);
+}
+/**
+ * Fills in the digests `digestsNeeded` asks for, with `readTag` (a HEAD per tag on a registry), at
+ * most `maxReads` in all: past that, attachments of removed images stay (the plan says which).
+ */
+async function readPruneDigests(input, readTag, options = {}) {
+    const known = new Map(input.destinationTags);
+    let budget = options.maxReads ?? 1000;
+    for (let round = 0; round < 2; round++) {
+        const need = digestsNeeded({ ...input, destinationTags: known });
+        if (!need.length || need.length > budget)
             break;
-        const space = body.indexOf(0x20, at);
-        const length = space > at ? Number(body.toString('latin1', at, space)) : NaN;
-        if (!Number.isSafeInteger(length) || length <= space - at + 1 || at + length > body.length || body[at + length - 1] !== 0x0a) {
-            throw damaged(where);
+        budget -= need.length;
+        let next = 0;
+        const worker = async () => {
+            while (next < need.length) {
+                const tag = need[next++];
+                known.set(tag, await readTag(tag));
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, need.length) }, worker));
+    }
+    return { ...input, destinationTags: known };
+}
+/** The tags items of other entries than `entry` write to `repository`: a pruning entry leaves them (`alsoKeep`). */
+function writtenByOthers(items, entry, repository) {
+    if (repository.transport !== 'registry')
+        return [];
+    const tags = new Set();
+    for (const item of items) {
+        const d = item.destination;
+        if (item.entry === entry || d.transport !== 'registry' || d.registry !== repository.registry || d.repository !== repository.repository)
+            continue;
+        for (const t of d.tags.length ? d.tags : item.source.tags)
+            tags.add(t);
+    }
+    return [...tags];
+}
+/** The destination's tags by fate: kept images, images gone from the source, protected ones, attachments. */
+function prune_splitTags(input) {
+    const source = new Set(input.sourceTags);
+    const alsoKeep = new Set(input.alsoKeep ?? []);
+    const isProtected = (tag) => alsoKeep.has(tag) || (input.protect ?? []).some((re) => re.test(tag));
+    const out = { kept: [], gone: [], protected: [], attachments: [] };
+    for (const tag of [...input.destinationTags.keys()].sort()) {
+        if (isAttachmentTag(tag)) {
+            if (!isProtected(tag))
+                out.attachments.push(tag);
         }
-        const record = body.toString('utf8', space + 1, at + length - 1);
-        const eq = record.indexOf('=');
-        if (eq <= 0)
-            throw damaged(where);
-        const key = record.slice(0, eq);
-        const value = record.slice(eq + 1);
-        if (key === 'path')
-            out.path = value;
-        else if (key === 'linkpath')
-            out.linkpath = value;
-        else if (key === 'size') {
-            if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
-                throw damaged(where);
-            out.size = Number(value);
+        else if (!inFilterScope(tag, input.filter) || source.has(tag))
+            out.kept.push(tag);
+        else if (isProtected(tag)) {
+            out.protected.push(tag);
+            out.kept.push(tag);
         }
-        at += length;
+        else
+            out.gone.push(tag);
     }
     return out;
 }
-function cString(bytes) {
-    const end = bytes.indexOf(0);
-    return bytes.toString('utf8', 0, end === -1 ? bytes.length : end);
-}
-function padded(size) {
-    return Math.ceil(size / BLOCK) * BLOCK;
-}
-async function readAt(file, into, position, where) {
-    let done = 0;
-    while (done < into.length) {
-        const n = await file.read(into, done, into.length - done, position + done);
-        if (n === 0)
-            throw truncated(where);
-        done += n;
-    }
-}
-function truncated(where) {
-    return new ContentError(`${where} is truncated or not a tar archive (it ends in the middle of an entry)`);
-}
-function damaged(where) {
-    return new ContentError(`${where} is truncated or not a tar archive (an entry header is damaged or the file is not an uncompressed tar)`);
+function prune_digestOf(input, tag) {
+    const digest = input.destinationTags.get(tag);
+    return digest !== undefined ? { digest } : {};
 }
 
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __webpack_require__(56118);
-;// CONCATENATED MODULE: ./lib/src/targets/archive/tar-scan.js
-
-
-
-/**
- * Walks a tar stream entry by entry. `visit` gets each entry worth keeping with its body as an async
- * iterable of chunks (tar-stream's own entry stream: wrapping each of hundreds of thousands of
- * entries in a node Readable costs memory on Node 24); it reads the body to its end, or returns and
- * lets the walk skip the rest. Unsafe entries stop the walk with an error that names them, before
- * any of their bytes are read.
- */
-async function scanTar(input, where, visit) {
-    // A stream that already failed or closed early (an export that broke off) emits nothing more.
-    if (input.errored || (input.destroyed && !input.readableEnded)) {
-        throw new ContentError(`${where} could not be read: ${input.errored ? errors_messageOf(input.errored) : 'the stream closed before its end'}`);
-    }
-    const tar = (0,tar_stream.extract)();
-    input.on('error', (err) => tar.destroy(err));
-    input.once('close', () => {
-        if (!input.readableEnded)
-            tar.destroy(input.errored ?? new Error('the stream closed before its end'));
-    });
-    input.pipe(tar);
-    try {
-        for await (const source of tar) {
-            const header = source.header;
-            const kind = classifyEntry(header, where);
-            if (kind.kind !== 'skip') {
-                // tar-stream records where the body begins, after any pax or long-name headers.
-                const dataOffset = header.byteOffset ?? source.offset + 512;
-                await visit({ name: header.name, size: header.size, dataOffset, kind }, source);
-            }
-            // Whatever is left unread is skipped (the next entry comes only after this one's end).
-            for await (const _ of source) {
-                // skipped
-            }
-        }
-    }
-    catch (err) {
-        tar.destroy();
-        input.unpipe(tar);
-        input.destroy();
-        if (err instanceof OciCopyError)
-            throw err;
-        throw new ContentError(`${where} is truncated or not a tar archive (${describeTarError(err)})`);
-    }
-}
-function describeTarError(err) {
-    const msg = errors_messageOf(err);
-    if (/unexpected end/i.test(msg))
-        return 'it ends in the middle of an entry';
-    if (/invalid tar header/i.test(msg))
-        return 'an entry header is damaged or the file is not an uncompressed tar';
-    return msg;
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/archive-contents.js
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./lib/src/job/prune-stage.js
 
 
 
@@ -4590,1826 +3436,107 @@ function describeTarError(err) {
 
 
 /**
- * Indexes a seekable archive: its headers are read at their offsets and every body is skipped, so
- * indexing reads a few kilobytes however large the archive; later reads open just an entry's byte
- * range. Nothing is copied.
+ * Prune, once the items are done: for each entry with `prune: true`, the tags of its destination
+ * repository that its filters select and its source no longer has, less `protect` and the tags
+ * other entries write (see plan/prune.ts), removed one tag at a time (the manifest stays for any
+ * other tag naming it). A registry that refuses deletes stops that destination's prune with one
+ * warning; the copies are unaffected. A dry run lists what would go. With shards, only shard 1
+ * prunes (every shard plans the whole list, so it knows what the others write): N jobs never
+ * remove the same tags N times.
  */
-async function indexArchiveFile(path, where) {
-    const contents = new ContentTables(where);
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        await refuseCompressed(handle, where);
-        const { size } = await handle.stat();
-        const file = {
-            size,
-            read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead,
-        };
-        await scanTarHeaders(file, where, (entry) => {
-            if (contents.structural(entry))
-                return;
-            contents.add(entry, rangeEntry(path, entry.dataOffset, entry.size));
-        });
+async function pruneEntries(entries, plan, results, pool, options) {
+    const outcomes = [];
+    for (const entry of entries.filter((e) => e.prune)) {
+        outcomes.push(await pruneEntry(entry, plan, results, pool, options, plan.shard));
     }
-    finally {
-        await handle.close();
-    }
-    return contents.finish(async () => undefined);
+    return outcomes;
 }
-/**
- * Reads an archive from a stream that cannot be read twice (stdin, a socket): the bodies of the
- * entries worth keeping are appended to one spool file in a private temporary directory, each blob
- * hashed on the way in against the digest its name promises (a blob that does not match fails the
- * import), and later read back by byte range. What is kept in memory per entry is its name and
- * place in the spool, a few hundred bytes, as for an archive read from a file (no body, no stream);
- * writing costs one file, not one per entry.
- */
-async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpdir)()) {
-    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempParent, 'oci-copy-import-'));
-    // An interrupted import removes its spool too.
-    trackPartial(dir);
-    const dispose = () => (0,promises_.rm)(dir, { recursive: true, force: true }).finally(() => untrackPartial(dir));
-    const contents = new ContentTables(where);
-    const path = (0,external_node_path_.join)(dir, 'spool');
-    const spool = new SpoolFile(path);
-    try {
-        await scanTar(input, where, async (entry, body) => {
-            if (contents.structural(entry))
-                return;
-            if (entry.kind.kind === 'blob') {
-                const digest = entry.kind.digest;
-                const hash = newHasher(digest);
-                const { offset, size } = await spool.append(body, (chunk) => hash.update(chunk));
-                const got = `${digest.slice(0, digest.indexOf(':'))}:${hash.digest('hex')}`;
-                if (got !== digest)
-                    throw notThePromisedBlob(where, text_quoted(entry.name), `digest mismatch: expected ${digest}, got ${got}`);
-                contents.add(entry, rangeEntry(path, offset, size, digest));
-                return;
-            }
-            const hash = (0,external_node_crypto_.createHash)('sha256');
-            let head;
-            const { offset, size } = await spool.append(body, (chunk) => {
-                hash.update(chunk);
-                if (!head || head.length < 2)
-                    head = Buffer.concat(head ? [head, chunk.subarray(0, 2)] : [chunk.subarray(0, 2)]);
-            });
-            contents.add(entry, rangeEntry(path, offset, size, `sha256:${hash.digest('hex')}`, isGzipHead(head)));
-        });
-        await spool.finish();
-        return contents.finish(dispose);
-    }
-    catch (err) {
-        await spool.abandon();
-        await dispose();
-        if (err instanceof OciCopyError)
-            throw err;
-        throw new ContentError(`${where}: cannot spool the archive (${errors_messageOf(err)})`);
-    }
-}
-/**
- * One file that entry bodies are appended to, one after another, with back-pressure. Small bodies
- * are gathered into writes of 64 KiB: tens of thousands of tiny blobs cost a few hundred writes.
- */
-class SpoolFile {
-    out;
-    position = 0;
-    pending = [];
-    pendingBytes = 0;
-    failed;
-    constructor(path) {
-        this.out = (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' });
-        this.failed = new Promise((_, reject) => this.out.once('error', reject));
-        this.failed.catch(() => { });
-    }
-    /** Appends `body`, passing each chunk to `see` first; returns where it landed. */
-    async append(body, see) {
-        const offset = this.position;
-        for await (const chunk of body) {
-            see(chunk);
-            this.position += chunk.length;
-            this.pending.push(chunk);
-            this.pendingBytes += chunk.length;
-            if (this.pendingBytes >= SPOOL_WRITE_BYTES)
-                await this.flush();
-        }
-        return { offset, size: this.position - offset };
-    }
-    /** Everything written and flushed: ranges of it can be read. */
-    async finish() {
-        await this.flush();
-        this.out.end();
-        await Promise.race([(0,external_node_events_.once)(this.out, 'close'), this.failed]);
-    }
-    async abandon() {
-        if (this.out.closed)
-            return;
-        this.out.destroy();
-        await (0,external_node_events_.once)(this.out, 'close').catch(() => { });
-    }
-    async flush() {
-        if (!this.pendingBytes)
-            return;
-        const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-        this.pending = [];
-        this.pendingBytes = 0;
-        if (!this.out.write(data))
-            await Promise.race([(0,external_node_events_.once)(this.out, 'drain'), this.failed]);
-    }
-}
-/** What the spool gathers before one write. */
-const SPOOL_WRITE_BYTES = 64 * 1024;
-function notThePromisedBlob(where, shown, why) {
-    return new ContentError(`${where}: entry ${shown} does not hold the blob its name promises (${why})`);
-}
-/**
- * The blobs and files of an archive while it is read, and its links, which are resolved into
- * more of the same once every entry has been seen.
- */
-class ContentTables {
-    where;
-    blobs = new Map();
-    files = new Map();
-    links;
-    constructor(where) {
-        this.where = where;
-        this.links = new ArchiveLinks(where);
-    }
-    /** Takes a directory or link entry, which has no body; false for an entry that has one. */
-    structural(entry) {
-        const name = normalizeEntryName(entry.name);
-        if (entry.kind.kind === 'directory')
-            this.links.directory(name);
-        else if (entry.kind.kind === 'link') {
-            this.links.link(name, entry.name, entry.kind);
-            this.forget(entry.kind.as);
-        }
-        else
-            return false;
-        return true;
-    }
-    add(entry, stored) {
-        const kind = entry.kind;
-        if (kind.kind === 'blob')
-            this.blobs.set(kind.digest, stored);
-        else if (kind.kind === 'file')
-            this.files.set(kind.name, stored);
-        else
-            return;
-        this.links.regular(normalizeEntryName(entry.name));
-    }
-    finish(dispose) {
-        const { blobs, files, where } = this;
-        this.links.resolve({
-            lookup: (name) => {
-                const parts = name.split('/');
-                if (parts.length === 3 && parts[0] === 'blobs')
-                    return blobs.get(`${parts[1]}:${parts[2]}`);
-                return files.get(name);
-            },
-            hasUnder: (name) => {
-                const prefix = `${name}/`;
-                for (const n of files.keys())
-                    if (n.startsWith(prefix))
-                        return true;
-                for (const d of blobs.keys())
-                    if (`blobs/${d.replace(':', '/')}`.startsWith(prefix))
-                        return true;
-                return false;
-            },
-        }, (as, entry, shown) => {
-            if (as.kind === 'file') {
-                files.set(as.name, entry);
-                return;
-            }
-            // A spooled file was hashed on the way in; a file read by range is verified when it is read.
-            if (entry.digest !== undefined && entry.digest !== as.digest)
-                throw notThePromisedBlob(where, shown, `it links to content ${entry.digest}`);
-            // An entry's open() may live on its prototype: wrap it, never spread it.
-            blobs.set(as.digest, { size: entry.size, digest: as.digest, gzip: entry.gzip, open: () => entry.open() });
-        });
-        return { blobs, files, dispose };
-    }
-    /** A link replaces a regular entry of the same name that came before it. */
-    forget(as) {
-        if (as.kind === 'blob')
-            this.blobs.delete(as.digest);
-        else if (as.kind === 'file')
-            this.files.delete(as.name);
-    }
-}
-/** A gzip-compressed archive would otherwise fail with a puzzling tar header error. */
-async function refuseCompressed(handle, where) {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    if (bytesRead === 2 && isGzipHead(head)) {
-        throw new ContentError(`${where} is gzip-compressed: decompress it first (gunzip), an OCI archive is a plain tar`);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-save.js
-
-
-
-
-
-
-
-
-
-
-
-/** Reads and checks an archive's `manifest.json`: every item has a Config and a list of Layers. */
-async function readDockerManifestList(contents, where) {
-    const listFile = contents.files.get(DOCKER_MANIFEST_FILE);
-    if (!listFile)
-        throw new errors_NotFoundError(`${where} has no ${DOCKER_MANIFEST_FILE}`);
-    const raw = await readEntry(listFile, MAX_MANIFEST_BYTES, `${DOCKER_MANIFEST_FILE} in ${where}`);
-    let items;
-    try {
-        items = parseBoundedJson(raw.toString('utf8'));
-    }
-    catch {
-        throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} is not valid JSON`);
-    }
-    if (!Array.isArray(items) || items.length === 0)
-        throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} lists no image`);
-    return items.map((item) => {
-        if (typeof item?.Config !== 'string' || !Array.isArray(item.Layers) || !item.Layers.every((l) => typeof l === 'string')) {
-            throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} is malformed: an item lacks Config or Layers`);
-        }
-        const repoTags = Array.isArray(item.RepoTags) ? item.RepoTags.filter((t) => typeof t === 'string') : [];
-        return { config: item.Config, repoTags, layers: item.Layers };
-    });
-}
-/**
- * Turns a `docker save` archive without `index.json` (Docker before 25, skopeo's docker-archive:,
- * or tools that write its format) into OCI images: a manifest per `manifest.json` item over the
- * config and layer files, digests computed by streaming them, tagged with the tags of its
- * `RepoTags` (the full name kept in the `io.containerd.image.name` annotation, as Docker 25 does).
- * The new manifests are added to `contents.blobs`; configs and layers are served from where they
- * sit in the archive. `roots[i]` is the image of item `i`.
- */
-async function convertDockerSave(contents, items, where) {
-    const index = emptyIndex();
-    const roots = [];
-    for (const item of items) {
-        const config = await describeFile(contents, item.config, where);
-        const layers = [];
-        for (const layer of item.layers) {
-            const d = await describeFile(contents, layer, where);
-            layers.push({ mediaType: d.gzip ? MediaType.OciLayerGzip : MediaType.OciLayer, digest: d.digest, size: d.size });
-        }
-        const manifest = {
-            schemaVersion: 2,
-            mediaType: MediaType.OciManifest,
-            config: { mediaType: MediaType.OciConfig, digest: config.digest, size: config.size },
-            layers,
-        };
-        const bytes = Buffer.from(JSON.stringify(manifest));
-        const digest = digestOf(bytes);
-        contents.blobs.set(digest, bytesEntry(bytes, digest));
-        const root = { mediaType: MediaType.OciManifest, digest, size: bytes.byteLength };
-        if (item.repoTags.length === 0)
-            index.manifests.push(root);
-        for (const name of item.repoTags) {
-            index.manifests.push({ ...root, annotations: { [ANNOTATION_IMAGE_NAME]: normalizeImageName(name) ?? name, [ANNOTATION_REF_NAME]: tagOfImageName(name) } });
-        }
-        roots.push(withItemName(root, item));
-    }
-    return { index, roots };
-}
-/** The descriptor named by the item's first tag, so that what is copied from it keeps its name. */
-function withItemName(desc, item) {
-    const name = item.repoTags.map(normalizeImageName).find((n) => n !== undefined);
-    return name ? { ...desc, annotations: { ...desc.annotations, [ANNOTATION_IMAGE_NAME]: name } } : desc;
-}
-/** The digest of a file `manifest.json` names (`blobs/sha256/<hex>` says it; any other is hashed). */
-async function digestOfListedFile(contents, name, where) {
-    return (await describeFile(contents, name, where)).digest;
-}
-async function describeFile(contents, name, where) {
-    const normalized = normalizeEntryName(name);
-    const blobDigest = normalized.startsWith('blobs/') ? normalized.slice(6).replace('/', ':') : undefined;
-    let entry = blobDigest && isDigest(blobDigest) ? contents.blobs.get(blobDigest) : contents.files.get(normalized);
-    if (!entry)
-        throw new errors_NotFoundError(`${DOCKER_MANIFEST_FILE} in ${where} names ${text_quoted(name)}, which is not in the archive`);
-    const { digest, gzip } = await describeEntry(entry);
-    if (blobDigest && digest !== blobDigest) {
-        throw new ContentError(`${where}: entry ${text_quoted(name)} does not hold the blob its name promises (got ${digest})`);
-    }
-    // Serve the file as the blob it now is, and hash it once however many images share it (an
-    // entry's open() may live on its prototype: wrap it, never spread it).
-    const file = entry;
-    entry = { size: file.size, digest, gzip, open: () => file.open() };
-    if (!blobDigest)
-        contents.files.set(normalized, entry);
-    if (!contents.blobs.has(digest))
-        contents.blobs.set(digest, entry);
-    return { digest, size: entry.size, gzip };
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/reader.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Opens an OCI or docker archive file for reading. A regular file is indexed once and read by byte
- * range; a pipe or device (`/dev/stdin`) is spooled as a stream would be.
- */
-async function openArchiveFile(path, options = {}) {
-    const description = options.description ?? `[oci-archive] ${text_printable(path)}`;
-    const info = await (0,promises_.stat)(path).catch((err) => {
-        if (err.code === 'ENOENT')
-            throw new errors_NotFoundError(`${description} does not exist`);
-        throw err;
-    });
-    if (info.isDirectory())
-        throw new ContentError(`${description} is a directory: use oci:${text_printable(path)} for an OCI layout directory`);
-    if (!info.isFile()) {
-        return openArchiveStream((0,external_node_fs_.createReadStream)(path), { description });
-    }
-    return OciArchiveReader.fromContents(await indexArchiveFile(path, description), description);
-}
-/** Reads an OCI archive from a stream (stdin, a socket, an HTTP body), spooling it while verifying. */
-async function openArchiveStream(input, options = {}) {
-    const description = options.description ?? '[oci-archive] stream';
-    return OciArchiveReader.fromContents(await spoolArchive(input, description, options.tempDir), description);
-}
-/**
- * A read-only target over an OCI image-layout archive (skopeo, containerd, Docker 25+ and this
- * project write them), or over a legacy `docker save` archive converted on the fly. Besides tags
- * and digests, `resolve` takes a full image name (`docker.io/library/app:1.2`) and `@N`, the N-th
- * image of `manifest.json`, as skopeo's `docker-archive:` does.
- */
-class OciArchiveReader {
-    description;
-    contents;
-    index;
-    itemRoots;
-    finder;
-    items;
-    constructor(description, contents, index, 
-    /** The image of each `manifest.json` item, when the archive was converted from one. */
-    itemRoots) {
-        this.description = description;
-        this.contents = contents;
-        this.index = index;
-        this.itemRoots = itemRoots;
-        this.finder = new ReferrerFinder(async (desc) => {
-            const entry = contents.blobs.get(desc.digest);
-            return entry && readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${desc.digest} in ${description}`);
-        }, description);
-    }
-    static async fromContents(contents, description) {
+async function pruneEntry(entry, plan, results, pool, options, shard) {
+    const ref = entryRepository(entry);
+    const destination = text_printable(reference_formatReference(ref));
+    const outcome = { entry: entry.number, destination, removed: [], protected: [], kept: 0, attachmentsKept: [], failed: [] };
+    const stop = (why, warn = false) => {
+        outcome.stopped = why;
+        if (warn)
+            options.warning(`prune of ${destination} (entry ${entry.number}): ${why}`);
+        return outcome;
+    };
+    if (options.notRun)
+        return stop(options.notRun, true);
+    if (shard && shard.count > 1 && shard.index !== 1)
+        return stop(`pruned by shard 1/${shard.count}, not by this shard (${shard.index}/${shard.count})`);
+    const sourceTags = plan.sourceTags?.get(entry.number);
+    if (!sourceTags)
+        return stop('the source tags could not be listed: nothing pruned', true);
+    const dst = await pool.destination(ref);
+    if (!isTagLister(dst) || !isTagReader(dst) || !isTagRemover(dst))
+        return stop(`${dst.description} cannot remove tags: nothing pruned`, true);
+    // What this run learnt of each tag it wrote or found: no HEAD for those.
+    const known = new Map();
+    for (const r of results)
+        if (r.item.entry === entry.number && r.root)
+            for (const t of r.tags)
+                known.set(t.tag, r.root.digest);
+    // The list read for immutable-tags serves again, with the tags this run wrote; else one list now.
+    const planned = ref.transport === 'registry' ? plan.destinationTags?.get(`${ref.registry}/${ref.repository}`) : undefined;
+    let listed;
+    if (planned)
+        listed = [...new Set([...planned, ...known.keys()])];
+    else {
         try {
-            const { index, roots } = await readIndex(contents, description);
-            return new OciArchiveReader(description, contents, index, roots);
+            listed = await dst.tags();
         }
         catch (err) {
-            await contents.dispose();
-            throw err;
-        }
-    }
-    /** Whether the archive has a `manifest.json` (a docker archive), which rewriting it keeps. */
-    get hasDockerManifest() {
-        return this.contents.files.has(DOCKER_MANIFEST_FILE);
-    }
-    async resolve(selector) {
-        if (selector !== undefined && /^@[0-9]+$/.test(selector))
-            return this.resolveItem(Number(selector.slice(1)), selector);
-        try {
-            return await this.findRoot(selector);
-        }
-        catch (err) {
-            // A name index.json does not carry may still be among manifest.json's RepoTags.
-            if (!(err instanceof errors_NotFoundError) || selector === undefined || isTag(selector) || isDigest(selector) || !this.hasDockerManifest)
-                throw err;
-            const items = await this.dockerItems();
-            const at = items.findIndex((item) => item.repoTags.some((t) => sameImageName(t, selector)));
-            if (at < 0)
-                throw err;
-            return this.resolveItem(at, selector);
-        }
-    }
-    findRoot(selector) {
-        return findRoot(this.index, selector, this.description, async (digest) => {
-            const entry = this.contents.blobs.get(digest);
-            if (!entry || entry.size > MAX_MANIFEST_BYTES)
-                return undefined;
-            return sniffManifest(await readEntry(entry, MAX_MANIFEST_BYTES, digest), digest);
-        }, (entry) => this.isAttached(entry));
-    }
-    dockerItems() {
-        this.items ??= readDockerManifestList(this.contents, this.description);
-        return this.items;
-    }
-    /**
-     * The image of `manifest.json` item `n`: the converted one, or the manifest in index.json (or
-     * under one of its indexes) whose config the item names.
-     */
-    async resolveItem(n, shown) {
-        shown = text_printable(shown);
-        if (!this.hasDockerManifest) {
-            throw new errors_NotFoundError(`${shown} picks an image of a docker archive's ${DOCKER_MANIFEST_FILE}, which ${this.description} does not have: name the image by tag or digest`);
-        }
-        const items = await this.dockerItems();
-        if (n >= items.length)
-            throw new errors_NotFoundError(`${shown} is not in ${this.description}: its ${DOCKER_MANIFEST_FILE} lists ${items.length} image(s), @0 to @${items.length - 1}`);
-        const item = items[n];
-        if (this.itemRoots)
-            return this.itemRoots[n];
-        const config = await digestOfListedFile(this.contents, item.config, this.description);
-        const read = async (d) => {
-            const entry = this.contents.blobs.get(d.digest);
-            return entry && entry.size <= MAX_MANIFEST_BYTES ? readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${d.digest} in ${this.description}`) : undefined;
-        };
-        for (const root of this.index.manifests) {
-            const candidates = isIndex(root.mediaType) ? await childrenOf(root, read) : [root];
-            for (const c of candidates) {
-                const bytes = isImageManifest(c.mediaType) ? await read(c) : undefined;
-                if (bytes && parseImageManifest(bytes, `manifest ${c.digest}`).config?.digest === config)
-                    return withItemName(plainDescriptor(c), item);
-            }
-        }
-        throw new errors_NotFoundError(`${shown} in ${this.description}: no manifest in ${INDEX_FILE} has the config ${config} that ${DOCKER_MANIFEST_FILE} names`);
-    }
-    /** What refers to `subject`: manifests listed in index.json whose subject it is, or its `sha256-<hex>` index. */
-    async referrers(subject, artifactType) {
-        return this.finder.referrers(this.index, subject, artifactType);
-    }
-    /** Whether an index entry is a referrer (or a referrers index) rather than an image of its own. */
-    isAttached(entry) {
-        return this.finder.isAttached(entry);
-    }
-    async tags() {
-        return indexTags(this.index);
-    }
-    async readTag(tag) {
-        return taggedEntry(this.index, tag);
-    }
-    async fetch(desc) {
-        const entry = this.contents.blobs.get(desc.digest);
-        if (!entry)
-            throw new errors_NotFoundError(`blob ${desc.digest} is missing from ${this.description}`);
-        if (entry.size !== desc.size) {
-            throw new ContentError(`blob ${desc.digest} in ${this.description} is ${entry.size} bytes, not the ${desc.size} its descriptor says`);
-        }
-        return entry.open();
-    }
-    async exists(desc) {
-        return this.contents.blobs.get(desc.digest)?.size === desc.size;
-    }
-    /** Every blob the archive holds, to carry them over when the archive is rewritten. */
-    blobs() {
-        return [...this.contents.blobs].map(([digest, e]) => ({ digest, size: e.size, open: () => e.open() }));
-    }
-    async close(_outcome) {
-        await this.contents.dispose();
-    }
-}
-async function childrenOf(index, read) {
-    const bytes = await read(index);
-    return bytes ? parseIndex(bytes, `index ${index.digest}`).manifests : [];
-}
-async function readIndex(contents, where) {
-    const layout = contents.files.get(OCI_LAYOUT_FILE);
-    const index = contents.files.get(INDEX_FILE);
-    if (index) {
-        if (layout)
-            checkOciLayout(await readEntry(layout, 64 * 1024, `${OCI_LAYOUT_FILE} in ${where}`), where);
-        return { index: parseLayoutIndex(await readEntry(index, MAX_MANIFEST_BYTES, `${INDEX_FILE} in ${where}`), where) };
-    }
-    if (contents.files.has(DOCKER_MANIFEST_FILE))
-        return convertDockerSave(contents, await readDockerManifestList(contents, where), where);
-    throw new ContentError(`${where} has no ${INDEX_FILE} (nor a docker save ${DOCKER_MANIFEST_FILE}): it is not an OCI archive`);
-}
-
-// EXTERNAL MODULE: external "node:stream/promises"
-var external_node_stream_promises_ = __webpack_require__(46466);
-;// CONCATENATED MODULE: ./lib/src/targets/archive/ustar.js
-/** A tar block: headers are one, bodies are padded to whole ones. */
-const TAR_BLOCK = 512;
-/** Two zero blocks end an archive. */
-const END_OF_ARCHIVE = Buffer.alloc(2 * TAR_BLOCK);
-/** Octal size fields hold 11 digits; anything larger is written in GNU base-256. */
-const MAX_OCTAL_SIZE = 0o77777777777;
-const NAME_FIELD = 100;
-/** The zero bytes after a body of `size` bytes, up to the next block. */
-function paddingFor(size) {
-    return (TAR_BLOCK - (size % TAR_BLOCK)) % TAR_BLOCK;
-}
-/**
- * The header of a regular file (mode 0644, owner 0:0): one ustar block, preceded by a pax
- * extended header carrying the name when the name does not fit the ustar field (a sha512 blob).
- * Its length plus the body and its padding is all an entry takes, so it can be reserved up front.
- */
-function fileHeader(name, size, mtime) {
-    const seconds = Math.floor(mtime.getTime() / 1000);
-    if (Buffer.byteLength(name) <= NAME_FIELD)
-        return ustarBlock(name, size, seconds, '0');
-    const record = paxRecord('path', name);
-    const paxName = `PaxHeaders/${name.slice(-(NAME_FIELD - 'PaxHeaders/'.length))}`;
-    const body = Buffer.alloc(record.length + paddingFor(record.length));
-    record.copy(body);
-    return Buffer.concat([ustarBlock(paxName, record.length, seconds, 'x'), body, ustarBlock(name.slice(-NAME_FIELD), size, seconds, '0')]);
-}
-/** The whole entry for a small file: header, body, padding. */
-function fileEntry(name, content, mtime) {
-    const body = typeof content === 'string' ? Buffer.from(content) : content;
-    return Buffer.concat([fileHeader(name, body.length, mtime), body, Buffer.alloc(paddingFor(body.length))]);
-}
-function ustarBlock(name, size, mtime, typeflag) {
-    const block = Buffer.alloc(TAR_BLOCK);
-    block.write(name, 0, NAME_FIELD, 'utf8');
-    octal(block, 100, 8, 0o644);
-    octal(block, 108, 8, 0);
-    octal(block, 116, 8, 0);
-    if (size <= MAX_OCTAL_SIZE)
-        octal(block, 124, 12, size);
-    else
-        base256(block, 124, 12, size);
-    octal(block, 136, 12, mtime);
-    block.write(typeflag, 156, 1, 'latin1');
-    block.write('ustar\0', 257, 6, 'latin1');
-    block.write('00', 263, 2, 'latin1');
-    octal(block, 329, 8, 0);
-    octal(block, 337, 8, 0);
-    // The checksum is summed with its own field read as eight spaces.
-    block.fill(0x20, 148, 156);
-    let sum = 0;
-    for (const byte of block)
-        sum += byte;
-    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'latin1');
-    return block;
-}
-/** Zero-padded octal digits and a NUL, filling the field. */
-function octal(block, at, width, value) {
-    block.write(`${value.toString(8).padStart(width - 1, '0')}\0`, at, width, 'latin1');
-}
-function base256(block, at, width, value) {
-    let rest = value;
-    for (let i = at + width - 1; i > at; i--) {
-        block[i] = rest % 256;
-        rest = Math.floor(rest / 256);
-    }
-    block[at] = 0x80;
-}
-/** `<length> <key>=<value>\n`, the length counting its own digits. */
-function paxRecord(key, value) {
-    const tail = ` ${key}=${value}\n`;
-    const tailLength = Buffer.byteLength(tail);
-    let length = tailLength + 1;
-    while (String(length).length + tailLength !== length)
-        length = String(length).length + tailLength;
-    return Buffer.from(`${length}${tail}`, 'utf8');
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/layout/blob-files.js
-
-
-
-
-
-
-/** `ROOT/blobs/<alg>/<hex>`: the digest is checked to be well formed, so it cannot leave `ROOT`. */
-function blobPath(root, digest) {
-    const { algorithm, hex } = parseDigest(digest);
-    return (0,external_node_path_.join)(root, 'blobs', algorithm, hex);
-}
-/**
- * Writes `content` under `ROOT/blobs/<alg>/<hex>`, through a temporary file beside it that is
- * renamed into place only once the bytes match the descriptor: a reader never sees a partial or
- * wrong blob. `inFlight` holds the temporary paths so an aborted run can remove them.
- */
-async function writeVerifiedBlob(root, desc, content, inFlight) {
-    const { algorithm, hex } = parseDigest(desc.digest);
-    const dir = (0,external_node_path_.join)(root, 'blobs', algorithm);
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const temp = partialPath(dir, hex);
-    inFlight?.add(temp);
-    trackPartial(temp);
-    let file;
-    try {
-        // Opened before any byte flows: a stream that opens its file lazily could create it after a
-        // failed push had already removed it, leaving a temporary file behind.
-        file = await (0,promises_.open)(temp, 'wx');
-        await (0,external_node_stream_promises_.pipeline)(content, new VerifyingStream(desc), file.createWriteStream());
-        await (0,promises_.rename)(temp, (0,external_node_path_.join)(dir, hex));
-    }
-    catch (err) {
-        if (!file)
-            content.destroy();
-        await (0,promises_.rm)(temp, { force: true });
-        throw err;
-    }
-    finally {
-        inFlight?.delete(temp);
-        untrackPartial(temp);
-    }
-}
-/** Consumes a stream the caller verifies, when its bytes are already stored. */
-async function drain(content) {
-    for await (const _ of content) {
-        // nothing to keep
-    }
-}
-/** Reads a manifest's stream whole, refusing more bytes than its descriptor says. */
-async function readManifestBytes(content, desc) {
-    const limit = desc.size;
-    const chunks = [];
-    let total = 0;
-    for await (const chunk of content) {
-        total += chunk.length;
-        if (total > limit) {
-            content.destroy();
-            throw new ContentError(`manifest ${desc.digest} is more than the ${limit} bytes its descriptor says`);
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-manifest.js
-
-
-
-
-
-
-
-
-const LINUX_AMD64 = { os: 'linux', architecture: 'amd64' };
-const IMAGE_CONFIG_TYPES = [MediaType.OciConfig, MediaType.DockerConfig];
-/**
- * The `manifest.json` of an archive's index: one item per image, its tags in docker's familiar
- * spelling (`app:1.2`, `example.com/app:1.2`), its config and layers named by their blob entries.
- * An index stands for one of its images, as `docker load` can take only one: the platform the
- * export asked for, else linux/amd64 when present, else the first, of those the archive holds.
- * Referrers and artifacts (whose config is no image config) are not images and are left out, as
- * are images the archive does not hold whole (skopeo's `--multi-arch index-only` writes an index
- * without its children): docker could not load them. `index.json` still lists them all.
- */
-async function dockerManifestList(index, source) {
-    const items = [];
-    const byDigest = new Map();
-    for (const entry of index.manifests) {
-        // cosign's `sha256-<hex>.sig` tags and referrers are attachments of an image, not images.
-        if (isAttachmentTag(entry.annotations?.[ANNOTATION_REF_NAME]) || (await source.isAttached(entry)))
-            continue;
-        const image = await imageOf(entry, source);
-        if (!image)
-            continue;
-        let item = byDigest.get(image.digest);
-        if (!item) {
-            item = {
-                Config: blobEntryName(image.manifest.config.digest),
-                RepoTags: [],
-                Layers: (image.manifest.layers ?? []).map((l) => blobEntryName(l.digest)),
-            };
-            byDigest.set(image.digest, item);
-            items.push(item);
-        }
-        const name = imageNameOf(entry);
-        const full = name === undefined ? undefined : normalizeImageName(name);
-        if (full && !item.RepoTags.includes(familiarImageName(full)))
-            item.RepoTags.push(familiarImageName(full));
-    }
-    return items;
-}
-async function imageOf(entry, source) {
-    if (!(await source.has(entry)))
-        return undefined;
-    let chosen = entry;
-    if (isIndex(entry.mediaType)) {
-        const children = parseIndex(await source.read(entry), `index ${entry.digest}`).manifests;
-        const held = [];
-        for (const child of children)
-            if (await source.has(child))
-                held.push(child);
-        const pick = dockerImageOf(held, source.platformOf(entry));
-        if (!pick)
-            return undefined;
-        chosen = pick;
-    }
-    if (!isImageManifest(chosen.mediaType))
-        return undefined;
-    const manifest = parseImageManifest(await source.read(chosen), `manifest ${chosen.digest}`);
-    if (!IMAGE_CONFIG_TYPES.includes(manifest.config.mediaType))
-        return undefined;
-    // Layers with foreign `urls` are never copied: they are listed whether or not they are held.
-    const copied = [manifest.config, ...(manifest.layers ?? []).filter((l) => !l.urls?.length)];
-    for (const blob of copied)
-        if (!(await source.has(blob)))
-            return undefined;
-    return { digest: chosen.digest, manifest };
-}
-/** The image of an index that docker is given: attestation manifests (`unknown/unknown`) never count. */
-function dockerImageOf(children, wanted) {
-    const images = children.filter((c) => isImageManifest(c.mediaType) && c.platform?.os !== 'unknown');
-    for (const platform of [wanted, LINUX_AMD64]) {
-        const match = platform && images.find((c) => platformMatches(platform, c.platform));
-        if (match)
-            return match;
-    }
-    return images[0];
-}
-/**
- * What is worth saying of a root in a docker archive: which image of an index its `manifest.json`
- * lists (docker load takes one), and, as a warning, that it could name the image nothing, so that
- * `manifest.json` says `RepoTags: []` and loaders make up a name or none.
- */
-async function dockerStoreNotes(root, facts) {
-    const notes = [];
-    if (isIndex(root.mediaType)) {
-        const children = parseIndex(await facts.read(root), `index ${root.digest}`).manifests;
-        const chosen = dockerImageOf(children, facts.platform);
-        if (!chosen)
-            return notes;
-        const name = chosen.platform ? formatPlatform(chosen.platform) : chosen.digest;
-        notes.push({ message: `manifest.json lists ${text_printable(name)} (${chosen.digest}), the one image of the index docker load takes; index.json keeps all ${children.length} for other loaders` });
-    }
-    else if (!isImageManifest(root.mediaType)) {
-        return notes;
-    }
-    const tag = facts.unnamedTags[0];
-    if (tag !== undefined) {
-        notes.push({
-            level: 'warning',
-            message: `manifest.json names no image for ${root.digest} (RepoTags: []): the destination names none and the source has no repository, ` +
-                `so docker load leaves it untagged and podman calls it localhost/${text_printable(tag)}:latest; name it in the destination (docker-archive:PATH:NAME:TAG)`,
-        });
-    }
-    return notes;
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/writer-base.js
-
-
-
-
-
-
-
-
-
-
-/**
- * What every archive writer shares: the index, the tags, which blobs are written, and referrers.
- * A pushed manifest with a `subject` (a signature, an SBOM) is listed in `index.json` untagged, so
- * a reader finds it among the referrers of its subject. How bytes reach the tar is the subclass's.
- *
- * Blob content is not hashed here: the copy engine hands every push a verifying stream that errors
- * instead of ending when the bytes are wrong (the Target contract), and a writer commits the archive
- * only when the export succeeds. The writer only counts bytes, since the tar's framing depends on them.
- */
-class ArchiveWriterBase {
-    description;
-    base;
-    mtime = new Date();
-    index;
-    /** Digests in the tar, or being written to it. */
-    stored = new Set();
-    /** Referrers this export listed in the index. */
-    referrerDigests = new Set();
-    dockerManifest;
-    imageRepository;
-    /** Manifests this export wrote, kept (they are small) for `manifest.json`; none without one. */
-    manifests = new Map();
-    /** The platform asked for, by the digest of a root this export tagged. */
-    platforms = new Map();
-    /** The tags of a root this export could give no image name, by the root's digest. */
-    unnamed = new Map();
-    failure;
-    closed = false;
-    constructor(options, defaultDescription) {
-        this.description = options.description ?? defaultDescription;
-        this.base = options.base;
-        this.index = options.base ? structuredClone(options.base.index) : emptyIndex();
-        this.dockerManifest = options.dockerManifest ?? options.base?.hasDockerManifest ?? false;
-        if (options.image)
-            this.imageRepository = repositoryOfImageName(options.image);
-    }
-    async resolve(selector) {
-        return findRoot(this.index, selector, this.description, async (digest) => {
-            const listed = this.base?.index.manifests.find((d) => d.digest === digest);
-            return listed ?? (this.base ? this.base.resolve(digest).catch(() => undefined) : undefined);
-        }, async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false));
-    }
-    async tags() {
-        return indexTags(this.index);
-    }
-    async readTag(tag, context) {
-        return taggedEntry(this.index, tag, imageNameFor(tag, this.imageRepository ?? context?.repository));
-    }
-    async fetch(desc) {
-        if (this.base && (await this.base.exists(desc)))
-            return this.base.fetch(desc);
-        throw new errors_NotFoundError(`blob ${desc.digest} cannot be read back from ${this.description}: it is being written as a stream`);
-    }
-    async exists(desc) {
-        return this.stored.has(desc.digest) || (this.base !== undefined && (await this.base.exists(desc)));
-    }
-    async push(desc, content) {
-        this.checkUsable();
-        if (media_types_isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
-            // A manifest is small: held whole, it can be listed in the index when it is a referrer.
-            const bytes = await readManifestBytes(content, desc);
-            verifyBytes(bytes, desc);
-            await this.pushBlob(desc, external_node_stream_.Readable.from([bytes]));
-            if (this.dockerManifest)
-                this.manifests.set(desc.digest, bytes);
-            const entry = referrerEntry(desc, bytes);
-            if (entry) {
-                this.index = withReference(this.index, entry, entry.digest);
-                this.referrerDigests.add(entry.digest);
-            }
-            return;
-        }
-        await this.pushBlob(desc, content);
-    }
-    async pushBlob(desc, content) {
-        if (await this.exists(desc)) {
-            await drain(content);
-            return;
-        }
-        this.stored.add(desc.digest);
-        try {
-            await this.writeBlob(desc, content);
-        }
-        catch (err) {
-            this.stored.delete(desc.digest);
-            throw err;
-        }
-    }
-    /** Tags `desc`, naming it `<repository>:<tag>` for loaders: its own image's repository, else the source's. */
-    async tag(desc, reference, context) {
-        this.checkUsable();
-        if (!(await this.exists(desc))) {
-            throw new errors_NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest was not written to it`);
-        }
-        const imageName = imageNameFor(reference, this.imageRepository ?? context?.repository);
-        this.index = withReference(this.index, desc, reference, imageName);
-        if (context?.platform)
-            this.platforms.set(desc.digest, context.platform);
-        if (imageName === undefined && !isDigest(reference))
-            this.unnamed.set(desc.digest, [...(this.unnamed.get(desc.digest) ?? []), reference]);
-    }
-    /** For a docker archive, what `docker load` will make of `root` (see `dockerStoreNotes`). */
-    async storeNotes(root) {
-        if (!this.dockerManifest)
-            return [];
-        return dockerStoreNotes(root, { read: (desc) => this.readManifest(desc), platform: this.platforms.get(root.digest), unnamedTags: this.unnamed.get(root.digest) ?? [] });
-    }
-    checkUsable() {
-        if (this.closed)
-            throw new ContentError(`${this.description} is already closed`);
-        if (this.failure)
-            throw this.failure;
-    }
-    /**
-     * Writes every blob of the archive this export extends that it does not hold yet. Those bytes
-     * come from a file, not through the engine, so they are verified here.
-     */
-    async carryOverBase() {
-        if (!this.base)
-            return;
-        for (const blob of this.base.blobs()) {
-            if (this.stored.has(blob.digest))
-                continue;
-            this.stored.add(blob.digest);
-            const verified = new VerifyingStream(blob);
-            const source = blob.open();
-            source.on('error', (err) => verified.destroy(err));
-            await this.writeBlob(blob, source.pipe(verified));
-        }
-    }
-    /** The files that end the archive, once every blob is in: `index.json`, and `manifest.json` when written. */
-    async closingFiles() {
-        const files = [[INDEX_FILE, serializeIndex(this.index)]];
-        if (!this.dockerManifest)
-            return files;
-        const items = await dockerManifestList(this.index, {
-            read: (desc) => this.readManifest(desc),
-            isAttached: async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false),
-            platformOf: (entry) => this.platforms.get(entry.digest),
-            has: (desc) => this.exists(desc),
-        });
-        files.push([DOCKER_MANIFEST_FILE, Buffer.from(`${JSON.stringify(items)}\n`)]);
-        return files;
-    }
-    async readManifest(desc) {
-        const held = this.manifests.get(desc.digest);
-        if (held)
-            return held;
-        if (!this.base || !(await this.base.exists(desc)))
-            throw new errors_NotFoundError(`manifest ${desc.digest} is not in ${this.description}`);
-        if (desc.size > MAX_MANIFEST_BYTES)
-            throw new ContentError(`manifest ${desc.digest} in ${this.description} is ${desc.size} bytes, over the limit of ${MAX_MANIFEST_BYTES}`);
-        const bytes = await readManifestBytes(await this.base.fetch(desc), desc);
-        verifyBytes(bytes, desc);
-        return bytes;
-    }
-}
-/**
- * Yields `content`'s chunks, failing when it brings more or fewer than `size` bytes: the tar's
- * framing depends on the count, whatever verified the bytes themselves.
- */
-async function* countedChunks(content, desc) {
-    let seen = 0;
-    for await (const chunk of content) {
-        const buf = chunk;
-        seen += buf.length;
-        if (seen > desc.size) {
-            content.destroy();
-            throw new ContentError(`size mismatch for ${desc.digest}: more than the expected ${desc.size} bytes`);
-        }
-        yield buf;
-    }
-    if (seen !== desc.size)
-        throw new ContentError(`size mismatch for ${desc.digest}: expected ${desc.size} bytes, got ${seen}`);
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/file-writer.js
-
-
-
-
-
-
-
-
-
-
-/** Bytes gathered from a blob's chunks into one write. */
-const WRITE_BATCH = 1024 * 1024;
-/** Bytes of one blob handed to the file and not yet written, before the next chunk is read. */
-const WRITE_WINDOW = 4 * 1024 * 1024;
-/**
- * Exports to an archive file. Every entry's length is known before its bytes arrive (a descriptor
- * gives the size), so each push reserves its own region of the file at once and writes its header
- * and body there at their offsets, while other pushes write theirs. Blobs that arrive together are
- * each written once, straight from their source, and none waits for another. `index.json` and the
- * end of the archive are appended when the export succeeds.
- *
- * The archive is a temporary file beside the destination, renamed over it only on success: a failed
- * export leaves nothing under the destination's name and an existing archive there untouched.
- */
-class OciArchiveFileWriter extends ArchiveWriterBase {
-    file;
-    temp;
-    target;
-    /** Where the next reserved region starts. */
-    end = 0;
-    writing = new Set();
-    constructor(file, temp, target, options) {
-        super(options, `[oci-archive] ${target}`);
-        this.file = file;
-        this.temp = temp;
-        this.target = target;
-    }
-    /** Writes `oci-layout`, the first entry. */
-    async start() {
-        await this.append(fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
-    }
-    async writeBlob(desc, content) {
-        const header = fileHeader(blobEntryName(desc.digest), desc.size, this.mtime);
-        const start = this.reserve(header.length + desc.size + paddingFor(desc.size));
-        const written = this.writeRegion(start, header, desc, content);
-        this.writing.add(written);
-        try {
-            await written;
-        }
-        catch (err) {
-            // The region is left half written: the tar is no longer whole, so the export cannot succeed.
-            this.failure ??= err;
-            throw err;
-        }
-        finally {
-            this.writing.delete(written);
-        }
-    }
-    async writeRegion(start, header, desc, content) {
-        await this.writeAt([header], start);
-        let position = start + header.length;
-        // Chunks are gathered into batches written with one call each (fewer system calls, no copying),
-        // and a few batches in flight overlap the disk with the download; the window bounds the memory.
-        const pending = new Set();
-        let pendingBytes = 0;
-        let writeError;
-        let batch = [];
-        let batchBytes = 0;
-        const flush = () => {
-            const [buffers, length, at] = [batch, batchBytes, position];
-            position += length;
-            pendingBytes += length;
-            batch = [];
-            batchBytes = 0;
-            const write = this.writeAt(buffers, at)
-                .catch((err) => void (writeError ??= err))
-                .finally(() => {
-                pendingBytes -= length;
-                pending.delete(write);
-            });
-            pending.add(write);
-        };
-        try {
-            for await (const chunk of countedChunks(content, desc)) {
-                if (writeError !== undefined)
-                    throw writeError;
-                if (this.failure)
-                    throw this.failure;
-                batch.push(chunk);
-                batchBytes += chunk.length;
-                if (batchBytes >= WRITE_BATCH)
-                    flush();
-                while (pendingBytes > WRITE_WINDOW)
-                    await Promise.race(pending);
-            }
-            const padding = paddingFor(desc.size);
-            if (padding) {
-                batch.push(Buffer.alloc(padding));
-                batchBytes += padding;
-            }
-            if (batchBytes)
-                flush();
-        }
-        finally {
-            // Every started write settles before the region is called done or the file is closed.
-            await Promise.all([...pending]);
-        }
-        if (writeError !== undefined)
-            throw writeError;
-    }
-    /** Writes `buffers` one after another from `position`, however many calls the system needs. */
-    async writeAt(buffers, position) {
-        let rest = buffers;
-        let at = position;
-        while (rest.length) {
-            const { bytesWritten } = await this.file.writev(rest, at);
-            at += bytesWritten;
-            let skip = bytesWritten;
-            while (rest.length && skip >= rest[0].length) {
-                skip -= rest[0].length;
-                rest = rest.slice(1);
-            }
-            if (skip)
-                rest = [rest[0].subarray(skip), ...rest.slice(1)];
-        }
-    }
-    reserve(length) {
-        const start = this.end;
-        this.end += length;
-        return start;
-    }
-    append(bytes) {
-        return this.writeAt([bytes], this.reserve(bytes.length));
-    }
-    async close(outcome) {
-        if (this.closed)
-            return;
-        try {
-            if (outcome === 'success') {
-                await this.settleWrites();
-                if (this.failure)
-                    throw this.failure;
-                await this.carryOverBase();
-                this.closed = true;
-                for (const [name, content] of await this.closingFiles())
-                    await this.append(fileEntry(name, content, this.mtime));
-                await this.append(END_OF_ARCHIVE);
-                await this.file.close();
-                await (0,promises_.rename)(this.temp, this.target);
-            }
-            else {
-                this.closed = true;
-                this.failure ??= new ContentError(`export to ${this.description} failed`);
-                await this.settleWrites();
-                await this.file.close();
-                await (0,promises_.rm)(this.temp, { force: true });
-            }
-        }
-        catch (err) {
-            this.closed = true;
-            this.failure ??= err;
-            await this.settleWrites();
-            await this.file.close().catch(() => undefined);
-            await (0,promises_.rm)(this.temp, { force: true });
-            throw err instanceof OciCopyError ? err : new ContentError(`writing ${this.description}: ${err.message}`);
-        }
-        finally {
-            untrackPartial(this.temp);
-            await this.base?.close(outcome);
-        }
-    }
-    async settleWrites() {
-        while (this.writing.size)
-            await Promise.allSettled([...this.writing]);
-    }
-}
-/**
- * Exports to a file. The archive is written to a temporary file beside `path` and renamed over it
- * only when the export succeeds, so a failed export leaves no half-written archive under that name.
- * When `path` already holds an archive (OCI or docker), the new one keeps its blobs and tags and
- * adds the new ones.
- */
-async function openArchiveFileWriter(path, options = {}) {
-    const target = (0,external_node_path_.resolve)(path);
-    const description = options.description ?? `[oci-archive] ${text_printable(path)}`;
-    const existing = await (0,promises_.stat)(target).catch(() => undefined);
-    if (existing?.isDirectory())
-        throw new ContentError(`${description} is a directory: use oci:${text_printable(path)} to export into an OCI layout directory`);
-    const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path, { description }) : undefined;
-    // What an earlier, interrupted export of this archive left goes; then this one's own partial file.
-    await sweepPartials((0,external_node_path_.dirname)(target), (0,external_node_path_.basename)(target));
-    const temp = partialPath((0,external_node_path_.dirname)(target), (0,external_node_path_.basename)(target));
-    let file;
-    try {
-        trackPartial(temp);
-        file = await (0,promises_.open)(temp, 'wx');
-        const writer = new OciArchiveFileWriter(file, temp, target, { ...options, description, base });
-        await writer.start();
-        return writer;
-    }
-    catch (err) {
-        await file?.close().catch(() => undefined);
-        if (file)
-            await (0,promises_.rm)(temp, { force: true });
-        untrackPartial(temp);
-        await base?.close('failure');
-        throw err instanceof OciCopyError ? err : new ContentError(`writing ${description}: ${err.message}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/archive/writer.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Bytes of blobs that may be queued for the tar before a new push is spooled to disk instead. */
-const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
-/** How much of the tar is buffered ahead of its consumer. */
-const STREAM_BUFFER = 1024 * 1024;
-/**
- * Exports to an OCI image-layout archive, written as one sequential tar stream (a pipe, stdout):
- * `oci-layout`, then each blob as it is pushed, then `index.json` (and `manifest.json` for a docker
- * archive) when the export succeeds. Nothing else goes in. Exporting to a file writes blobs side by side instead (`openArchiveFileWriter`).
- *
- * Pushes come concurrently but a stream is sequential. A push queues for the tar while the bytes
- * ahead of it are few (a config behind a layer); one that would wait behind many is spooled to a
- * temporary file and appended when the tar is free. Spooling rather than holding pushes back keeps
- * fetches concurrent (a source connection left waiting minutes for its turn may be dropped) and never
- * holds a blob in memory; it costs disk only for blobs that arrive faster than the tar is consumed.
- *
- * A failed export (`close('failure')`, or a bad blob written straight in) ends `stream` with an
- * error, so no consumer can take a half-written archive for a whole one.
- */
-class OciArchiveWriter extends ArchiveWriterBase {
-    /** The archive's bytes. Read it (or give a `sink`): pushes wait while it is not consumed. */
-    stream;
-    out;
-    spoolParent;
-    maxQueuedBytes;
-    delivered;
-    tail = Promise.resolve();
-    /** Bytes of queued and in-progress entries not yet handed to the stream. */
-    queuedBytes = 0;
-    spoolDir;
-    constructor(options = {}) {
-        super(options, '[oci-archive] stream');
-        this.spoolParent = options.spoolParent ?? (0,external_node_os_.tmpdir)();
-        this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
-        this.out = new external_node_stream_.PassThrough({ highWaterMark: STREAM_BUFFER });
-        this.stream = this.out;
-        this.delivered = options.sink ? (0,external_node_stream_promises_.pipeline)(this.out, options.sink) : (0,external_node_stream_promises_.finished)(this.out);
-        this.delivered.catch(() => undefined);
-        this.out.write(fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
-    }
-    async writeBlob(desc, content) {
-        if (this.queuedBytes <= this.maxQueuedBytes) {
-            // Written straight in. A failure here leaves a partial entry, so it ends the export.
-            await this.enqueue(desc, () => content).catch((err) => {
-                content.destroy();
-                throw err;
-            });
-            return;
-        }
-        const spooled = await this.spool(desc, content);
-        void this.enqueue(desc, () => (0,external_node_fs_.createReadStream)(spooled), () => (0,promises_.rm)(spooled, { force: true })).catch(() => undefined);
-    }
-    async close(outcome) {
-        if (this.closed)
-            return;
-        try {
-            if (outcome === 'success') {
-                await this.tail;
-                if (this.failure)
-                    throw this.failure;
-                await this.carryOverBase();
-                if (this.failure)
-                    throw this.failure;
-                this.closed = true;
-                for (const [name, content] of await this.closingFiles())
-                    await this.write(fileEntry(name, content, this.mtime));
-                await this.write(END_OF_ARCHIVE);
-                this.out.end();
-                await this.delivered;
-            }
-            else {
-                this.closed = true;
-                this.abort(new ContentError(`export to ${this.description} failed`));
-                await this.delivered.catch(() => undefined);
-            }
-        }
-        catch (err) {
-            this.closed = true;
-            this.abort(err);
-            throw err;
-        }
-        finally {
-            if (this.spoolDir) {
-                const dir = await this.spoolDir;
-                await (0,promises_.rm)(dir, { recursive: true, force: true });
-                untrackPartial(dir);
-            }
-        }
-    }
-    abort(err) {
-        this.failure ??= err;
-        if (!this.out.destroyed)
-            this.out.destroy(err instanceof Error ? err : new Error(String(err)));
-    }
-    /** Appends blob entries one after another, with back-pressure from the tar's consumer; the first failure ends the export. */
-    enqueue(desc, open, cleanUp) {
-        this.queuedBytes += desc.size;
-        let left = desc.size;
-        const run = this.tail.then(async () => {
-            try {
-                if (this.failure)
-                    throw this.failure;
-                await this.write(fileHeader(blobEntryName(desc.digest), desc.size, this.mtime));
-                for await (const chunk of countedChunks(open(), desc)) {
-                    await this.write(chunk);
-                    left -= chunk.length;
-                    this.queuedBytes -= chunk.length;
-                }
-                const padding = paddingFor(desc.size);
-                if (padding)
-                    await this.write(Buffer.alloc(padding));
-            }
-            finally {
-                this.queuedBytes -= left;
-                await cleanUp?.();
-            }
-        });
-        this.tail = run.catch((err) => this.abort(err));
-        return run;
-    }
-    /** Hands bytes to the stream, waiting while its consumer is behind. */
-    async write(bytes) {
-        if (this.out.destroyed)
-            throw this.failure ?? new ContentError(`${this.description} was closed while being written`);
-        if (this.out.write(bytes))
-            return;
-        await new Promise((resolve, reject) => {
-            const onDrain = () => {
-                this.out.off('close', onClose);
-                resolve();
-            };
-            const onClose = () => {
-                this.out.off('drain', onDrain);
-                reject(this.failure ?? new ContentError(`${this.description} was closed while being written`));
-            };
-            this.out.once('drain', onDrain);
-            this.out.once('close', onClose);
-        });
-    }
-    async spool(desc, content) {
-        this.spoolDir ??= (0,promises_.mkdtemp)((0,external_node_path_.join)(this.spoolParent, '.oci-copy-spool-')).then((dir) => (trackPartial(dir), dir));
-        const path = (0,external_node_path_.join)(await this.spoolDir, `${parseDigest(desc.digest).hex}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        try {
-            await (0,external_node_stream_promises_.pipeline)(countedChunks(content, desc), (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' }));
-        }
-        catch (err) {
-            await (0,promises_.rm)(path, { force: true });
-            throw err;
-        }
-        return path;
-    }
-}
-/** Exports to any writable (a socket, stdout): `close('success')` resolves once it has taken every byte. */
-function createArchiveWriter(sink, options = {}) {
-    return new OciArchiveWriter({ ...options, sink });
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/layout/layout-files.js
-
-
-
-
-
-/**
- * Reading the files of an OCI layout someone else wrote (an artifact, a bundle from another
- * network), where any name may be a FIFO, a device or a symbolic link to anywhere. Each file must be
- * a regular file inside the layout: a link is followed only when it stays inside, and a file is
- * opened without blocking (a FIFO opened for reading would otherwise wait forever for a writer),
- * then checked with fstat on what was opened.
- */
-class LayoutFiles {
-    root;
-    where;
-    realRoot;
-    constructor(root, where) {
-        this.root = root;
-        this.where = where;
-    }
-    /** The layout's own directory with its links resolved, once. */
-    rootPath() {
-        this.realRoot ??= (0,promises_.realpath)(this.root);
-        return this.realRoot;
-    }
-    /**
-     * Opens `path` (`what` names it in errors: `blob sha256:…`, `index.json`) for reading. A missing
-     * file is a NotFoundError; a link out of the layout or anything but a regular file is refused.
-     */
-    async open(path, what) {
-        const real = await this.inside(path, what);
-        let handle;
-        try {
-            handle = await (0,promises_.open)(real, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK | external_node_fs_.constants.O_NOFOLLOW);
-        }
-        catch (err) {
-            throw this.openError(err, what);
-        }
-        try {
-            const info = await handle.stat();
-            if (!info.isFile())
-                throw new ContentError(`${what} in ${this.where} is ${fileKind(info)}, not a regular file: refusing it`);
-            return { handle, size: info.size };
-        }
-        catch (err) {
-            await handle.close();
-            throw err;
-        }
-    }
-    /** Reads a small file whole (an index, a manifest), refusing one over `limit` bytes before reading it. */
-    async read(path, what, limit) {
-        const { handle, size } = await this.open(path, what);
-        try {
-            if (size > limit)
-                throw new ContentError(`${what} in ${this.where} is ${size} bytes, over the ${limit}-byte limit`);
-            // Read one byte more than allowed: a file that grew since fstat is refused too.
-            const buffer = Buffer.alloc(size + 1);
-            let filled = 0;
-            for (;;) {
-                const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-                if (bytesRead === 0)
-                    break;
-                filled += bytesRead;
-                if (filled > limit)
-                    throw new ContentError(`${what} in ${this.where} grew past the ${limit}-byte limit while being read`);
-                if (filled === buffer.length)
-                    break;
-            }
-            if (filled > size)
-                throw new ContentError(`${what} in ${this.where} changed while being read`);
-            return buffer.subarray(0, filled);
-        }
-        finally {
-            await handle.close();
-        }
-    }
-    /**
-     * The size of a regular file inside the layout at `path`, or undefined when there is none there:
-     * missing, not a regular file, or a link out of the layout (a destination writes it anew, and the
-     * rename of the new file replaces the link itself, never what it points at).
-     */
-    async storedSize(path) {
-        try {
-            const real = await this.inside(path, 'file');
-            const info = await (0,promises_.stat)(real);
-            return info.isFile() ? info.size : undefined;
-        }
-        catch (err) {
-            if (err instanceof ContentError || err instanceof errors_NotFoundError)
-                return undefined;
-            throw err;
-        }
-    }
-    /** Checks that `dir`, where a destination is about to write, is not a link out of the layout (missing is fine). */
-    async checkWritable(dir, what) {
-        try {
-            await this.inside(dir, what);
-        }
-        catch (err) {
-            if (!(err instanceof errors_NotFoundError))
-                throw err;
-        }
-    }
-    /** Where `path` really is, when that is inside the layout. */
-    async inside(path, what) {
-        let real;
-        try {
-            real = await (0,promises_.realpath)(path);
-        }
-        catch (err) {
-            throw this.openError(err, what);
-        }
-        const root = await this.rootPath();
-        const rel = (0,external_node_path_.relative)(root, real);
-        if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || rel.startsWith(external_node_path_.sep)) {
-            throw new ContentError(`${what} in ${this.where} is a symbolic link that leads out of the layout (to ${text_printable(real)}): refusing it`);
-        }
-        return real;
-    }
-    openError(err, what) {
-        const code = err.code;
-        if (code === 'ENOENT')
-            return new errors_NotFoundError(`${what} is not in ${this.where}`);
-        if (code === 'ELOOP')
-            return new ContentError(`${what} in ${this.where} is a symbolic link that loops: refusing it`);
-        return err;
-    }
-}
-function fileKind(info) {
-    if (info.isFIFO())
-        return 'a named pipe (FIFO)';
-    if (info.isDirectory())
-        return 'a directory';
-    if (info.isSocket())
-        return 'a socket';
-    if (info.isCharacterDevice() || info.isBlockDevice())
-        return 'a device';
-    return 'not a file';
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/layout/layout.js
-
-
-
-
-
-
-
-
-
-
-
-
-/** `index.json` is read whole: capped like an archive's, and like a manifest. */
-const MAX_INDEX_BYTES = MAX_MANIFEST_BYTES;
-/** `oci-layout` holds one short JSON object. */
-const MAX_LAYOUT_FILE_BYTES = 64 * 1024;
-/** Opens an OCI image-layout directory. A source must exist; a destination may be created. */
-async function openLayout(path, options = {}) {
-    const root = (0,external_node_path_.resolve)(path);
-    const where = `OCI layout ${text_printable(path)}`;
-    const info = await (0,promises_.stat)(root).catch((err) => {
-        if (err.code === 'ENOENT')
-            return undefined;
-        throw err;
-    });
-    if (info && !info.isDirectory())
-        throw new errors_InputError(`${where} is not a directory`);
-    const files = new LayoutFiles(root, where);
-    const layoutFile = info
-        ? await files.read((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_FILE, MAX_LAYOUT_FILE_BYTES).catch((err) => {
             if (err instanceof errors_NotFoundError)
-                return undefined;
-            throw err;
-        })
-        : undefined;
-    if (layoutFile) {
-        checkOciLayout(layoutFile, where);
-        const index = await files.read((0,external_node_path_.join)(root, INDEX_FILE), INDEX_FILE, MAX_INDEX_BYTES).catch((err) => {
-            if (err instanceof errors_NotFoundError)
-                throw new ContentError(`${where} has no ${INDEX_FILE}: it is not a complete OCI layout`);
-            throw err;
-        });
-        parseLayoutIndex(index, where);
-        if (options.create)
-            await sweepLayout(root);
-        return new OciLayoutTarget(root, path);
-    }
-    if (!options.create) {
-        throw new errors_NotFoundError(`${where} does not exist or has no ${OCI_LAYOUT_FILE} file: point at an OCI image-layout directory`);
-    }
-    // Never scribble a layout into a directory that already holds something else.
-    if (info && (await (0,promises_.readdir)(root)).length > 0) {
-        throw new errors_InputError(`${where} is a directory with other content and no ${OCI_LAYOUT_FILE} file: use an empty or new directory`);
-    }
-    await (0,promises_.mkdir)((0,external_node_path_.join)(root, 'blobs'), { recursive: true });
-    await (0,promises_.writeFile)((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
-    await (0,promises_.writeFile)((0,external_node_path_.join)(root, INDEX_FILE), serializeIndex(emptyIndex()));
-    return new OciLayoutTarget(root, path);
-}
-/**
- * Removes the partial blobs and index files an earlier run into this layout left when it crashed
- * or was killed (see `sweepPartials`: another live process's are kept). A `blobs` directory that
- * is a link is left alone, as the layout's writes leave it.
- */
-async function sweepLayout(root) {
-    await sweepPartials(root, INDEX_FILE);
-    const blobs = (0,external_node_path_.join)(root, 'blobs');
-    if (!(await (0,promises_.lstat)(blobs).catch(() => undefined))?.isDirectory())
-        return;
-    for (const algorithm of await (0,promises_.readdir)(blobs)) {
-        const dir = (0,external_node_path_.join)(blobs, algorithm);
-        if ((await (0,promises_.lstat)(dir).catch(() => undefined))?.isDirectory())
-            await sweepPartials(dir);
-    }
-}
-/**
- * An OCI image-layout directory. Blobs land through verified temporary files; `index.json` changes
- * only when a tag is set (the last step of a copy) or the layout is closed after a successful copy,
- * by writing a new file and renaming it over the old, so a failed copy leaves no new entry and a
- * reader never sees half an index. Pushed referrers (manifests with a `subject`) are listed there
- * as untagged entries, which keeps them reachable and lets `referrers()` find them.
- */
-class OciLayoutTarget {
-    root;
-    description;
-    inFlight = new Set();
-    indexUpdate = Promise.resolve();
-    /** Referrers pushed and not yet listed in index.json. */
-    unlisted = new Map();
-    finder;
-    /** Every read goes through it: regular files inside the layout only, opened without blocking. */
-    files;
-    constructor(root, displayPath = root) {
-        this.root = root;
-        this.description = `[oci-layout] ${text_printable(displayPath)}`;
-        this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
-        this.files = new LayoutFiles(root, this.description);
-    }
-    async readIndex() {
-        return parseLayoutIndex(await this.files.read((0,external_node_path_.join)(this.root, INDEX_FILE), INDEX_FILE, MAX_INDEX_BYTES), this.description);
-    }
-    async resolve(selector) {
-        return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest), (entry) => this.finder.isAttached(entry));
-    }
-    async referrers(subject, artifactType) {
-        return this.finder.referrers(await this.readIndex(), subject, artifactType);
-    }
-    async tags() {
-        return indexTags(await this.readIndex());
-    }
-    async readTag(tag, context) {
-        return taggedEntry(await this.readIndex(), tag, imageNameFor(tag, context?.repository));
-    }
-    async fetch(desc) {
-        const { handle } = await this.files.open(blobPath(this.root, desc.digest), `blob ${desc.digest}`);
-        return handle.createReadStream();
-    }
-    async exists(desc) {
-        const size = await this.storedSize(desc.digest);
-        return size === desc.size;
-    }
-    async push(desc, content) {
-        if (media_types_isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
-            await this.pushManifest(desc, await readManifestBytes(content, desc));
-            return;
+                listed = [];
+            else
+                return stop(`listing its tags failed (${text_printable(errors_messageOf(err))}): nothing pruned`, true);
         }
-        if ((await this.storedSize(desc.digest)) === desc.size) {
-            await drain(content);
-            return;
-        }
-        await this.writeBlob(desc, content);
     }
-    async tag(desc, reference, context) {
-        if ((await this.storedSize(desc.digest)) === undefined) {
-            throw new errors_NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest is not stored there`);
-        }
-        const imageName = imageNameFor(reference, context?.repository);
-        await this.updateIndex((index) => withReference(index, desc, reference, imageName));
+    const input = await readPruneDigests({
+        filter: entry.filter,
+        ...(entry.protect ? { protect: entry.protect } : {}),
+        sourceTags,
+        destinationTags: new Map(listed.map((t) => [t, known.get(t)])),
+        alsoKeep: writtenByOthers(plan.all, entry.number, ref),
+    }, async (tag) => (await dst.readTag(tag))?.digest, { concurrency: options.concurrency });
+    const prune = planPrune(input);
+    outcome.protected = prune.protected;
+    outcome.attachmentsKept = prune.attachmentsKept;
+    if (prune.skipped) {
+        outcome.kept = listed.length;
+        return stop(prune.skipped, true);
     }
-    /**
-     * Drops the tag's entry from index.json (the entry of this image name, as `readTag` finds it).
-     * The blobs stay: a layout has no garbage collector, and another entry may still need them.
-     */
-    async removeTag(tag, options = {}) {
-        const imageName = imageNameFor(tag, options.context?.repository);
-        if (!taggedEntry(await this.readIndex(), tag, imageName))
-            return 'absent';
-        let outcome = 'absent';
-        await this.updateIndex((index) => {
-            const entry = taggedEntry(index, tag, imageName);
-            if (!entry)
-                return index;
-            if (options.expected !== undefined && entry.digest !== options.expected) {
-                outcome = 'moved';
-                return index;
-            }
-            outcome = 'removed';
-            return withoutTag(index, tag, imageName);
-        });
+    if (options.dryRun) {
+        outcome.removed = prune.remove.map((r) => r.tag);
+        outcome.kept = listed.length - outcome.removed.length;
         return outcome;
     }
-    async close(outcome) {
-        if (outcome === 'success' && this.unlisted.size)
-            await this.updateIndex((index) => index);
-        await this.indexUpdate.catch(() => undefined);
-        if (outcome === 'failure') {
-            this.unlisted.clear();
-            await Promise.all([...this.inFlight].map((p) => (0,promises_.rm)(p, { force: true })));
+    for (const removal of prune.remove) {
+        try {
+            const done = await dst.removeTag(removal.tag, { ...(removal.digest ? { expected: removal.digest } : {}), signal: options.signal });
+            if (done === 'removed' || done === 'absent')
+                outcome.removed.push(removal.tag);
+            else
+                outcome.failed.push({ tag: removal.tag, error: 'it names another digest by now: left' });
+        }
+        catch (err) {
+            if (err instanceof TagRemovalRefusedError) {
+                stop(err.message, true);
+                break;
+            }
+            outcome.failed.push({ tag: removal.tag, error: errors_messageOf(err) });
+            options.warning(`prune of ${destination}: tag ${text_printable(removal.tag)} not removed: ${errors_messageOf(err)}`);
         }
     }
-    /** A manifest is small: it is held whole, so a referrer among them can be listed in the index. */
-    async pushManifest(desc, bytes) {
-        verifyBytes(bytes, desc);
-        if ((await this.storedSize(desc.digest)) !== desc.size)
-            await this.writeBlob(desc, external_node_stream_.Readable.from([bytes]));
-        const entry = referrerEntry(desc, bytes);
-        if (entry)
-            this.unlisted.set(entry.digest, entry);
-    }
-    /**
-     * Reads, changes and replaces index.json one change at a time, re-reading it so entries set by
-     * others survive. Referrers pushed so far are listed with the change.
-     */
-    async updateIndex(change) {
-        const next = this.indexUpdate.then(async () => {
-            const listing = [...this.unlisted.values()];
-            let index = await this.readIndex();
-            for (const entry of listing)
-                index = withReference(index, entry, entry.digest);
-            index = change(index);
-            const temp = partialPath(this.root, INDEX_FILE);
-            this.inFlight.add(temp);
-            trackPartial(temp);
-            try {
-                await (0,promises_.writeFile)(temp, serializeIndex(index), { flag: 'wx' });
-                await (0,promises_.rename)(temp, (0,external_node_path_.join)(this.root, INDEX_FILE));
-            }
-            finally {
-                this.inFlight.delete(temp);
-                untrackPartial(temp);
-                await (0,promises_.rm)(temp, { force: true });
-            }
-            for (const entry of listing)
-                this.unlisted.delete(entry.digest);
-        });
-        this.indexUpdate = next.catch(() => undefined);
-        await next;
-    }
-    /** Into `blobs/<alg>/`, once that is known to be a directory of this layout, not a link out of it. */
-    async writeBlob(desc, content) {
-        const dir = (0,external_node_path_.dirname)(blobPath(this.root, desc.digest));
-        // mkdir follows links: `blobs` must be checked before anything is made under it.
-        await this.files.checkWritable((0,external_node_path_.dirname)(dir), 'blobs');
-        await (0,promises_.mkdir)(dir, { recursive: true });
-        await this.files.checkWritable(dir, (0,external_node_path_.relative)(this.root, dir));
-        await writeVerifiedBlob(this.root, desc, content, this.inFlight);
-    }
-    async readManifest(desc) {
-        const what = `manifest ${desc.digest}`;
-        const bytes = await this.files.read(blobPath(this.root, desc.digest), what, MAX_MANIFEST_BYTES).catch((err) => {
-            if (err instanceof errors_NotFoundError)
-                return undefined;
-            throw err;
-        });
-        if (bytes && bytes.length !== desc.size) {
-            throw new ContentError(`${what} in ${this.description} is ${bytes.length} bytes, not the ${desc.size} its index entry says`);
-        }
-        return bytes;
-    }
-    /** The size of the regular file a blob is stored in, if it is stored in this layout. */
-    storedSize(digest) {
-        return this.files.storedSize(blobPath(this.root, digest));
-    }
-    async sniff(digest) {
-        const size = await this.storedSize(digest);
-        if (size === undefined || size > MAX_MANIFEST_BYTES)
-            return undefined;
-        return sniffManifest(await this.files.read(blobPath(this.root, digest), `blob ${digest}`, MAX_MANIFEST_BYTES), digest);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/open-file-target.js
-
-
-
-
-
-async function openFileTarget(ref, role, streams = { stdin: process.stdin, stdout: process.stdout }) {
-    if (ref.transport === 'oci') {
-        if (ref.path === '-')
-            throw new errors_InputError(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
-        return openLayout(ref.path, { create: role === 'destination' });
-    }
-    const description = `[${ref.transport}] ${text_printable(ref.path)}`;
-    if (ref.path === '-')
-        refuseTerminal(role === 'source' ? streams.stdin : streams.stdout, role, ref.transport);
-    if (role === 'source') {
-        if (ref.path === '-')
-            return openArchiveStream(streams.stdin, { description });
-        return openArchiveFile(ref.path, { description });
-    }
-    if (ref.image?.startsWith('@')) {
-        const path = text_printable(ref.path);
-        throw new errors_InputError(`${ref.transport}:${path}:${ref.image} picks an image to read: a destination is named NAME:TAG (docker-archive:${path}:example.com/app:1.2)`);
-    }
-    const docker = ref.transport === 'docker-archive' ? { dockerManifest: true, image: ref.image } : {};
-    if (ref.path === '-')
-        return createArchiveWriter(streams.stdout, { description, ...docker });
-    return openArchiveFileWriter(ref.path, { description, ...docker });
-}
-/**
- * An archive is bytes: written to a terminal it would fill the screen with them, and read from one
- * it would wait for an archive nobody is going to type.
- */
-function refuseTerminal(stream, role, transport) {
-    if (!stream.isTTY)
-        return;
-    if (role === 'source') {
-        throw new errors_InputError(`${transport}:- reads an archive from standard input, which is a terminal: pipe or redirect one in (< app.tar), or give a file path`);
-    }
-    throw new errors_InputError(`${transport}:- writes the archive to standard output, which is a terminal: redirect it (> app.tar), pipe it on, or give a file path`);
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/dry-run.js
-
-
-
-
-/**
- * A file destination as a dry run sees it: what is already there (an existing layout or archive,
- * opened read-only), or nothing. Opening a layout or archive for writing would create a directory
- * or a file, so a dry run never does; pushing or tagging here is refused.
- */
-class DryRunFileDestination {
-    description;
-    existing;
-    constructor(description, existing) {
-        this.description = description;
-        this.existing = existing;
-    }
-    async resolve(selector) {
-        if (!this.existing)
-            throw new errors_NotFoundError(`${this.description} does not exist yet`);
-        return this.existing.resolve(selector);
-    }
-    async fetch(desc) {
-        if (!this.existing)
-            throw new errors_NotFoundError(`${desc.digest} is not in ${this.description}`);
-        return this.existing.fetch(desc);
-    }
-    async exists(desc) {
-        return this.existing ? this.existing.exists(desc) : false;
-    }
-    async readTag(tag, context) {
-        return isTagReader(this.existing) ? this.existing.readTag(tag, context) : undefined;
-    }
-    async push(desc) {
-        throw new OperationError(`pushing ${desc.digest} to ${this.description}: a dry run writes nothing`);
-    }
-    async tag(desc, reference) {
-        throw new OperationError(`tagging ${desc.digest} as ${reference} in ${this.description}: a dry run writes nothing`);
-    }
-    async close() {
-        await this.existing?.close('failure');
-    }
-}
-/** Opens what a file destination already holds, for a dry run; a missing layout or archive holds nothing. */
-async function openDryRunFileDestination(ref) {
-    const description = `${ref.transport === 'oci' ? '[oci-layout]' : `[${ref.transport}]`} ${text_printable(ref.path)}`;
-    if (ref.path === '-')
-        return new DryRunFileDestination(description);
-    try {
-        const existing = await openFileTarget(ref, 'source');
-        return new DryRunFileDestination(existing.description, existing);
-    }
-    catch (err) {
-        if (err instanceof errors_NotFoundError)
-            return new DryRunFileDestination(description);
-        throw err;
-    }
+    if (outcome.removed.length)
+        pool.served(dst);
+    outcome.kept = listed.length - outcome.removed.length;
+    return outcome;
 }
 
 // EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(31421);
+var external_node_child_process_ = __webpack_require__(1421);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/credentials.js
 
 
@@ -6659,7 +3786,7 @@ function challengeScopes(challenge) {
 }
 
 // EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(37067);
+var external_node_http_ = __webpack_require__(7067);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/errors.js
 
 
@@ -6722,11 +3849,11 @@ function registryErrorDetail(body) {
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
-var agent = __webpack_require__(57405);
+var agent = __webpack_require__(7405);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
-var dispatcher = __webpack_require__(30883);
+var dispatcher = __webpack_require__(883);
 // EXTERNAL MODULE: ./node_modules/undici/lib/api/api-request.js
-var api_request = __webpack_require__(14043);
+var api_request = __webpack_require__(4043);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/undici-core.js
 /*
  * The parts of undici this project sends requests with: `Agent` (keep-alive pools per origin),
@@ -6747,9 +3874,9 @@ const DispatcherBase = dispatcher;
  */
 function loadProxyAgent() {
     proxyAgentMaker ??= Promise.all([
-        Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 76672, 19)),
-        Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 30628, 19)),
-        Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 34660, 19)),
+        __webpack_require__.e(/* import() */ 672).then(__webpack_require__.t.bind(__webpack_require__, 6672, 19)),
+        Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 628, 19)),
+        __webpack_require__.e(/* import() */ 660).then(__webpack_require__.t.bind(__webpack_require__, 2279, 19)),
     ]).then(([{ default: ProxyAgent }, { default: Pool }, { default: connect }]) => (options) => new ProxyAgent({ ...options, clientFactory: (origin, opts) => Object.assign(new Pool(origin, opts), { connect }) }));
     return proxyAgentMaker;
 }
@@ -9039,7 +6166,7 @@ class RequestRate {
         this.perSecond = perSecond;
         this.now = now;
         if (!(perSecond > 0) || !Number.isFinite(perSecond))
-            throw new InputError(`requests per second must be a positive number, not ${perSecond}`);
+            throw new errors_InputError(`requests per second must be a positive number, not ${perSecond}`);
         this.intervalMs = 1000 / perSecond;
     }
     /**
@@ -9062,6 +6189,3453 @@ class RequestRate {
 
 
 
+
+;// CONCATENATED MODULE: ./lib/src/job/pull-budget.js
+
+
+/**
+ * `min-pulls-left`: a sync starts no copy from a registry whose pull limit would fall below the
+ * minimum. What a registry last said (`ratelimit-remaining`, on any answer, HEADs included), less
+ * the pulls of the copies from it still in flight, less the new copy's own, must stay at or above
+ * it. The pulls of a copy in flight show in the registry's count as it makes them, while its
+ * reservation holds until it ends: the count errs on the side of stopping early. A registry that
+ * says nothing of a limit is never held. Once a registry refuses a copy, it refuses every later one
+ * of the run: what is left waits for the next run (see `pendingFirst`), in the order of the list.
+ */
+class PullBudget {
+    minPullsLeft;
+    seen;
+    inFlight = new Map();
+    stops = new Map();
+    constructor(minPullsLeft, 
+    /** What `registry` last said of its limit (`RegistryConnections.rateLimitOf`). */
+    seen) {
+        this.minPullsLeft = minPullsLeft;
+        this.seen = seen;
+    }
+    /**
+     * A ticket when a copy from `registry` that will make `pulls` manifest GETs (one for an image,
+     * one more per platform of an index) may start; undefined when it must wait for the next run.
+     */
+    admit(registry, pulls = 1) {
+        if (this.stops.has(registry))
+            return undefined;
+        const note = this.seen(registry);
+        const flying = this.inFlight.get(registry) ?? 0;
+        if (note && note.remaining - flying - pulls < this.minPullsLeft) {
+            this.stops.set(registry, note);
+            return undefined;
+        }
+        this.inFlight.set(registry, flying + pulls);
+        let open = true;
+        return {
+            done: () => {
+                if (!open)
+                    return;
+                open = false;
+                this.inFlight.set(registry, (this.inFlight.get(registry) ?? pulls) - pulls);
+            },
+        };
+    }
+    /** Whether some registry stopped copies: the run then ends with `describe`. */
+    get stopped() {
+        return this.stops.size > 0;
+    }
+    /** The registries that stopped, with what each says of its limit now (else when it stopped). */
+    stoppedRegistries() {
+        return [...this.stops].map(([registry, atStop]) => this.seen(registry) ?? atStop);
+    }
+    /**
+     * `37 of 120 images left for the next run (docker.io: 3 of 100 pulls left per 6 h)`; with a reset
+     * time the registry gave, `…, window resets in 5 h 40 min)`.
+     */
+    describe(left, total, now = Date.now()) {
+        const why = this.stoppedRegistries().map((note) => `${text_printable(note.registry)}: ${pullsLeft(note)}${resetIn(note, now)}`);
+        return `${left} of ${total} ${total === 1 ? 'image' : 'images'} left for the next run${why.length ? ` (${why.join('; ')})` : ''}`;
+    }
+}
+function resetIn(note, now) {
+    if (note.resetsAt === undefined)
+        return '';
+    const s = Math.max(0, Math.round((note.resetsAt - now) / 1000));
+    return `, window resets in ${formatSpan(s)}`;
+}
+/** `5 h 40 min`, `12 min`, `45 s`. */
+function formatSpan(seconds) {
+    if (seconds < 60)
+        return `${seconds} s`;
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60)
+        return `${minutes} min`;
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/budget-check.js
+
+
+/** An image the pull budget leaves for the next run: not a failure, a decision (`deferred`). */
+class ImageDeferred extends OciCopyError {
+    check;
+    name = 'ImageDeferred';
+    constructor(message, 
+    /** The check that deferred it. */
+    check) {
+        super(message);
+        this.check = check;
+    }
+}
+/**
+ * The pull budget in the check slot: an image that differs asks the budget for its pulls on the
+ * source registry before any byte moves; one not admitted is deferred. Its ticket is held until
+ * the image is done (`release`), so the copies in flight count against the budget.
+ */
+class PullBudgetCheck {
+    budget;
+    gate;
+    name = 'pull-budget';
+    tickets = new Map();
+    constructor(budget, 
+    /** Admits images in the order of the plan (what was left last time first), however many are compared at once. */
+    gate) {
+        this.budget = budget;
+        this.gate = gate;
+    }
+    async run(ctx) {
+        const source = ctx.item.source;
+        // Only a registry counts pulls; an unchanged image pulls nothing.
+        if (source.transport !== 'registry' || ctx.state === 'unchanged')
+            return;
+        await this.gate?.turn(ctx.item);
+        const pulls = pullsOf(ctx);
+        const ticket = this.budget.admit(source.registry, pulls);
+        if (!ticket)
+            throw new ImageDeferred(`left for the next run: the pull budget of ${source.registry} is spent (min-pulls-left ${this.budget.minPullsLeft})`, this.name);
+        this.tickets.set(ctx.item, ticket);
+        return { registry: source.registry, pulls };
+    }
+    /** The image is done (copied, failed or refused later): its pulls no longer count as in flight. */
+    release(item) {
+        this.tickets.get(item)?.done();
+        this.tickets.delete(item);
+    }
+}
+/**
+ * The manifest GETs a copy makes on the source: one for an image; for an index, one more per
+ * platform taken (when the platforms are not known before the copy reads the index: two).
+ */
+function pullsOf(ctx) {
+    const root = ctx.resolved.root;
+    if (!isIndex(root.mediaType))
+        return 1;
+    return 1 + (ctx.resolved.platforms?.length ?? 1);
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/order-gate.js
+/**
+ * Lets items through one point in the order of the plan, while everything before and after that
+ * point runs side by side: `turn(item)` resolves once every earlier item has `pass`ed. The pull
+ * budget admits images this way, so the images a budget left last time (put first) get the pulls
+ * first even when several images are compared at once. Items are taken up in plan order, so the
+ * earliest that has not passed is always on its way, and the gate never stalls.
+ */
+class OrderGate {
+    position;
+    passed;
+    /** The earliest item that has not passed. */
+    next = 0;
+    waiting = new Map();
+    constructor(items) {
+        this.position = new Map(items.map((item, i) => [item, i]));
+        this.passed = items.map(() => false);
+    }
+    /** Resolves once every item before `item` has passed (at once for an item the gate does not know). */
+    turn(item) {
+        const at = this.position.get(item);
+        if (at === undefined || at <= this.next)
+            return Promise.resolve();
+        return new Promise((resolve) => this.waiting.set(at, [...(this.waiting.get(at) ?? []), resolve]));
+    }
+    /** `item` is past the point (or will never reach it): later items may go. */
+    pass(item) {
+        const at = this.position.get(item);
+        if (at === undefined || this.passed[at])
+            return;
+        this.passed[at] = true;
+        while (this.next < this.passed.length && this.passed[this.next])
+            this.next++;
+        for (const [i, resolvers] of this.waiting) {
+            if (i > this.next)
+                continue;
+            this.waiting.delete(i);
+            for (const resolve of resolvers)
+                resolve();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/pending.js
+function hasPendingItems(cache) {
+    const c = cache;
+    return typeof c?.pendingItems === 'function' && typeof c.setPendingItems === 'function';
+}
+
+;// CONCATENATED MODULE: ./lib/src/plan/resume.js
+
+/**
+ * The items with those a pull budget left last time first (in the order they were left), then the
+ * rest in the list's order: a mirror larger than one pull window converges over several runs
+ * instead of starting over with the same images each time. `pending` holds `itemKey` names.
+ */
+function pendingFirst(items, pending) {
+    const rank = new Map();
+    for (const key of pending)
+        if (!rank.has(key))
+            rank.set(key, rank.size);
+    if (!rank.size)
+        return [...items];
+    const first = [];
+    const rest = [];
+    for (const item of items) {
+        const r = rank.get(itemKey(item));
+        if (r === undefined)
+            rest.push(item);
+        else
+            first.push({ item, rank: r });
+    }
+    return [...first.sort((a, b) => a.rank - b.rank).map((f) => f.item), ...rest];
+}
+/** The names to keep for the next run: the items not attempted, in their order. */
+function pendingKeys(items) {
+    return [...items].map(itemKey);
+}
+
+;// CONCATENATED MODULE: ./lib/src/plan/operation.js
+/** Import reads files into a registry, export writes a registry's content to files; copy is the rest. */
+function inferOperation(source, destination) {
+    const srcFile = source.transport !== 'registry';
+    const dstFile = destination.transport !== 'registry';
+    if (srcFile && !dstFile)
+        return 'import';
+    if (!srcFile && dstFile)
+        return 'export';
+    return 'copy';
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/report.js
+/**
+ * The per-node account of one copy, built from its events only, so the action's outputs, its job
+ * summary and the CLI all tell the same story. Nodes appear in the order they finished: children
+ * before their parents, the root last.
+ */
+class CopyReport {
+    nodes = [];
+    /** The root's tags, written (or, in a dry run, to be written). */
+    tags = [];
+    /** Every tag written (or, in a dry run, to be written), with what it named before. */
+    tagged = [];
+    /** Tags of the root or of a cosign attachment that named another digest before: moved, or in a dry run to be moved. */
+    movedTags = [];
+    /** The referrers found for each copied manifest (`subject`), in the order they were looked for. */
+    referrers = [];
+    /** What the copy resolved: the root, what the source named, and the root's platform manifests. */
+    resolved;
+    /** The destination was named by digest only: the root is stored under no tag. */
+    storedByDigest = false;
+    /** What the copy had to say, one line each (warnings among them). */
+    notices = [];
+    /** The notices that are warnings: something asked for and not done, with why. */
+    warnings = [];
+    /** What each walked manifest refers to, by digest: the graph, to group nodes under their manifest. */
+    children = new Map();
+    seen = new Set();
+    startedAt = Date.now();
+    finishedAt;
+    listener = (event) => {
+        switch (event.type) {
+            case 'resolved':
+                this.resolved = { root: event.node, source: event.source, platforms: event.platforms ?? [] };
+                return;
+            case 'tagged':
+                this.tagged.push({ reference: event.reference, digest: event.node.digest, ...(event.previous ? { previous: event.previous } : {}) });
+                // Attachment tags (`sha256-<hex>.sig`) name other nodes than the root.
+                if (!this.resolved || event.node.digest === this.resolved.root.digest)
+                    this.tags.push(event.reference);
+                if (event.previous && event.previous !== event.node.digest) {
+                    this.movedTags.push({ reference: event.reference, digest: event.node.digest, previous: event.previous });
+                }
+                return;
+            case 'stored':
+                this.storedByDigest = true;
+                return;
+            case 'referrers':
+                this.referrers.push({ subject: event.node.digest, depth: event.depth, referrers: event.referrers });
+                return;
+            case 'notice':
+                this.notices.push(event.message);
+                if (event.level === 'warning')
+                    this.warnings.push(event.message);
+                return;
+            case 'walked':
+                this.children.set(event.node.digest, event.children);
+                return;
+        }
+        if (event.type !== 'done' || this.seen.has(event.node.digest))
+            return;
+        this.seen.add(event.node.digest);
+        const { digest, mediaType, size } = event.node;
+        this.nodes.push({ digest, mediaType, size, action: event.action, ...(event.from ? { from: event.from } : {}) });
+    };
+    finish() {
+        this.finishedAt ??= Date.now();
+    }
+    get durationMs() {
+        return (this.finishedAt ?? Date.now()) - this.startedAt;
+    }
+    totals() {
+        const t = { nodes: this.nodes.length, bytesCopied: 0, bytesMounted: 0, bytesExisting: 0, copied: 0, mounted: 0, existing: 0 };
+        for (const n of this.nodes) {
+            if (n.action === 'copied' || n.action === 'copy') {
+                t.copied++;
+                t.bytesCopied += n.size;
+            }
+            else if (n.action === 'mounted' || n.action === 'mount') {
+                t.mounted++;
+                t.bytesMounted += n.size;
+            }
+            else {
+                t.existing++;
+                t.bytesExisting += n.size;
+            }
+        }
+        return t;
+    }
+}
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+        v /= 1024;
+        u++;
+    }
+    return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+/**
+ * One object per node of the copied graph, as the action's `blobs` output and the CLI's `--json`
+ * give them. With several destinations, one per node and destination, each naming its destination.
+ */
+function report_blobRecords(destinations, several = destinations.length > 1) {
+    return destinations.flatMap((d) => d.report.nodes.map((n) => ({
+        digest: n.digest,
+        mediaType: n.mediaType,
+        size: n.size,
+        action: n.action,
+        ...(n.from ? { from: n.from } : {}),
+        ...(several ? { destination: d.destination } : {}),
+    })));
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/item-record.js
+
+
+/**
+ * What the pipeline learns of one item as it goes, stage by stage: the copy's events (gathered
+ * in a `CopyReport`) and each stage's value. The outcome is made from it once, at the end.
+ * Events raised before the item's log opens (a check's notice) wait for it, in order.
+ */
+class ItemRecord {
+    index;
+    item;
+    operation;
+    options;
+    report;
+    checks = {};
+    status = 'failed';
+    /** Full references: the source with the tag it was read by, the destination with every tag it gets. */
+    source;
+    destination;
+    sourceDescription;
+    destinationDescription;
+    resolved;
+    references;
+    current;
+    state;
+    /** The platform of a single-manifest image, read from its config while it copied. */
+    imagePlatform;
+    refusedBy;
+    /** Why it is unchanged without a request (`immutable`). */
+    reason;
+    error;
+    started = false;
+    listener;
+    waiting = [];
+    constructor(index, item, operation, options, 
+    /** The copy's account, built from its events. */
+    report = new CopyReport()) {
+        this.index = index;
+        this.item = item;
+        this.operation = operation;
+        this.options = options;
+        this.report = report;
+        this.source = reference_formatReference(item.source);
+        this.destination = reference_formatReference(item.destination);
+    }
+    /** Every event of the item: into its account, and to its log once that is open. */
+    emit = (event) => {
+        this.report.listener(event);
+        if (this.started)
+            this.listener?.(event);
+        else
+            this.waiting.push(event);
+    };
+    /** The item's log opens: it gets what was said so far, then every event as it comes. */
+    start(listener) {
+        this.started = true;
+        this.listener = listener;
+        for (const event of this.waiting.splice(0))
+            listener?.(event);
+    }
+    /** A line of a stage or check, about the root. */
+    say(message, level) {
+        const node = this.resolved?.root;
+        if (node)
+            this.emit({ type: 'notice', node, message, ...(level ? { level } : {}) });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/signatures/names.js
+/** The check that verifies the source against a policy, and the stage that signs the destination: the names they record under. */
+const SIGNATURE_POLICY_CHECK = 'signature-policy';
+const SIGN_STAGE = 'sign';
+
+;// CONCATENATED MODULE: ./lib/src/job/item-outcome.js
+
+
+
+
+
+
+/** An item's outcome, made once from what its stages recorded. */
+function itemOutcome(record) {
+    const { report } = record;
+    const ok = record.status !== 'failed' && record.status !== 'skipped' && record.status !== 'deferred';
+    const root = ok ? (report.resolved?.root ?? record.resolved?.root) : undefined;
+    const source = report.resolved?.source ?? record.resolved?.source;
+    const referrers = referrerOutcome(report);
+    return {
+        index: record.index,
+        item: record.item,
+        operation: record.operation,
+        status: record.status,
+        source: record.source,
+        destination: record.destination,
+        ...(record.sourceDescription ? { sourceDescription: record.sourceDescription } : {}),
+        ...(record.destinationDescription ? { destinationDescription: record.destinationDescription } : {}),
+        options: record.options,
+        ...(root ? { root } : {}),
+        ...(root && source && source.digest !== root.digest ? { chosenFrom: source } : {}),
+        platforms: platformOutcomes(report, record.resolved?.platforms ?? (record.imagePlatform ? [record.imagePlatform] : [])),
+        tags: tagOutcomes(record, root),
+        attachmentMoves: report.tagged
+            .filter((t) => t.digest !== (root ?? record.resolved?.root)?.digest && t.previous && t.previous !== t.digest)
+            .map((t) => ({ tag: t.reference, digest: t.digest, previous: t.previous, change: 'moved' })),
+        storedByDigest: report.storedByDigest || (ok && record.references?.length === 1 && isDigest(record.references[0])),
+        ...(referrers ? { referrers } : {}),
+        notices: report.notices.filter((n) => !report.warnings.includes(n)),
+        warnings: [...report.warnings],
+        checks: record.checks,
+        ...(record.refusedBy ? { refusedBy: record.refusedBy } : {}),
+        ...(record.checks[SIGNATURE_POLICY_CHECK] ? { verification: record.checks[SIGNATURE_POLICY_CHECK] } : {}),
+        ...(record.checks[SIGN_STAGE] ? { signed: record.checks[SIGN_STAGE] } : {}),
+        ...(record.reason ? { reason: record.reason } : {}),
+        blobs: [...report.nodes],
+        nodeGroups: root ? nodeGroups(report, root) : [],
+        totals: report.totals(),
+        durationMs: report.durationMs,
+        ...(record.error !== undefined ? { error: errors_messageOf(record.error), cause: record.error } : {}),
+    };
+}
+/**
+ * Each of the destination's tags with what it named before: as the copy found it right before
+ * tagging, else as the comparison read it. A failed item has only the tags it got written.
+ */
+function tagOutcomes(record, root) {
+    const written = new Map(record.report.tagged.filter((t) => t.digest === root?.digest || !root).map((t) => [t.reference, t]));
+    if (!root)
+        return [...written.values()].map((t) => tagOutcome(t.reference, t.digest, t.previous));
+    const tags = (record.references ?? []).filter((r) => !isDigest(r));
+    return tags.map((tag) => tagOutcome(tag, root.digest, written.has(tag) ? written.get(tag).previous : record.current?.get(tag)));
+}
+function tagOutcome(tag, digest, previous) {
+    const change = previous === digest ? 'kept' : previous ? 'moved' : 'new';
+    return { tag, digest, ...(previous ? { previous } : {}), change };
+}
+/** The root's platforms, each with its image's bytes when its manifest was walked. */
+function platformOutcomes(report, known) {
+    const platforms = report.resolved?.platforms.length ? report.resolved.platforms : known;
+    return platforms.map((p) => {
+        const children = report.children.get(p.digest);
+        const imageBytes = children ? p.size + children.reduce((sum, c) => sum + c.size, 0) : undefined;
+        return { platform: formatPlatform(p.platform), digest: p.digest, mediaType: p.mediaType, size: p.size, ...(imageBytes !== undefined ? { imageBytes } : {}) };
+    });
+}
+/** The referrers found, each once, by kind, and how many moved; none when none were looked for. */
+function referrerOutcome(report) {
+    if (!report.referrers.length)
+        return undefined;
+    const counts = new Map();
+    const seen = new Set();
+    for (const group of report.referrers) {
+        for (const r of group.referrers) {
+            if (seen.has(r.digest))
+                continue;
+            seen.add(r.digest);
+            const label = referrerLabel(r);
+            counts.set(label, (counts.get(label) ?? 0) + 1);
+        }
+    }
+    // Whether each one moved is what its manifest's node says.
+    const actions = new Map(report.nodes.map((n) => [n.digest, n.action]));
+    const there = [...seen].filter((d) => actions.get(d) === 'exists').length;
+    return { found: seen.size, kinds: [...counts].map(([label, count]) => ({ label, count })), copied: seen.size - there, there };
+}
+/**
+ * Every node under its heading: each platform's manifest with its config and layers, then the
+ * index, then referrers and what they hold; within a group, in the order the graph lists them.
+ */
+function nodeGroups(report, root) {
+    const byDigest = new Map(report.nodes.map((n) => [n.digest, n]));
+    const placed = new Set();
+    const groups = [];
+    const group = (label, digests) => {
+        const nodes = digests.map((d) => byDigest.get(d)).filter((n) => n !== undefined && !placed.has(n.digest));
+        for (const n of nodes)
+            placed.add(n.digest);
+        if (nodes.length)
+            groups.push({ label, nodes });
+    };
+    const image = (manifest) => [manifest, ...(report.children.get(manifest) ?? []).map((c) => c.digest)];
+    const children = report.children.get(root.digest) ?? [];
+    if (isIndex(root.mediaType)) {
+        for (const m of children)
+            group(m.platform ? formatPlatform(m.platform) : 'manifest', image(m.digest));
+        group('index', [root.digest]);
+    }
+    else {
+        group('image', image(root.digest));
+    }
+    group('referrers', report.nodes.filter((n) => !placed.has(n.digest)).map((n) => n.digest));
+    return groups;
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/pipeline/image-platform.js
+
+
+
+const CONFIG_TYPES = [MediaType.OciConfig, MediaType.DockerConfig];
+/**
+ * The platform of a single-manifest image, for its outcome: once the copy has read the manifest
+ * (its `walked` event names the config), the config is read beside the copy, a few kilobytes.
+ * It only informs: a config that cannot be read leaves the platform unknown, never fails the copy.
+ */
+function watchImagePlatform(src, root, signal) {
+    let reading;
+    const listener = (event) => {
+        if (reading || event.type !== 'walked' || event.node.digest !== root.digest || !isImageManifest(root.mediaType))
+            return;
+        const config = event.children.find((c) => CONFIG_TYPES.includes(c.mediaType));
+        if (config)
+            reading = platformOf(src, root, config, signal).catch(() => undefined);
+    };
+    return { listener, platform: async () => reading };
+}
+async function platformOf(src, root, config, signal) {
+    if (signal.aborted)
+        return undefined;
+    const doc = manifest_parseJson(await readConfig(src, config), `config ${config.digest}`);
+    const { os, architecture, variant } = doc ?? {};
+    if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture)
+        return undefined;
+    const platform = typeof variant === 'string' && variant ? { os, architecture, variant } : { os, architecture };
+    return { platform, mediaType: root.mediaType, digest: root.digest, size: root.size };
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/pipeline/copy-stage.js
+
+
+
+/**
+ * The stages after the checks: copy the graph → tag (both in the engine: no tag before the whole
+ * graph is in) → what the destination says of how it stored the image → the stages after tagging.
+ * An image the destination already has under every reference costs nothing more here.
+ */
+async function completeItem(prepared, ctx) {
+    const { record, src, dst, resolved, context } = prepared;
+    const { root, source } = resolved;
+    const state = record.state;
+    const options = record.options;
+    // Referrers can change while their image does not: with them on, the walk still runs (and
+    // finds the image there) to look for new ones.
+    if (state === 'unchanged' && !options.referrers) {
+        record.emit({ type: 'resolved', node: root, source, ...(resolved.platforms ? { platforms: resolved.platforms } : {}) });
+        record.emit({ type: 'done', node: root, action: 'exists', bytes: 0 });
+        record.status = 'unchanged';
+        return;
+    }
+    if (ctx.dryRun && !ctx.walkInDryRun) {
+        record.status = state === 'unchanged' ? 'unchanged' : 'copy';
+        return;
+    }
+    const watch = resolved.platforms ? undefined : watchImagePlatform(src, root, ctx.signal);
+    const onEvent = (event) => {
+        record.emit(event);
+        watch?.listener(event);
+    };
+    const copyOptions = {
+        ...ctx.engine,
+        platform: options.platform,
+        referrers: options.referrers,
+        noClobber: options.noClobber,
+        manifestCache: ctx.roots.manifestCache(src),
+        onEvent,
+    };
+    const tagsRead = state === 'differs' ? record.current : undefined;
+    try {
+        await copyResolved(src, resolved, { target: dst, references: record.references, ...(tagsRead ? { tagsRead } : {}) }, copyOptions, context);
+    }
+    finally {
+        const platform = await watch?.platform();
+        if (platform)
+            record.imagePlatform = platform;
+    }
+    if (!ctx.dryRun && isStoreNoter(dst))
+        for (const note of await dst.storeNotes(root))
+            record.say(note.message, note.level);
+    record.status = ctx.dryRun ? (state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(record.report, state);
+    for (const stage of ctx.afterTag) {
+        const result = await stage.run({ ...prepared.view, root });
+        if (result)
+            record.checks[stage.name] = result;
+    }
+}
+/** `unchanged` when the copy found everything there and moved no tag, else `copied`. */
+function wroteAnything(report, compared) {
+    const t = report.totals();
+    return compared === 'unchanged' && t.copied === 0 && t.mounted === 0 ? 'unchanged' : 'copied';
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/pipeline/prepare.js
+
+
+
+
+
+
+/**
+ * The stages before any byte moves: select (open both ends, read what the source reference means)
+ * → resolve the root (once per source image, shared) → read what the destination's references
+ * name → judge → the checks. Each hands the next its value; what each learns goes on the record.
+ */
+async function prepareItem(record, ctx) {
+    const item = record.item;
+    if (item.failure)
+        throw new Error(item.failure);
+    const src = await ctx.pool.source(item.source);
+    record.sourceDescription = src.description;
+    const dst = await ctx.pool.destination(item.destination);
+    record.destinationDescription = dst.description;
+    const srcRef = await defaultSelector(src, item.source);
+    const platform = record.options.platform;
+    const context = ctx.roots.context(src, srcRef, platform);
+    // The destination's tags are known before the source answers (unless it is stored by digest):
+    // both sides are asked at once, a round trip saved per image. A layout or archive keeps a tag
+    // per image name: the read asks for this image's, as tagging will.
+    const knownTags = item.destination.tags.length ? item.destination.tags : srcRef.tags;
+    const early = knownTags.length ? (async () => readDestination(dst, knownTags, undefined, isLocated(dst) ? undefined : await context))() : undefined;
+    early?.catch(() => undefined);
+    const resolved = await ctx.roots.resolve(src, srcRef, platform);
+    record.resolved = resolved;
+    checkDestinationDigest(item.destination, resolved);
+    const references = destinationReferences(srcRef, item.destination, resolved.root);
+    record.references = references;
+    record.source = reference_formatReference({ ...item.source, tags: srcRef.tags });
+    record.destination = destinationName(item.destination, references);
+    const current = early ? await early : await readDestination(dst, references, resolved.root);
+    const { state } = judge(resolved.root, current);
+    record.current = current;
+    record.state = state;
+    const view = {
+        item,
+        ...(item.from ? { entry: item.from } : {}),
+        options: record.options,
+        dryRun: ctx.dryRun,
+        source: src,
+        destination: dst,
+        resolved,
+        references,
+        current,
+        state,
+        signal: ctx.signal,
+        notice: (message) => record.say(message),
+        warning: (message) => record.say(message, 'warning'),
+    };
+    // An image that stays as it is moves nothing a check could object to.
+    if (state === 'differs' || record.options.referrers) {
+        try {
+            await runChecks(ctx.checks, view, record.checks);
+        }
+        catch (err) {
+            if (err instanceof CheckRefusal)
+                record.refusedBy = err.check;
+            throw err;
+        }
+    }
+    return { record, src, dst, srcRef, resolved, context: await context, view };
+}
+/** The destination with the tags it gets, or `@digest` when it is stored by digest alone. */
+function destinationName(ref, references) {
+    const tags = references.filter((r) => !isDigest(r));
+    const digest = tags.length ? ref.digest : (ref.digest ?? references.find((r) => isDigest(r)));
+    return reference_formatReference({ ...ref, tags, digest });
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/run-items.js
+
+
+
+
+
+
+
+/**
+ * Runs every item down the pipeline, a group at a time on each of `parallel` workers. Within a
+ * group (the destinations of one image) every item is prepared first, so a check that refuses the
+ * image for one destination stops it for all of them before any byte moves; then each is copied in
+ * turn, its log open while it copies. A failure never stops the others unless `failFast`.
+ */
+async function runItems(items, ctx, options) {
+    const results = new Array(items.length);
+    let stopped = false;
+    let next = 0;
+    const finish = (record) => {
+        record.report.finish();
+        options.itemFinished?.(record.item);
+        const outcome = itemOutcome(record);
+        results[record.index] = outcome;
+        options.reporter.itemDone?.(outcome);
+        if (record.status === 'failed' && options.failFast)
+            stopped = true;
+    };
+    const fail = (record, err) => {
+        record.error = err;
+        // Left for the next run by the pull budget: a decision, not a failure.
+        if (err instanceof ImageDeferred)
+            return void (record.status = 'deferred');
+        record.status = 'failed';
+        record.error = err;
+        if (err instanceof CheckRefusal)
+            record.refusedBy = err.check;
+    };
+    const skip = (record, why) => {
+        record.status = 'skipped';
+        record.error = new Error(why);
+    };
+    const runGroup = async (indices) => {
+        const records = indices.map((i) => new ItemRecord(i, items[i], inferOperation(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])));
+        const prepared = new Map();
+        // An immutable tag the destination has is unchanged, and neither side is asked.
+        const known = new Set(records.filter((r) => r.item.unchanged === 'immutable'));
+        for (const record of known) {
+            record.status = 'unchanged';
+            record.reason = 'immutable';
+        }
+        if (!stopped) {
+            await Promise.all(records.filter((r) => !known.has(r)).map((record) => prepareItem(record, ctx)
+                .then((p) => void prepared.set(record, p), (err) => fail(record, err))
+                .finally(() => options.itemPrepared?.(record.item))));
+        }
+        // Those never prepared (immutable, or after a failure with fail-fast) are past the checks too.
+        for (const record of records)
+            if (!prepared.has(record) && record.error === undefined)
+                options.itemPrepared?.(record.item);
+        const refused = records.find((r) => r.refusedBy);
+        for (const record of records) {
+            if (known.has(record)) {
+                record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
+                finish(record);
+                continue;
+            }
+            const ready = prepared.get(record);
+            if (ready && refused)
+                skip(record, `${refused.refusedBy} refused the image for ${refused.destination}`);
+            else if (!ready && record.error === undefined)
+                skip(record, 'an earlier image failed and fail-fast is set');
+            else if (ready && stopped)
+                skip(record, 'an earlier image failed and fail-fast is set');
+            record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
+            if (ready && record.status !== 'skipped') {
+                try {
+                    await completeItem(ready, ctx);
+                }
+                catch (err) {
+                    fail(record, err);
+                }
+            }
+            if (ready && record.status !== 'failed' && record.status !== 'skipped') {
+                ctx.pool.served(ready.src);
+                ctx.pool.served(ready.dst);
+            }
+            finish(record);
+        }
+    };
+    const worker = async () => {
+        while (next < options.groups.length)
+            await runGroup(options.groups[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, options.groups.length)) }, worker));
+    return results;
+}
+/** What an image is copied with: the job's settings, its entry's own fields over them. */
+function imageOptions(defaults, item) {
+    return {
+        ...defaults,
+        ...(item.platform ? { platform: item.platform } : {}),
+        ...(item.referrers !== undefined ? { referrers: item.referrers } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/layout/index-json.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
+ * there are, their tags (the `org.opencontainers.image.ref.name` annotation), and how a tag is set.
+ */
+const OCI_LAYOUT_FILE = 'oci-layout';
+const INDEX_FILE = 'index.json';
+const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
+function emptyIndex() {
+    return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
+}
+/** Parses `oci-layout` and refuses a layout version this code does not know. */
+function checkOciLayout(content, where) {
+    let version;
+    try {
+        version = parseBoundedJson(Buffer.from(content).toString('utf8'))?.imageLayoutVersion;
+    }
+    catch {
+        throw new ContentError(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
+    }
+    if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
+        throw new ContentError(`${where} has OCI layout version ${text_printable(JSON.stringify(version) ?? 'none')}: only 1.x is supported`);
+    }
+}
+function parseLayoutIndex(content, where) {
+    // Every entry's digest, size and media type are checked as the index is parsed.
+    return parseIndex(content, `${INDEX_FILE} in ${where}`);
+}
+/** Written with the fields skopeo omits, so any reader knows what it is. */
+function serializeIndex(index) {
+    const { schemaVersion: _s, mediaType: _m, manifests, ...rest } = index;
+    return Buffer.from(`${JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests, ...rest })}\n`);
+}
+function refNameOf(desc) {
+    return desc.annotations?.[ANNOTATION_REF_NAME];
+}
+/** Every tag in the index, in index order, each once. */
+function indexTags(index) {
+    const tags = index.manifests.map(refNameOf).filter((t) => typeof t === 'string');
+    return [...new Set(tags)];
+}
+/** The image tags, for a message: attachment tags (`sha256-<hex>.sig`) are not images to name. */
+function tagList(index) {
+    const tags = indexTags(index).filter((t) => !isAttachmentTag(t));
+    return tags.length ? tags.map((t) => text_printable(t)).join(', ') : 'none';
+}
+/**
+ * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
+ * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root,
+ * not counting the entries `attached` says are referrers).
+ */
+async function findRoot(index, selector, where, sniff, attached) {
+    if (selector === undefined) {
+        let roots = index.manifests;
+        if (new Set(roots.map((d) => d.digest)).size > 1)
+            roots = roots.filter((d) => !isAttachmentTag(refNameOf(d)));
+        if (attached && new Set(roots.map((d) => d.digest)).size > 1) {
+            const flags = await Promise.all(roots.map((d) => attached(d)));
+            roots = roots.filter((_, i) => !flags[i]);
+        }
+        const digests = new Set(roots.map((d) => d.digest));
+        if (digests.size === 1)
+            return roots[0];
+        if (digests.size === 0)
+            throw new errors_NotFoundError(`${where} holds no image`);
+        const names = [...new Set(roots.map(imageNameOf).filter((n) => n !== undefined))].map((n) => text_printable(n));
+        const byName = names.length ? `, one of its images as docker-archive:PATH:NAME:TAG (${names.join(', ')})` : '';
+        throw new errors_NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })})${byName} or a digest`);
+    }
+    if (isDigest(selector)) {
+        const listed = index.manifests.find((d) => d.digest === selector);
+        if (listed)
+            return listed;
+        const sniffed = await sniff?.(selector);
+        if (sniffed)
+            return sniffed;
+        throw new errors_NotFoundError(`${text_printable(selector)} is not in ${where}`);
+    }
+    if (!isTag(selector))
+        return findNamed(index, selector, where);
+    let matches = index.manifests.filter((d) => refNameOf(d) === selector);
+    if (matches.length === 0) {
+        // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
+        matches = index.manifests.filter((d) => {
+            const name = refNameOf(d) ?? d.annotations?.[ANNOTATION_IMAGE_NAME];
+            return name !== undefined && name.endsWith(`:${selector}`);
+        });
+    }
+    const digests = new Set(matches.map((d) => d.digest));
+    if (digests.size === 1)
+        return matches[0];
+    if (digests.size === 0)
+        throw new errors_NotFoundError(`tag ${text_quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
+    const names = matches.map((d) => text_printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
+    throw new errors_NotFoundError(`tag ${text_quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
+}
+/**
+ * What a tag names in the index (its ref name exactly), or undefined. With `imageName`, the entry
+ * of that tag for that image: the one tagging it would replace (see `withReference`).
+ */
+function taggedEntry(index, tag, imageName) {
+    const entry = index.manifests.find((d) => refNameOf(d) === tag && sameImageSlot(d, imageName));
+    return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
+}
+/** The image of a full name (`example.com/app:1.2`, as docker-archive: references pick one). */
+function findNamed(index, name, where) {
+    const matches = index.manifests.filter((d) => {
+        const named = imageNameOf(d);
+        return named !== undefined && sameImageName(named, name);
+    });
+    if (matches.length > 0 && matches.every((d) => d.digest === matches[0].digest))
+        return matches[0];
+    const shown = text_quoted(name);
+    if (matches.length > 0)
+        throw new errors_NotFoundError(`image ${shown} names ${new Set(matches.map((d) => d.digest)).size} different images in ${where}: name one by digest`);
+    const names = [...new Set(index.manifests.map(imageNameOf).filter((n) => n !== undefined))];
+    throw new errors_NotFoundError(`image ${shown} is not in ${where}: its images are ${names.length ? names.map((n) => text_printable(n)).join(', ') : 'unnamed'}`);
+}
+/**
+ * The index with `reference` pointing at `desc`. A tag replaces any entry of that tag for the same
+ * image name (or where either has none) and keeps the others, so `a/x:latest` and `b/y:latest`
+ * live side by side; `imageName` is kept beside the tag for loaders. A digest adds an untagged
+ * entry unless the index already lists that digest.
+ */
+function withReference(index, desc, reference, imageName) {
+    const manifests = [...index.manifests];
+    if (isDigest(reference)) {
+        if (reference !== desc.digest)
+            throw new ContentError(`cannot name ${desc.digest} by another digest ${reference}`);
+        if (!manifests.some((d) => d.digest === desc.digest))
+            manifests.push(indexEntry(desc, undefined, undefined));
+        return { ...index, manifests };
+    }
+    const kept = manifests.filter((d) => refNameOf(d) !== reference || !sameImageSlot(d, imageName));
+    kept.push(indexEntry(desc, reference, imageName));
+    return { ...index, manifests: kept };
+}
+/** The index without `tag`'s entry for the image `imageName` names (see `withReference`). */
+function withoutTag(index, tag, imageName) {
+    return { ...index, manifests: index.manifests.filter((d) => refNameOf(d) !== tag || !sameImageSlot(d, imageName)) };
+}
+/** Whether a tag's entry belongs to the image `imageName` names: it does when either has no name. */
+function sameImageSlot(entry, imageName) {
+    const named = entry.annotations?.[ANNOTATION_IMAGE_NAME];
+    return named === undefined || imageName === undefined || sameImageName(named, imageName);
+}
+/** The entry for a root: its own fields, no naming annotation inherited from where it came from. */
+function indexEntry(desc, tag, imageName) {
+    const entry = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+    if (desc.platform)
+        entry.platform = desc.platform;
+    if (desc.artifactType)
+        entry.artifactType = desc.artifactType;
+    const annotations = { ...(desc.annotations ?? {}) };
+    delete annotations[ANNOTATION_REF_NAME];
+    delete annotations[ANNOTATION_IMAGE_NAME];
+    if (imageName !== undefined && tag !== undefined)
+        annotations[ANNOTATION_IMAGE_NAME] = imageName;
+    if (tag !== undefined)
+        annotations[ANNOTATION_REF_NAME] = tag;
+    if (Object.keys(annotations).length)
+        entry.annotations = annotations;
+    return entry;
+}
+/** The full name a tag gives an image from `repository` (`host/repo`), when the repository is known. */
+function imageNameFor(reference, repository) {
+    return repository !== undefined && !isDigest(reference) ? `${repository}:${reference}` : undefined;
+}
+/** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
+function sniffManifest(content, digest) {
+    try {
+        const parsed = parseBoundedJson(Buffer.from(content).toString('utf8'));
+        let mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
+        if (!mediaType && Array.isArray(parsed?.manifests))
+            mediaType = MediaType.OciIndex;
+        if (!mediaType && parsed?.config)
+            mediaType = MediaType.OciManifest;
+        if (!mediaType || !media_types_isManifest(mediaType))
+            return undefined;
+        return { mediaType, digest, size: content.byteLength };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/layout/referrer-entries.js
+
+
+
+
+
+
+
+/** The untagged index entry a pushed manifest gets when it refers to a subject; undefined when it does not. */
+function referrerEntry(desc, bytes) {
+    return referrerOf(desc, bytes)?.descriptor;
+}
+/**
+ * Finds referrers among what an index lists. Each listed manifest is read once (verified, at most
+ * 4 MiB) and what it refers to is remembered: content is addressed by digest, so it never changes.
+ */
+class ReferrerFinder {
+    read;
+    where;
+    parsed = new Map();
+    constructor(read, where) {
+        this.read = read;
+        this.where = where;
+    }
+    /**
+     * The referrers of `subject`: listed manifests whose `subject` is it, and the entries of its
+     * `sha256-<hex>` index when the layout tags one, each once; only `artifactType` when given.
+     */
+    async referrers(index, subject, artifactType) {
+        const found = new Map();
+        for (const entry of uniqueManifests(index)) {
+            const referrer = await this.referrerOf(entry);
+            if (referrer?.subject.digest === subject.digest)
+                found.set(entry.digest, referrer.descriptor);
+        }
+        const tag = referrersTag(subject.digest);
+        const tagged = index.manifests.find((d) => refNameOf(d) === tag && isIndex(d.mediaType));
+        if (tagged) {
+            const bytes = await this.readVerified(tagged);
+            if (bytes) {
+                for (const d of parseIndex(bytes, `referrers index ${tag} in ${this.where}`).manifests) {
+                    if (!found.has(d.digest))
+                        found.set(d.digest, d);
+                }
+            }
+        }
+        const list = [...found.values()];
+        return artifactType ? list.filter((d) => d.artifactType === artifactType) : list;
+    }
+    /**
+     * Whether an index entry is there for another image's sake rather than as an image of its own:
+     * an untagged referrer, a tag-schema index, or a cosign attachment (`sha256-<hex>.sig`).
+     * Unreadable entries count as images.
+     */
+    async isAttached(entry) {
+        const tag = refNameOf(entry);
+        if (tag !== undefined)
+            return isAttachmentTag(tag);
+        try {
+            return (await this.referrerOf(entry)) !== undefined;
+        }
+        catch {
+            return false;
+        }
+    }
+    referrerOf(entry) {
+        if (!isImageManifest(entry.mediaType) && !isIndex(entry.mediaType))
+            return Promise.resolve(undefined);
+        let known = this.parsed.get(entry.digest);
+        if (!known) {
+            const plain = { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
+            known = this.readVerified(plain).then((bytes) => (bytes ? referrerOf(plain, bytes) : undefined));
+            // A failed read is not remembered: it may be a passing fault.
+            known.catch(() => this.parsed.delete(entry.digest));
+            this.parsed.set(entry.digest, known);
+        }
+        return known;
+    }
+    async readVerified(desc) {
+        if (desc.size > MAX_MANIFEST_BYTES)
+            return undefined;
+        const bytes = await this.read(desc);
+        if (!bytes)
+            return undefined;
+        try {
+            verifyBytes(bytes, desc);
+        }
+        catch (err) {
+            throw new ContentError(`manifest ${desc.digest} in ${this.where} does not match its index entry: ${err.message}`);
+        }
+        return bytes;
+    }
+}
+/** Each manifest the index lists, once. */
+function uniqueManifests(index) {
+    const seen = new Map();
+    for (const d of index.manifests)
+        if (!seen.has(d.digest))
+            seen.set(d.digest, d);
+    return [...seen.values()];
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/stored-entry.js
+
+
+
+
+/**
+ * A byte range of a file: an entry of an indexed archive, or of a spool. One instance per entry of
+ * an archive that may hold hundreds of thousands: a class shares its shape and methods among them,
+ * where an object literal with a closure would carry a context and a shape of its own each.
+ */
+class RangeEntry {
+    path;
+    start;
+    size;
+    digest;
+    gzip;
+    constructor(path, start, size, digest, gzip) {
+        this.path = path;
+        this.start = start;
+        this.size = size;
+        this.digest = digest;
+        this.gzip = gzip;
+    }
+    open() {
+        return this.size === 0 ? external_node_stream_.Readable.from([]) : (0,external_node_fs_.createReadStream)(this.path, { start: this.start, end: this.start + this.size - 1 });
+    }
+}
+/** Bytes `start` to `start + size` of the file at `path`, with their digest and gzip head when known. */
+function rangeEntry(path, start, size, digest, gzip) {
+    return new RangeEntry(path, start, size, digest, gzip);
+}
+function bytesEntry(bytes, digest) {
+    return { size: bytes.byteLength, digest, open: () => external_node_stream_.Readable.from([bytes]) };
+}
+/** Reads a small file (an index, a manifest) whole, refusing anything over `limit`. */
+async function readEntry(entry, limit, what) {
+    if (entry.size > limit)
+        throw new ContentError(`${what} is ${entry.size} bytes, over the limit of ${limit}`);
+    const chunks = [];
+    for await (const chunk of entry.open())
+        chunks.push(chunk);
+    return Buffer.concat(chunks);
+}
+/** The sha256 digest of an entry and whether it is gzip, computed by streaming it. */
+async function describeEntry(entry) {
+    if (entry.digest !== undefined && entry.gzip !== undefined)
+        return { digest: entry.digest, gzip: entry.gzip };
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let head;
+    for await (const chunk of entry.open()) {
+        const buf = chunk;
+        if (!head || head.length < 2)
+            head = head ? Buffer.concat([head, buf]) : buf;
+        hash.update(buf);
+    }
+    return { digest: `sha256:${hash.digest('hex')}`, gzip: isGzipHead(head) };
+}
+function isGzipHead(head) {
+    return !!head && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/entry-links.js
+
+
+/**
+ * Links followed from one entry to the file it reads as. moby and skopeo write one step (a layer
+ * shared by two images); a few more allow a link to a link, and a loop ends here too.
+ */
+const MAX_LINK_HOPS = 4;
+/**
+ * The links of one archive, gathered while it is read and resolved once it has been read whole:
+ * a symbolic link may name an entry that comes later (skopeo's `<id>/layer.tar` before the
+ * `<digest>.tar` it points at, or moby's, whose order is the file system's). A hard link must name
+ * an entry that came before it, as tar defines it. Only the links and directory names are held,
+ * never a body, and only links whose own name the importer reads are resolved; any other link
+ * that names an unsafe target was already refused by name.
+ */
+class ArchiveLinks {
+    where;
+    links = new Map();
+    directories = new Set();
+    /** Names seen so far, for the hard-link rule. */
+    seen = new Set();
+    constructor(where) {
+        this.where = where;
+    }
+    /** Notes a regular entry kept under `name` (a later entry of the same name replaces a link). */
+    regular(name) {
+        this.links.delete(name);
+        this.seen.add(name);
+    }
+    directory(name) {
+        this.directories.add(name);
+        this.seen.add(name);
+    }
+    /** Notes a link entry; a hard link to an entry not yet seen is refused at once. */
+    link(name, rawName, kind) {
+        // A link the importer never reads (`repositories`, `<id>/json`) is not resolved, so what it
+        // names does not matter: skipped entries are not even noted as seen.
+        if (kind.as.kind === 'skip')
+            return;
+        if (kind.link === 'hard' && !this.seen.has(kind.target)) {
+            throw this.refuse({ ...kind, shown: text_quoted(rawName) }, 'that names no entry read before it (a hard link must follow its target)');
+        }
+        this.links.set(name, { ...kind, shown: text_quoted(rawName) });
+        this.seen.add(name);
+    }
+    /**
+     * Resolves every link the importer reads and hands each to `found` with the regular entry it
+     * reads as. Throws, naming the link, for one that leads to nothing, a directory, or along a
+     * chain longer than MAX_LINK_HOPS.
+     */
+    resolve(entries, found) {
+        const resolved = [];
+        for (const link of this.links.values()) {
+            if (link.as.kind === 'skip')
+                continue;
+            resolved.push([link.as, this.follow(link, entries), link.shown]);
+        }
+        // Handed over only now, so that no link resolves through another link's new alias.
+        for (const [as, entry, shown] of resolved)
+            found(as, entry, shown);
+    }
+    follow(start, entries) {
+        let target = start.target;
+        for (let hops = 1;; hops++) {
+            const entry = entries.lookup(target);
+            if (entry)
+                return entry;
+            const next = this.links.get(target);
+            if (!next)
+                break;
+            if (hops >= MAX_LINK_HOPS) {
+                throw this.refuse(start, `that starts a chain of more than ${MAX_LINK_HOPS} links (or a loop)`);
+            }
+            target = next.target;
+        }
+        if (this.directories.has(target) || target === '' || target === '.' || entries.hasUnder(target)) {
+            throw this.refuse(start, 'that leads to a directory, not a file');
+        }
+        throw this.refuse(start, 'that leads to no file of the archive');
+    }
+    refuse(link, why) {
+        return new ContentError(`${this.where} has a link entry ${link.shown} -> ${text_quoted(link.linkname)} ${why}: refusing the archive`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/entry-names.js
+
+
+
+
+
+/** `docker save`'s list of images, in both its legacy and its OCI (Docker 25+) archives. */
+const DOCKER_MANIFEST_FILE = 'manifest.json';
+const DOCKER_REPOSITORIES_FILE = 'repositories';
+/**
+ * Files legacy `docker save` (`<id>/layer.tar`, `<id>.json`), skopeo's `docker-archive:`
+ * (`<hex>.tar`) and go-containerregistry tarballs (`<hex>.tar.gz`, `sha256:<hex>`) keep their layers
+ * and configs in.
+ */
+const IMAGE_FILE_RE = /^(?:sha256:)?[0-9a-f]{64}(?:\/layer\.tar|\.json|\.tar|\.tar\.gz)?$/;
+/** `blobs/<algorithm>/<hex>`, the entry name of a blob. */
+function blobEntryName(digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return `blobs/${algorithm}/${hex}`;
+}
+/** The name as a relative path without `./` prefixes or a trailing slash. */
+function normalizeEntryName(name) {
+    let n = name;
+    while (n.startsWith('./'))
+        n = n.slice(2);
+    while (n.endsWith('/'))
+        n = n.slice(0, -1);
+    return n;
+}
+/**
+ * Classifies a tar entry, refusing outright any entry that could point outside the archive or the
+ * importer's own temporary space: absolute names or link targets, `..` that climbs out, devices and
+ * fifos. Links inside the archive are classified, and resolved later (see `ArchiveLinks`).
+ */
+function classifyEntry(header, where) {
+    const raw = header.name;
+    const shown = text_quoted(raw);
+    if (isAbsolute(raw)) {
+        throw new ContentError(`${where} has an entry with an absolute path ${shown}: refusing the archive`);
+    }
+    const name = normalizeEntryName(raw);
+    if (name.split('/').some((part) => part === '..')) {
+        throw new ContentError(`${where} has an entry that leaves the archive ${shown}: refusing the archive`);
+    }
+    const type = header.type ?? 'file';
+    if (type === 'symlink' || type === 'link') {
+        const link = type === 'symlink' ? 'symbolic' : 'hard';
+        const linkname = header.linkname ?? '';
+        return { kind: 'link', link, target: linkTarget(name, link, linkname, where, shown), linkname, as: classifyFile(name, where, shown) };
+    }
+    if (type === 'directory')
+        return { kind: 'directory', name };
+    if (type !== 'file' && type !== 'contiguous-file') {
+        throw new ContentError(`${where} has a ${text_printable(type)} entry ${shown}: refusing the archive`);
+    }
+    return classifyFile(name, where, shown);
+}
+function classifyFile(name, where, shown) {
+    if (name === INDEX_FILE || name === OCI_LAYOUT_FILE || name === DOCKER_MANIFEST_FILE)
+        return { kind: 'file', name };
+    if (name === DOCKER_REPOSITORIES_FILE)
+        return { kind: 'skip' };
+    if (name.startsWith('blobs/')) {
+        const parts = name.split('/');
+        const digest = `${parts[1]}:${parts[2]}`;
+        if (parts.length !== 3 || !isDigest(digest)) {
+            throw new ContentError(`${where} has an entry ${shown} under blobs/ that is not named blobs/<algorithm>/<hex>: refusing the archive`);
+        }
+        return { kind: 'blob', digest };
+    }
+    if (IMAGE_FILE_RE.test(name))
+        return { kind: 'file', name };
+    return { kind: 'skip' };
+}
+/**
+ * The archive path a link names. Nothing is ever extracted, so a target only has to name an entry
+ * of the archive; one that is absolute or climbs out of it is refused all the same, as no honest
+ * writer makes one.
+ */
+function linkTarget(name, link, linkname, where, shown) {
+    const arrow = `${shown} -> ${text_quoted(linkname)}`;
+    if (linkname === '')
+        throw new ContentError(`${where} has a link entry ${arrow} with no target: refusing the archive`);
+    if (isAbsolute(linkname)) {
+        throw new ContentError(`${where} has a link entry ${arrow} with an absolute target: refusing the archive`);
+    }
+    const joined = link === 'symbolic' ? external_node_path_.posix.join(external_node_path_.posix.dirname(name), linkname) : external_node_path_.posix.normalize(linkname);
+    const target = normalizeEntryName(joined);
+    if (target === '..' || target.startsWith('../')) {
+        throw new ContentError(`${where} has a link entry ${arrow} that leaves the archive: refusing the archive`);
+    }
+    return target;
+}
+function isAbsolute(path) {
+    return path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\');
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/tar-headers.js
+
+
+const BLOCK = 512;
+/** Pax and GNU long-name bodies are read whole: anything this big is not a name. */
+const MAX_EXTENDED_HEADER = 1024 * 1024;
+/**
+ * Indexes a seekable tar by its headers alone: each 512-byte header is read at its offset and the
+ * entry's body is skipped, so indexing costs a few kilobytes however large the archive is. Knows
+ * ustar prefixes, pax extended headers (per entry and global), GNU long names and links, and stops
+ * at the end-of-archive zero block. Unsafe entries are refused by name before anything else.
+ */
+async function scanTarHeaders(file, where, visit) {
+    const header = Buffer.alloc(BLOCK);
+    let global = {};
+    let local = {};
+    let longName;
+    let longLink;
+    let pending = false;
+    let pos = 0;
+    for (;;) {
+        if (pos >= file.size) {
+            // A tar without its end-of-archive blocks is still whole when it ends between entries.
+            if (pending)
+                throw truncated(where);
+            return;
+        }
+        await readAt(file, header, pos, where);
+        if (header.every((b) => b === 0)) {
+            if (pending)
+                throw damaged(where);
+            return;
+        }
+        const h = decodeHeader(header, where);
+        const bodyStart = pos + BLOCK;
+        const extended = EXTENDED_TYPES.has(h.typeflag);
+        if (extended) {
+            if (h.size > MAX_EXTENDED_HEADER)
+                throw new ContentError(`${where} has an extended tar header of ${h.size} bytes: refusing the archive`);
+            if (bodyStart + h.size > file.size)
+                throw truncated(where);
+            const body = Buffer.alloc(h.size);
+            await readAt(file, body, bodyStart, where);
+            if (h.typeflag === 'x')
+                local = { ...local, ...parsePax(body, where) };
+            else if (h.typeflag === 'g')
+                global = { ...global, ...parsePax(body, where) };
+            else if (h.typeflag === 'K')
+                longLink = cString(body);
+            else
+                longName = cString(body);
+            pending = h.typeflag !== 'g';
+            pos = bodyStart + padded(h.size);
+            continue;
+        }
+        const name = local.path ?? global.path ?? longName ?? h.name;
+        const linkname = local.linkpath ?? global.linkpath ?? longLink ?? h.linkname;
+        const size = local.size ?? global.size ?? h.size;
+        local = {};
+        longName = longLink = undefined;
+        pending = false;
+        // Old tars mark a directory only by its trailing slash.
+        const type = (h.typeflag === '0' || h.typeflag === '\0') && name.endsWith('/') ? 'directory' : typeName(h.typeflag);
+        const kind = classifyEntry({ name, type, linkname }, where);
+        if (bodyStart + size > file.size)
+            throw truncated(where);
+        if (kind.kind !== 'skip')
+            visit({ name, size, dataOffset: bodyStart, kind });
+        pos = bodyStart + padded(size);
+    }
+}
+const EXTENDED_TYPES = new Set(['x', 'g', 'L', 'K', 'N']);
+const TYPE_NAMES = {
+    '\0': 'file',
+    '0': 'file',
+    '1': 'link',
+    '2': 'symlink',
+    '3': 'character-device',
+    '4': 'block-device',
+    '5': 'directory',
+    '6': 'fifo',
+    '7': 'contiguous-file',
+    S: 'GNU sparse file',
+    V: 'volume label',
+    M: 'multi-volume continuation',
+    D: 'GNU dump directory',
+};
+function typeName(flag) {
+    return TYPE_NAMES[flag] ?? `tar type ${JSON.stringify(flag)}`;
+}
+function decodeHeader(block, where) {
+    if (!checksumMatches(block))
+        throw damaged(where);
+    const magic = block.toString('latin1', 257, 263);
+    const ustar = magic === 'ustar\0';
+    if (!ustar && magic !== 'ustar ')
+        throw damaged(where);
+    let name = cString(block.subarray(0, 100));
+    // GNU tar keeps other fields where ustar keeps the name prefix.
+    if (ustar && block[345] !== 0)
+        name = `${cString(block.subarray(345, 500))}/${name}`;
+    const size = decodeNumber(block.subarray(124, 136));
+    if (size === undefined)
+        throw damaged(where);
+    return { name, linkname: cString(block.subarray(157, 257)), size, typeflag: String.fromCharCode(block[156]) };
+}
+/** The stored checksum, against both the unsigned sum every tar writes and the signed one some old ones did. */
+function checksumMatches(block) {
+    const stored = decodeNumber(block.subarray(148, 156));
+    if (stored === undefined)
+        return false;
+    let unsigned = 8 * 0x20;
+    let signed = 8 * 0x20;
+    for (let i = 0; i < BLOCK; i++) {
+        if (i >= 148 && i < 156)
+            continue;
+        unsigned += block[i];
+        signed += block[i] > 127 ? block[i] - 256 : block[i];
+    }
+    return stored === unsigned || stored === signed;
+}
+/** An octal field (space or NUL padded), or GNU base-256 for sizes over 8 GiB. */
+function decodeNumber(field) {
+    if (field[0] === 0x80) {
+        let value = 0;
+        for (let i = 1; i < field.length; i++)
+            value = value * 256 + field[i];
+        return Number.isSafeInteger(value) ? value : undefined;
+    }
+    const text = field.toString('latin1').replace(/^[ \0]+/, '').replace(/[ \0].*$/s, '');
+    if (!/^[0-7]*$/.test(text))
+        return undefined;
+    const value = text === '' ? 0 : parseInt(text, 8);
+    return Number.isSafeInteger(value) ? value : undefined;
+}
+/** Pax records, `<length> <key>=<value>\n`, of which the scan needs `path`, `linkpath` and `size`. */
+function parsePax(body, where) {
+    const out = {};
+    let at = 0;
+    while (at < body.length) {
+        if (body[at] === 0)
+            break;
+        const space = body.indexOf(0x20, at);
+        const length = space > at ? Number(body.toString('latin1', at, space)) : NaN;
+        if (!Number.isSafeInteger(length) || length <= space - at + 1 || at + length > body.length || body[at + length - 1] !== 0x0a) {
+            throw damaged(where);
+        }
+        const record = body.toString('utf8', space + 1, at + length - 1);
+        const eq = record.indexOf('=');
+        if (eq <= 0)
+            throw damaged(where);
+        const key = record.slice(0, eq);
+        const value = record.slice(eq + 1);
+        if (key === 'path')
+            out.path = value;
+        else if (key === 'linkpath')
+            out.linkpath = value;
+        else if (key === 'size') {
+            if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+                throw damaged(where);
+            out.size = Number(value);
+        }
+        at += length;
+    }
+    return out;
+}
+function cString(bytes) {
+    const end = bytes.indexOf(0);
+    return bytes.toString('utf8', 0, end === -1 ? bytes.length : end);
+}
+function padded(size) {
+    return Math.ceil(size / BLOCK) * BLOCK;
+}
+async function readAt(file, into, position, where) {
+    let done = 0;
+    while (done < into.length) {
+        const n = await file.read(into, done, into.length - done, position + done);
+        if (n === 0)
+            throw truncated(where);
+        done += n;
+    }
+}
+function truncated(where) {
+    return new ContentError(`${where} is truncated or not a tar archive (it ends in the middle of an entry)`);
+}
+function damaged(where) {
+    return new ContentError(`${where} is truncated or not a tar archive (an entry header is damaged or the file is not an uncompressed tar)`);
+}
+
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __webpack_require__(6118);
+;// CONCATENATED MODULE: ./lib/src/targets/archive/tar-scan.js
+
+
+
+/**
+ * Walks a tar stream entry by entry. `visit` gets each entry worth keeping with its body as an async
+ * iterable of chunks (tar-stream's own entry stream: wrapping each of hundreds of thousands of
+ * entries in a node Readable costs memory on Node 24); it reads the body to its end, or returns and
+ * lets the walk skip the rest. Unsafe entries stop the walk with an error that names them, before
+ * any of their bytes are read.
+ */
+async function scanTar(input, where, visit) {
+    // A stream that already failed or closed early (an export that broke off) emits nothing more.
+    if (input.errored || (input.destroyed && !input.readableEnded)) {
+        throw new ContentError(`${where} could not be read: ${input.errored ? errors_messageOf(input.errored) : 'the stream closed before its end'}`);
+    }
+    const tar = (0,tar_stream.extract)();
+    input.on('error', (err) => tar.destroy(err));
+    input.once('close', () => {
+        if (!input.readableEnded)
+            tar.destroy(input.errored ?? new Error('the stream closed before its end'));
+    });
+    input.pipe(tar);
+    try {
+        for await (const source of tar) {
+            const header = source.header;
+            const kind = classifyEntry(header, where);
+            if (kind.kind !== 'skip') {
+                // tar-stream records where the body begins, after any pax or long-name headers.
+                const dataOffset = header.byteOffset ?? source.offset + 512;
+                await visit({ name: header.name, size: header.size, dataOffset, kind }, source);
+            }
+            // Whatever is left unread is skipped (the next entry comes only after this one's end).
+            for await (const _ of source) {
+                // skipped
+            }
+        }
+    }
+    catch (err) {
+        tar.destroy();
+        input.unpipe(tar);
+        input.destroy();
+        if (err instanceof OciCopyError)
+            throw err;
+        throw new ContentError(`${where} is truncated or not a tar archive (${describeTarError(err)})`);
+    }
+}
+function describeTarError(err) {
+    const msg = errors_messageOf(err);
+    if (/unexpected end/i.test(msg))
+        return 'it ends in the middle of an entry';
+    if (/invalid tar header/i.test(msg))
+        return 'an entry header is damaged or the file is not an uncompressed tar';
+    return msg;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/archive-contents.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Indexes a seekable archive: its headers are read at their offsets and every body is skipped, so
+ * indexing reads a few kilobytes however large the archive; later reads open just an entry's byte
+ * range. Nothing is copied.
+ */
+async function indexArchiveFile(path, where) {
+    const contents = new ContentTables(where);
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        await refuseCompressed(handle, where);
+        const { size } = await handle.stat();
+        const file = {
+            size,
+            read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead,
+        };
+        await scanTarHeaders(file, where, (entry) => {
+            if (contents.structural(entry))
+                return;
+            contents.add(entry, rangeEntry(path, entry.dataOffset, entry.size));
+        });
+    }
+    finally {
+        await handle.close();
+    }
+    return contents.finish(async () => undefined);
+}
+/**
+ * Reads an archive from a stream that cannot be read twice (stdin, a socket): the bodies of the
+ * entries worth keeping are appended to one spool file in a private temporary directory, each blob
+ * hashed on the way in against the digest its name promises (a blob that does not match fails the
+ * import), and later read back by byte range. What is kept in memory per entry is its name and
+ * place in the spool, a few hundred bytes, as for an archive read from a file (no body, no stream);
+ * writing costs one file, not one per entry.
+ */
+async function spoolArchive(input, where, tempParent = (0,external_node_os_.tmpdir)()) {
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempParent, 'oci-copy-import-'));
+    // An interrupted import removes its spool too.
+    trackPartial(dir);
+    const dispose = () => (0,promises_.rm)(dir, { recursive: true, force: true }).finally(() => untrackPartial(dir));
+    const contents = new ContentTables(where);
+    const path = (0,external_node_path_.join)(dir, 'spool');
+    const spool = new SpoolFile(path);
+    try {
+        await scanTar(input, where, async (entry, body) => {
+            if (contents.structural(entry))
+                return;
+            if (entry.kind.kind === 'blob') {
+                const digest = entry.kind.digest;
+                const hash = newHasher(digest);
+                const { offset, size } = await spool.append(body, (chunk) => hash.update(chunk));
+                const got = `${digest.slice(0, digest.indexOf(':'))}:${hash.digest('hex')}`;
+                if (got !== digest)
+                    throw notThePromisedBlob(where, text_quoted(entry.name), `digest mismatch: expected ${digest}, got ${got}`);
+                contents.add(entry, rangeEntry(path, offset, size, digest));
+                return;
+            }
+            const hash = (0,external_node_crypto_.createHash)('sha256');
+            let head;
+            const { offset, size } = await spool.append(body, (chunk) => {
+                hash.update(chunk);
+                if (!head || head.length < 2)
+                    head = Buffer.concat(head ? [head, chunk.subarray(0, 2)] : [chunk.subarray(0, 2)]);
+            });
+            contents.add(entry, rangeEntry(path, offset, size, `sha256:${hash.digest('hex')}`, isGzipHead(head)));
+        });
+        await spool.finish();
+        return contents.finish(dispose);
+    }
+    catch (err) {
+        await spool.abandon();
+        await dispose();
+        if (err instanceof OciCopyError)
+            throw err;
+        throw new ContentError(`${where}: cannot spool the archive (${errors_messageOf(err)})`);
+    }
+}
+/**
+ * One file that entry bodies are appended to, one after another, with back-pressure. Small bodies
+ * are gathered into writes of 64 KiB: tens of thousands of tiny blobs cost a few hundred writes.
+ */
+class SpoolFile {
+    out;
+    position = 0;
+    pending = [];
+    pendingBytes = 0;
+    failed;
+    constructor(path) {
+        this.out = (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' });
+        this.failed = new Promise((_, reject) => this.out.once('error', reject));
+        this.failed.catch(() => { });
+    }
+    /** Appends `body`, passing each chunk to `see` first; returns where it landed. */
+    async append(body, see) {
+        const offset = this.position;
+        for await (const chunk of body) {
+            see(chunk);
+            this.position += chunk.length;
+            this.pending.push(chunk);
+            this.pendingBytes += chunk.length;
+            if (this.pendingBytes >= SPOOL_WRITE_BYTES)
+                await this.flush();
+        }
+        return { offset, size: this.position - offset };
+    }
+    /** Everything written and flushed: ranges of it can be read. */
+    async finish() {
+        await this.flush();
+        this.out.end();
+        await Promise.race([(0,external_node_events_.once)(this.out, 'close'), this.failed]);
+    }
+    async abandon() {
+        if (this.out.closed)
+            return;
+        this.out.destroy();
+        await (0,external_node_events_.once)(this.out, 'close').catch(() => { });
+    }
+    async flush() {
+        if (!this.pendingBytes)
+            return;
+        const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [];
+        this.pendingBytes = 0;
+        if (!this.out.write(data))
+            await Promise.race([(0,external_node_events_.once)(this.out, 'drain'), this.failed]);
+    }
+}
+/** What the spool gathers before one write. */
+const SPOOL_WRITE_BYTES = 64 * 1024;
+function notThePromisedBlob(where, shown, why) {
+    return new ContentError(`${where}: entry ${shown} does not hold the blob its name promises (${why})`);
+}
+/**
+ * The blobs and files of an archive while it is read, and its links, which are resolved into
+ * more of the same once every entry has been seen.
+ */
+class ContentTables {
+    where;
+    blobs = new Map();
+    files = new Map();
+    links;
+    constructor(where) {
+        this.where = where;
+        this.links = new ArchiveLinks(where);
+    }
+    /** Takes a directory or link entry, which has no body; false for an entry that has one. */
+    structural(entry) {
+        const name = normalizeEntryName(entry.name);
+        if (entry.kind.kind === 'directory')
+            this.links.directory(name);
+        else if (entry.kind.kind === 'link') {
+            this.links.link(name, entry.name, entry.kind);
+            this.forget(entry.kind.as);
+        }
+        else
+            return false;
+        return true;
+    }
+    add(entry, stored) {
+        const kind = entry.kind;
+        if (kind.kind === 'blob')
+            this.blobs.set(kind.digest, stored);
+        else if (kind.kind === 'file')
+            this.files.set(kind.name, stored);
+        else
+            return;
+        this.links.regular(normalizeEntryName(entry.name));
+    }
+    finish(dispose) {
+        const { blobs, files, where } = this;
+        this.links.resolve({
+            lookup: (name) => {
+                const parts = name.split('/');
+                if (parts.length === 3 && parts[0] === 'blobs')
+                    return blobs.get(`${parts[1]}:${parts[2]}`);
+                return files.get(name);
+            },
+            hasUnder: (name) => {
+                const prefix = `${name}/`;
+                for (const n of files.keys())
+                    if (n.startsWith(prefix))
+                        return true;
+                for (const d of blobs.keys())
+                    if (`blobs/${d.replace(':', '/')}`.startsWith(prefix))
+                        return true;
+                return false;
+            },
+        }, (as, entry, shown) => {
+            if (as.kind === 'file') {
+                files.set(as.name, entry);
+                return;
+            }
+            // A spooled file was hashed on the way in; a file read by range is verified when it is read.
+            if (entry.digest !== undefined && entry.digest !== as.digest)
+                throw notThePromisedBlob(where, shown, `it links to content ${entry.digest}`);
+            // An entry's open() may live on its prototype: wrap it, never spread it.
+            blobs.set(as.digest, { size: entry.size, digest: as.digest, gzip: entry.gzip, open: () => entry.open() });
+        });
+        return { blobs, files, dispose };
+    }
+    /** A link replaces a regular entry of the same name that came before it. */
+    forget(as) {
+        if (as.kind === 'blob')
+            this.blobs.delete(as.digest);
+        else if (as.kind === 'file')
+            this.files.delete(as.name);
+    }
+}
+/** A gzip-compressed archive would otherwise fail with a puzzling tar header error. */
+async function refuseCompressed(handle, where) {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    if (bytesRead === 2 && isGzipHead(head)) {
+        throw new ContentError(`${where} is gzip-compressed: decompress it first (gunzip), an OCI archive is a plain tar`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-save.js
+
+
+
+
+
+
+
+
+
+
+
+/** Reads and checks an archive's `manifest.json`: every item has a Config and a list of Layers. */
+async function readDockerManifestList(contents, where) {
+    const listFile = contents.files.get(DOCKER_MANIFEST_FILE);
+    if (!listFile)
+        throw new errors_NotFoundError(`${where} has no ${DOCKER_MANIFEST_FILE}`);
+    const raw = await readEntry(listFile, MAX_MANIFEST_BYTES, `${DOCKER_MANIFEST_FILE} in ${where}`);
+    let items;
+    try {
+        items = parseBoundedJson(raw.toString('utf8'));
+    }
+    catch {
+        throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} is not valid JSON`);
+    }
+    if (!Array.isArray(items) || items.length === 0)
+        throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} lists no image`);
+    return items.map((item) => {
+        if (typeof item?.Config !== 'string' || !Array.isArray(item.Layers) || !item.Layers.every((l) => typeof l === 'string')) {
+            throw new ContentError(`${DOCKER_MANIFEST_FILE} in ${where} is malformed: an item lacks Config or Layers`);
+        }
+        const repoTags = Array.isArray(item.RepoTags) ? item.RepoTags.filter((t) => typeof t === 'string') : [];
+        return { config: item.Config, repoTags, layers: item.Layers };
+    });
+}
+/**
+ * Turns a `docker save` archive without `index.json` (Docker before 25, skopeo's docker-archive:,
+ * or tools that write its format) into OCI images: a manifest per `manifest.json` item over the
+ * config and layer files, digests computed by streaming them, tagged with the tags of its
+ * `RepoTags` (the full name kept in the `io.containerd.image.name` annotation, as Docker 25 does).
+ * The new manifests are added to `contents.blobs`; configs and layers are served from where they
+ * sit in the archive. `roots[i]` is the image of item `i`.
+ */
+async function convertDockerSave(contents, items, where) {
+    const index = emptyIndex();
+    const roots = [];
+    for (const item of items) {
+        const config = await describeFile(contents, item.config, where);
+        const layers = [];
+        for (const layer of item.layers) {
+            const d = await describeFile(contents, layer, where);
+            layers.push({ mediaType: d.gzip ? MediaType.OciLayerGzip : MediaType.OciLayer, digest: d.digest, size: d.size });
+        }
+        const manifest = {
+            schemaVersion: 2,
+            mediaType: MediaType.OciManifest,
+            config: { mediaType: MediaType.OciConfig, digest: config.digest, size: config.size },
+            layers,
+        };
+        const bytes = Buffer.from(JSON.stringify(manifest));
+        const digest = digestOf(bytes);
+        contents.blobs.set(digest, bytesEntry(bytes, digest));
+        const root = { mediaType: MediaType.OciManifest, digest, size: bytes.byteLength };
+        if (item.repoTags.length === 0)
+            index.manifests.push(root);
+        for (const name of item.repoTags) {
+            index.manifests.push({ ...root, annotations: { [ANNOTATION_IMAGE_NAME]: normalizeImageName(name) ?? name, [ANNOTATION_REF_NAME]: tagOfImageName(name) } });
+        }
+        roots.push(withItemName(root, item));
+    }
+    return { index, roots };
+}
+/** The descriptor named by the item's first tag, so that what is copied from it keeps its name. */
+function withItemName(desc, item) {
+    const name = item.repoTags.map(normalizeImageName).find((n) => n !== undefined);
+    return name ? { ...desc, annotations: { ...desc.annotations, [ANNOTATION_IMAGE_NAME]: name } } : desc;
+}
+/** The digest of a file `manifest.json` names (`blobs/sha256/<hex>` says it; any other is hashed). */
+async function digestOfListedFile(contents, name, where) {
+    return (await describeFile(contents, name, where)).digest;
+}
+async function describeFile(contents, name, where) {
+    const normalized = normalizeEntryName(name);
+    const blobDigest = normalized.startsWith('blobs/') ? normalized.slice(6).replace('/', ':') : undefined;
+    let entry = blobDigest && isDigest(blobDigest) ? contents.blobs.get(blobDigest) : contents.files.get(normalized);
+    if (!entry)
+        throw new errors_NotFoundError(`${DOCKER_MANIFEST_FILE} in ${where} names ${text_quoted(name)}, which is not in the archive`);
+    const { digest, gzip } = await describeEntry(entry);
+    if (blobDigest && digest !== blobDigest) {
+        throw new ContentError(`${where}: entry ${text_quoted(name)} does not hold the blob its name promises (got ${digest})`);
+    }
+    // Serve the file as the blob it now is, and hash it once however many images share it (an
+    // entry's open() may live on its prototype: wrap it, never spread it).
+    const file = entry;
+    entry = { size: file.size, digest, gzip, open: () => file.open() };
+    if (!blobDigest)
+        contents.files.set(normalized, entry);
+    if (!contents.blobs.has(digest))
+        contents.blobs.set(digest, entry);
+    return { digest, size: entry.size, gzip };
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/reader.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Opens an OCI or docker archive file for reading. A regular file is indexed once and read by byte
+ * range; a pipe or device (`/dev/stdin`) is spooled as a stream would be.
+ */
+async function openArchiveFile(path, options = {}) {
+    const description = options.description ?? `[oci-archive] ${text_printable(path)}`;
+    const info = await (0,promises_.stat)(path).catch((err) => {
+        if (err.code === 'ENOENT')
+            throw new errors_NotFoundError(`${description} does not exist`);
+        throw err;
+    });
+    if (info.isDirectory())
+        throw new ContentError(`${description} is a directory: use oci:${text_printable(path)} for an OCI layout directory`);
+    if (!info.isFile()) {
+        return openArchiveStream((0,external_node_fs_.createReadStream)(path), { description });
+    }
+    return OciArchiveReader.fromContents(await indexArchiveFile(path, description), description);
+}
+/** Reads an OCI archive from a stream (stdin, a socket, an HTTP body), spooling it while verifying. */
+async function openArchiveStream(input, options = {}) {
+    const description = options.description ?? '[oci-archive] stream';
+    return OciArchiveReader.fromContents(await spoolArchive(input, description, options.tempDir), description);
+}
+/**
+ * A read-only target over an OCI image-layout archive (skopeo, containerd, Docker 25+ and this
+ * project write them), or over a legacy `docker save` archive converted on the fly. Besides tags
+ * and digests, `resolve` takes a full image name (`docker.io/library/app:1.2`) and `@N`, the N-th
+ * image of `manifest.json`, as skopeo's `docker-archive:` does.
+ */
+class OciArchiveReader {
+    description;
+    contents;
+    index;
+    itemRoots;
+    finder;
+    items;
+    constructor(description, contents, index, 
+    /** The image of each `manifest.json` item, when the archive was converted from one. */
+    itemRoots) {
+        this.description = description;
+        this.contents = contents;
+        this.index = index;
+        this.itemRoots = itemRoots;
+        this.finder = new ReferrerFinder(async (desc) => {
+            const entry = contents.blobs.get(desc.digest);
+            return entry && readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${desc.digest} in ${description}`);
+        }, description);
+    }
+    static async fromContents(contents, description) {
+        try {
+            const { index, roots } = await readIndex(contents, description);
+            return new OciArchiveReader(description, contents, index, roots);
+        }
+        catch (err) {
+            await contents.dispose();
+            throw err;
+        }
+    }
+    /** Whether the archive has a `manifest.json` (a docker archive), which rewriting it keeps. */
+    get hasDockerManifest() {
+        return this.contents.files.has(DOCKER_MANIFEST_FILE);
+    }
+    async resolve(selector) {
+        if (selector !== undefined && /^@[0-9]+$/.test(selector))
+            return this.resolveItem(Number(selector.slice(1)), selector);
+        try {
+            return await this.findRoot(selector);
+        }
+        catch (err) {
+            // A name index.json does not carry may still be among manifest.json's RepoTags.
+            if (!(err instanceof errors_NotFoundError) || selector === undefined || isTag(selector) || isDigest(selector) || !this.hasDockerManifest)
+                throw err;
+            const items = await this.dockerItems();
+            const at = items.findIndex((item) => item.repoTags.some((t) => sameImageName(t, selector)));
+            if (at < 0)
+                throw err;
+            return this.resolveItem(at, selector);
+        }
+    }
+    findRoot(selector) {
+        return findRoot(this.index, selector, this.description, async (digest) => {
+            const entry = this.contents.blobs.get(digest);
+            if (!entry || entry.size > MAX_MANIFEST_BYTES)
+                return undefined;
+            return sniffManifest(await readEntry(entry, MAX_MANIFEST_BYTES, digest), digest);
+        }, (entry) => this.isAttached(entry));
+    }
+    dockerItems() {
+        this.items ??= readDockerManifestList(this.contents, this.description);
+        return this.items;
+    }
+    /**
+     * The image of `manifest.json` item `n`: the converted one, or the manifest in index.json (or
+     * under one of its indexes) whose config the item names.
+     */
+    async resolveItem(n, shown) {
+        shown = text_printable(shown);
+        if (!this.hasDockerManifest) {
+            throw new errors_NotFoundError(`${shown} picks an image of a docker archive's ${DOCKER_MANIFEST_FILE}, which ${this.description} does not have: name the image by tag or digest`);
+        }
+        const items = await this.dockerItems();
+        if (n >= items.length)
+            throw new errors_NotFoundError(`${shown} is not in ${this.description}: its ${DOCKER_MANIFEST_FILE} lists ${items.length} image(s), @0 to @${items.length - 1}`);
+        const item = items[n];
+        if (this.itemRoots)
+            return this.itemRoots[n];
+        const config = await digestOfListedFile(this.contents, item.config, this.description);
+        const read = async (d) => {
+            const entry = this.contents.blobs.get(d.digest);
+            return entry && entry.size <= MAX_MANIFEST_BYTES ? readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${d.digest} in ${this.description}`) : undefined;
+        };
+        for (const root of this.index.manifests) {
+            const candidates = isIndex(root.mediaType) ? await childrenOf(root, read) : [root];
+            for (const c of candidates) {
+                const bytes = isImageManifest(c.mediaType) ? await read(c) : undefined;
+                if (bytes && parseImageManifest(bytes, `manifest ${c.digest}`).config?.digest === config)
+                    return withItemName(plainDescriptor(c), item);
+            }
+        }
+        throw new errors_NotFoundError(`${shown} in ${this.description}: no manifest in ${INDEX_FILE} has the config ${config} that ${DOCKER_MANIFEST_FILE} names`);
+    }
+    /** What refers to `subject`: manifests listed in index.json whose subject it is, or its `sha256-<hex>` index. */
+    async referrers(subject, artifactType) {
+        return this.finder.referrers(this.index, subject, artifactType);
+    }
+    /** Whether an index entry is a referrer (or a referrers index) rather than an image of its own. */
+    isAttached(entry) {
+        return this.finder.isAttached(entry);
+    }
+    async tags() {
+        return indexTags(this.index);
+    }
+    async readTag(tag) {
+        return taggedEntry(this.index, tag);
+    }
+    async fetch(desc) {
+        const entry = this.contents.blobs.get(desc.digest);
+        if (!entry)
+            throw new errors_NotFoundError(`blob ${desc.digest} is missing from ${this.description}`);
+        if (entry.size !== desc.size) {
+            throw new ContentError(`blob ${desc.digest} in ${this.description} is ${entry.size} bytes, not the ${desc.size} its descriptor says`);
+        }
+        return entry.open();
+    }
+    async exists(desc) {
+        return this.contents.blobs.get(desc.digest)?.size === desc.size;
+    }
+    /** Every blob the archive holds, to carry them over when the archive is rewritten. */
+    blobs() {
+        return [...this.contents.blobs].map(([digest, e]) => ({ digest, size: e.size, open: () => e.open() }));
+    }
+    async close(_outcome) {
+        await this.contents.dispose();
+    }
+}
+async function childrenOf(index, read) {
+    const bytes = await read(index);
+    return bytes ? parseIndex(bytes, `index ${index.digest}`).manifests : [];
+}
+async function readIndex(contents, where) {
+    const layout = contents.files.get(OCI_LAYOUT_FILE);
+    const index = contents.files.get(INDEX_FILE);
+    if (index) {
+        if (layout)
+            checkOciLayout(await readEntry(layout, 64 * 1024, `${OCI_LAYOUT_FILE} in ${where}`), where);
+        return { index: parseLayoutIndex(await readEntry(index, MAX_MANIFEST_BYTES, `${INDEX_FILE} in ${where}`), where) };
+    }
+    if (contents.files.has(DOCKER_MANIFEST_FILE))
+        return convertDockerSave(contents, await readDockerManifestList(contents, where), where);
+    throw new ContentError(`${where} has no ${INDEX_FILE} (nor a docker save ${DOCKER_MANIFEST_FILE}): it is not an OCI archive`);
+}
+
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __webpack_require__(6466);
+;// CONCATENATED MODULE: ./lib/src/targets/archive/ustar.js
+/** A tar block: headers are one, bodies are padded to whole ones. */
+const TAR_BLOCK = 512;
+/** Two zero blocks end an archive. */
+const END_OF_ARCHIVE = Buffer.alloc(2 * TAR_BLOCK);
+/** Octal size fields hold 11 digits; anything larger is written in GNU base-256. */
+const MAX_OCTAL_SIZE = 0o77777777777;
+const NAME_FIELD = 100;
+/** The zero bytes after a body of `size` bytes, up to the next block. */
+function paddingFor(size) {
+    return (TAR_BLOCK - (size % TAR_BLOCK)) % TAR_BLOCK;
+}
+/**
+ * The header of a regular file (mode 0644, owner 0:0): one ustar block, preceded by a pax
+ * extended header carrying the name when the name does not fit the ustar field (a sha512 blob).
+ * Its length plus the body and its padding is all an entry takes, so it can be reserved up front.
+ */
+function fileHeader(name, size, mtime) {
+    const seconds = Math.floor(mtime.getTime() / 1000);
+    if (Buffer.byteLength(name) <= NAME_FIELD)
+        return ustarBlock(name, size, seconds, '0');
+    const record = paxRecord('path', name);
+    const paxName = `PaxHeaders/${name.slice(-(NAME_FIELD - 'PaxHeaders/'.length))}`;
+    const body = Buffer.alloc(record.length + paddingFor(record.length));
+    record.copy(body);
+    return Buffer.concat([ustarBlock(paxName, record.length, seconds, 'x'), body, ustarBlock(name.slice(-NAME_FIELD), size, seconds, '0')]);
+}
+/** The whole entry for a small file: header, body, padding. */
+function fileEntry(name, content, mtime) {
+    const body = typeof content === 'string' ? Buffer.from(content) : content;
+    return Buffer.concat([fileHeader(name, body.length, mtime), body, Buffer.alloc(paddingFor(body.length))]);
+}
+function ustarBlock(name, size, mtime, typeflag) {
+    const block = Buffer.alloc(TAR_BLOCK);
+    block.write(name, 0, NAME_FIELD, 'utf8');
+    octal(block, 100, 8, 0o644);
+    octal(block, 108, 8, 0);
+    octal(block, 116, 8, 0);
+    if (size <= MAX_OCTAL_SIZE)
+        octal(block, 124, 12, size);
+    else
+        base256(block, 124, 12, size);
+    octal(block, 136, 12, mtime);
+    block.write(typeflag, 156, 1, 'latin1');
+    block.write('ustar\0', 257, 6, 'latin1');
+    block.write('00', 263, 2, 'latin1');
+    octal(block, 329, 8, 0);
+    octal(block, 337, 8, 0);
+    // The checksum is summed with its own field read as eight spaces.
+    block.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'latin1');
+    return block;
+}
+/** Zero-padded octal digits and a NUL, filling the field. */
+function octal(block, at, width, value) {
+    block.write(`${value.toString(8).padStart(width - 1, '0')}\0`, at, width, 'latin1');
+}
+function base256(block, at, width, value) {
+    let rest = value;
+    for (let i = at + width - 1; i > at; i--) {
+        block[i] = rest % 256;
+        rest = Math.floor(rest / 256);
+    }
+    block[at] = 0x80;
+}
+/** `<length> <key>=<value>\n`, the length counting its own digits. */
+function paxRecord(key, value) {
+    const tail = ` ${key}=${value}\n`;
+    const tailLength = Buffer.byteLength(tail);
+    let length = tailLength + 1;
+    while (String(length).length + tailLength !== length)
+        length = String(length).length + tailLength;
+    return Buffer.from(`${length}${tail}`, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/layout/blob-files.js
+
+
+
+
+
+
+/** `ROOT/blobs/<alg>/<hex>`: the digest is checked to be well formed, so it cannot leave `ROOT`. */
+function blobPath(root, digest) {
+    const { algorithm, hex } = parseDigest(digest);
+    return (0,external_node_path_.join)(root, 'blobs', algorithm, hex);
+}
+/**
+ * Writes `content` under `ROOT/blobs/<alg>/<hex>`, through a temporary file beside it that is
+ * renamed into place only once the bytes match the descriptor: a reader never sees a partial or
+ * wrong blob. `inFlight` holds the temporary paths so an aborted run can remove them.
+ */
+async function writeVerifiedBlob(root, desc, content, inFlight) {
+    const { algorithm, hex } = parseDigest(desc.digest);
+    const dir = (0,external_node_path_.join)(root, 'blobs', algorithm);
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const temp = partialPath(dir, hex);
+    inFlight?.add(temp);
+    trackPartial(temp);
+    let file;
+    try {
+        // Opened before any byte flows: a stream that opens its file lazily could create it after a
+        // failed push had already removed it, leaving a temporary file behind.
+        file = await (0,promises_.open)(temp, 'wx');
+        await (0,external_node_stream_promises_.pipeline)(content, new VerifyingStream(desc), file.createWriteStream());
+        await (0,promises_.rename)(temp, (0,external_node_path_.join)(dir, hex));
+    }
+    catch (err) {
+        if (!file)
+            content.destroy();
+        await (0,promises_.rm)(temp, { force: true });
+        throw err;
+    }
+    finally {
+        inFlight?.delete(temp);
+        untrackPartial(temp);
+    }
+}
+/** Consumes a stream the caller verifies, when its bytes are already stored. */
+async function drain(content) {
+    for await (const _ of content) {
+        // nothing to keep
+    }
+}
+/** Reads a manifest's stream whole, refusing more bytes than its descriptor says. */
+async function readManifestBytes(content, desc) {
+    const limit = desc.size;
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of content) {
+        total += chunk.length;
+        if (total > limit) {
+            content.destroy();
+            throw new ContentError(`manifest ${desc.digest} is more than the ${limit} bytes its descriptor says`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-manifest.js
+
+
+
+
+
+
+
+
+const LINUX_AMD64 = { os: 'linux', architecture: 'amd64' };
+const IMAGE_CONFIG_TYPES = [MediaType.OciConfig, MediaType.DockerConfig];
+/**
+ * The `manifest.json` of an archive's index: one item per image, its tags in docker's familiar
+ * spelling (`app:1.2`, `example.com/app:1.2`), its config and layers named by their blob entries.
+ * An index stands for one of its images, as `docker load` can take only one: the platform the
+ * export asked for, else linux/amd64 when present, else the first, of those the archive holds.
+ * Referrers and artifacts (whose config is no image config) are not images and are left out, as
+ * are images the archive does not hold whole (skopeo's `--multi-arch index-only` writes an index
+ * without its children): docker could not load them. `index.json` still lists them all.
+ */
+async function dockerManifestList(index, source) {
+    const items = [];
+    const byDigest = new Map();
+    for (const entry of index.manifests) {
+        // cosign's `sha256-<hex>.sig` tags and referrers are attachments of an image, not images.
+        if (isAttachmentTag(entry.annotations?.[ANNOTATION_REF_NAME]) || (await source.isAttached(entry)))
+            continue;
+        const image = await imageOf(entry, source);
+        if (!image)
+            continue;
+        let item = byDigest.get(image.digest);
+        if (!item) {
+            item = {
+                Config: blobEntryName(image.manifest.config.digest),
+                RepoTags: [],
+                Layers: (image.manifest.layers ?? []).map((l) => blobEntryName(l.digest)),
+            };
+            byDigest.set(image.digest, item);
+            items.push(item);
+        }
+        const name = imageNameOf(entry);
+        const full = name === undefined ? undefined : normalizeImageName(name);
+        if (full && !item.RepoTags.includes(familiarImageName(full)))
+            item.RepoTags.push(familiarImageName(full));
+    }
+    return items;
+}
+async function imageOf(entry, source) {
+    if (!(await source.has(entry)))
+        return undefined;
+    let chosen = entry;
+    if (isIndex(entry.mediaType)) {
+        const children = parseIndex(await source.read(entry), `index ${entry.digest}`).manifests;
+        const held = [];
+        for (const child of children)
+            if (await source.has(child))
+                held.push(child);
+        const pick = dockerImageOf(held, source.platformOf(entry));
+        if (!pick)
+            return undefined;
+        chosen = pick;
+    }
+    if (!isImageManifest(chosen.mediaType))
+        return undefined;
+    const manifest = parseImageManifest(await source.read(chosen), `manifest ${chosen.digest}`);
+    if (!IMAGE_CONFIG_TYPES.includes(manifest.config.mediaType))
+        return undefined;
+    // Layers with foreign `urls` are never copied: they are listed whether or not they are held.
+    const copied = [manifest.config, ...(manifest.layers ?? []).filter((l) => !l.urls?.length)];
+    for (const blob of copied)
+        if (!(await source.has(blob)))
+            return undefined;
+    return { digest: chosen.digest, manifest };
+}
+/** The image of an index that docker is given: attestation manifests (`unknown/unknown`) never count. */
+function dockerImageOf(children, wanted) {
+    const images = children.filter((c) => isImageManifest(c.mediaType) && c.platform?.os !== 'unknown');
+    for (const platform of [wanted, LINUX_AMD64]) {
+        const match = platform && images.find((c) => platformMatches(platform, c.platform));
+        if (match)
+            return match;
+    }
+    return images[0];
+}
+/**
+ * What is worth saying of a root in a docker archive: which image of an index its `manifest.json`
+ * lists (docker load takes one), and, as a warning, that it could name the image nothing, so that
+ * `manifest.json` says `RepoTags: []` and loaders make up a name or none.
+ */
+async function dockerStoreNotes(root, facts) {
+    const notes = [];
+    if (isIndex(root.mediaType)) {
+        const children = parseIndex(await facts.read(root), `index ${root.digest}`).manifests;
+        const chosen = dockerImageOf(children, facts.platform);
+        if (!chosen)
+            return notes;
+        const name = chosen.platform ? formatPlatform(chosen.platform) : chosen.digest;
+        notes.push({ message: `manifest.json lists ${text_printable(name)} (${chosen.digest}), the one image of the index docker load takes; index.json keeps all ${children.length} for other loaders` });
+    }
+    else if (!isImageManifest(root.mediaType)) {
+        return notes;
+    }
+    const tag = facts.unnamedTags[0];
+    if (tag !== undefined) {
+        notes.push({
+            level: 'warning',
+            message: `manifest.json names no image for ${root.digest} (RepoTags: []): the destination names none and the source has no repository, ` +
+                `so docker load leaves it untagged and podman calls it localhost/${text_printable(tag)}:latest; name it in the destination (docker-archive:PATH:NAME:TAG)`,
+        });
+    }
+    return notes;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/writer-base.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * What every archive writer shares: the index, the tags, which blobs are written, and referrers.
+ * A pushed manifest with a `subject` (a signature, an SBOM) is listed in `index.json` untagged, so
+ * a reader finds it among the referrers of its subject. How bytes reach the tar is the subclass's.
+ *
+ * Blob content is not hashed here: the copy engine hands every push a verifying stream that errors
+ * instead of ending when the bytes are wrong (the Target contract), and a writer commits the archive
+ * only when the export succeeds. The writer only counts bytes, since the tar's framing depends on them.
+ */
+class ArchiveWriterBase {
+    description;
+    base;
+    mtime = new Date();
+    index;
+    /** Digests in the tar, or being written to it. */
+    stored = new Set();
+    /** Referrers this export listed in the index. */
+    referrerDigests = new Set();
+    dockerManifest;
+    imageRepository;
+    /** Manifests this export wrote, kept (they are small) for `manifest.json`; none without one. */
+    manifests = new Map();
+    /** The platform asked for, by the digest of a root this export tagged. */
+    platforms = new Map();
+    /** The tags of a root this export could give no image name, by the root's digest. */
+    unnamed = new Map();
+    failure;
+    closed = false;
+    constructor(options, defaultDescription) {
+        this.description = options.description ?? defaultDescription;
+        this.base = options.base;
+        this.index = options.base ? structuredClone(options.base.index) : emptyIndex();
+        this.dockerManifest = options.dockerManifest ?? options.base?.hasDockerManifest ?? false;
+        if (options.image)
+            this.imageRepository = repositoryOfImageName(options.image);
+    }
+    async resolve(selector) {
+        return findRoot(this.index, selector, this.description, async (digest) => {
+            const listed = this.base?.index.manifests.find((d) => d.digest === digest);
+            return listed ?? (this.base ? this.base.resolve(digest).catch(() => undefined) : undefined);
+        }, async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false));
+    }
+    async tags() {
+        return indexTags(this.index);
+    }
+    async readTag(tag, context) {
+        return taggedEntry(this.index, tag, imageNameFor(tag, this.imageRepository ?? context?.repository));
+    }
+    async fetch(desc) {
+        if (this.base && (await this.base.exists(desc)))
+            return this.base.fetch(desc);
+        throw new errors_NotFoundError(`blob ${desc.digest} cannot be read back from ${this.description}: it is being written as a stream`);
+    }
+    async exists(desc) {
+        return this.stored.has(desc.digest) || (this.base !== undefined && (await this.base.exists(desc)));
+    }
+    async push(desc, content) {
+        this.checkUsable();
+        if (media_types_isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
+            // A manifest is small: held whole, it can be listed in the index when it is a referrer.
+            const bytes = await readManifestBytes(content, desc);
+            verifyBytes(bytes, desc);
+            await this.pushBlob(desc, external_node_stream_.Readable.from([bytes]));
+            if (this.dockerManifest)
+                this.manifests.set(desc.digest, bytes);
+            const entry = referrerEntry(desc, bytes);
+            if (entry) {
+                this.index = withReference(this.index, entry, entry.digest);
+                this.referrerDigests.add(entry.digest);
+            }
+            return;
+        }
+        await this.pushBlob(desc, content);
+    }
+    async pushBlob(desc, content) {
+        if (await this.exists(desc)) {
+            await drain(content);
+            return;
+        }
+        this.stored.add(desc.digest);
+        try {
+            await this.writeBlob(desc, content);
+        }
+        catch (err) {
+            this.stored.delete(desc.digest);
+            throw err;
+        }
+    }
+    /** Tags `desc`, naming it `<repository>:<tag>` for loaders: its own image's repository, else the source's. */
+    async tag(desc, reference, context) {
+        this.checkUsable();
+        if (!(await this.exists(desc))) {
+            throw new errors_NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest was not written to it`);
+        }
+        const imageName = imageNameFor(reference, this.imageRepository ?? context?.repository);
+        this.index = withReference(this.index, desc, reference, imageName);
+        if (context?.platform)
+            this.platforms.set(desc.digest, context.platform);
+        if (imageName === undefined && !isDigest(reference))
+            this.unnamed.set(desc.digest, [...(this.unnamed.get(desc.digest) ?? []), reference]);
+    }
+    /** For a docker archive, what `docker load` will make of `root` (see `dockerStoreNotes`). */
+    async storeNotes(root) {
+        if (!this.dockerManifest)
+            return [];
+        return dockerStoreNotes(root, { read: (desc) => this.readManifest(desc), platform: this.platforms.get(root.digest), unnamedTags: this.unnamed.get(root.digest) ?? [] });
+    }
+    checkUsable() {
+        if (this.closed)
+            throw new ContentError(`${this.description} is already closed`);
+        if (this.failure)
+            throw this.failure;
+    }
+    /**
+     * Writes every blob of the archive this export extends that it does not hold yet. Those bytes
+     * come from a file, not through the engine, so they are verified here.
+     */
+    async carryOverBase() {
+        if (!this.base)
+            return;
+        for (const blob of this.base.blobs()) {
+            if (this.stored.has(blob.digest))
+                continue;
+            this.stored.add(blob.digest);
+            const verified = new VerifyingStream(blob);
+            const source = blob.open();
+            source.on('error', (err) => verified.destroy(err));
+            await this.writeBlob(blob, source.pipe(verified));
+        }
+    }
+    /** The files that end the archive, once every blob is in: `index.json`, and `manifest.json` when written. */
+    async closingFiles() {
+        const files = [[INDEX_FILE, serializeIndex(this.index)]];
+        if (!this.dockerManifest)
+            return files;
+        const items = await dockerManifestList(this.index, {
+            read: (desc) => this.readManifest(desc),
+            isAttached: async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false),
+            platformOf: (entry) => this.platforms.get(entry.digest),
+            has: (desc) => this.exists(desc),
+        });
+        files.push([DOCKER_MANIFEST_FILE, Buffer.from(`${JSON.stringify(items)}\n`)]);
+        return files;
+    }
+    async readManifest(desc) {
+        const held = this.manifests.get(desc.digest);
+        if (held)
+            return held;
+        if (!this.base || !(await this.base.exists(desc)))
+            throw new errors_NotFoundError(`manifest ${desc.digest} is not in ${this.description}`);
+        if (desc.size > MAX_MANIFEST_BYTES)
+            throw new ContentError(`manifest ${desc.digest} in ${this.description} is ${desc.size} bytes, over the limit of ${MAX_MANIFEST_BYTES}`);
+        const bytes = await readManifestBytes(await this.base.fetch(desc), desc);
+        verifyBytes(bytes, desc);
+        return bytes;
+    }
+}
+/**
+ * Yields `content`'s chunks, failing when it brings more or fewer than `size` bytes: the tar's
+ * framing depends on the count, whatever verified the bytes themselves.
+ */
+async function* countedChunks(content, desc) {
+    let seen = 0;
+    for await (const chunk of content) {
+        const buf = chunk;
+        seen += buf.length;
+        if (seen > desc.size) {
+            content.destroy();
+            throw new ContentError(`size mismatch for ${desc.digest}: more than the expected ${desc.size} bytes`);
+        }
+        yield buf;
+    }
+    if (seen !== desc.size)
+        throw new ContentError(`size mismatch for ${desc.digest}: expected ${desc.size} bytes, got ${seen}`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/file-writer.js
+
+
+
+
+
+
+
+
+
+
+/** Bytes gathered from a blob's chunks into one write. */
+const WRITE_BATCH = 1024 * 1024;
+/** Bytes of one blob handed to the file and not yet written, before the next chunk is read. */
+const WRITE_WINDOW = 4 * 1024 * 1024;
+/**
+ * Exports to an archive file. Every entry's length is known before its bytes arrive (a descriptor
+ * gives the size), so each push reserves its own region of the file at once and writes its header
+ * and body there at their offsets, while other pushes write theirs. Blobs that arrive together are
+ * each written once, straight from their source, and none waits for another. `index.json` and the
+ * end of the archive are appended when the export succeeds.
+ *
+ * The archive is a temporary file beside the destination, renamed over it only on success: a failed
+ * export leaves nothing under the destination's name and an existing archive there untouched.
+ */
+class OciArchiveFileWriter extends ArchiveWriterBase {
+    file;
+    temp;
+    target;
+    /** Where the next reserved region starts. */
+    end = 0;
+    writing = new Set();
+    constructor(file, temp, target, options) {
+        super(options, `[oci-archive] ${target}`);
+        this.file = file;
+        this.temp = temp;
+        this.target = target;
+    }
+    /** Writes `oci-layout`, the first entry. */
+    async start() {
+        await this.append(fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
+    }
+    async writeBlob(desc, content) {
+        const header = fileHeader(blobEntryName(desc.digest), desc.size, this.mtime);
+        const start = this.reserve(header.length + desc.size + paddingFor(desc.size));
+        const written = this.writeRegion(start, header, desc, content);
+        this.writing.add(written);
+        try {
+            await written;
+        }
+        catch (err) {
+            // The region is left half written: the tar is no longer whole, so the export cannot succeed.
+            this.failure ??= err;
+            throw err;
+        }
+        finally {
+            this.writing.delete(written);
+        }
+    }
+    async writeRegion(start, header, desc, content) {
+        await this.writeAt([header], start);
+        let position = start + header.length;
+        // Chunks are gathered into batches written with one call each (fewer system calls, no copying),
+        // and a few batches in flight overlap the disk with the download; the window bounds the memory.
+        const pending = new Set();
+        let pendingBytes = 0;
+        let writeError;
+        let batch = [];
+        let batchBytes = 0;
+        const flush = () => {
+            const [buffers, length, at] = [batch, batchBytes, position];
+            position += length;
+            pendingBytes += length;
+            batch = [];
+            batchBytes = 0;
+            const write = this.writeAt(buffers, at)
+                .catch((err) => void (writeError ??= err))
+                .finally(() => {
+                pendingBytes -= length;
+                pending.delete(write);
+            });
+            pending.add(write);
+        };
+        try {
+            for await (const chunk of countedChunks(content, desc)) {
+                if (writeError !== undefined)
+                    throw writeError;
+                if (this.failure)
+                    throw this.failure;
+                batch.push(chunk);
+                batchBytes += chunk.length;
+                if (batchBytes >= WRITE_BATCH)
+                    flush();
+                while (pendingBytes > WRITE_WINDOW)
+                    await Promise.race(pending);
+            }
+            const padding = paddingFor(desc.size);
+            if (padding) {
+                batch.push(Buffer.alloc(padding));
+                batchBytes += padding;
+            }
+            if (batchBytes)
+                flush();
+        }
+        finally {
+            // Every started write settles before the region is called done or the file is closed.
+            await Promise.all([...pending]);
+        }
+        if (writeError !== undefined)
+            throw writeError;
+    }
+    /** Writes `buffers` one after another from `position`, however many calls the system needs. */
+    async writeAt(buffers, position) {
+        let rest = buffers;
+        let at = position;
+        while (rest.length) {
+            const { bytesWritten } = await this.file.writev(rest, at);
+            at += bytesWritten;
+            let skip = bytesWritten;
+            while (rest.length && skip >= rest[0].length) {
+                skip -= rest[0].length;
+                rest = rest.slice(1);
+            }
+            if (skip)
+                rest = [rest[0].subarray(skip), ...rest.slice(1)];
+        }
+    }
+    reserve(length) {
+        const start = this.end;
+        this.end += length;
+        return start;
+    }
+    append(bytes) {
+        return this.writeAt([bytes], this.reserve(bytes.length));
+    }
+    async close(outcome) {
+        if (this.closed)
+            return;
+        try {
+            if (outcome === 'success') {
+                await this.settleWrites();
+                if (this.failure)
+                    throw this.failure;
+                await this.carryOverBase();
+                this.closed = true;
+                for (const [name, content] of await this.closingFiles())
+                    await this.append(fileEntry(name, content, this.mtime));
+                await this.append(END_OF_ARCHIVE);
+                await this.file.close();
+                await (0,promises_.rename)(this.temp, this.target);
+            }
+            else {
+                this.closed = true;
+                this.failure ??= new ContentError(`export to ${this.description} failed`);
+                await this.settleWrites();
+                await this.file.close();
+                await (0,promises_.rm)(this.temp, { force: true });
+            }
+        }
+        catch (err) {
+            this.closed = true;
+            this.failure ??= err;
+            await this.settleWrites();
+            await this.file.close().catch(() => undefined);
+            await (0,promises_.rm)(this.temp, { force: true });
+            throw err instanceof OciCopyError ? err : new ContentError(`writing ${this.description}: ${err.message}`);
+        }
+        finally {
+            untrackPartial(this.temp);
+            await this.base?.close(outcome);
+        }
+    }
+    async settleWrites() {
+        while (this.writing.size)
+            await Promise.allSettled([...this.writing]);
+    }
+}
+/**
+ * Exports to a file. The archive is written to a temporary file beside `path` and renamed over it
+ * only when the export succeeds, so a failed export leaves no half-written archive under that name.
+ * When `path` already holds an archive (OCI or docker), the new one keeps its blobs and tags and
+ * adds the new ones.
+ */
+async function openArchiveFileWriter(path, options = {}) {
+    const target = (0,external_node_path_.resolve)(path);
+    const description = options.description ?? `[oci-archive] ${text_printable(path)}`;
+    const existing = await (0,promises_.stat)(target).catch(() => undefined);
+    if (existing?.isDirectory())
+        throw new ContentError(`${description} is a directory: use oci:${text_printable(path)} to export into an OCI layout directory`);
+    const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path, { description }) : undefined;
+    // What an earlier, interrupted export of this archive left goes; then this one's own partial file.
+    await sweepPartials((0,external_node_path_.dirname)(target), (0,external_node_path_.basename)(target));
+    const temp = partialPath((0,external_node_path_.dirname)(target), (0,external_node_path_.basename)(target));
+    let file;
+    try {
+        trackPartial(temp);
+        file = await (0,promises_.open)(temp, 'wx');
+        const writer = new OciArchiveFileWriter(file, temp, target, { ...options, description, base });
+        await writer.start();
+        return writer;
+    }
+    catch (err) {
+        await file?.close().catch(() => undefined);
+        if (file)
+            await (0,promises_.rm)(temp, { force: true });
+        untrackPartial(temp);
+        await base?.close('failure');
+        throw err instanceof OciCopyError ? err : new ContentError(`writing ${description}: ${err.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/archive/writer.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Bytes of blobs that may be queued for the tar before a new push is spooled to disk instead. */
+const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** How much of the tar is buffered ahead of its consumer. */
+const STREAM_BUFFER = 1024 * 1024;
+/**
+ * Exports to an OCI image-layout archive, written as one sequential tar stream (a pipe, stdout):
+ * `oci-layout`, then each blob as it is pushed, then `index.json` (and `manifest.json` for a docker
+ * archive) when the export succeeds. Nothing else goes in. Exporting to a file writes blobs side by side instead (`openArchiveFileWriter`).
+ *
+ * Pushes come concurrently but a stream is sequential. A push queues for the tar while the bytes
+ * ahead of it are few (a config behind a layer); one that would wait behind many is spooled to a
+ * temporary file and appended when the tar is free. Spooling rather than holding pushes back keeps
+ * fetches concurrent (a source connection left waiting minutes for its turn may be dropped) and never
+ * holds a blob in memory; it costs disk only for blobs that arrive faster than the tar is consumed.
+ *
+ * A failed export (`close('failure')`, or a bad blob written straight in) ends `stream` with an
+ * error, so no consumer can take a half-written archive for a whole one.
+ */
+class OciArchiveWriter extends ArchiveWriterBase {
+    /** The archive's bytes. Read it (or give a `sink`): pushes wait while it is not consumed. */
+    stream;
+    out;
+    spoolParent;
+    maxQueuedBytes;
+    delivered;
+    tail = Promise.resolve();
+    /** Bytes of queued and in-progress entries not yet handed to the stream. */
+    queuedBytes = 0;
+    spoolDir;
+    constructor(options = {}) {
+        super(options, '[oci-archive] stream');
+        this.spoolParent = options.spoolParent ?? (0,external_node_os_.tmpdir)();
+        this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+        this.out = new external_node_stream_.PassThrough({ highWaterMark: STREAM_BUFFER });
+        this.stream = this.out;
+        this.delivered = options.sink ? (0,external_node_stream_promises_.pipeline)(this.out, options.sink) : (0,external_node_stream_promises_.finished)(this.out);
+        this.delivered.catch(() => undefined);
+        this.out.write(fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
+    }
+    async writeBlob(desc, content) {
+        if (this.queuedBytes <= this.maxQueuedBytes) {
+            // Written straight in. A failure here leaves a partial entry, so it ends the export.
+            await this.enqueue(desc, () => content).catch((err) => {
+                content.destroy();
+                throw err;
+            });
+            return;
+        }
+        const spooled = await this.spool(desc, content);
+        void this.enqueue(desc, () => (0,external_node_fs_.createReadStream)(spooled), () => (0,promises_.rm)(spooled, { force: true })).catch(() => undefined);
+    }
+    async close(outcome) {
+        if (this.closed)
+            return;
+        try {
+            if (outcome === 'success') {
+                await this.tail;
+                if (this.failure)
+                    throw this.failure;
+                await this.carryOverBase();
+                if (this.failure)
+                    throw this.failure;
+                this.closed = true;
+                for (const [name, content] of await this.closingFiles())
+                    await this.write(fileEntry(name, content, this.mtime));
+                await this.write(END_OF_ARCHIVE);
+                this.out.end();
+                await this.delivered;
+            }
+            else {
+                this.closed = true;
+                this.abort(new ContentError(`export to ${this.description} failed`));
+                await this.delivered.catch(() => undefined);
+            }
+        }
+        catch (err) {
+            this.closed = true;
+            this.abort(err);
+            throw err;
+        }
+        finally {
+            if (this.spoolDir) {
+                const dir = await this.spoolDir;
+                await (0,promises_.rm)(dir, { recursive: true, force: true });
+                untrackPartial(dir);
+            }
+        }
+    }
+    abort(err) {
+        this.failure ??= err;
+        if (!this.out.destroyed)
+            this.out.destroy(err instanceof Error ? err : new Error(String(err)));
+    }
+    /** Appends blob entries one after another, with back-pressure from the tar's consumer; the first failure ends the export. */
+    enqueue(desc, open, cleanUp) {
+        this.queuedBytes += desc.size;
+        let left = desc.size;
+        const run = this.tail.then(async () => {
+            try {
+                if (this.failure)
+                    throw this.failure;
+                await this.write(fileHeader(blobEntryName(desc.digest), desc.size, this.mtime));
+                for await (const chunk of countedChunks(open(), desc)) {
+                    await this.write(chunk);
+                    left -= chunk.length;
+                    this.queuedBytes -= chunk.length;
+                }
+                const padding = paddingFor(desc.size);
+                if (padding)
+                    await this.write(Buffer.alloc(padding));
+            }
+            finally {
+                this.queuedBytes -= left;
+                await cleanUp?.();
+            }
+        });
+        this.tail = run.catch((err) => this.abort(err));
+        return run;
+    }
+    /** Hands bytes to the stream, waiting while its consumer is behind. */
+    async write(bytes) {
+        if (this.out.destroyed)
+            throw this.failure ?? new ContentError(`${this.description} was closed while being written`);
+        if (this.out.write(bytes))
+            return;
+        await new Promise((resolve, reject) => {
+            const onDrain = () => {
+                this.out.off('close', onClose);
+                resolve();
+            };
+            const onClose = () => {
+                this.out.off('drain', onDrain);
+                reject(this.failure ?? new ContentError(`${this.description} was closed while being written`));
+            };
+            this.out.once('drain', onDrain);
+            this.out.once('close', onClose);
+        });
+    }
+    async spool(desc, content) {
+        this.spoolDir ??= (0,promises_.mkdtemp)((0,external_node_path_.join)(this.spoolParent, '.oci-copy-spool-')).then((dir) => (trackPartial(dir), dir));
+        const path = (0,external_node_path_.join)(await this.spoolDir, `${parseDigest(desc.digest).hex}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        try {
+            await (0,external_node_stream_promises_.pipeline)(countedChunks(content, desc), (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' }));
+        }
+        catch (err) {
+            await (0,promises_.rm)(path, { force: true });
+            throw err;
+        }
+        return path;
+    }
+}
+/** Exports to any writable (a socket, stdout): `close('success')` resolves once it has taken every byte. */
+function createArchiveWriter(sink, options = {}) {
+    return new OciArchiveWriter({ ...options, sink });
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/layout/layout-files.js
+
+
+
+
+
+/**
+ * Reading the files of an OCI layout someone else wrote (an artifact, a bundle from another
+ * network), where any name may be a FIFO, a device or a symbolic link to anywhere. Each file must be
+ * a regular file inside the layout: a link is followed only when it stays inside, and a file is
+ * opened without blocking (a FIFO opened for reading would otherwise wait forever for a writer),
+ * then checked with fstat on what was opened.
+ */
+class LayoutFiles {
+    root;
+    where;
+    realRoot;
+    constructor(root, where) {
+        this.root = root;
+        this.where = where;
+    }
+    /** The layout's own directory with its links resolved, once. */
+    rootPath() {
+        this.realRoot ??= (0,promises_.realpath)(this.root);
+        return this.realRoot;
+    }
+    /**
+     * Opens `path` (`what` names it in errors: `blob sha256:…`, `index.json`) for reading. A missing
+     * file is a NotFoundError; a link out of the layout or anything but a regular file is refused.
+     */
+    async open(path, what) {
+        const real = await this.inside(path, what);
+        let handle;
+        try {
+            handle = await (0,promises_.open)(real, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK | external_node_fs_.constants.O_NOFOLLOW);
+        }
+        catch (err) {
+            throw this.openError(err, what);
+        }
+        try {
+            const info = await handle.stat();
+            if (!info.isFile())
+                throw new ContentError(`${what} in ${this.where} is ${fileKind(info)}, not a regular file: refusing it`);
+            return { handle, size: info.size };
+        }
+        catch (err) {
+            await handle.close();
+            throw err;
+        }
+    }
+    /** Reads a small file whole (an index, a manifest), refusing one over `limit` bytes before reading it. */
+    async read(path, what, limit) {
+        const { handle, size } = await this.open(path, what);
+        try {
+            if (size > limit)
+                throw new ContentError(`${what} in ${this.where} is ${size} bytes, over the ${limit}-byte limit`);
+            // Read one byte more than allowed: a file that grew since fstat is refused too.
+            const buffer = Buffer.alloc(size + 1);
+            let filled = 0;
+            for (;;) {
+                const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+                if (bytesRead === 0)
+                    break;
+                filled += bytesRead;
+                if (filled > limit)
+                    throw new ContentError(`${what} in ${this.where} grew past the ${limit}-byte limit while being read`);
+                if (filled === buffer.length)
+                    break;
+            }
+            if (filled > size)
+                throw new ContentError(`${what} in ${this.where} changed while being read`);
+            return buffer.subarray(0, filled);
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    /**
+     * The size of a regular file inside the layout at `path`, or undefined when there is none there:
+     * missing, not a regular file, or a link out of the layout (a destination writes it anew, and the
+     * rename of the new file replaces the link itself, never what it points at).
+     */
+    async storedSize(path) {
+        try {
+            const real = await this.inside(path, 'file');
+            const info = await (0,promises_.stat)(real);
+            return info.isFile() ? info.size : undefined;
+        }
+        catch (err) {
+            if (err instanceof ContentError || err instanceof errors_NotFoundError)
+                return undefined;
+            throw err;
+        }
+    }
+    /** Checks that `dir`, where a destination is about to write, is not a link out of the layout (missing is fine). */
+    async checkWritable(dir, what) {
+        try {
+            await this.inside(dir, what);
+        }
+        catch (err) {
+            if (!(err instanceof errors_NotFoundError))
+                throw err;
+        }
+    }
+    /** Where `path` really is, when that is inside the layout. */
+    async inside(path, what) {
+        let real;
+        try {
+            real = await (0,promises_.realpath)(path);
+        }
+        catch (err) {
+            throw this.openError(err, what);
+        }
+        const root = await this.rootPath();
+        const rel = (0,external_node_path_.relative)(root, real);
+        if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || rel.startsWith(external_node_path_.sep)) {
+            throw new ContentError(`${what} in ${this.where} is a symbolic link that leads out of the layout (to ${text_printable(real)}): refusing it`);
+        }
+        return real;
+    }
+    openError(err, what) {
+        const code = err.code;
+        if (code === 'ENOENT')
+            return new errors_NotFoundError(`${what} is not in ${this.where}`);
+        if (code === 'ELOOP')
+            return new ContentError(`${what} in ${this.where} is a symbolic link that loops: refusing it`);
+        return err;
+    }
+}
+function fileKind(info) {
+    if (info.isFIFO())
+        return 'a named pipe (FIFO)';
+    if (info.isDirectory())
+        return 'a directory';
+    if (info.isSocket())
+        return 'a socket';
+    if (info.isCharacterDevice() || info.isBlockDevice())
+        return 'a device';
+    return 'not a file';
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/layout/layout.js
+
+
+
+
+
+
+
+
+
+
+
+
+/** `index.json` is read whole: capped like an archive's, and like a manifest. */
+const MAX_INDEX_BYTES = MAX_MANIFEST_BYTES;
+/** `oci-layout` holds one short JSON object. */
+const MAX_LAYOUT_FILE_BYTES = 64 * 1024;
+/** Opens an OCI image-layout directory. A source must exist; a destination may be created. */
+async function openLayout(path, options = {}) {
+    const root = (0,external_node_path_.resolve)(path);
+    const where = `OCI layout ${text_printable(path)}`;
+    const info = await (0,promises_.stat)(root).catch((err) => {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw err;
+    });
+    if (info && !info.isDirectory())
+        throw new errors_InputError(`${where} is not a directory`);
+    const files = new LayoutFiles(root, where);
+    const layoutFile = info
+        ? await files.read((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_FILE, MAX_LAYOUT_FILE_BYTES).catch((err) => {
+            if (err instanceof errors_NotFoundError)
+                return undefined;
+            throw err;
+        })
+        : undefined;
+    if (layoutFile) {
+        checkOciLayout(layoutFile, where);
+        const index = await files.read((0,external_node_path_.join)(root, INDEX_FILE), INDEX_FILE, MAX_INDEX_BYTES).catch((err) => {
+            if (err instanceof errors_NotFoundError)
+                throw new ContentError(`${where} has no ${INDEX_FILE}: it is not a complete OCI layout`);
+            throw err;
+        });
+        parseLayoutIndex(index, where);
+        if (options.create)
+            await sweepLayout(root);
+        return new OciLayoutTarget(root, path);
+    }
+    if (!options.create) {
+        throw new errors_NotFoundError(`${where} does not exist or has no ${OCI_LAYOUT_FILE} file: point at an OCI image-layout directory`);
+    }
+    // Never scribble a layout into a directory that already holds something else.
+    if (info && (await (0,promises_.readdir)(root)).length > 0) {
+        throw new errors_InputError(`${where} is a directory with other content and no ${OCI_LAYOUT_FILE} file: use an empty or new directory`);
+    }
+    await (0,promises_.mkdir)((0,external_node_path_.join)(root, 'blobs'), { recursive: true });
+    await (0,promises_.writeFile)((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
+    await (0,promises_.writeFile)((0,external_node_path_.join)(root, INDEX_FILE), serializeIndex(emptyIndex()));
+    return new OciLayoutTarget(root, path);
+}
+/**
+ * Removes the partial blobs and index files an earlier run into this layout left when it crashed
+ * or was killed (see `sweepPartials`: another live process's are kept). A `blobs` directory that
+ * is a link is left alone, as the layout's writes leave it.
+ */
+async function sweepLayout(root) {
+    await sweepPartials(root, INDEX_FILE);
+    const blobs = (0,external_node_path_.join)(root, 'blobs');
+    if (!(await (0,promises_.lstat)(blobs).catch(() => undefined))?.isDirectory())
+        return;
+    for (const algorithm of await (0,promises_.readdir)(blobs)) {
+        const dir = (0,external_node_path_.join)(blobs, algorithm);
+        if ((await (0,promises_.lstat)(dir).catch(() => undefined))?.isDirectory())
+            await sweepPartials(dir);
+    }
+}
+/**
+ * An OCI image-layout directory. Blobs land through verified temporary files; `index.json` changes
+ * only when a tag is set (the last step of a copy) or the layout is closed after a successful copy,
+ * by writing a new file and renaming it over the old, so a failed copy leaves no new entry and a
+ * reader never sees half an index. Pushed referrers (manifests with a `subject`) are listed there
+ * as untagged entries, which keeps them reachable and lets `referrers()` find them.
+ */
+class OciLayoutTarget {
+    root;
+    description;
+    inFlight = new Set();
+    indexUpdate = Promise.resolve();
+    /** Referrers pushed and not yet listed in index.json. */
+    unlisted = new Map();
+    finder;
+    /** Every read goes through it: regular files inside the layout only, opened without blocking. */
+    files;
+    constructor(root, displayPath = root) {
+        this.root = root;
+        this.description = `[oci-layout] ${text_printable(displayPath)}`;
+        this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
+        this.files = new LayoutFiles(root, this.description);
+    }
+    async readIndex() {
+        return parseLayoutIndex(await this.files.read((0,external_node_path_.join)(this.root, INDEX_FILE), INDEX_FILE, MAX_INDEX_BYTES), this.description);
+    }
+    async resolve(selector) {
+        return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest), (entry) => this.finder.isAttached(entry));
+    }
+    async referrers(subject, artifactType) {
+        return this.finder.referrers(await this.readIndex(), subject, artifactType);
+    }
+    async tags() {
+        return indexTags(await this.readIndex());
+    }
+    async readTag(tag, context) {
+        return taggedEntry(await this.readIndex(), tag, imageNameFor(tag, context?.repository));
+    }
+    async fetch(desc) {
+        const { handle } = await this.files.open(blobPath(this.root, desc.digest), `blob ${desc.digest}`);
+        return handle.createReadStream();
+    }
+    async exists(desc) {
+        const size = await this.storedSize(desc.digest);
+        return size === desc.size;
+    }
+    async push(desc, content) {
+        if (media_types_isManifest(desc.mediaType) && desc.size <= MAX_MANIFEST_BYTES) {
+            await this.pushManifest(desc, await readManifestBytes(content, desc));
+            return;
+        }
+        if ((await this.storedSize(desc.digest)) === desc.size) {
+            await drain(content);
+            return;
+        }
+        await this.writeBlob(desc, content);
+    }
+    async tag(desc, reference, context) {
+        if ((await this.storedSize(desc.digest)) === undefined) {
+            throw new errors_NotFoundError(`cannot tag ${desc.digest} in ${this.description}: the manifest is not stored there`);
+        }
+        const imageName = imageNameFor(reference, context?.repository);
+        await this.updateIndex((index) => withReference(index, desc, reference, imageName));
+    }
+    /**
+     * Drops the tag's entry from index.json (the entry of this image name, as `readTag` finds it).
+     * The blobs stay: a layout has no garbage collector, and another entry may still need them.
+     */
+    async removeTag(tag, options = {}) {
+        const imageName = imageNameFor(tag, options.context?.repository);
+        if (!taggedEntry(await this.readIndex(), tag, imageName))
+            return 'absent';
+        let outcome = 'absent';
+        await this.updateIndex((index) => {
+            const entry = taggedEntry(index, tag, imageName);
+            if (!entry)
+                return index;
+            if (options.expected !== undefined && entry.digest !== options.expected) {
+                outcome = 'moved';
+                return index;
+            }
+            outcome = 'removed';
+            return withoutTag(index, tag, imageName);
+        });
+        return outcome;
+    }
+    async close(outcome) {
+        if (outcome === 'success' && this.unlisted.size)
+            await this.updateIndex((index) => index);
+        await this.indexUpdate.catch(() => undefined);
+        if (outcome === 'failure') {
+            this.unlisted.clear();
+            await Promise.all([...this.inFlight].map((p) => (0,promises_.rm)(p, { force: true })));
+        }
+    }
+    /** A manifest is small: it is held whole, so a referrer among them can be listed in the index. */
+    async pushManifest(desc, bytes) {
+        verifyBytes(bytes, desc);
+        if ((await this.storedSize(desc.digest)) !== desc.size)
+            await this.writeBlob(desc, external_node_stream_.Readable.from([bytes]));
+        const entry = referrerEntry(desc, bytes);
+        if (entry)
+            this.unlisted.set(entry.digest, entry);
+    }
+    /**
+     * Reads, changes and replaces index.json one change at a time, re-reading it so entries set by
+     * others survive. Referrers pushed so far are listed with the change.
+     */
+    async updateIndex(change) {
+        const next = this.indexUpdate.then(async () => {
+            const listing = [...this.unlisted.values()];
+            let index = await this.readIndex();
+            for (const entry of listing)
+                index = withReference(index, entry, entry.digest);
+            index = change(index);
+            const temp = partialPath(this.root, INDEX_FILE);
+            this.inFlight.add(temp);
+            trackPartial(temp);
+            try {
+                await (0,promises_.writeFile)(temp, serializeIndex(index), { flag: 'wx' });
+                await (0,promises_.rename)(temp, (0,external_node_path_.join)(this.root, INDEX_FILE));
+            }
+            finally {
+                this.inFlight.delete(temp);
+                untrackPartial(temp);
+                await (0,promises_.rm)(temp, { force: true });
+            }
+            for (const entry of listing)
+                this.unlisted.delete(entry.digest);
+        });
+        this.indexUpdate = next.catch(() => undefined);
+        await next;
+    }
+    /** Into `blobs/<alg>/`, once that is known to be a directory of this layout, not a link out of it. */
+    async writeBlob(desc, content) {
+        const dir = (0,external_node_path_.dirname)(blobPath(this.root, desc.digest));
+        // mkdir follows links: `blobs` must be checked before anything is made under it.
+        await this.files.checkWritable((0,external_node_path_.dirname)(dir), 'blobs');
+        await (0,promises_.mkdir)(dir, { recursive: true });
+        await this.files.checkWritable(dir, (0,external_node_path_.relative)(this.root, dir));
+        await writeVerifiedBlob(this.root, desc, content, this.inFlight);
+    }
+    async readManifest(desc) {
+        const what = `manifest ${desc.digest}`;
+        const bytes = await this.files.read(blobPath(this.root, desc.digest), what, MAX_MANIFEST_BYTES).catch((err) => {
+            if (err instanceof errors_NotFoundError)
+                return undefined;
+            throw err;
+        });
+        if (bytes && bytes.length !== desc.size) {
+            throw new ContentError(`${what} in ${this.description} is ${bytes.length} bytes, not the ${desc.size} its index entry says`);
+        }
+        return bytes;
+    }
+    /** The size of the regular file a blob is stored in, if it is stored in this layout. */
+    storedSize(digest) {
+        return this.files.storedSize(blobPath(this.root, digest));
+    }
+    async sniff(digest) {
+        const size = await this.storedSize(digest);
+        if (size === undefined || size > MAX_MANIFEST_BYTES)
+            return undefined;
+        return sniffManifest(await this.files.read(blobPath(this.root, digest), `blob ${digest}`, MAX_MANIFEST_BYTES), digest);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/open-file-target.js
+
+
+
+
+
+async function openFileTarget(ref, role, streams = { stdin: process.stdin, stdout: process.stdout }) {
+    if (ref.transport === 'oci') {
+        if (ref.path === '-')
+            throw new errors_InputError(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
+        return openLayout(ref.path, { create: role === 'destination' });
+    }
+    const description = `[${ref.transport}] ${text_printable(ref.path)}`;
+    if (ref.path === '-')
+        refuseTerminal(role === 'source' ? streams.stdin : streams.stdout, role, ref.transport);
+    if (role === 'source') {
+        if (ref.path === '-')
+            return openArchiveStream(streams.stdin, { description });
+        return openArchiveFile(ref.path, { description });
+    }
+    if (ref.image?.startsWith('@')) {
+        const path = text_printable(ref.path);
+        throw new errors_InputError(`${ref.transport}:${path}:${ref.image} picks an image to read: a destination is named NAME:TAG (docker-archive:${path}:example.com/app:1.2)`);
+    }
+    const docker = ref.transport === 'docker-archive' ? { dockerManifest: true, image: ref.image } : {};
+    if (ref.path === '-')
+        return createArchiveWriter(streams.stdout, { description, ...docker });
+    return openArchiveFileWriter(ref.path, { description, ...docker });
+}
+/**
+ * An archive is bytes: written to a terminal it would fill the screen with them, and read from one
+ * it would wait for an archive nobody is going to type.
+ */
+function refuseTerminal(stream, role, transport) {
+    if (!stream.isTTY)
+        return;
+    if (role === 'source') {
+        throw new errors_InputError(`${transport}:- reads an archive from standard input, which is a terminal: pipe or redirect one in (< app.tar), or give a file path`);
+    }
+    throw new errors_InputError(`${transport}:- writes the archive to standard output, which is a terminal: redirect it (> app.tar), pipe it on, or give a file path`);
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/dry-run.js
+
+
+
+
+/**
+ * A file destination as a dry run sees it: what is already there (an existing layout or archive,
+ * opened read-only), or nothing. Opening a layout or archive for writing would create a directory
+ * or a file, so a dry run never does; pushing or tagging here is refused.
+ */
+class DryRunFileDestination {
+    description;
+    existing;
+    constructor(description, existing) {
+        this.description = description;
+        this.existing = existing;
+    }
+    async resolve(selector) {
+        if (!this.existing)
+            throw new errors_NotFoundError(`${this.description} does not exist yet`);
+        return this.existing.resolve(selector);
+    }
+    async fetch(desc) {
+        if (!this.existing)
+            throw new errors_NotFoundError(`${desc.digest} is not in ${this.description}`);
+        return this.existing.fetch(desc);
+    }
+    async exists(desc) {
+        return this.existing ? this.existing.exists(desc) : false;
+    }
+    async readTag(tag, context) {
+        return isTagReader(this.existing) ? this.existing.readTag(tag, context) : undefined;
+    }
+    async push(desc) {
+        throw new OperationError(`pushing ${desc.digest} to ${this.description}: a dry run writes nothing`);
+    }
+    async tag(desc, reference) {
+        throw new OperationError(`tagging ${desc.digest} as ${reference} in ${this.description}: a dry run writes nothing`);
+    }
+    async close() {
+        await this.existing?.close('failure');
+    }
+}
+/** Opens what a file destination already holds, for a dry run; a missing layout or archive holds nothing. */
+async function openDryRunFileDestination(ref) {
+    const description = `${ref.transport === 'oci' ? '[oci-layout]' : `[${ref.transport}]`} ${text_printable(ref.path)}`;
+    if (ref.path === '-')
+        return new DryRunFileDestination(description);
+    try {
+        const existing = await openFileTarget(ref, 'source');
+        return new DryRunFileDestination(existing.description, existing);
+    }
+    catch (err) {
+        if (err instanceof errors_NotFoundError)
+            return new DryRunFileDestination(description);
+        throw err;
+    }
+}
 
 ;// CONCATENATED MODULE: ./lib/src/targets/open-target.js
 
@@ -9187,6 +9761,13 @@ function placeOf(ref) {
 
 
 
+
+
+
+
+
+
+
 /** The checks every job runs first, in order. */
 const BUILT_IN_CHECKS = [noClobberCheck];
 /**
@@ -9215,10 +9796,15 @@ async function runJob(settings, hooks = {}) {
         : {};
     const dryRun = settings.dryRun === true;
     const voice = settings.voice ? { voice: settings.voice } : {};
-    const pool = new TargetPool({ ...voice, ...settings.source, ...network }, { ...voice, ...settings.destination, ...network, dryRun });
+    // One request schedule for the whole job: both sides' requests to a host count together.
+    const rate = settings.requestsPerSecond !== undefined ? { requestRate: new RequestRate(settings.requestsPerSecond) } : {};
+    const pool = new TargetPool({ ...voice, ...settings.source, ...network, ...rate }, { ...voice, ...settings.destination, ...network, ...rate, dryRun });
     const controller = new AbortController();
     const onAbort = () => controller.abort(settings.signal?.reason);
-    settings.signal?.addEventListener('abort', onAbort, { once: true });
+    if (settings.signal?.aborted)
+        onAbort();
+    else
+        settings.signal?.addEventListener('abort', onAbort, { once: true });
     // An interrupt removes what is half written: every target closes as failed.
     const dropCleanup = onInterrupt(() => {
         controller.abort(new CancelledError('interrupted'));
@@ -9229,12 +9815,24 @@ async function runJob(settings, hooks = {}) {
         const work = settings.work;
         const mount = settings.mount !== false;
         // What a copy learns of where blobs live in registries serves later mounts: none without a registry.
-        const wantsCache = mount && (work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry'));
+        // A pull budget keeps the images it left in the same store, for the next run to start with.
+        const budgeted = settings.minPullsLeft !== undefined;
+        const wantsCache = (mount || budgeted) && (work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry'));
         const store = wantsCache ? hooks.cacheStore : undefined;
-        const blobCache = await store?.restore();
-        const plan = await planWork(work, pool);
-        reporter.planned?.(plan);
+        const restored = await store?.restore();
+        const blobCache = mount ? restored : undefined;
         const concurrency = settings.concurrency ?? options_DEFAULT_CONCURRENCY;
+        const planned = await planWork(work, pool, { concurrency });
+        for (const line of planned.problems ?? []) {
+            warnings.push(line);
+            reporter.warning?.(line);
+        }
+        const budget = budgeted ? new PullBudget(settings.minPullsLeft, (registry) => pool.connections.rateLimitOf(registry)) : undefined;
+        // What the budget left last time goes first.
+        const plan = budget && work.kind === 'sync' && hasPendingItems(restored) ? { ...planned, items: pendingFirst(planned.items, restored.pendingItems()) } : planned;
+        const gate = budget ? new OrderGate(plan.items) : undefined;
+        const budgetCheck = budget ? new PullBudgetCheck(budget, gate) : undefined;
+        reporter.planned?.(plan);
         const ctx = {
             pool,
             roots: new SourceRoots(new Limiter(concurrency), controller.signal),
@@ -9250,7 +9848,8 @@ async function runJob(settings, hooks = {}) {
             },
             dryRun,
             walkInDryRun: work.kind === 'copy',
-            checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? [])],
+            // The budget last: an image another check refuses spends no pulls.
+            checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...(budgetCheck ? [budgetCheck] : [])],
             afterTag: settings.afterTag ?? [],
             signal: controller.signal,
         };
@@ -9262,12 +9861,40 @@ async function runJob(settings, hooks = {}) {
             failFast: settings.failFast === true,
             defaults: settings.image ?? {},
             reporter,
+            ...(budgetCheck ? { itemFinished: (item) => budgetCheck.release(item) } : {}),
+            ...(gate ? { itemPrepared: (item) => gate.pass(item) } : {}),
         });
+        // A cancelled job prunes nothing; after a failure with fail-fast, each pruning entry says it did not run.
+        const failedFast = settings.failFast === true && results.some((r) => r.status === 'failed');
+        const pruned = work.kind === 'sync' && work.entries.some((e) => e.prune) && !controller.signal.aborted
+            ? await pruneEntries(work.entries, plan, results, pool, {
+                dryRun,
+                ...(failedFast ? { notRun: 'not run: an image failed and fail-fast is set' } : {}),
+                concurrency,
+                signal: controller.signal,
+                warning: (line) => {
+                    warnings.push(line);
+                    reporter.warning?.(line);
+                },
+            })
+            : undefined;
+        for (const p of pruned ?? [])
+            reporter.pruned?.(p);
+        let pullBudget;
+        if (budget) {
+            const left = results.filter((r) => r.status === 'deferred').map((r) => r.item);
+            if (budget.stopped) {
+                pullBudget = budget.describe(left.length, results.length);
+                reporter.budgetStopped?.(pullBudget);
+            }
+            if (!dryRun && work.kind === 'sync' && hasPendingItems(restored))
+                restored.setPendingItems(pendingKeys(left));
+        }
         const rateLimits = pool.rateLimits();
         closed = true;
         await pool.close();
-        const succeeded = results.some((r) => r.status !== 'failed' && r.status !== 'skipped');
-        if (store && blobCache && succeeded && !dryRun)
+        const succeeded = results.some((r) => r.status !== 'failed' && r.status !== 'skipped' && r.status !== 'deferred');
+        if (store && restored && (succeeded || budget) && !dryRun)
             await store.save();
         const cacheNote = store?.note?.();
         return jobOutcome(work.kind, dryRun, results, {
@@ -9277,6 +9904,8 @@ async function runJob(settings, hooks = {}) {
             warnings,
             failFast: settings.failFast === true,
             ...(cacheNote ? { cacheNote } : {}),
+            ...(pullBudget ? { pullBudget } : {}),
+            ...(pruned ? { pruned } : {}),
         });
     }
     finally {
@@ -9288,7 +9917,7 @@ async function runJob(settings, hooks = {}) {
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(38815);
+var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./lib/src/inputs/voice.js
 
 
@@ -9341,9 +9970,9 @@ const SignSetting = {
 const COSIGN_PASSWORD_ENV = 'COSIGN_PASSWORD';
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
-var protobuf_specs_dist = __webpack_require__(19654);
+var protobuf_specs_dist = __webpack_require__(9654);
 // EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/index.js
-var verify_dist = __webpack_require__(54187);
+var verify_dist = __webpack_require__(4187);
 ;// CONCATENATED MODULE: ./lib/src/signatures/trust-root.js
 
 
@@ -9886,6 +10515,8 @@ const Output = {
     Blobs: 'blobs',
     Images: 'images',
     Verification: 'verification',
+    Pruned: 'pruned',
+    PullBudget: 'pull-budget',
 };
 
 ;// CONCATENATED MODULE: ./lib/src/inputs/signature-inputs.js
@@ -10128,12 +10759,15 @@ function optional(name, value) {
 }
 /** `requests-per-second`: a number of requests (`5`, `0.5`, `33.3`), or undefined when not given. */
 function requestRate(get, voice) {
-    const v = get(Input.RequestsPerSecond);
+    return parseRequestsPerSecond(get(Input.RequestsPerSecond), voice);
+}
+/** `requests-per-second`: a number from MIN to MAX (decimals allowed), or undefined when empty. */
+function parseRequestsPerSecond(v, voice) {
     if (!v)
         return undefined;
     const n = Number(v);
     if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || n < MIN_REQUESTS_PER_SECOND || n > MAX_REQUESTS_PER_SECOND) {
-        throw new InputError(`${voice.input(Input.RequestsPerSecond)} is ${voice.value(v)}: use a number of requests a second from ${MIN_REQUESTS_PER_SECOND} to ${MAX_REQUESTS_PER_SECOND.toLocaleString('en')} (GHCR allows 2,000 a minute: 30)`);
+        throw new errors_InputError(`${voice.input(names_Input.RequestsPerSecond)} is ${voice.value(v)}: use a number of requests a second from ${MIN_REQUESTS_PER_SECOND} to ${MAX_REQUESTS_PER_SECOND.toLocaleString('en')} (GHCR allows 2,000 a minute: 30)`);
     }
     return n;
 }
@@ -10375,6 +11009,10 @@ function resultLine(r, dryRun) {
         return r.refusedBy ? `Refused by ${r.refusedBy}: ${r.error}` : `Failed: ${r.error}`;
     if (r.status === 'skipped')
         return `Not attempted: ${r.error}`;
+    if (r.status === 'deferred')
+        return `Left for the next run: ${r.error}`;
+    if (r.status === 'unchanged' && r.reason === 'immutable')
+        return `Unchanged: ${r.destination} has this immutable tag (not compared)`;
     if (r.status === 'unchanged')
         return `Unchanged: ${r.destination} already names ${r.root?.digest}`;
     return `${dryRun ? 'Would copy' : 'Copied'} ${r.sourceDescription} => ${r.destinationDescription}`;
@@ -10387,6 +11025,7 @@ function copyLog(sink) {
     let dryRun = false;
     return {
         warning: (line) => sink.warning(line),
+        budgetStopped: (line) => sink.warning(line),
         itemStarted(start) {
             dryRun = start.dryRun;
             sink.startGroup(`${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
@@ -10409,7 +11048,7 @@ function copyLog(sink) {
  */
 function syncLog(sink, now = Date.now) {
     const buffers = new Map();
-    const counts = { copied: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0 };
+    const counts = { copied: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0, deferred: 0 };
     let total = 0;
     let dryRun = false;
     let bytes = 0;
@@ -10421,7 +11060,7 @@ function syncLog(sink, now = Date.now) {
             return;
         last = t;
         const verb = dryRun ? 'checked' : 'done';
-        sink.line(`Progress: ${done} of ${total} images ${verb} (${dryRun ? `${counts.copy} to copy` : `${counts.copied} copied`}, ${counts.unchanged} unchanged, ${counts.failed} failed), ${buffers.size} in progress${dryRun ? '' : `, ${formatBytes(bytes)} moved`}`);
+        sink.line(`Progress: ${done} of ${total} images ${verb} (${dryRun ? `${counts.copy} to copy` : `${counts.copied} copied`}, ${counts.unchanged} unchanged, ${counts.failed} failed${counts.deferred ? `, ${counts.deferred} left for the next run` : ''}), ${buffers.size} in progress${dryRun ? '' : `, ${formatBytes(bytes)} moved`}`);
     };
     return {
         warning: (line) => sink.warning(line),
@@ -10440,6 +11079,12 @@ function syncLog(sink, now = Date.now) {
                 tick();
             };
         },
+        pruned(p) {
+            sink.line(pruneLine(p, dryRun));
+        },
+        budgetStopped(line) {
+            sink.warning(line);
+        },
         itemDone(r) {
             const lines = buffers.get(r.index) ?? [];
             buffers.delete(r.index);
@@ -10447,8 +11092,12 @@ function syncLog(sink, now = Date.now) {
             counts[r.status]++;
             const pair = `${r.source} => ${r.destination}`;
             const warnings = () => lines.filter((l) => l.warning).forEach((l) => sink.warning(l.text));
-            if (r.status === 'unchanged')
+            if (r.status === 'unchanged' && r.reason === 'immutable')
+                sink.line(`Unchanged ${pair} (immutable tag the destination has: not compared)`);
+            else if (r.status === 'unchanged')
                 sink.line(`Unchanged ${pair} (${r.root?.digest})`);
+            else if (r.status === 'deferred')
+                sink.line(`Left for the next run ${pair}: ${r.error}`);
             else if (r.status === 'skipped')
                 sink.line(`Not attempted ${pair}: ${r.error}`);
             else if (r.status === 'copy') {
@@ -10474,6 +11123,29 @@ function syncLog(sink, now = Date.now) {
         },
     };
 }
+/**
+ * `Pruned HOST/REPO (entry 2): removed 3 tags (0.8, 0.9, 1.0); protected 1 (nightly); 12 kept`;
+ * in a dry run `Would prune …: would remove …`; a prune that stopped says why (`Not pruned …: why`
+ * when it removed nothing).
+ */
+function pruneLine(p, dryRun) {
+    // Stopped before removing anything (another shard prunes, a registry that refuses deletes): why, alone.
+    if (p.stopped && !p.removed.length && !p.failed.length)
+        return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}`;
+    const list = (tags) => (tags.length ? ` (${tags.slice(0, PRUNE_TAGS_NAMED).join(', ')}${tags.length > PRUNE_TAGS_NAMED ? `, and ${tags.length - PRUNE_TAGS_NAMED} more` : ''})` : '');
+    const parts = [`${dryRun ? 'would remove' : 'removed'} ${p.removed.length} ${p.removed.length === 1 ? 'tag' : 'tags'}${list(p.removed)}`];
+    if (p.protected.length)
+        parts.push(`protected ${p.protected.length}${list(p.protected)}`);
+    if (p.attachmentsKept.length)
+        parts.push(`kept ${p.attachmentsKept.length} attachment ${p.attachmentsKept.length === 1 ? 'tag' : 'tags'} of removed images${list(p.attachmentsKept)}`);
+    if (p.failed.length)
+        parts.push(`${p.failed.length} not removed${list(p.failed.map((f) => f.tag))}`);
+    parts.push(`${p.kept} kept`);
+    const stopped = p.stopped ? `; stopped: ${p.stopped}` : '';
+    return `${dryRun ? 'Would prune' : 'Pruned'} ${p.destination} (entry ${p.entry}): ${parts.join('; ')}${stopped}`;
+}
+/** How many tags a prune line names before it counts the rest. */
+const PRUNE_TAGS_NAMED = 10;
 
 ;// CONCATENATED MODULE: ./lib/src/cli/progress.js
 
@@ -10644,6 +11316,7 @@ function copyReporter(console, progress, several) {
     let dryRun = false;
     return withProgress({
         warning: sink.warning,
+        budgetStopped: sink.warning,
         itemStarted(start) {
             dryRun = start.dryRun;
             if (several)
@@ -10692,7 +11365,7 @@ const EXIT_CODE_HELP = [
 ];
 
 // EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(57975);
+var external_node_util_ = __webpack_require__(7975);
 ;// CONCATENATED MODULE: ./lib/src/cli/flags.js
 
 
@@ -11259,7 +11932,12 @@ function flagSettings(values, open) {
         destination: shared,
         trust: { ...(caFile ? { caFile } : {}), tlsVerify: parseBoolean(text('tls-verify'), names_Input.TlsVerify, true, FLAG_VOICE) },
         voice: FLAG_VOICE,
+        ...(text('min-pulls-left') ? { minPullsLeft: parseWholeNumber(text('min-pulls-left'), names_Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, FLAG_VOICE) } : {}),
+        ...optionalRate(parseRequestsPerSecond(text('requests-per-second'), FLAG_VOICE)),
     };
+}
+function optionalRate(n) {
+    return n === undefined ? {} : { requestsPerSecond: n };
 }
 /** The blob-info cache in the user's cache directory: loaded before a job, written back when it learnt something. */
 function fileCacheStore(env, warn) {
@@ -11278,8 +11956,6 @@ function fileCacheStore(env, warn) {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(24371);
 ;// CONCATENATED MODULE: ./lib/src/signatures/errors.js
 
 /**
@@ -11339,8 +12015,11 @@ async function fetchToken(env, audience, timeoutMs) {
     const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
     let status;
     let text;
+    // The parts of undici the registry client loads, not the package root (which brings all of undici).
+    const agent = new Agent();
     try {
-        const res = await (0,undici/* request */.Em)(url, { method: 'GET', headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        const { origin, pathname, search } = new URL(url);
+        const res = await request(agent, { origin, path: `${pathname}${search}`, method: 'GET', headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
         status = res.statusCode;
         const chunks = [];
         let total = 0;
@@ -11358,6 +12037,9 @@ async function fetchToken(env, audience, timeoutMs) {
         if (err instanceof SigningError)
             throw err;
         throw new SigningError(`asking the runner for an OIDC token failed: ${text_printable(errors_messageOf(err), 200)}`);
+    }
+    finally {
+        await agent.close().catch(() => undefined);
     }
     if (status !== 200) {
         let why = '';
@@ -11382,7 +12064,7 @@ async function fetchToken(env, audience, timeoutMs) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@noble/ciphers/salsa.js + 3 modules
-var salsa = __webpack_require__(46382);
+var salsa = __webpack_require__(6382);
 ;// CONCATENATED MODULE: ./lib/src/signatures/cosign-key.js
 
 
@@ -11697,9 +12379,9 @@ function refusalLine(digest, missing, found, policy, context = '') {
 }
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
-var bundle_dist = __webpack_require__(61040);
+var bundle_dist = __webpack_require__(1040);
 // EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
-var core_dist = __webpack_require__(83917);
+var core_dist = __webpack_require__(3917);
 ;// CONCATENATED MODULE: ./lib/src/signatures/statement.js
 
 
@@ -12299,7 +12981,7 @@ function signatureCheck(options) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/sign/dist/index.js
-var sign_dist = __webpack_require__(15179);
+var sign_dist = __webpack_require__(5179);
 ;// CONCATENATED MODULE: ./lib/src/signatures/attach.js
 
 
@@ -12681,6 +13363,8 @@ const COPY_FLAGS = [
     { name: 'plain-http', kind: 'boolean', help: 'plain HTTP to registries not on loopback' },
     { name: 'tls-verify', kind: 'switch', value: 'false', help: 'false: accept any registry certificate (a warning says so)' },
     { name: 'ca-file', kind: 'string', value: 'FILE', help: 'trust the PEM CA certificates in FILE too' },
+    { name: 'requests-per-second', kind: 'string', value: 'N', help: 'at most N requests a second to each registry host (GHCR allows 2,000 a minute: 30)' },
+    { name: 'min-pulls-left', kind: 'string', value: 'N', help: 'start no copy from a registry whose pull limit would fall below N; a sync leaves the rest for the next run' },
     { name: 'operation', kind: 'string', value: 'auto|copy|import|export', help: 'say what the copy is; an operation that does not fit is an error' },
     ...SIGNATURE_FLAGS,
     { name: 'json', kind: 'boolean', help: 'print the per-node account as JSON on standard output' },
@@ -12830,7 +13514,7 @@ async function readBothCredentials(values, io, stdinCarriesArchive = false) {
 
 
 /** The copy's flags that mean the same for many images, and the sync's own. */
-const SHARED = new Set([...SIGNATURE_FLAG_NAMES, 'platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
+const SHARED = new Set([...SIGNATURE_FLAG_NAMES, 'requests-per-second', 'min-pulls-left', 'platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
 /** What a shared flag means for many images, where the copy's words would say otherwise. */
 const SYNC_MEANING = {
     json: 'print the images array (one object per image: source, destination, digest, status, ...) on standard output',
@@ -12842,6 +13526,9 @@ const SYNC_FLAGS = [
     { name: 'exclude-tags', kind: 'list', value: 'REGEX', help: 'with SRC-REPO DST-REPO: drop the tags this regex matches whole' },
     { name: 'semver', kind: 'string', value: 'RANGE', help: 'with SRC-REPO DST-REPO: the tags that read as versions in this npm semver range' },
     { name: 'latest', kind: 'string', value: 'N', help: 'with SRC-REPO DST-REPO: of what is left, the tags of the N highest versions' },
+    { name: 'prune', kind: 'boolean', help: 'with SRC-REPO DST-REPO: remove destination tags the filters select that the source no longer has' },
+    { name: 'protect', kind: 'list', value: 'REGEX', help: 'with --prune: never remove the tags this regex matches whole (repeat: any of them)' },
+    { name: 'immutable-tags', kind: 'list', value: 'GLOB', help: "with SRC-REPO DST-REPO: tags that never move ('v*'): one the destination has is not compared" },
     { name: 'shard', kind: 'string', value: 'K/N', help: 'take the K-th of N stable shares of the images (N jobs cover every image once)' },
     ...COPY_FLAGS.filter((f) => SHARED.has(f.name) || /^(src|dest)-/.test(f.name)).map((f) => ({ ...f, help: SYNC_MEANING[f.name] ?? f.help })),
 ];
@@ -12857,6 +13544,8 @@ const SYNC_HELP = {
                 "  tags: ['3\\.[0-9]+']                      # regexes matching whole tags; exclude-tags likewise",
                 "  semver: '>=3.18'                         # and latest: N, platform, referrers",
                 '  verify-certificate-identity: https://…  # an entry\'s own signature policy (verify-* keys)',
+                "  prune: true                              # remove tags the source deleted; protect: [REGEX]",
+                "  immutable-tags: ['v*']                   # tags that never move: not compared once there",
                 '- source: ghcr.io/acme/app:1.2            # one image',
                 '  destination: registry.example.com/acme/app',
             ],
@@ -12869,6 +13558,8 @@ const SYNC_HELP = {
                 'oci-copy sync --shard 2/4 --json mirror.yml > shard-2.json',
                 "oci-copy sync docker.io/library/alpine mirror.example.com/hub/alpine --semver '>=3.19' --latest 3",
                 "oci-copy sync --dry-run ghcr.io/acme/app registry.example.com/acme/app --tags '1\\.4\\..*'",
+                "oci-copy sync --prune --protect 'nightly' --immutable-tags 'v*' ghcr.io/acme/app registry.example.com/acme/app",
+                'oci-copy sync --min-pulls-left 20 --requests-per-second 30 mirror.yml',
             ],
         },
         { title: 'exit status', rows: EXIT_CODE_HELP },
@@ -12921,9 +13612,9 @@ function syncReporter(io, progress, entries) {
         },
     }, progress);
 }
-const FILTERS = ['tags', 'exclude-tags', 'semver', 'latest'];
+const FILTERS = ['tags', 'exclude-tags', 'semver', 'latest', 'prune', 'protect', 'immutable-tags'];
 async function syncEntries(values, positionals) {
-    const filters = FILTERS.filter((f) => values[f] !== undefined && !(Array.isArray(values[f]) && !values[f].length));
+    const filters = FILTERS.filter((f) => values[f] !== undefined && values[f] !== false && !(Array.isArray(values[f]) && !values[f].length));
     if (positionals.length === 1) {
         if (filters.length)
             throw new UsageError(`--${filters[0]} goes with SRC-REPO DST-REPO; in FILE, give ${filters[0]}: in the entry`);
@@ -12948,6 +13639,9 @@ async function syncEntries(values, positionals) {
                 'exclude-tags': values['exclude-tags'],
                 semver: values.semver,
                 latest: values.latest,
+                prune: values.prune === true ? true : undefined,
+                protect: values.protect,
+                'immutable-tags': values['immutable-tags'],
             }, { entry: 'oci-copy sync', field: (name) => names[name] ?? `--${name}` }),
         ];
     }
@@ -12956,7 +13650,7 @@ async function syncEntries(values, positionals) {
 /** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
 function totalsLine(outcome) {
     const { counts, results } = outcome;
-    const skipped = counts.skipped ? `, ${counts.skipped} not attempted` : '';
+    const skipped = `${counts.skipped ? `, ${counts.skipped} not attempted` : ''}${counts.deferred ? `, ${counts.deferred} left for the next run` : ''}`;
     const took = formatDuration(outcome.durationMs);
     if (outcome.dryRun)
         return `Would copy ${counts.copy} of ${results.length} images; ${counts.unchanged} unchanged, ${counts.failed} failed${skipped}; checked in ${took}`;
