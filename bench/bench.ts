@@ -105,8 +105,8 @@ export class Bench {
   }
 
   /** This tool's CLI: `node dist/cli/index.js SRC DST --no-blob-cache …`. */
-  async ociCopy(src: string, dst: string, extra: string[] = []): Promise<Measured> {
-    return measure(this.harness, this.node, [CLI, src, dst, '--no-blob-cache', ...extra], { skopeoCacheDir: await this.emptyDir() });
+  async ociCopy(src: string, dst: string, extra: string[] = [], node = this.node): Promise<Measured> {
+    return measure(this.harness, node, [CLI, src, dst, '--no-blob-cache', ...extra], { skopeoCacheDir: await this.emptyDir() });
   }
 
   /** This tool's CLI with `args` as given (a subcommand and its arguments). */
@@ -140,15 +140,15 @@ export class Bench {
   }
 
   /** The floor: the image's blobs POST+PUT from disk into a fresh repository of `registry`. */
-  async rawPut(image: SourceImage, registry: TestRegistry, repo: string, concurrency: number): Promise<Measured> {
-    return measure(this.harness, this.node, [RAW_PUT, registry.url, repo, image.planFile, String(concurrency)], {
+  async rawPut(image: SourceImage, registry: TestRegistry, repo: string, concurrency: number, node = this.node): Promise<Measured> {
+    return measure(this.harness, node, [RAW_PUT, registry.url, repo, image.planFile, String(concurrency)], {
       skopeoCacheDir: await this.emptyDir(),
     });
   }
 
   /** The relay floor: each blob GET from the source registry straight into a POST+PUT, then the manifests. */
-  async rawRelay(image: SourceImage, registry: TestRegistry, repo: string, concurrency: number): Promise<Measured> {
-    return measure(this.harness, this.node, [RAW_RELAY, this.a.url, image.repo, registry.url, repo, image.planFile, String(concurrency)], {
+  async rawRelay(image: SourceImage, registry: TestRegistry, repo: string, concurrency: number, node = this.node): Promise<Measured> {
+    return measure(this.harness, node, [RAW_RELAY, this.a.url, image.repo, registry.url, repo, image.planFile, String(concurrency)], {
       skopeoCacheDir: await this.emptyDir(),
     });
   }
@@ -173,7 +173,8 @@ export class Bench {
     for (let rep = 0; rep < this.reps; rep++) {
       const order = contenders.map((_, i) => contenders[(i + rep) % contenders.length]);
       for (const c of order) {
-        for (const r of watched) r.resetRequests();
+        // Waits for each log to catch up first, so the last run's late lines are not counted in this one.
+        await Promise.all(watched.map((r) => r.resetRequests()));
         const cpuBefore = await Promise.all(watched.map((r) => processCpuMs(r.pid)));
         const m = await c.run(rep);
         const cpuAfter = await Promise.all(watched.map((r) => processCpuMs(r.pid)));

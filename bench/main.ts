@@ -13,9 +13,9 @@ import { Output } from './table.js';
 import { wanSection } from './wan.js';
 import { immutableSection } from './immutable.js';
 import { syncSection } from './sync.js';
-import { archiveSection, concurrencySection, memorySection, mountSection, registryToRegistrySection, scalingSection, startupSection } from './sections.js';
+import { actionRegistrySection, archiveSection, concurrencySection, memorySection, mountSection, registryToRegistrySection, scalingSection, startupSection } from './sections.js';
 
-const SECTIONS = ['startup', 'registry', 'mount', 'wan', 'sync', 'immutable', 'archive', 'concurrency', 'scaling', 'memory'] as const;
+const SECTIONS = ['startup', 'registry', 'action', 'mount', 'wan', 'sync', 'immutable', 'archive', 'concurrency', 'scaling', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function numberFrom(flag: string | undefined, env: string | undefined, fallback: number): number {
@@ -82,6 +82,8 @@ async function main(): Promise<void> {
   try {
     if (wanted('startup')) await startupSection(bench, out);
     if (wanted('registry')) await registryToRegistrySection(bench, out, largeMB);
+    // The action's table belongs to the registry section; `--only action` runs it alone.
+    if (wanted('registry') || wanted('action')) await actionRegistrySection(bench, out);
     if (wanted('mount')) await mountSection(bench, out, largeMB);
     if (wanted('wan')) await wanSection(bench, out, largeMB, { rtts: wanRtts, mbit: wanMbit, sharing: wanSharing });
     if (wanted('sync')) {

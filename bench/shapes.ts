@@ -56,10 +56,31 @@ export function numberedImage(i: number): Shape {
   };
 }
 
+/** The image the issue's memory goal names: ~1.15 GB in six layers, one of them `sizeMB` (1 GB by default). */
 export function gigabyteShape(sizeMB: number): Shape {
+  const others = [64, 48, 24, 12, 6];
+  const total = sizeMB + others.reduce((a, b) => a + b, 0);
   return {
     name: 'huge',
-    describe: `1 layer × ${sizeMB} MB`,
-    spec: { platforms: [{ architecture: 'amd64', layers: layers(1, sizeMB * MB, 'huge') }], index: false },
+    describe: `${(total / 1024).toFixed(2)} GB: one ${sizeMB} MB layer and ${others.join(', ')} MB`,
+    spec: {
+      platforms: [{ architecture: 'amd64', layers: [{ size: sizeMB * MB, seed: 'huge-0' }, ...others.map((mb, i) => ({ size: mb * MB, seed: `huge-${i + 1}` }))] }],
+      index: false,
+    },
+  };
+}
+
+/** The issue's speed image: 128 MB over two platforms, a 48 MB base and a 16 MB runtime shared, 2 × 16 MB of each platform's own. */
+export function twoPlatformShape(): Shape {
+  return {
+    name: 'two-platform',
+    describe: '128 MB, 2 platforms: 2 shared layers (48 MB, 16 MB) + 2 own × 16 MB each',
+    spec: {
+      sharedLayers: { base: { size: 48 * MB, seed: 'two-base' }, runtime: { size: 16 * MB, seed: 'two-runtime' } },
+      platforms: ['amd64', 'arm64'].map((architecture) => ({
+        architecture,
+        layers: ['base', 'runtime', ...layers(2, 16 * MB, `two-${architecture}`)],
+      })),
+    },
   };
 }
