@@ -1,10 +1,10 @@
 // What the two floors share: the upload plan they read and one request through the tool's own undici parts.
 import type { Dispatcher } from 'undici';
 import { Agent, request } from '../src/targets/registry/undici-core.js';
-import { baselineWasmBeforeNode24 } from '../src/runtime/wasm-tiering.js';
+import { baselineWasm } from '../src/runtime/wasm-tiering.js';
 
 // The same parser settings as the CLI: a floor must not pay for work the tool is spared.
-baselineWasmBeforeNode24();
+baselineWasm();
 
 export interface UploadPlan {
   dir: string;

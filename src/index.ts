@@ -1,5 +1,7 @@
 import { run } from './action/main.js';
-import { collectYoungGarbage } from './runtime/index.js';
+import { baselineWasm, collectYoungGarbage } from './runtime/index.js';
 
+// Before the first request: undici compiles its parser when it opens its first connection.
+baselineWasm();
 collectYoungGarbage();
 await run();

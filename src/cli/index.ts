@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { baselineWasmBeforeNode24, collectYoungGarbage, enableCompileCache, unsupportedNode } from '../runtime/index.js';
+import { baselineWasm, collectYoungGarbage, enableCompileCache, unsupportedNode } from '../runtime/index.js';
 
 const refusal = unsupportedNode(process.version);
 if (refusal) {
@@ -7,7 +7,7 @@ if (refusal) {
   process.exit(2);
 }
 enableCompileCache();
-baselineWasmBeforeNode24();
+baselineWasm();
 collectYoungGarbage();
 const { main } = await import('./main.js');
 process.exitCode = await main(process.argv.slice(2));
