@@ -10,7 +10,8 @@ import { CLI, type Bench } from './bench.js';
 import { measure, type Measured } from './measure.js';
 
 const REPO_ROOT = join(CLI, '..', '..', '..');
-export const ACTION = join(REPO_ROOT, 'dist', 'index.js');
+/** `BENCH_ACTION` measures another build's bundle (say, the one before a change) with this bench. */
+export const ACTION = process.env.BENCH_ACTION || join(REPO_ROOT, 'dist', 'index.js');
 
 /** The Node.js the action declares (`runs.using: node24`): this one when it is 24 or later, else the npm registry's. */
 export async function actionNode(bench: Bench): Promise<string> {
