@@ -2,11 +2,15 @@
 // two-platform image to three destinations (one down), its re-run (nothing to copy), a dry run of
 // it, one platform copied to one destination (the referrers of the index left behind), a refusal
 // by no-clobber, and a sync of three entries (one with a platform, one with referrers, one
-// missing) where a tag moves. Each summary goes through a GFM renderer (marked) into GitHub's
+// missing) where a tag moves. Then a verified promotion (a keyless-signed image copied and signed
+// with the runner's token) and a sync where the signature policy refuses an unsigned image; a
+// re-run of a mirror with prune and immutable tags; and a sync stopped by its pull budget (Docker
+// Hub's rate-limit headers from a front). Each summary goes through a GFM renderer (marked) into GitHub's
 // markdown stylesheet, and headless Chromium (Debian's `chromium`) takes a screenshot.
 // Usage: npm run bundle && node scripts/summary-preview.mjs [OUT-DIR]   (default .tmp/summary-preview)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +25,11 @@ if (!chromium) {
 }
 const { startPromotionScenario } = await import(join(root, 'lib/test/support/promotion-scenario.js'));
 const { runAction } = await import(join(root, 'lib/test/support/run-action.js'));
-const { pushImageOverHttp } = await import(join(root, 'lib/test/support/images.js'));
+const { makeImageLayout, pushImageOverHttp } = await import(join(root, 'lib/test/support/images.js'));
+const { startRegistry } = await import(join(root, 'lib/test/support/registry.js'));
+const { addTags, startTagPagingProxy } = await import(join(root, 'lib/test/support/tag-pages.js'));
+const { bundleBytes, cosignSignStatement, dsseBundle, fulcioSigner, pushBundleReferrer, SIGN_PREDICATE } = await import(join(root, 'lib/test/support/signature-artifacts.js'));
+const { GITHUB_ISSUER, githubClaims, startSigstoreWorld, workflowIdentity } = await import(join(root, 'lib/test/support/sigstore-world.js'));
 const css = readFileSync(createRequire(import.meta.url).resolve('github-markdown-css/github-markdown-light.css'), 'utf8');
 mkdirSync(out, { recursive: true });
 
@@ -71,4 +79,75 @@ try {
   render('sync', sync.summary);
 } finally {
   await promotion.stop();
+}
+
+// The signature policy, a mirror kept exact, and a pull budget: one registry, one sigstore world.
+const work = mkdtempSync(join(tmpdir(), 'oci-copy-preview-'));
+const [registry, world] = await Promise.all([startRegistry(), startSigstoreWorld({ dir: work })]);
+try {
+  let serial = 0;
+  const image = (name, size = 1_600) => makeImageLayout(join(work, `${name}-${++serial}`), { tag: name, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size, seed: name }] }] });
+  const push = async (repo, tag, size) => {
+    const built = await image(`${repo.replace(/\W/g, '-')}-${tag}`, size);
+    await pushImageOverHttp(built, registry.url, repo, tag);
+    return built;
+  };
+  const sign = async (repo, built) => {
+    const bundle = await dsseBundle(fulcioSigner(world), cosignSignStatement(built.root.digest), world, 'rekor');
+    await pushBundleReferrer(registry, repo, built.root, bundleBytes(bundle), SIGN_PREDICATE);
+  };
+  const identity = workflowIdentity(githubClaims());
+  const policy = { 'verify-certificate-identity': identity, 'verify-certificate-oidc-issuer': GITHUB_ISSUER, 'verify-trusted-root': world.trustedRootPath, 'blob-cache': 'false' };
+  const runner = { ACTIONS_ID_TOKEN_REQUEST_URL: world.tokenRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: world.tokenRequestToken };
+
+  const signed = await push('acme/api', '2.0.0', 40_000);
+  await sign('acme/api', signed);
+  const verified = await runAction(
+    { ...policy, source: `${registry.host}/acme/api:2.0.0`, destination: `${registry.host}/release/api:2.0.0,latest`, sign: 'keyless', 'sign-fulcio-url': world.fulcioUrl, 'sign-rekor-url': world.rekorUrl },
+    runner,
+  );
+  render('verified-promotion', verified.summary);
+
+  const good = await push('acme/worker', '2.0.0');
+  await sign('acme/worker', good);
+  await push('acme/unsigned', '2.0.0');
+  const list = [
+    `- source: ${registry.host}/acme/worker:2.0.0`,
+    `  destination: ${registry.host}/release/worker`,
+    `- source: ${registry.host}/acme/unsigned:2.0.0`,
+    `  destination: ${registry.host}/release/unsigned`,
+  ].join('\n');
+  render('verified-sync-refused', (await runAction({ ...policy, images: list })).summary);
+
+  // A mirror's re-run: five releases there already (immutable), latest compared, v2.0.0 new;
+  // v0.9.0 deleted at the source is pruned, nightly protected.
+  const rel = await push('src/rel', 'v1.0.0');
+  const releases = ['v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0'];
+  await addTags(registry.url, 'src/rel', 'v1.0.0', [...releases, 'latest']);
+  await push('src/rel', 'v2.0.0');
+  await pushImageOverHttp(rel, registry.url, 'mirror/rel', 'v1.0.0');
+  await addTags(registry.url, 'mirror/rel', 'v1.0.0', [...releases, 'latest']);
+  await push('mirror/rel', 'v0.9.0');
+  await push('mirror/rel', 'nightly');
+  const mirror = [
+    `- source: ${registry.host}/src/rel`,
+    `  destination: ${registry.host}/mirror/rel`,
+    '  prune: true',
+    '  protect: [nightly]',
+    "  immutable-tags: ['v*']",
+  ].join('\n');
+  render('prune-immutable', (await runAction({ images: mirror, 'blob-cache': 'false' })).summary);
+
+  // Six tags behind a front that answers with Docker Hub's pull-limit headers: 14 pulls left, keep 10.
+  const front = await startTagPagingProxy(registry.url, 1000, { rateLimit: { limit: 100, remaining: 14, windowSeconds: 21600 } });
+  try {
+    for (const t of ['t1', 't2', 't3', 't4', 't5', 't6']) await push('src/budget', t);
+    const budget = await runAction({ images: `- source: ${front.host}/src/budget\n  destination: ${registry.host}/mirror/budget\n`, 'min-pulls-left': '10', 'blob-cache': 'false' });
+    render('pull-budget', budget.summary);
+  } finally {
+    await front.stop();
+  }
+} finally {
+  await Promise.all([registry.stop(), world.stop()]);
+  rmSync(work, { recursive: true, force: true });
 }
