@@ -29,7 +29,7 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   lines.push(`### ${title}: ${results.length} ${results.length === 1 ? 'image' : 'images'}`, '');
   const parts = outcome.dryRun
     ? [`**${counts.copy} would be copied**`, `${counts.unchanged} unchanged`, `${counts.failed} failed`]
-    : [`**${counts.copied} copied**`, `${counts.unchanged} unchanged`, `${counts.failed} failed`];
+    : [`**${counts.copied} copied**`, `${counts.unchanged} unchanged${unchangedNote(results)}`, `${counts.failed} failed`];
   if (counts.skipped) parts.push(`${counts.skipped} not attempted`);
   if (counts.deferred) parts.push(`${counts.deferred} left for the next run`);
   const bytes = outcome.dryRun ? [] : [`${formatBytes(outcome.bytes.copied)} copied`, `${formatBytes(outcome.bytes.mounted)} mounted`];
@@ -42,11 +42,18 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   const failed = results.filter((r) => r.status === 'failed' || r.status === 'skipped');
   if (failed.length) {
     lines.push(`#### Failed (${failed.length})`, '', '| source | destination | error |', '|---|---|---|', ...failed.map(failedRow), '');
+    // An error with a long unbreakable word (an identity URL, a path) would widen the table past
+    // the page and hide itself behind a scroll bar: it is given in full below, where it wraps.
+    const long = failed.filter((r) => unbreakable(r.error));
+    if (long.length) lines.push(...long.map((r) => `- ${code(r.source)}: ${refusal(r)}${escapeHtml(r.error ?? '')}`), '');
   }
   const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const table = ['| status | source → destination | digest | details |', '|---|---|---|---|', ...sorted.map(row)].join('\n');
   if (sorted.length > FOLD_ROWS) lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
   else lines.push(`#### Images (${sorted.length})`, '', table, '');
+  // Signature lines name digests and identity URLs in full: a list under the table, where they wrap.
+  const signatures = sorted.flatMap((r) => signatureLines(r).map((l) => `- 🔏 ${code(r.destination)}: ${escapeHtml(l)}`));
+  if (signatures.length) lines.push(`#### Signatures`, '', ...signatures, '');
   if (outcome.pruned?.length) lines.push(...pruneSection(outcome.pruned, outcome.dryRun));
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   return lines.join('\n');
@@ -54,12 +61,34 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
 
 function row(r: ItemOutcome): string {
   const digest = r.root ? code(short(r.root.digest)) : '';
-  return `| ${STATUS_WORD[r.status]} | ${code(r.source)}<br>→ ${code(r.destination)} | ${digest} | ${details(r).join('<br>')} |`;
+  const status = r.reason === 'immutable' ? 'unchanged (not compared)' : STATUS_WORD[r.status];
+  return `| ${status} | ${code(r.source)}<br>→ ${code(r.destination)} | ${digest} | ${details(r).join('<br>')} |`;
 }
 
 function failedRow(r: ItemOutcome): string {
-  const by = r.refusedBy ? `refused by ${escapeHtml(r.refusedBy)}: ` : '';
-  return `| ${code(r.source)} | ${code(r.destination)} | ${by}${escapeHtml(r.error ?? '')} |`;
+  const error = unbreakable(r.error) ? `${refusal(r)}${escapeHtml(firstClause(r.error ?? ''))} (in full below the table)` : `${refusal(r)}${escapeHtml(r.error ?? '')}`;
+  return `| ${code(r.source)} | ${code(r.destination)} | ${error} |`;
+}
+
+const refusal = (r: ItemOutcome) => (r.refusedBy ? `refused by ${escapeHtml(r.refusedBy)}: ` : '');
+
+/** Words longer than this do not wrap in a table cell and push the table wider than the page. */
+const LONGEST_WORD = 40;
+function unbreakable(text: string | undefined): boolean {
+  return !!text && text.split(/\s+/).some((w) => w.length > LONGEST_WORD);
+}
+
+/** `no signature of sha256:… satisfies the policy`: an error up to its first `: ` after the start, digests shortened. */
+function firstClause(text: string): string {
+  const cut = text.indexOf(': ', 1);
+  const head = cut < 0 ? text : text.slice(0, cut);
+  return head.replace(/sha256:[0-9a-f]{64}/g, (d) => short(d));
+}
+
+/** ` (5 of them immutable tags, not compared)`: unchanged that no comparison showed. */
+function unchangedNote(results: ItemOutcome[]): string {
+  const immutable = results.filter((r) => r.reason === 'immutable').length;
+  return immutable ? ` (${immutable} of them immutable tags, not compared)` : '';
 }
 
 /** What the log says of an image beyond its digest, one short phrase each. */
@@ -81,9 +110,12 @@ function details(r: ItemOutcome): string[] {
   } else if (r.options.referrers && r.status !== 'failed' && r.status !== 'skipped') {
     out.push(r.status === 'copy' ? 'referrers: looked for when copied' : 'referrers: not looked for');
   }
-  for (const line of signatureLines(r)) out.push(`🔏 ${escapeHtml(line)}`);
+  if (r.verification?.verified) out.push('🔏 signature verified (below)');
+  if (r.signed) out.push(`🔏 signed, ${escapeHtml(r.signed.mode)} (below)`);
+  if (r.status === 'failed' || r.status === 'skipped') out.push(r.status === 'failed' ? 'error under Failed' : 'why under Failed');
   if (r.reason === 'immutable') out.push('immutable tag the destination has: not compared');
-  if (r.status === 'deferred' && r.error) out.push(escapeHtml(r.error));
+  // The status column already says "left for the next run": the details say why.
+  if (r.status === 'deferred' && r.error) out.push(escapeHtml(r.error.replace(/^left for the next run: /, '')));
   for (const w of r.warnings) out.push(`⚠️ ${escapeHtml(w)}`);
   return out;
 }
@@ -106,6 +138,6 @@ function pruneSection(pruned: PruneOutcome[], dryRun: boolean): string[] {
     const idle = p.stopped && !p.removed.length && !p.failed.length;
     return `| ${code(p.destination)} | ${tags(p.removed)} | ${tags(p.protected)} | ${idle ? '—' : p.kept} | ${notes.join('<br>')} |`;
   });
-  const head = `| destination | ${dryRun ? 'would remove' : 'removed'} | protected | kept | notes |`;
+  const head = `| destination | ${dryRun ? 'would remove' : 'removed'} | protected | kept (protected included) | notes |`;
   return [`#### ${dryRun ? 'Would prune' : 'Pruned'} (${pruned.length})`, '', head, '|---|---|---|---|---|', ...rows, ''];
 }

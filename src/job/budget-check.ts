@@ -39,7 +39,7 @@ export class PullBudgetCheck implements ImageCheck {
     await this.gate?.turn(ctx.item);
     const pulls = pullsOf(ctx);
     const ticket = this.budget.admit(source.registry, pulls);
-    if (!ticket) throw new ImageDeferred(`left for the next run: the pull budget of ${source.registry} is spent (min-pulls-left ${this.budget.minPullsLeft})`, this.name);
+    if (!ticket) throw new ImageDeferred(`left for the next run: ${this.budget.stopReason(source.registry)}`, this.name);
     this.tickets.set(ctx.item, ticket);
     return { registry: source.registry, pulls };
   }

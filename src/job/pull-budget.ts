@@ -18,6 +18,7 @@ export interface PullTicket {
 export class PullBudget {
   private readonly inFlight = new Map<string, number>();
   private readonly stops = new Map<string, RateLimitNote>();
+  private readonly stopCounts = new Map<string, { remaining: number; flying: number; pulls: number }>();
 
   constructor(
     readonly minPullsLeft: number,
@@ -35,6 +36,7 @@ export class PullBudget {
     const flying = this.inFlight.get(registry) ?? 0;
     if (note && note.remaining - flying - pulls < this.minPullsLeft) {
       this.stops.set(registry, note);
+      this.stopCounts.set(registry, { remaining: note.remaining, flying, pulls });
       return undefined;
     }
     this.inFlight.set(registry, flying + pulls);
@@ -46,6 +48,18 @@ export class PullBudget {
         this.inFlight.set(registry, (this.inFlight.get(registry) ?? pulls) - pulls);
       },
     };
+  }
+
+  /**
+   * Why copies from `registry` stopped, with the counts of that moment: `it said 11 pulls left, 2
+   * held for copies still running and 1 for the next: below min-pulls-left 10`. The registry's
+   * count seen later can read above the minimum, as pulls in flight were counted twice.
+   */
+  stopReason(registry: string): string {
+    const at = this.stopCounts.get(registry);
+    if (!at) return `below min-pulls-left ${this.minPullsLeft}`;
+    const held = at.flying ? `, ${at.flying} held for copies still running` : '';
+    return `${printable(registry)} said ${at.remaining} ${at.remaining === 1 ? 'pull' : 'pulls'} left${held} and ${at.pulls} needed for the next copy: below min-pulls-left ${this.minPullsLeft}`;
   }
 
   /** Whether some registry stopped copies: the run then ends with `describe`. */

@@ -9,10 +9,14 @@ export function signerWords(signer: SignerIdentity | undefined): string {
   return `${printable(signer.identity ?? 'no identity')}${signer.issuer ? ` (issuer ${printable(signer.issuer)})` : ''}`;
 }
 
-/** `workflow W, repository R, commit C`: what a GitHub certificate names of the run, when it does. */
+/**
+ * `workflow W, repository R, commit C`: what a GitHub certificate names of the run, when it does.
+ * The workflow is left out when it is the identity itself (a workflow signing for itself), which
+ * `signerWords` has already named.
+ */
 export function provenanceWords(signer: SignerIdentity | undefined): string {
   if (!signer) return '';
-  const parts = [signer.workflow && `workflow ${printable(signer.workflow)}`, signer.repository && `repository ${printable(signer.repository)}`, signer.commit && `commit ${printable(signer.commit)}`].filter(Boolean);
+  const parts = [signer.workflow && signer.workflow !== signer.identity && `workflow ${printable(signer.workflow)}`, signer.repository && `repository ${printable(signer.repository)}`, signer.commit && `commit ${printable(signer.commit)}`].filter(Boolean);
   return parts.join(', ');
 }
 
@@ -33,7 +37,7 @@ export function signatureLines(r: ItemOutcome): string[] {
       v.tlogIndex !== undefined ? `log index ${v.tlogIndex}` : 'no transparency-log entry',
       v.platforms ? `${v.platforms.length} platform manifests verified too` : '',
     ].filter(Boolean);
-    lines.push(`${parts.join('; ')} (policy: ${printable(v.policy)})`);
+    lines.push(`${parts.join('; ')} (${policyWords(v.policy, v.signer)})`);
   }
   const s = r.signed;
   if (s) {
@@ -41,4 +45,10 @@ export function signatureLines(r: ItemOutcome): string[] {
     lines.push(`Signed ${s.digest} (${s.mode}, ${s.format}) as ${signerWords(s.signer)}: ${where}${s.tlogIndex !== undefined ? `; log index ${s.tlogIndex}` : ''}`);
   }
   return lines;
+}
+
+/** `policy: identity X, issuer Y`, or, when that is exactly the signer just named, `the identity and issuer the policy requires`. */
+function policyWords(policy: string, signer: SignerIdentity | undefined): string {
+  if (signer?.identity && signer.issuer && policy === `identity ${printable(signer.identity)}, issuer ${printable(signer.issuer)}`) return 'the identity and issuer the policy requires';
+  return `policy: ${printable(policy)}`;
 }
