@@ -6207,6 +6207,7 @@ class PullBudget {
     seen;
     inFlight = new Map();
     stops = new Map();
+    stopCounts = new Map();
     constructor(minPullsLeft, 
     /** What `registry` last said of its limit (`RegistryConnections.rateLimitOf`). */
     seen) {
@@ -6224,6 +6225,7 @@ class PullBudget {
         const flying = this.inFlight.get(registry) ?? 0;
         if (note && note.remaining - flying - pulls < this.minPullsLeft) {
             this.stops.set(registry, note);
+            this.stopCounts.set(registry, { remaining: note.remaining, flying, pulls });
             return undefined;
         }
         this.inFlight.set(registry, flying + pulls);
@@ -6236,6 +6238,18 @@ class PullBudget {
                 this.inFlight.set(registry, (this.inFlight.get(registry) ?? pulls) - pulls);
             },
         };
+    }
+    /**
+     * Why copies from `registry` stopped, with the counts of that moment: `it said 11 pulls left, 2
+     * held for copies still running and 1 for the next: below min-pulls-left 10`. The registry's
+     * count seen later can read above the minimum, as pulls in flight were counted twice.
+     */
+    stopReason(registry) {
+        const at = this.stopCounts.get(registry);
+        if (!at)
+            return `below min-pulls-left ${this.minPullsLeft}`;
+        const held = at.flying ? `, ${at.flying} held for copies still running` : '';
+        return `${text_printable(registry)} said ${at.remaining} ${at.remaining === 1 ? 'pull' : 'pulls'} left${held} and ${at.pulls} needed for the next copy: below min-pulls-left ${this.minPullsLeft}`;
     }
     /** Whether some registry stopped copies: the run then ends with `describe`. */
     get stopped() {
@@ -6311,7 +6325,7 @@ class PullBudgetCheck {
         const pulls = pullsOf(ctx);
         const ticket = this.budget.admit(source.registry, pulls);
         if (!ticket)
-            throw new ImageDeferred(`left for the next run: the pull budget of ${source.registry} is spent (min-pulls-left ${this.budget.minPullsLeft})`, this.name);
+            throw new ImageDeferred(`left for the next run: ${this.budget.stopReason(source.registry)}`, this.name);
         this.tickets.set(ctx.item, ticket);
         return { registry: source.registry, pulls };
     }
@@ -10952,11 +10966,15 @@ function signerWords(signer) {
         return `key ${signer.keyFingerprint}`;
     return `${text_printable(signer.identity ?? 'no identity')}${signer.issuer ? ` (issuer ${text_printable(signer.issuer)})` : ''}`;
 }
-/** `workflow W, repository R, commit C`: what a GitHub certificate names of the run, when it does. */
+/**
+ * `workflow W, repository R, commit C`: what a GitHub certificate names of the run, when it does.
+ * The workflow is left out when it is the identity itself (a workflow signing for itself), which
+ * `signerWords` has already named.
+ */
 function provenanceWords(signer) {
     if (!signer)
         return '';
-    const parts = [signer.workflow && `workflow ${text_printable(signer.workflow)}`, signer.repository && `repository ${text_printable(signer.repository)}`, signer.commit && `commit ${text_printable(signer.commit)}`].filter(Boolean);
+    const parts = [signer.workflow && signer.workflow !== signer.identity && `workflow ${text_printable(signer.workflow)}`, signer.repository && `repository ${text_printable(signer.repository)}`, signer.commit && `commit ${text_printable(signer.commit)}`].filter(Boolean);
     return parts.join(', ');
 }
 /**
@@ -10976,7 +10994,7 @@ function signature_lines_signatureLines(r) {
             v.tlogIndex !== undefined ? `log index ${v.tlogIndex}` : 'no transparency-log entry',
             v.platforms ? `${v.platforms.length} platform manifests verified too` : '',
         ].filter(Boolean);
-        lines.push(`${parts.join('; ')} (policy: ${text_printable(v.policy)})`);
+        lines.push(`${parts.join('; ')} (${policyWords(v.policy, v.signer)})`);
     }
     const s = r.signed;
     if (s) {
@@ -10984,6 +11002,12 @@ function signature_lines_signatureLines(r) {
         lines.push(`Signed ${s.digest} (${s.mode}, ${s.format}) as ${signerWords(s.signer)}: ${where}${s.tlogIndex !== undefined ? `; log index ${s.tlogIndex}` : ''}`);
     }
     return lines;
+}
+/** `policy: identity X, issuer Y`, or, when that is exactly the signer just named, `the identity and issuer the policy requires`. */
+function policyWords(policy, signer) {
+    if (signer?.identity && signer.issuer && policy === `identity ${text_printable(signer.identity)}, issuer ${text_printable(signer.issuer)}`)
+        return 'the identity and issuer the policy requires';
+    return `policy: ${text_printable(policy)}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/job/render/log.js
