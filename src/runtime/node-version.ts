@@ -9,5 +9,5 @@ export function unsupportedNode(version: string): string | undefined {
   const [major, minor, patch] = version.replace(/^v/, '').split('.').map(Number);
   const oldest = OLDEST[major];
   const ok = major >= 26 || (oldest !== undefined && (minor > oldest[0] || (minor === oldest[0] && patch >= oldest[1])));
-  return ok ? undefined : `oci-copy needs Node.js 22.22.2 or later on the 22 line, 24.15.0 or later, or 26 (this is ${version}): install a newer Node.js`;
+  return ok ? undefined : `Node.js ${version} is too old: install 22.22.2 or later on the 22 line, 24.15.0 or later, or 26`;
 }
