@@ -55,6 +55,11 @@ export type CopyEvent =
    * the manifests of the image, 1 for its referrers (a signature of an SBOM), and so on.
    */
   | { type: 'referrers'; node: Descriptor; referrers: FoundReferrer[]; depth: number }
+  /**
+   * An image config this copy moved, with its bytes, verified (a few kilobytes): whoever reads the
+   * config (for its platform) needs no second fetch.
+   */
+  | { type: 'config'; node: Descriptor; content: Buffer }
   /** A manifest or index was read: what it refers to (its config and layers, or its manifests). */
   | { type: 'walked'; node: Descriptor; children: Descriptor[] }
   /**

@@ -2,7 +2,7 @@ import { pipeline, Readable } from 'node:stream';
 import { plainDescriptor, type Descriptor } from '../oci/descriptor.js';
 import { VerifyingStream } from '../oci/digest.js';
 import { ContentError, CopyError, DigestMismatchError, isRetryable, registryErrorCode } from '../oci/errors.js';
-import { isIndex, isManifest } from '../oci/media-types.js';
+import { isImageConfig, isIndex, isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
 import { referrerKind } from '../oci/referrer-kinds.js';
 import { referrerOf } from '../oci/referrers.js';
@@ -12,7 +12,7 @@ import { CosignAttachments } from './cosign-attachments.js';
 import type { CopyEvent, FoundReferrer, NodeAction } from './events.js';
 import { abortReason, pause } from '../cancel/index.js';
 import { Limiter } from './limiter.js';
-import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, MAX_HELD_MANIFEST_BYTES, MAX_REFERRER_GENERATIONS } from './limits.js';
+import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, MAX_HELD_MANIFEST_BYTES, MAX_KEPT_CONFIG_BYTES, MAX_REFERRER_GENERATIONS } from './limits.js';
 import { mountCandidates } from './mount-candidates.js';
 import { BLOB_TRIES, DEFAULT_CONCURRENCY, type CopyOptions, type SuccessorFn } from './options.js';
 import { readManifest } from './read-manifest.js';
@@ -417,6 +417,7 @@ export class GraphCopier {
       if (outcome === 'uploaded') {
         this.remember(this.src, desc);
         this.remember(dst, desc);
+        if (opened) this.emitConfig(desc, opened);
         this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
         return true;
       }
@@ -434,6 +435,7 @@ export class GraphCopier {
         await this.dst.push(desc, opened.stream, this.signal);
         // Only now are the source's bytes known to be the blob's: the cache may name it as a place.
         this.remember(this.src, desc);
+        this.emitConfig(desc, opened);
         break;
       } catch (err) {
         const sourceFailure = opened ? opened.sourceFailure() : err;
@@ -459,7 +461,8 @@ export class GraphCopier {
    * The fetch is started, not awaited: its round trip overlaps the destination opening its upload.
    */
   private openVerified(desc: Descriptor): VerifiedContent {
-    const verifier = new VerifyingStream(desc, (bytes) => this.emit({ type: 'progress', node: desc, bytes }));
+    const keep = isImageConfig(desc.mediaType) ? MAX_KEPT_CONFIG_BYTES : 0;
+    const verifier = new VerifyingStream(desc, (bytes) => this.emit({ type: 'progress', node: desc, bytes }), keep);
     let failure: unknown;
     let fromSource = false;
     const fail = (err: unknown, source: boolean) => {
@@ -483,6 +486,12 @@ export class GraphCopier {
       },
     );
     return { stream: verifier, sourceFailure: () => (fromSource ? failure : undefined) };
+  }
+
+  /** A config that passed whole through the verifier is told with its bytes (see the `config` event). */
+  private emitConfig(desc: Descriptor, opened: VerifiedContent): void {
+    const content = opened.stream.kept;
+    if (content) this.emit({ type: 'config', node: desc, content });
   }
 
   private remember(target: ReadOnlyTarget, desc: Descriptor): void {
@@ -558,7 +567,7 @@ function childListing(parent: GraphNode): Listing {
 }
 
 interface VerifiedContent {
-  stream: Readable;
+  stream: VerifyingStream;
   /** The error that came from the source side, if the transfer failed there. */
   sourceFailure(): unknown;
 }

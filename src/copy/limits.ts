@@ -28,3 +28,9 @@ export const MAX_REFERRER_GENERATIONS = 8;
  * the runner's memory.
  */
 export const MAX_HELD_MANIFEST_BYTES = 256 * 1024 * 1024;
+
+/**
+ * An image config up to this size is kept while the copy streams it, so its platform is read
+ * without a second fetch. Configs are a few kilobytes; one with a long history may reach tens.
+ */
+export const MAX_KEPT_CONFIG_BYTES = 256 * 1024;

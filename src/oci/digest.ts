@@ -80,17 +80,30 @@ export function verifyBytes(data: Uint8Array, expected: { digest: Digest; size: 
 export class VerifyingStream extends Transform {
   private readonly hash: Hash;
   private seen = 0;
+  private checked = false;
+  private readonly keptChunks: Buffer[] | undefined;
 
+  /**
+   * `keep`: a size up to which the content's bytes are also kept, so a small document (an image
+   * config) that is copied anyway need not be fetched again to be read.
+   */
   constructor(
     private readonly expected: { digest: Digest; size: number },
     private readonly onBytes?: (total: number) => void,
+    keep = 0,
   ) {
     super();
     this.hash = newHasher(expected.digest);
+    this.keptChunks = expected.size <= keep ? [] : undefined;
   }
 
   get bytes(): number {
     return this.seen;
+  }
+
+  /** The kept bytes, once all of them have passed and matched the digest; else undefined. */
+  get kept(): Buffer | undefined {
+    return this.checked && this.keptChunks ? Buffer.concat(this.keptChunks) : undefined;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -100,6 +113,7 @@ export class VerifyingStream extends Transform {
       return;
     }
     this.hash.update(chunk);
+    this.keptChunks?.push(chunk);
     this.onBytes?.(this.seen);
     done(null, chunk);
   }
@@ -114,6 +128,7 @@ export class VerifyingStream extends Transform {
       done(new ContentError(`digest mismatch: expected ${this.expected.digest}, got ${actual}`));
       return;
     }
+    this.checked = true;
     done();
   }
 }

@@ -28,6 +28,13 @@ export function isImageManifest(mediaType: string): boolean {
   return IMAGE_MANIFEST_TYPES.includes(mediaType);
 }
 
+const IMAGE_CONFIG_TYPES: readonly string[] = [MediaType.OciConfig, MediaType.DockerConfig];
+
+/** An image's config (OCI or Docker): the JSON that names its platform, entrypoint and history. */
+export function isImageConfig(mediaType: string): boolean {
+  return IMAGE_CONFIG_TYPES.includes(mediaType);
+}
+
 /** Manifests are fetched and parsed by the engine; everything else is an opaque blob streamed through. */
 export function isManifest(mediaType: string): boolean {
   return MANIFEST_TYPES.includes(mediaType);
