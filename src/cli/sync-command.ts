@@ -53,6 +53,7 @@ export const SYNC_HELP: Help = {
         "  tags: ['3\\.[0-9]+']                      # regexes matching whole tags; exclude-tags likewise",
         "  semver: '>=3.18'                         # and latest: N, platform, referrers",
         '  verify-certificate-identity: https://…  # an entry\'s own signature policy (verify-* keys)',
+        "  sign: keyless                            # an entry's own signing (sign* keys); sign: false for none",
         "  prune: true                              # remove tags the source deleted; protect: [REGEX]",
         "  immutable-tags: ['v*']                   # tags that never move: not compared once there",
         '- source: ghcr.io/acme/app:1.2            # one image',
