@@ -2,25 +2,37 @@ import * as core from '@actions/core';
 import type { StepInputs } from '../inputs/inputs.js';
 import { Input } from '../inputs/names.js';
 import type { JobSettings } from '../job/settings.js';
-import { signatureStages } from '../job/signatures/stages.js';
+import { keylessSigner, signatureStages } from '../job/signatures/stages.js';
 import { InputError } from '../oci/errors.js';
+import type { SyncEntry } from '../plan/entries.js';
 import { runnerIdentityToken } from './oidc-token.js';
 
 /**
- * The step's signature check and signing stage. Keyless signing takes the job's own OIDC token from
- * the runner (each token masked as it arrives); a job without `id-token: write` is told so before
- * anything is copied. A key file is decrypted here, so a wrong password fails the step at once.
+ * The step's signature check and signing stage, with its entries' own. Keyless signing takes the
+ * job's own OIDC token from the runner (each token masked as it arrives); a job without
+ * `id-token: write` is told so before anything is copied. Key files are decrypted here, so a wrong
+ * password fails the step at once.
  */
 export async function signatureSettings(step: StepInputs, env: NodeJS.ProcessEnv = process.env): Promise<Pick<JobSettings, 'checks' | 'afterTag'>> {
   const { signatures, dryRun } = step.inputs;
-  const keyless = signatures.sign?.mode === 'keyless';
+  const entries = step.mode === 'sync' ? step.inputs.entries : [];
+  maskEntrySecrets(entries);
+  const keyless = keylessSigner(signatures, entries);
   if (keyless && !dryRun && !env.ACTIONS_ID_TOKEN_REQUEST_URL) {
-    throw new InputError(`input "${Input.Sign}" is keyless but the runner offers no OIDC token: give the job "permissions: id-token: write"`);
+    const who = keyless.entry && step.mode === 'sync' ? `${step.inputs.origin}: entry ${keyless.entry.number}${keyless.entry.line ? ` (line ${keyless.entry.line})` : ''} signs keyless` : `input "${Input.Sign}" is keyless`;
+    throw new InputError(`${who} but the runner offers no OIDC token: give the job "permissions: id-token: write"`);
   }
-  const entryPolicies = step.mode === 'sync' && step.inputs.entries.some((e) => e.verify);
-  const stages = await signatureStages(signatures, {
-    entryPolicies,
+  return signatureStages(signatures, {
+    entries,
     ...(keyless ? { identityToken: runnerIdentityToken(env, { onToken: (token) => core.setSecret(token) }) } : {}),
   });
-  return stages;
+}
+
+/** An entry's key password and its key file's lines go to the runner's mask (line by line: the runner masks a multi-line value only whole). */
+function maskEntrySecrets(entries: readonly SyncEntry[]): void {
+  for (const entry of entries) {
+    if (!entry.sign || entry.sign.mode !== 'key') continue;
+    if (entry.sign.password) core.setSecret(entry.sign.password);
+    for (const line of (entry.sign.keyPem ?? '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('-----'))) core.setSecret(line);
+  }
 }

@@ -1,7 +1,7 @@
 import { runnerIdentityToken } from '../action/oidc-token.js';
 import { parseSignatureInputs, SignServiceSetting } from '../inputs/signature-inputs.js';
 import type { JobSettings } from '../job/settings.js';
-import { signatureStages } from '../job/signatures/stages.js';
+import { keylessSigner, signatureStages } from '../job/signatures/stages.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { SignSetting, VerifySetting } from '../signatures/settings.js';
 import { UsageError, type Flag } from './flags.js';
@@ -27,22 +27,24 @@ export const SIGNATURE_FLAGS: Flag[] = [
 export const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
 
 /**
- * The command's signature check and signing stage from its flags. Keyless signing takes the token
- * in SIGSTORE_ID_TOKEN (as cosign reads it), else the runner's when the command runs in a job that
- * may ask for one; with neither, the command stops before anything is copied.
+ * The command's signature check and signing stage from its flags and the sync entries' own keys.
+ * Keyless signing takes the token in SIGSTORE_ID_TOKEN (as cosign reads it), else the runner's when
+ * the command runs in a job that may ask for one; with neither, the command stops before anything
+ * is copied.
  */
-export async function signatureFlagSettings(values: Record<string, unknown>, env: NodeJS.ProcessEnv, entries: SyncEntry[] = []): Promise<Pick<JobSettings, 'checks' | 'afterTag'>> {
+export async function signatureFlagSettings(values: Record<string, unknown>, env: NodeJS.ProcessEnv, entries: SyncEntry[] = [], origin = 'FILE'): Promise<Pick<JobSettings, 'checks' | 'afterTag'>> {
   const get = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : values[name] === true ? 'true' : '');
   const inputs = parseSignatureInputs(get, FLAG_VOICE, env);
-  const keyless = inputs.sign?.mode === 'keyless';
+  const keyless = keylessSigner(inputs, entries);
   let identityToken: (() => Promise<string>) | undefined;
   if (keyless) {
     const given = env.SIGSTORE_ID_TOKEN?.trim();
     if (given) identityToken = () => Promise.resolve(given);
     else if (env.ACTIONS_ID_TOKEN_REQUEST_URL) identityToken = runnerIdentityToken(env);
     else if (values['dry-run'] !== true) {
-      throw new UsageError('--sign keyless needs an OIDC identity token: set SIGSTORE_ID_TOKEN (as cosign reads it), or run in a GitHub Actions job with "permissions: id-token: write"');
+      const who = keyless.entry ? `${origin}: entry ${keyless.entry.number}${keyless.entry.line ? ` (line ${keyless.entry.line})` : ''} signs keyless, which` : '--sign keyless';
+      throw new UsageError(`${who} needs an OIDC identity token: set SIGSTORE_ID_TOKEN (as cosign reads it), or run in a GitHub Actions job with "permissions: id-token: write"`);
     }
   }
-  return signatureStages(inputs, { entryPolicies: entries.some((e) => e.verify), ...(identityToken ? { identityToken } : {}) });
+  return signatureStages(inputs, { entries, ...(identityToken ? { identityToken } : {}) });
 }

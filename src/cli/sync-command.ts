@@ -53,6 +53,7 @@ export const SYNC_HELP: Help = {
         "  tags: ['3\\.[0-9]+']                      # regexes matching whole tags; exclude-tags likewise",
         "  semver: '>=3.18'                         # and latest: N, platform, referrers",
         '  verify-certificate-identity: https://…  # an entry\'s own signature policy (verify-* keys)',
+        "  sign: keyless                            # an entry's own signing (sign* keys); sign: false for none",
         "  prune: true                              # remove tags the source deleted; protect: [REGEX]",
         "  immutable-tags: ['v*']                   # tags that never move: not compared once there",
         '- source: ghcr.io/acme/app:1.2            # one image',
@@ -84,8 +85,8 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
   }
   const terminal = terminalSession(io.console, io.env, values.debug === true);
   const settings = flagSettings(values, terminal.open);
-  const entries = await syncEntries(values, positionals);
-  Object.assign(settings, await signatureFlagSettings(values, io.env, entries));
+  const entries = await syncEntries(values, positionals, io.env);
+  Object.assign(settings, await signatureFlagSettings(values, io.env, entries, positionals.length === 1 ? printable(positionals[0]) : undefined));
   const shard = typeof values.shard === 'string' ? parseShard(values.shard, '--shard') : undefined;
   const credentials = await readBothCredentials(values, io);
   const { console } = io;
@@ -129,7 +130,7 @@ function syncReporter(io: CommandIO, progress: Parameters<typeof withProgress>[1
 
 const FILTERS = ['tags', 'exclude-tags', 'semver', 'latest', 'prune', 'protect', 'immutable-tags'] as const;
 
-async function syncEntries(values: Record<string, unknown>, positionals: string[]): Promise<SyncEntry[]> {
+async function syncEntries(values: Record<string, unknown>, positionals: string[], env: NodeJS.ProcessEnv): Promise<SyncEntry[]> {
   const filters = FILTERS.filter((f) => values[f] !== undefined && values[f] !== false && !(Array.isArray(values[f]) && !(values[f] as unknown[]).length));
   if (positionals.length === 1) {
     if (filters.length) throw new UsageError(`--${filters[0]} goes with SRC-REPO DST-REPO; in FILE, give ${filters[0]}: in the entry`);
@@ -138,7 +139,7 @@ async function syncEntries(values: Record<string, unknown>, positionals: string[
     if (!info) throw new UsageError(`FILE ${quoted(path)} does not exist: give the sync list (YAML), or SRC-REPO DST-REPO`);
     if (!info.isFile()) throw new UsageError(`FILE ${quoted(path)} is not a file: give the sync list (YAML), or SRC-REPO DST-REPO`);
     if (info.size > MAX_LIST_BYTES) throw new UsageError(`FILE ${quoted(path)} is ${info.size} bytes: a sync list is a small YAML file`);
-    return parseSyncEntries(await readFile(path, 'utf8'), printable(path));
+    return parseSyncEntries(await readFile(path, 'utf8'), printable(path), { env });
   }
   if (positionals.length === 2) {
     const [source, destination] = positionals;

@@ -60,7 +60,14 @@ export function parseSignatureInputs(get: (name: string) => string, voice: Voice
   return { ...(verify ? { verify } : {}), ...(sign ? { sign } : {}) };
 }
 
-function parseSignInputs(text: (name: string) => string, voice: Voice, env: NodeJS.ProcessEnv, readFile: (path: string) => string): SignInputs | undefined {
+/**
+ * Reads the signing settings (`sign`, `sign-key`, `sign-key-password`, `signature-format` and the
+ * service URLs) by their names, wherever they are given: the step's inputs, the command line's
+ * flags, or the keys of one `images` entry (whose `voice` names the entry and field). `text` gives
+ * each setting's value, empty when not given. Undefined when nothing is signed (no `sign`, or
+ * `sign: false`). The key file is read now; its password is checked later, once (it is slow).
+ */
+export function parseSignInputs(text: (name: string) => string, voice: Voice, env: NodeJS.ProcessEnv, readFile: (path: string) => string = readSmallFile): SignInputs | undefined {
   const mode = text(SignSetting.Sign).toLowerCase();
   const key = text(SignSetting.Key);
   const format = text(SignSetting.Format).toLowerCase();

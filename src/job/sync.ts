@@ -3,6 +3,9 @@ import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
 import type { PlanItem, Shard } from '../plan/plan.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
 import type { AfterTagStage, ImageCheck } from './checks.js';
+import { SIGN_STAGE, SIGNATURE_POLICY_CHECK } from './signatures/names.js';
+import { signatureCheck } from './signatures/signature-check.js';
+import { signStage } from './signatures/sign-stage.js';
 import type { JobOutcome } from './outcome.js';
 import { runJob } from './run-job.js';
 import type { JobReporter } from './settings.js';
@@ -41,6 +44,7 @@ export type SyncResult = JobOutcome;
 export async function sync(list: string | SyncEntry[], options: SyncOptions = {}): Promise<SyncResult> {
   const entries = typeof list === 'string' ? parseSyncEntries(list, 'the sync list') : list;
   const copy = options.copy ?? {};
+  const { checks, afterTag } = entryStages(entries, options);
   let reporter: JobReporter | undefined;
   const blobCache = copy.blobCache;
   return runJob(
@@ -54,8 +58,8 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
       failFast: options.failFast,
       ...(options.source ? { source: options.source } : {}),
       ...(options.destination ? { destination: options.destination } : {}),
-      ...(options.checks ? { checks: options.checks } : {}),
-      ...(options.afterTag ? { afterTag: options.afterTag } : {}),
+      ...(checks.length ? { checks } : {}),
+      ...(afterTag.length ? { afterTag } : {}),
       ...(copy.signal ? { signal: copy.signal } : {}),
       ...(options.minPullsLeft !== undefined ? { minPullsLeft: options.minPullsLeft } : {}),
       ...(options.requestsPerSecond !== undefined ? { requestsPerSecond: options.requestsPerSecond } : {}),
@@ -71,4 +75,17 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
       ...(blobCache ? { cacheStore: { restore: async () => blobCache, save: async () => {} } } : {}),
     },
   );
+}
+
+/**
+ * The caller's checks and stages, and what the entries ask for besides: an entry's own policy
+ * (`verify-*`) or signing (`sign*`) is honoured even when the caller gave no check or stage for it
+ * (its key decrypted when first needed; keyless signing then needs `signStage`'s identity token).
+ */
+function entryStages(entries: readonly SyncEntry[], options: SyncOptions): { checks: ImageCheck[]; afterTag: AfterTagStage[] } {
+  const checks = [...(options.checks ?? [])];
+  const afterTag = [...(options.afterTag ?? [])];
+  if (entries.some((e) => e.verify) && !checks.some((c) => c.name === SIGNATURE_POLICY_CHECK)) checks.push(signatureCheck({}));
+  if (entries.some((e) => e.sign) && !afterTag.some((s) => s.name === SIGN_STAGE)) afterTag.push(signStage(undefined));
+  return { checks, afterTag };
 }

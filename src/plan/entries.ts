@@ -4,9 +4,10 @@ import { InputError } from '../oci/errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import { parseReference, refuseLongNames, type Reference, type RegistryReference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
+import { parseSignInputs, SignServiceSetting, type SignInputs } from '../inputs/signature-inputs.js';
 import { ACTION_VOICE } from '../inputs/voice.js';
-import { parseVerifyPolicy, type VerifyPolicy } from '../signatures/policy.js';
-import { VerifySetting } from '../signatures/settings.js';
+import { parseVerifyPolicy, readSmallFile, type VerifyPolicy } from '../signatures/policy.js';
+import { SignSetting, VerifySetting } from '../signatures/settings.js';
 import { isSemverRange, tagGlob, wholeTagRegex, type TagFilter } from './tag-filter.js';
 
 /**
@@ -36,6 +37,12 @@ export interface SyncEntry {
   immutableTags?: RegExp[];
   /** The entry's own signature policy (`verify-*` keys): replaces the step's for its images. */
   verify?: VerifyPolicy;
+  /**
+   * The entry's own signing (`sign*` keys): replaces the step's for its images; `false` when the
+   * entry says `sign: false` (its images are not signed, even when the step signs). Undefined: the
+   * step's signing applies.
+   */
+  sign?: SignInputs | false;
 }
 
 export type EntryDestination =
@@ -57,13 +64,26 @@ export const ENTRY_FIELDS = [
   'protect',
   'immutable-tags',
   ...Object.values(VerifySetting),
+  ...Object.values(SignSetting),
+  ...Object.values(SignServiceSetting),
 ] as const;
+
+/** An entry's signing keys: the step's words. */
+const SIGN_FIELDS: readonly string[] = [...Object.values(SignSetting), ...Object.values(SignServiceSetting)];
+
+/** Where an entry's files (keys, a trusted root) and a key's password come from when none is given in the entry. */
+export interface EntrySources {
+  /** `COSIGN_PASSWORD`, for a key file without `sign-key-password` (default: this process's environment). */
+  env?: NodeJS.ProcessEnv;
+  /** Reads a small file (default: relative to the working directory). */
+  readFile?: (path: string) => string;
+}
 
 /** Where the list came from, for messages: `input "images"` or `images-file mirror.yml`. */
 export type ListOrigin = string;
 
 /** Parses a sync list (YAML): a list of entries, each a mapping of the fields above. */
-export function parseSyncEntries(text: string, origin: ListOrigin): SyncEntry[] {
+export function parseSyncEntries(text: string, origin: ListOrigin, sources: EntrySources = {}): SyncEntry[] {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const yamlError = doc.errors[0];
@@ -78,14 +98,14 @@ export function parseSyncEntries(text: string, origin: ListOrigin): SyncEntry[] 
   if (!root || (isScalar(root) && (root.value === null || root.value === ''))) throw new InputError(`${origin} is empty: give ${usage}`);
   if (!isSeq(root)) throw new InputError(`${origin} is not a YAML list: give ${usage}`);
   if (root.items.length === 0) throw new InputError(`${origin} lists no entries: give ${usage}`);
-  return root.items.map((item, i) => parseEntry(item as Node, i + 1, origin, lines));
+  return root.items.map((item, i) => parseEntry(item as Node, i + 1, origin, lines, sources));
 }
 
-function parseEntry(node: Node, number: number, origin: ListOrigin, lines: LineCounter): SyncEntry {
+function parseEntry(node: Node, number: number, origin: ListOrigin, lines: LineCounter, sources: EntrySources): SyncEntry {
   const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
   const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
   if (!isMap(node)) throw new InputError(`${entry} is not a mapping: give source: and destination: fields`);
-  return entryFromFields(readFields(node as YAMLMap, entry), number, { entry, field: (name) => `${entry}, field "${name}"` }, line);
+  return entryFromFields(readFields(node as YAMLMap, entry), number, { entry, field: (name) => `${entry}, field "${name}"` }, sources, line);
 }
 
 /** How errors name an entry and its fields: a list's `entry 2 (line 7), field "tags"`, or a command's flags. */
@@ -98,17 +118,17 @@ export interface EntryNames {
  * One entry from values given some other way than a list (a command line): the same checks, the
  * same errors, in `names`' words. Values are strings, lists of strings, numbers or booleans.
  */
-export function entryFromValues(values: Partial<Record<(typeof ENTRY_FIELDS)[number], string | string[] | number | boolean>>, names: EntryNames): SyncEntry {
+export function entryFromValues(values: Partial<Record<(typeof ENTRY_FIELDS)[number], string | string[] | number | boolean>>, names: EntryNames, sources: EntrySources = {}): SyncEntry {
   const doc = new Document();
   const fields = new Map<string, Node | null>();
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined || (Array.isArray(value) && !value.length)) continue;
     fields.set(name, doc.createNode(value) as Node);
   }
-  return entryFromFields(fields, 1, names);
+  return entryFromFields(fields, 1, names, sources);
 }
 
-function entryFromFields(fields: Map<string, Node | null>, number: number, names: EntryNames, line?: number): SyncEntry {
+function entryFromFields(fields: Map<string, Node | null>, number: number, names: EntryNames, sources: EntrySources, line?: number): SyncEntry {
   const { entry, field } = names;
 
   const sourceText = requiredText(fields, 'source', entry, field);
@@ -153,7 +173,8 @@ function entryFromFields(fields: Map<string, Node | null>, number: number, names
     ...(prune ? { prune } : {}),
     ...(protect.length ? { protect } : {}),
     ...(immutableTags.length ? { immutableTags } : {}),
-    ...optionalPolicy(entryPolicy(fields, field)),
+    ...optionalPolicy(entryPolicy(fields, field, sources)),
+    ...optionalSigning(entrySigning(fields, field, sources)),
   };
 }
 
@@ -161,8 +182,29 @@ function optionalPolicy(verify: VerifyPolicy | undefined): { verify?: VerifyPoli
   return verify ? { verify } : {};
 }
 
+function optionalSigning(sign: SignInputs | false | undefined): { sign?: SignInputs | false } {
+  return sign === undefined ? {} : { sign };
+}
+
+/**
+ * The entry's `sign*` keys, checked by the step's own rules and messages, errors naming the entry's
+ * field: its signing, `false` for `sign: false`, or undefined when it gives none (the step's applies).
+ */
+function entrySigning(fields: Map<string, Node | null>, field: (name: string) => string, sources: EntrySources): SignInputs | false | undefined {
+  const values = new Map<string, string>();
+  for (const name of SIGN_FIELDS) {
+    const node = fields.get(name);
+    // A password is taken as written: YAML would read 0123 as the number 123.
+    const value = name === SignSetting.KeyPassword ? literalText(node, field(name)) : optionalText(node, field(name));
+    if (value) values.set(name, value);
+  }
+  if (!values.size) return undefined;
+  const sign = parseSignInputs((name) => values.get(name) ?? '', { ...ACTION_VOICE, input: field }, sources.env ?? process.env, sources.readFile ?? readSmallFile);
+  return sign ?? false;
+}
+
 /** The entry's `verify-*` keys, checked as the step's inputs are, errors naming the entry's field. */
-function entryPolicy(fields: Map<string, Node | null>, field: (name: string) => string): VerifyPolicy | undefined {
+function entryPolicy(fields: Map<string, Node | null>, field: (name: string) => string, sources: EntrySources): VerifyPolicy | undefined {
   const text = (name: string) => optionalText(fields.get(name), field(name));
   const typesNode = fields.get(VerifySetting.AttestationType);
   const types = typesNode && isSeq(typesNode) ? (typesNode.items as Node[]).map((n, i) => scalarText(n, `${field(VerifySetting.AttestationType)} (item ${i + 1})`) ?? '') : text(VerifySetting.AttestationType);
@@ -178,6 +220,7 @@ function entryPolicy(fields: Map<string, Node | null>, field: (name: string) => 
       platforms: platforms === true,
     },
     { ...ACTION_VOICE, input: field },
+    sources.readFile ?? readSmallFile,
   );
 }
 
@@ -190,9 +233,9 @@ function readFields(map: YAMLMap, entry: string): Map<string, Node | null> {
       // The signature keys are named when the key looks like one; the rest of the list stays short.
       const policyKeys: readonly string[] = Object.values(VerifySetting);
       if (/^(verify|sign)/.test(key)) {
-        throw new InputError(`${entry} has an unknown field ${quoted(key)}: an entry's signature policy takes ${policyKeys.join(', ')} (signing is set for the whole step)`);
+        throw new InputError(`${entry} has an unknown field ${quoted(key)}: an entry's signature policy takes ${policyKeys.join(', ')}; its signing takes ${SIGN_FIELDS.join(', ')}`);
       }
-      throw new InputError(`${entry} has an unknown field ${quoted(key)}: the fields are ${ENTRY_FIELDS.filter((f) => !policyKeys.includes(f)).join(', ')}`);
+      throw new InputError(`${entry} has an unknown field ${quoted(key)}: the fields are ${ENTRY_FIELDS.filter((f) => !policyKeys.includes(f) && !SIGN_FIELDS.includes(f)).join(', ')}`);
     }
     out.set(key, pair.value ?? null);
   }
@@ -204,6 +247,14 @@ function scalarText(node: Node | null | undefined, what: string): string | undef
   if (!isScalar(node)) throw new InputError(`${what} must be a single value, not a list or mapping`);
   if (node.value === null) return undefined;
   return String(node.value).trim();
+}
+
+/** A scalar as the user wrote it (a plain `0123` stays `0123`), for a secret the YAML types must not change. */
+function literalText(node: Node | null | undefined, what: string): string | undefined {
+  const v = scalarText(node, what);
+  if (!v) return undefined;
+  const source = isScalar(node) && typeof node.source === 'string' ? node.source.trim() : '';
+  return source || v;
 }
 
 function requiredText(fields: Map<string, Node | null>, name: string, entry: string, field: (name: string) => string): string {

@@ -1,8 +1,9 @@
-import type { SignatureInputs } from '../../inputs/signature-inputs.js';
-import { readCosignKeyFile } from '../../signatures/cosign-key.js';
+import type { SignatureInputs, SignInputs } from '../../inputs/signature-inputs.js';
+import type { SyncEntry } from '../../plan/entries.js';
 import type { AfterTagStage, ImageCheck } from '../checks.js';
 import { signatureCheck } from './signature-check.js';
-import { signStage } from './sign-stage.js';
+import { signStage, signStageOptions } from './sign-stage.js';
+import { SigningKeys } from './signing-keys.js';
 
 /** The check and the stage the signature settings ask for, for `JobSettings.checks` and `afterTag`. */
 export interface SignatureStages {
@@ -10,28 +11,44 @@ export interface SignatureStages {
   afterTag: AfterTagStage[];
 }
 
+export interface SignatureStageOptions {
+  /** The job's OIDC identity token for keyless signing, asked for when first needed. */
+  identityToken?: () => Promise<string>;
+  /** The sync's entries: their own policies (`verify-*`) and signing (`sign*`). */
+  entries?: readonly SyncEntry[];
+  /** Some entry has its own policy (the same as giving `entries`, for callers that do not). */
+  entryPolicies?: boolean;
+}
+
 /**
- * The job's signature check and signing stage from its settings. The key file is decrypted now,
- * before any image is copied, so a wrong password is one line and nothing is written. Sync entries
- * carry their own policies; with one of them given, the check runs for every image.
+ * The job's signature check and signing stage from its settings and its entries'. Every key file
+ * (the step's, each entry's, each distinct one once) is decrypted now, before any image is copied,
+ * so a wrong password is one line and nothing is written. With one entry's policy given, the check
+ * runs for every image; with the step or one entry signing, the stage does.
  */
-export async function signatureStages(inputs: SignatureInputs, options: { identityToken?: () => Promise<string>; entryPolicies?: boolean } = {}): Promise<SignatureStages> {
-  const checks: ImageCheck[] = inputs.verify || options.entryPolicies ? [signatureCheck({ ...(inputs.verify ? { policy: inputs.verify } : {}) })] : [];
+export async function signatureStages(inputs: SignatureInputs, options: SignatureStageOptions = {}): Promise<SignatureStages> {
+  const entries = options.entries ?? [];
+  const entryPolicies = options.entryPolicies || entries.some((e) => e.verify);
+  const checks: ImageCheck[] = inputs.verify || entryPolicies ? [signatureCheck({ ...(inputs.verify ? { policy: inputs.verify } : {}) })] : [];
   const afterTag: AfterTagStage[] = [];
-  const sign = inputs.sign;
-  if (sign) {
-    const key = sign.mode === 'key' ? await readCosignKeyFile(sign.keyPem ?? '', sign.password ?? '', sign.keyName) : undefined;
-    afterTag.push(
-      signStage({
-        mode: sign.mode,
-        format: sign.format,
-        ...(key ? { key } : {}),
-        ...(sign.mode === 'keyless' && options.identityToken ? { identityToken: options.identityToken } : {}),
-        ...(sign.fulcioUrl ? { fulcioUrl: sign.fulcioUrl } : {}),
-        ...(sign.rekorUrl ? { rekorUrl: sign.rekorUrl } : {}),
-        ...(sign.tsaUrl ? { tsaUrl: sign.tsaUrl } : {}),
-      }),
-    );
+  const entrySigns = entries.map((e) => e.sign).filter((s): s is SignInputs => !!s);
+  if (inputs.sign || entrySigns.length) {
+    const keys = new SigningKeys();
+    const step = inputs.sign ? await signStageOptions(inputs.sign, keys, options.identityToken) : undefined;
+    for (const sign of entrySigns) if (sign.mode === 'key') await keys.key(sign);
+    afterTag.push(signStage(step, { keys, ...(options.identityToken ? { identityToken: options.identityToken } : {}) }));
   }
   return { checks, afterTag };
+}
+
+/**
+ * What signs keyless in this job, for the shells' check that an identity token can be had before
+ * anything is copied: the step (when some image takes its signing) or the first entry that does.
+ * Undefined when nothing signs keyless.
+ */
+export function keylessSigner(inputs: SignatureInputs, entries: readonly SyncEntry[] = []): { entry?: SyncEntry } | undefined {
+  const entry = entries.find((e) => e.sign && e.sign.mode === 'keyless');
+  const stepUsed = inputs.sign?.mode === 'keyless' && (!entries.length || entries.some((e) => e.sign === undefined));
+  if (stepUsed) return {};
+  return entry ? { entry } : undefined;
 }
