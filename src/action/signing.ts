@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import type { StepInputs } from '../inputs/inputs.js';
 import { Input } from '../inputs/names.js';
 import type { JobSettings } from '../job/settings.js';
-import { keylessSigner, signatureStages } from '../job/signatures/stages.js';
+import { keylessSigner, loadSignatureStages } from '../job/signatures/load.js';
 import { InputError } from '../oci/errors.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { runnerIdentityToken } from './oidc-token.js';
@@ -22,7 +22,7 @@ export async function signatureSettings(step: StepInputs, env: NodeJS.ProcessEnv
     const who = keyless.entry && step.mode === 'sync' ? `${step.inputs.origin}: entry ${keyless.entry.number}${keyless.entry.line ? ` (line ${keyless.entry.line})` : ''} signs keyless` : `input "${Input.Sign}" is keyless`;
     throw new InputError(`${who} but the runner offers no OIDC token: give the job "permissions: id-token: write"`);
   }
-  return signatureStages(signatures, {
+  return loadSignatureStages(signatures, {
     entries,
     ...(keyless ? { identityToken: runnerIdentityToken(env, { onToken: (token) => core.setSecret(token) }) } : {}),
   });

@@ -1,7 +1,7 @@
 import { runnerIdentityToken } from '../action/oidc-token.js';
 import { parseSignatureInputs, SignServiceSetting } from '../inputs/signature-inputs.js';
 import type { JobSettings } from '../job/settings.js';
-import { keylessSigner, signatureStages } from '../job/signatures/stages.js';
+import { keylessSigner, loadSignatureStages } from '../job/signatures/load.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { SignSetting, VerifySetting } from '../signatures/settings.js';
 import { UsageError, type Flag } from './flags.js';
@@ -46,5 +46,5 @@ export async function signatureFlagSettings(values: Record<string, unknown>, env
       throw new UsageError(`${who} needs an OIDC identity token: set SIGSTORE_ID_TOKEN (as cosign reads it), or run in a GitHub Actions job with "permissions: id-token: write"`);
     }
   }
-  return signatureStages(inputs, { entries, ...(identityToken ? { identityToken } : {}) });
+  return loadSignatureStages(inputs, { entries, ...(identityToken ? { identityToken } : {}) });
 }

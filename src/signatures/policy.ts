@@ -5,7 +5,8 @@ import { InputError, messageOf } from '../oci/errors.js';
 import { printable, quoted } from '../oci/text.js';
 import { keyFingerprint } from './public-key.js';
 import { VerifySetting } from './settings.js';
-import { parseTrustedRoot, publicGoodTrustRoot, type TrustRoot } from './trust-root.js';
+import { checkTrustedRootText } from './trust-root-file.js';
+import type { TrustRoot } from './trust-root.js';
 
 /** The verification settings as a user gives them (step inputs, flags, keys of an `images` entry). */
 export interface VerifyPolicySettings {
@@ -102,17 +103,20 @@ export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readF
     signer = { kind: 'identity', issuer, ...(identity ? { identity } : { identityRegexp: compileIdentityRegexp(identityRegexp, name(VerifySetting.CertificateIdentityRegexp)), identityPattern: identityRegexp }) };
   }
 
+  // The Sigstore libraries load with the first use of the root (`loadTrustRoots` before the job).
   let trustRoot: () => Promise<TrustRoot>;
   let trustRootName: string;
   if (!rootText || rootText === 'public-good') {
-    trustRoot = publicGoodTrustRoot;
+    trustRoot = async () => (await import('./trust-root.js')).publicGoodTrustRoot();
     trustRootName = 'Sigstore public-good';
   } else {
     const fromJson = rootText.startsWith('{');
     const what = fromJson ? name(VerifySetting.TrustedRoot) : `${name(VerifySetting.TrustedRoot)} (${printable(rootText)})`;
-    const root = parseTrustedRoot(fromJson ? rootText : readNamedFile(rootText, name(VerifySetting.TrustedRoot), readFile), fromJson ? 'the trusted root given inline' : printable(rootText), what);
-    trustRoot = () => Promise.resolve(root);
-    trustRootName = root.name;
+    const json = checkTrustedRootText(fromJson ? rootText : readNamedFile(rootText, name(VerifySetting.TrustedRoot), readFile), what);
+    const rootName = fromJson ? 'the trusted root given inline' : printable(rootText);
+    let loaded: Promise<TrustRoot> | undefined;
+    trustRoot = () => (loaded ??= import('./trust-root.js').then((m) => m.trustRootFromJson(json, rootName, what)));
+    trustRootName = rootName;
   }
 
   return {
@@ -123,6 +127,14 @@ export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readF
     trustRootName,
     description: describePolicy(signer, types),
   };
+}
+
+/**
+ * Loads each policy's trust root, so a key or certificate in a trusted root that cannot be read is
+ * one line before anything is copied, not a refusal of every image.
+ */
+export async function loadTrustRoots(policies: readonly (VerifyPolicy | undefined)[]): Promise<void> {
+  await Promise.all(policies.map((p) => p?.trustRoot()));
 }
 
 /** `identity X, issuer Y` / `identity matching /re/, issuer Y` / `key SHA256:…`, then `attestations A, B`. */

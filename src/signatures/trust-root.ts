@@ -4,6 +4,7 @@ import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import { VerificationError } from '@sigstore/verify';
 import { ContentError, InputError, messageOf } from '../oci/errors.js';
 import { printable } from '../oci/text.js';
+import { checkTrustedRootText } from './trust-root-file.js';
 
 /**
  * The keys and certificates a signature is checked against: Fulcio's CA chains, the transparency
@@ -16,26 +17,16 @@ export interface TrustRoot {
   readonly root: TrustedRoot;
 }
 
-const MEDIA_TYPE_PREFIX = 'application/vnd.dev.sigstore.trustedroot';
-
 /**
  * Reads a `trusted_root.json` (a private Sigstore's, GitHub's own for private repositories).
  * `what` names it in errors (`input "verify-trusted-root" (root.json)`).
  */
 export function parseTrustedRoot(text: string, name: string, what: string): TrustRoot {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new InputError(`${what} is not JSON: give a Sigstore trusted_root.json`);
-  }
-  const doc = json as { mediaType?: unknown; certificateAuthorities?: unknown; tlogs?: unknown; timestampAuthorities?: unknown; ctlogs?: unknown };
-  if (!doc || typeof doc !== 'object' || typeof doc.mediaType !== 'string' || !doc.mediaType.startsWith(MEDIA_TYPE_PREFIX)) {
-    throw new InputError(`${what} is not a Sigstore trusted root (its mediaType is not ${MEDIA_TYPE_PREFIX}+json): give a trusted_root.json`);
-  }
-  for (const field of ['certificateAuthorities', 'tlogs', 'timestampAuthorities', 'ctlogs'] as const) {
-    if (doc[field] !== undefined && !Array.isArray(doc[field])) throw new InputError(`${what} is malformed: ${field} is not a list`);
-  }
+  return trustRootFromJson(checkTrustedRootText(text, what), name, what);
+}
+
+/** A trusted root whose shape `checkTrustedRootText` has checked: its keys and certificates are built now. */
+export function trustRootFromJson(json: unknown, name: string, what: string): TrustRoot {
   let root: TrustedRoot;
   try {
     root = TrustedRoot.fromJSON(json);

@@ -40,15 +40,3 @@ export async function signatureStages(inputs: SignatureInputs, options: Signatur
   }
   return { checks, afterTag };
 }
-
-/**
- * What signs keyless in this job, for the shells' check that an identity token can be had before
- * anything is copied: the step (when some image takes its signing) or the first entry that does.
- * Undefined when nothing signs keyless.
- */
-export function keylessSigner(inputs: SignatureInputs, entries: readonly SyncEntry[] = []): { entry?: SyncEntry } | undefined {
-  const entry = entries.find((e) => e.sign && e.sign.mode === 'keyless');
-  const stepUsed = inputs.sign?.mode === 'keyless' && (!entries.length || entries.some((e) => e.sign === undefined));
-  if (stepUsed) return {};
-  return entry ? { entry } : undefined;
-}
