@@ -24,7 +24,7 @@ export async function run(): Promise<void> {
   const stopHandling = handleInterrupts({ say: log.failed });
   try {
     maskSecretInputs();
-    const step = parseStepInputs((name) => core.getInput(name));
+    const step = await parseStepInputs((name) => core.getInput(name));
     if (step.mode === 'copy') refuseStandardStreams(step.inputs);
     const settings = jobSettings(step, {
       onSecret: (secret: string) => core.setSecret(secret),

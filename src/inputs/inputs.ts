@@ -6,7 +6,7 @@ import { InputError, messageOf } from '../oci/errors.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
-import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
+import type { SyncEntry } from '../plan/entries.js';
 import { inferOperation, type Operation } from '../plan/operation.js';
 import { parseShard, type Shard } from '../plan/plan.js';
 import { Input } from './names.js';
@@ -85,9 +85,9 @@ export const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
 
 /**
  * The step's inputs: `source` and `destination` for one image, or `images` / `images-file` for
- * many; giving both kinds, or neither, is an error.
+ * many; giving both kinds, or neither, is an error. The list's YAML reader loads only for a list.
  */
-export function parseStepInputs(read: InputReader, readFile: FileReader = readWorkspaceFile, voice: Voice = ACTION_VOICE): StepInputs {
+export async function parseStepInputs(read: InputReader, readFile: FileReader = readWorkspaceFile, voice: Voice = ACTION_VOICE): Promise<StepInputs> {
   const get = (name: string) => read(name).trim();
   const one = [Input.Source, Input.Destination].filter((n) => get(n));
   const many = [Input.Images, Input.ImagesFile].filter((n) => get(n));
@@ -115,10 +115,12 @@ export function parseStepInputs(read: InputReader, readFile: FileReader = readWo
       throw new InputError(`${voice.input(Input.ImagesFile)} names ${quoted(path)}, which ${why}: give a YAML file in the workspace (check out the repository first)`);
     }
   }
+  const common = parseCommonInputs(read, voice);
+  const { parseSyncEntries } = await import('../plan/entries.js');
   return {
     mode: 'sync',
     inputs: {
-      ...parseCommonInputs(read, voice),
+      ...common,
       entries: parseSyncEntries(text, origin),
       origin,
       ...(get(Input.Shard) ? { shard: parseShard(get(Input.Shard), voice.input(Input.Shard)) } : {}),
