@@ -85,16 +85,23 @@ describe('the bundled action, run as the runner runs it', () => {
   });
 });
 
-describe('the CLI bundle', () => {
-  // undici's package root brings fetch, WebSocket, caches and mocks: ~40 ms of every start.
-  // (The action's bundle holds them anyway, through @actions/http-client's own undici.)
-  it('holds only the parts of undici it sends requests with', async () => {
-    const dir = join(REPO_ROOT, 'dist/cli');
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.js'));
-    const text = (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
-    assert.ok(text.includes('class Agent extends DispatcherBase'), 'the bundle has no undici Agent at all');
-    for (const part of ['class MockAgent', 'class WebSocket ', 'class SqliteCacheStore', 'class EventSource ']) {
-      assert.ok(!text.includes(part), `dist/cli contains "${part}"`);
-    }
+describe('the bundles', () => {
+  // undici's package root brings fetch, WebSocket, caches and mocks: ~40 ms of every start. The
+  // action's @actions/http-client imports it for ProxyAgent alone (scripts/bundle.mjs gives it that).
+  for (const [name, dir] of [['the action', 'dist'], ['the CLI', 'dist/cli']] as const) {
+    it(`${name} holds only the parts of undici it sends requests with`, async () => {
+      const files = (await readdir(join(REPO_ROOT, dir))).filter((f) => f.endsWith('.js'));
+      const text = (await Promise.all(files.map((f) => readFile(join(REPO_ROOT, dir, f), 'utf8')))).join('\n');
+      assert.ok(text.includes('class Agent extends DispatcherBase'), 'the bundle has no undici Agent at all');
+      assert.ok(text.includes('class ProxyAgent extends DispatcherBase'), 'the bundle has no undici ProxyAgent');
+      for (const part of ['class MockAgent', 'class WebSocket ', 'class SqliteCacheStore', 'class EventSource ']) {
+        assert.ok(!text.includes(part), `${dir} contains "${part}"`);
+      }
+    });
+  }
+
+  it("credits undici's license, whose code the bundles carry", async () => {
+    const licenses = await readFile(join(REPO_ROOT, 'dist', 'licenses.txt'), 'utf8');
+    assert.match(licenses, /\nundici\nMIT\nMIT License\n\nCopyright \(c\) Matteo Collina and Undici contributors/);
   });
 });
