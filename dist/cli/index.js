@@ -359,7 +359,7 @@ if (refusal) {
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .Lw)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .baselineWasm */ .oC)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .collectYoungGarbage */ .ul)();
-const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(395), __nccwpck_require__.e(857)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6857));
+const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(395), __nccwpck_require__.e(534)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4534));
 process.exitCode = await main(process.argv.slice(2));
 
 __webpack_async_result__();

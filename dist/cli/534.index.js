@@ -1,8 +1,8 @@
-export const id = 857;
-export const ids = [857];
+export const id = 534;
+export const ids = [534];
 export const modules = {
 
-/***/ 6857:
+/***/ 4534:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2094,88 +2094,8 @@ function repositoryKey(ref) {
     return `${ref.registry}/${ref.repository}`;
 }
 
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __webpack_require__(2088);
-;// CONCATENATED MODULE: ./lib/src/plan/tag-filter.js
-
-
-/** `[v]MAJOR[.MINOR[.PATCH]][-PRE]`: missing parts are 0, leading zeros are numbers (`2024.01` is 2024.1.0). */
-const VERSION_TAG = /^v?([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:\.([0-9]{1,9}))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
-/** The version a tag reads as, or undefined when it does not read as one. */
-function tagVersion(tag) {
-    const m = VERSION_TAG.exec(tag);
-    if (!m)
-        return undefined;
-    const core = [m[1], m[2] ?? '0', m[3] ?? '0'].map((n) => String(Number(n))).join('.');
-    const pre = m[4] ? `-${m[4].split('.').map((p) => (/^[0-9]+$/.test(p) ? String(Number(p)) : p)).join('.')}` : '';
-    return semver.parse(`${core}${pre}`) ?? undefined;
-}
-/** A regex that must match a whole tag, as regsync reads them: `3\.1[0-9]` means exactly that. */
-function wholeTagRegex(source) {
-    return new RegExp(`^(?:${source})$`);
-}
-/** A tag's characters, and the two wildcards. */
-const GLOB = /^[A-Za-z0-9_.*?-]{1,256}$/;
-/**
- * A glob over whole tags: `*` any run of characters (none too), `?` one; everything else stands for
- * itself (a `.` is a dot). Undefined when `pattern` has characters no tag has (`v[0-9]+`, `^v.*$`):
- * it was written as a regular expression.
- */
-function tagGlob(pattern) {
-    if (!GLOB.test(pattern))
-        return undefined;
-    const body = pattern.replace(/[.*?]/g, (c) => (c === '*' ? '.*' : c === '?' ? '.' : '\\.'));
-    return new RegExp(`^${body}$`);
-}
-/** Whether `range` is an npm semver range this filter can use. */
-function isSemverRange(range) {
-    return semver.validRange(range) !== null;
-}
-/**
- * The tags `filter` selects, versions highest first, then the rest in alphabetical order.
- * Attachment tags are never selected.
- */
-function selectTags(tags, filter) {
-    // cosign's attachment tags and referrers-schema indexes travel with their image when `referrers` is on.
-    let kept = [...new Set(tags)].filter((t) => !(0,referrer_kinds/* isAttachmentTag */.uE)(t));
-    if (filter.include.length)
-        kept = kept.filter((t) => filter.include.some((re) => re.test(t)));
-    if (filter.exclude.length)
-        kept = kept.filter((t) => !filter.exclude.some((re) => re.test(t)));
-    const versions = new Map();
-    for (const t of kept) {
-        const v = tagVersion(t);
-        if (v)
-            versions.set(t, v);
-    }
-    if (filter.semver !== undefined) {
-        const range = filter.semver;
-        kept = kept.filter((t) => {
-            const v = versions.get(t);
-            return v !== undefined && semver.satisfies(v, range);
-        });
-    }
-    if (filter.latest !== undefined) {
-        // The N highest distinct versions: `3.20` and `3.20.0` are one version and both are kept.
-        const highest = [...new Set(kept.filter((t) => versions.has(t)).map((t) => versions.get(t).version))]
-            .sort((a, b) => semver.rcompare(a, b))
-            .slice(0, filter.latest);
-        const chosen = new Set(highest);
-        kept = kept.filter((t) => versions.has(t) && chosen.has(versions.get(t).version));
-    }
-    return kept.sort((a, b) => {
-        const va = versions.get(a);
-        const vb = versions.get(b);
-        if (va && vb)
-            return semver.rcompare(va, vb) || a.localeCompare(b);
-        if (va)
-            return -1;
-        if (vb)
-            return 1;
-        return a < b ? -1 : a > b ? 1 : 0;
-    });
-}
-
+// EXTERNAL MODULE: ./lib/src/plan/tag-filter.js
+var tag_filter = __webpack_require__(6031);
 ;// CONCATENATED MODULE: ./lib/src/plan/plan.js
 
 
@@ -2222,7 +2142,7 @@ async function expandEntry(entry, listTags) {
     }
     let tags;
     try {
-        tags = selectTags(await listTags(source), entry.filter);
+        tags = (0,tag_filter/* selectTags */.O)(await listTags(source), entry.filter);
     }
     catch (err) {
         return [{ ...common, source, destination: destinationOf(entry, source, []), failure: (0,errors/* messageOf */.bD)(err) }];
@@ -2345,9 +2265,9 @@ async function planWork(work, pool, options = {}) {
 
 /** Whether the entry's filters would select `tag` (its `latest` aside: any version tag). */
 function inFilterScope(tag, filter) {
-    if (selectTags([tag], { ...filter, latest: undefined }).length !== 1)
+    if ((0,tag_filter/* selectTags */.O)([tag], { ...filter, latest: undefined }).length !== 1)
         return false;
-    return filter.latest === undefined || tagVersion(tag) !== undefined;
+    return filter.latest === undefined || (0,tag_filter/* tagVersion */.RQ)(tag) !== undefined;
 }
 /** The digest an attachment tag belongs to: `sha256-<hex>.sig` → `sha256:<hex>`. */
 function attachmentSubject(tag) {
@@ -2828,71 +2748,8 @@ function challengeScopes(challenge) {
     return (challenge.params.scope ?? '').split(' ').filter(Boolean);
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
-// EXTERNAL MODULE: ./lib/src/oci/json.js
-var json = __webpack_require__(3300);
-;// CONCATENATED MODULE: ./lib/src/targets/registry/errors.js
-
-
-
-
-/**
- * A registry failure. `retryable` says whether doing the whole operation again (with the content
- * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
- * `status` and `code` (the registry's JSON error code, e.g. MANIFEST_BLOB_UNKNOWN) let callers react.
- * `retryAfterMs` is how long to wait before that: the registry's `Retry-After`, or the client's backoff.
- */
-class RegistryError extends errors/* OperationError */.OK {
-    retryable;
-    status;
-    code;
-    retryAfterMs;
-    name = 'RegistryError';
-    constructor(message, retryable = false, status, code, retryAfterMs) {
-        super(message);
-        this.retryable = retryable;
-        this.status = status;
-        this.code = code;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-/** An answer whose body broke off (cut, truncated or stalled) after its headers arrived. */
-class BrokenAnswerError extends RegistryError {
-    name = 'BrokenAnswerError';
-}
-
-function isRetryableStatus(status) {
-    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
-}
-/** `503 Service Unavailable`. */
-function statusLine(status) {
-    const text = external_node_http_.STATUS_CODES[status];
-    return text ? `${status} ${text}` : String(status);
-}
-/**
- * The registry's first error code and message from a JSON error body, shortened to one line. The
- * `code` is for matching (`MANIFEST_BLOB_UNKNOWN`); `text` is for a line: white space runs become one
- * space and the rest is made printable, so a registry's message cannot forge log lines or reach the
- * terminal.
- */
-function registryErrorDetail(body) {
-    let parsed;
-    try {
-        parsed = (0,json/* parseBoundedJson */.Rj)(body);
-    }
-    catch {
-        return {};
-    }
-    const first = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
-    if (!first)
-        return {};
-    const code = typeof first.code === 'string' ? first.code.slice(0, 64) : undefined;
-    const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').trim() : undefined;
-    const text = [code, message].filter(Boolean).join(': ');
-    return { code, text: text ? (0,oci_text/* printable */.g$)(text, 200) : undefined };
-}
-
+// EXTERNAL MODULE: ./lib/src/targets/registry/errors.js
+var registry_errors = __webpack_require__(9148);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
 var agent = __webpack_require__(7405);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
@@ -2931,142 +2788,8 @@ function request(dispatcher, options) {
     return api_request.call(dispatcher, options);
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-;// CONCATENATED MODULE: ./lib/src/targets/registry/network/proxy.js
-
-
-
-
-const SCHEMES = new Set(['http:', 'https:', 'socks5:', 'socks:']);
-/** The first variable of `names` that is set and not empty: Go's order, upper case before lower. */
-function firstSet(env, names) {
-    for (const name of names) {
-        const value = env[name]?.trim();
-        if (value)
-            return [name, value];
-    }
-    return undefined;
-}
-/**
- * Reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case; upper case wins, as in Go's
- * `httpproxy.FromEnvironment`, which skopeo, crane and regctl use). A proxy without a scheme is
- * `http://`. A proxy password is told to `onSecret` before anything can log it.
- */
-function proxyFromEnv(env, onSecret) {
-    const https = readProxy(env, ['HTTPS_PROXY', 'https_proxy'], onSecret);
-    const http = readProxy(env, ['HTTP_PROXY', 'http_proxy'], onSecret);
-    if (!https && !http)
-        return undefined;
-    const raw = firstSet(env, ['NO_PROXY', 'no_proxy'])?.[1] ?? '';
-    return { http, https, none: raw === '*', noProxy: parseNoProxy(raw) };
-}
-function readProxy(env, names, onSecret) {
-    const found = firstSet(env, names);
-    if (!found)
-        return undefined;
-    const [variable, value] = found;
-    let url;
-    try {
-        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-    }
-    catch {
-        throw new errors/* InputError */.dz(`environment variable ${variable} is not a URL: use http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT)`);
-    }
-    if (url.password)
-        onSecret?.(decodeURIComponent(url.password));
-    if (!SCHEMES.has(url.protocol)) {
-        throw new errors/* InputError */.dz(`environment variable ${variable} names a ${(0,oci_text/* printable */.g$)(url.protocol)} proxy: use an http://, https:// or socks5:// URL`);
-    }
-    return { url, variable };
-}
-function parseNoProxy(raw) {
-    const entries = [];
-    for (const part of raw.split(/[,\s]+/)) {
-        const entry = part.trim().toLowerCase();
-        if (!entry || entry === '*')
-            continue;
-        const cidr = /^([0-9a-f:.]+)\/([0-9]{1,3})$/.exec(entry);
-        if (cidr && (0,external_node_net_.isIP)(cidr[1])) {
-            const family = (0,external_node_net_.isIP)(cidr[1]);
-            const bits = Number(cidr[2]);
-            if (bits <= (family === 4 ? 32 : 128))
-                entries.push({ kind: 'cidr', network: ipValue(cidr[1]), bits, family, port: 0 });
-            continue;
-        }
-        const [host, port] = splitPort(entry);
-        if ((0,external_node_net_.isIP)(host)) {
-            const family = (0,external_node_net_.isIP)(host);
-            entries.push({ kind: 'cidr', network: ipValue(host), bits: family === 4 ? 32 : 128, family, port });
-            continue;
-        }
-        // `*.example.com` and `.example.com` match the subdomains only; `example.com` matches both.
-        const subdomainsOnly = host.startsWith('.') || host.startsWith('*.');
-        entries.push({ kind: 'host', name: host.replace(/^\*?\./, ''), subdomainsOnly, port });
-    }
-    return entries;
-}
-/** `host:port` → [host, port]; `[::1]:80` → ['::1', 80]; no port → 0. */
-function splitPort(hostPort) {
-    const bracketed = /^\[([^\]]+)\](?::([0-9]+))?$/.exec(hostPort);
-    if (bracketed)
-        return [bracketed[1], Number(bracketed[2] ?? 0)];
-    const m = /^([^:]+):([0-9]+)$/.exec(hostPort);
-    return m ? [m[1], Number(m[2])] : [hostPort, 0];
-}
-function ipValue(ip) {
-    if ((0,external_node_net_.isIP)(ip) === 4)
-        return ip.split('.').reduce((v, part) => (v << 8n) | BigInt(Number(part)), 0n);
-    // Expand `::` and read eight groups of 16 bits (an embedded IPv4 tail is two groups).
-    let text = ip;
-    const v4 = /([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$/.exec(text);
-    if (v4) {
-        const n = ipValue(v4[1]);
-        text = `${text.slice(0, -v4[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
-    }
-    const [head, tail] = text.split('::');
-    const headGroups = head ? head.split(':') : [];
-    const tailGroups = tail !== undefined && tail ? tail.split(':') : [];
-    const missing = 8 - headGroups.length - tailGroups.length;
-    const groups = tail !== undefined ? [...headGroups, ...Array(missing).fill('0'), ...tailGroups] : headGroups;
-    return groups.reduce((v, g) => (v << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
-}
-/** Loopback is never proxied, whatever the variables say: the Go tools' rule, with `*.localhost` (RFC 6761) too. */
-function isLoopbackName(hostname) {
-    return (0,reference/* isLoopbackHostname */.pq)(hostname) || hostname.replace(/\.$/, '').toLowerCase().endsWith('.localhost');
-}
-/** The proxy for `url`, or undefined to connect directly. */
-function proxyFor(settings, url) {
-    const choice = url.protocol === 'https:' ? settings.https : settings.http;
-    if (!choice || settings.none)
-        return undefined;
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (isLoopbackName(host))
-        return undefined;
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const family = (0,external_node_net_.isIP)(host);
-    for (const entry of settings.noProxy) {
-        if (entry.port && entry.port !== port)
-            continue;
-        if (entry.kind === 'cidr') {
-            if (family !== entry.family)
-                continue;
-            const width = entry.family === 4 ? 32 : 128;
-            const shift = BigInt(width - entry.bits);
-            if (ipValue(host) >> shift === entry.network >> shift)
-                return undefined;
-        }
-        else if (host.endsWith(`.${entry.name}`) || (!entry.subdomainsOnly && host === entry.name)) {
-            return undefined;
-        }
-    }
-    return choice;
-}
-/** `http://proxy.example.com:3128` (from HTTPS_PROXY): the proxy as a message names it, without its credentials. */
-function describeProxy(choice) {
-    return `the proxy ${(0,oci_text/* printable */.g$)(`${choice.url.protocol}//${choice.url.host}`)} (from ${choice.variable})`;
-}
-
+// EXTERNAL MODULE: ./lib/src/targets/registry/network/proxy.js
+var proxy = __webpack_require__(8166);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/network/dispatcher.js
 
 
@@ -3081,7 +2804,7 @@ const POOL = { keepAliveTimeout: 30_000, connections: 16 };
 function openNetwork(options, connectTimeoutMs) {
     const tls = tlsConnectOptions(options.ca, options.tlsVerify !== false);
     const direct = new Agent({ ...POOL, connect: { timeout: connectTimeoutMs, ...tls } });
-    const settings = proxyFromEnv(options.env ?? process.env, options.onSecret);
+    const settings = (0,proxy/* proxyFromEnv */.kE)(options.env ?? process.env, options.onSecret);
     if (!settings)
         return { dispatcher: direct, proxyFor: () => undefined };
     const router = new ProxyRouter(direct, settings, (choice) => new DeferredDispatcher(loadProxyAgent().then((make) => make({
@@ -3091,7 +2814,7 @@ function openNetwork(options, connectTimeoutMs) {
         requestTls: { timeout: connectTimeoutMs, ...tls },
         proxyTls: { timeout: connectTimeoutMs, ...tls },
     }))));
-    return { dispatcher: router, proxyFor: (url) => proxyFor(settings, url) };
+    return { dispatcher: router, proxyFor: (url) => (0,proxy/* proxyFor */.iJ)(settings, url) };
 }
 /**
  * A dispatcher made of others, which it closes or destroys together; `parts` says which they are
@@ -3122,7 +2845,7 @@ class ProxyRouter extends Composite {
         return this.pick(new URL(String(options.origin))).dispatch(options, handler);
     }
     pick(url) {
-        const choice = proxyFor(this.settings, url);
+        const choice = (0,proxy/* proxyFor */.iJ)(this.settings, url);
         if (!choice)
             return this.direct;
         let agent = this.viaProxy.get(choice.url.href);
@@ -3171,112 +2894,8 @@ function settle(work, callback) {
     void done.then(callback, callback);
 }
 
-;// CONCATENATED MODULE: ./lib/src/targets/registry/network/failures.js
-
-
-
-
-/** The settings by their names. */
-const SETTING_VOICE = {
-    set: (setting, value) => `set ${setting}: ${value}`,
-    drop: (setting) => `remove ${setting}`,
-};
-/** A failure of the network itself that no retry cures: a certificate, a protocol mix-up, a name. */
-class NetworkError extends RegistryError {
-    name = 'NetworkError';
-    constructor(message) {
-        super(message, false);
-    }
-}
-/** Certificates that do not chain to anything trusted, in words (OpenSSL's own carry Node.js advice). */
-const UNTRUSTED = {
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'issued by an unknown CA',
-    UNABLE_TO_GET_ISSUER_CERT: 'issued by an unknown CA',
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issued by an unknown CA',
-    SELF_SIGNED_CERT_IN_CHAIN: 'a self-signed certificate in its chain',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
-    CERT_UNTRUSTED: 'not trusted for this use',
-    CERT_SIGNATURE_FAILURE: 'a signature that does not verify',
-    INVALID_CA: 'an issuer that is not a CA',
-    CERT_REJECTED: 'rejected',
-};
-const OUT_OF_DATE = { CERT_HAS_EXPIRED: 'expired', CERT_NOT_YET_VALID: 'not valid yet' };
-/** OpenSSL's ways of saying the other side answered something other than TLS. */
-const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_UNKNOWN_PROTOCOL']);
-/** The error, then its causes: undici wraps a few (a TLS failure through a proxy tunnel). */
-function chain(err) {
-    const out = [];
-    for (let e = err; e && typeof e === 'object' && out.length < 5; e = e.cause)
-        out.push(e);
-    return out;
-}
-/**
- * The sentence for a failure that no retry cures, naming the cause and the fix; undefined for
- * anything else (a refused or cut connection, a timeout), which the caller may retry.
- */
-function fatalNetworkError(err, url, voice = SETTING_VOICE, proxy) {
-    const host = (0,oci_text/* printable */.g$)(url.host);
-    for (const e of chain(err)) {
-        const code = typeof e.code === 'string' ? e.code : '';
-        const detail = (0,oci_text/* printable */.g$)(e.message ?? code);
-        if (Object.hasOwn(UNTRUSTED, code)) {
-            return new NetworkError(`the certificate of ${host} is not trusted (${UNTRUSTED[code]}, ${code}): trust the CA that signed it (${voice.set('ca-file', 'FILE')}), or ${voice.set('tls-verify', 'false')} to skip verification`);
-        }
-        if (Object.hasOwn(OUT_OF_DATE, code)) {
-            return new NetworkError(`the certificate of ${host} is ${OUT_OF_DATE[code]} (${code}): renew it on the registry, or ${voice.set('tls-verify', 'false')} to skip verification`);
-        }
-        if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-            const names = e.cert?.subjectaltname ? ` (it names ${(0,oci_text/* printable */.g$)(e.cert.subjectaltname)})` : '';
-            return new NetworkError(`the certificate of ${host} is not for ${(0,oci_text/* printable */.g$)(url.hostname)}${names}: use a name it lists, or ${voice.set('tls-verify', 'false')} to skip verification`);
-        }
-        if (NOT_TLS.has(code) || /wrong version number/i.test(e.message ?? '')) {
-            return new NetworkError(`${host} answered plain HTTP to HTTPS: ${voice.set('plain-http', 'true')}`);
-        }
-        if (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code.startsWith('ERR_TLS_')) {
-            return new NetworkError(`the TLS handshake with ${host} failed (${detail}): check the registry's TLS set-up, or that ${host} is the registry`);
-        }
-        if (code === 'ENOTFOUND') {
-            const name = (0,oci_text/* printable */.g$)(e.hostname ?? url.hostname);
-            if (proxy && name === (0,oci_text/* printable */.g$)(proxy.url.hostname)) {
-                return new NetworkError(`cannot resolve the name of ${describeProxy(proxy)}: fix that variable, or unset it to connect directly`);
-            }
-            return new NetworkError(`cannot resolve ${name} (no such host): check the registry's name${proxy ? '' : ', or set HTTPS_PROXY if only a proxy reaches it'}`);
-        }
-        const tunnel = /Proxy response \(([0-9]{3})\) !== 200/.exec(e.message ?? '');
-        if (tunnel && proxy)
-            return proxyRefusal(Number(tunnel[1]), url, proxy);
-    }
-    return undefined;
-}
-function proxyRefusal(status, url, proxy) {
-    const host = (0,oci_text/* printable */.g$)(url.host);
-    const line = `${status} ${external_node_http_.STATUS_CODES[status] ?? ''}`.trim();
-    if (status === 407) {
-        return new NetworkError(`${describeProxy(proxy)} asks for credentials (${line}): give them in ${proxy.variable} as ${proxy.url.protocol}//USER:PASSWORD@${(0,oci_text/* printable */.g$)(proxy.url.host)}`);
-    }
-    if (status === 502 || status === 503 || status === 504) {
-        return new NetworkError(`${describeProxy(proxy)} could not reach ${host} (${line}): check the registry's name, or add it to NO_PROXY if it is reached directly`);
-    }
-    return new NetworkError(`${describeProxy(proxy)} refused a connection to ${host} (${line}): add ${(0,oci_text/* printable */.g$)(url.hostname)} to NO_PROXY, or ask for the proxy to allow it`);
-}
-/** A retryable failure's message gains the proxy it went through, so `ECONNREFUSED 10.0.0.1:3128` is not read as the registry's. */
-function throughProxy(message, proxy) {
-    return proxy ? `${message} (through ${describeProxy(proxy)})` : message;
-}
-/**
- * Whether a 400 to a plain-HTTP request is an HTTPS server saying so: Go's TLS server (which
- * distribution runs) answers `HTTP/1.0 400` with no header at all and "Client sent an HTTP request
- * to an HTTPS server"; nginx answers "The plain HTTP request was sent to HTTPS port".
- */
-function isHttpsServerAnswer(headers, body) {
-    if (body !== undefined)
-        return /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i.test(body);
-    return Object.keys(headers).length === 0;
-}
-function httpsOnlyError(url, voice = SETTING_VOICE) {
-    return new NetworkError(`${(0,oci_text/* printable */.g$)(url.host)} speaks HTTPS, not plain HTTP: ${voice.drop('plain-http')}`);
-}
-
+// EXTERNAL MODULE: ./lib/src/targets/registry/network/failures.js
+var failures = __webpack_require__(3607);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/network/observer.js
 
 /** Query parameters whose values say nothing secret; all others (`_state`, signatures, tokens) are hidden. */
@@ -3421,7 +3040,7 @@ async function readBody(res, limit) {
             total += chunk.length;
             if (total > limit) {
                 dropBody(res.body);
-                throw new RegistryError(`response from ${res.url.host} is larger than ${limit} bytes`);
+                throw new registry_errors/* RegistryError */.gl(`response from ${res.url.host} is larger than ${limit} bytes`);
             }
             chunks.push(chunk);
         }
@@ -3430,7 +3049,7 @@ async function readBody(res, limit) {
         if (err instanceof errors/* OciCopyError */.vW)
             throw err;
         // A cut or stalled body: worth another try, like a cut connection before the headers.
-        throw new BrokenAnswerError(`${res.url.host} broke off its answer after ${total} bytes: ${(0,errors/* messageOf */.bD)(err)}`, true);
+        throw new registry_errors/* BrokenAnswerError */.Q$(`${res.url.host} broke off its answer after ${total} bytes: ${(0,errors/* messageOf */.bD)(err)}`, true);
     }
     return Buffer.concat(chunks);
 }
@@ -3507,7 +3126,7 @@ class HttpClient {
                     throw hostileAnswer(req.url, err) ?? err;
                 error = err;
             }
-            if (res && (!isRetryableStatus(res.status) || this.tooLongToWait(res) !== undefined))
+            if (res && (!(0,registry_errors/* isRetryableStatus */.PS)(res.status) || this.tooLongToWait(res) !== undefined))
                 return res;
             const more = retry && tries < this.retry.maxTries;
             const delay = this.retryDelay(attempt, res);
@@ -3515,7 +3134,7 @@ class HttpClient {
                 if (res)
                     return res;
                 const failure = transportError(req.url, error, tries, this.timeouts, delay);
-                failure.message = throughProxy(failure.message, this.proxyFor(req.url));
+                failure.message = (0,failures/* throughProxy */.EU)(failure.message, this.proxyFor(req.url));
                 throw failure;
             }
             if (res)
@@ -3527,7 +3146,7 @@ class HttpClient {
                 attempt: tries + 1,
                 maxTries: this.retry.maxTries,
                 delayMs: delay,
-                reason: res ? statusLine(res.status) : (0,errors/* messageOf */.bD)(error),
+                reason: res ? (0,registry_errors/* statusLine */.Bs)(res.status) : (0,errors/* messageOf */.bD)(error),
             });
             await pause(delay, req.signal);
         }
@@ -3572,13 +3191,13 @@ class HttpClient {
                 return res;
             await discard(res);
             if (hops >= MAX_REDIRECTS)
-                throw new RegistryError(`${url.host} redirected more than ${MAX_REDIRECTS} times`);
+                throw new registry_errors/* RegistryError */.gl(`${url.host} redirected more than ${MAX_REDIRECTS} times`);
             const next = redirectTarget(location, url);
             if (req.refuseRedirects) {
-                throw new RegistryError(`${url.host} answered a ${method} with a ${res.status} redirect to ${next.host}: refusing to send uploads or credentials anywhere but ${url.host}`);
+                throw new registry_errors/* RegistryError */.gl(`${url.host} answered a ${method} with a ${res.status} redirect to ${next.host}: refusing to send uploads or credentials anywhere but ${url.host}`);
             }
             if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-                throw new RegistryError(`${url.host} redirected to an unsupported URL scheme ${next.protocol}`);
+                throw new registry_errors/* RegistryError */.gl(`${url.host} redirected to an unsupported URL scheme ${next.protocol}`);
             }
             if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
                 if (method !== 'HEAD')
@@ -3588,11 +3207,11 @@ class HttpClient {
                 delete headers['content-length'];
             }
             else if (body instanceof external_node_stream_.Readable) {
-                throw new RegistryError(`${url.host} redirected an upload (${res.status}); it cannot be sent again from here`, true);
+                throw new registry_errors/* RegistryError */.gl(`${url.host} redirected an upload (${res.status}); it cannot be sent again from here`, true);
             }
             else if (body !== undefined && next.origin !== url.origin) {
                 // A body may hold a secret (a refresh token) or content meant for this registry only.
-                throw new RegistryError(`${url.host} redirected a ${method} with content to another host (${next.host}); refusing to send it there`);
+                throw new registry_errors/* RegistryError */.gl(`${url.host} redirected a ${method} with content to another host (${next.host}); refusing to send it there`);
             }
             if (next.origin !== url.origin)
                 for (const h of CREDENTIAL_HEADERS)
@@ -3616,7 +3235,7 @@ class HttpClient {
         catch (err) {
             this.observer?.({ type: 'failure', method, url, error: (0,errors/* messageOf */.bD)(err), ms: Date.now() - started, auth });
             // What no retry cures (a certificate, HTTPS to a plain-HTTP port, a name) fails here, at once.
-            throw fatalNetworkError(err, url, this.voice, this.proxyFor(url)) ?? err;
+            throw (0,failures/* fatalNetworkError */.JE)(err, url, this.voice, this.proxyFor(url)) ?? err;
         }
         this.observer?.({ type: 'response', method, url, status: res.statusCode, ms: Date.now() - started, auth });
         return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
@@ -3642,20 +3261,20 @@ function redirectTarget(location, from) {
         return new URL(location, from);
     }
     catch {
-        throw new RegistryError(`${from.host} redirected to a Location that is not a URL: ${(0,oci_text/* quoted */.TL)(location, 200)}`);
+        throw new registry_errors/* RegistryError */.gl(`${from.host} redirected to a Location that is not a URL: ${(0,oci_text/* quoted */.TL)(location, 200)}`);
     }
 }
 /** An answer no client takes, named for the registry that sent it; undefined for other failures. */
 function hostileAnswer(url, err) {
     const code = err?.code;
     if (code === 'UND_ERR_HEADERS_OVERFLOW')
-        return new RegistryError(`${url.host} answered with more header bytes than any registry sends (over 16 KiB)`);
+        return new registry_errors/* RegistryError */.gl(`${url.host} answered with more header bytes than any registry sends (over 16 KiB)`);
     return undefined;
 }
 /** Network failures and timeouts may pass on another try; our own errors (bad content, bad input) do not. */
 function isTransient(err) {
     if (err instanceof errors/* OciCopyError */.vW)
-        return err instanceof RegistryError && err.retryable;
+        return err instanceof registry_errors/* RegistryError */.gl && err.retryable;
     const code = err?.code;
     if (typeof code === 'string' && NOT_TRANSIENT.has(code))
         return false;
@@ -3672,13 +3291,15 @@ function transportError(url, err, tries, timeouts, retryAfterMs) {
         what = `${url.host} stopped sending for ${timeouts.bodyIdleMs / 1000} s`;
     else if (code === 'UND_ERR_CONNECT_TIMEOUT')
         what = `cannot connect to ${url.host} within ${timeouts.connectMs / 1000} s`;
-    else if (err instanceof RegistryError)
+    else if (err instanceof registry_errors/* RegistryError */.gl)
         what = err.message;
     else
         what = `cannot reach ${url.host}: ${(0,errors/* messageOf */.bD)(err)}`;
-    return new RegistryError(`${what}${after}`, true, undefined, undefined, retryAfterMs);
+    return new registry_errors/* RegistryError */.gl(`${what}${after}`, true, undefined, undefined, retryAfterMs);
 }
 
+// EXTERNAL MODULE: ./lib/src/oci/json.js
+var json = __webpack_require__(3300);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/auth.js
 
 
@@ -3757,7 +3378,7 @@ class RegistryAuth {
         }
         if (req.body instanceof external_node_stream_.Readable) {
             await discard(res);
-            throw new RegistryError(`${this.options.registry} asked to authenticate again during an upload`, true, 401);
+            throw new registry_errors/* RegistryError */.gl(`${this.options.registry} asked to authenticate again during an upload`, true, 401);
         }
         const second = await this.authorization(wanted, true);
         await discard(res);
@@ -3779,11 +3400,11 @@ class RegistryAuth {
             url = new URL(realm ?? '');
         }
         catch {
-            throw new RegistryError(`${this.options.registry} sent a bearer challenge without a valid realm`);
+            throw new registry_errors/* RegistryError */.gl(`${this.options.registry} sent a bearer challenge without a valid realm`);
         }
         const plainOk = url.protocol === 'http:' && ((0,reference/* isLoopbackHostname */.pq)(url.hostname) || this.options.allowPlainRealm);
         if (url.protocol !== 'https:' && !plainOk) {
-            throw new RegistryError(`${this.options.registry} asks for tokens from ${url.origin}, which is not HTTPS: refusing to send credentials there`);
+            throw new registry_errors/* RegistryError */.gl(`${this.options.registry} asks for tokens from ${url.origin}, which is not HTTPS: refusing to send credentials there`);
         }
         if (this.realm?.href !== url.href || this.service !== challenge.params.service)
             this.tokens.clear();
@@ -3844,20 +3465,20 @@ class RegistryAuth {
         const what = `a token for ${scopes.join(' ') || 'the registry'} from ${realm.host}`;
         const body = (await readBody(res, 1024 * 1024)).toString('utf8');
         if (res.status !== 200) {
-            const detail = registryErrorDetail(body).text;
+            const detail = (0,registry_errors/* registryErrorDetail */.rN)(body).text;
             const hint = res.status === 401 || res.status === 403 ? `: ${await this.credentialHint(res.status)}` : '';
-            throw new RegistryError(`getting ${what}: ${statusLine(res.status)}${detail ? ` (${detail})` : ''}${hint}`, res.status >= 500 || res.status === 429, res.status);
+            throw new registry_errors/* RegistryError */.gl(`getting ${what}: ${(0,registry_errors/* statusLine */.Bs)(res.status)}${detail ? ` (${detail})` : ''}${hint}`, res.status >= 500 || res.status === 429, res.status);
         }
         let parsed;
         try {
             parsed = ((0,json/* parseBoundedJson */.Rj)(body) ?? {});
         }
         catch {
-            throw new RegistryError(`getting ${what}: the answer is not JSON`);
+            throw new registry_errors/* RegistryError */.gl(`getting ${what}: the answer is not JSON`);
         }
         const value = typeof parsed.token === 'string' && parsed.token ? parsed.token : parsed.access_token;
         if (typeof value !== 'string' || !value)
-            throw new RegistryError(`getting ${what}: the answer holds no token`);
+            throw new registry_errors/* RegistryError */.gl(`getting ${what}: the answer holds no token`);
         this.options.onSecret?.(value);
         const lifetime = typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : DEFAULT_TOKEN_LIFETIME_S;
         // Renew a little early, so a token does not expire between being chosen and being checked.
@@ -3953,14 +3574,14 @@ class client_RegistryClient {
             }
         }
         const answer = { ...res, body: external_node_stream_.Readable.from(body && req.method !== 'HEAD' ? [body] : []) };
-        if (!isHttpsServerAnswer(res.headers, body?.toString('utf8')))
+        if (!(0,failures/* isHttpsServerAnswer */.hX)(res.headers, body?.toString('utf8')))
             return answer;
         if (!(0,reference/* isLoopbackRegistry */.jW)(this.registry))
-            throw httpsOnlyError(req.url, this.http.voice);
+            throw (0,failures/* httpsOnlyError */.GP)(req.url, this.http.voice);
         this.baseUrl = new URL(`https://${this.base.host}`);
         this.http.note(req.url, `${this.registry} answered plain HTTP as an HTTPS server does: speaking HTTPS to it from here on`);
         if (req.body instanceof external_node_stream_.Readable) {
-            throw new RegistryError(`${this.registry} speaks HTTPS: sending again over HTTPS`, true, 400, undefined, 0);
+            throw new registry_errors/* RegistryError */.gl(`${this.registry} speaks HTTPS: sending again over HTTPS`, true, 400, undefined, 0);
         }
         return this.send({ ...req, url: new URL(req.url.pathname + req.url.search, this.base) }, scopes);
     }
@@ -3986,7 +3607,7 @@ class client_RegistryClient {
     async fail(res, operation) {
         let detail = {};
         try {
-            detail = registryErrorDetail((await readBody(res, 64 * 1024)).toString('utf8'));
+            detail = (0,registry_errors/* registryErrorDetail */.rN)((await readBody(res, 64 * 1024)).toString('utf8'));
         }
         catch {
             // the status alone will do
@@ -3998,8 +3619,8 @@ class client_RegistryClient {
             : res.status === 401 || res.status === 403
                 ? `: ${await this.auth.credentialHint(res.status)}`
                 : '';
-        const retryable = isRetryableStatus(res.status) && asked === undefined;
-        throw new RegistryError(`${operation}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}${hint}`, retryable, res.status, detail.code, retryable ? this.http.retryDelay(res.tries - 1, res) : undefined);
+        const retryable = (0,registry_errors/* isRetryableStatus */.PS)(res.status) && asked === undefined;
+        throw new registry_errors/* RegistryError */.gl(`${operation}: ${(0,registry_errors/* statusLine */.Bs)(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}${hint}`, retryable, res.status, detail.code, retryable ? this.http.retryDelay(res.tries - 1, res) : undefined);
     }
     /** After a failure (an interrupt among them) requests still in flight are abandoned, not waited for. */
     async close(outcome = 'success') {
@@ -4034,7 +3655,7 @@ async function during(operation, work) {
         return await work();
     }
     catch (err) {
-        if (err instanceof RegistryError && !err.message.startsWith(operation)) {
+        if (err instanceof registry_errors/* RegistryError */.gl && !err.message.startsWith(operation)) {
             const Kind = err.constructor;
             throw new Kind(`${operation}: ${err.message}`, err.retryable, err.status, err.code, err.retryAfterMs);
         }
@@ -4079,19 +3700,19 @@ const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 function uploadLocation(res, operation, registry) {
     const location = header(res, 'location');
     if (!location)
-        throw new RegistryError(`${operation}: the registry opened an upload session without a Location`, true);
+        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry opened an upload session without a Location`, true);
     let url;
     try {
         url = new URL(location, res.url);
     }
     catch {
-        throw new RegistryError(`${operation}: the registry sent an upload Location that is not a URL`);
+        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry sent an upload Location that is not a URL`);
     }
     if (registry.protocol === 'https:' && url.protocol !== 'https:') {
-        throw new RegistryError(`${operation}: the registry sent the upload from https to ${url.protocol}; refusing`);
+        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry sent the upload from https to ${url.protocol}; refusing`);
     }
     if (url.host !== registry.host || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        throw new RegistryError(`${operation}: the registry sent the upload to another host (${url.host}); refusing`);
+        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry sent the upload to another host (${url.host}); refusing`);
     }
     return url;
 }
@@ -4143,7 +3764,7 @@ async function uploadWhole(client, session, desc, content, upload) {
     if (res.status === 413) {
         await discard(res);
         mode.chunked = true;
-        throw new RegistryError(`${operation}: the registry refused one ${desc.size}-byte request (413); upload again in chunks`, true, 413);
+        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry refused one ${desc.size}-byte request (413); upload again in chunks`, true, 413);
     }
     return client.fail(res, operation);
 }
@@ -4283,7 +3904,7 @@ class Blobs {
                 const res = current.res;
                 let skip = res.status === 206 && rangeStart(res) === offset ? 0 : offset;
                 if (res.status === 206 && skip)
-                    throw new RegistryError(`${op}: the registry answered a different range`);
+                    throw new registry_errors/* RegistryError */.gl(`${op}: the registry answered a different range`);
                 for await (const data of res.body) {
                     let chunk = data;
                     if (skip) {
@@ -4298,16 +3919,16 @@ class Blobs {
                 }
                 if (offset >= desc.size)
                     return;
-                throw new RegistryError(`${op}: the download ended after ${offset} of ${desc.size} bytes`, true);
+                throw new registry_errors/* RegistryError */.gl(`${op}: the download ended after ${offset} of ${desc.size} bytes`, true);
             }
             catch (err) {
                 // Cancelled (the copy failed elsewhere, or the client closed): no other try.
                 throwIfAborted(signal);
                 failures++;
                 if (!isTransient(err) || failures >= policy.maxTries) {
-                    if (err instanceof RegistryError || !isTransient(err))
+                    if (err instanceof registry_errors/* RegistryError */.gl || !isTransient(err))
                         throw err;
-                    throw new RegistryError(`${op}: ${transportError(this.client.base, err, failures, this.client.http.timeouts).message}`, true);
+                    throw new registry_errors/* RegistryError */.gl(`${op}: ${transportError(this.client.base, err, failures, this.client.http.timeouts).message}`, true);
                 }
                 await pause(backoffDelay(failures - 1, policy), signal);
             }
@@ -4520,7 +4141,7 @@ class Manifests {
         const desc = kept ? { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length } : await during(op, async () => (await this.get(reference, op)).desc);
         // Anything else would be copied as an opaque blob and tagged: a login page, an error page.
         if (!(0,media_types/* isManifest */.Yh)(desc.mediaType)) {
-            throw new RegistryError(`${op}: the registry answered ${(0,oci_text/* printable */.g$)(desc.mediaType, 100)}, which is not a manifest media type`);
+            throw new registry_errors/* RegistryError */.gl(`${op}: the registry answered ${(0,oci_text/* printable */.g$)(desc.mediaType, 100)}, which is not a manifest media type`);
         }
         return desc;
     }
@@ -4644,7 +4265,7 @@ class Manifests {
             catch (err) {
                 // A body cut by cancellation is not a broken answer worth asking again.
                 throwIfAborted(signal);
-                if (!(err instanceof BrokenAnswerError) || attempt + 1 >= http.retry.maxTries)
+                if (!(err instanceof registry_errors/* BrokenAnswerError */.Q$) || attempt + 1 >= http.retry.maxTries)
                     throw err;
                 await pause(http.retryDelay(attempt), signal);
             }
@@ -4667,7 +4288,7 @@ class Manifests {
         const saidProblem = said === undefined ? undefined : (0,oci_digest/* digestProblem */.WQ)(said);
         if (saidProblem) {
             await discard(res);
-            throw new RegistryError(`${op}: the registry's Docker-Content-Digest header ${(0,oci_text/* quoted */.TL)(said, 80)} ${saidProblem}`);
+            throw new registry_errors/* RegistryError */.gl(`${op}: the registry's Docker-Content-Digest header ${(0,oci_text/* quoted */.TL)(said, 80)} ${saidProblem}`);
         }
         if ((0,oci_digest/* isDigest */.Bc)(reference)) {
             try {
@@ -4686,7 +4307,7 @@ class Manifests {
         if ((0,oci_digest/* isDigest */.Bc)(reference))
             refuseOtherBytes(reference, computed, op);
         else if (said !== undefined && said !== computed) {
-            throw new RegistryError(`${op}: the registry's Docker-Content-Digest ${said} is not the digest of the manifest it sent (${computed})`);
+            throw new registry_errors/* RegistryError */.gl(`${op}: the registry's Docker-Content-Digest ${said} is not the digest of the manifest it sent (${computed})`);
         }
         const digest = named ?? computed;
         const declaredType = contentType(res);
@@ -4875,7 +4496,7 @@ class RegistryTagRemover {
             return this.refused(res.status, detail.code, detail.text);
         }
         const after = res.tries > 1 ? ` after ${res.tries} tries` : '';
-        return new RegistryError(`${op}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}`, isRetryableStatus(res.status), res.status, detail.code);
+        return new registry_errors/* RegistryError */.gl(`${op}: ${(0,registry_errors/* statusLine */.Bs)(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}`, (0,registry_errors/* isRetryableStatus */.PS)(res.status), res.status, detail.code);
     }
     refused(status, code, why) {
         const host = this.client.registry;
@@ -4893,7 +4514,7 @@ class RegistryTagRemover {
             await this.manifests.put(was, tag, bytes, op);
         }
         catch (err) {
-            throw new RegistryError(`${op}: the placeholder ${placeholder.digest} could not be deleted, nor the tag pointed back at ${was.digest} (${(0,errors/* messageOf */.bD)(err)}): point it back by hand`);
+            throw new registry_errors/* RegistryError */.gl(`${op}: the placeholder ${placeholder.digest} could not be deleted, nor the tag pointed back at ${was.digest} (${(0,errors/* messageOf */.bD)(err)}): point it back by hand`);
         }
     }
 }
@@ -4904,7 +4525,7 @@ const NO_DELETES = new Map([
 ]);
 /** The registry's error code and message; the body is read (and so done with). */
 async function errorDetail(res) {
-    return registryErrorDetail((await readBody(res, 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8'));
+    return (0,registry_errors/* registryErrorDetail */.rN)((await readBody(res, 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8'));
 }
 /** A promise whose failure, when it is not a refusal, lets the next caller ask again. */
 function forgetOnFailure(work, forget) {
@@ -4943,7 +4564,7 @@ async function listTags(client, repository) {
         let url = client.url(`/v2/${repository}/tags/list?n=${PAGE_SIZE}`);
         for (let page = 0; url; page++) {
             if (page >= MAX_TAG_PAGES)
-                throw new RegistryError(`${op}: more than ${MAX_TAG_PAGES} pages; refusing to read on`);
+                throw new registry_errors/* RegistryError */.gl(`${op}: more than ${MAX_TAG_PAGES} pages; refusing to read on`);
             const res = await client.send({ method: 'GET', url, headers: { accept: 'application/json' } }, [pullScope(repository)]);
             if (res.status === 404) {
                 await discard(res);
@@ -4957,18 +4578,18 @@ async function listTags(client, repository) {
                 body = (0,json/* parseBoundedJson */.Rj)((await readBody(res, MAX_PAGE_BYTES)).toString('utf8'));
             }
             catch (err) {
-                if (err instanceof RegistryError)
+                if (err instanceof registry_errors/* RegistryError */.gl)
                     throw err;
-                throw new RegistryError(`${op}: the answer is not JSON`);
+                throw new registry_errors/* RegistryError */.gl(`${op}: the answer is not JSON`);
             }
             const tags = body?.tags;
             if (tags !== null && tags !== undefined && !Array.isArray(tags))
-                throw new RegistryError(`${op}: the answer's "tags" is not a list`);
+                throw new registry_errors/* RegistryError */.gl(`${op}: the answer's "tags" is not a list`);
             for (const tag of tags ?? [])
                 if (typeof tag === 'string' && (0,reference/* isTag */.dz)(tag))
                     seen.add(tag);
             if (next && next.origin !== client.base.origin) {
-                throw new RegistryError(`${op}: the next page is on another host (${next.host}); refusing`);
+                throw new registry_errors/* RegistryError */.gl(`${op}: the next page is on another host (${next.host}); refusing`);
             }
             url = next;
         }
@@ -9003,619 +8624,6 @@ async function runJob(settings, hooks = {}) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-// EXTERNAL MODULE: ./lib/src/signatures/public-key.js
-var public_key = __webpack_require__(4741);
-;// CONCATENATED MODULE: ./lib/src/signatures/settings.js
-/**
- * The settings of verification and signing, named once: step inputs, CLI flags (`--verify-key`)
- * and keys of an `images` entry use these same words.
- */
-const VerifySetting = {
-    Key: 'verify-key',
-    CertificateIdentity: 'verify-certificate-identity',
-    CertificateIdentityRegexp: 'verify-certificate-identity-regexp',
-    CertificateOidcIssuer: 'verify-certificate-oidc-issuer',
-    AttestationType: 'verify-attestation-type',
-    TrustedRoot: 'verify-trusted-root',
-    Platforms: 'verify-platforms',
-};
-const SignSetting = {
-    Sign: 'sign',
-    Key: 'sign-key',
-    KeyPassword: 'sign-key-password',
-    Format: 'signature-format',
-};
-/** The environment variable cosign reads a key file's password from, by convention. */
-const COSIGN_PASSWORD_ENV = 'COSIGN_PASSWORD';
-
-// EXTERNAL MODULE: ./lib/src/signatures/trust-root-file.js
-var trust_root_file = __webpack_require__(1950);
-;// CONCATENATED MODULE: ./lib/src/signatures/policy.js
-
-
-
-
-
-
-
-/** cosign's short names for predicate types (`cosign verify-attestation --type`). */
-const PREDICATE_SHORT_NAMES = {
-    slsaprovenance: 'https://slsa.dev/provenance/v0.2',
-    slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
-    slsaprovenance1: 'https://slsa.dev/provenance/v1',
-    spdx: 'https://spdx.dev/Document',
-    spdxjson: 'https://spdx.dev/Document',
-    cyclonedx: 'https://cyclonedx.org/bom',
-    link: 'https://in-toto.io/Link/v1',
-    vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
-    openvex: 'https://openvex.dev/ns',
-    custom: 'https://cosign.sigstore.dev/attestation/v1',
-};
-/** A key or a trusted root is a small file; a larger one is not what was meant. */
-const MAX_FILE_BYTES = 1024 * 1024;
-/** Reads a small text file (relative to the working directory); the action passes its workspace reader instead. */
-function readSmallFile(path) {
-    if ((0,external_node_fs_.statSync)(path).size > MAX_FILE_BYTES)
-        throw Object.assign(new Error('too large'), { code: `larger than ${MAX_FILE_BYTES} bytes` });
-    return (0,external_node_fs_.readFileSync)(path, 'utf8');
-}
-/**
- * Checks verification settings. Undefined when none is given (nothing to verify); otherwise a policy,
- * or an `InputError` of one line naming the setting at fault in `voice`'s words. Files (a key, a
- * trusted root) are read now, with `readFile`.
- */
-function parseVerifyPolicy(raw, voice, readFile = readSmallFile) {
-    const text = (v) => (typeof v === 'string' ? v.trim() : '');
-    const keyText = text(raw.key);
-    const identity = text(raw.certificateIdentity);
-    const identityRegexp = text(raw.certificateIdentityRegexp);
-    const issuer = text(raw.certificateOidcIssuer);
-    const types = parseAttestationTypes(raw.attestationTypes, voice);
-    const rootText = text(raw.trustedRoot);
-    const anything = keyText || identity || identityRegexp || issuer || types.length || rootText || raw.platforms;
-    if (!anything)
-        return undefined;
-    const name = (s) => voice.input(s);
-    let signer;
-    if (keyText) {
-        const keyless = [identity && VerifySetting.CertificateIdentity, identityRegexp && VerifySetting.CertificateIdentityRegexp, issuer && VerifySetting.CertificateOidcIssuer].find(Boolean);
-        if (keyless)
-            throw new errors/* InputError */.dz(`${name(VerifySetting.Key)} and ${name(keyless)} are both given: verify with a key or with a certificate identity, not both`);
-        const key = readPublicKey(keyText, name(VerifySetting.Key), readFile);
-        signer = { kind: 'key', key, fingerprint: (0,public_key/* keyFingerprint */.yy)(key) };
-    }
-    else {
-        if (identity && identityRegexp) {
-            throw new errors/* InputError */.dz(`${name(VerifySetting.CertificateIdentity)} and ${name(VerifySetting.CertificateIdentityRegexp)} are both given: give one`);
-        }
-        if (!identity && !identityRegexp) {
-            throw new errors/* InputError */.dz(`verification needs a signer: give ${name(VerifySetting.Key)}, or ${name(VerifySetting.CertificateIdentity)} (or ${name(VerifySetting.CertificateIdentityRegexp)}) with ${name(VerifySetting.CertificateOidcIssuer)}`);
-        }
-        if (!issuer) {
-            throw new errors/* InputError */.dz(`${name(VerifySetting.CertificateOidcIssuer)} is missing: a certificate identity means nothing without the issuer that vouched for it (GitHub Actions: https://token.actions.githubusercontent.com)`);
-        }
-        signer = { kind: 'identity', issuer, ...(identity ? { identity } : { identityRegexp: compileIdentityRegexp(identityRegexp, name(VerifySetting.CertificateIdentityRegexp)), identityPattern: identityRegexp }) };
-    }
-    // The Sigstore libraries load with the first use of the root (`loadTrustRoots` before the job).
-    let trustRoot;
-    let trustRootName;
-    if (!rootText || rootText === 'public-good') {
-        trustRoot = async () => (await Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(555)]).then(__webpack_require__.bind(__webpack_require__, 4555))).publicGoodTrustRoot();
-        trustRootName = 'Sigstore public-good';
-    }
-    else {
-        const fromJson = rootText.startsWith('{');
-        const what = fromJson ? name(VerifySetting.TrustedRoot) : `${name(VerifySetting.TrustedRoot)} (${(0,oci_text/* printable */.g$)(rootText)})`;
-        const json = (0,trust_root_file/* checkTrustedRootText */.v)(fromJson ? rootText : readNamedFile(rootText, name(VerifySetting.TrustedRoot), readFile), what);
-        const rootName = fromJson ? 'the trusted root given inline' : (0,oci_text/* printable */.g$)(rootText);
-        let loaded;
-        trustRoot = () => (loaded ??= Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(555)]).then(__webpack_require__.bind(__webpack_require__, 4555)).then((m) => m.trustRootFromJson(json, rootName, what)));
-        trustRootName = rootName;
-    }
-    return {
-        signer,
-        attestationTypes: types,
-        platforms: raw.platforms === true,
-        trustRoot,
-        trustRootName,
-        description: describePolicy(signer, types),
-    };
-}
-/**
- * Loads each policy's trust root, so a key or certificate in a trusted root that cannot be read is
- * one line before anything is copied, not a refusal of every image.
- */
-async function loadTrustRoots(policies) {
-    await Promise.all(policies.map((p) => p?.trustRoot()));
-}
-/** `identity X, issuer Y` / `identity matching /re/, issuer Y` / `key SHA256:…`, then `attestations A, B`. */
-function describePolicy(signer, types) {
-    const who = signer.kind === 'key'
-        ? `key ${signer.fingerprint}`
-        : `${signer.identity !== undefined ? `identity ${(0,oci_text/* printable */.g$)(signer.identity)}` : `identity matching /${(0,oci_text/* printable */.g$)(signer.identityPattern ?? '')}/`}, issuer ${(0,oci_text/* printable */.g$)(signer.issuer)}`;
-    return types.length ? `${who}; attestation${types.length > 1 ? 's' : ''} ${types.map((t) => (0,oci_text/* printable */.g$)(t)).join(', ')}` : who;
-}
-function parseAttestationTypes(value, voice) {
-    const parts = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : []).map((s) => (typeof s === 'string' ? s.trim() : '')).filter(Boolean);
-    const out = [];
-    for (const part of parts) {
-        const type = PREDICATE_SHORT_NAMES[part.toLowerCase()] ?? part;
-        let url;
-        try {
-            url = new URL(type);
-        }
-        catch {
-            url = undefined;
-        }
-        if (!url || !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) {
-            throw new errors/* InputError */.dz(`${voice.input(VerifySetting.AttestationType)} has ${(0,oci_text/* quoted */.TL)(part)}, which is not a predicate type: give a URI (https://slsa.dev/provenance/v1) or one of ${Object.keys(PREDICATE_SHORT_NAMES).join(', ')}`);
-        }
-        if (!out.includes(type))
-            out.push(type);
-    }
-    return out;
-}
-/** The regexp must match the whole identity (cosign matches anywhere in it: add `.*` where a part is meant). */
-function compileIdentityRegexp(source, what) {
-    try {
-        return new RegExp(`^(?:${source})$`, 'u');
-    }
-    catch (err) {
-        throw new errors/* InputError */.dz(`${what} is not a valid regular expression: ${(0,oci_text/* printable */.g$)((0,errors/* messageOf */.bD)(err), 200)}`);
-    }
-}
-/** A PEM public key, given as itself or in a file. The key's text is never echoed back. */
-function readPublicKey(value, what, readFile) {
-    const inline = value.includes('-----BEGIN');
-    const pem = inline ? value : readNamedFile(value, what, readFile);
-    const where = inline ? what : `${what} (${(0,oci_text/* printable */.g$)(value)})`;
-    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem))
-        throw new errors/* InputError */.dz(`${where} holds a private key: give the public key (cosign.pub), and keep the private key secret`);
-    if (!pem.includes('-----BEGIN'))
-        throw new errors/* InputError */.dz(`${where} is not a PEM public key: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
-    try {
-        return (0,external_node_crypto_.createPublicKey)(pem);
-    }
-    catch {
-        throw new errors/* InputError */.dz(`${where} is not a PEM public key that can be read: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
-    }
-}
-function readNamedFile(path, what, readFile) {
-    try {
-        return readFile(path);
-    }
-    catch (err) {
-        const code = err.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (0,errors/* messageOf */.bD)(err)})`;
-        throw new errors/* InputError */.dz(`${what} names ${(0,oci_text/* quoted */.TL)(path)}, which ${why}: give the file's path (in the workspace) or its contents`);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/inputs/signature-inputs.js
-
-
-
-
-/** The URLs of a private Sigstore instance to sign through: the same words as inputs and flags. */
-const SignServiceSetting = {
-    FulcioUrl: 'sign-fulcio-url',
-    RekorUrl: 'sign-rekor-url',
-    TsaUrl: 'sign-tsa-url',
-};
-/**
- * Reads the verification and signing settings by their names (`verify-key`, `sign`, …): the
- * action's inputs and the command line's flags are the same words. Files (keys, a trusted root)
- * are read now through `readFile`; the key file's password is checked later, once (it is slow).
- * Every error is one line in `voice`'s words.
- */
-function signature_inputs_parseSignatureInputs(get, voice, env, readFile = readSmallFile) {
-    const text = (name) => get(name).trim();
-    const platforms = text(VerifySetting.Platforms).toLowerCase();
-    if (platforms && !['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'].includes(platforms)) {
-        throw new errors/* InputError */.dz(`${voice.input(VerifySetting.Platforms)} is ${voice.value(text(VerifySetting.Platforms))}: use true or false`);
-    }
-    const verify = parseVerifyPolicy({
-        key: text(VerifySetting.Key),
-        certificateIdentity: text(VerifySetting.CertificateIdentity),
-        certificateIdentityRegexp: text(VerifySetting.CertificateIdentityRegexp),
-        certificateOidcIssuer: text(VerifySetting.CertificateOidcIssuer),
-        attestationTypes: text(VerifySetting.AttestationType),
-        trustedRoot: text(VerifySetting.TrustedRoot),
-        platforms: ['true', 'yes', 'on', '1'].includes(platforms),
-    }, voice, readFile);
-    const sign = parseSignInputs(text, voice, env, readFile);
-    return { ...(verify ? { verify } : {}), ...(sign ? { sign } : {}) };
-}
-/**
- * Reads the signing settings (`sign`, `sign-key`, `sign-key-password`, `signature-format` and the
- * service URLs) by their names, wherever they are given: the step's inputs, the command line's
- * flags, or the keys of one `images` entry (whose `voice` names the entry and field). `text` gives
- * each setting's value, empty when not given. Undefined when nothing is signed (no `sign`, or
- * `sign: false`). The key file is read now; its password is checked later, once (it is slow).
- */
-function parseSignInputs(text, voice, env, readFile = readSmallFile) {
-    const mode = text(SignSetting.Sign).toLowerCase();
-    const key = text(SignSetting.Key);
-    const format = text(SignSetting.Format).toLowerCase();
-    const urls = Object.values(SignServiceSetting).filter((n) => text(n));
-    if (!mode || mode === 'false' || mode === 'none') {
-        const stray = [key && SignSetting.Key, format && SignSetting.Format, ...urls].find(Boolean);
-        if (stray)
-            throw new errors/* InputError */.dz(`${voice.input(stray)} is given but nothing is signed: set ${voice.input(SignSetting.Sign)} to keyless or key`);
-        return undefined;
-    }
-    if (mode !== 'keyless' && mode !== 'key') {
-        throw new errors/* InputError */.dz(`${voice.input(SignSetting.Sign)} is ${voice.value(text(SignSetting.Sign))}: use keyless (the job's OIDC identity through Fulcio and Rekor) or key (with ${voice.input(SignSetting.Key)})`);
-    }
-    if (format && format !== 'bundle' && format !== 'legacy') {
-        throw new errors/* InputError */.dz(`${voice.input(SignSetting.Format)} is ${voice.value(text(SignSetting.Format))}: use bundle (a Sigstore bundle referrer, as cosign v3 writes) or legacy (a cosign .sig tag)`);
-    }
-    const service = (name) => {
-        const v = text(name);
-        if (!v)
-            return undefined;
-        let url;
-        try {
-            url = new URL(v);
-        }
-        catch {
-            url = undefined;
-        }
-        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-            throw new errors/* InputError */.dz(`${voice.input(name)} is ${voice.value(v)}: give an https:// URL`);
-        return v.replace(/\/+$/, '');
-    };
-    const out = { mode, format: format === 'legacy' ? 'legacy' : 'bundle' };
-    if (mode === 'keyless') {
-        if (key)
-            throw new errors/* InputError */.dz(`${voice.input(SignSetting.Key)} is given but ${voice.input(SignSetting.Sign)} is keyless: set it to key to sign with the key, or drop the key`);
-    }
-    else {
-        if (!key)
-            throw new errors/* InputError */.dz(`${voice.input(SignSetting.Sign)} is key but ${voice.input(SignSetting.Key)} is missing: give the cosign key file (cosign.key) or its contents`);
-        if (text(SignServiceSetting.FulcioUrl))
-            throw new errors/* InputError */.dz(`${voice.input(SignServiceSetting.FulcioUrl)} serves keyless signing, but ${voice.input(SignSetting.Sign)} is key: drop it`);
-        if (key.includes('-----BEGIN')) {
-            out.keyPem = key;
-            out.keyName = voice.input(SignSetting.Key);
-        }
-        else {
-            out.keyName = `${voice.input(SignSetting.Key)} (${(0,oci_text/* printable */.g$)(key)})`;
-            try {
-                out.keyPem = readFile(key);
-            }
-            catch (err) {
-                const code = err.code;
-                const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
-                throw new errors/* InputError */.dz(`${voice.input(SignSetting.Key)} names ${voice.value(key)}, which ${why}: give the cosign key file's path or its contents`);
-            }
-        }
-        const password = text(SignSetting.KeyPassword) || env[COSIGN_PASSWORD_ENV] || '';
-        out.password = password;
-    }
-    const fulcioUrl = service(SignServiceSetting.FulcioUrl);
-    const rekorUrl = service(SignServiceSetting.RekorUrl);
-    const tsaUrl = service(SignServiceSetting.TsaUrl);
-    return { ...out, ...(fulcioUrl ? { fulcioUrl } : {}), ...(rekorUrl ? { rekorUrl } : {}), ...(tsaUrl ? { tsaUrl } : {}) };
-}
-
-;// CONCATENATED MODULE: ./lib/src/inputs/voice.js
-
-
-const voice_ACTION_VOICE = {
-    ...SETTING_VOICE,
-    input: (name) => `input "${name}"`,
-    value: (text) => (0,oci_text/* quoted */.TL)(text),
-    setting: (name, value) => `${name}: ${value}`,
-};
-
-;// CONCATENATED MODULE: ./lib/src/plan/entries.js
-
-
-
-
-
-
-
-
-
-
-const ENTRY_FIELDS = [
-    'source',
-    'destination',
-    'tags',
-    'exclude-tags',
-    'semver',
-    'latest',
-    'platform',
-    'referrers',
-    'prune',
-    'protect',
-    'immutable-tags',
-    ...Object.values(VerifySetting),
-    ...Object.values(SignSetting),
-    ...Object.values(SignServiceSetting),
-];
-/** An entry's signing keys: the step's words. */
-const SIGN_FIELDS = [...Object.values(SignSetting), ...Object.values(SignServiceSetting)];
-/** Parses a sync list (YAML): a list of entries, each a mapping of the fields above. */
-function entries_parseSyncEntries(text, origin, sources = {}) {
-    const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-    const yamlError = doc.errors[0];
-    if (yamlError) {
-        const at = yamlError.linePos?.[0];
-        const where = at ? `line ${at.line}, column ${at.col}` : 'somewhere';
-        const why = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new errors/* InputError */.dz(`${origin} is not valid YAML: ${where}: ${(0,oci_text/* printable */.g$)(why, 200)}`);
-    }
-    const root = doc.contents;
-    const usage = 'a list of entries, each with source and destination (see README, "Mirror many images")';
-    if (!root || ((0,dist/* isScalar */.jn)(root) && (root.value === null || root.value === '')))
-        throw new errors/* InputError */.dz(`${origin} is empty: give ${usage}`);
-    if (!(0,dist/* isSeq */.oP)(root))
-        throw new errors/* InputError */.dz(`${origin} is not a YAML list: give ${usage}`);
-    if (root.items.length === 0)
-        throw new errors/* InputError */.dz(`${origin} lists no entries: give ${usage}`);
-    return root.items.map((item, i) => parseEntry(item, i + 1, origin, lines, sources));
-}
-function parseEntry(node, number, origin, lines, sources) {
-    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
-    const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
-    if (!(0,dist/* isMap */.jh)(node))
-        throw new errors/* InputError */.dz(`${entry} is not a mapping: give source: and destination: fields`);
-    return entryFromFields(readFields(node, entry), number, { entry, field: (name) => `${entry}, field "${name}"` }, sources, line);
-}
-/**
- * One entry from values given some other way than a list (a command line): the same checks, the
- * same errors, in `names`' words. Values are strings, lists of strings, numbers or booleans.
- */
-function entryFromValues(values, names, sources = {}) {
-    const doc = new dist/* Document */.yo();
-    const fields = new Map();
-    for (const [name, value] of Object.entries(values)) {
-        if (value === undefined || (Array.isArray(value) && !value.length))
-            continue;
-        fields.set(name, doc.createNode(value));
-    }
-    return entryFromFields(fields, 1, names, sources);
-}
-function entryFromFields(fields, number, names, sources, line) {
-    const { entry, field } = names;
-    const sourceText = requiredText(fields, 'source', entry, field);
-    const source = (0,reference/* parseReference */.F2)(sourceText, field('source'));
-    refuseStandardStream(source, sourceText, field('source'), 'input');
-    const wholeRepository = source.transport === 'registry' && !source.tags.length && !source.digest;
-    const destinationText = requiredText(fields, 'destination', entry, field);
-    const destination = parseDestination(destinationText, field('destination'), source, wholeRepository);
-    const include = regexList(fields.get('tags'), field('tags'));
-    const exclude = regexList(fields.get('exclude-tags'), field('exclude-tags'));
-    const range = optionalText(fields.get('semver'), field('semver'));
-    if (range !== undefined && !isSemverRange(range)) {
-        throw new errors/* InputError */.dz(`${field('semver')} is ${(0,oci_text/* quoted */.TL)(range)}, not a semver range: use npm semver syntax, e.g. ">=3.18 <4" or "^1.2"`);
-    }
-    const latest = positiveInteger(fields.get('latest'), field('latest'));
-    const filtered = include.length || exclude.length || range !== undefined || latest !== undefined;
-    if (filtered && !wholeRepository) {
-        const named = ['tags', 'exclude-tags', 'semver', 'latest'].filter((f) => fields.has(f)).join(', ');
-        throw new errors/* InputError */.dz(`${entry} filters tags (${named}) but its source ${(0,oci_text/* quoted */.TL)(sourceText)} names one image: drop the tag or digest from the source to take the repository's tags`);
-    }
-    const platformText = optionalText(fields.get('platform'), field('platform'));
-    const referrers = optionalBoolean(fields.get('referrers'), field('referrers'));
-    const prune = optionalBoolean(fields.get('prune'), field('prune'));
-    const protect = regexList(fields.get('protect'), field('protect'));
-    const immutableTags = globList(fields.get('immutable-tags'), field('immutable-tags'));
-    if (prune && !wholeRepository) {
-        throw new errors/* InputError */.dz(`${entry} prunes but its source ${(0,oci_text/* quoted */.TL)(sourceText)} names one image: prune applies to a whole repository's tags; drop the tag or digest from the source, or drop prune`);
-    }
-    if (protect.length && !prune) {
-        throw new errors/* InputError */.dz(`${field('protect')} keeps tags from prune, but the entry does not prune: add prune: true, or drop protect`);
-    }
-    return {
-        number,
-        ...(line ? { line } : {}),
-        source,
-        wholeRepository,
-        destination,
-        filter: { include, exclude, ...(range !== undefined ? { semver: range } : {}), ...(latest !== undefined ? { latest } : {}) },
-        ...(platformText ? { platform: (0,oci_platform/* parsePlatform */.FL)(platformText, field('platform')) } : {}),
-        ...(referrers !== undefined ? { referrers } : {}),
-        ...(prune ? { prune } : {}),
-        ...(protect.length ? { protect } : {}),
-        ...(immutableTags.length ? { immutableTags } : {}),
-        ...optionalPolicy(entryPolicy(fields, field, sources)),
-        ...optionalSigning(entrySigning(fields, field, sources)),
-    };
-}
-function optionalPolicy(verify) {
-    return verify ? { verify } : {};
-}
-function optionalSigning(sign) {
-    return sign === undefined ? {} : { sign };
-}
-/**
- * The entry's `sign*` keys, checked by the step's own rules and messages, errors naming the entry's
- * field: its signing, `false` for `sign: false`, or undefined when it gives none (the step's applies).
- */
-function entrySigning(fields, field, sources) {
-    const values = new Map();
-    for (const name of SIGN_FIELDS) {
-        const node = fields.get(name);
-        // A password is taken as written: YAML would read 0123 as the number 123.
-        const value = name === SignSetting.KeyPassword ? literalText(node, field(name)) : optionalText(node, field(name));
-        if (value)
-            values.set(name, value);
-    }
-    if (!values.size)
-        return undefined;
-    const sign = parseSignInputs((name) => values.get(name) ?? '', { ...voice_ACTION_VOICE, input: field }, sources.env ?? process.env, sources.readFile ?? readSmallFile);
-    return sign ?? false;
-}
-/** The entry's `verify-*` keys, checked as the step's inputs are, errors naming the entry's field. */
-function entryPolicy(fields, field, sources) {
-    const text = (name) => optionalText(fields.get(name), field(name));
-    const typesNode = fields.get(VerifySetting.AttestationType);
-    const types = typesNode && (0,dist/* isSeq */.oP)(typesNode) ? typesNode.items.map((n, i) => scalarText(n, `${field(VerifySetting.AttestationType)} (item ${i + 1})`) ?? '') : text(VerifySetting.AttestationType);
-    const platforms = optionalBoolean(fields.get(VerifySetting.Platforms), field(VerifySetting.Platforms));
-    return parseVerifyPolicy({
-        key: text(VerifySetting.Key),
-        certificateIdentity: text(VerifySetting.CertificateIdentity),
-        certificateIdentityRegexp: text(VerifySetting.CertificateIdentityRegexp),
-        certificateOidcIssuer: text(VerifySetting.CertificateOidcIssuer),
-        attestationTypes: types,
-        trustedRoot: text(VerifySetting.TrustedRoot),
-        platforms: platforms === true,
-    }, { ...voice_ACTION_VOICE, input: field }, sources.readFile ?? readSmallFile);
-}
-/** The entry's fields by name; an unknown one is an error listing the known ones. */
-function readFields(map, entry) {
-    const out = new Map();
-    for (const pair of map.items) {
-        const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : '';
-        if (!ENTRY_FIELDS.includes(key)) {
-            // The signature keys are named when the key looks like one; the rest of the list stays short.
-            const policyKeys = Object.values(VerifySetting);
-            if (/^(verify|sign)/.test(key)) {
-                throw new errors/* InputError */.dz(`${entry} has an unknown field ${(0,oci_text/* quoted */.TL)(key)}: an entry's signature policy takes ${policyKeys.join(', ')}; its signing takes ${SIGN_FIELDS.join(', ')}`);
-            }
-            throw new errors/* InputError */.dz(`${entry} has an unknown field ${(0,oci_text/* quoted */.TL)(key)}: the fields are ${ENTRY_FIELDS.filter((f) => !policyKeys.includes(f) && !SIGN_FIELDS.includes(f)).join(', ')}`);
-        }
-        out.set(key, pair.value ?? null);
-    }
-    return out;
-}
-function scalarText(node, what) {
-    if (node === undefined || node === null)
-        return undefined;
-    if (!(0,dist/* isScalar */.jn)(node))
-        throw new errors/* InputError */.dz(`${what} must be a single value, not a list or mapping`);
-    if (node.value === null)
-        return undefined;
-    return String(node.value).trim();
-}
-/** A scalar as the user wrote it (a plain `0123` stays `0123`), for a secret the YAML types must not change. */
-function literalText(node, what) {
-    const v = scalarText(node, what);
-    if (!v)
-        return undefined;
-    const source = (0,dist/* isScalar */.jn)(node) && typeof node.source === 'string' ? node.source.trim() : '';
-    return source || v;
-}
-function requiredText(fields, name, entry, field) {
-    const v = scalarText(fields.get(name), field(name));
-    if (!v)
-        throw new errors/* InputError */.dz(`${entry} has no ${name}: give ${name}: with a ${name === 'source' ? 'repository or image reference' : 'repository, or a prefix ending in /'}`);
-    return v;
-}
-function optionalText(node, what) {
-    const v = scalarText(node, what);
-    return v ? v : undefined;
-}
-/** One regex or a list of them, each matching a whole tag. */
-function regexList(node, what) {
-    if (node === undefined || node === null)
-        return [];
-    const items = (0,dist/* isSeq */.oP)(node) ? node.items : [node];
-    return items.map((item, i) => {
-        const shown = items.length > 1 ? `${what} (item ${i + 1})` : what;
-        if (!(0,dist/* isScalar */.jn)(item) || item.value === null || String(item.value) === '')
-            throw new errors/* InputError */.dz(`${shown} must be a regular expression`);
-        const source = String(item.value);
-        try {
-            return wholeTagRegex(source);
-        }
-        catch (err) {
-            // V8 says `Invalid regular expression: /^(?:3.()$/: Unterminated group`: the last part is the news.
-            const why = err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-            throw new errors/* InputError */.dz(`${shown}: ${(0,oci_text/* quoted */.TL)(source)} is not a regular expression (${(0,oci_text/* printable */.g$)(why, 200)})`);
-        }
-    });
-}
-/** One glob or a list of them (`v*`, `1.?`), each matching a whole tag. */
-function globList(node, what) {
-    if (node === undefined || node === null)
-        return [];
-    const items = (0,dist/* isSeq */.oP)(node) ? node.items : [node];
-    return items.map((item, i) => {
-        const shown = items.length > 1 ? `${what} (item ${i + 1})` : what;
-        if (!(0,dist/* isScalar */.jn)(item) || item.value === null || String(item.value) === '')
-            throw new errors/* InputError */.dz(`${shown} must be a tag pattern such as 'v*'`);
-        const pattern = String(item.value);
-        const compiled = tagGlob(pattern);
-        if (!compiled) {
-            throw new errors/* InputError */.dz(`${shown} is ${(0,oci_text/* quoted */.TL)(pattern)}, not a tag pattern: immutable-tags are globs, * for any characters and ? for one (e.g. 'v*' or '1.*'), over the characters of tags (letters, digits, _ . -), not regular expressions`);
-        }
-        return compiled;
-    });
-}
-function positiveInteger(node, what) {
-    if (node === undefined || node === null)
-        return undefined;
-    const value = (0,dist/* isScalar */.jn)(node) ? node.value : undefined;
-    const n = typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
-    if (!Number.isSafeInteger(n) || n < 1) {
-        throw new errors/* InputError */.dz(`${what} is ${(0,oci_text/* quoted */.TL)((0,dist/* isScalar */.jn)(node) ? String(node.value) : 'a list or mapping')}: use a positive whole number, the count of highest versions to keep`);
-    }
-    return n;
-}
-function optionalBoolean(node, what) {
-    if (node === undefined || node === null)
-        return undefined;
-    const value = (0,dist/* isScalar */.jn)(node) ? node.value : undefined;
-    if (typeof value === 'boolean')
-        return value;
-    if (typeof value === 'string' && ['true', 'false'].includes(value.trim().toLowerCase()))
-        return value.trim().toLowerCase() === 'true';
-    throw new errors/* InputError */.dz(`${what} is ${(0,oci_text/* quoted */.TL)((0,dist/* isScalar */.jn)(node) ? String(node.value) : 'a list or mapping')}: use true or false`);
-}
-/**
- * A destination: `HOST/PATH/` (a prefix: the source's repository path is appended) or a reference.
- * A whole repository goes to a repository (it keeps its tag names), never to a tag or a file.
- */
-function parseDestination(text, what, source, wholeRepository) {
-    if (text.endsWith('/')) {
-        const trimmed = text.replace(/\/+$/, '');
-        if (source.transport !== 'registry') {
-            throw new errors/* InputError */.dz(`${what} is a prefix (${(0,oci_text/* quoted */.TL)(text)}), which appends the source's repository path, but the source is a file: give a repository`);
-        }
-        if (/[:@]/.test(trimmed.split('/').slice(1).join('/'))) {
-            throw new errors/* InputError */.dz(`${what} is a prefix (${(0,oci_text/* quoted */.TL)(text)}) with a tag or digest: a prefix ends in / and takes none (the source's tags are kept)`);
-        }
-        // The first component is a host when it looks like one, as in any reference; else Docker Hub.
-        const [first, ...rest] = trimmed.split('/');
-        const isHost = /[.:]/.test(first) || first === 'localhost' || first.startsWith('[');
-        const registry = isHost ? first : 'docker.io';
-        const path = (isHost ? rest : [first, ...rest]).join('/');
-        // Checked as a reference would be: a valid host and valid repository components.
-        const probe = (0,reference/* parseReference */.F2)(`${isHost ? registry : 'docker.io'}/${path ? `${path}/` : ''}x`, what);
-        // The prefix and the source's path make one name, which must fit a registry too.
-        (0,reference/* refuseLongNames */.dq)(path ? `${path}/${source.repository}` : source.repository, [], what);
-        return { kind: 'prefix', registry: probe.registry, path };
-    }
-    const ref = (0,reference/* parseReference */.F2)(text, what);
-    refuseStandardStream(ref, text, what, 'output');
-    if (wholeRepository) {
-        if (ref.transport !== 'registry') {
-            throw new errors/* InputError */.dz(`${what} is ${(0,oci_text/* quoted */.TL)(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`);
-        }
-        if (ref.tags.length || ref.digest) {
-            throw new errors/* InputError */.dz(`${what} is ${(0,oci_text/* quoted */.TL)(text)}, with a tag or digest, but the source is a whole repository: give the repository alone, which gets the same tag names`);
-        }
-    }
-    return { kind: 'reference', ref };
-}
-/**
- * A list copies many images, several at a time, and its log goes to standard output (the job log
- * in a workflow): no entry can stream an archive through standard input or output.
- */
-function refuseStandardStream(ref, text, what, stream) {
-    if (ref.transport !== 'registry' && ref.path === '-') {
-        throw new errors/* InputError */.dz(`${what} is ${(0,oci_text/* quoted */.TL)(text)}, standard ${stream}, which a list of images cannot stream through: give a file path`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/src/inputs/names.js
 /** Every input and output of the action, named once (action.yml declares the same names; the CLI maps its flags onto the inputs). */
 const names_Input = {
@@ -9672,8 +8680,11 @@ const Output = {
     PullBudget: 'pull-budget',
 };
 
+// EXTERNAL MODULE: ./lib/src/inputs/signature-inputs.js
+var signature_inputs = __webpack_require__(2024);
+// EXTERNAL MODULE: ./lib/src/inputs/voice.js
+var voice = __webpack_require__(8236);
 ;// CONCATENATED MODULE: ./lib/src/inputs/inputs.js
-
 
 
 
@@ -9689,9 +8700,9 @@ const Output = {
 const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
 /**
  * The step's inputs: `source` and `destination` for one image, or `images` / `images-file` for
- * many; giving both kinds, or neither, is an error.
+ * many; giving both kinds, or neither, is an error. The list's YAML reader loads only for a list.
  */
-function parseStepInputs(read, readFile = readWorkspaceFile, voice = ACTION_VOICE) {
+async function parseStepInputs(read, readFile = readWorkspaceFile, voice = ACTION_VOICE) {
     const get = (name) => read(name).trim();
     const one = [Input.Source, Input.Destination].filter((n) => get(n));
     const many = [Input.Images, Input.ImagesFile].filter((n) => get(n));
@@ -9723,10 +8734,12 @@ function parseStepInputs(read, readFile = readWorkspaceFile, voice = ACTION_VOIC
             throw new InputError(`${voice.input(Input.ImagesFile)} names ${quoted(path)}, which ${why}: give a YAML file in the workspace (check out the repository first)`);
         }
     }
+    const common = parseCommonInputs(read, voice);
+    const { parseSyncEntries } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 1884));
     return {
         mode: 'sync',
         inputs: {
-            ...parseCommonInputs(read, voice),
+            ...common,
             entries: parseSyncEntries(text, origin),
             origin,
             ...(get(Input.Shard) ? { shard: parseShard(get(Input.Shard), voice.input(Input.Shard)) } : {}),
@@ -10653,7 +9666,7 @@ const DEFAULT_MAX_ENTRIES = 50_000;
 /** A location seen again counts as news (worth saving) only when its last sighting is this old. */
 const DEFAULT_REFRESH_AFTER_MS = 24 * 60 * 60 * 1000;
 /** A file larger than this is not a cache this code wrote. */
-const file_cache_MAX_FILE_BYTES = 64 * 1024 * 1024;
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** Images left by a pull budget, kept for the next run: at most this many, each name at most this long. */
 const MAX_PENDING_ITEMS = 20_000;
 const MAX_PENDING_KEY = 2048;
@@ -10746,8 +9759,8 @@ class FileBlobInfoCache {
         let text;
         try {
             const info = await (0,promises_.stat)(path);
-            if (info.size > file_cache_MAX_FILE_BYTES) {
-                this.warn(`blob-info cache ${path} is larger than ${file_cache_MAX_FILE_BYTES} bytes; starting with an empty cache`);
+            if (info.size > MAX_FILE_BYTES) {
+                this.warn(`blob-info cache ${path} is larger than ${MAX_FILE_BYTES} bytes; starting with an empty cache`);
                 return 0;
             }
             text = await (0,promises_.readFile)(path, 'utf8');
@@ -10802,7 +9815,7 @@ class FileBlobInfoCache {
     /** Merges a valid file at `path`; anything else there is about to be replaced anyway. */
     async mergeQuietly(path) {
         try {
-            if ((await (0,promises_.stat)(path)).size > file_cache_MAX_FILE_BYTES)
+            if ((await (0,promises_.stat)(path)).size > MAX_FILE_BYTES)
                 return;
             const parsed = parseCacheFile(await (0,promises_.readFile)(path, 'utf8'));
             if (typeof parsed !== 'string')
@@ -11105,6 +10118,8 @@ async function fetchToken(env, audience, timeoutMs) {
     return value;
 }
 
+// EXTERNAL MODULE: ./lib/src/signatures/policy.js
+var policy = __webpack_require__(4568);
 ;// CONCATENATED MODULE: ./lib/src/job/signatures/load.js
 
 /**
@@ -11119,7 +10134,7 @@ async function loadSignatureStages(inputs, options = {}) {
     const signs = inputs.sign !== undefined || entries.some((e) => e.sign);
     if (!policies.length && !signs && !options.entryPolicies)
         return { checks: [], afterTag: [] };
-    const [{ signatureStages }] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(116), __webpack_require__.e(50)]).then(__webpack_require__.bind(__webpack_require__, 2050)), loadTrustRoots(policies)]);
+    const [{ signatureStages }] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(116), __webpack_require__.e(50)]).then(__webpack_require__.bind(__webpack_require__, 2050)), (0,policy/* loadTrustRoots */.k0)(policies)]);
     return signatureStages(inputs, options);
 }
 /**
@@ -11135,6 +10150,8 @@ function keylessSigner(inputs, entries = []) {
     return entry ? { entry } : undefined;
 }
 
+// EXTERNAL MODULE: ./lib/src/signatures/settings.js
+var settings = __webpack_require__(8323);
 ;// CONCATENATED MODULE: ./lib/src/cli/signing.js
 
 
@@ -11144,19 +10161,19 @@ function keylessSigner(inputs, entries = []) {
 
 /** The flags of verification and signing: the action's input names. */
 const SIGNATURE_FLAGS = [
-    { name: VerifySetting.Key, kind: 'string', value: 'FILE', help: 'copy only an image signed with this public key (cosign.pub)' },
-    { name: VerifySetting.CertificateIdentity, kind: 'string', value: 'ID', help: 'copy only an image signed keyless by this identity (a workflow URL, an e-mail)' },
-    { name: VerifySetting.CertificateIdentityRegexp, kind: 'string', value: 'REGEX', help: 'the same, the identity matching REGEX whole' },
-    { name: VerifySetting.CertificateOidcIssuer, kind: 'string', value: 'URL', help: 'the OIDC issuer of that identity (GitHub Actions: https://token.actions.githubusercontent.com)' },
-    { name: VerifySetting.AttestationType, kind: 'string', value: 'TYPE,...', help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)' },
-    { name: VerifySetting.TrustedRoot, kind: 'string', value: 'FILE', help: 'a trusted_root.json for a private Sigstore (default: the public-good instance)' },
-    { name: VerifySetting.Platforms, kind: 'boolean', help: 'each platform manifest of an index must be signed too' },
-    { name: SignSetting.Sign, kind: 'string', value: 'keyless|key', help: 'sign the destination digest once it is tagged (keyless: SIGSTORE_ID_TOKEN or the runner\'s token)' },
-    { name: SignSetting.Key, kind: 'string', value: 'FILE', help: 'with --sign key: the cosign key file (its password in COSIGN_PASSWORD)' },
-    { name: SignSetting.Format, kind: 'string', value: 'bundle|legacy', help: 'a Sigstore bundle referrer (default) or a cosign .sig tag' },
-    { name: SignServiceSetting.FulcioUrl, kind: 'string', value: 'URL', help: 'a private Fulcio for keyless signing' },
-    { name: SignServiceSetting.RekorUrl, kind: 'string', value: 'URL', help: 'a private Rekor (with --sign key: log the signature there)' },
-    { name: SignServiceSetting.TsaUrl, kind: 'string', value: 'URL', help: 'an RFC 3161 timestamp authority, besides the log' },
+    { name: settings/* VerifySetting */.mw.Key, kind: 'string', value: 'FILE', help: 'copy only an image signed with this public key (cosign.pub)' },
+    { name: settings/* VerifySetting */.mw.CertificateIdentity, kind: 'string', value: 'ID', help: 'copy only an image signed keyless by this identity (a workflow URL, an e-mail)' },
+    { name: settings/* VerifySetting */.mw.CertificateIdentityRegexp, kind: 'string', value: 'REGEX', help: 'the same, the identity matching REGEX whole' },
+    { name: settings/* VerifySetting */.mw.CertificateOidcIssuer, kind: 'string', value: 'URL', help: 'the OIDC issuer of that identity (GitHub Actions: https://token.actions.githubusercontent.com)' },
+    { name: settings/* VerifySetting */.mw.AttestationType, kind: 'string', value: 'TYPE,...', help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)' },
+    { name: settings/* VerifySetting */.mw.TrustedRoot, kind: 'string', value: 'FILE', help: 'a trusted_root.json for a private Sigstore (default: the public-good instance)' },
+    { name: settings/* VerifySetting */.mw.Platforms, kind: 'boolean', help: 'each platform manifest of an index must be signed too' },
+    { name: settings/* SignSetting */.gp.Sign, kind: 'string', value: 'keyless|key', help: 'sign the destination digest once it is tagged (keyless: SIGSTORE_ID_TOKEN or the runner\'s token)' },
+    { name: settings/* SignSetting */.gp.Key, kind: 'string', value: 'FILE', help: 'with --sign key: the cosign key file (its password in COSIGN_PASSWORD)' },
+    { name: settings/* SignSetting */.gp.Format, kind: 'string', value: 'bundle|legacy', help: 'a Sigstore bundle referrer (default) or a cosign .sig tag' },
+    { name: signature_inputs/* SignServiceSetting */.BA.FulcioUrl, kind: 'string', value: 'URL', help: 'a private Fulcio for keyless signing' },
+    { name: signature_inputs/* SignServiceSetting */.BA.RekorUrl, kind: 'string', value: 'URL', help: 'a private Rekor (with --sign key: log the signature there)' },
+    { name: signature_inputs/* SignServiceSetting */.BA.TsaUrl, kind: 'string', value: 'URL', help: 'an RFC 3161 timestamp authority, besides the log' },
 ];
 const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
 /**
@@ -11167,7 +10184,7 @@ const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
  */
 async function signatureFlagSettings(values, env, entries = [], origin = 'FILE') {
     const get = (name) => (typeof values[name] === 'string' ? values[name] : values[name] === true ? 'true' : '');
-    const inputs = signature_inputs_parseSignatureInputs(get, FLAG_VOICE, env);
+    const inputs = (0,signature_inputs/* parseSignatureInputs */.Br)(get, FLAG_VOICE, env);
     const keyless = keylessSigner(inputs, entries);
     let identityToken;
     if (keyless) {
@@ -11344,6 +10361,8 @@ async function readBothCredentials(values, io, stdinCarriesArchive = false) {
     };
 }
 
+// EXTERNAL MODULE: ./lib/src/plan/entries.js
+var entries = __webpack_require__(1884);
 ;// CONCATENATED MODULE: ./lib/src/cli/sync-command.js
 
 
@@ -11476,13 +10495,13 @@ async function syncEntries(values, positionals, env) {
             throw new UsageError(`FILE ${(0,oci_text/* quoted */.TL)(path)} is not a file: give the sync list (YAML), or SRC-REPO DST-REPO`);
         if (info.size > MAX_LIST_BYTES)
             throw new UsageError(`FILE ${(0,oci_text/* quoted */.TL)(path)} is ${info.size} bytes: a sync list is a small YAML file`);
-        return entries_parseSyncEntries(await (0,promises_.readFile)(path, 'utf8'), (0,oci_text/* printable */.g$)(path), { env });
+        return (0,entries.parseSyncEntries)(await (0,promises_.readFile)(path, 'utf8'), (0,oci_text/* printable */.g$)(path), { env });
     }
     if (positionals.length === 2) {
         const [source, destination] = positionals;
         const names = { source: 'SRC-REPO', destination: 'DST-REPO' };
         return [
-            entryFromValues({
+            (0,entries/* entryFromValues */.n)({
                 source,
                 destination,
                 tags: values.tags,
@@ -11668,6 +10687,148 @@ async function readManifest(stream, desc, limit = _oci_media_types_js__WEBPACK_I
     (0,_oci_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .verifyBytes */ .RV)(content, desc);
     return content;
 }
+
+
+/***/ }),
+
+/***/ 2024:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BA: () => (/* binding */ SignServiceSetting),
+/* harmony export */   Br: () => (/* binding */ parseSignatureInputs),
+/* harmony export */   a4: () => (/* binding */ parseSignInputs)
+/* harmony export */ });
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9949);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4277);
+/* harmony import */ var _signatures_policy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4568);
+/* harmony import */ var _signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8323);
+
+
+
+
+/** The URLs of a private Sigstore instance to sign through: the same words as inputs and flags. */
+const SignServiceSetting = {
+    FulcioUrl: 'sign-fulcio-url',
+    RekorUrl: 'sign-rekor-url',
+    TsaUrl: 'sign-tsa-url',
+};
+/**
+ * Reads the verification and signing settings by their names (`verify-key`, `sign`, …): the
+ * action's inputs and the command line's flags are the same words. Files (keys, a trusted root)
+ * are read now through `readFile`; the key file's password is checked later, once (it is slow).
+ * Every error is one line in `voice`'s words.
+ */
+function parseSignatureInputs(get, voice, env, readFile = _signatures_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .readSmallFile */ .EW) {
+    const text = (name) => get(name).trim();
+    const platforms = text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.Platforms).toLowerCase();
+    if (platforms && !['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'].includes(platforms)) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.Platforms)} is ${voice.value(text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.Platforms))}: use true or false`);
+    }
+    const verify = (0,_signatures_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .parseVerifyPolicy */ .j8)({
+        key: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.Key),
+        certificateIdentity: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.CertificateIdentity),
+        certificateIdentityRegexp: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.CertificateIdentityRegexp),
+        certificateOidcIssuer: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.CertificateOidcIssuer),
+        attestationTypes: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.AttestationType),
+        trustedRoot: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.TrustedRoot),
+        platforms: ['true', 'yes', 'on', '1'].includes(platforms),
+    }, voice, readFile);
+    const sign = parseSignInputs(text, voice, env, readFile);
+    return { ...(verify ? { verify } : {}), ...(sign ? { sign } : {}) };
+}
+/**
+ * Reads the signing settings (`sign`, `sign-key`, `sign-key-password`, `signature-format` and the
+ * service URLs) by their names, wherever they are given: the step's inputs, the command line's
+ * flags, or the keys of one `images` entry (whose `voice` names the entry and field). `text` gives
+ * each setting's value, empty when not given. Undefined when nothing is signed (no `sign`, or
+ * `sign: false`). The key file is read now; its password is checked later, once (it is slow).
+ */
+function parseSignInputs(text, voice, env, readFile = _signatures_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .readSmallFile */ .EW) {
+    const mode = text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign).toLowerCase();
+    const key = text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key);
+    const format = text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Format).toLowerCase();
+    const urls = Object.values(SignServiceSetting).filter((n) => text(n));
+    if (!mode || mode === 'false' || mode === 'none') {
+        const stray = [key && _signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key, format && _signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Format, ...urls].find(Boolean);
+        if (stray)
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(stray)} is given but nothing is signed: set ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign)} to keyless or key`);
+        return undefined;
+    }
+    if (mode !== 'keyless' && mode !== 'key') {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign)} is ${voice.value(text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign))}: use keyless (the job's OIDC identity through Fulcio and Rekor) or key (with ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key)})`);
+    }
+    if (format && format !== 'bundle' && format !== 'legacy') {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Format)} is ${voice.value(text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Format))}: use bundle (a Sigstore bundle referrer, as cosign v3 writes) or legacy (a cosign .sig tag)`);
+    }
+    const service = (name) => {
+        const v = text(name);
+        if (!v)
+            return undefined;
+        let url;
+        try {
+            url = new URL(v);
+        }
+        catch {
+            url = undefined;
+        }
+        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(name)} is ${voice.value(v)}: give an https:// URL`);
+        return v.replace(/\/+$/, '');
+    };
+    const out = { mode, format: format === 'legacy' ? 'legacy' : 'bundle' };
+    if (mode === 'keyless') {
+        if (key)
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key)} is given but ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign)} is keyless: set it to key to sign with the key, or drop the key`);
+    }
+    else {
+        if (!key)
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign)} is key but ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key)} is missing: give the cosign key file (cosign.key) or its contents`);
+        if (text(SignServiceSetting.FulcioUrl))
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(SignServiceSetting.FulcioUrl)} serves keyless signing, but ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign)} is key: drop it`);
+        if (key.includes('-----BEGIN')) {
+            out.keyPem = key;
+            out.keyName = voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key);
+        }
+        else {
+            out.keyName = `${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key)} (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(key)})`;
+            try {
+                out.keyPem = readFile(key);
+            }
+            catch (err) {
+                const code = err.code;
+                const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
+                throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key)} names ${voice.value(key)}, which ${why}: give the cosign key file's path or its contents`);
+            }
+        }
+        const password = text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.KeyPassword) || env[_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .COSIGN_PASSWORD_ENV */ .U_] || '';
+        out.password = password;
+    }
+    const fulcioUrl = service(SignServiceSetting.FulcioUrl);
+    const rekorUrl = service(SignServiceSetting.RekorUrl);
+    const tsaUrl = service(SignServiceSetting.TsaUrl);
+    return { ...out, ...(fulcioUrl ? { fulcioUrl } : {}), ...(rekorUrl ? { rekorUrl } : {}), ...(tsaUrl ? { tsaUrl } : {}) };
+}
+
+
+/***/ }),
+
+/***/ 8236:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ ACTION_VOICE)
+/* harmony export */ });
+/* harmony import */ var _targets_registry_network_failures_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3607);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4277);
+
+
+const ACTION_VOICE = {
+    ..._targets_registry_network_failures_js__WEBPACK_IMPORTED_MODULE_0__/* .SETTING_VOICE */ .cW,
+    input: (name) => `input "${name}"`,
+    value: (text) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quoted */ .TL)(text),
+    setting: (name, value) => `${name}: ${value}`,
+};
 
 
 /***/ }),
@@ -12761,6 +11922,425 @@ function safeLine(line) {
 
 /***/ }),
 
+/***/ 1884:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   n: () => (/* binding */ entryFromValues),
+/* harmony export */   parseSyncEntries: () => (/* binding */ parseSyncEntries)
+/* harmony export */ });
+/* unused harmony export ENTRY_FIELDS */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9949);
+/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6993);
+/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1839);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(4277);
+/* harmony import */ var _inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2024);
+/* harmony import */ var _inputs_voice_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8236);
+/* harmony import */ var _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4568);
+/* harmony import */ var _signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8323);
+/* harmony import */ var _tag_filter_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(6031);
+
+
+
+
+
+
+
+
+
+
+const ENTRY_FIELDS = [
+    'source',
+    'destination',
+    'tags',
+    'exclude-tags',
+    'semver',
+    'latest',
+    'platform',
+    'referrers',
+    'prune',
+    'protect',
+    'immutable-tags',
+    ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw),
+    ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp),
+    ...Object.values(_inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SignServiceSetting */ .BA),
+];
+/** An entry's signing keys: the step's words. */
+const SIGN_FIELDS = [...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp), ...Object.values(_inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SignServiceSetting */ .BA)];
+/** Parses a sync list (YAML): a list of entries, each a mapping of the fields above. */
+function parseSyncEntries(text, origin, sources = {}) {
+    const lines = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .LineCounter */ .HN();
+    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    const yamlError = doc.errors[0];
+    if (yamlError) {
+        const at = yamlError.linePos?.[0];
+        const where = at ? `line ${at.line}, column ${at.col}` : 'somewhere';
+        const why = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${origin} is not valid YAML: ${where}: ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .printable */ .g$)(why, 200)}`);
+    }
+    const root = doc.contents;
+    const usage = 'a list of entries, each with source and destination (see README, "Mirror many images")';
+    if (!root || ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(root) && (root.value === null || root.value === '')))
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${origin} is empty: give ${usage}`);
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(root))
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${origin} is not a YAML list: give ${usage}`);
+    if (root.items.length === 0)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${origin} lists no entries: give ${usage}`);
+    return root.items.map((item, i) => parseEntry(item, i + 1, origin, lines, sources));
+}
+function parseEntry(node, number, origin, lines, sources) {
+    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
+    const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(node))
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} is not a mapping: give source: and destination: fields`);
+    return entryFromFields(readFields(node, entry), number, { entry, field: (name) => `${entry}, field "${name}"` }, sources, line);
+}
+/**
+ * One entry from values given some other way than a list (a command line): the same checks, the
+ * same errors, in `names`' words. Values are strings, lists of strings, numbers or booleans.
+ */
+function entryFromValues(values, names, sources = {}) {
+    const doc = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .Document */ .yo();
+    const fields = new Map();
+    for (const [name, value] of Object.entries(values)) {
+        if (value === undefined || (Array.isArray(value) && !value.length))
+            continue;
+        fields.set(name, doc.createNode(value));
+    }
+    return entryFromFields(fields, 1, names, sources);
+}
+function entryFromFields(fields, number, names, sources, line) {
+    const { entry, field } = names;
+    const sourceText = requiredText(fields, 'source', entry, field);
+    const source = (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseReference */ .F2)(sourceText, field('source'));
+    refuseStandardStream(source, sourceText, field('source'), 'input');
+    const wholeRepository = source.transport === 'registry' && !source.tags.length && !source.digest;
+    const destinationText = requiredText(fields, 'destination', entry, field);
+    const destination = parseDestination(destinationText, field('destination'), source, wholeRepository);
+    const include = regexList(fields.get('tags'), field('tags'));
+    const exclude = regexList(fields.get('exclude-tags'), field('exclude-tags'));
+    const range = optionalText(fields.get('semver'), field('semver'));
+    if (range !== undefined && !(0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_8__/* .isSemverRange */ .q1)(range)) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${field('semver')} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(range)}, not a semver range: use npm semver syntax, e.g. ">=3.18 <4" or "^1.2"`);
+    }
+    const latest = positiveInteger(fields.get('latest'), field('latest'));
+    const filtered = include.length || exclude.length || range !== undefined || latest !== undefined;
+    if (filtered && !wholeRepository) {
+        const named = ['tags', 'exclude-tags', 'semver', 'latest'].filter((f) => fields.has(f)).join(', ');
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} filters tags (${named}) but its source ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(sourceText)} names one image: drop the tag or digest from the source to take the repository's tags`);
+    }
+    const platformText = optionalText(fields.get('platform'), field('platform'));
+    const referrers = optionalBoolean(fields.get('referrers'), field('referrers'));
+    const prune = optionalBoolean(fields.get('prune'), field('prune'));
+    const protect = regexList(fields.get('protect'), field('protect'));
+    const immutableTags = globList(fields.get('immutable-tags'), field('immutable-tags'));
+    if (prune && !wholeRepository) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} prunes but its source ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(sourceText)} names one image: prune applies to a whole repository's tags; drop the tag or digest from the source, or drop prune`);
+    }
+    if (protect.length && !prune) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${field('protect')} keeps tags from prune, but the entry does not prune: add prune: true, or drop protect`);
+    }
+    return {
+        number,
+        ...(line ? { line } : {}),
+        source,
+        wholeRepository,
+        destination,
+        filter: { include, exclude, ...(range !== undefined ? { semver: range } : {}), ...(latest !== undefined ? { latest } : {}) },
+        ...(platformText ? { platform: (0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_2__/* .parsePlatform */ .FL)(platformText, field('platform')) } : {}),
+        ...(referrers !== undefined ? { referrers } : {}),
+        ...(prune ? { prune } : {}),
+        ...(protect.length ? { protect } : {}),
+        ...(immutableTags.length ? { immutableTags } : {}),
+        ...optionalPolicy(entryPolicy(fields, field, sources)),
+        ...optionalSigning(entrySigning(fields, field, sources)),
+    };
+}
+function optionalPolicy(verify) {
+    return verify ? { verify } : {};
+}
+function optionalSigning(sign) {
+    return sign === undefined ? {} : { sign };
+}
+/**
+ * The entry's `sign*` keys, checked by the step's own rules and messages, errors naming the entry's
+ * field: its signing, `false` for `sign: false`, or undefined when it gives none (the step's applies).
+ */
+function entrySigning(fields, field, sources) {
+    const values = new Map();
+    for (const name of SIGN_FIELDS) {
+        const node = fields.get(name);
+        // A password is taken as written: YAML would read 0123 as the number 123.
+        const value = name === _signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp.KeyPassword ? literalText(node, field(name)) : optionalText(node, field(name));
+        if (value)
+            values.set(name, value);
+    }
+    if (!values.size)
+        return undefined;
+    const sign = (0,_inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSignInputs */ .a4)((name) => values.get(name) ?? '', { ..._inputs_voice_js__WEBPACK_IMPORTED_MODULE_5__/* .ACTION_VOICE */ .w, input: field }, sources.env ?? process.env, sources.readFile ?? _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .readSmallFile */ .EW);
+    return sign ?? false;
+}
+/** The entry's `verify-*` keys, checked as the step's inputs are, errors naming the entry's field. */
+function entryPolicy(fields, field, sources) {
+    const text = (name) => optionalText(fields.get(name), field(name));
+    const typesNode = fields.get(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType);
+    const types = typesNode && (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(typesNode) ? typesNode.items.map((n, i) => scalarText(n, `${field(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType)} (item ${i + 1})`) ?? '') : text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType);
+    const platforms = optionalBoolean(fields.get(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.Platforms), field(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.Platforms));
+    return (0,_signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .parseVerifyPolicy */ .j8)({
+        key: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.Key),
+        certificateIdentity: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.CertificateIdentity),
+        certificateIdentityRegexp: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.CertificateIdentityRegexp),
+        certificateOidcIssuer: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.CertificateOidcIssuer),
+        attestationTypes: types,
+        trustedRoot: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.TrustedRoot),
+        platforms: platforms === true,
+    }, { ..._inputs_voice_js__WEBPACK_IMPORTED_MODULE_5__/* .ACTION_VOICE */ .w, input: field }, sources.readFile ?? _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .readSmallFile */ .EW);
+}
+/** The entry's fields by name; an unknown one is an error listing the known ones. */
+function readFields(map, entry) {
+    const out = new Map();
+    for (const pair of map.items) {
+        const key = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(pair.key) ? String(pair.key.value) : '';
+        if (!ENTRY_FIELDS.includes(key)) {
+            // The signature keys are named when the key looks like one; the rest of the list stays short.
+            const policyKeys = Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw);
+            if (/^(verify|sign)/.test(key)) {
+                throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} has an unknown field ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(key)}: an entry's signature policy takes ${policyKeys.join(', ')}; its signing takes ${SIGN_FIELDS.join(', ')}`);
+            }
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} has an unknown field ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(key)}: the fields are ${ENTRY_FIELDS.filter((f) => !policyKeys.includes(f) && !SIGN_FIELDS.includes(f)).join(', ')}`);
+        }
+        out.set(key, pair.value ?? null);
+    }
+    return out;
+}
+function scalarText(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node))
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} must be a single value, not a list or mapping`);
+    if (node.value === null)
+        return undefined;
+    return String(node.value).trim();
+}
+/** A scalar as the user wrote it (a plain `0123` stays `0123`), for a secret the YAML types must not change. */
+function literalText(node, what) {
+    const v = scalarText(node, what);
+    if (!v)
+        return undefined;
+    const source = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) && typeof node.source === 'string' ? node.source.trim() : '';
+    return source || v;
+}
+function requiredText(fields, name, entry, field) {
+    const v = scalarText(fields.get(name), field(name));
+    if (!v)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} has no ${name}: give ${name}: with a ${name === 'source' ? 'repository or image reference' : 'repository, or a prefix ending in /'}`);
+    return v;
+}
+function optionalText(node, what) {
+    const v = scalarText(node, what);
+    return v ? v : undefined;
+}
+/** One regex or a list of them, each matching a whole tag. */
+function regexList(node, what) {
+    if (node === undefined || node === null)
+        return [];
+    const items = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(node) ? node.items : [node];
+    return items.map((item, i) => {
+        const shown = items.length > 1 ? `${what} (item ${i + 1})` : what;
+        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(item) || item.value === null || String(item.value) === '')
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${shown} must be a regular expression`);
+        const source = String(item.value);
+        try {
+            return (0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_8__/* .wholeTagRegex */ .L6)(source);
+        }
+        catch (err) {
+            // V8 says `Invalid regular expression: /^(?:3.()$/: Unterminated group`: the last part is the news.
+            const why = err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${shown}: ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(source)} is not a regular expression (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .printable */ .g$)(why, 200)})`);
+        }
+    });
+}
+/** One glob or a list of them (`v*`, `1.?`), each matching a whole tag. */
+function globList(node, what) {
+    if (node === undefined || node === null)
+        return [];
+    const items = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(node) ? node.items : [node];
+    return items.map((item, i) => {
+        const shown = items.length > 1 ? `${what} (item ${i + 1})` : what;
+        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(item) || item.value === null || String(item.value) === '')
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${shown} must be a tag pattern such as 'v*'`);
+        const pattern = String(item.value);
+        const compiled = (0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_8__/* .tagGlob */ .ZM)(pattern);
+        if (!compiled) {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${shown} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(pattern)}, not a tag pattern: immutable-tags are globs, * for any characters and ? for one (e.g. 'v*' or '1.*'), over the characters of tags (letters, digits, _ . -), not regular expressions`);
+        }
+        return compiled;
+    });
+}
+function positiveInteger(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    const value = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) ? node.value : undefined;
+    const n = typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) ? String(node.value) : 'a list or mapping')}: use a positive whole number, the count of highest versions to keep`);
+    }
+    return n;
+}
+function optionalBoolean(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    const value = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) ? node.value : undefined;
+    if (typeof value === 'boolean')
+        return value;
+    if (typeof value === 'string' && ['true', 'false'].includes(value.trim().toLowerCase()))
+        return value.trim().toLowerCase() === 'true';
+    throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) ? String(node.value) : 'a list or mapping')}: use true or false`);
+}
+/**
+ * A destination: `HOST/PATH/` (a prefix: the source's repository path is appended) or a reference.
+ * A whole repository goes to a repository (it keeps its tag names), never to a tag or a file.
+ */
+function parseDestination(text, what, source, wholeRepository) {
+    if (text.endsWith('/')) {
+        const trimmed = text.replace(/\/+$/, '');
+        if (source.transport !== 'registry') {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is a prefix (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(text)}), which appends the source's repository path, but the source is a file: give a repository`);
+        }
+        if (/[:@]/.test(trimmed.split('/').slice(1).join('/'))) {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is a prefix (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(text)}) with a tag or digest: a prefix ends in / and takes none (the source's tags are kept)`);
+        }
+        // The first component is a host when it looks like one, as in any reference; else Docker Hub.
+        const [first, ...rest] = trimmed.split('/');
+        const isHost = /[.:]/.test(first) || first === 'localhost' || first.startsWith('[');
+        const registry = isHost ? first : 'docker.io';
+        const path = (isHost ? rest : [first, ...rest]).join('/');
+        // Checked as a reference would be: a valid host and valid repository components.
+        const probe = (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseReference */ .F2)(`${isHost ? registry : 'docker.io'}/${path ? `${path}/` : ''}x`, what);
+        // The prefix and the source's path make one name, which must fit a registry too.
+        (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .refuseLongNames */ .dq)(path ? `${path}/${source.repository}` : source.repository, [], what);
+        return { kind: 'prefix', registry: probe.registry, path };
+    }
+    const ref = (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseReference */ .F2)(text, what);
+    refuseStandardStream(ref, text, what, 'output');
+    if (wholeRepository) {
+        if (ref.transport !== 'registry') {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`);
+        }
+        if (ref.tags.length || ref.digest) {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(text)}, with a tag or digest, but the source is a whole repository: give the repository alone, which gets the same tag names`);
+        }
+    }
+    return { kind: 'reference', ref };
+}
+/**
+ * A list copies many images, several at a time, and its log goes to standard output (the job log
+ * in a workflow): no entry can stream an archive through standard input or output.
+ */
+function refuseStandardStream(ref, text, what, stream) {
+    if (ref.transport !== 'registry' && ref.path === '-') {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(text)}, standard ${stream}, which a list of images cannot stream through: give a file path`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 6031:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L6: () => (/* binding */ wholeTagRegex),
+/* harmony export */   O: () => (/* binding */ selectTags),
+/* harmony export */   RQ: () => (/* binding */ tagVersion),
+/* harmony export */   ZM: () => (/* binding */ tagGlob),
+/* harmony export */   q1: () => (/* binding */ isSemverRange)
+/* harmony export */ });
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2088);
+/* harmony import */ var _oci_referrer_kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6055);
+
+
+/** `[v]MAJOR[.MINOR[.PATCH]][-PRE]`: missing parts are 0, leading zeros are numbers (`2024.01` is 2024.1.0). */
+const VERSION_TAG = /^v?([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:\.([0-9]{1,9}))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
+/** The version a tag reads as, or undefined when it does not read as one. */
+function tagVersion(tag) {
+    const m = VERSION_TAG.exec(tag);
+    if (!m)
+        return undefined;
+    const core = [m[1], m[2] ?? '0', m[3] ?? '0'].map((n) => String(Number(n))).join('.');
+    const pre = m[4] ? `-${m[4].split('.').map((p) => (/^[0-9]+$/.test(p) ? String(Number(p)) : p)).join('.')}` : '';
+    return semver__WEBPACK_IMPORTED_MODULE_0__.parse(`${core}${pre}`) ?? undefined;
+}
+/** A regex that must match a whole tag, as regsync reads them: `3\.1[0-9]` means exactly that. */
+function wholeTagRegex(source) {
+    return new RegExp(`^(?:${source})$`);
+}
+/** A tag's characters, and the two wildcards. */
+const GLOB = /^[A-Za-z0-9_.*?-]{1,256}$/;
+/**
+ * A glob over whole tags: `*` any run of characters (none too), `?` one; everything else stands for
+ * itself (a `.` is a dot). Undefined when `pattern` has characters no tag has (`v[0-9]+`, `^v.*$`):
+ * it was written as a regular expression.
+ */
+function tagGlob(pattern) {
+    if (!GLOB.test(pattern))
+        return undefined;
+    const body = pattern.replace(/[.*?]/g, (c) => (c === '*' ? '.*' : c === '?' ? '.' : '\\.'));
+    return new RegExp(`^${body}$`);
+}
+/** Whether `range` is an npm semver range this filter can use. */
+function isSemverRange(range) {
+    return semver__WEBPACK_IMPORTED_MODULE_0__.validRange(range) !== null;
+}
+/**
+ * The tags `filter` selects, versions highest first, then the rest in alphabetical order.
+ * Attachment tags are never selected.
+ */
+function selectTags(tags, filter) {
+    // cosign's attachment tags and referrers-schema indexes travel with their image when `referrers` is on.
+    let kept = [...new Set(tags)].filter((t) => !(0,_oci_referrer_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttachmentTag */ .uE)(t));
+    if (filter.include.length)
+        kept = kept.filter((t) => filter.include.some((re) => re.test(t)));
+    if (filter.exclude.length)
+        kept = kept.filter((t) => !filter.exclude.some((re) => re.test(t)));
+    const versions = new Map();
+    for (const t of kept) {
+        const v = tagVersion(t);
+        if (v)
+            versions.set(t, v);
+    }
+    if (filter.semver !== undefined) {
+        const range = filter.semver;
+        kept = kept.filter((t) => {
+            const v = versions.get(t);
+            return v !== undefined && semver__WEBPACK_IMPORTED_MODULE_0__.satisfies(v, range);
+        });
+    }
+    if (filter.latest !== undefined) {
+        // The N highest distinct versions: `3.20` and `3.20.0` are one version and both are kept.
+        const highest = [...new Set(kept.filter((t) => versions.has(t)).map((t) => versions.get(t).version))]
+            .sort((a, b) => semver__WEBPACK_IMPORTED_MODULE_0__.rcompare(a, b))
+            .slice(0, filter.latest);
+        const chosen = new Set(highest);
+        kept = kept.filter((t) => versions.has(t) && chosen.has(versions.get(t).version));
+    }
+    return kept.sort((a, b) => {
+        const va = versions.get(a);
+        const vb = versions.get(b);
+        if (va && vb)
+            return semver__WEBPACK_IMPORTED_MODULE_0__.rcompare(va, vb) || a.localeCompare(b);
+        if (va)
+            return -1;
+        if (vb)
+            return 1;
+        return a < b ? -1 : a > b ? 1 : 0;
+    });
+}
+
+
+/***/ }),
+
 /***/ 1005:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -12795,6 +12375,185 @@ class SigningError extends _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OciCop
 
 /***/ }),
 
+/***/ 4568:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EW: () => (/* binding */ readSmallFile),
+/* harmony export */   j8: () => (/* binding */ parseVerifyPolicy),
+/* harmony export */   k0: () => (/* binding */ loadTrustRoots)
+/* harmony export */ });
+/* unused harmony export describePolicy */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9949);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4277);
+/* harmony import */ var _public_key_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4741);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8323);
+/* harmony import */ var _trust_root_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1950);
+
+
+
+
+
+
+
+/** cosign's short names for predicate types (`cosign verify-attestation --type`). */
+const PREDICATE_SHORT_NAMES = {
+    slsaprovenance: 'https://slsa.dev/provenance/v0.2',
+    slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
+    slsaprovenance1: 'https://slsa.dev/provenance/v1',
+    spdx: 'https://spdx.dev/Document',
+    spdxjson: 'https://spdx.dev/Document',
+    cyclonedx: 'https://cyclonedx.org/bom',
+    link: 'https://in-toto.io/Link/v1',
+    vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+    openvex: 'https://openvex.dev/ns',
+    custom: 'https://cosign.sigstore.dev/attestation/v1',
+};
+/** A key or a trusted root is a small file; a larger one is not what was meant. */
+const MAX_FILE_BYTES = 1024 * 1024;
+/** Reads a small text file (relative to the working directory); the action passes its workspace reader instead. */
+function readSmallFile(path) {
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync)(path).size > MAX_FILE_BYTES)
+        throw Object.assign(new Error('too large'), { code: `larger than ${MAX_FILE_BYTES} bytes` });
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(path, 'utf8');
+}
+/**
+ * Checks verification settings. Undefined when none is given (nothing to verify); otherwise a policy,
+ * or an `InputError` of one line naming the setting at fault in `voice`'s words. Files (a key, a
+ * trusted root) are read now, with `readFile`.
+ */
+function parseVerifyPolicy(raw, voice, readFile = readSmallFile) {
+    const text = (v) => (typeof v === 'string' ? v.trim() : '');
+    const keyText = text(raw.key);
+    const identity = text(raw.certificateIdentity);
+    const identityRegexp = text(raw.certificateIdentityRegexp);
+    const issuer = text(raw.certificateOidcIssuer);
+    const types = parseAttestationTypes(raw.attestationTypes, voice);
+    const rootText = text(raw.trustedRoot);
+    const anything = keyText || identity || identityRegexp || issuer || types.length || rootText || raw.platforms;
+    if (!anything)
+        return undefined;
+    const name = (s) => voice.input(s);
+    let signer;
+    if (keyText) {
+        const keyless = [identity && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentity, identityRegexp && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp, issuer && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateOidcIssuer].find(Boolean);
+        if (keyless)
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.Key)} and ${name(keyless)} are both given: verify with a key or with a certificate identity, not both`);
+        const key = readPublicKey(keyText, name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.Key), readFile);
+        signer = { kind: 'key', key, fingerprint: (0,_public_key_js__WEBPACK_IMPORTED_MODULE_3__/* .keyFingerprint */ .yy)(key) };
+    }
+    else {
+        if (identity && identityRegexp) {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentity)} and ${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp)} are both given: give one`);
+        }
+        if (!identity && !identityRegexp) {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`verification needs a signer: give ${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.Key)}, or ${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentity)} (or ${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp)}) with ${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateOidcIssuer)}`);
+        }
+        if (!issuer) {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateOidcIssuer)} is missing: a certificate identity means nothing without the issuer that vouched for it (GitHub Actions: https://token.actions.githubusercontent.com)`);
+        }
+        signer = { kind: 'identity', issuer, ...(identity ? { identity } : { identityRegexp: compileIdentityRegexp(identityRegexp, name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp)), identityPattern: identityRegexp }) };
+    }
+    // The Sigstore libraries load with the first use of the root (`loadTrustRoots` before the job).
+    let trustRoot;
+    let trustRootName;
+    if (!rootText || rootText === 'public-good') {
+        trustRoot = async () => (await Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(555)]).then(__webpack_require__.bind(__webpack_require__, 4555))).publicGoodTrustRoot();
+        trustRootName = 'Sigstore public-good';
+    }
+    else {
+        const fromJson = rootText.startsWith('{');
+        const what = fromJson ? name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.TrustedRoot) : `${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.TrustedRoot)} (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(rootText)})`;
+        const json = (0,_trust_root_file_js__WEBPACK_IMPORTED_MODULE_5__/* .checkTrustedRootText */ .v)(fromJson ? rootText : readNamedFile(rootText, name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.TrustedRoot), readFile), what);
+        const rootName = fromJson ? 'the trusted root given inline' : (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(rootText);
+        let loaded;
+        trustRoot = () => (loaded ??= Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(555)]).then(__webpack_require__.bind(__webpack_require__, 4555)).then((m) => m.trustRootFromJson(json, rootName, what)));
+        trustRootName = rootName;
+    }
+    return {
+        signer,
+        attestationTypes: types,
+        platforms: raw.platforms === true,
+        trustRoot,
+        trustRootName,
+        description: describePolicy(signer, types),
+    };
+}
+/**
+ * Loads each policy's trust root, so a key or certificate in a trusted root that cannot be read is
+ * one line before anything is copied, not a refusal of every image.
+ */
+async function loadTrustRoots(policies) {
+    await Promise.all(policies.map((p) => p?.trustRoot()));
+}
+/** `identity X, issuer Y` / `identity matching /re/, issuer Y` / `key SHA256:…`, then `attestations A, B`. */
+function describePolicy(signer, types) {
+    const who = signer.kind === 'key'
+        ? `key ${signer.fingerprint}`
+        : `${signer.identity !== undefined ? `identity ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(signer.identity)}` : `identity matching /${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(signer.identityPattern ?? '')}/`}, issuer ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(signer.issuer)}`;
+    return types.length ? `${who}; attestation${types.length > 1 ? 's' : ''} ${types.map((t) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(t)).join(', ')}` : who;
+}
+function parseAttestationTypes(value, voice) {
+    const parts = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : []).map((s) => (typeof s === 'string' ? s.trim() : '')).filter(Boolean);
+    const out = [];
+    for (const part of parts) {
+        const type = PREDICATE_SHORT_NAMES[part.toLowerCase()] ?? part;
+        let url;
+        try {
+            url = new URL(type);
+        }
+        catch {
+            url = undefined;
+        }
+        if (!url || !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.AttestationType)} has ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quoted */ .TL)(part)}, which is not a predicate type: give a URI (https://slsa.dev/provenance/v1) or one of ${Object.keys(PREDICATE_SHORT_NAMES).join(', ')}`);
+        }
+        if (!out.includes(type))
+            out.push(type);
+    }
+    return out;
+}
+/** The regexp must match the whole identity (cosign matches anywhere in it: add `.*` where a part is meant). */
+function compileIdentityRegexp(source, what) {
+    try {
+        return new RegExp(`^(?:${source})$`, 'u');
+    }
+    catch (err) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${what} is not a valid regular expression: ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)((0,_oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err), 200)}`);
+    }
+}
+/** A PEM public key, given as itself or in a file. The key's text is never echoed back. */
+function readPublicKey(value, what, readFile) {
+    const inline = value.includes('-----BEGIN');
+    const pem = inline ? value : readNamedFile(value, what, readFile);
+    const where = inline ? what : `${what} (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(value)})`;
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem))
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${where} holds a private key: give the public key (cosign.pub), and keep the private key secret`);
+    if (!pem.includes('-----BEGIN'))
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${where} is not a PEM public key: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
+    try {
+        return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPublicKey)(pem);
+    }
+    catch {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${where} is not a PEM public key that can be read: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
+    }
+}
+function readNamedFile(path, what, readFile) {
+    try {
+        return readFile(path);
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (0,_oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)})`;
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${what} names ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quoted */ .TL)(path)}, which ${why}: give the file's path (in the workspace) or its contents`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 4741:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -12820,6 +12579,39 @@ function sameKey(a, b) {
     const der = (k) => (k.type === 'private' ? createPublicKey(k) : k).export({ type: 'spki', format: 'der' });
     return der(a).equals(der(b));
 }
+
+
+/***/ }),
+
+/***/ 8323:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   U_: () => (/* binding */ COSIGN_PASSWORD_ENV),
+/* harmony export */   gp: () => (/* binding */ SignSetting),
+/* harmony export */   mw: () => (/* binding */ VerifySetting)
+/* harmony export */ });
+/**
+ * The settings of verification and signing, named once: step inputs, CLI flags (`--verify-key`)
+ * and keys of an `images` entry use these same words.
+ */
+const VerifySetting = {
+    Key: 'verify-key',
+    CertificateIdentity: 'verify-certificate-identity',
+    CertificateIdentityRegexp: 'verify-certificate-identity-regexp',
+    CertificateOidcIssuer: 'verify-certificate-oidc-issuer',
+    AttestationType: 'verify-attestation-type',
+    TrustedRoot: 'verify-trusted-root',
+    Platforms: 'verify-platforms',
+};
+const SignSetting = {
+    Sign: 'sign',
+    Key: 'sign-key',
+    KeyPassword: 'sign-key-password',
+    Format: 'signature-format',
+};
+/** The environment variable cosign reads a key file's password from, by convention. */
+const COSIGN_PASSWORD_ENV = 'COSIGN_PASSWORD';
 
 
 /***/ }),
@@ -12856,6 +12648,355 @@ function checkTrustedRootText(text, what) {
             throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${what} is malformed: ${field} is not a list`);
     }
     return json;
+}
+
+
+/***/ }),
+
+/***/ 9148:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bs: () => (/* binding */ statusLine),
+/* harmony export */   PS: () => (/* binding */ isRetryableStatus),
+/* harmony export */   Q$: () => (/* binding */ BrokenAnswerError),
+/* harmony export */   gl: () => (/* binding */ RegistryError),
+/* harmony export */   rN: () => (/* binding */ registryErrorDetail)
+/* harmony export */ });
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9949);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4277);
+/* harmony import */ var _oci_json_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3300);
+
+
+
+
+/**
+ * A registry failure. `retryable` says whether doing the whole operation again (with the content
+ * reopened) may succeed: a cut connection, a timeout, 408, 429, 5xx, an upload session lost midway.
+ * `status` and `code` (the registry's JSON error code, e.g. MANIFEST_BLOB_UNKNOWN) let callers react.
+ * `retryAfterMs` is how long to wait before that: the registry's `Retry-After`, or the client's backoff.
+ */
+class RegistryError extends _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .OperationError */ .OK {
+    retryable;
+    status;
+    code;
+    retryAfterMs;
+    name = 'RegistryError';
+    constructor(message, retryable = false, status, code, retryAfterMs) {
+        super(message);
+        this.retryable = retryable;
+        this.status = status;
+        this.code = code;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** An answer whose body broke off (cut, truncated or stalled) after its headers arrived. */
+class BrokenAnswerError extends RegistryError {
+    name = 'BrokenAnswerError';
+}
+
+function isRetryableStatus(status) {
+    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+/** `503 Service Unavailable`. */
+function statusLine(status) {
+    const text = node_http__WEBPACK_IMPORTED_MODULE_0__.STATUS_CODES[status];
+    return text ? `${status} ${text}` : String(status);
+}
+/**
+ * The registry's first error code and message from a JSON error body, shortened to one line. The
+ * `code` is for matching (`MANIFEST_BLOB_UNKNOWN`); `text` is for a line: white space runs become one
+ * space and the rest is made printable, so a registry's message cannot forge log lines or reach the
+ * terminal.
+ */
+function registryErrorDetail(body) {
+    let parsed;
+    try {
+        parsed = (0,_oci_json_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBoundedJson */ .Rj)(body);
+    }
+    catch {
+        return {};
+    }
+    const first = Array.isArray(parsed?.errors) ? parsed.errors[0] : undefined;
+    if (!first)
+        return {};
+    const code = typeof first.code === 'string' ? first.code.slice(0, 64) : undefined;
+    const message = typeof first.message === 'string' ? first.message.replace(/\s+/g, ' ').trim() : undefined;
+    const text = [code, message].filter(Boolean).join(': ');
+    return { code, text: text ? (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(text, 200) : undefined };
+}
+
+
+/***/ }),
+
+/***/ 3607:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EU: () => (/* binding */ throughProxy),
+/* harmony export */   GP: () => (/* binding */ httpsOnlyError),
+/* harmony export */   JE: () => (/* binding */ fatalNetworkError),
+/* harmony export */   cW: () => (/* binding */ SETTING_VOICE),
+/* harmony export */   hX: () => (/* binding */ isHttpsServerAnswer)
+/* harmony export */ });
+/* unused harmony export NetworkError */
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4277);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9148);
+/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8166);
+
+
+
+
+/** The settings by their names. */
+const SETTING_VOICE = {
+    set: (setting, value) => `set ${setting}: ${value}`,
+    drop: (setting) => `remove ${setting}`,
+};
+/** A failure of the network itself that no retry cures: a certificate, a protocol mix-up, a name. */
+class NetworkError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RegistryError */ .gl {
+    name = 'NetworkError';
+    constructor(message) {
+        super(message, false);
+    }
+}
+/** Certificates that do not chain to anything trusted, in words (OpenSSL's own carry Node.js advice). */
+const UNTRUSTED = {
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'issued by an unknown CA',
+    UNABLE_TO_GET_ISSUER_CERT: 'issued by an unknown CA',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issued by an unknown CA',
+    SELF_SIGNED_CERT_IN_CHAIN: 'a self-signed certificate in its chain',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
+    CERT_UNTRUSTED: 'not trusted for this use',
+    CERT_SIGNATURE_FAILURE: 'a signature that does not verify',
+    INVALID_CA: 'an issuer that is not a CA',
+    CERT_REJECTED: 'rejected',
+};
+const OUT_OF_DATE = { CERT_HAS_EXPIRED: 'expired', CERT_NOT_YET_VALID: 'not valid yet' };
+/** OpenSSL's ways of saying the other side answered something other than TLS. */
+const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_UNKNOWN_PROTOCOL']);
+/** The error, then its causes: undici wraps a few (a TLS failure through a proxy tunnel). */
+function chain(err) {
+    const out = [];
+    for (let e = err; e && typeof e === 'object' && out.length < 5; e = e.cause)
+        out.push(e);
+    return out;
+}
+/**
+ * The sentence for a failure that no retry cures, naming the cause and the fix; undefined for
+ * anything else (a refused or cut connection, a timeout), which the caller may retry.
+ */
+function fatalNetworkError(err, url, voice = SETTING_VOICE, proxy) {
+    const host = (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(url.host);
+    for (const e of chain(err)) {
+        const code = typeof e.code === 'string' ? e.code : '';
+        const detail = (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(e.message ?? code);
+        if (Object.hasOwn(UNTRUSTED, code)) {
+            return new NetworkError(`the certificate of ${host} is not trusted (${UNTRUSTED[code]}, ${code}): trust the CA that signed it (${voice.set('ca-file', 'FILE')}), or ${voice.set('tls-verify', 'false')} to skip verification`);
+        }
+        if (Object.hasOwn(OUT_OF_DATE, code)) {
+            return new NetworkError(`the certificate of ${host} is ${OUT_OF_DATE[code]} (${code}): renew it on the registry, or ${voice.set('tls-verify', 'false')} to skip verification`);
+        }
+        if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+            const names = e.cert?.subjectaltname ? ` (it names ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(e.cert.subjectaltname)})` : '';
+            return new NetworkError(`the certificate of ${host} is not for ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(url.hostname)}${names}: use a name it lists, or ${voice.set('tls-verify', 'false')} to skip verification`);
+        }
+        if (NOT_TLS.has(code) || /wrong version number/i.test(e.message ?? '')) {
+            return new NetworkError(`${host} answered plain HTTP to HTTPS: ${voice.set('plain-http', 'true')}`);
+        }
+        if (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code.startsWith('ERR_TLS_')) {
+            return new NetworkError(`the TLS handshake with ${host} failed (${detail}): check the registry's TLS set-up, or that ${host} is the registry`);
+        }
+        if (code === 'ENOTFOUND') {
+            const name = (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(e.hostname ?? url.hostname);
+            if (proxy && name === (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(proxy.url.hostname)) {
+                return new NetworkError(`cannot resolve the name of ${(0,_proxy_js__WEBPACK_IMPORTED_MODULE_2__/* .describeProxy */ .GK)(proxy)}: fix that variable, or unset it to connect directly`);
+            }
+            return new NetworkError(`cannot resolve ${name} (no such host): check the registry's name${proxy ? '' : ', or set HTTPS_PROXY if only a proxy reaches it'}`);
+        }
+        const tunnel = /Proxy response \(([0-9]{3})\) !== 200/.exec(e.message ?? '');
+        if (tunnel && proxy)
+            return proxyRefusal(Number(tunnel[1]), url, proxy);
+    }
+    return undefined;
+}
+function proxyRefusal(status, url, proxy) {
+    const host = (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(url.host);
+    const line = `${status} ${node_http__WEBPACK_IMPORTED_MODULE_0__.STATUS_CODES[status] ?? ''}`.trim();
+    if (status === 407) {
+        return new NetworkError(`${(0,_proxy_js__WEBPACK_IMPORTED_MODULE_2__/* .describeProxy */ .GK)(proxy)} asks for credentials (${line}): give them in ${proxy.variable} as ${proxy.url.protocol}//USER:PASSWORD@${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(proxy.url.host)}`);
+    }
+    if (status === 502 || status === 503 || status === 504) {
+        return new NetworkError(`${(0,_proxy_js__WEBPACK_IMPORTED_MODULE_2__/* .describeProxy */ .GK)(proxy)} could not reach ${host} (${line}): check the registry's name, or add it to NO_PROXY if it is reached directly`);
+    }
+    return new NetworkError(`${(0,_proxy_js__WEBPACK_IMPORTED_MODULE_2__/* .describeProxy */ .GK)(proxy)} refused a connection to ${host} (${line}): add ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(url.hostname)} to NO_PROXY, or ask for the proxy to allow it`);
+}
+/** A retryable failure's message gains the proxy it went through, so `ECONNREFUSED 10.0.0.1:3128` is not read as the registry's. */
+function throughProxy(message, proxy) {
+    return proxy ? `${message} (through ${(0,_proxy_js__WEBPACK_IMPORTED_MODULE_2__/* .describeProxy */ .GK)(proxy)})` : message;
+}
+/**
+ * Whether a 400 to a plain-HTTP request is an HTTPS server saying so: Go's TLS server (which
+ * distribution runs) answers `HTTP/1.0 400` with no header at all and "Client sent an HTTP request
+ * to an HTTPS server"; nginx answers "The plain HTTP request was sent to HTTPS port".
+ */
+function isHttpsServerAnswer(headers, body) {
+    if (body !== undefined)
+        return /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i.test(body);
+    return Object.keys(headers).length === 0;
+}
+function httpsOnlyError(url, voice = SETTING_VOICE) {
+    return new NetworkError(`${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(url.host)} speaks HTTPS, not plain HTTP: ${voice.drop('plain-http')}`);
+}
+
+
+/***/ }),
+
+/***/ 8166:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GK: () => (/* binding */ describeProxy),
+/* harmony export */   iJ: () => (/* binding */ proxyFor),
+/* harmony export */   kE: () => (/* binding */ proxyFromEnv)
+/* harmony export */ });
+/* unused harmony export isLoopbackName */
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7030);
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9949);
+/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1839);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4277);
+
+
+
+
+const SCHEMES = new Set(['http:', 'https:', 'socks5:', 'socks:']);
+/** The first variable of `names` that is set and not empty: Go's order, upper case before lower. */
+function firstSet(env, names) {
+    for (const name of names) {
+        const value = env[name]?.trim();
+        if (value)
+            return [name, value];
+    }
+    return undefined;
+}
+/**
+ * Reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case; upper case wins, as in Go's
+ * `httpproxy.FromEnvironment`, which skopeo, crane and regctl use). A proxy without a scheme is
+ * `http://`. A proxy password is told to `onSecret` before anything can log it.
+ */
+function proxyFromEnv(env, onSecret) {
+    const https = readProxy(env, ['HTTPS_PROXY', 'https_proxy'], onSecret);
+    const http = readProxy(env, ['HTTP_PROXY', 'http_proxy'], onSecret);
+    if (!https && !http)
+        return undefined;
+    const raw = firstSet(env, ['NO_PROXY', 'no_proxy'])?.[1] ?? '';
+    return { http, https, none: raw === '*', noProxy: parseNoProxy(raw) };
+}
+function readProxy(env, names, onSecret) {
+    const found = firstSet(env, names);
+    if (!found)
+        return undefined;
+    const [variable, value] = found;
+    let url;
+    try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`environment variable ${variable} is not a URL: use http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT)`);
+    }
+    if (url.password)
+        onSecret?.(decodeURIComponent(url.password));
+    if (!SCHEMES.has(url.protocol)) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`environment variable ${variable} names a ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(url.protocol)} proxy: use an http://, https:// or socks5:// URL`);
+    }
+    return { url, variable };
+}
+function parseNoProxy(raw) {
+    const entries = [];
+    for (const part of raw.split(/[,\s]+/)) {
+        const entry = part.trim().toLowerCase();
+        if (!entry || entry === '*')
+            continue;
+        const cidr = /^([0-9a-f:.]+)\/([0-9]{1,3})$/.exec(entry);
+        if (cidr && (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(cidr[1])) {
+            const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(cidr[1]);
+            const bits = Number(cidr[2]);
+            if (bits <= (family === 4 ? 32 : 128))
+                entries.push({ kind: 'cidr', network: ipValue(cidr[1]), bits, family, port: 0 });
+            continue;
+        }
+        const [host, port] = splitPort(entry);
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(host)) {
+            const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(host);
+            entries.push({ kind: 'cidr', network: ipValue(host), bits: family === 4 ? 32 : 128, family, port });
+            continue;
+        }
+        // `*.example.com` and `.example.com` match the subdomains only; `example.com` matches both.
+        const subdomainsOnly = host.startsWith('.') || host.startsWith('*.');
+        entries.push({ kind: 'host', name: host.replace(/^\*?\./, ''), subdomainsOnly, port });
+    }
+    return entries;
+}
+/** `host:port` → [host, port]; `[::1]:80` → ['::1', 80]; no port → 0. */
+function splitPort(hostPort) {
+    const bracketed = /^\[([^\]]+)\](?::([0-9]+))?$/.exec(hostPort);
+    if (bracketed)
+        return [bracketed[1], Number(bracketed[2] ?? 0)];
+    const m = /^([^:]+):([0-9]+)$/.exec(hostPort);
+    return m ? [m[1], Number(m[2])] : [hostPort, 0];
+}
+function ipValue(ip) {
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(ip) === 4)
+        return ip.split('.').reduce((v, part) => (v << 8n) | BigInt(Number(part)), 0n);
+    // Expand `::` and read eight groups of 16 bits (an embedded IPv4 tail is two groups).
+    let text = ip;
+    const v4 = /([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$/.exec(text);
+    if (v4) {
+        const n = ipValue(v4[1]);
+        text = `${text.slice(0, -v4[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+    }
+    const [head, tail] = text.split('::');
+    const headGroups = head ? head.split(':') : [];
+    const tailGroups = tail !== undefined && tail ? tail.split(':') : [];
+    const missing = 8 - headGroups.length - tailGroups.length;
+    const groups = tail !== undefined ? [...headGroups, ...Array(missing).fill('0'), ...tailGroups] : headGroups;
+    return groups.reduce((v, g) => (v << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+}
+/** Loopback is never proxied, whatever the variables say: the Go tools' rule, with `*.localhost` (RFC 6761) too. */
+function isLoopbackName(hostname) {
+    return (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_2__/* .isLoopbackHostname */ .pq)(hostname) || hostname.replace(/\.$/, '').toLowerCase().endsWith('.localhost');
+}
+/** The proxy for `url`, or undefined to connect directly. */
+function proxyFor(settings, url) {
+    const choice = url.protocol === 'https:' ? settings.https : settings.http;
+    if (!choice || settings.none)
+        return undefined;
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isLoopbackName(host))
+        return undefined;
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(host);
+    for (const entry of settings.noProxy) {
+        if (entry.port && entry.port !== port)
+            continue;
+        if (entry.kind === 'cidr') {
+            if (family !== entry.family)
+                continue;
+            const width = entry.family === 4 ? 32 : 128;
+            const shift = BigInt(width - entry.bits);
+            if (ipValue(host) >> shift === entry.network >> shift)
+                return undefined;
+        }
+        else if (host.endsWith(`.${entry.name}`) || (!entry.subdomainsOnly && host === entry.name)) {
+            return undefined;
+        }
+    }
+    return choice;
+}
+/** `http://proxy.example.com:3128` (from HTTPS_PROXY): the proxy as a message names it, without its credentials. */
+function describeProxy(choice) {
+    return `the proxy ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(`${choice.url.protocol}//${choice.url.host}`)} (from ${choice.variable})`;
 }
 
 
