@@ -2,14 +2,16 @@ import { InputError, messageOf } from '../oci/errors.js';
 import { handleInterrupts, interruptedBy } from '../runtime/interrupt.js';
 import { VERSION } from '../version.js';
 import { Console, type Output } from './console.js';
-import { copyCommand, type CommandIO } from './copy-command.js';
+import type { CommandIO } from './copy-command.js';
 import { ExitCode } from './exit-codes.js';
-import { syncCommand } from './sync-command.js';
 
-/** The commands, by name; the first is also what runs when no command is named. */
+/**
+ * The commands, by name; the first is also what runs when no command is named. Each loads when it
+ * runs: a copy never loads the sync command's list reader.
+ */
 const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
-  copy: copyCommand,
-  sync: syncCommand,
+  copy: async (argv, io) => (await import('./copy-command.js')).copyCommand(argv, io),
+  sync: async (argv, io) => (await import('./sync-command.js')).syncCommand(argv, io),
 };
 
 export interface MainIO {
