@@ -19,6 +19,9 @@ import { readManifest } from './read-manifest.js';
 import { printable } from '../oci/text.js';
 import { Tagger } from './tagging.js';
 
+/** How many bytes of a blob pass between two `progress` events (and its last byte always tells). */
+const PROGRESS_STEP_BYTES = 256 * 1024;
+
 /**
  * Copies the graph under a root from one target to another: each node once however many parents
  * share it, children before parents, at most `concurrency` transfers at a time, skipping what the
@@ -462,7 +465,15 @@ export class GraphCopier {
    */
   private openVerified(desc: Descriptor): VerifiedContent {
     const keep = isImageConfig(desc.mediaType) ? MAX_KEPT_CONFIG_BYTES : 0;
-    const verifier = new VerifyingStream(desc, (bytes) => this.emit({ type: 'progress', node: desc, bytes }), keep);
+    // Progress is told in steps, not per chunk: a 128 MB blob arrives in thousands of chunks, and
+    // each event passes every listener (the log, the terminal, the report).
+    let told = 0;
+    const progress = (bytes: number) => {
+      if (bytes - told < PROGRESS_STEP_BYTES && bytes < desc.size) return;
+      told = bytes;
+      this.emit({ type: 'progress', node: desc, bytes });
+    };
+    const verifier = new VerifyingStream(desc, progress, keep);
     let failure: unknown;
     let fromSource = false;
     const fail = (err: unknown, source: boolean) => {
