@@ -2,7 +2,7 @@ export const id = 50;
 export const ids = [50,555];
 export const modules = {
 
-/***/ 2050:
+/***/ 62050:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -14,19 +14,19 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/src/copy/cosign-attachments.js
-var cosign_attachments = __webpack_require__(7944);
+var cosign_attachments = __webpack_require__(47944);
 // EXTERNAL MODULE: ./lib/src/copy/read-manifest.js
-var read_manifest = __webpack_require__(1208);
+var read_manifest = __webpack_require__(91208);
 // EXTERNAL MODULE: ./lib/src/oci/errors.js
-var errors = __webpack_require__(9949);
+var errors = __webpack_require__(29949);
 // EXTERNAL MODULE: ./lib/src/oci/manifest.js
-var oci_manifest = __webpack_require__(8775);
+var oci_manifest = __webpack_require__(98775);
 // EXTERNAL MODULE: ./lib/src/oci/media-types.js
 var media_types = __webpack_require__(7964);
 // EXTERNAL MODULE: ./lib/src/oci/text.js
 var oci_text = __webpack_require__(4277);
 // EXTERNAL MODULE: ./lib/src/targets/target.js
-var target = __webpack_require__(7586);
+var target = __webpack_require__(87586);
 ;// CONCATENATED MODULE: ./lib/src/signatures/constants.js
 /**
  * The names Sigstore and cosign give to what they store in a registry. Checked against cosign's own
@@ -183,9 +183,9 @@ class SignatureDiscovery {
 }
 
 // EXTERNAL MODULE: ./lib/src/signatures/errors.js
-var signatures_errors = __webpack_require__(1005);
+var signatures_errors = __webpack_require__(91005);
 // EXTERNAL MODULE: ./lib/src/oci/platform.js
-var platform = __webpack_require__(6993);
+var platform = __webpack_require__(56993);
 ;// CONCATENATED MODULE: ./lib/src/signatures/describe.js
 
 /** `signed by X (issuer Y)`, `signed with key SHA256:…`, or nothing when the signer is unknown. */
@@ -219,19 +219,19 @@ function refusalLine(digest, missing, found, policy, context = '') {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
+var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
-var dist = __webpack_require__(1040);
+var dist = __webpack_require__(61040);
 // EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
-var core_dist = __webpack_require__(3917);
+var core_dist = __webpack_require__(83917);
 // EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
-var protobuf_specs_dist = __webpack_require__(9654);
+var protobuf_specs_dist = __webpack_require__(19654);
 // EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/index.js
-var verify_dist = __webpack_require__(4187);
+var verify_dist = __webpack_require__(54187);
 // EXTERNAL MODULE: ./lib/src/oci/digest.js
-var oci_digest = __webpack_require__(6618);
+var oci_digest = __webpack_require__(36618);
 // EXTERNAL MODULE: ./lib/src/oci/json.js
-var json = __webpack_require__(3300);
+var json = __webpack_require__(83300);
 ;// CONCATENATED MODULE: ./lib/src/signatures/statement.js
 
 
@@ -570,9 +570,9 @@ function safe(read) {
 }
 
 // EXTERNAL MODULE: ./lib/src/signatures/public-key.js
-var public_key = __webpack_require__(4741);
+var public_key = __webpack_require__(24741);
 // EXTERNAL MODULE: ./lib/src/signatures/trust-root.js
-var trust_root = __webpack_require__(4555);
+var trust_root = __webpack_require__(74555);
 ;// CONCATENATED MODULE: ./lib/src/signatures/judge.js
 
 
@@ -777,9 +777,9 @@ async function check(c, subject, policy, root, manifestBytes) {
 }
 
 // EXTERNAL MODULE: ./lib/src/job/checks.js
-var checks = __webpack_require__(9281);
+var checks = __webpack_require__(29281);
 // EXTERNAL MODULE: ./lib/src/job/signatures/names.js
-var names = __webpack_require__(9748);
+var names = __webpack_require__(29748);
 ;// CONCATENATED MODULE: ./lib/src/job/signatures/signature-check.js
 
 
@@ -839,15 +839,15 @@ function signatureCheck(options) {
 }
 
 // EXTERNAL MODULE: ./lib/src/oci/reference.js + 1 modules
-var reference = __webpack_require__(1839);
+var reference = __webpack_require__(91839);
 // EXTERNAL MODULE: ./node_modules/@sigstore/sign/dist/index.js
-var sign_dist = __webpack_require__(5179);
+var sign_dist = __webpack_require__(15179);
 // EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(7075);
+var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: ./lib/src/oci/descriptor.js
-var descriptor = __webpack_require__(9995);
+var descriptor = __webpack_require__(59995);
 // EXTERNAL MODULE: ./lib/src/oci/referrer-kinds.js
-var referrer_kinds = __webpack_require__(6055);
+var referrer_kinds = __webpack_require__(36055);
 ;// CONCATENATED MODULE: ./lib/src/signatures/attach.js
 
 
@@ -936,7 +936,7 @@ async function existingLayers(dst, tag, signal) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@noble/ciphers/salsa.js + 3 modules
-var salsa = __webpack_require__(6382);
+var salsa = __webpack_require__(46382);
 ;// CONCATENATED MODULE: ./lib/src/signatures/cosign-key.js
 
 
@@ -1331,7 +1331,7 @@ async function signatureStages(inputs, options = {}) {
 
 /***/ }),
 
-/***/ 4555:
+/***/ 74555:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -1341,11 +1341,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   trustMaterial: () => (/* binding */ trustMaterial),
 /* harmony export */   trustRootFromJson: () => (/* binding */ trustRootFromJson)
 /* harmony export */ });
-/* harmony import */ var _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9654);
-/* harmony import */ var _sigstore_verify__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4187);
-/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9949);
+/* harmony import */ var _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(19654);
+/* harmony import */ var _sigstore_verify__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(54187);
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(29949);
 /* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4277);
-/* harmony import */ var _trust_root_file_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1950);
+/* harmony import */ var _trust_root_file_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(31950);
 
 
 

@@ -2,7 +2,7 @@ export const id = 555;
 export const ids = [555];
 export const modules = {
 
-/***/ 4555:
+/***/ 74555:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -12,11 +12,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   trustMaterial: () => (/* binding */ trustMaterial),
 /* harmony export */   trustRootFromJson: () => (/* binding */ trustRootFromJson)
 /* harmony export */ });
-/* harmony import */ var _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9654);
-/* harmony import */ var _sigstore_verify__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4187);
-/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9949);
+/* harmony import */ var _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(19654);
+/* harmony import */ var _sigstore_verify__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(54187);
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(29949);
 /* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4277);
-/* harmony import */ var _trust_root_file_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1950);
+/* harmony import */ var _trust_root_file_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(31950);
 
 
 

@@ -1,0 +1,521 @@
+export const id = 728;
+export const ids = [728,884];
+export const modules = {
+
+/***/ 17728:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   SYNC_FLAGS: () => (/* binding */ SYNC_FLAGS),
+/* harmony export */   SYNC_HELP: () => (/* binding */ SYNC_HELP),
+/* harmony export */   syncCommand: () => (/* binding */ syncCommand)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
+/* harmony import */ var _copy_report_js__WEBPACK_IMPORTED_MODULE_16__ = __webpack_require__(28962);
+/* harmony import */ var _inputs_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(16081);
+/* harmony import */ var _job_render_log_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(25329);
+/* harmony import */ var _job_render_records_js__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(83569);
+/* harmony import */ var _job_run_job_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3903);
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(29949);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(4277);
+/* harmony import */ var _plan_entries_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(91884);
+/* harmony import */ var _plan_plan_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(30153);
+/* harmony import */ var _copy_command_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(23159);
+/* harmony import */ var _exit_codes_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(860);
+/* harmony import */ var _flags_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(73080);
+/* harmony import */ var _help_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(2600);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(77962);
+/* harmony import */ var _signing_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(50870);
+/* harmony import */ var _terminal_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(36210);
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The copy's flags that mean the same for many images, and the sync's own. */
+const SHARED = new Set([..._signing_js__WEBPACK_IMPORTED_MODULE_11__/* .SIGNATURE_FLAG_NAMES */ .jw, 'requests-per-second', 'min-pulls-left', 'platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
+/** What a shared flag means for many images, where the copy's words would say otherwise. */
+const SYNC_MEANING = {
+    json: 'print the images array (one object per image: source, destination, digest, status, ...) on standard output',
+    'fail-fast': 'stop starting images after the first that fails (by default every image is tried)',
+    'no-clobber': 'fail an image rather than move a destination tag that names another digest',
+};
+const SYNC_FLAGS = [
+    { name: 'tags', kind: 'list', value: 'REGEX', help: 'with SRC-REPO DST-REPO: take the tags this regex matches whole (repeat: any of them)' },
+    { name: 'exclude-tags', kind: 'list', value: 'REGEX', help: 'with SRC-REPO DST-REPO: drop the tags this regex matches whole' },
+    { name: 'semver', kind: 'string', value: 'RANGE', help: 'with SRC-REPO DST-REPO: the tags that read as versions in this npm semver range' },
+    { name: 'latest', kind: 'string', value: 'N', help: 'with SRC-REPO DST-REPO: of what is left, the tags of the N highest versions' },
+    { name: 'prune', kind: 'boolean', help: 'with SRC-REPO DST-REPO: remove destination tags the filters select that the source no longer has' },
+    { name: 'protect', kind: 'list', value: 'REGEX', help: 'with --prune: never remove the tags this regex matches whole (repeat: any of them)' },
+    { name: 'immutable-tags', kind: 'list', value: 'GLOB', help: "with SRC-REPO DST-REPO: tags that never move ('v*'): one the destination has is not compared" },
+    { name: 'shard', kind: 'string', value: 'K/N', help: 'take the K-th of N stable shares of the images (N jobs cover every image once)' },
+    ..._copy_command_js__WEBPACK_IMPORTED_MODULE_7__.COPY_FLAGS.filter((f) => SHARED.has(f.name) || /^(src|dest)-/.test(f.name)).map((f) => ({ ...f, help: SYNC_MEANING[f.name] ?? f.help })),
+];
+const SYNC_HELP = {
+    usage: ['oci-copy sync [options] FILE', 'oci-copy sync [options] SRC-REPO DST-REPO [--tags REGEX]... [--exclude-tags REGEX]... [--semver RANGE] [--latest N]'],
+    summary: 'Mirrors many images in one run: the entries of FILE (the YAML list the action takes as images), or the tags of one repository. Each tag is compared by HEAD on both sides first: an unchanged one costs no GET. Images copy several at a time under one transfer budget; a failed image does not stop the others.',
+    sections: [
+        {
+            title: 'FILE',
+            lines: [
+                '- source: docker.io/library/alpine        # a repository: its tags, filtered below',
+                '  destination: mirror.example.com/hub/    # a prefix: + library/alpine; or a repository',
+                "  tags: ['3\\.[0-9]+']                      # regexes matching whole tags; exclude-tags likewise",
+                "  semver: '>=3.18'                         # and latest: N, platform, referrers",
+                '  verify-certificate-identity: https://…  # an entry\'s own signature policy (verify-* keys)',
+                "  sign: keyless                            # an entry's own signing (sign* keys); sign: false for none",
+                "  prune: true                              # remove tags the source deleted; protect: [REGEX]",
+                "  immutable-tags: ['v*']                   # tags that never move: not compared once there",
+                '- source: ghcr.io/acme/app:1.2            # one image',
+                '  destination: registry.example.com/acme/app',
+            ],
+        },
+        { title: 'options', rows: (0,_help_js__WEBPACK_IMPORTED_MODULE_13__/* .flagRows */ .k)(SYNC_FLAGS) },
+        {
+            title: 'examples',
+            lines: [
+                'oci-copy sync .github/mirror.yml',
+                'oci-copy sync --shard 2/4 --json mirror.yml > shard-2.json',
+                "oci-copy sync docker.io/library/alpine mirror.example.com/hub/alpine --semver '>=3.19' --latest 3",
+                "oci-copy sync --dry-run ghcr.io/acme/app registry.example.com/acme/app --tags '1\\.4\\..*'",
+                "oci-copy sync --prune --protect 'nightly' --immutable-tags 'v*' ghcr.io/acme/app registry.example.com/acme/app",
+                'oci-copy sync --min-pulls-left 20 --requests-per-second 30 mirror.yml',
+            ],
+        },
+        { title: 'exit status', rows: _exit_codes_js__WEBPACK_IMPORTED_MODULE_8__/* .EXIT_CODE_HELP */ .Z },
+    ],
+};
+/** `oci-copy sync FILE` or `oci-copy sync SRC-REPO DST-REPO [filters]`: the action's `images`, from a terminal. */
+async function syncCommand(argv, io) {
+    const { values, positionals } = (0,_flags_js__WEBPACK_IMPORTED_MODULE_9__/* .parseFlags */ .b)('oci-copy sync', SYNC_FLAGS, argv);
+    if (values.help) {
+        io.stdout.write((0,_help_js__WEBPACK_IMPORTED_MODULE_13__/* .formatHelp */ .B)(SYNC_HELP));
+        return _exit_codes_js__WEBPACK_IMPORTED_MODULE_8__/* .ExitCode */ .y.Done;
+    }
+    const terminal = (0,_terminal_js__WEBPACK_IMPORTED_MODULE_12__/* .terminalSession */ .rS)(io.console, io.env, values.debug === true);
+    const settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .flagSettings */ .w)(values, terminal.open);
+    const entries = await syncEntries(values, positionals, io.env);
+    Object.assign(settings, await (0,_signing_js__WEBPACK_IMPORTED_MODULE_11__/* .signatureFlagSettings */ .Um)(values, io.env, entries, positionals.length === 1 ? (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_14__/* .printable */ .g$)(positionals[0]) : undefined));
+    const shard = typeof values.shard === 'string' ? (0,_plan_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .parseShard */ .uK)(values.shard, '--shard') : undefined;
+    const credentials = await (0,_copy_command_js__WEBPACK_IMPORTED_MODULE_7__.readBothCredentials)(values, io);
+    const { console } = io;
+    terminal.progress?.start();
+    let outcome;
+    try {
+        outcome = await (0,_job_run_job_js__WEBPACK_IMPORTED_MODULE_3__/* .runJob */ .b)({
+            ...settings,
+            work: { kind: 'sync', entries, ...(shard ? { shard } : {}) },
+            source: { ...settings.source, credentials: credentials.source },
+            destination: { ...settings.destination, credentials: credentials.destination },
+        }, { reporter: syncReporter(io, terminal.progress, entries.length), ...(settings.blobCache ? { cacheStore: (0,_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .fileCacheStore */ .a)(io.env, (m) => console.line(`warning: ${m}`)) } : {}) });
+    }
+    finally {
+        terminal.progress?.stop();
+    }
+    console.line(totalsLine(outcome));
+    (0,_terminal_js__WEBPACK_IMPORTED_MODULE_12__/* .printPullLimits */ .L2)(console, outcome);
+    if (values.json)
+        io.stdout.write(`${JSON.stringify((0,_job_render_records_js__WEBPACK_IMPORTED_MODULE_15__/* .imageRecords */ .WQ)(outcome))}\n`);
+    if (outcome.failure)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .OperationError */ .OK(outcome.failure);
+    return _exit_codes_js__WEBPACK_IMPORTED_MODULE_8__/* .ExitCode */ .y.Done;
+}
+/** The list's size once it is expanded, then a line per unchanged image and a block per image copied or failed. */
+function syncReporter(io, progress, entries) {
+    const reporter = (0,_job_render_log_js__WEBPACK_IMPORTED_MODULE_2__/* .syncLog */ .KQ)((0,_terminal_js__WEBPACK_IMPORTED_MODULE_12__/* .consoleSink */ .JS)(io.console));
+    return (0,_terminal_js__WEBPACK_IMPORTED_MODULE_12__/* .withProgress */ .E0)({
+        ...reporter,
+        planned(plan) {
+            reporter.planned?.(plan);
+            const share = plan.shard ? `, shard ${plan.shard.index}/${plan.shard.count} takes ${plan.items.length}` : '';
+            io.console.line(`${entries} ${entries === 1 ? 'entry' : 'entries'}, ${plan.all.length} ${plan.all.length === 1 ? 'image' : 'images'}${share}`);
+        },
+    }, progress);
+}
+const FILTERS = ['tags', 'exclude-tags', 'semver', 'latest', 'prune', 'protect', 'immutable-tags'];
+async function syncEntries(values, positionals, env) {
+    const filters = FILTERS.filter((f) => values[f] !== undefined && values[f] !== false && !(Array.isArray(values[f]) && !values[f].length));
+    if (positionals.length === 1) {
+        if (filters.length)
+            throw new _flags_js__WEBPACK_IMPORTED_MODULE_9__/* .UsageError */ .e(`--${filters[0]} goes with SRC-REPO DST-REPO; in FILE, give ${filters[0]}: in the entry`);
+        const path = positionals[0];
+        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(path).catch(() => undefined);
+        if (!info)
+            throw new _flags_js__WEBPACK_IMPORTED_MODULE_9__/* .UsageError */ .e(`FILE ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_14__/* .quoted */ .TL)(path)} does not exist: give the sync list (YAML), or SRC-REPO DST-REPO`);
+        if (!info.isFile())
+            throw new _flags_js__WEBPACK_IMPORTED_MODULE_9__/* .UsageError */ .e(`FILE ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_14__/* .quoted */ .TL)(path)} is not a file: give the sync list (YAML), or SRC-REPO DST-REPO`);
+        if (info.size > _inputs_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_LIST_BYTES */ .Cb)
+            throw new _flags_js__WEBPACK_IMPORTED_MODULE_9__/* .UsageError */ .e(`FILE ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_14__/* .quoted */ .TL)(path)} is ${info.size} bytes: a sync list is a small YAML file`);
+        return (0,_plan_entries_js__WEBPACK_IMPORTED_MODULE_5__.parseSyncEntries)(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8'), (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_14__/* .printable */ .g$)(path), { env });
+    }
+    if (positionals.length === 2) {
+        const [source, destination] = positionals;
+        const names = { source: 'SRC-REPO', destination: 'DST-REPO' };
+        return [
+            (0,_plan_entries_js__WEBPACK_IMPORTED_MODULE_5__/* .entryFromValues */ .n)({
+                source,
+                destination,
+                tags: values.tags,
+                'exclude-tags': values['exclude-tags'],
+                semver: values.semver,
+                latest: values.latest,
+                prune: values.prune === true ? true : undefined,
+                protect: values.protect,
+                'immutable-tags': values['immutable-tags'],
+            }, { entry: 'oci-copy sync', field: (name) => names[name] ?? `--${name}` }),
+        ];
+    }
+    throw new _flags_js__WEBPACK_IMPORTED_MODULE_9__/* .UsageError */ .e(`expected FILE, or SRC-REPO and DST-REPO, got ${positionals.length} arguments: see oci-copy sync --help`);
+}
+/** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
+function totalsLine(outcome) {
+    const { counts, results } = outcome;
+    const skipped = `${counts.skipped ? `, ${counts.skipped} not attempted` : ''}${counts.deferred ? `, ${counts.deferred} left for the next run` : ''}`;
+    const took = (0,_copy_report_js__WEBPACK_IMPORTED_MODULE_16__/* .formatDuration */ .a3)(outcome.durationMs);
+    if (outcome.dryRun)
+        return `Would copy ${counts.copy} of ${results.length} images; ${counts.unchanged} unchanged, ${counts.failed} failed${skipped}; checked in ${took}`;
+    return `${counts.copied} of ${results.length} images copied, ${counts.unchanged} unchanged, ${counts.failed} failed${skipped}; ${(0,_copy_report_js__WEBPACK_IMPORTED_MODULE_16__/* .formatBytes */ .z3)(outcome.bytes.copied)} copied, ${(0,_copy_report_js__WEBPACK_IMPORTED_MODULE_16__/* .formatBytes */ .z3)(outcome.bytes.mounted)} mounted; in ${took}`;
+}
+
+
+/***/ }),
+
+/***/ 91884:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   n: () => (/* binding */ entryFromValues),
+/* harmony export */   parseSyncEntries: () => (/* binding */ parseSyncEntries)
+/* harmony export */ });
+/* unused harmony export ENTRY_FIELDS */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38815);
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29949);
+/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(56993);
+/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91839);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(4277);
+/* harmony import */ var _inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72024);
+/* harmony import */ var _inputs_voice_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(78236);
+/* harmony import */ var _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(34568);
+/* harmony import */ var _signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(28323);
+/* harmony import */ var _tag_filter_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(96031);
+
+
+
+
+
+
+
+
+
+
+const ENTRY_FIELDS = [
+    'source',
+    'destination',
+    'tags',
+    'exclude-tags',
+    'semver',
+    'latest',
+    'platform',
+    'referrers',
+    'prune',
+    'protect',
+    'immutable-tags',
+    ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw),
+    ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp),
+    ...Object.values(_inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SignServiceSetting */ .BA),
+];
+/** An entry's signing keys: the step's words. */
+const SIGN_FIELDS = [...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp), ...Object.values(_inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SignServiceSetting */ .BA)];
+/** Parses a sync list (YAML): a list of entries, each a mapping of the fields above. */
+function parseSyncEntries(text, origin, sources = {}) {
+    const lines = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .LineCounter */ .HN();
+    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    const yamlError = doc.errors[0];
+    if (yamlError) {
+        const at = yamlError.linePos?.[0];
+        const where = at ? `line ${at.line}, column ${at.col}` : 'somewhere';
+        const why = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${origin} is not valid YAML: ${where}: ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .printable */ .g$)(why, 200)}`);
+    }
+    const root = doc.contents;
+    const usage = 'a list of entries, each with source and destination (see README, "Mirror many images")';
+    if (!root || ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(root) && (root.value === null || root.value === '')))
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${origin} is empty: give ${usage}`);
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(root))
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${origin} is not a YAML list: give ${usage}`);
+    if (root.items.length === 0)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${origin} lists no entries: give ${usage}`);
+    return root.items.map((item, i) => parseEntry(item, i + 1, origin, lines, sources));
+}
+function parseEntry(node, number, origin, lines, sources) {
+    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
+    const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(node))
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} is not a mapping: give source: and destination: fields`);
+    return entryFromFields(readFields(node, entry), number, { entry, field: (name) => `${entry}, field "${name}"` }, sources, line);
+}
+/**
+ * One entry from values given some other way than a list (a command line): the same checks, the
+ * same errors, in `names`' words. Values are strings, lists of strings, numbers or booleans.
+ */
+function entryFromValues(values, names, sources = {}) {
+    const doc = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .Document */ .yo();
+    const fields = new Map();
+    for (const [name, value] of Object.entries(values)) {
+        if (value === undefined || (Array.isArray(value) && !value.length))
+            continue;
+        fields.set(name, doc.createNode(value));
+    }
+    return entryFromFields(fields, 1, names, sources);
+}
+function entryFromFields(fields, number, names, sources, line) {
+    const { entry, field } = names;
+    const sourceText = requiredText(fields, 'source', entry, field);
+    const source = (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseReference */ .F2)(sourceText, field('source'));
+    refuseStandardStream(source, sourceText, field('source'), 'input');
+    const wholeRepository = source.transport === 'registry' && !source.tags.length && !source.digest;
+    const destinationText = requiredText(fields, 'destination', entry, field);
+    const destination = parseDestination(destinationText, field('destination'), source, wholeRepository);
+    const include = regexList(fields.get('tags'), field('tags'));
+    const exclude = regexList(fields.get('exclude-tags'), field('exclude-tags'));
+    const range = optionalText(fields.get('semver'), field('semver'));
+    if (range !== undefined && !(0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_8__/* .isSemverRange */ .q1)(range)) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${field('semver')} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(range)}, not a semver range: use npm semver syntax, e.g. ">=3.18 <4" or "^1.2"`);
+    }
+    const latest = positiveInteger(fields.get('latest'), field('latest'));
+    const filtered = include.length || exclude.length || range !== undefined || latest !== undefined;
+    if (filtered && !wholeRepository) {
+        const named = ['tags', 'exclude-tags', 'semver', 'latest'].filter((f) => fields.has(f)).join(', ');
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} filters tags (${named}) but its source ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(sourceText)} names one image: drop the tag or digest from the source to take the repository's tags`);
+    }
+    const platformText = optionalText(fields.get('platform'), field('platform'));
+    const referrers = optionalBoolean(fields.get('referrers'), field('referrers'));
+    const prune = optionalBoolean(fields.get('prune'), field('prune'));
+    const protect = regexList(fields.get('protect'), field('protect'));
+    const immutableTags = globList(fields.get('immutable-tags'), field('immutable-tags'));
+    if (prune && !wholeRepository) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} prunes but its source ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(sourceText)} names one image: prune applies to a whole repository's tags; drop the tag or digest from the source, or drop prune`);
+    }
+    if (protect.length && !prune) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${field('protect')} keeps tags from prune, but the entry does not prune: add prune: true, or drop protect`);
+    }
+    return {
+        number,
+        ...(line ? { line } : {}),
+        source,
+        wholeRepository,
+        destination,
+        filter: { include, exclude, ...(range !== undefined ? { semver: range } : {}), ...(latest !== undefined ? { latest } : {}) },
+        ...(platformText ? { platform: (0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_2__/* .parsePlatform */ .FL)(platformText, field('platform')) } : {}),
+        ...(referrers !== undefined ? { referrers } : {}),
+        ...(prune ? { prune } : {}),
+        ...(protect.length ? { protect } : {}),
+        ...(immutableTags.length ? { immutableTags } : {}),
+        ...optionalPolicy(entryPolicy(fields, field, sources)),
+        ...optionalSigning(entrySigning(fields, field, sources)),
+    };
+}
+function optionalPolicy(verify) {
+    return verify ? { verify } : {};
+}
+function optionalSigning(sign) {
+    return sign === undefined ? {} : { sign };
+}
+/**
+ * The entry's `sign*` keys, checked by the step's own rules and messages, errors naming the entry's
+ * field: its signing, `false` for `sign: false`, or undefined when it gives none (the step's applies).
+ */
+function entrySigning(fields, field, sources) {
+    const values = new Map();
+    for (const name of SIGN_FIELDS) {
+        const node = fields.get(name);
+        // A password is taken as written: YAML would read 0123 as the number 123.
+        const value = name === _signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp.KeyPassword ? literalText(node, field(name)) : optionalText(node, field(name));
+        if (value)
+            values.set(name, value);
+    }
+    if (!values.size)
+        return undefined;
+    const sign = (0,_inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSignInputs */ .a4)((name) => values.get(name) ?? '', { ..._inputs_voice_js__WEBPACK_IMPORTED_MODULE_5__/* .ACTION_VOICE */ .w, input: field }, sources.env ?? process.env, sources.readFile ?? _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .readSmallFile */ .EW);
+    return sign ?? false;
+}
+/** The entry's `verify-*` keys, checked as the step's inputs are, errors naming the entry's field. */
+function entryPolicy(fields, field, sources) {
+    const text = (name) => optionalText(fields.get(name), field(name));
+    const typesNode = fields.get(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType);
+    const types = typesNode && (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(typesNode) ? typesNode.items.map((n, i) => scalarText(n, `${field(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType)} (item ${i + 1})`) ?? '') : text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType);
+    const platforms = optionalBoolean(fields.get(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.Platforms), field(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.Platforms));
+    return (0,_signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .parseVerifyPolicy */ .j8)({
+        key: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.Key),
+        certificateIdentity: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.CertificateIdentity),
+        certificateIdentityRegexp: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.CertificateIdentityRegexp),
+        certificateOidcIssuer: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.CertificateOidcIssuer),
+        attestationTypes: types,
+        trustedRoot: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.TrustedRoot),
+        platforms: platforms === true,
+    }, { ..._inputs_voice_js__WEBPACK_IMPORTED_MODULE_5__/* .ACTION_VOICE */ .w, input: field }, sources.readFile ?? _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .readSmallFile */ .EW);
+}
+/** The entry's fields by name; an unknown one is an error listing the known ones. */
+function readFields(map, entry) {
+    const out = new Map();
+    for (const pair of map.items) {
+        const key = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(pair.key) ? String(pair.key.value) : '';
+        if (!ENTRY_FIELDS.includes(key)) {
+            // The signature keys are named when the key looks like one; the rest of the list stays short.
+            const policyKeys = Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw);
+            if (/^(verify|sign)/.test(key)) {
+                throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} has an unknown field ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(key)}: an entry's signature policy takes ${policyKeys.join(', ')}; its signing takes ${SIGN_FIELDS.join(', ')}`);
+            }
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} has an unknown field ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(key)}: the fields are ${ENTRY_FIELDS.filter((f) => !policyKeys.includes(f) && !SIGN_FIELDS.includes(f)).join(', ')}`);
+        }
+        out.set(key, pair.value ?? null);
+    }
+    return out;
+}
+function scalarText(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node))
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} must be a single value, not a list or mapping`);
+    if (node.value === null)
+        return undefined;
+    return String(node.value).trim();
+}
+/** A scalar as the user wrote it (a plain `0123` stays `0123`), for a secret the YAML types must not change. */
+function literalText(node, what) {
+    const v = scalarText(node, what);
+    if (!v)
+        return undefined;
+    const source = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) && typeof node.source === 'string' ? node.source.trim() : '';
+    return source || v;
+}
+function requiredText(fields, name, entry, field) {
+    const v = scalarText(fields.get(name), field(name));
+    if (!v)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} has no ${name}: give ${name}: with a ${name === 'source' ? 'repository or image reference' : 'repository, or a prefix ending in /'}`);
+    return v;
+}
+function optionalText(node, what) {
+    const v = scalarText(node, what);
+    return v ? v : undefined;
+}
+/** One regex or a list of them, each matching a whole tag. */
+function regexList(node, what) {
+    if (node === undefined || node === null)
+        return [];
+    const items = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(node) ? node.items : [node];
+    return items.map((item, i) => {
+        const shown = items.length > 1 ? `${what} (item ${i + 1})` : what;
+        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(item) || item.value === null || String(item.value) === '')
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${shown} must be a regular expression`);
+        const source = String(item.value);
+        try {
+            return (0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_8__/* .wholeTagRegex */ .L6)(source);
+        }
+        catch (err) {
+            // V8 says `Invalid regular expression: /^(?:3.()$/: Unterminated group`: the last part is the news.
+            const why = err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${shown}: ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(source)} is not a regular expression (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .printable */ .g$)(why, 200)})`);
+        }
+    });
+}
+/** One glob or a list of them (`v*`, `1.?`), each matching a whole tag. */
+function globList(node, what) {
+    if (node === undefined || node === null)
+        return [];
+    const items = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(node) ? node.items : [node];
+    return items.map((item, i) => {
+        const shown = items.length > 1 ? `${what} (item ${i + 1})` : what;
+        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(item) || item.value === null || String(item.value) === '')
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${shown} must be a tag pattern such as 'v*'`);
+        const pattern = String(item.value);
+        const compiled = (0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_8__/* .tagGlob */ .ZM)(pattern);
+        if (!compiled) {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${shown} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(pattern)}, not a tag pattern: immutable-tags are globs, * for any characters and ? for one (e.g. 'v*' or '1.*'), over the characters of tags (letters, digits, _ . -), not regular expressions`);
+        }
+        return compiled;
+    });
+}
+function positiveInteger(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    const value = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) ? node.value : undefined;
+    const n = typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) ? String(node.value) : 'a list or mapping')}: use a positive whole number, the count of highest versions to keep`);
+    }
+    return n;
+}
+function optionalBoolean(node, what) {
+    if (node === undefined || node === null)
+        return undefined;
+    const value = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) ? node.value : undefined;
+    if (typeof value === 'boolean')
+        return value;
+    if (typeof value === 'string' && ['true', 'false'].includes(value.trim().toLowerCase()))
+        return value.trim().toLowerCase() === 'true';
+    throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node) ? String(node.value) : 'a list or mapping')}: use true or false`);
+}
+/**
+ * A destination: `HOST/PATH/` (a prefix: the source's repository path is appended) or a reference.
+ * A whole repository goes to a repository (it keeps its tag names), never to a tag or a file.
+ */
+function parseDestination(text, what, source, wholeRepository) {
+    if (text.endsWith('/')) {
+        const trimmed = text.replace(/\/+$/, '');
+        if (source.transport !== 'registry') {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is a prefix (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(text)}), which appends the source's repository path, but the source is a file: give a repository`);
+        }
+        if (/[:@]/.test(trimmed.split('/').slice(1).join('/'))) {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is a prefix (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(text)}) with a tag or digest: a prefix ends in / and takes none (the source's tags are kept)`);
+        }
+        // The first component is a host when it looks like one, as in any reference; else Docker Hub.
+        const [first, ...rest] = trimmed.split('/');
+        const isHost = /[.:]/.test(first) || first === 'localhost' || first.startsWith('[');
+        const registry = isHost ? first : 'docker.io';
+        const path = (isHost ? rest : [first, ...rest]).join('/');
+        // Checked as a reference would be: a valid host and valid repository components.
+        const probe = (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseReference */ .F2)(`${isHost ? registry : 'docker.io'}/${path ? `${path}/` : ''}x`, what);
+        // The prefix and the source's path make one name, which must fit a registry too.
+        (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .refuseLongNames */ .dq)(path ? `${path}/${source.repository}` : source.repository, [], what);
+        return { kind: 'prefix', registry: probe.registry, path };
+    }
+    const ref = (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseReference */ .F2)(text, what);
+    refuseStandardStream(ref, text, what, 'output');
+    if (wholeRepository) {
+        if (ref.transport !== 'registry') {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`);
+        }
+        if (ref.tags.length || ref.digest) {
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(text)}, with a tag or digest, but the source is a whole repository: give the repository alone, which gets the same tag names`);
+        }
+    }
+    return { kind: 'reference', ref };
+}
+/**
+ * A list copies many images, several at a time, and its log goes to standard output (the job log
+ * in a workflow): no entry can stream an archive through standard input or output.
+ */
+function refuseStandardStream(ref, text, what, stream) {
+    if (ref.transport !== 'registry' && ref.path === '-') {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(text)}, standard ${stream}, which a list of images cannot stream through: give a file path`);
+    }
+}
+
+
+/***/ })
+
+};
