@@ -1,6 +1,5 @@
 import type { Reference, RegistryReference } from '../oci/reference.js';
-import { openDryRunFileDestination } from './dry-run.js';
-import { openFileTarget, type StandardStreams } from './open-file-target.js';
+import type { StandardStreams } from './open-file-target.js';
 import { RegistryClient, RegistryRepository, timeoutsFromEnv, type RegistryClientOptions, type RegistryConnections } from './registry/index.js';
 import type { NetworkOptions } from './registry/network/dispatcher.js';
 import type { SettingVoice } from './registry/network/failures.js';
@@ -46,16 +45,20 @@ export interface FallbackCredentials {
   from: string;
 }
 
-/** The target a source reference names: a registry repository, an OCI layout or an OCI archive. */
+/**
+ * The target a source reference names: a registry repository, an OCI layout or an OCI archive.
+ * The file targets (and their tar reader and writer) load when a file is named: a copy between
+ * registries starts without them.
+ */
 export async function openSource(ref: Reference, options: OpenTargetOptions = {}): Promise<ReadOnlyTarget> {
-  if (ref.transport !== 'registry') return openFileTarget(ref, 'source', options.streams);
+  if (ref.transport !== 'registry') return (await import('./open-file-target.js')).openFileTarget(ref, 'source', options.streams);
   return openRegistry(ref, options);
 }
 
 /** The target a destination reference names; layouts and archives are created when missing. */
 export async function openDestination(ref: Reference, options: OpenTargetOptions = {}): Promise<Target> {
-  if (ref.transport !== 'registry' && options.dryRun) return openDryRunFileDestination(ref);
-  if (ref.transport !== 'registry') return openFileTarget(ref, 'destination', options.streams);
+  if (ref.transport !== 'registry' && options.dryRun) return (await import('./dry-run.js')).openDryRunFileDestination(ref);
+  if (ref.transport !== 'registry') return (await import('./open-file-target.js')).openFileTarget(ref, 'destination', options.streams);
   return openRegistry(ref, options);
 }
 
