@@ -16,7 +16,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _inputs_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(16081);
 /* harmony import */ var _job_render_log_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(25329);
 /* harmony import */ var _job_render_records_js__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(83569);
-/* harmony import */ var _job_run_job_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3903);
+/* harmony import */ var _job_run_job_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(44590);
 /* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(29949);
 /* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(4277);
 /* harmony import */ var _plan_entries_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(91884);

@@ -102,8 +102,8 @@ var exit_codes = __webpack_require__(860);
  * runs: a copy never loads the sync command's list reader.
  */
 const COMMANDS = {
-    copy: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(541), __webpack_require__.e(159)]).then(__webpack_require__.bind(__webpack_require__, 23159))).copyCommand(argv, io),
-    sync: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(541), __webpack_require__.e(815), __webpack_require__.e(159), __webpack_require__.e(728)]).then(__webpack_require__.bind(__webpack_require__, 17728))).syncCommand(argv, io),
+    copy: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(159)]).then(__webpack_require__.bind(__webpack_require__, 23159))).copyCommand(argv, io),
+    sync: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(815), __webpack_require__.e(159), __webpack_require__.e(728)]).then(__webpack_require__.bind(__webpack_require__, 17728))).syncCommand(argv, io),
 };
 const processIO = () => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
 /**
