@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -190,6 +189,8 @@ async function fromHelper(
   secret: (s?: string) => string | undefined,
 ): Promise<Credentials | undefined> {
   const program = `docker-credential-${name}`;
+  // Loaded here: only a Docker config that names a helper runs one.
+  const { spawn } = await import('node:child_process');
   const { code, stdout, spawnError } = await new Promise<{ code: number | null; stdout: string; spawnError?: Error }>((resolve) => {
     const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
     // A helper waiting on a keychain prompt must not hang the copy.
