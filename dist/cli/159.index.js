@@ -7074,8 +7074,6 @@ var errors = __webpack_require__(29949);
 var media_types = __webpack_require__(7964);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(31421);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:os"
@@ -7087,7 +7085,6 @@ var reference = __webpack_require__(91839);
 // EXTERNAL MODULE: ./lib/src/oci/text.js
 var oci_text = __webpack_require__(4277);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/credentials.js
-
 
 
 
@@ -7224,8 +7221,10 @@ function fromEntry(entry, file, secret) {
 /** Asks `docker-credential-<name> get`, as Docker does: the server URL on stdin, JSON on stdout. */
 async function fromHelper(name, serverUrl, env, secret) {
     const program = `docker-credential-${name}`;
+    // Loaded here: only a Docker config that names a helper runs one.
+    const { spawn } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 31421, 19));
     const { code, stdout, spawnError } = await new Promise((resolve) => {
-        const child = (0,external_node_child_process_.spawn)(program, ['get'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+        const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
         // A helper waiting on a keychain prompt must not hang the copy.
         const timer = setTimeout(() => child.kill('SIGKILL'), HELPER_TIMEOUT_MS);
         timer.unref();
