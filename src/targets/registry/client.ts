@@ -105,13 +105,13 @@ export class RegistryClient {
     // The IETF draft's `RateLimit-Reset: <seconds>`, where a registry sends it (Docker Hub does not).
     const reset = parseRateLimit(header(res, 'ratelimit-reset'));
     const at = Date.now();
-    this.rateLimit = {
+    this.rateLimit = laterRateLimit(this.rateLimit, {
       remaining: remaining.count,
       ...(limit ? { limit: limit.count } : {}),
       ...(remaining.windowSeconds !== undefined ? { windowSeconds: remaining.windowSeconds } : {}),
       ...(reset ? { resetsAt: at + reset.count * 1000 } : {}),
       at,
-    };
+    });
   }
 
   /** Throws the one-line error for an unexpected answer, with the registry's own error code. */
@@ -178,4 +178,21 @@ export async function during<T>(operation: string, work: () => Promise<T>): Prom
     }
     throw err;
   }
+}
+
+/** Answers this close together come from requests in flight at once, in any order. */
+const SAME_MOMENT_MS = 5000;
+
+/**
+ * Which of two pull-limit reports says where the count stands now. Requests sent together are
+ * answered in any order, and the count only falls while they are: of two reports a few seconds
+ * apart, the lower is the later count. Further apart, the later report wins (a window that rolled
+ * on gives pulls back).
+ */
+export function laterRateLimit<T extends { remaining: number; at: number }>(held: T | undefined, seen: T): T;
+export function laterRateLimit<T extends { remaining: number; at: number }>(held: T | undefined, seen: T | undefined): T | undefined;
+export function laterRateLimit<T extends { remaining: number; at: number }>(held: T | undefined, seen: T | undefined): T | undefined {
+  if (!held || !seen) return seen ?? held;
+  if (Math.abs(seen.at - held.at) < SAME_MOMENT_MS) return seen.remaining <= held.remaining ? seen : held;
+  return seen.at > held.at ? seen : held;
 }

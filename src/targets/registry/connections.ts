@@ -1,4 +1,4 @@
-import { RegistryClient, registryHttpClient, type RegistryClientOptions } from './client.js';
+import { laterRateLimit, RegistryClient, registryHttpClient, type RegistryClientOptions } from './client.js';
 import type { HttpClient } from './http.js';
 
 export interface RateLimitNote {
@@ -54,9 +54,8 @@ export class RegistryConnections {
     if (this.notesAtClose) return this.notesAtClose;
     const newest = new Map<string, NonNullable<RegistryClient['rateLimit']>>();
     for (const client of this.clients.values()) {
-      const seen = client.rateLimit;
-      const held = newest.get(client.registry);
-      if (seen && (!held || seen.at > held.at)) newest.set(client.registry, seen);
+      const now = laterRateLimit(newest.get(client.registry), client.rateLimit);
+      if (now) newest.set(client.registry, now);
     }
     return [...newest].map(([registry, seen]) => noteOf(registry, seen));
   }
@@ -66,8 +65,7 @@ export class RegistryConnections {
     if (this.notesAtClose) return this.notesAtClose.find((n) => n.registry === registry);
     let newest: RegistryClient['rateLimit'];
     for (const client of this.clients.values()) {
-      const seen = client.registry === registry ? client.rateLimit : undefined;
-      if (seen && (!newest || seen.at > newest.at)) newest = seen;
+      if (client.registry === registry) newest = laterRateLimit(newest, client.rateLimit);
     }
     return newest && noteOf(registry, newest);
   }
