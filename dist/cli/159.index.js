@@ -8116,13 +8116,13 @@ class client_RegistryClient {
         // The IETF draft's `RateLimit-Reset: <seconds>`, where a registry sends it (Docker Hub does not).
         const reset = parseRateLimit(header(res, 'ratelimit-reset'));
         const at = Date.now();
-        this.rateLimit = {
+        this.rateLimit = laterRateLimit(this.rateLimit, {
             remaining: remaining.count,
             ...(limit ? { limit: limit.count } : {}),
             ...(remaining.windowSeconds !== undefined ? { windowSeconds: remaining.windowSeconds } : {}),
             ...(reset ? { resetsAt: at + reset.count * 1000 } : {}),
             at,
-        };
+        });
     }
     /** Throws the one-line error for an unexpected answer, with the registry's own error code. */
     async fail(res, operation) {
@@ -8182,6 +8182,15 @@ async function during(operation, work) {
         }
         throw err;
     }
+}
+/** Answers this close together come from requests in flight at once, in any order. */
+const SAME_MOMENT_MS = 5000;
+function laterRateLimit(held, seen) {
+    if (!held || !seen)
+        return seen ?? held;
+    if (Math.abs(seen.at - held.at) < SAME_MOMENT_MS)
+        return seen.remaining <= held.remaining ? seen : held;
+    return seen.at > held.at ? seen : held;
 }
 
 // EXTERNAL MODULE: ./lib/src/oci/digest.js
@@ -9293,10 +9302,9 @@ class RegistryConnections {
             return this.notesAtClose;
         const newest = new Map();
         for (const client of this.clients.values()) {
-            const seen = client.rateLimit;
-            const held = newest.get(client.registry);
-            if (seen && (!held || seen.at > held.at))
-                newest.set(client.registry, seen);
+            const now = laterRateLimit(newest.get(client.registry), client.rateLimit);
+            if (now)
+                newest.set(client.registry, now);
         }
         return [...newest].map(([registry, seen]) => noteOf(registry, seen));
     }
@@ -9306,9 +9314,8 @@ class RegistryConnections {
             return this.notesAtClose.find((n) => n.registry === registry);
         let newest;
         for (const client of this.clients.values()) {
-            const seen = client.registry === registry ? client.rateLimit : undefined;
-            if (seen && (!newest || seen.at > newest.at))
-                newest = seen;
+            if (client.registry === registry)
+                newest = laterRateLimit(newest, client.rateLimit);
         }
         return newest && noteOf(registry, newest);
     }
