@@ -1,28 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { ACTION_VOICE } from '../../src/inputs/voice.js';
-import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
 import { sync } from '../../src/job/sync.js';
 import { SignatureRefusedError } from '../../src/signatures/errors.js';
-import { parseVerifyPolicy, type VerifyPolicySettings } from '../../src/signatures/policy.js';
+import type { VerifyPolicySettings } from '../../src/signatures/policy.js';
 import { keyFingerprint } from '../../src/signatures/public-key.js';
 import { verifyImage } from '../../src/signatures/verify.js';
-import { openRegistryRepository, type RegistryRepository } from '../../src/targets/registry/index.js';
 import { runCli } from '../support/cli.js';
 import { encryptCosignKey } from '../support/cosign-key-file.js';
-import { makeImageLayout, pushLayoutWithSkopeo, type TestDescriptor } from '../support/images.js';
+import type { TestDescriptor } from '../support/images.js';
 import { fallbackTag, getManifest } from '../support/referrer-artifacts.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
+import type { TestRegistry } from '../support/registry.js';
+import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
 import { ACTION_COMPILED, runAction } from '../support/run-action.js';
 import { BUNDLE_TYPE, IN_TOTO, pae } from '../support/signature-artifacts.js';
-import { GITHUB_ISSUER, githubClaims, startSigstoreWorld, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
+import { GITHUB_ISSUER, githubClaims, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
 
 const exec = promisify(execFile);
 const IDENTITY = workflowIdentity(githubClaims());
@@ -37,44 +33,31 @@ interface Attached {
 }
 
 describe("per-entry signing in a sync: each destination carries exactly the signature its entry asked for", () => {
+  let scene: SigningScene;
   let registry: TestRegistry;
   let world: SigstoreWorld;
   let work: string;
   let home: string;
-  let serial = 0;
   const keyA = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const keyB = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const opened: RegistryRepository[] = [];
   const pub = (k: KeyPairKeyObjectResult) => k.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
   before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'oci-copy-entry-sign-'));
+    scene = await startSigningScene('oci-copy-entry-sign-');
+    ({ registry, world, work } = scene);
     home = join(work, 'home');
-    [registry, world] = await Promise.all([startRegistry(), startSigstoreWorld({ dir: work })]);
     await writeFile(join(work, 'a.key'), encryptCosignKey(keyA.privateKey, PASSWORD_A, 32768));
     await writeFile(join(work, 'b.key'), encryptCosignKey(keyB.privateKey, PASSWORD_B, 32768));
   });
 
   after(async () => {
-    await Promise.all(opened.map((r) => r.close('success')));
-    await Promise.all([registry?.stop(), world?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
+    await scene?.stop();
   });
 
-  async function image(repo: string): Promise<TestDescriptor> {
-    serial++;
-    const built = await makeImageLayout(join(work, `img-${serial}`), { tag: '1.0', platforms: [{ architecture: 'amd64', layers: [{ size: 1_400 }] }], annotations: { serial: String(serial) } });
-    await pushLayoutWithSkopeo(built.dir, '1.0', `${registry.host}/${repo}`);
-    return built.root;
-  }
-
-  function repository(repo: string): RegistryRepository {
-    const target = openRegistryRepository(parseReference(`${registry.host}/${repo}`) as RegistryReference);
-    opened.push(target);
-    return target;
-  }
-  const policy = (settings: VerifyPolicySettings) => parseVerifyPolicy({ trustedRoot: world.trustedRootPath, ...settings }, ACTION_VOICE, (p) => readFileSync(p, 'utf8'))!;
-  const blob = async (repo: string, digest: string) => Buffer.from(await (await fetch(`${registry.url}/v2/${repo}/blobs/${digest}`)).arrayBuffer());
+  const image = (repo: string) => scene.image(repo);
+  const repository = (repo: string) => scene.repository(repo);
+  const policy = (settings: VerifyPolicySettings) => scene.policy(settings);
+  const blob = (repo: string, digest: string) => scene.blob(repo, digest);
 
   async function attached(repo: string, root: TestDescriptor): Promise<Attached> {
     const sig = await getManifest(registry, repo, `${fallbackTag(root.digest)}.sig`);

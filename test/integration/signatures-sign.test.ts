@@ -1,28 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { runnerIdentityToken } from '../../src/action/oidc-token.js';
-import { ACTION_VOICE } from '../../src/inputs/voice.js';
 import { InputError } from '../../src/oci/errors.js';
-import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
 import { SigningError } from '../../src/signatures/errors.js';
-import { parseVerifyPolicy, type VerifyPolicySettings } from '../../src/signatures/policy.js';
+import type { VerifyPolicySettings } from '../../src/signatures/policy.js';
 import { signImage } from '../../src/signatures/sign.js';
 import { verifyImage } from '../../src/signatures/verify.js';
 import { openLayout } from '../../src/targets/layout/layout.js';
-import { openRegistryRepository, type RegistryRepository } from '../../src/targets/registry/index.js';
 import { encryptCosignKey } from '../support/cosign-key-file.js';
-import { makeImageLayout, pushLayoutWithSkopeo, type TestDescriptor } from '../support/images.js';
+import { makeImageLayout, type TestDescriptor } from '../support/images.js';
 import { fallbackTag, getManifest, type Desc } from '../support/referrer-artifacts.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
+import type { TestRegistry } from '../support/registry.js';
+import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
 import { BUNDLE_TYPE, cosignSignStatement, IN_TOTO, pae, SIGN_PREDICATE, simpleSigning } from '../support/signature-artifacts.js';
-import { GITHUB_ISSUER, startSigstoreWorld, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
+import { GITHUB_ISSUER, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
 
 const run = promisify(execFile);
 const PASSWORD = 'promote-me-4711';
@@ -34,41 +30,25 @@ interface BundleJson {
 }
 
 describe('signing on promotion, checked by oci-copy and by openssl', () => {
+  let scene: SigningScene;
   let registry: TestRegistry;
   let world: SigstoreWorld;
   let work: string;
-  let serial = 0;
-  const opened: RegistryRepository[] = [];
 
   before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'oci-copy-sign-'));
-    [registry, world] = await Promise.all([startRegistry(), startSigstoreWorld({ dir: work })]);
+    scene = await startSigningScene('oci-copy-sign-');
+    ({ registry, world, work } = scene);
     await writeFile(join(work, 'fulcio-root.pem'), world.fulcioRootPem);
   });
 
   after(async () => {
-    await Promise.all(opened.map((r) => r.close('success')));
-    await Promise.all([registry?.stop(), world?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
+    await scene?.stop();
   });
 
-  async function image(repo: string): Promise<TestDescriptor> {
-    serial++;
-    const built = await makeImageLayout(join(work, `img-${serial}`), { tag: '1.0', platforms: [{ architecture: 'amd64', layers: [{ size: 1_500 }] }], annotations: { serial: String(serial) } });
-    await pushLayoutWithSkopeo(built.dir, '1.0', `${registry.host}/${repo}`);
-    return built.root;
-  }
-
-  function repository(repo: string): RegistryRepository {
-    const target = openRegistryRepository(parseReference(`${registry.host}/${repo}`) as RegistryReference);
-    opened.push(target);
-    return target;
-  }
-
-  const policy = (settings: VerifyPolicySettings) => parseVerifyPolicy({ trustedRoot: world.trustedRootPath, ...settings }, ACTION_VOICE, (p) => readFileSync(p, 'utf8'))!;
-
-  /** A plain-HTTP read of a blob: what another client would see. */
-  const blob = async (repo: string, digest: string) => Buffer.from(await (await fetch(`${registry.url}/v2/${repo}/blobs/${digest}`)).arrayBuffer());
+  const image = (repo: string) => scene.image(repo);
+  const repository = (repo: string) => scene.repository(repo);
+  const policy = (settings: VerifyPolicySettings) => scene.policy(settings);
+  const blob = (repo: string, digest: string) => scene.blob(repo, digest);
 
   /** `openssl dgst -sha256 -verify` of a DER ECDSA signature over `data`: true when openssl says Verified OK. */
   async function opensslVerifies(publicPem: string, data: Buffer, signature: Buffer): Promise<boolean> {
