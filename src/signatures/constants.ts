@@ -32,6 +32,18 @@ export const COSIGN_TIMESTAMP_ANNOTATION = 'dev.sigstore.cosign/rfc3161timestamp
 /** The `type` a simple-signing payload of cosign carries in `critical`. */
 export const COSIGN_PAYLOAD_TYPE = 'cosign container image signature';
 
+/**
+ * cosign v2 with `--registry-referrers-mode=oci-1-1` stores the same layers as OCI referrers, not
+ * under tags: signatures as an artifact of this type (simple-signing layers), attestations as one
+ * of the in-toto type (DSSE envelope layers; earlier releases named it by the envelope's type).
+ */
+export const COSIGN_SIGNATURE_ARTIFACT = 'application/vnd.dev.cosign.artifact.sig.v1+json';
+export function cosignReferrerKind(artifactType: string | undefined): 'signature' | 'attestation' | undefined {
+  if (artifactType === COSIGN_SIGNATURE_ARTIFACT) return 'signature';
+  if (artifactType === IN_TOTO_PAYLOAD_TYPE || artifactType === DSSE_ENVELOPE) return 'attestation';
+  return undefined;
+}
+
 /** A bundle or a signature layer is small JSON; anything larger is refused unread. */
 export const MAX_BUNDLE_BYTES = 1024 * 1024;
 /** At most this many signatures (bundles, or layers of a `.sig`/`.att`) are read for one digest; the rest are named as not read. */

@@ -6,7 +6,7 @@ import { parseImageManifest, type ImageManifest } from '../oci/manifest.js';
 import { isImageManifest } from '../oci/media-types.js';
 import { printable } from '../oci/text.js';
 import { isReferrerLister, type ReadOnlyTarget } from '../targets/target.js';
-import { DSSE_ENVELOPE, isBundleMediaType, MAX_BUNDLE_BYTES, MAX_CANDIDATES, SIMPLE_SIGNING } from './constants.js';
+import { cosignReferrerKind, DSSE_ENVELOPE, isBundleMediaType, MAX_BUNDLE_BYTES, MAX_CANDIDATES, SIMPLE_SIGNING } from './constants.js';
 
 /** A Sigstore bundle found as a referrer of the digest (cosign v3, GitHub artifact attestations). */
 export interface BundleCandidate {
@@ -43,7 +43,8 @@ export function isUnreadable(c: Candidate): c is UnreadableCandidate {
 /**
  * Finds every signature and attestation of a digest in a source, in the forms in use: Sigstore
  * bundles among its referrers (the referrers API, else the `sha256-<hex>` tag-schema index: the
- * target's own listing picks), and cosign's `sha256-<hex>.sig` / `.att` tags. Each manifest and
+ * target's own listing picks), cosign's `sha256-<hex>.sig` / `.att` tags, and the same layers as
+ * referrers (cosign v2's referrers mode). Each manifest and
  * bundle is read whole, verified against its digest, and refused over its size limit (4 MiB for a
  * manifest, 1 MiB for a bundle or payload). Content that is missing or malformed becomes an
  * unreadable candidate (another may still satisfy the policy); a failure of the source itself throws.
@@ -60,9 +61,11 @@ export class SignatureDiscovery {
     const found: Candidate[] = [];
     let unread = 0;
     if (isReferrerLister(this.src)) {
-      const referrers = (await this.src.referrers(subject)).filter((d) => isBundleMediaType(d.artifactType));
-      for (const ref of referrers) {
+      for (const ref of await this.src.referrers(subject)) {
+        const cosignKind = cosignReferrerKind(ref.artifactType);
+        if (!isBundleMediaType(ref.artifactType) && !cosignKind) continue;
         if (found.length >= MAX_CANDIDATES) unread++;
+        else if (cosignKind) found.push(...(await this.readCosignLayers(`referrer ${ref.digest}`, cosignKind, ref, MAX_CANDIDATES - found.length, signal, subject)));
         else found.push(...(await this.readBundleReferrer(subject, ref, MAX_CANDIDATES - found.length, signal)));
       }
     }
@@ -70,7 +73,7 @@ export class SignatureDiscovery {
       for (const att of await this.cosign.find(subject)) {
         if (att.kind !== 'signature' && att.kind !== 'attestation') continue;
         if (found.length >= MAX_CANDIDATES) unread++;
-        else found.push(...(await this.readCosignTag(att.tag, att.kind, att.desc, MAX_CANDIDATES - found.length, signal)));
+        else found.push(...(await this.readCosignLayers(`tag ${att.tag}`, att.kind, att.desc, MAX_CANDIDATES - found.length, signal)));
       }
     }
     // Said, not dropped in silence: a digest with this many signatures is being flooded.
@@ -98,17 +101,24 @@ export class SignatureDiscovery {
     });
   }
 
-  private async readCosignTag(tag: string, kind: 'signature' | 'attestation', desc: Descriptor, room: number, signal?: AbortSignal): Promise<Candidate[]> {
+  /**
+   * The layers of a cosign `.sig` / `.att` manifest, found under its tag or (cosign v2's referrers
+   * mode) as a referrer: `subject` given, the manifest must name it, as a bundle referrer must.
+   */
+  private async readCosignLayers(place: string, kind: 'signature' | 'attestation', desc: Descriptor, room: number, signal?: AbortSignal, subject?: Descriptor): Promise<Candidate[]> {
     const layerType = kind === 'signature' ? SIMPLE_SIGNING : DSSE_ENVELOPE;
-    return this.readable('legacy', kind, `tag ${tag}`, async () => {
+    return this.readable('legacy', kind, place, async () => {
       const manifest = await this.manifest(desc, signal);
+      if (subject && manifest.subject?.digest !== subject.digest) {
+        return [{ form: 'legacy', kind, where: place, problem: `its manifest refers to ${printable(manifest.subject?.digest ?? 'nothing', 80)}, not ${subject.digest}` }];
+      }
       const all = (manifest.layers ?? []).filter((l) => l.mediaType === layerType);
       const layers = all.slice(0, room);
-      if (!layers.length) return [{ form: 'legacy', kind, where: `tag ${tag}`, problem: `its manifest holds no ${layerType} layer` }];
+      if (!layers.length) return [{ form: 'legacy', kind, where: place, problem: `its manifest holds no ${layerType} layer` }];
       const out: Candidate[] = [];
-      if (all.length > layers.length) out.push({ form: 'legacy', kind, where: `tag ${tag}, ${all.length - layers.length} more layers`, problem: `not read: at most ${MAX_CANDIDATES} signatures are looked at for one digest` });
+      if (all.length > layers.length) out.push({ form: 'legacy', kind, where: `${place}, ${all.length - layers.length} more layers`, problem: `not read: at most ${MAX_CANDIDATES} signatures are looked at for one digest` });
       for (const [i, layer] of layers.entries()) {
-        const where = layers.length > 1 ? `tag ${tag}, layer ${i + 1}` : `tag ${tag}`;
+        const where = layers.length > 1 ? `${place}, layer ${i + 1}` : place;
         const payload = await this.readable('legacy', kind, where, async () => [{ form: 'legacy' as const, kind, where, payload: await this.small(layer, 'signature payload', signal), annotations: layer.annotations ?? {} }]);
         out.push(...payload);
       }

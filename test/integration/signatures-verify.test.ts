@@ -24,7 +24,7 @@ import {
   messageBundle,
   provenanceStatement,
   pushBundleReferrer,
-  pushCosignTag,
+  pushCosignReferrer, pushCosignTag,
   simpleSigning,
   SIGN_PREDICATE,
   SLSA_V1,
@@ -171,6 +171,29 @@ describe('signature verification against a real registry', () => {
     await refused(verifyImage(source('legacy/key'), root, policy({ key: other })), /: a legacy signature \(tag sha256-[0-9a-f]{64}\.sig\): its signature does not verify \(the content or the key differs from what was signed\);.*; required key SHA256:/);
     // A keyless policy does not take a key's signature.
     await refused(verifyImage(source('legacy/key'), root, keyless()), /a legacy signature \(tag sha256-[0-9a-f]{64}\.sig\): it is signed with a key, and the policy requires a certificate identity/);
+  });
+
+  it("verifies cosign v2's signatures and attestations stored as referrers (--registry-referrers-mode=oci-1-1), and refuses one whose manifest names another digest", async () => {
+    const root = await image('referred/key');
+    const sig = await pushCosignReferrer(registry, 'referred/key', root, 'signature', [keyedSigLayer(keys.privateKey, simpleSigning(`${registry.host}/referred/key`, root.digest))]);
+    const att = await pushCosignReferrer(registry, 'referred/key', root, 'attestation', [keyedAttLayer(keys.privateKey, provenanceStatement(`${registry.host}/referred/key`, root.digest, world.claims), SLSA_V1)]);
+
+    const record = await verifyImage(source('referred/key'), root, policy({ key: join(work, 'cosign.pub'), attestationTypes: 'slsaprovenance1' }));
+    assert.equal(record.verified, true);
+    assert.deepEqual(record.predicateTypes, [SLSA_V1]);
+    assert.deepEqual(
+      record.found.map((f) => [f.form, f.kind, f.where, f.accepted]),
+      [
+        ['legacy', 'signature', `referrer ${sig.digest}`, true],
+        ['legacy', 'attestation', `referrer ${att.digest}`, true],
+      ],
+    );
+
+    // Listed under this image, but its manifest is about another one: read, and not taken.
+    const other = await image('referred/lie');
+    const victim = await image('referred/lie');
+    const lie = await pushCosignReferrer(registry, 'referred/lie', victim, 'signature', [keyedSigLayer(keys.privateKey, simpleSigning(`${registry.host}/referred/lie`, other.digest))], other);
+    await refused(verifyImage(source('referred/lie'), victim, policy({ key: join(work, 'cosign.pub') })), new RegExp(`a legacy signature \\(referrer ${lie.digest}\\): its manifest refers to ${other.digest}, not ${victim.digest}`));
   });
 
   it("verifies cosign's legacy keyless .sig from its certificate and Rekor bundle annotations (signed entry timestamp)", async () => {

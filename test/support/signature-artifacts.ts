@@ -109,6 +109,26 @@ export async function pushCosignTag(registry: TestRegistry, repo: string, subjec
   return putManifest(registry, repo, `${fallbackTag(subject.digest)}.${suffix}`, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: pushed }, OCI_MANIFEST);
 }
 
+/**
+ * The same layers as cosign v2 pushes them with `--registry-referrers-mode=oci-1-1`: a referrer
+ * manifest (empty config, `artifactType` `application/vnd.dev.cosign.artifact.sig.v1+json` for
+ * signatures, `application/vnd.in-toto+json` for attestations, `subject`), then the subject's
+ * `sha256-<hex>` index gains the entry (distribution 2.8 has no referrers API). `subject` in the
+ * manifest may be another digest than the one it is listed under, for a test of a lying listing.
+ */
+export async function pushCosignReferrer(registry: TestRegistry, repo: string, subject: Desc, kind: 'signature' | 'attestation', layers: LegacyLayer[], manifestSubject: Desc = subject): Promise<Desc> {
+  const artifactType = kind === 'signature' ? 'application/vnd.dev.cosign.artifact.sig.v1+json' : IN_TOTO;
+  const config = await pushBlob(registry, repo, Buffer.from('{}'), EMPTY);
+  const pushed: Desc[] = [];
+  for (const l of layers) pushed.push({ ...(await pushBlob(registry, repo, l.payload, l.mediaType)), annotations: l.annotations });
+  const annotations = { 'org.opencontainers.image.created': '2026-05-01T10:00:00Z' };
+  const doc = { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType, config, layers: pushed, subject: { mediaType: manifestSubject.mediaType, digest: manifestSubject.digest, size: manifestSubject.size }, annotations };
+  const desc = await putManifest(registry, repo, describeBytes(Buffer.from(JSON.stringify(doc)), OCI_MANIFEST).digest, doc, OCI_MANIFEST);
+  const existing = await getManifest(registry, repo, fallbackTag(subject.digest));
+  await writeFallbackIndex(registry, repo, subject, [...(existing.doc?.manifests ?? []), { ...desc, artifactType, annotations }]);
+  return desc;
+}
+
 /** cosign's simple-signing payload for an image. */
 export function simpleSigning(reference: string, digest: string): Buffer {
   return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': reference }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: null }));
