@@ -57,6 +57,19 @@ const COSIGN_BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
 const COSIGN_TIMESTAMP_ANNOTATION = 'dev.sigstore.cosign/rfc3161timestamp';
 /** The `type` a simple-signing payload of cosign carries in `critical`. */
 const COSIGN_PAYLOAD_TYPE = 'cosign container image signature';
+/**
+ * cosign v2 with `--registry-referrers-mode=oci-1-1` stores the same layers as OCI referrers, not
+ * under tags: signatures as an artifact of this type (simple-signing layers), attestations as one
+ * of the in-toto type (DSSE envelope layers; earlier releases named it by the envelope's type).
+ */
+const COSIGN_SIGNATURE_ARTIFACT = 'application/vnd.dev.cosign.artifact.sig.v1+json';
+function cosignReferrerKind(artifactType) {
+    if (artifactType === COSIGN_SIGNATURE_ARTIFACT)
+        return 'signature';
+    if (artifactType === IN_TOTO_PAYLOAD_TYPE || artifactType === DSSE_ENVELOPE)
+        return 'attestation';
+    return undefined;
+}
 /** A bundle or a signature layer is small JSON; anything larger is refused unread. */
 const MAX_BUNDLE_BYTES = 1024 * 1024;
 /** At most this many signatures (bundles, or layers of a `.sig`/`.att`) are read for one digest; the rest are named as not read. */
@@ -77,7 +90,8 @@ function isUnreadable(c) {
 /**
  * Finds every signature and attestation of a digest in a source, in the forms in use: Sigstore
  * bundles among its referrers (the referrers API, else the `sha256-<hex>` tag-schema index: the
- * target's own listing picks), and cosign's `sha256-<hex>.sig` / `.att` tags. Each manifest and
+ * target's own listing picks), cosign's `sha256-<hex>.sig` / `.att` tags, and the same layers as
+ * referrers (cosign v2's referrers mode). Each manifest and
  * bundle is read whole, verified against its digest, and refused over its size limit (4 MiB for a
  * manifest, 1 MiB for a bundle or payload). Content that is missing or malformed becomes an
  * unreadable candidate (another may still satisfy the policy); a failure of the source itself throws.
@@ -94,10 +108,14 @@ class SignatureDiscovery {
         const found = [];
         let unread = 0;
         if ((0,target/* isReferrerLister */.Xn)(this.src)) {
-            const referrers = (await this.src.referrers(subject)).filter((d) => isBundleMediaType(d.artifactType));
-            for (const ref of referrers) {
+            for (const ref of await this.src.referrers(subject)) {
+                const cosignKind = cosignReferrerKind(ref.artifactType);
+                if (!isBundleMediaType(ref.artifactType) && !cosignKind)
+                    continue;
                 if (found.length >= MAX_CANDIDATES)
                     unread++;
+                else if (cosignKind)
+                    found.push(...(await this.readCosignLayers(`referrer ${ref.digest}`, cosignKind, ref, MAX_CANDIDATES - found.length, signal, subject)));
                 else
                     found.push(...(await this.readBundleReferrer(subject, ref, MAX_CANDIDATES - found.length, signal)));
             }
@@ -109,7 +127,7 @@ class SignatureDiscovery {
                 if (found.length >= MAX_CANDIDATES)
                     unread++;
                 else
-                    found.push(...(await this.readCosignTag(att.tag, att.kind, att.desc, MAX_CANDIDATES - found.length, signal)));
+                    found.push(...(await this.readCosignLayers(`tag ${att.tag}`, att.kind, att.desc, MAX_CANDIDATES - found.length, signal)));
             }
         }
         // Said, not dropped in silence: a digest with this many signatures is being flooded.
@@ -137,19 +155,26 @@ class SignatureDiscovery {
             return out;
         });
     }
-    async readCosignTag(tag, kind, desc, room, signal) {
+    /**
+     * The layers of a cosign `.sig` / `.att` manifest, found under its tag or (cosign v2's referrers
+     * mode) as a referrer: `subject` given, the manifest must name it, as a bundle referrer must.
+     */
+    async readCosignLayers(place, kind, desc, room, signal, subject) {
         const layerType = kind === 'signature' ? SIMPLE_SIGNING : DSSE_ENVELOPE;
-        return this.readable('legacy', kind, `tag ${tag}`, async () => {
+        return this.readable('legacy', kind, place, async () => {
             const manifest = await this.manifest(desc, signal);
+            if (subject && manifest.subject?.digest !== subject.digest) {
+                return [{ form: 'legacy', kind, where: place, problem: `its manifest refers to ${(0,oci_text/* printable */.g$)(manifest.subject?.digest ?? 'nothing', 80)}, not ${subject.digest}` }];
+            }
             const all = (manifest.layers ?? []).filter((l) => l.mediaType === layerType);
             const layers = all.slice(0, room);
             if (!layers.length)
-                return [{ form: 'legacy', kind, where: `tag ${tag}`, problem: `its manifest holds no ${layerType} layer` }];
+                return [{ form: 'legacy', kind, where: place, problem: `its manifest holds no ${layerType} layer` }];
             const out = [];
             if (all.length > layers.length)
-                out.push({ form: 'legacy', kind, where: `tag ${tag}, ${all.length - layers.length} more layers`, problem: `not read: at most ${MAX_CANDIDATES} signatures are looked at for one digest` });
+                out.push({ form: 'legacy', kind, where: `${place}, ${all.length - layers.length} more layers`, problem: `not read: at most ${MAX_CANDIDATES} signatures are looked at for one digest` });
             for (const [i, layer] of layers.entries()) {
-                const where = layers.length > 1 ? `tag ${tag}, layer ${i + 1}` : `tag ${tag}`;
+                const where = layers.length > 1 ? `${place}, layer ${i + 1}` : place;
                 const payload = await this.readable('legacy', kind, where, async () => [{ form: 'legacy', kind, where, payload: await this.small(layer, 'signature payload', signal), annotations: layer.annotations ?? {} }]);
                 out.push(...payload);
             }
