@@ -5,6 +5,7 @@ import type { JobSettings } from '../job/settings.js';
 import { keylessSigner, loadSignatureStages } from '../job/signatures/load.js';
 import { InputError } from '../oci/errors.js';
 import type { SyncEntry } from '../plan/entries.js';
+import { entryName } from '../plan/entry-name.js';
 import { runnerIdentityToken } from './oidc-token.js';
 
 /**
@@ -19,7 +20,7 @@ export async function signatureSettings(step: StepInputs, env: NodeJS.ProcessEnv
   maskEntrySecrets(entries);
   const keyless = keylessSigner(signatures, entries);
   if (keyless && !dryRun && !env.ACTIONS_ID_TOKEN_REQUEST_URL) {
-    const who = keyless.entry && step.mode === 'sync' ? `${step.inputs.origin}: entry ${keyless.entry.number}${keyless.entry.line ? ` (line ${keyless.entry.line})` : ''} signs keyless` : `input "${Input.Sign}" is keyless`;
+    const who = keyless.entry && step.mode === 'sync' ? `${entryName(step.inputs.origin, keyless.entry)} signs keyless` : `input "${Input.Sign}" is keyless`;
     throw new InputError(`${who} but the runner offers no OIDC token: give the job "permissions: id-token: write"`);
   }
   return loadSignatureStages(signatures, {

@@ -3,6 +3,7 @@ import { parseSignatureInputs, SignServiceSetting } from '../inputs/signature-in
 import type { JobSettings } from '../job/settings.js';
 import { keylessSigner, loadSignatureStages } from '../job/signatures/load.js';
 import type { SyncEntry } from '../plan/entries.js';
+import { entryName } from '../plan/entry-name.js';
 import { SignSetting, VerifySetting } from '../signatures/settings.js';
 import { UsageError, type Flag } from './flags.js';
 import { FLAG_VOICE } from './voice.js';
@@ -42,7 +43,7 @@ export async function signatureFlagSettings(values: Record<string, unknown>, env
     if (given) identityToken = () => Promise.resolve(given);
     else if (env.ACTIONS_ID_TOKEN_REQUEST_URL) identityToken = runnerIdentityToken(env);
     else if (values['dry-run'] !== true) {
-      const who = keyless.entry ? `${origin}: entry ${keyless.entry.number}${keyless.entry.line ? ` (line ${keyless.entry.line})` : ''} signs keyless, which` : '--sign keyless';
+      const who = keyless.entry ? `${entryName(origin, keyless.entry)} signs keyless, which` : '--sign keyless';
       throw new UsageError(`${who} needs an OIDC identity token: set SIGSTORE_ID_TOKEN (as cosign reads it), or run in a GitHub Actions job with "permissions: id-token: write"`);
     }
   }

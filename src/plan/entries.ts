@@ -5,6 +5,7 @@ import { parsePlatform } from '../oci/platform.js';
 import { parseReference, refuseLongNames, type Reference, type RegistryReference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
 import { parseSignInputs, SignServiceSetting, type SignInputs } from '../inputs/signature-inputs.js';
+import { entryName } from './entry-name.js';
 import { ACTION_VOICE } from '../inputs/voice.js';
 import { parseVerifyPolicy, readSmallFile, type VerifyPolicy } from '../signatures/policy.js';
 import { SignSetting, VerifySetting } from '../signatures/settings.js';
@@ -103,7 +104,7 @@ export function parseSyncEntries(text: string, origin: ListOrigin, sources: Entr
 
 function parseEntry(node: Node, number: number, origin: ListOrigin, lines: LineCounter, sources: EntrySources): SyncEntry {
   const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
-  const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
+  const entry = entryName(origin, { number, ...(line ? { line } : {}) });
   if (!isMap(node)) throw new InputError(`${entry} is not a mapping: give source: and destination: fields`);
   return entryFromFields(readFields(node as YAMLMap, entry), number, { entry, field: (name) => `${entry}, field "${name}"` }, sources, line);
 }
