@@ -100,6 +100,17 @@ describe('the bundles', () => {
     });
   }
 
+  // What only some jobs need loads when they need it: the action's entry file holds neither.
+  it("the action's entry holds neither the YAML list reader nor the Sigstore libraries", async () => {
+    const entry = await readFile(join(REPO_ROOT, 'dist', 'index.js'), 'utf8');
+    const chunks = (await readdir(join(REPO_ROOT, 'dist'))).filter((f) => f.endsWith('.js') && f !== 'index.js');
+    const rest = (await Promise.all(chunks.map((f) => readFile(join(REPO_ROOT, 'dist', f), 'utf8')))).join('\n');
+    for (const part of ['class LineCounter', 'class Verifier ', 'class DSSEBundleBuilder']) {
+      assert.ok(rest.includes(part), `no chunk of dist holds "${part}"`);
+      assert.ok(!entry.includes(part), `dist/index.js holds "${part}"`);
+    }
+  });
+
   it("credits undici's license, whose code the bundles carry", async () => {
     const licenses = await readFile(join(REPO_ROOT, 'dist', 'licenses.txt'), 'utf8');
     assert.match(licenses, /\nundici\nMIT\nMIT License\n\nCopyright \(c\) Matteo Collina and Undici contributors/);
