@@ -41,15 +41,13 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
   const startedAt = Date.now();
   const reporter = hooks.reporter ?? {};
   const warnings: string[] = [];
+  /** Something asked for and not done: in the outcome, and told as it happens. */
+  const warn = (line: string) => {
+    warnings.push(line);
+    reporter.warning?.(line);
+  };
   // Trust given as settings is loaded once for both sides; without it, each side's own stands.
-  const network = settings.trust
-    ? {
-        network: await loadNetwork(settings.trust, settings.voice, (line) => {
-          warnings.push(line);
-          reporter.warning?.(line);
-        }),
-      }
-    : {};
+  const network = settings.trust ? { network: await loadNetwork(settings.trust, settings.voice, warn) } : {};
   const dryRun = settings.dryRun === true;
   const voice = settings.voice ? { voice: settings.voice } : {};
   // One request schedule for the whole job: both sides' requests to a host count together.
@@ -77,10 +75,7 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
     const blobCache = mount ? restored : undefined;
     const concurrency = settings.concurrency ?? DEFAULT_CONCURRENCY;
     const planned = await planWork(work, pool, { concurrency });
-    for (const line of planned.problems ?? []) {
-      warnings.push(line);
-      reporter.warning?.(line);
-    }
+    for (const line of planned.problems ?? []) warn(line);
     const budget = budgeted ? new PullBudget(settings.minPullsLeft!, (registry) => pool.connections.rateLimitOf(registry)) : undefined;
     // What the budget left last time goes first.
     const plan = budget && work.kind === 'sync' && hasPendingItems(restored) ? { ...planned, items: pendingFirst(planned.items, restored.pendingItems()) } : planned;
@@ -127,10 +122,7 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
             ...(failedFast ? { notRun: 'not run: an image failed and fail-fast is set' } : {}),
             concurrency,
             signal: controller.signal,
-            warning: (line) => {
-              warnings.push(line);
-              reporter.warning?.(line);
-            },
+            warning: warn,
           })
         : undefined;
     for (const p of pruned ?? []) reporter.pruned?.(p);
