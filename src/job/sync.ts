@@ -3,9 +3,9 @@ import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
 import type { PlanItem, Shard } from '../plan/plan.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
 import type { AfterTagStage, ImageCheck } from './checks.js';
+import { loadTrustRoots } from '../signatures/policy.js';
+import { loadSignatureStages } from './signatures/load.js';
 import { SIGN_STAGE, SIGNATURE_POLICY_CHECK } from './signatures/names.js';
-import { signatureCheck } from './signatures/signature-check.js';
-import { signStage } from './signatures/sign-stage.js';
 import type { JobOutcome } from './outcome.js';
 import { runJob } from './run-job.js';
 import type { JobReporter } from './settings.js';
@@ -44,7 +44,7 @@ export type SyncResult = JobOutcome;
 export async function sync(list: string | SyncEntry[], options: SyncOptions = {}): Promise<SyncResult> {
   const entries = typeof list === 'string' ? parseSyncEntries(list, 'the sync list') : list;
   const copy = options.copy ?? {};
-  const { checks, afterTag } = entryStages(entries, options);
+  const { checks, afterTag } = await entryStages(entries, options);
   let reporter: JobReporter | undefined;
   const blobCache = copy.blobCache;
   return runJob(
@@ -80,12 +80,21 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
 /**
  * The caller's checks and stages, and what the entries ask for besides: an entry's own policy
  * (`verify-*`) or signing (`sign*`) is honoured even when the caller gave no check or stage for it
- * (its key decrypted when first needed; keyless signing then needs `signStage`'s identity token).
+ * (keyless signing then needs a stage with an identity token). As in the action and the command
+ * line, every entry's trust root is read in full and every key file decrypted now, so a damaged
+ * root or a wrong password stops the sync before any image is copied.
  */
-function entryStages(entries: readonly SyncEntry[], options: SyncOptions): { checks: ImageCheck[]; afterTag: AfterTagStage[] } {
+async function entryStages(entries: readonly SyncEntry[], options: SyncOptions): Promise<{ checks: ImageCheck[]; afterTag: AfterTagStage[] }> {
   const checks = [...(options.checks ?? [])];
   const afterTag = [...(options.afterTag ?? [])];
-  if (entries.some((e) => e.verify) && !checks.some((c) => c.name === SIGNATURE_POLICY_CHECK)) checks.push(signatureCheck({}));
-  if (entries.some((e) => e.sign) && !afterTag.some((s) => s.name === SIGN_STAGE)) afterTag.push(signStage(undefined));
+  const needCheck = entries.some((e) => e.verify) && !checks.some((c) => c.name === SIGNATURE_POLICY_CHECK);
+  const needSign = entries.some((e) => e.sign) && !afterTag.some((s) => s.name === SIGN_STAGE);
+  if (!needCheck && !needSign) {
+    await loadTrustRoots(entries.map((e) => e.verify));
+    return { checks, afterTag };
+  }
+  const own = await loadSignatureStages({}, { entries });
+  if (needCheck) checks.push(...own.checks);
+  if (needSign) afterTag.push(...own.afterTag);
   return { checks, afterTag };
 }

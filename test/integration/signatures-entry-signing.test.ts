@@ -294,4 +294,16 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
     await assertLegacyBy('lib-out/a', a, keyA, keyB);
     await assertUnsigned('lib-out/off', off);
   });
+
+  it("the library's sync() stops before any copy when an entry's key password is wrong, as the action and the command line do", async () => {
+    await image('lib/wrong');
+    const list = [entry('lib/wrong', 'lib-out/wrong', 'sign: key', `sign-key: ${join(work, 'b.key')}`, `sign-key-password: ${WRONG}`)].join('\n');
+    await registry.resetRequests();
+    await assert.rejects(sync(list), (err: Error) => {
+      assert.match(err.message, /entry 1 \(line 1\), field "sign-key" \(.*b\.key\) could not be decrypted: the password is wrong/);
+      assert.ok(!err.message.includes(WRONG), 'no password in the message');
+      return true;
+    });
+    assert.deepEqual(writes(await registry.settledRequests()), [], 'nothing written');
+  });
 });
