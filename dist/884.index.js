@@ -15,10 +15,12 @@ export const modules = {
 /* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91927);
 /* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(4277);
 /* harmony import */ var _inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72024);
+/* harmony import */ var _entry_name_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(28638);
 /* harmony import */ var _inputs_voice_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(78236);
 /* harmony import */ var _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(34568);
 /* harmony import */ var _signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(28323);
 /* harmony import */ var _tag_filter_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(96031);
+
 
 
 
@@ -70,7 +72,7 @@ function parseSyncEntries(text, origin, sources = {}) {
 }
 function parseEntry(node, number, origin, lines, sources) {
     const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
-    const entry = `${origin}: entry ${number}${line ? ` (line ${line})` : ''}`;
+    const entry = (0,_entry_name_js__WEBPACK_IMPORTED_MODULE_10__/* .entryName */ .M)(origin, { number, ...(line ? { line } : {}) });
     if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(node))
         throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} is not a mapping: give source: and destination: fields`);
     return entryFromFields(readFields(node, entry), number, { entry, field: (name) => `${entry}, field "${name}"` }, sources, line);

@@ -1072,6 +1072,8 @@ function keylessSigner(inputs, entries = []) {
     return entry ? { entry } : undefined;
 }
 
+// EXTERNAL MODULE: ./lib/src/plan/entry-name.js
+var entry_name = __webpack_require__(28638);
 // EXTERNAL MODULE: ./lib/src/signatures/settings.js
 var settings = __webpack_require__(28323);
 // EXTERNAL MODULE: ./lib/src/cli/flags.js
@@ -1079,6 +1081,7 @@ var flags = __webpack_require__(73080);
 // EXTERNAL MODULE: ./lib/src/cli/voice.js
 var voice = __webpack_require__(21533);
 ;// CONCATENATED MODULE: ./lib/src/cli/signing.js
+
 
 
 
@@ -1120,7 +1123,7 @@ async function signatureFlagSettings(values, env, entries = [], origin = 'FILE')
         else if (env.ACTIONS_ID_TOKEN_REQUEST_URL)
             identityToken = runnerIdentityToken(env);
         else if (values['dry-run'] !== true) {
-            const who = keyless.entry ? `${origin}: entry ${keyless.entry.number}${keyless.entry.line ? ` (line ${keyless.entry.line})` : ''} signs keyless, which` : '--sign keyless';
+            const who = keyless.entry ? `${(0,entry_name/* entryName */.M)(origin, keyless.entry)} signs keyless, which` : '--sign keyless';
             throw new flags/* UsageError */.e(`${who} needs an OIDC identity token: set SIGSTORE_ID_TOKEN (as cosign reads it), or run in a GitHub Actions job with "permissions: id-token: write"`);
         }
     }
@@ -5321,15 +5324,13 @@ async function runJob(settings, hooks = {}) {
     const startedAt = Date.now();
     const reporter = hooks.reporter ?? {};
     const warnings = [];
+    /** Something asked for and not done: in the outcome, and told as it happens. */
+    const warn = (line) => {
+        warnings.push(line);
+        reporter.warning?.(line);
+    };
     // Trust given as settings is loaded once for both sides; without it, each side's own stands.
-    const network = settings.trust
-        ? {
-            network: await loadNetwork(settings.trust, settings.voice, (line) => {
-                warnings.push(line);
-                reporter.warning?.(line);
-            }),
-        }
-        : {};
+    const network = settings.trust ? { network: await loadNetwork(settings.trust, settings.voice, warn) } : {};
     const dryRun = settings.dryRun === true;
     const voice = settings.voice ? { voice: settings.voice } : {};
     // One request schedule for the whole job: both sides' requests to a host count together.
@@ -5359,10 +5360,8 @@ async function runJob(settings, hooks = {}) {
         const blobCache = mount ? restored : undefined;
         const concurrency = settings.concurrency ?? copy_options/* DEFAULT_CONCURRENCY */.WH;
         const planned = await planWork(work, pool, { concurrency });
-        for (const line of planned.problems ?? []) {
-            warnings.push(line);
-            reporter.warning?.(line);
-        }
+        for (const line of planned.problems ?? [])
+            warn(line);
         const budget = budgeted ? new PullBudget(settings.minPullsLeft, (registry) => pool.connections.rateLimitOf(registry)) : undefined;
         // What the budget left last time goes first.
         const plan = budget && work.kind === 'sync' && hasPendingItems(restored) ? { ...planned, items: pendingFirst(planned.items, restored.pendingItems()) } : planned;
@@ -5408,10 +5407,7 @@ async function runJob(settings, hooks = {}) {
                 ...(failedFast ? { notRun: 'not run: an image failed and fail-fast is set' } : {}),
                 concurrency,
                 signal: controller.signal,
-                warning: (line) => {
-                    warnings.push(line);
-                    reporter.warning?.(line);
-                },
+                warning: warn,
             })
             : undefined;
         for (const p of pruned ?? [])
@@ -6407,6 +6403,23 @@ function editDistance(a, b) {
         }
     }
     return d[a.length][b.length];
+}
+
+
+/***/ }),
+
+/***/ 28638:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ entryName)
+/* harmony export */ });
+/**
+ * How messages name an entry of a list: `images-file mirror.yml: entry 2 (line 7)`. Apart from the
+ * list's reader, so that a message can name an entry without loading the YAML parser.
+ */
+function entryName(origin, entry) {
+    return `${origin}: entry ${entry.number}${entry.line ? ` (line ${entry.line})` : ''}`;
 }
 
 

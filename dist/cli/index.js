@@ -440,9 +440,10 @@ const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * action on Node 24 with a 1.15 GB image (one 1 GB layer), medians of 3: a collection every 50 ms
  * after a quarter second left peak RSS at 127 MB registry → registry and 141 MB into an archive
  * file (115 MB for a 32 MB image); every 10 ms from the start, 106, 130 and 100 MB, with no more
- * CPU time (a collection with little to keep takes ~0.06 ms, and fewer fresh pages are faulted
- * in). Getting hold of `gc` (a V8 context) costs ~1 ms, so it is done at once. For entry points
- * only: it sets a V8 flag.
+ * CPU time: a collection during a fast copy takes about 1 ms (49 for a 128 MB copy), but fewer
+ * fresh pages are faulted in. Collecting only once 2 or 8 MB more were held outside the heap took
+ * as much CPU or more, and more memory (BENCHMARKS.md). Getting hold of `gc` (a V8 context) costs
+ * ~1 ms, so it is done at once. For entry points only: it sets a V8 flag.
  */
 function collectYoungGarbage(everyMs = 10) {
     const gc = exposeGc();
