@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../oci/errors.js';
-import { editDistance } from '../oci/spelling.js';
+import { nearestWord } from '../oci/spelling.js';
 import { printable } from '../oci/text.js';
 
 /** Bad arguments: exit status 2, and a message in the words of the command line. */
@@ -88,13 +88,6 @@ function rewordParseError(command: string, flags: Flag[], err: unknown): unknown
 
 /** The flag a mistyped one was most likely meant to be. */
 function nearestFlag(given: string, flags: Flag[]): string | undefined {
-  const word = given.replace(/^-+/, '').replace(/=.*$/, '');
-  let best: { name: string; distance: number } | undefined;
-  for (const f of flags) {
-    const distance = editDistance(word, f.name);
-    const limit = Math.max(1, Math.floor(f.name.length / 4));
-    const prefix = word.length >= 3 && f.name.startsWith(word);
-    if ((distance <= limit || prefix) && (!best || distance < best.distance)) best = { name: `--${f.name}`, distance };
-  }
-  return best?.name;
+  const near = nearestWord(given.replace(/^-+/, '').replace(/=.*$/, ''), flags.map((f) => f.name));
+  return near && `--${near}`;
 }

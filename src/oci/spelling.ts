@@ -11,3 +11,18 @@ export function editDistance(a: string, b: string): number {
   }
   return d[a.length][b.length];
 }
+
+/**
+ * The word of `words` that `given` was most likely meant to be: within a typo per four letters (at
+ * least one), or one it begins (three letters or more); undefined when none is that near.
+ */
+export function nearestWord(given: string, words: readonly string[]): string | undefined {
+  let best: { word: string; distance: number } | undefined;
+  for (const word of words) {
+    const distance = editDistance(given, word);
+    const limit = Math.max(1, Math.floor(word.length / 4));
+    const prefix = given.length >= 3 && word.startsWith(given);
+    if ((distance <= limit || prefix) && (!best || distance < best.distance)) best = { word, distance };
+  }
+  return best?.word;
+}

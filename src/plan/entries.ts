@@ -3,6 +3,7 @@ import type { Platform } from '../oci/descriptor.js';
 import { InputError } from '../oci/errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import { parseReference, refuseLongNames, type Reference, type RegistryReference } from '../oci/reference.js';
+import { nearestWord } from '../oci/spelling.js';
 import { printable, quoted } from '../oci/text.js';
 import { parseSignInputs, SignServiceSetting, type SignInputs } from '../inputs/signature-inputs.js';
 import { entryName } from './entry-name.js';
@@ -225,18 +226,14 @@ function entryPolicy(fields: Map<string, Node | null>, field: (name: string) => 
   );
 }
 
-/** The entry's fields by name; an unknown one is an error listing the known ones. */
+/** The entry's fields by name; an unknown one is an error naming the nearest and listing every field. */
 function readFields(map: YAMLMap, entry: string): Map<string, Node | null> {
   const out = new Map<string, Node | null>();
   for (const pair of map.items as Pair<Node, Node | null>[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (!(ENTRY_FIELDS as readonly string[]).includes(key)) {
-      // The signature keys are named when the key looks like one; the rest of the list stays short.
-      const policyKeys: readonly string[] = Object.values(VerifySetting);
-      if (/^(verify|sign)/.test(key)) {
-        throw new InputError(`${entry} has an unknown field ${quoted(key)}: an entry's signature policy takes ${policyKeys.join(', ')}; its signing takes ${SIGN_FIELDS.join(', ')}`);
-      }
-      throw new InputError(`${entry} has an unknown field ${quoted(key)}: the fields are ${ENTRY_FIELDS.filter((f) => !policyKeys.includes(f) && !SIGN_FIELDS.includes(f)).join(', ')}`);
+      const near = nearestWord(key, ENTRY_FIELDS);
+      throw new InputError(`${entry} has an unknown field ${quoted(key)}: ${near ? `did you mean ${near}? ` : ''}the fields are ${ENTRY_FIELDS.join(', ')}`);
     }
     out.set(key, pair.value ?? null);
   }

@@ -80,7 +80,11 @@ describe("an images entry's own signing (sign* keys)", () => {
     refuses(list(['sign: [key]']), new RegExp(`^${at(1, 1, 'sign')} must be a single value`));
     refuses(
       list(['sign-identity: x']),
-      /^input "images": entry 1 \(line 1\) has an unknown field "sign-identity": an entry's signature policy takes verify-key, .*, verify-platforms; its signing takes sign, sign-key, sign-key-password, signature-format, sign-fulcio-url, sign-rekor-url, sign-tsa-url$/,
+      /^input "images": entry 1 \(line 1\) has an unknown field "sign-identity": the fields are source, .*, verify-key, .*, verify-platforms, sign, sign-key, sign-key-password, signature-format, sign-fulcio-url, sign-rekor-url, sign-tsa-url$/,
+    );
+    refuses(
+      list(['signature-fromat: legacy']),
+      /^input "images": entry 1 \(line 1\) has an unknown field "signature-fromat": did you mean signature-format\? the fields are source, /,
     );
   });
 

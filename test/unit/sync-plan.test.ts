@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError } from '../../src/oci/errors.js';
 import { formatReference, type RegistryReference } from '../../src/oci/reference.js';
-import { parseSyncEntries } from '../../src/plan/entries.js';
+import { ENTRY_FIELDS, parseSyncEntries } from '../../src/plan/entries.js';
 import { expandEntries, itemKey, parseShard, shardItems } from '../../src/plan/plan.js';
 import { selectTags, tagVersion, wholeTagRegex } from '../../src/plan/tag-filter.js';
 
@@ -63,8 +63,13 @@ describe('a sync list', () => {
   });
   it('wants a list', () => rejects('source: a\ndestination: b\n', /is not a YAML list/));
   it('wants entries', () => rejects('[]', /lists no entries/));
-  it('names an unknown field and the known ones', () =>
-    rejects('- source: a\n  destination: b/\n  tag: x\n', /entry 1 \(line 1\) has an unknown field "tag": the fields are source, destination, tags, exclude-tags, semver, latest, platform, referrers, prune, protect, immutable-tags$/));
+  it('names an unknown field, the field it was likely meant to be, and every field', () => {
+    const every = ENTRY_FIELDS.join(', ');
+    assert.match(every, /immutable-tags, verify-key, .*, sign, sign-key, .*sign-tsa-url$/);
+    rejects('- source: a\n  destination: b/\n  tag: x\n', new RegExp(`entry 1 \\(line 1\\) has an unknown field "tag": did you mean tags\\? the fields are ${every}$`));
+    rejects('- source: a\n  destination: b/\n  exclude-tag: x\n', /has an unknown field "exclude-tag": did you mean exclude-tags\? the fields are source, /);
+    rejects('- source: a\n  destination: b/\n  verify-identity: x\n', /has an unknown field "verify-identity": the fields are source, destination, /);
+  });
   it('wants a source and a destination', () => {
     rejects('- destination: b/\n', /entry 1 \(line 1\) has no source/);
     rejects('- source: alpine\n', /entry 1 \(line 1\) has no destination/);
