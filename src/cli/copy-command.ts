@@ -137,10 +137,15 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
 /** SOURCE and every DESTINATION (arguments and `--to`), each checked, with the operation asked for. */
 function copyReferences(values: Record<string, unknown>, positionals: string[]): { source: Reference; destinations: Reference[] } {
   const [sourceArg, ...rest] = positionals;
-  const destinationArgs = [...rest, ...((values.to as string[] | undefined) ?? [])].map((d) => d.trim()).filter(Boolean);
+  const given = [...rest, ...((values.to as string[] | undefined) ?? [])].map((d) => d.trim());
+  const destinationArgs = given.filter(Boolean);
   if (sourceArg === undefined) throw new UsageError('expected SOURCE and DESTINATION: see oci-copy --help');
-  if (destinationArgs.length === 0) throw new UsageError(`expected a DESTINATION after ${FLAG_VOICE.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
+  // The source first: `oci-copy '' ''` is told its source is empty, not that a destination is missing.
   const source = parseReference(sourceArg, FLAG_VOICE.input('source'));
+  if (destinationArgs.length === 0) {
+    if (given.length) throw new UsageError(`${FLAG_VOICE.input('destination')} is empty: give where to copy ${FLAG_VOICE.value(sourceArg)} to`);
+    throw new UsageError(`expected a DESTINATION after ${FLAG_VOICE.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
+  }
   const destinations = parseDestinations(destinationArgs, FLAG_VOICE);
   for (const d of destinations) parseOperation(typeof values.operation === 'string' ? values.operation.trim() : '', source, d, FLAG_VOICE);
   const toStdout = destinations.filter((d) => d.transport !== 'registry' && d.path === '-');

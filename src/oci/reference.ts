@@ -159,6 +159,9 @@ function parseRegistryReference(rest: string, what: string, whole: string): Regi
   refuseLongNames(parts.join('/'), tagText?.split(',').map((t) => t.trim()) ?? [], what);
   if (digest !== undefined && !isDigest(digest)) throw new InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
   const tags = tagText === undefined ? [] : splitTags(tagText, what, whole);
+  // `HOST/REPO:bad/tag`: the last slash is in the tag, so the colon landed in the repository name.
+  const inner = parts.join('/').indexOf(':');
+  if (inner >= 0) splitTags(parts.join('/').slice(inner + 1), what, whole);
   if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
     throw new InputError(`${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
   }

@@ -19,6 +19,9 @@ describe('the command line speaks of its flags', () => {
 
   const cases: Array<[string, string[], RegExp, Record<string, string>?]> = [
     ['no arguments', [], /^expected SOURCE and DESTINATION: see oci-copy --help$/],
+    ['an empty source and destination', ['', ''], /^SOURCE is empty: use \[docker:\/\/\]HOST/],
+    ['an empty destination', ['a/b', ''], /^DESTINATION is empty: give where to copy a\/b to$/],
+    ['a slash in a tag', ['localhost:5000/t/a:bad/tag', 'c/d'], /^SOURCE "localhost:5000\/t\/a:bad\/tag" has an invalid tag "bad\/tag": tags are 1-128 of A-Z a-z 0-9 _ \. - and do not start with \. or -$/],
     ['no destination', ['only-one'], /^expected a DESTINATION after only-one \(or --to DESTINATION\): see oci-copy --help$/],
     ['an unknown flag', ['a/b', 'c/d', '--bogus'], /^--bogus is not an option of oci-copy: see oci-copy --help$/],
     ['a mistyped flag', ['a/b', 'c/d', '--concurency', '4'], /^--concurency is not an option of oci-copy: did you mean --concurrency\? \(see oci-copy --help\)$/],

@@ -40,6 +40,9 @@ describe('parseReference', () => {
     ['Host.io/UPPER', /invalid repository name/],
     ['ghcr.io/a:bad tag', /white space/],
     ['ghcr.io/a:-x', /invalid tag "-x"/],
+    // A slash in the tag puts the colon before the last slash: the tag is named, not the repository.
+    ['localhost:5000/t/a:bad/tag', /^input "source" "localhost:5000\/t\/a:bad\/tag" has an invalid tag "bad\/tag": tags are 1-128 of/],
+    ['t/a:1,bad/tag', /has an invalid tag "bad\/tag"/],
     ['ghcr.io/a@sha256:123', /invalid digest/],
     ['oci:', /names no path/],
     ['docker-archive:', /names no path: use docker-archive:PATH\[:NAME:TAG\]/],
