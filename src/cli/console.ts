@@ -11,17 +11,49 @@ export interface Output {
  * The lines a command prints, and on a terminal one status line below them, redrawn in place.
  * The status line is cleared before any other line is written and drawn again after it, so no
  * line (an error least of all) lands on it. Every line goes through `safeLine`.
+ *
+ * Quiet (`-q`), it writes errors as they come and, when the command ends without one, its final
+ * line: nothing else, and no status line.
  */
 export class Console {
   private status = '';
+  private quiet = false;
+  private finalLine: string | undefined;
 
   constructor(private readonly out: Output) {}
 
+  /** From now on, errors and the final line only. */
+  beQuiet(): void {
+    this.quiet = true;
+    this.clearStatus();
+  }
+
   get isTerminal(): boolean {
-    return this.out.isTTY === true;
+    return this.out.isTTY === true && !this.quiet;
   }
 
   line(text: string): void {
+    if (!this.quiet) this.write(text);
+  }
+
+  /** A line that closes what the command did (its totals): quiet, the last of them is written at the end. */
+  final(text: string): void {
+    if (this.quiet) this.finalLine = text;
+    else this.write(text);
+  }
+
+  /** An error: written even when quiet, then as `alone` when given (the error where no heading names its subject). */
+  error(text: string, alone?: string): void {
+    this.write(this.quiet ? (alone ?? text) : text);
+  }
+
+  /** The command is done and did not fail: quiet, its final line is written now. */
+  finish(): void {
+    if (this.finalLine !== undefined) this.write(this.finalLine);
+    this.finalLine = undefined;
+  }
+
+  private write(text: string): void {
     this.out.write(`${this.status ? '\r\x1b[K' : ''}${safeLine(text)}\n${this.status}`);
   }
 

@@ -41,6 +41,7 @@ export const COPY_FLAGS: Flag[] = [
   ...SIGNATURE_FLAGS,
   { name: 'json', kind: 'boolean', help: 'print the per-node account as JSON on standard output' },
   { name: 'debug', kind: 'boolean', help: 'log every HTTP request and its status, credentials hidden' },
+  { name: 'quiet', kind: 'boolean', short: 'q', help: 'print errors and the final line only' },
   ...credentialFlags('src'),
   ...credentialFlags('dest'),
   { name: 'version', kind: 'boolean', help: 'print the version and exit' },
@@ -108,7 +109,7 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
     return ExitCode.Done;
   }
   const { source, destinations } = copyReferences(values, positionals);
-  const terminal = terminalSession(io.console, io.env, values.debug === true);
+  const terminal = terminalSession(io.console, io.env, values);
   const settings = { ...flagSettings(values, terminal.open), ...(await signatureFlagSettings(values, io.env)) };
   const credentials = await readBothCredentials(values, io, source.transport !== 'registry' && source.path === '-');
   const { console } = io;

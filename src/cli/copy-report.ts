@@ -35,14 +35,18 @@ export function copyReporter(console: Console, progress: TerminalProgress | unde
   );
 }
 
+/** A destination's result; its last line (the totals, or the result when nothing was copied) is a final line. */
 function printResult(console: Console, r: ItemOutcome, dryRun: boolean): void {
-  console.line(resultLine(r, dryRun));
+  const t = r.totals;
+  const totals = r.root !== undefined && !(r.status === 'unchanged' && t.nodes <= 1);
+  if (r.status === 'failed') console.error(resultLine(r, dryRun), `${r.destination}: ${resultLine(r, dryRun)}`);
+  else if (totals) console.line(resultLine(r, dryRun));
+  else console.final(resultLine(r, dryRun));
   if (!r.root) return;
   console.line(`Digest: ${r.root.digest}`);
   for (const line of signatureLines(r)) console.line(line);
-  const t = r.totals;
-  if (r.status === 'unchanged' && t.nodes <= 1) return;
-  console.line(
+  if (!totals) return;
+  console.final(
     dryRun
       ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(r.durationMs)}`
       : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(r.durationMs)}`,

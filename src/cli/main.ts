@@ -43,13 +43,15 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
     io.stdout.write(`oci-copy ${VERSION}\n`);
     return ExitCode.Done;
   }
-  const stopHandling = handleInterrupts({ say: (line) => console.line(`oci-copy: ${line}`) });
+  const stopHandling = handleInterrupts({ say: (line) => console.error(`oci-copy: ${line}`) });
   try {
-    return await command(args, { stdin: io.stdin, stdout: io.stdout, env: io.env, console });
+    const code = await command(args, { stdin: io.stdin, stdout: io.stdout, env: io.env, console });
+    console.finish();
+    return code;
   } catch (err) {
     // After an interrupt, what fails is its doing: the handler says so, and sets the status.
     if (interruptedBy()) return ExitCode.Failed;
-    console.line(`oci-copy: ${messageOf(err)}`);
+    console.error(`oci-copy: ${messageOf(err)}`);
     return err instanceof InputError ? ExitCode.Usage : ExitCode.Failed;
   } finally {
     console.clearStatus();

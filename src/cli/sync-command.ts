@@ -19,7 +19,7 @@ import { SIGNATURE_FLAG_NAMES, signatureFlagSettings } from './signing.js';
 import { consoleSink, printPullLimits, terminalSession, withProgress } from './terminal.js';
 
 /** The copy's flags that mean the same for many images, and the sync's own. */
-const SHARED = new Set([...SIGNATURE_FLAG_NAMES, 'requests-per-second', 'min-pulls-left', 'platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'version', 'help']);
+const SHARED = new Set([...SIGNATURE_FLAG_NAMES, 'requests-per-second', 'min-pulls-left', 'platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'quiet', 'version', 'help']);
 
 /** What a shared flag means for many images, where the copy's words would say otherwise. */
 const SYNC_MEANING: Record<string, string> = {
@@ -83,7 +83,7 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
     io.stdout.write(formatHelp(SYNC_HELP));
     return ExitCode.Done;
   }
-  const terminal = terminalSession(io.console, io.env, values.debug === true);
+  const terminal = terminalSession(io.console, io.env, values);
   const settings = flagSettings(values, terminal.open);
   const entries = await syncEntries(values, positionals, io.env);
   Object.assign(settings, await signatureFlagSettings(values, io.env, entries, positionals.length === 1 ? printable(positionals[0]) : undefined));
@@ -105,7 +105,7 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
   } finally {
     terminal.progress?.stop();
   }
-  console.line(totalsLine(outcome));
+  console.final(totalsLine(outcome));
   printPullLimits(console, outcome);
   if (values.json) io.stdout.write(`${JSON.stringify(imageRecords(outcome))}\n`);
   if (outcome.failure) throw new OperationError(outcome.failure);

@@ -7,6 +7,7 @@ import type { OpenTargetOptions } from '../targets/open-target.js';
 import { pullsLeft } from '../targets/registry/index.js';
 import { httpEventLine, type HttpEvent } from '../targets/registry/network/observer.js';
 import type { Console } from './console.js';
+import { UsageError } from './flags.js';
 import { TerminalProgress } from './progress.js';
 
 /** Where a command's lines go: standard error, a group a heading line, a warning marked as one. */
@@ -26,7 +27,13 @@ export interface TerminalSession {
   open: OpenTargetOptions;
 }
 
-export function terminalSession(console: Console, env: NodeJS.ProcessEnv, debug: boolean): TerminalSession {
+/** What a command shows, from its flags: `--debug` every request, `-q` errors and the final line only. */
+export function terminalSession(console: Console, env: NodeJS.ProcessEnv, values: Record<string, unknown>): TerminalSession {
+  const debug = values.debug === true;
+  if (values.quiet === true) {
+    if (debug) throw new UsageError('--quiet and --debug ask for fewer and for more lines: give one');
+    console.beQuiet();
+  }
   const progress = console.isTerminal ? new TerminalProgress(console) : undefined;
   const onHttp = debug || progress ? (event: HttpEvent) => (debug && console.line(`debug: ${httpEventLine(event)}`), progress?.onHttp(event)) : undefined;
   return { ...(progress ? { progress } : {}), open: { env, ...(onHttp ? { onHttp } : {}) } };
