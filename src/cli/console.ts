@@ -47,6 +47,17 @@ export class Console {
     this.write(this.quiet ? (alone ?? text) : text);
   }
 
+  /** A question on the line, answered on the same line (a password prompt): written even when quiet. */
+  ask(text: string): void {
+    this.clearStatus();
+    this.out.write(safeLine(text));
+  }
+
+  /** The question was answered: the line ends. */
+  answered(): void {
+    this.out.write('\n');
+  }
+
   /** The command is done and did not fail: quiet, its final line is written now. */
   finish(): void {
     if (this.finalLine !== undefined) this.write(this.finalLine);

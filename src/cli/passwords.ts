@@ -1,3 +1,4 @@
+import type { Console } from './console.js';
 import type { Flag } from './flags.js';
 import { UsageError } from './flags.js';
 
@@ -85,4 +86,46 @@ export async function readStdinPassword(stdin: AsyncIterable<Buffer | string> & 
   const password = text.replace(/\r?\n$/, '');
   if (!password) throw new UsageError(`${flag}: standard input was empty: pipe the password in`);
   return password;
+}
+
+/** A terminal's standard input, which can be put in raw mode to read a password unechoed. */
+export interface TerminalInput {
+  isTTY: boolean;
+  setRawMode(raw: boolean): unknown;
+  setEncoding(encoding: BufferEncoding): unknown;
+  on(event: 'data', listener: (chunk: string) => void): unknown;
+  off(event: 'data', listener: (chunk: string) => void): unknown;
+  resume(): unknown;
+  pause(): unknown;
+}
+
+/**
+ * Asks for a password on the terminal, as cosign does: the prompt on standard error, what is typed
+ * not echoed, up to Enter; Backspace takes back a character, Ctrl-C or Ctrl-D gives up.
+ */
+export function promptPassword(stdin: TerminalInput, console: Console, prompt: string): Promise<string> {
+  console.ask(prompt);
+  stdin.setEncoding('utf8');
+  stdin.setRawMode(true);
+  return new Promise((resolve, reject) => {
+    let typed = '';
+    const done = (err?: Error) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      console.answered();
+      if (err) reject(err);
+      else resolve(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003' || ch === '\u0004') return done(new UsageError('no password given (the prompt was left with Ctrl-C or Ctrl-D): nothing written'));
+        if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('');
+        else if (ch >= ' ') typed += ch;
+      }
+    };
+    stdin.on('data', onData);
+    stdin.resume();
+  });
 }

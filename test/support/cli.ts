@@ -58,12 +58,16 @@ export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
  * screen. The exit status is the CLI's own (`script -e`).
  */
 export function runCliInTerminal(args: string[], options: CliOptions): Promise<CliRun> {
+  return collect(startCliInTerminal(args, options, 'ignore'));
+}
+
+/** The CLI under a pseudo-terminal, as above; with `keys: 'pipe'`, what is written to the child's stdin is typed on that terminal. */
+export function startCliInTerminal(args: string[], options: CliOptions, keys: 'pipe' | 'ignore' = 'pipe'): ChildProcess {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const command = `stty cols 100 rows 40 2>/dev/null; exec ${[process.execPath, CLI, ...args].map(quote).join(' ')}`;
-  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+  return spawn('script', ['-qfec', command, '/dev/null'], {
     env: { ...childEnv(options), TERM: 'xterm' },
     cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [keys, 'pipe', 'pipe'],
   });
-  return collect(child);
 }
