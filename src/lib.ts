@@ -48,7 +48,7 @@ export type { Voice } from './inputs/voice.js';
 export { parseSyncEntries, type SyncEntry, type EntryDestination, type EntrySources } from './plan/entries.js';
 export { expandEntries, shardItems, parseShard, type PlanItem, type Shard } from './plan/plan.js';
 export { inferOperation, type Operation } from './plan/operation.js';
-export { selectTags, tagVersion, type TagFilter } from './plan/tag-filter.js';
+export { selectTags, tagVersion, type TagFilter, type TagVersion } from './plan/tag-filter.js';
 export {
   parseVerifyPolicy,
   verifyImage,

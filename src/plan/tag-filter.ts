@@ -19,8 +19,25 @@ export interface TagFilter {
 /** `[v]MAJOR[.MINOR[.PATCH]][-PRE]`: missing parts are 0, leading zeros are numbers (`2024.01` is 2024.1.0). */
 const VERSION_TAG = /^v?([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:\.([0-9]{1,9}))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
 
+/**
+ * A tag read as a version (`3.18` is 3.18.0), in the library's own type: a user of the declarations
+ * needs no `@types/semver`.
+ */
+export interface TagVersion {
+  /** `3.18.0`, `3.20.0-rc1` */
+  readonly version: string;
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  readonly prerelease: ReadonlyArray<string | number>;
+}
+
 /** The version a tag reads as, or undefined when it does not read as one. */
-export function tagVersion(tag: string): semver.SemVer | undefined {
+export function tagVersion(tag: string): TagVersion | undefined {
+  return semverOf(tag);
+}
+
+function semverOf(tag: string): semver.SemVer | undefined {
   const m = VERSION_TAG.exec(tag);
   if (!m) return undefined;
   const core = [m[1], m[2] ?? '0', m[3] ?? '0'].map((n) => String(Number(n))).join('.');
@@ -63,7 +80,7 @@ export function selectTags(tags: readonly string[], filter: TagFilter): string[]
   if (filter.exclude.length) kept = kept.filter((t) => !filter.exclude.some((re) => re.test(t)));
   const versions = new Map<string, semver.SemVer>();
   for (const t of kept) {
-    const v = tagVersion(t);
+    const v = semverOf(t);
     if (v) versions.set(t, v);
   }
   if (filter.semver !== undefined) {
