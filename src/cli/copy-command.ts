@@ -56,7 +56,7 @@ export const COPY_HELP: Help = {
     'oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]',
     'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]',
     'oci-copy sync [options] FILE | SRC-REPO DST-REPO     (many images: see oci-copy sync --help)',
-    'oci-copy generate-key-pair [--output-key-prefix PREFIX]   (cosign.key and cosign.pub, to sign with)',
+    'oci-copy generate-key-pair [--output-key-prefix PREFIX]   (cosign.key and cosign.pub)',
   ],
   summary: 'Copies an image or artifact, and everything under it, from SOURCE to each DESTINATION (resolved once: every destination gets the same digest).',
   sections: [
