@@ -35,7 +35,7 @@ export const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
  */
 export async function signatureFlagSettings(values: Record<string, unknown>, env: NodeJS.ProcessEnv, entries: SyncEntry[] = [], origin = 'FILE'): Promise<Pick<JobSettings, 'checks' | 'afterTag'>> {
   const get = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : values[name] === true ? 'true' : '');
-  const inputs = parseSignatureInputs(get, FLAG_VOICE, env);
+  const inputs = parseSignatureInputs(get, FLAG_VOICE, env, undefined, { passwordSetting: false });
   const keyless = keylessSigner(inputs, entries);
   let identityToken: (() => Promise<string>) | undefined;
   if (keyless) {
