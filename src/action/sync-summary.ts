@@ -111,7 +111,10 @@ function details(r: ItemOutcome): string[] {
     out.push(r.status === 'copy' ? 'referrers: looked for when copied' : 'referrers: not looked for');
   }
   if (r.verification?.verified) out.push('🔏 signature verified (below)');
-  if (r.signed) out.push(`🔏 signed, ${escapeHtml(r.signed.mode)} (below)`);
+  if (r.signed) {
+    const did = r.signed.state === 'already-signed' ? 'already signed' : r.signed.state === 'would-sign' ? 'would be signed' : 'signed';
+    out.push(`🔏 ${did}, ${escapeHtml(r.signed.mode)} (below)`);
+  }
   if (r.status === 'failed' || r.status === 'skipped') out.push(r.status === 'failed' ? 'error under Failed' : 'why under Failed');
   if (r.reason === 'immutable') out.push('immutable tag the destination has: not compared');
   // The status column already says "left for the next run": the details say why.

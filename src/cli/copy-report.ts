@@ -39,7 +39,8 @@ function printResult(console: Console, r: ItemOutcome, dryRun: boolean): void {
   console.line(resultLine(r, dryRun));
   if (!r.root) return;
   console.line(`Digest: ${r.root.digest}`);
-  for (const line of signatureLines(r)) console.line(line);
+  // The verification was told as it happened, before the copy.
+  for (const line of signatureLines(r, { told: true })) console.line(line);
   const t = r.totals;
   if (r.status === 'unchanged' && t.nodes <= 1) return;
   console.line(

@@ -5,7 +5,7 @@ import type { PlanItem, Shard } from '../plan/plan.js';
 import type { RateLimitNote } from '../targets/registry/index.js';
 import type { CheckRecord } from './checks.js';
 import type { ImageOptions } from './settings.js';
-import type { ImageVerification, SignRecord } from './signatures/names.js';
+import type { ImageSigning, ImageVerification } from './signatures/names.js';
 
 /**
  * What became of one item: `copied` (something was written), `unchanged` (the destination already
@@ -108,10 +108,10 @@ export interface ItemOutcome {
   checks: Record<string, CheckRecord>;
   /** The check that refused the image. */
   refusedBy?: string;
-  /** What the signature policy found of the source digest: who signed it, or why it was refused. None when nothing was verified (no policy, an unchanged destination). */
+  /** What the signature policy found of the source digest: who signed it, or why it was refused. None when no policy applied. */
   verification?: ImageVerification;
-  /** What signing wrote at the destination. */
-  signed?: SignRecord;
+  /** What signing wrote at the destination, found there already, or (in a dry run) would write. */
+  signed?: ImageSigning;
   /** Why it is unchanged without a request (`immutable`). */
   reason?: UnchangedReason;
   /** Every node, in the order it finished (children first); and grouped under its manifest. */

@@ -63,7 +63,8 @@ export function copyLog(sink: LineSink): JobReporter {
     itemDone(r) {
       sink.line(resultLine(r, dryRun));
       if (r.root) sink.line(`Digest: ${r.root.digest}`);
-      for (const line of signatureLines(r)) sink.line(line);
+      // The verification was told as it happened, before the copy.
+      for (const line of signatureLines(r, { told: true })) sink.line(line);
       sink.endGroup();
     },
   };
@@ -121,7 +122,10 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
       const pair = `${r.source} => ${r.destination}`;
       const warnings = () => lines.filter((l) => l.warning).forEach((l) => sink.warning(l.text));
       if (r.status === 'unchanged' && r.reason === 'immutable') sink.line(`Unchanged ${pair} (immutable tag the destination has: not compared)`);
-      else if (r.status === 'unchanged') sink.line(`Unchanged ${pair} (${r.root?.digest})`);
+      else if (r.status === 'unchanged') {
+        sink.line(`Unchanged ${pair} (${r.root?.digest})`);
+        for (const line of signatureLines(r)) sink.line(line);
+      }
       else if (r.status === 'deferred') sink.line(`Left for the next run ${pair}: ${r.error}`);
       else if (r.status === 'skipped') sink.line(`Not attempted ${pair}: ${r.error}`);
       else if (r.status === 'copy') {
@@ -131,7 +135,7 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
         const failed = r.refusedBy ? `Refused by ${r.refusedBy} ${pair}` : `Failed ${pair}`;
         sink.startGroup(r.status === 'failed' ? failed : `Copied ${pair} (${r.root?.digest})`);
         for (const l of lines) (l.warning ? sink.warning : sink.line)(l.text);
-        for (const line of signatureLines(r)) sink.line(line);
+        for (const line of signatureLines(r, { told: true })) sink.line(line);
         if (r.status === 'failed') sink.line(`${r.refusedBy ? 'Refusal' : 'Error'}: ${r.error}`);
         sink.endGroup();
         tick();
