@@ -103,6 +103,7 @@ describe('signing and verification on a re-run: the destination digest ends up s
       assert.equal(record.signed.state, 'signed');
       assert.ok(!('verified' in record), 'no policy: verified is absent, not false');
       assert.equal((await verifyImage(scene.repository('act-mend/out'), root, identityPolicy())).verified, true);
+      assert.ok(mended.summary.includes('nothing was copied, only the signature above was written'), mended.summary);
 
       await registry.resetRequests();
       const again = await runAction({ ...inputs, 'sign-fulcio-url': world.fulcioUrl }, runnerToken(), ACTION_COMPILED);
@@ -115,6 +116,7 @@ describe('signing and verification on a re-run: the destination digest ends up s
       assert.equal(already.signed.state, 'already-signed');
       assert.equal(already.signed.signer, IDENTITY);
       assert.ok(again.summary.includes(`Not signed again: ${root.digest}`), again.summary);
+      assert.ok(again.summary.includes('nothing was copied, nothing was written'), again.summary);
     });
 
     it('with a policy, an unsigned image the destination already holds fails the step, naming the digest and that it is there; once signed it passes', async () => {
