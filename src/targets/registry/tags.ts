@@ -5,6 +5,7 @@ import { during, type RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
 import { discard, header, readBody } from './http.js';
 import { parseBoundedJson } from '../../oci/json.js';
+import { printable } from '../../oci/text.js';
 
 /** Tags asked for per page; registries that page (GHCR, Docker Hub) cap it themselves. */
 const PAGE_SIZE = 1000;
@@ -53,7 +54,11 @@ export async function listTags(client: RegistryClient, repository: string): Prom
   });
 }
 
-/** The `rel="next"` target of a `Link` header, resolved against the page it came with. */
+/**
+ * The `rel="next"` target of a `Link` header, resolved against the page it came with. A next page
+ * that is not a URL is an error: read as the end, it would cut the list short, and a short source
+ * list makes prune remove tags the source still has.
+ */
 export function nextPage(link: string | undefined, base: URL): URL | undefined {
   if (!link) return undefined;
   for (const part of link.split(/,(?=\s*<)/)) {
@@ -62,7 +67,7 @@ export function nextPage(link: string | undefined, base: URL): URL | undefined {
     try {
       return new URL(m[1], base);
     } catch {
-      return undefined;
+      throw new RegistryError(`the next page (Link: <${printable(m[1], 200)}>) is not a URL; refusing to take the pages so far as the whole list`);
     }
   }
   return undefined;
