@@ -146,8 +146,7 @@ function pruneSection(pruned: PruneOutcome[], dryRun: boolean): string[] {
       ...p.failed.map((f) => `⚠️ ${code(f.tag)} not removed: ${escapeHtml(f.error)}`),
       ...(p.stopped ? [`stopped: ${escapeHtml(p.stopped)}`] : []),
     ];
-    const idle = p.stopped && !p.removed.length && !p.failed.length;
-    return `| ${code(p.destination)} | ${tags(p.removed)} | ${tags(p.protected)} | ${idle ? '—' : p.kept} | ${notes.join('<br>')} |`;
+    return `| ${code(p.destination)} | ${tags(p.removed)} | ${tags(p.protected)} | ${p.kept ?? '—'} | ${notes.join('<br>')} |`;
   });
   const head = `| destination | ${dryRun ? 'would remove' : 'removed'} | protected | kept (protected included) | notes |`;
   return [`#### ${dryRun ? 'Would prune' : 'Pruned'} (${pruned.length})`, '', head, '|---|---|---|---|---|', ...rows, ''];

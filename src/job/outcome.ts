@@ -30,8 +30,8 @@ export interface PruneOutcome {
   removed: string[];
   /** Tags gone from the source that `protect` (or another entry writing them) kept. */
   protected: string[];
-  /** How many of the destination's tags stay. */
-  kept: number;
+  /** How many of the destination's tags stay; unknown when prune stopped before listing them. */
+  kept?: number;
   /** Attachment tags of removed images that stay because a kept tag's digest was not read. */
   attachmentsKept: string[];
   /** Tags whose removal failed, with why. */

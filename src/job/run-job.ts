@@ -125,7 +125,7 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
             warning: warn,
           })
         : undefined;
-    for (const p of pruned ?? []) reporter.pruned?.(p);
+    for (const p of pruned ?? []) reporter.pruned?.(p, dryRun);
     let pullBudget: string | undefined;
     if (budget) {
       const left = results.filter((r) => r.status === 'deferred').map((r) => r.item);

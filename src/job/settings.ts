@@ -107,7 +107,7 @@ export interface JobReporter {
   /** An item is done: its outcome, final. */
   itemDone?(outcome: ItemOutcome): void;
   /** A destination of a pruning entry is pruned (or, in a dry run, would be). */
-  pruned?(outcome: PruneOutcome): void;
+  pruned?(outcome: PruneOutcome, dryRun: boolean): void;
   /** The pull budget left images for the next run: its one line. */
   budgetStopped?(line: string): void;
 }
