@@ -155,6 +155,7 @@ describe('prune never empties a mirror because its source looks empty', () => {
     });
 
     const cases: Array<[string, () => FaultProxy, RegExp, { method: string; path: RegExp; times: number; fault: { kind: 'status'; status: number } }]> = [
+      ['404: the repository is gone', () => front, /\/v2\/src\/live\/tags\/list/, { method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 404 } }],
       ['503 on every try', () => front, /\/v2\/src\/live\/tags\/list/, { method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 503 } }],
       ['401 without a challenge', () => front, /\/v2\/src\/live\/tags\/list/, { method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 401 } }],
       ['500 on the second page of a paged list', () => pagedFront, /[?&]last=/, { method: 'GET', path: /\/v2\/src\/live\/tags\/list\?last=/, times: Infinity, fault: { kind: 'status', status: 500 } }],
@@ -179,5 +180,35 @@ describe('prune never empties a mirror because its source looks empty', () => {
         assert.ok(run.stderr.includes(`warning: prune of ${registry.host}/${dst} (entry 1): the source tags could not be listed: nothing pruned`), run.stderr);
       });
     }
+
+    it('an empty answer ({"tags": null}) is an empty source: nothing pruned, and a warning (the command line)', async () => {
+      const dst = 'mirror/live-null';
+      for (const tag of ['2.9', '3.0', '3.1']) await pushImageOverHttp(image, registry.url, dst, tag);
+      const before = await tagsOf(dst);
+      front.reset();
+      front.addFault({ method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 200, body: '{"name":"src/live","tags":null}' } });
+      const home = await mkdtemp(join(work, 'home-'));
+      const run = await runCli(['sync', '--prune', '--json', `${front.host}/src/live`, `${registry.host}/${dst}`], { home });
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(await tagsOf(dst), before);
+      const stopped = 'the source lists no tags: nothing is pruned, lest an empty answer empty the mirror';
+      assert.deepEqual(JSON.parse(run.stdout), { images: [], pruned: [{ entry: 1, destination: `${registry.host}/${dst}`, removed: [], protected: [], kept: 3, stopped }] });
+      assert.ok(run.stderr.includes(`warning: entry 1, ${front.host}/src/live: the source lists no tags: nothing to copy`), run.stderr);
+      assert.ok(run.stderr.includes(`warning: prune of ${registry.host}/${dst} (entry 1): ${stopped}`), run.stderr);
+    });
+
+    it('a paged list is read to its end: prune removes only what the source deleted (the command line)', async () => {
+      const dst = 'mirror/live-paged';
+      for (const tag of ['2.9', '3.0', '3.1']) await pushImageOverHttp(image, registry.url, dst, tag);
+      pagedFront.reset();
+      paging.reset();
+      const home = await mkdtemp(join(work, 'home-'));
+      const run = await runCli(['sync', '--prune', '--json', `${pagedFront.host}/src/live`, `${registry.host}/${dst}`], { home });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(paging.pages().length, 2, `three tags in pages of two: ${paging.pages().join(' ')}`);
+      assert.deepEqual(await tagsOf(dst), ['3.0', '3.1', '3.2'], '3.2, on the last page, is copied; only 2.9 goes');
+      const json = JSON.parse(run.stdout) as { images: Array<{ status: string }>; pruned: PrunedRecord[] };
+      assert.deepEqual(json.pruned, [{ entry: 1, destination: `${registry.host}/${dst}`, removed: ['2.9'], protected: [], kept: 3 }]);
+    });
   });
 });
