@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { sync } from '../../src/lib.js';
 import { runCli } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startHostileRegistry, type HostileRegistry } from '../support/hostile-registry.js';
 import { makeImageLayout, pushImageOverHttp, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { ACTION_COMPILED, runAction } from '../support/run-action.js';
@@ -178,6 +179,39 @@ describe('prune never empties a mirror because its source looks empty', () => {
         assert.deepEqual(json.images.map((i) => i.status), ['failed'], 'the entry whose list failed is a failed image');
         assert.deepEqual(json.pruned, [{ entry: 1, destination: `${registry.host}/${dst}`, removed: [], protected: [], stopped: 'the source tags could not be listed: nothing pruned' }]);
         assert.ok(run.stderr.includes(`warning: prune of ${registry.host}/${dst} (entry 1): the source tags could not be listed: nothing pruned`), run.stderr);
+      });
+    }
+
+    for (const [what, link] of [
+      ['a Link back to a page already read', '</v2/src/live/tags/list?last=3.0&n=1>; rel="next"'],
+      ['a Link that is not a URL', '<http://[broken/v2/src/live/tags/list?last=3.0>; rel="next"'],
+    ] as const) {
+      it(`${what} fails the list instead of ending it (the command line)`, async () => {
+        // A front of the real registry whose tag list always says 3.0 and points at a next page.
+        const hostile: HostileRegistry = await startHostileRegistry({ upstream: registry.url });
+        try {
+          hostile.forward('src/live', (x) => {
+            if (!x.rest.startsWith('tags/list')) return false;
+            x.req.resume();
+            x.res.writeHead(200, { 'content-type': 'application/json', link }).end(JSON.stringify({ name: 'src/live', tags: ['3.0'] }));
+            return true;
+          });
+          const dst = `mirror/live-${what.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+          for (const tag of ['2.9', '3.0', '3.1']) await pushImageOverHttp(image, registry.url, dst, tag);
+          const before = await tagsOf(dst);
+          const home = await mkdtemp(join(work, 'home-'));
+          const run = await runCli(['sync', '--prune', '--json', `${hostile.host}/src/live`, `${registry.host}/${dst}`], { home });
+          assert.equal(run.code, 1, run.stderr);
+          assert.deepEqual(await tagsOf(dst), before, 'no tag removed: 2.9 and 3.1 are not taken as deleted');
+          const lists = hostile.requests().filter((r) => r.path.includes('/tags/list'));
+          assert.ok(lists.length <= 2, `${lists.length} pages read`);
+          const json = JSON.parse(run.stdout) as { images: Array<{ status: string; error?: string }>; pruned: PrunedRecord[] };
+          assert.deepEqual(json.images.map((i) => i.status), ['failed']);
+          assert.match(json.images[0].error ?? '', /the next page (is one it sent before|\(Link: .*\) is not a URL)/);
+          assert.equal(json.pruned[0].stopped, 'the source tags could not be listed: nothing pruned');
+        } finally {
+          await hostile.stop();
+        }
       });
     }
 
