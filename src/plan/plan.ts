@@ -110,12 +110,14 @@ export interface EmptySelection {
   /** How many image tags the source lists, and the first few (versions highest first). */
   tags: number;
   sample: string[];
-  /** Attachment tags (`sha256-<hex>.sig`, …) the source lists besides: never images. */
-  attachments: string[];
+  /** How many attachment tags (`sha256-<hex>.sig`, …) the source lists besides, never images, and the first few. */
+  attachments: number;
+  attachmentSample: string[];
 }
 
 /** How many of the source's tags a message names. */
 const SAMPLE_TAGS = 5;
+const SAMPLE_ATTACHMENTS = 3;
 
 /** The entries whose listed source selected no item: `sourceTags` by entry number, as planning recorded them. */
 export function emptySelections(entries: readonly SyncEntry[], sourceTags: ReadonlyMap<number, readonly string[]>, items: readonly PlanItem[]): EmptySelection[] {
@@ -125,6 +127,7 @@ export function emptySelections(entries: readonly SyncEntry[], sourceTags: Reado
     const listed = sourceTags.get(entry.number);
     if (!listed || selecting.has(entry.number)) continue;
     const images = selectTags(listed, { include: [], exclude: [] });
+    const attachments = listed.filter((t) => isAttachmentTag(t));
     out.push({
       entry: entry.number,
       ...(entry.line ? { line: entry.line } : {}),
@@ -132,7 +135,8 @@ export function emptySelections(entries: readonly SyncEntry[], sourceTags: Reado
       filters: describeFilter(entry.filter),
       tags: images.length,
       sample: images.slice(0, SAMPLE_TAGS).map((t) => printable(t)),
-      attachments: listed.filter((t) => isAttachmentTag(t)).sort(),
+      attachments: attachments.length,
+      attachmentSample: attachments.sort().slice(0, SAMPLE_ATTACHMENTS),
     });
   }
   return out;
@@ -146,9 +150,9 @@ export function describeEmptySelection(e: EmptySelection): string {
   const head = `entry ${e.entry}${e.line ? ` (line ${e.line})` : ''}, ${e.source}`;
   const more = (shown: number, all: number) => (all > shown ? `, and ${all - shown} more` : '');
   if (!e.tags) {
-    const n = e.attachments.length;
+    const n = e.attachments;
     const what = n
-      ? `the source lists no image tags, only ${n} attachment ${n === 1 ? 'tag' : 'tags'} (${e.attachments.slice(0, 3).join(', ')}${more(3, n)}), which go with their images`
+      ? `the source lists no image tags, only ${n} attachment ${n === 1 ? 'tag' : 'tags'} (${e.attachmentSample.join(', ')}${more(e.attachmentSample.length, n)}), which go with their images`
       : 'the source lists no tags';
     return `${head}: ${what}: nothing to copy`;
   }

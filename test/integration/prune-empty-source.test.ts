@@ -109,7 +109,7 @@ describe('prune never empties a mirror because its source looks empty', () => {
     assert.deepEqual(outcome.results, []);
     assert.equal(outcome.failure, undefined);
     assert.deepEqual(outcome.pruned?.map((p) => [p.removed, p.kept, p.stopped]), [[[], 7, emptyWarning()]]);
-    assert.deepEqual(outcome.plan.nothingSelected?.map((e) => [e.entry, e.tags, e.attachments]), [[1, 0, [sig]]]);
+    assert.deepEqual(outcome.plan.nothingSelected?.map((e) => [e.entry, e.tags, e.attachments, e.attachmentSample]), [[1, 0, 1, [sig]]]);
     assert.deepEqual(outcome.warnings, [nothingToCopy(' (line 1)'), `prune of ${registry.host}/${dst} (entry 1): ${emptyWarning()}`]);
   });
 

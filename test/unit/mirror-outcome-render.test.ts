@@ -115,7 +115,7 @@ describe('a mirror run rendered', () => {
   });
 
   it('gives a sync that selects nothing no empty table, and says which entry selected nothing and why', () => {
-    const nothing = { entry: 2, line: 4, source: 'src.example.com/app', filters: ['tags "4\\..*"'], tags: 3, sample: ['3.2', '3.1', 'edge'], attachments: [] };
+    const nothing = { entry: 2, line: 4, source: 'src.example.com/app', filters: ['tags "4\\..*"'], tags: 3, sample: ['3.2', '3.1', 'edge'], attachments: 0, attachmentSample: [] };
     const stopped: PruneOutcome = { ...PRUNED, removed: [], protected: [], kept: 6, stopped: 'the source lists no tags: nothing is pruned' };
     const outcome = jobOutcome('sync', false, [], { plan: { all: 0, entries: 2, nothingSelected: [nothing] }, rateLimits: [], durationMs: 10, warnings: [], pruned: [stopped] });
     const md = syncSummaryMarkdown(outcome);

@@ -220,6 +220,11 @@ describe('expansion and shards', () => {
       ],
       'busybox selected a tag; missing failed to list, which is its own failure',
     );
+    const sigs = ['1', '2', '3', '4', '5'].map((c) => `sha256-${c.repeat(64)}.sig`);
+    listed.set(2, sigs);
+    const many = emptySelections(entries, listed, items).find((e) => e.entry === 2)!;
+    assert.deepEqual([many.attachments, many.attachmentSample], [5, sigs.slice(0, 3)], 'the count, and the first three named');
+    assert.match(describeEmptySelection(many), /only 5 attachment tags \(sha256-1+\.sig, sha256-2+\.sig, sha256-3+\.sig, and 2 more\), which go with their images: nothing to copy$/);
   });
 
   it('reads K/N', () => {
