@@ -1,7 +1,7 @@
 import type { CopyTotals, NodeRecord } from '../copy/report.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import type { Operation } from '../plan/operation.js';
-import type { PlanItem, Shard } from '../plan/plan.js';
+import type { EmptySelection, PlanItem, Shard } from '../plan/plan.js';
 import type { RateLimitNote } from '../targets/registry/index.js';
 import type { CheckRecord } from './checks.js';
 import type { ImageOptions } from './settings.js';
@@ -30,8 +30,8 @@ export interface PruneOutcome {
   removed: string[];
   /** Tags gone from the source that `protect` (or another entry writing them) kept. */
   protected: string[];
-  /** How many of the destination's tags stay. */
-  kept: number;
+  /** How many of the destination's tags stay; unknown when prune stopped before listing them. */
+  kept?: number;
   /** Attachment tags of removed images that stay because a kept tag's digest was not read. */
   attachmentsKept: string[];
   /** Tags whose removal failed, with why. */
@@ -131,7 +131,8 @@ export interface JobOutcome {
   dryRun: boolean;
   results: ItemOutcome[];
   /** How many items the work expanded to, and (for a sync) its entries and this job's shard. */
-  plan: { all: number; entries?: number; shard?: Shard };
+  /** `nothingSelected`: the entries whose source was listed and that selected no tag. */
+  plan: { all: number; entries?: number; shard?: Shard; nothingSelected?: EmptySelection[] };
   counts: Record<ItemStatus, number>;
   bytes: { copied: number; mounted: number; existing: number };
   /** The root the destinations got (a one-image copy), when one did. */

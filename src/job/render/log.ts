@@ -108,8 +108,8 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
         tick();
       };
     },
-    pruned(p) {
-      sink.line(pruneLine(p, dryRun));
+    pruned(p, dry) {
+      sink.line(pruneLine(p, dry));
     },
     budgetStopped(line) {
       sink.warning(line);
@@ -153,14 +153,14 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
  * when it removed nothing).
  */
 export function pruneLine(p: PruneOutcome, dryRun: boolean): string {
-  // Stopped before removing anything (another shard prunes, a registry that refuses deletes): why, alone.
-  if (p.stopped && !p.removed.length && !p.failed.length) return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}`;
+  // Stopped before removing anything (another shard prunes, a registry that refuses deletes): why, and what stays when it was listed.
+  if (p.stopped && !p.removed.length && !p.failed.length) return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}${p.kept !== undefined ? `; ${p.kept} kept` : ''}`;
   const list = (tags: string[]) => (tags.length ? ` (${tags.slice(0, PRUNE_TAGS_NAMED).join(', ')}${tags.length > PRUNE_TAGS_NAMED ? `, and ${tags.length - PRUNE_TAGS_NAMED} more` : ''})` : '');
   const parts = [`${dryRun ? 'would remove' : 'removed'} ${p.removed.length} ${p.removed.length === 1 ? 'tag' : 'tags'}${list(p.removed)}`];
   if (p.protected.length) parts.push(`protected ${p.protected.length}${list(p.protected)}`);
   if (p.attachmentsKept.length) parts.push(`kept ${p.attachmentsKept.length} attachment ${p.attachmentsKept.length === 1 ? 'tag' : 'tags'} of removed images${list(p.attachmentsKept)}`);
   if (p.failed.length) parts.push(`${p.failed.length} not removed${list(p.failed.map((f) => f.tag))}`);
-  parts.push(`${p.kept} kept`);
+  if (p.kept !== undefined) parts.push(`${p.kept} kept`);
   const stopped = p.stopped ? `; stopped: ${p.stopped}` : '';
   return `${dryRun ? 'Would prune' : 'Pruned'} ${p.destination} (entry ${p.entry}): ${parts.join('; ')}${stopped}`;
 }
