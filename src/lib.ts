@@ -36,7 +36,7 @@ export { signatureCheck, type SignatureCheckOptions } from './job/signatures/sig
 export { signStage, signStageOptions, type SignStageOptions, type EntrySigningOptions } from './job/signatures/sign-stage.js';
 export { SigningKeys } from './job/signatures/signing-keys.js';
 export { signatureStages, type SignatureStages, type SignatureStageOptions } from './job/signatures/stages.js';
-export { SIGNATURE_POLICY_CHECK, SIGN_STAGE, type ImageVerification } from './job/signatures/names.js';
+export { SIGNATURE_POLICY_CHECK, SIGN_STAGE, type ImageVerification, type ImageSigning } from './job/signatures/names.js';
 export { verificationRecords } from './job/render/verification.js';
 export { parseSignatureInputs, parseSignInputs, type SignatureInputs, type SignInputs } from './inputs/signature-inputs.js';
 export { copyLog, syncLog, eventLines, resultLine, type LineSink } from './job/render/log.js';

@@ -49,12 +49,9 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
   if (unchanged) {
     // Found by HEADs alone, or (with referrers) by a walk that found everything there.
     const walked = r.blobs.length > 1;
-    lines.push(
-      walked
-        ? 'Everything was already there, the referrers too: nothing was written.'
-        : 'Every destination tag already named this digest: nothing was copied, nothing was written.',
-      '',
-    );
+    // Signing still runs for an image already there: what it wrote is the one write.
+    const written = r.signed?.state === 'signed' ? 'only the signature above was written' : 'nothing was written';
+    lines.push(walked ? `Everything was already there, the referrers too: ${written}.` : `Every destination tag already named this digest: nothing was copied, ${written}.`, '');
     return lines;
   }
   lines.push(...totalsTable(r.totals, r.durationMs, dryRun), '');

@@ -9,6 +9,15 @@ export function escapeHtml(text: string): string {
   return printable(text, 4096).replace(/[&<>"'`|]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * Outside text that may hold Markdown's own signs (a tag regex such as `4\..*`): escaped as
+ * `escapeHtml` does, and backslashes, asterisks, underscores and brackets as entities, so it reads
+ * as written instead of as emphasis or an escape.
+ */
+export function escapeMarkdown(text: string): string {
+  return escapeHtml(text).replace(/[\\*_[\]~]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 /** Outside text as inline code. */
 export const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
 

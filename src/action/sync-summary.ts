@@ -2,7 +2,8 @@ import { formatBytes, formatDuration } from '../copy/report.js';
 import type { ItemOutcome, ItemStatus, JobOutcome, PruneOutcome } from '../job/outcome.js';
 import { formatPlatform } from '../oci/platform.js';
 import { signatureLines } from '../job/render/signature-lines.js';
-import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
+import { describeEmptySelection } from '../plan/plan.js';
+import { code, escapeHtml, escapeMarkdown, FOLD_ROWS, rateLimitLine } from './markdown.js';
 
 /** Failed first: the rows a reader came for. */
 const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, deferred: 1, copied: 2, copy: 2, unchanged: 3 };
@@ -49,14 +50,24 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   }
   const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const table = ['| status | source → destination | digest | details |', '|---|---|---|---|', ...sorted.map(row)].join('\n');
-  if (sorted.length > FOLD_ROWS) lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
+  if (!sorted.length) lines.push(noImages(outcome), '');
+  else if (sorted.length > FOLD_ROWS) lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
   else lines.push(`#### Images (${sorted.length})`, '', table, '');
+  const empty = outcome.plan.nothingSelected ?? [];
+  if (empty.length) lines.push(`#### Nothing selected (${empty.length})`, '', ...empty.map((e) => `- ⚠️ ${escapeMarkdown(describeEmptySelection(e))}`), '');
   // Signature lines name digests and identity URLs in full: a list under the table, where they wrap.
   const signatures = sorted.flatMap((r) => signatureLines(r).map((l) => `- 🔏 ${code(r.destination)}: ${escapeHtml(l)}`));
   if (signatures.length) lines.push(`#### Signatures`, '', ...signatures, '');
   if (outcome.pruned?.length) lines.push(...pruneSection(outcome.pruned, outcome.dryRun));
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   return lines.join('\n');
+}
+
+/** Why a sync has no image to show, instead of an empty table. */
+function noImages(outcome: JobOutcome): string {
+  const { shard, all, nothingSelected } = outcome.plan;
+  if (shard && all) return `No images: shard ${shard.index}/${shard.count} takes none of the list's ${all}.`;
+  return nothingSelected?.length ? 'No images: no entry selected a tag (below).' : 'No images.';
 }
 
 function row(r: ItemOutcome): string {
@@ -111,7 +122,10 @@ function details(r: ItemOutcome): string[] {
     out.push(r.status === 'copy' ? 'referrers: looked for when copied' : 'referrers: not looked for');
   }
   if (r.verification?.verified) out.push('🔏 signature verified (below)');
-  if (r.signed) out.push(`🔏 signed, ${escapeHtml(r.signed.mode)} (below)`);
+  if (r.signed) {
+    const did = r.signed.state === 'already-signed' ? 'already signed' : r.signed.state === 'would-sign' ? 'would be signed' : 'signed';
+    out.push(`🔏 ${did}, ${escapeHtml(r.signed.mode)} (below)`);
+  }
   if (r.status === 'failed' || r.status === 'skipped') out.push(r.status === 'failed' ? 'error under Failed' : 'why under Failed');
   if (r.reason === 'immutable') out.push('immutable tag the destination has: not compared');
   // The status column already says "left for the next run": the details say why.
@@ -135,8 +149,7 @@ function pruneSection(pruned: PruneOutcome[], dryRun: boolean): string[] {
       ...p.failed.map((f) => `⚠️ ${code(f.tag)} not removed: ${escapeHtml(f.error)}`),
       ...(p.stopped ? [`stopped: ${escapeHtml(p.stopped)}`] : []),
     ];
-    const idle = p.stopped && !p.removed.length && !p.failed.length;
-    return `| ${code(p.destination)} | ${tags(p.removed)} | ${tags(p.protected)} | ${idle ? '—' : p.kept} | ${notes.join('<br>')} |`;
+    return `| ${code(p.destination)} | ${tags(p.removed)} | ${tags(p.protected)} | ${p.kept ?? '—'} | ${notes.join('<br>')} |`;
   });
   const head = `| destination | ${dryRun ? 'would remove' : 'removed'} | protected | kept (protected included) | notes |`;
   return [`#### ${dryRun ? 'Would prune' : 'Pruned'} (${pruned.length})`, '', head, '|---|---|---|---|---|', ...rows, ''];

@@ -44,7 +44,8 @@ function printResult(console: Console, r: ItemOutcome, dryRun: boolean): void {
   else console.final(resultLine(r, dryRun));
   if (!r.root) return;
   console.line(`Digest: ${r.root.digest}`);
-  for (const line of signatureLines(r)) console.line(line);
+  // The verification was told as it happened, before the copy.
+  for (const line of signatureLines(r, { told: true })) console.line(line);
   if (!totals) return;
   console.final(
     dryRun

@@ -17,7 +17,7 @@ export const SIGNATURE_FLAGS: Flag[] = [
   { name: VerifySetting.AttestationType, kind: 'string', value: 'TYPE,...', help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)' },
   { name: VerifySetting.TrustedRoot, kind: 'string', value: 'FILE', help: 'a trusted_root.json for a private Sigstore (default: the public-good instance)' },
   { name: VerifySetting.Platforms, kind: 'boolean', help: 'each platform manifest of an index must be signed too' },
-  { name: SignSetting.Sign, kind: 'string', value: 'keyless|key', help: 'sign the destination digest once it is tagged (keyless: SIGSTORE_ID_TOKEN or the runner\'s token)' },
+  { name: SignSetting.Sign, kind: 'string', value: 'keyless|key', help: 'sign the destination digest once it is tagged, or already there, unless this signer has (keyless: SIGSTORE_ID_TOKEN or the runner\'s token)' },
   { name: SignSetting.Key, kind: 'string', value: 'FILE', help: 'with --sign key: the cosign key file (its password in COSIGN_PASSWORD)' },
   { name: SignSetting.Format, kind: 'string', value: 'bundle|legacy', help: 'a Sigstore bundle referrer (default) or a cosign .sig tag' },
   { name: SignServiceSetting.FulcioUrl, kind: 'string', value: 'URL', help: 'a private Fulcio for keyless signing' },
@@ -35,7 +35,7 @@ export const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
  */
 export async function signatureFlagSettings(values: Record<string, unknown>, env: NodeJS.ProcessEnv, entries: SyncEntry[] = [], origin = 'FILE'): Promise<Pick<JobSettings, 'checks' | 'afterTag'>> {
   const get = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : values[name] === true ? 'true' : '');
-  const inputs = parseSignatureInputs(get, FLAG_VOICE, env);
+  const inputs = parseSignatureInputs(get, FLAG_VOICE, env, undefined, { passwordSetting: false });
   const keyless = keylessSigner(inputs, entries);
   let identityToken: (() => Promise<string>) | undefined;
   if (keyless) {

@@ -3,7 +3,7 @@ import { formatBytes, formatDuration } from '../copy/report.js';
 import { MAX_LIST_BYTES } from '../inputs/inputs.js';
 import type { JobOutcome } from '../job/outcome.js';
 import { syncLog } from '../job/render/log.js';
-import { imageRecords } from '../job/render/records.js';
+import { imageRecords, pruneRecords } from '../job/render/records.js';
 import { runJob } from '../job/run-job.js';
 import type { JobReporter } from '../job/settings.js';
 import { OperationError } from '../oci/errors.js';
@@ -23,7 +23,7 @@ const SHARED = new Set([...SIGNATURE_FLAG_NAMES, 'requests-per-second', 'min-pul
 
 /** What a shared flag means for many images, where the copy's words would say otherwise. */
 const SYNC_MEANING: Record<string, string> = {
-  json: 'print the images array (one object per image: source, destination, digest, status, ...) on standard output',
+  json: 'print the images array (one object per image: source, destination, digest, status, ...) on standard output; with prune, {"images": [...], "pruned": [...]}',
   'fail-fast': 'stop starting images after the first that fails (by default every image is tried)',
   'no-clobber': 'fail an image rather than move a destination tag that names another digest',
 };
@@ -107,7 +107,7 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
   }
   console.final(totalsLine(outcome));
   printPullLimits(console, outcome);
-  if (values.json) io.stdout.write(`${JSON.stringify(imageRecords(outcome))}\n`);
+  if (values.json) io.stdout.write(`${JSON.stringify(syncJson(outcome))}\n`);
   if (outcome.failure) throw new OperationError(outcome.failure);
   return ExitCode.Done;
 }
@@ -162,6 +162,12 @@ async function syncEntries(values: Record<string, unknown>, positionals: string[
     ];
   }
   throw new UsageError(`expected FILE, or SRC-REPO and DST-REPO, got ${positionals.length} arguments: see oci-copy sync --help`);
+}
+
+/** `--json`: the action's `images` output; when an entry prunes, `{images, pruned}` with its `pruned` output beside it. */
+function syncJson(outcome: JobOutcome): unknown {
+  const images = imageRecords(outcome);
+  return outcome.pruned ? { images, pruned: pruneRecords(outcome) } : images;
 }
 
 /** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */

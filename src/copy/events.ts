@@ -65,7 +65,9 @@ export type CopyEvent =
   /**
    * Something worth saying about the copy: `message` is a whole line, its outside text made
    * printable. `level: 'warning'` when it is something asked for and not done (referrers left behind).
+   * `check`: the check whose record says the same (a signature verified), so the line is told as it
+   * happens and the item's notices leave it to that record.
    */
-  | { type: 'notice'; node: Descriptor; message: string; level?: 'warning' };
+  | { type: 'notice'; node: Descriptor; message: string; level?: 'warning'; check?: string };
 
 export type CopyListener = (event: CopyEvent) => void;

@@ -72,6 +72,7 @@ export class CopyReport {
         this.referrers.push({ subject: event.node.digest, depth: event.depth, referrers: event.referrers });
         return;
       case 'notice':
+        if (event.check) return;
         this.notices.push(event.message);
         if (event.level === 'warning') this.warnings.push(event.message);
         return;

@@ -1,5 +1,6 @@
 import { InputError } from '../oci/errors.js';
 import { printable } from '../oci/text.js';
+import type { PasswordSource } from '../signatures/cosign-key.js';
 import { parseVerifyPolicy, readSmallFile, type VerifyPolicy } from '../signatures/policy.js';
 import { COSIGN_PASSWORD_ENV, SignSetting, VerifySetting } from '../signatures/settings.js';
 import type { Voice } from './voice.js';
@@ -20,6 +21,8 @@ export interface SignInputs {
   /** Where the key came from, for messages (never the key itself). */
   keyName?: string;
   password?: string;
+  /** Where the password came from, or where to give one (`input "sign-key-password" or COSIGN_PASSWORD`). */
+  passwordSource?: PasswordSource;
   fulcioUrl?: string;
   rekorUrl?: string;
   tsaUrl?: string;
@@ -31,13 +34,18 @@ export interface SignatureInputs {
   sign?: SignInputs;
 }
 
+export interface SignInputOptions {
+  /** False where `sign-key-password` cannot be given (the command line reads COSIGN_PASSWORD only). */
+  passwordSetting?: boolean;
+}
+
 /**
  * Reads the verification and signing settings by their names (`verify-key`, `sign`, …): the
  * action's inputs and the command line's flags are the same words. Files (keys, a trusted root)
  * are read now through `readFile`; the key file's password is checked later, once (it is slow).
  * Every error is one line in `voice`'s words.
  */
-export function parseSignatureInputs(get: (name: string) => string, voice: Voice, env: NodeJS.ProcessEnv, readFile: (path: string) => string = readSmallFile): SignatureInputs {
+export function parseSignatureInputs(get: (name: string) => string, voice: Voice, env: NodeJS.ProcessEnv, readFile: (path: string) => string = readSmallFile, options: SignInputOptions = {}): SignatureInputs {
   const text = (name: string) => get(name).trim();
   const platforms = text(VerifySetting.Platforms).toLowerCase();
   if (platforms && !['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'].includes(platforms)) {
@@ -56,7 +64,7 @@ export function parseSignatureInputs(get: (name: string) => string, voice: Voice
     voice,
     readFile,
   );
-  const sign = parseSignInputs(text, voice, env, readFile);
+  const sign = parseSignInputs(text, voice, env, readFile, options);
   return { ...(verify ? { verify } : {}), ...(sign ? { sign } : {}) };
 }
 
@@ -67,7 +75,7 @@ export function parseSignatureInputs(get: (name: string) => string, voice: Voice
  * each setting's value, empty when not given. Undefined when nothing is signed (no `sign`, or
  * `sign: false`). The key file is read now; its password is checked later, once (it is slow).
  */
-export function parseSignInputs(text: (name: string) => string, voice: Voice, env: NodeJS.ProcessEnv, readFile: (path: string) => string = readSmallFile): SignInputs | undefined {
+export function parseSignInputs(text: (name: string) => string, voice: Voice, env: NodeJS.ProcessEnv, readFile: (path: string) => string = readSmallFile, options: SignInputOptions = {}): SignInputs | undefined {
   const mode = text(SignSetting.Sign).toLowerCase();
   const key = text(SignSetting.Key);
   const format = text(SignSetting.Format).toLowerCase();
@@ -114,8 +122,14 @@ export function parseSignInputs(text: (name: string) => string, voice: Voice, en
         throw new InputError(`${voice.input(SignSetting.Key)} names ${voice.value(key)}, which ${why}: give the cosign key file's path or its contents`);
       }
     }
-    const password = text(SignSetting.KeyPassword) || env[COSIGN_PASSWORD_ENV] || '';
-    out.password = password;
+    const given = text(SignSetting.KeyPassword);
+    out.password = given || env[COSIGN_PASSWORD_ENV] || '';
+    const setting = options.passwordSetting === false ? undefined : voice.input(SignSetting.KeyPassword);
+    out.passwordSource = given
+      ? { from: voice.input(SignSetting.KeyPassword) }
+      : env[COSIGN_PASSWORD_ENV]
+        ? { from: COSIGN_PASSWORD_ENV }
+        : { giveIn: setting ? `${setting} or ${COSIGN_PASSWORD_ENV}` : COSIGN_PASSWORD_ENV };
   }
   const fulcioUrl = service(SignServiceSetting.FulcioUrl);
   const rekorUrl = service(SignServiceSetting.RekorUrl);

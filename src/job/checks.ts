@@ -32,8 +32,11 @@ export interface ImageCheckContext {
   readonly state: 'unchanged' | 'differs';
   /** Fires when the job is cancelled. */
   readonly signal: AbortSignal;
-  /** Adds a line to the image's log and outcome; `warning` when something asked for is not done. */
-  notice(message: string): void;
+  /**
+   * Adds a line to the image's log and outcome; `warning` when something asked for is not done.
+   * `check`: the line is told in the log as it happens, and left to that check's record elsewhere.
+   */
+  notice(message: string, check?: string): void;
   warning(message: string): void;
 }
 
@@ -44,6 +47,11 @@ export interface ImageCheckContext {
  */
 export interface ImageCheck {
   readonly name: string;
+  /**
+   * Runs for an image the destination already has too (a gate on every run, such as a signature
+   * policy); without it, only for an image that differs (or whose referrers are copied).
+   */
+  readonly everyRun?: boolean;
   run(ctx: ImageCheckContext): Promise<CheckRecord | void>;
 }
 
@@ -52,9 +60,24 @@ export interface AfterTagContext extends ImageCheckContext {
   readonly root: Descriptor;
 }
 
+/** Runs the stages after tagging in order, each recording under its name; `all` false: only those that run on every run. */
+export async function runAfterTag(stages: readonly AfterTagStage[], ctx: AfterTagContext, records: Record<string, CheckRecord>, all: boolean): Promise<void> {
+  for (const stage of stages) {
+    if (!all && !stage.everyRun) continue;
+    const result = await stage.run(ctx);
+    if (result) records[stage.name] = result;
+  }
+}
+
 /** A stage run once an image is copied and tagged (signing, pruning); its error fails the image. */
 export interface AfterTagStage {
   readonly name: string;
+  /**
+   * Runs for an image the destination already had, and in a dry run, too (`ctx.state` and
+   * `ctx.dryRun` tell which): signing makes sure the digest ends up signed, and a dry run says what
+   * it would sign. Without it, only for an image this job copied (or walked in a dry run).
+   */
+  readonly everyRun?: boolean;
   run(ctx: AfterTagContext): Promise<CheckRecord | void>;
 }
 
@@ -72,9 +95,15 @@ export class CheckRefusal extends OciCopyError {
   }
 }
 
-/** Runs `checks` in order, each recording under its name; the first refusal (or error) is thrown. */
+/**
+ * Runs `checks` in order, each recording under its name; the first refusal (or error) is thrown.
+ * An image that stays as it is moves nothing a check could object to: only the checks that gate
+ * every run see it.
+ */
 export async function runChecks(checks: readonly ImageCheck[], ctx: ImageCheckContext, records: Record<string, CheckRecord>): Promise<void> {
+  const moves = ctx.state === 'differs' || ctx.options.referrers;
   for (const check of checks) {
+    if (!moves && !check.everyRun) continue;
     try {
       const record = await check.run(ctx);
       if (record) records[check.name] = record;

@@ -61,9 +61,9 @@ export class ItemRecord {
     for (const event of this.waiting.splice(0)) listener?.(event);
   }
 
-  /** A line of a stage or check, about the root. */
-  say(message: string, level?: 'warning'): void {
+  /** A line of a stage or check, about the root; `check` when that check's record says the same. */
+  say(message: string, level?: 'warning', check?: string): void {
     const node = this.resolved?.root;
-    if (node) this.emit({ type: 'notice', node, message, ...(level ? { level } : {}) });
+    if (node) this.emit({ type: 'notice', node, message, ...(level ? { level } : {}), ...(check ? { check } : {}) });
   }
 }

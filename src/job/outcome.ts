@@ -1,11 +1,11 @@
 import type { CopyTotals, NodeRecord } from '../copy/report.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import type { Operation } from '../plan/operation.js';
-import type { PlanItem, Shard } from '../plan/plan.js';
+import type { EmptySelection, PlanItem, Shard } from '../plan/plan.js';
 import type { RateLimitNote } from '../targets/registry/index.js';
 import type { CheckRecord } from './checks.js';
 import type { ImageOptions } from './settings.js';
-import type { ImageVerification, SignRecord } from './signatures/names.js';
+import type { ImageSigning, ImageVerification } from './signatures/names.js';
 
 /**
  * What became of one item: `copied` (something was written), `unchanged` (the destination already
@@ -30,8 +30,8 @@ export interface PruneOutcome {
   removed: string[];
   /** Tags gone from the source that `protect` (or another entry writing them) kept. */
   protected: string[];
-  /** How many of the destination's tags stay. */
-  kept: number;
+  /** How many of the destination's tags stay; unknown when prune stopped before listing them. */
+  kept?: number;
   /** Attachment tags of removed images that stay because a kept tag's digest was not read. */
   attachmentsKept: string[];
   /** Tags whose removal failed, with why. */
@@ -108,10 +108,10 @@ export interface ItemOutcome {
   checks: Record<string, CheckRecord>;
   /** The check that refused the image. */
   refusedBy?: string;
-  /** What the signature policy found of the source digest: who signed it, or why it was refused. None when nothing was verified (no policy, an unchanged destination). */
+  /** What the signature policy found of the source digest: who signed it, or why it was refused. None when no policy applied. */
   verification?: ImageVerification;
-  /** What signing wrote at the destination. */
-  signed?: SignRecord;
+  /** What signing wrote at the destination, found there already, or (in a dry run) would write. */
+  signed?: ImageSigning;
   /** Why it is unchanged without a request (`immutable`). */
   reason?: UnchangedReason;
   /** Every node, in the order it finished (children first); and grouped under its manifest. */
@@ -131,7 +131,8 @@ export interface JobOutcome {
   dryRun: boolean;
   results: ItemOutcome[];
   /** How many items the work expanded to, and (for a sync) its entries and this job's shard. */
-  plan: { all: number; entries?: number; shard?: Shard };
+  /** `nothingSelected`: the entries whose source was listed and that selected no tag. */
+  plan: { all: number; entries?: number; shard?: Shard; nothingSelected?: EmptySelection[] };
   counts: Record<ItemStatus, number>;
   bytes: { copied: number; mounted: number; existing: number };
   /** The root the destinations got (a one-image copy), when one did. */

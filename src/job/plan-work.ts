@@ -2,7 +2,7 @@ import { InputError } from '../oci/errors.js';
 import { printable } from '../oci/text.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { applyImmutableTags } from '../plan/immutable.js';
-import { expandEntries, shardItems, type PlanItem, type Shard } from '../plan/plan.js';
+import { describeEmptySelection, emptySelections, expandEntries, shardItems, type EmptySelection, type PlanItem, type Shard } from '../plan/plan.js';
 import { isTagLister } from '../targets/target.js';
 import type { JobPlan, JobWork } from './settings.js';
 import type { TargetPool } from './target-pool.js';
@@ -15,7 +15,9 @@ export interface SyncPlan {
   sourceTags: Map<number, readonly string[]>;
   /** Destination repositories' tags listed for `immutable-tags` (`host/repo` → tags). */
   destinationTags: Map<string, string[]>;
-  /** Destinations whose tags could not be listed for `immutable-tags`: their items are compared as usual. */
+  /** Entries whose source was listed and that selected no tag. */
+  nothingSelected: EmptySelection[];
+  /** Said once planned: destinations whose tags could not be listed for `immutable-tags` (their items are compared as usual), entries that selected nothing. */
   problems: string[];
 }
 
@@ -34,8 +36,12 @@ export async function planSync(entries: SyncEntry[], pool: TargetPool, shard?: S
   };
   const all = await expandEntries(entries, list('source'), { onSourceTags: (entry, tags) => sourceTags.set(entry.number, tags) });
   const immutable = await applyImmutableTags(shardItems(all, shard), entries, list('destination'), options);
-  const problems = immutable.problems.map((p) => `immutable-tags of entry ${p.entry}: the tags of ${printable(p.destination)} could not be listed (${printable(p.message)}); its images are compared by HEAD`);
-  return { all, items: immutable.items, sourceTags, destinationTags: immutable.destinationTags, problems };
+  const nothingSelected = emptySelections(entries, sourceTags, all);
+  const problems = [
+    ...nothingSelected.map(describeEmptySelection),
+    ...immutable.problems.map((p) => `immutable-tags of entry ${p.entry}: the tags of ${printable(p.destination)} could not be listed (${printable(p.message)}); its images are compared by HEAD`),
+  ];
+  return { all, items: immutable.items, sourceTags, destinationTags: immutable.destinationTags, nothingSelected, problems };
 }
 
 /** The work as items: one per destination of the one image, or the sync list expanded and sharded. */
@@ -44,7 +50,7 @@ export async function planWork(work: JobWork, pool: TargetPool, options: { concu
     const items = work.destinations.map((destination): PlanItem => ({ entry: 0, source: work.source, destination }));
     return { work: 'copy', all: items, items };
   }
-  const { all, items, sourceTags, destinationTags, problems } = await planSync(work.entries, pool, work.shard, options);
+  const { all, items, sourceTags, destinationTags, nothingSelected, problems } = await planSync(work.entries, pool, work.shard, options);
   return {
     work: 'sync',
     all,
@@ -53,6 +59,7 @@ export async function planWork(work: JobWork, pool: TargetPool, options: { concu
     ...(work.shard ? { shard: work.shard } : {}),
     sourceTags,
     destinationTags,
+    ...(nothingSelected.length ? { nothingSelected } : {}),
     ...(problems.length ? { problems } : {}),
   };
 }

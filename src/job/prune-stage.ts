@@ -39,7 +39,7 @@ export async function pruneEntries(entries: readonly SyncEntry[], plan: JobPlan,
 async function pruneEntry(entry: SyncEntry, plan: JobPlan, results: readonly ItemOutcome[], pool: TargetPool, options: PruneOptions, shard?: Shard): Promise<PruneOutcome> {
   const ref = entryRepository(entry);
   const destination = printable(formatReference(ref));
-  const outcome: PruneOutcome = { entry: entry.number, destination, removed: [], protected: [], kept: 0, attachmentsKept: [], failed: [] };
+  const outcome: PruneOutcome = { entry: entry.number, destination, removed: [], protected: [], attachmentsKept: [], failed: [] };
   const stop = (why: string, warn = false): PruneOutcome => {
     outcome.stopped = why;
     if (warn) options.warning(`prune of ${destination} (entry ${entry.number}): ${why}`);

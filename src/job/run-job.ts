@@ -125,7 +125,7 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
             warning: warn,
           })
         : undefined;
-    for (const p of pruned ?? []) reporter.pruned?.(p);
+    for (const p of pruned ?? []) reporter.pruned?.(p, dryRun);
     let pullBudget: string | undefined;
     if (budget) {
       const left = results.filter((r) => r.status === 'deferred').map((r) => r.item);
@@ -142,7 +142,12 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
     if (store && restored && (succeeded || budget) && !dryRun) await store.save();
     const cacheNote = store?.note?.();
     return jobOutcome(work.kind, dryRun, results, {
-      plan: { all: plan.all.length, ...(plan.entries !== undefined ? { entries: plan.entries } : {}), ...(plan.shard ? { shard: plan.shard } : {}) },
+      plan: {
+        all: plan.all.length,
+        ...(plan.entries !== undefined ? { entries: plan.entries } : {}),
+        ...(plan.shard ? { shard: plan.shard } : {}),
+        ...(plan.nothingSelected?.length ? { nothingSelected: plan.nothingSelected } : {}),
+      },
       rateLimits,
       durationMs: Date.now() - startedAt,
       warnings,

@@ -5,7 +5,7 @@ import type { Reference } from '../oci/reference.js';
 import type { Voice } from '../inputs/voice.js';
 import type { SyncEntry } from '../plan/entries.js';
 import type { Operation } from '../plan/operation.js';
-import type { PlanItem, Shard } from '../plan/plan.js';
+import type { EmptySelection, PlanItem, Shard } from '../plan/plan.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
 import type { AfterTagStage, ImageCheck } from './checks.js';
 import type { ItemOutcome, PruneOutcome } from './outcome.js';
@@ -81,6 +81,8 @@ export interface JobPlan {
   sourceTags?: ReadonlyMap<number, readonly string[]>;
   /** Destination repositories' tags as listed for `immutable-tags` (`host/repo` → tags): prune uses them again. */
   destinationTags?: ReadonlyMap<string, string[]>;
+  /** Entries whose source was listed and that selected no tag (each also said as a warning). */
+  nothingSelected?: EmptySelection[];
 }
 
 /** An item's copy is starting: what a log names it by. */
@@ -105,7 +107,7 @@ export interface JobReporter {
   /** An item is done: its outcome, final. */
   itemDone?(outcome: ItemOutcome): void;
   /** A destination of a pruning entry is pruned (or, in a dry run, would be). */
-  pruned?(outcome: PruneOutcome): void;
+  pruned?(outcome: PruneOutcome, dryRun: boolean): void;
   /** The pull budget left images for the next run: its one line. */
   budgetStopped?(line: string): void;
 }

@@ -69,7 +69,7 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
         planned: (plan) => void (reporter = options.onPlan?.(plan.all, plan.items)),
         itemStarted: (start) => reporter?.itemStarted?.(start),
         itemDone: (outcome) => reporter?.itemDone?.(outcome),
-        pruned: (outcome) => reporter?.pruned?.(outcome),
+        pruned: (outcome, dryRun) => reporter?.pruned?.(outcome, dryRun),
         budgetStopped: (line) => reporter?.budgetStopped?.(line),
       },
       ...(blobCache ? { cacheStore: { restore: async () => blobCache, save: async () => {} } } : {}),

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Platform } from '../oci/descriptor.js';
 import { InputError, messageOf } from '../oci/errors.js';
 import { formatReference, type Reference, type RegistryReference } from '../oci/reference.js';
-import { quoted } from '../oci/text.js';
+import { isAttachmentTag } from '../oci/referrer-kinds.js';
+import { printable, quoted } from '../oci/text.js';
 import type { SyncEntry } from './entries.js';
-import { selectTags } from './tag-filter.js';
+import { describeFilter, selectTags } from './tag-filter.js';
 
 /**
  * One thing to copy: a source image (one tag or digest) to one destination reference, with the
@@ -93,6 +94,70 @@ async function expandEntry(entry: SyncEntry, listTags: TagListing): Promise<Plan
     return [{ ...common, source, destination: destinationOf(entry, source, []), failure: messageOf(err) }];
   }
   return tags.map((tag) => ({ ...common, source: { ...source, tags: [tag] }, destination: destinationOf(entry, source, [tag]) }));
+}
+
+/**
+ * A whole repository's entry whose source was listed and that selected no tag: nothing of it is
+ * copied, and the user is told why (its filters, and a few of the tags it could have taken).
+ */
+export interface EmptySelection {
+  entry: number;
+  line?: number;
+  /** The source repository. */
+  source: string;
+  /** The entry's filters in its own words (`tags "3\.1.*"`); empty when it has none. */
+  filters: string[];
+  /** How many image tags the source lists, and the first few (versions highest first). */
+  tags: number;
+  sample: string[];
+  /** How many attachment tags (`sha256-<hex>.sig`, …) the source lists besides, never images, and the first few. */
+  attachments: number;
+  attachmentSample: string[];
+}
+
+/** How many of the source's tags a message names. */
+const SAMPLE_TAGS = 5;
+const SAMPLE_ATTACHMENTS = 3;
+
+/** The entries whose listed source selected no item: `sourceTags` by entry number, as planning recorded them. */
+export function emptySelections(entries: readonly SyncEntry[], sourceTags: ReadonlyMap<number, readonly string[]>, items: readonly PlanItem[]): EmptySelection[] {
+  const selecting = new Set(items.map((i) => i.entry));
+  const out: EmptySelection[] = [];
+  for (const entry of entries) {
+    const listed = sourceTags.get(entry.number);
+    if (!listed || selecting.has(entry.number)) continue;
+    const images = selectTags(listed, { include: [], exclude: [] });
+    const attachments = listed.filter((t) => isAttachmentTag(t));
+    out.push({
+      entry: entry.number,
+      ...(entry.line ? { line: entry.line } : {}),
+      source: printable(formatReference(entry.source)),
+      filters: describeFilter(entry.filter),
+      tags: images.length,
+      sample: images.slice(0, SAMPLE_TAGS).map((t) => printable(t)),
+      attachments: attachments.length,
+      attachmentSample: attachments.sort().slice(0, SAMPLE_ATTACHMENTS),
+    });
+  }
+  return out;
+}
+
+/**
+ * `entry 2 (line 5), host/lib/app: tags "4\..*" select none of its 5 tags (3.20, 3.19, …): nothing
+ * to copy`; a source with no image tag says so, and names its attachment tags.
+ */
+export function describeEmptySelection(e: EmptySelection): string {
+  const head = `entry ${e.entry}${e.line ? ` (line ${e.line})` : ''}, ${e.source}`;
+  const more = (shown: number, all: number) => (all > shown ? `, and ${all - shown} more` : '');
+  if (!e.tags) {
+    const n = e.attachments;
+    const what = n
+      ? `the source lists no image tags, only ${n} attachment ${n === 1 ? 'tag' : 'tags'} (${e.attachmentSample.join(', ')}${more(e.attachmentSample.length, n)}), which go with their images`
+      : 'the source lists no tags';
+    return `${head}: ${what}: nothing to copy`;
+  }
+  const filters = e.filters.join(', ');
+  return `${head}: ${filters} ${e.filters.length === 1 ? 'selects' : 'select'} none of its ${e.tags} ${e.tags === 1 ? 'tag' : 'tags'} (${e.sample.join(', ')}${more(e.sample.length, e.tags)}): nothing to copy`;
 }
 
 /** The repository a whole-repository entry writes to (its prefix + the source's path, or its repository): prune's scope. */

@@ -66,11 +66,24 @@ export function attachmentSubject(tag: string): string | undefined {
   return `${name.slice(0, at)}:${name.slice(at + 1)}`;
 }
 
+/**
+ * Why the source's list cannot be pruned against: it names no image. A source whose images were
+ * deleted may still list their cosign attachment tags (`sha256-<hex>.sig`); those are never images,
+ * so such a source is as empty as one that lists nothing, and an empty answer never empties a mirror.
+ */
+export function emptySource(sourceTags: readonly string[]): string | undefined {
+  if (sourceTags.some((t) => !isAttachmentTag(t))) return undefined;
+  const lest = 'nothing is pruned, lest an empty answer empty the mirror';
+  if (!sourceTags.length) return `the source lists no tags: ${lest}`;
+  const n = sourceTags.length;
+  const named = [...sourceTags].sort().slice(0, 3).join(', ');
+  return `the source lists no image tags, only ${n} attachment ${n === 1 ? 'tag' : 'tags'} (${named}${n > 3 ? `, and ${n - 3} more` : ''}): ${lest}`;
+}
+
 export function planPrune(input: PruneInput): PrunePlan {
   const sides = splitTags(input);
-  if (!input.sourceTags.length) {
-    return { remove: [], protected: [], attachmentsKept: [], skipped: 'the source lists no tags: nothing is pruned, lest an empty answer empty the mirror' };
-  }
+  const empty = emptySource(input.sourceTags);
+  if (empty) return { remove: [], protected: [], attachmentsKept: [], skipped: empty };
   const keptDigests = new Map<string, string[]>();
   let unknownKept = false;
   for (const tag of sides.kept) {
@@ -101,7 +114,7 @@ export function planPrune(input: PruneInput): PrunePlan {
  */
 export function digestsNeeded(input: PruneInput): string[] {
   const sides = splitTags(input);
-  if (!sides.attachments.length || !input.sourceTags.length) return [];
+  if (!sides.attachments.length || emptySource(input.sourceTags)) return [];
   const unknown = (tags: string[]) => tags.filter((t) => input.destinationTags.get(t) === undefined);
   const gone = unknown(sides.gone);
   if (gone.length) return gone;

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { isAttachmentTag } from '../oci/referrer-kinds.js';
+import { quoted } from '../oci/text.js';
 
 /**
  * Which tags of a repository a sync entry takes: allow and deny regexes that match the whole tag,
@@ -48,6 +49,23 @@ function semverOf(tag: string): semver.SemVer | undefined {
 /** A regex that must match a whole tag, as regsync reads them: `3\.1[0-9]` means exactly that. */
 export function wholeTagRegex(source: string): RegExp {
   return new RegExp(`^(?:${source})$`);
+}
+
+/** The pattern a `wholeTagRegex` was made from, as the user wrote it. */
+function patternOf(re: RegExp): string {
+  const m = /^\^\(\?:([\s\S]*)\)\$$/.exec(re.source);
+  return (m ? m[1] : re.source).replace(/\\\//g, '/');
+}
+
+/** The filters in the words of a list entry: `tags "3\.1.*"`, `exclude-tags "rc.*"`, `semver ">=3"`, `latest 2`; none when it takes every tag. */
+export function describeFilter(filter: TagFilter): string[] {
+  const list = (res: RegExp[]) => res.map((re) => quoted(patternOf(re), 200)).join(', ');
+  return [
+    ...(filter.include.length ? [`tags ${list(filter.include)}`] : []),
+    ...(filter.exclude.length ? [`exclude-tags ${list(filter.exclude)}`] : []),
+    ...(filter.semver !== undefined ? [`semver ${quoted(filter.semver, 200)}`] : []),
+    ...(filter.latest !== undefined ? [`latest ${filter.latest}`] : []),
+  ];
 }
 
 /** A tag's characters, and the two wildcards. */

@@ -30,12 +30,20 @@ interface EncryptedKey {
   ciphertext: string;
 }
 
+/** Where a key file's password came from, and where to give one, for the lines that say it is wrong or missing. */
+export interface PasswordSource {
+  /** Where the password was given: `COSIGN_PASSWORD`, `input "sign-key-password"`. */
+  from?: string;
+  /** Where to give one when none was: `input "sign-key-password" or COSIGN_PASSWORD`. */
+  giveIn?: string;
+}
+
 /**
- * The private key in a cosign key file. `what` names the file in errors (`input "sign-key"`). A plain
- * PKCS#8 or SEC1 PEM private key is read too (no password). Errors are one line and never hold
- * the password or the key.
+ * The private key in a cosign key file. `what` names the file in errors (`input "sign-key"`), and
+ * `source` where its password came from (or where to give one). A plain PKCS#8 or SEC1 PEM private
+ * key is read too (no password). Errors are one line and never hold the password or the key.
  */
-export async function readCosignKeyFile(pem: string, password: string, what = 'the cosign key file'): Promise<KeyObject> {
+export async function readCosignKeyFile(pem: string, password: string, what = 'the cosign key file', source: PasswordSource = {}): Promise<KeyObject> {
   const block = pemBlock(pem);
   if (!block) throw new InputError(`${what} is not a PEM key file: give the cosign.key that cosign generate-key-pair wrote`);
   if (PLAIN_TYPES.includes(block.type)) {
@@ -56,7 +64,9 @@ export async function readCosignKeyFile(pem: string, password: string, what = 't
   try {
     plain = secretbox(key, Buffer.from(doc.cipher.nonce, 'base64')).open(Buffer.from(doc.ciphertext, 'base64'));
   } catch {
-    throw new InputError(`${what} could not be decrypted: the password is wrong (or the file was altered); give the password it was made with (COSIGN_PASSWORD)`);
+    // An empty password is a missing one: saying it is wrong would send the user to check the wrong thing.
+    if (!password) throw new InputError(`${what} is encrypted and no password is given: give the password it was made with in ${source.giveIn ?? source.from ?? 'COSIGN_PASSWORD'}`);
+    throw new InputError(`${what} could not be decrypted: the password is wrong (or the file was altered); give the password it was made with${source.from ? ` in ${source.from}` : ''}`);
   }
   let privateKey: KeyObject;
   try {

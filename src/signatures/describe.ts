@@ -17,9 +17,14 @@ export function describeFound(f: FoundSignature): string {
   return `${what}${by ? ` ${by}` : ''}${f.accepted ? '' : `: ${f.problem ?? 'not accepted'}`}`;
 }
 
-/** What the policy requires, as the end of a refusal: `required identity X, issuer Y (trust root Z)`. */
-export function describeRequired(policy: VerifyPolicy): string {
-  return `required ${policy.description} (trust root ${printable(policy.trustRootName)})`;
+/**
+ * What the policy requires, as the end of a refusal: `required identity X, issuer Y (trust root Z)`.
+ * A key policy uses the trust root only for a signature's transparency-log entry: without one
+ * among `found`, the root is not named.
+ */
+export function describeRequired(policy: VerifyPolicy, found: readonly FoundSignature[] = []): string {
+  const usedRoot = policy.signer.kind !== 'key' || found.some((f) => f.tlogIndex !== undefined);
+  return `required ${policy.description}${usedRoot ? ` (trust root ${printable(policy.trustRootName)})` : ''}`;
 }
 
 /** The one-line refusal: what is missing, everything found and why each falls short, what was required. */
@@ -29,5 +34,5 @@ export function refusalLine(digest: string, missing: string, found: FoundSignatu
   const what = found.length
     ? `found ${found.length}: ${shown.join('; ')}${more}`
     : 'found none (no Sigstore bundle among its referrers, no cosign .sig or .att tag)';
-  return `no ${missing} of ${digest}${context} satisfies the policy: ${what}; ${describeRequired(policy)}`;
+  return `no ${missing} of ${digest}${context} satisfies the policy: ${what}; ${describeRequired(policy, found)}`;
 }

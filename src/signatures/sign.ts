@@ -116,7 +116,7 @@ export async function signImage(dst: Target, subject: Descriptor, repository: st
 
 async function makeSigner(opts: SignOptions, tokens: string[]): Promise<{ signer: Signer; key?: KeyObject }> {
   if (opts.mode === 'key') {
-    const key = opts.key ?? (opts.keyFile !== undefined ? await readCosignKeyFile(opts.keyFile, opts.password ?? '') : undefined);
+    const key = opts.key ?? (opts.keyFile !== undefined ? await readCosignKeyFile(opts.keyFile, opts.password ?? '', undefined, opts.password ? { from: 'the password option' } : { giveIn: 'the password option' }) : undefined);
     if (!key) throw new InputError('signing with a key needs the key: give sign-key (a cosign key file)');
     if (key.type !== 'private') throw new InputError('signing with a key needs the private key (cosign.key), not the public one');
     return { signer: new KeySigner(key), key };

@@ -130,7 +130,7 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
   const entry = (src: string, dst: string, ...lines: string[]) => [`- source: ${registry.host}/${src}:1.0`, `  destination: ${registry.host}/${dst}`, ...lines.map((l) => `  ${l}`)].join('\n');
   const writes = (requests: Array<{ method: string; path: string }>) => requests.filter((r) => !['GET', 'HEAD'].includes(r.method)).map((r) => `${r.method} ${r.path}`);
 
-  it('the action: key A legacy, keyless bundle, sign: false and the step\'s key B, each as asked, said in the log, the summary and the outputs; a re-run signs nothing and asks no token', async () => {
+  it('the action: key A legacy, keyless bundle, sign: false and the step\'s key B, each as asked, said in the log, the summary and the outputs; a re-run finds each signature there and signs nothing', async () => {
     const [a, k, off, step] = await Promise.all([image('act/a'), image('act/k'), image('act/off'), image('act/step')]);
     const images = [
       // Its password from COSIGN_PASSWORD: the step's sign-key-password is the step's key's.
@@ -187,13 +187,22 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
     assert.ok(run.summary.includes(`Signed ${step.digest} (key, bundle)`), run.summary);
     assert.ok(!run.summary.includes(`Signed ${off.digest}`), run.summary);
 
-    // Again: every destination has its image, so nothing is signed and no token is asked for.
+    // Again: every destination has its image and its signature by the entry's signer, so nothing is
+    // signed; one token is asked for, to know the identity the keyless entry signs as.
     const tokensNow = world.tokenRequests().length;
     const again = await runAction(inputs, env, ACTION_COMPILED);
     assert.equal(again.code, 0, again.stdout);
     assert.deepEqual((JSON.parse(again.outputs.images) as Array<{ status: string }>).map((r) => r.status), ['unchanged', 'unchanged', 'unchanged', 'unchanged']);
-    assert.equal(world.tokenRequests().length, tokensNow, 'no token asked for');
+    assert.equal(world.tokenRequests().length - tokensNow, 1, 'one token, to tell the keyless signer');
     assert.doesNotMatch(again.stdout, /Signed sha256:/);
+    assert.ok(again.stdout.includes(`Not signed again: ${a.digest} is already signed by key ${fpA} (tag ${fallbackTag(a.digest)}.sig, legacy)`), again.stdout);
+    assert.ok(again.stdout.includes(`Not signed again: ${k.digest} is already signed by ${IDENTITY} (issuer ${GITHUB_ISSUER}) (referrer sha256:`), again.stdout);
+    assert.ok(again.stdout.includes(`Not signed again: ${step.digest} is already signed by key ${fpB} (referrer sha256:`), again.stdout);
+    assert.ok(!again.stdout.includes(`${off.digest} is already signed`), again.stdout);
+    const againRecords = JSON.parse(again.outputs.images) as Array<{ source: string; verification?: { verified?: boolean; signed?: Record<string, string> } }>;
+    const stepAgain = againRecords.find((r) => r.source === `${registry.host}/act/step:1.0`)!.verification!;
+    assert.equal(stepAgain.signed?.state, 'already-signed');
+    assert.ok(!('verified' in stepAgain), 'signed with no policy: verified is absent, not false');
     assert.equal((await attached('act-out/a', a)).legacyLayers.length, 1, 'no second signature');
     assert.equal((await attached('act-out/step', step)).referrers.length, 1, 'no second bundle');
   });

@@ -155,13 +155,14 @@ describe('verified promotion in the action (compiled): verify before copy, sign 
     assert.deepEqual(JSON.parse(run.outputs.verification), []);
   });
 
-  it('a dry run verifies and reports, and signs nothing', async () => {
+  it('a dry run verifies and reports, says what it would sign, and signs nothing', async () => {
     const root = await signedImage('dry/app');
     const run = await runAction({ ...policyInputs(), source: `${registry.host}/dry/app:1.0`, destination: `${registry.host}/dry/out:1.0`, 'dry-run': 'true', sign: 'keyless' }, {}, ACTION_COMPILED);
     assert.equal(run.code, 0, run.stdout);
     const [record] = JSON.parse(run.outputs.verification) as Array<Record<string, any>>;
     assert.equal(record.verified, true);
-    assert.equal(record.signed, undefined);
+    assert.deepEqual(record.signed, { state: 'would-sign', mode: 'keyless', format: 'bundle', digest: root.digest });
+    assert.ok(run.stdout.includes(`Would sign ${root.digest} (keyless, bundle)`), run.stdout);
     assert.equal((await getManifest(registry, 'dry/out', root.digest)).status, 404);
   });
 

@@ -125,7 +125,7 @@ describe('verified promotion from the command line: verify before copy, sign aft
     }
   });
 
-  it('in a sync, refuses the unsigned image and copies the signed one; an unchanged destination is not verified (no referrer or tag-list read)', async () => {
+  it('in a sync, refuses the unsigned image and copies the signed one; an unchanged destination is verified again with a policy, and stays HEAD-only without one', async () => {
     await signedImage('sync/app', '1.0');
     await image('sync/app', '2.0');
     const list = join(work, 'sync.yml');
@@ -142,20 +142,33 @@ describe('verified promotion from the command line: verify before copy, sign aft
     assert.equal((await getManifest(registry, 'sync-out/app', '1.0')).status, 200);
     assert.equal((await getManifest(registry, 'sync-out/app', '2.0')).status, 404);
 
-    // Again, one image only: the destination has it, so only HEADs are asked, and nothing is verified.
+    // Again, one image only: the destination has it, and the policy still gates it: its attachments
+    // are read (manifests and the signature's own layer, no image blob), nothing is written.
     const one = join(work, 'sync-one.yml');
     await writeFile(one, `- source: ${registry.host}/sync/app:1.0\n  destination: ${registry.host}/sync-out/app\n`);
     await registry.resetRequests();
     const again = await cli(['sync', ...keylessFlags(), '--json', one]);
     assert.equal(again.code, 0, again.stderr);
-    const [unchanged] = JSON.parse(again.stdout) as Array<{ status: string; verification?: unknown }>;
+    const [unchanged] = JSON.parse(again.stdout) as Array<{ status: string; verification?: Record<string, unknown> }>;
     assert.equal(unchanged.status, 'unchanged');
-    assert.equal(unchanged.verification, undefined);
+    assert.equal(unchanged.verification?.verified, true);
+    assert.equal(unchanged.verification?.signer, IDENTITY);
     const requests = await registry.settledRequests();
-    const reads = requests.filter((r) => /\/referrers\/|\/tags\/list|sha256-/.test(r.path));
-    assert.deepEqual(reads, [], 'no referrer, tag-list or cosign-tag read');
-    assert.ok(requests.every((r) => r.method === 'HEAD'), requests.map((r) => `${r.method} ${r.path}`).join(', '));
-    assert.doesNotMatch(again.stderr, /Verified/);
+    assert.ok(requests.some((r) => r.path.includes(`/manifests/sha256-`)), 'the attachments were looked for');
+    assert.ok(requests.every((r) => r.method === 'HEAD' || r.method === 'GET'), requests.map((r) => `${r.method} ${r.path}`).join(', '));
+    assert.match(again.stderr, /Verified sha256:/);
+
+    // Without a policy the same re-run asks HEADs only: nothing is verified.
+    await registry.resetRequests();
+    const plain = await cli(['sync', '--json', one]);
+    assert.equal(plain.code, 0, plain.stderr);
+    const [bare] = JSON.parse(plain.stdout) as Array<{ status: string; verification?: unknown }>;
+    assert.equal(bare.status, 'unchanged');
+    assert.equal(bare.verification, undefined);
+    const headOnly = await registry.settledRequests();
+    assert.deepEqual(headOnly.filter((r) => /\/referrers\/|\/tags\/list|sha256-/.test(r.path)), [], 'no referrer, tag-list or cosign-tag read');
+    assert.ok(headOnly.every((r) => r.method === 'HEAD'), headOnly.map((r) => `${r.method} ${r.path}`).join(', '));
+    assert.doesNotMatch(plain.stderr, /Verified/);
   });
 
   for (const format of ['bundle', 'legacy'] as const) {
@@ -219,13 +232,14 @@ describe('verified promotion from the command line: verify before copy, sign aft
     assert.equal(there.tlogIndex, account.verification.signed.logIndex);
   });
 
-  it('a dry run verifies and reports, and neither copies nor signs', async () => {
+  it('a dry run verifies and reports, says what it would sign, and neither copies nor signs', async () => {
     const root = await signedImage('dry/app');
     const run = await cli(['--dry-run', ...keylessFlags(), '--sign', 'key', '--sign-key', join(work, 'cosign.key'), '--json', ref('dry/app'), ref('dry/out')], { COSIGN_PASSWORD: PASSWORD });
     assert.equal(run.code, 0, run.stderr);
-    const account = JSON.parse(run.stdout) as { verification: Record<string, unknown> };
+    const account = JSON.parse(run.stdout) as { verification: Record<string, any> };
     assert.equal(account.verification.verified, true);
-    assert.equal(account.verification.signed, undefined);
+    assert.equal(account.verification.signed.state, 'would-sign');
+    assert.match(run.stderr, new RegExp(`Would sign ${root.digest} \\(key, bundle\\) as key SHA256:`));
     assert.match(run.stderr, /Verified sha256:/);
     assert.equal((await getManifest(registry, 'dry/out', '1.0')).status, 404);
     assert.equal((await getManifest(registry, 'dry/out', root.digest)).status, 404);

@@ -46,7 +46,7 @@ describe("an images entry's own signing (sign* keys)", () => {
         ['sign:'],
       ),
     );
-    assert.deepEqual(key.sign, { mode: 'key', format: 'legacy', keyPem: PRIVATE_PEM, keyName: `${ORIGIN}: entry 1 (line 1), field "sign-key" (a.key)`, password: 'from-env', rekorUrl: 'https://rekor.example.com' });
+    assert.deepEqual(key.sign, { mode: 'key', format: 'legacy', keyPem: PRIVATE_PEM, keyName: `${ORIGIN}: entry 1 (line 1), field "sign-key" (a.key)`, password: 'from-env', passwordSource: { from: 'COSIGN_PASSWORD' }, rekorUrl: 'https://rekor.example.com' });
     assert.deepEqual(keyless.sign, { mode: 'keyless', format: 'bundle', fulcioUrl: 'https://fulcio.example.com', tsaUrl: 'https://tsa.example.com' });
     assert.equal(off.sign, false, 'sign: false turns signing off for the entry');
     assert.equal(none.sign, false, 'sign: none is the same');
@@ -61,6 +61,9 @@ describe("an images entry's own signing (sign* keys)", () => {
     assert.equal(literal.sign && literal.sign.password, '0123', 'not the number 123');
     assert.equal(quoted.sign && quoted.sign.password, '1e3');
     assert.equal(inline.sign && inline.sign.password, 'from-env');
+    // A wrong password's line names where it came from: the entry's own field, or COSIGN_PASSWORD.
+    assert.deepEqual(literal.sign && literal.sign.passwordSource, { from: `${ORIGIN}: entry 1 (line 1), field "sign-key-password"` });
+    assert.deepEqual(inline.sign && inline.sign.passwordSource, { from: 'COSIGN_PASSWORD' });
     assert.equal(inline.sign && inline.sign.keyPem?.trim(), PRIVATE_PEM.trim());
     assert.equal(inline.sign && inline.sign.keyName, `${ORIGIN}: entry 3 (line 11), field "sign-key"`, 'the key itself is never a name');
   });
@@ -92,7 +95,8 @@ describe("an images entry's own signing (sign* keys)", () => {
     const settings = { sign: 'key', 'sign-key': 'a.key', 'signature-format': 'legacy', 'sign-key-password': 'pw' };
     const step = parseSignatureInputs((n) => (settings as Record<string, string>)[n] ?? '', ACTION_VOICE, {}, readFile).sign;
     const [entry] = parse(list(Object.entries(settings).map(([k, v]) => `${k}: ${v}`)));
-    assert.deepEqual({ ...(entry.sign || {}), keyName: undefined }, { ...step, keyName: undefined });
+    assert.deepEqual({ ...(entry.sign || {}), keyName: undefined, passwordSource: undefined }, { ...step, keyName: undefined, passwordSource: undefined });
+    assert.deepEqual(step?.passwordSource, { from: 'input "sign-key-password"' });
     const [fromValues] = [entryFromValues({ source: 'ghcr.io/acme/app:1', destination: 'r.example.com/app', ...settings }, { entry: 'one', field: (n) => `--${n}` }, { env: ENV, readFile })];
     assert.equal(fromValues.sign && fromValues.sign.password, 'pw');
   });

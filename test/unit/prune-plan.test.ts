@@ -105,6 +105,18 @@ describe('prune planning', () => {
     assert.match(plan.skipped ?? '', /the source lists no tags/);
   });
 
+  it('prunes nothing when the source lists only attachment tags: a source whose images were deleted is empty', () => {
+    const dest: Record<string, string | undefined> = { '1.0': D(1), '1.1': D(2), latest: D(2), [`sha256-${HEX(1)}.sig`]: D(7) };
+    for (const left of [[`sha256-${HEX(1)}.sig`], [`sha256-${HEX(1)}.sig`, `sha256-${HEX(2)}.att`, `sha256-${HEX(2)}.sbom`, `sha256-${HEX(3)}`]]) {
+      const plan = planPrune(input(dest, left));
+      assert.deepEqual(plan.remove, [], left.join(' '));
+      assert.equal(plan.skipped, `the source lists no image tags, only ${left.length} attachment ${left.length === 1 ? 'tag' : 'tags'} (${[...left].sort().slice(0, 3).join(', ')}${left.length > 3 ? ', and 1 more' : ''}): nothing is pruned, lest an empty answer empty the mirror`);
+      assert.deepEqual(digestsNeeded(input(dest, left)), [], 'no HEAD for a prune that will not run');
+    }
+    // One image tag is enough for a source to count: the rest goes as usual, 1.0's signature with it.
+    assert.deepEqual(planPrune(input(dest, [`sha256-${HEX(1)}.sig`, '1.1'])).remove.map((r) => r.tag), ['1.0', 'latest', `sha256-${HEX(1)}.sig`]);
+  });
+
   it('asks only for the digests that change the plan', async () => {
     const sig = `sha256-${HEX(1)}.sig`;
     // No attachment tags: no digest matters.

@@ -112,5 +112,7 @@ describe('tag list pages', () => {
     assert.equal(nextPage('<https://r.example/x>; rel="prev", <https://r.example/y?z=1>; rel=next', base)?.href, 'https://r.example/y?z=1');
     assert.equal(nextPage('<https://r.example/x>; rel="prev"', base), undefined);
     assert.equal(nextPage(undefined, base), undefined);
+    // A next page that is no URL ends nothing: the list would be cut short.
+    assert.throws(() => nextPage('<http://[oops/v2/a/tags/list?last=b>; rel="next"', base), /the next page \(Link: <http:\/\/\[oops.*>\) is not a URL; refusing/);
   });
 });

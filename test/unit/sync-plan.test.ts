@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { InputError } from '../../src/oci/errors.js';
 import { formatReference, type RegistryReference } from '../../src/oci/reference.js';
 import { ENTRY_FIELDS, parseSyncEntries } from '../../src/plan/entries.js';
-import { expandEntries, itemKey, parseShard, shardItems } from '../../src/plan/plan.js';
+import { describeEmptySelection, emptySelections, expandEntries, itemKey, parseShard, shardItems } from '../../src/plan/plan.js';
 import { selectTags, tagVersion, wholeTagRegex } from '../../src/plan/tag-filter.js';
 
 const ORIGIN = 'images-file mirror.yml';
@@ -184,6 +184,52 @@ describe('expansion and shards', () => {
       const was = before.get(itemKey(i));
       if (was) assert.equal(shardItems([i], { index: was, count: 3 }).length, 1, `${itemKey(i)} stays in shard ${was}`);
     }
+  });
+
+  it('names each entry that selected no tag, with its filters and a few of the tags it could have taken', async () => {
+    const sig = `sha256-${'a'.repeat(64)}.sig`;
+    const tags = new Map<string, string[]>([
+      ['docker.io/library/alpine', ['3.18', '3.19', '3.20', '3.21', '3.22', '3.23', 'edge', sig]],
+      ['docker.io/library/gone', [sig]],
+      ['docker.io/library/empty', []],
+      ['docker.io/library/busybox', ['1.36']],
+    ]);
+    const entries = parseSyncEntries(
+      [
+        '- source: alpine',
+        '  destination: m.example.com/hub/',
+        "  tags: ['4\\..*', 'v4']",
+        "  semver: '>=4'",
+        '- source: gone',
+        '  destination: m.example.com/hub/',
+        '- source: empty',
+        '  destination: m.example.com/hub/',
+        '- source: busybox',
+        '  destination: m.example.com/hub/',
+        '- source: missing',
+        '  destination: m.example.com/hub/',
+      ].join('\n'),
+      ORIGIN,
+    );
+    const listed = new Map<number, readonly string[]>();
+    const items = await expandEntries(entries, async (ref) => tags.get(`${ref.registry}/${ref.repository}`) ?? Promise.reject(new Error('not found')), {
+      onSourceTags: (entry, t) => listed.set(entry.number, t),
+    });
+    const empty = emptySelections(entries, listed, items);
+    assert.deepEqual(
+      empty.map(describeEmptySelection),
+      [
+        'entry 1 (line 1), docker.io/library/alpine: tags "4\\..*", "v4", semver ">=4" select none of its 7 tags (3.23, 3.22, 3.21, 3.20, 3.19, and 2 more): nothing to copy',
+        `entry 2 (line 5), docker.io/library/gone: the source lists no image tags, only 1 attachment tag (${sig}), which go with their images: nothing to copy`,
+        'entry 3 (line 7), docker.io/library/empty: the source lists no tags: nothing to copy',
+      ],
+      'busybox selected a tag; missing failed to list, which is its own failure',
+    );
+    const sigs = ['1', '2', '3', '4', '5'].map((c) => `sha256-${c.repeat(64)}.sig`);
+    listed.set(2, sigs);
+    const many = emptySelections(entries, listed, items).find((e) => e.entry === 2)!;
+    assert.deepEqual([many.attachments, many.attachmentSample], [5, sigs.slice(0, 3)], 'the count, and the first three named');
+    assert.match(describeEmptySelection(many), /only 5 attachment tags \(sha256-1+\.sig, sha256-2+\.sig, sha256-3+\.sig, and 2 more\), which go with their images: nothing to copy$/);
   });
 
   it('reads K/N', () => {

@@ -3,6 +3,7 @@ import type { CopyEvent } from '../../copy/events.js';
 import type { CopyOptions } from '../../copy/options.js';
 import type { CopyReport } from '../../copy/report.js';
 import { isStoreNoter } from '../../targets/target.js';
+import { runAfterTag } from '../checks.js';
 import type { ItemStatus } from '../outcome.js';
 import type { PipelineContext } from './context.js';
 import { watchImagePlatform } from './image-platform.js';
@@ -11,7 +12,8 @@ import type { PreparedItem } from './prepare.js';
 /**
  * The stages after the checks: copy the graph → tag (both in the engine: no tag before the whole
  * graph is in) → what the destination says of how it stored the image → the stages after tagging.
- * An image the destination already has under every reference costs nothing more here.
+ * An image the destination already has under every reference costs nothing more here but the
+ * stages that run on every run (signing).
  */
 export async function completeItem(prepared: PreparedItem, ctx: PipelineContext): Promise<void> {
   const { record, src, dst, resolved, context } = prepared;
@@ -24,10 +26,13 @@ export async function completeItem(prepared: PreparedItem, ctx: PipelineContext)
     record.emit({ type: 'resolved', node: root, source, ...(resolved.platforms ? { platforms: resolved.platforms } : {}) });
     record.emit({ type: 'done', node: root, action: 'exists', bytes: 0 });
     record.status = 'unchanged';
+    // Signing still makes sure the digest there ends up signed (a run whose signing failed is mended by running it again).
+    await runAfterTag(ctx.afterTag, { ...prepared.view, root }, record.checks, false);
     return;
   }
   if (ctx.dryRun && !ctx.walkInDryRun) {
     record.status = state === 'unchanged' ? 'unchanged' : 'copy';
+    await runAfterTag(ctx.afterTag, { ...prepared.view, root }, record.checks, false);
     return;
   }
   const watch = resolved.platforms ? undefined : watchImagePlatform(src, root, ctx.signal);
@@ -52,10 +57,7 @@ export async function completeItem(prepared: PreparedItem, ctx: PipelineContext)
   }
   if (!ctx.dryRun && isStoreNoter(dst)) for (const note of await dst.storeNotes(root)) record.say(note.message, note.level);
   record.status = ctx.dryRun ? (state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(record.report, state);
-  for (const stage of ctx.afterTag) {
-    const result = await stage.run({ ...prepared.view, root });
-    if (result) record.checks[stage.name] = result;
-  }
+  await runAfterTag(ctx.afterTag, { ...prepared.view, root }, record.checks, true);
 }
 
 /** `unchanged` when the copy found everything there and moved no tag, else `copied`. */

@@ -65,17 +65,14 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
     current,
     state,
     signal: ctx.signal,
-    notice: (message) => record.say(message),
+    notice: (message, check) => record.say(message, undefined, check),
     warning: (message) => record.say(message, 'warning'),
   };
-  // An image that stays as it is moves nothing a check could object to.
-  if (state === 'differs' || record.options.referrers) {
-    try {
-      await runChecks(ctx.checks, view, record.checks);
-    } catch (err) {
-      if (err instanceof CheckRefusal) record.refusedBy = err.check;
-      throw err;
-    }
+  try {
+    await runChecks(ctx.checks, view, record.checks);
+  } catch (err) {
+    if (err instanceof CheckRefusal) record.refusedBy = err.check;
+    throw err;
   }
   return { record, src, dst, srcRef, resolved, context: await context, view };
 }

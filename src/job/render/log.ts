@@ -63,7 +63,8 @@ export function copyLog(sink: LineSink): JobReporter {
     itemDone(r) {
       sink.line(resultLine(r, dryRun));
       if (r.root) sink.line(`Digest: ${r.root.digest}`);
-      for (const line of signatureLines(r)) sink.line(line);
+      // The verification was told as it happened, before the copy.
+      for (const line of signatureLines(r, { told: true })) sink.line(line);
       sink.endGroup();
     },
   };
@@ -107,8 +108,8 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
         tick();
       };
     },
-    pruned(p) {
-      sink.line(pruneLine(p, dryRun));
+    pruned(p, dry) {
+      sink.line(pruneLine(p, dry));
     },
     budgetStopped(line) {
       sink.warning(line);
@@ -121,7 +122,10 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
       const pair = `${r.source} => ${r.destination}`;
       const warnings = () => lines.filter((l) => l.warning).forEach((l) => sink.warning(l.text));
       if (r.status === 'unchanged' && r.reason === 'immutable') sink.line(`Unchanged ${pair} (immutable tag the destination has: not compared)`);
-      else if (r.status === 'unchanged') sink.line(`Unchanged ${pair} (${r.root?.digest})`);
+      else if (r.status === 'unchanged') {
+        sink.line(`Unchanged ${pair} (${r.root?.digest})`);
+        for (const line of signatureLines(r)) sink.line(line);
+      }
       else if (r.status === 'deferred') sink.line(`Left for the next run ${pair}: ${r.error}`);
       else if (r.status === 'skipped') sink.line(`Not attempted ${pair}: ${r.error}`);
       else if (r.status === 'copy') {
@@ -131,7 +135,7 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
         const failed = r.refusedBy ? `Refused by ${r.refusedBy} ${pair}` : `Failed ${pair}`;
         sink.startGroup(r.status === 'failed' ? failed : `Copied ${pair} (${r.root?.digest})`);
         for (const l of lines) (l.warning ? sink.warning : sink.line)(l.text);
-        for (const line of signatureLines(r)) sink.line(line);
+        for (const line of signatureLines(r, { told: true })) sink.line(line);
         if (r.status === 'failed') sink.line(`${r.refusedBy ? 'Refusal' : 'Error'}: ${r.error}`);
         sink.endGroup();
         tick();
@@ -149,14 +153,14 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
  * when it removed nothing).
  */
 export function pruneLine(p: PruneOutcome, dryRun: boolean): string {
-  // Stopped before removing anything (another shard prunes, a registry that refuses deletes): why, alone.
-  if (p.stopped && !p.removed.length && !p.failed.length) return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}`;
+  // Stopped before removing anything (another shard prunes, a registry that refuses deletes): why, and what stays when it was listed.
+  if (p.stopped && !p.removed.length && !p.failed.length) return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}${p.kept !== undefined ? `; ${p.kept} kept` : ''}`;
   const list = (tags: string[]) => (tags.length ? ` (${tags.slice(0, PRUNE_TAGS_NAMED).join(', ')}${tags.length > PRUNE_TAGS_NAMED ? `, and ${tags.length - PRUNE_TAGS_NAMED} more` : ''})` : '');
   const parts = [`${dryRun ? 'would remove' : 'removed'} ${p.removed.length} ${p.removed.length === 1 ? 'tag' : 'tags'}${list(p.removed)}`];
   if (p.protected.length) parts.push(`protected ${p.protected.length}${list(p.protected)}`);
   if (p.attachmentsKept.length) parts.push(`kept ${p.attachmentsKept.length} attachment ${p.attachmentsKept.length === 1 ? 'tag' : 'tags'} of removed images${list(p.attachmentsKept)}`);
   if (p.failed.length) parts.push(`${p.failed.length} not removed${list(p.failed.map((f) => f.tag))}`);
-  parts.push(`${p.kept} kept`);
+  if (p.kept !== undefined) parts.push(`${p.kept} kept`);
   const stopped = p.stopped ? `; stopped: ${p.stopped}` : '';
   return `${dryRun ? 'Would prune' : 'Pruned'} ${p.destination} (entry ${p.entry}): ${parts.join('; ')}${stopped}`;
 }

@@ -87,7 +87,7 @@ export function pruneRecords(outcome: JobOutcome): Array<Record<string, unknown>
     destination: p.destination,
     [outcome.dryRun ? 'wouldRemove' : 'removed']: p.removed,
     protected: p.protected,
-    kept: p.kept,
+    ...(p.kept !== undefined ? { kept: p.kept } : {}),
     ...(p.attachmentsKept.length ? { attachmentsKept: p.attachmentsKept } : {}),
     ...(p.failed.length ? { failed: p.failed } : {}),
     ...(p.stopped ? { stopped: p.stopped } : {}),

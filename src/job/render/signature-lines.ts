@@ -1,6 +1,7 @@
 import { printable } from '../../oci/text.js';
 import type { SignerIdentity } from '../../signatures/record.js';
 import type { ItemOutcome } from '../outcome.js';
+import type { ImageSigning, ImageVerification } from '../signatures/names.js';
 
 /** `X (issuer Y)` or `key SHA256:…`: who signed, as a phrase. */
 export function signerWords(signer: SignerIdentity | undefined): string {
@@ -22,29 +23,39 @@ export function provenanceWords(signer: SignerIdentity | undefined): string {
 
 /**
  * What an image's log says of its signatures, a line each: what was verified (the digest, the
- * signer, the run the certificate names, the attestations, the log index) and what was signed.
- * A refusal says nothing here: its error line names what was found and what was required.
+ * signer, the run the certificate names, the attestations, the log index) and what was signed,
+ * found signed already, or would be signed. A refusal says nothing here: its error line names what
+ * was found and what was required. `told`: the log told the verification as it happened (before
+ * the copy, as the check runs), so only the signing is left.
  */
-export function signatureLines(r: ItemOutcome): string[] {
+export function signatureLines(r: ItemOutcome, options: { told?: boolean } = {}): string[] {
   const lines: string[] = [];
   const v = r.verification;
-  if (v?.verified) {
-    const run = provenanceWords(v.signer);
-    const parts = [
-      `Verified ${v.digest}${r.chosenFrom?.digest === v.digest ? ' (the index the copied platform manifest was chosen from)' : ''}: signed by ${signerWords(v.signer)}`,
-      run,
-      v.predicateTypes.length ? `attestations ${v.predicateTypes.map((t) => printable(t)).join(', ')}` : '',
-      v.tlogIndex !== undefined ? `log index ${v.tlogIndex}` : 'no transparency-log entry',
-      v.platforms ? `${v.platforms.length} platform manifests verified too` : '',
-    ].filter(Boolean);
-    lines.push(`${parts.join('; ')} (${policyWords(v.policy, v.signer)})`);
-  }
+  if (v?.verified && !options.told) lines.push(verifiedLine(v, r.chosenFrom?.digest === v.digest));
   const s = r.signed;
-  if (s) {
-    const where = s.tag ? `tag ${s.tag} (manifest ${s.manifest})` : `referrer ${s.manifest}`;
-    lines.push(`Signed ${s.digest} (${s.mode}, ${s.format}) as ${signerWords(s.signer)}: ${where}${s.tlogIndex !== undefined ? `; log index ${s.tlogIndex}` : ''}`);
-  }
+  if (s) lines.push(signingLine(s));
   return lines;
+}
+
+/** `Verified sha256:…: signed by X (issuer Y); workflow …; log index 7 (policy: …)`. `chosenFrom`: the digest is the index a platform was chosen from. */
+export function verifiedLine(v: ImageVerification, chosenFrom: boolean): string {
+  const run = provenanceWords(v.signer);
+  const parts = [
+    `Verified ${v.digest}${chosenFrom ? ' (the index the copied platform manifest was chosen from)' : ''}: signed by ${signerWords(v.signer)}`,
+    run,
+    v.predicateTypes.length ? `attestations ${v.predicateTypes.map((t) => printable(t)).join(', ')}` : '',
+    v.tlogIndex !== undefined ? `log index ${v.tlogIndex}` : 'no transparency-log entry',
+    v.platforms ? `${v.platforms.length} platform manifests verified too` : '',
+  ].filter(Boolean);
+  return `${parts.join('; ')} (${policyWords(v.policy, v.signer)})`;
+}
+
+/** `Signed sha256:… (key, bundle) as …: referrer sha256:…`, `Not signed again: sha256:… is already signed by …`, `Would sign sha256:… (key, bundle)`. */
+export function signingLine(s: ImageSigning): string {
+  if (s.state === 'already-signed') return `Not signed again: ${s.digest} is already signed by ${signerWords(s.signer)} (${printable(s.where)}, ${s.format})`;
+  if (s.state === 'would-sign') return `Would sign ${s.digest} (${s.mode}, ${s.format})${s.signer ? ` as ${signerWords(s.signer)}` : ''}`;
+  const where = s.tag ? `tag ${s.tag} (manifest ${s.manifest})` : `referrer ${s.manifest}`;
+  return `Signed ${s.digest} (${s.mode}, ${s.format}) as ${signerWords(s.signer)}: ${where}${s.tlogIndex !== undefined ? `; log index ${s.tlogIndex}` : ''}`;
 }
 
 /** `policy: identity X, issuer Y`, or, when that is exactly the signer just named, `the identity and issuer the policy requires`. */

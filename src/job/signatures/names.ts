@@ -26,4 +26,14 @@ export interface ImageVerification {
   required?: string;
 }
 
+/**
+ * What the signing stage did for one image: `signed` (a signature written now: what `signImage`
+ * wrote), `already-signed` (the destination digest already carries a signature by this signer:
+ * nothing written; `format` is the form found, `where` where), or `would-sign` (a dry run).
+ */
+export type ImageSigning =
+  | (SignRecord & { state: 'signed' })
+  | { state: 'already-signed'; digest: string; mode: 'key' | 'keyless'; format: 'bundle' | 'legacy'; signer: SignerIdentity; where: string }
+  | { state: 'would-sign'; digest: string; mode: 'key' | 'keyless'; format: 'bundle' | 'legacy'; signer?: SignerIdentity };
+
 export type { SignRecord };

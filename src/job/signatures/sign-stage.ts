@@ -1,11 +1,14 @@
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { SignInputs } from '../../inputs/signature-inputs.js';
 import { CancelledError, messageOf } from '../../oci/errors.js';
 import { formatReference } from '../../oci/reference.js';
 import { SigningError } from '../../signatures/errors.js';
+import { keyFingerprint } from '../../signatures/public-key.js';
+import type { SignerIdentity } from '../../signatures/record.js';
 import { signImage } from '../../signatures/sign.js';
+import { findOwnSignature, tokenIdentity, type OwnSigner } from '../../signatures/signed-by.js';
 import type { AfterTagStage, CheckRecord } from '../checks.js';
-import { SIGN_STAGE } from './names.js';
+import { SIGN_STAGE, type ImageSigning } from './names.js';
 import { SigningKeys } from './signing-keys.js';
 
 export interface SignStageOptions {
@@ -29,44 +32,74 @@ export interface EntrySigningOptions {
 }
 
 /**
- * `sign`: once an image is tagged, its digest in the destination is signed and the signature
- * attached there (a bundle referrer, or cosign's `.sig` tag). Only what this job moved is signed
- * (an unchanged destination is left alone), and a dry run signs nothing. An image of a sync entry
- * with its own signing (`entry.sign`) is signed as that says, or not at all for `sign: false`;
- * any other image as `options` say (none: not signed).
+ * `sign`: the destination digest ends up signed. Once an image is tagged, its digest there is
+ * signed and the signature attached (a bundle referrer, or cosign's `.sig` tag). An image the
+ * destination already had is signed too, unless its digest already carries a signature by this
+ * signer (`findOwnSignature`: for a key, one that verifies with its public half; keyless, one whose
+ * certificate names the identity and issuer of the job's OIDC token): so a run whose signing
+ * failed is mended by running it again, and a run with nothing to do writes nothing. A dry run
+ * writes nothing and says what it would sign. An image of a sync entry with its own signing
+ * (`entry.sign`) is signed as that says, or not at all for `sign: false`; any other image as
+ * `options` say (none: not signed).
  */
 export function signStage(options: SignStageOptions | undefined, entries: EntrySigningOptions = {}): AfterTagStage {
   const keys = entries.keys ?? new SigningKeys();
   const identityToken = entries.identityToken ?? options?.identityToken;
   return {
     name: SIGN_STAGE,
+    everyRun: true,
     async run(ctx) {
-      if (ctx.dryRun || ctx.state !== 'differs') return;
       const own = ctx.entry?.sign;
       if (own === false || (own === undefined && !options)) return;
       const dst = ctx.item.destination;
       const repository = formatReference({ ...dst, tags: [], digest: undefined } as typeof dst);
-      const sign = async () => {
-        const chosen = own ? await signStageOptions(own, keys, identityToken) : (options as SignStageOptions);
-        return signImage(ctx.destination, ctx.root, repository, {
-          mode: chosen.mode,
-          format: chosen.format,
-          ...(chosen.key ? { key: chosen.key } : {}),
-          ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
-          ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
-          ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
-          ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
-          signal: ctx.signal,
-        });
-      };
-      const record = await sign().catch((err: unknown) => {
+      const digest = ctx.root.digest;
+      const fail = (err: unknown): never => {
         // The image is in place under its tags: the line says so, so nobody looks for a half-written copy.
         if (err instanceof CancelledError) throw err;
-        throw new SigningError(`${ctx.root.digest} is copied and tagged, but not signed: ${messageOf(err)}`);
-      });
-      return record as unknown as CheckRecord;
+        const where = ctx.state === 'unchanged' ? 'is already at the destination' : 'is copied and tagged';
+        throw new SigningError(`${digest} ${where}, but not signed: ${messageOf(err)}`);
+      };
+      const chosen = own ? await signStageOptions(own, keys, identityToken).catch(fail) : (options as SignStageOptions);
+      // Keyless, the token is asked for here only when an image already there must be looked at.
+      const signer = ctx.state === 'unchanged' || chosen.mode === 'key' ? await ownSigner(chosen, ctx.dryRun).catch(fail) : undefined;
+      const base = { digest, mode: chosen.mode, format: chosen.format };
+      if (ctx.state === 'unchanged' && signer) {
+        const found = await findOwnSignature(ctx.destination, ctx.root, signer.rule, ctx.signal).catch(fail);
+        if (found) return { ...base, state: 'already-signed', format: found.form, signer: found.signer, where: found.where } satisfies ImageSigning as unknown as CheckRecord;
+      }
+      if (ctx.dryRun) return { ...base, state: 'would-sign', ...(signer ? { signer: signer.identity } : {}) } satisfies ImageSigning as unknown as CheckRecord;
+      const record = await signImage(ctx.destination, ctx.root, repository, {
+        mode: chosen.mode,
+        format: chosen.format,
+        ...(chosen.key ? { key: chosen.key } : {}),
+        ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
+        ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
+        ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
+        ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
+        signal: ctx.signal,
+      }).catch(fail);
+      return { ...record, state: 'signed' } satisfies ImageSigning as unknown as CheckRecord;
     },
   };
+}
+
+/**
+ * Who this stage signs as: the key's public half, or the identity and issuer the job's OIDC token
+ * names (Fulcio puts those in the certificate). Undefined when that cannot be told: a dry run
+ * without a token, a token that cannot be read (then the image is signed, and Fulcio judges the token).
+ */
+async function ownSigner(chosen: SignStageOptions, dryRun: boolean): Promise<{ rule: OwnSigner; identity: SignerIdentity } | undefined> {
+  if (chosen.mode === 'key') {
+    if (!chosen.key) return undefined;
+    const key = createPublicKey(chosen.key);
+    return { rule: { kind: 'key', key }, identity: { keyFingerprint: keyFingerprint(key) } };
+  }
+  if (!chosen.identityToken) return undefined;
+  // A dry run asks for a token only if one can be had; a real run needs it anyway to sign.
+  const token = dryRun ? await chosen.identityToken().catch(() => undefined) : await chosen.identityToken();
+  const claims = token ? tokenIdentity(token) : undefined;
+  return claims ? { rule: { kind: 'identity', ...claims }, identity: claims } : undefined;
 }
 
 /** The stage's options from signing settings (an entry's): the key decrypted (once, through `keys`), the job's token for keyless. */

@@ -5,6 +5,7 @@ import type { VerificationRecord } from '../../signatures/record.js';
 import { verifyImage } from '../../signatures/verify.js';
 import type { ReadOnlyTarget } from '../../targets/target.js';
 import { CheckRefusal, type CheckRecord, type ImageCheck } from '../checks.js';
+import { verifiedLine } from '../render/signature-lines.js';
 import { SIGNATURE_POLICY_CHECK, type ImageVerification } from './names.js';
 
 export interface SignatureCheckOptions {
@@ -17,17 +18,20 @@ export interface SignatureCheckOptions {
  * signature (or each required attestation) that satisfies the policy: the entry's own when it has
  * one, else the job's. The digest verified is the one the user pinned; a platform chosen from an
  * index is named by that signed index (with `verify-platforms`, each platform manifest must be
- * signed too). Only an image that differs is verified: an unchanged destination stays HEAD-only.
- * One verification per source digest and policy serves every destination of it.
+ * signed too). The policy is a gate on every run: an image the destination already holds is
+ * verified too (its attachments are read: referrers and tags, and the signatures' own layers), and
+ * a refusal says the destination holds it. One verification per source digest and policy serves
+ * every destination of it. A pass is told in the image's log at once, before the copy.
  */
 export function signatureCheck(options: SignatureCheckOptions): ImageCheck {
   const done = new Map<string, Promise<VerificationRecord>>();
   const discoveries = new WeakMap<ReadOnlyTarget, SignatureDiscovery>();
   return {
     name: SIGNATURE_POLICY_CHECK,
+    everyRun: true,
     async run(ctx) {
       const policy = ctx.entry?.verify ?? options.policy;
-      if (!policy || ctx.state !== 'differs') return;
+      if (!policy) return;
       const subject = ctx.resolved.source;
       let discovery = discoveries.get(ctx.source);
       if (!discovery) discoveries.set(ctx.source, (discovery = new SignatureDiscovery(ctx.source)));
@@ -39,8 +43,11 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck {
         record = await pending;
       } catch (err) {
         if (err instanceof SignatureRefusedError) {
-          const refused: ImageVerification = { digest: err.digest, verified: false, policy: policy.description, trustRoot: policy.trustRootName, predicateTypes: [], found: err.found, required: err.required };
-          throw new CheckRefusal(err.message, SIGNATURE_POLICY_CHECK, refused as unknown as CheckRecord);
+          const usedRoot = policy.signer.kind !== 'key' || err.found.some((f) => f.tlogIndex !== undefined);
+          const refused: ImageVerification = { digest: err.digest, verified: false, policy: policy.description, ...(usedRoot ? { trustRoot: policy.trustRootName } : {}), predicateTypes: [], found: err.found, required: err.required };
+          // Nothing is copied either way; an image already there stays, and the step still fails on it.
+          const held = ctx.state === 'unchanged' ? `; the destination already holds ${ctx.resolved.root.digest} (copied by an earlier run): it is left there, unvouched for` : '';
+          throw new CheckRefusal(`${err.message}${held}`, SIGNATURE_POLICY_CHECK, refused as unknown as CheckRecord);
         }
         throw err;
       }
@@ -55,6 +62,7 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck {
         found: record.found,
         ...(record.platforms ? { platforms: record.platforms.map((p) => ({ digest: p.digest, ...(p.signer ? { signer: p.signer } : {}), ...(p.tlogIndex !== undefined ? { tlogIndex: p.tlogIndex } : {}) })) } : {}),
       };
+      ctx.notice(verifiedLine(verified, subject.digest !== ctx.resolved.root.digest), SIGNATURE_POLICY_CHECK);
       return verified as unknown as CheckRecord;
     },
   };

@@ -16,7 +16,7 @@ export class SigningKeys {
     const password = sign.password ?? '';
     const id = createHash('sha256').update(pem).update('\0').update(password).digest('hex');
     let key = this.keys.get(id);
-    if (!key) this.keys.set(id, (key = readCosignKeyFile(pem, password, sign.keyName)));
+    if (!key) this.keys.set(id, (key = readCosignKeyFile(pem, password, sign.keyName, sign.passwordSource)));
     return key;
   }
 }
