@@ -64,18 +64,16 @@ function commentBlocks(path: string, text: string): { where: string; text: strin
   const blocks: { where: string; text: string }[] = [];
   let current: string[] = [];
   let start = 0;
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    const m = /^# {3,}(\S.*)?$|^#$/.exec(line);
-    const yamlLine = /^# {3}/.test(line) ? line.slice(1) : undefined;
-    if (yamlLine !== undefined) {
-      if (!current.length) start = i + 1;
-      current.push(yamlLine);
-    } else if (!m || line === '#') {
-      if (current.length) blocks.push({ where: `${path} comment at line ${start}`, text: current.join('\n') + '\n' });
-      current = [];
-    }
+  const flush = () => {
+    if (current.length) blocks.push({ where: `${path} comment at line ${start}`, text: current.join('\n') + '\n' });
+    current = [];
+  };
+  text.split('\n').forEach((line, i) => {
+    if (!/^# {3}/.test(line)) return flush();
+    if (!current.length) start = i + 1;
+    current.push(line.slice(1));
   });
+  flush();
   return blocks;
 }
 
