@@ -79,6 +79,8 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
     }
     // Those never prepared (immutable, or after a failure with fail-fast) are past the checks too.
     for (const record of records) if (!prepared.has(record) && record.error === undefined) options.itemPrepared?.(record.item);
+    // Each is timed from here only while it is its turn: its time is its own, not the group's so far.
+    for (const record of records) record.wait();
     const refused = records.find((r) => r.refusedBy);
     for (const record of records) {
       if (known.has(record)) {
