@@ -24,7 +24,8 @@ export function copyReporter(console: Console, progress: TerminalProgress | unde
       budgetStopped: sink.warning,
       itemStarted(start) {
         dryRun = start.dryRun;
-        if (several) console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+        // One that moves nothing (unchanged, not attempted) is told by its result line alone.
+        if (several && !start.known) console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
         return eventLines(sink, { progress: !progress });
       },
       itemDone(r) {

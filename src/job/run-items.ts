@@ -56,6 +56,8 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
     record.error = new Error(why);
   };
 
+  const heading = (record: ItemRecord) => ({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun });
+
   const runGroup = async (indices: number[]) => {
     const records = indices.map((i) => new ItemRecord(i, items[i], inferOperation(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])));
     const prepared = new Map<ItemRecord, PreparedItem>();
@@ -84,7 +86,7 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
     const refused = records.find((r) => r.refusedBy);
     for (const record of records) {
       if (known.has(record)) {
-        record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
+        record.start(options.reporter.itemStarted?.({ ...heading(record), known: 'unchanged' }));
         finish(record);
         continue;
       }
@@ -92,7 +94,9 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
       if (ready && refused) skip(record, `${refused.refusedBy} refused the image for ${refused.destination}`);
       else if (!ready && record.error === undefined) skip(record, 'an earlier image failed and fail-fast is set');
       else if (ready && stopped) skip(record, 'an earlier image failed and fail-fast is set');
-      record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
+      const unchanged = ready && record.state === 'unchanged' && !record.options.referrers;
+      const knownAs = record.status === 'skipped' ? ('skipped' as const) : unchanged ? ('unchanged' as const) : undefined;
+      record.start(options.reporter.itemStarted?.({ ...heading(record), ...(knownAs ? { known: knownAs } : {}) }));
       if (ready && record.status !== 'skipped') {
         try {
           await completeItem(ready, ctx);

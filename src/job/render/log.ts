@@ -3,7 +3,7 @@ import { eventLine, logLines } from '../../copy/log-lines.js';
 import { formatBytes } from '../../copy/report.js';
 import { formatReference } from '../../oci/reference.js';
 import type { ItemOutcome, PruneOutcome } from '../outcome.js';
-import type { JobReporter } from '../settings.js';
+import type { ItemStart, JobReporter } from '../settings.js';
 import { signatureLines } from './signature-lines.js';
 
 /**
@@ -47,6 +47,17 @@ export function resultLine(r: ItemOutcome, dryRun: boolean): string {
 }
 
 /**
+ * What a destination's group is headed: the copy it starts (`copy SRC => DST`), or, for one that
+ * moves nothing, what it is (`Unchanged SRC => DST`, `Not attempted SRC => DST`).
+ */
+export function itemHeading(start: ItemStart): string {
+  const pair = `${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`;
+  if (start.known === 'unchanged') return `${start.dryRun ? 'Dry run: ' : ''}Unchanged ${pair}`;
+  if (start.known === 'skipped') return `Not attempted ${pair}`;
+  return `${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${pair}`;
+}
+
+/**
  * The one-image job's log: a group per destination, open while it copies, with a line per node
  * as it happens; at its end what happened and the digest.
  */
@@ -57,7 +68,7 @@ export function copyLog(sink: LineSink): JobReporter {
     budgetStopped: (line) => sink.warning(line),
     itemStarted(start) {
       dryRun = start.dryRun;
-      sink.startGroup(`${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+      sink.startGroup(itemHeading(start));
       return eventLines(sink);
     },
     itemDone(r) {
