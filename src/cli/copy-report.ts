@@ -15,8 +15,9 @@ import type { TerminalProgress } from './progress.js';
  * is done, its result, once, in order: what went where (or why not), the digest and the totals.
  * A single destination that failed prints nothing here: its error is the command's last line.
  */
-export function copyReporter(console: Console, progress: TerminalProgress | undefined, several: boolean): JobReporter {
+export function copyReporter(console: Console, progress: TerminalProgress | undefined, destinations: number): JobReporter {
   const sink = consoleSink(console);
+  const several = destinations > 1;
   let dryRun = false;
   return withProgress(
     {
@@ -25,7 +26,10 @@ export function copyReporter(console: Console, progress: TerminalProgress | unde
       itemStarted(start) {
         dryRun = start.dryRun;
         // One that moves nothing (unchanged, not attempted) is told by its result line alone.
-        if (several && !start.known) console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+        if (several && !start.known) {
+          console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+          progress?.begin(`destination ${start.index + 1} of ${destinations}`);
+        }
         return eventLines(sink, { progress: !progress });
       },
       itemDone(r) {

@@ -1,4 +1,7 @@
+import type { BlobHolder } from '../copy/relay.js';
+import type { CopyReport } from '../copy/report.js';
 import { inferOperation } from '../plan/operation.js';
+import type { ReadOnlyTarget } from '../targets/target.js';
 import type { PlanItem } from '../plan/plan.js';
 import { ImageDeferred } from './budget-check.js';
 import { CheckRefusal } from './checks.js';
@@ -28,7 +31,8 @@ export interface RunItemsOptions {
  * Runs every item down the pipeline, a group at a time on each of `parallel` workers. Within a
  * group (the destinations of one image) every item is prepared first, so a check that refuses the
  * image for one destination stops it for all of them before any byte moves; then each is copied in
- * turn, its log open while it copies. A failure never stops the others unless `failFast`.
+ * turn, its log open while it copies, reading the blobs an earlier one holds from there rather than
+ * from the source again. A failure never stops the others unless `failFast`.
  */
 export async function runItems(items: PlanItem[], ctx: PipelineContext, options: RunItemsOptions): Promise<ItemOutcome[]> {
   const results: ItemOutcome[] = new Array(items.length);
@@ -84,6 +88,8 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
     // Each is timed from here only while it is its turn: its time is its own, not the group's so far.
     for (const record of records) record.wait();
     const refused = records.find((r) => r.refusedBy);
+    // The destinations copied so far, each with the blobs it holds: the next ones read those from there.
+    const holders: BlobHolder[] = [];
     for (const record of records) {
       if (known.has(record)) {
         record.start(options.reporter.itemStarted?.({ ...heading(record), known: 'unchanged' }));
@@ -99,10 +105,11 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
       record.start(options.reporter.itemStarted?.({ ...heading(record), ...(knownAs ? { known: knownAs } : {}) }));
       if (ready && record.status !== 'skipped') {
         try {
-          await completeItem(ready, ctx);
+          await completeItem(ready, ctx, holders);
         } catch (err) {
           fail(record, err);
         }
+        if (!ctx.dryRun) holders.push(holderOf(ready.dst, record.report));
       }
       if (ready && record.status !== 'failed' && record.status !== 'skipped') {
         ctx.pool.served(ready.src);
@@ -117,6 +124,12 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, options.groups.length)) }, worker));
   return results;
+}
+
+/** A destination as a holder of the blobs its copy found there, mounted or wrote (also when it failed later). */
+function holderOf(target: ReadOnlyTarget, report: CopyReport): BlobHolder {
+  const held = new Set(report.nodes.filter((n) => n.action === 'copied' || n.action === 'exists' || n.action === 'mounted').map((n) => n.digest));
+  return { target, holds: (digest) => held.has(digest) };
 }
 
 /** What an image is copied with: the job's settings, its entry's own fields over them. */

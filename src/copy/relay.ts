@@ -1,0 +1,47 @@
+import type { Readable } from 'node:stream';
+import type { Descriptor } from '../oci/descriptor.js';
+import { isManifest } from '../oci/media-types.js';
+import { isLocated, type ReadOnlyTarget } from '../targets/target.js';
+
+/** An earlier destination of the same image, and the blobs it is known to hold now. */
+export interface BlobHolder {
+  target: ReadOnlyTarget;
+  holds(digest: string): boolean;
+}
+
+/**
+ * The source as a later destination of one image reads it: a blob an earlier destination holds
+ * is read from there, so the source gives each blob once however many destinations there are.
+ * Files come first (a layout on this disk); registries only for a source that is a registry too
+ * (a file source is read again rather than a blob downloaded). A holder that cannot give the blob
+ * (an archive being written, a registry that refuses) leaves it to the next, and last to the
+ * source. Everything else is the source's own, its location included, so mounts from the source
+ * repository and what the blob-info cache learns stay as they are; every byte is verified by the
+ * copy as ever. With no holder that fits, the source itself.
+ */
+export function relaySource(src: ReadOnlyTarget, holders: readonly BlobHolder[]): ReadOnlyTarget {
+  const fromRegistry = isLocated(src);
+  const usable = [...holders.filter((h) => !isLocated(h.target)), ...(fromRegistry ? holders.filter((h) => isLocated(h.target)) : [])];
+  if (!usable.length) return src;
+  const fetch = async (desc: Descriptor, signal?: AbortSignal): Promise<Readable> => {
+    if (!isManifest(desc.mediaType)) {
+      for (const holder of usable) {
+        if (!holder.holds(desc.digest)) continue;
+        signal?.throwIfAborted();
+        try {
+          return await holder.target.fetch(desc, signal);
+        } catch {
+          // this holder cannot give it after all: the next one, or the source
+        }
+      }
+    }
+    return src.fetch(desc, signal);
+  };
+  return new Proxy(src, {
+    get(target, property) {
+      if (property === 'fetch') return fetch;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
