@@ -1,6 +1,5 @@
-import { formatBytes, formatDuration } from '../copy/report.js';
 import type { ItemOutcome } from '../job/outcome.js';
-import { eventLines, resultLine } from '../job/render/log.js';
+import { eventLines, resultLine, totalsLine } from '../job/render/log.js';
 import { signatureLines } from '../job/render/signature-lines.js';
 import type { JobReporter } from '../job/settings.js';
 import { formatReference } from '../oci/reference.js';
@@ -45,11 +44,6 @@ function printResult(console: Console, r: ItemOutcome, dryRun: boolean): void {
   if (!r.root) return;
   console.line(`Digest: ${r.root.digest}`);
   for (const line of signatureLines(r)) console.line(line);
-  const t = r.totals;
-  if (r.status === 'unchanged' && t.nodes <= 1) return;
-  console.line(
-    dryRun
-      ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(r.durationMs)}`
-      : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(r.durationMs)}`,
-  );
+  const totals = totalsLine(r, dryRun);
+  if (totals) console.line(totals);
 }

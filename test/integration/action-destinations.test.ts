@@ -129,6 +129,10 @@ describe('action with several destinations, reading the source once', () => {
     const took = [...first.summary.matchAll(/^Took ([0-9.]+) (ms|s)\b/gm)].map((m) => Number(m[1]) * (m[2] === 's' ? 1000 : 1));
     assert.equal(took.length, 4, first.summary);
     assert.ok(took[0] >= 1400 && took.slice(1).every((t) => t < took[0] / 2), took.join(', '));
+    // The log says the same, a line for each destination at the end of its group.
+    const logged = [...first.stdout.matchAll(/^\d+ copied \(.*\), \d+ mounted \(.*\), \d+ already there, in ([0-9.]+) (ms|s)$/gm)].map((m) => Number(m[1]) * (m[2] === 's' ? 1000 : 1));
+    assert.equal(logged.length, 4, first.stdout);
+    assert.ok(logged[0] >= 1400 && logged.slice(1).every((t) => t < logged[0] / 2), logged.join(', '));
   });
 
   it('heads an unchanged destination as unchanged, not as a copy', async () => {
