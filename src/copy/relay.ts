@@ -3,6 +3,14 @@ import type { Descriptor } from '../oci/descriptor.js';
 import { isManifest } from '../oci/media-types.js';
 import { isLocated, type ReadOnlyTarget } from '../targets/target.js';
 
+/** Errors of an earlier destination that stopped giving a blob halfway: the copy reads it again, and gets it from the source. */
+const holderFailures = new WeakSet<object>();
+
+/** Whether a failed read was an earlier destination's (see `relaySource`), not the source's. */
+export function failedAtHolder(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && holderFailures.has(err);
+}
+
 /** An earlier destination of the same image, and the blobs it is known to hold now. */
 export interface BlobHolder {
   target: ReadOnlyTarget;
@@ -15,7 +23,7 @@ export interface BlobHolder {
  * Files come first (a layout on this disk); registries only for a source that is a registry too
  * (a file source is read again rather than a blob downloaded). A holder that cannot give the blob
  * (an archive being written, a registry that refuses) leaves it to the next, and last to the
- * source. Everything else is the source's own, its location included, so mounts from the source
+ * source; one whose read breaks off halfway makes the copy read the blob again, from the next. Everything else is the source's own, its location included, so mounts from the source
  * repository and what the blob-info cache learns stay as they are; every byte is verified by the
  * copy as ever. With no holder that fits, the source itself.
  */
@@ -23,16 +31,28 @@ export function relaySource(src: ReadOnlyTarget, holders: readonly BlobHolder[])
   const fromRegistry = isLocated(src);
   const usable = [...holders.filter((h) => !isLocated(h.target)), ...(fromRegistry ? holders.filter((h) => isLocated(h.target)) : [])];
   if (!usable.length) return src;
+  /** Holders that failed a read, by digest: asked no more for that blob. */
+  const failed = new Set<string>();
   const fetch = async (desc: Descriptor, signal?: AbortSignal): Promise<Readable> => {
     if (!isManifest(desc.mediaType)) {
-      for (const holder of usable) {
-        if (!holder.holds(desc.digest)) continue;
+      for (const [i, holder] of usable.entries()) {
+        const key = `${i} ${desc.digest}`;
+        if (failed.has(key) || !holder.holds(desc.digest)) continue;
         signal?.throwIfAborted();
+        let stream: Readable;
         try {
-          return await holder.target.fetch(desc, signal);
+          stream = await holder.target.fetch(desc, signal);
         } catch {
           // this holder cannot give it after all: the next one, or the source
+          failed.add(key);
+          continue;
         }
+        // Cut halfway: the copy reads the blob again (see `failedAtHolder`), and this holder is skipped.
+        stream.once('error', (err: unknown) => {
+          failed.add(key);
+          if (typeof err === 'object' && err !== null) holderFailures.add(err);
+        });
+        return stream;
       }
     }
     return src.fetch(desc, signal);

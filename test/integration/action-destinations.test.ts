@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { makeImageLayout, pushLayoutWithSkopeo, REF_NAME_ANNOTATION, type ImageLayout } from '../support/images.js';
 import { startProxiedSource, type ProxiedSource } from '../support/proxied-source.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
@@ -133,6 +134,24 @@ describe('action with several destinations, reading the source once', () => {
     const logged = [...first.stdout.matchAll(/^\d+ copied \(.*\), \d+ mounted \(.*\), \d+ already there, in ([0-9.]+) (ms|s)$/gm)].map((m) => Number(m[1]) * (m[2] === 's' ? 1000 : 1));
     assert.equal(logged.length, 4, first.stdout);
     assert.ok(logged[0] >= 1400 && logged.slice(1).every((t) => t < logged[0] / 2), logged.join(', '));
+  });
+
+  it('reads a blob from the source again when the earlier destination giving it breaks off', async () => {
+    const front = await startFaultProxy(other.url);
+    try {
+      src.proxy.reset();
+      // The first destination's registry cuts every read of the big layer: the layout after it cannot take it from there.
+      front.addFault({ method: 'GET', path: new RegExp(`/v2/relay/app/blobs/${src.big}$`), times: Infinity, fault: { kind: 'reset-response', afterBytes: 100_000 } });
+      const layout = join(src.work, 'relay-cut');
+      const run = await runAction({ source: src.source, destination: `${front.host}/relay/app:v1\noci:${layout}:v1`, 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+      assert.equal(run.code, 0, run.stdout);
+      assert.ok(front.fired().length >= 1, 'the read from the first destination was cut');
+      assert.deepEqual(await layoutTags(layout), { v1: src.image.root.digest });
+      const reads = src.proxy.requests().filter((q) => q.method === 'GET' && q.path === `/v2/src/app/blobs/${src.big}`);
+      assert.equal(reads.length, 2, 'once for the first destination, once more for the layout');
+    } finally {
+      await front.stop();
+    }
   });
 
   it('heads an unchanged destination as unchanged, not as a copy', async () => {
