@@ -23,9 +23,10 @@ export interface BlobHolder {
  * Files come first (a layout on this disk); registries only for a source that is a registry too
  * (a file source is read again rather than a blob downloaded). A holder that cannot give the blob
  * (an archive being written, a registry that refuses) leaves it to the next, and last to the
- * source; one whose read breaks off halfway makes the copy read the blob again, from the next. Everything else is the source's own, its location included, so mounts from the source
- * repository and what the blob-info cache learns stay as they are; every byte is verified by the
- * copy as ever. With no holder that fits, the source itself.
+ * source; one whose read breaks off halfway makes the copy read the blob again, from the next.
+ * Everything else is the source's own, its location included, so mounts from the source repository
+ * and what the blob-info cache learns stay as they are; every byte is verified by the copy as ever.
+ * With no holder that fits, the source itself.
  */
 export function relaySource(src: ReadOnlyTarget, holders: readonly BlobHolder[]): ReadOnlyTarget {
   const fromRegistry = isLocated(src);
