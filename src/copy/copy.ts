@@ -7,14 +7,14 @@ import { isIndex, isManifest, MAX_MANIFEST_BYTES } from '../oci/media-types.js';
 import { isAttachmentTag, referrerLabel } from '../oci/referrer-kinds.js';
 import { printable } from '../oci/text.js';
 import { isLocated, isTagLister, type ReadOnlyTarget, type TagContext, type Target } from '../targets/target.js';
-import type { PlatformManifest } from './events.js';
+import type { NodeAction, PlatformManifest } from './events.js';
 import { GraphCopier } from './graph-copier.js';
 import type { CopyOptions } from './options.js';
 import { choosePlatforms } from './platforms.js';
 import { readManifest } from './read-manifest.js';
 import { tagContext } from './tag-context.js';
 import { refuseSwappedRoot } from './pin.js';
-import { relaySource, type BlobHolder } from './relay.js';
+import { blobHolder, relaySource, type BlobHolder } from './relay.js';
 import { Tagger } from './tagging.js';
 
 /** What a reference names inside its target: tags and/or a digest. */
@@ -76,16 +76,16 @@ export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destin
   const holders: BlobHolder[] = [];
   for (const { d, onEvent, references } of plans) {
     const last = d === plans[plans.length - 1].d;
-    const held = new Set<string>();
+    const done: Array<{ digest: string; action: NodeAction }> = [];
     const track: CopyOptions['onEvent'] = last
       ? onEvent
       : (event) => {
-          if (event.type === 'done' && (event.action === 'copied' || event.action === 'exists' || event.action === 'mounted')) held.add(event.node.digest);
+          if (event.type === 'done') done.push({ digest: event.node.digest, action: event.action });
           onEvent?.(event);
         };
     const from = holders.length ? relaySource(src, holders) : src;
     await copyResolved(from, resolved, { target: d.target, references, onEvent: track, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }, { ...options, manifestCache }, context);
-    if (!options.dryRun) holders.push({ target: d.target, holds: (digest) => held.has(digest) });
+    if (!options.dryRun) holders.push(blobHolder(d.target, done));
   }
   return resolved.root;
 }

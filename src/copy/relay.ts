@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Descriptor } from '../oci/descriptor.js';
 import { isManifest } from '../oci/media-types.js';
 import { isLocated, type ReadOnlyTarget } from '../targets/target.js';
+import type { NodeAction } from './events.js';
 
 /** Errors of an earlier destination that stopped giving a blob halfway: the copy reads it again, and gets it from the source. */
 const holderFailures = new WeakSet<object>();
@@ -15,6 +16,18 @@ export function failedAtHolder(err: unknown): boolean {
 export interface BlobHolder {
   target: ReadOnlyTarget;
   holds(digest: string): boolean;
+}
+
+/**
+ * A destination as the holder of what its copy did there (`nodes`: each node's action): the blobs
+ * it wrote or mounted, and those it found there when it is a registry (which checked them when
+ * they were stored; a file found by its size alone may hold other bytes).
+ */
+export function blobHolder(target: ReadOnlyTarget, nodes: Iterable<{ digest: string; action: NodeAction }>): BlobHolder {
+  const found = isLocated(target);
+  const held = new Set<string>();
+  for (const n of nodes) if (n.action === 'copied' || n.action === 'mounted' || (found && n.action === 'exists')) held.add(n.digest);
+  return { target, holds: (digest) => held.has(digest) };
 }
 
 /**

@@ -1,7 +1,5 @@
-import type { BlobHolder } from '../copy/relay.js';
-import type { CopyReport } from '../copy/report.js';
+import { blobHolder, type BlobHolder } from '../copy/relay.js';
 import { inferOperation } from '../plan/operation.js';
-import type { ReadOnlyTarget } from '../targets/target.js';
 import type { PlanItem } from '../plan/plan.js';
 import { ImageDeferred } from './budget-check.js';
 import { CheckRefusal } from './checks.js';
@@ -109,7 +107,7 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
         } catch (err) {
           fail(record, err);
         }
-        if (!ctx.dryRun) holders.push(holderOf(ready.dst, record.report));
+        if (!ctx.dryRun) holders.push(blobHolder(ready.dst, record.report.nodes));
       }
       if (ready && record.status !== 'failed' && record.status !== 'skipped') {
         ctx.pool.served(ready.src);
@@ -124,12 +122,6 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, options.groups.length)) }, worker));
   return results;
-}
-
-/** A destination as a holder of the blobs its copy found there, mounted or wrote (also when it failed later). */
-function holderOf(target: ReadOnlyTarget, report: CopyReport): BlobHolder {
-  const held = new Set(report.nodes.filter((n) => n.action === 'copied' || n.action === 'exists' || n.action === 'mounted').map((n) => n.digest));
-  return { target, holds: (digest) => held.has(digest) };
 }
 
 /** What an image is copied with: the job's settings, its entry's own fields over them. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFaultProxy } from '../support/fault-proxy.js';
-import { makeImageLayout, pushLayoutWithSkopeo, REF_NAME_ANNOTATION, type ImageLayout } from '../support/images.js';
+import { blobPath, makeImageLayout, pushLayoutWithSkopeo, REF_NAME_ANNOTATION, type ImageLayout } from '../support/images.js';
 import { startProxiedSource, type ProxiedSource } from '../support/proxied-source.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { ACTION_COMPILED, parseOutputs, REPO_ROOT, runAction } from '../support/run-action.js';
@@ -152,6 +152,23 @@ describe('action with several destinations, reading the source once', () => {
     } finally {
       await front.stop();
     }
+  });
+
+  it('does not hand on a blob a layout only seemed to have: the next destination reads it from the source', async () => {
+    const layout = join(src.work, 'damaged');
+    src.proxy.reset();
+    assert.equal((await runAction({ source: src.source, destination: `oci:${layout}:v1`, 'blob-cache': 'false' }, {}, ACTION_COMPILED)).code, 0);
+    // The layout's big layer keeps its size and loses its bytes: found there by its size, it is not read from there.
+    const path = blobPath(layout, src.big);
+    const bytes = await readFile(path);
+    bytes[1000] ^= 0xff;
+    await writeFile(path, bytes);
+    src.proxy.reset();
+    const run = await runAction({ source: src.source, destination: `oci:${layout}:v2\n${other.host}/after-damage/app:v1`, 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+    assert.equal(run.code, 0, run.stdout);
+    assert.deepEqual((JSON.parse(run.outputs.images) as ImageOutput[]).map((i) => i.status), ['copied', 'copied']);
+    const reads = src.proxy.requests().filter((q) => q.method === 'GET' && q.path === `/v2/src/app/blobs/${src.big}`);
+    assert.equal(reads.length, 1, 'read from the source for the registry');
   });
 
   it('heads an unchanged destination as unchanged, not as a copy', async () => {
