@@ -80,8 +80,10 @@ describe('the command line tells the outcome', () => {
       const layout = join(work, 'several-layout');
       const dests = [`oci:${layout}:1.0.0`, `${second.host}/dst/a:1.0.0`, `oci-archive:${join(work, 'several.tar')}:1.0.0`];
       await registry.resetRequests();
-      const run = await cli([`${registry.host}/src/one:1.0.0`, ...dests]);
+      const run = await cli([`${registry.host}/src/one:1.0.0`, ...dests, '--json']);
       assert.equal(run.code, 0, run.stderr);
+      const account = JSON.parse(run.stdout) as { destinations: Array<{ durationMs: unknown }> };
+      assert.ok(account.destinations.every((d) => typeof d.durationMs === 'number' && d.durationMs >= 0), run.stdout);
       const reads = (await registry.settledRequests()).filter((q) => q.method === 'GET' && q.path.startsWith('/v2/src/one/blobs/'));
       assert.deepEqual(reads.map((q) => q.path).sort(), one.blobs.filter((b) => !b.mediaType.includes('manifest')).map((b) => `/v2/src/one/blobs/${b.digest}`).sort(), 'each blob read once');
       const headings = (text: string) => text.split('\n').filter((l) => l.startsWith(`Copying ${registry.host}/src/one:1.0.0 => `));
