@@ -120,7 +120,7 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
   try {
     outcome = await runJob(
       { ...settings, work: { kind: 'copy', source, destinations }, source: { ...settings.source, credentials: credentials.source }, destination: { ...settings.destination, credentials: credentials.destination } },
-      { reporter: copyReporter(console, terminal.progress, several), ...(settings.blobCache ? { cacheStore: fileCacheStore(io.env, (m) => console.line(`warning: ${m}`)) } : {}) },
+      { reporter: copyReporter(console, terminal.progress, destinations.length), ...(settings.blobCache ? { cacheStore: fileCacheStore(io.env, (m) => console.line(`warning: ${m}`)) } : {}) },
     );
   } finally {
     terminal.progress?.stop();

@@ -1,6 +1,5 @@
-import { formatBytes, formatDuration } from '../copy/report.js';
 import type { ItemOutcome } from '../job/outcome.js';
-import { eventLines, resultLine } from '../job/render/log.js';
+import { eventLines, resultLine, totalsLine } from '../job/render/log.js';
 import { signatureLines } from '../job/render/signature-lines.js';
 import type { JobReporter } from '../job/settings.js';
 import { formatReference } from '../oci/reference.js';
@@ -15,8 +14,9 @@ import type { TerminalProgress } from './progress.js';
  * is done, its result, once, in order: what went where (or why not), the digest and the totals.
  * A single destination that failed prints nothing here: its error is the command's last line.
  */
-export function copyReporter(console: Console, progress: TerminalProgress | undefined, several: boolean): JobReporter {
+export function copyReporter(console: Console, progress: TerminalProgress | undefined, destinations: number): JobReporter {
   const sink = consoleSink(console);
+  const several = destinations > 1;
   let dryRun = false;
   return withProgress(
     {
@@ -24,7 +24,11 @@ export function copyReporter(console: Console, progress: TerminalProgress | unde
       budgetStopped: sink.warning,
       itemStarted(start) {
         dryRun = start.dryRun;
-        if (several) console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+        // One that moves nothing (unchanged, not attempted) is told by its result line alone.
+        if (several && !start.known) {
+          console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+          progress?.begin(`destination ${start.index + 1} of ${destinations}`);
+        }
         return eventLines(sink, { progress: !progress });
       },
       itemDone(r) {
@@ -46,10 +50,6 @@ function printResult(console: Console, r: ItemOutcome, dryRun: boolean): void {
   console.line(`Digest: ${r.root.digest}`);
   // The verification was told as it happened, before the copy.
   for (const line of signatureLines(r, { told: true })) console.line(line);
-  if (!totals) return;
-  console.final(
-    dryRun
-      ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(r.durationMs)}`
-      : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(r.durationMs)}`,
-  );
+  const totalsText = totalsLine(r, dryRun);
+  if (totalsText) console.final(totalsText);
 }

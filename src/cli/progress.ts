@@ -10,7 +10,8 @@ const RATE_WINDOW_MS = 5000;
 
 /**
  * The terminal's status line for a whole copy: bytes moved out of the bytes known so far (every
- * blob and manifest that started moving, to every destination), the rate over the last seconds,
+ * blob and manifest that started moving, to every destination of a sync; for a copy to several
+ * destinations, to the one being copied, see `begin`), the rate over the last seconds,
  * the time left at that rate, and a `retrying (2/5)` note while a retry waits. Bytes never go
  * backwards: a blob sent again after a failure counts once. Redrawn on a timer, so it moves on
  * (the rate falls, the note shows) while nothing arrives.
@@ -23,6 +24,8 @@ export class TerminalProgress {
   private samples: Array<{ at: number; moved: number }> = [];
   private retry?: { note: string; url: string };
   private timer?: NodeJS.Timeout;
+  /** Which destination the line counts, when a copy has several (`destination 2 of 3`). */
+  private label?: string;
 
   constructor(
     private readonly console: Console,
@@ -50,6 +53,19 @@ export class TerminalProgress {
         }
       }
     };
+  }
+
+  /**
+   * Counts from nothing again, for `label`: the destinations of one image are copied in turn, and
+   * each one's line is its own (the same blob sent to two of them is not twice the work to do).
+   */
+  begin(label: string): void {
+    this.nodes.clear();
+    this.total = 0;
+    this.moved = 0;
+    this.inFlight = 0;
+    this.samples = [];
+    this.label = label;
   }
 
   /** Notes a retry while it waits; the next answer to the same URL ends the note. */
@@ -87,6 +103,7 @@ export class TerminalProgress {
         if (rate > 0 && left > 0) parts.push(`${formatSeconds(left / rate)} left`);
       }
       if (this.inFlight > 0) parts.push(`${this.inFlight} in flight`);
+      if (this.label) parts.push(this.label);
     }
     if (this.retry) parts.push(this.retry.note);
     return parts.join(' · ');

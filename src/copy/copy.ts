@@ -7,13 +7,14 @@ import { isIndex, isManifest, MAX_MANIFEST_BYTES } from '../oci/media-types.js';
 import { isAttachmentTag, referrerLabel } from '../oci/referrer-kinds.js';
 import { printable } from '../oci/text.js';
 import { isLocated, isTagLister, type ReadOnlyTarget, type TagContext, type Target } from '../targets/target.js';
-import type { PlatformManifest } from './events.js';
+import type { NodeAction, PlatformManifest } from './events.js';
 import { GraphCopier } from './graph-copier.js';
 import type { CopyOptions } from './options.js';
 import { choosePlatforms } from './platforms.js';
 import { readManifest } from './read-manifest.js';
 import { tagContext } from './tag-context.js';
 import { refuseSwappedRoot } from './pin.js';
+import { blobHolder, relaySource, type BlobHolder } from './relay.js';
 import { Tagger } from './tagging.js';
 
 /** What a reference names inside its target: tags and/or a digest. */
@@ -51,8 +52,10 @@ export interface Destination {
 
 /**
  * Copies one root to several destinations in turn: the root is resolved once (so every destination
- * gets the same digest even if the source tag moves meanwhile) and each manifest is fetched once.
- * Destinations on one registry mount from each other through the blob-info cache when one is given.
+ * gets the same digest even if the source tag moves meanwhile), each manifest is fetched once, and
+ * each blob is read from the source once: a later destination reads what an earlier one holds from
+ * there (see `relaySource`). Destinations on one registry mount from each other through the
+ * blob-info cache (or a `ledger`) when one is given.
  * With `noClobber`, every destination's tags are checked before any byte moves.
  */
 export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destinations: Destination[], options: CopyOptions = {}): Promise<Descriptor> {
@@ -69,8 +72,20 @@ export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destin
   });
   // A tag the copy may not move stops it before any byte moves; it is checked again right before tagging.
   for (const p of plans) await p.tagger.refuseMoves(resolved.root, p.references);
+  // The destinations copied so far give the blobs they hold to the next ones (see `relaySource`).
+  const holders: BlobHolder[] = [];
   for (const { d, onEvent, references } of plans) {
-    await copyResolved(src, resolved, { target: d.target, references, onEvent, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }, { ...options, manifestCache }, context);
+    const last = d === plans[plans.length - 1].d;
+    const done: Array<{ digest: string; action: NodeAction }> = [];
+    const track: CopyOptions['onEvent'] = last
+      ? onEvent
+      : (event) => {
+          if (event.type === 'done') done.push({ digest: event.node.digest, action: event.action });
+          onEvent?.(event);
+        };
+    const from = holders.length ? relaySource(src, holders) : src;
+    await copyResolved(from, resolved, { target: d.target, references, onEvent: track, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }, { ...options, manifestCache }, context);
+    if (!options.dryRun) holders.push(blobHolder(d.target, done));
   }
   return resolved.root;
 }

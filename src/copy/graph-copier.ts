@@ -16,6 +16,7 @@ import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, MAX_HELD_MANIFEST_BYTES, MAX_KEPT_CON
 import { mountCandidates } from './mount-candidates.js';
 import { BLOB_TRIES, DEFAULT_CONCURRENCY, type CopyOptions, type SuccessorFn } from './options.js';
 import { readManifest } from './read-manifest.js';
+import { failedAtHolder } from './relay.js';
 import { printable } from '../oci/text.js';
 import { Tagger } from './tagging.js';
 
@@ -410,7 +411,8 @@ export class GraphCopier {
       this.stopIfFailed();
       const sourceFailure = opened?.sourceFailure();
       if (outcome !== 'uploaded') opened?.stream.destroy();
-      if (sourceFailure) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
+      // An earlier destination that stopped giving the blob (see `relaySource`): it is uploaded from the source below.
+      if (sourceFailure && !failedAtHolder(sourceFailure)) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
       if (outcome === 'mounted') {
         this.remember(dst, desc);
         this.options.blobCache?.record({ registry: dst.location.registry, repository: from }, desc.digest);
@@ -444,6 +446,8 @@ export class GraphCopier {
         const sourceFailure = opened ? opened.sourceFailure() : err;
         // Release the source's connection: a destination that failed early may never have read it.
         opened?.stream.destroy();
+        // An earlier destination that stopped giving the blob (see `relaySource`): read it again, from the source.
+        if (sourceFailure && attempt < BLOB_TRIES && failedAtHolder(sourceFailure)) continue;
         if (sourceFailure) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
         if (attempt >= BLOB_TRIES || !isRetryable(err)) {
           const failure = this.wrap('destination', `pushing blob ${desc.digest} to ${this.dst.description}`, err);

@@ -51,6 +51,9 @@ export class CopyReport {
   private readonly seen = new Set<string>();
   private readonly startedAt = Date.now();
   private finishedAt?: number;
+  /** Time the copy spent waiting for its turn (behind other destinations of the same image), not working. */
+  private waitedMs = 0;
+  private waitingSince?: number;
 
   readonly listener = (event: CopyEvent): void => {
     switch (event.type) {
@@ -86,12 +89,26 @@ export class CopyReport {
     this.nodes.push({ digest, mediaType, size, action: event.action, ...(event.from ? { from: event.from } : {}) });
   };
 
+  /** The copy waits for its turn: the time until `resume` is not its own. */
+  pause(): void {
+    this.waitingSince ??= Date.now();
+  }
+
+  resume(): void {
+    if (this.waitingSince === undefined) return;
+    this.waitedMs += Date.now() - this.waitingSince;
+    this.waitingSince = undefined;
+  }
+
   finish(): void {
+    this.resume();
     this.finishedAt ??= Date.now();
   }
 
+  /** The copy's own time: from its start to its end, less any wait for its turn. */
   get durationMs(): number {
-    return (this.finishedAt ?? Date.now()) - this.startedAt;
+    const end = this.finishedAt ?? this.waitingSince ?? Date.now();
+    return end - this.startedAt - this.waitedMs;
   }
 
   totals(): CopyTotals {

@@ -54,8 +54,14 @@ export class ItemRecord {
     else this.waiting.push(event);
   };
 
-  /** The item's log opens: it gets what was said so far, then every event as it comes. */
+  /** The item waits for its turn (another destination of the image is being copied): its clock stops. */
+  wait(): void {
+    this.report.pause();
+  }
+
+  /** The item's log opens: it gets what was said so far, then every event as it comes. Its clock runs again. */
   start(listener: CopyListener | undefined): void {
+    this.report.resume();
     this.started = true;
     this.listener = listener;
     for (const event of this.waiting.splice(0)) listener?.(event);

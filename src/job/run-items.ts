@@ -1,3 +1,4 @@
+import { blobHolder, type BlobHolder } from '../copy/relay.js';
 import { inferOperation } from '../plan/operation.js';
 import type { PlanItem } from '../plan/plan.js';
 import { ImageDeferred } from './budget-check.js';
@@ -28,7 +29,8 @@ export interface RunItemsOptions {
  * Runs every item down the pipeline, a group at a time on each of `parallel` workers. Within a
  * group (the destinations of one image) every item is prepared first, so a check that refuses the
  * image for one destination stops it for all of them before any byte moves; then each is copied in
- * turn, its log open while it copies. A failure never stops the others unless `failFast`.
+ * turn, its log open while it copies, reading the blobs an earlier one holds from there rather than
+ * from the source again. A failure never stops the others unless `failFast`.
  */
 export async function runItems(items: PlanItem[], ctx: PipelineContext, options: RunItemsOptions): Promise<ItemOutcome[]> {
   const results: ItemOutcome[] = new Array(items.length);
@@ -56,6 +58,8 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
     record.error = new Error(why);
   };
 
+  const heading = (record: ItemRecord) => ({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun });
+
   const runGroup = async (indices: number[]) => {
     const records = indices.map((i) => new ItemRecord(i, items[i], inferOperation(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])));
     const prepared = new Map<ItemRecord, PreparedItem>();
@@ -79,10 +83,14 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
     }
     // Those never prepared (immutable, or after a failure with fail-fast) are past the checks too.
     for (const record of records) if (!prepared.has(record) && record.error === undefined) options.itemPrepared?.(record.item);
+    // Each is timed from here only while it is its turn: its time is its own, not the group's so far.
+    for (const record of records) record.wait();
     const refused = records.find((r) => r.refusedBy);
+    // The destinations copied so far, each with the blobs it holds: the next ones read those from there.
+    const holders: BlobHolder[] = [];
     for (const record of records) {
       if (known.has(record)) {
-        record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
+        record.start(options.reporter.itemStarted?.({ ...heading(record), known: 'unchanged' }));
         finish(record);
         continue;
       }
@@ -90,13 +98,16 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
       if (ready && refused) skip(record, `${refused.refusedBy} refused the image for ${refused.destination}`);
       else if (!ready && record.error === undefined) skip(record, 'an earlier image failed and fail-fast is set');
       else if (ready && stopped) skip(record, 'an earlier image failed and fail-fast is set');
-      record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
+      const unchanged = ready && record.state === 'unchanged' && !record.options.referrers;
+      const knownAs = record.status === 'skipped' ? ('skipped' as const) : unchanged ? ('unchanged' as const) : undefined;
+      record.start(options.reporter.itemStarted?.({ ...heading(record), ...(knownAs ? { known: knownAs } : {}) }));
       if (ready && record.status !== 'skipped') {
         try {
-          await completeItem(ready, ctx);
+          await completeItem(ready, ctx, holders);
         } catch (err) {
           fail(record, err);
         }
+        if (!ctx.dryRun) holders.push(blobHolder(ready.dst, record.report.nodes));
       }
       if (ready && record.status !== 'failed' && record.status !== 'skipped') {
         ctx.pool.served(ready.src);

@@ -91,6 +91,11 @@ export interface ItemStart {
   item: PlanItem;
   operation: Operation;
   dryRun: boolean;
+  /**
+   * What is known before it runs: `unchanged` (the destination already has the image: nothing
+   * moves) or `skipped` (not attempted). A log heads neither as a copy.
+   */
+  known?: 'unchanged' | 'skipped';
 }
 
 /**

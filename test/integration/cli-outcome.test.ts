@@ -74,6 +74,29 @@ describe('the command line tells the outcome', () => {
     assert.equal(account.destinations[1].error, refusal);
   });
 
+  it('several destinations read each blob from the source once; a re-run heads none of them as a copy', async () => {
+    const second = await startRegistry();
+    try {
+      const layout = join(work, 'several-layout');
+      const dests = [`oci:${layout}:1.0.0`, `${second.host}/dst/a:1.0.0`, `oci-archive:${join(work, 'several.tar')}:1.0.0`];
+      await registry.resetRequests();
+      const run = await cli([`${registry.host}/src/one:1.0.0`, ...dests, '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const account = JSON.parse(run.stdout) as { destinations: Array<{ durationMs: unknown }> };
+      assert.ok(account.destinations.every((d) => typeof d.durationMs === 'number' && d.durationMs >= 0), run.stdout);
+      const reads = (await registry.settledRequests()).filter((q) => q.method === 'GET' && q.path.startsWith('/v2/src/one/blobs/'));
+      assert.deepEqual(reads.map((q) => q.path).sort(), one.blobs.filter((b) => !b.mediaType.includes('manifest')).map((b) => `/v2/src/one/blobs/${b.digest}`).sort(), 'each blob read once');
+      const headings = (text: string) => text.split('\n').filter((l) => l.startsWith(`Copying ${registry.host}/src/one:1.0.0 => `));
+      assert.equal(headings(run.stderr).length, 3, run.stderr);
+      const again = await cli([`${registry.host}/src/one:1.0.0`, ...dests.slice(0, 2)]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual(headings(again.stderr), [], again.stderr);
+      for (const d of dests.slice(0, 2)) assert.ok(again.stderr.split('\n').includes(`Unchanged: ${d} already names ${one.root.digest}`), again.stderr);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it("one failed destination's error is printed once, in its place, and the last line names it", async () => {
     const down = `127.0.0.1:${await freePort()}/dst/app:1.0.0`;
     const good = `${registry.host}/dst/good:1.0.0`;

@@ -160,6 +160,8 @@ describe('archive reader: hostile and broken archives', () => {
       for await (const _ of src) yield;
     }), /digest mismatch/);
 
+    // A layout that was there before: a failed copy keeps it, with nothing new in it.
+    await (await openLayout(join(a.dir, 'dst'), { create: true })).close('success');
     const dst = await openLayout(join(a.dir, 'dst'), { create: true });
     await assert.rejects(copy(r, { tags: ['v1'] }, dst, { tags: ['v1'] }), /digest mismatch/);
     await dst.close('failure');
@@ -176,7 +178,9 @@ describe('archive reader: hostile and broken archives', () => {
     const a = await openBoth(tar, 'missing');
     for (const open of [a.file, a.pipe]) {
       const r = await open();
-      const dst = await openLayout(join(a.dir, `dst-${open === a.file ? 'f' : 'p'}`), { create: true });
+      const dstDir = join(a.dir, `dst-${open === a.file ? 'f' : 'p'}`);
+      await (await openLayout(dstDir, { create: true })).close('success');
+      const dst = await openLayout(dstDir, { create: true });
       await assert.rejects(copy(r, { tags: [] }, dst, { tags: ['v1'] }), (err: Error) => err.message.includes(`blob ${sha(img.layer)} is missing from`));
       await dst.close('failure');
       await r.close('failure');

@@ -10,7 +10,7 @@ const MiB = 1024 * 1024;
 const layer = (n: number, size: number): Descriptor => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${String(n).repeat(64).slice(0, 64)}`, size });
 
 describe('the terminal status line', () => {
-  it('counts the whole copy across destinations, never backwards, with rate, time left and a retry note', () => {
+  it('counts a whole sync across the images copying side by side, never backwards, with rate, time left and a retry note', () => {
     let now = 0;
     const written: string[] = [];
     const progress = new TerminalProgress(new Console({ isTTY: true, columns: 200, write: (t) => written.push(t) }), () => now);
@@ -34,6 +34,26 @@ describe('the terminal status line', () => {
     second({ type: 'started', node: b });
     second({ type: 'done', node: b, action: 'mounted', from: 'x', bytes: 0 });
     assert.match(progress.line(), /^Copying 100\.0 MiB of 250\.0 MiB \(40%\) · 50\.0 MiB\/s · 3 s left · 1 in flight$/);
+  });
+
+  it('counts the destinations of one image one at a time, each from nothing, so the same blob is not twice the total', () => {
+    let now = 0;
+    const progress = new TerminalProgress(new Console({ isTTY: true, columns: 200, write: () => {} }), () => now);
+    const a = layer(1, 100 * MiB);
+    progress.begin('destination 1 of 2');
+    const first = progress.listener(0);
+    first({ type: 'started', node: a });
+    first({ type: 'progress', node: a, bytes: 50 * MiB });
+    assert.equal(progress.line(), 'Copying 50.0 MiB of 100.0 MiB (50%) · 1 in flight · destination 1 of 2');
+    now = 1000;
+    first({ type: 'done', node: a, action: 'copied', bytes: a.size });
+    progress.begin('destination 2 of 2');
+    const second = progress.listener(1);
+    second({ type: 'started', node: a });
+    assert.equal(progress.line(), 'Copying 0 B of 100.0 MiB (0%) · 1 in flight · destination 2 of 2');
+    now = 2000;
+    second({ type: 'progress', node: a, bytes: 100 * MiB });
+    assert.match(progress.line(), /^Copying 100\.0 MiB of 100\.0 MiB \(100%\) · 100\.0 MiB\/s · 1 in flight · destination 2 of 2$/);
   });
 
   it('is drawn only on a terminal, cut to its width, and cleared before other lines', () => {

@@ -123,6 +123,8 @@ describe('referrers in a layout directory', () => {
 
   it('lists nothing new when the copy fails', async () => {
     const dir = join(work, 'failed');
+    // A layout that was there before (a new one is removed whole when its copy fails).
+    await (await openLayout(dir, { create: true })).close('success');
     const layout = await openLayout(dir, { create: true });
     const s = scene();
     await pushAll(layout, s.img.nodes);

@@ -109,6 +109,8 @@ describe('layout target: blobs', () => {
 
   it('close(failure) removes the temporary files of pushes still in flight', async () => {
     const dir = join(work, 'inflight');
+    // A layout that was there before (a new one is removed whole when it closes as failed).
+    await (await openLayout(dir, { create: true })).close('success');
     const layout = await openLayout(dir, { create: true });
     const b = blob('x'.repeat(1000));
     const slow = Readable.from(
@@ -228,11 +230,23 @@ describe('layout target: copies', () => {
     const layer = src.manifests[0].layers[0];
     await writeFile(join(src.dir, 'blobs', 'sha256', layer.digest.slice(7)), Buffer.alloc(layer.size));
     const dstDir = join(work, 'broken-dst');
+    await (await openLayout(dstDir, { create: true })).close('success');
     const dst = await openLayout(dstDir, { create: true });
     await assert.rejects(copy(await openLayout(src.dir), { tags: ['v1'] }, dst, { tags: [] }), /digest mismatch/);
     await dst.close('failure');
     assert.deepEqual((await indexOf(dstDir)).manifests, []);
     assert.equal(await dst.exists(layer), false);
     assert.deepEqual(await leftovers(dstDir), []);
+    // A layout the copy created goes whole; one with an image tagged in it stays, whatever fails after.
+    const newDir = join(work, 'broken-new', 'dst');
+    const fresh = await openLayout(newDir, { create: true });
+    await assert.rejects(copy(await openLayout(src.dir), { tags: ['v1'] }, fresh, { tags: [] }), /digest mismatch/);
+    await fresh.close('failure');
+    await assert.rejects(readdir(join(work, 'broken-new')), { code: 'ENOENT' });
+    const good = await makeImageLayout(join(work, 'good-src'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: 500, seed: 'g' }] }] });
+    const tagged = await openLayout(newDir, { create: true });
+    await copy(await openLayout(good.dir), { tags: ['v1'] }, tagged, { tags: [] });
+    await tagged.close('failure');
+    assert.equal((await indexOf(newDir)).manifests[0].digest, good.root.digest);
   });
 });

@@ -1,6 +1,7 @@
 import { copyResolved } from '../../copy/copy.js';
 import type { CopyEvent } from '../../copy/events.js';
 import type { CopyOptions } from '../../copy/options.js';
+import { relaySource, type BlobHolder } from '../../copy/relay.js';
 import type { CopyReport } from '../../copy/report.js';
 import { isStoreNoter } from '../../targets/target.js';
 import { runAfterTag } from '../checks.js';
@@ -13,9 +14,10 @@ import type { PreparedItem } from './prepare.js';
  * The stages after the checks: copy the graph → tag (both in the engine: no tag before the whole
  * graph is in) → what the destination says of how it stored the image → the stages after tagging.
  * An image the destination already has under every reference costs nothing more here but the
- * stages that run on every run (signing).
+ * stages that run on every run (signing). `blobs`: earlier destinations of the same image, which
+ * give the blobs they hold instead of the source.
  */
-export async function completeItem(prepared: PreparedItem, ctx: PipelineContext): Promise<void> {
+export async function completeItem(prepared: PreparedItem, ctx: PipelineContext, blobs: BlobHolder[] = []): Promise<void> {
   const { record, src, dst, resolved, context } = prepared;
   const { root, source } = resolved;
   const state = record.state!;
@@ -35,7 +37,9 @@ export async function completeItem(prepared: PreparedItem, ctx: PipelineContext)
     await runAfterTag(ctx.afterTag, { ...prepared.view, root }, record.checks, false);
     return;
   }
-  const watch = resolved.platforms ? undefined : watchImagePlatform(src, root, ctx.signal);
+  // Blobs an earlier destination of the image holds are read from there, not from the source again.
+  const from = blobs.length ? relaySource(src, blobs) : src;
+  const watch = resolved.platforms ? undefined : watchImagePlatform(from, root, ctx.signal);
   const onEvent = (event: CopyEvent) => {
     record.emit(event);
     watch?.listener(event);
@@ -50,7 +54,7 @@ export async function completeItem(prepared: PreparedItem, ctx: PipelineContext)
   };
   const tagsRead = state === 'differs' ? record.current : undefined;
   try {
-    await copyResolved(src, resolved, { target: dst, references: record.references!, ...(tagsRead ? { tagsRead } : {}) }, copyOptions, context);
+    await copyResolved(from, resolved, { target: dst, references: record.references!, ...(tagsRead ? { tagsRead } : {}) }, copyOptions, context);
   } finally {
     const platform = await watch?.platform();
     if (platform) record.imagePlatform = platform;

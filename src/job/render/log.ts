@@ -1,9 +1,9 @@
 import type { CopyEvent, CopyListener } from '../../copy/events.js';
 import { eventLine, logLines } from '../../copy/log-lines.js';
-import { formatBytes } from '../../copy/report.js';
+import { formatBytes, formatDuration } from '../../copy/report.js';
 import { formatReference } from '../../oci/reference.js';
 import type { ItemOutcome, PruneOutcome } from '../outcome.js';
-import type { JobReporter } from '../settings.js';
+import type { ItemStart, JobReporter } from '../settings.js';
 import { signatureLines } from './signature-lines.js';
 
 /**
@@ -47,6 +47,29 @@ export function resultLine(r: ItemOutcome, dryRun: boolean): string {
 }
 
 /**
+ * `3 copied (1.20 MiB), 1 mounted (…), 2 already there, in 1.4 s`: what one destination moved, in
+ * its own time; in a dry run what it would. None for an unchanged image that was not walked.
+ */
+export function totalsLine(r: ItemOutcome, dryRun: boolean): string | undefined {
+  const t = r.totals;
+  if (!r.root || (r.status === 'unchanged' && t.nodes <= 1)) return undefined;
+  return dryRun
+    ? `Would copy ${t.copied} (${formatBytes(t.bytesCopied)}) and mount ${t.mounted} (${formatBytes(t.bytesMounted)}); ${t.existing} already there; checked in ${formatDuration(r.durationMs)}`
+    : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(r.durationMs)}`;
+}
+
+/**
+ * What a destination's group is headed: the copy it starts (`copy SRC => DST`), or, for one that
+ * moves nothing, what it is (`Unchanged SRC => DST`, `Not attempted SRC => DST`).
+ */
+export function itemHeading(start: ItemStart): string {
+  const pair = `${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`;
+  if (start.known === 'unchanged') return `${start.dryRun ? 'Dry run: ' : ''}Unchanged ${pair}`;
+  if (start.known === 'skipped') return `Not attempted ${pair}`;
+  return `${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${pair}`;
+}
+
+/**
  * The one-image job's log: a group per destination, open while it copies, with a line per node
  * as it happens; at its end what happened and the digest.
  */
@@ -57,7 +80,7 @@ export function copyLog(sink: LineSink): JobReporter {
     budgetStopped: (line) => sink.warning(line),
     itemStarted(start) {
       dryRun = start.dryRun;
-      sink.startGroup(`${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+      sink.startGroup(itemHeading(start));
       return eventLines(sink);
     },
     itemDone(r) {
@@ -65,6 +88,8 @@ export function copyLog(sink: LineSink): JobReporter {
       if (r.root) sink.line(`Digest: ${r.root.digest}`);
       // The verification was told as it happened, before the copy.
       for (const line of signatureLines(r, { told: true })) sink.line(line);
+      const totals = totalsLine(r, dryRun);
+      if (totals) sink.line(totals);
       sink.endGroup();
     },
   };

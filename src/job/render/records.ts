@@ -23,8 +23,14 @@ export function imageRecords(outcome: JobOutcome): Array<Record<string, unknown>
       ...(r.referrers ? { referrers: { found: r.referrers.found, copied: r.referrers.copied, there: r.referrers.there } } : {}),
       ...(r.warnings.length ? { warnings: r.warnings } : {}),
       ...withVerification(r),
+      ...ownTime(r),
     };
   });
+}
+
+/** `{durationMs}`: the item's own time, for an item that ran (not one skipped, deferred or unchanged by its immutable tag). */
+function ownTime(r: ItemOutcome): { durationMs?: number } {
+  return r.status === 'skipped' || r.status === 'deferred' || r.reason ? {} : { durationMs: r.durationMs };
 }
 
 /**
@@ -64,6 +70,7 @@ export function copyAccount(outcome: JobOutcome): Record<string, unknown> {
     ...(r.error !== undefined ? { error: r.error } : {}),
     ...withVerification(r),
     ...(r.refusedBy ? { refusedBy: r.refusedBy } : {}),
+    ...ownTime(r),
   });
   if (results.length === 1) return { ...head, dryRun, destination: results[0].destination, ...each(results[0]), blobs: blobRecords(results) };
   return {

@@ -72,10 +72,27 @@ export async function openLayout(path: string, options: OpenLayoutOptions = {}):
   if (info && (await readdir(root)).length > 0) {
     throw new InputError(`${where} is a directory with other content and no ${OCI_LAYOUT_FILE} file: use an empty or new directory`);
   }
-  await mkdir(join(root, 'blobs'), { recursive: true });
-  await writeFile(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
-  await writeFile(join(root, INDEX_FILE), serializeIndex(emptyIndex()));
-  return new OciLayoutTarget(root, path);
+  // What is made here stays only if a copy into it succeeds: a failed or interrupted one (a source
+  // that does not exist, say) leaves the directory as it found it, or no directory at all.
+  const made = info ? [join(root, 'blobs'), join(root, OCI_LAYOUT_FILE), join(root, INDEX_FILE)] : [(await mkdir(root, { recursive: true })) ?? root];
+  for (const path of made) trackPartial(path);
+  try {
+    await mkdir(join(root, 'blobs'), { recursive: true });
+    await writeFile(join(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
+    await writeFile(join(root, INDEX_FILE), serializeIndex(emptyIndex()));
+  } catch (err) {
+    await removeMade(made);
+    throw err;
+  }
+  return new OciLayoutTarget(root, path, made);
+}
+
+/** Removes what a new layout's opening made (it was never finished), and forgets it. */
+async function removeMade(made: readonly string[]): Promise<void> {
+  for (const path of made) {
+    await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    untrackPartial(path);
+  }
 }
 
 /**
@@ -97,7 +114,8 @@ async function sweepLayout(root: string): Promise<void> {
  * An OCI image-layout directory. Blobs land through verified temporary files; `index.json` changes
  * only when a tag is set (the last step of a copy) or the layout is closed after a successful copy,
  * by writing a new file and renaming it over the old, so a failed copy leaves no new entry and a
- * reader never sees half an index. Pushed referrers (manifests with a `subject`) are listed there
+ * reader never sees half an index. A layout it created is removed again when the copy fails before
+ * tagging anything, or is interrupted. Pushed referrers (manifests with a `subject`) are listed there
  * as untagged entries, which keeps them reachable and lets `referrers()` find them.
  */
 export class OciLayoutTarget implements Target, TagLister, TagReader, TagRemover, ReferrerLister {
@@ -113,6 +131,8 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, TagRemover
   constructor(
     readonly root: string,
     displayPath: string = root,
+    /** What opening it made (a new layout): removed when it closes as failed before anything was tagged. */
+    private made: readonly string[] = [],
   ) {
     this.description = `[oci-layout] ${printable(displayPath)}`;
     this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
@@ -167,6 +187,8 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, TagRemover
     }
     const imageName = imageNameFor(reference, context?.repository);
     await this.updateIndex((index) => withReference(index, desc, reference, imageName));
+    // A tagged image is finished: the new layout holding it stays, whatever fails after.
+    this.keepMade();
   }
 
   /**
@@ -196,7 +218,16 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, TagRemover
     if (outcome === 'failure') {
       this.unlisted.clear();
       await Promise.all([...this.inFlight].map((p) => rm(p, { force: true })));
+      await removeMade(this.made);
+      this.made = [];
+    } else {
+      this.keepMade();
     }
+  }
+
+  private keepMade(): void {
+    for (const path of this.made) untrackPartial(path);
+    this.made = [];
   }
 
   /** A manifest is small: it is held whole, so a referrer among them can be listed in the index. */
