@@ -37,9 +37,9 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
     io.stdout.write(`oci-copy ${VERSION}\n`);
     return ExitCode.Done;
   }
-  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]);
-  const command = named ? COMMANDS[argv[0]] : COMMANDS.copy;
-  const args = named ? argv.slice(1) : argv;
+  const at = commandAt(argv);
+  const command = at === undefined ? COMMANDS.copy : COMMANDS[argv[at]];
+  const args = at === undefined ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
   if (args.includes('--version') && !args.includes('--')) {
     io.stdout.write(`oci-copy ${VERSION}\n`);
     return ExitCode.Done;
@@ -58,4 +58,17 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
     console.clearStatus();
     stopHandling();
   }
+}
+
+/**
+ * Where the command is named: the first argument, or the first after flags alone (`oci-copy -q
+ * copy A B`, as `git -C x log` reads). A flag's separate value ends the search: that argument is
+ * the copy's own then.
+ */
+function commandAt(argv: string[]): number | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (Object.hasOwn(COMMANDS, argv[i])) return i;
+    if (argv[i] === '--' || !argv[i].startsWith('-')) return undefined;
+  }
+  return undefined;
 }

@@ -54,6 +54,17 @@ describe('-q, --quiet: errors and the final line only', () => {
     assert.equal(run.stderr, `Unchanged: ${registry.host}/dst/app:v1 already names ${image.root.digest}\n`);
   });
 
+  it('a command named after the flags is that command: -q copy SRC DST, -q sync SRC-REPO DST-REPO', async () => {
+    const copy = await cli(['-q', 'copy', `${registry.host}/src/app:v1`, `${registry.host}/named/app:v1`]);
+    assert.equal(copy.code, 0, copy.stderr);
+    assert.equal(lines(copy.stderr).length, 1, copy.stderr);
+    assert.match(copy.stderr, /^\d+ copied .* already there, in /);
+    const sync = await cli(['--quiet', 'sync', `${registry.host}/src/app`, `${registry.host}/named-sync/app`]);
+    assert.equal(sync.code, 0, sync.stderr);
+    assert.equal(lines(sync.stderr).length, 1, sync.stderr);
+    assert.match(sync.stderr, /^1 of 1 images copied, /);
+  });
+
   it('on a terminal: no status line, no event lines, the final line', async () => {
     const run = await runCliInTerminal(['-q', `${registry.host}/src/app:v1`, `oci:${join(work, 'layout')}:v1`], { home });
     assert.equal(run.code, 0, run.stdout);
