@@ -24,6 +24,40 @@ interface BlobState {
  */
 export class BlobLedger {
   private readonly blobs = new Map<string, BlobState>();
+  /** Manifests pushed (or being pushed) into a repository in this run, by registry, repository and digest. */
+  private readonly manifests = new Map<string, Promise<boolean>>();
+
+  /**
+   * Call before pushing a child manifest (one no tag names) into `registry/repository`. Several
+   * images of a run that share it (tags of one index, platforms of two) push it once: the first
+   * gets `first` and settles it, the others wait and find it there (`present`), or push it
+   * themselves when the first failed. A registry that stores by rewriting files (distribution's
+   * filesystem driver truncates, then writes) can otherwise answer another image's index push
+   * while the child's link is empty, with DIGEST_INVALID.
+   */
+  async claimManifest(registry: string, repository: string, digest: string, signal?: AbortSignal): Promise<UploadTicket> {
+    const key = `${registry}\u0000${repository}\u0000${digest}`;
+    for (;;) {
+      const pending = this.manifests.get(key);
+      if (!pending) break;
+      let pushed = false;
+      await untilSettledOrAborted(pending.then((ok) => void (pushed = ok)), signal);
+      if (pushed) return { kind: 'present' };
+      // The first push failed: the next claim tries again, one at a time.
+      if (this.manifests.get(key) === pending) this.manifests.delete(key);
+    }
+    let done!: (ok: boolean) => void;
+    this.manifests.set(key, new Promise<boolean>((resolve) => (done = resolve)));
+    let settled = false;
+    return {
+      kind: 'first',
+      settle: (ok) => {
+        if (settled) return;
+        settled = true;
+        done(ok);
+      },
+    };
+  }
 
   /**
    * Call before putting `digest` into `registry/repository`; a ticket with `settle` must be settled.

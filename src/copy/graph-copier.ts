@@ -302,12 +302,31 @@ export class GraphCopier {
       this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
       return;
     }
-    await this.limiter.run(() => {
-      this.stopIfFailed();
-      this.emit({ type: 'started', node: desc });
-      return this.pushManifest(desc, content, children);
-    });
+    // Another image of the run pushing this child manifest into the same repository: it is there once that push ends.
+    const ticket = await this.claimManifest(desc);
+    if (ticket?.kind === 'present') {
+      this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+      return;
+    }
+    let ok = false;
+    try {
+      await this.limiter.run(() => {
+        this.stopIfFailed();
+        this.emit({ type: 'started', node: desc });
+        return this.pushManifest(desc, content, children);
+      });
+      ok = true;
+    } finally {
+      if (ticket?.kind === 'first') ticket.settle(ok);
+    }
     this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+  }
+
+  /** The ledger's word on a child manifest (the root is pushed under each image's own tag). */
+  private async claimManifest(desc: Descriptor): Promise<UploadTicket | undefined> {
+    const dst = this.dst;
+    if (!this.options.ledger || this.rootTag?.digest === desc.digest || !isLocated(dst)) return undefined;
+    return this.options.ledger.claimManifest(dst.location.registry, dst.location.repository, desc.digest, this.signal);
   }
 
   private async pushManifest(desc: Descriptor, content: Buffer, children: Descriptor[]): Promise<void> {
@@ -321,9 +340,13 @@ export class GraphCopier {
     try {
       await this.destinationStep(what, push);
     } catch (err) {
+      const code = registryErrorCode((err as CopyError).cause);
       // The registry lost a child since we checked: push the children again and retry once.
-      if (registryErrorCode((err as CopyError).cause) !== 'MANIFEST_BLOB_UNKNOWN') throw err;
-      for (const child of children.filter((c) => !isManifest(c.mediaType))) await this.transferBlob(child);
+      if (code === 'MANIFEST_BLOB_UNKNOWN') for (const child of children.filter((c) => !isManifest(c.mediaType))) await this.transferBlob(child);
+      // Bytes checked against their digest before the push: DIGEST_INVALID is the registry reading a
+      // link another writer was rewriting (see BlobLedger.claimManifest). Once more, a moment later.
+      else if (code === 'DIGEST_INVALID') await pause(100 + Math.random() * 200, this.signal);
+      else throw err;
       await this.destinationStep(what, push);
     }
     if (asRoot) asRoot.done = true;
