@@ -1,7 +1,7 @@
 import { blobHolder, type BlobHolder } from '../copy/relay.js';
 import { inferOperation } from '../plan/operation.js';
 import type { PlanItem } from '../plan/plan.js';
-import { ImageDeferred } from './budget-check.js';
+import { ImageDeferred } from './features/pull-budget/budget-check.js';
 import { CheckRefusal } from './checks.js';
 import { ItemRecord } from './item-record.js';
 import { itemOutcome } from './item-outcome.js';
