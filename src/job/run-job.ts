@@ -14,7 +14,6 @@ import { pruneEntries } from './prune-stage.js';
 import { PullBudget } from './features/pull-budget/pull-budget.js';
 import { PullBudgetCheck } from './features/pull-budget/budget-check.js';
 import { OrderGate } from './features/pull-budget/order-gate.js';
-import { hasPendingItems } from './pending.js';
 import { pendingFirst, pendingKeys } from '../plan/resume.js';
 import type { PlanItem } from '../plan/plan.js';
 import { RequestRate } from '../targets/registry/network/request-rate.js';
@@ -77,8 +76,9 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
     const planned = await planWork(work, pool, { concurrency });
     for (const line of planned.problems ?? []) warn(line);
     const budget = budgeted ? new PullBudget(settings.minPullsLeft!, (registry) => pool.connections.rateLimitOf(registry)) : undefined;
-    // What the budget left last time goes first.
-    const plan = budget && work.kind === 'sync' && hasPendingItems(restored) ? { ...planned, items: pendingFirst(planned.items, restored.pendingItems()) } : planned;
+    // What the budget left last time goes first: a sync's, kept where the store keeps it.
+    const pending = restored && work.kind === 'sync' ? store?.pending?.() : undefined;
+    const plan = budget && pending ? { ...planned, items: pendingFirst(planned.items, pending.pendingItems()) } : planned;
     const gate = budget ? new OrderGate(plan.items) : undefined;
     const budgetCheck = budget ? new PullBudgetCheck(budget, gate) : undefined;
     reporter.planned?.(plan);
@@ -133,7 +133,7 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
         pullBudget = budget.describe(left.length, results.length);
         reporter.budgetStopped?.(pullBudget);
       }
-      if (!dryRun && work.kind === 'sync' && hasPendingItems(restored)) restored.setPendingItems(pendingKeys(left));
+      if (!dryRun && pending) pending.setPendingItems(pendingKeys(left));
     }
     const rateLimits = pool.rateLimits();
     closed = true;

@@ -230,6 +230,7 @@ describe('mirrors that stay exact and within their budget', () => {
           cacheStore: {
             restore: async () => (await cache.load(cacheFile), cache),
             save: async () => void (await cache.save(cacheFile)),
+            pending: () => cache,
           },
         },
       );
