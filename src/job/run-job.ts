@@ -31,17 +31,28 @@ interface Job extends OpenJob {
  * every other one throws its work away (an interrupt closes them all as failed at once).
  */
 export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promise<JobOutcome> {
-  const opened = await openJob(settings, hooks.reporter ?? {});
-  const job: Job = { ...opened, features: jobFeatures(opened, hooks.cacheStore) };
+  const job = await openPhase(settings, hooks);
   try {
-    for (const f of job.features) await f.open?.();
     const plan = await planPhase(job);
     const results = await runItemsPhase(job, plan);
-    for (const f of job.features) await f.afterItems?.(results);
+    await afterItemsPhase(job, results);
     return await closePhase(job, plan, results);
   } finally {
     await job.release();
   }
+}
+
+/** Trust, the pool and interrupts, then the features the settings ask for, each opened (the cache restored). */
+async function openPhase(settings: JobSettings, hooks: JobHooks): Promise<Job> {
+  const opened = await openJob(settings, hooks.reporter ?? {});
+  const job: Job = { ...opened, features: jobFeatures(opened, hooks.cacheStore) };
+  try {
+    for (const f of job.features) await f.open?.();
+  } catch (err) {
+    await job.release();
+    throw err;
+  }
+  return job;
 }
 
 /** The work as items, each feature seeing the plan (and reordering it) before the shell does. */
@@ -88,6 +99,11 @@ async function runItemsPhase(job: Job, plan: JobPlan): Promise<ItemOutcome[]> {
     reporter: job.reporter,
     watchers: job.features,
   });
+}
+
+/** What the features do once every item is done (prune; the pull budget keeps what it left). */
+async function afterItemsPhase(job: Job, results: readonly ItemOutcome[]): Promise<void> {
+  for (const f of job.features) await f.afterItems?.(results);
 }
 
 /** The targets closed (committing what succeeded), the features' own closing, then the outcome. */
