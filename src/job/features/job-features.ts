@@ -3,7 +3,7 @@ import type { BlobCacheStore } from '../settings.js';
 import { BlobCacheRule } from './blob-cache-rule.js';
 import type { JobFeature } from './feature.js';
 import { PullBudgetFeature } from './pull-budget/budget-feature.js';
-import { PruneFeature } from './prune.js';
+import { PruneFeature } from './prune/prune-feature.js';
 
 /**
  * The features a job's settings ask for, built in one place, in the order their hooks run: prune

@@ -1,9 +1,9 @@
-import type { SyncEntry } from '../../plan/entries.js';
-import type { ItemOutcome, PruneOutcome } from '../outcome.js';
-import { pruneEntries } from '../prune-stage.js';
-import type { JobPlan, JobReporter } from '../settings.js';
-import type { TargetPool } from '../target-pool.js';
-import type { FeatureOutcome, JobFeature } from './feature.js';
+import type { SyncEntry } from '../../../plan/entries.js';
+import type { ItemOutcome, PruneOutcome } from '../../outcome.js';
+import { pruneEntries } from './prune-entries.js';
+import type { JobPlan, JobReporter } from '../../settings.js';
+import type { TargetPool } from '../../target-pool.js';
+import type { FeatureOutcome, JobFeature } from '../feature.js';
 
 export interface PruneFeatureOptions {
   entries: readonly SyncEntry[];
@@ -18,7 +18,7 @@ export interface PruneFeatureOptions {
 
 /**
  * Prune as a job feature: once every item is done, each entry with `prune: true` has its
- * destination pruned (see prune-stage.ts). A cancelled job prunes nothing; after a failure with
+ * destination pruned (see prune-entries.ts). A cancelled job prunes nothing; after a failure with
  * fail-fast, each pruning entry says it did not run.
  */
 export class PruneFeature implements JobFeature {
