@@ -199,5 +199,6 @@ export function actionCacheStore(prefix: string, shard?: Shard): BlobCacheStore 
       saved = await saveBlobCache(restored.cache, prefix, key, shard);
     },
     note: () => (restored ? describeBlobCache(restored.restore, saved) : undefined),
+    pending: () => restored?.cache,
   };
 }

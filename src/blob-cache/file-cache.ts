@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { Digest } from '../oci/digest.js';
 import { messageOf } from '../oci/errors.js';
 import type { BlobLocation } from '../targets/target.js';
-import type { BlobInfoCache } from './types.js';
+import type { BlobInfoCache, PendingItems } from './types.js';
 
 /** The file format this code writes and the only one it reads. */
 export const BLOB_CACHE_FORMAT_VERSION = 1;
@@ -44,7 +44,7 @@ const SEP = '\u0000';
  * keys in the order last seen (re-recording moves a key to the end), so the oldest entry is always
  * the first one and the candidates of a blob are its repositories read backwards.
  */
-export class FileBlobInfoCache implements BlobInfoCache {
+export class FileBlobInfoCache implements BlobInfoCache, PendingItems {
   private readonly maxEntries: number;
   private readonly refreshAfterMs: number;
   private readonly warn: (message: string) => void;

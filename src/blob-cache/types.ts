@@ -10,3 +10,13 @@ export interface BlobInfoCache {
   /** Repositories on `registry` known to hold `digest`, newest first, at most `limit`. */
   candidates(registry: string, digest: Digest, limit: number): string[];
 }
+
+/**
+ * The images a pull budget left for the next run (as `itemKey` names them, first to go first),
+ * kept beside the blob locations so that they travel between runs together.
+ */
+export interface PendingItems {
+  pendingItems(): readonly string[];
+  /** Replaces the list (empty: none left); a change makes the cache worth saving. */
+  setPendingItems(keys: Iterable<string>): void;
+}

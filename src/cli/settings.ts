@@ -53,5 +53,6 @@ export function fileCacheStore(env: NodeJS.ProcessEnv, warn: (line: string) => v
     async save() {
       if (cache?.changed) await cache.save(file);
     },
+    pending: () => cache,
   };
 }

@@ -1,7 +1,8 @@
 import { blobHolder, type BlobHolder } from '../copy/relay.js';
 import { inferOperation } from '../plan/operation.js';
 import type { PlanItem } from '../plan/plan.js';
-import { ImageDeferred } from './budget-check.js';
+import { ImageDeferred } from './features/pull-budget/budget-check.js';
+import type { ItemWatcher } from './features/feature.js';
 import { CheckRefusal } from './checks.js';
 import { ItemRecord } from './item-record.js';
 import { itemOutcome } from './item-outcome.js';
@@ -19,10 +20,8 @@ export interface RunItemsOptions {
   failFast: boolean;
   defaults: ImageOptions;
   reporter: JobReporter;
-  /** Told each item once it is done, whatever became of it (the pull budget frees its pulls). */
-  itemFinished?: (item: PlanItem) => void;
-  /** Told each item once its checks are behind it (passed, refused, or never reached: unchanged, failed before, not attempted). */
-  itemPrepared?: (item: PlanItem) => void;
+  /** Told of each item once its checks are behind it and once it is done (the pull budget admits in order and frees pulls). */
+  watchers?: readonly ItemWatcher[];
 }
 
 /**
@@ -39,7 +38,7 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
 
   const finish = (record: ItemRecord) => {
     record.report.finish();
-    options.itemFinished?.(record.item);
+    for (const w of options.watchers ?? []) w.itemFinished?.(record.item);
     const outcome = itemOutcome(record);
     results[record.index] = outcome;
     options.reporter.itemDone?.(outcome);
@@ -56,6 +55,9 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
   const skip = (record: ItemRecord, why: string) => {
     record.status = 'skipped';
     record.error = new Error(why);
+  };
+  const checksBehind = (record: ItemRecord) => {
+    for (const w of options.watchers ?? []) w.itemPrepared?.(record.item);
   };
 
   const heading = (record: ItemRecord) => ({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun });
@@ -77,12 +79,12 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
               (p) => void prepared.set(record, p),
               (err) => fail(record, err),
             )
-            .finally(() => options.itemPrepared?.(record.item)),
+            .finally(() => checksBehind(record)),
         ),
       );
     }
     // Those never prepared (immutable, or after a failure with fail-fast) are past the checks too.
-    for (const record of records) if (!prepared.has(record) && record.error === undefined) options.itemPrepared?.(record.item);
+    for (const record of records) if (!prepared.has(record) && record.error === undefined) checksBehind(record);
     // Each is timed from here only while it is its turn: its time is its own, not the group's so far.
     for (const record of records) record.wait();
     const refused = records.find((r) => r.refusedBy);

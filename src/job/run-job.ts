@@ -1,164 +1,132 @@
 import { BlobLedger } from '../copy/blob-ledger.js';
 import { Limiter } from '../copy/limiter.js';
-import { DEFAULT_CONCURRENCY } from '../copy/options.js';
-import { CancelledError } from '../oci/errors.js';
-import { onInterrupt } from '../runtime/interrupt.js';
 import type { ImageCheck } from './checks.js';
-import { loadNetwork } from './network.js';
+import type { JobFeature } from './features/feature.js';
+import { jobFeatures } from './features/job-features.js';
 import { noClobberCheck } from './no-clobber.js';
-import { jobOutcome, type JobOutcome } from './outcome.js';
+import { openJob, type OpenJob } from './open-job.js';
+import { jobOutcome, type ItemOutcome, type JobOutcome } from './outcome.js';
 import type { PipelineContext } from './pipeline/context.js';
 import { SourceRoots } from './pipeline/resolve.js';
 import { planWork } from './plan-work.js';
-import { pruneEntries } from './prune-stage.js';
-import { PullBudget } from './pull-budget.js';
-import { PullBudgetCheck } from './budget-check.js';
-import { OrderGate } from './order-gate.js';
-import { hasPendingItems } from './pending.js';
-import { pendingFirst, pendingKeys } from '../plan/resume.js';
-import type { PlanItem } from '../plan/plan.js';
-import { RequestRate } from '../targets/registry/network/request-rate.js';
 import { runItems } from './run-items.js';
-import type { JobHooks, JobSettings } from './settings.js';
-import { TargetPool } from './target-pool.js';
+import type { JobHooks, JobPlan, JobSettings } from './settings.js';
 
 /** The checks every job runs first, in order. */
 export const BUILT_IN_CHECKS: readonly ImageCheck[] = [noClobberCheck];
 
+/** An open job with the features its settings ask for. */
+interface Job extends OpenJob {
+  features: readonly JobFeature[];
+}
 
 /**
  * Runs a job: the one place that opens the targets (one pool, one set of connections per
  * registry), wires interrupts, loads the trust settings, plans, runs every item down the
- * per-image pipeline, closes the targets and decides whether the blob-info cache is saved. The
- * action, the command line and the library all call it; what they show comes from its outcome.
+ * per-image pipeline, closes the targets and keeps what should outlive the job. The action, the
+ * command line and the library all call it; what they show comes from its outcome. Job-level
+ * features (the pull budget, prune, the blob-info cache rule) join each phase through their hooks.
  *
  * Closing follows one rule: a target that served an item that succeeded commits what it wrote,
- * every other one throws its work away (an interrupt closes them all as failed at once). The cache
- * is restored when mounts are on and a registry is involved, and saved when something succeeded
- * and it was no dry run.
+ * every other one throws its work away (an interrupt closes them all as failed at once).
  */
 export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promise<JobOutcome> {
-  const startedAt = Date.now();
-  const reporter = hooks.reporter ?? {};
-  const warnings: string[] = [];
-  /** Something asked for and not done: in the outcome, and told as it happens. */
-  const warn = (line: string) => {
-    warnings.push(line);
-    reporter.warning?.(line);
-  };
-  // Trust given as settings is loaded once for both sides; without it, each side's own stands.
-  const network = settings.trust ? { network: await loadNetwork(settings.trust, settings.voice, warn) } : {};
-  const dryRun = settings.dryRun === true;
-  const voice = settings.voice ? { voice: settings.voice } : {};
-  // One request schedule for the whole job: both sides' requests to a host count together.
-  const rate = settings.requestsPerSecond !== undefined ? { requestRate: new RequestRate(settings.requestsPerSecond) } : {};
-  const pool = new TargetPool({ ...voice, ...settings.source, ...network, ...rate }, { ...voice, ...settings.destination, ...network, ...rate, dryRun });
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(settings.signal?.reason);
-  if (settings.signal?.aborted) onAbort();
-  else settings.signal?.addEventListener('abort', onAbort, { once: true });
-  // An interrupt removes what is half written: every target closes as failed.
-  const dropCleanup = onInterrupt(() => {
-    controller.abort(new CancelledError('interrupted'));
-    return pool.close('failure');
-  });
-  let closed = false;
+  const job = await openPhase(settings, hooks);
   try {
-    const work = settings.work;
-    const mount = settings.mount !== false;
-    // What a copy learns of where blobs live in registries serves later mounts: none without a registry.
-    // A pull budget keeps the images it left in the same store, for the next run to start with.
-    const budgeted = settings.minPullsLeft !== undefined;
-    const wantsCache = (mount || budgeted) && (work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry'));
-    const store = wantsCache ? hooks.cacheStore : undefined;
-    const restored = await store?.restore();
-    const blobCache = mount ? restored : undefined;
-    const concurrency = settings.concurrency ?? DEFAULT_CONCURRENCY;
-    const planned = await planWork(work, pool, { concurrency });
-    for (const line of planned.problems ?? []) warn(line);
-    const budget = budgeted ? new PullBudget(settings.minPullsLeft!, (registry) => pool.connections.rateLimitOf(registry)) : undefined;
-    // What the budget left last time goes first.
-    const plan = budget && work.kind === 'sync' && hasPendingItems(restored) ? { ...planned, items: pendingFirst(planned.items, restored.pendingItems()) } : planned;
-    const gate = budget ? new OrderGate(plan.items) : undefined;
-    const budgetCheck = budget ? new PullBudgetCheck(budget, gate) : undefined;
-    reporter.planned?.(plan);
-    const ctx: PipelineContext = {
-      pool,
-      roots: new SourceRoots(new Limiter(concurrency), controller.signal),
-      engine: {
-        concurrency,
-        mount,
-        dryRun,
-        ...(blobCache ? { blobCache } : {}),
-        transfers: new Limiter(concurrency),
-        checks: new Limiter(concurrency),
-        ledger: new BlobLedger(),
-        signal: controller.signal,
-      },
-      dryRun,
-      walkInDryRun: work.kind === 'copy',
-      // The budget last: an image another check refuses spends no pulls.
-      checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...(budgetCheck ? [budgetCheck] : [])],
-      afterTag: settings.afterTag ?? [],
-      signal: controller.signal,
-    };
-    const items = plan.items;
-    const results = await runItems(items, ctx, {
-      // One image to several places: one group, its destinations copied in turn. Many images: one each.
-      groups: work.kind === 'copy' ? [items.map((_, i) => i)] : items.map((_, i) => [i]),
-      parallel: work.kind === 'copy' ? 1 : (settings.parallel ?? concurrency),
-      failFast: settings.failFast === true,
-      defaults: settings.image ?? {},
-      reporter,
-      ...(budgetCheck ? { itemFinished: (item: PlanItem) => budgetCheck.release(item) } : {}),
-      ...(gate ? { itemPrepared: (item: PlanItem) => gate.pass(item) } : {}),
-    });
-    // A cancelled job prunes nothing; after a failure with fail-fast, each pruning entry says it did not run.
-    const failedFast = settings.failFast === true && results.some((r) => r.status === 'failed');
-    const pruned =
-      work.kind === 'sync' && work.entries.some((e) => e.prune) && !controller.signal.aborted
-        ? await pruneEntries(work.entries, plan, results, pool, {
-            dryRun,
-            ...(failedFast ? { notRun: 'not run: an image failed and fail-fast is set' } : {}),
-            concurrency,
-            signal: controller.signal,
-            warning: warn,
-          })
-        : undefined;
-    for (const p of pruned ?? []) reporter.pruned?.(p, dryRun);
-    let pullBudget: string | undefined;
-    if (budget) {
-      const left = results.filter((r) => r.status === 'deferred').map((r) => r.item);
-      if (budget.stopped) {
-        pullBudget = budget.describe(left.length, results.length);
-        reporter.budgetStopped?.(pullBudget);
-      }
-      if (!dryRun && work.kind === 'sync' && hasPendingItems(restored)) restored.setPendingItems(pendingKeys(left));
-    }
-    const rateLimits = pool.rateLimits();
-    closed = true;
-    await pool.close();
-    const succeeded = results.some((r) => r.status !== 'failed' && r.status !== 'skipped' && r.status !== 'deferred');
-    if (store && restored && (succeeded || budget) && !dryRun) await store.save();
-    const cacheNote = store?.note?.();
-    return jobOutcome(work.kind, dryRun, results, {
-      plan: {
-        all: plan.all.length,
-        ...(plan.entries !== undefined ? { entries: plan.entries } : {}),
-        ...(plan.shard ? { shard: plan.shard } : {}),
-        ...(plan.nothingSelected?.length ? { nothingSelected: plan.nothingSelected } : {}),
-      },
-      rateLimits,
-      durationMs: Date.now() - startedAt,
-      warnings,
-      failFast: settings.failFast === true,
-      ...(cacheNote ? { cacheNote } : {}),
-      ...(pullBudget ? { pullBudget } : {}),
-      ...(pruned ? { pruned } : {}),
-    });
+    const plan = await planPhase(job);
+    const results = await runItemsPhase(job, plan);
+    await afterItemsPhase(job, results);
+    return await closePhase(job, plan, results);
   } finally {
-    dropCleanup();
-    settings.signal?.removeEventListener('abort', onAbort);
-    if (!closed) await pool.close().catch(() => undefined);
+    await job.release();
   }
+}
+
+/** Trust, the pool and interrupts, then the features the settings ask for, each opened (the cache restored). */
+async function openPhase(settings: JobSettings, hooks: JobHooks): Promise<Job> {
+  const opened = await openJob(settings, hooks.reporter ?? {});
+  const job: Job = { ...opened, features: jobFeatures(opened, hooks.cacheStore) };
+  try {
+    for (const f of job.features) await f.open?.();
+  } catch (err) {
+    await job.release();
+    throw err;
+  }
+  return job;
+}
+
+/** The work as items, each feature seeing the plan (and reordering it) before the shell does. */
+async function planPhase(job: Job): Promise<JobPlan> {
+  const planned = await planWork(job.settings.work, job.pool, { concurrency: job.concurrency });
+  for (const line of planned.problems ?? []) job.warn(line);
+  let plan: JobPlan = planned;
+  for (const f of job.features) plan = f.planned?.(plan) ?? plan;
+  job.reporter.planned?.(plan);
+  return plan;
+}
+
+/** Every item down the per-image pipeline, under one transfer budget and one ledger. */
+async function runItemsPhase(job: Job, plan: JobPlan): Promise<ItemOutcome[]> {
+  const { settings, concurrency, dryRun, signal } = job;
+  const work = settings.work;
+  const ctx: PipelineContext = {
+    pool: job.pool,
+    roots: new SourceRoots(new Limiter(concurrency), signal),
+    engine: {
+      concurrency,
+      mount: settings.mount !== false,
+      dryRun,
+      ...gathered(job.features.map((f) => f.engine?.())),
+      transfers: new Limiter(concurrency),
+      checks: new Limiter(concurrency),
+      ledger: new BlobLedger(),
+      signal,
+    },
+    dryRun,
+    walkInDryRun: work.kind === 'copy',
+    // The features' checks last: an image another check refuses spends no pulls.
+    checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...job.features.flatMap((f) => (f.check ? [f.check] : []))],
+    afterTag: settings.afterTag ?? [],
+    signal,
+  };
+  const items = plan.items;
+  return runItems(items, ctx, {
+    // One image to several places: one group, its destinations copied in turn. Many images: one each.
+    groups: work.kind === 'copy' ? [items.map((_, i) => i)] : items.map((_, i) => [i]),
+    parallel: work.kind === 'copy' ? 1 : (settings.parallel ?? concurrency),
+    failFast: settings.failFast === true,
+    defaults: settings.image ?? {},
+    reporter: job.reporter,
+    watchers: job.features,
+  });
+}
+
+/** What the features do once every item is done (prune; the pull budget keeps what it left). */
+async function afterItemsPhase(job: Job, results: readonly ItemOutcome[]): Promise<void> {
+  for (const f of job.features) await f.afterItems?.(results);
+}
+
+/** The targets closed (committing what succeeded), the features' own closing, then the outcome. */
+async function closePhase(job: Job, plan: JobPlan, results: ItemOutcome[]): Promise<JobOutcome> {
+  const rateLimits = job.pool.rateLimits();
+  await job.closeTargets();
+  for (const f of job.features) await f.close?.(results);
+  return jobOutcome(job.settings.work.kind, job.dryRun, results, {
+    plan: {
+      all: plan.all.length,
+      ...(plan.entries !== undefined ? { entries: plan.entries } : {}),
+      ...(plan.shard ? { shard: plan.shard } : {}),
+      ...(plan.nothingSelected?.length ? { nothingSelected: plan.nothingSelected } : {}),
+    },
+    rateLimits,
+    durationMs: Date.now() - job.startedAt,
+    warnings: job.warnings,
+    failFast: job.settings.failFast === true,
+    ...gathered(job.features.map((f) => f.outcome?.())),
+  });
+}
+
+/** The features' parts, one object. */
+function gathered<T extends object>(parts: readonly (T | undefined)[]): T {
+  return Object.assign({}, ...parts) as T;
 }

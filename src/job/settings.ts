@@ -1,4 +1,4 @@
-import type { BlobInfoCache } from '../blob-cache/types.js';
+import type { BlobInfoCache, PendingItems } from '../blob-cache/types.js';
 import type { CopyListener } from '../copy/events.js';
 import type { Platform } from '../oci/descriptor.js';
 import type { Reference } from '../oci/reference.js';
@@ -127,6 +127,11 @@ export interface BlobCacheStore {
   save(): Promise<void>;
   /** One line on what the store did, for summaries. */
   note?(): string | undefined;
+  /**
+   * Where the store keeps the images a pull budget left for the next run, once restored (a file
+   * cache keeps them beside the blob locations). Without it, a budget starts each run from the top.
+   */
+  pending?(): PendingItems | undefined;
 }
 
 /** What a shell hands the runner beside its settings. */

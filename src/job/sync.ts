@@ -1,3 +1,4 @@
+import { FileBlobInfoCache } from '../blob-cache/file-cache.js';
 import type { CopyOptions } from '../copy/options.js';
 import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
 import type { PlanItem, Shard } from '../plan/plan.js';
@@ -72,7 +73,8 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
         pruned: (outcome, dryRun) => reporter?.pruned?.(outcome, dryRun),
         budgetStopped: (line) => reporter?.budgetStopped?.(line),
       },
-      ...(blobCache ? { cacheStore: { restore: async () => blobCache, save: async () => {} } } : {}),
+      // A file cache also keeps what a pull budget left, for the next run to take first.
+      ...(blobCache ? { cacheStore: { restore: async () => blobCache, save: async () => {}, pending: () => (blobCache instanceof FileBlobInfoCache ? blobCache : undefined) } } : {}),
     },
   );
 }

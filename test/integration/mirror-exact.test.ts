@@ -14,7 +14,7 @@ import { runJob } from '../../src/job/run-job.js';
 import { parseSyncEntries, type SyncEntry } from '../../src/plan/entries.js';
 import { itemKey, shardOf } from '../../src/plan/plan.js';
 import { parseReference } from '../../src/oci/reference.js';
-import { PullBudget } from '../../src/job/pull-budget.js';
+import { PullBudget } from '../../src/job/features/pull-budget/pull-budget.js';
 import { runCli } from '../support/cli.js';
 import { makeImageLayout, pushImageOverHttp, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
@@ -230,6 +230,7 @@ describe('mirrors that stay exact and within their budget', () => {
           cacheStore: {
             restore: async () => (await cache.load(cacheFile), cache),
             save: async () => void (await cache.save(cacheFile)),
+            pending: () => cache,
           },
         },
       );

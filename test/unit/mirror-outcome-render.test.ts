@@ -6,7 +6,7 @@ import { itemOutcome } from '../../src/job/item-outcome.js';
 import { ITEM_STATUSES, jobOutcome, type ItemStatus, type JobOutcome, type PruneOutcome } from '../../src/job/outcome.js';
 import { pruneLine, syncLog, type LineSink } from '../../src/job/render/log.js';
 import { imageRecords, pruneRecords } from '../../src/job/render/records.js';
-import { ImageDeferred } from '../../src/job/budget-check.js';
+import { ImageDeferred } from '../../src/job/features/pull-budget/budget-check.js';
 import { parseReference } from '../../src/oci/reference.js';
 
 const ROOT = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: 500 };

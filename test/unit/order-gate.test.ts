@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OrderGate } from '../../src/job/order-gate.js';
+import { OrderGate } from '../../src/job/features/pull-budget/order-gate.js';
 import { parseReference } from '../../src/oci/reference.js';
 import type { PlanItem } from '../../src/plan/plan.js';
 

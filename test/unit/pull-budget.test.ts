@@ -8,7 +8,7 @@ import { digestOf } from '../../src/oci/digest.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { itemKey, type PlanItem } from '../../src/plan/plan.js';
 import { pendingFirst, pendingKeys } from '../../src/plan/resume.js';
-import { formatSpan, PullBudget } from '../../src/job/pull-budget.js';
+import { formatSpan, PullBudget } from '../../src/job/features/pull-budget/pull-budget.js';
 import type { RateLimitNote } from '../../src/targets/registry/index.js';
 
 const item = (tag: string): PlanItem => ({ entry: 1, source: parseReference(`docker.io/library/alpine:${tag}`, 's'), destination: parseReference(`mirror.example.com/alpine:${tag}`, 'd') });

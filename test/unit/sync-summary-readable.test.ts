@@ -7,7 +7,7 @@ import { syncSummaryMarkdown } from '../../src/action/sync-summary.js';
 import { ItemRecord } from '../../src/job/item-record.js';
 import { itemOutcome } from '../../src/job/item-outcome.js';
 import { jobOutcome, type ItemOutcome, type ItemStatus } from '../../src/job/outcome.js';
-import { PullBudget } from '../../src/job/pull-budget.js';
+import { PullBudget } from '../../src/job/features/pull-budget/pull-budget.js';
 import { signatureLines } from '../../src/job/render/signature-lines.js';
 import type { ImageVerification } from '../../src/job/signatures/names.js';
 import { parseReference } from '../../src/oci/reference.js';

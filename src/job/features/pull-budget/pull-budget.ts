@@ -1,5 +1,5 @@
-import { printable } from '../oci/text.js';
-import { pullsLeft, type RateLimitNote } from '../targets/registry/index.js';
+import { printable } from '../../../oci/text.js';
+import { pullsLeft, type RateLimitNote } from '../../../targets/registry/index.js';
 
 /** A copy let through by the budget: its pulls count as in flight until `done`. */
 export interface PullTicket {

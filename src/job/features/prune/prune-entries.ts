@@ -1,13 +1,13 @@
-import { messageOf, NotFoundError, TagRemovalRefusedError } from '../oci/errors.js';
-import { formatReference } from '../oci/reference.js';
-import { printable } from '../oci/text.js';
-import type { SyncEntry } from '../plan/entries.js';
-import { entryRepository, type Shard } from '../plan/plan.js';
-import { planPrune, readPruneDigests, writtenByOthers } from '../plan/prune.js';
-import { isTagLister, isTagReader, isTagRemover } from '../targets/target.js';
-import type { ItemOutcome, PruneOutcome } from './outcome.js';
-import type { JobPlan } from './settings.js';
-import type { TargetPool } from './target-pool.js';
+import { messageOf, NotFoundError, TagRemovalRefusedError } from '../../../oci/errors.js';
+import { formatReference } from '../../../oci/reference.js';
+import { printable } from '../../../oci/text.js';
+import type { SyncEntry } from '../../../plan/entries.js';
+import { entryRepository, type Shard } from '../../../plan/plan.js';
+import { planPrune, readPruneDigests, writtenByOthers } from '../../../plan/prune.js';
+import { isTagLister, isTagReader, isTagRemover } from '../../../targets/target.js';
+import type { ItemOutcome, PruneOutcome } from '../../outcome.js';
+import type { JobPlan } from '../../settings.js';
+import type { TargetPool } from '../../target-pool.js';
 
 export interface PruneOptions {
   dryRun: boolean;

@@ -1,4 +1,4 @@
-import type { PlanItem } from '../plan/plan.js';
+import type { PlanItem } from '../../../plan/plan.js';
 
 /**
  * Lets items through one point in the order of the plan, while everything before and after that
