@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ACTION_VOICE } from '../../src/inputs/voice.js';
+import { ACTION_VOICE } from '../../src/settings/voice.js';
 import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
 import { parseVerifyPolicy, type VerifyPolicySettings } from '../../src/signatures/policy.js';
 import { verifyImage } from '../../src/signatures/verify.js';

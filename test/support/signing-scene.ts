@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTION_VOICE } from '../../src/inputs/voice.js';
+import { ACTION_VOICE } from '../../src/settings/voice.js';
 import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
 import { parseVerifyPolicy, type VerifyPolicy, type VerifyPolicySettings } from '../../src/signatures/policy.js';
 import { openRegistryRepository, type RegistryRepository } from '../../src/targets/registry/index.js';
