@@ -38,13 +38,13 @@ export { SigningKeys } from './job/signatures/signing-keys.js';
 export { signatureStages, type SignatureStages, type SignatureStageOptions } from './job/signatures/stages.js';
 export { SIGNATURE_POLICY_CHECK, SIGN_STAGE, type ImageVerification, type ImageSigning } from './job/signatures/names.js';
 export { verificationRecords } from './job/render/verification.js';
-export { parseSignatureInputs, parseSignInputs, type SignatureInputs, type SignInputs } from './inputs/signature-inputs.js';
+export { parseSignatureInputs, parseSignInputs, type SignatureInputs, type SignInputs } from './signatures/parse-settings.js';
 export { copyLog, syncLog, eventLines, resultLine, type LineSink } from './job/render/log.js';
 export { imageRecords, blobRecords, copyAccount } from './job/render/records.js';
 export { sync, type SyncOptions, type SyncResult } from './job/sync.js';
 export { planSync } from './job/plan-work.js';
 export { TargetPool, type RunTargets } from './job/target-pool.js';
-export type { Voice } from './inputs/voice.js';
+export type { Voice } from './settings/voice.js';
 export { parseSyncEntries, type SyncEntry, type EntryDestination, type EntrySources } from './plan/entries.js';
 export { expandEntries, shardItems, parseShard, type PlanItem, type Shard } from './plan/plan.js';
 export { inferOperation, type Operation } from './plan/operation.js';
@@ -71,4 +71,4 @@ export {
   type FoundSignature,
   type SignerIdentity,
 } from './signatures/index.js';
-export { ACTION_VOICE } from './inputs/voice.js';
+export { ACTION_VOICE } from './settings/voice.js';

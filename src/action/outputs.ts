@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { Output } from '../inputs/names.js';
+import { Output } from '../settings/names.js';
 import type { JobOutcome } from '../job/outcome.js';
 import { blobRecords, imageRecords, pruneRecords, writtenResults } from '../job/render/records.js';
 import { verificationRecords } from '../job/render/verification.js';

@@ -1,4 +1,4 @@
-import type { StepInputs } from '../inputs/inputs.js';
+import type { StepInputs } from './inputs.js';
 import { copyLog, syncLog, type LineSink } from '../job/render/log.js';
 import type { JobReporter } from '../job/settings.js';
 import { log } from './log.js';

@@ -1,5 +1,5 @@
-import type { CommonInputs, StepInputs } from '../inputs/inputs.js';
-import { ACTION_VOICE } from '../inputs/voice.js';
+import type { CommonInputs, StepInputs } from './inputs.js';
+import { ACTION_VOICE } from '../settings/voice.js';
 import type { JobSettings } from '../job/settings.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
 

@@ -1,12 +1,12 @@
 import * as core from '@actions/core';
-import type { StepInputs } from '../inputs/inputs.js';
-import { Input } from '../inputs/names.js';
+import type { StepInputs } from './inputs.js';
+import { Input } from '../settings/names.js';
 import type { JobSettings } from '../job/settings.js';
 import { keylessSigner, loadSignatureStages } from '../job/signatures/load.js';
 import { InputError } from '../oci/errors.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { entryName } from '../plan/entry-name.js';
-import { runnerIdentityToken } from './oidc-token.js';
+import { runnerIdentityToken } from '../oidc/runner-token.js';
 
 /**
  * The step's signature check and signing stage, with its entries' own. Keyless signing takes the

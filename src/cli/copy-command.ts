@@ -1,8 +1,9 @@
 import { copyAccount } from '../job/render/records.js';
 import { runJob } from '../job/run-job.js';
-import { parseDestinations, parseOperation, type Credentials } from '../inputs/inputs.js';
 import { OperationError } from '../oci/errors.js';
 import { parseReference, type Reference } from '../oci/reference.js';
+import { parseOperation } from '../plan/operation.js';
+import { parseDestinations, type Credentials } from '../settings/values.js';
 import type { Console } from './console.js';
 import { copyReporter } from './copy-report.js';
 import { ExitCode, EXIT_CODE_HELP } from './exit-codes.js';

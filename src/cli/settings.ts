@@ -1,7 +1,7 @@
 import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
 import { DEFAULT_CONCURRENCY } from '../copy/options.js';
-import { MAX_PULL_BUDGET, parseBoolean, parsePlatforms, parseRequestsPerSecond, parseWholeNumber } from '../inputs/inputs.js';
-import { Input } from '../inputs/names.js';
+import { MAX_PULL_BUDGET, parseBoolean, parsePlatforms, parseRequestsPerSecond, parseWholeNumber } from '../settings/values.js';
+import { Input } from '../settings/names.js';
 import type { BlobCacheStore, JobSettings } from '../job/settings.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
 import { FLAG_VOICE } from './voice.js';

@@ -1,10 +1,10 @@
-import { runnerIdentityToken } from '../action/oidc-token.js';
-import { parseSignatureInputs, SignServiceSetting } from '../inputs/signature-inputs.js';
 import type { JobSettings } from '../job/settings.js';
 import { keylessSigner, loadSignatureStages } from '../job/signatures/load.js';
+import { runnerIdentityToken } from '../oidc/runner-token.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { entryName } from '../plan/entry-name.js';
-import { SignSetting, VerifySetting } from '../signatures/settings.js';
+import { parseSignatureInputs } from '../signatures/parse-settings.js';
+import { SignServiceSetting, SignSetting, VerifySetting } from '../signatures/settings.js';
 import { UsageError, type Flag } from './flags.js';
 import { FLAG_VOICE } from './voice.js';
 

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { formatBytes, formatDuration } from '../copy/report.js';
-import { MAX_LIST_BYTES } from '../inputs/inputs.js';
+import { MAX_LIST_BYTES } from '../settings/values.js';
 import type { JobOutcome } from '../job/outcome.js';
 import { syncLog } from '../job/render/log.js';
 import { imageRecords, pruneRecords } from '../job/render/records.js';

@@ -1,5 +1,5 @@
-import { Input } from '../inputs/names.js';
-import type { Voice } from '../inputs/voice.js';
+import { Input } from '../settings/names.js';
+import type { Voice } from '../settings/voice.js';
 import { printable, quoted } from '../oci/text.js';
 import type { NetworkSetting } from '../targets/registry/network/failures.js';
 

@@ -1,6 +1,6 @@
 import type { NetworkOptions } from '../targets/registry/network/dispatcher.js';
 import { readCaFile } from '../targets/registry/network/tls.js';
-import type { Voice } from '../inputs/voice.js';
+import type { Voice } from '../settings/voice.js';
 
 /** How the settings are named when the caller gives no voice: by their own names. */
 const PLAIN: Pick<Voice, 'input' | 'setting'> = { input: (name) => name, setting: (name, value) => `${name}: ${value}` };

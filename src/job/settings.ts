@@ -2,7 +2,7 @@ import type { BlobInfoCache, PendingItems } from '../blob-cache/types.js';
 import type { CopyListener } from '../copy/events.js';
 import type { Platform } from '../oci/descriptor.js';
 import type { Reference } from '../oci/reference.js';
-import type { Voice } from '../inputs/voice.js';
+import type { Voice } from '../settings/voice.js';
 import type { SyncEntry } from '../plan/entries.js';
 import type { Operation } from '../plan/operation.js';
 import type { EmptySelection, PlanItem, Shard } from '../plan/plan.js';

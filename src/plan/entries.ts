@@ -5,11 +5,11 @@ import { parsePlatform } from '../oci/platform.js';
 import { parseReference, refuseLongNames, type Reference, type RegistryReference } from '../oci/reference.js';
 import { nearestWord } from '../oci/spelling.js';
 import { printable, quoted } from '../oci/text.js';
-import { parseSignInputs, SignServiceSetting, type SignInputs } from '../inputs/signature-inputs.js';
-import { entryName } from './entry-name.js';
-import { ACTION_VOICE } from '../inputs/voice.js';
+import { ACTION_VOICE } from '../settings/voice.js';
+import { parseSignInputs, type SignInputs } from '../signatures/parse-settings.js';
 import { parseVerifyPolicy, readSmallFile, type VerifyPolicy } from '../signatures/policy.js';
-import { SignSetting, VerifySetting } from '../signatures/settings.js';
+import { SignServiceSetting, SignSetting, VerifySetting } from '../signatures/settings.js';
+import { entryName } from './entry-name.js';
 import { isSemverRange, tagGlob, wholeTagRegex, type TagFilter } from './tag-filter.js';
 
 /**

@@ -1,4 +1,7 @@
+import { InputError } from '../oci/errors.js';
 import type { Reference } from '../oci/reference.js';
+import { Input } from '../settings/names.js';
+import type { Voice } from '../settings/voice.js';
 
 /** What a copy is, by the kinds of its two ends: files into a registry, a registry into files, or the rest. */
 export type Operation = 'copy' | 'import' | 'export';
@@ -10,4 +13,23 @@ export function inferOperation(source: Reference, destination: Reference): Opera
   if (srcFile && !dstFile) return 'import';
   if (!srcFile && dstFile) return 'export';
   return 'copy';
+}
+
+/** The operation asked for, which must be the one the two ends make (`auto`, or nothing, takes that). */
+export function parseOperation(value: string, source: Reference, destination: Reference, voice: Voice): Operation {
+  const inferred = inferOperation(source, destination);
+  const v = value.toLowerCase();
+  if (!v || v === 'auto') return inferred;
+  if (v !== 'copy' && v !== 'import' && v !== 'export') {
+    throw new InputError(`${voice.input(Input.Operation)} is ${voice.value(value)}: use auto, copy, import or export`);
+  }
+  if (v !== inferred) {
+    const why: Record<Operation, string> = {
+      import: 'import reads an oci:, oci-archive: or docker-archive: source into a registry destination',
+      export: 'export writes a registry source to an oci:, oci-archive: or docker-archive: destination',
+      copy: 'copy goes registry to registry, or between oci:, oci-archive: and docker-archive: files',
+    };
+    throw new InputError(`${voice.input(Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
+  }
+  return v;
 }

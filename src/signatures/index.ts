@@ -1,7 +1,7 @@
 /**
  * Signatures and attestations: verify that a digest carries what a policy requires before it is
  * copied, and sign a digest once it is in place. Knows nothing of GitHub: the runner's OIDC token
- * comes in as a function (`src/action/oidc-token.ts` makes one).
+ * comes in as a function (`src/oidc/runner-token.ts` makes one).
  */
 export { parseVerifyPolicy, describePolicy, readSmallFile, type VerifyPolicy, type VerifyPolicySettings, type SignerRule } from './policy.js';
 export { verifyImage, type VerifyOptions } from './verify.js';

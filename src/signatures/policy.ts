@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import type { Voice } from '../inputs/voice.js';
+import type { Voice } from '../settings/voice.js';
 import { InputError, messageOf } from '../oci/errors.js';
 import { printable, quoted } from '../oci/text.js';
 import { keyFingerprint } from './public-key.js';

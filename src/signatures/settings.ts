@@ -19,5 +19,12 @@ export const SignSetting = {
   Format: 'signature-format',
 } as const;
 
+/** The URLs of a private Sigstore instance to sign through. */
+export const SignServiceSetting = {
+  FulcioUrl: 'sign-fulcio-url',
+  RekorUrl: 'sign-rekor-url',
+  TsaUrl: 'sign-tsa-url',
+} as const;
+
 /** The environment variable cosign reads a key file's password from, by convention. */
 export const COSIGN_PASSWORD_ENV = 'COSIGN_PASSWORD';

@@ -4,25 +4,22 @@
 // under their names, and unpacked.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { readAll, sha } from '../support/blobs.js';
 import { copyRefs } from '../support/copy-refs.js';
 import { startContainerd, type Containerd } from '../support/containerd.js';
 import { writeLegacyDockerSave, type LegacyArchive } from '../support/docker-save.js';
 import { makeImageLayout, pseudoRandomStream, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
 import { runCli } from '../support/cli.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { readAll } from '../support/tar-entries.js';
 import { skopeoCopy, skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
 
-const sha = (data: string | Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 const IMAGE_NAME = 'io.containerd.image.name';
 const run = promisify(execFile);
-
 
 let registry: TestRegistry;
 let containerd: Containerd;

@@ -1,7 +1,6 @@
 // Round trips through the real registry: registry → archive → registry, registry → layout →
 // registry, and an export streamed straight into an import, digests unchanged.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +16,7 @@ import type { ReadOnlyTarget, Target } from '../../src/targets/target.js';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
-
-function sha(data: string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
-}
+import { sha } from '../support/blobs.js';
 
 let registry: TestRegistry;
 let work: string;

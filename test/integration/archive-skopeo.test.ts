@@ -1,7 +1,6 @@
 // skopeo interop both ways: skopeo reads the archives and layouts written here, and what skopeo
 // writes is read here, a multi-platform index included.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,10 +10,7 @@ import { openArchiveFile, openArchiveStream } from '../../src/targets/archive/re
 import { copyRefs } from '../support/copy-refs.js';
 import { makeImageLayout, type ImageLayout } from '../support/images.js';
 import { skopeoCopy, skopeoInspectRaw } from '../support/skopeo.js';
-
-function sha(data: string | Buffer): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
-}
+import { sha } from '../support/blobs.js';
 
 let work: string;
 let multi: ImageLayout;

@@ -7,7 +7,8 @@ import { mkdir, rename, symlink, truncate, unlink, writeFile } from 'node:fs/pro
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { ContentStore, sha256, type Desc } from '../support/hostile-registry.js';
+import { sha } from '../support/blobs.js';
+import { ContentStore, type Desc } from '../support/hostile-registry.js';
 import {
   assertCase,
   assertActionCase,
@@ -208,12 +209,12 @@ const cases: FileCase[] = [
   },
   {
     name: 'an archive file holding a blob that does not match its name, which the image never reads',
-    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: `blobs/sha256/${sha256('other').slice(7)}`, data: 'not other' }] }))}:v1`,
+    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: `blobs/sha256/${sha('other').slice(7)}`, data: 'not other' }] }))}:v1`,
     code: 0,
   },
   {
     name: 'the same archive from standard input',
-    source: async (dir) => ({ ref: 'oci-archive:-:v1', stdin: await archive(dir, archiveEntries({ blobs: [{ name: `blobs/sha256/${sha256('other').slice(7)}`, data: 'not other' }] })) }),
+    source: async (dir) => ({ ref: 'oci-archive:-:v1', stdin: await archive(dir, archiveEntries({ blobs: [{ name: `blobs/sha256/${sha('other').slice(7)}`, data: 'not other' }] })) }),
     code: 1,
     line: /\[oci-archive\] -: entry "blobs\/sha256\/[0-9a-f]{64}" does not hold the blob its name promises \(digest mismatch: expected sha256:[0-9a-f]{64}, got sha256:[0-9a-f]{64}\)$/,
   },
@@ -251,7 +252,7 @@ const cases: FileCase[] = [
           yield* base;
           for (let i = 0; i < 40_000; i++) {
             const data = `blob ${i}`;
-            yield { name: `blobs/sha256/${sha256(data).slice(7)}`, data };
+            yield { name: `blobs/sha256/${sha(data).slice(7)}`, data };
           }
           yield index;
         })(),

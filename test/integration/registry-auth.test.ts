@@ -4,18 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { Descriptor } from '../../src/oci/descriptor.js';
-import { digestOf } from '../../src/oci/digest.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { HttpClient } from '../../src/targets/registry/http.js';
 import { openRegistryRepository, type RegistryRepositoryOptions } from '../../src/targets/registry/repository.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { startTokenServer, type TokenServer } from '../support/token-server.js';
-
-function blob(text: string, mediaType: string = MediaType.OciLayer): { desc: Descriptor; bytes: Buffer } {
-  const bytes = Buffer.from(text);
-  return { desc: { mediaType, digest: digestOf(bytes), size: bytes.length }, bytes };
-}
+import { blob } from '../support/blobs.js';
 
 async function pushImage(r: ReturnType<typeof openRegistryRepository>, seed: string) {
   const config = blob(`{"seed":"${seed}"}`, MediaType.OciConfig);

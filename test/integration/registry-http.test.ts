@@ -6,12 +6,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, it } from 'node:test';
-import type { Descriptor } from '../../src/oci/descriptor.js';
-import { digestOf, VerifyingStream } from '../../src/oci/digest.js';
+import { VerifyingStream } from '../../src/oci/digest.js';
 import { isRetryable } from '../../src/oci/errors.js';
-import { MediaType } from '../../src/oci/media-types.js';
 import { HttpClient } from '../../src/targets/registry/http.js';
 import { openRegistryRepository, type RegistryRepositoryOptions } from '../../src/targets/registry/repository.js';
+import { blob, readAll } from '../support/blobs.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
@@ -47,16 +46,6 @@ function open(host: string, options: RegistryRepositoryOptions = {}) {
   const http = new HttpClient({ ...FAST, ...options });
   clients.push(http);
   return openRegistryRepository({ transport: 'registry', registry: host, repository: 'r', tags: [] }, { http, ...options });
-}
-
-function blob(bytes: Buffer): { desc: Descriptor; bytes: Buffer } {
-  return { desc: { mediaType: MediaType.OciLayer, digest: digestOf(bytes), size: bytes.length }, bytes };
-}
-
-async function readAll(r: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of r) parts.push(c as Buffer);
-  return Buffer.concat(parts);
 }
 
 afterEach(async () => {

@@ -2,23 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Readable } from 'node:stream';
 import { digestOf, VerifyingStream } from '../../src/oci/digest.js';
-import type { Descriptor } from '../../src/oci/descriptor.js';
 import { NotFoundError } from '../../src/oci/errors.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { HttpClient } from '../../src/targets/registry/http.js';
 import { openRegistryRepository, type RegistryRepository } from '../../src/targets/registry/repository.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-
-function blob(text: string, mediaType: string = MediaType.OciLayer): { desc: Descriptor; bytes: Buffer } {
-  const bytes = Buffer.from(text);
-  return { desc: { mediaType, digest: digestOf(bytes), size: bytes.length }, bytes };
-}
-
-async function readAll(r: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of r) parts.push(c as Buffer);
-  return Buffer.concat(parts);
-}
+import { blob, readAll } from '../support/blobs.js';
 
 function image(seed: string) {
   const config = blob(`{"architecture":"amd64","os":"linux","seed":"${seed}"}`, MediaType.OciConfig);

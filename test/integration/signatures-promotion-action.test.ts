@@ -1,70 +1,45 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ACTION_VOICE } from '../../src/inputs/voice.js';
-import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
-import { parseVerifyPolicy, type VerifyPolicySettings } from '../../src/signatures/policy.js';
 import { verifyImage } from '../../src/signatures/verify.js';
-import { openRegistryRepository, type RegistryRepository } from '../../src/targets/registry/index.js';
 import { encryptCosignKey } from '../support/cosign-key-file.js';
-import { makeImageLayout, pushLayoutWithSkopeo, type TestDescriptor } from '../support/images.js';
 import { getManifest } from '../support/referrer-artifacts.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
+import type { TestRegistry } from '../support/registry.js';
 import { ACTION_COMPILED, runAction } from '../support/run-action.js';
-import { bundleBytes, cosignSignStatement, dsseBundle, fulcioSigner, pushBundleReferrer, SIGN_PREDICATE } from '../support/signature-artifacts.js';
-import { GITHUB_ISSUER, githubClaims, startSigstoreWorld, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
+import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
+import { GITHUB_ISSUER, githubClaims, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
 
 const IDENTITY = workflowIdentity(githubClaims());
 const PASSWORD = 'action-key-0815';
 
 describe('verified promotion in the action (compiled): verify before copy, sign keyless with the runner token', () => {
+  let scene: SigningScene;
   let registry: TestRegistry;
   let world: SigstoreWorld;
   let work: string;
-  let serial = 0;
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const opened: RegistryRepository[] = [];
 
   before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'oci-copy-promote-action-'));
-    [registry, world] = await Promise.all([startRegistry(), startSigstoreWorld({ dir: work })]);
+    scene = await startSigningScene('oci-copy-promote-action-');
+    ({ registry, world, work } = scene);
     await writeFile(join(work, 'cosign.key'), encryptCosignKey(keys.privateKey, PASSWORD));
   });
 
   after(async () => {
-    await Promise.all(opened.map((r) => r.close('success')));
-    await Promise.all([registry?.stop(), world?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
+    await scene?.stop();
   });
 
-  async function image(repo: string, tag = '1.0'): Promise<TestDescriptor> {
-    serial++;
-    const built = await makeImageLayout(join(work, `img-${serial}`), { tag, platforms: [{ architecture: 'amd64', layers: [{ size: 1_600 }] }], annotations: { serial: String(serial) } });
-    await pushLayoutWithSkopeo(built.dir, tag, `${registry.host}/${repo}`);
-    return built.root;
-  }
-
-  async function signedImage(repo: string, tag = '1.0'): Promise<TestDescriptor> {
-    const root = await image(repo, tag);
-    const bundle = await dsseBundle(fulcioSigner(world), cosignSignStatement(root.digest), world, 'rekor');
-    await pushBundleReferrer(registry, repo, root, bundleBytes(bundle), SIGN_PREDICATE);
-    return root;
-  }
+  const image = (repo: string) => scene.image(repo);
+  const signedImage = (repo: string) => scene.signedImage(repo);
 
   const policyInputs = () => ({ 'verify-certificate-identity': IDENTITY, 'verify-certificate-oidc-issuer': GITHUB_ISSUER, 'verify-trusted-root': world.trustedRootPath, 'blob-cache': 'false' });
   const runnerToken = () => ({ ACTIONS_ID_TOKEN_REQUEST_URL: world.tokenRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: world.tokenRequestToken });
   const errors = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error::'));
 
-  function repository(repo: string): RegistryRepository {
-    const target = openRegistryRepository(parseReference(`${registry.host}/${repo}`) as RegistryReference);
-    opened.push(target);
-    return target;
-  }
-  const policy = (settings: VerifyPolicySettings) => parseVerifyPolicy({ trustedRoot: world.trustedRootPath, ...settings }, ACTION_VOICE, (p) => readFileSync(p, 'utf8'))!;
+  const repository = (repo: string) => scene.repository(repo);
+  const policy: SigningScene['policy'] = (settings) => scene.policy(settings);
 
   it('copies a signed image, signs the promoted digest keyless with the job token, and the output and summary name both signers', async () => {
     const root = await signedImage('act/app');

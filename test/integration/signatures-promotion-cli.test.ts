@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ACTION_VOICE } from '../../src/inputs/voice.js';
-import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
-import { parseVerifyPolicy, type VerifyPolicySettings } from '../../src/signatures/policy.js';
 import { verifyImage } from '../../src/signatures/verify.js';
-import { openRegistryRepository, type RegistryRepository } from '../../src/targets/registry/index.js';
 import { runCli } from '../support/cli.js';
 import { encryptCosignKey } from '../support/cosign-key-file.js';
-import { makeImageLayout, pushLayoutWithSkopeo, type TestDescriptor } from '../support/images.js';
 import { fallbackTag, getManifest } from '../support/referrer-artifacts.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
+import type { TestRegistry } from '../support/registry.js';
 import { bundleBytes, cosignSignStatement, dsseBundle, fulcioSigner, pushBundleReferrer, SIGN_PREDICATE } from '../support/signature-artifacts.js';
+import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
 import { GITHUB_ISSUER, githubClaims, startSigstoreWorld, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
 
 const IDENTITY = workflowIdentity(githubClaims());
@@ -23,53 +17,34 @@ const OTHER_IDENTITY = 'https://github.com/acme/other/.github/workflows/release.
 const PASSWORD = 'promote-me-4711';
 
 describe('verified promotion from the command line: verify before copy, sign after tagging', () => {
+  let scene: SigningScene;
   let registry: TestRegistry;
   let world: SigstoreWorld;
   let work: string;
   let home: string;
-  let serial = 0;
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const opened: RegistryRepository[] = [];
 
   before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'oci-copy-promote-cli-'));
+    scene = await startSigningScene('oci-copy-promote-cli-');
+    ({ registry, world, work } = scene);
     home = join(work, 'home');
-    [registry, world] = await Promise.all([startRegistry(), startSigstoreWorld({ dir: work })]);
     await writeFile(join(work, 'cosign.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
     await writeFile(join(work, 'cosign.key'), encryptCosignKey(keys.privateKey, PASSWORD));
   });
 
   after(async () => {
-    await Promise.all(opened.map((r) => r.close('success')));
-    await Promise.all([registry?.stop(), world?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
+    await scene?.stop();
   });
 
-  async function image(repo: string, tag = '1.0'): Promise<TestDescriptor> {
-    serial++;
-    const built = await makeImageLayout(join(work, `img-${serial}`), { tag, platforms: [{ architecture: 'amd64', layers: [{ size: 1_800 }] }], annotations: { serial: String(serial) } });
-    await pushLayoutWithSkopeo(built.dir, tag, `${registry.host}/${repo}`);
-    return built.root;
-  }
-
-  /** An image signed keyless by the world's GitHub workflow identity, as cosign v3 attaches it. */
-  async function signedImage(repo: string, tag = '1.0'): Promise<TestDescriptor> {
-    const root = await image(repo, tag);
-    const bundle = await dsseBundle(fulcioSigner(world), cosignSignStatement(root.digest), world, 'rekor');
-    await pushBundleReferrer(registry, repo, root, bundleBytes(bundle), SIGN_PREDICATE);
-    return root;
-  }
+  const image = (repo: string, tag = '1.0') => scene.image(repo, { tag });
+  const signedImage = (repo: string, tag = '1.0') => scene.signedImage(repo, { tag });
 
   const keylessFlags = (identity = IDENTITY) => ['--verify-certificate-identity', identity, '--verify-certificate-oidc-issuer', GITHUB_ISSUER, '--verify-trusted-root', world.trustedRootPath];
   const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { home, env: { OCI_COPY_TIMEOUT_SECONDS: '20', ...env } });
   const ref = (repo: string, tag = '1.0') => `${registry.host}/${repo}:${tag}`;
 
-  function repository(repo: string): RegistryRepository {
-    const target = openRegistryRepository(parseReference(`${registry.host}/${repo}`) as RegistryReference);
-    opened.push(target);
-    return target;
-  }
-  const policy = (settings: VerifyPolicySettings) => parseVerifyPolicy({ trustedRoot: world.trustedRootPath, ...settings }, ACTION_VOICE, (p) => readFileSync(p, 'utf8'))!;
+  const repository = (repo: string) => scene.repository(repo);
+  const policy: SigningScene['policy'] = (settings) => scene.policy(settings);
 
   it('copies a signed image, naming who signed it and the run the certificate names, in the log and in --json', async () => {
     const root = await signedImage('cli/signed');
@@ -197,18 +172,14 @@ describe('verified promotion from the command line: verify before copy, sign aft
   }
 
   it('with a platform chosen, verifies the signed index it comes from; with --verify-platforms, each platform manifest must be signed too', async () => {
-    serial++;
-    const built = await makeImageLayout(join(work, `img-${serial}`), { tag: '1.0', platforms: [{ architecture: 'amd64', layers: [{ size: 900 }] }, { architecture: 'arm64', layers: [{ size: 900 }] }] });
-    await pushLayoutWithSkopeo(built.dir, '1.0', `${registry.host}/multi/app`);
-    const bundle = await dsseBundle(fulcioSigner(world), cosignSignStatement(built.root.digest), world, 'rekor');
-    await pushBundleReferrer(registry, 'multi/app', built.root, bundleBytes(bundle), SIGN_PREDICATE);
+    const root = await scene.signedImage('multi/app', { platforms: 2 });
 
     const run = await cli([...keylessFlags(), '--platform', 'linux/arm64', '--json', ref('multi/app'), ref('multi/arm')]);
     assert.equal(run.code, 0, run.stderr);
     const account = JSON.parse(run.stdout) as { digest: string; verification: { digest: string; verified: boolean } };
-    assert.notEqual(account.digest, built.root.digest, 'the platform manifest is what was copied');
-    assert.equal(account.verification.digest, built.root.digest, 'the index the source reference names is what was verified');
-    assert.ok(run.stderr.includes(`Verified ${built.root.digest} (the index the copied platform manifest was chosen from)`), run.stderr);
+    assert.notEqual(account.digest, root.digest, 'the platform manifest is what was copied');
+    assert.equal(account.verification.digest, root.digest, 'the index the source reference names is what was verified');
+    assert.ok(run.stderr.includes(`Verified ${root.digest} (the index the copied platform manifest was chosen from)`), run.stderr);
 
     const every = await cli([...keylessFlags(), '--verify-platforms', ref('multi/app'), ref('multi/all')]);
     assert.equal(every.code, 1, every.stderr);

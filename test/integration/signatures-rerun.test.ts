@@ -9,7 +9,6 @@ import { signImage } from '../../src/signatures/sign.js';
 import { verifyImage } from '../../src/signatures/verify.js';
 import { runCli } from '../support/cli.js';
 import { encryptCosignKey } from '../support/cosign-key-file.js';
-import type { TestDescriptor } from '../support/images.js';
 import { fallbackTag, getManifest } from '../support/referrer-artifacts.js';
 import type { TestRegistry } from '../support/registry.js';
 import { ACTION_COMPILED, runAction } from '../support/run-action.js';
@@ -68,16 +67,9 @@ describe('signing and verification on a re-run: the destination digest ends up s
     return (index.status === 200 ? index.doc!.manifests.length : 0) + (sig.status === 200 ? (sig.doc as unknown as { layers: unknown[] }).layers.length : 0);
   }
 
-  async function keylessSigned(repo: string): Promise<TestDescriptor> {
-    const root = await scene.image(repo);
-    const bundle = await dsseBundle(fulcioSigner(world), cosignSignStatement(root.digest), world, 'rekor');
-    await pushBundleReferrer(registry, repo, root, bundleBytes(bundle), SIGN_PREDICATE);
-    return root;
-  }
-
   describe('the action', () => {
     it('tells the verification before the copy tags anything', async () => {
-      const root = await keylessSigned('act-order/app');
+      const root = await scene.signedImage('act-order/app');
       const run = await runAction({ ...keylessPolicyInputs(), source: ref('act-order/app'), destination: ref('act-order/out'), 'blob-cache': 'false' }, {}, ACTION_COMPILED);
       assert.equal(run.code, 0, run.stdout);
       const verified = run.stdout.indexOf(`Verified ${root.digest}: signed by ${IDENTITY}`);

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { runnerIdentityToken } from '../../src/action/oidc-token.js';
+import { runnerIdentityToken } from '../../src/oidc/runner-token.js';
 import { InputError } from '../../src/oci/errors.js';
 import { SigningError } from '../../src/signatures/errors.js';
 import type { VerifyPolicySettings } from '../../src/signatures/policy.js';

@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ACTION_VOICE } from '../../src/inputs/voice.js';
-import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
 import { SignatureRefusedError } from '../../src/signatures/errors.js';
-import { parseVerifyPolicy, type VerifyPolicySettings } from '../../src/signatures/policy.js';
+import type { VerifyPolicySettings } from '../../src/signatures/policy.js';
 import { verifyImage } from '../../src/signatures/verify.js';
-import { openRegistryRepository, type RegistryRepository } from '../../src/targets/registry/index.js';
-import { makeImageLayout, pushLayoutWithSkopeo, type TestDescriptor } from '../support/images.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
+import type { TestDescriptor } from '../support/images.js';
+import type { TestRegistry } from '../support/registry.js';
 import {
   bundleBytes,
   cosignSignStatement,
@@ -29,52 +24,37 @@ import {
   SIGN_PREDICATE,
   SLSA_V1,
 } from '../support/signature-artifacts.js';
+import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
 import { GITHUB_ISSUER, githubClaims, startSigstoreWorld, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
 
 const IDENTITY = workflowIdentity(githubClaims());
 const OTHER_IDENTITY = 'https://github.com/acme/other/.github/workflows/release.yml@refs/heads/main';
 
 describe('signature verification against a real registry', () => {
+  let scene: SigningScene;
   let registry: TestRegistry;
   let world: SigstoreWorld;
+  /** Another Sigstore, whose certificates the scene's trust root does not know. */
   let elsewhere: SigstoreWorld;
   let work: string;
-  let serial = 0;
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const opened: RegistryRepository[] = [];
 
   before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'oci-copy-verify-'));
-    [registry, world, elsewhere] = await Promise.all([startRegistry(), startSigstoreWorld({ dir: work }), startSigstoreWorld({ dir: work })]);
+    scene = await startSigningScene('oci-copy-verify-');
+    ({ registry, world, work } = scene);
+    elsewhere = await startSigstoreWorld({ dir: work });
     await writeFile(join(work, 'cosign.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
   });
 
   after(async () => {
-    await Promise.all(opened.map((r) => r.close('success')));
-    await Promise.all([registry?.stop(), world?.stop(), elsewhere?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
+    await elsewhere?.stop();
+    await scene?.stop();
   });
 
   /** A new image (one platform, or an index of two) pushed with skopeo under `repo:1.0`. */
-  async function image(repo: string, platforms = 1): Promise<TestDescriptor> {
-    serial++;
-    const archs = ['amd64', 'arm64'].slice(0, platforms);
-    const built = await makeImageLayout(join(work, `img-${serial}`), {
-      tag: '1.0',
-      platforms: archs.map((architecture) => ({ architecture, layers: [{ size: 2_000 }] })),
-      annotations: { serial: String(serial) },
-    });
-    await pushLayoutWithSkopeo(built.dir, '1.0', `${registry.host}/${repo}`);
-    return built.root;
-  }
-
-  function source(repo: string): RegistryRepository {
-    const target = openRegistryRepository(parseReference(`${registry.host}/${repo}`) as RegistryReference);
-    opened.push(target);
-    return target;
-  }
-
-  const policy = (settings: VerifyPolicySettings) => parseVerifyPolicy({ trustedRoot: world.trustedRootPath, ...settings }, ACTION_VOICE, (p) => readFileSync(p, 'utf8'))!;
+  const image = (repo: string, platforms = 1): Promise<TestDescriptor> => scene.image(repo, { platforms });
+  const source = (repo: string) => scene.repository(repo);
+  const policy = (settings: VerifyPolicySettings) => scene.policy(settings);
   const keyless = (settings: VerifyPolicySettings = {}) => policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER, ...settings });
 
   /** The refusal: a `SignatureRefusedError` of one line, matching `pattern`. */

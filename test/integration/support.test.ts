@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createGunzip } from 'node:zlib';
+import { sha } from '../support/blobs.js';
 import { blobPath, makeImageLayout, pushImageOverHttp, pushLayoutWithSkopeo, REF_NAME_ANNOTATION, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { skopeoCopy, skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
@@ -23,10 +24,6 @@ async function tempDir(prefix: string): Promise<string> {
 after(async () => {
   await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
 });
-
-function sha256(data: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
-}
 
 async function fileDigest(path: string, gunzip = false): Promise<{ digest: string; size: number }> {
   const hash = createHash('sha256');
@@ -151,13 +148,13 @@ describe('registry and skopeo', () => {
     await registry.resetRequests();
     await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/seeded/app`);
     const raw = await skopeoInspectRaw(`${registry.host}/seeded/app:v1`);
-    assert.equal(sha256(raw), image.root.digest);
+    assert.equal(sha(raw), image.root.digest);
     for (const m of image.manifests) {
       const res = await fetch(`${registry.url}/v2/seeded/app/manifests/${m.descriptor.digest}`, {
         headers: { Accept: MANIFEST_ACCEPT },
       });
       assert.equal(res.status, 200);
-      assert.equal(sha256(Buffer.from(await res.arrayBuffer())), m.descriptor.digest);
+      assert.equal(sha(Buffer.from(await res.arrayBuffer())), m.descriptor.digest);
       for (const blob of [m.config, ...m.layers]) {
         const head = await fetch(`${registry.url}/v2/seeded/app/blobs/${blob.digest}`, { method: 'HEAD' });
         assert.equal(head.status, 200, blob.digest);
@@ -182,7 +179,7 @@ describe('registry and skopeo', () => {
     assert.equal(docker.root.mediaType, 'application/vnd.docker.distribution.manifest.list.v2+json');
     await assert.rejects(pushLayoutWithSkopeo(docker.dir, 'v1', `${registry.host}/seeded/docker`), /no descriptor found/);
     await pushImageOverHttp(docker, registry.url, 'seeded/docker', 'v1');
-    assert.equal(sha256(await skopeoInspectRaw(`${registry.host}/seeded/docker:v1`)), docker.root.digest);
+    assert.equal(sha(await skopeoInspectRaw(`${registry.host}/seeded/docker:v1`)), docker.root.digest);
     const pulled = await skopeoPullAllBlobs(`${registry.host}/seeded/docker:v1`);
     temps.push(pulled);
     const layers = docker.manifests.flatMap((m) => m.layers.map((l) => l.digest.slice('sha256:'.length)));
@@ -237,7 +234,7 @@ describe('token auth', () => {
     assert.ok(seen.every((r) => r.status === 200 && r.user === 'alice' && r.grant === 'basic'), JSON.stringify(seen));
     assert.ok(seen.some((r) => r.scopes.includes('repository:team/app:pull,push')), JSON.stringify(seen));
     const raw = await skopeoInspectRaw(`${registry.host}/team/app:v1`, { creds: 'bob:bob-secret' });
-    assert.equal(sha256(raw), image.root.digest);
+    assert.equal(sha(raw), image.root.digest);
   });
 
   it('refuses a push without rights, without credentials and with a wrong password', async () => {
@@ -282,7 +279,7 @@ describe('token auth', () => {
   it('serves anonymous pulls only where the policy allows', async () => {
     await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/public/app`, { destCreds: 'alice:alice-secret' });
     tokens.resetRequests();
-    assert.equal(sha256(await skopeoInspectRaw(`${registry.host}/public/app:v1`)), image.root.digest);
+    assert.equal(sha(await skopeoInspectRaw(`${registry.host}/public/app:v1`)), image.root.digest);
     assert.ok(tokens.requests().some((r) => r.grant === 'anonymous' && r.status === 200));
     await assert.rejects(skopeoInspectRaw(`${registry.host}/team/app:v1`), /401|unauthorized|authentication required/i);
     const anon = await fetch(`${tokens.realm}?service=${tokens.service}&scope=repository:public/app:pull,push`);
@@ -308,7 +305,7 @@ describe('token auth', () => {
       headers: { Accept: MANIFEST_ACCEPT, Authorization: `Bearer ${body.access_token}` },
     });
     assert.equal(manifest.status, 200);
-    assert.equal(sha256(Buffer.from(await manifest.arrayBuffer())), image.root.digest);
+    assert.equal(sha(Buffer.from(await manifest.arrayBuffer())), image.root.digest);
 
     const refreshed = await fetch(tokens.realm, {
       method: 'POST',
@@ -405,7 +402,7 @@ describe('htpasswd auth', () => {
   it('accepts a skopeo push with credentials and refuses one without', async () => {
     await pushLayoutWithSkopeo(image.dir, 'latest', `${registry.host}/private/app`, { destCreds: 'carol:carol-secret' });
     const raw = await skopeoInspectRaw(`${registry.host}/private/app:latest`, { creds: 'carol:carol-secret' });
-    assert.equal(sha256(raw), image.root.digest);
+    assert.equal(sha(raw), image.root.digest);
     await assert.rejects(pushLayoutWithSkopeo(image.dir, 'latest', `${registry.host}/private/other`), /401|unauthorized|authentication required/i);
     await assert.rejects(skopeoInspectRaw(`${registry.host}/private/app:latest`), /401|unauthorized|authentication required/i);
   });
@@ -414,7 +411,7 @@ describe('htpasswd auth', () => {
     await assert.rejects(pushImageOverHttp(image, registry.url, 'private/http', 'v1'), /HTTP 401/);
     await pushImageOverHttp(image, registry.url, 'private/http', 'v1', { basicAuth: { user: 'dave', password: 'p@ss:w0rd' } });
     const raw = await skopeoInspectRaw(`${registry.host}/private/http:v1`, { creds: 'dave:p@ss:w0rd' });
-    assert.equal(sha256(raw), image.root.digest);
+    assert.equal(sha(raw), image.root.digest);
   });
 });
 

@@ -4,9 +4,10 @@
 // every request to a real registry (the server as a hostile front of a destination), and a case's
 // behaviour is consulted first for each request to its repository. Every request is recorded with
 // the credentials it carried, so a test can tell who was sent what.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { sha } from './blobs.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -21,15 +22,13 @@ export interface Desc {
   [field: string]: unknown;
 }
 
-export const sha256 = (bytes: Buffer | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-
 /** Content by digest, shared by every repository of a server (and by servers that share it). */
 export class ContentStore {
   readonly content = new Map<string, { mediaType: string; bytes: Buffer }>();
 
   put(mediaType: string, bytes: Buffer | string): Desc {
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
-    const digest = sha256(buf);
+    const digest = sha(buf);
     this.content.set(digest, { mediaType, bytes: buf });
     return { mediaType, digest, size: buf.length };
   }
@@ -211,7 +210,7 @@ export async function startHostileRegistry(options: HostileOptions = {}): Promis
         const digest = url.searchParams.get('digest') ?? '';
         const bytes = Buffer.concat(parts);
         uploads.delete(id);
-        if (sha256(bytes) !== digest) return sendError(res, 400, 'DIGEST_INVALID', 'digest does not match');
+        if (sha(bytes) !== digest) return sendError(res, 400, 'DIGEST_INVALID', 'digest does not match');
         store.put('application/octet-stream', bytes);
         res.writeHead(201, { location: `/v2/${x.repo}/blobs/${digest}`, 'content-length': 0, 'docker-content-digest': digest });
         res.end();

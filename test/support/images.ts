@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { sha } from './blobs.js';
 import { skopeoCopy } from './skopeo.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
@@ -187,7 +188,7 @@ export function blobPath(dir: string, digest: string): string {
 
 async function writeJsonBlob(dir: string, doc: unknown, mediaType: string): Promise<TestDescriptor> {
   const bytes = Buffer.from(JSON.stringify(doc));
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const digest = sha(bytes);
   await writeFile(blobPath(dir, digest), bytes);
   return { mediaType, digest, size: bytes.length };
 }

@@ -1,7 +1,7 @@
 // Registry content as another client would push it (plain HTTP, nothing through the code under
 // test): blobs, manifests, referrer artifacts and the referrers tag-schema index.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { sha } from './blobs.js';
 import type { TestRegistry } from './registry.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -19,7 +19,7 @@ export interface Desc {
 }
 
 export function describeBytes(bytes: Buffer, mediaType: string): Desc {
-  return { mediaType, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: bytes.length };
+  return { mediaType, digest: sha(bytes), size: bytes.length };
 }
 
 /** Plain HTTP pushes, as another client would make them: nothing here goes through the code under test. */

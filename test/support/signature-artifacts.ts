@@ -2,7 +2,7 @@
 // of oci-copy's own code: bundles come from sigstore-js (@sigstore/sign) talking to the test's
 // Sigstore world, legacy layers are signed with node:crypto, and everything reaches the registry
 // through plain HTTP (referrer-artifacts.ts).
-import { createHash, createPublicKey, sign as signData, type KeyObject } from 'node:crypto';
+import { createPublicKey, sign as signData, type KeyObject } from 'node:crypto';
 import { bundleToJSON, type Bundle } from '@sigstore/bundle';
 import { DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, TSAWitness, type Signer, type Witness } from '@sigstore/sign';
 import { describeBytes, EMPTY, fallbackTag, getManifest, OCI_MANIFEST, pushBlob, putManifest, writeFallbackIndex, type Desc } from './referrer-artifacts.js';
@@ -169,5 +169,3 @@ export function keyedAttLayer(key: KeyObject, statement: Buffer, predicateType: 
   const envelope = { payloadType: IN_TOTO, payload: statement.toString('base64'), signatures: [{ keyid: '', sig: sig.toString('base64') }] };
   return { payload: Buffer.from(JSON.stringify(envelope)), mediaType: 'application/vnd.dsse.envelope.v1+json', annotations: { predicateType } };
 }
-
-export const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;

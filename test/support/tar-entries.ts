@@ -1,11 +1,11 @@
 // Tar archives built entry by entry with tar-stream, exactly as listed (hostile names and links
 // included), for the archives other tools write and the ones no honest tool writes.
-import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { openArchiveFile, openArchiveStream } from '../../src/targets/archive/reader.js';
+import { sha } from './blobs.js';
 
 export interface TarEntry {
   name: string;
@@ -37,10 +37,6 @@ export async function tarOf(entries: TarEntry[]): Promise<Buffer> {
   p.finalize();
   await done;
   return Buffer.concat(chunks);
-}
-
-export function sha(data: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
 
 export function blobName(digest: string): string {
@@ -89,10 +85,4 @@ export function archiveOpener(work: () => string) {
       pipe: () => openArchiveStream(Readable.from([bytes]), { tempDir: join(dir, 'spool'), description: '[oci-archive] -' }),
     };
   };
-}
-
-export async function readAll(s: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
 }

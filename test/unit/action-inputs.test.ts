@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseInputs } from '../../src/inputs/inputs.js';
+import { parseInputs } from '../../src/action/inputs.js';
 import { InputError } from '../../src/oci/errors.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';

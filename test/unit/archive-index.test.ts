@@ -14,6 +14,7 @@ import { copy } from '../../src/copy/copy.js';
 import { ContentError } from '../../src/oci/errors.js';
 import { openArchiveFile, openArchiveStream } from '../../src/targets/archive/reader.js';
 import { openLayout } from '../../src/targets/layout/layout.js';
+import { readAll } from '../support/blobs.js';
 
 const run = promisify(execFile);
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -24,12 +25,6 @@ function hash(data: Buffer | string, algorithm: 'sha256' | 'sha512' = 'sha256'):
 
 function blobName(digest: string): string {
   return `blobs/${digest.replace(':', '/')}`;
-}
-
-async function readAll(s: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** Bytes this process has read through system calls so far (Linux). */

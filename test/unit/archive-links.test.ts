@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ContentError } from '../../src/oci/errors.js';
-import { archiveOpener, blobName, readAll, sha, tarOf, type TarEntry } from '../support/tar-entries.js';
+import { readAll, sha } from '../support/blobs.js';
+import { archiveOpener, blobName, tarOf, type TarEntry } from '../support/tar-entries.js';
 
 let work: string;
 before(async () => {

@@ -10,7 +10,8 @@ import { VerifyingStream } from '../../src/oci/digest.js';
 import { ContentError, NotFoundError } from '../../src/oci/errors.js';
 import { openArchiveStream, type OciArchiveReader } from '../../src/targets/archive/reader.js';
 import { openLayout } from '../../src/targets/layout/layout.js';
-import { archiveOpener, blobName, image, readAll, sha, tarOf, type TarEntry } from '../support/tar-entries.js';
+import { readAll, sha } from '../support/blobs.js';
+import { archiveOpener, blobName, image, tarOf, type TarEntry } from '../support/tar-entries.js';
 
 let work: string;
 before(async () => {

@@ -9,22 +9,13 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { extract } from 'tar-stream';
 import { copy } from '../../src/copy/copy.js';
-import type { Descriptor } from '../../src/oci/descriptor.js';
 import { ContentError, NotFoundError } from '../../src/oci/errors.js';
 import { openArchiveFile, openArchiveStream } from '../../src/targets/archive/reader.js';
 import { fileHeader } from '../../src/targets/archive/ustar.js';
 import { OciArchiveWriter, createArchiveWriter, openArchiveFileWriter } from '../../src/targets/archive/writer.js';
 import { openLayout } from '../../src/targets/layout/layout.js';
 import { makeImageLayout } from '../support/images.js';
-
-function sha(data: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
-}
-
-function blob(text: string): { desc: Descriptor; bytes: Buffer } {
-  const bytes = Buffer.from(text);
-  return { desc: { mediaType: 'application/octet-stream', digest: sha(bytes), size: bytes.length }, bytes };
-}
+import { blob } from '../support/blobs.js';
 
 /** A stream that yields its bytes slowly, in small pieces, as a remote source would. */
 function slowly(bytes: Buffer, pieces = 4, delayMs = 5): Readable {

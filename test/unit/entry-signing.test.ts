@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { parseSignatureInputs } from '../../src/inputs/signature-inputs.js';
-import { ACTION_VOICE } from '../../src/inputs/voice.js';
+import { parseSignatureInputs } from '../../src/signatures/parse-settings.js';
+import { ACTION_VOICE } from '../../src/settings/voice.js';
 import { keylessSigner } from '../../src/job/signatures/load.js';
 import { InputError } from '../../src/oci/errors.js';
 import { entryFromValues, parseSyncEntries, type SyncEntry } from '../../src/plan/entries.js';

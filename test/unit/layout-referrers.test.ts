@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { openArchiveFile } from '../../src/targets/archive/reader.js';
 import { openArchiveFileWriter } from '../../src/targets/archive/writer.js';
 import { openLayout } from '../../src/targets/layout/layout.js';
 import type { ReferrerLister, Target } from '../../src/targets/target.js';
+import { blob } from '../support/blobs.js';
 
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -20,29 +20,21 @@ const SIGNATURE = 'application/vnd.example.signature.v1';
 const SBOM_CONFIG = 'application/vnd.example.sbom.config.v1+json';
 const REF_NAME = 'org.opencontainers.image.ref.name';
 
-interface Node {
-  desc: Descriptor;
-  bytes: Buffer;
-}
-
-function node(bytes: Buffer | string, mediaType: string): Node {
-  const b = Buffer.from(bytes);
-  return { desc: { mediaType, digest: `sha256:${createHash('sha256').update(b).digest('hex')}`, size: b.length }, bytes: b };
-}
+type Node = ReturnType<typeof blob>;
 
 /** An image (config, layer, manifest) in the order a copy pushes it: children first. */
 function image(seed: string): { nodes: Node[]; root: Node } {
-  const config = node(JSON.stringify({ architecture: 'amd64', os: 'linux', seed }), 'application/vnd.oci.image.config.v1+json');
-  const layer = node(`layer ${seed}`.repeat(50), 'application/vnd.oci.image.layer.v1.tar');
-  const root = node(JSON.stringify({ schemaVersion: 2, mediaType: MANIFEST, config: config.desc, layers: [layer.desc] }), MANIFEST);
+  const config = blob(JSON.stringify({ architecture: 'amd64', os: 'linux', seed }), 'application/vnd.oci.image.config.v1+json');
+  const layer = blob(`layer ${seed}`.repeat(50), 'application/vnd.oci.image.layer.v1.tar');
+  const root = blob(JSON.stringify({ schemaVersion: 2, mediaType: MANIFEST, config: config.desc, layers: [layer.desc] }), MANIFEST);
   return { nodes: [config, layer, root], root };
 }
 
 /** A referrer artifact of `subject`: `artifactType` when given, else its config's media type stands for it. */
 function referrer(subject: Descriptor, options: { artifactType?: string; configType?: string; payload: string; annotations?: Record<string, string> }) {
-  const config = options.configType ? node(JSON.stringify({ kind: options.payload }), options.configType) : node('{}', EMPTY);
-  const layer = node(options.payload, 'application/octet-stream');
-  const root = node(
+  const config = options.configType ? blob(JSON.stringify({ kind: options.payload }), options.configType) : blob('{}', EMPTY);
+  const layer = blob(options.payload, 'application/octet-stream');
+  const root = blob(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: MANIFEST,
@@ -157,7 +149,7 @@ describe('referrers in a layout directory', () => {
     await pushAll(layout, img.nodes);
     // The referrer's blobs only: it is listed by the tag-schema index, not as an entry of its own.
     for (const n of signature.nodes) await writeFile(join(dir, 'blobs', 'sha256', n.desc.digest.slice(7)), n.bytes);
-    const referrersIndex = node(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: [signature.listed] }), INDEX);
+    const referrersIndex = blob(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: [signature.listed] }), INDEX);
     await writeFile(join(dir, 'blobs', 'sha256', referrersIndex.desc.digest.slice(7)), referrersIndex.bytes);
     await layout.tag(img.root.desc, 'v1');
     await layout.tag(referrersIndex.desc, img.root.desc.digest.replace(':', '-'));

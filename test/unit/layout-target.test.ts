@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,23 +10,9 @@ import type { Descriptor } from '../../src/oci/descriptor.js';
 import { ContentError, InputError, NotFoundError } from '../../src/oci/errors.js';
 import { openLayout } from '../../src/targets/layout/layout.js';
 import { makeImageLayout } from '../support/images.js';
+import { blob, readAll } from '../support/blobs.js';
 
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-
-function sha(data: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
-}
-
-function blob(text: string, mediaType = 'application/octet-stream'): { desc: Descriptor; bytes: Buffer } {
-  const bytes = Buffer.from(text);
-  return { desc: { mediaType, digest: sha(bytes), size: bytes.length }, bytes };
-}
-
-async function readAll(s: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
 
 async function indexOf(dir: string) {
   return JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { schemaVersion: number; mediaType: string; manifests: Descriptor[] };

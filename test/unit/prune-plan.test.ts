@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FLAG_VOICE } from '../../src/cli/voice.js';
-import { parseCommonInputs } from '../../src/inputs/inputs.js';
+import { parseCommonInputs } from '../../src/action/inputs.js';
 import { InputError } from '../../src/oci/errors.js';
 import { entryFromValues, parseSyncEntries } from '../../src/plan/entries.js';
 import { parseReference } from '../../src/oci/reference.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { Input, Output } from '../../src/inputs/names.js';
+import { Input, Output } from '../../src/settings/names.js';
 import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, MAX_HELD_MANIFEST_BYTES, MAX_REFERRER_GENERATIONS } from '../../src/copy/limits.js';
 import { MAX_MANIFEST_BYTES } from '../../src/oci/media-types.js';
 import { MAX_LINK_HOPS } from '../../src/targets/archive/entry-links.js';

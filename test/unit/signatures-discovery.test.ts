@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { ACTION_VOICE } from '../../src/inputs/voice.js';
+import { ACTION_VOICE } from '../../src/settings/voice.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { SignatureRefusedError } from '../../src/signatures/errors.js';
 import { parseVerifyPolicy } from '../../src/signatures/policy.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { FLAG_VOICE } from '../../src/cli/voice.js';
-import { ACTION_VOICE } from '../../src/inputs/voice.js';
+import { ACTION_VOICE } from '../../src/settings/voice.js';
 import { InputError } from '../../src/oci/errors.js';
 import { parseVerifyPolicy, type VerifyPolicySettings } from '../../src/signatures/policy.js';
 

@@ -1,4 +1,4 @@
-import type { SignatureInputs } from '../../inputs/signature-inputs.js';
+import type { SignatureInputs } from '../../signatures/parse-settings.js';
 import type { SyncEntry } from '../../plan/entries.js';
 import { loadTrustRoots } from '../../signatures/policy.js';
 import type { SignatureStageOptions, SignatureStages } from './stages.js';

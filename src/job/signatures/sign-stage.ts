@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { SignInputs } from '../../inputs/signature-inputs.js';
+import type { SignInputs } from '../../signatures/parse-settings.js';
 import { CancelledError, messageOf } from '../../oci/errors.js';
 import { formatReference } from '../../oci/reference.js';
 import { SigningError } from '../../signatures/errors.js';

@@ -1,5 +1,5 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import type { SignInputs } from '../../inputs/signature-inputs.js';
+import type { SignInputs } from '../../signatures/parse-settings.js';
 import { readCosignKeyFile } from '../../signatures/cosign-key.js';
 
 /**

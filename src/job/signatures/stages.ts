@@ -1,4 +1,4 @@
-import type { SignatureInputs, SignInputs } from '../../inputs/signature-inputs.js';
+import type { SignatureInputs, SignInputs } from '../../signatures/parse-settings.js';
 import type { SyncEntry } from '../../plan/entries.js';
 import type { AfterTagStage, ImageCheck } from '../checks.js';
 import { signatureCheck } from './signature-check.js';

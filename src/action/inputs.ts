@@ -3,23 +3,24 @@ import { resolve as resolvePath } from 'node:path';
 import type { Platform } from '../oci/descriptor.js';
 import { DEFAULT_CONCURRENCY } from '../copy/options.js';
 import { InputError, messageOf } from '../oci/errors.js';
-import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
 import type { SyncEntry } from '../plan/entries.js';
-import { inferOperation, type Operation } from '../plan/operation.js';
+import { parseOperation, type Operation } from '../plan/operation.js';
 import { parseShard, type Shard } from '../plan/plan.js';
-import { Input } from './names.js';
-import { parseSignatureInputs, type SignatureInputs } from './signature-inputs.js';
-import { ACTION_VOICE, type Voice } from './voice.js';
-
-
-export interface Credentials {
-  username?: string;
-  password?: string;
-  /** Where they came from, or would have: `the username and password inputs`, for the 401 message. */
-  from: string;
-}
+import { Input } from '../settings/names.js';
+import {
+  MAX_LIST_BYTES,
+  MAX_PULL_BUDGET,
+  parseBoolean,
+  parseDestinations,
+  parsePlatforms,
+  parseRequestsPerSecond,
+  parseWholeNumber,
+  type Credentials,
+} from '../settings/values.js';
+import { ACTION_VOICE, type Voice } from '../settings/voice.js';
+import { parseSignatureInputs, type SignatureInputs } from '../signatures/parse-settings.js';
 
 /** What every copy takes, one image or many: credentials, transfer settings, what to copy of each image. */
 export interface CommonInputs {
@@ -136,9 +137,6 @@ export function readWorkspaceFile(path: string): string {
   return readFileSync(full, 'utf8');
 }
 
-/** A sync list is a small text file. */
-export const MAX_LIST_BYTES = 4 * 1024 * 1024;
-
 /** Parses and checks every input of the one-image step; errors name the inputs as `voice` says (the action's by default). */
 export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inputs {
   const get = (name: string) => read(name).trim();
@@ -150,16 +148,6 @@ export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inp
   const destinations = parseDestinations(lines, voice);
   const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d, voice));
   return { source, destinations, operations, ...parseCommonInputs(read, voice) };
-}
-
-/** Destination references, each given once. */
-export function parseDestinations(lines: string[], voice: Voice): Reference[] {
-  const seen = new Set<string>();
-  for (const line of lines) {
-    if (seen.has(line)) throw new InputError(`${voice.input(Input.Destination)} lists ${voice.value(line)} twice: give each destination once`);
-    seen.add(line);
-  }
-  return lines.map((line) => parseReference(line, voice.input(Input.Destination)));
 }
 
 /** The inputs both kinds of step share. */
@@ -199,11 +187,6 @@ export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE
   };
 }
 
-/** More than any registry's pull limit: Docker Hub's is 100 to a few thousand per 6 h. */
-export const MAX_PULL_BUDGET = 1_000_000;
-export const MIN_REQUESTS_PER_SECOND = 0.1;
-export const MAX_REQUESTS_PER_SECOND = 10_000;
-
 /** `{ [name]: value }`, or nothing when the value is undefined. */
 function optional<K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
@@ -212,32 +195,6 @@ function optional<K extends string, V>(name: K, value: V | undefined): { [P in K
 /** `requests-per-second`: a number of requests (`5`, `0.5`, `33.3`), or undefined when not given. */
 function requestRate(get: (n: string) => string, voice: Voice): number | undefined {
   return parseRequestsPerSecond(get(Input.RequestsPerSecond), voice);
-}
-
-/** `requests-per-second`: a number from MIN to MAX (decimals allowed), or undefined when empty. */
-export function parseRequestsPerSecond(v: string, voice: Voice): number | undefined {
-  if (!v) return undefined;
-  const n = Number(v);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || n < MIN_REQUESTS_PER_SECOND || n > MAX_REQUESTS_PER_SECOND) {
-    throw new InputError(
-      `${voice.input(Input.RequestsPerSecond)} is ${voice.value(v)}: use a number of requests a second from ${MIN_REQUESTS_PER_SECOND} to ${MAX_REQUESTS_PER_SECOND.toLocaleString('en')} (GHCR allows 2,000 a minute: 30)`,
-    );
-  }
-  return n;
-}
-
-/** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
-export function parsePlatforms(value: string, voice: Voice): Platform | Platform[] | undefined {
-  const platforms: Platform[] = [];
-  const seen = new Set<string>();
-  for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
-    const p = parsePlatform(part, voice.input(Input.Platform));
-    const key = formatPlatform(p);
-    if (!seen.has(key)) platforms.push(p);
-    seen.add(key);
-  }
-  if (platforms.length === 0) return undefined;
-  return platforms.length === 1 ? platforms[0] : platforms;
 }
 
 function required(get: (n: string) => string, name: string, voice: Voice): string {
@@ -255,42 +212,4 @@ function credentials(username: string, password: string, from: string, usernameI
 
 function bool(get: (n: string) => string, name: string, fallback: boolean, voice: Voice): boolean {
   return parseBoolean(get(name), name, fallback, voice);
-}
-
-/** `true`/`yes`/`on`/`1` or `false`/`no`/`off`/`0`, any case; empty is `fallback`. */
-export function parseBoolean(value: string, name: string, fallback: boolean, voice: Voice): boolean {
-  const v = value.trim().toLowerCase();
-  if (!v) return fallback;
-  if (['true', 'yes', 'on', '1'].includes(v)) return true;
-  if (['false', 'no', 'off', '0'].includes(v)) return false;
-  throw new InputError(`${voice.input(name)} is ${voice.value(value.trim())}: use true or false`);
-}
-
-/** A whole number from `min` to `max`; empty is `fallback`. */
-export function parseWholeNumber(value: string, name: string, fallback: number, min: number, max: number, voice: Voice): number {
-  const v = value.trim();
-  if (!v) return fallback;
-  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new InputError(`${voice.input(name)} is ${voice.value(v)}: use a whole number from ${min} to ${max}`);
-  }
-  return Number(v);
-}
-
-/** The operation asked for, which must be the one the two ends make (`auto`, or nothing, takes that). */
-export function parseOperation(value: string, source: Reference, destination: Reference, voice: Voice): Operation {
-  const inferred = inferOperation(source, destination);
-  const v = value.toLowerCase();
-  if (!v || v === 'auto') return inferred;
-  if (v !== 'copy' && v !== 'import' && v !== 'export') {
-    throw new InputError(`${voice.input(Input.Operation)} is ${voice.value(value)}: use auto, copy, import or export`);
-  }
-  if (v !== inferred) {
-    const why: Record<Operation, string> = {
-      import: 'import reads an oci:, oci-archive: or docker-archive: source into a registry destination',
-      export: 'export writes a registry source to an oci:, oci-archive: or docker-archive: destination',
-      copy: 'copy goes registry to registry, or between oci:, oci-archive: and docker-archive: files',
-    };
-    throw new InputError(`${voice.input(Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
-  }
-  return v;
 }

@@ -1,7 +1,7 @@
 import { InputError, messageOf } from '../oci/errors.js';
 import { printable } from '../oci/text.js';
 import { SigningError } from '../signatures/errors.js';
-import { Agent, request } from '../targets/registry/undici-core.js';
+import { HttpClient } from '../targets/registry/index.js';
 
 /**
  * The job's OIDC identity token from the GitHub runner, for keyless signing: the protocol of
@@ -37,12 +37,11 @@ async function fetchToken(env: NodeJS.ProcessEnv, audience: string, timeoutMs: n
   const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
   let status: number;
   let text: string;
-  // The parts of undici the registry client loads, not the package root (which brings all of undici).
-  const agent = new Agent();
+  // One try, no redirect followed: a refusal is told as the runner answered it. Proxies as `env` sets them.
+  const http = new HttpClient({ timeouts: { headersMs: timeoutMs, bodyIdleMs: timeoutMs }, network: { env } });
   try {
-    const { origin, pathname, search } = new URL(url);
-    const res = await request(agent, { origin, path: `${pathname}${search}`, method: 'GET', headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-    status = res.statusCode;
+    const res = await http.send({ method: 'GET', url: new URL(url), headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' }, retry: false, followRedirects: false });
+    status = res.status;
     const chunks: Buffer[] = [];
     let total = 0;
     for await (const chunk of res.body) {
@@ -58,7 +57,7 @@ async function fetchToken(env: NodeJS.ProcessEnv, audience: string, timeoutMs: n
     if (err instanceof SigningError) throw err;
     throw new SigningError(`asking the runner for an OIDC token failed: ${printable(messageOf(err), 200)}`);
   } finally {
-    await agent.close().catch(() => undefined);
+    await http.close().catch(() => undefined);
   }
   if (status !== 200) {
     let why = '';

@@ -1,16 +1,10 @@
 import { InputError } from '../oci/errors.js';
 import { printable } from '../oci/text.js';
-import type { PasswordSource } from '../signatures/cosign-key.js';
-import { parseVerifyPolicy, readSmallFile, type VerifyPolicy } from '../signatures/policy.js';
-import { COSIGN_PASSWORD_ENV, SignSetting, VerifySetting } from '../signatures/settings.js';
-import type { Voice } from './voice.js';
-
-/** The URLs of a private Sigstore instance to sign through: the same words as inputs and flags. */
-export const SignServiceSetting = {
-  FulcioUrl: 'sign-fulcio-url',
-  RekorUrl: 'sign-rekor-url',
-  TsaUrl: 'sign-tsa-url',
-} as const;
+import { parseBoolean } from '../settings/values.js';
+import type { Voice } from '../settings/voice.js';
+import type { PasswordSource } from './cosign-key.js';
+import { parseVerifyPolicy, readSmallFile, type VerifyPolicy } from './policy.js';
+import { COSIGN_PASSWORD_ENV, SignServiceSetting, SignSetting, VerifySetting } from './settings.js';
 
 /** How the destination digest is signed once it is tagged. */
 export interface SignInputs {
@@ -47,10 +41,7 @@ export interface SignInputOptions {
  */
 export function parseSignatureInputs(get: (name: string) => string, voice: Voice, env: NodeJS.ProcessEnv, readFile: (path: string) => string = readSmallFile, options: SignInputOptions = {}): SignatureInputs {
   const text = (name: string) => get(name).trim();
-  const platforms = text(VerifySetting.Platforms).toLowerCase();
-  if (platforms && !['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'].includes(platforms)) {
-    throw new InputError(`${voice.input(VerifySetting.Platforms)} is ${voice.value(text(VerifySetting.Platforms))}: use true or false`);
-  }
+  const platforms = parseBoolean(text(VerifySetting.Platforms), VerifySetting.Platforms, false, voice);
   const verify = parseVerifyPolicy(
     {
       key: text(VerifySetting.Key),
@@ -59,7 +50,7 @@ export function parseSignatureInputs(get: (name: string) => string, voice: Voice
       certificateOidcIssuer: text(VerifySetting.CertificateOidcIssuer),
       attestationTypes: text(VerifySetting.AttestationType),
       trustedRoot: text(VerifySetting.TrustedRoot),
-      platforms: ['true', 'yes', 'on', '1'].includes(platforms),
+      platforms,
     },
     voice,
     readFile,
