@@ -1,29 +1,18 @@
-import type { Descriptor, Platform } from '../oci/descriptor.js';
-import { isDigest } from '../oci/digest.js';
 import { throwIfAborted } from '../cancel/index.js';
-import { CopyError, InputError, NotFoundError } from '../oci/errors.js';
-import { parseJson } from '../oci/manifest.js';
-import { isIndex, isManifest, MAX_MANIFEST_BYTES } from '../oci/media-types.js';
-import { isAttachmentTag, referrerLabel } from '../oci/referrer-kinds.js';
-import { printable } from '../oci/text.js';
-import { isLocated, isTagLister, type ReadOnlyTarget, type TagContext, type Target } from '../targets/target.js';
-import type { NodeAction, PlatformManifest } from './events.js';
+import type { Descriptor } from '../oci/descriptor.js';
+import { isDigest } from '../oci/digest.js';
+import { isIndex } from '../oci/media-types.js';
+import { referrerLabel } from '../oci/referrer-kinds.js';
+import type { ReadOnlyTarget, TagContext, Target } from '../targets/target.js';
+import type { NodeAction } from './events.js';
 import { GraphCopier } from './graph-copier.js';
 import type { CopyOptions } from './options.js';
 import { choosePlatforms } from './platforms.js';
-import { readManifest } from './read-manifest.js';
-import { tagContext } from './tag-context.js';
-import { refuseSwappedRoot } from './pin.js';
 import { blobHolder, relaySource, type BlobHolder } from './relay.js';
+import { readConfig, resolveRoot, type ResolvedRoot } from './resolve-root.js';
+import { checkDestinationDigest, defaultSelector, destinationReferences, type Selector } from './selector.js';
+import { tagContext } from './tag-context.js';
 import { Tagger } from './tagging.js';
-
-/** What a reference names inside its target: tags and/or a digest. */
-export interface Selector {
-  tags: string[];
-  digest?: string;
-  /** A docker archive's image, picked before the tags: a full name (`docker.io/library/app:1.2`) or `@N`. */
-  image?: string;
-}
 
 /**
  * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it
@@ -128,83 +117,6 @@ export async function copyResolved(src: ReadOnlyTarget, resolved: ResolvedRoot, 
   await tagger.tagAll(root, taggedFirst ? references.slice(1) : references);
 }
 
-/** A destination named by digest takes only that digest: anything else is refused before any byte moves. */
-export function checkDestinationDigest(ref: Selector, resolved: ResolvedRoot): void {
-  const { source, root } = resolved;
-  if (ref.digest && ref.digest !== root.digest) {
-    const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
-    throw new InputError(`destination digest ${ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
-  }
-}
-
-/**
- * What a source reference without tag or digest means: a registry's `latest`, as docker and skopeo
- * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
- */
-export async function defaultSelector(src: ReadOnlyTarget, ref: Selector): Promise<Selector> {
-  if (ref.tags.length || ref.digest || ref.image) return ref;
-  if (isLocated(src)) return { tags: ['latest'] };
-  if (isTagLister(src)) {
-    const tags = (await src.tags()).filter((t) => !isAttachmentTag(t));
-    if (tags.length === 1) return { tags };
-  }
-  return ref;
-}
-
-/** What names the root in a source: its digest, else a docker archive's image, else its first tag. */
-export function rootSelector(ref: Selector): string | undefined {
-  return ref.digest ?? ref.image ?? ref.tags[0];
-}
-
-export function destinationReferences(srcRef: Selector, dstRef: Selector, root: Descriptor): string[] {
-  if (dstRef.tags.length) return dstRef.tags;
-  if (srcRef.tags.length) return srcRef.tags;
-  return [root.digest];
-}
-
-/** The root a copy resolved: what the source reference names, and what is copied. */
-export interface ResolvedRoot {
-  /** What the source reference names. */
-  source: Descriptor;
-  /** What is copied: `source`, or what the platforms asked for chose from it. */
-  root: Descriptor;
-  /** The root's platform manifests, when it is an index or was chosen for (or checked against) a platform. */
-  platforms?: PlatformManifest[];
-}
-
-/** Reads a manifest's verified bytes once (a `GraphCopier`, or the job's shared reader). */
-export interface ManifestReader {
-  manifest(desc: Descriptor): Promise<Buffer>;
-}
-
-/** Above this an image config is not read to learn its platform: configs are a few kilobytes. */
-const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
-
-/**
- * The node to copy: what the reference names, or what the platforms asked for choose from it (see
- * `choosePlatforms`). A new index made for a list of platforms joins the manifest cache, so copies
- * to further destinations that name it by digest find it there, not in the source.
- */
-export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: ManifestReader, options: CopyOptions): Promise<ResolvedRoot> {
-  const selector = rootSelector(srcRef);
-  const where = `${src.description} (${printable(selector ?? 'its only image')})`;
-  let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
-  try {
-    source ??= await src.resolve(selector);
-  } catch (err) {
-    if (err instanceof NotFoundError) throw err;
-    throw new CopyError('source', `resolving ${printable(selector ?? 'the root')} in ${src.description}`, err);
-  }
-  refuseSwappedRoot(srcRef.digest, source, src.description);
-  source = { mediaType: source.mediaType, digest: source.digest, size: source.size, ...(source.artifactType ? { artifactType: source.artifactType } : {}) };
-  const choice = await choosePlatforms(source, platformsOf(options.platform), {
-    manifest: (desc) => copier.manifest(desc),
-    config: (desc) => readConfig(src, desc),
-  }, where);
-  if (choice.content) options.manifestCache?.set(choice.root.digest, choice.content);
-  return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
-}
-
 /**
  * Referrers of the index platforms were chosen from refer to that index, which the destination
  * does not get: they cannot come along, and the log says so rather than nothing.
@@ -217,36 +129,4 @@ async function reportReferrersLeft(copier: GraphCopier, source: Descriptor, root
     `not copied: ${n} referrer${n === 1 ? '' : 's'} of the source index ${source.digest} (${left.map(referrerLabel).join(', ')}): ` +
     `${n === 1 ? 'it refers' : 'they refer'} to that index, and the destination gets ${root.digest} instead`;
   onEvent?.({ type: 'notice', node: source, message, level: 'warning' });
-}
-
-function platformsOf(platform: CopyOptions['platform']): Platform[] {
-  if (!platform) return [];
-  return isPlatformList(platform) ? [...platform] : [platform];
-}
-
-/** A manifest whose verified bytes the cache holds needs no request; its media type is its own field. */
-function keptManifest(cache: Map<string, Buffer> | undefined, digest: string): Descriptor | undefined {
-  const bytes = cache?.get(digest);
-  if (!bytes) return undefined;
-  let mediaType: unknown;
-  try {
-    mediaType = parseJson<{ mediaType?: unknown }>(bytes, `manifest ${digest}`)?.mediaType;
-  } catch {
-    return undefined;
-  }
-  return typeof mediaType === 'string' && isManifest(mediaType) ? { mediaType, digest, size: bytes.length } : undefined;
-}
-
-/** An image config's verified bytes, read from the source (a few kilobytes at most). */
-export async function readConfig(src: ReadOnlyTarget, desc: Descriptor): Promise<Buffer> {
-  const what = `fetching config ${desc.digest} from ${src.description}`;
-  try {
-    return await readManifest(await src.fetch(desc), desc, MAX_CONFIG_BYTES, 'config');
-  } catch (err) {
-    throw err instanceof CopyError ? err : new CopyError('source', what, err);
-  }
-}
-
-function isPlatformList(p: Platform | readonly Platform[]): p is readonly Platform[] {
-  return Array.isArray(p);
 }

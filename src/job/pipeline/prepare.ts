@@ -1,4 +1,5 @@
-import { checkDestinationDigest, defaultSelector, destinationReferences, type ResolvedRoot, type Selector } from '../../copy/copy.js';
+import type { ResolvedRoot } from '../../copy/resolve-root.js';
+import { checkDestinationDigest, defaultSelector, destinationReferences, type Selector } from '../../copy/selector.js';
 import { isDigest } from '../../oci/digest.js';
 import { formatReference, type Reference } from '../../oci/reference.js';
 import { isLocated, type ReadOnlyTarget, type TagContext, type Target } from '../../targets/target.js';

@@ -1,12 +1,13 @@
-import { readConfig, rootSelector, type ResolvedRoot, type Selector } from '../../copy/copy.js';
+import { readConfig, type ResolvedRoot } from '../../copy/resolve-root.js';
+import { rootSelector, type Selector } from '../../copy/selector.js';
 import type { Limiter } from '../../copy/limiter.js';
 import { choosePlatforms } from '../../copy/platforms.js';
 import { readManifest } from '../../copy/read-manifest.js';
 import { tagContext } from '../../copy/tag-context.js';
-import type { Descriptor, Platform } from '../../oci/descriptor.js';
+import type { Descriptor } from '../../oci/descriptor.js';
 import { ContentError, CopyError } from '../../oci/errors.js';
 import { isManifest } from '../../oci/media-types.js';
-import { formatPlatform } from '../../oci/platform.js';
+import { formatPlatform, platformList, type PlatformsAsked } from '../../oci/platform.js';
 import { printable } from '../../oci/text.js';
 import type { ReadOnlyTarget, TagContext } from '../../targets/target.js';
 import { peekSourceRoot } from './compare.js';
@@ -37,7 +38,7 @@ export class SourceRoots {
   }
 
   /** The root `srcRef` names in `src`, and what `platform` makes of it. */
-  resolve(src: ReadOnlyTarget, srcRef: Selector, platform: Platform | readonly Platform[] | undefined): Promise<ResolvedRoot> {
+  resolve(src: ReadOnlyTarget, srcRef: Selector, platform: PlatformsAsked): Promise<ResolvedRoot> {
     const key = `${this.keyOf(src, srcRef)}\u0000${platformKey(platform)}`;
     let resolved = this.roots.get(key);
     if (!resolved) {
@@ -49,7 +50,7 @@ export class SourceRoots {
   }
 
   /** What a destination is told beside each tag of this image (its repository, the platform asked first). */
-  context(src: ReadOnlyTarget, srcRef: Selector, platform: Platform | readonly Platform[] | undefined): Promise<TagContext> {
+  context(src: ReadOnlyTarget, srcRef: Selector, platform: PlatformsAsked): Promise<TagContext> {
     const key = `${this.keyOf(src, srcRef)}\u0000${platformKey(platform)}`;
     let context = this.contexts.get(key);
     if (!context) {
@@ -60,7 +61,7 @@ export class SourceRoots {
     return context;
   }
 
-  private async choose(src: ReadOnlyTarget, srcRef: Selector, platform: Platform | readonly Platform[] | undefined): Promise<ResolvedRoot> {
+  private async choose(src: ReadOnlyTarget, srcRef: Selector, platform: PlatformsAsked): Promise<ResolvedRoot> {
     let peek = this.peeks.get(this.keyOf(src, srcRef));
     if (!peek) this.peeks.set(this.keyOf(src, srcRef), (peek = peekSourceRoot(src, srcRef)));
     let source = await peek;
@@ -68,7 +69,7 @@ export class SourceRoots {
     // which keeps what that read fetched, refuses it in its words. Never copied as a blob and tagged.
     if (!isManifest(source.mediaType)) source = await src.resolve(source.digest);
     if (!isManifest(source.mediaType)) throw new ContentError(`${src.description} names ${printable(source.mediaType, 100)} by ${printable(rootSelector(srcRef) ?? 'its only image')}, which is not a manifest media type`);
-    const wanted = platform === undefined ? [] : Array.isArray(platform) ? [...(platform as readonly Platform[])] : [platform as Platform];
+    const wanted = platformList(platform);
     // Without platforms the root is what the source names: nothing more to read until the copy.
     if (!wanted.length) return { source, root: source };
     const cache = this.manifestCache(src);
@@ -97,8 +98,6 @@ export class SourceRoots {
   }
 }
 
-function platformKey(platform: Platform | readonly Platform[] | undefined): string {
-  if (!platform) return '';
-  const list = Array.isArray(platform) ? (platform as readonly Platform[]) : [platform as Platform];
-  return list.map(formatPlatform).join(',');
+function platformKey(platform: PlatformsAsked): string {
+  return platformList(platform).map(formatPlatform).join(',');
 }
