@@ -36,9 +36,24 @@ const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
  * to further destinations that name it by digest find it there, not in the source.
  */
 export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: ManifestReader, options: CopyOptions): Promise<ResolvedRoot> {
+  const where = `${src.description} (${printable(rootSelector(srcRef) ?? 'its only image')})`;
+  const source = await resolveSource(src, srcRef, options.manifestCache);
+  const choice = await choosePlatforms(source, platformList(options.platform), {
+    manifest: (desc) => copier.manifest(desc),
+    config: (desc) => readConfig(src, desc),
+  }, where);
+  if (choice.content) options.manifestCache?.set(choice.root.digest, choice.content);
+  return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
+}
+
+/**
+ * What the source reference names, by the source's own resolve: a registry's one GET of the tag,
+ * whose bytes the walk then reads from memory (no HEAD first). A digest whose verified bytes
+ * `manifestCache` holds needs no request. A digest is a pin (see `refuseSwappedRoot`).
+ */
+export async function resolveSource(src: ReadOnlyTarget, srcRef: Selector, manifestCache?: Map<string, Buffer>): Promise<Descriptor> {
   const selector = rootSelector(srcRef);
-  const where = `${src.description} (${printable(selector ?? 'its only image')})`;
-  let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
+  let source = srcRef.digest ? keptManifest(manifestCache, srcRef.digest) : undefined;
   try {
     source ??= await src.resolve(selector);
   } catch (err) {
@@ -46,13 +61,7 @@ export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier:
     throw new CopyError('source', `resolving ${printable(selector ?? 'the root')} in ${src.description}`, err);
   }
   refuseSwappedRoot(srcRef.digest, source, src.description);
-  source = { mediaType: source.mediaType, digest: source.digest, size: source.size, ...(source.artifactType ? { artifactType: source.artifactType } : {}) };
-  const choice = await choosePlatforms(source, platformList(options.platform), {
-    manifest: (desc) => copier.manifest(desc),
-    config: (desc) => readConfig(src, desc),
-  }, where);
-  if (choice.content) options.manifestCache?.set(choice.root.digest, choice.content);
-  return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
+  return { mediaType: source.mediaType, digest: source.digest, size: source.size, ...(source.artifactType ? { artifactType: source.artifactType } : {}) };
 }
 
 /** A manifest whose verified bytes the cache holds needs no request; its media type is its own field. */

@@ -12,6 +12,9 @@ import { printable } from '../../oci/text.js';
 import type { ReadOnlyTarget, TagContext } from '../../targets/target.js';
 import { peekSourceRoot } from './compare.js';
 
+/** Reads what a source reference names; `manifests`: what was read from that source so far. */
+export type SourceRootReader = (src: ReadOnlyTarget, srcRef: Selector, manifests: Map<string, Buffer>) => Promise<Descriptor>;
+
 /**
  * Every source image of a job resolved once, however many destinations (or entries) take it: its
  * root by the cheapest read the source has (a HEAD), the root the platforms asked for choose from
@@ -28,6 +31,8 @@ export class SourceRoots {
     /** The job's transfer slots: a manifest read takes one, as the copies' reads do. */
     private readonly slots: Limiter,
     private readonly signal?: AbortSignal,
+    /** How the source's root is first read: a HEAD where the source has one (see `peekSourceRoot`). */
+    private readonly readRoot: SourceRootReader = peekSourceRoot,
   ) {}
 
   /** The verified manifests read from `src` so far, by digest: shared with every copy from it. */
@@ -35,6 +40,11 @@ export class SourceRoots {
     let cache = this.manifests.get(src);
     if (!cache) this.manifests.set(src, (cache = new Map()));
     return cache;
+  }
+
+  /** Manifests a caller already holds for `src` (verified, by digest): read from and added to. */
+  shareManifests(src: ReadOnlyTarget, cache: Map<string, Buffer>): void {
+    this.manifests.set(src, cache);
   }
 
   /** The root `srcRef` names in `src`, and what `platform` makes of it. */
@@ -63,7 +73,7 @@ export class SourceRoots {
 
   private async choose(src: ReadOnlyTarget, srcRef: Selector, platform: PlatformsAsked): Promise<ResolvedRoot> {
     let peek = this.peeks.get(this.keyOf(src, srcRef));
-    if (!peek) this.peeks.set(this.keyOf(src, srcRef), (peek = peekSourceRoot(src, srcRef)));
+    if (!peek) this.peeks.set(this.keyOf(src, srcRef), (peek = this.readRoot(src, srcRef, this.manifestCache(src))));
     let source = await peek;
     // A tag read cheaply may name what is no manifest (a login page): the source's own resolve,
     // which keeps what that read fetched, refuses it in its words. Never copied as a blob and tagged.
