@@ -15,6 +15,7 @@ import { DEFAULT_CONCURRENCY, type CopyOptions } from './options.js';
 import { blobHolder, type BlobHolder } from './relay.js';
 import { resolveSource } from './resolve-root.js';
 import type { Selector } from './selector.js';
+import type { TagConflict } from './tagging.js';
 
 /**
  * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it
@@ -119,7 +120,7 @@ function referenceOf(target: ReadOnlyTarget, ref: Selector): Reference {
  */
 function libraryError(err: unknown, record: ItemRecord): unknown {
   if (!(err instanceof CheckRefusal) || err.check !== noClobberCheck.name) return err;
-  const conflicts = err.record?.conflicts as Array<{ tag: string; current: string }> | undefined;
+  const conflicts = err.record?.conflicts as TagConflict[] | undefined;
   const wanted = record.resolved?.root.digest;
   if (!conflicts?.length || !wanted) return new OperationError(err.message);
   return new TagConflictError(err.message, conflicts[0].tag, conflicts[0].current, wanted);
