@@ -1,4 +1,4 @@
-import type { Descriptor } from '../oci/descriptor.js';
+import type { Descriptor, Platform } from '../oci/descriptor.js';
 import { CopyError, NotFoundError } from '../oci/errors.js';
 import { parseJson } from '../oci/manifest.js';
 import { isManifest, MAX_MANIFEST_BYTES } from '../oci/media-types.js';
@@ -36,13 +36,18 @@ const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
  * to further destinations that name it by digest find it there, not in the source.
  */
 export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: ManifestReader, options: CopyOptions): Promise<ResolvedRoot> {
-  const where = `${src.description} (${printable(rootSelector(srcRef) ?? 'its only image')})`;
   const source = await resolveSource(src, srcRef, options.manifestCache);
-  const choice = await choosePlatforms(source, platformList(options.platform), {
-    manifest: (desc) => copier.manifest(desc),
-    config: (desc) => readConfig(src, desc),
-  }, where);
-  if (choice.content) options.manifestCache?.set(choice.root.digest, choice.content);
+  return chooseRoot(src, srcRef, source, platformList(options.platform), copier, options.manifestCache);
+}
+
+/**
+ * What the platforms asked for make of `source` (see `choosePlatforms`), reading manifests through
+ * `reader`; a new index made for several joins `manifestCache`.
+ */
+export async function chooseRoot(src: ReadOnlyTarget, srcRef: Selector, source: Descriptor, wanted: Platform[], reader: ManifestReader, manifestCache?: Map<string, Buffer>): Promise<ResolvedRoot> {
+  const where = `${src.description} (${printable(rootSelector(srcRef) ?? 'its only image')})`;
+  const choice = await choosePlatforms(source, wanted, { manifest: (desc) => reader.manifest(desc), config: (desc) => readConfig(src, desc) }, where);
+  if (choice.content) manifestCache?.set(choice.root.digest, choice.content);
   return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
 }
 

@@ -1,7 +1,6 @@
-import { readConfig, type ResolvedRoot } from '../../copy/resolve-root.js';
+import { chooseRoot, type ResolvedRoot } from '../../copy/resolve-root.js';
 import { rootSelector, type Selector } from '../../copy/selector.js';
 import type { Limiter } from '../../copy/limiter.js';
-import { choosePlatforms } from '../../copy/platforms.js';
 import { readManifest } from '../../copy/read-manifest.js';
 import { tagContext } from '../../copy/tag-context.js';
 import type { Descriptor } from '../../oci/descriptor.js';
@@ -83,10 +82,7 @@ export class SourceRoots {
     // Without platforms the root is what the source names: nothing more to read until the copy.
     if (!wanted.length) return { source, root: source };
     const cache = this.manifestCache(src);
-    const where = `${src.description} (${printable(rootSelector(srcRef) ?? 'its only image')})`;
-    const choice = await choosePlatforms(source, wanted, { manifest: (desc) => this.readManifest(src, desc, cache), config: (desc) => readConfig(src, desc) }, where);
-    if (choice.content) cache.set(choice.root.digest, choice.content);
-    return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
+    return chooseRoot(src, srcRef, source, wanted, { manifest: (desc) => this.readManifest(src, desc, cache) }, cache);
   }
 
   private async readManifest(src: ReadOnlyTarget, desc: Descriptor, cache: Map<string, Buffer>): Promise<Buffer> {
