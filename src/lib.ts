@@ -2,7 +2,10 @@
  * The library: copy OCI content between registries, OCI layouts, OCI archives and streams. It
  * knows nothing of GitHub; the action (`src/action/`) and the CLI (`src/cli/`) are shells over it.
  */
-export { copy, copyToMany, copyResolved, resolveRoot, type Destination, type ResolvedDestination, type ResolvedRoot, type Selector } from './copy/copy.js';
+export { copy, copyToMany, type Destination } from './copy/copy.js';
+export { copyResolved, type ResolvedDestination } from './copy/copy-resolved.js';
+export { resolveRoot, type ResolvedRoot } from './copy/resolve-root.js';
+export type { Selector } from './copy/selector.js';
 export { exportToStream, importFromStream } from './copy/streams.js';
 export type { CopyOptions, SuccessorFn } from './copy/options.js';
 export type { CopyEvent, CopyListener, NodeAction } from './copy/events.js';

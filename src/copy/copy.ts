@@ -1,29 +1,21 @@
-import type { Descriptor, Platform } from '../oci/descriptor.js';
-import { isDigest } from '../oci/digest.js';
-import { throwIfAborted } from '../cancel/index.js';
-import { CopyError, InputError, NotFoundError } from '../oci/errors.js';
-import { parseJson } from '../oci/manifest.js';
-import { isIndex, isManifest, MAX_MANIFEST_BYTES } from '../oci/media-types.js';
-import { isAttachmentTag, referrerLabel } from '../oci/referrer-kinds.js';
-import { printable } from '../oci/text.js';
-import { isLocated, isTagLister, type ReadOnlyTarget, type TagContext, type Target } from '../targets/target.js';
-import type { NodeAction, PlatformManifest } from './events.js';
-import { GraphCopier } from './graph-copier.js';
-import type { CopyOptions } from './options.js';
-import { choosePlatforms } from './platforms.js';
-import { readManifest } from './read-manifest.js';
-import { tagContext } from './tag-context.js';
-import { refuseSwappedRoot } from './pin.js';
-import { blobHolder, relaySource, type BlobHolder } from './relay.js';
-import { Tagger } from './tagging.js';
-
-/** What a reference names inside its target: tags and/or a digest. */
-export interface Selector {
-  tags: string[];
-  digest?: string;
-  /** A docker archive's image, picked before the tags: a full name (`docker.io/library/app:1.2`) or `@N`. */
-  image?: string;
-}
+import type { Descriptor } from '../oci/descriptor.js';
+import { OperationError, TagConflictError } from '../oci/errors.js';
+import type { Reference } from '../oci/reference.js';
+import { inferOperation } from '../plan/operation.js';
+import { isLocated, type ReadOnlyTarget, type Target } from '../targets/target.js';
+import { CheckRefusal } from '../job/checks.js';
+import { ItemRecord } from '../job/item-record.js';
+import { noClobberCheck } from '../job/no-clobber.js';
+import { completeItem } from '../job/pipeline/copy-stage.js';
+import type { PipelineContext } from '../job/pipeline/context.js';
+import { prepareItem, type PreparedItem } from '../job/pipeline/prepare.js';
+import { SourceRoots } from '../job/pipeline/resolve.js';
+import { Limiter } from './limiter.js';
+import { DEFAULT_CONCURRENCY, type CopyOptions } from './options.js';
+import { blobHolder, type BlobHolder } from './relay.js';
+import { resolveSource } from './resolve-root.js';
+import type { Selector } from './selector.js';
+import type { TagConflict } from './tagging.js';
 
 /**
  * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it
@@ -46,207 +38,90 @@ export interface Destination {
   ref: Selector;
   /** This destination's events; `options.onEvent` when not given. */
   onEvent?: CopyOptions['onEvent'];
-  /** What its tags named when the caller read them moments ago (see `TaggingOptions.tagsRead`). */
+  /** What its tags named when the caller read them moments ago: read again only where `noClobber` needs it. */
   tagsRead?: ReadonlyMap<string, string | undefined>;
 }
 
 /**
- * Copies one root to several destinations in turn: the root is resolved once (so every destination
- * gets the same digest even if the source tag moves meanwhile), each manifest is fetched once, and
- * each blob is read from the source once: a later destination reads what an earlier one holds from
- * there (see `relaySource`). Destinations on one registry mount from each other through the
- * blob-info cache (or a `ledger`) when one is given.
- * With `noClobber`, every destination's tags are checked before any byte moves.
+ * Copies one root to several destinations in turn, down the job's per-image pipeline (the action
+ * and `sync()` take the same path): the root is resolved once (so every destination gets the same
+ * digest even if the source tag moves meanwhile), what each destination holds is read and judged,
+ * and the checks (no-clobber) run for every destination before any byte moves. Each manifest is
+ * fetched once, and each blob is read from the source once: a later destination reads what an
+ * earlier one holds from there (see `relaySource`). Destinations on one registry mount from each
+ * other through the blob-info cache (or a `ledger`) when one is given.
  */
-export async function copyToMany(src: ReadOnlyTarget, givenRef: Selector, destinations: Destination[], options: CopyOptions = {}): Promise<Descriptor> {
-  const srcRef = await defaultSelector(src, givenRef);
-  const manifestCache = options.manifestCache ?? new Map<string, Buffer>();
-  const reader = new GraphCopier(src, destinations[0].target, { ...options, manifestCache });
-  const resolved = await resolveRoot(src, srcRef, reader, { ...options, manifestCache });
-  const context = await tagContext(src, srcRef, options.platform);
-  for (const d of destinations) checkDestinationDigest(d.ref, resolved);
-  const plans = destinations.map((d) => {
-    const onEvent = d.onEvent ?? options.onEvent;
-    const references = destinationReferences(srcRef, d.ref, resolved.root);
-    return { d, onEvent, references, tagger: new Tagger(d.target, { ...options, onEvent, context, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }) };
+export async function copyToMany(src: ReadOnlyTarget, srcRef: Selector, destinations: Destination[], options: CopyOptions = {}): Promise<Descriptor> {
+  const opened = new Map<Reference, ReadOnlyTarget>();
+  const source = referenceOf(src, srcRef);
+  opened.set(source, src);
+  const records = destinations.map((d, i) => {
+    const destination = referenceOf(d.target, d.ref);
+    opened.set(destination, d.target);
+    const item = { entry: 0, source, destination };
+    const record = new ItemRecord(i, item, inferOperation(source, destination), { platform: options.platform, referrers: options.referrers, noClobber: options.noClobber });
+    if (d.tagsRead) record.current = d.tagsRead;
+    return record;
   });
-  // A tag the copy may not move stops it before any byte moves; it is checked again right before tagging.
-  for (const p of plans) await p.tagger.refuseMoves(resolved.root, p.references);
-  // The destinations copied so far give the blobs they hold to the next ones (see `relaySource`).
+  const ctx = pipelineOf(src, opened, options);
+  // Every destination is judged and checked before any byte moves; the first refusal, in order, is the error.
+  const settled = await Promise.allSettled(records.map((r) => prepareItem(r, ctx)));
+  const prepared: PreparedItem[] = [];
+  for (const [i, s] of settled.entries()) {
+    if (s.status === 'rejected') throw libraryError(s.reason, records[i]);
+    prepared.push(s.value);
+  }
   const holders: BlobHolder[] = [];
-  for (const { d, onEvent, references } of plans) {
-    const last = d === plans[plans.length - 1].d;
-    const done: Array<{ digest: string; action: NodeAction }> = [];
-    const track: CopyOptions['onEvent'] = last
-      ? onEvent
-      : (event) => {
-          if (event.type === 'done') done.push({ digest: event.node.digest, action: event.action });
-          onEvent?.(event);
-        };
-    const from = holders.length ? relaySource(src, holders) : src;
-    await copyResolved(from, resolved, { target: d.target, references, onEvent: track, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }, { ...options, manifestCache }, context);
-    if (!options.dryRun) holders.push(blobHolder(d.target, done));
+  for (const [i, item] of prepared.entries()) {
+    item.record.start(destinations[i].onEvent ?? options.onEvent);
+    try {
+      await completeItem(item, ctx, holders);
+    } catch (err) {
+      throw libraryError(err, item.record);
+    }
+    if (!ctx.dryRun) holders.push(blobHolder(item.dst, item.record.report.nodes));
   }
-  return resolved.root;
+  return prepared[0].resolved.root;
 }
 
-/** One destination of a root already resolved: the references it gets (tags, or the root's digest). */
-export interface ResolvedDestination {
-  target: Target;
-  references: string[];
-  onEvent?: CopyOptions['onEvent'];
-  tagsRead?: ReadonlyMap<string, string | undefined>;
+/** The pipeline over targets the caller opened (and closes): the caller's engine options, no-clobber the one check. */
+function pipelineOf(src: ReadOnlyTarget, opened: Map<Reference, ReadOnlyTarget>, options: CopyOptions): PipelineContext {
+  const { onEvent: _onEvent, manifestCache, ...engine } = options;
+  // The root is read by the source's own resolve: one GET of a tag, whose bytes the walk reuses.
+  const roots = new SourceRoots(new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY), options.signal, resolveSource);
+  if (manifestCache) roots.shareManifests(src, manifestCache);
+  return {
+    pool: {
+      source: async (ref) => opened.get(ref)!,
+      destination: async (ref) => opened.get(ref) as Target,
+      served: () => undefined,
+    },
+    roots,
+    engine,
+    dryRun: options.dryRun === true,
+    walkInDryRun: true,
+    walkUnchanged: true,
+    checks: [noClobberCheck],
+    afterTag: [],
+    signal: options.signal ?? new AbortController().signal,
+  };
+}
+
+/** A name for a target the caller opened: where it is, and what the selector picks there. */
+function referenceOf(target: ReadOnlyTarget, ref: Selector): Reference {
+  if (isLocated(target)) return { transport: 'registry', registry: target.location.registry, repository: target.location.repository, tags: ref.tags, digest: ref.digest };
+  return { transport: 'oci', path: target.description, tags: ref.tags, digest: ref.digest, image: ref.image };
 }
 
 /**
- * Copies a resolved root, everything under it and (with `referrers`) what refers to it into one
- * destination, then tags it there. Tags are written only after the whole graph is in. Tells the
- * destination's listener what it receives first (`resolved`, with an index's platforms: its bytes
- * are the walk's first read anyway).
+ * A library caller gets the engine's errors: a no-clobber refusal is a `TagConflictError` naming
+ * the first tag that would move (the message names them all), or an `OperationError` when the
+ * destination cannot say what its tags name.
  */
-export async function copyResolved(src: ReadOnlyTarget, resolved: ResolvedRoot, d: ResolvedDestination, options: CopyOptions, context?: TagContext): Promise<void> {
-  const { source, root } = resolved;
-  const onEvent = d.onEvent ?? options.onEvent;
-  const copier = new GraphCopier(src, d.target, { ...options, onEvent });
-  const tagger = new Tagger(d.target, { ...options, onEvent, ...(context ? { context } : {}), ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) });
-  const platforms = resolved.platforms ?? (isIndex(root.mediaType) ? (await choosePlatforms(root, [], { manifest: (m) => copier.manifest(m), config: (c) => readConfig(src, c) }, src.description)).platforms : undefined);
-  onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
-  const references = d.references;
-  // With referrers to copy, the tag waits for them too: a signed image is not tagged unsigned.
-  const first = options.referrers || isDigest(references[0]) ? undefined : references[0];
-  let previous: string | undefined;
-  const taggedFirst = await copier.copy(root, first, async () => {
-    previous = await tagger.current(root, first!);
-  });
-  if (options.referrers) {
-    await copier.copyReferrers();
-    if (root.digest !== source.digest) await reportReferrersLeft(copier, source, root, onEvent);
-  }
-  // A copy cancelled once its graph was in still writes no tag.
-  throwIfAborted(options.signal);
-  if (taggedFirst) tagger.announce(root, first!, previous);
-  await tagger.tagAll(root, taggedFirst ? references.slice(1) : references);
-}
-
-/** A destination named by digest takes only that digest: anything else is refused before any byte moves. */
-export function checkDestinationDigest(ref: Selector, resolved: ResolvedRoot): void {
-  const { source, root } = resolved;
-  if (ref.digest && ref.digest !== root.digest) {
-    const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
-    throw new InputError(`destination digest ${ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
-  }
-}
-
-/**
- * What a source reference without tag or digest means: a registry's `latest`, as docker and skopeo
- * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
- */
-export async function defaultSelector(src: ReadOnlyTarget, ref: Selector): Promise<Selector> {
-  if (ref.tags.length || ref.digest || ref.image) return ref;
-  if (isLocated(src)) return { tags: ['latest'] };
-  if (isTagLister(src)) {
-    const tags = (await src.tags()).filter((t) => !isAttachmentTag(t));
-    if (tags.length === 1) return { tags };
-  }
-  return ref;
-}
-
-/** What names the root in a source: its digest, else a docker archive's image, else its first tag. */
-export function rootSelector(ref: Selector): string | undefined {
-  return ref.digest ?? ref.image ?? ref.tags[0];
-}
-
-export function destinationReferences(srcRef: Selector, dstRef: Selector, root: Descriptor): string[] {
-  if (dstRef.tags.length) return dstRef.tags;
-  if (srcRef.tags.length) return srcRef.tags;
-  return [root.digest];
-}
-
-/** The root a copy resolved: what the source reference names, and what is copied. */
-export interface ResolvedRoot {
-  /** What the source reference names. */
-  source: Descriptor;
-  /** What is copied: `source`, or what the platforms asked for chose from it. */
-  root: Descriptor;
-  /** The root's platform manifests, when it is an index or was chosen for (or checked against) a platform. */
-  platforms?: PlatformManifest[];
-}
-
-/** Reads a manifest's verified bytes once (a `GraphCopier`, or the job's shared reader). */
-export interface ManifestReader {
-  manifest(desc: Descriptor): Promise<Buffer>;
-}
-
-/** Above this an image config is not read to learn its platform: configs are a few kilobytes. */
-const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
-
-/**
- * The node to copy: what the reference names, or what the platforms asked for choose from it (see
- * `choosePlatforms`). A new index made for a list of platforms joins the manifest cache, so copies
- * to further destinations that name it by digest find it there, not in the source.
- */
-export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: ManifestReader, options: CopyOptions): Promise<ResolvedRoot> {
-  const selector = rootSelector(srcRef);
-  const where = `${src.description} (${printable(selector ?? 'its only image')})`;
-  let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
-  try {
-    source ??= await src.resolve(selector);
-  } catch (err) {
-    if (err instanceof NotFoundError) throw err;
-    throw new CopyError('source', `resolving ${printable(selector ?? 'the root')} in ${src.description}`, err);
-  }
-  refuseSwappedRoot(srcRef.digest, source, src.description);
-  source = { mediaType: source.mediaType, digest: source.digest, size: source.size, ...(source.artifactType ? { artifactType: source.artifactType } : {}) };
-  const choice = await choosePlatforms(source, platformsOf(options.platform), {
-    manifest: (desc) => copier.manifest(desc),
-    config: (desc) => readConfig(src, desc),
-  }, where);
-  if (choice.content) options.manifestCache?.set(choice.root.digest, choice.content);
-  return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
-}
-
-/**
- * Referrers of the index platforms were chosen from refer to that index, which the destination
- * does not get: they cannot come along, and the log says so rather than nothing.
- */
-async function reportReferrersLeft(copier: GraphCopier, source: Descriptor, root: Descriptor, onEvent: CopyOptions['onEvent']): Promise<void> {
-  const left = await copier.referrersOf(source);
-  if (!left.length) return;
-  const n = left.length;
-  const message =
-    `not copied: ${n} referrer${n === 1 ? '' : 's'} of the source index ${source.digest} (${left.map(referrerLabel).join(', ')}): ` +
-    `${n === 1 ? 'it refers' : 'they refer'} to that index, and the destination gets ${root.digest} instead`;
-  onEvent?.({ type: 'notice', node: source, message, level: 'warning' });
-}
-
-function platformsOf(platform: CopyOptions['platform']): Platform[] {
-  if (!platform) return [];
-  return isPlatformList(platform) ? [...platform] : [platform];
-}
-
-/** A manifest whose verified bytes the cache holds needs no request; its media type is its own field. */
-function keptManifest(cache: Map<string, Buffer> | undefined, digest: string): Descriptor | undefined {
-  const bytes = cache?.get(digest);
-  if (!bytes) return undefined;
-  let mediaType: unknown;
-  try {
-    mediaType = parseJson<{ mediaType?: unknown }>(bytes, `manifest ${digest}`)?.mediaType;
-  } catch {
-    return undefined;
-  }
-  return typeof mediaType === 'string' && isManifest(mediaType) ? { mediaType, digest, size: bytes.length } : undefined;
-}
-
-/** An image config's verified bytes, read from the source (a few kilobytes at most). */
-export async function readConfig(src: ReadOnlyTarget, desc: Descriptor): Promise<Buffer> {
-  const what = `fetching config ${desc.digest} from ${src.description}`;
-  try {
-    return await readManifest(await src.fetch(desc), desc, MAX_CONFIG_BYTES, 'config');
-  } catch (err) {
-    throw err instanceof CopyError ? err : new CopyError('source', what, err);
-  }
-}
-
-function isPlatformList(p: Platform | readonly Platform[]): p is readonly Platform[] {
-  return Array.isArray(p);
+function libraryError(err: unknown, record: ItemRecord): unknown {
+  if (!(err instanceof CheckRefusal) || err.check !== noClobberCheck.name) return err;
+  const conflicts = err.record?.conflicts as TagConflict[] | undefined;
+  const wanted = record.resolved?.root.digest;
+  if (!conflicts?.length || !wanted) return new OperationError(err.message);
+  return new TagConflictError(err.message, conflicts[0].tag, conflicts[0].current, wanted);
 }

@@ -3,7 +3,8 @@ import type { Descriptor } from '../oci/descriptor.js';
 import { openArchiveStream, type OpenArchiveStreamOptions } from '../targets/archive/reader.js';
 import { OciArchiveWriter } from '../targets/archive/writer.js';
 import type { ReadOnlyTarget, Target } from '../targets/target.js';
-import { copy, type Selector } from './copy.js';
+import { copy } from './copy.js';
+import type { Selector } from './selector.js';
 import type { CopyOptions } from './options.js';
 
 /**

@@ -1,14 +1,14 @@
-import type { Platform } from '../oci/descriptor.js';
 import { imageNameOf, normalizeImageName, repositoryOfImageName } from '../oci/image-name.js';
+import { platformList, type PlatformsAsked } from '../oci/platform.js';
 import { isLocated, type ReadOnlyTarget, type TagContext } from '../targets/target.js';
-import type { Selector } from './copy.js';
+import type { Selector } from './selector.js';
 
 /**
  * What a destination is told beside each tag: the source's full repository (a registry's own, or
  * the name a layout or archive gave the image) and the platform asked for first.
  */
-export async function tagContext(src: ReadOnlyTarget, srcRef: Selector, platform: Platform | readonly Platform[] | undefined): Promise<TagContext> {
-  const first = Array.isArray(platform) ? (platform as readonly Platform[])[0] : (platform as Platform | undefined);
+export async function tagContext(src: ReadOnlyTarget, srcRef: Selector, platform: PlatformsAsked): Promise<TagContext> {
+  const [first] = platformList(platform);
   const repository = await sourceRepository(src, srcRef);
   return { ...(repository ? { repository } : {}), ...(first ? { platform: first } : {}) };
 }

@@ -21,6 +21,28 @@ export interface TaggingOptions {
   tagsRead?: ReadonlyMap<string, string | undefined>;
 }
 
+/** A destination tag that names another digest than the copy's root. */
+export interface TagConflict {
+  tag: string;
+  current: string;
+}
+
+/** Why no-clobber refuses: every tag that would move, in one line (the check before any byte moves, and the read right before tagging). */
+export function tagsWouldMove(destination: string, conflicts: readonly TagConflict[], root: string): string {
+  if (conflicts.length === 1) {
+    const [one] = conflicts;
+    return `tag ${printable(one.tag)} in ${destination} already names ${printable(one.current)}, not ${root}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`;
+  }
+  const tags = conflicts.map((c) => printable(c.tag)).join(', ');
+  const named = conflicts.map((c) => `${printable(c.tag)}: ${printable(c.current)}`).join('; ');
+  return `tags ${tags} in ${destination} already name other digests (${named}), not ${root}: no-clobber leaves them as they are (remove those tags there, or copy without no-clobber to move them)`;
+}
+
+/** Why no-clobber cannot work on a destination that cannot say what its tags name. */
+export function tagUnreadable(destination: string, tag: string): string {
+  return `${destination} cannot tell what tag ${printable(tag)} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`;
+}
+
 /**
  * Writes one destination's tags. Each tag is read first (a HEAD on a registry, the index of a
  * layout or archive), so a tag that moves is reported with the digest it named, one that already
@@ -34,16 +56,6 @@ export class Tagger {
     private readonly options: TaggingOptions = {},
   ) {}
 
-  /** With `noClobber`, fails on the first of `references` that names another digest (call it before any byte moves). */
-  async refuseMoves(node: Descriptor, references: string[]): Promise<void> {
-    if (!this.options.noClobber) return;
-    const read = this.options.tagsRead;
-    for (const reference of references) {
-      if (read?.has(reference) && isTagReader(this.dst)) this.refuseMove(node, reference, read.get(reference));
-      else await this.current(node, reference);
-    }
-  }
-
   /**
    * The digest `reference` names now, or undefined (no such tag, or a digest reference). Throws
    * when `noClobber` forbids moving it, or when the destination cannot say and `noClobber` asks.
@@ -55,7 +67,7 @@ export class Tagger {
     if (!this.options.noClobber && read?.has(reference)) return read.get(reference);
     if (!isTagReader(dst)) {
       if (!this.options.noClobber) return undefined;
-      throw new OperationError(`${dst.description} cannot tell what tag ${printable(reference)} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`);
+      throw new OperationError(tagUnreadable(dst.description, reference));
     }
     let found: Descriptor | undefined;
     try {
@@ -69,12 +81,7 @@ export class Tagger {
 
   private refuseMove(node: Descriptor, reference: string, named: string | undefined): void {
     if (named && named !== node.digest && this.options.noClobber) {
-      throw new TagConflictError(
-        `tag ${printable(reference)} in ${this.dst.description} already names ${printable(named)}, not ${node.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`,
-        reference,
-        named,
-        node.digest,
-      );
+      throw new TagConflictError(tagsWouldMove(this.dst.description, [{ tag: reference, current: named }], node.digest), reference, named, node.digest);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { ResolvedRoot } from '../copy/copy.js';
+import type { ResolvedRoot } from '../copy/resolve-root.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import { OciCopyError } from '../oci/errors.js';
 import type { SyncEntry } from '../plan/entries.js';

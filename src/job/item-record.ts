@@ -1,4 +1,4 @@
-import type { ResolvedRoot } from '../copy/copy.js';
+import type { ResolvedRoot } from '../copy/resolve-root.js';
 import type { CopyEvent, CopyListener, PlatformManifest } from '../copy/events.js';
 import { CopyReport } from '../copy/report.js';
 import { formatReference } from '../oci/reference.js';

@@ -1,5 +1,5 @@
 import { isDigest } from '../oci/digest.js';
-import { printable } from '../oci/text.js';
+import { tagsWouldMove, tagUnreadable, type TagConflict } from '../copy/tagging.js';
 import { isTagReader } from '../targets/target.js';
 import { CheckRefusal, type ImageCheck } from './checks.js';
 
@@ -16,20 +16,12 @@ export const noClobberCheck: ImageCheck = {
     const tags = ctx.references.filter((r) => !isDigest(r));
     const dst = ctx.destination;
     if (!tags.length) return;
-    if (!isTagReader(dst)) {
-      throw new CheckRefusal(`${dst.description} cannot tell what tag ${printable(tags[0])} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`, 'no-clobber');
-    }
+    if (!isTagReader(dst)) throw new CheckRefusal(tagUnreadable(dst.description, tags[0]), 'no-clobber');
     const root = ctx.resolved.root.digest;
-    const conflicts = tags.flatMap((tag) => {
+    const conflicts: TagConflict[] = tags.flatMap((tag) => {
       const named = ctx.current.get(tag);
       return named && named !== root ? [{ tag, current: named }] : [];
     });
-    if (!conflicts.length) return;
-    const [one] = conflicts;
-    const message =
-      conflicts.length === 1
-        ? `tag ${printable(one.tag)} in ${dst.description} already names ${printable(one.current)}, not ${root}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`
-        : `tags ${conflicts.map((c) => printable(c.tag)).join(', ')} in ${dst.description} already name other digests (${conflicts.map((c) => `${printable(c.tag)}: ${printable(c.current)}`).join('; ')}), not ${root}: no-clobber leaves them as they are (remove those tags there, or copy without no-clobber to move them)`;
-    throw new CheckRefusal(message, 'no-clobber', { conflicts });
+    if (conflicts.length) throw new CheckRefusal(tagsWouldMove(dst.description, conflicts, root), 'no-clobber', { conflicts });
   },
 };

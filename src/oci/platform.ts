@@ -27,3 +27,12 @@ export function platformMatches(wanted: Platform, candidate: Platform | undefine
   const have = candidate.variant?.toLowerCase() ?? DEFAULT_VARIANT[candidate.architecture];
   return have === wanted.variant;
 }
+
+/** What a copy takes for its platforms: none, one, or a list. */
+export type PlatformsAsked = Platform | readonly Platform[] | undefined;
+
+/** The platforms asked for, as a list (empty when none). */
+export function platformList(platform: PlatformsAsked): Platform[] {
+  if (!platform) return [];
+  return Array.isArray(platform) ? [...(platform as readonly Platform[])] : [platform as Platform];
+}

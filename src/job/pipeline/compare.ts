@@ -2,7 +2,7 @@ import type { Descriptor } from '../../oci/descriptor.js';
 import { CopyError, NotFoundError } from '../../oci/errors.js';
 import { isDigest } from '../../oci/digest.js';
 import { isLocated, isTagReader, type ReadOnlyTarget, type TagContext, type Target } from '../../targets/target.js';
-import { rootSelector, type Selector } from '../../copy/copy.js';
+import { rootSelector, type Selector } from '../../copy/selector.js';
 import { refuseSwappedRoot } from '../../copy/pin.js';
 
 /** What a destination holds of a source image, found by HEADs alone. */

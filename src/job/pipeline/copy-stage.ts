@@ -1,4 +1,4 @@
-import { copyResolved } from '../../copy/copy.js';
+import { copyResolved } from '../../copy/copy-resolved.js';
 import type { CopyEvent } from '../../copy/events.js';
 import type { CopyOptions } from '../../copy/options.js';
 import { relaySource, type BlobHolder } from '../../copy/relay.js';
@@ -24,7 +24,7 @@ export async function completeItem(prepared: PreparedItem, ctx: PipelineContext,
   const options = record.options;
   // Referrers can change while their image does not: with them on, the walk still runs (and
   // finds the image there) to look for new ones.
-  if (state === 'unchanged' && !options.referrers) {
+  if (state === 'unchanged' && !options.referrers && !ctx.walkUnchanged) {
     record.emit({ type: 'resolved', node: root, source, ...(resolved.platforms ? { platforms: resolved.platforms } : {}) });
     record.emit({ type: 'done', node: root, action: 'exists', bytes: 0 });
     record.status = 'unchanged';

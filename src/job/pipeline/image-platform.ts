@@ -1,4 +1,4 @@
-import { readConfig } from '../../copy/copy.js';
+import { readConfig } from '../../copy/resolve-root.js';
 import type { CopyEvent, CopyListener, PlatformManifest } from '../../copy/events.js';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { parseJson } from '../../oci/manifest.js';

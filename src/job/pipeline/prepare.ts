@@ -1,4 +1,5 @@
-import { checkDestinationDigest, defaultSelector, destinationReferences, type ResolvedRoot, type Selector } from '../../copy/copy.js';
+import type { ResolvedRoot } from '../../copy/resolve-root.js';
+import { checkDestinationDigest, defaultSelector, destinationReferences, type Selector } from '../../copy/selector.js';
 import { isDigest } from '../../oci/digest.js';
 import { formatReference, type Reference } from '../../oci/reference.js';
 import { isLocated, type ReadOnlyTarget, type TagContext, type Target } from '../../targets/target.js';
@@ -38,7 +39,9 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
   // both sides are asked at once, a round trip saved per image. A layout or archive keeps a tag
   // per image name: the read asks for this image's, as tagging will.
   const knownTags = item.destination.tags.length ? item.destination.tags : srcRef.tags;
-  const early = knownTags.length ? (async () => readDestination(dst, knownTags, undefined, isLocated(dst) ? undefined : await context))() : undefined;
+  // What the caller read moments ago (a library caller may say) is not read again.
+  const given = record.current;
+  const early = knownTags.length && !readAll(given, knownTags) ? (async () => readDestination(dst, knownTags, undefined, isLocated(dst) ? undefined : await context))() : undefined;
   early?.catch(() => undefined);
 
   const resolved = await ctx.roots.resolve(src, srcRef, platform);
@@ -49,7 +52,7 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
   record.source = formatReference({ ...item.source, tags: srcRef.tags });
   record.destination = destinationName(item.destination, references);
 
-  const current = early ? await early : await readDestination(dst, references, resolved.root);
+  const current = readAll(given, references) ? new Map(references.map((r) => [r, given.get(r)])) : early ? await early : await readDestination(dst, references, resolved.root);
   const { state } = judge(resolved.root, current);
   record.current = current;
   record.state = state;
@@ -82,4 +85,9 @@ function destinationName(ref: Reference, references: string[]): string {
   const tags = references.filter((r) => !isDigest(r));
   const digest = tags.length ? ref.digest : (ref.digest ?? references.find((r) => isDigest(r)));
   return formatReference({ ...ref, tags, digest });
+}
+
+/** Whether `read` says what every one of `references` names. */
+function readAll(read: ReadonlyMap<string, string | undefined> | undefined, references: string[]): read is ReadonlyMap<string, string | undefined> {
+  return !!read && references.every((r) => read.has(r));
 }

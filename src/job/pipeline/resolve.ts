@@ -1,15 +1,18 @@
-import { readConfig, rootSelector, type ResolvedRoot, type Selector } from '../../copy/copy.js';
+import { chooseRoot, type ResolvedRoot } from '../../copy/resolve-root.js';
+import { rootSelector, type Selector } from '../../copy/selector.js';
 import type { Limiter } from '../../copy/limiter.js';
-import { choosePlatforms } from '../../copy/platforms.js';
 import { readManifest } from '../../copy/read-manifest.js';
 import { tagContext } from '../../copy/tag-context.js';
-import type { Descriptor, Platform } from '../../oci/descriptor.js';
+import type { Descriptor } from '../../oci/descriptor.js';
 import { ContentError, CopyError } from '../../oci/errors.js';
 import { isManifest } from '../../oci/media-types.js';
-import { formatPlatform } from '../../oci/platform.js';
+import { formatPlatform, platformList, type PlatformsAsked } from '../../oci/platform.js';
 import { printable } from '../../oci/text.js';
 import type { ReadOnlyTarget, TagContext } from '../../targets/target.js';
 import { peekSourceRoot } from './compare.js';
+
+/** Reads what a source reference names; `manifests`: what was read from that source so far. */
+export type SourceRootReader = (src: ReadOnlyTarget, srcRef: Selector, manifests: Map<string, Buffer>) => Promise<Descriptor>;
 
 /**
  * Every source image of a job resolved once, however many destinations (or entries) take it: its
@@ -27,6 +30,8 @@ export class SourceRoots {
     /** The job's transfer slots: a manifest read takes one, as the copies' reads do. */
     private readonly slots: Limiter,
     private readonly signal?: AbortSignal,
+    /** How the source's root is first read: a HEAD where the source has one (see `peekSourceRoot`). */
+    private readonly readRoot: SourceRootReader = peekSourceRoot,
   ) {}
 
   /** The verified manifests read from `src` so far, by digest: shared with every copy from it. */
@@ -36,8 +41,13 @@ export class SourceRoots {
     return cache;
   }
 
+  /** Manifests a caller already holds for `src` (verified, by digest): read from and added to. */
+  shareManifests(src: ReadOnlyTarget, cache: Map<string, Buffer>): void {
+    this.manifests.set(src, cache);
+  }
+
   /** The root `srcRef` names in `src`, and what `platform` makes of it. */
-  resolve(src: ReadOnlyTarget, srcRef: Selector, platform: Platform | readonly Platform[] | undefined): Promise<ResolvedRoot> {
+  resolve(src: ReadOnlyTarget, srcRef: Selector, platform: PlatformsAsked): Promise<ResolvedRoot> {
     const key = `${this.keyOf(src, srcRef)}\u0000${platformKey(platform)}`;
     let resolved = this.roots.get(key);
     if (!resolved) {
@@ -49,7 +59,7 @@ export class SourceRoots {
   }
 
   /** What a destination is told beside each tag of this image (its repository, the platform asked first). */
-  context(src: ReadOnlyTarget, srcRef: Selector, platform: Platform | readonly Platform[] | undefined): Promise<TagContext> {
+  context(src: ReadOnlyTarget, srcRef: Selector, platform: PlatformsAsked): Promise<TagContext> {
     const key = `${this.keyOf(src, srcRef)}\u0000${platformKey(platform)}`;
     let context = this.contexts.get(key);
     if (!context) {
@@ -60,22 +70,19 @@ export class SourceRoots {
     return context;
   }
 
-  private async choose(src: ReadOnlyTarget, srcRef: Selector, platform: Platform | readonly Platform[] | undefined): Promise<ResolvedRoot> {
+  private async choose(src: ReadOnlyTarget, srcRef: Selector, platform: PlatformsAsked): Promise<ResolvedRoot> {
     let peek = this.peeks.get(this.keyOf(src, srcRef));
-    if (!peek) this.peeks.set(this.keyOf(src, srcRef), (peek = peekSourceRoot(src, srcRef)));
+    if (!peek) this.peeks.set(this.keyOf(src, srcRef), (peek = this.readRoot(src, srcRef, this.manifestCache(src))));
     let source = await peek;
     // A tag read cheaply may name what is no manifest (a login page): the source's own resolve,
     // which keeps what that read fetched, refuses it in its words. Never copied as a blob and tagged.
     if (!isManifest(source.mediaType)) source = await src.resolve(source.digest);
     if (!isManifest(source.mediaType)) throw new ContentError(`${src.description} names ${printable(source.mediaType, 100)} by ${printable(rootSelector(srcRef) ?? 'its only image')}, which is not a manifest media type`);
-    const wanted = platform === undefined ? [] : Array.isArray(platform) ? [...(platform as readonly Platform[])] : [platform as Platform];
+    const wanted = platformList(platform);
     // Without platforms the root is what the source names: nothing more to read until the copy.
     if (!wanted.length) return { source, root: source };
     const cache = this.manifestCache(src);
-    const where = `${src.description} (${printable(rootSelector(srcRef) ?? 'its only image')})`;
-    const choice = await choosePlatforms(source, wanted, { manifest: (desc) => this.readManifest(src, desc, cache), config: (desc) => readConfig(src, desc) }, where);
-    if (choice.content) cache.set(choice.root.digest, choice.content);
-    return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
+    return chooseRoot(src, srcRef, source, wanted, { manifest: (desc) => this.readManifest(src, desc, cache) }, cache);
   }
 
   private async readManifest(src: ReadOnlyTarget, desc: Descriptor, cache: Map<string, Buffer>): Promise<Buffer> {
@@ -97,8 +104,6 @@ export class SourceRoots {
   }
 }
 
-function platformKey(platform: Platform | readonly Platform[] | undefined): string {
-  if (!platform) return '';
-  const list = Array.isArray(platform) ? (platform as readonly Platform[]) : [platform as Platform];
-  return list.map(formatPlatform).join(',');
+function platformKey(platform: PlatformsAsked): string {
+  return platformList(platform).map(formatPlatform).join(',');
 }
