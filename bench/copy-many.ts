@@ -1,6 +1,6 @@
 // Several images copied by one process through the library: one start-up, one connection pool per
 // repository pair, images one after another (as a mirror job's loop would do them) or all at once.
-import { copy } from '../src/copy/copy.js';
+import { copy } from '../src/api/copy.js';
 import { parseReference } from '../src/oci/reference.js';
 import { openDestination, openSource } from '../src/targets/open-target.js';
 

@@ -2,11 +2,11 @@
  * The library: copy OCI content between registries, OCI layouts, OCI archives and streams. It
  * knows nothing of GitHub; the action (`src/action/`) and the CLI (`src/cli/`) are shells over it.
  */
-export { copy, copyToMany, type Destination } from './copy/copy.js';
+export { copy, copyToMany, type Destination } from './api/copy.js';
 export { copyResolved, type ResolvedDestination } from './copy/copy-resolved.js';
 export { resolveRoot, type ResolvedRoot } from './copy/resolve-root.js';
 export type { Selector } from './copy/selector.js';
-export { exportToStream, importFromStream } from './copy/streams.js';
+export { exportToStream, importFromStream } from './api/streams.js';
 export type { CopyOptions, SuccessorFn } from './copy/options.js';
 export type { CopyEvent, CopyListener, NodeAction } from './copy/events.js';
 export { CopyReport, type CopyTotals, type NodeRecord } from './copy/report.js';
@@ -44,7 +44,7 @@ export { verificationRecords } from './job/render/verification.js';
 export { parseSignatureInputs, parseSignInputs, type SignatureInputs, type SignInputs } from './signatures/parse-settings.js';
 export { copyLog, syncLog, eventLines, resultLine, type LineSink } from './job/render/log.js';
 export { imageRecords, blobRecords, copyAccount } from './job/render/records.js';
-export { sync, type SyncOptions, type SyncResult } from './job/sync.js';
+export { sync, type SyncOptions, type SyncResult } from './api/sync.js';
 export { planSync } from './job/plan-work.js';
 export { TargetPool, type RunTargets } from './job/target-pool.js';
 export type { Voice } from './settings/voice.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import type { FileReference, RegistryReference } from '../../src/oci/reference.js';
 import { openArchiveStream } from '../../src/targets/archive/reader.js';
 import { createArchiveWriter } from '../../src/targets/archive/writer.js';

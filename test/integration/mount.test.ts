@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FileBlobInfoCache } from '../../src/blob-cache/file-cache.js';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { isManifest } from '../../src/oci/media-types.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { openDestination, openSource } from '../../src/targets/open-target.js';

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyToMany } from '../../src/copy/copy.js';
+import { copyToMany } from '../../src/api/copy.js';
 import type { CopyEvent } from '../../src/copy/events.js';
 import { eventLine } from '../../src/copy/log-lines.js';
 import { parseReference } from '../../src/oci/reference.js';

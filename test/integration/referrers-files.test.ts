@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { openArchiveFile } from '../../src/targets/archive/reader.js';
 import { openLayout } from '../../src/targets/layout/layout.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
 import { openDestination, openSource } from '../../src/targets/open-target.js';
 import { openRegistryRepository } from '../../src/targets/registry/index.js';

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { parseReference, type RegistryReference } from '../../src/oci/reference.js';
 import { HttpClient, type RetryPolicy, type Timeouts } from '../../src/targets/registry/http.js';
 import { openRegistryRepository } from '../../src/targets/registry/repository.js';

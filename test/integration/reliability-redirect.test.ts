@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { openDestination, openSource } from '../../src/targets/open-target.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';

@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { sync } from '../../src/job/sync.js';
+import { sync } from '../../src/api/sync.js';
 import { SignatureRefusedError } from '../../src/signatures/errors.js';
 import type { VerifyPolicySettings } from '../../src/signatures/policy.js';
 import { keyFingerprint } from '../../src/signatures/public-key.js';

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { sync } from '../../src/job/sync.js';
+import { sync } from '../../src/api/sync.js';
 import { keyFingerprint } from '../../src/signatures/public-key.js';
 import { signImage } from '../../src/signatures/sign.js';
 import { verifyImage } from '../../src/signatures/verify.js';

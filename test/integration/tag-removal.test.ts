@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { TagRemovalRefusedError } from '../../src/oci/errors.js';
 import { openRegistryRepository, type RegistryRepository } from '../../src/targets/registry/index.js';
 import { openLayout } from '../../src/targets/layout/layout.js';

@@ -1,4 +1,4 @@
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import type { CopyEvent } from '../../src/copy/events.js';
 import type { CopyOptions } from '../../src/copy/options.js';
 import { parseReference } from '../../src/oci/reference.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { extract } from 'tar-stream';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import type { Descriptor, Platform } from '../../src/oci/descriptor.js';
 import { NotFoundError } from '../../src/oci/errors.js';
 import { MediaType } from '../../src/oci/media-types.js';

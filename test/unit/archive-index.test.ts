@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { pack } from 'tar-stream';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { ContentError } from '../../src/oci/errors.js';
 import { openArchiveFile, openArchiveStream } from '../../src/targets/archive/reader.js';
 import { openLayout } from '../../src/targets/layout/layout.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { VerifyingStream } from '../../src/oci/digest.js';
 import { ContentError, NotFoundError } from '../../src/oci/errors.js';
 import { openArchiveStream, type OciArchiveReader } from '../../src/targets/archive/reader.js';

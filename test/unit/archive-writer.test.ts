@@ -8,7 +8,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { extract } from 'tar-stream';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { ContentError, NotFoundError } from '../../src/oci/errors.js';
 import { openArchiveFile, openArchiveStream } from '../../src/targets/archive/reader.js';
 import { fileHeader } from '../../src/targets/archive/ustar.js';

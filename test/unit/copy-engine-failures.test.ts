@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { MemoryTarget } from '../../src/targets/memory.js';

@@ -3,7 +3,7 @@
 // referrers than the limits, however it builds it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { MAX_GRAPH_DEPTH, MAX_GRAPH_NODES, MAX_REFERRER_GENERATIONS } from '../../src/copy/limits.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { MediaType } from '../../src/oci/media-types.js';

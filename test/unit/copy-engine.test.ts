@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { copy, copyToMany } from '../../src/copy/copy.js';
+import { copy, copyToMany } from '../../src/api/copy.js';
 import type { CopyEvent } from '../../src/copy/events.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { ContentError, CopyError, NotFoundError } from '../../src/oci/errors.js';

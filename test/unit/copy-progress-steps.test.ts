@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import type { CopyEvent } from '../../src/copy/events.js';
 import { openLayout } from '../../src/targets/layout/layout.js';
 import { MemoryTarget } from '../../src/targets/memory.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { copy, copyToMany } from '../../src/copy/copy.js';
+import { copy, copyToMany } from '../../src/api/copy.js';
 import type { CopyEvent } from '../../src/copy/events.js';
 import { eventLine } from '../../src/copy/log-lines.js';
 import { CopyReport } from '../../src/copy/report.js';

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, symlink, truncate, unlink, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import { openLayout } from '../../src/targets/layout/layout.js';
 import { MemoryTarget } from '../../src/targets/memory.js';
 import { blobPath, makeImageLayout, type ImageLayout } from '../support/images.js';

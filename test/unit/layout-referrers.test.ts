@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { ContentError, NotFoundError } from '../../src/oci/errors.js';
 import { openArchiveFile } from '../../src/targets/archive/reader.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { copy } from '../../src/copy/copy.js';
+import { copy } from '../../src/api/copy.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { ContentError, InputError, NotFoundError } from '../../src/oci/errors.js';
 import { openLayout } from '../../src/targets/layout/layout.js';

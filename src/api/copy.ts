@@ -10,12 +10,12 @@ import { completeItem } from '../job/pipeline/copy-stage.js';
 import type { PipelineContext } from '../job/pipeline/context.js';
 import { prepareItem, type PreparedItem } from '../job/pipeline/prepare.js';
 import { SourceRoots } from '../job/pipeline/resolve.js';
-import { Limiter } from './limiter.js';
-import { DEFAULT_CONCURRENCY, type CopyOptions } from './options.js';
-import { blobHolder, type BlobHolder } from './relay.js';
-import { resolveSource } from './resolve-root.js';
-import type { Selector } from './selector.js';
-import type { TagConflict } from './tagging.js';
+import { Limiter } from '../copy/limiter.js';
+import { DEFAULT_CONCURRENCY, type CopyOptions } from '../copy/options.js';
+import { blobHolder, type BlobHolder } from '../copy/relay.js';
+import { resolveSource } from '../copy/resolve-root.js';
+import type { Selector } from '../copy/selector.js';
+import type { TagConflict } from '../copy/tagging.js';
 
 /**
  * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it

@@ -3,13 +3,13 @@ import type { CopyOptions } from '../copy/options.js';
 import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
 import type { PlanItem, Shard } from '../plan/plan.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
-import type { AfterTagStage, ImageCheck } from './checks.js';
+import type { AfterTagStage, ImageCheck } from '../job/checks.js';
 import { loadTrustRoots } from '../signatures/policy.js';
-import { loadSignatureStages } from './signatures/load.js';
-import { SIGN_STAGE, SIGNATURE_POLICY_CHECK } from './signatures/names.js';
-import type { JobOutcome } from './outcome.js';
-import { runJob } from './run-job.js';
-import type { JobReporter } from './settings.js';
+import { loadSignatureStages } from '../job/signatures/load.js';
+import { SIGN_STAGE, SIGNATURE_POLICY_CHECK } from '../job/signatures/names.js';
+import type { JobOutcome } from '../job/outcome.js';
+import { runJob } from '../job/run-job.js';
+import type { JobReporter } from '../job/settings.js';
 
 export interface SyncOptions {
   /** Defaults for every entry; `concurrency` is the number of blob transfers in flight across the sync. */

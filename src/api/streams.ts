@@ -4,8 +4,8 @@ import { openArchiveStream, type OpenArchiveStreamOptions } from '../targets/arc
 import { OciArchiveWriter } from '../targets/archive/writer.js';
 import type { ReadOnlyTarget, Target } from '../targets/target.js';
 import { copy } from './copy.js';
-import type { Selector } from './selector.js';
-import type { CopyOptions } from './options.js';
+import type { Selector } from '../copy/selector.js';
+import type { CopyOptions } from '../copy/options.js';
 
 /**
  * Exports what `srcRef` names in `src` as an OCI layout archive on a stream, so a caller can send
