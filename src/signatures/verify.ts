@@ -9,7 +9,7 @@ import { refusalLine } from './describe.js';
 import { isUnreadable, SignatureDiscovery, type Candidate } from './discovery.js';
 import { prepareBundle, prepareLegacy } from './entity.js';
 import { SignatureRefusedError } from './errors.js';
-import { judge } from './judge.js';
+import { judgeSignature } from './judge-signature.js';
 import type { VerifyPolicy } from './policy.js';
 import type { FoundSignature, VerificationRecord } from './record.js';
 import type { TrustRoot } from './trust-root.js';
@@ -93,5 +93,5 @@ async function check(c: Candidate, subject: Descriptor, policy: VerifyPolicy, ro
   if ('problem' in prepared) {
     return { form: prepared.form, kind: prepared.kind, where: prepared.where, ...(prepared.predicateType ? { predicateType: prepared.predicateType } : {}), valid: false, accepted: false, problem: prepared.problem };
   }
-  return judge(prepared, policy, root);
+  return judgeSignature(prepared, policy, root);
 }

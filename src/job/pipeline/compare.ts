@@ -58,12 +58,12 @@ export async function readDestination(dst: Target, references: string[], root?: 
 }
 
 /** Unchanged when every reference already names `root`. */
-export function judge(root: Descriptor, previous: Map<string, string | undefined>): Comparison {
+export function judgeDestination(root: Descriptor, previous: Map<string, string | undefined>): Comparison {
   const unchanged = previous.size > 0 && [...previous.values()].every((d) => d === root.digest);
   return unchanged ? { state: 'unchanged', root } : { state: 'differs', root, previous };
 }
 
 /** Compares what the destination's `references` name with `root` (see `readDestination`). */
 export async function compareDestination(dst: Target, root: Descriptor, references: string[]): Promise<Comparison> {
-  return judge(root, await readDestination(dst, references, root));
+  return judgeDestination(root, await readDestination(dst, references, root));
 }

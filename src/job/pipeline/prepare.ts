@@ -5,7 +5,7 @@ import { formatReference, type Reference } from '../../oci/reference.js';
 import { isLocated, type ReadOnlyTarget, type TagContext, type Target } from '../../targets/target.js';
 import { CheckRefusal, runChecks, type ImageCheckContext } from '../checks.js';
 import type { ItemRecord } from '../item-record.js';
-import { judge, readDestination } from './compare.js';
+import { judgeDestination, readDestination } from './compare.js';
 import type { PipelineContext } from './context.js';
 
 /** An item ready to copy: both targets open, the root resolved, the destination read and judged, the checks passed. */
@@ -53,7 +53,7 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
   record.destination = destinationName(item.destination, references);
 
   const current = readAll(given, references) ? new Map(references.map((r) => [r, given.get(r)])) : early ? await early : await readDestination(dst, references, resolved.root);
-  const { state } = judge(resolved.root, current);
+  const { state } = judgeDestination(resolved.root, current);
   record.current = current;
   record.state = state;
   const view: ImageCheckContext = {

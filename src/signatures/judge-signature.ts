@@ -18,7 +18,7 @@ import { trustMaterial, type TrustRoot } from './trust-root.js';
  * instance has none: its TSA stamps instead). A keyed one needs neither: a key does not expire, as
  * skopeo's `sigstoreSigned` with `keyPath` does not ask for one; any entry it carries is still checked.
  */
-export function judge(p: Prepared, policy: VerifyPolicy, root: TrustRoot): FoundSignature {
+export function judgeSignature(p: Prepared, policy: VerifyPolicy, root: TrustRoot): FoundSignature {
   const keyed = p.entity.key.$case === 'public-key';
   const signer: SignerIdentity | undefined = p.certificate ? certificateIdentity(p.certificate) : undefined;
   const base: FoundSignature = {
