@@ -39,7 +39,8 @@ export { signatureStages, type SignatureStages, type SignatureStageOptions } fro
 export { SIGNATURE_POLICY_CHECK, SIGN_STAGE, type ImageVerification, type ImageSigning } from './job/signatures/names.js';
 export { verificationRecords } from './job/render/verification.js';
 export { parseSignatureInputs, parseSignInputs, type SignatureInputs, type SignInputs } from './inputs/signature-inputs.js';
-export { copyLog, syncLog, eventLines, resultLine, type LineSink } from './job/render/log.js';
+export { copyLog, syncLog, eventLines, resultLine, planLine, type LineSink } from './job/render/log.js';
+export { STATUS_WORDS } from './job/render/status-words.js';
 export { imageRecords, blobRecords, copyAccount } from './job/render/records.js';
 export { sync, type SyncOptions, type SyncResult } from './job/sync.js';
 export { planSync } from './job/plan-work.js';

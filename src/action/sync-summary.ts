@@ -2,20 +2,18 @@ import { formatBytes, formatDuration } from '../copy/report.js';
 import type { ItemOutcome, ItemStatus, JobOutcome, PruneOutcome } from '../job/outcome.js';
 import { formatPlatform } from '../oci/platform.js';
 import { signatureLines } from '../job/render/signature-lines.js';
+import { notDoneCounts, REFUSED_BY, STATUS_WORDS } from '../job/render/status-words.js';
 import { describeEmptySelection } from '../plan/plan.js';
 import { code, escapeHtml, escapeMarkdown, FOLD_ROWS, rateLimitLine } from './markdown.js';
 
 /** Failed first: the rows a reader came for. */
 const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, deferred: 1, copied: 2, copy: 2, unchanged: 3 };
 
-const STATUS_WORD: Record<ItemStatus, string> = {
-  failed: '**failed**',
-  skipped: 'not attempted',
-  deferred: 'left for the next run',
-  copied: 'copied',
-  copy: 'would copy',
-  unchanged: 'unchanged',
-};
+/** A status as its row's cell says it: a failure in bold, where the eye finds it. */
+function statusCell(status: ItemStatus): string {
+  const { word } = STATUS_WORDS[status];
+  return status === 'failed' ? `**${word}**` : word;
+}
 
 /**
  * A sync's job summary: the totals first (images copied, unchanged and failed; bytes copied and
@@ -28,21 +26,21 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   const lines: string[] = [];
   const title = outcome.dryRun ? 'Dry run of a sync' : 'Sync';
   lines.push(`### ${title}: ${results.length} ${results.length === 1 ? 'image' : 'images'}`, '');
+  const count = (s: ItemStatus) => `${counts[s]} ${STATUS_WORDS[s].word}`;
   const parts = outcome.dryRun
-    ? [`**${counts.copy} would be copied**`, `${counts.unchanged} unchanged`, `${counts.failed} failed`]
-    : [`**${counts.copied} copied**`, `${counts.unchanged} unchanged${unchangedNote(results)}`, `${counts.failed} failed`];
-  if (counts.skipped) parts.push(`${counts.skipped} not attempted`);
-  if (counts.deferred) parts.push(`${counts.deferred} left for the next run`);
+    ? [`**${counts.copy} would be copied**`, count('unchanged'), count('failed')]
+    : [`**${count('copied')}**`, `${count('unchanged')}${unchangedNote(results)}`, count('failed')];
+  parts.push(...notDoneCounts(counts));
   const bytes = outcome.dryRun ? [] : [`${formatBytes(outcome.bytes.copied)} copied`, `${formatBytes(outcome.bytes.mounted)} mounted`];
   lines.push(`${[...parts, ...bytes].join(' · ')} · ${formatDuration(outcome.durationMs)}`, '');
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
-  if (outcome.pullBudget) lines.push(`> ⏸️ Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
+  if (outcome.pullBudget) lines.push(`> ${STATUS_WORDS.deferred.mark} Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
 
   // The failures first and in view, each with its error; then every image, folded when long.
   const failed = results.filter((r) => r.status === 'failed' || r.status === 'skipped');
   if (failed.length) {
-    lines.push(`#### Failed (${failed.length})`, '', '| source | destination | error |', '|---|---|---|', ...failed.map(failedRow), '');
+    lines.push(`#### ${STATUS_WORDS.failed.title} (${failed.length})`, '', '| source | destination | error |', '|---|---|---|', ...failed.map(failedRow), '');
     // An error with a long unbreakable word (an identity URL, a path) would widen the table past
     // the page and hide itself behind a scroll bar: it is given in full below, where it wraps.
     const long = failed.filter((r) => unbreakable(r.error));
@@ -72,7 +70,7 @@ function noImages(outcome: JobOutcome): string {
 
 function row(r: ItemOutcome): string {
   const digest = r.root ? code(short(r.root.digest)) : '';
-  const status = r.reason === 'immutable' ? 'unchanged (not compared)' : STATUS_WORD[r.status];
+  const status = r.reason === 'immutable' ? `${STATUS_WORDS.unchanged.word} (not compared)` : statusCell(r.status);
   return `| ${status} | ${code(r.source)}<br>→ ${code(r.destination)} | ${digest} | ${details(r).join('<br>')} |`;
 }
 
@@ -81,7 +79,7 @@ function failedRow(r: ItemOutcome): string {
   return `| ${code(r.source)} | ${code(r.destination)} | ${error} |`;
 }
 
-const refusal = (r: ItemOutcome) => (r.refusedBy ? `refused by ${escapeHtml(r.refusedBy)}: ` : '');
+const refusal = (r: ItemOutcome) => (r.refusedBy ? `${REFUSED_BY.toLowerCase()} ${escapeHtml(r.refusedBy)}: ` : '');
 
 /** Words longer than this do not wrap in a table cell and push the table wider than the page. */
 const LONGEST_WORD = 40;
