@@ -30,13 +30,15 @@ export { defaultCacheFile, FileBlobInfoCache } from './blob-cache/file-cache.js'
 export { runJob, BUILT_IN_CHECKS } from './job/run-job.js';
 export type { JobSettings, JobWork, JobHooks, JobReporter, JobPlan, ItemStart, ImageOptions, BlobCacheStore } from './job/settings.js';
 export type { JobOutcome, ItemOutcome, ItemStatus, TagOutcome, PlatformOutcome, ReferrerOutcome, NodeGroup } from './job/outcome.js';
-export { CheckRefusal, type ImageCheck, type ImageCheckContext, type AfterTagStage, type AfterTagContext, type CheckRecord } from './job/checks.js';
+export { CheckRefusal, type ImageCheck, type ImageCheckContext, type AfterTagStage, type AfterTagContext, type CheckRecord, type CheckRecords, type KnownCheckRecords } from './job/checks.js';
+export type { CheckPresenter, PresentedRecord, JsonPart } from './job/presenter.js';
 export { noClobberCheck } from './job/no-clobber.js';
 export { signatureCheck, type SignatureCheckOptions } from './job/signatures/signature-check.js';
 export { signStage, signStageOptions, type SignStageOptions, type EntrySigningOptions } from './job/signatures/sign-stage.js';
 export { SigningKeys } from './job/signatures/signing-keys.js';
 export { signatureStages, type SignatureStages, type SignatureStageOptions } from './job/signatures/stages.js';
 export { SIGNATURE_POLICY_CHECK, SIGN_STAGE, type ImageVerification, type ImageSigning } from './job/signatures/names.js';
+export { signingPresenter, verificationPresenter } from './job/signatures/presenter.js';
 export { verificationRecords } from './job/render/verification.js';
 export { parseSignatureInputs, parseSignInputs, type SignatureInputs, type SignInputs } from './inputs/signature-inputs.js';
 export { copyLog, syncLog, eventLines, resultLine, planLine, type LineSink } from './job/render/log.js';

@@ -1,8 +1,8 @@
 import { formatBytes, formatDuration, type CopyTotals, type NodeRecord } from '../copy/report.js';
 import type { ItemOutcome, JobOutcome, TagOutcome } from '../job/outcome.js';
 import { isIndex } from '../oci/media-types.js';
+import { checksWrote, markedCheckLines } from '../job/render/checks.js';
 import { notDoneCounts, STATUS_WORDS, statusTitle } from '../job/render/status-words.js';
-import { signatureLines } from '../job/render/signature-lines.js';
 import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
 
 /**
@@ -38,9 +38,9 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
   const title = unchanged ? STATUS_WORDS.unchanged.title : dryRun ? `Dry run of ${r.operation}` : capitalise(r.operation);
   const lines = [`### ${title}: ${pair}`, ''];
   lines.push(rootLine(r, dryRun, unchanged), '');
-  // Who signed what was copied, and what this job signed: the reason the section is read on a promotion.
-  const signatures = signatureLines(r);
-  if (signatures.length) lines.push(...signatures.map((l) => `- 🔏 ${escapeHtml(l)}`), '');
+  // What the checks found and did (who signed what was copied, what this job signed): the reason the section is read on a promotion.
+  const said = markedCheckLines(r);
+  if (said.length) lines.push(...said.map((l) => `- ${l.mark} ${escapeHtml(l.line)}`), '');
   const moved = [...r.tags.filter((t) => t.change === 'moved'), ...r.attachmentMoves];
   for (const m of moved) lines.push(`- tag ${code(m.tag)} ${dryRun ? 'would move' : 'moved'} from ${code(m.previous ?? '')} to ${code(m.digest)}`);
   for (const warning of r.warnings) lines.push(`- ⚠️ ${escapeHtml(warning)}`);
@@ -53,8 +53,9 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
   if (unchanged) {
     // Found by HEADs alone, or (with referrers) by a walk that found everything there.
     const walked = r.blobs.length > 1;
-    // Signing still runs for an image already there: what it wrote is the one write.
-    const written = r.signed?.state === 'signed' ? 'only the signature above was written' : 'nothing was written';
+    // A stage still runs for an image already there (signing): what it wrote is the one write.
+    const wrote = checksWrote(r);
+    const written = wrote ? `only ${wrote} was written` : 'nothing was written';
     lines.push(walked ? `Everything was already there, the referrers too: ${written}.` : `Every destination tag already named this digest: nothing was copied, ${written}.`, '');
     return lines;
   }

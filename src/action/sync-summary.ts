@@ -1,7 +1,7 @@
 import { formatBytes, formatDuration } from '../copy/report.js';
 import type { ItemOutcome, ItemStatus, JobOutcome, PruneOutcome } from '../job/outcome.js';
 import { formatPlatform } from '../oci/platform.js';
-import { signatureLines } from '../job/render/signature-lines.js';
+import { checkCells, markedCheckLines } from '../job/render/checks.js';
 import { notDoneCounts, REFUSED_BY, STATUS_WORDS } from '../job/render/status-words.js';
 import { describeEmptySelection } from '../plan/plan.js';
 import { code, escapeHtml, escapeMarkdown, FOLD_ROWS, rateLimitLine } from './markdown.js';
@@ -53,12 +53,24 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   else lines.push(`#### Images (${sorted.length})`, '', table, '');
   const empty = outcome.plan.nothingSelected ?? [];
   if (empty.length) lines.push(`#### Nothing selected (${empty.length})`, '', ...empty.map((e) => `- ⚠️ ${escapeMarkdown(describeEmptySelection(e))}`), '');
-  // Signature lines name digests and identity URLs in full: a list under the table, where they wrap.
-  const signatures = sorted.flatMap((r) => signatureLines(r).map((l) => `- 🔏 ${code(r.destination)}: ${escapeHtml(l)}`));
-  if (signatures.length) lines.push(`#### Signatures`, '', ...signatures, '');
+  // The checks' lines name digests and identity URLs in full: lists under the table, where they wrap.
+  lines.push(...checkSections(sorted));
   if (outcome.pruned?.length) lines.push(...pruneSection(outcome.pruned, outcome.dryRun));
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   return lines.join('\n');
+}
+
+/** Per heading the checks give (`Signatures`), their lines for every image, each naming its destination. */
+function checkSections(results: ItemOutcome[]): string[] {
+  const sections = new Map<string, string[]>();
+  for (const r of results) {
+    for (const l of markedCheckLines(r)) {
+      let list = sections.get(l.heading);
+      if (!list) sections.set(l.heading, (list = []));
+      list.push(`- ${l.mark} ${code(r.destination)}: ${escapeHtml(l.line)}`);
+    }
+  }
+  return [...sections].flatMap(([heading, lines]) => [`#### ${heading}`, '', ...lines, '']);
 }
 
 /** Why a sync has no image to show, instead of an empty table. */
@@ -119,11 +131,7 @@ function details(r: ItemOutcome): string[] {
   } else if (r.options.referrers && r.status !== 'failed' && r.status !== 'skipped') {
     out.push(r.status === 'copy' ? 'referrers: looked for when copied' : 'referrers: not looked for');
   }
-  if (r.verification?.verified) out.push('🔏 signature verified (below)');
-  if (r.signed) {
-    const did = r.signed.state === 'already-signed' ? 'already signed' : r.signed.state === 'would-sign' ? 'would be signed' : 'signed';
-    out.push(`🔏 ${did}, ${escapeHtml(r.signed.mode)} (below)`);
-  }
+  for (const cell of checkCells(r)) out.push(`${cell.mark} ${escapeHtml(cell.text)}`);
   if (r.status === 'failed' || r.status === 'skipped') out.push(r.status === 'failed' ? 'error under Failed' : 'why under Failed');
   if (r.reason === 'immutable') out.push('immutable tag the destination has: not compared');
   // The status column already says "left for the next run": the details say why.

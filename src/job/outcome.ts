@@ -3,10 +3,10 @@ import type { Descriptor } from '../oci/descriptor.js';
 import type { Operation } from '../plan/operation.js';
 import type { EmptySelection, PlanItem, Shard } from '../plan/plan.js';
 import type { RateLimitNote } from '../targets/registry/index.js';
-import type { CheckRecord } from './checks.js';
+import type { CheckRecords } from './checks.js';
+import type { PresentedRecord } from './presenter.js';
 import { STATUS_WORDS } from './render/status-words.js';
 import type { ImageOptions } from './settings.js';
-import type { ImageSigning, ImageVerification } from './signatures/names.js';
 
 /**
  * What became of one item: `copied` (something was written), `unchanged` (the destination already
@@ -105,14 +105,16 @@ export interface ItemOutcome {
   notices: string[];
   /** What was asked for and not done, with why. */
   warnings: string[];
-  /** What each check and stage recorded, by name. */
-  checks: Record<string, CheckRecord>;
+  /**
+   * What each check and stage recorded, by name: `checks['signature-policy']` what the signature
+   * policy found of the source digest (who signed it, or why it was refused), `checks.sign` what
+   * signing wrote at the destination, found there already, or (in a dry run) would write.
+   */
+  checks: CheckRecords;
+  /** The records that are shown, each bound to its presenter, in the order their checks ran. */
+  presented: PresentedRecord[];
   /** The check that refused the image. */
   refusedBy?: string;
-  /** What the signature policy found of the source digest: who signed it, or why it was refused. None when no policy applied. */
-  verification?: ImageVerification;
-  /** What signing wrote at the destination, found there already, or (in a dry run) would write. */
-  signed?: ImageSigning;
   /** Why it is unchanged without a request (`immutable`). */
   reason?: UnchangedReason;
   /** Every node, in the order it finished (children first); and grouped under its manifest. */

@@ -4,7 +4,7 @@ import { formatBytes, formatDuration } from '../../copy/report.js';
 import { formatReference } from '../../oci/reference.js';
 import type { ItemOutcome, ItemStatus, PruneOutcome } from '../outcome.js';
 import type { ItemStart, JobPlan, JobReporter } from '../settings.js';
-import { signatureLines } from './signature-lines.js';
+import { checkLines } from './checks.js';
 import { STATUS_WORDS, statusTitle } from './status-words.js';
 
 /**
@@ -92,8 +92,8 @@ export function copyLog(sink: LineSink): JobReporter {
     itemDone(r) {
       sink.line(resultLine(r, dryRun));
       if (r.root) sink.line(`Digest: ${r.root.digest}`);
-      // The verification was told as it happened, before the copy.
-      for (const line of signatureLines(r, { told: true })) sink.line(line);
+      // What a check said as it ran (a verification, before the copy) is not said again.
+      for (const line of checkLines(r, true)) sink.line(line);
       const totals = totalsLine(r, dryRun);
       if (totals) sink.line(totals);
       sink.endGroup();
@@ -158,16 +158,16 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
       if (r.status === 'unchanged' && r.reason === 'immutable') sink.line(`${title} (immutable tag the destination has: not compared)`);
       else if (r.status === 'unchanged') {
         sink.line(`${title} (${r.root?.digest})`);
-        for (const line of signatureLines(r)) sink.line(line);
+        for (const line of checkLines(r)) sink.line(line);
       }
       else if (r.status === 'deferred' || r.status === 'skipped') sink.line(`${title}: ${r.error}`);
       else if (r.status === 'copy') {
         sink.line(`${title}${r.root ? ` (${r.root.digest})` : ''}`);
-        for (const line of signatureLines(r)) sink.line(line);
+        for (const line of checkLines(r)) sink.line(line);
       } else {
         sink.startGroup(r.status === 'failed' ? title : `${title} (${r.root?.digest})`);
         for (const l of lines) (l.warning ? sink.warning : sink.line)(l.text);
-        for (const line of signatureLines(r, { told: true })) sink.line(line);
+        for (const line of checkLines(r, true)) sink.line(line);
         if (r.status === 'failed') sink.line(`${r.refusedBy ? 'Refusal' : 'Error'}: ${r.error}`);
         sink.endGroup();
         tick();

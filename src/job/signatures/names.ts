@@ -37,3 +37,10 @@ export type ImageSigning =
   | { state: 'would-sign'; digest: string; mode: 'key' | 'keyless'; format: 'bundle' | 'legacy'; signer?: SignerIdentity };
 
 export type { SignRecord };
+
+declare module '../checks.js' {
+  interface KnownCheckRecords {
+    [SIGNATURE_POLICY_CHECK]: ImageVerification;
+    [SIGN_STAGE]: ImageSigning;
+  }
+}
