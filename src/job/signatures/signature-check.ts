@@ -53,17 +53,10 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
         }
         throw err;
       }
-      const verified: ImageVerification = {
-        digest: record.digest,
-        verified: true,
-        policy: record.policy,
-        trustRoot: record.trustRoot,
-        ...(record.signer ? { signer: record.signer } : {}),
-        predicateTypes: record.predicateTypes,
-        ...(record.tlogIndex !== undefined ? { tlogIndex: record.tlogIndex } : {}),
-        found: record.found,
-        ...(record.platforms ? { platforms: record.platforms.map((p) => ({ digest: p.digest, ...(p.signer ? { signer: p.signer } : {}), ...(p.tlogIndex !== undefined ? { tlogIndex: p.tlogIndex } : {}) })) } : {}),
-      };
+      // The verifier's record as it is, each platform's reduced to who signed it.
+      const { platforms, ...rest } = record;
+      const verified: ImageVerification = rest;
+      if (platforms) verified.platforms = platforms.map((p) => ({ digest: p.digest, ...(p.signer ? { signer: p.signer } : {}), ...(p.tlogIndex !== undefined ? { tlogIndex: p.tlogIndex } : {}) }));
       ctx.notice(verifiedLine(verified, subject.digest !== ctx.resolved.root.digest), SIGNATURE_POLICY_CHECK);
       return verified;
     },
