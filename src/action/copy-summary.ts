@@ -29,7 +29,7 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
     // Without a root nothing was copied: what is not skipped or deferred failed.
     const status = r.status === 'skipped' || r.status === 'deferred' ? r.status : 'failed';
     const { mark } = STATUS_WORDS[status];
-    const title = `${mark ? `${mark} ` : ''}${escapeHtml(statusTitle({ ...r, status }))}`;
+    const title = `${mark ? `${mark} ` : ''}${escapeHtml(statusTitle(status, r.refusedBy))}`;
     // A refusal or a reason is a sentence to read whole (it wraps); an error is shown as it was raised.
     const why = r.refusedBy || r.status === 'skipped' || r.status === 'deferred' ? `> ${escapeHtml(r.error ?? '')}` : `<pre>${escapeHtml(r.error ?? 'unknown error')}</pre>`;
     return [`### ${title}: ${r.operation} ${pair}`, '', why, ''];

@@ -39,7 +39,7 @@ export function eventLines(sink: Pick<LineSink, 'line' | 'warning'>, options: { 
 
 /** `Copied SRC => DST`, `Unchanged: DST already names sha256:…`: what became of one destination, in a line. */
 export function resultLine(r: ItemOutcome, dryRun: boolean): string {
-  if (r.status === 'failed' || r.status === 'skipped' || r.status === 'deferred') return `${statusTitle(r)}: ${r.error}`;
+  if (r.status === 'failed' || r.status === 'skipped' || r.status === 'deferred') return `${statusTitle(r.status, r.refusedBy)}: ${r.error}`;
   const unchanged = STATUS_WORDS.unchanged.title;
   if (r.status === 'unchanged' && r.reason === 'immutable') return `${unchanged}: ${r.destination} has this immutable tag (not compared)`;
   if (r.status === 'unchanged') return `${unchanged}: ${r.destination} already names ${r.root?.digest}`;
@@ -154,7 +154,7 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
       counts[r.status]++;
       const pair = `${r.source} => ${r.destination}`;
       const warnings = () => lines.filter((l) => l.warning).forEach((l) => sink.warning(l.text));
-      const title = `${statusTitle(r)} ${pair}`;
+      const title = `${statusTitle(r.status, r.refusedBy)} ${pair}`;
       if (r.status === 'unchanged' && r.reason === 'immutable') sink.line(`${title} (immutable tag the destination has: not compared)`);
       else if (r.status === 'unchanged') {
         sink.line(`${title} (${r.root?.digest})`);

@@ -1,4 +1,4 @@
-import type { ItemOutcome, ItemStatus, JobOutcome } from '../outcome.js';
+import type { ItemStatus, JobOutcome } from '../outcome.js';
 
 /**
  * What each status is called: `title` heads a line or a section (`Copied SRC => DST`), `word`
@@ -16,9 +16,9 @@ export const STATUS_WORDS: Record<ItemStatus, { title: string; word: string; mar
 /** A failed image a check refused is said so: `Refused by no-clobber`, `refused by …`. */
 export const REFUSED_BY = 'Refused by';
 
-/** `Refused by no-clobber`, or the status's title. */
-export function statusTitle(r: ItemOutcome): string {
-  return r.status === 'failed' && r.refusedBy ? `${REFUSED_BY} ${r.refusedBy}` : STATUS_WORDS[r.status].title;
+/** `Refused by no-clobber` for a failure a check refused, else the status's title. */
+export function statusTitle(status: ItemStatus, refusedBy?: string): string {
+  return status === 'failed' && refusedBy ? `${REFUSED_BY} ${refusedBy}` : STATUS_WORDS[status].title;
 }
 
 /** `2 not attempted`, `1 left for the next run`: the counts of the items not done, those there are. */
