@@ -1,7 +1,8 @@
 import { formatBytes, formatDuration, type CopyTotals, type NodeRecord } from '../copy/report.js';
 import type { ItemOutcome, JobOutcome, TagOutcome } from '../job/outcome.js';
 import { isIndex } from '../oci/media-types.js';
-import { signatureLines } from '../job/render/signature-lines.js';
+import { checksWrote, markedCheckLines } from '../job/render/checks.js';
+import { notDoneCounts, STATUS_WORDS, statusTitle } from '../job/render/status-words.js';
 import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
 
 /**
@@ -18,25 +19,28 @@ export function copySummaryMarkdown(outcome: JobOutcome): string {
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
-  if (outcome.pullBudget) lines.push(`> ⏸️ Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
+  if (outcome.pullBudget) lines.push(`> ${STATUS_WORDS.deferred.mark} Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
   return lines.join('\n');
 }
 
 function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
   const pair = `${code(r.source)} → ${code(r.destination)}`;
   if (!r.root) {
-    const title = r.refusedBy ? `❌ Refused by ${escapeHtml(r.refusedBy)}` : r.status === 'skipped' ? 'Not attempted' : r.status === 'deferred' ? '⏸️ Left for the next run' : '❌ Failed';
+    // Without a root nothing was copied: what is not skipped or deferred failed.
+    const status = r.status === 'skipped' || r.status === 'deferred' ? r.status : 'failed';
+    const { mark } = STATUS_WORDS[status];
+    const title = `${mark ? `${mark} ` : ''}${escapeHtml(statusTitle(status, r.refusedBy))}`;
     // A refusal or a reason is a sentence to read whole (it wraps); an error is shown as it was raised.
     const why = r.refusedBy || r.status === 'skipped' || r.status === 'deferred' ? `> ${escapeHtml(r.error ?? '')}` : `<pre>${escapeHtml(r.error ?? 'unknown error')}</pre>`;
     return [`### ${title}: ${r.operation} ${pair}`, '', why, ''];
   }
   const unchanged = r.status === 'unchanged' && !r.blobs.some((n) => n.action !== 'exists');
-  const title = unchanged ? 'Unchanged' : dryRun ? `Dry run of ${r.operation}` : capitalise(r.operation);
+  const title = unchanged ? STATUS_WORDS.unchanged.title : dryRun ? `Dry run of ${r.operation}` : capitalise(r.operation);
   const lines = [`### ${title}: ${pair}`, ''];
   lines.push(rootLine(r, dryRun, unchanged), '');
-  // Who signed what was copied, and what this job signed: the reason the section is read on a promotion.
-  const signatures = signatureLines(r);
-  if (signatures.length) lines.push(...signatures.map((l) => `- 🔏 ${escapeHtml(l)}`), '');
+  // What the checks found and did (who signed what was copied, what this job signed): the reason the section is read on a promotion.
+  const said = markedCheckLines(r);
+  if (said.length) lines.push(...said.map((l) => `- ${l.mark} ${escapeHtml(l.line)}`), '');
   const moved = [...r.tags.filter((t) => t.change === 'moved'), ...r.attachmentMoves];
   for (const m of moved) lines.push(`- tag ${code(m.tag)} ${dryRun ? 'would move' : 'moved'} from ${code(m.previous ?? '')} to ${code(m.digest)}`);
   for (const warning of r.warnings) lines.push(`- ⚠️ ${escapeHtml(warning)}`);
@@ -49,8 +53,9 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
   if (unchanged) {
     // Found by HEADs alone, or (with referrers) by a walk that found everything there.
     const walked = r.blobs.length > 1;
-    // Signing still runs for an image already there: what it wrote is the one write.
-    const written = r.signed?.state === 'signed' ? 'only the signature above was written' : 'nothing was written';
+    // A stage still runs for an image already there (signing): what it wrote is the one write.
+    const wrote = checksWrote(r);
+    const written = wrote ? `only ${wrote} was written` : 'nothing was written';
     lines.push(walked ? `Everything was already there, the referrers too: ${written}.` : `Every destination tag already named this digest: nothing was copied, ${written}.`, '');
     return lines;
   }
@@ -174,11 +179,9 @@ function destinationsHeadline(outcome: JobOutcome): string {
   if (!failed && !skipped && !deferred) return `**${n} destinations${outcome.dryRun ? ' would get' : ', all'}**${digest}`;
   const parts = [`**${ok} of ${n} destinations ${outcome.dryRun ? 'would get' : 'got'}**${digest}`];
   const refused = outcome.results.filter((r) => r.refusedBy).length;
-  if (failed - refused) parts.push(`${failed - refused} failed`);
+  if (failed - refused) parts.push(`${failed - refused} ${STATUS_WORDS.failed.word}`);
   if (refused) parts.push(`${refused} refused`);
-  if (skipped) parts.push(`${skipped} not attempted`);
-  if (deferred) parts.push(`${deferred} left for the next run`);
-  return parts.join(', ');
+  return [...parts, ...notDoneCounts(outcome.counts)].join(', ');
 }
 
 const KINDS: Record<string, string> = {

@@ -1,5 +1,5 @@
 import type { StepInputs } from './inputs.js';
-import { copyLog, syncLog, type LineSink } from '../job/render/log.js';
+import { copyLog, planLine, syncLog, type LineSink } from '../job/render/log.js';
 import type { JobReporter } from '../job/settings.js';
 import { log } from './log.js';
 
@@ -18,8 +18,7 @@ export function actionReporter(step: StepInputs, now: () => number = Date.now): 
     ...reporter,
     planned(plan) {
       reporter.planned?.(plan);
-      const share = plan.shard ? `; shard ${plan.shard.index}/${plan.shard.count} takes ${plan.items.length}` : '';
-      log.info(`${origin}: ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}, ${plan.all.length} ${plan.all.length === 1 ? 'image' : 'images'}${share}`);
+      log.info(`${origin}: ${planLine(plan, entries.length)}`);
     },
   };
 }

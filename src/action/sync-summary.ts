@@ -1,21 +1,19 @@
 import { formatBytes, formatDuration } from '../copy/report.js';
 import type { ItemOutcome, ItemStatus, JobOutcome, PruneOutcome } from '../job/outcome.js';
 import { formatPlatform } from '../oci/platform.js';
-import { signatureLines } from '../job/render/signature-lines.js';
+import { checkCells, markedCheckLines } from '../job/render/checks.js';
+import { notDoneCounts, REFUSED_BY, STATUS_WORDS } from '../job/render/status-words.js';
 import { describeEmptySelection } from '../plan/plan.js';
 import { code, escapeHtml, escapeMarkdown, FOLD_ROWS, rateLimitLine } from './markdown.js';
 
 /** Failed first: the rows a reader came for. */
 const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, deferred: 1, copied: 2, copy: 2, unchanged: 3 };
 
-const STATUS_WORD: Record<ItemStatus, string> = {
-  failed: '**failed**',
-  skipped: 'not attempted',
-  deferred: 'left for the next run',
-  copied: 'copied',
-  copy: 'would copy',
-  unchanged: 'unchanged',
-};
+/** A status as its row's cell says it: a failure in bold, where the eye finds it. */
+function statusCell(status: ItemStatus): string {
+  const { word } = STATUS_WORDS[status];
+  return status === 'failed' ? `**${word}**` : word;
+}
 
 /**
  * A sync's job summary: the totals first (images copied, unchanged and failed; bytes copied and
@@ -28,21 +26,21 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   const lines: string[] = [];
   const title = outcome.dryRun ? 'Dry run of a sync' : 'Sync';
   lines.push(`### ${title}: ${results.length} ${results.length === 1 ? 'image' : 'images'}`, '');
+  const count = (s: ItemStatus) => `${counts[s]} ${STATUS_WORDS[s].word}`;
   const parts = outcome.dryRun
-    ? [`**${counts.copy} would be copied**`, `${counts.unchanged} unchanged`, `${counts.failed} failed`]
-    : [`**${counts.copied} copied**`, `${counts.unchanged} unchanged${unchangedNote(results)}`, `${counts.failed} failed`];
-  if (counts.skipped) parts.push(`${counts.skipped} not attempted`);
-  if (counts.deferred) parts.push(`${counts.deferred} left for the next run`);
+    ? [`**${counts.copy} would be copied**`, count('unchanged'), count('failed')]
+    : [`**${count('copied')}**`, `${count('unchanged')}${unchangedNote(results)}`, count('failed')];
+  parts.push(...notDoneCounts(counts));
   const bytes = outcome.dryRun ? [] : [`${formatBytes(outcome.bytes.copied)} copied`, `${formatBytes(outcome.bytes.mounted)} mounted`];
   lines.push(`${[...parts, ...bytes].join(' · ')} · ${formatDuration(outcome.durationMs)}`, '');
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
-  if (outcome.pullBudget) lines.push(`> ⏸️ Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
+  if (outcome.pullBudget) lines.push(`> ${STATUS_WORDS.deferred.mark} Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
 
   // The failures first and in view, each with its error; then every image, folded when long.
   const failed = results.filter((r) => r.status === 'failed' || r.status === 'skipped');
   if (failed.length) {
-    lines.push(`#### Failed (${failed.length})`, '', '| source | destination | error |', '|---|---|---|', ...failed.map(failedRow), '');
+    lines.push(`#### ${STATUS_WORDS.failed.title} (${failed.length})`, '', '| source | destination | error |', '|---|---|---|', ...failed.map(failedRow), '');
     // An error with a long unbreakable word (an identity URL, a path) would widen the table past
     // the page and hide itself behind a scroll bar: it is given in full below, where it wraps.
     const long = failed.filter((r) => unbreakable(r.error));
@@ -55,12 +53,24 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   else lines.push(`#### Images (${sorted.length})`, '', table, '');
   const empty = outcome.plan.nothingSelected ?? [];
   if (empty.length) lines.push(`#### Nothing selected (${empty.length})`, '', ...empty.map((e) => `- ⚠️ ${escapeMarkdown(describeEmptySelection(e))}`), '');
-  // Signature lines name digests and identity URLs in full: a list under the table, where they wrap.
-  const signatures = sorted.flatMap((r) => signatureLines(r).map((l) => `- 🔏 ${code(r.destination)}: ${escapeHtml(l)}`));
-  if (signatures.length) lines.push(`#### Signatures`, '', ...signatures, '');
+  // The checks' lines name digests and identity URLs in full: lists under the table, where they wrap.
+  lines.push(...checkSections(sorted));
   if (outcome.pruned?.length) lines.push(...pruneSection(outcome.pruned, outcome.dryRun));
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   return lines.join('\n');
+}
+
+/** Per heading the checks give (`Signatures`), their lines for every image, each naming its destination. */
+function checkSections(results: ItemOutcome[]): string[] {
+  const sections = new Map<string, string[]>();
+  for (const r of results) {
+    for (const l of markedCheckLines(r)) {
+      let list = sections.get(l.heading);
+      if (!list) sections.set(l.heading, (list = []));
+      list.push(`- ${l.mark} ${code(r.destination)}: ${escapeHtml(l.line)}`);
+    }
+  }
+  return [...sections].flatMap(([heading, lines]) => [`#### ${heading}`, '', ...lines, '']);
 }
 
 /** Why a sync has no image to show, instead of an empty table. */
@@ -72,7 +82,7 @@ function noImages(outcome: JobOutcome): string {
 
 function row(r: ItemOutcome): string {
   const digest = r.root ? code(short(r.root.digest)) : '';
-  const status = r.reason === 'immutable' ? 'unchanged (not compared)' : STATUS_WORD[r.status];
+  const status = r.reason === 'immutable' ? `${STATUS_WORDS.unchanged.word} (not compared)` : statusCell(r.status);
   return `| ${status} | ${code(r.source)}<br>→ ${code(r.destination)} | ${digest} | ${details(r).join('<br>')} |`;
 }
 
@@ -81,7 +91,7 @@ function failedRow(r: ItemOutcome): string {
   return `| ${code(r.source)} | ${code(r.destination)} | ${error} |`;
 }
 
-const refusal = (r: ItemOutcome) => (r.refusedBy ? `refused by ${escapeHtml(r.refusedBy)}: ` : '');
+const refusal = (r: ItemOutcome) => (r.refusedBy ? `${REFUSED_BY.toLowerCase()} ${escapeHtml(r.refusedBy)}: ` : '');
 
 /** Words longer than this do not wrap in a table cell and push the table wider than the page. */
 const LONGEST_WORD = 40;
@@ -121,11 +131,7 @@ function details(r: ItemOutcome): string[] {
   } else if (r.options.referrers && r.status !== 'failed' && r.status !== 'skipped') {
     out.push(r.status === 'copy' ? 'referrers: looked for when copied' : 'referrers: not looked for');
   }
-  if (r.verification?.verified) out.push('🔏 signature verified (below)');
-  if (r.signed) {
-    const did = r.signed.state === 'already-signed' ? 'already signed' : r.signed.state === 'would-sign' ? 'would be signed' : 'signed';
-    out.push(`🔏 ${did}, ${escapeHtml(r.signed.mode)} (below)`);
-  }
+  for (const cell of checkCells(r)) out.push(`${cell.mark} ${escapeHtml(cell.text)}`);
   if (r.status === 'failed' || r.status === 'skipped') out.push(r.status === 'failed' ? 'error under Failed' : 'why under Failed');
   if (r.reason === 'immutable') out.push('immutable tag the destination has: not compared');
   // The status column already says "left for the next run": the details say why.

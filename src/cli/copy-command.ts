@@ -1,3 +1,4 @@
+import { failureLine } from '../job/outcome.js';
 import { copyAccount } from '../job/render/records.js';
 import { runJob } from '../job/run-job.js';
 import { OperationError } from '../oci/errors.js';
@@ -132,8 +133,8 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
   if (!several && first.status === 'failed') throw first.cause;
   printPullLimits(console, outcome);
   // Each failed destination's error was printed with its result: the last line names them.
-  const failed = outcome.results.filter((r) => r.status === 'failed');
-  if (failed.length) throw new OperationError(`${failed.length} of ${outcome.results.length} destinations failed: ${failed.map((r) => r.destination).join(', ')}`);
+  const failure = failureLine(outcome.results, { what: 'destinations', errorsTold: true });
+  if (failure) throw new OperationError(failure);
   return ExitCode.Done;
 }
 

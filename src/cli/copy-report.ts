@@ -1,6 +1,6 @@
 import type { ItemOutcome } from '../job/outcome.js';
 import { eventLines, resultLine, totalsLine } from '../job/render/log.js';
-import { signatureLines } from '../job/render/signature-lines.js';
+import { checkLines } from '../job/render/checks.js';
 import type { JobReporter } from '../job/settings.js';
 import { formatReference } from '../oci/reference.js';
 import type { Console } from './console.js';
@@ -48,8 +48,8 @@ function printResult(console: Console, r: ItemOutcome, dryRun: boolean): void {
   else console.final(resultLine(r, dryRun));
   if (!r.root) return;
   console.line(`Digest: ${r.root.digest}`);
-  // The verification was told as it happened, before the copy.
-  for (const line of signatureLines(r, { told: true })) console.line(line);
+  // What a check said as it ran (a verification, before the copy) is not said again.
+  for (const line of checkLines(r, true)) console.line(line);
   const totalsText = totalsLine(r, dryRun);
   if (totalsText) console.final(totalsText);
 }

@@ -2,7 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { formatBytes, formatDuration } from '../copy/report.js';
 import { MAX_LIST_BYTES } from '../settings/values.js';
 import type { JobOutcome } from '../job/outcome.js';
-import { syncLog } from '../job/render/log.js';
+import { planLine, syncLog } from '../job/render/log.js';
+import { notDoneCounts, STATUS_WORDS } from '../job/render/status-words.js';
 import { imageRecords, pruneRecords } from '../job/render/records.js';
 import { runJob } from '../job/run-job.js';
 import type { JobReporter } from '../job/settings.js';
@@ -120,8 +121,7 @@ function syncReporter(io: CommandIO, progress: Parameters<typeof withProgress>[1
       ...reporter,
       planned(plan) {
         reporter.planned?.(plan);
-        const share = plan.shard ? `, shard ${plan.shard.index}/${plan.shard.count} takes ${plan.items.length}` : '';
-        io.console.line(`${entries} ${entries === 1 ? 'entry' : 'entries'}, ${plan.all.length} ${plan.all.length === 1 ? 'image' : 'images'}${share}`);
+        io.console.line(planLine(plan, entries));
       },
     },
     progress,
@@ -173,8 +173,8 @@ function syncJson(outcome: JobOutcome): unknown {
 /** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
 function totalsLine(outcome: JobOutcome): string {
   const { counts, results } = outcome;
-  const skipped = `${counts.skipped ? `, ${counts.skipped} not attempted` : ''}${counts.deferred ? `, ${counts.deferred} left for the next run` : ''}`;
+  const rest = [`${counts.unchanged} ${STATUS_WORDS.unchanged.word}`, `${counts.failed} ${STATUS_WORDS.failed.word}`, ...notDoneCounts(counts)].join(', ');
   const took = formatDuration(outcome.durationMs);
-  if (outcome.dryRun) return `Would copy ${counts.copy} of ${results.length} images; ${counts.unchanged} unchanged, ${counts.failed} failed${skipped}; checked in ${took}`;
-  return `${counts.copied} of ${results.length} images copied, ${counts.unchanged} unchanged, ${counts.failed} failed${skipped}; ${formatBytes(outcome.bytes.copied)} copied, ${formatBytes(outcome.bytes.mounted)} mounted; in ${took}`;
+  if (outcome.dryRun) return `${STATUS_WORDS.copy.title} ${counts.copy} of ${results.length} images; ${rest}; checked in ${took}`;
+  return `${counts.copied} of ${results.length} images ${STATUS_WORDS.copied.word}, ${rest}; ${formatBytes(outcome.bytes.copied)} copied, ${formatBytes(outcome.bytes.mounted)} mounted; in ${took}`;
 }

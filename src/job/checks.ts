@@ -4,10 +4,22 @@ import { OciCopyError } from '../oci/errors.js';
 import type { SyncEntry } from '../plan/entries.js';
 import type { PlanItem } from '../plan/plan.js';
 import type { ReadOnlyTarget, Target } from '../targets/target.js';
+import type { ItemChecks } from './item-checks.js';
+import type { CheckPresenter } from './presenter.js';
 import type { ImageOptions } from './settings.js';
 
 /** What a check or stage leaves in the outcome under its name (say, who signed the image): plain data. */
 export type CheckRecord = Readonly<Record<string, unknown>>;
+
+/**
+ * The record type of each check that names its own, by the name it records under: a check adds
+ * itself by declaration merging (`declare module … { interface KnownCheckRecords { sign: ImageSigning } }`),
+ * so `outcome.checks.sign` reads as that type.
+ */
+export interface KnownCheckRecords {}
+
+/** What the checks and stages recorded for an image, by name: plain data, typed for the checks that say their type. */
+export type CheckRecords = { readonly [K in keyof KnownCheckRecords]?: KnownCheckRecords[K] } & Readonly<Record<string, unknown>>;
 
 /**
  * What a check knows of one image on its way to one destination, once the source is resolved and
@@ -45,14 +57,16 @@ export interface ImageCheckContext {
  * budget). It refuses by throwing a `CheckRefusal`, whose message is the image's one error line;
  * any other error fails the image as a failed copy does. What it returns is kept in the outcome.
  */
-export interface ImageCheck {
+export interface ImageCheck<R extends object = object> {
   readonly name: string;
+  /** How its record is shown in the log, the summary and JSON; none: kept in the outcome, shown nowhere. */
+  readonly presenter?: CheckPresenter<R>;
   /**
    * Runs for an image the destination already has too (a gate on every run, such as a signature
    * policy); without it, only for an image that differs (or whose referrers are copied).
    */
   readonly everyRun?: boolean;
-  run(ctx: ImageCheckContext): Promise<CheckRecord | void>;
+  run(ctx: ImageCheckContext): Promise<R | void>;
 }
 
 /** What a stage after tagging knows besides: the root is in the destination under these references. */
@@ -61,35 +75,37 @@ export interface AfterTagContext extends ImageCheckContext {
 }
 
 /** Runs the stages after tagging in order, each recording under its name; `all` false: only those that run on every run. */
-export async function runAfterTag(stages: readonly AfterTagStage[], ctx: AfterTagContext, records: Record<string, CheckRecord>, all: boolean): Promise<void> {
+export async function runAfterTag(stages: readonly AfterTagStage[], ctx: AfterTagContext, records: ItemChecks, all: boolean): Promise<void> {
   for (const stage of stages) {
     if (!all && !stage.everyRun) continue;
     const result = await stage.run(ctx);
-    if (result) records[stage.name] = result;
+    if (result) records.add(stage, result);
   }
 }
 
 /** A stage run once an image is copied and tagged (signing, pruning); its error fails the image. */
-export interface AfterTagStage {
+export interface AfterTagStage<R extends object = object> {
   readonly name: string;
+  /** How its record is shown; none: kept in the outcome, shown nowhere. */
+  readonly presenter?: CheckPresenter<R>;
   /**
    * Runs for an image the destination already had, and in a dry run, too (`ctx.state` and
    * `ctx.dryRun` tell which): signing makes sure the digest ends up signed, and a dry run says what
    * it would sign. Without it, only for an image this job copied (or walked in a dry run).
    */
   readonly everyRun?: boolean;
-  run(ctx: AfterTagContext): Promise<CheckRecord | void>;
+  run(ctx: AfterTagContext): Promise<R | void>;
 }
 
 /** An image a check would not let through: not a failure of the copy, a decision, said in one line. */
-export class CheckRefusal extends OciCopyError {
+export class CheckRefusal<R extends object = object> extends OciCopyError {
   override name = 'CheckRefusal';
   constructor(
     message: string,
     /** The check that refused. */
     readonly check: string,
     /** What it found, kept in the outcome. */
-    readonly record?: CheckRecord,
+    readonly record?: R,
   ) {
     super(message);
   }
@@ -100,15 +116,16 @@ export class CheckRefusal extends OciCopyError {
  * An image that stays as it is moves nothing a check could object to: only the checks that gate
  * every run see it.
  */
-export async function runChecks(checks: readonly ImageCheck[], ctx: ImageCheckContext, records: Record<string, CheckRecord>): Promise<void> {
+export async function runChecks(checks: readonly ImageCheck[], ctx: ImageCheckContext, records: ItemChecks): Promise<void> {
   const moves = ctx.state === 'differs' || ctx.options.referrers;
   for (const check of checks) {
     if (!moves && !check.everyRun) continue;
     try {
       const record = await check.run(ctx);
-      if (record) records[check.name] = record;
+      if (record) records.add(check, record);
     } catch (err) {
-      if (err instanceof CheckRefusal && err.record) records[check.name] = err.record;
+      // What a check throws carries no type: its refusal's record is taken as the check's own.
+      if (err instanceof CheckRefusal && err.record) records.add(check, err.record);
       throw err;
     }
   }

@@ -7,7 +7,6 @@ import { isIndex } from '../oci/media-types.js';
 import { formatPlatform } from '../oci/platform.js';
 import { referrerLabel } from '../oci/referrer-kinds.js';
 import type { ItemRecord } from './item-record.js';
-import { SIGN_STAGE, SIGNATURE_POLICY_CHECK, type ImageSigning, type ImageVerification } from './signatures/names.js';
 import type { ItemOutcome, NodeGroup, PlatformOutcome, ReferrerOutcome, TagOutcome } from './outcome.js';
 
 /** An item's outcome, made once from what its stages recorded. */
@@ -38,10 +37,9 @@ export function itemOutcome(record: ItemRecord): ItemOutcome {
     ...(referrers ? { referrers } : {}),
     notices: report.notices.filter((n) => !report.warnings.includes(n)),
     warnings: [...report.warnings],
-    checks: record.checks,
+    checks: record.checks.records,
+    presented: record.checks.presented,
     ...(record.refusedBy ? { refusedBy: record.refusedBy } : {}),
-    ...(record.checks[SIGNATURE_POLICY_CHECK] ? { verification: record.checks[SIGNATURE_POLICY_CHECK] as unknown as ImageVerification } : {}),
-    ...(record.checks[SIGN_STAGE] ? { signed: record.checks[SIGN_STAGE] as unknown as ImageSigning } : {}),
     ...(record.reason ? { reason: record.reason } : {}),
     blobs: [...report.nodes],
     nodeGroups: root ? nodeGroups(report, root) : [],

@@ -4,7 +4,7 @@ import { CopyReport } from '../copy/report.js';
 import { formatReference } from '../oci/reference.js';
 import type { Operation } from '../plan/operation.js';
 import type { PlanItem } from '../plan/plan.js';
-import type { CheckRecord } from './checks.js';
+import { ItemChecks } from './item-checks.js';
 import type { ItemStatus, UnchangedReason } from './outcome.js';
 import type { ImageOptions } from './settings.js';
 
@@ -14,7 +14,8 @@ import type { ImageOptions } from './settings.js';
  * Events raised before the item's log opens (a check's notice) wait for it, in order.
  */
 export class ItemRecord {
-  readonly checks: Record<string, CheckRecord> = {};
+  /** What its checks and stages recorded. */
+  readonly checks = new ItemChecks();
   status: ItemStatus = 'failed';
   /** Full references: the source with the tag it was read by, the destination with every tag it gets. */
   source: string;

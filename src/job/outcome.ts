@@ -3,9 +3,10 @@ import type { Descriptor } from '../oci/descriptor.js';
 import type { Operation } from '../plan/operation.js';
 import type { EmptySelection, PlanItem, Shard } from '../plan/plan.js';
 import type { RateLimitNote } from '../targets/registry/index.js';
-import type { CheckRecord } from './checks.js';
+import type { CheckRecords } from './checks.js';
+import type { PresentedRecord } from './presenter.js';
+import { STATUS_WORDS } from './render/status-words.js';
 import type { ImageOptions } from './settings.js';
-import type { ImageSigning, ImageVerification } from './signatures/names.js';
 
 /**
  * What became of one item: `copied` (something was written), `unchanged` (the destination already
@@ -104,14 +105,16 @@ export interface ItemOutcome {
   notices: string[];
   /** What was asked for and not done, with why. */
   warnings: string[];
-  /** What each check and stage recorded, by name. */
-  checks: Record<string, CheckRecord>;
+  /**
+   * What each check and stage recorded, by name: `checks['signature-policy']` what the signature
+   * policy found of the source digest (who signed it, or why it was refused), `checks.sign` what
+   * signing wrote at the destination, found there already, or (in a dry run) would write.
+   */
+  checks: CheckRecords;
+  /** The records that are shown, each bound to its presenter, in the order their checks ran. */
+  presented: PresentedRecord[];
   /** The check that refused the image. */
   refusedBy?: string;
-  /** What the signature policy found of the source digest: who signed it, or why it was refused. None when no policy applied. */
-  verification?: ImageVerification;
-  /** What signing wrote at the destination, found there already, or (in a dry run) would write. */
-  signed?: ImageSigning;
   /** Why it is unchanged without a request (`immutable`). */
   reason?: UnchangedReason;
   /** Every node, in the order it finished (children first); and grouped under its manifest. */
@@ -171,22 +174,27 @@ export function jobOutcome(
     bytes.existing += r.totals.bytesExisting;
   }
   const root = results.find((r) => r.root)?.root;
-  const failure = failureLine(results, mode === 'copy' ? 'destinations' : 'images', extra.failFast === true);
+  const failure = failureLine(results, { what: mode === 'copy' ? 'destinations' : 'images', failFast: extra.failFast === true });
   const { failFast: _, cacheNote, ...rest } = extra;
   return { mode, dryRun, results, counts, bytes, ...(root ? { root } : {}), ...rest, ...(cacheNote ? { cacheNote } : {}), ...(failure ? { failure } : {}) };
 }
 
 /**
  * The one failure line: the error itself when the job had one item, else each failed destination
- * or image (the first few, then a count), and how many were not attempted.
+ * or image (the first few, then a count), and how many were not attempted. `errorsTold`: each
+ * error was printed beside its destination already (the command line), so the line names every
+ * failed destination and nothing more.
  */
-function failureLine(results: ItemOutcome[], what: 'destinations' | 'images', failFast: boolean): string | undefined {
+export function failureLine(results: ItemOutcome[], options: { what: 'destinations' | 'images'; failFast?: boolean; errorsTold?: boolean }): string | undefined {
+  const { what } = options;
   const failed = results.filter((r) => r.status === 'failed');
   if (!failed.length) return undefined;
+  const head = `${failed.length} of ${results.length} ${what} failed`;
+  if (options.errorsTold) return `${head}: ${failed.map((r) => r.destination).join(', ')}`;
   if (what === 'destinations' && results.length === 1) return failed[0].error;
   const named = failed.slice(0, NAMED_FAILURES).map((r) => (what === 'destinations' ? `${r.destination}: ${r.error}` : `${r.source} => ${r.destination}: ${r.error}`));
   const more = failed.length > NAMED_FAILURES ? `; and ${failed.length - NAMED_FAILURES} more` : '';
   const skipped = results.filter((r) => r.status === 'skipped').length;
-  const notTried = skipped ? ` (${skipped} not attempted${failFast ? ': fail-fast' : ''})` : '';
-  return `${failed.length} of ${results.length} ${what} failed${notTried}: ${named.join('; ')}${more}`;
+  const notTried = skipped ? ` (${skipped} ${STATUS_WORDS.skipped.word}${options.failFast ? ': fail-fast' : ''})` : '';
+  return `${head}${notTried}: ${named.join('; ')}${more}`;
 }

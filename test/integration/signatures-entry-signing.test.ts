@@ -296,7 +296,7 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
     const [a, off] = await Promise.all([image('lib/a'), image('lib/off')]);
     const list = [entry('lib/a', 'lib-out/a', 'sign: key', `sign-key: ${join(work, 'a.key')}`, `sign-key-password: ${PASSWORD_A}`, 'signature-format: legacy'), entry('lib/off', 'lib-out/off', 'sign: false')].join('\n');
     const outcome = await sync(list);
-    assert.deepEqual(outcome.results.map((r) => [r.status, r.signed?.mode, r.signed?.format]), [
+    assert.deepEqual(outcome.results.map((r) => [r.status, r.checks.sign?.mode, r.checks.sign?.format]), [
       ['copied', 'key', 'legacy'],
       ['copied', undefined, undefined],
     ]);

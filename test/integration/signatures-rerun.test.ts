@@ -223,11 +223,11 @@ describe('signing and verification on a re-run: the destination digest ends up s
       assert.match(failed.results[0].error ?? '', new RegExp(`${root.digest} is copied and tagged, but not signed`));
 
       const mended = await sync(entry('lib-mend/app', 'lib-mend/out', ...signing));
-      assert.deepEqual(mended.results.map((r) => [r.status, r.signed?.state]), [['unchanged', 'signed']]);
+      assert.deepEqual(mended.results.map((r) => [r.status, r.checks.sign?.state]), [['unchanged', 'signed']]);
       assert.equal((await verifyImage(scene.repository('lib-mend/out'), root, keyPolicy())).verified, true);
 
       const again = await sync(entry('lib-mend/app', 'lib-mend/out', ...signing));
-      assert.deepEqual(again.results.map((r) => [r.status, r.signed?.state]), [['unchanged', 'already-signed']]);
+      assert.deepEqual(again.results.map((r) => [r.status, r.checks.sign?.state]), [['unchanged', 'already-signed']]);
       assert.equal(await signatureCount('lib-mend/out', root.digest), 1);
     });
 
@@ -245,7 +245,7 @@ describe('signing and verification on a re-run: the destination digest ends up s
       const [r] = gated.results;
       assert.equal(r.status, 'failed');
       assert.equal(r.refusedBy, 'signature-policy');
-      assert.equal(r.verification?.verified, false);
+      assert.equal(r.checks['signature-policy']?.verified, false);
       assert.ok(r.error?.includes(`no signature of ${root.digest}`) && r.error.includes(`the destination already holds ${root.digest}`), r.error);
     });
   });

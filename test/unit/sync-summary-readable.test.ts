@@ -8,8 +8,9 @@ import { ItemRecord } from '../../src/job/item-record.js';
 import { itemOutcome } from '../../src/job/item-outcome.js';
 import { jobOutcome, type ItemOutcome, type ItemStatus } from '../../src/job/outcome.js';
 import { PullBudget } from '../../src/job/features/pull-budget/pull-budget.js';
-import { signatureLines } from '../../src/job/render/signature-lines.js';
+import { checkLines } from '../../src/job/render/checks.js';
 import type { ImageVerification } from '../../src/job/signatures/names.js';
+import { signatureCheck } from '../../src/job/signatures/signature-check.js';
 import { parseReference } from '../../src/oci/reference.js';
 
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2.3';
@@ -17,7 +18,9 @@ const ISSUER = 'https://token.actions.githubusercontent.com';
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const ROOT = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digest('a'), size: 500 };
 
-function outcome(status: ItemStatus, tag: string, index: number, extra: Partial<ItemOutcome> = {}, error?: string): ItemOutcome {
+/** An item's outcome; `verification`: what the signature check recorded for it. */
+function outcome(status: ItemStatus, tag: string, index: number, extra: Partial<ItemOutcome> & { verification?: ImageVerification } = {}, error?: string): ItemOutcome {
+  const { verification, ...rest } = extra;
   const item = { entry: 1, source: parseReference(`ghcr.io/acme/app:${tag}`), destination: parseReference(`registry.example.com/app:${tag}`) };
   const record = new ItemRecord(index, item, 'copy', {});
   record.status = status;
@@ -26,7 +29,8 @@ function outcome(status: ItemStatus, tag: string, index: number, extra: Partial<
     record.references = [tag];
   }
   if (error) record.error = new Error(error);
-  return { ...itemOutcome(record), ...extra };
+  if (verification) record.checks.add(signatureCheck({}), verification);
+  return { ...itemOutcome(record), ...rest };
 }
 
 const verified: ImageVerification = {
@@ -74,12 +78,12 @@ describe('a sync summary GitHub shows whole', () => {
   });
 
   it('names the signer once: not again as the workflow, nor as the policy it satisfies', () => {
-    const [line] = signatureLines(outcome('copied', '1.0.0', 0, { verification: verified }));
+    const [line] = checkLines(outcome('copied', '1.0.0', 0, { verification: verified }));
     assert.equal(line.split(IDENTITY).length - 1, 1, line);
     assert.match(line, /; repository https:\/\/github\.com\/acme\/app, commit c0ffee; log index 42 \(the identity and issuer the policy requires\)$/);
     // A reusable workflow signs as itself for another: both are named; a pattern policy is quoted.
     const reusable = { ...verified, policy: `identity matching /^https:\\/\\/github\\.com\\/acme\\//, issuer ${ISSUER}`, signer: { ...verified.signer, workflow: 'https://github.com/acme/app/.github/workflows/ci.yml@refs/heads/main' } };
-    const [other] = signatureLines(outcome('copied', '1.0.0', 0, { verification: reusable }));
+    const [other] = checkLines(outcome('copied', '1.0.0', 0, { verification: reusable }));
     assert.match(other, /; workflow https:\/\/github\.com\/acme\/app\/\.github\/workflows\/ci\.yml@refs\/heads\/main, repository /);
     assert.match(other, /\(policy: identity matching \/\^https:/);
   });

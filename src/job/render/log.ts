@@ -2,9 +2,10 @@ import type { CopyEvent, CopyListener } from '../../copy/events.js';
 import { eventLine, logLines } from '../../copy/log-lines.js';
 import { formatBytes, formatDuration } from '../../copy/report.js';
 import { formatReference } from '../../oci/reference.js';
-import type { ItemOutcome, PruneOutcome } from '../outcome.js';
-import type { ItemStart, JobReporter } from '../settings.js';
-import { signatureLines } from './signature-lines.js';
+import type { ItemOutcome, ItemStatus, PruneOutcome } from '../outcome.js';
+import type { ItemStart, JobPlan, JobReporter } from '../settings.js';
+import { checkLines } from './checks.js';
+import { STATUS_WORDS, statusTitle } from './status-words.js';
 
 /**
  * Where a job's lines go: the action's log (where a group folds and a warning is an annotation),
@@ -38,12 +39,11 @@ export function eventLines(sink: Pick<LineSink, 'line' | 'warning'>, options: { 
 
 /** `Copied SRC => DST`, `Unchanged: DST already names sha256:…`: what became of one destination, in a line. */
 export function resultLine(r: ItemOutcome, dryRun: boolean): string {
-  if (r.status === 'failed') return r.refusedBy ? `Refused by ${r.refusedBy}: ${r.error}` : `Failed: ${r.error}`;
-  if (r.status === 'skipped') return `Not attempted: ${r.error}`;
-  if (r.status === 'deferred') return `Left for the next run: ${r.error}`;
-  if (r.status === 'unchanged' && r.reason === 'immutable') return `Unchanged: ${r.destination} has this immutable tag (not compared)`;
-  if (r.status === 'unchanged') return `Unchanged: ${r.destination} already names ${r.root?.digest}`;
-  return `${dryRun ? 'Would copy' : 'Copied'} ${r.sourceDescription} => ${r.destinationDescription}`;
+  if (r.status === 'failed' || r.status === 'skipped' || r.status === 'deferred') return `${statusTitle(r.status, r.refusedBy)}: ${r.error}`;
+  const unchanged = STATUS_WORDS.unchanged.title;
+  if (r.status === 'unchanged' && r.reason === 'immutable') return `${unchanged}: ${r.destination} has this immutable tag (not compared)`;
+  if (r.status === 'unchanged') return `${unchanged}: ${r.destination} already names ${r.root?.digest}`;
+  return `${STATUS_WORDS[dryRun ? 'copy' : 'copied'].title} ${r.sourceDescription} => ${r.destinationDescription}`;
 }
 
 /**
@@ -58,14 +58,20 @@ export function totalsLine(r: ItemOutcome, dryRun: boolean): string | undefined 
     : `${t.copied} copied (${formatBytes(t.bytesCopied)}), ${t.mounted} mounted (${formatBytes(t.bytesMounted)}), ${t.existing} already there, in ${formatDuration(r.durationMs)}`;
 }
 
+/** `2 entries, 40 images, shard 1/4 takes 10`: what a sync's list expanded to, and this job's share. */
+export function planLine(plan: JobPlan, entries: number): string {
+  const share = plan.shard ? `, shard ${plan.shard.index}/${plan.shard.count} takes ${plan.items.length}` : '';
+  return `${entries} ${entries === 1 ? 'entry' : 'entries'}, ${plan.all.length} ${plan.all.length === 1 ? 'image' : 'images'}${share}`;
+}
+
 /**
  * What a destination's group is headed: the copy it starts (`copy SRC => DST`), or, for one that
  * moves nothing, what it is (`Unchanged SRC => DST`, `Not attempted SRC => DST`).
  */
 export function itemHeading(start: ItemStart): string {
   const pair = `${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`;
-  if (start.known === 'unchanged') return `${start.dryRun ? 'Dry run: ' : ''}Unchanged ${pair}`;
-  if (start.known === 'skipped') return `Not attempted ${pair}`;
+  if (start.known === 'unchanged') return `${start.dryRun ? 'Dry run: ' : ''}${STATUS_WORDS.unchanged.title} ${pair}`;
+  if (start.known === 'skipped') return `${STATUS_WORDS.skipped.title} ${pair}`;
   return `${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${pair}`;
 }
 
@@ -86,8 +92,8 @@ export function copyLog(sink: LineSink): JobReporter {
     itemDone(r) {
       sink.line(resultLine(r, dryRun));
       if (r.root) sink.line(`Digest: ${r.root.digest}`);
-      // The verification was told as it happened, before the copy.
-      for (const line of signatureLines(r, { told: true })) sink.line(line);
+      // What a check said as it ran (a verification, before the copy) is not said again.
+      for (const line of checkLines(r, true)) sink.line(line);
       const totals = totalsLine(r, dryRun);
       if (totals) sink.line(totals);
       sink.endGroup();
@@ -102,7 +108,7 @@ export function copyLog(sink: LineSink): JobReporter {
  */
 export function syncLog(sink: LineSink, now: () => number = Date.now): JobReporter {
   const buffers = new Map<number, Array<{ text: string; warning?: boolean }>>();
-  const counts = { copied: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0, deferred: 0 };
+  const counts: Record<ItemStatus, number> = { copied: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0, deferred: 0 };
   let total = 0;
   let dryRun = false;
   let bytes = 0;
@@ -113,8 +119,10 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
     if (t - last < SYNC_PROGRESS_EVERY_MS || done === total) return;
     last = t;
     const verb = dryRun ? 'checked' : 'done';
+    const w = (s: ItemStatus) => `${counts[s]} ${STATUS_WORDS[s].word}`;
+    const deferred = counts.deferred ? `, ${w('deferred')}` : '';
     sink.line(
-      `Progress: ${done} of ${total} images ${verb} (${dryRun ? `${counts.copy} to copy` : `${counts.copied} copied`}, ${counts.unchanged} unchanged, ${counts.failed} failed${counts.deferred ? `, ${counts.deferred} left for the next run` : ''}), ${buffers.size} in progress${dryRun ? '' : `, ${formatBytes(bytes)} moved`}`,
+      `Progress: ${done} of ${total} images ${verb} (${dryRun ? `${counts.copy} to copy` : w('copied')}, ${w('unchanged')}, ${w('failed')}${deferred}), ${buffers.size} in progress${dryRun ? '' : `, ${formatBytes(bytes)} moved`}`,
     );
   };
   return {
@@ -146,21 +154,20 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
       counts[r.status]++;
       const pair = `${r.source} => ${r.destination}`;
       const warnings = () => lines.filter((l) => l.warning).forEach((l) => sink.warning(l.text));
-      if (r.status === 'unchanged' && r.reason === 'immutable') sink.line(`Unchanged ${pair} (immutable tag the destination has: not compared)`);
+      const title = `${statusTitle(r.status, r.refusedBy)} ${pair}`;
+      if (r.status === 'unchanged' && r.reason === 'immutable') sink.line(`${title} (immutable tag the destination has: not compared)`);
       else if (r.status === 'unchanged') {
-        sink.line(`Unchanged ${pair} (${r.root?.digest})`);
-        for (const line of signatureLines(r)) sink.line(line);
+        sink.line(`${title} (${r.root?.digest})`);
+        for (const line of checkLines(r)) sink.line(line);
       }
-      else if (r.status === 'deferred') sink.line(`Left for the next run ${pair}: ${r.error}`);
-      else if (r.status === 'skipped') sink.line(`Not attempted ${pair}: ${r.error}`);
+      else if (r.status === 'deferred' || r.status === 'skipped') sink.line(`${title}: ${r.error}`);
       else if (r.status === 'copy') {
-        sink.line(`Would copy ${pair}${r.root ? ` (${r.root.digest})` : ''}`);
-        for (const line of signatureLines(r)) sink.line(line);
+        sink.line(`${title}${r.root ? ` (${r.root.digest})` : ''}`);
+        for (const line of checkLines(r)) sink.line(line);
       } else {
-        const failed = r.refusedBy ? `Refused by ${r.refusedBy} ${pair}` : `Failed ${pair}`;
-        sink.startGroup(r.status === 'failed' ? failed : `Copied ${pair} (${r.root?.digest})`);
+        sink.startGroup(r.status === 'failed' ? title : `${title} (${r.root?.digest})`);
         for (const l of lines) (l.warning ? sink.warning : sink.line)(l.text);
-        for (const line of signatureLines(r, { told: true })) sink.line(line);
+        for (const line of checkLines(r, true)) sink.line(line);
         if (r.status === 'failed') sink.line(`${r.refusedBy ? 'Refusal' : 'Error'}: ${r.error}`);
         sink.endGroup();
         tick();

@@ -1,10 +1,11 @@
 import type { ItemOutcome, JobOutcome } from '../outcome.js';
-import { verificationRecord } from './verification.js';
+import { jsonParts } from './checks.js';
 
 /**
  * One record per item, as the action's `images` output and `oci-copy sync --json` give them: both
  * references in full, the digest, the status (and error), and what the summary says besides: the
- * tags and any that moved, the platforms, the referrers, warnings, the check that refused it.
+ * tags and any that moved, the platforms, the referrers, warnings, what the checks give (a
+ * `verification`), the check that refused it.
  */
 export function imageRecords(outcome: JobOutcome): Array<Record<string, unknown>> {
   return outcome.results.map((r) => {
@@ -22,7 +23,7 @@ export function imageRecords(outcome: JobOutcome): Array<Record<string, unknown>
       ...(r.platforms.length ? { platforms: r.platforms.map((p) => p.platform) } : {}),
       ...(r.referrers ? { referrers: { found: r.referrers.found, copied: r.referrers.copied, there: r.referrers.there } } : {}),
       ...(r.warnings.length ? { warnings: r.warnings } : {}),
-      ...withVerification(r),
+      ...jsonParts(r),
       ...ownTime(r),
     };
   });
@@ -68,7 +69,7 @@ export function copyAccount(outcome: JobOutcome): Record<string, unknown> {
     tags: r.tags.map((t) => t.tag),
     ...(r.tags.some((t) => t.change === 'moved') ? { moved: r.tags.filter((t) => t.change === 'moved').map((t) => ({ tag: t.tag, from: t.previous })) } : {}),
     ...(r.error !== undefined ? { error: r.error } : {}),
-    ...withVerification(r),
+    ...jsonParts(r),
     ...(r.refusedBy ? { refusedBy: r.refusedBy } : {}),
     ...ownTime(r),
   });
@@ -79,12 +80,6 @@ export function copyAccount(outcome: JobOutcome): Record<string, unknown> {
     destinations: results.map((r) => ({ destination: r.destination, ...each(r) })),
     blobs: blobRecords(results.filter((r) => r.status !== 'failed'), true),
   };
-}
-
-/** `{verification: …}` when the image was verified or signed, else nothing. */
-function withVerification(r: ItemOutcome): { verification?: Record<string, unknown> } {
-  const v = verificationRecord(r);
-  return v ? { verification: v } : {};
 }
 
 /** What prune did, one object per pruning entry's destination, as the action's `pruned` output gives it. */

@@ -1,6 +1,5 @@
 import { printable } from '../../oci/text.js';
 import type { SignerIdentity } from '../../signatures/record.js';
-import type { ItemOutcome } from '../outcome.js';
 import type { ImageSigning, ImageVerification } from '../signatures/names.js';
 
 /** `X (issuer Y)` or `key SHA256:…`: who signed, as a phrase. */
@@ -19,22 +18,6 @@ export function provenanceWords(signer: SignerIdentity | undefined): string {
   if (!signer) return '';
   const parts = [signer.workflow && signer.workflow !== signer.identity && `workflow ${printable(signer.workflow)}`, signer.repository && `repository ${printable(signer.repository)}`, signer.commit && `commit ${printable(signer.commit)}`].filter(Boolean);
   return parts.join(', ');
-}
-
-/**
- * What an image's log says of its signatures, a line each: what was verified (the digest, the
- * signer, the run the certificate names, the attestations, the log index) and what was signed,
- * found signed already, or would be signed. A refusal says nothing here: its error line names what
- * was found and what was required. `told`: the log told the verification as it happened (before
- * the copy, as the check runs), so only the signing is left.
- */
-export function signatureLines(r: ItemOutcome, options: { told?: boolean } = {}): string[] {
-  const lines: string[] = [];
-  const v = r.verification;
-  if (v?.verified && !options.told) lines.push(verifiedLine(v, r.chosenFrom?.digest === v.digest));
-  const s = r.signed;
-  if (s) lines.push(signingLine(s));
-  return lines;
 }
 
 /** `Verified sha256:…: signed by X (issuer Y); workflow …; log index 7 (policy: …)`. `chosenFrom`: the digest is the index a platform was chosen from. */

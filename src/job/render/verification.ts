@@ -1,4 +1,10 @@
-import type { ItemOutcome, JobOutcome } from '../outcome.js';
+import type { SignerIdentity } from '../../signatures/record.js';
+import type { JobOutcome } from '../outcome.js';
+import type { ImageSigning, ImageVerification } from '../signatures/names.js';
+import { jsonParts } from './checks.js';
+
+/** The JSON key a signature check and the signing stage give their fields under, the action's output of that name. */
+export const VERIFICATION_KEY = 'verification';
 
 /**
  * One record per image that was verified, refused by its signature policy, or signed: the
@@ -10,49 +16,50 @@ import type { ItemOutcome, JobOutcome } from '../outcome.js';
  */
 export function verificationRecords(outcome: JobOutcome): Array<Record<string, unknown>> {
   return outcome.results.flatMap((r) => {
-    const record = verificationRecord(r);
+    const record = jsonParts(r)[VERIFICATION_KEY];
     return record ? [{ source: r.source, destination: r.destination, ...record }] : [];
   });
 }
 
-/** The verification and signing of one image, or undefined when there was neither. */
-export function verificationRecord(r: ItemOutcome): Record<string, unknown> | undefined {
-  const v = r.verification;
-  const s = r.signed;
-  if (!v && !s) return undefined;
-  const signer = v?.signer;
+/** What the policy found of an image, as JSON: verified (who signed), or refused (what was found, what was required). */
+export function verificationFields(v: ImageVerification): Record<string, unknown> {
   return {
-    ...(v
-      ? {
-          digest: v.digest,
-          verified: v.verified,
-          policy: v.policy,
-          ...(signer?.identity ? { signer: signer.identity } : signer?.keyFingerprint ? { signer: `key ${signer.keyFingerprint}` } : {}),
-          ...(signer?.issuer ? { issuer: signer.issuer } : {}),
-          ...(signer?.workflow ? { workflow: signer.workflow } : {}),
-          ...(signer?.repository ? { repository: signer.repository } : {}),
-          ...(signer?.commit ? { commit: signer.commit } : {}),
-          predicateTypes: v.predicateTypes,
-          ...(v.tlogIndex !== undefined ? { logIndex: v.tlogIndex } : {}),
-          ...(v.platforms ? { platforms: v.platforms.map((p) => ({ digest: p.digest, ...(p.signer?.identity ? { signer: p.signer.identity } : {}), ...(p.tlogIndex !== undefined ? { logIndex: p.tlogIndex } : {}) })) } : {}),
-          ...(v.verified ? {} : { found: v.found.map((f) => ({ form: f.form, kind: f.kind, where: f.where, ...(f.predicateType ? { predicateType: f.predicateType } : {}), ...(f.signer?.identity ? { signer: f.signer.identity } : {}), ...(f.problem ? { problem: f.problem } : {}) })), required: v.required }),
-        }
-      : // Signed with no policy: nothing was verified (`verified: false` would say refused).
-        { digest: s!.digest }),
-    ...(s
-      ? {
-          signed: {
-            state: s.state,
-            mode: s.mode,
-            format: s.format,
-            digest: s.digest,
-            ...(s.state === 'signed' ? { manifest: s.manifest, ...(s.tag ? { tag: s.tag } : {}) } : {}),
-            ...(s.state === 'already-signed' ? { where: s.where } : {}),
-            ...(s.signer?.identity ? { signer: s.signer.identity } : s.signer?.keyFingerprint ? { signer: `key ${s.signer.keyFingerprint}` } : {}),
-            ...(s.signer?.issuer ? { issuer: s.signer.issuer } : {}),
-            ...(s.state === 'signed' && s.tlogIndex !== undefined ? { logIndex: s.tlogIndex } : {}),
-          },
-        }
-      : {}),
+    digest: v.digest,
+    verified: v.verified,
+    policy: v.policy,
+    ...signerFields(v.signer),
+    ...(v.signer?.workflow ? { workflow: v.signer.workflow } : {}),
+    ...(v.signer?.repository ? { repository: v.signer.repository } : {}),
+    ...(v.signer?.commit ? { commit: v.signer.commit } : {}),
+    predicateTypes: v.predicateTypes,
+    ...(v.tlogIndex !== undefined ? { logIndex: v.tlogIndex } : {}),
+    ...(v.platforms ? { platforms: v.platforms.map((p) => ({ digest: p.digest, ...(p.signer?.identity ? { signer: p.signer.identity } : {}), ...(p.tlogIndex !== undefined ? { logIndex: p.tlogIndex } : {}) })) } : {}),
+    ...(v.verified ? {} : { found: v.found.map((f) => ({ form: f.form, kind: f.kind, where: f.where, ...(f.predicateType ? { predicateType: f.predicateType } : {}), ...(f.signer?.identity ? { signer: f.signer.identity } : {}), ...(f.problem ? { problem: f.problem } : {}) })), required: v.required }),
   };
+}
+
+/**
+ * What signing did, as JSON: `{digest, signed: {…}}`. The digest stands first for an image only
+ * signed; beside a verification, the verified digest (the source's) is the one kept.
+ */
+export function signingFields(s: ImageSigning): Record<string, unknown> {
+  return {
+    digest: s.digest,
+    signed: {
+      state: s.state,
+      mode: s.mode,
+      format: s.format,
+      digest: s.digest,
+      ...(s.state === 'signed' ? { manifest: s.manifest, ...(s.tag ? { tag: s.tag } : {}) } : {}),
+      ...(s.state === 'already-signed' ? { where: s.where } : {}),
+      ...signerFields(s.signer),
+      ...(s.state === 'signed' && s.tlogIndex !== undefined ? { logIndex: s.tlogIndex } : {}),
+    },
+  };
+}
+
+/** `{signer, issuer}`: the identity (or `key SHA256:…`) and the issuer, those known. */
+function signerFields(signer: SignerIdentity | undefined): Record<string, unknown> {
+  const who = signer?.identity ? { signer: signer.identity } : signer?.keyFingerprint ? { signer: `key ${signer.keyFingerprint}` } : {};
+  return { ...who, ...(signer?.issuer ? { issuer: signer.issuer } : {}) };
 }

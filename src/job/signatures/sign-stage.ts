@@ -7,8 +7,9 @@ import { keyFingerprint } from '../../signatures/public-key.js';
 import type { SignerIdentity } from '../../signatures/record.js';
 import { signImage } from '../../signatures/sign.js';
 import { findOwnSignature, tokenIdentity, type OwnSigner } from '../../signatures/signed-by.js';
-import type { AfterTagStage, CheckRecord } from '../checks.js';
+import type { AfterTagStage } from '../checks.js';
 import { SIGN_STAGE, type ImageSigning } from './names.js';
+import { signingPresenter } from './presenter.js';
 import { SigningKeys } from './signing-keys.js';
 
 export interface SignStageOptions {
@@ -42,11 +43,12 @@ export interface EntrySigningOptions {
  * (`entry.sign`) is signed as that says, or not at all for `sign: false`; any other image as
  * `options` say (none: not signed).
  */
-export function signStage(options: SignStageOptions | undefined, entries: EntrySigningOptions = {}): AfterTagStage {
+export function signStage(options: SignStageOptions | undefined, entries: EntrySigningOptions = {}): AfterTagStage<ImageSigning> {
   const keys = entries.keys ?? new SigningKeys();
   const identityToken = entries.identityToken ?? options?.identityToken;
   return {
     name: SIGN_STAGE,
+    presenter: signingPresenter,
     everyRun: true,
     async run(ctx) {
       const own = ctx.entry?.sign;
@@ -66,9 +68,9 @@ export function signStage(options: SignStageOptions | undefined, entries: EntryS
       const base = { digest, mode: chosen.mode, format: chosen.format };
       if (ctx.state === 'unchanged' && signer) {
         const found = await findOwnSignature(ctx.destination, ctx.root, signer.rule, ctx.signal).catch(fail);
-        if (found) return { ...base, state: 'already-signed', format: found.form, signer: found.signer, where: found.where } satisfies ImageSigning as unknown as CheckRecord;
+        if (found) return { ...base, state: 'already-signed', format: found.form, signer: found.signer, where: found.where };
       }
-      if (ctx.dryRun) return { ...base, state: 'would-sign', ...(signer ? { signer: signer.identity } : {}) } satisfies ImageSigning as unknown as CheckRecord;
+      if (ctx.dryRun) return { ...base, state: 'would-sign', ...(signer ? { signer: signer.identity } : {}) };
       const record = await signImage(ctx.destination, ctx.root, repository, {
         mode: chosen.mode,
         format: chosen.format,
@@ -79,7 +81,7 @@ export function signStage(options: SignStageOptions | undefined, entries: EntryS
         ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
         signal: ctx.signal,
       }).catch(fail);
-      return { ...record, state: 'signed' } satisfies ImageSigning as unknown as CheckRecord;
+      return { ...record, state: 'signed' };
     },
   };
 }

@@ -4,9 +4,10 @@ import type { VerifyPolicy } from '../../signatures/policy.js';
 import type { VerificationRecord } from '../../signatures/record.js';
 import { verifyImage } from '../../signatures/verify.js';
 import type { ReadOnlyTarget } from '../../targets/target.js';
-import { CheckRefusal, type CheckRecord, type ImageCheck } from '../checks.js';
+import { CheckRefusal, type ImageCheck } from '../checks.js';
 import { verifiedLine } from '../render/signature-lines.js';
 import { SIGNATURE_POLICY_CHECK, type ImageVerification } from './names.js';
+import { verificationPresenter } from './presenter.js';
 
 export interface SignatureCheckOptions {
   /** The step's (or command's) policy. */
@@ -23,11 +24,12 @@ export interface SignatureCheckOptions {
  * a refusal says the destination holds it. One verification per source digest and policy serves
  * every destination of it. A pass is told in the image's log at once, before the copy.
  */
-export function signatureCheck(options: SignatureCheckOptions): ImageCheck {
+export function signatureCheck(options: SignatureCheckOptions): ImageCheck<ImageVerification> {
   const done = new Map<string, Promise<VerificationRecord>>();
   const discoveries = new WeakMap<ReadOnlyTarget, SignatureDiscovery>();
   return {
     name: SIGNATURE_POLICY_CHECK,
+    presenter: verificationPresenter,
     everyRun: true,
     async run(ctx) {
       const policy = ctx.entry?.verify ?? options.policy;
@@ -47,23 +49,16 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck {
           const refused: ImageVerification = { digest: err.digest, verified: false, policy: policy.description, ...(usedRoot ? { trustRoot: policy.trustRootName } : {}), predicateTypes: [], found: err.found, required: err.required };
           // Nothing is copied either way; an image already there stays, and the step still fails on it.
           const held = ctx.state === 'unchanged' ? `; the destination already holds ${ctx.resolved.root.digest} (copied by an earlier run): it is left there, unvouched for` : '';
-          throw new CheckRefusal(`${err.message}${held}`, SIGNATURE_POLICY_CHECK, refused as unknown as CheckRecord);
+          throw new CheckRefusal(`${err.message}${held}`, SIGNATURE_POLICY_CHECK, refused);
         }
         throw err;
       }
-      const verified: ImageVerification = {
-        digest: record.digest,
-        verified: true,
-        policy: record.policy,
-        trustRoot: record.trustRoot,
-        ...(record.signer ? { signer: record.signer } : {}),
-        predicateTypes: record.predicateTypes,
-        ...(record.tlogIndex !== undefined ? { tlogIndex: record.tlogIndex } : {}),
-        found: record.found,
-        ...(record.platforms ? { platforms: record.platforms.map((p) => ({ digest: p.digest, ...(p.signer ? { signer: p.signer } : {}), ...(p.tlogIndex !== undefined ? { tlogIndex: p.tlogIndex } : {}) })) } : {}),
-      };
+      // The verifier's record as it is, each platform's reduced to who signed it.
+      const { platforms, ...rest } = record;
+      const verified: ImageVerification = rest;
+      if (platforms) verified.platforms = platforms.map((p) => ({ digest: p.digest, ...(p.signer ? { signer: p.signer } : {}), ...(p.tlogIndex !== undefined ? { tlogIndex: p.tlogIndex } : {}) }));
       ctx.notice(verifiedLine(verified, subject.digest !== ctx.resolved.root.digest), SIGNATURE_POLICY_CHECK);
-      return verified as unknown as CheckRecord;
+      return verified;
     },
   };
 }

@@ -1,0 +1,30 @@
+import type { CheckPresenter } from '../presenter.js';
+import { signingLine, verifiedLine } from '../render/signature-lines.js';
+import { signingFields, VERIFICATION_KEY, verificationFields } from '../render/verification.js';
+import type { ImageSigning, ImageVerification } from './names.js';
+
+/** Where the summary lists what was verified and signed, and its mark. */
+const HEADING = 'Signatures';
+const MARK = '🔏';
+
+/**
+ * What the signature policy found: a pass is a `Verified …` line (told in the log as the check ran,
+ * before the copy); a refusal says nothing here, its error line names what was found and required.
+ */
+export const verificationPresenter: CheckPresenter<ImageVerification> = {
+  heading: HEADING,
+  mark: MARK,
+  logLines: (v, item, told) => (v.verified && !told ? [verifiedLine(v, item.chosenFrom?.digest === v.digest)] : []),
+  summaryCells: (v) => (v.verified ? ['signature verified (below)'] : []),
+  json: (v) => ({ key: VERIFICATION_KEY, fields: verificationFields(v) }),
+};
+
+/** What signing wrote, found there already, or would write: a line each, and the one write of an image already there. */
+export const signingPresenter: CheckPresenter<ImageSigning> = {
+  heading: HEADING,
+  mark: MARK,
+  logLines: (s) => [signingLine(s)],
+  summaryCells: (s) => [`${s.state === 'already-signed' ? 'already signed' : s.state === 'would-sign' ? 'would be signed' : 'signed'}, ${s.mode} (below)`],
+  json: (s) => ({ key: VERIFICATION_KEY, fields: signingFields(s) }),
+  wrote: (s) => (s.state === 'signed' ? 'the signature above' : undefined),
+};
