@@ -1,5 +1,5 @@
-import { formatBytes, formatDuration, type CopyTotals, type NodeRecord } from '../copy/report.js';
-import type { ItemOutcome, JobOutcome, TagOutcome } from '../job/outcome.js';
+import { formatBytes, formatDuration, type CopyTotals, type NodeRecord } from '../job/outcome/copy-report.js';
+import type { ItemOutcome, JobOutcome, TagOutcome } from '../job/outcome/outcome.js';
 import { isIndex } from '../oci/media-types.js';
 import { checksWrote, markedCheckLines } from '../job/render/checks.js';
 import { notDoneCounts, STATUS_WORDS, statusTitle } from '../job/render/status-words.js';

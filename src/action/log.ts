@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { CopyEvent } from '../copy/events.js';
-import { logLines } from '../copy/log-lines.js';
+import { logLines } from '../job/render/event-lines.js';
 import { safeLine } from '../oci/text.js';
 
 /**

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { Output } from '../settings/names.js';
-import type { JobOutcome } from '../job/outcome.js';
+import type { JobOutcome } from '../job/outcome/outcome.js';
 import { blobRecords, imageRecords, pruneRecords, writtenResults } from '../job/render/records.js';
 import { verificationRecords } from '../job/render/verification.js';
 

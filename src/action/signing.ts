@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import type { StepInputs } from './inputs.js';
 import { Input } from '../settings/names.js';
 import type { JobSettings } from '../job/settings.js';
-import { keylessSigner, loadSignatureStages } from '../job/signatures/load.js';
+import { keylessSigner, loadSignatureStages } from '../job/checks/signature-gates/load.js';
 import { InputError } from '../oci/errors.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { entryName } from '../plan/entry-name.js';

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { JobOutcome } from '../job/outcome.js';
+import type { JobOutcome } from '../job/outcome/outcome.js';
 import { copySummaryMarkdown } from './copy-summary.js';
 import { log } from './log.js';
 import { syncSummaryMarkdown } from './sync-summary.js';

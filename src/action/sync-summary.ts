@@ -1,5 +1,5 @@
-import { formatBytes, formatDuration } from '../copy/report.js';
-import type { ItemOutcome, ItemStatus, JobOutcome, PruneOutcome } from '../job/outcome.js';
+import { formatBytes, formatDuration } from '../job/outcome/copy-report.js';
+import type { ItemOutcome, ItemStatus, JobOutcome, PruneOutcome } from '../job/outcome/outcome.js';
 import { formatPlatform } from '../oci/platform.js';
 import { checkCells, markedCheckLines } from '../job/render/checks.js';
 import { notDoneCounts, REFUSED_BY, STATUS_WORDS } from '../job/render/status-words.js';

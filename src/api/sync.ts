@@ -3,11 +3,11 @@ import type { CopyOptions } from '../copy/options.js';
 import { parseSyncEntries, type SyncEntry } from '../plan/entries.js';
 import type { PlanItem, Shard } from '../plan/plan.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
-import type { AfterTagStage, ImageCheck } from '../job/checks.js';
+import type { AfterTagStage, ImageCheck } from '../job/checks/check.js';
 import { loadTrustRoots } from '../signatures/policy.js';
-import { loadSignatureStages } from '../job/signatures/load.js';
-import { SIGN_STAGE, SIGNATURE_POLICY_CHECK } from '../job/signatures/names.js';
-import type { JobOutcome } from '../job/outcome.js';
+import { loadSignatureStages } from '../job/checks/signature-gates/load.js';
+import { SIGN_STAGE, SIGNATURE_POLICY_CHECK } from '../job/checks/signature-gates/names.js';
+import type { JobOutcome } from '../job/outcome/outcome.js';
 import { runJob } from '../job/run-job.js';
 import type { JobReporter } from '../job/settings.js';
 

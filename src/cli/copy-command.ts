@@ -1,4 +1,4 @@
-import { failureLine } from '../job/outcome.js';
+import { failureLine } from '../job/outcome/outcome.js';
 import { copyAccount } from '../job/render/records.js';
 import { runJob } from '../job/run-job.js';
 import { OperationError } from '../oci/errors.js';

@@ -1,4 +1,4 @@
-import type { ItemOutcome } from '../job/outcome.js';
+import type { ItemOutcome } from '../job/outcome/outcome.js';
 import { eventLines, resultLine, totalsLine } from '../job/render/log.js';
 import { checkLines } from '../job/render/checks.js';
 import type { JobReporter } from '../job/settings.js';

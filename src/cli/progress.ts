@@ -1,5 +1,5 @@
 import type { CopyListener } from '../copy/events.js';
-import { formatBytes } from '../copy/report.js';
+import { formatBytes } from '../job/outcome/copy-report.js';
 import type { HttpEvent } from '../targets/registry/network/observer.js';
 import type { Console } from './console.js';
 

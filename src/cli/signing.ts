@@ -1,5 +1,5 @@
 import type { JobSettings } from '../job/settings.js';
-import { keylessSigner, loadSignatureStages } from '../job/signatures/load.js';
+import { keylessSigner, loadSignatureStages } from '../job/checks/signature-gates/load.js';
 import { runnerIdentityToken } from '../oidc/runner-token.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { entryName } from '../plan/entry-name.js';

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { formatBytes, formatDuration } from '../copy/report.js';
+import { formatBytes, formatDuration } from '../job/outcome/copy-report.js';
 import { MAX_LIST_BYTES } from '../settings/values.js';
-import type { JobOutcome } from '../job/outcome.js';
+import type { JobOutcome } from '../job/outcome/outcome.js';
 import { planLine, syncLog } from '../job/render/log.js';
 import { notDoneCounts, STATUS_WORDS } from '../job/render/status-words.js';
 import { imageRecords, pruneRecords } from '../job/render/records.js';

@@ -1,5 +1,5 @@
 import type { CopyListener } from '../copy/events.js';
-import type { JobOutcome } from '../job/outcome.js';
+import type { JobOutcome } from '../job/outcome/outcome.js';
 import type { LineSink } from '../job/render/log.js';
 import type { JobReporter } from '../job/settings.js';
 import { printable } from '../oci/text.js';

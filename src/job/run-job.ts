@@ -1,11 +1,11 @@
 import { BlobLedger } from '../copy/blob-ledger.js';
 import { Limiter } from '../copy/limiter.js';
-import type { ImageCheck } from './checks.js';
+import type { ImageCheck } from './checks/check.js';
 import type { JobFeature } from './features/feature.js';
 import { jobFeatures } from './features/job-features.js';
-import { noClobberCheck } from './no-clobber.js';
+import { noClobberCheck } from './checks/no-clobber.js';
 import { openJob, type OpenJob } from './open-job.js';
-import { jobOutcome, type ItemOutcome, type JobOutcome } from './outcome.js';
+import { jobOutcome, type ItemOutcome, type JobOutcome } from './outcome/outcome.js';
 import type { PipelineContext } from './pipeline/context.js';
 import { SourceRoots } from './pipeline/resolve.js';
 import { planWork } from './plan-work.js';

@@ -7,8 +7,8 @@ import type { SyncEntry } from '../plan/entries.js';
 import type { Operation } from '../plan/operation.js';
 import type { EmptySelection, PlanItem, Shard } from '../plan/plan.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
-import type { AfterTagStage, ImageCheck } from './checks.js';
-import type { ItemOutcome, PruneOutcome } from './outcome.js';
+import type { AfterTagStage, ImageCheck } from './checks/check.js';
+import type { ItemOutcome, PruneOutcome } from './outcome/outcome.js';
 
 /** What a job copies: one image to its destinations, or a sync list expanded into images. */
 export type JobWork =

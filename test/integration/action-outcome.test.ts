@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { formatBytes } from '../../src/copy/report.js';
+import { formatBytes } from '../../src/job/outcome/copy-report.js';
 import { makeImageLayout, pushImageOverHttp, type ImageLayout } from '../support/images.js';
 import { pushReferrer, SIGNATURE, writeFallbackIndex } from '../support/referrer-artifacts.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CopyEvent } from '../../src/copy/events.js';
-import { CheckRefusal, type AfterTagContext, type ImageCheck, type ImageCheckContext } from '../../src/job/checks.js';
+import { CheckRefusal, type AfterTagContext, type ImageCheck, type ImageCheckContext } from '../../src/job/checks/check.js';
 import { runJob } from '../../src/job/run-job.js';
 import { parseSyncEntries } from '../../src/plan/entries.js';
 import { parseReference } from '../../src/oci/reference.js';

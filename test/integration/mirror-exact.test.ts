@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FileBlobInfoCache } from '../../src/blob-cache/file-cache.js';
-import type { JobOutcome } from '../../src/job/outcome.js';
+import type { JobOutcome } from '../../src/job/outcome/outcome.js';
 import { runJob } from '../../src/job/run-job.js';
 import { parseSyncEntries, type SyncEntry } from '../../src/plan/entries.js';
 import { itemKey, shardOf } from '../../src/plan/plan.js';

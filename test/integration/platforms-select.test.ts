@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { copyToMany } from '../../src/api/copy.js';
 import type { CopyEvent } from '../../src/copy/events.js';
-import { eventLine } from '../../src/copy/log-lines.js';
+import { eventLine } from '../../src/job/render/event-lines.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { openDestination, openSource } from '../../src/targets/open-target.js';
 import { copyRefs } from '../support/copy-refs.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CopyEvent } from '../../src/copy/events.js';
-import { eventLine } from '../../src/copy/log-lines.js';
+import { eventLine } from '../../src/job/render/event-lines.js';
 import { copyRefs } from '../support/copy-refs.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';

@@ -4,7 +4,7 @@
 // kind, totals whose shares add up, and the failed destination with its error.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { formatBytes } from '../../src/copy/report.js';
+import { formatBytes } from '../../src/job/outcome/copy-report.js';
 import { startPromotionScenario, type PromotionScenario } from '../support/promotion-scenario.js';
 import type { ActionRun } from '../support/run-action.js';
 

@@ -1,9 +1,9 @@
 // Job outcomes built the way the runner builds them, from a copy's account, for tests of what
 // renders them (the job summary, the outputs) without a registry.
-import type { CopyReport } from '../../src/copy/report.js';
-import { ItemRecord } from '../../src/job/item-record.js';
-import { itemOutcome } from '../../src/job/item-outcome.js';
-import { jobOutcome, type ItemStatus, type JobOutcome } from '../../src/job/outcome.js';
+import type { CopyReport } from '../../src/job/outcome/copy-report.js';
+import { ItemRecord } from '../../src/job/outcome/item-record.js';
+import { itemOutcome } from '../../src/job/outcome/item-outcome.js';
+import { jobOutcome, type ItemStatus, type JobOutcome } from '../../src/job/outcome/outcome.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { parseReference } from '../../src/oci/reference.js';
 

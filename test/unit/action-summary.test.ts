@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { summaryMarkdown } from '../../src/action/summary.js';
-import { CopyReport } from '../../src/copy/report.js';
-import type { JobOutcome } from '../../src/job/outcome.js';
+import { CopyReport } from '../../src/job/outcome/copy-report.js';
+import type { JobOutcome } from '../../src/job/outcome/outcome.js';
 import { blobRecords } from '../../src/job/render/records.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { copyJobOutcome } from '../support/outcomes.js';

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { parseSignatureInputs } from '../../src/signatures/parse-settings.js';
 import { ACTION_VOICE } from '../../src/settings/voice.js';
-import { keylessSigner } from '../../src/job/signatures/load.js';
+import { keylessSigner } from '../../src/job/checks/signature-gates/load.js';
 import { InputError } from '../../src/oci/errors.js';
 import { entryFromValues, parseSyncEntries, type SyncEntry } from '../../src/plan/entries.js';
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { FileBlobInfoCache } from '../../src/blob-cache/file-cache.js';
 import { BlobCacheRule } from '../../src/job/features/blob-cache-rule.js';
 import { PullBudgetFeature } from '../../src/job/features/pull-budget/budget-feature.js';
-import type { ItemOutcome, ItemStatus } from '../../src/job/outcome.js';
+import type { ItemOutcome, ItemStatus } from '../../src/job/outcome/outcome.js';
 import type { BlobCacheStore, JobPlan, JobSettings } from '../../src/job/settings.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { itemKey, type PlanItem } from '../../src/plan/plan.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { syncSummaryMarkdown } from '../../src/action/sync-summary.js';
-import { ItemRecord } from '../../src/job/item-record.js';
-import { itemOutcome } from '../../src/job/item-outcome.js';
-import { ITEM_STATUSES, jobOutcome, type ItemStatus, type JobOutcome, type PruneOutcome } from '../../src/job/outcome.js';
+import { ItemRecord } from '../../src/job/outcome/item-record.js';
+import { itemOutcome } from '../../src/job/outcome/item-outcome.js';
+import { ITEM_STATUSES, jobOutcome, type ItemStatus, type JobOutcome, type PruneOutcome } from '../../src/job/outcome/outcome.js';
 import { pruneLine, syncLog, type LineSink } from '../../src/job/render/log.js';
 import { imageRecords, pruneRecords } from '../../src/job/render/records.js';
 import { ImageDeferred } from '../../src/job/features/pull-budget/budget-check.js';

@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { syncSummaryMarkdown } from '../../src/action/sync-summary.js';
-import { ItemRecord } from '../../src/job/item-record.js';
-import { itemOutcome } from '../../src/job/item-outcome.js';
-import { jobOutcome, type ItemOutcome, type ItemStatus } from '../../src/job/outcome.js';
+import { ItemRecord } from '../../src/job/outcome/item-record.js';
+import { itemOutcome } from '../../src/job/outcome/item-outcome.js';
+import { jobOutcome, type ItemOutcome, type ItemStatus } from '../../src/job/outcome/outcome.js';
 import { PullBudget } from '../../src/job/features/pull-budget/pull-budget.js';
 import { checkLines } from '../../src/job/render/checks.js';
-import type { ImageVerification } from '../../src/job/signatures/names.js';
-import { signatureCheck } from '../../src/job/signatures/signature-check.js';
+import type { ImageVerification } from '../../src/job/checks/signature-gates/names.js';
+import { signatureCheck } from '../../src/job/checks/signature-gates/signature-check.js';
 import { parseReference } from '../../src/oci/reference.js';
 
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2.3';

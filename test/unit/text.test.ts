@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventLine } from '../../src/copy/log-lines.js';
+import { eventLine } from '../../src/job/render/event-lines.js';
 import { printable, quoted, safeLine } from '../../src/oci/text.js';
 import { registryErrorDetail } from '../../src/targets/registry/errors.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { logEvents } from '../../src/action/log.js';
 import { summaryMarkdown } from '../../src/action/summary.js';
-import { CopyReport } from '../../src/copy/report.js';
+import { CopyReport } from '../../src/job/outcome/copy-report.js';
 import type { CopyEvent } from '../../src/copy/events.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import { copyJobOutcome } from '../support/outcomes.js';

@@ -1,6 +1,6 @@
 import type { BlobInfoCache, PendingItems } from '../../blob-cache/types.js';
 import type { CopyOptions } from '../../copy/options.js';
-import type { ItemOutcome } from '../outcome.js';
+import type { ItemOutcome } from '../outcome/outcome.js';
 import type { BlobCacheStore, JobSettings } from '../settings.js';
 import type { FeatureOutcome, JobFeature } from './feature.js';
 

@@ -1,7 +1,7 @@
 import type { CopyOptions } from '../../copy/options.js';
 import type { PlanItem } from '../../plan/plan.js';
-import type { ImageCheck } from '../checks.js';
-import type { ItemOutcome, JobOutcome } from '../outcome.js';
+import type { ImageCheck } from '../checks/check.js';
+import type { ItemOutcome, JobOutcome } from '../outcome/outcome.js';
 import type { JobPlan } from '../settings.js';
 
 /** Told of each item on its way through the pipeline. */

@@ -1,5 +1,5 @@
 import type { CopyOptions } from '../../copy/options.js';
-import type { AfterTagStage, ImageCheck } from '../checks.js';
+import type { AfterTagStage, ImageCheck } from '../checks/check.js';
 import type { TargetPool } from '../target-pool.js';
 import type { SourceRoots } from './resolve.js';
 

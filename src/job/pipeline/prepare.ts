@@ -3,8 +3,8 @@ import { checkDestinationDigest, defaultSelector, destinationReferences, type Se
 import { isDigest } from '../../oci/digest.js';
 import { formatReference, type Reference } from '../../oci/reference.js';
 import { isLocated, type ReadOnlyTarget, type TagContext, type Target } from '../../targets/target.js';
-import { CheckRefusal, runChecks, type ImageCheckContext } from '../checks.js';
-import type { ItemRecord } from '../item-record.js';
+import { CheckRefusal, runChecks, type ImageCheckContext } from '../checks/check.js';
+import type { ItemRecord } from '../outcome/item-record.js';
 import { judgeDestination, readDestination } from './compare.js';
 import type { PipelineContext } from './context.js';
 

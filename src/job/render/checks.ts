@@ -1,4 +1,4 @@
-import type { ItemOutcome } from '../outcome.js';
+import type { ItemOutcome } from '../outcome/outcome.js';
 
 /** What the checks say of an image, a line each, in the order they ran; `told`: less what the log said as they ran. */
 export function checkLines(r: ItemOutcome, told = false): string[] {

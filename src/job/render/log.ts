@@ -1,8 +1,8 @@
 import type { CopyEvent, CopyListener } from '../../copy/events.js';
-import { eventLine, logLines } from '../../copy/log-lines.js';
-import { formatBytes, formatDuration } from '../../copy/report.js';
+import { eventLine, logLines } from './event-lines.js';
+import { formatBytes, formatDuration } from '../outcome/copy-report.js';
 import { formatReference } from '../../oci/reference.js';
-import type { ItemOutcome, ItemStatus, PruneOutcome } from '../outcome.js';
+import type { ItemOutcome, ItemStatus, PruneOutcome } from '../outcome/outcome.js';
 import type { ItemStart, JobPlan, JobReporter } from '../settings.js';
 import { checkLines } from './checks.js';
 import { STATUS_WORDS, statusTitle } from './status-words.js';

@@ -1,4 +1,4 @@
-import type { ItemOutcome, JobOutcome } from '../outcome.js';
+import type { ItemOutcome, JobOutcome } from '../outcome/outcome.js';
 import { jsonParts } from './checks.js';
 
 /**

@@ -1,6 +1,6 @@
 import { printable } from '../../oci/text.js';
 import type { SignerIdentity } from '../../signatures/record.js';
-import type { ImageSigning, ImageVerification } from '../signatures/names.js';
+import type { ImageSigning, ImageVerification } from '../checks/signature-gates/names.js';
 
 /** `X (issuer Y)` or `key SHA256:…`: who signed, as a phrase. */
 export function signerWords(signer: SignerIdentity | undefined): string {

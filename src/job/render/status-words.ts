@@ -1,4 +1,4 @@
-import type { ItemStatus, JobOutcome } from '../outcome.js';
+import type { ItemStatus, JobOutcome } from '../outcome/outcome.js';
 
 /**
  * What each status is called: `title` heads a line or a section (`Copied SRC => DST`), `word`

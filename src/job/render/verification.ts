@@ -1,6 +1,6 @@
 import type { SignerIdentity } from '../../signatures/record.js';
-import type { JobOutcome } from '../outcome.js';
-import type { ImageSigning, ImageVerification } from '../signatures/names.js';
+import type { JobOutcome } from '../outcome/outcome.js';
+import type { ImageSigning, ImageVerification } from '../checks/signature-gates/names.js';
 import { jsonParts } from './checks.js';
 
 /** The JSON key a signature check and the signing stage give their fields under, the action's output of that name. */

@@ -5,7 +5,7 @@ import type { SyncEntry } from '../../../plan/entries.js';
 import { entryRepository, type Shard } from '../../../plan/plan.js';
 import { planPrune, readPruneDigests, writtenByOthers } from '../../../plan/prune.js';
 import { isTagLister, isTagReader, isTagRemover } from '../../../targets/target.js';
-import type { ItemOutcome, PruneOutcome } from '../../outcome.js';
+import type { ItemOutcome, PruneOutcome } from '../../outcome/outcome.js';
 import type { JobPlan } from '../../settings.js';
 import type { TargetPool } from '../../target-pool.js';
 

@@ -1,5 +1,5 @@
 import type { SyncEntry } from '../../../plan/entries.js';
-import type { ItemOutcome, PruneOutcome } from '../../outcome.js';
+import type { ItemOutcome, PruneOutcome } from '../../outcome/outcome.js';
 import { pruneEntries } from './prune-entries.js';
 import type { JobPlan, JobReporter } from '../../settings.js';
 import type { TargetPool } from '../../target-pool.js';

@@ -1,6 +1,6 @@
 import { isIndex } from '../../../oci/media-types.js';
 import type { PlanItem } from '../../../plan/plan.js';
-import type { CheckRecord, ImageCheck, ImageCheckContext } from '../../checks.js';
+import type { CheckRecord, ImageCheck, ImageCheckContext } from '../../checks/check.js';
 import { OciCopyError } from '../../../oci/errors.js';
 import type { OrderGate } from './order-gate.js';
 import type { PullBudget, PullTicket } from './pull-budget.js';

@@ -2,7 +2,7 @@ import type { PendingItems } from '../../../blob-cache/types.js';
 import type { PlanItem } from '../../../plan/plan.js';
 import { pendingFirst, pendingKeys } from '../../../plan/resume.js';
 import type { RateLimitNote } from '../../../targets/registry/index.js';
-import type { ItemOutcome } from '../../outcome.js';
+import type { ItemOutcome } from '../../outcome/outcome.js';
 import type { JobPlan, JobReporter } from '../../settings.js';
 import type { FeatureOutcome, JobFeature } from '../feature.js';
 import { PullBudgetCheck } from './budget-check.js';

@@ -1,4 +1,4 @@
-import type { CheckRecords } from './checks.js';
+import type { CheckRecords } from './check.js';
 import { present, type CheckPresenter, type PresentedRecord } from './presenter.js';
 
 /** What the checks and stages of one image recorded, in the order they ran: by name, and as each is shown. */

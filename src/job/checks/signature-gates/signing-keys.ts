@@ -1,6 +1,6 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import type { SignInputs } from '../../signatures/parse-settings.js';
-import { readCosignKeyFile } from '../../signatures/cosign-key.js';
+import type { SignInputs } from '../../../signatures/parse-settings.js';
+import { readCosignKeyFile } from '../../../signatures/cosign-key.js';
 
 /**
  * The cosign key files a job signs with, each decrypted once (scrypt makes that slow): the step's

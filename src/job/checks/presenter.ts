@@ -1,4 +1,4 @@
-import type { ItemOutcome } from './outcome.js';
+import type { ItemOutcome } from '../outcome/outcome.js';
 
 /** A check's part of an image's JSON record: fields under `key`, beside other checks' under the same key. */
 export interface JsonPart {

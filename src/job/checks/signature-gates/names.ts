@@ -1,4 +1,4 @@
-import type { SignerIdentity, SignRecord, VerificationRecord } from '../../signatures/record.js';
+import type { SignerIdentity, SignRecord, VerificationRecord } from '../../../signatures/record.js';
 
 /** The check that verifies the source against a policy, and the stage that signs the destination: the names they record under. */
 export const SIGNATURE_POLICY_CHECK = 'signature-policy';
@@ -30,7 +30,7 @@ export type ImageSigning =
 
 export type { SignRecord };
 
-declare module '../checks.js' {
+declare module '../check.js' {
   interface KnownCheckRecords {
     [SIGNATURE_POLICY_CHECK]: ImageVerification;
     [SIGN_STAGE]: ImageSigning;

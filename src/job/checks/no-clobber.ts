@@ -1,7 +1,7 @@
-import { isDigest } from '../oci/digest.js';
-import { tagsWouldMove, tagUnreadable, type TagConflict } from '../copy/tagging.js';
-import { isTagReader } from '../targets/target.js';
-import { CheckRefusal, type ImageCheck } from './checks.js';
+import { isDigest } from '../../oci/digest.js';
+import { tagsWouldMove, tagUnreadable, type TagConflict } from '../../copy/tagging.js';
+import { isTagReader } from '../../targets/target.js';
+import { CheckRefusal, type ImageCheck } from './check.js';
 
 /** The name no-clobber records and refuses under. */
 export const NO_CLOBBER_CHECK = 'no-clobber';
@@ -11,7 +11,7 @@ export interface NoClobberRecord {
   conflicts: Array<{ tag: string; current: string }>;
 }
 
-declare module './checks.js' {
+declare module './check.js' {
   interface KnownCheckRecords {
     [NO_CLOBBER_CHECK]: NoClobberRecord;
   }

@@ -1,12 +1,12 @@
-import type { ResolvedRoot } from '../copy/resolve-root.js';
-import type { CopyEvent, CopyListener, PlatformManifest } from '../copy/events.js';
-import { CopyReport } from '../copy/report.js';
-import { formatReference } from '../oci/reference.js';
-import type { Operation } from '../plan/operation.js';
-import type { PlanItem } from '../plan/plan.js';
-import { ItemChecks } from './item-checks.js';
+import type { ResolvedRoot } from '../../copy/resolve-root.js';
+import type { CopyEvent, CopyListener, PlatformManifest } from '../../copy/events.js';
+import { CopyReport } from './copy-report.js';
+import { formatReference } from '../../oci/reference.js';
+import type { Operation } from '../../plan/operation.js';
+import type { PlanItem } from '../../plan/plan.js';
+import { ItemChecks } from '../checks/item-checks.js';
 import type { ItemStatus, UnchangedReason } from './outcome.js';
-import type { ImageOptions } from './settings.js';
+import type { ImageOptions } from '../settings.js';
 
 /**
  * What the pipeline learns of one item as it goes, stage by stage: the copy's events (gathered

@@ -1,11 +1,11 @@
-import { SignatureDiscovery } from '../../signatures/discovery.js';
-import { SignatureRefusedError } from '../../signatures/errors.js';
-import type { VerifyPolicy } from '../../signatures/policy.js';
-import type { VerificationRecord } from '../../signatures/record.js';
-import { verifyImage } from '../../signatures/verify.js';
-import type { ReadOnlyTarget } from '../../targets/target.js';
-import { CheckRefusal, type ImageCheck } from '../checks.js';
-import { verifiedLine } from '../render/signature-lines.js';
+import { SignatureDiscovery } from '../../../signatures/discovery.js';
+import { SignatureRefusedError } from '../../../signatures/errors.js';
+import type { VerifyPolicy } from '../../../signatures/policy.js';
+import type { VerificationRecord } from '../../../signatures/record.js';
+import { verifyImage } from '../../../signatures/verify.js';
+import type { ReadOnlyTarget } from '../../../targets/target.js';
+import { CheckRefusal, type ImageCheck } from '../check.js';
+import { verifiedLine } from '../../render/signature-lines.js';
 import { SIGNATURE_POLICY_CHECK, type ImageVerification } from './names.js';
 import { verificationPresenter } from './presenter.js';
 

@@ -1,5 +1,5 @@
-import type { Descriptor } from '../oci/descriptor.js';
-import type { CopyEvent, FoundReferrer, NodeAction, PlatformManifest } from './events.js';
+import type { Descriptor } from '../../oci/descriptor.js';
+import type { CopyEvent, FoundReferrer, NodeAction, PlatformManifest } from '../../copy/events.js';
 
 export interface NodeRecord {
   digest: string;

@@ -1,12 +1,12 @@
-import type { CopyTotals, NodeRecord } from '../copy/report.js';
-import type { Descriptor } from '../oci/descriptor.js';
-import type { Operation } from '../plan/operation.js';
-import type { EmptySelection, PlanItem, Shard } from '../plan/plan.js';
-import type { RateLimitNote } from '../targets/registry/index.js';
-import type { CheckRecords } from './checks.js';
-import type { PresentedRecord } from './presenter.js';
-import { STATUS_WORDS } from './render/status-words.js';
-import type { ImageOptions } from './settings.js';
+import type { CopyTotals, NodeRecord } from './copy-report.js';
+import type { Descriptor } from '../../oci/descriptor.js';
+import type { Operation } from '../../plan/operation.js';
+import type { EmptySelection, PlanItem, Shard } from '../../plan/plan.js';
+import type { RateLimitNote } from '../../targets/registry/index.js';
+import type { CheckRecords } from '../checks/check.js';
+import type { PresentedRecord } from '../checks/presenter.js';
+import { STATUS_WORDS } from '../render/status-words.js';
+import type { ImageOptions } from '../settings.js';
 
 /**
  * What became of one item: `copied` (something was written), `unchanged` (the destination already

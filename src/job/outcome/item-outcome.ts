@@ -1,11 +1,11 @@
-import type { PlatformManifest } from '../copy/events.js';
-import type { CopyReport, NodeRecord } from '../copy/report.js';
-import type { Descriptor } from '../oci/descriptor.js';
-import { isDigest } from '../oci/digest.js';
-import { messageOf } from '../oci/errors.js';
-import { isIndex } from '../oci/media-types.js';
-import { formatPlatform } from '../oci/platform.js';
-import { referrerLabel } from '../oci/referrer-kinds.js';
+import type { PlatformManifest } from '../../copy/events.js';
+import type { CopyReport, NodeRecord } from './copy-report.js';
+import type { Descriptor } from '../../oci/descriptor.js';
+import { isDigest } from '../../oci/digest.js';
+import { messageOf } from '../../oci/errors.js';
+import { isIndex } from '../../oci/media-types.js';
+import { formatPlatform } from '../../oci/platform.js';
+import { referrerLabel } from '../../oci/referrer-kinds.js';
 import type { ItemRecord } from './item-record.js';
 import type { ItemOutcome, NodeGroup, PlatformOutcome, ReferrerOutcome, TagOutcome } from './outcome.js';
 

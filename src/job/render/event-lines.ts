@@ -1,10 +1,10 @@
-import { shortDigest } from '../oci/descriptor.js';
-import { isIndex } from '../oci/media-types.js';
-import { formatPlatform } from '../oci/platform.js';
-import { referrerLabel } from '../oci/referrer-kinds.js';
-import { printable } from '../oci/text.js';
-import type { CopyEvent, CopyListener } from './events.js';
-import { formatBytes } from './report.js';
+import { shortDigest } from '../../oci/descriptor.js';
+import { isIndex } from '../../oci/media-types.js';
+import { formatPlatform } from '../../oci/platform.js';
+import { referrerLabel } from '../../oci/referrer-kinds.js';
+import { printable } from '../../oci/text.js';
+import type { CopyEvent, CopyListener } from '../../copy/events.js';
+import { formatBytes } from '../outcome/copy-report.js';
 
 /**
  * The line a person reads for an event, in the style oras users know: `Copying 1a2b3c4d5e6f

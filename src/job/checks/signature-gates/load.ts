@@ -1,6 +1,6 @@
-import type { SignatureInputs } from '../../signatures/parse-settings.js';
-import type { SyncEntry } from '../../plan/entries.js';
-import { loadTrustRoots } from '../../signatures/policy.js';
+import type { SignatureInputs } from '../../../signatures/parse-settings.js';
+import type { SyncEntry } from '../../../plan/entries.js';
+import { loadTrustRoots } from '../../../signatures/policy.js';
 import type { SignatureStageOptions, SignatureStages } from './stages.js';
 
 /**

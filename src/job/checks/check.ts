@@ -1,12 +1,12 @@
-import type { ResolvedRoot } from '../copy/resolve-root.js';
-import type { Descriptor } from '../oci/descriptor.js';
-import { OciCopyError } from '../oci/errors.js';
-import type { SyncEntry } from '../plan/entries.js';
-import type { PlanItem } from '../plan/plan.js';
-import type { ReadOnlyTarget, Target } from '../targets/target.js';
+import type { ResolvedRoot } from '../../copy/resolve-root.js';
+import type { Descriptor } from '../../oci/descriptor.js';
+import { OciCopyError } from '../../oci/errors.js';
+import type { SyncEntry } from '../../plan/entries.js';
+import type { PlanItem } from '../../plan/plan.js';
+import type { ReadOnlyTarget, Target } from '../../targets/target.js';
 import type { ItemChecks } from './item-checks.js';
 import type { CheckPresenter } from './presenter.js';
-import type { ImageOptions } from './settings.js';
+import type { ImageOptions } from '../settings.js';
 
 /** What a check or stage leaves in the outcome under its name (say, who signed the image): plain data. */
 export type CheckRecord = Readonly<Record<string, unknown>>;

@@ -1,6 +1,6 @@
 import type { CheckPresenter } from '../presenter.js';
-import { signingLine, verifiedLine } from '../render/signature-lines.js';
-import { signingFields, VERIFICATION_KEY, verificationFields } from '../render/verification.js';
+import { signingLine, verifiedLine } from '../../render/signature-lines.js';
+import { signingFields, VERIFICATION_KEY, verificationFields } from '../../render/verification.js';
 import type { ImageSigning, ImageVerification } from './names.js';
 
 /** Where the summary lists what was verified and signed, and its mark. */

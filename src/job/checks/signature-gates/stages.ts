@@ -1,6 +1,6 @@
-import type { SignatureInputs, SignInputs } from '../../signatures/parse-settings.js';
-import type { SyncEntry } from '../../plan/entries.js';
-import type { AfterTagStage, ImageCheck } from '../checks.js';
+import type { SignatureInputs, SignInputs } from '../../../signatures/parse-settings.js';
+import type { SyncEntry } from '../../../plan/entries.js';
+import type { AfterTagStage, ImageCheck } from '../check.js';
 import { signatureCheck } from './signature-check.js';
 import { signStage, signStageOptions } from './sign-stage.js';
 import { SigningKeys } from './signing-keys.js';
