@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { makeImageLayout, type ImageLayout } from '../support/images.js';
 
 const factory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'targets', 'open-file-target.js');
-const engine = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'copy', 'copy.js');
+const engine = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'api', 'copy.js');
 
 /** A child process that copies SRC to DST with the file target factory, as a CLI would. */
 const SCRIPT = `
