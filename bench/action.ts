@@ -49,6 +49,7 @@ export async function runActionMeasured(bench: Bench, node: string, inputs: Reco
   for (const [name, value] of Object.entries({ ...(await actionDefaults()), ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
   const m = await measure(bench.harness, node, [ACTION], { env, skopeoCacheDir: await bench.emptyDir() });
   const output = await readFile(env.GITHUB_OUTPUT!, 'utf8');
-  if (!/^digest<</m.test(output)) throw new Error(`the action wrote no digest output: ${m.stdout.trim().split('\n').slice(-3).join(' | ')}`);
+  if (!/^digest<</m.test(output))
+    throw new Error(`the action wrote no digest output: ${m.stdout.trim().split('\n').slice(-3).join(' | ')}`);
   return m;
 }

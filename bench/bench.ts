@@ -88,7 +88,13 @@ export class Bench {
       dir,
       blobs: layout.blobs.filter((b) => !isManifest(b.mediaType)).map((b) => ({ digest: b.digest, size: b.size })),
       manifests: [
-        ...(layout.index ? layout.manifests.map((m) => ({ digest: m.descriptor.digest, mediaType: m.descriptor.mediaType, reference: m.descriptor.digest })) : []),
+        ...(layout.index
+          ? layout.manifests.map((m) => ({
+              digest: m.descriptor.digest,
+              mediaType: m.descriptor.mediaType,
+              reference: m.descriptor.digest,
+            }))
+          : []),
         { digest: layout.root.digest, mediaType: layout.root.mediaType, reference: 'latest' },
       ],
     };
@@ -121,7 +127,16 @@ export class Bench {
 
   /** `skopeo copy --all --preserve-digests`, with a cold blob-info cache unless `cacheDir` holds a warm one. */
   async skopeoCopy(src: string, dst: string, cacheDir?: string): Promise<Measured> {
-    const args = ['--insecure-policy', 'copy', '--all', '--src-tls-verify=false', '--dest-tls-verify=false', '--preserve-digests', src, dst];
+    const args = [
+      '--insecure-policy',
+      'copy',
+      '--all',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      '--preserve-digests',
+      src,
+      dst,
+    ];
     return measure(this.harness, 'skopeo', args, { skopeoCacheDir: cacheDir ?? (await this.emptyDir()) });
   }
 
@@ -154,14 +169,17 @@ export class Bench {
   }
 
   async copyMany(mode: 'sequential' | 'parallel', concurrency: number, pairs: Array<[string, string]>): Promise<Measured> {
-    return measure(this.harness, this.node, [COPY_MANY, mode, String(concurrency), ...pairs.flat()], { skopeoCacheDir: await this.emptyDir() });
+    return measure(this.harness, this.node, [COPY_MANY, mode, String(concurrency), ...pairs.flat()], {
+      skopeoCacheDir: await this.emptyDir(),
+    });
   }
 
   /** Fails unless `repo:tag` in `registry` resolves to `digest`: every timed copy must have been a real one. */
   async checkRoot(registry: TestRegistry, repo: string, tag: string, digest: string): Promise<void> {
     const res = await fetch(`${registry.url}/v2/${repo}/manifests/${tag}`, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } });
     const got = res.headers.get('docker-content-digest');
-    if (res.status !== 200 || got !== digest) throw new Error(`${registry.host}/${repo}:${tag} is ${res.status} ${got}, expected ${digest}`);
+    if (res.status !== 200 || got !== digest)
+      throw new Error(`${registry.host}/${repo}:${tag} is ${res.status} ${got}, expected ${digest}`);
   }
 
   /**

@@ -3,10 +3,10 @@
 // manifests); with it, one tag list per side and nothing else. Requests and time per tool.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Bench, CLI, formatCounts, type Contender } from './bench.js';
+import { type Bench, CLI, formatCounts, type Contender } from './bench.js';
 import { measure } from './measure.js';
 import { OCI_MANIFEST, REPOS, seed } from './sync.js';
-import { median, Output, ratio, seconds, table } from './table.js';
+import { median, type Output, ratio, seconds, table } from './table.js';
 
 export interface ImmutableBenchOptions {
   /** Tags in all, over the two repositories (2,000 by default). */
@@ -25,7 +25,10 @@ export async function immutableSection(bench: Bench, out: Output, options: Immut
   const path = bench.name('mirror');
   // Every tag reads as 1.x.y: `1.*` covers them all.
   const list = (immutable: boolean) =>
-    REPOS.map((r) => `- source: ${source}/${prefix}/${r}\n  destination: ${dest}/${path}/${r.split('/').pop()}\n${immutable ? "  immutable-tags: ['1.*']\n" : ''}`).join('');
+    REPOS.map(
+      (r) =>
+        `- source: ${source}/${prefix}/${r}\n  destination: ${dest}/${path}/${r.split('/').pop()}\n${immutable ? "  immutable-tags: ['1.*']\n" : ''}`,
+    ).join('');
   const plain = join(bench.work, `${path}.plain.yml`);
   const immutable = join(bench.work, `${path}.immutable.yml`);
   const skopeo = join(bench.work, `${path}.skopeo.yml`);
@@ -35,7 +38,10 @@ export async function immutableSection(bench: Bench, out: Output, options: Immut
   // One first run fills the destination (untimed); every re-run after it writes nothing, so all share it.
   await measure(bench.harness, bench.node, [CLI, 'sync', plain, '--no-blob-cache']);
   for (const r of REPOS) {
-    const res = await fetch(`${bench.b.url}/v2/${path}/${r.split('/').pop()}/manifests/${tags.at(-1)}`, { method: 'HEAD', headers: { accept: OCI_MANIFEST } });
+    const res = await fetch(`${bench.b.url}/v2/${path}/${r.split('/').pop()}/manifests/${tags.at(-1)}`, {
+      method: 'HEAD',
+      headers: { accept: OCI_MANIFEST },
+    });
     if (res.status !== 200) throw new Error(`the mirror lacks ${path}/${r}:${tags.at(-1)} (${res.status})`);
   }
   const contenders: Contender[] = [
@@ -43,7 +49,18 @@ export async function immutableSection(bench: Bench, out: Output, options: Immut
     { name: 'oci-copy immutable-tags', run: () => bench.measureTool([CLI, 'sync', immutable, '--no-blob-cache']) },
     {
       name: 'skopeo sync',
-      run: () => bench.measureSkopeo(['--insecure-policy', 'sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', skopeo, `${dest}/${path}`]),
+      run: () =>
+        bench.measureSkopeo([
+          '--insecure-policy',
+          'sync',
+          '--src',
+          'yaml',
+          '--dest',
+          'docker',
+          '--dest-tls-verify=false',
+          skopeo,
+          `${dest}/${path}`,
+        ]),
     },
   ];
   const runs = await bench.compare(contenders, [bench.a, bench.b]);
@@ -51,7 +68,14 @@ export async function immutableSection(bench: Bench, out: Output, options: Immut
   const base = med('skopeo sync');
   const rows = contenders.map((c) => {
     const last = runs.get(c.name)?.at(-1);
-    return [c.name, String(perRepo * REPOS.length), seconds(med(c.name)), ratio(med(c.name), base), formatCounts(last?.requests[0]), formatCounts(last?.requests[1])];
+    return [
+      c.name,
+      String(perRepo * REPOS.length),
+      seconds(med(c.name)),
+      ratio(med(c.name), base),
+      formatCounts(last?.requests[0]),
+      formatCounts(last?.requests[1]),
+    ];
   });
   out.section(
     `Immutable tags: a re-run of ${perRepo * REPOS.length} release tags the mirror already has`,

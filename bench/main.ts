@@ -13,9 +13,30 @@ import { Output } from './table.js';
 import { wanSection } from './wan.js';
 import { immutableSection } from './immutable.js';
 import { syncSection } from './sync.js';
-import { actionRegistrySection, archiveSection, concurrencySection, memorySection, mountSection, registryToRegistrySection, scalingSection, startupSection } from './sections.js';
+import {
+  actionRegistrySection,
+  archiveSection,
+  concurrencySection,
+  memorySection,
+  mountSection,
+  registryToRegistrySection,
+  scalingSection,
+  startupSection,
+} from './sections.js';
 
-const SECTIONS = ['startup', 'registry', 'action', 'mount', 'wan', 'sync', 'immutable', 'archive', 'concurrency', 'scaling', 'memory'] as const;
+const SECTIONS = [
+  'startup',
+  'registry',
+  'action',
+  'mount',
+  'wan',
+  'sync',
+  'immutable',
+  'archive',
+  'concurrency',
+  'scaling',
+  'memory',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 function numberFrom(flag: string | undefined, env: string | undefined, fallback: number): number {
@@ -48,12 +69,21 @@ async function main(): Promise<void> {
   const largeMB = numberFrom(values['large-mb'], process.env.BENCH_LARGE_MB, 64);
   const hugeMB = numberFrom(values['huge-mb'], process.env.BENCH_HUGE_MB, 1024);
   const huge = !(values['no-huge'] || process.env.BENCH_NO_HUGE === '1');
-  const wanRtts = (values['wan-rtt'] ?? process.env.BENCH_WAN_RTT ?? '20').split(',').filter(Boolean).map((v) => numberFrom(v, undefined, 20));
+  const wanRtts = (values['wan-rtt'] ?? process.env.BENCH_WAN_RTT ?? '20')
+    .split(',')
+    .filter(Boolean)
+    .map((v) => numberFrom(v, undefined, 20));
   const wanMbit = Number(values['wan-mbit'] ?? process.env.BENCH_WAN_MBIT ?? 200);
-  if (!Number.isFinite(wanMbit) || wanMbit < 0) throw new Error(`expected a bandwidth in Mbit/s (0 for none), got "${values['wan-mbit'] ?? process.env.BENCH_WAN_MBIT}"`);
+  if (!Number.isFinite(wanMbit) || wanMbit < 0)
+    throw new Error(`expected a bandwidth in Mbit/s (0 for none), got "${values['wan-mbit'] ?? process.env.BENCH_WAN_MBIT}"`);
   const wanSharing = values['wan-sharing'] ?? process.env.BENCH_WAN_SHARING ?? 'shared';
-  if (wanSharing !== 'shared' && wanSharing !== 'per-connection') throw new Error(`expected --wan-sharing shared or per-connection, got "${wanSharing}"`);
-  const list = (v: string | undefined, fallback: string) => (v ?? fallback).split(',').filter(Boolean).map((x) => numberFrom(x, undefined, 1));
+  if (wanSharing !== 'shared' && wanSharing !== 'per-connection')
+    throw new Error(`expected --wan-sharing shared or per-connection, got "${wanSharing}"`);
+  const list = (v: string | undefined, fallback: string) =>
+    (v ?? fallback)
+      .split(',')
+      .filter(Boolean)
+      .map((x) => numberFrom(x, undefined, 1));
   const syncTags = list(values['sync-tags'] ?? process.env.BENCH_SYNC_TAGS, '16,64,256');
   const syncWanTags = list(values['sync-wan-tags'] ?? process.env.BENCH_SYNC_WAN_TAGS, '16,64');
   const immutableTags = numberFrom(values['immutable-tags'], process.env.BENCH_IMMUTABLE_TAGS, 2000);
@@ -110,7 +140,13 @@ main().catch((err) => {
 function supportedNode(): string {
   if (!unsupportedNode(process.version)) return process.execPath;
   const script = "import('./scripts/node-release.mjs').then((m) => process.stdout.write(m.node24()))";
-  const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' });
-  if (res.status !== 0 || !res.stdout) throw new Error(`oci-copy needs Node 22 or later and Node 24 could not be fetched: ${res.stderr.trim().split('\n').pop()}; pass --node`);
+  const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: new URL('../..', import.meta.url),
+    encoding: 'utf8',
+  });
+  if (res.status !== 0 || !res.stdout)
+    throw new Error(
+      `oci-copy needs Node 22 or later and Node 24 could not be fetched: ${res.stderr.trim().split('\n').pop()}; pass --node`,
+    );
   return res.stdout;
 }

@@ -17,7 +17,11 @@ export function newDispatcher(): Dispatcher {
   return new Agent({ keepAliveTimeout: 30_000, connections: 16 });
 }
 
-export function send(dispatcher: Dispatcher, url: URL, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>): Promise<Dispatcher.ResponseData> {
+export function send(
+  dispatcher: Dispatcher,
+  url: URL,
+  options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>,
+): Promise<Dispatcher.ResponseData> {
   return request(dispatcher, { origin: url.origin, path: url.pathname + url.search, ...options });
 }
 
@@ -38,7 +42,13 @@ export async function inParallel<T>(items: T[], concurrency: number, work: (item
 }
 
 /** Finishes the upload session `start` opened (a 202 to the POST) with one PUT of `body`. */
-export async function putBlob(dispatcher: Dispatcher, uploads: URL, start: Dispatcher.ResponseData, blob: { digest: string; size: number }, body: Dispatcher.DispatchOptions['body']): Promise<void> {
+export async function putBlob(
+  dispatcher: Dispatcher,
+  uploads: URL,
+  start: Dispatcher.ResponseData,
+  blob: { digest: string; size: number },
+  body: Dispatcher.DispatchOptions['body'],
+): Promise<void> {
   await expectStatus(start, 202, `POST ${blob.digest}`);
   await start.body.dump();
   const location = new URL(String(start.headers.location), uploads);
@@ -53,8 +63,18 @@ export async function putBlob(dispatcher: Dispatcher, uploads: URL, start: Dispa
 }
 
 /** PUTs one manifest as `reference` (a digest or a tag). */
-export async function putManifest(dispatcher: Dispatcher, base: string, repo: string, m: UploadPlan['manifests'][number], body: Buffer): Promise<void> {
-  const res = await send(dispatcher, new URL(`${base}/v2/${repo}/manifests/${m.reference}`), { method: 'PUT', headers: { 'content-type': m.mediaType }, body });
+export async function putManifest(
+  dispatcher: Dispatcher,
+  base: string,
+  repo: string,
+  m: UploadPlan['manifests'][number],
+  body: Buffer,
+): Promise<void> {
+  const res = await send(dispatcher, new URL(`${base}/v2/${repo}/manifests/${m.reference}`), {
+    method: 'PUT',
+    headers: { 'content-type': m.mediaType },
+    body,
+  });
   await expectStatus(res, 201, `PUT manifest ${m.digest}`);
   await res.body.dump();
 }

@@ -19,7 +19,10 @@ async function main(): Promise<void> {
     await putBlob(dispatcher, uploads, start, blob, download.body);
   });
   for (const m of plan.manifests) {
-    const got = await send(dispatcher, new URL(`${srcBase}/v2/${srcRepo}/manifests/${m.digest}`), { method: 'GET', headers: { accept: m.mediaType } });
+    const got = await send(dispatcher, new URL(`${srcBase}/v2/${srcRepo}/manifests/${m.digest}`), {
+      method: 'GET',
+      headers: { accept: m.mediaType },
+    });
     await expectStatus(got, 200, `GET manifest ${m.digest}`);
     await putManifest(dispatcher, dstBase, dstRepo, m, Buffer.from(await got.body.arrayBuffer()));
   }

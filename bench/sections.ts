@@ -2,12 +2,12 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Bench, CLI, formatCounts, type Contender, type Run, type SourceImage } from './bench.js';
+import { type Bench, CLI, formatCounts, type Contender, type Run, type SourceImage } from './bench.js';
 import { actionNode, runActionMeasured } from './action.js';
 import { cpus } from 'node:os';
 import { measure, type Measured } from './measure.js';
 import { gigabyteShape, layerCountShape, numberedImage, standardShapes, twoPlatformShape } from './shapes.js';
-import { mb, median, Output, ratio, seconds, table } from './table.js';
+import { mb, median, type Output, ratio, seconds, table } from './table.js';
 
 import { DEFAULT_CONCURRENCY } from '../src/copy/options.js';
 
@@ -30,7 +30,10 @@ export async function registryToRegistrySection(bench: Bench, out: Output, large
     const runs = await bench.compare(
       [
         { name: 'oci-copy', run: checked('oc', (repo) => bench.ociCopy(image.ref, `${bench.b.host}/${repo}:latest`)) },
-        { name: 'skopeo', run: checked('sk', (repo) => bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${repo}:latest`)) },
+        {
+          name: 'skopeo',
+          run: checked('sk', (repo) => bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${repo}:latest`)),
+        },
         { name: 'floor', run: checked('raw', (repo) => bench.rawPut(image, bench.b, repo, DEFAULT_CONCURRENCY)) },
         { name: 'relay', run: checked('relay', (repo) => bench.rawRelay(image, bench.b, repo, DEFAULT_CONCURRENCY)) },
       ],
@@ -55,7 +58,15 @@ export async function registryToRegistrySection(bench: Bench, out: Output, large
       const own = med(r, (x) => x.cpuMs);
       const source = med(r, (x) => x.registryCpuMs[0]);
       const destination = med(r, (x) => x.registryCpuMs[1]);
-      cpuRows.push([shape.name, name, seconds(med(r)), seconds(own), seconds(source), seconds(destination), seconds(own + source + destination)]);
+      cpuRows.push([
+        shape.name,
+        name,
+        seconds(med(r)),
+        seconds(own),
+        seconds(source),
+        seconds(destination),
+        seconds(own + source + destination),
+      ]);
     }
     await bench.renewDestination();
   }
@@ -64,7 +75,22 @@ export async function registryToRegistrySection(bench: Bench, out: Output, large
     '`floor`: raw parallel PUTs of the same blobs from disk (no source registry); `relay`: each blob GET from the source',
     'registry straight into a POST+PUT, then the manifests (no existence checks, no hashing): the least any registry-to-registry copy does.',
     '',
-    table(['image', 'oci-copy s', 'skopeo s', 'raw-PUT floor s', 'relay floor s', 'skopeo ÷ oci-copy', 'oci-copy ÷ floor', 'oci-copy ÷ relay', 'oci-copy RSS MB', 'skopeo RSS MB', 'floor RSS MB'], rows),
+    table(
+      [
+        'image',
+        'oci-copy s',
+        'skopeo s',
+        'raw-PUT floor s',
+        'relay floor s',
+        'skopeo ÷ oci-copy',
+        'oci-copy ÷ floor',
+        'oci-copy ÷ relay',
+        'oci-copy RSS MB',
+        'skopeo RSS MB',
+        'floor RSS MB',
+      ],
+      rows,
+    ),
     '',
     'Requests logged by each registry in the first repetition:',
     '',
@@ -94,9 +120,15 @@ export async function actionRegistrySection(bench: Bench, out: Output): Promise<
   };
   const runs = await bench.compare(
     [
-      { name: 'action', run: checked('act', (repo) => runActionMeasured(bench, node, { source: image.ref, destination: `${bench.b.host}/${repo}:latest` })) },
+      {
+        name: 'action',
+        run: checked('act', (repo) => runActionMeasured(bench, node, { source: image.ref, destination: `${bench.b.host}/${repo}:latest` })),
+      },
       { name: 'CLI', run: checked('cli', (repo) => bench.ociCopy(image.ref, `${bench.b.host}/${repo}:latest`, [], node)) },
-      { name: 'skopeo', run: checked('sk', (repo) => bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${repo}:latest`)) },
+      {
+        name: 'skopeo',
+        run: checked('sk', (repo) => bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${repo}:latest`)),
+      },
       { name: 'floor', run: checked('raw', (repo) => bench.rawPut(image, bench.b, repo, DEFAULT_CONCURRENCY, node)) },
       { name: 'relay', run: checked('relay', (repo) => bench.rawRelay(image, bench.b, repo, DEFAULT_CONCURRENCY, node)) },
     ],
@@ -108,7 +140,16 @@ export async function actionRegistrySection(bench: Bench, out: Output): Promise<
   for (const [name, r] of runs) {
     const own = med(r, (x) => x.cpuMs);
     const all = own + med(r, (x) => x.registryCpuMs[0]) + med(r, (x) => x.registryCpuMs[1]);
-    rows.push([name, seconds(med(r)), ratio(med(r), sk), ratio(med(r), floor), seconds(own), seconds(all), mb(med(r, (x) => x.rssMB)), formatCounts(r[0]?.requests[1])]);
+    rows.push([
+      name,
+      seconds(med(r)),
+      ratio(med(r), sk),
+      ratio(med(r), floor),
+      seconds(own),
+      seconds(all),
+      mb(med(r, (x) => x.rssMB)),
+      formatCounts(r[0]?.requests[1]),
+    ]);
   }
   await bench.renewDestination();
   const version = spawnSync(node, ['--version']).stdout?.toString().trim();
@@ -118,7 +159,10 @@ export async function actionRegistrySection(bench: Bench, out: Output): Promise<
     'GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files; no cache service), start-up included. `CLI`: `node dist/cli/index.js SRC DST --no-blob-cache`.',
     `The floors as above; every Node.js process here runs ${version}. CPU: user + system of the tool, and of all three processes (the tool and both registries).`,
     '',
-    table(['tool', 'median s', '÷ skopeo', '÷ raw-PUT floor', 'own CPU s', 'all CPU s', 'RSS MB', 'destination requests (first repetition)'], rows),
+    table(
+      ['tool', 'median s', '÷ skopeo', '÷ raw-PUT floor', 'own CPU s', 'all CPU s', 'RSS MB', 'destination requests (first repetition)'],
+      rows,
+    ),
   );
 }
 
@@ -166,7 +210,14 @@ export async function mountSection(bench: Bench, out: Output, largeMB: number): 
       [bench.a],
     );
     for (const [name, r] of runs) {
-      rows.push([shape.name, name, seconds(med(r)), ratio(med(r), med(runs.get('oci-copy'))), mb(med(r, (x) => x.rssMB)), formatCounts(r[0]?.requests[0])]);
+      rows.push([
+        shape.name,
+        name,
+        seconds(med(r)),
+        ratio(med(r), med(runs.get('oci-copy'))),
+        mb(med(r, (x) => x.rssMB)),
+        formatCounts(r[0]?.requests[0]),
+      ]);
     }
   }
   out.section(
@@ -210,7 +261,8 @@ export async function archiveSection(bench: Bench, out: Output, largeMB: number)
         const m = await go(path);
         const size = (await stat(path)).size;
         await rm(path, { force: true });
-        if (size < image.layout.blobs.reduce((s, b) => s + b.size, 0)) throw new Error(`${name} wrote a ${size}-byte archive, smaller than the image`);
+        if (size < image.layout.blobs.reduce((s, b) => s + b.size, 0))
+          throw new Error(`${name} wrote a ${size}-byte archive, smaller than the image`);
         return m;
       },
     });
@@ -241,10 +293,21 @@ export async function archiveSection(bench: Bench, out: Output, largeMB: number)
       },
     ]);
     await rm(input, { force: true });
-    for (const [what, runs] of [['export', exports], ['import', imports]] as const) {
+    for (const [what, runs] of [
+      ['export', exports],
+      ['import', imports],
+    ] as const) {
       const oc = runs.get('oci-copy');
       const sk = runs.get('skopeo');
-      rows.push([shape.name, what, seconds(med(oc)), seconds(med(sk)), ratio(med(sk), med(oc)), mb(med(oc, (r) => r.rssMB)), mb(med(sk, (r) => r.rssMB))]);
+      rows.push([
+        shape.name,
+        what,
+        seconds(med(oc)),
+        seconds(med(sk)),
+        ratio(med(sk), med(oc)),
+        mb(med(oc, (r) => r.rssMB)),
+        mb(med(sk, (r) => r.rssMB)),
+      ]);
     }
     await bench.renewDestination();
   }
@@ -281,11 +344,7 @@ export async function concurrencySection(bench: Bench, out: Output, largeMB: num
     const runs = await bench.compare(contenders);
     const times = levels.map((n) => med(runs.get(`oci-copy ${n}`)));
     const best = levels[times.indexOf(Math.min(...times))];
-    rows.push([
-      shape.name,
-      ...levels.map((n, i) => `${seconds(times[i])} (floor ${seconds(med(runs.get(`floor ${n}`)))})`),
-      String(best),
-    ]);
+    rows.push([shape.name, ...levels.map((n, i) => `${seconds(times[i])} (floor ${seconds(med(runs.get(`floor ${n}`)))})`), String(best)]);
     await bench.renewDestination();
   }
   out.section(
@@ -302,11 +361,14 @@ export async function scalingSection(bench: Bench, out: Output): Promise<void> {
     process.stderr.write(`scaling: ${count} layers\n`);
     const runs = await bench.compare([
       { name: 'oci-copy', run: async () => bench.ociCopy(image.ref, `${bench.b.host}/${bench.name(`sl-oc-${count}`)}:latest`) },
-      { name: 'skopeo', run: async () => bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${bench.name(`sl-sk-${count}`)}:latest`) },
+      {
+        name: 'skopeo',
+        run: async () => bench.skopeoCopy(`docker://${image.ref}`, `docker://${bench.b.host}/${bench.name(`sl-sk-${count}`)}:latest`),
+      },
     ]);
     const oc = med(runs.get('oci-copy'));
     const sk = med(runs.get('skopeo'));
-    layerRows.push([count, seconds(oc), seconds(sk), ratio(sk, oc), `${((oc / count)).toFixed(0)} ms`, `${((sk / count)).toFixed(0)} ms`]);
+    layerRows.push([count, seconds(oc), seconds(sk), ratio(sk, oc), `${(oc / count).toFixed(0)} ms`, `${(sk / count).toFixed(0)} ms`]);
   }
   await bench.renewDestination();
 
@@ -315,7 +377,8 @@ export async function scalingSection(bench: Bench, out: Output): Promise<void> {
     const images: SourceImage[] = [];
     for (let i = 0; i < count; i++) images.push(await bench.image(numberedImage(i)));
     process.stderr.write(`scaling: ${count} images\n`);
-    const pairs = (prefix: string): Array<[string, string]> => images.map((img) => [img.ref, `${bench.b.host}/${bench.name(`${prefix}-${img.shape.name}`)}:latest`]);
+    const pairs = (prefix: string): Array<[string, string]> =>
+      images.map((img) => [img.ref, `${bench.b.host}/${bench.name(`${prefix}-${img.shape.name}`)}:latest`]);
     const sum = async (each: (pair: [string, string]) => Promise<Awaited<ReturnType<Bench['ociCopy']>>>, prefix: string) => {
       let ms = 0;
       let rssMB = 0;
@@ -371,14 +434,18 @@ export async function memorySection(bench: Bench, out: Output, sizeMB: number): 
     const m = await copy(path);
     const size = (await stat(path)).size;
     await rm(path, { force: true });
-    if (size < image.layout.blobs.reduce((n, b) => n + b.size, 0)) throw new Error(`${prefix} wrote a ${size}-byte archive, smaller than the image`);
+    if (size < image.layout.blobs.reduce((n, b) => n + b.size, 0))
+      throw new Error(`${prefix} wrote a ${size}-byte archive, smaller than the image`);
     return m;
   };
   const groups: Array<[string, Contender[]]> = [
     [
       'registry → registry',
       [
-        { name: 'action (Node 24)', run: intoRegistry('huge-act', (ref) => runActionMeasured(bench, node, { source: image.ref, destination: ref })) },
+        {
+          name: 'action (Node 24)',
+          run: intoRegistry('huge-act', (ref) => runActionMeasured(bench, node, { source: image.ref, destination: ref })),
+        },
         { name: 'CLI', run: intoRegistry('huge-oc', (ref) => bench.ociCopy(image.ref, ref)) },
         { name: 'skopeo', run: intoRegistry('huge-sk', (ref) => bench.skopeoCopy(`docker://${image.ref}`, `docker://${ref}`)) },
       ],
@@ -389,14 +456,22 @@ export async function memorySection(bench: Bench, out: Output, sizeMB: number): 
     groups.push([
       'registry → oci-archive',
       [
-        { name: 'action (Node 24)', run: intoArchive('huge-act', (p) => runActionMeasured(bench, node, { source: image.ref, destination: `oci-archive:${p}:latest` })) },
+        {
+          name: 'action (Node 24)',
+          run: intoArchive('huge-act', (p) =>
+            runActionMeasured(bench, node, { source: image.ref, destination: `oci-archive:${p}:latest` }),
+          ),
+        },
         { name: 'CLI', run: intoArchive('huge-oc', (p) => bench.ociCopy(image.ref, `oci-archive:${p}:latest`)) },
         { name: 'skopeo', run: intoArchive('huge-sk', (p) => bench.skopeoCopy(`docker://${image.ref}`, `oci-archive:${p}:latest`)) },
       ],
     ]);
     imported = join(bench.work, 'huge-in.tar');
     const from = imported;
-    groups.push(['oci-archive → registry', [{ name: 'CLI', run: intoRegistry('huge-imp-oc', (ref) => bench.ociCopy(`oci-archive:${from}:latest`, ref)) }]]);
+    groups.push([
+      'oci-archive → registry',
+      [{ name: 'CLI', run: intoRegistry('huge-imp-oc', (ref) => bench.ociCopy(`oci-archive:${from}:latest`, ref)) }],
+    ]);
   }
   const rows: string[][] = [];
   for (const [what, contenders] of groups) {
@@ -404,7 +479,13 @@ export async function memorySection(bench: Bench, out: Output, sizeMB: number): 
     if (what === 'oci-archive → registry' && imported) await bench.skopeoCopy(`docker://${image.ref}`, `oci-archive:${imported}:latest`);
     const runs = await bench.compare(contenders);
     for (const [name, r] of runs) {
-      rows.push([what, name, seconds(med(r)), seconds(med(r, (x) => x.cpuMs)), `${mb(med(r, (x) => x.rssMB))} (${mb(Math.max(...r.map((x) => x.rssMB)))})`]);
+      rows.push([
+        what,
+        name,
+        seconds(med(r)),
+        seconds(med(r, (x) => x.cpuMs)),
+        `${mb(med(r, (x) => x.rssMB))} (${mb(Math.max(...r.map((x) => x.rssMB)))})`,
+      ]);
     }
     await bench.renewDestination();
   }

@@ -64,7 +64,12 @@ export function gigabyteShape(sizeMB: number): Shape {
     name: 'huge',
     describe: `${(total / 1024).toFixed(2)} GB: one ${sizeMB} MB layer and ${others.join(', ')} MB`,
     spec: {
-      platforms: [{ architecture: 'amd64', layers: [{ size: sizeMB * MB, seed: 'huge-0' }, ...others.map((mb, i) => ({ size: mb * MB, seed: `huge-${i + 1}` }))] }],
+      platforms: [
+        {
+          architecture: 'amd64',
+          layers: [{ size: sizeMB * MB, seed: 'huge-0' }, ...others.map((mb, i) => ({ size: mb * MB, seed: `huge-${i + 1}` }))],
+        },
+      ],
       index: false,
     },
   };

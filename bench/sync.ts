@@ -7,10 +7,10 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Bench, CLI, formatCounts, type Contender, type Run } from './bench.js';
+import { type Bench, CLI, formatCounts, type Contender, type Run } from './bench.js';
 import { measure, type Measured } from './measure.js';
 import { startSlowLink, type SlowLink } from './slow-link.js';
-import { mb, median, Output, ratio, seconds, table } from './table.js';
+import { mb, median, type Output, ratio, seconds, table } from './table.js';
 import type { TestRegistry } from '../test/support/registry.js';
 
 export interface SyncBenchOptions {
@@ -61,16 +61,28 @@ export async function seed(registry: TestRegistry, count: number, baseMB: number
       while (next < tags.length) {
         const tag = tags[next++];
         const layer = blob(gzipSync(randomBytes(256)));
-        const config = blob(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: { Labels: { tag } } })));
+        const config = blob(
+          Buffer.from(
+            JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: { Labels: { tag } } }),
+          ),
+        );
         await put(registry.url, repo, layer);
         await put(registry.url, repo, config);
         const manifest = {
           schemaVersion: 2,
           mediaType: OCI_MANIFEST,
           config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.bytes.length },
-          layers: [base, layer].map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: l.digest, size: l.bytes.length })),
+          layers: [base, layer].map((l) => ({
+            mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+            digest: l.digest,
+            size: l.bytes.length,
+          })),
         };
-        const res = await fetch(`${registry.url}/v2/${repo}/manifests/${tag}`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body: JSON.stringify(manifest) });
+        const res = await fetch(`${registry.url}/v2/${repo}/manifests/${tag}`, {
+          method: 'PUT',
+          headers: { 'content-type': OCI_MANIFEST },
+          body: JSON.stringify(manifest),
+        });
         await res.arrayBuffer();
         if (res.status !== 201) throw new Error(`seeding ${repo}:${tag}: ${res.status}`);
       }
@@ -81,7 +93,14 @@ export async function seed(registry: TestRegistry, count: number, baseMB: number
 }
 
 /** The two lists, one per tool, that copy `source/<prefix>/sync/base-x` to `dest/<path>/base-x`. */
-async function lists(bench: Bench, source: string, prefix: string, name: string, dest: string, path: string): Promise<{ ours: string; skopeo: string }> {
+async function lists(
+  bench: Bench,
+  source: string,
+  prefix: string,
+  name: string,
+  dest: string,
+  path: string,
+): Promise<{ ours: string; skopeo: string }> {
   const ours = join(bench.work, `${name}.oci-copy.yml`);
   const skopeo = join(bench.work, `${name}.skopeo.yml`);
   await writeFile(
@@ -130,30 +149,74 @@ export async function syncSection(bench: Bench, out: Output, options: SyncBenchO
             const m: Measured =
               tool === 'oci-copy'
                 ? await bench.measureTool([CLI, 'sync', l.ours, '--no-blob-cache'])
-                : await bench.measureSkopeo(['--insecure-policy', 'sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', l.skopeo, `${dest}/${path}`]);
+                : await bench.measureSkopeo([
+                    '--insecure-policy',
+                    'sync',
+                    '--src',
+                    'yaml',
+                    '--dest',
+                    'docker',
+                    '--dest-tls-verify=false',
+                    l.skopeo,
+                    `${dest}/${path}`,
+                  ]);
             // Every timed run must have been a real one: the last tag of each repository is there.
             for (const r of REPOS) {
-              const res = await fetch(`${bench.b.url}/v2/${path}/${r.split('/').pop()}/manifests/${tags.at(-1)}`, { method: 'HEAD', headers: { accept: OCI_MANIFEST } });
+              const res = await fetch(`${bench.b.url}/v2/${path}/${r.split('/').pop()}/manifests/${tags.at(-1)}`, {
+                method: 'HEAD',
+                headers: { accept: OCI_MANIFEST },
+              });
               if (res.status !== 200) throw new Error(`${tool} left ${path}/${r}:${tags.at(-1)} missing (${res.status})`);
             }
             return m;
           },
         });
-        const contenders = [contender('oci-copy', false), contender('skopeo', false), contender('oci-copy', true), contender('skopeo', true)];
+        const contenders = [
+          contender('oci-copy', false),
+          contender('skopeo', false),
+          contender('oci-copy', true),
+          contender('skopeo', true),
+        ];
         const runs = await bench.compare(contenders, [bench.a, bench.b]);
         const med = (name: string, pick: (r: Run) => number = (r) => r.ms) => median((runs.get(name) ?? []).map(pick));
         for (const kind of ['first run', 're-run']) {
           const ours = med(`oci-copy ${kind}`);
           const theirs = med(`skopeo ${kind}`);
-          rows.push([label, String(size * REPOS.length), kind, seconds(ours), seconds(theirs), ratio(ours, theirs), mb(med(`oci-copy ${kind}`, (r) => r.rssMB)), mb(med(`skopeo ${kind}`, (r) => r.rssMB))]);
+          rows.push([
+            label,
+            String(size * REPOS.length),
+            kind,
+            seconds(ours),
+            seconds(theirs),
+            ratio(ours, theirs),
+            mb(med(`oci-copy ${kind}`, (r) => r.rssMB)),
+            mb(med(`skopeo ${kind}`, (r) => r.rssMB)),
+          ]);
           for (const tool of ['oci-copy', 'skopeo']) {
             const name = `${tool} ${kind}`;
             const own = med(name, (r) => r.cpuMs);
             const source = med(name, (r) => r.registryCpuMs[0]);
             const destination = med(name, (r) => r.registryCpuMs[1]);
-            cpuRows.push([label, String(size * REPOS.length), kind, tool, seconds(med(name)), seconds(own), seconds(source), seconds(destination), seconds(own + source + destination)]);
+            cpuRows.push([
+              label,
+              String(size * REPOS.length),
+              kind,
+              tool,
+              seconds(med(name)),
+              seconds(own),
+              seconds(source),
+              seconds(destination),
+              seconds(own + source + destination),
+            ]);
             const last = runs.get(`${tool} ${kind}`)?.at(-1);
-            requestRows.push([label, String(size * REPOS.length), kind, tool, formatCounts(last?.requests[0]), formatCounts(last?.requests[1])]);
+            requestRows.push([
+              label,
+              String(size * REPOS.length),
+              kind,
+              tool,
+              formatCounts(last?.requests[0]),
+              formatCounts(last?.requests[1]),
+            ]);
           }
         }
       } finally {
@@ -176,7 +239,9 @@ export async function syncSection(bench: Bench, out: Output, options: SyncBenchO
     '',
     `CPU time per run (medians; user + system): the tool's own process and each registry's process. The machine has ${cpus().length} cores, which the tool and both registries share.`,
     '',
-    table(['link', 'images', 'run', 'tool', 'wall s', 'own CPU s', 'source registry CPU s', 'destination registry CPU s', 'all CPU s'], cpuRows),
+    table(
+      ['link', 'images', 'run', 'tool', 'wall s', 'own CPU s', 'source registry CPU s', 'destination registry CPU s', 'all CPU s'],
+      cpuRows,
+    ),
   );
 }
-

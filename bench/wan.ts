@@ -2,11 +2,11 @@
 // proxy that adds round-trip time and caps bandwidth, so request counts, connection reuse and
 // pipelining show in wall time as they do against a registry across a network.
 import { Agent, request } from 'undici';
-import { Bench, formatCounts, type Contender, type Run, type SourceImage } from './bench.js';
+import { type Bench, formatCounts, type Contender, type Run, type SourceImage } from './bench.js';
 import type { Measured } from './measure.js';
 import { startSlowLink, type LinkSettings, type LinkStats, type SlowLink } from './slow-link.js';
 import { standardShapes } from './shapes.js';
-import { median, Output, ratio, seconds, table } from './table.js';
+import { median, type Output, ratio, seconds, table } from './table.js';
 
 export interface WanOptions {
   /** Round-trip times to measure at, in ms (each link adds half of it per direction). */
@@ -104,7 +104,7 @@ export async function wanSection(bench: Bench, out: Output, largeMB: number, opt
   const images: SourceImage[] = [];
   for (const shape of shapes) images.push(await bench.image(shape));
   const settings: LinkSettings = { delayMs: 0, mbit: 0, sharing: options.sharing };
-  let a = await startSlowLink(bench.a.host, settings);
+  const a = await startSlowLink(bench.a.host, settings);
   let b = await startSlowLink(bench.b.host, settings);
   const copyRows: string[][] = [];
   const mountRows: string[][] = [];
@@ -118,7 +118,10 @@ export async function wanSection(bench: Bench, out: Output, largeMB: number, opt
 
     for (const rtt of options.rtts) {
       for (const l of [a, b]) l.set({ delayMs: rtt / 2, mbit: options.mbit });
-      calibrationRows.push([`${rtt} ms`, ...(await calibrate(bench, a, b, { repo: multi.repo, digest: probeBlob.digest, size: probeBlob.size }))]);
+      calibrationRows.push([
+        `${rtt} ms`,
+        ...(await calibrate(bench, a, b, { repo: multi.repo, digest: probeBlob.digest, size: probeBlob.size })),
+      ]);
 
       for (const image of images) {
         const shape = image.shape;
@@ -127,7 +130,9 @@ export async function wanSection(bench: Bench, out: Output, largeMB: number, opt
         process.stderr.write(`wan ${rtt} ms: registry → registry: ${shape.name}\n`);
         const moved = (name: string, [sa, sb]: LinkStats[]) => {
           if (sa.bytesDown < bytes || sb.bytesUp < bytes) {
-            throw new Error(`${name}: ${sa.bytesDown} bytes came through the source link and ${sb.bytesUp} went through the destination link, expected ≥ ${bytes} each`);
+            throw new Error(
+              `${name}: ${sa.bytesDown} bytes came through the source link and ${sb.bytesUp} went through the destination link, expected ≥ ${bytes} each`,
+            );
           }
         };
         const copy = await compareOverLinks(
@@ -182,7 +187,8 @@ export async function wanSection(bench: Bench, out: Output, largeMB: number, opt
         };
         const uploaded = (name: string, [sa]: LinkStats[]) => {
           if (sa.connections === 0) throw new Error(`${name} made no connection through the slow link`);
-          if (name.includes('cold') && sa.bytesUp < bytes) throw new Error(`${name}: only ${sa.bytesUp} bytes went up the link, expected ≥ ${bytes}`);
+          if (name.includes('cold') && sa.bytesUp < bytes)
+            throw new Error(`${name}: only ${sa.bytesUp} bytes went up the link, expected ≥ ${bytes}`);
         };
         const mount = await compareOverLinks(
           bench,
@@ -240,7 +246,10 @@ export async function wanSection(bench: Bench, out: Output, largeMB: number, opt
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }
-  const cap = options.mbit > 0 ? `${options.mbit} Mbit/s per direction, ${options.sharing === 'shared' ? 'shared by all connections to a registry (served in turn)' : 'for each connection'}` : 'no bandwidth cap';
+  const cap =
+    options.mbit > 0
+      ? `${options.mbit} Mbit/s per direction, ${options.sharing === 'shared' ? 'shared by all connections to a registry (served in turn)' : 'for each connection'}`
+      : 'no bandwidth cap';
   out.section(
     `Across a slow link: RTT ${options.rtts.join(' and ')} ms, ${cap}`,
     'Each registry is reached through its own user-space proxy (`bench/slow-link.ts`) that delays every byte by half the RTT each way,',
@@ -250,9 +259,23 @@ export async function wanSection(bench: Bench, out: Output, largeMB: number, opt
     table(['RTT', 'added per request', 'new connection + request', 'throughput', 'upload Location'], calibrationRows),
     '',
     'Registry → another registry (no mount possible). Requests and connections: source + destination, first repetition.',
-    '`bytes ÷ cap`: the layers\' size over the bandwidth cap, the least any tool needs.',
+    "`bytes ÷ cap`: the layers' size over the bandwidth cap, the least any tool needs.",
     '',
-    table(['image', 'RTT ms', 'oci-copy s', 'skopeo s', 'skopeo ÷ oci-copy', 'bytes ÷ cap s', 'oci-copy requests', 'skopeo requests', 'oci-copy connections', 'skopeo connections'], copyRows),
+    table(
+      [
+        'image',
+        'RTT ms',
+        'oci-copy s',
+        'skopeo s',
+        'skopeo ÷ oci-copy',
+        'bytes ÷ cap s',
+        'oci-copy requests',
+        'skopeo requests',
+        'oci-copy connections',
+        'skopeo connections',
+      ],
+      copyRows,
+    ),
     '',
     'Within one registry (mounts), both through the same link; skopeo cold and warm as in the loopback table.',
     '',

@@ -32,10 +32,19 @@ const createdNested = !existsSync(nested);
 try {
   mkdirSync(shim, { recursive: true });
   // Its code is undici's: undici's license goes into licenses.txt under its name, as before.
-  writeFileSync(join(shim, 'package.json'), JSON.stringify({ name: 'undici', version: '0.0.0-proxy-agent', license: 'MIT', main: 'index.js' }, null, 2) + '\n');
+  writeFileSync(
+    join(shim, 'package.json'),
+    `${JSON.stringify({ name: 'undici', version: '0.0.0-proxy-agent', license: 'MIT', main: 'index.js' }, null, 2)}\n`,
+  );
   copyFileSync(join(undici, 'LICENSE'), join(shim, 'LICENSE'));
-  writeFileSync(join(shim, 'index.js'), `'use strict';\n// undici's ProxyAgent alone, for @actions/http-client (scripts/bundle.mjs).\nexports.ProxyAgent = require(${JSON.stringify(proxyAgent)});\n`);
-  execFileSync(process.execPath, [ncc, 'build', 'lib/src/index.js', '-o', 'dist', '--license', 'licenses.txt'], { cwd: root, stdio: 'inherit' });
+  writeFileSync(
+    join(shim, 'index.js'),
+    `'use strict';\n// undici's ProxyAgent alone, for @actions/http-client (scripts/bundle.mjs).\nexports.ProxyAgent = require(${JSON.stringify(proxyAgent)});\n`,
+  );
+  execFileSync(process.execPath, [ncc, 'build', 'lib/src/index.js', '-o', 'dist', '--license', 'licenses.txt'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   execFileSync(process.execPath, [ncc, 'build', 'lib/src/cli/index.js', '-o', 'dist/cli'], { cwd: root, stdio: 'inherit' });
 } finally {
   rmSync(createdNested ? nested : shim, { recursive: true, force: true });

@@ -21,8 +21,8 @@ const run = spawnSync(node24(), [join(root, 'dist', 'index.js')], {
     ...process.env,
     ...files,
     RUNNER_TEMP: work,
-    'INPUT_SOURCE': `oci:${join(root, 'examples', 'hello-layout')}:v1`,
-    'INPUT_DESTINATION': `oci:${destination}`,
+    INPUT_SOURCE: `oci:${join(root, 'examples', 'hello-layout')}:v1`,
+    INPUT_DESTINATION: `oci:${destination}`,
   },
 });
 
@@ -40,7 +40,9 @@ if (run.status !== 0 || !outputs.digest) {
   console.error(`demo: the action failed (exit ${run.status})`);
   process.exit(1);
 }
-console.log(`\nOutputs of the step:\n  digest:     ${outputs.digest}\n  media-type: ${outputs['media-type']}\n  size:       ${outputs.size}\n  blobs:`);
+console.log(
+  `\nOutputs of the step:\n  digest:     ${outputs.digest}\n  media-type: ${outputs['media-type']}\n  size:       ${outputs.size}\n  blobs:`,
+);
 for (const b of JSON.parse(outputs.blobs)) {
   console.log(`    ${b.action.padEnd(8)} ${b.digest.slice(0, 19)}…  ${String(b.size).padStart(6)} B  ${b.mediaType}`);
 }

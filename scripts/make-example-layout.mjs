@@ -31,17 +31,26 @@ async function tarOf(files) {
 const base = await tarOf([['etc/motd', 'Copied by oci-copy.\n']]);
 const shared = blob('application/vnd.oci.image.layer.v1.tar+gzip', gzipSync(base, { level: 9 }));
 const manifests = [];
-for (const [os, architecture, variant] of [['linux', 'amd64'], ['linux', 'arm64', 'v8']]) {
+for (const [os, architecture, variant] of [
+  ['linux', 'amd64'],
+  ['linux', 'arm64', 'v8'],
+]) {
   const own = await tarOf([['hello.txt', `Hello from ${os}/${architecture}.\n`]]);
   const layer = blob('application/vnd.oci.image.layer.v1.tar+gzip', gzipSync(own, { level: 9 }));
   const diffIds = [base, own].map(sha);
   const platform = variant ? { architecture, os, variant } : { architecture, os };
-  const config = blob('application/vnd.oci.image.config.v1+json', Buffer.from(JSON.stringify({ ...platform, config: { Cmd: ['cat', '/hello.txt'] }, rootfs: { type: 'layers', diff_ids: diffIds } })));
+  const config = blob(
+    'application/vnd.oci.image.config.v1+json',
+    Buffer.from(JSON.stringify({ ...platform, config: { Cmd: ['cat', '/hello.txt'] }, rootfs: { type: 'layers', diff_ids: diffIds } })),
+  );
   const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config, layers: [shared, layer] };
   manifests.push(blob(manifest.mediaType, Buffer.from(JSON.stringify(manifest)), { platform }));
 }
 const index = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests };
 const root = blob(index.mediaType, Buffer.from(JSON.stringify(index)), { annotations: { 'org.opencontainers.image.ref.name': 'v1' } });
 writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [root] }, null, 2) + '\n');
+writeFileSync(
+  join(dir, 'index.json'),
+  `${JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [root] }, null, 2)}\n`,
+);
 console.log(`examples/hello-layout:v1 ${root.digest}`);

@@ -61,10 +61,9 @@ console.log(`# run-tests: ${unit.length} unit and ${integration.length} integrat
 // start first. Each integration file starts its own registry: two files at a time keeps the run
 // short without starving the machine.
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const res = spawnSync(
-  node,
-  ['--test', '--test-reporter=tap', `--test-concurrency=${concurrency}`, ...unit, ...integration],
-  { cwd: root, stdio: 'inherit' },
-);
+const res = spawnSync(node, ['--test', '--test-reporter=tap', `--test-concurrency=${concurrency}`, ...unit, ...integration], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (res.error) console.error(`run-tests: could not start node: ${res.error.message}`);
 process.exit(res.status ?? 1);

@@ -28,8 +28,12 @@ const { runAction } = await import(join(root, 'lib/test/support/run-action.js'))
 const { makeImageLayout, pushImageOverHttp } = await import(join(root, 'lib/test/support/images.js'));
 const { startRegistry } = await import(join(root, 'lib/test/support/registry.js'));
 const { addTags, startTagPagingProxy } = await import(join(root, 'lib/test/support/tag-pages.js'));
-const { bundleBytes, cosignSignStatement, dsseBundle, fulcioSigner, pushBundleReferrer, SIGN_PREDICATE } = await import(join(root, 'lib/test/support/signature-artifacts.js'));
-const { GITHUB_ISSUER, githubClaims, startSigstoreWorld, workflowIdentity } = await import(join(root, 'lib/test/support/sigstore-world.js'));
+const { bundleBytes, cosignSignStatement, dsseBundle, fulcioSigner, pushBundleReferrer, SIGN_PREDICATE } = await import(
+  join(root, 'lib/test/support/signature-artifacts.js')
+);
+const { GITHUB_ISSUER, githubClaims, startSigstoreWorld, workflowIdentity } = await import(
+  join(root, 'lib/test/support/sigstore-world.js')
+);
 const css = readFileSync(createRequire(import.meta.url).resolve('github-markdown-css/github-markdown-light.css'), 'utf8');
 mkdirSync(out, { recursive: true });
 
@@ -42,7 +46,21 @@ function render(name, markdown) {
   const png = join(out, `${name}.png`);
   const res = spawnSync(
     chromium,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(out, '.chromium')}`, '--hide-scrollbars', '--window-size=1080,3200', `--screenshot=${png}`, `file://${page}`],
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${join(out, '.chromium')}`,
+      '--hide-scrollbars',
+      '--window-size=1080,3200',
+      `--screenshot=${png}`,
+      `file://${page}`,
+    ],
     { encoding: 'utf8' },
   );
   if (res.status !== 0) throw new Error(`chromium failed: ${res.stderr.split('\n').slice(-3).join(' ')}`);
@@ -54,7 +72,10 @@ try {
   const { src, dst } = promotion;
   // Before the promotion moves `latest`: two tags there name the older release.
   await pushImageOverHttp(promotion.older, dst.url, 'release/app', 'stable');
-  const refused = await promotion.run({ destination: `${dst.host}/fresh/app:1.2.0\n${dst.host}/release/app:stable,latest`, 'no-clobber': 'true' });
+  const refused = await promotion.run({
+    destination: `${dst.host}/fresh/app:1.2.0\n${dst.host}/release/app:stable,latest`,
+    'no-clobber': 'true',
+  });
   render('no-clobber', refused.summary);
   const first = await promotion.run();
   render('promotion', first.summary);
@@ -86,7 +107,11 @@ const work = mkdtempSync(join(tmpdir(), 'oci-copy-preview-'));
 const [registry, world] = await Promise.all([startRegistry(), startSigstoreWorld({ dir: work })]);
 try {
   let serial = 0;
-  const image = (name, size = 1_600) => makeImageLayout(join(work, `${name}-${++serial}`), { tag: name, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size, seed: name }] }] });
+  const image = (name, size = 1_600) =>
+    makeImageLayout(join(work, `${name}-${++serial}`), {
+      tag: name,
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size, seed: name }] }],
+    });
   const push = async (repo, tag, size) => {
     const built = await image(`${repo.replace(/\W/g, '-')}-${tag}`, size);
     await pushImageOverHttp(built, registry.url, repo, tag);
@@ -97,13 +122,25 @@ try {
     await pushBundleReferrer(registry, repo, built.root, bundleBytes(bundle), SIGN_PREDICATE);
   };
   const identity = workflowIdentity(githubClaims());
-  const policy = { 'verify-certificate-identity': identity, 'verify-certificate-oidc-issuer': GITHUB_ISSUER, 'verify-trusted-root': world.trustedRootPath, 'blob-cache': 'false' };
+  const policy = {
+    'verify-certificate-identity': identity,
+    'verify-certificate-oidc-issuer': GITHUB_ISSUER,
+    'verify-trusted-root': world.trustedRootPath,
+    'blob-cache': 'false',
+  };
   const runner = { ACTIONS_ID_TOKEN_REQUEST_URL: world.tokenRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: world.tokenRequestToken };
 
   const signed = await push('acme/api', '2.0.0', 40_000);
   await sign('acme/api', signed);
   const verified = await runAction(
-    { ...policy, source: `${registry.host}/acme/api:2.0.0`, destination: `${registry.host}/release/api:2.0.0,latest`, sign: 'keyless', 'sign-fulcio-url': world.fulcioUrl, 'sign-rekor-url': world.rekorUrl },
+    {
+      ...policy,
+      source: `${registry.host}/acme/api:2.0.0`,
+      destination: `${registry.host}/release/api:2.0.0,latest`,
+      sign: 'keyless',
+      'sign-fulcio-url': world.fulcioUrl,
+      'sign-rekor-url': world.rekorUrl,
+    },
     runner,
   );
   render('verified-promotion', verified.summary);
@@ -142,7 +179,11 @@ try {
   const front = await startTagPagingProxy(registry.url, 1000, { rateLimit: { limit: 100, remaining: 14, windowSeconds: 21600 } });
   try {
     for (const t of ['t1', 't2', 't3', 't4', 't5', 't6']) await push('src/budget', t);
-    const budget = await runAction({ images: `- source: ${front.host}/src/budget\n  destination: ${registry.host}/mirror/budget\n`, 'min-pulls-left': '10', 'blob-cache': 'false' });
+    const budget = await runAction({
+      images: `- source: ${front.host}/src/budget\n  destination: ${registry.host}/mirror/budget\n`,
+      'min-pulls-left': '10',
+      'blob-cache': 'false',
+    });
     render('pull-budget', budget.summary);
   } finally {
     await front.stop();

@@ -13,7 +13,16 @@ export { CopyReport, type CopyTotals, type NodeRecord } from './job/outcome/copy
 export { eventLine } from './job/render/event-lines.js';
 export type { Descriptor, Platform } from './oci/descriptor.js';
 export { digestOf, VerifyingStream, type Digest } from './oci/digest.js';
-export { ContentError, CopyError, DigestMismatchError, InputError, NotFoundError, OciCopyError, OperationError, messageOf } from './oci/errors.js';
+export {
+  ContentError,
+  CopyError,
+  DigestMismatchError,
+  InputError,
+  NotFoundError,
+  OciCopyError,
+  OperationError,
+  messageOf,
+} from './oci/errors.js';
 export { defaultSuccessors } from './oci/manifest.js';
 export { MediaType } from './oci/media-types.js';
 export { parsePlatform } from './oci/platform.js';
@@ -32,8 +41,25 @@ export type { BlobInfoCache } from './blob-cache/types.js';
 export { defaultCacheFile, FileBlobInfoCache } from './blob-cache/file-cache.js';
 export { runJob, BUILT_IN_CHECKS } from './job/run-job.js';
 export type { JobSettings, JobWork, JobHooks, JobReporter, JobPlan, ItemStart, ImageOptions, BlobCacheStore } from './job/settings.js';
-export type { JobOutcome, ItemOutcome, ItemStatus, TagOutcome, PlatformOutcome, ReferrerOutcome, NodeGroup } from './job/outcome/outcome.js';
-export { CheckRefusal, type ImageCheck, type ImageCheckContext, type AfterTagStage, type AfterTagContext, type CheckRecord, type CheckRecords, type KnownCheckRecords } from './job/checks/check.js';
+export type {
+  JobOutcome,
+  ItemOutcome,
+  ItemStatus,
+  TagOutcome,
+  PlatformOutcome,
+  ReferrerOutcome,
+  NodeGroup,
+} from './job/outcome/outcome.js';
+export {
+  CheckRefusal,
+  type ImageCheck,
+  type ImageCheckContext,
+  type AfterTagStage,
+  type AfterTagContext,
+  type CheckRecord,
+  type CheckRecords,
+  type KnownCheckRecords,
+} from './job/checks/check.js';
 export type { CheckPresenter, PresentedRecord, JsonPart } from './job/checks/presenter.js';
 export { noClobberCheck } from './job/checks/no-clobber.js';
 export { signatureCheck, type SignatureCheckOptions } from './job/checks/signature-gates/signature-check.js';

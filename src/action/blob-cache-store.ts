@@ -109,7 +109,10 @@ export async function restoreBlobCache(prefix: string, shard?: Shard): Promise<{
     return { cache: blobCache, restore: { status: 'missed', entries: blobCache.size } };
   }
   log.info(`Restored blob-info cache ${restored.join(', ')}: ${blobCache.size} known blob locations.`);
-  return { cache: blobCache, restore: { status: 'restored', key: restored[0], ...(restored.length > 1 ? { keys: restored } : {}), entries: blobCache.size } };
+  return {
+    cache: blobCache,
+    restore: { status: 'restored', key: restored[0], ...(restored.length > 1 ? { keys: restored } : {}), entries: blobCache.size },
+  };
 }
 
 /**
@@ -171,7 +174,8 @@ export async function saveBlobCache(
 /** One line for the job summary. */
 export function describeBlobCache(restore: BlobCacheRestore | undefined, save: BlobCacheSave | undefined): string {
   const parts: string[] = [];
-  if (restore?.status === 'restored') parts.push(`restored from ${(restore.keys ?? [restore.key]).join(', ')} (${restore.entries} locations)`);
+  if (restore?.status === 'restored')
+    parts.push(`restored from ${(restore.keys ?? [restore.key]).join(', ')} (${restore.entries} locations)`);
   else if (restore?.status === 'missed') parts.push('nothing to restore');
   else if (restore?.status === 'skipped') parts.push(`not restored: ${restore.reason}`);
   if (save?.status === 'saved') parts.push(`saved as ${save.key} (${save.entries} locations)`);

@@ -31,7 +31,10 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
     const { mark } = STATUS_WORDS[status];
     const title = `${mark ? `${mark} ` : ''}${escapeHtml(statusTitle(status, r.refusedBy))}`;
     // A refusal or a reason is a sentence to read whole (it wraps); an error is shown as it was raised.
-    const why = r.refusedBy || r.status === 'skipped' || r.status === 'deferred' ? `> ${escapeHtml(r.error ?? '')}` : `<pre>${escapeHtml(r.error ?? 'unknown error')}</pre>`;
+    const why =
+      r.refusedBy || r.status === 'skipped' || r.status === 'deferred'
+        ? `> ${escapeHtml(r.error ?? '')}`
+        : `<pre>${escapeHtml(r.error ?? 'unknown error')}</pre>`;
     return [`### ${title}: ${r.operation} ${pair}`, '', why, ''];
   }
   const unchanged = r.status === 'unchanged' && !r.blobs.some((n) => n.action !== 'exists');
@@ -42,7 +45,8 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
   const said = markedCheckLines(r);
   if (said.length) lines.push(...said.map((l) => `- ${l.mark} ${escapeHtml(l.line)}`), '');
   const moved = [...r.tags.filter((t) => t.change === 'moved'), ...r.attachmentMoves];
-  for (const m of moved) lines.push(`- tag ${code(m.tag)} ${dryRun ? 'would move' : 'moved'} from ${code(m.previous ?? '')} to ${code(m.digest)}`);
+  for (const m of moved)
+    lines.push(`- tag ${code(m.tag)} ${dryRun ? 'would move' : 'moved'} from ${code(m.previous ?? '')} to ${code(m.digest)}`);
   for (const warning of r.warnings) lines.push(`- ⚠️ ${escapeHtml(warning)}`);
   for (const notice of r.notices) lines.push(`- ${escapeHtml(notice)}`);
   if (moved.length || r.warnings.length || r.notices.length) lines.push('');
@@ -56,7 +60,12 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
     // A stage still runs for an image already there (signing): what it wrote is the one write.
     const wrote = checksWrote(r);
     const written = wrote ? `only ${wrote} was written` : 'nothing was written';
-    lines.push(walked ? `Everything was already there, the referrers too: ${written}.` : `Every destination tag already named this digest: nothing was copied, ${written}.`, '');
+    lines.push(
+      walked
+        ? `Everything was already there, the referrers too: ${written}.`
+        : `Every destination tag already named this digest: nothing was copied, ${written}.`,
+      '',
+    );
     return lines;
   }
   lines.push(...totalsTable(r.totals, r.durationMs, dryRun), '');
@@ -92,7 +101,9 @@ export function tagWords(tags: TagOutcome[], dryRun: boolean): string {
 /** One row per platform of an index, or the one platform of a single image: the manifest and the image's bytes. */
 function platformLines(r: ItemOutcome): string[] {
   if (!r.platforms.length) return [];
-  const rows = r.platforms.map((p) => `| ${code(p.platform)} | ${code(p.digest)} | ${p.imageBytes === undefined ? '–' : formatBytes(p.imageBytes)} |`);
+  const rows = r.platforms.map(
+    (p) => `| ${code(p.platform)} | ${code(p.digest)} | ${p.imageBytes === undefined ? '–' : formatBytes(p.imageBytes)} |`,
+  );
   const n = r.platforms.length;
   const heading = isIndex(r.root!.mediaType) ? `${n} ${n === 1 ? 'platform' : 'platforms'}` : 'platform';
   return [`| ${heading} | manifest | image size |`, '|---|---|---:|', ...rows];
@@ -124,8 +135,10 @@ function totalsTable(t: CopyTotals, durationMs: number, dryRun: boolean): string
   // nor when mounts did the work and a few manifests were all that travelled.
   if (dryRun) lines.push(`Checked in ${took}.`);
   else if (t.bytesCopied === 0) lines.push(`Took ${took}: no bytes had to travel.`);
-  else if (t.bytesCopied < t.bytesMounted || t.bytesCopied < RATE_MIN_BYTES) lines.push(`Took ${took}: ${formatBytes(t.bytesCopied)} travelled.`);
-  else lines.push(`Took ${took}: ${formatBytes(t.bytesCopied)} copied at ${formatBytes(t.bytesCopied / (Math.max(durationMs, 1) / 1000))}/s.`);
+  else if (t.bytesCopied < t.bytesMounted || t.bytesCopied < RATE_MIN_BYTES)
+    lines.push(`Took ${took}: ${formatBytes(t.bytesCopied)} travelled.`);
+  else
+    lines.push(`Took ${took}: ${formatBytes(t.bytesCopied)} copied at ${formatBytes(t.bytesCopied / (Math.max(durationMs, 1) / 1000))}/s.`);
   return lines;
 }
 
@@ -160,7 +173,9 @@ function nodeTable(r: ItemOutcome): string {
   const rows: string[] = ['| | action | media type | digest | size |', '|---|---|---|---|---:|'];
   for (const group of r.nodeGroups) {
     group.nodes.forEach((n, i) => {
-      rows.push(`| ${i === 0 ? `**${escapeHtml(group.label)}**` : ''} | ${action(n)} | ${escapeHtml(n.mediaType)} | ${code(`${n.digest.slice(0, 19)}…`)} | ${formatBytes(n.size)} |`);
+      rows.push(
+        `| ${i === 0 ? `**${escapeHtml(group.label)}**` : ''} | ${action(n)} | ${escapeHtml(n.mediaType)} | ${code(`${n.digest.slice(0, 19)}…`)} | ${formatBytes(n.size)} |`,
+      );
     });
   }
   return rows.join('\n');

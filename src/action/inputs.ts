@@ -88,14 +88,23 @@ export const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
  * The step's inputs: `source` and `destination` for one image, or `images` / `images-file` for
  * many; giving both kinds, or neither, is an error. The list's YAML reader loads only for a list.
  */
-export async function parseStepInputs(read: InputReader, readFile: FileReader = readWorkspaceFile, voice: Voice = ACTION_VOICE): Promise<StepInputs> {
+export async function parseStepInputs(
+  read: InputReader,
+  readFile: FileReader = readWorkspaceFile,
+  voice: Voice = ACTION_VOICE,
+): Promise<StepInputs> {
   const get = (name: string) => read(name).trim();
   const one = [Input.Source, Input.Destination].filter((n) => get(n));
   const many = [Input.Images, Input.ImagesFile].filter((n) => get(n));
   if (one.length && many.length) {
-    throw new InputError(`${voice.input(one[0])} and ${voice.input(many[0])} are both given: use source and destination for one image, or images / images-file for many, not both`);
+    throw new InputError(
+      `${voice.input(one[0])} and ${voice.input(many[0])} are both given: use source and destination for one image, or images / images-file for many, not both`,
+    );
   }
-  if (many.length === 2) throw new InputError(`${voice.input(Input.Images)} and ${voice.input(Input.ImagesFile)} are both given: give the list inline or in a file, not both`);
+  if (many.length === 2)
+    throw new InputError(
+      `${voice.input(Input.Images)} and ${voice.input(Input.ImagesFile)} are both given: give the list inline or in a file, not both`,
+    );
   if (!many.length) return { mode: 'copy', inputs: parseInputs(read, voice) };
   if (get(Input.Operation) && get(Input.Operation).toLowerCase() !== 'auto') {
     throw new InputError(`${voice.input(Input.Operation)} applies to source and destination, not to a list of images: leave it out`);
@@ -112,8 +121,11 @@ export async function parseStepInputs(read: InputReader, readFile: FileReader = 
       text = readFile(path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? messageOf(err)})`;
-      throw new InputError(`${voice.input(Input.ImagesFile)} names ${quoted(path)}, which ${why}: give a YAML file in the workspace (check out the repository first)`);
+      const why =
+        code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? messageOf(err)})`;
+      throw new InputError(
+        `${voice.input(Input.ImagesFile)} names ${quoted(path)}, which ${why}: give a YAML file in the workspace (check out the repository first)`,
+      );
     }
   }
   const common = parseCommonInputs(read, voice);
@@ -162,7 +174,11 @@ export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE
   }
   const caFile = get(Input.CaFile);
   const side = (user: string, pass: string) => {
-    const from = get(user) ? `the ${user} and ${pass} inputs` : username ? `the ${Input.Username} and ${Input.Password} inputs` : `the ${user} and ${Input.Username} inputs`;
+    const from = get(user)
+      ? `the ${user} and ${pass} inputs`
+      : username
+        ? `the ${Input.Username} and ${Input.Password} inputs`
+        : `the ${user} and ${Input.Username} inputs`;
     return credentials(get(user) || username, read(pass) || password, from, user, voice);
   };
   return {
@@ -181,7 +197,10 @@ export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE
     noClobber: bool(get, Input.NoClobber, false, voice),
     ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
     failFast: bool(get, Input.FailFast, false, voice),
-    ...optional('minPullsLeft', get(Input.MinPullsLeft) ? parseWholeNumber(get(Input.MinPullsLeft), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, voice) : undefined),
+    ...optional(
+      'minPullsLeft',
+      get(Input.MinPullsLeft) ? parseWholeNumber(get(Input.MinPullsLeft), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, voice) : undefined,
+    ),
     ...optional('requestsPerSecond', requestRate(get, voice)),
     signatures: parseSignatureInputs(read, voice, process.env, readWorkspaceFile),
   };

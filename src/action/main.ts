@@ -54,15 +54,25 @@ function maskSecretInputs(): void {
   }
   // A key given as its contents is masked line by line: the runner masks a multi-line value only whole.
   const key = core.getInput(Input.SignKey);
-  if (key.includes('-----BEGIN')) for (const line of key.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('-----'))) core.setSecret(line);
+  if (key.includes('-----BEGIN'))
+    for (const line of key
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('-----')))
+      core.setSecret(line);
 }
 
 /** In a workflow, standard output is the log: an archive cannot go there, nor come from stdin. */
 function refuseStandardStreams(inputs: Inputs): void {
-  const all: Array<[Reference, string]> = [[inputs.source, Input.Source], ...inputs.destinations.map((d): [Reference, string] => [d, Input.Destination])];
+  const all: Array<[Reference, string]> = [
+    [inputs.source, Input.Source],
+    ...inputs.destinations.map((d): [Reference, string] => [d, Input.Destination]),
+  ];
   for (const [ref, name] of all) {
     if (ref.transport !== 'registry' && ref.path === '-') {
-      throw new InputError(`input "${name}" names standard ${name === Input.Source ? 'input' : 'output'} ("${ref.transport}:-"), which a workflow step does not have for data: give a file path`);
+      throw new InputError(
+        `input "${name}" names standard ${name === Input.Source ? 'input' : 'output'} ("${ref.transport}:-"), which a workflow step does not have for data: give a file path`,
+      );
     }
   }
 }

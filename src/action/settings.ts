@@ -16,10 +16,22 @@ export function jobSettings(step: StepInputs, open: OpenTargetOptions): JobSetti
   const shared: OpenTargetOptions = {
     ...open,
     plainHttp: inputs.plainHttp,
-    ...(inputs.githubToken ? { fallbackCredentials: { registry: GHCR, username: GITHUB_TOKEN_USER, password: inputs.githubToken, from: 'the github-token input' } } : {}),
+    ...(inputs.githubToken
+      ? {
+          fallbackCredentials: {
+            registry: GHCR,
+            username: GITHUB_TOKEN_USER,
+            password: inputs.githubToken,
+            from: 'the github-token input',
+          },
+        }
+      : {}),
   };
   return {
-    work: step.mode === 'copy' ? { kind: 'copy', source: step.inputs.source, destinations: step.inputs.destinations } : { kind: 'sync', entries: step.inputs.entries, ...(step.inputs.shard ? { shard: step.inputs.shard } : {}) },
+    work:
+      step.mode === 'copy'
+        ? { kind: 'copy', source: step.inputs.source, destinations: step.inputs.destinations }
+        : { kind: 'sync', entries: step.inputs.entries, ...(step.inputs.shard ? { shard: step.inputs.shard } : {}) },
     image: { ...(inputs.platform ? { platform: inputs.platform } : {}), referrers: inputs.referrers, noClobber: inputs.noClobber },
     dryRun: inputs.dryRun,
     concurrency: inputs.concurrency,

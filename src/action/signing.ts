@@ -14,13 +14,19 @@ import { runnerIdentityToken } from '../oidc/runner-token.js';
  * `id-token: write` is told so before anything is copied. Key files are decrypted here, so a wrong
  * password fails the step at once.
  */
-export async function signatureSettings(step: StepInputs, env: NodeJS.ProcessEnv = process.env): Promise<Pick<JobSettings, 'checks' | 'afterTag'>> {
+export async function signatureSettings(
+  step: StepInputs,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Pick<JobSettings, 'checks' | 'afterTag'>> {
   const { signatures, dryRun } = step.inputs;
   const entries = step.mode === 'sync' ? step.inputs.entries : [];
   maskEntrySecrets(entries);
   const keyless = keylessSigner(signatures, entries);
   if (keyless && !dryRun && !env.ACTIONS_ID_TOKEN_REQUEST_URL) {
-    const who = keyless.entry && step.mode === 'sync' ? `${entryName(step.inputs.origin, keyless.entry)} signs keyless` : `input "${Input.Sign}" is keyless`;
+    const who =
+      keyless.entry && step.mode === 'sync'
+        ? `${entryName(step.inputs.origin, keyless.entry)} signs keyless`
+        : `input "${Input.Sign}" is keyless`;
     throw new InputError(`${who} but the runner offers no OIDC token: give the job "permissions: id-token: write"`);
   }
   return loadSignatureStages(signatures, {
@@ -32,8 +38,12 @@ export async function signatureSettings(step: StepInputs, env: NodeJS.ProcessEnv
 /** An entry's key password and its key file's lines go to the runner's mask (line by line: the runner masks a multi-line value only whole). */
 function maskEntrySecrets(entries: readonly SyncEntry[]): void {
   for (const entry of entries) {
-    if (!entry.sign || entry.sign.mode !== 'key') continue;
+    if (entry.sign === false || entry.sign?.mode !== 'key') continue;
     if (entry.sign.password) core.setSecret(entry.sign.password);
-    for (const line of (entry.sign.keyPem ?? '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('-----'))) core.setSecret(line);
+    for (const line of (entry.sign.keyPem ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('-----')))
+      core.setSecret(line);
   }
 }

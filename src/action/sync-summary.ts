@@ -40,7 +40,14 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   // The failures first and in view, each with its error; then every image, folded when long.
   const failed = results.filter((r) => r.status === 'failed' || r.status === 'skipped');
   if (failed.length) {
-    lines.push(`#### ${STATUS_WORDS.failed.title} (${failed.length})`, '', '| source | destination | error |', '|---|---|---|', ...failed.map(failedRow), '');
+    lines.push(
+      `#### ${STATUS_WORDS.failed.title} (${failed.length})`,
+      '',
+      '| source | destination | error |',
+      '|---|---|---|',
+      ...failed.map(failedRow),
+      '',
+    );
     // An error with a long unbreakable word (an identity URL, a path) would widen the table past
     // the page and hide itself behind a scroll bar: it is given in full below, where it wraps.
     const long = failed.filter((r) => unbreakable(r.error));
@@ -49,10 +56,12 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const table = ['| status | source → destination | digest | details |', '|---|---|---|---|', ...sorted.map(row)].join('\n');
   if (!sorted.length) lines.push(noImages(outcome), '');
-  else if (sorted.length > FOLD_ROWS) lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
+  else if (sorted.length > FOLD_ROWS)
+    lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
   else lines.push(`#### Images (${sorted.length})`, '', table, '');
   const empty = outcome.plan.nothingSelected ?? [];
-  if (empty.length) lines.push(`#### Nothing selected (${empty.length})`, '', ...empty.map((e) => `- ⚠️ ${escapeMarkdown(describeEmptySelection(e))}`), '');
+  if (empty.length)
+    lines.push(`#### Nothing selected (${empty.length})`, '', ...empty.map((e) => `- ⚠️ ${escapeMarkdown(describeEmptySelection(e))}`), '');
   // The checks' lines name digests and identity URLs in full: lists under the table, where they wrap.
   lines.push(...checkSections(sorted));
   if (outcome.pruned?.length) lines.push(...pruneSection(outcome.pruned, outcome.dryRun));
@@ -87,7 +96,9 @@ function row(r: ItemOutcome): string {
 }
 
 function failedRow(r: ItemOutcome): string {
-  const error = unbreakable(r.error) ? `${refusal(r)}${escapeHtml(firstClause(r.error ?? ''))} (in full below the table)` : `${refusal(r)}${escapeHtml(r.error ?? '')}`;
+  const error = unbreakable(r.error)
+    ? `${refusal(r)}${escapeHtml(firstClause(r.error ?? ''))} (in full below the table)`
+    : `${refusal(r)}${escapeHtml(r.error ?? '')}`;
   return `| ${code(r.source)} | ${code(r.destination)} | ${error} |`;
 }
 
@@ -116,7 +127,8 @@ function unchangedNote(results: ItemOutcome[]): string {
 function details(r: ItemOutcome): string[] {
   const out: string[] = [];
   const would = r.status === 'copy';
-  for (const t of r.tags.filter((t) => t.change === 'moved')) out.push(`tag ${code(t.tag)} ${would ? 'would move' : 'moved'} from ${code(short(t.previous ?? ''))}`);
+  for (const t of r.tags.filter((t) => t.change === 'moved'))
+    out.push(`tag ${code(t.tag)} ${would ? 'would move' : 'moved'} from ${code(short(t.previous ?? ''))}`);
   const asked = r.options.platform;
   if (asked && !r.platforms.length) {
     const list = Array.isArray(asked) ? asked : [asked];
@@ -127,7 +139,11 @@ function details(r: ItemOutcome): string[] {
   if (r.chosenFrom) out.push(`chosen from index ${code(short(r.chosenFrom.digest))}`);
   if (r.referrers) {
     const { found, copied, there } = r.referrers;
-    out.push(found ? `referrers: ${r.referrers.kinds.map((k) => `${k.count} × ${escapeHtml(k.label)}`).join(', ')} (${copied} ${would ? 'to copy' : 'copied'}, ${there} there)` : 'referrers: none found');
+    out.push(
+      found
+        ? `referrers: ${r.referrers.kinds.map((k) => `${k.count} × ${escapeHtml(k.label)}`).join(', ')} (${copied} ${would ? 'to copy' : 'copied'}, ${there} there)`
+        : 'referrers: none found',
+    );
   } else if (r.options.referrers && r.status !== 'failed' && r.status !== 'skipped') {
     out.push(r.status === 'copy' ? 'referrers: looked for when copied' : 'referrers: not looked for');
   }

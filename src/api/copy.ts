@@ -51,7 +51,12 @@ export interface Destination {
  * earlier one holds from there (see `relaySource`). Destinations on one registry mount from each
  * other through the blob-info cache (or a `ledger`) when one is given.
  */
-export async function copyToMany(src: ReadOnlyTarget, srcRef: Selector, destinations: Destination[], options: CopyOptions = {}): Promise<Descriptor> {
+export async function copyToMany(
+  src: ReadOnlyTarget,
+  srcRef: Selector,
+  destinations: Destination[],
+  options: CopyOptions = {},
+): Promise<Descriptor> {
   const opened = new Map<Reference, ReadOnlyTarget>();
   const source = referenceOf(src, srcRef);
   opened.set(source, src);
@@ -59,7 +64,11 @@ export async function copyToMany(src: ReadOnlyTarget, srcRef: Selector, destinat
     const destination = referenceOf(d.target, d.ref);
     opened.set(destination, d.target);
     const item = { entry: 0, source, destination };
-    const record = new ItemRecord(i, item, inferOperation(source, destination), { platform: options.platform, referrers: options.referrers, noClobber: options.noClobber });
+    const record = new ItemRecord(i, item, inferOperation(source, destination), {
+      platform: options.platform,
+      referrers: options.referrers,
+      noClobber: options.noClobber,
+    });
     if (d.tagsRead) record.current = d.tagsRead;
     return record;
   });
@@ -109,7 +118,14 @@ function pipelineOf(src: ReadOnlyTarget, opened: Map<Reference, ReadOnlyTarget>,
 
 /** A name for a target the caller opened: where it is, and what the selector picks there. */
 function referenceOf(target: ReadOnlyTarget, ref: Selector): Reference {
-  if (isLocated(target)) return { transport: 'registry', registry: target.location.registry, repository: target.location.repository, tags: ref.tags, digest: ref.digest };
+  if (isLocated(target))
+    return {
+      transport: 'registry',
+      registry: target.location.registry,
+      repository: target.location.repository,
+      tags: ref.tags,
+      digest: ref.digest,
+    };
   return { transport: 'oci', path: target.description, tags: ref.tags, digest: ref.digest, image: ref.image };
 }
 

@@ -74,7 +74,15 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
         budgetStopped: (line) => reporter?.budgetStopped?.(line),
       },
       // A file cache also keeps what a pull budget left, for the next run to take first.
-      ...(blobCache ? { cacheStore: { restore: async () => blobCache, save: async () => {}, pending: () => (blobCache instanceof FileBlobInfoCache ? blobCache : undefined) } } : {}),
+      ...(blobCache
+        ? {
+            cacheStore: {
+              restore: async () => blobCache,
+              save: async () => {},
+              pending: () => (blobCache instanceof FileBlobInfoCache ? blobCache : undefined),
+            },
+          }
+        : {}),
     },
   );
 }
@@ -86,7 +94,10 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
  * line, every entry's trust root is read in full and every key file decrypted now, so a damaged
  * root or a wrong password stops the sync before any image is copied.
  */
-async function entryStages(entries: readonly SyncEntry[], options: SyncOptions): Promise<{ checks: ImageCheck[]; afterTag: AfterTagStage[] }> {
+async function entryStages(
+  entries: readonly SyncEntry[],
+  options: SyncOptions,
+): Promise<{ checks: ImageCheck[]; afterTag: AfterTagStage[] }> {
   const checks = [...(options.checks ?? [])];
   const afterTag = [...(options.afterTag ?? [])];
   const needCheck = entries.some((e) => e.verify) && !checks.some((c) => c.name === SIGNATURE_POLICY_CHECK);

@@ -49,5 +49,10 @@ export function linkSignals(...signals: Array<AbortSignal | undefined>): { signa
     s.addEventListener('abort', onAbort, { once: true });
     return () => s.removeEventListener('abort', onAbort);
   });
-  return { signal: controller.signal, dispose: () => listeners.forEach((remove) => remove()) };
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const remove of listeners) remove();
+    },
+  };
 }

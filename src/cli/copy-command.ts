@@ -1,4 +1,4 @@
-import { failureLine } from '../job/outcome/outcome.js';
+import { failureLine, type JobOutcome } from '../job/outcome/outcome.js';
 import { copyAccount } from '../job/render/records.js';
 import { runJob } from '../job/run-job.js';
 import { OperationError } from '../oci/errors.js';
@@ -26,7 +26,12 @@ export interface CommandIO {
 
 export const COPY_FLAGS: Flag[] = [
   { name: 'to', kind: 'list', value: 'DESTINATION', help: 'a destination (repeat for several; the same as more DESTINATION arguments)' },
-  { name: 'platform', kind: 'string', value: 'OS/ARCH[/VARIANT]', help: 'copy only this platform of an index; several, comma-separated: a new index of just those' },
+  {
+    name: 'platform',
+    kind: 'string',
+    value: 'OS/ARCH[/VARIANT]',
+    help: 'copy only this platform of an index; several, comma-separated: a new index of just those',
+  },
   { name: 'referrers', kind: 'boolean', help: 'also copy signatures, SBOMs and attestations of the copied manifests' },
   { name: 'dry-run', kind: 'boolean', help: 'report what would happen, write nothing' },
   { name: 'no-clobber', kind: 'boolean', help: 'fail rather than move a destination tag that names another digest' },
@@ -37,9 +42,24 @@ export const COPY_FLAGS: Flag[] = [
   { name: 'plain-http', kind: 'boolean', help: 'plain HTTP to registries not on loopback' },
   { name: 'tls-verify', kind: 'switch', value: 'false', help: 'false: accept any registry certificate (a warning says so)' },
   { name: 'ca-file', kind: 'string', value: 'FILE', help: 'trust the PEM CA certificates in FILE too' },
-  { name: 'requests-per-second', kind: 'string', value: 'N', help: 'at most N requests a second to each registry host (GHCR allows 2,000 a minute: 30)' },
-  { name: 'min-pulls-left', kind: 'string', value: 'N', help: 'start no copy from a registry whose pull limit would fall below N; a sync leaves the rest for the next run' },
-  { name: 'operation', kind: 'string', value: 'auto|copy|import|export', help: 'say what the copy is; an operation that does not fit is an error' },
+  {
+    name: 'requests-per-second',
+    kind: 'string',
+    value: 'N',
+    help: 'at most N requests a second to each registry host (GHCR allows 2,000 a minute: 30)',
+  },
+  {
+    name: 'min-pulls-left',
+    kind: 'string',
+    value: 'N',
+    help: 'start no copy from a registry whose pull limit would fall below N; a sync leaves the rest for the next run',
+  },
+  {
+    name: 'operation',
+    kind: 'string',
+    value: 'auto|copy|import|export',
+    help: 'say what the copy is; an operation that does not fit is an error',
+  },
   ...SIGNATURE_FLAGS,
   { name: 'json', kind: 'boolean', help: 'print the per-node account as JSON on standard output' },
   { name: 'debug', kind: 'boolean', help: 'log every HTTP request and its status, credentials hidden' },
@@ -60,7 +80,8 @@ export const COPY_HELP: Help = {
     'oci-copy sync [options] FILE | SRC-REPO DST-REPO     (many images: see oci-copy sync --help)',
     'oci-copy generate-key-pair [--output-key-prefix PREFIX]   (cosign.key and cosign.pub)',
   ],
-  summary: 'Copies an image or artifact, and everything under it, from SOURCE to each DESTINATION (resolved once: every destination gets the same digest).',
+  summary:
+    'Copies an image or artifact, and everything under it, from SOURCE to each DESTINATION (resolved once: every destination gets the same digest).',
   sections: [
     {
       title: 'references',
@@ -78,7 +99,7 @@ export const COPY_HELP: Help = {
         [`${src.username}, ${src.password}`, 'credentials for the source registry'],
         [`${dest.username}, ${dest.password}`, 'credentials for the destination registry'],
         ['COSIGN_PASSWORD', 'the password of the --sign-key file'],
-        ['SIGSTORE_ID_TOKEN', 'the OIDC identity token for --sign keyless (else the GitHub runner\'s, when the job may ask for one)'],
+        ['SIGSTORE_ID_TOKEN', "the OIDC identity token for --sign keyless (else the GitHub runner's, when the job may ask for one)"],
         ['DOCKER_CONFIG', 'where config.json is (docker login, credential helpers); default ~/.docker'],
         ['HTTPS_PROXY, HTTP_PROXY, NO_PROXY', 'proxies, as the Go tools read them; loopback is never proxied'],
         ['OCI_COPY_TIMEOUT_SECONDS', 'the longest a registry may stay silent (default 60)'],
@@ -118,11 +139,19 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
   const { console } = io;
   const several = destinations.length > 1;
   terminal.progress?.start();
-  let outcome;
+  let outcome: JobOutcome;
   try {
     outcome = await runJob(
-      { ...settings, work: { kind: 'copy', source, destinations }, source: { ...settings.source, credentials: credentials.source }, destination: { ...settings.destination, credentials: credentials.destination } },
-      { reporter: copyReporter(console, terminal.progress, destinations.length), ...(settings.blobCache ? { cacheStore: fileCacheStore(io.env, (m) => console.line(`warning: ${m}`)) } : {}) },
+      {
+        ...settings,
+        work: { kind: 'copy', source, destinations },
+        source: { ...settings.source, credentials: credentials.source },
+        destination: { ...settings.destination, credentials: credentials.destination },
+      },
+      {
+        reporter: copyReporter(console, terminal.progress, destinations.length),
+        ...(settings.blobCache ? { cacheStore: fileCacheStore(io.env, (m) => console.line(`warning: ${m}`)) } : {}),
+      },
     );
   } finally {
     terminal.progress?.stop();
@@ -147,7 +176,8 @@ function copyReferences(values: Record<string, unknown>, positionals: string[]):
   // The source first: `oci-copy '' ''` is told its source is empty, not that a destination is missing.
   const source = parseReference(sourceArg, FLAG_VOICE.input('source'));
   if (destinationArgs.length === 0) {
-    if (given.length) throw new UsageError(`${FLAG_VOICE.input('destination')} is empty: give where to copy ${FLAG_VOICE.value(sourceArg)} to`);
+    if (given.length)
+      throw new UsageError(`${FLAG_VOICE.input('destination')} is empty: give where to copy ${FLAG_VOICE.value(sourceArg)} to`);
     throw new UsageError(`expected a DESTINATION after ${FLAG_VOICE.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
   }
   const destinations = parseDestinations(destinationArgs, FLAG_VOICE);
@@ -161,13 +191,21 @@ function copyReferences(values: Record<string, unknown>, positionals: string[]):
 }
 
 /** Both sides' credentials; standard input can give one password, and none when it carries the archive. */
-export async function readBothCredentials(values: Record<string, unknown>, io: CommandIO, stdinCarriesArchive = false): Promise<{ source: Credentials; destination: Credentials }> {
+export async function readBothCredentials(
+  values: Record<string, unknown>,
+  io: CommandIO,
+  stdinCarriesArchive = false,
+): Promise<{ source: Credentials; destination: Credentials }> {
   const stdinFlags = ['src-password-stdin', 'dest-password-stdin'].filter((f) => values[f] === true);
   if (stdinFlags.length > 1) {
-    throw new UsageError(`--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in ${dest.password} or ${src.password}`);
+    throw new UsageError(
+      `--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in ${dest.password} or ${src.password}`,
+    );
   }
   if (stdinFlags.length && stdinCarriesArchive) {
-    throw new UsageError(`--${stdinFlags[0]} reads standard input, which oci-archive:- reads the archive from: give the password in ${stdinFlags[0].startsWith('src') ? src.password : dest.password}`);
+    throw new UsageError(
+      `--${stdinFlags[0]} reads standard input, which oci-archive:- reads the archive from: give the password in ${stdinFlags[0].startsWith('src') ? src.password : dest.password}`,
+    );
   }
   const stdin = (flag: string) => () => readStdinPassword(io.stdin, `--${flag}`);
   return {

@@ -26,7 +26,9 @@ export function copyReporter(console: Console, progress: TerminalProgress | unde
         dryRun = start.dryRun;
         // One that moves nothing (unchanged, not attempted) is told by its result line alone.
         if (several && !start.known) {
-          console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+          console.line(
+            `${start.dryRun ? 'Dry run' : 'Copying'} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`,
+          );
           progress?.begin(`destination ${start.index + 1} of ${destinations}`);
         }
         return eventLines(sink, { progress: !progress });

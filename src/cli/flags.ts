@@ -33,7 +33,11 @@ export interface ParsedFlags {
 export function parseFlags(command: string, flags: Flag[], argv: string[]): ParsedFlags {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
   for (const f of flags) {
-    options[f.name] = { type: f.kind === 'boolean' ? 'boolean' : 'string', ...(f.kind === 'list' ? { multiple: true } : {}), ...(f.short ? { short: f.short } : {}) };
+    options[f.name] = {
+      type: f.kind === 'boolean' ? 'boolean' : 'string',
+      ...(f.kind === 'list' ? { multiple: true } : {}),
+      ...(f.short ? { short: f.short } : {}),
+    };
   }
   try {
     const { values, positionals } = parseArgs({ args: withSwitchValues(flags, argv), options, allowPositionals: true, strict: true });
@@ -88,6 +92,9 @@ function rewordParseError(command: string, flags: Flag[], err: unknown): unknown
 
 /** The flag a mistyped one was most likely meant to be. */
 function nearestFlag(given: string, flags: Flag[]): string | undefined {
-  const near = nearestWord(given.replace(/^-+/, '').replace(/=.*$/, ''), flags.map((f) => f.name));
+  const near = nearestWord(
+    given.replace(/^-+/, '').replace(/=.*$/, ''),
+    flags.map((f) => f.name),
+  );
   return near && `--${near}`;
 }

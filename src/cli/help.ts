@@ -9,7 +9,8 @@ export interface Help {
 
 /** `--concurrency N`, `-h, --help`, `--tls-verify[=false]`: a flag as help shows it. */
 function flagName(f: Flag): string {
-  const long = f.kind === 'switch' ? `--${f.name}[=${f.value ?? 'false'}]` : `--${f.name}${f.value && f.kind !== 'boolean' ? ` ${f.value}` : ''}`;
+  const long =
+    f.kind === 'switch' ? `--${f.name}[=${f.value ?? 'false'}]` : `--${f.name}${f.value && f.kind !== 'boolean' ? ` ${f.value}` : ''}`;
   return f.short ? `-${f.short}, ${long}` : long;
 }
 
@@ -23,7 +24,7 @@ const WIDTH = 100;
 /** The help text: columns aligned, the right one wrapped to fit. */
 export function formatHelp(help: Help): string {
   const out: string[] = [];
-  help.usage.forEach((u, i) => out.push(`${i === 0 ? 'usage: ' : '       '}${u}`));
+  for (const [i, u] of help.usage.entries()) out.push(`${i === 0 ? 'usage: ' : '       '}${u}`);
   out.push('', ...wrap(help.summary, WIDTH));
   for (const section of help.sections) {
     out.push('', `${section.title}:`);

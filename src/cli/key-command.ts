@@ -43,7 +43,10 @@ export async function keyCommand(argv: string[], io: CommandIO): Promise<number>
     io.stdout.write(formatHelp(KEY_HELP));
     return ExitCode.Done;
   }
-  if (positionals.length) throw new UsageError(`generate-key-pair takes no arguments (${quoted(positionals[0])}): give --output-key-prefix PREFIX to name the files`);
+  if (positionals.length)
+    throw new UsageError(
+      `generate-key-pair takes no arguments (${quoted(positionals[0])}): give --output-key-prefix PREFIX to name the files`,
+    );
   const prefix = typeof values['output-key-prefix'] === 'string' ? values['output-key-prefix'].trim() : 'cosign';
   if (!prefix) throw new UsageError('--output-key-prefix is empty: give a file name without .key, e.g. release');
   const keyFile = `${prefix}.key`;
@@ -70,7 +73,9 @@ async function keyPassword(io: CommandIO): Promise<string> {
   if (fromEnv !== undefined) return fromEnv;
   const stdin = io.stdin as CommandIO['stdin'] & Partial<TerminalInput>;
   if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') {
-    throw new UsageError('COSIGN_PASSWORD is not set and standard input is not a terminal to ask on: set COSIGN_PASSWORD (empty for a key without password)');
+    throw new UsageError(
+      'COSIGN_PASSWORD is not set and standard input is not a terminal to ask on: set COSIGN_PASSWORD (empty for a key without password)',
+    );
   }
   const terminal = stdin as TerminalInput;
   const first = await promptPassword(terminal, io.console, 'Enter password for private key: ');
@@ -79,7 +84,8 @@ async function keyPassword(io: CommandIO): Promise<string> {
   return first;
 }
 
-const alreadyThere = (path: string) => new UsageError(`${quoted(path)} already exists: move it away, or give --output-key-prefix PREFIX for other file names`);
+const alreadyThere = (path: string) =>
+  new UsageError(`${quoted(path)} already exists: move it away, or give --output-key-prefix PREFIX for other file names`);
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -16,7 +16,12 @@ export interface GivenCredentials {
 export function credentialFlags(side: Side): Flag[] {
   const which = side === 'src' ? 'the source' : 'the destination';
   return [
-    { name: `${side}-creds`, kind: 'string', value: 'USER[:PASSWORD]', help: `credentials for ${which} registry (a password here shows in ps: prefer the two below)` },
+    {
+      name: `${side}-creds`,
+      kind: 'string',
+      value: 'USER[:PASSWORD]',
+      help: `credentials for ${which} registry (a password here shows in ps: prefer the two below)`,
+    },
     { name: `${side}-username`, kind: 'string', value: 'USER', help: `user for ${which} registry` },
     { name: `${side}-password-stdin`, kind: 'boolean', help: `read ${which} registry's password or token from standard input` },
   ];
@@ -49,22 +54,36 @@ export async function readCredentials(
   const vars = credentialVariables(side);
   const credsFlag = `--${side}-creds`;
   const colon = creds?.indexOf(':') ?? -1;
-  if (creds !== undefined && (colon === 0 || creds === '')) throw new UsageError(`${credsFlag} names no user: give ${credsFlag} USER[:PASSWORD]`);
-  if (creds !== undefined && userFlag !== undefined) throw new UsageError(`${credsFlag} and --${side}-username both name the user: give one`);
+  if (creds !== undefined && (colon === 0 || creds === ''))
+    throw new UsageError(`${credsFlag} names no user: give ${credsFlag} USER[:PASSWORD]`);
+  if (creds !== undefined && userFlag !== undefined)
+    throw new UsageError(`${credsFlag} and --${side}-username both name the user: give one`);
   const inline = creds !== undefined && colon > 0 ? creds.slice(colon + 1) : undefined;
-  if (inline !== undefined && fromStdin) throw new UsageError(`${credsFlag} gives a password and --${side}-password-stdin another: give one`);
+  if (inline !== undefined && fromStdin)
+    throw new UsageError(`${credsFlag} gives a password and --${side}-password-stdin another: give one`);
 
   const user: [string, string] | undefined =
-    creds !== undefined ? [colon > 0 ? creds.slice(0, colon) : creds, credsFlag] : userFlag !== undefined ? [userFlag, `--${side}-username`] : env[vars.username] ? [env[vars.username]!, vars.username] : undefined;
+    creds !== undefined
+      ? [colon > 0 ? creds.slice(0, colon) : creds, credsFlag]
+      : userFlag !== undefined
+        ? [userFlag, `--${side}-username`]
+        : env[vars.username]
+          ? [env[vars.username]!, vars.username]
+          : undefined;
   let password: [string, string] | undefined;
   if (inline !== undefined) password = [inline, credsFlag];
   else if (fromStdin) password = [await stdin(), `--${side}-password-stdin`];
   else if (env[vars.password]) password = [env[vars.password]!, vars.password];
 
   if (!user && !password) return { from: `${credsFlag}, ${vars.username}` };
-  if (!user) throw new UsageError(`a password is given in ${password![1]} but no user: give ${credsFlag} USER, --${side}-username USER or ${vars.username}`);
+  if (!user)
+    throw new UsageError(
+      `a password is given in ${password![1]} but no user: give ${credsFlag} USER, --${side}-username USER or ${vars.username}`,
+    );
   if (!password) {
-    throw new UsageError(`${user[1]} names user ${user[0]} but no password: add :PASSWORD, --${side}-password-stdin, or set ${vars.password}`);
+    throw new UsageError(
+      `${user[1]} names user ${user[0]} but no password: add :PASSWORD, --${side}-password-stdin, or set ${vars.password}`,
+    );
   }
   const from = user[1] === password[1] ? user[1] : `${user[1]} and ${password[1]}`;
   return { username: user[0], password: password[0], from };
@@ -76,12 +95,15 @@ export async function readCredentials(
  */
 export async function readStdinPassword(stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean }, flag: string): Promise<string> {
   if (stdin.isTTY) {
-    throw new UsageError(`${flag} reads the password from standard input, which is a terminal: pipe it in (printf '%s' "$TOKEN" | oci-copy … ${flag})`);
+    throw new UsageError(
+      `${flag} reads the password from standard input, which is a terminal: pipe it in (printf '%s' "$TOKEN" | oci-copy … ${flag})`,
+    );
   }
   let text = '';
   for await (const chunk of stdin) {
     text += chunk.toString();
-    if (text.length > MAX_STDIN_PASSWORD) throw new UsageError(`${flag}: standard input holds more than ${MAX_STDIN_PASSWORD} bytes, which is no password`);
+    if (text.length > MAX_STDIN_PASSWORD)
+      throw new UsageError(`${flag}: standard input holds more than ${MAX_STDIN_PASSWORD} bytes, which is no password`);
   }
   const password = text.replace(/\r?\n$/, '');
   if (!password) throw new UsageError(`${flag}: standard input was empty: pipe the password in`);
@@ -120,7 +142,8 @@ export function promptPassword(stdin: TerminalInput, console: Console, prompt: s
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003' || ch === '\u0004') return done(new UsageError('no password given (the prompt was left with Ctrl-C or Ctrl-D): nothing written'));
+        if (ch === '\u0003' || ch === '\u0004')
+          return done(new UsageError('no password given (the prompt was left with Ctrl-C or Ctrl-D): nothing written'));
         if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('');
         else if (ch >= ' ') typed += ch;
       }

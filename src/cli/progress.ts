@@ -70,7 +70,8 @@ export class TerminalProgress {
 
   /** Notes a retry while it waits; the next answer to the same URL ends the note. */
   readonly onHttp = (event: HttpEvent): void => {
-    if (event.type === 'retry') this.retry = { note: `retrying (${event.attempt}/${event.maxTries}): ${event.reason}`, url: event.url.href };
+    if (event.type === 'retry')
+      this.retry = { note: `retrying (${event.attempt}/${event.maxTries}): ${event.reason}`, url: event.url.href };
     else if (this.retry?.url === event.url.href) this.retry = undefined;
   };
 

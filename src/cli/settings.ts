@@ -31,7 +31,9 @@ export function flagSettings(values: Record<string, unknown>, open: OpenTargetOp
     destination: shared,
     trust: { ...(caFile ? { caFile } : {}), tlsVerify: parseBoolean(text('tls-verify'), Input.TlsVerify, true, FLAG_VOICE) },
     voice: FLAG_VOICE,
-    ...(text('min-pulls-left') ? { minPullsLeft: parseWholeNumber(text('min-pulls-left'), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, FLAG_VOICE) } : {}),
+    ...(text('min-pulls-left')
+      ? { minPullsLeft: parseWholeNumber(text('min-pulls-left'), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, FLAG_VOICE) }
+      : {}),
     ...optionalRate(parseRequestsPerSecond(text('requests-per-second'), FLAG_VOICE)),
   };
 }

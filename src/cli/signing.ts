@@ -11,13 +11,38 @@ import { FLAG_VOICE } from './voice.js';
 /** The flags of verification and signing: the action's input names. */
 export const SIGNATURE_FLAGS: Flag[] = [
   { name: VerifySetting.Key, kind: 'string', value: 'FILE', help: 'copy only an image signed with this public key (cosign.pub)' },
-  { name: VerifySetting.CertificateIdentity, kind: 'string', value: 'ID', help: 'copy only an image signed keyless by this identity (a workflow URL, an e-mail)' },
+  {
+    name: VerifySetting.CertificateIdentity,
+    kind: 'string',
+    value: 'ID',
+    help: 'copy only an image signed keyless by this identity (a workflow URL, an e-mail)',
+  },
   { name: VerifySetting.CertificateIdentityRegexp, kind: 'string', value: 'REGEX', help: 'the same, the identity matching REGEX whole' },
-  { name: VerifySetting.CertificateOidcIssuer, kind: 'string', value: 'URL', help: 'the OIDC issuer of that identity (GitHub Actions: https://token.actions.githubusercontent.com)' },
-  { name: VerifySetting.AttestationType, kind: 'string', value: 'TYPE,...', help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)' },
-  { name: VerifySetting.TrustedRoot, kind: 'string', value: 'FILE', help: 'a trusted_root.json for a private Sigstore (default: the public-good instance)' },
+  {
+    name: VerifySetting.CertificateOidcIssuer,
+    kind: 'string',
+    value: 'URL',
+    help: 'the OIDC issuer of that identity (GitHub Actions: https://token.actions.githubusercontent.com)',
+  },
+  {
+    name: VerifySetting.AttestationType,
+    kind: 'string',
+    value: 'TYPE,...',
+    help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)',
+  },
+  {
+    name: VerifySetting.TrustedRoot,
+    kind: 'string',
+    value: 'FILE',
+    help: 'a trusted_root.json for a private Sigstore (default: the public-good instance)',
+  },
   { name: VerifySetting.Platforms, kind: 'boolean', help: 'each platform manifest of an index must be signed too' },
-  { name: SignSetting.Sign, kind: 'string', value: 'keyless|key', help: 'sign the destination digest once it is tagged, or already there, unless this signer has (keyless: SIGSTORE_ID_TOKEN or the runner\'s token)' },
+  {
+    name: SignSetting.Sign,
+    kind: 'string',
+    value: 'keyless|key',
+    help: "sign the destination digest once it is tagged, or already there, unless this signer has (keyless: SIGSTORE_ID_TOKEN or the runner's token)",
+  },
   { name: SignSetting.Key, kind: 'string', value: 'FILE', help: 'with --sign key: the cosign key file (its password in COSIGN_PASSWORD)' },
   { name: SignSetting.Format, kind: 'string', value: 'bundle|legacy', help: 'a Sigstore bundle referrer (default) or a cosign .sig tag' },
   { name: SignServiceSetting.FulcioUrl, kind: 'string', value: 'URL', help: 'a private Fulcio for keyless signing' },
@@ -33,7 +58,12 @@ export const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
  * the command runs in a job that may ask for one; with neither, the command stops before anything
  * is copied.
  */
-export async function signatureFlagSettings(values: Record<string, unknown>, env: NodeJS.ProcessEnv, entries: SyncEntry[] = [], origin = 'FILE'): Promise<Pick<JobSettings, 'checks' | 'afterTag'>> {
+export async function signatureFlagSettings(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  entries: SyncEntry[] = [],
+  origin = 'FILE',
+): Promise<Pick<JobSettings, 'checks' | 'afterTag'>> {
   const get = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : values[name] === true ? 'true' : '');
   const inputs = parseSignatureInputs(get, FLAG_VOICE, env, undefined, { passwordSetting: false });
   const keyless = keylessSigner(inputs, entries);
@@ -44,7 +74,9 @@ export async function signatureFlagSettings(values: Record<string, unknown>, env
     else if (env.ACTIONS_ID_TOKEN_REQUEST_URL) identityToken = runnerIdentityToken(env);
     else if (values['dry-run'] !== true) {
       const who = keyless.entry ? `${entryName(origin, keyless.entry)} signs keyless, which` : '--sign keyless';
-      throw new UsageError(`${who} needs an OIDC identity token: set SIGSTORE_ID_TOKEN (as cosign reads it), or run in a GitHub Actions job with "permissions: id-token: write"`);
+      throw new UsageError(
+        `${who} needs an OIDC identity token: set SIGSTORE_ID_TOKEN (as cosign reads it), or run in a GitHub Actions job with "permissions: id-token: write"`,
+      );
     }
   }
   return loadSignatureStages(inputs, { entries, ...(identityToken ? { identityToken } : {}) });

@@ -20,7 +20,27 @@ import { SIGNATURE_FLAG_NAMES, signatureFlagSettings } from './signing.js';
 import { consoleSink, printPullLimits, terminalSession, withProgress } from './terminal.js';
 
 /** The copy's flags that mean the same for many images, and the sync's own. */
-const SHARED = new Set([...SIGNATURE_FLAG_NAMES, 'requests-per-second', 'min-pulls-left', 'platform', 'referrers', 'dry-run', 'no-clobber', 'fail-fast', 'concurrency', 'no-mount', 'no-blob-cache', 'plain-http', 'tls-verify', 'ca-file', 'json', 'debug', 'quiet', 'version', 'help']);
+const SHARED = new Set([
+  ...SIGNATURE_FLAG_NAMES,
+  'requests-per-second',
+  'min-pulls-left',
+  'platform',
+  'referrers',
+  'dry-run',
+  'no-clobber',
+  'fail-fast',
+  'concurrency',
+  'no-mount',
+  'no-blob-cache',
+  'plain-http',
+  'tls-verify',
+  'ca-file',
+  'json',
+  'debug',
+  'quiet',
+  'version',
+  'help',
+]);
 
 /** What a shared flag means for many images, where the copy's words would say otherwise. */
 const SYNC_MEANING: Record<string, string> = {
@@ -30,19 +50,49 @@ const SYNC_MEANING: Record<string, string> = {
 };
 
 export const SYNC_FLAGS: Flag[] = [
-  { name: 'tags', kind: 'list', value: 'REGEX', help: 'with SRC-REPO DST-REPO: take the tags this regex matches whole (repeat: any of them)' },
+  {
+    name: 'tags',
+    kind: 'list',
+    value: 'REGEX',
+    help: 'with SRC-REPO DST-REPO: take the tags this regex matches whole (repeat: any of them)',
+  },
   { name: 'exclude-tags', kind: 'list', value: 'REGEX', help: 'with SRC-REPO DST-REPO: drop the tags this regex matches whole' },
-  { name: 'semver', kind: 'string', value: 'RANGE', help: 'with SRC-REPO DST-REPO: the tags that read as versions in this npm semver range' },
+  {
+    name: 'semver',
+    kind: 'string',
+    value: 'RANGE',
+    help: 'with SRC-REPO DST-REPO: the tags that read as versions in this npm semver range',
+  },
   { name: 'latest', kind: 'string', value: 'N', help: 'with SRC-REPO DST-REPO: of what is left, the tags of the N highest versions' },
-  { name: 'prune', kind: 'boolean', help: 'with SRC-REPO DST-REPO: remove destination tags the filters select that the source no longer has' },
-  { name: 'protect', kind: 'list', value: 'REGEX', help: 'with --prune: never remove the tags this regex matches whole (repeat: any of them)' },
-  { name: 'immutable-tags', kind: 'list', value: 'GLOB', help: "with SRC-REPO DST-REPO: tags that never move ('v*'): one the destination has is not compared" },
+  {
+    name: 'prune',
+    kind: 'boolean',
+    help: 'with SRC-REPO DST-REPO: remove destination tags the filters select that the source no longer has',
+  },
+  {
+    name: 'protect',
+    kind: 'list',
+    value: 'REGEX',
+    help: 'with --prune: never remove the tags this regex matches whole (repeat: any of them)',
+  },
+  {
+    name: 'immutable-tags',
+    kind: 'list',
+    value: 'GLOB',
+    help: "with SRC-REPO DST-REPO: tags that never move ('v*'): one the destination has is not compared",
+  },
   { name: 'shard', kind: 'string', value: 'K/N', help: 'take the K-th of N stable shares of the images (N jobs cover every image once)' },
-  ...COPY_FLAGS.filter((f) => SHARED.has(f.name) || /^(src|dest)-/.test(f.name)).map((f) => ({ ...f, help: SYNC_MEANING[f.name] ?? f.help })),
+  ...COPY_FLAGS.filter((f) => SHARED.has(f.name) || /^(src|dest)-/.test(f.name)).map((f) => ({
+    ...f,
+    help: SYNC_MEANING[f.name] ?? f.help,
+  })),
 ];
 
 export const SYNC_HELP: Help = {
-  usage: ['oci-copy sync [options] FILE', 'oci-copy sync [options] SRC-REPO DST-REPO [--tags REGEX]... [--exclude-tags REGEX]... [--semver RANGE] [--latest N]'],
+  usage: [
+    'oci-copy sync [options] FILE',
+    'oci-copy sync [options] SRC-REPO DST-REPO [--tags REGEX]... [--exclude-tags REGEX]... [--semver RANGE] [--latest N]',
+  ],
   summary:
     'Mirrors many images in one run: the entries of FILE (the YAML list the action takes as images), or the tags of one repository. Each tag is compared by HEAD on both sides first: an unchanged one costs no GET. Images copy several at a time under one transfer budget; a failed image does not stop the others.',
   sections: [
@@ -53,9 +103,9 @@ export const SYNC_HELP: Help = {
         '  destination: mirror.example.com/hub/    # a prefix: + library/alpine; or a repository',
         "  tags: ['3\\.[0-9]+']                      # regexes matching whole tags; exclude-tags likewise",
         "  semver: '>=3.18'                         # and latest: N, platform, referrers",
-        '  verify-certificate-identity: https://…  # an entry\'s own signature policy (verify-* keys)',
+        "  verify-certificate-identity: https://…  # an entry's own signature policy (verify-* keys)",
         "  sign: keyless                            # an entry's own signing (sign* keys); sign: false for none",
-        "  prune: true                              # remove tags the source deleted; protect: [REGEX]",
+        '  prune: true                              # remove tags the source deleted; protect: [REGEX]',
         "  immutable-tags: ['v*']                   # tags that never move: not compared once there",
         '- source: ghcr.io/acme/app:1.2            # one image',
         '  destination: registry.example.com/acme/app',
@@ -87,7 +137,10 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
   const terminal = terminalSession(io.console, io.env, values);
   const settings = flagSettings(values, terminal.open);
   const entries = await syncEntries(values, positionals, io.env);
-  Object.assign(settings, await signatureFlagSettings(values, io.env, entries, positionals.length === 1 ? printable(positionals[0]) : undefined));
+  Object.assign(
+    settings,
+    await signatureFlagSettings(values, io.env, entries, positionals.length === 1 ? printable(positionals[0]) : undefined),
+  );
   const shard = typeof values.shard === 'string' ? parseShard(values.shard, '--shard') : undefined;
   const credentials = await readBothCredentials(values, io);
   const { console } = io;
@@ -101,7 +154,10 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
         source: { ...settings.source, credentials: credentials.source },
         destination: { ...settings.destination, credentials: credentials.destination },
       },
-      { reporter: syncReporter(io, terminal.progress, entries.length), ...(settings.blobCache ? { cacheStore: fileCacheStore(io.env, (m) => console.line(`warning: ${m}`)) } : {}) },
+      {
+        reporter: syncReporter(io, terminal.progress, entries.length),
+        ...(settings.blobCache ? { cacheStore: fileCacheStore(io.env, (m) => console.line(`warning: ${m}`)) } : {}),
+      },
     );
   } finally {
     terminal.progress?.stop();
@@ -131,7 +187,9 @@ function syncReporter(io: CommandIO, progress: Parameters<typeof withProgress>[1
 const FILTERS = ['tags', 'exclude-tags', 'semver', 'latest', 'prune', 'protect', 'immutable-tags'] as const;
 
 async function syncEntries(values: Record<string, unknown>, positionals: string[], env: NodeJS.ProcessEnv): Promise<SyncEntry[]> {
-  const filters = FILTERS.filter((f) => values[f] !== undefined && values[f] !== false && !(Array.isArray(values[f]) && !(values[f] as unknown[]).length));
+  const filters = FILTERS.filter(
+    (f) => values[f] !== undefined && values[f] !== false && !(Array.isArray(values[f]) && !(values[f] as unknown[]).length),
+  );
   if (positionals.length === 1) {
     if (filters.length) throw new UsageError(`--${filters[0]} goes with SRC-REPO DST-REPO; in FILE, give ${filters[0]}: in the entry`);
     const path = positionals[0];
@@ -173,7 +231,11 @@ function syncJson(outcome: JobOutcome): unknown {
 /** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
 function totalsLine(outcome: JobOutcome): string {
   const { counts, results } = outcome;
-  const rest = [`${counts.unchanged} ${STATUS_WORDS.unchanged.word}`, `${counts.failed} ${STATUS_WORDS.failed.word}`, ...notDoneCounts(counts)].join(', ');
+  const rest = [
+    `${counts.unchanged} ${STATUS_WORDS.unchanged.word}`,
+    `${counts.failed} ${STATUS_WORDS.failed.word}`,
+    ...notDoneCounts(counts),
+  ].join(', ');
   const took = formatDuration(outcome.durationMs);
   if (outcome.dryRun) return `${STATUS_WORDS.copy.title} ${counts.copy} of ${results.length} images; ${rest}; checked in ${took}`;
   return `${counts.copied} of ${results.length} images ${STATUS_WORDS.copied.word}, ${rest}; ${formatBytes(outcome.bytes.copied)} copied, ${formatBytes(outcome.bytes.mounted)} mounted; in ${took}`;

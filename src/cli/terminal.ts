@@ -35,7 +35,13 @@ export function terminalSession(console: Console, env: NodeJS.ProcessEnv, values
     console.beQuiet();
   }
   const progress = console.isTerminal ? new TerminalProgress(console) : undefined;
-  const onHttp = debug || progress ? (event: HttpEvent) => (debug && console.line(`debug: ${httpEventLine(event)}`), progress?.onHttp(event)) : undefined;
+  const onHttp =
+    debug || progress
+      ? (event: HttpEvent) => {
+          if (debug) console.line(`debug: ${httpEventLine(event)}`);
+          progress?.onHttp(event);
+        }
+      : undefined;
   return { ...(progress ? { progress } : {}), open: { env, ...(onHttp ? { onHttp } : {}) } };
 }
 

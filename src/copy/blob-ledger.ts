@@ -41,7 +41,10 @@ export class BlobLedger {
       const pending = this.manifests.get(key);
       if (!pending) break;
       let pushed = false;
-      await untilSettledOrAborted(pending.then((ok) => void (pushed = ok)), signal);
+      await untilSettledOrAborted(
+        pending.then((ok) => void (pushed = ok)),
+        signal,
+      );
       if (pushed) return { kind: 'present' };
       // The first push failed: the next claim tries again, one at a time.
       if (this.manifests.get(key) === pending) this.manifests.delete(key);

@@ -24,12 +24,28 @@ export interface ResolvedDestination {
  * destination's listener what it receives first (`resolved`, with an index's platforms: its bytes
  * are the walk's first read anyway).
  */
-export async function copyResolved(src: ReadOnlyTarget, resolved: ResolvedRoot, d: ResolvedDestination, options: CopyOptions, context?: TagContext): Promise<void> {
+export async function copyResolved(
+  src: ReadOnlyTarget,
+  resolved: ResolvedRoot,
+  d: ResolvedDestination,
+  options: CopyOptions,
+  context?: TagContext,
+): Promise<void> {
   const { source, root } = resolved;
   const onEvent = d.onEvent ?? options.onEvent;
   const copier = new GraphCopier(src, d.target, { ...options, onEvent });
-  const tagger = new Tagger(d.target, { ...options, onEvent, ...(context ? { context } : {}), ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) });
-  const platforms = resolved.platforms ?? (isIndex(root.mediaType) ? (await choosePlatforms(root, [], { manifest: (m) => copier.manifest(m), config: (c) => readConfig(src, c) }, src.description)).platforms : undefined);
+  const tagger = new Tagger(d.target, {
+    ...options,
+    onEvent,
+    ...(context ? { context } : {}),
+    ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}),
+  });
+  const platforms =
+    resolved.platforms ??
+    (isIndex(root.mediaType)
+      ? (await choosePlatforms(root, [], { manifest: (m) => copier.manifest(m), config: (c) => readConfig(src, c) }, src.description))
+          .platforms
+      : undefined);
   onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
   const references = d.references;
   // With referrers to copy, the tag waits for them too: a signed image is not tagged unsigned.
@@ -52,7 +68,12 @@ export async function copyResolved(src: ReadOnlyTarget, resolved: ResolvedRoot, 
  * Referrers of the index platforms were chosen from refer to that index, which the destination
  * does not get: they cannot come along, and the log says so rather than nothing.
  */
-async function reportReferrersLeft(copier: GraphCopier, source: Descriptor, root: Descriptor, onEvent: CopyOptions['onEvent']): Promise<void> {
+async function reportReferrersLeft(
+  copier: GraphCopier,
+  source: Descriptor,
+  root: Descriptor,
+  onEvent: CopyOptions['onEvent'],
+): Promise<void> {
   const left = await copier.referrersOf(source);
   if (!left.length) return;
   const n = left.length;

@@ -43,7 +43,8 @@ export class CosignAttachments {
         desc = await src.readTag(tag);
       }
       // Only a manifest can be tagged; anything else under such a name is not cosign's.
-      if (desc && isManifest(desc.mediaType)) found.push({ tag, kind, desc: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size } });
+      if (desc && isManifest(desc.mediaType))
+        found.push({ tag, kind, desc: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size } });
     }
     return found;
   }

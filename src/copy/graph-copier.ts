@@ -6,7 +6,15 @@ import { isImageConfig, isIndex, isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
 import { referrerKind } from '../oci/referrer-kinds.js';
 import { referrerOf } from '../oci/referrers.js';
-import { isLocated, isMounter, isReferrerLister, isTaggingPusher, type ReadOnlyTarget, type TaggingPusher, type Target } from '../targets/target.js';
+import {
+  isLocated,
+  isMounter,
+  isReferrerLister,
+  isTaggingPusher,
+  type ReadOnlyTarget,
+  type TaggingPusher,
+  type Target,
+} from '../targets/target.js';
 import type { UploadTicket } from './blob-ledger.js';
 import { CosignAttachments } from './cosign-attachments.js';
 import type { CopyEvent, FoundReferrer, NodeAction } from './events.js';
@@ -112,7 +120,12 @@ export class GraphCopier {
           );
         }
         for (const r of found) {
-          const plain = { mediaType: r.mediaType, digest: r.digest, size: r.size, ...(r.artifactType ? { artifactType: r.artifactType } : {}) };
+          const plain = {
+            mediaType: r.mediaType,
+            digest: r.digest,
+            size: r.size,
+            ...(r.artifactType ? { artifactType: r.artifactType } : {}),
+          };
           await this.refuseOtherSubject(plain, subject);
           await this.copy(plain);
           if (r.tag) await this.tagger.tag(plain, r.tag);
@@ -153,11 +166,20 @@ export class GraphCopier {
       const listed = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
       for (const r of listed) {
         const { kind, tool } = referrerKind(r.artifactType, r.annotations);
-        found.set(r.digest, { kind, ...(tool ? { tool } : {}), ...(r.artifactType ? { artifactType: r.artifactType } : {}), mediaType: r.mediaType, digest: r.digest, size: r.size });
+        found.set(r.digest, {
+          kind,
+          ...(tool ? { tool } : {}),
+          ...(r.artifactType ? { artifactType: r.artifactType } : {}),
+          mediaType: r.mediaType,
+          digest: r.digest,
+          size: r.size,
+        });
       }
     }
     if (attachments.possible) {
-      const tagged = await this.sourceStep(`looking up the cosign tags of ${subject.digest} in ${src.description}`, () => attachments.find(subject));
+      const tagged = await this.sourceStep(`looking up the cosign tags of ${subject.digest} in ${src.description}`, () =>
+        attachments.find(subject),
+      );
       for (const a of tagged) {
         const listed = found.get(a.desc.digest);
         found.set(a.desc.digest, listed ? { ...listed, tag: a.tag } : { kind: a.kind, tool: 'cosign', ...a.desc, tag: a.tag });
@@ -199,7 +221,9 @@ export class GraphCopier {
     const cached = this.manifests.get(desc.digest);
     if (cached) return cached;
     const content = await this.limiter.run(() =>
-      this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () => readManifest(await this.src.fetch(desc, this.signal), desc)),
+      this.sourceStep(`fetching manifest ${desc.digest} from ${this.src.description}`, async () =>
+        readManifest(await this.src.fetch(desc, this.signal), desc),
+      ),
     );
     if (!this.manifests.has(desc.digest)) {
       this.heldManifestBytes += content.length;
@@ -235,7 +259,9 @@ export class GraphCopier {
     }
     if (listing.depth > MAX_GRAPH_DEPTH) {
       return this.guard(async () => {
-        throw new ContentError(`${listing.what} in ${this.src.description} lists content more than ${MAX_GRAPH_DEPTH} levels below the root: refusing a graph that deep`);
+        throw new ContentError(
+          `${listing.what} in ${this.src.description} lists content more than ${MAX_GRAPH_DEPTH} levels below the root: refusing a graph that deep`,
+        );
       });
     }
     if (this.nodes.size >= MAX_GRAPH_NODES) return this.guard(async () => this.tooManyNodes(listing));
@@ -253,7 +279,9 @@ export class GraphCopier {
   }
 
   private tooManyNodes(listing: Listing): never {
-    throw new ContentError(`the graph in ${this.src.description} has more than ${MAX_GRAPH_NODES} nodes (${listing.what} lists more): refusing a graph that large`);
+    throw new ContentError(
+      `the graph in ${this.src.description} has more than ${MAX_GRAPH_NODES} nodes (${listing.what} lists more): refusing a graph that large`,
+    );
   }
 
   /** Refuses new work once anything failed, so one failure stops the copy quickly. */
@@ -342,7 +370,8 @@ export class GraphCopier {
     } catch (err) {
       const code = registryErrorCode((err as CopyError).cause);
       // The registry lost a child since we checked: push the children again and retry once.
-      if (code === 'MANIFEST_BLOB_UNKNOWN') for (const child of children.filter((c) => !isManifest(c.mediaType))) await this.transferBlob(child);
+      if (code === 'MANIFEST_BLOB_UNKNOWN')
+        for (const child of children.filter((c) => !isManifest(c.mediaType))) await this.transferBlob(child);
       // Bytes checked against their digest before the push: DIGEST_INVALID is the registry reading a
       // link another writer was rewriting (see BlobLedger.claimManifest). Once more, a moment later.
       else if (code === 'DIGEST_INVALID') await pause(100 + Math.random() * 200, this.signal);
@@ -435,7 +464,8 @@ export class GraphCopier {
       const sourceFailure = opened?.sourceFailure();
       if (outcome !== 'uploaded') opened?.stream.destroy();
       // An earlier destination that stopped giving the blob (see `relaySource`): it is uploaded from the source below.
-      if (sourceFailure && !failedAtHolder(sourceFailure)) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
+      if (sourceFailure && !failedAtHolder(sourceFailure))
+        throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
       if (outcome === 'mounted') {
         this.remember(dst, desc);
         this.options.blobCache?.record({ registry: dst.location.registry, repository: from }, desc.digest);

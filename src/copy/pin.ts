@@ -9,5 +9,9 @@ import { DigestMismatchError } from '../oci/errors.js';
  */
 export function refuseSwappedRoot(selector: string | undefined, found: Descriptor, where: string): Descriptor {
   if (selector === undefined || !isDigest(selector) || found.digest === selector) return found;
-  throw new DigestMismatchError(`${where} answered ${found.digest} for ${selector}: refused, a digest pins the content it names; nothing was written`, selector, found.digest);
+  throw new DigestMismatchError(
+    `${where} answered ${found.digest} for ${selector}: refused, a digest pins the content it names; nothing was written`,
+    selector,
+    found.digest,
+  );
 }

@@ -38,7 +38,12 @@ const isAttestationEntry = (d: Descriptor) => d.annotations?.[REFERENCE_TYPE] ==
  * index has, the source's index itself. A platform the source does not have is an error naming
  * what it has. `where` names the source in messages.
  */
-export async function choosePlatforms(source: Descriptor, asked: Platform[], read: PlatformSourceReader, where: string): Promise<PlatformChoice> {
+export async function choosePlatforms(
+  source: Descriptor,
+  asked: Platform[],
+  read: PlatformSourceReader,
+  where: string,
+): Promise<PlatformChoice> {
   const wanted = distinct(asked);
   if (isIndex(source.mediaType)) {
     const bytes = await read.manifest(source);
@@ -49,11 +54,15 @@ export async function choosePlatforms(source: Descriptor, asked: Platform[], rea
   if (!wanted.length) return { root: source };
   const platform = isImageManifest(source.mediaType) ? await imagePlatform(source, read) : undefined;
   if (!platform) {
-    throw new NotFoundError(`${platformList(wanted)} asked for, but ${where} names no platform: it is not an image whose config gives os and architecture; copy it without a platform`);
+    throw new NotFoundError(
+      `${platformList(wanted)} asked for, but ${where} names no platform: it is not an image whose config gives os and architecture; copy it without a platform`,
+    );
   }
   const missing = wanted.filter((w) => !platformMatches(w, platform));
   if (missing.length) {
-    throw new NotFoundError(`${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it is a single-platform image for ${printable(formatPlatform(platform))}`);
+    throw new NotFoundError(
+      `${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it is a single-platform image for ${printable(formatPlatform(platform))}`,
+    );
   }
   return { root: source, platforms: [{ platform, mediaType: source.mediaType, digest: source.digest, size: source.size }] };
 }
@@ -69,14 +78,18 @@ function chooseFromIndex(source: Descriptor, bytes: Buffer, index: ImageIndex, w
   }
   if (missing.length) {
     const offered = images.map((m) => (m.platform ? printable(formatPlatform(m.platform)) : 'unknown')).join(', ');
-    throw new NotFoundError(`${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it has ${offered || 'no platforms'}`);
+    throw new NotFoundError(
+      `${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it has ${offered || 'no platforms'}`,
+    );
   }
   if (wanted.length === 1) {
     const [m] = chosen;
     return { root: { mediaType: m.mediaType, digest: m.digest, size: m.size }, platforms: platformManifests(chosen) };
   }
   const kept = new Set(chosen.map((m) => m.digest));
-  const manifests = index.manifests.filter((d) => kept.has(d.digest) || (isAttestationEntry(d) && kept.has(d.annotations?.[REFERENCE_DIGEST] ?? '')));
+  const manifests = index.manifests.filter(
+    (d) => kept.has(d.digest) || (isAttestationEntry(d) && kept.has(d.annotations?.[REFERENCE_DIGEST] ?? '')),
+  );
   if (manifests.length === index.manifests.length) return { root: source, platforms: platformManifests(chosen) };
   // Every field of the source's index stays (its annotations above all); only the list shrinks.
   const doc = parseJson<Record<string, unknown>>(bytes, `index ${source.digest}`);

@@ -35,7 +35,12 @@ const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
  * `choosePlatforms`). A new index made for a list of platforms joins the manifest cache, so copies
  * to further destinations that name it by digest find it there, not in the source.
  */
-export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier: ManifestReader, options: CopyOptions): Promise<ResolvedRoot> {
+export async function resolveRoot(
+  src: ReadOnlyTarget,
+  srcRef: Selector,
+  copier: ManifestReader,
+  options: CopyOptions,
+): Promise<ResolvedRoot> {
   const source = await resolveSource(src, srcRef, options.manifestCache);
   return chooseRoot(src, srcRef, source, platformList(options.platform), copier, options.manifestCache);
 }
@@ -44,9 +49,21 @@ export async function resolveRoot(src: ReadOnlyTarget, srcRef: Selector, copier:
  * What the platforms asked for make of `source` (see `choosePlatforms`), reading manifests through
  * `reader`; a new index made for several joins `manifestCache`.
  */
-export async function chooseRoot(src: ReadOnlyTarget, srcRef: Selector, source: Descriptor, wanted: Platform[], reader: ManifestReader, manifestCache?: Map<string, Buffer>): Promise<ResolvedRoot> {
+export async function chooseRoot(
+  src: ReadOnlyTarget,
+  srcRef: Selector,
+  source: Descriptor,
+  wanted: Platform[],
+  reader: ManifestReader,
+  manifestCache?: Map<string, Buffer>,
+): Promise<ResolvedRoot> {
   const where = `${src.description} (${printable(rootSelector(srcRef) ?? 'its only image')})`;
-  const choice = await choosePlatforms(source, wanted, { manifest: (desc) => reader.manifest(desc), config: (desc) => readConfig(src, desc) }, where);
+  const choice = await choosePlatforms(
+    source,
+    wanted,
+    { manifest: (desc) => reader.manifest(desc), config: (desc) => readConfig(src, desc) },
+    where,
+  );
   if (choice.content) manifestCache?.set(choice.root.digest, choice.content);
   return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
 }
@@ -66,7 +83,12 @@ export async function resolveSource(src: ReadOnlyTarget, srcRef: Selector, manif
     throw new CopyError('source', `resolving ${printable(selector ?? 'the root')} in ${src.description}`, err);
   }
   refuseSwappedRoot(srcRef.digest, source, src.description);
-  return { mediaType: source.mediaType, digest: source.digest, size: source.size, ...(source.artifactType ? { artifactType: source.artifactType } : {}) };
+  return {
+    mediaType: source.mediaType,
+    digest: source.digest,
+    size: source.size,
+    ...(source.artifactType ? { artifactType: source.artifactType } : {}),
+  };
 }
 
 /** A manifest whose verified bytes the cache holds needs no request; its media type is its own field. */

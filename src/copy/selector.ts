@@ -41,7 +41,10 @@ export function destinationReferences(srcRef: Selector, dstRef: Selector, root: 
 export function checkDestinationDigest(ref: Selector, resolved: { source: Descriptor; root: Descriptor }): void {
   const { source, root } = resolved;
   if (ref.digest && ref.digest !== root.digest) {
-    const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
+    const what =
+      root.digest === source.digest
+        ? `the source's ${root.digest}`
+        : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
     throw new InputError(`destination digest ${ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
   }
 }

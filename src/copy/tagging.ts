@@ -81,7 +81,12 @@ export class Tagger {
 
   private refuseMove(node: Descriptor, reference: string, named: string | undefined): void {
     if (named && named !== node.digest && this.options.noClobber) {
-      throw new TagConflictError(tagsWouldMove(this.dst.description, [{ tag: reference, current: named }], node.digest), reference, named, node.digest);
+      throw new TagConflictError(
+        tagsWouldMove(this.dst.description, [{ tag: reference, current: named }], node.digest),
+        reference,
+        named,
+        node.digest,
+      );
     }
   }
 

@@ -45,7 +45,10 @@ export async function openJob(settings: JobSettings, reporter: JobReporter): Pro
   const voice = settings.voice ? { voice: settings.voice } : {};
   // One request schedule for the whole job: both sides' requests to a host count together.
   const rate = settings.requestsPerSecond !== undefined ? { requestRate: new RequestRate(settings.requestsPerSecond) } : {};
-  const pool = new TargetPool({ ...voice, ...settings.source, ...network, ...rate }, { ...voice, ...settings.destination, ...network, ...rate, dryRun });
+  const pool = new TargetPool(
+    { ...voice, ...settings.source, ...network, ...rate },
+    { ...voice, ...settings.destination, ...network, ...rate, dryRun },
+  );
   const controller = new AbortController();
   const onAbort = () => controller.abort(settings.signal?.reason);
   if (settings.signal?.aborted) onAbort();

@@ -2,7 +2,15 @@ import { InputError } from '../oci/errors.js';
 import { printable } from '../oci/text.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { applyImmutableTags } from '../plan/immutable.js';
-import { describeEmptySelection, emptySelections, expandEntries, shardItems, type EmptySelection, type PlanItem, type Shard } from '../plan/plan.js';
+import {
+  describeEmptySelection,
+  emptySelections,
+  expandEntries,
+  shardItems,
+  type EmptySelection,
+  type PlanItem,
+  type Shard,
+} from '../plan/plan.js';
 import { isTagLister } from '../targets/target.js';
 import type { JobPlan, JobWork } from './settings.js';
 import type { TargetPool } from './target-pool.js';
@@ -27,7 +35,12 @@ export interface SyncPlan {
  * `immutable-tags` the destination already has marked unchanged (one tag list per destination
  * repository instead of a HEAD per tag on each side).
  */
-export async function planSync(entries: SyncEntry[], pool: TargetPool, shard?: Shard, options: { concurrency?: number } = {}): Promise<SyncPlan> {
+export async function planSync(
+  entries: SyncEntry[],
+  pool: TargetPool,
+  shard?: Shard,
+  options: { concurrency?: number } = {},
+): Promise<SyncPlan> {
   const sourceTags = new Map<number, readonly string[]>();
   const list = (side: 'source' | 'destination') => async (ref: Parameters<typeof pool.source>[0]) => {
     const target = side === 'source' ? await pool.source(ref) : await pool.destination(ref);
@@ -39,13 +52,20 @@ export async function planSync(entries: SyncEntry[], pool: TargetPool, shard?: S
   const nothingSelected = emptySelections(entries, sourceTags, all);
   const problems = [
     ...nothingSelected.map(describeEmptySelection),
-    ...immutable.problems.map((p) => `immutable-tags of entry ${p.entry}: the tags of ${printable(p.destination)} could not be listed (${printable(p.message)}); its images are compared by HEAD`),
+    ...immutable.problems.map(
+      (p) =>
+        `immutable-tags of entry ${p.entry}: the tags of ${printable(p.destination)} could not be listed (${printable(p.message)}); its images are compared by HEAD`,
+    ),
   ];
   return { all, items: immutable.items, sourceTags, destinationTags: immutable.destinationTags, nothingSelected, problems };
 }
 
 /** The work as items: one per destination of the one image, or the sync list expanded and sharded. */
-export async function planWork(work: JobWork, pool: TargetPool, options: { concurrency?: number } = {}): Promise<JobPlan & { problems?: string[] }> {
+export async function planWork(
+  work: JobWork,
+  pool: TargetPool,
+  options: { concurrency?: number } = {},
+): Promise<JobPlan & { problems?: string[] }> {
   if (work.kind === 'copy') {
     const items = work.destinations.map((destination): PlanItem => ({ entry: 0, source: work.source, destination }));
     return { work: 'copy', all: items, items };

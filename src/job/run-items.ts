@@ -63,7 +63,9 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
   const heading = (record: ItemRecord) => ({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun });
 
   const runGroup = async (indices: number[]) => {
-    const records = indices.map((i) => new ItemRecord(i, items[i], inferOperation(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])));
+    const records = indices.map(
+      (i) => new ItemRecord(i, items[i], inferOperation(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])),
+    );
     const prepared = new Map<ItemRecord, PreparedItem>();
     // An immutable tag the destination has is unchanged, and neither side is asked.
     const known = new Set(records.filter((r) => r.item.unchanged === 'immutable'));
@@ -73,14 +75,16 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
     }
     if (!stopped) {
       await Promise.all(
-        records.filter((r) => !known.has(r)).map((record) =>
-          prepareItem(record, ctx)
-            .then(
-              (p) => void prepared.set(record, p),
-              (err) => fail(record, err),
-            )
-            .finally(() => checksBehind(record)),
-        ),
+        records
+          .filter((r) => !known.has(r))
+          .map((record) =>
+            prepareItem(record, ctx)
+              .then(
+                (p) => void prepared.set(record, p),
+                (err) => fail(record, err),
+              )
+              .finally(() => checksBehind(record)),
+          ),
       );
     }
     // Those never prepared (immutable, or after a failure with fail-fast) are past the checks too.

@@ -30,7 +30,9 @@ export class TargetPool implements RunTargets {
   ) {}
 
   source(ref: Reference): Promise<ReadOnlyTarget> {
-    return this.open(this.sources, ref, () => openSource(ref, { ...this.sourceOptions, connections: { pool: this.connections, side: 'source' } }));
+    return this.open(this.sources, ref, () =>
+      openSource(ref, { ...this.sourceOptions, connections: { pool: this.connections, side: 'source' } }),
+    );
   }
 
   destination(ref: Reference): Promise<Target> {

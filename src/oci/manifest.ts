@@ -43,7 +43,7 @@ export function parseJson<T>(content: Uint8Array, what: string): T {
  */
 function checkDescriptors(list: unknown, what: string, field: string): Descriptor[] {
   if (!Array.isArray(list)) throw new ContentError(`${what} is malformed: "${field}" is not a list of descriptors`);
-  list.forEach((d, i) => checkDescriptor(d, what, `${field}[${i}]`));
+  for (const [i, d] of list.entries()) checkDescriptor(d, what, `${field}[${i}]`);
   return list as Descriptor[];
 }
 
@@ -65,11 +65,13 @@ function descriptorProblem(value: unknown): string | undefined {
     return `has a size ${printable(JSON.stringify(d.size), 40)} that is not a whole number of bytes from 0 to 2^53-1`;
   }
   if (d.artifactType !== undefined && typeof d.artifactType !== 'string') return 'has an artifactType that is not a string';
-  if (d.urls !== undefined && !(Array.isArray(d.urls) && d.urls.every((u) => typeof u === 'string'))) return 'has urls that are not a list of strings';
+  if (d.urls !== undefined && !(Array.isArray(d.urls) && d.urls.every((u) => typeof u === 'string')))
+    return 'has urls that are not a list of strings';
   if (d.annotations !== undefined && !isStringMap(d.annotations)) return 'has annotations that are not a map of strings';
   if (d.platform !== undefined) {
     const p = d.platform as Record<string, unknown> | null;
-    if (!p || typeof p !== 'object' || typeof p.os !== 'string' || typeof p.architecture !== 'string') return 'has a platform without os and architecture';
+    if (!p || typeof p !== 'object' || typeof p.os !== 'string' || typeof p.architecture !== 'string')
+      return 'has a platform without os and architecture';
     if (p.variant !== undefined && typeof p.variant !== 'string') return 'has a platform variant that is not a string';
   }
   return undefined;
@@ -106,7 +108,7 @@ export function defaultSuccessors(desc: Descriptor, content: Uint8Array | undefi
   if (isIndex(desc.mediaType)) return parseIndex(content, `index ${desc.digest}`).manifests;
   if (isImageManifest(desc.mediaType)) {
     const m = parseImageManifest(content, `manifest ${desc.digest}`);
-    return [m.config, ...(m.layers ?? []).filter((l) => !(l.urls && l.urls.length))];
+    return [m.config, ...(m.layers ?? []).filter((l) => !l.urls?.length)];
   }
   return [];
 }

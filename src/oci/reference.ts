@@ -48,10 +48,13 @@ export const MAX_TAG_LENGTH = 128;
  */
 export function refuseLongNames(repository: string | undefined, tags: string[], what: string): void {
   if (repository !== undefined && repository.length > MAX_REPOSITORY_LENGTH) {
-    throw new InputError(`${what} has a repository name ${repository.length} characters long; a registry takes at most ${MAX_REPOSITORY_LENGTH}`);
+    throw new InputError(
+      `${what} has a repository name ${repository.length} characters long; a registry takes at most ${MAX_REPOSITORY_LENGTH}`,
+    );
   }
   const long = tags.find((t) => t.length > MAX_TAG_LENGTH);
-  if (long !== undefined) throw new InputError(`${what} has a tag ${long.length} characters long; a registry takes at most ${MAX_TAG_LENGTH}`);
+  if (long !== undefined)
+    throw new InputError(`${what} has a tag ${long.length} characters long; a registry takes at most ${MAX_TAG_LENGTH}`);
 }
 
 const REPO_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
@@ -66,7 +69,9 @@ export function parseReference(input: string, what = 'reference'): Reference {
   for (const transport of ['oci-archive', 'docker-archive', 'oci'] as const) {
     if (!value.startsWith(`${transport}:`)) continue;
     const rest = value.slice(transport.length + 1);
-    return transport === 'docker-archive' ? parseDockerArchiveReference(rest, what, value) : parseFileReference(transport, rest, what, value);
+    return transport === 'docker-archive'
+      ? parseDockerArchiveReference(rest, what, value)
+      : parseFileReference(transport, rest, what, value);
   }
   checkTransport(value, what, FORMS);
   return parseRegistryReference(value.replace(/^docker:\/\//, ''), what, value);
@@ -103,15 +108,21 @@ function parseDockerArchiveReference(rest: string, what: string, whole: string):
   if (!path) throw new InputError(`${what} ${quoted(whole)} names no path: ${form}`);
   const spec = colon < 0 ? undefined : rest.slice(colon + 1);
   if (spec !== undefined && /^@[0-9]{1,9}$/.test(spec)) return { transport: 'docker-archive', path, tags: [], image: spec };
-  if (spec?.startsWith('@')) throw new InputError(`${what} ${quoted(whole)} has an invalid image index ${quoted(spec)}: @0 is the first image of the archive's manifest.json, @1 the second`);
+  if (spec?.startsWith('@'))
+    throw new InputError(
+      `${what} ${quoted(whole)} has an invalid image index ${quoted(spec)}: @0 is the first image of the archive's manifest.json, @1 the second`,
+    );
   // `PATH@sha256:…` splits at the digest's own colon; `NAME@sha256:…` carries one.
   if (spec?.includes('@') || /@sha(256|512)$/.test(path)) {
-    throw new InputError(`${what} ${quoted(whole)}: docker-archive: picks an image by NAME:TAG or @INDEX, not by digest; use oci-archive:PATH@DIGEST, which reads docker archives too`);
+    throw new InputError(
+      `${what} ${quoted(whole)}: docker-archive: picks an image by NAME:TAG or @INDEX, not by digest; use oci-archive:PATH@DIGEST, which reads docker archives too`,
+    );
   }
   if (spec === undefined) return { transport: 'docker-archive', path, tags: [] };
   if (!spec) throw new InputError(`${what} ${quoted(whole)} names no image after the colon: ${form}`);
   const named = parseRegistryReference(spec, what, whole);
-  if (named.tags.length > 1) throw new InputError(`${what} ${quoted(whole)} gives several tags: a docker-archive: reference names one image, NAME:TAG`);
+  if (named.tags.length > 1)
+    throw new InputError(`${what} ${quoted(whole)} gives several tags: a docker-archive: reference names one image, NAME:TAG`);
   const tag = named.tags[0] ?? 'latest';
   return { transport: 'docker-archive', path, tags: [tag], image: `${named.registry}/${named.repository}:${tag}` };
 }
@@ -121,7 +132,9 @@ function splitTags(value: string, what: string, whole: string): string[] {
   refuseLongNames(undefined, tags, what);
   for (const tag of tags) {
     if (!TAG_RE.test(tag)) {
-      throw new InputError(`${what} ${quoted(whole)} has an invalid tag ${quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`);
+      throw new InputError(
+        `${what} ${quoted(whole)} has an invalid tag ${quoted(tag)}: tags are 1-128 of A-Z a-z 0-9 _ . - and do not start with . or -`,
+      );
     }
   }
   return [...new Set(tags)];
@@ -142,7 +155,9 @@ function parseRegistryReference(rest: string, what: string, whole: string): Regi
   if (firstColon >= 0 && firstColon < colon) {
     // `repo:1.0.0:extra`: a second colon reads as part of the repository name, which says nothing of the mistake.
     const fixed = `${name.slice(0, firstColon + 1)}${name.slice(firstColon + 1).replaceAll(':', ',')}`;
-    throw new InputError(`${what} ${quoted(whole)} has more than one ":" after the repository name: give the tags after one colon, separated by commas (${quoted(fixed)})`);
+    throw new InputError(
+      `${what} ${quoted(whole)} has more than one ":" after the repository name: give the tags after one colon, separated by commas (${quoted(fixed)})`,
+    );
   }
   if (colon > lastSlash) {
     tagText = name.slice(colon + 1);
@@ -157,17 +172,22 @@ function parseRegistryReference(rest: string, what: string, whole: string): Regi
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
   // Before any message quotes the reference: a name no registry takes is not repeated back.
   refuseLongNames(parts.join('/'), tagText?.split(',').map((t) => t.trim()) ?? [], what);
-  if (digest !== undefined && !isDigest(digest)) throw new InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
+  if (digest !== undefined && !isDigest(digest))
+    throw new InputError(`${what} ${quoted(whole)} has an invalid digest ${quoted(digest)}: expected sha256:<64 hex>`);
   const tags = tagText === undefined ? [] : splitTags(tagText, what, whole);
   // `HOST/REPO:bad/tag`: the last slash is in the tag, so the colon landed in the repository name.
   const inner = parts.join('/').indexOf(':');
   if (inner >= 0) splitTags(parts.join('/').slice(inner + 1), what, whole);
   if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
-    throw new InputError(`${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
+    throw new InputError(
+      `${what} ${quoted(whole)} has an invalid repository name ${quoted(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`,
+    );
   }
   const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(registry);
   if (!host || (host[2] !== undefined && (Number(host[2]) < 1 || Number(host[2]) > 65535))) {
-    throw new InputError(`${what} ${quoted(whole)} has an invalid registry host ${quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`);
+    throw new InputError(
+      `${what} ${quoted(whole)} has an invalid registry host ${quoted(registry)}: use HOST or HOST:PORT with a port from 1 to 65535`,
+    );
   }
   return { transport: 'registry', registry, repository: parts.join('/'), tags, digest };
 }

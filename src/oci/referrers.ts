@@ -30,8 +30,15 @@ export function referrerOf(desc: Descriptor, bytes: Uint8Array): Referrer | unde
   const subject = doc?.subject;
   if (!subject || typeof subject.digest !== 'string' || typeof subject.mediaType !== 'string') return undefined;
   const artifactType =
-    typeof doc.artifactType === 'string' ? doc.artifactType : typeof doc.config?.mediaType === 'string' && isImageManifest(desc.mediaType) ? doc.config.mediaType : undefined;
-  const annotations = doc.annotations && typeof doc.annotations === 'object' && Object.keys(doc.annotations).length ? (doc.annotations as Record<string, string>) : undefined;
+    typeof doc.artifactType === 'string'
+      ? doc.artifactType
+      : typeof doc.config?.mediaType === 'string' && isImageManifest(desc.mediaType)
+        ? doc.config.mediaType
+        : undefined;
+  const annotations =
+    doc.annotations && typeof doc.annotations === 'object' && Object.keys(doc.annotations).length
+      ? (doc.annotations as Record<string, string>)
+      : undefined;
   return {
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
     descriptor: {

@@ -32,7 +32,9 @@ async function fetchToken(env: NodeJS.ProcessEnv, audience: string, timeoutMs: n
   const base = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (!base || !bearer) {
-    throw new InputError('keyless signing needs the job\'s OIDC token, and the runner offers none: give the job "permissions: id-token: write" (ACTIONS_ID_TOKEN_REQUEST_URL is not set)');
+    throw new InputError(
+      'keyless signing needs the job\'s OIDC token, and the runner offers none: give the job "permissions: id-token: write" (ACTIONS_ID_TOKEN_REQUEST_URL is not set)',
+    );
   }
   const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
   let status: number;
@@ -40,7 +42,13 @@ async function fetchToken(env: NodeJS.ProcessEnv, audience: string, timeoutMs: n
   // One try, no redirect followed: a refusal is told as the runner answered it. Proxies as `env` sets them.
   const http = new HttpClient({ timeouts: { headersMs: timeoutMs, bodyIdleMs: timeoutMs }, network: { env } });
   try {
-    const res = await http.send({ method: 'GET', url: new URL(url), headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' }, retry: false, followRedirects: false });
+    const res = await http.send({
+      method: 'GET',
+      url: new URL(url),
+      headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' },
+      retry: false,
+      followRedirects: false,
+    });
     status = res.status;
     const chunks: Buffer[] = [];
     let total = 0;
@@ -66,7 +74,9 @@ async function fetchToken(env: NodeJS.ProcessEnv, audience: string, timeoutMs: n
     } catch {
       why = '';
     }
-    throw new SigningError(`the runner refused an OIDC token (HTTP ${status})${why ? `: ${printable(why, 200)}` : ''}; the job needs "permissions: id-token: write"`);
+    throw new SigningError(
+      `the runner refused an OIDC token (HTTP ${status})${why ? `: ${printable(why, 200)}` : ''}; the job needs "permissions: id-token: write"`,
+    );
   }
   let value: unknown;
   try {
@@ -74,6 +84,7 @@ async function fetchToken(env: NodeJS.ProcessEnv, audience: string, timeoutMs: n
   } catch {
     value = undefined;
   }
-  if (typeof value !== 'string' || value.split('.').length !== 3) throw new SigningError('the runner answered without an OIDC token (no "value" holding a JWT)');
+  if (typeof value !== 'string' || value.split('.').length !== 3)
+    throw new SigningError('the runner answered without an OIDC token (no "value" holding a JWT)');
   return value;
 }

@@ -107,7 +107,13 @@ function parseEntry(node: Node, number: number, origin: ListOrigin, lines: LineC
   const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
   const entry = entryName(origin, { number, ...(line ? { line } : {}) });
   if (!isMap(node)) throw new InputError(`${entry} is not a mapping: give source: and destination: fields`);
-  return entryFromFields(readFields(node as YAMLMap, entry), number, { entry, field: (name) => `${entry}, field "${name}"` }, sources, line);
+  return entryFromFields(
+    readFields(node as YAMLMap, entry),
+    number,
+    { entry, field: (name) => `${entry}, field "${name}"` },
+    sources,
+    line,
+  );
 }
 
 /** How errors name an entry and its fields: a list's `entry 2 (line 7), field "tags"`, or a command's flags. */
@@ -120,7 +126,11 @@ export interface EntryNames {
  * One entry from values given some other way than a list (a command line): the same checks, the
  * same errors, in `names`' words. Values are strings, lists of strings, numbers or booleans.
  */
-export function entryFromValues(values: Partial<Record<(typeof ENTRY_FIELDS)[number], string | string[] | number | boolean>>, names: EntryNames, sources: EntrySources = {}): SyncEntry {
+export function entryFromValues(
+  values: Partial<Record<(typeof ENTRY_FIELDS)[number], string | string[] | number | boolean>>,
+  names: EntryNames,
+  sources: EntrySources = {},
+): SyncEntry {
   const doc = new Document();
   const fields = new Map<string, Node | null>();
   for (const [name, value] of Object.entries(values)) {
@@ -130,7 +140,13 @@ export function entryFromValues(values: Partial<Record<(typeof ENTRY_FIELDS)[num
   return entryFromFields(fields, 1, names, sources);
 }
 
-function entryFromFields(fields: Map<string, Node | null>, number: number, names: EntryNames, sources: EntrySources, line?: number): SyncEntry {
+function entryFromFields(
+  fields: Map<string, Node | null>,
+  number: number,
+  names: EntryNames,
+  sources: EntrySources,
+  line?: number,
+): SyncEntry {
   const { entry, field } = names;
 
   const sourceText = requiredText(fields, 'source', entry, field);
@@ -150,7 +166,9 @@ function entryFromFields(fields: Map<string, Node | null>, number: number, names
   const filtered = include.length || exclude.length || range !== undefined || latest !== undefined;
   if (filtered && !wholeRepository) {
     const named = ['tags', 'exclude-tags', 'semver', 'latest'].filter((f) => fields.has(f)).join(', ');
-    throw new InputError(`${entry} filters tags (${named}) but its source ${quoted(sourceText)} names one image: drop the tag or digest from the source to take the repository's tags`);
+    throw new InputError(
+      `${entry} filters tags (${named}) but its source ${quoted(sourceText)} names one image: drop the tag or digest from the source to take the repository's tags`,
+    );
   }
   const platformText = optionalText(fields.get('platform'), field('platform'));
   const referrers = optionalBoolean(fields.get('referrers'), field('referrers'));
@@ -158,7 +176,9 @@ function entryFromFields(fields: Map<string, Node | null>, number: number, names
   const protect = regexList(fields.get('protect'), field('protect'));
   const immutableTags = globList(fields.get('immutable-tags'), field('immutable-tags'));
   if (prune && !wholeRepository) {
-    throw new InputError(`${entry} prunes but its source ${quoted(sourceText)} names one image: prune applies to a whole repository's tags; drop the tag or digest from the source, or drop prune`);
+    throw new InputError(
+      `${entry} prunes but its source ${quoted(sourceText)} names one image: prune applies to a whole repository's tags; drop the tag or digest from the source, or drop prune`,
+    );
   }
   if (protect.length && !prune) {
     throw new InputError(`${field('protect')} keeps tags from prune, but the entry does not prune: add prune: true, or drop protect`);
@@ -192,7 +212,11 @@ function optionalSigning(sign: SignInputs | false | undefined): { sign?: SignInp
  * The entry's `sign*` keys, checked by the step's own rules and messages, errors naming the entry's
  * field: its signing, `false` for `sign: false`, or undefined when it gives none (the step's applies).
  */
-function entrySigning(fields: Map<string, Node | null>, field: (name: string) => string, sources: EntrySources): SignInputs | false | undefined {
+function entrySigning(
+  fields: Map<string, Node | null>,
+  field: (name: string) => string,
+  sources: EntrySources,
+): SignInputs | false | undefined {
   const values = new Map<string, string>();
   for (const name of SIGN_FIELDS) {
     const node = fields.get(name);
@@ -201,7 +225,12 @@ function entrySigning(fields: Map<string, Node | null>, field: (name: string) =>
     if (value) values.set(name, value);
   }
   if (!values.size) return undefined;
-  const sign = parseSignInputs((name) => values.get(name) ?? '', { ...ACTION_VOICE, input: field }, sources.env ?? process.env, sources.readFile ?? readSmallFile);
+  const sign = parseSignInputs(
+    (name) => values.get(name) ?? '',
+    { ...ACTION_VOICE, input: field },
+    sources.env ?? process.env,
+    sources.readFile ?? readSmallFile,
+  );
   return sign ?? false;
 }
 
@@ -209,7 +238,10 @@ function entrySigning(fields: Map<string, Node | null>, field: (name: string) =>
 function entryPolicy(fields: Map<string, Node | null>, field: (name: string) => string, sources: EntrySources): VerifyPolicy | undefined {
   const text = (name: string) => optionalText(fields.get(name), field(name));
   const typesNode = fields.get(VerifySetting.AttestationType);
-  const types = typesNode && isSeq(typesNode) ? (typesNode.items as Node[]).map((n, i) => scalarText(n, `${field(VerifySetting.AttestationType)} (item ${i + 1})`) ?? '') : text(VerifySetting.AttestationType);
+  const types =
+    typesNode && isSeq(typesNode)
+      ? (typesNode.items as Node[]).map((n, i) => scalarText(n, `${field(VerifySetting.AttestationType)} (item ${i + 1})`) ?? '')
+      : text(VerifySetting.AttestationType);
   const platforms = optionalBoolean(fields.get(VerifySetting.Platforms), field(VerifySetting.Platforms));
   return parseVerifyPolicy(
     {
@@ -233,7 +265,9 @@ function readFields(map: YAMLMap, entry: string): Map<string, Node | null> {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (!(ENTRY_FIELDS as readonly string[]).includes(key)) {
       const near = nearestWord(key, ENTRY_FIELDS);
-      throw new InputError(`${entry} has an unknown field ${quoted(key)}: ${near ? `did you mean ${near}? ` : ''}the fields are ${ENTRY_FIELDS.join(', ')}`);
+      throw new InputError(
+        `${entry} has an unknown field ${quoted(key)}: ${near ? `did you mean ${near}? ` : ''}the fields are ${ENTRY_FIELDS.join(', ')}`,
+      );
     }
     out.set(key, pair.value ?? null);
   }
@@ -257,7 +291,10 @@ function literalText(node: Node | null | undefined, what: string): string | unde
 
 function requiredText(fields: Map<string, Node | null>, name: string, entry: string, field: (name: string) => string): string {
   const v = scalarText(fields.get(name), field(name));
-  if (!v) throw new InputError(`${entry} has no ${name}: give ${name}: with a ${name === 'source' ? 'repository or image reference' : 'repository, or a prefix ending in /'}`);
+  if (!v)
+    throw new InputError(
+      `${entry} has no ${name}: give ${name}: with a ${name === 'source' ? 'repository or image reference' : 'repository, or a prefix ending in /'}`,
+    );
   return v;
 }
 
@@ -290,7 +327,8 @@ function globList(node: Node | null | undefined, what: string): RegExp[] {
   const items = isSeq(node) ? (node.items as Node[]) : [node];
   return items.map((item, i) => {
     const shown = items.length > 1 ? `${what} (item ${i + 1})` : what;
-    if (!isScalar(item) || item.value === null || String(item.value) === '') throw new InputError(`${shown} must be a tag pattern such as 'v*'`);
+    if (!isScalar(item) || item.value === null || String(item.value) === '')
+      throw new InputError(`${shown} must be a tag pattern such as 'v*'`);
     const pattern = String(item.value);
     const compiled = tagGlob(pattern);
     if (!compiled) {
@@ -307,7 +345,9 @@ function positiveInteger(node: Node | null | undefined, what: string): number | 
   const value = isScalar(node) ? node.value : undefined;
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < 1) {
-    throw new InputError(`${what} is ${quoted(isScalar(node) ? String(node.value) : 'a list or mapping')}: use a positive whole number, the count of highest versions to keep`);
+    throw new InputError(
+      `${what} is ${quoted(isScalar(node) ? String(node.value) : 'a list or mapping')}: use a positive whole number, the count of highest versions to keep`,
+    );
   }
   return n;
 }
@@ -328,10 +368,14 @@ function parseDestination(text: string, what: string, source: Reference, wholeRe
   if (text.endsWith('/')) {
     const trimmed = text.replace(/\/+$/, '');
     if (source.transport !== 'registry') {
-      throw new InputError(`${what} is a prefix (${quoted(text)}), which appends the source's repository path, but the source is a file: give a repository`);
+      throw new InputError(
+        `${what} is a prefix (${quoted(text)}), which appends the source's repository path, but the source is a file: give a repository`,
+      );
     }
     if (/[:@]/.test(trimmed.split('/').slice(1).join('/'))) {
-      throw new InputError(`${what} is a prefix (${quoted(text)}) with a tag or digest: a prefix ends in / and takes none (the source's tags are kept)`);
+      throw new InputError(
+        `${what} is a prefix (${quoted(text)}) with a tag or digest: a prefix ends in / and takes none (the source's tags are kept)`,
+      );
     }
     // The first component is a host when it looks like one, as in any reference; else Docker Hub.
     const [first, ...rest] = trimmed.split('/');
@@ -348,10 +392,14 @@ function parseDestination(text: string, what: string, source: Reference, wholeRe
   refuseStandardStream(ref, text, what, 'output');
   if (wholeRepository) {
     if (ref.transport !== 'registry') {
-      throw new InputError(`${what} is ${quoted(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`);
+      throw new InputError(
+        `${what} is ${quoted(text)}, a file, but the source is a whole repository: give a registry repository (or sync one image by giving the source a tag)`,
+      );
     }
     if (ref.tags.length || ref.digest) {
-      throw new InputError(`${what} is ${quoted(text)}, with a tag or digest, but the source is a whole repository: give the repository alone, which gets the same tag names`);
+      throw new InputError(
+        `${what} is ${quoted(text)}, with a tag or digest, but the source is a whole repository: give the repository alone, which gets the same tag names`,
+      );
     }
   }
   return { kind: 'reference', ref };

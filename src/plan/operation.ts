@@ -29,7 +29,9 @@ export function parseOperation(value: string, source: Reference, destination: Re
       export: 'export writes a registry source to an oci:, oci-archive: or docker-archive: destination',
       copy: 'copy goes registry to registry, or between oci:, oci-archive: and docker-archive: files',
     };
-    throw new InputError(`${voice.input(Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
+    throw new InputError(
+      `${voice.input(Input.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`,
+    );
   }
   return v;
 }

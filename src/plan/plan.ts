@@ -52,7 +52,10 @@ export async function expandEntries(entries: SyncEntry[], listTags: TagListing, 
   const worker = async () => {
     while (next < entries.length) {
       const i = next++;
-      expanded[i] = await expandEntry(entries[i], options.onSourceTags ? recordingTags(entries[i], listTags, options.onSourceTags) : listTags);
+      expanded[i] = await expandEntry(
+        entries[i],
+        options.onSourceTags ? recordingTags(entries[i], listTags, options.onSourceTags) : listTags,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, entries.length)) }, worker));
@@ -120,7 +123,11 @@ const SAMPLE_TAGS = 5;
 const SAMPLE_ATTACHMENTS = 3;
 
 /** The entries whose listed source selected no item: `sourceTags` by entry number, as planning recorded them. */
-export function emptySelections(entries: readonly SyncEntry[], sourceTags: ReadonlyMap<number, readonly string[]>, items: readonly PlanItem[]): EmptySelection[] {
+export function emptySelections(
+  entries: readonly SyncEntry[],
+  sourceTags: ReadonlyMap<number, readonly string[]>,
+  items: readonly PlanItem[],
+): EmptySelection[] {
   const selecting = new Set(items.map((i) => i.entry));
   const out: EmptySelection[] = [];
   for (const entry of entries) {

@@ -156,7 +156,8 @@ export function writtenByOthers(items: readonly PlanItem[], entry: number, repos
   const tags = new Set<string>();
   for (const item of items) {
     const d = item.destination;
-    if (item.entry === entry || d.transport !== 'registry' || d.registry !== repository.registry || d.repository !== repository.repository) continue;
+    if (item.entry === entry || d.transport !== 'registry' || d.registry !== repository.registry || d.repository !== repository.repository)
+      continue;
     for (const t of d.tags.length ? d.tags : item.source.tags) tags.add(t);
   }
   return [...tags];

@@ -42,7 +42,12 @@ function semverOf(tag: string): semver.SemVer | undefined {
   const m = VERSION_TAG.exec(tag);
   if (!m) return undefined;
   const core = [m[1], m[2] ?? '0', m[3] ?? '0'].map((n) => String(Number(n))).join('.');
-  const pre = m[4] ? `-${m[4].split('.').map((p) => (/^[0-9]+$/.test(p) ? String(Number(p)) : p)).join('.')}` : '';
+  const pre = m[4]
+    ? `-${m[4]
+        .split('.')
+        .map((p) => (/^[0-9]+$/.test(p) ? String(Number(p)) : p))
+        .join('.')}`
+    : '';
   return semver.parse(`${core}${pre}`) ?? undefined;
 }
 

@@ -53,7 +53,10 @@ export function parseRequestsPerSecond(v: string, voice: Voice): number | undefi
 export function parsePlatforms(value: string, voice: Voice): Platform | Platform[] | undefined {
   const platforms: Platform[] = [];
   const seen = new Set<string>();
-  for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(/[,\n]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const p = parsePlatform(part, voice.input(Input.Platform));
     const key = formatPlatform(p);
     if (!seen.has(key)) platforms.push(p);
@@ -67,7 +70,8 @@ export function parsePlatforms(value: string, voice: Voice): Platform | Platform
 export function parseDestinations(lines: string[], voice: Voice): Reference[] {
   const seen = new Set<string>();
   for (const line of lines) {
-    if (seen.has(line)) throw new InputError(`${voice.input(Input.Destination)} lists ${voice.value(line)} twice: give each destination once`);
+    if (seen.has(line))
+      throw new InputError(`${voice.input(Input.Destination)} lists ${voice.value(line)} twice: give each destination once`);
     seen.add(line);
   }
   return lines.map((line) => parseReference(line, voice.input(Input.Destination)));

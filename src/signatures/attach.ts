@@ -28,7 +28,13 @@ function json(value: unknown): Buffer {
  * the referrers API gets the subject's `sha256-<hex>` index updated (the target does that), a
  * layout lists it in its index.
  */
-export async function attachBundle(dst: Target, subject: Descriptor, bundle: Buffer, annotations: Record<string, string>, signal?: AbortSignal): Promise<Descriptor> {
+export async function attachBundle(
+  dst: Target,
+  subject: Descriptor,
+  bundle: Buffer,
+  annotations: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<Descriptor> {
   const config = await pushBytes(dst, MediaType.OciEmpty, Buffer.from('{}'), signal);
   const layer = await pushBytes(dst, BUNDLE_V03, bundle, signal);
   const bytes = json({
@@ -62,12 +68,24 @@ export async function attachLegacySignature(
   const layers = await existingLayers(dst, tag, signal);
   const layer = { ...(await pushBytes(dst, SIMPLE_SIGNING, payload, signal)), annotations };
   // The same payload signed the same way is there already: nothing to add.
-  if (!layers.some((l) => l.digest === layer.digest && l.annotations?.[COSIGN_SIGNATURE_ANNOTATION] === annotations[COSIGN_SIGNATURE_ANNOTATION])) layers.push(layer);
+  if (
+    !layers.some(
+      (l) => l.digest === layer.digest && l.annotations?.[COSIGN_SIGNATURE_ANNOTATION] === annotations[COSIGN_SIGNATURE_ANNOTATION],
+    )
+  )
+    layers.push(layer);
   const epoch = '0001-01-01T00:00:00Z';
   const config = await pushBytes(
     dst,
     MediaType.OciConfig,
-    json({ architecture: '', created: epoch, history: layers.map(() => ({ created: epoch })), os: '', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) }, config: {} }),
+    json({
+      architecture: '',
+      created: epoch,
+      history: layers.map(() => ({ created: epoch })),
+      os: '',
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+      config: {},
+    }),
     signal,
   );
   const bytes = json({ schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers });
@@ -92,5 +110,10 @@ async function existingLayers(dst: Target, tag: string, signal?: AbortSignal): P
   }
   if (!desc || !isImageManifest(desc.mediaType)) return [];
   const manifest = parseImageManifest(await readManifest(await dst.fetch(desc, signal), desc), `manifest ${desc.digest} (${tag})`);
-  return (manifest.layers ?? []).map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size, ...(l.annotations ? { annotations: l.annotations } : {}) }));
+  return (manifest.layers ?? []).map((l) => ({
+    mediaType: l.mediaType,
+    digest: l.digest,
+    size: l.size,
+    ...(l.annotations ? { annotations: l.annotations } : {}),
+  }));
 }

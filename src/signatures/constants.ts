@@ -7,7 +7,10 @@
 export const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 /** Every media type a Sigstore bundle has been stored under (v0.1 to v0.3, and v0.3's first spelling). */
 export function isBundleMediaType(type: string | undefined): boolean {
-  return typeof type === 'string' && (type.startsWith('application/vnd.dev.sigstore.bundle.v0.') || type.startsWith('application/vnd.dev.sigstore.bundle+json'));
+  return (
+    typeof type === 'string' &&
+    (type.startsWith('application/vnd.dev.sigstore.bundle.v0.') || type.startsWith('application/vnd.dev.sigstore.bundle+json'))
+  );
 }
 
 /** Annotations cosign and GitHub put on a bundle referrer, so a listing tells them apart. */

@@ -43,7 +43,12 @@ export interface PasswordSource {
  * `source` where its password came from (or where to give one). A plain PKCS#8 or SEC1 PEM private
  * key is read too (no password). Errors are one line and never hold the password or the key.
  */
-export async function readCosignKeyFile(pem: string, password: string, what = 'the cosign key file', source: PasswordSource = {}): Promise<KeyObject> {
+export async function readCosignKeyFile(
+  pem: string,
+  password: string,
+  what = 'the cosign key file',
+  source: PasswordSource = {},
+): Promise<KeyObject> {
   const block = pemBlock(pem);
   if (!block) throw new InputError(`${what} is not a PEM key file: give the cosign.key that cosign generate-key-pair wrote`);
   if (PLAIN_TYPES.includes(block.type)) {
@@ -55,7 +60,9 @@ export async function readCosignKeyFile(pem: string, password: string, what = 't
     }
   }
   if (!ENCRYPTED_TYPES.includes(block.type)) {
-    throw new InputError(`${what} holds a PEM ${block.type.length <= 40 ? `"${block.type}"` : 'block'}, not a cosign private key (ENCRYPTED SIGSTORE PRIVATE KEY)`);
+    throw new InputError(
+      `${what} holds a PEM ${block.type.length <= 40 ? `"${block.type}"` : 'block'}, not a cosign private key (ENCRYPTED SIGSTORE PRIVATE KEY)`,
+    );
   }
   const doc = parseEncrypted(block.body, what);
   const params = doc.kdf.params;
@@ -65,8 +72,13 @@ export async function readCosignKeyFile(pem: string, password: string, what = 't
     plain = secretbox(key, Buffer.from(doc.cipher.nonce, 'base64')).open(Buffer.from(doc.ciphertext, 'base64'));
   } catch {
     // An empty password is a missing one: saying it is wrong would send the user to check the wrong thing.
-    if (!password) throw new InputError(`${what} is encrypted and no password is given: give the password it was made with in ${source.giveIn ?? source.from ?? 'COSIGN_PASSWORD'}`);
-    throw new InputError(`${what} could not be decrypted: the password is wrong (or the file was altered); give the password it was made with${source.from ? ` in ${source.from}` : ''}`);
+    if (!password)
+      throw new InputError(
+        `${what} is encrypted and no password is given: give the password it was made with in ${source.giveIn ?? source.from ?? 'COSIGN_PASSWORD'}`,
+      );
+    throw new InputError(
+      `${what} could not be decrypted: the password is wrong (or the file was altered); give the password it was made with${source.from ? ` in ${source.from}` : ''}`,
+    );
   }
   let privateKey: KeyObject;
   try {
@@ -90,7 +102,9 @@ export async function writeCosignKeyFile(privateKey: KeyObject, password: string
     cipher: { name: 'nacl/secretbox', nonce: nonce.toString('base64') },
     ciphertext: Buffer.from(ciphertext).toString('base64'),
   };
-  const body = Buffer.from(JSON.stringify(doc)).toString('base64').replace(/.{1,64}/g, '$&\n');
+  const body = Buffer.from(JSON.stringify(doc))
+    .toString('base64')
+    .replace(/.{1,64}/g, '$&\n');
   return `-----BEGIN ${ENCRYPTED_TYPES[0]}-----\n${body}-----END ${ENCRYPTED_TYPES[0]}-----\n`;
 }
 
@@ -98,7 +112,9 @@ export async function writeCosignKeyFile(privateKey: KeyObject, password: string
 function checkSigningKey(key: KeyObject, what: string): KeyObject {
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (key.asymmetricKeyType !== 'ec' || (curve !== 'prime256v1' && curve !== 'P-256')) {
-    throw new InputError(`${what} holds ${key.asymmetricKeyType === 'ec' ? `an EC key on ${curve}` : `an ${key.asymmetricKeyType ?? 'unknown'} key`}: signing takes an ECDSA P-256 key (cosign generate-key-pair makes one)`);
+    throw new InputError(
+      `${what} holds ${key.asymmetricKeyType === 'ec' ? `an EC key on ${curve}` : `an ${key.asymmetricKeyType ?? 'unknown'} key`}: signing takes an ECDSA P-256 key (cosign generate-key-pair makes one)`,
+    );
   }
   return key;
 }
@@ -117,22 +133,32 @@ function parseEncrypted(body: Buffer, what: string): EncryptedKey {
     throw new InputError(`${what} is damaged: its body is not the JSON cosign writes`);
   }
   const str = (v: unknown) => typeof v === 'string';
-  if (!doc || !doc.kdf || !doc.cipher || !str(doc.ciphertext) || !str(doc.kdf.salt) || !str(doc.cipher.nonce) || !doc.kdf.params) {
+  if (!doc?.kdf || !doc.cipher || !str(doc.ciphertext) || !str(doc.kdf.salt) || !str(doc.cipher.nonce) || !doc.kdf.params) {
     throw new InputError(`${what} is damaged: it lacks kdf, cipher or ciphertext`);
   }
   if (doc.kdf.name !== 'scrypt') throw new InputError(`${what} uses the key derivation "${String(doc.kdf.name).slice(0, 40)}", not scrypt`);
-  if (doc.cipher.name !== 'nacl/secretbox') throw new InputError(`${what} uses the cipher "${String(doc.cipher.name).slice(0, 40)}", not nacl/secretbox`);
+  if (doc.cipher.name !== 'nacl/secretbox')
+    throw new InputError(`${what} uses the cipher "${String(doc.cipher.name).slice(0, 40)}", not nacl/secretbox`);
   const p = doc.kdf.params;
   if (!SCRYPT_PARAMS.some((q) => q.N === p.N && q.r === p.r && q.p === p.p)) {
-    throw new InputError(`${what} asks for scrypt parameters cosign never writes (N=${Number(p.N)}, r=${Number(p.r)}, p=${Number(p.p)}): refused`);
+    throw new InputError(
+      `${what} asks for scrypt parameters cosign never writes (N=${Number(p.N)}, r=${Number(p.r)}, p=${Number(p.p)}): refused`,
+    );
   }
-  if (Buffer.from(doc.cipher.nonce, 'base64').length !== NONCE_BYTES) throw new InputError(`${what} is damaged: its nonce is not ${NONCE_BYTES} bytes`);
+  if (Buffer.from(doc.cipher.nonce, 'base64').length !== NONCE_BYTES)
+    throw new InputError(`${what} is damaged: its nonce is not ${NONCE_BYTES} bytes`);
   return doc;
 }
 
 function deriveKey(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is below what N=2^16 takes.
-    scrypt(Buffer.from(password, 'utf8'), salt, KEY_BYTES, { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r }, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(
+      Buffer.from(password, 'utf8'),
+      salt,
+      KEY_BYTES,
+      { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r },
+      (err, key) => (err ? reject(err) : resolve(key)),
+    );
   });
 }

@@ -65,7 +65,10 @@ export class SignatureDiscovery {
         const cosignKind = cosignReferrerKind(ref.artifactType);
         if (!isBundleMediaType(ref.artifactType) && !cosignKind) continue;
         if (found.length >= MAX_CANDIDATES) unread++;
-        else if (cosignKind) found.push(...(await this.readCosignLayers(`referrer ${ref.digest}`, cosignKind, ref, MAX_CANDIDATES - found.length, signal, subject)));
+        else if (cosignKind)
+          found.push(
+            ...(await this.readCosignLayers(`referrer ${ref.digest}`, cosignKind, ref, MAX_CANDIDATES - found.length, signal, subject)),
+          );
         else found.push(...(await this.readBundleReferrer(subject, ref, MAX_CANDIDATES - found.length, signal)));
       }
     }
@@ -77,18 +80,35 @@ export class SignatureDiscovery {
       }
     }
     // Said, not dropped in silence: a digest with this many signatures is being flooded.
-    if (unread) found.unshift({ form: 'bundle', kind: 'signature', where: `${unread} more signature manifest${unread > 1 ? 's' : ''}`, problem: `not read: at most ${MAX_CANDIDATES} signatures are looked at for one digest` });
+    if (unread)
+      found.unshift({
+        form: 'bundle',
+        kind: 'signature',
+        where: `${unread} more signature manifest${unread > 1 ? 's' : ''}`,
+        problem: `not read: at most ${MAX_CANDIDATES} signatures are looked at for one digest`,
+      });
     return found;
   }
 
   private async readBundleReferrer(subject: Descriptor, ref: Descriptor, room: number, signal?: AbortSignal): Promise<Candidate[]> {
     const where = `referrer ${ref.digest}`;
-    const kind = ref.annotations?.['dev.sigstore.bundle.predicateType'] && ref.annotations['dev.sigstore.bundle.predicateType'] !== 'https://sigstore.dev/cosign/sign/v1' ? 'attestation' : 'signature';
+    const kind =
+      ref.annotations?.['dev.sigstore.bundle.predicateType'] &&
+      ref.annotations['dev.sigstore.bundle.predicateType'] !== 'https://sigstore.dev/cosign/sign/v1'
+        ? 'attestation'
+        : 'signature';
     return this.readable('bundle', kind, where, async () => {
       const manifest = await this.manifest(ref, signal);
       // A listing can be stale or lie; the manifest itself must name this digest as its subject.
       if (manifest.subject?.digest !== subject.digest) {
-        return [{ form: 'bundle', kind, where, problem: `its manifest refers to ${printable(manifest.subject?.digest ?? 'nothing', 80)}, not ${subject.digest}` }];
+        return [
+          {
+            form: 'bundle',
+            kind,
+            where,
+            problem: `its manifest refers to ${printable(manifest.subject?.digest ?? 'nothing', 80)}, not ${subject.digest}`,
+          },
+        ];
       }
       const layers = (manifest.layers ?? []).filter((l) => isBundleMediaType(l.mediaType)).slice(0, room);
       if (!layers.length) return [{ form: 'bundle', kind, where, problem: 'its manifest holds no Sigstore bundle layer' }];
@@ -105,21 +125,49 @@ export class SignatureDiscovery {
    * The layers of a cosign `.sig` / `.att` manifest, found under its tag or (cosign v2's referrers
    * mode) as a referrer: `subject` given, the manifest must name it, as a bundle referrer must.
    */
-  private async readCosignLayers(place: string, kind: 'signature' | 'attestation', desc: Descriptor, room: number, signal?: AbortSignal, subject?: Descriptor): Promise<Candidate[]> {
+  private async readCosignLayers(
+    place: string,
+    kind: 'signature' | 'attestation',
+    desc: Descriptor,
+    room: number,
+    signal?: AbortSignal,
+    subject?: Descriptor,
+  ): Promise<Candidate[]> {
     const layerType = kind === 'signature' ? SIMPLE_SIGNING : DSSE_ENVELOPE;
     return this.readable('legacy', kind, place, async () => {
       const manifest = await this.manifest(desc, signal);
       if (subject && manifest.subject?.digest !== subject.digest) {
-        return [{ form: 'legacy', kind, where: place, problem: `its manifest refers to ${printable(manifest.subject?.digest ?? 'nothing', 80)}, not ${subject.digest}` }];
+        return [
+          {
+            form: 'legacy',
+            kind,
+            where: place,
+            problem: `its manifest refers to ${printable(manifest.subject?.digest ?? 'nothing', 80)}, not ${subject.digest}`,
+          },
+        ];
       }
       const all = (manifest.layers ?? []).filter((l) => l.mediaType === layerType);
       const layers = all.slice(0, room);
       if (!layers.length) return [{ form: 'legacy', kind, where: place, problem: `its manifest holds no ${layerType} layer` }];
       const out: Candidate[] = [];
-      if (all.length > layers.length) out.push({ form: 'legacy', kind, where: `${place}, ${all.length - layers.length} more layers`, problem: `not read: at most ${MAX_CANDIDATES} signatures are looked at for one digest` });
+      if (all.length > layers.length)
+        out.push({
+          form: 'legacy',
+          kind,
+          where: `${place}, ${all.length - layers.length} more layers`,
+          problem: `not read: at most ${MAX_CANDIDATES} signatures are looked at for one digest`,
+        });
       for (const [i, layer] of layers.entries()) {
         const where = layers.length > 1 ? `${place}, layer ${i + 1}` : place;
-        const payload = await this.readable('legacy', kind, where, async () => [{ form: 'legacy' as const, kind, where, payload: await this.small(layer, 'signature payload', signal), annotations: layer.annotations ?? {} }]);
+        const payload = await this.readable('legacy', kind, where, async () => [
+          {
+            form: 'legacy' as const,
+            kind,
+            where,
+            payload: await this.small(layer, 'signature payload', signal),
+            annotations: layer.annotations ?? {},
+          },
+        ]);
         out.push(...payload);
       }
       return out;
@@ -127,7 +175,12 @@ export class SignatureDiscovery {
   }
 
   /** Missing or malformed content is the candidate's problem; anything else (the network, a closed target) is thrown. */
-  private async readable(form: 'bundle' | 'legacy', kind: 'signature' | 'attestation', where: string, read: () => Promise<Candidate[]>): Promise<Candidate[]> {
+  private async readable(
+    form: 'bundle' | 'legacy',
+    kind: 'signature' | 'attestation',
+    where: string,
+    read: () => Promise<Candidate[]>,
+  ): Promise<Candidate[]> {
     try {
       return await read();
     } catch (err) {
@@ -138,13 +191,19 @@ export class SignatureDiscovery {
   }
 
   private async manifest(desc: Descriptor, signal?: AbortSignal): Promise<ImageManifest> {
-    if (!isImageManifest(desc.mediaType)) throw new ContentError(`${desc.digest} is a ${printable(desc.mediaType, 100)}, not an image manifest`);
+    if (!isImageManifest(desc.mediaType))
+      throw new ContentError(`${desc.digest} is a ${printable(desc.mediaType, 100)}, not an image manifest`);
     const bytes = await readManifest(await this.src.fetch(desc, signal), desc);
     return parseImageManifest(bytes, `manifest ${desc.digest}`);
   }
 
   private async small(desc: Descriptor, what: string, signal?: AbortSignal): Promise<Buffer> {
     if (desc.size > MAX_BUNDLE_BYTES) throw new ContentError(`its ${what} is ${desc.size} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit`);
-    return readManifest(await this.src.fetch({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size }, signal), desc, MAX_BUNDLE_BYTES, what);
+    return readManifest(
+      await this.src.fetch({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size }, signal),
+      desc,
+      MAX_BUNDLE_BYTES,
+      what,
+    );
   }
 }

@@ -48,29 +48,53 @@ const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
  * naming the digest; a message signature must sign the digest itself (the manifest's bytes, which
  * `manifestBytes` reads only then).
  */
-export async function prepareBundle(c: BundleCandidate, subject: Descriptor, manifestBytes: () => Promise<Buffer>): Promise<Prepared | Rejected> {
+export async function prepareBundle(
+  c: BundleCandidate,
+  subject: Descriptor,
+  manifestBytes: () => Promise<Buffer>,
+): Promise<Prepared | Rejected> {
   const base = { form: 'bundle' as const, where: c.where };
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(parseBoundedJson(c.bundle.toString('utf8')));
   } catch (err) {
-    const why = err instanceof ValidationError && err.fields?.length ? `lacks or mangles ${err.fields.slice(0, 3).join(', ')}` : err instanceof SyntaxError ? 'is not JSON' : 'cannot be read';
+    const why =
+      err instanceof ValidationError && err.fields?.length
+        ? `lacks or mangles ${err.fields.slice(0, 3).join(', ')}`
+        : err instanceof SyntaxError
+          ? 'is not JSON'
+          : 'cannot be read';
     return { ...base, kind: 'signature', problem: `its bundle is malformed: it ${why}` };
   }
   if (bundle.content.$case === 'dsseEnvelope') {
     const env = bundle.content.dsseEnvelope;
-    if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE) return { ...base, kind: 'attestation', problem: `its DSSE payload is ${printable(env.payloadType, 80)}, not an in-toto statement` };
+    if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE)
+      return { ...base, kind: 'attestation', problem: `its DSSE payload is ${printable(env.payloadType, 80)}, not an in-toto statement` };
     const statement = parseStatement(env.payload);
     if (typeof statement === 'string') return { ...base, kind: 'attestation', problem: statement };
     const kind = statement.predicateType === COSIGN_SIGN_PREDICATE ? 'signature' : 'attestation';
     const predicateType = printable(statement.predicateType, 200);
-    if (!statementNames(statement, subject.digest)) return { ...base, kind, predicateType, problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}` };
+    if (!statementNames(statement, subject.digest))
+      return {
+        ...base,
+        kind,
+        predicateType,
+        problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}`,
+      };
     return entityOf({ ...base, kind, predicateType }, bundle);
   }
   const digest = bundle.content.messageSignature.messageDigest;
   const { hex } = parseDigest(subject.digest);
-  if (!digest || (digest.algorithm !== HashAlgorithm.SHA2_256 && digest.algorithm !== HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED) || digest.digest.toString('hex') !== hex) {
-    return { ...base, kind: 'signature', problem: `it signs ${digest ? `sha256:${digest.digest.toString('hex')}` : 'no digest'}, not ${subject.digest}` };
+  if (
+    !digest ||
+    (digest.algorithm !== HashAlgorithm.SHA2_256 && digest.algorithm !== HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED) ||
+    digest.digest.toString('hex') !== hex
+  ) {
+    return {
+      ...base,
+      kind: 'signature',
+      problem: `it signs ${digest ? `sha256:${digest.digest.toString('hex')}` : 'no digest'}, not ${subject.digest}`,
+    };
   }
   // The signed artifact is the manifest itself: read (and verified against its digest) only now.
   return entityOf({ ...base, kind: 'signature' }, bundle, await manifestBytes());
@@ -89,7 +113,12 @@ function entityOf(base: Omit<Prepared, 'entity'>, bundle: Bundle, artifact?: Buf
   }
   try {
     const tlogIndex = bundle.verificationMaterial.tlogEntries[0]?.logIndex;
-    return { ...base, ...(certificate ? { certificate } : {}), ...(tlogIndex !== undefined ? { tlogIndex } : {}), entity: toSignedEntity(bundle, artifact) };
+    return {
+      ...base,
+      ...(certificate ? { certificate } : {}),
+      ...(tlogIndex !== undefined ? { tlogIndex } : {}),
+      entity: toSignedEntity(bundle, artifact),
+    };
   } catch (err) {
     return { ...base, problem: `its bundle is malformed: ${printable(err instanceof Error ? err.message : String(err), 160)}` };
   }
@@ -127,7 +156,8 @@ export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared
     if (!sig) return { ...base, problem: 'its layer has no signature annotation' };
     const named = simpleSigningDigest(c.payload);
     if (named.problem) return { ...base, problem: named.problem };
-    if (named.digest !== subject.digest) return { ...base, problem: `its payload signs ${printable(named.digest, 80)}, not ${subject.digest}` };
+    if (named.digest !== subject.digest)
+      return { ...base, problem: `its payload signs ${printable(named.digest, 80)}, not ${subject.digest}` };
     // cosign timestamps the raw signature, as the verifier checks a TSA stamp of a message signature.
     const stamp = ann[COSIGN_TIMESTAMP_ANNOTATION] ? rfc3161Stamp(ann[COSIGN_TIMESTAMP_ANNOTATION]) : undefined;
     if (typeof stamp === 'string') return { ...base, problem: stamp };
@@ -137,7 +167,10 @@ export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared
       verificationMaterial: material,
       content: {
         $case: 'messageSignature' as const,
-        messageSignature: { messageDigest: { algorithm: HashAlgorithm.SHA2_256, digest: createHash('sha256').update(c.payload).digest() }, signature: Buffer.from(sig, 'base64') },
+        messageSignature: {
+          messageDigest: { algorithm: HashAlgorithm.SHA2_256, digest: createHash('sha256').update(c.payload).digest() },
+          signature: Buffer.from(sig, 'base64'),
+        },
       },
     } as unknown as Bundle;
     return entityOf({ ...base, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle, c.payload);
@@ -150,20 +183,31 @@ export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared
     return { ...base, problem: 'its layer is not a DSSE envelope' };
   }
   if (!envelope.signatures.length) return { ...base, problem: 'its DSSE envelope holds no signature' };
-  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return { ...base, problem: `its DSSE payload is ${printable(envelope.payloadType, 80)}, not an in-toto statement` };
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE)
+    return { ...base, problem: `its DSSE payload is ${printable(envelope.payloadType, 80)}, not an in-toto statement` };
   const statement = parseStatement(envelope.payload);
   if (typeof statement === 'string') return { ...base, problem: statement };
   const predicateType = printable(statement.predicateType, 200);
-  if (!statementNames(statement, subject.digest)) return { ...base, predicateType, problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}` };
+  if (!statementNames(statement, subject.digest))
+    return { ...base, predicateType, problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}` };
   // cosign stamps an attestation's whole envelope, which the verifier does not read as a stamp of
   // the signature: such a stamp is left out, and the Rekor entry is the proof of time.
-  const bundle = { mediaType: BUNDLE_V01, verificationMaterial: material, content: { $case: 'dsseEnvelope' as const, dsseEnvelope: envelope } } as unknown as Bundle;
+  const bundle = {
+    mediaType: BUNDLE_V01,
+    verificationMaterial: material,
+    content: { $case: 'dsseEnvelope' as const, dsseEnvelope: envelope },
+  } as unknown as Bundle;
   return entityOf({ ...base, predicateType, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle);
 }
 
 function leafOf(bundle: Bundle): X509Certificate | undefined {
   const content = bundle.verificationMaterial.content;
-  const raw = content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : content.$case === 'certificate' ? content.certificate.rawBytes : undefined;
+  const raw =
+    content.$case === 'x509CertificateChain'
+      ? content.x509CertificateChain.certificates[0]?.rawBytes
+      : content.$case === 'certificate'
+        ? content.certificate.rawBytes
+        : undefined;
   return raw ? X509Certificate.parse(Buffer.from(raw)) : undefined;
 }
 
@@ -177,7 +221,8 @@ function simpleSigningDigest(payload: Buffer): { digest?: string; problem?: stri
   }
   const critical = doc?.critical;
   if (!critical || typeof critical !== 'object') return { problem: 'its payload is not a simple-signing payload (no "critical")' };
-  if (typeof critical.type === 'string' && critical.type.toLowerCase() !== COSIGN_PAYLOAD_TYPE) return { problem: `its payload is of type ${printable(critical.type, 80)}, not a cosign container image signature` };
+  if (typeof critical.type === 'string' && critical.type.toLowerCase() !== COSIGN_PAYLOAD_TYPE)
+    return { problem: `its payload is of type ${printable(critical.type, 80)}, not a cosign container image signature` };
   const digest = critical.image?.['docker-manifest-digest'];
   if (typeof digest !== 'string') return { problem: 'its payload names no docker-manifest-digest' };
   return { digest };
@@ -196,7 +241,14 @@ function rekorBundleEntry(text: string): TransparencyLogEntry | string {
     return 'its Rekor bundle annotation is not JSON';
   }
   const p = doc?.Payload;
-  if (!p || typeof doc.SignedEntryTimestamp !== 'string' || typeof p.body !== 'string' || typeof p.integratedTime !== 'number' || typeof p.logIndex !== 'number' || typeof p.logID !== 'string') {
+  if (
+    !p ||
+    typeof doc.SignedEntryTimestamp !== 'string' ||
+    typeof p.body !== 'string' ||
+    typeof p.integratedTime !== 'number' ||
+    typeof p.logIndex !== 'number' ||
+    typeof p.logID !== 'string'
+  ) {
     return 'its Rekor bundle annotation lacks SignedEntryTimestamp or Payload fields';
   }
   const body = Buffer.from(p.body, 'base64');

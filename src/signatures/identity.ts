@@ -30,7 +30,10 @@ export function certificateIdentity(cert: X509Certificate): SignerIdentity {
   const set = (field: keyof SignerIdentity, value: string | undefined) => {
     if (value) out[field] = printable(value, 512);
   };
-  set('identity', safe(() => cert.subjectAltName));
+  set(
+    'identity',
+    safe(() => cert.subjectAltName),
+  );
   set('issuer', utf8(cert, OID.issuer) ?? raw(cert, OID.issuerV1));
   set('workflow', utf8(cert, OID.buildConfigUri) ?? utf8(cert, OID.buildSignerUri));
   set('repository', utf8(cert, OID.sourceRepositoryUri) ?? raw(cert, OID.repositoryV1));

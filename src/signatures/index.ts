@@ -3,7 +3,14 @@
  * copied, and sign a digest once it is in place. Knows nothing of GitHub: the runner's OIDC token
  * comes in as a function (`src/oidc/runner-token.ts` makes one).
  */
-export { parseVerifyPolicy, describePolicy, readSmallFile, type VerifyPolicy, type VerifyPolicySettings, type SignerRule } from './policy.js';
+export {
+  parseVerifyPolicy,
+  describePolicy,
+  readSmallFile,
+  type VerifyPolicy,
+  type VerifyPolicySettings,
+  type SignerRule,
+} from './policy.js';
 export { verifyImage, type VerifyOptions } from './verify.js';
 export { SignatureDiscovery } from './discovery.js';
 export { signImage, simpleSigningPayload, type SignOptions } from './sign.js';

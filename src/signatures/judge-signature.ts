@@ -56,15 +56,19 @@ export function judgeSignature(p: Prepared, policy: VerifyPolicy, root: TrustRoo
   const identity = verified.identity?.subjectAlternativeName;
   const issuer = verified.identity?.extensions?.issuer;
   const rule = policy.signer;
-  const identityOk = identity !== undefined && (rule.identity !== undefined ? identity === rule.identity : rule.identityRegexp!.test(identity));
-  if (!identityOk) return { ...valid, problem: identity === undefined ? 'its certificate names no identity' : 'its signer is not the identity required' };
-  if (issuer !== rule.issuer) return { ...valid, problem: issuer === undefined ? 'its certificate names no OIDC issuer' : 'its issuer is not the one required' };
+  const identityOk =
+    identity !== undefined && (rule.identity !== undefined ? identity === rule.identity : rule.identityRegexp!.test(identity));
+  if (!identityOk)
+    return { ...valid, problem: identity === undefined ? 'its certificate names no identity' : 'its signer is not the identity required' };
+  if (issuer !== rule.issuer)
+    return { ...valid, problem: issuer === undefined ? 'its certificate names no OIDC issuer' : 'its issuer is not the one required' };
   return { ...valid, accepted: true };
 }
 
 /** The verifier's failure as a phrase a person can act on. */
 function verificationProblem(err: unknown, p: Prepared): string {
-  if (!(err instanceof VerificationError)) return `it cannot be verified (${printable(err instanceof Error ? err.message : String(err), 200)})`;
+  if (!(err instanceof VerificationError))
+    return `it cannot be verified (${printable(err instanceof Error ? err.message : String(err), 200)})`;
   const msg = err.message;
   const cause = (err as { cause?: { message?: string } }).cause?.message ?? '';
   switch (err.code) {
@@ -73,11 +77,13 @@ function verificationProblem(err: unknown, p: Prepared): string {
     case 'PUBLIC_KEY_ERROR':
       return `its key is not the one required (${printable(msg, 160)})`;
     case 'CERTIFICATE_ERROR':
-      if (/not valid or expired/.test(msg) || /not valid or expired/.test(cause)) return `its certificate ${validity(p)} was not valid when it was signed`;
+      if (/not valid or expired/.test(msg) || /not valid or expired/.test(cause))
+        return `its certificate ${validity(p)} was not valid when it was signed`;
       if (/SCT/.test(msg)) return 'its certificate carries no valid SCT from a CT log of the trust root';
       return 'its certificate does not chain to a certificate authority of the trust root';
     case 'TIMESTAMP_ERROR':
-      if (/expected \d+ timestamps?, got 0/.test(msg)) return `no timestamp (transparency-log entry or TSA) shows it was signed while its certificate ${validity(p)} was valid`;
+      if (/expected \d+ timestamps?, got 0/.test(msg))
+        return `no timestamp (transparency-log entry or TSA) shows it was signed while its certificate ${validity(p)} was valid`;
       return `its timestamp does not verify against the trust root (${printable(msg, 120)})`;
     case 'TLOG_ERROR':
       if (/expected \d+ tlog entries, got 0/.test(msg)) return 'it has no transparency-log entry, and the trust root requires one';

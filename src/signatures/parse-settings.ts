@@ -39,7 +39,13 @@ export interface SignInputOptions {
  * are read now through `readFile`; the key file's password is checked later, once (it is slow).
  * Every error is one line in `voice`'s words.
  */
-export function parseSignatureInputs(get: (name: string) => string, voice: Voice, env: NodeJS.ProcessEnv, readFile: (path: string) => string = readSmallFile, options: SignInputOptions = {}): SignatureInputs {
+export function parseSignatureInputs(
+  get: (name: string) => string,
+  voice: Voice,
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string = readSmallFile,
+  options: SignInputOptions = {},
+): SignatureInputs {
   const text = (name: string) => get(name).trim();
   const platforms = parseBoolean(text(VerifySetting.Platforms), VerifySetting.Platforms, false, voice);
   const verify = parseVerifyPolicy(
@@ -66,21 +72,32 @@ export function parseSignatureInputs(get: (name: string) => string, voice: Voice
  * each setting's value, empty when not given. Undefined when nothing is signed (no `sign`, or
  * `sign: false`). The key file is read now; its password is checked later, once (it is slow).
  */
-export function parseSignInputs(text: (name: string) => string, voice: Voice, env: NodeJS.ProcessEnv, readFile: (path: string) => string = readSmallFile, options: SignInputOptions = {}): SignInputs | undefined {
+export function parseSignInputs(
+  text: (name: string) => string,
+  voice: Voice,
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string = readSmallFile,
+  options: SignInputOptions = {},
+): SignInputs | undefined {
   const mode = text(SignSetting.Sign).toLowerCase();
   const key = text(SignSetting.Key);
   const format = text(SignSetting.Format).toLowerCase();
   const urls = Object.values(SignServiceSetting).filter((n) => text(n));
   if (!mode || mode === 'false' || mode === 'none') {
     const stray = [key && SignSetting.Key, format && SignSetting.Format, ...urls].find(Boolean);
-    if (stray) throw new InputError(`${voice.input(stray)} is given but nothing is signed: set ${voice.input(SignSetting.Sign)} to keyless or key`);
+    if (stray)
+      throw new InputError(`${voice.input(stray)} is given but nothing is signed: set ${voice.input(SignSetting.Sign)} to keyless or key`);
     return undefined;
   }
   if (mode !== 'keyless' && mode !== 'key') {
-    throw new InputError(`${voice.input(SignSetting.Sign)} is ${voice.value(text(SignSetting.Sign))}: use keyless (the job's OIDC identity through Fulcio and Rekor) or key (with ${voice.input(SignSetting.Key)})`);
+    throw new InputError(
+      `${voice.input(SignSetting.Sign)} is ${voice.value(text(SignSetting.Sign))}: use keyless (the job's OIDC identity through Fulcio and Rekor) or key (with ${voice.input(SignSetting.Key)})`,
+    );
   }
   if (format && format !== 'bundle' && format !== 'legacy') {
-    throw new InputError(`${voice.input(SignSetting.Format)} is ${voice.value(text(SignSetting.Format))}: use bundle (a Sigstore bundle referrer, as cosign v3 writes) or legacy (a cosign .sig tag)`);
+    throw new InputError(
+      `${voice.input(SignSetting.Format)} is ${voice.value(text(SignSetting.Format))}: use bundle (a Sigstore bundle referrer, as cosign v3 writes) or legacy (a cosign .sig tag)`,
+    );
   }
   const service = (name: string) => {
     const v = text(name);
@@ -91,15 +108,25 @@ export function parseSignInputs(text: (name: string) => string, voice: Voice, en
     } catch {
       url = undefined;
     }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new InputError(`${voice.input(name)} is ${voice.value(v)}: give an https:// URL`);
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+      throw new InputError(`${voice.input(name)} is ${voice.value(v)}: give an https:// URL`);
     return v.replace(/\/+$/, '');
   };
   const out: SignInputs = { mode, format: format === 'legacy' ? 'legacy' : 'bundle' };
   if (mode === 'keyless') {
-    if (key) throw new InputError(`${voice.input(SignSetting.Key)} is given but ${voice.input(SignSetting.Sign)} is keyless: set it to key to sign with the key, or drop the key`);
+    if (key)
+      throw new InputError(
+        `${voice.input(SignSetting.Key)} is given but ${voice.input(SignSetting.Sign)} is keyless: set it to key to sign with the key, or drop the key`,
+      );
   } else {
-    if (!key) throw new InputError(`${voice.input(SignSetting.Sign)} is key but ${voice.input(SignSetting.Key)} is missing: give the cosign key file (cosign.key) or its contents`);
-    if (text(SignServiceSetting.FulcioUrl)) throw new InputError(`${voice.input(SignServiceSetting.FulcioUrl)} serves keyless signing, but ${voice.input(SignSetting.Sign)} is key: drop it`);
+    if (!key)
+      throw new InputError(
+        `${voice.input(SignSetting.Sign)} is key but ${voice.input(SignSetting.Key)} is missing: give the cosign key file (cosign.key) or its contents`,
+      );
+    if (text(SignServiceSetting.FulcioUrl))
+      throw new InputError(
+        `${voice.input(SignServiceSetting.FulcioUrl)} serves keyless signing, but ${voice.input(SignSetting.Sign)} is key: drop it`,
+      );
     if (key.includes('-----BEGIN')) {
       out.keyPem = key;
       out.keyName = voice.input(SignSetting.Key);
@@ -109,8 +136,11 @@ export function parseSignInputs(text: (name: string) => string, voice: Voice, en
         out.keyPem = readFile(key);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
-        throw new InputError(`${voice.input(SignSetting.Key)} names ${voice.value(key)}, which ${why}: give the cosign key file's path or its contents`);
+        const why =
+          code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
+        throw new InputError(
+          `${voice.input(SignSetting.Key)} names ${voice.value(key)}, which ${why}: give the cosign key file's path or its contents`,
+        );
       }
     }
     const given = text(SignSetting.KeyPassword);

@@ -84,13 +84,22 @@ export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readF
   const name = (s: string) => voice.input(s);
   let signer: SignerRule;
   if (keyText) {
-    const keyless = [identity && VerifySetting.CertificateIdentity, identityRegexp && VerifySetting.CertificateIdentityRegexp, issuer && VerifySetting.CertificateOidcIssuer].find(Boolean);
-    if (keyless) throw new InputError(`${name(VerifySetting.Key)} and ${name(keyless)} are both given: verify with a key or with a certificate identity, not both`);
+    const keyless = [
+      identity && VerifySetting.CertificateIdentity,
+      identityRegexp && VerifySetting.CertificateIdentityRegexp,
+      issuer && VerifySetting.CertificateOidcIssuer,
+    ].find(Boolean);
+    if (keyless)
+      throw new InputError(
+        `${name(VerifySetting.Key)} and ${name(keyless)} are both given: verify with a key or with a certificate identity, not both`,
+      );
     const key = readPublicKey(keyText, name(VerifySetting.Key), readFile);
     signer = { kind: 'key', key, fingerprint: keyFingerprint(key) };
   } else {
     if (identity && identityRegexp) {
-      throw new InputError(`${name(VerifySetting.CertificateIdentity)} and ${name(VerifySetting.CertificateIdentityRegexp)} are both given: give one`);
+      throw new InputError(
+        `${name(VerifySetting.CertificateIdentity)} and ${name(VerifySetting.CertificateIdentityRegexp)} are both given: give one`,
+      );
     }
     if (!identity && !identityRegexp) {
       throw new InputError(
@@ -98,9 +107,20 @@ export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readF
       );
     }
     if (!issuer) {
-      throw new InputError(`${name(VerifySetting.CertificateOidcIssuer)} is missing: a certificate identity means nothing without the issuer that vouched for it (GitHub Actions: https://token.actions.githubusercontent.com)`);
+      throw new InputError(
+        `${name(VerifySetting.CertificateOidcIssuer)} is missing: a certificate identity means nothing without the issuer that vouched for it (GitHub Actions: https://token.actions.githubusercontent.com)`,
+      );
     }
-    signer = { kind: 'identity', issuer, ...(identity ? { identity } : { identityRegexp: compileIdentityRegexp(identityRegexp, name(VerifySetting.CertificateIdentityRegexp)), identityPattern: identityRegexp }) };
+    signer = {
+      kind: 'identity',
+      issuer,
+      ...(identity
+        ? { identity }
+        : {
+            identityRegexp: compileIdentityRegexp(identityRegexp, name(VerifySetting.CertificateIdentityRegexp)),
+            identityPattern: identityRegexp,
+          }),
+    };
   }
 
   // The Sigstore libraries load with the first use of the root (`loadTrustRoots` before the job).
@@ -147,7 +167,9 @@ export function describePolicy(signer: SignerRule, types: string[]): string {
 }
 
 function parseAttestationTypes(value: string | string[] | undefined, voice: Voice): string[] {
-  const parts = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : []).map((s) => (typeof s === 'string' ? s.trim() : '')).filter(Boolean);
+  const parts = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [])
+    .map((s) => (typeof s === 'string' ? s.trim() : ''))
+    .filter(Boolean);
   const out: string[] = [];
   for (const part of parts) {
     const type = PREDICATE_SHORT_NAMES[part.toLowerCase()] ?? part;
@@ -181,12 +203,16 @@ function readPublicKey(value: string, what: string, readFile: FileReader): KeyOb
   const inline = value.includes('-----BEGIN');
   const pem = inline ? value : readNamedFile(value, what, readFile);
   const where = inline ? what : `${what} (${printable(value)})`;
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) throw new InputError(`${where} holds a private key: give the public key (cosign.pub), and keep the private key secret`);
-  if (!pem.includes('-----BEGIN')) throw new InputError(`${where} is not a PEM public key: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem))
+    throw new InputError(`${where} holds a private key: give the public key (cosign.pub), and keep the private key secret`);
+  if (!pem.includes('-----BEGIN'))
+    throw new InputError(`${where} is not a PEM public key: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
   try {
     return createPublicKey(pem);
   } catch {
-    throw new InputError(`${where} is not a PEM public key that can be read: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
+    throw new InputError(
+      `${where} is not a PEM public key that can be read: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`,
+    );
   }
 }
 

@@ -65,7 +65,9 @@ class KeySigner implements Signer {
   constructor(private readonly key: KeyObject) {}
   async sign(data: Buffer): Promise<Signature> {
     const pub = createPublicKey(this.key);
-    const hint = createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('base64');
+    const hint = createHash('sha256')
+      .update(pub.export({ type: 'spki', format: 'der' }))
+      .digest('base64');
     return { signature: signData('sha256', data, this.key), key: { $case: 'publicKey', publicKey: publicKeyPem(pub), hint } };
   }
 }
@@ -89,7 +91,10 @@ export async function signImage(dst: Target, subject: Descriptor, repository: st
   let payload: Buffer | undefined;
   try {
     if (format === 'bundle') {
-      bundle = await new DSSEBundleBuilder({ signer, witnesses }).create({ data: signStatement(subject.digest), type: IN_TOTO_PAYLOAD_TYPE });
+      bundle = await new DSSEBundleBuilder({ signer, witnesses }).create({
+        data: signStatement(subject.digest),
+        type: IN_TOTO_PAYLOAD_TYPE,
+      });
     } else {
       payload = simpleSigningPayload(subject.digest, repository);
       bundle = await new MessageSignatureBundleBuilder({ signer, witnesses }).create({ data: payload });
@@ -106,7 +111,11 @@ export async function signImage(dst: Target, subject: Descriptor, repository: st
   const base = { digest: subject.digest, mode: opts.mode, format, signer: identity, ...(tlogIndex !== undefined ? { tlogIndex } : {}) };
 
   if (format === 'bundle') {
-    const annotations = { [BUNDLE_CONTENT_ANNOTATION]: 'dsse-envelope', [BUNDLE_PREDICATE_ANNOTATION]: COSIGN_SIGN_PREDICATE, [CREATED_ANNOTATION]: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+    const annotations = {
+      [BUNDLE_CONTENT_ANNOTATION]: 'dsse-envelope',
+      [BUNDLE_PREDICATE_ANNOTATION]: COSIGN_SIGN_PREDICATE,
+      [CREATED_ANNOTATION]: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    };
     const manifest = await attachBundle(dst, subject, Buffer.from(JSON.stringify(bundleToJSON(bundle))), annotations, opts.signal);
     return { ...base, manifest: manifest.digest };
   }
@@ -116,20 +125,35 @@ export async function signImage(dst: Target, subject: Descriptor, repository: st
 
 async function makeSigner(opts: SignOptions, tokens: string[]): Promise<{ signer: Signer; key?: KeyObject }> {
   if (opts.mode === 'key') {
-    const key = opts.key ?? (opts.keyFile !== undefined ? await readCosignKeyFile(opts.keyFile, opts.password ?? '', undefined, opts.password ? { from: 'the password option' } : { giveIn: 'the password option' }) : undefined);
+    const key =
+      opts.key ??
+      (opts.keyFile !== undefined
+        ? await readCosignKeyFile(
+            opts.keyFile,
+            opts.password ?? '',
+            undefined,
+            opts.password ? { from: 'the password option' } : { giveIn: 'the password option' },
+          )
+        : undefined);
     if (!key) throw new InputError('signing with a key needs the key: give sign-key (a cosign key file)');
     if (key.type !== 'private') throw new InputError('signing with a key needs the private key (cosign.key), not the public one');
     return { signer: new KeySigner(key), key };
   }
   const fetchToken = opts.identityToken;
-  if (!fetchToken) throw new InputError('keyless signing needs an OIDC identity token: in GitHub Actions, give the job `permissions: id-token: write`');
+  if (!fetchToken)
+    throw new InputError('keyless signing needs an OIDC identity token: in GitHub Actions, give the job `permissions: id-token: write`');
   // Each token handed out is remembered, so that no error line can carry it (sigstore-js quotes an invalid one).
   const getToken = async () => {
     const token = await fetchToken();
     tokens.push(token);
     return token;
   };
-  const signer = new FulcioSigner({ fulcioBaseURL: opts.fulcioUrl ?? DEFAULT_FULCIO_URL, identityProvider: { getToken }, timeout: opts.timeoutMs ?? 30_000, retry: 2 });
+  const signer = new FulcioSigner({
+    fulcioBaseURL: opts.fulcioUrl ?? DEFAULT_FULCIO_URL,
+    identityProvider: { getToken },
+    timeout: opts.timeoutMs ?? 30_000,
+    retry: 2,
+  });
   return { signer };
 }
 
@@ -144,12 +168,22 @@ function makeWitnesses(opts: SignOptions): Witness[] {
 
 /** cosign's simple-signing payload (pkg/signature/payload): what the legacy `.sig` signs. */
 export function simpleSigningPayload(digest: string, repository: string): Buffer {
-  return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': repository }, image: { 'docker-manifest-digest': digest }, type: COSIGN_PAYLOAD_TYPE }, optional: null }));
+  return Buffer.from(
+    JSON.stringify({
+      critical: { identity: { 'docker-reference': repository }, image: { 'docker-manifest-digest': digest }, type: COSIGN_PAYLOAD_TYPE },
+      optional: null,
+    }),
+  );
 }
 
 function leafCertificate(bundle: Bundle): X509Certificate | undefined {
   const c = bundle.verificationMaterial.content;
-  const raw = c.$case === 'x509CertificateChain' ? c.x509CertificateChain.certificates[0]?.rawBytes : c.$case === 'certificate' ? c.certificate.rawBytes : undefined;
+  const raw =
+    c.$case === 'x509CertificateChain'
+      ? c.x509CertificateChain.certificates[0]?.rawBytes
+      : c.$case === 'certificate'
+        ? c.certificate.rawBytes
+        : undefined;
   return raw ? X509Certificate.parse(Buffer.from(raw)) : undefined;
 }
 
@@ -171,11 +205,17 @@ function legacyAnnotations(bundle: Bundle): Record<string, string> {
   if (entry?.inclusionPromise) {
     out[COSIGN_BUNDLE_ANNOTATION] = JSON.stringify({
       SignedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp.toString('base64'),
-      Payload: { body: entry.canonicalizedBody.toString('base64'), integratedTime: Number(entry.integratedTime), logIndex: Number(entry.logIndex), logID: entry.logId.keyId.toString('hex') },
+      Payload: {
+        body: entry.canonicalizedBody.toString('base64'),
+        integratedTime: Number(entry.integratedTime),
+        logIndex: Number(entry.logIndex),
+        logID: entry.logId.keyId.toString('hex'),
+      },
     });
   }
   const stamp = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps[0];
-  if (stamp) out[COSIGN_TIMESTAMP_ANNOTATION] = JSON.stringify({ SignedRFC3161Timestamp: Buffer.from(stamp.signedTimestamp).toString('base64') });
+  if (stamp)
+    out[COSIGN_TIMESTAMP_ANNOTATION] = JSON.stringify({ SignedRFC3161Timestamp: Buffer.from(stamp.signedTimestamp).toString('base64') });
   return out;
 }
 

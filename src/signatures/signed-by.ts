@@ -30,7 +30,12 @@ export interface OwnSignature {
  * that, against a trust root): the certificate chain and log proofs are not checked, as a job
  * signing through a private Fulcio and Rekor is not given their trust root. Undefined when there is none.
  */
-export async function findOwnSignature(target: ReadOnlyTarget, subject: Descriptor, signer: OwnSigner, signal?: AbortSignal): Promise<OwnSignature | undefined> {
+export async function findOwnSignature(
+  target: ReadOnlyTarget,
+  subject: Descriptor,
+  signer: OwnSigner,
+  signal?: AbortSignal,
+): Promise<OwnSignature | undefined> {
   const candidates = await new SignatureDiscovery(target).find(subject, signal);
   let manifest: Promise<Buffer> | undefined;
   const manifestBytes = () => (manifest ??= target.fetch(subject, signal).then((s) => readManifest(s, subject)));
@@ -77,6 +82,8 @@ export function tokenIdentity(token: string): { identity: string; issuer: string
   const issuer = str(claims.iss);
   if (!issuer) return undefined;
   const workflow = str(claims.job_workflow_ref);
-  const identity = workflow ? `${(str(claims.url) ?? 'https://github.com/').replace(/\/?$/, '/')}${workflow}` : (str(claims.email) ?? str(claims.sub));
+  const identity = workflow
+    ? `${(str(claims.url) ?? 'https://github.com/').replace(/\/?$/, '/')}${workflow}`
+    : (str(claims.email) ?? str(claims.sub));
   return identity ? { identity, issuer } : undefined;
 }

@@ -47,5 +47,12 @@ export function statementDigests(statement: Statement): string[] {
  */
 export function signStatement(digest: string): Buffer {
   const { algorithm, hex } = parseDigest(digest);
-  return Buffer.from(JSON.stringify({ _type: IN_TOTO_STATEMENT_V1, subject: [{ digest: { [algorithm]: hex } }], predicateType: COSIGN_SIGN_PREDICATE, predicate: {} }));
+  return Buffer.from(
+    JSON.stringify({
+      _type: IN_TOTO_STATEMENT_V1,
+      subject: [{ digest: { [algorithm]: hex } }],
+      predicateType: COSIGN_SIGN_PREDICATE,
+      predicate: {},
+    }),
+  );
 }

@@ -15,9 +15,17 @@ export function checkTrustedRootText(text: string, what: string): unknown {
   } catch {
     throw new InputError(`${what} is not JSON: give a Sigstore trusted_root.json`);
   }
-  const doc = json as { mediaType?: unknown; certificateAuthorities?: unknown; tlogs?: unknown; timestampAuthorities?: unknown; ctlogs?: unknown };
+  const doc = json as {
+    mediaType?: unknown;
+    certificateAuthorities?: unknown;
+    tlogs?: unknown;
+    timestampAuthorities?: unknown;
+    ctlogs?: unknown;
+  };
   if (!doc || typeof doc !== 'object' || typeof doc.mediaType !== 'string' || !doc.mediaType.startsWith(MEDIA_TYPE_PREFIX)) {
-    throw new InputError(`${what} is not a Sigstore trusted root (its mediaType is not ${MEDIA_TYPE_PREFIX}+json): give a trusted_root.json`);
+    throw new InputError(
+      `${what} is not a Sigstore trusted root (its mediaType is not ${MEDIA_TYPE_PREFIX}+json): give a trusted_root.json`,
+    );
   }
   for (const field of ['certificateAuthorities', 'tlogs', 'timestampAuthorities', 'ctlogs'] as const) {
     if (doc[field] !== undefined && !Array.isArray(doc[field])) throw new InputError(`${what} is malformed: ${field} is not a list`);

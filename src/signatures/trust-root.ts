@@ -50,9 +50,13 @@ let publicGood: Promise<TrustRoot> | undefined;
  */
 export function publicGoodTrustRoot(): Promise<TrustRoot> {
   publicGood ??= (async () => {
-    const seeds = (await import('@sigstore/tuf/seeds.json', { with: { type: 'json' } })).default as Record<string, { targets?: Record<string, string> }>;
+    const seeds = (await import('@sigstore/tuf/seeds.json', { with: { type: 'json' } })).default as Record<
+      string,
+      { targets?: Record<string, string> }
+    >;
     const encoded = seeds['https://tuf-repo-cdn.sigstore.dev']?.targets?.['trusted_root.json'];
-    if (!encoded) throw new ContentError('the installed @sigstore/tuf ships no trusted_root.json for the public-good instance: reinstall oci-copy');
+    if (!encoded)
+      throw new ContentError('the installed @sigstore/tuf ships no trusted_root.json for the public-good instance: reinstall oci-copy');
     return parseTrustedRoot(Buffer.from(encoded, 'base64').toString('utf8'), 'Sigstore public-good', 'the public-good trusted root');
   })();
   return publicGood;
@@ -64,7 +68,11 @@ export function publicGoodTrustRoot(): Promise<TrustRoot> {
  */
 export function trustMaterial(root: TrustRoot, key?: KeyObject): TrustMaterial {
   return toTrustMaterial(root.root, (hint: string) => {
-    if (!key) throw new VerificationError({ code: 'PUBLIC_KEY_ERROR', message: `signed with a key (hint ${printable(hint, 80) || 'none'}), and the policy names no key` });
+    if (!key)
+      throw new VerificationError({
+        code: 'PUBLIC_KEY_ERROR',
+        message: `signed with a key (hint ${printable(hint, 80) || 'none'}), and the policy names no key`,
+      });
     return { publicKey: key, validFor: () => true };
   });
 }

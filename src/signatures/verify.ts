@@ -27,7 +27,12 @@ export interface VerifyOptions {
  * what was found, what was required) when the policy is not met. Nothing is written anywhere, and
  * no network but the source's is used: proofs are checked offline from what is attached.
  */
-export async function verifyImage(src: ReadOnlyTarget, subject: Descriptor, policy: VerifyPolicy, opts: VerifyOptions = {}): Promise<VerificationRecord> {
+export async function verifyImage(
+  src: ReadOnlyTarget,
+  subject: Descriptor,
+  policy: VerifyPolicy,
+  opts: VerifyOptions = {},
+): Promise<VerificationRecord> {
   const root = await policy.trustRoot();
   const discovery = opts.discovery ?? new SignatureDiscovery(src);
   const record = await verifyDigest(src, subject, policy, root, discovery, opts.signal, '');
@@ -60,14 +65,22 @@ async function verifyDigest(
 
   const accepted = found.filter((f) => f.accepted);
   const refuse = (missing: string, relevant: FoundSignature[]) => {
-    throw new SignatureRefusedError(refusalLine(subject.digest, missing, relevant, policy, context), subject.digest, found, policy.description);
+    throw new SignatureRefusedError(
+      refusalLine(subject.digest, missing, relevant, policy, context),
+      subject.digest,
+      found,
+      policy.description,
+    );
   };
   if (policy.attestationTypes.length) {
     for (const type of policy.attestationTypes) {
       if (!accepted.some((f) => f.kind === 'attestation' && f.predicateType === type)) {
         // The attestations of that type come first in the line: they are what the reader looks for.
         const rank = (f: FoundSignature) => (f.predicateType === type ? 2 : f.kind === 'attestation' ? 1 : 0);
-        refuse(`attestation of type ${printable(type)}`, [...found].sort((a, b) => rank(b) - rank(a)));
+        refuse(
+          `attestation of type ${printable(type)}`,
+          [...found].sort((a, b) => rank(b) - rank(a)),
+        );
       }
     }
   } else if (!accepted.some((f) => f.kind === 'signature')) {
@@ -87,11 +100,25 @@ async function verifyDigest(
   };
 }
 
-async function check(c: Candidate, subject: Descriptor, policy: VerifyPolicy, root: TrustRoot, manifestBytes: () => Promise<Buffer>): Promise<FoundSignature> {
+async function check(
+  c: Candidate,
+  subject: Descriptor,
+  policy: VerifyPolicy,
+  root: TrustRoot,
+  manifestBytes: () => Promise<Buffer>,
+): Promise<FoundSignature> {
   if (isUnreadable(c)) return { form: c.form, kind: c.kind, where: c.where, valid: false, accepted: false, problem: c.problem };
   const prepared = c.form === 'bundle' ? await prepareBundle(c, subject, manifestBytes) : prepareLegacy(c, subject);
   if ('problem' in prepared) {
-    return { form: prepared.form, kind: prepared.kind, where: prepared.where, ...(prepared.predicateType ? { predicateType: prepared.predicateType } : {}), valid: false, accepted: false, problem: prepared.problem };
+    return {
+      form: prepared.form,
+      kind: prepared.kind,
+      where: prepared.where,
+      ...(prepared.predicateType ? { predicateType: prepared.predicateType } : {}),
+      valid: false,
+      accepted: false,
+      problem: prepared.problem,
+    };
   }
   return judgeSignature(prepared, policy, root);
 }

@@ -29,7 +29,10 @@ export class MemoryTarget implements Target, TagLister, TagReader, ReferrerListe
     }
     if (selector === undefined && this.tagged.size === 1) return [...this.tagged.values()][0];
     const desc = selector === undefined ? undefined : this.tagged.get(selector);
-    if (!desc) throw new NotFoundError(`tag ${selector ?? '(none given)'} is not in ${this.description}: it has ${[...this.tagged.keys()].join(', ') || 'no tags'}`);
+    if (!desc)
+      throw new NotFoundError(
+        `tag ${selector ?? '(none given)'} is not in ${this.description}: it has ${[...this.tagged.keys()].join(', ') || 'no tags'}`,
+      );
     return desc;
   }
 
@@ -49,7 +52,10 @@ export class MemoryTarget implements Target, TagLister, TagReader, ReferrerListe
     this.calls.push++;
     const chunks: Buffer[] = [];
     for await (const chunk of content) chunks.push(chunk as Buffer);
-    this.blobs.set(desc.digest, { desc: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size }, content: Buffer.concat(chunks) });
+    this.blobs.set(desc.digest, {
+      desc: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size },
+      content: Buffer.concat(chunks),
+    });
   }
 
   async tag(desc: Descriptor, reference: string): Promise<void> {

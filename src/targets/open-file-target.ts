@@ -33,7 +33,8 @@ export async function openFileTarget(
   streams: StandardStreams = { stdin: process.stdin, stdout: process.stdout },
 ): Promise<(ReadOnlyTarget | Target) & TagLister> {
   if (ref.transport === 'oci') {
-    if (ref.path === '-') throw new InputError(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
+    if (ref.path === '-')
+      throw new InputError(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
     return openLayout(ref.path, { create: role === 'destination' });
   }
   const description = `[${ref.transport}] ${printable(ref.path)}`;
@@ -44,7 +45,9 @@ export async function openFileTarget(
   }
   if (ref.image?.startsWith('@')) {
     const path = printable(ref.path);
-    throw new InputError(`${ref.transport}:${path}:${ref.image} picks an image to read: a destination is named NAME:TAG (docker-archive:${path}:example.com/app:1.2)`);
+    throw new InputError(
+      `${ref.transport}:${path}:${ref.image} picks an image to read: a destination is named NAME:TAG (docker-archive:${path}:example.com/app:1.2)`,
+    );
   }
   const docker = ref.transport === 'docker-archive' ? { dockerManifest: true, image: ref.image } : {};
   if (ref.path === '-') return createArchiveWriter(streams.stdout, { description, ...docker });
@@ -58,7 +61,11 @@ export async function openFileTarget(
 function refuseTerminal(stream: Readable | Writable, role: 'source' | 'destination', transport: string): void {
   if (!(stream as { isTTY?: boolean }).isTTY) return;
   if (role === 'source') {
-    throw new InputError(`${transport}:- reads an archive from standard input, which is a terminal: pipe or redirect one in (< app.tar), or give a file path`);
+    throw new InputError(
+      `${transport}:- reads an archive from standard input, which is a terminal: pipe or redirect one in (< app.tar), or give a file path`,
+    );
   }
-  throw new InputError(`${transport}:- writes the archive to standard output, which is a terminal: redirect it (> app.tar), pipe it on, or give a file path`);
+  throw new InputError(
+    `${transport}:- writes the archive to standard output, which is a terminal: redirect it (> app.tar), pipe it on, or give a file path`,
+  );
 }

@@ -1,6 +1,12 @@
 import type { Reference, RegistryReference } from '../oci/reference.js';
 import type { StandardStreams } from './open-file-target.js';
-import { RegistryClient, RegistryRepository, timeoutsFromEnv, type RegistryClientOptions, type RegistryConnections } from './registry/index.js';
+import {
+  RegistryClient,
+  RegistryRepository,
+  timeoutsFromEnv,
+  type RegistryClientOptions,
+  type RegistryConnections,
+} from './registry/index.js';
 import type { NetworkOptions } from './registry/network/dispatcher.js';
 import type { SettingVoice } from './registry/network/failures.js';
 import type { HttpObserver } from './registry/network/observer.js';
@@ -84,7 +90,10 @@ function registryClientOptions(ref: RegistryReference, options: OpenTargetOption
     voice: options.voice,
     ...(options.requestRate ? { requestRate: options.requestRate } : {}),
     ...(options.fallbackCredentials?.registry === ref.registry
-      ? { fallback: { username: options.fallbackCredentials.username, password: options.fallbackCredentials.password }, fallbackFrom: options.fallbackCredentials.from }
+      ? {
+          fallback: { username: options.fallbackCredentials.username, password: options.fallbackCredentials.password },
+          fallbackFrom: options.fallbackCredentials.from,
+        }
       : {}),
   };
 }

@@ -41,7 +41,11 @@ describe('the bundled action, run as the runner runs it', () => {
   });
 
   it('copies between repositories and reports digest, blobs and a job summary', async () => {
-    const run = await runAction({ source: `${registry.host}/team/app:v1`, destination: `${registry.host}/prod/app:1.0`, 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `${registry.host}/team/app:v1`,
+      destination: `${registry.host}/prod/app:1.0`,
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(run.outputs.digest, image.root.digest);
     assert.equal(run.outputs['media-type'], 'application/vnd.oci.image.index.v1+json');
@@ -58,7 +62,10 @@ describe('the bundled action, run as the runner runs it', () => {
   });
 
   it('copies the built-in example layout into a registry', async () => {
-    const run = await runAction({ source: `oci:${join(REPO_ROOT, 'examples', 'hello-layout')}:v1`, destination: `${registry.host}/example/hello` });
+    const run = await runAction({
+      source: `oci:${join(REPO_ROOT, 'examples', 'hello-layout')}:v1`,
+      destination: `${registry.host}/example/hello`,
+    });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const raw = await skopeoInspectRaw(`docker://${registry.host}/example/hello:v1`);
     assert.equal(JSON.parse(raw).manifests.length, 2);
@@ -88,7 +95,10 @@ describe('the bundled action, run as the runner runs it', () => {
 describe('the bundles', () => {
   // undici's package root brings fetch, WebSocket, caches and mocks: ~40 ms of every start. The
   // action's @actions/http-client imports it for ProxyAgent alone (scripts/bundle.mjs gives it that).
-  for (const [name, dir] of [['the action', 'dist'], ['the CLI', 'dist/cli']] as const) {
+  for (const [name, dir] of [
+    ['the action', 'dist'],
+    ['the CLI', 'dist/cli'],
+  ] as const) {
     it(`${name} holds only the parts of undici it sends requests with`, async () => {
       const files = (await readdir(join(REPO_ROOT, dir))).filter((f) => f.endsWith('.js'));
       const text = (await Promise.all(files.map((f) => readFile(join(REPO_ROOT, dir, f), 'utf8')))).join('\n');

@@ -44,8 +44,16 @@ describe('what the action tells of its outcome', () => {
         { os: 'linux', architecture: 'arm64', layers: [{ size: 4000, seed: 'm-arm64' }] },
       ],
     });
-    single = await makeImageLayout(join(work, 'single'), { tag: '1.0.0', index: false, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 5000, seed: 'single' }] }] });
-    old = await makeImageLayout(join(work, 'old'), { tag: '0.9', index: false, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 1000, seed: 'old' }] }] });
+    single = await makeImageLayout(join(work, 'single'), {
+      tag: '1.0.0',
+      index: false,
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 5000, seed: 'single' }] }],
+    });
+    old = await makeImageLayout(join(work, 'old'), {
+      tag: '0.9',
+      index: false,
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 1000, seed: 'old' }] }],
+    });
     await pushImageOverHttp(multi, src.url, 'src/multi', '1.0.0');
     await pushImageOverHttp(single, src.url, 'src/single', '1.0.0');
     const signature = await pushReferrer(src, 'src/multi', multi.root, { artifactType: SIGNATURE, payload: 'signature of the index' });
@@ -59,7 +67,11 @@ describe('what the action tells of its outcome', () => {
   });
 
   it("gives a single-manifest image's summary its platform row, as an index has its table", async () => {
-    const run = await runAction({ source: `${src.host}/src/single:1.0.0`, destination: `${dst.host}/one/single:1.0.0`, 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `${src.host}/src/single:1.0.0`,
+      destination: `${dst.host}/one/single:1.0.0`,
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 0, run.stdout);
     const m = single.manifests[0];
     const bytes = m.descriptor.size + m.config.size + m.layers.reduce((s, l) => s + l.size, 0);
@@ -68,7 +80,13 @@ describe('what the action tells of its outcome', () => {
   });
 
   it('says of referrers it cannot bring along as a warning, in the log and the summary', async () => {
-    const run = await runAction({ source: `${src.host}/src/multi:1.0.0`, destination: `${dst.host}/arm/multi:1.0.0`, platform: 'linux/arm64', referrers: 'true', 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `${src.host}/src/multi:1.0.0`,
+      destination: `${dst.host}/arm/multi:1.0.0`,
+      platform: 'linux/arm64',
+      referrers: 'true',
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 0, run.stdout);
     const warning = run.stdout.split('\n').find((l) => l.startsWith('::warning::not copied: 1 referrer of the source index '));
     assert.ok(warning, run.stdout);
@@ -77,7 +95,12 @@ describe('what the action tells of its outcome', () => {
   });
 
   it('a dry run into a destination that has everything says its tags are there already, not that it would write them', async () => {
-    const inputs = { source: `${src.host}/src/single:1.0.0`, destination: `${dst.host}/dry/single:1.0.0,latest`, referrers: 'true', 'blob-cache': 'false' };
+    const inputs = {
+      source: `${src.host}/src/single:1.0.0`,
+      destination: `${dst.host}/dry/single:1.0.0,latest`,
+      referrers: 'true',
+      'blob-cache': 'false',
+    };
     assert.equal((await runAction(inputs)).code, 0);
     const dry = await runAction({ ...inputs, 'dry-run': 'true' });
     assert.equal(dry.code, 0, dry.stdout);
@@ -98,9 +121,13 @@ describe('what the action tells of its outcome', () => {
     const run = await runAction({ images, 'blob-cache': 'false' });
     assert.equal(run.code, 0, run.stdout);
     const records = JSON.parse(run.outputs.images) as ImageRecord[];
-    assert.deepEqual(records.map((r) => r.platforms), [['linux/arm64'], ['linux/amd64']]);
+    assert.deepEqual(
+      records.map((r) => r.platforms),
+      [['linux/arm64'], ['linux/amd64']],
+    );
     assert.deepEqual(records[1].moved, [{ tag: '1.0.0', from: old.root.digest }]);
-    const row = (repo: string) => run.summary.split('\n').find((l) => l.startsWith('| copied |') && l.includes(`${dst.host}/synced/${repo}:`)) ?? '';
+    const row = (repo: string) =>
+      run.summary.split('\n').find((l) => l.startsWith('| copied |') && l.includes(`${dst.host}/synced/${repo}:`)) ?? '';
     assert.match(row('multi'), re(`platform ${code('linux/arm64')}`));
     assert.match(row('multi'), re(`chosen from index ${code(`${multi.root.digest.slice(0, 19)}…`)}`));
     assert.match(row('single'), re(`tag ${code('1.0.0')} moved from ${code(`${old.root.digest.slice(0, 19)}…`)}`));
@@ -118,20 +145,42 @@ describe('what the action tells of its outcome', () => {
       'blob-cache': 'false',
     });
     assert.equal(run.code, 1);
-    assert.deepEqual((await dst.settledRequests()).filter((r) => WRITES.has(r.method)), []);
+    assert.deepEqual(
+      (await dst.settledRequests()).filter((r) => WRITES.has(r.method)),
+      [],
+    );
     const records = JSON.parse(run.outputs.images) as ImageRecord[];
-    assert.deepEqual(records.map((r) => [r.status, r.refusedBy]), [['skipped', undefined], ['failed', 'no-clobber']]);
+    assert.deepEqual(
+      records.map((r) => [r.status, r.refusedBy]),
+      [
+        ['skipped', undefined],
+        ['failed', 'no-clobber'],
+      ],
+    );
     assert.match(records[1].error!, /^tags 1\.0\.0, latest in \[registry\] \S+ already name other digests/);
-    assert.match(run.summary, re(`### ❌ Refused by no-clobber: copy ${code(`${src.host}/src/single:1.0.0`)} → ${code(`${dst.host}/taken/app:1.0.0,latest`)}`));
-    assert.match(run.summary, re(`### Not attempted: copy ${code(`${src.host}/src/single:1.0.0`)} → ${code(`${dst.host}/free/app:1.0.0`)}`));
+    assert.match(
+      run.summary,
+      re(`### ❌ Refused by no-clobber: copy ${code(`${src.host}/src/single:1.0.0`)} → ${code(`${dst.host}/taken/app:1.0.0,latest`)}`),
+    );
+    assert.match(
+      run.summary,
+      re(`### Not attempted: copy ${code(`${src.host}/src/single:1.0.0`)} → ${code(`${dst.host}/free/app:1.0.0`)}`),
+    );
     assert.match(run.summary, /\*\*0 of 2 destinations got\*\*, 1 refused, 1 not attempted/);
     assert.equal(run.outputs.digest, undefined, 'no destination got the image');
   });
 
   it('says so when a docker archive can name its image nothing', async () => {
-    const run = await runAction({ source: `oci:${single.dir}:1.0.0`, destination: `docker-archive:${join(work, 'unnamed.tar')}`, 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `oci:${single.dir}:1.0.0`,
+      destination: `docker-archive:${join(work, 'unnamed.tar')}`,
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 0, run.stdout);
-    assert.ok(run.stdout.split('\n').some((l) => l.startsWith(`::warning::manifest.json names no image for ${single.root.digest} (RepoTags: [])`)), run.stdout);
+    assert.ok(
+      run.stdout.split('\n').some((l) => l.startsWith(`::warning::manifest.json names no image for ${single.root.digest} (RepoTags: [])`)),
+      run.stdout,
+    );
     assert.match(run.summary, /- ⚠️ manifest\.json names no image for /);
   });
 });

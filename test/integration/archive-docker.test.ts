@@ -71,12 +71,15 @@ describe('archives other tools wrote, imported', () => {
     assert.equal(await configDigestOf(`${registry.host}/imported/worker:2`), sha(legacy.configs[1]));
     for (const ref of ['imported/web:1', 'imported/worker:2']) {
       const manifest = JSON.parse(await skopeoInspectRaw(`${registry.host}/${ref}`)) as { layers: Array<{ digest: string }> };
-      assert.deepEqual(manifest.layers.map((l) => l.digest), legacy.diffIds[ref.startsWith('imported/web') ? 0 : 1]);
+      assert.deepEqual(
+        manifest.layers.map((l) => l.digest),
+        legacy.diffIds[ref.startsWith('imported/web') ? 0 : 1],
+      );
       await rm(await skopeoPullAllBlobs(`${registry.host}/${ref}`), { recursive: true });
     }
   });
 
-  it('the command line picks the image asked for, by @N or by name, not the archive\'s last', async () => {
+  it("the command line picks the image asked for, by @N or by name, not the archive's last", async () => {
     const picks: Array<[string, string, number]> = [
       ['@0', 'cli-pick/first', 0],
       ['example.com/team/web:1', 'cli-pick/by-name', 0],
@@ -84,7 +87,9 @@ describe('archives other tools wrote, imported', () => {
       ['worker:2', 'cli-pick/worker', 1],
     ];
     for (const [pick, repo, index] of picks) {
-      const run = await runCli([`docker-archive:${legacyTar}:${pick}`, `${registry.host}/${repo}:t`, '--no-blob-cache'], { home: join(work, 'home') });
+      const run = await runCli([`docker-archive:${legacyTar}:${pick}`, `${registry.host}/${repo}:t`, '--no-blob-cache'], {
+        home: join(work, 'home'),
+      });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(await configDigestOf(`${registry.host}/${repo}:t`), sha(legacy.configs[index]), `${pick} copies image ${index}`);
     }
@@ -99,7 +104,11 @@ describe('archives other tools wrote, imported', () => {
     await copyRefs(`docker-archive:${tar}`, `${registry.host}/from-skopeo/app`);
     assert.equal(await configDigestOf(`${registry.host}/from-skopeo/app:1.2`), amd64().config.digest);
     const manifest = JSON.parse(await skopeoInspectRaw(`${registry.host}/from-skopeo/app:1.2`)) as { layers: Array<{ digest: string }> };
-    assert.deepEqual(manifest.layers.map((l) => l.digest), amd64().diffIds, 'skopeo stored the layers uncompressed; they are imported as they are');
+    assert.deepEqual(
+      manifest.layers.map((l) => l.digest),
+      amd64().diffIds,
+      'skopeo stored the layers uncompressed; they are imported as they are',
+    );
     await rm(await skopeoPullAllBlobs(`${registry.host}/from-skopeo/app:1.2`), { recursive: true });
   });
 });
@@ -127,10 +136,16 @@ describe('exports that loaders name', () => {
 
   it('says which platform of an index manifest.json lists, in the log and the notice the summary shows', async () => {
     const tar = join(work, 'said.tar');
-    const run = await runCli([`${registry.host}/acme/app:1.2`, `docker-archive:${tar}:example.com/team/app:1.2`, '--no-blob-cache'], { home: join(work, 'home') });
+    const run = await runCli([`${registry.host}/acme/app:1.2`, `docker-archive:${tar}:example.com/team/app:1.2`, '--no-blob-cache'], {
+      home: join(work, 'home'),
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.ok(
-      run.stderr.split('\n').includes(`manifest.json lists linux/amd64 (${amd64().descriptor.digest}), the one image of the index docker load takes; index.json keeps all 2 for other loaders`),
+      run.stderr
+        .split('\n')
+        .includes(
+          `manifest.json lists linux/amd64 (${amd64().descriptor.digest}), the one image of the index docker load takes; index.json keeps all 2 for other loaders`,
+        ),
       run.stderr,
     );
   });
@@ -138,11 +153,18 @@ describe('exports that loaders name', () => {
   it("docker-archive: into an archive whose index lists children it lacks (skopeo's --multi-arch index-only): manifest.json lists what is whole", async () => {
     const tar = join(work, 'sparse.tar');
     await skopeoCopy(`${registry.host}/acme/app:1.2`, `oci-archive:${tar}:sparse:1`, { extra: ['--multi-arch', 'index-only'] });
-    const solo = await makeImageLayout(join(work, 'solo'), { tag: '1', platforms: [{ architecture: 'amd64', layers: [{ size: 5000, seed: 'solo' }] }] });
+    const solo = await makeImageLayout(join(work, 'solo'), {
+      tag: '1',
+      platforms: [{ architecture: 'amd64', layers: [{ size: 5000, seed: 'solo' }] }],
+    });
     const { root } = await copyRefs(`oci:${solo.dir}:1`, `docker-archive:${tar}:example.com/team/solo:1`);
     assert.equal(root.digest, solo.root.digest);
     const list = JSON.parse((await run('tar', ['xOf', tar, 'manifest.json'])).stdout) as Array<{ RepoTags: string[] }>;
-    assert.deepEqual(list.map((i) => i.RepoTags), [['example.com/team/solo:1']], 'the index of no held image is not an image docker can load');
+    assert.deepEqual(
+      list.map((i) => i.RepoTags),
+      [['example.com/team/solo:1']],
+      'the index of no held image is not an image docker can load',
+    );
     const index = JSON.parse((await run('tar', ['xOf', tar, 'index.json'])).stdout) as { manifests: Array<{ digest: string }> };
     assert.deepEqual(index.manifests.map((m) => m.digest).sort(), [image.root.digest, solo.root.digest].sort(), 'index.json keeps both');
     const raw = JSON.parse(await skopeoInspectRaw(`docker-archive:${tar}:example.com/team/solo:1`)) as { config: { digest: string } };
@@ -152,7 +174,9 @@ describe('exports that loaders name', () => {
   it("oci-archive: imported by containerd under the source's repository and tag", async () => {
     const tar = join(work, 'export-oci.tar');
     await copyRefs(`${registry.host}/acme/app:1.2`, `oci-archive:${tar}`);
-    const index = JSON.parse((await run('tar', ['xOf', tar, 'index.json'])).stdout) as { manifests: Array<{ annotations?: Record<string, string> }> };
+    const index = JSON.parse((await run('tar', ['xOf', tar, 'index.json'])).stdout) as {
+      manifests: Array<{ annotations?: Record<string, string> }>;
+    };
     assert.equal(index.manifests[0].annotations?.[IMAGE_NAME], `${registry.host}/acme/app:1.2`);
 
     const out = await containerd.importArchive(tar);

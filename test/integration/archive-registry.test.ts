@@ -28,7 +28,11 @@ const repo = (repository: string, tag?: string): RegistryReference => ({
   repository,
   tags: tag ? [tag] : [],
 });
-const file = (transport: FileReference['transport'], path: string, tag?: string): FileReference => ({ transport, path, tags: tag ? [tag] : [] });
+const file = (transport: FileReference['transport'], path: string, tag?: string): FileReference => ({
+  transport,
+  path,
+  tags: tag ? [tag] : [],
+});
 
 async function run(source: ReadOnlyTarget, srcRef: { tags: string[] }, destination: Target, dstRef: { tags: string[] }): Promise<string> {
   try {
@@ -66,9 +70,15 @@ describe('round trips through the registry', () => {
   it('registry → archive → registry', async () => {
     const tar = join(work, 'app.tar');
     const srcRef = repo('src/app', 'v1');
-    assert.equal(await run(openRegistryRepository(srcRef), srcRef, await openFileTarget(file('oci-archive', tar, 'v1'), 'destination'), { tags: [] }), image.root.digest);
+    assert.equal(
+      await run(openRegistryRepository(srcRef), srcRef, await openFileTarget(file('oci-archive', tar, 'v1'), 'destination'), { tags: [] }),
+      image.root.digest,
+    );
     const back = repo('from-archive/app', 'restored');
-    assert.equal(await run(await openFileTarget(file('oci-archive', tar), 'source'), { tags: ['v1'] }, openRegistryRepository(back), back), image.root.digest);
+    assert.equal(
+      await run(await openFileTarget(file('oci-archive', tar), 'source'), { tags: ['v1'] }, openRegistryRepository(back), back),
+      image.root.digest,
+    );
     assert.equal(sha(await skopeoInspectRaw(`${registry.host}/from-archive/app:restored`)), image.root.digest);
     await rm(await skopeoPullAllBlobs(`${registry.host}/from-archive/app:restored`), { recursive: true });
   });
@@ -76,9 +86,15 @@ describe('round trips through the registry', () => {
   it('registry → layout → registry', async () => {
     const dir = join(work, 'layout');
     const srcRef = repo('src/app', 'v1');
-    assert.equal(await run(openRegistryRepository(srcRef), srcRef, await openFileTarget(file('oci', dir, 'v1'), 'destination'), { tags: [] }), image.root.digest);
+    assert.equal(
+      await run(openRegistryRepository(srcRef), srcRef, await openFileTarget(file('oci', dir, 'v1'), 'destination'), { tags: [] }),
+      image.root.digest,
+    );
     const back = repo('from-layout/app', 'restored');
-    assert.equal(await run(await openFileTarget(file('oci', dir), 'source'), { tags: ['v1'] }, openRegistryRepository(back), back), image.root.digest);
+    assert.equal(
+      await run(await openFileTarget(file('oci', dir), 'source'), { tags: ['v1'] }, openRegistryRepository(back), back),
+      image.root.digest,
+    );
     assert.equal(sha(await skopeoInspectRaw(`${registry.host}/from-layout/app:restored`)), image.root.digest);
   });
 

@@ -26,7 +26,10 @@ before(async () => {
     ],
     sharedLayers: { base: { size: 2_000_000, seed: 'base' } },
   });
-  single = await makeImageLayout(join(work, 'single'), { tag: 'one', platforms: [{ architecture: 'amd64', layers: [{ size: 100_000, seed: 'single' }] }] });
+  single = await makeImageLayout(join(work, 'single'), {
+    tag: 'one',
+    platforms: [{ architecture: 'amd64', layers: [{ size: 100_000, seed: 'single' }] }],
+  });
 });
 
 after(async () => {

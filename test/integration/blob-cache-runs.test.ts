@@ -63,7 +63,10 @@ describe('the blob-info cache carried between workflow runs', () => {
     const firstBlobs = JSON.parse(first.outputs.blobs) as BlobOutput[];
     assert.ok(firstBlobs.filter((b) => !isManifest(b.mediaType)).every((b) => b.action === 'copied'));
     const saved = service.entries().filter((e) => e.finalized);
-    assert.deepEqual(saved.map((e) => e.key), ['blobs-101-1']);
+    assert.deepEqual(
+      saved.map((e) => e.key),
+      ['blobs-101-1'],
+    );
     assert.match(first.summary, /saved as blobs-101-1/);
 
     await destination.resetRequests();
@@ -81,7 +84,10 @@ describe('the blob-info cache carried between workflow runs', () => {
     // The registry's own log, not the action's report: mounts only, no bytes.
     const into = (await destination.settledRequests()).filter((r) => r.path.startsWith('/v2/team/app/blobs/uploads/'));
     assert.equal(into.filter((r) => r.method === 'POST' && r.path.includes('mount=') && r.status === 201).length, blobs(image).length);
-    assert.deepEqual(into.filter((r) => r.method === 'PUT' || r.method === 'PATCH'), []);
+    assert.deepEqual(
+      into.filter((r) => r.method === 'PUT' || r.method === 'PATCH'),
+      [],
+    );
     assert.match(second.stdout, /Mounted sha256:[0-9a-f]{64} from mirror\/app/);
     assert.doesNotMatch(second.stdout, new RegExp(`Copying ${blobs(image)[0].digest.slice(7, 19)}`));
     assert.match(second.summary, /\| mounted from other repositories \| [1-9]\d* \| /);

@@ -214,7 +214,11 @@ describe('blob-info cache carried between runs through @actions/cache', () => {
       service.requests().some((q) => q.operation === 'CreateCacheEntry' && q.key === 'parallel-4001-1' && q.status === 409),
       'the service answered 409 to the second reservation',
     );
-    const keys = service.entries().filter((e) => e.key.startsWith('parallel-') && e.finalized).map((e) => e.key).sort();
+    const keys = service
+      .entries()
+      .filter((e) => e.key.startsWith('parallel-') && e.finalized)
+      .map((e) => e.key)
+      .sort();
     assert.equal(keys.length, 2);
     assert.equal(keys[0], 'parallel-4001-1');
     assert.match(keys[1], /^parallel-4001-1-job-[0-9a-f]{6}$/);
@@ -231,8 +235,14 @@ describe('blob-info cache carried between runs through @actions/cache', () => {
     assert.deepEqual(run.result.restore, { status: 'missed', entries: 0 });
     assert.deepEqual(run.result.candidates, []);
     assert.equal(run.result.save.status, 'failed');
-    assert.ok(run.warnings.some((w) => /Failed to restore/.test(w)), run.stdout);
-    assert.ok(run.warnings.some((w) => /not saved/.test(w)), run.stdout);
+    assert.ok(
+      run.warnings.some((w) => /Failed to restore/.test(w)),
+      run.stdout,
+    );
+    assert.ok(
+      run.warnings.some((w) => /not saved/.test(w)),
+      run.stdout,
+    );
     assert.ok(!/::error/.test(run.stdout), 'no error annotation');
   });
 
@@ -243,8 +253,14 @@ describe('blob-info cache carried between runs through @actions/cache', () => {
     });
     assert.equal(run.result.restore.status, 'missed');
     assert.equal(run.result.save.status, 'failed');
-    assert.ok(run.warnings.some((w) => /not restored: Key Validation Error/.test(w)), run.stdout);
-    assert.ok(run.warnings.some((w) => /not saved: Key Validation Error/.test(w)), run.stdout);
+    assert.ok(
+      run.warnings.some((w) => /not restored: Key Validation Error/.test(w)),
+      run.stdout,
+    );
+    assert.ok(
+      run.warnings.some((w) => /not saved: Key Validation Error/.test(w)),
+      run.stdout,
+    );
   });
 
   it('without a cache service it skips restore and save with a notice, and sends nothing', async () => {

@@ -41,7 +41,10 @@ describe('command-line credentials', () => {
   };
 
   it('takes the password from standard input', async () => {
-    const run = await runCli([`oci:${image.dir}:v1`, `${registry.host}/stdin/app:v1`, '--dest-username', USER, '--dest-password-stdin'], { home, stdin: `${PASSWORD}\n` });
+    const run = await runCli([`oci:${image.dir}:v1`, `${registry.host}/stdin/app:v1`, '--dest-username', USER, '--dest-password-stdin'], {
+      home,
+      stdin: `${PASSWORD}\n`,
+    });
     assert.equal(run.code, 0, run.stderr);
     await assertPushed('stdin/app');
   });
@@ -58,7 +61,12 @@ describe('command-line credentials', () => {
     const run = await runCli([`oci:${image.dir}:v1`, `${registry.host}/wrong/app:v1`], { home, env });
     assert.equal(run.code, 1);
     const last = run.stderr.trim().split('\n').pop()!;
-    assert.match(last, new RegExp(`401 Unauthorized: the credentials for ${registry.host} \\(from OCI_COPY_DEST_USERNAME and OCI_COPY_DEST_PASSWORD\\) were refused: check the user name and password or token$`));
+    assert.match(
+      last,
+      new RegExp(
+        `401 Unauthorized: the credentials for ${registry.host} \\(from OCI_COPY_DEST_USERNAME and OCI_COPY_DEST_PASSWORD\\) were refused: check the user name and password or token$`,
+      ),
+    );
     assert.ok(!run.stderr.includes(WRONG) && !run.stdout.includes(WRONG));
   });
 
@@ -68,7 +76,9 @@ describe('command-line credentials', () => {
     const last = run.stderr.trim().split('\n').pop()!;
     const config = join(home, '.docker', 'config.json');
     assert.ok(
-      last.endsWith(`: no credentials for ${registry.host}: looked in --dest-creds, OCI_COPY_DEST_USERNAME (none given), ${config} (no such file)`),
+      last.endsWith(
+        `: no credentials for ${registry.host}: looked in --dest-creds, OCI_COPY_DEST_USERNAME (none given), ${config} (no such file)`,
+      ),
       last,
     );
   });
@@ -76,10 +86,16 @@ describe('command-line credentials', () => {
   it('names the Docker config as where refused credentials came from', async () => {
     const configDir = join(work, 'docker');
     await mkdir(configDir, { recursive: true });
-    await writeFile(join(configDir, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${USER}:${WRONG}`).toString('base64') } } }));
+    await writeFile(
+      join(configDir, 'config.json'),
+      JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${USER}:${WRONG}`).toString('base64') } } }),
+    );
     const run = await runCli([`oci:${image.dir}:v1`, `${registry.host}/config/app:v1`], { home, env: { DOCKER_CONFIG: configDir } });
     assert.equal(run.code, 1);
-    assert.match(run.stderr, new RegExp(`the credentials for ${registry.host} \\(from ${join(configDir, 'config.json').replace(/[.]/g, '\\.')}\\) were refused`));
+    assert.match(
+      run.stderr,
+      new RegExp(`the credentials for ${registry.host} \\(from ${join(configDir, 'config.json').replace(/[.]/g, '\\.')}\\) were refused`),
+    );
   });
 
   it('--debug logs every request and its status, credentials hidden', async () => {
@@ -88,9 +104,18 @@ describe('command-line credentials', () => {
     assert.equal(run.code, 0, run.stderr);
     const debug = run.stderr.split('\n').filter((l) => l.startsWith('debug: '));
     const base = `http://${registry.host}/v2/debug/app`;
-    assert.ok(debug.some((l) => l.startsWith(`debug: HEAD ${base}/`) && / → 401 in \d+ ms$/.test(l)), 'the first request meets the challenge');
-    assert.ok(debug.some((l) => l.startsWith(`debug: POST ${base}/blobs/uploads/ (Basic REDACTED) → 202 in `)), 'then carries credentials, hidden');
-    assert.ok(debug.some((l) => /^debug: PUT .*\/blobs\/uploads\/[^ ]*_state=REDACTED[^ ]* \(Basic REDACTED\) → 201 in /.test(l)), 'upload state hidden too');
+    assert.ok(
+      debug.some((l) => l.startsWith(`debug: HEAD ${base}/`) && / → 401 in \d+ ms$/.test(l)),
+      'the first request meets the challenge',
+    );
+    assert.ok(
+      debug.some((l) => l.startsWith(`debug: POST ${base}/blobs/uploads/ (Basic REDACTED) → 202 in `)),
+      'then carries credentials, hidden',
+    );
+    assert.ok(
+      debug.some((l) => /^debug: PUT .*\/blobs\/uploads\/[^ ]*_state=REDACTED[^ ]* \(Basic REDACTED\) → 201 in /.test(l)),
+      'upload state hidden too',
+    );
     assert.ok(debug.some((l) => l.startsWith(`debug: PUT ${base}/manifests/v1 (Basic REDACTED) → 201`)));
     const basic = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
     assert.ok(!run.stderr.includes(PASSWORD) && !run.stderr.includes(basic));

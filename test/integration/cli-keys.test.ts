@@ -12,7 +12,8 @@ import { startRegistry, type TestRegistry } from '../support/registry.js';
 
 /** The fingerprint as README.md says to compute it from cosign.pub, with openssl. */
 const README_FINGERPRINT = 'openssl pkey -pubin -in cosign.pub -outform DER | openssl dgst -sha256 -binary | base64 | tr -d =';
-const opensslFingerprint = (dir: string) => `SHA256:${execFileSync('sh', ['-c', README_FINGERPRINT], { cwd: dir, encoding: 'utf8' }).trim()}`;
+const opensslFingerprint = (dir: string) =>
+  `SHA256:${execFileSync('sh', ['-c', README_FINGERPRINT], { cwd: dir, encoding: 'utf8' }).trim()}`;
 
 describe('oci-copy generate-key-pair: cosign.key and cosign.pub, as cosign writes them', () => {
   let registry: TestRegistry;
@@ -23,7 +24,10 @@ describe('oci-copy generate-key-pair: cosign.key and cosign.pub, as cosign write
     registry = await startRegistry();
     work = await mkdtemp(join(tmpdir(), 'oci-copy-cli-keys-'));
     home = join(work, 'home');
-    const image = await makeImageLayout(join(work, 'seed'), { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 10_000 }] }] });
+    const image = await makeImageLayout(join(work, 'seed'), {
+      tag: 'v1',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 10_000 }] }],
+    });
     await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/src/app`);
   });
   after(async () => {
@@ -45,7 +49,10 @@ describe('oci-copy generate-key-pair: cosign.key and cosign.pub, as cosign write
     assert.equal(privateKey.asymmetricKeyDetails?.namedCurve, 'prime256v1');
     assert.throws(() => decryptCosignKey(pem, 'wrong'), /wrong password/);
     assert.equal(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }), pub, 'cosign.pub is the key of cosign.key');
-    assert.deepEqual(run.stderr.split('\n').filter(Boolean), ['Private key written to cosign.key', `Public key written to cosign.pub (fingerprint ${opensslFingerprint(dir)})`]);
+    assert.deepEqual(run.stderr.split('\n').filter(Boolean), [
+      'Private key written to cosign.key',
+      `Public key written to cosign.pub (fingerprint ${opensslFingerprint(dir)})`,
+    ]);
   });
 
   it('signs a copy with the key and verifies it with cosign.pub; both name the fingerprint openssl computes', async () => {
@@ -54,10 +61,16 @@ describe('oci-copy generate-key-pair: cosign.key and cosign.pub, as cosign write
     const env = { COSIGN_PASSWORD: 'pw' };
     assert.equal((await runCli(['generate-key-pair'], { home, cwd: dir, env })).code, 0);
     const fingerprint = opensslFingerprint(dir);
-    const signed = await runCli(['--sign', 'key', '--sign-key', 'cosign.key', `${registry.host}/src/app:v1`, `${registry.host}/signed/app:v1`], { home, cwd: dir, env });
+    const signed = await runCli(
+      ['--sign', 'key', '--sign-key', 'cosign.key', `${registry.host}/src/app:v1`, `${registry.host}/signed/app:v1`],
+      { home, cwd: dir, env },
+    );
     assert.equal(signed.code, 0, signed.stderr);
     assert.ok(signed.stderr.includes(`key ${fingerprint}`), signed.stderr);
-    const verified = await runCli(['--verify-key', 'cosign.pub', `${registry.host}/signed/app:v1`, `${registry.host}/verified/app:v1`], { home, cwd: dir });
+    const verified = await runCli(['--verify-key', 'cosign.pub', `${registry.host}/signed/app:v1`, `${registry.host}/verified/app:v1`], {
+      home,
+      cwd: dir,
+    });
     assert.equal(verified.code, 0, verified.stderr);
     assert.match(verified.stderr, new RegExp(`Verified sha256:[0-9a-f]{64}: signed by key ${fingerprint.replace(/[+/]/g, '\\$&')}`));
   });
@@ -104,11 +117,17 @@ describe('oci-copy generate-key-pair: cosign.key and cosign.pub, as cosign write
     await mkdir(dir);
     const noPassword = await runCli(['generate-key-pair'], { home, cwd: dir });
     assert.equal(noPassword.code, 2);
-    assert.equal(noPassword.stderr, 'oci-copy: COSIGN_PASSWORD is not set and standard input is not a terminal to ask on: set COSIGN_PASSWORD (empty for a key without password)\n');
+    assert.equal(
+      noPassword.stderr,
+      'oci-copy: COSIGN_PASSWORD is not set and standard input is not a terminal to ask on: set COSIGN_PASSWORD (empty for a key without password)\n',
+    );
     await writeFile(join(dir, 'release.pub'), 'mine');
     const there = await runCli(['generate-key-pair', '--output-key-prefix', 'release'], { home, cwd: dir, env: { COSIGN_PASSWORD: '' } });
     assert.equal(there.code, 2);
-    assert.equal(there.stderr, 'oci-copy: "release.pub" already exists: move it away, or give --output-key-prefix PREFIX for other file names\n');
+    assert.equal(
+      there.stderr,
+      'oci-copy: "release.pub" already exists: move it away, or give --output-key-prefix PREFIX for other file names\n',
+    );
     assert.equal(await readFile(join(dir, 'release.pub'), 'utf8'), 'mine');
     await assert.rejects(stat(join(dir, 'release.key')), 'nothing written beside it');
     const extra = await runCli(['generate-key-pair', 'mykey'], { home, cwd: dir, env: { COSIGN_PASSWORD: '' } });

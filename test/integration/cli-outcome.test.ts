@@ -27,8 +27,16 @@ describe('the command line tells the outcome', () => {
     work = await mkdtemp(join(tmpdir(), 'oci-copy-cli-outcome-'));
     home = join(work, 'home');
     registry = await startRegistry();
-    one = await makeImageLayout(join(work, 'one'), { tag: '1.0.0', index: false, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 3000, seed: 'one' }] }] });
-    other = await makeImageLayout(join(work, 'other'), { tag: '0.9', index: false, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 2000, seed: 'other' }] }] });
+    one = await makeImageLayout(join(work, 'one'), {
+      tag: '1.0.0',
+      index: false,
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 3000, seed: 'one' }] }],
+    });
+    other = await makeImageLayout(join(work, 'other'), {
+      tag: '0.9',
+      index: false,
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 2000, seed: 'other' }] }],
+    });
     await pushImageOverHttp(one, registry.url, 'src/one', '1.0.0');
     for (const tag of ['1.2', 'latest']) await pushImageOverHttp(other, registry.url, 'dst/taken', tag);
   });
@@ -65,12 +73,19 @@ describe('the command line tells the outcome', () => {
     const taken = `${registry.host}/dst/taken:1.2,latest`;
     const run = await cli([`${registry.host}/src/one:1.0.0`, free, taken, '--no-clobber', '--json']);
     assert.equal(run.code, 1);
-    assert.deepEqual((await registry.settledRequests()).filter((r) => WRITES.has(r.method)), [], 'nothing written, not even to the free destination');
+    assert.deepEqual(
+      (await registry.settledRequests()).filter((r) => WRITES.has(r.method)),
+      [],
+      'nothing written, not even to the free destination',
+    );
     const refusal = `tags 1.2, latest in [registry] ${registry.host}/dst/taken already name other digests (1.2: ${other.root.digest}; latest: ${other.root.digest}), not ${one.root.digest}: no-clobber leaves them as they are (remove those tags there, or copy without no-clobber to move them)`;
     assert.ok(run.stderr.split('\n').includes(`Refused by no-clobber: ${refusal}`), run.stderr);
     assert.ok(run.stderr.split('\n').includes(`Not attempted: no-clobber refused the image for ${taken}`), run.stderr);
     const account = JSON.parse(run.stdout) as { destinations: Array<{ status: string; error?: string }> };
-    assert.deepEqual(account.destinations.map((d) => d.status), ['skipped', 'failed']);
+    assert.deepEqual(
+      account.destinations.map((d) => d.status),
+      ['skipped', 'failed'],
+    );
     assert.equal(account.destinations[1].error, refusal);
   });
 
@@ -83,15 +98,26 @@ describe('the command line tells the outcome', () => {
       const run = await cli([`${registry.host}/src/one:1.0.0`, ...dests, '--json']);
       assert.equal(run.code, 0, run.stderr);
       const account = JSON.parse(run.stdout) as { destinations: Array<{ durationMs: unknown }> };
-      assert.ok(account.destinations.every((d) => typeof d.durationMs === 'number' && d.durationMs >= 0), run.stdout);
+      assert.ok(
+        account.destinations.every((d) => typeof d.durationMs === 'number' && d.durationMs >= 0),
+        run.stdout,
+      );
       const reads = (await registry.settledRequests()).filter((q) => q.method === 'GET' && q.path.startsWith('/v2/src/one/blobs/'));
-      assert.deepEqual(reads.map((q) => q.path).sort(), one.blobs.filter((b) => !b.mediaType.includes('manifest')).map((b) => `/v2/src/one/blobs/${b.digest}`).sort(), 'each blob read once');
+      assert.deepEqual(
+        reads.map((q) => q.path).sort(),
+        one.blobs
+          .filter((b) => !b.mediaType.includes('manifest'))
+          .map((b) => `/v2/src/one/blobs/${b.digest}`)
+          .sort(),
+        'each blob read once',
+      );
       const headings = (text: string) => text.split('\n').filter((l) => l.startsWith(`Copying ${registry.host}/src/one:1.0.0 => `));
       assert.equal(headings(run.stderr).length, 3, run.stderr);
       const again = await cli([`${registry.host}/src/one:1.0.0`, ...dests.slice(0, 2)]);
       assert.equal(again.code, 0, again.stderr);
       assert.deepEqual(headings(again.stderr), [], again.stderr);
-      for (const d of dests.slice(0, 2)) assert.ok(again.stderr.split('\n').includes(`Unchanged: ${d} already names ${one.root.digest}`), again.stderr);
+      for (const d of dests.slice(0, 2))
+        assert.ok(again.stderr.split('\n').includes(`Unchanged: ${d} already names ${one.root.digest}`), again.stderr);
     } finally {
       await second.stop();
     }
@@ -120,8 +146,14 @@ describe('the command line tells the outcome', () => {
       warning,
       `warning: manifest.json names no image for ${one.root.digest} (RepoTags: []): the destination names none and the source has no repository, so docker load leaves it untagged and podman calls it localhost/1.0.0:latest; name it in the destination (docker-archive:PATH:NAME:TAG)`,
     );
-    const list = JSON.parse((await promisify(execFile)('tar', ['xOf', join(work, 'unnamed.tar'), 'manifest.json'])).stdout) as Array<{ RepoTags: string[] }>;
-    assert.deepEqual(list.map((i) => i.RepoTags), [[]], 'what the warning says is what was written');
+    const list = JSON.parse((await promisify(execFile)('tar', ['xOf', join(work, 'unnamed.tar'), 'manifest.json'])).stdout) as Array<{
+      RepoTags: string[];
+    }>;
+    assert.deepEqual(
+      list.map((i) => i.RepoTags),
+      [[]],
+      'what the warning says is what was written',
+    );
     const named = await cli([`oci:${one.dir}:1.0.0`, `docker-archive:${join(work, 'named.tar')}:example.com/one:1.0.0`]);
     assert.equal(named.code, 0, named.stderr);
     assert.doesNotMatch(named.stderr, /names no image/);

@@ -86,12 +86,25 @@ describe('the command line at a terminal', () => {
     const shown = drawn.map((s) => /^Copying ([0-9.]+ [KMG]?i?B) of ([0-9.]+ [KMG]?i?B) \((\d+)%\)/.exec(s));
     assert.ok(shown.every(Boolean), drawn.join('\n'));
     const done = shown.map((m) => bytes(m![1]));
-    assert.deepEqual(done, [...done].sort((a, b) => a - b), 'bytes never go backwards');
-    assert.ok(drawn.some((s) => / · \d+(\.\d+)? [KMG]?i?B\/s · /.test(s) && / \d+ s left/.test(s)), 'a rate and the time left');
-    assert.ok(drawn.some((s) => s.endsWith(' · retrying (2/5): 503 Service Unavailable')), 'the wait for a retry shows');
+    assert.deepEqual(
+      done,
+      [...done].sort((a, b) => a - b),
+      'bytes never go backwards',
+    );
+    assert.ok(
+      drawn.some((s) => / · \d+(\.\d+)? [KMG]?i?B\/s · /.test(s) && / \d+ s left/.test(s)),
+      'a rate and the time left',
+    );
+    assert.ok(
+      drawn.some((s) => s.endsWith(' · retrying (2/5): 503 Service Unavailable')),
+      'the wait for a retry shows',
+    );
     // On the screen, no line holds the status line and anything else, and none is left at the end.
     const lines = screen(run.stdout);
-    assert.ok(lines.every((l) => !l.includes('Copying ') || /^Copying [0-9a-f]{12} /.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.every((l) => !l.includes('Copying ') || /^Copying [0-9a-f]{12} /.test(l)),
+      lines.join('\n'),
+    );
     assert.ok(lines.includes(`Digest: ${image.root.digest}`));
     assert.ok(!lines.some((l) => l.includes(' of ') && l.includes('%)')), 'the status line was cleared');
   });
@@ -103,21 +116,32 @@ describe('the command line at a terminal', () => {
     const run = await runCliInTerminal(['sync', repository, `${registry.host}/sync-status/app`, '--no-blob-cache'], { home });
     assert.equal(run.code, 0, run.stdout);
     const drawn = statusLines(run.stdout);
-    assert.ok(drawn.some((s) => bytes(/^Copying ([0-9.]+ [KMG]?i?B) of/.exec(s)![1]) > 1_000_000), drawn.join('\n') || run.stdout);
+    assert.ok(
+      drawn.some((s) => bytes(/^Copying ([0-9.]+ [KMG]?i?B) of/.exec(s)![1]) > 1_000_000),
+      drawn.join('\n') || run.stdout,
+    );
     assert.ok(!screen(run.stdout).some((l) => l.includes(' of ') && l.includes('%)')), 'the status line was cleared');
   });
 
   it('puts an error on a line of its own, with the status line gone', async () => {
     proxy.reset();
     proxy.addFault({ method: 'GET', path: new RegExp(`/blobs/${big}$`), fault: { kind: 'status', status: 503, retryAfter: '1' } });
-    proxy.addFault({ method: 'GET', path: new RegExp(`/blobs/${big}$`), nth: 2, fault: { kind: 'status', status: 404, body: '{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}' } });
+    proxy.addFault({
+      method: 'GET',
+      path: new RegExp(`/blobs/${big}$`),
+      nth: 2,
+      fault: { kind: 'status', status: 404, body: '{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}' },
+    });
     const dir = join(work, 'failing');
     const run = await copyThroughProxy(`oci:${dir}:v1`);
     assert.equal(run.code, 1, run.stdout);
     assert.ok(statusLines(run.stdout).length > 0, 'a status line was on screen when it failed');
     const lines = screen(run.stdout).filter(Boolean);
     const last = lines[lines.length - 1];
-    assert.match(last, /^oci-copy: fetching blob sha256:[0-9a-f]{64} from \[registry\] 127\.0\.0\.1:\d+\/src\/app: blob sha256:[0-9a-f]{64} is not in /);
+    assert.match(
+      last,
+      /^oci-copy: fetching blob sha256:[0-9a-f]{64} from \[registry\] 127\.0\.0\.1:\d+\/src\/app: blob sha256:[0-9a-f]{64} is not in /,
+    );
     assert.ok(!lines.some((l) => l.includes('%)')), lines.join('\n'));
     // The layout was new: it is gone, partial blob and all.
     await assert.rejects(readdir(dir), { code: 'ENOENT' }, 'no layout and no partial blob is left');
@@ -131,7 +155,7 @@ describe('the command line at a terminal', () => {
     assert.doesNotMatch(run.stderr, /[\r\x1b]/, 'plain lines only');
     const progress = run.stderr.split('\n').filter((l) => l.startsWith(`  ${big.slice(7, 19)} `));
     assert.ok(progress.length >= 1, run.stderr);
-    assert.match(progress[0], /^  [0-9a-f]{12} [0-9.]+ MiB \/ 11\.4 MiB \(\d+%\) [0-9.]+ [KM]iB\/s$/);
+    assert.match(progress[0], /^ {2}[0-9a-f]{12} [0-9.]+ MiB \/ 11\.4 MiB \(\d+%\) [0-9.]+ [KM]iB\/s$/);
   });
 
   it('refuses to write an archive to the terminal, or read one from it', async () => {
@@ -148,8 +172,14 @@ describe('the command line at a terminal', () => {
   });
 
   it('refuses to read a password from the terminal', async () => {
-    const run = await runCliInTerminal([`${registry.host}/src/app:v1`, `${registry.host}/dst/app:v1`, '--dest-username', 'u', '--dest-password-stdin'], { home });
+    const run = await runCliInTerminal(
+      [`${registry.host}/src/app:v1`, `${registry.host}/dst/app:v1`, '--dest-username', 'u', '--dest-password-stdin'],
+      { home },
+    );
     assert.equal(run.code, 2);
-    assert.match(screen(run.stdout).filter(Boolean)[0], /^oci-copy: --dest-password-stdin reads the password from standard input, which is a terminal: pipe it in/);
+    assert.match(
+      screen(run.stdout).filter(Boolean)[0],
+      /^oci-copy: --dest-password-stdin reads the password from standard input, which is a terminal: pipe it in/,
+    );
   });
 });

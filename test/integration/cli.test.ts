@@ -70,7 +70,12 @@ describe('the command line', () => {
   it('--json prints the per-node account on stdout', async () => {
     const run = await cli([`${registry.host}/src/app:v1`, `${registry.host}/json/app:v1`, '--json']);
     assert.equal(run.code, 0, run.stderr);
-    const out = JSON.parse(run.stdout) as { digest: string; mediaType: string; size: number; blobs: Array<{ digest: string; action: string; from?: string }> };
+    const out = JSON.parse(run.stdout) as {
+      digest: string;
+      mediaType: string;
+      size: number;
+      blobs: Array<{ digest: string; action: string; from?: string }>;
+    };
     assert.equal(out.digest, image.root.digest);
     assert.equal(out.mediaType, 'application/vnd.oci.image.index.v1+json');
     assert.equal(out.size, image.root.size);
@@ -84,7 +89,10 @@ describe('the command line', () => {
     const layout = join(work, 'dry-layout');
     const toRegistry = await cli([`${registry.host}/src/app:v1`, `${registry.host}/dry/app:v1`, '--dry-run', '--json']);
     assert.equal(toRegistry.code, 0, toRegistry.stderr);
-    assert.deepEqual((await registry.settledRequests()).filter((q) => WRITES.has(q.method)), []);
+    assert.deepEqual(
+      (await registry.settledRequests()).filter((q) => WRITES.has(q.method)),
+      [],
+    );
     const out = JSON.parse(toRegistry.stdout) as { blobs: Array<{ action: string }> };
     assert.ok(out.blobs.every((b) => ['copy', 'mount', 'exists'].includes(b.action)));
     assert.match(toRegistry.stderr, /Would copy \[registry\]/);
@@ -118,7 +126,14 @@ describe('the command line', () => {
   });
 
   it('--platform copies one platform and --referrers is accepted', async () => {
-    const run = await cli([`${registry.host}/src/app:v1`, `${registry.host}/one/app:v1`, '--platform', 'linux/arm64', '--referrers', '--json']);
+    const run = await cli([
+      `${registry.host}/src/app:v1`,
+      `${registry.host}/one/app:v1`,
+      '--platform',
+      'linux/arm64',
+      '--referrers',
+      '--json',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(JSON.parse(run.stdout).digest, image.manifests[1].descriptor.digest);
   });
@@ -147,18 +162,36 @@ describe('the command line', () => {
     const layout = join(work, 'many-layout');
     const archive = join(work, 'many.tar');
     await registry.resetRequests();
-    const run = await cli([`${registry.host}/src/app:v1`, `oci:${layout}:v1`, '--to', `oci-archive:${archive}:v1`, '--to', `${registry.host}/many/app:v1`, '--json']);
+    const run = await cli([
+      `${registry.host}/src/app:v1`,
+      `oci:${layout}:v1`,
+      '--to',
+      `oci-archive:${archive}:v1`,
+      '--to',
+      `${registry.host}/many/app:v1`,
+      '--json',
+    ]);
     assert.equal(run.code, 0, run.stderr);
-    const out = JSON.parse(run.stdout) as { digest: string; destinations: Array<{ destination: string; tags: string[] }>; blobs: Array<{ destination: string; action: string }> };
+    const out = JSON.parse(run.stdout) as {
+      digest: string;
+      destinations: Array<{ destination: string; tags: string[] }>;
+      blobs: Array<{ destination: string; action: string }>;
+    };
     assert.equal(out.digest, image.root.digest);
-    assert.deepEqual(out.destinations.map((d) => d.destination), [`oci:${layout}:v1`, `oci-archive:${archive}:v1`, `${registry.host}/many/app:v1`]);
+    assert.deepEqual(
+      out.destinations.map((d) => d.destination),
+      [`oci:${layout}:v1`, `oci-archive:${archive}:v1`, `${registry.host}/many/app:v1`],
+    );
     assert.deepEqual([...new Set(out.blobs.map((b) => b.destination))].length, 3, 'each blob record names its destination');
     for (const ref of [`oci:${layout}:v1`, `oci-archive:${archive}:v1`, `docker://${registry.host}/many/app:v1`]) {
       assert.equal(JSON.parse(await skopeoInspectRaw(ref)).manifests.length, 2, ref);
     }
     // One heading per destination, in order, then one account each.
     const headings = run.stderr.split('\n').filter((l) => l.startsWith(`Copying ${registry.host}/src/app:v1 => `));
-    assert.deepEqual(headings.map((l) => l.split(' => ')[1]), [`oci:${layout}:v1`, `oci-archive:${archive}:v1`, `${registry.host}/many/app:v1`]);
+    assert.deepEqual(
+      headings.map((l) => l.split(' => ')[1]),
+      [`oci:${layout}:v1`, `oci-archive:${archive}:v1`, `${registry.host}/many/app:v1`],
+    );
     assert.equal(run.stderr.split('\n').filter((l) => l === `Digest: ${image.root.digest}`).length, 3);
     // The source tag is resolved once for every destination (a HEAD), and its manifest read once.
     const log = await registry.settledRequests();

@@ -50,7 +50,11 @@ describe('copy between registries and layouts', () => {
     await one.resetRequests();
     await copyRefs(`${one.host}/src/app:v1`, `${two.host}/once/app:v1`);
     const reads = (await one.settledRequests()).map((q) => `${q.method} ${q.path}`);
-    assert.deepEqual(reads.filter((r) => r.startsWith('HEAD ')), [], 'no HEAD on the source');
+    assert.deepEqual(
+      reads.filter((r) => r.startsWith('HEAD ')),
+      [],
+      'no HEAD on the source',
+    );
     assert.equal(reads.filter((r) => r === 'GET /v2/src/app/manifests/v1').length, 1, 'the tag is read once');
     assert.equal(reads.filter((r) => r.includes(`/manifests/${image.root.digest}`)).length, 0, 'the root is not read again by digest');
     assert.equal(reads.length, image.blobs.length, reads.join('\n'));
@@ -64,7 +68,10 @@ describe('copy between registries and layouts', () => {
     assert.deepEqual(new Set(puts.slice(0, -2)), new Set(children), 'the platform manifests by digest first');
     assert.deepEqual(puts.slice(-2), ['/v2/tagged/app/manifests/a', '/v2/tagged/app/manifests/b']);
     assert.ok(!puts.includes(`/v2/tagged/app/manifests/${root.digest}`), 'the root is not also pushed by digest');
-    assert.deepEqual(events.filter((e) => e.type === 'tagged').map((e) => (e as { reference: string }).reference), ['a', 'b']);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'tagged').map((e) => (e as { reference: string }).reference),
+      ['a', 'b'],
+    );
     assert.equal(JSON.parse(await skopeoInspectRaw(`docker://${two.host}/tagged/app@${root.digest}`)).manifests.length, 2);
   });
 
@@ -74,7 +81,10 @@ describe('copy between registries and layouts', () => {
     assert.equal(actions.size, image.blobs.length);
     assert.deepEqual(new Set(actions.values()), new Set(['exists']));
     assert.deepEqual(await blobWrites(two), [], 'the registry saw no upload');
-    assert.ok(!(await two.settledRequests()).some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256:')), 'no manifest pushed by digest');
+    assert.ok(
+      !(await two.settledRequests()).some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256:')),
+      'no manifest pushed by digest',
+    );
   });
 
   it('copies registry → layout and layout → registry with the same digest', async () => {

@@ -13,7 +13,11 @@ describe('the demo', () => {
     // A home of its own, and the user's cache directory, where the demo finds (or fetches once) Node 24.
     const home = mkdtempSync(join(tmpdir(), 'oci-copy-demo-home-'));
     const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'demo.mjs')], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: cache }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'demo.mjs')], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: cache },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const run = await collect(child);
     rmSync(home, { recursive: true, force: true });
     assert.equal(run.code, 0, run.stdout + run.stderr);

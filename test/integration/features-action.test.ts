@@ -66,7 +66,12 @@ describe('workflow features through the bundled action', () => {
     const [amd64, arm64] = image.manifests;
     const amd64Only = [amd64.descriptor, amd64.config, amd64.layers[1]].map((d) => d.digest);
     await two.resetRequests();
-    const run = await runAction({ source: `${one.host}/src/app:v1`, destination: `${two.host}/arm/app:v1`, platform: 'linux/arm64', 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `${one.host}/src/app:v1`,
+      destination: `${two.host}/arm/app:v1`,
+      platform: 'linux/arm64',
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(run.outputs.digest, arm64.descriptor.digest);
     assert.equal(run.outputs['media-type'], 'application/vnd.oci.image.manifest.v1+json');
@@ -83,7 +88,12 @@ describe('workflow features through the bundled action', () => {
   });
 
   it('a platform the index lacks fails with one line naming what it has', async () => {
-    const run = await runAction({ source: `${one.host}/src/app:v1`, destination: `${two.host}/none/app:v1`, platform: 'linux/s390x', 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `${one.host}/src/app:v1`,
+      destination: `${two.host}/none/app:v1`,
+      platform: 'linux/s390x',
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 1);
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
     assert.equal(errors.length, 1, run.stdout);
@@ -93,7 +103,11 @@ describe('workflow features through the bundled action', () => {
 
   it('several tags in one destination tag the same root with one copy', async () => {
     await two.resetRequests();
-    const run = await runAction({ source: `${one.host}/src/app:v1`, destination: `${two.host}/tags/app:1.2.3,1.2,latest`, 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `${one.host}/src/app:v1`,
+      destination: `${two.host}/tags/app:1.2.3,1.2,latest`,
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     for (const tag of ['1.2.3', '1.2', 'latest']) assert.equal(await tagDigest(two, 'tags/app', tag), image.root.digest, tag);
     assert.equal(await tagDigest(two, 'tags/app', 'v1'), undefined, 'the source tag is not added');
@@ -133,7 +147,12 @@ describe('workflow features through the bundled action', () => {
     await one.resetRequests();
     await two.resetRequests();
     const destinations = [`${two.host}/dry/app:v1`, `${one.host}/dry/app:v1`, `${two.host}/have/app:v1`];
-    const run = await runAction({ source: `${one.host}/src/app:v1`, destination: destinations.join('\n'), 'dry-run': 'true', 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `${one.host}/src/app:v1`,
+      destination: destinations.join('\n'),
+      'dry-run': 'true',
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const writes = [...(await one.settledRequests()), ...(await two.settledRequests())].filter((q) => WRITES.has(q.method));
     assert.deepEqual(writes, [], 'no PUT, POST, PATCH or DELETE');
@@ -145,7 +164,11 @@ describe('workflow features through the bundled action', () => {
     const isManifest = (b: BlobOutput) => /manifest|index/.test(b.mediaType);
     assert.ok(of(destinations[0]).length === image.blobs.length && of(destinations[0]).every((b) => b.action === 'copy'));
     for (const b of of(destinations[1])) assert.equal(b.action, isManifest(b) ? 'copy' : 'mount', `${b.digest} on the source's registry`);
-    assert.ok(of(destinations[1]).filter((b) => b.action === 'mount').every((b) => b.from === 'src/app'));
+    assert.ok(
+      of(destinations[1])
+        .filter((b) => b.action === 'mount')
+        .every((b) => b.from === 'src/app'),
+    );
     assert.ok(of(destinations[2]).length > 0 && of(destinations[2]).every((b) => b.action === 'exists'));
     assert.match(run.summary, /### Dry run of copy: /);
     assert.match(run.summary, /\| to copy \| \d+ \| .*\n\| to mount from other repositories \| \d+ \| /);

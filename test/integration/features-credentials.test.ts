@@ -48,7 +48,11 @@ async function dockerConfig(dir: string, config: unknown): Promise<string> {
 const asked = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
 
 /** Lines of the log other than the runner's mask commands, which carry the secret to the runner. */
-const visibleLog = (stdout: string) => stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+const visibleLog = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
 
 describe('credentials as users already have them, through the bundled action', () => {
   let registry: TestRegistry;
@@ -126,7 +130,13 @@ describe('credentials as users already have them, through the bundled action', (
     const log = await writeHelper(bin, 'unused', registry.host, USER, 'wrong-password');
     const config = await dockerConfig(join(work, 'unused'), { credHelpers: { [registry.host]: 'unused' } });
     const run = await runAction(
-      { source: `${registry.host}/src/app:v1`, destination: `${registry.host}/explicit/app:v1`, username: USER, password: PASSWORD, 'blob-cache': 'false' },
+      {
+        source: `${registry.host}/src/app:v1`,
+        destination: `${registry.host}/explicit/app:v1`,
+        username: USER,
+        password: PASSWORD,
+        'blob-cache': 'false',
+      },
       { DOCKER_CONFIG: config, PATH: `${bin}:${process.env.PATH}` },
     );
     assert.equal(run.code, 0, run.stdout + run.stderr);

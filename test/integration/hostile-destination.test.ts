@@ -49,28 +49,67 @@ const redirect = (status: number, location: (x: Exchange) => string) => (x: Exch
 };
 
 /** A 202 opening an upload session at `location`. */
-const session = (location: string | undefined, extra: Record<string, string> = {}) => (x: Exchange) => {
-  x.req.resume();
-  x.res.writeHead(202, { ...(location === undefined ? {} : { location }), 'content-length': 0, ...extra }).end();
-};
+const session =
+  (location: string | undefined, extra: Record<string, string> = {}) =>
+  (x: Exchange) => {
+    x.req.resume();
+    x.res.writeHead(202, { ...(location === undefined ? {} : { location }), 'content-length': 0, ...extra }).end();
+  };
 
 /** Adds a header to whatever answer the real registry gives. */
 function withHeader(x: Exchange, name: string, value: string): void {
   const original = x.res.writeHead.bind(x.res) as (status: number, headers?: Record<string, unknown>) => unknown;
-  (x.res as unknown as { writeHead: unknown }).writeHead = (status: number, headers?: Record<string, unknown>) => original(status, { ...(headers ?? {}), [name]: value });
+  (x.res as unknown as { writeHead: unknown }).writeHead = (status: number, headers?: Record<string, unknown>) =>
+    original(status, { ...(headers ?? {}), [name]: value });
 }
 
 const elsewhere = (x: Exchange) => `${world.elsewhere.url}/v2/${x.repo}/${x.rest}`;
 
 const cases: DestinationCase[] = [
   // --- where uploads and credentials may go ---
-  { name: 'the upload POST answered 307 to another host', answer: on(isUploadPost, redirect(307, elsewhere)), code: 1, line: /answered a POST with a 307 redirect to 127\.0\.0\.1:[0-9]+: refusing to send uploads or credentials anywhere but/, action: true },
-  { name: 'the upload PUT answered 308 to another host', answer: on(isUploadPut, redirect(308, elsewhere)), code: 1, line: /answered a PUT with a 308 redirect to 127\.0\.0\.1:[0-9]+: refusing/ },
-  { name: 'the manifest PUT answered 302 to another host', answer: on(isManifestPut, redirect(302, elsewhere)), code: 1, line: /answered a PUT with a 302 redirect to 127\.0\.0\.1:[0-9]+: refusing/ },
-  { name: 'an upload Location on another host', answer: on(isUploadPost, (x) => session(`${world.elsewhere.url}/v2/${x.repo}/blobs/uploads/x`)(x)), code: 1, line: /the registry sent the upload to another host \(127\.0\.0\.1:[0-9]+\); refusing$/ },
-  { name: 'an upload Location that is file:///etc/passwd', answer: on(isUploadPost, session('file:///etc/passwd')), code: 1, line: /the registry sent the upload to another host \(\); refusing$/ },
-  { name: 'an upload Location that is not a URL', answer: on(isUploadPost, session('http://[::1')), code: 1, line: /the registry sent an upload Location that is not a URL$/ },
-  { name: 'an upload session without a Location', answer: on(isUploadPost, session(undefined)), code: 1, line: /the registry opened an upload session without a Location/ },
+  {
+    name: 'the upload POST answered 307 to another host',
+    answer: on(isUploadPost, redirect(307, elsewhere)),
+    code: 1,
+    line: /answered a POST with a 307 redirect to 127\.0\.0\.1:[0-9]+: refusing to send uploads or credentials anywhere but/,
+    action: true,
+  },
+  {
+    name: 'the upload PUT answered 308 to another host',
+    answer: on(isUploadPut, redirect(308, elsewhere)),
+    code: 1,
+    line: /answered a PUT with a 308 redirect to 127\.0\.0\.1:[0-9]+: refusing/,
+  },
+  {
+    name: 'the manifest PUT answered 302 to another host',
+    answer: on(isManifestPut, redirect(302, elsewhere)),
+    code: 1,
+    line: /answered a PUT with a 302 redirect to 127\.0\.0\.1:[0-9]+: refusing/,
+  },
+  {
+    name: 'an upload Location on another host',
+    answer: on(isUploadPost, (x) => session(`${world.elsewhere.url}/v2/${x.repo}/blobs/uploads/x`)(x)),
+    code: 1,
+    line: /the registry sent the upload to another host \(127\.0\.0\.1:[0-9]+\); refusing$/,
+  },
+  {
+    name: 'an upload Location that is file:///etc/passwd',
+    answer: on(isUploadPost, session('file:///etc/passwd')),
+    code: 1,
+    line: /the registry sent the upload to another host \(\); refusing$/,
+  },
+  {
+    name: 'an upload Location that is not a URL',
+    answer: on(isUploadPost, session('http://[::1')),
+    code: 1,
+    line: /the registry sent an upload Location that is not a URL$/,
+  },
+  {
+    name: 'an upload session without a Location',
+    answer: on(isUploadPost, session(undefined)),
+    code: 1,
+    line: /the registry opened an upload session without a Location/,
+  },
   {
     name: 'a chunk Location on another host',
     answer: async (x) => {
@@ -82,7 +121,9 @@ const cases: DestinationCase[] = [
       }
       if (x.method !== 'PATCH') return false;
       x.req.resume();
-      x.req.on('end', () => x.res.writeHead(202, { location: `${world.elsewhere.url}/v2/${x.repo}/blobs/uploads/y`, 'content-length': 0 }).end());
+      x.req.on('end', () =>
+        x.res.writeHead(202, { location: `${world.elsewhere.url}/v2/${x.repo}/blobs/uploads/y`, 'content-length': 0 }).end(),
+      );
       return true;
     },
     code: 1,
@@ -99,8 +140,17 @@ const cases: DestinationCase[] = [
     code: 0,
   },
   // --- lies ---
-  { name: 'every blob HEAD says "there" (it is not)', answer: on(isHead('blobs'), (x) => void x.res.writeHead(200, { 'content-length': 0 }).end()), code: 0 },
-  { name: 'the root manifest HEAD says "there" (it is not)', answer: on(isHead('manifests'), (x) => void x.res.writeHead(200, { 'content-length': 0 }).end()), code: 1, line: /^tagging sha256:[0-9a-f]{64} as v1 in \[registry\] .*: 127\.0\.0\.1:[0-9]+\/d\/x[0-9]+@sha256:[0-9a-f]{64} not found$/ },
+  {
+    name: 'every blob HEAD says "there" (it is not)',
+    answer: on(isHead('blobs'), (x) => void x.res.writeHead(200, { 'content-length': 0 }).end()),
+    code: 0,
+  },
+  {
+    name: 'the root manifest HEAD says "there" (it is not)',
+    answer: on(isHead('manifests'), (x) => void x.res.writeHead(200, { 'content-length': 0 }).end()),
+    code: 1,
+    line: /^tagging sha256:[0-9a-f]{64} as v1 in \[registry\] .*: 127\.0\.0\.1:[0-9]+\/d\/x[0-9]+@sha256:[0-9a-f]{64} not found$/,
+  },
   {
     name: 'every upload PUT says 201 but stores nothing',
     answer: on(isUploadPut, (x) => {
@@ -110,13 +160,47 @@ const cases: DestinationCase[] = [
     code: 1,
     line: /pushing manifest sha256:[0-9a-f]{64} to .*: 400 Bad Request \(MANIFEST_BLOB_UNKNOWN: blob unknown to registry\)$/,
   },
-  { name: 'an upload POST answered 200 instead of 202', answer: on(isUploadPost, (x) => void x.res.writeHead(200, { 'content-length': 0 }).end()), code: 1, line: /pushing blob sha256:[0-9a-f]{64} to .*: 200 OK$/ },
+  {
+    name: 'an upload POST answered 200 instead of 202',
+    answer: on(isUploadPost, (x) => void x.res.writeHead(200, { 'content-length': 0 }).end()),
+    code: 1,
+    line: /pushing blob sha256:[0-9a-f]{64} to .*: 200 OK$/,
+  },
   // --- errors, waits and stalls ---
-  { name: 'a blob HEAD answered 429 with Retry-After: 86400', answer: on(isHead('blobs'), (x) => x.error(429, 'TOOMANYREQUESTS', 'slow down', { 'retry-after': '86400' })), code: 1, line: /checking blob sha256:[0-9a-f]{64} in .*: 429 Too Many Requests: 127\.0\.0\.1:[0-9]+ asks to wait 24 h before another try \(Retry-After\), longer than the 60 s oci-copy waits at once; try again later$/, maxMs: 15_000, action: true },
-  { name: 'the manifest PUT answered 503 with Retry-After: 100000', answer: on(isManifestPut, (x) => x.error(503, 'UNAVAILABLE', 'later', { 'retry-after': '100000' })), code: 1, line: /asks to wait 28 h before another try/, maxMs: 15_000 },
-  { name: 'a blob HEAD answered 500 every time', answer: on(isHead('blobs'), (x) => x.error(500, 'UNKNOWN', 'broken')), code: 1, line: /checking blob sha256:[0-9a-f]{64} in .*: 500 Internal Server Error after 5 tries$/ },
-  { name: 'a 403 whose message forges log lines', answer: on(isUploadPost, (x) => x.error(403, 'DENIED', FORGED)), code: 1, line: /403 Forbidden \(DENIED: denied ::add-mask::forged #\\x23\[stop-commands\]tok \\x1b\[2J ::error::x\): the credentials for 127\.0\.0\.1:[0-9]+ \(from [^)]*\) do not allow this: check what the account may do$/, action: true },
-  { name: 'a 401 to the upload with the right credentials', answer: on(isUploadPost, (x) => x.error(401, 'UNAUTHORIZED', 'no', { 'www-authenticate': 'Basic realm="x"' })), code: 1, line: /401 Unauthorized \(UNAUTHORIZED: no\): the credentials for 127\.0\.0\.1:[0-9]+ \(from [^)]*\) were refused: check the user name and password or token$/ },
+  {
+    name: 'a blob HEAD answered 429 with Retry-After: 86400',
+    answer: on(isHead('blobs'), (x) => x.error(429, 'TOOMANYREQUESTS', 'slow down', { 'retry-after': '86400' })),
+    code: 1,
+    line: /checking blob sha256:[0-9a-f]{64} in .*: 429 Too Many Requests: 127\.0\.0\.1:[0-9]+ asks to wait 24 h before another try \(Retry-After\), longer than the 60 s oci-copy waits at once; try again later$/,
+    maxMs: 15_000,
+    action: true,
+  },
+  {
+    name: 'the manifest PUT answered 503 with Retry-After: 100000',
+    answer: on(isManifestPut, (x) => x.error(503, 'UNAVAILABLE', 'later', { 'retry-after': '100000' })),
+    code: 1,
+    line: /asks to wait 28 h before another try/,
+    maxMs: 15_000,
+  },
+  {
+    name: 'a blob HEAD answered 500 every time',
+    answer: on(isHead('blobs'), (x) => x.error(500, 'UNKNOWN', 'broken')),
+    code: 1,
+    line: /checking blob sha256:[0-9a-f]{64} in .*: 500 Internal Server Error after 5 tries$/,
+  },
+  {
+    name: 'a 403 whose message forges log lines',
+    answer: on(isUploadPost, (x) => x.error(403, 'DENIED', FORGED)),
+    code: 1,
+    line: /403 Forbidden \(DENIED: denied ::add-mask::forged #\\x23\[stop-commands\]tok \\x1b\[2J ::error::x\): the credentials for 127\.0\.0\.1:[0-9]+ \(from [^)]*\) do not allow this: check what the account may do$/,
+    action: true,
+  },
+  {
+    name: 'a 401 to the upload with the right credentials',
+    answer: on(isUploadPost, (x) => x.error(401, 'UNAUTHORIZED', 'no', { 'www-authenticate': 'Basic realm="x"' })),
+    code: 1,
+    line: /401 Unauthorized \(UNAUTHORIZED: no\): the credentials for 127\.0\.0\.1:[0-9]+ \(from [^)]*\) were refused: check the user name and password or token$/,
+  },
   {
     name: 'an error body that never ends',
     answer: on(isManifestPut, (x) => {
@@ -142,15 +226,38 @@ const cases: DestinationCase[] = [
     line: /pushing blob sha256:[0-9a-f]{64} to .* after 3 tries$/,
     maxMs: 15_000,
   },
-  { name: 'the manifest PUT never answered', answer: on(isManifestPut, (x) => void x.req.resume()), code: 1, line: /pushing manifest sha256:[0-9a-f]{64} to .*: .*did not answer within 1 s/, maxMs: 40_000 },
-  { name: 'a blob HEAD redirected forever', answer: on(isHead('blobs'), redirect(307, (x) => `${x.path}?again`)), code: 1, line: /redirected more than 10 times$/ },
+  {
+    name: 'the manifest PUT never answered',
+    answer: on(isManifestPut, (x) => void x.req.resume()),
+    code: 1,
+    line: /pushing manifest sha256:[0-9a-f]{64} to .*: .*did not answer within 1 s/,
+    maxMs: 40_000,
+  },
+  {
+    name: 'a blob HEAD redirected forever',
+    answer: on(
+      isHead('blobs'),
+      redirect(307, (x) => `${x.path}?again`),
+    ),
+    code: 1,
+    line: /redirected more than 10 times$/,
+  },
   {
     name: 'a blob HEAD redirected to another host (which has no such blob)',
     answer: on(isHead('blobs'), redirect(307, elsewhere)),
     code: 0,
-    check: () => assert.ok(world.elsewhere.requests().some((r) => r.method === 'HEAD'), 'the HEAD followed the redirect, without credentials'),
+    check: () =>
+      assert.ok(
+        world.elsewhere.requests().some((r) => r.method === 'HEAD'),
+        'the HEAD followed the redirect, without credentials',
+      ),
   },
-  { name: 'a header of 100 KB', answer: on(isUploadPost, (x) => x.raw(`HTTP/1.1 202 Accepted\r\nx-filler: ${'a'.repeat(100_000)}\r\ncontent-length: 0\r\n\r\n`)), code: 1, line: /pushing blob sha256:[0-9a-f]{64} to .*: 127\.0\.0\.1:[0-9]+ answered with more header bytes than any registry sends \(over 16 KiB\)$/ },
+  {
+    name: 'a header of 100 KB',
+    answer: on(isUploadPost, (x) => x.raw(`HTTP/1.1 202 Accepted\r\nx-filler: ${'a'.repeat(100_000)}\r\ncontent-length: 0\r\n\r\n`)),
+    code: 1,
+    line: /pushing blob sha256:[0-9a-f]{64} to .*: 127\.0\.0\.1:[0-9]+ answered with more header bytes than any registry sends \(over 16 KiB\)$/,
+  },
 ];
 
 describe('a hostile destination registry', { concurrency: 4, timeout: 180_000 }, () => {
@@ -162,7 +269,16 @@ describe('a hostile destination registry', { concurrency: 4, timeout: 180_000 },
       world.hostile.forward(repo, c.answer);
       const run = await runCli(
         world,
-        [world.seed, `${world.hostile.host}/${repo}:v1`, '--src-creds', userPass(SRC_CREDS), '--dest-creds', userPass(DST_CREDS), '--no-blob-cache', ...(c.args ?? [])],
+        [
+          world.seed,
+          `${world.hostile.host}/${repo}:v1`,
+          '--src-creds',
+          userPass(SRC_CREDS),
+          '--dest-creds',
+          userPass(DST_CREDS),
+          '--no-blob-cache',
+          ...(c.args ?? []),
+        ],
         { ...CASE_TIMEOUT_ENV, ...c.env },
       );
       await assertCase(world, c, run, { repo, tag: 'v1' });

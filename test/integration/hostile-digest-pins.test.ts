@@ -40,7 +40,11 @@ function answerWith(h: HostileRegistry, asked: string, given: Desc, header: stri
   return (x: Exchange): boolean => {
     if (x.rest !== `manifests/${asked}` || !methods.includes(x.method)) return false;
     const stored = h.store.get(given.digest)!;
-    x.res.writeHead(200, { 'content-type': stored.mediaType, 'content-length': stored.bytes.length, ...(header ? { 'docker-content-digest': header } : {}) });
+    x.res.writeHead(200, {
+      'content-type': stored.mediaType,
+      'content-length': stored.bytes.length,
+      ...(header ? { 'docker-content-digest': header } : {}),
+    });
     x.res.end(x.method === 'HEAD' ? undefined : stored.bytes);
     return true;
   };
@@ -61,10 +65,13 @@ function signatureOf(h: HostileRegistry, subject: Desc): Desc {
 
 /** Refused, naming the repository asked by digest, the digest asked for and the one answered. */
 /** Where the lie is caught: resolving the root, or fetching its manifest once a true HEAD has resolved it. */
-const where = (repo: string, a: Desc) => `(?:resolving 127\\.0\\.0\\.1:[0-9]+/${esc(repo)}@${a.digest}|fetching manifest ${a.digest} from 127\\.0\\.0\\.1:[0-9]+/${esc(repo)})`;
+const where = (repo: string, a: Desc) =>
+  `(?:resolving 127\\.0\\.0\\.1:[0-9]+/${esc(repo)}@${a.digest}|fetching manifest ${a.digest} from 127\\.0\\.0\\.1:[0-9]+/${esc(repo)})`;
 
 const headerLie = (repo: string, a: Desc, b: Desc) =>
-  new RegExp(`^${where(repo, a)}: the registry answered ${b.digest} \\(its Docker-Content-Digest\\) for ${a.digest}: refused, a digest pins the content it names$`);
+  new RegExp(
+    `^${where(repo, a)}: the registry answered ${b.digest} \\(its Docker-Content-Digest\\) for ${a.digest}: refused, a digest pins the content it names$`,
+  );
 
 const cases: PinCase[] = [
   {
@@ -130,7 +137,9 @@ const cases: PinCase[] = [
       h.serve(repo, { v1: index }, answerWith(h, m.digest, other, other.digest));
       return {
         source: `${repo}:v1`,
-        line: new RegExp(`^fetching manifest ${m.digest} from 127\\.0\\.0\\.1:[0-9]+/${esc(repo)}: the registry answered ${other.digest} \\(its Docker-Content-Digest\\) for ${m.digest}: refused`),
+        line: new RegExp(
+          `^fetching manifest ${m.digest} from 127\\.0\\.0\\.1:[0-9]+/${esc(repo)}: the registry answered ${other.digest} \\(its Docker-Content-Digest\\) for ${m.digest}: refused`,
+        ),
       };
     },
     code: 1,
@@ -144,12 +153,16 @@ const cases: PinCase[] = [
       h.serve(repo, { v1: image }, (x) => {
         if (x.method !== 'GET' || x.rest !== `blobs/${layer.digest}`) return false;
         const bytes = h.store.get(layer.digest)!.bytes;
-        x.res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'docker-content-digest': other }).end(bytes);
+        x.res
+          .writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'docker-content-digest': other })
+          .end(bytes);
         return true;
       });
       return {
         source: `${repo}:v1`,
-        line: new RegExp(`^fetching blob ${layer.digest} from 127\\.0\\.0\\.1:[0-9]+/${esc(repo)}: the registry answered ${other} \\(its Docker-Content-Digest\\) for ${layer.digest}: refused`),
+        line: new RegExp(
+          `^fetching blob ${layer.digest} from 127\\.0\\.0\\.1:[0-9]+/${esc(repo)}: the registry answered ${other} \\(its Docker-Content-Digest\\) for ${layer.digest}: refused`,
+        ),
       };
     },
     code: 1,
@@ -163,7 +176,9 @@ const cases: PinCase[] = [
       h.referrers(repo, (subject) => (subject === image.digest ? [sig] : undefined));
       return {
         source: `${repo}:v1`,
-        line: new RegExp(`^\\[registry\\] 127\\.0\\.0\\.1:[0-9]+/${esc(repo)} lists ${sig.digest} as a referrer of ${image.digest}, but its subject is ${other.digest}: refused$`),
+        line: new RegExp(
+          `^\\[registry\\] 127\\.0\\.0\\.1:[0-9]+/${esc(repo)} lists ${sig.digest} as a referrer of ${image.digest}, but its subject is ${other.digest}: refused$`,
+        ),
       };
     },
     args: ['--referrers'],
@@ -176,7 +191,10 @@ const cases: PinCase[] = [
       const sig = signatureOf(h, other);
       const index = h.store.index([sig]);
       h.serve(repo, { v1: image, [image.digest.replace(':', '-')]: index });
-      return { source: `${repo}:v1`, line: new RegExp(`lists ${sig.digest} as a referrer of ${image.digest}, but its subject is ${other.digest}: refused$`) };
+      return {
+        source: `${repo}:v1`,
+        line: new RegExp(`lists ${sig.digest} as a referrer of ${image.digest}, but its subject is ${other.digest}: refused$`),
+      };
     },
     args: ['--referrers'],
     code: 1,
@@ -232,7 +250,11 @@ describe('a digest is a pin: no answer swaps the image', { concurrency: 4, timeo
       const repo = `h/p${i}`;
       const dst = `d/p${i}`;
       const { source, line } = c.setup(world.hostile, repo);
-      const run = await runCli(world, cliArgs(`${world.hostile.host}/${source}`, `${world.front.host}/${dst}:v1`, c.args), CASE_TIMEOUT_ENV);
+      const run = await runCli(
+        world,
+        cliArgs(`${world.hostile.host}/${source}`, `${world.front.host}/${dst}:v1`, c.args),
+        CASE_TIMEOUT_ENV,
+      );
       await assertCase(world, { ...c, ...(line ? { line } : {}) }, run, { repo: dst, tag: 'v1' });
       if (c.writesNothing) assert.deepEqual(writesTo(world, dst), [], 'nothing written');
     });
@@ -250,11 +272,17 @@ describe('a digest is a pin: no answer swaps the image', { concurrency: 4, timeo
       return true;
     });
     const run = await runCli(world, cliArgs(`${h.host}/h/pd@${image.digest}`, `${h.host}/d/pd@${image.digest}`), CASE_TIMEOUT_ENV);
-    await assertCase(world, {
-      name: 'destination digest',
-      code: 1,
-      line: new RegExp(`^checking manifest ${image.digest} in 127\\.0\\.0\\.1:[0-9]+/d/pd: the registry answered ${other} \\(its Docker-Content-Digest\\) for ${image.digest}: refused`),
-    }, run);
+    await assertCase(
+      world,
+      {
+        name: 'destination digest',
+        code: 1,
+        line: new RegExp(
+          `^checking manifest ${image.digest} in 127\\.0\\.0\\.1:[0-9]+/d/pd: the registry answered ${other} \\(its Docker-Content-Digest\\) for ${image.digest}: refused`,
+        ),
+      },
+      run,
+    );
     const writes = h.requests().filter((r) => r.repo === 'd/pd' && r.method !== 'GET' && r.method !== 'HEAD');
     assert.deepEqual(writes, [], 'nothing written to the destination');
   });
@@ -270,12 +298,29 @@ describe('a digest is a pin: no answer swaps the image', { concurrency: 4, timeo
     const [sourceSeen, frontSeen] = [h.requests().length, world.front.requests().length];
     const again = await runCli(world, args, CASE_TIMEOUT_ENV);
     assert.equal(again.code, 0, again.stderr);
-    const sourceAsked = h.requests().slice(sourceSeen).filter((r) => r.repo === 'h/rerun');
-    const destinationAsked = world.front.requests().slice(frontSeen).filter((r) => r.path.startsWith('/v2/d/rerun/'));
+    const sourceAsked = h
+      .requests()
+      .slice(sourceSeen)
+      .filter((r) => r.repo === 'h/rerun');
+    const destinationAsked = world.front
+      .requests()
+      .slice(frontSeen)
+      .filter((r) => r.path.startsWith('/v2/d/rerun/'));
     assert.ok(sourceAsked.length > 0 && destinationAsked.length > 0, 'both sides were asked');
-    assert.deepEqual(sourceAsked.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.path}`), [], 'the source: HEADs only');
-    assert.deepEqual(destinationAsked.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.path}`), [], 'the destination: HEADs only');
-    assert.ok(sourceAsked.some((r) => r.path === `/v2/h/rerun/manifests/${image.digest}`), 'the pinned digest was asked for');
+    assert.deepEqual(
+      sourceAsked.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.path}`),
+      [],
+      'the source: HEADs only',
+    );
+    assert.deepEqual(
+      destinationAsked.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.path}`),
+      [],
+      'the destination: HEADs only',
+    );
+    assert.ok(
+      sourceAsked.some((r) => r.path === `/v2/h/rerun/manifests/${image.digest}`),
+      'the pinned digest was asked for',
+    );
   });
 
   it("the action's outputs and summary say what was refused", async () => {
@@ -309,7 +354,12 @@ describe('a digest is a pin: no answer swaps the image', { concurrency: 4, timeo
     assert.ok(run.summary.includes(a.digest) && run.summary.includes(b.digest), run.summary);
     assert.ok(!run.summary.includes(`Digest: ${b.digest}`));
     assertCleanOutput(run.stdout + run.stderr, (l) => /^::(add-mask|group|endgroup|error)::/.test(l));
-    assertNoSecret(run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n') + run.stderr);
+    assertNoSecret(
+      run.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n') + run.stderr,
+    );
     await assertTag(world, 'd/pa', 'v1');
     assert.deepEqual(writesTo(world, 'd/pa'), [], 'nothing written');
   });
@@ -318,8 +368,14 @@ describe('a digest is a pin: no answer swaps the image', { concurrency: 4, timeo
     const h = world.hostile;
     const cache = new FileBlobInfoCache();
     const copyFrom = async (repo: string) => {
-      const src = openRegistryRepository({ transport: 'registry', registry: h.host, repository: repo, tags: [] }, { username: HOSTILE_CREDS.user, password: HOSTILE_CREDS.password, env: {} });
-      const dst = openRegistryRepository({ transport: 'registry', registry: world.front.host, repository: `d/${repo}`, tags: [] }, { username: DST_CREDS.user, password: DST_CREDS.password, env: {} });
+      const src = openRegistryRepository(
+        { transport: 'registry', registry: h.host, repository: repo, tags: [] },
+        { username: HOSTILE_CREDS.user, password: HOSTILE_CREDS.password, env: {} },
+      );
+      const dst = openRegistryRepository(
+        { transport: 'registry', registry: world.front.host, repository: `d/${repo}`, tags: [] },
+        { username: DST_CREDS.user, password: DST_CREDS.password, env: {} },
+      );
       try {
         return await copy(src, { tags: ['v1'] }, dst, { tags: [] }, { blobCache: cache });
       } finally {
@@ -361,7 +417,11 @@ describe('a digest is a pin: no answer swaps the image', { concurrency: 4, timeo
 
   it('refuses a repository name of 10,000 characters before any request, without repeating it', async () => {
     const name = `h/${'a'.repeat(9998)}`;
-    await refused(`${world.hostile.host}/${name}:v1`, /has a repository name 10000 characters long; a registry takes at most 255$/, name.slice(2));
+    await refused(
+      `${world.hostile.host}/${name}:v1`,
+      /has a repository name 10000 characters long; a registry takes at most 255$/,
+      name.slice(2),
+    );
   });
 
   it('refuses a destination repository name of 256 characters', async () => {
@@ -382,7 +442,11 @@ describe('a digest is a pin: no answer swaps the image', { concurrency: 4, timeo
     const name = `h/${'c'.repeat(253)}`;
     const tag = `t${'2'.repeat(127)}`;
     world.hostile.serve(name, { [tag]: world.hostile.store.image(1, 500) });
-    const run = await runCli(world, cliArgs(`${world.hostile.host}/${name}:${tag}`, `${world.front.host}/d/names255:${tag}`), CASE_TIMEOUT_ENV);
+    const run = await runCli(
+      world,
+      cliArgs(`${world.hostile.host}/${name}:${tag}`, `${world.front.host}/d/names255:${tag}`),
+      CASE_TIMEOUT_ENV,
+    );
     assert.equal(run.code, 0, run.stderr);
     await assertTag(world, 'd/names255', tag, true);
   });

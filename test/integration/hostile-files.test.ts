@@ -48,7 +48,8 @@ function archiveEntries(extra: { index?: string | Buffer; blobs?: TarEntry[] } =
   return entries;
 }
 
-const indexOf = (root: Desc, tag = 'v1') => JSON.stringify({ schemaVersion: 2, manifests: [{ ...root, annotations: { 'org.opencontainers.image.ref.name': tag } }] });
+const indexOf = (root: Desc, tag = 'v1') =>
+  JSON.stringify({ schemaVersion: 2, manifests: [{ ...root, annotations: { 'org.opencontainers.image.ref.name': tag } }] });
 
 async function archive(dir: string, entries: TarEntry[]): Promise<string> {
   await mkdir(dir, { recursive: true });
@@ -168,7 +169,10 @@ const cases: FileCase[] = [
     name: 'a layout whose index.json lists an upper-case digest',
     source: async (dir) => {
       const l = await layout(dir);
-      await writeFile(join(dir, 'index.json'), indexOf({ ...(l.root as Desc), digest: l.root.digest.toUpperCase().replace('SHA256', 'sha256') }));
+      await writeFile(
+        join(dir, 'index.json'),
+        indexOf({ ...(l.root as Desc), digest: l.root.digest.toUpperCase().replace('SHA256', 'sha256') }),
+      );
       return `oci:${dir}:v1`;
     },
     code: 1,
@@ -184,37 +188,69 @@ const cases: FileCase[] = [
     code: 0,
   },
   // --- archives ---
-  { name: 'an archive with an entry that climbs out', source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: '../../evil', data: 'x' }] }))}:v1`, code: 1, line: /has an entry that leaves the archive "\.\.\/\.\.\/evil": refusing the archive$/ },
-  { name: 'an archive with an absolute entry', source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: '/etc/cron.d/evil', data: 'x' }] }))}:v1`, code: 1, line: /has an entry with an absolute path "\/etc\/cron\.d\/evil": refusing the archive$/ },
+  {
+    name: 'an archive with an entry that climbs out',
+    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: '../../evil', data: 'x' }] }))}:v1`,
+    code: 1,
+    line: /has an entry that leaves the archive "\.\.\/\.\.\/evil": refusing the archive$/,
+  },
+  {
+    name: 'an archive with an absolute entry',
+    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: '/etc/cron.d/evil', data: 'x' }] }))}:v1`,
+    code: 1,
+    line: /has an entry with an absolute path "\/etc\/cron\.d\/evil": refusing the archive$/,
+  },
   {
     name: 'an archive with a symbolic link entry',
-    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: 'blobs/sha256/link', type: '2', linkname: '/etc/shadow' }] }))}:v1`,
+    source: async (dir) =>
+      `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: 'blobs/sha256/link', type: '2', linkname: '/etc/shadow' }] }))}:v1`,
     code: 1,
     line: /has a link entry "blobs\/sha256\/link" -> "\/etc\/shadow" with an absolute target: refusing the archive$/,
   },
-  { name: 'an archive with a FIFO entry', source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: 'pipe', type: '6' }] }))}:v1`, code: 1, line: /has a fifo entry "pipe": refusing the archive$/ },
-  { name: 'an archive with a device entry', source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: 'zero', type: '3' }] }))}:v1`, code: 1, line: /has a character-device entry "zero": refusing the archive$/ },
+  {
+    name: 'an archive with a FIFO entry',
+    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: 'pipe', type: '6' }] }))}:v1`,
+    code: 1,
+    line: /has a fifo entry "pipe": refusing the archive$/,
+  },
+  {
+    name: 'an archive with a device entry',
+    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: 'zero', type: '3' }] }))}:v1`,
+    code: 1,
+    line: /has a character-device entry "zero": refusing the archive$/,
+  },
   {
     name: 'an archive entry name that forges log lines',
-    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: `blobs/sha256/x\n::error::forged\x1b[2J`, data: 'x' }] }))}:v1`,
+    source: async (dir) =>
+      `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: `blobs/sha256/x\n::error::forged\x1b[2J`, data: 'x' }] }))}:v1`,
     code: 1,
     line: /has an entry "blobs\/sha256\/x\\x0a::error::forged\\x1b\[2J" under blobs\/ that is not named blobs\/<algorithm>\/<hex>: refusing the archive$/,
   },
-  { name: 'an archive whose index.json is 5 MiB', source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ index: Buffer.alloc(5 * 1024 * 1024, 32) }))}:v1`, code: 1, line: /index\.json in .* is 5242880 bytes, over the limit of 4194304$/ },
+  {
+    name: 'an archive whose index.json is 5 MiB',
+    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ index: Buffer.alloc(5 * 1024 * 1024, 32) }))}:v1`,
+    code: 1,
+    line: /index\.json in .* is 5242880 bytes, over the limit of 4194304$/,
+  },
   {
     name: 'an archive whose index.json nests two million deep',
-    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ index: `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}` }))}:v1`,
+    source: async (dir) =>
+      `oci-archive:${await archive(dir, archiveEntries({ index: `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}` }))}:v1`,
     code: 1,
     line: /index\.json in .* is not a manifest: its JSON nests more than 64 levels deep$/,
   },
   {
     name: 'an archive file holding a blob that does not match its name, which the image never reads',
-    source: async (dir) => `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: `blobs/sha256/${sha('other').slice(7)}`, data: 'not other' }] }))}:v1`,
+    source: async (dir) =>
+      `oci-archive:${await archive(dir, archiveEntries({ blobs: [{ name: `blobs/sha256/${sha('other').slice(7)}`, data: 'not other' }] }))}:v1`,
     code: 0,
   },
   {
     name: 'the same archive from standard input',
-    source: async (dir) => ({ ref: 'oci-archive:-:v1', stdin: await archive(dir, archiveEntries({ blobs: [{ name: `blobs/sha256/${sha('other').slice(7)}`, data: 'not other' }] })) }),
+    source: async (dir) => ({
+      ref: 'oci-archive:-:v1',
+      stdin: await archive(dir, archiveEntries({ blobs: [{ name: `blobs/sha256/${sha('other').slice(7)}`, data: 'not other' }] })),
+    }),
     code: 1,
     line: /\[oci-archive\] -: entry "blobs\/sha256\/[0-9a-f]{64}" does not hold the blob its name promises \(digest mismatch: expected sha256:[0-9a-f]{64}, got sha256:[0-9a-f]{64}\)$/,
   },
@@ -276,7 +312,12 @@ describe('hostile layouts and archives', { concurrency: 4, timeout: 180_000 }, (
       const source = await c.source(dir);
       const ref = typeof source === 'string' ? source : source.ref;
       const dst = `d/f${i}`;
-      const run = await runCli(world, [ref, `${world.front.host}/${dst}:v1`, '--dest-creds', userPass(DST_CREDS), '--no-blob-cache'], CASE_TIMEOUT_ENV, typeof source === 'string' ? undefined : source.stdin);
+      const run = await runCli(
+        world,
+        [ref, `${world.front.host}/${dst}:v1`, '--dest-creds', userPass(DST_CREDS), '--no-blob-cache'],
+        CASE_TIMEOUT_ENV,
+        typeof source === 'string' ? undefined : source.stdin,
+      );
       await assertCase(world, c, run, { repo: dst, tag: 'v1' });
     });
   }

@@ -42,7 +42,10 @@ function image(answer: (x: Exchange) => void | Promise<void>): SourceCase['setup
 }
 
 /** A tag v1 whose manifest is these bytes, served honestly (a HEAD's digest agrees with the GET). */
-const storedAs = (contentType: string, body: string | Buffer): SourceCase['setup'] => (h, repo) => h.serve(repo, { v1: h.store.put(contentType, body) });
+const storedAs =
+  (contentType: string, body: string | Buffer): SourceCase['setup'] =>
+  (h, repo) =>
+    h.serve(repo, { v1: h.store.put(contentType, body) });
 
 /** Answers with this status, headers and body. */
 const send = (status: number, headers: Record<string, string | number>, body?: string | Buffer) => (x: Exchange) => {
@@ -57,17 +60,21 @@ const redirectTo = (status: number, location: (x: Exchange) => string) => (x: Ex
 const manifestAnswer = (answer: (x: Exchange) => void | Promise<void>) => image(answer);
 
 /** An image tagged v1 whose manifest GETs get `answer`, its HEADs the truth: what a body does. */
-const manifestGetAnswer = (answer: (x: Exchange) => void | Promise<void>): SourceCase['setup'] => (h, repo) =>
-  h.serve(repo, { v1: h.store.image(1, 2000) }, on('manifests', answer));
+const manifestGetAnswer =
+  (answer: (x: Exchange) => void | Promise<void>): SourceCase['setup'] =>
+  (h, repo) =>
+    h.serve(repo, { v1: h.store.image(1, 2000) }, on('manifests', answer));
 
 /** An image whose layer GETs (not its config's) get `answer`. */
-const blobAnswer = (answer: (x: Exchange) => void | Promise<void>): SourceCase['setup'] => (h, repo) =>
-  h.serve(repo, { v1: h.store.image(1, 2000) }, async (x) => {
-    if (x.method !== 'GET' || !x.rest.startsWith('blobs/sha256:')) return false;
-    if (h.store.get(x.rest.slice('blobs/'.length).split('?')[0])?.mediaType !== OCI_LAYER) return false;
-    await answer(x);
-    return true;
-  });
+const blobAnswer =
+  (answer: (x: Exchange) => void | Promise<void>): SourceCase['setup'] =>
+  (h, repo) =>
+    h.serve(repo, { v1: h.store.image(1, 2000) }, async (x) => {
+      if (x.method !== 'GET' || !x.rest.startsWith('blobs/sha256:')) return false;
+      if (h.store.get(x.rest.slice('blobs/'.length).split('?')[0])?.mediaType !== OCI_LAYER) return false;
+      await answer(x);
+      return true;
+    });
 
 let world: HostileWorld;
 
@@ -93,7 +100,9 @@ const cases: SourceCase[] = [
   // --- the manifest GET ---
   {
     name: 'a manifest of 5 MiB, declared',
-    setup: manifestAnswer(send(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': 5 * MiB }, Buffer.alloc(5 * MiB, 32))),
+    setup: manifestAnswer(
+      send(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': 5 * MiB }, Buffer.alloc(5 * MiB, 32)),
+    ),
     code: 1,
     line: /manifest is 5242880 bytes, over the 4 MiB limit$/,
   },
@@ -103,7 +112,12 @@ const cases: SourceCase[] = [
     code: 1,
     line: /response from 127\.0\.0\.1:[0-9]+ is larger than 4194304 bytes$/,
   },
-  { name: 'an endless manifest', setup: manifestAnswer((x) => endless(x, Buffer.alloc(64 * 1024, 32))), code: 1, line: /is larger than 4194304 bytes$/ },
+  {
+    name: 'an endless manifest',
+    setup: manifestAnswer((x) => endless(x, Buffer.alloc(64 * 1024, 32))),
+    code: 1,
+    line: /is larger than 4194304 bytes$/,
+  },
   {
     name: 'a truncated manifest (Content-Length 1000, 10 bytes sent)',
     setup: manifestGetAnswer((x) => {
@@ -124,7 +138,13 @@ const cases: SourceCase[] = [
     line: /broke off its answer after 0 bytes/,
     maxMs: 40_000,
   },
-  { name: 'a manifest GET never answered', setup: manifestAnswer(() => {}), code: 1, line: /did not answer within 1 s after 5 tries$/, maxMs: 40_000 },
+  {
+    name: 'a manifest GET never answered',
+    setup: manifestAnswer(() => {}),
+    code: 1,
+    line: /did not answer within 1 s after 5 tries$/,
+    maxMs: 40_000,
+  },
   {
     name: 'a connection closed at once',
     setup: manifestAnswer((x) => {
@@ -133,7 +153,12 @@ const cases: SourceCase[] = [
     code: 1,
     line: /cannot reach 127\.0\.0\.1:[0-9]+: .* after 5 tries$/,
   },
-  { name: 'an answer that is not HTTP', setup: manifestAnswer((x) => x.raw('SSH-2.0-OpenSSH_9.2\r\n\r\n')), code: 1, line: /127\.0\.0\.1:[0-9]+/ },
+  {
+    name: 'an answer that is not HTTP',
+    setup: manifestAnswer((x) => x.raw('SSH-2.0-OpenSSH_9.2\r\n\r\n')),
+    code: 1,
+    line: /127\.0\.0\.1:[0-9]+/,
+  },
   {
     name: 'a header of 40 KB',
     setup: manifestAnswer((x) => x.raw(`HTTP/1.1 200 OK\r\nx-filler: ${'a'.repeat(40_000)}\r\ncontent-length: 0\r\n\r\n`)),
@@ -142,24 +167,40 @@ const cases: SourceCase[] = [
   },
   {
     name: 'a header value with an escape sequence',
-    setup: manifestAnswer((x) => x.raw('HTTP/1.1 200 OK\r\ncontent-type: application/vnd.oci.image.manifest.v1+json\x1b[2J\r\ncontent-length: 2\r\n\r\n{}')),
+    setup: manifestAnswer((x) =>
+      x.raw('HTTP/1.1 200 OK\r\ncontent-type: application/vnd.oci.image.manifest.v1+json\x1b[2J\r\ncontent-length: 2\r\n\r\n{}'),
+    ),
     code: 1,
     line: /127\.0\.0\.1:[0-9]+/,
   },
   ...(
     [
-      ['a path', '../../../../etc/passwd', /Docker-Content-Digest header "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" is not of the form <algorithm>:<encoded>$/],
-      ['upper-case hex', `sha256:${'AB'.repeat(32)}`, /Docker-Content-Digest header "sha256:ABAB.*" is not sha256:<64 lower-case hex digits>$/],
+      [
+        'a path',
+        '../../../../etc/passwd',
+        /Docker-Content-Digest header "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" is not of the form <algorithm>:<encoded>$/,
+      ],
+      [
+        'upper-case hex',
+        `sha256:${'AB'.repeat(32)}`,
+        /Docker-Content-Digest header "sha256:ABAB.*" is not sha256:<64 lower-case hex digits>$/,
+      ],
       ['an unknown algorithm', `md5:${'ab'.repeat(16)}`, /uses the algorithm "md5", which is not sha256 or sha512$/],
       // A HEAD's digest cannot be checked (it has no body): what it names is verified when fetched.
-      ['a digest of other bytes', `sha256:${'ab'.repeat(32)}`, /(Docker-Content-Digest sha256:(ab){32} is not the digest of the manifest it sent \(sha256:[0-9a-f]{64}\)|digest mismatch: expected sha256:(ab){32}, got sha256:[0-9a-f]{64})$/],
+      [
+        'a digest of other bytes',
+        `sha256:${'ab'.repeat(32)}`,
+        /(Docker-Content-Digest sha256:(ab){32} is not the digest of the manifest it sent \(sha256:[0-9a-f]{64}\)|digest mismatch: expected sha256:(ab){32}, got sha256:[0-9a-f]{64})$/,
+      ],
     ] as const
   ).map(
     ([what, digest, line]): SourceCase => ({
       name: `a Docker-Content-Digest that is ${what}`,
       setup: manifestAnswer((x) => {
         const m = stored(x);
-        x.res.writeHead(200, { 'content-type': m.mediaType, 'content-length': m.bytes.length, 'docker-content-digest': digest }).end(m.bytes);
+        x.res
+          .writeHead(200, { 'content-type': m.mediaType, 'content-length': m.bytes.length, 'docker-content-digest': digest })
+          .end(m.bytes);
       }),
       code: 1,
       line,
@@ -196,9 +237,24 @@ const cases: SourceCase[] = [
     code: 1,
     line: /the registry answered x\\x0a::add-mask::forged\\x0d\\x0a::error::forged #\\x23\[stop-commands\]tok \\x1b\]0;title\\x07\\x1b\[2J\\u\{202e\}, which is not a manifest media type$/,
   },
-  { name: 'a 401 to the right credentials', setup: manifestGetAnswer((x) => x.error(401, 'UNAUTHORIZED', 'no', { 'www-authenticate': 'Basic realm="hostile"' })), code: 1, line: /401 Unauthorized \(UNAUTHORIZED: no\): the credentials for 127\.0\.0\.1:[0-9]+ \(from [^)]*\) were refused: check the user name and password or token$/ },
-  { name: 'a 403 whose message forges log lines', setup: manifestGetAnswer((x) => x.error(403, 'DENIED', FORGED)), code: 1, line: /403 Forbidden \(DENIED: x ::add-mask::forged ::error::forged #\\x23\[stop-commands\]tok \\x1b\]0;title\\x07\\x1b\[2J\\u\{202e\}\): the credentials for .* do not allow this/ },
-  { name: 'a 500 every time, with a forged message', setup: manifestGetAnswer((x) => x.error(500, 'UNKNOWN', FORGED)), code: 1, line: /500 Internal Server Error after 5 tries \(UNKNOWN: x ::add-mask::forged/ },
+  {
+    name: 'a 401 to the right credentials',
+    setup: manifestGetAnswer((x) => x.error(401, 'UNAUTHORIZED', 'no', { 'www-authenticate': 'Basic realm="hostile"' })),
+    code: 1,
+    line: /401 Unauthorized \(UNAUTHORIZED: no\): the credentials for 127\.0\.0\.1:[0-9]+ \(from [^)]*\) were refused: check the user name and password or token$/,
+  },
+  {
+    name: 'a 403 whose message forges log lines',
+    setup: manifestGetAnswer((x) => x.error(403, 'DENIED', FORGED)),
+    code: 1,
+    line: /403 Forbidden \(DENIED: x ::add-mask::forged ::error::forged #\\x23\[stop-commands\]tok \\x1b\]0;title\\x07\\x1b\[2J\\u\{202e\}\): the credentials for .* do not allow this/,
+  },
+  {
+    name: 'a 500 every time, with a forged message',
+    setup: manifestGetAnswer((x) => x.error(500, 'UNKNOWN', FORGED)),
+    code: 1,
+    line: /500 Internal Server Error after 5 tries \(UNKNOWN: x ::add-mask::forged/,
+  },
   {
     name: 'a 429 with Retry-After: 86400',
     setup: manifestGetAnswer((x) => x.error(429, 'TOOMANYREQUESTS', 'slow down', { 'retry-after': '86400' })),
@@ -213,17 +269,42 @@ const cases: SourceCase[] = [
     line: /503 Service Unavailable \(UNAVAILABLE: maintenance\): .* asks to wait [0-9]+ h before another try/,
     maxMs: 15_000,
   },
-  { name: 'a 503 with a Retry-After that is not a time', setup: manifestGetAnswer((x) => x.error(503, 'UNAVAILABLE', 'x', { 'retry-after': 'soon' })), code: 1, line: /503 Service Unavailable after 5 tries/ },
-  { name: 'a 404 with a forged body', setup: manifestGetAnswer((x) => x.error(404, 'MANIFEST_UNKNOWN', FORGED)), code: 1, line: /127\.0\.0\.1:[0-9]+\/h\/[a-z0-9]+(:v1|@sha256:[0-9a-f]{64}) not found$/ },
+  {
+    name: 'a 503 with a Retry-After that is not a time',
+    setup: manifestGetAnswer((x) => x.error(503, 'UNAVAILABLE', 'x', { 'retry-after': 'soon' })),
+    code: 1,
+    line: /503 Service Unavailable after 5 tries/,
+  },
+  {
+    name: 'a 404 with a forged body',
+    setup: manifestGetAnswer((x) => x.error(404, 'MANIFEST_UNKNOWN', FORGED)),
+    code: 1,
+    line: /127\.0\.0\.1:[0-9]+\/h\/[a-z0-9]+(:v1|@sha256:[0-9a-f]{64}) not found$/,
+  },
   {
     name: 'a redirect to itself, forever',
     setup: manifestAnswer(redirectTo(302, (x) => x.path)),
     code: 1,
     line: /127\.0\.0\.1:[0-9]+ redirected more than 10 times$/,
   },
-  { name: 'a redirect to ftp://', setup: manifestAnswer(send(302, { location: 'ftp://127.0.0.1/x', 'content-length': 0 })), code: 1, line: /redirected to an unsupported URL scheme ftp:$/ },
-  { name: 'a redirect to file:///etc/passwd', setup: blobAnswer(send(307, { location: 'file:///etc/passwd', 'content-length': 0 })), code: 1, line: /redirected to an unsupported URL scheme file:$/ },
-  { name: 'a redirect to a Location that is not a URL', setup: manifestAnswer(send(302, { location: 'http://[::1', 'content-length': 0 })), code: 1, line: /127\.0\.0\.1:[0-9]+ redirected to a Location that is not a URL: "http:\/\/\[::1"$/ },
+  {
+    name: 'a redirect to ftp://',
+    setup: manifestAnswer(send(302, { location: 'ftp://127.0.0.1/x', 'content-length': 0 })),
+    code: 1,
+    line: /redirected to an unsupported URL scheme ftp:$/,
+  },
+  {
+    name: 'a redirect to file:///etc/passwd',
+    setup: blobAnswer(send(307, { location: 'file:///etc/passwd', 'content-length': 0 })),
+    code: 1,
+    line: /redirected to an unsupported URL scheme file:$/,
+  },
+  {
+    name: 'a redirect to a Location that is not a URL',
+    setup: manifestAnswer(send(302, { location: 'http://[::1', 'content-length': 0 })),
+    code: 1,
+    line: /127\.0\.0\.1:[0-9]+ redirected to a Location that is not a URL: "http:\/\/\[::1"$/,
+  },
   {
     name: 'a manifest redirected to another host, which serves it',
     setup: manifestAnswer((x) => {
@@ -244,8 +325,18 @@ const cases: SourceCase[] = [
     code: 1,
     line: /fetching blob sha256:[0-9a-f]{64} from \[registry\] .*: digest mismatch: expected sha256:[0-9a-f]{64}, got sha256:[0-9a-f]{64}$/,
   },
-  { name: 'a blob longer than its descriptor', setup: blobAnswer(send(200, {}, Buffer.alloc(3000, 7))), code: 1, line: /size mismatch for sha256:[0-9a-f]{64}: more than the expected 2000 bytes$/ },
-  { name: 'an endless blob', setup: blobAnswer((x) => endless(x, Buffer.alloc(64 * 1024, 7))), code: 1, line: /size mismatch for sha256:[0-9a-f]{64}: more than the expected 2000 bytes$/ },
+  {
+    name: 'a blob longer than its descriptor',
+    setup: blobAnswer(send(200, {}, Buffer.alloc(3000, 7))),
+    code: 1,
+    line: /size mismatch for sha256:[0-9a-f]{64}: more than the expected 2000 bytes$/,
+  },
+  {
+    name: 'an endless blob',
+    setup: blobAnswer((x) => endless(x, Buffer.alloc(64 * 1024, 7))),
+    code: 1,
+    line: /size mismatch for sha256:[0-9a-f]{64}: more than the expected 2000 bytes$/,
+  },
   {
     name: 'a blob that ends early, cleanly, every time',
     setup: blobAnswer(send(200, { 'content-length': 100 }, Buffer.alloc(100, 7))),
@@ -286,7 +377,12 @@ const cases: SourceCase[] = [
     code: 1,
     line: /the registry answered a different range$/,
   },
-  { name: 'a blob redirected forever', setup: blobAnswer(redirectTo(307, (x) => `${x.path}?again`)), code: 1, line: /redirected more than 10 times$/ },
+  {
+    name: 'a blob redirected forever',
+    setup: blobAnswer(redirectTo(307, (x) => `${x.path}?again`)),
+    code: 1,
+    line: /redirected more than 10 times$/,
+  },
   {
     name: 'a blob with a 503 and Retry-After: 86400',
     setup: blobAnswer((x) => x.error(503, 'UNAVAILABLE', 'later', { 'retry-after': '86400' })),
@@ -294,8 +390,18 @@ const cases: SourceCase[] = [
     line: /fetching blob sha256:[0-9a-f]{64} from .*: 503 Service Unavailable \(UNAVAILABLE: later\): .* asks to wait 24 h/,
     maxMs: 15_000,
   },
-  { name: 'a blob with a 500 every time', setup: blobAnswer((x) => x.error(500, 'UNKNOWN', 'broken')), code: 1, line: /fetching blob sha256:[0-9a-f]{64} from .*: 500 Internal Server Error after 5 tries \(UNKNOWN: broken\)$/ },
-  { name: 'a blob that is missing', setup: blobAnswer((x) => x.error(404, 'BLOB_UNKNOWN', FORGED)), code: 1, line: /blob sha256:[0-9a-f]{64} is not in 127\.0\.0\.1:[0-9]+\/h\/[a-z0-9]+$/ },
+  {
+    name: 'a blob with a 500 every time',
+    setup: blobAnswer((x) => x.error(500, 'UNKNOWN', 'broken')),
+    code: 1,
+    line: /fetching blob sha256:[0-9a-f]{64} from .*: 500 Internal Server Error after 5 tries \(UNKNOWN: broken\)$/,
+  },
+  {
+    name: 'a blob that is missing',
+    setup: blobAnswer((x) => x.error(404, 'BLOB_UNKNOWN', FORGED)),
+    code: 1,
+    line: /blob sha256:[0-9a-f]{64} is not in 127\.0\.0\.1:[0-9]+\/h\/[a-z0-9]+$/,
+  },
   {
     name: 'a blob sent gzip-encoded',
     setup: blobAnswer(async (x) => {
@@ -317,7 +423,16 @@ describe('a hostile source registry: its answers', { concurrency: 4, timeout: 18
       c.setup(world.hostile, repo, world);
       const run = await runCli(
         world,
-        [`${world.hostile.host}/${repo}:v1`, `${world.front.host}/${dst}:v1`, '--src-creds', userPass(HOSTILE_CREDS), '--dest-creds', userPass(DST_CREDS), '--no-blob-cache', ...(c.args ?? [])],
+        [
+          `${world.hostile.host}/${repo}:v1`,
+          `${world.front.host}/${dst}:v1`,
+          '--src-creds',
+          userPass(HOSTILE_CREDS),
+          '--dest-creds',
+          userPass(DST_CREDS),
+          '--no-blob-cache',
+          ...(c.args ?? []),
+        ],
         { ...CASE_TIMEOUT_ENV, ...c.env },
       );
       await assertCase(world, c, run, { repo: dst, tag: 'v1' });

@@ -4,7 +4,15 @@
 // honest one and asserts what every hostile case asserts (see hostile-world.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OCI_EMPTY, OCI_INDEX, OCI_LAYER, OCI_MANIFEST, type ContentStore, type Desc, type HostileRegistry } from '../support/hostile-registry.js';
+import {
+  OCI_EMPTY,
+  OCI_INDEX,
+  OCI_LAYER,
+  OCI_MANIFEST,
+  type ContentStore,
+  type Desc,
+  type HostileRegistry,
+} from '../support/hostile-registry.js';
 import {
   assertCase,
   assertActionCase,
@@ -47,7 +55,9 @@ const malformed = (rest: RegExp) => new RegExp(`${MALFORMED.source}.*${rest.sour
 function chain(store: ContentStore, depth: number): Desc {
   let top = store.image(1, 100);
   for (let i = 0; i < depth; i++) {
-    const bytes = Buffer.from(`{"schemaVersion":2,"mediaType":"${OCI_INDEX}","manifests":[{"mediaType":"${top.mediaType}","digest":"${top.digest}","size":${top.size}}]}`);
+    const bytes = Buffer.from(
+      `{"schemaVersion":2,"mediaType":"${OCI_INDEX}","manifests":[{"mediaType":"${top.mediaType}","digest":"${top.digest}","size":${top.size}}]}`,
+    );
     top = store.put(OCI_INDEX, bytes);
   }
   return top;
@@ -55,24 +65,97 @@ function chain(store: ContentStore, depth: number): Desc {
 
 const cases: ContentCase[] = [
   // --- descriptors checked as the manifest is read, before the destination is asked anything ---
-  { name: 'a layer digest in upper case', root: layerChanged({ digest: `sha256:${'AB'.repeat(32)}` }), code: 1, line: malformed(/layers\[0\] has a digest "sha256:(AB){32}" that is not sha256:<64 lower-case hex digits>$/), action: true },
-  { name: 'a layer digest of an unknown algorithm', root: layerChanged({ digest: `md5:${'ab'.repeat(16)}` }), code: 1, line: malformed(/layers\[0\] has a digest "md5:(ab){16}" that uses the algorithm "md5", which is not sha256 or sha512$/) },
-  { name: 'a layer digest that is a path', root: layerChanged({ digest: 'sha256:../../../../etc/passwd' }), code: 1, line: malformed(/layers\[0\] has a digest "sha256:\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" that is not of the form <algorithm>:<encoded>$/) },
-  { name: 'a sha512 digest too short', root: layerChanged({ digest: `sha512:${'ab'.repeat(32)}` }), code: 1, line: malformed(/is not sha512:<128 lower-case hex digits>$/) },
-  { name: 'a digest with a newline', root: layerChanged({ digest: `sha256:${'ab'.repeat(32)}\n::error::x` }), code: 1, line: malformed(/has a digest "sha256:(ab){32}\\x0a::error:…" that is not of the form/) },
-  { name: 'a negative size', root: layerChanged({ size: -1 }), code: 1, line: malformed(/layers\[0\] has a size -1 that is not a whole number of bytes from 0 to 2\^53-1$/) },
-  { name: 'a size beyond 2^53', root: layerChanged({ size: 2 ** 60 }), code: 1, line: malformed(/has a size 1152921504606847000 that is not a whole number/) },
+  {
+    name: 'a layer digest in upper case',
+    root: layerChanged({ digest: `sha256:${'AB'.repeat(32)}` }),
+    code: 1,
+    line: malformed(/layers\[0\] has a digest "sha256:(AB){32}" that is not sha256:<64 lower-case hex digits>$/),
+    action: true,
+  },
+  {
+    name: 'a layer digest of an unknown algorithm',
+    root: layerChanged({ digest: `md5:${'ab'.repeat(16)}` }),
+    code: 1,
+    line: malformed(/layers\[0\] has a digest "md5:(ab){16}" that uses the algorithm "md5", which is not sha256 or sha512$/),
+  },
+  {
+    name: 'a layer digest that is a path',
+    root: layerChanged({ digest: 'sha256:../../../../etc/passwd' }),
+    code: 1,
+    line: malformed(/layers\[0\] has a digest "sha256:\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" that is not of the form <algorithm>:<encoded>$/),
+  },
+  {
+    name: 'a sha512 digest too short',
+    root: layerChanged({ digest: `sha512:${'ab'.repeat(32)}` }),
+    code: 1,
+    line: malformed(/is not sha512:<128 lower-case hex digits>$/),
+  },
+  {
+    name: 'a digest with a newline',
+    root: layerChanged({ digest: `sha256:${'ab'.repeat(32)}\n::error::x` }),
+    code: 1,
+    line: malformed(/has a digest "sha256:(ab){32}\\x0a::error:…" that is not of the form/),
+  },
+  {
+    name: 'a negative size',
+    root: layerChanged({ size: -1 }),
+    code: 1,
+    line: malformed(/layers\[0\] has a size -1 that is not a whole number of bytes from 0 to 2\^53-1$/),
+  },
+  {
+    name: 'a size beyond 2^53',
+    root: layerChanged({ size: 2 ** 60 }),
+    code: 1,
+    line: malformed(/has a size 1152921504606847000 that is not a whole number/),
+  },
   { name: 'a fractional size', root: layerChanged({ size: 1.5 }), code: 1, line: malformed(/has a size 1\.5 that is not a whole number/) },
   { name: 'a size in a string', root: layerChanged({ size: '7' }), code: 1, line: malformed(/has a size "7" that is not a whole number/) },
   { name: 'no size', root: layerChanged({ size: undefined }), code: 1, line: malformed(/layers\[0\] lacks a size$/) },
   { name: 'no media type', root: layerChanged({ mediaType: undefined }), code: 1, line: malformed(/layers\[0\] lacks a mediaType$/) },
-  { name: 'annotations that are not strings', root: layerChanged({ annotations: { a: { b: 1 } } }), code: 1, line: malformed(/annotations that are not a map of strings$/) },
-  { name: 'urls that are not strings', root: layerChanged({ urls: [7] }), code: 1, line: malformed(/urls that are not a list of strings$/) },
-  { name: 'no config', root: (store) => store.json(OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, layers: [] }), code: 1, line: malformed(/config is not a descriptor$/) },
-  { name: 'layers that are not a list', root: (store) => store.manifest([]) && store.json(OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config: store.put(OCI_EMPTY, '{}'), layers: { 0: 'x' } }), code: 1, line: malformed(/"layers" is not a list of descriptors$/) },
-  { name: 'an index whose manifests are null', root: (store) => store.json(OCI_INDEX, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: null }), code: 1, line: /^resolving|index sha256:[0-9a-f]{64} is malformed: "manifests" is not a list of descriptors$/ },
-  { name: 'a platform whose os is a number', root: (store) => store.index([{ ...store.image(), platform: { os: 7, architecture: 'amd64' } }]), code: 1, line: /is malformed: manifests\[0\] has a platform without os and architecture$/ },
-  { name: 'a subject with a bad digest', root: (store) => store.manifest([], { subject: { mediaType: OCI_MANIFEST, digest: 'sha256:zz', size: 1 } }), code: 1, line: malformed(/subject has a digest "sha256:zz" that is not sha256:<64 lower-case hex digits>$/) },
+  {
+    name: 'annotations that are not strings',
+    root: layerChanged({ annotations: { a: { b: 1 } } }),
+    code: 1,
+    line: malformed(/annotations that are not a map of strings$/),
+  },
+  {
+    name: 'urls that are not strings',
+    root: layerChanged({ urls: [7] }),
+    code: 1,
+    line: malformed(/urls that are not a list of strings$/),
+  },
+  {
+    name: 'no config',
+    root: (store) => store.json(OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, layers: [] }),
+    code: 1,
+    line: malformed(/config is not a descriptor$/),
+  },
+  {
+    name: 'layers that are not a list',
+    root: (store) =>
+      store.manifest([]) &&
+      store.json(OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config: store.put(OCI_EMPTY, '{}'), layers: { 0: 'x' } }),
+    code: 1,
+    line: malformed(/"layers" is not a list of descriptors$/),
+  },
+  {
+    name: 'an index whose manifests are null',
+    root: (store) => store.json(OCI_INDEX, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: null }),
+    code: 1,
+    line: /^resolving|index sha256:[0-9a-f]{64} is malformed: "manifests" is not a list of descriptors$/,
+  },
+  {
+    name: 'a platform whose os is a number',
+    root: (store) => store.index([{ ...store.image(), platform: { os: 7, architecture: 'amd64' } }]),
+    code: 1,
+    line: /is malformed: manifests\[0\] has a platform without os and architecture$/,
+  },
+  {
+    name: 'a subject with a bad digest',
+    root: (store) => store.manifest([], { subject: { mediaType: OCI_MANIFEST, digest: 'sha256:zz', size: 1 } }),
+    code: 1,
+    line: malformed(/subject has a digest "sha256:zz" that is not sha256:<64 lower-case hex digits>$/),
+  },
   // --- one digest, one node ---
   {
     name: 'an index listing a manifest first as a blob, then as a manifest',
@@ -121,7 +204,13 @@ const cases: ContentCase[] = [
     line: /index sha256:[0-9a-f]{64} is malformed: "manifests" is not a list of descriptors$/,
   },
   // --- graphs and referrers no source can make endless ---
-  { name: 'an index chain 100,000 deep', root: (store) => chain(store, 100_000), code: 1, line: /index sha256:[0-9a-f]{64} in \[registry\] .* lists content more than 32 levels below the root: refusing a graph that deep$/, action: true },
+  {
+    name: 'an index chain 100,000 deep',
+    root: (store) => chain(store, 100_000),
+    code: 1,
+    line: /index sha256:[0-9a-f]{64} in \[registry\] .* lists content more than 32 levels below the root: refusing a graph that deep$/,
+    action: true,
+  },
   { name: 'an index chain 31 deep', root: (store) => chain(store, 31), code: 0, maxMs: 40_000 },
   {
     name: 'an index of two manifests of 25,000 layers each',
@@ -174,21 +263,44 @@ const cases: ContentCase[] = [
     line: /referrers of sha256:[0-9a-f]{64} is malformed: manifests\[0\] has a digest "sha256:\.\.\/\.\.\/x" that is not of the form <algorithm>:<encoded>$/,
   },
   // --- text meant for the log and the terminal: escaped, and the copy goes on ---
-  { name: 'a layer media type that forges log lines', root: layerChanged({ mediaType: FORGED }), code: 0, check: (run) => assert.match(run.stderr, new RegExp(`^Copied  [0-9a-f]{12} ${literal(ESCAPED)}$`, 'm')), action: true },
-  { name: 'a layer media type of 10,000 characters', root: layerChanged({ mediaType: `application/${'x'.repeat(10_000)}` }), code: 0, check: (run) => assert.ok(run.stderr.split('\n').every((l) => l.length < 700)) },
-  { name: 'a config media type with a carriage return', root: (store) => store.manifest([], {}, store.put('application/vnd.oci.image.config.v1+json\rForged', '{}')), code: 0 },
+  {
+    name: 'a layer media type that forges log lines',
+    root: layerChanged({ mediaType: FORGED }),
+    code: 0,
+    check: (run) => assert.match(run.stderr, new RegExp(`^Copied  [0-9a-f]{12} ${literal(ESCAPED)}$`, 'm')),
+    action: true,
+  },
+  {
+    name: 'a layer media type of 10,000 characters',
+    root: layerChanged({ mediaType: `application/${'x'.repeat(10_000)}` }),
+    code: 0,
+    check: (run) => assert.ok(run.stderr.split('\n').every((l) => l.length < 700)),
+  },
+  {
+    name: 'a config media type with a carriage return',
+    root: (store) => store.manifest([], {}, store.put('application/vnd.oci.image.config.v1+json\rForged', '{}')),
+    code: 0,
+  },
   {
     name: 'platforms that forge log lines, and a platform asked for that is not there',
     root: (store) => store.index([{ ...store.image(), platform: { os: FORGED, architecture: 'amd64' } }]),
     args: ['--platform', 'linux/s390x'],
     code: 1,
-    line: new RegExp(`platform linux/s390x is not in \\[registry\\] .* \\((v1|sha256:[0-9a-f]{64})\\): it has ${literal(ESCAPED.slice(0, 60))}`),
+    line: new RegExp(
+      `platform linux/s390x is not in \\[registry\\] .* \\((v1|sha256:[0-9a-f]{64})\\): it has ${literal(ESCAPED.slice(0, 60))}`,
+    ),
   },
   {
     name: 'a foreign layer pointing at another host',
     root: (store) => {
       const layer = store.put(OCI_LAYER, Buffer.from('foreign'));
-      return store.manifest([{ ...layer, mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', urls: [`${world.elsewhere.url}/foreign-layer`] }]);
+      return store.manifest([
+        {
+          ...layer,
+          mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+          urls: [`${world.elsewhere.url}/foreign-layer`],
+        },
+      ]);
     },
     code: 0,
     check: () => assert.ok(!world.elsewhere.requests().some((r) => r.path.includes('foreign-layer')), 'a foreign layer is not fetched'),

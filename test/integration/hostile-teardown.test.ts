@@ -60,9 +60,21 @@ describe('teardown of a failed copy', { concurrency: 3, timeout: 120_000 }, () =
     it(`the CLI exits as soon as the error is known, with one line and no stack trace (run ${i + 1})`, async () => {
       const repo = `h/t${i}`;
       setup(repo);
-      const run = await runCli(world, [`${world.hostile.host}/${repo}:v1`, `${world.front.host}/d/t${i}:v1`, '--src-creds', userPass(HOSTILE_CREDS), '--dest-creds', userPass(DST_CREDS), '--no-blob-cache'], {
-        ...TIMEOUT,
-      });
+      const run = await runCli(
+        world,
+        [
+          `${world.hostile.host}/${repo}:v1`,
+          `${world.front.host}/d/t${i}:v1`,
+          '--src-creds',
+          userPass(HOSTILE_CREDS),
+          '--dest-creds',
+          userPass(DST_CREDS),
+          '--no-blob-cache',
+        ],
+        {
+          ...TIMEOUT,
+        },
+      );
       await assertCase(world, expected, run, { repo: `d/t${i}`, tag: 'v1' });
       assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
     });
@@ -71,15 +83,19 @@ describe('teardown of a failed copy', { concurrency: 3, timeout: 120_000 }, () =
   it('the bundled action fails the step as soon as the error is known', async () => {
     const repo = 'h/taction';
     setup(repo);
-    const run = await runActionMeasured(world, {
-      source: `${world.hostile.host}/${repo}:v1`,
-      destination: `${world.front.host}/d/taction:v1`,
-      'source-username': HOSTILE_CREDS.user,
-      'source-password': HOSTILE_CREDS.password,
-      'destination-username': DST_CREDS.user,
-      'destination-password': DST_CREDS.password,
-      'blob-cache': 'false',
-    }, TIMEOUT);
+    const run = await runActionMeasured(
+      world,
+      {
+        source: `${world.hostile.host}/${repo}:v1`,
+        destination: `${world.front.host}/d/taction:v1`,
+        'source-username': HOSTILE_CREDS.user,
+        'source-password': HOSTILE_CREDS.password,
+        'destination-username': DST_CREDS.user,
+        'destination-password': DST_CREDS.password,
+        'blob-cache': 'false',
+      },
+      TIMEOUT,
+    );
     await assertActionCase(world, expected, run, { repo: 'd/taction', tag: 'v1' });
   });
 });

@@ -20,7 +20,10 @@ const CLI = join(REPO_ROOT, 'lib', 'src', 'cli', 'index.js');
 
 function runCli(args: string[], home: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));
@@ -41,7 +44,10 @@ describe('a destination that redirects uploads to another host', () => {
     destination = await startFaultProxy(registry.url);
     elsewhere = await startFaultProxy(registry.url);
     work = await mkdtemp(join(tmpdir(), 'oci-copy-hostile-upload-'));
-    image = await makeImageLayout(join(work, 'seed'), { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 30_000 }] }] });
+    image = await makeImageLayout(join(work, 'seed'), {
+      tag: 'v1',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 30_000 }] }],
+    });
     await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/src/app`, { destCreds: `${USER}:${PASSWORD}` });
   });
 
@@ -59,10 +65,42 @@ describe('a destination that redirects uploads to another host', () => {
 
   const toElsewhere = (path: string) => `${elsewhere.url}${path}`;
   const cases: Array<{ name: string; rule: (repo: string) => FaultRule }> = [
-    { name: 'the upload POST answered 307', rule: (repo) => ({ method: 'POST', path: new RegExp(`^/v2/${repo}/blobs/uploads/`), times: Infinity, fault: { kind: 'redirect', status: 307, location: toElsewhere } }) },
-    { name: 'the upload POST answered 302', rule: (repo) => ({ method: 'POST', path: new RegExp(`^/v2/${repo}/blobs/uploads/`), times: Infinity, fault: { kind: 'redirect', status: 302, location: toElsewhere } }) },
-    { name: 'the upload PUT answered 307', rule: (repo) => ({ method: 'PUT', path: new RegExp(`^/v2/${repo}/blobs/uploads/`), times: Infinity, fault: { kind: 'redirect', status: 307, location: toElsewhere } }) },
-    { name: 'the manifest PUT answered 308', rule: (repo) => ({ method: 'PUT', path: new RegExp(`^/v2/${repo}/manifests/`), times: Infinity, fault: { kind: 'redirect', status: 308, location: toElsewhere } }) },
+    {
+      name: 'the upload POST answered 307',
+      rule: (repo) => ({
+        method: 'POST',
+        path: new RegExp(`^/v2/${repo}/blobs/uploads/`),
+        times: Infinity,
+        fault: { kind: 'redirect', status: 307, location: toElsewhere },
+      }),
+    },
+    {
+      name: 'the upload POST answered 302',
+      rule: (repo) => ({
+        method: 'POST',
+        path: new RegExp(`^/v2/${repo}/blobs/uploads/`),
+        times: Infinity,
+        fault: { kind: 'redirect', status: 302, location: toElsewhere },
+      }),
+    },
+    {
+      name: 'the upload PUT answered 307',
+      rule: (repo) => ({
+        method: 'PUT',
+        path: new RegExp(`^/v2/${repo}/blobs/uploads/`),
+        times: Infinity,
+        fault: { kind: 'redirect', status: 307, location: toElsewhere },
+      }),
+    },
+    {
+      name: 'the manifest PUT answered 308',
+      rule: (repo) => ({
+        method: 'PUT',
+        path: new RegExp(`^/v2/${repo}/manifests/`),
+        times: Infinity,
+        fault: { kind: 'redirect', status: 308, location: toElsewhere },
+      }),
+    },
   ];
 
   for (const [i, c] of cases.entries()) {
@@ -71,12 +109,23 @@ describe('a destination that redirects uploads to another host', () => {
       destination.addFault(c.rule(repo));
       const home = join(work, `home-cli-${i}`);
       const run = await runCli(
-        [`${registry.host}/src/app:v1`, `${destination.host}/${repo}:v1`, '--src-creds', `${USER}:${PASSWORD}`, '--dest-creds', `${USER}:${PASSWORD}`, '--no-blob-cache'],
+        [
+          `${registry.host}/src/app:v1`,
+          `${destination.host}/${repo}:v1`,
+          '--src-creds',
+          `${USER}:${PASSWORD}`,
+          '--dest-creds',
+          `${USER}:${PASSWORD}`,
+          '--no-blob-cache',
+        ],
         home,
       );
       assert.equal(run.code, 1, run.stderr);
       const last = run.stderr.trim().split('\n').at(-1)!;
-      assert.match(last, /^oci-copy: .*redirect to 127\.0\.0\.1:[0-9]+: refusing to send uploads or credentials anywhere but 127\.0\.0\.1:[0-9]+$/);
+      assert.match(
+        last,
+        /^oci-copy: .*redirect to 127\.0\.0\.1:[0-9]+: refusing to send uploads or credentials anywhere but 127\.0\.0\.1:[0-9]+$/,
+      );
       assert.ok(destination.fired().length >= 1, 'the redirect was offered');
       assert.deepEqual(elsewhere.requests(), [], 'nothing at all reached the other host');
       // The destination itself was given the credentials, so the check above could have failed.

@@ -20,7 +20,11 @@ describe("a single-manifest image's platform", () => {
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'oci-copy-platform-'));
     [src, dst] = await Promise.all([startRegistry(), startRegistry()]);
-    image = await makeImageLayout(join(work, 'app'), { tag: '1.0', index: false, platforms: [{ os: 'linux', architecture: 'arm', variant: 'v7', layers: [{ size: 3000, seed: 'arm' }] }] });
+    image = await makeImageLayout(join(work, 'app'), {
+      tag: '1.0',
+      index: false,
+      platforms: [{ os: 'linux', architecture: 'arm', variant: 'v7', layers: [{ size: 3000, seed: 'arm' }] }],
+    });
     await pushImageOverHttp(image, src.url, 'team/app', '1.0');
   });
   after(async () => {
@@ -35,20 +39,38 @@ describe("a single-manifest image's platform", () => {
 
   it('is read from the config the copy moved, with no second fetch of it', async () => {
     await src.resetRequests();
-    const outcome = await runJob({ work: { kind: 'copy', source: parseReference(`${src.host}/team/app:1.0`), destinations: [parseReference(`${dst.host}/copy/app:1.0`)] } });
+    const outcome = await runJob({
+      work: {
+        kind: 'copy',
+        source: parseReference(`${src.host}/team/app:1.0`),
+        destinations: [parseReference(`${dst.host}/copy/app:1.0`)],
+      },
+    });
     const [r] = outcome.results;
     assert.equal(r.status, 'copied', r.error);
-    assert.deepEqual(r.platforms.map((p) => [p.platform, p.digest]), [['linux/arm/v7', image.root.digest]]);
+    assert.deepEqual(
+      r.platforms.map((p) => [p.platform, p.digest]),
+      [['linux/arm/v7', image.root.digest]],
+    );
     assert.equal(await configGets(src), 1, 'the source is asked for the config once, by the copy');
   });
 
   it('is read beside the copy when the destination has the config already', async () => {
     // The destination repository has every blob (an earlier copy under another tag); only the tag is new.
     await src.resetRequests();
-    const outcome = await runJob({ work: { kind: 'copy', source: parseReference(`${src.host}/team/app:1.0`), destinations: [parseReference(`${dst.host}/copy/app:2.0`)] } });
+    const outcome = await runJob({
+      work: {
+        kind: 'copy',
+        source: parseReference(`${src.host}/team/app:1.0`),
+        destinations: [parseReference(`${dst.host}/copy/app:2.0`)],
+      },
+    });
     const [r] = outcome.results;
     assert.equal(r.status, 'copied', r.error);
-    assert.deepEqual(r.platforms.map((p) => [p.platform, p.digest]), [['linux/arm/v7', image.root.digest]]);
+    assert.deepEqual(
+      r.platforms.map((p) => [p.platform, p.digest]),
+      [['linux/arm/v7', image.root.digest]],
+    );
     assert.equal(await configGets(src), 1, 'nothing moved the config, so it was read once for its platform');
   });
 });

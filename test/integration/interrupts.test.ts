@@ -45,7 +45,12 @@ describe('interrupted runs', () => {
   /** The big layer crawls, so the run is surely mid-export when the signal comes. */
   const slowBigLayer = () => {
     proxy.reset();
-    proxy.addFault({ method: 'GET', path: new RegExp(`/blobs/${big}$`), times: Infinity, fault: { kind: 'slow', bytesPerSecond: 500_000 } });
+    proxy.addFault({
+      method: 'GET',
+      path: new RegExp(`/blobs/${big}$`),
+      times: Infinity,
+      fault: { kind: 'slow', bytesPerSecond: 500_000 },
+    });
   };
 
   it('SIGTERM during an export to an archive leaves no file, says so, and exits 143', async () => {
@@ -116,7 +121,8 @@ describe('interrupted runs', () => {
     const otherSpaceAbandoned = `.${hex}.999999999@1-abcdef012345.partial`;
     const old = `.${hex}.0123456789ab.partial`;
     const oldIndex = `.index.json.999999999-cafe00000000.partial`;
-    for (const name of [crashed, crashedUnspaced, live, otherSpace, otherSpaceAbandoned, old]) await writeFile(join(blobs, name), 'half a blob');
+    for (const name of [crashed, crashedUnspaced, live, otherSpace, otherSpaceAbandoned, old])
+      await writeFile(join(blobs, name), 'half a blob');
     await writeFile(join(layout, oldIndex), '{');
     const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
     for (const name of [old, otherSpaceAbandoned]) await utimes(join(blobs, name), threeHoursAgo, threeHoursAgo);
@@ -128,7 +134,11 @@ describe('interrupted runs', () => {
     const again = await runCli([`${registry.host}/src/app:v1`, `oci:${layout}:v2`], { home });
     assert.equal(again.code, 0, again.stderr);
     const left = (await readdir(blobs)).filter((f) => f.endsWith('.partial'));
-    assert.deepEqual(left.sort(), [live, otherSpace].sort(), 'the dead processes’ and the abandoned ones went; the live one and the other container’s fresh one stay');
+    assert.deepEqual(
+      left.sort(),
+      [live, otherSpace].sort(),
+      'the dead processes’ and the abandoned ones went; the live one and the other container’s fresh one stay',
+    );
     assert.ok(!(await readdir(layout)).includes(oldIndex));
 
     const exported = await runCli([`${registry.host}/src/app:v1`, `oci-archive:${archive}:v1`], { home });

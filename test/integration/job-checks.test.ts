@@ -50,23 +50,44 @@ describe('the checks before copy and the stages after tagging', () => {
       },
     };
     const outcome = await runJob({
-      work: { kind: 'copy', source: parseReference(`${src.host}/team/app:1.0`), destinations: [parseReference(`${dst.host}/a/app:1.0`), parseReference(`${dst.host}/b/app:1.0`)] },
+      work: {
+        kind: 'copy',
+        source: parseReference(`${src.host}/team/app:1.0`),
+        destinations: [parseReference(`${dst.host}/a/app:1.0`), parseReference(`${dst.host}/b/app:1.0`)],
+      },
       checks: [policy],
     });
-    assert.deepEqual((await dst.settledRequests()).filter((r) => WRITES.has(r.method)), [], 'nothing written anywhere');
+    assert.deepEqual(
+      (await dst.settledRequests()).filter((r) => WRITES.has(r.method)),
+      [],
+      'nothing written anywhere',
+    );
     assert.equal(seen.length, 2, 'the check ran for each destination before either was copied');
-    assert.deepEqual(seen.map((c) => c.resolved.root.digest), [image.root.digest, image.root.digest]);
-    assert.deepEqual(seen.map((c) => [...c.current.entries()]), [[['1.0', undefined]], [['1.0', undefined]]], 'each saw what its tags name now');
-    assert.deepEqual(outcome.results.map((r) => [r.status, r.refusedBy, r.error]), [
-      ['failed', 'policy', `${image.root.digest} is not signed by the release key`],
-      ['failed', 'policy', `${image.root.digest} is not signed by the release key`],
-    ]);
+    assert.deepEqual(
+      seen.map((c) => c.resolved.root.digest),
+      [image.root.digest, image.root.digest],
+    );
+    assert.deepEqual(
+      seen.map((c) => [...c.current.entries()]),
+      [[['1.0', undefined]], [['1.0', undefined]]],
+      'each saw what its tags name now',
+    );
+    assert.deepEqual(
+      outcome.results.map((r) => [r.status, r.refusedBy, r.error]),
+      [
+        ['failed', 'policy', `${image.root.digest} is not signed by the release key`],
+        ['failed', 'policy', `${image.root.digest} is not signed by the release key`],
+      ],
+    );
     assert.deepEqual(outcome.results[0].checks, { policy: { signatures: 0 } }, 'what it found is kept under its name');
     assert.match(outcome.failure!, /^2 of 2 destinations failed: /);
   });
 
   it("a sync entry's own settings reach the checks, and what a check records and says lands in the outcome and the log", async () => {
-    const entries = parseSyncEntries(`- source: ${src.host}/team/app:1.0\n  destination: ${dst.host}/entry/app\n  platform: linux/arm64\n  referrers: true\n`, 'the list');
+    const entries = parseSyncEntries(
+      `- source: ${src.host}/team/app:1.0\n  destination: ${dst.host}/entry/app\n  platform: linux/arm64\n  referrers: true\n`,
+      'the list',
+    );
     const recorded: ImageCheck = {
       name: 'recorder',
       async run(ctx) {
@@ -75,14 +96,20 @@ describe('the checks before copy and the stages after tagging', () => {
       },
     };
     const events: CopyEvent[] = [];
-    const outcome = await runJob({ work: { kind: 'sync', entries }, checks: [recorded] }, { reporter: { itemStarted: () => (e) => events.push(e) } });
+    const outcome = await runJob(
+      { work: { kind: 'sync', entries }, checks: [recorded] },
+      { reporter: { itemStarted: () => (e) => events.push(e) } },
+    );
     const [r] = outcome.results;
     assert.equal(r.status, 'copied', r.error);
     const arm64 = image.manifests[1].descriptor.digest;
     assert.equal(r.root?.digest, arm64, 'the entry chose one platform');
     assert.deepEqual(r.checks.recorder, { platform: { os: 'linux', architecture: 'arm64' }, referrers: true, entryLine: 1, dryRun: false });
     assert.deepEqual(r.warnings, [`checked ${arm64} for entry 1`]);
-    assert.ok(events.some((e) => e.type === 'notice' && e.level === 'warning' && e.message === `checked ${arm64} for entry 1`), 'said in the log, once it opened');
+    assert.ok(
+      events.some((e) => e.type === 'notice' && e.level === 'warning' && e.message === `checked ${arm64} for entry 1`),
+      'said in the log, once it opened',
+    );
   });
 
   it('a stage after tagging finds the image tagged, and its record is kept; an unchanged image runs no check', async () => {
@@ -90,14 +117,25 @@ describe('the checks before copy and the stages after tagging', () => {
     const stage = {
       name: 'signer',
       async run(ctx: AfterTagContext) {
-        const res = await fetch(`${dst.url}/v2/after/app/manifests/1.0`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.index.v1+json' } });
+        const res = await fetch(`${dst.url}/v2/after/app/manifests/1.0`, {
+          method: 'HEAD',
+          headers: { accept: 'application/vnd.oci.image.index.v1+json' },
+        });
         tagged.push(res.headers.get('docker-content-digest') ?? '');
         return { signed: ctx.root.digest, references: [...ctx.references] };
       },
     };
     let checks = 0;
     const counting: ImageCheck = { name: 'counting', run: async () => void checks++ };
-    const settings = { work: { kind: 'copy' as const, source: parseReference(`${src.host}/team/app:1.0`), destinations: [parseReference(`${dst.host}/after/app:1.0`)] }, checks: [counting], afterTag: [stage] };
+    const settings = {
+      work: {
+        kind: 'copy' as const,
+        source: parseReference(`${src.host}/team/app:1.0`),
+        destinations: [parseReference(`${dst.host}/after/app:1.0`)],
+      },
+      checks: [counting],
+      afterTag: [stage],
+    };
     const first = await runJob(settings);
     assert.equal(first.results[0].status, 'copied');
     assert.deepEqual(tagged, [image.root.digest], 'the tag named the image when the stage ran');

@@ -42,7 +42,12 @@ describe('a failed copy into a layout', () => {
     await mkdir(dir);
     src.proxy.reset();
     // Every read of the big layer is cut after a few bytes: the config and the small layer are written first.
-    src.proxy.addFault({ method: 'GET', path: new RegExp(`/blobs/${src.big}$`), times: Infinity, fault: { kind: 'reset-response', afterBytes: 1000 } });
+    src.proxy.addFault({
+      method: 'GET',
+      path: new RegExp(`/blobs/${src.big}$`),
+      times: Infinity,
+      fault: { kind: 'reset-response', afterBytes: 1000 },
+    });
     const run = await runAction({ source: src.source, destination: `oci:${dir}:v1`, 'blob-cache': 'false' }, {}, ACTION_COMPILED);
     const cut = src.proxy.fired().length;
     src.proxy.reset();

@@ -25,7 +25,10 @@ import { addTags, startTagPagingProxy, type TagPagingProxy } from '../support/ta
 const ACCEPT = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json';
 
 async function image(work: string, name: string): Promise<ImageLayout> {
-  return makeImageLayout(join(work, name), { tag: name, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 300, seed: name }] }] });
+  return makeImageLayout(join(work, name), {
+    tag: name,
+    platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 300, seed: name }] }],
+  });
 }
 
 async function tagsOf(registry: TestRegistry, repo: string): Promise<string[]> {
@@ -55,7 +58,8 @@ describe('mirrors that stay exact and within their budget', () => {
     // What the last run left at the destination: every release, and latest.
     await pushImageOverHttp(img, registry.url, 'mirror/rel', 'rel');
     await addTags(registry.url, 'mirror/rel', 'rel', [...releases, 'latest']);
-    const list = (immutable: string) => `- source: ${registry.host}/src/rel\n  destination: ${registry.host}/mirror/rel\n  tags: ['v.*', latest]\n${immutable}`;
+    const list = (immutable: string) =>
+      `- source: ${registry.host}/src/rel\n  destination: ${registry.host}/mirror/rel\n  tags: ['v.*', latest]\n${immutable}`;
 
     await registry.resetRequests();
     const run = await runAction({ images: list("  immutable-tags: ['v*']\n"), 'blob-cache': 'false' }, {}, ACTION_COMPILED);
@@ -115,17 +119,34 @@ describe('mirrors that stay exact and within their budget', () => {
     await addTags(registry.url, dst, '1.0', ['nightly', 'dev-1']);
     const before = await tagsOf(registry, dst);
     const home = await mkdtemp(join(work, 'home-'));
-    const args = ['sync', '--prune', '--protect', 'nightly', '--exclude-tags', 'dev-.*', `${registry.host}/src/p`, `${registry.host}/${dst}`];
+    const args = [
+      'sync',
+      '--prune',
+      '--protect',
+      'nightly',
+      '--exclude-tags',
+      'dev-.*',
+      `${registry.host}/src/p`,
+      `${registry.host}/${dst}`,
+    ];
 
     // A dry run lists and removes nothing.
     const dry = await runCli(['sync', '--dry-run', ...args.slice(1)], { home });
     assert.equal(dry.code, 0, dry.stdout + dry.stderr);
-    assert.match(dry.stdout + dry.stderr, /Would prune .*mirror\/p \(entry 1\): would remove 4 tags \(0\.8, 0\.9, 1\.0, sha256-[0-9a-f]+\.sig\); protected 1 \(nightly\)/);
+    assert.match(
+      dry.stdout + dry.stderr,
+      /Would prune .*mirror\/p \(entry 1\): would remove 4 tags \(0\.8, 0\.9, 1\.0, sha256-[0-9a-f]+\.sig\); protected 1 \(nightly\)/,
+    );
     assert.deepEqual(await tagsOf(registry, dst), before, 'a dry run removes nothing');
 
     const run = await runCli(args, { home });
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout + run.stderr, new RegExp(`Pruned .*mirror/p \\(entry 1\\): removed 4 tags \\(0\\.8, 0\\.9, 1\\.0, sha256-${hex(w)}\\.sig\\); protected 1 \\(nightly\\)`));
+    assert.match(
+      run.stdout + run.stderr,
+      new RegExp(
+        `Pruned .*mirror/p \\(entry 1\\): removed 4 tags \\(0\\.8, 0\\.9, 1\\.0, sha256-${hex(w)}\\.sig\\); protected 1 \\(nightly\\)`,
+      ),
+    );
     assert.deepEqual(await tagsOf(registry, dst), ['1.1', '1.2', 'dev-1', 'nightly', `sha256-${hex(y)}.sig`, 'stable']);
     // The shared manifests are whole under the tags that stay; the removed image itself is still stored.
     for (const [tag, img] of [
@@ -148,18 +169,37 @@ describe('mirrors that stay exact and within their budget', () => {
     await pushImageOverHttp(b, registry.url, 'src/q', '1.1');
     // Names decide shards (and ports are random): a destination whose shard 1 takes an image, so it lists for immutable-tags.
     const shardOfTag = (repo: string, tag: string) =>
-      shardOf(itemKey({ entry: 1, source: parseReference(`${registry.host}/src/q:${tag}`), destination: parseReference(`${registry.host}/${repo}:${tag}`) }), 2);
+      shardOf(
+        itemKey({
+          entry: 1,
+          source: parseReference(`${registry.host}/src/q:${tag}`),
+          destination: parseReference(`${registry.host}/${repo}:${tag}`),
+        }),
+        2,
+      );
     const dst = Array.from({ length: 50 }, (_, i) => `mirror/q${i}`).find((r) => ['1.0', '1.1'].some((t) => shardOfTag(r, t) === 1))!;
     await pushImageOverHttp(a, registry.url, dst, '1.0');
     await pushImageOverHttp(b, registry.url, dst, '1.1');
     await pushImageOverHttp(old, registry.url, dst, '0.9');
     const home = await mkdtemp(join(work, 'home-'));
-    const args = (shard: string) => ['sync', '--shard', shard, '--prune', '--immutable-tags', '1.*', `${registry.host}/src/q`, `${registry.host}/${dst}`];
+    const args = (shard: string) => [
+      'sync',
+      '--shard',
+      shard,
+      '--prune',
+      '--immutable-tags',
+      '1.*',
+      `${registry.host}/src/q`,
+      `${registry.host}/${dst}`,
+    ];
     const said = (run: { stdout: string; stderr: string }) => run.stdout + run.stderr;
 
     const other = await runCli(args('2/2'), { home });
     assert.equal(other.code, 0, said(other));
-    assert.ok(said(other).includes(`Not pruned ${registry.host}/${dst} (entry 1): pruned by shard 1/2, not by this shard (2/2)`), said(other));
+    assert.ok(
+      said(other).includes(`Not pruned ${registry.host}/${dst} (entry 1): pruned by shard 1/2, not by this shard (2/2)`),
+      said(other),
+    );
     assert.deepEqual(await tagsOf(registry, dst), ['0.9', '1.0', '1.1']);
 
     await registry.resetRequests();
@@ -198,7 +238,10 @@ describe('mirrors that stay exact and within their budget', () => {
     const home = await mkdtemp(join(work, 'home-'));
     await registry.resetRequests();
     const started = performance.now();
-    const run = await runCli(['sync', '--no-blob-cache', '--requests-per-second', '20', `${registry.host}/src/rps`, `${registry.host}/mirror/rps`], { home });
+    const run = await runCli(
+      ['sync', '--no-blob-cache', '--requests-per-second', '20', `${registry.host}/src/rps`, `${registry.host}/mirror/rps`],
+      { home },
+    );
     const took = performance.now() - started;
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const requests = (await registry.settledRequests()).length;
@@ -228,7 +271,10 @@ describe('mirrors that stay exact and within their budget', () => {
         { work: { kind: 'sync', entries }, minPullsLeft: 10, parallel: 1 },
         {
           cacheStore: {
-            restore: async () => (await cache.load(cacheFile), cache),
+            restore: async () => {
+              await cache.load(cacheFile);
+              return cache;
+            },
             save: async () => void (await cache.save(cacheFile)),
             pending: () => cache,
           },
@@ -236,7 +282,8 @@ describe('mirrors that stay exact and within their budget', () => {
       );
       return { outcome, cache };
     }
-    const tagsWith = (outcome: JobOutcome, status: string) => outcome.results.filter((r) => r.status === status).map((r) => r.item.source.tags[0]);
+    const tagsWith = (outcome: JobOutcome, status: string) =>
+      outcome.results.filter((r) => r.status === status).map((r) => r.item.source.tags[0]);
 
     it('stops starting copies below the minimum, and the next run starts with what was left', async () => {
       const names = ['t1', 't2', 't3', 't4', 't5', 't6', 'a1', 'a2'];
@@ -253,7 +300,11 @@ describe('mirrors that stay exact and within their budget', () => {
       assert.deepEqual(tagsWith(first.outcome, 'deferred'), ['t5', 't6']);
       assert.equal(first.outcome.pullBudget, `2 of 6 images left for the next run (${front.host}: 10 of 100 pulls left per 6 h)`);
       assert.equal(first.outcome.failure, undefined, 'images left for the next run are no failure');
-      assert.equal(front.manifestRequests().filter((r) => r.startsWith('GET')).length, 4, 'one pull per copied image, none for the comparisons');
+      assert.equal(
+        front.manifestRequests().filter((r) => r.startsWith('GET')).length,
+        4,
+        'one pull per copied image, none for the comparisons',
+      );
       const left = first.outcome.results.filter((r) => r.status === 'deferred').map((r) => itemKey(r.item));
       const saved = new FileBlobInfoCache();
       await saved.load(cacheFile);
@@ -273,7 +324,10 @@ describe('mirrors that stay exact and within their budget', () => {
         [`GET /v2/src/b/manifests/${built.get('t5')!.root.digest}`, `GET /v2/src/b/manifests/${built.get('t6')!.root.digest}`].sort(),
         'nothing copied the night before is read again',
       );
-      assert.deepEqual(second.cache.pendingItems(), second.outcome.results.filter((r) => r.status === 'deferred').map((r) => itemKey(r.item)));
+      assert.deepEqual(
+        second.cache.pendingItems(),
+        second.outcome.results.filter((r) => r.status === 'deferred').map((r) => itemKey(r.item)),
+      );
 
       // A night with pulls enough copies the rest and leaves nothing pending.
       limit.remaining = 90;
@@ -291,11 +345,22 @@ describe('mirrors that stay exact and within their budget', () => {
       const budgetFront = await startTagPagingProxy(registry.url, 1000, { rateLimit: budgetLimit });
       try {
         const runnerTemp = join(work, 'runner-temp');
-        const built = new Map(await Promise.all(['c1', 'c2', 'c3', 'c4', 'a0'].map(async (n) => [n, await image(work, `c-${n}`)] as const)));
+        const built = new Map(
+          await Promise.all(['c1', 'c2', 'c3', 'c4', 'a0'].map(async (n) => [n, await image(work, `c-${n}`)] as const)),
+        );
         for (const n of ['c1', 'c2', 'c3', 'c4']) await pushImageOverHttp(built.get(n)!, registry.url, 'src/c', n);
-        const inputs = { images: `- source: ${budgetFront.host}/src/c\n  destination: ${registry.host}/mirror/c\n`, 'min-pulls-left': '10', 'blob-cache-key': 'mirror-c' };
+        const inputs = {
+          images: `- source: ${budgetFront.host}/src/c\n  destination: ${registry.host}/mirror/c\n`,
+          'min-pulls-left': '10',
+          'blob-cache-key': 'mirror-c',
+        };
         const statuses = (run: { outputs: Record<string, string> }) =>
-          Object.fromEntries((JSON.parse(run.outputs.images) as Array<{ source: string; status: string }>).map((r) => [r.source.split(':').at(-1), r.status]));
+          Object.fromEntries(
+            (JSON.parse(run.outputs.images) as Array<{ source: string; status: string }>).map((r) => [
+              r.source.split(':').at(-1),
+              r.status,
+            ]),
+          );
 
         // Run one: 12 pulls left, keep 10: at most two copies, the rest left, and the step does not fail.
         // Four images are compared at once, so a copy's pull may show in the registry's count while
@@ -308,9 +373,17 @@ describe('mirrors that stay exact and within their budget', () => {
         assert.ok(copied.length >= 1 && copied.length <= 2, JSON.stringify(firstStatus));
         assert.deepEqual(copied, order.slice(0, copied.length), 'admitted in the order of the list');
         const left = order.slice(copied.length);
-        assert.ok(left.every((t) => firstStatus[t] === 'deferred'), JSON.stringify(firstStatus));
+        assert.ok(
+          left.every((t) => firstStatus[t] === 'deferred'),
+          JSON.stringify(firstStatus),
+        );
         const line = first.outputs['pull-budget'];
-        assert.match(line, new RegExp(`^${left.length} of 4 images left for the next run \\(${budgetFront.host.replace(/\./g, '\\.')}: 1[0-2] of 100 pulls left per 6 h\\)$`));
+        assert.match(
+          line,
+          new RegExp(
+            `^${left.length} of 4 images left for the next run \\(${budgetFront.host.replace(/\./g, '\\.')}: 1[0-2] of 100 pulls left per 6 h\\)$`,
+          ),
+        );
         assert.ok(first.stdout.includes(`::warning::${line}`), first.stdout);
         assert.ok(first.summary.includes(`Pull budget: ${line}`), first.summary);
         assert.ok(first.summary.includes(`${left.length} left for the next run`), first.summary);
@@ -323,17 +396,30 @@ describe('mirrors that stay exact and within their budget', () => {
         const second = await runAction(inputs, await freshRunner(service, runnerTemp, work, '402'), ACTION_COMPILED);
         assert.equal(second.code, 0, second.stdout + second.stderr);
         const secondStatus = statuses(second);
-        assert.ok(copied.every((t) => secondStatus[t] === 'unchanged'), JSON.stringify(secondStatus));
+        assert.ok(
+          copied.every((t) => secondStatus[t] === 'unchanged'),
+          JSON.stringify(secondStatus),
+        );
         const nowCopied = left.filter((t) => secondStatus[t] === 'copied');
         assert.ok(nowCopied.length >= 1, JSON.stringify(secondStatus));
         assert.deepEqual(nowCopied, left.slice(0, nowCopied.length), 'what was left goes first, in its order');
-        assert.equal(secondStatus.a0, 'deferred', 'the new tag, first in the list, waits behind what was left: ' + JSON.stringify(secondStatus));
+        assert.equal(
+          secondStatus.a0,
+          'deferred',
+          `the new tag, first in the list, waits behind what was left: ${JSON.stringify(secondStatus)}`,
+        );
         assert.deepEqual(
-          budgetFront.manifestRequests().filter((r) => r.startsWith('GET')).sort(),
+          budgetFront
+            .manifestRequests()
+            .filter((r) => r.startsWith('GET'))
+            .sort(),
           nowCopied.map((t) => `GET /v2/src/c/manifests/${built.get(t)!.root.digest}`).sort(),
           'one pull per copy, and nothing copied in the first run is read again',
         );
-        assert.match(second.outputs['pull-budget'], new RegExp(`^${5 - copied.length - nowCopied.length} of 5 images left for the next run`));
+        assert.match(
+          second.outputs['pull-budget'],
+          new RegExp(`^${5 - copied.length - nowCopied.length} of 5 images left for the next run`),
+        );
       } finally {
         await budgetFront.stop();
         await service.stop();

@@ -110,7 +110,10 @@ describe('mounts under token auth', () => {
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'oci-copy-mount-token-'));
-    image = await makeImageLayout(join(work, 'seed'), { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 40_000 }, { size: 30_000 }] }] });
+    image = await makeImageLayout(join(work, 'seed'), {
+      tag: 'v1',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 40_000 }, { size: 30_000 }] }],
+    });
     tokens = await startTokenServer({
       users: {
         ci: { password: 'ci-pass', access: all },
@@ -135,7 +138,9 @@ describe('mounts under token auth', () => {
     const { done } = await copyRefs(`${registry.host}/team/app:v1`, `${registry.host}/prod/app:v1`, { source: creds, destination: creds });
     assert.equal(done.filter((e) => e.action === 'mounted').length, blobCount(image));
     assert.deepEqual((await uploads(registry, 'prod/app')).bytes, []);
-    const both = tokens.requests().filter((r) => r.scopes.includes('repository:prod/app:pull,push') && r.scopes.includes('repository:team/app:pull'));
+    const both = tokens
+      .requests()
+      .filter((r) => r.scopes.includes('repository:prod/app:pull,push') && r.scopes.includes('repository:team/app:pull'));
     assert.ok(both.length >= 1, `a token request with both scopes: ${JSON.stringify(tokens.requests().map((r) => r.scopes))}`);
   });
 

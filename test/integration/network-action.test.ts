@@ -42,21 +42,38 @@ describe('the bundled action on private CAs, proxies and debug logs', () => {
   const errors = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error::'));
 
   it('trusts a private CA given with ca-file', async () => {
-    const run = await runAction({ source: `oci:${image.dir}:v1`, destination: `${tlsRegistry.host}/ca/app:v1`, 'ca-file': certs.caPath, 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `oci:${image.dir}:v1`,
+      destination: `${tlsRegistry.host}/ca/app:v1`,
+      'ca-file': certs.caPath,
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs.digest, image.root.digest);
   });
 
   it('refuses the registry without it, naming both inputs', async () => {
-    const run = await runAction({ source: `oci:${image.dir}:v1`, destination: `${tlsRegistry.host}/refused/app:v1`, 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `oci:${image.dir}:v1`,
+      destination: `${tlsRegistry.host}/refused/app:v1`,
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 1);
     const [error, ...more] = errors(run.stdout);
     assert.deepEqual(more, []);
-    assert.match(error, /the certificate of 127\.0\.0\.1:\d+ is not trusted \(issued by an unknown CA, UNABLE_TO_VERIFY_LEAF_SIGNATURE\): trust the CA that signed it \(set ca-file: FILE\), or set tls-verify: false to skip verification$/);
+    assert.match(
+      error,
+      /the certificate of 127\.0\.0\.1:\d+ is not trusted \(issued by an unknown CA, UNABLE_TO_VERIFY_LEAF_SIGNATURE\): trust the CA that signed it \(set ca-file: FILE\), or set tls-verify: false to skip verification$/,
+    );
   });
 
   it('with tls-verify: false, copies and warns that nothing is checked', async () => {
-    const run = await runAction({ source: `oci:${image.dir}:v1`, destination: `${tlsRegistry.host}/unverified/app:v1`, 'tls-verify': 'false', 'blob-cache': 'false' });
+    const run = await runAction({
+      source: `oci:${image.dir}:v1`,
+      destination: `${tlsRegistry.host}/unverified/app:v1`,
+      'tls-verify': 'false',
+      'blob-cache': 'false',
+    });
     assert.equal(run.code, 0, run.stdout);
     const warnings = run.stdout.split('\n').filter((l) => l.startsWith('::warning::'));
     assert.deepEqual(warnings, [
@@ -87,7 +104,10 @@ describe('the bundled action on private CAs, proxies and debug logs', () => {
     assert.equal(run.code, 0, run.stdout);
     assert.deepEqual([...new Set(proxy.calls().map((c) => `${c.method} ${c.target}`))], [`CONNECT registry.test:${port}`]);
     const debug = run.stdout.split('\n').filter((l) => l.startsWith('::debug::'));
-    assert.ok(debug.some((l) => l.startsWith(`::debug::PUT http://registry.test:${port}/v2/proxied/app/manifests/v1 (Basic REDACTED) → 201 in `)), debug.join('\n'));
+    assert.ok(
+      debug.some((l) => l.startsWith(`::debug::PUT http://registry.test:${port}/v2/proxied/app/manifests/v1 (Basic REDACTED) → 201 in `)),
+      debug.join('\n'),
+    );
     assert.ok(!run.stdout.includes(Buffer.from(`${USER}:${PASSWORD}`).toString('base64')));
   });
 });

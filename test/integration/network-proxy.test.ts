@@ -36,7 +36,10 @@ describe('registries behind an HTTP proxy', () => {
       startRegistry({ htpasswd: { user: USER, password: PASSWORD } }),
       // The registry sends clients to a realm on a name only the proxy knows.
       startRegistry({ authYaml: tokens.authYaml.replace(`127.0.0.1:${tokenPort}`, `auth.test:${tokenPort}`) }),
-      makeImageLayout(join(work, 'image'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: 40_000 }, { size: 10_000 }] }] }),
+      makeImageLayout(join(work, 'image'), {
+        tag: 'v1',
+        platforms: [{ architecture: 'amd64', layers: [{ size: 40_000 }, { size: 10_000 }] }],
+      }),
     ]);
     const names = { 'registry.test': '127.0.0.1', 'auth.test': '127.0.0.1' };
     [proxy, lockedProxy] = await Promise.all([
@@ -80,7 +83,10 @@ describe('registries behind an HTTP proxy', () => {
     });
     const targets = new Set(proxy.calls().map((c) => `${c.method} ${c.target}`));
     assert.deepEqual([...targets].sort(), [`CONNECT auth.test:${tokenPort}`, `CONNECT registry.test:${registryPort}`]);
-    assert.ok(tokens.requests().some((r) => r.user === USER && r.status === 200), 'the token server issued a token');
+    assert.ok(
+      tokens.requests().some((r) => r.user === USER && r.status === 200),
+      'the token server issued a token',
+    );
   });
 
   it('gives the proxy its own credentials from the URL, and tells them as a secret', async () => {
@@ -102,7 +108,10 @@ describe('registries behind an HTTP proxy', () => {
     const env = { https_proxy: lockedProxy.url };
     const started = Date.now();
     await assert.rejects(copyRefs(`oci:${image.dir}:v1`, `registry.test:${port}/denied/app:v1`, { destination: { env } }), (err: Error) => {
-      assert.match(err.message, new RegExp(`the proxy http://127\\.0\\.0\\.1:\\d+ \\(from https_proxy\\) asks for credentials \\(407 Proxy Authentication Required\\): give them in https_proxy as http://USER:PASSWORD@127\\.0\\.0\\.1:\\d+`));
+      assert.match(
+        err.message,
+        /the proxy http:\/\/127\.0\.0\.1:\d+ \(from https_proxy\) asks for credentials \(407 Proxy Authentication Required\): give them in https_proxy as http:\/\/USER:PASSWORD@127\.0\.0\.1:\d+/,
+      );
       return true;
     });
     assert.ok(Date.now() - started < 700, 'no retries');

@@ -59,7 +59,9 @@ describe('registries that speak TLS', () => {
 
   it('trusts the registry with its CA given, speaking HTTPS to loopback once it answers as an HTTPS server', async () => {
     const events: HttpEvent[] = [];
-    const { root } = await copyRefs(`oci:${image.dir}:v1`, `${tlsRegistry.host}/tls/app:v1`, { destination: { network: { ca }, onHttp: (e) => events.push(e) } });
+    const { root } = await copyRefs(`oci:${image.dir}:v1`, `${tlsRegistry.host}/tls/app:v1`, {
+      destination: { network: { ca }, onHttp: (e) => events.push(e) },
+    });
     assert.equal(root.digest, image.root.digest);
     // One plain-HTTP request learns it; the client says so, and every later request is HTTPS.
     const notes = events.filter((e) => e.type === 'note').map(httpEventLine);
@@ -72,13 +74,22 @@ describe('registries that speak TLS', () => {
   });
 
   it('reaches it with verification off', async () => {
-    const { root } = await copyRefs(`${tlsRegistry.host}/tls/app:v1`, `oci:${join(work, 'unverified')}:v1`, { source: { network: { tlsVerify: false } } });
+    const { root } = await copyRefs(`${tlsRegistry.host}/tls/app:v1`, `oci:${join(work, 'unverified')}:v1`, {
+      source: { network: { tlsVerify: false } },
+    });
     assert.equal(root.digest, image.root.digest);
   });
 
   it('refuses an untrusted certificate at once, naming ca-file and tls-verify', async () => {
-    const { message, retries } = await refusal((onHttp) => copyRefs(`${tlsRegistry.host}/tls/app:v1`, `oci:${join(work, 'refused')}:v1`, { source: { onHttp } }));
-    assert.match(message, new RegExp(`the certificate of 127\\.0\\.0\\.1:${tlsPort} is not trusted \\(issued by an unknown CA, UNABLE_TO_VERIFY_LEAF_SIGNATURE\\): trust the CA that signed it \\(set ca-file: FILE\\), or set tls-verify: false to skip verification$`));
+    const { message, retries } = await refusal((onHttp) =>
+      copyRefs(`${tlsRegistry.host}/tls/app:v1`, `oci:${join(work, 'refused')}:v1`, { source: { onHttp } }),
+    );
+    assert.match(
+      message,
+      new RegExp(
+        `the certificate of 127\\.0\\.0\\.1:${tlsPort} is not trusted \\(issued by an unknown CA, UNABLE_TO_VERIFY_LEAF_SIGNATURE\\): trust the CA that signed it \\(set ca-file: FILE\\), or set tls-verify: false to skip verification$`,
+      ),
+    );
     assert.doesNotMatch(message, /tries/);
     assert.equal(retries, 0, 'refused without a retry');
   });
@@ -88,22 +99,37 @@ describe('registries that speak TLS', () => {
     // must not borrow the source's connections. With the CA given, it copies.
     const list = `- source: ${tlsRegistry.host}/tls/app:v1\n  destination: ${tlsRegistry.host}/tls/side/\n`;
     const refused = await sync(list, { source: { network: { tlsVerify: false } } });
-    assert.deepEqual(refused.results.map((r) => r.status), ['failed']);
+    assert.deepEqual(
+      refused.results.map((r) => r.status),
+      ['failed'],
+    );
     assert.match(refused.results[0].error!, /the certificate of 127\.0\.0\.1:[0-9]+ is not trusted/);
     const trusted = await sync(list, { source: { network: { tlsVerify: false } }, destination: { network: { ca } } });
-    assert.deepEqual(trusted.results.map((r) => [r.status, r.root?.digest]), [['copied', image.root.digest]]);
+    assert.deepEqual(
+      trusted.results.map((r) => [r.status, r.root?.digest]),
+      [['copied', image.root.digest]],
+    );
   });
 
   it('refuses a certificate for other names', async () => {
-    const { message, retries } = await refusal((onHttp) => copyRefs(`localhost:${tlsPort}/tls/app:v1`, `oci:${join(work, 'wrong-name')}:v1`, { source: { network: { ca }, onHttp } }));
-    assert.match(message, new RegExp(`the certificate of localhost:${tlsPort} is not for localhost \\(it names IP Address:127\\.0\\.0\\.1, DNS:registry\\.test\\): use a name it lists`));
+    const { message, retries } = await refusal((onHttp) =>
+      copyRefs(`localhost:${tlsPort}/tls/app:v1`, `oci:${join(work, 'wrong-name')}:v1`, { source: { network: { ca }, onHttp } }),
+    );
+    assert.match(
+      message,
+      new RegExp(
+        `the certificate of localhost:${tlsPort} is not for localhost \\(it names IP Address:127\\.0\\.0\\.1, DNS:registry\\.test\\): use a name it lists`,
+      ),
+    );
     assert.equal(retries, 0, 'refused without a retry');
   });
 
   it('says plain HTTP was spoken to an HTTPS registry off loopback, at once', async () => {
     const env = { HTTP_PROXY: proxy.url };
     const { message, retries } = await refusal((onHttp) =>
-      copyRefs(`registry.test:${tlsPort}/tls/app:v1`, `oci:${join(work, 'http-to-https')}:v1`, { source: { plainHttp: true, env, onHttp } }),
+      copyRefs(`registry.test:${tlsPort}/tls/app:v1`, `oci:${join(work, 'http-to-https')}:v1`, {
+        source: { plainHttp: true, env, onHttp },
+      }),
     );
     assert.match(message, new RegExp(`registry\\.test:${tlsPort} speaks HTTPS, not plain HTTP: remove plain-http`));
     assert.equal(retries, 0, 'refused without a retry');
@@ -111,14 +137,19 @@ describe('registries that speak TLS', () => {
 
   it('says HTTPS was spoken to a plain-HTTP registry, at once', async () => {
     const env = { HTTPS_PROXY: proxy.url };
-    const { message, retries } = await refusal((onHttp) => copyRefs(`oci:${image.dir}:v1`, `registry.test:${plainPort}/plain/app:v1`, { destination: { env, onHttp } }));
+    const { message, retries } = await refusal((onHttp) =>
+      copyRefs(`oci:${image.dir}:v1`, `registry.test:${plainPort}/plain/app:v1`, { destination: { env, onHttp } }),
+    );
     assert.match(message, new RegExp(`registry\\.test:${plainPort} answered plain HTTP to HTTPS: set plain-http: true`));
     assert.doesNotMatch(message, /ssl3_get_record|wrong version number|tries/);
     assert.equal(retries, 0, 'refused without a retry');
   });
 
   it('names a CA file that is missing or holds no certificate', async () => {
-    await assert.rejects(readCaFile(join(work, 'nope.pem'), 'ca-file'), /^InputError: ca-file .*nope\.pem cannot be read \(no such file\): give a file of PEM certificates$/);
+    await assert.rejects(
+      readCaFile(join(work, 'nope.pem'), 'ca-file'),
+      /^InputError: ca-file .*nope\.pem cannot be read \(no such file\): give a file of PEM certificates$/,
+    );
     await assert.rejects(readCaFile(certs.key, 'ca-file'), /ca-file .*server\.key holds no PEM certificate/);
   });
 });

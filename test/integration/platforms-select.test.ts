@@ -44,9 +44,24 @@ describe('platforms: a single-platform image is checked, a list makes a new inde
     await pushLayoutWithSkopeo(multi.dir, 'v1', `${source.host}/src/multi`);
     const attestationFor = async (manifest: Desc) => {
       const config = await pushBlob(source, 'src/multi', Buffer.from('{}'), 'application/vnd.oci.image.config.v1+json');
-      const layer = await pushBlob(source, 'src/multi', Buffer.from(`{"predicateType":"https://slsa.dev/provenance/v0.2","for":"${manifest.digest}"}`), 'application/vnd.in-toto+json');
-      const att = await putManifest(source, 'src/multi', 'tmp', { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [layer] }, OCI_MANIFEST);
-      return { ...att, platform: { architecture: 'unknown', os: 'unknown' }, annotations: { 'vnd.docker.reference.digest': manifest.digest, 'vnd.docker.reference.type': 'attestation-manifest' } };
+      const layer = await pushBlob(
+        source,
+        'src/multi',
+        Buffer.from(`{"predicateType":"https://slsa.dev/provenance/v0.2","for":"${manifest.digest}"}`),
+        'application/vnd.in-toto+json',
+      );
+      const att = await putManifest(
+        source,
+        'src/multi',
+        'tmp',
+        { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [layer] },
+        OCI_MANIFEST,
+      );
+      return {
+        ...att,
+        platform: { architecture: 'unknown', os: 'unknown' },
+        annotations: { 'vnd.docker.reference.digest': manifest.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+      };
     };
     const platforms = multi.manifests.map((m) => m.descriptor as Desc);
     const doc = {
@@ -71,13 +86,22 @@ describe('platforms: a single-platform image is checked, a list makes a new inde
       copyRefs(`${source.host}/src/single:v1`, `${target.host}/dst/single:v1`, { platform: arm64 }),
       /^NotFoundError: platform linux\/arm64 is not in \[registry\] [^ ]+\/src\/single \(v1\): it is a single-platform image for linux\/amd64$/,
     );
-    assert.deepEqual((await target.settledRequests()).filter((q) => WRITES.has(q.method)), []);
+    assert.deepEqual(
+      (await target.settledRequests()).filter((q) => WRITES.has(q.method)),
+      [],
+    );
   });
 
   it('refuses a platform for an artifact whose config names none', async () => {
     const config = await pushBlob(source, 'src/artifact', Buffer.from('{}'), 'application/vnd.oci.empty.v1+json');
     const layer = await pushBlob(source, 'src/artifact', Buffer.from('a chart'), 'application/vnd.example.chart.v1');
-    await putManifest(source, 'src/artifact', 'v1', { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: 'application/vnd.example.chart', config, layers: [layer] }, OCI_MANIFEST);
+    await putManifest(
+      source,
+      'src/artifact',
+      'v1',
+      { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: 'application/vnd.example.chart', config, layers: [layer] },
+      OCI_MANIFEST,
+    );
     await assert.rejects(
       copyRefs(`${source.host}/src/artifact:v1`, `${target.host}/dst/artifact:v1`, { platform: amd64 }),
       /^NotFoundError: platform linux\/amd64 asked for, but \[registry\] \S+\/src\/artifact \(v1\) names no platform: it is not an image whose config gives os and architecture; copy it without a platform$/,
@@ -88,15 +112,23 @@ describe('platforms: a single-platform image is checked, a list makes a new inde
     const { root, events } = await copyRefs(`${source.host}/src/single:v1`, `${target.host}/dst/single:v1`, { platform: amd64 });
     assert.equal(root.digest, single.root.digest);
     const resolved = events.find((e): e is Resolved => e.type === 'resolved')!;
-    assert.deepEqual(resolved.platforms, [{ platform: amd64, mediaType: single.root.mediaType, digest: single.root.digest, size: single.root.size }]);
+    assert.deepEqual(resolved.platforms, [
+      { platform: amd64, mediaType: single.root.mediaType, digest: single.root.digest, size: single.root.size },
+    ]);
   });
 
   it('makes a new index of two of three platforms, keeping the annotations and their attestations; skopeo pulls it whole', async () => {
-    const { root, events } = await copyRefs(`${source.host}/src/multi:v1`, `${target.host}/dst/two:v1`, { platform: [amd64, { os: 'linux', architecture: 'arm', variant: 'v7' }] });
+    const { root, events } = await copyRefs(`${source.host}/src/multi:v1`, `${target.host}/dst/two:v1`, {
+      platform: [amd64, { os: 'linux', architecture: 'arm', variant: 'v7' }],
+    });
     const [amd, arm64m, arm7, attAmd, attArm7] = index.doc.manifests;
     const expected = { ...index.doc, manifests: [amd, arm7, attAmd, attArm7] };
     const expectedBytes = Buffer.from(JSON.stringify(expected));
-    assert.equal(root.digest, `sha256:${createHash('sha256').update(expectedBytes).digest('hex')}`, 'the new index is the source index with two entries gone');
+    assert.equal(
+      root.digest,
+      `sha256:${createHash('sha256').update(expectedBytes).digest('hex')}`,
+      'the new index is the source index with two entries gone',
+    );
     assert.notEqual(root.digest, index.desc.digest);
     const stored = JSON.parse(await skopeoInspectRaw(`${target.host}/dst/two:v1`)) as typeof index.doc;
     assert.deepEqual(stored, expected);
@@ -126,14 +158,21 @@ describe('platforms: a single-platform image is checked, a list makes a new inde
   it('refuses a list with a platform the index lacks, naming what it has', async () => {
     await target.resetRequests();
     await assert.rejects(
-      copyRefs(`${source.host}/src/multi:v1`, `${target.host}/dst/missing:v1`, { platform: [amd64, { os: 'linux', architecture: 's390x' }] }),
+      copyRefs(`${source.host}/src/multi:v1`, `${target.host}/dst/missing:v1`, {
+        platform: [amd64, { os: 'linux', architecture: 's390x' }],
+      }),
       /platform linux\/s390x is not in \[registry\] [^ ]+\/src\/multi \(v1\): it has linux\/amd64, linux\/arm64\/v8, linux\/arm\/v7$/,
     );
-    assert.deepEqual((await target.settledRequests()).filter((q) => WRITES.has(q.method)), []);
+    assert.deepEqual(
+      (await target.settledRequests()).filter((q) => WRITES.has(q.method)),
+      [],
+    );
   });
 
   it('a list of every platform is the source index itself, digest unchanged; one platform is its manifest', async () => {
-    const all = await copyRefs(`${source.host}/src/multi:v1`, `${target.host}/dst/all:v1`, { platform: [arm64, amd64, { os: 'linux', architecture: 'arm' }] });
+    const all = await copyRefs(`${source.host}/src/multi:v1`, `${target.host}/dst/all:v1`, {
+      platform: [arm64, amd64, { os: 'linux', architecture: 'arm' }],
+    });
     assert.equal(all.root.digest, index.desc.digest);
     const one = await copyRefs(`${source.host}/src/multi:v1`, `${target.host}/dst/one:v1`, { platform: [arm64] });
     assert.equal(one.root.digest, multi.manifests[1].descriptor.digest);
@@ -144,10 +183,19 @@ describe('platforms: a single-platform image is checked, a list makes a new inde
     const refs = [parseReference(`${target.host}/many/a:v1`), parseReference(`oci:${join(work, 'many-layout')}:v1`)];
     const src = await openSource(srcRef);
     const dsts = await Promise.all(refs.map((r) => openDestination(r)));
-    const root = await copyToMany(src, srcRef, dsts.map((target, i) => ({ target, ref: refs[i] })), { platform: [amd64, arm64] });
+    const root = await copyToMany(
+      src,
+      srcRef,
+      dsts.map((target, i) => ({ target, ref: refs[i] })),
+      { platform: [amd64, arm64] },
+    );
     await Promise.all([src.close('success'), ...dsts.map((d) => d.close('success'))]);
     assert.equal(await skopeoInspectRaw(`${target.host}/many/a:v1`), await skopeoInspectRaw(`oci:${join(work, 'many-layout')}:v1`));
-    assert.equal(JSON.parse(await skopeoInspectRaw(`${target.host}/many/a:v1`)).manifests.length, 3, 'two platforms and the amd64 attestation');
+    assert.equal(
+      JSON.parse(await skopeoInspectRaw(`${target.host}/many/a:v1`)).manifests.length,
+      3,
+      'two platforms and the amd64 attestation',
+    );
     assert.notEqual(root.digest, index.desc.digest);
   });
 
@@ -162,6 +210,9 @@ describe('platforms: a single-platform image is checked, a list makes a new inde
     const a = await skopeoInspectRaw(`${target.host}/action/a:v1`);
     assert.equal(a, await skopeoInspectRaw(`${target.host}/action/b:v1`));
     assert.equal(run.outputs.digest, `sha256:${createHash('sha256').update(a).digest('hex')}`);
-    assert.match(run.stdout, new RegExp(`Selected linux/amd64, linux/arm64/v8 of index ${index.desc.digest}: new index ${run.outputs.digest}`));
+    assert.match(
+      run.stdout,
+      new RegExp(`Selected linux/amd64, linux/arm64/v8 of index ${index.desc.digest}: new index ${run.outputs.digest}`),
+    );
   });
 });

@@ -53,8 +53,14 @@ describe('prune never empties a mirror because its source looks empty', () => {
   before(async () => {
     registry = await startRegistry();
     work = await mkdtemp(join(tmpdir(), 'oci-copy-prune-empty-'));
-    image = await makeImageLayout(join(work, 'image'), { tag: '1.0', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 400, seed: 'image' }] }] });
-    signature = await makeImageLayout(join(work, 'sig'), { tag: 'sig', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 100, seed: 'sig' }] }] });
+    image = await makeImageLayout(join(work, 'image'), {
+      tag: '1.0',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 400, seed: 'image' }] }],
+    });
+    signature = await makeImageLayout(join(work, 'sig'), {
+      tag: 'sig',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 100, seed: 'sig' }] }],
+    });
     sig = `sha256-${image.root.digest.slice('sha256:'.length)}.sig`;
     // The source's images were deleted; cosign's signature tag of one of them remains.
     await pushImageOverHttp(signature, registry.url, 'src/gone', sig);
@@ -64,14 +70,19 @@ describe('prune never empties a mirror because its source looks empty', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  const emptyWarning = () => `the source lists no image tags, only 1 attachment tag (${sig}): nothing is pruned, lest an empty answer empty the mirror`;
+  const emptyWarning = () =>
+    `the source lists no image tags, only 1 attachment tag (${sig}): nothing is pruned, lest an empty answer empty the mirror`;
   const nothingToCopy = (line: string) =>
     `entry 1${line}, ${registry.host}/src/gone: the source lists no image tags, only 1 attachment tag (${sig}), which go with their images: nothing to copy`;
 
   it('the action: a source listing only a signature tag prunes nothing, warns twice, and its summary has no empty table', async () => {
     const dst = 'mirror/action';
     const before = await seedMirror(dst);
-    const run = await runAction({ images: `- source: ${registry.host}/src/gone\n  destination: ${registry.host}/${dst}\n  prune: true\n`, 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+    const run = await runAction(
+      { images: `- source: ${registry.host}/src/gone\n  destination: ${registry.host}/${dst}\n  prune: true\n`, 'blob-cache': 'false' },
+      {},
+      ACTION_COMPILED,
+    );
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.deepEqual(await tagsOf(dst), before, 'every tag of the mirror stays');
     assert.ok(run.stdout.includes(`::warning::${nothingToCopy(' (line 1)')}`), run.stdout);
@@ -79,13 +90,21 @@ describe('prune never empties a mirror because its source looks empty', () => {
     assert.ok(run.stdout.includes(`Not pruned ${registry.host}/${dst} (entry 1): ${emptyWarning()}; 7 kept`), run.stdout);
     assert.doesNotMatch(run.stdout, /Pruned /);
     const pruned = JSON.parse(run.outputs.pruned) as PrunedRecord[];
-    assert.deepEqual(pruned, [{ entry: 1, destination: `${registry.host}/${dst}`, removed: [], protected: [], kept: 7, stopped: emptyWarning() }]);
+    assert.deepEqual(pruned, [
+      { entry: 1, destination: `${registry.host}/${dst}`, removed: [], protected: [], kept: 7, stopped: emptyWarning() },
+    ]);
     assert.deepEqual(JSON.parse(run.outputs.images), []);
     // The summary: no table without rows, why there are no images, and the pruned table with the kept count.
     assert.doesNotMatch(run.summary, /\| status \||#### Images/, run.summary);
     assert.match(run.summary, /No images: no entry selected a tag \(below\)\./);
-    assert.match(run.summary, /#### Nothing selected \(1\)\n\n- ⚠️ entry 1 \(line 1\), 127\.0\.0\.1:\d+\/src\/gone: the source lists no image tags, only 1 attachment tag \(sha256-[0-9a-f]{64}\.sig\)/);
-    assert.ok(run.summary.includes(`| <code>${registry.host}/${dst}</code> | — | — | 7 | stopped: the source lists no image tags`), run.summary);
+    assert.match(
+      run.summary,
+      /#### Nothing selected \(1\)\n\n- ⚠️ entry 1 \(line 1\), 127\.0\.0\.1:\d+\/src\/gone: the source lists no image tags, only 1 attachment tag \(sha256-[0-9a-f]{64}\.sig\)/,
+    );
+    assert.ok(
+      run.summary.includes(`| <code>${registry.host}/${dst}</code> | — | — | 7 | stopped: the source lists no image tags`),
+      run.summary,
+    );
   });
 
   it('the command line: prunes nothing, and --json gives the prune results beside the images', async () => {
@@ -98,7 +117,10 @@ describe('prune never empties a mirror because its source looks empty', () => {
     assert.ok(run.stderr.includes(`warning: ${nothingToCopy('')}`), run.stderr);
     assert.ok(run.stderr.includes(`warning: prune of ${registry.host}/${dst} (entry 1): ${emptyWarning()}`), run.stderr);
     const json = JSON.parse(run.stdout) as { images: unknown[]; pruned: PrunedRecord[] };
-    assert.deepEqual(json, { images: [], pruned: [{ entry: 1, destination: `${registry.host}/${dst}`, removed: [], protected: [], kept: 7, stopped: emptyWarning() }] });
+    assert.deepEqual(json, {
+      images: [],
+      pruned: [{ entry: 1, destination: `${registry.host}/${dst}`, removed: [], protected: [], kept: 7, stopped: emptyWarning() }],
+    });
   });
 
   it('the library: sync() prunes nothing and says so in its outcome', async () => {
@@ -108,8 +130,14 @@ describe('prune never empties a mirror because its source looks empty', () => {
     assert.deepEqual(await tagsOf(dst), before);
     assert.deepEqual(outcome.results, []);
     assert.equal(outcome.failure, undefined);
-    assert.deepEqual(outcome.pruned?.map((p) => [p.removed, p.kept, p.stopped]), [[[], 7, emptyWarning()]]);
-    assert.deepEqual(outcome.plan.nothingSelected?.map((e) => [e.entry, e.tags, e.attachments, e.attachmentSample]), [[1, 0, 1, [sig]]]);
+    assert.deepEqual(
+      outcome.pruned?.map((p) => [p.removed, p.kept, p.stopped]),
+      [[[], 7, emptyWarning()]],
+    );
+    assert.deepEqual(
+      outcome.plan.nothingSelected?.map((e) => [e.entry, e.tags, e.attachments, e.attachmentSample]),
+      [[1, 0, 1, [sig]]],
+    );
     assert.deepEqual(outcome.warnings, [nothingToCopy(' (line 1)'), `prune of ${registry.host}/${dst} (entry 1): ${emptyWarning()}`]);
   });
 
@@ -125,14 +153,25 @@ describe('prune never empties a mirror because its source looks empty', () => {
     const args = ['sync', '--prune', '--tags', '1\\..*', `${registry.host}/src/moved`, `${registry.host}/${dst}`];
     const dry = await runCli([...args.slice(0, 1), '--dry-run', ...args.slice(1)], { home });
     assert.equal(dry.code, 0, dry.stderr);
-    assert.ok(dry.stderr.includes(`warning: entry 1, ${registry.host}/src/moved: tags "1\\..*" selects none of its 3 tags (2.1, 2.0, edge): nothing to copy`), dry.stderr);
-    assert.ok(dry.stderr.includes(`Would prune ${registry.host}/${dst} (entry 1): would remove 6 tags (1.0, 1.1, 1.2, 1.3, 1.4, 1.5); 1 kept`), dry.stderr);
+    assert.ok(
+      dry.stderr.includes(
+        `warning: entry 1, ${registry.host}/src/moved: tags "1\\..*" selects none of its 3 tags (2.1, 2.0, edge): nothing to copy`,
+      ),
+      dry.stderr,
+    );
+    assert.ok(
+      dry.stderr.includes(`Would prune ${registry.host}/${dst} (entry 1): would remove 6 tags (1.0, 1.1, 1.2, 1.3, 1.4, 1.5); 1 kept`),
+      dry.stderr,
+    );
     assert.doesNotMatch(dry.stderr, /Pruned |removed 6/);
     assert.deepEqual(await tagsOf(dst), before, 'a dry run removes nothing');
     // The real run does what the dry run said.
     const run = await runCli(args, { home });
     assert.equal(run.code, 0, run.stderr);
-    assert.ok(run.stderr.includes(`Pruned ${registry.host}/${dst} (entry 1): removed 6 tags (1.0, 1.1, 1.2, 1.3, 1.4, 1.5); 1 kept`), run.stderr);
+    assert.ok(
+      run.stderr.includes(`Pruned ${registry.host}/${dst} (entry 1): removed 6 tags (1.0, 1.1, 1.2, 1.3, 1.4, 1.5); 1 kept`),
+      run.stderr,
+    );
     assert.deepEqual(await tagsOf(dst), ['edge']);
   });
 
@@ -155,12 +194,39 @@ describe('prune never empties a mirror because its source looks empty', () => {
       await paging?.stop();
     });
 
-    const cases: Array<[string, () => FaultProxy, RegExp, { method: string; path: RegExp; times: number; fault: { kind: 'status'; status: number } }]> = [
-      ['404: the repository is gone', () => front, /\/v2\/src\/live\/tags\/list/, { method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 404 } }],
-      ['503 on every try', () => front, /\/v2\/src\/live\/tags\/list/, { method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 503 } }],
-      ['401 without a challenge', () => front, /\/v2\/src\/live\/tags\/list/, { method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 401 } }],
-      ['500 on the second page of a paged list', () => pagedFront, /[?&]last=/, { method: 'GET', path: /\/v2\/src\/live\/tags\/list\?last=/, times: Infinity, fault: { kind: 'status', status: 500 } }],
-      ['404 on the second page of a paged list', () => pagedFront, /[?&]last=/, { method: 'GET', path: /\/v2\/src\/live\/tags\/list\?last=/, times: Infinity, fault: { kind: 'status', status: 404 } }],
+    const cases: Array<
+      [string, () => FaultProxy, RegExp, { method: string; path: RegExp; times: number; fault: { kind: 'status'; status: number } }]
+    > = [
+      [
+        '404: the repository is gone',
+        () => front,
+        /\/v2\/src\/live\/tags\/list/,
+        { method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 404 } },
+      ],
+      [
+        '503 on every try',
+        () => front,
+        /\/v2\/src\/live\/tags\/list/,
+        { method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 503 } },
+      ],
+      [
+        '401 without a challenge',
+        () => front,
+        /\/v2\/src\/live\/tags\/list/,
+        { method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 401 } },
+      ],
+      [
+        '500 on the second page of a paged list',
+        () => pagedFront,
+        /[?&]last=/,
+        { method: 'GET', path: /\/v2\/src\/live\/tags\/list\?last=/, times: Infinity, fault: { kind: 'status', status: 500 } },
+      ],
+      [
+        '404 on the second page of a paged list',
+        () => pagedFront,
+        /[?&]last=/,
+        { method: 'GET', path: /\/v2\/src\/live\/tags\/list\?last=/, times: Infinity, fault: { kind: 'status', status: 404 } },
+      ],
     ];
     for (const [what, proxy, failing, rule] of cases) {
       it(`${what} (the command line)`, async () => {
@@ -172,13 +238,34 @@ describe('prune never empties a mirror because its source looks empty', () => {
         p.addFault(rule);
         const home = await mkdtemp(join(work, 'home-'));
         const run = await runCli(['sync', '--prune', '--json', `${p.host}/src/live`, `${registry.host}/${dst}`], { home });
-        assert.ok(p.fired().some((f) => failing.test(f.path)), `the fault fired: ${p.requests().map((r) => r.path).join(' ')}`);
+        assert.ok(
+          p.fired().some((f) => failing.test(f.path)),
+          `the fault fired: ${p
+            .requests()
+            .map((r) => r.path)
+            .join(' ')}`,
+        );
         assert.equal(run.code, 1, run.stderr);
         assert.deepEqual(await tagsOf(dst), before, 'no tag removed');
         const json = JSON.parse(run.stdout) as { images: Array<{ status: string }>; pruned: PrunedRecord[] };
-        assert.deepEqual(json.images.map((i) => i.status), ['failed'], 'the entry whose list failed is a failed image');
-        assert.deepEqual(json.pruned, [{ entry: 1, destination: `${registry.host}/${dst}`, removed: [], protected: [], stopped: 'the source tags could not be listed: nothing pruned' }]);
-        assert.ok(run.stderr.includes(`warning: prune of ${registry.host}/${dst} (entry 1): the source tags could not be listed: nothing pruned`), run.stderr);
+        assert.deepEqual(
+          json.images.map((i) => i.status),
+          ['failed'],
+          'the entry whose list failed is a failed image',
+        );
+        assert.deepEqual(json.pruned, [
+          {
+            entry: 1,
+            destination: `${registry.host}/${dst}`,
+            removed: [],
+            protected: [],
+            stopped: 'the source tags could not be listed: nothing pruned',
+          },
+        ]);
+        assert.ok(
+          run.stderr.includes(`warning: prune of ${registry.host}/${dst} (entry 1): the source tags could not be listed: nothing pruned`),
+          run.stderr,
+        );
       });
     }
 
@@ -206,7 +293,10 @@ describe('prune never empties a mirror because its source looks empty', () => {
           const lists = hostile.requests().filter((r) => r.path.includes('/tags/list'));
           assert.ok(lists.length <= 2, `${lists.length} pages read`);
           const json = JSON.parse(run.stdout) as { images: Array<{ status: string; error?: string }>; pruned: PrunedRecord[] };
-          assert.deepEqual(json.images.map((i) => i.status), ['failed']);
+          assert.deepEqual(
+            json.images.map((i) => i.status),
+            ['failed'],
+          );
           assert.match(json.images[0].error ?? '', /the next page (is one it sent before|\(Link: .*\) is not a URL)/);
           assert.equal(json.pruned[0].stopped, 'the source tags could not be listed: nothing pruned');
         } finally {
@@ -220,13 +310,21 @@ describe('prune never empties a mirror because its source looks empty', () => {
       for (const tag of ['2.9', '3.0', '3.1']) await pushImageOverHttp(image, registry.url, dst, tag);
       const before = await tagsOf(dst);
       front.reset();
-      front.addFault({ method: 'GET', path: /\/v2\/src\/live\/tags\/list/, times: Infinity, fault: { kind: 'status', status: 200, body: '{"name":"src/live","tags":null}' } });
+      front.addFault({
+        method: 'GET',
+        path: /\/v2\/src\/live\/tags\/list/,
+        times: Infinity,
+        fault: { kind: 'status', status: 200, body: '{"name":"src/live","tags":null}' },
+      });
       const home = await mkdtemp(join(work, 'home-'));
       const run = await runCli(['sync', '--prune', '--json', `${front.host}/src/live`, `${registry.host}/${dst}`], { home });
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(await tagsOf(dst), before);
       const stopped = 'the source lists no tags: nothing is pruned, lest an empty answer empty the mirror';
-      assert.deepEqual(JSON.parse(run.stdout), { images: [], pruned: [{ entry: 1, destination: `${registry.host}/${dst}`, removed: [], protected: [], kept: 3, stopped }] });
+      assert.deepEqual(JSON.parse(run.stdout), {
+        images: [],
+        pruned: [{ entry: 1, destination: `${registry.host}/${dst}`, removed: [], protected: [], kept: 3, stopped }],
+      });
       assert.ok(run.stderr.includes(`warning: entry 1, ${front.host}/src/live: the source lists no tags: nothing to copy`), run.stderr);
       assert.ok(run.stderr.includes(`warning: prune of ${registry.host}/${dst} (entry 1): ${stopped}`), run.stderr);
     });

@@ -54,7 +54,11 @@ describe("the README's library example", () => {
     await writeFile(join(app, 'example.mjs'), example.replace("'ghcr.io/acme/app:1.2'", `'${registry.host}/acme/app:1.2'`));
 
     const started = Date.now();
-    const child = spawn(process.execPath, ['example.mjs'], { cwd: app, env: { PATH: process.env.PATH, HOME: app }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['example.mjs'], {
+      cwd: app,
+      env: { PATH: process.env.PATH, HOME: app },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const run = await collect(child);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, '');

@@ -13,11 +13,20 @@ import { openLayout } from '../../src/targets/layout/layout.js';
 import { openDestination, openSource } from '../../src/targets/open-target.js';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { describeBytes, fallbackTag, getManifest, OCI_MANIFEST, pushReferrer, SBOM_CONFIG, SIGNATURE, writeFallbackIndex, type Desc } from '../support/referrer-artifacts.js';
+import {
+  describeBytes,
+  fallbackTag,
+  getManifest,
+  OCI_MANIFEST,
+  pushReferrer,
+  SBOM_CONFIG,
+  SIGNATURE,
+  writeFallbackIndex,
+  type Desc,
+} from '../support/referrer-artifacts.js';
 import { skopeoInspectRaw } from '../support/skopeo.js';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
-
 
 async function copyWithReferrers(source: string, destination: string): Promise<string> {
   const srcRef = parseReference(source);
@@ -49,7 +58,11 @@ describe('referrers through archives and layouts', () => {
     image = await makeImageLayout(join(work, 'seed'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: 30_000 }] }] });
     await pushLayoutWithSkopeo(image.dir, 'v1', `${source.host}/src/app`);
     const subject = image.root;
-    const signature = await pushReferrer(source, 'src/app', subject, { artifactType: SIGNATURE, payload: 'signature of the image', annotations: { 'org.example.signer': 'release-key' } });
+    const signature = await pushReferrer(source, 'src/app', subject, {
+      artifactType: SIGNATURE,
+      payload: 'signature of the image',
+      annotations: { 'org.example.signer': 'release-key' },
+    });
     const sbom = await pushReferrer(source, 'src/app', subject, { configType: SBOM_CONFIG, payload: '{"spdxVersion":"SPDX-2.3"}' });
     const sbomSignature = await pushReferrer(source, 'src/app', sbom, { artifactType: SIGNATURE, payload: 'signature of the sbom' });
     await writeFallbackIndex(source, 'src/app', subject, [signature, sbom]);
@@ -71,7 +84,9 @@ describe('referrers through archives and layouts', () => {
     assert.equal(index.status, 200, 'the subject has a referrers index');
     assert.deepEqual(byDigest(index.doc!.manifests), byDigest([seeded.signature, seeded.sbom]));
     assert.equal(index.doc!.manifests.find((d) => d.digest === seeded.sbom.digest)!.artifactType, SBOM_CONFIG);
-    assert.deepEqual(index.doc!.manifests.find((d) => d.digest === seeded.signature.digest)!.annotations, { 'org.example.signer': 'release-key' });
+    assert.deepEqual(index.doc!.manifests.find((d) => d.digest === seeded.signature.digest)!.annotations, {
+      'org.example.signer': 'release-key',
+    });
     assert.deepEqual((await getManifest(target, repo, fallbackTag(seeded.sbom.digest))).doc!.manifests, [seeded.sbomSignature]);
   }
 
@@ -139,9 +154,15 @@ describe('referrers through archives and layouts', () => {
     await copy(src, srcRef, dst, dstRef);
     await Promise.all([src.close('success'), dst.close('success')]);
     const reader = await openArchiveFile(archive);
-    assert.deepEqual(reader.index.manifests.map((d) => d.digest), [seeded.subject.digest]);
+    assert.deepEqual(
+      reader.index.manifests.map((d) => d.digest),
+      [seeded.subject.digest],
+    );
     assert.deepEqual(await reader.referrers(seeded.subject), []);
-    assert.equal(reader.blobs().some((b) => b.digest === seeded.signature.digest), false);
+    assert.equal(
+      reader.blobs().some((b) => b.digest === seeded.signature.digest),
+      false,
+    );
     await reader.close('success');
   });
 });

@@ -11,11 +11,22 @@ import { openDestination, openSource } from '../../src/targets/open-target.js';
 import { openRegistryRepository } from '../../src/targets/registry/index.js';
 import { makeImageLayout, pushLayoutWithSkopeo, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { describeBytes, EMPTY, fallbackTag, getManifest, OCI_INDEX, OCI_MANIFEST, pushReferrer, SBOM_CONFIG, SIGNATURE, writeFallbackIndex, type Desc } from '../support/referrer-artifacts.js';
+import {
+  describeBytes,
+  EMPTY,
+  fallbackTag,
+  getManifest,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  pushReferrer,
+  SBOM_CONFIG,
+  SIGNATURE,
+  writeFallbackIndex,
+  type Desc,
+} from '../support/referrer-artifacts.js';
 import { REPO_ROOT, runAction } from '../support/run-action.js';
 
 const ATTESTATION = 'application/vnd.example.attestation.v1';
-
 
 /** An image with a signature and an SBOM, and a signature of the SBOM, all listed through the tag schema. */
 async function seedSource(registry: TestRegistry, image: ImageLayout, repo: string) {
@@ -33,7 +44,11 @@ async function seedSource(registry: TestRegistry, image: ImageLayout, repo: stri
   return { subject, signature, sbom, sbomSignature };
 }
 
-async function copyWithReferrers(source: string, destination: string, options: { platform?: { os: string; architecture: string } } = {}): Promise<void> {
+async function copyWithReferrers(
+  source: string,
+  destination: string,
+  options: { platform?: { os: string; architecture: string } } = {},
+): Promise<void> {
   const srcRef = parseReference(source);
   const dstRef = parseReference(destination);
   const src = await openSource(srcRef);
@@ -86,13 +101,21 @@ describe('referrers on registries without the referrers API (tag schema both way
     assert.deepEqual(byDigest(index.doc!.manifests), byDigest([seeded.signature, seeded.sbom]));
     // the SBOM had no artifactType: its config's media type stands for it
     assert.equal(index.doc!.manifests.find((d) => d.digest === seeded.sbom.digest)!.artifactType, SBOM_CONFIG);
-    assert.deepEqual(index.doc!.manifests.find((d) => d.digest === seeded.signature.digest)!.annotations, { 'org.example.signer': 'release-key' });
+    assert.deepEqual(index.doc!.manifests.find((d) => d.digest === seeded.signature.digest)!.annotations, {
+      'org.example.signer': 'release-key',
+    });
     const nested = await getManifest(target, 'dst/app', fallbackTag(seeded.sbom.digest));
     assert.deepEqual(nested.doc!.manifests, [seeded.sbomSignature]);
     // each fallback index is read before it is written, never written blind
     const tagPath = `/v2/dst/app/manifests/${fallbackTag(seeded.subject.digest)}`;
     const calls = (await target.settledRequests()).filter((q) => q.path === tagPath);
-    assert.deepEqual(calls.map((q) => q.method).filter((m) => m !== 'HEAD').slice(0, 2), ['GET', 'PUT']);
+    assert.deepEqual(
+      calls
+        .map((q) => q.method)
+        .filter((m) => m !== 'HEAD')
+        .slice(0, 2),
+      ['GET', 'PUT'],
+    );
     // the tag comes last, once the signatures are in: a signed image is never tagged unsigned
     const puts = (await target.settledRequests()).filter((q) => q.method === 'PUT' && q.path.includes('/manifests/')).map((q) => q.path);
     assert.equal(puts.at(-1), '/v2/dst/app/manifests/v1');
@@ -117,7 +140,10 @@ describe('referrers on registries without the referrers API (tag schema both way
     // a second copy finds everything listed and leaves the index alone
     await target.resetRequests();
     await copyWithReferrers(`${source.host}/src/app:v1`, `${target.host}/merge/app:v1`);
-    assert.ok(!(await target.settledRequests()).some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256-')), 'no index rewritten');
+    assert.ok(
+      !(await target.settledRequests()).some((q) => q.method === 'PUT' && q.path.includes('/manifests/sha256-')),
+      'no index rewritten',
+    );
     const again = await getManifest(target, 'merge/app', fallbackTag(seeded.subject.digest));
     assert.equal(again.doc!.manifests.length, 3);
   });
@@ -134,16 +160,20 @@ describe('referrers on registries without the referrers API (tag schema both way
       await repo.push(emptyDesc, Readable.from([empty]));
       const referrers = Array.from({ length: 8 }, (_, i) => {
         const bytes = Buffer.from(
-          JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: `application/vnd.example.n${i}`, config: emptyDesc, layers: [emptyDesc], subject }),
+          JSON.stringify({
+            schemaVersion: 2,
+            mediaType: OCI_MANIFEST,
+            artifactType: `application/vnd.example.n${i}`,
+            config: emptyDesc,
+            layers: [emptyDesc],
+            subject,
+          }),
         );
         return { bytes, desc: describeBytes(bytes, OCI_MANIFEST) };
       });
       await Promise.all(referrers.map((r) => repo.push(r.desc, Readable.from([r.bytes]))));
       const index = await getManifest(target, 'race/app', fallbackTag(subject.digest));
-      assert.deepEqual(
-        index.doc!.manifests.map((d) => d.digest).sort(),
-        referrers.map((r) => r.desc.digest).sort(),
-      );
+      assert.deepEqual(index.doc!.manifests.map((d) => d.digest).sort(), referrers.map((r) => r.desc.digest).sort());
       assert.deepEqual(
         (await repo.referrers(subject, 'application/vnd.example.n3')).map((d) => d.digest),
         [referrers[3].desc.digest],
@@ -163,14 +193,23 @@ describe('referrers on registries without the referrers API (tag schema both way
     });
     await pushLayoutWithSkopeo(multi.dir, 'v1', `${source.host}/src/multi`);
     const arm64 = multi.manifests[1].descriptor;
-    const indexSignature = await pushReferrer(source, 'src/multi', multi.root, { artifactType: SIGNATURE, payload: 'signature of the index' });
+    const indexSignature = await pushReferrer(source, 'src/multi', multi.root, {
+      artifactType: SIGNATURE,
+      payload: 'signature of the index',
+    });
     const armSignature = await pushReferrer(source, 'src/multi', arm64, { artifactType: SIGNATURE, payload: 'signature of arm64' });
     await writeFallbackIndex(source, 'src/multi', multi.root, [indexSignature]);
     await writeFallbackIndex(source, 'src/multi', arm64, [armSignature]);
-    await copyWithReferrers(`${source.host}/src/multi:v1`, `${target.host}/arm/multi:v1`, { platform: { os: 'linux', architecture: 'arm64' } });
+    await copyWithReferrers(`${source.host}/src/multi:v1`, `${target.host}/arm/multi:v1`, {
+      platform: { os: 'linux', architecture: 'arm64' },
+    });
     assert.equal((await getManifest(target, 'arm/multi', armSignature.digest)).status, 200);
     assert.deepEqual((await getManifest(target, 'arm/multi', fallbackTag(arm64.digest))).doc!.manifests, [armSignature]);
-    assert.equal((await getManifest(target, 'arm/multi', indexSignature.digest)).status, 404, 'no referrer of a subject that was not copied');
+    assert.equal(
+      (await getManifest(target, 'arm/multi', indexSignature.digest)).status,
+      404,
+      'no referrer of a subject that was not copied',
+    );
     assert.equal((await getManifest(target, 'arm/multi', fallbackTag(multi.root.digest))).status, 404);
   });
 
@@ -186,16 +225,30 @@ describe('referrers on registries without the referrers API (tag schema both way
     assert.deepEqual(byDigest(index.doc!.manifests), byDigest([seeded.signature, seeded.sbom]));
     const blobs = JSON.parse(run.outputs.blobs) as Desc[];
     for (const d of [seeded.signature, seeded.sbom, seeded.sbomSignature]) {
-      assert.ok(blobs.some((b) => b.digest === d.digest), `blobs output lists ${d.digest}`);
+      assert.ok(
+        blobs.some((b) => b.digest === d.digest),
+        `blobs output lists ${d.digest}`,
+      );
     }
   });
 
   it('the command line copies referrers into a layout with --referrers', async () => {
     const layout = join(work, 'cli-layout');
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'lib', 'src', 'cli', 'index.js'), `${source.host}/src/app:v1`, `oci:${layout}:v1`, '--referrers', '--json', '--no-blob-cache'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          join(REPO_ROOT, 'lib', 'src', 'cli', 'index.js'),
+          `${source.host}/src/app:v1`,
+          `oci:${layout}:v1`,
+          '--referrers',
+          '--json',
+          '--no-blob-cache',
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (b) => (stdout += b));
@@ -206,7 +259,10 @@ describe('referrers on registries without the referrers API (tag schema both way
     const out = JSON.parse(run.stdout) as { digest: string; blobs: Desc[] };
     assert.equal(out.digest, seeded.subject.digest);
     for (const d of [seeded.signature, seeded.sbom, seeded.sbomSignature]) {
-      assert.ok(out.blobs.some((b) => b.digest === d.digest), `${d.digest} reported`);
+      assert.ok(
+        out.blobs.some((b) => b.digest === d.digest),
+        `${d.digest} reported`,
+      );
       await stat(join(layout, 'blobs', 'sha256', d.digest.slice(7)));
     }
   });

@@ -63,7 +63,10 @@ describe('basic auth (htpasswd)', () => {
     const r = open('basic/app', { username: 'carol', password: 'wrong-password-123' });
     await assert.rejects(r.resolve('v1'), (err: Error) => {
       assert.match(err.message, new RegExp(`resolving ${registry.host}/basic/app:v1: 401 Unauthorized`));
-      assert.match(err.message, new RegExp(`: the credentials for ${registry.host} \\(from the given username and password\\) were refused`));
+      assert.match(
+        err.message,
+        new RegExp(`: the credentials for ${registry.host} \\(from the given username and password\\) were refused`),
+      );
       assert.ok(!err.message.includes('wrong-password-123'));
       assert.ok(!err.message.includes(Buffer.from('carol:wrong-password-123').toString('base64')));
       return true;
@@ -71,7 +74,9 @@ describe('basic auth (htpasswd)', () => {
     const anonymous = open('basic/app', { env: { DOCKER_CONFIG: '/nonexistent' } });
     await assert.rejects(
       anonymous.resolve('v1'),
-      new RegExp(`401 Unauthorized .*: no credentials for ${registry.host}: looked in the given username and password \\(none given\\), /nonexistent/config\\.json \\(no such file\\)$`),
+      new RegExp(
+        `401 Unauthorized .*: no credentials for ${registry.host}: looked in the given username and password \\(none given\\), /nonexistent/config\\.json \\(no such file\\)$`,
+      ),
     );
   });
 });
@@ -140,10 +145,7 @@ describe('bearer token auth', () => {
   it('treats a mount from a repository the token cannot read as refused', async () => {
     const dst = open('team/dst');
     const { layer } = { layer: blob('unreadable source') };
-    assert.equal(
-      await dst.mount(layer.desc, 'private/x', async () => Readable.from([layer.bytes])),
-      'refused',
-    );
+    assert.equal(await dst.mount(layer.desc, 'private/x', async () => Readable.from([layer.bytes])), 'refused');
     await dst.push(layer.desc, Readable.from([layer.bytes]));
     assert.equal(await dst.exists(layer.desc), true);
   });

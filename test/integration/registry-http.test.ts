@@ -112,7 +112,9 @@ describe('registry HTTP under faults', () => {
     });
     const started = Date.now();
     await assert.rejects(
-      open(registry.host, { timeouts: { headersMs: 150 }, retry: { maxTries: 2, baseDelayMs: 5, minDelayMs: 1, maxDelayMs: 5 } }).resolve('v1'),
+      open(registry.host, { timeouts: { headersMs: 150 }, retry: { maxTries: 2, baseDelayMs: 5, minDelayMs: 1, maxDelayMs: 5 } }).resolve(
+        'v1',
+      ),
       new RegExp(`resolving ${registry.host}/r:v1: ${registry.host} did not answer within 0.15 s after 2 tries`),
     );
     assert.ok(Date.now() - started < 3000);
@@ -133,7 +135,10 @@ describe('registry HTTP under faults', () => {
         const range = /^bytes=([0-9]+)-$/.exec(req.headers.range ?? '');
         if (range && ranges) {
           const start = Number(range[1]);
-          res.writeHead(206, { 'content-range': `bytes ${start}-${data.desc.size - 1}/${data.desc.size}`, 'content-length': String(data.desc.size - start) });
+          res.writeHead(206, {
+            'content-range': `bytes ${start}-${data.desc.size - 1}/${data.desc.size}`,
+            'content-length': String(data.desc.size - start),
+          });
           res.end(data.bytes.subarray(start));
           return;
         }
@@ -177,9 +182,15 @@ describe('registry HTTP under faults', () => {
       return true;
     });
     await r.push(data.desc, Readable.from([data.bytes]));
-    assert.deepEqual(received.map((b) => b.length), [4 * 1024 * 1024, 1024 * 1024 + 17]);
+    assert.deepEqual(
+      received.map((b) => b.length),
+      [4 * 1024 * 1024, 1024 * 1024 + 17],
+    );
     const patches = registry.seen.filter((s) => s.method === 'PATCH');
-    assert.deepEqual(patches.map((p) => p.headers['content-range']), [`0-${4 * 1024 * 1024 - 1}`, `${4 * 1024 * 1024}-${data.desc.size - 1}`]);
+    assert.deepEqual(
+      patches.map((p) => p.headers['content-range']),
+      [`0-${4 * 1024 * 1024 - 1}`, `${4 * 1024 * 1024}-${data.desc.size - 1}`],
+    );
     assert.equal(registry.seen.find((s) => s.method === 'PUT')?.headers['content-type'], 'application/octet-stream');
   });
 
@@ -216,11 +227,14 @@ describe('registry HTTP under faults', () => {
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await assert.rejects(open(host).push(data.desc, Readable.from([data.bytes.subarray(0, 1 << 20), data.bytes.subarray(1 << 20)])), (err: Error) => {
-      assert.ok(isRetryable(err), err.message);
-      assert.match(err.message, new RegExp(`^pushing blob ${data.desc.digest} to ${host}/r: `));
-      return true;
-    });
+    await assert.rejects(
+      open(host).push(data.desc, Readable.from([data.bytes.subarray(0, 1 << 20), data.bytes.subarray(1 << 20)])),
+      (err: Error) => {
+        assert.ok(isRetryable(err), err.message);
+        assert.match(err.message, new RegExp(`^pushing blob ${data.desc.digest} to ${host}/r: `));
+        return true;
+      },
+    );
   });
 
   it('refuses a token realm over plain HTTP off loopback', async () => {

@@ -138,7 +138,10 @@ describe('registry repository on the real registry', () => {
     const third = image('refused').layer;
     assert.equal(await dst.mount(third.desc, 'mount/empty'), 'refused');
     assert.equal(await dst.exists(third.desc), false);
-    assert.ok((await registry.settledRequests()).some((q) => q.method === 'DELETE'), 'the abandoned session is deleted');
+    assert.ok(
+      (await registry.settledRequests()).some((q) => q.method === 'DELETE'),
+      'the abandoned session is deleted',
+    );
 
     // an invalid `from` is a refusal, not an error
     assert.equal(await dst.mount(third.desc, 'Not A Repo'), 'refused');

@@ -22,7 +22,10 @@ describe('tag lists', () => {
   before(async () => {
     registry = await startRegistry();
     work = await mkdtemp(join(tmpdir(), 'oci-copy-tags-'));
-    const image = await makeImageLayout(join(work, 'img'), { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 1000 }] }] });
+    const image = await makeImageLayout(join(work, 'img'), {
+      tag: 'v1',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 1000 }] }],
+    });
     await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/lib/app`);
     rootDigest = image.root.digest;
     await addTags(registry.url, 'lib/app', 'v1', tags);
@@ -92,6 +95,9 @@ describe('tag lists', () => {
   });
 
   it('says which repository is missing', async () => {
-    await assert.rejects(list(registry.host, 'no/such'), (err: Error) => err instanceof NotFoundError && /repository 127\.0\.0\.1:[0-9]+\/no\/such not found/.test(err.message));
+    await assert.rejects(
+      list(registry.host, 'no/such'),
+      (err: Error) => err instanceof NotFoundError && /repository 127\.0\.0\.1:[0-9]+\/no\/such not found/.test(err.message),
+    );
   });
 });

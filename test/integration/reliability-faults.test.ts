@@ -99,7 +99,8 @@ describe('copies through a faulty network', () => {
     await assertNoTag(repo);
   }
 
-  const blobPath = (side: 'src' | 'dst', digest = 'sha256:') => new RegExp(`^/v2/${side === 'src' ? 'src/app' : 'dst/n[0-9]+'}/blobs/${digest}`);
+  const blobPath = (side: 'src' | 'dst', digest = 'sha256:') =>
+    new RegExp(`^/v2/${side === 'src' ? 'src/app' : 'dst/n[0-9]+'}/blobs/${digest}`);
   const kinds: Array<{ name: string; method: string; path: () => RegExp }> = [
     { name: 'HEAD blob', method: 'HEAD', path: () => blobPath('dst') },
     { name: 'GET blob', method: 'GET', path: () => blobPath('src') },
@@ -130,7 +131,11 @@ describe('copies through a faulty network', () => {
   }
 
   it('heals a connection reset mid-upload: a new session, the blob verified', async () => {
-    proxy.addFault({ method: 'PUT', path: /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/.*digest=/, fault: { kind: 'reset-request', afterBytes: 10_000 } });
+    proxy.addFault({
+      method: 'PUT',
+      path: /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/.*digest=/,
+      fault: { kind: 'reset-request', afterBytes: 10_000 },
+    });
     const { repo, result } = await copyThroughProxy();
     await expectHealed(repo, result);
     const posts = proxy.requests().filter((r) => r.method === 'POST');
@@ -140,12 +145,19 @@ describe('copies through a faulty network', () => {
   });
 
   it('switches to chunked uploads when a blob PUT is refused with 413', async () => {
-    proxy.addFault({ method: 'PUT', path: /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/.*digest=/, fault: { kind: 'status', status: 413, body: '' } });
+    proxy.addFault({
+      method: 'PUT',
+      path: /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/.*digest=/,
+      fault: { kind: 'status', status: 413, body: '' },
+    });
     const { repo, result } = await copyThroughProxy();
     await expectHealed(repo, result);
     const patches = proxy.requests().filter((r) => r.method === 'PATCH');
     assert.ok(patches.length >= 1, 'later blobs went up in PATCH chunks');
-    assert.ok(patches.every((r) => /^[0-9]+-[0-9]+$/.test(String(r.headers['content-range']))), 'each chunk says its range');
+    assert.ok(
+      patches.every((r) => /^[0-9]+-[0-9]+$/.test(String(r.headers['content-range']))),
+      'each chunk says its range',
+    );
   });
 
   it('heals a connection reset mid-download by resuming with Range', async () => {
@@ -192,8 +204,14 @@ describe('copies through a faulty network', () => {
     const { repo, result } = await copyThroughProxy();
     await expectHealed(repo, result);
     const manifestPuts = proxy.requests().filter((r) => r.method === 'PUT' && r.path.includes('/manifests/sha256:'));
-    assert.ok(manifestPuts.some((r) => r.status === 400), 'the registry refused the manifest once');
-    assert.ok(proxy.requests().some((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/') && r.path.includes(encodeURIComponent(layer))), 'the lost layer was pushed');
+    assert.ok(
+      manifestPuts.some((r) => r.status === 400),
+      'the registry refused the manifest once',
+    );
+    assert.ok(
+      proxy.requests().some((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/') && r.path.includes(encodeURIComponent(layer))),
+      'the lost layer was pushed',
+    );
   });
 
   const always = (method: string, path: RegExp, fault: Fault) => ({ method, path, times: Infinity, fault });
@@ -201,13 +219,23 @@ describe('copies through a faulty network', () => {
   it('fails cleanly when manifest pushes keep answering 503', async () => {
     proxy.addFault(always('PUT', /^\/v2\/dst\/n[0-9]+\/manifests\//, { kind: 'status', status: 503, retryAfter: '0' }));
     const { repo, result } = await copyThroughProxy();
-    await expectCleanFailure(repo, result, new RegExp(`^pushing manifest sha256:[0-9a-f]{64} to ${proxy.host}/${repo}: 503 Service Unavailable after 5 tries`));
+    await expectCleanFailure(
+      repo,
+      result,
+      new RegExp(`^pushing manifest sha256:[0-9a-f]{64} to ${proxy.host}/${repo}: 503 Service Unavailable after 5 tries`),
+    );
   });
 
   it('fails cleanly when blob uploads keep answering 503', async () => {
     proxy.addFault(always('PUT', /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/.*digest=/, { kind: 'status', status: 503, retryAfter: '0' }));
     const { repo, result } = await copyThroughProxy();
-    await expectCleanFailure(repo, result, new RegExp(`^pushing blob sha256:[0-9a-f]{64} to ${proxy.host}/${repo}: 503 Service Unavailable \\(UNAVAILABLE: injected fault\\) after 3 tries$`));
+    await expectCleanFailure(
+      repo,
+      result,
+      new RegExp(
+        `^pushing blob sha256:[0-9a-f]{64} to ${proxy.host}/${repo}: 503 Service Unavailable \\(UNAVAILABLE: injected fault\\) after 3 tries$`,
+      ),
+    );
   });
 
   it('fails cleanly when every upload is cut', async () => {
@@ -221,7 +249,13 @@ describe('copies through a faulty network', () => {
     // undici checks header timeouts about once a second: each silent try costs up to 1 s here.
     const started = Date.now();
     const { repo, result } = await copyThroughProxy(4, { ...RETRY, maxTries: 2 });
-    await expectCleanFailure(repo, result, new RegExp(`^fetching manifest sha256:[0-9a-f]{64} from ${proxy.host}/src/app: ${proxy.host} did not answer within 0.4 s after 2 tries$`));
+    await expectCleanFailure(
+      repo,
+      result,
+      new RegExp(
+        `^fetching manifest sha256:[0-9a-f]{64} from ${proxy.host}/src/app: ${proxy.host} did not answer within 0.4 s after 2 tries$`,
+      ),
+    );
     assert.ok(Date.now() - started < 4000, 'bounded time');
   });
 });

@@ -31,7 +31,10 @@ describe('a silent registry', () => {
     silentHost = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
     registry = await startRegistry();
     work = await mkdtemp(join(tmpdir(), 'oci-copy-silent-'));
-    await makeImageLayout(join(work, 'seed'), { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 2_000 }] }] });
+    await makeImageLayout(join(work, 'seed'), {
+      tag: 'v1',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 2_000 }] }],
+    });
     await pushLayoutWithSkopeo(join(work, 'seed'), 'v1', `${registry.host}/team/app`);
     await registry.resetRequests();
   });
@@ -55,18 +58,30 @@ describe('a silent registry', () => {
     const errorLines = (out: string) => out.split('\n').filter((l) => l.startsWith('::error'));
 
     assert.equal(asSource.code, 1, asSource.stdout + asSource.stderr);
-    assert.deepEqual(errorLines(asSource.stdout), [`::error::resolving ${silentHost}/team/app:v1: ${silentHost} did not answer within 0.5 s after 5 tries`]);
+    assert.deepEqual(errorLines(asSource.stdout), [
+      `::error::resolving ${silentHost}/team/app:v1: ${silentHost} did not answer within 0.5 s after 5 tries`,
+    ]);
     assert.doesNotMatch(asSource.stdout + asSource.stderr, /\n\s+at /, 'no stack trace');
     // The destination's tag is read while the source is asked (a HEAD, in parallel); nothing is written.
     const atDestination = (await registry.settledRequests()).filter((r) => r.path.startsWith('/v2/dst/'));
-    assert.deepEqual(atDestination.map((r) => `${r.method} ${r.path}`).filter((r) => r !== 'HEAD /v2/dst/app/manifests/v1'), [], 'nothing but the tag read at the destination');
+    assert.deepEqual(
+      atDestination.map((r) => `${r.method} ${r.path}`).filter((r) => r !== 'HEAD /v2/dst/app/manifests/v1'),
+      [],
+      'nothing but the tag read at the destination',
+    );
 
     assert.equal(asDestination.code, 1);
     const errors = errorLines(asDestination.stdout);
     assert.equal(errors.length, 1, asDestination.stdout);
     // The destination's tag is read first (a HEAD), to find out whether anything needs copying.
-    assert.match(errors[0], new RegExp(`^::error::resolving ${silentHost}/dst/app:v1: ${silentHost} did not answer within 0.5 s after 5 tries$`));
-    assert.ok((await registry.settledRequests()).some((r) => r.method === 'HEAD' && r.path === '/v2/team/app/manifests/v1'), 'the source was resolved');
+    assert.match(
+      errors[0],
+      new RegExp(`^::error::resolving ${silentHost}/dst/app:v1: ${silentHost} did not answer within 0.5 s after 5 tries$`),
+    );
+    assert.ok(
+      (await registry.settledRequests()).some((r) => r.method === 'HEAD' && r.path === '/v2/team/app/manifests/v1'),
+      'the source was resolved',
+    );
 
     // Five tries of 0.5 s (undici checks header timeouts only about twice a second) and the default
     // backoff between them (0.25 + 0.5 + 1 + 2 s).

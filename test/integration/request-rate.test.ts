@@ -20,7 +20,10 @@ describe('requests per second', () => {
   before(async () => {
     registry = await startRegistry();
     work = await mkdtemp(join(tmpdir(), 'oci-copy-rate-'));
-    const image = await makeImageLayout(join(work, 'img'), { tag: 't0', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 500 }] }] });
+    const image = await makeImageLayout(join(work, 'img'), {
+      tag: 't0',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 500 }] }],
+    });
     await pushImageOverHttp(image, registry.url, 'lib/app', 't0');
     await addTags(registry.url, 'lib/app', 't0', tags.slice(1));
     front = await startFaultProxy(registry.url);
@@ -33,7 +36,10 @@ describe('requests per second', () => {
 
   it('spaces the requests to a host 1/N s apart, however many are asked at once', async () => {
     const rate = new RequestRate(5);
-    const repo = openRegistryRepository({ transport: 'registry', registry: front.host, repository: 'lib/app', tags: [] }, { requestRate: rate });
+    const repo = openRegistryRepository(
+      { transport: 'registry', registry: front.host, repository: 'lib/app', tags: [] },
+      { requestRate: rate },
+    );
     front.reset();
     try {
       // Ten HEADs asked for together: the rate, not the pool, decides when each goes.

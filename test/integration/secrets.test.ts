@@ -138,7 +138,10 @@ describe('secrets in the bundled action', () => {
     assert.equal(run.code, 1);
     const errors = errorLines(run);
     assert.equal(errors.length, 1, run.stdout);
-    assert.match(errors[0], /401 Unauthorized.*: the credentials for 127\.0\.0\.1:\d+ \(from the username and password inputs\) were refused/);
+    assert.match(
+      errors[0],
+      /401 Unauthorized.*: the credentials for 127\.0\.0\.1:\d+ \(from the username and password inputs\) were refused/,
+    );
     assertNoLeak(run, [WRONG_PASSWORD], [base64(`${USER}:${WRONG_PASSWORD}`)]);
   });
 
@@ -153,7 +156,10 @@ describe('secrets in the bundled action', () => {
     assert.equal(run.code, 1);
     const errors = errorLines(run);
     assert.equal(errors.length, 1, run.stdout);
-    assert.match(errors[0], /token.*401 Unauthorized.*: the credentials for 127\.0\.0\.1:\d+ \(from the username and password inputs\) were refused/);
+    assert.match(
+      errors[0],
+      /token.*401 Unauthorized.*: the credentials for 127\.0\.0\.1:\d+ \(from the username and password inputs\) were refused/,
+    );
     assertNoLeak(run, [WRONG_PASSWORD], [base64(`${TOKEN_USER}:${WRONG_PASSWORD}`)]);
   });
 });

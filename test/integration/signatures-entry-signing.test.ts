@@ -32,7 +32,7 @@ interface Attached {
   referrers: Array<{ digest: string; artifactType?: string }>;
 }
 
-describe("per-entry signing in a sync: each destination carries exactly the signature its entry asked for", () => {
+describe('per-entry signing in a sync: each destination carries exactly the signature its entry asked for', () => {
   let scene: SigningScene;
   let registry: TestRegistry;
   let world: SigstoreWorld;
@@ -71,9 +71,21 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
   /** `openssl dgst -sha256 -verify`: true when openssl says Verified OK. */
   async function opensslVerifies(publicPem: string, data: Buffer, signature: Buffer): Promise<boolean> {
     const dir = await mkdtemp(join(work, 'openssl-'));
-    await Promise.all([writeFile(join(dir, 'pub.pem'), publicPem), writeFile(join(dir, 'data'), data), writeFile(join(dir, 'sig.der'), signature)]);
+    await Promise.all([
+      writeFile(join(dir, 'pub.pem'), publicPem),
+      writeFile(join(dir, 'data'), data),
+      writeFile(join(dir, 'sig.der'), signature),
+    ]);
     try {
-      const { stdout } = await exec('openssl', ['dgst', '-sha256', '-verify', join(dir, 'pub.pem'), '-signature', join(dir, 'sig.der'), join(dir, 'data')]);
+      const { stdout } = await exec('openssl', [
+        'dgst',
+        '-sha256',
+        '-verify',
+        join(dir, 'pub.pem'),
+        '-signature',
+        join(dir, 'sig.der'),
+        join(dir, 'data'),
+      ]);
       return stdout.trim() === 'Verified OK';
     } catch {
       return false;
@@ -81,7 +93,12 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
   }
 
   /** The one legacy signature at `repo`: by `signer` (openssl checks the payload's signature), by nobody else. */
-  async function assertLegacyBy(repo: string, root: TestDescriptor, signer: KeyPairKeyObjectResult, other: KeyPairKeyObjectResult): Promise<void> {
+  async function assertLegacyBy(
+    repo: string,
+    root: TestDescriptor,
+    signer: KeyPairKeyObjectResult,
+    other: KeyPairKeyObjectResult,
+  ): Promise<void> {
     const { legacyLayers, referrers } = await attached(repo, root);
     assert.equal(legacyLayers.length, 1, `${repo}: one .sig layer`);
     assert.deepEqual(referrers, [], `${repo}: no bundle referrer`);
@@ -91,32 +108,56 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
     assert.ok(await opensslVerifies(pub(signer), payload, signature), `${repo}: openssl verifies the signature with the entry's key`);
     assert.ok(!(await opensslVerifies(pub(other), payload, signature)), `${repo}: and not with the other key`);
     const record = await verifyImage(repository(repo), root, policy({ key: pub(signer) }));
-    assert.deepEqual(record.found.map((f) => [f.form, f.accepted]), [['legacy', true]]);
+    assert.deepEqual(
+      record.found.map((f) => [f.form, f.accepted]),
+      [['legacy', true]],
+    );
   }
 
   /** The one bundle referrer at `repo`, signed with `signer`'s key (openssl checks the DSSE signature), and no `.sig` tag. */
-  async function assertKeyBundleBy(repo: string, root: TestDescriptor, signer: KeyPairKeyObjectResult, other: KeyPairKeyObjectResult): Promise<void> {
+  async function assertKeyBundleBy(
+    repo: string,
+    root: TestDescriptor,
+    signer: KeyPairKeyObjectResult,
+    other: KeyPairKeyObjectResult,
+  ): Promise<void> {
     const { legacyLayers, referrers } = await attached(repo, root);
     assert.deepEqual(legacyLayers, [], `${repo}: no .sig tag`);
     assert.equal(referrers.length, 1, `${repo}: one referrer`);
     assert.equal(referrers[0].artifactType, BUNDLE_TYPE);
     const manifest = (await getManifest(registry, repo, referrers[0].digest)).doc as Record<string, any>;
-    const bundle = JSON.parse((await blob(repo, manifest.layers[0].digest)).toString()) as { dsseEnvelope: { payload: string; signatures: Array<{ sig: string }> } };
+    const bundle = JSON.parse((await blob(repo, manifest.layers[0].digest)).toString()) as {
+      dsseEnvelope: { payload: string; signatures: Array<{ sig: string }> };
+    };
     const signature = Buffer.from(bundle.dsseEnvelope.signatures[0].sig, 'base64');
     const signed = pae(IN_TOTO, Buffer.from(bundle.dsseEnvelope.payload, 'base64'));
     assert.ok(await opensslVerifies(pub(signer), signed, signature), `${repo}: openssl verifies the bundle's signature with the key`);
     assert.ok(!(await opensslVerifies(pub(other), signed, signature)), `${repo}: and not with the other key`);
     const record = await verifyImage(repository(repo), root, policy({ key: pub(signer) }));
-    assert.deepEqual(record.found.map((f) => [f.form, f.accepted]), [['bundle', true]]);
+    assert.deepEqual(
+      record.found.map((f) => [f.form, f.accepted]),
+      [['bundle', true]],
+    );
     await assert.rejects(verifyImage(repository(repo), root, policy({ key: pub(other) })), SignatureRefusedError);
   }
 
   async function assertKeylessBundle(repo: string, root: TestDescriptor): Promise<void> {
     const { legacyLayers, referrers } = await attached(repo, root);
     assert.deepEqual(legacyLayers, [], `${repo}: no .sig tag`);
-    assert.deepEqual(referrers.map((r) => r.artifactType), [BUNDLE_TYPE], `${repo}: one bundle referrer`);
-    const record = await verifyImage(repository(repo), root, policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER }));
-    assert.deepEqual(record.found.map((f) => [f.form, f.accepted]), [['bundle', true]]);
+    assert.deepEqual(
+      referrers.map((r) => r.artifactType),
+      [BUNDLE_TYPE],
+      `${repo}: one bundle referrer`,
+    );
+    const record = await verifyImage(
+      repository(repo),
+      root,
+      policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER }),
+    );
+    assert.deepEqual(
+      record.found.map((f) => [f.form, f.accepted]),
+      [['bundle', true]],
+    );
     await assert.rejects(verifyImage(repository(repo), root, policy({ key: pub(keyA) })), SignatureRefusedError, 'no key signed it');
   }
 
@@ -125,12 +166,17 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
     assert.deepEqual(await attached(repo, root), { legacyLayers: [], referrers: [] }, `${repo}: no signature of any form`);
   }
 
-  const runnerToken = () => ({ ACTIONS_ID_TOKEN_REQUEST_URL: world.tokenRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: world.tokenRequestToken });
+  const runnerToken = () => ({
+    ACTIONS_ID_TOKEN_REQUEST_URL: world.tokenRequestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: world.tokenRequestToken,
+  });
   const errors = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error::'));
-  const entry = (src: string, dst: string, ...lines: string[]) => [`- source: ${registry.host}/${src}:1.0`, `  destination: ${registry.host}/${dst}`, ...lines.map((l) => `  ${l}`)].join('\n');
-  const writes = (requests: Array<{ method: string; path: string }>) => requests.filter((r) => !['GET', 'HEAD'].includes(r.method)).map((r) => `${r.method} ${r.path}`);
+  const entry = (src: string, dst: string, ...lines: string[]) =>
+    [`- source: ${registry.host}/${src}:1.0`, `  destination: ${registry.host}/${dst}`, ...lines.map((l) => `  ${l}`)].join('\n');
+  const writes = (requests: Array<{ method: string; path: string }>) =>
+    requests.filter((r) => !['GET', 'HEAD'].includes(r.method)).map((r) => `${r.method} ${r.path}`);
 
-  it('the action: key A legacy, keyless bundle, sign: false and the step\'s key B, each as asked, said in the log, the summary and the outputs; a re-run finds each signature there and signs nothing', async () => {
+  it("the action: key A legacy, keyless bundle, sign: false and the step's key B, each as asked, said in the log, the summary and the outputs; a re-run finds each signature there and signs nothing", async () => {
     const [a, k, off, step] = await Promise.all([image('act/a'), image('act/k'), image('act/off'), image('act/step')]);
     const images = [
       // Its password from COSIGN_PASSWORD: the step's sign-key-password is the step's key's.
@@ -155,14 +201,24 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
     const fpA = keyFingerprint(keyA.publicKey);
     const fpB = keyFingerprint(keyB.publicKey);
     assert.ok(run.stdout.includes(`Signed ${a.digest} (key, legacy) as key ${fpA}: tag ${fallbackTag(a.digest)}.sig`), run.stdout);
-    assert.ok(run.stdout.includes(`Signed ${k.digest} (keyless, bundle) as ${IDENTITY} (issuer ${GITHUB_ISSUER}): referrer sha256:`), run.stdout);
+    assert.ok(
+      run.stdout.includes(`Signed ${k.digest} (keyless, bundle) as ${IDENTITY} (issuer ${GITHUB_ISSUER}): referrer sha256:`),
+      run.stdout,
+    );
     assert.ok(run.stdout.includes(`Signed ${step.digest} (key, bundle) as key ${fpB}: referrer sha256:`), run.stdout);
     assert.ok(!run.stdout.includes(`Signed ${off.digest}`), run.stdout);
 
     // The images output: each image's signing, or none.
-    const records = JSON.parse(run.outputs.images) as Array<{ source: string; status: string; verification?: { signed?: Record<string, string> } }>;
+    const records = JSON.parse(run.outputs.images) as Array<{
+      source: string;
+      status: string;
+      verification?: { signed?: Record<string, string> };
+    }>;
     const signed = (src: string) => records.find((r) => r.source === `${registry.host}/${src}:1.0`)!;
-    assert.deepEqual(records.map((r) => r.status), ['copied', 'copied', 'copied', 'copied']);
+    assert.deepEqual(
+      records.map((r) => r.status),
+      ['copied', 'copied', 'copied', 'copied'],
+    );
     assert.deepEqual(
       ['act/a', 'act/k', 'act/step'].map((src) => {
         const s = signed(src).verification?.signed;
@@ -192,14 +248,26 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
     const tokensNow = world.tokenRequests().length;
     const again = await runAction(inputs, env, ACTION_COMPILED);
     assert.equal(again.code, 0, again.stdout);
-    assert.deepEqual((JSON.parse(again.outputs.images) as Array<{ status: string }>).map((r) => r.status), ['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    assert.deepEqual(
+      (JSON.parse(again.outputs.images) as Array<{ status: string }>).map((r) => r.status),
+      ['unchanged', 'unchanged', 'unchanged', 'unchanged'],
+    );
     assert.equal(world.tokenRequests().length - tokensNow, 1, 'one token, to tell the keyless signer');
     assert.doesNotMatch(again.stdout, /Signed sha256:/);
-    assert.ok(again.stdout.includes(`Not signed again: ${a.digest} is already signed by key ${fpA} (tag ${fallbackTag(a.digest)}.sig, legacy)`), again.stdout);
-    assert.ok(again.stdout.includes(`Not signed again: ${k.digest} is already signed by ${IDENTITY} (issuer ${GITHUB_ISSUER}) (referrer sha256:`), again.stdout);
+    assert.ok(
+      again.stdout.includes(`Not signed again: ${a.digest} is already signed by key ${fpA} (tag ${fallbackTag(a.digest)}.sig, legacy)`),
+      again.stdout,
+    );
+    assert.ok(
+      again.stdout.includes(`Not signed again: ${k.digest} is already signed by ${IDENTITY} (issuer ${GITHUB_ISSUER}) (referrer sha256:`),
+      again.stdout,
+    );
     assert.ok(again.stdout.includes(`Not signed again: ${step.digest} is already signed by key ${fpB} (referrer sha256:`), again.stdout);
     assert.ok(!again.stdout.includes(`${off.digest} is already signed`), again.stdout);
-    const againRecords = JSON.parse(again.outputs.images) as Array<{ source: string; verification?: { verified?: boolean; signed?: Record<string, string> } }>;
+    const againRecords = JSON.parse(again.outputs.images) as Array<{
+      source: string;
+      verification?: { verified?: boolean; signed?: Record<string, string> };
+    }>;
     const stepAgain = againRecords.find((r) => r.source === `${registry.host}/act/step:1.0`)!.verification!;
     assert.equal(stepAgain.signed?.state, 'already-signed');
     assert.ok(!('verified' in stepAgain), 'signed with no policy: verified is absent, not false');
@@ -209,19 +277,36 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
 
   it('the action refuses a bad entry in one line naming the entry and field, before anything is written', async () => {
     await Promise.all([image('bad/a'), image('bad/b'), image('bad/c')]);
-    const good = [entry('bad/a', 'bad-out/a', 'sign: key', `sign-key: ${join(work, 'a.key')}`, `sign-key-password: ${PASSWORD_A}`), entry('bad/b', 'bad-out/b', 'sign: false')];
+    const good = [
+      entry('bad/a', 'bad-out/a', 'sign: key', `sign-key: ${join(work, 'a.key')}`, `sign-key-password: ${PASSWORD_A}`),
+      entry('bad/b', 'bad-out/b', 'sign: false'),
+    ];
     // The third entry starts on line 9: the first takes 5 lines, the second 3.
     const at = (n: number, field: string) => `input "images": entry ${n} \\(line 9\\), field "${field}"`;
     const cases: Array<[string, Record<string, string>, RegExp]> = [
       [entry('bad/c', 'bad-out/c', 'sign: sometimes'), {}, new RegExp(`^::error::${at(3, 'sign')} is "sometimes": use keyless .* or key`)],
-      [entry('bad/c', 'bad-out/c', `sign-key: ${join(work, 'b.key')}`), {}, new RegExp(`^::error::${at(3, 'sign-key')} is given but nothing is signed: set ${at(3, 'sign')} to keyless or key$`)],
-      [entry('bad/c', 'bad-out/c', 'sign: keyless', `sign-key: ${join(work, 'b.key')}`), {}, new RegExp(`^::error::${at(3, 'sign-key')} is given but ${at(3, 'sign')} is keyless`)],
+      [
+        entry('bad/c', 'bad-out/c', `sign-key: ${join(work, 'b.key')}`),
+        {},
+        new RegExp(`^::error::${at(3, 'sign-key')} is given but nothing is signed: set ${at(3, 'sign')} to keyless or key$`),
+      ],
+      [
+        entry('bad/c', 'bad-out/c', 'sign: keyless', `sign-key: ${join(work, 'b.key')}`),
+        {},
+        new RegExp(`^::error::${at(3, 'sign-key')} is given but ${at(3, 'sign')} is keyless`),
+      ],
       [
         entry('bad/c', 'bad-out/c', 'sign: key', `sign-key: ${join(work, 'b.key')}`, `sign-key-password: ${WRONG}`),
         runnerToken(),
-        new RegExp(`^::error::${at(3, 'sign-key')} \\(${join(work, 'b.key').replace(/[.]/g, '\\.')}\\) could not be decrypted: the password is wrong`),
+        new RegExp(
+          `^::error::${at(3, 'sign-key')} \\(${join(work, 'b.key').replace(/[.]/g, '\\.')}\\) could not be decrypted: the password is wrong`,
+        ),
       ],
-      [entry('bad/c', 'bad-out/c', 'sign: keyless'), {}, /^::error::input "images": entry 3 \(line 9\) signs keyless but the runner offers no OIDC token: give the job "permissions: id-token: write"$/],
+      [
+        entry('bad/c', 'bad-out/c', 'sign: keyless'),
+        {},
+        /^::error::input "images": entry 3 \(line 9\) signs keyless but the runner offers no OIDC token: give the job "permissions: id-token: write"$/,
+      ],
     ];
     for (const [third, env, pattern] of cases) {
       await registry.resetRequests();
@@ -234,26 +319,36 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
       assert.deepEqual(writes(await registry.settledRequests()), [], `nothing written for any entry: ${third}`);
       assert.equal(world.tokenRequests().length, tokensBefore, 'no token asked for');
       if (third.includes(WRONG)) {
-        assert.ok(run.stdout.includes(`::add-mask::${WRONG}`), 'the entry\'s password is masked');
+        assert.ok(run.stdout.includes(`::add-mask::${WRONG}`), "the entry's password is masked");
         assert.ok(!lines[0].includes(WRONG), 'and not in the line');
       }
     }
     for (const repo of ['bad-out/a', 'bad-out/b', 'bad-out/c']) assert.equal((await getManifest(registry, repo, '1.0')).status, 404, repo);
   });
 
-  it('the command line: the same list from a file, the step\'s signing from flags; --json gives each image\'s signing; a wrong password in an entry stops it first', async () => {
+  it("the command line: the same list from a file, the step's signing from flags; --json gives each image's signing; a wrong password in an entry stops it first", async () => {
     const [a, k, off, step] = await Promise.all([image('cli/a'), image('cli/k'), image('cli/off'), image('cli/step')]);
     const list = join(work, 'mirror.yml');
     await writeFile(
       list,
       [
-        entry('cli/a', 'cli-out/a', 'sign: key', `sign-key: ${join(work, 'a.key')}`, `sign-key-password: ${PASSWORD_A}`, 'signature-format: legacy'),
+        entry(
+          'cli/a',
+          'cli-out/a',
+          'sign: key',
+          `sign-key: ${join(work, 'a.key')}`,
+          `sign-key-password: ${PASSWORD_A}`,
+          'signature-format: legacy',
+        ),
         entry('cli/k', 'cli-out/k', 'sign: keyless', `sign-fulcio-url: ${world.fulcioUrl}`, `sign-rekor-url: ${world.rekorUrl}`),
         entry('cli/off', 'cli-out/off', 'sign: false'),
         entry('cli/step', 'cli-out/step'),
       ].join('\n'),
     );
-    const run = await runCli(['sync', '--sign', 'key', '--sign-key', join(work, 'b.key'), '--json', list], { home, env: { COSIGN_PASSWORD: PASSWORD_B, SIGSTORE_ID_TOKEN: world.identityToken(), OCI_COPY_TIMEOUT_SECONDS: '20' } });
+    const run = await runCli(['sync', '--sign', 'key', '--sign-key', join(work, 'b.key'), '--json', list], {
+      home,
+      env: { COSIGN_PASSWORD: PASSWORD_B, SIGSTORE_ID_TOKEN: world.identityToken(), OCI_COPY_TIMEOUT_SECONDS: '20' },
+    });
     assert.equal(run.code, 0, run.stderr);
     const fpA = keyFingerprint(keyA.publicKey);
     const fpB = keyFingerprint(keyB.publicKey);
@@ -280,13 +375,22 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
     // A wrong password in the second entry: one line naming it, exit 2, nothing written for the first either.
     await Promise.all([image('cli2/a'), image('cli2/b')]);
     const bad = join(work, 'bad.yml');
-    await writeFile(bad, [entry('cli2/a', 'cli2-out/a', 'sign: key', `sign-key: ${join(work, 'a.key')}`, `sign-key-password: ${PASSWORD_A}`), entry('cli2/b', 'cli2-out/b', 'sign: key', `sign-key: ${join(work, 'b.key')}`)].join('\n'));
+    await writeFile(
+      bad,
+      [
+        entry('cli2/a', 'cli2-out/a', 'sign: key', `sign-key: ${join(work, 'a.key')}`, `sign-key-password: ${PASSWORD_A}`),
+        entry('cli2/b', 'cli2-out/b', 'sign: key', `sign-key: ${join(work, 'b.key')}`),
+      ].join('\n'),
+    );
     await registry.resetRequests();
     const refused = await runCli(['sync', bad], { home, env: { COSIGN_PASSWORD: WRONG } });
     assert.equal(refused.code, 2, refused.stderr);
     const lines = refused.stderr.trim().split('\n');
     assert.equal(lines.length, 1, refused.stderr);
-    assert.match(lines[0], new RegExp(`^oci-copy: .*bad\\.yml: entry 2 \\(line 6\\), field "sign-key" \\(.*b\\.key\\) could not be decrypted: the password is wrong`));
+    assert.match(
+      lines[0],
+      /^oci-copy: .*bad\.yml: entry 2 \(line 6\), field "sign-key" \(.*b\.key\) could not be decrypted: the password is wrong/,
+    );
     assert.ok(!refused.stderr.includes(WRONG) && !refused.stderr.includes(PASSWORD_A), 'no password in the line');
     assert.deepEqual(writes(await registry.settledRequests()), [], 'nothing written');
     assert.equal((await getManifest(registry, 'cli2-out/a', '1.0')).status, 404);
@@ -294,19 +398,34 @@ describe("per-entry signing in a sync: each destination carries exactly the sign
 
   it("the library's sync() signs an entry as its keys say without being handed a stage, and leaves sign: false alone", async () => {
     const [a, off] = await Promise.all([image('lib/a'), image('lib/off')]);
-    const list = [entry('lib/a', 'lib-out/a', 'sign: key', `sign-key: ${join(work, 'a.key')}`, `sign-key-password: ${PASSWORD_A}`, 'signature-format: legacy'), entry('lib/off', 'lib-out/off', 'sign: false')].join('\n');
+    const list = [
+      entry(
+        'lib/a',
+        'lib-out/a',
+        'sign: key',
+        `sign-key: ${join(work, 'a.key')}`,
+        `sign-key-password: ${PASSWORD_A}`,
+        'signature-format: legacy',
+      ),
+      entry('lib/off', 'lib-out/off', 'sign: false'),
+    ].join('\n');
     const outcome = await sync(list);
-    assert.deepEqual(outcome.results.map((r) => [r.status, r.checks.sign?.mode, r.checks.sign?.format]), [
-      ['copied', 'key', 'legacy'],
-      ['copied', undefined, undefined],
-    ]);
+    assert.deepEqual(
+      outcome.results.map((r) => [r.status, r.checks.sign?.mode, r.checks.sign?.format]),
+      [
+        ['copied', 'key', 'legacy'],
+        ['copied', undefined, undefined],
+      ],
+    );
     await assertLegacyBy('lib-out/a', a, keyA, keyB);
     await assertUnsigned('lib-out/off', off);
   });
 
   it("the library's sync() stops before any copy when an entry's key password is wrong, as the action and the command line do", async () => {
     await image('lib/wrong');
-    const list = [entry('lib/wrong', 'lib-out/wrong', 'sign: key', `sign-key: ${join(work, 'b.key')}`, `sign-key-password: ${WRONG}`)].join('\n');
+    const list = [entry('lib/wrong', 'lib-out/wrong', 'sign: key', `sign-key: ${join(work, 'b.key')}`, `sign-key-password: ${WRONG}`)].join(
+      '\n',
+    );
     await registry.resetRequests();
     await assert.rejects(sync(list), (err: Error) => {
       assert.match(err.message, /entry 1 \(line 1\), field "sign-key" \(.*b\.key\) could not be decrypted: the password is wrong/);

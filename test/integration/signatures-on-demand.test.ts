@@ -36,11 +36,18 @@ describe('the Sigstore libraries, loaded on demand', () => {
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'oci-copy-on-demand-'));
     registry = await startRegistry();
-    const image = await makeImageLayout(join(work, 'app'), { tag: '1.0', index: false, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 2000, seed: 'on-demand' }] }] });
+    const image = await makeImageLayout(join(work, 'app'), {
+      tag: '1.0',
+      index: false,
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 2000, seed: 'on-demand' }] }],
+    });
     await pushImageOverHttp(image, registry.url, 'src/app', '1.0');
     hook = join(work, 'hook.mjs');
     await writeFile(hook, HOOK);
-    await writeFile(join(work, 'cosign.pub'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
+    await writeFile(
+      join(work, 'cosign.pub'),
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }),
+    );
   });
   after(async () => {
     await registry?.stop();
@@ -51,7 +58,10 @@ describe('the Sigstore libraries, loaded on demand', () => {
   const cli = async (name: string, args: string[]) => {
     const log = join(work, `${name}.loaded`);
     await writeFile(log, '');
-    const child = spawn(process.execPath, ['--import', hook, CLI, ...args], { env: { PATH: process.env.PATH, HOME: work, SIGSTORE_LOAD_LOG: log }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', hook, CLI, ...args], {
+      env: { PATH: process.env.PATH, HOME: work, SIGSTORE_LOAD_LOG: log },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));
@@ -68,27 +78,55 @@ describe('the Sigstore libraries, loaded on demand', () => {
   });
 
   it('a copy with a policy loads them, and refuses the unsigned image', async () => {
-    const run = await cli('policy', ['--verify-key', join(work, 'cosign.pub'), `${registry.host}/src/app:1.0`, `${registry.host}/policy/app:1.0`]);
+    const run = await cli('policy', [
+      '--verify-key',
+      join(work, 'cosign.pub'),
+      `${registry.host}/src/app:1.0`,
+      `${registry.host}/policy/app:1.0`,
+    ]);
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /no signature/i);
-    assert.ok(run.loaded.some((url) => url.includes('/@sigstore/verify/')), `loaded: ${run.loaded.join(', ')}`);
+    assert.ok(
+      run.loaded.some((url) => url.includes('/@sigstore/verify/')),
+      `loaded: ${run.loaded.join(', ')}`,
+    );
   });
 
   it('a trusted root whose certificate cannot be read stops the command before anything is written', async () => {
     const root = {
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      certificateAuthorities: [{ subject: { organization: 'acme', commonName: 'acme' }, uri: 'https://fulcio.acme.example', certChain: { certificates: [{ rawBytes: Buffer.from('not a certificate').toString('base64') }] }, validFor: { start: '2024-01-01T00:00:00Z' } }],
+      certificateAuthorities: [
+        {
+          subject: { organization: 'acme', commonName: 'acme' },
+          uri: 'https://fulcio.acme.example',
+          certChain: { certificates: [{ rawBytes: Buffer.from('not a certificate').toString('base64') }] },
+          validFor: { start: '2024-01-01T00:00:00Z' },
+        },
+      ],
       tlogs: [],
       ctlogs: [],
       timestampAuthorities: [],
     };
     await writeFile(join(work, 'root.json'), JSON.stringify(root));
     await registry.resetRequests();
-    const run = await cli('root', ['--verify-certificate-identity', 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main', '--verify-certificate-oidc-issuer', 'https://token.actions.githubusercontent.com', '--verify-trusted-root', join(work, 'root.json'), `${registry.host}/src/app:1.0`, `${registry.host}/root/app:1.0`]);
+    const run = await cli('root', [
+      '--verify-certificate-identity',
+      'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main',
+      '--verify-certificate-oidc-issuer',
+      'https://token.actions.githubusercontent.com',
+      '--verify-trusted-root',
+      join(work, 'root.json'),
+      `${registry.host}/src/app:1.0`,
+      `${registry.host}/root/app:1.0`,
+    ]);
     assert.equal(run.code, 2, run.stderr);
     const lines = run.stderr.trim().split('\n');
     assert.equal(lines.length, 1, run.stderr);
     assert.match(lines[0], /--verify-trusted-root \(.*root\.json\) is malformed: /);
-    assert.deepEqual((await registry.settledRequests()).filter((r) => WRITES.has(r.method)), [], 'nothing written');
+    assert.deepEqual(
+      (await registry.settledRequests()).filter((r) => WRITES.has(r.method)),
+      [],
+      'nothing written',
+    );
   });
 });

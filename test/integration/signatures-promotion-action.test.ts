@@ -34,8 +34,16 @@ describe('verified promotion in the action (compiled): verify before copy, sign 
   const image = (repo: string) => scene.image(repo);
   const signedImage = (repo: string) => scene.signedImage(repo);
 
-  const policyInputs = () => ({ 'verify-certificate-identity': IDENTITY, 'verify-certificate-oidc-issuer': GITHUB_ISSUER, 'verify-trusted-root': world.trustedRootPath, 'blob-cache': 'false' });
-  const runnerToken = () => ({ ACTIONS_ID_TOKEN_REQUEST_URL: world.tokenRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: world.tokenRequestToken });
+  const policyInputs = () => ({
+    'verify-certificate-identity': IDENTITY,
+    'verify-certificate-oidc-issuer': GITHUB_ISSUER,
+    'verify-trusted-root': world.trustedRootPath,
+    'blob-cache': 'false',
+  });
+  const runnerToken = () => ({
+    ACTIONS_ID_TOKEN_REQUEST_URL: world.tokenRequestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: world.tokenRequestToken,
+  });
   const errors = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error::'));
 
   const repository = (repo: string) => scene.repository(repo);
@@ -72,16 +80,23 @@ describe('verified promotion in the action (compiled): verify before copy, sign 
     assert.ok(run.summary.includes(`signed by ${IDENTITY}`), run.summary);
     assert.ok(run.summary.includes(`Signed ${root.digest} (keyless, bundle)`), run.summary);
     assert.ok(run.stdout.includes(`Verified ${root.digest}: signed by ${IDENTITY}`), run.stdout);
-    assert.ok(!run.stdout.includes(world.tokenRequestToken), 'the runner\'s request token is never logged');
+    assert.ok(!run.stdout.includes(world.tokenRequestToken), "the runner's request token is never logged");
     const masks = run.stdout.split('\n').filter((l) => l.startsWith('::add-mask::eyJ'));
     assert.equal(masks.length, 1, 'the identity token is masked as it arrives');
     const logged = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
     assert.ok(!logged.some((l) => /eyJ[A-Za-z0-9_-]+\.eyJ/.test(l)), 'no identity token in the log');
 
     // What was signed at the destination verifies there, by the policy the next promotion would use.
-    const there = await verifyImage(repository('act/promoted'), root, policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER }));
+    const there = await verifyImage(
+      repository('act/promoted'),
+      root,
+      policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER }),
+    );
     assert.equal(there.verified, true);
-    assert.ok(there.found.some((f) => f.accepted && f.where.includes(record.signed.manifest)), JSON.stringify(there.found));
+    assert.ok(
+      there.found.some((f) => f.accepted && f.where.includes(record.signed.manifest)),
+      JSON.stringify(there.found),
+    );
   });
 
   it('refuses an unsigned image in one line with nothing written, and the other images of the list still copy', async () => {
@@ -96,7 +111,10 @@ describe('verified promotion in the action (compiled): verify before copy, sign 
     assert.equal((await getManifest(registry, 'list-out/good', '1.0')).status, 200);
     assert.equal((await getManifest(registry, 'list-out/bad', '1.0')).status, 404);
     const records = JSON.parse(run.outputs.verification) as Array<Record<string, any>>;
-    assert.deepEqual(records.map((r) => [r.source, r.verified]).sort(), [[`${registry.host}/list/bad:1.0`, false], [`${registry.host}/list/good:1.0`, true]]);
+    assert.deepEqual(records.map((r) => [r.source, r.verified]).sort(), [
+      [`${registry.host}/list/bad:1.0`, false],
+      [`${registry.host}/list/good:1.0`, true],
+    ]);
     const refused = records.find((r) => !r.verified)!;
     assert.deepEqual(refused.found, []);
     assert.match(refused.required, /identity .*issuer/);
@@ -104,7 +122,7 @@ describe('verified promotion in the action (compiled): verify before copy, sign 
     assert.ok(run.summary.includes(`signed by ${IDENTITY}`), run.summary);
   });
 
-  it('an entry of the list brings its own policy, which replaces the step\'s', async () => {
+  it("an entry of the list brings its own policy, which replaces the step's", async () => {
     await signedImage('entry/app');
     // The step asks for a key nobody signed with; the entry asks for the workflow identity that did.
     const images = `- source: ${registry.host}/entry/app:1.0\n  destination: ${registry.host}/entry-out/app\n  verify-certificate-identity: ${IDENTITY}\n  verify-certificate-oidc-issuer: ${GITHUB_ISSUER}\n  verify-trusted-root: ${world.trustedRootPath}\n`;
@@ -118,7 +136,14 @@ describe('verified promotion in the action (compiled): verify before copy, sign 
   it('a signing that fails (Fulcio unreachable) fails the step in one line that says the image is in place but unsigned', async () => {
     const root = await image('fail/app');
     const run = await runAction(
-      { source: `${registry.host}/fail/app:1.0`, destination: `${registry.host}/fail/out:1.0`, 'blob-cache': 'false', sign: 'keyless', 'sign-fulcio-url': 'http://127.0.0.1:9', 'sign-rekor-url': world.rekorUrl },
+      {
+        source: `${registry.host}/fail/app:1.0`,
+        destination: `${registry.host}/fail/out:1.0`,
+        'blob-cache': 'false',
+        sign: 'keyless',
+        'sign-fulcio-url': 'http://127.0.0.1:9',
+        'sign-rekor-url': world.rekorUrl,
+      },
       runnerToken(),
       ACTION_COMPILED,
     );
@@ -132,7 +157,17 @@ describe('verified promotion in the action (compiled): verify before copy, sign 
 
   it('a dry run verifies and reports, says what it would sign, and signs nothing', async () => {
     const root = await signedImage('dry/app');
-    const run = await runAction({ ...policyInputs(), source: `${registry.host}/dry/app:1.0`, destination: `${registry.host}/dry/out:1.0`, 'dry-run': 'true', sign: 'keyless' }, {}, ACTION_COMPILED);
+    const run = await runAction(
+      {
+        ...policyInputs(),
+        source: `${registry.host}/dry/app:1.0`,
+        destination: `${registry.host}/dry/out:1.0`,
+        'dry-run': 'true',
+        sign: 'keyless',
+      },
+      {},
+      ACTION_COMPILED,
+    );
     assert.equal(run.code, 0, run.stdout);
     const [record] = JSON.parse(run.outputs.verification) as Array<Record<string, any>>;
     assert.equal(record.verified, true);
@@ -147,8 +182,16 @@ describe('verified promotion in the action (compiled): verify before copy, sign 
     const cases: Array<[Record<string, string>, Record<string, string>, RegExp]> = [
       [{ sign: 'sometimes' }, {}, /^::error::input "sign" is "sometimes": use keyless/],
       [{ sign: 'key' }, {}, /^::error::input "sign" is key but input "sign-key" is missing/],
-      [{ sign: 'key', 'sign-key': join(work, 'cosign.key'), 'sign-key-password': 'Zz-not-it' }, {}, /^::error::input "sign-key" .*password/],
-      [{ sign: 'keyless' }, {}, /^::error::input "sign" is keyless but the runner offers no OIDC token: give the job "permissions: id-token: write"/],
+      [
+        { sign: 'key', 'sign-key': join(work, 'cosign.key'), 'sign-key-password': 'Zz-not-it' },
+        {},
+        /^::error::input "sign-key" .*password/,
+      ],
+      [
+        { sign: 'keyless' },
+        {},
+        /^::error::input "sign" is keyless but the runner offers no OIDC token: give the job "permissions: id-token: write"/,
+      ],
       [{ 'signature-format': 'legacy' }, {}, /^::error::input "signature-format" is given but nothing is signed/],
     ];
     for (const [inputs, env, pattern] of cases) {

@@ -8,7 +8,14 @@ import { runCli } from '../support/cli.js';
 import { encryptCosignKey } from '../support/cosign-key-file.js';
 import { fallbackTag, getManifest } from '../support/referrer-artifacts.js';
 import type { TestRegistry } from '../support/registry.js';
-import { bundleBytes, cosignSignStatement, dsseBundle, fulcioSigner, pushBundleReferrer, SIGN_PREDICATE } from '../support/signature-artifacts.js';
+import {
+  bundleBytes,
+  cosignSignStatement,
+  dsseBundle,
+  fulcioSigner,
+  pushBundleReferrer,
+  SIGN_PREDICATE,
+} from '../support/signature-artifacts.js';
 import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
 import { GITHUB_ISSUER, githubClaims, startSigstoreWorld, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
 
@@ -39,7 +46,14 @@ describe('verified promotion from the command line: verify before copy, sign aft
   const image = (repo: string, tag = '1.0') => scene.image(repo, { tag });
   const signedImage = (repo: string, tag = '1.0') => scene.signedImage(repo, { tag });
 
-  const keylessFlags = (identity = IDENTITY) => ['--verify-certificate-identity', identity, '--verify-certificate-oidc-issuer', GITHUB_ISSUER, '--verify-trusted-root', world.trustedRootPath];
+  const keylessFlags = (identity = IDENTITY) => [
+    '--verify-certificate-identity',
+    identity,
+    '--verify-certificate-oidc-issuer',
+    GITHUB_ISSUER,
+    '--verify-trusted-root',
+    world.trustedRootPath,
+  ];
   const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { home, env: { OCI_COPY_TIMEOUT_SECONDS: '20', ...env } });
   const ref = (repo: string, tag = '1.0') => `${registry.host}/${repo}:${tag}`;
 
@@ -51,7 +65,12 @@ describe('verified promotion from the command line: verify before copy, sign aft
     const run = await cli([...keylessFlags(), '--json', ref('cli/signed'), ref('cli/promoted')]);
     assert.equal(run.code, 0, run.stderr);
     const claims = world.claims;
-    assert.match(run.stderr, new RegExp(`Verified ${root.digest}: signed by ${IDENTITY.replace(/[.?]/g, '\\$&')} \\(issuer ${GITHUB_ISSUER.replace(/[.]/g, '\\.')}\\)`));
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `Verified ${root.digest}: signed by ${IDENTITY.replace(/[.?]/g, '\\$&')} \\(issuer ${GITHUB_ISSUER.replace(/[.]/g, '\\.')}\\)`,
+      ),
+    );
     assert.ok(run.stderr.includes(`commit ${claims.sha}`), run.stderr);
     assert.match(run.stderr, /log index \d+/);
     const account = JSON.parse(run.stdout) as { digest: string; verification: Record<string, unknown> };
@@ -93,7 +112,10 @@ describe('verified promotion from the command line: verify before copy, sign aft
       const run = await cli([...keylessFlags(), ref('cli/foreign'), ref('cli/foreign-out')]);
       assert.equal(run.code, 1, run.stderr);
       const lines = run.stderr.trim().split('\n');
-      assert.match(lines.at(-1)!, new RegExp(`no signature of ${root.digest} satisfies the policy: found 1: a bundle signature .*: .*(certificate|chain|root)`));
+      assert.match(
+        lines.at(-1)!,
+        new RegExp(`no signature of ${root.digest} satisfies the policy: found 1: a bundle signature .*: .*(certificate|chain|root)`),
+      );
       assert.equal((await getManifest(registry, 'cli/foreign-out', '1.0')).status, 404);
     } finally {
       await elsewhere.stop();
@@ -107,7 +129,12 @@ describe('verified promotion from the command line: verify before copy, sign aft
     await writeFile(list, `- source: ${registry.host}/sync/app\n  destination: ${registry.host}/sync-out/app\n  tags: ['[12]\\.0']\n`);
     const run = await cli(['sync', ...keylessFlags(), '--json', list]);
     assert.equal(run.code, 1, run.stderr);
-    const images = JSON.parse(run.stdout) as Array<{ source: string; status: string; refusedBy?: string; verification?: Record<string, unknown> }>;
+    const images = JSON.parse(run.stdout) as Array<{
+      source: string;
+      status: string;
+      refusedBy?: string;
+      verification?: Record<string, unknown>;
+    }>;
     const byTag = new Map(images.map((i) => [i.source.split(':').at(-1), i]));
     assert.equal(byTag.get('1.0')?.status, 'copied');
     assert.equal(byTag.get('1.0')?.verification?.signer, IDENTITY);
@@ -129,8 +156,14 @@ describe('verified promotion from the command line: verify before copy, sign aft
     assert.equal(unchanged.verification?.verified, true);
     assert.equal(unchanged.verification?.signer, IDENTITY);
     const requests = await registry.settledRequests();
-    assert.ok(requests.some((r) => r.path.includes(`/manifests/sha256-`)), 'the attachments were looked for');
-    assert.ok(requests.every((r) => r.method === 'HEAD' || r.method === 'GET'), requests.map((r) => `${r.method} ${r.path}`).join(', '));
+    assert.ok(
+      requests.some((r) => r.path.includes(`/manifests/sha256-`)),
+      'the attachments were looked for',
+    );
+    assert.ok(
+      requests.every((r) => r.method === 'HEAD' || r.method === 'GET'),
+      requests.map((r) => `${r.method} ${r.path}`).join(', '),
+    );
     assert.match(again.stderr, /Verified sha256:/);
 
     // Without a policy the same re-run asks HEADs only: nothing is verified.
@@ -141,20 +174,57 @@ describe('verified promotion from the command line: verify before copy, sign aft
     assert.equal(bare.status, 'unchanged');
     assert.equal(bare.verification, undefined);
     const headOnly = await registry.settledRequests();
-    assert.deepEqual(headOnly.filter((r) => /\/referrers\/|\/tags\/list|sha256-/.test(r.path)), [], 'no referrer, tag-list or cosign-tag read');
-    assert.ok(headOnly.every((r) => r.method === 'HEAD'), headOnly.map((r) => `${r.method} ${r.path}`).join(', '));
+    assert.deepEqual(
+      headOnly.filter((r) => /\/referrers\/|\/tags\/list|sha256-/.test(r.path)),
+      [],
+      'no referrer, tag-list or cosign-tag read',
+    );
+    assert.ok(
+      headOnly.every((r) => r.method === 'HEAD'),
+      headOnly.map((r) => `${r.method} ${r.path}`).join(', '),
+    );
     assert.doesNotMatch(plain.stderr, /Verified/);
   });
 
   for (const format of ['bundle', 'legacy'] as const) {
     it(`signs the destination digest with a key in the ${format} form, verifiable there afterwards`, async () => {
       const root = await image(`key-${format}/app`);
-      const run = await cli(['--verify-key', join(work, 'cosign.pub'), '--sign', 'key', '--sign-key', join(work, 'cosign.key'), '--signature-format', format, '--json', ref(`key-${format}/app`), ref(`key-${format}/out`)], { COSIGN_PASSWORD: PASSWORD }).catch((e) => e);
+      const run = await cli(
+        [
+          '--verify-key',
+          join(work, 'cosign.pub'),
+          '--sign',
+          'key',
+          '--sign-key',
+          join(work, 'cosign.key'),
+          '--signature-format',
+          format,
+          '--json',
+          ref(`key-${format}/app`),
+          ref(`key-${format}/out`),
+        ],
+        { COSIGN_PASSWORD: PASSWORD },
+      ).catch((e) => e);
       // The source carries no signature: the policy refuses it. Sign the source with the key first.
       assert.equal(run.code, 1, run.stderr);
-      const signed = await cli(['--sign', 'key', '--sign-key', join(work, 'cosign.key'), '--signature-format', format, '--json', ref(`key-${format}/app`), ref(`key-${format}/out`)], { COSIGN_PASSWORD: PASSWORD });
+      const signed = await cli(
+        [
+          '--sign',
+          'key',
+          '--sign-key',
+          join(work, 'cosign.key'),
+          '--signature-format',
+          format,
+          '--json',
+          ref(`key-${format}/app`),
+          ref(`key-${format}/out`),
+        ],
+        { COSIGN_PASSWORD: PASSWORD },
+      );
       assert.equal(signed.code, 0, signed.stderr);
-      const account = JSON.parse(signed.stdout) as { verification: { signed: { format: string; digest: string; tag?: string; signer: string } } };
+      const account = JSON.parse(signed.stdout) as {
+        verification: { signed: { format: string; digest: string; tag?: string; signer: string } };
+      };
       assert.equal(account.verification.signed.format, format);
       assert.equal(account.verification.signed.digest, root.digest);
       assert.match(account.verification.signed.signer, /^key SHA256:/);
@@ -165,7 +235,13 @@ describe('verified promotion from the command line: verify before copy, sign aft
       assert.equal(record.found.find((f) => f.accepted)?.form, format);
 
       // The promoted copy now satisfies the key policy: promoting it on is verified.
-      const onward = await cli(['--verify-key', join(work, 'cosign.pub'), '--referrers', ref(`key-${format}/out`), ref(`key-${format}/final`)]);
+      const onward = await cli([
+        '--verify-key',
+        join(work, 'cosign.pub'),
+        '--referrers',
+        ref(`key-${format}/out`),
+        ref(`key-${format}/final`),
+      ]);
       assert.equal(onward.code, 0, onward.stderr);
       assert.match(onward.stderr, /signed by key SHA256:|signed by key/);
     });
@@ -183,29 +259,54 @@ describe('verified promotion from the command line: verify before copy, sign aft
 
     const every = await cli([...keylessFlags(), '--verify-platforms', ref('multi/app'), ref('multi/all')]);
     assert.equal(every.code, 1, every.stderr);
-    assert.match(every.stderr.trim().split('\n').at(-1)!, /no signature of sha256:[0-9a-f]{64} \(linux\/amd64 of sha256:[0-9a-f]{64}\) satisfies the policy/);
+    assert.match(
+      every.stderr.trim().split('\n').at(-1)!,
+      /no signature of sha256:[0-9a-f]{64} \(linux\/amd64 of sha256:[0-9a-f]{64}\) satisfies the policy/,
+    );
     assert.equal((await getManifest(registry, 'multi/all', '1.0')).status, 404);
   });
 
   it('signs keyless with the token in SIGSTORE_ID_TOKEN, as cosign reads it, through the Fulcio and Rekor named', async () => {
     const root = await image('keyless/app');
     const token = world.identityToken();
-    const run = await cli(['--sign', 'keyless', '--sign-fulcio-url', world.fulcioUrl, '--sign-rekor-url', world.rekorUrl, '--json', ref('keyless/app'), ref('keyless/out')], { SIGSTORE_ID_TOKEN: token });
+    const run = await cli(
+      [
+        '--sign',
+        'keyless',
+        '--sign-fulcio-url',
+        world.fulcioUrl,
+        '--sign-rekor-url',
+        world.rekorUrl,
+        '--json',
+        ref('keyless/app'),
+        ref('keyless/out'),
+      ],
+      { SIGSTORE_ID_TOKEN: token },
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.ok(!run.stderr.includes(token) && !run.stdout.includes(token), 'the token is never printed');
-    const account = JSON.parse(run.stdout) as { verification: { verified: boolean; signed: { mode: string; signer: string; issuer: string; logIndex: string } } };
+    const account = JSON.parse(run.stdout) as {
+      verification: { verified: boolean; signed: { mode: string; signer: string; issuer: string; logIndex: string } };
+    };
     assert.equal(account.verification.signed.mode, 'keyless');
     assert.equal(account.verification.signed.signer, IDENTITY);
     assert.equal(account.verification.signed.issuer, GITHUB_ISSUER);
     assert.match(account.verification.signed.logIndex, /^\d+$/);
-    const there = await verifyImage(repository('keyless/out'), root, policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER }));
+    const there = await verifyImage(
+      repository('keyless/out'),
+      root,
+      policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER }),
+    );
     assert.equal(there.verified, true);
     assert.equal(there.tlogIndex, account.verification.signed.logIndex);
   });
 
   it('a dry run verifies and reports, says what it would sign, and neither copies nor signs', async () => {
     const root = await signedImage('dry/app');
-    const run = await cli(['--dry-run', ...keylessFlags(), '--sign', 'key', '--sign-key', join(work, 'cosign.key'), '--json', ref('dry/app'), ref('dry/out')], { COSIGN_PASSWORD: PASSWORD });
+    const run = await cli(
+      ['--dry-run', ...keylessFlags(), '--sign', 'key', '--sign-key', join(work, 'cosign.key'), '--json', ref('dry/app'), ref('dry/out')],
+      { COSIGN_PASSWORD: PASSWORD },
+    );
     assert.equal(run.code, 0, run.stderr);
     const account = JSON.parse(run.stdout) as { verification: Record<string, any> };
     assert.equal(account.verification.verified, true);

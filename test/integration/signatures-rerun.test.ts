@@ -12,7 +12,14 @@ import { encryptCosignKey } from '../support/cosign-key-file.js';
 import { fallbackTag, getManifest } from '../support/referrer-artifacts.js';
 import type { TestRegistry } from '../support/registry.js';
 import { ACTION_COMPILED, runAction } from '../support/run-action.js';
-import { bundleBytes, cosignSignStatement, dsseBundle, fulcioSigner, pushBundleReferrer, SIGN_PREDICATE } from '../support/signature-artifacts.js';
+import {
+  bundleBytes,
+  cosignSignStatement,
+  dsseBundle,
+  fulcioSigner,
+  pushBundleReferrer,
+  SIGN_PREDICATE,
+} from '../support/signature-artifacts.js';
 import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
 import { GITHUB_ISSUER, githubClaims, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
 
@@ -52,25 +59,41 @@ describe('signing and verification on a re-run: the destination digest ends up s
 
   const ref = (repo: string) => `${registry.host}/${repo}:1.0`;
   const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { home, env: { OCI_COPY_TIMEOUT_SECONDS: '20', ...env } });
-  const runnerToken = () => ({ ACTIONS_ID_TOKEN_REQUEST_URL: world.tokenRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: world.tokenRequestToken });
+  const runnerToken = () => ({
+    ACTIONS_ID_TOKEN_REQUEST_URL: world.tokenRequestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: world.tokenRequestToken,
+  });
   const errors = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error::'));
-  const writes = (requests: Array<{ method: string; path: string }>) => requests.filter((r) => !['GET', 'HEAD'].includes(r.method)).map((r) => `${r.method} ${r.path}`);
+  const writes = (requests: Array<{ method: string; path: string }>) =>
+    requests.filter((r) => !['GET', 'HEAD'].includes(r.method)).map((r) => `${r.method} ${r.path}`);
   const keyPolicy = () => scene.policy({ key: join(work, 'cosign.pub') });
   const identityPolicy = () => scene.policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER });
-  const entry = (src: string, dst: string, ...lines: string[]) => [`- source: ${registry.host}/${src}:1.0`, `  destination: ${registry.host}/${dst}`, ...lines.map((l) => `  ${l}`)].join('\n');
-  const keylessPolicyInputs = () => ({ 'verify-certificate-identity': IDENTITY, 'verify-certificate-oidc-issuer': GITHUB_ISSUER, 'verify-trusted-root': world.trustedRootPath });
+  const entry = (src: string, dst: string, ...lines: string[]) =>
+    [`- source: ${registry.host}/${src}:1.0`, `  destination: ${registry.host}/${dst}`, ...lines.map((l) => `  ${l}`)].join('\n');
+  const keylessPolicyInputs = () => ({
+    'verify-certificate-identity': IDENTITY,
+    'verify-certificate-oidc-issuer': GITHUB_ISSUER,
+    'verify-trusted-root': world.trustedRootPath,
+  });
 
   /** The bundle referrers and `.sig` layers attached to `digest` in `repo`. */
   async function signatureCount(repo: string, digest: string): Promise<number> {
     const index = await getManifest(registry, repo, fallbackTag(digest));
     const sig = await getManifest(registry, repo, `${fallbackTag(digest)}.sig`);
-    return (index.status === 200 ? index.doc!.manifests.length : 0) + (sig.status === 200 ? (sig.doc as unknown as { layers: unknown[] }).layers.length : 0);
+    return (
+      (index.status === 200 ? index.doc!.manifests.length : 0) +
+      (sig.status === 200 ? (sig.doc as unknown as { layers: unknown[] }).layers.length : 0)
+    );
   }
 
   describe('the action', () => {
     it('tells the verification before the copy tags anything', async () => {
       const root = await scene.signedImage('act-order/app');
-      const run = await runAction({ ...keylessPolicyInputs(), source: ref('act-order/app'), destination: ref('act-order/out'), 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+      const run = await runAction(
+        { ...keylessPolicyInputs(), source: ref('act-order/app'), destination: ref('act-order/out'), 'blob-cache': 'false' },
+        {},
+        ACTION_COMPILED,
+      );
       assert.equal(run.code, 0, run.stdout);
       const verified = run.stdout.indexOf(`Verified ${root.digest}: signed by ${IDENTITY}`);
       const tagged = run.stdout.indexOf('Tagged  1.0');
@@ -81,7 +104,13 @@ describe('signing and verification on a re-run: the destination digest ends up s
 
     it('a re-run after a failed signing signs the digest already there; the run after that finds it signed and writes nothing', async () => {
       const root = await scene.image('act-mend/app');
-      const inputs = { source: ref('act-mend/app'), destination: ref('act-mend/out'), 'blob-cache': 'false', sign: 'keyless', 'sign-rekor-url': world.rekorUrl };
+      const inputs = {
+        source: ref('act-mend/app'),
+        destination: ref('act-mend/out'),
+        'blob-cache': 'false',
+        sign: 'keyless',
+        'sign-rekor-url': world.rekorUrl,
+      };
       const failed = await runAction({ ...inputs, 'sign-fulcio-url': DOWN }, runnerToken(), ACTION_COMPILED);
       assert.equal(failed.code, 1, failed.stdout);
       assert.ok(errors(failed.stdout)[0]?.startsWith(`::error::${root.digest} is copied and tagged, but not signed: `), failed.stdout);
@@ -90,7 +119,10 @@ describe('signing and verification on a re-run: the destination digest ends up s
       const mended = await runAction({ ...inputs, 'sign-fulcio-url': world.fulcioUrl }, runnerToken(), ACTION_COMPILED);
       assert.equal(mended.code, 0, mended.stdout);
       assert.ok(mended.stdout.includes(`Unchanged: ${ref('act-mend/out')} already names ${root.digest}`), mended.stdout);
-      assert.ok(mended.stdout.includes(`Signed ${root.digest} (keyless, bundle) as ${IDENTITY} (issuer ${GITHUB_ISSUER}): referrer sha256:`), mended.stdout);
+      assert.ok(
+        mended.stdout.includes(`Signed ${root.digest} (keyless, bundle) as ${IDENTITY} (issuer ${GITHUB_ISSUER}): referrer sha256:`),
+        mended.stdout,
+      );
       const [record] = JSON.parse(mended.outputs.verification) as Array<Record<string, any>>;
       assert.equal(record.signed.state, 'signed');
       assert.ok(!('verified' in record), 'no policy: verified is absent, not false');
@@ -100,7 +132,12 @@ describe('signing and verification on a re-run: the destination digest ends up s
       await registry.resetRequests();
       const again = await runAction({ ...inputs, 'sign-fulcio-url': world.fulcioUrl }, runnerToken(), ACTION_COMPILED);
       assert.equal(again.code, 0, again.stdout);
-      assert.ok(again.stdout.includes(`Not signed again: ${root.digest} is already signed by ${IDENTITY} (issuer ${GITHUB_ISSUER}) (referrer sha256:`), again.stdout);
+      assert.ok(
+        again.stdout.includes(
+          `Not signed again: ${root.digest} is already signed by ${IDENTITY} (issuer ${GITHUB_ISSUER}) (referrer sha256:`,
+        ),
+        again.stdout,
+      );
       assert.doesNotMatch(again.stdout, /Signed sha256:/);
       assert.deepEqual(writes(await registry.settledRequests()), [], 'nothing written');
       assert.equal(await signatureCount('act-mend/out', root.digest), 1);
@@ -120,7 +157,11 @@ describe('signing and verification on a re-run: the destination digest ends up s
       assert.equal(gated.code, 1, gated.stdout);
       const lines = errors(gated.stdout);
       assert.equal(lines.length, 1, gated.stdout);
-      assert.ok(lines[0].includes(`no signature of ${root.digest} satisfies the policy`) && lines[0].includes(`the destination already holds ${root.digest}`), lines[0]);
+      assert.ok(
+        lines[0].includes(`no signature of ${root.digest} satisfies the policy`) &&
+          lines[0].includes(`the destination already holds ${root.digest}`),
+        lines[0],
+      );
       const [refused] = JSON.parse(gated.outputs.verification) as Array<Record<string, any>>;
       assert.equal(refused.verified, false);
 
@@ -135,7 +176,14 @@ describe('signing and verification on a re-run: the destination digest ends up s
 
     it('a dry run says what it would sign, for an image to copy and for one already there unsigned, and writes nothing', async () => {
       const root = await scene.image('act-dry/app');
-      const copy = { source: ref('act-dry/app'), 'blob-cache': 'false', sign: 'key', 'sign-key': join(work, 'cosign.key'), 'sign-key-password': PASSWORD, 'dry-run': 'true' };
+      const copy = {
+        source: ref('act-dry/app'),
+        'blob-cache': 'false',
+        sign: 'key',
+        'sign-key': join(work, 'cosign.key'),
+        'sign-key-password': PASSWORD,
+        'dry-run': 'true',
+      };
       const fresh = await runAction({ ...copy, destination: ref('act-dry/out') }, {}, ACTION_COMPILED);
       assert.equal(fresh.code, 0, fresh.stdout);
       assert.ok(fresh.stdout.includes(`Would sign ${root.digest} (key, bundle) as key ${fingerprint}`), fresh.stdout);
@@ -185,7 +233,10 @@ describe('signing and verification on a re-run: the destination digest ends up s
       await registry.resetRequests();
       const again = await cli([...sign, ref('cli-mend/app'), ref('cli-mend/out')], env);
       assert.equal(again.code, 0, again.stderr);
-      assert.ok(again.stderr.includes(`Not signed again: ${root.digest} is already signed by key ${fingerprint} (referrer sha256:`), again.stderr);
+      assert.ok(
+        again.stderr.includes(`Not signed again: ${root.digest} is already signed by key ${fingerprint} (referrer sha256:`),
+        again.stderr,
+      );
       assert.deepEqual(writes(await registry.settledRequests()), [], 'nothing written');
       assert.equal(await signatureCount('cli-mend/out', root.digest), 2);
       const dryAgain = await cli(['--dry-run', ...sign, ref('cli-mend/app'), ref('cli-mend/out')], env);
@@ -223,11 +274,17 @@ describe('signing and verification on a re-run: the destination digest ends up s
       assert.match(failed.results[0].error ?? '', new RegExp(`${root.digest} is copied and tagged, but not signed`));
 
       const mended = await sync(entry('lib-mend/app', 'lib-mend/out', ...signing));
-      assert.deepEqual(mended.results.map((r) => [r.status, r.checks.sign?.state]), [['unchanged', 'signed']]);
+      assert.deepEqual(
+        mended.results.map((r) => [r.status, r.checks.sign?.state]),
+        [['unchanged', 'signed']],
+      );
       assert.equal((await verifyImage(scene.repository('lib-mend/out'), root, keyPolicy())).verified, true);
 
       const again = await sync(entry('lib-mend/app', 'lib-mend/out', ...signing));
-      assert.deepEqual(again.results.map((r) => [r.status, r.checks.sign?.state]), [['unchanged', 'already-signed']]);
+      assert.deepEqual(
+        again.results.map((r) => [r.status, r.checks.sign?.state]),
+        [['unchanged', 'already-signed']],
+      );
       assert.equal(await signatureCount('lib-mend/out', root.digest), 1);
     });
 
@@ -239,31 +296,50 @@ describe('signing and verification on a re-run: the destination digest ends up s
       const plain = await sync(entry('lib-held/app', 'lib-held/out'));
       assert.equal(plain.results[0].status, 'unchanged');
       const requests = await registry.settledRequests();
-      assert.ok(requests.every((r) => r.method === 'HEAD'), requests.map((r) => `${r.method} ${r.path}`).join(', '));
+      assert.ok(
+        requests.every((r) => r.method === 'HEAD'),
+        requests.map((r) => `${r.method} ${r.path}`).join(', '),
+      );
 
       const gated = await sync(entry('lib-held/app', 'lib-held/out', `verify-key: ${join(work, 'cosign.pub')}`));
       const [r] = gated.results;
       assert.equal(r.status, 'failed');
       assert.equal(r.refusedBy, 'signature-policy');
       assert.equal(r.checks['signature-policy']?.verified, false);
-      assert.ok(r.error?.includes(`no signature of ${root.digest}`) && r.error.includes(`the destination already holds ${root.digest}`), r.error);
+      assert.ok(
+        r.error?.includes(`no signature of ${root.digest}`) && r.error.includes(`the destination already holds ${root.digest}`),
+        r.error,
+      );
     });
   });
 
-  it('a key file with no password is said to lack one, naming where to give it; a wrong entry password names the entry\'s field, not COSIGN_PASSWORD', async () => {
+  it("a key file with no password is said to lack one, naming where to give it; a wrong entry password names the entry's field, not COSIGN_PASSWORD", async () => {
     await scene.image('pw/app');
     const missing = await cli(['--sign', 'key', '--sign-key', join(work, 'cosign.key'), ref('pw/app'), ref('pw/out')]);
     assert.equal(missing.code, 2, missing.stderr);
-    assert.match(missing.stderr.trim(), /--sign-key \(.*cosign\.key\) is encrypted and no password is given: give the password it was made with in COSIGN_PASSWORD$/);
+    assert.match(
+      missing.stderr.trim(),
+      /--sign-key \(.*cosign\.key\) is encrypted and no password is given: give the password it was made with in COSIGN_PASSWORD$/,
+    );
     assert.doesNotMatch(missing.stderr, /wrong/);
 
-    const action = await runAction({ source: ref('pw/app'), destination: ref('pw/out'), sign: 'key', 'sign-key': join(work, 'cosign.key'), 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+    const action = await runAction(
+      { source: ref('pw/app'), destination: ref('pw/out'), sign: 'key', 'sign-key': join(work, 'cosign.key'), 'blob-cache': 'false' },
+      {},
+      ACTION_COMPILED,
+    );
     assert.equal(action.code, 1);
-    assert.match(errors(action.stdout)[0] ?? '', /is encrypted and no password is given: give the password it was made with in input "sign-key-password" or COSIGN_PASSWORD$/);
+    assert.match(
+      errors(action.stdout)[0] ?? '',
+      /is encrypted and no password is given: give the password it was made with in input "sign-key-password" or COSIGN_PASSWORD$/,
+    );
 
     const list = entry('pw/app', 'pw/out', 'sign: key', `sign-key: ${join(work, 'cosign.key')}`, 'sign-key-password: Qx-not-it');
     await assert.rejects(sync(list, {}), (err: Error) => {
-      assert.match(err.message, /field "sign-key" \(.*cosign\.key\) could not be decrypted: the password is wrong .* in the sync list: entry 1 \(line 1\), field "sign-key-password"$/);
+      assert.match(
+        err.message,
+        /field "sign-key" \(.*cosign\.key\) could not be decrypted: the password is wrong .* in the sync list: entry 1 \(line 1\), field "sign-key-password"$/,
+      );
       assert.ok(!err.message.includes('COSIGN_PASSWORD') && !err.message.includes('Qx-not-it'), err.message);
       return true;
     });

@@ -19,7 +19,8 @@ import {
   messageBundle,
   provenanceStatement,
   pushBundleReferrer,
-  pushCosignReferrer, pushCosignTag,
+  pushCosignReferrer,
+  pushCosignTag,
   simpleSigning,
   SIGN_PREDICATE,
   SLSA_V1,
@@ -55,7 +56,8 @@ describe('signature verification against a real registry', () => {
   const image = (repo: string, platforms = 1): Promise<TestDescriptor> => scene.image(repo, { platforms });
   const source = (repo: string) => scene.repository(repo);
   const policy = (settings: VerifyPolicySettings) => scene.policy(settings);
-  const keyless = (settings: VerifyPolicySettings = {}) => policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER, ...settings });
+  const keyless = (settings: VerifyPolicySettings = {}) =>
+    policy({ certificateIdentity: IDENTITY, certificateOidcIssuer: GITHUB_ISSUER, ...settings });
 
   /** The refusal: a `SignatureRefusedError` of one line, matching `pattern`. */
   async function refused(run: Promise<unknown>, pattern: RegExp): Promise<SignatureRefusedError> {
@@ -95,7 +97,19 @@ describe('signature verification against a real registry', () => {
     assert.equal(record.policy, `identity ${IDENTITY}, issuer ${GITHUB_ISSUER}`);
 
     // An identity regexp over the whole identity matches it too.
-    assert.equal((await verifyImage(source('v3/app'), root, policy({ certificateIdentityRegexp: 'https://github\\.com/acme/app/\\.github/workflows/release\\.yml@refs/tags/v.*', certificateOidcIssuer: GITHUB_ISSUER }))).verified, true);
+    assert.equal(
+      (
+        await verifyImage(
+          source('v3/app'),
+          root,
+          policy({
+            certificateIdentityRegexp: 'https://github\\.com/acme/app/\\.github/workflows/release\\.yml@refs/tags/v.*',
+            certificateOidcIssuer: GITHUB_ISSUER,
+          }),
+        )
+      ).verified,
+      true,
+    );
 
     // Another identity, another issuer: refused, saying who did sign and who was required.
     const where = `referrer ${referrer.digest}`;
@@ -105,7 +119,10 @@ describe('signature verification against a real registry', () => {
         `^no signature of ${root.digest} satisfies the policy: found 1: a bundle signature \\(${where}\\) signed by ${esc(IDENTITY)} \\(issuer ${esc(GITHUB_ISSUER)}\\): its signer is not the identity required; required identity ${esc(OTHER_IDENTITY)}, issuer ${esc(GITHUB_ISSUER)} \\(trust root ${esc(world.trustedRootPath)}\\)$`,
       ),
     );
-    await refused(verifyImage(source('v3/app'), root, keyless({ certificateOidcIssuer: 'https://accounts.google.com' })), /: its issuer is not the one required; required identity .*, issuer https:\/\/accounts\.google\.com /);
+    await refused(
+      verifyImage(source('v3/app'), root, keyless({ certificateOidcIssuer: 'https://accounts.google.com' })),
+      /: its issuer is not the one required; required identity .*, issuer https:\/\/accounts\.google\.com /,
+    );
   });
 
   it("verifies GitHub's build provenance attestation stamped by a TSA, for a private instance whose trust root has no log", async () => {
@@ -124,15 +141,27 @@ describe('signature verification against a real registry', () => {
     assert.equal(record.found[0].kind, 'attestation');
 
     // With a root that has a log, a keyless bundle without a log entry is not enough.
-    await refused(verifyImage(source('gh/app'), root, keyless({ attestationTypes: SLSA_V1 })), /no attestation of type https:\/\/slsa\.dev\/provenance\/v1 of .*: it has no transparency-log entry, and the trust root requires one;/);
+    await refused(
+      verifyImage(source('gh/app'), root, keyless({ attestationTypes: SLSA_V1 })),
+      /no attestation of type https:\/\/slsa\.dev\/provenance\/v1 of .*: it has no transparency-log entry, and the trust root requires one;/,
+    );
     // A provenance attestation is not a signature.
-    await refused(verifyImage(source('gh/app'), root, keyless({ trustedRoot: noLog })), new RegExp(`^no signature of ${root.digest} satisfies the policy: found 1: a bundle attestation of type ${esc(SLSA_V1)} \\(referrer sha256:[0-9a-f]{64}\\) signed by ${esc(IDENTITY)}`));
+    await refused(
+      verifyImage(source('gh/app'), root, keyless({ trustedRoot: noLog })),
+      new RegExp(
+        `^no signature of ${root.digest} satisfies the policy: found 1: a bundle attestation of type ${esc(SLSA_V1)} \\(referrer sha256:[0-9a-f]{64}\\) signed by ${esc(IDENTITY)}`,
+      ),
+    );
   });
 
   it("verifies cosign's legacy .sig and .att signed with a key (PEM file), and refuses another key", async () => {
     const root = await image('legacy/key');
-    await pushCosignTag(registry, 'legacy/key', root, 'sig', [keyedSigLayer(keys.privateKey, simpleSigning(`${registry.host}/legacy/key`, root.digest))]);
-    await pushCosignTag(registry, 'legacy/key', root, 'att', [keyedAttLayer(keys.privateKey, provenanceStatement(`${registry.host}/legacy/key`, root.digest, world.claims), SLSA_V1)]);
+    await pushCosignTag(registry, 'legacy/key', root, 'sig', [
+      keyedSigLayer(keys.privateKey, simpleSigning(`${registry.host}/legacy/key`, root.digest)),
+    ]);
+    await pushCosignTag(registry, 'legacy/key', root, 'att', [
+      keyedAttLayer(keys.privateKey, provenanceStatement(`${registry.host}/legacy/key`, root.digest, world.claims), SLSA_V1),
+    ]);
 
     const record = await verifyImage(source('legacy/key'), root, policy({ key: join(work, 'cosign.pub') }));
     assert.equal(record.verified, true);
@@ -144,21 +173,39 @@ describe('signature verification against a real registry', () => {
         ['legacy', 'attestation', `tag ${root.digest.replace(':', '-')}.att`, true],
       ],
     );
-    const attested = await verifyImage(source('legacy/key'), root, policy({ key: join(work, 'cosign.pub'), attestationTypes: 'slsaprovenance1' }));
+    const attested = await verifyImage(
+      source('legacy/key'),
+      root,
+      policy({ key: join(work, 'cosign.pub'), attestationTypes: 'slsaprovenance1' }),
+    );
     assert.deepEqual(attested.predicateTypes, [SLSA_V1]);
 
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    await refused(verifyImage(source('legacy/key'), root, policy({ key: other })), /: a legacy signature \(tag sha256-[0-9a-f]{64}\.sig\): its signature does not verify \(the content or the key differs from what was signed\);.*; required key SHA256:/);
+    await refused(
+      verifyImage(source('legacy/key'), root, policy({ key: other })),
+      /: a legacy signature \(tag sha256-[0-9a-f]{64}\.sig\): its signature does not verify \(the content or the key differs from what was signed\);.*; required key SHA256:/,
+    );
     // A keyless policy does not take a key's signature.
-    await refused(verifyImage(source('legacy/key'), root, keyless()), /a legacy signature \(tag sha256-[0-9a-f]{64}\.sig\): it is signed with a key, and the policy requires a certificate identity/);
+    await refused(
+      verifyImage(source('legacy/key'), root, keyless()),
+      /a legacy signature \(tag sha256-[0-9a-f]{64}\.sig\): it is signed with a key, and the policy requires a certificate identity/,
+    );
   });
 
   it("verifies cosign v2's signatures and attestations stored as referrers (--registry-referrers-mode=oci-1-1), and refuses one whose manifest names another digest", async () => {
     const root = await image('referred/key');
-    const sig = await pushCosignReferrer(registry, 'referred/key', root, 'signature', [keyedSigLayer(keys.privateKey, simpleSigning(`${registry.host}/referred/key`, root.digest))]);
-    const att = await pushCosignReferrer(registry, 'referred/key', root, 'attestation', [keyedAttLayer(keys.privateKey, provenanceStatement(`${registry.host}/referred/key`, root.digest, world.claims), SLSA_V1)]);
+    const sig = await pushCosignReferrer(registry, 'referred/key', root, 'signature', [
+      keyedSigLayer(keys.privateKey, simpleSigning(`${registry.host}/referred/key`, root.digest)),
+    ]);
+    const att = await pushCosignReferrer(registry, 'referred/key', root, 'attestation', [
+      keyedAttLayer(keys.privateKey, provenanceStatement(`${registry.host}/referred/key`, root.digest, world.claims), SLSA_V1),
+    ]);
 
-    const record = await verifyImage(source('referred/key'), root, policy({ key: join(work, 'cosign.pub'), attestationTypes: 'slsaprovenance1' }));
+    const record = await verifyImage(
+      source('referred/key'),
+      root,
+      policy({ key: join(work, 'cosign.pub'), attestationTypes: 'slsaprovenance1' }),
+    );
     assert.equal(record.verified, true);
     assert.deepEqual(record.predicateTypes, [SLSA_V1]);
     assert.deepEqual(
@@ -172,8 +219,18 @@ describe('signature verification against a real registry', () => {
     // Listed under this image, but its manifest is about another one: read, and not taken.
     const other = await image('referred/lie');
     const victim = await image('referred/lie');
-    const lie = await pushCosignReferrer(registry, 'referred/lie', victim, 'signature', [keyedSigLayer(keys.privateKey, simpleSigning(`${registry.host}/referred/lie`, other.digest))], other);
-    await refused(verifyImage(source('referred/lie'), victim, policy({ key: join(work, 'cosign.pub') })), new RegExp(`a legacy signature \\(referrer ${lie.digest}\\): its manifest refers to ${other.digest}, not ${victim.digest}`));
+    const lie = await pushCosignReferrer(
+      registry,
+      'referred/lie',
+      victim,
+      'signature',
+      [keyedSigLayer(keys.privateKey, simpleSigning(`${registry.host}/referred/lie`, other.digest))],
+      other,
+    );
+    await refused(
+      verifyImage(source('referred/lie'), victim, policy({ key: join(work, 'cosign.pub') })),
+      new RegExp(`a legacy signature \\(referrer ${lie.digest}\\): its manifest refers to ${other.digest}, not ${victim.digest}`),
+    );
   });
 
   it("verifies cosign's legacy keyless .sig from its certificate and Rekor bundle annotations (signed entry timestamp)", async () => {
@@ -190,42 +247,99 @@ describe('signature verification against a real registry', () => {
 
   it('checks every platform manifest of an index when the policy says so', async () => {
     const root = await image('multi/app', 2);
-    const sign = async (subject: TestDescriptor) => pushBundleReferrer(registry, 'multi/app', subject, bundleBytes(await dsseBundle(fulcioSigner(world), cosignSignStatement(subject.digest), world, 'rekor')), SIGN_PREDICATE);
+    const sign = async (subject: TestDescriptor) =>
+      pushBundleReferrer(
+        registry,
+        'multi/app',
+        subject,
+        bundleBytes(await dsseBundle(fulcioSigner(world), cosignSignStatement(subject.digest), world, 'rekor')),
+        SIGN_PREDICATE,
+      );
     await sign(root);
     assert.equal((await verifyImage(source('multi/app'), root, keyless())).platforms, undefined, 'the root alone, by default');
-    const index = JSON.parse(await (await fetch(`${registry.url}/v2/multi/app/manifests/${root.digest}`, { headers: { accept: root.mediaType } })).text()) as { manifests: TestDescriptor[] };
-    await refused(verifyImage(source('multi/app'), root, keyless({ platforms: true })), new RegExp(`^no signature of ${index.manifests[0].digest} \\(linux/amd64 of ${root.digest}\\) satisfies the policy: found none`));
+    const index = JSON.parse(
+      await (await fetch(`${registry.url}/v2/multi/app/manifests/${root.digest}`, { headers: { accept: root.mediaType } })).text(),
+    ) as { manifests: TestDescriptor[] };
+    await refused(
+      verifyImage(source('multi/app'), root, keyless({ platforms: true })),
+      new RegExp(`^no signature of ${index.manifests[0].digest} \\(linux/amd64 of ${root.digest}\\) satisfies the policy: found none`),
+    );
     for (const child of index.manifests) await sign(child);
     const record = await verifyImage(source('multi/app'), root, keyless({ platforms: true }));
-    assert.deepEqual(record.platforms?.map((p) => [p.digest, p.verified]), index.manifests.map((m) => [m.digest, true]));
+    assert.deepEqual(
+      record.platforms?.map((p) => [p.digest, p.verified]),
+      index.manifests.map((m) => [m.digest, true]),
+    );
   });
 
   it('says when nothing is attached at all', async () => {
     const root = await image('bare/app');
-    await refused(verifyImage(source('bare/app'), root, keyless()), new RegExp(`^no signature of ${root.digest} satisfies the policy: found none \\(no Sigstore bundle among its referrers, no cosign \\.sig or \\.att tag\\); required identity `));
+    await refused(
+      verifyImage(source('bare/app'), root, keyless()),
+      new RegExp(
+        `^no signature of ${root.digest} satisfies the policy: found none \\(no Sigstore bundle among its referrers, no cosign \\.sig or \\.att tag\\); required identity `,
+      ),
+    );
   });
 
   describe('bad input: one line each, and nothing accepted', () => {
     it('a malformed bundle', async () => {
       const root = await image('bad/malformed');
-      await pushBundleReferrer(registry, 'bad/malformed', root, Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{}}'), SIGN_PREDICATE);
+      await pushBundleReferrer(
+        registry,
+        'bad/malformed',
+        root,
+        Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{}}'),
+        SIGN_PREDICATE,
+      );
       await pushBundleReferrer(registry, 'bad/malformed', root, Buffer.from('{"mediaType": oops'), SIGN_PREDICATE);
-      const err = await refused(verifyImage(source('bad/malformed'), root, keyless()), /found 2: a bundle signature \(referrer sha256:[0-9a-f]{64}\): its bundle is malformed: it lacks or mangles [^;]+; a bundle signature \(referrer sha256:[0-9a-f]{64}\): its bundle is malformed: it is not JSON; required/);
-      assert.deepEqual(err.found.map((f) => f.valid), [false, false]);
+      const err = await refused(
+        verifyImage(source('bad/malformed'), root, keyless()),
+        /found 2: a bundle signature \(referrer sha256:[0-9a-f]{64}\): its bundle is malformed: it lacks or mangles [^;]+; a bundle signature \(referrer sha256:[0-9a-f]{64}\): its bundle is malformed: it is not JSON; required/,
+      );
+      assert.deepEqual(
+        err.found.map((f) => f.valid),
+        [false, false],
+      );
     });
 
     it('a certificate from another root', async () => {
       const root = await image('bad/root');
-      await pushBundleReferrer(registry, 'bad/root', root, bundleBytes(await dsseBundle(fulcioSigner(elsewhere), cosignSignStatement(root.digest), elsewhere, 'rekor')), SIGN_PREDICATE);
-      await refused(verifyImage(source('bad/root'), root, keyless()), new RegExp(`signed by ${esc(IDENTITY)} \\(issuer ${esc(GITHUB_ISSUER)}\\): its certificate does not chain to a certificate authority of the trust root;`));
+      await pushBundleReferrer(
+        registry,
+        'bad/root',
+        root,
+        bundleBytes(await dsseBundle(fulcioSigner(elsewhere), cosignSignStatement(root.digest), elsewhere, 'rekor')),
+        SIGN_PREDICATE,
+      );
+      await refused(
+        verifyImage(source('bad/root'), root, keyless()),
+        new RegExp(
+          `signed by ${esc(IDENTITY)} \\(issuer ${esc(GITHUB_ISSUER)}\\): its certificate does not chain to a certificate authority of the trust root;`,
+        ),
+      );
     });
 
     it('a signature over another digest, as a bundle and as a legacy .sig', async () => {
       const [root, other] = await Promise.all([image('bad/digest'), image('bad/digest-other')]);
-      await pushBundleReferrer(registry, 'bad/digest', root, bundleBytes(await dsseBundle(fulcioSigner(world), cosignSignStatement(other.digest), world, 'rekor')), SIGN_PREDICATE);
-      await pushCosignTag(registry, 'bad/digest', root, 'sig', [keyedSigLayer(keys.privateKey, simpleSigning(`${registry.host}/bad/digest`, other.digest))]);
-      await refused(verifyImage(source('bad/digest'), root, keyless()), new RegExp(`: its statement is about ${other.digest}, not ${root.digest};`));
-      await refused(verifyImage(source('bad/digest'), root, policy({ key: join(work, 'cosign.pub') })), new RegExp(`a legacy signature \\(tag [^)]+\\.sig\\): its payload signs ${other.digest}, not ${root.digest};`));
+      await pushBundleReferrer(
+        registry,
+        'bad/digest',
+        root,
+        bundleBytes(await dsseBundle(fulcioSigner(world), cosignSignStatement(other.digest), world, 'rekor')),
+        SIGN_PREDICATE,
+      );
+      await pushCosignTag(registry, 'bad/digest', root, 'sig', [
+        keyedSigLayer(keys.privateKey, simpleSigning(`${registry.host}/bad/digest`, other.digest)),
+      ]);
+      await refused(
+        verifyImage(source('bad/digest'), root, keyless()),
+        new RegExp(`: its statement is about ${other.digest}, not ${root.digest};`),
+      );
+      await refused(
+        verifyImage(source('bad/digest'), root, policy({ key: join(work, 'cosign.pub') })),
+        new RegExp(`a legacy signature \\(tag [^)]+\\.sig\\): its payload signs ${other.digest}, not ${root.digest};`),
+      );
     });
 
     it('an expired certificate without a timestamp', async () => {
@@ -246,7 +360,10 @@ describe('signature verification against a real registry', () => {
     it('a bundle over the size limit is not read', async () => {
       const root = await image('bad/large');
       await pushBundleReferrer(registry, 'bad/large', root, Buffer.alloc(1024 * 1024 + 1, 0x20), SIGN_PREDICATE);
-      await refused(verifyImage(source('bad/large'), root, keyless()), /: its Sigstore bundle is 1048577 bytes, over the 1048576-byte limit;/);
+      await refused(
+        verifyImage(source('bad/large'), root, keyless()),
+        /: its Sigstore bundle is 1048577 bytes, over the 1048576-byte limit;/,
+      );
     });
   });
 });

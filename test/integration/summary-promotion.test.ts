@@ -27,29 +27,45 @@ describe('the job summary of a promotion', () => {
     assert.equal(errors.length, 1);
     assert.match(errors[0], re(`::error::1 of 3 destinations failed: ${scenario.down}/release/app:1.2.0: `));
     const images = JSON.parse(run.outputs.images) as Array<{ status: string }>;
-    assert.deepEqual(images.map((i) => i.status), ['copied', 'copied', 'failed']);
+    assert.deepEqual(
+      images.map((i) => i.status),
+      ['copied', 'copied', 'failed'],
+    );
     assert.equal(run.outputs.digest, scenario.image.root.digest);
     const blobs = JSON.parse(run.outputs.blobs) as Array<{ destination: string }>;
-    assert.deepEqual(new Set(blobs.map((b) => b.destination)), new Set([`${scenario.dst.host}/release/app:1.2.0,latest`, `${scenario.src.host}/release/app:1.2.0`]));
+    assert.deepEqual(
+      new Set(blobs.map((b) => b.destination)),
+      new Set([`${scenario.dst.host}/release/app:1.2.0,latest`, `${scenario.src.host}/release/app:1.2.0`]),
+    );
   });
 
   it('says on top what every destination got, then a section each, the failure with its error', () => {
     const md = run.summary;
     assert.match(md, re(`**2 of 3 destinations got** ${code(scenario.image.root.digest)}, 1 failed`));
     assert.equal((md.match(/^### Copy: /gm) ?? []).length, 2);
-    assert.match(md, re(`### ❌ Failed: copy ${code(`${scenario.src.host}/acme/app:1.2.0`)} → ${code(`${scenario.down}/release/app:1.2.0`)}`));
+    assert.match(
+      md,
+      re(`### ❌ Failed: copy ${code(`${scenario.src.host}/acme/app:1.2.0`)} → ${code(`${scenario.down}/release/app:1.2.0`)}`),
+    );
     assert.match(md, /<pre>resolving 127\.0\.0\.1:\d+\/release\/app:1\.2\.0: cannot reach /);
   });
 
   it('leads with the root, its tags and the tag that moved', () => {
     const md = run.summary;
-    assert.match(md, re(`**${code(scenario.image.root.digest)}** · OCI image index · ${formatBytes(scenario.image.root.size)} · tagged ${code('1.2.0')}, ${code('latest')}`));
+    assert.match(
+      md,
+      re(
+        `**${code(scenario.image.root.digest)}** · OCI image index · ${formatBytes(scenario.image.root.size)} · tagged ${code('1.2.0')}, ${code('latest')}`,
+      ),
+    );
     assert.match(md, re(`- tag ${code('latest')} moved from ${code(scenario.older.root.digest)} to ${code(scenario.image.root.digest)}`));
   });
 
   it('lists each platform with its manifest digest and image size', () => {
     for (const m of scenario.image.manifests) {
-      const platform = [m.descriptor.platform!.os, m.descriptor.platform!.architecture, m.descriptor.platform!.variant].filter(Boolean).join('/');
+      const platform = [m.descriptor.platform!.os, m.descriptor.platform!.architecture, m.descriptor.platform!.variant]
+        .filter(Boolean)
+        .join('/');
       const bytes = m.descriptor.size + m.config.size + m.layers.reduce((s, l) => s + l.size, 0);
       assert.match(run.summary, re(`| ${code(platform)} | ${code(m.descriptor.digest)} | ${formatBytes(bytes)} |`), platform);
     }
@@ -57,16 +73,26 @@ describe('the job summary of a promotion', () => {
   });
 
   it('counts the referrers by kind', () => {
-    assert.match(run.summary, re('**Referrers:** 2 found (1 × SBOM (application/spdx+json), 1 × signature (cosign)): 2 copied, 0 already there'));
+    assert.match(
+      run.summary,
+      re('**Referrers:** 2 found (1 × SBOM (application/spdx+json), 1 × signature (cosign)): 2 copied, 0 already there'),
+    );
   });
 
   it('gives totals whose shares add up, and a rate only where bytes travelled', () => {
     const sections = run.summary.split(/^### /m).filter((s) => s.startsWith('Copy: '));
     for (const section of sections) {
-      const shares = [...section.matchAll(/^\| (?:copied|mounted from other repositories|already there) \| \d+ \| [^|]+ \| ([^|]+) \|$/gm)].map((m) => m[1].trim());
+      const shares = [
+        ...section.matchAll(/^\| (?:copied|mounted from other repositories|already there) \| \d+ \| [^|]+ \| ([^|]+) \|$/gm),
+      ].map((m) => m[1].trim());
       assert.equal(shares.length, 3, section);
       const whole = shares.filter((s) => /^\d+%$/.test(s)).map((s) => Number(s.slice(0, -1)));
-      if (whole.length === 3) assert.equal(whole.reduce((a, b) => a + b, 0), 100, shares.join(' '));
+      if (whole.length === 3)
+        assert.equal(
+          whole.reduce((a, b) => a + b, 0),
+          100,
+          shares.join(' '),
+        );
       else assert.ok(shares.some((s) => s === '<1%') && shares.some((s) => s === '>99%'), shares.join(' '));
     }
     // The second destination is on the source's registry: mounts do the work, a few manifests travel.
@@ -89,7 +115,10 @@ describe('the job summary of a promotion', () => {
     const again = await scenario.run({ destination: `${scenario.dst.host}/release/app:1.2.0,latest` });
     assert.equal(again.code, 0, again.stdout);
     assert.match(again.summary, /^### Unchanged: /m);
-    assert.match(again.summary, re('**Referrers:** 2 found (1 × SBOM (application/spdx+json), 1 × signature (cosign)): 0 copied, 2 already there'));
+    assert.match(
+      again.summary,
+      re('**Referrers:** 2 found (1 × SBOM (application/spdx+json), 1 × signature (cosign)): 0 copied, 2 already there'),
+    );
     assert.match(again.summary, /Everything was already there, the referrers too: nothing was written\./);
     assert.doesNotMatch(again.summary, /moved from/);
   });

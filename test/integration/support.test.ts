@@ -8,12 +8,18 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createGunzip } from 'node:zlib';
 import { sha } from '../support/blobs.js';
-import { blobPath, makeImageLayout, pushImageOverHttp, pushLayoutWithSkopeo, REF_NAME_ANNOTATION, type ImageLayout } from '../support/images.js';
+import {
+  blobPath,
+  makeImageLayout,
+  pushImageOverHttp,
+  pushLayoutWithSkopeo,
+  REF_NAME_ANNOTATION,
+  type ImageLayout,
+} from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { skopeoCopy, skopeoInspectRaw, skopeoPullAllBlobs } from '../support/skopeo.js';
 import { startTokenServer, type TokenServer } from '../support/token-server.js';
 import { MANIFEST_ACCEPT } from '../../src/oci/media-types.js';
-
 
 const temps: string[] = [];
 async function tempDir(prefix: string): Promise<string> {
@@ -187,7 +193,7 @@ describe('registry and skopeo', () => {
     for (const hex of layers) assert.ok(files.includes(hex), `layer ${hex} pulled unchanged`);
   });
 
-  it('fails with skopeo\'s message when the source is missing', async () => {
+  it("fails with skopeo's message when the source is missing", async () => {
     await assert.rejects(
       skopeoCopy(`${registry.host}/seeded/absent:v1`, `${registry.host}/seeded/copy:v1`),
       /skopeo copy .* exited with 1: .*(manifest unknown|not found)/i,
@@ -231,8 +237,14 @@ describe('token auth', () => {
     await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/team/app`, { destCreds: 'alice:alice-secret' });
     const seen = tokens.requests();
     assert.ok(seen.length > 0);
-    assert.ok(seen.every((r) => r.status === 200 && r.user === 'alice' && r.grant === 'basic'), JSON.stringify(seen));
-    assert.ok(seen.some((r) => r.scopes.includes('repository:team/app:pull,push')), JSON.stringify(seen));
+    assert.ok(
+      seen.every((r) => r.status === 200 && r.user === 'alice' && r.grant === 'basic'),
+      JSON.stringify(seen),
+    );
+    assert.ok(
+      seen.some((r) => r.scopes.includes('repository:team/app:pull,push')),
+      JSON.stringify(seen),
+    );
     const raw = await skopeoInspectRaw(`${registry.host}/team/app:v1`, { creds: 'bob:bob-secret' });
     assert.equal(sha(raw), image.root.digest);
   });
@@ -242,13 +254,19 @@ describe('token auth', () => {
       pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/team/bob`, { destCreds: 'bob:bob-secret' }),
       /unauthorized|authentication required|denied/i,
     );
-    await assert.rejects(pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/public/app`), /unauthorized|authentication required|denied|401/i);
+    await assert.rejects(
+      pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/public/app`),
+      /unauthorized|authentication required|denied|401/i,
+    );
     await assert.rejects(
       pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/team/app2`, { destCreds: 'alice:wrong' }),
       /401|unauthorized|authentication required|invalid username\/password/i,
     );
     const refused = tokens.requests().filter((r) => r.status === 401);
-    assert.ok(refused.some((r) => r.user === 'alice' && r.grant === 'basic'), 'the wrong password reached the server');
+    assert.ok(
+      refused.some((r) => r.user === 'alice' && r.grant === 'basic'),
+      'the wrong password reached the server',
+    );
   });
 
   it('grants the intersection of several scopes asked in one request', async () => {
@@ -372,7 +390,12 @@ describe('htpasswd auth', () => {
   let registry: TestRegistry;
   let image: ImageLayout;
   before(async () => {
-    registry = await startRegistry({ htpasswd: [{ user: 'carol', password: 'carol-secret' }, { user: 'dave', password: 'p@ss:w0rd' }] });
+    registry = await startRegistry({
+      htpasswd: [
+        { user: 'carol', password: 'carol-secret' },
+        { user: 'dave', password: 'p@ss:w0rd' },
+      ],
+    });
     image = await makeImageLayout(await tempDir('oci-copy-images-'), {
       platforms: [{ architecture: 'amd64', layers: [{ size: 4096, seed: 'htpasswd' }] }],
     });
@@ -403,7 +426,10 @@ describe('htpasswd auth', () => {
     await pushLayoutWithSkopeo(image.dir, 'latest', `${registry.host}/private/app`, { destCreds: 'carol:carol-secret' });
     const raw = await skopeoInspectRaw(`${registry.host}/private/app:latest`, { creds: 'carol:carol-secret' });
     assert.equal(sha(raw), image.root.digest);
-    await assert.rejects(pushLayoutWithSkopeo(image.dir, 'latest', `${registry.host}/private/other`), /401|unauthorized|authentication required/i);
+    await assert.rejects(
+      pushLayoutWithSkopeo(image.dir, 'latest', `${registry.host}/private/other`),
+      /401|unauthorized|authentication required/i,
+    );
     await assert.rejects(skopeoInspectRaw(`${registry.host}/private/app:latest`), /401|unauthorized|authentication required/i);
   });
 

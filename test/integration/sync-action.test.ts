@@ -56,7 +56,12 @@ describe('sync: many images in one step', () => {
   });
 
   const both = (prefix: string) =>
-    [`- source: ${src.host}/lib/base`, `  destination: ${dst.host}/${prefix}/`, `- source: ${src.host}/lib/tool`, `  destination: ${dst.host}/${prefix}-tools/tool`].join('\n');
+    [
+      `- source: ${src.host}/lib/base`,
+      `  destination: ${dst.host}/${prefix}/`,
+      `- source: ${src.host}/lib/tool`,
+      `  destination: ${dst.host}/${prefix}-tools/tool`,
+    ].join('\n');
 
   const dstDigest = async (repo: string, tag: string) => {
     const res = await fetch(`${dst.url}/v2/${repo}/manifests/${tag}`, { method: 'HEAD', headers: { accept: ACCEPT } });
@@ -72,11 +77,24 @@ describe('sync: many images in one step', () => {
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const out = outputs(run);
     assert.equal(out.length, 8);
-    assert.ok(out.every((o) => o.status === 'copied'), JSON.stringify(out));
-    for (const [repo, destRepo] of [['lib/base', 'm1/lib/base'], ['lib/tool', 'm1-tools/tool']]) {
+    assert.ok(
+      out.every((o) => o.status === 'copied'),
+      JSON.stringify(out),
+    );
+    for (const [repo, destRepo] of [
+      ['lib/base', 'm1/lib/base'],
+      ['lib/tool', 'm1-tools/tool'],
+    ]) {
       for (const [tag, image] of images.get(repo)!) {
         assert.equal(await dstDigest(destRepo, tag), image.root.digest, `${destRepo}:${tag}`);
-        assert.ok(out.some((o) => o.destination === `${dst.host}/${destRepo}:${tag}` && o.source === `${src.host}/${repo}:${tag}` && o.digest === image.root.digest));
+        assert.ok(
+          out.some(
+            (o) =>
+              o.destination === `${dst.host}/${destRepo}:${tag}` &&
+              o.source === `${src.host}/${repo}:${tag}` &&
+              o.digest === image.root.digest,
+          ),
+        );
       }
     }
     const base = images.get('lib/base')!.get('1.0.0')!.manifests[0].layers[0].digest;
@@ -95,7 +113,10 @@ describe('sync: many images in one step', () => {
     await dst.resetRequests();
     const run = await runAction({ images: both('m1'), 'blob-cache': 'false' });
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.ok(outputs(run).every((o) => o.status === 'unchanged'), run.outputs.images);
+    assert.ok(
+      outputs(run).every((o) => o.status === 'unchanged'),
+      run.outputs.images,
+    );
     const [srcLog, dstLog] = [await src.settledRequests(), await dst.settledRequests()];
     assert.deepEqual(reads(srcLog), [], 'no GET of a manifest or blob on the source');
     assert.deepEqual(reads(dstLog), [], 'nor on the destination');
@@ -127,7 +148,9 @@ describe('sync: many images in one step', () => {
 
   it('filters tags by regex, exclusion, semver and latest, alone and together (dry run: HEADs only)', async () => {
     const run = async (fields: string[]) => {
-      const list = [`- source: ${src.host}/lib/tool`, `  destination: ${dst.host}/filtered/tool`, ...fields.map((f) => `  ${f}`)].join('\n');
+      const list = [`- source: ${src.host}/lib/tool`, `  destination: ${dst.host}/filtered/tool`, ...fields.map((f) => `  ${f}`)].join(
+        '\n',
+      );
       const r = await runAction({ images: list, 'dry-run': 'true', 'blob-cache': 'false' });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.ok(outputs(r).every((o) => o.status === 'copy'));
@@ -158,7 +181,10 @@ describe('sync: many images in one step', () => {
       const first = await runAction({ images: list, 'blob-cache': 'false' });
       assert.equal(first.code, 0, first.stdout + first.stderr);
       // Four images, each root read once by a GET: four pulls.
-      assert.match(first.summary, new RegExp(`<sub>Pull limits at the end: <code>${limited.host}</code>: 76 of 100 pulls left per 6 h\\.</sub>`));
+      assert.match(
+        first.summary,
+        new RegExp(`<sub>Pull limits at the end: <code>${limited.host}</code>: 76 of 100 pulls left per 6 h\\.</sub>`),
+      );
       const again = await runAction({ images: list, 'blob-cache': 'false' });
       assert.match(again.summary, /76 of 100 pulls left per 6 h/, 'a re-run costs no pull');
     } finally {
@@ -184,7 +210,10 @@ describe('sync: many images in one step', () => {
       for (const o of outputs(run)) seen.set(o.destination, (seen.get(o.destination) ?? 0) + 1);
     }
     assert.equal(seen.size, 9);
-    assert.ok([...seen.values()].every((n) => n === 1), JSON.stringify([...seen]));
+    assert.ok(
+      [...seen.values()].every((n) => n === 1),
+      JSON.stringify([...seen]),
+    );
   });
 
   it('a missing repository among good ones: the others copy, the step fails naming it', async () => {
@@ -200,9 +229,15 @@ describe('sync: many images in one step', () => {
     assert.match(failed[0].error!, /repository 127\.0\.0\.1:\d+\/lib\/missing not found/);
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
     assert.equal(errors.length, 1, run.stdout);
-    assert.match(errors[0], /^::error::1 of 10 images failed: 127\.0\.0\.1:\d+\/lib\/missing => 127\.0\.0\.1:\d+\/partial\/lib\/missing: repository .* not found$/);
+    assert.match(
+      errors[0],
+      /^::error::1 of 10 images failed: 127\.0\.0\.1:\d+\/lib\/missing => 127\.0\.0\.1:\d+\/partial\/lib\/missing: repository .* not found$/,
+    );
     // The failures come first, in their own table, with their error.
-    assert.match(run.summary, /#### Failed \(1\)\n\n\| source \| destination \| error \|\n\|---\|---\|---\|\n\| <code>127\.0\.0\.1:\d+\/lib\/missing<\/code> \| .* \| repository .* not found \|/);
+    assert.match(
+      run.summary,
+      /#### Failed \(1\)\n\n\| source \| destination \| error \|\n\|---\|---\|---\|\n\| <code>127\.0\.0\.1:\d+\/lib\/missing<\/code> \| .* \| repository .* not found \|/,
+    );
     assert.ok(run.summary.indexOf('#### Failed') < run.summary.indexOf('| copied |'));
   });
 
@@ -210,7 +245,10 @@ describe('sync: many images in one step', () => {
     await src.resetRequests();
     const both1 = await runAction({ source: `${src.host}/lib/base:1.0.0`, destination: `${dst.host}/x/y:1`, images: both('x') });
     assert.equal(both1.code, 1);
-    assert.match(both1.stdout, /::error::input "source" and input "images" are both given: use source and destination for one image, or images \/ images-file for many, not both/);
+    assert.match(
+      both1.stdout,
+      /::error::input "source" and input "images" are both given: use source and destination for one image, or images \/ images-file for many, not both/,
+    );
     const bad = await runAction({ images: `- source: ${src.host}/lib/base\n  destination: ${dst.host}/x/\n  latest: -1\n` });
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /::error::input "images": entry 1 \(line 1\), field "latest" is "-1": use a positive whole number/);
@@ -219,16 +257,27 @@ describe('sync: many images in one step', () => {
 
   it('a one-image step whose destination holds the root reads no manifest on either side', async () => {
     await addTags(src.url, 'lib/base', '1.0.0', ['stable']);
-    const first = await runAction({ source: `${src.host}/lib/base:stable`, destination: `${dst.host}/one/base:stable`, 'blob-cache': 'false' });
+    const first = await runAction({
+      source: `${src.host}/lib/base:stable`,
+      destination: `${dst.host}/one/base:stable`,
+      'blob-cache': 'false',
+    });
     assert.equal(first.code, 0, first.stdout);
     await src.resetRequests();
     await dst.resetRequests();
-    const again = await runAction({ source: `${src.host}/lib/base:stable`, destination: `${dst.host}/one/base:stable`, 'blob-cache': 'false' });
+    const again = await runAction({
+      source: `${src.host}/lib/base:stable`,
+      destination: `${dst.host}/one/base:stable`,
+      'blob-cache': 'false',
+    });
     assert.equal(again.code, 0, again.stdout);
     assert.equal(again.outputs.digest, images.get('lib/base')!.get('1.0.0')!.root.digest);
     assert.deepEqual(reads(await src.settledRequests()), []);
     assert.deepEqual(reads(await dst.settledRequests()), []);
-    assert.deepEqual(JSON.parse(again.outputs.images).map((o: ImageOutput) => o.status), ['unchanged']);
+    assert.deepEqual(
+      JSON.parse(again.outputs.images).map((o: ImageOutput) => o.status),
+      ['unchanged'],
+    );
     assert.match(again.summary, /### Unchanged: /);
   });
 });

@@ -18,7 +18,10 @@ describe('sync() from the library', () => {
     work = await mkdtemp(join(tmpdir(), 'oci-copy-sync-lib-'));
     [src, dst] = await Promise.all([startRegistry(), startRegistry()]);
     for (const tag of ['1.0', '1.1', '2.0']) {
-      const image = await makeImageLayout(join(work, tag), { tag, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 3000, seed: tag }] }] });
+      const image = await makeImageLayout(join(work, tag), {
+        tag,
+        platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 3000, seed: tag }] }],
+      });
       await pushImageOverHttp(image, src.url, 'team/tool', tag);
       digests.set(tag, image.root.digest);
     }
@@ -31,7 +34,7 @@ describe('sync() from the library', () => {
   it('copies what the list selects, then finds it unchanged', async () => {
     const list = `- source: ${src.host}/team/tool\n  destination: ${dst.host}/mirror/\n  semver: '<2'\n`;
     const planned: number[] = [];
-    const first = await sync(list, { onPlan: (all, mine) => (planned.push(all.length, mine.length), undefined) });
+    const first = await sync(list, { onPlan: (all, mine) => void planned.push(all.length, mine.length) });
     assert.deepEqual(planned, [2, 2]);
     assert.deepEqual(
       first.results.map((r) => [r.destination, r.status, r.root?.digest]),
@@ -41,10 +44,19 @@ describe('sync() from the library', () => {
       ],
     );
     const again = await sync(list);
-    assert.deepEqual(again.results.map((r) => r.status), ['unchanged', 'unchanged']);
+    assert.deepEqual(
+      again.results.map((r) => r.status),
+      ['unchanged', 'unchanged'],
+    );
     await dst.resetRequests();
     const dry = await sync(list.replace('mirror/', 'other/'), { copy: { dryRun: true } });
-    assert.deepEqual(dry.results.map((r) => r.status), ['copy', 'copy']);
-    assert.deepEqual((await dst.settledRequests()).filter((r) => r.method !== 'HEAD' && r.method !== 'GET'), []);
+    assert.deepEqual(
+      dry.results.map((r) => r.status),
+      ['copy', 'copy'],
+    );
+    assert.deepEqual(
+      (await dst.settledRequests()).filter((r) => r.method !== 'HEAD' && r.method !== 'GET'),
+      [],
+    );
   });
 });

@@ -27,7 +27,10 @@ describe('the blob-info caches of a sharded sync, across two runs', () => {
     runnerTemp = join(work, 'runner-temp');
     [src, dst, service] = await Promise.all([startRegistry(), startRegistry(), startCacheService()]);
     for (const tag of TAGS) {
-      const image = await makeImageLayout(join(work, `img-${tag}`), { tag, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 20_000, seed: `layer-${tag}` }] }] });
+      const image = await makeImageLayout(join(work, `img-${tag}`), {
+        tag,
+        platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 20_000, seed: `layer-${tag}` }] }],
+      });
       await pushImageOverHttp(image, src.url, 'lib/app', tag);
     }
   });
@@ -45,12 +48,18 @@ describe('the blob-info caches of a sharded sync, across two runs', () => {
 
   it('a shard of the second run restores both shards of the first, and mounts what either moved', async () => {
     // Names decide shards (and ports are random): a first-run prefix that gives each shard an image.
-    const first = Array.from({ length: 50 }, (_, i) => `first${i}`).find((p) => [1, 2].every((k) => TAGS.some((t) => shardOfTag(p, t) === k)))!;
+    const first = Array.from({ length: 50 }, (_, i) => `first${i}`).find((p) =>
+      [1, 2].every((k) => TAGS.some((t) => shardOfTag(p, t) === k)),
+    )!;
     for (const shard of ['1/2', '2/2']) {
       const run = await runAction({ images: list(first), shard, 'blob-cache-key': 'mirror' }, await runner('301'));
       assert.equal(run.code, 0, run.stdout + run.stderr);
     }
-    const saved = service.entries().filter((e) => e.finalized).map((e) => e.key).sort();
+    const saved = service
+      .entries()
+      .filter((e) => e.finalized)
+      .map((e) => e.key)
+      .sort();
     assert.deepEqual(saved, ['mirror-shard1of2-301-1', 'mirror-shard2of2-301-1']);
 
     // A second-run prefix whose shard 1 takes images that each shard of the first run copied.
@@ -65,13 +74,23 @@ describe('the blob-info caches of a sharded sync, across two runs', () => {
     service.resetRequests();
     const second = await runAction({ images: list(prefix), shard: '1/2', 'blob-cache-key': 'mirror' }, await runner('302'));
     assert.equal(second.code, 0, second.stdout + second.stderr);
-    assert.match(second.stdout, /Restored blob-info cache mirror-shard(1|2)of2-301-1, mirror-shard(2|1)of2-301-1: \d+ known blob locations/);
+    assert.match(
+      second.stdout,
+      /Restored blob-info cache mirror-shard(1|2)of2-301-1, mirror-shard(2|1)of2-301-1: \d+ known blob locations/,
+    );
     assert.match(second.stdout, /Restored blob-info cache mirror-shard1of2-301-1, /, 'its own shard first');
     const downloads = service.requests().filter((r) => r.operation === 'GetBlob');
     assert.equal(downloads.length, 2, 'one download per shard, none twice');
     const log = (await dst.settledRequests()).filter((r) => r.path.startsWith(`/v2/${prefix}/`));
-    assert.deepEqual(log.filter((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/')), [], 'no blob uploaded');
-    assert.ok(log.some((r) => r.method === 'POST' && r.path.includes('mount=') && r.status === 201), 'blobs mounted');
+    assert.deepEqual(
+      log.filter((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/')),
+      [],
+      'no blob uploaded',
+    );
+    assert.ok(
+      log.some((r) => r.method === 'POST' && r.path.includes('mount=') && r.status === 201),
+      'blobs mounted',
+    );
     assert.match(second.summary, /saved as mirror-shard1of2-302-1/);
   });
 });

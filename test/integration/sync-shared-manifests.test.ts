@@ -48,9 +48,19 @@ describe('sync: images that share manifests push each one once per repository', 
       assert.match(res.stderr, new RegExp(`${TAGS.length} of ${TAGS.length} images copied, 0 unchanged, 0 failed`));
       const puts = (await registry.settledRequests()).filter((r) => r.method === 'PUT' && r.path.startsWith(`/v2/${repo}/manifests/`));
       for (const digest of children) {
-        assert.equal(puts.filter((r) => r.path.endsWith(`/manifests/${digest}`)).length, 1, `${digest} pushed once: ${puts.map((p) => p.path).join(', ')}`);
+        assert.equal(
+          puts.filter((r) => r.path.endsWith(`/manifests/${digest}`)).length,
+          1,
+          `${digest} pushed once: ${puts.map((p) => p.path).join(', ')}`,
+        );
       }
-      assert.deepEqual(puts.filter((r) => !r.path.includes('sha256:')).map((r) => r.path.split('/').pop()).sort(), [...TAGS].sort());
+      assert.deepEqual(
+        puts
+          .filter((r) => !r.path.includes('sha256:'))
+          .map((r) => r.path.split('/').pop())
+          .sort(),
+        [...TAGS].sort(),
+      );
       for (const tag of TAGS) {
         const raw = JSON.parse(await skopeoInspectRaw(`${registry.host}/${repo}:${tag}`)) as { manifests: Array<{ digest: string }> };
         assert.deepEqual(raw.manifests.map((m) => m.digest).sort(), [...children].sort());

@@ -46,13 +46,23 @@ describe('removing a tag from a registry', () => {
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'oci-copy-untag-'));
-    shared = await makeImageLayout(join(work, 'shared'), { tag: 'a', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 3000 }] }] });
-    other = await makeImageLayout(join(work, 'other'), { tag: 'o', platforms: [{ os: 'linux', architecture: 'arm64', layers: [{ size: 2000 }] }] });
+    shared = await makeImageLayout(join(work, 'shared'), {
+      tag: 'a',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 3000 }] }],
+    });
+    other = await makeImageLayout(join(work, 'other'), {
+      tag: 'o',
+      platforms: [{ os: 'linux', architecture: 'arm64', layers: [{ size: 2000 }] }],
+    });
     tokens = await startTokenServer({
       users: { alice: { password: 'alice-secret', access: () => ['pull', 'push'] } },
       anonymous: () => ['pull'],
     });
-    [registry, noDeletes, withTokens] = await Promise.all([startRegistry(), startRegistry({ deletes: false }), startRegistry({ authYaml: tokens.authYaml })]);
+    [registry, noDeletes, withTokens] = await Promise.all([
+      startRegistry(),
+      startRegistry({ deletes: false }),
+      startRegistry({ authYaml: tokens.authYaml }),
+    ]);
     proxy = await startFaultProxy(registry.url);
   });
   after(async () => {
@@ -87,7 +97,10 @@ describe('removing a tag from a registry', () => {
     assert.equal((await fetch(`${registry.url}/v2/lib/app/blobs/${layer.digest}`, { method: 'HEAD' })).status, 200);
     // No DELETE ever named the manifest's digest; one asked whether deletes work, one removed the throwaway.
     const deletes = seen.filter((r) => r.method === 'DELETE');
-    assert.ok(deletes.every((r) => !r.path.includes(shared.root.digest)), deletes.map((r) => r.path).join(' '));
+    assert.ok(
+      deletes.every((r) => !r.path.includes(shared.root.digest)),
+      deletes.map((r) => r.path).join(' '),
+    );
     assert.deepEqual(
       deletes.map((r) => r.status),
       [404, 202],
@@ -126,7 +139,10 @@ describe('removing a tag from a registry', () => {
     try {
       await assert.rejects(repo.removeTag('a'), (err: Error) => {
         assert.ok(err instanceof TagRemovalRefusedError, `${err.name}: ${err.message}`);
-        assert.equal(err.message, `registry ${noDeletes.host} does not allow deleting tags through the registry API (405 UNSUPPORTED): prune skipped`);
+        assert.equal(
+          err.message,
+          `registry ${noDeletes.host} does not allow deleting tags through the registry API (405 UNSUPPORTED): prune skipped`,
+        );
         return true;
       });
       // Asked once: the refusal is remembered for the repository.
@@ -144,12 +160,20 @@ describe('removing a tag from a registry', () => {
     await seed(registry.url, 'lib/back');
     // The question passes (the registry's own 404); the DELETE of the throwaway gets a 404 as ECR answers.
     proxy.reset();
-    proxy.addFault({ method: 'DELETE', path: /\/v2\/lib\/back\/manifests\//, nth: 2, fault: { kind: 'status', status: 404, body: '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}' } });
+    proxy.addFault({
+      method: 'DELETE',
+      path: /\/v2\/lib\/back\/manifests\//,
+      nth: 2,
+      fault: { kind: 'status', status: 404, body: '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}' },
+    });
     const repo = open(proxy.host, 'lib/back');
     try {
       await assert.rejects(repo.removeTag('a'), (err: Error) => {
         assert.ok(err instanceof TagRemovalRefusedError, `${err.name}: ${err.message}`);
-        assert.match(err.message, /^registry 127\.0\.0\.1:\d+ does not allow deleting tags through the registry API \(404 MANIFEST_UNKNOWN\): prune skipped$/);
+        assert.match(
+          err.message,
+          /^registry 127\.0\.0\.1:\d+ does not allow deleting tags through the registry API \(404 MANIFEST_UNKNOWN\): prune skipped$/,
+        );
         return true;
       });
     } finally {
@@ -182,7 +206,10 @@ describe('removing a tag from a registry', () => {
       await copy(await openLayout(shared.dir), { tags: ['a'] }, repo, { tags: ['a'] });
       await assert.rejects(repo.removeTag('a'), (err: Error) => {
         assert.ok(err instanceof TagRemovalRefusedError, `${err.name}: ${err.message}`);
-        assert.match(err.message, /^registry 127\.0\.0\.1:\d+ does not let these credentials delete in team\/app \(401 UNAUTHORIZED\): prune skipped; give credentials with the delete permission$/);
+        assert.match(
+          err.message,
+          /^registry 127\.0\.0\.1:\d+ does not let these credentials delete in team\/app \(401 UNAUTHORIZED\): prune skipped; give credentials with the delete permission$/,
+        );
         return true;
       });
       assert.equal((await repo.readTag('a'))?.digest, shared.root.digest, 'the tag was not touched');
@@ -199,7 +226,12 @@ describe('removing a tag from a registry', () => {
       try {
         await assert.rejects(repo.removeTag('old'), (err: Error) => {
           assert.ok(err instanceof TagRemovalRefusedError);
-          assert.match(err.message, new RegExp(`^registry ${host.replace('.', '\\.')} does not allow deleting tags through the registry API \\((GHCR|Docker Hub) deletes .* API\\): prune skipped$`));
+          assert.match(
+            err.message,
+            new RegExp(
+              `^registry ${host.replace('.', '\\.')} does not allow deleting tags through the registry API \\((GHCR|Docker Hub) deletes .* API\\): prune skipped$`,
+            ),
+          );
           return true;
         });
       } finally {
@@ -216,7 +248,7 @@ describe('removing a tag from a layout', () => {
       const image = await makeImageLayout(dir, { tag: 'a', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 500 }] }] });
       const layout = await openLayout(dir);
       await layout.tag(image.root, 'b');
-      assert.equal(await layout.removeTag('a', { expected: 'sha256:' + '0'.repeat(64) }), 'moved');
+      assert.equal(await layout.removeTag('a', { expected: `sha256:${'0'.repeat(64)}` }), 'moved');
       assert.equal(await layout.removeTag('a'), 'removed');
       assert.equal(await layout.removeTag('a'), 'absent');
       assert.deepEqual(await layout.tags(), ['b']);

@@ -26,7 +26,8 @@ describe('tags that move, and no-clobber', () => {
   let a: ImageLayout;
   let b: ImageLayout;
   /** The digest a destination tag names, as skopeo reads it. */
-  const digestAt = async (ref: string) => (JSON.parse((await skopeo(['inspect', '--tls-verify=false', `docker://${ref}`])).stdout) as { Digest: string }).Digest;
+  const digestAt = async (ref: string) =>
+    (JSON.parse((await skopeo(['inspect', '--tls-verify=false', `docker://${ref}`])).stdout) as { Digest: string }).Digest;
 
   before(async () => {
     [source, target] = await Promise.all([startRegistry(), startRegistry()]);
@@ -46,7 +47,10 @@ describe('tags that move, and no-clobber', () => {
   it('reports a registry tag that moved, with the digest it named', async () => {
     await copyRefs(`${source.host}/src/app:a`, `${target.host}/move/app:1.2`);
     const { events } = await copyRefs(`${source.host}/src/app:b`, `${target.host}/move/app:1.2`);
-    assert.deepEqual(tagged(events).map((e) => [e.reference, e.previous, e.node.digest]), [['1.2', a.root.digest, b.root.digest]]);
+    assert.deepEqual(
+      tagged(events).map((e) => [e.reference, e.previous, e.node.digest]),
+      [['1.2', a.root.digest, b.root.digest]],
+    );
     assert.ok(lines(events).includes(`tag 1.2 moved from ${a.root.digest} to ${b.root.digest}`), lines(events).join('\n'));
     assert.equal(await digestAt(`${target.host}/move/app:1.2`), b.root.digest);
   });
@@ -58,16 +62,29 @@ describe('tags that move, and no-clobber', () => {
       (err: unknown) => err,
     );
     assert.ok(refused instanceof TagConflictError);
-    assert.equal(refused.message, `tag 1.2 in [registry] ${target.host}/dst/app already names ${a.root.digest}, not ${b.root.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`);
-    assert.deepEqual((await target.settledRequests()).filter((q) => WRITES.has(q.method)), [], 'nothing written, not even the tag that was free');
+    assert.equal(
+      refused.message,
+      `tag 1.2 in [registry] ${target.host}/dst/app already names ${a.root.digest}, not ${b.root.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`,
+    );
+    assert.deepEqual(
+      (await target.settledRequests()).filter((q) => WRITES.has(q.method)),
+      [],
+      'nothing written, not even the tag that was free',
+    );
     assert.equal(await digestAt(`${target.host}/dst/app:1.2`), a.root.digest);
   });
 
   it('with no-clobber, a tag that already names the digest is fine and is not written again', async () => {
     await target.resetRequests();
     const { events } = await copyRefs(`${source.host}/src/app:a`, `${target.host}/dst/app:1.2`, { noClobber: true });
-    assert.deepEqual(tagged(events).map((e) => [e.reference, e.previous]), [['1.2', a.root.digest]]);
-    assert.deepEqual((await target.settledRequests()).filter((q) => WRITES.has(q.method)), []);
+    assert.deepEqual(
+      tagged(events).map((e) => [e.reference, e.previous]),
+      [['1.2', a.root.digest]],
+    );
+    assert.deepEqual(
+      (await target.settledRequests()).filter((q) => WRITES.has(q.method)),
+      [],
+    );
     assert.ok(lines(events).includes(`tag 1.2 already names ${a.root.digest}`));
   });
 
@@ -78,19 +95,29 @@ describe('tags that move, and no-clobber', () => {
     await copyRefs(`${source.host}/src/app:a`, `oci-archive:${archive}:1.2`);
     const [indexBefore, archiveBefore] = await Promise.all([readFile(join(layout, 'index.json')), readFile(archive)]);
     for (const dest of [`oci:${layout}:1.2`, `oci-archive:${archive}:1.2`]) {
-      await assert.rejects(copyRefs(`${source.host}/src/app:b`, dest, { noClobber: true }), (err: unknown) => err instanceof TagConflictError && err.current === a.root.digest);
+      await assert.rejects(
+        copyRefs(`${source.host}/src/app:b`, dest, { noClobber: true }),
+        (err: unknown) => err instanceof TagConflictError && err.current === a.root.digest,
+      );
     }
     assert.deepEqual(await readFile(join(layout, 'index.json')), indexBefore);
     assert.deepEqual(await readFile(archive), archiveBefore);
     const { events } = await copyRefs(`${source.host}/src/app:b`, `oci-archive:${archive}:1.2`);
-    assert.deepEqual(tagged(events).map((e) => e.previous), [a.root.digest], 'the archive reports the digest its tag named');
+    assert.deepEqual(
+      tagged(events).map((e) => e.previous),
+      [a.root.digest],
+      'the archive reports the digest its tag named',
+    );
     assert.equal(JSON.parse(await skopeoInspectRaw(`oci-archive:${archive}:1.2`)).config.digest, b.manifests[0].config.digest);
   });
 
   it('a destination named by digest says it stored the root by digest, and tags nothing', async () => {
     const { events } = await copyRefs(`${source.host}/src/app@${a.root.digest}`, `${target.host}/bydigest/app`);
     assert.deepEqual(tagged(events), []);
-    assert.deepEqual(events.filter((e) => e.type === 'stored').map((e) => e.node.digest), [a.root.digest]);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'stored').map((e) => e.node.digest),
+      [a.root.digest],
+    );
     assert.ok(lines(events).includes(`Stored by digest ${a.root.digest}`));
     assert.ok(!lines(events).some((l) => l.startsWith('Tagged')));
   });
@@ -108,7 +135,10 @@ describe('tags that move, and no-clobber', () => {
     const account = JSON.parse(run.stdout) as { dryRun: boolean; tags: string[] };
     assert.equal(account.dryRun, true);
     assert.deepEqual(account.tags, ['1.2', '1.3']);
-    assert.deepEqual((await target.settledRequests()).filter((q) => WRITES.has(q.method)), []);
+    assert.deepEqual(
+      (await target.settledRequests()).filter((q) => WRITES.has(q.method)),
+      [],
+    );
   });
 
   it('one tag for two image names in an archive: neither moves the other, and no-clobber lets both in', async () => {
@@ -120,21 +150,37 @@ describe('tags that move, and no-clobber', () => {
       assert.equal(run.code, 0, run.stderr);
       assert.doesNotMatch(run.stderr, /moved from/);
     }
-    const listing = JSON.parse(await tarFile(join(work, 'two-names.tar'), 'index.json')) as { manifests: Array<{ digest: string; annotations?: Record<string, string> }> };
+    const listing = JSON.parse(await tarFile(join(work, 'two-names.tar'), 'index.json')) as {
+      manifests: Array<{ digest: string; annotations?: Record<string, string> }>;
+    };
     const names = listing.manifests.map((m) => [m.annotations?.['io.containerd.image.name'], m.digest]).sort();
-    assert.deepEqual(names, [[`${source.host}/team-a/x:latest`, a.root.digest], [`${source.host}/team-b/y:latest`, b.root.digest]]);
+    assert.deepEqual(names, [
+      [`${source.host}/team-a/x:latest`, a.root.digest],
+      [`${source.host}/team-b/y:latest`, b.root.digest],
+    ]);
   });
 
   it('--no-clobber on the command line fails with the one-line reason, exit 1', async () => {
     const run = await cli([`${source.host}/src/app:b`, `${target.host}/dst/app:1.2`, '--no-clobber', '--no-blob-cache']);
     assert.equal(run.code, 1);
-    assert.equal(run.stderr.trim().split('\n').at(-1), `oci-copy: tag 1.2 in [registry] ${target.host}/dst/app already names ${a.root.digest}, not ${b.root.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`);
+    assert.equal(
+      run.stderr.trim().split('\n').at(-1),
+      `oci-copy: tag 1.2 in [registry] ${target.host}/dst/app already names ${a.root.digest}, not ${b.root.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`,
+    );
   });
 
   it('the bundled action with no-clobber: true fails the step naming the tag; without it, logs the move', async () => {
-    const refused = await runAction({ source: `${source.host}/src/app:b`, destination: `${target.host}/dst/app:1.2`, 'no-clobber': 'true', 'blob-cache': 'false' });
+    const refused = await runAction({
+      source: `${source.host}/src/app:b`,
+      destination: `${target.host}/dst/app:1.2`,
+      'no-clobber': 'true',
+      'blob-cache': 'false',
+    });
     assert.equal(refused.code, 1);
-    assert.match(refused.stdout, /::error::tag 1\.2 in \[registry\] \S+ already names sha256:[0-9a-f]{64}, not sha256:[0-9a-f]{64}: no-clobber leaves it as it is/);
+    assert.match(
+      refused.stdout,
+      /::error::tag 1\.2 in \[registry\] \S+ already names sha256:[0-9a-f]{64}, not sha256:[0-9a-f]{64}: no-clobber leaves it as it is/,
+    );
     assert.equal(await digestAt(`${target.host}/dst/app:1.2`), a.root.digest);
     const moved = await runAction({ source: `${source.host}/src/app:b`, destination: `${target.host}/dst/app:1.2`, 'blob-cache': 'false' });
     assert.equal(moved.code, 0, moved.stdout);
@@ -154,7 +200,10 @@ describe('tags that move, and no-clobber', () => {
 
   function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, HOME: work }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { PATH: process.env.PATH, HOME: work },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));

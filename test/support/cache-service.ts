@@ -124,10 +124,17 @@ export async function startCacheService(options: { token?: string } = {}): Promi
       case 'FinalizeCacheEntryUpload': {
         const entry = find(key, version);
         if (!entry || entry.finalized) throw new HttpError(404, 'not_found', 'cache entry not found or already finalized');
-        const uploaded = await stat(blobPath(entry.id)).then((s) => s.size, () => -1);
+        const uploaded = await stat(blobPath(entry.id)).then(
+          (s) => s.size,
+          () => -1,
+        );
         if (uploaded < 0) return { ok: false, entry_id: '0', message: 'no archive was uploaded for this entry' };
         if (String(uploaded) !== String(body.size_bytes)) {
-          return { ok: false, entry_id: '0', message: `size_bytes ${String(body.size_bytes)} does not match the ${uploaded} bytes uploaded` };
+          return {
+            ok: false,
+            entry_id: '0',
+            message: `size_bytes ${String(body.size_bytes)} does not match the ${uploaded} bytes uploaded`,
+          };
         }
         entry.finalized = true;
         entry.size = uploaded;
@@ -148,7 +155,11 @@ export async function startCacheService(options: { token?: string } = {}): Promi
         const restoreKeys = Array.isArray(body.restore_keys) ? body.restore_keys.filter((k): k is string => typeof k === 'string') : [];
         const hit = lookup([key, ...restoreKeys], version);
         if (!hit) return { ok: false, signed_download_url: '', matched_key: '' };
-        return { ok: true, signed_download_url: `${base}${BLOB_PREFIX.slice(1)}${hit.id}?sp=r&sig=${hit.downloadSig}`, matched_key: hit.key };
+        return {
+          ok: true,
+          signed_download_url: `${base}${BLOB_PREFIX.slice(1)}${hit.id}?sp=r&sig=${hit.downloadSig}`,
+          matched_key: hit.key,
+        };
       }
       default:
         throw new HttpError(404, 'bad_route', `no handler for path "${TWIRP_PREFIX}${method}"`);
@@ -179,7 +190,14 @@ export async function startCacheService(options: { token?: string } = {}): Promi
     const url = new URL(req.url!, base);
     const entry = entries.get(Number(url.pathname.slice(BLOB_PREFIX.length)));
     const comp = url.searchParams.get('comp');
-    record.operation = req.method === 'GET' || req.method === 'HEAD' ? 'GetBlob' : comp === 'block' ? 'PutBlock' : comp === 'blocklist' ? 'PutBlockList' : 'PutBlob';
+    record.operation =
+      req.method === 'GET' || req.method === 'HEAD'
+        ? 'GetBlob'
+        : comp === 'block'
+          ? 'PutBlock'
+          : comp === 'blocklist'
+            ? 'PutBlockList'
+            : 'PutBlob';
     try {
       if (!entry) throw new HttpError(404, 'BlobNotFound', 'The specified blob does not exist.');
       const sig = url.searchParams.get('sig');
@@ -206,9 +224,12 @@ export async function startCacheService(options: { token?: string } = {}): Promi
         const missing = ids.find((id) => !entry.blocks.has(id));
         if (missing !== undefined) throw new HttpError(400, 'InvalidBlockList', 'The specified block list is invalid.');
         const blocks = ids.map((id) => blockPath(entry.id, id));
-        await pipeline(async function* () {
-          for (const block of blocks) yield* createReadStream(block);
-        }, createWriteStream(blobPath(entry.id)));
+        await pipeline(
+          async function* () {
+            for (const block of blocks) yield* createReadStream(block);
+          },
+          createWriteStream(blobPath(entry.id)),
+        );
         for (const id of entry.blocks) await unlink(blockPath(entry.id, id)).catch(() => {});
         entry.blocks.clear();
         entry.size = (await stat(blobPath(entry.id))).size;
@@ -217,7 +238,11 @@ export async function startCacheService(options: { token?: string } = {}): Promi
       }
       if (comp) throw new HttpError(400, 'InvalidQueryParameterValue', `comp=${comp} is not supported.`);
       if (req.headers['x-ms-blob-type'] !== 'BlockBlob') {
-        throw new HttpError(400, 'MissingRequiredHeader', 'An HTTP header that is mandatory for this request is not specified: x-ms-blob-type.');
+        throw new HttpError(
+          400,
+          'MissingRequiredHeader',
+          'An HTTP header that is mandatory for this request is not specified: x-ms-blob-type.',
+        );
       }
       const md5 = await receive(req, blobPath(entry.id));
       entry.size = (await stat(blobPath(entry.id))).size;
@@ -266,8 +291,7 @@ export async function startCacheService(options: { token?: string } = {}): Promi
     requests: () => [...log],
     resetRequests: () => void (log = []),
     holdLookups: (count: number) => void (gate = { count, waiting: [] }),
-    entries: () =>
-      [...entries.values()].map(({ id, key, version, finalized, size }) => ({ id, key, version, finalized, size })),
+    entries: () => [...entries.values()].map(({ id, key, version, finalized, size }) => ({ id, key, version, finalized, size })),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -310,7 +334,12 @@ export function cacheServiceEnv(service: CacheService, runner: SimulatedRunner):
  * A fresh hosted runner for run `runId`: an emptied `RUNNER_TEMP` at the same path every run (as
  * hosted runners keep it), a new workspace under `work`, and the environment pointing at `service`.
  */
-export async function freshRunner(service: CacheService, runnerTemp: string, work: string, runId: string): Promise<Record<string, string | undefined>> {
+export async function freshRunner(
+  service: CacheService,
+  runnerTemp: string,
+  work: string,
+  runId: string,
+): Promise<Record<string, string | undefined>> {
   await rm(runnerTemp, { recursive: true, force: true });
   await mkdir(runnerTemp, { recursive: true });
   const workspace = await mkdtemp(join(work, `workspace-${runId}-`));
@@ -347,7 +376,11 @@ async function receive(req: IncomingMessage, path: string): Promise<string> {
   const sent = req.headers['content-md5'];
   if (typeof sent === 'string' && sent !== md5) {
     await unlink(path).catch(() => {});
-    throw new HttpError(400, 'Md5Mismatch', 'The MD5 value specified in the request did not match with the MD5 value calculated by the server.');
+    throw new HttpError(
+      400,
+      'Md5Mismatch',
+      'The MD5 value specified in the request did not match with the MD5 value calculated by the server.',
+    );
   }
   return md5;
 }

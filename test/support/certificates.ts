@@ -29,7 +29,23 @@ export async function makeCertificates(dir: string, names: string[]): Promise<Te
     await run('openssl', ['req', ...curve, '-keyout', key, '-out', csr, '-subj', `/CN=${names[0]}`]);
     const san = names.map((n) => (/^[0-9.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
     await writeFile(ext, `subjectAltName=${san}\nbasicConstraints=CA:FALSE\n`);
-    await run('openssl', ['x509', '-req', '-in', csr, '-CA', caPath, '-CAkey', caKey, '-CAcreateserial', '-out', certificate, '-days', '2', '-extfile', ext]);
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      caPath,
+      '-CAkey',
+      caKey,
+      '-CAcreateserial',
+      '-out',
+      certificate,
+      '-days',
+      '2',
+      '-extfile',
+      ext,
+    ]);
   } catch (err) {
     throw new Error(`openssl could not make the test certificates: ${(err as Error).message.split('\n')[0]}`);
   }

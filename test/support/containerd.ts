@@ -76,7 +76,11 @@ export async function startContainerd(): Promise<Containerd> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntil(async () => (await ctr(['version'])).stdout.includes('Server:'), () => Buffer.concat(log).toString().slice(-2000), child);
+    await waitUntil(
+      async () => (await ctr(['version'])).stdout.includes('Server:'),
+      () => Buffer.concat(log).toString().slice(-2000),
+      child,
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -89,7 +93,9 @@ export async function startContainerd(): Promise<Containerd> {
     importArchive: async (file) => (await ctr(['images', 'import', '--all-platforms', '--snapshotter', SNAPSHOTTER, file])).stdout,
     images: async () => (await ctr(['images', 'ls', '-q'])).stdout.split('\n').filter(Boolean),
     unpacked: async (diffIds) => {
-      const info = JSON.parse((await ctr(['snapshots', '--snapshotter', SNAPSHOTTER, 'info', chainId(diffIds)])).stdout) as { Kind?: string };
+      const info = JSON.parse((await ctr(['snapshots', '--snapshotter', SNAPSHOTTER, 'info', chainId(diffIds)])).stdout) as {
+        Kind?: string;
+      };
       if (info.Kind !== 'Committed') throw new Error(`snapshot ${chainId(diffIds)} is ${info.Kind}, not committed`);
       return filesUnder(join(root, `io.containerd.snapshotter.v1.${SNAPSHOTTER}`, 'snapshots'));
     },

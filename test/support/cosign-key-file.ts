@@ -17,7 +17,10 @@ export function encryptCosignKey(privateKey: KeyObject, password: string, N = 65
     cipher: { name: 'nacl/secretbox', nonce: nonce.toString('base64') },
     ciphertext: Buffer.from(box).toString('base64'),
   });
-  const body = Buffer.from(json).toString('base64').match(/.{1,64}/g)!.join('\n');
+  const body = Buffer.from(json)
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN ${SIGSTORE_PEM_TYPE}-----\n${body}\n-----END ${SIGSTORE_PEM_TYPE}-----\n`;
 }
 
@@ -27,7 +30,11 @@ export function decryptCosignKey(pem: string, password: string): KeyObject {
   const doc = JSON.parse(Buffer.from(m[2].replace(/\s+/g, ''), 'base64').toString('utf8'));
   const { N, r, p } = doc.kdf.params;
   const key = scryptSync(Buffer.from(password), Buffer.from(doc.kdf.salt, 'base64'), 32, { N, r, p, maxmem: 512 * 1024 * 1024 });
-  const plain = nacl.secretbox.open(new Uint8Array(Buffer.from(doc.ciphertext, 'base64')), new Uint8Array(Buffer.from(doc.cipher.nonce, 'base64')), new Uint8Array(key));
+  const plain = nacl.secretbox.open(
+    new Uint8Array(Buffer.from(doc.ciphertext, 'base64')),
+    new Uint8Array(Buffer.from(doc.cipher.nonce, 'base64')),
+    new Uint8Array(key),
+  );
   if (!plain) throw new Error('wrong password');
   return createPrivateKey({ key: Buffer.from(plain), format: 'der', type: 'pkcs8' });
 }

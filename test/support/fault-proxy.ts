@@ -118,7 +118,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     }
     res.on('finish', () => (entry.status = res.statusCode));
 
-    if (fault?.kind === 'status' || fault?.kind === 'redirect' || fault?.kind === 'lie-exists' || (fault?.kind === 'stall' && fault.after === 'nothing')) {
+    if (
+      fault?.kind === 'status' ||
+      fault?.kind === 'redirect' ||
+      fault?.kind === 'lie-exists' ||
+      (fault?.kind === 'stall' && fault.after === 'nothing')
+    ) {
       // Answered here: read and drop the request body so the client is not stuck sending it.
       req.resume();
       if (fault.kind === 'stall') return;

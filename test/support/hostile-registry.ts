@@ -40,7 +40,9 @@ export class ContentStore {
 
   /** An image manifest over `layers` (descriptors need not be stored: a case may want them missing). */
   manifest(layers: Desc[], extra: Record<string, unknown> = {}, config?: Desc): Desc {
-    const cfg = config ?? this.json(OCI_CONFIG, { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, nonce: randomUUID() });
+    const cfg =
+      config ??
+      this.json(OCI_CONFIG, { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, nonce: randomUUID() });
     return this.json(OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config: cfg, layers, ...extra });
   }
 
@@ -50,7 +52,16 @@ export class ContentStore {
 
   /** A small image of `layers` random layers of `size` bytes each. */
   image(layers = 1, size = 512): Desc {
-    const blobs = Array.from({ length: layers }, () => this.put(OCI_LAYER, Buffer.from(randomUUID().repeat(Math.ceil(size / 36)).slice(0, size))));
+    const blobs = Array.from({ length: layers }, () =>
+      this.put(
+        OCI_LAYER,
+        Buffer.from(
+          randomUUID()
+            .repeat(Math.ceil(size / 36))
+            .slice(0, size),
+        ),
+      ),
+    );
     return this.manifest(blobs);
   }
 
@@ -146,7 +157,8 @@ export async function startHostileRegistry(options: HostileOptions = {}): Promis
 
   const sendError = (res: ServerResponse, status: number, code: string, message: string, headers: OutgoingHttpHeaders = {}) => {
     const body = JSON.stringify({ errors: [{ code, message }] });
-    if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+    if (!res.headersSent)
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
     res.end(body);
   };
 
@@ -183,7 +195,11 @@ export async function startHostileRegistry(options: HostileOptions = {}): Promis
     if (kind === 'blobs' && tail[0] !== 'uploads' && (method === 'GET' || method === 'HEAD')) {
       const found = store.get(ref);
       if (!found) return sendError(res, 404, 'BLOB_UNKNOWN', 'blob unknown');
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': found.bytes.length, 'docker-content-digest': ref });
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': found.bytes.length,
+        'docker-content-digest': ref,
+      });
       res.end(method === 'HEAD' ? undefined : found.bytes);
       return;
     }

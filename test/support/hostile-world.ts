@@ -55,7 +55,10 @@ export async function startWorld(): Promise<HostileWorld> {
   const hostile = await startHostileRegistry({ credentials: HOSTILE_CREDS, upstream: honest.url, store });
   const elsewhere = await startHostileRegistry({ store, anyRepository: true });
   const work = await mkdtemp(join(tmpdir(), 'oci-copy-hostile-'));
-  const image = await makeImageLayout(join(work, 'seed'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: 40_000 }, { size: 3000 }] }] });
+  const image = await makeImageLayout(join(work, 'seed'), {
+    tag: 'v1',
+    platforms: [{ architecture: 'amd64', layers: [{ size: 40_000 }, { size: 3000 }] }],
+  });
   await pushLayoutWithSkopeo(image.dir, 'v1', `${honest.host}/seed/app`, { destCreds: userPass(DST_CREDS) });
   return { honest, front, hostile, elsewhere, work, seed: `${front.host}/seed/app:v1` };
 }
@@ -107,7 +110,11 @@ export async function runCli(w: HostileWorld, args: string[], env: Record<string
 }
 
 /** Runs the bundled action the way the runner does, measured like the CLI. */
-export async function runActionMeasured(w: HostileWorld, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun & { ms: number; rssMiB: number }> {
+export async function runActionMeasured(
+  w: HostileWorld,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<ActionRun & { ms: number; rssMiB: number }> {
   const rssFile = join(w.work, `rss-action-${runs++}`);
   const started = Date.now();
   const run = await runAction(inputs, { NODE_OPTIONS: `--import=${RSS_PROBE}`, OCI_COPY_TEST_RSS_FILE: rssFile, ...env });
@@ -158,11 +165,19 @@ export function assertCredentialsStayHome(w: HostileWorld): void {
   const owner = (path: string, destination: Creds, rest: Creds) => (path.startsWith('/v2/d/') ? destination : rest);
   for (const r of w.hostile.requests()) {
     if (r.authorization === undefined) continue;
-    assert.equal(r.authorization, basic(owner(r.path, DST_CREDS, HOSTILE_CREDS)), `the hostile registry got credentials that are not its own: ${r.method} ${r.path}`);
+    assert.equal(
+      r.authorization,
+      basic(owner(r.path, DST_CREDS, HOSTILE_CREDS)),
+      `the hostile registry got credentials that are not its own: ${r.method} ${r.path}`,
+    );
   }
   for (const r of w.front.requests()) {
     if (r.headers.authorization === undefined) continue;
-    assert.equal(r.headers.authorization, basic(owner(r.path, DST_CREDS, SRC_CREDS)), `the honest registry got credentials that are not its own: ${r.method} ${r.path}`);
+    assert.equal(
+      r.headers.authorization,
+      basic(owner(r.path, DST_CREDS, SRC_CREDS)),
+      `the honest registry got credentials that are not its own: ${r.method} ${r.path}`,
+    );
   }
   for (const r of w.elsewhere.requests()) assert.equal(r.authorization, undefined, `another host got credentials: ${r.method} ${r.path}`);
 }
@@ -237,7 +252,12 @@ const OUR_COMMANDS = (line: string) => /^::(add-mask|group|endgroup|error)::/.te
  * `::error::` line (none on success) matching the case, bounded time and memory, no line any
  * outside text shaped, and no tag at `destination` unless the copy succeeded.
  */
-export async function assertActionCase(w: HostileWorld, c: HostileCase, run: ActionRun & { ms: number; rssMiB: number }, destination: { repo: string; tag: string }): Promise<void> {
+export async function assertActionCase(
+  w: HostileWorld,
+  c: HostileCase,
+  run: ActionRun & { ms: number; rssMiB: number },
+  destination: { repo: string; tag: string },
+): Promise<void> {
   assert.equal(run.code, c.code, run.stdout);
   const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
   if (c.code === 0) assert.deepEqual(errors, [], run.stdout);
@@ -249,6 +269,11 @@ export async function assertActionCase(w: HostileWorld, c: HostileCase, run: Act
   assert.ok(run.rssMiB < (c.maxRssMiB ?? 160), `peak memory ${run.rssMiB.toFixed(0)} MiB`);
   assert.doesNotMatch(run.stdout + run.stderr, /^\s+at /m, 'no stack trace');
   assertCleanOutput(run.stdout + run.stderr, OUR_COMMANDS);
-  assertNoSecret(run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n') + run.stderr);
+  assertNoSecret(
+    run.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n') + run.stderr,
+  );
   await assertTag(w, destination.repo, destination.tag, c.code === 0);
 }

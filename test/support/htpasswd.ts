@@ -47,5 +47,5 @@ export async function htpasswdFile(users: Array<{ user: string; password: string
     if (user.includes(':')) throw new Error(`htpasswd user name "${user}" contains a colon`);
     lines.push(`${user}:${await bcryptHash(password)}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -222,7 +222,7 @@ async function* tarOneFile(name: string, size: number, content: Readable): Async
 
 function tarHeader(name: string, size: number): Buffer {
   const h = Buffer.alloc(512);
-  const octal = (value: number, width: number) => value.toString(8).padStart(width - 1, '0') + '\0';
+  const octal = (value: number, width: number) => `${value.toString(8).padStart(width - 1, '0')}\0`;
   h.write(name, 0, 100, 'utf8');
   h.write(octal(0o644, 8), 100, 'ascii');
   h.write(octal(0, 8), 108, 'ascii');
@@ -235,7 +235,7 @@ function tarHeader(name: string, size: number): Buffer {
   h.write('00', 263, 'ascii');
   let sum = 0;
   for (const b of h) sum += b;
-  h.write(octal(sum, 7) + ' ', 148, 'ascii');
+  h.write(`${octal(sum, 7)} `, 148, 'ascii');
   return h;
 }
 
@@ -249,11 +249,7 @@ class Hashing extends Transform {
   }
 }
 
-async function writeLayer(
-  dir: string,
-  spec: LayerSpec,
-  mediaType: string,
-): Promise<{ descriptor: TestDescriptor; diffId: string }> {
+async function writeLayer(dir: string, spec: LayerSpec, mediaType: string): Promise<{ descriptor: TestDescriptor; diffId: string }> {
   const seed = spec.seed ?? randomBytes(16).toString('hex');
   const tmp = join(dir, 'blobs', `.tmp-${randomBytes(8).toString('hex')}`);
   const uncompressed = new Hashing();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Descriptor, Platform } from '../../src/oci/descriptor.js';
 import { digestOf } from '../../src/oci/digest.js';
 import { MediaType } from '../../src/oci/media-types.js';
-import { MemoryTarget } from '../../src/targets/memory.js';
+import type { MemoryTarget } from '../../src/targets/memory.js';
 
 /** Adds a blob of `content` (random when a size is given) to a memory target. */
 export function addBlob(target: MemoryTarget, mediaType: string, content: Buffer | number): Descriptor {
@@ -15,7 +15,12 @@ export function addJson(target: MemoryTarget, mediaType: string, value: unknown)
 }
 
 export function addImage(target: MemoryTarget, layers: Descriptor[], platform?: Platform): Descriptor {
-  const config = addJson(target, MediaType.OciConfig, { architecture: platform?.architecture ?? 'amd64', os: platform?.os ?? 'linux', rootfs: { type: 'layers', diff_ids: [] }, nonce: randomBytes(4).toString('hex') });
+  const config = addJson(target, MediaType.OciConfig, {
+    architecture: platform?.architecture ?? 'amd64',
+    os: platform?.os ?? 'linux',
+    rootfs: { type: 'layers', diff_ids: [] },
+    nonce: randomBytes(4).toString('hex'),
+  });
   const manifest = addJson(target, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers });
   return platform ? { ...manifest, platform } : manifest;
 }

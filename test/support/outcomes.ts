@@ -15,7 +15,13 @@ export interface DestinationAccount {
 }
 
 /** A one-image job of `root` from `source` to each destination, each with the account its copy built. */
-export function copyJobOutcome(options: { source: string; root: Descriptor; destinations: DestinationAccount[]; dryRun: boolean; cacheNote?: string }): JobOutcome {
+export function copyJobOutcome(options: {
+  source: string;
+  root: Descriptor;
+  destinations: DestinationAccount[];
+  dryRun: boolean;
+  cacheNote?: string;
+}): JobOutcome {
   const results = options.destinations.map((d, index) => {
     const item = { entry: 0, source: parseReference('example.com/source:1'), destination: parseReference('example.com/destination:1') };
     const record = new ItemRecord(index, item, 'copy', {}, d.report);
@@ -28,5 +34,11 @@ export function copyJobOutcome(options: { source: string; root: Descriptor; dest
     record.status = d.status ?? (options.dryRun ? 'copy' : 'copied');
     return itemOutcome(record);
   });
-  return jobOutcome('copy', options.dryRun, results, { plan: { all: results.length }, rateLimits: [], durationMs: 0, warnings: [], ...(options.cacheNote ? { cacheNote: options.cacheNote } : {}) });
+  return jobOutcome('copy', options.dryRun, results, {
+    plan: { all: results.length },
+    rateLimits: [],
+    durationMs: 0,
+    warnings: [],
+    ...(options.cacheNote ? { cacheNote: options.cacheNote } : {}),
+  });
 }

@@ -32,11 +32,23 @@ export async function startPromotionScenario(): Promise<PromotionScenario> {
       { os: 'linux', architecture: 'arm64', variant: 'v8', layers: ['base', { size: 110_000, seed: 'arm64' }] },
     ],
   });
-  const older = await makeImageLayout(join(work, 'old'), { tag: '1.1.0', platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 50_000, seed: 'old' }] }] });
+  const older = await makeImageLayout(join(work, 'old'), {
+    tag: '1.1.0',
+    platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 50_000, seed: 'old' }] }],
+  });
   await pushImageOverHttp(image, src.url, 'acme/app', '1.2.0');
-  await pushCosignAttachment(src, 'acme/app', image.root, 'sig', '{"critical":{"image":{"docker-manifest-digest":"' + image.root.digest + '"}}}');
+  await pushCosignAttachment(
+    src,
+    'acme/app',
+    image.root,
+    'sig',
+    `{"critical":{"image":{"docker-manifest-digest":"${image.root.digest}"}}}`,
+  );
   // distribution has no referrers API: the SBOM is listed in the subject's tag-schema index, as its pusher would.
-  const sbom = await pushReferrer(src, 'acme/app', image.root, { artifactType: 'application/spdx+json', payload: '{"spdxVersion":"SPDX-2.3"}' });
+  const sbom = await pushReferrer(src, 'acme/app', image.root, {
+    artifactType: 'application/spdx+json',
+    payload: '{"spdxVersion":"SPDX-2.3"}',
+  });
   await writeFallbackIndex(src, 'acme/app', image.root, [sbom]);
   await pushImageOverHttp(older, dst.url, 'release/app', 'latest');
   const down = `127.0.0.1:${await freePort()}`;

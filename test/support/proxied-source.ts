@@ -23,7 +23,10 @@ export interface ProxiedSource {
 export async function startProxiedSource(bigBytes: number): Promise<ProxiedSource> {
   const work = await mkdtemp(join(tmpdir(), 'oci-copy-proxied-'));
   const registry = await startRegistry();
-  const image = await makeImageLayout(join(work, 'image'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: bigBytes }, { size: 100_000 }] }] });
+  const image = await makeImageLayout(join(work, 'image'), {
+    tag: 'v1',
+    platforms: [{ architecture: 'amd64', layers: [{ size: bigBytes }, { size: 100_000 }] }],
+  });
   await pushLayoutWithSkopeo(image.dir, 'v1', `${registry.host}/src/app`);
   const proxy = await startFaultProxy(registry.url);
   return {

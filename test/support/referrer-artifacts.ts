@@ -36,13 +36,23 @@ export async function pushBlob(registry: TestRegistry, repo: string, bytes: Buff
 
 export async function putManifest(registry: TestRegistry, repo: string, reference: string, doc: unknown, mediaType: string): Promise<Desc> {
   const bytes = Buffer.from(JSON.stringify(doc));
-  const res = await fetch(`${registry.url}/v2/${repo}/manifests/${reference}`, { method: 'PUT', headers: { 'Content-Type': mediaType }, body: bytes });
+  const res = await fetch(`${registry.url}/v2/${repo}/manifests/${reference}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': mediaType },
+    body: bytes,
+  });
   assert.equal(res.status, 201, await res.text());
   return describeBytes(bytes, mediaType);
 }
 
-export async function getManifest(registry: TestRegistry, repo: string, reference: string): Promise<{ status: number; doc?: { manifests: Desc[] } & Record<string, unknown> }> {
-  const res = await fetch(`${registry.url}/v2/${repo}/manifests/${reference}`, { headers: { Accept: [OCI_INDEX, OCI_MANIFEST].join(', ') } });
+export async function getManifest(
+  registry: TestRegistry,
+  repo: string,
+  reference: string,
+): Promise<{ status: number; doc?: { manifests: Desc[] } & Record<string, unknown> }> {
+  const res = await fetch(`${registry.url}/v2/${repo}/manifests/${reference}`, {
+    headers: { Accept: [OCI_INDEX, OCI_MANIFEST].join(', ') },
+  });
   if (res.status !== 200) {
     await res.arrayBuffer();
     return { status: res.status };
@@ -86,7 +96,13 @@ export async function pushReferrer(
 
 /** The subject's `sha256-<hex>` index, as the tag schema has a pushing client write it. */
 export async function writeFallbackIndex(registry: TestRegistry, repo: string, subject: Desc, referrers: Desc[]): Promise<void> {
-  await putManifest(registry, repo, fallbackTag(subject.digest), { schemaVersion: 2, mediaType: OCI_INDEX, manifests: referrers }, OCI_INDEX);
+  await putManifest(
+    registry,
+    repo,
+    fallbackTag(subject.digest),
+    { schemaVersion: 2, mediaType: OCI_INDEX, manifests: referrers },
+    OCI_INDEX,
+  );
 }
 
 /** What cosign before v3 attaches under `sha256-<hex>.<suffix>`, by suffix: the layer's media type. */
@@ -103,18 +119,41 @@ export const cosignTag = (subject: Desc, suffix: keyof typeof COSIGN_LAYER_TYPES
  * `artifactType`, tagged `sha256-<hex of the subject>.sig` (`.att`, `.sbom`) in the subject's
  * repository; its config is an empty image config, its layer the payload with cosign's annotations.
  */
-export async function pushCosignAttachment(registry: TestRegistry, repo: string, subject: Desc, suffix: keyof typeof COSIGN_LAYER_TYPES, payload: string): Promise<Desc> {
+export async function pushCosignAttachment(
+  registry: TestRegistry,
+  repo: string,
+  subject: Desc,
+  suffix: keyof typeof COSIGN_LAYER_TYPES,
+  payload: string,
+): Promise<Desc> {
   const layerBytes = Buffer.from(payload);
   const diffId = describeBytes(layerBytes, '').digest;
   const config = await pushBlob(
     registry,
     repo,
-    Buffer.from(JSON.stringify({ architecture: '', created: '0001-01-01T00:00:00Z', os: '', rootfs: { type: 'layers', diff_ids: [diffId] }, config: {} })),
+    Buffer.from(
+      JSON.stringify({
+        architecture: '',
+        created: '0001-01-01T00:00:00Z',
+        os: '',
+        rootfs: { type: 'layers', diff_ids: [diffId] },
+        config: {},
+      }),
+    ),
     'application/vnd.oci.image.config.v1+json',
   );
   const layer = await pushBlob(registry, repo, layerBytes, COSIGN_LAYER_TYPES[suffix]);
   const annotations: Record<string, string> =
-    suffix === 'sig' ? { 'dev.cosignproject.cosign/signature': 'MEUCIQDexampleexampleexample=' } : suffix === 'att' ? { predicateType: 'https://slsa.dev/provenance/v1' } : {};
-  const doc = { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [{ ...layer, ...(Object.keys(annotations).length ? { annotations } : {}) }] };
+    suffix === 'sig'
+      ? { 'dev.cosignproject.cosign/signature': 'MEUCIQDexampleexampleexample=' }
+      : suffix === 'att'
+        ? { predicateType: 'https://slsa.dev/provenance/v1' }
+        : {};
+  const doc = {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config,
+    layers: [{ ...layer, ...(Object.keys(annotations).length ? { annotations } : {}) }],
+  };
   return putManifest(registry, repo, cosignTag(subject, suffix), doc, OCI_MANIFEST);
 }

@@ -124,7 +124,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
         output = output.slice(nl + 1);
         const m = ACCESS_RE.exec(line);
         // The launcher's own readiness probes are not the test's traffic (their log lines may come late).
-        if (m && m[2].startsWith(SETTLE_PROBE)) settled.get(m[2])?.();
+        if (m?.[2].startsWith(SETTLE_PROBE)) settled.get(m[2])?.();
         else if (m && m[2] !== READY_PROBE) log.push({ method: m[1], path: m[2], status: Number(m[3]) });
       }
     };

@@ -23,12 +23,22 @@ export const ACTION_COMPILED = join(REPO_ROOT, 'lib', 'src', 'index.js');
  * `INPUT_<NAME>` (upper case, hyphens kept), outputs and the job summary through the files
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name.
  */
-export async function runAction(inputs: Record<string, string>, env: Record<string, string | undefined> = {}, entry = ACTION_BUNDLE): Promise<ActionRun> {
+export async function runAction(
+  inputs: Record<string, string>,
+  env: Record<string, string | undefined> = {},
+  entry = ACTION_BUNDLE,
+): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'oci-copy-runner-'));
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary');
   await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')]);
-  const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, RUNNER_TEMP: join(dir, 'temp'), GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile };
+  const childEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    RUNNER_TEMP: join(dir, 'temp'),
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+  };
   for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase().replace(/ /g, '_')}`] = value;
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[name];
@@ -41,7 +51,13 @@ export async function runAction(inputs: Record<string, string>, env: Record<stri
     child.stdout.on('data', (b) => (stdout += b));
     child.stderr.on('data', (b) => (stderr += b));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    return { code, stdout, stderr, outputs: parseOutputs(await readFile(outputFile, 'utf8')), summary: await readFile(summaryFile, 'utf8') };
+    return {
+      code,
+      stdout,
+      stderr,
+      outputs: parseOutputs(await readFile(outputFile, 'utf8')),
+      summary: await readFile(summaryFile, 'utf8'),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,8 +4,26 @@
 // through plain HTTP (referrer-artifacts.ts).
 import { createPublicKey, sign as signData, type KeyObject } from 'node:crypto';
 import { bundleToJSON, type Bundle } from '@sigstore/bundle';
-import { DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, TSAWitness, type Signer, type Witness } from '@sigstore/sign';
-import { describeBytes, EMPTY, fallbackTag, getManifest, OCI_MANIFEST, pushBlob, putManifest, writeFallbackIndex, type Desc } from './referrer-artifacts.js';
+import {
+  DSSEBundleBuilder,
+  FulcioSigner,
+  MessageSignatureBundleBuilder,
+  RekorWitness,
+  TSAWitness,
+  type Signer,
+  type Witness,
+} from '@sigstore/sign';
+import {
+  describeBytes,
+  EMPTY,
+  fallbackTag,
+  getManifest,
+  OCI_MANIFEST,
+  pushBlob,
+  putManifest,
+  writeFallbackIndex,
+  type Desc,
+} from './referrer-artifacts.js';
 import type { TestRegistry } from './registry.js';
 import type { GithubClaims, SigstoreWorld } from './sigstore-world.js';
 
@@ -17,7 +35,14 @@ const hex = (digest: string) => digest.slice('sha256:'.length);
 
 /** cosign v3's signing statement for a digest (cmd/cosign/cli/sign/sign.go). */
 export function cosignSignStatement(digest: string): Buffer {
-  return Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ digest: { sha256: hex(digest) } }], predicateType: SIGN_PREDICATE, predicate: {} }));
+  return Buffer.from(
+    JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ digest: { sha256: hex(digest) } }],
+      predicateType: SIGN_PREDICATE,
+      predicate: {},
+    }),
+  );
 }
 
 /** A SLSA v1 provenance statement as actions/attest-build-provenance writes it for a pushed image. */
@@ -30,11 +55,20 @@ export function provenanceStatement(name: string, digest: string, claims: Github
       predicate: {
         buildDefinition: {
           buildType: 'https://actions.github.io/buildtypes/workflow/v1',
-          externalParameters: { workflow: { ref: claims.ref, repository: `https://github.com/${claims.repository}`, path: '.github/workflows/release.yml' } },
-          internalParameters: { github: { event_name: claims.event_name, repository_id: claims.repository_id, repository_owner_id: claims.repository_owner_id } },
+          externalParameters: {
+            workflow: { ref: claims.ref, repository: `https://github.com/${claims.repository}`, path: '.github/workflows/release.yml' },
+          },
+          internalParameters: {
+            github: { event_name: claims.event_name, repository_id: claims.repository_id, repository_owner_id: claims.repository_owner_id },
+          },
           resolvedDependencies: [{ uri: `git+https://github.com/${claims.repository}@${claims.ref}`, digest: { gitCommit: claims.sha } }],
         },
-        runDetails: { builder: { id: `https://github.com/${claims.job_workflow_ref}` }, metadata: { invocationId: `https://github.com/${claims.repository}/actions/runs/${claims.run_id}/attempts/${claims.run_attempt}` } },
+        runDetails: {
+          builder: { id: `https://github.com/${claims.job_workflow_ref}` },
+          metadata: {
+            invocationId: `https://github.com/${claims.repository}/actions/runs/${claims.run_id}/attempts/${claims.run_attempt}`,
+          },
+        },
       },
     }),
   );
@@ -72,21 +106,44 @@ export async function messageBundle(signer: Signer, payload: Buffer, world: Sigs
   return new MessageSignatureBundleBuilder({ signer, witnesses: witnesses(world, which) }).create({ data: payload });
 }
 
-export const bundleBytes = (bundle: Bundle | unknown): Buffer => Buffer.from(JSON.stringify((bundle as Bundle).verificationMaterial ? bundleToJSON(bundle as Bundle) : bundle));
+export const bundleBytes = (bundle: Bundle | unknown): Buffer =>
+  Buffer.from(JSON.stringify((bundle as Bundle).verificationMaterial ? bundleToJSON(bundle as Bundle) : bundle));
 
 /**
  * A bundle referrer as cosign v3 and GitHub push it: empty config, the bundle as the one layer,
  * `artifactType` and annotations, `subject`; then (distribution 2.8 has no referrers API) the
  * subject's `sha256-<hex>` index gains the entry, as the pushing client keeps it.
  */
-export async function pushBundleReferrer(registry: TestRegistry, repo: string, subject: Desc, bundle: Buffer, predicateType: string, content = 'dsse-envelope'): Promise<Desc> {
+export async function pushBundleReferrer(
+  registry: TestRegistry,
+  repo: string,
+  subject: Desc,
+  bundle: Buffer,
+  predicateType: string,
+  content = 'dsse-envelope',
+): Promise<Desc> {
   const config = await pushBlob(registry, repo, Buffer.from('{}'), EMPTY);
   const layer = await pushBlob(registry, repo, bundle, BUNDLE_TYPE);
-  const annotations = { 'dev.sigstore.bundle.content': content, 'dev.sigstore.bundle.predicateType': predicateType, 'org.opencontainers.image.created': '2026-05-01T10:00:00Z' };
-  const doc = { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: BUNDLE_TYPE, config, layers: [layer], subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size }, annotations };
+  const annotations = {
+    'dev.sigstore.bundle.content': content,
+    'dev.sigstore.bundle.predicateType': predicateType,
+    'org.opencontainers.image.created': '2026-05-01T10:00:00Z',
+  };
+  const doc = {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    artifactType: BUNDLE_TYPE,
+    config,
+    layers: [layer],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    annotations,
+  };
   const desc = await putManifest(registry, repo, describeBytes(Buffer.from(JSON.stringify(doc)), OCI_MANIFEST).digest, doc, OCI_MANIFEST);
   const existing = await getManifest(registry, repo, fallbackTag(subject.digest));
-  await writeFallbackIndex(registry, repo, subject, [...(existing.doc?.manifests ?? []), { ...desc, artifactType: BUNDLE_TYPE, annotations }]);
+  await writeFallbackIndex(registry, repo, subject, [
+    ...(existing.doc?.manifests ?? []),
+    { ...desc, artifactType: BUNDLE_TYPE, annotations },
+  ]);
   return desc;
 }
 
@@ -97,16 +154,36 @@ export interface LegacyLayer {
 }
 
 /** cosign's `.sig` or `.att` manifest: no subject, an image config listing the layers, tagged `sha256-<hex>.<suffix>`. */
-export async function pushCosignTag(registry: TestRegistry, repo: string, subject: Desc, suffix: 'sig' | 'att', layers: LegacyLayer[]): Promise<Desc> {
+export async function pushCosignTag(
+  registry: TestRegistry,
+  repo: string,
+  subject: Desc,
+  suffix: 'sig' | 'att',
+  layers: LegacyLayer[],
+): Promise<Desc> {
   const pushed: Desc[] = [];
   for (const l of layers) pushed.push({ ...(await pushBlob(registry, repo, l.payload, l.mediaType)), annotations: l.annotations });
   const config = await pushBlob(
     registry,
     repo,
-    Buffer.from(JSON.stringify({ architecture: '', created: '0001-01-01T00:00:00Z', os: '', rootfs: { type: 'layers', diff_ids: pushed.map((p) => p.digest) }, config: {} })),
+    Buffer.from(
+      JSON.stringify({
+        architecture: '',
+        created: '0001-01-01T00:00:00Z',
+        os: '',
+        rootfs: { type: 'layers', diff_ids: pushed.map((p) => p.digest) },
+        config: {},
+      }),
+    ),
     'application/vnd.oci.image.config.v1+json',
   );
-  return putManifest(registry, repo, `${fallbackTag(subject.digest)}.${suffix}`, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: pushed }, OCI_MANIFEST);
+  return putManifest(
+    registry,
+    repo,
+    `${fallbackTag(subject.digest)}.${suffix}`,
+    { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: pushed },
+    OCI_MANIFEST,
+  );
 }
 
 /**
@@ -116,13 +193,28 @@ export async function pushCosignTag(registry: TestRegistry, repo: string, subjec
  * `sha256-<hex>` index gains the entry (distribution 2.8 has no referrers API). `subject` in the
  * manifest may be another digest than the one it is listed under, for a test of a lying listing.
  */
-export async function pushCosignReferrer(registry: TestRegistry, repo: string, subject: Desc, kind: 'signature' | 'attestation', layers: LegacyLayer[], manifestSubject: Desc = subject): Promise<Desc> {
+export async function pushCosignReferrer(
+  registry: TestRegistry,
+  repo: string,
+  subject: Desc,
+  kind: 'signature' | 'attestation',
+  layers: LegacyLayer[],
+  manifestSubject: Desc = subject,
+): Promise<Desc> {
   const artifactType = kind === 'signature' ? 'application/vnd.dev.cosign.artifact.sig.v1+json' : IN_TOTO;
   const config = await pushBlob(registry, repo, Buffer.from('{}'), EMPTY);
   const pushed: Desc[] = [];
   for (const l of layers) pushed.push({ ...(await pushBlob(registry, repo, l.payload, l.mediaType)), annotations: l.annotations });
   const annotations = { 'org.opencontainers.image.created': '2026-05-01T10:00:00Z' };
-  const doc = { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType, config, layers: pushed, subject: { mediaType: manifestSubject.mediaType, digest: manifestSubject.digest, size: manifestSubject.size }, annotations };
+  const doc = {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    artifactType,
+    config,
+    layers: pushed,
+    subject: { mediaType: manifestSubject.mediaType, digest: manifestSubject.digest, size: manifestSubject.size },
+    annotations,
+  };
   const desc = await putManifest(registry, repo, describeBytes(Buffer.from(JSON.stringify(doc)), OCI_MANIFEST).digest, doc, OCI_MANIFEST);
   const existing = await getManifest(registry, repo, fallbackTag(subject.digest));
   await writeFallbackIndex(registry, repo, subject, [...(existing.doc?.manifests ?? []), { ...desc, artifactType, annotations }]);
@@ -131,28 +223,60 @@ export async function pushCosignReferrer(registry: TestRegistry, repo: string, s
 
 /** cosign's simple-signing payload for an image. */
 export function simpleSigning(reference: string, digest: string): Buffer {
-  return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': reference }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: null }));
+  return Buffer.from(
+    JSON.stringify({
+      critical: {
+        identity: { 'docker-reference': reference },
+        image: { 'docker-manifest-digest': digest },
+        type: 'cosign container image signature',
+      },
+      optional: null,
+    }),
+  );
 }
 
 /** A `.sig` layer signed with a key: the signature (base64) in cosign's annotation, nothing else. */
 export function keyedSigLayer(key: KeyObject, payload: Buffer): LegacyLayer {
-  return { payload, mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', annotations: { 'dev.cosignproject.cosign/signature': signData('sha256', payload, key).toString('base64') } };
+  return {
+    payload,
+    mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+    annotations: { 'dev.cosignproject.cosign/signature': signData('sha256', payload, key).toString('base64') },
+  };
 }
 
 /** A `.sig` layer from a keyless message-signature bundle, its parts in cosign's annotations (pkg/oci/static). */
 export function keylessSigLayer(bundle: Bundle, payload: Buffer): LegacyLayer {
   const json = bundleToJSON(bundle) as unknown as {
     messageSignature: { signature: string };
-    verificationMaterial: { x509CertificateChain?: { certificates: Array<{ rawBytes: string }> }; certificate?: { rawBytes: string }; tlogEntries: Array<{ logIndex: string; logId: { keyId: string }; integratedTime: string; inclusionPromise: { signedEntryTimestamp: string }; canonicalizedBody: string }> };
+    verificationMaterial: {
+      x509CertificateChain?: { certificates: Array<{ rawBytes: string }> };
+      certificate?: { rawBytes: string };
+      tlogEntries: Array<{
+        logIndex: string;
+        logId: { keyId: string };
+        integratedTime: string;
+        inclusionPromise: { signedEntryTimestamp: string };
+        canonicalizedBody: string;
+      }>;
+    };
   };
   const raw = json.verificationMaterial.x509CertificateChain?.certificates[0].rawBytes ?? json.verificationMaterial.certificate!.rawBytes;
   const pem = `-----BEGIN CERTIFICATE-----\n${raw.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
   const entry = json.verificationMaterial.tlogEntries[0];
-  const annotations: Record<string, string> = { 'dev.cosignproject.cosign/signature': json.messageSignature.signature, 'dev.sigstore.cosign/certificate': pem, 'dev.sigstore.cosign/chain': '' };
+  const annotations: Record<string, string> = {
+    'dev.cosignproject.cosign/signature': json.messageSignature.signature,
+    'dev.sigstore.cosign/certificate': pem,
+    'dev.sigstore.cosign/chain': '',
+  };
   if (entry) {
     annotations['dev.sigstore.cosign/bundle'] = JSON.stringify({
       SignedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp,
-      Payload: { body: entry.canonicalizedBody, integratedTime: Number(entry.integratedTime), logIndex: Number(entry.logIndex), logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex') },
+      Payload: {
+        body: entry.canonicalizedBody,
+        integratedTime: Number(entry.integratedTime),
+        logIndex: Number(entry.logIndex),
+        logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex'),
+      },
     });
   }
   return { payload, mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', annotations };
@@ -166,6 +290,14 @@ export function pae(payloadType: string, payload: Buffer): Buffer {
 /** A `.att` layer signed with a key: the DSSE envelope as the layer, the predicate type annotated. */
 export function keyedAttLayer(key: KeyObject, statement: Buffer, predicateType: string): LegacyLayer {
   const sig = signData('sha256', pae(IN_TOTO, statement), key);
-  const envelope = { payloadType: IN_TOTO, payload: statement.toString('base64'), signatures: [{ keyid: '', sig: sig.toString('base64') }] };
-  return { payload: Buffer.from(JSON.stringify(envelope)), mediaType: 'application/vnd.dsse.envelope.v1+json', annotations: { predicateType } };
+  const envelope = {
+    payloadType: IN_TOTO,
+    payload: statement.toString('base64'),
+    signatures: [{ keyid: '', sig: sig.toString('base64') }],
+  };
+  return {
+    payload: Buffer.from(JSON.stringify(envelope)),
+    mediaType: 'application/vnd.dsse.envelope.v1+json',
+    annotations: { predicateType },
+  };
 }

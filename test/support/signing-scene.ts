@@ -69,7 +69,8 @@ export async function startSigningScene(prefix: string): Promise<SigningScene> {
       opened.push(target);
       return target;
     },
-    policy: (settings) => parseVerifyPolicy({ trustedRoot: world.trustedRootPath, ...settings }, ACTION_VOICE, (p) => readFileSync(p, 'utf8'))!,
+    policy: (settings) =>
+      parseVerifyPolicy({ trustedRoot: world.trustedRootPath, ...settings }, ACTION_VOICE, (p) => readFileSync(p, 'utf8'))!,
     blob: async (repo, digest) => Buffer.from(await (await fetch(`${registry.url}/v2/${repo}/blobs/${digest}`)).arrayBuffer()),
     async stop() {
       await Promise.all(opened.map((r) => r.close('success')));

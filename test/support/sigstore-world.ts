@@ -107,7 +107,11 @@ export interface WorldOptions {
 
 /** What Rekor stores for a proposed `dsse` v0.0.1 entry: the envelope's and payload's hashes and its signatures, not the envelope. */
 function canonicalDsse(body: string): string {
-  const entry = JSON.parse(body) as { kind?: string; apiVersion?: string; spec?: { proposedContent?: { envelope: string; verifiers: string[] } } };
+  const entry = JSON.parse(body) as {
+    kind?: string;
+    apiVersion?: string;
+    spec?: { proposedContent?: { envelope: string; verifiers: string[] } };
+  };
   const proposed = entry.spec?.proposedContent;
   if (entry.kind !== 'dsse' || !proposed) return body;
   const envelope = JSON.parse(proposed.envelope) as { payload: string; signatures: Array<{ sig: string }> };
@@ -124,7 +128,10 @@ function canonicalDsse(body: string): string {
 }
 
 const bytes = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-const DER_CERT = (der: ArrayBufferView) => `-----BEGIN CERTIFICATE-----\n${bytes(der).toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
+const DER_CERT = (der: ArrayBufferView) =>
+  `-----BEGIN CERTIFICATE-----\n${bytes(der)
+    .toString('base64')
+    .replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
 
 export async function startSigstoreWorld(options: WorldOptions): Promise<SigstoreWorld> {
   const ec = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -149,7 +156,16 @@ export async function startSigstoreWorld(options: WorldOptions): Promise<Sigstor
   const identityToken = (c: GithubClaims = claims, audience = 'sigstore') => {
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: 'ES256', typ: 'JWT', kid: 'test' };
-    const payload = { ...c, iss: GITHUB_ISSUER, aud: audience, sub: `repo:${c.repository}:ref:${c.ref}`, iat: now, nbf: now, exp: now + 300, fulcio_subject: workflowIdentity(c) };
+    const payload = {
+      ...c,
+      iss: GITHUB_ISSUER,
+      aud: audience,
+      sub: `repo:${c.repository}:ref:${c.ref}`,
+      iat: now,
+      nbf: now,
+      exp: now + 300,
+      fulcio_subject: workflowIdentity(c),
+    };
     const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const input = `${enc(header)}.${enc(payload)}`;
     const sig = signData('sha256', Buffer.from(input), { key: tokenKey.privateKey, dsaEncoding: 'ieee-p1363' });
@@ -183,7 +199,11 @@ export async function startSigstoreWorld(options: WorldOptions): Promise<Sigstor
         if (path === '/api/v1/log/entries') body = canonicalDsse(body);
         const result = await handler.fn(body);
         res.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'text/plain' });
-        res.end(typeof result.response === 'string' ? result.response : Buffer.from(result.response.buffer, result.response.byteOffset, result.response.byteLength));
+        res.end(
+          typeof result.response === 'string'
+            ? result.response
+            : Buffer.from(result.response.buffer, result.response.byteOffset, result.response.byteLength),
+        );
       })().catch((err: unknown) => {
         res.writeHead(500).end(String(err));
       });

@@ -29,9 +29,7 @@ export function skopeo(args: string[]): Promise<SkopeoResult> {
 
 /** Adds `docker://` to a bare `HOST/REPO[:TAG|@DIGEST]`; other transports pass unchanged. */
 export function transportRef(ref: string): string {
-  return /^(docker|oci|oci-archive|docker-archive|dir|docker-daemon|containers-storage):/.test(ref)
-    ? ref
-    : `docker://${ref}`;
+  return /^(docker|oci|oci-archive|docker-archive|dir|docker-daemon|containers-storage):/.test(ref) ? ref : `docker://${ref}`;
 }
 
 function tlsFlags(flag: '--tls-verify' | '--src-tls-verify' | '--dest-tls-verify', ref: string): string[] {

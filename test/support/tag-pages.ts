@@ -43,7 +43,12 @@ export async function startTagPagingProxy(upstream: string, pageSize: number, op
         const up = await fetch(`${upstream}/v2/${m[1]}/tags/list`, { headers: { authorization: req.headers.authorization ?? '' } });
         const text = await up.text();
         if (up.status !== 200) {
-          res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json', ...(up.headers.get('www-authenticate') ? { 'www-authenticate': up.headers.get('www-authenticate')! } : {}) }).end(text);
+          res
+            .writeHead(up.status, {
+              'content-type': up.headers.get('content-type') ?? 'application/json',
+              ...(up.headers.get('www-authenticate') ? { 'www-authenticate': up.headers.get('www-authenticate')! } : {}),
+            })
+            .end(text);
           return;
         }
         const all = ((JSON.parse(text) as { tags?: string[] }).tags ?? []).sort();
@@ -121,7 +126,11 @@ export async function addTags(registryUrl: string, repo: string, from: string, t
   const type = got.headers.get('content-type')!;
   const bytes = Buffer.from(await got.arrayBuffer());
   for (const tag of tags) {
-    const put = await fetch(`${registryUrl}/v2/${repo}/manifests/${tag}`, { method: 'PUT', headers: { 'content-type': type, ...auth }, body: bytes });
+    const put = await fetch(`${registryUrl}/v2/${repo}/manifests/${tag}`, {
+      method: 'PUT',
+      headers: { 'content-type': type, ...auth },
+      body: bytes,
+    });
     await put.arrayBuffer();
     if (put.status !== 201) throw new Error(`addTags: PUT ${repo}:${tag} answered ${put.status}`);
   }

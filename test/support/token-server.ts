@@ -70,7 +70,17 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   try {
     await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyPath]);
     await run('openssl', [
-      'req', '-new', '-x509', '-key', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=oci-copy test token issuer',
+      'req',
+      '-new',
+      '-x509',
+      '-key',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=oci-copy test token issuer',
     ]);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
@@ -200,7 +210,10 @@ export function parseScope(scope: string): GrantedAccess | undefined {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first <= 0 || last === first) return undefined;
-  const actions = scope.slice(last + 1).split(',').filter(Boolean);
+  const actions = scope
+    .slice(last + 1)
+    .split(',')
+    .filter(Boolean);
   return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions };
 }
 

@@ -7,10 +7,23 @@ const reader = (values: Record<string, string>) => (name: string) => values[name
 
 describe('action inputs', () => {
   it('parses defaults and per-side credentials', () => {
-    const inputs = parseInputs(reader({ source: 'ghcr.io/o/a:1', destination: 'oci:out', username: 'u', password: 'p', 'destination-username': 'd', 'destination-password': 'dp' }));
+    const inputs = parseInputs(
+      reader({
+        source: 'ghcr.io/o/a:1',
+        destination: 'oci:out',
+        username: 'u',
+        password: 'p',
+        'destination-username': 'd',
+        'destination-password': 'dp',
+      }),
+    );
     assert.deepEqual(inputs.operations, ['export']);
     assert.deepEqual(inputs.sourceCredentials, { username: 'u', password: 'p', from: 'the username and password inputs' });
-    assert.deepEqual(inputs.destinationCredentials, { username: 'd', password: 'dp', from: 'the destination-username and destination-password inputs' });
+    assert.deepEqual(inputs.destinationCredentials, {
+      username: 'd',
+      password: 'dp',
+      from: 'the destination-username and destination-password inputs',
+    });
     assert.equal(inputs.tlsVerify, true);
     assert.equal(inputs.caFile, undefined);
     assert.equal(inputs.concurrency, 8);
@@ -26,7 +39,10 @@ describe('action inputs', () => {
 
   it('takes several destinations, one per line', () => {
     const inputs = parseInputs(reader({ source: 'ghcr.io/o/a:1', destination: 'ghcr.io/o/b\n  oci-archive:out.tar\n\n' }));
-    assert.deepEqual(inputs.destinations.map((d) => d.transport), ['registry', 'oci-archive']);
+    assert.deepEqual(
+      inputs.destinations.map((d) => d.transport),
+      ['registry', 'oci-archive'],
+    );
     assert.deepEqual(inputs.operations, ['copy', 'export']);
   });
 
@@ -37,7 +53,11 @@ describe('action inputs', () => {
       { os: 'linux', architecture: 'amd64' },
       { os: 'linux', architecture: 'arm', variant: 'v7' },
     ]);
-    assert.deepEqual(parseInputs(reader({ ...base, platform: 'linux/amd64,' })).platform, { os: 'linux', architecture: 'amd64' }, 'a list of one is one platform');
+    assert.deepEqual(
+      parseInputs(reader({ ...base, platform: 'linux/amd64,' })).platform,
+      { os: 'linux', architecture: 'amd64' },
+      'a list of one is one platform',
+    );
     assert.equal(parseInputs(reader(base)).platform, undefined);
   });
 
@@ -49,14 +69,23 @@ describe('action inputs', () => {
 
   const bad: Array<[Record<string, string>, RegExp]> = [
     [{ destination: 'ghcr.io/o/a' }, /^input "source" is required/],
-    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', concurrency: 'many' }, /^input "concurrency" is "many": use a whole number from 1 to 64$/],
+    [
+      { source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', concurrency: 'many' },
+      /^input "concurrency" is "many": use a whole number from 1 to 64$/,
+    ],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', concurrency: '0' }, /input "concurrency"/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', mount: 'maybe' }, /^input "mount" is "maybe": use true or false$/],
-    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', operation: 'import' }, /^input "operation" is import but registry → registry is copy/],
+    [
+      { source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', operation: 'import' },
+      /^input "operation" is import but registry → registry is copy/,
+    ],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', operation: 'move' }, /use auto, copy, import or export/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', platform: 'linux' }, /input "platform" "linux" is not a platform/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', platform: 'linux/amd64,linux' }, /input "platform" "linux" is not a platform/],
-    [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', 'no-clobber': 'sometimes' }, /^input "no-clobber" is "sometimes": use true or false$/],
+    [
+      { source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', 'no-clobber': 'sometimes' },
+      /^input "no-clobber" is "sometimes": use true or false$/,
+    ],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', password: 'secret' }, /password is given without a username/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b\nghcr.io/o/b' }, /lists "ghcr.io\/o\/b" twice/],
     [{ source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', referrers: 'y' }, /input "referrers" is "y"/],
@@ -65,7 +94,10 @@ describe('action inputs', () => {
   ];
   for (const [values, message] of bad) {
     it(`rejects ${JSON.stringify(values)}`, () => {
-      assert.throws(() => parseInputs(reader(values)), (err: unknown) => err instanceof InputError && message.test(err.message) && !err.message.includes('secret'));
+      assert.throws(
+        () => parseInputs(reader(values)),
+        (err: unknown) => err instanceof InputError && message.test(err.message) && !err.message.includes('secret'),
+      );
     });
   }
 });

@@ -9,11 +9,16 @@ import { copyJobOutcome } from '../support/outcomes.js';
 
 const blobsOutput = (o: JobOutcome) => JSON.stringify(blobRecords(o.results));
 
-const d = (n: number, mediaType: string, size: number): Descriptor => ({ digest: `sha256:${String(n).repeat(64).slice(0, 64)}`, mediaType, size });
+const d = (n: number, mediaType: string, size: number): Descriptor => ({
+  digest: `sha256:${String(n).repeat(64).slice(0, 64)}`,
+  mediaType,
+  size,
+});
 
 function outcome(events: Array<[Descriptor, 'copied' | 'mounted' | 'exists', string?]>, destination = 'ghcr.io/acme/app:1.2'): JobOutcome {
   const report = new CopyReport();
-  for (const [node, action, from] of events) report.listener({ type: 'done', node, action, from, bytes: action === 'copied' ? node.size : 0 });
+  for (const [node, action, from] of events)
+    report.listener({ type: 'done', node, action, from, bytes: action === 'copied' ? node.size : 0 });
   report.listener({ type: 'tagged', node: events.at(-1)![0], reference: '1.2' });
   report.finish();
   return copyJobOutcome({
@@ -38,11 +43,14 @@ describe('job summary and blobs output', () => {
     assert.match(md, /\| copied \| 2 \| 2\.00 KiB \| <1% \|/);
     assert.match(md, /\| mounted from other repositories \| 1 \| 3\.00 MiB \| >99% \|/);
     assert.match(md, /Took \d+ ms: 2\.00 KiB travelled\./);
-    assert.doesNotMatch(md, /\/s\b/, "mounts did the work: no rate");
+    assert.doesNotMatch(md, /\/s\b/, 'mounts did the work: no rate');
     assert.match(md, /\| mounted from <code>acme\/app-dev<\/code> \| application\/vnd\.oci\.image\.layer\.v1\.tar\+gzip \|/);
     assert.match(md, /· tagged <code>1\.2<\/code>/);
     assert.match(md, /<sub>Blob-info cache: restored from k-1-1 \(3 locations\)\.<\/sub>/);
-    assert.deepEqual(JSON.parse(blobsOutput(o)).map((b: { action: string }) => b.action), ['mounted', 'copied', 'copied']);
+    assert.deepEqual(
+      JSON.parse(blobsOutput(o)).map((b: { action: string }) => b.action),
+      ['mounted', 'copied', 'copied'],
+    );
     assert.equal(JSON.parse(blobsOutput(o))[0].from, 'acme/app-dev');
   });
 
@@ -54,7 +62,10 @@ describe('job summary and blobs output', () => {
   });
 
   it('folds a long node table into <details>', () => {
-    const many = Array.from({ length: 25 }, (_, i): [Descriptor, 'copied'] => [{ digest: `sha256:${i.toString(16).padStart(64, '0')}`, mediaType: `application/x-${i}`, size: i }, 'copied']);
+    const many = Array.from({ length: 25 }, (_, i): [Descriptor, 'copied'] => [
+      { digest: `sha256:${i.toString(16).padStart(64, '0')}`, mediaType: `application/x-${i}`, size: i },
+      'copied',
+    ]);
     const o = outcome(many);
     assert.match(summaryMarkdown(o), /<details><summary>Every node \(25\)<\/summary>/);
   });

@@ -106,12 +106,20 @@ describe('docker-archive: destination', () => {
     const arm = addImage(src, [layer], { os: 'linux', architecture: 'arm64', variant: 'v8' });
     const s390 = addImage(src, [layer], { os: 'linux', architecture: 's390x' });
     const attestation = addImage(src, [layer], { os: 'unknown', architecture: 'unknown' });
-    const index = addJson(src, MediaType.OciIndex, { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [attestation, s390, arm] });
+    const index = addJson(src, MediaType.OciIndex, {
+      schemaVersion: 2,
+      mediaType: MediaType.OciIndex,
+      manifests: [attestation, s390, arm],
+    });
     src.tagged.set('2', index);
 
     const first = join(work, 'first.tar');
     await exportTo(src, '2', `docker-archive:${first}`);
-    assert.equal(((await archiveFiles(first)).json['manifest.json'] as Item[])[0].Config, blobPath(manifestOf(src, s390).config), 'unknown/unknown never counts');
+    assert.equal(
+      ((await archiveFiles(first)).json['manifest.json'] as Item[])[0].Config,
+      blobPath(manifestOf(src, s390).config),
+      'unknown/unknown never counts',
+    );
 
     // The engine tells the writer the platform it was asked for; an index kept whole lists that image.
     const dstRef = parseReference(`docker-archive:${join(work, 'asked.tar')}`);
@@ -119,11 +127,17 @@ describe('docker-archive: destination', () => {
     for (const b of src.blobs.values()) await dst.push(b.desc, new PassThrough().end(b.content));
     await dst.tag(index, '2', { repository: 'registry.example.com/acme/app', platform: { os: 'linux', architecture: 'arm64' } });
     await dst.close('success');
-    assert.equal(((await archiveFiles(join(work, 'asked.tar'))).json['manifest.json'] as Item[])[0].Config, blobPath(manifestOf(src, arm).config));
+    assert.equal(
+      ((await archiveFiles(join(work, 'asked.tar'))).json['manifest.json'] as Item[])[0].Config,
+      blobPath(manifestOf(src, arm).config),
+    );
 
     // A list of platforms makes a new index of them: manifest.json lists the first one asked for.
     const listed = join(work, 'listed.tar');
-    const made = await exportTo(src, '2', `docker-archive:${listed}`, [{ os: 'linux', architecture: 'arm64' }, { os: 'linux', architecture: 's390x' }]);
+    const made = await exportTo(src, '2', `docker-archive:${listed}`, [
+      { os: 'linux', architecture: 'arm64' },
+      { os: 'linux', architecture: 's390x' },
+    ]);
     const listedFiles = (await archiveFiles(listed)).json;
     assert.equal((listedFiles['index.json'] as Index).manifests[0].digest, made.digest);
     assert.notEqual(made.digest, index.digest);
@@ -135,7 +149,9 @@ describe('docker-archive: destination', () => {
     assert.equal(root.digest, arm.digest);
     const files = (await archiveFiles(one)).json;
     assert.equal((files['index.json'] as Index).manifests[0].digest, arm.digest);
-    assert.deepEqual(files['manifest.json'], [{ Config: blobPath(manifestOf(src, arm).config), RepoTags: ['registry.example.com/acme/app:2'], Layers: [blobPath(layer)] }]);
+    assert.deepEqual(files['manifest.json'], [
+      { Config: blobPath(manifestOf(src, arm).config), RepoTags: ['registry.example.com/acme/app:2'], Layers: [blobPath(layer)] },
+    ]);
   });
 
   it("names the image as the reference says, and spells Docker Hub's names as docker does", async () => {
@@ -145,7 +161,10 @@ describe('docker-archive: destination', () => {
     const hub = join(work, 'hub.tar');
     await exportTo(src, '3.20', `docker-archive:${hub}`);
     let files = (await archiveFiles(hub)).json;
-    assert.deepEqual((files['index.json'] as Index).manifests[0].annotations, { [IMAGE_NAME]: 'docker.io/library/alpine:3.20', [REF_NAME]: '3.20' });
+    assert.deepEqual((files['index.json'] as Index).manifests[0].annotations, {
+      [IMAGE_NAME]: 'docker.io/library/alpine:3.20',
+      [REF_NAME]: '3.20',
+    });
     assert.deepEqual((files['manifest.json'] as Item[])[0].RepoTags, ['alpine:3.20']);
 
     const named = join(work, 'named.tar');
@@ -203,11 +222,18 @@ describe('docker-archive: destination', () => {
     await exportTo(b, 'latest', `oci-archive:${fresh}`);
     const freshFiles = await archiveFiles(fresh);
     assert.ok(!freshFiles.names.includes('manifest.json'));
-    assert.equal((freshFiles.json['index.json'] as Index).manifests[0].annotations?.[IMAGE_NAME], 'registry.example.com/b/y:latest', 'oci-archive: names the image too');
+    assert.equal(
+      (freshFiles.json['index.json'] as Index).manifests[0].annotations?.[IMAGE_NAME],
+      'registry.example.com/b/y:latest',
+      'oci-archive: names the image too',
+    );
   });
 
   it('refuses @INDEX as a destination, with the form to use', async () => {
-    await assert.rejects(openDestination(parseReference(`docker-archive:${join(work, 'x.tar')}:@0`)), /picks an image to read: a destination is named NAME:TAG/);
+    await assert.rejects(
+      openDestination(parseReference(`docker-archive:${join(work, 'x.tar')}:@0`)),
+      /picks an image to read: a destination is named NAME:TAG/,
+    );
   });
 });
 
@@ -246,8 +272,18 @@ describe('docker-archive: source', () => {
   });
 
   it('says which images there are when the one asked for is not there', async () => {
-    await assert.rejects(resolved(`docker-archive:${out}:app:2`), (err: Error) => err instanceof NotFoundError && /image "docker\.io\/library\/app:2" is not in \[docker-archive\] .*: its images are registry\.example\.com\/a\/x:1, docker\.io\/library\/app:1/.test(err.message));
-    await assert.rejects(resolved(`docker-archive:${out}:@2`), /@2 is not in \[docker-archive\] .*: its manifest\.json lists 2 image\(s\), @0 to @1/);
+    await assert.rejects(
+      resolved(`docker-archive:${out}:app:2`),
+      (err: Error) =>
+        err instanceof NotFoundError &&
+        /image "docker\.io\/library\/app:2" is not in \[docker-archive\] .*: its images are registry\.example\.com\/a\/x:1, docker\.io\/library\/app:1/.test(
+          err.message,
+        ),
+    );
+    await assert.rejects(
+      resolved(`docker-archive:${out}:@2`),
+      /@2 is not in \[docker-archive\] .*: its manifest\.json lists 2 image\(s\), @0 to @1/,
+    );
     await assert.rejects(resolved(`docker-archive:${out}`), /holds 2 images and no tag was given/);
   });
 

@@ -49,7 +49,10 @@ async function writeLayoutDir(dir: string, algorithm: 'sha256' | 'sha512', tag =
   await mkdir(join(dir, 'blobs', algorithm), { recursive: true });
   for (const b of [layer, config, manifest]) await writeFile(join(dir, blobName(hash(b, algorithm))), b);
   await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ ...root, annotations: { 'org.opencontainers.image.ref.name': tag } }] }));
+  await writeFile(
+    join(dir, 'index.json'),
+    JSON.stringify({ schemaVersion: 2, manifests: [{ ...root, annotations: { 'org.opencontainers.image.ref.name': tag } }] }),
+  );
   return { root, layer, config, manifest, blobs: [layer, config, manifest].map((b) => hash(b, algorithm)) };
 }
 
@@ -129,10 +132,24 @@ describe('archive index: headers written by GNU tar and tar-stream', () => {
     const image = await writeLayoutDir(dir, 'sha256');
     const file = join(work, 'ustar.tar');
     // Leading ./ segments push the names past 100 characters, so ustar splits them into prefix and name.
-    await run('tar', ['--format=ustar', '--transform', 's,^,./././././././././././././,', '-cf', file, '-C', dir, 'oci-layout', 'blobs', 'index.json']);
+    await run('tar', [
+      '--format=ustar',
+      '--transform',
+      's,^,./././././././././././././,',
+      '-cf',
+      file,
+      '-C',
+      dir,
+      'oci-layout',
+      'blobs',
+      'index.json',
+    ]);
     const raw = await readFile(file);
     const prefixes = headersOf(raw).map((h) => raw.toString('latin1', h.at + 345, h.at + 500).replace(/\0+$/, ''));
-    assert.ok(prefixes.some((prefix) => prefix.endsWith('/blobs/sha256')), 'blob names are split into prefix and name');
+    assert.ok(
+      prefixes.some((prefix) => prefix.endsWith('/blobs/sha256')),
+      'blob names are split into prefix and name',
+    );
     await importBothWays(file, 'ustar', image);
   });
 
@@ -176,7 +193,15 @@ describe('archive index: headers written by GNU tar and tar-stream', () => {
     // tar-stream writes no global headers: make the first entry one, and zero the second's own size.
     rewriteHeader(tar, first.at, (h) => void (h[156] = 'g'.charCodeAt(0)));
     rewriteHeader(tar, second.at, (h) => void h.write('00000000000\0', 124, 'latin1'));
-    assert.deepEqual(headersOf(tar).slice(0, 2).map((h) => [h.flag, h.size]), [['g', global.length], ['0', 0]]);
+    assert.deepEqual(
+      headersOf(tar)
+        .slice(0, 2)
+        .map((h) => [h.flag, h.size]),
+      [
+        ['g', global.length],
+        ['0', 0],
+      ],
+    );
     const file = join(work, 'global.tar');
     await writeFile(file, tar);
     const r = await openArchiveFile(file);
@@ -192,7 +217,10 @@ describe('archive index: headers written by GNU tar and tar-stream', () => {
     const file = join(work, 'longlink.tar');
     await run('tar', ['--format=gnu', '-cf', file, '-C', dir, 'index.json']);
     assert.ok((await typeFlags(file)).includes('K'));
-    await assert.rejects(openArchiveFile(file), (err: Error) => err instanceof ContentError && err.message.includes(`link entry "index.json" -> "${target}"`));
+    await assert.rejects(
+      openArchiveFile(file),
+      (err: Error) => err instanceof ContentError && err.message.includes(`link entry "index.json" -> "${target}"`),
+    );
   });
 });
 
@@ -227,7 +255,10 @@ describe('archive index: ends and damage', () => {
     const bytes = await readFile(file);
     bytes[headersOf(bytes)[1].at + 5] ^= 0x20;
     await writeFile(file, bytes);
-    await assert.rejects(openArchiveFile(file), (err: Error) => err instanceof ContentError && /entry header is damaged/.test(err.message) && !err.message.includes('\n'));
+    await assert.rejects(
+      openArchiveFile(file),
+      (err: Error) => err instanceof ContentError && /entry header is damaged/.test(err.message) && !err.message.includes('\n'),
+    );
   });
 
   it('refuses a header cut short and a body that runs past the end of the file', async () => {
@@ -239,7 +270,11 @@ describe('archive index: ends and damage', () => {
     for (const cut of [headers[2].at + 100, last.at + 512 + 1, last.at + 7]) {
       const cutFile = join(work, `cut-${cut}.tar`);
       await writeFile(cutFile, bytes.subarray(0, cut));
-      await assert.rejects(openArchiveFile(cutFile), (err: Error) => err instanceof ContentError && /truncated/.test(err.message), `cut at ${cut}`);
+      await assert.rejects(
+        openArchiveFile(cutFile),
+        (err: Error) => err instanceof ContentError && /truncated/.test(err.message),
+        `cut at ${cut}`,
+      );
     }
   });
 });
@@ -263,7 +298,10 @@ describe('archive index: entry types the tar format adds', () => {
     rewriteHeader(tar, headersOf(tar)[1].at, (h) => void (h[156] = 'S'.charCodeAt(0)));
     const file = join(work, 'sparse.tar');
     await writeFile(file, tar);
-    await assert.rejects(openArchiveFile(file), (err: Error) => err instanceof ContentError && /GNU sparse file entry "index\.json"/.test(err.message));
+    await assert.rejects(
+      openArchiveFile(file),
+      (err: Error) => err instanceof ContentError && /GNU sparse file entry "index\.json"/.test(err.message),
+    );
   });
 
   it('refuses an extended header with no entry after it', async () => {
@@ -271,9 +309,15 @@ describe('archive index: entry types the tar format adds', () => {
     const [, pax, entry] = headersOf(tar);
     assert.equal(pax.flag, 'x');
     await writeFile(join(work, 'dangling.tar'), Buffer.concat([tar.subarray(0, entry.at), Buffer.alloc(1024)]));
-    await assert.rejects(openArchiveFile(join(work, 'dangling.tar')), (err: Error) => err instanceof ContentError && /damaged/.test(err.message));
+    await assert.rejects(
+      openArchiveFile(join(work, 'dangling.tar')),
+      (err: Error) => err instanceof ContentError && /damaged/.test(err.message),
+    );
     await writeFile(join(work, 'dangling-end.tar'), tar.subarray(0, entry.at));
-    await assert.rejects(openArchiveFile(join(work, 'dangling-end.tar')), (err: Error) => err instanceof ContentError && /truncated/.test(err.message));
+    await assert.rejects(
+      openArchiveFile(join(work, 'dangling-end.tar')),
+      (err: Error) => err instanceof ContentError && /truncated/.test(err.message),
+    );
   });
 });
 
@@ -298,7 +342,10 @@ describe('archive index: a large archive', () => {
       }),
     );
     const root = { mediaType: MANIFEST, digest: hash(manifest), size: manifest.length };
-    const index = JSON.stringify({ schemaVersion: 2, manifests: [{ ...root, annotations: { 'org.opencontainers.image.ref.name': 'big' } }] });
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ ...root, annotations: { 'org.opencontainers.image.ref.name': 'big' } }],
+    });
 
     const file = join(work, 'big.tar');
     const p = pack();
@@ -309,9 +356,11 @@ describe('archive index: a large archive', () => {
     await new Promise<void>((resolve, reject) => {
       const entry = p.entry({ name: blobName(bigDigest), size: big }, (err) => (err ? reject(err) : resolve()));
       pipeline(
-        Readable.from((function* () {
-          for (let i = 0; i < big / chunk.length; i++) yield chunk;
-        })()),
+        Readable.from(
+          (function* () {
+            for (let i = 0; i < big / chunk.length; i++) yield chunk;
+          })(),
+        ),
         entry,
       ).catch(reject);
     });
@@ -341,6 +390,8 @@ describe('archive index: a large archive', () => {
     for await (const _ of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
       // reading it all, for comparison
     }
-    t.diagnostic(`indexing took ${indexMs.toFixed(1)} ms and read ${read} bytes; reading the file whole took ${(performance.now() - whole).toFixed(1)} ms`);
+    t.diagnostic(
+      `indexing took ${indexMs.toFixed(1)} ms and read ${read} bytes; reading the file whole took ${(performance.now() - whole).toFixed(1)} ms`,
+    );
   });
 });

@@ -91,7 +91,10 @@ describe('archive links: what docker save and skopeo write', () => {
       { name: `${hex('7')}/VERSION`, body: '1.0' },
       { name: layerFile, body: BASE },
       { name: `${sha(c).slice(7)}.json`, body: c },
-      { name: 'manifest.json', body: JSON.stringify([{ Config: `${sha(c).slice(7)}.json`, RepoTags: ['app:1'], Layers: [`${hex('7')}/layer.tar`] }]) },
+      {
+        name: 'manifest.json',
+        body: JSON.stringify([{ Config: `${sha(c).slice(7)}.json`, RepoTags: ['app:1'], Layers: [`${hex('7')}/layer.tar`] }]),
+      },
     ]);
     const a = await openBoth(tar, 'skopeo');
     for (const open of [a.file, a.pipe]) {
@@ -114,7 +117,10 @@ describe('archive links: what docker save and skopeo write', () => {
       // Files the import never reads may be hard-linked to each other, as any tar tool may write them.
       { name: 'repositories', body: '{}' },
       { name: `${hex('3')}/json`, type: 'link', linkname: 'repositories' },
-      { name: 'manifest.json', body: JSON.stringify([{ Config: blobName(sha(c)), RepoTags: ['app:1'], Layers: [`${hex('6')}/layer.tar`] }]) },
+      {
+        name: 'manifest.json',
+        body: JSON.stringify([{ Config: blobName(sha(c)), RepoTags: ['app:1'], Layers: [`${hex('6')}/layer.tar`] }]),
+      },
     ]);
     const a = await openBoth(tar, 'hard-chain');
     for (const open of [a.file, a.pipe]) {
@@ -137,11 +143,31 @@ describe('archive links: everything else is refused, naming the entry', () => {
     })),
   ];
   const cases: Array<{ name: string; entries: TarEntry[]; error: RegExp }> = [
-    { name: 'a link out of the archive', entries: [{ name: layerName, type: 'symlink', linkname: '../../etc/passwd' }], error: /link entry "a{64}\/layer\.tar" -> "\.\.\/\.\.\/etc\/passwd" that leaves the archive/ },
-    { name: 'an absolute link', entries: [{ name: layerName, type: 'symlink', linkname: '/etc/passwd' }], error: /-> "\/etc\/passwd" with an absolute target/ },
-    { name: 'an absolute link the import would not even read', entries: [{ name: 'notes/evil', type: 'symlink', linkname: '/etc/shadow' }], error: /"notes\/evil" -> "\/etc\/shadow" with an absolute target/ },
-    { name: 'a hard link out of the archive', entries: [{ name: 'index.json', type: 'link', linkname: '../index.json' }], error: /"index\.json" -> "\.\.\/index\.json" that leaves the archive/ },
-    { name: 'a chain of links too long', entries: chain(5), error: /link entry "5{64}\/layer\.tar" -> "\.\.\/4{64}\/layer\.tar" that starts a chain of more than 4 links/ },
+    {
+      name: 'a link out of the archive',
+      entries: [{ name: layerName, type: 'symlink', linkname: '../../etc/passwd' }],
+      error: /link entry "a{64}\/layer\.tar" -> "\.\.\/\.\.\/etc\/passwd" that leaves the archive/,
+    },
+    {
+      name: 'an absolute link',
+      entries: [{ name: layerName, type: 'symlink', linkname: '/etc/passwd' }],
+      error: /-> "\/etc\/passwd" with an absolute target/,
+    },
+    {
+      name: 'an absolute link the import would not even read',
+      entries: [{ name: 'notes/evil', type: 'symlink', linkname: '/etc/shadow' }],
+      error: /"notes\/evil" -> "\/etc\/shadow" with an absolute target/,
+    },
+    {
+      name: 'a hard link out of the archive',
+      entries: [{ name: 'index.json', type: 'link', linkname: '../index.json' }],
+      error: /"index\.json" -> "\.\.\/index\.json" that leaves the archive/,
+    },
+    {
+      name: 'a chain of links too long',
+      entries: chain(5),
+      error: /link entry "5{64}\/layer\.tar" -> "\.\.\/4{64}\/layer\.tar" that starts a chain of more than 4 links/,
+    },
     {
       name: 'a loop of links',
       entries: [
@@ -150,14 +176,33 @@ describe('archive links: everything else is refused, naming the entry', () => {
       ],
       error: /chain of more than 4 links \(or a loop\)/,
     },
-    { name: 'a link to nothing', entries: [{ name: layerName, type: 'symlink', linkname: '../missing.tar' }], error: /"\.\.\/missing\.tar" that leads to no file of the archive/ },
+    {
+      name: 'a link to nothing',
+      entries: [{ name: layerName, type: 'symlink', linkname: '../missing.tar' }],
+      error: /"\.\.\/missing\.tar" that leads to no file of the archive/,
+    },
     {
       name: 'a link to a directory',
-      entries: [{ name: `${hex('c')}/`, type: 'directory' }, { name: `${hex('c')}/layer.tar`, body: BASE }, { name: layerName, type: 'symlink', linkname: `../${hex('c')}` }],
+      entries: [
+        { name: `${hex('c')}/`, type: 'directory' },
+        { name: `${hex('c')}/layer.tar`, body: BASE },
+        { name: layerName, type: 'symlink', linkname: `../${hex('c')}` },
+      ],
       error: /-> "\.\.\/c{64}" that leads to a directory/,
     },
-    { name: 'a link to the archive root', entries: [{ name: 'index.json', type: 'symlink', linkname: '.' }], error: /"index\.json" -> "\." that leads to a directory/ },
-    { name: 'a hard link before its target', entries: [{ name: layerName, type: 'link', linkname: `${hex('d')}.tar` }, { name: `${hex('d')}.tar`, body: BASE }], error: /names no entry read before it \(a hard link must follow its target\)/ },
+    {
+      name: 'a link to the archive root',
+      entries: [{ name: 'index.json', type: 'symlink', linkname: '.' }],
+      error: /"index\.json" -> "\." that leads to a directory/,
+    },
+    {
+      name: 'a hard link before its target',
+      entries: [
+        { name: layerName, type: 'link', linkname: `${hex('d')}.tar` },
+        { name: `${hex('d')}.tar`, body: BASE },
+      ],
+      error: /names no entry read before it \(a hard link must follow its target\)/,
+    },
   ];
 
   for (const c of cases) {
@@ -187,7 +232,12 @@ describe('archive links: everything else is refused, naming the entry', () => {
       { name: 'index.json', body: JSON.stringify({ schemaVersion: 2, manifests: [] }) },
     ]);
     const a = await openBoth(tar, 'blob-link');
-    await assert.rejects(a.pipe(), (err: Error) => err instanceof ContentError && err.message.includes(`entry "${blobName(sha(BASE))}" does not hold the blob its name promises (it links to content ${sha(other)})`));
+    await assert.rejects(
+      a.pipe(),
+      (err: Error) =>
+        err instanceof ContentError &&
+        err.message.includes(`entry "${blobName(sha(BASE))}" does not hold the blob its name promises (it links to content ${sha(other)})`),
+    );
     assert.deepEqual(await readdir(a.spool), []);
     const r = await a.file();
     const { VerifyingStream } = await import('../../src/oci/digest.js');

@@ -26,7 +26,11 @@ const openBoth = archiveOpener(() => work);
 describe('archive reader: well-formed archives', () => {
   it('reads an archive whose index.json comes last, from a file and from a pipe', async () => {
     const img = image(['v1']);
-    const tar = await tarOf([{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, ...img.blobs, { name: 'index.json', body: img.index }]);
+    const tar = await tarOf([
+      { name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' },
+      ...img.blobs,
+      { name: 'index.json', body: img.index },
+    ]);
     const a = await openBoth(tar, 'last');
     for (const open of [a.file, a.pipe]) {
       const r = await open();
@@ -66,7 +70,10 @@ describe('archive reader: well-formed archives', () => {
 
   it('reads entries behind pax extended headers at the right offsets', async () => {
     const img = image(['v1']);
-    const tar = await tarOf([...img.blobs.map((b) => ({ ...b, pax: { mtime: '1700000000.5', 'SCHILY.xattr.user.note': 'x'.repeat(300) } })), { name: 'index.json', body: img.index }]);
+    const tar = await tarOf([
+      ...img.blobs.map((b) => ({ ...b, pax: { mtime: '1700000000.5', 'SCHILY.xattr.user.note': 'x'.repeat(300) } })),
+      { name: 'index.json', body: img.index },
+    ]);
     const a = await openBoth(tar, 'pax');
     const r = await a.file();
     const layer = { mediaType: 'x', digest: sha(img.layer), size: img.layer.length };
@@ -97,16 +104,31 @@ describe('archive reader: hostile and broken archives', () => {
       entries: () => [{ name: 'blobs/sha256/link', type: 'symlink', linkname: '/etc/passwd' }],
       error: /link entry "blobs\/sha256\/link" -> "\/etc\/passwd"/,
     },
-    { name: 'a hard link to an entry the archive lacks', entries: () => [{ name: 'index.json', type: 'link', linkname: 'oci-layout' }], error: /link entry "index.json"/ },
+    {
+      name: 'a hard link to an entry the archive lacks',
+      entries: () => [{ name: 'index.json', type: 'link', linkname: 'oci-layout' }],
+      error: /link entry "index.json"/,
+    },
     { name: 'a device entry', entries: () => [{ name: 'dev', type: 'character-device' }], error: /character-device entry "dev"/ },
     { name: 'a fifo entry', entries: () => [{ name: 'pipe', type: 'fifo' }], error: /fifo entry "pipe"/ },
-    { name: 'a malformed blob name', entries: () => [{ name: 'blobs/sha256/zz', body: 'x' }], error: /"blobs\/sha256\/zz".*not named blobs/ },
+    {
+      name: 'a malformed blob name',
+      entries: () => [{ name: 'blobs/sha256/zz', body: 'x' }],
+      error: /"blobs\/sha256\/zz".*not named blobs/,
+    },
     {
       name: 'no index.json',
       entries: () => [{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, ...image(['v1']).blobs],
       error: /has no index\.json/,
     },
-    { name: 'an unknown layout version', entries: () => [{ name: 'oci-layout', body: '{"imageLayoutVersion":"2.0.0"}' }, { name: 'index.json', body: image(['v1']).index }], error: /layout version "2\.0\.0"/ },
+    {
+      name: 'an unknown layout version',
+      entries: () => [
+        { name: 'oci-layout', body: '{"imageLayoutVersion":"2.0.0"}' },
+        { name: 'index.json', body: image(['v1']).index },
+      ],
+      error: /layout version "2\.0\.0"/,
+    },
   ];
 
   for (const c of cases) {
@@ -135,7 +157,10 @@ describe('archive reader: hostile and broken archives', () => {
     const cut = tar.subarray(0, 512 + 700);
     const a = await openBoth(cut, 'truncated');
     for (const open of [a.file, a.pipe]) {
-      await assert.rejects(open(), (err: Error) => err instanceof ContentError && /truncated/.test(err.message) && /\[oci-archive\]/.test(err.message));
+      await assert.rejects(
+        open(),
+        (err: Error) => err instanceof ContentError && /truncated/.test(err.message) && /\[oci-archive\]/.test(err.message),
+      );
     }
     assert.deepEqual(await readdir(a.spool), []);
   });
@@ -152,14 +177,21 @@ describe('archive reader: hostile and broken archives', () => {
     tampered[10] ^= 0xff;
     const tar = await tarOf([{ ...img.blobs[0], body: tampered }, ...img.blobs.slice(1), { name: 'index.json', body: img.index }]);
     const a = await openBoth(tar, 'tampered');
-    await assert.rejects(a.pipe(), (err: Error) => err instanceof ContentError && err.message.includes(`"${img.blobs[0].name}" does not hold the blob its name promises`));
+    await assert.rejects(
+      a.pipe(),
+      (err: Error) =>
+        err instanceof ContentError && err.message.includes(`"${img.blobs[0].name}" does not hold the blob its name promises`),
+    );
     assert.deepEqual(await readdir(a.spool), []);
 
     const r = await a.file();
     const layer = { mediaType: 'x', digest: sha(img.layer), size: img.layer.length };
-    await assert.rejects(pipeline(await r.fetch(layer), new VerifyingStream(layer), async function* (src) {
-      for await (const _ of src) yield;
-    }), /digest mismatch/);
+    await assert.rejects(
+      pipeline(await r.fetch(layer), new VerifyingStream(layer), async function* (src) {
+        for await (const _ of src) yield;
+      }),
+      /digest mismatch/,
+    );
 
     // A layout that was there before: a failed copy keeps it, with nothing new in it.
     await (await openLayout(join(a.dir, 'dst'), { create: true })).close('success');
@@ -182,7 +214,9 @@ describe('archive reader: hostile and broken archives', () => {
       const dstDir = join(a.dir, `dst-${open === a.file ? 'f' : 'p'}`);
       await (await openLayout(dstDir, { create: true })).close('success');
       const dst = await openLayout(dstDir, { create: true });
-      await assert.rejects(copy(r, { tags: [] }, dst, { tags: ['v1'] }), (err: Error) => err.message.includes(`blob ${sha(img.layer)} is missing from`));
+      await assert.rejects(copy(r, { tags: [] }, dst, { tags: ['v1'] }), (err: Error) =>
+        err.message.includes(`blob ${sha(img.layer)} is missing from`),
+      );
       await dst.close('failure');
       await r.close('failure');
       assert.deepEqual(await dst.tags(), []);
@@ -194,7 +228,10 @@ describe('archive reader: hostile and broken archives', () => {
     const tar = await tarOf([...img.blobs, { name: 'index.json', body: img.index }]);
     const a = await openBoth(tar, 'notag');
     const r = await a.file();
-    await assert.rejects(r.resolve('v3'), (err: Error) => err instanceof NotFoundError && /tag "v3" is not in .*: its tags are v1, v2/.test(err.message));
+    await assert.rejects(
+      r.resolve('v3'),
+      (err: Error) => err instanceof NotFoundError && /tag "v3" is not in .*: its tags are v1, v2/.test(err.message),
+    );
     await r.close('success');
   });
 
@@ -209,7 +246,11 @@ describe('archive reader: hostile and broken archives', () => {
     const a = await openBoth(tar, 'several');
     for (const open of [a.file, a.pipe]) {
       const r = await open();
-      await assert.rejects(r.resolve(undefined), (err: Error) => err instanceof NotFoundError && /holds 2 images and no tag was given: name one of its tags \(a, b, c\)/.test(err.message));
+      await assert.rejects(
+        r.resolve(undefined),
+        (err: Error) =>
+          err instanceof NotFoundError && /holds 2 images and no tag was given: name one of its tags \(a, b, c\)/.test(err.message),
+      );
       assert.equal((await r.resolve('c')).digest, two.root.digest);
       await r.close('success');
     }
@@ -221,11 +262,15 @@ describe('archive reader: docker save archives', () => {
   function legacy() {
     const layer1 = Buffer.from('first layer tar bytes'.repeat(50));
     const layer2 = Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('pretend gzip'.repeat(20))]);
-    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha(layer1), sha(layer2)] } }));
+    const config = Buffer.from(
+      JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha(layer1), sha(layer2)] } }),
+    );
     const id = sha(config).slice(7);
     const l1 = 'a'.repeat(64);
     const l2 = 'b'.repeat(64);
-    const list = [{ Config: `${id}.json`, RepoTags: ['example.com/team/app:1.2', 'app:latest'], Layers: [`${l1}/layer.tar`, `${l2}/layer.tar`] }];
+    const list = [
+      { Config: `${id}.json`, RepoTags: ['example.com/team/app:1.2', 'app:latest'], Layers: [`${l1}/layer.tar`, `${l2}/layer.tar`] },
+    ];
     const entries: TarEntry[] = [
       { name: `${l1}/`, type: 'directory' },
       { name: `${l1}/VERSION`, body: '1.0' },
@@ -251,7 +296,11 @@ describe('archive reader: docker save archives', () => {
       const manifest = JSON.parse((await readAll(await r.fetch(root))).toString());
       assert.equal(sha(JSON.stringify(manifest)), root.digest);
       assert.equal(manifest.mediaType, 'application/vnd.oci.image.manifest.v1+json');
-      assert.deepEqual(manifest.config, { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(l.config), size: l.config.length });
+      assert.deepEqual(manifest.config, {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: sha(l.config),
+        size: l.config.length,
+      });
       assert.deepEqual(manifest.layers, [
         { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(l.layer1), size: l.layer1.length },
         { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(l.layer2), size: l.layer2.length },
@@ -271,14 +320,22 @@ describe('archive reader: docker save archives', () => {
   it('names a layer file that manifest.json lists but the archive lacks', async () => {
     const l = legacy();
     const a = await openBoth(await tarOf(l.entries.filter((e) => !e.name.startsWith('b'))), 'legacy-missing');
-    await assert.rejects(a.file(), (err: Error) => err instanceof NotFoundError && err.message.includes(`"${'b'.repeat(64)}/layer.tar", which is not in the archive`));
+    await assert.rejects(
+      a.file(),
+      (err: Error) => err instanceof NotFoundError && err.message.includes(`"${'b'.repeat(64)}/layer.tar", which is not in the archive`),
+    );
   });
 
   it('reads a Docker 25 archive (OCI layout beside manifest.json) through its index.json', async () => {
     const img = image(['ignored']);
     const index = JSON.stringify({
       schemaVersion: 2,
-      manifests: [{ ...img.root, annotations: { 'io.containerd.image.name': 'docker.io/library/app:3.1', 'org.opencontainers.image.ref.name': '3.1' } }],
+      manifests: [
+        {
+          ...img.root,
+          annotations: { 'io.containerd.image.name': 'docker.io/library/app:3.1', 'org.opencontainers.image.ref.name': '3.1' },
+        },
+      ],
     });
     const list = JSON.stringify([{ Config: blobName(sha(img.config)), RepoTags: ['app:3.1'], Layers: [blobName(sha(img.layer))] }]);
     const tar = await tarOf([
@@ -301,7 +358,10 @@ describe('archive reader: containerd exports', () => {
       schemaVersion: 2,
       manifests: [{ ...img.root, annotations: { 'org.opencontainers.image.ref.name': 'docker.io/library/busybox:1.36' } }],
     });
-    const a = await openBoth(await tarOf([{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, { name: 'index.json', body: index }, ...img.blobs]), 'containerd');
+    const a = await openBoth(
+      await tarOf([{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, { name: 'index.json', body: index }, ...img.blobs]),
+      'containerd',
+    );
     const r = await a.file();
     assert.equal((await r.resolve('1.36')).digest, img.root.digest);
     await assert.rejects(r.resolve('1.37'), /its tags are docker\.io\/library\/busybox:1\.36/);

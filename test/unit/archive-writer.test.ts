@@ -151,14 +151,21 @@ describe('archive writer: the tar it writes', () => {
 
   it('names a blob whose path does not fit a ustar header (sha512) through a pax header', async () => {
     const bytes = Buffer.from('long name');
-    const desc = { mediaType: 'application/octet-stream', digest: `sha512:${createHash('sha512').update(bytes).digest('hex')}`, size: bytes.length };
+    const desc = {
+      mediaType: 'application/octet-stream',
+      digest: `sha512:${createHash('sha512').update(bytes).digest('hex')}`,
+      size: bytes.length,
+    };
     const dir = await mkdtemp(join(work, 'sha512-'));
     const out = join(dir, 'out.tar');
     const w = await openArchiveFileWriter(out);
     await w.push(desc, Readable.from([bytes]));
     await w.close('success');
     const entries = await entriesOf(createReadStream(out));
-    assert.deepEqual(entries.map((e) => e.name), ['oci-layout', `blobs/sha512/${desc.digest.slice(7)}`, 'index.json']);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ['oci-layout', `blobs/sha512/${desc.digest.slice(7)}`, 'index.json'],
+    );
     assert.deepEqual(entries[1].body, bytes);
     const r = await openArchiveFile(out);
     assert.equal(await r.exists(desc), true);
@@ -268,8 +275,14 @@ describe('archive writer: failures', () => {
 describe('archive writer: exporting into an existing archive', () => {
   it('keeps the old blobs and tags, adds the new tag and replaces a same-named one', async () => {
     const dir = await mkdtemp(join(work, 'merge-'));
-    const one = await makeImageLayout(join(dir, 'one'), { tag: 'one', platforms: [{ architecture: 'amd64', layers: [{ size: 3000, seed: 'one' }] }] });
-    const two = await makeImageLayout(join(dir, 'two'), { tag: 'two', platforms: [{ architecture: 'arm64', layers: [{ size: 4000, seed: 'two' }] }] });
+    const one = await makeImageLayout(join(dir, 'one'), {
+      tag: 'one',
+      platforms: [{ architecture: 'amd64', layers: [{ size: 3000, seed: 'one' }] }],
+    });
+    const two = await makeImageLayout(join(dir, 'two'), {
+      tag: 'two',
+      platforms: [{ architecture: 'arm64', layers: [{ size: 4000, seed: 'two' }] }],
+    });
     const out = join(dir, 'images.tar');
 
     const export1 = async (layoutDir: string, srcTag: string, dstTag: string) => {

@@ -26,10 +26,7 @@ describe('blobCacheFile', () => {
     assert.equal(blobCacheFile({ RUNNER_TEMP: '/runner/_temp' }), join('/runner/_temp', 'oci-copy-blob-cache', 'blob-info.json'));
   });
   it('falls back to the user cache directory outside a runner', () => {
-    assert.equal(
-      blobCacheFile({ XDG_CACHE_HOME: '/home/me/.xdg' }),
-      join('/home/me/.xdg', 'oci-copy', 'blob-info.json'),
-    );
+    assert.equal(blobCacheFile({ XDG_CACHE_HOME: '/home/me/.xdg' }), join('/home/me/.xdg', 'oci-copy', 'blob-info.json'));
   });
 });
 

@@ -12,7 +12,7 @@ describe('the blob ledger of a run', () => {
     if (first.kind === 'first') first.settle(true);
     assert.deepEqual({ ...(await second), settle: undefined }, { kind: 'mount', from: 'a', settle: undefined });
   });
-  it('lets a copy that ends stop waiting for another copy\'s upload at once', async () => {
+  it("lets a copy that ends stop waiting for another copy's upload at once", async () => {
     const ledger = new BlobLedger();
     const first = await ledger.claim('r.example.com', 'a', digest);
     const stop = new AbortController();

@@ -28,13 +28,19 @@ function check(locked: Record<string, { version: string; optional?: boolean }>, 
 
 describe('the check before every build', () => {
   it('passes when node_modules holds what the lock says, optional packages for other platforms aside', () => {
-    const run = check({ yaml: { version: '2.9.1' }, '@types/semver': { version: '7.7.1' }, fsevents: { version: '2.3.3', optional: true } }, { yaml: '2.9.1', '@types/semver': '7.7.1' });
+    const run = check(
+      { yaml: { version: '2.9.1' }, '@types/semver': { version: '7.7.1' }, fsevents: { version: '2.3.3', optional: true } },
+      { yaml: '2.9.1', '@types/semver': '7.7.1' },
+    );
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stderr, '');
   });
   it('names what is missing or at another version, and says npm ci', () => {
     const run = check({ yaml: { version: '2.9.1' }, '@types/semver': { version: '7.7.1' } }, { yaml: '2.8.0' });
     assert.equal(run.status, 1);
-    assert.equal(run.stderr.trim(), 'node_modules does not match package-lock.json (yaml is 2.8.0, the lock says 2.9.1; @types/semver is missing): run npm ci');
+    assert.equal(
+      run.stderr.trim(),
+      'node_modules does not match package-lock.json (yaml is 2.8.0, the lock says 2.9.1; @types/semver is missing): run npm ci',
+    );
   });
 });

@@ -7,7 +7,11 @@ import type { Descriptor } from '../../src/oci/descriptor.js';
 import { VERSION } from '../../src/version.js';
 
 const MiB = 1024 * 1024;
-const layer = (n: number, size: number): Descriptor => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${String(n).repeat(64).slice(0, 64)}`, size });
+const layer = (n: number, size: number): Descriptor => ({
+  mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  digest: `sha256:${String(n).repeat(64).slice(0, 64)}`,
+  size,
+});
 
 describe('the terminal status line', () => {
   it('counts a whole sync across the images copying side by side, never backwards, with rate, time left and a retry note', () => {
@@ -25,7 +29,15 @@ describe('the terminal status line', () => {
     first({ type: 'progress', node: a, bytes: 10 * MiB }); // a retry starts the blob again: no step back
     second({ type: 'started', node: a }); // the same blob to another destination is other bytes
     assert.match(progress.line(), /^Copying 20\.0 MiB of 200\.0 MiB \(10%\) · 20\.0 MiB\/s · 9 s left · 2 in flight$/);
-    progress.onHttp({ type: 'retry', method: 'GET', url: new URL('http://r/v2/a/blobs/x'), attempt: 2, maxTries: 5, delayMs: 250, reason: '503 Service Unavailable' });
+    progress.onHttp({
+      type: 'retry',
+      method: 'GET',
+      url: new URL('http://r/v2/a/blobs/x'),
+      attempt: 2,
+      maxTries: 5,
+      delayMs: 250,
+      reason: '503 Service Unavailable',
+    });
     assert.ok(progress.line().endsWith(' · retrying (2/5): 503 Service Unavailable'));
     progress.onHttp({ type: 'response', method: 'GET', url: new URL('http://r/v2/a/blobs/x'), status: 200, ms: 3 });
     assert.ok(!progress.line().includes('retrying'));
@@ -72,7 +84,7 @@ describe('the terminal status line', () => {
 });
 
 describe('the version', () => {
-  it('is package.json\'s', async () => {
+  it("is package.json's", async () => {
     const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
     assert.equal(VERSION, pkg.version);
   });

@@ -52,7 +52,7 @@ describe('a copy that fails or is cancelled', () => {
     assert.equal(dst.tagged.size, 0);
   });
 
-  it('ends with the caller\'s reason when the caller cancels, and tags nothing', async () => {
+  it("ends with the caller's reason when the caller cancels, and tags nothing", async () => {
     const src = new MemoryTarget('src');
     const layer = addBlob(src, MediaType.OciLayerGzip, 100);
     src.tagged.set('t', addImage(src, [layer]));
@@ -76,7 +76,11 @@ describe('a registry target after close()', () => {
     const repo = openRegistryRepository({ transport: 'registry', registry: '127.0.0.1:9', repository: 'app', tags: [] });
     await repo.close('success');
     const started = Date.now();
-    for (const call of [() => repo.resolve('v1'), () => repo.exists({ mediaType: MediaType.OciLayerGzip, digest: `sha256:${'0'.repeat(64)}`, size: 1 }), () => repo.tags()]) {
+    for (const call of [
+      () => repo.resolve('v1'),
+      () => repo.exists({ mediaType: MediaType.OciLayerGzip, digest: `sha256:${'0'.repeat(64)}`, size: 1 }),
+      () => repo.tags(),
+    ]) {
       await assert.rejects(call(), /^CancelledError: \[registry\] 127\.0\.0\.1:9\/app is closed$/);
     }
     assert.ok(Date.now() - started < 100);
@@ -85,7 +89,10 @@ describe('a registry target after close()', () => {
   it('an HTTP client refuses to send once closed', async () => {
     const http = new HttpClient();
     await http.close();
-    await assert.rejects(http.send({ method: 'GET', url: new URL('http://127.0.0.1:9/v2/') }), /the connection pool for 127\.0\.0\.1:9 is closed/);
+    await assert.rejects(
+      http.send({ method: 'GET', url: new URL('http://127.0.0.1:9/v2/') }),
+      /the connection pool for 127\.0\.0\.1:9 is closed/,
+    );
   });
 });
 
@@ -98,7 +105,10 @@ describe('one long-lived signal linked to many requests', () => {
       const copyWide = new AbortController();
       const links = Array.from({ length: 40 }, () => linkSignals(copyWide.signal, undefined));
       await new Promise((resolve) => setImmediate(resolve));
-      assert.deepEqual(warnings.map((w) => w.name), []);
+      assert.deepEqual(
+        warnings.map((w) => w.name),
+        [],
+      );
       copyWide.abort(new Error('first failure'));
       assert.ok(links.every((l) => l.signal.aborted && (l.signal.reason as Error).message === 'first failure'));
       for (const l of links) l.dispose();

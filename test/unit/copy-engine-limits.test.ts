@@ -27,7 +27,12 @@ describe('one digest, one node', () => {
     src.tagged.set('t', addJson(src, MediaType.OciIndex, index([{ ...image, mediaType: 'application/octet-stream' }, image])));
     const { dst, result } = await copyTag(src);
     await assert.rejects(result, (err: Error) => {
-      assert.match(err.message, new RegExp(`lists ${image.digest} two ways: as a blob \\(application/octet-stream\\) of ${image.size} bytes in index sha256:[0-9a-f]{64}, and as a manifest \\(${MediaType.OciManifest.replace(/[.+]/g, '\\$&')}\\) of ${image.size} bytes in index`));
+      assert.match(
+        err.message,
+        new RegExp(
+          `lists ${image.digest} two ways: as a blob \\(application/octet-stream\\) of ${image.size} bytes in index sha256:[0-9a-f]{64}, and as a manifest \\(${MediaType.OciManifest.replace(/[.+]/g, '\\$&')}\\) of ${image.size} bytes in index`,
+        ),
+      );
       return true;
     });
     assert.equal(dst.tagged.size, 0, 'nothing tagged');
@@ -38,7 +43,10 @@ describe('one digest, one node', () => {
     const layer = addBlob(src, MediaType.OciLayerGzip, 100);
     src.tagged.set('t', addImage(src, [layer, { ...layer, size: 99 }]));
     const { dst, result } = await copyTag(src);
-    await assert.rejects(result, /two ways: as a blob .* of 100 bytes in manifest sha256:[0-9a-f]+, and as a blob .* of 99 bytes in manifest/);
+    await assert.rejects(
+      result,
+      /two ways: as a blob .* of 100 bytes in manifest sha256:[0-9a-f]+, and as a blob .* of 99 bytes in manifest/,
+    );
     assert.equal(dst.tagged.size, 0);
   });
 
@@ -52,7 +60,15 @@ describe('one digest, one node', () => {
   it('one blob under two media types of one kind (a config reused as a layer) is one node, copied once', async () => {
     const src = source();
     const empty = addBlob(src, MediaType.OciEmpty, Buffer.from('{}'));
-    src.tagged.set('t', addJson(src, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, config: empty, layers: [{ ...empty, mediaType: 'application/vnd.example.layer' }] }));
+    src.tagged.set(
+      't',
+      addJson(src, MediaType.OciManifest, {
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        config: empty,
+        layers: [{ ...empty, mediaType: 'application/vnd.example.layer' }],
+      }),
+    );
     const { dst, result } = await copyTag(src);
     await result;
     assert.equal(dst.calls.push, 2, 'the blob and the manifest');
@@ -61,7 +77,11 @@ describe('one digest, one node', () => {
 
 describe('descriptors checked when a manifest is parsed', () => {
   const bad: Array<[string, Record<string, unknown>, RegExp]> = [
-    ['an upper-case digest', { digest: `sha256:${'AB'.repeat(32)}` }, /layers\[0\] has a digest "sha256:AB.*" that is not sha256:<64 lower-case hex digits>/],
+    [
+      'an upper-case digest',
+      { digest: `sha256:${'AB'.repeat(32)}` },
+      /layers\[0\] has a digest "sha256:AB.*" that is not sha256:<64 lower-case hex digits>/,
+    ],
     ['an unknown algorithm', { digest: `md5:${'ab'.repeat(16)}` }, /uses the algorithm "md5", which is not sha256 or sha512/],
     ['a digest too short', { digest: 'sha256:abc' }, /is not sha256:<64 lower-case hex digits>/],
     ['a sha512 digest of 64 digits', { digest: `sha512:${'ab'.repeat(32)}` }, /is not sha512:<128 lower-case hex digits>/],
@@ -81,7 +101,15 @@ describe('descriptors checked when a manifest is parsed', () => {
       const src = source();
       const layer = addBlob(src, MediaType.OciLayerGzip, 10);
       const hostile = { ...layer, ...change };
-      src.tagged.set('t', addJson(src, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, config: addJson(src, MediaType.OciConfig, {}), layers: [hostile] }));
+      src.tagged.set(
+        't',
+        addJson(src, MediaType.OciManifest, {
+          schemaVersion: 2,
+          mediaType: MediaType.OciManifest,
+          config: addJson(src, MediaType.OciConfig, {}),
+          layers: [hostile],
+        }),
+      );
       const dst = new MemoryTarget('dst');
       await assert.rejects(copy(src, { tags: ['t'] }, dst, { tags: ['t'] }), (err: Error) => {
         assert.match(err.message, /^reading \[memory\] src: manifest sha256:[0-9a-f]{64} is malformed: /);
@@ -106,7 +134,10 @@ describe('limits no source can move', () => {
     };
     await (await copyTag(chain(MAX_GRAPH_DEPTH))).result;
     const { dst, result } = await copyTag(chain(MAX_GRAPH_DEPTH + 1));
-    await assert.rejects(result, new RegExp(`lists content more than ${MAX_GRAPH_DEPTH} levels below the root: refusing a graph that deep`));
+    await assert.rejects(
+      result,
+      new RegExp(`lists content more than ${MAX_GRAPH_DEPTH} levels below the root: refusing a graph that deep`),
+    );
     assert.equal(dst.tagged.size, 0);
   });
 
@@ -117,12 +148,19 @@ describe('limits no source can move', () => {
     // need not exist to be counted: the limit stops the walk first.
     const half = MAX_GRAPH_NODES / 2;
     const images = [0, 1].map((m) => {
-      const layers = Array.from({ length: half }, (_, i) => ({ mediaType: MediaType.OciLayerGzip, digest: `sha256:${(m * half + i).toString(16).padStart(64, '0')}`, size: 1 }));
+      const layers = Array.from({ length: half }, (_, i) => ({
+        mediaType: MediaType.OciLayerGzip,
+        digest: `sha256:${(m * half + i).toString(16).padStart(64, '0')}`,
+        size: 1,
+      }));
       return addJson(src, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers });
     });
     src.tagged.set('t', addJson(src, MediaType.OciIndex, index(images)));
     const { dst, result } = await copyTag(src);
-    await assert.rejects(result, new RegExp(`has more than ${MAX_GRAPH_NODES} nodes \\(manifest sha256:[0-9a-f]+ lists more\\): refusing a graph that large`));
+    await assert.rejects(
+      result,
+      new RegExp(`has more than ${MAX_GRAPH_NODES} nodes \\(manifest sha256:[0-9a-f]+ lists more\\): refusing a graph that large`),
+    );
     assert.ok(src.calls.fetch < 100, `fetched ${src.calls.fetch}`);
     assert.equal(dst.tagged.size, 0);
   });

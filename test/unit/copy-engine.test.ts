@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { copy, copyToMany } from '../../src/api/copy.js';
 import type { CopyEvent } from '../../src/copy/events.js';
@@ -95,7 +95,12 @@ describe('copy engine', () => {
 
   it('refuses a manifest over 4 MiB', async () => {
     const src = new MemoryTarget('src');
-    const big = addJson(src, MediaType.OciManifest, { schemaVersion: 2, config: { mediaType: 'x', digest: 'sha256:' + '0'.repeat(64), size: 1 }, layers: [], pad: 'x'.repeat(4 * 1024 * 1024) });
+    const big = addJson(src, MediaType.OciManifest, {
+      schemaVersion: 2,
+      config: { mediaType: 'x', digest: `sha256:${'0'.repeat(64)}`, size: 1 },
+      layers: [],
+      pad: 'x'.repeat(4 * 1024 * 1024),
+    });
     src.tagged.set('t', big);
     await assert.rejects(copy(src, { tags: ['t'] }, new MemoryTarget(), { tags: [] }), /over the 4194304-byte limit/);
   });
@@ -109,7 +114,10 @@ describe('copy engine', () => {
     assert.equal((await dst.resolve('arm')).digest, root.digest);
     assert.ok(!dst.blobs.has(index.digest));
     assert.equal(dst.blobs.size, 4, 'manifest, config, shared and arm layer only');
-    await assert.rejects(copy(src, { tags: ['v1'] }, new MemoryTarget(), { tags: [] }, { platform: { os: 'linux', architecture: 's390x' } }), (err: unknown) => err instanceof NotFoundError && /linux\/amd64, linux\/arm64\/v8/.test(err.message));
+    await assert.rejects(
+      copy(src, { tags: ['v1'] }, new MemoryTarget(), { tags: [] }, { platform: { os: 'linux', architecture: 's390x' } }),
+      (err: unknown) => err instanceof NotFoundError && /linux\/amd64, linux\/arm64\/v8/.test(err.message),
+    );
   });
 
   it('lets a successor function filter the graph', async () => {
@@ -117,13 +125,19 @@ describe('copy engine', () => {
     const { index } = addMultiPlatformImage(src, 'v1');
     const dst = new MemoryTarget('dst');
     const seen: string[] = [];
-    await copy(src, { tags: ['v1'] }, dst, { tags: [] }, {
-      dryRun: true,
-      successors: (node, content) => {
-        seen.push(node.digest);
-        return content ? JSON.parse(Buffer.from(content).toString()).manifests?.slice(0, 1) ?? [] : [];
+    await copy(
+      src,
+      { tags: ['v1'] },
+      dst,
+      { tags: [] },
+      {
+        dryRun: true,
+        successors: (node, content) => {
+          seen.push(node.digest);
+          return content ? (JSON.parse(Buffer.from(content).toString()).manifests?.slice(0, 1) ?? []) : [];
+        },
       },
-    });
+    );
     assert.deepEqual(seen.slice(0, 1), [index.digest]);
     assert.equal(dst.blobs.size, 0, 'a dry run writes nothing');
   });
@@ -137,7 +151,10 @@ describe('copy engine', () => {
     const byDigest = new MemoryTarget('d2');
     await copy(src, { tags: [], digest: index.digest }, byDigest, { tags: [] });
     assert.equal(byDigest.calls.tag, 1);
-    await assert.rejects(copy(src, { tags: ['v1'] }, new MemoryTarget(), { tags: [], digest: 'sha256:' + 'a'.repeat(64) }), /does not match the source/);
+    await assert.rejects(
+      copy(src, { tags: ['v1'] }, new MemoryTarget(), { tags: [], digest: `sha256:${'a'.repeat(64)}` }),
+      /does not match the source/,
+    );
   });
 
   it('retries a push whose failure the target marks retryable, with fresh content', async () => {
@@ -192,16 +209,33 @@ describe('copy engine', () => {
     const src = new MemoryTarget('src');
     const { index } = addMultiPlatformImage(src, 'v1');
     const sbomBlob = addBlob(src, 'application/spdx+json', Buffer.from('{"spdx":true}'));
-    const sbom = addJson(src, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, artifactType: 'application/spdx+json', config: { mediaType: MediaType.OciEmpty, digest: addBlob(src, MediaType.OciEmpty, Buffer.from('{}')).digest, size: 2 }, layers: [sbomBlob], subject: { mediaType: index.mediaType, digest: index.digest, size: index.size } });
+    const sbom = addJson(src, MediaType.OciManifest, {
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      artifactType: 'application/spdx+json',
+      config: { mediaType: MediaType.OciEmpty, digest: addBlob(src, MediaType.OciEmpty, Buffer.from('{}')).digest, size: 2 },
+      layers: [sbomBlob],
+      subject: { mediaType: index.mediaType, digest: index.digest, size: index.size },
+    });
     const sigBlob = addBlob(src, 'application/vnd.dev.cosign.simplesigning.v1+json', 64);
-    const sig = addJson(src, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, artifactType: 'application/vnd.dev.sig', config: { mediaType: MediaType.OciEmpty, digest: addBlob(src, MediaType.OciEmpty, Buffer.from('{}')).digest, size: 2 }, layers: [sigBlob], subject: { mediaType: sbom.mediaType, digest: sbom.digest, size: sbom.size } });
+    const sig = addJson(src, MediaType.OciManifest, {
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      artifactType: 'application/vnd.dev.sig',
+      config: { mediaType: MediaType.OciEmpty, digest: addBlob(src, MediaType.OciEmpty, Buffer.from('{}')).digest, size: 2 },
+      layers: [sigBlob],
+      subject: { mediaType: sbom.mediaType, digest: sbom.digest, size: sbom.size },
+    });
     const without = new MemoryTarget('plain');
     await copy(src, { tags: ['v1'] }, without, { tags: [] });
     assert.ok(!without.blobs.has(sbom.digest));
     const dst = new MemoryTarget('dst');
     await copy(src, { tags: ['v1'] }, dst, { tags: [] }, { referrers: true });
     for (const d of [sbom, sig, sbomBlob, sigBlob]) assert.ok(dst.blobs.has(d.digest), `${d.digest} copied`);
-    assert.deepEqual((await dst.referrers(index)).map((r) => r.digest), [sbom.digest]);
+    assert.deepEqual(
+      (await dst.referrers(index)).map((r) => r.digest),
+      [sbom.digest],
+    );
   });
 
   it('copies one resolved root to several destinations, reading each manifest and blob from the source once', async () => {
@@ -218,7 +252,9 @@ describe('copy engine', () => {
     assert.equal((await a.resolve('x')).digest, index.digest);
     assert.equal((await b.resolve('v1')).digest, index.digest);
     assert.deepEqual(seen, { a: src.blobs.size, b: src.blobs.size });
-    const manifests = [...src.blobs.values()].filter((x) => x.desc.mediaType.includes('manifest') || x.desc.mediaType.includes('index')).length;
+    const manifests = [...src.blobs.values()].filter(
+      (x) => x.desc.mediaType.includes('manifest') || x.desc.mediaType.includes('index'),
+    ).length;
     const layersAndConfigs = src.blobs.size - manifests;
     assert.equal(src.calls.fetch, manifests + layersAndConfigs, 'each fetched once: the second destination reads the blobs from the first');
     assert.ok(a.calls.fetch >= layersAndConfigs, 'from the first destination');

@@ -19,7 +19,11 @@ describe('progress events', () => {
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'oci-copy-progress-'));
-    image = await makeImageLayout(join(work, 'app'), { tag: '1.0', index: false, platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: LAYER, seed: 'progress' }] }] });
+    image = await makeImageLayout(join(work, 'app'), {
+      tag: '1.0',
+      index: false,
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: LAYER, seed: 'progress' }] }],
+    });
   });
   after(async () => {
     if (work) await rm(work, { recursive: true, force: true });
@@ -32,7 +36,10 @@ describe('progress events', () => {
     const told = events.filter((e) => e.type === 'progress' && e.node.digest === layer.digest).map((e) => (e as { bytes: number }).bytes);
     assert.equal(told.at(-1), layer.size, 'the last byte is told');
     assert.ok(told.length >= Math.floor(layer.size / (256 * 1024)), `${told.length} events`);
-    assert.ok(told.length <= Math.ceil(layer.size / (256 * 1024)) + 1, `${told.length} events for ${layer.size} bytes: one per chunk, not per step`);
+    assert.ok(
+      told.length <= Math.ceil(layer.size / (256 * 1024)) + 1,
+      `${told.length} events for ${layer.size} bytes: one per chunk, not per step`,
+    );
     for (let i = 1; i < told.length - 1; i++) assert.ok(told[i] - told[i - 1] >= 256 * 1024, `step ${i}: ${told[i] - told[i - 1]} bytes`);
   });
 });

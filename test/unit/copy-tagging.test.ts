@@ -47,7 +47,10 @@ describe('tags the copy writes', () => {
     const { index } = addMultiPlatformImage(src, 'v1');
     const other = addImage(src, [addBlob(src, MediaType.OciLayerGzip, 100)]);
     const dst = new RacedTarget('v1', other);
-    await assert.rejects(copy(src, { tags: ['v1'] }, dst, { tags: [] }, { noClobber: true }), (err: unknown) => err instanceof TagConflictError && err.current === other.digest && err.wanted === index.digest);
+    await assert.rejects(
+      copy(src, { tags: ['v1'] }, dst, { tags: [] }, { noClobber: true }),
+      (err: unknown) => err instanceof TagConflictError && err.current === other.digest && err.wanted === index.digest,
+    );
     assert.equal(dst.tagged.get('v1')?.digest, other.digest, 'the tag still names what the other writer put there');
     assert.equal(dst.calls.tag, 0);
   });
@@ -59,7 +62,9 @@ describe('tags the copy writes', () => {
     const dst = new TagReadCounter('unrelated', old);
     dst.tagged.set('1.2', old);
     const { events, onEvent } = collect();
-    await copyToMany(src, { tags: ['v1'] }, [{ target: dst, ref: { tags: ['1.2'] }, tagsRead: new Map([['1.2', old.digest]]) }], { onEvent });
+    await copyToMany(src, { tags: ['v1'] }, [{ target: dst, ref: { tags: ['1.2'] }, tagsRead: new Map([['1.2', old.digest]]) }], {
+      onEvent,
+    });
     assert.equal(dst.reads, 0);
     assert.equal(dst.tagged.get('1.2')?.digest, index.digest);
     assert.deepEqual(events.filter((e) => e.type === 'tagged').map(eventLine), [`tag 1.2 moved from ${old.digest} to ${index.digest}`]);
@@ -71,14 +76,18 @@ describe('tags the copy writes', () => {
     const other = addImage(src, [addBlob(src, MediaType.OciLayerGzip, 90)]);
     const early = new TagReadCounter('v1', other);
     await assert.rejects(
-      copyToMany(src, { tags: ['v1'] }, [{ target: early, ref: { tags: [] }, tagsRead: new Map([['v1', other.digest]]) }], { noClobber: true }),
+      copyToMany(src, { tags: ['v1'] }, [{ target: early, ref: { tags: [] }, tagsRead: new Map([['v1', other.digest]]) }], {
+        noClobber: true,
+      }),
       (err: unknown) => err instanceof TagConflictError && err.current === other.digest,
     );
     assert.equal(early.calls.push, 0, 'refused before any byte moved');
     // Read as free, then moved by another writer while the copy stored the root: the read before tagging catches it.
     const raced = new TagReadCounter('v1', other);
     await assert.rejects(
-      copyToMany(src, { tags: ['v1'] }, [{ target: raced, ref: { tags: [] }, tagsRead: new Map([['v1', undefined]]) }], { noClobber: true }),
+      copyToMany(src, { tags: ['v1'] }, [{ target: raced, ref: { tags: [] }, tagsRead: new Map([['v1', undefined]]) }], {
+        noClobber: true,
+      }),
       (err: unknown) => err instanceof TagConflictError && err.current === other.digest && err.wanted === index.digest,
     );
     assert.ok(raced.reads >= 1);
@@ -94,10 +103,10 @@ describe('tags the copy writes', () => {
     const { events, onEvent } = collect();
     await copy(src, { tags: ['v1'] }, dst, { tags: ['1.2', 'latest'] }, { dryRun: true, onEvent });
     assert.equal(dst.calls.tag, 0);
-    assert.deepEqual(
-      events.filter((e) => e.type === 'tagged').map(eventLine),
-      [`tag 1.2 would move from ${old.digest} to ${index.digest}`, 'Would tag latest'],
-    );
+    assert.deepEqual(events.filter((e) => e.type === 'tagged').map(eventLine), [
+      `tag 1.2 would move from ${old.digest} to ${index.digest}`,
+      'Would tag latest',
+    ]);
     const report = new CopyReport();
     for (const e of events) report.listener(e);
     assert.deepEqual(report.tags, ['1.2', 'latest']);
@@ -110,8 +119,13 @@ describe('tags the copy writes', () => {
     for (const dryRun of [false, true]) {
       const { events, onEvent } = collect();
       await copy(src, { tags: [], digest: index.digest }, new MemoryTarget('d'), { tags: [] }, { dryRun, onEvent });
-      assert.deepEqual(events.filter((e) => e.type === 'tagged'), []);
-      assert.deepEqual(events.filter((e) => e.type === 'stored').map(eventLine), [`${dryRun ? 'Would store' : 'Stored'} by digest ${index.digest}`]);
+      assert.deepEqual(
+        events.filter((e) => e.type === 'tagged'),
+        [],
+      );
+      assert.deepEqual(events.filter((e) => e.type === 'stored').map(eventLine), [
+        `${dryRun ? 'Would store' : 'Stored'} by digest ${index.digest}`,
+      ]);
     }
   });
 });
@@ -123,8 +137,16 @@ describe('what a referrer is', () => {
     ['application/spdx+json', undefined, 'SBOM (application/spdx+json)'],
     ['application/vnd.cyclonedx+json', undefined, 'SBOM (application/vnd.cyclonedx+json)'],
     ['application/vnd.in-toto+json', undefined, 'attestation (in-toto)'],
-    ['application/vnd.dev.sigstore.bundle.v0.3+json', { 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' }, 'signature (sigstore)'],
-    ['application/vnd.dev.sigstore.bundle.v0.3+json', { 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' }, 'attestation (sigstore)'],
+    [
+      'application/vnd.dev.sigstore.bundle.v0.3+json',
+      { 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' },
+      'signature (sigstore)',
+    ],
+    [
+      'application/vnd.dev.sigstore.bundle.v0.3+json',
+      { 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' },
+      'attestation (sigstore)',
+    ],
     ['application/vnd.example.thing', undefined, 'artifact (application/vnd.example.thing)'],
     [undefined, undefined, 'artifact (application/vnd.oci.image.manifest.v1+json)'],
     ['application/x-evil\u001b[31m\nforged', undefined, 'artifact (application/x-evil\\x1b[31m\\x0aforged)'],

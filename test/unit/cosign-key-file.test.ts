@@ -53,25 +53,45 @@ describe('cosign key files', () => {
   });
 
   it('refuses a wrong password in one line, without the password', async () => {
-    await refuses(encryptCosignKey(privateKey, PASSWORD, 32768), 'hunter2', /^input "sign-key" could not be decrypted: the password is wrong/);
+    await refuses(
+      encryptCosignKey(privateKey, PASSWORD, 32768),
+      'hunter2',
+      /^input "sign-key" could not be decrypted: the password is wrong/,
+    );
   });
 
   it('says a missing password is missing, not wrong, and where to give one; a wrong one, where it came from', async () => {
     const pem = encryptCosignKey(privateKey, PASSWORD, 32768);
-    await assert.rejects(readCosignKeyFile(pem, '', 'input "sign-key"', { giveIn: 'input "sign-key-password" or COSIGN_PASSWORD' }), (err: Error) => {
-      assert.equal(err.message, 'input "sign-key" is encrypted and no password is given: give the password it was made with in input "sign-key-password" or COSIGN_PASSWORD');
-      return err instanceof InputError;
-    });
-    await assert.rejects(readCosignKeyFile(pem, 'hunter2', 'entry 2, field "sign-key"', { from: 'entry 2, field "sign-key-password"' }), (err: Error) => {
-      assert.match(err.message, /^entry 2, field "sign-key" could not be decrypted: the password is wrong .*in entry 2, field "sign-key-password"$/);
-      assert.ok(!err.message.includes('COSIGN_PASSWORD'), err.message);
-      return err instanceof InputError;
-    });
+    await assert.rejects(
+      readCosignKeyFile(pem, '', 'input "sign-key"', { giveIn: 'input "sign-key-password" or COSIGN_PASSWORD' }),
+      (err: Error) => {
+        assert.equal(
+          err.message,
+          'input "sign-key" is encrypted and no password is given: give the password it was made with in input "sign-key-password" or COSIGN_PASSWORD',
+        );
+        return err instanceof InputError;
+      },
+    );
+    await assert.rejects(
+      readCosignKeyFile(pem, 'hunter2', 'entry 2, field "sign-key"', { from: 'entry 2, field "sign-key-password"' }),
+      (err: Error) => {
+        assert.match(
+          err.message,
+          /^entry 2, field "sign-key" could not be decrypted: the password is wrong .*in entry 2, field "sign-key-password"$/,
+        );
+        assert.ok(!err.message.includes('COSIGN_PASSWORD'), err.message);
+        return err instanceof InputError;
+      },
+    );
   });
 
   it('refuses what is not a cosign key, a damaged file, costly scrypt parameters and keys it cannot sign with', async () => {
     await refuses('hello', PASSWORD, /is not a PEM key file/);
-    await refuses(publicKey.export({ type: 'spki', format: 'pem' }).toString(), PASSWORD, /holds a PEM "PUBLIC KEY", not a cosign private key/);
+    await refuses(
+      publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      PASSWORD,
+      /holds a PEM "PUBLIC KEY", not a cosign private key/,
+    );
     const damaged = `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${Buffer.from('{"kdf":').toString('base64')}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n`;
     await refuses(damaged, PASSWORD, /is damaged: its body is not the JSON cosign writes/);
     const pem = encryptCosignKey(privateKey, PASSWORD, 32768);

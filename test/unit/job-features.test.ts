@@ -8,7 +8,11 @@ import type { BlobCacheStore, JobPlan, JobSettings } from '../../src/job/setting
 import { parseReference } from '../../src/oci/reference.js';
 import { itemKey, type PlanItem } from '../../src/plan/plan.js';
 
-const item = (tag: string): PlanItem => ({ entry: 1, source: parseReference(`docker.io/library/alpine:${tag}`, 's'), destination: parseReference(`mirror.example.com/alpine:${tag}`, 'd') });
+const item = (tag: string): PlanItem => ({
+  entry: 1,
+  source: parseReference(`docker.io/library/alpine:${tag}`, 's'),
+  destination: parseReference(`mirror.example.com/alpine:${tag}`, 'd'),
+});
 /** Only what the features read of an item's outcome. */
 const result = (it: PlanItem, status: ItemStatus) => ({ item: it, status }) as ItemOutcome;
 const SYNC: JobSettings = { work: { kind: 'sync', entries: [] } };
@@ -18,7 +22,10 @@ function countingStore(note = 'Blob-info cache: restored.') {
   const cache = new FileBlobInfoCache();
   const calls = { restore: 0, save: 0 };
   const store: BlobCacheStore = {
-    restore: async () => (calls.restore++, cache),
+    restore: async () => {
+      calls.restore++;
+      return cache;
+    },
     save: async () => void calls.save++,
     note: () => note,
     pending: () => cache,
@@ -38,7 +45,10 @@ describe('the pull budget as a job feature', () => {
     const f = feature(cache);
     const before = f.check;
     assert.equal(before, undefined);
-    assert.deepEqual(f.planned(plan(items)).items.map((i) => i.source.tags[0]), ['c', 'a', 'b']);
+    assert.deepEqual(
+      f.planned(plan(items)).items.map((i) => i.source.tags[0]),
+      ['c', 'a', 'b'],
+    );
     assert.equal(f.check?.name, 'pull-budget');
     assert.deepEqual(feature(undefined).planned(plan(items)).items, items, 'nowhere to keep them: the plan as it is');
   });
@@ -71,7 +81,10 @@ describe('the blob-info cache rule as a job feature', () => {
 
   it('leaves the store alone without a registry, or without mounts and a budget', async () => {
     const layouts = countingStore();
-    await new BlobCacheRule({ work: { kind: 'copy', source: parseReference('oci:/tmp/a:v1'), destinations: [parseReference('oci:/tmp/b:v1')] } }, layouts.store).open();
+    await new BlobCacheRule(
+      { work: { kind: 'copy', source: parseReference('oci:/tmp/a:v1'), destinations: [parseReference('oci:/tmp/b:v1')] } },
+      layouts.store,
+    ).open();
     assert.equal(layouts.calls.restore, 0);
     const noMount = countingStore();
     const rule = new BlobCacheRule({ ...SYNC, mount: false }, noMount.store);

@@ -40,7 +40,10 @@ describe('hostile files in an OCI layout', { timeout: 20_000 }, () => {
     await unlink(layer);
     fifo(layer);
     const started = Date.now();
-    await assert.rejects(copyOut(image.dir), /blob sha256:[0-9a-f]{64} in \[oci-layout\] .* is a named pipe \(FIFO\), not a regular file: refusing it/);
+    await assert.rejects(
+      copyOut(image.dir),
+      /blob sha256:[0-9a-f]{64} in \[oci-layout\] .* is a named pipe \(FIFO\), not a regular file: refusing it/,
+    );
     assert.ok(Date.now() - started < 2000);
   });
 
@@ -65,14 +68,20 @@ describe('hostile files in an OCI layout', { timeout: 20_000 }, () => {
     const a = await layout();
     await unlink(join(a.dir, 'index.json'));
     await symlink('/dev/zero', join(a.dir, 'index.json'));
-    await assert.rejects(openLayout(a.dir), /index\.json in OCI layout .* is a symbolic link that leads out of the layout \(to \/dev\/zero\): refusing it/);
+    await assert.rejects(
+      openLayout(a.dir),
+      /index\.json in OCI layout .* is a symbolic link that leads out of the layout \(to \/dev\/zero\): refusing it/,
+    );
 
     const b = await layout();
     const outside = join(work, 'outside-secret');
     const layer = blobPath(b.dir, b.manifests[0].layers[0].digest);
     await rename(layer, outside);
     await symlink(outside, layer);
-    await assert.rejects(copyOut(b.dir), /blob sha256:[0-9a-f]{64} in \[oci-layout\] .* is a symbolic link that leads out of the layout \(to .*outside-secret\)/);
+    await assert.rejects(
+      copyOut(b.dir),
+      /blob sha256:[0-9a-f]{64} in \[oci-layout\] .* is a symbolic link that leads out of the layout \(to .*outside-secret\)/,
+    );
   });
 
   it('a link that stays inside the layout is followed', async () => {

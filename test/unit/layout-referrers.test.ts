@@ -31,7 +31,10 @@ function image(seed: string): { nodes: Node[]; root: Node } {
 }
 
 /** A referrer artifact of `subject`: `artifactType` when given, else its config's media type stands for it. */
-function referrer(subject: Descriptor, options: { artifactType?: string; configType?: string; payload: string; annotations?: Record<string, string> }) {
+function referrer(
+  subject: Descriptor,
+  options: { artifactType?: string; configType?: string; payload: string; annotations?: Record<string, string> },
+) {
   const config = options.configType ? blob(JSON.stringify({ kind: options.payload }), options.configType) : blob('{}', EMPTY);
   const layer = blob(options.payload, 'application/octet-stream');
   const root = blob(
@@ -61,7 +64,11 @@ async function pushAll(target: Target, nodes: Node[]): Promise<void> {
 /** An image tagged v1 with a signature and an SBOM, and a signature of the SBOM. */
 function scene() {
   const img = image('app');
-  const signature = referrer(img.root.desc, { artifactType: SIGNATURE, payload: 'signature', annotations: { 'org.example.signer': 'release-key' } });
+  const signature = referrer(img.root.desc, {
+    artifactType: SIGNATURE,
+    payload: 'signature',
+    annotations: { 'org.example.signer': 'release-key' },
+  });
   const sbom = referrer(img.root.desc, { configType: SBOM_CONFIG, payload: '{"spdxVersion":"SPDX-2.3"}' });
   const sbomSignature = referrer(sbom.root.desc, { artifactType: SIGNATURE, payload: 'signature of the sbom' });
   return { img, signature, sbom, sbomSignature };
@@ -137,7 +144,8 @@ describe('referrers in a layout directory', () => {
     await layout.close('success');
     await assert.rejects(
       (await openLayout(dir)).resolve(undefined),
-      (err: Error) => err instanceof NotFoundError && /holds 2 images and no tag was given: name one of its tags \(v1, v2\)/.test(err.message),
+      (err: Error) =>
+        err instanceof NotFoundError && /holds 2 images and no tag was given: name one of its tags \(v1, v2\)/.test(err.message),
     );
   });
 
@@ -170,7 +178,10 @@ describe('referrers in a layout directory', () => {
     const bytes = await readFile(path);
     bytes[bytes.length - 2] ^= 1;
     await writeFile(path, bytes);
-    await assert.rejects((await openLayout(dir)).referrers(s.img.root.desc), (err: Error) => err instanceof ContentError && err.message.includes(s.signature.root.desc.digest));
+    await assert.rejects(
+      (await openLayout(dir)).referrers(s.img.root.desc),
+      (err: Error) => err instanceof ContentError && err.message.includes(s.signature.root.desc.digest),
+    );
   });
 });
 

@@ -15,7 +15,11 @@ import { blob, readAll } from '../support/blobs.js';
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
 async function indexOf(dir: string) {
-  return JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { schemaVersion: number; mediaType: string; manifests: Descriptor[] };
+  return JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as {
+    schemaVersion: number;
+    mediaType: string;
+    manifests: Descriptor[];
+  };
 }
 
 /** Every file in the layout whose name starts with a dot: temporary files that should not outlive a run. */
@@ -45,11 +49,17 @@ describe('layout target: opening', () => {
   });
 
   it('refuses a missing source, a non-layout directory with content, and a file', async () => {
-    await assert.rejects(openLayout(join(work, 'absent')), (err: Error) => err instanceof NotFoundError && /no oci-layout file/.test(err.message));
+    await assert.rejects(
+      openLayout(join(work, 'absent')),
+      (err: Error) => err instanceof NotFoundError && /no oci-layout file/.test(err.message),
+    );
     const busy = join(work, 'busy');
     await mkdir(busy);
     await writeFile(join(busy, 'notes.txt'), 'mine');
-    await assert.rejects(openLayout(busy, { create: true }), (err: Error) => err instanceof InputError && /other content/.test(err.message));
+    await assert.rejects(
+      openLayout(busy, { create: true }),
+      (err: Error) => err instanceof InputError && /other content/.test(err.message),
+    );
     assert.deepEqual(await readdir(busy), ['notes.txt']);
     await assert.rejects(openLayout(join(busy, 'notes.txt'), { create: true }), /is not a directory/);
   });
@@ -183,7 +193,10 @@ describe('layout target: tags', () => {
     await makeImageLayout(dir, { tag: 'x', platforms: [{ architecture: 'amd64', layers: [{ size: 100, seed: 'x' }] }] });
     await makeImageLayout(dir, { tag: 'y', platforms: [{ architecture: 'arm64', layers: [{ size: 100, seed: 'y' }] }] });
     const layout = await openLayout(dir);
-    await assert.rejects(layout.resolve(undefined), (err: Error) => err instanceof NotFoundError && /holds 2 images .*\(x, y\)/.test(err.message));
+    await assert.rejects(
+      layout.resolve(undefined),
+      (err: Error) => err instanceof NotFoundError && /holds 2 images .*\(x, y\)/.test(err.message),
+    );
   });
 });
 
@@ -211,7 +224,10 @@ describe('layout target: copies', () => {
   });
 
   it('a copy that fails leaves no new tag', async () => {
-    const src = await makeImageLayout(join(work, 'broken-src'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: 5000, seed: 'z' }] }] });
+    const src = await makeImageLayout(join(work, 'broken-src'), {
+      tag: 'v1',
+      platforms: [{ architecture: 'amd64', layers: [{ size: 5000, seed: 'z' }] }],
+    });
     const layer = src.manifests[0].layers[0];
     await writeFile(join(src.dir, 'blobs', 'sha256', layer.digest.slice(7)), Buffer.alloc(layer.size));
     const dstDir = join(work, 'broken-dst');
@@ -228,7 +244,10 @@ describe('layout target: copies', () => {
     await assert.rejects(copy(await openLayout(src.dir), { tags: ['v1'] }, fresh, { tags: [] }), /digest mismatch/);
     await fresh.close('failure');
     await assert.rejects(readdir(join(work, 'broken-new')), { code: 'ENOENT' });
-    const good = await makeImageLayout(join(work, 'good-src'), { tag: 'v1', platforms: [{ architecture: 'amd64', layers: [{ size: 500, seed: 'g' }] }] });
+    const good = await makeImageLayout(join(work, 'good-src'), {
+      tag: 'v1',
+      platforms: [{ architecture: 'amd64', layers: [{ size: 500, seed: 'g' }] }],
+    });
     const tagged = await openLayout(newDir, { create: true });
     await copy(await openLayout(good.dir), { tags: ['v1'] }, tagged, { tags: [] });
     await tagged.close('failure');

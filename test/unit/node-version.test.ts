@@ -11,7 +11,10 @@ describe('the Node.js versions the CLI runs on', () => {
     for (const v of ['v20.20.2', 'v22.22.1', 'v22.1.0', 'v23.11.0', 'v24.14.9', 'v25.2.1', 'v18.20.0']) {
       const line = unsupportedNode(v) ?? '';
       assert.ok(line.includes(v), `${v}: ${line}`);
-      assert.match(line, /: install 22\.22\.2 or later on the 22 line, 24\.15\.0 or later, or 26, from https:\/\/nodejs\.org\/en\/download \(or: nvm install 24\)$/);
+      assert.match(
+        line,
+        /: install 22\.22\.2 or later on the 22 line, 24\.15\.0 or later, or 26, from https:\/\/nodejs\.org\/en\/download \(or: nvm install 24\)$/,
+      );
       assert.ok(!line.includes('\n'));
     }
   });

@@ -17,14 +17,21 @@ async function declarationFiles(dir: string): Promise<string[]> {
 }
 
 /** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
-const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 describe("the library's type declarations (lib/src/**/*.d.ts, what npm ships)", () => {
   it('name only node: modules and dependencies that carry their own types: a user installs no @types package', async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const wrong: string[] = [];
     const files = await declarationFiles(join(ROOT, 'lib', 'src'));
-    assert.ok(files.some((f) => f.endsWith('lib.d.ts')), 'the build wrote the declarations');
+    assert.ok(
+      files.some((f) => f.endsWith('lib.d.ts')),
+      'the build wrote the declarations',
+    );
     for (const file of files) {
       const text = await readFile(file, 'utf8');
       for (const m of text.matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)) {
@@ -36,8 +43,13 @@ describe("the library's type declarations (lib/src/**/*.d.ts, what npm ships)", 
           wrong.push(`${where} imports ${specifier}, which is no dependency`);
           continue;
         }
-        const dep = JSON.parse(await readFile(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { types?: string; typings?: string; exports?: unknown };
-        if (!dep.types && !dep.typings && !JSON.stringify(dep.exports ?? '').includes('"types"')) wrong.push(`${where} imports ${specifier}, whose types come from @types/${name.replace('@', '').replace('/', '__')}`);
+        const dep = JSON.parse(await readFile(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+          types?: string;
+          typings?: string;
+          exports?: unknown;
+        };
+        if (!dep.types && !dep.typings && !JSON.stringify(dep.exports ?? '').includes('"types"'))
+          wrong.push(`${where} imports ${specifier}, whose types come from @types/${name.replace('@', '').replace('/', '__')}`);
       }
     }
     assert.deepEqual(wrong, []);

@@ -6,7 +6,15 @@ import { InputError } from '../../src/oci/errors.js';
 import { entryFromValues, parseSyncEntries } from '../../src/plan/entries.js';
 import { parseReference } from '../../src/oci/reference.js';
 import type { PlanItem } from '../../src/plan/plan.js';
-import { attachmentSubject, digestsNeeded, inFilterScope, planPrune, readPruneDigests, writtenByOthers, type PruneInput } from '../../src/plan/prune.js';
+import {
+  attachmentSubject,
+  digestsNeeded,
+  inFilterScope,
+  planPrune,
+  readPruneDigests,
+  writtenByOthers,
+  type PruneInput,
+} from '../../src/plan/prune.js';
 import { tagGlob, wholeTagRegex, type TagFilter } from '../../src/plan/tag-filter.js';
 
 const D = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
@@ -37,7 +45,9 @@ describe('prune planning', () => {
     assert.ok(!inFilterScope('3.17', { ...ALL, semver: '>=3.18' }));
     assert.ok(!inFilterScope('edge', { ...ALL, latest: 2 }));
     assert.ok(inFilterScope('1.0', { ...ALL, latest: 2 }));
-    const plan = planPrune(input({ '1.0': D(1), '1.1': D(2), '1.2': D(3), edge: D(4) }, ['1.1', '1.2', '1.3'], { filter: { ...ALL, latest: 2 } }));
+    const plan = planPrune(
+      input({ '1.0': D(1), '1.1': D(2), '1.2': D(3), edge: D(4) }, ['1.1', '1.2', '1.3'], { filter: { ...ALL, latest: 2 } }),
+    );
     assert.deepEqual(
       plan.remove.map((r) => r.tag),
       ['1.0'],
@@ -46,7 +56,12 @@ describe('prune planning', () => {
   });
 
   it('keeps protected tags and tags other entries write, and says which', () => {
-    const plan = planPrune(input({ 'nightly-1': D(1), 'nightly-2': D(2), old: D(3), other: D(4) }, ['x'], { protect: [wholeTagRegex('nightly-.*')], alsoKeep: ['other'] }));
+    const plan = planPrune(
+      input({ 'nightly-1': D(1), 'nightly-2': D(2), old: D(3), other: D(4) }, ['x'], {
+        protect: [wholeTagRegex('nightly-.*')],
+        alsoKeep: ['other'],
+      }),
+    );
     assert.deepEqual(
       plan.remove.map((r) => r.tag),
       ['old'],
@@ -74,7 +89,12 @@ describe('prune planning', () => {
     const plan = planPrune(input(dest, ['keep', 'stays']));
     assert.deepEqual(
       plan.remove.map((r) => `${r.tag} ${r.why}`),
-      ['old gone from the source', 'shared gone from the source', `sha256-${HEX(1)} attachment of a removed image`, `sha256-${HEX(1)}.sig attachment of a removed image`],
+      [
+        'old gone from the source',
+        'shared gone from the source',
+        `sha256-${HEX(1)} attachment of a removed image`,
+        `sha256-${HEX(1)}.sig attachment of a removed image`,
+      ],
     );
     assert.equal(plan.remove[2].subject, D(1));
     assert.deepEqual(plan.remove[1].sharedWith, ['keep']);
@@ -107,14 +127,23 @@ describe('prune planning', () => {
 
   it('prunes nothing when the source lists only attachment tags: a source whose images were deleted is empty', () => {
     const dest: Record<string, string | undefined> = { '1.0': D(1), '1.1': D(2), latest: D(2), [`sha256-${HEX(1)}.sig`]: D(7) };
-    for (const left of [[`sha256-${HEX(1)}.sig`], [`sha256-${HEX(1)}.sig`, `sha256-${HEX(2)}.att`, `sha256-${HEX(2)}.sbom`, `sha256-${HEX(3)}`]]) {
+    for (const left of [
+      [`sha256-${HEX(1)}.sig`],
+      [`sha256-${HEX(1)}.sig`, `sha256-${HEX(2)}.att`, `sha256-${HEX(2)}.sbom`, `sha256-${HEX(3)}`],
+    ]) {
       const plan = planPrune(input(dest, left));
       assert.deepEqual(plan.remove, [], left.join(' '));
-      assert.equal(plan.skipped, `the source lists no image tags, only ${left.length} attachment ${left.length === 1 ? 'tag' : 'tags'} (${[...left].sort().slice(0, 3).join(', ')}${left.length > 3 ? ', and 1 more' : ''}): nothing is pruned, lest an empty answer empty the mirror`);
+      assert.equal(
+        plan.skipped,
+        `the source lists no image tags, only ${left.length} attachment ${left.length === 1 ? 'tag' : 'tags'} (${[...left].sort().slice(0, 3).join(', ')}${left.length > 3 ? ', and 1 more' : ''}): nothing is pruned, lest an empty answer empty the mirror`,
+      );
       assert.deepEqual(digestsNeeded(input(dest, left)), [], 'no HEAD for a prune that will not run');
     }
     // One image tag is enough for a source to count: the rest goes as usual, 1.0's signature with it.
-    assert.deepEqual(planPrune(input(dest, [`sha256-${HEX(1)}.sig`, '1.1'])).remove.map((r) => r.tag), ['1.0', 'latest', `sha256-${HEX(1)}.sig`]);
+    assert.deepEqual(
+      planPrune(input(dest, [`sha256-${HEX(1)}.sig`, '1.1'])).remove.map((r) => r.tag),
+      ['1.0', 'latest', `sha256-${HEX(1)}.sig`],
+    );
   });
 
   it('asks only for the digests that change the plan', async () => {
@@ -209,26 +238,54 @@ describe('sync list entries: prune, protect, immutable-tags', () => {
   it('names the entry and the field at fault', () => {
     const base = '- source: docker.io/library/alpine\n  destination: mirror.example.com/hub/\n';
     rejects(`${base}  prune: maybe\n`, /^images-file mirror\.yml: entry 1 \(line 1\), field "prune" is "maybe": use true or false$/);
-    rejects(`${base}  protect: old\n`, /^images-file mirror\.yml: entry 1 \(line 1\), field "protect" keeps tags from prune, but the entry does not prune: add prune: true, or drop protect$/);
+    rejects(
+      `${base}  protect: old\n`,
+      /^images-file mirror\.yml: entry 1 \(line 1\), field "protect" keeps tags from prune, but the entry does not prune: add prune: true, or drop protect$/,
+    );
     rejects(`${base}  prune: true\n  protect: '(a'\n`, /field "protect": "\(a" is not a regular expression/);
-    rejects(`${base}  immutable-tags: ['v*', 'v[0-9]+']\n`, /field "immutable-tags" \(item 2\) is "v\[0-9\]\+", not a tag pattern: immutable-tags are globs/);
-    rejects('- source: ghcr.io/acme/app:1.2\n  destination: registry.example.com/acme/app\n  prune: true\n', /^images-file mirror\.yml: entry 1 \(line 1\) prunes but its source "ghcr\.io\/acme\/app:1\.2" names one image/);
+    rejects(
+      `${base}  immutable-tags: ['v*', 'v[0-9]+']\n`,
+      /field "immutable-tags" \(item 2\) is "v\[0-9\]\+", not a tag pattern: immutable-tags are globs/,
+    );
+    rejects(
+      '- source: ghcr.io/acme/app:1.2\n  destination: registry.example.com/acme/app\n  prune: true\n',
+      /^images-file mirror\.yml: entry 1 \(line 1\) prunes but its source "ghcr\.io\/acme\/app:1\.2" names one image/,
+    );
   });
 });
 
 describe('prune and immutable tags from a command line', () => {
-  const names = { entry: 'oci-copy sync', field: (name: string) => (name === 'source' ? 'SRC-REPO' : name === 'destination' ? 'DST-REPO' : `--${name}`) };
+  const names = {
+    entry: 'oci-copy sync',
+    field: (name: string) => (name === 'source' ? 'SRC-REPO' : name === 'destination' ? 'DST-REPO' : `--${name}`),
+  };
 
   it('take the same values the list takes, and speak of flags', () => {
-    const e = entryFromValues({ source: 'docker.io/library/alpine', destination: 'mirror.example.com/alpine', prune: true, protect: ['keep-.*'], 'immutable-tags': ['v*'] }, names);
+    const e = entryFromValues(
+      {
+        source: 'docker.io/library/alpine',
+        destination: 'mirror.example.com/alpine',
+        prune: true,
+        protect: ['keep-.*'],
+        'immutable-tags': ['v*'],
+      },
+      names,
+    );
     assert.equal(e.prune, true);
     assert.ok(e.protect![0].test('keep-1'));
     assert.ok(e.immutableTags![0].test('v3'));
     assert.throws(
-      () => entryFromValues({ source: 'docker.io/library/alpine', destination: 'mirror.example.com/alpine', 'immutable-tags': ['^v.*'] }, names),
+      () =>
+        entryFromValues(
+          { source: 'docker.io/library/alpine', destination: 'mirror.example.com/alpine', 'immutable-tags': ['^v.*'] },
+          names,
+        ),
       /^InputError: --immutable-tags is "\^v\.\*", not a tag pattern/,
     );
-    assert.throws(() => entryFromValues({ source: 'docker.io/library/alpine', destination: 'mirror.example.com/alpine', protect: ['x'] }, names), /^InputError: --protect keeps tags from prune/);
+    assert.throws(
+      () => entryFromValues({ source: 'docker.io/library/alpine', destination: 'mirror.example.com/alpine', protect: ['x'] }, names),
+      /^InputError: --protect keeps tags from prune/,
+    );
   });
 });
 
@@ -250,9 +307,18 @@ describe('step settings: min-pulls-left and requests-per-second', () => {
   });
 
   it('name the input, or the flag, at fault', () => {
-    assert.throws(() => parseCommonInputs(read({ 'min-pulls-left': '-3' })), /^InputError: input "min-pulls-left" is "-3": use a whole number from 0 to 1000000$/);
-    assert.throws(() => parseCommonInputs(read({ 'requests-per-second': 'fast' })), /^InputError: input "requests-per-second" is "fast": use a number of requests a second from 0\.1 to 10,000/);
+    assert.throws(
+      () => parseCommonInputs(read({ 'min-pulls-left': '-3' })),
+      /^InputError: input "min-pulls-left" is "-3": use a whole number from 0 to 1000000$/,
+    );
+    assert.throws(
+      () => parseCommonInputs(read({ 'requests-per-second': 'fast' })),
+      /^InputError: input "requests-per-second" is "fast": use a number of requests a second from 0\.1 to 10,000/,
+    );
     assert.throws(() => parseCommonInputs(read({ 'requests-per-second': '0' })), /input "requests-per-second" is "0"/);
-    assert.throws(() => parseCommonInputs(read({ 'requests-per-second': '1e3' }), FLAG_VOICE), /^InputError: --requests-per-second is 1e3: /);
+    assert.throws(
+      () => parseCommonInputs(read({ 'requests-per-second': '1e3' }), FLAG_VOICE),
+      /^InputError: --requests-per-second is 1e3: /,
+    );
   });
 });

@@ -11,7 +11,11 @@ import { pendingFirst, pendingKeys } from '../../src/plan/resume.js';
 import { formatSpan, PullBudget } from '../../src/job/features/pull-budget/pull-budget.js';
 import type { RateLimitNote } from '../../src/targets/registry/index.js';
 
-const item = (tag: string): PlanItem => ({ entry: 1, source: parseReference(`docker.io/library/alpine:${tag}`, 's'), destination: parseReference(`mirror.example.com/alpine:${tag}`, 'd') });
+const item = (tag: string): PlanItem => ({
+  entry: 1,
+  source: parseReference(`docker.io/library/alpine:${tag}`, 's'),
+  destination: parseReference(`mirror.example.com/alpine:${tag}`, 'd'),
+});
 
 describe('a pull budget', () => {
   const notes = new Map<string, RateLimitNote>();
@@ -104,7 +108,10 @@ describe('resuming what a budget left', () => {
       assert.equal(again.pendingItems()[0], 's0 => d0');
 
       // A file with a broken list still loads its entries; an older file without one loads as none.
-      await writeFile(path, JSON.stringify({ version: 1, entries: [['r.example', 'a', digestOf('y'), 1]], pending: [3, 'ok => fine', null] }));
+      await writeFile(
+        path,
+        JSON.stringify({ version: 1, entries: [['r.example', 'a', digestOf('y'), 1]], pending: [3, 'ok => fine', null] }),
+      );
       const odd = new FileBlobInfoCache();
       await odd.load(path);
       assert.deepEqual(odd.pendingItems(), ['ok => fine']);

@@ -30,9 +30,13 @@ describe('the public contract is the same in code, action.yml and README.md', ()
 
   it('action.yml names every transport a reference takes, docker-archive: too, for source and destination', async () => {
     const action = parse(await readFile(`${root}action.yml`, 'utf8')) as { inputs: Record<string, { description: string }> };
-    for (const transport of ['docker://', 'oci:', 'oci-archive:', 'docker-archive:']) assert.ok(action.inputs.source.description.includes(transport), `source names ${transport}`);
+    for (const transport of ['docker://', 'oci:', 'oci-archive:', 'docker-archive:'])
+      assert.ok(action.inputs.source.description.includes(transport), `source names ${transport}`);
     assert.match(action.inputs.destination.description, /in the same forms/);
-    assert.ok(action.inputs.destination.description.includes('docker-archive:PATH[:NAME:TAG]'), 'destination names docker-archive: with how it is named');
+    assert.ok(
+      action.inputs.destination.description.includes('docker-archive:PATH[:NAME:TAG]'),
+      'destination names docker-archive: with how it is named',
+    );
   });
 
   it('README.md documents every input and output in its tables', async () => {

@@ -9,12 +9,22 @@ describe('WWW-Authenticate parsing', () => {
     [
       'bearer with service and scope',
       'Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:a/b:pull"',
-      [{ scheme: 'bearer', params: { realm: 'https://auth.example.com/token', service: 'registry.example.com', scope: 'repository:a/b:pull' } }],
+      [
+        {
+          scheme: 'bearer',
+          params: { realm: 'https://auth.example.com/token', service: 'registry.example.com', scope: 'repository:a/b:pull' },
+        },
+      ],
     ],
     [
       'quoted values with commas and spaces after commas',
       'Bearer realm="https://x/token", service="svc", scope="repository:a:pull,push", error="insufficient_scope"',
-      [{ scheme: 'bearer', params: { realm: 'https://x/token', service: 'svc', scope: 'repository:a:pull,push', error: 'insufficient_scope' } }],
+      [
+        {
+          scheme: 'bearer',
+          params: { realm: 'https://x/token', service: 'svc', scope: 'repository:a:pull,push', error: 'insufficient_scope' },
+        },
+      ],
     ],
     [
       'escaped quotes and an unquoted token value',

@@ -26,11 +26,20 @@ describe('credentials', () => {
   it('says what each place looked in held: a config that cannot be read, an entry without credentials', async () => {
     const unreadable = await mkdtemp(join(dir, 'cfg-'));
     await mkdir(join(unreadable, 'config.json'));
-    assert.deepEqual((await lookupCredentials('r.example.com', { configDir: unreadable, env: {} })).looked.at(-1), `${join(unreadable, 'config.json')} (cannot be read: EISDIR)`);
+    assert.deepEqual(
+      (await lookupCredentials('r.example.com', { configDir: unreadable, env: {} })).looked.at(-1),
+      `${join(unreadable, 'config.json')} (cannot be read: EISDIR)`,
+    );
     const emptyEntry = await config({ auths: { 'r.example.com': {} } });
-    assert.deepEqual((await lookupCredentials('r.example.com', { configDir: emptyEntry, env: {} })).looked.at(-1), `${join(emptyEntry, 'config.json')} (an auths entry with no credentials for r.example.com)`);
+    assert.deepEqual(
+      (await lookupCredentials('r.example.com', { configDir: emptyEntry, env: {} })).looked.at(-1),
+      `${join(emptyEntry, 'config.json')} (an auths entry with no credentials for r.example.com)`,
+    );
     const missing = join(dir, 'nowhere');
-    assert.deepEqual((await lookupCredentials('r.example.com', { configDir: missing, env: {} })).looked.at(-1), `${join(missing, 'config.json')} (no such file)`);
+    assert.deepEqual(
+      (await lookupCredentials('r.example.com', { configDir: missing, env: {} })).looked.at(-1),
+      `${join(missing, 'config.json')} (no such file)`,
+    );
   });
   it('uses the fallback (a workflow token) only when nothing else has credentials', async () => {
     const fallback = { username: 'x-access-token', password: 'ghs_token' };
@@ -40,7 +49,10 @@ describe('credentials', () => {
     assert.deepEqual(secrets, ['ghs_token']);
     const d = await config({ auths: { 'ghcr.io': { auth: b64('login:loginpw') } } });
     assert.deepEqual(await findCredentials('ghcr.io', { configDir: d, fallback }), { username: 'login', password: 'loginpw' });
-    assert.deepEqual(await findCredentials('ghcr.io', { username: 'me', password: 'pw', configDir: empty, fallback }), { username: 'me', password: 'pw' });
+    assert.deepEqual(await findCredentials('ghcr.io', { username: 'me', password: 'pw', configDir: empty, fallback }), {
+      username: 'me',
+      password: 'pw',
+    });
   });
 
   it('prefers explicit credentials and reports the password as a secret', async () => {
@@ -107,7 +119,11 @@ describe('credentials', () => {
         `#!/bin/sh\n[ "$1" = get ] || exit 2\nread server\nif [ "$server" = "${server}" ]; then echo '${answer}'; exit 0; fi\necho "credentials not found in native keychain"; exit 1\n`,
       ).then(() => chmod(join(bin, `docker-credential-${name}`), 0o755));
     await helper('ecr', 'example.ecr.aws', '{"ServerURL":"example.ecr.aws","Username":"AWS","Secret":"ecr-pw"}');
-    await helper('store', 'https://index.docker.io/v1/', '{"ServerURL":"https://index.docker.io/v1/","Username":"<token>","Secret":"hub-refresh"}');
+    await helper(
+      'store',
+      'https://index.docker.io/v1/',
+      '{"ServerURL":"https://index.docker.io/v1/","Username":"<token>","Secret":"hub-refresh"}',
+    );
     const d = await config({
       credHelpers: { 'example.ecr.aws': 'ecr' },
       credsStore: 'store',
@@ -115,13 +131,19 @@ describe('credentials', () => {
     });
     const env = { DOCKER_CONFIG: d, PATH: `${bin}:${process.env.PATH}` };
     const secrets: string[] = [];
-    assert.deepEqual(await findCredentials('example.ecr.aws', { env, onSecret: (s) => secrets.push(s) }), { username: 'AWS', password: 'ecr-pw' });
+    assert.deepEqual(await findCredentials('example.ecr.aws', { env, onSecret: (s) => secrets.push(s) }), {
+      username: 'AWS',
+      password: 'ecr-pw',
+    });
     assert.deepEqual(await findCredentials('docker.io', { env, onSecret: (s) => secrets.push(s) }), { identityToken: 'hub-refresh' });
     assert.deepEqual(await findCredentials('ghcr.io', { env }), { username: 'gh', password: 'ghpw' });
     assert.deepEqual(secrets, ['ecr-pw', 'hub-refresh']);
 
     const missing = await config({ credHelpers: { 'ghcr.io': 'absent' } });
-    await assert.rejects(findCredentials('ghcr.io', { env: { DOCKER_CONFIG: missing, PATH: bin } }), /docker-credential-absent cannot be run/);
+    await assert.rejects(
+      findCredentials('ghcr.io', { env: { DOCKER_CONFIG: missing, PATH: bin } }),
+      /docker-credential-absent cannot be run/,
+    );
   });
 
   it('normalizes config keys written with schemes and paths', () => {

@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { registryErrorDetail } from '../../src/targets/registry/errors.js';
-import {
-  backoffDelay,
-  DEFAULT_RETRY,
-  parseRetryAfter,
-  registryBaseUrl,
-  type HttpResponse,
-} from '../../src/targets/registry/http.js';
+import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, registryBaseUrl, type HttpResponse } from '../../src/targets/registry/http.js';
 import { chunks, uploadLocation } from '../../src/targets/registry/upload.js';
 import { nextPage } from '../../src/targets/registry/tags.js';
 
@@ -26,9 +20,17 @@ describe('backoff', () => {
       [10, 0, 3000],
     ];
     for (const [attempt, random, expected] of table) {
-      assert.equal(backoffDelay(attempt, DEFAULT_RETRY, () => random), expected, `attempt ${attempt}, random ${random}`);
+      assert.equal(
+        backoffDelay(attempt, DEFAULT_RETRY, () => random),
+        expected,
+        `attempt ${attempt}, random ${random}`,
+      );
     }
-    assert.equal(backoffDelay(0, { ...DEFAULT_RETRY, baseDelayMs: 100 }, () => 0), 200, 'never below the floor');
+    assert.equal(
+      backoffDelay(0, { ...DEFAULT_RETRY, baseDelayMs: 100 }, () => 0),
+      200,
+      'never below the floor',
+    );
   });
 
   it('reads Retry-After as seconds or an HTTP date', () => {
@@ -67,7 +69,10 @@ describe('upload Location', () => {
       uploadLocation(answer('https://r.example/v2/a/blobs/uploads/', '/v2/a/blobs/uploads/123?_state=x'), 'op', registry).href,
       'https://r.example/v2/a/blobs/uploads/123?_state=x',
     );
-    assert.equal(uploadLocation(answer('https://r.example/v2/a/blobs/uploads/', '123'), 'op', registry).href, 'https://r.example/v2/a/blobs/uploads/123');
+    assert.equal(
+      uploadLocation(answer('https://r.example/v2/a/blobs/uploads/', '123'), 'op', registry).href,
+      'https://r.example/v2/a/blobs/uploads/123',
+    );
   });
   it('refuses another host, a downgrade to http, and a missing Location', () => {
     assert.throws(() => uploadLocation(answer('https://r.example/v2/', 'https://evil.example/up'), 'op', registry), /another host/);
@@ -76,7 +81,10 @@ describe('upload Location', () => {
   });
   it('compares with the registry, not with the URL an answer came from after a redirect', () => {
     // The answer came from evil.example (the POST was redirected there); its own Location agrees with it.
-    assert.throws(() => uploadLocation(answer('https://evil.example/v2/a/blobs/uploads/', '/v2/a/blobs/uploads/1'), 'op', registry), /another host \(evil\.example\)/);
+    assert.throws(
+      () => uploadLocation(answer('https://evil.example/v2/a/blobs/uploads/', '/v2/a/blobs/uploads/1'), 'op', registry),
+      /another host \(evil\.example\)/,
+    );
   });
 });
 
@@ -113,6 +121,9 @@ describe('tag list pages', () => {
     assert.equal(nextPage('<https://r.example/x>; rel="prev"', base), undefined);
     assert.equal(nextPage(undefined, base), undefined);
     // A next page that is no URL ends nothing: the list would be cut short.
-    assert.throws(() => nextPage('<http://[oops/v2/a/tags/list?last=b>; rel="next"', base), /the next page \(Link: <http:\/\/\[oops.*>\) is not a URL; refusing/);
+    assert.throws(
+      () => nextPage('<http://[oops/v2/a/tags/list?last=b>; rel="next"', base),
+      /the next page \(Link: <http:\/\/\[oops.*>\) is not a URL; refusing/,
+    );
   });
 });

@@ -16,7 +16,8 @@ const readFile = (path: string) => {
   if (path in files) return files[path];
   throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
 };
-const parse = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, voice = ACTION_VOICE) => parseSignatureInputs((n) => inputs[n] ?? '', voice, env, readFile);
+const parse = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, voice = ACTION_VOICE) =>
+  parseSignatureInputs((n) => inputs[n] ?? '', voice, env, readFile);
 
 function refuses(inputs: Record<string, string>, pattern: RegExp, voice = ACTION_VOICE): void {
   assert.throws(
@@ -37,17 +38,29 @@ describe('verification and signing settings, as inputs and as flags', () => {
   });
 
   it('reads a keyless policy with platforms, and signing in each mode with its defaults', () => {
-    const both = parse({ 'verify-certificate-identity': IDENTITY, 'verify-certificate-oidc-issuer': ISSUER, 'verify-platforms': 'true', sign: 'keyless' });
+    const both = parse({
+      'verify-certificate-identity': IDENTITY,
+      'verify-certificate-oidc-issuer': ISSUER,
+      'verify-platforms': 'true',
+      sign: 'keyless',
+    });
     assert.equal(both.verify?.platforms, true);
     assert.equal(both.verify?.description, `identity ${IDENTITY}, issuer ${ISSUER}`);
     assert.deepEqual(both.sign, { mode: 'keyless', format: 'bundle' });
-    const key = parse({ sign: 'KEY', 'sign-key': 'cosign.key', 'signature-format': 'legacy', 'sign-rekor-url': 'https://rekor.example.com/' }, { COSIGN_PASSWORD: 'from-env' });
+    const key = parse(
+      { sign: 'KEY', 'sign-key': 'cosign.key', 'signature-format': 'legacy', 'sign-rekor-url': 'https://rekor.example.com/' },
+      { COSIGN_PASSWORD: 'from-env' },
+    );
     assert.equal(key.sign?.mode, 'key');
     assert.equal(key.sign?.format, 'legacy');
     assert.equal(key.sign?.keyPem, PRIVATE_PEM);
     assert.equal(key.sign?.password, 'from-env');
     assert.equal(key.sign?.rekorUrl, 'https://rekor.example.com');
-    assert.equal(parse({ sign: 'key', 'sign-key': PRIVATE_PEM, 'sign-key-password': 'given' }, { COSIGN_PASSWORD: 'from-env' }).sign?.password, 'given', 'the input wins over COSIGN_PASSWORD');
+    assert.equal(
+      parse({ sign: 'key', 'sign-key': PRIVATE_PEM, 'sign-key-password': 'given' }, { COSIGN_PASSWORD: 'from-env' }).sign?.password,
+      'given',
+      'the input wins over COSIGN_PASSWORD',
+    );
   });
 
   it('refuses bad settings in one line naming the setting, in the words of the action or the command line', () => {
@@ -56,9 +69,15 @@ describe('verification and signing settings, as inputs and as flags', () => {
     refuses({ sign: 'key' }, /^input "sign" is key but input "sign-key" is missing/);
     refuses({ sign: 'keyless', 'sign-key': 'cosign.key' }, /input "sign-key" is given but input "sign" is keyless/);
     refuses({ sign: 'key', 'sign-key': 'missing.key' }, /input "sign-key" names "missing.key", which does not exist/);
-    refuses({ sign: 'key', 'sign-key': 'cosign.key', 'sign-fulcio-url': 'https://fulcio.example.com' }, /input "sign-fulcio-url" serves keyless signing/);
+    refuses(
+      { sign: 'key', 'sign-key': 'cosign.key', 'sign-fulcio-url': 'https://fulcio.example.com' },
+      /input "sign-fulcio-url" serves keyless signing/,
+    );
     refuses({ sign: 'keyless', 'signature-format': 'v2' }, /input "signature-format" is "v2": use bundle .* or legacy/);
-    refuses({ sign: 'keyless', 'sign-rekor-url': 'rekor.example.com' }, /input "sign-rekor-url" is "rekor.example.com": give an https:\/\/ URL/);
+    refuses(
+      { sign: 'keyless', 'sign-rekor-url': 'rekor.example.com' },
+      /input "sign-rekor-url" is "rekor.example.com": give an https:\/\/ URL/,
+    );
     refuses({ 'sign-key': 'cosign.key' }, /input "sign-key" is given but nothing is signed: set input "sign" to keyless or key/);
     refuses({ 'verify-platforms': 'sometimes', 'verify-key': 'x' }, /input "verify-platforms" is "sometimes": use true or false/);
     refuses({ 'verify-certificate-identity': IDENTITY }, /input "verify-certificate-oidc-issuer" is missing/);
@@ -69,9 +88,16 @@ describe('verification and signing settings, as inputs and as flags', () => {
       `- source: ghcr.io/acme/app:1.2\n  destination: registry.example.com/acme/app\n  verify-certificate-identity: ${IDENTITY}\n  verify-certificate-oidc-issuer: ${ISSUER}\n  verify-attestation-type: [slsaprovenance1, spdxjson]\n`,
       'input "images"',
     );
-    assert.equal(entry.verify?.description, `identity ${IDENTITY}, issuer ${ISSUER}; attestations https://slsa.dev/provenance/v1, https://spdx.dev/Document`);
+    assert.equal(
+      entry.verify?.description,
+      `identity ${IDENTITY}, issuer ${ISSUER}; attestations https://slsa.dev/provenance/v1, https://spdx.dev/Document`,
+    );
     assert.throws(
-      () => parseSyncEntries(`- source: ghcr.io/acme/app:1.2\n  destination: registry.example.com/acme/app\n  verify-certificate-identity: ${IDENTITY}\n`, 'input "images"'),
+      () =>
+        parseSyncEntries(
+          `- source: ghcr.io/acme/app:1.2\n  destination: registry.example.com/acme/app\n  verify-certificate-identity: ${IDENTITY}\n`,
+          'input "images"',
+        ),
       /^InputError: input "images": entry 1 \(line 1\), field "verify-certificate-oidc-issuer" is missing/,
     );
   });

@@ -21,7 +21,15 @@ function image(target: MemoryTarget) {
 function bundleReferrer(target: MemoryTarget, subject: { mediaType: string; digest: string; size: number }, bundle: string) {
   const config = addBlob(target, MediaType.OciEmpty, Buffer.from('{}'));
   const layer = addBlob(target, BUNDLE_TYPE, Buffer.from(bundle));
-  return addJson(target, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, artifactType: BUNDLE_TYPE, config, layers: [layer], subject, annotations: { n: bundle } });
+  return addJson(target, MediaType.OciManifest, {
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    artifactType: BUNDLE_TYPE,
+    config,
+    layers: [layer],
+    subject,
+    annotations: { n: bundle },
+  });
 }
 
 describe('finding signatures in any target', () => {
@@ -32,7 +40,10 @@ describe('finding signatures in any target', () => {
     await assert.rejects(verifyImage(target, root, keyPolicy()), (err: unknown) => {
       assert.ok(err instanceof SignatureRefusedError);
       assert.equal(err.found.length, 65);
-      assert.match(err.message, /: found 65: a bundle signature \(2 more signature manifests\): not read: at most 64 signatures are looked at for one digest; a bundle signature \(referrer sha256:[0-9a-f]{64}\): its bundle is malformed: it lacks or mangles [^;]+; .*; and 60 more; required key SHA256:/);
+      assert.match(
+        err.message,
+        /: found 65: a bundle signature \(2 more signature manifests\): not read: at most 64 signatures are looked at for one digest; a bundle signature \(referrer sha256:[0-9a-f]{64}\): its bundle is malformed: it lacks or mangles [^;]+; .*; and 60 more; required key SHA256:/,
+      );
       return true;
     });
   });
@@ -43,16 +54,41 @@ describe('finding signatures in any target', () => {
     const layer = keyedSigLayer(keys.privateKey, simpleSigning('example.com/app', root.digest));
     const payload = addBlob(target, layer.mediaType, layer.payload);
     const config = addJson(target, MediaType.OciConfig, { rootfs: { type: 'layers', diff_ids: [payload.digest] } });
-    const sig = addJson(target, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers: [{ ...payload, annotations: layer.annotations }] });
+    const sig = addJson(target, MediaType.OciManifest, {
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config,
+      layers: [{ ...payload, annotations: layer.annotations }],
+    });
     target.tagged.set(`${root.digest.replace(':', '-')}.sig`, sig);
     const record = await verifyImage(target, root, keyPolicy());
-    assert.deepEqual(record.found.map((f) => [f.form, f.where, f.accepted]), [['legacy', `tag ${root.digest.replace(':', '-')}.sig`, true]]);
+    assert.deepEqual(
+      record.found.map((f) => [f.form, f.where, f.accepted]),
+      [['legacy', `tag ${root.digest.replace(':', '-')}.sig`, true]],
+    );
 
     // The payload is what was signed: a signature over other bytes does not verify.
-    const forged = addBlob(target, layer.mediaType, Buffer.from(simpleSigning('example.com/app', root.digest).toString().replace('example.com', 'evil.example')));
+    const forged = addBlob(
+      target,
+      layer.mediaType,
+      Buffer.from(simpleSigning('example.com/app', root.digest).toString().replace('example.com', 'evil.example')),
+    );
     const forgedConfig = addJson(target, MediaType.OciConfig, { rootfs: { type: 'layers', diff_ids: [forged.digest] } });
-    const sig2 = addJson(target, MediaType.OciManifest, { schemaVersion: 2, mediaType: MediaType.OciManifest, config: forgedConfig, layers: [{ ...forged, annotations: { 'dev.cosignproject.cosign/signature': sign('sha256', Buffer.from('other'), keys.privateKey).toString('base64') } }] });
+    const sig2 = addJson(target, MediaType.OciManifest, {
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: forgedConfig,
+      layers: [
+        {
+          ...forged,
+          annotations: { 'dev.cosignproject.cosign/signature': sign('sha256', Buffer.from('other'), keys.privateKey).toString('base64') },
+        },
+      ],
+    });
     target.tagged.set(`${root.digest.replace(':', '-')}.sig`, sig2);
-    await assert.rejects(verifyImage(target, root, keyPolicy()), /: found 1: a legacy signature \(tag sha256-[0-9a-f]{64}\.sig\): its signature does not verify \(the content or the key differs from what was signed\); required key /);
+    await assert.rejects(
+      verifyImage(target, root, keyPolicy()),
+      /: found 1: a legacy signature \(tag sha256-[0-9a-f]{64}\.sig\): its signature does not verify \(the content or the key differs from what was signed\); required key /,
+    );
   });
 });

@@ -11,7 +11,12 @@ const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs
 const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const PUBLIC_PEM = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const PRIVATE_PEM = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const files: Record<string, string> = { 'cosign.pub': PUBLIC_PEM, 'cosign.key': PRIVATE_PEM, 'root.json': '{"mediaType":"text/plain"}', 'bad.json': '{nope' };
+const files: Record<string, string> = {
+  'cosign.pub': PUBLIC_PEM,
+  'cosign.key': PRIVATE_PEM,
+  'root.json': '{"mediaType":"text/plain"}',
+  'bad.json': '{nope',
+};
 const readFile = (path: string) => {
   if (path in files) return files[path];
   throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
@@ -71,18 +76,58 @@ describe('verification policy settings', () => {
   });
 
   const bad: Array<[string, VerifyPolicySettings, RegExp]> = [
-    ['key and identity together', { key: PUBLIC_PEM, certificateIdentity: IDENTITY }, /^input "verify-key" and input "verify-certificate-identity" are both given/],
-    ['identity and regexp together', { certificateIdentity: IDENTITY, certificateIdentityRegexp: '.*', certificateOidcIssuer: ISSUER }, /both given: give one$/],
-    ['an identity without issuer', { certificateIdentity: IDENTITY }, /^input "verify-certificate-oidc-issuer" is missing: .*token\.actions\.githubusercontent\.com/],
-    ['an issuer without identity', { certificateOidcIssuer: ISSUER }, /^verification needs a signer: give input "verify-key", or input "verify-certificate-identity"/],
+    [
+      'key and identity together',
+      { key: PUBLIC_PEM, certificateIdentity: IDENTITY },
+      /^input "verify-key" and input "verify-certificate-identity" are both given/,
+    ],
+    [
+      'identity and regexp together',
+      { certificateIdentity: IDENTITY, certificateIdentityRegexp: '.*', certificateOidcIssuer: ISSUER },
+      /both given: give one$/,
+    ],
+    [
+      'an identity without issuer',
+      { certificateIdentity: IDENTITY },
+      /^input "verify-certificate-oidc-issuer" is missing: .*token\.actions\.githubusercontent\.com/,
+    ],
+    [
+      'an issuer without identity',
+      { certificateOidcIssuer: ISSUER },
+      /^verification needs a signer: give input "verify-key", or input "verify-certificate-identity"/,
+    ],
     ['predicate types without a signer', { attestationTypes: 'slsaprovenance1' }, /^verification needs a signer/],
-    ['a regexp that does not compile', { certificateIdentityRegexp: '(', certificateOidcIssuer: ISSUER }, /^input "verify-certificate-identity-regexp" is not a valid regular expression/],
-    ['a predicate type that is no URI', { key: PUBLIC_PEM, attestationTypes: 'provenance' }, /^input "verify-attestation-type" has "provenance", which is not a predicate type: give a URI/],
+    [
+      'a regexp that does not compile',
+      { certificateIdentityRegexp: '(', certificateOidcIssuer: ISSUER },
+      /^input "verify-certificate-identity-regexp" is not a valid regular expression/,
+    ],
+    [
+      'a predicate type that is no URI',
+      { key: PUBLIC_PEM, attestationTypes: 'provenance' },
+      /^input "verify-attestation-type" has "provenance", which is not a predicate type: give a URI/,
+    ],
     ['a missing key file', { key: 'nope.pub' }, /^input "verify-key" names "nope\.pub", which does not exist/],
-    ['a private key where the public one belongs', { key: 'cosign.key' }, /^input "verify-key" \(cosign\.key\) holds a private key: give the public key/],
-    ['text that is no key', { key: '-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----' }, /^input "verify-key" is not a PEM public key that can be read/],
-    ['a trusted root that is not one', { key: PUBLIC_PEM, trustedRoot: 'root.json' }, /^input "verify-trusted-root" \(root\.json\) is not a Sigstore trusted root/],
-    ['a trusted root that is not JSON', { key: PUBLIC_PEM, trustedRoot: 'bad.json' }, /^input "verify-trusted-root" \(bad\.json\) is not JSON/],
+    [
+      'a private key where the public one belongs',
+      { key: 'cosign.key' },
+      /^input "verify-key" \(cosign\.key\) holds a private key: give the public key/,
+    ],
+    [
+      'text that is no key',
+      { key: '-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----' },
+      /^input "verify-key" is not a PEM public key that can be read/,
+    ],
+    [
+      'a trusted root that is not one',
+      { key: PUBLIC_PEM, trustedRoot: 'root.json' },
+      /^input "verify-trusted-root" \(root\.json\) is not a Sigstore trusted root/,
+    ],
+    [
+      'a trusted root that is not JSON',
+      { key: PUBLIC_PEM, trustedRoot: 'bad.json' },
+      /^input "verify-trusted-root" \(bad\.json\) is not JSON/,
+    ],
   ];
   for (const [name, raw, pattern] of bad) it(`refuses ${name} in one line naming the setting`, () => refuses(raw, pattern));
 
@@ -94,7 +139,11 @@ describe('verification policy settings', () => {
   });
 
   it('speaks in flags on the command line', () => {
-    refuses({ key: PUBLIC_PEM, certificateOidcIssuer: ISSUER }, /^--verify-key and --verify-certificate-oidc-issuer are both given/, FLAG_VOICE);
+    refuses(
+      { key: PUBLIC_PEM, certificateOidcIssuer: ISSUER },
+      /^--verify-key and --verify-certificate-oidc-issuer are both given/,
+      FLAG_VOICE,
+    );
   });
 
   it('loads a trusted_root.json given inline, and the public-good root without network', async () => {
@@ -103,7 +152,14 @@ describe('verification policy settings', () => {
       tlogs: [],
       ctlogs: [],
       timestampAuthorities: [],
-      certificateAuthorities: [{ subject: { organization: 'x', commonName: 'y' }, uri: 'https://ca.example', certChain: { certificates: [] }, validFor: { start: '2024-01-01T00:00:00Z' } }],
+      certificateAuthorities: [
+        {
+          subject: { organization: 'x', commonName: 'y' },
+          uri: 'https://ca.example',
+          certChain: { certificates: [] },
+          validFor: { start: '2024-01-01T00:00:00Z' },
+        },
+      ],
     };
     const inline = parse({ key: PUBLIC_PEM, trustedRoot: JSON.stringify(root) })!;
     assert.equal((await inline.trustRoot()).root.certificateAuthorities[0].uri, 'https://ca.example');

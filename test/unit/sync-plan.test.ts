@@ -56,53 +56,106 @@ describe('a sync list', () => {
     assert.equal(c.source.transport, 'oci-archive');
   });
 
-  it('names the place of a YAML error', () => rejects('- source: a\n  destination: [b\n', /^images-file mirror\.yml is not valid YAML: line \d+, column \d+: /));
+  it('names the place of a YAML error', () =>
+    rejects('- source: a\n  destination: [b\n', /^images-file mirror\.yml is not valid YAML: line \d+, column \d+: /));
   it('takes no standard stream: the log is there', () => {
-    rejects('- source: oci-archive:-\n  destination: r.example.com/a/b:1\n', /^images-file mirror\.yml: entry 1 \(line 1\), field "source" is "oci-archive:-", standard input, which a list of images cannot stream through: give a file path$/);
-    rejects('- source: r.example.com/a/b:1\n  destination: docker-archive:-\n', /field "destination" is "docker-archive:-", standard output, .*give a file path$/);
+    rejects(
+      '- source: oci-archive:-\n  destination: r.example.com/a/b:1\n',
+      /^images-file mirror\.yml: entry 1 \(line 1\), field "source" is "oci-archive:-", standard input, which a list of images cannot stream through: give a file path$/,
+    );
+    rejects(
+      '- source: r.example.com/a/b:1\n  destination: docker-archive:-\n',
+      /field "destination" is "docker-archive:-", standard output, .*give a file path$/,
+    );
   });
   it('wants a list', () => rejects('source: a\ndestination: b\n', /is not a YAML list/));
   it('wants entries', () => rejects('[]', /lists no entries/));
   it('names an unknown field, the field it was likely meant to be, and every field', () => {
     const every = ENTRY_FIELDS.join(', ');
     assert.match(every, /immutable-tags, verify-key, .*, sign, sign-key, .*sign-tsa-url$/);
-    rejects('- source: a\n  destination: b/\n  tag: x\n', new RegExp(`entry 1 \\(line 1\\) has an unknown field "tag": did you mean tags\\? the fields are ${every}$`));
-    rejects('- source: a\n  destination: b/\n  exclude-tag: x\n', /has an unknown field "exclude-tag": did you mean exclude-tags\? the fields are source, /);
-    rejects('- source: a\n  destination: b/\n  verify-identity: x\n', /has an unknown field "verify-identity": the fields are source, destination, /);
+    rejects(
+      '- source: a\n  destination: b/\n  tag: x\n',
+      new RegExp(`entry 1 \\(line 1\\) has an unknown field "tag": did you mean tags\\? the fields are ${every}$`),
+    );
+    rejects(
+      '- source: a\n  destination: b/\n  exclude-tag: x\n',
+      /has an unknown field "exclude-tag": did you mean exclude-tags\? the fields are source, /,
+    );
+    rejects(
+      '- source: a\n  destination: b/\n  verify-identity: x\n',
+      /has an unknown field "verify-identity": the fields are source, destination, /,
+    );
   });
   it('wants a source and a destination', () => {
     rejects('- destination: b/\n', /entry 1 \(line 1\) has no source/);
     rejects('- source: alpine\n', /entry 1 \(line 1\) has no destination/);
   });
   it('quotes a regex that does not compile', () =>
-    rejects('- source: a\n  destination: b/\n  tags: ["ok", "3.("]\n', /entry 1 \(line 1\), field "tags" \(item 2\): "3\.\(" is not a regular expression/));
-  it('refuses a semver range that is none', () => rejects('- source: a\n  destination: b/\n  semver: "bigger than 3"\n', /field "semver" is "bigger than 3", not a semver range/));
+    rejects(
+      '- source: a\n  destination: b/\n  tags: ["ok", "3.("]\n',
+      /entry 1 \(line 1\), field "tags" \(item 2\): "3\.\(" is not a regular expression/,
+    ));
+  it('refuses a semver range that is none', () =>
+    rejects('- source: a\n  destination: b/\n  semver: "bigger than 3"\n', /field "semver" is "bigger than 3", not a semver range/));
   it('wants latest to be a positive whole number', () => {
     rejects('- source: a\n  destination: b/\n  latest: 0\n', /field "latest" is "0": use a positive whole number/);
     rejects('- source: a\n  destination: b/\n  latest: many\n', /field "latest" is "many"/);
   });
   it('refuses a prefix with a tag, and a repository destination with one', () => {
     rejects('- source: a\n  destination: mirror.example.com/hub:1/\n', /field "destination" is a prefix .* with a tag or digest/);
-    rejects('- source: alpine\n  destination: mirror.example.com/hub/alpine:3\n', /with a tag or digest, but the source is a whole repository/);
+    rejects(
+      '- source: alpine\n  destination: mirror.example.com/hub/alpine:3\n',
+      /with a tag or digest, but the source is a whole repository/,
+    );
   });
   it('refuses a prefix that makes a repository name longer than a registry takes, without repeating it', () => {
     const entry = (n: number) => `- source: ghcr.io/acme/${'s'.repeat(n)}\n  destination: mirror.example.com/${'p'.repeat(n)}/\n`;
     // p… + / + acme/ + s…: 130 + 1 + 5 + 130 characters.
-    rejects(entry(130), /^images-file mirror\.yml: entry 1 \(line 1\), field "destination" has a repository name 266 characters long; a registry takes at most 255$/);
-    assert.throws(() => parseSyncEntries(entry(130), ORIGIN), (err: Error) => !err.message.includes('s'.repeat(40)) && !err.message.includes('p'.repeat(40)));
+    rejects(
+      entry(130),
+      /^images-file mirror\.yml: entry 1 \(line 1\), field "destination" has a repository name 266 characters long; a registry takes at most 255$/,
+    );
+    assert.throws(
+      () => parseSyncEntries(entry(130), ORIGIN),
+      (err: Error) => !err.message.includes('s'.repeat(40)) && !err.message.includes('p'.repeat(40)),
+    );
     // 120 + 1 + 5 + 120 = 246: taken.
     assert.equal(parseSyncEntries(entry(120), ORIGIN).length, 1);
   });
-  it('refuses tag filters on an image entry', () => rejects('- source: alpine:3.20\n  destination: m.example.com/a\n  latest: 2\n', /filters tags \(latest\) but its source "alpine:3\.20" names one image/));
-  it('escapes outside text in its errors', () => rejects('- source: a\n  destination: b/\n  tags: "\\e[31m("\n', /"\\x1b\[31m\(" is not a regular expression/));
+  it('refuses tag filters on an image entry', () =>
+    rejects(
+      '- source: alpine:3.20\n  destination: m.example.com/a\n  latest: 2\n',
+      /filters tags \(latest\) but its source "alpine:3\.20" names one image/,
+    ));
+  it('escapes outside text in its errors', () =>
+    rejects('- source: a\n  destination: b/\n  tags: "\\e[31m("\n', /"\\x1b\[31m\(" is not a regular expression/));
   it('refuses two entries that write one tag', async () => {
-    const entries = parseSyncEntries('- source: a.example.com/x\n  destination: m.example.com/y\n- source: b.example.com/z\n  destination: m.example.com/y\n', ORIGIN);
-    await assert.rejects(expandEntries(entries, async () => ['1', '2']), /entries 1 and 2 both write m\.example\.com\/y:[12]: give each destination tag one source$/);
+    const entries = parseSyncEntries(
+      '- source: a.example.com/x\n  destination: m.example.com/y\n- source: b.example.com/z\n  destination: m.example.com/y\n',
+      ORIGIN,
+    );
+    await assert.rejects(
+      expandEntries(entries, async () => ['1', '2']),
+      /entries 1 and 2 both write m\.example\.com\/y:[12]: give each destination tag one source$/,
+    );
   });
 });
 
 describe('tag filters', () => {
-  const tags = ['3.18', '3.18.4', '3.19', '3.19.1', '3.20', '3.20.0-rc1', 'v3.21.0', 'edge', 'latest', '2024.01.05', 'sha256-' + 'a'.repeat(64), 'sha256-' + 'b'.repeat(64) + '.sig'];
+  const tags = [
+    '3.18',
+    '3.18.4',
+    '3.19',
+    '3.19.1',
+    '3.20',
+    '3.20.0-rc1',
+    'v3.21.0',
+    'edge',
+    'latest',
+    '2024.01.05',
+    `sha256-${'a'.repeat(64)}`,
+    `sha256-${'b'.repeat(64)}.sig`,
+  ];
   const none = { include: [], exclude: [] };
   it('reads versions as [v]MAJOR[.MINOR[.PATCH]][-PRE], missing parts 0', () => {
     assert.equal(tagVersion('3.18')?.version, '3.18.0');
@@ -114,11 +167,25 @@ describe('tag filters', () => {
     assert.equal(tagVersion('3.20-alpine')?.prerelease[0], 'alpine');
   });
   it('without filters takes every tag but the attachments, versions highest first', () => {
-    assert.deepEqual(selectTags(tags, none), ['2024.01.05', 'v3.21.0', '3.20', '3.20.0-rc1', '3.19.1', '3.19', '3.18.4', '3.18', 'edge', 'latest']);
+    assert.deepEqual(selectTags(tags, none), [
+      '2024.01.05',
+      'v3.21.0',
+      '3.20',
+      '3.20.0-rc1',
+      '3.19.1',
+      '3.19',
+      '3.18.4',
+      '3.18',
+      'edge',
+      'latest',
+    ]);
   });
   it('selects by any of the regexes, whole tags only, then drops the excluded', () => {
     assert.deepEqual(selectTags(tags, { include: [wholeTagRegex('3\\.\\d+')], exclude: [] }), ['3.20', '3.19', '3.18']);
-    assert.deepEqual(selectTags(tags, { include: [wholeTagRegex('3\\.1[89].*'), wholeTagRegex('edge')], exclude: [wholeTagRegex('3\\.18.*')] }), ['3.19.1', '3.19', 'edge']);
+    assert.deepEqual(
+      selectTags(tags, { include: [wholeTagRegex('3\\.1[89].*'), wholeTagRegex('edge')], exclude: [wholeTagRegex('3\\.18.*')] }),
+      ['3.19.1', '3.19', 'edge'],
+    );
   });
   it('takes a semver range over versions, pre-releases only when the range names one', () => {
     assert.deepEqual(selectTags(tags, { ...none, semver: '>=3.19 <4' }), ['v3.21.0', '3.20', '3.19.1', '3.19']);
@@ -127,7 +194,10 @@ describe('tag filters', () => {
   it('keeps the N highest versions after the other filters', () => {
     assert.deepEqual(selectTags(tags, { ...none, semver: '^3', latest: 2 }), ['v3.21.0', '3.20']);
     assert.deepEqual(selectTags(['1.2', '1.2.0', '1.1', 'x'], { ...none, latest: 1 }), ['1.2', '1.2.0']);
-    assert.deepEqual(selectTags(tags, { include: [wholeTagRegex('3\\.1[89](\\.\\d+)?')], exclude: [wholeTagRegex('3\\.19\\.1')], latest: 2 }), ['3.19', '3.18.4']);
+    assert.deepEqual(
+      selectTags(tags, { include: [wholeTagRegex('3\\.1[89](\\.\\d+)?')], exclude: [wholeTagRegex('3\\.19\\.1')], latest: 2 }),
+      ['3.19', '3.18.4'],
+    );
   });
 });
 
@@ -148,7 +218,7 @@ describe('expansion and shards', () => {
     '  destination: mirror.example.com/tools/busybox',
     '- source: docker.io/library/nginx',
     '  destination: mirror.example.com/hub/',
-    '- source: ghcr.io/acme/app@sha256:' + 'c'.repeat(64),
+    `- source: ghcr.io/acme/app@sha256:${'c'.repeat(64)}`,
     '  destination: mirror.example.com/acme/',
   ].join('\n');
 
@@ -173,9 +243,13 @@ describe('expansion and shards', () => {
     const items = await expandEntries(parseSyncEntries(text, ORIGIN), list);
     for (const n of [1, 2, 3, 5]) {
       const seen = new Map<string, number>();
-      for (let k = 1; k <= n; k++) for (const i of shardItems(items, { index: k, count: n })) seen.set(itemKey(i), (seen.get(itemKey(i)) ?? 0) + 1);
+      for (let k = 1; k <= n; k++)
+        for (const i of shardItems(items, { index: k, count: n })) seen.set(itemKey(i), (seen.get(itemKey(i)) ?? 0) + 1);
       assert.equal(seen.size, items.length, `${n} shards cover all`);
-      assert.ok([...seen.values()].every((c) => c === 1), `${n} shards overlap nowhere`);
+      assert.ok(
+        [...seen.values()].every((c) => c === 1),
+        `${n} shards overlap nowhere`,
+      );
     }
     const before = new Map(items.map((i) => [itemKey(i), [1, 2, 3].find((k) => shardItems([i], { index: k, count: 3 }).length)]));
     listing.set('docker.io/library/alpine', ['3.19', '3.20', 'edge', '3.21']);
@@ -212,9 +286,13 @@ describe('expansion and shards', () => {
       ORIGIN,
     );
     const listed = new Map<number, readonly string[]>();
-    const items = await expandEntries(entries, async (ref) => tags.get(`${ref.registry}/${ref.repository}`) ?? Promise.reject(new Error('not found')), {
-      onSourceTags: (entry, t) => listed.set(entry.number, t),
-    });
+    const items = await expandEntries(
+      entries,
+      async (ref) => tags.get(`${ref.registry}/${ref.repository}`) ?? Promise.reject(new Error('not found')),
+      {
+        onSourceTags: (entry, t) => listed.set(entry.number, t),
+      },
+    );
     const empty = emptySelections(entries, listed, items);
     assert.deepEqual(
       empty.map(describeEmptySelection),
@@ -229,12 +307,16 @@ describe('expansion and shards', () => {
     listed.set(2, sigs);
     const many = emptySelections(entries, listed, items).find((e) => e.entry === 2)!;
     assert.deepEqual([many.attachments, many.attachmentSample], [5, sigs.slice(0, 3)], 'the count, and the first three named');
-    assert.match(describeEmptySelection(many), /only 5 attachment tags \(sha256-1+\.sig, sha256-2+\.sig, sha256-3+\.sig, and 2 more\), which go with their images: nothing to copy$/);
+    assert.match(
+      describeEmptySelection(many),
+      /only 5 attachment tags \(sha256-1+\.sig, sha256-2+\.sig, sha256-3+\.sig, and 2 more\), which go with their images: nothing to copy$/,
+    );
   });
 
   it('reads K/N', () => {
     assert.deepEqual(parseShard('2/4', 'input "shard"'), { index: 2, count: 4 });
     assert.equal(parseShard('', 'input "shard"'), undefined);
-    for (const bad of ['0/4', '5/4', '2', 'a/b', '1/0', '1/300']) assert.throws(() => parseShard(bad, 'input "shard"'), /input "shard" is ".*": use K\/N/);
+    for (const bad of ['0/4', '5/4', '2', 'a/b', '1/0', '1/300'])
+      assert.throws(() => parseShard(bad, 'input "shard"'), /input "shard" is ".*": use K\/N/);
   });
 });

@@ -19,9 +19,19 @@ const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const ROOT = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digest('a'), size: 500 };
 
 /** An item's outcome; `verification`: what the signature check recorded for it. */
-function outcome(status: ItemStatus, tag: string, index: number, extra: Partial<ItemOutcome> & { verification?: ImageVerification } = {}, error?: string): ItemOutcome {
+function outcome(
+  status: ItemStatus,
+  tag: string,
+  index: number,
+  extra: Partial<ItemOutcome> & { verification?: ImageVerification } = {},
+  error?: string,
+): ItemOutcome {
   const { verification, ...rest } = extra;
-  const item = { entry: 1, source: parseReference(`ghcr.io/acme/app:${tag}`), destination: parseReference(`registry.example.com/app:${tag}`) };
+  const item = {
+    entry: 1,
+    source: parseReference(`ghcr.io/acme/app:${tag}`),
+    destination: parseReference(`registry.example.com/app:${tag}`),
+  };
   const record = new ItemRecord(index, item, 'copy', {});
   record.status = status;
   if (status === 'copied' || (status === 'unchanged' && !extra.reason)) {
@@ -44,9 +54,17 @@ const verified: ImageVerification = {
 };
 const REFUSAL = `no signature of ${digest('b')} satisfies the policy: found none (no Sigstore bundle among its referrers, no cosign .sig or .att tag); required identity ${IDENTITY}, issuer ${ISSUER}`;
 
-const markdown = (results: ItemOutcome[]) => syncSummaryMarkdown(jobOutcome('sync', false, results, { plan: { all: results.length }, rateLimits: [], durationMs: 5, warnings: [] }));
+const markdown = (results: ItemOutcome[]) =>
+  syncSummaryMarkdown(jobOutcome('sync', false, results, { plan: { all: results.length }, rateLimits: [], durationMs: 5, warnings: [] }));
 /** The longest word in a table row of the summary: a row wider than the page hides its last columns. */
-const longestTableWord = (md: string) => Math.max(...md.split('\n').filter((l) => l.startsWith('| ')).flatMap((l) => l.replace(/<[^>]+>/g, ' ').split(/\s+/)).map((w) => w.length));
+const longestTableWord = (md: string) =>
+  Math.max(
+    ...md
+      .split('\n')
+      .filter((l) => l.startsWith('| '))
+      .flatMap((l) => l.replace(/<[^>]+>/g, ' ').split(/\s+/))
+      .map((w) => w.length),
+  );
 
 describe('a sync summary GitHub shows whole', () => {
   it('gives a refusal with an identity URL in full under the table, what was found and what was required, and keeps the rows narrow', () => {
@@ -55,12 +73,18 @@ describe('a sync summary GitHub shows whole', () => {
     const md = markdown([refused, copied]);
     assert.ok(longestTableWord(md) <= 60, `a table row holds a ${longestTableWord(md)}-character word:\n${md}`);
     // The row names the refusal; the full error, found and required, follows the table.
-    assert.match(md, /\| refused by signature-policy: no signature of sha256:bbbbbbbbbbbb… satisfies the policy \(in full below the table\) \|/);
+    assert.match(
+      md,
+      /\| refused by signature-policy: no signature of sha256:bbbbbbbbbbbb… satisfies the policy \(in full below the table\) \|/,
+    );
     assert.ok(md.includes(`- <code>ghcr.io/acme/app:2.0.0</code>: refused by signature-policy: ${REFUSAL}`), md);
     assert.match(md, /\| \*\*failed\*\* \|.*\| error under Failed \|/, 'a failed row says where its error is');
     // The verification is a line under the table, its cell a short mark.
     assert.match(md, /🔏 signature verified \(below\) \|/);
-    assert.ok(md.includes(`#### Signatures\n\n- 🔏 <code>registry.example.com/app:1.0.0</code>: Verified ${ROOT.digest}: signed by ${IDENTITY}`), md);
+    assert.ok(
+      md.includes(`#### Signatures\n\n- 🔏 <code>registry.example.com/app:1.0.0</code>: Verified ${ROOT.digest}: signed by ${IDENTITY}`),
+      md,
+    );
   });
 
   it('keeps a short error in its cell', () => {
@@ -70,7 +94,11 @@ describe('a sync summary GitHub shows whole', () => {
   });
 
   it('says an immutable tag was not compared, in its row and in the count', () => {
-    const md = markdown([outcome('unchanged', 'v1.0.0', 0, { reason: 'immutable' }), outcome('unchanged', 'latest', 1), outcome('copied', 'v2.0.0', 2)]);
+    const md = markdown([
+      outcome('unchanged', 'v1.0.0', 0, { reason: 'immutable' }),
+      outcome('unchanged', 'latest', 1),
+      outcome('copied', 'v2.0.0', 2),
+    ]);
     assert.match(md, /2 unchanged \(1 of them immutable tags, not compared\)/);
     assert.match(md, /\| unchanged \(not compared\) \| <code>ghcr\.io\/acme\/app:v1\.0\.0<\/code>/);
     assert.match(md, /\| unchanged \| <code>ghcr\.io\/acme\/app:latest<\/code>/, 'a compared tag is plainly unchanged');
@@ -80,9 +108,16 @@ describe('a sync summary GitHub shows whole', () => {
   it('names the signer once: not again as the workflow, nor as the policy it satisfies', () => {
     const [line] = checkLines(outcome('copied', '1.0.0', 0, { verification: verified }));
     assert.equal(line.split(IDENTITY).length - 1, 1, line);
-    assert.match(line, /; repository https:\/\/github\.com\/acme\/app, commit c0ffee; log index 42 \(the identity and issuer the policy requires\)$/);
+    assert.match(
+      line,
+      /; repository https:\/\/github\.com\/acme\/app, commit c0ffee; log index 42 \(the identity and issuer the policy requires\)$/,
+    );
     // A reusable workflow signs as itself for another: both are named; a pattern policy is quoted.
-    const reusable = { ...verified, policy: `identity matching /^https:\\/\\/github\\.com\\/acme\\//, issuer ${ISSUER}`, signer: { ...verified.signer, workflow: 'https://github.com/acme/app/.github/workflows/ci.yml@refs/heads/main' } };
+    const reusable = {
+      ...verified,
+      policy: `identity matching /^https:\\/\\/github\\.com\\/acme\\//, issuer ${ISSUER}`,
+      signer: { ...verified.signer, workflow: 'https://github.com/acme/app/.github/workflows/ci.yml@refs/heads/main' },
+    };
     const [other] = checkLines(outcome('copied', '1.0.0', 0, { verification: reusable }));
     assert.match(other, /; workflow https:\/\/github\.com\/acme\/app\/\.github\/workflows\/ci\.yml@refs\/heads\/main, repository /);
     assert.match(other, /\(policy: identity matching \/\^https:/);
@@ -96,7 +131,10 @@ describe('a pull budget stop in words', () => {
     const tickets = [1, 2, 3, 4].map(() => budget.admit('docker.io'));
     assert.ok(tickets.every(Boolean), '14 - 4 = 10: four copies fit');
     assert.equal(budget.admit('docker.io'), undefined);
-    assert.equal(budget.stopReason('docker.io'), 'docker.io said 14 pulls left, 4 held for copies still running and 1 needed for the next copy: below min-pulls-left 10');
+    assert.equal(
+      budget.stopReason('docker.io'),
+      'docker.io said 14 pulls left, 4 held for copies still running and 1 needed for the next copy: below min-pulls-left 10',
+    );
     // Later the registry's own count reads 10: the line for the run says so, the stop reason stays.
     remaining = 10;
     for (const t of tickets) t!.done();
@@ -105,8 +143,25 @@ describe('a pull budget stop in words', () => {
   });
 
   it('a deferred row gives the reason once, not "left for the next run" twice', () => {
-    const md = markdown([outcome('deferred', 't5', 0, {}, 'left for the next run: docker.io said 14 pulls left and 1 needed for the next copy: below min-pulls-left 14')]);
-    assert.match(md, /\| left for the next run \|.*\| docker\.io said 14 pulls left and 1 needed for the next copy: below min-pulls-left 14 \|/);
-    assert.equal(md.split('\n').find((l) => l.startsWith('| left'))!.split('left for the next run').length - 1, 1);
+    const md = markdown([
+      outcome(
+        'deferred',
+        't5',
+        0,
+        {},
+        'left for the next run: docker.io said 14 pulls left and 1 needed for the next copy: below min-pulls-left 14',
+      ),
+    ]);
+    assert.match(
+      md,
+      /\| left for the next run \|.*\| docker\.io said 14 pulls left and 1 needed for the next copy: below min-pulls-left 14 \|/,
+    );
+    assert.equal(
+      md
+        .split('\n')
+        .find((l) => l.startsWith('| left'))!
+        .split('left for the next run').length - 1,
+      1,
+    );
   });
 });

@@ -27,7 +27,7 @@ describe('outside text on its way to a line', () => {
     assert.doesNotMatch(safeLine('ok\n::error::x'), /\n/);
     assert.equal(safeLine('\u00a0\u3000::error::x'), '\u00a0\u3000\\x3a:error::x');
   });
-  it('breaks the runner\'s older command prefix wherever it is in a line', () => {
+  it("breaks the runner's older command prefix wherever it is in a line", () => {
     // The runner finds `##[command]` anywhere in a line, not only at its start.
     assert.equal(safeLine('Copying abc ##[add-mask]secret'), 'Copying abc #\\x23[add-mask]secret');
     assert.equal(safeLine('###[stop-commands]t'), '##\\x23[stop-commands]t');
@@ -48,7 +48,7 @@ describe('lines made from outside text', () => {
     }
     assert.equal(eventLine({ type: 'started', node }), 'Copying abababababab application/x\\x0a::warning::forged\\x1b]0;title\\x07');
   });
-  it('a registry\'s error message is one printable line', () => {
+  it("a registry's error message is one printable line", () => {
     const body = JSON.stringify({ errors: [{ code: 'DENIED', message: 'no\n::add-mask::x \x1b[31mred\u202e' }] });
     assert.deepEqual(registryErrorDetail(body), { code: 'DENIED', text: 'DENIED: no ::add-mask::x \\x1b[31mred\\u{202e}' });
     assert.equal(registryErrorDetail(JSON.stringify({ errors: [{ code: 'X', message: 'y'.repeat(1000) }] })).text?.length, 201);

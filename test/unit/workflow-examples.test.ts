@@ -23,7 +23,12 @@ interface Example {
 
 const indent = (text: string, by: number) => text.replace(/^(?=.)/gm, ' '.repeat(by));
 const dedent = (text: string) => {
-  const width = Math.min(...text.split('\n').filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  const width = Math.min(
+    ...text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => /^ */.exec(l)![0].length),
+  );
   return text.replace(new RegExp(`^ {0,${width}}`, 'gm'), '');
 };
 const WORKFLOW_HEAD = 'on: push\njobs:\n';
@@ -65,14 +70,17 @@ function commentBlocks(path: string, text: string): { where: string; text: strin
   let current: string[] = [];
   let start = 0;
   const flush = () => {
-    if (current.length) blocks.push({ where: `${path} comment at line ${start}`, text: current.join('\n') + '\n' });
+    if (current.length) blocks.push({ where: `${path} comment at line ${start}`, text: `${current.join('\n')}\n` });
     current = [];
   };
-  text.split('\n').forEach((line, i) => {
-    if (!/^# {3}/.test(line)) return flush();
+  for (const [i, line] of text.split('\n').entries()) {
+    if (!/^# {3}/.test(line)) {
+      flush();
+      continue;
+    }
     if (!current.length) start = i + 1;
     current.push(line.slice(1));
-  });
+  }
   flush();
   return blocks;
 }
@@ -134,8 +142,14 @@ describe('every YAML example is a workflow GitHub accepts, and names only inputs
 
   it('finds the README blocks, the workflows and the examples in their comments', () => {
     assert.ok(examples.filter((e) => e.where.startsWith('README.md')).length >= 14, 'README.md has its YAML blocks');
-    assert.ok(examples.some((e) => e.where.includes('oci-copy.yml comment')), "the reusable workflow's own example");
-    assert.ok(examples.some((e) => e.images), 'an images list');
+    assert.ok(
+      examples.some((e) => e.where.includes('oci-copy.yml comment')),
+      "the reusable workflow's own example",
+    );
+    assert.ok(
+      examples.some((e) => e.images),
+      'an images list',
+    );
   });
 
   it('action.yml is an action GitHub accepts', async () => {
@@ -146,7 +160,12 @@ describe('every YAML example is a workflow GitHub accepts, and names only inputs
     const failures = examples
       .filter((e) => e.workflow !== undefined)
       // The first error of each (the parser names the example and the line of the wrapped text).
-      .flatMap((e) => parser.workflowErrors(e.where, e.workflow!).slice(0, 1).map((m) => m.split('\n')[0]));
+      .flatMap((e) =>
+        parser
+          .workflowErrors(e.where, e.workflow!)
+          .slice(0, 1)
+          .map((m) => m.split('\n')[0]),
+      );
     assert.deepEqual(failures, []);
   });
 
@@ -155,12 +174,15 @@ describe('every YAML example is a workflow GitHub accepts, and names only inputs
     for (const e of examples.filter((x) => x.workflow !== undefined)) {
       for (const [id, job] of Object.entries(jobsOf(e.workflow!))) {
         if (job.uses && REUSABLE.test(job.uses)) {
-          for (const k of Object.keys(job.with ?? {})) if (!callInputs.has(k)) wrong.push(`${e.where}, job ${id}: the reusable workflow has no input "${k}"`);
-          for (const k of Object.keys(job.secrets ?? {})) if (!callSecrets.has(k)) wrong.push(`${e.where}, job ${id}: the reusable workflow has no secret "${k}"`);
+          for (const k of Object.keys(job.with ?? {}))
+            if (!callInputs.has(k)) wrong.push(`${e.where}, job ${id}: the reusable workflow has no input "${k}"`);
+          for (const k of Object.keys(job.secrets ?? {}))
+            if (!callSecrets.has(k)) wrong.push(`${e.where}, job ${id}: the reusable workflow has no secret "${k}"`);
         }
         for (const step of job.steps ?? []) {
           if (!step.uses || !ACTION.test(step.uses)) continue;
-          for (const k of Object.keys(step.with ?? {})) if (!inputs.has(k)) wrong.push(`${e.where}, job ${id}: action.yml has no input "${k}"`);
+          for (const k of Object.keys(step.with ?? {}))
+            if (!inputs.has(k)) wrong.push(`${e.where}, job ${id}: action.yml has no input "${k}"`);
         }
       }
     }

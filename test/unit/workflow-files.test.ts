@@ -56,7 +56,9 @@ const load = async <T>(path: string): Promise<T> => parse(await readFile(join(RO
 /** Every `${{ <context>.<name> }}` reference in a value, e.g. `inputs.dry-run` → `dry-run`. */
 function references(value: unknown, context: string): string[] {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const found = [...text.matchAll(/\$\{\{([^}]*)\}\}/g)].flatMap((m) => [...m[1].matchAll(new RegExp(`\\b${context}\\.([A-Za-z0-9_-]+)`, 'g'))].map((r) => r[1]));
+  const found = [...text.matchAll(/\$\{\{([^}]*)\}\}/g)].flatMap((m) =>
+    [...m[1].matchAll(new RegExp(`\\b${context}\\.([A-Za-z0-9_-]+)`, 'g'))].map((r) => r[1]),
+  );
   return [...new Set(found)];
 }
 
@@ -64,7 +66,21 @@ const actionSteps = (wf: Workflow, matches: (uses: string) => boolean) =>
   Object.values(wf.jobs).flatMap((j) => (j.steps ?? []).filter((s) => s.uses && matches(s.uses)));
 
 /** The action's main inputs, each of which the reusable workflow must offer. */
-const MAIN_INPUTS = ['source', 'destination', 'images', 'images-file', 'operation', 'platform', 'referrers', 'dry-run', 'concurrency', 'mount', 'blob-cache', 'username', 'fail-fast'];
+const MAIN_INPUTS = [
+  'source',
+  'destination',
+  'images',
+  'images-file',
+  'operation',
+  'platform',
+  'referrers',
+  'dry-run',
+  'concurrency',
+  'mount',
+  'blob-cache',
+  'username',
+  'fail-fast',
+];
 const SECRET_INPUTS = ['password', 'source-password', 'destination-password', 'github-token'];
 
 describe('the reusable workflow, .github/workflows/oci-copy.yml', () => {
@@ -97,10 +113,13 @@ describe('the reusable workflow, .github/workflows/oci-copy.yml', () => {
   it("covers every required input of action.yml, and the action's main inputs", () => {
     const given = new Set(Object.keys(step.with ?? {}));
     // source and destination, or images / images-file: none of them is required alone.
-    const required = Object.entries(action.inputs).filter(([, i]) => i.required).map(([n]) => n);
+    const required = Object.entries(action.inputs)
+      .filter(([, i]) => i.required)
+      .map(([n]) => n);
     for (const name of [...required, ...MAIN_INPUTS, ...SECRET_INPUTS]) assert.ok(given.has(name), `the workflow does not pass "${name}"`);
     for (const name of MAIN_INPUTS) assert.ok(wf.on.workflow_call!.inputs![name], `workflow_call offers no input "${name}"`);
-    for (const name of required) assert.equal(wf.on.workflow_call!.inputs![name].required, true, `"${name}" is required in the workflow too`);
+    for (const name of required)
+      assert.equal(wf.on.workflow_call!.inputs![name].required, true, `"${name}" is required in the workflow too`);
   });
 
   it('every input and secret it refers to is declared, and passwords come only from secrets', () => {
@@ -158,7 +177,10 @@ describe('the reusable workflow, .github/workflows/oci-copy.yml', () => {
       const list = (shards: string) => {
         const out = join(dir, `out-${shards}`);
         writeFileSync(out, '');
-        const res = spawnSync('bash', ['-e', '-c', script], { env: { PATH: process.env.PATH, SHARDS: shards, GITHUB_OUTPUT: out }, encoding: 'utf8' });
+        const res = spawnSync('bash', ['-e', '-c', script], {
+          env: { PATH: process.env.PATH, SHARDS: shards, GITHUB_OUTPUT: out },
+          encoding: 'utf8',
+        });
         return { code: res.status, stdout: res.stdout, output: readFileSync(out, 'utf8') };
       };
       assert.equal(list('1').output, 'list=[""]\n');
@@ -186,7 +208,9 @@ describe("the project's own workflows", () => {
 
   it('ci.yml runs npm ci and npm test on ubuntu-latest', async () => {
     const wf = await load<Workflow>('.github/workflows/ci.yml');
-    const runs = Object.values(wf.jobs).filter((j) => j['runs-on'] === 'ubuntu-latest').flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ''));
+    const runs = Object.values(wf.jobs)
+      .filter((j) => j['runs-on'] === 'ubuntu-latest')
+      .flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ''));
     assert.ok(runs.some((r) => /\bnpm ci\b/.test(r)));
     assert.ok(runs.some((r) => /\bnpm test\b/.test(r)));
   });
@@ -198,7 +222,9 @@ describe("the project's own workflows", () => {
     const local = (jobs[0].steps ?? []).filter((s) => s.uses === './');
     assert.ok(local.length > 0, 'uses: ./');
     const declared = new Set(Object.keys(action.inputs));
-    const required = Object.entries(action.inputs).filter(([, i]) => i.required).map(([n]) => n);
+    const required = Object.entries(action.inputs)
+      .filter(([, i]) => i.required)
+      .map(([n]) => n);
     for (const s of local) {
       for (const name of Object.keys(s.with ?? {})) assert.ok(declared.has(name), `${s.name}: action.yml has no input "${name}"`);
       for (const name of required) assert.ok(s.with?.[name], `${s.name}: required input "${name}"`);
@@ -215,7 +241,9 @@ describe("the project's own workflows", () => {
 
   it('check-dist.yml rebuilds dist and fails when it differs', async () => {
     const wf = await load<Workflow>('.github/workflows/check-dist.yml');
-    const runs = Object.values(wf.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? '')).join('\n');
+    const runs = Object.values(wf.jobs)
+      .flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ''))
+      .join('\n');
     assert.match(runs, /npm ci/);
     assert.match(runs, /npm run bundle/);
     assert.match(runs, /git (status --porcelain|diff --exit-code).*-- dist/);

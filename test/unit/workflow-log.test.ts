@@ -8,7 +8,11 @@ import type { Descriptor } from '../../src/oci/descriptor.js';
 import { copyJobOutcome } from '../support/outcomes.js';
 
 const MiB = 1024 * 1024;
-const blob: Descriptor = { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${'ab12'.repeat(16)}`, size: 100 * MiB };
+const blob: Descriptor = {
+  mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  digest: `sha256:${'ab12'.repeat(16)}`,
+  size: 100 * MiB,
+};
 const small: Descriptor = { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'cd34'.repeat(16)}`, size: 1000 };
 
 /** What `core.info` printed while `work` ran: workflow logs are the process's standard output. */
@@ -59,7 +63,10 @@ describe('workflow log lines', () => {
       now += 10_000;
       log({ type: 'progress', node: small, bytes: 1000 });
     });
-    assert.deepEqual(lines.filter((l) => l.includes('%')), []);
+    assert.deepEqual(
+      lines.filter((l) => l.includes('%')),
+      [],
+    );
     assert.equal(lines.length, 2);
   });
 

@@ -16,6 +16,7 @@ export type CheckRecord = Readonly<Record<string, unknown>>;
  * itself by declaration merging (`declare module … { interface KnownCheckRecords { sign: ImageSigning } }`),
  * so `outcome.checks.sign` reads as that type.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: each check adds its record type by declaration merging
 export interface KnownCheckRecords {}
 
 /** What the checks and stages recorded for an image, by name: plain data, typed for the checks that say their type. */
@@ -75,7 +76,12 @@ export interface AfterTagContext extends ImageCheckContext {
 }
 
 /** Runs the stages after tagging in order, each recording under its name; `all` false: only those that run on every run. */
-export async function runAfterTag(stages: readonly AfterTagStage[], ctx: AfterTagContext, records: ItemChecks, all: boolean): Promise<void> {
+export async function runAfterTag(
+  stages: readonly AfterTagStage[],
+  ctx: AfterTagContext,
+  records: ItemChecks,
+  all: boolean,
+): Promise<void> {
   for (const stage of stages) {
     if (!all && !stage.everyRun) continue;
     const result = await stage.run(ctx);

@@ -36,6 +36,7 @@ export const noClobberCheck: ImageCheck<NoClobberRecord> = {
       const named = ctx.current.get(tag);
       return named && named !== root ? [{ tag, current: named }] : [];
     });
-    if (conflicts.length) throw new CheckRefusal<NoClobberRecord>(tagsWouldMove(dst.description, conflicts, root), NO_CLOBBER_CHECK, { conflicts });
+    if (conflicts.length)
+      throw new CheckRefusal<NoClobberRecord>(tagsWouldMove(dst.description, conflicts, root), NO_CLOBBER_CHECK, { conflicts });
   },
 };

@@ -61,7 +61,11 @@ export class CopyReport {
         this.resolved = { root: event.node, source: event.source, platforms: event.platforms ?? [] };
         return;
       case 'tagged':
-        this.tagged.push({ reference: event.reference, digest: event.node.digest, ...(event.previous ? { previous: event.previous } : {}) });
+        this.tagged.push({
+          reference: event.reference,
+          digest: event.node.digest,
+          ...(event.previous ? { previous: event.previous } : {}),
+        });
         // Attachment tags (`sha256-<hex>.sig`) name other nodes than the root.
         if (!this.resolved || event.node.digest === this.resolved.root.digest) this.tags.push(event.reference);
         if (event.previous && event.previous !== event.node.digest) {
@@ -112,7 +116,15 @@ export class CopyReport {
   }
 
   totals(): CopyTotals {
-    const t: CopyTotals = { nodes: this.nodes.length, bytesCopied: 0, bytesMounted: 0, bytesExisting: 0, copied: 0, mounted: 0, existing: 0 };
+    const t: CopyTotals = {
+      nodes: this.nodes.length,
+      bytesCopied: 0,
+      bytesMounted: 0,
+      bytesExisting: 0,
+      copied: 0,
+      mounted: 0,
+      existing: 0,
+    };
     for (const n of this.nodes) {
       if (n.action === 'copied' || n.action === 'copy') {
         t.copied++;
@@ -150,7 +162,10 @@ export function formatDuration(ms: number): string {
  * One object per node of the copied graph, as the action's `blobs` output and the CLI's `--json`
  * give them. With several destinations, one per node and destination, each naming its destination.
  */
-export function blobRecords(destinations: Array<{ destination: string; report: CopyReport }>, several = destinations.length > 1): Array<Record<string, unknown>> {
+export function blobRecords(
+  destinations: Array<{ destination: string; report: CopyReport }>,
+  several = destinations.length > 1,
+): Array<Record<string, unknown>> {
   return destinations.flatMap((d) =>
     d.report.nodes.map((n) => ({
       digest: n.digest,

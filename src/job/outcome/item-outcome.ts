@@ -71,7 +71,13 @@ function platformOutcomes(report: CopyReport, known: PlatformManifest[]): Platfo
   return platforms.map((p) => {
     const children = report.children.get(p.digest);
     const imageBytes = children ? p.size + children.reduce((sum, c) => sum + c.size, 0) : undefined;
-    return { platform: formatPlatform(p.platform), digest: p.digest, mediaType: p.mediaType, size: p.size, ...(imageBytes !== undefined ? { imageBytes } : {}) };
+    return {
+      platform: formatPlatform(p.platform),
+      digest: p.digest,
+      mediaType: p.mediaType,
+      size: p.size,
+      ...(imageBytes !== undefined ? { imageBytes } : {}),
+    };
   });
 }
 
@@ -115,6 +121,9 @@ function nodeGroups(report: CopyReport, root: Descriptor): NodeGroup[] {
   } else {
     group('image', image(root.digest));
   }
-  group('referrers', report.nodes.filter((n) => !placed.has(n.digest)).map((n) => n.digest));
+  group(
+    'referrers',
+    report.nodes.filter((n) => !placed.has(n.digest)).map((n) => n.digest),
+  );
   return groups;
 }

@@ -163,7 +163,8 @@ export function jobOutcome(
   mode: JobOutcome['mode'],
   dryRun: boolean,
   results: ItemOutcome[],
-  extra: Pick<JobOutcome, 'plan' | 'rateLimits' | 'durationMs' | 'warnings'> & Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned'> & { cacheNote?: string; failFast?: boolean },
+  extra: Pick<JobOutcome, 'plan' | 'rateLimits' | 'durationMs' | 'warnings'> &
+    Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned'> & { cacheNote?: string; failFast?: boolean },
 ): JobOutcome {
   const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
   const bytes = { copied: 0, mounted: 0, existing: 0 };
@@ -176,7 +177,17 @@ export function jobOutcome(
   const root = results.find((r) => r.root)?.root;
   const failure = failureLine(results, { what: mode === 'copy' ? 'destinations' : 'images', failFast: extra.failFast === true });
   const { failFast: _, cacheNote, ...rest } = extra;
-  return { mode, dryRun, results, counts, bytes, ...(root ? { root } : {}), ...rest, ...(cacheNote ? { cacheNote } : {}), ...(failure ? { failure } : {}) };
+  return {
+    mode,
+    dryRun,
+    results,
+    counts,
+    bytes,
+    ...(root ? { root } : {}),
+    ...rest,
+    ...(cacheNote ? { cacheNote } : {}),
+    ...(failure ? { failure } : {}),
+  };
 }
 
 /**
@@ -185,14 +196,19 @@ export function jobOutcome(
  * error was printed beside its destination already (the command line), so the line names every
  * failed destination and nothing more.
  */
-export function failureLine(results: ItemOutcome[], options: { what: 'destinations' | 'images'; failFast?: boolean; errorsTold?: boolean }): string | undefined {
+export function failureLine(
+  results: ItemOutcome[],
+  options: { what: 'destinations' | 'images'; failFast?: boolean; errorsTold?: boolean },
+): string | undefined {
   const { what } = options;
   const failed = results.filter((r) => r.status === 'failed');
   if (!failed.length) return undefined;
   const head = `${failed.length} of ${results.length} ${what} failed`;
   if (options.errorsTold) return `${head}: ${failed.map((r) => r.destination).join(', ')}`;
   if (what === 'destinations' && results.length === 1) return failed[0].error;
-  const named = failed.slice(0, NAMED_FAILURES).map((r) => (what === 'destinations' ? `${r.destination}: ${r.error}` : `${r.source} => ${r.destination}: ${r.error}`));
+  const named = failed
+    .slice(0, NAMED_FAILURES)
+    .map((r) => (what === 'destinations' ? `${r.destination}: ${r.error}` : `${r.source} => ${r.destination}: ${r.error}`));
   const more = failed.length > NAMED_FAILURES ? `; and ${failed.length - NAMED_FAILURES} more` : '';
   const skipped = results.filter((r) => r.status === 'skipped').length;
   const notTried = skipped ? ` (${skipped} ${STATUS_WORDS.skipped.word}${options.failFast ? ': fail-fast' : ''})` : '';

@@ -23,7 +23,8 @@ export async function peekSourceRoot(src: ReadOnlyTarget, ref: Selector): Promis
     // A docker archive's image (`@N`, a name) is found by resolving, not as a tag.
     if (selector !== undefined && ref.image === undefined && isLocated(src) && isTagReader(src)) {
       const found = await src.readTag(selector);
-      if (!found) throw new NotFoundError(`${src.description.replace(/^\[registry\] /, '')}${isDigest(selector) ? '@' : ':'}${selector} not found`);
+      if (!found)
+        throw new NotFoundError(`${src.description.replace(/^\[registry\] /, '')}${isDigest(selector) ? '@' : ':'}${selector} not found`);
       return refuseSwappedRoot(selector, found, src.description);
     }
     const root = refuseSwappedRoot(ref.digest, await src.resolve(selector), src.description);
@@ -38,7 +39,12 @@ export async function peekSourceRoot(src: ReadOnlyTarget, ref: Selector): Promis
  * What each of the destination's `references` (tags, or the root's digest) names now: a HEAD per
  * tag. A destination that cannot say what its tags name (a stream) names nothing.
  */
-export async function readDestination(dst: Target, references: string[], root?: Descriptor, context?: TagContext): Promise<Map<string, string | undefined>> {
+export async function readDestination(
+  dst: Target,
+  references: string[],
+  root?: Descriptor,
+  context?: TagContext,
+): Promise<Map<string, string | undefined>> {
   const previous = new Map<string, string | undefined>();
   try {
     for (const reference of references) {

@@ -54,7 +54,13 @@ export async function completeItem(prepared: PreparedItem, ctx: PipelineContext,
   };
   const tagsRead = state === 'differs' ? record.current : undefined;
   try {
-    await copyResolved(from, resolved, { target: dst, references: record.references!, ...(tagsRead ? { tagsRead } : {}) }, copyOptions, context);
+    await copyResolved(
+      from,
+      resolved,
+      { target: dst, references: record.references!, ...(tagsRead ? { tagsRead } : {}) },
+      copyOptions,
+      context,
+    );
   } finally {
     const platform = await watch?.platform();
     if (platform) record.imagePlatform = platform;

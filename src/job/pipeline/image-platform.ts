@@ -12,7 +12,11 @@ import type { ReadOnlyTarget } from '../../targets/target.js';
  * the copy, a few kilobytes. It only informs: a config that cannot be read leaves the platform
  * unknown, never fails the copy.
  */
-export function watchImagePlatform(src: ReadOnlyTarget, root: Descriptor, signal: AbortSignal): { listener: CopyListener; platform: () => Promise<PlatformManifest | undefined> } {
+export function watchImagePlatform(
+  src: ReadOnlyTarget,
+  root: Descriptor,
+  signal: AbortSignal,
+): { listener: CopyListener; platform: () => Promise<PlatformManifest | undefined> } {
   let config: Descriptor | undefined;
   let reading: Promise<PlatformManifest | undefined> | undefined;
   const listener = (event: CopyEvent) => {
@@ -28,7 +32,12 @@ export function watchImagePlatform(src: ReadOnlyTarget, root: Descriptor, signal
   return { listener, platform: async () => reading };
 }
 
-async function readPlatform(src: ReadOnlyTarget, root: Descriptor, config: Descriptor, signal: AbortSignal): Promise<PlatformManifest | undefined> {
+async function readPlatform(
+  src: ReadOnlyTarget,
+  root: Descriptor,
+  config: Descriptor,
+  signal: AbortSignal,
+): Promise<PlatformManifest | undefined> {
   if (signal.aborted) return undefined;
   try {
     return platformIn(await readConfig(src, config), root, config);

@@ -41,7 +41,10 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
   const knownTags = item.destination.tags.length ? item.destination.tags : srcRef.tags;
   // What the caller read moments ago (a library caller may say) is not read again.
   const given = record.current;
-  const early = knownTags.length && !readAll(given, knownTags) ? (async () => readDestination(dst, knownTags, undefined, isLocated(dst) ? undefined : await context))() : undefined;
+  const early =
+    knownTags.length && !readAll(given, knownTags)
+      ? (async () => readDestination(dst, knownTags, undefined, isLocated(dst) ? undefined : await context))()
+      : undefined;
   early?.catch(() => undefined);
 
   const resolved = await ctx.roots.resolve(src, srcRef, platform);
@@ -52,7 +55,11 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
   record.source = formatReference({ ...item.source, tags: srcRef.tags });
   record.destination = destinationName(item.destination, references);
 
-  const current = readAll(given, references) ? new Map(references.map((r) => [r, given.get(r)])) : early ? await early : await readDestination(dst, references, resolved.root);
+  const current = readAll(given, references)
+    ? new Map(references.map((r) => [r, given.get(r)]))
+    : early
+      ? await early
+      : await readDestination(dst, references, resolved.root);
   const { state } = judgeDestination(resolved.root, current);
   record.current = current;
   record.state = state;
@@ -88,6 +95,9 @@ function destinationName(ref: Reference, references: string[]): string {
 }
 
 /** Whether `read` says what every one of `references` names. */
-function readAll(read: ReadonlyMap<string, string | undefined> | undefined, references: string[]): read is ReadonlyMap<string, string | undefined> {
+function readAll(
+  read: ReadonlyMap<string, string | undefined> | undefined,
+  references: string[],
+): read is ReadonlyMap<string, string | undefined> {
   return !!read && references.every((r) => read.has(r));
 }

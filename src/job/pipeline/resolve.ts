@@ -77,7 +77,10 @@ export class SourceRoots {
     // A tag read cheaply may name what is no manifest (a login page): the source's own resolve,
     // which keeps what that read fetched, refuses it in its words. Never copied as a blob and tagged.
     if (!isManifest(source.mediaType)) source = await src.resolve(source.digest);
-    if (!isManifest(source.mediaType)) throw new ContentError(`${src.description} names ${printable(source.mediaType, 100)} by ${printable(rootSelector(srcRef) ?? 'its only image')}, which is not a manifest media type`);
+    if (!isManifest(source.mediaType))
+      throw new ContentError(
+        `${src.description} names ${printable(source.mediaType, 100)} by ${printable(rootSelector(srcRef) ?? 'its only image')}, which is not a manifest media type`,
+      );
     const wanted = platformList(platform);
     // Without platforms the root is what the source names: nothing more to read until the copy.
     if (!wanted.length) return { source, root: source };

@@ -35,7 +35,8 @@ export function eventLine(event: CopyEvent): string | undefined {
     case 'tagged': {
       const tag = printable(event.reference);
       if (event.previous === event.node.digest) return `tag ${tag} already names ${event.node.digest}`;
-      if (event.previous) return `tag ${tag} ${event.dryRun ? 'would move' : 'moved'} from ${printable(event.previous)} to ${event.node.digest}`;
+      if (event.previous)
+        return `tag ${tag} ${event.dryRun ? 'would move' : 'moved'} from ${printable(event.previous)} to ${event.node.digest}`;
       return event.dryRun ? `Would tag ${tag}` : `Tagged  ${tag}`;
     }
     case 'stored':
@@ -79,7 +80,9 @@ export function logLines(emit: (line: string) => void, now: () => number = Date.
         s.last = t;
         const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
         const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
-        emit(`  ${shortDigest(event.node.digest)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`);
+        emit(
+          `  ${shortDigest(event.node.digest)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`,
+        );
       }
       return;
     }

@@ -26,7 +26,10 @@ export const SYNC_PROGRESS_EVERY_MS = 10_000;
  * append (a workflow log, a pipe), a blob that takes long gets a progress line every few seconds;
  * `progress: false` leaves those to a status line that is redrawn.
  */
-export function eventLines(sink: Pick<LineSink, 'line' | 'warning'>, options: { now?: () => number; progress?: boolean } = {}): CopyListener {
+export function eventLines(
+  sink: Pick<LineSink, 'line' | 'warning'>,
+  options: { now?: () => number; progress?: boolean } = {},
+): CopyListener {
   const lines: CopyListener =
     options.progress === false
       ? (event) => {
@@ -39,7 +42,8 @@ export function eventLines(sink: Pick<LineSink, 'line' | 'warning'>, options: { 
 
 /** `Copied SRC => DST`, `Unchanged: DST already names sha256:…`: what became of one destination, in a line. */
 export function resultLine(r: ItemOutcome, dryRun: boolean): string {
-  if (r.status === 'failed' || r.status === 'skipped' || r.status === 'deferred') return `${statusTitle(r.status, r.refusedBy)}: ${r.error}`;
+  if (r.status === 'failed' || r.status === 'skipped' || r.status === 'deferred')
+    return `${statusTitle(r.status, r.refusedBy)}: ${r.error}`;
   const unchanged = STATUS_WORDS.unchanged.title;
   if (r.status === 'unchanged' && r.reason === 'immutable') return `${unchanged}: ${r.destination} has this immutable tag (not compared)`;
   if (r.status === 'unchanged') return `${unchanged}: ${r.destination} already names ${r.root?.digest}`;
@@ -153,14 +157,15 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
       done++;
       counts[r.status]++;
       const pair = `${r.source} => ${r.destination}`;
-      const warnings = () => lines.filter((l) => l.warning).forEach((l) => sink.warning(l.text));
+      const warnings = () => {
+        for (const l of lines) if (l.warning) sink.warning(l.text);
+      };
       const title = `${statusTitle(r.status, r.refusedBy)} ${pair}`;
       if (r.status === 'unchanged' && r.reason === 'immutable') sink.line(`${title} (immutable tag the destination has: not compared)`);
       else if (r.status === 'unchanged') {
         sink.line(`${title} (${r.root?.digest})`);
         for (const line of checkLines(r)) sink.line(line);
-      }
-      else if (r.status === 'deferred' || r.status === 'skipped') sink.line(`${title}: ${r.error}`);
+      } else if (r.status === 'deferred' || r.status === 'skipped') sink.line(`${title}: ${r.error}`);
       else if (r.status === 'copy') {
         sink.line(`${title}${r.root ? ` (${r.root.digest})` : ''}`);
         for (const line of checkLines(r)) sink.line(line);
@@ -186,11 +191,18 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
  */
 export function pruneLine(p: PruneOutcome, dryRun: boolean): string {
   // Stopped before removing anything (another shard prunes, a registry that refuses deletes): why, and what stays when it was listed.
-  if (p.stopped && !p.removed.length && !p.failed.length) return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}${p.kept !== undefined ? `; ${p.kept} kept` : ''}`;
-  const list = (tags: string[]) => (tags.length ? ` (${tags.slice(0, PRUNE_TAGS_NAMED).join(', ')}${tags.length > PRUNE_TAGS_NAMED ? `, and ${tags.length - PRUNE_TAGS_NAMED} more` : ''})` : '');
+  if (p.stopped && !p.removed.length && !p.failed.length)
+    return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}${p.kept !== undefined ? `; ${p.kept} kept` : ''}`;
+  const list = (tags: string[]) =>
+    tags.length
+      ? ` (${tags.slice(0, PRUNE_TAGS_NAMED).join(', ')}${tags.length > PRUNE_TAGS_NAMED ? `, and ${tags.length - PRUNE_TAGS_NAMED} more` : ''})`
+      : '';
   const parts = [`${dryRun ? 'would remove' : 'removed'} ${p.removed.length} ${p.removed.length === 1 ? 'tag' : 'tags'}${list(p.removed)}`];
   if (p.protected.length) parts.push(`protected ${p.protected.length}${list(p.protected)}`);
-  if (p.attachmentsKept.length) parts.push(`kept ${p.attachmentsKept.length} attachment ${p.attachmentsKept.length === 1 ? 'tag' : 'tags'} of removed images${list(p.attachmentsKept)}`);
+  if (p.attachmentsKept.length)
+    parts.push(
+      `kept ${p.attachmentsKept.length} attachment ${p.attachmentsKept.length === 1 ? 'tag' : 'tags'} of removed images${list(p.attachmentsKept)}`,
+    );
   if (p.failed.length) parts.push(`${p.failed.length} not removed${list(p.failed.map((f) => f.tag))}`);
   if (p.kept !== undefined) parts.push(`${p.kept} kept`);
   const stopped = p.stopped ? `; stopped: ${p.stopped}` : '';

@@ -67,18 +67,24 @@ export function copyAccount(outcome: JobOutcome): Record<string, unknown> {
   const each = (r: ItemOutcome) => ({
     status: r.status,
     tags: r.tags.map((t) => t.tag),
-    ...(r.tags.some((t) => t.change === 'moved') ? { moved: r.tags.filter((t) => t.change === 'moved').map((t) => ({ tag: t.tag, from: t.previous })) } : {}),
+    ...(r.tags.some((t) => t.change === 'moved')
+      ? { moved: r.tags.filter((t) => t.change === 'moved').map((t) => ({ tag: t.tag, from: t.previous })) }
+      : {}),
     ...(r.error !== undefined ? { error: r.error } : {}),
     ...jsonParts(r),
     ...(r.refusedBy ? { refusedBy: r.refusedBy } : {}),
     ...ownTime(r),
   });
-  if (results.length === 1) return { ...head, dryRun, destination: results[0].destination, ...each(results[0]), blobs: blobRecords(results) };
+  if (results.length === 1)
+    return { ...head, dryRun, destination: results[0].destination, ...each(results[0]), blobs: blobRecords(results) };
   return {
     ...head,
     dryRun,
     destinations: results.map((r) => ({ destination: r.destination, ...each(r) })),
-    blobs: blobRecords(results.filter((r) => r.status !== 'failed'), true),
+    blobs: blobRecords(
+      results.filter((r) => r.status !== 'failed'),
+      true,
+    ),
   };
 }
 

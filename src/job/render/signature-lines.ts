@@ -16,7 +16,11 @@ export function signerWords(signer: SignerIdentity | undefined): string {
  */
 export function provenanceWords(signer: SignerIdentity | undefined): string {
   if (!signer) return '';
-  const parts = [signer.workflow && signer.workflow !== signer.identity && `workflow ${printable(signer.workflow)}`, signer.repository && `repository ${printable(signer.repository)}`, signer.commit && `commit ${printable(signer.commit)}`].filter(Boolean);
+  const parts = [
+    signer.workflow && signer.workflow !== signer.identity && `workflow ${printable(signer.workflow)}`,
+    signer.repository && `repository ${printable(signer.repository)}`,
+    signer.commit && `commit ${printable(signer.commit)}`,
+  ].filter(Boolean);
   return parts.join(', ');
 }
 
@@ -35,7 +39,8 @@ export function verifiedLine(v: ImageVerification, chosenFrom: boolean): string 
 
 /** `Signed sha256:… (key, bundle) as …: referrer sha256:…`, `Not signed again: sha256:… is already signed by …`, `Would sign sha256:… (key, bundle)`. */
 export function signingLine(s: ImageSigning): string {
-  if (s.state === 'already-signed') return `Not signed again: ${s.digest} is already signed by ${signerWords(s.signer)} (${printable(s.where)}, ${s.format})`;
+  if (s.state === 'already-signed')
+    return `Not signed again: ${s.digest} is already signed by ${signerWords(s.signer)} (${printable(s.where)}, ${s.format})`;
   if (s.state === 'would-sign') return `Would sign ${s.digest} (${s.mode}, ${s.format})${s.signer ? ` as ${signerWords(s.signer)}` : ''}`;
   const where = s.tag ? `tag ${s.tag} (manifest ${s.manifest})` : `referrer ${s.manifest}`;
   return `Signed ${s.digest} (${s.mode}, ${s.format}) as ${signerWords(s.signer)}: ${where}${s.tlogIndex !== undefined ? `; log index ${s.tlogIndex}` : ''}`;
@@ -43,6 +48,7 @@ export function signingLine(s: ImageSigning): string {
 
 /** `policy: identity X, issuer Y`, or, when that is exactly the signer just named, `the identity and issuer the policy requires`. */
 function policyWords(policy: string, signer: SignerIdentity | undefined): string {
-  if (signer?.identity && signer.issuer && policy === `identity ${printable(signer.identity)}, issuer ${printable(signer.issuer)}`) return 'the identity and issuer the policy requires';
+  if (signer?.identity && signer.issuer && policy === `identity ${printable(signer.identity)}, issuer ${printable(signer.issuer)}`)
+    return 'the identity and issuer the policy requires';
   return `policy: ${printable(policy)}`;
 }

@@ -33,8 +33,28 @@ export function verificationFields(v: ImageVerification): Record<string, unknown
     ...(v.signer?.commit ? { commit: v.signer.commit } : {}),
     predicateTypes: v.predicateTypes,
     ...(v.tlogIndex !== undefined ? { logIndex: v.tlogIndex } : {}),
-    ...(v.platforms ? { platforms: v.platforms.map((p) => ({ digest: p.digest, ...(p.signer?.identity ? { signer: p.signer.identity } : {}), ...(p.tlogIndex !== undefined ? { logIndex: p.tlogIndex } : {}) })) } : {}),
-    ...(v.verified ? {} : { found: v.found.map((f) => ({ form: f.form, kind: f.kind, where: f.where, ...(f.predicateType ? { predicateType: f.predicateType } : {}), ...(f.signer?.identity ? { signer: f.signer.identity } : {}), ...(f.problem ? { problem: f.problem } : {}) })), required: v.required }),
+    ...(v.platforms
+      ? {
+          platforms: v.platforms.map((p) => ({
+            digest: p.digest,
+            ...(p.signer?.identity ? { signer: p.signer.identity } : {}),
+            ...(p.tlogIndex !== undefined ? { logIndex: p.tlogIndex } : {}),
+          })),
+        }
+      : {}),
+    ...(v.verified
+      ? {}
+      : {
+          found: v.found.map((f) => ({
+            form: f.form,
+            kind: f.kind,
+            where: f.where,
+            ...(f.predicateType ? { predicateType: f.predicateType } : {}),
+            ...(f.signer?.identity ? { signer: f.signer.identity } : {}),
+            ...(f.problem ? { problem: f.problem } : {}),
+          })),
+          required: v.required,
+        }),
   };
 }
 

@@ -208,7 +208,8 @@ class ContentTables {
           return;
         }
         // A spooled file was hashed on the way in; a file read by range is verified when it is read.
-        if (entry.digest !== undefined && entry.digest !== as.digest) throw notThePromisedBlob(where, shown, `it links to content ${entry.digest}`);
+        if (entry.digest !== undefined && entry.digest !== as.digest)
+          throw notThePromisedBlob(where, shown, `it links to content ${entry.digest}`);
         // An entry's open() may live on its prototype: wrap it, never spread it.
         blobs.set(as.digest, { size: entry.size, digest: as.digest, gzip: entry.gzip, open: () => entry.open() });
       },

@@ -116,7 +116,9 @@ export async function dockerStoreNotes(root: Descriptor, facts: DockerStoreFacts
     const chosen = dockerImageOf(children, facts.platform);
     if (!chosen) return notes;
     const name = chosen.platform ? formatPlatform(chosen.platform) : chosen.digest;
-    notes.push({ message: `manifest.json lists ${printable(name)} (${chosen.digest}), the one image of the index docker load takes; index.json keeps all ${children.length} for other loaders` });
+    notes.push({
+      message: `manifest.json lists ${printable(name)} (${chosen.digest}), the one image of the index docker load takes; index.json keeps all ${children.length} for other loaders`,
+    });
   } else if (!isImageManifest(root.mediaType)) {
     return notes;
   }

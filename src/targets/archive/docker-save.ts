@@ -74,7 +74,10 @@ export async function convertDockerSave(
     const root: Descriptor = { mediaType: MediaType.OciManifest, digest, size: bytes.byteLength };
     if (item.repoTags.length === 0) index.manifests.push(root);
     for (const name of item.repoTags) {
-      index.manifests.push({ ...root, annotations: { [ANNOTATION_IMAGE_NAME]: normalizeImageName(name) ?? name, [ANNOTATION_REF_NAME]: tagOfImageName(name) } });
+      index.manifests.push({
+        ...root,
+        annotations: { [ANNOTATION_IMAGE_NAME]: normalizeImageName(name) ?? name, [ANNOTATION_REF_NAME]: tagOfImageName(name) },
+      });
     }
     roots.push(withItemName(root, item));
   }
@@ -99,8 +102,7 @@ async function describeFile(
 ): Promise<{ digest: string; size: number; gzip: boolean }> {
   const normalized = normalizeEntryName(name);
   const blobDigest = normalized.startsWith('blobs/') ? normalized.slice(6).replace('/', ':') : undefined;
-  let entry: StoredEntry | undefined =
-    blobDigest && isDigest(blobDigest) ? contents.blobs.get(blobDigest) : contents.files.get(normalized);
+  let entry: StoredEntry | undefined = blobDigest && isDigest(blobDigest) ? contents.blobs.get(blobDigest) : contents.files.get(normalized);
   if (!entry) throw new NotFoundError(`${DOCKER_MANIFEST_FILE} in ${where} names ${quoted(name)}, which is not in the archive`);
   const { digest, gzip } = await describeEntry(entry);
   if (blobDigest && digest !== blobDigest) {

@@ -181,11 +181,15 @@ export class OciArchiveFileWriter extends ArchiveWriterBase {
  * When `path` already holds an archive (OCI or docker), the new one keeps its blobs and tags and
  * adds the new ones.
  */
-export async function openArchiveFileWriter(path: string, options: Omit<ArchiveWriterBaseOptions, 'base'> = {}): Promise<OciArchiveFileWriter> {
+export async function openArchiveFileWriter(
+  path: string,
+  options: Omit<ArchiveWriterBaseOptions, 'base'> = {},
+): Promise<OciArchiveFileWriter> {
   const target = resolvePath(path);
   const description = options.description ?? `[oci-archive] ${printable(path)}`;
   const existing = await stat(target).catch(() => undefined);
-  if (existing?.isDirectory()) throw new ContentError(`${description} is a directory: use oci:${printable(path)} to export into an OCI layout directory`);
+  if (existing?.isDirectory())
+    throw new ContentError(`${description} is a directory: use oci:${printable(path)} to export into an OCI layout directory`);
   const base = existing?.isFile() && existing.size > 0 ? await openArchiveFile(path, { description }) : undefined;
   // What an earlier, interrupted export of this archive left goes; then this one's own partial file.
   await sweepPartials(dirname(target), basename(target));

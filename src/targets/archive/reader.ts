@@ -103,7 +103,8 @@ export class OciArchiveReader implements ReadOnlyTarget, TagLister, TagReader, R
       return await this.findRoot(selector);
     } catch (err) {
       // A name index.json does not carry may still be among manifest.json's RepoTags.
-      if (!(err instanceof NotFoundError) || selector === undefined || isTag(selector) || isDigest(selector) || !this.hasDockerManifest) throw err;
+      if (!(err instanceof NotFoundError) || selector === undefined || isTag(selector) || isDigest(selector) || !this.hasDockerManifest)
+        throw err;
       const items = await this.dockerItems();
       const at = items.findIndex((item) => item.repoTags.some((t) => sameImageName(t, selector)));
       if (at < 0) throw err;
@@ -137,25 +138,35 @@ export class OciArchiveReader implements ReadOnlyTarget, TagLister, TagReader, R
   private async resolveItem(n: number, shown: string): Promise<Descriptor> {
     shown = printable(shown);
     if (!this.hasDockerManifest) {
-      throw new NotFoundError(`${shown} picks an image of a docker archive's ${DOCKER_MANIFEST_FILE}, which ${this.description} does not have: name the image by tag or digest`);
+      throw new NotFoundError(
+        `${shown} picks an image of a docker archive's ${DOCKER_MANIFEST_FILE}, which ${this.description} does not have: name the image by tag or digest`,
+      );
     }
     const items = await this.dockerItems();
-    if (n >= items.length) throw new NotFoundError(`${shown} is not in ${this.description}: its ${DOCKER_MANIFEST_FILE} lists ${items.length} image(s), @0 to @${items.length - 1}`);
+    if (n >= items.length)
+      throw new NotFoundError(
+        `${shown} is not in ${this.description}: its ${DOCKER_MANIFEST_FILE} lists ${items.length} image(s), @0 to @${items.length - 1}`,
+      );
     const item = items[n];
     if (this.itemRoots) return this.itemRoots[n];
     const config = await digestOfListedFile(this.contents, item.config, this.description);
     const read = async (d: Descriptor) => {
       const entry = this.contents.blobs.get(d.digest);
-      return entry && entry.size <= MAX_MANIFEST_BYTES ? readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${d.digest} in ${this.description}`) : undefined;
+      return entry && entry.size <= MAX_MANIFEST_BYTES
+        ? readEntry(entry, MAX_MANIFEST_BYTES, `manifest ${d.digest} in ${this.description}`)
+        : undefined;
     };
     for (const root of this.index.manifests) {
       const candidates = isIndex(root.mediaType) ? await childrenOf(root, read) : [root];
       for (const c of candidates) {
         const bytes = isImageManifest(c.mediaType) ? await read(c) : undefined;
-        if (bytes && parseImageManifest(bytes, `manifest ${c.digest}`).config?.digest === config) return withItemName(plainDescriptor(c), item);
+        if (bytes && parseImageManifest(bytes, `manifest ${c.digest}`).config?.digest === config)
+          return withItemName(plainDescriptor(c), item);
       }
     }
-    throw new NotFoundError(`${shown} in ${this.description}: no manifest in ${INDEX_FILE} has the config ${config} that ${DOCKER_MANIFEST_FILE} names`);
+    throw new NotFoundError(
+      `${shown} in ${this.description}: no manifest in ${INDEX_FILE} has the config ${config} that ${DOCKER_MANIFEST_FILE} names`,
+    );
   }
 
   /** What refers to `subject`: manifests listed in index.json whose subject it is, or its `sha256-<hex>` index. */

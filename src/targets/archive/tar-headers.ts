@@ -48,7 +48,8 @@ export async function scanTarHeaders(file: PositionalFile, where: string, visit:
     const bodyStart = pos + BLOCK;
     const extended = EXTENDED_TYPES.has(h.typeflag);
     if (extended) {
-      if (h.size > MAX_EXTENDED_HEADER) throw new ContentError(`${where} has an extended tar header of ${h.size} bytes: refusing the archive`);
+      if (h.size > MAX_EXTENDED_HEADER)
+        throw new ContentError(`${where} has an extended tar header of ${h.size} bytes: refusing the archive`);
       if (bodyStart + h.size > file.size) throw truncated(where);
       const body = Buffer.alloc(h.size);
       await readAt(file, body, bodyStart, where);
@@ -138,7 +139,10 @@ function decodeNumber(field: Buffer): number | undefined {
     for (let i = 1; i < field.length; i++) value = value * 256 + field[i];
     return Number.isSafeInteger(value) ? value : undefined;
   }
-  const text = field.toString('latin1').replace(/^[ \0]+/, '').replace(/[ \0].*$/s, '');
+  const text = field
+    .toString('latin1')
+    .replace(/^[ \0]+/, '')
+    .replace(/[ \0].*$/s, '');
   if (!/^[0-7]*$/.test(text)) return undefined;
   const value = text === '' ? 0 : parseInt(text, 8);
   return Number.isSafeInteger(value) ? value : undefined;

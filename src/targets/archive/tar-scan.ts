@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import { ContentError, OciCopyError, messageOf } from '../../oci/errors.js';
 import { classifyEntry, type EntryKind } from './entry-names.js';

@@ -6,7 +6,16 @@ import { repositoryOfImageName } from '../../oci/image-name.js';
 import type { ImageIndex } from '../../oci/manifest.js';
 import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
 import { drain, readManifestBytes } from '../layout/blob-files.js';
-import { INDEX_FILE, emptyIndex, findRoot, imageNameFor, indexTags, serializeIndex, taggedEntry, withReference } from '../layout/index-json.js';
+import {
+  INDEX_FILE,
+  emptyIndex,
+  findRoot,
+  imageNameFor,
+  indexTags,
+  serializeIndex,
+  taggedEntry,
+  withReference,
+} from '../layout/index-json.js';
 import { referrerEntry } from '../layout/referrer-entries.js';
 import type { StoreNote, StoreNoter, TagContext, TagLister, TagReader, Target } from '../target.js';
 import { dockerManifestList, dockerStoreNotes } from './docker-manifest.js';
@@ -141,13 +150,18 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader,
     const imageName = imageNameFor(reference, this.imageRepository ?? context?.repository);
     this.index = withReference(this.index, desc, reference, imageName);
     if (context?.platform) this.platforms.set(desc.digest, context.platform);
-    if (imageName === undefined && !isDigest(reference)) this.unnamed.set(desc.digest, [...(this.unnamed.get(desc.digest) ?? []), reference]);
+    if (imageName === undefined && !isDigest(reference))
+      this.unnamed.set(desc.digest, [...(this.unnamed.get(desc.digest) ?? []), reference]);
   }
 
   /** For a docker archive, what `docker load` will make of `root` (see `dockerStoreNotes`). */
   async storeNotes(root: Descriptor): Promise<StoreNote[]> {
     if (!this.dockerManifest) return [];
-    return dockerStoreNotes(root, { read: (desc) => this.readManifest(desc), platform: this.platforms.get(root.digest), unnamedTags: this.unnamed.get(root.digest) ?? [] });
+    return dockerStoreNotes(root, {
+      read: (desc) => this.readManifest(desc),
+      platform: this.platforms.get(root.digest),
+      unnamedTags: this.unnamed.get(root.digest) ?? [],
+    });
   }
 
   protected checkUsable(): void {
@@ -189,7 +203,10 @@ export abstract class ArchiveWriterBase implements Target, TagLister, TagReader,
     const held = this.manifests.get(desc.digest);
     if (held) return held;
     if (!this.base || !(await this.base.exists(desc))) throw new NotFoundError(`manifest ${desc.digest} is not in ${this.description}`);
-    if (desc.size > MAX_MANIFEST_BYTES) throw new ContentError(`manifest ${desc.digest} in ${this.description} is ${desc.size} bytes, over the limit of ${MAX_MANIFEST_BYTES}`);
+    if (desc.size > MAX_MANIFEST_BYTES)
+      throw new ContentError(
+        `manifest ${desc.digest} in ${this.description} is ${desc.size} bytes, over the limit of ${MAX_MANIFEST_BYTES}`,
+      );
     const bytes = await readManifestBytes(await this.base.fetch(desc), desc);
     verifyBytes(bytes, desc);
     return bytes;

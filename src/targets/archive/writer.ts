@@ -80,7 +80,11 @@ export class OciArchiveWriter extends ArchiveWriterBase {
       return;
     }
     const spooled = await this.spool(desc, content);
-    void this.enqueue(desc, () => createReadStream(spooled), () => rm(spooled, { force: true })).catch(() => undefined);
+    void this.enqueue(
+      desc,
+      () => createReadStream(spooled),
+      () => rm(spooled, { force: true }),
+    ).catch(() => undefined);
   }
 
   async close(outcome: 'success' | 'failure'): Promise<void> {
@@ -162,7 +166,10 @@ export class OciArchiveWriter extends ArchiveWriterBase {
   }
 
   private async spool(desc: Pick<Descriptor, 'digest' | 'size'>, content: Readable): Promise<string> {
-    this.spoolDir ??= mkdtemp(join(this.spoolParent, '.oci-copy-spool-')).then((dir) => (trackPartial(dir), dir));
+    this.spoolDir ??= mkdtemp(join(this.spoolParent, '.oci-copy-spool-')).then((dir) => {
+      trackPartial(dir);
+      return dir;
+    });
     const path = join(await this.spoolDir, `${parseDigest(desc.digest).hex}.${randomBytes(4).toString('hex')}`);
     try {
       await pipeline(countedChunks(content, desc), createWriteStream(path, { flags: 'wx' }));

@@ -92,7 +92,9 @@ export async function findRoot(
     if (digests.size === 0) throw new NotFoundError(`${where} holds no image`);
     const names = [...new Set(roots.map(imageNameOf).filter((n): n is string => n !== undefined))].map((n) => printable(n));
     const byName = names.length ? `, one of its images as docker-archive:PATH:NAME:TAG (${names.join(', ')})` : '';
-    throw new NotFoundError(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })})${byName} or a digest`);
+    throw new NotFoundError(
+      `${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })})${byName} or a digest`,
+    );
   }
   if (isDigest(selector)) {
     const listed = index.manifests.find((d) => d.digest === selector);
@@ -107,14 +109,16 @@ export async function findRoot(
     // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
     matches = index.manifests.filter((d) => {
       const name = refNameOf(d) ?? d.annotations?.[ANNOTATION_IMAGE_NAME];
-      return name !== undefined && name.endsWith(`:${selector}`);
+      return name?.endsWith(`:${selector}`);
     });
   }
   const digests = new Set(matches.map((d) => d.digest));
   if (digests.size === 1) return matches[0];
   if (digests.size === 0) throw new NotFoundError(`tag ${quoted(selector)} is not in ${where}: its tags are ${tagList(index)}`);
   const names = matches.map((d) => printable(d.annotations?.[ANNOTATION_IMAGE_NAME] ?? d.digest));
-  throw new NotFoundError(`tag ${quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
+  throw new NotFoundError(
+    `tag ${quoted(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`,
+  );
 }
 
 /**
@@ -134,9 +138,14 @@ function findNamed(index: ImageIndex, name: string, where: string): Descriptor {
   });
   if (matches.length > 0 && matches.every((d) => d.digest === matches[0].digest)) return matches[0];
   const shown = quoted(name);
-  if (matches.length > 0) throw new NotFoundError(`image ${shown} names ${new Set(matches.map((d) => d.digest)).size} different images in ${where}: name one by digest`);
+  if (matches.length > 0)
+    throw new NotFoundError(
+      `image ${shown} names ${new Set(matches.map((d) => d.digest)).size} different images in ${where}: name one by digest`,
+    );
   const names = [...new Set(index.manifests.map(imageNameOf).filter((n): n is string => n !== undefined))];
-  throw new NotFoundError(`image ${shown} is not in ${where}: its images are ${names.length ? names.map((n) => printable(n)).join(', ') : 'unnamed'}`);
+  throw new NotFoundError(
+    `image ${shown} is not in ${where}: its images are ${names.length ? names.map((n) => printable(n)).join(', ') : 'unnamed'}`,
+  );
 }
 
 /**
@@ -190,7 +199,11 @@ export function imageNameFor(reference: string, repository: string | undefined):
 /** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
 export function sniffManifest(content: Uint8Array, digest: string): Descriptor | undefined {
   try {
-    const parsed = parseBoundedJson(Buffer.from(content).toString('utf8')) as { mediaType?: unknown; manifests?: unknown; config?: unknown };
+    const parsed = parseBoundedJson(Buffer.from(content).toString('utf8')) as {
+      mediaType?: unknown;
+      manifests?: unknown;
+      config?: unknown;
+    };
     let mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
     if (!mediaType && Array.isArray(parsed?.manifests)) mediaType = MediaType.OciIndex;
     if (!mediaType && parsed?.config) mediaType = MediaType.OciManifest;

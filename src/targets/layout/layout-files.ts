@@ -105,7 +105,9 @@ export class LayoutFiles {
     const root = await this.rootPath();
     const rel = relative(root, real);
     if (rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith(sep)) {
-      throw new ContentError(`${what} in ${this.where} is a symbolic link that leads out of the layout (to ${printable(real)}): refusing it`);
+      throw new ContentError(
+        `${what} in ${this.where} is a symbolic link that leads out of the layout (to ${printable(real)}): refusing it`,
+      );
     }
     return real;
   }
@@ -118,7 +120,13 @@ export class LayoutFiles {
   }
 }
 
-function fileKind(info: { isFIFO(): boolean; isDirectory(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function fileKind(info: {
+  isFIFO(): boolean;
+  isDirectory(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
   if (info.isFIFO()) return 'a named pipe (FIFO)';
   if (info.isDirectory()) return 'a directory';
   if (info.isSocket()) return 'a socket';

@@ -74,7 +74,9 @@ export async function openLayout(path: string, options: OpenLayoutOptions = {}):
   }
   // What is made here stays only if a copy into it succeeds: a failed or interrupted one (a source
   // that does not exist, say) leaves the directory as it found it, or no directory at all.
-  const made = info ? [join(root, 'blobs'), join(root, OCI_LAYOUT_FILE), join(root, INDEX_FILE)] : [(await mkdir(root, { recursive: true })) ?? root];
+  const made = info
+    ? [join(root, 'blobs'), join(root, OCI_LAYOUT_FILE), join(root, INDEX_FILE)]
+    : [(await mkdir(root, { recursive: true })) ?? root];
   for (const path of made) trackPartial(path);
   try {
     await mkdir(join(root, 'blobs'), { recursive: true });
@@ -144,7 +146,13 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, TagRemover
   }
 
   async resolve(selector: string | undefined): Promise<Descriptor> {
-    return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest), (entry) => this.finder.isAttached(entry));
+    return findRoot(
+      await this.readIndex(),
+      selector,
+      this.description,
+      (digest) => this.sniff(digest),
+      (entry) => this.finder.isAttached(entry),
+    );
   }
 
   async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {

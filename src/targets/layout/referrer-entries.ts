@@ -22,7 +22,6 @@ export function referrerEntry(desc: Descriptor, bytes: Uint8Array): Descriptor |
   return referrerOf(desc, bytes)?.descriptor;
 }
 
-
 /**
  * Finds referrers among what an index lists. Each listed manifest is read once (verified, at most
  * 4 MiB) and what it refers to is remembered: content is addressed by digest, so it never changes.

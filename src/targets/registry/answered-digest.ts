@@ -11,13 +11,21 @@ import { header, type HttpResponse } from './http.js';
 export function refuseOtherDigest(requested: string, res: HttpResponse, op: string): void {
   const said = header(res, 'docker-content-digest');
   if (namesOtherContent(requested, said)) {
-    throw new DigestMismatchError(`${op}: the registry answered ${said} (its Docker-Content-Digest) for ${requested}: refused, a digest pins the content it names`, requested, said);
+    throw new DigestMismatchError(
+      `${op}: the registry answered ${said} (its Docker-Content-Digest) for ${requested}: refused, a digest pins the content it names`,
+      requested,
+      said,
+    );
   }
 }
 
 /** The digest of the bytes a registry sent for `requested`, refused when it is another. */
 export function refuseOtherBytes(requested: string, computed: string, op: string): void {
   if (computed !== requested) {
-    throw new DigestMismatchError(`${op}: the registry sent other content: digest mismatch: expected ${requested}, got ${computed}`, requested, computed);
+    throw new DigestMismatchError(
+      `${op}: the registry sent other content: digest mismatch: expected ${requested}, got ${computed}`,
+      requested,
+      computed,
+    );
   }
 }

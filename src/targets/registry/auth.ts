@@ -23,9 +23,7 @@ export function normalizeScopes(scopes: string[]): string[] {
     for (const a of scope.slice(at + 1).split(',')) if (a) actions.add(a);
     byResource.set(resource, actions);
   }
-  return [...byResource]
-    .map(([resource, actions]) => `${resource}:${[...actions].sort().join(',')}`)
-    .sort();
+  return [...byResource].map(([resource, actions]) => `${resource}:${[...actions].sort().join(',')}`).sort();
 }
 
 export interface AuthOptions {
@@ -210,4 +208,3 @@ function pickChallenge(res: HttpResponse): Challenge | undefined {
   const all = values.flatMap((v) => parseChallenges(v));
   return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
 }
-

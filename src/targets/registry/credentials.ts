@@ -210,7 +210,9 @@ async function fromHelper(
     child.stdin.end(serverUrl);
   });
   if (spawnError) {
-    throw new InputError(`the Docker config names credential helper ${quoted(name)} but ${program} cannot be run: install it or remove it from config.json`);
+    throw new InputError(
+      `the Docker config names credential helper ${quoted(name)} but ${program} cannot be run: install it or remove it from config.json`,
+    );
   }
   // Helpers exit non-zero with "credentials not found" when they hold nothing for this server.
   if (code !== 0) return undefined;

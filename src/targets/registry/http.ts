@@ -350,14 +350,22 @@ export class HttpClient {
         throw new RegistryError(`${url.host} redirected an upload (${res.status}); it cannot be sent again from here`, true);
       } else if (body !== undefined && next.origin !== url.origin) {
         // A body may hold a secret (a refresh token) or content meant for this registry only.
-        throw new RegistryError(`${url.host} redirected a ${method} with content to another host (${next.host}); refusing to send it there`);
+        throw new RegistryError(
+          `${url.host} redirected a ${method} with content to another host (${next.host}); refusing to send it there`,
+        );
       }
       if (next.origin !== url.origin) for (const h of CREDENTIAL_HEADERS) delete headers[h];
       url = next;
     }
   }
 
-  private async once(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined, signal?: AbortSignal): Promise<HttpResponse> {
+  private async once(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: RequestBody | undefined,
+    signal?: AbortSignal,
+  ): Promise<HttpResponse> {
     // Every request, retry and redirect hop passes here: the one place a request rate can hold.
     if (this.requestRate) {
       const wait = this.requestRate.delay(url.host);
@@ -377,7 +385,13 @@ export class HttpClient {
     return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
   }
 
-  private request(method: string, url: URL, headers: Record<string, string>, body: RequestBody | undefined, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
+  private request(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: RequestBody | undefined,
+    signal?: AbortSignal,
+  ): Promise<Dispatcher.ResponseData> {
     return request(this.dispatcher, {
       signal,
       origin: url.origin,
@@ -405,7 +419,8 @@ function redirectTarget(location: string, from: URL): URL {
 /** An answer no client takes, named for the registry that sent it; undefined for other failures. */
 function hostileAnswer(url: URL, err: unknown): RegistryError | undefined {
   const code = (err as { code?: unknown })?.code;
-  if (code === 'UND_ERR_HEADERS_OVERFLOW') return new RegistryError(`${url.host} answered with more header bytes than any registry sends (over 16 KiB)`);
+  if (code === 'UND_ERR_HEADERS_OVERFLOW')
+    return new RegistryError(`${url.host} answered with more header bytes than any registry sends (over 16 KiB)`);
   return undefined;
 }
 

@@ -48,7 +48,9 @@ export class Manifests {
     const op = `resolving ${this.named(reference)}`;
     // A digest whose bytes are kept (a second destination, a tag just read) needs no request.
     const kept = isDigest(reference) ? this.recent.get(reference) : undefined;
-    const desc = kept ? { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length } : await during(op, async () => (await this.get(reference, op)).desc);
+    const desc = kept
+      ? { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length }
+      : await during(op, async () => (await this.get(reference, op)).desc);
     // Anything else would be copied as an opaque blob and tagged: a login page, an error page.
     if (!isManifest(desc.mediaType)) {
       throw new RegistryError(`${op}: the registry answered ${printable(desc.mediaType, 100)}, which is not a manifest media type`);
@@ -66,10 +68,9 @@ export class Manifests {
   async exists(desc: Descriptor, signal?: AbortSignal): Promise<boolean> {
     const op = `checking manifest ${desc.digest} in ${this.place}`;
     return during(op, async () => {
-      const res = await this.client.send(
-        { method: 'HEAD', url: this.url(desc.digest), headers: { accept: MANIFEST_ACCEPT }, signal },
-        [pullScope(this.repository)],
-      );
+      const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), headers: { accept: MANIFEST_ACCEPT }, signal }, [
+        pullScope(this.repository),
+      ]);
       if (res.status !== 200 && res.status !== 404) return this.client.fail(res, op);
       await discard(res);
       if (res.status === 200) refuseOtherDigest(desc.digest, res, op);
@@ -86,7 +87,9 @@ export class Manifests {
   async readTag(tag: string): Promise<Descriptor | undefined> {
     const op = `resolving ${this.named(tag)}`;
     return during(op, async () => {
-      const res = await this.client.send({ method: 'HEAD', url: this.url(tag), headers: { accept: MANIFEST_ACCEPT } }, [pullScope(this.repository)]);
+      const res = await this.client.send({ method: 'HEAD', url: this.url(tag), headers: { accept: MANIFEST_ACCEPT } }, [
+        pullScope(this.repository),
+      ]);
       if (res.status === 404) {
         await discard(res);
         return undefined;
@@ -219,7 +222,9 @@ export class Manifests {
     // and it must be the digest of what it sent.
     if (isDigest(reference)) refuseOtherBytes(reference, computed, op);
     else if (said !== undefined && said !== computed) {
-      throw new RegistryError(`${op}: the registry's Docker-Content-Digest ${said} is not the digest of the manifest it sent (${computed})`);
+      throw new RegistryError(
+        `${op}: the registry's Docker-Content-Digest ${said} is not the digest of the manifest it sent (${computed})`,
+      );
     }
     const digest = named ?? computed;
     const declaredType = contentType(res);

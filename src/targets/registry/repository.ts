@@ -3,7 +3,20 @@ import type { Descriptor } from '../../oci/descriptor.js';
 import { CancelledError } from '../../oci/errors.js';
 import { isManifest } from '../../oci/media-types.js';
 import type { RegistryReference } from '../../oci/reference.js';
-import type { BlobLocation, Located, Mounter, MountOutcome, ReferrerLister, RemoveTagOptions, TaggingPusher, TagLister, TagReader, TagRemoval, TagRemover, Target } from '../target.js';
+import type {
+  BlobLocation,
+  Located,
+  Mounter,
+  MountOutcome,
+  ReferrerLister,
+  RemoveTagOptions,
+  TaggingPusher,
+  TagLister,
+  TagReader,
+  TagRemoval,
+  TagRemover,
+  Target,
+} from '../target.js';
 import { Blobs } from './blobs.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { Manifests } from './manifests.js';

@@ -145,7 +145,9 @@ export class RegistryTagRemover {
 
   private deleteManifest(digest: string, op: string, signal?: AbortSignal): Promise<HttpResponse> {
     return during(op, () =>
-      this.client.send({ method: 'DELETE', url: this.client.url(`/v2/${this.repository}/manifests/${digest}`), signal }, [deleteScope(this.repository)]),
+      this.client.send({ method: 'DELETE', url: this.client.url(`/v2/${this.repository}/manifests/${digest}`), signal }, [
+        deleteScope(this.repository),
+      ]),
     );
   }
 
@@ -160,7 +162,12 @@ export class RegistryTagRemover {
       return this.refused(res.status, detail.code, detail.text);
     }
     const after = res.tries > 1 ? ` after ${res.tries} tries` : '';
-    return new RegistryError(`${op}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}`, isRetryableStatus(res.status), res.status, detail.code);
+    return new RegistryError(
+      `${op}: ${statusLine(res.status)}${after}${detail.text ? ` (${detail.text})` : ''}`,
+      isRetryableStatus(res.status),
+      res.status,
+      detail.code,
+    );
   }
 
   private refused(status: number | undefined, code: string | undefined, why: string | undefined): TagRemovalRefusedError {
@@ -174,7 +181,11 @@ export class RegistryTagRemover {
         status,
       );
     }
-    return new TagRemovalRefusedError(`registry ${host} does not allow deleting tags through the registry API (${answer}): prune skipped`, place, status);
+    return new TagRemovalRefusedError(
+      `registry ${host} does not allow deleting tags through the registry API (${answer}): prune skipped`,
+      place,
+      status,
+    );
   }
 
   /** Points `tag` back at what it named, after the throwaway could not be deleted. */

@@ -32,7 +32,10 @@ export async function listTags(client: RegistryClient, repository: string): Prom
     for (let page = 0; url; page++) {
       if (page >= MAX_TAG_PAGES) throw new RegistryError(`${op}: more than ${MAX_TAG_PAGES} pages; refusing to read on`);
       // A registry that links back to a page it sent never reaches the end of its list.
-      if (pages.has(url.href)) throw new RegistryError(`${op}: the next page is one it sent before (${printable(url.pathname + url.search, 200)}); refusing to read in a loop`);
+      if (pages.has(url.href))
+        throw new RegistryError(
+          `${op}: the next page is one it sent before (${printable(url.pathname + url.search, 200)}); refusing to read in a loop`,
+        );
       pages.add(url.href);
       const res = await client.send({ method: 'GET', url, headers: { accept: 'application/json' } }, [pullScope(repository)]);
       if (res.status === 404) {
@@ -73,7 +76,9 @@ export function nextPage(link: string | undefined, base: URL): URL | undefined {
     try {
       return new URL(m[1], base);
     } catch {
-      throw new RegistryError(`the next page (Link: <${printable(m[1], 200)}>) is not a URL; refusing to take the pages so far as the whole list`);
+      throw new RegistryError(
+        `the next page (Link: <${printable(m[1], 200)}>) is not a URL; refusing to take the pages so far as the whole list`,
+      );
     }
   }
   return undefined;

@@ -23,8 +23,10 @@ export function loadProxyAgent(): Promise<(options: UndiciProxyAgent.Options) =>
     import('undici/lib/dispatcher/proxy-agent.js'),
     import('undici/lib/dispatcher/pool.js'),
     import('undici/lib/api/api-connect.js'),
-  ]).then(([{ default: ProxyAgent }, { default: Pool }, { default: connect }]) => (options) =>
-    new ProxyAgent({ ...options, clientFactory: (origin: URL, opts: object) => Object.assign(new Pool(origin, opts), { connect }) }),
+  ]).then(
+    ([{ default: ProxyAgent }, { default: Pool }, { default: connect }]) =>
+      (options) =>
+        new ProxyAgent({ ...options, clientFactory: (origin: URL, opts: object) => Object.assign(new Pool(origin, opts), { connect }) }),
   );
   return proxyAgentMaker;
 }

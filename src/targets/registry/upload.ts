@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import type { RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
@@ -64,7 +64,13 @@ export interface UploadContext {
 }
 
 /** Finishes an open session with the blob's bytes: one PUT, or PATCH chunks then a closing PUT. */
-export async function uploadOnSession(client: RegistryClient, session: URL, desc: Descriptor, content: Readable, upload: UploadContext): Promise<void> {
+export async function uploadOnSession(
+  client: RegistryClient,
+  session: URL,
+  desc: Descriptor,
+  content: Readable,
+  upload: UploadContext,
+): Promise<void> {
   try {
     if (upload.mode.chunked) await uploadChunks(client, session, desc, content, upload);
     else await uploadWhole(client, session, desc, content, upload);
@@ -79,7 +85,13 @@ function withDigest(session: URL, desc: Descriptor): URL {
   return url;
 }
 
-async function uploadWhole(client: RegistryClient, session: URL, desc: Descriptor, content: Readable, upload: UploadContext): Promise<void> {
+async function uploadWhole(
+  client: RegistryClient,
+  session: URL,
+  desc: Descriptor,
+  content: Readable,
+  upload: UploadContext,
+): Promise<void> {
   const { scopes, mode, operation, signal } = upload;
   const res = await client.send(
     {
@@ -100,7 +112,13 @@ async function uploadWhole(client: RegistryClient, session: URL, desc: Descripto
   return client.fail(res, operation);
 }
 
-async function uploadChunks(client: RegistryClient, session: URL, desc: Descriptor, content: Readable, upload: UploadContext): Promise<void> {
+async function uploadChunks(
+  client: RegistryClient,
+  session: URL,
+  desc: Descriptor,
+  content: Readable,
+  upload: UploadContext,
+): Promise<void> {
   const { scopes, mode, operation, signal } = upload;
   let url = session;
   let offset = 0;

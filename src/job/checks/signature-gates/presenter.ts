@@ -24,7 +24,9 @@ export const signingPresenter: CheckPresenter<ImageSigning> = {
   heading: HEADING,
   mark: MARK,
   logLines: (s) => [signingLine(s)],
-  summaryCells: (s) => [`${s.state === 'already-signed' ? 'already signed' : s.state === 'would-sign' ? 'would be signed' : 'signed'}, ${s.mode} (below)`],
+  summaryCells: (s) => [
+    `${s.state === 'already-signed' ? 'already signed' : s.state === 'would-sign' ? 'would be signed' : 'signed'}, ${s.mode} (below)`,
+  ],
   json: (s) => ({ key: VERIFICATION_KEY, fields: signingFields(s) }),
   wrote: (s) => (s.state === 'signed' ? 'the signature above' : undefined),
 };

@@ -105,7 +105,11 @@ async function ownSigner(chosen: SignStageOptions, dryRun: boolean): Promise<{ r
 }
 
 /** The stage's options from signing settings (an entry's): the key decrypted (once, through `keys`), the job's token for keyless. */
-export async function signStageOptions(sign: SignInputs, keys: SigningKeys, identityToken?: () => Promise<string>): Promise<SignStageOptions> {
+export async function signStageOptions(
+  sign: SignInputs,
+  keys: SigningKeys,
+  identityToken?: () => Promise<string>,
+): Promise<SignStageOptions> {
   const key = sign.mode === 'key' ? await keys.key(sign) : undefined;
   return {
     mode: sign.mode,

@@ -46,9 +46,20 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
       } catch (err) {
         if (err instanceof SignatureRefusedError) {
           const usedRoot = policy.signer.kind !== 'key' || err.found.some((f) => f.tlogIndex !== undefined);
-          const refused: ImageVerification = { digest: err.digest, verified: false, policy: policy.description, ...(usedRoot ? { trustRoot: policy.trustRootName } : {}), predicateTypes: [], found: err.found, required: err.required };
+          const refused: ImageVerification = {
+            digest: err.digest,
+            verified: false,
+            policy: policy.description,
+            ...(usedRoot ? { trustRoot: policy.trustRootName } : {}),
+            predicateTypes: [],
+            found: err.found,
+            required: err.required,
+          };
           // Nothing is copied either way; an image already there stays, and the step still fails on it.
-          const held = ctx.state === 'unchanged' ? `; the destination already holds ${ctx.resolved.root.digest} (copied by an earlier run): it is left there, unvouched for` : '';
+          const held =
+            ctx.state === 'unchanged'
+              ? `; the destination already holds ${ctx.resolved.root.digest} (copied by an earlier run): it is left there, unvouched for`
+              : '';
           throw new CheckRefusal(`${err.message}${held}`, SIGNATURE_POLICY_CHECK, refused);
         }
         throw err;
@@ -56,7 +67,12 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
       // The verifier's record as it is, each platform's reduced to who signed it.
       const { platforms, ...rest } = record;
       const verified: ImageVerification = rest;
-      if (platforms) verified.platforms = platforms.map((p) => ({ digest: p.digest, ...(p.signer ? { signer: p.signer } : {}), ...(p.tlogIndex !== undefined ? { tlogIndex: p.tlogIndex } : {}) }));
+      if (platforms)
+        verified.platforms = platforms.map((p) => ({
+          digest: p.digest,
+          ...(p.signer ? { signer: p.signer } : {}),
+          ...(p.tlogIndex !== undefined ? { tlogIndex: p.tlogIndex } : {}),
+        }));
       ctx.notice(verifiedLine(verified, subject.digest !== ctx.resolved.root.digest), SIGNATURE_POLICY_CHECK);
       return verified;
     },

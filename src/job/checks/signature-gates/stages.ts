@@ -29,7 +29,8 @@ export interface SignatureStageOptions {
 export async function signatureStages(inputs: SignatureInputs, options: SignatureStageOptions = {}): Promise<SignatureStages> {
   const entries = options.entries ?? [];
   const entryPolicies = options.entryPolicies || entries.some((e) => e.verify);
-  const checks: ImageCheck[] = inputs.verify || entryPolicies ? [signatureCheck({ ...(inputs.verify ? { policy: inputs.verify } : {}) })] : [];
+  const checks: ImageCheck[] =
+    inputs.verify || entryPolicies ? [signatureCheck({ ...(inputs.verify ? { policy: inputs.verify } : {}) })] : [];
   const afterTag: AfterTagStage[] = [];
   const entrySigns = entries.map((e) => e.sign).filter((s): s is SignInputs => !!s);
   if (inputs.sign || entrySigns.length) {

@@ -28,7 +28,13 @@ export interface PruneOptions {
  * prunes (every shard plans the whole list, so it knows what the others write): N jobs never
  * remove the same tags N times.
  */
-export async function pruneEntries(entries: readonly SyncEntry[], plan: JobPlan, results: readonly ItemOutcome[], pool: TargetPool, options: PruneOptions): Promise<PruneOutcome[]> {
+export async function pruneEntries(
+  entries: readonly SyncEntry[],
+  plan: JobPlan,
+  results: readonly ItemOutcome[],
+  pool: TargetPool,
+  options: PruneOptions,
+): Promise<PruneOutcome[]> {
   const outcomes: PruneOutcome[] = [];
   for (const entry of entries.filter((e) => e.prune)) {
     outcomes.push(await pruneEntry(entry, plan, results, pool, options, plan.shard));
@@ -36,7 +42,14 @@ export async function pruneEntries(entries: readonly SyncEntry[], plan: JobPlan,
   return outcomes;
 }
 
-async function pruneEntry(entry: SyncEntry, plan: JobPlan, results: readonly ItemOutcome[], pool: TargetPool, options: PruneOptions, shard?: Shard): Promise<PruneOutcome> {
+async function pruneEntry(
+  entry: SyncEntry,
+  plan: JobPlan,
+  results: readonly ItemOutcome[],
+  pool: TargetPool,
+  options: PruneOptions,
+  shard?: Shard,
+): Promise<PruneOutcome> {
   const ref = entryRepository(entry);
   const destination = printable(formatReference(ref));
   const outcome: PruneOutcome = { entry: entry.number, destination, removed: [], protected: [], attachmentsKept: [], failed: [] };
@@ -46,11 +59,13 @@ async function pruneEntry(entry: SyncEntry, plan: JobPlan, results: readonly Ite
     return outcome;
   };
   if (options.notRun) return stop(options.notRun, true);
-  if (shard && shard.count > 1 && shard.index !== 1) return stop(`pruned by shard 1/${shard.count}, not by this shard (${shard.index}/${shard.count})`);
+  if (shard && shard.count > 1 && shard.index !== 1)
+    return stop(`pruned by shard 1/${shard.count}, not by this shard (${shard.index}/${shard.count})`);
   const sourceTags = plan.sourceTags?.get(entry.number);
   if (!sourceTags) return stop('the source tags could not be listed: nothing pruned', true);
   const dst = await pool.destination(ref);
-  if (!isTagLister(dst) || !isTagReader(dst) || !isTagRemover(dst)) return stop(`${dst.description} cannot remove tags: nothing pruned`, true);
+  if (!isTagLister(dst) || !isTagReader(dst) || !isTagRemover(dst))
+    return stop(`${dst.description} cannot remove tags: nothing pruned`, true);
   // What this run learnt of each tag it wrote or found: no HEAD for those.
   const known = new Map<string, string>();
   for (const r of results) if (r.item.entry === entry.number && r.root) for (const t of r.tags) known.set(t.tag, r.root.digest);

@@ -34,18 +34,21 @@ export function openNetwork(options: NetworkOptions, connectTimeoutMs: number): 
   const direct = new Agent({ ...POOL, connect: { timeout: connectTimeoutMs, ...tls } });
   const settings = proxyFromEnv(options.env ?? process.env, options.onSecret);
   if (!settings) return { dispatcher: direct, proxyFor: () => undefined };
-  const router = new ProxyRouter(direct, settings, (choice) =>
-    new DeferredDispatcher(
-      loadProxyAgent().then((make) =>
-        make({
-          ...POOL,
-          uri: choice.url.href,
-          proxyTunnel: true,
-          requestTls: { timeout: connectTimeoutMs, ...tls },
-          proxyTls: { timeout: connectTimeoutMs, ...tls },
-        }),
+  const router = new ProxyRouter(
+    direct,
+    settings,
+    (choice) =>
+      new DeferredDispatcher(
+        loadProxyAgent().then((make) =>
+          make({
+            ...POOL,
+            uri: choice.url.href,
+            proxyTunnel: true,
+            requestTls: { timeout: connectTimeoutMs, ...tls },
+            proxyTls: { timeout: connectTimeoutMs, ...tls },
+          }),
+        ),
       ),
-    ),
   );
   return { dispatcher: router, proxyFor: (url) => proxyFor(settings, url) };
 }
@@ -60,7 +63,10 @@ abstract class Composite extends DispatcherBase {
   override close(): Promise<void>;
   override close(callback: () => void): void;
   override close(callback?: () => void): Promise<void> | void {
-    return settle(this.parts().then((parts) => Promise.all(parts.map((d) => d.close()))), callback);
+    return settle(
+      this.parts().then((parts) => Promise.all(parts.map((d) => d.close()))),
+      callback,
+    );
   }
 
   override destroy(): Promise<void>;
@@ -69,7 +75,10 @@ abstract class Composite extends DispatcherBase {
   override destroy(err: Error | null, callback: () => void): void;
   override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
     const [err, cb] = typeof errOrCallback === 'function' ? [null, errOrCallback] : [errOrCallback ?? null, callback];
-    return settle(this.parts().then((parts) => Promise.all(parts.map((d) => d.destroy(err)))), cb);
+    return settle(
+      this.parts().then((parts) => Promise.all(parts.map((d) => d.destroy(err)))),
+      cb,
+    );
   }
 }
 

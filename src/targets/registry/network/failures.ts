@@ -43,7 +43,12 @@ const UNTRUSTED: Record<string, string> = {
 };
 const OUT_OF_DATE: Record<string, string> = { CERT_HAS_EXPIRED: 'expired', CERT_NOT_YET_VALID: 'not valid yet' };
 /** OpenSSL's ways of saying the other side answered something other than TLS. */
-const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_UNKNOWN_PROTOCOL']);
+const NOT_TLS = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+  'ERR_SSL_UNKNOWN_PROTOCOL',
+]);
 
 interface CodedError {
   code?: unknown;
@@ -56,7 +61,8 @@ interface CodedError {
 /** The error, then its causes: undici wraps a few (a TLS failure through a proxy tunnel). */
 function chain(err: unknown): CodedError[] {
   const out: CodedError[] = [];
-  for (let e = err as CodedError | undefined; e && typeof e === 'object' && out.length < 5; e = e.cause as CodedError | undefined) out.push(e);
+  for (let e = err as CodedError | undefined; e && typeof e === 'object' && out.length < 5; e = e.cause as CodedError | undefined)
+    out.push(e);
   return out;
 }
 
@@ -64,7 +70,12 @@ function chain(err: unknown): CodedError[] {
  * The sentence for a failure that no retry cures, naming the cause and the fix; undefined for
  * anything else (a refused or cut connection, a timeout), which the caller may retry.
  */
-export function fatalNetworkError(err: unknown, url: URL, voice: SettingVoice = SETTING_VOICE, proxy?: ProxyChoice): NetworkError | undefined {
+export function fatalNetworkError(
+  err: unknown,
+  url: URL,
+  voice: SettingVoice = SETTING_VOICE,
+  proxy?: ProxyChoice,
+): NetworkError | undefined {
   const host = printable(url.host);
   for (const e of chain(err)) {
     const code = typeof e.code === 'string' ? e.code : '';
@@ -81,20 +92,26 @@ export function fatalNetworkError(err: unknown, url: URL, voice: SettingVoice = 
     }
     if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
       const names = e.cert?.subjectaltname ? ` (it names ${printable(e.cert.subjectaltname)})` : '';
-      return new NetworkError(`the certificate of ${host} is not for ${printable(url.hostname)}${names}: use a name it lists, or ${voice.set('tls-verify', 'false')} to skip verification`);
+      return new NetworkError(
+        `the certificate of ${host} is not for ${printable(url.hostname)}${names}: use a name it lists, or ${voice.set('tls-verify', 'false')} to skip verification`,
+      );
     }
     if (NOT_TLS.has(code) || /wrong version number/i.test(e.message ?? '')) {
       return new NetworkError(`${host} answered plain HTTP to HTTPS: ${voice.set('plain-http', 'true')}`);
     }
     if (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code.startsWith('ERR_TLS_')) {
-      return new NetworkError(`the TLS handshake with ${host} failed (${detail}): check the registry's TLS set-up, or that ${host} is the registry`);
+      return new NetworkError(
+        `the TLS handshake with ${host} failed (${detail}): check the registry's TLS set-up, or that ${host} is the registry`,
+      );
     }
     if (code === 'ENOTFOUND') {
       const name = printable(e.hostname ?? url.hostname);
       if (proxy && name === printable(proxy.url.hostname)) {
         return new NetworkError(`cannot resolve the name of ${describeProxy(proxy)}: fix that variable, or unset it to connect directly`);
       }
-      return new NetworkError(`cannot resolve ${name} (no such host): check the registry's name${proxy ? '' : ', or set HTTPS_PROXY if only a proxy reaches it'}`);
+      return new NetworkError(
+        `cannot resolve ${name} (no such host): check the registry's name${proxy ? '' : ', or set HTTPS_PROXY if only a proxy reaches it'}`,
+      );
     }
     const tunnel = /Proxy response \(([0-9]{3})\) !== 200/.exec(e.message ?? '');
     if (tunnel && proxy) return proxyRefusal(Number(tunnel[1]), url, proxy);
@@ -111,9 +128,13 @@ function proxyRefusal(status: number, url: URL, proxy: ProxyChoice): NetworkErro
     );
   }
   if (status === 502 || status === 503 || status === 504) {
-    return new NetworkError(`${describeProxy(proxy)} could not reach ${host} (${line}): check the registry's name, or add it to NO_PROXY if it is reached directly`);
+    return new NetworkError(
+      `${describeProxy(proxy)} could not reach ${host} (${line}): check the registry's name, or add it to NO_PROXY if it is reached directly`,
+    );
   }
-  return new NetworkError(`${describeProxy(proxy)} refused a connection to ${host} (${line}): add ${printable(url.hostname)} to NO_PROXY, or ask for the proxy to allow it`);
+  return new NetworkError(
+    `${describeProxy(proxy)} refused a connection to ${host} (${line}): add ${printable(url.hostname)} to NO_PROXY, or ask for the proxy to allow it`,
+  );
 }
 
 /** A retryable failure's message gains the proxy it went through, so `ECONNREFUSED 10.0.0.1:3128` is not read as the registry's. */
@@ -134,4 +155,3 @@ export function isHttpsServerAnswer(headers: Record<string, unknown>, body: stri
 export function httpsOnlyError(url: URL, voice: SettingVoice = SETTING_VOICE): NetworkError {
   return new NetworkError(`${printable(url.host)} speaks HTTPS, not plain HTTP: ${voice.drop('plain-http')}`);
 }
-

@@ -59,7 +59,9 @@ function readProxy(env: NodeJS.ProcessEnv, names: string[], onSecret?: (secret: 
   }
   if (url.password) onSecret?.(decodeURIComponent(url.password));
   if (!SCHEMES.has(url.protocol)) {
-    throw new InputError(`environment variable ${variable} names a ${printable(url.protocol)} proxy: use an http://, https:// or socks5:// URL`);
+    throw new InputError(
+      `environment variable ${variable} names a ${printable(url.protocol)} proxy: use an http://, https:// or socks5:// URL`,
+    );
   }
   return { url, variable };
 }

@@ -15,7 +15,8 @@ export class RequestRate {
     readonly perSecond: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    if (!(perSecond > 0) || !Number.isFinite(perSecond)) throw new InputError(`requests per second must be a positive number, not ${perSecond}`);
+    if (!(perSecond > 0) || !Number.isFinite(perSecond))
+      throw new InputError(`requests per second must be a positive number, not ${perSecond}`);
     this.intervalMs = 1000 / perSecond;
   }
 

@@ -22,7 +22,9 @@ export async function readCaFile(path: string, what: string): Promise<string[]> 
   }
   const blocks = text.match(PEM_BLOCK) ?? [];
   if (!blocks.length) {
-    throw new InputError(`${what} ${printable(path)} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate in PEM form`);
+    throw new InputError(
+      `${what} ${printable(path)} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate in PEM form`,
+    );
   }
   for (const [i, block] of blocks.entries()) {
     try {
