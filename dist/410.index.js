@@ -31,8 +31,8 @@ var image_name = __webpack_require__(365);
 var oci_manifest = __webpack_require__(98775);
 // EXTERNAL MODULE: ./lib/src/oci/media-types.js
 var media_types = __webpack_require__(7964);
-// EXTERNAL MODULE: ./lib/src/oci/reference.js + 2 modules
-var reference = __webpack_require__(91927);
+// EXTERNAL MODULE: ./lib/src/oci/reference.js + 1 modules
+var reference = __webpack_require__(91839);
 // EXTERNAL MODULE: ./lib/src/oci/referrer-kinds.js
 var referrer_kinds = __webpack_require__(36055);
 // EXTERNAL MODULE: ./lib/src/oci/json.js
@@ -132,7 +132,7 @@ async function findRoot(index, selector, where, sniff, attached) {
         // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
         matches = index.manifests.filter((d) => {
             const name = refNameOf(d) ?? d.annotations?.[descriptor/* ANNOTATION_IMAGE_NAME */.uq];
-            return name !== undefined && name.endsWith(`:${selector}`);
+            return name?.endsWith(`:${selector}`);
         });
     }
     const digests = new Set(matches.map((d) => d.digest));
@@ -720,7 +720,10 @@ function decodeNumber(field) {
             value = value * 256 + field[i];
         return Number.isSafeInteger(value) ? value : undefined;
     }
-    const text = field.toString('latin1').replace(/^[ \0]+/, '').replace(/[ \0].*$/s, '');
+    const text = field
+        .toString('latin1')
+        .replace(/^[ \0]+/, '')
+        .replace(/[ \0].*$/s, '');
     if (!/^[0-7]*$/.test(text))
         return undefined;
     const value = text === '' ? 0 : parseInt(text, 8);
@@ -1138,7 +1141,10 @@ async function convertDockerSave(contents, items, where) {
         if (item.repoTags.length === 0)
             index.manifests.push(root);
         for (const name of item.repoTags) {
-            index.manifests.push({ ...root, annotations: { [descriptor/* ANNOTATION_IMAGE_NAME */.uq]: (0,image_name/* normalizeImageName */.Y2)(name) ?? name, [descriptor/* ANNOTATION_REF_NAME */._0]: (0,image_name/* tagOfImageName */.MF)(name) } });
+            index.manifests.push({
+                ...root,
+                annotations: { [descriptor/* ANNOTATION_IMAGE_NAME */.uq]: (0,image_name/* normalizeImageName */.Y2)(name) ?? name, [descriptor/* ANNOTATION_REF_NAME */._0]: (0,image_name/* tagOfImageName */.MF)(name) },
+            });
         }
         roots.push(withItemName(root, item));
     }
@@ -1300,7 +1306,9 @@ class OciArchiveReader {
         const config = await digestOfListedFile(this.contents, item.config, this.description);
         const read = async (d) => {
             const entry = this.contents.blobs.get(d.digest);
-            return entry && entry.size <= media_types/* MAX_MANIFEST_BYTES */.ZJ ? readEntry(entry, media_types/* MAX_MANIFEST_BYTES */.ZJ, `manifest ${d.digest} in ${this.description}`) : undefined;
+            return entry && entry.size <= media_types/* MAX_MANIFEST_BYTES */.ZJ
+                ? readEntry(entry, media_types/* MAX_MANIFEST_BYTES */.ZJ, `manifest ${d.digest} in ${this.description}`)
+                : undefined;
         };
         for (const root of this.index.manifests) {
             const candidates = (0,media_types/* isIndex */.nw)(root.mediaType) ? await childrenOf(root, read) : [root];
@@ -1607,7 +1615,9 @@ async function dockerStoreNotes(root, facts) {
         if (!chosen)
             return notes;
         const name = chosen.platform ? (0,oci_platform/* formatPlatform */.Bq)(chosen.platform) : chosen.digest;
-        notes.push({ message: `manifest.json lists ${(0,oci_text/* printable */.g$)(name)} (${chosen.digest}), the one image of the index docker load takes; index.json keeps all ${children.length} for other loaders` });
+        notes.push({
+            message: `manifest.json lists ${(0,oci_text/* printable */.g$)(name)} (${chosen.digest}), the one image of the index docker load takes; index.json keeps all ${children.length} for other loaders`,
+        });
     }
     else if (!(0,media_types/* isImageManifest */.pJ)(root.mediaType)) {
         return notes;
@@ -1739,7 +1749,11 @@ class ArchiveWriterBase {
     async storeNotes(root) {
         if (!this.dockerManifest)
             return [];
-        return dockerStoreNotes(root, { read: (desc) => this.readManifest(desc), platform: this.platforms.get(root.digest), unnamedTags: this.unnamed.get(root.digest) ?? [] });
+        return dockerStoreNotes(root, {
+            read: (desc) => this.readManifest(desc),
+            platform: this.platforms.get(root.digest),
+            unnamedTags: this.unnamed.get(root.digest) ?? [],
+        });
     }
     checkUsable() {
         if (this.closed)
@@ -2181,7 +2195,10 @@ class OciArchiveWriter extends ArchiveWriterBase {
         });
     }
     async spool(desc, content) {
-        this.spoolDir ??= (0,promises_.mkdtemp)((0,external_node_path_.join)(this.spoolParent, '.oci-copy-spool-')).then((dir) => ((0,partial_files/* trackPartial */.Pf)(dir), dir));
+        this.spoolDir ??= (0,promises_.mkdtemp)((0,external_node_path_.join)(this.spoolParent, '.oci-copy-spool-')).then((dir) => {
+            (0,partial_files/* trackPartial */.Pf)(dir);
+            return dir;
+        });
         const path = (0,external_node_path_.join)(await this.spoolDir, `${(0,oci_digest/* parseDigest */.m)(desc.digest).hex}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
         try {
             await (0,external_node_stream_promises_.pipeline)(countedChunks(content, desc), (0,external_node_fs_.createWriteStream)(path, { flags: 'wx' }));
@@ -2394,10 +2411,30 @@ async function openLayout(path, options = {}) {
     if (info && (await (0,promises_.readdir)(root)).length > 0) {
         throw new errors/* InputError */.dz(`${where} is a directory with other content and no ${OCI_LAYOUT_FILE} file: use an empty or new directory`);
     }
-    await (0,promises_.mkdir)((0,external_node_path_.join)(root, 'blobs'), { recursive: true });
-    await (0,promises_.writeFile)((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
-    await (0,promises_.writeFile)((0,external_node_path_.join)(root, INDEX_FILE), serializeIndex(emptyIndex()));
-    return new OciLayoutTarget(root, path);
+    // What is made here stays only if a copy into it succeeds: a failed or interrupted one (a source
+    // that does not exist, say) leaves the directory as it found it, or no directory at all.
+    const made = info
+        ? [(0,external_node_path_.join)(root, 'blobs'), (0,external_node_path_.join)(root, OCI_LAYOUT_FILE), (0,external_node_path_.join)(root, INDEX_FILE)]
+        : [(await (0,promises_.mkdir)(root, { recursive: true })) ?? root];
+    for (const path of made)
+        (0,partial_files/* trackPartial */.Pf)(path);
+    try {
+        await (0,promises_.mkdir)((0,external_node_path_.join)(root, 'blobs'), { recursive: true });
+        await (0,promises_.writeFile)((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
+        await (0,promises_.writeFile)((0,external_node_path_.join)(root, INDEX_FILE), serializeIndex(emptyIndex()));
+    }
+    catch (err) {
+        await removeMade(made);
+        throw err;
+    }
+    return new OciLayoutTarget(root, path, made);
+}
+/** Removes what a new layout's opening made (it was never finished), and forgets it. */
+async function removeMade(made) {
+    for (const path of made) {
+        await (0,promises_.rm)(path, { recursive: true, force: true }).catch(() => undefined);
+        (0,partial_files/* untrackPartial */.Cb)(path);
+    }
 }
 /**
  * Removes the partial blobs and index files an earlier run into this layout left when it crashed
@@ -2419,11 +2456,13 @@ async function sweepLayout(root) {
  * An OCI image-layout directory. Blobs land through verified temporary files; `index.json` changes
  * only when a tag is set (the last step of a copy) or the layout is closed after a successful copy,
  * by writing a new file and renaming it over the old, so a failed copy leaves no new entry and a
- * reader never sees half an index. Pushed referrers (manifests with a `subject`) are listed there
+ * reader never sees half an index. A layout it created is removed again when the copy fails before
+ * tagging anything, or is interrupted. Pushed referrers (manifests with a `subject`) are listed there
  * as untagged entries, which keeps them reachable and lets `referrers()` find them.
  */
 class OciLayoutTarget {
     root;
+    made;
     description;
     inFlight = new Set();
     indexUpdate = Promise.resolve();
@@ -2432,8 +2471,11 @@ class OciLayoutTarget {
     finder;
     /** Every read goes through it: regular files inside the layout only, opened without blocking. */
     files;
-    constructor(root, displayPath = root) {
+    constructor(root, displayPath = root, 
+    /** What opening it made (a new layout): removed when it closes as failed before anything was tagged. */
+    made = []) {
         this.root = root;
+        this.made = made;
         this.description = `[oci-layout] ${(0,oci_text/* printable */.g$)(displayPath)}`;
         this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
         this.files = new LayoutFiles(root, this.description);
@@ -2478,6 +2520,8 @@ class OciLayoutTarget {
         }
         const imageName = imageNameFor(reference, context?.repository);
         await this.updateIndex((index) => withReference(index, desc, reference, imageName));
+        // A tagged image is finished: the new layout holding it stays, whatever fails after.
+        this.keepMade();
     }
     /**
      * Drops the tag's entry from index.json (the entry of this image name, as `readTag` finds it).
@@ -2508,7 +2552,17 @@ class OciLayoutTarget {
         if (outcome === 'failure') {
             this.unlisted.clear();
             await Promise.all([...this.inFlight].map((p) => (0,promises_.rm)(p, { force: true })));
+            await removeMade(this.made);
+            this.made = [];
         }
+        else {
+            this.keepMade();
+        }
+    }
+    keepMade() {
+        for (const path of this.made)
+            (0,partial_files/* untrackPartial */.Cb)(path);
+        this.made = [];
     }
     /** A manifest is small: it is held whole, so a referrer among them can be listed in the index. */
     async pushManifest(desc, bytes) {

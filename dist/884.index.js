@@ -12,14 +12,16 @@ export const modules = {
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38815);
 /* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29949);
 /* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(56993);
-/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91927);
+/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91839);
+/* harmony import */ var _oci_spelling_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(21120);
 /* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(4277);
-/* harmony import */ var _inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72024);
-/* harmony import */ var _entry_name_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(28638);
-/* harmony import */ var _inputs_voice_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(78236);
+/* harmony import */ var _settings_voice_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(54340);
+/* harmony import */ var _signatures_parse_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(19541);
 /* harmony import */ var _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(34568);
 /* harmony import */ var _signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(28323);
+/* harmony import */ var _entry_name_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(28638);
 /* harmony import */ var _tag_filter_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(96031);
+
 
 
 
@@ -45,10 +47,10 @@ const ENTRY_FIELDS = [
     'immutable-tags',
     ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw),
     ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp),
-    ...Object.values(_inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SignServiceSetting */ .BA),
+    ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignServiceSetting */ .BA),
 ];
 /** An entry's signing keys: the step's words. */
-const SIGN_FIELDS = [...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp), ...Object.values(_inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SignServiceSetting */ .BA)];
+const SIGN_FIELDS = [...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp), ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignServiceSetting */ .BA)];
 /** Parses a sync list (YAML): a list of entries, each a mapping of the fields above. */
 function parseSyncEntries(text, origin, sources = {}) {
     const lines = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .LineCounter */ .HN();
@@ -159,14 +161,16 @@ function entrySigning(fields, field, sources) {
     }
     if (!values.size)
         return undefined;
-    const sign = (0,_inputs_signature_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSignInputs */ .a4)((name) => values.get(name) ?? '', { ..._inputs_voice_js__WEBPACK_IMPORTED_MODULE_5__/* .ACTION_VOICE */ .w, input: field }, sources.env ?? process.env, sources.readFile ?? _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .readSmallFile */ .EW);
+    const sign = (0,_signatures_parse_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .parseSignInputs */ .a)((name) => values.get(name) ?? '', { ..._settings_voice_js__WEBPACK_IMPORTED_MODULE_4__/* .ACTION_VOICE */ .w, input: field }, sources.env ?? process.env, sources.readFile ?? _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .readSmallFile */ .EW);
     return sign ?? false;
 }
 /** The entry's `verify-*` keys, checked as the step's inputs are, errors naming the entry's field. */
 function entryPolicy(fields, field, sources) {
     const text = (name) => optionalText(fields.get(name), field(name));
     const typesNode = fields.get(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType);
-    const types = typesNode && (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(typesNode) ? typesNode.items.map((n, i) => scalarText(n, `${field(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType)} (item ${i + 1})`) ?? '') : text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType);
+    const types = typesNode && (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(typesNode)
+        ? typesNode.items.map((n, i) => scalarText(n, `${field(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType)} (item ${i + 1})`) ?? '')
+        : text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.AttestationType);
     const platforms = optionalBoolean(fields.get(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.Platforms), field(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.Platforms));
     return (0,_signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .parseVerifyPolicy */ .j8)({
         key: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.Key),
@@ -176,20 +180,16 @@ function entryPolicy(fields, field, sources) {
         attestationTypes: types,
         trustedRoot: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.TrustedRoot),
         platforms: platforms === true,
-    }, { ..._inputs_voice_js__WEBPACK_IMPORTED_MODULE_5__/* .ACTION_VOICE */ .w, input: field }, sources.readFile ?? _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .readSmallFile */ .EW);
+    }, { ..._settings_voice_js__WEBPACK_IMPORTED_MODULE_4__/* .ACTION_VOICE */ .w, input: field }, sources.readFile ?? _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .readSmallFile */ .EW);
 }
-/** The entry's fields by name; an unknown one is an error listing the known ones. */
+/** The entry's fields by name; an unknown one is an error naming the nearest and listing every field. */
 function readFields(map, entry) {
     const out = new Map();
     for (const pair of map.items) {
         const key = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(pair.key) ? String(pair.key.value) : '';
         if (!ENTRY_FIELDS.includes(key)) {
-            // The signature keys are named when the key looks like one; the rest of the list stays short.
-            const policyKeys = Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw);
-            if (/^(verify|sign)/.test(key)) {
-                throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} has an unknown field ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(key)}: an entry's signature policy takes ${policyKeys.join(', ')}; its signing takes ${SIGN_FIELDS.join(', ')}`);
-            }
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} has an unknown field ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(key)}: the fields are ${ENTRY_FIELDS.filter((f) => !policyKeys.includes(f) && !SIGN_FIELDS.includes(f)).join(', ')}`);
+            const near = (0,_oci_spelling_js__WEBPACK_IMPORTED_MODULE_11__/* .nearestWord */ .z)(key, ENTRY_FIELDS);
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} has an unknown field ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(key)}: ${near ? `did you mean ${near}? ` : ''}the fields are ${ENTRY_FIELDS.join(', ')}`);
         }
         out.set(key, pair.value ?? null);
     }

@@ -69,7 +69,10 @@ function publicGoodTrustRoot() {
 function trustMaterial(root, key) {
     return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_1__/* .toTrustMaterial */ .jO)(root.root, (hint) => {
         if (!key)
-            throw new _sigstore_verify__WEBPACK_IMPORTED_MODULE_1__/* .VerificationError */ .mk({ code: 'PUBLIC_KEY_ERROR', message: `signed with a key (hint ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_4__/* .printable */ .g$)(hint, 80) || 'none'}), and the policy names no key` });
+            throw new _sigstore_verify__WEBPACK_IMPORTED_MODULE_1__/* .VerificationError */ .mk({
+                code: 'PUBLIC_KEY_ERROR',
+                message: `signed with a key (hint ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_4__/* .printable */ .g$)(hint, 80) || 'none'}), and the policy names no key`,
+            });
         return { publicKey: key, validFor: () => true };
     });
 }

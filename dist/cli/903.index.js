@@ -56,17 +56,57 @@ var oci_text = __webpack_require__(4277);
  * The lines a command prints, and on a terminal one status line below them, redrawn in place.
  * The status line is cleared before any other line is written and drawn again after it, so no
  * line (an error least of all) lands on it. Every line goes through `safeLine`.
+ *
+ * Quiet (`-q`), it writes errors as they come and, when the command ends without one, its final
+ * line: nothing else, and no status line.
  */
 class Console {
     out;
     status = '';
+    quiet = false;
+    finalLine;
     constructor(out) {
         this.out = out;
     }
+    /** From now on, errors and the final line only. */
+    beQuiet() {
+        this.quiet = true;
+        this.clearStatus();
+    }
     get isTerminal() {
-        return this.out.isTTY === true;
+        return this.out.isTTY === true && !this.quiet;
     }
     line(text) {
+        if (!this.quiet)
+            this.write(text);
+    }
+    /** A line that closes what the command did (its totals): quiet, the last of them is written at the end. */
+    final(text) {
+        if (this.quiet)
+            this.finalLine = text;
+        else
+            this.write(text);
+    }
+    /** An error: written even when quiet, then as `alone` when given (the error where no heading names its subject). */
+    error(text, alone) {
+        this.write(this.quiet ? (alone ?? text) : text);
+    }
+    /** A question on the line, answered on the same line (a password prompt): written even when quiet. */
+    ask(text) {
+        this.clearStatus();
+        this.out.write((0,oci_text/* safeLine */.om)(text));
+    }
+    /** The question was answered: the line ends. */
+    answered() {
+        this.out.write('\n');
+    }
+    /** The command is done and did not fail: quiet, its final line is written now. */
+    finish() {
+        if (this.finalLine !== undefined)
+            this.write(this.finalLine);
+        this.finalLine = undefined;
+    }
+    write(text) {
         this.out.write(`${this.status ? '\r\x1b[K' : ''}${(0,oci_text/* safeLine */.om)(text)}\n${this.status}`);
     }
     /** Replaces the status line (a terminal only), cut to the terminal's width so it never wraps. */
@@ -102,8 +142,9 @@ var exit_codes = __webpack_require__(860);
  * runs: a copy never loads the sync command's list reader.
  */
 const COMMANDS = {
-    copy: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(159)]).then(__webpack_require__.bind(__webpack_require__, 23159))).copyCommand(argv, io),
-    sync: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(815), __webpack_require__.e(159), __webpack_require__.e(728)]).then(__webpack_require__.bind(__webpack_require__, 17728))).syncCommand(argv, io),
+    copy: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(341)]).then(__webpack_require__.bind(__webpack_require__, 70341))).copyCommand(argv, io),
+    sync: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(815), __webpack_require__.e(341), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 95523))).syncCommand(argv, io),
+    'generate-key-pair': async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(382), __webpack_require__.e(596)]).then(__webpack_require__.bind(__webpack_require__, 36596))).keyCommand(argv, io),
 };
 const processIO = () => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
 /**
@@ -119,28 +160,44 @@ async function main(argv, io = processIO()) {
         io.stdout.write(`oci-copy ${VERSION}\n`);
         return exit_codes/* ExitCode */.y.Done;
     }
-    const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]);
-    const command = named ? COMMANDS[argv[0]] : COMMANDS.copy;
-    const args = named ? argv.slice(1) : argv;
+    const at = commandAt(argv);
+    const command = at === undefined ? COMMANDS.copy : COMMANDS[argv[at]];
+    const args = at === undefined ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
     if (args.includes('--version') && !args.includes('--')) {
         io.stdout.write(`oci-copy ${VERSION}\n`);
         return exit_codes/* ExitCode */.y.Done;
     }
-    const stopHandling = (0,interrupt/* handleInterrupts */.Bx)({ say: (line) => console.line(`oci-copy: ${line}`) });
+    const stopHandling = (0,interrupt/* handleInterrupts */.Bx)({ say: (line) => console.error(`oci-copy: ${line}`) });
     try {
-        return await command(args, { stdin: io.stdin, stdout: io.stdout, env: io.env, console });
+        const code = await command(args, { stdin: io.stdin, stdout: io.stdout, env: io.env, console });
+        console.finish();
+        return code;
     }
     catch (err) {
         // After an interrupt, what fails is its doing: the handler says so, and sets the status.
         if ((0,interrupt/* interruptedBy */.kH)())
             return exit_codes/* ExitCode */.y.Failed;
-        console.line(`oci-copy: ${(0,errors/* messageOf */.bD)(err)}`);
+        console.error(`oci-copy: ${(0,errors/* messageOf */.bD)(err)}`);
         return err instanceof errors/* InputError */.dz ? exit_codes/* ExitCode */.y.Usage : exit_codes/* ExitCode */.y.Failed;
     }
     finally {
         console.clearStatus();
         stopHandling();
     }
+}
+/**
+ * Where the command is named: the first argument, or the first after flags alone (`oci-copy -q
+ * copy A B`, as `git -C x log` reads). A flag's separate value ends the search: that argument is
+ * the copy's own then.
+ */
+function commandAt(argv) {
+    for (let i = 0; i < argv.length; i++) {
+        if (Object.hasOwn(COMMANDS, argv[i]))
+            return i;
+        if (argv[i] === '--' || !argv[i].startsWith('-'))
+            return undefined;
+    }
+    return undefined;
 }
 
 

@@ -1,5 +1,5 @@
-export const id = 159;
-export const ids = [159];
+export const id = 341;
+export const ids = [341];
 export const modules = {
 
 /***/ 74117:
@@ -63,13 +63,19 @@ function linkSignals(...signals) {
         s.addEventListener('abort', onAbort, { once: true });
         return () => s.removeEventListener('abort', onAbort);
     });
-    return { signal: controller.signal, dispose: () => listeners.forEach((remove) => remove()) };
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            for (const remove of listeners)
+                remove();
+        },
+    };
 }
 
 
 /***/ }),
 
-/***/ 23159:
+/***/ 70341:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -83,26 +89,27 @@ __webpack_require__.d(__webpack_exports__, {
   readBothCredentials: () => (/* binding */ readBothCredentials)
 });
 
-// EXTERNAL MODULE: ./lib/src/job/render/records.js + 1 modules
-var records = __webpack_require__(83569);
-// EXTERNAL MODULE: ./lib/src/job/run-job.js + 32 modules
-var run_job = __webpack_require__(44590);
-// EXTERNAL MODULE: ./lib/src/inputs/inputs.js
-var inputs = __webpack_require__(16081);
+// EXTERNAL MODULE: ./lib/src/job/outcome/outcome.js
+var outcome_outcome = __webpack_require__(62677);
+// EXTERNAL MODULE: ./lib/src/job/render/records.js
+var records = __webpack_require__(48505);
+// EXTERNAL MODULE: ./lib/src/job/run-job.js + 40 modules
+var run_job = __webpack_require__(50940);
 // EXTERNAL MODULE: ./lib/src/oci/errors.js
 var errors = __webpack_require__(29949);
 // EXTERNAL MODULE: ./lib/src/oci/reference.js + 1 modules
 var reference = __webpack_require__(91839);
-// EXTERNAL MODULE: ./lib/src/copy/report.js
-var report = __webpack_require__(28962);
+// EXTERNAL MODULE: ./lib/src/plan/operation.js
+var operation = __webpack_require__(33877);
+// EXTERNAL MODULE: ./lib/src/settings/values.js
+var settings_values = __webpack_require__(13490);
 // EXTERNAL MODULE: ./lib/src/job/render/log.js + 1 modules
-var log = __webpack_require__(25329);
-// EXTERNAL MODULE: ./lib/src/job/render/signature-lines.js
-var signature_lines = __webpack_require__(81607);
+var log = __webpack_require__(51488);
+// EXTERNAL MODULE: ./lib/src/job/render/checks.js
+var checks = __webpack_require__(78366);
 // EXTERNAL MODULE: ./lib/src/cli/terminal.js + 1 modules
 var cli_terminal = __webpack_require__(36210);
 ;// CONCATENATED MODULE: ./lib/src/cli/copy-report.js
-
 
 
 
@@ -114,16 +121,20 @@ var cli_terminal = __webpack_require__(36210);
  * is done, its result, once, in order: what went where (or why not), the digest and the totals.
  * A single destination that failed prints nothing here: its error is the command's last line.
  */
-function copyReporter(console, progress, several) {
+function copyReporter(console, progress, destinations) {
     const sink = (0,cli_terminal/* consoleSink */.JS)(console);
+    const several = destinations > 1;
     let dryRun = false;
     return (0,cli_terminal/* withProgress */.E0)({
         warning: sink.warning,
         budgetStopped: sink.warning,
         itemStarted(start) {
             dryRun = start.dryRun;
-            if (several)
+            // One that moves nothing (unchanged, not attempted) is told by its result line alone.
+            if (several && !start.known) {
                 console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${(0,reference/* formatReference */.FH)(start.item.source)} => ${(0,reference/* formatReference */.FH)(start.item.destination)}`);
+                progress?.begin(`destination ${start.index + 1} of ${destinations}`);
+            }
             return (0,log/* eventLines */.Cl)(sink, { progress: !progress });
         },
         itemDone(r) {
@@ -132,19 +143,25 @@ function copyReporter(console, progress, several) {
         },
     }, progress);
 }
+/** A destination's result; its last line (the totals, or the result when nothing was copied) is a final line. */
 function printResult(console, r, dryRun) {
-    console.line((0,log/* resultLine */.ow)(r, dryRun));
+    const t = r.totals;
+    const totals = r.root !== undefined && !(r.status === 'unchanged' && t.nodes <= 1);
+    if (r.status === 'failed')
+        console.error((0,log/* resultLine */.ow)(r, dryRun), `${r.destination}: ${(0,log/* resultLine */.ow)(r, dryRun)}`);
+    else if (totals)
+        console.line((0,log/* resultLine */.ow)(r, dryRun));
+    else
+        console.final((0,log/* resultLine */.ow)(r, dryRun));
     if (!r.root)
         return;
     console.line(`Digest: ${r.root.digest}`);
-    for (const line of (0,signature_lines/* signatureLines */.YF)(r))
+    // What a check said as it ran (a verification, before the copy) is not said again.
+    for (const line of (0,checks/* checkLines */.Wb)(r, true))
         console.line(line);
-    const t = r.totals;
-    if (r.status === 'unchanged' && t.nodes <= 1)
-        return;
-    console.line(dryRun
-        ? `Would copy ${t.copied} (${(0,report/* formatBytes */.z3)(t.bytesCopied)}) and mount ${t.mounted} (${(0,report/* formatBytes */.z3)(t.bytesMounted)}); ${t.existing} already there; checked in ${(0,report/* formatDuration */.a3)(r.durationMs)}`
-        : `${t.copied} copied (${(0,report/* formatBytes */.z3)(t.bytesCopied)}), ${t.mounted} mounted (${(0,report/* formatBytes */.z3)(t.bytesMounted)}), ${t.existing} already there, in ${(0,report/* formatDuration */.a3)(r.durationMs)}`);
+    const totalsText = (0,log/* totalsLine */.sX)(r, dryRun);
+    if (totalsText)
+        console.final(totalsText);
 }
 
 // EXTERNAL MODULE: ./lib/src/cli/exit-codes.js
@@ -153,86 +170,12 @@ var exit_codes = __webpack_require__(860);
 var flags = __webpack_require__(73080);
 // EXTERNAL MODULE: ./lib/src/cli/help.js
 var help = __webpack_require__(2600);
-;// CONCATENATED MODULE: ./lib/src/cli/passwords.js
-
-/** The credential flags of one side: `--src-creds`, `--src-username`, `--src-password-stdin`. */
-function credentialFlags(side) {
-    const which = side === 'src' ? 'the source' : 'the destination';
-    return [
-        { name: `${side}-creds`, kind: 'string', value: 'USER[:PASSWORD]', help: `credentials for ${which} registry (a password here shows in ps: prefer the two below)` },
-        { name: `${side}-username`, kind: 'string', value: 'USER', help: `user for ${which} registry` },
-        { name: `${side}-password-stdin`, kind: 'boolean', help: `read ${which} registry's password or token from standard input` },
-    ];
-}
-/** `OCI_COPY_SRC_USERNAME`, `OCI_COPY_DEST_PASSWORD`: credentials that stay out of `ps`. */
-function credentialVariables(side) {
-    const prefix = `OCI_COPY_${side.toUpperCase()}_`;
-    return { username: `${prefix}USERNAME`, password: `${prefix}PASSWORD` };
-}
-/** Longest password read from standard input: a token is a few kilobytes at most. */
-const MAX_STDIN_PASSWORD = 64 * 1024;
-/**
- * One side's credentials from its flags and variables: the user from `--src-creds USER[:PASSWORD]`,
- * `--src-username` or `OCI_COPY_SRC_USERNAME`; the password from `--src-creds`,
- * `--src-password-stdin` or `OCI_COPY_SRC_PASSWORD`. Flags win over variables; giving the same
- * thing twice, a password without a user or a user without a password is an error.
- */
-async function readCredentials(side, values, env, stdin) {
-    const creds = values[`${side}-creds`];
-    const userFlag = values[`${side}-username`];
-    const fromStdin = values[`${side}-password-stdin`] === true;
-    const vars = credentialVariables(side);
-    const credsFlag = `--${side}-creds`;
-    const colon = creds?.indexOf(':') ?? -1;
-    if (creds !== undefined && (colon === 0 || creds === ''))
-        throw new flags/* UsageError */.e(`${credsFlag} names no user: give ${credsFlag} USER[:PASSWORD]`);
-    if (creds !== undefined && userFlag !== undefined)
-        throw new flags/* UsageError */.e(`${credsFlag} and --${side}-username both name the user: give one`);
-    const inline = creds !== undefined && colon > 0 ? creds.slice(colon + 1) : undefined;
-    if (inline !== undefined && fromStdin)
-        throw new flags/* UsageError */.e(`${credsFlag} gives a password and --${side}-password-stdin another: give one`);
-    const user = creds !== undefined ? [colon > 0 ? creds.slice(0, colon) : creds, credsFlag] : userFlag !== undefined ? [userFlag, `--${side}-username`] : env[vars.username] ? [env[vars.username], vars.username] : undefined;
-    let password;
-    if (inline !== undefined)
-        password = [inline, credsFlag];
-    else if (fromStdin)
-        password = [await stdin(), `--${side}-password-stdin`];
-    else if (env[vars.password])
-        password = [env[vars.password], vars.password];
-    if (!user && !password)
-        return { from: `${credsFlag}, ${vars.username}` };
-    if (!user)
-        throw new flags/* UsageError */.e(`a password is given in ${password[1]} but no user: give ${credsFlag} USER, --${side}-username USER or ${vars.username}`);
-    if (!password) {
-        throw new flags/* UsageError */.e(`${user[1]} names user ${user[0]} but no password: add :PASSWORD, --${side}-password-stdin, or set ${vars.password}`);
-    }
-    const from = user[1] === password[1] ? user[1] : `${user[1]} and ${password[1]}`;
-    return { username: user[0], password: password[0], from };
-}
-/**
- * The password piped in on standard input, without its final line break (as `docker login
- * --password-stdin` reads it). A terminal is refused: the password would show as it is typed.
- */
-async function readStdinPassword(stdin, flag) {
-    if (stdin.isTTY) {
-        throw new flags/* UsageError */.e(`${flag} reads the password from standard input, which is a terminal: pipe it in (printf '%s' "$TOKEN" | oci-copy … ${flag})`);
-    }
-    let text = '';
-    for await (const chunk of stdin) {
-        text += chunk.toString();
-        if (text.length > MAX_STDIN_PASSWORD)
-            throw new flags/* UsageError */.e(`${flag}: standard input holds more than ${MAX_STDIN_PASSWORD} bytes, which is no password`);
-    }
-    const password = text.replace(/\r?\n$/, '');
-    if (!password)
-        throw new flags/* UsageError */.e(`${flag}: standard input was empty: pipe the password in`);
-    return password;
-}
-
+// EXTERNAL MODULE: ./lib/src/cli/passwords.js
+var passwords = __webpack_require__(97449);
 // EXTERNAL MODULE: ./lib/src/cli/settings.js + 1 modules
 var cli_settings = __webpack_require__(77962);
 // EXTERNAL MODULE: ./lib/src/cli/signing.js + 2 modules
-var signing = __webpack_require__(50870);
+var signing = __webpack_require__(24887);
 // EXTERNAL MODULE: ./lib/src/cli/voice.js
 var voice = __webpack_require__(21533);
 ;// CONCATENATED MODULE: ./lib/src/cli/copy-command.js
@@ -250,9 +193,16 @@ var voice = __webpack_require__(21533);
 
 
 
+
+
 const COPY_FLAGS = [
     { name: 'to', kind: 'list', value: 'DESTINATION', help: 'a destination (repeat for several; the same as more DESTINATION arguments)' },
-    { name: 'platform', kind: 'string', value: 'OS/ARCH[/VARIANT]', help: 'copy only this platform of an index; several, comma-separated: a new index of just those' },
+    {
+        name: 'platform',
+        kind: 'string',
+        value: 'OS/ARCH[/VARIANT]',
+        help: 'copy only this platform of an index; several, comma-separated: a new index of just those',
+    },
     { name: 'referrers', kind: 'boolean', help: 'also copy signatures, SBOMs and attestations of the copied manifests' },
     { name: 'dry-run', kind: 'boolean', help: 'report what would happen, write nothing' },
     { name: 'no-clobber', kind: 'boolean', help: 'fail rather than move a destination tag that names another digest' },
@@ -263,24 +213,41 @@ const COPY_FLAGS = [
     { name: 'plain-http', kind: 'boolean', help: 'plain HTTP to registries not on loopback' },
     { name: 'tls-verify', kind: 'switch', value: 'false', help: 'false: accept any registry certificate (a warning says so)' },
     { name: 'ca-file', kind: 'string', value: 'FILE', help: 'trust the PEM CA certificates in FILE too' },
-    { name: 'requests-per-second', kind: 'string', value: 'N', help: 'at most N requests a second to each registry host (GHCR allows 2,000 a minute: 30)' },
-    { name: 'min-pulls-left', kind: 'string', value: 'N', help: 'start no copy from a registry whose pull limit would fall below N; a sync leaves the rest for the next run' },
-    { name: 'operation', kind: 'string', value: 'auto|copy|import|export', help: 'say what the copy is; an operation that does not fit is an error' },
+    {
+        name: 'requests-per-second',
+        kind: 'string',
+        value: 'N',
+        help: 'at most N requests a second to each registry host (GHCR allows 2,000 a minute: 30)',
+    },
+    {
+        name: 'min-pulls-left',
+        kind: 'string',
+        value: 'N',
+        help: 'start no copy from a registry whose pull limit would fall below N; a sync leaves the rest for the next run',
+    },
+    {
+        name: 'operation',
+        kind: 'string',
+        value: 'auto|copy|import|export',
+        help: 'say what the copy is; an operation that does not fit is an error',
+    },
     ...signing/* SIGNATURE_FLAGS */.zh,
     { name: 'json', kind: 'boolean', help: 'print the per-node account as JSON on standard output' },
     { name: 'debug', kind: 'boolean', help: 'log every HTTP request and its status, credentials hidden' },
-    ...credentialFlags('src'),
-    ...credentialFlags('dest'),
+    { name: 'quiet', kind: 'boolean', short: 'q', help: 'print errors and the final line only' },
+    ...(0,passwords/* credentialFlags */.fQ)('src'),
+    ...(0,passwords/* credentialFlags */.fQ)('dest'),
     { name: 'version', kind: 'boolean', help: 'print the version and exit' },
     { name: 'help', kind: 'boolean', short: 'h', help: 'print this help and exit' },
 ];
-const src = credentialVariables('src');
-const dest = credentialVariables('dest');
+const src = (0,passwords/* credentialVariables */.rt)('src');
+const dest = (0,passwords/* credentialVariables */.rt)('dest');
 const COPY_HELP = {
     usage: [
         'oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]',
         'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]',
         'oci-copy sync [options] FILE | SRC-REPO DST-REPO     (many images: see oci-copy sync --help)',
+        'oci-copy generate-key-pair [--output-key-prefix PREFIX]   (cosign.key and cosign.pub)',
     ],
     summary: 'Copies an image or artifact, and everything under it, from SOURCE to each DESTINATION (resolved once: every destination gets the same digest).',
     sections: [
@@ -300,7 +267,7 @@ const COPY_HELP = {
                 [`${src.username}, ${src.password}`, 'credentials for the source registry'],
                 [`${dest.username}, ${dest.password}`, 'credentials for the destination registry'],
                 ['COSIGN_PASSWORD', 'the password of the --sign-key file'],
-                ['SIGSTORE_ID_TOKEN', 'the OIDC identity token for --sign keyless (else the GitHub runner\'s, when the job may ask for one)'],
+                ['SIGSTORE_ID_TOKEN', "the OIDC identity token for --sign keyless (else the GitHub runner's, when the job may ask for one)"],
                 ['DOCKER_CONFIG', 'where config.json is (docker login, credential helpers); default ~/.docker'],
                 ['HTTPS_PROXY, HTTP_PROXY, NO_PROXY', 'proxies, as the Go tools read them; loopback is never proxied'],
                 ['OCI_COPY_TIMEOUT_SECONDS', 'the longest a registry may stay silent (default 60)'],
@@ -333,7 +300,7 @@ async function copyCommand(argv, io) {
         return exit_codes/* ExitCode */.y.Done;
     }
     const { source, destinations } = copyReferences(values, positionals);
-    const terminal = (0,cli_terminal/* terminalSession */.rS)(io.console, io.env, values.debug === true);
+    const terminal = (0,cli_terminal/* terminalSession */.rS)(io.console, io.env, values);
     const settings = { ...(0,cli_settings/* flagSettings */.w)(values, terminal.open), ...(await (0,signing/* signatureFlagSettings */.Um)(values, io.env)) };
     const credentials = await readBothCredentials(values, io, source.transport !== 'registry' && source.path === '-');
     const { console } = io;
@@ -341,7 +308,15 @@ async function copyCommand(argv, io) {
     terminal.progress?.start();
     let outcome;
     try {
-        outcome = await (0,run_job/* runJob */.b)({ ...settings, work: { kind: 'copy', source, destinations }, source: { ...settings.source, credentials: credentials.source }, destination: { ...settings.destination, credentials: credentials.destination } }, { reporter: copyReporter(console, terminal.progress, several), ...(settings.blobCache ? { cacheStore: (0,cli_settings/* fileCacheStore */.a)(io.env, (m) => console.line(`warning: ${m}`)) } : {}) });
+        outcome = await (0,run_job/* runJob */.b)({
+            ...settings,
+            work: { kind: 'copy', source, destinations },
+            source: { ...settings.source, credentials: credentials.source },
+            destination: { ...settings.destination, credentials: credentials.destination },
+        }, {
+            reporter: copyReporter(console, terminal.progress, destinations.length),
+            ...(settings.blobCache ? { cacheStore: (0,cli_settings/* fileCacheStore */.a)(io.env, (m) => console.line(`warning: ${m}`)) } : {}),
+        });
     }
     finally {
         terminal.progress?.stop();
@@ -354,23 +329,28 @@ async function copyCommand(argv, io) {
         throw first.cause;
     (0,cli_terminal/* printPullLimits */.L2)(console, outcome);
     // Each failed destination's error was printed with its result: the last line names them.
-    const failed = outcome.results.filter((r) => r.status === 'failed');
-    if (failed.length)
-        throw new errors/* OperationError */.OK(`${failed.length} of ${outcome.results.length} destinations failed: ${failed.map((r) => r.destination).join(', ')}`);
+    const failure = (0,outcome_outcome/* failureLine */.Pu)(outcome.results, { what: 'destinations', errorsTold: true });
+    if (failure)
+        throw new errors/* OperationError */.OK(failure);
     return exit_codes/* ExitCode */.y.Done;
 }
 /** SOURCE and every DESTINATION (arguments and `--to`), each checked, with the operation asked for. */
 function copyReferences(values, positionals) {
     const [sourceArg, ...rest] = positionals;
-    const destinationArgs = [...rest, ...(values.to ?? [])].map((d) => d.trim()).filter(Boolean);
+    const given = [...rest, ...(values.to ?? [])].map((d) => d.trim());
+    const destinationArgs = given.filter(Boolean);
     if (sourceArg === undefined)
         throw new flags/* UsageError */.e('expected SOURCE and DESTINATION: see oci-copy --help');
-    if (destinationArgs.length === 0)
-        throw new flags/* UsageError */.e(`expected a DESTINATION after ${voice/* FLAG_VOICE */.m.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
+    // The source first: `oci-copy '' ''` is told its source is empty, not that a destination is missing.
     const source = (0,reference/* parseReference */.F2)(sourceArg, voice/* FLAG_VOICE */.m.input('source'));
-    const destinations = (0,inputs/* parseDestinations */.dU)(destinationArgs, voice/* FLAG_VOICE */.m);
+    if (destinationArgs.length === 0) {
+        if (given.length)
+            throw new flags/* UsageError */.e(`${voice/* FLAG_VOICE */.m.input('destination')} is empty: give where to copy ${voice/* FLAG_VOICE */.m.value(sourceArg)} to`);
+        throw new flags/* UsageError */.e(`expected a DESTINATION after ${voice/* FLAG_VOICE */.m.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
+    }
+    const destinations = (0,settings_values/* parseDestinations */.dU)(destinationArgs, voice/* FLAG_VOICE */.m);
     for (const d of destinations)
-        (0,inputs/* parseOperation */.$$)(typeof values.operation === 'string' ? values.operation.trim() : '', source, d, voice/* FLAG_VOICE */.m);
+        (0,operation/* parseOperation */.$)(typeof values.operation === 'string' ? values.operation.trim() : '', source, d, voice/* FLAG_VOICE */.m);
     const toStdout = destinations.filter((d) => d.transport !== 'registry' && d.path === '-');
     if (values.json && toStdout.length && values['dry-run'] !== true) {
         throw new flags/* UsageError */.e('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
@@ -388,10 +368,10 @@ async function readBothCredentials(values, io, stdinCarriesArchive = false) {
     if (stdinFlags.length && stdinCarriesArchive) {
         throw new flags/* UsageError */.e(`--${stdinFlags[0]} reads standard input, which oci-archive:- reads the archive from: give the password in ${stdinFlags[0].startsWith('src') ? src.password : dest.password}`);
     }
-    const stdin = (flag) => () => readStdinPassword(io.stdin, `--${flag}`);
+    const stdin = (flag) => () => (0,passwords/* readStdinPassword */.M$)(io.stdin, `--${flag}`);
     return {
-        source: await readCredentials('src', values, io.env, stdin('src-password-stdin')),
-        destination: await readCredentials('dest', values, io.env, stdin('dest-password-stdin')),
+        source: await (0,passwords/* readCredentials */.L1)('src', values, io.env, stdin('src-password-stdin')),
+        destination: await (0,passwords/* readCredentials */.L1)('dest', values, io.env, stdin('dest-password-stdin')),
     };
 }
 
@@ -424,7 +404,11 @@ class UsageError extends _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputErr
 function parseFlags(command, flags, argv) {
     const options = {};
     for (const f of flags) {
-        options[f.name] = { type: f.kind === 'boolean' ? 'boolean' : 'string', ...(f.kind === 'list' ? { multiple: true } : {}), ...(f.short ? { short: f.short } : {}) };
+        options[f.name] = {
+            type: f.kind === 'boolean' ? 'boolean' : 'string',
+            ...(f.kind === 'list' ? { multiple: true } : {}),
+            ...(f.short ? { short: f.short } : {}),
+        };
     }
     try {
         const { values, positionals } = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.parseArgs)({ args: withSwitchValues(flags, argv), options, allowPositionals: true, strict: true });
@@ -480,16 +464,8 @@ function rewordParseError(command, flags, err) {
 }
 /** The flag a mistyped one was most likely meant to be. */
 function nearestFlag(given, flags) {
-    const word = given.replace(/^-+/, '').replace(/=.*$/, '');
-    let best;
-    for (const f of flags) {
-        const distance = (0,_oci_spelling_js__WEBPACK_IMPORTED_MODULE_3__/* .editDistance */ .Y)(word, f.name);
-        const limit = Math.max(1, Math.floor(f.name.length / 4));
-        const prefix = word.length >= 3 && f.name.startsWith(word);
-        if ((distance <= limit || prefix) && (!best || distance < best.distance))
-            best = { name: `--${f.name}`, distance };
-    }
-    return best?.name;
+    const near = (0,_oci_spelling_js__WEBPACK_IMPORTED_MODULE_3__/* .nearestWord */ .z)(given.replace(/^-+/, '').replace(/=.*$/, ''), flags.map((f) => f.name));
+    return near && `--${near}`;
 }
 
 
@@ -515,7 +491,8 @@ const WIDTH = 100;
 /** The help text: columns aligned, the right one wrapped to fit. */
 function formatHelp(help) {
     const out = [];
-    help.usage.forEach((u, i) => out.push(`${i === 0 ? 'usage: ' : '       '}${u}`));
+    for (const [i, u] of help.usage.entries())
+        out.push(`${i === 0 ? 'usage: ' : '       '}${u}`);
     out.push('', ...wrap(help.summary, WIDTH));
     for (const section of help.sections) {
         out.push('', `${section.title}:`);
@@ -550,6 +527,142 @@ function wrap(text, width) {
     }
     lines.push(line);
     return lines;
+}
+
+
+/***/ }),
+
+/***/ 97449:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L1: () => (/* binding */ readCredentials),
+/* harmony export */   M$: () => (/* binding */ readStdinPassword),
+/* harmony export */   QU: () => (/* binding */ promptPassword),
+/* harmony export */   fQ: () => (/* binding */ credentialFlags),
+/* harmony export */   rt: () => (/* binding */ credentialVariables)
+/* harmony export */ });
+/* harmony import */ var _flags_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73080);
+
+/** The credential flags of one side: `--src-creds`, `--src-username`, `--src-password-stdin`. */
+function credentialFlags(side) {
+    const which = side === 'src' ? 'the source' : 'the destination';
+    return [
+        {
+            name: `${side}-creds`,
+            kind: 'string',
+            value: 'USER[:PASSWORD]',
+            help: `credentials for ${which} registry (a password here shows in ps: prefer the two below)`,
+        },
+        { name: `${side}-username`, kind: 'string', value: 'USER', help: `user for ${which} registry` },
+        { name: `${side}-password-stdin`, kind: 'boolean', help: `read ${which} registry's password or token from standard input` },
+    ];
+}
+/** `OCI_COPY_SRC_USERNAME`, `OCI_COPY_DEST_PASSWORD`: credentials that stay out of `ps`. */
+function credentialVariables(side) {
+    const prefix = `OCI_COPY_${side.toUpperCase()}_`;
+    return { username: `${prefix}USERNAME`, password: `${prefix}PASSWORD` };
+}
+/** Longest password read from standard input: a token is a few kilobytes at most. */
+const MAX_STDIN_PASSWORD = 64 * 1024;
+/**
+ * One side's credentials from its flags and variables: the user from `--src-creds USER[:PASSWORD]`,
+ * `--src-username` or `OCI_COPY_SRC_USERNAME`; the password from `--src-creds`,
+ * `--src-password-stdin` or `OCI_COPY_SRC_PASSWORD`. Flags win over variables; giving the same
+ * thing twice, a password without a user or a user without a password is an error.
+ */
+async function readCredentials(side, values, env, stdin) {
+    const creds = values[`${side}-creds`];
+    const userFlag = values[`${side}-username`];
+    const fromStdin = values[`${side}-password-stdin`] === true;
+    const vars = credentialVariables(side);
+    const credsFlag = `--${side}-creds`;
+    const colon = creds?.indexOf(':') ?? -1;
+    if (creds !== undefined && (colon === 0 || creds === ''))
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${credsFlag} names no user: give ${credsFlag} USER[:PASSWORD]`);
+    if (creds !== undefined && userFlag !== undefined)
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${credsFlag} and --${side}-username both name the user: give one`);
+    const inline = creds !== undefined && colon > 0 ? creds.slice(colon + 1) : undefined;
+    if (inline !== undefined && fromStdin)
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${credsFlag} gives a password and --${side}-password-stdin another: give one`);
+    const user = creds !== undefined
+        ? [colon > 0 ? creds.slice(0, colon) : creds, credsFlag]
+        : userFlag !== undefined
+            ? [userFlag, `--${side}-username`]
+            : env[vars.username]
+                ? [env[vars.username], vars.username]
+                : undefined;
+    let password;
+    if (inline !== undefined)
+        password = [inline, credsFlag];
+    else if (fromStdin)
+        password = [await stdin(), `--${side}-password-stdin`];
+    else if (env[vars.password])
+        password = [env[vars.password], vars.password];
+    if (!user && !password)
+        return { from: `${credsFlag}, ${vars.username}` };
+    if (!user)
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`a password is given in ${password[1]} but no user: give ${credsFlag} USER, --${side}-username USER or ${vars.username}`);
+    if (!password) {
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${user[1]} names user ${user[0]} but no password: add :PASSWORD, --${side}-password-stdin, or set ${vars.password}`);
+    }
+    const from = user[1] === password[1] ? user[1] : `${user[1]} and ${password[1]}`;
+    return { username: user[0], password: password[0], from };
+}
+/**
+ * The password piped in on standard input, without its final line break (as `docker login
+ * --password-stdin` reads it). A terminal is refused: the password would show as it is typed.
+ */
+async function readStdinPassword(stdin, flag) {
+    if (stdin.isTTY) {
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${flag} reads the password from standard input, which is a terminal: pipe it in (printf '%s' "$TOKEN" | oci-copy … ${flag})`);
+    }
+    let text = '';
+    for await (const chunk of stdin) {
+        text += chunk.toString();
+        if (text.length > MAX_STDIN_PASSWORD)
+            throw new _flags_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${flag}: standard input holds more than ${MAX_STDIN_PASSWORD} bytes, which is no password`);
+    }
+    const password = text.replace(/\r?\n$/, '');
+    if (!password)
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${flag}: standard input was empty: pipe the password in`);
+    return password;
+}
+/**
+ * Asks for a password on the terminal, as cosign does: the prompt on standard error, what is typed
+ * not echoed, up to Enter; Backspace takes back a character, Ctrl-C or Ctrl-D gives up.
+ */
+function promptPassword(stdin, console, prompt) {
+    console.ask(prompt);
+    stdin.setEncoding('utf8');
+    stdin.setRawMode(true);
+    return new Promise((resolve, reject) => {
+        let typed = '';
+        const done = (err) => {
+            stdin.off('data', onData);
+            stdin.setRawMode(false);
+            stdin.pause();
+            console.answered();
+            if (err)
+                reject(err);
+            else
+                resolve(typed);
+        };
+        const onData = (chunk) => {
+            for (const ch of chunk) {
+                if (ch === '\r' || ch === '\n')
+                    return done();
+                if (ch === '\u0003' || ch === '\u0004')
+                    return done(new _flags_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e('no password given (the prompt was left with Ctrl-C or Ctrl-D): nothing written'));
+                if (ch === '\u007f' || ch === '\b')
+                    typed = [...typed].slice(0, -1).join('');
+                else if (ch >= ' ')
+                    typed += ch;
+            }
+        };
+        stdin.on('data', onData);
+        stdin.resume();
+    });
 }
 
 
@@ -875,10 +988,10 @@ function blobKey(registry, digest) {
 
 // EXTERNAL MODULE: ./lib/src/copy/options.js
 var options = __webpack_require__(84088);
-// EXTERNAL MODULE: ./lib/src/inputs/inputs.js
-var inputs = __webpack_require__(16081);
-// EXTERNAL MODULE: ./lib/src/inputs/names.js
-var names = __webpack_require__(40322);
+// EXTERNAL MODULE: ./lib/src/settings/values.js
+var settings_values = __webpack_require__(13490);
+// EXTERNAL MODULE: ./lib/src/settings/names.js
+var names = __webpack_require__(48330);
 // EXTERNAL MODULE: ./lib/src/cli/voice.js
 var voice = __webpack_require__(21533);
 ;// CONCATENATED MODULE: ./lib/src/cli/settings.js
@@ -895,22 +1008,24 @@ var voice = __webpack_require__(21533);
 function flagSettings(values, open) {
     const text = (name) => (typeof values[name] === 'string' ? values[name] : '');
     const on = (name) => values[name] === true;
-    const platform = (0,inputs/* parsePlatforms */.qA)(text('platform'), voice/* FLAG_VOICE */.m);
+    const platform = (0,settings_values/* parsePlatforms */.qA)(text('platform'), voice/* FLAG_VOICE */.m);
     const caFile = text('ca-file').trim();
     const shared = { ...open, plainHttp: on('plain-http'), voice: voice/* FLAG_VOICE */.m };
     return {
         image: { ...(platform ? { platform } : {}), referrers: on('referrers'), noClobber: on('no-clobber') },
         dryRun: on('dry-run'),
-        concurrency: (0,inputs/* parseWholeNumber */.oA)(text('concurrency'), names/* Input */.p.Concurrency, options/* DEFAULT_CONCURRENCY */.WH, 1, 64, voice/* FLAG_VOICE */.m),
+        concurrency: (0,settings_values/* parseWholeNumber */.oA)(text('concurrency'), names/* Input */.p.Concurrency, options/* DEFAULT_CONCURRENCY */.WH, 1, 64, voice/* FLAG_VOICE */.m),
         mount: !on('no-mount'),
         blobCache: !on('no-blob-cache'),
         failFast: on('fail-fast'),
         source: shared,
         destination: shared,
-        trust: { ...(caFile ? { caFile } : {}), tlsVerify: (0,inputs/* parseBoolean */.yG)(text('tls-verify'), names/* Input */.p.TlsVerify, true, voice/* FLAG_VOICE */.m) },
+        trust: { ...(caFile ? { caFile } : {}), tlsVerify: (0,settings_values/* parseBoolean */.yG)(text('tls-verify'), names/* Input */.p.TlsVerify, true, voice/* FLAG_VOICE */.m) },
         voice: voice/* FLAG_VOICE */.m,
-        ...(text('min-pulls-left') ? { minPullsLeft: (0,inputs/* parseWholeNumber */.oA)(text('min-pulls-left'), names/* Input */.p.MinPullsLeft, 0, 0, inputs/* MAX_PULL_BUDGET */.lD, voice/* FLAG_VOICE */.m) } : {}),
-        ...optionalRate((0,inputs/* parseRequestsPerSecond */.$r)(text('requests-per-second'), voice/* FLAG_VOICE */.m)),
+        ...(text('min-pulls-left')
+            ? { minPullsLeft: (0,settings_values/* parseWholeNumber */.oA)(text('min-pulls-left'), names/* Input */.p.MinPullsLeft, 0, 0, settings_values/* MAX_PULL_BUDGET */.lD, voice/* FLAG_VOICE */.m) }
+            : {}),
+        ...optionalRate((0,settings_values/* parseRequestsPerSecond */.$r)(text('requests-per-second'), voice/* FLAG_VOICE */.m)),
     };
 }
 function optionalRate(n) {
@@ -930,13 +1045,14 @@ function fileCacheStore(env, warn) {
             if (cache?.changed)
                 await cache.save(file);
         },
+        pending: () => cache,
     };
 }
 
 
 /***/ }),
 
-/***/ 50870:
+/***/ 24887:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -947,15 +1063,47 @@ __webpack_require__.d(__webpack_exports__, {
   Um: () => (/* binding */ signatureFlagSettings)
 });
 
+// EXTERNAL MODULE: ./lib/src/signatures/policy.js
+var policy = __webpack_require__(34568);
+;// CONCATENATED MODULE: ./lib/src/job/checks/signature-gates/load.js
+
+/**
+ * The signature check and signing stage the settings and entries ask for (`signatureStages`). The
+ * Sigstore libraries (a few megabytes of code) load only when something is verified or signed: a
+ * job that does neither starts without them. Each policy's trust root is read in full now, so a
+ * damaged one is one line before any image is copied.
+ */
+async function loadSignatureStages(inputs, options = {}) {
+    const entries = options.entries ?? [];
+    const policies = [inputs.verify, ...entries.map((e) => e.verify)].filter((p) => p !== undefined);
+    const signs = inputs.sign !== undefined || entries.some((e) => e.sign);
+    if (!policies.length && !signs && !options.entryPolicies)
+        return { checks: [], afterTag: [] };
+    const [{ signatureStages }] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(382), __webpack_require__.e(179), __webpack_require__.e(40)]).then(__webpack_require__.bind(__webpack_require__, 99040)), (0,policy/* loadTrustRoots */.k0)(policies)]);
+    return signatureStages(inputs, options);
+}
+/**
+ * What signs keyless in this job, for the shells' check that an identity token can be had before
+ * anything is copied: the step (when some image takes its signing) or the first entry that does.
+ * Undefined when nothing signs keyless.
+ */
+function keylessSigner(inputs, entries = []) {
+    const entry = entries.find((e) => e.sign && e.sign.mode === 'keyless');
+    const stepUsed = inputs.sign?.mode === 'keyless' && (!entries.length || entries.some((e) => e.sign === undefined));
+    if (stepUsed)
+        return {};
+    return entry ? { entry } : undefined;
+}
+
 // EXTERNAL MODULE: ./lib/src/oci/errors.js
 var errors = __webpack_require__(29949);
 // EXTERNAL MODULE: ./lib/src/oci/text.js
 var oci_text = __webpack_require__(4277);
 // EXTERNAL MODULE: ./lib/src/signatures/errors.js
 var signatures_errors = __webpack_require__(91005);
-// EXTERNAL MODULE: ./lib/src/targets/registry/undici-core.js
-var undici_core = __webpack_require__(68935);
-;// CONCATENATED MODULE: ./lib/src/action/oidc-token.js
+// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 16 modules
+var registry = __webpack_require__(87594);
+;// CONCATENATED MODULE: ./lib/src/oidc/runner-token.js
 
 
 
@@ -990,12 +1138,17 @@ async function fetchToken(env, audience, timeoutMs) {
     const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
     let status;
     let text;
-    // The parts of undici the registry client loads, not the package root (which brings all of undici).
-    const agent = new undici_core/* Agent */.g6();
+    // One try, no redirect followed: a refusal is told as the runner answered it. Proxies as `env` sets them.
+    const http = new registry/* HttpClient */.Qq({ timeouts: { headersMs: timeoutMs, bodyIdleMs: timeoutMs }, network: { env } });
     try {
-        const { origin, pathname, search } = new URL(url);
-        const res = await (0,undici_core/* request */.Em)(agent, { origin, path: `${pathname}${search}`, method: 'GET', headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-        status = res.statusCode;
+        const res = await http.send({
+            method: 'GET',
+            url: new URL(url),
+            headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' },
+            retry: false,
+            followRedirects: false,
+        });
+        status = res.status;
         const chunks = [];
         let total = 0;
         for await (const chunk of res.body) {
@@ -1014,7 +1167,7 @@ async function fetchToken(env, audience, timeoutMs) {
         throw new signatures_errors/* SigningError */.u(`asking the runner for an OIDC token failed: ${(0,oci_text/* printable */.g$)((0,errors/* messageOf */.bD)(err), 200)}`);
     }
     finally {
-        await agent.close().catch(() => undefined);
+        await http.close().catch(() => undefined);
     }
     if (status !== 200) {
         let why = '';
@@ -1038,42 +1191,10 @@ async function fetchToken(env, audience, timeoutMs) {
     return value;
 }
 
-// EXTERNAL MODULE: ./lib/src/inputs/signature-inputs.js
-var signature_inputs = __webpack_require__(72024);
-// EXTERNAL MODULE: ./lib/src/signatures/policy.js
-var policy = __webpack_require__(34568);
-;// CONCATENATED MODULE: ./lib/src/job/signatures/load.js
-
-/**
- * The signature check and signing stage the settings and entries ask for (`signatureStages`). The
- * Sigstore libraries (a few megabytes of code) load only when something is verified or signed: a
- * job that does neither starts without them. Each policy's trust root is read in full now, so a
- * damaged one is one line before any image is copied.
- */
-async function loadSignatureStages(inputs, options = {}) {
-    const entries = options.entries ?? [];
-    const policies = [inputs.verify, ...entries.map((e) => e.verify)].filter((p) => p !== undefined);
-    const signs = inputs.sign !== undefined || entries.some((e) => e.sign);
-    if (!policies.length && !signs && !options.entryPolicies)
-        return { checks: [], afterTag: [] };
-    const [{ signatureStages }] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(116), __webpack_require__.e(50)]).then(__webpack_require__.bind(__webpack_require__, 62050)), (0,policy/* loadTrustRoots */.k0)(policies)]);
-    return signatureStages(inputs, options);
-}
-/**
- * What signs keyless in this job, for the shells' check that an identity token can be had before
- * anything is copied: the step (when some image takes its signing) or the first entry that does.
- * Undefined when nothing signs keyless.
- */
-function keylessSigner(inputs, entries = []) {
-    const entry = entries.find((e) => e.sign && e.sign.mode === 'keyless');
-    const stepUsed = inputs.sign?.mode === 'keyless' && (!entries.length || entries.some((e) => e.sign === undefined));
-    if (stepUsed)
-        return {};
-    return entry ? { entry } : undefined;
-}
-
 // EXTERNAL MODULE: ./lib/src/plan/entry-name.js
 var entry_name = __webpack_require__(28638);
+// EXTERNAL MODULE: ./lib/src/signatures/parse-settings.js
+var parse_settings = __webpack_require__(19541);
 // EXTERNAL MODULE: ./lib/src/signatures/settings.js
 var settings = __webpack_require__(28323);
 // EXTERNAL MODULE: ./lib/src/cli/flags.js
@@ -1091,18 +1212,43 @@ var voice = __webpack_require__(21533);
 /** The flags of verification and signing: the action's input names. */
 const SIGNATURE_FLAGS = [
     { name: settings/* VerifySetting */.mw.Key, kind: 'string', value: 'FILE', help: 'copy only an image signed with this public key (cosign.pub)' },
-    { name: settings/* VerifySetting */.mw.CertificateIdentity, kind: 'string', value: 'ID', help: 'copy only an image signed keyless by this identity (a workflow URL, an e-mail)' },
+    {
+        name: settings/* VerifySetting */.mw.CertificateIdentity,
+        kind: 'string',
+        value: 'ID',
+        help: 'copy only an image signed keyless by this identity (a workflow URL, an e-mail)',
+    },
     { name: settings/* VerifySetting */.mw.CertificateIdentityRegexp, kind: 'string', value: 'REGEX', help: 'the same, the identity matching REGEX whole' },
-    { name: settings/* VerifySetting */.mw.CertificateOidcIssuer, kind: 'string', value: 'URL', help: 'the OIDC issuer of that identity (GitHub Actions: https://token.actions.githubusercontent.com)' },
-    { name: settings/* VerifySetting */.mw.AttestationType, kind: 'string', value: 'TYPE,...', help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)' },
-    { name: settings/* VerifySetting */.mw.TrustedRoot, kind: 'string', value: 'FILE', help: 'a trusted_root.json for a private Sigstore (default: the public-good instance)' },
+    {
+        name: settings/* VerifySetting */.mw.CertificateOidcIssuer,
+        kind: 'string',
+        value: 'URL',
+        help: 'the OIDC issuer of that identity (GitHub Actions: https://token.actions.githubusercontent.com)',
+    },
+    {
+        name: settings/* VerifySetting */.mw.AttestationType,
+        kind: 'string',
+        value: 'TYPE,...',
+        help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)',
+    },
+    {
+        name: settings/* VerifySetting */.mw.TrustedRoot,
+        kind: 'string',
+        value: 'FILE',
+        help: 'a trusted_root.json for a private Sigstore (default: the public-good instance)',
+    },
     { name: settings/* VerifySetting */.mw.Platforms, kind: 'boolean', help: 'each platform manifest of an index must be signed too' },
-    { name: settings/* SignSetting */.gp.Sign, kind: 'string', value: 'keyless|key', help: 'sign the destination digest once it is tagged (keyless: SIGSTORE_ID_TOKEN or the runner\'s token)' },
+    {
+        name: settings/* SignSetting */.gp.Sign,
+        kind: 'string',
+        value: 'keyless|key',
+        help: "sign the destination digest once it is tagged, or already there, unless this signer has (keyless: SIGSTORE_ID_TOKEN or the runner's token)",
+    },
     { name: settings/* SignSetting */.gp.Key, kind: 'string', value: 'FILE', help: 'with --sign key: the cosign key file (its password in COSIGN_PASSWORD)' },
     { name: settings/* SignSetting */.gp.Format, kind: 'string', value: 'bundle|legacy', help: 'a Sigstore bundle referrer (default) or a cosign .sig tag' },
-    { name: signature_inputs/* SignServiceSetting */.BA.FulcioUrl, kind: 'string', value: 'URL', help: 'a private Fulcio for keyless signing' },
-    { name: signature_inputs/* SignServiceSetting */.BA.RekorUrl, kind: 'string', value: 'URL', help: 'a private Rekor (with --sign key: log the signature there)' },
-    { name: signature_inputs/* SignServiceSetting */.BA.TsaUrl, kind: 'string', value: 'URL', help: 'an RFC 3161 timestamp authority, besides the log' },
+    { name: settings/* SignServiceSetting */.BA.FulcioUrl, kind: 'string', value: 'URL', help: 'a private Fulcio for keyless signing' },
+    { name: settings/* SignServiceSetting */.BA.RekorUrl, kind: 'string', value: 'URL', help: 'a private Rekor (with --sign key: log the signature there)' },
+    { name: settings/* SignServiceSetting */.BA.TsaUrl, kind: 'string', value: 'URL', help: 'an RFC 3161 timestamp authority, besides the log' },
 ];
 const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
 /**
@@ -1113,7 +1259,7 @@ const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
  */
 async function signatureFlagSettings(values, env, entries = [], origin = 'FILE') {
     const get = (name) => (typeof values[name] === 'string' ? values[name] : values[name] === true ? 'true' : '');
-    const inputs = (0,signature_inputs/* parseSignatureInputs */.Br)(get, voice/* FLAG_VOICE */.m, env);
+    const inputs = (0,parse_settings/* parseSignatureInputs */.B)(get, voice/* FLAG_VOICE */.m, env, undefined, { passwordSetting: false });
     const keyless = keylessSigner(inputs, entries);
     let identityToken;
     if (keyless) {
@@ -1147,12 +1293,14 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/src/oci/text.js
 var oci_text = __webpack_require__(4277);
-// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 15 modules
-var registry = __webpack_require__(40390);
+// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 16 modules
+var registry = __webpack_require__(87594);
 // EXTERNAL MODULE: ./lib/src/targets/registry/network/observer.js
 var observer = __webpack_require__(31982);
-// EXTERNAL MODULE: ./lib/src/copy/report.js
-var report = __webpack_require__(28962);
+// EXTERNAL MODULE: ./lib/src/cli/flags.js
+var flags = __webpack_require__(73080);
+// EXTERNAL MODULE: ./lib/src/job/outcome/copy-report.js
+var copy_report = __webpack_require__(79759);
 ;// CONCATENATED MODULE: ./lib/src/cli/progress.js
 
 /** How often the status line is redrawn: often enough to look alive, rarely enough to cost nothing. */
@@ -1161,7 +1309,8 @@ const REDRAW_MS = 250;
 const RATE_WINDOW_MS = 5000;
 /**
  * The terminal's status line for a whole copy: bytes moved out of the bytes known so far (every
- * blob and manifest that started moving, to every destination), the rate over the last seconds,
+ * blob and manifest that started moving, to every destination of a sync; for a copy to several
+ * destinations, to the one being copied, see `begin`), the rate over the last seconds,
  * the time left at that rate, and a `retrying (2/5)` note while a retry waits. Bytes never go
  * backwards: a blob sent again after a failure counts once. Redrawn on a timer, so it moves on
  * (the rate falls, the note shows) while nothing arrives.
@@ -1176,6 +1325,8 @@ class TerminalProgress {
     samples = [];
     retry;
     timer;
+    /** Which destination the line counts, when a copy has several (`destination 2 of 3`). */
+    label;
     constructor(console, now = Date.now) {
         this.console = console;
         this.now = now;
@@ -1204,6 +1355,18 @@ class TerminalProgress {
             }
         };
     }
+    /**
+     * Counts from nothing again, for `label`: the destinations of one image are copied in turn, and
+     * each one's line is its own (the same blob sent to two of them is not twice the work to do).
+     */
+    begin(label) {
+        this.nodes.clear();
+        this.total = 0;
+        this.moved = 0;
+        this.inFlight = 0;
+        this.samples = [];
+        this.label = label;
+    }
     /** Notes a retry while it waits; the next answer to the same URL ends the note. */
     onHttp = (event) => {
         if (event.type === 'retry')
@@ -1229,18 +1392,20 @@ class TerminalProgress {
         const parts = [];
         if (this.total) {
             const pct = Math.floor((this.moved / this.total) * 100);
-            parts.push(`Copying ${(0,report/* formatBytes */.z3)(this.moved)} of ${(0,report/* formatBytes */.z3)(this.total)} (${pct}%)`);
+            parts.push(`Copying ${(0,copy_report/* formatBytes */.z3)(this.moved)} of ${(0,copy_report/* formatBytes */.z3)(this.total)} (${pct}%)`);
             const first = this.samples[0];
             const seconds = (t - first.at) / 1000;
             if (seconds >= 1) {
                 const rate = (this.moved - first.moved) / seconds;
-                parts.push(`${(0,report/* formatBytes */.z3)(rate)}/s`);
+                parts.push(`${(0,copy_report/* formatBytes */.z3)(rate)}/s`);
                 const left = this.total - this.moved;
                 if (rate > 0 && left > 0)
                     parts.push(`${formatSeconds(left / rate)} left`);
             }
             if (this.inFlight > 0)
                 parts.push(`${this.inFlight} in flight`);
+            if (this.label)
+                parts.push(this.label);
         }
         if (this.retry)
             parts.push(this.retry.note);
@@ -1267,6 +1432,7 @@ function formatSeconds(s) {
 
 
 
+
 /** Where a command's lines go: standard error, a group a heading line, a warning marked as one. */
 function consoleSink(console) {
     return {
@@ -1276,9 +1442,22 @@ function consoleSink(console) {
         endGroup: () => { },
     };
 }
-function terminalSession(console, env, debug) {
+/** What a command shows, from its flags: `--debug` every request, `-q` errors and the final line only. */
+function terminalSession(console, env, values) {
+    const debug = values.debug === true;
+    if (values.quiet === true) {
+        if (debug)
+            throw new flags/* UsageError */.e('--quiet and --debug ask for fewer and for more lines: give one');
+        console.beQuiet();
+    }
     const progress = console.isTerminal ? new TerminalProgress(console) : undefined;
-    const onHttp = debug || progress ? (event) => (debug && console.line(`debug: ${(0,observer/* httpEventLine */.hy)(event)}`), progress?.onHttp(event)) : undefined;
+    const onHttp = debug || progress
+        ? (event) => {
+            if (debug)
+                console.line(`debug: ${(0,observer/* httpEventLine */.hy)(event)}`);
+            progress?.onHttp(event);
+        }
+        : undefined;
     return { ...(progress ? { progress } : {}), open: { env, ...(onHttp ? { onHttp } : {}) } };
 }
 /** The terminal's status line counts every item's bytes, beside what `reporter` shows. */
@@ -1313,19 +1492,19 @@ function printPullLimits(console, outcome) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   m: () => (/* binding */ FLAG_VOICE)
 /* harmony export */ });
-/* harmony import */ var _inputs_names_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(40322);
+/* harmony import */ var _settings_names_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(48330);
 /* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4277);
 
 
 /** The flag (or argument) that sets each input on the command line. */
 const FLAG_OF = {
-    [_inputs_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.Source]: 'SOURCE',
-    [_inputs_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.Destination]: 'DESTINATION',
-    [_inputs_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.Mount]: '--no-mount',
-    [_inputs_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.BlobCache]: '--no-blob-cache',
-    [_inputs_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.SourceUsername]: '--src-creds',
-    [_inputs_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.DestinationUsername]: '--dest-creds',
-    [_inputs_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.Username]: '--src-creds or --dest-creds',
+    [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.Source]: 'SOURCE',
+    [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.Destination]: 'DESTINATION',
+    [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.Mount]: '--no-mount',
+    [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.BlobCache]: '--no-blob-cache',
+    [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.SourceUsername]: '--src-creds',
+    [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.DestinationUsername]: '--dest-creds',
+    [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .p.Username]: '--src-creds or --dest-creds',
 };
 function setting(name, value) {
     if (name === 'plain-http')
@@ -1478,7 +1657,69 @@ async function readManifest(stream, desc, limit = _oci_media_types_js__WEBPACK_I
 
 /***/ }),
 
-/***/ 28962:
+/***/ 51534:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   JT: () => (/* binding */ runChecks),
+/* harmony export */   R8: () => (/* binding */ CheckRefusal),
+/* harmony export */   o7: () => (/* binding */ runAfterTag)
+/* harmony export */ });
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(29949);
+
+/** Runs the stages after tagging in order, each recording under its name; `all` false: only those that run on every run. */
+async function runAfterTag(stages, ctx, records, all) {
+    for (const stage of stages) {
+        if (!all && !stage.everyRun)
+            continue;
+        const result = await stage.run(ctx);
+        if (result)
+            records.add(stage, result);
+    }
+}
+/** An image a check would not let through: not a failure of the copy, a decision, said in one line. */
+class CheckRefusal extends _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OciCopyError */ .vW {
+    check;
+    record;
+    name = 'CheckRefusal';
+    constructor(message, 
+    /** The check that refused. */
+    check, 
+    /** What it found, kept in the outcome. */
+    record) {
+        super(message);
+        this.check = check;
+        this.record = record;
+    }
+}
+/**
+ * Runs `checks` in order, each recording under its name; the first refusal (or error) is thrown.
+ * An image that stays as it is moves nothing a check could object to: only the checks that gate
+ * every run see it.
+ */
+async function runChecks(checks, ctx, records) {
+    const moves = ctx.state === 'differs' || ctx.options.referrers;
+    for (const check of checks) {
+        if (!moves && !check.everyRun)
+            continue;
+        try {
+            const record = await check.run(ctx);
+            if (record)
+                records.add(check, record);
+        }
+        catch (err) {
+            // What a check throws carries no type: its refusal's record is taken as the check's own.
+            if (err instanceof CheckRefusal && err.record)
+                records.add(check, err.record);
+            throw err;
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 79759:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -1515,13 +1756,20 @@ class CopyReport {
     seen = new Set();
     startedAt = Date.now();
     finishedAt;
+    /** Time the copy spent waiting for its turn (behind other destinations of the same image), not working. */
+    waitedMs = 0;
+    waitingSince;
     listener = (event) => {
         switch (event.type) {
             case 'resolved':
                 this.resolved = { root: event.node, source: event.source, platforms: event.platforms ?? [] };
                 return;
             case 'tagged':
-                this.tagged.push({ reference: event.reference, digest: event.node.digest, ...(event.previous ? { previous: event.previous } : {}) });
+                this.tagged.push({
+                    reference: event.reference,
+                    digest: event.node.digest,
+                    ...(event.previous ? { previous: event.previous } : {}),
+                });
                 // Attachment tags (`sha256-<hex>.sig`) name other nodes than the root.
                 if (!this.resolved || event.node.digest === this.resolved.root.digest)
                     this.tags.push(event.reference);
@@ -1536,6 +1784,8 @@ class CopyReport {
                 this.referrers.push({ subject: event.node.digest, depth: event.depth, referrers: event.referrers });
                 return;
             case 'notice':
+                if (event.check)
+                    return;
                 this.notices.push(event.message);
                 if (event.level === 'warning')
                     this.warnings.push(event.message);
@@ -1550,14 +1800,35 @@ class CopyReport {
         const { digest, mediaType, size } = event.node;
         this.nodes.push({ digest, mediaType, size, action: event.action, ...(event.from ? { from: event.from } : {}) });
     };
+    /** The copy waits for its turn: the time until `resume` is not its own. */
+    pause() {
+        this.waitingSince ??= Date.now();
+    }
+    resume() {
+        if (this.waitingSince === undefined)
+            return;
+        this.waitedMs += Date.now() - this.waitingSince;
+        this.waitingSince = undefined;
+    }
     finish() {
+        this.resume();
         this.finishedAt ??= Date.now();
     }
+    /** The copy's own time: from its start to its end, less any wait for its turn. */
     get durationMs() {
-        return (this.finishedAt ?? Date.now()) - this.startedAt;
+        const end = this.finishedAt ?? this.waitingSince ?? Date.now();
+        return end - this.startedAt - this.waitedMs;
     }
     totals() {
-        const t = { nodes: this.nodes.length, bytesCopied: 0, bytesMounted: 0, bytesExisting: 0, copied: 0, mounted: 0, existing: 0 };
+        const t = {
+            nodes: this.nodes.length,
+            bytesCopied: 0,
+            bytesMounted: 0,
+            bytesExisting: 0,
+            copied: 0,
+            mounted: 0,
+            existing: 0,
+        };
         for (const n of this.nodes) {
             if (n.action === 'copied' || n.action === 'copy') {
                 t.copied++;
@@ -1610,517 +1881,132 @@ function blobRecords(destinations, several = destinations.length > 1) {
 
 /***/ }),
 
-/***/ 16081:
+/***/ 62677:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $$: () => (/* binding */ parseOperation),
-/* harmony export */   $r: () => (/* binding */ parseRequestsPerSecond),
-/* harmony export */   Cb: () => (/* binding */ MAX_LIST_BYTES),
-/* harmony export */   dU: () => (/* binding */ parseDestinations),
-/* harmony export */   lD: () => (/* binding */ MAX_PULL_BUDGET),
-/* harmony export */   oA: () => (/* binding */ parseWholeNumber),
-/* harmony export */   qA: () => (/* binding */ parsePlatforms),
-/* harmony export */   yG: () => (/* binding */ parseBoolean)
+/* harmony export */   Pu: () => (/* binding */ failureLine),
+/* harmony export */   Yr: () => (/* binding */ jobOutcome)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_BLOB_CACHE_KEY, parseStepInputs, readWorkspaceFile, parseInputs, parseCommonInputs, MIN_REQUESTS_PER_SECOND, MAX_REQUESTS_PER_SECOND */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
-/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(29949);
-/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(56993);
-/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(91839);
-/* harmony import */ var _plan_operation_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(33877);
-/* harmony import */ var _plan_plan_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(30153);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(40322);
-/* harmony import */ var _signature_inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(72024);
-/* harmony import */ var _voice_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(78236);
+/* unused harmony export ITEM_STATUSES */
+/* harmony import */ var _render_status_words_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(68281);
 
-
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_BLOB_CACHE_KEY = 'oci-copy-blob-info';
-/**
- * The step's inputs: `source` and `destination` for one image, or `images` / `images-file` for
- * many; giving both kinds, or neither, is an error. The list's YAML reader loads only for a list.
- */
-async function parseStepInputs(read, readFile = readWorkspaceFile, voice = ACTION_VOICE) {
-    const get = (name) => read(name).trim();
-    const one = [Input.Source, Input.Destination].filter((n) => get(n));
-    const many = [Input.Images, Input.ImagesFile].filter((n) => get(n));
-    if (one.length && many.length) {
-        throw new InputError(`${voice.input(one[0])} and ${voice.input(many[0])} are both given: use source and destination for one image, or images / images-file for many, not both`);
+const ITEM_STATUSES = ['copied', 'unchanged', 'failed', 'copy', 'skipped', 'deferred'];
+/** How many failed items the failure line names before it counts the rest. */
+const NAMED_FAILURES = 3;
+/** The job outcome from its items, computed once. */
+function jobOutcome(mode, dryRun, results, extra) {
+    const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0]));
+    const bytes = { copied: 0, mounted: 0, existing: 0 };
+    for (const r of results) {
+        counts[r.status]++;
+        bytes.copied += r.totals.bytesCopied;
+        bytes.mounted += r.totals.bytesMounted;
+        bytes.existing += r.totals.bytesExisting;
     }
-    if (many.length === 2)
-        throw new InputError(`${voice.input(Input.Images)} and ${voice.input(Input.ImagesFile)} are both given: give the list inline or in a file, not both`);
-    if (!many.length)
-        return { mode: 'copy', inputs: parseInputs(read, voice) };
-    if (get(Input.Operation) && get(Input.Operation).toLowerCase() !== 'auto') {
-        throw new InputError(`${voice.input(Input.Operation)} applies to source and destination, not to a list of images: leave it out`);
-    }
-    let text;
-    let origin;
-    if (many[0] === Input.Images) {
-        text = read(Input.Images);
-        origin = voice.input(Input.Images);
-    }
-    else {
-        const path = get(Input.ImagesFile);
-        origin = `${Input.ImagesFile} ${printable(path)}`;
-        try {
-            text = readFile(path);
-        }
-        catch (err) {
-            const code = err.code;
-            const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? messageOf(err)})`;
-            throw new InputError(`${voice.input(Input.ImagesFile)} names ${quoted(path)}, which ${why}: give a YAML file in the workspace (check out the repository first)`);
-        }
-    }
-    const common = parseCommonInputs(read, voice);
-    const { parseSyncEntries } = await Promise.all(/* import() */[__webpack_require__.e(815), __webpack_require__.e(884)]).then(__webpack_require__.bind(__webpack_require__, 91884));
+    const root = results.find((r) => r.root)?.root;
+    const failure = failureLine(results, { what: mode === 'copy' ? 'destinations' : 'images', failFast: extra.failFast === true });
+    const { failFast: _, cacheNote, ...rest } = extra;
     return {
-        mode: 'sync',
-        inputs: {
-            ...common,
-            entries: parseSyncEntries(text, origin),
-            origin,
-            ...(get(Input.Shard) ? { shard: parseShard(get(Input.Shard), voice.input(Input.Shard)) } : {}),
-        },
+        mode,
+        dryRun,
+        results,
+        counts,
+        bytes,
+        ...(root ? { root } : {}),
+        ...rest,
+        ...(cacheNote ? { cacheNote } : {}),
+        ...(failure ? { failure } : {}),
     };
-}
-/** A file of the workspace: a relative path is read from `GITHUB_WORKSPACE` (the working directory elsewhere). */
-function readWorkspaceFile(path) {
-    const base = process.env.GITHUB_WORKSPACE || process.cwd();
-    const full = resolvePath(base, path);
-    if (statSync(full).size > MAX_LIST_BYTES)
-        throw Object.assign(new Error('too large'), { code: `larger than ${MAX_LIST_BYTES} bytes` });
-    return readFileSync(full, 'utf8');
-}
-/** A sync list is a small text file. */
-const MAX_LIST_BYTES = 4 * 1024 * 1024;
-/** Parses and checks every input of the one-image step; errors name the inputs as `voice` says (the action's by default). */
-function parseInputs(read, voice = ACTION_VOICE) {
-    const get = (name) => read(name).trim();
-    const source = parseReference(required(get, Input.Source, voice), voice.input(Input.Source));
-    const lines = required(get, Input.Destination, voice)
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean);
-    const destinations = parseDestinations(lines, voice);
-    const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d, voice));
-    return { source, destinations, operations, ...parseCommonInputs(read, voice) };
-}
-/** Destination references, each given once. */
-function parseDestinations(lines, voice) {
-    const seen = new Set();
-    for (const line of lines) {
-        if (seen.has(line))
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${voice.input(_names_js__WEBPACK_IMPORTED_MODULE_6__/* .Input */ .p.Destination)} lists ${voice.value(line)} twice: give each destination once`);
-        seen.add(line);
-    }
-    return lines.map((line) => (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_4__/* .parseReference */ .F2)(line, voice.input(_names_js__WEBPACK_IMPORTED_MODULE_6__/* .Input */ .p.Destination)));
-}
-/** The inputs both kinds of step share. */
-function parseCommonInputs(read, voice = ACTION_VOICE) {
-    const get = (name) => read(name).trim();
-    const username = get(Input.Username);
-    const password = read(Input.Password);
-    const platform = parsePlatforms(get(Input.Platform), voice);
-    const blobCacheKey = get(Input.BlobCacheKey) || DEFAULT_BLOB_CACHE_KEY;
-    if (blobCacheKey.length > 400 || /[,\s]/.test(blobCacheKey)) {
-        throw new InputError(`${voice.input(Input.BlobCacheKey)} must be at most 400 characters without commas or white space`);
-    }
-    const caFile = get(Input.CaFile);
-    const side = (user, pass) => {
-        const from = get(user) ? `the ${user} and ${pass} inputs` : username ? `the ${Input.Username} and ${Input.Password} inputs` : `the ${user} and ${Input.Username} inputs`;
-        return credentials(get(user) || username, read(pass) || password, from, user, voice);
-    };
-    return {
-        sourceCredentials: side(Input.SourceUsername, Input.SourcePassword),
-        destinationCredentials: side(Input.DestinationUsername, Input.DestinationPassword),
-        plainHttp: bool(get, Input.PlainHttp, false, voice),
-        tlsVerify: bool(get, Input.TlsVerify, true, voice),
-        ...(caFile ? { caFile } : {}),
-        concurrency: parseWholeNumber(get(Input.Concurrency), Input.Concurrency, DEFAULT_CONCURRENCY, 1, 64, voice),
-        mount: bool(get, Input.Mount, true, voice),
-        blobCache: bool(get, Input.BlobCache, true, voice),
-        blobCacheKey,
-        ...(platform ? { platform } : {}),
-        referrers: bool(get, Input.Referrers, false, voice),
-        dryRun: bool(get, Input.DryRun, false, voice),
-        noClobber: bool(get, Input.NoClobber, false, voice),
-        ...(read(Input.GithubToken) ? { githubToken: read(Input.GithubToken).trim() } : {}),
-        failFast: bool(get, Input.FailFast, false, voice),
-        ...optional('minPullsLeft', get(Input.MinPullsLeft) ? parseWholeNumber(get(Input.MinPullsLeft), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, voice) : undefined),
-        ...optional('requestsPerSecond', requestRate(get, voice)),
-        signatures: parseSignatureInputs(read, voice, process.env, readWorkspaceFile),
-    };
-}
-/** More than any registry's pull limit: Docker Hub's is 100 to a few thousand per 6 h. */
-const MAX_PULL_BUDGET = 1_000_000;
-const MIN_REQUESTS_PER_SECOND = 0.1;
-const MAX_REQUESTS_PER_SECOND = 10_000;
-/** `{ [name]: value }`, or nothing when the value is undefined. */
-function optional(name, value) {
-    return (value === undefined ? {} : { [name]: value });
-}
-/** `requests-per-second`: a number of requests (`5`, `0.5`, `33.3`), or undefined when not given. */
-function requestRate(get, voice) {
-    return parseRequestsPerSecond(get(Input.RequestsPerSecond), voice);
-}
-/** `requests-per-second`: a number from MIN to MAX (decimals allowed), or undefined when empty. */
-function parseRequestsPerSecond(v, voice) {
-    if (!v)
-        return undefined;
-    const n = Number(v);
-    if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || n < MIN_REQUESTS_PER_SECOND || n > MAX_REQUESTS_PER_SECOND) {
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${voice.input(_names_js__WEBPACK_IMPORTED_MODULE_6__/* .Input */ .p.RequestsPerSecond)} is ${voice.value(v)}: use a number of requests a second from ${MIN_REQUESTS_PER_SECOND} to ${MAX_REQUESTS_PER_SECOND.toLocaleString('en')} (GHCR allows 2,000 a minute: 30)`);
-    }
-    return n;
-}
-/** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
-function parsePlatforms(value, voice) {
-    const platforms = [];
-    const seen = new Set();
-    for (const part of value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
-        const p = (0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .parsePlatform */ .FL)(part, voice.input(_names_js__WEBPACK_IMPORTED_MODULE_6__/* .Input */ .p.Platform));
-        const key = (0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq)(p);
-        if (!seen.has(key))
-            platforms.push(p);
-        seen.add(key);
-    }
-    if (platforms.length === 0)
-        return undefined;
-    return platforms.length === 1 ? platforms[0] : platforms;
-}
-function required(get, name, voice) {
-    const v = get(name);
-    if (!v)
-        throw new InputError(`${voice.input(name)} is required: give a reference such as registry.example.com/app:1.0`);
-    return v;
-}
-function credentials(username, password, from, usernameInput, voice) {
-    if (password && !username) {
-        throw new InputError(`a password is given without a username: set ${voice.input(usernameInput)} or ${voice.input(Input.Username)}`);
-    }
-    return username ? { username, password, from } : { from };
-}
-function bool(get, name, fallback, voice) {
-    return parseBoolean(get(name), name, fallback, voice);
-}
-/** `true`/`yes`/`on`/`1` or `false`/`no`/`off`/`0`, any case; empty is `fallback`. */
-function parseBoolean(value, name, fallback, voice) {
-    const v = value.trim().toLowerCase();
-    if (!v)
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(v))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(v))
-        return false;
-    throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${voice.input(name)} is ${voice.value(value.trim())}: use true or false`);
-}
-/** A whole number from `min` to `max`; empty is `fallback`. */
-function parseWholeNumber(value, name, fallback, min, max, voice) {
-    const v = value.trim();
-    if (!v)
-        return fallback;
-    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${voice.input(name)} is ${voice.value(v)}: use a whole number from ${min} to ${max}`);
-    }
-    return Number(v);
-}
-/** The operation asked for, which must be the one the two ends make (`auto`, or nothing, takes that). */
-function parseOperation(value, source, destination, voice) {
-    const inferred = (0,_plan_operation_js__WEBPACK_IMPORTED_MODULE_9__/* .inferOperation */ .g)(source, destination);
-    const v = value.toLowerCase();
-    if (!v || v === 'auto')
-        return inferred;
-    if (v !== 'copy' && v !== 'import' && v !== 'export') {
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${voice.input(_names_js__WEBPACK_IMPORTED_MODULE_6__/* .Input */ .p.Operation)} is ${voice.value(value)}: use auto, copy, import or export`);
-    }
-    if (v !== inferred) {
-        const why = {
-            import: 'import reads an oci:, oci-archive: or docker-archive: source into a registry destination',
-            export: 'export writes a registry source to an oci:, oci-archive: or docker-archive: destination',
-            copy: 'copy goes registry to registry, or between oci:, oci-archive: and docker-archive: files',
-        };
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${voice.input(_names_js__WEBPACK_IMPORTED_MODULE_6__/* .Input */ .p.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
-    }
-    return v;
-}
-
-
-/***/ }),
-
-/***/ 40322:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   p: () => (/* binding */ Input)
-/* harmony export */ });
-/* unused harmony export Output */
-/** Every input and output of the action, named once (action.yml declares the same names; the CLI maps its flags onto the inputs). */
-const Input = {
-    Source: 'source',
-    Destination: 'destination',
-    Operation: 'operation',
-    Username: 'username',
-    Password: 'password',
-    SourceUsername: 'source-username',
-    SourcePassword: 'source-password',
-    DestinationUsername: 'destination-username',
-    DestinationPassword: 'destination-password',
-    PlainHttp: 'plain-http',
-    TlsVerify: 'tls-verify',
-    CaFile: 'ca-file',
-    Concurrency: 'concurrency',
-    Mount: 'mount',
-    BlobCache: 'blob-cache',
-    BlobCacheKey: 'blob-cache-key',
-    Platform: 'platform',
-    Referrers: 'referrers',
-    DryRun: 'dry-run',
-    NoClobber: 'no-clobber',
-    GithubToken: 'github-token',
-    Images: 'images',
-    ImagesFile: 'images-file',
-    Shard: 'shard',
-    FailFast: 'fail-fast',
-    MinPullsLeft: 'min-pulls-left',
-    RequestsPerSecond: 'requests-per-second',
-    VerifyKey: 'verify-key',
-    VerifyCertificateIdentity: 'verify-certificate-identity',
-    VerifyCertificateIdentityRegexp: 'verify-certificate-identity-regexp',
-    VerifyCertificateOidcIssuer: 'verify-certificate-oidc-issuer',
-    VerifyAttestationType: 'verify-attestation-type',
-    VerifyTrustedRoot: 'verify-trusted-root',
-    VerifyPlatforms: 'verify-platforms',
-    Sign: 'sign',
-    SignKey: 'sign-key',
-    SignKeyPassword: 'sign-key-password',
-    SignatureFormat: 'signature-format',
-    SignFulcioUrl: 'sign-fulcio-url',
-    SignRekorUrl: 'sign-rekor-url',
-    SignTsaUrl: 'sign-tsa-url',
-};
-const Output = {
-    Digest: 'digest',
-    MediaType: 'media-type',
-    Size: 'size',
-    Blobs: 'blobs',
-    Images: 'images',
-    Verification: 'verification',
-    Pruned: 'pruned',
-    PullBudget: 'pull-budget',
-};
-
-
-/***/ }),
-
-/***/ 72024:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   BA: () => (/* binding */ SignServiceSetting),
-/* harmony export */   Br: () => (/* binding */ parseSignatureInputs),
-/* harmony export */   a4: () => (/* binding */ parseSignInputs)
-/* harmony export */ });
-/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(29949);
-/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4277);
-/* harmony import */ var _signatures_policy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(34568);
-/* harmony import */ var _signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(28323);
-
-
-
-
-/** The URLs of a private Sigstore instance to sign through: the same words as inputs and flags. */
-const SignServiceSetting = {
-    FulcioUrl: 'sign-fulcio-url',
-    RekorUrl: 'sign-rekor-url',
-    TsaUrl: 'sign-tsa-url',
-};
-/**
- * Reads the verification and signing settings by their names (`verify-key`, `sign`, …): the
- * action's inputs and the command line's flags are the same words. Files (keys, a trusted root)
- * are read now through `readFile`; the key file's password is checked later, once (it is slow).
- * Every error is one line in `voice`'s words.
- */
-function parseSignatureInputs(get, voice, env, readFile = _signatures_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .readSmallFile */ .EW) {
-    const text = (name) => get(name).trim();
-    const platforms = text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.Platforms).toLowerCase();
-    if (platforms && !['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'].includes(platforms)) {
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.Platforms)} is ${voice.value(text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.Platforms))}: use true or false`);
-    }
-    const verify = (0,_signatures_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .parseVerifyPolicy */ .j8)({
-        key: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.Key),
-        certificateIdentity: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.CertificateIdentity),
-        certificateIdentityRegexp: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.CertificateIdentityRegexp),
-        certificateOidcIssuer: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.CertificateOidcIssuer),
-        attestationTypes: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.AttestationType),
-        trustedRoot: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifySetting */ .mw.TrustedRoot),
-        platforms: ['true', 'yes', 'on', '1'].includes(platforms),
-    }, voice, readFile);
-    const sign = parseSignInputs(text, voice, env, readFile);
-    return { ...(verify ? { verify } : {}), ...(sign ? { sign } : {}) };
 }
 /**
- * Reads the signing settings (`sign`, `sign-key`, `sign-key-password`, `signature-format` and the
- * service URLs) by their names, wherever they are given: the step's inputs, the command line's
- * flags, or the keys of one `images` entry (whose `voice` names the entry and field). `text` gives
- * each setting's value, empty when not given. Undefined when nothing is signed (no `sign`, or
- * `sign: false`). The key file is read now; its password is checked later, once (it is slow).
+ * The one failure line: the error itself when the job had one item, else each failed destination
+ * or image (the first few, then a count), and how many were not attempted. `errorsTold`: each
+ * error was printed beside its destination already (the command line), so the line names every
+ * failed destination and nothing more.
  */
-function parseSignInputs(text, voice, env, readFile = _signatures_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .readSmallFile */ .EW) {
-    const mode = text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign).toLowerCase();
-    const key = text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key);
-    const format = text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Format).toLowerCase();
-    const urls = Object.values(SignServiceSetting).filter((n) => text(n));
-    if (!mode || mode === 'false' || mode === 'none') {
-        const stray = [key && _signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key, format && _signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Format, ...urls].find(Boolean);
-        if (stray)
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(stray)} is given but nothing is signed: set ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign)} to keyless or key`);
+function failureLine(results, options) {
+    const { what } = options;
+    const failed = results.filter((r) => r.status === 'failed');
+    if (!failed.length)
         return undefined;
-    }
-    if (mode !== 'keyless' && mode !== 'key') {
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign)} is ${voice.value(text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign))}: use keyless (the job's OIDC identity through Fulcio and Rekor) or key (with ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key)})`);
-    }
-    if (format && format !== 'bundle' && format !== 'legacy') {
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Format)} is ${voice.value(text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Format))}: use bundle (a Sigstore bundle referrer, as cosign v3 writes) or legacy (a cosign .sig tag)`);
-    }
-    const service = (name) => {
-        const v = text(name);
-        if (!v)
-            return undefined;
-        let url;
-        try {
-            url = new URL(v);
-        }
-        catch {
-            url = undefined;
-        }
-        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(name)} is ${voice.value(v)}: give an https:// URL`);
-        return v.replace(/\/+$/, '');
-    };
-    const out = { mode, format: format === 'legacy' ? 'legacy' : 'bundle' };
-    if (mode === 'keyless') {
-        if (key)
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key)} is given but ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign)} is keyless: set it to key to sign with the key, or drop the key`);
-    }
-    else {
-        if (!key)
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign)} is key but ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key)} is missing: give the cosign key file (cosign.key) or its contents`);
-        if (text(SignServiceSetting.FulcioUrl))
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(SignServiceSetting.FulcioUrl)} serves keyless signing, but ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Sign)} is key: drop it`);
-        if (key.includes('-----BEGIN')) {
-            out.keyPem = key;
-            out.keyName = voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key);
-        }
-        else {
-            out.keyName = `${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key)} (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(key)})`;
-            try {
-                out.keyPem = readFile(key);
-            }
-            catch (err) {
-                const code = err.code;
-                const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
-                throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.Key)} names ${voice.value(key)}, which ${why}: give the cosign key file's path or its contents`);
-            }
-        }
-        const password = text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .SignSetting */ .gp.KeyPassword) || env[_signatures_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .COSIGN_PASSWORD_ENV */ .U_] || '';
-        out.password = password;
-    }
-    const fulcioUrl = service(SignServiceSetting.FulcioUrl);
-    const rekorUrl = service(SignServiceSetting.RekorUrl);
-    const tsaUrl = service(SignServiceSetting.TsaUrl);
-    return { ...out, ...(fulcioUrl ? { fulcioUrl } : {}), ...(rekorUrl ? { rekorUrl } : {}), ...(tsaUrl ? { tsaUrl } : {}) };
+    const head = `${failed.length} of ${results.length} ${what} failed`;
+    if (options.errorsTold)
+        return `${head}: ${failed.map((r) => r.destination).join(', ')}`;
+    if (what === 'destinations' && results.length === 1)
+        return failed[0].error;
+    const named = failed
+        .slice(0, NAMED_FAILURES)
+        .map((r) => (what === 'destinations' ? `${r.destination}: ${r.error}` : `${r.source} => ${r.destination}: ${r.error}`));
+    const more = failed.length > NAMED_FAILURES ? `; and ${failed.length - NAMED_FAILURES} more` : '';
+    const skipped = results.filter((r) => r.status === 'skipped').length;
+    const notTried = skipped ? ` (${skipped} ${_render_status_words_js__WEBPACK_IMPORTED_MODULE_0__/* .STATUS_WORDS */ .ly.skipped.word}${options.failFast ? ': fail-fast' : ''})` : '';
+    return `${head}${notTried}: ${named.join('; ')}${more}`;
 }
 
 
 /***/ }),
 
-/***/ 78236:
+/***/ 78366:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   w: () => (/* binding */ ACTION_VOICE)
+/* harmony export */   Wb: () => (/* binding */ checkLines),
+/* harmony export */   lx: () => (/* binding */ jsonParts)
 /* harmony export */ });
-/* harmony import */ var _targets_registry_network_failures_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83607);
-/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4277);
-
-
-const ACTION_VOICE = {
-    ..._targets_registry_network_failures_js__WEBPACK_IMPORTED_MODULE_0__/* .SETTING_VOICE */ .cW,
-    input: (name) => `input "${name}"`,
-    value: (text) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quoted */ .TL)(text),
-    setting: (name, value) => `${name}: ${value}`,
-};
-
-
-/***/ }),
-
-/***/ 29281:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   J: () => (/* binding */ runChecks),
-/* harmony export */   R: () => (/* binding */ CheckRefusal)
-/* harmony export */ });
-/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(29949);
-
-/** An image a check would not let through: not a failure of the copy, a decision, said in one line. */
-class CheckRefusal extends _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OciCopyError */ .vW {
-    check;
-    record;
-    name = 'CheckRefusal';
-    constructor(message, 
-    /** The check that refused. */
-    check, 
-    /** What it found, kept in the outcome. */
-    record) {
-        super(message);
-        this.check = check;
-        this.record = record;
-    }
+/* unused harmony exports markedCheckLines, checkCells, checksWrote */
+/** What the checks say of an image, a line each, in the order they ran; `told`: less what the log said as they ran. */
+function checkLines(r, told = false) {
+    return r.presented.flatMap((p) => p.logLines(r, told));
 }
-/** Runs `checks` in order, each recording under its name; the first refusal (or error) is thrown. */
-async function runChecks(checks, ctx, records) {
-    for (const check of checks) {
-        try {
-            const record = await check.run(ctx);
-            if (record)
-                records[check.name] = record;
-        }
-        catch (err) {
-            if (err instanceof CheckRefusal && err.record)
-                records[check.name] = err.record;
-            throw err;
-        }
+/** The same lines, each with where a summary lists it (`Signatures`) and its mark. */
+function markedCheckLines(r) {
+    return r.presented.flatMap((p) => p.logLines(r, false).map((line) => ({ heading: p.heading, mark: p.mark, line })));
+}
+/** Short phrases for the image's row of a summary table, each with its mark. */
+function checkCells(r) {
+    return r.presented.flatMap((p) => p.summaryCells().map((text) => ({ mark: p.mark, text })));
+}
+/**
+ * The checks' parts of the image's JSON record, by key: fields of checks sharing a key merged in
+ * the order they ran, a field given twice keeping the first.
+ */
+function jsonParts(r) {
+    const parts = {};
+    for (const p of r.presented) {
+        const part = p.json();
+        if (!part)
+            continue;
+        const fields = (parts[part.key] ??= {});
+        for (const [name, value] of Object.entries(part.fields))
+            if (!(name in fields))
+                fields[name] = value;
     }
+    return parts;
+}
+/** What the checks wrote to a destination that otherwise got nothing (`the signature above`), if they did. */
+function checksWrote(r) {
+    const wrote = r.presented.map((p) => p.wrote()).filter((w) => !!w);
+    return wrote.length ? wrote.join(' and ') : undefined;
 }
 
 
 /***/ }),
 
-/***/ 25329:
+/***/ 51488:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   Cl: () => (/* binding */ eventLines),
+  od: () => (/* binding */ planLine),
   ow: () => (/* binding */ resultLine),
-  KQ: () => (/* binding */ syncLog)
+  KQ: () => (/* binding */ syncLog),
+  sX: () => (/* binding */ totalsLine)
 });
 
-// UNUSED EXPORTS: SYNC_PROGRESS_EVERY_MS, copyLog, pruneLine
+// UNUSED EXPORTS: SYNC_PROGRESS_EVERY_MS, copyLog, itemHeading, pruneLine
 
 // EXTERNAL MODULE: ./lib/src/oci/descriptor.js
 var descriptor = __webpack_require__(59995);
@@ -2132,9 +2018,9 @@ var platform = __webpack_require__(56993);
 var referrer_kinds = __webpack_require__(36055);
 // EXTERNAL MODULE: ./lib/src/oci/text.js
 var oci_text = __webpack_require__(4277);
-// EXTERNAL MODULE: ./lib/src/copy/report.js
-var report = __webpack_require__(28962);
-;// CONCATENATED MODULE: ./lib/src/copy/log-lines.js
+// EXTERNAL MODULE: ./lib/src/job/outcome/copy-report.js
+var copy_report = __webpack_require__(79759);
+;// CONCATENATED MODULE: ./lib/src/job/render/event-lines.js
 
 
 
@@ -2215,7 +2101,7 @@ function logLines(emit, now = Date.now) {
                 s.last = t;
                 const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
                 const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
-                emit(`  ${(0,descriptor/* shortDigest */.VK)(event.node.digest)} ${(0,report/* formatBytes */.z3)(event.bytes)} / ${(0,report/* formatBytes */.z3)(event.node.size)} (${pct}%) ${(0,report/* formatBytes */.z3)(rate)}/s`);
+                emit(`  ${(0,descriptor/* shortDigest */.VK)(event.node.digest)} ${(0,copy_report/* formatBytes */.z3)(event.bytes)} / ${(0,copy_report/* formatBytes */.z3)(event.node.size)} (${pct}%) ${(0,copy_report/* formatBytes */.z3)(rate)}/s`);
             }
             return;
         }
@@ -2231,9 +2117,12 @@ function logLines(emit, now = Date.now) {
 
 // EXTERNAL MODULE: ./lib/src/oci/reference.js + 1 modules
 var reference = __webpack_require__(91839);
-// EXTERNAL MODULE: ./lib/src/job/render/signature-lines.js
-var signature_lines = __webpack_require__(81607);
+// EXTERNAL MODULE: ./lib/src/job/render/checks.js
+var checks = __webpack_require__(78366);
+// EXTERNAL MODULE: ./lib/src/job/render/status-words.js
+var status_words = __webpack_require__(68281);
 ;// CONCATENATED MODULE: ./lib/src/job/render/log.js
+
 
 
 
@@ -2257,17 +2146,43 @@ function eventLines(sink, options = {}) {
 }
 /** `Copied SRC => DST`, `Unchanged: DST already names sha256:…`: what became of one destination, in a line. */
 function resultLine(r, dryRun) {
-    if (r.status === 'failed')
-        return r.refusedBy ? `Refused by ${r.refusedBy}: ${r.error}` : `Failed: ${r.error}`;
-    if (r.status === 'skipped')
-        return `Not attempted: ${r.error}`;
-    if (r.status === 'deferred')
-        return `Left for the next run: ${r.error}`;
+    if (r.status === 'failed' || r.status === 'skipped' || r.status === 'deferred')
+        return `${(0,status_words/* statusTitle */.lV)(r.status, r.refusedBy)}: ${r.error}`;
+    const unchanged = status_words/* STATUS_WORDS */.ly.unchanged.title;
     if (r.status === 'unchanged' && r.reason === 'immutable')
-        return `Unchanged: ${r.destination} has this immutable tag (not compared)`;
+        return `${unchanged}: ${r.destination} has this immutable tag (not compared)`;
     if (r.status === 'unchanged')
-        return `Unchanged: ${r.destination} already names ${r.root?.digest}`;
-    return `${dryRun ? 'Would copy' : 'Copied'} ${r.sourceDescription} => ${r.destinationDescription}`;
+        return `${unchanged}: ${r.destination} already names ${r.root?.digest}`;
+    return `${status_words/* STATUS_WORDS */.ly[dryRun ? 'copy' : 'copied'].title} ${r.sourceDescription} => ${r.destinationDescription}`;
+}
+/**
+ * `3 copied (1.20 MiB), 1 mounted (…), 2 already there, in 1.4 s`: what one destination moved, in
+ * its own time; in a dry run what it would. None for an unchanged image that was not walked.
+ */
+function totalsLine(r, dryRun) {
+    const t = r.totals;
+    if (!r.root || (r.status === 'unchanged' && t.nodes <= 1))
+        return undefined;
+    return dryRun
+        ? `Would copy ${t.copied} (${(0,copy_report/* formatBytes */.z3)(t.bytesCopied)}) and mount ${t.mounted} (${(0,copy_report/* formatBytes */.z3)(t.bytesMounted)}); ${t.existing} already there; checked in ${(0,copy_report/* formatDuration */.a3)(r.durationMs)}`
+        : `${t.copied} copied (${(0,copy_report/* formatBytes */.z3)(t.bytesCopied)}), ${t.mounted} mounted (${(0,copy_report/* formatBytes */.z3)(t.bytesMounted)}), ${t.existing} already there, in ${(0,copy_report/* formatDuration */.a3)(r.durationMs)}`;
+}
+/** `2 entries, 40 images, shard 1/4 takes 10`: what a sync's list expanded to, and this job's share. */
+function planLine(plan, entries) {
+    const share = plan.shard ? `, shard ${plan.shard.index}/${plan.shard.count} takes ${plan.items.length}` : '';
+    return `${entries} ${entries === 1 ? 'entry' : 'entries'}, ${plan.all.length} ${plan.all.length === 1 ? 'image' : 'images'}${share}`;
+}
+/**
+ * What a destination's group is headed: the copy it starts (`copy SRC => DST`), or, for one that
+ * moves nothing, what it is (`Unchanged SRC => DST`, `Not attempted SRC => DST`).
+ */
+function itemHeading(start) {
+    const pair = `${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`;
+    if (start.known === 'unchanged')
+        return `${start.dryRun ? 'Dry run: ' : ''}${STATUS_WORDS.unchanged.title} ${pair}`;
+    if (start.known === 'skipped')
+        return `${STATUS_WORDS.skipped.title} ${pair}`;
+    return `${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${pair}`;
 }
 /**
  * The one-image job's log: a group per destination, open while it copies, with a line per node
@@ -2280,15 +2195,19 @@ function copyLog(sink) {
         budgetStopped: (line) => sink.warning(line),
         itemStarted(start) {
             dryRun = start.dryRun;
-            sink.startGroup(`${start.dryRun ? 'Dry run: ' : ''}${start.operation} ${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`);
+            sink.startGroup(itemHeading(start));
             return eventLines(sink);
         },
         itemDone(r) {
             sink.line(resultLine(r, dryRun));
             if (r.root)
                 sink.line(`Digest: ${r.root.digest}`);
-            for (const line of signatureLines(r))
+            // What a check said as it ran (a verification, before the copy) is not said again.
+            for (const line of checkLines(r, true))
                 sink.line(line);
+            const totals = totalsLine(r, dryRun);
+            if (totals)
+                sink.line(totals);
             sink.endGroup();
         },
     };
@@ -2312,7 +2231,9 @@ function syncLog(sink, now = Date.now) {
             return;
         last = t;
         const verb = dryRun ? 'checked' : 'done';
-        sink.line(`Progress: ${done} of ${total} images ${verb} (${dryRun ? `${counts.copy} to copy` : `${counts.copied} copied`}, ${counts.unchanged} unchanged, ${counts.failed} failed${counts.deferred ? `, ${counts.deferred} left for the next run` : ''}), ${buffers.size} in progress${dryRun ? '' : `, ${(0,report/* formatBytes */.z3)(bytes)} moved`}`);
+        const w = (s) => `${counts[s]} ${status_words/* STATUS_WORDS */.ly[s].word}`;
+        const deferred = counts.deferred ? `, ${w('deferred')}` : '';
+        sink.line(`Progress: ${done} of ${total} images ${verb} (${dryRun ? `${counts.copy} to copy` : w('copied')}, ${w('unchanged')}, ${w('failed')}${deferred}), ${buffers.size} in progress${dryRun ? '' : `, ${(0,copy_report/* formatBytes */.z3)(bytes)} moved`}`);
     };
     return {
         warning: (line) => sink.warning(line),
@@ -2331,8 +2252,8 @@ function syncLog(sink, now = Date.now) {
                 tick();
             };
         },
-        pruned(p) {
-            sink.line(pruneLine(p, dryRun));
+        pruned(p, dry) {
+            sink.line(pruneLine(p, dry));
         },
         budgetStopped(line) {
             sink.warning(line);
@@ -2343,26 +2264,31 @@ function syncLog(sink, now = Date.now) {
             done++;
             counts[r.status]++;
             const pair = `${r.source} => ${r.destination}`;
-            const warnings = () => lines.filter((l) => l.warning).forEach((l) => sink.warning(l.text));
+            const warnings = () => {
+                for (const l of lines)
+                    if (l.warning)
+                        sink.warning(l.text);
+            };
+            const title = `${(0,status_words/* statusTitle */.lV)(r.status, r.refusedBy)} ${pair}`;
             if (r.status === 'unchanged' && r.reason === 'immutable')
-                sink.line(`Unchanged ${pair} (immutable tag the destination has: not compared)`);
-            else if (r.status === 'unchanged')
-                sink.line(`Unchanged ${pair} (${r.root?.digest})`);
-            else if (r.status === 'deferred')
-                sink.line(`Left for the next run ${pair}: ${r.error}`);
-            else if (r.status === 'skipped')
-                sink.line(`Not attempted ${pair}: ${r.error}`);
+                sink.line(`${title} (immutable tag the destination has: not compared)`);
+            else if (r.status === 'unchanged') {
+                sink.line(`${title} (${r.root?.digest})`);
+                for (const line of (0,checks/* checkLines */.Wb)(r))
+                    sink.line(line);
+            }
+            else if (r.status === 'deferred' || r.status === 'skipped')
+                sink.line(`${title}: ${r.error}`);
             else if (r.status === 'copy') {
-                sink.line(`Would copy ${pair}${r.root ? ` (${r.root.digest})` : ''}`);
-                for (const line of (0,signature_lines/* signatureLines */.YF)(r))
+                sink.line(`${title}${r.root ? ` (${r.root.digest})` : ''}`);
+                for (const line of (0,checks/* checkLines */.Wb)(r))
                     sink.line(line);
             }
             else {
-                const failed = r.refusedBy ? `Refused by ${r.refusedBy} ${pair}` : `Failed ${pair}`;
-                sink.startGroup(r.status === 'failed' ? failed : `Copied ${pair} (${r.root?.digest})`);
+                sink.startGroup(r.status === 'failed' ? title : `${title} (${r.root?.digest})`);
                 for (const l of lines)
                     (l.warning ? sink.warning : sink.line)(l.text);
-                for (const line of (0,signature_lines/* signatureLines */.YF)(r))
+                for (const line of (0,checks/* checkLines */.Wb)(r, true))
                     sink.line(line);
                 if (r.status === 'failed')
                     sink.line(`${r.refusedBy ? 'Refusal' : 'Error'}: ${r.error}`);
@@ -2381,10 +2307,12 @@ function syncLog(sink, now = Date.now) {
  * when it removed nothing).
  */
 function pruneLine(p, dryRun) {
-    // Stopped before removing anything (another shard prunes, a registry that refuses deletes): why, alone.
+    // Stopped before removing anything (another shard prunes, a registry that refuses deletes): why, and what stays when it was listed.
     if (p.stopped && !p.removed.length && !p.failed.length)
-        return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}`;
-    const list = (tags) => (tags.length ? ` (${tags.slice(0, PRUNE_TAGS_NAMED).join(', ')}${tags.length > PRUNE_TAGS_NAMED ? `, and ${tags.length - PRUNE_TAGS_NAMED} more` : ''})` : '');
+        return `Not pruned ${p.destination} (entry ${p.entry}): ${p.stopped}${p.kept !== undefined ? `; ${p.kept} kept` : ''}`;
+    const list = (tags) => tags.length
+        ? ` (${tags.slice(0, PRUNE_TAGS_NAMED).join(', ')}${tags.length > PRUNE_TAGS_NAMED ? `, and ${tags.length - PRUNE_TAGS_NAMED} more` : ''})`
+        : '';
     const parts = [`${dryRun ? 'would remove' : 'removed'} ${p.removed.length} ${p.removed.length === 1 ? 'tag' : 'tags'}${list(p.removed)}`];
     if (p.protected.length)
         parts.push(`protected ${p.protected.length}${list(p.protected)}`);
@@ -2392,7 +2320,8 @@ function pruneLine(p, dryRun) {
         parts.push(`kept ${p.attachmentsKept.length} attachment ${p.attachmentsKept.length === 1 ? 'tag' : 'tags'} of removed images${list(p.attachmentsKept)}`);
     if (p.failed.length)
         parts.push(`${p.failed.length} not removed${list(p.failed.map((f) => f.tag))}`);
-    parts.push(`${p.kept} kept`);
+    if (p.kept !== undefined)
+        parts.push(`${p.kept} kept`);
     const stopped = p.stopped ? `; stopped: ${p.stopped}` : '';
     return `${dryRun ? 'Would prune' : 'Pruned'} ${p.destination} (entry ${p.entry}): ${parts.join('; ')}${stopped}`;
 }
@@ -2402,78 +2331,22 @@ const PRUNE_TAGS_NAMED = 10;
 
 /***/ }),
 
-/***/ 83569:
+/***/ 48505:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  lH: () => (/* binding */ copyAccount),
-  WQ: () => (/* binding */ imageRecords)
-});
-
-// UNUSED EXPORTS: blobRecords, pruneRecords, writtenResults
-
-;// CONCATENATED MODULE: ./lib/src/job/render/verification.js
-/**
- * One record per image that was verified, refused by its signature policy, or signed: the
- * action's `verification` output and the `verification` of `--json`. Who signed (identity and
- * issuer; for a key its fingerprint), the workflow, repository and commit the certificate names,
- * the accepted predicate types, the transparency-log index, and what signing wrote.
- */
-function verificationRecords(outcome) {
-    return outcome.results.flatMap((r) => {
-        const record = verificationRecord(r);
-        return record ? [{ source: r.source, destination: r.destination, ...record }] : [];
-    });
-}
-/** The verification and signing of one image, or undefined when there was neither. */
-function verificationRecord(r) {
-    const v = r.verification;
-    const s = r.signed;
-    if (!v && !s)
-        return undefined;
-    const signer = v?.signer;
-    return {
-        ...(v
-            ? {
-                digest: v.digest,
-                verified: v.verified,
-                policy: v.policy,
-                ...(signer?.identity ? { signer: signer.identity } : signer?.keyFingerprint ? { signer: `key ${signer.keyFingerprint}` } : {}),
-                ...(signer?.issuer ? { issuer: signer.issuer } : {}),
-                ...(signer?.workflow ? { workflow: signer.workflow } : {}),
-                ...(signer?.repository ? { repository: signer.repository } : {}),
-                ...(signer?.commit ? { commit: signer.commit } : {}),
-                predicateTypes: v.predicateTypes,
-                ...(v.tlogIndex !== undefined ? { logIndex: v.tlogIndex } : {}),
-                ...(v.platforms ? { platforms: v.platforms.map((p) => ({ digest: p.digest, ...(p.signer?.identity ? { signer: p.signer.identity } : {}), ...(p.tlogIndex !== undefined ? { logIndex: p.tlogIndex } : {}) })) } : {}),
-                ...(v.verified ? {} : { found: v.found.map((f) => ({ form: f.form, kind: f.kind, where: f.where, ...(f.predicateType ? { predicateType: f.predicateType } : {}), ...(f.signer?.identity ? { signer: f.signer.identity } : {}), ...(f.problem ? { problem: f.problem } : {}) })), required: v.required }),
-            }
-            : { digest: s.digest, verified: false }),
-        ...(s
-            ? {
-                signed: {
-                    mode: s.mode,
-                    format: s.format,
-                    digest: s.digest,
-                    manifest: s.manifest,
-                    ...(s.tag ? { tag: s.tag } : {}),
-                    ...(s.signer.identity ? { signer: s.signer.identity } : s.signer.keyFingerprint ? { signer: `key ${s.signer.keyFingerprint}` } : {}),
-                    ...(s.signer.issuer ? { issuer: s.signer.issuer } : {}),
-                    ...(s.tlogIndex !== undefined ? { logIndex: s.tlogIndex } : {}),
-                },
-            }
-            : {}),
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/render/records.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   VH: () => (/* binding */ pruneRecords),
+/* harmony export */   WQ: () => (/* binding */ imageRecords),
+/* harmony export */   lH: () => (/* binding */ copyAccount)
+/* harmony export */ });
+/* unused harmony exports blobRecords, writtenResults */
+/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78366);
 
 /**
  * One record per item, as the action's `images` output and `oci-copy sync --json` give them: both
  * references in full, the digest, the status (and error), and what the summary says besides: the
- * tags and any that moved, the platforms, the referrers, warnings, the check that refused it.
+ * tags and any that moved, the platforms, the referrers, warnings, what the checks give (a
+ * `verification`), the check that refused it.
  */
 function imageRecords(outcome) {
     return outcome.results.map((r) => {
@@ -2491,9 +2364,14 @@ function imageRecords(outcome) {
             ...(r.platforms.length ? { platforms: r.platforms.map((p) => p.platform) } : {}),
             ...(r.referrers ? { referrers: { found: r.referrers.found, copied: r.referrers.copied, there: r.referrers.there } } : {}),
             ...(r.warnings.length ? { warnings: r.warnings } : {}),
-            ...withVerification(r),
+            ...(0,_checks_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonParts */ .lx)(r),
+            ...ownTime(r),
         };
     });
+}
+/** `{durationMs}`: the item's own time, for an item that ran (not one skipped, deferred or unchanged by its immutable tag). */
+function ownTime(r) {
+    return r.status === 'skipped' || r.status === 'deferred' || r.reason ? {} : { durationMs: r.durationMs };
 }
 /**
  * One object per node of the copied graph, as the action's `blobs` output and the CLI's `--json`
@@ -2524,10 +2402,13 @@ function copyAccount(outcome) {
     const each = (r) => ({
         status: r.status,
         tags: r.tags.map((t) => t.tag),
-        ...(r.tags.some((t) => t.change === 'moved') ? { moved: r.tags.filter((t) => t.change === 'moved').map((t) => ({ tag: t.tag, from: t.previous })) } : {}),
+        ...(r.tags.some((t) => t.change === 'moved')
+            ? { moved: r.tags.filter((t) => t.change === 'moved').map((t) => ({ tag: t.tag, from: t.previous })) }
+            : {}),
         ...(r.error !== undefined ? { error: r.error } : {}),
-        ...withVerification(r),
+        ...(0,_checks_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonParts */ .lx)(r),
         ...(r.refusedBy ? { refusedBy: r.refusedBy } : {}),
+        ...ownTime(r),
     });
     if (results.length === 1)
         return { ...head, dryRun, destination: results[0].destination, ...each(results[0]), blobs: blobRecords(results) };
@@ -2538,11 +2419,6 @@ function copyAccount(outcome) {
         blobs: blobRecords(results.filter((r) => r.status !== 'failed'), true),
     };
 }
-/** `{verification: …}` when the image was verified or signed, else nothing. */
-function withVerification(r) {
-    const v = verificationRecord(r);
-    return v ? { verification: v } : {};
-}
 /** What prune did, one object per pruning entry's destination, as the action's `pruned` output gives it. */
 function pruneRecords(outcome) {
     return (outcome.pruned ?? []).map((p) => ({
@@ -2550,7 +2426,7 @@ function pruneRecords(outcome) {
         destination: p.destination,
         [outcome.dryRun ? 'wouldRemove' : 'removed']: p.removed,
         protected: p.protected,
-        kept: p.kept,
+        ...(p.kept !== undefined ? { kept: p.kept } : {}),
         ...(p.attachmentsKept.length ? { attachmentsKept: p.attachmentsKept } : {}),
         ...(p.failed.length ? { failed: p.failed } : {}),
         ...(p.stopped ? { stopped: p.stopped } : {}),
@@ -2560,71 +2436,42 @@ function pruneRecords(outcome) {
 
 /***/ }),
 
-/***/ 81607:
+/***/ 68281:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   YF: () => (/* binding */ signatureLines)
+/* harmony export */   gg: () => (/* binding */ notDoneCounts),
+/* harmony export */   lV: () => (/* binding */ statusTitle),
+/* harmony export */   ly: () => (/* binding */ STATUS_WORDS)
 /* harmony export */ });
-/* unused harmony exports signerWords, provenanceWords */
-/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4277);
-
-/** `X (issuer Y)` or `key SHA256:…`: who signed, as a phrase. */
-function signerWords(signer) {
-    if (!signer)
-        return 'an unknown signer';
-    if (signer.keyFingerprint)
-        return `key ${signer.keyFingerprint}`;
-    return `${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(signer.identity ?? 'no identity')}${signer.issuer ? ` (issuer ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(signer.issuer)})` : ''}`;
-}
+/* unused harmony export REFUSED_BY */
 /**
- * `workflow W, repository R, commit C`: what a GitHub certificate names of the run, when it does.
- * The workflow is left out when it is the identity itself (a workflow signing for itself), which
- * `signerWords` has already named.
+ * What each status is called: `title` heads a line or a section (`Copied SRC => DST`), `word`
+ * counts or fills a cell (`3 copied`), `mark` stands before a summary heading that asks for a look.
  */
-function provenanceWords(signer) {
-    if (!signer)
-        return '';
-    const parts = [signer.workflow && signer.workflow !== signer.identity && `workflow ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(signer.workflow)}`, signer.repository && `repository ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(signer.repository)}`, signer.commit && `commit ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(signer.commit)}`].filter(Boolean);
-    return parts.join(', ');
+const STATUS_WORDS = {
+    copied: { title: 'Copied', word: 'copied' },
+    copy: { title: 'Would copy', word: 'would copy' },
+    unchanged: { title: 'Unchanged', word: 'unchanged' },
+    failed: { title: 'Failed', word: 'failed', mark: '❌' },
+    skipped: { title: 'Not attempted', word: 'not attempted' },
+    deferred: { title: 'Left for the next run', word: 'left for the next run', mark: '⏸️' },
+};
+/** A failed image a check refused is said so: `Refused by no-clobber`, `refused by …`. */
+const REFUSED_BY = 'Refused by';
+/** `Refused by no-clobber` for a failure a check refused, else the status's title. */
+function statusTitle(status, refusedBy) {
+    return status === 'failed' && refusedBy ? `${REFUSED_BY} ${refusedBy}` : STATUS_WORDS[status].title;
 }
-/**
- * What an image's log says of its signatures, a line each: what was verified (the digest, the
- * signer, the run the certificate names, the attestations, the log index) and what was signed.
- * A refusal says nothing here: its error line names what was found and what was required.
- */
-function signatureLines(r) {
-    const lines = [];
-    const v = r.verification;
-    if (v?.verified) {
-        const run = provenanceWords(v.signer);
-        const parts = [
-            `Verified ${v.digest}${r.chosenFrom?.digest === v.digest ? ' (the index the copied platform manifest was chosen from)' : ''}: signed by ${signerWords(v.signer)}`,
-            run,
-            v.predicateTypes.length ? `attestations ${v.predicateTypes.map((t) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(t)).join(', ')}` : '',
-            v.tlogIndex !== undefined ? `log index ${v.tlogIndex}` : 'no transparency-log entry',
-            v.platforms ? `${v.platforms.length} platform manifests verified too` : '',
-        ].filter(Boolean);
-        lines.push(`${parts.join('; ')} (${policyWords(v.policy, v.signer)})`);
-    }
-    const s = r.signed;
-    if (s) {
-        const where = s.tag ? `tag ${s.tag} (manifest ${s.manifest})` : `referrer ${s.manifest}`;
-        lines.push(`Signed ${s.digest} (${s.mode}, ${s.format}) as ${signerWords(s.signer)}: ${where}${s.tlogIndex !== undefined ? `; log index ${s.tlogIndex}` : ''}`);
-    }
-    return lines;
-}
-/** `policy: identity X, issuer Y`, or, when that is exactly the signer just named, `the identity and issuer the policy requires`. */
-function policyWords(policy, signer) {
-    if (signer?.identity && signer.issuer && policy === `identity ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(signer.identity)}, issuer ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(signer.issuer)}`)
-        return 'the identity and issuer the policy requires';
-    return `policy: ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(policy)}`;
+/** `2 not attempted`, `1 left for the next run`: the counts of the items not done, those there are. */
+function notDoneCounts(counts) {
+    return ['skipped', 'deferred'].filter((s) => counts[s]).map((s) => `${counts[s]} ${STATUS_WORDS[s].word}`);
 }
 
 
 /***/ }),
 
-/***/ 44590:
+/***/ 50940:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2647,6 +2494,43 @@ var cancel = __webpack_require__(74117);
  */
 class BlobLedger {
     blobs = new Map();
+    /** Manifests pushed (or being pushed) into a repository in this run, by registry, repository and digest. */
+    manifests = new Map();
+    /**
+     * Call before pushing a child manifest (one no tag names) into `registry/repository`. Several
+     * images of a run that share it (tags of one index, platforms of two) push it once: the first
+     * gets `first` and settles it, the others wait and find it there (`present`), or push it
+     * themselves when the first failed. A registry that stores by rewriting files (distribution's
+     * filesystem driver truncates, then writes) can otherwise answer another image's index push
+     * while the child's link is empty, with DIGEST_INVALID.
+     */
+    async claimManifest(registry, repository, digest, signal) {
+        const key = `${registry}\u0000${repository}\u0000${digest}`;
+        for (;;) {
+            const pending = this.manifests.get(key);
+            if (!pending)
+                break;
+            let pushed = false;
+            await untilSettledOrAborted(pending.then((ok) => void (pushed = ok)), signal);
+            if (pushed)
+                return { kind: 'present' };
+            // The first push failed: the next claim tries again, one at a time.
+            if (this.manifests.get(key) === pending)
+                this.manifests.delete(key);
+        }
+        let done;
+        this.manifests.set(key, new Promise((resolve) => (done = resolve)));
+        let settled = false;
+        return {
+            kind: 'first',
+            settle: (ok) => {
+                if (settled)
+                    return;
+                settled = true;
+                done(ok);
+            },
+        };
+    }
     /**
      * Call before putting `digest` into `registry/repository`; a ticket with `settle` must be settled.
      * A copy that ends (`signal`) stops waiting for another copy's upload at once.
@@ -2751,12 +2635,824 @@ class Limiter {
     }
 }
 
-// EXTERNAL MODULE: ./lib/src/copy/options.js
-var copy_options = __webpack_require__(84088);
+;// CONCATENATED MODULE: ./lib/src/job/features/blob-cache-rule.js
+/**
+ * When the blob-info cache is restored and saved. What a copy learns of where blobs live in
+ * registries serves later mounts: the cache is restored when mounts are on and a registry is
+ * involved (a pull budget keeps the images it left in the same store, so it asks for it too), and
+ * saved when something succeeded (or a budget ran) and it was no dry run.
+ */
+class BlobCacheRule {
+    settings;
+    store;
+    restored;
+    constructor(settings, store) {
+        this.settings = settings;
+        const work = settings.work;
+        const registryInvolved = work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry');
+        this.store = (this.mounts || this.budgeted) && registryInvolved ? store : undefined;
+    }
+    get mounts() {
+        return this.settings.mount !== false;
+    }
+    get budgeted() {
+        return this.settings.minPullsLeft !== undefined;
+    }
+    async open() {
+        this.restored = await this.store?.restore();
+    }
+    engine() {
+        return this.mounts && this.restored ? { blobCache: this.restored } : {};
+    }
+    /** Where the images a pull budget left are kept, once restored. */
+    pending() {
+        return this.restored ? this.store?.pending?.() : undefined;
+    }
+    async close(results) {
+        const succeeded = results.some((r) => r.status !== 'failed' && r.status !== 'skipped' && r.status !== 'deferred');
+        if (this.store && this.restored && (succeeded || this.budgeted) && this.settings.dryRun !== true)
+            await this.store.save();
+    }
+    outcome() {
+        const cacheNote = this.store?.note?.();
+        return cacheNote ? { cacheNote } : {};
+    }
+}
+
+// EXTERNAL MODULE: ./lib/src/plan/plan.js
+var plan_plan = __webpack_require__(30153);
+;// CONCATENATED MODULE: ./lib/src/plan/resume.js
+
+/**
+ * The items with those a pull budget left last time first (in the order they were left), then the
+ * rest in the list's order: a mirror larger than one pull window converges over several runs
+ * instead of starting over with the same images each time. `pending` holds `itemKey` names.
+ */
+function pendingFirst(items, pending) {
+    const rank = new Map();
+    for (const key of pending)
+        if (!rank.has(key))
+            rank.set(key, rank.size);
+    if (!rank.size)
+        return [...items];
+    const first = [];
+    const rest = [];
+    for (const item of items) {
+        const r = rank.get((0,plan_plan/* itemKey */.Dh)(item));
+        if (r === undefined)
+            rest.push(item);
+        else
+            first.push({ item, rank: r });
+    }
+    return [...first.sort((a, b) => a.rank - b.rank).map((f) => f.item), ...rest];
+}
+/** The names to keep for the next run: the items not attempted, in their order. */
+function pendingKeys(items) {
+    return [...items].map(plan_plan/* itemKey */.Dh);
+}
+
+// EXTERNAL MODULE: ./lib/src/oci/media-types.js
+var media_types = __webpack_require__(7964);
 // EXTERNAL MODULE: ./lib/src/oci/errors.js
 var errors = __webpack_require__(29949);
+;// CONCATENATED MODULE: ./lib/src/job/features/pull-budget/budget-check.js
+
+
+/** An image the pull budget leaves for the next run: not a failure, a decision (`deferred`). */
+class ImageDeferred extends errors/* OciCopyError */.vW {
+    check;
+    name = 'ImageDeferred';
+    constructor(message, 
+    /** The check that deferred it. */
+    check) {
+        super(message);
+        this.check = check;
+    }
+}
+/**
+ * The pull budget in the check slot: an image that differs asks the budget for its pulls on the
+ * source registry before any byte moves; one not admitted is deferred. Its ticket is held until
+ * the image is done (`release`), so the copies in flight count against the budget.
+ */
+class PullBudgetCheck {
+    budget;
+    gate;
+    name = 'pull-budget';
+    tickets = new Map();
+    constructor(budget, 
+    /** Admits images in the order of the plan (what was left last time first), however many are compared at once. */
+    gate) {
+        this.budget = budget;
+        this.gate = gate;
+    }
+    async run(ctx) {
+        const source = ctx.item.source;
+        // Only a registry counts pulls; an unchanged image pulls nothing.
+        if (source.transport !== 'registry' || ctx.state === 'unchanged')
+            return;
+        await this.gate?.turn(ctx.item);
+        const pulls = pullsOf(ctx);
+        const ticket = this.budget.admit(source.registry, pulls);
+        if (!ticket)
+            throw new ImageDeferred(`left for the next run: ${this.budget.stopReason(source.registry)}`, this.name);
+        this.tickets.set(ctx.item, ticket);
+        return { registry: source.registry, pulls };
+    }
+    /** The image is done (copied, failed or refused later): its pulls no longer count as in flight. */
+    release(item) {
+        this.tickets.get(item)?.done();
+        this.tickets.delete(item);
+    }
+}
+/**
+ * The manifest GETs a copy makes on the source: one for an image; for an index, one more per
+ * platform taken (when the platforms are not known before the copy reads the index: two).
+ */
+function pullsOf(ctx) {
+    const root = ctx.resolved.root;
+    if (!(0,media_types/* isIndex */.nw)(root.mediaType))
+        return 1;
+    return 1 + (ctx.resolved.platforms?.length ?? 1);
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/features/pull-budget/order-gate.js
+/**
+ * Lets items through one point in the order of the plan, while everything before and after that
+ * point runs side by side: `turn(item)` resolves once every earlier item has `pass`ed. The pull
+ * budget admits images this way, so the images a budget left last time (put first) get the pulls
+ * first even when several images are compared at once. Items are taken up in plan order, so the
+ * earliest that has not passed is always on its way, and the gate never stalls.
+ */
+class OrderGate {
+    position;
+    passed;
+    /** The earliest item that has not passed. */
+    next = 0;
+    waiting = new Map();
+    constructor(items) {
+        this.position = new Map(items.map((item, i) => [item, i]));
+        this.passed = items.map(() => false);
+    }
+    /** Resolves once every item before `item` has passed (at once for an item the gate does not know). */
+    turn(item) {
+        const at = this.position.get(item);
+        if (at === undefined || at <= this.next)
+            return Promise.resolve();
+        return new Promise((resolve) => this.waiting.set(at, [...(this.waiting.get(at) ?? []), resolve]));
+    }
+    /** `item` is past the point (or will never reach it): later items may go. */
+    pass(item) {
+        const at = this.position.get(item);
+        if (at === undefined || this.passed[at])
+            return;
+        this.passed[at] = true;
+        while (this.next < this.passed.length && this.passed[this.next])
+            this.next++;
+        for (const [i, resolvers] of this.waiting) {
+            if (i > this.next)
+                continue;
+            this.waiting.delete(i);
+            for (const resolve of resolvers)
+                resolve();
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./lib/src/oci/text.js
+var oci_text = __webpack_require__(4277);
+// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 16 modules
+var registry = __webpack_require__(87594);
+;// CONCATENATED MODULE: ./lib/src/job/features/pull-budget/pull-budget.js
+
+
+/**
+ * `min-pulls-left`: a sync starts no copy from a registry whose pull limit would fall below the
+ * minimum. What a registry last said (`ratelimit-remaining`, on any answer, HEADs included), less
+ * the pulls of the copies from it still in flight, less the new copy's own, must stay at or above
+ * it. The pulls of a copy in flight show in the registry's count as it makes them, while its
+ * reservation holds until it ends: the count errs on the side of stopping early. A registry that
+ * says nothing of a limit is never held. Once a registry refuses a copy, it refuses every later one
+ * of the run: what is left waits for the next run (see `pendingFirst`), in the order of the list.
+ */
+class PullBudget {
+    minPullsLeft;
+    seen;
+    inFlight = new Map();
+    stops = new Map();
+    stopCounts = new Map();
+    constructor(minPullsLeft, 
+    /** What `registry` last said of its limit (`RegistryConnections.rateLimitOf`). */
+    seen) {
+        this.minPullsLeft = minPullsLeft;
+        this.seen = seen;
+    }
+    /**
+     * A ticket when a copy from `registry` that will make `pulls` manifest GETs (one for an image,
+     * one more per platform of an index) may start; undefined when it must wait for the next run.
+     */
+    admit(registry, pulls = 1) {
+        if (this.stops.has(registry))
+            return undefined;
+        const note = this.seen(registry);
+        const flying = this.inFlight.get(registry) ?? 0;
+        if (note && note.remaining - flying - pulls < this.minPullsLeft) {
+            this.stops.set(registry, note);
+            this.stopCounts.set(registry, { remaining: note.remaining, flying, pulls });
+            return undefined;
+        }
+        this.inFlight.set(registry, flying + pulls);
+        let open = true;
+        return {
+            done: () => {
+                if (!open)
+                    return;
+                open = false;
+                this.inFlight.set(registry, (this.inFlight.get(registry) ?? pulls) - pulls);
+            },
+        };
+    }
+    /**
+     * Why copies from `registry` stopped, with the counts of that moment: `it said 11 pulls left, 2
+     * held for copies still running and 1 for the next: below min-pulls-left 10`. The registry's
+     * count seen later can read above the minimum, as pulls in flight were counted twice.
+     */
+    stopReason(registry) {
+        const at = this.stopCounts.get(registry);
+        if (!at)
+            return `below min-pulls-left ${this.minPullsLeft}`;
+        const held = at.flying ? `, ${at.flying} held for copies still running` : '';
+        return `${(0,oci_text/* printable */.g$)(registry)} said ${at.remaining} ${at.remaining === 1 ? 'pull' : 'pulls'} left${held} and ${at.pulls} needed for the next copy: below min-pulls-left ${this.minPullsLeft}`;
+    }
+    /** Whether some registry stopped copies: the run then ends with `describe`. */
+    get stopped() {
+        return this.stops.size > 0;
+    }
+    /** The registries that stopped, with what each says of its limit now (else when it stopped). */
+    stoppedRegistries() {
+        return [...this.stops].map(([registry, atStop]) => this.seen(registry) ?? atStop);
+    }
+    /**
+     * `37 of 120 images left for the next run (docker.io: 3 of 100 pulls left per 6 h)`; with a reset
+     * time the registry gave, `…, window resets in 5 h 40 min)`.
+     */
+    describe(left, total, now = Date.now()) {
+        const why = this.stoppedRegistries().map((note) => `${(0,oci_text/* printable */.g$)(note.registry)}: ${(0,registry/* pullsLeft */.w_)(note)}${resetIn(note, now)}`);
+        return `${left} of ${total} ${total === 1 ? 'image' : 'images'} left for the next run${why.length ? ` (${why.join('; ')})` : ''}`;
+    }
+}
+function resetIn(note, now) {
+    if (note.resetsAt === undefined)
+        return '';
+    const s = Math.max(0, Math.round((note.resetsAt - now) / 1000));
+    return `, window resets in ${formatSpan(s)}`;
+}
+/** `5 h 40 min`, `12 min`, `45 s`. */
+function formatSpan(seconds) {
+    if (seconds < 60)
+        return `${seconds} s`;
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60)
+        return `${minutes} min`;
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/features/pull-budget/budget-feature.js
+
+
+
+
+/**
+ * `min-pulls-left` as a job feature: the images left last time go first, each image that differs
+ * asks the budget for its pulls in the order of the plan (the check, last of the checks: an image
+ * another check refuses spends no pulls), its pulls are freed once it is done, and at the end the
+ * stop line is said and the images left are kept for the next run.
+ */
+class PullBudgetFeature {
+    options;
+    budget;
+    /** Made once the plan's order is known: the gate admits images in that order. */
+    budgetCheck;
+    gate;
+    stopLine;
+    constructor(options) {
+        this.options = options;
+        this.budget = new PullBudget(options.minPullsLeft, options.rateLimitOf);
+    }
+    get check() {
+        return this.budgetCheck;
+    }
+    planned(plan) {
+        const pending = this.options.pending();
+        const ordered = pending ? { ...plan, items: pendingFirst(plan.items, pending.pendingItems()) } : plan;
+        this.gate = new OrderGate(ordered.items);
+        this.budgetCheck = new PullBudgetCheck(this.budget, this.gate);
+        return ordered;
+    }
+    itemPrepared(item) {
+        this.gate?.pass(item);
+    }
+    itemFinished(item) {
+        this.budgetCheck?.release(item);
+    }
+    async afterItems(results) {
+        const left = results.filter((r) => r.status === 'deferred').map((r) => r.item);
+        if (this.budget.stopped) {
+            this.stopLine = this.budget.describe(left.length, results.length);
+            this.options.reporter.budgetStopped?.(this.stopLine);
+        }
+        const pending = this.options.pending();
+        if (!this.options.dryRun && pending)
+            pending.setPendingItems(pendingKeys(left));
+    }
+    outcome() {
+        return this.stopLine ? { pullBudget: this.stopLine } : {};
+    }
+}
+
+// EXTERNAL MODULE: ./lib/src/oci/reference.js + 1 modules
+var reference = __webpack_require__(91839);
+// EXTERNAL MODULE: ./lib/src/oci/referrer-kinds.js
+var referrer_kinds = __webpack_require__(36055);
+// EXTERNAL MODULE: ./lib/src/plan/tag-filter.js
+var tag_filter = __webpack_require__(96031);
+;// CONCATENATED MODULE: ./lib/src/plan/prune.js
+
+
+/** Whether the entry's filters would select `tag` (its `latest` aside: any version tag). */
+function inFilterScope(tag, filter) {
+    if ((0,tag_filter/* selectTags */.O)([tag], { ...filter, latest: undefined }).length !== 1)
+        return false;
+    return filter.latest === undefined || (0,tag_filter/* tagVersion */.RQ)(tag) !== undefined;
+}
+/** The digest an attachment tag belongs to: `sha256-<hex>.sig` → `sha256:<hex>`. */
+function attachmentSubject(tag) {
+    if (!(0,referrer_kinds/* isAttachmentTag */.uE)(tag))
+        return undefined;
+    const name = tag.split('.')[0];
+    const at = name.indexOf('-');
+    return `${name.slice(0, at)}:${name.slice(at + 1)}`;
+}
+/**
+ * Why the source's list cannot be pruned against: it names no image. A source whose images were
+ * deleted may still list their cosign attachment tags (`sha256-<hex>.sig`); those are never images,
+ * so such a source is as empty as one that lists nothing, and an empty answer never empties a mirror.
+ */
+function emptySource(sourceTags) {
+    if (sourceTags.some((t) => !(0,referrer_kinds/* isAttachmentTag */.uE)(t)))
+        return undefined;
+    const lest = 'nothing is pruned, lest an empty answer empty the mirror';
+    if (!sourceTags.length)
+        return `the source lists no tags: ${lest}`;
+    const n = sourceTags.length;
+    const named = [...sourceTags].sort().slice(0, 3).join(', ');
+    return `the source lists no image tags, only ${n} attachment ${n === 1 ? 'tag' : 'tags'} (${named}${n > 3 ? `, and ${n - 3} more` : ''}): ${lest}`;
+}
+function planPrune(input) {
+    const sides = splitTags(input);
+    const empty = emptySource(input.sourceTags);
+    if (empty)
+        return { remove: [], protected: [], attachmentsKept: [], skipped: empty };
+    const keptDigests = new Map();
+    let unknownKept = false;
+    for (const tag of sides.kept) {
+        const digest = input.destinationTags.get(tag);
+        if (digest === undefined)
+            unknownKept = true;
+        else
+            keptDigests.set(digest, [...(keptDigests.get(digest) ?? []), tag]);
+    }
+    const remove = sides.gone.map((tag) => {
+        const digest = input.destinationTags.get(tag);
+        const shared = digest !== undefined ? keptDigests.get(digest) : undefined;
+        return { tag, ...(digest !== undefined ? { digest } : {}), why: 'gone from the source', ...(shared ? { sharedWith: shared } : {}) };
+    });
+    const removedDigests = new Set(remove.map((r) => r.digest).filter((d) => d !== undefined));
+    const attachmentsKept = [];
+    for (const tag of sides.attachments) {
+        const subject = attachmentSubject(tag);
+        if (!removedDigests.has(subject) || keptDigests.has(subject))
+            continue;
+        if (unknownKept)
+            attachmentsKept.push(tag);
+        else
+            remove.push({ tag, ...digestOf(input, tag), why: 'attachment of a removed image', subject });
+    }
+    return { remove, protected: sides.protected, attachmentsKept };
+}
+/**
+ * The destination tags whose digests would change the plan and are not known yet: first the tags
+ * to remove (when the destination has attachment tags at all), then, once an attachment of one
+ * of them turns up, every kept tag (one of them may name the same image).
+ */
+function digestsNeeded(input) {
+    const sides = splitTags(input);
+    if (!sides.attachments.length || emptySource(input.sourceTags))
+        return [];
+    const unknown = (tags) => tags.filter((t) => input.destinationTags.get(t) === undefined);
+    const gone = unknown(sides.gone);
+    if (gone.length)
+        return gone;
+    const removed = new Set(sides.gone.map((t) => input.destinationTags.get(t)));
+    if (!sides.attachments.some((t) => removed.has(attachmentSubject(t))))
+        return [];
+    return unknown(sides.kept);
+}
+/**
+ * Fills in the digests `digestsNeeded` asks for, with `readTag` (a HEAD per tag on a registry), at
+ * most `maxReads` in all: past that, attachments of removed images stay (the plan says which).
+ */
+async function readPruneDigests(input, readTag, options = {}) {
+    const known = new Map(input.destinationTags);
+    let budget = options.maxReads ?? 1000;
+    for (let round = 0; round < 2; round++) {
+        const need = digestsNeeded({ ...input, destinationTags: known });
+        if (!need.length || need.length > budget)
+            break;
+        budget -= need.length;
+        let next = 0;
+        const worker = async () => {
+            while (next < need.length) {
+                const tag = need[next++];
+                known.set(tag, await readTag(tag));
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, need.length) }, worker));
+    }
+    return { ...input, destinationTags: known };
+}
+/** The tags items of other entries than `entry` write to `repository`: a pruning entry leaves them (`alsoKeep`). */
+function writtenByOthers(items, entry, repository) {
+    if (repository.transport !== 'registry')
+        return [];
+    const tags = new Set();
+    for (const item of items) {
+        const d = item.destination;
+        if (item.entry === entry || d.transport !== 'registry' || d.registry !== repository.registry || d.repository !== repository.repository)
+            continue;
+        for (const t of d.tags.length ? d.tags : item.source.tags)
+            tags.add(t);
+    }
+    return [...tags];
+}
+/** The destination's tags by fate: kept images, images gone from the source, protected ones, attachments. */
+function splitTags(input) {
+    const source = new Set(input.sourceTags);
+    const alsoKeep = new Set(input.alsoKeep ?? []);
+    const isProtected = (tag) => alsoKeep.has(tag) || (input.protect ?? []).some((re) => re.test(tag));
+    const out = { kept: [], gone: [], protected: [], attachments: [] };
+    for (const tag of [...input.destinationTags.keys()].sort()) {
+        if ((0,referrer_kinds/* isAttachmentTag */.uE)(tag)) {
+            if (!isProtected(tag))
+                out.attachments.push(tag);
+        }
+        else if (!inFilterScope(tag, input.filter) || source.has(tag))
+            out.kept.push(tag);
+        else if (isProtected(tag)) {
+            out.protected.push(tag);
+            out.kept.push(tag);
+        }
+        else
+            out.gone.push(tag);
+    }
+    return out;
+}
+function digestOf(input, tag) {
+    const digest = input.destinationTags.get(tag);
+    return digest !== undefined ? { digest } : {};
+}
+
+// EXTERNAL MODULE: ./lib/src/targets/target.js
+var targets_target = __webpack_require__(87586);
+;// CONCATENATED MODULE: ./lib/src/job/features/prune/prune-entries.js
+
+
+
+
+
+
+/**
+ * Prune, once the items are done: for each entry with `prune: true`, the tags of its destination
+ * repository that its filters select and its source no longer has, less `protect` and the tags
+ * other entries write (see plan/prune.ts), removed one tag at a time (the manifest stays for any
+ * other tag naming it). A registry that refuses deletes stops that destination's prune with one
+ * warning; the copies are unaffected. A dry run lists what would go. With shards, only shard 1
+ * prunes (every shard plans the whole list, so it knows what the others write): N jobs never
+ * remove the same tags N times.
+ */
+async function pruneEntries(entries, plan, results, pool, options) {
+    const outcomes = [];
+    for (const entry of entries.filter((e) => e.prune)) {
+        outcomes.push(await pruneEntry(entry, plan, results, pool, options, plan.shard));
+    }
+    return outcomes;
+}
+async function pruneEntry(entry, plan, results, pool, options, shard) {
+    const ref = (0,plan_plan/* entryRepository */.Te)(entry);
+    const destination = (0,oci_text/* printable */.g$)((0,reference/* formatReference */.FH)(ref));
+    const outcome = { entry: entry.number, destination, removed: [], protected: [], attachmentsKept: [], failed: [] };
+    const stop = (why, warn = false) => {
+        outcome.stopped = why;
+        if (warn)
+            options.warning(`prune of ${destination} (entry ${entry.number}): ${why}`);
+        return outcome;
+    };
+    if (options.notRun)
+        return stop(options.notRun, true);
+    if (shard && shard.count > 1 && shard.index !== 1)
+        return stop(`pruned by shard 1/${shard.count}, not by this shard (${shard.index}/${shard.count})`);
+    const sourceTags = plan.sourceTags?.get(entry.number);
+    if (!sourceTags)
+        return stop('the source tags could not be listed: nothing pruned', true);
+    const dst = await pool.destination(ref);
+    if (!(0,targets_target/* isTagLister */.IP)(dst) || !(0,targets_target/* isTagReader */.ei)(dst) || !(0,targets_target/* isTagRemover */.vG)(dst))
+        return stop(`${dst.description} cannot remove tags: nothing pruned`, true);
+    // What this run learnt of each tag it wrote or found: no HEAD for those.
+    const known = new Map();
+    for (const r of results)
+        if (r.item.entry === entry.number && r.root)
+            for (const t of r.tags)
+                known.set(t.tag, r.root.digest);
+    // The list read for immutable-tags serves again, with the tags this run wrote; else one list now.
+    const planned = ref.transport === 'registry' ? plan.destinationTags?.get(`${ref.registry}/${ref.repository}`) : undefined;
+    let listed;
+    if (planned)
+        listed = [...new Set([...planned, ...known.keys()])];
+    else {
+        try {
+            listed = await dst.tags();
+        }
+        catch (err) {
+            if (err instanceof errors/* NotFoundError */.m_)
+                listed = [];
+            else
+                return stop(`listing its tags failed (${(0,oci_text/* printable */.g$)((0,errors/* messageOf */.bD)(err))}): nothing pruned`, true);
+        }
+    }
+    const input = await readPruneDigests({
+        filter: entry.filter,
+        ...(entry.protect ? { protect: entry.protect } : {}),
+        sourceTags,
+        destinationTags: new Map(listed.map((t) => [t, known.get(t)])),
+        alsoKeep: writtenByOthers(plan.all, entry.number, ref),
+    }, async (tag) => (await dst.readTag(tag))?.digest, { concurrency: options.concurrency });
+    const prune = planPrune(input);
+    outcome.protected = prune.protected;
+    outcome.attachmentsKept = prune.attachmentsKept;
+    if (prune.skipped) {
+        outcome.kept = listed.length;
+        return stop(prune.skipped, true);
+    }
+    if (options.dryRun) {
+        outcome.removed = prune.remove.map((r) => r.tag);
+        outcome.kept = listed.length - outcome.removed.length;
+        return outcome;
+    }
+    for (const removal of prune.remove) {
+        try {
+            const done = await dst.removeTag(removal.tag, { ...(removal.digest ? { expected: removal.digest } : {}), signal: options.signal });
+            if (done === 'removed' || done === 'absent')
+                outcome.removed.push(removal.tag);
+            else
+                outcome.failed.push({ tag: removal.tag, error: 'it names another digest by now: left' });
+        }
+        catch (err) {
+            if (err instanceof errors/* TagRemovalRefusedError */.tr) {
+                stop(err.message, true);
+                break;
+            }
+            outcome.failed.push({ tag: removal.tag, error: (0,errors/* messageOf */.bD)(err) });
+            options.warning(`prune of ${destination}: tag ${(0,oci_text/* printable */.g$)(removal.tag)} not removed: ${(0,errors/* messageOf */.bD)(err)}`);
+        }
+    }
+    if (outcome.removed.length)
+        pool.served(dst);
+    outcome.kept = listed.length - outcome.removed.length;
+    return outcome;
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/features/prune/prune-feature.js
+
+/**
+ * Prune as a job feature: once every item is done, each entry with `prune: true` has its
+ * destination pruned (see prune-entries.ts). A cancelled job prunes nothing; after a failure with
+ * fail-fast, each pruning entry says it did not run.
+ */
+class PruneFeature {
+    options;
+    plan;
+    pruned;
+    constructor(options) {
+        this.options = options;
+    }
+    planned(plan) {
+        this.plan = plan;
+        return plan;
+    }
+    async afterItems(results) {
+        const { options } = this;
+        if (!this.plan || options.signal.aborted)
+            return;
+        const failedFast = options.failFast && results.some((r) => r.status === 'failed');
+        this.pruned = await pruneEntries(options.entries, this.plan, results, options.pool, {
+            dryRun: options.dryRun,
+            ...(failedFast ? { notRun: 'not run: an image failed and fail-fast is set' } : {}),
+            concurrency: options.concurrency,
+            signal: options.signal,
+            warning: options.warn,
+        });
+        for (const p of this.pruned)
+            options.reporter.pruned?.(p, options.dryRun);
+    }
+    outcome() {
+        return this.pruned ? { pruned: this.pruned } : {};
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/features/job-features.js
+
+
+
+/**
+ * The features a job's settings ask for, built in one place, in the order their hooks run: prune
+ * acts before the pull budget keeps what it left, and the cache saves last, once both are done.
+ */
+function jobFeatures(job, cacheStore) {
+    const { settings } = job;
+    const work = settings.work;
+    const cache = new BlobCacheRule(settings, cacheStore);
+    const features = [];
+    if (work.kind === 'sync' && work.entries.some((e) => e.prune)) {
+        features.push(new PruneFeature({
+            entries: work.entries,
+            pool: job.pool,
+            dryRun: job.dryRun,
+            failFast: settings.failFast === true,
+            concurrency: job.concurrency,
+            signal: job.signal,
+            warn: job.warn,
+            reporter: job.reporter,
+        }));
+    }
+    if (settings.minPullsLeft !== undefined) {
+        features.push(new PullBudgetFeature({
+            minPullsLeft: settings.minPullsLeft,
+            rateLimitOf: (registry) => job.pool.connections.rateLimitOf(registry),
+            // Only a sync resumes where the budget stopped.
+            pending: () => (work.kind === 'sync' ? cache.pending() : undefined),
+            dryRun: job.dryRun,
+            reporter: job.reporter,
+        }));
+    }
+    features.push(cache);
+    return features;
+}
+
+// EXTERNAL MODULE: ./lib/src/oci/digest.js
+var oci_digest = __webpack_require__(36618);
+;// CONCATENATED MODULE: ./lib/src/copy/tagging.js
+
+
+
+
+/** Why no-clobber refuses: every tag that would move, in one line (the check before any byte moves, and the read right before tagging). */
+function tagsWouldMove(destination, conflicts, root) {
+    if (conflicts.length === 1) {
+        const [one] = conflicts;
+        return `tag ${(0,oci_text/* printable */.g$)(one.tag)} in ${destination} already names ${(0,oci_text/* printable */.g$)(one.current)}, not ${root}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`;
+    }
+    const tags = conflicts.map((c) => (0,oci_text/* printable */.g$)(c.tag)).join(', ');
+    const named = conflicts.map((c) => `${(0,oci_text/* printable */.g$)(c.tag)}: ${(0,oci_text/* printable */.g$)(c.current)}`).join('; ');
+    return `tags ${tags} in ${destination} already name other digests (${named}), not ${root}: no-clobber leaves them as they are (remove those tags there, or copy without no-clobber to move them)`;
+}
+/** Why no-clobber cannot work on a destination that cannot say what its tags name. */
+function tagUnreadable(destination, tag) {
+    return `${destination} cannot tell what tag ${(0,oci_text/* printable */.g$)(tag)} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`;
+}
+/**
+ * Writes one destination's tags. Each tag is read first (a HEAD on a registry, the index of a
+ * layout or archive), so a tag that moves is reported with the digest it named, one that already
+ * names the node costs no write, and with `noClobber` one that names another digest is refused.
+ * Registries have no compare-and-set for tags: the read comes right before the write, which
+ * narrows the window another writer could slip into, but cannot close it.
+ */
+class Tagger {
+    dst;
+    options;
+    constructor(dst, options = {}) {
+        this.dst = dst;
+        this.options = options;
+    }
+    /**
+     * The digest `reference` names now, or undefined (no such tag, or a digest reference). Throws
+     * when `noClobber` forbids moving it, or when the destination cannot say and `noClobber` asks.
+     */
+    async current(node, reference) {
+        if ((0,oci_digest/* isDigest */.Bc)(reference))
+            return undefined;
+        const dst = this.dst;
+        const read = this.options.tagsRead;
+        if (!this.options.noClobber && read?.has(reference))
+            return read.get(reference);
+        if (!(0,targets_target/* isTagReader */.ei)(dst)) {
+            if (!this.options.noClobber)
+                return undefined;
+            throw new errors/* OperationError */.OK(tagUnreadable(dst.description, reference));
+        }
+        let found;
+        try {
+            found = await dst.readTag(reference, this.options.context);
+        }
+        catch (err) {
+            throw new errors/* CopyError */.k6('destination', `reading tag ${(0,oci_text/* printable */.g$)(reference)} in ${dst.description}`, err);
+        }
+        this.refuseMove(node, reference, found?.digest);
+        return found?.digest;
+    }
+    refuseMove(node, reference, named) {
+        if (named && named !== node.digest && this.options.noClobber) {
+            throw new errors/* TagConflictError */.P1(tagsWouldMove(this.dst.description, [{ tag: reference, current: named }], node.digest), reference, named, node.digest);
+        }
+    }
+    async tagAll(node, references) {
+        for (const reference of references)
+            await this.tag(node, reference);
+    }
+    /**
+     * Points `reference` at `node` (already stored there). A digest reference stores it untagged: a
+     * layout or archive lists it in its index, a registry needs nothing.
+     */
+    async tag(node, reference) {
+        const dryRun = this.options.dryRun === true;
+        if ((0,oci_digest/* isDigest */.Bc)(reference)) {
+            if (!dryRun)
+                await this.write(node, reference);
+            this.options.onEvent?.({ type: 'stored', node, ...(dryRun ? { dryRun } : {}) });
+            return;
+        }
+        const previous = await this.current(node, reference);
+        if (previous !== node.digest && !dryRun)
+            await this.write(node, reference);
+        this.announce(node, reference, previous);
+    }
+    /** The event for a tag written another way (stored and tagged by one PUT). */
+    announce(node, reference, previous) {
+        const dryRun = this.options.dryRun === true;
+        this.options.onEvent?.({ type: 'tagged', node, reference, ...(previous ? { previous } : {}), ...(dryRun ? { dryRun } : {}) });
+    }
+    async write(node, reference) {
+        try {
+            await this.dst.tag(node, reference, this.options.context);
+        }
+        catch (err) {
+            throw new errors/* CopyError */.k6('destination', `tagging ${node.digest} as ${(0,oci_text/* printable */.g$)(reference)} in ${this.dst.description}`, err);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./lib/src/job/checks/check.js
+var check = __webpack_require__(51534);
+;// CONCATENATED MODULE: ./lib/src/job/checks/no-clobber.js
+
+
+
+
+/** The name no-clobber records and refuses under. */
+const NO_CLOBBER_CHECK = 'no-clobber';
+/**
+ * `noClobber`: a destination tag that names another digest is never moved. Every tag of the
+ * destination is judged from the read that compared it (no request of its own), and the refusal
+ * names all of them at once, so one fix serves the next run. The engine reads each tag again
+ * right before writing it, for a writer that slipped in meanwhile.
+ */
+const noClobberCheck = {
+    name: NO_CLOBBER_CHECK,
+    async run(ctx) {
+        if (!ctx.options.noClobber)
+            return;
+        const tags = ctx.references.filter((r) => !(0,oci_digest/* isDigest */.Bc)(r));
+        const dst = ctx.destination;
+        if (!tags.length)
+            return;
+        if (!(0,targets_target/* isTagReader */.ei)(dst))
+            throw new check/* CheckRefusal */.R8(tagUnreadable(dst.description, tags[0]), NO_CLOBBER_CHECK);
+        const root = ctx.resolved.root.digest;
+        const conflicts = tags.flatMap((tag) => {
+            const named = ctx.current.get(tag);
+            return named && named !== root ? [{ tag, current: named }] : [];
+        });
+        if (conflicts.length)
+            throw new check/* CheckRefusal */.R8(tagsWouldMove(dst.description, conflicts, root), NO_CLOBBER_CHECK, { conflicts });
+    },
+};
+
+// EXTERNAL MODULE: ./lib/src/copy/options.js
+var copy_options = __webpack_require__(84088);
 // EXTERNAL MODULE: ./lib/src/runtime/interrupt.js
 var interrupt = __webpack_require__(5378);
+// EXTERNAL MODULE: ./lib/src/targets/registry/network/request-rate.js
+var request_rate = __webpack_require__(61954);
 // EXTERNAL MODULE: ./lib/src/targets/registry/network/tls.js
 var tls = __webpack_require__(93463);
 ;// CONCATENATED MODULE: ./lib/src/job/network.js
@@ -2776,94 +3472,1062 @@ async function loadNetwork(trust, voice = PLAIN, warn = () => { }) {
     return { ...(ca ? { ca } : {}), tlsVerify };
 }
 
-// EXTERNAL MODULE: ./lib/src/oci/digest.js
-var oci_digest = __webpack_require__(36618);
-// EXTERNAL MODULE: ./lib/src/oci/text.js
-var oci_text = __webpack_require__(4277);
-// EXTERNAL MODULE: ./lib/src/targets/target.js
-var targets_target = __webpack_require__(87586);
-// EXTERNAL MODULE: ./lib/src/job/checks.js
-var checks = __webpack_require__(29281);
-;// CONCATENATED MODULE: ./lib/src/job/no-clobber.js
+;// CONCATENATED MODULE: ./lib/src/targets/open-target.js
 
+/**
+ * The target a source reference names: a registry repository, an OCI layout or an OCI archive.
+ * The file targets (and their tar reader and writer) load when a file is named: a copy between
+ * registries starts without them.
+ */
+async function openSource(ref, options = {}) {
+    if (ref.transport !== 'registry')
+        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(410)]).then(__webpack_require__.bind(__webpack_require__, 93410))).openFileTarget(ref, 'source', options.streams);
+    return openRegistry(ref, options);
+}
+/** The target a destination reference names; layouts and archives are created when missing. */
+async function openDestination(ref, options = {}) {
+    if (ref.transport !== 'registry' && options.dryRun)
+        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(410), __webpack_require__.e(610)]).then(__webpack_require__.bind(__webpack_require__, 71610))).openDryRunFileDestination(ref);
+    if (ref.transport !== 'registry')
+        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(410)]).then(__webpack_require__.bind(__webpack_require__, 93410))).openFileTarget(ref, 'destination', options.streams);
+    return openRegistry(ref, options);
+}
+function openRegistry(ref, options) {
+    const clientOptions = registryClientOptions(ref, options);
+    const client = options.connections
+        ? options.connections.pool.client(ref.registry, options.connections.side, clientOptions)
+        : new registry/* RegistryClient */.bP(ref.registry, clientOptions);
+    return new registry/* RegistryRepository */.S9(client, ref.repository);
+}
+function registryClientOptions(ref, options) {
+    return {
+        username: options.credentials?.username,
+        password: options.credentials?.password,
+        givenFrom: options.credentials?.from,
+        plainHttp: options.plainHttp,
+        onSecret: options.onSecret,
+        env: options.env,
+        timeouts: (0,registry/* timeoutsFromEnv */.I5)(options.env ?? process.env),
+        network: options.network,
+        observer: options.onHttp,
+        voice: options.voice,
+        ...(options.requestRate ? { requestRate: options.requestRate } : {}),
+        ...(options.fallbackCredentials?.registry === ref.registry
+            ? {
+                fallback: { username: options.fallbackCredentials.username, password: options.fallbackCredentials.password },
+                fallbackFrom: options.fallbackCredentials.from,
+            }
+            : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/target-pool.js
 
 
 
 /**
- * `noClobber`: a destination tag that names another digest is never moved. Every tag of the
- * destination is judged from the read that compared it (no request of its own), and the refusal
- * names all of them at once, so one fix serves the next run. The engine reads each tag again
- * right before writing it, for a writer that slipped in meanwhile.
+ * The targets of one run, each opened once: a repository or file named by several items is one
+ * target (one layout writer, one archive being written), and every registry repository shares its
+ * host's connections and tokens. `close` ends them all: a target ends in success when some item
+ * it served succeeded, so a failed item never commits, and a good one never loses, what it wrote.
  */
-const noClobberCheck = {
-    name: 'no-clobber',
-    async run(ctx) {
-        if (!ctx.options.noClobber)
-            return;
-        const tags = ctx.references.filter((r) => !(0,oci_digest/* isDigest */.Bc)(r));
-        const dst = ctx.destination;
-        if (!tags.length)
-            return;
-        if (!(0,targets_target/* isTagReader */.ei)(dst)) {
-            throw new checks/* CheckRefusal */.R(`${dst.description} cannot tell what tag ${(0,oci_text/* printable */.g$)(tags[0])} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`, 'no-clobber');
-        }
-        const root = ctx.resolved.root.digest;
-        const conflicts = tags.flatMap((tag) => {
-            const named = ctx.current.get(tag);
-            return named && named !== root ? [{ tag, current: named }] : [];
-        });
-        if (!conflicts.length)
-            return;
-        const [one] = conflicts;
-        const message = conflicts.length === 1
-            ? `tag ${(0,oci_text/* printable */.g$)(one.tag)} in ${dst.description} already names ${(0,oci_text/* printable */.g$)(one.current)}, not ${root}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`
-            : `tags ${conflicts.map((c) => (0,oci_text/* printable */.g$)(c.tag)).join(', ')} in ${dst.description} already name other digests (${conflicts.map((c) => `${(0,oci_text/* printable */.g$)(c.tag)}: ${(0,oci_text/* printable */.g$)(c.current)}`).join('; ')}), not ${root}: no-clobber leaves them as they are (remove those tags there, or copy without no-clobber to move them)`;
-        throw new checks/* CheckRefusal */.R(message, 'no-clobber', { conflicts });
-    },
-};
-
-;// CONCATENATED MODULE: ./lib/src/job/outcome.js
-const ITEM_STATUSES = ['copied', 'unchanged', 'failed', 'copy', 'skipped', 'deferred'];
-/** How many failed items the failure line names before it counts the rest. */
-const NAMED_FAILURES = 3;
-/** The job outcome from its items, computed once. */
-function jobOutcome(mode, dryRun, results, extra) {
-    const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0]));
-    const bytes = { copied: 0, mounted: 0, existing: 0 };
-    for (const r of results) {
-        counts[r.status]++;
-        bytes.copied += r.totals.bytesCopied;
-        bytes.mounted += r.totals.bytesMounted;
-        bytes.existing += r.totals.bytesExisting;
+class TargetPool {
+    sourceOptions;
+    destinationOptions;
+    connections = new registry/* RegistryConnections */.DE();
+    sources = new Map();
+    destinations = new Map();
+    opened = [];
+    succeeded = new Set();
+    constructor(sourceOptions, destinationOptions) {
+        this.sourceOptions = sourceOptions;
+        this.destinationOptions = destinationOptions;
     }
-    const root = results.find((r) => r.root)?.root;
-    const failure = failureLine(results, mode === 'copy' ? 'destinations' : 'images', extra.failFast === true);
-    const { failFast: _, cacheNote, ...rest } = extra;
-    return { mode, dryRun, results, counts, bytes, ...(root ? { root } : {}), ...rest, ...(cacheNote ? { cacheNote } : {}), ...(failure ? { failure } : {}) };
+    source(ref) {
+        return this.open(this.sources, ref, () => openSource(ref, { ...this.sourceOptions, connections: { pool: this.connections, side: 'source' } }));
+    }
+    destination(ref) {
+        return this.open(this.destinations, ref, () => openDestination(ref, { ...this.destinationOptions, connections: { pool: this.connections, side: 'destination' } }));
+    }
+    /** Marks a target as having served a successful item. */
+    served(target) {
+        this.succeeded.add(target);
+    }
+    /** What registries said of their pull limits. */
+    rateLimits() {
+        return this.connections.rateLimits();
+    }
+    /**
+     * Closes every target, then the connections. A target that served a successful item commits
+     * (unless `outcome` is `failure`: an interrupt, where everything half written goes); the first
+     * failure to close one that should commit (an archive that cannot be finished) is thrown once
+     * everything is closed.
+     */
+    async close(outcome) {
+        const targets = this.opened.splice(0);
+        const closing = targets.map((t) => t.close(outcome ?? (this.succeeded.has(t) ? 'success' : 'failure')));
+        const settled = await Promise.allSettled(closing);
+        await this.connections.close();
+        const failed = outcome ? undefined : settled.find((r, i) => r.status === 'rejected' && this.succeeded.has(targets[i]));
+        if (failed)
+            throw failed.reason;
+    }
+    open(cache, ref, make) {
+        const key = placeOf(ref);
+        let opening = cache.get(key);
+        if (!opening) {
+            opening = make();
+            cache.set(key, opening);
+            opening.then((t) => this.opened.push(t), () => cache.delete(key));
+        }
+        return opening;
+    }
 }
-/**
- * The one failure line: the error itself when the job had one item, else each failed destination
- * or image (the first few, then a count), and how many were not attempted.
- */
-function failureLine(results, what, failFast) {
-    const failed = results.filter((r) => r.status === 'failed');
-    if (!failed.length)
-        return undefined;
-    if (what === 'destinations' && results.length === 1)
-        return failed[0].error;
-    const named = failed.slice(0, NAMED_FAILURES).map((r) => (what === 'destinations' ? `${r.destination}: ${r.error}` : `${r.source} => ${r.destination}: ${r.error}`));
-    const more = failed.length > NAMED_FAILURES ? `; and ${failed.length - NAMED_FAILURES} more` : '';
-    const skipped = results.filter((r) => r.status === 'skipped').length;
-    const notTried = skipped ? ` (${skipped} not attempted${failFast ? ': fail-fast' : ''})` : '';
-    return `${failed.length} of ${results.length} ${what} failed${notTried}: ${named.join('; ')}${more}`;
+/** What a reference names as a place, tags and digest aside. */
+function placeOf(ref) {
+    return (0,reference/* formatReference */.FH)({ ...ref, tags: [], digest: undefined });
 }
 
+;// CONCATENATED MODULE: ./lib/src/job/open-job.js
+
+
+
+
+
+
+/**
+ * Opens a job: trust loaded once for both sides, one pool (one request schedule, one set of
+ * connections per registry), the caller's signal and interrupts wired to one abort. An interrupt
+ * removes what is half written: every target closes as failed.
+ */
+async function openJob(settings, reporter) {
+    const startedAt = Date.now();
+    const warnings = [];
+    const warn = (line) => {
+        warnings.push(line);
+        reporter.warning?.(line);
+    };
+    // Trust given as settings is loaded once for both sides; without it, each side's own stands.
+    const network = settings.trust ? { network: await loadNetwork(settings.trust, settings.voice, warn) } : {};
+    const dryRun = settings.dryRun === true;
+    const voice = settings.voice ? { voice: settings.voice } : {};
+    // One request schedule for the whole job: both sides' requests to a host count together.
+    const rate = settings.requestsPerSecond !== undefined ? { requestRate: new request_rate/* RequestRate */.g(settings.requestsPerSecond) } : {};
+    const pool = new TargetPool({ ...voice, ...settings.source, ...network, ...rate }, { ...voice, ...settings.destination, ...network, ...rate, dryRun });
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(settings.signal?.reason);
+    if (settings.signal?.aborted)
+        onAbort();
+    else
+        settings.signal?.addEventListener('abort', onAbort, { once: true });
+    const dropCleanup = (0,interrupt/* onInterrupt */.nA)(() => {
+        controller.abort(new errors/* CancelledError */.cc('interrupted'));
+        return pool.close('failure');
+    });
+    let closed = false;
+    return {
+        settings,
+        reporter,
+        startedAt,
+        dryRun,
+        concurrency: settings.concurrency ?? copy_options/* DEFAULT_CONCURRENCY */.WH,
+        pool,
+        signal: controller.signal,
+        warnings,
+        warn,
+        closeTargets() {
+            closed = true;
+            return pool.close();
+        },
+        async release() {
+            dropCleanup();
+            settings.signal?.removeEventListener('abort', onAbort);
+            if (!closed)
+                await pool.close().catch(() => undefined);
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./lib/src/job/outcome/outcome.js
+var outcome = __webpack_require__(62677);
 // EXTERNAL MODULE: ./lib/src/oci/manifest.js
 var oci_manifest = __webpack_require__(98775);
-// EXTERNAL MODULE: ./lib/src/oci/media-types.js
-var media_types = __webpack_require__(7964);
-// EXTERNAL MODULE: ./lib/src/oci/referrer-kinds.js
-var referrer_kinds = __webpack_require__(36055);
+// EXTERNAL MODULE: ./lib/src/oci/platform.js
+var oci_platform = __webpack_require__(56993);
+;// CONCATENATED MODULE: ./lib/src/copy/pin.js
+
+
+/**
+ * A source asked for a digest answers that digest or nothing: whatever a target's header, index
+ * entry or cache said, a root that names other content is refused here, before anything is
+ * copied or compared. `where` names the target (`[registry] host/repo`).
+ */
+function pin_refuseSwappedRoot(selector, found, where) {
+    if (selector === undefined || !(0,oci_digest/* isDigest */.Bc)(selector) || found.digest === selector)
+        return found;
+    throw new errors/* DigestMismatchError */.h(`${where} answered ${found.digest} for ${selector}: refused, a digest pins the content it names; nothing was written`, selector, found.digest);
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/platforms.js
+
+
+
+
+
+
+/**
+ * buildx stores provenance and SBOMs as index entries of platform `unknown/unknown` that name the
+ * platform manifest they describe; they go wherever that manifest goes.
+ */
+const REFERENCE_TYPE = 'vnd.docker.reference.type';
+const REFERENCE_DIGEST = 'vnd.docker.reference.digest';
+const isAttestationEntry = (d) => d.annotations?.[REFERENCE_TYPE] === 'attestation-manifest';
+/**
+ * The root to copy for the platforms asked. None: the source's root as it is. One: that
+ * platform's manifest of an index, or a single-platform image checked against its config. Several:
+ * a new index holding only their manifests (and the attestations of those), with every other field
+ * of the source's index kept, so its digest differs from the source's; when they are all the
+ * index has, the source's index itself. A platform the source does not have is an error naming
+ * what it has. `where` names the source in messages.
+ */
+async function choosePlatforms(source, asked, read, where) {
+    const wanted = distinct(asked);
+    if ((0,media_types/* isIndex */.nw)(source.mediaType)) {
+        const bytes = await read.manifest(source);
+        const index = (0,oci_manifest/* parseIndex */.A1)(bytes, `index ${source.digest}`);
+        if (!wanted.length)
+            return { root: source, platforms: platformManifests(index.manifests) };
+        return chooseFromIndex(source, bytes, index, wanted, where);
+    }
+    if (!wanted.length)
+        return { root: source };
+    const platform = (0,media_types/* isImageManifest */.pJ)(source.mediaType) ? await imagePlatform(source, read) : undefined;
+    if (!platform) {
+        throw new errors/* NotFoundError */.m_(`${platforms_platformList(wanted)} asked for, but ${where} names no platform: it is not an image whose config gives os and architecture; copy it without a platform`);
+    }
+    const missing = wanted.filter((w) => !(0,oci_platform/* platformMatches */.J5)(w, platform));
+    if (missing.length) {
+        throw new errors/* NotFoundError */.m_(`${platforms_platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it is a single-platform image for ${(0,oci_text/* printable */.g$)((0,oci_platform/* formatPlatform */.Bq)(platform))}`);
+    }
+    return { root: source, platforms: [{ platform, mediaType: source.mediaType, digest: source.digest, size: source.size }] };
+}
+function chooseFromIndex(source, bytes, index, wanted, where) {
+    const images = index.manifests.filter((d) => !isAttestationEntry(d));
+    const chosen = [];
+    const missing = [];
+    for (const w of wanted) {
+        const match = images.find((m) => (0,oci_platform/* platformMatches */.J5)(w, m.platform));
+        if (!match)
+            missing.push(w);
+        else if (!chosen.includes(match))
+            chosen.push(match);
+    }
+    if (missing.length) {
+        const offered = images.map((m) => (m.platform ? (0,oci_text/* printable */.g$)((0,oci_platform/* formatPlatform */.Bq)(m.platform)) : 'unknown')).join(', ');
+        throw new errors/* NotFoundError */.m_(`${platforms_platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it has ${offered || 'no platforms'}`);
+    }
+    if (wanted.length === 1) {
+        const [m] = chosen;
+        return { root: { mediaType: m.mediaType, digest: m.digest, size: m.size }, platforms: platformManifests(chosen) };
+    }
+    const kept = new Set(chosen.map((m) => m.digest));
+    const manifests = index.manifests.filter((d) => kept.has(d.digest) || (isAttestationEntry(d) && kept.has(d.annotations?.[REFERENCE_DIGEST] ?? '')));
+    if (manifests.length === index.manifests.length)
+        return { root: source, platforms: platformManifests(chosen) };
+    // Every field of the source's index stays (its annotations above all); only the list shrinks.
+    const doc = (0,oci_manifest/* parseJson */.qF)(bytes, `index ${source.digest}`);
+    const content = Buffer.from(JSON.stringify({ ...doc, mediaType: source.mediaType, manifests }));
+    return {
+        root: { mediaType: source.mediaType, digest: (0,oci_digest/* digestOf */.ol)(content), size: content.length },
+        content,
+        platforms: platformManifests(manifests),
+    };
+}
+/** The platform of a single-platform image, from its config's `os`, `architecture` and `variant`. */
+async function imagePlatform(desc, read) {
+    const manifest = (0,oci_manifest/* parseImageManifest */.Sw)(await read.manifest(desc), `manifest ${desc.digest}`);
+    const config = (0,oci_manifest/* parseJson */.qF)(await read.config(manifest.config), `config ${manifest.config.digest}`);
+    const { os, architecture, variant } = config ?? {};
+    if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture)
+        return undefined;
+    return typeof variant === 'string' && variant ? { os, architecture, variant } : { os, architecture };
+}
+/** The entries of an index that are images for a platform. */
+function platformManifests(entries) {
+    return entries
+        .filter((d) => d.platform && !isAttestationEntry(d))
+        .map((d) => ({ platform: d.platform, mediaType: d.mediaType, digest: d.digest, size: d.size }));
+}
+function distinct(platforms) {
+    const seen = new Set();
+    return platforms.filter((p) => {
+        const key = (0,oci_platform/* formatPlatform */.Bq)(p).toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function platforms_platformList(platforms) {
+    const names = platforms.map((p) => (0,oci_text/* printable */.g$)((0,oci_platform/* formatPlatform */.Bq)(p))).join(', ');
+    return platforms.length > 1 ? `platforms ${names}` : `platform ${names}`;
+}
+
+// EXTERNAL MODULE: ./lib/src/copy/read-manifest.js
+var read_manifest = __webpack_require__(91208);
+;// CONCATENATED MODULE: ./lib/src/copy/selector.js
+
+
+
+/**
+ * What a source reference without tag or digest means: a registry's `latest`, as docker and skopeo
+ * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
+ */
+async function defaultSelector(src, ref) {
+    if (ref.tags.length || ref.digest || ref.image)
+        return ref;
+    if ((0,targets_target/* isLocated */.B0)(src))
+        return { tags: ['latest'] };
+    if ((0,targets_target/* isTagLister */.IP)(src)) {
+        const tags = (await src.tags()).filter((t) => !(0,referrer_kinds/* isAttachmentTag */.uE)(t));
+        if (tags.length === 1)
+            return { tags };
+    }
+    return ref;
+}
+/** What names the root in a source: its digest, else a docker archive's image, else its first tag. */
+function selector_rootSelector(ref) {
+    return ref.digest ?? ref.image ?? ref.tags[0];
+}
+/** What a destination gets: its own tags, else the source's, else the root's digest. */
+function destinationReferences(srcRef, dstRef, root) {
+    if (dstRef.tags.length)
+        return dstRef.tags;
+    if (srcRef.tags.length)
+        return srcRef.tags;
+    return [root.digest];
+}
+/** A destination named by digest takes only that digest: anything else is refused before any byte moves. */
+function checkDestinationDigest(ref, resolved) {
+    const { source, root } = resolved;
+    if (ref.digest && ref.digest !== root.digest) {
+        const what = root.digest === source.digest
+            ? `the source's ${root.digest}`
+            : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
+        throw new errors/* InputError */.dz(`destination digest ${ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/resolve-root.js
+
+
+
+
+
+
+
+
+
+/** Above this an image config is not read to learn its platform: configs are a few kilobytes. */
+const MAX_CONFIG_BYTES = media_types/* MAX_MANIFEST_BYTES */.ZJ;
+/**
+ * The node to copy: what the reference names, or what the platforms asked for choose from it (see
+ * `choosePlatforms`). A new index made for a list of platforms joins the manifest cache, so copies
+ * to further destinations that name it by digest find it there, not in the source.
+ */
+async function resolveRoot(src, srcRef, copier, options) {
+    const source = await resolveSource(src, srcRef, options.manifestCache);
+    return chooseRoot(src, srcRef, source, platformList(options.platform), copier, options.manifestCache);
+}
+/**
+ * What the platforms asked for make of `source` (see `choosePlatforms`), reading manifests through
+ * `reader`; a new index made for several joins `manifestCache`.
+ */
+async function chooseRoot(src, srcRef, source, wanted, reader, manifestCache) {
+    const where = `${src.description} (${(0,oci_text/* printable */.g$)(selector_rootSelector(srcRef) ?? 'its only image')})`;
+    const choice = await choosePlatforms(source, wanted, { manifest: (desc) => reader.manifest(desc), config: (desc) => readConfig(src, desc) }, where);
+    if (choice.content)
+        manifestCache?.set(choice.root.digest, choice.content);
+    return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
+}
+/**
+ * What the source reference names, by the source's own resolve: a registry's one GET of the tag,
+ * whose bytes the walk then reads from memory (no HEAD first). A digest whose verified bytes
+ * `manifestCache` holds needs no request. A digest is a pin (see `refuseSwappedRoot`).
+ */
+async function resolveSource(src, srcRef, manifestCache) {
+    const selector = rootSelector(srcRef);
+    let source = srcRef.digest ? keptManifest(manifestCache, srcRef.digest) : undefined;
+    try {
+        source ??= await src.resolve(selector);
+    }
+    catch (err) {
+        if (err instanceof NotFoundError)
+            throw err;
+        throw new CopyError('source', `resolving ${printable(selector ?? 'the root')} in ${src.description}`, err);
+    }
+    refuseSwappedRoot(srcRef.digest, source, src.description);
+    return {
+        mediaType: source.mediaType,
+        digest: source.digest,
+        size: source.size,
+        ...(source.artifactType ? { artifactType: source.artifactType } : {}),
+    };
+}
+/** A manifest whose verified bytes the cache holds needs no request; its media type is its own field. */
+function keptManifest(cache, digest) {
+    const bytes = cache?.get(digest);
+    if (!bytes)
+        return undefined;
+    let mediaType;
+    try {
+        mediaType = parseJson(bytes, `manifest ${digest}`)?.mediaType;
+    }
+    catch {
+        return undefined;
+    }
+    return typeof mediaType === 'string' && isManifest(mediaType) ? { mediaType, digest, size: bytes.length } : undefined;
+}
+/** An image config's verified bytes, read from the source (a few kilobytes at most). */
+async function readConfig(src, desc) {
+    const what = `fetching config ${desc.digest} from ${src.description}`;
+    try {
+        return await (0,read_manifest/* readManifest */.W)(await src.fetch(desc), desc, MAX_CONFIG_BYTES, 'config');
+    }
+    catch (err) {
+        throw err instanceof errors/* CopyError */.k6 ? err : new errors/* CopyError */.k6('source', what, err);
+    }
+}
+
+// EXTERNAL MODULE: ./lib/src/oci/image-name.js
+var image_name = __webpack_require__(365);
+;// CONCATENATED MODULE: ./lib/src/copy/tag-context.js
+
+
+
+/**
+ * What a destination is told beside each tag: the source's full repository (a registry's own, or
+ * the name a layout or archive gave the image) and the platform asked for first.
+ */
+async function tagContext(src, srcRef, platform) {
+    const [first] = (0,oci_platform/* platformList */._P)(platform);
+    const repository = await sourceRepository(src, srcRef);
+    return { ...(repository ? { repository } : {}), ...(first ? { platform: first } : {}) };
+}
+async function sourceRepository(src, srcRef) {
+    if ((0,targets_target/* isLocated */.B0)(src))
+        return `${src.location.registry}/${src.location.repository}`;
+    let name = srcRef.image?.startsWith('@') ? undefined : srcRef.image;
+    if (!name) {
+        // A file source resolves locally: asking again costs nothing and keeps resolveRoot's contract.
+        const entry = await src.resolve(srcRef.digest ?? srcRef.image ?? srcRef.tags[0]).catch(() => undefined);
+        name = entry && (0,image_name/* imageNameOf */.mi)(entry);
+    }
+    const full = name && (0,image_name/* normalizeImageName */.Y2)(name);
+    return full ? (0,image_name/* repositoryOfImageName */.W7)(full) : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/pipeline/compare.js
+
+
+
+
+
+/**
+ * The source's root as cheaply as the source allows: a registry tag or digest by a HEAD (Docker
+ * Hub counts no pull), a layout's or archive's index from the file. A digest is a pin: an answer
+ * naming another digest is refused (see `refuseSwappedRoot`).
+ */
+async function peekSourceRoot(src, ref) {
+    const selector = selector_rootSelector(ref);
+    try {
+        // A docker archive's image (`@N`, a name) is found by resolving, not as a tag.
+        if (selector !== undefined && ref.image === undefined && (0,targets_target/* isLocated */.B0)(src) && (0,targets_target/* isTagReader */.ei)(src)) {
+            const found = await src.readTag(selector);
+            if (!found)
+                throw new errors/* NotFoundError */.m_(`${src.description.replace(/^\[registry\] /, '')}${(0,oci_digest/* isDigest */.Bc)(selector) ? '@' : ':'}${selector} not found`);
+            return pin_refuseSwappedRoot(selector, found, src.description);
+        }
+        const root = pin_refuseSwappedRoot(ref.digest, await src.resolve(selector), src.description);
+        return { mediaType: root.mediaType, digest: root.digest, size: root.size };
+    }
+    catch (err) {
+        if (err instanceof errors/* NotFoundError */.m_ || err instanceof errors/* CopyError */.k6)
+            throw err;
+        throw new errors/* CopyError */.k6('source', `resolving ${selector ?? 'the root'} in ${src.description}`, err);
+    }
+}
+/**
+ * What each of the destination's `references` (tags, or the root's digest) names now: a HEAD per
+ * tag. A destination that cannot say what its tags name (a stream) names nothing.
+ */
+async function readDestination(dst, references, root, context) {
+    const previous = new Map();
+    try {
+        for (const reference of references) {
+            if ((0,oci_digest/* isDigest */.Bc)(reference)) {
+                previous.set(reference, root && (await dst.exists(root)) ? root.digest : undefined);
+            }
+            else if ((0,targets_target/* isTagReader */.ei)(dst)) {
+                previous.set(reference, (await dst.readTag(reference, context))?.digest);
+            }
+            else {
+                previous.set(reference, undefined);
+            }
+        }
+    }
+    catch (err) {
+        if (err instanceof errors/* CopyError */.k6)
+            throw err;
+        throw new errors/* CopyError */.k6('destination', `checking ${references.join(', ')} in ${dst.description}`, err);
+    }
+    return previous;
+}
+/** Unchanged when every reference already names `root`. */
+function judgeDestination(root, previous) {
+    const unchanged = previous.size > 0 && [...previous.values()].every((d) => d === root.digest);
+    return unchanged ? { state: 'unchanged', root } : { state: 'differs', root, previous };
+}
+/** Compares what the destination's `references` name with `root` (see `readDestination`). */
+async function compareDestination(dst, root, references) {
+    return judgeDestination(root, await readDestination(dst, references, root));
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/pipeline/resolve.js
+
+
+
+
+
+
+
+
+
+/**
+ * Every source image of a job resolved once, however many destinations (or entries) take it: its
+ * root by the cheapest read the source has (a HEAD), the root the platforms asked for choose from
+ * it, and what destinations are told beside each tag. Manifests read on the way are kept per
+ * source, verified, so the copies that follow fetch none of them again.
+ */
+class SourceRoots {
+    slots;
+    signal;
+    readRoot;
+    peeks = new Map();
+    roots = new Map();
+    contexts = new Map();
+    manifests = new Map();
+    constructor(
+    /** The job's transfer slots: a manifest read takes one, as the copies' reads do. */
+    slots, signal, 
+    /** How the source's root is first read: a HEAD where the source has one (see `peekSourceRoot`). */
+    readRoot = peekSourceRoot) {
+        this.slots = slots;
+        this.signal = signal;
+        this.readRoot = readRoot;
+    }
+    /** The verified manifests read from `src` so far, by digest: shared with every copy from it. */
+    manifestCache(src) {
+        let cache = this.manifests.get(src);
+        if (!cache)
+            this.manifests.set(src, (cache = new Map()));
+        return cache;
+    }
+    /** Manifests a caller already holds for `src` (verified, by digest): read from and added to. */
+    shareManifests(src, cache) {
+        this.manifests.set(src, cache);
+    }
+    /** The root `srcRef` names in `src`, and what `platform` makes of it. */
+    resolve(src, srcRef, platform) {
+        const key = `${this.keyOf(src, srcRef)}\u0000${platformKey(platform)}`;
+        let resolved = this.roots.get(key);
+        if (!resolved) {
+            resolved = this.choose(src, srcRef, platform);
+            resolved.catch(() => undefined);
+            this.roots.set(key, resolved);
+        }
+        return resolved;
+    }
+    /** What a destination is told beside each tag of this image (its repository, the platform asked first). */
+    context(src, srcRef, platform) {
+        const key = `${this.keyOf(src, srcRef)}\u0000${platformKey(platform)}`;
+        let context = this.contexts.get(key);
+        if (!context) {
+            context = tagContext(src, srcRef, platform);
+            context.catch(() => undefined);
+            this.contexts.set(key, context);
+        }
+        return context;
+    }
+    async choose(src, srcRef, platform) {
+        let peek = this.peeks.get(this.keyOf(src, srcRef));
+        if (!peek)
+            this.peeks.set(this.keyOf(src, srcRef), (peek = this.readRoot(src, srcRef, this.manifestCache(src))));
+        let source = await peek;
+        // A tag read cheaply may name what is no manifest (a login page): the source's own resolve,
+        // which keeps what that read fetched, refuses it in its words. Never copied as a blob and tagged.
+        if (!(0,media_types/* isManifest */.Yh)(source.mediaType))
+            source = await src.resolve(source.digest);
+        if (!(0,media_types/* isManifest */.Yh)(source.mediaType))
+            throw new errors/* ContentError */.yg(`${src.description} names ${(0,oci_text/* printable */.g$)(source.mediaType, 100)} by ${(0,oci_text/* printable */.g$)(selector_rootSelector(srcRef) ?? 'its only image')}, which is not a manifest media type`);
+        const wanted = (0,oci_platform/* platformList */._P)(platform);
+        // Without platforms the root is what the source names: nothing more to read until the copy.
+        if (!wanted.length)
+            return { source, root: source };
+        const cache = this.manifestCache(src);
+        return chooseRoot(src, srcRef, source, wanted, { manifest: (desc) => this.readManifest(src, desc, cache) }, cache);
+    }
+    async readManifest(src, desc, cache) {
+        const kept = cache.get(desc.digest);
+        if (kept)
+            return kept;
+        const content = await this.slots.run(async () => {
+            try {
+                return await (0,read_manifest/* readManifest */.W)(await src.fetch(desc, this.signal), desc);
+            }
+            catch (err) {
+                throw err instanceof errors/* CopyError */.k6 ? err : new errors/* CopyError */.k6('source', `fetching manifest ${desc.digest} from ${src.description}`, err);
+            }
+        });
+        cache.set(desc.digest, content);
+        return content;
+    }
+    keyOf(src, srcRef) {
+        return `${src.description}\u0000${selector_rootSelector(srcRef) ?? ''}`;
+    }
+}
+function platformKey(platform) {
+    return (0,oci_platform/* platformList */._P)(platform).map(oci_platform/* formatPlatform */.Bq).join(',');
+}
+
+;// CONCATENATED MODULE: ./lib/src/plan/immutable.js
+
+/**
+ * Release tags never move: an item whose destination tags all match its entry's `immutable-tags`
+ * and all exist at the destination is marked unchanged, and the run reads neither side for it. Each
+ * destination repository's tag list is read once (a mirror of 5,000 release tags costs one list
+ * per side instead of 5,000 HEADs per side). A repository that does not exist yet has no tags; one
+ * whose list is refused is compared as usual, and said so in `problems`.
+ */
+async function applyImmutableTags(items, entries, listDestinationTags, options = {}) {
+    const patterns = new Map(entries.filter((e) => e.immutableTags?.length).map((e) => [e.number, e.immutableTags]));
+    const destinationTags = new Map();
+    const problems = [];
+    if (!patterns.size)
+        return { items, destinationTags, problems };
+    const wanted = new Map();
+    for (const item of items) {
+        const dst = item.destination;
+        if (!patterns.has(item.entry) || item.failure || dst.transport !== 'registry')
+            continue;
+        const key = repositoryKey(dst);
+        if (!wanted.has(key))
+            wanted.set(key, { ref: { ...dst, tags: [], digest: undefined }, entry: item.entry });
+    }
+    const queue = [...wanted];
+    const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+            const [key, { ref, entry }] = next;
+            try {
+                destinationTags.set(key, await listDestinationTags(ref));
+            }
+            catch (err) {
+                if (err instanceof errors/* NotFoundError */.m_)
+                    destinationTags.set(key, []);
+                else
+                    problems.push({ entry, destination: key, message: (0,errors/* messageOf */.bD)(err) });
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, queue.length)) }, worker));
+    const present = new Map([...destinationTags].map(([key, tags]) => [key, new Set(tags)]));
+    const marked = items.map((item) => {
+        const globs = patterns.get(item.entry);
+        const dst = item.destination;
+        if (!globs || item.failure || dst.transport !== 'registry' || dst.digest)
+            return item;
+        const has = present.get(repositoryKey(dst));
+        // The tags the destination gets: its own, or (an image entry to a bare repository) the source's.
+        const tags = dst.tags.length ? dst.tags : item.source.tags;
+        const known = has && tags.length > 0 && tags.every((t) => has.has(t) && globs.some((re) => re.test(t)));
+        return known ? { ...item, unchanged: 'immutable' } : item;
+    });
+    return { items: marked, destinationTags, problems };
+}
+function repositoryKey(ref) {
+    return `${ref.registry}/${ref.repository}`;
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/plan-work.js
+
+
+
+
+
+/**
+ * A sync list expanded against the sources (their tag lists read through `pool`, filters
+ * applied), the share of it that `shard` takes, and within that share the items whose
+ * `immutable-tags` the destination already has marked unchanged (one tag list per destination
+ * repository instead of a HEAD per tag on each side).
+ */
+async function planSync(entries, pool, shard, options = {}) {
+    const sourceTags = new Map();
+    const list = (side) => async (ref) => {
+        const target = side === 'source' ? await pool.source(ref) : await pool.destination(ref);
+        if (!(0,targets_target/* isTagLister */.IP)(target))
+            throw new errors/* InputError */.dz(`${target.description} cannot list its tags`);
+        return target.tags();
+    };
+    const all = await (0,plan_plan/* expandEntries */.bE)(entries, list('source'), { onSourceTags: (entry, tags) => sourceTags.set(entry.number, tags) });
+    const immutable = await applyImmutableTags((0,plan_plan/* shardItems */.l6)(all, shard), entries, list('destination'), options);
+    const nothingSelected = (0,plan_plan/* emptySelections */.lS)(entries, sourceTags, all);
+    const problems = [
+        ...nothingSelected.map(plan_plan/* describeEmptySelection */.rJ),
+        ...immutable.problems.map((p) => `immutable-tags of entry ${p.entry}: the tags of ${(0,oci_text/* printable */.g$)(p.destination)} could not be listed (${(0,oci_text/* printable */.g$)(p.message)}); its images are compared by HEAD`),
+    ];
+    return { all, items: immutable.items, sourceTags, destinationTags: immutable.destinationTags, nothingSelected, problems };
+}
+/** The work as items: one per destination of the one image, or the sync list expanded and sharded. */
+async function planWork(work, pool, options = {}) {
+    if (work.kind === 'copy') {
+        const items = work.destinations.map((destination) => ({ entry: 0, source: work.source, destination }));
+        return { work: 'copy', all: items, items };
+    }
+    const { all, items, sourceTags, destinationTags, nothingSelected, problems } = await planSync(work.entries, pool, work.shard, options);
+    return {
+        work: 'sync',
+        all,
+        items,
+        entries: work.entries.length,
+        ...(work.shard ? { shard: work.shard } : {}),
+        sourceTags,
+        destinationTags,
+        ...(nothingSelected.length ? { nothingSelected } : {}),
+        ...(problems.length ? { problems } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/relay.js
+
+
+/** Errors of an earlier destination that stopped giving a blob halfway: the copy reads it again, and gets it from the source. */
+const holderFailures = new WeakSet();
+/** Whether a failed read was an earlier destination's (see `relaySource`), not the source's. */
+function failedAtHolder(err) {
+    return typeof err === 'object' && err !== null && holderFailures.has(err);
+}
+/**
+ * A destination as the holder of what its copy did there (`nodes`: each node's action): the blobs
+ * it wrote or mounted, and those it found there when it is a registry (which checked them when
+ * they were stored; a file found by its size alone may hold other bytes).
+ */
+function blobHolder(target, nodes) {
+    const found = (0,targets_target/* isLocated */.B0)(target);
+    const held = new Set();
+    for (const n of nodes)
+        if (n.action === 'copied' || n.action === 'mounted' || (found && n.action === 'exists'))
+            held.add(n.digest);
+    return { target, holds: (digest) => held.has(digest) };
+}
+/**
+ * The source as a later destination of one image reads it: a blob an earlier destination holds
+ * is read from there, so the source gives each blob once however many destinations there are.
+ * Files come first (a layout on this disk); registries only for a source that is a registry too
+ * (a file source is read again rather than a blob downloaded). A holder that cannot give the blob
+ * (an archive being written, a registry that refuses) leaves it to the next, and last to the
+ * source; one whose read breaks off halfway makes the copy read the blob again, from the next.
+ * Everything else is the source's own, its location included, so mounts from the source repository
+ * and what the blob-info cache learns stay as they are; every byte is verified by the copy as ever.
+ * With no holder that fits, the source itself.
+ */
+function relaySource(src, holders) {
+    const fromRegistry = (0,targets_target/* isLocated */.B0)(src);
+    const usable = [...holders.filter((h) => !(0,targets_target/* isLocated */.B0)(h.target)), ...(fromRegistry ? holders.filter((h) => (0,targets_target/* isLocated */.B0)(h.target)) : [])];
+    if (!usable.length)
+        return src;
+    /** Holders that failed a read, by digest: asked no more for that blob. */
+    const failed = new Set();
+    const fetch = async (desc, signal) => {
+        if (!(0,media_types/* isManifest */.Yh)(desc.mediaType)) {
+            for (const [i, holder] of usable.entries()) {
+                const key = `${i} ${desc.digest}`;
+                if (failed.has(key) || !holder.holds(desc.digest))
+                    continue;
+                signal?.throwIfAborted();
+                let stream;
+                try {
+                    stream = await holder.target.fetch(desc, signal);
+                }
+                catch {
+                    // this holder cannot give it after all: the next one, or the source
+                    failed.add(key);
+                    continue;
+                }
+                // Cut halfway: the copy reads the blob again (see `failedAtHolder`), and this holder is skipped.
+                stream.once('error', (err) => {
+                    failed.add(key);
+                    if (typeof err === 'object' && err !== null)
+                        holderFailures.add(err);
+                });
+                return stream;
+            }
+        }
+        return src.fetch(desc, signal);
+    };
+    return new Proxy(src, {
+        get(target, property) {
+            if (property === 'fetch')
+                return fetch;
+            const value = Reflect.get(target, property, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        },
+    });
+}
+
+// EXTERNAL MODULE: ./lib/src/plan/operation.js
+var operation = __webpack_require__(33877);
+// EXTERNAL MODULE: ./lib/src/job/outcome/copy-report.js
+var copy_report = __webpack_require__(79759);
+;// CONCATENATED MODULE: ./lib/src/job/checks/presenter.js
+/** `record` with how `presenter` shows it, the two bound once so neither is told apart again. */
+function present(check, presenter, record) {
+    return {
+        check,
+        heading: presenter.heading,
+        mark: presenter.mark,
+        logLines: (item, told) => presenter.logLines(record, item, told),
+        summaryCells: () => presenter.summaryCells(record),
+        json: () => presenter.json(record),
+        wrote: () => presenter.wrote?.(record),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/checks/item-checks.js
+
+/** What the checks and stages of one image recorded, in the order they ran: by name, and as each is shown. */
+class ItemChecks {
+    byName = {};
+    shown = [];
+    /** `check`'s record, kept under its name, and bound to its presenter when it has one. */
+    add(check, record) {
+        this.byName[check.name] = record;
+        // A name recorded again keeps its place, as it does among the records by name.
+        const i = this.shown.findIndex((p) => p.check === check.name);
+        const shown = check.presenter ? [present(check.name, check.presenter, record)] : [];
+        if (i >= 0)
+            this.shown.splice(i, 1, ...shown);
+        else
+            this.shown.push(...shown);
+    }
+    /** Every record by name: plain data, as the outcome keeps it. */
+    get records() {
+        return { ...this.byName };
+    }
+    /** The records that are shown, in the order their checks ran. */
+    get presented() {
+        return [...this.shown];
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/outcome/item-record.js
+
+
+
+/**
+ * What the pipeline learns of one item as it goes, stage by stage: the copy's events (gathered
+ * in a `CopyReport`) and each stage's value. The outcome is made from it once, at the end.
+ * Events raised before the item's log opens (a check's notice) wait for it, in order.
+ */
+class ItemRecord {
+    index;
+    item;
+    operation;
+    options;
+    report;
+    /** What its checks and stages recorded. */
+    checks = new ItemChecks();
+    status = 'failed';
+    /** Full references: the source with the tag it was read by, the destination with every tag it gets. */
+    source;
+    destination;
+    sourceDescription;
+    destinationDescription;
+    resolved;
+    references;
+    current;
+    state;
+    /** The platform of a single-manifest image, read from its config while it copied. */
+    imagePlatform;
+    refusedBy;
+    /** Why it is unchanged without a request (`immutable`). */
+    reason;
+    error;
+    started = false;
+    listener;
+    waiting = [];
+    constructor(index, item, operation, options, 
+    /** The copy's account, built from its events. */
+    report = new copy_report/* CopyReport */.Y4()) {
+        this.index = index;
+        this.item = item;
+        this.operation = operation;
+        this.options = options;
+        this.report = report;
+        this.source = (0,reference/* formatReference */.FH)(item.source);
+        this.destination = (0,reference/* formatReference */.FH)(item.destination);
+    }
+    /** Every event of the item: into its account, and to its log once that is open. */
+    emit = (event) => {
+        this.report.listener(event);
+        if (this.started)
+            this.listener?.(event);
+        else
+            this.waiting.push(event);
+    };
+    /** The item waits for its turn (another destination of the image is being copied): its clock stops. */
+    wait() {
+        this.report.pause();
+    }
+    /** The item's log opens: it gets what was said so far, then every event as it comes. Its clock runs again. */
+    start(listener) {
+        this.report.resume();
+        this.started = true;
+        this.listener = listener;
+        for (const event of this.waiting.splice(0))
+            listener?.(event);
+    }
+    /** A line of a stage or check, about the root; `check` when that check's record says the same. */
+    say(message, level, check) {
+        const node = this.resolved?.root;
+        if (node)
+            this.emit({ type: 'notice', node, message, ...(level ? { level } : {}), ...(check ? { check } : {}) });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/outcome/item-outcome.js
+
+
+
+
+
+/** An item's outcome, made once from what its stages recorded. */
+function itemOutcome(record) {
+    const { report } = record;
+    const ok = record.status !== 'failed' && record.status !== 'skipped' && record.status !== 'deferred';
+    const root = ok ? (report.resolved?.root ?? record.resolved?.root) : undefined;
+    const source = report.resolved?.source ?? record.resolved?.source;
+    const referrers = referrerOutcome(report);
+    return {
+        index: record.index,
+        item: record.item,
+        operation: record.operation,
+        status: record.status,
+        source: record.source,
+        destination: record.destination,
+        ...(record.sourceDescription ? { sourceDescription: record.sourceDescription } : {}),
+        ...(record.destinationDescription ? { destinationDescription: record.destinationDescription } : {}),
+        options: record.options,
+        ...(root ? { root } : {}),
+        ...(root && source && source.digest !== root.digest ? { chosenFrom: source } : {}),
+        platforms: platformOutcomes(report, record.resolved?.platforms ?? (record.imagePlatform ? [record.imagePlatform] : [])),
+        tags: tagOutcomes(record, root),
+        attachmentMoves: report.tagged
+            .filter((t) => t.digest !== (root ?? record.resolved?.root)?.digest && t.previous && t.previous !== t.digest)
+            .map((t) => ({ tag: t.reference, digest: t.digest, previous: t.previous, change: 'moved' })),
+        storedByDigest: report.storedByDigest || (ok && record.references?.length === 1 && (0,oci_digest/* isDigest */.Bc)(record.references[0])),
+        ...(referrers ? { referrers } : {}),
+        notices: report.notices.filter((n) => !report.warnings.includes(n)),
+        warnings: [...report.warnings],
+        checks: record.checks.records,
+        presented: record.checks.presented,
+        ...(record.refusedBy ? { refusedBy: record.refusedBy } : {}),
+        ...(record.reason ? { reason: record.reason } : {}),
+        blobs: [...report.nodes],
+        nodeGroups: root ? nodeGroups(report, root) : [],
+        totals: report.totals(),
+        durationMs: report.durationMs,
+        ...(record.error !== undefined ? { error: (0,errors/* messageOf */.bD)(record.error), cause: record.error } : {}),
+    };
+}
+/**
+ * Each of the destination's tags with what it named before: as the copy found it right before
+ * tagging, else as the comparison read it. A failed item has only the tags it got written.
+ */
+function tagOutcomes(record, root) {
+    const written = new Map(record.report.tagged.filter((t) => t.digest === root?.digest || !root).map((t) => [t.reference, t]));
+    if (!root)
+        return [...written.values()].map((t) => tagOutcome(t.reference, t.digest, t.previous));
+    const tags = (record.references ?? []).filter((r) => !(0,oci_digest/* isDigest */.Bc)(r));
+    return tags.map((tag) => tagOutcome(tag, root.digest, written.has(tag) ? written.get(tag).previous : record.current?.get(tag)));
+}
+function tagOutcome(tag, digest, previous) {
+    const change = previous === digest ? 'kept' : previous ? 'moved' : 'new';
+    return { tag, digest, ...(previous ? { previous } : {}), change };
+}
+/** The root's platforms, each with its image's bytes when its manifest was walked. */
+function platformOutcomes(report, known) {
+    const platforms = report.resolved?.platforms.length ? report.resolved.platforms : known;
+    return platforms.map((p) => {
+        const children = report.children.get(p.digest);
+        const imageBytes = children ? p.size + children.reduce((sum, c) => sum + c.size, 0) : undefined;
+        return {
+            platform: (0,oci_platform/* formatPlatform */.Bq)(p.platform),
+            digest: p.digest,
+            mediaType: p.mediaType,
+            size: p.size,
+            ...(imageBytes !== undefined ? { imageBytes } : {}),
+        };
+    });
+}
+/** The referrers found, each once, by kind, and how many moved; none when none were looked for. */
+function referrerOutcome(report) {
+    if (!report.referrers.length)
+        return undefined;
+    const counts = new Map();
+    const seen = new Set();
+    for (const group of report.referrers) {
+        for (const r of group.referrers) {
+            if (seen.has(r.digest))
+                continue;
+            seen.add(r.digest);
+            const label = (0,referrer_kinds/* referrerLabel */.UX)(r);
+            counts.set(label, (counts.get(label) ?? 0) + 1);
+        }
+    }
+    // Whether each one moved is what its manifest's node says.
+    const actions = new Map(report.nodes.map((n) => [n.digest, n.action]));
+    const there = [...seen].filter((d) => actions.get(d) === 'exists').length;
+    return { found: seen.size, kinds: [...counts].map(([label, count]) => ({ label, count })), copied: seen.size - there, there };
+}
+/**
+ * Every node under its heading: each platform's manifest with its config and layers, then the
+ * index, then referrers and what they hold; within a group, in the order the graph lists them.
+ */
+function nodeGroups(report, root) {
+    const byDigest = new Map(report.nodes.map((n) => [n.digest, n]));
+    const placed = new Set();
+    const groups = [];
+    const group = (label, digests) => {
+        const nodes = digests.map((d) => byDigest.get(d)).filter((n) => n !== undefined && !placed.has(n.digest));
+        for (const n of nodes)
+            placed.add(n.digest);
+        if (nodes.length)
+            groups.push({ label, nodes });
+    };
+    const image = (manifest) => [manifest, ...(report.children.get(manifest) ?? []).map((c) => c.digest)];
+    const children = report.children.get(root.digest) ?? [];
+    if ((0,media_types/* isIndex */.nw)(root.mediaType)) {
+        for (const m of children)
+            group(m.platform ? (0,oci_platform/* formatPlatform */.Bq)(m.platform) : 'manifest', image(m.digest));
+        group('index', [root.digest]);
+    }
+    else {
+        group('image', image(root.digest));
+    }
+    group('referrers', report.nodes.filter((n) => !placed.has(n.digest)).map((n) => n.digest));
+    return groups;
+}
+
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: ./lib/src/oci/descriptor.js
@@ -2934,107 +4598,8 @@ function mountCandidates(src, dst, desc, cache) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/src/copy/read-manifest.js
-var read_manifest = __webpack_require__(91208);
-;// CONCATENATED MODULE: ./lib/src/copy/tagging.js
-
-
-
-
-/**
- * Writes one destination's tags. Each tag is read first (a HEAD on a registry, the index of a
- * layout or archive), so a tag that moves is reported with the digest it named, one that already
- * names the node costs no write, and with `noClobber` one that names another digest is refused.
- * Registries have no compare-and-set for tags: the read comes right before the write, which
- * narrows the window another writer could slip into, but cannot close it.
- */
-class tagging_Tagger {
-    dst;
-    options;
-    constructor(dst, options = {}) {
-        this.dst = dst;
-        this.options = options;
-    }
-    /** With `noClobber`, fails on the first of `references` that names another digest (call it before any byte moves). */
-    async refuseMoves(node, references) {
-        if (!this.options.noClobber)
-            return;
-        const read = this.options.tagsRead;
-        for (const reference of references) {
-            if (read?.has(reference) && (0,targets_target/* isTagReader */.ei)(this.dst))
-                this.refuseMove(node, reference, read.get(reference));
-            else
-                await this.current(node, reference);
-        }
-    }
-    /**
-     * The digest `reference` names now, or undefined (no such tag, or a digest reference). Throws
-     * when `noClobber` forbids moving it, or when the destination cannot say and `noClobber` asks.
-     */
-    async current(node, reference) {
-        if ((0,oci_digest/* isDigest */.Bc)(reference))
-            return undefined;
-        const dst = this.dst;
-        const read = this.options.tagsRead;
-        if (!this.options.noClobber && read?.has(reference))
-            return read.get(reference);
-        if (!(0,targets_target/* isTagReader */.ei)(dst)) {
-            if (!this.options.noClobber)
-                return undefined;
-            throw new errors/* OperationError */.OK(`${dst.description} cannot tell what tag ${(0,oci_text/* printable */.g$)(reference)} names, so no-clobber cannot keep it from moving: drop no-clobber for this destination`);
-        }
-        let found;
-        try {
-            found = await dst.readTag(reference, this.options.context);
-        }
-        catch (err) {
-            throw new errors/* CopyError */.k6('destination', `reading tag ${(0,oci_text/* printable */.g$)(reference)} in ${dst.description}`, err);
-        }
-        this.refuseMove(node, reference, found?.digest);
-        return found?.digest;
-    }
-    refuseMove(node, reference, named) {
-        if (named && named !== node.digest && this.options.noClobber) {
-            throw new errors/* TagConflictError */.P1(`tag ${(0,oci_text/* printable */.g$)(reference)} in ${this.dst.description} already names ${(0,oci_text/* printable */.g$)(named)}, not ${node.digest}: no-clobber leaves it as it is (remove the tag there, or copy without no-clobber to move it)`, reference, named, node.digest);
-        }
-    }
-    async tagAll(node, references) {
-        for (const reference of references)
-            await this.tag(node, reference);
-    }
-    /**
-     * Points `reference` at `node` (already stored there). A digest reference stores it untagged: a
-     * layout or archive lists it in its index, a registry needs nothing.
-     */
-    async tag(node, reference) {
-        const dryRun = this.options.dryRun === true;
-        if ((0,oci_digest/* isDigest */.Bc)(reference)) {
-            if (!dryRun)
-                await this.write(node, reference);
-            this.options.onEvent?.({ type: 'stored', node, ...(dryRun ? { dryRun } : {}) });
-            return;
-        }
-        const previous = await this.current(node, reference);
-        if (previous !== node.digest && !dryRun)
-            await this.write(node, reference);
-        this.announce(node, reference, previous);
-    }
-    /** The event for a tag written another way (stored and tagged by one PUT). */
-    announce(node, reference, previous) {
-        const dryRun = this.options.dryRun === true;
-        this.options.onEvent?.({ type: 'tagged', node, reference, ...(previous ? { previous } : {}), ...(dryRun ? { dryRun } : {}) });
-    }
-    async write(node, reference) {
-        try {
-            await this.dst.tag(node, reference, this.options.context);
-        }
-        catch (err) {
-            throw new errors/* CopyError */.k6('destination', `tagging ${node.digest} as ${(0,oci_text/* printable */.g$)(reference)} in ${this.dst.description}`, err);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/src/copy/graph-copier.js
+
 
 
 
@@ -3060,7 +4625,7 @@ const PROGRESS_STEP_BYTES = 256 * 1024;
  * share it, children before parents, at most `concurrency` transfers at a time, skipping what the
  * destination has, mounting what it can, verifying every byte on the way.
  */
-class graph_copier_GraphCopier {
+class GraphCopier {
     src;
     dst;
     options;
@@ -3091,7 +4656,7 @@ class graph_copier_GraphCopier {
         this.checks = options.checks ?? new Limiter(options.concurrency ?? copy_options/* DEFAULT_CONCURRENCY */.WH);
         this.manifests = options.manifestCache ?? new Map();
         this.successors = options.successors ?? oci_manifest/* defaultSuccessors */.RW;
-        this.tagger = new tagging_Tagger(dst, options);
+        this.tagger = new Tagger(dst, options);
         this.attachments = new cosign_attachments/* CosignAttachments */.i(src);
     }
     /**
@@ -3145,7 +4710,12 @@ class graph_copier_GraphCopier {
                     throw new errors/* ContentError */.yg(`${this.src.description} has referrers of referrers more than ${MAX_REFERRER_GENERATIONS} generations deep (under ${subject.digest}): refusing to follow them further`);
                 }
                 for (const r of found) {
-                    const plain = { mediaType: r.mediaType, digest: r.digest, size: r.size, ...(r.artifactType ? { artifactType: r.artifactType } : {}) };
+                    const plain = {
+                        mediaType: r.mediaType,
+                        digest: r.digest,
+                        size: r.size,
+                        ...(r.artifactType ? { artifactType: r.artifactType } : {}),
+                    };
                     await this.refuseOtherSubject(plain, subject);
                     await this.copy(plain);
                     if (r.tag)
@@ -3182,7 +4752,14 @@ class graph_copier_GraphCopier {
             const listed = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
             for (const r of listed) {
                 const { kind, tool } = (0,referrer_kinds/* referrerKind */.iO)(r.artifactType, r.annotations);
-                found.set(r.digest, { kind, ...(tool ? { tool } : {}), ...(r.artifactType ? { artifactType: r.artifactType } : {}), mediaType: r.mediaType, digest: r.digest, size: r.size });
+                found.set(r.digest, {
+                    kind,
+                    ...(tool ? { tool } : {}),
+                    ...(r.artifactType ? { artifactType: r.artifactType } : {}),
+                    mediaType: r.mediaType,
+                    digest: r.digest,
+                    size: r.size,
+                });
             }
         }
         if (attachments.possible) {
@@ -3324,12 +4901,33 @@ class graph_copier_GraphCopier {
             this.emit({ type: 'done', node: desc, action: 'copy', bytes: 0 });
             return;
         }
-        await this.limiter.run(() => {
-            this.stopIfFailed();
-            this.emit({ type: 'started', node: desc });
-            return this.pushManifest(desc, content, children);
-        });
+        // Another image of the run pushing this child manifest into the same repository: it is there once that push ends.
+        const ticket = await this.claimManifest(desc);
+        if (ticket?.kind === 'present') {
+            this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
+            return;
+        }
+        let ok = false;
+        try {
+            await this.limiter.run(() => {
+                this.stopIfFailed();
+                this.emit({ type: 'started', node: desc });
+                return this.pushManifest(desc, content, children);
+            });
+            ok = true;
+        }
+        finally {
+            if (ticket?.kind === 'first')
+                ticket.settle(ok);
+        }
         this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+    }
+    /** The ledger's word on a child manifest (the root is pushed under each image's own tag). */
+    async claimManifest(desc) {
+        const dst = this.dst;
+        if (!this.options.ledger || this.rootTag?.digest === desc.digest || !(0,targets_target/* isLocated */.B0)(dst))
+            return undefined;
+        return this.options.ledger.claimManifest(dst.location.registry, dst.location.repository, desc.digest, this.signal);
     }
     async pushManifest(desc, content, children) {
         const what = `pushing manifest ${desc.digest} to ${this.dst.description}`;
@@ -3342,11 +4940,17 @@ class graph_copier_GraphCopier {
             await this.destinationStep(what, push);
         }
         catch (err) {
+            const code = (0,errors/* registryErrorCode */.VS)(err.cause);
             // The registry lost a child since we checked: push the children again and retry once.
-            if ((0,errors/* registryErrorCode */.VS)(err.cause) !== 'MANIFEST_BLOB_UNKNOWN')
+            if (code === 'MANIFEST_BLOB_UNKNOWN')
+                for (const child of children.filter((c) => !(0,media_types/* isManifest */.Yh)(c.mediaType)))
+                    await this.transferBlob(child);
+            // Bytes checked against their digest before the push: DIGEST_INVALID is the registry reading a
+            // link another writer was rewriting (see BlobLedger.claimManifest). Once more, a moment later.
+            else if (code === 'DIGEST_INVALID')
+                await (0,cancel/* pause */.v7)(100 + Math.random() * 200, this.signal);
+            else
                 throw err;
-            for (const child of children.filter((c) => !(0,media_types/* isManifest */.Yh)(c.mediaType)))
-                await this.transferBlob(child);
             await this.destinationStep(what, push);
         }
         if (asRoot)
@@ -3437,7 +5041,8 @@ class graph_copier_GraphCopier {
             const sourceFailure = opened?.sourceFailure();
             if (outcome !== 'uploaded')
                 opened?.stream.destroy();
-            if (sourceFailure)
+            // An earlier destination that stopped giving the blob (see `relaySource`): it is uploaded from the source below.
+            if (sourceFailure && !failedAtHolder(sourceFailure))
                 throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
             if (outcome === 'mounted') {
                 this.remember(dst, desc);
@@ -3473,6 +5078,9 @@ class graph_copier_GraphCopier {
                 const sourceFailure = opened ? opened.sourceFailure() : err;
                 // Release the source's connection: a destination that failed early may never have read it.
                 opened?.stream.destroy();
+                // An earlier destination that stopped giving the blob (see `relaySource`): read it again, from the source.
+                if (sourceFailure && attempt < copy_options/* BLOB_TRIES */.CW && failedAtHolder(sourceFailure))
+                    continue;
                 if (sourceFailure)
                     throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
                 if (attempt >= copy_options/* BLOB_TRIES */.CW || !(0,errors/* isRetryable */.r3)(err)) {
@@ -3583,155 +5191,7 @@ function childListing(parent) {
     return { what: `${nodeKind(parent.desc)} ${parent.desc.digest}`, depth: parent.depth + 1 };
 }
 
-// EXTERNAL MODULE: ./lib/src/oci/platform.js
-var oci_platform = __webpack_require__(56993);
-;// CONCATENATED MODULE: ./lib/src/copy/platforms.js
-
-
-
-
-
-
-/**
- * buildx stores provenance and SBOMs as index entries of platform `unknown/unknown` that name the
- * platform manifest they describe; they go wherever that manifest goes.
- */
-const REFERENCE_TYPE = 'vnd.docker.reference.type';
-const REFERENCE_DIGEST = 'vnd.docker.reference.digest';
-const isAttestationEntry = (d) => d.annotations?.[REFERENCE_TYPE] === 'attestation-manifest';
-/**
- * The root to copy for the platforms asked. None: the source's root as it is. One: that
- * platform's manifest of an index, or a single-platform image checked against its config. Several:
- * a new index holding only their manifests (and the attestations of those), with every other field
- * of the source's index kept, so its digest differs from the source's; when they are all the
- * index has, the source's index itself. A platform the source does not have is an error naming
- * what it has. `where` names the source in messages.
- */
-async function platforms_choosePlatforms(source, asked, read, where) {
-    const wanted = distinct(asked);
-    if ((0,media_types/* isIndex */.nw)(source.mediaType)) {
-        const bytes = await read.manifest(source);
-        const index = (0,oci_manifest/* parseIndex */.A1)(bytes, `index ${source.digest}`);
-        if (!wanted.length)
-            return { root: source, platforms: platformManifests(index.manifests) };
-        return chooseFromIndex(source, bytes, index, wanted, where);
-    }
-    if (!wanted.length)
-        return { root: source };
-    const platform = (0,media_types/* isImageManifest */.pJ)(source.mediaType) ? await imagePlatform(source, read) : undefined;
-    if (!platform) {
-        throw new errors/* NotFoundError */.m_(`${platformList(wanted)} asked for, but ${where} names no platform: it is not an image whose config gives os and architecture; copy it without a platform`);
-    }
-    const missing = wanted.filter((w) => !(0,oci_platform/* platformMatches */.J5)(w, platform));
-    if (missing.length) {
-        throw new errors/* NotFoundError */.m_(`${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it is a single-platform image for ${(0,oci_text/* printable */.g$)((0,oci_platform/* formatPlatform */.Bq)(platform))}`);
-    }
-    return { root: source, platforms: [{ platform, mediaType: source.mediaType, digest: source.digest, size: source.size }] };
-}
-function chooseFromIndex(source, bytes, index, wanted, where) {
-    const images = index.manifests.filter((d) => !isAttestationEntry(d));
-    const chosen = [];
-    const missing = [];
-    for (const w of wanted) {
-        const match = images.find((m) => (0,oci_platform/* platformMatches */.J5)(w, m.platform));
-        if (!match)
-            missing.push(w);
-        else if (!chosen.includes(match))
-            chosen.push(match);
-    }
-    if (missing.length) {
-        const offered = images.map((m) => (m.platform ? (0,oci_text/* printable */.g$)((0,oci_platform/* formatPlatform */.Bq)(m.platform)) : 'unknown')).join(', ');
-        throw new errors/* NotFoundError */.m_(`${platformList(missing)} ${missing.length > 1 ? 'are' : 'is'} not in ${where}: it has ${offered || 'no platforms'}`);
-    }
-    if (wanted.length === 1) {
-        const [m] = chosen;
-        return { root: { mediaType: m.mediaType, digest: m.digest, size: m.size }, platforms: platformManifests(chosen) };
-    }
-    const kept = new Set(chosen.map((m) => m.digest));
-    const manifests = index.manifests.filter((d) => kept.has(d.digest) || (isAttestationEntry(d) && kept.has(d.annotations?.[REFERENCE_DIGEST] ?? '')));
-    if (manifests.length === index.manifests.length)
-        return { root: source, platforms: platformManifests(chosen) };
-    // Every field of the source's index stays (its annotations above all); only the list shrinks.
-    const doc = (0,oci_manifest/* parseJson */.qF)(bytes, `index ${source.digest}`);
-    const content = Buffer.from(JSON.stringify({ ...doc, mediaType: source.mediaType, manifests }));
-    return {
-        root: { mediaType: source.mediaType, digest: (0,oci_digest/* digestOf */.ol)(content), size: content.length },
-        content,
-        platforms: platformManifests(manifests),
-    };
-}
-/** The platform of a single-platform image, from its config's `os`, `architecture` and `variant`. */
-async function imagePlatform(desc, read) {
-    const manifest = (0,oci_manifest/* parseImageManifest */.Sw)(await read.manifest(desc), `manifest ${desc.digest}`);
-    const config = (0,oci_manifest/* parseJson */.qF)(await read.config(manifest.config), `config ${manifest.config.digest}`);
-    const { os, architecture, variant } = config ?? {};
-    if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture)
-        return undefined;
-    return typeof variant === 'string' && variant ? { os, architecture, variant } : { os, architecture };
-}
-/** The entries of an index that are images for a platform. */
-function platformManifests(entries) {
-    return entries
-        .filter((d) => d.platform && !isAttestationEntry(d))
-        .map((d) => ({ platform: d.platform, mediaType: d.mediaType, digest: d.digest, size: d.size }));
-}
-function distinct(platforms) {
-    const seen = new Set();
-    return platforms.filter((p) => {
-        const key = (0,oci_platform/* formatPlatform */.Bq)(p).toLowerCase();
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function platformList(platforms) {
-    const names = platforms.map((p) => (0,oci_text/* printable */.g$)((0,oci_platform/* formatPlatform */.Bq)(p))).join(', ');
-    return platforms.length > 1 ? `platforms ${names}` : `platform ${names}`;
-}
-
-// EXTERNAL MODULE: ./lib/src/oci/image-name.js
-var image_name = __webpack_require__(365);
-;// CONCATENATED MODULE: ./lib/src/copy/tag-context.js
-
-
-/**
- * What a destination is told beside each tag: the source's full repository (a registry's own, or
- * the name a layout or archive gave the image) and the platform asked for first.
- */
-async function tag_context_tagContext(src, srcRef, platform) {
-    const first = Array.isArray(platform) ? platform[0] : platform;
-    const repository = await sourceRepository(src, srcRef);
-    return { ...(repository ? { repository } : {}), ...(first ? { platform: first } : {}) };
-}
-async function sourceRepository(src, srcRef) {
-    if ((0,targets_target/* isLocated */.B0)(src))
-        return `${src.location.registry}/${src.location.repository}`;
-    let name = srcRef.image?.startsWith('@') ? undefined : srcRef.image;
-    if (!name) {
-        // A file source resolves locally: asking again costs nothing and keeps resolveRoot's contract.
-        const entry = await src.resolve(srcRef.digest ?? srcRef.image ?? srcRef.tags[0]).catch(() => undefined);
-        name = entry && (0,image_name/* imageNameOf */.mi)(entry);
-    }
-    const full = name && (0,image_name/* normalizeImageName */.Y2)(name);
-    return full ? (0,image_name/* repositoryOfImageName */.W7)(full) : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/src/copy/pin.js
-
-
-/**
- * A source asked for a digest answers that digest or nothing: whatever a target's header, index
- * entry or cache said, a root that names other content is refused here, before anything is
- * copied or compared. `where` names the target (`[registry] host/repo`).
- */
-function pin_refuseSwappedRoot(selector, found, where) {
-    if (selector === undefined || !(0,oci_digest/* isDigest */.Bc)(selector) || found.digest === selector)
-        return found;
-    throw new errors/* DigestMismatchError */.h(`${where} answered ${found.digest} for ${selector}: refused, a digest pins the content it names; nothing was written`, selector, found.digest);
-}
-
-;// CONCATENATED MODULE: ./lib/src/copy/copy.js
+;// CONCATENATED MODULE: ./lib/src/copy/copy-resolved.js
 
 
 
@@ -3740,48 +5200,6 @@ function pin_refuseSwappedRoot(selector, found, where) {
 
 
 
-
-
-
-
-
-
-/**
- * Copies the root that `srcRef` names in `src`, and everything under it, into `dst`, then tags it
- * there. A destination without tag or digest takes the source's tags (or its digest). Tags are
- * written only after the whole graph is in, so a failed copy leaves no tag on incomplete content.
- * Returns the root descriptor: with a list of platforms, a new index of just those.
- */
-async function copy(src, srcRef, dst, dstRef, options = {}) {
-    return copyToMany(src, srcRef, [{ target: dst, ref: dstRef }], options);
-}
-/**
- * Copies one root to several destinations in turn: the root is resolved once (so every destination
- * gets the same digest even if the source tag moves meanwhile) and each manifest is fetched once.
- * Destinations on one registry mount from each other through the blob-info cache when one is given.
- * With `noClobber`, every destination's tags are checked before any byte moves.
- */
-async function copyToMany(src, givenRef, destinations, options = {}) {
-    const srcRef = await defaultSelector(src, givenRef);
-    const manifestCache = options.manifestCache ?? new Map();
-    const reader = new GraphCopier(src, destinations[0].target, { ...options, manifestCache });
-    const resolved = await resolveRoot(src, srcRef, reader, { ...options, manifestCache });
-    const context = await tagContext(src, srcRef, options.platform);
-    for (const d of destinations)
-        checkDestinationDigest(d.ref, resolved);
-    const plans = destinations.map((d) => {
-        const onEvent = d.onEvent ?? options.onEvent;
-        const references = destinationReferences(srcRef, d.ref, resolved.root);
-        return { d, onEvent, references, tagger: new Tagger(d.target, { ...options, onEvent, context, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }) };
-    });
-    // A tag the copy may not move stops it before any byte moves; it is checked again right before tagging.
-    for (const p of plans)
-        await p.tagger.refuseMoves(resolved.root, p.references);
-    for (const { d, onEvent, references } of plans) {
-        await copyResolved(src, resolved, { target: d.target, references, onEvent, ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) }, { ...options, manifestCache }, context);
-    }
-    return resolved.root;
-}
 /**
  * Copies a resolved root, everything under it and (with `referrers`) what refers to it into one
  * destination, then tags it there. Tags are written only after the whole graph is in. Tells the
@@ -3791,9 +5209,18 @@ async function copyToMany(src, givenRef, destinations, options = {}) {
 async function copyResolved(src, resolved, d, options, context) {
     const { source, root } = resolved;
     const onEvent = d.onEvent ?? options.onEvent;
-    const copier = new graph_copier_GraphCopier(src, d.target, { ...options, onEvent });
-    const tagger = new tagging_Tagger(d.target, { ...options, onEvent, ...(context ? { context } : {}), ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}) });
-    const platforms = resolved.platforms ?? ((0,media_types/* isIndex */.nw)(root.mediaType) ? (await platforms_choosePlatforms(root, [], { manifest: (m) => copier.manifest(m), config: (c) => readConfig(src, c) }, src.description)).platforms : undefined);
+    const copier = new GraphCopier(src, d.target, { ...options, onEvent });
+    const tagger = new Tagger(d.target, {
+        ...options,
+        onEvent,
+        ...(context ? { context } : {}),
+        ...(d.tagsRead ? { tagsRead: d.tagsRead } : {}),
+    });
+    const platforms = resolved.platforms ??
+        ((0,media_types/* isIndex */.nw)(root.mediaType)
+            ? (await choosePlatforms(root, [], { manifest: (m) => copier.manifest(m), config: (c) => readConfig(src, c) }, src.description))
+                .platforms
+            : undefined);
     onEvent?.({ type: 'resolved', node: root, source, ...(platforms ? { platforms } : {}) });
     const references = d.references;
     // With referrers to copy, the tag waits for them too: a signed image is not tagged unsigned.
@@ -3813,70 +5240,6 @@ async function copyResolved(src, resolved, d, options, context) {
         tagger.announce(root, first, previous);
     await tagger.tagAll(root, taggedFirst ? references.slice(1) : references);
 }
-/** A destination named by digest takes only that digest: anything else is refused before any byte moves. */
-function checkDestinationDigest(ref, resolved) {
-    const { source, root } = resolved;
-    if (ref.digest && ref.digest !== root.digest) {
-        const what = root.digest === source.digest ? `the source's ${root.digest}` : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
-        throw new errors/* InputError */.dz(`destination digest ${ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
-    }
-}
-/**
- * What a source reference without tag or digest means: a registry's `latest`, as docker and skopeo
- * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
- */
-async function defaultSelector(src, ref) {
-    if (ref.tags.length || ref.digest || ref.image)
-        return ref;
-    if ((0,targets_target/* isLocated */.B0)(src))
-        return { tags: ['latest'] };
-    if ((0,targets_target/* isTagLister */.IP)(src)) {
-        const tags = (await src.tags()).filter((t) => !(0,referrer_kinds/* isAttachmentTag */.uE)(t));
-        if (tags.length === 1)
-            return { tags };
-    }
-    return ref;
-}
-/** What names the root in a source: its digest, else a docker archive's image, else its first tag. */
-function rootSelector(ref) {
-    return ref.digest ?? ref.image ?? ref.tags[0];
-}
-function destinationReferences(srcRef, dstRef, root) {
-    if (dstRef.tags.length)
-        return dstRef.tags;
-    if (srcRef.tags.length)
-        return srcRef.tags;
-    return [root.digest];
-}
-/** Above this an image config is not read to learn its platform: configs are a few kilobytes. */
-const MAX_CONFIG_BYTES = media_types/* MAX_MANIFEST_BYTES */.ZJ;
-/**
- * The node to copy: what the reference names, or what the platforms asked for choose from it (see
- * `choosePlatforms`). A new index made for a list of platforms joins the manifest cache, so copies
- * to further destinations that name it by digest find it there, not in the source.
- */
-async function resolveRoot(src, srcRef, copier, options) {
-    const selector = rootSelector(srcRef);
-    const where = `${src.description} (${printable(selector ?? 'its only image')})`;
-    let source = srcRef.digest ? keptManifest(options.manifestCache, srcRef.digest) : undefined;
-    try {
-        source ??= await src.resolve(selector);
-    }
-    catch (err) {
-        if (err instanceof NotFoundError)
-            throw err;
-        throw new CopyError('source', `resolving ${printable(selector ?? 'the root')} in ${src.description}`, err);
-    }
-    refuseSwappedRoot(srcRef.digest, source, src.description);
-    source = { mediaType: source.mediaType, digest: source.digest, size: source.size, ...(source.artifactType ? { artifactType: source.artifactType } : {}) };
-    const choice = await choosePlatforms(source, platformsOf(options.platform), {
-        manifest: (desc) => copier.manifest(desc),
-        config: (desc) => readConfig(src, desc),
-    }, where);
-    if (choice.content)
-        options.manifestCache?.set(choice.root.digest, choice.content);
-    return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
-}
 /**
  * Referrers of the index platforms were chosen from refer to that index, which the destination
  * does not get: they cannot come along, and the log says so rather than nothing.
@@ -3889,989 +5252,6 @@ async function reportReferrersLeft(copier, source, root, onEvent) {
     const message = `not copied: ${n} referrer${n === 1 ? '' : 's'} of the source index ${source.digest} (${left.map(referrer_kinds/* referrerLabel */.UX).join(', ')}): ` +
         `${n === 1 ? 'it refers' : 'they refer'} to that index, and the destination gets ${root.digest} instead`;
     onEvent?.({ type: 'notice', node: source, message, level: 'warning' });
-}
-function platformsOf(platform) {
-    if (!platform)
-        return [];
-    return isPlatformList(platform) ? [...platform] : [platform];
-}
-/** A manifest whose verified bytes the cache holds needs no request; its media type is its own field. */
-function keptManifest(cache, digest) {
-    const bytes = cache?.get(digest);
-    if (!bytes)
-        return undefined;
-    let mediaType;
-    try {
-        mediaType = parseJson(bytes, `manifest ${digest}`)?.mediaType;
-    }
-    catch {
-        return undefined;
-    }
-    return typeof mediaType === 'string' && isManifest(mediaType) ? { mediaType, digest, size: bytes.length } : undefined;
-}
-/** An image config's verified bytes, read from the source (a few kilobytes at most). */
-async function readConfig(src, desc) {
-    const what = `fetching config ${desc.digest} from ${src.description}`;
-    try {
-        return await (0,read_manifest/* readManifest */.W)(await src.fetch(desc), desc, MAX_CONFIG_BYTES, 'config');
-    }
-    catch (err) {
-        throw err instanceof errors/* CopyError */.k6 ? err : new errors/* CopyError */.k6('source', what, err);
-    }
-}
-function isPlatformList(p) {
-    return Array.isArray(p);
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/pipeline/compare.js
-
-
-
-
-
-/**
- * The source's root as cheaply as the source allows: a registry tag or digest by a HEAD (Docker
- * Hub counts no pull), a layout's or archive's index from the file. A digest is a pin: an answer
- * naming another digest is refused (see `refuseSwappedRoot`).
- */
-async function peekSourceRoot(src, ref) {
-    const selector = rootSelector(ref);
-    try {
-        // A docker archive's image (`@N`, a name) is found by resolving, not as a tag.
-        if (selector !== undefined && ref.image === undefined && (0,targets_target/* isLocated */.B0)(src) && (0,targets_target/* isTagReader */.ei)(src)) {
-            const found = await src.readTag(selector);
-            if (!found)
-                throw new errors/* NotFoundError */.m_(`${src.description.replace(/^\[registry\] /, '')}${(0,oci_digest/* isDigest */.Bc)(selector) ? '@' : ':'}${selector} not found`);
-            return pin_refuseSwappedRoot(selector, found, src.description);
-        }
-        const root = pin_refuseSwappedRoot(ref.digest, await src.resolve(selector), src.description);
-        return { mediaType: root.mediaType, digest: root.digest, size: root.size };
-    }
-    catch (err) {
-        if (err instanceof errors/* NotFoundError */.m_ || err instanceof errors/* CopyError */.k6)
-            throw err;
-        throw new errors/* CopyError */.k6('source', `resolving ${selector ?? 'the root'} in ${src.description}`, err);
-    }
-}
-/**
- * What each of the destination's `references` (tags, or the root's digest) names now: a HEAD per
- * tag. A destination that cannot say what its tags name (a stream) names nothing.
- */
-async function readDestination(dst, references, root, context) {
-    const previous = new Map();
-    try {
-        for (const reference of references) {
-            if ((0,oci_digest/* isDigest */.Bc)(reference)) {
-                previous.set(reference, root && (await dst.exists(root)) ? root.digest : undefined);
-            }
-            else if ((0,targets_target/* isTagReader */.ei)(dst)) {
-                previous.set(reference, (await dst.readTag(reference, context))?.digest);
-            }
-            else {
-                previous.set(reference, undefined);
-            }
-        }
-    }
-    catch (err) {
-        if (err instanceof errors/* CopyError */.k6)
-            throw err;
-        throw new errors/* CopyError */.k6('destination', `checking ${references.join(', ')} in ${dst.description}`, err);
-    }
-    return previous;
-}
-/** Unchanged when every reference already names `root`. */
-function judge(root, previous) {
-    const unchanged = previous.size > 0 && [...previous.values()].every((d) => d === root.digest);
-    return unchanged ? { state: 'unchanged', root } : { state: 'differs', root, previous };
-}
-/** Compares what the destination's `references` name with `root` (see `readDestination`). */
-async function compareDestination(dst, root, references) {
-    return judge(root, await readDestination(dst, references, root));
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/pipeline/resolve.js
-
-
-
-
-
-
-
-
-
-/**
- * Every source image of a job resolved once, however many destinations (or entries) take it: its
- * root by the cheapest read the source has (a HEAD), the root the platforms asked for choose from
- * it, and what destinations are told beside each tag. Manifests read on the way are kept per
- * source, verified, so the copies that follow fetch none of them again.
- */
-class SourceRoots {
-    slots;
-    signal;
-    peeks = new Map();
-    roots = new Map();
-    contexts = new Map();
-    manifests = new Map();
-    constructor(
-    /** The job's transfer slots: a manifest read takes one, as the copies' reads do. */
-    slots, signal) {
-        this.slots = slots;
-        this.signal = signal;
-    }
-    /** The verified manifests read from `src` so far, by digest: shared with every copy from it. */
-    manifestCache(src) {
-        let cache = this.manifests.get(src);
-        if (!cache)
-            this.manifests.set(src, (cache = new Map()));
-        return cache;
-    }
-    /** The root `srcRef` names in `src`, and what `platform` makes of it. */
-    resolve(src, srcRef, platform) {
-        const key = `${this.keyOf(src, srcRef)}\u0000${platformKey(platform)}`;
-        let resolved = this.roots.get(key);
-        if (!resolved) {
-            resolved = this.choose(src, srcRef, platform);
-            resolved.catch(() => undefined);
-            this.roots.set(key, resolved);
-        }
-        return resolved;
-    }
-    /** What a destination is told beside each tag of this image (its repository, the platform asked first). */
-    context(src, srcRef, platform) {
-        const key = `${this.keyOf(src, srcRef)}\u0000${platformKey(platform)}`;
-        let context = this.contexts.get(key);
-        if (!context) {
-            context = tag_context_tagContext(src, srcRef, platform);
-            context.catch(() => undefined);
-            this.contexts.set(key, context);
-        }
-        return context;
-    }
-    async choose(src, srcRef, platform) {
-        let peek = this.peeks.get(this.keyOf(src, srcRef));
-        if (!peek)
-            this.peeks.set(this.keyOf(src, srcRef), (peek = peekSourceRoot(src, srcRef)));
-        let source = await peek;
-        // A tag read cheaply may name what is no manifest (a login page): the source's own resolve,
-        // which keeps what that read fetched, refuses it in its words. Never copied as a blob and tagged.
-        if (!(0,media_types/* isManifest */.Yh)(source.mediaType))
-            source = await src.resolve(source.digest);
-        if (!(0,media_types/* isManifest */.Yh)(source.mediaType))
-            throw new errors/* ContentError */.yg(`${src.description} names ${(0,oci_text/* printable */.g$)(source.mediaType, 100)} by ${(0,oci_text/* printable */.g$)(rootSelector(srcRef) ?? 'its only image')}, which is not a manifest media type`);
-        const wanted = platform === undefined ? [] : Array.isArray(platform) ? [...platform] : [platform];
-        // Without platforms the root is what the source names: nothing more to read until the copy.
-        if (!wanted.length)
-            return { source, root: source };
-        const cache = this.manifestCache(src);
-        const where = `${src.description} (${(0,oci_text/* printable */.g$)(rootSelector(srcRef) ?? 'its only image')})`;
-        const choice = await platforms_choosePlatforms(source, wanted, { manifest: (desc) => this.readManifest(src, desc, cache), config: (desc) => readConfig(src, desc) }, where);
-        if (choice.content)
-            cache.set(choice.root.digest, choice.content);
-        return { source, root: choice.root, ...(choice.platforms ? { platforms: choice.platforms } : {}) };
-    }
-    async readManifest(src, desc, cache) {
-        const kept = cache.get(desc.digest);
-        if (kept)
-            return kept;
-        const content = await this.slots.run(async () => {
-            try {
-                return await (0,read_manifest/* readManifest */.W)(await src.fetch(desc, this.signal), desc);
-            }
-            catch (err) {
-                throw err instanceof errors/* CopyError */.k6 ? err : new errors/* CopyError */.k6('source', `fetching manifest ${desc.digest} from ${src.description}`, err);
-            }
-        });
-        cache.set(desc.digest, content);
-        return content;
-    }
-    keyOf(src, srcRef) {
-        return `${src.description}\u0000${rootSelector(srcRef) ?? ''}`;
-    }
-}
-function platformKey(platform) {
-    if (!platform)
-        return '';
-    const list = Array.isArray(platform) ? platform : [platform];
-    return list.map(oci_platform/* formatPlatform */.Bq).join(',');
-}
-
-;// CONCATENATED MODULE: ./lib/src/plan/immutable.js
-
-/**
- * Release tags never move: an item whose destination tags all match its entry's `immutable-tags`
- * and all exist at the destination is marked unchanged, and the run reads neither side for it. Each
- * destination repository's tag list is read once (a mirror of 5,000 release tags costs one list
- * per side instead of 5,000 HEADs per side). A repository that does not exist yet has no tags; one
- * whose list is refused is compared as usual, and said so in `problems`.
- */
-async function applyImmutableTags(items, entries, listDestinationTags, options = {}) {
-    const patterns = new Map(entries.filter((e) => e.immutableTags?.length).map((e) => [e.number, e.immutableTags]));
-    const destinationTags = new Map();
-    const problems = [];
-    if (!patterns.size)
-        return { items, destinationTags, problems };
-    const wanted = new Map();
-    for (const item of items) {
-        const dst = item.destination;
-        if (!patterns.has(item.entry) || item.failure || dst.transport !== 'registry')
-            continue;
-        const key = repositoryKey(dst);
-        if (!wanted.has(key))
-            wanted.set(key, { ref: { ...dst, tags: [], digest: undefined }, entry: item.entry });
-    }
-    const queue = [...wanted];
-    const worker = async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-            const [key, { ref, entry }] = next;
-            try {
-                destinationTags.set(key, await listDestinationTags(ref));
-            }
-            catch (err) {
-                if (err instanceof errors/* NotFoundError */.m_)
-                    destinationTags.set(key, []);
-                else
-                    problems.push({ entry, destination: key, message: (0,errors/* messageOf */.bD)(err) });
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, queue.length)) }, worker));
-    const present = new Map([...destinationTags].map(([key, tags]) => [key, new Set(tags)]));
-    const marked = items.map((item) => {
-        const globs = patterns.get(item.entry);
-        const dst = item.destination;
-        if (!globs || item.failure || dst.transport !== 'registry' || dst.digest)
-            return item;
-        const has = present.get(repositoryKey(dst));
-        // The tags the destination gets: its own, or (an image entry to a bare repository) the source's.
-        const tags = dst.tags.length ? dst.tags : item.source.tags;
-        const known = has && tags.length > 0 && tags.every((t) => has.has(t) && globs.some((re) => re.test(t)));
-        return known ? { ...item, unchanged: 'immutable' } : item;
-    });
-    return { items: marked, destinationTags, problems };
-}
-function repositoryKey(ref) {
-    return `${ref.registry}/${ref.repository}`;
-}
-
-// EXTERNAL MODULE: ./lib/src/plan/plan.js
-var plan_plan = __webpack_require__(30153);
-;// CONCATENATED MODULE: ./lib/src/job/plan-work.js
-
-
-
-
-
-/**
- * A sync list expanded against the sources (their tag lists read through `pool`, filters
- * applied), the share of it that `shard` takes, and within that share the items whose
- * `immutable-tags` the destination already has marked unchanged (one tag list per destination
- * repository instead of a HEAD per tag on each side).
- */
-async function planSync(entries, pool, shard, options = {}) {
-    const sourceTags = new Map();
-    const list = (side) => async (ref) => {
-        const target = side === 'source' ? await pool.source(ref) : await pool.destination(ref);
-        if (!(0,targets_target/* isTagLister */.IP)(target))
-            throw new errors/* InputError */.dz(`${target.description} cannot list its tags`);
-        return target.tags();
-    };
-    const all = await (0,plan_plan/* expandEntries */.bE)(entries, list('source'), { onSourceTags: (entry, tags) => sourceTags.set(entry.number, tags) });
-    const immutable = await applyImmutableTags((0,plan_plan/* shardItems */.l6)(all, shard), entries, list('destination'), options);
-    const problems = immutable.problems.map((p) => `immutable-tags of entry ${p.entry}: the tags of ${(0,oci_text/* printable */.g$)(p.destination)} could not be listed (${(0,oci_text/* printable */.g$)(p.message)}); its images are compared by HEAD`);
-    return { all, items: immutable.items, sourceTags, destinationTags: immutable.destinationTags, problems };
-}
-/** The work as items: one per destination of the one image, or the sync list expanded and sharded. */
-async function planWork(work, pool, options = {}) {
-    if (work.kind === 'copy') {
-        const items = work.destinations.map((destination) => ({ entry: 0, source: work.source, destination }));
-        return { work: 'copy', all: items, items };
-    }
-    const { all, items, sourceTags, destinationTags, problems } = await planSync(work.entries, pool, work.shard, options);
-    return {
-        work: 'sync',
-        all,
-        items,
-        entries: work.entries.length,
-        ...(work.shard ? { shard: work.shard } : {}),
-        sourceTags,
-        destinationTags,
-        ...(problems.length ? { problems } : {}),
-    };
-}
-
-// EXTERNAL MODULE: ./lib/src/oci/reference.js + 1 modules
-var reference = __webpack_require__(91839);
-// EXTERNAL MODULE: ./lib/src/plan/tag-filter.js
-var tag_filter = __webpack_require__(96031);
-;// CONCATENATED MODULE: ./lib/src/plan/prune.js
-
-
-/** Whether the entry's filters would select `tag` (its `latest` aside: any version tag). */
-function inFilterScope(tag, filter) {
-    if ((0,tag_filter/* selectTags */.O)([tag], { ...filter, latest: undefined }).length !== 1)
-        return false;
-    return filter.latest === undefined || (0,tag_filter/* tagVersion */.RQ)(tag) !== undefined;
-}
-/** The digest an attachment tag belongs to: `sha256-<hex>.sig` → `sha256:<hex>`. */
-function attachmentSubject(tag) {
-    if (!(0,referrer_kinds/* isAttachmentTag */.uE)(tag))
-        return undefined;
-    const name = tag.split('.')[0];
-    const at = name.indexOf('-');
-    return `${name.slice(0, at)}:${name.slice(at + 1)}`;
-}
-function planPrune(input) {
-    const sides = splitTags(input);
-    if (!input.sourceTags.length) {
-        return { remove: [], protected: [], attachmentsKept: [], skipped: 'the source lists no tags: nothing is pruned, lest an empty answer empty the mirror' };
-    }
-    const keptDigests = new Map();
-    let unknownKept = false;
-    for (const tag of sides.kept) {
-        const digest = input.destinationTags.get(tag);
-        if (digest === undefined)
-            unknownKept = true;
-        else
-            keptDigests.set(digest, [...(keptDigests.get(digest) ?? []), tag]);
-    }
-    const remove = sides.gone.map((tag) => {
-        const digest = input.destinationTags.get(tag);
-        const shared = digest !== undefined ? keptDigests.get(digest) : undefined;
-        return { tag, ...(digest !== undefined ? { digest } : {}), why: 'gone from the source', ...(shared ? { sharedWith: shared } : {}) };
-    });
-    const removedDigests = new Set(remove.map((r) => r.digest).filter((d) => d !== undefined));
-    const attachmentsKept = [];
-    for (const tag of sides.attachments) {
-        const subject = attachmentSubject(tag);
-        if (!removedDigests.has(subject) || keptDigests.has(subject))
-            continue;
-        if (unknownKept)
-            attachmentsKept.push(tag);
-        else
-            remove.push({ tag, ...digestOf(input, tag), why: 'attachment of a removed image', subject });
-    }
-    return { remove, protected: sides.protected, attachmentsKept };
-}
-/**
- * The destination tags whose digests would change the plan and are not known yet: first the tags
- * to remove (when the destination has attachment tags at all), then, once an attachment of one
- * of them turns up, every kept tag (one of them may name the same image).
- */
-function digestsNeeded(input) {
-    const sides = splitTags(input);
-    if (!sides.attachments.length || !input.sourceTags.length)
-        return [];
-    const unknown = (tags) => tags.filter((t) => input.destinationTags.get(t) === undefined);
-    const gone = unknown(sides.gone);
-    if (gone.length)
-        return gone;
-    const removed = new Set(sides.gone.map((t) => input.destinationTags.get(t)));
-    if (!sides.attachments.some((t) => removed.has(attachmentSubject(t))))
-        return [];
-    return unknown(sides.kept);
-}
-/**
- * Fills in the digests `digestsNeeded` asks for, with `readTag` (a HEAD per tag on a registry), at
- * most `maxReads` in all: past that, attachments of removed images stay (the plan says which).
- */
-async function readPruneDigests(input, readTag, options = {}) {
-    const known = new Map(input.destinationTags);
-    let budget = options.maxReads ?? 1000;
-    for (let round = 0; round < 2; round++) {
-        const need = digestsNeeded({ ...input, destinationTags: known });
-        if (!need.length || need.length > budget)
-            break;
-        budget -= need.length;
-        let next = 0;
-        const worker = async () => {
-            while (next < need.length) {
-                const tag = need[next++];
-                known.set(tag, await readTag(tag));
-            }
-        };
-        await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, need.length) }, worker));
-    }
-    return { ...input, destinationTags: known };
-}
-/** The tags items of other entries than `entry` write to `repository`: a pruning entry leaves them (`alsoKeep`). */
-function writtenByOthers(items, entry, repository) {
-    if (repository.transport !== 'registry')
-        return [];
-    const tags = new Set();
-    for (const item of items) {
-        const d = item.destination;
-        if (item.entry === entry || d.transport !== 'registry' || d.registry !== repository.registry || d.repository !== repository.repository)
-            continue;
-        for (const t of d.tags.length ? d.tags : item.source.tags)
-            tags.add(t);
-    }
-    return [...tags];
-}
-/** The destination's tags by fate: kept images, images gone from the source, protected ones, attachments. */
-function splitTags(input) {
-    const source = new Set(input.sourceTags);
-    const alsoKeep = new Set(input.alsoKeep ?? []);
-    const isProtected = (tag) => alsoKeep.has(tag) || (input.protect ?? []).some((re) => re.test(tag));
-    const out = { kept: [], gone: [], protected: [], attachments: [] };
-    for (const tag of [...input.destinationTags.keys()].sort()) {
-        if ((0,referrer_kinds/* isAttachmentTag */.uE)(tag)) {
-            if (!isProtected(tag))
-                out.attachments.push(tag);
-        }
-        else if (!inFilterScope(tag, input.filter) || source.has(tag))
-            out.kept.push(tag);
-        else if (isProtected(tag)) {
-            out.protected.push(tag);
-            out.kept.push(tag);
-        }
-        else
-            out.gone.push(tag);
-    }
-    return out;
-}
-function digestOf(input, tag) {
-    const digest = input.destinationTags.get(tag);
-    return digest !== undefined ? { digest } : {};
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/prune-stage.js
-
-
-
-
-
-
-/**
- * Prune, once the items are done: for each entry with `prune: true`, the tags of its destination
- * repository that its filters select and its source no longer has, less `protect` and the tags
- * other entries write (see plan/prune.ts), removed one tag at a time (the manifest stays for any
- * other tag naming it). A registry that refuses deletes stops that destination's prune with one
- * warning; the copies are unaffected. A dry run lists what would go. With shards, only shard 1
- * prunes (every shard plans the whole list, so it knows what the others write): N jobs never
- * remove the same tags N times.
- */
-async function pruneEntries(entries, plan, results, pool, options) {
-    const outcomes = [];
-    for (const entry of entries.filter((e) => e.prune)) {
-        outcomes.push(await pruneEntry(entry, plan, results, pool, options, plan.shard));
-    }
-    return outcomes;
-}
-async function pruneEntry(entry, plan, results, pool, options, shard) {
-    const ref = (0,plan_plan/* entryRepository */.Te)(entry);
-    const destination = (0,oci_text/* printable */.g$)((0,reference/* formatReference */.FH)(ref));
-    const outcome = { entry: entry.number, destination, removed: [], protected: [], kept: 0, attachmentsKept: [], failed: [] };
-    const stop = (why, warn = false) => {
-        outcome.stopped = why;
-        if (warn)
-            options.warning(`prune of ${destination} (entry ${entry.number}): ${why}`);
-        return outcome;
-    };
-    if (options.notRun)
-        return stop(options.notRun, true);
-    if (shard && shard.count > 1 && shard.index !== 1)
-        return stop(`pruned by shard 1/${shard.count}, not by this shard (${shard.index}/${shard.count})`);
-    const sourceTags = plan.sourceTags?.get(entry.number);
-    if (!sourceTags)
-        return stop('the source tags could not be listed: nothing pruned', true);
-    const dst = await pool.destination(ref);
-    if (!(0,targets_target/* isTagLister */.IP)(dst) || !(0,targets_target/* isTagReader */.ei)(dst) || !(0,targets_target/* isTagRemover */.vG)(dst))
-        return stop(`${dst.description} cannot remove tags: nothing pruned`, true);
-    // What this run learnt of each tag it wrote or found: no HEAD for those.
-    const known = new Map();
-    for (const r of results)
-        if (r.item.entry === entry.number && r.root)
-            for (const t of r.tags)
-                known.set(t.tag, r.root.digest);
-    // The list read for immutable-tags serves again, with the tags this run wrote; else one list now.
-    const planned = ref.transport === 'registry' ? plan.destinationTags?.get(`${ref.registry}/${ref.repository}`) : undefined;
-    let listed;
-    if (planned)
-        listed = [...new Set([...planned, ...known.keys()])];
-    else {
-        try {
-            listed = await dst.tags();
-        }
-        catch (err) {
-            if (err instanceof errors/* NotFoundError */.m_)
-                listed = [];
-            else
-                return stop(`listing its tags failed (${(0,oci_text/* printable */.g$)((0,errors/* messageOf */.bD)(err))}): nothing pruned`, true);
-        }
-    }
-    const input = await readPruneDigests({
-        filter: entry.filter,
-        ...(entry.protect ? { protect: entry.protect } : {}),
-        sourceTags,
-        destinationTags: new Map(listed.map((t) => [t, known.get(t)])),
-        alsoKeep: writtenByOthers(plan.all, entry.number, ref),
-    }, async (tag) => (await dst.readTag(tag))?.digest, { concurrency: options.concurrency });
-    const prune = planPrune(input);
-    outcome.protected = prune.protected;
-    outcome.attachmentsKept = prune.attachmentsKept;
-    if (prune.skipped) {
-        outcome.kept = listed.length;
-        return stop(prune.skipped, true);
-    }
-    if (options.dryRun) {
-        outcome.removed = prune.remove.map((r) => r.tag);
-        outcome.kept = listed.length - outcome.removed.length;
-        return outcome;
-    }
-    for (const removal of prune.remove) {
-        try {
-            const done = await dst.removeTag(removal.tag, { ...(removal.digest ? { expected: removal.digest } : {}), signal: options.signal });
-            if (done === 'removed' || done === 'absent')
-                outcome.removed.push(removal.tag);
-            else
-                outcome.failed.push({ tag: removal.tag, error: 'it names another digest by now: left' });
-        }
-        catch (err) {
-            if (err instanceof errors/* TagRemovalRefusedError */.tr) {
-                stop(err.message, true);
-                break;
-            }
-            outcome.failed.push({ tag: removal.tag, error: (0,errors/* messageOf */.bD)(err) });
-            options.warning(`prune of ${destination}: tag ${(0,oci_text/* printable */.g$)(removal.tag)} not removed: ${(0,errors/* messageOf */.bD)(err)}`);
-        }
-    }
-    if (outcome.removed.length)
-        pool.served(dst);
-    outcome.kept = listed.length - outcome.removed.length;
-    return outcome;
-}
-
-// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 15 modules
-var registry = __webpack_require__(40390);
-;// CONCATENATED MODULE: ./lib/src/job/pull-budget.js
-
-
-/**
- * `min-pulls-left`: a sync starts no copy from a registry whose pull limit would fall below the
- * minimum. What a registry last said (`ratelimit-remaining`, on any answer, HEADs included), less
- * the pulls of the copies from it still in flight, less the new copy's own, must stay at or above
- * it. The pulls of a copy in flight show in the registry's count as it makes them, while its
- * reservation holds until it ends: the count errs on the side of stopping early. A registry that
- * says nothing of a limit is never held. Once a registry refuses a copy, it refuses every later one
- * of the run: what is left waits for the next run (see `pendingFirst`), in the order of the list.
- */
-class PullBudget {
-    minPullsLeft;
-    seen;
-    inFlight = new Map();
-    stops = new Map();
-    stopCounts = new Map();
-    constructor(minPullsLeft, 
-    /** What `registry` last said of its limit (`RegistryConnections.rateLimitOf`). */
-    seen) {
-        this.minPullsLeft = minPullsLeft;
-        this.seen = seen;
-    }
-    /**
-     * A ticket when a copy from `registry` that will make `pulls` manifest GETs (one for an image,
-     * one more per platform of an index) may start; undefined when it must wait for the next run.
-     */
-    admit(registry, pulls = 1) {
-        if (this.stops.has(registry))
-            return undefined;
-        const note = this.seen(registry);
-        const flying = this.inFlight.get(registry) ?? 0;
-        if (note && note.remaining - flying - pulls < this.minPullsLeft) {
-            this.stops.set(registry, note);
-            this.stopCounts.set(registry, { remaining: note.remaining, flying, pulls });
-            return undefined;
-        }
-        this.inFlight.set(registry, flying + pulls);
-        let open = true;
-        return {
-            done: () => {
-                if (!open)
-                    return;
-                open = false;
-                this.inFlight.set(registry, (this.inFlight.get(registry) ?? pulls) - pulls);
-            },
-        };
-    }
-    /**
-     * Why copies from `registry` stopped, with the counts of that moment: `it said 11 pulls left, 2
-     * held for copies still running and 1 for the next: below min-pulls-left 10`. The registry's
-     * count seen later can read above the minimum, as pulls in flight were counted twice.
-     */
-    stopReason(registry) {
-        const at = this.stopCounts.get(registry);
-        if (!at)
-            return `below min-pulls-left ${this.minPullsLeft}`;
-        const held = at.flying ? `, ${at.flying} held for copies still running` : '';
-        return `${(0,oci_text/* printable */.g$)(registry)} said ${at.remaining} ${at.remaining === 1 ? 'pull' : 'pulls'} left${held} and ${at.pulls} needed for the next copy: below min-pulls-left ${this.minPullsLeft}`;
-    }
-    /** Whether some registry stopped copies: the run then ends with `describe`. */
-    get stopped() {
-        return this.stops.size > 0;
-    }
-    /** The registries that stopped, with what each says of its limit now (else when it stopped). */
-    stoppedRegistries() {
-        return [...this.stops].map(([registry, atStop]) => this.seen(registry) ?? atStop);
-    }
-    /**
-     * `37 of 120 images left for the next run (docker.io: 3 of 100 pulls left per 6 h)`; with a reset
-     * time the registry gave, `…, window resets in 5 h 40 min)`.
-     */
-    describe(left, total, now = Date.now()) {
-        const why = this.stoppedRegistries().map((note) => `${(0,oci_text/* printable */.g$)(note.registry)}: ${(0,registry/* pullsLeft */.w_)(note)}${resetIn(note, now)}`);
-        return `${left} of ${total} ${total === 1 ? 'image' : 'images'} left for the next run${why.length ? ` (${why.join('; ')})` : ''}`;
-    }
-}
-function resetIn(note, now) {
-    if (note.resetsAt === undefined)
-        return '';
-    const s = Math.max(0, Math.round((note.resetsAt - now) / 1000));
-    return `, window resets in ${formatSpan(s)}`;
-}
-/** `5 h 40 min`, `12 min`, `45 s`. */
-function formatSpan(seconds) {
-    if (seconds < 60)
-        return `${seconds} s`;
-    const minutes = Math.round(seconds / 60);
-    if (minutes < 60)
-        return `${minutes} min`;
-    const h = Math.floor(minutes / 60);
-    const m = minutes % 60;
-    return m ? `${h} h ${m} min` : `${h} h`;
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/budget-check.js
-
-
-/** An image the pull budget leaves for the next run: not a failure, a decision (`deferred`). */
-class ImageDeferred extends errors/* OciCopyError */.vW {
-    check;
-    name = 'ImageDeferred';
-    constructor(message, 
-    /** The check that deferred it. */
-    check) {
-        super(message);
-        this.check = check;
-    }
-}
-/**
- * The pull budget in the check slot: an image that differs asks the budget for its pulls on the
- * source registry before any byte moves; one not admitted is deferred. Its ticket is held until
- * the image is done (`release`), so the copies in flight count against the budget.
- */
-class PullBudgetCheck {
-    budget;
-    gate;
-    name = 'pull-budget';
-    tickets = new Map();
-    constructor(budget, 
-    /** Admits images in the order of the plan (what was left last time first), however many are compared at once. */
-    gate) {
-        this.budget = budget;
-        this.gate = gate;
-    }
-    async run(ctx) {
-        const source = ctx.item.source;
-        // Only a registry counts pulls; an unchanged image pulls nothing.
-        if (source.transport !== 'registry' || ctx.state === 'unchanged')
-            return;
-        await this.gate?.turn(ctx.item);
-        const pulls = pullsOf(ctx);
-        const ticket = this.budget.admit(source.registry, pulls);
-        if (!ticket)
-            throw new ImageDeferred(`left for the next run: ${this.budget.stopReason(source.registry)}`, this.name);
-        this.tickets.set(ctx.item, ticket);
-        return { registry: source.registry, pulls };
-    }
-    /** The image is done (copied, failed or refused later): its pulls no longer count as in flight. */
-    release(item) {
-        this.tickets.get(item)?.done();
-        this.tickets.delete(item);
-    }
-}
-/**
- * The manifest GETs a copy makes on the source: one for an image; for an index, one more per
- * platform taken (when the platforms are not known before the copy reads the index: two).
- */
-function pullsOf(ctx) {
-    const root = ctx.resolved.root;
-    if (!(0,media_types/* isIndex */.nw)(root.mediaType))
-        return 1;
-    return 1 + (ctx.resolved.platforms?.length ?? 1);
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/order-gate.js
-/**
- * Lets items through one point in the order of the plan, while everything before and after that
- * point runs side by side: `turn(item)` resolves once every earlier item has `pass`ed. The pull
- * budget admits images this way, so the images a budget left last time (put first) get the pulls
- * first even when several images are compared at once. Items are taken up in plan order, so the
- * earliest that has not passed is always on its way, and the gate never stalls.
- */
-class OrderGate {
-    position;
-    passed;
-    /** The earliest item that has not passed. */
-    next = 0;
-    waiting = new Map();
-    constructor(items) {
-        this.position = new Map(items.map((item, i) => [item, i]));
-        this.passed = items.map(() => false);
-    }
-    /** Resolves once every item before `item` has passed (at once for an item the gate does not know). */
-    turn(item) {
-        const at = this.position.get(item);
-        if (at === undefined || at <= this.next)
-            return Promise.resolve();
-        return new Promise((resolve) => this.waiting.set(at, [...(this.waiting.get(at) ?? []), resolve]));
-    }
-    /** `item` is past the point (or will never reach it): later items may go. */
-    pass(item) {
-        const at = this.position.get(item);
-        if (at === undefined || this.passed[at])
-            return;
-        this.passed[at] = true;
-        while (this.next < this.passed.length && this.passed[this.next])
-            this.next++;
-        for (const [i, resolvers] of this.waiting) {
-            if (i > this.next)
-                continue;
-            this.waiting.delete(i);
-            for (const resolve of resolvers)
-                resolve();
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/pending.js
-function hasPendingItems(cache) {
-    const c = cache;
-    return typeof c?.pendingItems === 'function' && typeof c.setPendingItems === 'function';
-}
-
-;// CONCATENATED MODULE: ./lib/src/plan/resume.js
-
-/**
- * The items with those a pull budget left last time first (in the order they were left), then the
- * rest in the list's order: a mirror larger than one pull window converges over several runs
- * instead of starting over with the same images each time. `pending` holds `itemKey` names.
- */
-function pendingFirst(items, pending) {
-    const rank = new Map();
-    for (const key of pending)
-        if (!rank.has(key))
-            rank.set(key, rank.size);
-    if (!rank.size)
-        return [...items];
-    const first = [];
-    const rest = [];
-    for (const item of items) {
-        const r = rank.get((0,plan_plan/* itemKey */.Dh)(item));
-        if (r === undefined)
-            rest.push(item);
-        else
-            first.push({ item, rank: r });
-    }
-    return [...first.sort((a, b) => a.rank - b.rank).map((f) => f.item), ...rest];
-}
-/** The names to keep for the next run: the items not attempted, in their order. */
-function pendingKeys(items) {
-    return [...items].map(plan_plan/* itemKey */.Dh);
-}
-
-// EXTERNAL MODULE: ./lib/src/targets/registry/network/request-rate.js
-var request_rate = __webpack_require__(61954);
-// EXTERNAL MODULE: ./lib/src/plan/operation.js
-var operation = __webpack_require__(33877);
-// EXTERNAL MODULE: ./lib/src/copy/report.js
-var copy_report = __webpack_require__(28962);
-;// CONCATENATED MODULE: ./lib/src/job/item-record.js
-
-
-/**
- * What the pipeline learns of one item as it goes, stage by stage: the copy's events (gathered
- * in a `CopyReport`) and each stage's value. The outcome is made from it once, at the end.
- * Events raised before the item's log opens (a check's notice) wait for it, in order.
- */
-class ItemRecord {
-    index;
-    item;
-    operation;
-    options;
-    report;
-    checks = {};
-    status = 'failed';
-    /** Full references: the source with the tag it was read by, the destination with every tag it gets. */
-    source;
-    destination;
-    sourceDescription;
-    destinationDescription;
-    resolved;
-    references;
-    current;
-    state;
-    /** The platform of a single-manifest image, read from its config while it copied. */
-    imagePlatform;
-    refusedBy;
-    /** Why it is unchanged without a request (`immutable`). */
-    reason;
-    error;
-    started = false;
-    listener;
-    waiting = [];
-    constructor(index, item, operation, options, 
-    /** The copy's account, built from its events. */
-    report = new copy_report/* CopyReport */.Y4()) {
-        this.index = index;
-        this.item = item;
-        this.operation = operation;
-        this.options = options;
-        this.report = report;
-        this.source = (0,reference/* formatReference */.FH)(item.source);
-        this.destination = (0,reference/* formatReference */.FH)(item.destination);
-    }
-    /** Every event of the item: into its account, and to its log once that is open. */
-    emit = (event) => {
-        this.report.listener(event);
-        if (this.started)
-            this.listener?.(event);
-        else
-            this.waiting.push(event);
-    };
-    /** The item's log opens: it gets what was said so far, then every event as it comes. */
-    start(listener) {
-        this.started = true;
-        this.listener = listener;
-        for (const event of this.waiting.splice(0))
-            listener?.(event);
-    }
-    /** A line of a stage or check, about the root. */
-    say(message, level) {
-        const node = this.resolved?.root;
-        if (node)
-            this.emit({ type: 'notice', node, message, ...(level ? { level } : {}) });
-    }
-}
-
-// EXTERNAL MODULE: ./lib/src/job/signatures/names.js
-var names = __webpack_require__(29748);
-;// CONCATENATED MODULE: ./lib/src/job/item-outcome.js
-
-
-
-
-
-
-/** An item's outcome, made once from what its stages recorded. */
-function itemOutcome(record) {
-    const { report } = record;
-    const ok = record.status !== 'failed' && record.status !== 'skipped' && record.status !== 'deferred';
-    const root = ok ? (report.resolved?.root ?? record.resolved?.root) : undefined;
-    const source = report.resolved?.source ?? record.resolved?.source;
-    const referrers = referrerOutcome(report);
-    return {
-        index: record.index,
-        item: record.item,
-        operation: record.operation,
-        status: record.status,
-        source: record.source,
-        destination: record.destination,
-        ...(record.sourceDescription ? { sourceDescription: record.sourceDescription } : {}),
-        ...(record.destinationDescription ? { destinationDescription: record.destinationDescription } : {}),
-        options: record.options,
-        ...(root ? { root } : {}),
-        ...(root && source && source.digest !== root.digest ? { chosenFrom: source } : {}),
-        platforms: platformOutcomes(report, record.resolved?.platforms ?? (record.imagePlatform ? [record.imagePlatform] : [])),
-        tags: tagOutcomes(record, root),
-        attachmentMoves: report.tagged
-            .filter((t) => t.digest !== (root ?? record.resolved?.root)?.digest && t.previous && t.previous !== t.digest)
-            .map((t) => ({ tag: t.reference, digest: t.digest, previous: t.previous, change: 'moved' })),
-        storedByDigest: report.storedByDigest || (ok && record.references?.length === 1 && (0,oci_digest/* isDigest */.Bc)(record.references[0])),
-        ...(referrers ? { referrers } : {}),
-        notices: report.notices.filter((n) => !report.warnings.includes(n)),
-        warnings: [...report.warnings],
-        checks: record.checks,
-        ...(record.refusedBy ? { refusedBy: record.refusedBy } : {}),
-        ...(record.checks[names/* SIGNATURE_POLICY_CHECK */.t] ? { verification: record.checks[names/* SIGNATURE_POLICY_CHECK */.t] } : {}),
-        ...(record.checks[names/* SIGN_STAGE */.P] ? { signed: record.checks[names/* SIGN_STAGE */.P] } : {}),
-        ...(record.reason ? { reason: record.reason } : {}),
-        blobs: [...report.nodes],
-        nodeGroups: root ? nodeGroups(report, root) : [],
-        totals: report.totals(),
-        durationMs: report.durationMs,
-        ...(record.error !== undefined ? { error: (0,errors/* messageOf */.bD)(record.error), cause: record.error } : {}),
-    };
-}
-/**
- * Each of the destination's tags with what it named before: as the copy found it right before
- * tagging, else as the comparison read it. A failed item has only the tags it got written.
- */
-function tagOutcomes(record, root) {
-    const written = new Map(record.report.tagged.filter((t) => t.digest === root?.digest || !root).map((t) => [t.reference, t]));
-    if (!root)
-        return [...written.values()].map((t) => tagOutcome(t.reference, t.digest, t.previous));
-    const tags = (record.references ?? []).filter((r) => !(0,oci_digest/* isDigest */.Bc)(r));
-    return tags.map((tag) => tagOutcome(tag, root.digest, written.has(tag) ? written.get(tag).previous : record.current?.get(tag)));
-}
-function tagOutcome(tag, digest, previous) {
-    const change = previous === digest ? 'kept' : previous ? 'moved' : 'new';
-    return { tag, digest, ...(previous ? { previous } : {}), change };
-}
-/** The root's platforms, each with its image's bytes when its manifest was walked. */
-function platformOutcomes(report, known) {
-    const platforms = report.resolved?.platforms.length ? report.resolved.platforms : known;
-    return platforms.map((p) => {
-        const children = report.children.get(p.digest);
-        const imageBytes = children ? p.size + children.reduce((sum, c) => sum + c.size, 0) : undefined;
-        return { platform: (0,oci_platform/* formatPlatform */.Bq)(p.platform), digest: p.digest, mediaType: p.mediaType, size: p.size, ...(imageBytes !== undefined ? { imageBytes } : {}) };
-    });
-}
-/** The referrers found, each once, by kind, and how many moved; none when none were looked for. */
-function referrerOutcome(report) {
-    if (!report.referrers.length)
-        return undefined;
-    const counts = new Map();
-    const seen = new Set();
-    for (const group of report.referrers) {
-        for (const r of group.referrers) {
-            if (seen.has(r.digest))
-                continue;
-            seen.add(r.digest);
-            const label = (0,referrer_kinds/* referrerLabel */.UX)(r);
-            counts.set(label, (counts.get(label) ?? 0) + 1);
-        }
-    }
-    // Whether each one moved is what its manifest's node says.
-    const actions = new Map(report.nodes.map((n) => [n.digest, n.action]));
-    const there = [...seen].filter((d) => actions.get(d) === 'exists').length;
-    return { found: seen.size, kinds: [...counts].map(([label, count]) => ({ label, count })), copied: seen.size - there, there };
-}
-/**
- * Every node under its heading: each platform's manifest with its config and layers, then the
- * index, then referrers and what they hold; within a group, in the order the graph lists them.
- */
-function nodeGroups(report, root) {
-    const byDigest = new Map(report.nodes.map((n) => [n.digest, n]));
-    const placed = new Set();
-    const groups = [];
-    const group = (label, digests) => {
-        const nodes = digests.map((d) => byDigest.get(d)).filter((n) => n !== undefined && !placed.has(n.digest));
-        for (const n of nodes)
-            placed.add(n.digest);
-        if (nodes.length)
-            groups.push({ label, nodes });
-    };
-    const image = (manifest) => [manifest, ...(report.children.get(manifest) ?? []).map((c) => c.digest)];
-    const children = report.children.get(root.digest) ?? [];
-    if ((0,media_types/* isIndex */.nw)(root.mediaType)) {
-        for (const m of children)
-            group(m.platform ? (0,oci_platform/* formatPlatform */.Bq)(m.platform) : 'manifest', image(m.digest));
-        group('index', [root.digest]);
-    }
-    else {
-        group('image', image(root.digest));
-    }
-    group('referrers', report.nodes.filter((n) => !placed.has(n.digest)).map((n) => n.digest));
-    return groups;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/job/pipeline/image-platform.js
@@ -4934,29 +5314,38 @@ function platformIn(content, root, config) {
 
 
 
+
+
 /**
  * The stages after the checks: copy the graph → tag (both in the engine: no tag before the whole
  * graph is in) → what the destination says of how it stored the image → the stages after tagging.
- * An image the destination already has under every reference costs nothing more here.
+ * An image the destination already has under every reference costs nothing more here but the
+ * stages that run on every run (signing). `blobs`: earlier destinations of the same image, which
+ * give the blobs they hold instead of the source.
  */
-async function completeItem(prepared, ctx) {
+async function completeItem(prepared, ctx, blobs = []) {
     const { record, src, dst, resolved, context } = prepared;
     const { root, source } = resolved;
     const state = record.state;
     const options = record.options;
     // Referrers can change while their image does not: with them on, the walk still runs (and
     // finds the image there) to look for new ones.
-    if (state === 'unchanged' && !options.referrers) {
+    if (state === 'unchanged' && !options.referrers && !ctx.walkUnchanged) {
         record.emit({ type: 'resolved', node: root, source, ...(resolved.platforms ? { platforms: resolved.platforms } : {}) });
         record.emit({ type: 'done', node: root, action: 'exists', bytes: 0 });
         record.status = 'unchanged';
+        // Signing still makes sure the digest there ends up signed (a run whose signing failed is mended by running it again).
+        await (0,check/* runAfterTag */.o7)(ctx.afterTag, { ...prepared.view, root }, record.checks, false);
         return;
     }
     if (ctx.dryRun && !ctx.walkInDryRun) {
         record.status = state === 'unchanged' ? 'unchanged' : 'copy';
+        await (0,check/* runAfterTag */.o7)(ctx.afterTag, { ...prepared.view, root }, record.checks, false);
         return;
     }
-    const watch = resolved.platforms ? undefined : watchImagePlatform(src, root, ctx.signal);
+    // Blobs an earlier destination of the image holds are read from there, not from the source again.
+    const from = blobs.length ? relaySource(src, blobs) : src;
+    const watch = resolved.platforms ? undefined : watchImagePlatform(from, root, ctx.signal);
     const onEvent = (event) => {
         record.emit(event);
         watch?.listener(event);
@@ -4971,7 +5360,7 @@ async function completeItem(prepared, ctx) {
     };
     const tagsRead = state === 'differs' ? record.current : undefined;
     try {
-        await copyResolved(src, resolved, { target: dst, references: record.references, ...(tagsRead ? { tagsRead } : {}) }, copyOptions, context);
+        await copyResolved(from, resolved, { target: dst, references: record.references, ...(tagsRead ? { tagsRead } : {}) }, copyOptions, context);
     }
     finally {
         const platform = await watch?.platform();
@@ -4982,11 +5371,7 @@ async function completeItem(prepared, ctx) {
         for (const note of await dst.storeNotes(root))
             record.say(note.message, note.level);
     record.status = ctx.dryRun ? (state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(record.report, state);
-    for (const stage of ctx.afterTag) {
-        const result = await stage.run({ ...prepared.view, root });
-        if (result)
-            record.checks[stage.name] = result;
-    }
+    await (0,check/* runAfterTag */.o7)(ctx.afterTag, { ...prepared.view, root }, record.checks, true);
 }
 /** `unchanged` when the copy found everything there and moved no tag, else `copied`. */
 function wroteAnything(report, compared) {
@@ -5021,7 +5406,11 @@ async function prepareItem(record, ctx) {
     // both sides are asked at once, a round trip saved per image. A layout or archive keeps a tag
     // per image name: the read asks for this image's, as tagging will.
     const knownTags = item.destination.tags.length ? item.destination.tags : srcRef.tags;
-    const early = knownTags.length ? (async () => readDestination(dst, knownTags, undefined, (0,targets_target/* isLocated */.B0)(dst) ? undefined : await context))() : undefined;
+    // What the caller read moments ago (a library caller may say) is not read again.
+    const given = record.current;
+    const early = knownTags.length && !readAll(given, knownTags)
+        ? (async () => readDestination(dst, knownTags, undefined, (0,targets_target/* isLocated */.B0)(dst) ? undefined : await context))()
+        : undefined;
     early?.catch(() => undefined);
     const resolved = await ctx.roots.resolve(src, srcRef, platform);
     record.resolved = resolved;
@@ -5030,8 +5419,12 @@ async function prepareItem(record, ctx) {
     record.references = references;
     record.source = (0,reference/* formatReference */.FH)({ ...item.source, tags: srcRef.tags });
     record.destination = destinationName(item.destination, references);
-    const current = early ? await early : await readDestination(dst, references, resolved.root);
-    const { state } = judge(resolved.root, current);
+    const current = readAll(given, references)
+        ? new Map(references.map((r) => [r, given.get(r)]))
+        : early
+            ? await early
+            : await readDestination(dst, references, resolved.root);
+    const { state } = judgeDestination(resolved.root, current);
     record.current = current;
     record.state = state;
     const view = {
@@ -5046,19 +5439,16 @@ async function prepareItem(record, ctx) {
         current,
         state,
         signal: ctx.signal,
-        notice: (message) => record.say(message),
+        notice: (message, check) => record.say(message, undefined, check),
         warning: (message) => record.say(message, 'warning'),
     };
-    // An image that stays as it is moves nothing a check could object to.
-    if (state === 'differs' || record.options.referrers) {
-        try {
-            await (0,checks/* runChecks */.J)(ctx.checks, view, record.checks);
-        }
-        catch (err) {
-            if (err instanceof checks/* CheckRefusal */.R)
-                record.refusedBy = err.check;
-            throw err;
-        }
+    try {
+        await (0,check/* runChecks */.JT)(ctx.checks, view, record.checks);
+    }
+    catch (err) {
+        if (err instanceof check/* CheckRefusal */.R8)
+            record.refusedBy = err.check;
+        throw err;
     }
     return { record, src, dst, srcRef, resolved, context: await context, view };
 }
@@ -5068,8 +5458,13 @@ function destinationName(ref, references) {
     const digest = tags.length ? ref.digest : (ref.digest ?? references.find((r) => (0,oci_digest/* isDigest */.Bc)(r)));
     return (0,reference/* formatReference */.FH)({ ...ref, tags, digest });
 }
+/** Whether `read` says what every one of `references` names. */
+function readAll(read, references) {
+    return !!read && references.every((r) => read.has(r));
+}
 
 ;// CONCATENATED MODULE: ./lib/src/job/run-items.js
+
 
 
 
@@ -5081,7 +5476,8 @@ function destinationName(ref, references) {
  * Runs every item down the pipeline, a group at a time on each of `parallel` workers. Within a
  * group (the destinations of one image) every item is prepared first, so a check that refuses the
  * image for one destination stops it for all of them before any byte moves; then each is copied in
- * turn, its log open while it copies. A failure never stops the others unless `failFast`.
+ * turn, its log open while it copies, reading the blobs an earlier one holds from there rather than
+ * from the source again. A failure never stops the others unless `failFast`.
  */
 async function runItems(items, ctx, options) {
     const results = new Array(items.length);
@@ -5089,7 +5485,8 @@ async function runItems(items, ctx, options) {
     let next = 0;
     const finish = (record) => {
         record.report.finish();
-        options.itemFinished?.(record.item);
+        for (const w of options.watchers ?? [])
+            w.itemFinished?.(record.item);
         const outcome = itemOutcome(record);
         results[record.index] = outcome;
         options.reporter.itemDone?.(outcome);
@@ -5103,13 +5500,18 @@ async function runItems(items, ctx, options) {
             return void (record.status = 'deferred');
         record.status = 'failed';
         record.error = err;
-        if (err instanceof checks/* CheckRefusal */.R)
+        if (err instanceof check/* CheckRefusal */.R8)
             record.refusedBy = err.check;
     };
     const skip = (record, why) => {
         record.status = 'skipped';
         record.error = new Error(why);
     };
+    const checksBehind = (record) => {
+        for (const w of options.watchers ?? [])
+            w.itemPrepared?.(record.item);
+    };
+    const heading = (record) => ({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun });
     const runGroup = async (indices) => {
         const records = indices.map((i) => new ItemRecord(i, items[i], (0,operation/* inferOperation */.g)(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])));
         const prepared = new Map();
@@ -5120,18 +5522,25 @@ async function runItems(items, ctx, options) {
             record.reason = 'immutable';
         }
         if (!stopped) {
-            await Promise.all(records.filter((r) => !known.has(r)).map((record) => prepareItem(record, ctx)
+            await Promise.all(records
+                .filter((r) => !known.has(r))
+                .map((record) => prepareItem(record, ctx)
                 .then((p) => void prepared.set(record, p), (err) => fail(record, err))
-                .finally(() => options.itemPrepared?.(record.item))));
+                .finally(() => checksBehind(record))));
         }
         // Those never prepared (immutable, or after a failure with fail-fast) are past the checks too.
         for (const record of records)
             if (!prepared.has(record) && record.error === undefined)
-                options.itemPrepared?.(record.item);
+                checksBehind(record);
+        // Each is timed from here only while it is its turn: its time is its own, not the group's so far.
+        for (const record of records)
+            record.wait();
         const refused = records.find((r) => r.refusedBy);
+        // The destinations copied so far, each with the blobs it holds: the next ones read those from there.
+        const holders = [];
         for (const record of records) {
             if (known.has(record)) {
-                record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
+                record.start(options.reporter.itemStarted?.({ ...heading(record), known: 'unchanged' }));
                 finish(record);
                 continue;
             }
@@ -5142,14 +5551,18 @@ async function runItems(items, ctx, options) {
                 skip(record, 'an earlier image failed and fail-fast is set');
             else if (ready && stopped)
                 skip(record, 'an earlier image failed and fail-fast is set');
-            record.start(options.reporter.itemStarted?.({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun }));
+            const unchanged = ready && record.state === 'unchanged' && !record.options.referrers;
+            const knownAs = record.status === 'skipped' ? 'skipped' : unchanged ? 'unchanged' : undefined;
+            record.start(options.reporter.itemStarted?.({ ...heading(record), ...(knownAs ? { known: knownAs } : {}) }));
             if (ready && record.status !== 'skipped') {
                 try {
-                    await completeItem(ready, ctx);
+                    await completeItem(ready, ctx, holders);
                 }
                 catch (err) {
                     fail(record, err);
                 }
+                if (!ctx.dryRun)
+                    holders.push(blobHolder(ready.dst, record.report.nodes));
             }
             if (ready && record.status !== 'failed' && record.status !== 'skipped') {
                 ctx.pool.served(ready.src);
@@ -5174,130 +5587,7 @@ function imageOptions(defaults, item) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/src/targets/open-target.js
-
-/**
- * The target a source reference names: a registry repository, an OCI layout or an OCI archive.
- * The file targets (and their tar reader and writer) load when a file is named: a copy between
- * registries starts without them.
- */
-async function openSource(ref, options = {}) {
-    if (ref.transport !== 'registry')
-        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(410)]).then(__webpack_require__.bind(__webpack_require__, 93410))).openFileTarget(ref, 'source', options.streams);
-    return openRegistry(ref, options);
-}
-/** The target a destination reference names; layouts and archives are created when missing. */
-async function openDestination(ref, options = {}) {
-    if (ref.transport !== 'registry' && options.dryRun)
-        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(410), __webpack_require__.e(610)]).then(__webpack_require__.bind(__webpack_require__, 71610))).openDryRunFileDestination(ref);
-    if (ref.transport !== 'registry')
-        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(410)]).then(__webpack_require__.bind(__webpack_require__, 93410))).openFileTarget(ref, 'destination', options.streams);
-    return openRegistry(ref, options);
-}
-function openRegistry(ref, options) {
-    const clientOptions = registryClientOptions(ref, options);
-    const client = options.connections
-        ? options.connections.pool.client(ref.registry, options.connections.side, clientOptions)
-        : new registry/* RegistryClient */.bP(ref.registry, clientOptions);
-    return new registry/* RegistryRepository */.S9(client, ref.repository);
-}
-function registryClientOptions(ref, options) {
-    return {
-        username: options.credentials?.username,
-        password: options.credentials?.password,
-        givenFrom: options.credentials?.from,
-        plainHttp: options.plainHttp,
-        onSecret: options.onSecret,
-        env: options.env,
-        timeouts: (0,registry/* timeoutsFromEnv */.I5)(options.env ?? process.env),
-        network: options.network,
-        observer: options.onHttp,
-        voice: options.voice,
-        ...(options.requestRate ? { requestRate: options.requestRate } : {}),
-        ...(options.fallbackCredentials?.registry === ref.registry
-            ? { fallback: { username: options.fallbackCredentials.username, password: options.fallbackCredentials.password }, fallbackFrom: options.fallbackCredentials.from }
-            : {}),
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/target-pool.js
-
-
-
-/**
- * The targets of one run, each opened once: a repository or file named by several items is one
- * target (one layout writer, one archive being written), and every registry repository shares its
- * host's connections and tokens. `close` ends them all: a target ends in success when some item
- * it served succeeded, so a failed item never commits, and a good one never loses, what it wrote.
- */
-class TargetPool {
-    sourceOptions;
-    destinationOptions;
-    connections = new registry/* RegistryConnections */.DE();
-    sources = new Map();
-    destinations = new Map();
-    opened = [];
-    succeeded = new Set();
-    constructor(sourceOptions, destinationOptions) {
-        this.sourceOptions = sourceOptions;
-        this.destinationOptions = destinationOptions;
-    }
-    source(ref) {
-        return this.open(this.sources, ref, () => openSource(ref, { ...this.sourceOptions, connections: { pool: this.connections, side: 'source' } }));
-    }
-    destination(ref) {
-        return this.open(this.destinations, ref, () => openDestination(ref, { ...this.destinationOptions, connections: { pool: this.connections, side: 'destination' } }));
-    }
-    /** Marks a target as having served a successful item. */
-    served(target) {
-        this.succeeded.add(target);
-    }
-    /** What registries said of their pull limits. */
-    rateLimits() {
-        return this.connections.rateLimits();
-    }
-    /**
-     * Closes every target, then the connections. A target that served a successful item commits
-     * (unless `outcome` is `failure`: an interrupt, where everything half written goes); the first
-     * failure to close one that should commit (an archive that cannot be finished) is thrown once
-     * everything is closed.
-     */
-    async close(outcome) {
-        const targets = this.opened.splice(0);
-        const closing = targets.map((t) => t.close(outcome ?? (this.succeeded.has(t) ? 'success' : 'failure')));
-        const settled = await Promise.allSettled(closing);
-        await this.connections.close();
-        const failed = outcome ? undefined : settled.find((r, i) => r.status === 'rejected' && this.succeeded.has(targets[i]));
-        if (failed)
-            throw failed.reason;
-    }
-    open(cache, ref, make) {
-        const key = placeOf(ref);
-        let opening = cache.get(key);
-        if (!opening) {
-            opening = make();
-            cache.set(key, opening);
-            opening.then((t) => this.opened.push(t), () => cache.delete(key));
-        }
-        return opening;
-    }
-}
-/** What a reference names as a place, tags and digest aside. */
-function placeOf(ref) {
-    return (0,reference/* formatReference */.FH)({ ...ref, tags: [], digest: undefined });
-}
-
 ;// CONCATENATED MODULE: ./lib/src/job/run-job.js
-
-
-
-
-
-
-
-
-
-
 
 
 
@@ -5312,155 +5602,114 @@ const BUILT_IN_CHECKS = [noClobberCheck];
 /**
  * Runs a job: the one place that opens the targets (one pool, one set of connections per
  * registry), wires interrupts, loads the trust settings, plans, runs every item down the
- * per-image pipeline, closes the targets and decides whether the blob-info cache is saved. The
- * action, the command line and the library all call it; what they show comes from its outcome.
+ * per-image pipeline, closes the targets and keeps what should outlive the job. The action, the
+ * command line and the library all call it; what they show comes from its outcome. Job-level
+ * features (the pull budget, prune, the blob-info cache rule) join each phase through their hooks.
  *
  * Closing follows one rule: a target that served an item that succeeded commits what it wrote,
- * every other one throws its work away (an interrupt closes them all as failed at once). The cache
- * is restored when mounts are on and a registry is involved, and saved when something succeeded
- * and it was no dry run.
+ * every other one throws its work away (an interrupt closes them all as failed at once).
  */
 async function runJob(settings, hooks = {}) {
-    const startedAt = Date.now();
-    const reporter = hooks.reporter ?? {};
-    const warnings = [];
-    /** Something asked for and not done: in the outcome, and told as it happens. */
-    const warn = (line) => {
-        warnings.push(line);
-        reporter.warning?.(line);
-    };
-    // Trust given as settings is loaded once for both sides; without it, each side's own stands.
-    const network = settings.trust ? { network: await loadNetwork(settings.trust, settings.voice, warn) } : {};
-    const dryRun = settings.dryRun === true;
-    const voice = settings.voice ? { voice: settings.voice } : {};
-    // One request schedule for the whole job: both sides' requests to a host count together.
-    const rate = settings.requestsPerSecond !== undefined ? { requestRate: new request_rate/* RequestRate */.g(settings.requestsPerSecond) } : {};
-    const pool = new TargetPool({ ...voice, ...settings.source, ...network, ...rate }, { ...voice, ...settings.destination, ...network, ...rate, dryRun });
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(settings.signal?.reason);
-    if (settings.signal?.aborted)
-        onAbort();
-    else
-        settings.signal?.addEventListener('abort', onAbort, { once: true });
-    // An interrupt removes what is half written: every target closes as failed.
-    const dropCleanup = (0,interrupt/* onInterrupt */.nA)(() => {
-        controller.abort(new errors/* CancelledError */.cc('interrupted'));
-        return pool.close('failure');
-    });
-    let closed = false;
+    const job = await openPhase(settings, hooks);
     try {
-        const work = settings.work;
-        const mount = settings.mount !== false;
-        // What a copy learns of where blobs live in registries serves later mounts: none without a registry.
-        // A pull budget keeps the images it left in the same store, for the next run to start with.
-        const budgeted = settings.minPullsLeft !== undefined;
-        const wantsCache = (mount || budgeted) && (work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry'));
-        const store = wantsCache ? hooks.cacheStore : undefined;
-        const restored = await store?.restore();
-        const blobCache = mount ? restored : undefined;
-        const concurrency = settings.concurrency ?? copy_options/* DEFAULT_CONCURRENCY */.WH;
-        const planned = await planWork(work, pool, { concurrency });
-        for (const line of planned.problems ?? [])
-            warn(line);
-        const budget = budgeted ? new PullBudget(settings.minPullsLeft, (registry) => pool.connections.rateLimitOf(registry)) : undefined;
-        // What the budget left last time goes first.
-        const plan = budget && work.kind === 'sync' && hasPendingItems(restored) ? { ...planned, items: pendingFirst(planned.items, restored.pendingItems()) } : planned;
-        const gate = budget ? new OrderGate(plan.items) : undefined;
-        const budgetCheck = budget ? new PullBudgetCheck(budget, gate) : undefined;
-        reporter.planned?.(plan);
-        const ctx = {
-            pool,
-            roots: new SourceRoots(new Limiter(concurrency), controller.signal),
-            engine: {
-                concurrency,
-                mount,
-                dryRun,
-                ...(blobCache ? { blobCache } : {}),
-                transfers: new Limiter(concurrency),
-                checks: new Limiter(concurrency),
-                ledger: new BlobLedger(),
-                signal: controller.signal,
-            },
-            dryRun,
-            walkInDryRun: work.kind === 'copy',
-            // The budget last: an image another check refuses spends no pulls.
-            checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...(budgetCheck ? [budgetCheck] : [])],
-            afterTag: settings.afterTag ?? [],
-            signal: controller.signal,
-        };
-        const items = plan.items;
-        const results = await runItems(items, ctx, {
-            // One image to several places: one group, its destinations copied in turn. Many images: one each.
-            groups: work.kind === 'copy' ? [items.map((_, i) => i)] : items.map((_, i) => [i]),
-            parallel: work.kind === 'copy' ? 1 : (settings.parallel ?? concurrency),
-            failFast: settings.failFast === true,
-            defaults: settings.image ?? {},
-            reporter,
-            ...(budgetCheck ? { itemFinished: (item) => budgetCheck.release(item) } : {}),
-            ...(gate ? { itemPrepared: (item) => gate.pass(item) } : {}),
-        });
-        // A cancelled job prunes nothing; after a failure with fail-fast, each pruning entry says it did not run.
-        const failedFast = settings.failFast === true && results.some((r) => r.status === 'failed');
-        const pruned = work.kind === 'sync' && work.entries.some((e) => e.prune) && !controller.signal.aborted
-            ? await pruneEntries(work.entries, plan, results, pool, {
-                dryRun,
-                ...(failedFast ? { notRun: 'not run: an image failed and fail-fast is set' } : {}),
-                concurrency,
-                signal: controller.signal,
-                warning: warn,
-            })
-            : undefined;
-        for (const p of pruned ?? [])
-            reporter.pruned?.(p);
-        let pullBudget;
-        if (budget) {
-            const left = results.filter((r) => r.status === 'deferred').map((r) => r.item);
-            if (budget.stopped) {
-                pullBudget = budget.describe(left.length, results.length);
-                reporter.budgetStopped?.(pullBudget);
-            }
-            if (!dryRun && work.kind === 'sync' && hasPendingItems(restored))
-                restored.setPendingItems(pendingKeys(left));
-        }
-        const rateLimits = pool.rateLimits();
-        closed = true;
-        await pool.close();
-        const succeeded = results.some((r) => r.status !== 'failed' && r.status !== 'skipped' && r.status !== 'deferred');
-        if (store && restored && (succeeded || budget) && !dryRun)
-            await store.save();
-        const cacheNote = store?.note?.();
-        return jobOutcome(work.kind, dryRun, results, {
-            plan: { all: plan.all.length, ...(plan.entries !== undefined ? { entries: plan.entries } : {}), ...(plan.shard ? { shard: plan.shard } : {}) },
-            rateLimits,
-            durationMs: Date.now() - startedAt,
-            warnings,
-            failFast: settings.failFast === true,
-            ...(cacheNote ? { cacheNote } : {}),
-            ...(pullBudget ? { pullBudget } : {}),
-            ...(pruned ? { pruned } : {}),
-        });
+        const plan = await planPhase(job);
+        const results = await runItemsPhase(job, plan);
+        await afterItemsPhase(job, results);
+        return await closePhase(job, plan, results);
     }
     finally {
-        dropCleanup();
-        settings.signal?.removeEventListener('abort', onAbort);
-        if (!closed)
-            await pool.close().catch(() => undefined);
+        await job.release();
     }
 }
-
-
-/***/ }),
-
-/***/ 29748:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ SIGN_STAGE),
-/* harmony export */   t: () => (/* binding */ SIGNATURE_POLICY_CHECK)
-/* harmony export */ });
-/** The check that verifies the source against a policy, and the stage that signs the destination: the names they record under. */
-const SIGNATURE_POLICY_CHECK = 'signature-policy';
-const SIGN_STAGE = 'sign';
+/** Trust, the pool and interrupts, then the features the settings ask for, each opened (the cache restored). */
+async function openPhase(settings, hooks) {
+    const opened = await openJob(settings, hooks.reporter ?? {});
+    const job = { ...opened, features: jobFeatures(opened, hooks.cacheStore) };
+    try {
+        for (const f of job.features)
+            await f.open?.();
+    }
+    catch (err) {
+        await job.release();
+        throw err;
+    }
+    return job;
+}
+/** The work as items, each feature seeing the plan (and reordering it) before the shell does. */
+async function planPhase(job) {
+    const planned = await planWork(job.settings.work, job.pool, { concurrency: job.concurrency });
+    for (const line of planned.problems ?? [])
+        job.warn(line);
+    let plan = planned;
+    for (const f of job.features)
+        plan = f.planned?.(plan) ?? plan;
+    job.reporter.planned?.(plan);
+    return plan;
+}
+/** Every item down the per-image pipeline, under one transfer budget and one ledger. */
+async function runItemsPhase(job, plan) {
+    const { settings, concurrency, dryRun, signal } = job;
+    const work = settings.work;
+    const ctx = {
+        pool: job.pool,
+        roots: new SourceRoots(new Limiter(concurrency), signal),
+        engine: {
+            concurrency,
+            mount: settings.mount !== false,
+            dryRun,
+            ...gathered(job.features.map((f) => f.engine?.())),
+            transfers: new Limiter(concurrency),
+            checks: new Limiter(concurrency),
+            ledger: new BlobLedger(),
+            signal,
+        },
+        dryRun,
+        walkInDryRun: work.kind === 'copy',
+        // The features' checks last: an image another check refuses spends no pulls.
+        checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...job.features.flatMap((f) => (f.check ? [f.check] : []))],
+        afterTag: settings.afterTag ?? [],
+        signal,
+    };
+    const items = plan.items;
+    return runItems(items, ctx, {
+        // One image to several places: one group, its destinations copied in turn. Many images: one each.
+        groups: work.kind === 'copy' ? [items.map((_, i) => i)] : items.map((_, i) => [i]),
+        parallel: work.kind === 'copy' ? 1 : (settings.parallel ?? concurrency),
+        failFast: settings.failFast === true,
+        defaults: settings.image ?? {},
+        reporter: job.reporter,
+        watchers: job.features,
+    });
+}
+/** What the features do once every item is done (prune; the pull budget keeps what it left). */
+async function afterItemsPhase(job, results) {
+    for (const f of job.features)
+        await f.afterItems?.(results);
+}
+/** The targets closed (committing what succeeded), the features' own closing, then the outcome. */
+async function closePhase(job, plan, results) {
+    const rateLimits = job.pool.rateLimits();
+    await job.closeTargets();
+    for (const f of job.features)
+        await f.close?.(results);
+    return (0,outcome/* jobOutcome */.Yr)(job.settings.work.kind, job.dryRun, results, {
+        plan: {
+            all: plan.all.length,
+            ...(plan.entries !== undefined ? { entries: plan.entries } : {}),
+            ...(plan.shard ? { shard: plan.shard } : {}),
+            ...(plan.nothingSelected?.length ? { nothingSelected: plan.nothingSelected } : {}),
+        },
+        rateLimits,
+        durationMs: Date.now() - job.startedAt,
+        warnings: job.warnings,
+        failFast: job.settings.failFast === true,
+        ...gathered(job.features.map((f) => f.outcome?.())),
+    });
+}
+/** The features' parts, one object. */
+function gathered(parts) {
+    return Object.assign({}, ...parts);
+}
 
 
 /***/ }),
@@ -5792,7 +6041,8 @@ function parseJson(content, what) {
 function checkDescriptors(list, what, field) {
     if (!Array.isArray(list))
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ContentError */ .yg(`${what} is malformed: "${field}" is not a list of descriptors`);
-    list.forEach((d, i) => checkDescriptor(d, what, `${field}[${i}]`));
+    for (const [i, d] of list.entries())
+        checkDescriptor(d, what, `${field}[${i}]`);
     return list;
 }
 function checkDescriptor(d, what, field) {
@@ -5866,7 +6116,7 @@ function defaultSuccessors(desc, content) {
         return parseIndex(content, `index ${desc.digest}`).manifests;
     if ((0,_media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .isImageManifest */ .pJ)(desc.mediaType)) {
         const m = parseImageManifest(content, `manifest ${desc.digest}`);
-        return [m.config, ...(m.layers ?? []).filter((l) => !(l.urls && l.urls.length))];
+        return [m.config, ...(m.layers ?? []).filter((l) => !l.urls?.length)];
     }
     return [];
 }
@@ -5933,7 +6183,8 @@ const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Bq: () => (/* binding */ formatPlatform),
 /* harmony export */   FL: () => (/* binding */ parsePlatform),
-/* harmony export */   J5: () => (/* binding */ platformMatches)
+/* harmony export */   J5: () => (/* binding */ platformMatches),
+/* harmony export */   _P: () => (/* binding */ platformList)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(29949);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4277);
@@ -5963,6 +6214,12 @@ function platformMatches(wanted, candidate) {
         return true;
     const have = candidate.variant?.toLowerCase() ?? DEFAULT_VARIANT[candidate.architecture];
     return have === wanted.variant;
+}
+/** The platforms asked for, as a list (empty when none). */
+function platformList(platform) {
+    if (!platform)
+        return [];
+    return Array.isArray(platform) ? [...platform] : [platform];
 }
 
 
@@ -6103,7 +6360,9 @@ function parseReference(input, what = 'reference') {
         if (!value.startsWith(`${transport}:`))
             continue;
         const rest = value.slice(transport.length + 1);
-        return transport === 'docker-archive' ? parseDockerArchiveReference(rest, what, value) : parseFileReference(transport, rest, what, value);
+        return transport === 'docker-archive'
+            ? parseDockerArchiveReference(rest, what, value)
+            : parseFileReference(transport, rest, what, value);
     }
     checkTransport(value, what, FORMS);
     return parseRegistryReference(value.replace(/^docker:\/\//, ''), what, value);
@@ -6203,6 +6462,10 @@ function parseRegistryReference(rest, what, whole) {
     if (digest !== undefined && !(0,oci_digest/* isDigest */.Bc)(digest))
         throw new errors/* InputError */.dz(`${what} ${(0,oci_text/* quoted */.TL)(whole)} has an invalid digest ${(0,oci_text/* quoted */.TL)(digest)}: expected sha256:<64 hex>`);
     const tags = tagText === undefined ? [] : splitTags(tagText, what, whole);
+    // `HOST/REPO:bad/tag`: the last slash is in the tag, so the colon landed in the repository name.
+    const inner = parts.join('/').indexOf(':');
+    if (inner >= 0)
+        splitTags(parts.join('/').slice(inner + 1), what, whole);
     if (parts.length === 0 || parts.some((p) => !REPO_COMPONENT_RE.test(p))) {
         throw new errors/* InputError */.dz(`${what} ${(0,oci_text/* quoted */.TL)(whole)} has an invalid repository name ${(0,oci_text/* quoted */.TL)(parts.join('/'))}: lower-case letters, digits and separators . _ - /; ${FORMS}`);
     }
@@ -6366,8 +6629,14 @@ function referrerOf(desc, bytes) {
     const subject = doc?.subject;
     if (!subject || typeof subject.digest !== 'string' || typeof subject.mediaType !== 'string')
         return undefined;
-    const artifactType = typeof doc.artifactType === 'string' ? doc.artifactType : typeof doc.config?.mediaType === 'string' && (0,_media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .isImageManifest */ .pJ)(desc.mediaType) ? doc.config.mediaType : undefined;
-    const annotations = doc.annotations && typeof doc.annotations === 'object' && Object.keys(doc.annotations).length ? doc.annotations : undefined;
+    const artifactType = typeof doc.artifactType === 'string'
+        ? doc.artifactType
+        : typeof doc.config?.mediaType === 'string' && (0,_media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .isImageManifest */ .pJ)(desc.mediaType)
+            ? doc.config.mediaType
+            : undefined;
+    const annotations = doc.annotations && typeof doc.annotations === 'object' && Object.keys(doc.annotations).length
+        ? doc.annotations
+        : undefined;
     return {
         subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
         descriptor: {
@@ -6387,7 +6656,8 @@ function referrerOf(desc, bytes) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Y: () => (/* binding */ editDistance)
+/* harmony export */   Y: () => (/* binding */ editDistance),
+/* harmony export */   z: () => (/* binding */ nearestWord)
 /* harmony export */ });
 /** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: how far a typo is from a word. */
 function editDistance(a, b) {
@@ -6403,6 +6673,21 @@ function editDistance(a, b) {
         }
     }
     return d[a.length][b.length];
+}
+/**
+ * The word of `words` that `given` was most likely meant to be: within a typo per four letters (at
+ * least one), or one it begins (three letters or more); undefined when none is that near.
+ */
+function nearestWord(given, words) {
+    let best;
+    for (const word of words) {
+        const distance = editDistance(given, word);
+        const limit = Math.max(1, Math.floor(word.length / 4));
+        const prefix = given.length >= 3 && word.startsWith(given);
+        if ((distance <= limit || prefix) && (!best || distance < best.distance))
+            best = { word, distance };
+    }
+    return best?.word;
 }
 
 
@@ -6429,8 +6714,13 @@ function entryName(origin, entry) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ parseOperation),
 /* harmony export */   g: () => (/* binding */ inferOperation)
 /* harmony export */ });
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(29949);
+/* harmony import */ var _settings_names_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(48330);
+
+
 /** Import reads files into a registry, export writes a registry's content to files; copy is the rest. */
 function inferOperation(source, destination) {
     const srcFile = source.transport !== 'registry';
@@ -6440,6 +6730,25 @@ function inferOperation(source, destination) {
     if (!srcFile && dstFile)
         return 'export';
     return 'copy';
+}
+/** The operation asked for, which must be the one the two ends make (`auto`, or nothing, takes that). */
+function parseOperation(value, source, destination, voice) {
+    const inferred = inferOperation(source, destination);
+    const v = value.toLowerCase();
+    if (!v || v === 'auto')
+        return inferred;
+    if (v !== 'copy' && v !== 'import' && v !== 'export') {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_settings_names_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .p.Operation)} is ${voice.value(value)}: use auto, copy, import or export`);
+    }
+    if (v !== inferred) {
+        const why = {
+            import: 'import reads an oci:, oci-archive: or docker-archive: source into a registry destination',
+            export: 'export writes a registry source to an oci:, oci-archive: or docker-archive: destination',
+            copy: 'copy goes registry to registry, or between oci:, oci-archive: and docker-archive: files',
+        };
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_settings_names_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .p.Operation)} is ${v} but ${source.transport} → ${destination.transport} is ${inferred}: ${why[v]}; use auto`);
+    }
+    return v;
 }
 
 
@@ -6453,14 +6762,18 @@ function inferOperation(source, destination) {
 /* harmony export */   Te: () => (/* binding */ entryRepository),
 /* harmony export */   bE: () => (/* binding */ expandEntries),
 /* harmony export */   l6: () => (/* binding */ shardItems),
+/* harmony export */   lS: () => (/* binding */ emptySelections),
+/* harmony export */   rJ: () => (/* binding */ describeEmptySelection),
 /* harmony export */   uK: () => (/* binding */ parseShard)
 /* harmony export */ });
 /* unused harmony export shardOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29949);
 /* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(91839);
-/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4277);
-/* harmony import */ var _tag_filter_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(96031);
+/* harmony import */ var _oci_referrer_kinds_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(36055);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4277);
+/* harmony import */ var _tag_filter_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(96031);
+
 
 
 
@@ -6506,12 +6819,55 @@ async function expandEntry(entry, listTags) {
     }
     let tags;
     try {
-        tags = (0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_3__/* .selectTags */ .O)(await listTags(source), entry.filter);
+        tags = (0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_4__/* .selectTags */ .O)(await listTags(source), entry.filter);
     }
     catch (err) {
         return [{ ...common, source, destination: destinationOf(entry, source, []), failure: (0,_oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(err) }];
     }
     return tags.map((tag) => ({ ...common, source: { ...source, tags: [tag] }, destination: destinationOf(entry, source, [tag]) }));
+}
+/** How many of the source's tags a message names. */
+const SAMPLE_TAGS = 5;
+const SAMPLE_ATTACHMENTS = 3;
+/** The entries whose listed source selected no item: `sourceTags` by entry number, as planning recorded them. */
+function emptySelections(entries, sourceTags, items) {
+    const selecting = new Set(items.map((i) => i.entry));
+    const out = [];
+    for (const entry of entries) {
+        const listed = sourceTags.get(entry.number);
+        if (!listed || selecting.has(entry.number))
+            continue;
+        const images = (0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_4__/* .selectTags */ .O)(listed, { include: [], exclude: [] });
+        const attachments = listed.filter((t) => (0,_oci_referrer_kinds_js__WEBPACK_IMPORTED_MODULE_3__/* .isAttachmentTag */ .uE)(t));
+        out.push({
+            entry: entry.number,
+            ...(entry.line ? { line: entry.line } : {}),
+            source: (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_5__/* .printable */ .g$)((0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_2__/* .formatReference */ .FH)(entry.source)),
+            filters: (0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_4__/* .describeFilter */ .GT)(entry.filter),
+            tags: images.length,
+            sample: images.slice(0, SAMPLE_TAGS).map((t) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_5__/* .printable */ .g$)(t)),
+            attachments: attachments.length,
+            attachmentSample: attachments.sort().slice(0, SAMPLE_ATTACHMENTS),
+        });
+    }
+    return out;
+}
+/**
+ * `entry 2 (line 5), host/lib/app: tags "4\..*" select none of its 5 tags (3.20, 3.19, …): nothing
+ * to copy`; a source with no image tag says so, and names its attachment tags.
+ */
+function describeEmptySelection(e) {
+    const head = `entry ${e.entry}${e.line ? ` (line ${e.line})` : ''}, ${e.source}`;
+    const more = (shown, all) => (all > shown ? `, and ${all - shown} more` : '');
+    if (!e.tags) {
+        const n = e.attachments;
+        const what = n
+            ? `the source lists no image tags, only ${n} attachment ${n === 1 ? 'tag' : 'tags'} (${e.attachmentSample.join(', ')}${more(e.attachmentSample.length, n)}), which go with their images`
+            : 'the source lists no tags';
+        return `${head}: ${what}: nothing to copy`;
+    }
+    const filters = e.filters.join(', ');
+    return `${head}: ${filters} ${e.filters.length === 1 ? 'selects' : 'select'} none of its ${e.tags} ${e.tags === 1 ? 'tag' : 'tags'} (${e.sample.join(', ')}${more(e.sample.length, e.tags)}): nothing to copy`;
 }
 /** The repository a whole-repository entry writes to (its prefix + the source's path, or its repository): prune's scope. */
 function entryRepository(entry) {
@@ -6575,7 +6931,7 @@ function parseShard(value, what) {
     const index = m ? Number(m[1]) : NaN;
     const count = m ? Number(m[2]) : NaN;
     if (!m || count < 1 || count > 256 || index < 1 || index > count) {
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoted */ .TL)(v)}: use K/N with 1 ≤ K ≤ N ≤ 256, e.g. 2/4 for the second of four jobs`);
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} is ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(v)}: use K/N with 1 ≤ K ≤ N ≤ 256, e.g. 2/4 for the second of four jobs`);
     }
     return { index, count };
 }
@@ -6587,6 +6943,7 @@ function parseShard(value, what) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GT: () => (/* binding */ describeFilter),
 /* harmony export */   L6: () => (/* binding */ wholeTagRegex),
 /* harmony export */   O: () => (/* binding */ selectTags),
 /* harmony export */   RQ: () => (/* binding */ tagVersion),
@@ -6595,22 +6952,47 @@ function parseShard(value, what) {
 /* harmony export */ });
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(62088);
 /* harmony import */ var _oci_referrer_kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(36055);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4277);
+
 
 
 /** `[v]MAJOR[.MINOR[.PATCH]][-PRE]`: missing parts are 0, leading zeros are numbers (`2024.01` is 2024.1.0). */
 const VERSION_TAG = /^v?([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:\.([0-9]{1,9}))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
 /** The version a tag reads as, or undefined when it does not read as one. */
 function tagVersion(tag) {
+    return semverOf(tag);
+}
+function semverOf(tag) {
     const m = VERSION_TAG.exec(tag);
     if (!m)
         return undefined;
     const core = [m[1], m[2] ?? '0', m[3] ?? '0'].map((n) => String(Number(n))).join('.');
-    const pre = m[4] ? `-${m[4].split('.').map((p) => (/^[0-9]+$/.test(p) ? String(Number(p)) : p)).join('.')}` : '';
+    const pre = m[4]
+        ? `-${m[4]
+            .split('.')
+            .map((p) => (/^[0-9]+$/.test(p) ? String(Number(p)) : p))
+            .join('.')}`
+        : '';
     return semver__WEBPACK_IMPORTED_MODULE_0__.parse(`${core}${pre}`) ?? undefined;
 }
 /** A regex that must match a whole tag, as regsync reads them: `3\.1[0-9]` means exactly that. */
 function wholeTagRegex(source) {
     return new RegExp(`^(?:${source})$`);
+}
+/** The pattern a `wholeTagRegex` was made from, as the user wrote it. */
+function patternOf(re) {
+    const m = /^\^\(\?:([\s\S]*)\)\$$/.exec(re.source);
+    return (m ? m[1] : re.source).replace(/\\\//g, '/');
+}
+/** The filters in the words of a list entry: `tags "3\.1.*"`, `exclude-tags "rc.*"`, `semver ">=3"`, `latest 2`; none when it takes every tag. */
+function describeFilter(filter) {
+    const list = (res) => res.map((re) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(patternOf(re), 200)).join(', ');
+    return [
+        ...(filter.include.length ? [`tags ${list(filter.include)}`] : []),
+        ...(filter.exclude.length ? [`exclude-tags ${list(filter.exclude)}`] : []),
+        ...(filter.semver !== undefined ? [`semver ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(filter.semver, 200)}`] : []),
+        ...(filter.latest !== undefined ? [`latest ${filter.latest}`] : []),
+    ];
 }
 /** A tag's characters, and the two wildcards. */
 const GLOB = /^[A-Za-z0-9_.*?-]{1,256}$/;
@@ -6642,7 +7024,7 @@ function selectTags(tags, filter) {
         kept = kept.filter((t) => !filter.exclude.some((re) => re.test(t)));
     const versions = new Map();
     for (const t of kept) {
-        const v = tagVersion(t);
+        const v = semverOf(t);
         if (v)
             versions.set(t, v);
     }
@@ -6677,6 +7059,165 @@ function selectTags(tags, filter) {
 
 /***/ }),
 
+/***/ 48330:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ Input)
+/* harmony export */ });
+/* unused harmony export Output */
+/** Every input and output of the action, named once (action.yml declares the same names; the CLI maps its flags onto the inputs). */
+const Input = {
+    Source: 'source',
+    Destination: 'destination',
+    Operation: 'operation',
+    Username: 'username',
+    Password: 'password',
+    SourceUsername: 'source-username',
+    SourcePassword: 'source-password',
+    DestinationUsername: 'destination-username',
+    DestinationPassword: 'destination-password',
+    PlainHttp: 'plain-http',
+    TlsVerify: 'tls-verify',
+    CaFile: 'ca-file',
+    Concurrency: 'concurrency',
+    Mount: 'mount',
+    BlobCache: 'blob-cache',
+    BlobCacheKey: 'blob-cache-key',
+    Platform: 'platform',
+    Referrers: 'referrers',
+    DryRun: 'dry-run',
+    NoClobber: 'no-clobber',
+    GithubToken: 'github-token',
+    Images: 'images',
+    ImagesFile: 'images-file',
+    Shard: 'shard',
+    FailFast: 'fail-fast',
+    MinPullsLeft: 'min-pulls-left',
+    RequestsPerSecond: 'requests-per-second',
+    VerifyKey: 'verify-key',
+    VerifyCertificateIdentity: 'verify-certificate-identity',
+    VerifyCertificateIdentityRegexp: 'verify-certificate-identity-regexp',
+    VerifyCertificateOidcIssuer: 'verify-certificate-oidc-issuer',
+    VerifyAttestationType: 'verify-attestation-type',
+    VerifyTrustedRoot: 'verify-trusted-root',
+    VerifyPlatforms: 'verify-platforms',
+    Sign: 'sign',
+    SignKey: 'sign-key',
+    SignKeyPassword: 'sign-key-password',
+    SignatureFormat: 'signature-format',
+    SignFulcioUrl: 'sign-fulcio-url',
+    SignRekorUrl: 'sign-rekor-url',
+    SignTsaUrl: 'sign-tsa-url',
+};
+const Output = {
+    Digest: 'digest',
+    MediaType: 'media-type',
+    Size: 'size',
+    Blobs: 'blobs',
+    Images: 'images',
+    Verification: 'verification',
+    Pruned: 'pruned',
+    PullBudget: 'pull-budget',
+};
+
+
+/***/ }),
+
+/***/ 13490:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $r: () => (/* binding */ parseRequestsPerSecond),
+/* harmony export */   Cb: () => (/* binding */ MAX_LIST_BYTES),
+/* harmony export */   dU: () => (/* binding */ parseDestinations),
+/* harmony export */   lD: () => (/* binding */ MAX_PULL_BUDGET),
+/* harmony export */   oA: () => (/* binding */ parseWholeNumber),
+/* harmony export */   qA: () => (/* binding */ parsePlatforms),
+/* harmony export */   yG: () => (/* binding */ parseBoolean)
+/* harmony export */ });
+/* unused harmony exports MIN_REQUESTS_PER_SECOND, MAX_REQUESTS_PER_SECOND */
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(29949);
+/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(56993);
+/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(91839);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(48330);
+
+
+
+
+/**
+ * The values of settings as the action's inputs and the command line's flags give them: the same
+ * checks and the same words for both, each error naming the setting as `voice` says.
+ */
+/** More than any registry's pull limit: Docker Hub's is 100 to a few thousand per 6 h. */
+const MAX_PULL_BUDGET = 1_000_000;
+const MIN_REQUESTS_PER_SECOND = 0.1;
+const MAX_REQUESTS_PER_SECOND = 10_000;
+/** A sync list is a small text file. */
+const MAX_LIST_BYTES = 4 * 1024 * 1024;
+/** `true`/`yes`/`on`/`1` or `false`/`no`/`off`/`0`, any case; empty is `fallback`. */
+function parseBoolean(value, name, fallback, voice) {
+    const v = value.trim().toLowerCase();
+    if (!v)
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(v))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(v))
+        return false;
+    throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(name)} is ${voice.value(value.trim())}: use true or false`);
+}
+/** A whole number from `min` to `max`; empty is `fallback`. */
+function parseWholeNumber(value, name, fallback, min, max, voice) {
+    const v = value.trim();
+    if (!v)
+        return fallback;
+    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(name)} is ${voice.value(v)}: use a whole number from ${min} to ${max}`);
+    }
+    return Number(v);
+}
+/** `requests-per-second`: a number from MIN to MAX (decimals allowed), or undefined when empty. */
+function parseRequestsPerSecond(v, voice) {
+    if (!v)
+        return undefined;
+    const n = Number(v);
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || n < MIN_REQUESTS_PER_SECOND || n > MAX_REQUESTS_PER_SECOND) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_names_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .p.RequestsPerSecond)} is ${voice.value(v)}: use a number of requests a second from ${MIN_REQUESTS_PER_SECOND} to ${MAX_REQUESTS_PER_SECOND.toLocaleString('en')} (GHCR allows 2,000 a minute: 30)`);
+    }
+    return n;
+}
+/** `linux/amd64`, or a list separated by commas or new lines (`linux/amd64,linux/arm64`), each once. */
+function parsePlatforms(value, voice) {
+    const platforms = [];
+    const seen = new Set();
+    for (const part of value
+        .split(/[,\n]/)
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const p = (0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatform */ .FL)(part, voice.input(_names_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .p.Platform));
+        const key = (0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .formatPlatform */ .Bq)(p);
+        if (!seen.has(key))
+            platforms.push(p);
+        seen.add(key);
+    }
+    if (platforms.length === 0)
+        return undefined;
+    return platforms.length === 1 ? platforms[0] : platforms;
+}
+/** Destination references, each given once. */
+function parseDestinations(lines, voice) {
+    const seen = new Set();
+    for (const line of lines) {
+        if (seen.has(line))
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_names_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .p.Destination)} lists ${voice.value(line)} twice: give each destination once`);
+        seen.add(line);
+    }
+    return lines.map((line) => (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_2__/* .parseReference */ .F2)(line, voice.input(_names_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .p.Destination)));
+}
+
+
+/***/ }),
+
 /***/ 91005:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -6706,6 +7247,126 @@ class SignatureRefusedError extends _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/
 /** Signing failed: the key, the identity token, Fulcio, Rekor or the TSA. One line, never a secret. */
 class SigningError extends _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OciCopyError */ .vW {
     name = 'SigningError';
+}
+
+
+/***/ }),
+
+/***/ 19541:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ parseSignatureInputs),
+/* harmony export */   a: () => (/* binding */ parseSignInputs)
+/* harmony export */ });
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(29949);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4277);
+/* harmony import */ var _settings_values_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(13490);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(34568);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(28323);
+
+
+
+
+
+/**
+ * Reads the verification and signing settings by their names (`verify-key`, `sign`, …): the
+ * action's inputs and the command line's flags are the same words. Files (keys, a trusted root)
+ * are read now through `readFile`; the key file's password is checked later, once (it is slow).
+ * Every error is one line in `voice`'s words.
+ */
+function parseSignatureInputs(get, voice, env, readFile = _policy_js__WEBPACK_IMPORTED_MODULE_2__/* .readSmallFile */ .EW, options = {}) {
+    const text = (name) => get(name).trim();
+    const platforms = (0,_settings_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBoolean */ .yG)(text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.Platforms), _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.Platforms, false, voice);
+    const verify = (0,_policy_js__WEBPACK_IMPORTED_MODULE_2__/* .parseVerifyPolicy */ .j8)({
+        key: text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.Key),
+        certificateIdentity: text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.CertificateIdentity),
+        certificateIdentityRegexp: text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.CertificateIdentityRegexp),
+        certificateOidcIssuer: text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.CertificateOidcIssuer),
+        attestationTypes: text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.AttestationType),
+        trustedRoot: text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.TrustedRoot),
+        platforms,
+    }, voice, readFile);
+    const sign = parseSignInputs(text, voice, env, readFile, options);
+    return { ...(verify ? { verify } : {}), ...(sign ? { sign } : {}) };
+}
+/**
+ * Reads the signing settings (`sign`, `sign-key`, `sign-key-password`, `signature-format` and the
+ * service URLs) by their names, wherever they are given: the step's inputs, the command line's
+ * flags, or the keys of one `images` entry (whose `voice` names the entry and field). `text` gives
+ * each setting's value, empty when not given. Undefined when nothing is signed (no `sign`, or
+ * `sign: false`). The key file is read now; its password is checked later, once (it is slow).
+ */
+function parseSignInputs(text, voice, env, readFile = _policy_js__WEBPACK_IMPORTED_MODULE_2__/* .readSmallFile */ .EW, options = {}) {
+    const mode = text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign).toLowerCase();
+    const key = text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key);
+    const format = text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Format).toLowerCase();
+    const urls = Object.values(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignServiceSetting */ .BA).filter((n) => text(n));
+    if (!mode || mode === 'false' || mode === 'none') {
+        const stray = [key && _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key, format && _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Format, ...urls].find(Boolean);
+        if (stray)
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(stray)} is given but nothing is signed: set ${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign)} to keyless or key`);
+        return undefined;
+    }
+    if (mode !== 'keyless' && mode !== 'key') {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign)} is ${voice.value(text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign))}: use keyless (the job's OIDC identity through Fulcio and Rekor) or key (with ${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key)})`);
+    }
+    if (format && format !== 'bundle' && format !== 'legacy') {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Format)} is ${voice.value(text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Format))}: use bundle (a Sigstore bundle referrer, as cosign v3 writes) or legacy (a cosign .sig tag)`);
+    }
+    const service = (name) => {
+        const v = text(name);
+        if (!v)
+            return undefined;
+        let url;
+        try {
+            url = new URL(v);
+        }
+        catch {
+            url = undefined;
+        }
+        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(name)} is ${voice.value(v)}: give an https:// URL`);
+        return v.replace(/\/+$/, '');
+    };
+    const out = { mode, format: format === 'legacy' ? 'legacy' : 'bundle' };
+    if (mode === 'keyless') {
+        if (key)
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key)} is given but ${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign)} is keyless: set it to key to sign with the key, or drop the key`);
+    }
+    else {
+        if (!key)
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign)} is key but ${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key)} is missing: give the cosign key file (cosign.key) or its contents`);
+        if (text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignServiceSetting */ .BA.FulcioUrl))
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignServiceSetting */ .BA.FulcioUrl)} serves keyless signing, but ${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign)} is key: drop it`);
+        if (key.includes('-----BEGIN')) {
+            out.keyPem = key;
+            out.keyName = voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key);
+        }
+        else {
+            out.keyName = `${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key)} (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_4__/* .printable */ .g$)(key)})`;
+            try {
+                out.keyPem = readFile(key);
+            }
+            catch (err) {
+                const code = err.code;
+                const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
+                throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key)} names ${voice.value(key)}, which ${why}: give the cosign key file's path or its contents`);
+            }
+        }
+        const given = text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.KeyPassword);
+        out.password = given || env[_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .COSIGN_PASSWORD_ENV */ .U_] || '';
+        const setting = options.passwordSetting === false ? undefined : voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.KeyPassword);
+        out.passwordSource = given
+            ? { from: voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.KeyPassword) }
+            : env[_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .COSIGN_PASSWORD_ENV */ .U_]
+                ? { from: _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .COSIGN_PASSWORD_ENV */ .U_ }
+                : { giveIn: setting ? `${setting} or ${_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .COSIGN_PASSWORD_ENV */ .U_}` : _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .COSIGN_PASSWORD_ENV */ .U_ };
+    }
+    const fulcioUrl = service(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignServiceSetting */ .BA.FulcioUrl);
+    const rekorUrl = service(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignServiceSetting */ .BA.RekorUrl);
+    const tsaUrl = service(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignServiceSetting */ .BA.TsaUrl);
+    return { ...out, ...(fulcioUrl ? { fulcioUrl } : {}), ...(rekorUrl ? { rekorUrl } : {}), ...(tsaUrl ? { tsaUrl } : {}) };
 }
 
 
@@ -6774,7 +7435,11 @@ function parseVerifyPolicy(raw, voice, readFile = readSmallFile) {
     const name = (s) => voice.input(s);
     let signer;
     if (keyText) {
-        const keyless = [identity && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentity, identityRegexp && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp, issuer && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateOidcIssuer].find(Boolean);
+        const keyless = [
+            identity && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentity,
+            identityRegexp && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp,
+            issuer && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateOidcIssuer,
+        ].find(Boolean);
         if (keyless)
             throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.Key)} and ${name(keyless)} are both given: verify with a key or with a certificate identity, not both`);
         const key = readPublicKey(keyText, name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.Key), readFile);
@@ -6790,7 +7455,16 @@ function parseVerifyPolicy(raw, voice, readFile = readSmallFile) {
         if (!issuer) {
             throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateOidcIssuer)} is missing: a certificate identity means nothing without the issuer that vouched for it (GitHub Actions: https://token.actions.githubusercontent.com)`);
         }
-        signer = { kind: 'identity', issuer, ...(identity ? { identity } : { identityRegexp: compileIdentityRegexp(identityRegexp, name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp)), identityPattern: identityRegexp }) };
+        signer = {
+            kind: 'identity',
+            issuer,
+            ...(identity
+                ? { identity }
+                : {
+                    identityRegexp: compileIdentityRegexp(identityRegexp, name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp)),
+                    identityPattern: identityRegexp,
+                }),
+        };
     }
     // The Sigstore libraries load with the first use of the root (`loadTrustRoots` before the job).
     let trustRoot;
@@ -6832,7 +7506,9 @@ function describePolicy(signer, types) {
     return types.length ? `${who}; attestation${types.length > 1 ? 's' : ''} ${types.map((t) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(t)).join(', ')}` : who;
 }
 function parseAttestationTypes(value, voice) {
-    const parts = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : []).map((s) => (typeof s === 'string' ? s.trim() : '')).filter(Boolean);
+    const parts = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [])
+        .map((s) => (typeof s === 'string' ? s.trim() : ''))
+        .filter(Boolean);
     const out = [];
     for (const part of parts) {
         const type = PREDICATE_SHORT_NAMES[part.toLowerCase()] ?? part;
@@ -6923,6 +7599,7 @@ function sameKey(a, b) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BA: () => (/* binding */ SignServiceSetting),
 /* harmony export */   U_: () => (/* binding */ COSIGN_PASSWORD_ENV),
 /* harmony export */   gp: () => (/* binding */ SignSetting),
 /* harmony export */   mw: () => (/* binding */ VerifySetting)
@@ -6945,6 +7622,12 @@ const SignSetting = {
     Key: 'sign-key',
     KeyPassword: 'sign-key-password',
     Format: 'signature-format',
+};
+/** The URLs of a private Sigstore instance to sign through. */
+const SignServiceSetting = {
+    FulcioUrl: 'sign-fulcio-url',
+    RekorUrl: 'sign-rekor-url',
+    TsaUrl: 'sign-tsa-url',
 };
 /** The environment variable cosign reads a key file's password from, by convention. */
 const COSIGN_PASSWORD_ENV = 'COSIGN_PASSWORD';
@@ -7066,12 +7749,13 @@ function registryErrorDetail(body) {
 
 /***/ }),
 
-/***/ 40390:
+/***/ 87594:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  Qq: () => (/* reexport */ HttpClient),
   bP: () => (/* reexport */ client_RegistryClient),
   DE: () => (/* reexport */ RegistryConnections),
   S9: () => (/* reexport */ RegistryRepository),
@@ -7079,7 +7763,7 @@ __webpack_require__.d(__webpack_exports__, {
   I5: () => (/* reexport */ timeoutsFromEnv)
 });
 
-// UNUSED EXPORTS: DEFAULT_RETRY, DEFAULT_TIMEOUTS, HttpClient, RegistryError, RequestRate, TIMEOUT_ENV, findCredentials, isRetryable, openRegistryRepository
+// UNUSED EXPORTS: DEFAULT_RETRY, DEFAULT_TIMEOUTS, RegistryError, RequestRate, TIMEOUT_ENV, findCredentials, isRetryable, openRegistryRepository
 
 // EXTERNAL MODULE: ./lib/src/oci/errors.js
 var errors = __webpack_require__(29949);
@@ -7348,8 +8032,44 @@ function challengeScopes(challenge) {
 
 // EXTERNAL MODULE: ./lib/src/targets/registry/errors.js
 var registry_errors = __webpack_require__(49148);
-// EXTERNAL MODULE: ./lib/src/targets/registry/undici-core.js
-var undici_core = __webpack_require__(68935);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
+var agent = __webpack_require__(57405);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
+var dispatcher = __webpack_require__(30883);
+// EXTERNAL MODULE: ./node_modules/undici/lib/api/api-request.js
+var api_request = __webpack_require__(14043);
+;// CONCATENATED MODULE: ./lib/src/targets/registry/undici-core.js
+/*
+ * The parts of undici this project sends requests with: `Agent` (keep-alive pools per origin),
+ * `request`, and, only when a request goes through a proxy, `ProxyAgent`. Importing the package
+ * root would load all of undici (fetch, WebSocket, caches, mocks, proxies) at start-up: about 40 ms
+ * of every run of the CLI, for nothing.
+ */
+
+
+
+const Agent = agent;
+/** The base class of every dispatcher (an EventEmitter with `compose`). */
+const DispatcherBase = dispatcher;
+/**
+ * A maker of undici's `ProxyAgent`, loaded the first time a proxy is needed (a dynamic import, so
+ * the bundle keeps it in a chunk of its own). The agent opens tunnels with the `connect` method
+ * that the package root adds to every dispatcher; its pool to the proxy gets that method of its own.
+ */
+function loadProxyAgent() {
+    proxyAgentMaker ??= Promise.all([
+        __webpack_require__.e(/* import() */ 672).then(__webpack_require__.t.bind(__webpack_require__, 76672, 19)),
+        Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 30628, 19)),
+        __webpack_require__.e(/* import() */ 660).then(__webpack_require__.t.bind(__webpack_require__, 34660, 19)),
+    ]).then(([{ default: ProxyAgent }, { default: Pool }, { default: connect }]) => (options) => new ProxyAgent({ ...options, clientFactory: (origin, opts) => Object.assign(new Pool(origin, opts), { connect }) }));
+    return proxyAgentMaker;
+}
+let proxyAgentMaker;
+/** `dispatcher.request(options)` for any dispatcher, without the methods the package root adds to them. */
+function request(dispatcher, options) {
+    return api_request.call(dispatcher, options);
+}
+
 // EXTERNAL MODULE: ./lib/src/cancel/index.js
 var cancel = __webpack_require__(74117);
 // EXTERNAL MODULE: ./lib/src/targets/registry/network/proxy.js
@@ -7369,11 +8089,11 @@ const POOL = { keepAliveTimeout: 30_000, connections: 16 };
  */
 function openNetwork(options, connectTimeoutMs) {
     const tls = (0,network_tls/* tlsConnectOptions */.W)(options.ca, options.tlsVerify !== false);
-    const direct = new undici_core/* Agent */.g6({ ...POOL, connect: { timeout: connectTimeoutMs, ...tls } });
+    const direct = new Agent({ ...POOL, connect: { timeout: connectTimeoutMs, ...tls } });
     const settings = (0,proxy/* proxyFromEnv */.kE)(options.env ?? process.env, options.onSecret);
     if (!settings)
         return { dispatcher: direct, proxyFor: () => undefined };
-    const router = new ProxyRouter(direct, settings, (choice) => new DeferredDispatcher((0,undici_core/* loadProxyAgent */.Gk)().then((make) => make({
+    const router = new ProxyRouter(direct, settings, (choice) => new DeferredDispatcher(loadProxyAgent().then((make) => make({
         ...POOL,
         uri: choice.url.href,
         proxyTunnel: true,
@@ -7386,7 +8106,7 @@ function openNetwork(options, connectTimeoutMs) {
  * A dispatcher made of others, which it closes or destroys together; `parts` says which they are
  * by then. The callback and promise forms of both are undici's.
  */
-class Composite extends undici_core/* DispatcherBase */.rX {
+class Composite extends DispatcherBase {
     close(callback) {
         return settle(this.parts().then((parts) => Promise.all(parts.map((d) => d.close()))), callback);
     }
@@ -7775,7 +8495,7 @@ class HttpClient {
         return { status: res.statusCode, headers: res.headers, body: res.body, url, tries: 1 };
     }
     request(method, url, headers, body, signal) {
-        return (0,undici_core/* request */.Em)(this.dispatcher, {
+        return request(this.dispatcher, {
             signal,
             origin: url.origin,
             path: url.pathname + url.search,
@@ -7861,9 +8581,7 @@ function normalizeScopes(scopes) {
                 actions.add(a);
         byResource.set(resource, actions);
     }
-    return [...byResource]
-        .map(([resource, actions]) => `${resource}:${[...actions].sort().join(',')}`)
-        .sort();
+    return [...byResource].map(([resource, actions]) => `${resource}:${[...actions].sort().join(',')}`).sort();
 }
 const DEFAULT_TOKEN_LIFETIME_S = 60;
 const CLIENT_ID = 'oci-copy';
@@ -8687,7 +9405,9 @@ class Manifests {
         const op = `resolving ${this.named(reference)}`;
         // A digest whose bytes are kept (a second destination, a tag just read) needs no request.
         const kept = (0,oci_digest/* isDigest */.Bc)(reference) ? this.recent.get(reference) : undefined;
-        const desc = kept ? { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length } : await during(op, async () => (await this.get(reference, op)).desc);
+        const desc = kept
+            ? { mediaType: kept.mediaType, digest: reference, size: kept.bytes.length }
+            : await during(op, async () => (await this.get(reference, op)).desc);
         // Anything else would be copied as an opaque blob and tagged: a login page, an error page.
         if (!(0,media_types/* isManifest */.Yh)(desc.mediaType)) {
             throw new registry_errors/* RegistryError */.gl(`${op}: the registry answered ${(0,oci_text/* printable */.g$)(desc.mediaType, 100)}, which is not a manifest media type`);
@@ -8704,7 +9424,9 @@ class Manifests {
     async exists(desc, signal) {
         const op = `checking manifest ${desc.digest} in ${this.place}`;
         return during(op, async () => {
-            const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), headers: { accept: media_types/* MANIFEST_ACCEPT */.dY }, signal }, [pullScope(this.repository)]);
+            const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), headers: { accept: media_types/* MANIFEST_ACCEPT */.dY }, signal }, [
+                pullScope(this.repository),
+            ]);
             if (res.status !== 200 && res.status !== 404)
                 return this.client.fail(res, op);
             await discard(res);
@@ -8722,7 +9444,9 @@ class Manifests {
     async readTag(tag) {
         const op = `resolving ${this.named(tag)}`;
         return during(op, async () => {
-            const res = await this.client.send({ method: 'HEAD', url: this.url(tag), headers: { accept: media_types/* MANIFEST_ACCEPT */.dY } }, [pullScope(this.repository)]);
+            const res = await this.client.send({ method: 'HEAD', url: this.url(tag), headers: { accept: media_types/* MANIFEST_ACCEPT */.dY } }, [
+                pullScope(this.repository),
+            ]);
             if (res.status === 404) {
                 await discard(res);
                 return undefined;
@@ -9034,7 +9758,9 @@ class RegistryTagRemover {
         }
     }
     deleteManifest(digest, op, signal) {
-        return during(op, () => this.client.send({ method: 'DELETE', url: this.client.url(`/v2/${this.repository}/manifests/${digest}`), signal }, [deleteScope(this.repository)]));
+        return during(op, () => this.client.send({ method: 'DELETE', url: this.client.url(`/v2/${this.repository}/manifests/${digest}`), signal }, [
+            deleteScope(this.repository),
+        ]));
     }
     /**
      * The error an answer to a DELETE is: a registry that does not delete (405, UNSUPPORTED, a 404
@@ -9095,6 +9821,7 @@ function forgetOnFailure(work, forget) {
 
 
 
+
 /** Tags asked for per page; registries that page (GHCR, Docker Hub) cap it themselves. */
 const PAGE_SIZE = 1000;
 /** One page of a tag list is a small JSON document. */
@@ -9106,16 +9833,23 @@ const MAX_TAG_PAGES = 10_000;
  * from page to page (GHCR and Docker Hub page their lists; distribution answers all at once). Each
  * tag once, in the registry's order; names that are not valid tags are dropped, since nothing could
  * be copied under them. A next page on another origin is refused: the list is the registry's word.
+ * The list is read to its end or not at all: a page that fails, a next page that is no URL or one
+ * already read fails the whole list (prune takes the list as what the source has).
  */
 async function listTags(client, repository) {
     const place = `${client.registry}/${repository}`;
     const op = `listing the tags of ${place}`;
     return during(op, async () => {
         const seen = new Set();
+        const pages = new Set();
         let url = client.url(`/v2/${repository}/tags/list?n=${PAGE_SIZE}`);
         for (let page = 0; url; page++) {
             if (page >= MAX_TAG_PAGES)
                 throw new registry_errors/* RegistryError */.gl(`${op}: more than ${MAX_TAG_PAGES} pages; refusing to read on`);
+            // A registry that links back to a page it sent never reaches the end of its list.
+            if (pages.has(url.href))
+                throw new registry_errors/* RegistryError */.gl(`${op}: the next page is one it sent before (${(0,oci_text/* printable */.g$)(url.pathname + url.search, 200)}); refusing to read in a loop`);
+            pages.add(url.href);
             const res = await client.send({ method: 'GET', url, headers: { accept: 'application/json' } }, [pullScope(repository)]);
             if (res.status === 404) {
                 await discard(res);
@@ -9147,7 +9881,11 @@ async function listTags(client, repository) {
         return [...seen];
     });
 }
-/** The `rel="next"` target of a `Link` header, resolved against the page it came with. */
+/**
+ * The `rel="next"` target of a `Link` header, resolved against the page it came with. A next page
+ * that is not a URL is an error: read as the end, it would cut the list short, and a short source
+ * list makes prune remove tags the source still has.
+ */
 function nextPage(link, base) {
     if (!link)
         return undefined;
@@ -9159,7 +9897,7 @@ function nextPage(link, base) {
             return new URL(m[1], base);
         }
         catch {
-            return undefined;
+            throw new registry_errors/* RegistryError */.gl(`the next page (Link: <${(0,oci_text/* printable */.g$)(m[1], 200)}>) is not a URL; refusing to take the pages so far as the whole list`);
         }
     }
     return undefined;
@@ -9424,7 +10162,12 @@ const UNTRUSTED = {
 };
 const OUT_OF_DATE = { CERT_HAS_EXPIRED: 'expired', CERT_NOT_YET_VALID: 'not valid yet' };
 /** OpenSSL's ways of saying the other side answered something other than TLS. */
-const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_UNKNOWN_PROTOCOL']);
+const NOT_TLS = new Set([
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+    'ERR_SSL_HTTP_REQUEST',
+    'ERR_SSL_UNKNOWN_PROTOCOL',
+]);
 /** The error, then its causes: undici wraps a few (a TLS failure through a proxy tunnel). */
 function chain(err) {
     const out = [];
@@ -9814,52 +10557,6 @@ function tlsConnectOptions(ca, verify) {
     if (!ca?.length)
         return {};
     return { ca: [...defaultCas(), ...ca] };
-}
-
-
-/***/ }),
-
-/***/ 68935:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Em: () => (/* binding */ request),
-/* harmony export */   Gk: () => (/* binding */ loadProxyAgent),
-/* harmony export */   g6: () => (/* binding */ Agent),
-/* harmony export */   rX: () => (/* binding */ DispatcherBase)
-/* harmony export */ });
-/* harmony import */ var undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57405);
-/* harmony import */ var undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(30883);
-/* harmony import */ var undici_lib_api_api_request_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(14043);
-/*
- * The parts of undici this project sends requests with: `Agent` (keep-alive pools per origin),
- * `request`, and, only when a request goes through a proxy, `ProxyAgent`. Importing the package
- * root would load all of undici (fetch, WebSocket, caches, mocks, proxies) at start-up: about 40 ms
- * of every run of the CLI, for nothing.
- */
-
-
-
-const Agent = undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_0__;
-/** The base class of every dispatcher (an EventEmitter with `compose`). */
-const DispatcherBase = undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_1__;
-/**
- * A maker of undici's `ProxyAgent`, loaded the first time a proxy is needed (a dynamic import, so
- * the bundle keeps it in a chunk of its own). The agent opens tunnels with the `connect` method
- * that the package root adds to every dispatcher; its pool to the proxy gets that method of its own.
- */
-function loadProxyAgent() {
-    proxyAgentMaker ??= Promise.all([
-        __webpack_require__.e(/* import() */ 672).then(__webpack_require__.t.bind(__webpack_require__, 76672, 19)),
-        Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 30628, 19)),
-        __webpack_require__.e(/* import() */ 660).then(__webpack_require__.t.bind(__webpack_require__, 34660, 19)),
-    ]).then(([{ default: ProxyAgent }, { default: Pool }, { default: connect }]) => (options) => new ProxyAgent({ ...options, clientFactory: (origin, opts) => Object.assign(new Pool(origin, opts), { connect }) }));
-    return proxyAgentMaker;
-}
-let proxyAgentMaker;
-/** `dispatcher.request(options)` for any dispatcher, without the methods the package root adds to them. */
-function request(dispatcher, options) {
-    return undici_lib_api_api_request_js__WEBPACK_IMPORTED_MODULE_2__.call(dispatcher, options);
 }
 
 
