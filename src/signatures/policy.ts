@@ -96,7 +96,7 @@ export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readF
     // `enforce` is the default, said or not; `warn` with no policy beside it would warn of nothing.
     if (mode === 'warn')
       throw new InputError(
-        `${name(VerifySetting.Mode)} is warn but nothing is verified: give ${name(VerifySetting.Key)}, or ${name(VerifySetting.CertificateIdentity)} with ${name(VerifySetting.CertificateOidcIssuer)}, beside it`,
+        `${name(VerifySetting.Mode)} is warn but nothing is verified: give the policy beside it (${VerifySetting.Key}, or ${VerifySetting.CertificateIdentity} with ${VerifySetting.CertificateOidcIssuer})`,
       );
     return undefined;
   }

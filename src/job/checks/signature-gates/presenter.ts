@@ -17,7 +17,7 @@ export const verificationPresenter: CheckPresenter<ImageVerification> = {
   heading: HEADING,
   mark: MARK,
   logLines: (v, item, told) => (v.verified && !told ? [verifiedLine(v, item.chosenFrom?.digest === v.digest)] : []),
-  summaryCells: (v) => (v.verified ? ['signature verified (below)'] : v.mode === 'warn' ? ['unverified, verify-mode warn (below)'] : []),
+  summaryCells: (v) => (v.verified ? ['signature verified (below)'] : v.mode === 'warn' ? ['unverified, verify-mode warn'] : []),
   json: (v) => ({ key: VERIFICATION_KEY, fields: verificationFields(v) }),
 };
 
