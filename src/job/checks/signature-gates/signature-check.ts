@@ -59,13 +59,13 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
           };
           if (policy.mode === 'warn') {
             // Warn mode: the image goes on as if verified; the warning names the digest and what was missing.
-            const done =
+            const goesOn =
               ctx.state === 'unchanged'
                 ? `the destination already holds ${ctx.resolved.root.digest}: it is left there`
                 : ctx.dryRun
-                  ? 'it would be copied anyway'
+                  ? 'would be copied anyway'
                   : 'copied anyway';
-            ctx.warning(`Unverified ${subject.digest} (verify-mode warn, ${done}): ${err.message}`);
+            ctx.warning(`Unverified ${subject.digest} (verify-mode warn, ${goesOn}): ${err.message}`);
             return { ...refused, mode: 'warn' };
           }
           // Nothing is copied either way; an image already there stays, and the step still fails on it.
