@@ -83,6 +83,7 @@ export { inferOperation, type Operation } from './plan/operation.js';
 export { selectTags, tagVersion, type TagFilter, type TagVersion } from './plan/tag-filter.js';
 export {
   parseVerifyPolicy,
+  parseVerifyMode,
   verifyImage,
   signImage,
   readCosignKeyFile,
@@ -96,6 +97,7 @@ export {
   SignSetting,
   type VerifyPolicy,
   type VerifyPolicySettings,
+  type VerifyMode,
   type VerifyOptions,
   type SignOptions,
   type VerificationRecord,

@@ -38,6 +38,12 @@ export const SIGNATURE_FLAGS: Flag[] = [
   },
   { name: VerifySetting.Platforms, kind: 'boolean', help: 'each platform manifest of an index must be signed too' },
   {
+    name: VerifySetting.Mode,
+    kind: 'string',
+    value: 'enforce|warn',
+    help: 'enforce (default): an image that fails the policy is refused; warn: it is copied anyway, with a warning',
+  },
+  {
     name: SignSetting.Sign,
     kind: 'string',
     value: 'keyless|key',

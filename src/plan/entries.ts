@@ -252,6 +252,7 @@ function entryPolicy(fields: Map<string, Node | null>, field: (name: string) => 
       attestationTypes: types,
       trustedRoot: text(VerifySetting.TrustedRoot),
       platforms: platforms === true,
+      mode: text(VerifySetting.Mode),
     },
     { ...ACTION_VOICE, input: field },
     sources.readFile ?? readSmallFile,

@@ -34,6 +34,7 @@ export const Input = {
   VerifyAttestationType: 'verify-attestation-type',
   VerifyTrustedRoot: 'verify-trusted-root',
   VerifyPlatforms: 'verify-platforms',
+  VerifyMode: 'verify-mode',
   Sign: 'sign',
   SignKey: 'sign-key',
   SignKeyPassword: 'sign-key-password',

@@ -5,10 +5,12 @@
  */
 export {
   parseVerifyPolicy,
+  parseVerifyMode,
   describePolicy,
   readSmallFile,
   type VerifyPolicy,
   type VerifyPolicySettings,
+  type VerifyMode,
   type SignerRule,
 } from './policy.js';
 export { verifyImage, type VerifyOptions } from './verify.js';

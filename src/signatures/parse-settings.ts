@@ -57,6 +57,7 @@ export function parseSignatureInputs(
       attestationTypes: text(VerifySetting.AttestationType),
       trustedRoot: text(VerifySetting.TrustedRoot),
       platforms,
+      mode: text(VerifySetting.Mode),
     },
     voice,
     readFile,

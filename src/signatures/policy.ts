@@ -21,7 +21,16 @@ export interface VerifyPolicySettings {
   trustedRoot?: string;
   /** Each platform manifest of an index must be signed too, not only the index. */
   platforms?: boolean;
+  /** `enforce` (empty: the default) or `warn`, as given. */
+  mode?: string;
 }
+
+/**
+ * What a policy does with an image that fails it: `enforce` refuses it (nothing is copied, the
+ * image fails); `warn` copies it anyway, with a warning that names the digest and what was missing,
+ * and records it unverified. Teams roll a policy out in `warn` before enforcing it.
+ */
+export type VerifyMode = 'enforce' | 'warn';
 
 export type SignerRule =
   | { kind: 'key'; key: KeyObject; fingerprint: string }
@@ -38,6 +47,8 @@ export interface VerifyPolicy {
   trustRoot(): Promise<TrustRoot>;
   /** The policy in words, for lines and reports: `identity …, issuer …` or `key SHA256:…`. */
   description: string;
+  /** `enforce` (absent: the same): an image that fails is refused; `warn`: it is copied, and the failure is a warning. */
+  mode?: VerifyMode;
 }
 
 /** cosign's short names for predicate types (`cosign verify-attestation --type`). */
@@ -78,10 +89,18 @@ export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readF
   const issuer = text(raw.certificateOidcIssuer);
   const types = parseAttestationTypes(raw.attestationTypes, voice);
   const rootText = text(raw.trustedRoot);
-  const anything = keyText || identity || identityRegexp || issuer || types.length || rootText || raw.platforms;
-  if (!anything) return undefined;
-
+  const mode = parseVerifyMode(text(raw.mode), voice);
   const name = (s: string) => voice.input(s);
+  const anything = keyText || identity || identityRegexp || issuer || types.length || rootText || raw.platforms;
+  if (!anything) {
+    // `enforce` is the default, said or not; `warn` with no policy beside it would warn of nothing.
+    if (mode === 'warn')
+      throw new InputError(
+        `${name(VerifySetting.Mode)} is warn but nothing is verified: give the policy beside it (${VerifySetting.Key}, or ${VerifySetting.CertificateIdentity} with ${VerifySetting.CertificateOidcIssuer})`,
+      );
+    return undefined;
+  }
+
   let signer: SignerRule;
   if (keyText) {
     const keyless = [
@@ -146,7 +165,18 @@ export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readF
     trustRoot,
     trustRootName,
     description: describePolicy(signer, types),
+    mode: mode ?? 'enforce',
   };
+}
+
+/** `enforce` or `warn` (any case); undefined when not given; anything else is one line naming the setting and the two values. */
+export function parseVerifyMode(value: string, voice: Voice): VerifyMode | undefined {
+  const mode = value.trim().toLowerCase();
+  if (!mode) return undefined;
+  if (mode === 'enforce' || mode === 'warn') return mode;
+  throw new InputError(
+    `${voice.input(VerifySetting.Mode)} is ${voice.value(value.trim())}: use enforce (an image that fails the policy is not copied) or warn (it is copied, with a warning)`,
+  );
 }
 
 /**

@@ -10,6 +10,8 @@ export const VerifySetting = {
   AttestationType: 'verify-attestation-type',
   TrustedRoot: 'verify-trusted-root',
   Platforms: 'verify-platforms',
+  /** `enforce` (an image that fails the policy is not copied) or `warn` (it is copied, with a warning). */
+  Mode: 'verify-mode',
 } as const;
 
 export const SignSetting = {

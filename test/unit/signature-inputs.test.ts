@@ -101,4 +101,37 @@ describe('verification and signing settings, as inputs and as flags', () => {
       /^InputError: input "images": entry 1 \(line 1\), field "verify-certificate-oidc-issuer" is missing/,
     );
   });
+
+  it('verify-mode: enforce by default, warn when said (any case); another value, or warn with no policy, is one line naming the setting', () => {
+    const policy = { 'verify-certificate-identity': IDENTITY, 'verify-certificate-oidc-issuer': ISSUER };
+    assert.equal(parse(policy).verify?.mode, 'enforce');
+    assert.equal(parse({ ...policy, 'verify-mode': 'enforce' }).verify?.mode, 'enforce');
+    assert.equal(parse({ ...policy, 'verify-mode': ' Warn ' }).verify?.mode, 'warn');
+    // The action's default, with no policy: nothing to verify, nothing to say.
+    assert.deepEqual(parse({ 'verify-mode': 'enforce' }), {});
+    refuses(
+      { ...policy, 'verify-mode': 'warning' },
+      /^input "verify-mode" is "warning": use enforce \(an image that fails the policy is not copied\) or warn \(it is copied, with a warning\)$/,
+    );
+    refuses({ ...policy, 'verify-mode': 'loud' }, /^--verify-mode is loud: use enforce .* or warn /, FLAG_VOICE);
+    refuses(
+      { 'verify-mode': 'warn' },
+      /^input "verify-mode" is warn but nothing is verified: give the policy beside it \(verify-key, or verify-certificate-identity with verify-certificate-oidc-issuer\)$/,
+    );
+    const [warned, own, alone] = [
+      `  verify-certificate-identity: ${IDENTITY}\n  verify-certificate-oidc-issuer: ${ISSUER}\n  verify-mode: warn\n`,
+      `  verify-certificate-identity: ${IDENTITY}\n  verify-certificate-oidc-issuer: ${ISSUER}\n`,
+      '  verify-mode: warn\n',
+    ].map((keys) => `- source: ghcr.io/acme/app:1.2\n  destination: registry.example.com/acme/app\n${keys}`);
+    assert.equal(parseSyncEntries(warned, 'input "images"')[0].verify?.mode, 'warn');
+    assert.equal(parseSyncEntries(own, 'input "images"')[0].verify?.mode, 'enforce');
+    assert.throws(
+      () => parseSyncEntries(alone, 'input "images"'),
+      /^InputError: input "images": entry 1 \(line 1\), field "verify-mode" is warn but nothing is verified: give the policy beside it \(verify-key, /,
+    );
+    assert.throws(
+      () => parseSyncEntries(warned.replace('verify-mode: warn', 'verify-mode: later'), 'input "images"'),
+      /^InputError: input "images": entry 1 \(line 1\), field "verify-mode" is "later": use enforce .* or warn /,
+    );
+  });
 });

@@ -11,8 +11,8 @@ export const VERIFICATION_KEY = 'verification';
  * action's `verification` output and the `verification` of `--json`. Who signed (identity and
  * issuer; for a key its fingerprint), the workflow, repository and commit the certificate names,
  * the accepted predicate types, the transparency-log index, and what signing wrote (or found
- * there already, or would write). `verified` is true (the policy held) or false (refused), and
- * absent when no policy applied.
+ * there already, or would write). `verified` is true (the policy held) or false (refused; with
+ * `mode: "warn"`, copied anyway), and absent when no policy applied.
  */
 export function verificationRecords(outcome: JobOutcome): Array<Record<string, unknown>> {
   return outcome.results.flatMap((r) => {
@@ -26,6 +26,7 @@ export function verificationFields(v: ImageVerification): Record<string, unknown
   return {
     digest: v.digest,
     verified: v.verified,
+    ...(v.mode ? { mode: v.mode } : {}),
     policy: v.policy,
     ...signerFields(v.signer),
     ...(v.signer?.workflow ? { workflow: v.signer.workflow } : {}),

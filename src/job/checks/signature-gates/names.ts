@@ -7,7 +7,8 @@ export const SIGN_STAGE = 'sign';
 /**
  * What verification found of one image, as the outcome keeps it: the verifier's record (verified,
  * with who signed and what attestations were accepted), each platform manifest's by its digest,
- * signer and log index; or a refusal, with everything found and what was required.
+ * signer and log index; or a refusal, with everything found and what was required (in warn mode,
+ * an image let through unverified: the same, with `mode: 'warn'`).
  */
 export type ImageVerification = Omit<VerificationRecord, 'trustRoot' | 'platforms'> & {
   /** The trust root, when one was used (a key policy's refusal that read no log used none). */
@@ -16,6 +17,11 @@ export type ImageVerification = Omit<VerificationRecord, 'trustRoot' | 'platform
   platforms?: Array<Pick<VerificationRecord, 'digest' | 'signer' | 'tlogIndex'>>;
   /** For a refusal: what the policy required, in words. */
   required?: string;
+  /**
+   * `warn`: the policy was in warn mode, so `verified: false` refused nothing (the image went on,
+   * with a warning). Absent in enforce mode, where `verified: false` is a refusal.
+   */
+  mode?: 'warn';
 };
 
 /**

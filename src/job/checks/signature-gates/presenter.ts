@@ -9,13 +9,15 @@ const MARK = '🔏';
 
 /**
  * What the signature policy found: a pass is a `Verified …` line (told in the log as the check ran,
- * before the copy); a refusal says nothing here, its error line names what was found and required.
+ * before the copy); a refusal says nothing here, its error line names what was found and required,
+ * and an image let through unverified in warn mode is marked so in its row, the warning (in the log
+ * and the summary's lines) naming what was missing.
  */
 export const verificationPresenter: CheckPresenter<ImageVerification> = {
   heading: HEADING,
   mark: MARK,
   logLines: (v, item, told) => (v.verified && !told ? [verifiedLine(v, item.chosenFrom?.digest === v.digest)] : []),
-  summaryCells: (v) => (v.verified ? ['signature verified (below)'] : []),
+  summaryCells: (v) => (v.verified ? ['signature verified (below)'] : v.mode === 'warn' ? ['unverified, verify-mode warn'] : []),
   json: (v) => ({ key: VERIFICATION_KEY, fields: verificationFields(v) }),
 };
 

@@ -22,7 +22,9 @@ export interface SignatureCheckOptions {
  * signed too). The policy is a gate on every run: an image the destination already holds is
  * verified too (its attachments are read: referrers and tags, and the signatures' own layers), and
  * a refusal says the destination holds it. One verification per source digest and policy serves
- * every destination of it. A pass is told in the image's log at once, before the copy.
+ * every destination of it. A pass is told in the image's log at once, before the copy. In the
+ * policy's `warn` mode a failure refuses nothing: the image goes on, a warning names the digest and
+ * what was missing, and the record says `verified: false, mode: 'warn'`.
  */
 export function signatureCheck(options: SignatureCheckOptions): ImageCheck<ImageVerification> {
   const done = new Map<string, Promise<VerificationRecord>>();
@@ -55,6 +57,17 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
             found: err.found,
             required: err.required,
           };
+          if (policy.mode === 'warn') {
+            // Warn mode: the image goes on as if verified; the warning names the digest and what was missing.
+            const goesOn =
+              ctx.state === 'unchanged'
+                ? `the destination already holds ${ctx.resolved.root.digest}: it is left there`
+                : ctx.dryRun
+                  ? 'would be copied anyway'
+                  : 'copied anyway';
+            ctx.warning(`Unverified ${subject.digest} (verify-mode warn, ${goesOn}): ${err.message}`);
+            return { ...refused, mode: 'warn' };
+          }
           // Nothing is copied either way; an image already there stays, and the step still fails on it.
           const held =
             ctx.state === 'unchanged'
@@ -66,7 +79,7 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
       }
       // The verifier's record as it is, each platform's reduced to who signed it.
       const { platforms, ...rest } = record;
-      const verified: ImageVerification = rest;
+      const verified: ImageVerification = policy.mode === 'warn' ? { ...rest, mode: 'warn' } : rest;
       if (platforms)
         verified.platforms = platforms.map((p) => ({
           digest: p.digest,
