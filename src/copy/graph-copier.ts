@@ -8,6 +8,7 @@ import { referrerKind } from '../oci/referrer-kinds.js';
 import { referrerOf } from '../oci/referrers.js';
 import {
   isLocated,
+  isPushNoter,
   isMounter,
   isReferrerLister,
   isTaggingPusher,
@@ -379,6 +380,9 @@ export class GraphCopier {
       await this.destinationStep(what, push);
     }
     if (asRoot) asRoot.done = true;
+    // A referrers index another writer changed at the same moment, merged again: said, not hidden.
+    if (isPushNoter(this.dst))
+      for (const note of this.dst.pushNotes(desc)) this.emit({ type: 'notice', node: desc, message: note.message });
   }
 
   private markExisting(desc: Descriptor, listing: Listing): Promise<void> {

@@ -3,11 +3,12 @@ import { readManifest } from '../copy/read-manifest.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import { plainDescriptor } from '../oci/descriptor.js';
 import { digestOf } from '../oci/digest.js';
-import { NotFoundError } from '../oci/errors.js';
+import { NotFoundError, OciCopyError } from '../oci/errors.js';
 import { parseImageManifest } from '../oci/manifest.js';
 import { isImageManifest, MediaType } from '../oci/media-types.js';
 import { cosignTags } from '../oci/referrer-kinds.js';
-import { isTaggingPusher, isTagReader, type Target } from '../targets/target.js';
+import { appendToSharedList } from '../targets/shared-list.js';
+import { isLocated, isTaggingPusher, isTagReader, type Target } from '../targets/target.js';
 import { BUNDLE_V03, COSIGN_SIGNATURE_ANNOTATION, SIMPLE_SIGNING } from './constants.js';
 
 /** Stores `bytes` unless the target holds them already; our own bytes, so their digest is theirs. */
@@ -55,7 +56,9 @@ export async function attachBundle(
  * Adds a signature layer to cosign's legacy `sha256-<hex>.sig` manifest of `subject` (creating it
  * when missing, keeping every layer already there, as cosign appends): the layer is the
  * simple-signing payload, the signature and certificate ride in its annotations. The config is an
- * image config whose diff_ids list the layers, as cosign's is; the manifest is tagged last.
+ * image config whose diff_ids list the layers, as cosign's is; the manifest is tagged last. Several
+ * signers appending at once would drop each other's layers: the tag is read back after the write
+ * and merged again until it holds every layer (`merges` says how often that was needed).
  */
 export async function attachLegacySignature(
   dst: Target,
@@ -63,17 +66,39 @@ export async function attachLegacySignature(
   payload: Buffer,
   annotations: Record<string, string>,
   signal?: AbortSignal,
-): Promise<{ manifest: Descriptor; tag: string }> {
+): Promise<{ manifest: Descriptor; tag: string; merges: number }> {
   const tag = cosignTags(subject.digest).find((t) => t.kind === 'signature')!.tag;
-  const layers = await existingLayers(dst, tag, signal);
   const layer = { ...(await pushBytes(dst, SIMPLE_SIGNING, payload, signal)), annotations };
-  // The same payload signed the same way is there already: nothing to add.
-  if (
-    !layers.some(
-      (l) => l.digest === layer.digest && l.annotations?.[COSIGN_SIGNATURE_ANNOTATION] === annotations[COSIGN_SIGNATURE_ANNOTATION],
-    )
-  )
-    layers.push(layer);
+  // The same payload signed the same way is one layer.
+  const key = (l: Descriptor) => `${l.digest} ${l.annotations?.[COSIGN_SIGNATURE_ANNOTATION] ?? ''}`;
+  let manifest: Descriptor | undefined;
+  const update = await appendToSharedList<Descriptor>(
+    {
+      key,
+      read: async () => {
+        const found = await existingLayers(dst, tag, signal);
+        // What the tag names when our layer is there already: the manifest that holds it.
+        if (found.layers.some((l) => key(l) === key(layer))) manifest = found.manifest;
+        return found.layers;
+      },
+      write: async (layers) => {
+        manifest = await writeSignatureManifest(dst, tag, layers, signal);
+      },
+      lost: (missing, rounds) =>
+        new OciCopyError(
+          `attaching a signature to ${subject.digest} as ${tag} in ${dst.description}: other signers kept dropping layers from it (${missing} missing after ${rounds} writes); sign again to add them`,
+        ),
+      signal,
+      // A layout or archive is written by this process alone.
+      alone: !isLocated(dst),
+    },
+    [layer],
+  );
+  return { manifest: manifest!, tag, merges: update.merges };
+}
+
+/** Writes the `.sig` manifest of `layers` (its config first) and tags it. */
+async function writeSignatureManifest(dst: Target, tag: string, layers: Descriptor[], signal?: AbortSignal): Promise<Descriptor> {
   const epoch = '0001-01-01T00:00:00Z';
   const config = await pushBytes(
     dst,
@@ -96,24 +121,25 @@ export async function attachLegacySignature(
     await dst.push(manifest, Readable.from([bytes]), signal);
     await dst.tag(manifest, tag);
   }
-  return { manifest, tag };
+  return manifest;
 }
 
-/** The layers of the `.sig` manifest the tag names now; none when there is no such tag. */
-async function existingLayers(dst: Target, tag: string, signal?: AbortSignal): Promise<Descriptor[]> {
+/** The `.sig` manifest the tag names now and its layers; none when there is no such tag. */
+async function existingLayers(dst: Target, tag: string, signal?: AbortSignal): Promise<{ manifest?: Descriptor; layers: Descriptor[] }> {
   let desc: Descriptor | undefined;
   try {
     desc = isTagReader(dst) ? await dst.readTag(tag) : await dst.resolve(tag);
   } catch (err) {
-    if (err instanceof NotFoundError) return [];
+    if (err instanceof NotFoundError) return { layers: [] };
     throw err;
   }
-  if (!desc || !isImageManifest(desc.mediaType)) return [];
+  if (!desc || !isImageManifest(desc.mediaType)) return { layers: [] };
   const manifest = parseImageManifest(await readManifest(await dst.fetch(desc, signal), desc), `manifest ${desc.digest} (${tag})`);
-  return (manifest.layers ?? []).map((l) => ({
+  const layers = (manifest.layers ?? []).map((l) => ({
     mediaType: l.mediaType,
     digest: l.digest,
     size: l.size,
     ...(l.annotations ? { annotations: l.annotations } : {}),
   }));
+  return { manifest: desc, layers };
 }

@@ -16,7 +16,7 @@ import {
 import type { Descriptor } from '../oci/descriptor.js';
 import { CancelledError, InputError, messageOf, OciCopyError } from '../oci/errors.js';
 import { printable } from '../oci/text.js';
-import type { Target } from '../targets/target.js';
+import { isPushNoter, type Target } from '../targets/target.js';
 import { attachBundle, attachLegacySignature } from './attach.js';
 import {
   BUNDLE_CONTENT_ANNOTATION,
@@ -58,6 +58,8 @@ export interface SignOptions {
   signal?: AbortSignal;
   /** Per request to Fulcio, Rekor and the TSA. */
   timeoutMs?: number;
+  /** Told a line worth saying: the signature's list (referrers index, `.sig`) lost entries to another writer and was merged again. */
+  onNotice?: (message: string) => void;
 }
 
 /** An ECDSA P-256 key signing with SHA-256, its public key as the bundle's key hint. */
@@ -117,9 +119,16 @@ export async function signImage(dst: Target, subject: Descriptor, repository: st
       [CREATED_ANNOTATION]: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     };
     const manifest = await attachBundle(dst, subject, Buffer.from(JSON.stringify(bundleToJSON(bundle))), annotations, opts.signal);
+    if (isPushNoter(dst)) for (const note of dst.pushNotes(manifest)) opts.onNotice?.(note.message);
     return { ...base, manifest: manifest.digest };
   }
-  const { manifest, tag } = await attachLegacySignature(dst, subject, payload!, legacyAnnotations(bundle), opts.signal);
+  const { manifest, tag, merges } = await attachLegacySignature(dst, subject, payload!, legacyAnnotations(bundle), opts.signal);
+  if (merges) {
+    const times = merges === 1 ? 'once' : `${merges} times`;
+    opts.onNotice?.(
+      `the signature tag ${tag} of ${subject.digest} lost layers to another signer at the same time: merged and written again (${times})`,
+    );
+  }
   return { ...base, manifest: manifest.digest, tag };
 }
 

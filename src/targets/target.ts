@@ -96,6 +96,14 @@ export interface StoreNoter {
   storeNotes(root: Descriptor): Promise<StoreNote[]>;
 }
 
+/**
+ * A target that has something to say about how it stored a manifest: a referrers index that
+ * another writer changed at the same moment, merged again. Each note is handed out once.
+ */
+export interface PushNoter {
+  pushNotes(desc: Descriptor): StoreNote[];
+}
+
 /** A target that can list its tags: a registry repository (across pages), a layout, an archive. */
 export interface TagLister {
   tags(): Promise<string[]>;
@@ -162,6 +170,10 @@ export function isTaggingPusher(t: unknown): t is TaggingPusher {
 
 export function isStoreNoter(t: unknown): t is StoreNoter {
   return typeof (t as StoreNoter)?.storeNotes === 'function';
+}
+
+export function isPushNoter(t: unknown): t is PushNoter {
+  return typeof (t as PushNoter)?.pushNotes === 'function';
 }
 
 export function isTagLister(t: unknown): t is TagLister {

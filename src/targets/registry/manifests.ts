@@ -9,7 +9,7 @@ import { refuseOtherBytes, refuseOtherDigest } from './answered-digest.js';
 import { BrokenAnswerError, RegistryError } from './errors.js';
 import { discard, header, readBody, type HttpResponse } from './http.js';
 import { referrerOf } from '../../oci/referrers.js';
-import { keepReferrersIndex } from './referrers.js';
+import { keepReferrersIndex, referrersMergeLine } from './referrers.js';
 import { printable, quoted } from '../../oci/text.js';
 import { pause, throwIfAborted } from '../../cancel/index.js';
 import { parseBoundedJson } from '../../oci/json.js';
@@ -22,6 +22,8 @@ const CACHE_BYTES = 16 * 1024 * 1024;
 export class Manifests {
   private readonly recent = new Map<string, { mediaType: string; bytes: Buffer }>();
   private recentBytes = 0;
+  /** Lines a push has to say (a referrers index merged again), by the pushed manifest's digest, until taken. */
+  private readonly notes = new Map<string, string[]>();
 
   constructor(
     private readonly client: RegistryClient,
@@ -130,7 +132,18 @@ export class Manifests {
     // A registry with the referrers API says so with OCI-Subject; without it, the pusher keeps the
     // `sha256-<hex>` index of the subject's referrers up to date.
     const referrer = referrerOf(desc, bytes);
-    if (referrer && !header(answered, 'oci-subject')) await keepReferrersIndex(this, referrer.subject, referrer.descriptor);
+    if (referrer && !header(answered, 'oci-subject')) {
+      const update = await keepReferrersIndex(this, referrer.subject, referrer.descriptor);
+      const line = referrersMergeLine(this.place, referrer.subject, update);
+      if (line) this.notes.set(desc.digest, [...(this.notes.get(desc.digest) ?? []), line]);
+    }
+  }
+
+  /** What the push of `digest` had to say, once: the lines are forgotten as they are taken. */
+  takeNotes(digest: string): string[] {
+    const lines = this.notes.get(digest) ?? [];
+    this.notes.delete(digest);
+    return lines;
   }
 
   /** Points a tag at a manifest already in the repository; a digest reference needs nothing. */

@@ -8,6 +8,8 @@ import { during, type RegistryClient } from './client.js';
 import { discard, header, readBody } from './http.js';
 import type { Manifests } from './manifests.js';
 import { referrersTag } from '../../oci/referrers.js';
+import { appendToSharedList, type SharedListWrite } from '../shared-list.js';
+import { RegistryError } from './errors.js';
 
 /**
  * What refers to `subject`: the referrers API when the registry has it, else the index kept under
@@ -45,15 +47,19 @@ export async function listReferrers(
   });
 }
 
-/** Updates in flight per `host/repository@subject`: one at a time, so none loses another's entry. */
-const pending = new Map<string, Promise<void>>();
+/** Updates in flight per `host/repository@subject`: one at a time within the process. */
+const pending = new Map<string, Promise<unknown>>();
+
+/** What keeping the index took: whether it was written, and how often another writer's write had to be merged. */
+export type ReferrersIndexUpdate = SharedListWrite;
 
 /**
  * Adds `referrer` to the index kept under the subject's `sha256-<hex>` tag (the referrers tag
  * schema), creating it when missing and keeping every entry already there. Updates for one subject
- * are made one after another within the process: read, merge, write.
+ * are made one after another within the process; against writers in other processes the index is
+ * read back after the write and merged again until it lists everything (see `appendToSharedList`).
  */
-export function keepReferrersIndex(manifests: Manifests, subject: Descriptor, referrer: Descriptor): Promise<void> {
+export function keepReferrersIndex(manifests: Manifests, subject: Descriptor, referrer: Descriptor): Promise<ReferrersIndexUpdate> {
   const key = `${manifests.where}@${subject.digest}`;
   const previous = pending.get(key) ?? Promise.resolve();
   const update = previous.then(() => mergeIntoReferrersIndex(manifests, subject, referrer));
@@ -65,18 +71,40 @@ export function keepReferrersIndex(manifests: Manifests, subject: Descriptor, re
   return update;
 }
 
-async function mergeIntoReferrersIndex(manifests: Manifests, subject: Descriptor, referrer: Descriptor): Promise<void> {
+async function mergeIntoReferrersIndex(manifests: Manifests, subject: Descriptor, referrer: Descriptor): Promise<ReferrersIndexUpdate> {
   const tag = referrersTag(subject.digest);
   const op = `updating the referrers index ${manifests.where}:${tag} of ${subject.digest}`;
-  let index: ImageIndex;
-  try {
-    index = parseIndex((await manifests.get(tag, op)).bytes, `referrers index ${manifests.where}:${tag}`);
-  } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
-    index = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
-  }
-  if (index.manifests.some((d) => d.digest === referrer.digest)) return;
-  const merged: ImageIndex = { ...index, mediaType: MediaType.OciIndex, manifests: [...index.manifests, referrer] };
-  const bytes = Buffer.from(JSON.stringify(merged));
-  await manifests.put({ mediaType: MediaType.OciIndex, digest: digestOf(bytes), size: bytes.length }, tag, bytes, op);
+  // The index as last read: its other fields (annotations) are kept on every write.
+  let index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
+  return appendToSharedList<Descriptor>(
+    {
+      key: (d) => d.digest,
+      read: async () => {
+        try {
+          index = parseIndex((await manifests.get(tag, op)).bytes, `referrers index ${manifests.where}:${tag}`);
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err;
+          index = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
+        }
+        return index.manifests;
+      },
+      write: async (entries) => {
+        const merged: ImageIndex = { ...index, mediaType: MediaType.OciIndex, manifests: entries };
+        const bytes = Buffer.from(JSON.stringify(merged));
+        await manifests.put({ mediaType: MediaType.OciIndex, digest: digestOf(bytes), size: bytes.length }, tag, bytes, op);
+      },
+      lost: (missing, rounds) =>
+        new RegistryError(
+          `${op}: other writers kept dropping entries from the index (${missing} missing after ${rounds} writes); run the copy again to add them`,
+        ),
+    },
+    [referrer],
+  );
+}
+
+/** The line that says an index had to be merged again, or undefined when it did not. */
+export function referrersMergeLine(where: string, subject: Descriptor, update: ReferrersIndexUpdate): string | undefined {
+  if (update.merges === 0) return undefined;
+  const times = update.merges === 1 ? 'once' : `${update.merges} times`;
+  return `the referrers index ${where}:${referrersTag(subject.digest)} of ${subject.digest} lost entries to another writer at the same time: merged and written again (${times}); it lists all ${update.entries}`;
 }

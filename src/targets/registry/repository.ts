@@ -8,8 +8,10 @@ import type {
   Located,
   Mounter,
   MountOutcome,
+  PushNoter,
   ReferrerLister,
   RemoveTagOptions,
+  StoreNote,
   TaggingPusher,
   TagLister,
   TagReader,
@@ -28,7 +30,9 @@ import { DEFAULT_CHUNK_BYTES, type UploadMode } from './upload.js';
 export type RegistryRepositoryOptions = RegistryClientOptions;
 
 /** A repository on a registry, spoken to over the distribution API. */
-export class RegistryRepository implements Target, Mounter, Located, ReferrerLister, TaggingPusher, TagLister, TagReader, TagRemover {
+export class RegistryRepository
+  implements Target, Mounter, Located, PushNoter, ReferrerLister, TaggingPusher, TagLister, TagReader, TagRemover
+{
   readonly description: string;
   readonly location: BlobLocation;
   private readonly blobs: Blobs;
@@ -75,6 +79,11 @@ export class RegistryRepository implements Target, Mounter, Located, ReferrerLis
   async pushTagged(desc: Descriptor, content: Readable, reference: string, signal?: AbortSignal): Promise<void> {
     this.refuseIfClosed();
     return this.manifests.push(desc, content, reference, signal);
+  }
+
+  /** What storing `desc` had to say: a referrers index that lost entries to another writer and was merged again. */
+  pushNotes(desc: Descriptor): StoreNote[] {
+    return this.manifests.takeNotes(desc.digest).map((message) => ({ message }));
   }
 
   async tag(desc: Descriptor, reference: string): Promise<void> {

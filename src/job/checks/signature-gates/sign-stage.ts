@@ -80,6 +80,7 @@ export function signStage(options: SignStageOptions | undefined, entries: EntryS
         ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
         ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
         signal: ctx.signal,
+        onNotice: (message) => ctx.notice(message),
       }).catch(fail);
       return { ...record, state: 'signed' };
     },
