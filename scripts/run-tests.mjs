@@ -1,5 +1,5 @@
 // Runs the compiled tests with node's test runner: unit tests first, then integration tests.
-// Usage: node scripts/run-tests.mjs [--node22|--node24] [FILTER]   (FILTER: substring of a test file's path)
+// Usage: node scripts/run-tests.mjs [--node22|--node24] [FILTER...]   (FILTER: substring of a test file's path; any of them)
 // --node22, --node24: under that Node.js release line (fetched from the npm registry when this Node.js is
 // another); without either, under this Node.js.
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const testRoot = join(root, 'lib', 'test');
 const args = process.argv.slice(2);
 const release = args.map((a) => /^--node(\d+)$/.exec(a)?.[1]).find(Boolean);
-const filter = args.find((a) => !a.startsWith('--'));
+const filters = args.filter((a) => !a.startsWith('--'));
 
 function findTests(dir) {
   let entries;
@@ -38,11 +38,11 @@ try {
 }
 
 const all = findTests(testRoot).map((p) => relative(root, p).split(sep).join('/'));
-const selected = filter ? all.filter((p) => p.includes(filter)) : all;
+const selected = filters.length ? all.filter((p) => filters.some((f) => p.includes(f))) : all;
 const unit = selected.filter((p) => p.startsWith('lib/test/unit/'));
 const integration = selected.filter((p) => !p.startsWith('lib/test/unit/'));
 if (selected.length === 0) {
-  console.error(filter ? `run-tests: no test file matches "${filter}"` : 'run-tests: no test files under lib/test');
+  console.error(filters.length ? `run-tests: no test file matches "${filters.join('", "')}"` : 'run-tests: no test files under lib/test');
   process.exit(1);
 }
 let node = process.execPath;
