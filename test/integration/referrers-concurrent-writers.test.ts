@@ -1,17 +1,22 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
+import { encryptCosignKey } from '../support/cosign-key-file.js';
 import { pushSubject, runConcurrentWriters } from '../support/concurrent-writers.js';
 import { fallbackTag, getManifest, pushReferrer, writeFallbackIndex } from '../support/referrer-artifacts.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { ACTION_COMPILED, runAction } from '../support/run-action.js';
 
 // Twenty processes, each adding its own entry to one list at the same moment, on a registry with
 // neither the referrers API nor conditional writes (distribution 2.8): read, merge and write alone
 // loses most of them (15 of 20 here), each writer exiting 0. Each writer reads back and merges again.
 const WRITERS = 20;
+// Parallel jobs of a workflow, each running the action: fewer, as each is a whole job's start-up.
+const JOBS = 8;
 
 describe('concurrent writers of one referrers index or .sig tag lose no entry', () => {
   let registry: TestRegistry;
@@ -57,6 +62,59 @@ describe('concurrent writers of one referrers index or .sig tag lose no entry', 
     // A copy whose entry another copy dropped merged it back and said so in its log.
     const said = runs.filter((r) => /lost entries to another writer at the same time: merged and written again/.test(r.stdout + r.stderr));
     assert.ok(said.length > 0, 'no copy said it merged the index again');
+  });
+
+  it(`${JOBS} action steps at once, each bringing its own attestation of one image, then each signing it with its own key: none is lost`, async () => {
+    const sources = Array.from({ length: JOBS }, (_, i) => `jobs-src/app-${i}`);
+    const attestations = await Promise.all(
+      sources.map(async (repo, i) => {
+        const subject = await pushSubject(registry, repo, 'v1');
+        const attestation = await pushReferrer(registry, repo, subject, {
+          artifactType: 'application/vnd.example.attestation.v1',
+          payload: `attestation of job ${i}`,
+        });
+        await writeFallbackIndex(registry, repo, subject, [attestation]);
+        return { subject, attestation };
+      }),
+    );
+    const subject = attestations[0].subject;
+    const destination = `${registry.host}/jobs-dst/app:v1`;
+    const copies = await Promise.all(
+      sources.map((repo) =>
+        runAction({ source: `${registry.host}/${repo}:v1`, destination, referrers: 'true', 'blob-cache': 'false' }, {}, ACTION_COMPILED),
+      ),
+    );
+    for (const run of copies) assert.equal(run.code, 0, run.stdout);
+    const index = await getManifest(registry, 'jobs-dst/app', fallbackTag(subject.digest));
+    const listed = new Set((index.doc?.manifests ?? []).map((d) => d.digest));
+    assert.equal(attestations.filter((a) => !listed.has(a.attestation.digest)).length, 0, 'attestations lost from the index');
+
+    // Each job signs the digest now there with its own key, in the legacy form: one .sig tag, a layer each.
+    const password = 'jobs';
+    const signs = await Promise.all(
+      Array.from({ length: JOBS }, () =>
+        runAction(
+          {
+            source: `${registry.host}/jobs-src/app-0:v1`,
+            destination,
+            sign: 'key',
+            'sign-key': encryptCosignKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, password, 32768),
+            'sign-key-password': password,
+            'signature-format': 'legacy',
+            'blob-cache': 'false',
+          },
+          {},
+          ACTION_COMPILED,
+        ),
+      ),
+    );
+    for (const run of signs) assert.equal(run.code, 0, run.stdout);
+    const signatures = signs.map(
+      (run) => (JSON.parse(run.outputs.verification) as Array<{ signed?: { state: string } }>)[0]?.signed?.state,
+    );
+    assert.deepEqual(signatures, Array(JOBS).fill('signed'), 'each job signed');
+    const sig = (await getManifest(registry, 'jobs-dst/app', `${fallbackTag(subject.digest)}.sig`)).doc as { layers?: unknown[] };
+    assert.equal(sig.layers?.length, JOBS, `the .sig manifest holds ${sig.layers?.length} of ${JOBS} signature layers`);
   });
 
   it(`the sha256-<hex> index lists the referrers of all ${WRITERS} processes, and a writer that merged again says so`, async () => {
