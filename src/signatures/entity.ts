@@ -108,6 +108,10 @@ function entityOf(base: Omit<Prepared, 'entity'>, bundle: Bundle, artifact?: Buf
   let certificate: X509Certificate | undefined;
   try {
     certificate = leafOf(bundle);
+    // The chain is built from the trust root; a bundle that brings a root of its own is refused
+    // (Sigstore's bundle format forbids it), not quietly used or ignored.
+    if (chainOf(bundle).some((c) => c.isCA && c.subject.equals(c.issuer)))
+      return { ...base, problem: 'its certificate chain holds a root certificate, which a bundle must not carry' };
   } catch {
     return { ...base, problem: 'its certificate cannot be read' };
   }
@@ -221,6 +225,12 @@ function stampedOver(entity: SignedEntity, stamped: Buffer): SignedEntity {
       verifySignature: (key) => content.verifySignature(key),
     },
   };
+}
+
+function chainOf(bundle: Bundle): X509Certificate[] {
+  const content = bundle.verificationMaterial.content;
+  if (content.$case !== 'x509CertificateChain') return [];
+  return content.x509CertificateChain.certificates.map((c) => X509Certificate.parse(Buffer.from(c.rawBytes)));
 }
 
 function leafOf(bundle: Bundle): X509Certificate | undefined {
