@@ -122,6 +122,20 @@ describe("cosign's attestations in the forms it writes, read by oci-copy", () =>
     );
   });
 
+  it('refuses, in one line, a keyless referrer attestation whose layer lost its annotations (cosign 2.6 to 3.0.5 wrote them so)', async () => {
+    const root = await scene.image('v2ref/bare');
+    const statement = provenanceStatement(`${registry.host}/v2ref/bare`, root.digest, world.claims);
+    const layer = await keylessAttLayer(await cosignAttestBundle(world, statement, true), SLSA_V1);
+    // WriteAttestationsReferrer took the layers without their descriptors' annotations until v3.0.6.
+    const att = await pushCosignReferrer(registry, 'v2ref/bare', root, 'attestation', [{ ...layer, annotations: {} }]);
+    await refused(
+      verifyImage(scene.repository('v2ref/bare'), root, keyless({ attestationTypes: 'slsaprovenance1' })),
+      new RegExp(
+        `a legacy attestation of type ${SLSA_V1.replace(/[./]/g, '\\$&')} \\(referrer ${att.digest}\\): it is signed with a key, and the policy requires a certificate identity`,
+      ),
+    );
+  });
+
   it('accepts a legacy .att whose proof of time is an RFC 3161 stamp of the layer, with a TSA in the trust root and no log', async () => {
     const root = await scene.image('tsa/att');
     const statement = provenanceStatement(`${registry.host}/tsa/att`, root.digest, world.claims);
