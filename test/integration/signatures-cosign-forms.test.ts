@@ -15,6 +15,7 @@ import {
   cosignAttestBundle,
   IN_TOTO,
   keylessAttLayer,
+  logAsIntoto001,
   provenanceStatement,
   pushCosignReferrer,
   pushCosignTag,
@@ -88,7 +89,7 @@ describe("cosign's attestations in the forms it writes, read by oci-copy", () =>
     );
     assert.deepEqual(record.predicateTypes, [SLSA_V1]);
     assert.equal(record.signer?.identity, IDENTITY);
-    assert.match(record.tlogIndex ?? '', /^\d+$/, 'the intoto entry in Rekor is checked');
+    assert.match(record.tlogIndex ?? '', /^\d+$/, 'the dsse entry in Rekor is checked');
 
     // The command line's verify-attestation-type takes it, and copies the image.
     const run = await runCli(
@@ -133,6 +134,20 @@ describe("cosign's attestations in the forms it writes, read by oci-copy", () =>
       new RegExp(
         `a legacy attestation of type ${SLSA_V1.replace(/[./]/g, '\\$&')} \\(referrer ${att.digest}\\): it is signed with a key, and the policy requires a certificate identity`,
       ),
+    );
+  });
+
+  it('says so when a legacy .att is logged as an intoto v0.0.1 entry (cosign 2.0 and 2.1), which the verifier cannot check', async () => {
+    const root = await scene.image('intoto/att');
+    const statement = provenanceStatement(`${registry.host}/intoto/att`, root.digest, world.claims);
+    const layer = await logAsIntoto001(
+      world,
+      await keylessAttLayer(await cosignAttestBundle(world, statement, false), SLSA_V1, stampByTsa),
+    );
+    await pushCosignTag(registry, 'intoto/att', root, 'att', [layer]);
+    await refused(
+      verifyImage(scene.repository('intoto/att'), root, keyless({ attestationTypes: 'slsaprovenance1' })),
+      /\(tag sha256-[0-9a-f]{64}\.att\) signed by .*: its transparency-log entry is of a type the verifier cannot check \(unsupported intoto version: 0\.0\.1\);/,
     );
   });
 

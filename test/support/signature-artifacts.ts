@@ -319,9 +319,12 @@ export async function tsaStamp(world: SigstoreWorld, bytes: Buffer): Promise<Buf
   return Buffer.from(stamped.rfc3161Timestamps![0].signedTimestamp);
 }
 
-/** A keyless DSSE bundle whose log entry, when `rekor`, is an `intoto` v0.0.2 entry, as cosign attest uploads one. */
+/**
+ * A keyless DSSE bundle whose log entry, when `rekor`, is a `dsse` v0.0.1 entry, as cosign attest
+ * uploads one since v2.2 (its `--rekor-entry-type` default; v2.0 and v2.1 uploaded `intoto` v0.0.1).
+ */
 export async function cosignAttestBundle(world: SigstoreWorld, statement: Buffer, rekor: boolean): Promise<Bundle> {
-  const witnesses: Witness[] = rekor ? [new RekorWitness({ rekorBaseURL: world.rekorUrl, entryType: 'intoto' })] : [];
+  const witnesses: Witness[] = rekor ? [new RekorWitness({ rekorBaseURL: world.rekorUrl })] : [];
   return new DSSEBundleBuilder({ signer: fulcioSigner(world), witnesses }).create({ data: statement, type: IN_TOTO });
 }
 
@@ -381,4 +384,43 @@ export async function keylessAttLayer(
       SignedRFC3161Timestamp: (await stamp(payload)).toString('base64'),
     });
   return { payload, mediaType: 'application/vnd.dsse.envelope.v1+json', annotations };
+}
+
+/**
+ * Logs `layer` (a keyless `.att` layer) in the world's Rekor as an `intoto` v0.0.1 entry, the body
+ * real Rekor keeps for what cosign 2.0 and 2.1 uploaded (rekor pkg/types/intoto/v0.0.1: the
+ * envelope's and payload's hashes and the certificate, not the envelope), and puts the entry and its
+ * signed entry timestamp in the layer's `dev.sigstore.cosign/bundle` annotation.
+ */
+export async function logAsIntoto001(world: SigstoreWorld, layer: LegacyLayer): Promise<LegacyLayer> {
+  const envelope = JSON.parse(layer.payload.toString()) as { payload: string };
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const body = {
+    apiVersion: '0.0.1',
+    kind: 'intoto',
+    spec: {
+      content: {
+        hash: { algorithm: 'sha256', value: sha(layer.payload) },
+        payloadHash: { algorithm: 'sha256', value: sha(Buffer.from(envelope.payload, 'base64')) },
+      },
+      publicKey: Buffer.from(layer.annotations['dev.sigstore.cosign/certificate']).toString('base64'),
+    },
+  };
+  const res = await fetch(`${world.rekorUrl}/api/v1/log/entries`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`the world's Rekor answered ${res.status}: ${await res.text()}`);
+  const entry = Object.values((await res.json()) as Record<string, Record<string, any>>)[0];
+  return {
+    ...layer,
+    annotations: {
+      ...layer.annotations,
+      'dev.sigstore.cosign/bundle': JSON.stringify({
+        SignedEntryTimestamp: entry.verification.signedEntryTimestamp,
+        Payload: { body: entry.body, integratedTime: entry.integratedTime, logIndex: entry.logIndex, logID: entry.logID },
+      }),
+    },
+  };
 }
