@@ -108,6 +108,10 @@ function entityOf(base: Omit<Prepared, 'entity'>, bundle: Bundle, artifact?: Buf
   let certificate: X509Certificate | undefined;
   try {
     certificate = leafOf(bundle);
+    // The chain is built from the trust root; a bundle that brings a root of its own is refused
+    // (Sigstore's bundle format forbids it), not quietly used or ignored.
+    if (chainOf(bundle).some((c) => c.isCA && c.subject.equals(c.issuer)))
+      return { ...base, problem: 'its certificate chain holds a root certificate, which a bundle must not carry' };
   } catch {
     return { ...base, problem: 'its certificate cannot be read' };
   }
@@ -190,14 +194,43 @@ export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared
   const predicateType = printable(statement.predicateType, 200);
   if (!statementNames(statement, subject.digest))
     return { ...base, predicateType, problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}` };
-  // cosign stamps an attestation's whole envelope, which the verifier does not read as a stamp of
-  // the signature: such a stamp is left out, and the Rekor entry is the proof of time.
+  // cosign stamps an attestation's whole layer (the envelope's bytes), not its signature
+  // (pkg/cosign/verify.go, VerifyRFC3161Timestamp: "for attestations … the signed payload").
+  const stamp = ann[COSIGN_TIMESTAMP_ANNOTATION] ? rfc3161Stamp(ann[COSIGN_TIMESTAMP_ANNOTATION]) : undefined;
+  if (typeof stamp === 'string') return { ...base, predicateType, problem: stamp };
+  if (stamp) material.timestampVerificationData.rfc3161Timestamps.push({ signedTimestamp: stamp });
   const bundle = {
     mediaType: BUNDLE_V01,
     verificationMaterial: material,
     content: { $case: 'dsseEnvelope' as const, dsseEnvelope: envelope },
   } as unknown as Bundle;
-  return entityOf({ ...base, predicateType, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle);
+  const prepared = entityOf({ ...base, predicateType, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle);
+  if ('problem' in prepared || !stamp) return prepared;
+  return { ...prepared, entity: stampedOver(prepared.entity, c.payload) };
+}
+
+/**
+ * The entity with its TSA stamps checked over `stamped` (the bytes cosign sent the TSA) in place of
+ * the signature; the signature itself, and the log entry's record of it, are checked as before.
+ */
+function stampedOver(entity: SignedEntity, stamped: Buffer): SignedEntity {
+  const content = entity.signature;
+  return {
+    ...entity,
+    signature: {
+      signature: stamped,
+      compareSignature: (sig) => content.compareSignature(sig),
+      compareDigest: (digest) => content.compareDigest(digest),
+      compareSignedDigest: (digest) => content.compareSignedDigest(digest),
+      verifySignature: (key) => content.verifySignature(key),
+    },
+  };
+}
+
+function chainOf(bundle: Bundle): X509Certificate[] {
+  const content = bundle.verificationMaterial.content;
+  if (content.$case !== 'x509CertificateChain') return [];
+  return content.x509CertificateChain.certificates.map((c) => X509Certificate.parse(Buffer.from(c.rawBytes)));
 }
 
 function leafOf(bundle: Bundle): X509Certificate | undefined {

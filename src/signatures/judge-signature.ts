@@ -93,6 +93,8 @@ function verificationProblem(err: unknown, p: Prepared): string {
     case 'TLOG_MISSING_INCLUSION_ERROR':
       return 'its transparency-log entry is not proven by a log of the trust root';
     case 'TLOG_BODY_ERROR':
+      // An entry of a kind or version the verifier cannot read is not a mismatch, and is not said to be one.
+      if (/^unsupported /.test(msg)) return `its transparency-log entry is of a type the verifier cannot check (${printable(msg, 80)})`;
       return 'its transparency-log entry records another signature';
     default:
       return `it does not verify (${printable(msg, 160)})`;

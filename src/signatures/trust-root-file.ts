@@ -30,5 +30,29 @@ export function checkTrustedRootText(text: string, what: string): unknown {
   for (const field of ['certificateAuthorities', 'tlogs', 'timestampAuthorities', 'ctlogs'] as const) {
     if (doc[field] !== undefined && !Array.isArray(doc[field])) throw new InputError(`${what} is malformed: ${field} is not a list`);
   }
+  checkValidityStarts(doc, what);
   return json;
+}
+
+/**
+ * Each key and authority is trusted over `validFor`, whose `start` Sigstore's format requires: one
+ * without it is refused, never read as trusted since forever (a sigstore-conformance case).
+ */
+function checkValidityStarts(doc: Record<string, unknown>, what: string): void {
+  type Entry = { validFor?: unknown; publicKey?: { validFor?: unknown } } | null | undefined;
+  const places: ReadonlyArray<readonly [string, (e: Entry) => unknown]> = [
+    ['tlogs', (e) => e?.publicKey?.validFor],
+    ['ctlogs', (e) => e?.publicKey?.validFor],
+    ['certificateAuthorities', (e) => e?.validFor],
+    ['timestampAuthorities', (e) => e?.validFor],
+  ];
+  for (const [field, validFor] of places) {
+    for (const [i, entry] of ((doc[field] as Entry[] | undefined) ?? []).entries()) {
+      const range = validFor(entry) as { start?: unknown } | null | undefined;
+      if (range !== undefined && (range === null || typeof range !== 'object' || typeof range.start !== 'string' || !range.start))
+        throw new InputError(
+          `${what} is malformed: ${field}[${i}] has a validFor with no start: give a trusted_root.json that says from when each key is trusted`,
+        );
+    }
+  }
 }

@@ -2,7 +2,8 @@
 // of oci-copy's own code: bundles come from sigstore-js (@sigstore/sign) talking to the test's
 // Sigstore world, legacy layers are signed with node:crypto, and everything reaches the registry
 // through plain HTTP (referrer-artifacts.ts).
-import { createPublicKey, sign as signData, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, sign as signData, type KeyObject } from 'node:crypto';
+import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { bundleToJSON, type Bundle } from '@sigstore/bundle';
 import {
   DSSEBundleBuilder,
@@ -189,7 +190,9 @@ export async function pushCosignTag(
 /**
  * The same layers as cosign v2 pushes them with `--registry-referrers-mode=oci-1-1`: a referrer
  * manifest (empty config, `artifactType` `application/vnd.dev.cosign.artifact.sig.v1+json` for
- * signatures, `application/vnd.in-toto+json` for attestations, `subject`), then the subject's
+ * signatures, `application/vnd.in-toto+json` for attestations, on the manifest and on the config's
+ * descriptor, `subject`, the `created` annotation; each layer keeps its annotations, as
+ * WriteAttestationsReferrer does since cosign v3.0.6, pkg/oci/remote/write.go), then the subject's
  * `sha256-<hex>` index gains the entry (distribution 2.8 has no referrers API). `subject` in the
  * manifest may be another digest than the one it is listed under, for a test of a lying listing.
  */
@@ -210,7 +213,8 @@ export async function pushCosignReferrer(
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
     artifactType,
-    config,
+    // cosign's WriteReferrer names the artifact type on the empty config's descriptor too.
+    config: { ...config, artifactType },
     layers: pushed,
     subject: { mediaType: manifestSubject.mediaType, digest: manifestSubject.digest, size: manifestSubject.size },
     annotations,
@@ -299,5 +303,124 @@ export function keyedAttLayer(key: KeyObject, statement: Buffer, predicateType: 
     payload: Buffer.from(JSON.stringify(envelope)),
     mediaType: 'application/vnd.dsse.envelope.v1+json',
     annotations: { predicateType },
+  };
+}
+
+/** An RFC 3161 stamp of `bytes` from the world's TSA, as cosign asks for one (the hash of the bytes it stamps). */
+export async function tsaStamp(world: SigstoreWorld, bytes: Buffer): Promise<Buffer> {
+  // The witness stamps a message signature's bytes: any bytes put in that place are what it stamps.
+  const stamped = await new TSAWitness({ tsaBaseURL: world.tsaUrl }).testify({
+    $case: 'messageSignature',
+    messageSignature: {
+      signature: bytes,
+      messageDigest: { algorithm: HashAlgorithm.SHA2_256, digest: createHash('sha256').update(bytes).digest() },
+    },
+  });
+  return Buffer.from(stamped.rfc3161Timestamps![0].signedTimestamp);
+}
+
+/**
+ * A keyless DSSE bundle whose log entry, when `rekor`, is a `dsse` v0.0.1 entry, as cosign attest
+ * uploads one since v2.2 (its `--rekor-entry-type` default; v2.0 and v2.1 uploaded `intoto` v0.0.1).
+ */
+export async function cosignAttestBundle(world: SigstoreWorld, statement: Buffer, rekor: boolean): Promise<Bundle> {
+  const witnesses: Witness[] = rekor ? [new RekorWitness({ rekorBaseURL: world.rekorUrl })] : [];
+  return new DSSEBundleBuilder({ signer: fulcioSigner(world), witnesses }).create({ data: statement, type: IN_TOTO });
+}
+
+/**
+ * A keyless `.att` layer as cosign attest writes it (pkg/oci/static, cmd/cosign/cli/attest): the DSSE
+ * envelope as the layer, the certificate and chain (PEM), the Rekor entry with its signed entry
+ * timestamp when logged, and `dev.sigstore.cosign/rfc3161timestamp` holding `stamp`, which cosign
+ * asks over the layer's bytes (verify.go: "for attestations … we rely on the signed payload").
+ */
+export async function keylessAttLayer(
+  bundle: Bundle,
+  predicateType: string,
+  stamp?: (layer: Buffer) => Promise<Buffer>,
+): Promise<LegacyLayer> {
+  const json = bundleToJSON(bundle) as unknown as {
+    dsseEnvelope: { payload: string; payloadType: string; signatures: Array<{ sig: string; keyid?: string }> };
+    verificationMaterial: {
+      x509CertificateChain?: { certificates: Array<{ rawBytes: string }> };
+      certificate?: { rawBytes: string };
+      tlogEntries?: Array<{
+        logIndex: string;
+        logId: { keyId: string };
+        integratedTime: string;
+        inclusionPromise: { signedEntryTimestamp: string };
+        canonicalizedBody: string;
+      }>;
+    };
+  };
+  const env = json.dsseEnvelope;
+  const payload = Buffer.from(
+    JSON.stringify({
+      payloadType: env.payloadType,
+      payload: env.payload,
+      signatures: env.signatures.map((s) => ({ keyid: '', sig: s.sig })),
+    }),
+  );
+  const raw = json.verificationMaterial.x509CertificateChain?.certificates[0].rawBytes ?? json.verificationMaterial.certificate!.rawBytes;
+  const annotations: Record<string, string> = {
+    predicateType,
+    'dev.sigstore.cosign/certificate': `-----BEGIN CERTIFICATE-----\n${raw.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`,
+    'dev.sigstore.cosign/chain': '',
+  };
+  const entry = json.verificationMaterial.tlogEntries?.[0];
+  if (entry) {
+    annotations['dev.sigstore.cosign/bundle'] = JSON.stringify({
+      SignedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp,
+      Payload: {
+        body: entry.canonicalizedBody,
+        integratedTime: Number(entry.integratedTime),
+        logIndex: Number(entry.logIndex),
+        logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex'),
+      },
+    });
+  }
+  if (stamp)
+    annotations['dev.sigstore.cosign/rfc3161timestamp'] = JSON.stringify({
+      SignedRFC3161Timestamp: (await stamp(payload)).toString('base64'),
+    });
+  return { payload, mediaType: 'application/vnd.dsse.envelope.v1+json', annotations };
+}
+
+/**
+ * Logs `layer` (a keyless `.att` layer) in the world's Rekor as an `intoto` v0.0.1 entry, the body
+ * real Rekor keeps for what cosign 2.0 and 2.1 uploaded (rekor pkg/types/intoto/v0.0.1: the
+ * envelope's and payload's hashes and the certificate, not the envelope), and puts the entry and its
+ * signed entry timestamp in the layer's `dev.sigstore.cosign/bundle` annotation.
+ */
+export async function logAsIntoto001(world: SigstoreWorld, layer: LegacyLayer): Promise<LegacyLayer> {
+  const envelope = JSON.parse(layer.payload.toString()) as { payload: string };
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const body = {
+    apiVersion: '0.0.1',
+    kind: 'intoto',
+    spec: {
+      content: {
+        hash: { algorithm: 'sha256', value: sha(layer.payload) },
+        payloadHash: { algorithm: 'sha256', value: sha(Buffer.from(envelope.payload, 'base64')) },
+      },
+      publicKey: Buffer.from(layer.annotations['dev.sigstore.cosign/certificate']).toString('base64'),
+    },
+  };
+  const res = await fetch(`${world.rekorUrl}/api/v1/log/entries`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`the world's Rekor answered ${res.status}: ${await res.text()}`);
+  const entry = Object.values((await res.json()) as Record<string, Record<string, any>>)[0];
+  return {
+    ...layer,
+    annotations: {
+      ...layer.annotations,
+      'dev.sigstore.cosign/bundle': JSON.stringify({
+        SignedEntryTimestamp: entry.verification.signedEntryTimestamp,
+        Payload: { body: entry.body, integratedTime: entry.integratedTime, logIndex: entry.logIndex, logID: entry.logID },
+      }),
+    },
   };
 }

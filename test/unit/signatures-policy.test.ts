@@ -16,6 +16,19 @@ const files: Record<string, string> = {
   'cosign.key': PRIVATE_PEM,
   'root.json': '{"mediaType":"text/plain"}',
   'bad.json': '{nope',
+  'nostart.json': JSON.stringify({
+    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+    tlogs: [
+      {
+        baseUrl: 'https://rekor.example',
+        publicKey: { rawBytes: 'AA==', keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: '2024-01-01T00:00:00Z' } },
+      },
+      {
+        baseUrl: 'https://rekor2.example',
+        publicKey: { rawBytes: 'AA==', keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { end: '2030-01-01T00:00:00Z' } },
+      },
+    ],
+  }),
 };
 const readFile = (path: string) => {
   if (path in files) return files[path];
@@ -122,6 +135,11 @@ describe('verification policy settings', () => {
       'a trusted root that is not one',
       { key: PUBLIC_PEM, trustedRoot: 'root.json' },
       /^input "verify-trusted-root" \(root\.json\) is not a Sigstore trusted root/,
+    ],
+    [
+      'a trusted root with a log key whose validity has no start',
+      { key: PUBLIC_PEM, trustedRoot: 'nostart.json' },
+      /^input "verify-trusted-root" \(nostart\.json\) is malformed: tlogs\[1\] has a validFor with no start: give a trusted_root\.json that says from when each key is trusted$/,
     ],
     [
       'a trusted root that is not JSON',
