@@ -352,6 +352,28 @@ describe('sign-platforms: every platform manifest of an index signed, as podman 
     assert.ok(again.stderr.includes('; platform manifests: 2 already signed'), again.stderr);
     assert.deepEqual(writes(await registry.settledRequests()), [], 'nothing written');
 
+    // The copy on from there, gated by the RSA public key over every platform, as the command line reads it.
+    const gated = await cli(['--verify-key', rsa.pubFile, '--verify-platforms', ref('cli/out'), ref('cli/next')]);
+    assert.equal(gated.code, 0, gated.stderr);
+    assert.ok(
+      gated.stderr.includes(`Verified ${root.digest}: signed by key ${rsa.fingerprint}`) &&
+        gated.stderr.includes('2 platform manifests verified too'),
+      gated.stderr,
+    );
+
+    // A dry run for a list of platforms, whose index is made here: its platform manifests are those chosen.
+    const listed = await cli(
+      ['--dry-run', ...sign, '--sign-platforms', '--platform', 'linux/arm64,linux/amd64', ref('cli/app'), ref('cli/list')],
+      env,
+    );
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(listed.stderr.includes('; platform manifests: 2 would be signed'), listed.stderr);
+    for (const p of platforms)
+      assert.ok(
+        listed.stderr.includes(`Would sign platform manifest linux/`) && listed.stderr.includes(`${p.digest} of sha256:`),
+        listed.stderr,
+      );
+
     const stray = await cli(['--sign-platforms', ref('cli/app'), ref('cli/out')]);
     assert.equal(stray.code, 2, stray.stderr);
     assert.equal(
