@@ -1,6 +1,7 @@
 // Keys cosign holds besides ECDSA P-256: RSA (PKCS#1 v1.5, SHA-256), ECDSA P-384 (SHA-384) and
 // Ed25519. Keys made by openssl, signatures made by oci-copy from a cosign key file and checked by
-// openssl, legacy `.sig` signatures made by openssl and checked by oci-copy, against the real registry.
+// openssl, legacy `.sig` signatures made by openssl and checked by oci-copy, against the real registry;
+// through the action too, a sign-key and a verify-key of each kind.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
@@ -10,10 +11,12 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { InputError } from '../../src/oci/errors.js';
 import { SignatureRefusedError } from '../../src/signatures/errors.js';
+import { keyFingerprint } from '../../src/signatures/public-key.js';
 import { signImage } from '../../src/signatures/sign.js';
 import { verifyImage } from '../../src/signatures/verify.js';
 import { encryptCosignKey } from '../support/cosign-key-file.js';
 import { fallbackTag, getManifest } from '../support/referrer-artifacts.js';
+import { ACTION_COMPILED, runAction } from '../support/run-action.js';
 import { IN_TOTO, pae, pushCosignTag, simpleSigning } from '../support/signature-artifacts.js';
 import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
 
@@ -160,6 +163,64 @@ describe('keys besides ECDSA P-256: RSA, P-384 and Ed25519 sign and verify, cros
       assert.ok(await opensslVerifies(type, key.publicPem, payload, ours), 'openssl verifies the legacy signature oci-copy made');
     });
   }
+
+  it('the action: a P-384 cosign key file signs the promoted image, and the next promotion, gated by its public key, verifies it; an Ed25519 one the same in the legacy form', async () => {
+    for (const [type, format] of [
+      [TYPES[1], 'bundle'],
+      [TYPES[2], 'legacy'],
+    ] as const) {
+      const slug = `action-${type.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+      const root = await scene.image(`keys/${slug}`);
+      const key = await opensslKey(type);
+      const keyFile = join(work, `${slug}.key`);
+      const pubFile = join(work, `${slug}.pub`);
+      await writeFile(keyFile, encryptCosignKey(key.privateKey, PASSWORD));
+      await writeFile(pubFile, key.publicPem);
+      const host = scene.registry.host;
+      const signed = await runAction(
+        {
+          source: `${host}/keys/${slug}:1.0`,
+          destination: `${host}/keys/${slug}-staged:1.0`,
+          'blob-cache': 'false',
+          sign: 'key',
+          'sign-key': keyFile,
+          'sign-key-password': PASSWORD,
+          'signature-format': format,
+        },
+        {},
+        ACTION_COMPILED,
+      );
+      assert.equal(signed.code, 0, signed.stdout);
+      const fingerprint = keyFingerprint(createPublicKey(key.privateKey));
+      assert.ok(signed.stdout.includes(`Signed ${root.digest} (key, ${format}) as key ${fingerprint}`), signed.stdout);
+      const promoted = await runAction(
+        {
+          source: `${host}/keys/${slug}-staged:1.0`,
+          destination: `${host}/keys/${slug}-prod:1.0`,
+          'blob-cache': 'false',
+          'verify-key': pubFile,
+        },
+        {},
+        ACTION_COMPILED,
+      );
+      assert.equal(promoted.code, 0, promoted.stdout);
+      assert.ok(promoted.stdout.includes(`Verified ${root.digest}: signed by key ${fingerprint}`), promoted.stdout);
+      const other = await opensslKey(type);
+      await writeFile(pubFile, other.publicPem);
+      const refused = await runAction(
+        {
+          source: `${host}/keys/${slug}-staged:1.0`,
+          destination: `${host}/keys/${slug}-other:1.0`,
+          'blob-cache': 'false',
+          'verify-key': pubFile,
+        },
+        {},
+        ACTION_COMPILED,
+      );
+      assert.equal(refused.code, 1, refused.stdout);
+      assert.ok(refused.stdout.includes(`::error::no signature of ${root.digest} satisfies the policy`), refused.stdout);
+    }
+  });
 
   it('a P-384 legacy .sig signed with SHA-256, as cosign signed before it chose the hash by curve, is accepted too', async () => {
     const repo = 'keys/p-384-sha256';
