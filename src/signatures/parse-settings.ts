@@ -70,10 +70,11 @@ export function parseSignatureInputs(
 
 /**
  * Reads the signing settings (`sign`, `sign-key`, `sign-key-password`, `signature-format`,
- * `sign-platforms` and the service URLs) by their names, wherever they are given: the step's inputs, the command line's
- * flags, or the keys of one `images` entry (whose `voice` names the entry and field). `text` gives
- * each setting's value, empty when not given. Undefined when nothing is signed (no `sign`, or
- * `sign: false`). The key file is read now; its password is checked later, once (it is slow).
+ * `sign-platforms` and the service URLs) by their names, wherever they are given: the step's
+ * inputs, the command line's flags, or the keys of one `images` entry (whose `voice` names the
+ * entry and field). `text` gives each setting's value, empty when not given. Undefined when nothing
+ * is signed (no `sign`, or `sign: false`). The key file is read now; its password is checked later,
+ * once (it is slow).
  */
 export function parseSignInputs(
   text: (name: string) => string,
