@@ -59,7 +59,9 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
     const walked = r.blobs.length > 1;
     // A stage still runs for an image already there (signing): what it wrote is the one write.
     const wrote = checksWrote(r);
-    const written = wrote ? `only ${wrote} was written` : 'nothing was written';
+    // `the signature above` was written; `the signatures above` (an index and its platform manifests), or two stages' writes, were.
+    const plural = wrote !== undefined && /^the \w+s above$| and /.test(wrote);
+    const written = wrote ? `only ${wrote} ${plural ? 'were' : 'was'} written` : 'nothing was written';
     lines.push(
       walked
         ? `Everything was already there, the referrers too: ${written}.`

@@ -51,6 +51,11 @@ export const SIGNATURE_FLAGS: Flag[] = [
   },
   { name: SignSetting.Key, kind: 'string', value: 'FILE', help: 'with --sign key: the cosign key file (its password in COSIGN_PASSWORD)' },
   { name: SignSetting.Format, kind: 'string', value: 'bundle|legacy', help: 'a Sigstore bundle referrer (default) or a cosign .sig tag' },
+  {
+    name: SignSetting.Platforms,
+    kind: 'boolean',
+    help: "sign each platform manifest of an index too (cosign's --recursive), as podman and skopeo policies check each",
+  },
   { name: SignServiceSetting.FulcioUrl, kind: 'string', value: 'URL', help: 'a private Fulcio for keyless signing' },
   { name: SignServiceSetting.RekorUrl, kind: 'string', value: 'URL', help: 'a private Rekor (with --sign key: log the signature there)' },
   { name: SignServiceSetting.TsaUrl, kind: 'string', value: 'URL', help: 'an RFC 3161 timestamp authority, besides the log' },

@@ -39,6 +39,7 @@ export const Input = {
   SignKey: 'sign-key',
   SignKeyPassword: 'sign-key-password',
   SignatureFormat: 'signature-format',
+  SignPlatforms: 'sign-platforms',
   SignFulcioUrl: 'sign-fulcio-url',
   SignRekorUrl: 'sign-rekor-url',
   SignTsaUrl: 'sign-tsa-url',

@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes, scrypt, type KeyObject } from 'node:crypto';
 import { secretbox } from '@noble/ciphers/salsa.js';
 import { InputError } from '../oci/errors.js';
+import { signingHash } from './public-key.js';
 
 /**
  * cosign's encrypted private-key file (`cosign generate-key-pair`): a PEM block `ENCRYPTED SIGSTORE
@@ -89,7 +90,7 @@ export async function readCosignKeyFile(
   return checkSigningKey(privateKey, what);
 }
 
-/** A cosign key file holding `privateKey` (ECDSA P-256), encrypted with `password`, as cosign writes one. */
+/** A cosign key file holding `privateKey` (ECDSA P-256, P-384, P-521, RSA or Ed25519), encrypted with `password`, as cosign writes one. */
 export async function writeCosignKeyFile(privateKey: KeyObject, password: string): Promise<string> {
   checkSigningKey(privateKey, 'the key');
   const salt = randomBytes(SALT_BYTES);
@@ -108,14 +109,16 @@ export async function writeCosignKeyFile(privateKey: KeyObject, password: string
   return `-----BEGIN ${ENCRYPTED_TYPES[0]}-----\n${body}-----END ${ENCRYPTED_TYPES[0]}-----\n`;
 }
 
-/** Signing here is ECDSA P-256 with SHA-256, cosign's default key; other keys are refused up front. */
+/** Signing here takes the keys cosign holds: ECDSA P-256, P-384 and P-521, RSA (2048 bits or more), Ed25519; others are refused up front. */
 function checkSigningKey(key: KeyObject, what: string): KeyObject {
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (key.asymmetricKeyType !== 'ec' || (curve !== 'prime256v1' && curve !== 'P-256')) {
+  if (signingHash(key) === undefined)
     throw new InputError(
-      `${what} holds ${key.asymmetricKeyType === 'ec' ? `an EC key on ${curve}` : `an ${key.asymmetricKeyType ?? 'unknown'} key`}: signing takes an ECDSA P-256 key (cosign generate-key-pair makes one)`,
+      `${what} holds ${key.asymmetricKeyType === 'ec' ? `an EC key on ${key.asymmetricKeyDetails?.namedCurve}` : `an ${key.asymmetricKeyType ?? 'unknown'} key`}: signing takes an ECDSA (P-256, P-384, P-521), RSA or Ed25519 key (cosign generate-key-pair makes an ECDSA P-256 one)`,
     );
-  }
+  if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+    throw new InputError(
+      `${what} holds a ${key.asymmetricKeyDetails?.modulusLength}-bit RSA key: signing takes RSA keys of 2048 bits or more`,
+    );
   return key;
 }
 

@@ -17,6 +17,7 @@ import {
   IN_TOTO_PAYLOAD_TYPE,
 } from './constants.js';
 import type { BundleCandidate, LegacyCandidate } from './discovery.js';
+import { verifiesWithKey } from './public-key.js';
 import type { SignatureForm, SignatureKind } from './record.js';
 import { parseStatement, statementDigests, statementNames } from './statement.js';
 
@@ -121,11 +122,37 @@ function entityOf(base: Omit<Prepared, 'entity'>, bundle: Bundle, artifact?: Buf
       ...base,
       ...(certificate ? { certificate } : {}),
       ...(tlogIndex !== undefined ? { tlogIndex } : {}),
-      entity: toSignedEntity(bundle, artifact),
+      entity: byKeyType(toSignedEntity(bundle, artifact), bundle, artifact),
     };
   } catch (err) {
     return { ...base, problem: `its bundle is malformed: ${printable(err instanceof Error ? err.message : String(err), 160)}` };
   }
+}
+
+/**
+ * The entity with its signature checked by the hash the key's type takes (`signingHash`): the
+ * verifier hashes with SHA-256 whatever the key (a message signature with the digest's algorithm),
+ * which P-384 and Ed25519 signatures cosign makes do not use.
+ */
+function byKeyType(entity: SignedEntity, bundle: Bundle, artifact?: Buffer): SignedEntity {
+  const inner = entity.signature;
+  const c = bundle.content;
+  const signed = c.$case === 'dsseEnvelope' ? preAuthEncoding(c.dsseEnvelope.payloadType, c.dsseEnvelope.payload) : artifact;
+  if (!signed) return entity;
+  const signature: SignedEntity['signature'] = {
+    signature: inner.signature,
+    compareSignature: (s) => inner.compareSignature(s),
+    compareDigest: (d) => inner.compareDigest(d),
+    compareSignedDigest: (d) => inner.compareSignedDigest(d),
+    verifySignature: (key) => verifiesWithKey(key, signed, inner.signature),
+  };
+  return { ...entity, signature };
+}
+
+/** DSSE's pre-authentication encoding, the bytes a DSSE signature signs. */
+function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
+  const type = Buffer.from(payloadType, 'utf8');
+  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
 
 /**

@@ -10,6 +10,8 @@ import { COSIGN_PASSWORD_ENV, SignServiceSetting, SignSetting, VerifySetting } f
 export interface SignInputs {
   mode: 'key' | 'keyless';
   format: 'bundle' | 'legacy';
+  /** Each platform manifest of an index is signed too (`sign-platforms: true`). */
+  platforms?: boolean;
   /** A cosign key file's text (`sign-key` gives it, or a path to it), for `key`. */
   keyPem?: string;
   /** Where the key came from, for messages (never the key itself). */
@@ -67,11 +69,12 @@ export function parseSignatureInputs(
 }
 
 /**
- * Reads the signing settings (`sign`, `sign-key`, `sign-key-password`, `signature-format` and the
- * service URLs) by their names, wherever they are given: the step's inputs, the command line's
- * flags, or the keys of one `images` entry (whose `voice` names the entry and field). `text` gives
- * each setting's value, empty when not given. Undefined when nothing is signed (no `sign`, or
- * `sign: false`). The key file is read now; its password is checked later, once (it is slow).
+ * Reads the signing settings (`sign`, `sign-key`, `sign-key-password`, `signature-format`,
+ * `sign-platforms` and the service URLs) by their names, wherever they are given: the step's
+ * inputs, the command line's flags, or the keys of one `images` entry (whose `voice` names the
+ * entry and field). `text` gives each setting's value, empty when not given. Undefined when nothing
+ * is signed (no `sign`, or `sign: false`). The key file is read now; its password is checked later,
+ * once (it is slow).
  */
 export function parseSignInputs(
   text: (name: string) => string,
@@ -83,9 +86,10 @@ export function parseSignInputs(
   const mode = text(SignSetting.Sign).toLowerCase();
   const key = text(SignSetting.Key);
   const format = text(SignSetting.Format).toLowerCase();
+  const platformsText = text(SignSetting.Platforms);
   const urls = Object.values(SignServiceSetting).filter((n) => text(n));
   if (!mode || mode === 'false' || mode === 'none') {
-    const stray = [key && SignSetting.Key, format && SignSetting.Format, ...urls].find(Boolean);
+    const stray = [key && SignSetting.Key, format && SignSetting.Format, platformsText && SignSetting.Platforms, ...urls].find(Boolean);
     if (stray)
       throw new InputError(`${voice.input(stray)} is given but nothing is signed: set ${voice.input(SignSetting.Sign)} to keyless or key`);
     return undefined;
@@ -113,7 +117,8 @@ export function parseSignInputs(
       throw new InputError(`${voice.input(name)} is ${voice.value(v)}: give an https:// URL`);
     return v.replace(/\/+$/, '');
   };
-  const out: SignInputs = { mode, format: format === 'legacy' ? 'legacy' : 'bundle' };
+  const platforms = parseBoolean(platformsText, SignSetting.Platforms, false, voice);
+  const out: SignInputs = { mode, format: format === 'legacy' ? 'legacy' : 'bundle', ...(platforms ? { platforms } : {}) };
   if (mode === 'keyless') {
     if (key)
       throw new InputError(

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Voice } from '../settings/voice.js';
 import { InputError, messageOf } from '../oci/errors.js';
 import { printable, quoted } from '../oci/text.js';
-import { keyFingerprint } from './public-key.js';
+import { keyFingerprint, keyKind, signingHash } from './public-key.js';
 import { VerifySetting } from './settings.js';
 import { checkTrustedRootText } from './trust-root-file.js';
 import type { TrustRoot } from './trust-root.js';
@@ -237,13 +237,19 @@ function readPublicKey(value: string, what: string, readFile: FileReader): KeyOb
     throw new InputError(`${where} holds a private key: give the public key (cosign.pub), and keep the private key secret`);
   if (!pem.includes('-----BEGIN'))
     throw new InputError(`${where} is not a PEM public key: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
+  let key: KeyObject;
   try {
-    return createPublicKey(pem);
+    key = createPublicKey(pem);
   } catch {
     throw new InputError(
       `${where} is not a PEM public key that can be read: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`,
     );
   }
+  if (signingHash(key) === undefined)
+    throw new InputError(
+      `${where} is a ${keyKind(key)} key, which cosign does not sign with: give an ECDSA (P-256, P-384, P-521), RSA or Ed25519 public key`,
+    );
+  return key;
 }
 
 function readNamedFile(path: string, what: string, readFile: FileReader): string {

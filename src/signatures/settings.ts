@@ -19,6 +19,8 @@ export const SignSetting = {
   Key: 'sign-key',
   KeyPassword: 'sign-key-password',
   Format: 'signature-format',
+  /** `true`: each platform manifest of an index is signed too (cosign's `--recursive`), as podman and skopeo policies check each. */
+  Platforms: 'sign-platforms',
 } as const;
 
 /** The URLs of a private Sigstore instance to sign through. */

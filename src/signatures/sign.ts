@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, sign as signData, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { bundleToJSON, type Bundle } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import {
@@ -34,7 +34,7 @@ import {
 import { readCosignKeyFile } from './cosign-key.js';
 import { SigningError } from './errors.js';
 import { certificateIdentity } from './identity.js';
-import { keyFingerprint, publicKeyPem } from './public-key.js';
+import { keyFingerprint, publicKeyPem, signWithKey } from './public-key.js';
 import type { SignRecord, SignerIdentity } from './record.js';
 import { signStatement } from './statement.js';
 
@@ -62,7 +62,10 @@ export interface SignOptions {
   onNotice?: (message: string) => void;
 }
 
-/** An ECDSA P-256 key signing with SHA-256, its public key as the bundle's key hint. */
+/**
+ * A key signing as cosign does with its type (ECDSA P-256 with SHA-256, P-384 with SHA-384, RSA
+ * PKCS#1 v1.5 with SHA-256, Ed25519), its public key as the bundle's key hint.
+ */
 class KeySigner implements Signer {
   constructor(private readonly key: KeyObject) {}
   async sign(data: Buffer): Promise<Signature> {
@@ -70,7 +73,7 @@ class KeySigner implements Signer {
     const hint = createHash('sha256')
       .update(pub.export({ type: 'spki', format: 'der' }))
       .digest('base64');
-    return { signature: signData('sha256', data, this.key), key: { $case: 'publicKey', publicKey: publicKeyPem(pub), hint } };
+    return { signature: signWithKey(this.key, data), key: { $case: 'publicKey', publicKey: publicKeyPem(pub), hint } };
   }
 }
 

@@ -29,14 +29,16 @@ export interface OwnSignature {
  * This decides only whether to sign again, never whether an image may pass (a verify policy does
  * that, against a trust root): the certificate chain and log proofs are not checked, as a job
  * signing through a private Fulcio and Rekor is not given their trust root. Undefined when there is none.
+ * `discovery`, shared across an index and its platform manifests, reads the tag list once.
  */
 export async function findOwnSignature(
   target: ReadOnlyTarget,
   subject: Descriptor,
   signer: OwnSigner,
   signal?: AbortSignal,
+  discovery: SignatureDiscovery = new SignatureDiscovery(target),
 ): Promise<OwnSignature | undefined> {
-  const candidates = await new SignatureDiscovery(target).find(subject, signal);
+  const candidates = await discovery.find(subject, signal);
   let manifest: Promise<Buffer> | undefined;
   const manifestBytes = () => (manifest ??= target.fetch(subject, signal).then((s) => readManifest(s, subject)));
   for (const c of candidates) {

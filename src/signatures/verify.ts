@@ -1,8 +1,6 @@
 import { readManifest } from '../copy/read-manifest.js';
 import type { Descriptor } from '../oci/descriptor.js';
-import { parseIndex } from '../oci/manifest.js';
-import { isIndex, isManifest } from '../oci/media-types.js';
-import { formatPlatform } from '../oci/platform.js';
+import { isIndex } from '../oci/media-types.js';
 import { printable } from '../oci/text.js';
 import type { ReadOnlyTarget } from '../targets/target.js';
 import { refusalLine } from './describe.js';
@@ -10,6 +8,7 @@ import { isUnreadable, SignatureDiscovery, type Candidate } from './discovery.js
 import { prepareBundle, prepareLegacy } from './entity.js';
 import { SignatureRefusedError } from './errors.js';
 import { judgeSignature } from './judge-signature.js';
+import { platformManifests, platformName } from './platforms.js';
 import type { VerifyPolicy } from './policy.js';
 import type { FoundSignature, VerificationRecord } from './record.js';
 import type { TrustRoot } from './trust-root.js';
@@ -37,14 +36,9 @@ export async function verifyImage(
   const discovery = opts.discovery ?? new SignatureDiscovery(src);
   const record = await verifyDigest(src, subject, policy, root, discovery, opts.signal, '');
   if (!policy.platforms || !isIndex(subject.mediaType)) return record;
-  const index = parseIndex(await readManifest(await src.fetch(subject, opts.signal), subject), `index ${subject.digest}`);
   const platforms: VerificationRecord[] = [];
-  for (const child of index.manifests) {
-    // Build attestations stored beside the images (`unknown/unknown`) are not platforms to sign.
-    if (!isManifest(child.mediaType) || child.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
-    const name = child.platform ? formatPlatform(child.platform) : 'a manifest';
-    platforms.push(await verifyDigest(src, child, policy, root, discovery, opts.signal, ` (${printable(name, 80)} of ${subject.digest})`));
-  }
+  for (const child of await platformManifests(src, subject, opts.signal))
+    platforms.push(await verifyDigest(src, child, policy, root, discovery, opts.signal, ` (${platformName(child)} of ${subject.digest})`));
   return { ...record, platforms };
 }
 

@@ -99,7 +99,13 @@ describe('cosign key files', () => {
     doc.kdf.params.N = 1 << 24;
     const costly = `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${Buffer.from(JSON.stringify(doc)).toString('base64')}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n`;
     await refuses(costly, PASSWORD, /asks for scrypt parameters cosign never writes \(N=16777216, r=8, p=1\): refused/);
-    const ed = generateKeyPairSync('ed25519');
-    await refuses(encryptCosignKey(ed.privateKey, PASSWORD, 32768), PASSWORD, /holds an ed25519 key: signing takes an ECDSA P-256 key/);
+    const x448 = generateKeyPairSync('x448');
+    await refuses(
+      encryptCosignKey(x448.privateKey, PASSWORD, 32768),
+      PASSWORD,
+      /holds an x448 key: signing takes an ECDSA \(P-256, P-384, P-521\), RSA or Ed25519 key/,
+    );
+    const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
+    await refuses(encryptCosignKey(secp256k1.privateKey, PASSWORD, 32768), PASSWORD, /holds an EC key on secp256k1: signing takes/);
   });
 });

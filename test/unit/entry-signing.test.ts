@@ -71,6 +71,21 @@ describe("an images entry's own signing (sign* keys)", () => {
     assert.ok(!('sign' in inherit), 'nothing recorded');
   });
 
+  it('sign-platforms: true signs each platform manifest too; false, or leaving it out, only the index', () => {
+    const [yes, quoted, no, absent] = parse(
+      list(
+        ['sign: keyless', 'sign-platforms: true'],
+        ['sign: keyless', "sign-platforms: 'true'"],
+        ['sign: keyless', 'sign-platforms: false'],
+        ['sign: keyless'],
+      ),
+    );
+    assert.deepEqual(yes.sign, { mode: 'keyless', format: 'bundle', platforms: true });
+    assert.deepEqual(quoted.sign, { mode: 'keyless', format: 'bundle', platforms: true });
+    assert.deepEqual(no.sign, { mode: 'keyless', format: 'bundle' });
+    assert.deepEqual(absent.sign, { mode: 'keyless', format: 'bundle' });
+  });
+
   it("takes the entry's sign-key-password as written, else COSIGN_PASSWORD; a key given as its text", () => {
     const [literal, quoted, inline] = parse(
       list(
@@ -129,8 +144,13 @@ describe("an images entry's own signing (sign* keys)", () => {
     );
     refuses(list(['sign: [key]']), new RegExp(`^${at(1, 1, 'sign')} must be a single value`));
     refuses(
+      list(['sign-platforms: true']),
+      new RegExp(`^${at(1, 1, 'sign-platforms')} is given but nothing is signed: set ${at(1, 1, 'sign')} to keyless or key$`),
+    );
+    refuses(list(['sign: keyless', 'sign-platforms: all']), new RegExp(`^${at(1, 1, 'sign-platforms')} is "all": use true or false$`));
+    refuses(
       list(['sign-identity: x']),
-      /^input "images": entry 1 \(line 1\) has an unknown field "sign-identity": the fields are source, .*, verify-key, .*, verify-platforms, verify-mode, sign, sign-key, sign-key-password, signature-format, sign-fulcio-url, sign-rekor-url, sign-tsa-url$/,
+      /^input "images": entry 1 \(line 1\) has an unknown field "sign-identity": the fields are source, .*, verify-key, .*, verify-platforms, verify-mode, sign, sign-key, sign-key-password, signature-format, sign-platforms, sign-fulcio-url, sign-rekor-url, sign-tsa-url$/,
     );
     refuses(
       list(['signature-fromat: legacy']),

@@ -1,6 +1,6 @@
 import { printable } from '../../oci/text.js';
 import type { SignerIdentity } from '../../signatures/record.js';
-import type { ImageSigning, ImageVerification } from '../checks/signature-gates/names.js';
+import type { ImageSigning, ImageVerification, PlatformSigning } from '../checks/signature-gates/names.js';
 
 /** `X (issuer Y)` or `key SHA256:…`: who signed, as a phrase. */
 export function signerWords(signer: SignerIdentity | undefined): string {
@@ -37,13 +37,48 @@ export function verifiedLine(v: ImageVerification, chosenFrom: boolean): string 
   return `${parts.join('; ')} (${policyWords(v.policy, v.signer)})`;
 }
 
-/** `Signed sha256:… (key, bundle) as …: referrer sha256:…`, `Not signed again: sha256:… is already signed by …`, `Would sign sha256:… (key, bundle)`. */
+/**
+ * `Signed sha256:… (key, bundle) as …: referrer sha256:…`, `Not signed again: sha256:… is already
+ * signed by …`, `Would sign sha256:… (key, bundle)`; with `sign-platforms`, how many platform
+ * manifests were signed too (`; platform manifests: 2 signed`).
+ */
 export function signingLine(s: ImageSigning): string {
+  return `${rootSigningLine(s)}${platformCounts(s.platforms)}`;
+}
+
+function rootSigningLine(s: ImageSigning): string {
   if (s.state === 'already-signed')
     return `Not signed again: ${s.digest} is already signed by ${signerWords(s.signer)} (${printable(s.where)}, ${s.format})`;
   if (s.state === 'would-sign') return `Would sign ${s.digest} (${s.mode}, ${s.format})${s.signer ? ` as ${signerWords(s.signer)}` : ''}`;
   const where = s.tag ? `tag ${s.tag} (manifest ${s.manifest})` : `referrer ${s.manifest}`;
   return `Signed ${s.digest} (${s.mode}, ${s.format}) as ${signerWords(s.signer)}: ${where}${s.tlogIndex !== undefined ? `; log index ${s.tlogIndex}` : ''}`;
+}
+
+/** `; platform manifests: 1 signed, 1 already signed`, or that there were none to sign; nothing without `sign-platforms`. */
+export function platformCounts(platforms: PlatformSigning[] | undefined): string {
+  if (!platforms) return '';
+  if (!platforms.length) return '; sign-platforms: it has no platform manifests to sign (a single manifest, or an index of none)';
+  const count = (state: PlatformSigning['state'], words: string) => {
+    const n = platforms.filter((p) => p.state === state).length;
+    return n ? `${n} ${words}` : '';
+  };
+  const parts = [count('signed', 'signed'), count('already-signed', 'already signed'), count('would-sign', 'would be signed')];
+  return `; platform manifests: ${parts.filter(Boolean).join(', ')}`;
+}
+
+/**
+ * A line per platform manifest: `Signed platform manifest linux/arm64 sha256:… of sha256:… (key,
+ * bundle): referrer sha256:…`, `Not signed again: platform manifest … is already signed by this
+ * signer (referrer sha256:…, bundle)`, `Would sign platform manifest … (key, bundle)`.
+ */
+export function platformSigningLines(s: ImageSigning): string[] {
+  return (s.platforms ?? []).map((p) => {
+    const what = `platform manifest ${p.platform} ${p.digest} of ${s.digest}`;
+    if (p.state === 'already-signed')
+      return `Not signed again: ${what} is already signed by this signer (${printable(p.where ?? '')}, ${p.format})`;
+    if (p.state === 'would-sign') return `Would sign ${what} (${s.mode}, ${p.format})`;
+    return `Signed ${what} (${s.mode}, ${p.format}): ${p.tag ? `tag ${p.tag} (manifest ${p.manifest})` : `referrer ${p.manifest}`}`;
+  });
 }
 
 /** `policy: identity X, issuer Y`, or, when that is exactly the signer just named, `the identity and issuer the policy requires`. */

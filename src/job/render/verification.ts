@@ -75,6 +75,19 @@ export function signingFields(s: ImageSigning): Record<string, unknown> {
       ...(s.state === 'already-signed' ? { where: s.where } : {}),
       ...signerFields(s.signer),
       ...(s.state === 'signed' && s.tlogIndex !== undefined ? { logIndex: s.tlogIndex } : {}),
+      ...(s.platforms
+        ? {
+            platforms: s.platforms.map((p) => ({
+              digest: p.digest,
+              platform: p.platform,
+              state: p.state,
+              format: p.format,
+              ...(p.manifest ? { manifest: p.manifest } : {}),
+              ...(p.tag ? { tag: p.tag } : {}),
+              ...(p.where ? { where: p.where } : {}),
+            })),
+          }
+        : {}),
     },
   };
 }

@@ -29,10 +29,32 @@ export type ImageVerification = Omit<VerificationRecord, 'trustRoot' | 'platform
  * wrote), `already-signed` (the destination digest already carries a signature by this signer:
  * nothing written; `format` is the form found, `where` where), or `would-sign` (a dry run).
  */
-export type ImageSigning =
+export type ImageSigning = (
   | (SignRecord & { state: 'signed' })
   | { state: 'already-signed'; digest: string; mode: 'key' | 'keyless'; format: 'bundle' | 'legacy'; signer: SignerIdentity; where: string }
-  | { state: 'would-sign'; digest: string; mode: 'key' | 'keyless'; format: 'bundle' | 'legacy'; signer?: SignerIdentity };
+  | { state: 'would-sign'; digest: string; mode: 'key' | 'keyless'; format: 'bundle' | 'legacy'; signer?: SignerIdentity }
+) & {
+  /**
+   * With `sign-platforms`: each platform manifest of the index, in its order, and what was done
+   * for it (empty: the image is a single manifest, or its index lists none). Absent without it.
+   */
+  platforms?: PlatformSigning[];
+};
+
+/** What signing did for one platform manifest of an index: as for the index, by the same signer. */
+export interface PlatformSigning {
+  digest: string;
+  /** `linux/arm64`. */
+  platform: string;
+  state: 'signed' | 'already-signed' | 'would-sign';
+  /** The form written, or found. */
+  format: 'bundle' | 'legacy';
+  /** Signed now: the manifest that holds the signature, and the `.sig` tag for the legacy form. */
+  manifest?: string;
+  tag?: string;
+  /** Already signed: where the signature was found. */
+  where?: string;
+}
 
 export type { SignRecord };
 

@@ -1,5 +1,5 @@
 import type { CheckPresenter } from '../presenter.js';
-import { signingLine, verifiedLine } from '../../render/signature-lines.js';
+import { platformCounts, platformSigningLines, signingLine, verifiedLine } from '../../render/signature-lines.js';
 import { signingFields, VERIFICATION_KEY, verificationFields } from '../../render/verification.js';
 import type { ImageSigning, ImageVerification } from './names.js';
 
@@ -25,10 +25,13 @@ export const verificationPresenter: CheckPresenter<ImageVerification> = {
 export const signingPresenter: CheckPresenter<ImageSigning> = {
   heading: HEADING,
   mark: MARK,
-  logLines: (s) => [signingLine(s)],
+  logLines: (s) => [signingLine(s), ...platformSigningLines(s)],
   summaryCells: (s) => [
-    `${s.state === 'already-signed' ? 'already signed' : s.state === 'would-sign' ? 'would be signed' : 'signed'}, ${s.mode} (below)`,
+    `${s.state === 'already-signed' ? 'already signed' : s.state === 'would-sign' ? 'would be signed' : 'signed'}, ${s.mode}${s.platforms?.length ? platformCounts(s.platforms) : ''} (below)`,
   ],
   json: (s) => ({ key: VERIFICATION_KEY, fields: signingFields(s) }),
-  wrote: (s) => (s.state === 'signed' ? 'the signature above' : undefined),
+  wrote: (s) => {
+    const written = (s.state === 'signed' ? 1 : 0) + (s.platforms ?? []).filter((p) => p.state === 'signed').length;
+    return written > 1 ? 'the signatures above' : written ? 'the signature above' : undefined;
+  },
 };

@@ -6,9 +6,13 @@ import { SigningError } from '../../../signatures/errors.js';
 import { keyFingerprint } from '../../../signatures/public-key.js';
 import type { SignerIdentity } from '../../../signatures/record.js';
 import { signImage } from '../../../signatures/sign.js';
-import { findOwnSignature, tokenIdentity, type OwnSigner } from '../../../signatures/signed-by.js';
-import type { AfterTagStage } from '../check.js';
-import { SIGN_STAGE, type ImageSigning } from './names.js';
+import { findOwnSignature, tokenIdentity, type OwnSignature, type OwnSigner } from '../../../signatures/signed-by.js';
+import { SignatureDiscovery } from '../../../signatures/discovery.js';
+import { platformManifests, platformName } from '../../../signatures/platforms.js';
+import type { Descriptor } from '../../../oci/descriptor.js';
+import { isIndex } from '../../../oci/media-types.js';
+import type { AfterTagContext, AfterTagStage } from '../check.js';
+import { SIGN_STAGE, type ImageSigning, type PlatformSigning } from './names.js';
 import { signingPresenter } from './presenter.js';
 import { SigningKeys } from './signing-keys.js';
 
@@ -22,6 +26,8 @@ export interface SignStageOptions {
   fulcioUrl?: string;
   rekorUrl?: string;
   tsaUrl?: string;
+  /** Each platform manifest of an index is signed too (cosign's `--recursive`), each unless this signer already has. */
+  platforms?: boolean;
 }
 
 /** What the stage needs for the entries of a sync that sign in their own way (`sign*` keys). */
@@ -41,7 +47,10 @@ export interface EntrySigningOptions {
  * failed is mended by running it again, and a run with nothing to do writes nothing. A dry run
  * writes nothing and says what it would sign. An image of a sync entry with its own signing
  * (`entry.sign`) is signed as that says, or not at all for `sign: false`; any other image as
- * `options` say (none: not signed).
+ * `options` say (none: not signed). With `platforms`, each platform manifest of an index is signed
+ * too (the build attestations Docker stores beside them are not platforms), each unless it already
+ * carries a signature by this signer, looked for every run: a platform manifest may be shared with
+ * an index signed before.
  */
 export function signStage(options: SignStageOptions | undefined, entries: EntrySigningOptions = {}): AfterTagStage<ImageSigning> {
   const keys = entries.keys ?? new SigningKeys();
@@ -56,35 +65,104 @@ export function signStage(options: SignStageOptions | undefined, entries: EntryS
       const dst = ctx.item.destination;
       const repository = formatReference({ ...dst, tags: [], digest: undefined } as typeof dst);
       const digest = ctx.root.digest;
+      // The image is in place under its tags: the line says so, so nobody looks for a half-written copy.
+      const where = ctx.state === 'unchanged' ? 'is already at the destination' : 'is copied and tagged';
       const fail = (err: unknown): never => {
-        // The image is in place under its tags: the line says so, so nobody looks for a half-written copy.
         if (err instanceof CancelledError) throw err;
-        const where = ctx.state === 'unchanged' ? 'is already at the destination' : 'is copied and tagged';
         throw new SigningError(`${digest} ${where}, but not signed: ${messageOf(err)}`);
       };
       const chosen = own ? await signStageOptions(own, keys, identityToken).catch(fail) : (options as SignStageOptions);
-      // Keyless, the token is asked for here only when an image already there must be looked at.
-      const signer = ctx.state === 'unchanged' || chosen.mode === 'key' ? await ownSigner(chosen, ctx.dryRun).catch(fail) : undefined;
+      // With sign-platforms, the index's platform manifests, each signed unless this signer already has.
+      const children = chosen.platforms ? await platformsOf(ctx).catch(fail) : undefined;
+      // Keyless, the token is asked for here only when an image already there, or a platform manifest, must be looked at.
+      const look = ctx.state === 'unchanged' || chosen.mode === 'key' || !!children?.length;
+      const signer = look ? await ownSigner(chosen, ctx.dryRun).catch(fail) : undefined;
+      const discovery = new SignatureDiscovery(ctx.destination);
+      const ownOf = async (subject: Descriptor) =>
+        signer ? await findOwnSignature(ctx.destination, subject, signer.rule, ctx.signal, discovery).catch(fail) : undefined;
+      // Everything is looked at before anything is written: the signatures written now are not found as "already there".
+      const found = ctx.state === 'unchanged' ? await ownOf(ctx.root) : undefined;
+      const childrenFound: Array<OwnSignature | undefined> = [];
+      for (const child of children ?? []) childrenFound.push(await ownOf(child));
+
       const base = { digest, mode: chosen.mode, format: chosen.format };
-      if (ctx.state === 'unchanged' && signer) {
-        const found = await findOwnSignature(ctx.destination, ctx.root, signer.rule, ctx.signal).catch(fail);
-        if (found) return { ...base, state: 'already-signed', format: found.form, signer: found.signer, where: found.where };
+      const sign = (subject: Descriptor) =>
+        signImage(ctx.destination, subject, repository, {
+          mode: chosen.mode,
+          format: chosen.format,
+          ...(chosen.key ? { key: chosen.key } : {}),
+          ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
+          ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
+          ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
+          ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
+          signal: ctx.signal,
+          onNotice: (message) => ctx.notice(message),
+        });
+      const record: ImageSigning = found
+        ? { ...base, state: 'already-signed', format: found.form, signer: found.signer, where: found.where }
+        : ctx.dryRun
+          ? { ...base, state: 'would-sign', ...(signer ? { signer: signer.identity } : {}) }
+          : { ...(await sign(ctx.root).catch(fail)), state: 'signed' };
+      if (!children) return record;
+
+      const platforms: PlatformSigning[] = [];
+      for (const [i, child] of children.entries()) {
+        const at = { digest: child.digest, platform: platformName(child) };
+        const there = childrenFound[i];
+        if (there) {
+          platforms.push({ ...at, state: 'already-signed', format: there.form, where: there.where });
+          continue;
+        }
+        if (ctx.dryRun) {
+          platforms.push({ ...at, state: 'would-sign', format: chosen.format });
+          continue;
+        }
+        const signed = await sign(child).catch((err: unknown) => {
+          if (err instanceof CancelledError) throw err;
+          throw new SigningError(`${digest} ${where}, but ${platformFailure(at, err, record, platforms, children.length)}`);
+        });
+        platforms.push({
+          ...at,
+          state: 'signed',
+          format: signed.format,
+          manifest: signed.manifest,
+          ...(signed.tag ? { tag: signed.tag } : {}),
+        });
       }
-      if (ctx.dryRun) return { ...base, state: 'would-sign', ...(signer ? { signer: signer.identity } : {}) };
-      const record = await signImage(ctx.destination, ctx.root, repository, {
-        mode: chosen.mode,
-        format: chosen.format,
-        ...(chosen.key ? { key: chosen.key } : {}),
-        ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
-        ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
-        ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
-        ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
-        signal: ctx.signal,
-        onNotice: (message) => ctx.notice(message),
-      }).catch(fail);
-      return { ...record, state: 'signed' };
+      return { ...record, platforms };
     },
   };
+}
+
+/**
+ * The platform manifests of the image the stage signs, read from the destination; in a dry run
+ * that copied nothing, from the source, or, for an index made here for a list of platforms, as
+ * chosen.
+ */
+async function platformsOf(ctx: AfterTagContext): Promise<Descriptor[]> {
+  if (!isIndex(ctx.root.mediaType)) return [];
+  if (!ctx.dryRun || ctx.state === 'unchanged') return platformManifests(ctx.destination, ctx.root, ctx.signal);
+  if (ctx.resolved.source.digest === ctx.root.digest) return platformManifests(ctx.source, ctx.root, ctx.signal);
+  return (ctx.resolved.platforms ?? []).map(({ mediaType, digest, size, platform }) => ({ mediaType, digest, size, platform }));
+}
+
+/**
+ * `its platform manifest sha256:… (linux/arm64) is not signed: <why> (the index is signed, and 1 of
+ * its 2 other platform manifests; a re-run signs what lacks a signature)`: which platform manifest
+ * failed, and what is signed all the same.
+ */
+function platformFailure(
+  at: { digest: string; platform: string },
+  err: unknown,
+  record: ImageSigning,
+  done: PlatformSigning[],
+  total: number,
+): string {
+  const signed = done.length;
+  const others = total - 1;
+  const index = record.state === 'already-signed' ? 'was already signed' : 'is signed';
+  const rest = others ? `, and ${signed} of its ${others} other platform manifest${others === 1 ? '' : 's'}` : '';
+  return `its platform manifest ${at.digest} (${at.platform}) is not signed: ${messageOf(err)} (the index ${index}${rest}; a re-run signs what lacks a signature)`;
 }
 
 /**
@@ -120,5 +198,6 @@ export async function signStageOptions(
     ...(sign.fulcioUrl ? { fulcioUrl: sign.fulcioUrl } : {}),
     ...(sign.rekorUrl ? { rekorUrl: sign.rekorUrl } : {}),
     ...(sign.tsaUrl ? { tsaUrl: sign.tsaUrl } : {}),
+    ...(sign.platforms ? { platforms: true } : {}),
   };
 }
