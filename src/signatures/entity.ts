@@ -15,17 +15,23 @@ import {
   COSIGN_SIGNATURE_ANNOTATION,
   COSIGN_TIMESTAMP_ANNOTATION,
   IN_TOTO_PAYLOAD_TYPE,
+  VSA_PREDICATE,
 } from './constants.js';
 import type { BundleCandidate, LegacyCandidate } from './discovery.js';
 import type { SignatureForm, SignatureKind } from './record.js';
 import { parseStatement, statementDigests, statementNames } from './statement.js';
+import { summaryProblem } from './verification-summary.js';
 
 /** A signature made ready for the verifier: what it signs has been checked to be the digest at hand. */
 export interface Prepared {
   form: SignatureForm;
   kind: SignatureKind;
   where: string;
+  /** The manifest (a bundle referrer) or layer (cosign's legacy form) that holds it. */
+  digest: string;
   predicateType?: string;
+  /** The in-toto statement a DSSE envelope signs, as its bytes are. */
+  statement?: Buffer;
   entity: SignedEntity;
   /** The leaf certificate, for a keyless signature. */
   certificate?: X509Certificate;
@@ -37,6 +43,7 @@ export interface Rejected {
   form: SignatureForm;
   kind: SignatureKind;
   where: string;
+  digest?: string;
   predicateType?: string;
   problem: string;
 }
@@ -53,7 +60,7 @@ export async function prepareBundle(
   subject: Descriptor,
   manifestBytes: () => Promise<Buffer>,
 ): Promise<Prepared | Rejected> {
-  const base = { form: 'bundle' as const, where: c.where };
+  const base = { form: 'bundle' as const, where: c.where, digest: c.digest };
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(parseBoundedJson(c.bundle.toString('utf8')));
@@ -81,7 +88,9 @@ export async function prepareBundle(
         predicateType,
         problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}`,
       };
-    return entityOf({ ...base, kind, predicateType }, bundle);
+    const summary = statement.predicateType === VSA_PREDICATE ? summaryProblem(statement.predicate) : undefined;
+    if (summary) return { ...base, kind, predicateType, problem: summary };
+    return entityOf({ ...base, kind, predicateType, statement: env.payload }, bundle);
   }
   const digest = bundle.content.messageSignature.messageDigest;
   const { hex } = parseDigest(subject.digest);
@@ -130,7 +139,7 @@ function entityOf(base: Omit<Prepared, 'entity'>, bundle: Bundle, artifact?: Buf
  * bundle the verifier reads: cosign's legacy layout, converted and nothing more.
  */
 export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared | Rejected {
-  const base = { form: 'legacy' as const, kind: c.kind, where: c.where };
+  const base = { form: 'legacy' as const, kind: c.kind, where: c.where, digest: c.digest };
   const ann = c.annotations;
   let certificate: X509Certificate | undefined;
   const certPem = ann[COSIGN_CERTIFICATE_ANNOTATION];
@@ -190,6 +199,8 @@ export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared
   const predicateType = printable(statement.predicateType, 200);
   if (!statementNames(statement, subject.digest))
     return { ...base, predicateType, problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}` };
+  const summary = statement.predicateType === VSA_PREDICATE ? summaryProblem(statement.predicate) : undefined;
+  if (summary) return { ...base, predicateType, problem: summary };
   // cosign stamps an attestation's whole envelope, which the verifier does not read as a stamp of
   // the signature: such a stamp is left out, and the Rekor entry is the proof of time.
   const bundle = {
@@ -197,7 +208,7 @@ export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared
     verificationMaterial: material,
     content: { $case: 'dsseEnvelope' as const, dsseEnvelope: envelope },
   } as unknown as Bundle;
-  return entityOf({ ...base, predicateType, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle);
+  return entityOf({ ...base, predicateType, statement: envelope.payload, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle);
 }
 
 function leafOf(bundle: Bundle): X509Certificate | undefined {
