@@ -28,7 +28,7 @@ export const SIGNATURE_FLAGS: Flag[] = [
     name: VerifySetting.AttestationType,
     kind: 'string',
     value: 'TYPE,...',
-    help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)',
+    help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, vsa, a URI)',
   },
   {
     name: VerifySetting.TrustedRoot,
