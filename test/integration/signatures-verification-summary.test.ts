@@ -404,6 +404,27 @@ describe('a signed verification summary after each verified promotion', () => {
       assert.equal(records.find((r) => r.digest === good.digest)!.attested.state, 'attested');
     });
 
+    it("an entry's attest-verification: false replaces the step's for its images: no summary, and no warning, as none was asked", async () => {
+      const [kept, skipped] = await Promise.all([scene.signedImage('entries/kept'), scene.signedImage('entries/skipped')]);
+      const images = [
+        `- source: ${ref('entries/kept')}\n  destination: ${registry.host}/entries-out/kept`,
+        `- source: ${ref('entries/skipped')}\n  destination: ${registry.host}/entries-out/skipped\n  attest-verification: false`,
+      ].join('\n');
+      const result = await runAction(
+        { ...keylessPolicy(), ...keySigning(), 'attest-verification': 'true', images, 'blob-cache': 'false' },
+        {},
+        ACTION_COMPILED,
+      );
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.deepEqual(warnings(result.stdout), []);
+      assert.equal((await referrers('entries-out/kept', kept.digest)).summaries.length, 1);
+      const skippedThere = await referrers('entries-out/skipped', skipped.digest);
+      assert.deepEqual([skippedThere.all, skippedThere.summaries.length], [1, 0], 'signed, not summarised');
+      const records = JSON.parse(result.outputs.verification) as Array<Record<string, any>>;
+      assert.equal(records.find((r) => r.digest === kept.digest)!.attested.state, 'attested');
+      assert.ok(!('attested' in records.find((r) => r.digest === skipped.digest)!), 'nothing to say of a summary not asked for');
+    });
+
     it('attest-verification without sign, without a policy, or not a boolean is one line naming the inputs, and nothing is copied', async () => {
       await scene.signedImage('bad/app');
       const base = { source: ref('bad/app'), destination: ref('bad/out'), 'blob-cache': 'false', 'attest-verification': 'true' };
