@@ -66,8 +66,17 @@ export { signatureCheck, type SignatureCheckOptions } from './job/checks/signatu
 export { signStage, signStageOptions, type SignStageOptions, type EntrySigningOptions } from './job/checks/signature-gates/sign-stage.js';
 export { SigningKeys } from './job/checks/signature-gates/signing-keys.js';
 export { signatureStages, type SignatureStages, type SignatureStageOptions } from './job/checks/signature-gates/stages.js';
-export { SIGNATURE_POLICY_CHECK, SIGN_STAGE, type ImageVerification, type ImageSigning } from './job/checks/signature-gates/names.js';
-export { signingPresenter, verificationPresenter } from './job/checks/signature-gates/presenter.js';
+export {
+  SIGNATURE_POLICY_CHECK,
+  SIGN_STAGE,
+  VERIFICATION_SUMMARY_STAGE,
+  type ImageVerification,
+  type ImageSigning,
+  type ImageSummary,
+} from './job/checks/signature-gates/names.js';
+export { signingPresenter, summaryPresenter, verificationPresenter } from './job/checks/signature-gates/presenter.js';
+export { verificationSummaryStage, type SummaryStageOptions } from './job/checks/signature-gates/summary-stage.js';
+export { checkAttestVerification } from './job/checks/signature-gates/load.js';
 export { verificationRecords } from './job/render/verification.js';
 export { parseSignatureInputs, parseSignInputs, type SignatureInputs, type SignInputs } from './signatures/parse-settings.js';
 export { copyLog, syncLog, eventLines, resultLine, planLine, type LineSink } from './job/render/log.js';
@@ -86,6 +95,7 @@ export {
   parseVerifyMode,
   verifyImage,
   signImage,
+  attestImage,
   readCosignKeyFile,
   writeCosignKeyFile,
   parseTrustedRoot,
@@ -95,6 +105,11 @@ export {
   SigningError,
   VerifySetting,
   SignSetting,
+  AttestSetting,
+  VSA_PREDICATE,
+  policyDescriptor,
+  summaryStatement,
+  type VerificationSummary,
   type VerifyPolicy,
   type VerifyPolicySettings,
   type VerifyMode,

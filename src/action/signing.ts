@@ -31,6 +31,7 @@ export async function signatureSettings(
   }
   return loadSignatureStages(signatures, {
     entries,
+    ...(step.mode === 'sync' ? { origin: step.inputs.origin } : {}),
     ...(keyless ? { identityToken: runnerIdentityToken(env, { onToken: (token) => core.setSecret(token) }) } : {}),
   });
 }

@@ -6,7 +6,7 @@ import type { OpenTargetOptions } from '../targets/open-target.js';
 import type { AfterTagStage, ImageCheck } from '../job/checks/check.js';
 import { loadTrustRoots } from '../signatures/policy.js';
 import { loadSignatureStages } from '../job/checks/signature-gates/load.js';
-import { SIGN_STAGE, SIGNATURE_POLICY_CHECK } from '../job/checks/signature-gates/names.js';
+import { SIGN_STAGE, SIGNATURE_POLICY_CHECK, VERIFICATION_SUMMARY_STAGE } from '../job/checks/signature-gates/names.js';
 import type { JobOutcome } from '../job/outcome/outcome.js';
 import { runJob } from '../job/run-job.js';
 import type { JobReporter } from '../job/settings.js';
@@ -89,7 +89,7 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
 
 /**
  * The caller's checks and stages, and what the entries ask for besides: an entry's own policy
- * (`verify-*`) or signing (`sign*`) is honoured even when the caller gave no check or stage for it
+ * (`verify-*`), signing (`sign*`) or verification summary (`attest-verification`) is honoured even when the caller gave no check or stage for it
  * (keyless signing then needs a stage with an identity token). As in the action and the command
  * line, every entry's trust root is read in full and every key file decrypted now, so a damaged
  * root or a wrong password stops the sync before any image is copied.
@@ -102,12 +102,14 @@ async function entryStages(
   const afterTag = [...(options.afterTag ?? [])];
   const needCheck = entries.some((e) => e.verify) && !checks.some((c) => c.name === SIGNATURE_POLICY_CHECK);
   const needSign = entries.some((e) => e.sign) && !afterTag.some((s) => s.name === SIGN_STAGE);
-  if (!needCheck && !needSign) {
+  const needSummary = entries.some((e) => e.attestVerification) && !afterTag.some((s) => s.name === VERIFICATION_SUMMARY_STAGE);
+  if (!needCheck && !needSign && !needSummary) {
     await loadTrustRoots(entries.map((e) => e.verify));
     return { checks, afterTag };
   }
   const own = await loadSignatureStages({}, { entries });
   if (needCheck) checks.push(...own.checks);
-  if (needSign) afterTag.push(...own.afterTag);
+  for (const stage of own.afterTag)
+    if ((stage.name === SIGN_STAGE && needSign) || (stage.name === VERIFICATION_SUMMARY_STAGE && needSummary)) afterTag.push(stage);
   return { checks, afterTag };
 }

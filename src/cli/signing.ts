@@ -4,7 +4,7 @@ import { runnerIdentityToken } from '../oidc/runner-token.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { entryName } from '../plan/entry-name.js';
 import { parseSignatureInputs } from '../signatures/parse-settings.js';
-import { SignServiceSetting, SignSetting, VerifySetting } from '../signatures/settings.js';
+import { AttestSetting, SignServiceSetting, SignSetting, VerifySetting } from '../signatures/settings.js';
 import { UsageError, type Flag } from './flags.js';
 import { FLAG_VOICE } from './voice.js';
 
@@ -28,7 +28,7 @@ export const SIGNATURE_FLAGS: Flag[] = [
     name: VerifySetting.AttestationType,
     kind: 'string',
     value: 'TYPE,...',
-    help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)',
+    help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, vsa, a URI)',
   },
   {
     name: VerifySetting.TrustedRoot,
@@ -59,6 +59,11 @@ export const SIGNATURE_FLAGS: Flag[] = [
   { name: SignServiceSetting.FulcioUrl, kind: 'string', value: 'URL', help: 'a private Fulcio for keyless signing' },
   { name: SignServiceSetting.RekorUrl, kind: 'string', value: 'URL', help: 'a private Rekor (with --sign key: log the signature there)' },
   { name: SignServiceSetting.TsaUrl, kind: 'string', value: 'URL', help: 'an RFC 3161 timestamp authority, besides the log' },
+  {
+    name: AttestSetting.Verification,
+    kind: 'boolean',
+    help: 'attach a signed SLSA verification summary to each verified destination digest (needs a --verify-* policy and --sign)',
+  },
 ];
 
 export const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
@@ -90,5 +95,5 @@ export async function signatureFlagSettings(
       );
     }
   }
-  return loadSignatureStages(inputs, { entries, ...(identityToken ? { identityToken } : {}) });
+  return loadSignatureStages(inputs, { entries, voice: FLAG_VOICE, origin, ...(identityToken ? { identityToken } : {}) });
 }

@@ -8,7 +8,7 @@ import { printable, quoted } from '../oci/text.js';
 import { ACTION_VOICE } from '../settings/voice.js';
 import { parseSignInputs, type SignInputs } from '../signatures/parse-settings.js';
 import { parseVerifyPolicy, readSmallFile, type VerifyPolicy } from '../signatures/policy.js';
-import { SignServiceSetting, SignSetting, VerifySetting } from '../signatures/settings.js';
+import { AttestSetting, SignServiceSetting, SignSetting, VerifySetting } from '../signatures/settings.js';
 import { entryName } from './entry-name.js';
 import { isSemverRange, tagGlob, wholeTagRegex, type TagFilter } from './tag-filter.js';
 
@@ -45,6 +45,8 @@ export interface SyncEntry {
    * step's signing applies.
    */
   sign?: SignInputs | false;
+  /** The entry's `attest-verification`: replaces the step's for its images (a signed verification summary of each). */
+  attestVerification?: boolean;
 }
 
 export type EntryDestination =
@@ -68,6 +70,7 @@ export const ENTRY_FIELDS = [
   ...Object.values(VerifySetting),
   ...Object.values(SignSetting),
   ...Object.values(SignServiceSetting),
+  ...Object.values(AttestSetting),
 ] as const;
 
 /** An entry's signing keys: the step's words. */
@@ -175,6 +178,7 @@ function entryFromFields(
   const prune = optionalBoolean(fields.get('prune'), field('prune'));
   const protect = regexList(fields.get('protect'), field('protect'));
   const immutableTags = globList(fields.get('immutable-tags'), field('immutable-tags'));
+  const attestVerification = optionalBoolean(fields.get(AttestSetting.Verification), field(AttestSetting.Verification));
   if (prune && !wholeRepository) {
     throw new InputError(
       `${entry} prunes but its source ${quoted(sourceText)} names one image: prune applies to a whole repository's tags; drop the tag or digest from the source, or drop prune`,
@@ -197,6 +201,7 @@ function entryFromFields(
     ...(immutableTags.length ? { immutableTags } : {}),
     ...optionalPolicy(entryPolicy(fields, field, sources)),
     ...optionalSigning(entrySigning(fields, field, sources)),
+    ...(attestVerification !== undefined ? { attestVerification } : {}),
   };
 }
 

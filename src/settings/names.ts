@@ -43,6 +43,7 @@ export const Input = {
   SignFulcioUrl: 'sign-fulcio-url',
   SignRekorUrl: 'sign-rekor-url',
   SignTsaUrl: 'sign-tsa-url',
+  AttestVerification: 'attest-verification',
 } as const;
 
 export const Output = {

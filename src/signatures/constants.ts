@@ -23,6 +23,8 @@ export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const IN_TOTO_STATEMENT_V01 = 'https://in-toto.io/Statement/v0.1';
+/** SLSA's verification summary attestation (VSA): what a verifier checked of an artifact, and that it passed. */
+export const VSA_PREDICATE = 'https://slsa.dev/verification_summary/v1';
 
 /** cosign before v3: the layer types of `sha256-<hex>.sig` and `.att`, and the annotations on each layer. */
 export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';

@@ -12,6 +12,8 @@ import { cosignReferrerKind, DSSE_ENVELOPE, isBundleMediaType, MAX_BUNDLE_BYTES,
 export interface BundleCandidate {
   form: 'bundle';
   where: string;
+  /** The referrer manifest that holds it. */
+  digest: string;
   bundle: Buffer;
   /** The referrer manifest's annotations (`dev.sigstore.bundle.predicateType`, …). */
   annotations: Record<string, string>;
@@ -22,6 +24,8 @@ export interface LegacyCandidate {
   form: 'legacy';
   kind: 'signature' | 'attestation';
   where: string;
+  /** The layer that holds it. */
+  digest: string;
   payload: Buffer;
   annotations: Record<string, string>;
 }
@@ -115,7 +119,13 @@ export class SignatureDiscovery {
       const out: Candidate[] = [];
       for (const layer of layers) {
         const bundle = await this.small(layer, 'Sigstore bundle', signal);
-        out.push({ form: 'bundle', where, bundle, annotations: { ...(ref.annotations ?? {}), ...(manifest.annotations ?? {}) } });
+        out.push({
+          form: 'bundle',
+          where,
+          digest: ref.digest,
+          bundle,
+          annotations: { ...(ref.annotations ?? {}), ...(manifest.annotations ?? {}) },
+        });
       }
       return out;
     });
@@ -164,6 +174,7 @@ export class SignatureDiscovery {
             form: 'legacy' as const,
             kind,
             where,
+            digest: layer.digest,
             payload: await this.small(layer, 'signature payload', signal),
             annotations: layer.annotations ?? {},
           },

@@ -15,18 +15,24 @@ import {
   COSIGN_SIGNATURE_ANNOTATION,
   COSIGN_TIMESTAMP_ANNOTATION,
   IN_TOTO_PAYLOAD_TYPE,
+  VSA_PREDICATE,
 } from './constants.js';
 import type { BundleCandidate, LegacyCandidate } from './discovery.js';
 import { verifiesWithKey } from './public-key.js';
 import type { SignatureForm, SignatureKind } from './record.js';
 import { parseStatement, statementDigests, statementNames } from './statement.js';
+import { summaryProblem } from './verification-summary.js';
 
 /** A signature made ready for the verifier: what it signs has been checked to be the digest at hand. */
 export interface Prepared {
   form: SignatureForm;
   kind: SignatureKind;
   where: string;
+  /** The manifest (a bundle referrer) or layer (cosign's legacy form) that holds it. */
+  digest: string;
   predicateType?: string;
+  /** The in-toto statement a DSSE envelope signs, as its bytes are. */
+  statement?: Buffer;
   entity: SignedEntity;
   /** The leaf certificate, for a keyless signature. */
   certificate?: X509Certificate;
@@ -38,6 +44,7 @@ export interface Rejected {
   form: SignatureForm;
   kind: SignatureKind;
   where: string;
+  digest?: string;
   predicateType?: string;
   problem: string;
 }
@@ -54,7 +61,7 @@ export async function prepareBundle(
   subject: Descriptor,
   manifestBytes: () => Promise<Buffer>,
 ): Promise<Prepared | Rejected> {
-  const base = { form: 'bundle' as const, where: c.where };
+  const base = { form: 'bundle' as const, where: c.where, digest: c.digest };
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(parseBoundedJson(c.bundle.toString('utf8')));
@@ -82,7 +89,9 @@ export async function prepareBundle(
         predicateType,
         problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}`,
       };
-    return entityOf({ ...base, kind, predicateType }, bundle);
+    const summary = statement.predicateType === VSA_PREDICATE ? summaryProblem(statement.predicate) : undefined;
+    if (summary) return { ...base, kind, predicateType, problem: summary };
+    return entityOf({ ...base, kind, predicateType, statement: env.payload }, bundle);
   }
   const digest = bundle.content.messageSignature.messageDigest;
   const { hex } = parseDigest(subject.digest);
@@ -161,7 +170,7 @@ function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
  * bundle the verifier reads: cosign's legacy layout, converted and nothing more.
  */
 export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared | Rejected {
-  const base = { form: 'legacy' as const, kind: c.kind, where: c.where };
+  const base = { form: 'legacy' as const, kind: c.kind, where: c.where, digest: c.digest };
   const ann = c.annotations;
   let certificate: X509Certificate | undefined;
   const certPem = ann[COSIGN_CERTIFICATE_ANNOTATION];
@@ -221,6 +230,8 @@ export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared
   const predicateType = printable(statement.predicateType, 200);
   if (!statementNames(statement, subject.digest))
     return { ...base, predicateType, problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}` };
+  const summary = statement.predicateType === VSA_PREDICATE ? summaryProblem(statement.predicate) : undefined;
+  if (summary) return { ...base, predicateType, problem: summary };
   // cosign stamps an attestation's whole layer (the envelope's bytes), not its signature
   // (pkg/cosign/verify.go, VerifyRFC3161Timestamp: "for attestations … the signed payload").
   const stamp = ann[COSIGN_TIMESTAMP_ANNOTATION] ? rfc3161Stamp(ann[COSIGN_TIMESTAMP_ANNOTATION]) : undefined;
@@ -231,7 +242,7 @@ export function prepareLegacy(c: LegacyCandidate, subject: Descriptor): Prepared
     verificationMaterial: material,
     content: { $case: 'dsseEnvelope' as const, dsseEnvelope: envelope },
   } as unknown as Bundle;
-  const prepared = entityOf({ ...base, predicateType, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle);
+  const prepared = entityOf({ ...base, predicateType, statement: envelope.payload, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle);
   if ('problem' in prepared || !stamp) return prepared;
   return { ...prepared, entity: stampedOver(prepared.entity, c.payload) };
 }

@@ -25,6 +25,7 @@ export function judgeSignature(p: Prepared, policy: VerifyPolicy, root: TrustRoo
     form: p.form,
     kind: p.kind,
     where: p.where,
+    digest: p.digest,
     ...(p.predicateType ? { predicateType: p.predicateType } : {}),
     ...(signer ? { signer } : {}),
     valid: false,

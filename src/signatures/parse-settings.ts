@@ -4,7 +4,7 @@ import { parseBoolean } from '../settings/values.js';
 import type { Voice } from '../settings/voice.js';
 import type { PasswordSource } from './cosign-key.js';
 import { parseVerifyPolicy, readSmallFile, type VerifyPolicy } from './policy.js';
-import { COSIGN_PASSWORD_ENV, SignServiceSetting, SignSetting, VerifySetting } from './settings.js';
+import { AttestSetting, COSIGN_PASSWORD_ENV, SignServiceSetting, SignSetting, VerifySetting } from './settings.js';
 
 /** How the destination digest is signed once it is tagged. */
 export interface SignInputs {
@@ -28,6 +28,11 @@ export interface SignInputs {
 export interface SignatureInputs {
   verify?: VerifyPolicy;
   sign?: SignInputs;
+  /**
+   * `attest-verification`: after a verified promotion, the destination digest gets a signed SLSA
+   * verification summary. It needs a policy and signing (`checkAttestVerification` says so).
+   */
+  attestVerification?: boolean;
 }
 
 export interface SignInputOptions {
@@ -65,7 +70,8 @@ export function parseSignatureInputs(
     readFile,
   );
   const sign = parseSignInputs(text, voice, env, readFile, options);
-  return { ...(verify ? { verify } : {}), ...(sign ? { sign } : {}) };
+  const attest = parseBoolean(text(AttestSetting.Verification), AttestSetting.Verification, false, voice);
+  return { ...(verify ? { verify } : {}), ...(sign ? { sign } : {}), ...(attest ? { attestVerification: true } : {}) };
 }
 
 /**

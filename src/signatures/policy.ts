@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Voice } from '../settings/voice.js';
 import { InputError, messageOf } from '../oci/errors.js';
+import { digestOf } from '../oci/digest.js';
 import { printable, quoted } from '../oci/text.js';
 import { keyFingerprint, keyKind, signingHash } from './public-key.js';
 import { VerifySetting } from './settings.js';
@@ -44,6 +45,8 @@ export interface VerifyPolicy {
   platforms: boolean;
   /** Where trust comes from; loaded on first use. */
   trustRootName: string;
+  /** The digest (`sha256:…`) of the `trusted_root.json` given, as its bytes were read; absent for the public-good root. */
+  trustRootDigest?: string;
   trustRoot(): Promise<TrustRoot>;
   /** The policy in words, for lines and reports: `identity …, issuer …` or `key SHA256:…`. */
   description: string;
@@ -63,6 +66,7 @@ const PREDICATE_SHORT_NAMES: Record<string, string> = {
   vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
   openvex: 'https://openvex.dev/ns',
   custom: 'https://cosign.sigstore.dev/attestation/v1',
+  vsa: 'https://slsa.dev/verification_summary/v1',
 };
 
 type FileReader = (path: string) => string;
@@ -145,13 +149,16 @@ export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readF
   // The Sigstore libraries load with the first use of the root (`loadTrustRoots` before the job).
   let trustRoot: () => Promise<TrustRoot>;
   let trustRootName: string;
+  let trustRootDigest: string | undefined;
   if (!rootText || rootText === 'public-good') {
     trustRoot = async () => (await import('./trust-root.js')).publicGoodTrustRoot();
     trustRootName = 'Sigstore public-good';
   } else {
     const fromJson = rootText.startsWith('{');
     const what = fromJson ? name(VerifySetting.TrustedRoot) : `${name(VerifySetting.TrustedRoot)} (${printable(rootText)})`;
-    const json = checkTrustedRootText(fromJson ? rootText : readNamedFile(rootText, name(VerifySetting.TrustedRoot), readFile), what);
+    const rootJson = fromJson ? rootText : readNamedFile(rootText, name(VerifySetting.TrustedRoot), readFile);
+    const json = checkTrustedRootText(rootJson, what);
+    trustRootDigest = digestOf(rootJson);
     const rootName = fromJson ? 'the trusted root given inline' : printable(rootText);
     let loaded: Promise<TrustRoot> | undefined;
     trustRoot = () => (loaded ??= import('./trust-root.js').then((m) => m.trustRootFromJson(json, rootName, what)));
@@ -164,6 +171,7 @@ export function parseVerifyPolicy(raw: VerifyPolicySettings, voice: Voice, readF
     platforms: raw.platforms === true,
     trustRoot,
     trustRootName,
+    ...(trustRootDigest ? { trustRootDigest } : {}),
     description: describePolicy(signer, types),
     mode: mode ?? 'enforce',
   };

@@ -31,6 +31,8 @@ export interface FoundSignature {
   kind: SignatureKind;
   /** Where it was found: `referrer sha256:…` or `tag sha256-….sig` (layer n). */
   where: string;
+  /** The manifest (a bundle referrer) or layer (cosign's legacy form) that holds it, when it could be read. */
+  digest?: string;
   /** The in-toto predicate type, for an attestation (and cosign v3's signature statement). */
   predicateType?: string;
   /** The signer, when the certificate or key could be read (also when the signature did not verify). */

@@ -23,6 +23,11 @@ export const SignSetting = {
   Platforms: 'sign-platforms',
 } as const;
 
+/** A signed verification summary (SLSA VSA) of each image that passed the policy, attached to its destination digest. */
+export const AttestSetting = {
+  Verification: 'attest-verification',
+} as const;
+
 /** The URLs of a private Sigstore instance to sign through. */
 export const SignServiceSetting = {
   FulcioUrl: 'sign-fulcio-url',

@@ -85,6 +85,32 @@ class KeySigner implements Signer {
  * line (`SigningError`, `InputError` for the key) and hold no token, password or key.
  */
 export async function signImage(dst: Target, subject: Descriptor, repository: string, opts: SignOptions): Promise<SignRecord> {
+  return signAndAttach(dst, subject, repository, opts, { data: signStatement(subject.digest), predicateType: COSIGN_SIGN_PREDICATE });
+}
+
+/**
+ * Signs an in-toto `statement` about `subject` (a digest now in `dst`; the statement must name it)
+ * as a DSSE envelope, and attaches it as a v0.3 bundle referrer annotated with `predicateType`, as
+ * cosign v3's `attest` does: an attestation, such as a verification summary. Signed as `signImage`
+ * signs (a key, or keyless); `opts.format` is not read (an attestation is always a bundle).
+ */
+export async function attestImage(
+  dst: Target,
+  subject: Descriptor,
+  statement: Buffer,
+  predicateType: string,
+  opts: SignOptions,
+): Promise<SignRecord> {
+  return signAndAttach(dst, subject, '', { ...opts, format: 'bundle' }, { data: statement, predicateType });
+}
+
+async function signAndAttach(
+  dst: Target,
+  subject: Descriptor,
+  repository: string,
+  opts: SignOptions,
+  dsse: { data: Buffer; predicateType: string },
+): Promise<SignRecord> {
   const format = opts.format ?? 'bundle';
   const tokens: string[] = [];
   const { signer, key } = await makeSigner(opts, tokens);
@@ -96,10 +122,7 @@ export async function signImage(dst: Target, subject: Descriptor, repository: st
   let payload: Buffer | undefined;
   try {
     if (format === 'bundle') {
-      bundle = await new DSSEBundleBuilder({ signer, witnesses }).create({
-        data: signStatement(subject.digest),
-        type: IN_TOTO_PAYLOAD_TYPE,
-      });
+      bundle = await new DSSEBundleBuilder({ signer, witnesses }).create({ data: dsse.data, type: IN_TOTO_PAYLOAD_TYPE });
     } else {
       payload = simpleSigningPayload(subject.digest, repository);
       bundle = await new MessageSignatureBundleBuilder({ signer, witnesses }).create({ data: payload });
@@ -118,7 +141,7 @@ export async function signImage(dst: Target, subject: Descriptor, repository: st
   if (format === 'bundle') {
     const annotations = {
       [BUNDLE_CONTENT_ANNOTATION]: 'dsse-envelope',
-      [BUNDLE_PREDICATE_ANNOTATION]: COSIGN_SIGN_PREDICATE,
+      [BUNDLE_PREDICATE_ANNOTATION]: dsse.predicateType,
       [CREATED_ANNOTATION]: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     };
     const manifest = await attachBundle(dst, subject, Buffer.from(JSON.stringify(bundleToJSON(bundle))), annotations, opts.signal);

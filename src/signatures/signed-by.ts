@@ -38,17 +38,53 @@ export async function findOwnSignature(
   signal?: AbortSignal,
   discovery: SignatureDiscovery = new SignatureDiscovery(target),
 ): Promise<OwnSignature | undefined> {
+  const [first] = await findOwn(target, subject, signer, (p) => p.kind === 'signature', true, signal, discovery);
+  return first && { form: first.form, where: first.where, signer: first.signer };
+}
+
+/** An attestation by this signer: where it is, and the in-toto statement it signs. */
+export interface OwnAttestation extends OwnSignature {
+  statement: Buffer;
+}
+
+/**
+ * Every attestation of `subject` in `target` with `predicateType` made by `signer`, judged as
+ * `findOwnSignature` judges signatures (whether to write one again, never whether to trust it).
+ */
+export async function findOwnAttestations(
+  target: ReadOnlyTarget,
+  subject: Descriptor,
+  signer: OwnSigner,
+  predicateType: string,
+  signal?: AbortSignal,
+): Promise<OwnAttestation[]> {
+  const found = await findOwn(target, subject, signer, (p) => p.kind === 'attestation' && p.predicateType === predicateType, false, signal);
+  return found.flatMap((f) => (f.statement ? [{ form: f.form, where: f.where, signer: f.signer, statement: f.statement }] : []));
+}
+
+async function findOwn(
+  target: ReadOnlyTarget,
+  subject: Descriptor,
+  signer: OwnSigner,
+  wanted: (p: Prepared) => boolean,
+  firstOnly: boolean,
+  signal?: AbortSignal,
+  discovery: SignatureDiscovery = new SignatureDiscovery(target),
+): Promise<Array<Prepared & { signer: SignerIdentity }>> {
   const candidates = await discovery.find(subject, signal);
   let manifest: Promise<Buffer> | undefined;
   const manifestBytes = () => (manifest ??= target.fetch(subject, signal).then((s) => readManifest(s, subject)));
+  const out: Array<Prepared & { signer: SignerIdentity }> = [];
   for (const c of candidates) {
-    if (isUnreadable(c) || (c.form === 'legacy' && c.kind !== 'signature')) continue;
+    if (isUnreadable(c)) continue;
     const p = c.form === 'bundle' ? await prepareBundle(c, subject, manifestBytes) : prepareLegacy(c, subject);
-    if ('problem' in p || p.kind !== 'signature') continue;
+    if ('problem' in p || !wanted(p)) continue;
     const found = signedBy(p, signer);
-    if (found) return { form: p.form, where: p.where, signer: found };
+    if (!found) continue;
+    out.push({ ...p, signer: found });
+    if (firstOnly) break;
   }
-  return undefined;
+  return out;
 }
 
 function signedBy(p: Prepared, signer: OwnSigner): SignerIdentity | undefined {

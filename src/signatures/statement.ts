@@ -5,11 +5,13 @@ import { COSIGN_SIGN_PREDICATE, IN_TOTO_STATEMENT_V01, IN_TOTO_STATEMENT_V1 } fr
 export interface Statement {
   predicateType: string;
   subjects: Array<{ name?: string; digest: Record<string, string> }>;
+  /** The predicate as it is, unread. */
+  predicate?: unknown;
 }
 
 /** The statement in a DSSE payload, or a phrase saying why it is not one. */
 export function parseStatement(payload: Buffer): Statement | string {
-  let doc: { _type?: unknown; subject?: unknown; predicateType?: unknown };
+  let doc: { _type?: unknown; subject?: unknown; predicateType?: unknown; predicate?: unknown };
   try {
     doc = JSON.parse(payload.toString('utf8'));
   } catch {
@@ -26,7 +28,7 @@ export function parseStatement(payload: Buffer): Statement | string {
     for (const [k, v] of Object.entries(s.digest as Record<string, unknown>)) if (typeof v === 'string') digest[k] = v;
     subjects.push({ ...(typeof s.name === 'string' ? { name: s.name } : {}), digest });
   }
-  return { predicateType: doc.predicateType, subjects };
+  return { predicateType: doc.predicateType, subjects, ...(doc.predicate !== undefined ? { predicate: doc.predicate } : {}) };
 }
 
 /** Whether the statement is about `digest` (`sha256:<hex>`): one subject carries that very hash. */

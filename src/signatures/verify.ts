@@ -108,6 +108,7 @@ async function check(
       form: prepared.form,
       kind: prepared.kind,
       where: prepared.where,
+      ...(prepared.digest ? { digest: prepared.digest } : {}),
       ...(prepared.predicateType ? { predicateType: prepared.predicateType } : {}),
       valid: false,
       accepted: false,

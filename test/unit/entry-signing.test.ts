@@ -150,7 +150,7 @@ describe("an images entry's own signing (sign* keys)", () => {
     refuses(list(['sign: keyless', 'sign-platforms: all']), new RegExp(`^${at(1, 1, 'sign-platforms')} is "all": use true or false$`));
     refuses(
       list(['sign-identity: x']),
-      /^input "images": entry 1 \(line 1\) has an unknown field "sign-identity": the fields are source, .*, verify-key, .*, verify-platforms, verify-mode, sign, sign-key, sign-key-password, signature-format, sign-platforms, sign-fulcio-url, sign-rekor-url, sign-tsa-url$/,
+      /^input "images": entry 1 \(line 1\) has an unknown field "sign-identity": the fields are source, .*, verify-key, .*, verify-platforms, verify-mode, sign, sign-key, sign-key-password, signature-format, sign-platforms, sign-fulcio-url, sign-rekor-url, sign-tsa-url, attest-verification$/,
     );
     refuses(
       list(['signature-fromat: legacy']),

@@ -72,7 +72,7 @@ describe('a sync list', () => {
   it('wants entries', () => rejects('[]', /lists no entries/));
   it('names an unknown field, the field it was likely meant to be, and every field', () => {
     const every = ENTRY_FIELDS.join(', ');
-    assert.match(every, /immutable-tags, verify-key, .*, sign, sign-key, .*sign-tsa-url$/);
+    assert.match(every, /immutable-tags, verify-key, .*, sign, sign-key, .*sign-tsa-url, attest-verification$/);
     rejects(
       '- source: a\n  destination: b/\n  tag: x\n',
       new RegExp(`entry 1 \\(line 1\\) has an unknown field "tag": did you mean tags\\? the fields are ${every}$`),

@@ -73,18 +73,20 @@ export interface ImageCheck<R extends object = object> {
 /** What a stage after tagging knows besides: the root is in the destination under these references. */
 export interface AfterTagContext extends ImageCheckContext {
   readonly root: Descriptor;
+  /** What the checks, and the stages before this one, recorded for the image (say, its verification). */
+  readonly checks: CheckRecords;
 }
 
 /** Runs the stages after tagging in order, each recording under its name; `all` false: only those that run on every run. */
 export async function runAfterTag(
   stages: readonly AfterTagStage[],
-  ctx: AfterTagContext,
+  ctx: Omit<AfterTagContext, 'checks'>,
   records: ItemChecks,
   all: boolean,
 ): Promise<void> {
   for (const stage of stages) {
     if (!all && !stage.everyRun) continue;
-    const result = await stage.run(ctx);
+    const result = await stage.run({ ...ctx, checks: records.records });
     if (result) records.add(stage, result);
   }
 }

@@ -1,6 +1,6 @@
 import { printable } from '../../oci/text.js';
 import type { SignerIdentity } from '../../signatures/record.js';
-import type { ImageSigning, ImageVerification, PlatformSigning } from '../checks/signature-gates/names.js';
+import type { ImageSigning, ImageSummary, ImageVerification, PlatformSigning } from '../checks/signature-gates/names.js';
 
 /** `X (issuer Y)` or `key SHA256:…`: who signed, as a phrase. */
 export function signerWords(signer: SignerIdentity | undefined): string {
@@ -79,6 +79,20 @@ export function platformSigningLines(s: ImageSigning): string[] {
     if (p.state === 'would-sign') return `Would sign ${what} (${s.mode}, ${p.format})`;
     return `Signed ${what} (${s.mode}, ${p.format}): ${p.tag ? `tag ${p.tag} (manifest ${p.manifest})` : `referrer ${p.manifest}`}`;
   });
+}
+
+/**
+ * `Attested the verification of sha256:… (SLSA verification summary, PASSED, SLSA_BUILD_LEVEL_2) as …: referrer sha256:…`,
+ * `Not attested again: sha256:… is already attested for this policy by … (referrer sha256:…)`,
+ * `Would attest the verification of sha256:… (keyless)`, or, for an image that got none, the reason.
+ */
+export function summaryLine(s: ImageSummary): string {
+  if (s.state === 'already-attested')
+    return `Not attested again: ${s.digest} is already attested for this policy by ${signerWords(s.signer)} (${printable(s.where)}, SLSA verification summary)`;
+  if (s.state === 'would-attest')
+    return `Would attest the verification of ${s.digest} (${s.mode}, SLSA verification summary)${s.signer ? ` as ${signerWords(s.signer)}` : ''}`;
+  if (s.state === 'not-attested') return `No verification summary for ${s.digest}: ${s.reason}`;
+  return `Attested the verification of ${s.digest} (SLSA verification summary, PASSED, ${s.verifiedLevels.join(', ')}) as ${signerWords(s.signer)}: referrer ${s.manifest}${s.tlogIndex !== undefined ? `; log index ${s.tlogIndex}` : ''}`;
 }
 
 /** `policy: identity X, issuer Y`, or, when that is exactly the signer just named, `the identity and issuer the policy requires`. */

@@ -1,6 +1,6 @@
 import type { SignerIdentity } from '../../signatures/record.js';
 import type { JobOutcome } from '../outcome/outcome.js';
-import type { ImageSigning, ImageVerification } from '../checks/signature-gates/names.js';
+import type { ImageSigning, ImageSummary, ImageVerification } from '../checks/signature-gates/names.js';
 import { jsonParts } from './checks.js';
 
 /** The JSON key a signature check and the signing stage give their fields under, the action's output of that name. */
@@ -88,6 +88,25 @@ export function signingFields(s: ImageSigning): Record<string, unknown> {
             })),
           }
         : {}),
+    },
+  };
+}
+
+/**
+ * What the verification-summary stage did, as JSON: `{digest, attested: {…}}`: its state, the
+ * referrer written or found, who signed it, the policy's digest and the levels it states.
+ */
+export function summaryFields(s: ImageSummary): Record<string, unknown> {
+  return {
+    digest: s.digest,
+    attested: {
+      state: s.state,
+      digest: s.digest,
+      ...(s.state === 'attested' ? { mode: s.mode, manifest: s.manifest, verifiedLevels: s.verifiedLevels } : {}),
+      ...(s.state === 'would-attest' ? { mode: s.mode } : {}),
+      ...(s.state === 'already-attested' ? { where: s.where } : {}),
+      ...(s.state === 'not-attested' ? { reason: s.reason } : { policyDigest: s.policyDigest, ...signerFields(s.signer) }),
+      ...(s.state === 'attested' && s.tlogIndex !== undefined ? { logIndex: s.tlogIndex } : {}),
     },
   };
 }

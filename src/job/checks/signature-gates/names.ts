@@ -3,6 +3,8 @@ import type { SignerIdentity, SignRecord, VerificationRecord } from '../../../si
 /** The check that verifies the source against a policy, and the stage that signs the destination: the names they record under. */
 export const SIGNATURE_POLICY_CHECK = 'signature-policy';
 export const SIGN_STAGE = 'sign';
+/** The stage that attaches a signed verification summary (SLSA VSA) of a verified image to its destination digest. */
+export const VERIFICATION_SUMMARY_STAGE = 'verification-summary';
 
 /**
  * What verification found of one image, as the outcome keeps it: the verifier's record (verified,
@@ -22,6 +24,8 @@ export type ImageVerification = Omit<VerificationRecord, 'trustRoot' | 'platform
    * with a warning). Absent in enforce mode, where `verified: false` is a refusal.
    */
   mode?: 'warn';
+  /** When the policy was found satisfied (ISO 8601), for a pass. */
+  verifiedAt?: string;
 };
 
 /**
@@ -56,11 +60,35 @@ export interface PlatformSigning {
   where?: string;
 }
 
+/**
+ * What the verification-summary stage did for one image: `attested` (a summary signed and attached
+ * now: the referrer manifest, who signed it, the levels it states), `already-attested` (the
+ * destination digest already carries this signer's summary for the same policy: nothing written),
+ * `would-attest` (a dry run), or `not-attested` (the image did not pass the policy, in warn mode, or
+ * nothing verified or signs it: `reason` says which; nothing written, and a warning said so).
+ * `policyDigest` is the digest of the policy the summary names (`sha256:…`).
+ */
+export type ImageSummary =
+  | {
+      state: 'attested';
+      digest: string;
+      mode: 'key' | 'keyless';
+      signer: SignerIdentity;
+      manifest: string;
+      policyDigest: string;
+      verifiedLevels: string[];
+      tlogIndex?: string;
+    }
+  | { state: 'already-attested'; digest: string; signer: SignerIdentity; where: string; policyDigest: string }
+  | { state: 'would-attest'; digest: string; mode: 'key' | 'keyless'; signer?: SignerIdentity; policyDigest: string }
+  | { state: 'not-attested'; digest: string; reason: string };
+
 export type { SignRecord };
 
 declare module '../check.js' {
   interface KnownCheckRecords {
     [SIGNATURE_POLICY_CHECK]: ImageVerification;
     [SIGN_STAGE]: ImageSigning;
+    [VERIFICATION_SUMMARY_STAGE]: ImageSummary;
   }
 }

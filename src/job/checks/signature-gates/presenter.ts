@@ -1,7 +1,7 @@
 import type { CheckPresenter } from '../presenter.js';
-import { platformCounts, platformSigningLines, signingLine, verifiedLine } from '../../render/signature-lines.js';
-import { signingFields, VERIFICATION_KEY, verificationFields } from '../../render/verification.js';
-import type { ImageSigning, ImageVerification } from './names.js';
+import { platformCounts, platformSigningLines, signingLine, summaryLine, verifiedLine } from '../../render/signature-lines.js';
+import { signingFields, summaryFields, VERIFICATION_KEY, verificationFields } from '../../render/verification.js';
+import type { ImageSigning, ImageSummary, ImageVerification } from './names.js';
 
 /** Where the summary lists what was verified and signed, and its mark. */
 const HEADING = 'Signatures';
@@ -34,4 +34,26 @@ export const signingPresenter: CheckPresenter<ImageSigning> = {
     const written = (s.state === 'signed' ? 1 : 0) + (s.platforms ?? []).filter((p) => p.state === 'signed').length;
     return written > 1 ? 'the signatures above' : written ? 'the signature above' : undefined;
   },
+};
+
+/**
+ * What the verification-summary stage attached, found there already, or would attach: a line each.
+ * An image that got none says so in a warning as the stage runs (the log and the summary's lines
+ * carry it); its row is marked here.
+ */
+export const summaryPresenter: CheckPresenter<ImageSummary> = {
+  heading: HEADING,
+  mark: MARK,
+  logLines: (s) => (s.state === 'not-attested' ? [] : [summaryLine(s)]),
+  summaryCells: (s) => [
+    s.state === 'attested'
+      ? 'verification attested (below)'
+      : s.state === 'already-attested'
+        ? 'verification already attested'
+        : s.state === 'would-attest'
+          ? 'verification would be attested'
+          : 'no verification summary',
+  ],
+  json: (s) => ({ key: VERIFICATION_KEY, fields: summaryFields(s) }),
+  wrote: (s) => (s.state === 'attested' ? 'the verification summary above' : undefined),
 };

@@ -170,7 +170,10 @@ function platformFailure(
  * names (Fulcio puts those in the certificate). Undefined when that cannot be told: a dry run
  * without a token, a token that cannot be read (then the image is signed, and Fulcio judges the token).
  */
-async function ownSigner(chosen: SignStageOptions, dryRun: boolean): Promise<{ rule: OwnSigner; identity: SignerIdentity } | undefined> {
+export async function ownSigner(
+  chosen: SignStageOptions,
+  dryRun: boolean,
+): Promise<{ rule: OwnSigner; identity: SignerIdentity } | undefined> {
   if (chosen.mode === 'key') {
     if (!chosen.key) return undefined;
     const key = createPublicKey(chosen.key);

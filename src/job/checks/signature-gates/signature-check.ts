@@ -27,7 +27,7 @@ export interface SignatureCheckOptions {
  * what was missing, and the record says `verified: false, mode: 'warn'`.
  */
 export function signatureCheck(options: SignatureCheckOptions): ImageCheck<ImageVerification> {
-  const done = new Map<string, Promise<VerificationRecord>>();
+  const done = new Map<string, Promise<VerificationRecord & { verifiedAt: string }>>();
   const discoveries = new WeakMap<ReadOnlyTarget, SignatureDiscovery>();
   return {
     name: SIGNATURE_POLICY_CHECK,
@@ -41,8 +41,15 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
       if (!discovery) discoveries.set(ctx.source, (discovery = new SignatureDiscovery(ctx.source)));
       const key = `${ctx.source.description}\n${subject.digest}\n${policy.description}\n${policy.trustRootName}\n${policy.platforms}`;
       let pending = done.get(key);
-      if (!pending) done.set(key, (pending = verifyImage(ctx.source, subject, policy, { signal: ctx.signal, discovery })));
-      let record: VerificationRecord;
+      if (!pending)
+        done.set(
+          key,
+          (pending = verifyImage(ctx.source, subject, policy, { signal: ctx.signal, discovery }).then((r) => ({
+            ...r,
+            verifiedAt: new Date().toISOString(),
+          }))),
+        );
+      let record: VerificationRecord & { verifiedAt: string };
       try {
         record = await pending;
       } catch (err) {

@@ -4,6 +4,8 @@ import type { AfterTagStage, ImageCheck } from '../check.js';
 import { signatureCheck } from './signature-check.js';
 import { signStage, signStageOptions } from './sign-stage.js';
 import { SigningKeys } from './signing-keys.js';
+import { verificationSummaryStage } from './summary-stage.js';
+import { checkAttestVerification } from './load.js';
 
 /** The check and the stage the signature settings ask for, for `JobSettings.checks` and `afterTag`. */
 export interface SignatureStages {
@@ -28,6 +30,7 @@ export interface SignatureStageOptions {
  */
 export async function signatureStages(inputs: SignatureInputs, options: SignatureStageOptions = {}): Promise<SignatureStages> {
   const entries = options.entries ?? [];
+  checkAttestVerification(inputs, entries);
   const entryPolicies = options.entryPolicies || entries.some((e) => e.verify);
   const checks: ImageCheck[] =
     inputs.verify || entryPolicies ? [signatureCheck({ ...(inputs.verify ? { policy: inputs.verify } : {}) })] : [];
@@ -37,7 +40,20 @@ export async function signatureStages(inputs: SignatureInputs, options: Signatur
     const keys = new SigningKeys();
     const step = inputs.sign ? await signStageOptions(inputs.sign, keys, options.identityToken) : undefined;
     for (const sign of entrySigns) if (sign.mode === 'key') await keys.key(sign);
-    afterTag.push(signStage(step, { keys, ...(options.identityToken ? { identityToken: options.identityToken } : {}) }));
+    const signing = { keys, ...(options.identityToken ? { identityToken: options.identityToken } : {}) };
+    afterTag.push(signStage(step, signing));
+    // The summary of what was verified, signed as the image was, after it.
+    if (inputs.attestVerification || entries.some((e) => e.attestVerification))
+      afterTag.push(
+        verificationSummaryStage(
+          {
+            attest: inputs.attestVerification === true,
+            ...(inputs.verify ? { policy: inputs.verify } : {}),
+            ...(step ? { sign: step } : {}),
+          },
+          signing,
+        ),
+      );
   }
   return { checks, afterTag };
 }
