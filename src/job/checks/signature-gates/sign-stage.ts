@@ -59,6 +59,7 @@ export function signStage(options: SignStageOptions | undefined, entries: EntryS
       const fail = (err: unknown): never => {
         // The image is in place under its tags: the line says so, so nobody looks for a half-written copy.
         if (err instanceof CancelledError) throw err;
+        if (ctx.item.inPlace) throw new SigningError(`${digest} is not signed: ${messageOf(err)}`);
         const where = ctx.state === 'unchanged' ? 'is already at the destination' : 'is copied and tagged';
         throw new SigningError(`${digest} ${where}, but not signed: ${messageOf(err)}`);
       };
