@@ -68,7 +68,10 @@ function inPlaceHelpText(operation: InPlaceOperation): Help {
   return {
     usage: signing
       ? ['oci-copy sign [--sign keyless|key] [--sign-key FILE] [options] REF']
-      : ['oci-copy verify --verify-key FILE | --verify-certificate-identity ID --verify-certificate-oidc-issuer URL [options] REF'],
+      : [
+          'oci-copy verify --verify-key FILE [options] REF',
+          'oci-copy verify --verify-certificate-identity ID --verify-certificate-oidc-issuer URL REF',
+        ],
     summary: signing
       ? 'Signs the digest REF names where it is (a registry repository, or an oci: layout), as cosign sign does, unless this signer has signed it already; nothing is copied. With --verify-* it is verified first, and signed only when it passes.'
       : 'Verifies that the digest REF names (a registry repository, or an oci: layout) carries a signature, or each attestation asked for, that satisfies the policy, as cosign verify does; nothing is copied or written.',
@@ -101,8 +104,10 @@ function inPlaceHelpText(operation: InPlaceOperation): Help {
             ]
           : [
               'oci-copy verify --verify-key cosign.pub ghcr.io/acme/app:1.2',
-              'oci-copy verify --verify-certificate-identity https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2 \\',
-              '    --verify-certificate-oidc-issuer https://token.actions.githubusercontent.com --json ghcr.io/acme/app:1.2',
+              'oci-copy verify --verify-certificate-oidc-issuer https://token.actions.githubusercontent.com \\',
+              '    --verify-certificate-identity \\',
+              '    https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2 \\',
+              '    --json ghcr.io/acme/app:1.2',
               'oci-copy verify --verify-key cosign.pub --verify-mode warn oci:./out:1.2',
             ],
       },

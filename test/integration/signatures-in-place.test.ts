@@ -315,10 +315,16 @@ describe('verify and sign in place', () => {
         assert.equal(lines.length, 1, run.stderr);
         assert.match(lines[0], message);
       }
-      const help = await cli(['verify', '--help']);
-      assert.equal(help.code, 0);
-      assert.match(help.stdout, /usage: oci-copy verify/);
-      assert.match(help.stdout, /exit status:[\s\S]*1 +refused/);
+      for (const command of ['verify', 'sign']) {
+        const help = await cli([command, '--help']);
+        assert.equal(help.code, 0);
+        assert.match(help.stdout, new RegExp(`^usage: oci-copy ${command} `));
+        assert.match(help.stdout, /exit status:\n {2}0 +\S[\s\S]*\n {2}1 +\S[\s\S]*\n {2}2 +bad arguments/);
+        assert.ok(
+          help.stdout.split('\n').every((l) => l.length <= 100),
+          help.stdout,
+        );
+      }
     });
   });
 });
