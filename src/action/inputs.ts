@@ -81,6 +81,8 @@ export interface InPlaceInputs extends CommonInputs {
   reference: Reference;
   /** Inputs given that the operation does not use, each one line to say so. */
   unused: string[];
+  /** Whether `sign` was given (else `sign` signs keyless, or with `sign-key` when that is given). */
+  signGiven: boolean;
 }
 
 /** What a step was asked to do: copy one image, sync a list of them, or verify or sign one in place. */
@@ -122,6 +124,10 @@ export async function parseStepInputs(
       );
     return { mode: 'in-place', inputs: parseInPlaceInputs(read, operation, voice) };
   }
+  if (operation && !['auto', 'copy', 'import', 'export'].includes(operation))
+    throw new InputError(
+      `${voice.input(Input.Operation)} is ${voice.value(get(Input.Operation))}: use auto, copy, import, export, verify or sign`,
+    );
   if (many.length === 2)
     throw new InputError(
       `${voice.input(Input.Images)} and ${voice.input(Input.ImagesFile)} are both given: give the list inline or in a file, not both`,
@@ -216,7 +222,7 @@ export function parseInPlaceInputs(read: InputReader, operation: InPlaceOperatio
     throw new InputError(
       `${voice.input(Input.Operation)} sign signs: ${voice.input(SignSetting.Sign)} cannot be false with it (give keyless or key)`,
     );
-  return { ...common, operation, reference, unused };
+  return { ...common, operation, reference, unused, signGiven: get(SignSetting.Sign) !== '' };
 }
 
 /** The inputs both kinds of step share. */

@@ -167,7 +167,14 @@ async function inPlaceCommand(operation: InPlaceOperation, argv: string[], io: C
   const terminal = terminalSession(io.console, io.env, values);
   const settings = flagSettings(values, terminal.open);
   checkInPlace(reference, operation, settings.image?.platform, 'REF');
-  if (operation === 'sign' && values.sign === undefined) values.sign = values['sign-key'] !== undefined ? 'key' : 'keyless';
+  if (operation === 'sign' && values.sign === undefined) {
+    values.sign = values['sign-key'] !== undefined ? 'key' : 'keyless';
+    const token = io.env.SIGSTORE_ID_TOKEN?.trim() || io.env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    if (values.sign === 'keyless' && !token && values['dry-run'] !== true)
+      throw new UsageError(
+        `${command} signs keyless without --sign-key, which needs an OIDC identity token: set SIGSTORE_ID_TOKEN (as cosign reads it), run in a GitHub Actions job with "permissions: id-token: write", or give --sign-key FILE`,
+      );
+  }
   const stages = await signatureFlagSettings(values, io.env);
   if (operation === 'verify' && !stages.checks?.length)
     throw new UsageError(

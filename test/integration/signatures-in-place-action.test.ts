@@ -169,6 +169,10 @@ describe('the action verifies and signs an image in place (operation: verify | s
         'is a tar archive, which cannot be signed in place',
       ],
       [{ operation: 'sign', source: ref('act/sign'), sign: 'false' }, 'input "operation" sign signs: input "sign" cannot be false with it'],
+      [
+        { operation: 'sign', source: ref('act/sign') },
+        'input "operation" sign signs keyless (no input "sign-key") but the runner offers no OIDC token: give the job "permissions: id-token: write", or give input "sign-key"',
+      ],
     ];
     for (const [inputs, message] of cases) {
       const run = await runAction(inputs);

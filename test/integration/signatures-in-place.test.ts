@@ -306,7 +306,11 @@ describe('verify and sign in place', () => {
           ['sign', '--sign-key', keyFile, '--platform', 'linux/amd64,linux/arm64', ref('cli/app')],
           /several platforms would make a new index/,
         ],
-        [['sign', ref('cli/app')], /needs an OIDC identity token/],
+        [
+          ['sign', ref('cli/app')],
+          /^oci-copy: oci-copy sign signs keyless without --sign-key, which needs an OIDC identity token: .*or give --sign-key FILE$/,
+        ],
+        [['sign', '--sign', 'keyless', ref('cli/app')], /--sign keyless needs an OIDC identity token/],
       ];
       for (const [args, message] of cases) {
         const run = await cli(args);
