@@ -23,7 +23,7 @@ export function checkInPlace(
     const fix =
       operation === 'sign'
         ? `copy it into an oci: layout or a registry and ${operation} it there`
-        : `copy it with the --verify-* settings into an oci: layout or a registry, which verifies it on the way`;
+        : 'copy it, with the same policy, into an oci: layout or a registry, which verifies it on the way';
     throw new InputError(
       `${name} ${ref} is a tar archive, which cannot be ${operation === 'sign' ? 'signed' : 'verified'} in place: ${fix}`,
     );

@@ -244,6 +244,24 @@ describe('verify and sign in place', () => {
       assert.match(verified.stderr, new RegExp(`Verified ${root.digest}: signed by key SHA256:`));
     });
 
+    it('a dry run says what it would sign and writes nothing; a digest reference is acted on by digest', async () => {
+      const root = await scene.image('cli/dry');
+      await registry.resetRequests();
+      const dry = await cli(['sign', '--dry-run', '--sign-key', keyFile, '--json', ref('cli/dry')]);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stderr, new RegExp(`Would sign ${root.digest} \\(key, bundle\\)`));
+      assert.equal((JSON.parse(dry.stdout) as { verification: { signed: { state: string } } }).verification.signed.state, 'would-sign');
+      assert.deepEqual(await writes(), []);
+
+      const byDigest = `${registry.host}/cli/dry@${root.digest}`;
+      const signed = await cli(['sign', '--sign-key', keyFile, '--json', byDigest]);
+      assert.equal(signed.code, 0, signed.stderr);
+      const account = JSON.parse(signed.stdout) as { destination: string; tags: string[]; verification: { signed: { state: string } } };
+      assert.deepEqual([account.destination, account.verification.signed.state], [byDigest, 'signed']);
+      const verified = await cli(['verify', '--verify-key', pub, ref('cli/dry')]);
+      assert.equal(verified.code, 0, verified.stderr);
+    });
+
     it('exits 1 on a refusal, 0 with a warning in warn mode, and writes nothing either way', async () => {
       const root = await scene.image('cli/unsigned');
       await registry.resetRequests();
