@@ -88,7 +88,8 @@ export { TargetPool, type RunTargets } from './job/target-pool.js';
 export type { Voice } from './settings/voice.js';
 export { parseSyncEntries, type SyncEntry, type EntryDestination, type EntrySources } from './plan/entries.js';
 export { expandEntries, shardItems, parseShard, type PlanItem, type Shard } from './plan/plan.js';
-export { inferOperation, type Operation } from './plan/operation.js';
+export { inferOperation, type Operation, type CopyOperation, type InPlaceOperation } from './plan/operation.js';
+export { checkInPlace } from './job/in-place.js';
 export { selectTags, tagVersion, type TagFilter, type TagVersion } from './plan/tag-filter.js';
 export {
   parseVerifyPolicy,

@@ -24,7 +24,8 @@ export function copySummaryMarkdown(outcome: JobOutcome): string {
 }
 
 function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
-  const pair = `${code(r.source)} → ${code(r.destination)}`;
+  // Acted on in place: one place, named once.
+  const pair = r.item.inPlace ? `${code(r.destination)} (in place)` : `${code(r.source)} → ${code(r.destination)}`;
   if (!r.root) {
     // Without a root nothing was copied: what is not skipped or deferred failed.
     const status = r.status === 'skipped' || r.status === 'deferred' ? r.status : 'failed';
@@ -38,7 +39,15 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
     return [`### ${title}: ${r.operation} ${pair}`, '', why, ''];
   }
   const unchanged = r.status === 'unchanged' && !r.blobs.some((n) => n.action !== 'exists');
-  const title = unchanged ? STATUS_WORDS.unchanged.title : dryRun ? `Dry run of ${r.operation}` : capitalise(r.operation);
+  const title = r.item.inPlace
+    ? dryRun
+      ? `Dry run of ${r.operation}`
+      : capitalise(r.operation)
+    : unchanged
+      ? STATUS_WORDS.unchanged.title
+      : dryRun
+        ? `Dry run of ${r.operation}`
+        : capitalise(r.operation);
   const lines = [`### ${title}: ${pair}`, ''];
   lines.push(rootLine(r, dryRun, unchanged), '');
   // What the checks found and did (who signed what was copied, what this job signed): the reason the section is read on a promotion.
@@ -63,9 +72,11 @@ function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {
     const plural = wrote !== undefined && /^the \w+s above$| and /.test(wrote);
     const written = wrote ? `only ${wrote} ${plural ? 'were' : 'was'} written` : 'nothing was written';
     lines.push(
-      walked
-        ? `Everything was already there, the referrers too: ${written}.`
-        : `Every destination tag already named this digest: nothing was copied, ${written}.`,
+      r.item.inPlace
+        ? `Acted on where it is: nothing was copied, ${written}.`
+        : walked
+          ? `Everything was already there, the referrers too: ${written}.`
+          : `Every destination tag already named this digest: nothing was copied, ${written}.`,
       '',
     );
     return lines;

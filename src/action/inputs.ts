@@ -6,7 +6,8 @@ import { InputError, messageOf } from '../oci/errors.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
 import type { SyncEntry } from '../plan/entries.js';
-import { parseOperation, type Operation } from '../plan/operation.js';
+import { parseOperation, type InPlaceOperation, type Operation } from '../plan/operation.js';
+import { checkInPlace } from '../job/in-place.js';
 import { parseShard, type Shard } from '../plan/plan.js';
 import { Input } from '../settings/names.js';
 import {
@@ -21,6 +22,7 @@ import {
 } from '../settings/values.js';
 import { ACTION_VOICE, type Voice } from '../settings/voice.js';
 import { parseSignatureInputs, type SignatureInputs } from '../signatures/parse-settings.js';
+import { SignSetting, VerifySetting } from '../signatures/settings.js';
 
 /** What every copy takes, one image or many: credentials, transfer settings, what to copy of each image. */
 export interface CommonInputs {
@@ -73,8 +75,21 @@ export interface SyncInputs extends CommonInputs {
   shard?: Shard;
 }
 
-/** What a step was asked to do: copy one image, or sync a list of them. */
-export type StepInputs = { mode: 'copy'; inputs: Inputs } | { mode: 'sync'; inputs: SyncInputs };
+/** One image acted on where it is (`operation: verify` or `sign`, with `source` alone), parsed and checked. */
+export interface InPlaceInputs extends CommonInputs {
+  operation: InPlaceOperation;
+  reference: Reference;
+  /** Inputs given that the operation does not use, each one line to say so. */
+  unused: string[];
+  /** Whether `sign` was given (else `sign` signs keyless, or with `sign-key` when that is given). */
+  signGiven: boolean;
+}
+
+/** What a step was asked to do: copy one image, sync a list of them, or verify or sign one in place. */
+export type StepInputs =
+  | { mode: 'copy'; inputs: Inputs }
+  | { mode: 'sync'; inputs: SyncInputs }
+  | { mode: 'in-place'; inputs: InPlaceInputs };
 
 /** Reads a file named by an input (images-file), relative to the workspace. */
 export type FileReader = (path: string) => string;
@@ -101,6 +116,18 @@ export async function parseStepInputs(
       `${voice.input(one[0])} and ${voice.input(many[0])} are both given: use source and destination for one image, or images / images-file for many, not both`,
     );
   }
+  const operation = get(Input.Operation).toLowerCase();
+  if (operation === 'verify' || operation === 'sign') {
+    if (many.length)
+      throw new InputError(
+        `${voice.input(Input.Operation)} is ${operation}, which acts on one image where it is: give it as ${voice.input(Input.Source)}, not ${voice.input(many[0])}`,
+      );
+    return { mode: 'in-place', inputs: parseInPlaceInputs(read, operation, voice) };
+  }
+  if (operation && !['auto', 'copy', 'import', 'export'].includes(operation))
+    throw new InputError(
+      `${voice.input(Input.Operation)} is ${voice.value(get(Input.Operation))}: use auto, copy, import, export, verify or sign`,
+    );
   if (many.length === 2)
     throw new InputError(
       `${voice.input(Input.Images)} and ${voice.input(Input.ImagesFile)} are both given: give the list inline or in a file, not both`,
@@ -160,6 +187,42 @@ export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inp
   const destinations = parseDestinations(lines, voice);
   const operations = destinations.map((d) => parseOperation(get(Input.Operation), source, d, voice));
   return { source, destinations, operations, ...parseCommonInputs(read, voice) };
+}
+
+/**
+ * The step that verifies or signs `source` where it is: a registry repository or an `oci:` layout.
+ * `verify` needs a policy; `sign` signs keyless unless `sign-key` is given (then `sign: key`), as
+ * cosign sign does, and `sign` may say which. What only a copy uses (`destination` and its
+ * credentials, `referrers`, `no-clobber`; for `verify`, the signing inputs) is not used: each one
+ * given is one line saying so.
+ */
+export function parseInPlaceInputs(read: InputReader, operation: InPlaceOperation, voice: Voice = ACTION_VOICE): InPlaceInputs {
+  const get = (name: string) => read(name).trim();
+  const reference = parseReference(required(get, Input.Source, voice), voice.input(Input.Source));
+  const copyOnly: string[] = [Input.Destination, Input.DestinationUsername, Input.DestinationPassword, Input.Referrers, Input.NoClobber];
+  const signing: string[] = [SignSetting.Sign, SignSetting.Key, SignSetting.KeyPassword, SignSetting.Format];
+  const unusedNames = [...copyOnly, ...(operation === 'verify' ? signing : [])].filter((n) => get(n) && get(n).toLowerCase() !== 'false');
+  const unused = unusedNames.map(
+    (n) =>
+      `${voice.input(n)} is not used with ${voice.input(Input.Operation)} ${operation}: ${operation} acts on ${voice.input(Input.Source)} where it is; leave it out`,
+  );
+  // Sign: keyless unless a key is given, as cosign sign does; verify: no signing, whatever was given.
+  const readIn: InputReader = (name) => {
+    if (unusedNames.includes(name)) return '';
+    if (name === SignSetting.Sign && operation === 'sign' && !get(name)) return get(SignSetting.Key) ? 'key' : 'keyless';
+    return read(name);
+  };
+  const common = parseCommonInputs(readIn, voice);
+  checkInPlace(reference, operation, common.platform, voice.input(Input.Source));
+  if (operation === 'verify' && !common.signatures.verify)
+    throw new InputError(
+      `${voice.input(Input.Operation)} verify needs a policy: give ${voice.input(VerifySetting.Key)}, or ${voice.input(VerifySetting.CertificateIdentity)} (or -regexp) with ${voice.input(VerifySetting.CertificateOidcIssuer)}`,
+    );
+  if (operation === 'sign' && !common.signatures.sign)
+    throw new InputError(
+      `${voice.input(Input.Operation)} sign signs: ${voice.input(SignSetting.Sign)} cannot be false with it (give keyless or key)`,
+    );
+  return { ...common, operation, reference, unused, signGiven: get(SignSetting.Sign) !== '' };
 }
 
 /** The inputs both kinds of step share. */

@@ -26,6 +26,8 @@ export async function run(): Promise<void> {
     maskSecretInputs();
     const step = await parseStepInputs((name) => core.getInput(name));
     if (step.mode === 'copy') refuseStandardStreams(step.inputs);
+    // What a copy would use and an image acted on in place does not: said, not dropped in silence.
+    if (step.mode === 'in-place') for (const line of step.inputs.unused) log.warning(line);
     const settings = jobSettings(step, {
       onSecret: (secret: string) => core.setSecret(secret),
       // With step debug logging on, every request and its status, credentials redacted.
@@ -36,7 +38,7 @@ export async function run(): Promise<void> {
     const cacheStore = step.inputs.blobCache ? actionCacheStore(step.inputs.blobCacheKey, shard) : undefined;
     const outcome = await runJob(settings, { reporter: actionReporter(step), ...(cacheStore ? { cacheStore } : {}) });
     writeOutputs(outcome);
-    await writeSummary(outcome);
+    await writeSummary(outcome, step.mode === 'in-place' ? step.inputs.unused : []);
     if (outcome.failure && !interruptedBy()) log.failed(outcome.failure);
   } catch (err) {
     // After an interrupt, what fails is its doing: the handler has the one error line.

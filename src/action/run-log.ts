@@ -7,11 +7,12 @@ import { log } from './log.js';
 const ACTION_SINK: LineSink = { line: log.info, warning: log.warning, startGroup: log.startGroup, endGroup: log.endGroup };
 
 /**
- * The step's log: for one image a group per destination, live while it copies; for a sync, the
+ * The step's log: for one image a group per destination, live while it copies (one, for an image
+ * verified or signed in place); for a sync, the
  * list's size first, then a group per image copied, gathered while images copy side by side.
  */
 export function actionReporter(step: StepInputs, now: () => number = Date.now): JobReporter {
-  if (step.mode === 'copy') return copyLog(ACTION_SINK);
+  if (step.mode !== 'sync') return copyLog(ACTION_SINK);
   const reporter = syncLog(ACTION_SINK, now);
   const { origin, entries } = step.inputs;
   return {

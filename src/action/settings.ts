@@ -28,10 +28,7 @@ export function jobSettings(step: StepInputs, open: OpenTargetOptions): JobSetti
       : {}),
   };
   return {
-    work:
-      step.mode === 'copy'
-        ? { kind: 'copy', source: step.inputs.source, destinations: step.inputs.destinations }
-        : { kind: 'sync', entries: step.inputs.entries, ...(step.inputs.shard ? { shard: step.inputs.shard } : {}) },
+    work: stepWork(step),
     image: { ...(inputs.platform ? { platform: inputs.platform } : {}), referrers: inputs.referrers, noClobber: inputs.noClobber },
     dryRun: inputs.dryRun,
     concurrency: inputs.concurrency,
@@ -44,4 +41,11 @@ export function jobSettings(step: StepInputs, open: OpenTargetOptions): JobSetti
     ...(inputs.minPullsLeft !== undefined ? { minPullsLeft: inputs.minPullsLeft } : {}),
     ...(inputs.requestsPerSecond !== undefined ? { requestsPerSecond: inputs.requestsPerSecond } : {}),
   };
+}
+
+/** One image to its destinations, a list of images, or one image acted on in place. */
+function stepWork(step: StepInputs): JobSettings['work'] {
+  if (step.mode === 'copy') return { kind: 'copy', source: step.inputs.source, destinations: step.inputs.destinations };
+  if (step.mode === 'in-place') return { kind: 'in-place', operation: step.inputs.operation, reference: step.inputs.reference };
+  return { kind: 'sync', entries: step.inputs.entries, ...(step.inputs.shard ? { shard: step.inputs.shard } : {}) };
 }

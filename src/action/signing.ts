@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { StepInputs } from './inputs.js';
 import { Input } from '../settings/names.js';
+import { SignSetting } from '../signatures/settings.js';
 import type { JobSettings } from '../job/settings.js';
 import { keylessSigner, loadSignatureStages } from '../job/checks/signature-gates/load.js';
 import { InputError } from '../oci/errors.js';
@@ -26,8 +27,11 @@ export async function signatureSettings(
     const who =
       keyless.entry && step.mode === 'sync'
         ? `${entryName(step.inputs.origin, keyless.entry)} signs keyless`
-        : `input "${Input.Sign}" is keyless`;
-    throw new InputError(`${who} but the runner offers no OIDC token: give the job "permissions: id-token: write"`);
+        : step.mode === 'in-place' && !step.inputs.signGiven
+          ? `input "${Input.Operation}" sign signs keyless (no input "${SignSetting.Key}")`
+          : `input "${Input.Sign}" is keyless`;
+    const orKey = step.mode === 'in-place' ? `, or give input "${SignSetting.Key}"` : '';
+    throw new InputError(`${who} but the runner offers no OIDC token: give the job "permissions: id-token: write"${orKey}`);
   }
   return loadSignatureStages(signatures, {
     entries,

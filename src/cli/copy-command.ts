@@ -78,6 +78,7 @@ export const COPY_HELP: Help = {
     'oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]',
     'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]',
     'oci-copy sync [options] FILE | SRC-REPO DST-REPO     (many images: see oci-copy sync --help)',
+    'oci-copy verify|sign [options] REF   (an image in place: see oci-copy verify --help)',
     'oci-copy generate-key-pair [--output-key-prefix PREFIX]   (cosign.key and cosign.pub)',
   ],
   summary:

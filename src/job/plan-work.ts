@@ -60,7 +60,7 @@ export async function planSync(
   return { all, items: immutable.items, sourceTags, destinationTags: immutable.destinationTags, nothingSelected, problems };
 }
 
-/** The work as items: one per destination of the one image, or the sync list expanded and sharded. */
+/** The work as items: one per destination of the one image, the image acted on in place, or the sync list expanded and sharded. */
 export async function planWork(
   work: JobWork,
   pool: TargetPool,
@@ -69,6 +69,10 @@ export async function planWork(
   if (work.kind === 'copy') {
     const items = work.destinations.map((destination): PlanItem => ({ entry: 0, source: work.source, destination }));
     return { work: 'copy', all: items, items };
+  }
+  if (work.kind === 'in-place') {
+    const items: PlanItem[] = [{ entry: 0, source: work.reference, destination: work.reference, inPlace: work.operation }];
+    return { work: 'in-place', all: items, items };
   }
   const { all, items, sourceTags, destinationTags, nothingSelected, problems } = await planSync(work.entries, pool, work.shard, options);
   return {

@@ -64,7 +64,13 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
 
   const runGroup = async (indices: number[]) => {
     const records = indices.map(
-      (i) => new ItemRecord(i, items[i], inferOperation(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])),
+      (i) =>
+        new ItemRecord(
+          i,
+          items[i],
+          items[i].inPlace ?? inferOperation(items[i].source, items[i].destination),
+          imageOptions(options.defaults, items[i]),
+        ),
     );
     const prepared = new Map<ItemRecord, PreparedItem>();
     // An immutable tag the destination has is unchanged, and neither side is asked.
@@ -130,8 +136,9 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
   return results;
 }
 
-/** What an image is copied with: the job's settings, its entry's own fields over them. */
+/** What an image is copied with: the job's settings, its entry's own fields over them. In place, nothing is copied: no referrers, no tag to clobber. */
 function imageOptions(defaults: ImageOptions, item: PlanItem): ImageOptions {
+  if (item.inPlace) return { ...(defaults.platform ? { platform: defaults.platform } : {}), referrers: false, noClobber: false };
   return {
     ...defaults,
     ...(item.platform ? { platform: item.platform } : {}),

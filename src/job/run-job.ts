@@ -3,6 +3,7 @@ import { Limiter } from '../copy/limiter.js';
 import type { ImageCheck } from './checks/check.js';
 import type { JobFeature } from './features/feature.js';
 import { jobFeatures } from './features/job-features.js';
+import { checkInPlace } from './in-place.js';
 import { noClobberCheck } from './checks/no-clobber.js';
 import { openJob, type OpenJob } from './open-job.js';
 import { jobOutcome, type ItemOutcome, type JobOutcome } from './outcome/outcome.js';
@@ -44,6 +45,8 @@ export async function runJob(settings: JobSettings, hooks: JobHooks = {}): Promi
 
 /** Trust, the pool and interrupts, then the features the settings ask for, each opened (the cache restored). */
 async function openPhase(settings: JobSettings, hooks: JobHooks): Promise<Job> {
+  const work = settings.work;
+  if (work.kind === 'in-place') checkInPlace(work.reference, work.operation, settings.image?.platform, 'the reference');
   const opened = await openJob(settings, hooks.reporter ?? {});
   const job: Job = { ...opened, features: jobFeatures(opened, hooks.cacheStore) };
   try {
@@ -92,8 +95,8 @@ async function runItemsPhase(job: Job, plan: JobPlan): Promise<ItemOutcome[]> {
   const items = plan.items;
   return runItems(items, ctx, {
     // One image to several places: one group, its destinations copied in turn. Many images: one each.
-    groups: work.kind === 'copy' ? [items.map((_, i) => i)] : items.map((_, i) => [i]),
-    parallel: work.kind === 'copy' ? 1 : (settings.parallel ?? concurrency),
+    groups: work.kind === 'sync' ? items.map((_, i) => [i]) : [items.map((_, i) => i)],
+    parallel: work.kind === 'sync' ? (settings.parallel ?? concurrency) : 1,
     failFast: settings.failFast === true,
     defaults: settings.image ?? {},
     reporter: job.reporter,
@@ -111,7 +114,8 @@ async function closePhase(job: Job, plan: JobPlan, results: ItemOutcome[]): Prom
   const rateLimits = job.pool.rateLimits();
   await job.closeTargets();
   for (const f of job.features) await f.close?.(results);
-  return jobOutcome(job.settings.work.kind, job.dryRun, results, {
+  // An image acted on in place is one image, reported as a one-image job is.
+  return jobOutcome(job.settings.work.kind === 'sync' ? 'sync' : 'copy', job.dryRun, results, {
     plan: {
       all: plan.all.length,
       ...(plan.entries !== undefined ? { entries: plan.entries } : {}),

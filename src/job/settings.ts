@@ -4,15 +4,19 @@ import type { Platform } from '../oci/descriptor.js';
 import type { Reference } from '../oci/reference.js';
 import type { Voice } from '../settings/voice.js';
 import type { SyncEntry } from '../plan/entries.js';
-import type { Operation } from '../plan/operation.js';
+import type { InPlaceOperation, Operation } from '../plan/operation.js';
 import type { EmptySelection, PlanItem, Shard } from '../plan/plan.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
 import type { AfterTagStage, ImageCheck } from './checks/check.js';
 import type { ItemOutcome, PruneOutcome } from './outcome/outcome.js';
 
-/** What a job copies: one image to its destinations, or a sync list expanded into images. */
+/**
+ * What a job copies: one image to its destinations, or a sync list expanded into images; or one
+ * image acted on where it is (`in-place`: verified by `checks`, signed by `afterTag`, nothing copied).
+ */
 export type JobWork =
   | { kind: 'copy'; source: Reference; destinations: Reference[] }
+  | { kind: 'in-place'; operation: InPlaceOperation; reference: Reference }
   | {
       kind: 'sync';
       entries: SyncEntry[];

@@ -1,3 +1,4 @@
+import { InputError } from '../oci/errors.js';
 import { formatReference, type Reference } from '../oci/reference.js';
 import { openDestination, openSource, type OpenTargetOptions } from '../targets/open-target.js';
 import { RegistryConnections, type RateLimitNote } from '../targets/registry/index.js';
@@ -21,6 +22,7 @@ export class TargetPool implements RunTargets {
   readonly connections = new RegistryConnections();
   private readonly sources = new Map<string, Promise<ReadOnlyTarget>>();
   private readonly destinations = new Map<string, Promise<Target>>();
+  private readonly places = new Map<string, Promise<Target>>();
   private readonly opened: ReadOnlyTarget[] = [];
   private readonly succeeded = new Set<ReadOnlyTarget>();
 
@@ -39,6 +41,24 @@ export class TargetPool implements RunTargets {
     return this.open(this.destinations, ref, () =>
       openDestination(ref, { ...this.destinationOptions, connections: { pool: this.connections, side: 'destination' } }),
     );
+  }
+
+  /**
+   * A place an image is acted on where it is (verified, signed): read and written through one
+   * target, opened with the source's settings (its credentials). A layout must exist: it is never
+   * created; a dry run writes nothing to it (its stages do not write). A registry repository or a
+   * layout only: an archive is refused before a job starts (`checkInPlace`).
+   */
+  inPlace(ref: Reference): Promise<Target> {
+    return this.open(this.places, ref, async () => {
+      if (ref.transport === 'registry')
+        return openDestination(ref, { ...this.sourceOptions, connections: { pool: this.connections, side: 'source' } });
+      if (ref.transport !== 'oci')
+        throw new InputError(
+          `${formatReference(ref)} is an archive: an image is verified or signed in place in a registry or an oci: layout`,
+        );
+      return (await import('../targets/layout/layout.js')).openLayout(ref.path, { create: false });
+    });
   }
 
   /** Marks a target as having served a successful item. */

@@ -5,6 +5,7 @@ import { formatReference, type Reference, type RegistryReference } from '../oci/
 import { isAttachmentTag } from '../oci/referrer-kinds.js';
 import { printable, quoted } from '../oci/text.js';
 import type { SyncEntry } from './entries.js';
+import type { InPlaceOperation } from './operation.js';
 import { describeFilter, selectTags } from './tag-filter.js';
 
 /**
@@ -29,6 +30,8 @@ export interface PlanItem {
   unchanged?: 'immutable';
   /** The sync entry it came from, whole: the checks of each image read its per-entry settings here. */
   from?: SyncEntry;
+  /** An image acted on where it is (`source` and `destination` are the same place): nothing is copied or tagged. */
+  inPlace?: InPlaceOperation;
 }
 
 /** `K/N`: this job takes the K-th of N shares of the expanded list. */

@@ -111,7 +111,7 @@ describe('bad inputs to the bundled action', () => {
     [
       'an unknown operation',
       (h) => ({ source: `${h}/team/app:v1`, destination: `${h}/dst/app`, operation: 'move' }),
-      /^input "operation" is "move": use auto, copy, import or export$/,
+      /^input "operation" is "move": use auto, copy, import, export, verify or sign$/,
     ],
     [
       'an operation that does not fit',

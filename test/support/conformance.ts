@@ -73,7 +73,9 @@ export async function runConformanceCase(name: string): Promise<ConformanceResul
       form: 'bundle',
       where: name,
       // A file, not a referrer manifest: the bundle's own bytes stand in for its holder's digest.
-      digest: `sha256:${createHash('sha256').update(readFileSync(join(dir, 'bundle.sigstore.json'))).digest('hex')}`,
+      digest: `sha256:${createHash('sha256')
+        .update(readFileSync(join(dir, 'bundle.sigstore.json')))
+        .digest('hex')}`,
       bundle: readFileSync(join(dir, 'bundle.sigstore.json')),
       annotations: {},
     };

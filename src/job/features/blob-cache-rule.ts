@@ -19,7 +19,9 @@ export class BlobCacheRule implements JobFeature {
     store: BlobCacheStore | undefined,
   ) {
     const work = settings.work;
-    const registryInvolved = work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry');
+    // An image acted on in place moves no blob: where blobs live is neither needed nor learnt.
+    const registryInvolved =
+      work.kind === 'sync' || (work.kind === 'copy' && [work.source, ...work.destinations].some((r) => r.transport === 'registry'));
     this.store = (this.mounts || this.budgeted) && registryInvolved ? store : undefined;
   }
 

@@ -6,7 +6,7 @@ import type { SourceRoots } from './resolve.js';
 /** What every item's pipeline shares in one job. */
 export interface PipelineContext {
   /** Opens (or hands back) the targets items name; told those that served an item that succeeded. */
-  pool: Pick<TargetPool, 'source' | 'destination' | 'served'>;
+  pool: Pick<TargetPool, 'source' | 'destination' | 'served'> & Partial<Pick<TargetPool, 'inPlace'>>;
   roots: SourceRoots;
   /** The engine's options for every item: one transfer budget, one ledger, the blob-info cache, the job's signal. */
   engine: CopyOptions;

@@ -23,8 +23,8 @@ export async function completeItem(prepared: PreparedItem, ctx: PipelineContext,
   const state = record.state!;
   const options = record.options;
   // Referrers can change while their image does not: with them on, the walk still runs (and
-  // finds the image there) to look for new ones.
-  if (state === 'unchanged' && !options.referrers && !ctx.walkUnchanged) {
+  // finds the image there) to look for new ones. An image acted on in place is never walked.
+  if (record.item.inPlace || (state === 'unchanged' && !options.referrers && !ctx.walkUnchanged)) {
     record.emit({ type: 'resolved', node: root, source, ...(resolved.platforms ? { platforms: resolved.platforms } : {}) });
     record.emit({ type: 'done', node: root, action: 'exists', bytes: 0 });
     record.status = 'unchanged';

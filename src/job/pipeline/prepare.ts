@@ -7,6 +7,7 @@ import { CheckRefusal, runChecks, type ImageCheckContext } from '../checks/check
 import type { ItemRecord } from '../outcome/item-record.js';
 import { judgeDestination, readDestination } from './compare.js';
 import type { PipelineContext } from './context.js';
+import { inPlaceReferences } from '../in-place.js';
 
 /** An item ready to copy: both targets open, the root resolved, the destination read and judged, the checks passed. */
 export interface PreparedItem {
@@ -28,6 +29,7 @@ export interface PreparedItem {
 export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Promise<PreparedItem> {
   const item = record.item;
   if (item.failure) throw new Error(item.failure);
+  if (item.inPlace) return prepareInPlace(record, ctx);
   const src = await ctx.pool.source(item.source);
   record.sourceDescription = src.description;
   const dst = await ctx.pool.destination(item.destination);
@@ -63,6 +65,45 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
   const { state } = judgeDestination(resolved.root, current);
   record.current = current;
   record.state = state;
+  const view = await checked(record, ctx, { src, dst, resolved, references, current, state });
+  return { record, src, dst, srcRef, resolved, context: await context, view };
+}
+
+/**
+ * An image acted on where it is: one target is both ends, the root is resolved there, and it is
+ * the image the place already holds under its references (what the reference names was just
+ * read), so nothing is read again and only the checks and stages that run on every run see it.
+ */
+async function prepareInPlace(record: ItemRecord, ctx: PipelineContext): Promise<PreparedItem> {
+  const item = record.item;
+  if (!ctx.pool.inPlace) throw new Error(`${formatReference(item.source)} cannot be acted on in place here`);
+  const dst = await ctx.pool.inPlace(item.source);
+  const src: ReadOnlyTarget = dst;
+  record.sourceDescription = record.destinationDescription = dst.description;
+  const srcRef = await defaultSelector(src, item.source);
+  const platform = record.options.platform;
+  const context = await ctx.roots.context(src, srcRef, platform);
+  const resolved = await ctx.roots.resolve(src, srcRef, platform);
+  record.resolved = resolved;
+  const references = inPlaceReferences(srcRef, resolved);
+  const current = new Map<string, string | undefined>(references.map((r) => [r, resolved.root.digest]));
+  record.references = references;
+  record.source = formatReference({ ...item.source, tags: srcRef.tags });
+  record.destination = destinationName(item.destination, references);
+  record.current = current;
+  record.state = 'unchanged';
+  const view = await checked(record, ctx, { src, dst, resolved, references, current, state: 'unchanged' });
+  return { record, src, dst, srcRef, resolved, context, view };
+}
+
+/** The checks' view of the image, once every check let it through (a refusal is thrown, naming its check on the record). */
+async function checked(
+  record: ItemRecord,
+  ctx: PipelineContext,
+  seen: Pick<ImageCheckContext, 'resolved' | 'references' | 'current' | 'state'> & { src: ReadOnlyTarget; dst: Target },
+): Promise<ImageCheckContext> {
+  const item = record.item;
+  const { src, dst, resolved, references, current, state } = seen;
   const view: ImageCheckContext = {
     item,
     ...(item.from ? { entry: item.from } : {}),
@@ -84,7 +125,7 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
     if (err instanceof CheckRefusal) record.refusedBy = err.check;
     throw err;
   }
-  return { record, src, dst, srcRef, resolved, context: await context, view };
+  return view;
 }
 
 /** The destination with the tags it gets, or `@digest` when it is stored by digest alone. */

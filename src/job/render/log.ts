@@ -40,10 +40,15 @@ export function eventLines(
   return (event) => (event.type === 'notice' && event.level === 'warning' ? sink.warning(event.message) : lines(event));
 }
 
+/** What heads the result of an image acted on where it is (verified, signed), not copied. */
+export const IN_PLACE = 'In place';
+
 /** `Copied SRC => DST`, `Unchanged: DST already names sha256:…`: what became of one destination, in a line. */
 export function resultLine(r: ItemOutcome, dryRun: boolean): string {
   if (r.status === 'failed' || r.status === 'skipped' || r.status === 'deferred')
     return `${statusTitle(r.status, r.refusedBy)}: ${r.error}`;
+  // Acted on in place: nothing moved, what its checks and stages found is told in their own lines.
+  if (r.item.inPlace && r.status === 'unchanged') return `${IN_PLACE}: ${r.destination} names ${r.root?.digest}`;
   const unchanged = STATUS_WORDS.unchanged.title;
   if (r.status === 'unchanged' && r.reason === 'immutable') return `${unchanged}: ${r.destination} has this immutable tag (not compared)`;
   if (r.status === 'unchanged') return `${unchanged}: ${r.destination} already names ${r.root?.digest}`;
@@ -73,6 +78,8 @@ export function planLine(plan: JobPlan, entries: number): string {
  * moves nothing, what it is (`Unchanged SRC => DST`, `Not attempted SRC => DST`).
  */
 export function itemHeading(start: ItemStart): string {
+  const dry = start.dryRun ? 'Dry run: ' : '';
+  if (start.item.inPlace) return `${dry}${start.item.inPlace} ${formatReference(start.item.source)} (${IN_PLACE.toLowerCase()})`;
   const pair = `${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`;
   if (start.known === 'unchanged') return `${start.dryRun ? 'Dry run: ' : ''}${STATUS_WORDS.unchanged.title} ${pair}`;
   if (start.known === 'skipped') return `${STATUS_WORDS.skipped.title} ${pair}`;

@@ -13,6 +13,7 @@ export function imageRecords(outcome: JobOutcome): Array<Record<string, unknown>
     return {
       source: r.source,
       destination: r.destination,
+      ...inPlace(r),
       ...(r.root ? { digest: r.root.digest } : {}),
       status: r.status,
       ...(r.error !== undefined ? { error: r.error } : {}),
@@ -27,6 +28,11 @@ export function imageRecords(outcome: JobOutcome): Array<Record<string, unknown>
       ...ownTime(r),
     };
   });
+}
+
+/** `{operation: 'verify'}` for an image acted on in place (its status is `unchanged`: nothing was copied), else nothing. */
+function inPlace(r: ItemOutcome): { operation?: string } {
+  return r.item.inPlace ? { operation: r.item.inPlace } : {};
 }
 
 /** `{durationMs}`: the item's own time, for an item that ran (not one skipped, deferred or unchanged by its immutable tag). */
@@ -65,6 +71,7 @@ export function copyAccount(outcome: JobOutcome): Record<string, unknown> {
   const { dryRun, results, root } = outcome;
   const head = root ? { digest: root.digest, mediaType: root.mediaType, size: root.size } : {};
   const each = (r: ItemOutcome) => ({
+    ...inPlace(r),
     status: r.status,
     tags: r.tags.map((t) => t.tag),
     ...(r.tags.some((t) => t.change === 'moved')

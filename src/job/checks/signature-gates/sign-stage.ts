@@ -66,9 +66,10 @@ export function signStage(options: SignStageOptions | undefined, entries: EntryS
       const repository = formatReference({ ...dst, tags: [], digest: undefined } as typeof dst);
       const digest = ctx.root.digest;
       // The image is in place under its tags: the line says so, so nobody looks for a half-written copy.
-      const where = ctx.state === 'unchanged' ? 'is already at the destination' : 'is copied and tagged';
+      const where = ctx.item.inPlace ? 'is in place' : ctx.state === 'unchanged' ? 'is already at the destination' : 'is copied and tagged';
       const fail = (err: unknown): never => {
         if (err instanceof CancelledError) throw err;
+        if (ctx.item.inPlace) throw new SigningError(`${digest} is not signed: ${messageOf(err)}`);
         throw new SigningError(`${digest} ${where}, but not signed: ${messageOf(err)}`);
       };
       const chosen = own ? await signStageOptions(own, keys, identityToken).catch(fail) : (options as SignStageOptions);

@@ -66,8 +66,9 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
           };
           if (policy.mode === 'warn') {
             // Warn mode: the image goes on as if verified; the warning names the digest and what was missing.
-            const goesOn =
-              ctx.state === 'unchanged'
+            const goesOn = ctx.item.inPlace
+              ? 'nothing is changed'
+              : ctx.state === 'unchanged'
                 ? `the destination already holds ${ctx.resolved.root.digest}: it is left there`
                 : ctx.dryRun
                   ? 'would be copied anyway'
@@ -77,7 +78,7 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
           }
           // Nothing is copied either way; an image already there stays, and the step still fails on it.
           const held =
-            ctx.state === 'unchanged'
+            ctx.state === 'unchanged' && !ctx.item.inPlace
               ? `; the destination already holds ${ctx.resolved.root.digest} (copied by an earlier run): it is left there, unvouched for`
               : '';
           throw new CheckRefusal(`${err.message}${held}`, SIGNATURE_POLICY_CHECK, refused);
