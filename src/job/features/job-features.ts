@@ -4,10 +4,12 @@ import { BlobCacheRule } from './blob-cache-rule.js';
 import type { JobFeature } from './feature.js';
 import { PullBudgetFeature } from './pull-budget/budget-feature.js';
 import { PruneFeature } from './prune/prune-feature.js';
+import { LockFeature } from './lock/lock-feature.js';
 
 /**
  * The features a job's settings ask for, built in one place, in the order their hooks run: prune
- * acts before the pull budget keeps what it left, and the cache saves last, once both are done.
+ * acts before the pull budget keeps what it left, the lock is written once both are done, and the
+ * cache saves last.
  */
 export function jobFeatures(job: OpenJob, cacheStore: BlobCacheStore | undefined): JobFeature[] {
   const { settings } = job;
@@ -38,6 +40,11 @@ export function jobFeatures(job: OpenJob, cacheStore: BlobCacheStore | undefined
         dryRun: job.dryRun,
         reporter: job.reporter,
       }),
+    );
+  }
+  if (settings.lock) {
+    features.push(
+      new LockFeature({ settings: settings.lock, dryRun: job.dryRun, signal: job.signal, warn: job.warn, reporter: job.reporter }),
     );
   }
   features.push(cache);
