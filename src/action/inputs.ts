@@ -52,6 +52,10 @@ export interface CommonInputs {
   minPullsLeft?: number;
   /** At most this many requests a second to each registry host. Unset: no limit. */
   requestsPerSecond?: number;
+  /** Where the lock is written after the job (or, with `locked`, read from), as given. */
+  lockFile?: string;
+  /** Copy exactly the digests the lock names. */
+  locked: boolean;
   /** The signature policy each image must satisfy before it is copied, and signing on promotion. */
   signatures: SignatureInputs;
 }
@@ -202,8 +206,21 @@ export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE
       get(Input.MinPullsLeft) ? parseWholeNumber(get(Input.MinPullsLeft), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, voice) : undefined,
     ),
     ...optional('requestsPerSecond', requestRate(get, voice)),
+    ...lockInputs(get, voice),
     signatures: parseSignatureInputs(read, voice, process.env, readWorkspaceFile),
   };
+}
+
+/** `lock-file` and `locked`: `locked` reads a lock, so it needs the file. */
+function lockInputs(get: (n: string) => string, voice: Voice): Pick<CommonInputs, 'lockFile' | 'locked'> {
+  const lockFile = get(Input.LockFile);
+  const locked = bool(get, Input.Locked, false, voice);
+  if (locked && !lockFile) {
+    throw new InputError(
+      `${voice.input(Input.Locked)} copies what a lock names, and ${voice.input(Input.LockFile)} is not given: name the lock file (written by a run without locked)`,
+    );
+  }
+  return { ...(lockFile ? { lockFile } : {}), locked };
 }
 
 /** `{ [name]: value }`, or nothing when the value is undefined. */
