@@ -190,3 +190,96 @@ describe('a locked mirror through sync()', () => {
     assert.deepEqual(await writes(), []);
   });
 });
+
+describe('what a lock records beside a plain copy', () => {
+  let src: TestRegistry;
+  let dst: TestRegistry;
+  let work: string;
+  let index: { root: string; arm64: string; amd64: string };
+  let release: string;
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'oci-copy-lock-lib2-'));
+    [src, dst] = await Promise.all([startRegistry(), startRegistry()]);
+    const multi = await makeImageLayout(join(work, 'multi'), {
+      tag: '1',
+      platforms: [
+        { os: 'linux', architecture: 'amd64', layers: [{ size: 1500, seed: 'amd64' }] },
+        { os: 'linux', architecture: 'arm64', layers: [{ size: 1500, seed: 'arm64' }] },
+      ],
+    });
+    await pushImageOverHttp(multi, src.url, 'base/os', '1');
+    const platformDigest = (arch: string) => multi.manifests.find((m) => m.descriptor.platform?.architecture === arch)!.descriptor.digest;
+    index = { root: multi.root.digest, arm64: platformDigest('arm64'), amd64: platformDigest('amd64') };
+    const rel = await makeImageLayout(join(work, 'rel'), {
+      tag: 'v1',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 900, seed: 'v1' }] }],
+    });
+    await pushImageOverHttp(rel, src.url, 'apps/rel', 'v1');
+    release = rel.root.digest;
+  });
+  after(async () => {
+    await Promise.all([src?.stop(), dst?.stop()]);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('locks a platform chosen from an index with the index as sourceDigest, and refuses other platforms with that lock', async () => {
+    const lockPath = join(work, 'platform.lock.json');
+    const list = `- source: ${src.host}/base/os:1\n  destination: ${dst.host}/os\n  platform: linux/arm64\n`;
+    const first = await sync(list, { lock: { path: lockPath } });
+    assert.equal(first.results[0].status, 'copied');
+    assert.equal(
+      await readFile(lockPath, 'utf8'),
+      `{"version":1,"images":[\n{"source":"${src.host}/base/os:1","destination":"${dst.host}/os:1","digest":"${index.arm64}","sourceDigest":"${index.root}"}\n]}\n`,
+    );
+    await rm(join(dst.storage, 'docker/registry/v2/repositories/os/_manifests/tags/1'), { recursive: true });
+    const locked = await sync(list, { lock: { path: lockPath, name: 'platform.lock.json', locked: true } });
+    assert.deepEqual([locked.results[0].status, locked.results[0].root?.digest, locked.results[0].warnings], ['copied', index.arm64, []]);
+    const other = await sync(list.replace('arm64', 'amd64'), { lock: { path: lockPath, name: 'platform.lock.json', locked: true } });
+    assert.equal(other.results[0].status, 'failed');
+    assert.equal(
+      other.results[0].error,
+      `platform.lock.json line 2 locks ${index.arm64}, but the platforms asked for make ${index.amd64} of the source's ${index.root}: lock it again without locked, or ask for the platforms it was locked with`,
+    );
+  });
+
+  it('keeps the entry of an immutable tag it did not compare, and leaves out what failed with a warning', async () => {
+    const lockPath = join(work, 'immutable.lock.json');
+    const list = [
+      `- source: ${src.host}/apps/rel`,
+      `  destination: ${dst.host}/rel/`,
+      "  immutable-tags: ['v*']",
+      `- source: ${src.host}/apps/missing:1`,
+      `  destination: ${dst.host}/missing`,
+    ].join('\n');
+    const first = await sync(list, { lock: { path: lockPath, name: 'immutable.lock.json' } });
+    assert.deepEqual(
+      first.results.map((r) => r.status),
+      ['copied', 'failed'],
+    );
+    const expected = `{"version":1,"images":[\n{"source":"${src.host}/apps/rel:v1","destination":"${dst.host}/rel/apps/rel:v1","digest":"${release}"}\n]}\n`;
+    assert.equal(await readFile(lockPath, 'utf8'), expected);
+    assert.deepEqual(first.lock?.leftOut, [{ source: `${src.host}/apps/missing:1`, destination: `${dst.host}/missing`, why: 'failed' }]);
+    assert.ok(
+      first.warnings.includes(`immutable.lock.json leaves out 1 image the step did not leave in place: ${dst.host}/missing (failed)`),
+      first.warnings.join('\n'),
+    );
+    const again = await sync(list, { lock: { path: lockPath, name: 'immutable.lock.json' } });
+    assert.deepEqual(
+      again.results.map((r) => [r.status, r.reason]),
+      [
+        ['unchanged', 'immutable'],
+        ['failed', undefined],
+      ],
+    );
+    assert.equal(await readFile(lockPath, 'utf8'), expected);
+    // Without the lock there, nothing says the immutable tag's digest: it is left out, and said.
+    await rm(lockPath);
+    const fresh = await sync(list, { lock: { path: lockPath, name: 'immutable.lock.json' } });
+    assert.equal(await readFile(lockPath, 'utf8'), '{"version":1,"images":[\n]}\n');
+    assert.deepEqual(
+      fresh.lock?.leftOut.map((l) => l.why),
+      ['immutable tag not compared, and not in the lock there', 'failed'],
+    );
+  });
+});
