@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { InputError, messageOf } from '../oci/errors.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
@@ -291,12 +292,13 @@ export async function readLockText(path: string): Promise<string | undefined> {
 
 /**
  * Writes the lock at `path` whole or not at all: to a file beside it, then renamed over it, so a
- * reader (or a job cancelled halfway) never sees half a lock.
+ * reader (or a job cancelled halfway) never sees half a lock. Its folder is made when missing.
  */
 export async function writeLock(path: string, entries: readonly LockEntry[]): Promise<string> {
   const text = formatLock(entries);
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(temp, text);
     await rename(temp, path);
   } catch (err) {

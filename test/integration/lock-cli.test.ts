@@ -83,6 +83,9 @@ describe('oci-copy --lock-file and --locked', () => {
       ['unchanged', digests.get('2'), { locked: digests.get('2'), source: moved }],
     );
     assert.equal(await destinationDigest('mirror/svc', '2'), digests.get('2'));
+    const dry = await runCli(['sync', '--locked', '--lock-file', 'sync.lock.json', '--dry-run', ...args], { home: home(), cwd: work });
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, /Dry run: sync\.lock\.json: 1 image would be copied as locked, 1 with drift/);
 
     await push('3', 'svc-3');
     const unknown = await runCli(

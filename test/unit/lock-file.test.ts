@@ -57,8 +57,10 @@ describe('lock file', () => {
       await writeLock(path, entries);
       assert.equal(await readFile(path, 'utf8'), formatLock(entries));
       assert.deepEqual(await readdir(dir), ['mirror.lock.json']);
-      await assert.rejects(writeLock(join(dir, 'missing', 'x.json'), entries), /ENOENT/);
-      assert.deepEqual(await readdir(dir), ['mirror.lock.json']);
+      await writeLock(join(dir, 'new', 'folder', 'x.json'), entries);
+      assert.equal(await readFile(join(dir, 'new', 'folder', 'x.json'), 'utf8'), formatLock(entries));
+      await assert.rejects(writeLock(join(dir, 'mirror.lock.json', 'x.json'), entries), /EEXIST|ENOTDIR/);
+      assert.deepEqual((await readdir(dir)).sort(), ['mirror.lock.json', 'new']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

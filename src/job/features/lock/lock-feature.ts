@@ -98,7 +98,9 @@ export class LockFeature implements JobFeature {
 
   private lockedOutcome(results: readonly ItemOutcome[]): LockOutcome {
     const drifted = results.filter((r) => r.checks[LOCK_CHECK]).length;
-    const line = `${this.file}: ${this.pinned} ${this.pinned === 1 ? 'image' : 'images'} copied as locked${drifted ? `, ${drifted} with drift (the source tag names another digest now, or is gone)` : ''}; the file is left as it was`;
+    const images = `${this.pinned} ${this.pinned === 1 ? 'image' : 'images'}`;
+    const drift = drifted ? `, ${drifted} with drift (the source tag names another digest now, or is gone)` : '';
+    const line = `${this.options.dryRun ? 'Dry run: ' : ''}${this.file}: ${images} ${this.options.dryRun ? 'would be copied' : 'copied'} as locked${drift}; the file is left as it was`;
     return { file: this.file, path: this.path, state: 'locked', images: this.pinned, leftOut: [], drifted, line };
   }
 
