@@ -37,7 +37,7 @@ export const driftPresenter: CheckPresenter<LockDrift> = {
   heading: 'Lock',
   mark: '🔒',
   logLines: () => [],
-  summaryCells: () => ['drift: the locked digest copied'],
+  summaryCells: () => ['drift: kept at the locked digest'],
   json: (d) => ({ key: 'drift', fields: { locked: d.locked, source: d.source ?? null } }),
 };
 
