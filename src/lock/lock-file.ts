@@ -75,6 +75,8 @@ export function formatLock(entries: readonly LockEntry[]): string {
 export function parseLock(text: string, file: string): Lock {
   const name = printable(file);
   let doc: unknown;
+  // A byte order mark some editors write is not JSON's, and not the reader's fault.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     doc = JSON.parse(text);
   } catch (err) {

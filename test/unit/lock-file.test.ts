@@ -119,6 +119,8 @@ describe('lock file', () => {
     // Laid out by hand, the lines are still the reader's.
     const pretty = `{\n  "images": [\n    {\n      "source": "src.example/a:1",\n      "destination": "dst.example/a:1",\n      "digest": "${A}"\n    },\n    {\n      "source": "src.example/a:2",\n      "digest": "x"\n    }\n  ],\n  "version": 1\n}\n`;
     assert.throws(() => parseLock(pretty, 'm.json'), /^InputError: lock file m\.json line 8 \(entry 2\) has no "destination"/);
+    // A byte order mark an editor wrote is no fault.
+    assert.equal(parseLock(`\ufeff${formatLock(entries)}`, 'm.json').entries.length, 3);
     await assert.rejects(
       readLock('/nonexistent/m.json', 'm.json'),
       /^InputError: lock file m\.json does not exist: run once without locked to write it$/,
