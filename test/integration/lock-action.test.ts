@@ -99,7 +99,7 @@ describe('lock-file and locked in the action', () => {
       ['unchanged', digests.get('db:5'), { locked: digests.get('db:5'), source: moved }],
     );
     assert.match(run.summary, /🔒 drift: kept at the locked digest/);
-    assert.match(run.summary, /Lock: \.github\/mirror\.lock\.json: 3 images copied as locked, 1 with drift/);
+    assert.match(run.summary, /Lock: \.github\/mirror\.lock\.json: 3 images held to their locked digests, 1 with drift/);
     assert.equal(run.outputs['lock-file'], undefined);
     assert.equal(await readFile(path, 'utf8'), locked);
   });

@@ -66,7 +66,7 @@ describe('oci-copy --lock-file and --locked', () => {
         `drift: ${src.host}/team/svc:1 is gone from the source, the lock \\(svc\\.lock\\.json line 2\\) names ${digests.get('1')}: the locked digest is copied`,
       ),
     );
-    assert.match(locked.stderr, /svc\.lock\.json: 1 image copied as locked, 1 with drift/);
+    assert.match(locked.stderr, /svc\.lock\.json: 1 image held to its locked digest, 1 with drift/);
     assert.equal(await destinationDigest('rebuilt', '1'), digests.get('1'));
   });
 
@@ -85,7 +85,7 @@ describe('oci-copy --lock-file and --locked', () => {
     assert.equal(await destinationDigest('mirror/svc', '2'), digests.get('2'));
     const dry = await runCli(['sync', '--locked', '--lock-file', 'sync.lock.json', '--dry-run', ...args], { home: home(), cwd: work });
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stderr, /Dry run: sync\.lock\.json: 1 image would be copied as locked, 1 with drift/);
+    assert.match(dry.stderr, /Dry run: sync\.lock\.json: 1 image held to its locked digest, 1 with drift/);
 
     await push('3', 'svc-3');
     const unknown = await runCli(

@@ -130,7 +130,7 @@ describe('a locked mirror through sync()', () => {
     assert.equal(records.get(kept.destination)?.drift, undefined);
     assert.equal(locked.failure, undefined);
     assert.deepEqual(lines, [
-      'mirror.lock.json: 2 images copied as locked, 1 with drift (the source tag names another digest now, or is gone); the file is left as it was',
+      'mirror.lock.json: 2 images held to their locked digests, 1 with drift (the source tag names another digest now, or is gone); the file is left as it was',
     ]);
     assert.equal(await readFile(lockPath, 'utf8'), lockText);
 

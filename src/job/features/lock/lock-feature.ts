@@ -98,9 +98,9 @@ export class LockFeature implements JobFeature {
 
   private lockedOutcome(results: readonly ItemOutcome[]): LockOutcome {
     const drifted = results.filter((r) => r.checks[LOCK_CHECK]).length;
-    const images = `${this.pinned} ${this.pinned === 1 ? 'image' : 'images'}`;
+    const images = `${this.pinned} ${this.pinned === 1 ? 'image held to its locked digest' : 'images held to their locked digests'}`;
     const drift = drifted ? `, ${drifted} with drift (the source tag names another digest now, or is gone)` : '';
-    const line = `${this.options.dryRun ? 'Dry run: ' : ''}${this.file}: ${images} ${this.options.dryRun ? 'would be copied' : 'copied'} as locked${drift}; the file is left as it was`;
+    const line = `${this.options.dryRun ? 'Dry run: ' : ''}${this.file}: ${images}${drift}; the file is left as it was`;
     return { file: this.file, path: this.path, state: 'locked', images: this.pinned, leftOut: [], drifted, line };
   }
 
