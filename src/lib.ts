@@ -40,7 +40,17 @@ export { MemoryTarget } from './targets/memory.js';
 export type { BlobInfoCache } from './blob-cache/types.js';
 export { defaultCacheFile, FileBlobInfoCache } from './blob-cache/file-cache.js';
 export { runJob, BUILT_IN_CHECKS } from './job/run-job.js';
-export type { JobSettings, JobWork, JobHooks, JobReporter, JobPlan, ItemStart, ImageOptions, BlobCacheStore } from './job/settings.js';
+export type {
+  JobSettings,
+  JobWork,
+  JobHooks,
+  JobReporter,
+  JobPlan,
+  ItemStart,
+  ImageOptions,
+  BlobCacheStore,
+  LockSettings,
+} from './job/settings.js';
 export type {
   JobOutcome,
   ItemOutcome,
@@ -49,6 +59,7 @@ export type {
   PlatformOutcome,
   ReferrerOutcome,
   NodeGroup,
+  LockOutcome,
 } from './job/outcome/outcome.js';
 export {
   CheckRefusal,
@@ -84,6 +95,10 @@ export { STATUS_WORDS } from './job/render/status-words.js';
 export { imageRecords, blobRecords, copyAccount } from './job/render/records.js';
 export { sync, type SyncOptions, type SyncResult } from './api/sync.js';
 export { planSync } from './job/plan-work.js';
+export { expectedDigest, type LockedDigest } from './plan/plan.js';
+export { formatLock, parseLock, readLock, writeLock, type Lock, type LockEntry, type LockedEntry } from './lock/lock-file.js';
+export { LockIndex } from './lock/match.js';
+export { driftCheck, LOCK_CHECK, type LockDrift } from './job/features/lock/drift-check.js';
 export { TargetPool, type RunTargets } from './job/target-pool.js';
 export type { Voice } from './settings/voice.js';
 export { parseSyncEntries, type SyncEntry, type EntryDestination, type EntrySources } from './plan/entries.js';

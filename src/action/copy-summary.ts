@@ -3,7 +3,7 @@ import type { ItemOutcome, JobOutcome, TagOutcome } from '../job/outcome/outcome
 import { isIndex } from '../oci/media-types.js';
 import { checksWrote, markedCheckLines } from '../job/render/checks.js';
 import { notDoneCounts, STATUS_WORDS, statusTitle } from '../job/render/status-words.js';
-import { code, escapeHtml, FOLD_ROWS, rateLimitLine } from './markdown.js';
+import { code, escapeHtml, FOLD_ROWS, lockLine, rateLimitLine } from './markdown.js';
 
 /**
  * The one-image step's job summary, for the release engineer who opens it to see what was
@@ -20,6 +20,7 @@ export function copySummaryMarkdown(outcome: JobOutcome): string {
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
   if (outcome.pullBudget) lines.push(`> ${STATUS_WORDS.deferred.mark} Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
+  if (outcome.lock) lines.push(lockLine(outcome.lock), '');
   return lines.join('\n');
 }
 

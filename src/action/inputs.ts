@@ -54,6 +54,10 @@ export interface CommonInputs {
   minPullsLeft?: number;
   /** At most this many requests a second to each registry host. Unset: no limit. */
   requestsPerSecond?: number;
+  /** Where the lock is written after the job (or, with `locked`, read from), as given. */
+  lockFile?: string;
+  /** Copy exactly the digests the lock names. */
+  locked: boolean;
   /** The signature policy each image must satisfy before it is copied, and signing on promotion. */
   signatures: SignatureInputs;
 }
@@ -193,13 +197,21 @@ export function parseInputs(read: InputReader, voice: Voice = ACTION_VOICE): Inp
  * The step that verifies or signs `source` where it is: a registry repository or an `oci:` layout.
  * `verify` needs a policy; `sign` signs keyless unless `sign-key` is given (then `sign: key`), as
  * cosign sign does, and `sign` may say which. What only a copy uses (`destination` and its
- * credentials, `referrers`, `no-clobber`; for `verify`, the signing inputs) is not used: each one
+ * credentials, `referrers`, `no-clobber`, `lock-file`, `locked`; for `verify`, the signing inputs) is not used: each one
  * given is one line saying so.
  */
 export function parseInPlaceInputs(read: InputReader, operation: InPlaceOperation, voice: Voice = ACTION_VOICE): InPlaceInputs {
   const get = (name: string) => read(name).trim();
   const reference = parseReference(required(get, Input.Source, voice), voice.input(Input.Source));
-  const copyOnly: string[] = [Input.Destination, Input.DestinationUsername, Input.DestinationPassword, Input.Referrers, Input.NoClobber];
+  const copyOnly: string[] = [
+    Input.Destination,
+    Input.DestinationUsername,
+    Input.DestinationPassword,
+    Input.Referrers,
+    Input.NoClobber,
+    Input.LockFile,
+    Input.Locked,
+  ];
   const signing: string[] = [SignSetting.Sign, SignSetting.Key, SignSetting.KeyPassword, SignSetting.Format];
   const unusedNames = [...copyOnly, ...(operation === 'verify' ? signing : [])].filter((n) => get(n) && get(n).toLowerCase() !== 'false');
   const unused = unusedNames.map(
@@ -265,8 +277,21 @@ export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE
       get(Input.MinPullsLeft) ? parseWholeNumber(get(Input.MinPullsLeft), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, voice) : undefined,
     ),
     ...optional('requestsPerSecond', requestRate(get, voice)),
+    ...lockInputs(get, voice),
     signatures: parseSignatureInputs(read, voice, process.env, readWorkspaceFile),
   };
+}
+
+/** `lock-file` and `locked`: `locked` reads a lock, so it needs the file. */
+function lockInputs(get: (n: string) => string, voice: Voice): Pick<CommonInputs, 'lockFile' | 'locked'> {
+  const lockFile = get(Input.LockFile);
+  const locked = bool(get, Input.Locked, false, voice);
+  if (locked && !lockFile) {
+    throw new InputError(
+      `${voice.input(Input.Locked)} copies what a lock names, and ${voice.input(Input.LockFile)} is not given: name the lock file (written by a run without locked)`,
+    );
+  }
+  return { ...(lockFile ? { lockFile } : {}), locked };
 }
 
 /** `{ [name]: value }`, or nothing when the value is undefined. */

@@ -1,5 +1,6 @@
 import { printable } from '../oci/text.js';
 import { pullsLeft, type RateLimitNote } from '../targets/registry/index.js';
+import type { LockOutcome } from '../job/outcome/outcome.js';
 
 /** Tables longer than this fold into <details> in the job summary. */
 export const FOLD_ROWS = 20;
@@ -25,4 +26,15 @@ export const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
 export function rateLimitLine(notes: RateLimitNote[]): string | undefined {
   if (!notes.length) return undefined;
   return `<sub>Pull limits at the end: ${notes.map((n) => `${code(n.registry)}: ${pullsLeft(n)}`).join('; ')}.</sub>`;
+}
+
+/** `> 🔒 Lock: Wrote mirror.lock.json: 12 images (changed)`, and the images it left out, when it did. */
+export function lockLine(lock: LockOutcome): string {
+  const left = lock.leftOut.length
+    ? ` Left out: ${lock.leftOut
+        .slice(0, 10)
+        .map((l) => `${code(l.destination)} (${escapeHtml(l.why)})`)
+        .join(', ')}${lock.leftOut.length > 10 ? `, and ${lock.leftOut.length - 10} more` : ''}.`
+    : '';
+  return `> 🔒 Lock: ${escapeHtml(lock.line)}.${left}`;
 }

@@ -6,7 +6,8 @@ import { verificationRecords } from '../job/render/verification.js';
 
 /**
  * Every output, in one place, from the job's outcome. `images` always; `pruned` when an entry
- * prunes; `pull-budget` when the budget left images for the next run; for the one-image step
+ * prunes; `pull-budget` when the budget left images for the next run; `lock-file` when the lock
+ * was written; for the one-image step
  * also the root (`digest`, `media-type`, `size`) and `blobs`, over every destination written.
  */
 export function writeOutputs(outcome: JobOutcome): void {
@@ -14,6 +15,7 @@ export function writeOutputs(outcome: JobOutcome): void {
   core.setOutput(Output.Verification, JSON.stringify(verificationRecords(outcome)));
   if (outcome.pruned) core.setOutput(Output.Pruned, JSON.stringify(pruneRecords(outcome)));
   if (outcome.pullBudget) core.setOutput(Output.PullBudget, outcome.pullBudget);
+  if (outcome.lock?.state === 'written') core.setOutput(Output.LockFile, outcome.lock.path);
   if (outcome.mode !== 'copy') return;
   const written = writtenResults(outcome);
   const root = written[0]?.root;

@@ -2,6 +2,8 @@ import type { CommonInputs, StepInputs } from './inputs.js';
 import { ACTION_VOICE } from '../settings/voice.js';
 import type { JobSettings } from '../job/settings.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
+import { printable } from '../oci/text.js';
+import { resolve as resolvePath } from 'node:path';
 
 /** GHCR takes a workflow's token under any user name; this is the one GitHub documents. */
 const GITHUB_TOKEN_USER = 'x-access-token';
@@ -40,6 +42,7 @@ export function jobSettings(step: StepInputs, open: OpenTargetOptions): JobSetti
     voice: ACTION_VOICE,
     ...(inputs.minPullsLeft !== undefined ? { minPullsLeft: inputs.minPullsLeft } : {}),
     ...(inputs.requestsPerSecond !== undefined ? { requestsPerSecond: inputs.requestsPerSecond } : {}),
+    ...(inputs.lockFile ? { lock: { path: workspacePath(inputs.lockFile), name: printable(inputs.lockFile), locked: inputs.locked } } : {}),
   };
 }
 
@@ -48,4 +51,9 @@ function stepWork(step: StepInputs): JobSettings['work'] {
   if (step.mode === 'copy') return { kind: 'copy', source: step.inputs.source, destinations: step.inputs.destinations };
   if (step.mode === 'in-place') return { kind: 'in-place', operation: step.inputs.operation, reference: step.inputs.reference };
   return { kind: 'sync', entries: step.inputs.entries, ...(step.inputs.shard ? { shard: step.inputs.shard } : {}) };
+}
+
+/** A file of the workspace: relative to `GITHUB_WORKSPACE` (the working directory elsewhere). */
+function workspacePath(path: string): string {
+  return resolvePath(process.env.GITHUB_WORKSPACE || process.cwd(), path);
 }

@@ -4,7 +4,7 @@ import { formatPlatform } from '../oci/platform.js';
 import { checkCells, markedCheckLines } from '../job/render/checks.js';
 import { notDoneCounts, REFUSED_BY, STATUS_WORDS } from '../job/render/status-words.js';
 import { describeEmptySelection } from '../plan/plan.js';
-import { code, escapeHtml, escapeMarkdown, FOLD_ROWS, rateLimitLine } from './markdown.js';
+import { code, escapeHtml, escapeMarkdown, FOLD_ROWS, lockLine, rateLimitLine } from './markdown.js';
 
 /** Failed first: the rows a reader came for. */
 const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, deferred: 1, copied: 2, copy: 2, unchanged: 3 };
@@ -36,6 +36,7 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
   if (outcome.pullBudget) lines.push(`> ${STATUS_WORDS.deferred.mark} Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
+  if (outcome.lock) lines.push(lockLine(outcome.lock), '');
 
   // The failures first and in view, each with its error; then every image, folded when long.
   const failed = results.filter((r) => r.status === 'failed' || r.status === 'skipped');

@@ -9,7 +9,7 @@ import { loadSignatureStages } from '../job/checks/signature-gates/load.js';
 import { SIGN_STAGE, SIGNATURE_POLICY_CHECK, VERIFICATION_SUMMARY_STAGE } from '../job/checks/signature-gates/names.js';
 import type { JobOutcome } from '../job/outcome/outcome.js';
 import { runJob } from '../job/run-job.js';
-import type { JobReporter } from '../job/settings.js';
+import type { JobReporter, LockSettings } from '../job/settings.js';
 
 export interface SyncOptions {
   /** Defaults for every entry; `concurrency` is the number of blob transfers in flight across the sync. */
@@ -29,6 +29,12 @@ export interface SyncOptions {
   minPullsLeft?: number;
   /** At most this many requests a second to each registry host. */
   requestsPerSecond?: number;
+  /**
+   * A lock file: after the sync, every (source, destination, digest) it left in place, written to
+   * `path`; with `locked`, read instead, and every image copies exactly the digest it names (see
+   * `JobSettings.lock`). What became of it is the result's `lock`.
+   */
+  lock?: LockSettings;
   /** Told the plan once the list is expanded (every item, and this shard's); may return a reporter for the run. */
   onPlan?: (all: PlanItem[], mine: PlanItem[]) => JobReporter | undefined;
 }
@@ -64,6 +70,7 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
       ...(copy.signal ? { signal: copy.signal } : {}),
       ...(options.minPullsLeft !== undefined ? { minPullsLeft: options.minPullsLeft } : {}),
       ...(options.requestsPerSecond !== undefined ? { requestsPerSecond: options.requestsPerSecond } : {}),
+      ...(options.lock ? { lock: options.lock } : {}),
     },
     {
       reporter: {
@@ -72,6 +79,7 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
         itemDone: (outcome) => reporter?.itemDone?.(outcome),
         pruned: (outcome, dryRun) => reporter?.pruned?.(outcome, dryRun),
         budgetStopped: (line) => reporter?.budgetStopped?.(line),
+        lockNote: (line) => reporter?.lockNote?.(line),
       },
       // A file cache also keeps what a pull budget left, for the next run to take first.
       ...(blobCache

@@ -55,6 +55,17 @@ export const COPY_FLAGS: Flag[] = [
     help: 'start no copy from a registry whose pull limit would fall below N; a sync leaves the rest for the next run',
   },
   {
+    name: 'lock-file',
+    kind: 'string',
+    value: 'FILE',
+    help: 'after the copy, write every (source, destination, digest) left in place to FILE (JSON, sorted, one entry a line)',
+  },
+  {
+    name: 'locked',
+    kind: 'boolean',
+    help: 'copy exactly the digests --lock-file names: a source tag that moved is reported as drift, not followed; FILE is not rewritten',
+  },
+  {
     name: 'operation',
     kind: 'string',
     value: 'auto|copy|import|export',
@@ -116,6 +127,7 @@ export const COPY_HELP: Help = {
         'oci-copy oci-archive:app.tar:1.4 --to eu.example.com/app:1.4 --to us.example.com/app:1.4',
         'printf %s "$TOKEN" | oci-copy --dest-username ci --dest-password-stdin oci:out ghcr.io/acme/app:1',
         'oci-copy --ca-file corp-ca.pem --debug registry.corp.example/app:1 oci:./app:1',
+        'oci-copy --lock-file app.lock.json ghcr.io/acme/app:1.2 registry.example.com/acme/app',
       ],
     },
     { title: 'exit status', rows: EXIT_CODE_HELP },

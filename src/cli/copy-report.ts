@@ -22,6 +22,7 @@ export function copyReporter(console: Console, progress: TerminalProgress | unde
     {
       warning: sink.warning,
       budgetStopped: sink.warning,
+      lockNote: (line) => console.line(line),
       itemStarted(start) {
         dryRun = start.dryRun;
         // One that moves nothing (unchanged, not attempted) is told by its result line alone.

@@ -5,6 +5,9 @@ import { Input } from '../settings/names.js';
 import type { BlobCacheStore, JobSettings } from '../job/settings.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
 import { FLAG_VOICE } from './voice.js';
+import { UsageError } from './flags.js';
+import { printable } from '../oci/text.js';
+import { resolve as resolvePath } from 'node:path';
 
 /** What every command's flags ask of a job, besides its work: typed from the flags themselves. */
 export type FlagSettings = Omit<JobSettings, 'work'> & { blobCache: boolean };
@@ -35,7 +38,17 @@ export function flagSettings(values: Record<string, unknown>, open: OpenTargetOp
       ? { minPullsLeft: parseWholeNumber(text('min-pulls-left'), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, FLAG_VOICE) }
       : {}),
     ...optionalRate(parseRequestsPerSecond(text('requests-per-second'), FLAG_VOICE)),
+    ...lockSettings(text('lock-file').trim(), on('locked')),
   };
+}
+
+/** `--lock-file FILE` (relative to the working directory) and `--locked`, which reads it and so needs it. */
+function lockSettings(file: string, locked: boolean): Pick<JobSettings, 'lock'> {
+  if (locked && !file)
+    throw new UsageError(
+      '--locked copies what a lock names, and --lock-file is not given: add --lock-file FILE (written by a run without --locked)',
+    );
+  return file ? { lock: { path: resolvePath(file), name: printable(file), locked } } : {};
 }
 
 function optionalRate(n: number | undefined): { requestsPerSecond?: number } {

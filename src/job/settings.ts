@@ -72,6 +72,22 @@ export interface JobSettings {
   minPullsLeft?: number;
   /** `requests-per-second`: at most this many requests a second to each registry host, both sides counted together. */
   requestsPerSecond?: number;
+  /** `lock-file` and `locked`: write what the job left in place to a lock, or copy exactly what a lock names. */
+  lock?: LockSettings;
+}
+
+/**
+ * A lock file: after the job, every (source, destination, digest) it left in place, sorted, one
+ * entry a line; with `locked`, the lock is read instead and every image copies exactly the digest
+ * it names (a source tag that moved since is drift, reported and not followed; an image the lock
+ * does not know is refused). A locked job leaves the file as it is.
+ */
+export interface LockSettings {
+  /** Where the lock is read and written. */
+  path: string;
+  /** How messages name it (the path as given, `lock-file mirror.lock.json`); the path when not given. */
+  name?: string;
+  locked?: boolean;
 }
 
 /** The plan a job runs: every item the work expands to, and those this job takes (a shard's share). */
@@ -119,6 +135,8 @@ export interface JobReporter {
   pruned?(outcome: PruneOutcome, dryRun: boolean): void;
   /** The pull budget left images for the next run: its one line. */
   budgetStopped?(line: string): void;
+  /** The lock file was written (or, in a dry run, would be) or read: its one line. */
+  lockNote?(line: string): void;
 }
 
 /**

@@ -32,6 +32,28 @@ export interface PlanItem {
   from?: SyncEntry;
   /** An image acted on where it is (`source` and `destination` are the same place): nothing is copied or tagged. */
   inPlace?: InPlaceOperation;
+  /**
+   * With `locked`, the lock's entry for the item: the copy takes exactly `digest` (read from the
+   * source as `sourceDigest` when the platforms asked for chose the root from it), tags the
+   * destination as planned, and a source tag that names another digest now is drift, not followed.
+   */
+  locked?: LockedDigest;
+}
+
+/** What a lock pins an item to, and where the lock says so. */
+export interface LockedDigest {
+  /** What the destination holds. */
+  digest: string;
+  /** What the source named, when the platforms asked for chose another root from it. */
+  sourceDigest?: string;
+  /** The lock file, as messages name it, and the line of the entry. */
+  file: string;
+  line: number;
+}
+
+/** The digest a destination of `item` should hold when a lock pins it; undefined when none does (compare with the source then). */
+export function expectedDigest(item: PlanItem): string | undefined {
+  return item.locked?.digest;
 }
 
 /** `K/N`: this job takes the K-th of N shares of the expanded list. */

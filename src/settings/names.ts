@@ -27,6 +27,8 @@ export const Input = {
   FailFast: 'fail-fast',
   MinPullsLeft: 'min-pulls-left',
   RequestsPerSecond: 'requests-per-second',
+  LockFile: 'lock-file',
+  Locked: 'locked',
   VerifyKey: 'verify-key',
   VerifyCertificateIdentity: 'verify-certificate-identity',
   VerifyCertificateIdentityRegexp: 'verify-certificate-identity-regexp',
@@ -55,4 +57,5 @@ export const Output = {
   Verification: 'verification',
   Pruned: 'pruned',
   PullBudget: 'pull-budget',
+  LockFile: 'lock-file',
 } as const;

@@ -67,7 +67,22 @@ describe('action inputs', () => {
     assert.equal(parseInputs(reader({ ...base, 'no-clobber': 'true' })).noClobber, true);
   });
 
+  it('takes lock-file as given and locked off unless asked', () => {
+    const base = { source: 'ghcr.io/o/a:1', destination: 'ghcr.io/o/b' };
+    assert.deepEqual([parseInputs(reader(base)).lockFile, parseInputs(reader(base)).locked], [undefined, false]);
+    const locked = parseInputs(reader({ ...base, 'lock-file': ' .github/a.lock.json ', locked: 'true' }));
+    assert.deepEqual([locked.lockFile, locked.locked], ['.github/a.lock.json', true]);
+  });
+
   const bad: Array<[Record<string, string>, RegExp]> = [
+    [
+      { source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', locked: 'true' },
+      /^input "locked" copies what a lock names, and input "lock-file" is not given: name the lock file/,
+    ],
+    [
+      { source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', 'lock-file': 'l.json', locked: 'yes please' },
+      /^input "locked" is "yes please": use true or false$/,
+    ],
     [{ destination: 'ghcr.io/o/a' }, /^input "source" is required/],
     [
       { source: 'ghcr.io/o/a', destination: 'ghcr.io/o/b', concurrency: 'many' },

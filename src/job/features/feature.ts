@@ -13,7 +13,7 @@ export interface ItemWatcher {
 }
 
 /** The parts of a job's outcome that a feature may give. */
-export type FeatureOutcome = Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned' | 'cacheNote'>;
+export type FeatureOutcome = Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned' | 'cacheNote' | 'lock'>;
 
 /**
  * Something a job does beside copying its items (the pull budget, prune, the blob-info cache

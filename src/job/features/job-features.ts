@@ -4,16 +4,24 @@ import { BlobCacheRule } from './blob-cache-rule.js';
 import type { JobFeature } from './feature.js';
 import { PullBudgetFeature } from './pull-budget/budget-feature.js';
 import { PruneFeature } from './prune/prune-feature.js';
+import { LockFeature } from './lock/lock-feature.js';
 
 /**
- * The features a job's settings ask for, built in one place, in the order their hooks run: prune
- * acts before the pull budget keeps what it left, and the cache saves last, once both are done.
+ * The features a job's settings ask for, built in one place, in the order their hooks run: the
+ * lock pins the plan's items before the pull budget orders them (and is written once the targets
+ * close), prune acts before the pull budget keeps what it left, and the cache saves last.
  */
 export function jobFeatures(job: OpenJob, cacheStore: BlobCacheStore | undefined): JobFeature[] {
   const { settings } = job;
   const work = settings.work;
   const cache = new BlobCacheRule(settings, cacheStore);
   const features: JobFeature[] = [];
+  // The lock first: the items it pins (new objects) are the ones the pull budget then orders and admits.
+  if (settings.lock) {
+    features.push(
+      new LockFeature({ settings: settings.lock, dryRun: job.dryRun, signal: job.signal, warn: job.warn, reporter: job.reporter }),
+    );
+  }
   if (work.kind === 'sync' && work.entries.some((e) => e.prune)) {
     features.push(
       new PruneFeature({

@@ -153,6 +153,28 @@ export interface JobOutcome {
   pullBudget?: string;
   /** What prune did, per pruning entry and destination. */
   pruned?: PruneOutcome[];
+  /** What became of the lock file: written, would be written, or read to pin the images. */
+  lock?: LockOutcome;
+}
+
+/** The lock file of a job: what it holds, and what was left out of it and why. */
+export interface LockOutcome {
+  /** The lock file, as messages name it. */
+  file: string;
+  /** The path it was (or would be) written to. */
+  path: string;
+  /** `written`; `would-write` in a dry run; `not-written` after a cancel or a failed write; `locked`: read to pin the images, left as it was. */
+  state: 'written' | 'would-write' | 'not-written' | 'locked';
+  /** Entries it holds (or would hold); with `locked`, the images it pinned. */
+  images: number;
+  /** Whether its text differs from the file that was there before (a new file differs). */
+  changed?: boolean;
+  /** Images of the job that are not in it, with why (failed, not attempted, left for the next run). */
+  leftOut: Array<{ source: string; destination: string; why: string }>;
+  /** With `locked`: images whose source tag names another digest than the lock now. */
+  drifted?: number;
+  /** The job's one line about the lock, as the log said it. */
+  line: string;
 }
 
 /** How many failed items the failure line names before it counts the rest. */
@@ -164,7 +186,7 @@ export function jobOutcome(
   dryRun: boolean,
   results: ItemOutcome[],
   extra: Pick<JobOutcome, 'plan' | 'rateLimits' | 'durationMs' | 'warnings'> &
-    Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned'> & { cacheNote?: string; failFast?: boolean },
+    Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned' | 'lock'> & { cacheNote?: string; failFast?: boolean },
 ): JobOutcome {
   const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
   const bytes = { copied: 0, mounted: 0, existing: 0 };

@@ -1,6 +1,7 @@
 import type { ResolvedRoot } from '../../copy/resolve-root.js';
 import { checkDestinationDigest, defaultSelector, destinationReferences, type Selector } from '../../copy/selector.js';
 import { isDigest } from '../../oci/digest.js';
+import { InputError } from '../../oci/errors.js';
 import { formatReference, type Reference } from '../../oci/reference.js';
 import { isLocated, type ReadOnlyTarget, type TagContext, type Target } from '../../targets/target.js';
 import { CheckRefusal, runChecks, type ImageCheckContext } from '../checks/check.js';
@@ -36,7 +37,9 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
   record.destinationDescription = dst.description;
   const srcRef = await defaultSelector(src, item.source);
   const platform = record.options.platform;
-  const context = ctx.roots.context(src, srcRef, platform);
+  // A locked image is read by the digest its lock names, whatever its tag names now (the drift check says that).
+  const readRef = item.locked ? { tags: [], digest: item.locked.sourceDigest ?? item.locked.digest } : srcRef;
+  const context = ctx.roots.context(src, readRef, platform);
   // The destination's tags are known before the source answers (unless it is stored by digest):
   // both sides are asked at once, a round trip saved per image. A layout or archive keeps a tag
   // per image name: the read asks for this image's, as tagging will.
@@ -49,8 +52,13 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
       : undefined;
   early?.catch(() => undefined);
 
-  const resolved = await ctx.roots.resolve(src, srcRef, platform);
+  const resolved = await ctx.roots.resolve(src, readRef, platform);
   record.resolved = resolved;
+  if (item.locked && resolved.root.digest !== item.locked.digest) {
+    throw new InputError(
+      `${item.locked.file} line ${item.locked.line} locks ${item.locked.digest}, but the platforms asked for make ${resolved.root.digest} of the source's ${resolved.source.digest}: lock it again without locked, or ask for the platforms it was locked with`,
+    );
+  }
   checkDestinationDigest(item.destination, resolved);
   const references = destinationReferences(srcRef, item.destination, resolved.root);
   record.references = references;
@@ -66,7 +74,7 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
   record.current = current;
   record.state = state;
   const view = await checked(record, ctx, { src, dst, resolved, references, current, state });
-  return { record, src, dst, srcRef, resolved, context: await context, view };
+  return { record, src, dst, srcRef: readRef, resolved, context: await context, view };
 }
 
 /**

@@ -95,6 +95,7 @@ export function copyLog(sink: LineSink): JobReporter {
   return {
     warning: (line) => sink.warning(line),
     budgetStopped: (line) => sink.warning(line),
+    lockNote: (line) => sink.line(line),
     itemStarted(start) {
       dryRun = start.dryRun;
       sink.startGroup(itemHeading(start));
@@ -157,6 +158,9 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
     },
     budgetStopped(line) {
       sink.warning(line);
+    },
+    lockNote(line) {
+      sink.line(line);
     },
     itemDone(r) {
       const lines = buffers.get(r.index) ?? [];
