@@ -1,5 +1,6 @@
 import { BlobLedger } from '../copy/blob-ledger.js';
 import { Limiter } from '../copy/limiter.js';
+import { DestinationCheck } from '../integrity/destination-check.js';
 import type { ImageCheck } from './checks/check.js';
 import type { JobFeature } from './features/feature.js';
 import { jobFeatures } from './features/job-features.js';
@@ -69,6 +70,11 @@ async function planPhase(job: Job): Promise<JobPlan> {
 async function runItemsPhase(job: Job, plan: JobPlan): Promise<ItemOutcome[]> {
   const { settings, concurrency, dryRun, signal } = job;
   const work = settings.work;
+  const transfers = new Limiter(concurrency);
+  const checks = new Limiter(concurrency);
+  const integrity = settings.integrity;
+  const checking = integrity?.mode === 'check';
+  const allChecks = [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...job.features.flatMap((f) => (f.check ? [f.check] : []))];
   const ctx: PipelineContext = {
     pool: job.pool,
     roots: new SourceRoots(new Limiter(concurrency), signal),
@@ -77,17 +83,21 @@ async function runItemsPhase(job: Job, plan: JobPlan): Promise<ItemOutcome[]> {
       mount: settings.mount !== false,
       dryRun,
       ...gathered(job.features.map((f) => f.engine?.())),
-      transfers: new Limiter(concurrency),
-      checks: new Limiter(concurrency),
+      transfers,
+      checks,
       ledger: new BlobLedger(),
       signal,
     },
     dryRun,
     walkInDryRun: work.kind === 'copy',
-    // The features' checks last: an image another check refuses spends no pulls.
-    checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...job.features.flatMap((f) => (f.check ? [f.check] : []))],
-    afterTag: settings.afterTag ?? [],
+    // The features' checks last: an image another check refuses spends no pulls. A check of the
+    // destinations moves nothing: only the gates of every run (a signature policy) apply.
+    checks: checking ? allChecks.filter((c) => c.everyRun) : allChecks,
+    afterTag: checking ? [] : (settings.afterTag ?? []),
     signal,
+    ...(integrity
+      ? { integrity: { mode: integrity.mode, check: new DestinationCheck({ deep: integrity.deep === true, checks, transfers }) } }
+      : {}),
   };
   const items = plan.items;
   return runItems(items, ctx, {

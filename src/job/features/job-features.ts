@@ -14,7 +14,8 @@ export function jobFeatures(job: OpenJob, cacheStore: BlobCacheStore | undefined
   const work = settings.work;
   const cache = new BlobCacheRule(settings, cacheStore);
   const features: JobFeature[] = [];
-  if (work.kind === 'sync' && work.entries.some((e) => e.prune)) {
+  // A check of the destinations prunes nothing, not even in words.
+  if (work.kind === 'sync' && work.entries.some((e) => e.prune) && settings.integrity?.mode !== 'check') {
     features.push(
       new PruneFeature({
         entries: work.entries,

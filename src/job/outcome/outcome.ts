@@ -13,11 +13,12 @@ import type { ImageOptions } from '../settings.js';
  * had it), `failed` (a copy that failed, or an image a check refused: `refusedBy` says which); in a
  * dry run `copy` or `unchanged`; `skipped` when it was not attempted (a failure with `failFast`, or
  * a refusal of the same image for another destination); `deferred` when the pull budget left it for
- * the next run (no failure: the next run starts with it).
+ * the next run (no failure: the next run starts with it); `repaired` when a repair found the image
+ * there but damaged or incomplete, and put back what was missing.
  */
-export type ItemStatus = 'copied' | 'unchanged' | 'failed' | 'copy' | 'skipped' | 'deferred';
+export type ItemStatus = 'copied' | 'repaired' | 'unchanged' | 'failed' | 'copy' | 'skipped' | 'deferred';
 
-export const ITEM_STATUSES: readonly ItemStatus[] = ['copied', 'unchanged', 'failed', 'copy', 'skipped', 'deferred'];
+export const ITEM_STATUSES: readonly ItemStatus[] = ['copied', 'repaired', 'unchanged', 'failed', 'copy', 'skipped', 'deferred'];
 
 /** Why an item is unchanged without a request to either side: its tags are `immutable-tags` the destination has. */
 export type UnchangedReason = 'immutable';
