@@ -43,5 +43,6 @@ export function jobSettings(step: StepInputs, open: OpenTargetOptions): JobSetti
     voice: ACTION_VOICE,
     ...(inputs.minPullsLeft !== undefined ? { minPullsLeft: inputs.minPullsLeft } : {}),
     ...(inputs.requestsPerSecond !== undefined ? { requestsPerSecond: inputs.requestsPerSecond } : {}),
+    ...(inputs.integrity ? { integrity: inputs.integrity } : {}),
   };
 }

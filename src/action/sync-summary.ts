@@ -7,7 +7,7 @@ import { describeEmptySelection } from '../plan/plan.js';
 import { code, escapeHtml, escapeMarkdown, FOLD_ROWS, rateLimitLine } from './markdown.js';
 
 /** Failed first: the rows a reader came for. */
-const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, deferred: 1, copied: 2, copy: 2, unchanged: 3 };
+const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, deferred: 1, repaired: 2, copied: 2, copy: 2, unchanged: 3 };
 
 /** A status as its row's cell says it: a failure in bold, where the eye finds it. */
 function statusCell(status: ItemStatus): string {
@@ -30,6 +30,7 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   const parts = outcome.dryRun
     ? [`**${counts.copy} would be copied**`, count('unchanged'), count('failed')]
     : [`**${count('copied')}**`, `${count('unchanged')}${unchangedNote(results)}`, count('failed')];
+  if (counts.repaired) parts.splice(1, 0, `**${count('repaired')}**`);
   parts.push(...notDoneCounts(counts));
   const bytes = outcome.dryRun ? [] : [`${formatBytes(outcome.bytes.copied)} copied`, `${formatBytes(outcome.bytes.mounted)} mounted`];
   lines.push(`${[...parts, ...bytes].join(' · ')} · ${formatDuration(outcome.durationMs)}`, '');

@@ -27,6 +27,8 @@ export const Input = {
   FailFast: 'fail-fast',
   MinPullsLeft: 'min-pulls-left',
   RequestsPerSecond: 'requests-per-second',
+  Check: 'check',
+  Repair: 'repair',
   VerifyKey: 'verify-key',
   VerifyCertificateIdentity: 'verify-certificate-identity',
   VerifyCertificateIdentityRegexp: 'verify-certificate-identity-regexp',
@@ -53,4 +55,5 @@ export const Output = {
   Verification: 'verification',
   Pruned: 'pruned',
   PullBudget: 'pull-budget',
+  Check: 'check',
 } as const;
