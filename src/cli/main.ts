@@ -12,6 +12,7 @@ import { ExitCode } from './exit-codes.js';
 const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
   copy: async (argv, io) => (await import('./copy-command.js')).copyCommand(argv, io),
   sync: async (argv, io) => (await import('./sync-command.js')).syncCommand(argv, io),
+  check: async (argv, io) => (await import('./check-command.js')).checkCommand(argv, io),
   'generate-key-pair': async (argv, io) => (await import('./key-command.js')).keyCommand(argv, io),
 };
 

@@ -1,6 +1,14 @@
 import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
 import { DEFAULT_CONCURRENCY } from '../copy/options.js';
-import { MAX_PULL_BUDGET, parseBoolean, parsePlatforms, parseRequestsPerSecond, parseWholeNumber } from '../settings/values.js';
+import {
+  integritySetting,
+  MAX_PULL_BUDGET,
+  parseBoolean,
+  parseIntegrityMode,
+  parsePlatforms,
+  parseRequestsPerSecond,
+  parseWholeNumber,
+} from '../settings/values.js';
 import { Input } from '../settings/names.js';
 import type { BlobCacheStore, JobSettings } from '../job/settings.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
@@ -35,7 +43,21 @@ export function flagSettings(values: Record<string, unknown>, open: OpenTargetOp
       ? { minPullsLeft: parseWholeNumber(text('min-pulls-left'), Input.MinPullsLeft, 0, 0, MAX_PULL_BUDGET, FLAG_VOICE) }
       : {}),
     ...optionalRate(parseRequestsPerSecond(text('requests-per-second'), FLAG_VOICE)),
+    ...integrityFlags(text('check'), text('repair')),
   };
+}
+
+/** `--check[=deep]` and `--repair[=deep]`: the job's `integrity`, at most one of them. */
+function integrityFlags(check: string, repair: string): Pick<JobSettings, 'integrity'> {
+  const integrity = integritySetting(
+    parseIntegrityMode(check, Input.Check, FLAG_VOICE),
+    parseIntegrityMode(repair, Input.Repair, FLAG_VOICE),
+    {
+      check: '--check',
+      repair: '--repair',
+    },
+  );
+  return integrity ? { integrity } : {};
 }
 
 function optionalRate(n: number | undefined): { requestsPerSecond?: number } {

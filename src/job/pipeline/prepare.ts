@@ -75,6 +75,7 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
     current,
     state,
     signal: ctx.signal,
+    ...(ctx.integrity?.mode === 'check' ? { checking: true } : {}),
     notice: (message, check) => record.say(message, undefined, check),
     warning: (message) => record.say(message, 'warning'),
   };

@@ -106,7 +106,8 @@ export function pruneRecords(outcome: JobOutcome): Array<Record<string, unknown>
  * What the check of each destination found, as the action's `check` output and `oci-copy check
  * --json` give it: `{source, destination, digest, status, problems: [{kind, digest, where, detail}]}`
  * with status intact, drifted, damaged or repaired (and what a repair put back); an image that
- * could not be checked at all (an unreachable registry, a refused request) is `unchecked`, with its error.
+ * could not be checked at all (an unreachable registry, a refused request) is `unchecked`, with its
+ * error; one a check refused before the walk (a signature policy the destination's digest fails) is `refused`.
  */
 export function integrityRecords(outcome: JobOutcome): Array<Record<string, unknown>> {
   return outcome.results.map((r) => {
@@ -116,7 +117,14 @@ export function integrityRecords(outcome: JobOutcome): Array<Record<string, unkn
         source: r.source,
         destination: r.destination,
         ...(r.root ? { digest: r.root.digest } : {}),
-        status: r.status === 'failed' ? 'unchecked' : r.status === 'skipped' || r.status === 'deferred' ? r.status : 'intact',
+        status:
+          r.status === 'failed'
+            ? r.refusedBy
+              ? 'refused'
+              : 'unchecked'
+            : r.status === 'skipped' || r.status === 'deferred'
+              ? r.status
+              : 'intact',
         problems: [],
         ...(r.error !== undefined ? { error: r.error } : {}),
       };
