@@ -18,6 +18,7 @@ import { makeImageLayout, pushImageOverHttp, type ImageLayout } from '../support
 import { cosignTag, pushCosignAttachment, pushReferrer, SIGNATURE, writeFallbackIndex, type Desc } from '../support/referrer-artifacts.js';
 import { startRegistry, type RegistryRequest, type TestRegistry } from '../support/registry.js';
 import { skopeoPullAllBlobs } from '../support/skopeo.js';
+import { ACTION_COMPILED, runAction } from '../support/run-action.js';
 
 const V2 = 'docker/registry/v2';
 const hexOf = (digest: string) => digest.slice('sha256:'.length);
@@ -258,6 +259,31 @@ describe('check and repair a mirror against the real registry', () => {
       `tag 1.0 names ${b.image.root.digest}, the source ${a.image.root.digest} in ${dst.host}/mirror/drift-a`,
     );
     assert.equal(outcome.results[1].error, `tag 1.0 missing (the source names ${b.image.root.digest}) in ${dst.host}/mirror/drift-b`);
+  });
+
+  it('the action: check fails the step naming the missing layer, the check output and the summary say damaged; repair mends it', async () => {
+    const a = await scene('action');
+    await rm(blobData(dst, a.b1));
+    const images = `- source: ${src.host}/team/action\n  destination: ${dst.host}/mirror/action\n  tags: ['1.0']\n`;
+    const checked = await runAction({ images, check: 'true', 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+    assert.equal(checked.code, 1, checked.stdout);
+    assert.match(checked.stdout, new RegExp(`::error::.*missing blob ${a.b1} \\(layer of linux/arm64 manifest ${a.armManifest}\\)`));
+    const [record] = JSON.parse(checked.outputs.check) as Array<{ status: string; problems: Array<{ kind: string; digest: string }> }>;
+    assert.deepEqual([record.status, record.problems.map((p) => `${p.kind} ${p.digest}`)], ['damaged', [`missing-blob ${a.b1}`]]);
+    assert.match(checked.summary, /damaged: 1 problem/);
+    assert.match(checked.summary, new RegExp(`missing blob ${a.b1}`));
+
+    const bad = await runAction({ images, check: 'sometimes', 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /::error::input "check" is "sometimes": use true, deep or false/);
+
+    const repaired = await runAction({ images, repair: 'true', 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+    assert.equal(repaired.code, 0, repaired.stdout);
+    assert.equal((JSON.parse(repaired.outputs.images) as Array<{ status: string }>)[0].status, 'repaired');
+    assert.equal((JSON.parse(repaired.outputs.check) as Array<{ status: string }>)[0].status, 'repaired');
+    const again = await runAction({ images, check: 'deep', 'blob-cache': 'false' }, {}, ACTION_COMPILED);
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal((JSON.parse(again.outputs.check) as Array<{ status: string }>)[0].status, 'intact');
   });
 
   it('an unreachable destination is one line for its image, and the others are checked', async () => {
