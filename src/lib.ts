@@ -40,7 +40,20 @@ export { MemoryTarget } from './targets/memory.js';
 export type { BlobInfoCache } from './blob-cache/types.js';
 export { defaultCacheFile, FileBlobInfoCache } from './blob-cache/file-cache.js';
 export { runJob, BUILT_IN_CHECKS } from './job/run-job.js';
-export type { JobSettings, JobWork, JobHooks, JobReporter, JobPlan, ItemStart, ImageOptions, BlobCacheStore } from './job/settings.js';
+export type {
+  JobSettings,
+  JobWork,
+  JobHooks,
+  JobReporter,
+  JobPlan,
+  ItemStart,
+  ImageOptions,
+  BlobCacheStore,
+  IntegritySettings,
+} from './job/settings.js';
+export { DestinationCheck, type DestinationCheckOptions, type GraphCheck } from './integrity/destination-check.js';
+export { problemLine, IntegrityError, type IntegrityProblem, type ProblemKind } from './integrity/problems.js';
+export type { ImageIntegrity } from './job/checks/integrity/names.js';
 export type {
   JobOutcome,
   ItemOutcome,
@@ -72,7 +85,7 @@ export { verificationRecords } from './job/render/verification.js';
 export { parseSignatureInputs, parseSignInputs, type SignatureInputs, type SignInputs } from './signatures/parse-settings.js';
 export { copyLog, syncLog, eventLines, resultLine, planLine, type LineSink } from './job/render/log.js';
 export { STATUS_WORDS } from './job/render/status-words.js';
-export { imageRecords, blobRecords, copyAccount } from './job/render/records.js';
+export { imageRecords, blobRecords, copyAccount, integrityRecords } from './job/render/records.js';
 export { sync, type SyncOptions, type SyncResult } from './api/sync.js';
 export { planSync } from './job/plan-work.js';
 export { TargetPool, type RunTargets } from './job/target-pool.js';

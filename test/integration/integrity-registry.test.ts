@@ -13,7 +13,8 @@ import type { JobOutcome } from '../../src/job/outcome/outcome.js';
 import { runJob } from '../../src/job/run-job.js';
 import type { JobSettings } from '../../src/job/settings.js';
 import { integrityRecords } from '../../src/job/render/records.js';
-import { parseSyncEntries } from '../../src/plan/entries.js';
+import { parseSyncEntries, type SyncEntry } from '../../src/plan/entries.js';
+import { sync } from '../../src/api/sync.js';
 import { makeImageLayout, pushImageOverHttp, type ImageLayout } from '../support/images.js';
 import { cosignTag, pushCosignAttachment, pushReferrer, SIGNATURE, writeFallbackIndex, type Desc } from '../support/referrer-artifacts.js';
 import { startRegistry, type RegistryRequest, type TestRegistry } from '../support/registry.js';
@@ -89,9 +90,15 @@ describe('check and repair a mirror against the real registry', () => {
     return out;
   }
 
+  /** Each image's entry: src `team/NAME:1.0` to dst `mirror/NAME`. */
+  const entries = (names: string[]): SyncEntry[] =>
+    parseSyncEntries(
+      names.map((n) => `- source: ${src.host}/team/${n}\n  destination: ${dst.host}/mirror/${n}\n  tags: ['1.0']\n`).join(''),
+      'test list',
+    );
+
   function job(names: string[], extra: Partial<JobSettings>, referrers = false): JobSettings {
-    const yaml = names.map((n) => `- source: ${src.host}/team/${n}\n  destination: ${dst.host}/mirror/${n}\n  tags: ['1.0']\n`).join('');
-    return { work: { kind: 'sync', entries: parseSyncEntries(yaml, 'test list') }, image: { referrers }, ...extra };
+    return { work: { kind: 'sync', entries: entries(names) }, image: { referrers }, ...extra };
   }
 
   /** Every problem of every image: kind and digest, sorted. */
@@ -259,6 +266,12 @@ describe('check and repair a mirror against the real registry', () => {
       `tag 1.0 names ${b.image.root.digest}, the source ${a.image.root.digest} in ${dst.host}/mirror/drift-a`,
     );
     assert.equal(outcome.results[1].error, `tag 1.0 missing (the source names ${b.image.root.digest}) in ${dst.host}/mirror/drift-b`);
+    // The library's sync() takes the same setting.
+    const viaSync = await sync(entries(['drift-a', 'drift-b']), { integrity: { mode: 'check' } });
+    assert.deepEqual(
+      integrityRecords(viaSync).map((r) => r.status),
+      ['drifted', 'drifted'],
+    );
   });
 
   it('the action: check fails the step naming the missing layer, the check output and the summary say damaged; repair mends it', async () => {
