@@ -29,18 +29,25 @@ const SHARED = new Set([
   'help',
 ]);
 
+/** What a shared flag means for a check, where the copy's words would say otherwise. */
+const CHECK_MEANING: Record<string, string> = {
+  platform: 'the destination holds only this platform of the source index (as a copy with --platform left it)',
+  'verify-mode': 'enforce (default): a destination digest that fails the policy fails the check; warn: a warning says so',
+};
+
 export const CHECK_FLAGS: Flag[] = [
   { name: 'deep', kind: 'boolean', help: 'download and hash every blob too (by default each is asked for, with its size)' },
   ...COPY_FLAGS.filter((f) => SHARED.has(f.name) || f.name.startsWith('verify-') || /^(src|dest)-/.test(f.name)).map((f) => ({
     ...f,
     help:
-      f.name === 'referrers'
+      CHECK_MEANING[f.name] ??
+      (f.name === 'referrers'
         ? "every signature, attestation and SBOM the source has for the image's manifests must be in the destination too"
         : f.name === 'json'
           ? 'print the check records on standard output: [{source, destination, digest, status, problems: [{kind, digest, where, detail}]}]'
           : f.name.startsWith('verify-')
             ? f.help.replace(/^copy only an image/, 'the destination digest must be')
-            : f.help,
+            : f.help),
   })),
 ];
 

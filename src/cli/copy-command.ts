@@ -84,7 +84,7 @@ export const COPY_HELP: Help = {
     'oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]',
     'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]',
     'oci-copy sync [options] FILE | SRC-REPO DST-REPO     (many images: see oci-copy sync --help)',
-    'oci-copy check [--deep] [--referrers] [SOURCE] DESTINATION   (what a destination really holds: see oci-copy check --help)',
+    'oci-copy check [options] [SOURCE] DESTINATION   (see oci-copy check --help)',
     'oci-copy generate-key-pair [--output-key-prefix PREFIX]   (cosign.key and cosign.pub)',
   ],
   summary:
