@@ -132,6 +132,7 @@ async function closePhase(job: Job, plan: JobPlan, results: ItemOutcome[]): Prom
     durationMs: Date.now() - job.startedAt,
     warnings: job.warnings,
     failFast: job.settings.failFast === true,
+    ...(job.settings.integrity ? { integrity: job.settings.integrity.mode } : {}),
     ...gathered(job.features.map((f) => f.outcome?.())),
   });
 }

@@ -284,6 +284,18 @@ describe('check and repair a mirror against the real registry', () => {
     const [record] = JSON.parse(checked.outputs.check) as Array<{ status: string; problems: Array<{ kind: string; digest: string }> }>;
     assert.deepEqual([record.status, record.problems.map((p) => `${p.kind} ${p.digest}`)], ['damaged', [`missing-blob ${a.b1}`]]);
     assert.match(checked.summary, /damaged: 1 problem/);
+    assert.match(checked.summary, /^### Check of a mirror: 1 image$/m);
+    assert.match(checked.summary, /^\*\*0 intact\*\* · 1 damaged · /m);
+    assert.ok(checked.summary.includes(a.image.root.digest.slice(0, 19)), 'the row names the digest checked');
+    const one = await runAction(
+      { source: `${src.host}/team/action:1.0`, destination: `${dst.host}/mirror/action:1.0`, check: 'true', 'blob-cache': 'false' },
+      {},
+      ACTION_COMPILED,
+    );
+    assert.equal(one.code, 1, one.stdout);
+    assert.match(one.summary, new RegExp(`^### ❌ Damaged: .*\\n\\nDigest <code>${a.image.root.digest}</code>`, 'm'));
+    assert.match(one.summary, new RegExp(`^- 🩺 missing blob ${a.b1}`, 'm'));
+    assert.equal(JSON.parse(one.outputs.check)[0].status, 'damaged');
     assert.match(checked.summary, new RegExp(`missing blob ${a.b1}`));
 
     const bad = await runAction({ images, check: 'sometimes', 'blob-cache': 'false' }, {}, ACTION_COMPILED);

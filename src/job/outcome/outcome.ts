@@ -133,6 +133,8 @@ export interface ItemOutcome {
 export interface JobOutcome {
   mode: 'copy' | 'sync';
   dryRun: boolean;
+  /** The job checked its destinations (`check`: and wrote nothing) or repaired them. */
+  integrity?: 'check' | 'repair';
   results: ItemOutcome[];
   /** How many items the work expanded to, and (for a sync) its entries and this job's shard. */
   /** `nothingSelected`: the entries whose source was listed and that selected no tag. */
@@ -165,7 +167,7 @@ export function jobOutcome(
   dryRun: boolean,
   results: ItemOutcome[],
   extra: Pick<JobOutcome, 'plan' | 'rateLimits' | 'durationMs' | 'warnings'> &
-    Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned'> & { cacheNote?: string; failFast?: boolean },
+    Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned' | 'integrity'> & { cacheNote?: string; failFast?: boolean },
 ): JobOutcome {
   const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
   const bytes = { copied: 0, mounted: 0, existing: 0 };
