@@ -223,7 +223,10 @@ describe('check and repair a mirror against the real registry', () => {
       repair.results.map((r) => r.error).join('\n'),
     );
     // distribution keeps a digest's bytes once stored: the repair says so, and what to do.
-    assert.match(repair.results[0].error ?? '', /still holds damaged bytes for .*run the repair again/);
+    assert.match(
+      repair.results[0].error ?? '',
+      /still holds damaged bytes for .* after the repair deleted and pushed them again: .*the blob's data file\) and run the repair again$/,
+    );
     assert.deepEqual(repair.results[0].checks.check?.stillDamaged?.sort(), [d.a1, d.a2].sort());
 
     // The operator removes those bytes, as the line says; the next repair puts them back.
@@ -309,6 +312,40 @@ describe('check and repair a mirror against the real registry', () => {
     const again = await runAction({ images, check: 'deep', 'blob-cache': 'false' }, {}, ACTION_COMPILED);
     assert.equal(again.code, 0, again.stdout);
     assert.equal((JSON.parse(again.outputs.check) as Array<{ status: string }>)[0].status, 'intact');
+  });
+
+  it('a repair on a registry that refuses deletes says that it holds damaged bytes for the digest, and what to do', async () => {
+    const keeper = await startRegistry({ deletes: false });
+    try {
+      const image = await makeImageLayout(join(work, 'nodelete'), {
+        tag: '1.0',
+        platforms: [{ architecture: 'amd64', layers: [{ size: 2048, seed: 'nodelete' }] }],
+      });
+      await pushImageOverHttp(image, src.url, 'team/nodelete', '1.0');
+      const yaml = `- source: ${src.host}/team/nodelete\n  destination: ${keeper.host}/mirror/nodelete\n  tags: ['1.0']\n`;
+      const settings = (extra: Partial<JobSettings>): JobSettings => ({
+        work: { kind: 'sync', entries: parseSyncEntries(yaml, 'test list') },
+        ...extra,
+      });
+      assert.equal((await runJob(settings({}))).results[0].status, 'copied');
+      const layer = image.manifests[0].layers[0].digest;
+      await truncate(blobData(keeper, layer), 100);
+      const repaired = await runJob(settings({ integrity: { mode: 'repair' } }));
+      const [r] = repaired.results;
+      assert.equal(r.status, 'failed');
+      assert.equal(
+        r.error,
+        `${keeper.host}/mirror/nodelete holds damaged bytes for ${layer} and refuses to delete blobs through its API: delete it there (or enable deletes) and run the repair again`,
+      );
+      assert.deepEqual(r.checks.check?.stillDamaged, [layer]);
+      const seen = await keeper.settledRequests();
+      assert.ok(
+        seen.some((q) => q.method === 'DELETE' && q.status === 405),
+        'the registry was asked, and refused',
+      );
+    } finally {
+      await keeper.stop();
+    }
   });
 
   it('an unreachable destination is one line for its image, and the others are checked', async () => {

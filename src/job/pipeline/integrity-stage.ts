@@ -112,9 +112,22 @@ export async function integrityStage(prepared: PreparedItem, ctx: PipelineContex
       ...(stillDamaged.length ? { stillDamaged } : {}),
     } satisfies ImageIntegrity);
     if (stillDamaged.length) {
-      const named = stillDamaged.join(', ');
+      const kept = stillDamaged.filter((d) => !refused.includes(d));
+      const them = (n: number) => (n === 1 ? 'it' : 'them');
+      const lines = [
+        ...(refused.length
+          ? [
+              `${where} holds damaged bytes for ${refused.join(', ')} and refuses to delete blobs through its API: delete ${them(refused.length)} there (or enable deletes) and run the repair again`,
+            ]
+          : []),
+        ...(kept.length
+          ? [
+              `${where} still holds damaged bytes for ${kept.join(', ')} after the repair deleted and pushed ${them(kept.length)} again: the registry keeps a digest's bytes once stored; remove them from its storage (CNCF distribution: the blob's data file) and run the repair again`,
+            ]
+          : []),
+      ];
       throw new IntegrityError(
-        `${where} still holds damaged bytes for ${named} after the repair: the registry keeps a blob's bytes until they are deleted (DELETE by digest, with deletes enabled, then its garbage collection); delete ${stillDamaged.length === 1 ? 'it' : 'them'} there and run the repair again`,
+        lines.join('; '),
         problems.filter((p) => stillDamaged.includes(p.digest)),
       );
     }

@@ -31,10 +31,7 @@ export const integrityPresenter: CheckPresenter<ImageIntegrity> = {
       lines.push(
         `${r.status === 'repaired' ? 'Put back' : r.dryRun ? 'Would put back' : 'To put back'}: ${r.putBack.map((p) => p.digest).join(', ')}`,
       );
-    for (const d of r.stillDamaged ?? [])
-      lines.push(
-        `The registry still holds damaged bytes for ${d}: it does not delete blobs through its API (or the bytes stay until its garbage collection); delete the blob there and run the repair again`,
-      );
+    if (r.stillDamaged?.length) lines.push(`Still damaged after the repair: ${r.stillDamaged.join(', ')}`);
     return lines;
   },
   summaryCells: (r) => {
