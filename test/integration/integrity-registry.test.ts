@@ -20,6 +20,7 @@ import { cosignTag, pushCosignAttachment, pushReferrer, SIGNATURE, writeFallback
 import { startRegistry, type RegistryRequest, type TestRegistry } from '../support/registry.js';
 import { skopeoPullAllBlobs } from '../support/skopeo.js';
 import { ACTION_COMPILED, runAction } from '../support/run-action.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 
 const V2 = 'docker/registry/v2';
 const hexOf = (digest: string) => digest.slice('sha256:'.length);
@@ -345,6 +346,42 @@ describe('check and repair a mirror against the real registry', () => {
       );
     } finally {
       await keeper.stop();
+    }
+  });
+
+  it('a registry that refuses HEAD on blobs, or answers 401 while walking: one line for the image, nothing written, the others checked', async () => {
+    await scene('refusing');
+    const front = await startFaultProxy(dst.url);
+    try {
+      const entry = (host: string) => `- source: ${src.host}/team/refusing\n  destination: ${host}/mirror/refusing\n  tags: ['1.0']\n`;
+      const settings = (): JobSettings => ({
+        work: { kind: 'sync', entries: parseSyncEntries(entry(front.host) + entry(dst.host), 'test list') },
+        integrity: { mode: 'check' },
+      });
+      front.addFault({ method: 'HEAD', path: /\/blobs\/sha256:/, times: Infinity, fault: { kind: 'status', status: 405 } });
+      const head = await runJob(settings());
+      const records = integrityRecords(head);
+      assert.deepEqual(
+        records.map((r) => r.status),
+        ['unchecked', 'intact'],
+      );
+      assert.match(String(records[0].error), new RegExp(`^checking blob sha256:[0-9a-f]{64} in ${front.host}/mirror/refusing: 405 `));
+      assert.equal(String(records[0].error).split('\n').length, 1);
+      front.reset();
+      front.addFault({ method: 'GET', path: /\/manifests\/sha256:/, times: Infinity, fault: { kind: 'status', status: 401 } });
+      const denied = await runJob(settings());
+      assert.deepEqual(
+        integrityRecords(denied).map((r) => r.status),
+        ['unchecked', 'intact'],
+      );
+      assert.match(String(integrityRecords(denied)[0].error), /401|denied|unauthori[sz]ed|credentials/i);
+      assert.deepEqual(
+        front.requests().filter((q) => q.method !== 'GET' && q.method !== 'HEAD'),
+        [],
+        'nothing written',
+      );
+    } finally {
+      await front.stop();
     }
   });
 
