@@ -3,7 +3,7 @@
 // destination holds (the source stays signed), and bad values of the flags.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import { parseReference, type RegistryReference } from '../../src/oci/reference.
 import { signImage } from '../../src/signatures/sign.js';
 import { openRegistryRepository } from '../../src/targets/registry/repository.js';
 import { runCli } from '../support/cli.js';
+import { REPO_ROOT } from '../support/run-action.js';
 import { makeImageLayout, pushImageOverHttp, type ImageLayout } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 
@@ -117,6 +118,27 @@ describe('oci-copy check and --repair', () => {
       `${dst.host}/synced/app`,
     ]);
     assert.equal(repaired.code, 0, repaired.stderr);
+  });
+
+  it('checks an OCI layout destination: a truncated blob by the size of its file, a missing one', async () => {
+    const layout = join(work, 'layout');
+    const copied = await cli(['copy', '--no-blob-cache', `oci:${join(REPO_ROOT, 'examples', 'hello-layout')}`, `oci:${layout}:1.0`]);
+    assert.equal(copied.code, 0, copied.stderr);
+    const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+    const rootDigest = index.manifests[0].digest;
+    const blobFile = (d: string) => join(layout, 'blobs', 'sha256', hexOf(d));
+    const root = JSON.parse(await readFile(blobFile(rootDigest), 'utf8')) as { manifests: Array<{ digest: string }> };
+    const image = JSON.parse(await readFile(blobFile(root.manifests[0].digest), 'utf8')) as { layers: Array<{ digest: string }> };
+    const layerDigest = image.layers[0].digest;
+    assert.equal((await cli(['check', '--deep', `oci:${layout}:1.0`])).code, 0);
+    await truncate(blobFile(layerDigest), 3);
+    const truncated = await cli(['check', `oci:${layout}:1.0`]);
+    assert.equal(truncated.code, 1);
+    assert.match(truncated.stderr, new RegExp(`blob ${layerDigest} \\(layer of [^)]+\\): size 3 instead of [0-9]+ in ${layout}`));
+    await rm(blobFile(layerDigest));
+    const missing = await cli(['check', `oci:${layout}:1.0`]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, new RegExp(`missing blob ${layerDigest} \\(layer of `));
   });
 
   it('bad values are one line naming the flag, and nothing is done', async () => {
