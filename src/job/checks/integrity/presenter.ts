@@ -26,7 +26,7 @@ export const integrityPresenter: CheckPresenter<ImageIntegrity> = {
   logLines: (r) => {
     const lines: string[] = [];
     if (r.status === 'intact') lines.push(`Intact ${r.digest} in ${r.destination}: ${checkedPhrase(r)} checked`);
-    else for (const p of r.problems) lines.push(`${r.status === 'repaired' ? 'Was ' : ''}${problemLine(p)}`);
+    else for (const p of r.problems) lines.push(`${r.status === 'repaired' ? 'Repaired: ' : ''}${problemLine(p)}`);
     if (r.putBack?.length)
       lines.push(
         `${r.status === 'repaired' ? 'Put back' : r.dryRun ? 'Would put back' : 'To put back'}: ${r.putBack.map((p) => p.digest).join(', ')}`,
