@@ -1,0 +1,78 @@
+// The destination check and the engine's putBack on memory targets: what a walk names (by digest,
+// with its place in the graph), that a shared blob is asked for once per repository, and that a
+// repair's copy pushes exactly the nodes it is given.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GraphCopier } from '../../src/copy/graph-copier.js';
+import { DestinationCheck } from '../../src/integrity/destination-check.js';
+import { MemoryTarget } from '../../src/targets/memory.js';
+import { addMultiPlatformImage } from '../support/memory-images.js';
+
+async function mirrored(): Promise<{ src: MemoryTarget; dst: MemoryTarget; image: ReturnType<typeof addMultiPlatformImage> }> {
+  const src = new MemoryTarget('src');
+  const image = addMultiPlatformImage(src, '1.0');
+  const dst = new MemoryTarget('dst');
+  await new GraphCopier(src, dst).copy(image.index);
+  return { src, dst, image };
+}
+
+describe('the destination check', () => {
+  it('finds nothing wrong with a whole copy, and asks for a shared blob once however many images name it', async () => {
+    const { dst, image } = await mirrored();
+    const check = new DestinationCheck();
+    dst.calls.exists = 0;
+    const first = await check.walk(dst, image.index);
+    const second = await check.walk(dst, image.index);
+    assert.deepEqual([first.problems, second.problems], [[], []]);
+    assert.equal(first.manifests.length, 3);
+    assert.equal(first.blobs, 5, 'two configs, the shared layer and one layer each');
+    assert.equal(dst.calls.exists, 5, 'each distinct blob once, for both walks');
+  });
+
+  it('names a missing blob and a missing child manifest by digest and place; deep names other bytes of the same size', async () => {
+    const { dst, image } = await mirrored();
+    const [amd, arm] = image.all.filter((d) => d.mediaType.endsWith('manifest.v1+json'));
+    dst.blobs.delete(image.shared.digest);
+    dst.blobs.delete(arm.digest);
+    const found = await new DestinationCheck().walk(dst, image.index);
+    assert.deepEqual(
+      found.problems.map((p) => [p.kind, p.digest, p.where]).sort(),
+      [
+        ['missing-blob', image.shared.digest, 'dst'],
+        ['missing-manifest', arm.digest, 'dst'],
+      ].sort(),
+    );
+    assert.ok(found.problems.some((p) => p.detail === `missing blob ${image.shared.digest} (layer of linux/amd64 manifest ${amd.digest})`));
+    assert.ok(
+      found.problems.some((p) =>
+        p.detail.startsWith(`child manifest ${arm.digest} (linux/arm64/v8, of index ${image.index.digest}) not found`),
+      ),
+    );
+
+    const { dst: other, image: second } = await mirrored();
+    const layer = second.all.find((d) => d.size === 2000)!;
+    const kept = other.blobs.get(layer.digest)!;
+    const flipped = Buffer.from(kept.content);
+    flipped[10] ^= 0xff;
+    other.blobs.set(layer.digest, { ...kept, content: flipped });
+    assert.deepEqual((await new DestinationCheck().walk(other, second.index)).problems, [], 'a HEAD cannot tell');
+    const deep = await new DestinationCheck({ deep: true }).walk(other, second.index);
+    assert.deepEqual(
+      deep.problems.map((p) => p.kind),
+      ['hash'],
+    );
+    assert.match(deep.problems[0].detail, /: bytes hash to sha256:[0-9a-f]{64} \(deep\)$/);
+  });
+
+  it('a copy with putBack pushes exactly those nodes and asks the destination nothing', async () => {
+    const { src, dst, image } = await mirrored();
+    const [, arm] = image.all.filter((d) => d.mediaType.endsWith('manifest.v1+json'));
+    dst.blobs.delete(image.shared.digest);
+    dst.blobs.delete(arm.digest);
+    dst.calls.exists = 0;
+    dst.calls.push = 0;
+    await new GraphCopier(src, dst, { putBack: new Set([image.shared.digest, arm.digest]) }).copy(image.index);
+    assert.deepEqual([dst.calls.exists, dst.calls.push], [0, 2]);
+    assert.deepEqual((await new DestinationCheck().walk(dst, image.index)).problems, []);
+  });
+});
