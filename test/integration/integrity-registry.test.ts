@@ -385,6 +385,17 @@ describe('check and repair a mirror against the real registry', () => {
     }
   });
 
+  it('an immutable tag the destination has is checked all the same', async () => {
+    const im = await scene('immutable');
+    await rm(blobData(dst, im.a1));
+    const yaml = `- source: ${src.host}/team/immutable\n  destination: ${dst.host}/mirror/immutable\n  tags: ['1.0']\n  immutable-tags: ['1.*']\n`;
+    const entries = parseSyncEntries(yaml, 'test list');
+    const plain = await runJob({ work: { kind: 'sync', entries } });
+    assert.equal(plain.results[0].reason, 'immutable', 'a sync does not compare it');
+    const checked = await runJob({ work: { kind: 'sync', entries }, integrity: { mode: 'check' } });
+    assert.deepEqual(found(checked), [`missing-blob ${im.a1}`]);
+  });
+
   it('an unreachable destination is one line for its image, and the others are checked', async () => {
     await scene('reachable');
     const down = await startRegistry();
