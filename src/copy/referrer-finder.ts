@@ -16,7 +16,7 @@ export class ReferrerFinder {
   private readonly attachments: CosignAttachments;
 
   constructor(
-    private readonly target: ReadOnlyTarget,
+    readonly target: ReadOnlyTarget,
     private readonly step: FinderStep = (_what, run) => run(),
   ) {
     this.attachments = new CosignAttachments(target);

@@ -1,5 +1,6 @@
 import { throwIfAborted } from '../cancel/index.js';
 import { Limiter } from '../copy/limiter.js';
+import { MAX_REFERRER_GENERATIONS } from '../copy/limits.js';
 import { ReferrerFinder } from '../copy/referrer-finder.js';
 import type { FoundReferrer } from '../copy/events.js';
 import type { Descriptor } from '../oci/descriptor.js';
@@ -124,7 +125,40 @@ export class DestinationCheck {
     const source = this.finder(src, 'source');
     const destination = this.finder(dst, 'destination');
     if (!source.possible) return { problems, checked, faulty };
-    for (const subject of subjects) {
+    // Referrers of referrers (a signature of an SBOM) too, as deep as the copy follows them.
+    const seen = new Set<string>();
+    let generation: readonly Descriptor[] = subjects;
+    for (let depth = 0; generation.length && depth <= MAX_REFERRER_GENERATIONS; depth++) {
+      const next: Descriptor[] = [];
+      for (const subject of generation) {
+        if (seen.has(subject.digest)) continue;
+        seen.add(subject.digest);
+        next.push(...(await this.referrersOf(source, destination, subject, where, problems, checked, faulty, signal)));
+      }
+      generation = next;
+    }
+    for (const p of problems)
+      if (p.kind === 'referrer' || p.kind === 'attachment-tag') {
+        const r = checked.find((c) => c.digest === p.digest);
+        if (r) faulty.set(r.digest, { mediaType: r.mediaType, digest: r.digest, size: r.size });
+      }
+    return { problems, checked, faulty };
+  }
+
+  /** One subject's referrers checked (see `referrers`); returns those that are manifests, the next generation's subjects. */
+  private async referrersOf(
+    source: ReferrerFinder,
+    destination: ReferrerFinder,
+    subject: Descriptor,
+    where: string,
+    problems: IntegrityProblem[],
+    checked: FoundReferrer[],
+    faulty: Map<string, Descriptor>,
+    signal?: AbortSignal,
+  ): Promise<Descriptor[]> {
+    const dst = destination.target;
+    const next: Descriptor[] = [];
+    {
       const [wanted, there] = await Promise.all([source.parts(subject), destination.parts(subject)]);
       const listedThere = new Set(there.listed.map((r) => r.digest));
       const taggedThere = new Map(there.tagged.map((r) => [r.tag, r.digest]));
@@ -164,14 +198,10 @@ export class DestinationCheck {
         );
         problems.push(...below.problems);
         for (const [digest, desc] of below.faulty) faulty.set(digest, desc);
+        next.push({ mediaType: r.mediaType, digest: r.digest, size: r.size });
       }
     }
-    for (const p of problems)
-      if (p.kind === 'referrer' || p.kind === 'attachment-tag') {
-        const r = checked.find((c) => c.digest === p.digest);
-        if (r) faulty.set(r.digest, { mediaType: r.mediaType, digest: r.digest, size: r.size });
-      }
-    return { problems, checked, faulty };
+    return next;
   }
 
   /** Forgets what was found of `digests` in `dst` (they were put back): the next walk asks again. */

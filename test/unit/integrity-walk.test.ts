@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import { GraphCopier } from '../../src/copy/graph-copier.js';
 import { DestinationCheck } from '../../src/integrity/destination-check.js';
 import { MemoryTarget } from '../../src/targets/memory.js';
-import { addMultiPlatformImage } from '../support/memory-images.js';
+import { addBlob, addJson, addMultiPlatformImage } from '../support/memory-images.js';
+import type { Descriptor } from '../../src/oci/descriptor.js';
+import { MediaType } from '../../src/oci/media-types.js';
 
 async function mirrored(): Promise<{ src: MemoryTarget; dst: MemoryTarget; image: ReturnType<typeof addMultiPlatformImage> }> {
   const src = new MemoryTarget('src');
@@ -62,6 +64,42 @@ describe('the destination check', () => {
       ['hash'],
     );
     assert.match(deep.problems[0].detail, /: bytes hash to sha256:[0-9a-f]{64} \(deep\)$/);
+  });
+
+  it('checks referrers of referrers: a signature of an attestation missing from the destination is named', async () => {
+    const src = new MemoryTarget('src');
+    const image = addMultiPlatformImage(src, '1.0');
+    const empty = addBlob(src, 'application/vnd.oci.empty.v1+json', Buffer.from('{}'));
+    const referrer = (subject: Descriptor, artifactType: string, payload: string) =>
+      addJson(src, MediaType.OciManifest, {
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        artifactType,
+        config: empty,
+        layers: [addBlob(src, 'application/octet-stream', Buffer.from(payload))],
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+      });
+    const attestation = referrer(image.index, 'application/vnd.example.attestation', 'attestation');
+    const signature = referrer(attestation, 'application/vnd.example.signature', 'signature of the attestation');
+    const dst = new MemoryTarget('dst');
+    const copier = new GraphCopier(src, dst, { referrers: true });
+    await copier.copy(image.index);
+    await copier.copyReferrers();
+    const check = new DestinationCheck();
+    const clean = await check.referrers(src, dst, [image.index]);
+    assert.deepEqual(clean.problems, []);
+    assert.deepEqual(clean.checked.map((r) => r.digest).sort(), [attestation.digest, signature.digest].sort());
+    dst.blobs.delete(signature.digest);
+    const found = await new DestinationCheck().referrers(src, dst, [image.index]);
+    assert.deepEqual(
+      found.problems.map((p) => [p.kind, p.digest]),
+      [
+        ['referrer', signature.digest],
+        ['missing-manifest', signature.digest],
+      ],
+    );
+    assert.match(found.problems[0].detail, new RegExp(`of ${attestation.digest} is not among the referrers of ${attestation.digest}$`));
+    assert.ok(found.faulty.has(signature.digest), 'what a repair puts back');
   });
 
   it('a copy with putBack pushes exactly those nodes and asks the destination nothing', async () => {
