@@ -147,6 +147,8 @@ describe('oci-copy check and --repair', () => {
       [['sync', '--check=maybe', 'list.yml'], /^oci-copy: --check is maybe: use true, deep or false$/],
       [['copy', '--repair=often', 'a:1', 'b:1'], /^oci-copy: --repair is often: use true, deep or false$/],
       [['sync', '--check', '--repair', 'x/a', 'y/a'], /^oci-copy: --check and --repair are both given/],
+      // `--repair deep` is `--repair=deep`: the word is the flag's, not the SOURCE.
+      [['copy', '--repair', 'deep', 'a:1'], /^oci-copy: expected a DESTINATION after a:1/],
     ];
     for (const [args, line] of cases) {
       const run = await cli(args);
