@@ -13,6 +13,7 @@ import { Output } from './table.js';
 import { wanSection } from './wan.js';
 import { immutableSection } from './immutable.js';
 import { syncSection } from './sync.js';
+import { integritySection } from './integrity.js';
 import {
   actionRegistrySection,
   archiveSection,
@@ -31,6 +32,7 @@ const SECTIONS = [
   'mount',
   'wan',
   'sync',
+  'integrity',
   'immutable',
   'archive',
   'concurrency',
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
       'sync-tags': { type: 'string' },
       'sync-wan-tags': { type: 'string' },
       'immutable-tags': { type: 'string' },
+      'check-images': { type: 'string' },
     },
   });
   const reps = numberFrom(values.reps, process.env.BENCH_REPS, 3);
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
   const syncTags = list(values['sync-tags'] ?? process.env.BENCH_SYNC_TAGS, '16,64,256');
   const syncWanTags = list(values['sync-wan-tags'] ?? process.env.BENCH_SYNC_WAN_TAGS, '16,64');
   const immutableTags = numberFrom(values['immutable-tags'], process.env.BENCH_IMMUTABLE_TAGS, 2000);
+  const checkImages = numberFrom(values['check-images'], process.env.BENCH_CHECK_IMAGES, 1000);
   const node = values.node ?? process.env.BENCH_NODE ?? supportedNode();
   const nodeVersion = spawnSync(node, ['--version']).stdout?.toString().trim();
   if (!nodeVersion) throw new Error(`--node ${node}: not a Node.js that runs here`);
@@ -119,6 +123,7 @@ async function main(): Promise<void> {
     if (wanted('sync')) {
       await syncSection(bench, out, { sizes: syncTags, wanSizes: syncWanTags, rtt: wanRtts[0], mbit: wanMbit, baseMB: 8 });
     }
+    if (wanted('integrity')) await integritySection(bench, out, { images: checkImages, baseMB: 8 });
     if (wanted('immutable')) await immutableSection(bench, out, { tags: immutableTags, baseMB: 8 });
     if (wanted('archive')) await archiveSection(bench, out, largeMB);
     if (wanted('concurrency')) await concurrencySection(bench, out, largeMB);

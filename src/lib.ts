@@ -49,8 +49,12 @@ export type {
   ItemStart,
   ImageOptions,
   BlobCacheStore,
+  IntegritySettings,
   LockSettings,
 } from './job/settings.js';
+export { DestinationCheck, type DestinationCheckOptions, type GraphCheck } from './integrity/destination-check.js';
+export { problemLine, IntegrityError, type IntegrityProblem, type ProblemKind } from './integrity/problems.js';
+export type { ImageIntegrity } from './job/checks/integrity/names.js';
 export type {
   JobOutcome,
   ItemOutcome,
@@ -92,7 +96,7 @@ export { verificationRecords } from './job/render/verification.js';
 export { parseSignatureInputs, parseSignInputs, type SignatureInputs, type SignInputs } from './signatures/parse-settings.js';
 export { copyLog, syncLog, eventLines, resultLine, planLine, type LineSink } from './job/render/log.js';
 export { STATUS_WORDS } from './job/render/status-words.js';
-export { imageRecords, blobRecords, copyAccount } from './job/render/records.js';
+export { imageRecords, blobRecords, copyAccount, integrityRecords } from './job/render/records.js';
 export { sync, type SyncOptions, type SyncResult } from './api/sync.js';
 export { planSync } from './job/plan-work.js';
 export { expectedDigest, type LockedDigest } from './plan/plan.js';

@@ -15,13 +15,26 @@ import { code, escapeHtml, FOLD_ROWS, lockLine, rateLimitLine } from './markdown
 export function copySummaryMarkdown(outcome: JobOutcome): string {
   const lines: string[] = [];
   if (outcome.results.length > 1) lines.push(destinationsHeadline(outcome), '');
-  for (const r of outcome.results) lines.push(...destinationSection(r, outcome.dryRun));
+  for (const r of outcome.results) lines.push(...(outcome.integrity === 'check' ? checkSection(r) : destinationSection(r, outcome.dryRun)));
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
   if (outcome.pullBudget) lines.push(`> ${STATUS_WORDS.deferred.mark} Pull budget: ${escapeHtml(outcome.pullBudget)}`, '');
   if (outcome.lock) lines.push(lockLine(outcome.lock), '');
   return lines.join('\n');
+}
+
+/** What a check found of one destination: intact, drifted or damaged, with each problem; or why it could not be checked. */
+function checkSection(r: ItemOutcome): string[] {
+  const pair = `${code(r.source)} → ${code(r.destination)}`;
+  const found = r.checks.check;
+  if (!found) return destinationSection(r, true);
+  const title = { intact: 'Intact', drifted: 'Drifted', damaged: 'Damaged', repaired: 'Repaired' }[found.status];
+  const mark = found.status === 'intact' ? '🩺' : STATUS_WORDS.failed.mark;
+  const lines = [`### ${mark} ${title}: ${pair}`, '', `Digest ${code(found.digest)}${found.deep ? ', every blob hashed' : ''}`, ''];
+  for (const l of markedCheckLines(r)) lines.push(`- ${l.mark} ${escapeHtml(l.line)}`);
+  lines.push('');
+  return lines;
 }
 
 function destinationSection(r: ItemOutcome, dryRun: boolean): string[] {

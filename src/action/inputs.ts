@@ -6,15 +6,18 @@ import { InputError, messageOf } from '../oci/errors.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { printable, quoted } from '../oci/text.js';
 import type { SyncEntry } from '../plan/entries.js';
+import type { IntegritySettings } from '../job/settings.js';
 import { parseOperation, type InPlaceOperation, type Operation } from '../plan/operation.js';
 import { checkInPlace } from '../job/in-place.js';
 import { parseShard, type Shard } from '../plan/plan.js';
 import { Input } from '../settings/names.js';
 import {
+  integritySetting,
   MAX_LIST_BYTES,
   MAX_PULL_BUDGET,
   parseBoolean,
   parseDestinations,
+  parseIntegrityMode,
   parsePlatforms,
   parseRequestsPerSecond,
   parseWholeNumber,
@@ -60,6 +63,8 @@ export interface CommonInputs {
   locked: boolean;
   /** The signature policy each image must satisfy before it is copied, and signing on promotion. */
   signatures: SignatureInputs;
+  /** `check` (write nothing, report what the destination lacks) or `repair` (put it back); `deep` hashes every blob. */
+  integrity?: IntegritySettings;
 }
 
 /** One image (the `source` input) to one or more destinations, parsed and checked before any network traffic. */
@@ -279,6 +284,17 @@ export function parseCommonInputs(read: InputReader, voice: Voice = ACTION_VOICE
     ...optional('requestsPerSecond', requestRate(get, voice)),
     ...lockInputs(get, voice),
     signatures: parseSignatureInputs(read, voice, process.env, readWorkspaceFile),
+    ...optional(
+      'integrity',
+      integritySetting(
+        parseIntegrityMode(get(Input.Check), Input.Check, voice),
+        parseIntegrityMode(get(Input.Repair), Input.Repair, voice),
+        {
+          check: voice.input(Input.Check),
+          repair: voice.input(Input.Repair),
+        },
+      ),
+    ),
   };
 }
 

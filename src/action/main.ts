@@ -37,7 +37,7 @@ export async function run(): Promise<void> {
     const shard = step.mode === 'sync' ? step.inputs.shard : undefined;
     const cacheStore = step.inputs.blobCache ? actionCacheStore(step.inputs.blobCacheKey, shard) : undefined;
     const outcome = await runJob(settings, { reporter: actionReporter(step), ...(cacheStore ? { cacheStore } : {}) });
-    writeOutputs(outcome);
+    writeOutputs(outcome, settings.integrity !== undefined);
     await writeSummary(outcome, step.mode === 'in-place' ? step.inputs.unused : []);
     if (outcome.failure && !interruptedBy()) log.failed(outcome.failure);
   } catch (err) {

@@ -43,6 +43,7 @@ export function jobSettings(step: StepInputs, open: OpenTargetOptions): JobSetti
     ...(inputs.minPullsLeft !== undefined ? { minPullsLeft: inputs.minPullsLeft } : {}),
     ...(inputs.requestsPerSecond !== undefined ? { requestsPerSecond: inputs.requestsPerSecond } : {}),
     ...(inputs.lockFile ? { lock: { path: workspacePath(inputs.lockFile), name: printable(inputs.lockFile), locked: inputs.locked } } : {}),
+    ...(inputs.integrity ? { integrity: inputs.integrity } : {}),
   };
 }
 

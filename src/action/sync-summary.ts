@@ -4,10 +4,11 @@ import { formatPlatform } from '../oci/platform.js';
 import { checkCells, markedCheckLines } from '../job/render/checks.js';
 import { notDoneCounts, REFUSED_BY, STATUS_WORDS } from '../job/render/status-words.js';
 import { describeEmptySelection } from '../plan/plan.js';
+import { integrityRecords } from '../job/render/records.js';
 import { code, escapeHtml, escapeMarkdown, FOLD_ROWS, lockLine, rateLimitLine } from './markdown.js';
 
 /** Failed first: the rows a reader came for. */
-const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, deferred: 1, copied: 2, copy: 2, unchanged: 3 };
+const ORDER: Record<ItemStatus, number> = { failed: 0, skipped: 1, deferred: 1, repaired: 2, copied: 2, copy: 2, unchanged: 3 };
 
 /** A status as its row's cell says it: a failure in bold, where the eye finds it. */
 function statusCell(status: ItemStatus): string {
@@ -24,14 +25,19 @@ function statusCell(status: ItemStatus): string {
 export function syncSummaryMarkdown(outcome: JobOutcome): string {
   const { results, counts } = outcome;
   const lines: string[] = [];
-  const title = outcome.dryRun ? 'Dry run of a sync' : 'Sync';
+  const checking = outcome.integrity === 'check';
+  const title = checking ? 'Check of a mirror' : outcome.dryRun ? 'Dry run of a sync' : 'Sync';
   lines.push(`### ${title}: ${results.length} ${results.length === 1 ? 'image' : 'images'}`, '');
   const count = (s: ItemStatus) => `${counts[s]} ${STATUS_WORDS[s].word}`;
-  const parts = outcome.dryRun
-    ? [`**${counts.copy} would be copied**`, count('unchanged'), count('failed')]
-    : [`**${count('copied')}**`, `${count('unchanged')}${unchangedNote(results)}`, count('failed')];
+  const parts = checking
+    ? checkCounts(outcome)
+    : outcome.dryRun
+      ? [`**${counts.copy} would be copied**`, count('unchanged'), count('failed')]
+      : [`**${count('copied')}**`, `${count('unchanged')}${unchangedNote(results)}`, count('failed')];
+  if (counts.repaired) parts.splice(1, 0, `**${count('repaired')}**`);
   parts.push(...notDoneCounts(counts));
-  const bytes = outcome.dryRun ? [] : [`${formatBytes(outcome.bytes.copied)} copied`, `${formatBytes(outcome.bytes.mounted)} mounted`];
+  const bytes =
+    outcome.dryRun || checking ? [] : [`${formatBytes(outcome.bytes.copied)} copied`, `${formatBytes(outcome.bytes.mounted)} mounted`];
   lines.push(`${[...parts, ...bytes].join(' · ')} · ${formatDuration(outcome.durationMs)}`, '');
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');
@@ -90,8 +96,20 @@ function noImages(outcome: JobOutcome): string {
   return nothingSelected?.length ? 'No images: no entry selected a tag (below).' : 'No images.';
 }
 
+/** `**3 intact** · 1 damaged`: what a check found, the kinds there are. */
+function checkCounts(outcome: JobOutcome): string[] {
+  const records = integrityRecords(outcome);
+  const intact = records.filter((r) => r.status === 'intact').length;
+  const others = ['drifted', 'damaged', 'refused', 'unchecked']
+    .map((s) => [s, records.filter((r) => r.status === s).length] as const)
+    .filter(([, n]) => n)
+    .map(([s, n]) => `${n} ${s}`);
+  return [`**${intact} intact**`, ...others];
+}
+
 function row(r: ItemOutcome): string {
-  const digest = r.root ? code(short(r.root.digest)) : '';
+  const shown = r.root?.digest ?? r.checks.check?.digest;
+  const digest = shown ? code(short(shown)) : '';
   const status = r.reason === 'immutable' ? `${STATUS_WORDS.unchanged.word} (not compared)` : statusCell(r.status);
   return `| ${status} | ${code(r.source)}<br>→ ${code(r.destination)} | ${digest} | ${details(r).join('<br>')} |`;
 }

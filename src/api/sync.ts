@@ -9,7 +9,7 @@ import { loadSignatureStages } from '../job/checks/signature-gates/load.js';
 import { SIGN_STAGE, SIGNATURE_POLICY_CHECK, VERIFICATION_SUMMARY_STAGE } from '../job/checks/signature-gates/names.js';
 import type { JobOutcome } from '../job/outcome/outcome.js';
 import { runJob } from '../job/run-job.js';
-import type { JobReporter, LockSettings } from '../job/settings.js';
+import type { IntegritySettings, JobReporter, LockSettings } from '../job/settings.js';
 
 export interface SyncOptions {
   /** Defaults for every entry; `concurrency` is the number of blob transfers in flight across the sync. */
@@ -35,6 +35,8 @@ export interface SyncOptions {
    * `JobSettings.lock`). What became of it is the result's `lock`.
    */
   lock?: LockSettings;
+  /** `check` (write nothing; report what each destination lacks, fail on any problem) or `repair` (put it back); `deep` hashes every blob. */
+  integrity?: IntegritySettings;
   /** Told the plan once the list is expanded (every item, and this shard's); may return a reporter for the run. */
   onPlan?: (all: PlanItem[], mine: PlanItem[]) => JobReporter | undefined;
 }
@@ -71,6 +73,7 @@ export async function sync(list: string | SyncEntry[], options: SyncOptions = {}
       ...(options.minPullsLeft !== undefined ? { minPullsLeft: options.minPullsLeft } : {}),
       ...(options.requestsPerSecond !== undefined ? { requestsPerSecond: options.requestsPerSecond } : {}),
       ...(options.lock ? { lock: options.lock } : {}),
+      ...(options.integrity ? { integrity: options.integrity } : {}),
     },
     {
       reporter: {

@@ -1,5 +1,5 @@
 import { failureLine, type JobOutcome } from '../job/outcome/outcome.js';
-import { copyAccount } from '../job/render/records.js';
+import { copyAccount, integrityRecords } from '../job/render/records.js';
 import { runJob } from '../job/run-job.js';
 import { OperationError } from '../oci/errors.js';
 import { parseReference, type Reference } from '../oci/reference.js';
@@ -34,6 +34,12 @@ export const COPY_FLAGS: Flag[] = [
   },
   { name: 'referrers', kind: 'boolean', help: 'also copy signatures, SBOMs and attestations of the copied manifests' },
   { name: 'dry-run', kind: 'boolean', help: 'report what would happen, write nothing' },
+  {
+    name: 'repair',
+    kind: 'switch',
+    value: 'deep',
+    help: 'do not trust the destination: an image already there is checked (deep: every blob hashed) and only what is missing or damaged is copied again',
+  },
   { name: 'no-clobber', kind: 'boolean', help: 'fail rather than move a destination tag that names another digest' },
   { name: 'fail-fast', kind: 'boolean', help: 'with several destinations, stop at the first that fails (by default each is tried)' },
   { name: 'concurrency', kind: 'string', value: 'N', help: 'blobs in flight, 1 to 64 (default 8)' },
@@ -90,6 +96,7 @@ export const COPY_HELP: Help = {
     'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]',
     'oci-copy sync [options] FILE | SRC-REPO DST-REPO     (many images: see oci-copy sync --help)',
     'oci-copy verify|sign [options] REF   (an image in place: see oci-copy verify --help)',
+    'oci-copy check [options] [SOURCE] DESTINATION   (see oci-copy check --help)',
     'oci-copy generate-key-pair [--output-key-prefix PREFIX]   (cosign.key and cosign.pub)',
   ],
   summary:
@@ -169,7 +176,10 @@ export async function copyCommand(argv: string[], io: CommandIO): Promise<number
   } finally {
     terminal.progress?.stop();
   }
-  if (values.json) io.stdout.write(`${JSON.stringify(copyAccount(outcome))}\n`);
+  if (values.json)
+    io.stdout.write(
+      `${JSON.stringify(settings.integrity ? { ...copyAccount(outcome), check: integrityRecords(outcome) } : copyAccount(outcome))}\n`,
+    );
   // One destination that failed fails as the copy always did: its own error, its own status.
   const [first] = outcome.results;
   if (!several && first.status === 'failed') throw first.cause;

@@ -47,9 +47,14 @@ export function parseFlags(command: string, flags: Flag[], argv: string[]): Pars
   }
 }
 
-/** `--tls-verify` alone is `--tls-verify=true`; `--tls-verify false` is `--tls-verify=false`. */
+/**
+ * `--tls-verify` alone is `--tls-verify=true`; `--tls-verify false` is `--tls-verify=false`; a
+ * switch whose other value is a word (`--check[=deep]`) takes that word apart too (`--check deep`).
+ */
 function withSwitchValues(flags: Flag[], argv: string[]): string[] {
-  const switches = new Set(flags.filter((f) => f.kind === 'switch').map((f) => `--${f.name}`));
+  const switchFlags = flags.filter((f) => f.kind === 'switch');
+  const switches = new Set(switchFlags.map((f) => `--${f.name}`));
+  const words = new Map(switchFlags.map((f) => [`--${f.name}`, f.value]));
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -62,7 +67,7 @@ function withSwitchValues(flags: Flag[], argv: string[]): string[] {
       continue;
     }
     const next = argv[i + 1];
-    if (next === 'true' || next === 'false') {
+    if (next === 'true' || next === 'false' || (next !== undefined && next === words.get(arg))) {
       out.push(`${arg}=${next}`);
       i++;
     } else {

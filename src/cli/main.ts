@@ -14,6 +14,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   sync: async (argv, io) => (await import('./sync-command.js')).syncCommand(argv, io),
   verify: async (argv, io) => (await import('./in-place-command.js')).verifyCommand(argv, io),
   sign: async (argv, io) => (await import('./in-place-command.js')).signCommand(argv, io),
+  check: async (argv, io) => (await import('./check-command.js')).checkCommand(argv, io),
   'generate-key-pair': async (argv, io) => (await import('./key-command.js')).keyCommand(argv, io),
 };
 

@@ -1,6 +1,14 @@
 import { defaultCacheFile, FileBlobInfoCache } from '../blob-cache/file-cache.js';
 import { DEFAULT_CONCURRENCY } from '../copy/options.js';
-import { MAX_PULL_BUDGET, parseBoolean, parsePlatforms, parseRequestsPerSecond, parseWholeNumber } from '../settings/values.js';
+import {
+  integritySetting,
+  MAX_PULL_BUDGET,
+  parseBoolean,
+  parseIntegrityMode,
+  parsePlatforms,
+  parseRequestsPerSecond,
+  parseWholeNumber,
+} from '../settings/values.js';
 import { Input } from '../settings/names.js';
 import type { BlobCacheStore, JobSettings } from '../job/settings.js';
 import type { OpenTargetOptions } from '../targets/open-target.js';
@@ -39,6 +47,7 @@ export function flagSettings(values: Record<string, unknown>, open: OpenTargetOp
       : {}),
     ...optionalRate(parseRequestsPerSecond(text('requests-per-second'), FLAG_VOICE)),
     ...lockSettings(text('lock-file').trim(), on('locked')),
+    ...integrityFlags(text('check'), text('repair')),
   };
 }
 
@@ -49,6 +58,19 @@ function lockSettings(file: string, locked: boolean): Pick<JobSettings, 'lock'> 
       '--locked copies what a lock names, and --lock-file is not given: add --lock-file FILE (written by a run without --locked)',
     );
   return file ? { lock: { path: resolvePath(file), name: printable(file), locked } } : {};
+}
+
+/** `--check[=deep]` and `--repair[=deep]`: the job's `integrity`, at most one of them. */
+function integrityFlags(check: string, repair: string): Pick<JobSettings, 'integrity'> {
+  const integrity = integritySetting(
+    parseIntegrityMode(check, Input.Check, FLAG_VOICE),
+    parseIntegrityMode(repair, Input.Repair, FLAG_VOICE),
+    {
+      check: '--check',
+      repair: '--repair',
+    },
+  );
+  return integrity ? { integrity } : {};
 }
 
 function optionalRate(n: number | undefined): { requestsPerSecond?: number } {

@@ -4,7 +4,7 @@ import { MAX_LIST_BYTES } from '../settings/values.js';
 import type { JobOutcome } from '../job/outcome/outcome.js';
 import { planLine, syncLog } from '../job/render/log.js';
 import { notDoneCounts, STATUS_WORDS } from '../job/render/status-words.js';
-import { imageRecords, pruneRecords } from '../job/render/records.js';
+import { imageRecords, integrityRecords, pruneRecords } from '../job/render/records.js';
 import { runJob } from '../job/run-job.js';
 import type { JobReporter } from '../job/settings.js';
 import { OperationError } from '../oci/errors.js';
@@ -29,6 +29,7 @@ const SHARED = new Set([
   'platform',
   'referrers',
   'dry-run',
+  'repair',
   'no-clobber',
   'fail-fast',
   'concurrency',
@@ -46,7 +47,7 @@ const SHARED = new Set([
 
 /** What a shared flag means for many images, where the copy's words would say otherwise. */
 const SYNC_MEANING: Record<string, string> = {
-  json: 'print the images array (one object per image: source, destination, digest, status, ...) on standard output; with prune, {"images": [...], "pruned": [...]}',
+  json: 'print the images array (one object per image: source, destination, digest, status, ...) on standard output; with prune, {"images": [...], "pruned": [...]}; with --check or --repair, {"images": [...], "check": [...]}',
   'fail-fast': 'stop starting images after the first that fails (by default every image is tried)',
   'no-clobber': 'fail an image rather than move a destination tag that names another digest',
 };
@@ -82,6 +83,12 @@ export const SYNC_FLAGS: Flag[] = [
     kind: 'list',
     value: 'GLOB',
     help: "with SRC-REPO DST-REPO: tags that never move ('v*'): one the destination has is not compared",
+  },
+  {
+    name: 'check',
+    kind: 'switch',
+    value: 'deep',
+    help: 'write nothing: check every image in the destination (tags, every manifest and blob; deep: every blob hashed), fail on any problem',
   },
   { name: 'shard', kind: 'string', value: 'K/N', help: 'take the K-th of N stable shares of the images (N jobs cover every image once)' },
   ...COPY_FLAGS.filter((f) => SHARED.has(f.name) || /^(src|dest)-/.test(f.name)).map((f) => ({
@@ -124,6 +131,8 @@ export const SYNC_HELP: Help = {
         "oci-copy sync --prune --protect 'nightly' --immutable-tags 'v*' ghcr.io/acme/app registry.example.com/acme/app",
         'oci-copy sync --min-pulls-left 20 --requests-per-second 30 mirror.yml',
         'oci-copy sync --lock-file mirror.lock.json mirror.yml && oci-copy sync --locked --lock-file mirror.lock.json mirror.yml',
+        'oci-copy sync --check=deep --referrers mirror.yml',
+        'oci-copy sync --repair mirror.yml',
       ],
     },
     { title: 'exit status', rows: EXIT_CODE_HELP },
@@ -165,9 +174,9 @@ export async function syncCommand(argv: string[], io: CommandIO): Promise<number
   } finally {
     terminal.progress?.stop();
   }
-  console.final(totalsLine(outcome));
+  console.final(settings.integrity?.mode === 'check' ? checkTotalsLine(outcome) : totalsLine(outcome));
   printPullLimits(console, outcome);
-  if (values.json) io.stdout.write(`${JSON.stringify(syncJson(outcome))}\n`);
+  if (values.json) io.stdout.write(`${JSON.stringify(syncJson(outcome, settings.integrity !== undefined))}\n`);
   if (outcome.failure) throw new OperationError(outcome.failure);
   return ExitCode.Done;
 }
@@ -225,10 +234,25 @@ async function syncEntries(values: Record<string, unknown>, positionals: string[
   throw new UsageError(`expected FILE, or SRC-REPO and DST-REPO, got ${positionals.length} arguments: see oci-copy sync --help`);
 }
 
-/** `--json`: the action's `images` output; when an entry prunes, `{images, pruned}` with its `pruned` output beside it. */
-function syncJson(outcome: JobOutcome): unknown {
+/**
+ * `--json`: the action's `images` output; when an entry prunes, `{images, pruned}` with its
+ * `pruned` output beside it; with `--check` or `--repair`, `{images, check}` with its `check` output.
+ */
+function syncJson(outcome: JobOutcome, checked: boolean): unknown {
   const images = imageRecords(outcome);
-  return outcome.pruned ? { images, pruned: pruneRecords(outcome) } : images;
+  if (!outcome.pruned && !checked) return images;
+  return { images, ...(outcome.pruned ? { pruned: pruneRecords(outcome) } : {}), ...(checked ? { check: integrityRecords(outcome) } : {}) };
+}
+
+/** `60 of 62 images intact, 2 failed; checked in 4 s`: what a check of every image found. */
+function checkTotalsLine(outcome: JobOutcome): string {
+  const records = integrityRecords(outcome);
+  const intact = records.filter((r) => r.status === 'intact').length;
+  const others = ['drifted', 'damaged', 'unchecked']
+    .map((s) => [s, records.filter((r) => r.status === s).length] as const)
+    .filter(([, n]) => n)
+    .map(([s, n]) => `${n} ${s}`);
+  return `${intact} of ${records.length} images intact${others.length ? `, ${others.join(', ')}` : ''}; checked in ${formatDuration(outcome.durationMs)}`;
 }
 
 /** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
@@ -240,6 +264,8 @@ function totalsLine(outcome: JobOutcome): string {
     ...notDoneCounts(counts),
   ].join(', ');
   const took = formatDuration(outcome.durationMs);
+  if (counts.repaired)
+    return `${counts.copied} of ${results.length} images ${STATUS_WORDS.copied.word}, ${counts.repaired} ${STATUS_WORDS.repaired.word}, ${rest}; ${formatBytes(outcome.bytes.copied)} copied, ${formatBytes(outcome.bytes.mounted)} mounted; in ${took}`;
   if (outcome.dryRun) return `${STATUS_WORDS.copy.title} ${counts.copy} of ${results.length} images; ${rest}; checked in ${took}`;
   return `${counts.copied} of ${results.length} images ${STATUS_WORDS.copied.word}, ${rest}; ${formatBytes(outcome.bytes.copied)} copied, ${formatBytes(outcome.bytes.mounted)} mounted; in ${took}`;
 }

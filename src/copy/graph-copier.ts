@@ -4,20 +4,18 @@ import { VerifyingStream } from '../oci/digest.js';
 import { ContentError, CopyError, DigestMismatchError, isRetryable, registryErrorCode } from '../oci/errors.js';
 import { isImageConfig, isIndex, isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
-import { referrerKind } from '../oci/referrer-kinds.js';
 import { referrerOf } from '../oci/referrers.js';
 import {
   isLocated,
   isPushNoter,
   isMounter,
-  isReferrerLister,
   isTaggingPusher,
   type ReadOnlyTarget,
   type TaggingPusher,
   type Target,
 } from '../targets/target.js';
 import type { UploadTicket } from './blob-ledger.js';
-import { CosignAttachments } from './cosign-attachments.js';
+import { ReferrerFinder } from './referrer-finder.js';
 import type { CopyEvent, FoundReferrer, NodeAction } from './events.js';
 import { abortReason, pause } from '../cancel/index.js';
 import { Limiter } from './limiter.js';
@@ -48,7 +46,7 @@ export class GraphCopier {
   private readonly checks: Limiter;
   private readonly successors: SuccessorFn;
   private readonly tagger: Tagger;
-  private readonly attachments: CosignAttachments;
+  private readonly finder: ReferrerFinder;
   private firstError: unknown;
   /**
    * Fired with the first error (or the caller's `signal`): every request, retry and wait the copy
@@ -68,7 +66,7 @@ export class GraphCopier {
     this.manifests = options.manifestCache ?? new Map();
     this.successors = options.successors ?? defaultSuccessors;
     this.tagger = new Tagger(dst, options);
-    this.attachments = new CosignAttachments(src);
+    this.finder = new ReferrerFinder(src, (what, step) => this.sourceStep(what, step));
   }
 
   /**
@@ -155,38 +153,12 @@ export class GraphCopier {
   }
 
   private get canFindReferrers(): boolean {
-    return isReferrerLister(this.src) || this.attachments.possible;
+    return this.finder.possible;
   }
 
   /** The referrers of one manifest in the source: those it lists, then cosign's tag attachments, each once. */
   async referrersOf(subject: Descriptor): Promise<FoundReferrer[]> {
-    const src = this.src;
-    const attachments = this.attachments;
-    const found = new Map<string, FoundReferrer>();
-    if (isReferrerLister(src)) {
-      const listed = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
-      for (const r of listed) {
-        const { kind, tool } = referrerKind(r.artifactType, r.annotations);
-        found.set(r.digest, {
-          kind,
-          ...(tool ? { tool } : {}),
-          ...(r.artifactType ? { artifactType: r.artifactType } : {}),
-          mediaType: r.mediaType,
-          digest: r.digest,
-          size: r.size,
-        });
-      }
-    }
-    if (attachments.possible) {
-      const tagged = await this.sourceStep(`looking up the cosign tags of ${subject.digest} in ${src.description}`, () =>
-        attachments.find(subject),
-      );
-      for (const a of tagged) {
-        const listed = found.get(a.desc.digest);
-        found.set(a.desc.digest, listed ? { ...listed, tag: a.tag } : { kind: a.kind, tool: 'cosign', ...a.desc, tag: a.tag });
-      }
-    }
-    return [...found.values()];
+    return this.finder.find(subject);
   }
 
   /** The caller's `signal` cancels the copy as a failure would; returns how to stop listening. */
@@ -312,8 +284,11 @@ export class GraphCopier {
     const desc = node.desc;
     // The check and the fetch are independent round trips: make them at once.
     // Both settle before either failure is thrown, so no fetch outlives the copy.
+    const putBack = this.options.putBack;
     const [existing, content] = await allOrFirstError([
-      this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal)),
+      putBack
+        ? Promise.resolve(!putBack.has(desc.digest))
+        : this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal)),
       this.manifest(desc),
     ] as const);
     this.manifestTypes.set(desc.digest, desc.mediaType);
@@ -322,7 +297,8 @@ export class GraphCopier {
     this.admit(children, listing);
     if (existing) {
       // A registry holds a manifest only with all it refers to: account for the subtree, move nothing.
-      await Promise.all(children.map((c) => this.markExisting(c, listing)));
+      // A repair knows better: what was found missing below it is put back.
+      await Promise.all(children.map((c) => (putBack ? this.node(c, listing) : this.markExisting(c, listing))));
       this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
       return;
     }
@@ -402,10 +378,13 @@ export class GraphCopier {
 
   private async copyBlob(desc: Descriptor): Promise<void> {
     // Checks run ahead on their own slots, so transfer slots never wait on a HEAD round trip.
-    const exists = await this.checks.run(() => {
-      this.stopIfFailed();
-      return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal));
-    });
+    const putBack = this.options.putBack;
+    const exists = putBack
+      ? !putBack.has(desc.digest)
+      : await this.checks.run(() => {
+          this.stopIfFailed();
+          return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal));
+        });
     if (exists) {
       this.remember(this.dst, desc);
       this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });

@@ -52,6 +52,13 @@ export interface CopyOptions {
   checks?: Limiter;
   /** Uploads in flight across the run's copies, so a blob shared by several images moves once per registry. */
   ledger?: BlobLedger;
+  /**
+   * A repair: the destination was checked and these digests (blobs, manifests, referrers) are
+   * missing or damaged there. They are pushed again whatever the destination says of them; every
+   * other node is taken as there without asking, and the walk goes below manifests that are there
+   * to reach what is not.
+   */
+  putBack?: ReadonlySet<string>;
 }
 
 /**

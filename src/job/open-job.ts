@@ -41,7 +41,8 @@ export async function openJob(settings: JobSettings, reporter: JobReporter): Pro
   };
   // Trust given as settings is loaded once for both sides; without it, each side's own stands.
   const network = settings.trust ? { network: await loadNetwork(settings.trust, settings.voice, warn) } : {};
-  const dryRun = settings.dryRun === true;
+  // A check writes nothing: every side is opened as a dry run opens it.
+  const dryRun = settings.dryRun === true || settings.integrity?.mode === 'check';
   const voice = settings.voice ? { voice: settings.voice } : {};
   // One request schedule for the whole job: both sides' requests to a host count together.
   const rate = settings.requestsPerSecond !== undefined ? { requestRate: new RequestRate(settings.requestsPerSecond) } : {};

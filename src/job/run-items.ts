@@ -73,8 +73,9 @@ export async function runItems(items: PlanItem[], ctx: PipelineContext, options:
         ),
     );
     const prepared = new Map<ItemRecord, PreparedItem>();
-    // An immutable tag the destination has is unchanged, and neither side is asked.
-    const known = new Set(records.filter((r) => r.item.unchanged === 'immutable'));
+    // An immutable tag the destination has is unchanged, and neither side is asked; unless the job
+    // distrusts its destinations (check, repair): then it is walked as any other.
+    const known = new Set(ctx.integrity ? [] : records.filter((r) => r.item.unchanged === 'immutable'));
     for (const record of known) {
       record.status = 'unchanged';
       record.reason = 'immutable';

@@ -1,5 +1,6 @@
 import { BlobLedger } from '../copy/blob-ledger.js';
 import { Limiter } from '../copy/limiter.js';
+import { DestinationCheck } from '../integrity/destination-check.js';
 import type { ImageCheck } from './checks/check.js';
 import type { JobFeature } from './features/feature.js';
 import { jobFeatures } from './features/job-features.js';
@@ -72,6 +73,11 @@ async function planPhase(job: Job): Promise<JobPlan> {
 async function runItemsPhase(job: Job, plan: JobPlan): Promise<ItemOutcome[]> {
   const { settings, concurrency, dryRun, signal } = job;
   const work = settings.work;
+  const transfers = new Limiter(concurrency);
+  const checks = new Limiter(concurrency);
+  const integrity = settings.integrity;
+  const checking = integrity?.mode === 'check';
+  const allChecks = [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...job.features.flatMap((f) => (f.check ? [f.check] : []))];
   const ctx: PipelineContext = {
     pool: job.pool,
     roots: new SourceRoots(new Limiter(concurrency), signal),
@@ -80,17 +86,21 @@ async function runItemsPhase(job: Job, plan: JobPlan): Promise<ItemOutcome[]> {
       mount: settings.mount !== false,
       dryRun,
       ...gathered(job.features.map((f) => f.engine?.())),
-      transfers: new Limiter(concurrency),
-      checks: new Limiter(concurrency),
+      transfers,
+      checks,
       ledger: new BlobLedger(),
       signal,
     },
     dryRun,
     walkInDryRun: work.kind === 'copy',
-    // The features' checks last: an image another check refuses spends no pulls.
-    checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...job.features.flatMap((f) => (f.check ? [f.check] : []))],
-    afterTag: settings.afterTag ?? [],
+    // The features' checks last: an image another check refuses spends no pulls. A check of the
+    // destinations moves nothing: only the gates of every run (a signature policy) apply.
+    checks: checking ? allChecks.filter((c) => c.everyRun) : allChecks,
+    afterTag: checking ? [] : (settings.afterTag ?? []),
     signal,
+    ...(integrity
+      ? { integrity: { mode: integrity.mode, check: new DestinationCheck({ deep: integrity.deep === true, checks, transfers }) } }
+      : {}),
   };
   const items = plan.items;
   return runItems(items, ctx, {
@@ -126,6 +136,7 @@ async function closePhase(job: Job, plan: JobPlan, results: ItemOutcome[]): Prom
     durationMs: Date.now() - job.startedAt,
     warnings: job.warnings,
     failFast: job.settings.failFast === true,
+    ...(job.settings.integrity ? { integrity: job.settings.integrity.mode } : {}),
     ...gathered(job.features.map((f) => f.outcome?.())),
   });
 }

@@ -74,6 +74,21 @@ export interface JobSettings {
   requestsPerSecond?: number;
   /** `lock-file` and `locked`: write what the job left in place to a lock, or copy exactly what a lock names. */
   lock?: LockSettings;
+  /**
+   * Do not trust the destination. `check`: write nothing; for every image compare its tags with the
+   * source (drift) and walk its graph in the destination (every manifest fetched, every blob HEADed,
+   * with `deep` downloaded and hashed), its referrers too with `referrers`; an image with a problem
+   * fails. `repair`: a copy that, for an image whose tags already name the source's digest, checks
+   * the same and puts back only what is missing or damaged (deleting damaged blobs first).
+   */
+  integrity?: IntegritySettings;
+}
+
+/** How a job distrusts its destinations (see `JobSettings.integrity`). */
+export interface IntegritySettings {
+  mode: 'check' | 'repair';
+  /** Download and hash every blob, not only ask for it. */
+  deep?: boolean;
 }
 
 /**

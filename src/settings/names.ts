@@ -29,6 +29,8 @@ export const Input = {
   RequestsPerSecond: 'requests-per-second',
   LockFile: 'lock-file',
   Locked: 'locked',
+  Check: 'check',
+  Repair: 'repair',
   VerifyKey: 'verify-key',
   VerifyCertificateIdentity: 'verify-certificate-identity',
   VerifyCertificateIdentityRegexp: 'verify-certificate-identity-regexp',
@@ -58,4 +60,5 @@ export const Output = {
   Pruned: 'pruned',
   PullBudget: 'pull-budget',
   LockFile: 'lock-file',
+  Check: 'check',
 } as const;

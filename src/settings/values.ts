@@ -84,3 +84,32 @@ export interface Credentials {
   /** Where they came from, or would have: `the username and password inputs`, for the 401 message. */
   from: string;
 }
+
+/**
+ * `check` or `repair`: `true` (HEAD each blob), `deep` (download and hash each blob too), or
+ * false / empty (off): the deep flag, or undefined when off.
+ */
+export function parseIntegrityMode(value: string, name: string, voice: Voice): { deep: boolean } | undefined {
+  const v = value.trim().toLowerCase();
+  if (v === 'deep') return { deep: true };
+  try {
+    return parseBoolean(v, name, false, voice) ? { deep: false } : undefined;
+  } catch {
+    throw new InputError(`${voice.input(name)} is ${voice.value(value.trim())}: use true, deep or false`);
+  }
+}
+
+/** The job's `integrity` from the `check` and `repair` settings: at most one of them. */
+export function integritySetting(
+  check: { deep: boolean } | undefined,
+  repair: { deep: boolean } | undefined,
+  names: { check: string; repair: string },
+): { mode: 'check' | 'repair'; deep: boolean } | undefined {
+  if (check && repair)
+    throw new InputError(
+      `${names.check} and ${names.repair} are both given: check only reports (it writes nothing), repair checks and puts back what is missing; choose one`,
+    );
+  if (check) return { mode: 'check', deep: check.deep };
+  if (repair) return { mode: 'repair', deep: repair.deep };
+  return undefined;
+}

@@ -3,7 +3,7 @@ import type { Descriptor } from '../oci/descriptor.js';
 import { NotFoundError, OperationError } from '../oci/errors.js';
 import type { FileReference } from '../oci/reference.js';
 import { openFileTarget } from './open-file-target.js';
-import { isTagReader, type ReadOnlyTarget, type TagContext, type Target, type TagReader } from './target.js';
+import { isBlobSizer, isTagReader, type BlobSizer, type ReadOnlyTarget, type TagContext, type Target, type TagReader } from './target.js';
 import { printable } from '../oci/text.js';
 
 /**
@@ -11,7 +11,7 @@ import { printable } from '../oci/text.js';
  * opened read-only), or nothing. Opening a layout or archive for writing would create a directory
  * or a file, so a dry run never does; pushing or tagging here is refused.
  */
-export class DryRunFileDestination implements Target, TagReader {
+export class DryRunFileDestination implements Target, BlobSizer, TagReader {
   constructor(
     readonly description: string,
     private readonly existing?: ReadOnlyTarget,
@@ -29,6 +29,12 @@ export class DryRunFileDestination implements Target, TagReader {
 
   async exists(desc: Descriptor): Promise<boolean> {
     return this.existing ? this.existing.exists(desc) : false;
+  }
+
+  /** What the existing layout stores for a blob (its file's size), for a check. */
+  async blobSize(desc: Descriptor): Promise<number | undefined> {
+    if (isBlobSizer(this.existing)) return this.existing.blobSize(desc);
+    return (await this.exists(desc)) ? desc.size : undefined;
   }
 
   async readTag(tag: string, context?: TagContext): Promise<Descriptor | undefined> {

@@ -143,6 +143,31 @@ export interface TagRemover {
   removeTag(tag: string, options?: RemoveTagOptions): Promise<TagRemoval>;
 }
 
+/**
+ * A target that can say how many bytes it stores for a blob without reading them (a registry's
+ * HEAD `Content-Length`): what a check of a destination compares with the size its manifest lists.
+ */
+export interface BlobSizer {
+  /** The stored size, or undefined when the blob is not there. */
+  blobSize(desc: Descriptor, signal?: AbortSignal): Promise<number | undefined>;
+}
+
+/** What became of a blob asked to go: gone, not there, or kept because the target does not delete. */
+export type BlobRemoval = 'deleted' | 'absent' | 'refused';
+
+/** A target that can delete a blob by digest (a registry with deletes enabled), so damaged bytes can be put back. */
+export interface BlobDeleter {
+  deleteBlob(desc: Descriptor, signal?: AbortSignal): Promise<BlobRemoval>;
+}
+
+export function isBlobSizer(t: unknown): t is BlobSizer {
+  return typeof (t as BlobSizer)?.blobSize === 'function';
+}
+
+export function isBlobDeleter(t: unknown): t is BlobDeleter {
+  return typeof (t as BlobDeleter)?.deleteBlob === 'function';
+}
+
 export function isTagRemover(t: unknown): t is TagRemover {
   return typeof (t as TagRemover)?.removeTag === 'function';
 }

@@ -46,6 +46,11 @@ export interface ImageCheckContext {
   /** Fires when the job is cancelled. */
   readonly signal: AbortSignal;
   /**
+   * The job checks its destinations and writes nothing (`check`): a gate such as a signature
+   * policy judges what the destination holds, where users pull from, rather than the source.
+   */
+  readonly checking?: boolean;
+  /**
    * Adds a line to the image's log and outcome; `warning` when something asked for is not done.
    * `check`: the line is told in the log as it happens, and left to that check's record elsewhere.
    */

@@ -19,10 +19,18 @@ export function jobFeatures(job: OpenJob, cacheStore: BlobCacheStore | undefined
   // The lock first: the items it pins (new objects) are the ones the pull budget then orders and admits.
   if (settings.lock) {
     features.push(
-      new LockFeature({ settings: settings.lock, dryRun: job.dryRun, signal: job.signal, warn: job.warn, reporter: job.reporter }),
+      new LockFeature({
+        settings: settings.lock,
+        dryRun: job.dryRun,
+        checking: settings.integrity?.mode === 'check',
+        signal: job.signal,
+        warn: job.warn,
+        reporter: job.reporter,
+      }),
     );
   }
-  if (work.kind === 'sync' && work.entries.some((e) => e.prune)) {
+  // A check of the destinations prunes nothing, not even in words.
+  if (work.kind === 'sync' && work.entries.some((e) => e.prune) && settings.integrity?.mode !== 'check') {
     features.push(
       new PruneFeature({
         entries: work.entries,

@@ -13,11 +13,12 @@ import type { ImageOptions } from '../settings.js';
  * had it), `failed` (a copy that failed, or an image a check refused: `refusedBy` says which); in a
  * dry run `copy` or `unchanged`; `skipped` when it was not attempted (a failure with `failFast`, or
  * a refusal of the same image for another destination); `deferred` when the pull budget left it for
- * the next run (no failure: the next run starts with it).
+ * the next run (no failure: the next run starts with it); `repaired` when a repair found the image
+ * there but damaged or incomplete, and put back what was missing.
  */
-export type ItemStatus = 'copied' | 'unchanged' | 'failed' | 'copy' | 'skipped' | 'deferred';
+export type ItemStatus = 'copied' | 'repaired' | 'unchanged' | 'failed' | 'copy' | 'skipped' | 'deferred';
 
-export const ITEM_STATUSES: readonly ItemStatus[] = ['copied', 'unchanged', 'failed', 'copy', 'skipped', 'deferred'];
+export const ITEM_STATUSES: readonly ItemStatus[] = ['copied', 'repaired', 'unchanged', 'failed', 'copy', 'skipped', 'deferred'];
 
 /** Why an item is unchanged without a request to either side: its tags are `immutable-tags` the destination has. */
 export type UnchangedReason = 'immutable';
@@ -132,6 +133,8 @@ export interface ItemOutcome {
 export interface JobOutcome {
   mode: 'copy' | 'sync';
   dryRun: boolean;
+  /** The job checked its destinations (`check`: and wrote nothing) or repaired them. */
+  integrity?: 'check' | 'repair';
   results: ItemOutcome[];
   /** How many items the work expanded to, and (for a sync) its entries and this job's shard. */
   /** `nothingSelected`: the entries whose source was listed and that selected no tag. */
@@ -186,7 +189,7 @@ export function jobOutcome(
   dryRun: boolean,
   results: ItemOutcome[],
   extra: Pick<JobOutcome, 'plan' | 'rateLimits' | 'durationMs' | 'warnings'> &
-    Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned' | 'lock'> & { cacheNote?: string; failFast?: boolean },
+    Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned' | 'lock' | 'integrity'> & { cacheNote?: string; failFast?: boolean },
 ): JobOutcome {
   const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
   const bytes = { copied: 0, mounted: 0, existing: 0 };

@@ -1,4 +1,5 @@
 import type { CopyOptions } from '../../copy/options.js';
+import type { DestinationCheck } from '../../integrity/destination-check.js';
 import type { AfterTagStage, ImageCheck } from '../checks/check.js';
 import type { TargetPool } from '../target-pool.js';
 import type { SourceRoots } from './resolve.js';
@@ -19,4 +20,6 @@ export interface PipelineContext {
   checks: readonly ImageCheck[];
   afterTag: readonly AfterTagStage[];
   signal: AbortSignal;
+  /** The destination is checked (`check`: only that) or checked and mended (`repair`), with one checker for the job. */
+  integrity?: { mode: 'check' | 'repair'; check: DestinationCheck };
 }

@@ -8,6 +8,7 @@ import { runAfterTag } from '../checks/check.js';
 import type { ItemStatus } from '../outcome/outcome.js';
 import type { PipelineContext } from './context.js';
 import { watchImagePlatform } from './image-platform.js';
+import { integrityStage } from './integrity-stage.js';
 import type { PreparedItem } from './prepare.js';
 
 /**
@@ -22,9 +23,14 @@ export async function completeItem(prepared: PreparedItem, ctx: PipelineContext,
   const { root, source } = resolved;
   const state = record.state!;
   const options = record.options;
+  // A job that distrusts its destinations checks this one first: a check ends here, a repair
+  // goes on to put back what the check found missing.
+  const integrity = await integrityStage(prepared, ctx);
+  if (integrity.done) return;
+  const putBack = integrity.putBack;
   // Referrers can change while their image does not: with them on, the walk still runs (and
   // finds the image there) to look for new ones. An image acted on in place is never walked.
-  if (record.item.inPlace || (state === 'unchanged' && !options.referrers && !ctx.walkUnchanged)) {
+  if (record.item.inPlace || (state === 'unchanged' && !putBack && !options.referrers && !ctx.walkUnchanged)) {
     record.emit({ type: 'resolved', node: root, source, ...(resolved.platforms ? { platforms: resolved.platforms } : {}) });
     record.emit({ type: 'done', node: root, action: 'exists', bytes: 0 });
     record.status = 'unchanged';
@@ -51,8 +57,9 @@ export async function completeItem(prepared: PreparedItem, ctx: PipelineContext,
     noClobber: options.noClobber,
     manifestCache: ctx.roots.manifestCache(src),
     onEvent,
+    ...(putBack ? { putBack } : {}),
   };
-  const tagsRead = state === 'differs' ? record.current : undefined;
+  const tagsRead = state === 'differs' || putBack ? record.current : undefined;
   try {
     await copyResolved(
       from,
@@ -67,6 +74,7 @@ export async function completeItem(prepared: PreparedItem, ctx: PipelineContext,
   }
   if (!ctx.dryRun && isStoreNoter(dst)) for (const note of await dst.storeNotes(root)) record.say(note.message, note.level);
   record.status = ctx.dryRun ? (state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(record.report, state);
+  await integrity.finish?.();
   await runAfterTag(ctx.afterTag, { ...prepared.view, root }, record.checks, true);
 }
 

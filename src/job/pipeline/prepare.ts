@@ -1,7 +1,7 @@
 import type { ResolvedRoot } from '../../copy/resolve-root.js';
 import { checkDestinationDigest, defaultSelector, destinationReferences, type Selector } from '../../copy/selector.js';
 import { isDigest } from '../../oci/digest.js';
-import { InputError } from '../../oci/errors.js';
+import { InputError, messageOf } from '../../oci/errors.js';
 import { formatReference, type Reference } from '../../oci/reference.js';
 import { isLocated, type ReadOnlyTarget, type TagContext, type Target } from '../../targets/target.js';
 import { CheckRefusal, runChecks, type ImageCheckContext } from '../checks/check.js';
@@ -36,10 +36,16 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
   const dst = await ctx.pool.destination(item.destination);
   record.destinationDescription = dst.description;
   const srcRef = await defaultSelector(src, item.source);
-  const platform = record.options.platform;
+  // A check against a lock needs no source: the root is read from the destination by the digest the
+  // lock names (one it does not hold is named as missing), so an air-gapped mirror checks against its lock.
+  const fromLock = item.locked !== undefined && ctx.integrity?.mode === 'check';
+  const readFrom: ReadOnlyTarget = fromLock ? dst : src;
+  const platform = fromLock ? undefined : record.options.platform;
   // A locked image is read by the digest its lock names, whatever its tag names now (the drift check says that).
-  const readRef = item.locked ? { tags: [], digest: item.locked.sourceDigest ?? item.locked.digest } : srcRef;
-  const context = ctx.roots.context(src, readRef, platform);
+  const readRef = item.locked
+    ? { tags: [], digest: fromLock ? item.locked.digest : (item.locked.sourceDigest ?? item.locked.digest) }
+    : srcRef;
+  const context = ctx.roots.context(readFrom, readRef, platform);
   // The destination's tags are known before the source answers (unless it is stored by digest):
   // both sides are asked at once, a round trip saved per image. A layout or archive keeps a tag
   // per image name: the read asks for this image's, as tagging will.
@@ -52,7 +58,12 @@ export async function prepareItem(record: ItemRecord, ctx: PipelineContext): Pro
       : undefined;
   early?.catch(() => undefined);
 
-  const resolved = await ctx.roots.resolve(src, readRef, platform);
+  const resolved = await ctx.roots.resolve(readFrom, readRef, platform).catch((err: unknown) => {
+    if (!fromLock) throw err;
+    throw new Error(
+      `${formatReference({ ...item.destination, tags: [] })} does not hold ${item.locked!.digest}, which ${item.locked!.file} line ${item.locked!.line} locks: ${messageOf(err)}`,
+    );
+  });
   record.resolved = resolved;
   if (item.locked && resolved.root.digest !== item.locked.digest) {
     throw new InputError(
@@ -124,6 +135,7 @@ async function checked(
     current,
     state,
     signal: ctx.signal,
+    ...(ctx.integrity?.mode === 'check' ? { checking: true } : {}),
     notice: (message, check) => record.say(message, undefined, check),
     warning: (message) => record.say(message, 'warning'),
   };

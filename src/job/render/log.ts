@@ -52,6 +52,8 @@ export function resultLine(r: ItemOutcome, dryRun: boolean): string {
   const unchanged = STATUS_WORDS.unchanged.title;
   if (r.status === 'unchanged' && r.reason === 'immutable') return `${unchanged}: ${r.destination} has this immutable tag (not compared)`;
   if (r.status === 'unchanged') return `${unchanged}: ${r.destination} already names ${r.root?.digest}`;
+  if (r.status === 'repaired')
+    return `${STATUS_WORDS.repaired.title} ${r.destinationDescription} (${r.root?.digest}): what was missing or damaged is put back`;
   return `${STATUS_WORDS[dryRun ? 'copy' : 'copied'].title} ${r.sourceDescription} => ${r.destinationDescription}`;
 }
 
@@ -120,7 +122,7 @@ export function copyLog(sink: LineSink): JobReporter {
  */
 export function syncLog(sink: LineSink, now: () => number = Date.now): JobReporter {
   const buffers = new Map<number, Array<{ text: string; warning?: boolean }>>();
-  const counts: Record<ItemStatus, number> = { copied: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0, deferred: 0 };
+  const counts: Record<ItemStatus, number> = { copied: 0, repaired: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0, deferred: 0 };
   let total = 0;
   let dryRun = false;
   let bytes = 0;

@@ -108,3 +108,42 @@ export function pruneRecords(outcome: JobOutcome): Array<Record<string, unknown>
     ...(p.stopped ? { stopped: p.stopped } : {}),
   }));
 }
+
+/**
+ * What the check of each destination found, as the action's `check` output and `oci-copy check
+ * --json` give it: `{source, destination, digest, status, problems: [{kind, digest, where, detail}]}`
+ * with status intact, drifted, damaged or repaired (and what a repair put back); an image that
+ * could not be checked at all (an unreachable registry, a refused request) is `unchecked`, with its
+ * error; one a check refused before the walk (a signature policy the destination's digest fails) is `refused`.
+ */
+export function integrityRecords(outcome: JobOutcome): Array<Record<string, unknown>> {
+  return outcome.results.map((r) => {
+    const found = r.checks.check;
+    if (!found)
+      return {
+        source: r.source,
+        destination: r.destination,
+        ...(r.root ? { digest: r.root.digest } : {}),
+        status:
+          r.status === 'failed'
+            ? r.refusedBy
+              ? 'refused'
+              : 'unchecked'
+            : r.status === 'skipped' || r.status === 'deferred'
+              ? r.status
+              : 'intact',
+        problems: [],
+        ...(r.error !== undefined ? { error: r.error } : {}),
+      };
+    return {
+      source: found.source,
+      destination: found.destination,
+      digest: found.digest,
+      status: found.status,
+      deep: found.deep,
+      problems: found.problems,
+      ...(found.putBack ? { putBack: found.putBack } : {}),
+      ...(found.stillDamaged?.length ? { stillDamaged: found.stillDamaged } : {}),
+    };
+  });
+}

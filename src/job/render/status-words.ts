@@ -6,6 +6,7 @@ import type { ItemStatus, JobOutcome } from '../outcome/outcome.js';
  */
 export const STATUS_WORDS: Record<ItemStatus, { title: string; word: string; mark?: string }> = {
   copied: { title: 'Copied', word: 'copied' },
+  repaired: { title: 'Repaired', word: 'repaired' },
   copy: { title: 'Would copy', word: 'would copy' },
   unchanged: { title: 'Unchanged', word: 'unchanged' },
   failed: { title: 'Failed', word: 'failed', mark: '❌' },

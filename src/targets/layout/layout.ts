@@ -6,7 +6,17 @@ import { ContentError, InputError, NotFoundError } from '../../oci/errors.js';
 import type { ImageIndex } from '../../oci/manifest.js';
 import { MAX_MANIFEST_BYTES, isManifest } from '../../oci/media-types.js';
 import { verifyBytes } from '../../oci/digest.js';
-import type { ReferrerLister, RemoveTagOptions, TagContext, TagLister, TagReader, TagRemoval, TagRemover, Target } from '../target.js';
+import type {
+  BlobSizer,
+  ReferrerLister,
+  RemoveTagOptions,
+  TagContext,
+  TagLister,
+  TagReader,
+  TagRemoval,
+  TagRemover,
+  Target,
+} from '../target.js';
 import { blobPath, drain, readManifestBytes, writeVerifiedBlob } from './blob-files.js';
 import {
   INDEX_FILE,
@@ -120,7 +130,7 @@ async function sweepLayout(root: string): Promise<void> {
  * tagging anything, or is interrupted. Pushed referrers (manifests with a `subject`) are listed there
  * as untagged entries, which keeps them reachable and lets `referrers()` find them.
  */
-export class OciLayoutTarget implements Target, TagLister, TagReader, TagRemover, ReferrerLister {
+export class OciLayoutTarget implements Target, BlobSizer, TagLister, TagReader, TagRemover, ReferrerLister {
   readonly description: string;
   private readonly inFlight = new Set<string>();
   private indexUpdate: Promise<unknown> = Promise.resolve();
@@ -175,6 +185,11 @@ export class OciLayoutTarget implements Target, TagLister, TagReader, TagRemover
   async exists(desc: Descriptor): Promise<boolean> {
     const size = await this.storedSize(desc.digest);
     return size === desc.size;
+  }
+
+  /** The size of the blob's file, or undefined when there is none. */
+  async blobSize(desc: Descriptor): Promise<number | undefined> {
+    return this.storedSize(desc.digest);
   }
 
   async push(desc: Descriptor, content: Readable): Promise<void> {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { NotFoundError } from '../../oci/errors.js';
 import type { MountOutcome } from '../target.js';
-import { pullScope, pushScope } from './auth.js';
+import { deleteScope, pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
 import { refuseOtherDigest } from './answered-digest.js';
 import { RegistryError } from './errors.js';
@@ -27,13 +27,39 @@ export class Blobs {
   }
 
   async exists(desc: Descriptor, signal?: AbortSignal): Promise<boolean> {
+    return (await this.size(desc, signal)) !== undefined;
+  }
+
+  /** The size the registry stores for the blob (its HEAD's `Content-Length`), or undefined when it is not there. */
+  async size(desc: Descriptor, signal?: AbortSignal): Promise<number | undefined> {
     const op = `checking blob ${desc.digest} in ${this.place}`;
     return during(op, async () => {
       const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), signal }, [pullScope(this.repository)]);
       if (res.status !== 200 && res.status !== 404) return this.client.fail(res, op);
       await discard(res);
-      if (res.status === 200) refuseOtherDigest(desc.digest, res, op);
-      return res.status === 200;
+      if (res.status !== 200) return undefined;
+      refuseOtherDigest(desc.digest, res, op);
+      const length = Number(header(res, 'content-length'));
+      // A registry that leaves the length out is taken at the manifest's word.
+      return Number.isSafeInteger(length) && length >= 0 && header(res, 'content-length') !== undefined ? length : desc.size;
+    });
+  }
+
+  /**
+   * `DELETE` by digest: the repository's link to the blob goes (`deleted`); `absent` when it had
+   * none; `refused` when the registry does not delete through its API (405, or a refusal).
+   */
+  async delete(desc: Descriptor, signal?: AbortSignal): Promise<'deleted' | 'absent' | 'refused'> {
+    const op = `deleting blob ${desc.digest} from ${this.place}`;
+    return during(op, async () => {
+      const res = await this.client.send({ method: 'DELETE', url: this.url(desc.digest), retry: false, signal }, [
+        deleteScope(this.repository),
+      ]);
+      await discard(res);
+      if (res.status === 202 || res.status === 200 || res.status === 204) return 'deleted';
+      if (res.status === 404) return 'absent';
+      if (res.status === 405 || res.status === 403 || res.status === 401) return 'refused';
+      return this.client.fail(res, op);
     });
   }
 

@@ -4,7 +4,10 @@ import { CancelledError } from '../../oci/errors.js';
 import { isManifest } from '../../oci/media-types.js';
 import type { RegistryReference } from '../../oci/reference.js';
 import type {
+  BlobDeleter,
   BlobLocation,
+  BlobRemoval,
+  BlobSizer,
   Located,
   Mounter,
   MountOutcome,
@@ -31,7 +34,7 @@ export type RegistryRepositoryOptions = RegistryClientOptions;
 
 /** A repository on a registry, spoken to over the distribution API. */
 export class RegistryRepository
-  implements Target, Mounter, Located, PushNoter, ReferrerLister, TaggingPusher, TagLister, TagReader, TagRemover
+  implements Target, BlobDeleter, BlobSizer, Mounter, Located, PushNoter, ReferrerLister, TaggingPusher, TagLister, TagReader, TagRemover
 {
   readonly description: string;
   readonly location: BlobLocation;
@@ -64,6 +67,18 @@ export class RegistryRepository
   async exists(desc: Descriptor, signal?: AbortSignal): Promise<boolean> {
     this.refuseIfClosed();
     return isManifest(desc.mediaType) ? this.manifests.exists(desc, signal) : this.blobs.exists(desc, signal);
+  }
+
+  /** The size the registry stores for a blob (a HEAD), or undefined when it is not there. */
+  async blobSize(desc: Descriptor, signal?: AbortSignal): Promise<number | undefined> {
+    this.refuseIfClosed();
+    return this.blobs.size(desc, signal);
+  }
+
+  /** Deletes the repository's blob by digest (distribution: its link; the bytes go with garbage collection). */
+  async deleteBlob(desc: Descriptor, signal?: AbortSignal): Promise<BlobRemoval> {
+    this.refuseIfClosed();
+    return this.blobs.delete(desc, signal);
   }
 
   /**

@@ -22,7 +22,9 @@ export interface SignatureCheckOptions {
  * signed too). The policy is a gate on every run: an image the destination already holds is
  * verified too (its attachments are read: referrers and tags, and the signatures' own layers), and
  * a refusal says the destination holds it. One verification per source digest and policy serves
- * every destination of it. A pass is told in the image's log at once, before the copy. In the
+ * every destination of it. In a check of the destinations (`ctx.checking`), the digest the
+ * destination holds is verified there instead, with what the destination holds of its signatures.
+ * A pass is told in the image's log at once, before the copy. In the
  * policy's `warn` mode a failure refuses nothing: the image goes on, a warning names the digest and
  * what was missing, and the record says `verified: false, mode: 'warn'`.
  */
@@ -36,15 +38,18 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
     async run(ctx) {
       const policy = ctx.entry?.verify ?? options.policy;
       if (!policy) return;
-      const subject = ctx.resolved.source;
-      let discovery = discoveries.get(ctx.source);
-      if (!discovery) discoveries.set(ctx.source, (discovery = new SignatureDiscovery(ctx.source)));
-      const key = `${ctx.source.description}\n${subject.digest}\n${policy.description}\n${policy.trustRootName}\n${policy.platforms}`;
+      // A check of the destination verifies the digest it holds there; one that holds none of it has drift to say, and nothing to verify.
+      if (ctx.checking && ![...ctx.current.values()].includes(ctx.resolved.root.digest)) return;
+      const target = ctx.checking ? ctx.destination : ctx.source;
+      const subject = ctx.checking ? ctx.resolved.root : ctx.resolved.source;
+      let discovery = discoveries.get(target);
+      if (!discovery) discoveries.set(target, (discovery = new SignatureDiscovery(target)));
+      const key = `${target.description}\n${subject.digest}\n${policy.description}\n${policy.trustRootName}\n${policy.platforms}`;
       let pending = done.get(key);
       if (!pending)
         done.set(
           key,
-          (pending = verifyImage(ctx.source, subject, policy, { signal: ctx.signal, discovery }).then((r) => ({
+          (pending = verifyImage(target, subject, policy, { signal: ctx.signal, discovery }).then((r) => ({
             ...r,
             verifiedAt: new Date().toISOString(),
           }))),
@@ -77,8 +82,9 @@ export function signatureCheck(options: SignatureCheckOptions): ImageCheck<Image
             return { ...refused, mode: 'warn' };
           }
           // Nothing is copied either way; an image already there stays, and the step still fails on it.
-          const held =
-            ctx.state === 'unchanged' && !ctx.item.inPlace
+          const held = ctx.checking
+            ? ` (checked in ${ctx.destination.description}, where users pull from)`
+            : ctx.state === 'unchanged' && !ctx.item.inPlace
               ? `; the destination already holds ${ctx.resolved.root.digest} (copied by an earlier run): it is left there, unvouched for`
               : '';
           throw new CheckRefusal(`${err.message}${held}`, SIGNATURE_POLICY_CHECK, refused);

@@ -14,6 +14,8 @@ import { driftCheck, LOCK_CHECK } from './drift-check.js';
 export interface LockFeatureOptions {
   settings: LockSettings;
   dryRun: boolean;
+  /** A check of the destinations: it writes no lock; a locked one compares with the lock alone, the source not read. */
+  checking?: boolean;
   signal: AbortSignal;
   warn(line: string): void;
   reporter: JobReporter;
@@ -41,7 +43,7 @@ export class LockFeature implements JobFeature {
   constructor(private readonly options: LockFeatureOptions) {
     this.path = resolvePath(options.settings.path);
     this.file = options.settings.name ?? printable(options.settings.path);
-    this.check = options.settings.locked ? driftCheck : undefined;
+    this.check = options.settings.locked && !options.checking ? driftCheck : undefined;
   }
 
   async open(): Promise<void> {
@@ -88,6 +90,7 @@ export class LockFeature implements JobFeature {
   }
 
   async close(results: readonly ItemOutcome[]): Promise<void> {
+    if (this.options.checking && !this.options.settings.locked) return;
     this.part = this.options.settings.locked ? this.lockedOutcome(results) : await this.write(results);
     this.options.reporter.lockNote?.(this.part.line);
   }
@@ -100,7 +103,9 @@ export class LockFeature implements JobFeature {
     const drifted = results.filter((r) => r.checks[LOCK_CHECK]).length;
     const images = `${this.pinned} ${this.pinned === 1 ? 'image held to its locked digest' : 'images held to their locked digests'}`;
     const drift = drifted ? `, ${drifted} with drift (the source tag names another digest now, or is gone)` : '';
-    const line = `${this.options.dryRun ? 'Dry run: ' : ''}${this.file}: ${images}${drift}; the file is left as it was`;
+    const line = this.options.checking
+      ? `${this.file}: ${this.pinned} ${this.pinned === 1 ? 'image' : 'images'} checked against ${this.pinned === 1 ? 'its locked digest' : 'their locked digests'}, the source not read; the file is left as it was`
+      : `${this.options.dryRun ? 'Dry run: ' : ''}${this.file}: ${images}${drift}; the file is left as it was`;
     return { file: this.file, path: this.path, state: 'locked', images: this.pinned, leftOut: [], drifted, line };
   }
 

@@ -1,0 +1,95 @@
+// A check against a lock, on the command line against real registries: the mirror is built with
+// --lock-file, the source registry is then stopped, and `oci-copy check --locked` compares the
+// destination with the lock alone: intact, then a layer removed from the destination's storage is
+// named by digest, then a tag moved at the destination is drift against the locked digest.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../support/cli.js';
+import { makeImageLayout, pushImageOverHttp } from '../support/images.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+
+describe('oci-copy check --locked: a mirror checked against its lock, without the source', () => {
+  let src: TestRegistry;
+  let dst: TestRegistry;
+  let work: string;
+  let root: string;
+  let layer: string;
+  let other: string;
+  const cli = (args: string[]) => runCli(args, { home: join(work, 'home'), cwd: work });
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'oci-copy-lock-check-'));
+    [src, dst] = await Promise.all([startRegistry(), startRegistry()]);
+    const image = await makeImageLayout(join(work, 'img'), {
+      tag: '1',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 4000, seed: 'locked-1' }] }],
+    });
+    await pushImageOverHttp(image, src.url, 'team/app', '1');
+    root = image.root.digest;
+    layer = image.manifests[0].layers[0].digest;
+    const second = await makeImageLayout(join(work, 'img2'), {
+      tag: '2',
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 3000, seed: 'locked-2' }] }],
+    });
+    await pushImageOverHttp(second, src.url, 'team/app', '2');
+    other = second.root.digest;
+  });
+  let srcStopped = false;
+  after(async () => {
+    await Promise.all([srcStopped ? undefined : src?.stop(), dst?.stop()]);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('checks intact, names a missing layer, and reports a moved tag as drift, the source stopped', async () => {
+    const copy = await cli(['--lock-file', 'app.lock.json', '--no-blob-cache', `${src.host}/team/app:1`, `${dst.host}/mirror/app:1`]);
+    assert.equal(copy.code, 0, copy.stderr);
+    // The other image is in the mirror too, under another tag: moving tag 1 to it later is drift.
+    const copy2 = await cli(['--no-blob-cache', `${src.host}/team/app:2`, `${dst.host}/mirror/app:2`]);
+    assert.equal(copy2.code, 0, copy2.stderr);
+    const srcHost = src.host;
+    await src.stop();
+    srcStopped = true;
+    const check = ['check', '--locked', '--lock-file', 'app.lock.json', '--json', `${srcHost}/team/app:1`, `${dst.host}/mirror/app:1`];
+
+    const intact = await cli(check);
+    assert.equal(intact.code, 0, intact.stderr);
+    const [record] = JSON.parse(intact.stdout) as Array<{ status: string; digest: string; problems: unknown[] }>;
+    assert.equal(record.status, 'intact');
+    assert.equal(record.digest, root);
+    assert.match(intact.stderr, /app\.lock\.json: 1 image checked against its locked digest, the source not read/);
+    assert.doesNotMatch(intact.stderr, /Wrote|Would write/, 'a check writes no lock');
+
+    await rm(join(dst.storage, 'docker/registry/v2/blobs/sha256', layer.slice(7, 9), layer.slice(7), 'data'));
+    const damaged = await cli(check);
+    assert.equal(damaged.code, 1, damaged.stderr);
+    const [hurt] = JSON.parse(damaged.stdout) as Array<{ status: string; problems: Array<{ kind: string; digest: string }> }>;
+    assert.equal(hurt.status, 'damaged');
+    assert.deepEqual(
+      hurt.problems.map((p) => p.digest),
+      [layer],
+    );
+    assert.match(damaged.stderr, new RegExp(`missing blob ${layer}`));
+
+    // Tag 1 now names the other image: drift against the lock, found without the source.
+    const manifest = await fetch(`${dst.url}/v2/mirror/app/manifests/2`, {
+      headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' },
+    });
+    const put = await fetch(`${dst.url}/v2/mirror/app/manifests/1`, {
+      method: 'PUT',
+      headers: { 'Content-Type': manifest.headers.get('content-type')! },
+      body: Buffer.from(await manifest.arrayBuffer()),
+    });
+    assert.equal(put.status, 201);
+    const drifted = await cli(check);
+    assert.equal(drifted.code, 1, drifted.stderr);
+    const [moved] = JSON.parse(drifted.stdout) as Array<{ status: string; problems: Array<{ kind: string; detail: string }> }>;
+    assert.equal(moved.status, 'drifted');
+    assert.ok(
+      moved.problems.some((p) => p.kind === 'drift' && p.detail.includes(other) && p.detail.includes(root)),
+      JSON.stringify(moved.problems),
+    );
+  });
+});
