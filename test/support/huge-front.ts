@@ -24,7 +24,7 @@ export interface FrontOptions {
 export interface FrontStats {
   /** Bytes of upload bodies (PATCH, PUT) that reached the registry. */
   forwardedUploadBytes: number;
-  /** Bytes of upload bodies refused or dropped by the front: what their `Content-Length` said (or what arrived, without one). */
+  /** Bytes of upload bodies that arrived at the front in requests it refused or dropped (until it closed their connection). */
   lostUploadBytes: number;
   /** Upload requests refused with 413. */
   tooLarge: number;
@@ -96,6 +96,7 @@ export async function startFront(upstream: string, options: FrontOptions): Promi
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, headers: OutgoingHttpHeaders, code: string) => {
     const body = JSON.stringify({ errors: [{ code, message: `the front refused this request (${status})` }] });
     // The body is not read: the connection closes after the answer, as a front does.
+    log[log.length - 1].status = status;
     res.writeHead(status, {
       ...headers,
       'content-type': 'application/json',
@@ -113,12 +114,14 @@ export async function startFront(upstream: string, options: FrontOptions): Promi
     log.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));
     const upload = (method === 'PATCH' || method === 'PUT') && UPLOAD_PATH.test(path);
+    /** Counts what arrives of a body the front turns away, until its connection closes. */
+    const countLost = () => req.on('data', (chunk: Buffer) => (stats.lostUploadBytes += chunk.length));
 
     if (options.tokenLifeSeconds !== undefined) {
       const age = tokenAge(req.headers.authorization);
       if (age !== undefined && age > options.tokenLifeSeconds && options.challenge) {
         stats.expired++;
-        if (upload) stats.lostUploadBytes += length ?? 0;
+        if (upload) countLost();
         const repo = repositoryOf(path);
         const actions = method === 'GET' || method === 'HEAD' ? 'pull' : 'pull,push';
         const scope = repo ? `,scope="repository:${repo}:${actions}"` : '';
@@ -130,13 +133,12 @@ export async function startFront(upstream: string, options: FrontOptions): Promi
     if (upload && options.dropEveryBytes !== undefined && sinceDrop >= options.dropEveryBytes) {
       sinceDrop = 0;
       stats.drops++;
-      stats.lostUploadBytes += length ?? 0;
       req.socket.destroy();
       return;
     }
     if (upload && options.capBytes !== undefined && length !== undefined && length > options.capBytes) {
       stats.tooLarge++;
-      stats.lostUploadBytes += length;
+      countLost();
       refuse(req, res, 413, {}, 'TOO_LARGE');
       return;
     }
@@ -192,6 +194,7 @@ export async function startFront(upstream: string, options: FrontOptions): Promi
         out[name] = name === 'location' && typeof value === 'string' ? rewriteLocation(value) : value;
       }
       res.writeHead(upRes.statusCode ?? 502, out);
+      entry.status = upRes.statusCode;
       const download = method === 'GET' && BLOB_PATH.test(path) && (upRes.statusCode === 200 || upRes.statusCode === 206);
       if (download) {
         upRes.on('data', (chunk: Buffer) => {

@@ -99,6 +99,8 @@ export async function uploadOnSession(
   let chunked = upload.mode.chunked;
   let stalled = 0;
   let failures = 0;
+  /** Where the upload went on the last time it broke off. */
+  let wentOnAt = -1;
   try {
     for (;;) {
       try {
@@ -107,16 +109,17 @@ export async function uploadOnSession(
         return;
       } catch (err) {
         const reason = resumableFailure(err);
-        if (!upload.resume || stream.errored || upload.signal?.aborted) throw err;
+        if (!upload.resume || contentFailed(stream) || upload.signal?.aborted) throw err;
         if (!reason) throw sessionGone(err, upload, sent.bytes) ?? err;
         failures++;
-        const before = state.acked;
         const at = await during(upload.operation, () => state.offset(upload.signal));
         if (at === 'gone') throw forgotten(reason, upload, sent.bytes);
         if (at > Math.max(sent.bytes, state.acked) || at > desc.size) {
           throw new RegistryError(`${upload.operation}: the upload session says it holds ${at} bytes, more than were sent`);
         }
-        stalled = at > before || (err as RegistryError).status === 413 ? 0 : stalled + 1;
+        // Progress since the last time it broke off restores the tries: a link that drops every few hundred MB still gets there.
+        stalled = at > wentOnAt || (err as RegistryError).status === 413 ? 0 : stalled + 1;
+        wentOnAt = at;
         if (stalled >= client.http.retry.maxTries) throw givenUp(err, ++failures);
         // The registry's Retry-After (429, 503), else backoff once a try made no progress.
         const asked = (err as RegistryError).retryAfterMs;
@@ -135,6 +138,13 @@ export async function uploadOnSession(
     if (!stream.readableEnded) stream.destroy();
     if (stream !== content && !content.readableEnded) content.destroy();
   }
+}
+
+/** Whether the content itself failed (bad bytes, a source that broke off), not a reader that stopped reading it. */
+function contentFailed(stream: Readable): boolean {
+  const failure = stream.errored as { code?: unknown } | null;
+  // Reading chunks with `for await` ends the stream with an AbortError when a request fails.
+  return !!failure && failure.code !== 'ABORT_ERR';
 }
 
 /** A session the registry forgot: start over on a new one (the caller's retry), having said what was lost. */
