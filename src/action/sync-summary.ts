@@ -31,7 +31,13 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
     ? [`**${counts.copy} would be copied**`, count('unchanged'), count('failed')]
     : [`**${count('copied')}**`, `${count('unchanged')}${unchangedNote(results)}`, count('failed')];
   parts.push(...notDoneCounts(counts));
-  const bytes = outcome.dryRun ? [] : [`${formatBytes(outcome.bytes.copied)} copied`, `${formatBytes(outcome.bytes.mounted)} mounted`];
+  const bytes = outcome.dryRun
+    ? []
+    : [
+        `${formatBytes(outcome.bytes.copied)} copied`,
+        `${formatBytes(outcome.bytes.mounted)} mounted`,
+        ...(outcome.bytes.resent ? [`${formatBytes(outcome.bytes.resent)} resent`] : []),
+      ];
   lines.push(`${[...parts, ...bytes].join(' · ')} · ${formatDuration(outcome.durationMs)}`, '');
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');

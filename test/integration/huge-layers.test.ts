@@ -1,7 +1,7 @@
 // Huge layers through a front: a real registry with token auth behind a loopback front that refuses
-// request bodies over 3 MiB (413), drops the connection of the next upload request after every 64 MiB
-// of upload bodies, cuts blob downloads every 64 MiB and refuses tokens older than 2 s. A layer of
-// 256 MiB lands whole, with the bytes sent twice counted apart, from a layout and from a registry,
+// request bodies over 3 MiB (413), drops the connection of the next upload request after every 96 MiB
+// of upload bodies, cuts blob downloads every 96 MiB and refuses tokens older than 5 s. A layer of
+// 320 MiB lands whole, with the bytes sent twice counted apart, from a layout and from a registry,
 // through the library, the command line and the action.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -23,9 +23,9 @@ import { startTokenServer, type TokenServer } from '../support/token-server.js';
 
 const MiB = 1024 * 1024;
 const CAP = 3 * MiB;
-const DROP_EVERY = 64 * MiB;
-const CUT_DOWNLOADS_EVERY = 64 * MiB;
-const LAYER = 256 * MiB;
+const DROP_EVERY = 96 * MiB;
+const CUT_DOWNLOADS_EVERY = 96 * MiB;
+const LAYER = 320 * MiB;
 const USER = { username: 'hugo', password: 'hugo-secret' };
 
 describe('huge layers through a front that caps bodies, drops connections and expires tokens', () => {
@@ -43,7 +43,7 @@ describe('huge layers through a front that caps bodies, drops connections and ex
       capBytes: CAP,
       dropEveryBytes: DROP_EVERY,
       cutDownloadsEveryBytes: CUT_DOWNLOADS_EVERY,
-      tokenLifeSeconds: 2,
+      tokenLifeSeconds: 5,
       challenge: { realm: tokens.realm, service: tokens.service },
     });
     work = await mkdtemp(join(tmpdir(), 'oci-copy-huge-'));
@@ -126,7 +126,7 @@ describe('huge layers through a front that caps bodies, drops connections and ex
     assert.ok((done.resent ?? 0) > 0 && (done.resent ?? 0) <= 0.05 * layer.size, `resent ${done.resent}`);
   });
 
-  it('copies registry to registry: a download cut every 64 MiB goes on with Range, an expired token is renewed for the same session', async () => {
+  it('copies registry to registry: a download cut every 96 MiB goes on with Range, an expired token is renewed for the same session', async () => {
     front.reset();
     const events: CopyEvent[] = [];
     const http = new HttpClient();
@@ -149,7 +149,7 @@ describe('huge layers through a front that caps bodies, drops connections and ex
           .map((r) => `${r.method} ${r.path.slice(0, 60)} ${r.length} ${r.status}`)
           .join('\n'),
       );
-    assert.ok(stats.cutDownloads >= 3, `downloads cut (${stats.cutDownloads})`);
+    assert.ok(stats.cutDownloads >= 2, `downloads cut (${stats.cutDownloads})`);
     // Each cut goes on where it broke off; an upload that goes on reads the source again from its offset
     // (what was read ahead is read twice). Starting over after each cut would be 2.5 times the layer.
     assert.ok(stats.downloadBytes < layer.size * 1.6, `downloaded ${stats.downloadBytes} bytes for ${layer.size}`);
@@ -162,6 +162,46 @@ describe('huge layers through a front that caps bodies, drops connections and ex
     assert.ok(stats.expired >= 1, `a token expired during the copy (${stats.expired})`);
     assert.ok(sentTwice() <= 0.05 * layer.size, `${sentTwice()} bytes sent twice`);
   });
+
+  it('the command line: the layer lands, each resume has its line, --json counts what went twice apart', async () => {
+    front.reset();
+    const home = join(work, 'home');
+    const run = await runCli(
+      [`oci:${image.dir}:v1`, `${front.host}/huge/cli:v1`, '--json', '--dest-username', USER.username, '--dest-password-stdin'],
+      {
+        home,
+        stdin: USER.password,
+      },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    await assertStored(layer.digest, layer.size);
+    const resumes = run.stderr.split('\n').filter((l) => l.startsWith(`Resumed ${layer.digest.slice(7, 19)} at byte `));
+    assert.ok(resumes.length >= front.stats().drops, `${resumes.length} resume lines for ${front.stats().drops} drops:\n${run.stderr}`);
+    assert.match(resumes.at(-1)!, /^Resumed [0-9a-f]{12} at byte [0-9]+ of [0-9]+ \(the connection was lost\): [0-9.]+ MiB resent$/);
+    assert.match(run.stderr, new RegExp(`^Copied  ${layer.digest.slice(7, 19)} \\S+ \\([0-9.]+ MiB resent\\)$`, 'm'));
+    const out = JSON.parse(run.stdout) as { blobs: Array<{ digest: string; action: string; resent?: number }> };
+    const record = out.blobs.find((b) => b.digest === layer.digest);
+    assert.equal(record?.action, 'copied');
+    assert.ok((record?.resent ?? 0) > 0 && (record?.resent ?? 0) <= 0.05 * layer.size, `resent ${record?.resent}`);
+  });
+
+  it('the action: the layer lands, the images output and the job summary count what went twice', async () => {
+    front.reset();
+    const run = await runAction({
+      source: `oci:${image.dir}:v1`,
+      destination: `${front.host}/huge/action:v1`,
+      'destination-username': USER.username,
+      'destination-password': USER.password,
+      'blob-cache': 'false',
+    });
+    assert.equal(run.code, 0, run.stdout);
+    await assertStored(layer.digest, layer.size);
+    const [record] = JSON.parse(run.outputs.images) as Array<{ status: string; resent?: number }>;
+    assert.equal(record.status, 'copied');
+    assert.ok((record.resent ?? 0) > 0 && (record.resent ?? 0) <= 0.05 * layer.size, `resent ${record.resent}:\n${run.stdout}`);
+    assert.match(run.summary, /\*\*Resent:\*\* [0-9.]+ MiB went twice/);
+    assert.match(run.stdout, /^Resumed [0-9a-f]{12} at byte [0-9]+ of [0-9]+ /m);
+  });
 });
 
-export { ACTION_BUNDLE, runAction, runCli };
+export { ACTION_BUNDLE };

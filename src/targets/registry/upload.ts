@@ -121,6 +121,11 @@ export async function uploadOnSession(
         stalled = at > wentOnAt || (err as RegistryError).status === 413 ? 0 : stalled + 1;
         wentOnAt = at;
         if (stalled >= client.http.retry.maxTries) throw givenUp(err, ++failures);
+        // A front that refuses a body may close the connection before its 413 can be read: the
+        // same chunk lost twice at the same offset is taken as too large, and halved as a 413 would.
+        if (stalled && chunked && !(err as RegistryError).status && upload.mode.chunkBytes > MIN_CHUNK_BYTES) {
+          learnCap(upload.mode, upload.mode.chunkBytes, upload.operation);
+        }
         // The registry's Retry-After (429, 503), else backoff once a try made no progress.
         const asked = (err as RegistryError).retryAfterMs;
         const wait = asked !== undefined ? asked : stalled ? backoffDelay(stalled - 1, client.http.retry) : 0;
