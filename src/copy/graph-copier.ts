@@ -6,6 +6,7 @@ import { defaultSuccessors } from '../oci/manifest.js';
 import { referrerKind } from '../oci/referrer-kinds.js';
 import { referrerOf } from '../oci/referrers.js';
 import {
+  isBlobSizeLimited,
   isLocated,
   isPushNoter,
   isMounter,
@@ -312,13 +313,18 @@ export class GraphCopier {
   private async copyManifest(node: GraphNode): Promise<void> {
     const desc = node.desc;
     // The check and the fetch are independent round trips: make them at once.
-    // Both settle before either failure is thrown, so no fetch outlives the copy.
-    const [existing, content] = await allOrFirstError([
+    // Both settle before either failure is thrown, so no fetch outlives the copy. A layer the
+    // destination is known to refuse fails the copy as soon as its manifest is read.
+    const walked = this.manifest(desc).then(async (content) => {
+      const children = await this.children(desc, content);
+      this.refuseOversized(desc, children);
+      return { content, children };
+    });
+    const [{ content, children }, existing] = await allOrFirstError([
+      walked,
       this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal)),
-      this.manifest(desc),
     ] as const);
     this.manifestTypes.set(desc.digest, desc.mediaType);
-    const children = await this.children(desc, content);
     const listing = childListing(node);
     this.admit(children, listing);
     if (existing) {
@@ -384,6 +390,27 @@ export class GraphCopier {
     // A referrers index another writer changed at the same moment, merged again: said, not hidden.
     if (isPushNoter(this.dst))
       for (const note of this.dst.pushNotes(desc)) this.emit({ type: 'notice', node: desc, message: note.message });
+  }
+
+  /**
+   * A layer larger than the destination is known to take (GHCR: 10 GB) fails the copy before any of
+   * its bytes move, in one line naming it, its size and the limit: the registry would refuse it only
+   * after the whole upload.
+   */
+  private refuseOversized(manifest: Descriptor, children: Descriptor[]): void {
+    const limit = isBlobSizeLimited(this.dst) ? this.dst.blobSizeLimit() : undefined;
+    if (!limit) return;
+    const over = children.find((c) => !isManifest(c.mediaType) && c.size > limit.bytes);
+    if (!over) return;
+    const err = this.wrap(
+      'destination',
+      `pushing blob ${over.digest} to ${this.dst.description}`,
+      new ContentError(
+        `the layer of manifest ${manifest.digest} is ${(over.size / 1e9).toFixed(1)} GB (${over.size} bytes), more than the registry takes (${limit.stated} per layer): refused before any byte moved; copy it to a registry without that limit, or rebuild the image with smaller layers`,
+      ),
+    );
+    this.fail(err);
+    throw err;
   }
 
   private markExisting(desc: Descriptor, listing: Listing): Promise<void> {

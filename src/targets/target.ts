@@ -92,6 +92,16 @@ export interface RangeReader {
   fetchFrom(desc: Descriptor, offset: number, signal?: AbortSignal): Promise<Readable>;
 }
 
+/** A destination that takes blobs only up to a size it is known to refuse beyond (GHCR: 10 GB a layer). */
+export interface BlobSizeLimited {
+  /** The largest blob it takes and how its owner states that (`10 GB`), or undefined when none is known. */
+  blobSizeLimit(): { bytes: number; stated: string } | undefined;
+}
+
+export function isBlobSizeLimited(t: unknown): t is BlobSizeLimited {
+  return typeof (t as BlobSizeLimited)?.blobSizeLimit === 'function';
+}
+
 export function isRangeReader(t: unknown): t is RangeReader {
   return typeof (t as RangeReader)?.fetchFrom === 'function';
 }

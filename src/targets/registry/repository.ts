@@ -9,6 +9,7 @@ import type {
   Mounter,
   MountOutcome,
   PushNoter,
+  BlobSizeLimited,
   RangeReader,
   ReferrerLister,
   RemoveTagOptions,
@@ -26,13 +27,25 @@ import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { Manifests } from './manifests.js';
 import { listReferrers } from './referrers.js';
 import { RegistryTagRemover } from './tag-removal.js';
+import { knownLayerLimit, type LayerLimit } from './known-limits.js';
 import { listTags } from './tags.js';
 
 export type RegistryRepositoryOptions = RegistryClientOptions;
 
 /** A repository on a registry, spoken to over the distribution API. */
 export class RegistryRepository
-  implements Target, Mounter, Located, PushNoter, RangeReader, ReferrerLister, TaggingPusher, TagLister, TagReader, TagRemover
+  implements
+    Target,
+    BlobSizeLimited,
+    Mounter,
+    Located,
+    PushNoter,
+    RangeReader,
+    ReferrerLister,
+    TaggingPusher,
+    TagLister,
+    TagReader,
+    TagRemover
 {
   readonly description: string;
   readonly location: BlobLocation;
@@ -60,6 +73,11 @@ export class RegistryRepository
   async fetch(desc: Descriptor, signal?: AbortSignal): Promise<Readable> {
     this.refuseIfClosed();
     return isManifest(desc.mediaType) ? this.manifests.fetch(desc, signal) : this.blobs.fetch(desc, signal);
+  }
+
+  /** The per-layer limit this registry publishes (see known-limits.ts), checked before a byte moves. */
+  blobSizeLimit(): LayerLimit | undefined {
+    return knownLayerLimit(this.client.registry);
   }
 
   /** A blob's bytes from `offset` on (`Range`), for an upload elsewhere that goes on where it stopped. */
