@@ -46,13 +46,15 @@ export async function hugeLayerSection(bench: Bench, out: Output, sizeMB: number
       m = await copy(`${host}/${repo}:latest`);
       await bench.checkRoot(bench.b, repo, 'latest', image.layout.root.digest);
     } catch (err) {
-      failure = (err as Error).message.split('\n').find((l) => /error|fail|413|refus/i.test(l)) ?? (err as Error).message.split('\n')[0];
+      // The tool's own last word: skopeo's `level=fatal msg=…`, oci-copy's `oci-copy: …` line.
+      const lines = (err as Error).message.split('\n').filter((l) => /fatal|oci-copy: |error/i.test(l));
+      failure = (lines.at(-1) ?? (err as Error).message.split('\n')[0]).replace(/^.*msg="?/, '').replace(/"$/, '');
     }
     const s = front.stats();
     const resent = m ? resentOf(m) : NaN;
     rows.push([
       name,
-      failure ? `failed: ${failure.slice(0, 160)}` : 'landed',
+      failure ? `failed: ${failure.slice(0, 200)}` : 'landed',
       m ? seconds(m.ms) : '–',
       m ? mb(m.rssMB) : '–',
       through ? `${s.tooLarge} × 413, ${s.drops} drops` : 'none',
