@@ -10,6 +10,9 @@ import { backoffDelay, discard, dropBody, header, isTransient, transportError, t
 import { pause, throwIfAborted } from '../../cancel/index.js';
 import { learnChunking, uploadLocation, uploadOnSession, type UploadMode } from './upload.js';
 
+/** How far a download must have come since its last break for the next break to start its tries again. */
+const PROGRESS_RESETS_TRIES_BYTES = 1024 * 1024;
+
 /** One repository's blob endpoints. */
 export class Blobs {
   constructor(
@@ -92,7 +95,8 @@ export class Blobs {
         current.res ??= await during(op, () => this.get(desc, offset, op, signal));
         const res = current.res;
         let skip = res.status === 206 && rangeStart(res) === offset ? 0 : offset;
-        if (offset > progressed) [failures, progressed] = [0, offset];
+        // A break after real progress starts the tries again; one every few bytes still runs out of them.
+        if (offset >= progressed + PROGRESS_RESETS_TRIES_BYTES) [failures, progressed] = [0, offset];
         if (res.status === 206 && skip) throw new RegistryError(`${op}: the registry answered a different range`);
         for await (const data of res.body) {
           let chunk = data as Buffer;
