@@ -11,6 +11,7 @@ import { detectHarness } from './measure.js';
 import { Bench } from './bench.js';
 import { Output } from './table.js';
 import { wanSection } from './wan.js';
+import { hugeLayerSection } from './huge-layer.js';
 import { immutableSection } from './immutable.js';
 import { syncSection } from './sync.js';
 import { integritySection } from './integrity.js';
@@ -38,6 +39,7 @@ const SECTIONS = [
   'concurrency',
   'scaling',
   'memory',
+  'hugelayer',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
       'large-mb': { type: 'string' },
       'huge-mb': { type: 'string' },
       'no-huge': { type: 'boolean' },
+      'huge-layer-mb': { type: 'string' },
       only: { type: 'string' },
       'wan-rtt': { type: 'string' },
       'wan-mbit': { type: 'string' },
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
   const reps = numberFrom(values.reps, process.env.BENCH_REPS, 3);
   const largeMB = numberFrom(values['large-mb'], process.env.BENCH_LARGE_MB, 64);
   const hugeMB = numberFrom(values['huge-mb'], process.env.BENCH_HUGE_MB, 1024);
+  const hugeLayerMB = numberFrom(values['huge-layer-mb'], process.env.BENCH_HUGE_LAYER_MB, 10240);
   const huge = !(values['no-huge'] || process.env.BENCH_NO_HUGE === '1');
   const wanRtts = (values['wan-rtt'] ?? process.env.BENCH_WAN_RTT ?? '20')
     .split(',')
@@ -96,7 +100,7 @@ async function main(): Promise<void> {
   if (!nodeVersion) throw new Error(`--node ${node}: not a Node.js that runs here`);
   const only = (values.only ?? process.env.BENCH_ONLY ?? '').split(',').filter(Boolean) as Section[];
   for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}": choose from ${SECTIONS.join(', ')}`);
-  const wanted = (s: Section) => (only.length ? only.includes(s) : s !== 'memory' || huge);
+  const wanted = (s: Section) => (only.length ? only.includes(s) : (s !== 'memory' && s !== 'hugelayer') || huge);
 
   const out = new Output();
   const harness = detectHarness();
@@ -129,6 +133,7 @@ async function main(): Promise<void> {
     if (wanted('concurrency')) await concurrencySection(bench, out, largeMB);
     if (wanted('scaling')) await scalingSection(bench, out);
     if (wanted('memory')) await memorySection(bench, out, hugeMB);
+    if (wanted('hugelayer')) await hugeLayerSection(bench, out, hugeLayerMB);
   } finally {
     await bench.stop();
     await rm(work, { recursive: true, force: true });

@@ -158,6 +158,11 @@ function totalsTable(t: CopyTotals, durationMs: number, dryRun: boolean): string
     '',
   ];
   const took = formatDuration(durationMs);
+  if (t.bytesResent > 0)
+    lines.push(
+      `**Resent:** ${formatBytes(t.bytesResent)} went twice: uploads broke off (a lost connection, a front's 413, an expired token) and went on where the registry had them.`,
+      '',
+    );
   // A rate means something only when the copy was mostly bytes travelling: not when nothing moved,
   // nor when mounts did the work and a few manifests were all that travelled.
   if (dryRun) lines.push(`Checked in ${took}.`);

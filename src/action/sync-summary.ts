@@ -37,7 +37,13 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
   if (counts.repaired) parts.splice(1, 0, `**${count('repaired')}**`);
   parts.push(...notDoneCounts(counts));
   const bytes =
-    outcome.dryRun || checking ? [] : [`${formatBytes(outcome.bytes.copied)} copied`, `${formatBytes(outcome.bytes.mounted)} mounted`];
+    outcome.dryRun || checking
+      ? []
+      : [
+          `${formatBytes(outcome.bytes.copied)} copied`,
+          `${formatBytes(outcome.bytes.mounted)} mounted`,
+          ...(outcome.bytes.resent ? [`${formatBytes(outcome.bytes.resent)} resent`] : []),
+        ];
   lines.push(`${[...parts, ...bytes].join(' · ')} · ${formatDuration(outcome.durationMs)}`, '');
   const limits = rateLimitLine(outcome.rateLimits);
   if (limits) lines.push(limits, '');

@@ -13,13 +13,15 @@ const RATE_WINDOW_MS = 5000;
  * blob and manifest that started moving, to every destination of a sync; for a copy to several
  * destinations, to the one being copied, see `begin`), the rate over the last seconds,
  * the time left at that rate, and a `retrying (2/5)` note while a retry waits. Bytes never go
- * backwards: a blob sent again after a failure counts once. Redrawn on a timer, so it moves on
+ * backwards: a blob sent again after a failure counts once, and what went twice is told apart (`resent`). Redrawn on a timer, so it moves on
  * (the rate falls, the note shows) while nothing arrives.
  */
 export class TerminalProgress {
   private readonly nodes = new Map<string, { size: number; bytes: number; done: boolean }>();
   private total = 0;
   private moved = 0;
+  /** Bytes sent twice: uploads that broke off and went on where the registry had them. */
+  private resent = 0;
   private inFlight = 0;
   private samples: Array<{ at: number; moved: number }> = [];
   private retry?: { note: string; url: string };
@@ -44,6 +46,8 @@ export class TerminalProgress {
       } else if (event.type === 'progress' && node && event.bytes > node.bytes) {
         this.moved += Math.min(event.bytes, node.size) - node.bytes;
         node.bytes = Math.min(event.bytes, node.size);
+      } else if (event.type === 'resumed') {
+        this.resent += event.resent;
       } else if (event.type === 'done' && node && !node.done) {
         node.done = true;
         this.inFlight--;
@@ -63,6 +67,7 @@ export class TerminalProgress {
     this.nodes.clear();
     this.total = 0;
     this.moved = 0;
+    this.resent = 0;
     this.inFlight = 0;
     this.samples = [];
     this.label = label;
@@ -103,6 +108,7 @@ export class TerminalProgress {
         const left = this.total - this.moved;
         if (rate > 0 && left > 0) parts.push(`${formatSeconds(left / rate)} left`);
       }
+      if (this.resent > 0) parts.push(`${formatBytes(this.resent)} resent`);
       if (this.inFlight > 0) parts.push(`${this.inFlight} in flight`);
       if (this.label) parts.push(this.label);
     }

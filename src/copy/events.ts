@@ -34,7 +34,13 @@ export interface FoundReferrer {
 export type CopyEvent =
   | { type: 'started'; node: Descriptor }
   | { type: 'progress'; node: Descriptor; bytes: number }
-  | { type: 'done'; node: Descriptor; action: NodeAction; from?: string; bytes: number }
+  /** `resent`: bytes of a blob sent more than once (an upload that broke off and went on, or was tried again). */
+  | { type: 'done'; node: Descriptor; action: NodeAction; from?: string; bytes: number; resent?: number }
+  /**
+   * A blob's upload broke off (`reason`) and goes on from byte `offset`, which the registry holds;
+   * `resent` bytes already sent were lost and go again.
+   */
+  | { type: 'resumed'; node: Descriptor; offset: number; resent: number; reason: string }
   /**
    * A tag points (or, in a dry run, would point) at `node`. `previous` is the digest the tag
    * named before, when it was there: equal to the node's when nothing had to change, another

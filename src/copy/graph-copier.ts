@@ -1,16 +1,17 @@
-import { pipeline, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { plainDescriptor, type Descriptor } from '../oci/descriptor.js';
-import { VerifyingStream } from '../oci/digest.js';
 import { ContentError, CopyError, DigestMismatchError, isRetryable, registryErrorCode } from '../oci/errors.js';
 import { isImageConfig, isIndex, isManifest } from '../oci/media-types.js';
 import { defaultSuccessors } from '../oci/manifest.js';
 import { referrerOf } from '../oci/referrers.js';
 import {
+  isBlobSizeLimited,
   isLocated,
   isPushNoter,
   isMounter,
   isTaggingPusher,
   type ReadOnlyTarget,
+  type Resumable,
   type TaggingPusher,
   type Target,
 } from '../targets/target.js';
@@ -24,6 +25,7 @@ import { mountCandidates } from './mount-candidates.js';
 import { BLOB_TRIES, DEFAULT_CONCURRENCY, type CopyOptions, type SuccessorFn } from './options.js';
 import { readManifest } from './read-manifest.js';
 import { failedAtHolder } from './relay.js';
+import { VerifiedBlob } from './verified-blob.js';
 import { printable } from '../oci/text.js';
 import { Tagger } from './tagging.js';
 
@@ -283,16 +285,21 @@ export class GraphCopier {
   private async copyManifest(node: GraphNode): Promise<void> {
     const desc = node.desc;
     // The check and the fetch are independent round trips: make them at once.
-    // Both settle before either failure is thrown, so no fetch outlives the copy.
+    // Both settle before either failure is thrown, so no fetch outlives the copy. A layer the
+    // destination is known to refuse fails the copy as soon as its manifest is read.
     const putBack = this.options.putBack;
-    const [existing, content] = await allOrFirstError([
+    const walked = this.manifest(desc).then(async (content) => {
+      const children = await this.children(desc, content);
+      this.refuseOversized(desc, children);
+      return { content, children };
+    });
+    const [{ content, children }, existing] = await allOrFirstError([
+      walked,
       putBack
         ? Promise.resolve(!putBack.has(desc.digest))
         : this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal)),
-      this.manifest(desc),
     ] as const);
     this.manifestTypes.set(desc.digest, desc.mediaType);
-    const children = await this.children(desc, content);
     const listing = childListing(node);
     this.admit(children, listing);
     if (existing) {
@@ -359,6 +366,27 @@ export class GraphCopier {
     // A referrers index another writer changed at the same moment, merged again: said, not hidden.
     if (isPushNoter(this.dst))
       for (const note of this.dst.pushNotes(desc)) this.emit({ type: 'notice', node: desc, message: note.message });
+  }
+
+  /**
+   * A layer larger than the destination is known to take (GHCR: 10 GB) fails the copy before any of
+   * its bytes move, in one line naming it, its size and the limit: the registry would refuse it only
+   * after the whole upload.
+   */
+  private refuseOversized(manifest: Descriptor, children: Descriptor[]): void {
+    const limit = isBlobSizeLimited(this.dst) ? this.dst.blobSizeLimit() : undefined;
+    if (!limit) return;
+    const over = children.find((c) => !isManifest(c.mediaType) && c.size > limit.bytes);
+    if (!over) return;
+    const err = this.wrap(
+      'destination',
+      `pushing blob ${over.digest} to ${this.dst.description}`,
+      new ContentError(
+        `the layer of manifest ${manifest.digest} is ${(over.size / 1e9).toFixed(1)} GB (${over.size} bytes), more than the registry takes (${limit.stated} per layer): refused before any byte moved; copy it to a registry without that limit, or rebuild the image with smaller layers`,
+      ),
+    );
+    this.fail(err);
+    throw err;
   }
 
   private markExisting(desc: Descriptor, listing: Listing): Promise<void> {
@@ -434,15 +462,20 @@ export class GraphCopier {
       return true;
     }
     for (const [i, from] of candidates.entries()) {
-      let opened: VerifiedContent | undefined;
+      let opened: VerifiedBlob | undefined;
       const upload = async () => {
         this.emit({ type: 'started', node: desc });
         opened = this.openVerified(desc);
         return opened.stream;
       };
+      // The upload on a refused mount's session goes on where it broke off, as any other.
+      const resume: Resumable = {
+        from: (offset) => opened!.from(offset),
+        resumed: (info) => opened?.resumed(info),
+      };
       const last = i === candidates.length - 1;
       // A mount never fails the copy: whatever goes wrong, the blob is uploaded the ordinary way.
-      const outcome = await dst.mount(desc, from, last ? upload : undefined, this.signal).catch(() => 'refused' as const);
+      const outcome = await dst.mount(desc, from, last ? upload : undefined, this.signal, resume).catch(() => 'refused' as const);
       this.stopIfFailed();
       const sourceFailure = opened?.sourceFailure();
       if (outcome !== 'uploaded') opened?.stream.destroy();
@@ -459,7 +492,7 @@ export class GraphCopier {
         this.remember(this.src, desc);
         this.remember(dst, desc);
         if (opened) this.emitConfig(desc, opened);
-        this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+        this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size, ...resentOf(opened?.resent ?? 0) });
         return true;
       }
     }
@@ -468,12 +501,15 @@ export class GraphCopier {
 
   /** Fetch → verify → push, again with fresh content when a target says the failure was passing. */
   private async transferBlob(desc: Descriptor): Promise<void> {
+    /** Bytes sent more than once: within a try (an upload that went on), and all of a try that failed. */
+    let resent = 0;
     for (let attempt = 1; ; attempt++) {
-      let opened: VerifiedContent | undefined;
+      let opened: VerifiedBlob | undefined;
       try {
         this.emit({ type: 'started', node: desc });
         opened = this.openVerified(desc);
-        await this.dst.push(desc, opened.stream, this.signal);
+        await this.dst.push(desc, opened.stream, this.signal, opened);
+        resent += opened.resent;
         // Only now are the source's bytes known to be the blob's: the cache may name it as a place.
         this.remember(this.src, desc);
         this.emitConfig(desc, opened);
@@ -482,6 +518,7 @@ export class GraphCopier {
         const sourceFailure = opened ? opened.sourceFailure() : err;
         // Release the source's connection: a destination that failed early may never have read it.
         opened?.stream.destroy();
+        resent += opened?.delivered ?? 0;
         // An earlier destination that stopped giving the blob (see `relaySource`): read it again, from the source.
         if (sourceFailure && attempt < BLOB_TRIES && failedAtHolder(sourceFailure)) continue;
         if (sourceFailure) throw this.wrap('source', `fetching blob ${desc.digest} from ${this.src.description}`, sourceFailure);
@@ -494,16 +531,17 @@ export class GraphCopier {
       }
     }
     this.remember(this.dst, desc);
-    this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+    this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size, ...resentOf(resent) });
   }
 
   /**
-   * The source's bytes behind a verifier that errors, rather than ends, when they are wrong. It
-   * tells a failure of the source (a cut download, bytes that do not match) from a destination that
-   * stopped reading: whichever stream errs first, and the verifier's own content errors, decide.
+   * The source's bytes behind a verifier that errors, rather than ends, when they are wrong, and
+   * that the destination may read again from an offset (an upload that goes on where the registry
+   * has it: see `VerifiedBlob`). It tells a failure of the source (a cut download, bytes that do not
+   * match) from a destination that stopped reading, whose download then ends early without blame.
    * The fetch is started, not awaited: its round trip overlaps the destination opening its upload.
    */
-  private openVerified(desc: Descriptor): VerifiedContent {
+  private openVerified(desc: Descriptor): VerifiedBlob {
     const keep = isImageConfig(desc.mediaType) ? MAX_KEPT_CONFIG_BYTES : 0;
     // Progress is told in steps, not per chunk: a 128 MB blob arrives in thousands of chunks, and
     // each event passes every listener (the log, the terminal, the report).
@@ -513,35 +551,14 @@ export class GraphCopier {
       told = bytes;
       this.emit({ type: 'progress', node: desc, bytes });
     };
-    const verifier = new VerifyingStream(desc, progress, keep);
-    let failure: unknown;
-    let fromSource = false;
-    const fail = (err: unknown, source: boolean) => {
-      if (failure === undefined) [failure, fromSource] = [err, source];
-    };
-    verifier.once('error', (err) => fail(err, err instanceof ContentError));
-    this.src.fetch(desc, this.signal).then(
-      (fetched) => {
-        fetched.once('error', (err) => fail(err, true));
-        // A destination that gave up already destroyed the verifier: close the fetch. (Node 24's
-        // pipeline throws, rather than reports, when its destination is already destroyed.)
-        if (verifier.destroyed) {
-          fetched.destroy();
-          return;
-        }
-        pipeline(fetched, verifier, () => {});
-      },
-      (err) => {
-        fail(err, true);
-        verifier.destroy(err);
-      },
-    );
-    return { stream: verifier, sourceFailure: () => (fromSource ? failure : undefined) };
+    const resumed = ({ offset, resent, reason }: { offset: number; resent: number; reason: string }) =>
+      this.emit({ type: 'resumed', node: desc, offset, resent, reason });
+    return new VerifiedBlob(desc, this.src, this.signal, progress, keep, resumed);
   }
 
   /** A config that passed whole through the verifier is told with its bytes (see the `config` event). */
-  private emitConfig(desc: Descriptor, opened: VerifiedContent): void {
-    const content = opened.stream.kept;
+  private emitConfig(desc: Descriptor, opened: VerifiedBlob): void {
+    const content = opened.kept;
     if (content) this.emit({ type: 'config', node: desc, content });
   }
 
@@ -569,6 +586,11 @@ export class GraphCopier {
   private wrap(side: 'source' | 'destination', what: string, err: unknown): CopyError {
     return err instanceof CopyError ? err : new CopyError(side, what, err);
   }
+}
+
+/** `resent` on a `done` event, when bytes were sent more than once. */
+function resentOf(bytes: number): { resent?: number } {
+  return bytes > 0 ? { resent: bytes } : {};
 }
 
 /** The wait the target asked for (its `Retry-After` or backoff), else 250 ms doubling. */
@@ -615,12 +637,6 @@ function nodePhrase(desc: Descriptor): string {
 /** The listing a manifest's children share. */
 function childListing(parent: GraphNode): Listing {
   return { what: `${nodeKind(parent.desc)} ${parent.desc.digest}`, depth: parent.depth + 1 };
-}
-
-interface VerifiedContent {
-  stream: VerifyingStream;
-  /** The error that came from the source side, if the transfer failed there. */
-  sourceFailure(): unknown;
 }
 
 export type { NodeAction };

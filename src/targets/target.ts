@@ -28,7 +28,7 @@ export interface Target extends ReadOnlyTarget {
    * Stores a node. The caller verifies `content` while it streams and makes it error rather than
    * end when it is wrong, so a push must commit only on a clean end of the stream.
    */
-  push(desc: Descriptor, content: Readable, signal?: AbortSignal): Promise<void>;
+  push(desc: Descriptor, content: Readable, signal?: AbortSignal, resume?: Resumable): Promise<void>;
   /**
    * Points `reference` (a tag, or the digest itself for an untagged root) at a node already pushed.
    * `context` is what the copy knows of the image, for targets that write it down (layouts and
@@ -65,7 +65,45 @@ export interface Mounter extends Located {
    * and `getContent` is given, the bytes are uploaded on that same session (`uploaded`); without it
    * the session is abandoned (`refused`). A refused or failed mount never throws: it is `refused`.
    */
-  mount(desc: Descriptor, fromRepository: string, getContent?: () => Promise<Readable>, signal?: AbortSignal): Promise<MountOutcome>;
+  mount(
+    desc: Descriptor,
+    fromRepository: string,
+    getContent?: () => Promise<Readable>,
+    signal?: AbortSignal,
+    resume?: Resumable,
+  ): Promise<MountOutcome>;
+}
+
+/**
+ * What an upload that broke off goes on from, given by the caller of `push`: the blob's bytes again
+ * from the offset the destination already holds, checked as the first stream was (the caller's
+ * verifier carries its hash across the pieces), and where to tell what had to be sent twice. A
+ * target that cannot go on where it stopped ignores it and fails as it would without.
+ */
+export interface Resumable {
+  /** The blob's bytes from `offset` (0 < offset < size, or 0) to its end. */
+  from(offset: number): Promise<Readable>;
+  /** Told when an upload goes on from `offset` after `resent` bytes already sent were lost (`reason`: what broke). */
+  resumed?(info: { offset: number; resent: number; reason: string }): void;
+}
+
+/** A source that reads a blob from a byte offset without reading what comes before (an HTTP `Range`, a file's position). */
+export interface RangeReader {
+  fetchFrom(desc: Descriptor, offset: number, signal?: AbortSignal): Promise<Readable>;
+}
+
+/** A destination that takes blobs only up to a size it is known to refuse beyond (GHCR: 10 GB a layer). */
+export interface BlobSizeLimited {
+  /** The largest blob it takes and how its owner states that (`10 GB`), or undefined when none is known. */
+  blobSizeLimit(): { bytes: number; stated: string } | undefined;
+}
+
+export function isBlobSizeLimited(t: unknown): t is BlobSizeLimited {
+  return typeof (t as BlobSizeLimited)?.blobSizeLimit === 'function';
+}
+
+export function isRangeReader(t: unknown): t is RangeReader {
+  return typeof (t as RangeReader)?.fetchFrom === 'function';
 }
 
 /** A target that can list what refers to a node (signatures, SBOMs, attestations). */

@@ -170,13 +170,11 @@ describe('action with several destinations, reading the source once', () => {
     const front = await startFaultProxy(other.url);
     try {
       src.proxy.reset();
-      // The first destination's registry cuts every read of the big layer: the layout after it cannot take it from there.
-      front.addFault({
-        method: 'GET',
-        path: new RegExp(`/v2/relay/app/blobs/${src.big}$`),
-        times: Infinity,
-        fault: { kind: 'reset-response', afterBytes: 100_000 },
-      });
+      // The first destination's registry cuts the read of the big layer halfway, then no longer has it (a cut
+      // alone is resumed with Range): the layout after it cannot take it from there.
+      const big = new RegExp(`/v2/relay/app/blobs/${src.big}$`);
+      front.addFault({ method: 'GET', path: big, fault: { kind: 'reset-response', afterBytes: 100_000 } });
+      front.addFault({ method: 'GET', path: big, nth: 2, times: Infinity, fault: { kind: 'status', status: 404, body: '' } });
       const layout = join(src.work, 'relay-cut');
       const run = await runAction(
         { source: src.source, destination: `${front.host}/relay/app:v1\noci:${layout}:v1`, 'blob-cache': 'false' },

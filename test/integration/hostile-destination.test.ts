@@ -223,7 +223,7 @@ const cases: DestinationCase[] = [
       x.req.once('data', () => x.req.socket.destroy());
     }),
     code: 1,
-    line: /pushing blob sha256:[0-9a-f]{64} to .* after 3 tries$/,
+    line: /pushing blob sha256:[0-9a-f]{64} to .* after [0-9]+ tries$/,
     maxMs: 15_000,
   },
   {

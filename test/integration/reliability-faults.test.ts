@@ -130,7 +130,7 @@ describe('copies through a faulty network', () => {
     }
   }
 
-  it('heals a connection reset mid-upload: a new session, the blob verified', async () => {
+  it('heals a connection reset mid-upload: asks the session where it stands and goes on there (or on a new one when it is gone), the blob verified', async () => {
     proxy.addFault({
       method: 'PUT',
       path: /^\/v2\/dst\/n[0-9]+\/blobs\/uploads\/.*digest=/,
@@ -138,10 +138,22 @@ describe('copies through a faulty network', () => {
     });
     const { repo, result } = await copyThroughProxy();
     await expectHealed(repo, result);
-    const posts = proxy.requests().filter((r) => r.method === 'POST');
-    const puts = proxy.requests().filter((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/'));
-    assert.equal(posts.length, puts.length, 'every try opened its own session');
-    assert.equal(puts.length, image.blobs.filter((b) => !b.mediaType.includes('manifest') && !b.mediaType.includes('index')).length + 1);
+    const log = proxy.requests();
+    const cut = log.findIndex((r) => r.fault === 'reset-request');
+    const session = log[cut].path.split('?')[0];
+    const asked = log.findIndex((r, i) => i > cut && r.method === 'GET' && r.path.startsWith(`${session}?`));
+    assert.ok(asked > cut, 'the session was asked for its offset');
+    const onSession = log.filter((r, i) => i > asked && r.path.startsWith(`${session}?`));
+    const posts = log.filter((r) => r.method === 'POST');
+    const blobs = image.blobs.filter((b) => !b.mediaType.includes('manifest') && !b.mediaType.includes('index')).length;
+    if (log[asked].status === 204) {
+      // Distribution had kept none of the cut bytes: the blob went on in chunks on the same session.
+      assert.ok(
+        onSession.some((r) => r.method === 'PATCH'),
+        'chunks on the same session',
+      );
+      assert.equal(posts.length, blobs, 'no new session');
+    } else assert.equal(posts.length, blobs + 1, 'the session was gone: one new session');
   });
 
   it('switches to chunked uploads when a blob PUT is refused with 413', async () => {
@@ -233,7 +245,7 @@ describe('copies through a faulty network', () => {
       repo,
       result,
       new RegExp(
-        `^pushing blob sha256:[0-9a-f]{64} to ${proxy.host}/${repo}: 503 Service Unavailable \\(UNAVAILABLE: injected fault\\) after 3 tries$`,
+        `^pushing blob sha256:[0-9a-f]{64} to ${proxy.host}/${repo}: 503 Service Unavailable \\(UNAVAILABLE: injected fault\\) after [0-9]+ tries$`,
       ),
     );
   });

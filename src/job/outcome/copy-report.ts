@@ -8,6 +8,8 @@ export interface NodeRecord {
   action: NodeAction;
   /** the repository a mounted blob came from */
   from?: string;
+  /** bytes of a copied blob sent more than once (an upload that broke off and went on) */
+  resent?: number;
 }
 
 export interface CopyTotals {
@@ -18,6 +20,8 @@ export interface CopyTotals {
   bytesMounted: number;
   /** bytes the destination already had */
   bytesExisting: number;
+  /** bytes sent more than once: uploads that broke off and went on, or were tried again */
+  bytesResent: number;
   copied: number;
   mounted: number;
   existing: number;
@@ -90,7 +94,14 @@ export class CopyReport {
     if (event.type !== 'done' || this.seen.has(event.node.digest)) return;
     this.seen.add(event.node.digest);
     const { digest, mediaType, size } = event.node;
-    this.nodes.push({ digest, mediaType, size, action: event.action, ...(event.from ? { from: event.from } : {}) });
+    this.nodes.push({
+      digest,
+      mediaType,
+      size,
+      action: event.action,
+      ...(event.from ? { from: event.from } : {}),
+      ...(event.resent ? { resent: event.resent } : {}),
+    });
   };
 
   /** The copy waits for its turn: the time until `resume` is not its own. */
@@ -121,11 +132,13 @@ export class CopyReport {
       bytesCopied: 0,
       bytesMounted: 0,
       bytesExisting: 0,
+      bytesResent: 0,
       copied: 0,
       mounted: 0,
       existing: 0,
     };
     for (const n of this.nodes) {
+      t.bytesResent += n.resent ?? 0;
       if (n.action === 'copied' || n.action === 'copy') {
         t.copied++;
         t.bytesCopied += n.size;

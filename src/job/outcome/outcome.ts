@@ -140,7 +140,8 @@ export interface JobOutcome {
   /** `nothingSelected`: the entries whose source was listed and that selected no tag. */
   plan: { all: number; entries?: number; shard?: Shard; nothingSelected?: EmptySelection[] };
   counts: Record<ItemStatus, number>;
-  bytes: { copied: number; mounted: number; existing: number };
+  /** `resent`: bytes sent more than once (uploads that broke off and went on). */
+  bytes: { copied: number; mounted: number; existing: number; resent: number };
   /** The root the destinations got (a one-image copy), when one did. */
   root?: Descriptor;
   /** What registries said of their pull limits at the end. */
@@ -192,12 +193,13 @@ export function jobOutcome(
     Pick<Partial<JobOutcome>, 'pullBudget' | 'pruned' | 'lock' | 'integrity'> & { cacheNote?: string; failFast?: boolean },
 ): JobOutcome {
   const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
-  const bytes = { copied: 0, mounted: 0, existing: 0 };
+  const bytes = { copied: 0, mounted: 0, existing: 0, resent: 0 };
   for (const r of results) {
     counts[r.status]++;
     bytes.copied += r.totals.bytesCopied;
     bytes.mounted += r.totals.bytesMounted;
     bytes.existing += r.totals.bytesExisting;
+    bytes.resent += r.totals.bytesResent;
   }
   const root = results.find((r) => r.root)?.root;
   const failure = failureLine(results, { what: mode === 'copy' ? 'destinations' : 'images', failFast: extra.failFast === true });

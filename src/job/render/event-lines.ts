@@ -21,7 +21,7 @@ export function eventLine(event: CopyEvent): string | undefined {
     case 'done':
       switch (event.action) {
         case 'copied':
-          return `Copied  ${nodeId(event.node)}`;
+          return `Copied  ${nodeId(event.node)}${event.resent ? ` (${formatBytes(event.resent)} resent)` : ''}`;
         case 'exists':
           return `Exists  ${nodeId(event.node)}`;
         case 'mounted':
@@ -52,6 +52,8 @@ export function eventLine(event: CopyEvent): string | undefined {
       if (n === 0) return event.depth === 0 ? `no referrers found for ${event.node.digest}` : undefined;
       return `${n} referrer${n === 1 ? '' : 's'} of ${event.node.digest}: ${event.referrers.map(referrerLabel).join(', ')}`;
     }
+    case 'resumed':
+      return `Resumed ${shortDigest(event.node.digest)} at byte ${event.offset} of ${event.node.size} (${printable(event.reason, 200)}): ${formatBytes(event.resent)} resent`;
     case 'notice':
       return event.message;
     default:
@@ -71,7 +73,7 @@ export const PROGRESS_EVERY_MS = 5000;
  * every few seconds with bytes, percent and rate (`  1a2b3c4d5e6f 120.0 MiB / 750.0 MiB (16%) 40.0 MiB/s`).
  */
 export function logLines(emit: (line: string) => void, now: () => number = Date.now): CopyListener {
-  const started = new Map<string, { at: number; last: number }>();
+  const started = new Map<string, { at: number; last: number; resent: number }>();
   return (event) => {
     if (event.type === 'progress') {
       const s = started.get(event.node.digest);
@@ -81,12 +83,16 @@ export function logLines(emit: (line: string) => void, now: () => number = Date.
         const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
         const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
         emit(
-          `  ${shortDigest(event.node.digest)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s`,
+          `  ${shortDigest(event.node.digest)} ${formatBytes(event.bytes)} / ${formatBytes(event.node.size)} (${pct}%) ${formatBytes(rate)}/s${s.resent ? `, ${formatBytes(s.resent)} resent` : ''}`,
         );
       }
       return;
     }
-    if (event.type === 'started') started.set(event.node.digest, { at: now(), last: now() });
+    if (event.type === 'started' && !started.has(event.node.digest)) started.set(event.node.digest, { at: now(), last: now(), resent: 0 });
+    if (event.type === 'resumed') {
+      const s = started.get(event.node.digest);
+      if (s) s.resent += event.resent;
+    }
     if (event.type === 'done') started.delete(event.node.digest);
     const line = eventLine(event);
     if (line) emit(line);

@@ -24,6 +24,7 @@ export function imageRecords(outcome: JobOutcome): Array<Record<string, unknown>
       ...(r.platforms.length ? { platforms: r.platforms.map((p) => p.platform) } : {}),
       ...(r.referrers ? { referrers: { found: r.referrers.found, copied: r.referrers.copied, there: r.referrers.there } } : {}),
       ...(r.warnings.length ? { warnings: r.warnings } : {}),
+      ...(r.totals.bytesResent ? { resent: r.totals.bytesResent } : {}),
       ...jsonParts(r),
       ...ownTime(r),
     };
@@ -52,6 +53,7 @@ export function blobRecords(results: ItemOutcome[], several = results.length > 1
       size: n.size,
       action: n.action,
       ...(n.from ? { from: n.from } : {}),
+      ...(n.resent ? { resent: n.resent } : {}),
       ...(several ? { destination: r.destination } : {}),
     })),
   );

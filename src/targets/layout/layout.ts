@@ -182,6 +182,12 @@ export class OciLayoutTarget implements Target, BlobSizer, TagLister, TagReader,
     return handle.createReadStream();
   }
 
+  /** A blob's bytes from `offset` on: the file read from that position. */
+  async fetchFrom(desc: Descriptor, offset: number): Promise<Readable> {
+    const { handle } = await this.files.open(blobPath(this.root, desc.digest), `blob ${desc.digest}`);
+    return handle.createReadStream({ start: offset });
+  }
+
   async exists(desc: Descriptor): Promise<boolean> {
     const size = await this.storedSize(desc.digest);
     return size === desc.size;

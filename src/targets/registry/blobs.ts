@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { NotFoundError } from '../../oci/errors.js';
-import type { MountOutcome } from '../target.js';
+import type { MountOutcome, Resumable } from '../target.js';
 import { deleteScope, pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
 import { refuseOtherDigest } from './answered-digest.js';
@@ -9,6 +9,9 @@ import { RegistryError } from './errors.js';
 import { backoffDelay, discard, dropBody, header, isTransient, transportError, type HttpResponse } from './http.js';
 import { pause, throwIfAborted } from '../../cancel/index.js';
 import { learnChunking, uploadLocation, uploadOnSession, type UploadMode } from './upload.js';
+
+/** How far a download must have come since its last break for the next break to start its tries again. */
+const PROGRESS_RESETS_TRIES_BYTES = 1024 * 1024;
 
 /** One repository's blob endpoints. */
 export class Blobs {
@@ -67,11 +70,11 @@ export class Blobs {
    * The blob's bytes. A download cut midway goes on with `Range: bytes=N-` when the registry answers
    * 206, and otherwise starts again, skipping what was already passed on. The caller verifies.
    */
-  async fetch(desc: Descriptor, signal?: AbortSignal): Promise<Readable> {
+  async fetch(desc: Descriptor, signal?: AbortSignal, from = 0): Promise<Readable> {
     const op = `fetching blob ${desc.digest} from ${this.place}`;
-    const first = await during(op, () => this.get(desc, 0, op, signal));
+    const first = await during(op, () => this.get(desc, from, op, signal));
     const current: { res?: HttpResponse } = { res: first };
-    const stream = Readable.from(this.download(desc, current, op, signal), { objectMode: false });
+    const stream = Readable.from(this.download(desc, current, op, signal, from), { objectMode: false });
     // Destroying the stream ends the generator only once its await returns, and an answer that
     // stalls never returns: the answer being read is dropped first, so its connection goes at once.
     const destroy = stream._destroy.bind(stream);
@@ -102,14 +105,24 @@ export class Blobs {
   }
 
   /** The blob's bytes from `current.res` on, asking again where it broke off; `current.res` is the answer being read. */
-  private async *download(desc: Descriptor, current: { res?: HttpResponse }, op: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  private async *download(
+    desc: Descriptor,
+    current: { res?: HttpResponse },
+    op: string,
+    signal?: AbortSignal,
+    from = 0,
+  ): AsyncGenerator<Buffer> {
     const policy = this.client.http.retry;
-    let offset = 0;
+    let offset = from;
+    /** Where the answer being read starts: 0 for a whole answer (200), which is skipped up to `offset`. */
+    let progressed = from;
     for (let failures = 0; ; ) {
       try {
         current.res ??= await during(op, () => this.get(desc, offset, op, signal));
         const res = current.res;
         let skip = res.status === 206 && rangeStart(res) === offset ? 0 : offset;
+        // A break after real progress starts the tries again; one every few bytes still runs out of them.
+        if (offset >= progressed + PROGRESS_RESETS_TRIES_BYTES) [failures, progressed] = [0, offset];
         if (res.status === 206 && skip) throw new RegistryError(`${op}: the registry answered a different range`);
         for await (const data of res.body) {
           let chunk = data as Buffer;
@@ -141,7 +154,7 @@ export class Blobs {
   }
 
   /** POST then PUT (distribution ignores a single-request `POST ?digest=`), or chunks when the registry wants them. */
-  async push(desc: Descriptor, content: Readable, signal?: AbortSignal): Promise<void> {
+  async push(desc: Descriptor, content: Readable, signal?: AbortSignal, resume?: Resumable): Promise<void> {
     const op = `pushing blob ${desc.digest} to ${this.place}`;
     const scopes = [pushScope(this.repository)];
     // The content may fail (a digest mismatch) while the session opens: keep that for the caller, not the process.
@@ -154,7 +167,7 @@ export class Blobs {
         const session = uploadLocation(res, op, this.client.base);
         await discard(res);
         if (content.errored) throw content.errored;
-        await uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal });
+        await uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal, resume });
       });
     } finally {
       if (!content.readableEnded) content.destroy();
@@ -162,7 +175,13 @@ export class Blobs {
   }
 
   /** Asks the registry to link a blob from another repository; see `Mounter.mount`. */
-  async mount(desc: Descriptor, from: string, getContent?: () => Promise<Readable>, signal?: AbortSignal): Promise<MountOutcome> {
+  async mount(
+    desc: Descriptor,
+    from: string,
+    getContent?: () => Promise<Readable>,
+    signal?: AbortSignal,
+    resume?: Resumable,
+  ): Promise<MountOutcome> {
     const op = `pushing blob ${desc.digest} to ${this.place}`;
     const scopes = [pushScope(this.repository), pullScope(from)];
     const url = this.url('uploads/');
@@ -192,7 +211,9 @@ export class Blobs {
     }
     const content = await getContent();
     content.on('error', () => {});
-    await during(op, () => uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal }));
+    await during(op, () =>
+      uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal, resume }),
+    );
     return 'uploaded';
   }
 

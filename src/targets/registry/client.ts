@@ -5,6 +5,7 @@ import { lookupCredentials, type CredentialOptions } from './credentials.js';
 import { isRetryableStatus, registryErrorDetail, RegistryError, statusLine } from './errors.js';
 import { dropBody, header, HttpClient, readBody, registryBaseUrl, type HttpOptions, type HttpRequest, type HttpResponse } from './http.js';
 import { httpsOnlyError, isHttpsServerAnswer } from './network/failures.js';
+import { DEFAULT_CHUNK_BYTES, type UploadMode } from './upload.js';
 
 export interface RegistryClientOptions extends HttpOptions, Omit<CredentialOptions, 'env'> {
   /** Speak plain HTTP to a registry off loopback. */
@@ -23,6 +24,8 @@ export class RegistryClient {
   private baseUrl: URL;
   private readonly auth: RegistryAuth;
   private readonly ownsHttp: boolean;
+  /** How blobs go up to this host, for every repository of the job: what a 413 or `OCI-Chunk-Min-Length` taught stays. */
+  readonly uploads: UploadMode = { chunked: false, chunkBytes: DEFAULT_CHUNK_BYTES };
 
   constructor(
     readonly registry: string,

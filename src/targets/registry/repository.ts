@@ -12,8 +12,11 @@ import type {
   Mounter,
   MountOutcome,
   PushNoter,
+  BlobSizeLimited,
+  RangeReader,
   ReferrerLister,
   RemoveTagOptions,
+  Resumable,
   StoreNote,
   TaggingPusher,
   TagLister,
@@ -27,14 +30,27 @@ import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { Manifests } from './manifests.js';
 import { listReferrers } from './referrers.js';
 import { RegistryTagRemover } from './tag-removal.js';
+import { knownLayerLimit, type LayerLimit } from './known-limits.js';
 import { listTags } from './tags.js';
-import { DEFAULT_CHUNK_BYTES, type UploadMode } from './upload.js';
 
 export type RegistryRepositoryOptions = RegistryClientOptions;
 
 /** A repository on a registry, spoken to over the distribution API. */
 export class RegistryRepository
-  implements Target, BlobDeleter, BlobSizer, Mounter, Located, PushNoter, ReferrerLister, TaggingPusher, TagLister, TagReader, TagRemover
+  implements
+    Target,
+    BlobDeleter,
+    BlobSizer,
+    BlobSizeLimited,
+    Mounter,
+    Located,
+    PushNoter,
+    RangeReader,
+    ReferrerLister,
+    TaggingPusher,
+    TagLister,
+    TagReader,
+    TagRemover
 {
   readonly description: string;
   readonly location: BlobLocation;
@@ -49,8 +65,8 @@ export class RegistryRepository
   ) {
     this.location = { registry: client.registry, repository };
     this.description = `[registry] ${client.registry}/${repository}`;
-    const mode: UploadMode = { chunked: false, chunkBytes: DEFAULT_CHUNK_BYTES };
-    this.blobs = new Blobs(client, repository, mode);
+    // The host's upload mode: what a 413 taught one repository holds for every other of the job.
+    this.blobs = new Blobs(client, repository, client.uploads);
     this.manifests = new Manifests(client, repository);
   }
 
@@ -62,6 +78,17 @@ export class RegistryRepository
   async fetch(desc: Descriptor, signal?: AbortSignal): Promise<Readable> {
     this.refuseIfClosed();
     return isManifest(desc.mediaType) ? this.manifests.fetch(desc, signal) : this.blobs.fetch(desc, signal);
+  }
+
+  /** The per-layer limit this registry publishes (see known-limits.ts), checked before a byte moves. */
+  blobSizeLimit(): LayerLimit | undefined {
+    return knownLayerLimit(this.client.registry);
+  }
+
+  /** A blob's bytes from `offset` on (`Range`), for an upload elsewhere that goes on where it stopped. */
+  async fetchFrom(desc: Descriptor, offset: number, signal?: AbortSignal): Promise<Readable> {
+    this.refuseIfClosed();
+    return this.blobs.fetch(desc, signal, offset);
   }
 
   async exists(desc: Descriptor, signal?: AbortSignal): Promise<boolean> {
@@ -85,9 +112,11 @@ export class RegistryRepository
    * Stores a node. `content` is read once: when this throws an error for which `isRetryable` holds
    * (a cut connection, 5xx, a 413 that switches to chunked uploads), call again with fresh content.
    */
-  async push(desc: Descriptor, content: Readable, signal?: AbortSignal): Promise<void> {
+  async push(desc: Descriptor, content: Readable, signal?: AbortSignal, resume?: Resumable): Promise<void> {
     this.refuseIfClosed();
-    return isManifest(desc.mediaType) ? this.manifests.push(desc, content, desc.digest, signal) : this.blobs.push(desc, content, signal);
+    return isManifest(desc.mediaType)
+      ? this.manifests.push(desc, content, desc.digest, signal)
+      : this.blobs.push(desc, content, signal, resume);
   }
 
   /** A manifest stored and tagged by one PUT to the tag. */
@@ -106,9 +135,15 @@ export class RegistryRepository
     return this.manifests.tag(desc, reference);
   }
 
-  async mount(desc: Descriptor, fromRepository: string, getContent?: () => Promise<Readable>, signal?: AbortSignal): Promise<MountOutcome> {
+  async mount(
+    desc: Descriptor,
+    fromRepository: string,
+    getContent?: () => Promise<Readable>,
+    signal?: AbortSignal,
+    resume?: Resumable,
+  ): Promise<MountOutcome> {
     this.refuseIfClosed();
-    return this.blobs.mount(desc, fromRepository, getContent, signal);
+    return this.blobs.mount(desc, fromRepository, getContent, signal, resume);
   }
 
   /** What `tag` names now, by a HEAD (no manifest is read): undefined when there is no such tag. */
