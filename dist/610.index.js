@@ -11,7 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   openDryRunFileDestination: () => (/* binding */ openDryRunFileDestination)
 /* harmony export */ });
 /* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(29949);
-/* harmony import */ var _open_file_target_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(93410);
+/* harmony import */ var _open_file_target_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(44366);
 /* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(87586);
 /* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4277);
 
@@ -42,6 +42,12 @@ class DryRunFileDestination {
     }
     async exists(desc) {
         return this.existing ? this.existing.exists(desc) : false;
+    }
+    /** What the existing layout stores for a blob (its file's size), for a check. */
+    async blobSize(desc) {
+        if ((0,_target_js__WEBPACK_IMPORTED_MODULE_2__/* .isBlobSizer */ .DI)(this.existing))
+            return this.existing.blobSize(desc);
+        return (await this.exists(desc)) ? desc.size : undefined;
     }
     async readTag(tag, context) {
         return (0,_target_js__WEBPACK_IMPORTED_MODULE_2__/* .isTagReader */ .ei)(this.existing) ? this.existing.readTag(tag, context) : undefined;

@@ -48,6 +48,7 @@ const ENTRY_FIELDS = [
     ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw),
     ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp),
     ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignServiceSetting */ .BA),
+    ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .AttestSetting */ .op),
 ];
 /** An entry's signing keys: the step's words. */
 const SIGN_FIELDS = [...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignSetting */ .gp), ...Object.values(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .SignServiceSetting */ .BA)];
@@ -118,6 +119,7 @@ function entryFromFields(fields, number, names, sources, line) {
     const prune = optionalBoolean(fields.get('prune'), field('prune'));
     const protect = regexList(fields.get('protect'), field('protect'));
     const immutableTags = globList(fields.get('immutable-tags'), field('immutable-tags'));
+    const attestVerification = optionalBoolean(fields.get(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .AttestSetting */ .op.Verification), field(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .AttestSetting */ .op.Verification));
     if (prune && !wholeRepository) {
         throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${entry} prunes but its source ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_9__/* .quoted */ .TL)(sourceText)} names one image: prune applies to a whole repository's tags; drop the tag or digest from the source, or drop prune`);
     }
@@ -138,6 +140,7 @@ function entryFromFields(fields, number, names, sources, line) {
         ...(immutableTags.length ? { immutableTags } : {}),
         ...optionalPolicy(entryPolicy(fields, field, sources)),
         ...optionalSigning(entrySigning(fields, field, sources)),
+        ...(attestVerification !== undefined ? { attestVerification } : {}),
     };
 }
 function optionalPolicy(verify) {
@@ -180,6 +183,7 @@ function entryPolicy(fields, field, sources) {
         attestationTypes: types,
         trustedRoot: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.TrustedRoot),
         platforms: platforms === true,
+        mode: text(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .VerifySetting */ .mw.Mode),
     }, { ..._settings_voice_js__WEBPACK_IMPORTED_MODULE_4__/* .ACTION_VOICE */ .w, input: field }, sources.readFile ?? _signatures_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .readSmallFile */ .EW);
 }
 /** The entry's fields by name; an unknown one is an error naming the nearest and listing every field. */

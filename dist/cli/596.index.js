@@ -42,9 +42,14 @@ function parseFlags(command, flags, argv) {
         throw rewordParseError(command, flags, err);
     }
 }
-/** `--tls-verify` alone is `--tls-verify=true`; `--tls-verify false` is `--tls-verify=false`. */
+/**
+ * `--tls-verify` alone is `--tls-verify=true`; `--tls-verify false` is `--tls-verify=false`; a
+ * switch whose other value is a word (`--check[=deep]`) takes that word apart too (`--check deep`).
+ */
 function withSwitchValues(flags, argv) {
-    const switches = new Set(flags.filter((f) => f.kind === 'switch').map((f) => `--${f.name}`));
+    const switchFlags = flags.filter((f) => f.kind === 'switch');
+    const switches = new Set(switchFlags.map((f) => `--${f.name}`));
+    const words = new Map(switchFlags.map((f) => [`--${f.name}`, f.value]));
     const out = [];
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
@@ -57,7 +62,7 @@ function withSwitchValues(flags, argv) {
             continue;
         }
         const next = argv[i + 1];
-        if (next === 'true' || next === 'false') {
+        if (next === 'true' || next === 'false' || (next !== undefined && next === words.get(arg))) {
             out.push(`${arg}=${next}`);
             i++;
         }
@@ -466,8 +471,10 @@ function nearestWord(given, words) {
 /* harmony export */   o: () => (/* binding */ writeCosignKeyFile)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
-/* harmony import */ var _noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(46382);
+/* harmony import */ var _noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(46382);
 /* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29949);
+/* harmony import */ var _public_key_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(24741);
+
 
 
 
@@ -518,7 +525,7 @@ async function readCosignKeyFile(pem, password, what = 'the cosign key file', so
     const key = await deriveKey(password, Buffer.from(doc.kdf.salt, 'base64'), params);
     let plain;
     try {
-        plain = (0,_noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_2__/* .secretbox */ .EY)(key, Buffer.from(doc.cipher.nonce, 'base64')).open(Buffer.from(doc.ciphertext, 'base64'));
+        plain = (0,_noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_3__/* .secretbox */ .EY)(key, Buffer.from(doc.cipher.nonce, 'base64')).open(Buffer.from(doc.ciphertext, 'base64'));
     }
     catch {
         // An empty password is a missing one: saying it is wrong would send the user to check the wrong thing.
@@ -535,14 +542,14 @@ async function readCosignKeyFile(pem, password, what = 'the cosign key file', so
     }
     return checkSigningKey(privateKey, what);
 }
-/** A cosign key file holding `privateKey` (ECDSA P-256), encrypted with `password`, as cosign writes one. */
+/** A cosign key file holding `privateKey` (ECDSA P-256, P-384, P-521, RSA or Ed25519), encrypted with `password`, as cosign writes one. */
 async function writeCosignKeyFile(privateKey, password) {
     checkSigningKey(privateKey, 'the key');
     const salt = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(SALT_BYTES);
     const nonce = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(NONCE_BYTES);
     const key = await deriveKey(password, salt, DEFAULT_PARAMS);
     const der = privateKey.export({ type: 'pkcs8', format: 'der' });
-    const ciphertext = (0,_noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_2__/* .secretbox */ .EY)(key, nonce).seal(der);
+    const ciphertext = (0,_noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_3__/* .secretbox */ .EY)(key, nonce).seal(der);
     const doc = {
         kdf: { name: 'scrypt', params: DEFAULT_PARAMS, salt: salt.toString('base64') },
         cipher: { name: 'nacl/secretbox', nonce: nonce.toString('base64') },
@@ -553,12 +560,12 @@ async function writeCosignKeyFile(privateKey, password) {
         .replace(/.{1,64}/g, '$&\n');
     return `-----BEGIN ${ENCRYPTED_TYPES[0]}-----\n${body}-----END ${ENCRYPTED_TYPES[0]}-----\n`;
 }
-/** Signing here is ECDSA P-256 with SHA-256, cosign's default key; other keys are refused up front. */
+/** Signing here takes the keys cosign holds: ECDSA P-256, P-384 and P-521, RSA (2048 bits or more), Ed25519; others are refused up front. */
 function checkSigningKey(key, what) {
-    const curve = key.asymmetricKeyDetails?.namedCurve;
-    if (key.asymmetricKeyType !== 'ec' || (curve !== 'prime256v1' && curve !== 'P-256')) {
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} holds ${key.asymmetricKeyType === 'ec' ? `an EC key on ${curve}` : `an ${key.asymmetricKeyType ?? 'unknown'} key`}: signing takes an ECDSA P-256 key (cosign generate-key-pair makes one)`);
-    }
+    if ((0,_public_key_js__WEBPACK_IMPORTED_MODULE_2__/* .signingHash */ .gP)(key) === undefined)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} holds ${key.asymmetricKeyType === 'ec' ? `an EC key on ${key.asymmetricKeyDetails?.namedCurve}` : `an ${key.asymmetricKeyType ?? 'unknown'} key`}: signing takes an ECDSA (P-256, P-384, P-521), RSA or Ed25519 key (cosign generate-key-pair makes an ECDSA P-256 one)`);
+    if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} holds a ${key.asymmetricKeyDetails?.modulusLength}-bit RSA key: signing takes RSA keys of 2048 bits or more`);
     return key;
 }
 function pemBlock(pem) {
@@ -605,8 +612,12 @@ function deriveKey(password, salt, params) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ft: () => (/* binding */ signWithKey),
+/* harmony export */   gP: () => (/* binding */ signingHash),
+/* harmony export */   qp: () => (/* binding */ keyKind),
 /* harmony export */   rY: () => (/* binding */ publicKeyPem),
-/* harmony export */   yy: () => (/* binding */ keyFingerprint)
+/* harmony export */   yy: () => (/* binding */ keyFingerprint),
+/* harmony export */   zs: () => (/* binding */ verifiesWithKey)
 /* harmony export */ });
 /* unused harmony export sameKey */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
@@ -625,6 +636,72 @@ function publicKeyPem(key) {
 function sameKey(a, b) {
     const der = (k) => (k.type === 'private' ? createPublicKey(k) : k).export({ type: 'spki', format: 'der' });
     return der(a).equals(der(b));
+}
+/**
+ * The hash a key signs with, as cosign and sigstore-go choose it by key type: SHA-256 for ECDSA
+ * P-256 and for RSA (PKCS#1 v1.5), SHA-384 for P-384, SHA-512 for P-521, none for Ed25519 (which
+ * signs the message itself). `undefined` for a key cosign cannot hold.
+ */
+function signingHash(key) {
+    switch (key.asymmetricKeyType) {
+        case 'rsa':
+            return 'sha256';
+        case 'ed25519':
+            return null;
+        case 'ec':
+            switch (key.asymmetricKeyDetails?.namedCurve) {
+                case 'prime256v1':
+                case 'P-256':
+                    return 'sha256';
+                case 'secp384r1':
+                case 'P-384':
+                    return 'sha384';
+                case 'secp521r1':
+                case 'P-521':
+                    return 'sha512';
+            }
+    }
+    return undefined;
+}
+/** The key's kind in words, for lines: `ECDSA P-384`, `RSA 3072`, `Ed25519`. */
+function keyKind(key) {
+    const d = key.asymmetricKeyDetails;
+    if (key.asymmetricKeyType === 'ec')
+        return `ECDSA ${curveName(d?.namedCurve)}`;
+    if (key.asymmetricKeyType === 'rsa')
+        return `RSA ${d?.modulusLength ?? ''}`.trim();
+    if (key.asymmetricKeyType === 'ed25519')
+        return 'Ed25519';
+    return key.asymmetricKeyType ?? 'unknown';
+}
+function curveName(curve) {
+    return { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }[curve ?? ''] ?? curve ?? 'unknown curve';
+}
+/** `data` signed with `key` by the hash its type takes (`signingHash`). */
+function signWithKey(key, data) {
+    const hash = signingHash(key);
+    if (hash === undefined)
+        throw new Error(`a ${keyKind(key)} key cannot sign here`);
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.sign)(hash, data, key);
+}
+/**
+ * Whether `signature` over `data` verifies with `key`, by the hash its type takes. An ECDSA key on
+ * P-384 or P-521 is also taken with SHA-256: cosign before its signing-algorithm option
+ * signed with SHA-256 whatever the curve, and verifies so still.
+ */
+function verifiesWithKey(key, data, signature) {
+    const hash = signingHash(key);
+    if (hash === undefined)
+        return false;
+    const hashes = key.asymmetricKeyType === 'ec' && hash !== 'sha256' ? [hash, 'sha256'] : [hash];
+    return hashes.some((h) => {
+        try {
+            return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.verify)(h, data, key, signature);
+        }
+        catch {
+            return false;
+        }
+    });
 }
 
 

@@ -1,5 +1,5 @@
-export const id = 341;
-export const ids = [341];
+export const id = 337;
+export const ids = [337];
 export const modules = {
 
 /***/ 74117:
@@ -75,41 +75,16 @@ function linkSignals(...signals) {
 
 /***/ }),
 
-/***/ 70341:
+/***/ 38781:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  COPY_FLAGS: () => (/* binding */ COPY_FLAGS),
-  COPY_HELP: () => (/* binding */ COPY_HELP),
-  copyCommand: () => (/* binding */ copyCommand),
-  readBothCredentials: () => (/* binding */ readBothCredentials)
-});
-
-// EXTERNAL MODULE: ./lib/src/job/outcome/outcome.js
-var outcome_outcome = __webpack_require__(62677);
-// EXTERNAL MODULE: ./lib/src/job/render/records.js
-var records = __webpack_require__(48505);
-// EXTERNAL MODULE: ./lib/src/job/run-job.js + 40 modules
-var run_job = __webpack_require__(50940);
-// EXTERNAL MODULE: ./lib/src/oci/errors.js
-var errors = __webpack_require__(29949);
-// EXTERNAL MODULE: ./lib/src/oci/reference.js + 1 modules
-var reference = __webpack_require__(91839);
-// EXTERNAL MODULE: ./lib/src/plan/operation.js
-var operation = __webpack_require__(33877);
-// EXTERNAL MODULE: ./lib/src/settings/values.js
-var settings_values = __webpack_require__(13490);
-// EXTERNAL MODULE: ./lib/src/job/render/log.js + 1 modules
-var log = __webpack_require__(51488);
-// EXTERNAL MODULE: ./lib/src/job/render/checks.js
-var checks = __webpack_require__(78366);
-// EXTERNAL MODULE: ./lib/src/cli/terminal.js + 1 modules
-var cli_terminal = __webpack_require__(36210);
-;// CONCATENATED MODULE: ./lib/src/cli/copy-report.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   z: () => (/* binding */ copyReporter)
+/* harmony export */ });
+/* harmony import */ var _job_render_log_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51488);
+/* harmony import */ var _job_render_checks_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(78366);
+/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(91839);
+/* harmony import */ var _terminal_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(36210);
 
 
 
@@ -122,20 +97,21 @@ var cli_terminal = __webpack_require__(36210);
  * A single destination that failed prints nothing here: its error is the command's last line.
  */
 function copyReporter(console, progress, destinations) {
-    const sink = (0,cli_terminal/* consoleSink */.JS)(console);
+    const sink = (0,_terminal_js__WEBPACK_IMPORTED_MODULE_2__/* .consoleSink */ .JS)(console);
     const several = destinations > 1;
     let dryRun = false;
-    return (0,cli_terminal/* withProgress */.E0)({
+    return (0,_terminal_js__WEBPACK_IMPORTED_MODULE_2__/* .withProgress */ .E0)({
         warning: sink.warning,
         budgetStopped: sink.warning,
+        lockNote: (line) => console.line(line),
         itemStarted(start) {
             dryRun = start.dryRun;
             // One that moves nothing (unchanged, not attempted) is told by its result line alone.
             if (several && !start.known) {
-                console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${(0,reference/* formatReference */.FH)(start.item.source)} => ${(0,reference/* formatReference */.FH)(start.item.destination)}`);
+                console.line(`${start.dryRun ? 'Dry run' : 'Copying'} ${(0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .formatReference */ .FH)(start.item.source)} => ${(0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .formatReference */ .FH)(start.item.destination)}`);
                 progress?.begin(`destination ${start.index + 1} of ${destinations}`);
             }
-            return (0,log/* eventLines */.Cl)(sink, { progress: !progress });
+            return (0,_job_render_log_js__WEBPACK_IMPORTED_MODULE_0__/* .eventLines */ .Cl)(sink, { progress: !progress });
         },
         itemDone(r) {
             if (several || (r.status !== 'failed' && r.status !== 'skipped'))
@@ -148,231 +124,20 @@ function printResult(console, r, dryRun) {
     const t = r.totals;
     const totals = r.root !== undefined && !(r.status === 'unchanged' && t.nodes <= 1);
     if (r.status === 'failed')
-        console.error((0,log/* resultLine */.ow)(r, dryRun), `${r.destination}: ${(0,log/* resultLine */.ow)(r, dryRun)}`);
+        console.error((0,_job_render_log_js__WEBPACK_IMPORTED_MODULE_0__/* .resultLine */ .ow)(r, dryRun), `${r.destination}: ${(0,_job_render_log_js__WEBPACK_IMPORTED_MODULE_0__/* .resultLine */ .ow)(r, dryRun)}`);
     else if (totals)
-        console.line((0,log/* resultLine */.ow)(r, dryRun));
+        console.line((0,_job_render_log_js__WEBPACK_IMPORTED_MODULE_0__/* .resultLine */ .ow)(r, dryRun));
     else
-        console.final((0,log/* resultLine */.ow)(r, dryRun));
+        console.final((0,_job_render_log_js__WEBPACK_IMPORTED_MODULE_0__/* .resultLine */ .ow)(r, dryRun));
     if (!r.root)
         return;
     console.line(`Digest: ${r.root.digest}`);
     // What a check said as it ran (a verification, before the copy) is not said again.
-    for (const line of (0,checks/* checkLines */.Wb)(r, true))
+    for (const line of (0,_job_render_checks_js__WEBPACK_IMPORTED_MODULE_3__/* .checkLines */ .Wb)(r, true))
         console.line(line);
-    const totalsText = (0,log/* totalsLine */.sX)(r, dryRun);
+    const totalsText = (0,_job_render_log_js__WEBPACK_IMPORTED_MODULE_0__/* .totalsLine */ .sX)(r, dryRun);
     if (totalsText)
         console.final(totalsText);
-}
-
-// EXTERNAL MODULE: ./lib/src/cli/exit-codes.js
-var exit_codes = __webpack_require__(860);
-// EXTERNAL MODULE: ./lib/src/cli/flags.js
-var flags = __webpack_require__(73080);
-// EXTERNAL MODULE: ./lib/src/cli/help.js
-var help = __webpack_require__(2600);
-// EXTERNAL MODULE: ./lib/src/cli/passwords.js
-var passwords = __webpack_require__(97449);
-// EXTERNAL MODULE: ./lib/src/cli/settings.js + 1 modules
-var cli_settings = __webpack_require__(77962);
-// EXTERNAL MODULE: ./lib/src/cli/signing.js + 2 modules
-var signing = __webpack_require__(24887);
-// EXTERNAL MODULE: ./lib/src/cli/voice.js
-var voice = __webpack_require__(21533);
-;// CONCATENATED MODULE: ./lib/src/cli/copy-command.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const COPY_FLAGS = [
-    { name: 'to', kind: 'list', value: 'DESTINATION', help: 'a destination (repeat for several; the same as more DESTINATION arguments)' },
-    {
-        name: 'platform',
-        kind: 'string',
-        value: 'OS/ARCH[/VARIANT]',
-        help: 'copy only this platform of an index; several, comma-separated: a new index of just those',
-    },
-    { name: 'referrers', kind: 'boolean', help: 'also copy signatures, SBOMs and attestations of the copied manifests' },
-    { name: 'dry-run', kind: 'boolean', help: 'report what would happen, write nothing' },
-    { name: 'no-clobber', kind: 'boolean', help: 'fail rather than move a destination tag that names another digest' },
-    { name: 'fail-fast', kind: 'boolean', help: 'with several destinations, stop at the first that fails (by default each is tried)' },
-    { name: 'concurrency', kind: 'string', value: 'N', help: 'blobs in flight, 1 to 64 (default 8)' },
-    { name: 'no-mount', kind: 'boolean', help: 'never mount blobs across repositories' },
-    { name: 'no-blob-cache', kind: 'boolean', help: 'neither read nor update the blob-info cache' },
-    { name: 'plain-http', kind: 'boolean', help: 'plain HTTP to registries not on loopback' },
-    { name: 'tls-verify', kind: 'switch', value: 'false', help: 'false: accept any registry certificate (a warning says so)' },
-    { name: 'ca-file', kind: 'string', value: 'FILE', help: 'trust the PEM CA certificates in FILE too' },
-    {
-        name: 'requests-per-second',
-        kind: 'string',
-        value: 'N',
-        help: 'at most N requests a second to each registry host (GHCR allows 2,000 a minute: 30)',
-    },
-    {
-        name: 'min-pulls-left',
-        kind: 'string',
-        value: 'N',
-        help: 'start no copy from a registry whose pull limit would fall below N; a sync leaves the rest for the next run',
-    },
-    {
-        name: 'operation',
-        kind: 'string',
-        value: 'auto|copy|import|export',
-        help: 'say what the copy is; an operation that does not fit is an error',
-    },
-    ...signing/* SIGNATURE_FLAGS */.zh,
-    { name: 'json', kind: 'boolean', help: 'print the per-node account as JSON on standard output' },
-    { name: 'debug', kind: 'boolean', help: 'log every HTTP request and its status, credentials hidden' },
-    { name: 'quiet', kind: 'boolean', short: 'q', help: 'print errors and the final line only' },
-    ...(0,passwords/* credentialFlags */.fQ)('src'),
-    ...(0,passwords/* credentialFlags */.fQ)('dest'),
-    { name: 'version', kind: 'boolean', help: 'print the version and exit' },
-    { name: 'help', kind: 'boolean', short: 'h', help: 'print this help and exit' },
-];
-const src = (0,passwords/* credentialVariables */.rt)('src');
-const dest = (0,passwords/* credentialVariables */.rt)('dest');
-const COPY_HELP = {
-    usage: [
-        'oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]',
-        'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]',
-        'oci-copy sync [options] FILE | SRC-REPO DST-REPO     (many images: see oci-copy sync --help)',
-        'oci-copy generate-key-pair [--output-key-prefix PREFIX]   (cosign.key and cosign.pub)',
-    ],
-    summary: 'Copies an image or artifact, and everything under it, from SOURCE to each DESTINATION (resolved once: every destination gets the same digest).',
-    sections: [
-        {
-            title: 'references',
-            rows: [
-                ['[docker://]HOST[:PORT]/REPO[:TAG,...][@DIGEST]', 'a registry repository; alpine is docker.io/library/alpine'],
-                ['oci:PATH[:TAG|@DIGEST]', 'an OCI image-layout directory'],
-                ['oci-archive:PATH[:TAG|@DIGEST]', 'an OCI layout in a tar file; PATH - is standard input or output'],
-                ['docker-archive:PATH[:NAME:TAG]', 'what docker save writes and docker load reads; PATH - as above'],
-            ],
-        },
-        { title: 'options', rows: (0,help/* flagRows */.k)(COPY_FLAGS) },
-        {
-            title: 'environment',
-            rows: [
-                [`${src.username}, ${src.password}`, 'credentials for the source registry'],
-                [`${dest.username}, ${dest.password}`, 'credentials for the destination registry'],
-                ['COSIGN_PASSWORD', 'the password of the --sign-key file'],
-                ['SIGSTORE_ID_TOKEN', "the OIDC identity token for --sign keyless (else the GitHub runner's, when the job may ask for one)"],
-                ['DOCKER_CONFIG', 'where config.json is (docker login, credential helpers); default ~/.docker'],
-                ['HTTPS_PROXY, HTTP_PROXY, NO_PROXY', 'proxies, as the Go tools read them; loopback is never proxied'],
-                ['OCI_COPY_TIMEOUT_SECONDS', 'the longest a registry may stay silent (default 60)'],
-                ['XDG_CACHE_HOME', 'where the blob-info cache lives (default ~/.cache/oci-copy)'],
-            ],
-        },
-        {
-            title: 'examples',
-            lines: [
-                'oci-copy ghcr.io/acme/app-dev:1.2 ghcr.io/acme/app:1.2,1,latest',
-                'oci-copy --platform linux/arm64 alpine:3.20 registry.internal:5000/base/alpine:3.20',
-                'oci-copy --referrers registry.example.com/app:1.4 oci-archive:app.tar:1.4',
-                'oci-copy oci-archive:app.tar:1.4 --to eu.example.com/app:1.4 --to us.example.com/app:1.4',
-                'printf %s "$TOKEN" | oci-copy --dest-username ci --dest-password-stdin oci:out ghcr.io/acme/app:1',
-                'oci-copy --ca-file corp-ca.pem --debug registry.corp.example/app:1 oci:./app:1',
-            ],
-        },
-        { title: 'exit status', rows: exit_codes/* EXIT_CODE_HELP */.Z },
-    ],
-};
-/**
- * `oci-copy [copy] SOURCE DESTINATION...`: the flags made into the job's settings, the job run
- * (HEAD first, every destination tried, no-clobber checked for all of them before any byte moves),
- * then its outcome printed: each destination's result as it is done, `--json` on standard output.
- */
-async function copyCommand(argv, io) {
-    const { values, positionals } = (0,flags/* parseFlags */.b)('oci-copy', COPY_FLAGS, argv);
-    if (values.help) {
-        io.stdout.write((0,help/* formatHelp */.B)(COPY_HELP));
-        return exit_codes/* ExitCode */.y.Done;
-    }
-    const { source, destinations } = copyReferences(values, positionals);
-    const terminal = (0,cli_terminal/* terminalSession */.rS)(io.console, io.env, values);
-    const settings = { ...(0,cli_settings/* flagSettings */.w)(values, terminal.open), ...(await (0,signing/* signatureFlagSettings */.Um)(values, io.env)) };
-    const credentials = await readBothCredentials(values, io, source.transport !== 'registry' && source.path === '-');
-    const { console } = io;
-    const several = destinations.length > 1;
-    terminal.progress?.start();
-    let outcome;
-    try {
-        outcome = await (0,run_job/* runJob */.b)({
-            ...settings,
-            work: { kind: 'copy', source, destinations },
-            source: { ...settings.source, credentials: credentials.source },
-            destination: { ...settings.destination, credentials: credentials.destination },
-        }, {
-            reporter: copyReporter(console, terminal.progress, destinations.length),
-            ...(settings.blobCache ? { cacheStore: (0,cli_settings/* fileCacheStore */.a)(io.env, (m) => console.line(`warning: ${m}`)) } : {}),
-        });
-    }
-    finally {
-        terminal.progress?.stop();
-    }
-    if (values.json)
-        io.stdout.write(`${JSON.stringify((0,records/* copyAccount */.lH)(outcome))}\n`);
-    // One destination that failed fails as the copy always did: its own error, its own status.
-    const [first] = outcome.results;
-    if (!several && first.status === 'failed')
-        throw first.cause;
-    (0,cli_terminal/* printPullLimits */.L2)(console, outcome);
-    // Each failed destination's error was printed with its result: the last line names them.
-    const failure = (0,outcome_outcome/* failureLine */.Pu)(outcome.results, { what: 'destinations', errorsTold: true });
-    if (failure)
-        throw new errors/* OperationError */.OK(failure);
-    return exit_codes/* ExitCode */.y.Done;
-}
-/** SOURCE and every DESTINATION (arguments and `--to`), each checked, with the operation asked for. */
-function copyReferences(values, positionals) {
-    const [sourceArg, ...rest] = positionals;
-    const given = [...rest, ...(values.to ?? [])].map((d) => d.trim());
-    const destinationArgs = given.filter(Boolean);
-    if (sourceArg === undefined)
-        throw new flags/* UsageError */.e('expected SOURCE and DESTINATION: see oci-copy --help');
-    // The source first: `oci-copy '' ''` is told its source is empty, not that a destination is missing.
-    const source = (0,reference/* parseReference */.F2)(sourceArg, voice/* FLAG_VOICE */.m.input('source'));
-    if (destinationArgs.length === 0) {
-        if (given.length)
-            throw new flags/* UsageError */.e(`${voice/* FLAG_VOICE */.m.input('destination')} is empty: give where to copy ${voice/* FLAG_VOICE */.m.value(sourceArg)} to`);
-        throw new flags/* UsageError */.e(`expected a DESTINATION after ${voice/* FLAG_VOICE */.m.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
-    }
-    const destinations = (0,settings_values/* parseDestinations */.dU)(destinationArgs, voice/* FLAG_VOICE */.m);
-    for (const d of destinations)
-        (0,operation/* parseOperation */.$)(typeof values.operation === 'string' ? values.operation.trim() : '', source, d, voice/* FLAG_VOICE */.m);
-    const toStdout = destinations.filter((d) => d.transport !== 'registry' && d.path === '-');
-    if (values.json && toStdout.length && values['dry-run'] !== true) {
-        throw new flags/* UsageError */.e('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
-    }
-    if (toStdout.length > 1)
-        throw new flags/* UsageError */.e('oci-archive:- is given twice as a destination: standard output takes one archive');
-    return { source, destinations };
-}
-/** Both sides' credentials; standard input can give one password, and none when it carries the archive. */
-async function readBothCredentials(values, io, stdinCarriesArchive = false) {
-    const stdinFlags = ['src-password-stdin', 'dest-password-stdin'].filter((f) => values[f] === true);
-    if (stdinFlags.length > 1) {
-        throw new flags/* UsageError */.e(`--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in ${dest.password} or ${src.password}`);
-    }
-    if (stdinFlags.length && stdinCarriesArchive) {
-        throw new flags/* UsageError */.e(`--${stdinFlags[0]} reads standard input, which oci-archive:- reads the archive from: give the password in ${stdinFlags[0].startsWith('src') ? src.password : dest.password}`);
-    }
-    const stdin = (flag) => () => (0,passwords/* readStdinPassword */.M$)(io.stdin, `--${flag}`);
-    return {
-        source: await (0,passwords/* readCredentials */.L1)('src', values, io.env, stdin('src-password-stdin')),
-        destination: await (0,passwords/* readCredentials */.L1)('dest', values, io.env, stdin('dest-password-stdin')),
-    };
 }
 
 
@@ -418,9 +183,14 @@ function parseFlags(command, flags, argv) {
         throw rewordParseError(command, flags, err);
     }
 }
-/** `--tls-verify` alone is `--tls-verify=true`; `--tls-verify false` is `--tls-verify=false`. */
+/**
+ * `--tls-verify` alone is `--tls-verify=true`; `--tls-verify false` is `--tls-verify=false`; a
+ * switch whose other value is a word (`--check[=deep]`) takes that word apart too (`--check deep`).
+ */
 function withSwitchValues(flags, argv) {
-    const switches = new Set(flags.filter((f) => f.kind === 'switch').map((f) => `--${f.name}`));
+    const switchFlags = flags.filter((f) => f.kind === 'switch');
+    const switches = new Set(switchFlags.map((f) => `--${f.name}`));
+    const words = new Map(switchFlags.map((f) => [`--${f.name}`, f.value]));
     const out = [];
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
@@ -433,7 +203,7 @@ function withSwitchValues(flags, argv) {
             continue;
         }
         const next = argv[i + 1];
-        if (next === 'true' || next === 'false') {
+        if (next === 'true' || next === 'false' || (next !== undefined && next === words.get(arg))) {
             out.push(`${arg}=${next}`);
             i++;
         }
@@ -994,7 +764,14 @@ var settings_values = __webpack_require__(13490);
 var names = __webpack_require__(48330);
 // EXTERNAL MODULE: ./lib/src/cli/voice.js
 var voice = __webpack_require__(21533);
+// EXTERNAL MODULE: ./lib/src/cli/flags.js
+var flags = __webpack_require__(73080);
+// EXTERNAL MODULE: ./lib/src/oci/text.js
+var oci_text = __webpack_require__(4277);
 ;// CONCATENATED MODULE: ./lib/src/cli/settings.js
+
+
+
 
 
 
@@ -1026,7 +803,23 @@ function flagSettings(values, open) {
             ? { minPullsLeft: (0,settings_values/* parseWholeNumber */.oA)(text('min-pulls-left'), names/* Input */.p.MinPullsLeft, 0, 0, settings_values/* MAX_PULL_BUDGET */.lD, voice/* FLAG_VOICE */.m) }
             : {}),
         ...optionalRate((0,settings_values/* parseRequestsPerSecond */.$r)(text('requests-per-second'), voice/* FLAG_VOICE */.m)),
+        ...lockSettings(text('lock-file').trim(), on('locked')),
+        ...integrityFlags(text('check'), text('repair')),
     };
+}
+/** `--lock-file FILE` (relative to the working directory) and `--locked`, which reads it and so needs it. */
+function lockSettings(file, locked) {
+    if (locked && !file)
+        throw new flags/* UsageError */.e('--locked copies what a lock names, and --lock-file is not given: add --lock-file FILE (written by a run without --locked)');
+    return file ? { lock: { path: (0,external_node_path_.resolve)(file), name: (0,oci_text/* printable */.g$)(file), locked } } : {};
+}
+/** `--check[=deep]` and `--repair[=deep]`: the job's `integrity`, at most one of them. */
+function integrityFlags(check, repair) {
+    const integrity = (0,settings_values/* integritySetting */.Iz)((0,settings_values/* parseIntegrityMode */.u0)(check, names/* Input */.p.Check, voice/* FLAG_VOICE */.m), (0,settings_values/* parseIntegrityMode */.u0)(repair, names/* Input */.p.Repair, voice/* FLAG_VOICE */.m), {
+        check: '--check',
+        repair: '--repair',
+    });
+    return integrity ? { integrity } : {};
 }
 function optionalRate(n) {
     return n === undefined ? {} : { requestsPerSecond: n };
@@ -1052,7 +845,7 @@ function fileCacheStore(env, warn) {
 
 /***/ }),
 
-/***/ 24887:
+/***/ 16818:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1063,46 +856,16 @@ __webpack_require__.d(__webpack_exports__, {
   Um: () => (/* binding */ signatureFlagSettings)
 });
 
-// EXTERNAL MODULE: ./lib/src/signatures/policy.js
-var policy = __webpack_require__(34568);
-;// CONCATENATED MODULE: ./lib/src/job/checks/signature-gates/load.js
-
-/**
- * The signature check and signing stage the settings and entries ask for (`signatureStages`). The
- * Sigstore libraries (a few megabytes of code) load only when something is verified or signed: a
- * job that does neither starts without them. Each policy's trust root is read in full now, so a
- * damaged one is one line before any image is copied.
- */
-async function loadSignatureStages(inputs, options = {}) {
-    const entries = options.entries ?? [];
-    const policies = [inputs.verify, ...entries.map((e) => e.verify)].filter((p) => p !== undefined);
-    const signs = inputs.sign !== undefined || entries.some((e) => e.sign);
-    if (!policies.length && !signs && !options.entryPolicies)
-        return { checks: [], afterTag: [] };
-    const [{ signatureStages }] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(382), __webpack_require__.e(179), __webpack_require__.e(40)]).then(__webpack_require__.bind(__webpack_require__, 99040)), (0,policy/* loadTrustRoots */.k0)(policies)]);
-    return signatureStages(inputs, options);
-}
-/**
- * What signs keyless in this job, for the shells' check that an identity token can be had before
- * anything is copied: the step (when some image takes its signing) or the first entry that does.
- * Undefined when nothing signs keyless.
- */
-function keylessSigner(inputs, entries = []) {
-    const entry = entries.find((e) => e.sign && e.sign.mode === 'keyless');
-    const stepUsed = inputs.sign?.mode === 'keyless' && (!entries.length || entries.some((e) => e.sign === undefined));
-    if (stepUsed)
-        return {};
-    return entry ? { entry } : undefined;
-}
-
+// EXTERNAL MODULE: ./lib/src/job/checks/signature-gates/load.js
+var load = __webpack_require__(73248);
 // EXTERNAL MODULE: ./lib/src/oci/errors.js
 var errors = __webpack_require__(29949);
 // EXTERNAL MODULE: ./lib/src/oci/text.js
 var oci_text = __webpack_require__(4277);
 // EXTERNAL MODULE: ./lib/src/signatures/errors.js
 var signatures_errors = __webpack_require__(91005);
-// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 16 modules
-var registry = __webpack_require__(87594);
+// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 18 modules
+var registry = __webpack_require__(62291);
 ;// CONCATENATED MODULE: ./lib/src/oidc/runner-token.js
 
 
@@ -1229,7 +992,7 @@ const SIGNATURE_FLAGS = [
         name: settings/* VerifySetting */.mw.AttestationType,
         kind: 'string',
         value: 'TYPE,...',
-        help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, a URI)',
+        help: 'require an accepted attestation of each predicate type (slsaprovenance1, spdxjson, vsa, a URI)',
     },
     {
         name: settings/* VerifySetting */.mw.TrustedRoot,
@@ -1239,6 +1002,12 @@ const SIGNATURE_FLAGS = [
     },
     { name: settings/* VerifySetting */.mw.Platforms, kind: 'boolean', help: 'each platform manifest of an index must be signed too' },
     {
+        name: settings/* VerifySetting */.mw.Mode,
+        kind: 'string',
+        value: 'enforce|warn',
+        help: 'enforce (default): an image that fails the policy is refused; warn: it is copied anyway, with a warning',
+    },
+    {
         name: settings/* SignSetting */.gp.Sign,
         kind: 'string',
         value: 'keyless|key',
@@ -1246,9 +1015,19 @@ const SIGNATURE_FLAGS = [
     },
     { name: settings/* SignSetting */.gp.Key, kind: 'string', value: 'FILE', help: 'with --sign key: the cosign key file (its password in COSIGN_PASSWORD)' },
     { name: settings/* SignSetting */.gp.Format, kind: 'string', value: 'bundle|legacy', help: 'a Sigstore bundle referrer (default) or a cosign .sig tag' },
+    {
+        name: settings/* SignSetting */.gp.Platforms,
+        kind: 'boolean',
+        help: "sign each platform manifest of an index too (cosign's --recursive), as podman and skopeo policies check each",
+    },
     { name: settings/* SignServiceSetting */.BA.FulcioUrl, kind: 'string', value: 'URL', help: 'a private Fulcio for keyless signing' },
     { name: settings/* SignServiceSetting */.BA.RekorUrl, kind: 'string', value: 'URL', help: 'a private Rekor (with --sign key: log the signature there)' },
     { name: settings/* SignServiceSetting */.BA.TsaUrl, kind: 'string', value: 'URL', help: 'an RFC 3161 timestamp authority, besides the log' },
+    {
+        name: settings/* AttestSetting */.op.Verification,
+        kind: 'boolean',
+        help: 'attach a signed SLSA verification summary to each verified destination digest (needs a --verify-* policy and --sign)',
+    },
 ];
 const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
 /**
@@ -1260,7 +1039,7 @@ const SIGNATURE_FLAG_NAMES = SIGNATURE_FLAGS.map((f) => f.name);
 async function signatureFlagSettings(values, env, entries = [], origin = 'FILE') {
     const get = (name) => (typeof values[name] === 'string' ? values[name] : values[name] === true ? 'true' : '');
     const inputs = (0,parse_settings/* parseSignatureInputs */.B)(get, voice/* FLAG_VOICE */.m, env, undefined, { passwordSetting: false });
-    const keyless = keylessSigner(inputs, entries);
+    const keyless = (0,load/* keylessSigner */.ln)(inputs, entries);
     let identityToken;
     if (keyless) {
         const given = env.SIGSTORE_ID_TOKEN?.trim();
@@ -1273,7 +1052,7 @@ async function signatureFlagSettings(values, env, entries = [], origin = 'FILE')
             throw new flags/* UsageError */.e(`${who} needs an OIDC identity token: set SIGSTORE_ID_TOKEN (as cosign reads it), or run in a GitHub Actions job with "permissions: id-token: write"`);
         }
     }
-    return loadSignatureStages(inputs, { entries, ...(identityToken ? { identityToken } : {}) });
+    return (0,load/* loadSignatureStages */.a$)(inputs, { entries, voice: voice/* FLAG_VOICE */.m, origin, ...(identityToken ? { identityToken } : {}) });
 }
 
 
@@ -1293,8 +1072,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/src/oci/text.js
 var oci_text = __webpack_require__(4277);
-// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 16 modules
-var registry = __webpack_require__(87594);
+// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 18 modules
+var registry = __webpack_require__(62291);
 // EXTERNAL MODULE: ./lib/src/targets/registry/network/observer.js
 var observer = __webpack_require__(31982);
 // EXTERNAL MODULE: ./lib/src/cli/flags.js
@@ -1312,7 +1091,7 @@ const RATE_WINDOW_MS = 5000;
  * blob and manifest that started moving, to every destination of a sync; for a copy to several
  * destinations, to the one being copied, see `begin`), the rate over the last seconds,
  * the time left at that rate, and a `retrying (2/5)` note while a retry waits. Bytes never go
- * backwards: a blob sent again after a failure counts once. Redrawn on a timer, so it moves on
+ * backwards: a blob sent again after a failure counts once, and what went twice is told apart (`resent`). Redrawn on a timer, so it moves on
  * (the rate falls, the note shows) while nothing arrives.
  */
 class TerminalProgress {
@@ -1321,6 +1100,8 @@ class TerminalProgress {
     nodes = new Map();
     total = 0;
     moved = 0;
+    /** Bytes sent twice: uploads that broke off and went on where the registry had them. */
+    resent = 0;
     inFlight = 0;
     samples = [];
     retry;
@@ -1345,6 +1126,9 @@ class TerminalProgress {
                 this.moved += Math.min(event.bytes, node.size) - node.bytes;
                 node.bytes = Math.min(event.bytes, node.size);
             }
+            else if (event.type === 'resumed') {
+                this.resent += event.resent;
+            }
             else if (event.type === 'done' && node && !node.done) {
                 node.done = true;
                 this.inFlight--;
@@ -1363,6 +1147,7 @@ class TerminalProgress {
         this.nodes.clear();
         this.total = 0;
         this.moved = 0;
+        this.resent = 0;
         this.inFlight = 0;
         this.samples = [];
         this.label = label;
@@ -1402,6 +1187,8 @@ class TerminalProgress {
                 if (rate > 0 && left > 0)
                     parts.push(`${formatSeconds(left / rate)} left`);
             }
+            if (this.resent > 0)
+                parts.push(`${(0,copy_report/* formatBytes */.z3)(this.resent)} resent`);
             if (this.inFlight > 0)
                 parts.push(`${this.inFlight} in flight`);
             if (this.label)
@@ -1672,7 +1459,7 @@ async function runAfterTag(stages, ctx, records, all) {
     for (const stage of stages) {
         if (!all && !stage.everyRun)
             continue;
-        const result = await stage.run(ctx);
+        const result = await stage.run({ ...ctx, checks: records.records });
         if (result)
             records.add(stage, result);
     }
@@ -1714,6 +1501,138 @@ async function runChecks(checks, ctx, records) {
             throw err;
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 73248:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   N0: () => (/* binding */ checkAttestVerification),
+/* harmony export */   a$: () => (/* binding */ loadSignatureStages),
+/* harmony export */   ln: () => (/* binding */ keylessSigner)
+/* harmony export */ });
+/* harmony import */ var _signatures_policy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(34568);
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29949);
+/* harmony import */ var _plan_entry_name_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(28638);
+/* harmony import */ var _settings_voice_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(54340);
+/* harmony import */ var _signatures_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(28323);
+
+
+
+
+
+/**
+ * `attest-verification` summarises a verification and is signed as the image is: an image it
+ * applies to (the step's, or an entry's with its own key) needs a policy and signing, the step's
+ * or its entry's. Otherwise one line naming the setting at fault, before anything is copied.
+ */
+function checkAttestVerification(inputs, entries, options = {}) {
+    const voice = options.voice ?? _settings_voice_js__WEBPACK_IMPORTED_MODULE_2__/* .ACTION_VOICE */ .w;
+    const origin = options.origin ?? voice.input('images');
+    const attest = voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .AttestSetting */ .op.Verification);
+    const noPolicy = `give ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.Key)}, or ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.CertificateIdentity)} with ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.CertificateOidcIssuer)} (a summary states what a policy required and that it passed)`;
+    const noSigning = `set ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign)} to keyless or key (the summary is signed as the image is)`;
+    const asks = 'asks for a signed verification summary';
+    if (!entries.length) {
+        if (!inputs.attestVerification)
+            return;
+        if (!inputs.sign)
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${attest} ${asks}, but ${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign)} is not given: ${noSigning}`);
+        if (!inputs.verify)
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${attest} ${asks}, but nothing is verified: ${noPolicy}`);
+        return;
+    }
+    for (const entry of entries) {
+        if (!(entry.attestVerification ?? inputs.attestVerification))
+            continue;
+        const name = (0,_plan_entry_name_js__WEBPACK_IMPORTED_MODULE_4__/* .entryName */ .M)(origin, entry);
+        // Said by the entry's own key, or by the step's input for this entry.
+        const who = entry.attestVerification ? `${name}, field "${_signatures_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .AttestSetting */ .op.Verification}" ${asks}` : `${attest} ${asks}`;
+        const sign = entry.sign === false ? undefined : (entry.sign ?? inputs.sign);
+        if (!sign) {
+            const why = entry.sign === false ? `${name} says sign: false` : `${voice.input(_signatures_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign)} is not given`;
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${who}, but ${why}: ${noSigning}`);
+        }
+        if (!(entry.verify ?? inputs.verify))
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${who}, but nothing verifies ${name}: ${noPolicy}`);
+    }
+}
+/**
+ * The signature check and signing stage the settings and entries ask for (`signatureStages`). The
+ * Sigstore libraries (a few megabytes of code) load only when something is verified or signed: a
+ * job that does neither starts without them. Each policy's trust root is read in full now, so a
+ * damaged one is one line before any image is copied.
+ */
+async function loadSignatureStages(inputs, options = {}) {
+    const entries = options.entries ?? [];
+    checkAttestVerification(inputs, entries, options);
+    const policies = [inputs.verify, ...entries.map((e) => e.verify)].filter((p) => p !== undefined);
+    const signs = inputs.sign !== undefined || entries.some((e) => e.sign);
+    if (!policies.length && !signs && !options.entryPolicies)
+        return { checks: [], afterTag: [] };
+    const [{ signatureStages }] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(382), __webpack_require__.e(179), __webpack_require__.e(725)]).then(__webpack_require__.bind(__webpack_require__, 55725)), (0,_signatures_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .loadTrustRoots */ .k0)(policies)]);
+    return signatureStages(inputs, options);
+}
+/**
+ * What signs keyless in this job, for the shells' check that an identity token can be had before
+ * anything is copied: the step (when some image takes its signing) or the first entry that does.
+ * Undefined when nothing signs keyless.
+ */
+function keylessSigner(inputs, entries = []) {
+    const entry = entries.find((e) => e.sign && e.sign.mode === 'keyless');
+    const stepUsed = inputs.sign?.mode === 'keyless' && (!entries.length || entries.some((e) => e.sign === undefined));
+    if (stepUsed)
+        return {};
+    return entry ? { entry } : undefined;
+}
+
+
+/***/ }),
+
+/***/ 30301:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ inPlaceReferences),
+/* harmony export */   L: () => (/* binding */ checkInPlace)
+/* harmony export */ });
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(29949);
+/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(91839);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4277);
+
+
+
+/**
+ * What an in-place job may act on, checked before anything is opened: a registry repository or
+ * an OCI layout (an archive is one tar file, written whole: it is copied, not changed in place),
+ * and at most one platform of an index (several make a new index, which a copy writes). `name`
+ * is the reference as the caller's words give it (`REF`, `input "source"`).
+ */
+function checkInPlace(reference, operation, platform, name) {
+    const ref = (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_2__/* .printable */ .g$)((0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .formatReference */ .FH)(reference));
+    if (reference.transport === 'oci-archive' || reference.transport === 'docker-archive') {
+        const fix = operation === 'sign'
+            ? `copy it into an oci: layout or a registry and ${operation} it there`
+            : 'copy it, with the same policy, into an oci: layout or a registry, which verifies it on the way';
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${name} ${ref} is a tar archive, which cannot be ${operation === 'sign' ? 'signed' : 'verified'} in place: ${fix}`);
+    }
+    if (reference.transport !== 'registry' && reference.path === '-') {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${name} ${ref} is standard input: ${operation} acts on a registry repository or an oci: layout directory`);
+    }
+    if (Array.isArray(platform) && platform.length > 1) {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${operation} acts on what ${ref} names: several platforms would make a new index, which only a copy writes; give one platform, or none for the whole index`);
+    }
+}
+/**
+ * The references an image acted on in place is known by: the tags the reference gave when they
+ * name the root itself, else (a digest was given, or a platform's manifest was chosen from an index) its digest.
+ */
+function inPlaceReferences(selector, resolved) {
+    const tags = selector.tags.filter(Boolean);
+    return resolved.root.digest === resolved.source.digest && tags.length && !selector.digest ? tags : [resolved.root.digest];
 }
 
 
@@ -1798,7 +1717,14 @@ class CopyReport {
             return;
         this.seen.add(event.node.digest);
         const { digest, mediaType, size } = event.node;
-        this.nodes.push({ digest, mediaType, size, action: event.action, ...(event.from ? { from: event.from } : {}) });
+        this.nodes.push({
+            digest,
+            mediaType,
+            size,
+            action: event.action,
+            ...(event.from ? { from: event.from } : {}),
+            ...(event.resent ? { resent: event.resent } : {}),
+        });
     };
     /** The copy waits for its turn: the time until `resume` is not its own. */
     pause() {
@@ -1825,11 +1751,13 @@ class CopyReport {
             bytesCopied: 0,
             bytesMounted: 0,
             bytesExisting: 0,
+            bytesResent: 0,
             copied: 0,
             mounted: 0,
             existing: 0,
         };
         for (const n of this.nodes) {
+            t.bytesResent += n.resent ?? 0;
             if (n.action === 'copied' || n.action === 'copy') {
                 t.copied++;
                 t.bytesCopied += n.size;
@@ -1891,18 +1819,19 @@ function blobRecords(destinations, several = destinations.length > 1) {
 /* unused harmony export ITEM_STATUSES */
 /* harmony import */ var _render_status_words_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(68281);
 
-const ITEM_STATUSES = ['copied', 'unchanged', 'failed', 'copy', 'skipped', 'deferred'];
+const ITEM_STATUSES = ['copied', 'repaired', 'unchanged', 'failed', 'copy', 'skipped', 'deferred'];
 /** How many failed items the failure line names before it counts the rest. */
 const NAMED_FAILURES = 3;
 /** The job outcome from its items, computed once. */
 function jobOutcome(mode, dryRun, results, extra) {
     const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0]));
-    const bytes = { copied: 0, mounted: 0, existing: 0 };
+    const bytes = { copied: 0, mounted: 0, existing: 0, resent: 0 };
     for (const r of results) {
         counts[r.status]++;
         bytes.copied += r.totals.bytesCopied;
         bytes.mounted += r.totals.bytesMounted;
         bytes.existing += r.totals.bytesExisting;
+        bytes.resent += r.totals.bytesResent;
     }
     const root = results.find((r) => r.root)?.root;
     const failure = failureLine(results, { what: mode === 'copy' ? 'destinations' : 'images', failFast: extra.failFast === true });
@@ -2006,7 +1935,7 @@ __webpack_require__.d(__webpack_exports__, {
   sX: () => (/* binding */ totalsLine)
 });
 
-// UNUSED EXPORTS: SYNC_PROGRESS_EVERY_MS, copyLog, itemHeading, pruneLine
+// UNUSED EXPORTS: IN_PLACE, SYNC_PROGRESS_EVERY_MS, copyLog, itemHeading, pruneLine, resentPart
 
 // EXTERNAL MODULE: ./lib/src/oci/descriptor.js
 var descriptor = __webpack_require__(59995);
@@ -2042,7 +1971,7 @@ function eventLine(event) {
         case 'done':
             switch (event.action) {
                 case 'copied':
-                    return `Copied  ${nodeId(event.node)}`;
+                    return `Copied  ${nodeId(event.node)}${event.resent ? ` (${(0,copy_report/* formatBytes */.z3)(event.resent)} resent)` : ''}`;
                 case 'exists':
                     return `Exists  ${nodeId(event.node)}`;
                 case 'mounted':
@@ -2076,6 +2005,8 @@ function eventLine(event) {
                 return event.depth === 0 ? `no referrers found for ${event.node.digest}` : undefined;
             return `${n} referrer${n === 1 ? '' : 's'} of ${event.node.digest}: ${event.referrers.map(referrer_kinds/* referrerLabel */.UX).join(', ')}`;
         }
+        case 'resumed':
+            return `Resumed ${(0,descriptor/* shortDigest */.VK)(event.node.digest)} at byte ${event.offset} of ${event.node.size} (${(0,oci_text/* printable */.g$)(event.reason, 200)}): ${(0,copy_report/* formatBytes */.z3)(event.resent)} resent`;
         case 'notice':
             return event.message;
         default:
@@ -2101,12 +2032,17 @@ function logLines(emit, now = Date.now) {
                 s.last = t;
                 const pct = event.node.size ? Math.floor((event.bytes / event.node.size) * 100) : 100;
                 const rate = event.bytes / Math.max(1, (t - s.at) / 1000);
-                emit(`  ${(0,descriptor/* shortDigest */.VK)(event.node.digest)} ${(0,copy_report/* formatBytes */.z3)(event.bytes)} / ${(0,copy_report/* formatBytes */.z3)(event.node.size)} (${pct}%) ${(0,copy_report/* formatBytes */.z3)(rate)}/s`);
+                emit(`  ${(0,descriptor/* shortDigest */.VK)(event.node.digest)} ${(0,copy_report/* formatBytes */.z3)(event.bytes)} / ${(0,copy_report/* formatBytes */.z3)(event.node.size)} (${pct}%) ${(0,copy_report/* formatBytes */.z3)(rate)}/s${s.resent ? `, ${(0,copy_report/* formatBytes */.z3)(s.resent)} resent` : ''}`);
             }
             return;
         }
-        if (event.type === 'started')
-            started.set(event.node.digest, { at: now(), last: now() });
+        if (event.type === 'started' && !started.has(event.node.digest))
+            started.set(event.node.digest, { at: now(), last: now(), resent: 0 });
+        if (event.type === 'resumed') {
+            const s = started.get(event.node.digest);
+            if (s)
+                s.resent += event.resent;
+        }
         if (event.type === 'done')
             started.delete(event.node.digest);
         const line = eventLine(event);
@@ -2144,28 +2080,39 @@ function eventLines(sink, options = {}) {
         : logLines((line) => sink.line(line), options.now);
     return (event) => (event.type === 'notice' && event.level === 'warning' ? sink.warning(event.message) : lines(event));
 }
+/** What heads the result of an image acted on where it is (verified, signed), not copied. */
+const IN_PLACE = 'In place';
 /** `Copied SRC => DST`, `Unchanged: DST already names sha256:…`: what became of one destination, in a line. */
 function resultLine(r, dryRun) {
     if (r.status === 'failed' || r.status === 'skipped' || r.status === 'deferred')
         return `${(0,status_words/* statusTitle */.lV)(r.status, r.refusedBy)}: ${r.error}`;
+    // Acted on in place: nothing moved, what its checks and stages found is told in their own lines.
+    if (r.item.inPlace && r.status === 'unchanged')
+        return `${IN_PLACE}: ${r.destination} names ${r.root?.digest}`;
     const unchanged = status_words/* STATUS_WORDS */.ly.unchanged.title;
     if (r.status === 'unchanged' && r.reason === 'immutable')
         return `${unchanged}: ${r.destination} has this immutable tag (not compared)`;
     if (r.status === 'unchanged')
         return `${unchanged}: ${r.destination} already names ${r.root?.digest}`;
+    if (r.status === 'repaired')
+        return `${status_words/* STATUS_WORDS */.ly.repaired.title} ${r.destinationDescription} (${r.root?.digest}): what was missing or damaged is put back`;
     return `${status_words/* STATUS_WORDS */.ly[dryRun ? 'copy' : 'copied'].title} ${r.sourceDescription} => ${r.destinationDescription}`;
 }
 /**
  * `3 copied (1.20 MiB), 1 mounted (…), 2 already there, in 1.4 s`: what one destination moved, in
  * its own time; in a dry run what it would. None for an unchanged image that was not walked.
  */
+/** `, 12.0 MiB resent`: what a flaky link cost, beside the bytes copied; nothing when nothing went twice. */
+function resentPart(bytes) {
+    return bytes > 0 ? `, ${(0,copy_report/* formatBytes */.z3)(bytes)} resent` : '';
+}
 function totalsLine(r, dryRun) {
     const t = r.totals;
     if (!r.root || (r.status === 'unchanged' && t.nodes <= 1))
         return undefined;
     return dryRun
         ? `Would copy ${t.copied} (${(0,copy_report/* formatBytes */.z3)(t.bytesCopied)}) and mount ${t.mounted} (${(0,copy_report/* formatBytes */.z3)(t.bytesMounted)}); ${t.existing} already there; checked in ${(0,copy_report/* formatDuration */.a3)(r.durationMs)}`
-        : `${t.copied} copied (${(0,copy_report/* formatBytes */.z3)(t.bytesCopied)}), ${t.mounted} mounted (${(0,copy_report/* formatBytes */.z3)(t.bytesMounted)}), ${t.existing} already there, in ${(0,copy_report/* formatDuration */.a3)(r.durationMs)}`;
+        : `${t.copied} copied (${(0,copy_report/* formatBytes */.z3)(t.bytesCopied)}${resentPart(t.bytesResent)}), ${t.mounted} mounted (${(0,copy_report/* formatBytes */.z3)(t.bytesMounted)}), ${t.existing} already there, in ${(0,copy_report/* formatDuration */.a3)(r.durationMs)}`;
 }
 /** `2 entries, 40 images, shard 1/4 takes 10`: what a sync's list expanded to, and this job's share. */
 function planLine(plan, entries) {
@@ -2177,6 +2124,9 @@ function planLine(plan, entries) {
  * moves nothing, what it is (`Unchanged SRC => DST`, `Not attempted SRC => DST`).
  */
 function itemHeading(start) {
+    const dry = start.dryRun ? 'Dry run: ' : '';
+    if (start.item.inPlace)
+        return `${dry}${start.item.inPlace} ${formatReference(start.item.source)} (${IN_PLACE.toLowerCase()})`;
     const pair = `${formatReference(start.item.source)} => ${formatReference(start.item.destination)}`;
     if (start.known === 'unchanged')
         return `${start.dryRun ? 'Dry run: ' : ''}${STATUS_WORDS.unchanged.title} ${pair}`;
@@ -2193,6 +2143,7 @@ function copyLog(sink) {
     return {
         warning: (line) => sink.warning(line),
         budgetStopped: (line) => sink.warning(line),
+        lockNote: (line) => sink.line(line),
         itemStarted(start) {
             dryRun = start.dryRun;
             sink.startGroup(itemHeading(start));
@@ -2219,7 +2170,7 @@ function copyLog(sink) {
  */
 function syncLog(sink, now = Date.now) {
     const buffers = new Map();
-    const counts = { copied: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0, deferred: 0 };
+    const counts = { copied: 0, repaired: 0, unchanged: 0, failed: 0, skipped: 0, copy: 0, deferred: 0 };
     let total = 0;
     let dryRun = false;
     let bytes = 0;
@@ -2257,6 +2208,9 @@ function syncLog(sink, now = Date.now) {
         },
         budgetStopped(line) {
             sink.warning(line);
+        },
+        lockNote(line) {
+            sink.line(line);
         },
         itemDone(r) {
             const lines = buffers.get(r.index) ?? [];
@@ -2337,7 +2291,8 @@ const PRUNE_TAGS_NAMED = 10;
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   VH: () => (/* binding */ pruneRecords),
 /* harmony export */   WQ: () => (/* binding */ imageRecords),
-/* harmony export */   lH: () => (/* binding */ copyAccount)
+/* harmony export */   lH: () => (/* binding */ copyAccount),
+/* harmony export */   yB: () => (/* binding */ integrityRecords)
 /* harmony export */ });
 /* unused harmony exports blobRecords, writtenResults */
 /* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78366);
@@ -2354,6 +2309,7 @@ function imageRecords(outcome) {
         return {
             source: r.source,
             destination: r.destination,
+            ...inPlace(r),
             ...(r.root ? { digest: r.root.digest } : {}),
             status: r.status,
             ...(r.error !== undefined ? { error: r.error } : {}),
@@ -2364,10 +2320,15 @@ function imageRecords(outcome) {
             ...(r.platforms.length ? { platforms: r.platforms.map((p) => p.platform) } : {}),
             ...(r.referrers ? { referrers: { found: r.referrers.found, copied: r.referrers.copied, there: r.referrers.there } } : {}),
             ...(r.warnings.length ? { warnings: r.warnings } : {}),
+            ...(r.totals.bytesResent ? { resent: r.totals.bytesResent } : {}),
             ...(0,_checks_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonParts */ .lx)(r),
             ...ownTime(r),
         };
     });
+}
+/** `{operation: 'verify'}` for an image acted on in place (its status is `unchanged`: nothing was copied), else nothing. */
+function inPlace(r) {
+    return r.item.inPlace ? { operation: r.item.inPlace } : {};
 }
 /** `{durationMs}`: the item's own time, for an item that ran (not one skipped, deferred or unchanged by its immutable tag). */
 function ownTime(r) {
@@ -2384,6 +2345,7 @@ function blobRecords(results, several = results.length > 1) {
         size: n.size,
         action: n.action,
         ...(n.from ? { from: n.from } : {}),
+        ...(n.resent ? { resent: n.resent } : {}),
         ...(several ? { destination: r.destination } : {}),
     })));
 }
@@ -2400,6 +2362,7 @@ function copyAccount(outcome) {
     const { dryRun, results, root } = outcome;
     const head = root ? { digest: root.digest, mediaType: root.mediaType, size: root.size } : {};
     const each = (r) => ({
+        ...inPlace(r),
         status: r.status,
         tags: r.tags.map((t) => t.tag),
         ...(r.tags.some((t) => t.change === 'moved')
@@ -2432,6 +2395,43 @@ function pruneRecords(outcome) {
         ...(p.stopped ? { stopped: p.stopped } : {}),
     }));
 }
+/**
+ * What the check of each destination found, as the action's `check` output and `oci-copy check
+ * --json` give it: `{source, destination, digest, status, problems: [{kind, digest, where, detail}]}`
+ * with status intact, drifted, damaged or repaired (and what a repair put back); an image that
+ * could not be checked at all (an unreachable registry, a refused request) is `unchecked`, with its
+ * error; one a check refused before the walk (a signature policy the destination's digest fails) is `refused`.
+ */
+function integrityRecords(outcome) {
+    return outcome.results.map((r) => {
+        const found = r.checks.check;
+        if (!found)
+            return {
+                source: r.source,
+                destination: r.destination,
+                ...(r.root ? { digest: r.root.digest } : {}),
+                status: r.status === 'failed'
+                    ? r.refusedBy
+                        ? 'refused'
+                        : 'unchecked'
+                    : r.status === 'skipped' || r.status === 'deferred'
+                        ? r.status
+                        : 'intact',
+                problems: [],
+                ...(r.error !== undefined ? { error: r.error } : {}),
+            };
+        return {
+            source: found.source,
+            destination: found.destination,
+            digest: found.digest,
+            status: found.status,
+            deep: found.deep,
+            problems: found.problems,
+            ...(found.putBack ? { putBack: found.putBack } : {}),
+            ...(found.stillDamaged?.length ? { stillDamaged: found.stillDamaged } : {}),
+        };
+    });
+}
 
 
 /***/ }),
@@ -2451,6 +2451,7 @@ function pruneRecords(outcome) {
  */
 const STATUS_WORDS = {
     copied: { title: 'Copied', word: 'copied' },
+    repaired: { title: 'Repaired', word: 'repaired' },
     copy: { title: 'Would copy', word: 'would copy' },
     unchanged: { title: 'Unchanged', word: 'unchanged' },
     failed: { title: 'Failed', word: 'failed', mark: '❌' },
@@ -2471,7 +2472,7 @@ function notDoneCounts(counts) {
 
 /***/ }),
 
-/***/ 50940:
+/***/ 44960:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2635,6 +2636,421 @@ class Limiter {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/src/copy/limits.js
+/**
+ * Bounds on a copy that no registry or file can move: what a source says only decides whether the
+ * copy stays within them, never how long it runs or how much it holds. Each is far beyond what real
+ * images need (README.md, "Limits"); a graph past one is refused with a sentence naming the limit.
+ */
+/**
+ * Levels below the root. Real images nest 3 deep (index → manifest → layer), an index of indexes
+ * one more; 32 is that with a wide margin. A registry can chain indexes as deep as it likes.
+ */
+const MAX_GRAPH_DEPTH = 32;
+/**
+ * Nodes (manifests, configs, layers, referrers) in one copy's graph. The largest real images, with
+ * every platform and attestation, have a few thousand.
+ */
+const MAX_GRAPH_NODES = 50_000;
+/**
+ * Generations of referrers followed: a signature (1) of an SBOM (2) of an attestation (3) is as
+ * deep as real supply chains go. A registry can invent a new referrer for every subject forever.
+ */
+const MAX_REFERRER_GENERATIONS = 8;
+/**
+ * Manifest bytes one copy holds at once. A manifest is read whole (at most 4 MiB each); real graphs
+ * hold well under a megabyte of them, and a graph of thousands of 4 MiB manifests must not take
+ * the runner's memory.
+ */
+const MAX_HELD_MANIFEST_BYTES = 256 * 1024 * 1024;
+/**
+ * An image config up to this size is kept while the copy streams it, so its platform is read
+ * without a second fetch. Configs are a few kilobytes; one with a long history may reach tens.
+ */
+const MAX_KEPT_CONFIG_BYTES = 256 * 1024;
+
+// EXTERNAL MODULE: ./lib/src/oci/referrer-kinds.js
+var referrer_kinds = __webpack_require__(36055);
+// EXTERNAL MODULE: ./lib/src/targets/target.js
+var targets_target = __webpack_require__(87586);
+// EXTERNAL MODULE: ./lib/src/copy/cosign-attachments.js
+var cosign_attachments = __webpack_require__(47944);
+;// CONCATENATED MODULE: ./lib/src/copy/referrer-finder.js
+
+
+
+/**
+ * What refers to a manifest in one target: what its referrers listing gives (the API, or the
+ * `sha256-<hex>` index), then cosign's tag attachments (`sha256-<hex>.sig`, `.att`, `.sbom`), each
+ * once. The copy engine finds what to copy with it; a check of a destination finds what must be there.
+ */
+class ReferrerFinder {
+    target;
+    step;
+    attachments;
+    constructor(target, step = (_what, run) => run()) {
+        this.target = target;
+        this.step = step;
+        this.attachments = new cosign_attachments/* CosignAttachments */.i(target);
+    }
+    /** Whether the target can tell referrers at all (a listing, or its tags). */
+    get possible() {
+        return (0,targets_target/* isReferrerLister */.Xn)(this.target) || this.attachments.possible;
+    }
+    async find(subject) {
+        const { listed, tagged } = await this.parts(subject);
+        const found = new Map(listed.map((r) => [r.digest, r]));
+        for (const a of tagged) {
+            const known = found.get(a.digest);
+            found.set(a.digest, known ? { ...known, tag: a.tag } : a);
+        }
+        return [...found.values()];
+    }
+    /** What the listing gives (`listed`) and what cosign's tags name (`tagged`, each with its tag), apart. */
+    async parts(subject) {
+        const target = this.target;
+        const attachments = this.attachments;
+        const found = new Map();
+        const tagged = [];
+        if ((0,targets_target/* isReferrerLister */.Xn)(target)) {
+            const listed = await this.step(`listing referrers of ${subject.digest} in ${target.description}`, () => target.referrers(subject));
+            for (const r of listed) {
+                const { kind, tool } = (0,referrer_kinds/* referrerKind */.iO)(r.artifactType, r.annotations);
+                found.set(r.digest, {
+                    kind,
+                    ...(tool ? { tool } : {}),
+                    ...(r.artifactType ? { artifactType: r.artifactType } : {}),
+                    mediaType: r.mediaType,
+                    digest: r.digest,
+                    size: r.size,
+                });
+            }
+        }
+        if (attachments.possible) {
+            for (const a of await this.step(`looking up the cosign tags of ${subject.digest} in ${target.description}`, () => attachments.find(subject)))
+                tagged.push({ kind: a.kind, tool: 'cosign', ...a.desc, tag: a.tag });
+        }
+        return { listed: [...found.values()], tagged };
+    }
+}
+
+// EXTERNAL MODULE: ./lib/src/oci/digest.js
+var oci_digest = __webpack_require__(36618);
+// EXTERNAL MODULE: ./lib/src/oci/errors.js
+var errors = __webpack_require__(29949);
+// EXTERNAL MODULE: ./lib/src/oci/manifest.js
+var oci_manifest = __webpack_require__(98775);
+// EXTERNAL MODULE: ./lib/src/oci/media-types.js
+var media_types = __webpack_require__(7964);
+// EXTERNAL MODULE: ./lib/src/oci/platform.js
+var oci_platform = __webpack_require__(56993);
+;// CONCATENATED MODULE: ./lib/src/integrity/destination-check.js
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Checks what destinations really hold: the graph under a root walked from the destination's own
+ * manifests (each fetched and its digest checked), each blob present with its size (a HEAD), and
+ * with `deep` every blob downloaded and hashed (streamed, never whole in memory). One checker serves
+ * a whole job: a manifest or blob is checked once per repository however many images name it, HEADs
+ * and manifest reads under the `checks` slots, downloads under `transfers`. Writes nothing.
+ */
+class DestinationCheck {
+    deep;
+    checks;
+    transfers;
+    blobs = new Map();
+    manifests = new Map();
+    finders = new WeakMap();
+    constructor(options = {}) {
+        this.deep = options.deep === true;
+        this.checks = options.checks ?? new Limiter(8);
+        this.transfers = options.transfers ?? new Limiter(8);
+    }
+    /**
+     * Walks the graph under `root` in `dst`: every manifest reachable from it fetched and checked,
+     * every blob checked. Problems name the node and its place (`layer of linux/arm64 manifest sha256:…`).
+     * A failure to ask (401, an unreachable registry) is thrown, naming what was being checked.
+     */
+    async walk(dst, root, signal, rootRole) {
+        const where = placeOf(dst);
+        const problems = [];
+        const manifests = [];
+        const seen = new Set();
+        const faulty = new Map();
+        let blobs = 0;
+        const visit = async (desc, role) => {
+            if (seen.has(desc.digest))
+                return;
+            seen.add(desc.digest);
+            (0,cancel/* throwIfAborted */.Te)(signal);
+            if ((0,media_types/* isManifest */.Yh)(desc.mediaType)) {
+                const read = await this.manifest(dst, desc, signal);
+                if (read.fault) {
+                    faulty.set(desc.digest, desc);
+                    problems.push({ kind: read.fault.kind, digest: desc.digest, where, detail: manifestDetail(read.fault, desc, role) });
+                    return;
+                }
+                manifests.push({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size });
+                let children;
+                try {
+                    children = (0,oci_manifest/* defaultSuccessors */.RW)(desc, read.content);
+                }
+                catch (err) {
+                    // The digest matched: what it lists is the manifest's own fault, and the source's too.
+                    throw new errors/* CopyError */.k6('destination', `reading manifest ${desc.digest} in ${dst.description}`, err);
+                }
+                const label = `${desc.platform ? `${(0,oci_platform/* formatPlatform */.Bq)(desc.platform)} ` : ''}${(0,media_types/* isIndex */.nw)(desc.mediaType) ? 'index' : 'manifest'} ${desc.digest}`;
+                await Promise.all(children.map((c, i) => visit(c, (0,media_types/* isManifest */.Yh)(c.mediaType) ? `of index ${desc.digest}` : `${childWord(desc, i)} of ${label}`)));
+                return;
+            }
+            blobs++;
+            const fault = await this.blob(dst, desc, signal);
+            if (fault)
+                faulty.set(desc.digest, desc);
+            if (fault)
+                problems.push({ kind: fault.kind, digest: desc.digest, where, detail: blobDetail(fault, desc, role) });
+        };
+        await visit(root, rootRole);
+        return { problems, manifests, blobs, faulty };
+    }
+    /**
+     * What the source has referring to each of `subjects` (signatures, attestations, SBOMs: its
+     * referrers listing and cosign's tags) must be in `dst` too: listed among the destination's
+     * referrers (the API or the `sha256-<hex>` index) when the source lists it, tagged alike when
+     * the source tags it, and its own graph whole. Returns the problems and how many referrers were checked.
+     */
+    async referrers(src, dst, subjects, signal) {
+        const where = placeOf(dst);
+        const problems = [];
+        const checked = [];
+        const faulty = new Map();
+        const source = this.finder(src, 'source');
+        const destination = this.finder(dst, 'destination');
+        if (!source.possible)
+            return { problems, checked, faulty };
+        // Referrers of referrers (a signature of an SBOM) too, as deep as the copy follows them.
+        const seen = new Set();
+        let generation = subjects;
+        for (let depth = 0; generation.length && depth <= MAX_REFERRER_GENERATIONS; depth++) {
+            const next = [];
+            for (const subject of generation) {
+                if (seen.has(subject.digest))
+                    continue;
+                seen.add(subject.digest);
+                next.push(...(await this.referrersOf(source, destination, subject, where, problems, checked, faulty, signal)));
+            }
+            generation = next;
+        }
+        for (const p of problems)
+            if (p.kind === 'referrer' || p.kind === 'attachment-tag') {
+                const r = checked.find((c) => c.digest === p.digest);
+                if (r)
+                    faulty.set(r.digest, { mediaType: r.mediaType, digest: r.digest, size: r.size });
+            }
+        return { problems, checked, faulty };
+    }
+    /** One subject's referrers checked (see `referrers`); returns those that are manifests, the next generation's subjects. */
+    async referrersOf(source, destination, subject, where, problems, checked, faulty, signal) {
+        const dst = destination.target;
+        const next = [];
+        {
+            const [wanted, there] = await Promise.all([source.parts(subject), destination.parts(subject)]);
+            const listedThere = new Set(there.listed.map((r) => r.digest));
+            const taggedThere = new Map(there.tagged.map((r) => [r.tag, r.digest]));
+            const walked = new Set();
+            const label = (r) => `${(0,referrer_kinds/* referrerLabel */.UX)(r)} ${r.digest} of ${subject.digest}`;
+            for (const r of wanted.listed) {
+                checked.push(r);
+                if (!listedThere.has(r.digest))
+                    problems.push({
+                        kind: 'referrer',
+                        digest: r.digest,
+                        where,
+                        detail: `${label(r)} is not among the referrers of ${subject.digest}`,
+                    });
+            }
+            for (const r of wanted.tagged) {
+                if (!wanted.listed.some((l) => l.digest === r.digest))
+                    checked.push(r);
+                const named = taggedThere.get(r.tag);
+                if (named !== r.digest)
+                    problems.push({
+                        kind: 'attachment-tag',
+                        digest: r.digest,
+                        where,
+                        detail: named
+                            ? `tag ${r.tag} names ${named}, the source ${r.digest} (${(0,referrer_kinds/* referrerLabel */.UX)(r)})`
+                            : `${(0,referrer_kinds/* referrerLabel */.UX)(r)} tag ${r.tag} missing (${r.digest} of ${subject.digest})`,
+                    });
+            }
+            for (const r of [...wanted.listed, ...wanted.tagged]) {
+                if (walked.has(r.digest) || !(0,media_types/* isManifest */.Yh)(r.mediaType))
+                    continue;
+                walked.add(r.digest);
+                const below = await this.walk(dst, { mediaType: r.mediaType, digest: r.digest, size: r.size }, signal, `(${(0,referrer_kinds/* referrerLabel */.UX)(r)} of ${subject.digest})`);
+                problems.push(...below.problems);
+                for (const [digest, desc] of below.faulty)
+                    faulty.set(digest, desc);
+                next.push({ mediaType: r.mediaType, digest: r.digest, size: r.size });
+            }
+        }
+        return next;
+    }
+    /** Forgets what was found of `digests` in `dst` (they were put back): the next walk asks again. */
+    forget(dst, digests) {
+        for (const digest of digests) {
+            this.blobs.delete(keyOf(dst, digest));
+            this.manifests.delete(keyOf(dst, digest));
+        }
+    }
+    finder(target, side) {
+        let finder = this.finders.get(target);
+        if (!finder) {
+            finder = new ReferrerFinder(target, (what, step) => step().catch((err) => Promise.reject(err instanceof errors/* CopyError */.k6 ? err : new errors/* CopyError */.k6(side, what, err))));
+            this.finders.set(target, finder);
+        }
+        return finder;
+    }
+    /** Asks again about blobs put back (forgetting what was found): those still missing or damaged. */
+    async recheck(dst, blobs, signal) {
+        this.forget(dst, blobs.map((b) => b.digest));
+        const faults = await Promise.all(blobs.map((b) => this.blob(dst, b, signal)));
+        return blobs.filter((_, i) => faults[i]);
+    }
+    manifest(dst, desc, signal) {
+        const key = keyOf(dst, desc.digest);
+        let read = this.manifests.get(key);
+        if (!read) {
+            read = this.checks.run(() => readDestinationManifest(dst, desc, signal));
+            this.manifests.set(key, read);
+        }
+        return read;
+    }
+    blob(dst, desc, signal) {
+        const key = keyOf(dst, desc.digest);
+        let fault = this.blobs.get(key);
+        if (!fault) {
+            fault = this.checkBlob(dst, desc, signal);
+            this.blobs.set(key, fault);
+        }
+        return fault;
+    }
+    async checkBlob(dst, desc, signal) {
+        const op = `checking blob ${desc.digest} in ${dst.description}`;
+        const size = await this.checks.run(() => step(op, () => storedSize(dst, desc, signal)));
+        if (size === undefined)
+            return { kind: 'missing-blob', what: 'missing' };
+        if (size !== desc.size)
+            return { kind: 'size', what: `size ${size} instead of ${desc.size}` };
+        if (!this.deep)
+            return undefined;
+        return this.transfers.run(() => step(`hashing blob ${desc.digest} in ${dst.description}`, () => hashBlob(dst, desc, signal)));
+    }
+}
+/** `host/repo` for a registry, the path for a layout: where a problem was found. */
+function placeOf(target) {
+    return target.description.replace(/^\[[a-z-]+\] /, '');
+}
+function keyOf(target, digest) {
+    return `${target.description}\u0000${digest}`;
+}
+async function step(what, run) {
+    try {
+        return await run();
+    }
+    catch (err) {
+        throw err instanceof errors/* CopyError */.k6 ? err : new errors/* CopyError */.k6('destination', what, err);
+    }
+}
+/** What a HEAD says of a blob's size where the target can tell, else the listed size when it is there at all. */
+async function storedSize(dst, desc, signal) {
+    if ((0,targets_target/* isBlobSizer */.DI)(dst))
+        return dst.blobSize(desc, signal);
+    return (await dst.exists(desc, signal)) ? desc.size : undefined;
+}
+/** Downloads the blob, counting and hashing as it streams (nothing kept): what its bytes are, against what they should be. */
+async function hashBlob(dst, desc, signal) {
+    const hash = (0,oci_digest/* newHasher */.ce)(desc.digest);
+    let bytes = 0;
+    const stream = await dst.fetch(desc, signal);
+    try {
+        for await (const chunk of stream) {
+            bytes += chunk.length;
+            if (bytes > desc.size)
+                return { kind: 'size', what: `more than the listed ${desc.size} bytes served (deep)` };
+            hash.update(chunk);
+        }
+    }
+    finally {
+        stream.destroy();
+    }
+    if (bytes !== desc.size)
+        return { kind: 'size', what: `${bytes} bytes served instead of ${desc.size} (deep)` };
+    const actual = `${(0,oci_digest/* parseDigest */.m)(desc.digest).algorithm}:${hash.digest('hex')}`;
+    return actual === desc.digest ? undefined : { kind: 'hash', what: `bytes hash to ${actual} (deep)` };
+}
+/** A manifest read by digest: its bytes when they are that digest's; missing, or other bytes, as a fault. */
+async function readDestinationManifest(dst, desc, signal) {
+    const op = `checking manifest ${desc.digest} in ${dst.description}`;
+    let content;
+    try {
+        const stream = await dst.fetch(desc, signal);
+        const chunks = [];
+        let total = 0;
+        for await (const chunk of stream) {
+            total += chunk.length;
+            if (total > media_types/* MAX_MANIFEST_BYTES */.ZJ) {
+                stream.destroy();
+                return { fault: { kind: 'manifest-bytes', what: `more than ${media_types/* MAX_MANIFEST_BYTES */.ZJ} bytes served` } };
+            }
+            chunks.push(chunk);
+        }
+        content = Buffer.concat(chunks, total);
+    }
+    catch (err) {
+        if (err instanceof errors/* NotFoundError */.m_ || (err instanceof errors/* CopyError */.k6 && err.cause instanceof errors/* NotFoundError */.m_))
+            return { fault: { kind: 'missing-manifest', what: 'not found' } };
+        // A registry that checks the bytes it serves against the digest asked for says so itself.
+        if (err instanceof errors/* DigestMismatchError */.h || err instanceof errors/* ContentError */.yg)
+            return { fault: { kind: 'manifest-bytes', what: `served other bytes (${err.message})` } };
+        throw err instanceof errors/* CopyError */.k6 ? err : new errors/* CopyError */.k6('destination', op, err);
+    }
+    const actual = (0,oci_digest/* digestOf */.ol)(content, (0,oci_digest/* parseDigest */.m)(desc.digest).algorithm);
+    if (actual !== desc.digest)
+        return { fault: { kind: 'manifest-bytes', what: `bytes hash to ${actual}` } };
+    if (content.length !== desc.size)
+        return { fault: { kind: 'manifest-bytes', what: `size ${content.length} instead of ${desc.size}` } };
+    return { content };
+}
+/** `config`, `layer`: what the `i`th child of an image manifest is. */
+function childWord(parent, i) {
+    return (0,media_types/* isImageManifest */.pJ)(parent.mediaType) && i === 0 ? 'config' : 'layer';
+}
+/** `child manifest sha256:… (linux/arm64, of index sha256:…) not found`, `manifest sha256:… not found`. */
+function manifestDetail(fault, desc, role) {
+    const platform = desc.platform ? (0,oci_platform/* formatPlatform */.Bq)(desc.platform) : undefined;
+    const kind = (0,media_types/* isIndex */.nw)(desc.mediaType) ? 'index' : 'manifest';
+    const child = role?.startsWith('of index ');
+    const name = child
+        ? `child ${kind} ${desc.digest} (${[platform, role].filter(Boolean).join(', ')})`
+        : `${kind} ${desc.digest}${role ? ` ${role}` : ''}`;
+    return fault.kind === 'missing-manifest' ? `${name} not found` : `${name}: ${fault.what}`;
+}
+/** `missing blob sha256:… (layer of …)`, `blob sha256:… (layer of …): size 1024 instead of 2048`. */
+function blobDetail(fault, desc, role) {
+    const at = role ? ` (${role})` : '';
+    return fault.kind === 'missing-blob' ? `missing blob ${desc.digest}${at}` : `blob ${desc.digest}${at}: ${fault.what}`;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/job/features/blob-cache-rule.js
 /**
  * When the blob-info cache is restored and saved. What a copy learns of where blobs live in
@@ -2649,7 +3065,8 @@ class BlobCacheRule {
     constructor(settings, store) {
         this.settings = settings;
         const work = settings.work;
-        const registryInvolved = work.kind === 'sync' || [work.source, ...work.destinations].some((r) => r.transport === 'registry');
+        // An image acted on in place moves no blob: where blobs live is neither needed nor learnt.
+        const registryInvolved = work.kind === 'sync' || (work.kind === 'copy' && [work.source, ...work.destinations].some((r) => r.transport === 'registry'));
         this.store = (this.mounts || this.budgeted) && registryInvolved ? store : undefined;
     }
     get mounts() {
@@ -2711,10 +3128,6 @@ function pendingKeys(items) {
     return [...items].map(plan_plan/* itemKey */.Dh);
 }
 
-// EXTERNAL MODULE: ./lib/src/oci/media-types.js
-var media_types = __webpack_require__(7964);
-// EXTERNAL MODULE: ./lib/src/oci/errors.js
-var errors = __webpack_require__(29949);
 ;// CONCATENATED MODULE: ./lib/src/job/features/pull-budget/budget-check.js
 
 
@@ -2820,8 +3233,8 @@ class OrderGate {
 
 // EXTERNAL MODULE: ./lib/src/oci/text.js
 var oci_text = __webpack_require__(4277);
-// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 16 modules
-var registry = __webpack_require__(87594);
+// EXTERNAL MODULE: ./lib/src/targets/registry/index.js + 18 modules
+var registry = __webpack_require__(62291);
 ;// CONCATENATED MODULE: ./lib/src/job/features/pull-budget/pull-budget.js
 
 
@@ -2972,9 +3385,7 @@ class PullBudgetFeature {
 }
 
 // EXTERNAL MODULE: ./lib/src/oci/reference.js + 1 modules
-var reference = __webpack_require__(91839);
-// EXTERNAL MODULE: ./lib/src/oci/referrer-kinds.js
-var referrer_kinds = __webpack_require__(36055);
+var oci_reference = __webpack_require__(91839);
 // EXTERNAL MODULE: ./lib/src/plan/tag-filter.js
 var tag_filter = __webpack_require__(96031);
 ;// CONCATENATED MODULE: ./lib/src/plan/prune.js
@@ -3123,8 +3534,6 @@ function digestOf(input, tag) {
     return digest !== undefined ? { digest } : {};
 }
 
-// EXTERNAL MODULE: ./lib/src/targets/target.js
-var targets_target = __webpack_require__(87586);
 ;// CONCATENATED MODULE: ./lib/src/job/features/prune/prune-entries.js
 
 
@@ -3150,7 +3559,7 @@ async function pruneEntries(entries, plan, results, pool, options) {
 }
 async function pruneEntry(entry, plan, results, pool, options, shard) {
     const ref = (0,plan_plan/* entryRepository */.Te)(entry);
-    const destination = (0,oci_text/* printable */.g$)((0,reference/* formatReference */.FH)(ref));
+    const destination = (0,oci_text/* printable */.g$)((0,oci_reference/* formatReference */.FH)(ref));
     const outcome = { entry: entry.number, destination, removed: [], protected: [], attachmentsKept: [], failed: [] };
     const stop = (why, warn = false) => {
         outcome.stopped = why;
@@ -3270,20 +3679,756 @@ class PruneFeature {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/src/job/features/job-features.js
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+;// CONCATENATED MODULE: ./lib/src/lock/lock-file.js
+
+
+
+
+
+
+/** The format this code writes and reads. */
+const LOCK_VERSION = 1;
+/** A lock file larger than this is no lock (a mirror of 100,000 images is about 25 MB). */
+const MAX_LOCK_BYTES = 64 * 1024 * 1024;
+const SHA256 = /^sha256:[0-9a-f]{64}$/;
+const FIELDS = ['source', 'destination', 'digest', 'sourceDigest'];
+/** The entries sorted (source, then destination, by code point) and each pair once: the order a file keeps across runs. */
+function sortedEntries(entries) {
+    const byKey = new Map();
+    for (const e of entries)
+        byKey.set(`${e.source}\u0000${e.destination}`, e);
+    return [...byKey.values()].sort((a, b) => compare(a.source, b.source) || compare(a.destination, b.destination));
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/**
+ * The file's text: one JSON document, one entry a line so a diff shows each image that moved as
+ * one line, the fields in one order. The same entries give the same bytes.
+ */
+function formatLock(entries) {
+    const lines = sortedEntries(entries).map((e) => JSON.stringify({
+        source: e.source,
+        destination: e.destination,
+        digest: e.digest,
+        ...(e.sourceDigest ? { sourceDigest: e.sourceDigest } : {}),
+    }));
+    return `{"version":${LOCK_VERSION},"images":[\n${lines.join(',\n')}${lines.length ? '\n' : ''}]}\n`;
+}
+/**
+ * Reads a lock's text. Every fault is one line naming the file and, for an entry, its line and
+ * number: not JSON, another version, an entry without a field, a digest not in `sha256:<64 hex>`
+ * form, a reference that does not parse, the same pair twice.
+ */
+function parseLock(text, file) {
+    const name = (0,oci_text/* printable */.g$)(file);
+    let doc;
+    // A byte order mark some editors write is not JSON's, and not the reader's fault.
+    if (text.charCodeAt(0) === 0xfeff)
+        text = text.slice(1);
+    try {
+        doc = JSON.parse(text);
+    }
+    catch (err) {
+        const line = lineAt(text, syntaxErrorAt(text));
+        const why = (0,oci_text/* printable */.g$)((0,errors/* messageOf */.bD)(err).split('\n')[0], 120);
+        throw new errors/* InputError */.dz(`lock file ${name} line ${line} is not JSON (${why}): fix it, or delete it and run once without locked to write it again`);
+    }
+    if (!isObject(doc) || !Array.isArray(doc.images)) {
+        throw new errors/* InputError */.dz(`lock file ${name} is not a lock: expected {"version":${LOCK_VERSION},"images":[…]}, as oci-copy writes it`);
+    }
+    if (doc.version !== LOCK_VERSION) {
+        throw new errors/* InputError */.dz(`lock file ${name} has version ${(0,oci_text/* printable */.g$)(JSON.stringify(doc.version) ?? 'none', 40)}: this oci-copy reads version ${LOCK_VERSION}; write it again with this oci-copy`);
+    }
+    const lines = entryLines(text);
+    const seen = new Map();
+    const entries = doc.images.map((raw, i) => {
+        const line = lines[i] ?? 1;
+        const at = `lock file ${name} line ${line} (entry ${i + 1})`;
+        if (!isObject(raw))
+            throw new errors/* InputError */.dz(`${at} is not an object: each entry is {"source":…,"destination":…,"digest":…}`);
+        for (const field of ['source', 'destination', 'digest']) {
+            if (raw[field] === undefined)
+                throw new errors/* InputError */.dz(`${at} has no "${field}": each entry needs source, destination and digest`);
+            if (typeof raw[field] !== 'string' || !raw[field])
+                throw new errors/* InputError */.dz(`${at}: "${field}" is not a non-empty string`);
+        }
+        const unknown = Object.keys(raw).find((k) => !FIELDS.includes(k));
+        if (unknown !== undefined)
+            throw new errors/* InputError */.dz(`${at} has an unknown field ${(0,oci_text/* quoted */.TL)(unknown, 40)}: an entry has source, destination, digest and sourceDigest`);
+        for (const field of ['digest', 'sourceDigest']) {
+            const value = raw[field];
+            if (value === undefined)
+                continue;
+            if (typeof value !== 'string' || !SHA256.test(value)) {
+                throw new errors/* InputError */.dz(`${at}: "${field}" is ${(0,oci_text/* quoted */.TL)(value, 200)}, not sha256:<64 lower-case hex digits>: a lock names each image by its sha256 digest, as registries do`);
+            }
+        }
+        const entry = {
+            source: raw.source,
+            destination: raw.destination,
+            digest: raw.digest,
+            ...(raw.sourceDigest ? { sourceDigest: raw.sourceDigest } : {}),
+        };
+        const key = `${entry.source}\u0000${entry.destination}`;
+        const twice = seen.get(key);
+        if (twice !== undefined)
+            throw new errors/* InputError */.dz(`${at} repeats entry ${twice} (the same source and destination): keep one`);
+        seen.set(key, i + 1);
+        return {
+            ...entry,
+            line,
+            sourceRef: reference(entry.source, `${at}: "source"`),
+            destinationRef: reference(entry.destination, `${at}: "destination"`),
+        };
+    });
+    return { file, entries };
+}
+function reference(value, what) {
+    return (0,oci_reference/* parseReference */.F2)(value, what);
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/**
+ * Where JSON's grammar first fails in `text` (whose parse failed): a scan of values, objects,
+ * arrays, strings and literals that stops at the first character that cannot follow. The
+ * parser's own message gives no position on every Node.js release.
+ */
+function syntaxErrorAt(text) {
+    let i = 0;
+    const fail = () => {
+        throw i;
+    };
+    const space = () => {
+        while (i < text.length && ' \t\r\n'.includes(text[i]))
+            i++;
+    };
+    const string = () => {
+        if (text[i] !== '"')
+            fail();
+        i++;
+        while (i < text.length && text[i] !== '"') {
+            if (text.charCodeAt(i) < 0x20)
+                fail();
+            i += text[i] === '\\' ? 2 : 1;
+        }
+        if (i >= text.length)
+            fail();
+        i++;
+    };
+    const value = () => {
+        space();
+        const c = text[i];
+        if (c === '{' || c === '[') {
+            const close = c === '{' ? '}' : ']';
+            i++;
+            space();
+            if (text[i] === close)
+                return void i++;
+            for (;;) {
+                if (c === '{') {
+                    space();
+                    string();
+                    space();
+                    if (text[i] !== ':')
+                        fail();
+                    i++;
+                }
+                value();
+                space();
+                if (text[i] === ',')
+                    i++;
+                else if (text[i] === close)
+                    return void i++;
+                else
+                    fail();
+            }
+        }
+        if (c === '"') {
+            string();
+            return;
+        }
+        const literal = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/.exec(text.slice(i, i + 400));
+        if (!literal)
+            fail();
+        i += literal[0].length;
+    };
+    try {
+        value();
+        space();
+        return i;
+    }
+    catch (at) {
+        return typeof at === 'number' ? at : 0;
+    }
+}
+/** 1-based line of the character at `offset`. */
+function lineAt(text, offset) {
+    let line = 1;
+    for (let i = 0; i < offset && i < text.length; i++)
+        if (text.charCodeAt(i) === 10)
+            line++;
+    return line;
+}
+/**
+ * The line each element of the top-level `images` array starts on, in order: the text scanned
+ * once (strings and their escapes skipped), so a message names the line a reader finds the entry on
+ * whatever way the file was laid out.
+ */
+function entryLines(text) {
+    const out = [];
+    let line = 1;
+    let depth = 0;
+    /** At depth 1, the last key read; the array opened under `images` is depth 2. */
+    let key;
+    let inImages = false;
+    let expectValue = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\n')
+            line++;
+        else if (c === '"') {
+            let j = i + 1;
+            while (j < text.length && text[j] !== '"')
+                j += text[j] === '\\' ? 2 : 1;
+            const s = text.slice(i + 1, j);
+            if (inImages && depth === 2 && expectValue) {
+                out.push(line);
+                expectValue = false;
+            }
+            if (depth === 1)
+                key = s;
+            for (const ch of s)
+                if (ch === '\n')
+                    line++;
+            i = j;
+        }
+        else if (c === '{' || c === '[') {
+            if (inImages && depth === 2 && expectValue) {
+                out.push(line);
+                expectValue = false;
+            }
+            depth++;
+            if (depth === 2 && c === '[' && key === 'images') {
+                inImages = true;
+                expectValue = true;
+            }
+        }
+        else if (c === '}' || c === ']') {
+            depth--;
+            if (depth === 1)
+                inImages = false;
+        }
+        else if (c === ',' && inImages && depth === 2)
+            expectValue = true;
+        else if (inImages && depth === 2 && expectValue && !/\s/.test(c)) {
+            // A number, true, false or null standing as an entry.
+            out.push(line);
+            expectValue = false;
+        }
+    }
+    return out;
+}
+/**
+ * Reads and parses the lock at `path` (`file`: how messages name it). A file that does not exist
+ * or cannot be read is one line naming it.
+ */
+async function readLock(path, file = path) {
+    let text;
+    try {
+        const bytes = await (0,promises_.readFile)(path);
+        if (bytes.length > MAX_LOCK_BYTES)
+            throw Object.assign(new Error(`larger than ${MAX_LOCK_BYTES} bytes`), { code: 'too large' });
+        text = bytes.toString('utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === 'ENOENT'
+            ? 'does not exist: run once without locked to write it'
+            : code === 'EISDIR'
+                ? 'is a directory: give the lock file'
+                : `cannot be read (${(0,oci_text/* printable */.g$)((0,errors/* messageOf */.bD)(err), 200)})`;
+        throw new errors/* InputError */.dz(`lock file ${(0,oci_text/* printable */.g$)(file)} ${why}`);
+    }
+    return parseLock(text, file);
+}
+/** The text at `path`, or undefined when there is none (or it cannot be read). */
+async function readLockText(path) {
+    return (0,promises_.readFile)(path, 'utf8').catch(() => undefined);
+}
+/**
+ * Writes the lock at `path` whole or not at all: to a file beside it, then renamed over it, so a
+ * reader (or a job cancelled halfway) never sees half a lock. Its folder is made when missing.
+ */
+async function writeLock(path, entries) {
+    const text = formatLock(entries);
+    const temp = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+    try {
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+        await (0,promises_.writeFile)(temp, text);
+        await (0,promises_.rename)(temp, path);
+    }
+    catch (err) {
+        await (0,promises_.rm)(temp, { force: true }).catch(() => undefined);
+        throw err;
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./lib/src/lock/match.js
+
+/**
+ * A lock's entries found by the items of a plan. An entry is written with the references an
+ * image got (`registry/app:1.2`, the destination with its tags or `@digest`); an item is planned
+ * with the references its entry gives (a destination without tags takes the source's, a registry
+ * source without a tag is `latest`). Both are compared as what they mean, not as text.
+ */
+class LockIndex {
+    lock;
+    byRepositories = new Map();
+    constructor(lock) {
+        this.lock = lock;
+        for (const e of lock.entries) {
+            const key = pairKey(e.sourceRef, e.destinationRef);
+            const list = this.byRepositories.get(key);
+            if (list)
+                list.push(e);
+            else
+                this.byRepositories.set(key, [e]);
+        }
+    }
+    /** The entry that locks `item`, or undefined when the lock does not know it. */
+    find(item) {
+        const candidates = this.byRepositories.get(pairKey(item.source, item.destination)) ?? [];
+        return candidates.find((e) => matches(e, item));
+    }
+}
+/** Source and destination, each without its tags and digest. */
+function pairKey(source, destination) {
+    return `${bare(source)}\u0000${bare(destination)}`;
+}
+function bare(ref) {
+    return (0,oci_reference/* formatReference */.FH)({ ...ref, tags: [], digest: undefined });
+}
+function matches(e, item) {
+    const src = item.source;
+    const dst = item.destination;
+    const es = e.sourceRef;
+    const ed = e.destinationRef;
+    // The source: the same digest, the same tags, or (named by neither) the one tag it was read by.
+    if (src.digest) {
+        if (es.digest !== src.digest)
+            return false;
+    }
+    else if (src.tags.length) {
+        if (!sameTags(es.tags, src.tags))
+            return false;
+    }
+    else if (src.transport === 'registry' ? !sameTags(es.tags, ['latest']) : es.tags.length > 1)
+        return false;
+    // The destination: its own tags or digest, else what it took from the source.
+    if (dst.tags.length)
+        return sameTags(ed.tags, dst.tags);
+    if (dst.digest)
+        return ed.digest === dst.digest;
+    return es.tags.length ? sameTags(ed.tags, es.tags) : !ed.tags.length && ed.digest === e.digest;
+}
+function sameTags(a, b) {
+    return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/selector.js
 
 
 
 /**
- * The features a job's settings ask for, built in one place, in the order their hooks run: prune
- * acts before the pull budget keeps what it left, and the cache saves last, once both are done.
+ * What a source reference without tag or digest means: a registry's `latest`, as docker and skopeo
+ * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
+ */
+async function defaultSelector(src, ref) {
+    if (ref.tags.length || ref.digest || ref.image)
+        return ref;
+    if ((0,targets_target/* isLocated */.B0)(src))
+        return { tags: ['latest'] };
+    if ((0,targets_target/* isTagLister */.IP)(src)) {
+        const tags = (await src.tags()).filter((t) => !(0,referrer_kinds/* isAttachmentTag */.uE)(t));
+        if (tags.length === 1)
+            return { tags };
+    }
+    return ref;
+}
+/** What names the root in a source: its digest, else a docker archive's image, else its first tag. */
+function selector_rootSelector(ref) {
+    return ref.digest ?? ref.image ?? ref.tags[0];
+}
+/** What a destination gets: its own tags, else the source's, else the root's digest. */
+function destinationReferences(srcRef, dstRef, root) {
+    if (dstRef.tags.length)
+        return dstRef.tags;
+    if (srcRef.tags.length)
+        return srcRef.tags;
+    return [root.digest];
+}
+/** A destination named by digest takes only that digest: anything else is refused before any byte moves. */
+function checkDestinationDigest(ref, resolved) {
+    const { source, root } = resolved;
+    if (ref.digest && ref.digest !== root.digest) {
+        const what = root.digest === source.digest
+            ? `the source's ${root.digest}`
+            : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
+        throw new errors/* InputError */.dz(`destination digest ${ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/pin.js
+
+
+/**
+ * A source asked for a digest answers that digest or nothing: whatever a target's header, index
+ * entry or cache said, a root that names other content is refused here, before anything is
+ * copied or compared. `where` names the target (`[registry] host/repo`).
+ */
+function pin_refuseSwappedRoot(selector, found, where) {
+    if (selector === undefined || !(0,oci_digest/* isDigest */.Bc)(selector) || found.digest === selector)
+        return found;
+    throw new errors/* DigestMismatchError */.h(`${where} answered ${found.digest} for ${selector}: refused, a digest pins the content it names; nothing was written`, selector, found.digest);
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/pipeline/compare.js
+
+
+
+
+
+/**
+ * The source's root as cheaply as the source allows: a registry tag or digest by a HEAD (Docker
+ * Hub counts no pull), a layout's or archive's index from the file. A digest is a pin: an answer
+ * naming another digest is refused (see `refuseSwappedRoot`).
+ */
+async function peekSourceRoot(src, ref) {
+    const selector = selector_rootSelector(ref);
+    try {
+        // A docker archive's image (`@N`, a name) is found by resolving, not as a tag.
+        if (selector !== undefined && ref.image === undefined && (0,targets_target/* isLocated */.B0)(src) && (0,targets_target/* isTagReader */.ei)(src)) {
+            const found = await src.readTag(selector);
+            if (!found)
+                throw new errors/* NotFoundError */.m_(`${src.description.replace(/^\[registry\] /, '')}${(0,oci_digest/* isDigest */.Bc)(selector) ? '@' : ':'}${selector} not found`);
+            return pin_refuseSwappedRoot(selector, found, src.description);
+        }
+        const root = pin_refuseSwappedRoot(ref.digest, await src.resolve(selector), src.description);
+        return { mediaType: root.mediaType, digest: root.digest, size: root.size };
+    }
+    catch (err) {
+        if (err instanceof errors/* NotFoundError */.m_ || err instanceof errors/* CopyError */.k6)
+            throw err;
+        throw new errors/* CopyError */.k6('source', `resolving ${selector ?? 'the root'} in ${src.description}`, err);
+    }
+}
+/**
+ * What each of the destination's `references` (tags, or the root's digest) names now: a HEAD per
+ * tag. A destination that cannot say what its tags name (a stream) names nothing.
+ */
+async function readDestination(dst, references, root, context) {
+    const previous = new Map();
+    try {
+        for (const reference of references) {
+            if ((0,oci_digest/* isDigest */.Bc)(reference)) {
+                previous.set(reference, root && (await dst.exists(root)) ? root.digest : undefined);
+            }
+            else if ((0,targets_target/* isTagReader */.ei)(dst)) {
+                previous.set(reference, (await dst.readTag(reference, context))?.digest);
+            }
+            else {
+                previous.set(reference, undefined);
+            }
+        }
+    }
+    catch (err) {
+        if (err instanceof errors/* CopyError */.k6)
+            throw err;
+        throw new errors/* CopyError */.k6('destination', `checking ${references.join(', ')} in ${dst.description}`, err);
+    }
+    return previous;
+}
+/** Unchanged when every reference already names `root`. */
+function judgeDestination(root, previous) {
+    const unchanged = previous.size > 0 && [...previous.values()].every((d) => d === root.digest);
+    return unchanged ? { state: 'unchanged', root } : { state: 'differs', root, previous };
+}
+/** Compares what the destination's `references` name with `root` (see `readDestination`). */
+async function compareDestination(dst, root, references) {
+    return judgeDestination(root, await readDestination(dst, references, root));
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/features/lock/drift-check.js
+
+
+
+
+/** The name the drift check records under. */
+const LOCK_CHECK = 'lock';
+/**
+ * Where the summary lists drift, its mark, and how it shows: the warning line says it in the log
+ * and the summary; the record gives `drift: {locked, source}` in the image's JSON.
+ */
+const driftPresenter = {
+    heading: 'Lock',
+    mark: '🔒',
+    logLines: () => [],
+    summaryCells: () => ['drift: kept at the locked digest'],
+    json: (d) => ({ key: 'drift', fields: { locked: d.locked, source: d.source ?? null } }),
+};
+/**
+ * Drift, on every run of a locked image: one read of what its source tag names now (a HEAD on a
+ * registry). The copy takes the locked digest whatever this finds; a tag that moved, or is gone,
+ * is a warning naming both digests and the lock's entry. A source read by digest cannot drift.
+ */
+const driftCheck = {
+    name: LOCK_CHECK,
+    presenter: driftPresenter,
+    everyRun: true,
+    async run(ctx) {
+        const locked = ctx.item.locked;
+        const src = ctx.item.source;
+        if (!locked || src.digest)
+            return undefined;
+        const pinned = locked.sourceDigest ?? locked.digest;
+        const tags = src.tags.length ? src.tags : src.transport === 'registry' ? ['latest'] : [];
+        if (!tags.length)
+            return undefined;
+        const reference = (0,oci_reference/* formatReference */.FH)({ ...src, tags: tags.slice(0, 1) });
+        let now;
+        try {
+            now = (await peekSourceRoot(ctx.source, { tags: tags.slice(0, 1) })).digest;
+        }
+        catch (err) {
+            if (!(err instanceof errors/* NotFoundError */.m_)) {
+                ctx.warning(`drift not checked: ${reference} could not be read (${(0,oci_text/* printable */.g$)((0,errors/* messageOf */.bD)(err), 300)}); the locked ${pinned} is copied`);
+                return undefined;
+            }
+        }
+        if (now === pinned)
+            return undefined;
+        const at = `${locked.file} line ${locked.line}`;
+        ctx.warning(now
+            ? `drift: ${reference} names ${now} now, the lock (${at}) ${pinned}: the locked digest is copied, not the tag's; run without locked to follow the tag`
+            : `drift: ${reference} is gone from the source, the lock (${at}) names ${pinned}: the locked digest is copied`);
+        return { reference, locked: pinned, ...(now ? { source: now } : {}), file: locked.file, line: locked.line };
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/src/job/features/lock/lock-feature.js
+
+
+
+
+
+
+
+/** How many images a line names before it counts the rest. */
+const NAMED = 5;
+/**
+ * The lock file as a job feature. Writing (`lock-file`): once the targets are closed, every
+ * image the job left in place (copied, unchanged, already there) is written with its digest,
+ * sorted, atomically; each image left out is said with why; a dry run writes nothing and says
+ * what it would. Locking (`locked`): the lock is read before planning, each planned image takes
+ * the digest its entry names (one the lock does not know is refused with one line), the drift
+ * check reports a source tag that moved, and the file is left as it was.
+ */
+class LockFeature {
+    options;
+    index;
+    part;
+    pinned = 0;
+    check;
+    path;
+    file;
+    constructor(options) {
+        this.options = options;
+        this.path = (0,external_node_path_.resolve)(options.settings.path);
+        this.file = options.settings.name ?? (0,oci_text/* printable */.g$)(options.settings.path);
+        this.check = options.settings.locked && !options.checking ? driftCheck : undefined;
+    }
+    async open() {
+        if (this.options.settings.locked)
+            this.index = new LockIndex(await readLock(this.path, this.file));
+    }
+    planned(plan) {
+        const index = this.index;
+        if (!index)
+            return plan;
+        const pinnedItems = new Map();
+        const pin = (item) => {
+            let out = pinnedItems.get(item);
+            if (out)
+                return out;
+            const entry = item.failure ? undefined : index.find(item);
+            out = item.failure
+                ? item
+                : entry
+                    ? {
+                        ...item,
+                        locked: {
+                            digest: entry.digest,
+                            ...(entry.sourceDigest ? { sourceDigest: entry.sourceDigest } : {}),
+                            file: this.file,
+                            line: entry.line,
+                        },
+                    }
+                    : {
+                        ...item,
+                        failure: `${this.file} has no entry for ${(0,oci_reference/* formatReference */.FH)(item.source)} => ${(0,oci_reference/* formatReference */.FH)(item.destination)}: with locked, only the images the lock names are copied; run without locked to add it`,
+                    };
+            pinnedItems.set(item, out);
+            return out;
+        };
+        const items = plan.items.map(pin);
+        this.pinned = items.filter((i) => i.locked).length;
+        // Entries the plan no longer takes (a tag gone from the source's list, an entry dropped) are said, not copied.
+        const used = new Set(items.map((i) => (i.locked ? `${i.locked.line}` : '')));
+        const unused = index.lock.entries.filter((e) => !used.has(`${e.line}`));
+        if (unused.length && !plan.shard)
+            this.options.warn(`${this.file}: ${unused.length} locked ${unused.length === 1 ? 'image is' : 'images are'} not in this job's plan and not copied (${named(unused.map((e) => `${e.source} => ${e.destination}`))}): the list or the source's tags no longer select ${unused.length === 1 ? 'it' : 'them'}`);
+        return { ...plan, all: plan.all.map(pin), items };
+    }
+    async close(results) {
+        if (this.options.checking && !this.options.settings.locked)
+            return;
+        this.part = this.options.settings.locked ? this.lockedOutcome(results) : await this.write(results);
+        this.options.reporter.lockNote?.(this.part.line);
+    }
+    outcome() {
+        return this.part ? { lock: this.part } : {};
+    }
+    lockedOutcome(results) {
+        const drifted = results.filter((r) => r.checks[LOCK_CHECK]).length;
+        const images = `${this.pinned} ${this.pinned === 1 ? 'image held to its locked digest' : 'images held to their locked digests'}`;
+        const drift = drifted ? `, ${drifted} with drift (the source tag names another digest now, or is gone)` : '';
+        const line = this.options.checking
+            ? `${this.file}: ${this.pinned} ${this.pinned === 1 ? 'image' : 'images'} checked against ${this.pinned === 1 ? 'its locked digest' : 'their locked digests'}, the source not read; the file is left as it was`
+            : `${this.options.dryRun ? 'Dry run: ' : ''}${this.file}: ${images}${drift}; the file is left as it was`;
+        return { file: this.file, path: this.path, state: 'locked', images: this.pinned, leftOut: [], drifted, line };
+    }
+    async write(results) {
+        const { dryRun, signal } = this.options;
+        const before = await readLockText(this.path);
+        // An immutable tag the destination has was not compared: its digest comes from the lock there, if it has it.
+        const previous = before === undefined ? undefined : safeIndex(before, this.file);
+        const entries = [];
+        const leftOut = [];
+        for (const r of results) {
+            const kept = r.status === 'copied' || r.status === 'unchanged' || (dryRun && r.status === 'copy');
+            if (kept && r.root) {
+                entries.push({
+                    source: r.source,
+                    destination: r.destination,
+                    digest: r.root.digest,
+                    ...(r.chosenFrom ? { sourceDigest: r.chosenFrom.digest } : {}),
+                });
+                continue;
+            }
+            const known = kept ? previous?.find(r.item) : undefined;
+            if (known) {
+                entries.push({
+                    source: known.source,
+                    destination: known.destination,
+                    digest: known.digest,
+                    ...(known.sourceDigest ? { sourceDigest: known.sourceDigest } : {}),
+                });
+                continue;
+            }
+            leftOut.push({ source: r.source, destination: r.destination, why: whyLeftOut(r) });
+        }
+        const text = formatLock(entries);
+        const images = sortedEntries(entries).length;
+        const changed = before !== text;
+        const base = { file: this.file, path: this.path, images, changed, leftOut };
+        if (leftOut.length) {
+            const list = named(leftOut.map((l) => `${l.destination} (${l.why})`));
+            this.options.warn(`${this.file} ${dryRun ? 'would leave' : 'leaves'} out ${leftOut.length} ${leftOut.length === 1 ? 'image' : 'images'} the step did not leave in place: ${list}`);
+        }
+        const count = `${images} ${images === 1 ? 'image' : 'images'}`;
+        if (dryRun) {
+            const what = before === undefined ? 'a new file' : changed ? 'changed from the file there' : 'the same as the file there';
+            return { ...base, state: 'would-write', line: `Dry run: would write ${this.file} (${count}, ${what}); nothing written` };
+        }
+        if (signal.aborted) {
+            return { ...base, state: 'not-written', line: `${this.file} not written: the job was cancelled (it would have listed ${count})` };
+        }
+        try {
+            await writeLock(this.path, entries);
+        }
+        catch (err) {
+            const line = `${this.file} could not be written (${(0,oci_text/* printable */.g$)((0,errors/* messageOf */.bD)(err), 300)}): check that its folder exists and is writable`;
+            this.options.warn(line);
+            return { ...base, state: 'not-written', line };
+        }
+        const what = before === undefined ? 'new' : changed ? 'changed' : 'unchanged';
+        return { ...base, state: 'written', line: `Wrote ${this.file}: ${count} (${what})` };
+    }
+}
+/** Why an image is not in the lock, in a few words. */
+function whyLeftOut(r) {
+    if (r.status === 'failed')
+        return r.refusedBy ? `refused by ${r.refusedBy}` : 'failed';
+    if (r.status === 'skipped')
+        return 'not attempted';
+    if (r.status === 'deferred')
+        return 'left for the next run';
+    if (r.reason === 'immutable')
+        return 'immutable tag not compared, and not in the lock there';
+    return 'no digest';
+}
+/** The first few, then how many more. */
+function named(list) {
+    const shown = list.slice(0, NAMED).join(', ');
+    return list.length > NAMED ? `${shown}, and ${list.length - NAMED} more` : shown;
+}
+/** The lock already there, when it reads as one: where an image not compared this time takes its digest from. */
+function safeIndex(text, file) {
+    try {
+        return new LockIndex(parseLock(text, file));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/features/job-features.js
+
+
+
+
+/**
+ * The features a job's settings ask for, built in one place, in the order their hooks run: the
+ * lock pins the plan's items before the pull budget orders them (and is written once the targets
+ * close), prune acts before the pull budget keeps what it left, and the cache saves last.
  */
 function jobFeatures(job, cacheStore) {
     const { settings } = job;
     const work = settings.work;
     const cache = new BlobCacheRule(settings, cacheStore);
     const features = [];
-    if (work.kind === 'sync' && work.entries.some((e) => e.prune)) {
+    // The lock first: the items it pins (new objects) are the ones the pull budget then orders and admits.
+    if (settings.lock) {
+        features.push(new LockFeature({
+            settings: settings.lock,
+            dryRun: job.dryRun,
+            checking: settings.integrity?.mode === 'check',
+            signal: job.signal,
+            warn: job.warn,
+            reporter: job.reporter,
+        }));
+    }
+    // A check of the destinations prunes nothing, not even in words.
+    if (work.kind === 'sync' && work.entries.some((e) => e.prune) && settings.integrity?.mode !== 'check') {
         features.push(new PruneFeature({
             entries: work.entries,
             pool: job.pool,
@@ -3309,8 +4454,8 @@ function jobFeatures(job, cacheStore) {
     return features;
 }
 
-// EXTERNAL MODULE: ./lib/src/oci/digest.js
-var oci_digest = __webpack_require__(36618);
+// EXTERNAL MODULE: ./lib/src/job/in-place.js
+var in_place = __webpack_require__(30301);
 ;// CONCATENATED MODULE: ./lib/src/copy/tagging.js
 
 
@@ -3481,15 +4626,15 @@ async function loadNetwork(trust, voice = PLAIN, warn = () => { }) {
  */
 async function openSource(ref, options = {}) {
     if (ref.transport !== 'registry')
-        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(410)]).then(__webpack_require__.bind(__webpack_require__, 93410))).openFileTarget(ref, 'source', options.streams);
+        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(198), __webpack_require__.e(366)]).then(__webpack_require__.bind(__webpack_require__, 44366))).openFileTarget(ref, 'source', options.streams);
     return openRegistry(ref, options);
 }
 /** The target a destination reference names; layouts and archives are created when missing. */
 async function openDestination(ref, options = {}) {
     if (ref.transport !== 'registry' && options.dryRun)
-        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(410), __webpack_require__.e(610)]).then(__webpack_require__.bind(__webpack_require__, 71610))).openDryRunFileDestination(ref);
+        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(198), __webpack_require__.e(366), __webpack_require__.e(610)]).then(__webpack_require__.bind(__webpack_require__, 71610))).openDryRunFileDestination(ref);
     if (ref.transport !== 'registry')
-        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(410)]).then(__webpack_require__.bind(__webpack_require__, 93410))).openFileTarget(ref, 'destination', options.streams);
+        return (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(198), __webpack_require__.e(366)]).then(__webpack_require__.bind(__webpack_require__, 44366))).openFileTarget(ref, 'destination', options.streams);
     return openRegistry(ref, options);
 }
 function openRegistry(ref, options) {
@@ -3525,6 +4670,7 @@ function registryClientOptions(ref, options) {
 
 
 
+
 /**
  * The targets of one run, each opened once: a repository or file named by several items is one
  * target (one layout writer, one archive being written), and every registry repository shares its
@@ -3537,6 +4683,7 @@ class TargetPool {
     connections = new registry/* RegistryConnections */.DE();
     sources = new Map();
     destinations = new Map();
+    places = new Map();
     opened = [];
     succeeded = new Set();
     constructor(sourceOptions, destinationOptions) {
@@ -3548,6 +4695,21 @@ class TargetPool {
     }
     destination(ref) {
         return this.open(this.destinations, ref, () => openDestination(ref, { ...this.destinationOptions, connections: { pool: this.connections, side: 'destination' } }));
+    }
+    /**
+     * A place an image is acted on where it is (verified, signed): read and written through one
+     * target, opened with the source's settings (its credentials). A layout must exist: it is never
+     * created; a dry run writes nothing to it (its stages do not write). A registry repository or a
+     * layout only: an archive is refused before a job starts (`checkInPlace`).
+     */
+    inPlace(ref) {
+        return this.open(this.places, ref, async () => {
+            if (ref.transport === 'registry')
+                return openDestination(ref, { ...this.sourceOptions, connections: { pool: this.connections, side: 'source' } });
+            if (ref.transport !== 'oci')
+                throw new errors/* InputError */.dz(`${(0,oci_reference/* formatReference */.FH)(ref)} is an archive: an image is verified or signed in place in a registry or an oci: layout`);
+            return (await __webpack_require__.e(/* import() */ 198).then(__webpack_require__.bind(__webpack_require__, 2198))).openLayout(ref.path, { create: false });
+        });
     }
     /** Marks a target as having served a successful item. */
     served(target) {
@@ -3573,7 +4735,7 @@ class TargetPool {
             throw failed.reason;
     }
     open(cache, ref, make) {
-        const key = placeOf(ref);
+        const key = target_pool_placeOf(ref);
         let opening = cache.get(key);
         if (!opening) {
             opening = make();
@@ -3584,8 +4746,8 @@ class TargetPool {
     }
 }
 /** What a reference names as a place, tags and digest aside. */
-function placeOf(ref) {
-    return (0,reference/* formatReference */.FH)({ ...ref, tags: [], digest: undefined });
+function target_pool_placeOf(ref) {
+    return (0,oci_reference/* formatReference */.FH)({ ...ref, tags: [], digest: undefined });
 }
 
 ;// CONCATENATED MODULE: ./lib/src/job/open-job.js
@@ -3609,7 +4771,8 @@ async function openJob(settings, reporter) {
     };
     // Trust given as settings is loaded once for both sides; without it, each side's own stands.
     const network = settings.trust ? { network: await loadNetwork(settings.trust, settings.voice, warn) } : {};
-    const dryRun = settings.dryRun === true;
+    // A check writes nothing: every side is opened as a dry run opens it.
+    const dryRun = settings.dryRun === true || settings.integrity?.mode === 'check';
     const voice = settings.voice ? { voice: settings.voice } : {};
     // One request schedule for the whole job: both sides' requests to a host count together.
     const rate = settings.requestsPerSecond !== undefined ? { requestRate: new request_rate/* RequestRate */.g(settings.requestsPerSecond) } : {};
@@ -3650,24 +4813,6 @@ async function openJob(settings, reporter) {
 
 // EXTERNAL MODULE: ./lib/src/job/outcome/outcome.js
 var outcome = __webpack_require__(62677);
-// EXTERNAL MODULE: ./lib/src/oci/manifest.js
-var oci_manifest = __webpack_require__(98775);
-// EXTERNAL MODULE: ./lib/src/oci/platform.js
-var oci_platform = __webpack_require__(56993);
-;// CONCATENATED MODULE: ./lib/src/copy/pin.js
-
-
-/**
- * A source asked for a digest answers that digest or nothing: whatever a target's header, index
- * entry or cache said, a root that names other content is refused here, before anything is
- * copied or compared. `where` names the target (`[registry] host/repo`).
- */
-function pin_refuseSwappedRoot(selector, found, where) {
-    if (selector === undefined || !(0,oci_digest/* isDigest */.Bc)(selector) || found.digest === selector)
-        return found;
-    throw new errors/* DigestMismatchError */.h(`${where} answered ${found.digest} for ${selector}: refused, a digest pins the content it names; nothing was written`, selector, found.digest);
-}
-
 ;// CONCATENATED MODULE: ./lib/src/copy/platforms.js
 
 
@@ -3775,49 +4920,6 @@ function platforms_platformList(platforms) {
 
 // EXTERNAL MODULE: ./lib/src/copy/read-manifest.js
 var read_manifest = __webpack_require__(91208);
-;// CONCATENATED MODULE: ./lib/src/copy/selector.js
-
-
-
-/**
- * What a source reference without tag or digest means: a registry's `latest`, as docker and skopeo
- * read it; a layout's or archive's one tag, when it has exactly one. The destination then takes it.
- */
-async function defaultSelector(src, ref) {
-    if (ref.tags.length || ref.digest || ref.image)
-        return ref;
-    if ((0,targets_target/* isLocated */.B0)(src))
-        return { tags: ['latest'] };
-    if ((0,targets_target/* isTagLister */.IP)(src)) {
-        const tags = (await src.tags()).filter((t) => !(0,referrer_kinds/* isAttachmentTag */.uE)(t));
-        if (tags.length === 1)
-            return { tags };
-    }
-    return ref;
-}
-/** What names the root in a source: its digest, else a docker archive's image, else its first tag. */
-function selector_rootSelector(ref) {
-    return ref.digest ?? ref.image ?? ref.tags[0];
-}
-/** What a destination gets: its own tags, else the source's, else the root's digest. */
-function destinationReferences(srcRef, dstRef, root) {
-    if (dstRef.tags.length)
-        return dstRef.tags;
-    if (srcRef.tags.length)
-        return srcRef.tags;
-    return [root.digest];
-}
-/** A destination named by digest takes only that digest: anything else is refused before any byte moves. */
-function checkDestinationDigest(ref, resolved) {
-    const { source, root } = resolved;
-    if (ref.digest && ref.digest !== root.digest) {
-        const what = root.digest === source.digest
-            ? `the source's ${root.digest}`
-            : `${root.digest}, what the platforms asked for make of the source's ${source.digest}`;
-        throw new errors/* InputError */.dz(`destination digest ${ref.digest} does not match ${what}: drop the digest from the destination or fix it`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/src/copy/resolve-root.js
 
 
@@ -3925,72 +5027,6 @@ async function sourceRepository(src, srcRef) {
     }
     const full = name && (0,image_name/* normalizeImageName */.Y2)(name);
     return full ? (0,image_name/* repositoryOfImageName */.W7)(full) : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/src/job/pipeline/compare.js
-
-
-
-
-
-/**
- * The source's root as cheaply as the source allows: a registry tag or digest by a HEAD (Docker
- * Hub counts no pull), a layout's or archive's index from the file. A digest is a pin: an answer
- * naming another digest is refused (see `refuseSwappedRoot`).
- */
-async function peekSourceRoot(src, ref) {
-    const selector = selector_rootSelector(ref);
-    try {
-        // A docker archive's image (`@N`, a name) is found by resolving, not as a tag.
-        if (selector !== undefined && ref.image === undefined && (0,targets_target/* isLocated */.B0)(src) && (0,targets_target/* isTagReader */.ei)(src)) {
-            const found = await src.readTag(selector);
-            if (!found)
-                throw new errors/* NotFoundError */.m_(`${src.description.replace(/^\[registry\] /, '')}${(0,oci_digest/* isDigest */.Bc)(selector) ? '@' : ':'}${selector} not found`);
-            return pin_refuseSwappedRoot(selector, found, src.description);
-        }
-        const root = pin_refuseSwappedRoot(ref.digest, await src.resolve(selector), src.description);
-        return { mediaType: root.mediaType, digest: root.digest, size: root.size };
-    }
-    catch (err) {
-        if (err instanceof errors/* NotFoundError */.m_ || err instanceof errors/* CopyError */.k6)
-            throw err;
-        throw new errors/* CopyError */.k6('source', `resolving ${selector ?? 'the root'} in ${src.description}`, err);
-    }
-}
-/**
- * What each of the destination's `references` (tags, or the root's digest) names now: a HEAD per
- * tag. A destination that cannot say what its tags name (a stream) names nothing.
- */
-async function readDestination(dst, references, root, context) {
-    const previous = new Map();
-    try {
-        for (const reference of references) {
-            if ((0,oci_digest/* isDigest */.Bc)(reference)) {
-                previous.set(reference, root && (await dst.exists(root)) ? root.digest : undefined);
-            }
-            else if ((0,targets_target/* isTagReader */.ei)(dst)) {
-                previous.set(reference, (await dst.readTag(reference, context))?.digest);
-            }
-            else {
-                previous.set(reference, undefined);
-            }
-        }
-    }
-    catch (err) {
-        if (err instanceof errors/* CopyError */.k6)
-            throw err;
-        throw new errors/* CopyError */.k6('destination', `checking ${references.join(', ')} in ${dst.description}`, err);
-    }
-    return previous;
-}
-/** Unchanged when every reference already names `root`. */
-function judgeDestination(root, previous) {
-    const unchanged = previous.size > 0 && [...previous.values()].every((d) => d === root.digest);
-    return unchanged ? { state: 'unchanged', root } : { state: 'differs', root, previous };
-}
-/** Compares what the destination's `references` name with `root` (see `readDestination`). */
-async function compareDestination(dst, root, references) {
-    return judgeDestination(root, await readDestination(dst, references, root));
 }
 
 ;// CONCATENATED MODULE: ./lib/src/job/pipeline/resolve.js
@@ -4187,11 +5223,15 @@ async function planSync(entries, pool, shard, options = {}) {
     ];
     return { all, items: immutable.items, sourceTags, destinationTags: immutable.destinationTags, nothingSelected, problems };
 }
-/** The work as items: one per destination of the one image, or the sync list expanded and sharded. */
+/** The work as items: one per destination of the one image, the image acted on in place, or the sync list expanded and sharded. */
 async function planWork(work, pool, options = {}) {
     if (work.kind === 'copy') {
         const items = work.destinations.map((destination) => ({ entry: 0, source: work.source, destination }));
         return { work: 'copy', all: items, items };
+    }
+    if (work.kind === 'in-place') {
+        const items = [{ entry: 0, source: work.reference, destination: work.reference, inPlace: work.operation }];
+        return { work: 'in-place', all: items, items };
     }
     const { all, items, sourceTags, destinationTags, nothingSelected, problems } = await planSync(work.entries, pool, work.shard, options);
     return {
@@ -4373,8 +5413,8 @@ class ItemRecord {
         this.operation = operation;
         this.options = options;
         this.report = report;
-        this.source = (0,reference/* formatReference */.FH)(item.source);
-        this.destination = (0,reference/* formatReference */.FH)(item.destination);
+        this.source = (0,oci_reference/* formatReference */.FH)(item.source);
+        this.destination = (0,oci_reference/* formatReference */.FH)(item.destination);
     }
     /** Every event of the item: into its account, and to its log once that is open. */
     emit = (event) => {
@@ -4534,41 +5574,6 @@ var external_node_stream_ = __webpack_require__(57075);
 var descriptor = __webpack_require__(59995);
 // EXTERNAL MODULE: ./lib/src/oci/referrers.js
 var referrers = __webpack_require__(61576);
-// EXTERNAL MODULE: ./lib/src/copy/cosign-attachments.js
-var cosign_attachments = __webpack_require__(47944);
-;// CONCATENATED MODULE: ./lib/src/copy/limits.js
-/**
- * Bounds on a copy that no registry or file can move: what a source says only decides whether the
- * copy stays within them, never how long it runs or how much it holds. Each is far beyond what real
- * images need (README.md, "Limits"); a graph past one is refused with a sentence naming the limit.
- */
-/**
- * Levels below the root. Real images nest 3 deep (index → manifest → layer), an index of indexes
- * one more; 32 is that with a wide margin. A registry can chain indexes as deep as it likes.
- */
-const MAX_GRAPH_DEPTH = 32;
-/**
- * Nodes (manifests, configs, layers, referrers) in one copy's graph. The largest real images, with
- * every platform and attestation, have a few thousand.
- */
-const MAX_GRAPH_NODES = 50_000;
-/**
- * Generations of referrers followed: a signature (1) of an SBOM (2) of an attestation (3) is as
- * deep as real supply chains go. A registry can invent a new referrer for every subject forever.
- */
-const MAX_REFERRER_GENERATIONS = 8;
-/**
- * Manifest bytes one copy holds at once. A manifest is read whole (at most 4 MiB each); real graphs
- * hold well under a megabyte of them, and a graph of thousands of 4 MiB manifests must not take
- * the runner's memory.
- */
-const MAX_HELD_MANIFEST_BYTES = 256 * 1024 * 1024;
-/**
- * An image config up to this size is kept while the copy streams it, so its platform is read
- * without a second fetch. Configs are a few kilobytes; one with a long history may reach tens.
- */
-const MAX_KEPT_CONFIG_BYTES = 256 * 1024;
-
 ;// CONCATENATED MODULE: ./lib/src/copy/mount-candidates.js
 
 
@@ -4598,8 +5603,192 @@ function mountCandidates(src, dst, desc, cache) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./lib/src/copy/graph-copier.js
+;// CONCATENATED MODULE: ./lib/src/copy/verified-blob.js
 
+
+
+
+/**
+ * A blob's bytes from the source, verified across the pieces one upload may take: the first from
+ * byte 0, and another from an offset each time the destination's upload broke off and goes on
+ * where the registry has it (`from`). One hash runs over the blob in order: a piece that starts
+ * below what was hashed already passes those bytes on without hashing them again (the registry
+ * checks the whole blob against its digest when the upload closes), and the piece that reaches the
+ * end checks size and digest, erring rather than ending when they are wrong. Memory stays that of
+ * one hash, whatever the size.
+ *
+ * A piece the destination stopped reading (it failed, or went on from another offset) closes its
+ * download quietly: that download's early end is never the source's failure.
+ */
+class VerifiedBlob {
+    desc;
+    src;
+    signal;
+    onBytes;
+    onResume;
+    hash;
+    /** Bytes [0, hashed) are in the hash. */
+    hashed = 0;
+    checked = false;
+    /** Every byte handed to the destination, over every piece: beyond the size, sent again. */
+    delivered = 0;
+    failure;
+    keptChunks;
+    keptBytes = 0;
+    /** The piece from byte 0, started at once (its fetch overlaps the destination opening its upload). */
+    stream;
+    constructor(desc, src, signal, onBytes, keep, onResume) {
+        this.desc = desc;
+        this.src = src;
+        this.signal = signal;
+        this.onBytes = onBytes;
+        this.onResume = onResume;
+        this.hash = (0,oci_digest/* newHasher */.ce)(desc.digest);
+        this.keptChunks = desc.size <= keep ? [] : undefined;
+        this.stream = this.piece(0);
+    }
+    /** The error the source gave (a cut download, bytes that do not match), if it failed. */
+    sourceFailure() {
+        return this.failure;
+    }
+    /** The config's bytes, once all of them passed and matched the digest (see the `config` event). */
+    get kept() {
+        return this.checked && this.keptChunks && this.keptBytes === this.desc.size ? Buffer.concat(this.keptChunks) : undefined;
+    }
+    /** Bytes handed to the destination more than once, so far. */
+    get resent() {
+        return Math.max(0, this.delivered - this.furthest);
+    }
+    furthest = 0;
+    async from(offset) {
+        return this.piece(offset);
+    }
+    resumed(info) {
+        this.onResume?.(info);
+    }
+    piece(offset) {
+        const piece = new Piece(this, offset);
+        // Its errors are told by `sourceFailure` and by the destination's own failure; none may end the process.
+        piece.on('error', () => { });
+        this.open(offset).then((fetched) => {
+            fetched.once('error', (err) => {
+                // A piece the destination gave up destroyed its download: not the source's failure.
+                if (!piece.destroyed || piece.failedAtSource)
+                    this.sourceFailed(err);
+            });
+            // Node 24's pipeline throws, rather than reports, when its destination is already destroyed.
+            if (piece.destroyed) {
+                fetched.destroy();
+                return;
+            }
+            (0,external_node_stream_.pipeline)(fetched, piece, () => { });
+        }, (err) => {
+            if (piece.destroyed)
+                return;
+            this.sourceFailed(err);
+            piece.failedAtSource = true;
+            piece.destroy(err);
+        });
+        return piece;
+    }
+    /** The source from `offset`: a range where it reads one, else read again from the start with the first bytes skipped. */
+    async open(offset) {
+        if (offset === 0)
+            return this.src.fetch(this.desc, this.signal);
+        if ((0,targets_target/* isRangeReader */.$J)(this.src))
+            return this.src.fetchFrom(this.desc, offset, this.signal);
+        return skipped(await this.src.fetch(this.desc, this.signal), offset);
+    }
+    sourceFailed(err) {
+        this.failure ??= err;
+    }
+    /** Takes bytes [at, at + chunk.length) of a piece: hashes what is new, counts what is handed on. */
+    take(at, chunk) {
+        const end = at + chunk.length;
+        if (end > this.desc.size)
+            return new errors/* ContentError */.yg(`size mismatch for ${this.desc.digest}: more than the expected ${this.desc.size} bytes`);
+        if (end > this.hashed) {
+            const fresh = chunk.subarray(Math.max(0, this.hashed - at));
+            this.hash.update(fresh);
+            if (this.keptChunks) {
+                this.keptChunks.push(fresh);
+                this.keptBytes += fresh.length;
+            }
+            this.hashed = end;
+            this.onBytes(end);
+        }
+        this.delivered += chunk.length;
+        this.furthest = Math.max(this.furthest, end);
+        return undefined;
+    }
+    /** At a piece's end, `at`: the whole blob passed, and the digest is checked once. */
+    finish(at) {
+        if (at !== this.desc.size) {
+            return new errors/* ContentError */.yg(`size mismatch for ${this.desc.digest}: expected ${this.desc.size} bytes, got ${at}`);
+        }
+        if (this.checked)
+            return undefined;
+        const actual = `${(0,oci_digest/* parseDigest */.m)(this.desc.digest).algorithm}:${this.hash.digest('hex')}`;
+        if (actual !== this.desc.digest)
+            return new errors/* ContentError */.yg(`digest mismatch: expected ${this.desc.digest}, got ${actual}`);
+        this.checked = true;
+        return undefined;
+    }
+}
+/** One piece of a verified blob, from `at` on. */
+class Piece extends external_node_stream_.Transform {
+    blob;
+    at;
+    failedAtSource = false;
+    constructor(blob, at) {
+        super();
+        this.blob = blob;
+        this.at = at;
+    }
+    _transform(chunk, _enc, done) {
+        const wrong = this.blob.take(this.at, chunk);
+        if (wrong) {
+            this.failAtSource(wrong, done);
+            return;
+        }
+        this.at += chunk.length;
+        done(null, chunk);
+    }
+    _flush(done) {
+        const wrong = this.blob.finish(this.at);
+        if (wrong) {
+            this.failAtSource(wrong, done);
+            return;
+        }
+        done();
+    }
+    failAtSource(err, done) {
+        this.failedAtSource = true;
+        this.blob.sourceFailed(err);
+        done(err);
+    }
+}
+/** `content` without its first `skip` bytes. */
+function skipped(content, skip) {
+    let left = skip;
+    const out = new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            if (left >= chunk.length) {
+                left -= chunk.length;
+                done();
+                return;
+            }
+            const rest = left ? chunk.subarray(left) : chunk;
+            left = 0;
+            done(null, rest);
+        },
+    });
+    content.once('error', (err) => out.destroy(err));
+    out.once('close', () => content.destroy());
+    return content.pipe(out);
+}
+
+;// CONCATENATED MODULE: ./lib/src/copy/graph-copier.js
 
 
 
@@ -4639,7 +5828,7 @@ class GraphCopier {
     checks;
     successors;
     tagger;
-    attachments;
+    finder;
     firstError;
     /**
      * Fired with the first error (or the caller's `signal`): every request, retry and wait the copy
@@ -4657,7 +5846,7 @@ class GraphCopier {
         this.manifests = options.manifestCache ?? new Map();
         this.successors = options.successors ?? oci_manifest/* defaultSuccessors */.RW;
         this.tagger = new Tagger(dst, options);
-        this.attachments = new cosign_attachments/* CosignAttachments */.i(src);
+        this.finder = new ReferrerFinder(src, (what, step) => this.sourceStep(what, step));
     }
     /**
      * Copies everything under `root`, then `root`. Waits for every started transfer before failing.
@@ -4741,35 +5930,11 @@ class GraphCopier {
         throw new errors/* DigestMismatchError */.h(`${this.src.description} lists ${referrer.digest} as a referrer of ${subject.digest}, but its subject is ${(0,oci_text/* printable */.g$)(named, 140)}: refused`, subject.digest, named);
     }
     get canFindReferrers() {
-        return (0,targets_target/* isReferrerLister */.Xn)(this.src) || this.attachments.possible;
+        return this.finder.possible;
     }
     /** The referrers of one manifest in the source: those it lists, then cosign's tag attachments, each once. */
     async referrersOf(subject) {
-        const src = this.src;
-        const attachments = this.attachments;
-        const found = new Map();
-        if ((0,targets_target/* isReferrerLister */.Xn)(src)) {
-            const listed = await this.sourceStep(`listing referrers of ${subject.digest} in ${src.description}`, () => src.referrers(subject));
-            for (const r of listed) {
-                const { kind, tool } = (0,referrer_kinds/* referrerKind */.iO)(r.artifactType, r.annotations);
-                found.set(r.digest, {
-                    kind,
-                    ...(tool ? { tool } : {}),
-                    ...(r.artifactType ? { artifactType: r.artifactType } : {}),
-                    mediaType: r.mediaType,
-                    digest: r.digest,
-                    size: r.size,
-                });
-            }
-        }
-        if (attachments.possible) {
-            const tagged = await this.sourceStep(`looking up the cosign tags of ${subject.digest} in ${src.description}`, () => attachments.find(subject));
-            for (const a of tagged) {
-                const listed = found.get(a.desc.digest);
-                found.set(a.desc.digest, listed ? { ...listed, tag: a.tag } : { kind: a.kind, tool: 'cosign', ...a.desc, tag: a.tag });
-            }
-        }
-        return [...found.values()];
+        return this.finder.find(subject);
     }
     /** The caller's `signal` cancels the copy as a failure would; returns how to stop listening. */
     followCallerSignal() {
@@ -4881,18 +6046,27 @@ class GraphCopier {
     async copyManifest(node) {
         const desc = node.desc;
         // The check and the fetch are independent round trips: make them at once.
-        // Both settle before either failure is thrown, so no fetch outlives the copy.
-        const [existing, content] = await allOrFirstError([
-            this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal)),
-            this.manifest(desc),
+        // Both settle before either failure is thrown, so no fetch outlives the copy. A layer the
+        // destination is known to refuse fails the copy as soon as its manifest is read.
+        const putBack = this.options.putBack;
+        const walked = this.manifest(desc).then(async (content) => {
+            const children = await this.children(desc, content);
+            this.refuseOversized(desc, children);
+            return { content, children };
+        });
+        const [{ content, children }, existing] = await allOrFirstError([
+            walked,
+            putBack
+                ? Promise.resolve(!putBack.has(desc.digest))
+                : this.destinationStep(`checking manifest ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal)),
         ]);
         this.manifestTypes.set(desc.digest, desc.mediaType);
-        const children = await this.children(desc, content);
         const listing = childListing(node);
         this.admit(children, listing);
         if (existing) {
             // A registry holds a manifest only with all it refers to: account for the subtree, move nothing.
-            await Promise.all(children.map((c) => this.markExisting(c, listing)));
+            // A repair knows better: what was found missing below it is put back.
+            await Promise.all(children.map((c) => (putBack ? this.node(c, listing) : this.markExisting(c, listing))));
             this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
             return;
         }
@@ -4955,6 +6129,26 @@ class GraphCopier {
         }
         if (asRoot)
             asRoot.done = true;
+        // A referrers index another writer changed at the same moment, merged again: said, not hidden.
+        if ((0,targets_target/* isPushNoter */.v$)(this.dst))
+            for (const note of this.dst.pushNotes(desc))
+                this.emit({ type: 'notice', node: desc, message: note.message });
+    }
+    /**
+     * A layer larger than the destination is known to take (GHCR: 10 GB) fails the copy before any of
+     * its bytes move, in one line naming it, its size and the limit: the registry would refuse it only
+     * after the whole upload.
+     */
+    refuseOversized(manifest, children) {
+        const limit = (0,targets_target/* isBlobSizeLimited */.Le)(this.dst) ? this.dst.blobSizeLimit() : undefined;
+        if (!limit)
+            return;
+        const over = children.find((c) => !(0,media_types/* isManifest */.Yh)(c.mediaType) && c.size > limit.bytes);
+        if (!over)
+            return;
+        const err = this.wrap('destination', `pushing blob ${over.digest} to ${this.dst.description}`, new errors/* ContentError */.yg(`the layer of manifest ${manifest.digest} is ${(over.size / 1e9).toFixed(1)} GB (${over.size} bytes), more than the registry takes (${limit.stated} per layer): refused before any byte moved; copy it to a registry without that limit, or rebuild the image with smaller layers`));
+        this.fail(err);
+        throw err;
     }
     markExisting(desc, listing) {
         return this.enter(desc, listing, async (node) => {
@@ -4973,10 +6167,13 @@ class GraphCopier {
     }
     async copyBlob(desc) {
         // Checks run ahead on their own slots, so transfer slots never wait on a HEAD round trip.
-        const exists = await this.checks.run(() => {
-            this.stopIfFailed();
-            return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal));
-        });
+        const putBack = this.options.putBack;
+        const exists = putBack
+            ? !putBack.has(desc.digest)
+            : await this.checks.run(() => {
+                this.stopIfFailed();
+                return this.destinationStep(`checking blob ${desc.digest} in ${this.dst.description}`, () => this.dst.exists(desc, this.signal));
+            });
         if (exists) {
             this.remember(this.dst, desc);
             this.emit({ type: 'done', node: desc, action: 'exists', bytes: 0 });
@@ -5034,9 +6231,14 @@ class GraphCopier {
                 opened = this.openVerified(desc);
                 return opened.stream;
             };
+            // The upload on a refused mount's session goes on where it broke off, as any other.
+            const resume = {
+                from: (offset) => opened.from(offset),
+                resumed: (info) => opened?.resumed(info),
+            };
             const last = i === candidates.length - 1;
             // A mount never fails the copy: whatever goes wrong, the blob is uploaded the ordinary way.
-            const outcome = await dst.mount(desc, from, last ? upload : undefined, this.signal).catch(() => 'refused');
+            const outcome = await dst.mount(desc, from, last ? upload : undefined, this.signal, resume).catch(() => 'refused');
             this.stopIfFailed();
             const sourceFailure = opened?.sourceFailure();
             if (outcome !== 'uploaded')
@@ -5055,7 +6257,7 @@ class GraphCopier {
                 this.remember(dst, desc);
                 if (opened)
                     this.emitConfig(desc, opened);
-                this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+                this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size, ...resentOf(opened?.resent ?? 0) });
                 return true;
             }
         }
@@ -5063,12 +6265,15 @@ class GraphCopier {
     }
     /** Fetch → verify → push, again with fresh content when a target says the failure was passing. */
     async transferBlob(desc) {
+        /** Bytes sent more than once: within a try (an upload that went on), and all of a try that failed. */
+        let resent = 0;
         for (let attempt = 1;; attempt++) {
             let opened;
             try {
                 this.emit({ type: 'started', node: desc });
                 opened = this.openVerified(desc);
-                await this.dst.push(desc, opened.stream, this.signal);
+                await this.dst.push(desc, opened.stream, this.signal, opened);
+                resent += opened.resent;
                 // Only now are the source's bytes known to be the blob's: the cache may name it as a place.
                 this.remember(this.src, desc);
                 this.emitConfig(desc, opened);
@@ -5078,6 +6283,7 @@ class GraphCopier {
                 const sourceFailure = opened ? opened.sourceFailure() : err;
                 // Release the source's connection: a destination that failed early may never have read it.
                 opened?.stream.destroy();
+                resent += opened?.delivered ?? 0;
                 // An earlier destination that stopped giving the blob (see `relaySource`): read it again, from the source.
                 if (sourceFailure && attempt < copy_options/* BLOB_TRIES */.CW && failedAtHolder(sourceFailure))
                     continue;
@@ -5093,12 +6299,13 @@ class GraphCopier {
             }
         }
         this.remember(this.dst, desc);
-        this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size });
+        this.emit({ type: 'done', node: desc, action: 'copied', bytes: desc.size, ...resentOf(resent) });
     }
     /**
-     * The source's bytes behind a verifier that errors, rather than ends, when they are wrong. It
-     * tells a failure of the source (a cut download, bytes that do not match) from a destination that
-     * stopped reading: whichever stream errs first, and the verifier's own content errors, decide.
+     * The source's bytes behind a verifier that errors, rather than ends, when they are wrong, and
+     * that the destination may read again from an offset (an upload that goes on where the registry
+     * has it: see `VerifiedBlob`). It tells a failure of the source (a cut download, bytes that do not
+     * match) from a destination that stopped reading, whose download then ends early without blame.
      * The fetch is started, not awaited: its round trip overlaps the destination opening its upload.
      */
     openVerified(desc) {
@@ -5112,32 +6319,12 @@ class GraphCopier {
             told = bytes;
             this.emit({ type: 'progress', node: desc, bytes });
         };
-        const verifier = new oci_digest/* VerifyingStream */.SC(desc, progress, keep);
-        let failure;
-        let fromSource = false;
-        const fail = (err, source) => {
-            if (failure === undefined)
-                [failure, fromSource] = [err, source];
-        };
-        verifier.once('error', (err) => fail(err, err instanceof errors/* ContentError */.yg));
-        this.src.fetch(desc, this.signal).then((fetched) => {
-            fetched.once('error', (err) => fail(err, true));
-            // A destination that gave up already destroyed the verifier: close the fetch. (Node 24's
-            // pipeline throws, rather than reports, when its destination is already destroyed.)
-            if (verifier.destroyed) {
-                fetched.destroy();
-                return;
-            }
-            (0,external_node_stream_.pipeline)(fetched, verifier, () => { });
-        }, (err) => {
-            fail(err, true);
-            verifier.destroy(err);
-        });
-        return { stream: verifier, sourceFailure: () => (fromSource ? failure : undefined) };
+        const resumed = ({ offset, resent, reason }) => this.emit({ type: 'resumed', node: desc, offset, resent, reason });
+        return new VerifiedBlob(desc, this.src, this.signal, progress, keep, resumed);
     }
     /** A config that passed whole through the verifier is told with its bytes (see the `config` event). */
     emitConfig(desc, opened) {
-        const content = opened.stream.kept;
+        const content = opened.kept;
         if (content)
             this.emit({ type: 'config', node: desc, content });
     }
@@ -5163,6 +6350,10 @@ class GraphCopier {
     wrap(side, what, err) {
         return err instanceof errors/* CopyError */.k6 ? err : new errors/* CopyError */.k6(side, what, err);
     }
+}
+/** `resent` on a `done` event, when bytes were sent more than once. */
+function resentOf(bytes) {
+    return bytes > 0 ? { resent: bytes } : {};
 }
 /** The wait the target asked for (its `Retry-After` or backoff), else 250 ms doubling. */
 function retryWait(err, attempt) {
@@ -5310,7 +6501,250 @@ function platformIn(content, root, config) {
     return { platform, mediaType: root.mediaType, digest: root.digest, size: root.size };
 }
 
+;// CONCATENATED MODULE: ./lib/src/integrity/problems.js
+
+/** `missing blob sha256:… (layer of linux/arm64 manifest sha256:…) in HOST/REPO`. */
+function problemLine(p) {
+    return `${p.detail} in ${p.where}`;
+}
+/** Kinds whose node is there with the wrong bytes: a push of the same digest is taken as done by most registries until they are deleted. */
+function isDamagedBytes(kind) {
+    return kind === 'size' || kind === 'hash';
+}
+/** How many lines an error names before it counts the rest. */
+const NAMED_PROBLEMS = 3;
+/** The item's one error line: the problem itself, or how many and the first few. */
+function problemsLine(problems) {
+    if (problems.length === 1)
+        return problemLine(problems[0]);
+    const named = problems.slice(0, NAMED_PROBLEMS).map(problemLine).join('; ');
+    const more = problems.length > NAMED_PROBLEMS ? `; and ${problems.length - NAMED_PROBLEMS} more` : '';
+    return `${problems.length} problems: ${named}${more}`;
+}
+/** An image whose destination a check found wrong: its message is the image's one error line. */
+class IntegrityError extends errors/* OciCopyError */.vW {
+    problems;
+    name = 'IntegrityError';
+    constructor(message, problems) {
+        super(message);
+        this.problems = problems;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/src/job/checks/integrity/names.js
+/** The name the destination check records under (`outcome.checks.check`), and its JSON key. */
+const INTEGRITY_CHECK = 'check';
+
+;// CONCATENATED MODULE: ./lib/src/job/checks/integrity/presenter.js
+
+const HEADING = 'Check';
+const MARK = '🩺';
+/** `3 manifests, 7 blobs (hashed), 2 referrers`. */
+function checkedPhrase(r) {
+    const { manifests, blobs, referrers } = r.checked;
+    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    return [
+        plural(manifests, 'manifest'),
+        `${plural(blobs, 'blob')}${r.deep ? ' (hashed)' : ''}`,
+        ...(referrers ? [plural(referrers, 'referrer')] : []),
+    ].join(', ');
+}
+/**
+ * What the check of a destination found: intact (what was checked), or one line per problem; a
+ * repair names what it put back. The row's cell says which of intact, drifted, damaged or repaired.
+ */
+const integrityPresenter = {
+    heading: HEADING,
+    mark: MARK,
+    logLines: (r) => {
+        const lines = [];
+        if (r.status === 'intact')
+            lines.push(`Intact ${r.digest} in ${r.destination}: ${checkedPhrase(r)} checked`);
+        else
+            for (const p of r.problems)
+                lines.push(`${r.status === 'repaired' ? 'Repaired: ' : ''}${problemLine(p)}`);
+        if (r.putBack?.length)
+            lines.push(`${r.status === 'repaired' ? 'Put back' : r.dryRun ? 'Would put back' : 'To put back'}: ${r.putBack.map((p) => p.digest).join(', ')}`);
+        if (r.stillDamaged?.length)
+            lines.push(`Still damaged after the repair: ${r.stillDamaged.join(', ')}`);
+        return lines;
+    },
+    summaryCells: (r) => {
+        const n = r.problems.length;
+        const problems = `${n} problem${n === 1 ? '' : 's'}`;
+        if (r.status === 'intact')
+            return [`intact${r.deep ? ' (deep)' : ''}`];
+        if (r.status === 'repaired')
+            return [`repaired: ${r.putBack?.length ?? 0} put back (below)`];
+        return [`${r.status}: ${problems} (below)`];
+    },
+    json: (r) => ({
+        key: 'check',
+        fields: {
+            status: r.status,
+            deep: r.deep,
+            problems: r.problems,
+            ...(r.putBack ? { putBack: r.putBack } : {}),
+            ...(r.stillDamaged?.length ? { stillDamaged: r.stillDamaged } : {}),
+        },
+    }),
+    wrote: (r) => (r.status === 'repaired' ? `${r.putBack?.length ?? 0} pieces put back` : undefined),
+};
+
+;// CONCATENATED MODULE: ./lib/src/job/pipeline/integrity-stage.js
+
+
+
+
+
+
+
+
+/** The destination check's place among an image's records: its name and presenter. */
+const CHECK = { name: INTEGRITY_CHECK, presenter: integrityPresenter };
+/**
+ * The root the destination should hold for an item: the source's (resolved once for the job).
+ * The one place that says so: an item that carries its expected digest another way (a lock) is
+ * compared with that here.
+ */
+function expectedRoot(prepared) {
+    return prepared.resolved.root;
+}
+/**
+ * The destination check as a stage of the per-image pipeline, run before the copy when the job
+ * distrusts its destinations. `check`: drift (tags missing or naming another digest) and the walk
+ * of the graph in the destination (and its referrers), recorded; an image with a problem fails
+ * with one line, nothing is written. `repair`: an image whose tags already name the expected
+ * digest is walked the same; what is missing or damaged is put back by the copy that follows
+ * (damaged blobs deleted first where the registry allows), and checked again after it. An image
+ * that differs is copied as ever.
+ */
+async function integrityStage(prepared, ctx) {
+    const integrity = ctx.integrity;
+    if (!integrity)
+        return { done: false };
+    const { record, src, dst } = prepared;
+    const root = expectedRoot(prepared);
+    const current = record.current ?? new Map();
+    const where = placeOf(dst);
+    const locked = record.item.locked;
+    const against = locked ? `the lock (${locked.file} line ${locked.line})` : 'the source';
+    const drift = driftProblems(record.references ?? [], current, root, where, against);
+    if (integrity.mode === 'repair' && record.state !== 'unchanged')
+        return { done: false };
+    const checker = integrity.check;
+    const base = {
+        source: record.source,
+        destination: record.destination,
+        digest: root.digest,
+        deep: checker.deep,
+        ...(ctx.dryRun && integrity.mode === 'repair' ? { dryRun: true } : {}),
+    };
+    // What the tags name is walked; a destination whose tags all name other content holds nothing of this image to walk.
+    const holds = [...current.values()].some((d) => d === root.digest);
+    let graph = { problems: [], manifests: [], blobs: 0, faulty: new Map() };
+    let referrers = 0;
+    if (holds) {
+        graph = await checker.walk(dst, root, ctx.signal);
+        if (record.options.referrers && record.item.locked && integrity.mode === 'check')
+            record.say(`Referrers not compared: ${record.destination} is checked against its lock, and the source, which lists them, is not read`, 'warning');
+        else if (record.options.referrers) {
+            const found = await checker.referrers(src, dst, graph.manifests, ctx.signal);
+            graph.problems.push(...found.problems);
+            for (const [digest, desc] of found.faulty)
+                graph.faulty.set(digest, desc);
+            referrers = found.checked.length;
+        }
+    }
+    const problems = [...drift, ...graph.problems];
+    const checked = { manifests: graph.manifests.length, blobs: graph.blobs, referrers };
+    const status = graph.problems.length ? 'damaged' : drift.length ? 'drifted' : 'intact';
+    if (integrity.mode === 'check') {
+        record.checks.add(CHECK, { ...base, status, problems, checked });
+        if (problems.length)
+            throw new IntegrityError(problemsLine(problems), problems);
+        record.status = 'unchanged';
+        return { done: true };
+    }
+    // A repair of an image its tags name already.
+    if (!problems.length) {
+        record.checks.add(CHECK, { ...base, status, problems, checked });
+        return { done: false };
+    }
+    const putBack = [...graph.faulty.values()];
+    const putBackList = putBack.map((d) => ({ digest: d.digest, kind: problems.find((p) => p.digest === d.digest)?.kind ?? 'missing-blob' }));
+    const damaged = putBack.filter((d) => !(0,media_types/* isManifest */.Yh)(d.mediaType) && problems.some((p) => p.digest === d.digest && isDamagedBytes(p.kind)));
+    if (ctx.dryRun) {
+        record.checks.add(CHECK, { ...base, status, problems, checked, putBack: putBackList });
+        record.status = 'copy';
+        return { done: true };
+    }
+    // Damaged bytes go first: a registry takes a push of a digest it stores as done, whatever its bytes.
+    const refused = [];
+    for (const blob of damaged) {
+        const removal = (0,targets_target/* isBlobDeleter */.pO)(dst)
+            ? await dst.deleteBlob(blob, ctx.signal).catch((err) => {
+                throw err instanceof errors/* CopyError */.k6 ? err : new errors/* CopyError */.k6('destination', `deleting blob ${blob.digest} from ${dst.description}`, err);
+            })
+            : 'refused';
+        if (removal === 'refused')
+            refused.push(blob.digest);
+    }
+    const finish = async () => {
+        const still = damaged.length ? await checker.recheck(dst, damaged, ctx.signal) : [];
+        checker.forget(dst, putBack.map((d) => d.digest));
+        const stillDamaged = [...new Set([...refused, ...still.map((d) => d.digest)])];
+        record.checks.add(CHECK, {
+            ...base,
+            status: stillDamaged.length ? 'damaged' : 'repaired',
+            problems,
+            checked,
+            putBack: putBackList,
+            ...(stillDamaged.length ? { stillDamaged } : {}),
+        });
+        if (stillDamaged.length) {
+            const kept = stillDamaged.filter((d) => !refused.includes(d));
+            const them = (n) => (n === 1 ? 'it' : 'them');
+            const lines = [
+                ...(refused.length
+                    ? [
+                        `${where} holds damaged bytes for ${refused.join(', ')} and refuses to delete blobs through its API: delete ${them(refused.length)} there (or enable deletes) and run the repair again`,
+                    ]
+                    : []),
+                ...(kept.length
+                    ? [
+                        `${where} still holds damaged bytes for ${kept.join(', ')} after the repair deleted and pushed ${them(kept.length)} again: the registry keeps a digest's bytes once stored; remove them from its storage (CNCF distribution: the blob's data file) and run the repair again`,
+                    ]
+                    : []),
+            ];
+            throw new IntegrityError(lines.join('; '), problems.filter((p) => stillDamaged.includes(p.digest)));
+        }
+        record.status = 'repaired';
+    };
+    return { done: false, putBack: new Set(putBack.map((d) => d.digest)), finish };
+}
+/** A problem per reference that does not name `root`: a tag missing or naming another digest, a digest reference not stored. */
+function driftProblems(references, current, root, where, against) {
+    const problems = [];
+    for (const reference of references) {
+        const named = current.get(reference);
+        if (named === root.digest)
+            continue;
+        if ((0,oci_digest/* isDigest */.Bc)(reference)) {
+            problems.push({ kind: 'drift', digest: root.digest, where, detail: `manifest ${root.digest} not found` });
+        }
+        else if (named === undefined) {
+            problems.push({ kind: 'drift', digest: root.digest, where, detail: `tag ${reference} missing (${against} names ${root.digest})` });
+        }
+        else {
+            problems.push({ kind: 'drift', digest: named, where, detail: `tag ${reference} names ${named}, ${against} ${root.digest}` });
+        }
+    }
+    return problems;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/job/pipeline/copy-stage.js
+
 
 
 
@@ -5328,9 +6762,15 @@ async function completeItem(prepared, ctx, blobs = []) {
     const { root, source } = resolved;
     const state = record.state;
     const options = record.options;
+    // A job that distrusts its destinations checks this one first: a check ends here, a repair
+    // goes on to put back what the check found missing.
+    const integrity = await integrityStage(prepared, ctx);
+    if (integrity.done)
+        return;
+    const putBack = integrity.putBack;
     // Referrers can change while their image does not: with them on, the walk still runs (and
-    // finds the image there) to look for new ones.
-    if (state === 'unchanged' && !options.referrers && !ctx.walkUnchanged) {
+    // finds the image there) to look for new ones. An image acted on in place is never walked.
+    if (record.item.inPlace || (state === 'unchanged' && !putBack && !options.referrers && !ctx.walkUnchanged)) {
         record.emit({ type: 'resolved', node: root, source, ...(resolved.platforms ? { platforms: resolved.platforms } : {}) });
         record.emit({ type: 'done', node: root, action: 'exists', bytes: 0 });
         record.status = 'unchanged';
@@ -5357,8 +6797,9 @@ async function completeItem(prepared, ctx, blobs = []) {
         noClobber: options.noClobber,
         manifestCache: ctx.roots.manifestCache(src),
         onEvent,
+        ...(putBack ? { putBack } : {}),
     };
-    const tagsRead = state === 'differs' ? record.current : undefined;
+    const tagsRead = state === 'differs' || putBack ? record.current : undefined;
     try {
         await copyResolved(from, resolved, { target: dst, references: record.references, ...(tagsRead ? { tagsRead } : {}) }, copyOptions, context);
     }
@@ -5371,6 +6812,7 @@ async function completeItem(prepared, ctx, blobs = []) {
         for (const note of await dst.storeNotes(root))
             record.say(note.message, note.level);
     record.status = ctx.dryRun ? (state === 'unchanged' ? 'unchanged' : 'copy') : wroteAnything(record.report, state);
+    await integrity.finish?.();
     await (0,check/* runAfterTag */.o7)(ctx.afterTag, { ...prepared.view, root }, record.checks, true);
 }
 /** `unchanged` when the copy found everything there and moved no tag, else `copied`. */
@@ -5386,6 +6828,8 @@ function wroteAnything(report, compared) {
 
 
 
+
+
 /**
  * The stages before any byte moves: select (open both ends, read what the source reference means)
  * → resolve the root (once per source image, shared) → read what the destination's references
@@ -5395,13 +6839,23 @@ async function prepareItem(record, ctx) {
     const item = record.item;
     if (item.failure)
         throw new Error(item.failure);
+    if (item.inPlace)
+        return prepareInPlace(record, ctx);
     const src = await ctx.pool.source(item.source);
     record.sourceDescription = src.description;
     const dst = await ctx.pool.destination(item.destination);
     record.destinationDescription = dst.description;
     const srcRef = await defaultSelector(src, item.source);
-    const platform = record.options.platform;
-    const context = ctx.roots.context(src, srcRef, platform);
+    // A check against a lock needs no source: the root is read from the destination by the digest the
+    // lock names (one it does not hold is named as missing), so an air-gapped mirror checks against its lock.
+    const fromLock = item.locked !== undefined && ctx.integrity?.mode === 'check';
+    const readFrom = fromLock ? dst : src;
+    const platform = fromLock ? undefined : record.options.platform;
+    // A locked image is read by the digest its lock names, whatever its tag names now (the drift check says that).
+    const readRef = item.locked
+        ? { tags: [], digest: fromLock ? item.locked.digest : (item.locked.sourceDigest ?? item.locked.digest) }
+        : srcRef;
+    const context = ctx.roots.context(readFrom, readRef, platform);
     // The destination's tags are known before the source answers (unless it is stored by digest):
     // both sides are asked at once, a round trip saved per image. A layout or archive keeps a tag
     // per image name: the read asks for this image's, as tagging will.
@@ -5412,12 +6866,19 @@ async function prepareItem(record, ctx) {
         ? (async () => readDestination(dst, knownTags, undefined, (0,targets_target/* isLocated */.B0)(dst) ? undefined : await context))()
         : undefined;
     early?.catch(() => undefined);
-    const resolved = await ctx.roots.resolve(src, srcRef, platform);
+    const resolved = await ctx.roots.resolve(readFrom, readRef, platform).catch((err) => {
+        if (!fromLock)
+            throw err;
+        throw new Error(`${(0,oci_reference/* formatReference */.FH)({ ...item.destination, tags: [] })} does not hold ${item.locked.digest}, which ${item.locked.file} line ${item.locked.line} locks: ${(0,errors/* messageOf */.bD)(err)}`);
+    });
     record.resolved = resolved;
+    if (item.locked && resolved.root.digest !== item.locked.digest) {
+        throw new errors/* InputError */.dz(`${item.locked.file} line ${item.locked.line} locks ${item.locked.digest}, but the platforms asked for make ${resolved.root.digest} of the source's ${resolved.source.digest}: lock it again without locked, or ask for the platforms it was locked with`);
+    }
     checkDestinationDigest(item.destination, resolved);
     const references = destinationReferences(srcRef, item.destination, resolved.root);
     record.references = references;
-    record.source = (0,reference/* formatReference */.FH)({ ...item.source, tags: srcRef.tags });
+    record.source = (0,oci_reference/* formatReference */.FH)({ ...item.source, tags: srcRef.tags });
     record.destination = destinationName(item.destination, references);
     const current = readAll(given, references)
         ? new Map(references.map((r) => [r, given.get(r)]))
@@ -5427,6 +6888,40 @@ async function prepareItem(record, ctx) {
     const { state } = judgeDestination(resolved.root, current);
     record.current = current;
     record.state = state;
+    const view = await checked(record, ctx, { src, dst, resolved, references, current, state });
+    return { record, src, dst, srcRef: readRef, resolved, context: await context, view };
+}
+/**
+ * An image acted on where it is: one target is both ends, the root is resolved there, and it is
+ * the image the place already holds under its references (what the reference names was just
+ * read), so nothing is read again and only the checks and stages that run on every run see it.
+ */
+async function prepareInPlace(record, ctx) {
+    const item = record.item;
+    if (!ctx.pool.inPlace)
+        throw new Error(`${(0,oci_reference/* formatReference */.FH)(item.source)} cannot be acted on in place here`);
+    const dst = await ctx.pool.inPlace(item.source);
+    const src = dst;
+    record.sourceDescription = record.destinationDescription = dst.description;
+    const srcRef = await defaultSelector(src, item.source);
+    const platform = record.options.platform;
+    const context = await ctx.roots.context(src, srcRef, platform);
+    const resolved = await ctx.roots.resolve(src, srcRef, platform);
+    record.resolved = resolved;
+    const references = (0,in_place/* inPlaceReferences */.$)(srcRef, resolved);
+    const current = new Map(references.map((r) => [r, resolved.root.digest]));
+    record.references = references;
+    record.source = (0,oci_reference/* formatReference */.FH)({ ...item.source, tags: srcRef.tags });
+    record.destination = destinationName(item.destination, references);
+    record.current = current;
+    record.state = 'unchanged';
+    const view = await checked(record, ctx, { src, dst, resolved, references, current, state: 'unchanged' });
+    return { record, src, dst, srcRef, resolved, context, view };
+}
+/** The checks' view of the image, once every check let it through (a refusal is thrown, naming its check on the record). */
+async function checked(record, ctx, seen) {
+    const item = record.item;
+    const { src, dst, resolved, references, current, state } = seen;
     const view = {
         item,
         ...(item.from ? { entry: item.from } : {}),
@@ -5439,6 +6934,7 @@ async function prepareItem(record, ctx) {
         current,
         state,
         signal: ctx.signal,
+        ...(ctx.integrity?.mode === 'check' ? { checking: true } : {}),
         notice: (message, check) => record.say(message, undefined, check),
         warning: (message) => record.say(message, 'warning'),
     };
@@ -5450,13 +6946,13 @@ async function prepareItem(record, ctx) {
             record.refusedBy = err.check;
         throw err;
     }
-    return { record, src, dst, srcRef, resolved, context: await context, view };
+    return view;
 }
 /** The destination with the tags it gets, or `@digest` when it is stored by digest alone. */
 function destinationName(ref, references) {
     const tags = references.filter((r) => !(0,oci_digest/* isDigest */.Bc)(r));
     const digest = tags.length ? ref.digest : (ref.digest ?? references.find((r) => (0,oci_digest/* isDigest */.Bc)(r)));
-    return (0,reference/* formatReference */.FH)({ ...ref, tags, digest });
+    return (0,oci_reference/* formatReference */.FH)({ ...ref, tags, digest });
 }
 /** Whether `read` says what every one of `references` names. */
 function readAll(read, references) {
@@ -5513,10 +7009,11 @@ async function runItems(items, ctx, options) {
     };
     const heading = (record) => ({ index: record.index, item: record.item, operation: record.operation, dryRun: ctx.dryRun });
     const runGroup = async (indices) => {
-        const records = indices.map((i) => new ItemRecord(i, items[i], (0,operation/* inferOperation */.g)(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])));
+        const records = indices.map((i) => new ItemRecord(i, items[i], items[i].inPlace ?? (0,operation/* inferOperation */.g)(items[i].source, items[i].destination), imageOptions(options.defaults, items[i])));
         const prepared = new Map();
-        // An immutable tag the destination has is unchanged, and neither side is asked.
-        const known = new Set(records.filter((r) => r.item.unchanged === 'immutable'));
+        // An immutable tag the destination has is unchanged, and neither side is asked; unless the job
+        // distrusts its destinations (check, repair): then it is walked as any other.
+        const known = new Set(ctx.integrity ? [] : records.filter((r) => r.item.unchanged === 'immutable'));
         for (const record of known) {
             record.status = 'unchanged';
             record.reason = 'immutable';
@@ -5578,8 +7075,10 @@ async function runItems(items, ctx, options) {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, options.groups.length)) }, worker));
     return results;
 }
-/** What an image is copied with: the job's settings, its entry's own fields over them. */
+/** What an image is copied with: the job's settings, its entry's own fields over them. In place, nothing is copied: no referrers, no tag to clobber. */
 function imageOptions(defaults, item) {
+    if (item.inPlace)
+        return { ...(defaults.platform ? { platform: defaults.platform } : {}), referrers: false, noClobber: false };
     return {
         ...defaults,
         ...(item.platform ? { platform: item.platform } : {}),
@@ -5588,6 +7087,8 @@ function imageOptions(defaults, item) {
 }
 
 ;// CONCATENATED MODULE: ./lib/src/job/run-job.js
+
+
 
 
 
@@ -5623,6 +7124,9 @@ async function runJob(settings, hooks = {}) {
 }
 /** Trust, the pool and interrupts, then the features the settings ask for, each opened (the cache restored). */
 async function openPhase(settings, hooks) {
+    const work = settings.work;
+    if (work.kind === 'in-place')
+        (0,in_place/* checkInPlace */.L)(work.reference, work.operation, settings.image?.platform, 'the reference');
     const opened = await openJob(settings, hooks.reporter ?? {});
     const job = { ...opened, features: jobFeatures(opened, hooks.cacheStore) };
     try {
@@ -5650,6 +7154,11 @@ async function planPhase(job) {
 async function runItemsPhase(job, plan) {
     const { settings, concurrency, dryRun, signal } = job;
     const work = settings.work;
+    const transfers = new Limiter(concurrency);
+    const checks = new Limiter(concurrency);
+    const integrity = settings.integrity;
+    const checking = integrity?.mode === 'check';
+    const allChecks = [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...job.features.flatMap((f) => (f.check ? [f.check] : []))];
     const ctx = {
         pool: job.pool,
         roots: new SourceRoots(new Limiter(concurrency), signal),
@@ -5658,23 +7167,27 @@ async function runItemsPhase(job, plan) {
             mount: settings.mount !== false,
             dryRun,
             ...gathered(job.features.map((f) => f.engine?.())),
-            transfers: new Limiter(concurrency),
-            checks: new Limiter(concurrency),
+            transfers,
+            checks,
             ledger: new BlobLedger(),
             signal,
         },
         dryRun,
         walkInDryRun: work.kind === 'copy',
-        // The features' checks last: an image another check refuses spends no pulls.
-        checks: [...BUILT_IN_CHECKS, ...(settings.checks ?? []), ...job.features.flatMap((f) => (f.check ? [f.check] : []))],
-        afterTag: settings.afterTag ?? [],
+        // The features' checks last: an image another check refuses spends no pulls. A check of the
+        // destinations moves nothing: only the gates of every run (a signature policy) apply.
+        checks: checking ? allChecks.filter((c) => c.everyRun) : allChecks,
+        afterTag: checking ? [] : (settings.afterTag ?? []),
         signal,
+        ...(integrity
+            ? { integrity: { mode: integrity.mode, check: new DestinationCheck({ deep: integrity.deep === true, checks, transfers }) } }
+            : {}),
     };
     const items = plan.items;
     return runItems(items, ctx, {
         // One image to several places: one group, its destinations copied in turn. Many images: one each.
-        groups: work.kind === 'copy' ? [items.map((_, i) => i)] : items.map((_, i) => [i]),
-        parallel: work.kind === 'copy' ? 1 : (settings.parallel ?? concurrency),
+        groups: work.kind === 'sync' ? items.map((_, i) => [i]) : [items.map((_, i) => i)],
+        parallel: work.kind === 'sync' ? (settings.parallel ?? concurrency) : 1,
         failFast: settings.failFast === true,
         defaults: settings.image ?? {},
         reporter: job.reporter,
@@ -5692,7 +7205,8 @@ async function closePhase(job, plan, results) {
     await job.closeTargets();
     for (const f of job.features)
         await f.close?.(results);
-    return (0,outcome/* jobOutcome */.Yr)(job.settings.work.kind, job.dryRun, results, {
+    // An image acted on in place is one image, reported as a one-image job is.
+    return (0,outcome/* jobOutcome */.Yr)(job.settings.work.kind === 'sync' ? 'sync' : 'copy', job.dryRun, results, {
         plan: {
             all: plan.all.length,
             ...(plan.entries !== undefined ? { entries: plan.entries } : {}),
@@ -5703,6 +7217,7 @@ async function closePhase(job, plan, results) {
         durationMs: Date.now() - job.startedAt,
         warnings: job.warnings,
         failFast: job.settings.failFast === true,
+        ...(job.settings.integrity ? { integrity: job.settings.integrity.mode } : {}),
         ...gathered(job.features.map((f) => f.outcome?.())),
     });
 }
@@ -6766,7 +8281,7 @@ function parseOperation(value, source, destination, voice) {
 /* harmony export */   rJ: () => (/* binding */ describeEmptySelection),
 /* harmony export */   uK: () => (/* binding */ parseShard)
 /* harmony export */ });
-/* unused harmony export shardOf */
+/* unused harmony exports expectedDigest, shardOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29949);
 /* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(91839);
@@ -6779,6 +8294,10 @@ function parseOperation(value, source, destination, voice) {
 
 
 
+/** The digest a destination of `item` should hold when a lock pins it; undefined when none does (compare with the source then). */
+function expectedDigest(item) {
+    return item.locked?.digest;
+}
 /**
  * Expands a sync list into items, one per (source tag, destination), in the list's order. A whole
  * repository's tags are listed and filtered; an entry whose tags cannot be listed becomes one
@@ -7095,6 +8614,10 @@ const Input = {
     FailFast: 'fail-fast',
     MinPullsLeft: 'min-pulls-left',
     RequestsPerSecond: 'requests-per-second',
+    LockFile: 'lock-file',
+    Locked: 'locked',
+    Check: 'check',
+    Repair: 'repair',
     VerifyKey: 'verify-key',
     VerifyCertificateIdentity: 'verify-certificate-identity',
     VerifyCertificateIdentityRegexp: 'verify-certificate-identity-regexp',
@@ -7102,13 +8625,16 @@ const Input = {
     VerifyAttestationType: 'verify-attestation-type',
     VerifyTrustedRoot: 'verify-trusted-root',
     VerifyPlatforms: 'verify-platforms',
+    VerifyMode: 'verify-mode',
     Sign: 'sign',
     SignKey: 'sign-key',
     SignKeyPassword: 'sign-key-password',
     SignatureFormat: 'signature-format',
+    SignPlatforms: 'sign-platforms',
     SignFulcioUrl: 'sign-fulcio-url',
     SignRekorUrl: 'sign-rekor-url',
     SignTsaUrl: 'sign-tsa-url',
+    AttestVerification: 'attest-verification',
 };
 const Output = {
     Digest: 'digest',
@@ -7119,6 +8645,8 @@ const Output = {
     Verification: 'verification',
     Pruned: 'pruned',
     PullBudget: 'pull-budget',
+    LockFile: 'lock-file',
+    Check: 'check',
 };
 
 
@@ -7130,10 +8658,12 @@ const Output = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $r: () => (/* binding */ parseRequestsPerSecond),
 /* harmony export */   Cb: () => (/* binding */ MAX_LIST_BYTES),
+/* harmony export */   Iz: () => (/* binding */ integritySetting),
 /* harmony export */   dU: () => (/* binding */ parseDestinations),
 /* harmony export */   lD: () => (/* binding */ MAX_PULL_BUDGET),
 /* harmony export */   oA: () => (/* binding */ parseWholeNumber),
 /* harmony export */   qA: () => (/* binding */ parsePlatforms),
+/* harmony export */   u0: () => (/* binding */ parseIntegrityMode),
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
 /* unused harmony exports MIN_REQUESTS_PER_SECOND, MAX_REQUESTS_PER_SECOND */
@@ -7214,6 +8744,51 @@ function parseDestinations(lines, voice) {
     }
     return lines.map((line) => (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_2__/* .parseReference */ .F2)(line, voice.input(_names_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .p.Destination)));
 }
+/**
+ * `check` or `repair`: `true` (HEAD each blob), `deep` (download and hash each blob too), or
+ * false / empty (off): the deep flag, or undefined when off.
+ */
+function parseIntegrityMode(value, name, voice) {
+    const v = value.trim().toLowerCase();
+    if (v === 'deep')
+        return { deep: true };
+    try {
+        return parseBoolean(v, name, false, voice) ? { deep: false } : undefined;
+    }
+    catch {
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(name)} is ${voice.value(value.trim())}: use true, deep or false`);
+    }
+}
+/** The job's `integrity` from the `check` and `repair` settings: at most one of them. */
+function integritySetting(check, repair, names) {
+    if (check && repair)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${names.check} and ${names.repair} are both given: check only reports (it writes nothing), repair checks and puts back what is missing; choose one`);
+    if (check)
+        return { mode: 'check', deep: check.deep };
+    if (repair)
+        return { mode: 'repair', deep: repair.deep };
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 54340:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ ACTION_VOICE)
+/* harmony export */ });
+/* harmony import */ var _targets_registry_network_failures_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83607);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4277);
+
+
+const ACTION_VOICE = {
+    ..._targets_registry_network_failures_js__WEBPACK_IMPORTED_MODULE_0__/* .SETTING_VOICE */ .cW,
+    input: (name) => `input "${name}"`,
+    value: (text) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quoted */ .TL)(text),
+    setting: (name, value) => `${name}: ${value}`,
+};
 
 
 /***/ }),
@@ -7286,24 +8861,28 @@ function parseSignatureInputs(get, voice, env, readFile = _policy_js__WEBPACK_IM
         attestationTypes: text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.AttestationType),
         trustedRoot: text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.TrustedRoot),
         platforms,
+        mode: text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VerifySetting */ .mw.Mode),
     }, voice, readFile);
     const sign = parseSignInputs(text, voice, env, readFile, options);
-    return { ...(verify ? { verify } : {}), ...(sign ? { sign } : {}) };
+    const attest = (0,_settings_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBoolean */ .yG)(text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .AttestSetting */ .op.Verification), _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .AttestSetting */ .op.Verification, false, voice);
+    return { ...(verify ? { verify } : {}), ...(sign ? { sign } : {}), ...(attest ? { attestVerification: true } : {}) };
 }
 /**
- * Reads the signing settings (`sign`, `sign-key`, `sign-key-password`, `signature-format` and the
- * service URLs) by their names, wherever they are given: the step's inputs, the command line's
- * flags, or the keys of one `images` entry (whose `voice` names the entry and field). `text` gives
- * each setting's value, empty when not given. Undefined when nothing is signed (no `sign`, or
- * `sign: false`). The key file is read now; its password is checked later, once (it is slow).
+ * Reads the signing settings (`sign`, `sign-key`, `sign-key-password`, `signature-format`,
+ * `sign-platforms` and the service URLs) by their names, wherever they are given: the step's
+ * inputs, the command line's flags, or the keys of one `images` entry (whose `voice` names the
+ * entry and field). `text` gives each setting's value, empty when not given. Undefined when nothing
+ * is signed (no `sign`, or `sign: false`). The key file is read now; its password is checked later,
+ * once (it is slow).
  */
 function parseSignInputs(text, voice, env, readFile = _policy_js__WEBPACK_IMPORTED_MODULE_2__/* .readSmallFile */ .EW, options = {}) {
     const mode = text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign).toLowerCase();
     const key = text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key);
     const format = text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Format).toLowerCase();
+    const platformsText = text(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Platforms);
     const urls = Object.values(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignServiceSetting */ .BA).filter((n) => text(n));
     if (!mode || mode === 'false' || mode === 'none') {
-        const stray = [key && _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key, format && _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Format, ...urls].find(Boolean);
+        const stray = [key && _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key, format && _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Format, platformsText && _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Platforms, ...urls].find(Boolean);
         if (stray)
             throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(stray)} is given but nothing is signed: set ${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign)} to keyless or key`);
         return undefined;
@@ -7329,7 +8908,8 @@ function parseSignInputs(text, voice, env, readFile = _policy_js__WEBPACK_IMPORT
             throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(name)} is ${voice.value(v)}: give an https:// URL`);
         return v.replace(/\/+$/, '');
     };
-    const out = { mode, format: format === 'legacy' ? 'legacy' : 'bundle' };
+    const platforms = (0,_settings_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseBoolean */ .yG)(platformsText, _settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Platforms, false, voice);
+    const out = { mode, format: format === 'legacy' ? 'legacy' : 'bundle', ...(platforms ? { platforms } : {}) };
     if (mode === 'keyless') {
         if (key)
             throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Key)} is given but ${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SignSetting */ .gp.Sign)} is keyless: set it to key to sign with the key, or drop the key`);
@@ -7380,14 +8960,16 @@ function parseSignInputs(text, voice, env, readFile = _policy_js__WEBPACK_IMPORT
 /* harmony export */   j8: () => (/* binding */ parseVerifyPolicy),
 /* harmony export */   k0: () => (/* binding */ loadTrustRoots)
 /* harmony export */ });
-/* unused harmony export describePolicy */
+/* unused harmony exports parseVerifyMode, describePolicy */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(73024);
 /* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(29949);
-/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4277);
-/* harmony import */ var _public_key_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(24741);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(28323);
-/* harmony import */ var _trust_root_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(31950);
+/* harmony import */ var _oci_digest_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(36618);
+/* harmony import */ var _oci_text_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4277);
+/* harmony import */ var _public_key_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(24741);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(28323);
+/* harmony import */ var _trust_root_file_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(31950);
+
 
 
 
@@ -7407,6 +8989,7 @@ const PREDICATE_SHORT_NAMES = {
     vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
     openvex: 'https://openvex.dev/ns',
     custom: 'https://cosign.sigstore.dev/attestation/v1',
+    vsa: 'https://slsa.dev/verification_summary/v1',
 };
 /** A key or a trusted root is a small file; a larger one is not what was meant. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -7429,31 +9012,36 @@ function parseVerifyPolicy(raw, voice, readFile = readSmallFile) {
     const issuer = text(raw.certificateOidcIssuer);
     const types = parseAttestationTypes(raw.attestationTypes, voice);
     const rootText = text(raw.trustedRoot);
-    const anything = keyText || identity || identityRegexp || issuer || types.length || rootText || raw.platforms;
-    if (!anything)
-        return undefined;
+    const mode = parseVerifyMode(text(raw.mode), voice);
     const name = (s) => voice.input(s);
+    const anything = keyText || identity || identityRegexp || issuer || types.length || rootText || raw.platforms;
+    if (!anything) {
+        // `enforce` is the default, said or not; `warn` with no policy beside it would warn of nothing.
+        if (mode === 'warn')
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.Mode)} is warn but nothing is verified: give the policy beside it (${_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.Key}, or ${_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateIdentity} with ${_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateOidcIssuer})`);
+        return undefined;
+    }
     let signer;
     if (keyText) {
         const keyless = [
-            identity && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentity,
-            identityRegexp && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp,
-            issuer && _settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateOidcIssuer,
+            identity && _settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateIdentity,
+            identityRegexp && _settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateIdentityRegexp,
+            issuer && _settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateOidcIssuer,
         ].find(Boolean);
         if (keyless)
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.Key)} and ${name(keyless)} are both given: verify with a key or with a certificate identity, not both`);
-        const key = readPublicKey(keyText, name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.Key), readFile);
-        signer = { kind: 'key', key, fingerprint: (0,_public_key_js__WEBPACK_IMPORTED_MODULE_3__/* .keyFingerprint */ .yy)(key) };
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.Key)} and ${name(keyless)} are both given: verify with a key or with a certificate identity, not both`);
+        const key = readPublicKey(keyText, name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.Key), readFile);
+        signer = { kind: 'key', key, fingerprint: (0,_public_key_js__WEBPACK_IMPORTED_MODULE_4__/* .keyFingerprint */ .yy)(key) };
     }
     else {
         if (identity && identityRegexp) {
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentity)} and ${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp)} are both given: give one`);
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateIdentity)} and ${name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateIdentityRegexp)} are both given: give one`);
         }
         if (!identity && !identityRegexp) {
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`verification needs a signer: give ${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.Key)}, or ${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentity)} (or ${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp)}) with ${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateOidcIssuer)}`);
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`verification needs a signer: give ${name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.Key)}, or ${name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateIdentity)} (or ${name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateIdentityRegexp)}) with ${name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateOidcIssuer)}`);
         }
         if (!issuer) {
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateOidcIssuer)} is missing: a certificate identity means nothing without the issuer that vouched for it (GitHub Actions: https://token.actions.githubusercontent.com)`);
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateOidcIssuer)} is missing: a certificate identity means nothing without the issuer that vouched for it (GitHub Actions: https://token.actions.githubusercontent.com)`);
         }
         signer = {
             kind: 'identity',
@@ -7461,7 +9049,7 @@ function parseVerifyPolicy(raw, voice, readFile = readSmallFile) {
             ...(identity
                 ? { identity }
                 : {
-                    identityRegexp: compileIdentityRegexp(identityRegexp, name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.CertificateIdentityRegexp)),
+                    identityRegexp: compileIdentityRegexp(identityRegexp, name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.CertificateIdentityRegexp)),
                     identityPattern: identityRegexp,
                 }),
         };
@@ -7469,15 +9057,18 @@ function parseVerifyPolicy(raw, voice, readFile = readSmallFile) {
     // The Sigstore libraries load with the first use of the root (`loadTrustRoots` before the job).
     let trustRoot;
     let trustRootName;
+    let trustRootDigest;
     if (!rootText || rootText === 'public-good') {
         trustRoot = async () => (await Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(555)]).then(__webpack_require__.bind(__webpack_require__, 74555))).publicGoodTrustRoot();
         trustRootName = 'Sigstore public-good';
     }
     else {
         const fromJson = rootText.startsWith('{');
-        const what = fromJson ? name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.TrustedRoot) : `${name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.TrustedRoot)} (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(rootText)})`;
-        const json = (0,_trust_root_file_js__WEBPACK_IMPORTED_MODULE_5__/* .checkTrustedRootText */ .v)(fromJson ? rootText : readNamedFile(rootText, name(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.TrustedRoot), readFile), what);
-        const rootName = fromJson ? 'the trusted root given inline' : (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(rootText);
+        const what = fromJson ? name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.TrustedRoot) : `${name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.TrustedRoot)} (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_7__/* .printable */ .g$)(rootText)})`;
+        const rootJson = fromJson ? rootText : readNamedFile(rootText, name(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.TrustedRoot), readFile);
+        const json = (0,_trust_root_file_js__WEBPACK_IMPORTED_MODULE_6__/* .checkTrustedRootText */ .v)(rootJson, what);
+        trustRootDigest = (0,_oci_digest_js__WEBPACK_IMPORTED_MODULE_3__/* .digestOf */ .ol)(rootJson);
+        const rootName = fromJson ? 'the trusted root given inline' : (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_7__/* .printable */ .g$)(rootText);
         let loaded;
         trustRoot = () => (loaded ??= Promise.all(/* import() */[__webpack_require__.e(187), __webpack_require__.e(555)]).then(__webpack_require__.bind(__webpack_require__, 74555)).then((m) => m.trustRootFromJson(json, rootName, what)));
         trustRootName = rootName;
@@ -7488,8 +9079,19 @@ function parseVerifyPolicy(raw, voice, readFile = readSmallFile) {
         platforms: raw.platforms === true,
         trustRoot,
         trustRootName,
+        ...(trustRootDigest ? { trustRootDigest } : {}),
         description: describePolicy(signer, types),
+        mode: mode ?? 'enforce',
     };
+}
+/** `enforce` or `warn` (any case); undefined when not given; anything else is one line naming the setting and the two values. */
+function parseVerifyMode(value, voice) {
+    const mode = value.trim().toLowerCase();
+    if (!mode)
+        return undefined;
+    if (mode === 'enforce' || mode === 'warn')
+        return mode;
+    throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.Mode)} is ${voice.value(value.trim())}: use enforce (an image that fails the policy is not copied) or warn (it is copied, with a warning)`);
 }
 /**
  * Loads each policy's trust root, so a key or certificate in a trusted root that cannot be read is
@@ -7502,8 +9104,8 @@ async function loadTrustRoots(policies) {
 function describePolicy(signer, types) {
     const who = signer.kind === 'key'
         ? `key ${signer.fingerprint}`
-        : `${signer.identity !== undefined ? `identity ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(signer.identity)}` : `identity matching /${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(signer.identityPattern ?? '')}/`}, issuer ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(signer.issuer)}`;
-    return types.length ? `${who}; attestation${types.length > 1 ? 's' : ''} ${types.map((t) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(t)).join(', ')}` : who;
+        : `${signer.identity !== undefined ? `identity ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_7__/* .printable */ .g$)(signer.identity)}` : `identity matching /${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_7__/* .printable */ .g$)(signer.identityPattern ?? '')}/`}, issuer ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_7__/* .printable */ .g$)(signer.issuer)}`;
+    return types.length ? `${who}; attestation${types.length > 1 ? 's' : ''} ${types.map((t) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_7__/* .printable */ .g$)(t)).join(', ')}` : who;
 }
 function parseAttestationTypes(value, voice) {
     const parts = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [])
@@ -7520,7 +9122,7 @@ function parseAttestationTypes(value, voice) {
             url = undefined;
         }
         if (!url || !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) {
-            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifySetting */ .mw.AttestationType)} has ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quoted */ .TL)(part)}, which is not a predicate type: give a URI (https://slsa.dev/provenance/v1) or one of ${Object.keys(PREDICATE_SHORT_NAMES).join(', ')}`);
+            throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${voice.input(_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .VerifySetting */ .mw.AttestationType)} has ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_7__/* .quoted */ .TL)(part)}, which is not a predicate type: give a URI (https://slsa.dev/provenance/v1) or one of ${Object.keys(PREDICATE_SHORT_NAMES).join(', ')}`);
         }
         if (!out.includes(type))
             out.push(type);
@@ -7533,24 +9135,28 @@ function compileIdentityRegexp(source, what) {
         return new RegExp(`^(?:${source})$`, 'u');
     }
     catch (err) {
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${what} is not a valid regular expression: ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)((0,_oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err), 200)}`);
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${what} is not a valid regular expression: ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_7__/* .printable */ .g$)((0,_oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err), 200)}`);
     }
 }
 /** A PEM public key, given as itself or in a file. The key's text is never echoed back. */
 function readPublicKey(value, what, readFile) {
     const inline = value.includes('-----BEGIN');
     const pem = inline ? value : readNamedFile(value, what, readFile);
-    const where = inline ? what : `${what} (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(value)})`;
+    const where = inline ? what : `${what} (${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_7__/* .printable */ .g$)(value)})`;
     if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem))
         throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${where} holds a private key: give the public key (cosign.pub), and keep the private key secret`);
     if (!pem.includes('-----BEGIN'))
         throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${where} is not a PEM public key: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
+    let key;
     try {
-        return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPublicKey)(pem);
+        key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPublicKey)(pem);
     }
     catch {
         throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${where} is not a PEM public key that can be read: give the contents of cosign.pub (-----BEGIN PUBLIC KEY-----) or its path`);
     }
+    if ((0,_public_key_js__WEBPACK_IMPORTED_MODULE_4__/* .signingHash */ .gP)(key) === undefined)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${where} is a ${(0,_public_key_js__WEBPACK_IMPORTED_MODULE_4__/* .keyKind */ .qp)(key)} key, which cosign does not sign with: give an ECDSA (P-256, P-384, P-521), RSA or Ed25519 public key`);
+    return key;
 }
 function readNamedFile(path, what, readFile) {
     try {
@@ -7559,7 +9165,7 @@ function readNamedFile(path, what, readFile) {
     catch (err) {
         const code = err.code;
         const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (0,_oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)})`;
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${what} names ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quoted */ .TL)(path)}, which ${why}: give the file's path (in the workspace) or its contents`);
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${what} names ${(0,_oci_text_js__WEBPACK_IMPORTED_MODULE_7__/* .quoted */ .TL)(path)}, which ${why}: give the file's path (in the workspace) or its contents`);
     }
 }
 
@@ -7570,8 +9176,12 @@ function readNamedFile(path, what, readFile) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ft: () => (/* binding */ signWithKey),
+/* harmony export */   gP: () => (/* binding */ signingHash),
+/* harmony export */   qp: () => (/* binding */ keyKind),
 /* harmony export */   rY: () => (/* binding */ publicKeyPem),
-/* harmony export */   yy: () => (/* binding */ keyFingerprint)
+/* harmony export */   yy: () => (/* binding */ keyFingerprint),
+/* harmony export */   zs: () => (/* binding */ verifiesWithKey)
 /* harmony export */ });
 /* unused harmony export sameKey */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
@@ -7591,6 +9201,72 @@ function sameKey(a, b) {
     const der = (k) => (k.type === 'private' ? createPublicKey(k) : k).export({ type: 'spki', format: 'der' });
     return der(a).equals(der(b));
 }
+/**
+ * The hash a key signs with, as cosign and sigstore-go choose it by key type: SHA-256 for ECDSA
+ * P-256 and for RSA (PKCS#1 v1.5), SHA-384 for P-384, SHA-512 for P-521, none for Ed25519 (which
+ * signs the message itself). `undefined` for a key cosign cannot hold.
+ */
+function signingHash(key) {
+    switch (key.asymmetricKeyType) {
+        case 'rsa':
+            return 'sha256';
+        case 'ed25519':
+            return null;
+        case 'ec':
+            switch (key.asymmetricKeyDetails?.namedCurve) {
+                case 'prime256v1':
+                case 'P-256':
+                    return 'sha256';
+                case 'secp384r1':
+                case 'P-384':
+                    return 'sha384';
+                case 'secp521r1':
+                case 'P-521':
+                    return 'sha512';
+            }
+    }
+    return undefined;
+}
+/** The key's kind in words, for lines: `ECDSA P-384`, `RSA 3072`, `Ed25519`. */
+function keyKind(key) {
+    const d = key.asymmetricKeyDetails;
+    if (key.asymmetricKeyType === 'ec')
+        return `ECDSA ${curveName(d?.namedCurve)}`;
+    if (key.asymmetricKeyType === 'rsa')
+        return `RSA ${d?.modulusLength ?? ''}`.trim();
+    if (key.asymmetricKeyType === 'ed25519')
+        return 'Ed25519';
+    return key.asymmetricKeyType ?? 'unknown';
+}
+function curveName(curve) {
+    return { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }[curve ?? ''] ?? curve ?? 'unknown curve';
+}
+/** `data` signed with `key` by the hash its type takes (`signingHash`). */
+function signWithKey(key, data) {
+    const hash = signingHash(key);
+    if (hash === undefined)
+        throw new Error(`a ${keyKind(key)} key cannot sign here`);
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.sign)(hash, data, key);
+}
+/**
+ * Whether `signature` over `data` verifies with `key`, by the hash its type takes. An ECDSA key on
+ * P-384 or P-521 is also taken with SHA-256: cosign before its signing-algorithm option
+ * signed with SHA-256 whatever the curve, and verifies so still.
+ */
+function verifiesWithKey(key, data, signature) {
+    const hash = signingHash(key);
+    if (hash === undefined)
+        return false;
+    const hashes = key.asymmetricKeyType === 'ec' && hash !== 'sha256' ? [hash, 'sha256'] : [hash];
+    return hashes.some((h) => {
+        try {
+            return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.verify)(h, data, key, signature);
+        }
+        catch {
+            return false;
+        }
+    });
+}
 
 
 /***/ }),
@@ -7602,7 +9278,8 @@ function sameKey(a, b) {
 /* harmony export */   BA: () => (/* binding */ SignServiceSetting),
 /* harmony export */   U_: () => (/* binding */ COSIGN_PASSWORD_ENV),
 /* harmony export */   gp: () => (/* binding */ SignSetting),
-/* harmony export */   mw: () => (/* binding */ VerifySetting)
+/* harmony export */   mw: () => (/* binding */ VerifySetting),
+/* harmony export */   op: () => (/* binding */ AttestSetting)
 /* harmony export */ });
 /**
  * The settings of verification and signing, named once: step inputs, CLI flags (`--verify-key`)
@@ -7616,12 +9293,20 @@ const VerifySetting = {
     AttestationType: 'verify-attestation-type',
     TrustedRoot: 'verify-trusted-root',
     Platforms: 'verify-platforms',
+    /** `enforce` (an image that fails the policy is not copied) or `warn` (it is copied, with a warning). */
+    Mode: 'verify-mode',
 };
 const SignSetting = {
     Sign: 'sign',
     Key: 'sign-key',
     KeyPassword: 'sign-key-password',
     Format: 'signature-format',
+    /** `true`: each platform manifest of an index is signed too (cosign's `--recursive`), as podman and skopeo policies check each. */
+    Platforms: 'sign-platforms',
+};
+/** A signed verification summary (SLSA VSA) of each image that passed the policy, attached to its destination digest. */
+const AttestSetting = {
+    Verification: 'attest-verification',
 };
 /** The URLs of a private Sigstore instance to sign through. */
 const SignServiceSetting = {
@@ -7666,7 +9351,27 @@ function checkTrustedRootText(text, what) {
         if (doc[field] !== undefined && !Array.isArray(doc[field]))
             throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${what} is malformed: ${field} is not a list`);
     }
+    checkValidityStarts(doc, what);
     return json;
+}
+/**
+ * Each key and authority is trusted over `validFor`, whose `start` Sigstore's format requires: one
+ * without it is refused, never read as trusted since forever (a sigstore-conformance case).
+ */
+function checkValidityStarts(doc, what) {
+    const places = [
+        ['tlogs', (e) => e?.publicKey?.validFor],
+        ['ctlogs', (e) => e?.publicKey?.validFor],
+        ['certificateAuthorities', (e) => e?.validFor],
+        ['timestampAuthorities', (e) => e?.validFor],
+    ];
+    for (const [field, validFor] of places) {
+        for (const [i, entry] of (doc[field] ?? []).entries()) {
+            const range = validFor(entry);
+            if (range !== undefined && (range === null || typeof range !== 'object' || typeof range.start !== 'string' || !range.start))
+                throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${what} is malformed: ${field}[${i}] has a validFor with no start: give a trusted_root.json that says from when each key is trusted`);
+        }
+    }
 }
 
 
@@ -7749,7 +9454,7 @@ function registryErrorDetail(body) {
 
 /***/ }),
 
-/***/ 87594:
+/***/ 62291:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -8752,7 +10457,341 @@ function pickChallenge(res) {
     return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
 }
 
+;// CONCATENATED MODULE: ./lib/src/targets/registry/upload-session.js
+
+
+/**
+ * An open upload session: its current URL (each answer hands the next, with distribution's
+ * `_state`), the bytes the registry acknowledged, and how to ask the registry where it stands.
+ */
+class UploadSession {
+    client;
+    url;
+    scopes;
+    operation;
+    /** Bytes the registry acknowledged (a PATCH answered 202, or the offset it told). */
+    acked = 0;
+    constructor(client, url, scopes, operation) {
+        this.client = client;
+        this.url = url;
+        this.scopes = scopes;
+        this.operation = operation;
+    }
+    /**
+     * How many bytes the registry holds: `GET <upload URL>` answers 204 with `Range: 0-<last byte>`
+     * (distribution spec, "Resuming an upload"). `0-0` says both "nothing" and "one byte": it is read
+     * as what was acknowledged before, 0 or 1. A session the registry forgot (404, distribution's
+     * BLOB_UPLOAD_UNKNOWN or BLOB_UPLOAD_INVALID) is `gone`.
+     */
+    async offset(signal) {
+        const res = await this.client.send({ method: 'GET', url: this.url, signal }, this.scopes);
+        if (res.status === 404) {
+            await discard(res);
+            return 'gone';
+        }
+        if (res.status !== 204 && res.status !== 202)
+            return this.client.fail(res, `${this.operation} (asking the upload session where it stands)`);
+        await discard(res);
+        const range = /^(?:bytes=)?0-([0-9]{1,16})$/.exec((header(res, 'range') ?? '').trim());
+        if (!range)
+            return 0;
+        const last = Number(range[1]);
+        if (last === 0)
+            return this.acked >= 1 ? 1 : 0;
+        return last + 1;
+    }
+}
+/** The failure an upload may go on after, and the words for it; undefined for one it must not (bad content, a refusal). */
+function resumableFailure(err) {
+    if (err instanceof registry_errors/* RegistryError */.gl) {
+        if (err.status === 413)
+            return 'a front refused a request body as too large (413)';
+        if (err.status === 401)
+            return 'the token expired (401)';
+        if (!err.retryable)
+            return undefined;
+        return err.status ? `the registry answered ${err.status}` : 'the connection was lost';
+    }
+    const code = err?.code;
+    if (typeof code === 'string' && (code.startsWith('UND_ERR_') || code.startsWith('E'))) {
+        if (code === 'UND_ERR_ABORTED' || code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED')
+            return undefined;
+        return code.includes('TIMEOUT') ? 'the registry stopped answering' : 'the connection was lost';
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/src/targets/registry/upload.js
+
+
+
+
+
+
+/** GHCR caps PATCH chunks at 4 MiB; a chunk is held in memory, so keep it small. */
+const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+/** The smallest chunk a 413 halves to: a front that refuses 1 MiB bodies takes no blob worth copying. */
+const MIN_CHUNK_BYTES = 1024 * 1024;
+/**
+ * The upload session's URL from a POST or PATCH answer. A relative `Location` is resolved against
+ * the answer's URL. It must be on the registry's own origin (`registry`, its base URL): one on
+ * another host, or one that drops from https to http, is refused, since the session would carry our
+ * credentials and content somewhere we did not choose.
+ */
+function uploadLocation(res, operation, registry) {
+    const location = header(res, 'location');
+    if (!location)
+        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry opened an upload session without a Location`, true);
+    let url;
+    try {
+        url = new URL(location, res.url);
+    }
+    catch {
+        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry sent an upload Location that is not a URL`);
+    }
+    if (registry.protocol === 'https:' && url.protocol !== 'https:') {
+        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry sent the upload from https to ${url.protocol}; refusing`);
+    }
+    if (url.host !== registry.host || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry sent the upload to another host (${url.host}); refusing`);
+    }
+    return url;
+}
+/**
+ * The largest chunk held in memory for one upload, whatever a registry asks: eight uploads at once
+ * hold at most eight of them.
+ */
+const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
+/**
+ * Learns a chunk size the registry advertises (`OCI-Chunk-Min-Length`) from the session's answer,
+ * up to `MAX_CHUNK_BYTES`: a registry that asks for more gets chunks of that size.
+ */
+function learnChunking(res, mode) {
+    const min = Number(header(res, 'oci-chunk-min-length'));
+    if (Number.isFinite(min) && min > 0) {
+        mode.chunked = true;
+        if (!mode.capped)
+            mode.chunkBytes = Math.min(MAX_CHUNK_BYTES, Math.max(mode.chunkBytes, min));
+    }
+}
+/**
+ * Finishes an open session with the blob's bytes: one PUT, or PATCH chunks then a closing PUT.
+ * With `upload.resume`, a lost connection, a timeout, a 5xx, a 401 (the token expired) or a 413
+ * (a front capping bodies: the chunks halve) does not end the upload: the session is asked how many
+ * bytes it holds and the upload goes on from there in chunks, the content read again from that
+ * offset. Only a session the registry forgot starts over (a retryable error, for the caller's new
+ * session). Tries that make no progress are bounded as retries are.
+ */
+async function uploadOnSession(client, session, desc, content, upload) {
+    const state = new UploadSession(client, session, upload.scopes, upload.operation);
+    let stream = content;
+    /** The furthest byte handed to a request: what is beyond the registry's offset after a failure was sent for nothing. */
+    const sent = { bytes: 0 };
+    let chunked = upload.mode.chunked;
+    let stalled = 0;
+    let failures = 0;
+    /** Where the upload went on the last time it broke off. */
+    let wentOnAt = -1;
+    try {
+        for (;;) {
+            try {
+                if (!chunked)
+                    await uploadWhole(client, state, desc, stream, upload, sent);
+                else
+                    await uploadChunks(client, state, desc, stream, upload, sent);
+                return;
+            }
+            catch (err) {
+                const reason = resumableFailure(err);
+                if (!upload.resume || contentFailed(stream) || upload.signal?.aborted)
+                    throw err;
+                if (!reason)
+                    throw sessionGone(err, upload, sent.bytes) ?? err;
+                failures++;
+                const at = await during(upload.operation, () => state.offset(upload.signal));
+                if (at === 'gone')
+                    throw forgotten(reason, upload, sent.bytes);
+                if (at > Math.max(sent.bytes, state.acked) || at > desc.size) {
+                    throw new registry_errors/* RegistryError */.gl(`${upload.operation}: the upload session says it holds ${at} bytes, more than were sent`);
+                }
+                // Progress since the last time it broke off restores the tries: a link that drops every few hundred MB still gets there.
+                stalled = at > wentOnAt || err.status === 413 ? 0 : stalled + 1;
+                wentOnAt = at;
+                if (stalled >= client.http.retry.maxTries)
+                    throw givenUp(err, ++failures);
+                // A front that refuses a body may close the connection before its 413 can be read: the
+                // same chunk lost twice at the same offset is taken as too large, and halved as a 413 would.
+                if (stalled && chunked && !err.status && upload.mode.chunkBytes > MIN_CHUNK_BYTES) {
+                    learnCap(upload.mode, upload.mode.chunkBytes, upload.operation);
+                }
+                // The registry's Retry-After (429, 503), else backoff once a try made no progress.
+                const asked = err.retryAfterMs;
+                const wait = asked !== undefined ? asked : stalled ? backoffDelay(stalled - 1, client.http.retry) : 0;
+                if (wait > 0)
+                    await (0,cancel/* pause */.v7)(wait, upload.signal);
+                upload.resume.resumed?.({ offset: at, resent: Math.max(0, sent.bytes - at), reason });
+                stream.destroy();
+                state.acked = at;
+                sent.bytes = at;
+                chunked = true;
+                stream = at < desc.size ? await upload.resume.from(at) : external_node_stream_.Readable.from([]);
+                stream.on('error', () => { });
+            }
+        }
+    }
+    finally {
+        if (!stream.readableEnded)
+            stream.destroy();
+        if (stream !== content && !content.readableEnded)
+            content.destroy();
+    }
+}
+/** Whether the content itself failed (bad bytes, a source that broke off), not a reader that stopped reading it. */
+function contentFailed(stream) {
+    const failure = stream.errored;
+    // Reading chunks with `for await` ends the stream with an AbortError when a request fails.
+    return !!failure && failure.code !== 'ABORT_ERR';
+}
+/** A session the registry forgot: start over on a new one (the caller's retry), having said what was lost. */
+function forgotten(reason, upload, sent) {
+    upload.resume?.resumed?.({ offset: 0, resent: sent, reason: `${reason}, and the upload session is gone` });
+    return new registry_errors/* RegistryError */.gl(`${upload.operation}: ${reason}, and the registry forgot the upload session: uploading again`, true, 404);
+}
+/**
+ * A chunk or the closing PUT answered 404 for the session (distribution's BLOB_UPLOAD_UNKNOWN, or
+ * BLOB_UPLOAD_INVALID when a cut request left bytes the session did not count): forgotten.
+ */
+function sessionGone(err, upload, sent) {
+    const { status, code } = err instanceof registry_errors/* RegistryError */.gl ? err : {};
+    if (status !== 404 || (code !== 'BLOB_UPLOAD_UNKNOWN' && code !== 'BLOB_UPLOAD_INVALID'))
+        return undefined;
+    return forgotten(`the registry answered ${code}`, upload, sent);
+}
+/** The last failure of an upload that went on until its tries ran out without progress: not worth a new session. */
+function givenUp(err, tries) {
+    if (!(err instanceof registry_errors/* RegistryError */.gl))
+        return err;
+    const message = / after [0-9]+ tries/.test(err.message) ? err.message : `${err.message} after ${tries} tries`;
+    return new registry_errors/* RegistryError */.gl(message, false, err.status, err.code);
+}
+function withDigest(session, desc) {
+    const url = new URL(session.href);
+    url.searchParams.append('digest', desc.digest);
+    return url;
+}
+/**
+ * A 413 says the request body was larger than something in front of the registry takes: chunks
+ * from now on, for this host, at half the refused size (at most the chunk size so far), down to
+ * `MIN_CHUNK_BYTES`. One refused at that size ends the upload.
+ */
+function learnCap(mode, refused, operation) {
+    if (mode.chunked && refused <= MIN_CHUNK_BYTES) {
+        return new registry_errors/* RegistryError */.gl(`${operation}: the registry (or a front before it) refuses request bodies of ${refused} bytes (413), and oci-copy sends no smaller chunks than ${MIN_CHUNK_BYTES} bytes: raise the front's body limit`);
+    }
+    const half = Math.max(MIN_CHUNK_BYTES, Math.floor(refused / 2));
+    // A whole blob refused: chunks of the usual size, when that is below what was refused.
+    if (mode.chunked || refused <= mode.chunkBytes)
+        mode.chunkBytes = Math.min(mode.chunkBytes, half);
+    mode.chunked = true;
+    mode.capped = true;
+    return new registry_errors/* RegistryError */.gl(`${operation}: the registry refused one ${refused}-byte request (413); upload again in chunks`, true, 413);
+}
+async function uploadWhole(client, session, desc, content, upload, sent) {
+    const { scopes, mode, operation, signal } = upload;
+    const res = await client.send({
+        method: 'PUT',
+        url: withDigest(session.url, desc),
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
+        body: upload.resume ? counting(content, sent) : content,
+        signal,
+    }, scopes);
+    if (res.status === 201)
+        return discard(res);
+    if (res.status === 413) {
+        await discard(res);
+        throw learnCap(mode, desc.size, operation);
+    }
+    return client.fail(res, operation);
+}
+/** `content` as it is read, adding what passes to `sent` (how much of a whole blob went out before it broke off). */
+function counting(content, sent) {
+    const counted = content.pipe(new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            sent.bytes += chunk.length;
+            done(null, chunk);
+        },
+    }));
+    content.once('error', (err) => counted.destroy(err));
+    counted.once('close', () => {
+        if (!content.readableEnded)
+            content.unpipe(counted);
+    });
+    return counted;
+}
+async function uploadChunks(client, session, desc, content, upload, sent) {
+    const { scopes, mode, operation, signal } = upload;
+    let offset = session.acked;
+    for await (const chunk of chunks(content, mode.chunkBytes)) {
+        sent.bytes = Math.max(sent.bytes, offset + chunk.length);
+        const res = await client.send({
+            method: 'PATCH',
+            url: session.url,
+            headers: {
+                'content-type': 'application/octet-stream',
+                'content-length': String(chunk.length),
+                'content-range': `${offset}-${offset + chunk.length - 1}`,
+            },
+            body: chunk,
+            signal,
+        }, scopes);
+        if (res.status === 413) {
+            await discard(res);
+            throw learnCap(mode, chunk.length, `${operation} (chunk at byte ${offset})`);
+        }
+        if (res.status !== 202)
+            return client.fail(res, `${operation} (chunk at byte ${offset})`);
+        session.url = uploadLocation(res, operation, client.base);
+        await discard(res);
+        offset += chunk.length;
+        session.acked = offset;
+    }
+    const res = await client.send({
+        method: 'PUT',
+        url: withDigest(session.url, desc),
+        headers: { 'content-type': 'application/octet-stream', 'content-length': '0' },
+        signal,
+        // An upload that goes on where it stopped asks the session before trying the close again.
+        ...(upload.resume ? { retry: false } : {}),
+    }, scopes);
+    if (res.status === 201)
+        return discard(res);
+    return client.fail(res, operation);
+}
+/** Cuts a stream into pieces of exactly `size` bytes (the last may be shorter). */
+async function* chunks(content, size) {
+    let parts = [];
+    let held = 0;
+    for await (const data of content) {
+        let buf = data;
+        while (held + buf.length >= size) {
+            const take = size - held;
+            parts.push(buf.subarray(0, take));
+            yield Buffer.concat(parts);
+            parts = [];
+            held = 0;
+            buf = buf.subarray(take);
+        }
+        if (buf.length) {
+            parts.push(buf);
+            held += buf.length;
+        }
+    }
+    if (held)
+        yield Buffer.concat(parts);
+}
+
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/client.js
+
 
 
 
@@ -8769,6 +10808,8 @@ class client_RegistryClient {
     baseUrl;
     auth;
     ownsHttp;
+    /** How blobs go up to this host, for every repository of the job: what a 413 or `OCI-Chunk-Min-Length` taught stays. */
+    uploads = { chunked: false, chunkBytes: DEFAULT_CHUNK_BYTES };
     constructor(registry, options = {}) {
         this.registry = registry;
         this.baseUrl = registryBaseUrl(registry, options.plainHttp);
@@ -8949,138 +10990,6 @@ function refuseOtherBytes(requested, computed, op) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/src/targets/registry/upload.js
-
-
-/** GHCR caps PATCH chunks at 4 MiB; a chunk is held in memory, so keep it small. */
-const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
-/**
- * The upload session's URL from a POST or PATCH answer. A relative `Location` is resolved against
- * the answer's URL. It must be on the registry's own origin (`registry`, its base URL): one on
- * another host, or one that drops from https to http, is refused, since the session would carry our
- * credentials and content somewhere we did not choose.
- */
-function uploadLocation(res, operation, registry) {
-    const location = header(res, 'location');
-    if (!location)
-        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry opened an upload session without a Location`, true);
-    let url;
-    try {
-        url = new URL(location, res.url);
-    }
-    catch {
-        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry sent an upload Location that is not a URL`);
-    }
-    if (registry.protocol === 'https:' && url.protocol !== 'https:') {
-        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry sent the upload from https to ${url.protocol}; refusing`);
-    }
-    if (url.host !== registry.host || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry sent the upload to another host (${url.host}); refusing`);
-    }
-    return url;
-}
-/**
- * The largest chunk held in memory for one upload, whatever a registry asks: eight uploads at once
- * hold at most eight of them.
- */
-const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
-/**
- * Learns a chunk size the registry advertises (`OCI-Chunk-Min-Length`) from the session's answer,
- * up to `MAX_CHUNK_BYTES`: a registry that asks for more gets chunks of that size.
- */
-function learnChunking(res, mode) {
-    const min = Number(header(res, 'oci-chunk-min-length'));
-    if (Number.isFinite(min) && min > 0) {
-        mode.chunked = true;
-        mode.chunkBytes = Math.min(MAX_CHUNK_BYTES, Math.max(mode.chunkBytes, min));
-    }
-}
-/** Finishes an open session with the blob's bytes: one PUT, or PATCH chunks then a closing PUT. */
-async function uploadOnSession(client, session, desc, content, upload) {
-    try {
-        if (upload.mode.chunked)
-            await uploadChunks(client, session, desc, content, upload);
-        else
-            await uploadWhole(client, session, desc, content, upload);
-    }
-    finally {
-        if (!content.readableEnded)
-            content.destroy();
-    }
-}
-function withDigest(session, desc) {
-    const url = new URL(session.href);
-    url.searchParams.append('digest', desc.digest);
-    return url;
-}
-async function uploadWhole(client, session, desc, content, upload) {
-    const { scopes, mode, operation, signal } = upload;
-    const res = await client.send({
-        method: 'PUT',
-        url: withDigest(session, desc),
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
-        body: content,
-        signal,
-    }, scopes);
-    if (res.status === 201)
-        return discard(res);
-    if (res.status === 413) {
-        await discard(res);
-        mode.chunked = true;
-        throw new registry_errors/* RegistryError */.gl(`${operation}: the registry refused one ${desc.size}-byte request (413); upload again in chunks`, true, 413);
-    }
-    return client.fail(res, operation);
-}
-async function uploadChunks(client, session, desc, content, upload) {
-    const { scopes, mode, operation, signal } = upload;
-    let url = session;
-    let offset = 0;
-    for await (const chunk of chunks(content, mode.chunkBytes)) {
-        const res = await client.send({
-            method: 'PATCH',
-            url,
-            headers: {
-                'content-type': 'application/octet-stream',
-                'content-length': String(chunk.length),
-                'content-range': `${offset}-${offset + chunk.length - 1}`,
-            },
-            body: chunk,
-            signal,
-        }, scopes);
-        if (res.status !== 202)
-            return client.fail(res, `${operation} (chunk at byte ${offset})`);
-        url = uploadLocation(res, operation, client.base);
-        await discard(res);
-        offset += chunk.length;
-    }
-    const res = await client.send({ method: 'PUT', url: withDigest(url, desc), headers: { 'content-type': 'application/octet-stream', 'content-length': '0' }, signal }, scopes);
-    if (res.status === 201)
-        return discard(res);
-    return client.fail(res, operation);
-}
-/** Cuts a stream into pieces of exactly `size` bytes (the last may be shorter). */
-async function* chunks(content, size) {
-    let parts = [];
-    let held = 0;
-    for await (const data of content) {
-        let buf = data;
-        while (held + buf.length >= size) {
-            const take = size - held;
-            parts.push(buf.subarray(0, take));
-            yield Buffer.concat(parts);
-            parts = [];
-            held = 0;
-            buf = buf.subarray(take);
-        }
-        if (buf.length) {
-            parts.push(buf);
-            held += buf.length;
-        }
-    }
-    if (held)
-        yield Buffer.concat(parts);
-}
-
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/blobs.js
 
 
@@ -9091,6 +11000,8 @@ async function* chunks(content, size) {
 
 
 
+/** How far a download must have come since its last break for the next break to start its tries again. */
+const PROGRESS_RESETS_TRIES_BYTES = 1024 * 1024;
 /** One repository's blob endpoints. */
 class Blobs {
     client;
@@ -9108,26 +11019,53 @@ class Blobs {
         return this.client.url(`/v2/${this.repository}/blobs/${path}`);
     }
     async exists(desc, signal) {
+        return (await this.size(desc, signal)) !== undefined;
+    }
+    /** The size the registry stores for the blob (its HEAD's `Content-Length`), or undefined when it is not there. */
+    async size(desc, signal) {
         const op = `checking blob ${desc.digest} in ${this.place}`;
         return during(op, async () => {
             const res = await this.client.send({ method: 'HEAD', url: this.url(desc.digest), signal }, [pullScope(this.repository)]);
             if (res.status !== 200 && res.status !== 404)
                 return this.client.fail(res, op);
             await discard(res);
-            if (res.status === 200)
-                refuseOtherDigest(desc.digest, res, op);
-            return res.status === 200;
+            if (res.status !== 200)
+                return undefined;
+            refuseOtherDigest(desc.digest, res, op);
+            const length = Number(header(res, 'content-length'));
+            // A registry that leaves the length out is taken at the manifest's word.
+            return Number.isSafeInteger(length) && length >= 0 && header(res, 'content-length') !== undefined ? length : desc.size;
+        });
+    }
+    /**
+     * `DELETE` by digest: the repository's link to the blob goes (`deleted`); `absent` when it had
+     * none; `refused` when the registry does not delete through its API (405, or a refusal).
+     */
+    async delete(desc, signal) {
+        const op = `deleting blob ${desc.digest} from ${this.place}`;
+        return during(op, async () => {
+            const res = await this.client.send({ method: 'DELETE', url: this.url(desc.digest), retry: false, signal }, [
+                deleteScope(this.repository),
+            ]);
+            await discard(res);
+            if (res.status === 202 || res.status === 200 || res.status === 204)
+                return 'deleted';
+            if (res.status === 404)
+                return 'absent';
+            if (res.status === 405 || res.status === 403 || res.status === 401)
+                return 'refused';
+            return this.client.fail(res, op);
         });
     }
     /**
      * The blob's bytes. A download cut midway goes on with `Range: bytes=N-` when the registry answers
      * 206, and otherwise starts again, skipping what was already passed on. The caller verifies.
      */
-    async fetch(desc, signal) {
+    async fetch(desc, signal, from = 0) {
         const op = `fetching blob ${desc.digest} from ${this.place}`;
-        const first = await during(op, () => this.get(desc, 0, op, signal));
+        const first = await during(op, () => this.get(desc, from, op, signal));
         const current = { res: first };
-        const stream = external_node_stream_.Readable.from(this.download(desc, current, op, signal), { objectMode: false });
+        const stream = external_node_stream_.Readable.from(this.download(desc, current, op, signal, from), { objectMode: false });
         // Destroying the stream ends the generator only once its await returns, and an answer that
         // stalls never returns: the answer being read is dropped first, so its connection goes at once.
         const destroy = stream._destroy.bind(stream);
@@ -9158,14 +11096,19 @@ class Blobs {
         return this.client.fail(res, op);
     }
     /** The blob's bytes from `current.res` on, asking again where it broke off; `current.res` is the answer being read. */
-    async *download(desc, current, op, signal) {
+    async *download(desc, current, op, signal, from = 0) {
         const policy = this.client.http.retry;
-        let offset = 0;
+        let offset = from;
+        /** Where the answer being read starts: 0 for a whole answer (200), which is skipped up to `offset`. */
+        let progressed = from;
         for (let failures = 0;;) {
             try {
                 current.res ??= await during(op, () => this.get(desc, offset, op, signal));
                 const res = current.res;
                 let skip = res.status === 206 && rangeStart(res) === offset ? 0 : offset;
+                // A break after real progress starts the tries again; one every few bytes still runs out of them.
+                if (offset >= progressed + PROGRESS_RESETS_TRIES_BYTES)
+                    [failures, progressed] = [0, offset];
                 if (res.status === 206 && skip)
                     throw new registry_errors/* RegistryError */.gl(`${op}: the registry answered a different range`);
                 for await (const data of res.body) {
@@ -9203,7 +11146,7 @@ class Blobs {
         }
     }
     /** POST then PUT (distribution ignores a single-request `POST ?digest=`), or chunks when the registry wants them. */
-    async push(desc, content, signal) {
+    async push(desc, content, signal, resume) {
         const op = `pushing blob ${desc.digest} to ${this.place}`;
         const scopes = [pushScope(this.repository)];
         // The content may fail (a digest mismatch) while the session opens: keep that for the caller, not the process.
@@ -9218,7 +11161,7 @@ class Blobs {
                 await discard(res);
                 if (content.errored)
                     throw content.errored;
-                await uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal });
+                await uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal, resume });
             });
         }
         finally {
@@ -9227,7 +11170,7 @@ class Blobs {
         }
     }
     /** Asks the registry to link a blob from another repository; see `Mounter.mount`. */
-    async mount(desc, from, getContent, signal) {
+    async mount(desc, from, getContent, signal, resume) {
         const op = `pushing blob ${desc.digest} to ${this.place}`;
         const scopes = [pushScope(this.repository), pullScope(from)];
         const url = this.url('uploads/');
@@ -9258,7 +11201,7 @@ class Blobs {
         }
         const content = await getContent();
         content.on('error', () => { });
-        await during(op, () => uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal }));
+        await during(op, () => uploadOnSession(this.client, session, desc, content, { scopes, mode: this.mode, operation: op, signal, resume }));
         return 'uploaded';
     }
     async abandon(session, scopes) {
@@ -9279,7 +11222,11 @@ function rangeStart(res) {
 var referrers = __webpack_require__(61576);
 // EXTERNAL MODULE: ./lib/src/oci/manifest.js
 var manifest = __webpack_require__(98775);
+// EXTERNAL MODULE: ./lib/src/targets/shared-list.js
+var shared_list = __webpack_require__(68599);
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/referrers.js
+
+
 
 
 
@@ -9322,12 +11269,13 @@ async function listReferrers(client, manifests, repository, subject, artifactTyp
         return artifactType ? list.filter((d) => d.artifactType === artifactType) : list;
     });
 }
-/** Updates in flight per `host/repository@subject`: one at a time, so none loses another's entry. */
+/** Updates in flight per `host/repository@subject`: one at a time within the process. */
 const pending = new Map();
 /**
  * Adds `referrer` to the index kept under the subject's `sha256-<hex>` tag (the referrers tag
  * schema), creating it when missing and keeping every entry already there. Updates for one subject
- * are made one after another within the process: read, merge, write.
+ * are made one after another within the process; against writers in other processes the index is
+ * read back after the write and merged again until it lists everything (see `appendToSharedList`).
  */
 function keepReferrersIndex(manifests, subject, referrer) {
     const key = `${manifests.where}@${subject.digest}`;
@@ -9344,20 +11292,35 @@ function keepReferrersIndex(manifests, subject, referrer) {
 async function mergeIntoReferrersIndex(manifests, subject, referrer) {
     const tag = (0,referrers/* referrersTag */.L)(subject.digest);
     const op = `updating the referrers index ${manifests.where}:${tag} of ${subject.digest}`;
-    let index;
-    try {
-        index = (0,manifest/* parseIndex */.A1)((await manifests.get(tag, op)).bytes, `referrers index ${manifests.where}:${tag}`);
-    }
-    catch (err) {
-        if (!(err instanceof errors/* NotFoundError */.m_))
-            throw err;
-        index = { schemaVersion: 2, mediaType: media_types/* MediaType */.zu.OciIndex, manifests: [] };
-    }
-    if (index.manifests.some((d) => d.digest === referrer.digest))
-        return;
-    const merged = { ...index, mediaType: media_types/* MediaType */.zu.OciIndex, manifests: [...index.manifests, referrer] };
-    const bytes = Buffer.from(JSON.stringify(merged));
-    await manifests.put({ mediaType: media_types/* MediaType */.zu.OciIndex, digest: (0,oci_digest/* digestOf */.ol)(bytes), size: bytes.length }, tag, bytes, op);
+    // The index as last read: its other fields (annotations) are kept on every write.
+    let index = { schemaVersion: 2, mediaType: media_types/* MediaType */.zu.OciIndex, manifests: [] };
+    return (0,shared_list/* appendToSharedList */.f)({
+        key: (d) => d.digest,
+        read: async () => {
+            try {
+                index = (0,manifest/* parseIndex */.A1)((await manifests.get(tag, op)).bytes, `referrers index ${manifests.where}:${tag}`);
+            }
+            catch (err) {
+                if (!(err instanceof errors/* NotFoundError */.m_))
+                    throw err;
+                index = { schemaVersion: 2, mediaType: media_types/* MediaType */.zu.OciIndex, manifests: [] };
+            }
+            return index.manifests;
+        },
+        write: async (entries) => {
+            const merged = { ...index, mediaType: media_types/* MediaType */.zu.OciIndex, manifests: entries };
+            const bytes = Buffer.from(JSON.stringify(merged));
+            await manifests.put({ mediaType: media_types/* MediaType */.zu.OciIndex, digest: (0,oci_digest/* digestOf */.ol)(bytes), size: bytes.length }, tag, bytes, op);
+        },
+        lost: (missing, rounds) => new registry_errors/* RegistryError */.gl(`${op}: other writers kept dropping entries from the index (${missing} missing after ${rounds} writes); run the copy again to add them`),
+    }, [referrer]);
+}
+/** The line that says an index had to be merged again, or undefined when it did not. */
+function referrersMergeLine(where, subject, update) {
+    if (update.merges === 0)
+        return undefined;
+    const times = update.merges === 1 ? 'once' : `${update.merges} times`;
+    return `the referrers index ${where}:${(0,referrers/* referrersTag */.L)(subject.digest)} of ${subject.digest} lost entries to another writer at the same time: merged and written again (${times}); it lists all ${update.entries}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/manifests.js
@@ -9384,6 +11347,8 @@ class Manifests {
     repository;
     recent = new Map();
     recentBytes = 0;
+    /** Lines a push has to say (a referrers index merged again), by the pushed manifest's digest, until taken. */
+    notes = new Map();
     constructor(client, repository) {
         this.client = client;
         this.repository = repository;
@@ -9492,8 +11457,18 @@ class Manifests {
         // A registry with the referrers API says so with OCI-Subject; without it, the pusher keeps the
         // `sha256-<hex>` index of the subject's referrers up to date.
         const referrer = (0,referrers/* referrerOf */.N)(desc, bytes);
-        if (referrer && !header(answered, 'oci-subject'))
-            await keepReferrersIndex(this, referrer.subject, referrer.descriptor);
+        if (referrer && !header(answered, 'oci-subject')) {
+            const update = await keepReferrersIndex(this, referrer.subject, referrer.descriptor);
+            const line = referrersMergeLine(this.place, referrer.subject, update);
+            if (line)
+                this.notes.set(desc.digest, [...(this.notes.get(desc.digest) ?? []), line]);
+        }
+    }
+    /** What the push of `digest` had to say, once: the lines are forgotten as they are taken. */
+    takeNotes(digest) {
+        const lines = this.notes.get(digest) ?? [];
+        this.notes.delete(digest);
+        return lines;
     }
     /** Points a tag at a manifest already in the repository; a digest reference needs nothing. */
     async tag(desc, reference) {
@@ -9813,6 +11788,29 @@ function forgetOnFailure(work, forget) {
     });
 }
 
+;// CONCATENATED MODULE: ./lib/src/targets/registry/known-limits.js
+const GB = 1000 ** 3;
+const MiB = 1024 * 1024;
+/**
+ * Per-layer limits registries publish, by host. Only what they state is here:
+ * - GHCR (`ghcr.io`): 10 GB per layer (GitHub's documentation of the Container registry; pushes
+ *   of larger layers fail after the upload).
+ * - Amazon ECR (`<account>.dkr.ecr.<region>.amazonaws.com`, `.amazonaws.com.cn`): 52,000 MiB,
+ *   "Maximum layer size" in the ECR service quotas, not adjustable.
+ * - Amazon ECR Public (`public.ecr.aws`): 10,000 MiB, "Maximum layer size" in its service quotas.
+ * Docker Hub publishes no per-layer limit, so none is assumed.
+ */
+const KNOWN = [
+    { host: /^ghcr\.io$/i, limit: { bytes: 10 * GB, stated: '10 GB' } },
+    { host: /^[0-9]{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/i, limit: { bytes: 52_000 * MiB, stated: '52,000 MiB' } },
+    { host: /^public\.ecr\.aws$/i, limit: { bytes: 10_000 * MiB, stated: '10,000 MiB' } },
+];
+/** The layer limit `registry` (host[:port]) is known to have; undefined for every other registry. */
+function knownLayerLimit(registry) {
+    const host = registry.replace(/:[0-9]+$/, '');
+    return KNOWN.find((k) => k.host.test(host))?.limit;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/targets/registry/tags.js
 
 
@@ -9928,8 +11926,8 @@ class RegistryRepository {
         this.repository = repository;
         this.location = { registry: client.registry, repository };
         this.description = `[registry] ${client.registry}/${repository}`;
-        const mode = { chunked: false, chunkBytes: DEFAULT_CHUNK_BYTES };
-        this.blobs = new Blobs(client, repository, mode);
+        // The host's upload mode: what a 413 taught one repository holds for every other of the job.
+        this.blobs = new Blobs(client, repository, client.uploads);
         this.manifests = new Manifests(client, repository);
     }
     async resolve(selector) {
@@ -9940,30 +11938,55 @@ class RegistryRepository {
         this.refuseIfClosed();
         return (0,media_types/* isManifest */.Yh)(desc.mediaType) ? this.manifests.fetch(desc, signal) : this.blobs.fetch(desc, signal);
     }
+    /** The per-layer limit this registry publishes (see known-limits.ts), checked before a byte moves. */
+    blobSizeLimit() {
+        return knownLayerLimit(this.client.registry);
+    }
+    /** A blob's bytes from `offset` on (`Range`), for an upload elsewhere that goes on where it stopped. */
+    async fetchFrom(desc, offset, signal) {
+        this.refuseIfClosed();
+        return this.blobs.fetch(desc, signal, offset);
+    }
     async exists(desc, signal) {
         this.refuseIfClosed();
         return (0,media_types/* isManifest */.Yh)(desc.mediaType) ? this.manifests.exists(desc, signal) : this.blobs.exists(desc, signal);
+    }
+    /** The size the registry stores for a blob (a HEAD), or undefined when it is not there. */
+    async blobSize(desc, signal) {
+        this.refuseIfClosed();
+        return this.blobs.size(desc, signal);
+    }
+    /** Deletes the repository's blob by digest (distribution: its link; the bytes go with garbage collection). */
+    async deleteBlob(desc, signal) {
+        this.refuseIfClosed();
+        return this.blobs.delete(desc, signal);
     }
     /**
      * Stores a node. `content` is read once: when this throws an error for which `isRetryable` holds
      * (a cut connection, 5xx, a 413 that switches to chunked uploads), call again with fresh content.
      */
-    async push(desc, content, signal) {
+    async push(desc, content, signal, resume) {
         this.refuseIfClosed();
-        return (0,media_types/* isManifest */.Yh)(desc.mediaType) ? this.manifests.push(desc, content, desc.digest, signal) : this.blobs.push(desc, content, signal);
+        return (0,media_types/* isManifest */.Yh)(desc.mediaType)
+            ? this.manifests.push(desc, content, desc.digest, signal)
+            : this.blobs.push(desc, content, signal, resume);
     }
     /** A manifest stored and tagged by one PUT to the tag. */
     async pushTagged(desc, content, reference, signal) {
         this.refuseIfClosed();
         return this.manifests.push(desc, content, reference, signal);
     }
+    /** What storing `desc` had to say: a referrers index that lost entries to another writer and was merged again. */
+    pushNotes(desc) {
+        return this.manifests.takeNotes(desc.digest).map((message) => ({ message }));
+    }
     async tag(desc, reference) {
         this.refuseIfClosed();
         return this.manifests.tag(desc, reference);
     }
-    async mount(desc, fromRepository, getContent, signal) {
+    async mount(desc, fromRepository, getContent, signal, resume) {
         this.refuseIfClosed();
-        return this.blobs.mount(desc, fromRepository, getContent, signal);
+        return this.blobs.mount(desc, fromRepository, getContent, signal, resume);
     }
     /** What `tag` names now, by a HEAD (no manifest is read): undefined when there is no such tag. */
     async readTag(tag) {
@@ -10562,19 +12585,108 @@ function tlsConnectOptions(ca, verify) {
 
 /***/ }),
 
+/***/ 68599:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ appendToSharedList)
+/* harmony export */ });
+/* unused harmony export SHARED_LIST_ROUNDS */
+/* harmony import */ var _cancel_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(74117);
+
+/** Rounds of write and check before giving up. */
+const SHARED_LIST_ROUNDS = 10;
+const SETTLE_MIN_MS = 300;
+const SETTLE_MAX_MS = 3000;
+const BACKOFF_BASE_MS = 50;
+const BACKOFF_MAX_MS = 1000;
+/** Between `ms` × (1 - spread) and `ms` × (1 + spread). */
+function jitter(ms, spread = 0.5) {
+    return ms * (1 - spread + Math.random() * 2 * spread);
+}
+/** Adds `ours` to the list unless there already, and makes sure nothing it added or saw stays lost. */
+async function appendToSharedList(list, ours) {
+    // Everything to keep: ours, and every entry seen in the list while this runs.
+    const keep = new Map();
+    for (const e of ours)
+        keep.set(list.key(e), e);
+    const see = (entries) => {
+        for (const e of entries)
+            if (!keep.has(list.key(e)))
+                keep.set(list.key(e), e);
+        return entries;
+    };
+    const missing = (entries) => {
+        const there = new Set(entries.map((e) => list.key(e)));
+        return [...keep.entries()].filter(([k]) => !there.has(k)).map(([, e]) => e);
+    };
+    let readAt = Date.now();
+    let current = see(await list.read());
+    if (missing(current).length === 0)
+        return { written: false, merges: 0, entries: current.length };
+    if (list.alone) {
+        await list.write([...current, ...missing(current)]);
+        return { written: true, merges: 0, entries: keep.size };
+    }
+    let merges = 0;
+    for (let round = 1;; round++) {
+        await list.write([...current, ...missing(current)]);
+        // A read and a write took us this long; another writer's take as long. Whoever read before our
+        // write writes within about that time after it: the settle time is a few times as long.
+        const settle = Math.min(SETTLE_MAX_MS, Math.max(SETTLE_MIN_MS, 3 * (Date.now() - readAt)));
+        let lost = [];
+        for (const wait of [0, settle]) {
+            if (wait)
+                await (0,_cancel_index_js__WEBPACK_IMPORTED_MODULE_0__/* .pause */ .v7)(jitter(wait, 0.25), list.signal);
+            current = see(await list.read());
+            lost = missing(current);
+            if (lost.length)
+                break;
+        }
+        if (lost.length === 0)
+            return { written: true, merges, entries: current.length };
+        if (round >= SHARED_LIST_ROUNDS)
+            throw list.lost(lost.length, round);
+        merges++;
+        await (0,_cancel_index_js__WEBPACK_IMPORTED_MODULE_0__/* .pause */ .v7)(jitter(Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** round)), list.signal);
+        readAt = Date.now();
+        current = see(await list.read());
+    }
+}
+
+
+/***/ }),
+
 /***/ 87586:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $J: () => (/* binding */ isRangeReader),
 /* harmony export */   B0: () => (/* binding */ isLocated),
 /* harmony export */   B6: () => (/* binding */ isMounter),
+/* harmony export */   DI: () => (/* binding */ isBlobSizer),
 /* harmony export */   IP: () => (/* binding */ isTagLister),
+/* harmony export */   Le: () => (/* binding */ isBlobSizeLimited),
 /* harmony export */   Xn: () => (/* binding */ isReferrerLister),
 /* harmony export */   ei: () => (/* binding */ isTagReader),
 /* harmony export */   ii: () => (/* binding */ isStoreNoter),
 /* harmony export */   jw: () => (/* binding */ isTaggingPusher),
+/* harmony export */   pO: () => (/* binding */ isBlobDeleter),
+/* harmony export */   v$: () => (/* binding */ isPushNoter),
 /* harmony export */   vG: () => (/* binding */ isTagRemover)
 /* harmony export */ });
+function isBlobSizeLimited(t) {
+    return typeof t?.blobSizeLimit === 'function';
+}
+function isRangeReader(t) {
+    return typeof t?.fetchFrom === 'function';
+}
+function isBlobSizer(t) {
+    return typeof t?.blobSize === 'function';
+}
+function isBlobDeleter(t) {
+    return typeof t?.deleteBlob === 'function';
+}
 function isTagRemover(t) {
     return typeof t?.removeTag === 'function';
 }
@@ -10596,6 +12708,9 @@ function isTaggingPusher(t) {
 }
 function isStoreNoter(t) {
     return typeof t?.storeNotes === 'function';
+}
+function isPushNoter(t) {
+    return typeof t?.pushNotes === 'function';
 }
 function isTagLister(t) {
     return typeof t?.tags === 'function';

@@ -1,5 +1,5 @@
-export const id = 903;
-export const ids = [903];
+export const id = 293;
+export const ids = [293];
 export const modules = {
 
 /***/ 860:
@@ -31,7 +31,7 @@ const EXIT_CODE_HELP = [
 
 /***/ }),
 
-/***/ 93903:
+/***/ 31293:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -44,10 +44,8 @@ __webpack_require__.d(__webpack_exports__, {
 var errors = __webpack_require__(29949);
 // EXTERNAL MODULE: ./lib/src/runtime/interrupt.js
 var interrupt = __webpack_require__(5378);
-;// CONCATENATED MODULE: ./lib/src/version.js
-/** The product's version, as package.json gives it (a unit test keeps the two equal). */
-const VERSION = '0.1.0';
-
+// EXTERNAL MODULE: ./lib/src/version.js
+var version = __webpack_require__(51294);
 // EXTERNAL MODULE: ./lib/src/oci/text.js
 var oci_text = __webpack_require__(4277);
 ;// CONCATENATED MODULE: ./lib/src/cli/console.js
@@ -142,8 +140,11 @@ var exit_codes = __webpack_require__(860);
  * runs: a copy never loads the sync command's list reader.
  */
 const COMMANDS = {
-    copy: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(341)]).then(__webpack_require__.bind(__webpack_require__, 70341))).copyCommand(argv, io),
-    sync: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(815), __webpack_require__.e(341), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 95523))).syncCommand(argv, io),
+    copy: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(337), __webpack_require__.e(234)]).then(__webpack_require__.bind(__webpack_require__, 26234))).copyCommand(argv, io),
+    sync: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(815), __webpack_require__.e(337), __webpack_require__.e(986)]).then(__webpack_require__.bind(__webpack_require__, 25986))).syncCommand(argv, io),
+    verify: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(337), __webpack_require__.e(854)]).then(__webpack_require__.bind(__webpack_require__, 4854))).verifyCommand(argv, io),
+    sign: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(337), __webpack_require__.e(854)]).then(__webpack_require__.bind(__webpack_require__, 4854))).signCommand(argv, io),
+    check: async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(280), __webpack_require__.e(337), __webpack_require__.e(227)]).then(__webpack_require__.bind(__webpack_require__, 82227))).checkCommand(argv, io),
     'generate-key-pair': async (argv, io) => (await Promise.all(/* import() */[__webpack_require__.e(382), __webpack_require__.e(596)]).then(__webpack_require__.bind(__webpack_require__, 36596))).keyCommand(argv, io),
 };
 const processIO = () => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
@@ -157,14 +158,14 @@ async function main(argv, io = processIO()) {
     io.stderr.on?.('error', () => { });
     const console = new Console(io.stderr);
     if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-        io.stdout.write(`oci-copy ${VERSION}\n`);
+        io.stdout.write(`oci-copy ${version/* VERSION */.x}\n`);
         return exit_codes/* ExitCode */.y.Done;
     }
     const at = commandAt(argv);
     const command = at === undefined ? COMMANDS.copy : COMMANDS[argv[at]];
     const args = at === undefined ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
     if (args.includes('--version') && !args.includes('--')) {
-        io.stdout.write(`oci-copy ${VERSION}\n`);
+        io.stdout.write(`oci-copy ${version/* VERSION */.x}\n`);
         return exit_codes/* ExitCode */.y.Done;
     }
     const stopHandling = (0,interrupt/* handleInterrupts */.Bx)({ say: (line) => console.error(`oci-copy: ${line}`) });
@@ -598,6 +599,18 @@ function isAlive(pid) {
         return err.code === 'EPERM';
     }
 }
+
+
+/***/ }),
+
+/***/ 51294:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ VERSION)
+/* harmony export */ });
+/** The product's version, as package.json gives it (a unit test keeps the two equal). */
+const VERSION = '0.1.0';
 
 
 /***/ })

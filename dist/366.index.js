@@ -1,8 +1,8 @@
-export const id = 410;
-export const ids = [410];
+export const id = 366;
+export const ids = [366];
 export const modules = {
 
-/***/ 93410:
+/***/ 44366:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -33,310 +33,10 @@ var oci_manifest = __webpack_require__(98775);
 var media_types = __webpack_require__(7964);
 // EXTERNAL MODULE: ./lib/src/oci/reference.js + 1 modules
 var reference = __webpack_require__(91839);
-// EXTERNAL MODULE: ./lib/src/oci/referrer-kinds.js
-var referrer_kinds = __webpack_require__(36055);
-// EXTERNAL MODULE: ./lib/src/oci/json.js
-var json = __webpack_require__(83300);
-;// CONCATENATED MODULE: ./lib/src/targets/layout/index-json.js
-
-
-
-
-
-
-
-
-
-
-/**
- * The `index.json` of an OCI image layout, shared by layout directories and archives: which roots
- * there are, their tags (the `org.opencontainers.image.ref.name` annotation), and how a tag is set.
- */
-const OCI_LAYOUT_FILE = 'oci-layout';
-const INDEX_FILE = 'index.json';
-const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
-function emptyIndex() {
-    return { schemaVersion: 2, mediaType: media_types/* MediaType */.zu.OciIndex, manifests: [] };
-}
-/** Parses `oci-layout` and refuses a layout version this code does not know. */
-function checkOciLayout(content, where) {
-    let version;
-    try {
-        version = (0,json/* parseBoundedJson */.Rj)(Buffer.from(content).toString('utf8'))?.imageLayoutVersion;
-    }
-    catch {
-        throw new errors/* ContentError */.yg(`${OCI_LAYOUT_FILE} in ${where} is not valid JSON`);
-    }
-    if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
-        throw new errors/* ContentError */.yg(`${where} has OCI layout version ${(0,oci_text/* printable */.g$)(JSON.stringify(version) ?? 'none')}: only 1.x is supported`);
-    }
-}
-function parseLayoutIndex(content, where) {
-    // Every entry's digest, size and media type are checked as the index is parsed.
-    return (0,oci_manifest/* parseIndex */.A1)(content, `${INDEX_FILE} in ${where}`);
-}
-/** Written with the fields skopeo omits, so any reader knows what it is. */
-function serializeIndex(index) {
-    const { schemaVersion: _s, mediaType: _m, manifests, ...rest } = index;
-    return Buffer.from(`${JSON.stringify({ schemaVersion: 2, mediaType: media_types/* MediaType */.zu.OciIndex, manifests, ...rest })}\n`);
-}
-function refNameOf(desc) {
-    return desc.annotations?.[descriptor/* ANNOTATION_REF_NAME */._0];
-}
-/** Every tag in the index, in index order, each once. */
-function indexTags(index) {
-    const tags = index.manifests.map(refNameOf).filter((t) => typeof t === 'string');
-    return [...new Set(tags)];
-}
-/** The image tags, for a message: attachment tags (`sha256-<hex>.sig`) are not images to name. */
-function tagList(index) {
-    const tags = indexTags(index).filter((t) => !(0,referrer_kinds/* isAttachmentTag */.uE)(t));
-    return tags.length ? tags.map((t) => (0,oci_text/* printable */.g$)(t)).join(', ') : 'none';
-}
-/**
- * The root a selector names: a tag (exact ref name, else a full name ending in `:tag`), a digest
- * (listed in the index, or a manifest blob that `sniff` recognises), or nothing (the only root,
- * not counting the entries `attached` says are referrers).
- */
-async function findRoot(index, selector, where, sniff, attached) {
-    if (selector === undefined) {
-        let roots = index.manifests;
-        if (new Set(roots.map((d) => d.digest)).size > 1)
-            roots = roots.filter((d) => !(0,referrer_kinds/* isAttachmentTag */.uE)(refNameOf(d)));
-        if (attached && new Set(roots.map((d) => d.digest)).size > 1) {
-            const flags = await Promise.all(roots.map((d) => attached(d)));
-            roots = roots.filter((_, i) => !flags[i]);
-        }
-        const digests = new Set(roots.map((d) => d.digest));
-        if (digests.size === 1)
-            return roots[0];
-        if (digests.size === 0)
-            throw new errors/* NotFoundError */.m_(`${where} holds no image`);
-        const names = [...new Set(roots.map(image_name/* imageNameOf */.mi).filter((n) => n !== undefined))].map((n) => (0,oci_text/* printable */.g$)(n));
-        const byName = names.length ? `, one of its images as docker-archive:PATH:NAME:TAG (${names.join(', ')})` : '';
-        throw new errors/* NotFoundError */.m_(`${where} holds ${digests.size} images and no tag was given: name one of its tags (${tagList({ ...index, manifests: roots })})${byName} or a digest`);
-    }
-    if ((0,oci_digest/* isDigest */.Bc)(selector)) {
-        const listed = index.manifests.find((d) => d.digest === selector);
-        if (listed)
-            return listed;
-        const sniffed = await sniff?.(selector);
-        if (sniffed)
-            return sniffed;
-        throw new errors/* NotFoundError */.m_(`${(0,oci_text/* printable */.g$)(selector)} is not in ${where}`);
-    }
-    if (!(0,reference/* isTag */.dz)(selector))
-        return findNamed(index, selector, where);
-    let matches = index.manifests.filter((d) => refNameOf(d) === selector);
-    if (matches.length === 0) {
-        // containerd before 1.5 and `ctr export` wrote the full name (`docker.io/library/alpine:3.19`).
-        matches = index.manifests.filter((d) => {
-            const name = refNameOf(d) ?? d.annotations?.[descriptor/* ANNOTATION_IMAGE_NAME */.uq];
-            return name?.endsWith(`:${selector}`);
-        });
-    }
-    const digests = new Set(matches.map((d) => d.digest));
-    if (digests.size === 1)
-        return matches[0];
-    if (digests.size === 0)
-        throw new errors/* NotFoundError */.m_(`tag ${(0,oci_text/* quoted */.TL)(selector)} is not in ${where}: its tags are ${tagList(index)}`);
-    const names = matches.map((d) => (0,oci_text/* printable */.g$)(d.annotations?.[descriptor/* ANNOTATION_IMAGE_NAME */.uq] ?? d.digest));
-    throw new errors/* NotFoundError */.m_(`tag ${(0,oci_text/* quoted */.TL)(selector)} names ${digests.size} images in ${where} (${names.join(', ')}): name one by digest, or read it as docker-archive:PATH:NAME:TAG`);
-}
-/**
- * What a tag names in the index (its ref name exactly), or undefined. With `imageName`, the entry
- * of that tag for that image: the one tagging it would replace (see `withReference`).
- */
-function taggedEntry(index, tag, imageName) {
-    const entry = index.manifests.find((d) => refNameOf(d) === tag && sameImageSlot(d, imageName));
-    return entry && { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
-}
-/** The image of a full name (`example.com/app:1.2`, as docker-archive: references pick one). */
-function findNamed(index, name, where) {
-    const matches = index.manifests.filter((d) => {
-        const named = (0,image_name/* imageNameOf */.mi)(d);
-        return named !== undefined && (0,image_name/* sameImageName */.ph)(named, name);
-    });
-    if (matches.length > 0 && matches.every((d) => d.digest === matches[0].digest))
-        return matches[0];
-    const shown = (0,oci_text/* quoted */.TL)(name);
-    if (matches.length > 0)
-        throw new errors/* NotFoundError */.m_(`image ${shown} names ${new Set(matches.map((d) => d.digest)).size} different images in ${where}: name one by digest`);
-    const names = [...new Set(index.manifests.map(image_name/* imageNameOf */.mi).filter((n) => n !== undefined))];
-    throw new errors/* NotFoundError */.m_(`image ${shown} is not in ${where}: its images are ${names.length ? names.map((n) => (0,oci_text/* printable */.g$)(n)).join(', ') : 'unnamed'}`);
-}
-/**
- * The index with `reference` pointing at `desc`. A tag replaces any entry of that tag for the same
- * image name (or where either has none) and keeps the others, so `a/x:latest` and `b/y:latest`
- * live side by side; `imageName` is kept beside the tag for loaders. A digest adds an untagged
- * entry unless the index already lists that digest.
- */
-function withReference(index, desc, reference, imageName) {
-    const manifests = [...index.manifests];
-    if ((0,oci_digest/* isDigest */.Bc)(reference)) {
-        if (reference !== desc.digest)
-            throw new errors/* ContentError */.yg(`cannot name ${desc.digest} by another digest ${reference}`);
-        if (!manifests.some((d) => d.digest === desc.digest))
-            manifests.push(indexEntry(desc, undefined, undefined));
-        return { ...index, manifests };
-    }
-    const kept = manifests.filter((d) => refNameOf(d) !== reference || !sameImageSlot(d, imageName));
-    kept.push(indexEntry(desc, reference, imageName));
-    return { ...index, manifests: kept };
-}
-/** The index without `tag`'s entry for the image `imageName` names (see `withReference`). */
-function withoutTag(index, tag, imageName) {
-    return { ...index, manifests: index.manifests.filter((d) => refNameOf(d) !== tag || !sameImageSlot(d, imageName)) };
-}
-/** Whether a tag's entry belongs to the image `imageName` names: it does when either has no name. */
-function sameImageSlot(entry, imageName) {
-    const named = entry.annotations?.[descriptor/* ANNOTATION_IMAGE_NAME */.uq];
-    return named === undefined || imageName === undefined || (0,image_name/* sameImageName */.ph)(named, imageName);
-}
-/** The entry for a root: its own fields, no naming annotation inherited from where it came from. */
-function indexEntry(desc, tag, imageName) {
-    const entry = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
-    if (desc.platform)
-        entry.platform = desc.platform;
-    if (desc.artifactType)
-        entry.artifactType = desc.artifactType;
-    const annotations = { ...(desc.annotations ?? {}) };
-    delete annotations[descriptor/* ANNOTATION_REF_NAME */._0];
-    delete annotations[descriptor/* ANNOTATION_IMAGE_NAME */.uq];
-    if (imageName !== undefined && tag !== undefined)
-        annotations[descriptor/* ANNOTATION_IMAGE_NAME */.uq] = imageName;
-    if (tag !== undefined)
-        annotations[descriptor/* ANNOTATION_REF_NAME */._0] = tag;
-    if (Object.keys(annotations).length)
-        entry.annotations = annotations;
-    return entry;
-}
-/** The full name a tag gives an image from `repository` (`host/repo`), when the repository is known. */
-function imageNameFor(reference, repository) {
-    return repository !== undefined && !(0,oci_digest/* isDigest */.Bc)(reference) ? `${repository}:${reference}` : undefined;
-}
-/** Recognises a manifest or index from its own `mediaType` field (what a layout blob can tell). */
-function sniffManifest(content, digest) {
-    try {
-        const parsed = (0,json/* parseBoundedJson */.Rj)(Buffer.from(content).toString('utf8'));
-        let mediaType = typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
-        if (!mediaType && Array.isArray(parsed?.manifests))
-            mediaType = media_types/* MediaType */.zu.OciIndex;
-        if (!mediaType && parsed?.config)
-            mediaType = media_types/* MediaType */.zu.OciManifest;
-        if (!mediaType || !(0,media_types/* isManifest */.Yh)(mediaType))
-            return undefined;
-        return { mediaType, digest, size: content.byteLength };
-    }
-    catch {
-        return undefined;
-    }
-}
-
-// EXTERNAL MODULE: ./lib/src/oci/referrers.js
-var referrers = __webpack_require__(61576);
-;// CONCATENATED MODULE: ./lib/src/targets/layout/referrer-entries.js
-
-
-
-
-
-
-
-/** The untagged index entry a pushed manifest gets when it refers to a subject; undefined when it does not. */
-function referrerEntry(desc, bytes) {
-    return (0,referrers/* referrerOf */.N)(desc, bytes)?.descriptor;
-}
-/**
- * Finds referrers among what an index lists. Each listed manifest is read once (verified, at most
- * 4 MiB) and what it refers to is remembered: content is addressed by digest, so it never changes.
- */
-class ReferrerFinder {
-    read;
-    where;
-    parsed = new Map();
-    constructor(read, where) {
-        this.read = read;
-        this.where = where;
-    }
-    /**
-     * The referrers of `subject`: listed manifests whose `subject` is it, and the entries of its
-     * `sha256-<hex>` index when the layout tags one, each once; only `artifactType` when given.
-     */
-    async referrers(index, subject, artifactType) {
-        const found = new Map();
-        for (const entry of uniqueManifests(index)) {
-            const referrer = await this.referrerOf(entry);
-            if (referrer?.subject.digest === subject.digest)
-                found.set(entry.digest, referrer.descriptor);
-        }
-        const tag = (0,referrers/* referrersTag */.L)(subject.digest);
-        const tagged = index.manifests.find((d) => refNameOf(d) === tag && (0,media_types/* isIndex */.nw)(d.mediaType));
-        if (tagged) {
-            const bytes = await this.readVerified(tagged);
-            if (bytes) {
-                for (const d of (0,oci_manifest/* parseIndex */.A1)(bytes, `referrers index ${tag} in ${this.where}`).manifests) {
-                    if (!found.has(d.digest))
-                        found.set(d.digest, d);
-                }
-            }
-        }
-        const list = [...found.values()];
-        return artifactType ? list.filter((d) => d.artifactType === artifactType) : list;
-    }
-    /**
-     * Whether an index entry is there for another image's sake rather than as an image of its own:
-     * an untagged referrer, a tag-schema index, or a cosign attachment (`sha256-<hex>.sig`).
-     * Unreadable entries count as images.
-     */
-    async isAttached(entry) {
-        const tag = refNameOf(entry);
-        if (tag !== undefined)
-            return (0,referrer_kinds/* isAttachmentTag */.uE)(tag);
-        try {
-            return (await this.referrerOf(entry)) !== undefined;
-        }
-        catch {
-            return false;
-        }
-    }
-    referrerOf(entry) {
-        if (!(0,media_types/* isImageManifest */.pJ)(entry.mediaType) && !(0,media_types/* isIndex */.nw)(entry.mediaType))
-            return Promise.resolve(undefined);
-        let known = this.parsed.get(entry.digest);
-        if (!known) {
-            const plain = { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
-            known = this.readVerified(plain).then((bytes) => (bytes ? (0,referrers/* referrerOf */.N)(plain, bytes) : undefined));
-            // A failed read is not remembered: it may be a passing fault.
-            known.catch(() => this.parsed.delete(entry.digest));
-            this.parsed.set(entry.digest, known);
-        }
-        return known;
-    }
-    async readVerified(desc) {
-        if (desc.size > media_types/* MAX_MANIFEST_BYTES */.ZJ)
-            return undefined;
-        const bytes = await this.read(desc);
-        if (!bytes)
-            return undefined;
-        try {
-            (0,oci_digest/* verifyBytes */.RV)(bytes, desc);
-        }
-        catch (err) {
-            throw new errors/* ContentError */.yg(`manifest ${desc.digest} in ${this.where} does not match its index entry: ${err.message}`);
-        }
-        return bytes;
-    }
-}
-/** Each manifest the index lists, once. */
-function uniqueManifests(index) {
-    const seen = new Map();
-    for (const d of index.manifests)
-        if (!seen.has(d.digest))
-            seen.set(d.digest, d);
-    return [...seen.values()];
-}
-
+// EXTERNAL MODULE: ./lib/src/targets/layout/index-json.js
+var index_json = __webpack_require__(67409);
+// EXTERNAL MODULE: ./lib/src/targets/layout/referrer-entries.js
+var referrer_entries = __webpack_require__(79574);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:events"
@@ -552,7 +252,7 @@ function classifyEntry(header, where) {
     return classifyFile(name, where, shown);
 }
 function classifyFile(name, where, shown) {
-    if (name === INDEX_FILE || name === OCI_LAYOUT_FILE || name === DOCKER_MANIFEST_FILE)
+    if (name === index_json/* INDEX_FILE */.K$ || name === index_json/* OCI_LAYOUT_FILE */.u2 || name === DOCKER_MANIFEST_FILE)
         return { kind: 'file', name };
     if (name === DOCKER_REPOSITORIES_FILE)
         return { kind: 'skip' };
@@ -1075,6 +775,8 @@ async function refuseCompressed(handle, where) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/src/oci/json.js
+var json = __webpack_require__(83300);
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-save.js
 
 
@@ -1119,7 +821,7 @@ async function readDockerManifestList(contents, where) {
  * sit in the archive. `roots[i]` is the image of item `i`.
  */
 async function convertDockerSave(contents, items, where) {
-    const index = emptyIndex();
+    const index = (0,index_json/* emptyIndex */.gW)();
     const roots = [];
     for (const item of items) {
         const config = await describeFile(contents, item.config, where);
@@ -1240,7 +942,7 @@ class OciArchiveReader {
         this.contents = contents;
         this.index = index;
         this.itemRoots = itemRoots;
-        this.finder = new ReferrerFinder(async (desc) => {
+        this.finder = new referrer_entries/* ReferrerFinder */.Q(async (desc) => {
             const entry = contents.blobs.get(desc.digest);
             return entry && readEntry(entry, media_types/* MAX_MANIFEST_BYTES */.ZJ, `manifest ${desc.digest} in ${description}`);
         }, description);
@@ -1277,11 +979,11 @@ class OciArchiveReader {
         }
     }
     findRoot(selector) {
-        return findRoot(this.index, selector, this.description, async (digest) => {
+        return (0,index_json/* findRoot */.wg)(this.index, selector, this.description, async (digest) => {
             const entry = this.contents.blobs.get(digest);
             if (!entry || entry.size > media_types/* MAX_MANIFEST_BYTES */.ZJ)
                 return undefined;
-            return sniffManifest(await readEntry(entry, media_types/* MAX_MANIFEST_BYTES */.ZJ, digest), digest);
+            return (0,index_json/* sniffManifest */.Q2)(await readEntry(entry, media_types/* MAX_MANIFEST_BYTES */.ZJ, digest), digest);
         }, (entry) => this.isAttached(entry));
     }
     dockerItems() {
@@ -1318,7 +1020,7 @@ class OciArchiveReader {
                     return withItemName((0,descriptor/* plainDescriptor */.UM)(c), item);
             }
         }
-        throw new errors/* NotFoundError */.m_(`${shown} in ${this.description}: no manifest in ${INDEX_FILE} has the config ${config} that ${DOCKER_MANIFEST_FILE} names`);
+        throw new errors/* NotFoundError */.m_(`${shown} in ${this.description}: no manifest in ${index_json/* INDEX_FILE */.K$} has the config ${config} that ${DOCKER_MANIFEST_FILE} names`);
     }
     /** What refers to `subject`: manifests listed in index.json whose subject it is, or its `sha256-<hex>` index. */
     async referrers(subject, artifactType) {
@@ -1329,10 +1031,10 @@ class OciArchiveReader {
         return this.finder.isAttached(entry);
     }
     async tags() {
-        return indexTags(this.index);
+        return (0,index_json/* indexTags */._r)(this.index);
     }
     async readTag(tag) {
-        return taggedEntry(this.index, tag);
+        return (0,index_json/* taggedEntry */.lX)(this.index, tag);
     }
     async fetch(desc) {
         const entry = this.contents.blobs.get(desc.digest);
@@ -1359,16 +1061,16 @@ async function childrenOf(index, read) {
     return bytes ? (0,oci_manifest/* parseIndex */.A1)(bytes, `index ${index.digest}`).manifests : [];
 }
 async function readIndex(contents, where) {
-    const layout = contents.files.get(OCI_LAYOUT_FILE);
-    const index = contents.files.get(INDEX_FILE);
+    const layout = contents.files.get(index_json/* OCI_LAYOUT_FILE */.u2);
+    const index = contents.files.get(index_json/* INDEX_FILE */.K$);
     if (index) {
         if (layout)
-            checkOciLayout(await readEntry(layout, 64 * 1024, `${OCI_LAYOUT_FILE} in ${where}`), where);
-        return { index: parseLayoutIndex(await readEntry(index, media_types/* MAX_MANIFEST_BYTES */.ZJ, `${INDEX_FILE} in ${where}`), where) };
+            (0,index_json/* checkOciLayout */.Gh)(await readEntry(layout, 64 * 1024, `${index_json/* OCI_LAYOUT_FILE */.u2} in ${where}`), where);
+        return { index: (0,index_json/* parseLayoutIndex */.SP)(await readEntry(index, media_types/* MAX_MANIFEST_BYTES */.ZJ, `${index_json/* INDEX_FILE */.K$} in ${where}`), where) };
     }
     if (contents.files.has(DOCKER_MANIFEST_FILE))
         return convertDockerSave(contents, await readDockerManifestList(contents, where), where);
-    throw new errors/* ContentError */.yg(`${where} has no ${INDEX_FILE} (nor a docker save ${DOCKER_MANIFEST_FILE}): it is not an OCI archive`);
+    throw new errors/* ContentError */.yg(`${where} has no ${index_json/* INDEX_FILE */.K$} (nor a docker save ${DOCKER_MANIFEST_FILE}): it is not an OCI archive`);
 }
 
 // EXTERNAL MODULE: external "node:stream/promises"
@@ -1451,73 +1153,12 @@ function paxRecord(key, value) {
     return Buffer.from(`${length}${tail}`, 'utf8');
 }
 
-;// CONCATENATED MODULE: ./lib/src/targets/layout/blob-files.js
-
-
-
-
-
-
-/** `ROOT/blobs/<alg>/<hex>`: the digest is checked to be well formed, so it cannot leave `ROOT`. */
-function blobPath(root, digest) {
-    const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest);
-    return (0,external_node_path_.join)(root, 'blobs', algorithm, hex);
-}
-/**
- * Writes `content` under `ROOT/blobs/<alg>/<hex>`, through a temporary file beside it that is
- * renamed into place only once the bytes match the descriptor: a reader never sees a partial or
- * wrong blob. `inFlight` holds the temporary paths so an aborted run can remove them.
- */
-async function writeVerifiedBlob(root, desc, content, inFlight) {
-    const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(desc.digest);
-    const dir = (0,external_node_path_.join)(root, 'blobs', algorithm);
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const temp = (0,partial_files/* partialPath */.Dn)(dir, hex);
-    inFlight?.add(temp);
-    (0,partial_files/* trackPartial */.Pf)(temp);
-    let file;
-    try {
-        // Opened before any byte flows: a stream that opens its file lazily could create it after a
-        // failed push had already removed it, leaving a temporary file behind.
-        file = await (0,promises_.open)(temp, 'wx');
-        await (0,external_node_stream_promises_.pipeline)(content, new oci_digest/* VerifyingStream */.SC(desc), file.createWriteStream());
-        await (0,promises_.rename)(temp, (0,external_node_path_.join)(dir, hex));
-    }
-    catch (err) {
-        if (!file)
-            content.destroy();
-        await (0,promises_.rm)(temp, { force: true });
-        throw err;
-    }
-    finally {
-        inFlight?.delete(temp);
-        (0,partial_files/* untrackPartial */.Cb)(temp);
-    }
-}
-/** Consumes a stream the caller verifies, when its bytes are already stored. */
-async function drain(content) {
-    for await (const _ of content) {
-        // nothing to keep
-    }
-}
-/** Reads a manifest's stream whole, refusing more bytes than its descriptor says. */
-async function readManifestBytes(content, desc) {
-    const limit = desc.size;
-    const chunks = [];
-    let total = 0;
-    for await (const chunk of content) {
-        total += chunk.length;
-        if (total > limit) {
-            content.destroy();
-            throw new errors/* ContentError */.yg(`manifest ${desc.digest} is more than the ${limit} bytes its descriptor says`);
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-}
-
+// EXTERNAL MODULE: ./lib/src/targets/layout/blob-files.js
+var blob_files = __webpack_require__(12901);
 // EXTERNAL MODULE: ./lib/src/oci/platform.js
 var oci_platform = __webpack_require__(56993);
+// EXTERNAL MODULE: ./lib/src/oci/referrer-kinds.js
+var referrer_kinds = __webpack_require__(36055);
 ;// CONCATENATED MODULE: ./lib/src/targets/archive/docker-manifest.js
 
 
@@ -1675,22 +1316,22 @@ class ArchiveWriterBase {
     constructor(options, defaultDescription) {
         this.description = options.description ?? defaultDescription;
         this.base = options.base;
-        this.index = options.base ? structuredClone(options.base.index) : emptyIndex();
+        this.index = options.base ? structuredClone(options.base.index) : (0,index_json/* emptyIndex */.gW)();
         this.dockerManifest = options.dockerManifest ?? options.base?.hasDockerManifest ?? false;
         if (options.image)
             this.imageRepository = (0,image_name/* repositoryOfImageName */.W7)(options.image);
     }
     async resolve(selector) {
-        return findRoot(this.index, selector, this.description, async (digest) => {
+        return (0,index_json/* findRoot */.wg)(this.index, selector, this.description, async (digest) => {
             const listed = this.base?.index.manifests.find((d) => d.digest === digest);
             return listed ?? (this.base ? this.base.resolve(digest).catch(() => undefined) : undefined);
         }, async (entry) => this.referrerDigests.has(entry.digest) || ((await this.base?.isAttached(entry)) ?? false));
     }
     async tags() {
-        return indexTags(this.index);
+        return (0,index_json/* indexTags */._r)(this.index);
     }
     async readTag(tag, context) {
-        return taggedEntry(this.index, tag, imageNameFor(tag, this.imageRepository ?? context?.repository));
+        return (0,index_json/* taggedEntry */.lX)(this.index, tag, (0,index_json/* imageNameFor */.qc)(tag, this.imageRepository ?? context?.repository));
     }
     async fetch(desc) {
         if (this.base && (await this.base.exists(desc)))
@@ -1704,14 +1345,14 @@ class ArchiveWriterBase {
         this.checkUsable();
         if ((0,media_types/* isManifest */.Yh)(desc.mediaType) && desc.size <= media_types/* MAX_MANIFEST_BYTES */.ZJ) {
             // A manifest is small: held whole, it can be listed in the index when it is a referrer.
-            const bytes = await readManifestBytes(content, desc);
+            const bytes = await (0,blob_files/* readManifestBytes */.DK)(content, desc);
             (0,oci_digest/* verifyBytes */.RV)(bytes, desc);
             await this.pushBlob(desc, external_node_stream_.Readable.from([bytes]));
             if (this.dockerManifest)
                 this.manifests.set(desc.digest, bytes);
-            const entry = referrerEntry(desc, bytes);
+            const entry = (0,referrer_entries/* referrerEntry */.o)(desc, bytes);
             if (entry) {
-                this.index = withReference(this.index, entry, entry.digest);
+                this.index = (0,index_json/* withReference */.ON)(this.index, entry, entry.digest);
                 this.referrerDigests.add(entry.digest);
             }
             return;
@@ -1720,7 +1361,7 @@ class ArchiveWriterBase {
     }
     async pushBlob(desc, content) {
         if (await this.exists(desc)) {
-            await drain(content);
+            await (0,blob_files/* drain */.Ze)(content);
             return;
         }
         this.stored.add(desc.digest);
@@ -1738,8 +1379,8 @@ class ArchiveWriterBase {
         if (!(await this.exists(desc))) {
             throw new errors/* NotFoundError */.m_(`cannot tag ${desc.digest} in ${this.description}: the manifest was not written to it`);
         }
-        const imageName = imageNameFor(reference, this.imageRepository ?? context?.repository);
-        this.index = withReference(this.index, desc, reference, imageName);
+        const imageName = (0,index_json/* imageNameFor */.qc)(reference, this.imageRepository ?? context?.repository);
+        this.index = (0,index_json/* withReference */.ON)(this.index, desc, reference, imageName);
         if (context?.platform)
             this.platforms.set(desc.digest, context.platform);
         if (imageName === undefined && !(0,oci_digest/* isDigest */.Bc)(reference))
@@ -1780,7 +1421,7 @@ class ArchiveWriterBase {
     }
     /** The files that end the archive, once every blob is in: `index.json`, and `manifest.json` when written. */
     async closingFiles() {
-        const files = [[INDEX_FILE, serializeIndex(this.index)]];
+        const files = [[index_json/* INDEX_FILE */.K$, (0,index_json/* serializeIndex */.Jt)(this.index)]];
         if (!this.dockerManifest)
             return files;
         const items = await dockerManifestList(this.index, {
@@ -1800,7 +1441,7 @@ class ArchiveWriterBase {
             throw new errors/* NotFoundError */.m_(`manifest ${desc.digest} is not in ${this.description}`);
         if (desc.size > media_types/* MAX_MANIFEST_BYTES */.ZJ)
             throw new errors/* ContentError */.yg(`manifest ${desc.digest} in ${this.description} is ${desc.size} bytes, over the limit of ${media_types/* MAX_MANIFEST_BYTES */.ZJ}`);
-        const bytes = await readManifestBytes(await this.base.fetch(desc), desc);
+        const bytes = await (0,blob_files/* readManifestBytes */.DK)(await this.base.fetch(desc), desc);
         (0,oci_digest/* verifyBytes */.RV)(bytes, desc);
         return bytes;
     }
@@ -1869,7 +1510,7 @@ class OciArchiveFileWriter extends ArchiveWriterBase {
     }
     /** Writes `oci-layout`, the first entry. */
     async start() {
-        await this.append(fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
+        await this.append(fileEntry(index_json/* OCI_LAYOUT_FILE */.u2, index_json/* OCI_LAYOUT_CONTENT */.vS, this.mtime));
     }
     async writeBlob(desc, content) {
         const header = fileHeader(blobEntryName(desc.digest), desc.size, this.mtime);
@@ -2093,7 +1734,7 @@ class OciArchiveWriter extends ArchiveWriterBase {
         this.stream = this.out;
         this.delivered = options.sink ? (0,external_node_stream_promises_.pipeline)(this.out, options.sink) : (0,external_node_stream_promises_.finished)(this.out);
         this.delivered.catch(() => undefined);
-        this.out.write(fileEntry(OCI_LAYOUT_FILE, OCI_LAYOUT_CONTENT, this.mtime));
+        this.out.write(fileEntry(index_json/* OCI_LAYOUT_FILE */.u2, index_json/* OCI_LAYOUT_CONTENT */.vS, this.mtime));
     }
     async writeBlob(desc, content) {
         if (this.queuedBytes <= this.maxQueuedBytes) {
@@ -2215,426 +1856,8 @@ function createArchiveWriter(sink, options = {}) {
     return new OciArchiveWriter({ ...options, sink });
 }
 
-;// CONCATENATED MODULE: ./lib/src/targets/layout/layout-files.js
-
-
-
-
-
-/**
- * Reading the files of an OCI layout someone else wrote (an artifact, a bundle from another
- * network), where any name may be a FIFO, a device or a symbolic link to anywhere. Each file must be
- * a regular file inside the layout: a link is followed only when it stays inside, and a file is
- * opened without blocking (a FIFO opened for reading would otherwise wait forever for a writer),
- * then checked with fstat on what was opened.
- */
-class LayoutFiles {
-    root;
-    where;
-    realRoot;
-    constructor(root, where) {
-        this.root = root;
-        this.where = where;
-    }
-    /** The layout's own directory with its links resolved, once. */
-    rootPath() {
-        this.realRoot ??= (0,promises_.realpath)(this.root);
-        return this.realRoot;
-    }
-    /**
-     * Opens `path` (`what` names it in errors: `blob sha256:…`, `index.json`) for reading. A missing
-     * file is a NotFoundError; a link out of the layout or anything but a regular file is refused.
-     */
-    async open(path, what) {
-        const real = await this.inside(path, what);
-        let handle;
-        try {
-            handle = await (0,promises_.open)(real, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK | external_node_fs_.constants.O_NOFOLLOW);
-        }
-        catch (err) {
-            throw this.openError(err, what);
-        }
-        try {
-            const info = await handle.stat();
-            if (!info.isFile())
-                throw new errors/* ContentError */.yg(`${what} in ${this.where} is ${fileKind(info)}, not a regular file: refusing it`);
-            return { handle, size: info.size };
-        }
-        catch (err) {
-            await handle.close();
-            throw err;
-        }
-    }
-    /** Reads a small file whole (an index, a manifest), refusing one over `limit` bytes before reading it. */
-    async read(path, what, limit) {
-        const { handle, size } = await this.open(path, what);
-        try {
-            if (size > limit)
-                throw new errors/* ContentError */.yg(`${what} in ${this.where} is ${size} bytes, over the ${limit}-byte limit`);
-            // Read one byte more than allowed: a file that grew since fstat is refused too.
-            const buffer = Buffer.alloc(size + 1);
-            let filled = 0;
-            for (;;) {
-                const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-                if (bytesRead === 0)
-                    break;
-                filled += bytesRead;
-                if (filled > limit)
-                    throw new errors/* ContentError */.yg(`${what} in ${this.where} grew past the ${limit}-byte limit while being read`);
-                if (filled === buffer.length)
-                    break;
-            }
-            if (filled > size)
-                throw new errors/* ContentError */.yg(`${what} in ${this.where} changed while being read`);
-            return buffer.subarray(0, filled);
-        }
-        finally {
-            await handle.close();
-        }
-    }
-    /**
-     * The size of a regular file inside the layout at `path`, or undefined when there is none there:
-     * missing, not a regular file, or a link out of the layout (a destination writes it anew, and the
-     * rename of the new file replaces the link itself, never what it points at).
-     */
-    async storedSize(path) {
-        try {
-            const real = await this.inside(path, 'file');
-            const info = await (0,promises_.stat)(real);
-            return info.isFile() ? info.size : undefined;
-        }
-        catch (err) {
-            if (err instanceof errors/* ContentError */.yg || err instanceof errors/* NotFoundError */.m_)
-                return undefined;
-            throw err;
-        }
-    }
-    /** Checks that `dir`, where a destination is about to write, is not a link out of the layout (missing is fine). */
-    async checkWritable(dir, what) {
-        try {
-            await this.inside(dir, what);
-        }
-        catch (err) {
-            if (!(err instanceof errors/* NotFoundError */.m_))
-                throw err;
-        }
-    }
-    /** Where `path` really is, when that is inside the layout. */
-    async inside(path, what) {
-        let real;
-        try {
-            real = await (0,promises_.realpath)(path);
-        }
-        catch (err) {
-            throw this.openError(err, what);
-        }
-        const root = await this.rootPath();
-        const rel = (0,external_node_path_.relative)(root, real);
-        if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || rel.startsWith(external_node_path_.sep)) {
-            throw new errors/* ContentError */.yg(`${what} in ${this.where} is a symbolic link that leads out of the layout (to ${(0,oci_text/* printable */.g$)(real)}): refusing it`);
-        }
-        return real;
-    }
-    openError(err, what) {
-        const code = err.code;
-        if (code === 'ENOENT')
-            return new errors/* NotFoundError */.m_(`${what} is not in ${this.where}`);
-        if (code === 'ELOOP')
-            return new errors/* ContentError */.yg(`${what} in ${this.where} is a symbolic link that loops: refusing it`);
-        return err;
-    }
-}
-function fileKind(info) {
-    if (info.isFIFO())
-        return 'a named pipe (FIFO)';
-    if (info.isDirectory())
-        return 'a directory';
-    if (info.isSocket())
-        return 'a socket';
-    if (info.isCharacterDevice() || info.isBlockDevice())
-        return 'a device';
-    return 'not a file';
-}
-
-;// CONCATENATED MODULE: ./lib/src/targets/layout/layout.js
-
-
-
-
-
-
-
-
-
-
-
-
-/** `index.json` is read whole: capped like an archive's, and like a manifest. */
-const MAX_INDEX_BYTES = media_types/* MAX_MANIFEST_BYTES */.ZJ;
-/** `oci-layout` holds one short JSON object. */
-const MAX_LAYOUT_FILE_BYTES = 64 * 1024;
-/** Opens an OCI image-layout directory. A source must exist; a destination may be created. */
-async function openLayout(path, options = {}) {
-    const root = (0,external_node_path_.resolve)(path);
-    const where = `OCI layout ${(0,oci_text/* printable */.g$)(path)}`;
-    const info = await (0,promises_.stat)(root).catch((err) => {
-        if (err.code === 'ENOENT')
-            return undefined;
-        throw err;
-    });
-    if (info && !info.isDirectory())
-        throw new errors/* InputError */.dz(`${where} is not a directory`);
-    const files = new LayoutFiles(root, where);
-    const layoutFile = info
-        ? await files.read((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_FILE, MAX_LAYOUT_FILE_BYTES).catch((err) => {
-            if (err instanceof errors/* NotFoundError */.m_)
-                return undefined;
-            throw err;
-        })
-        : undefined;
-    if (layoutFile) {
-        checkOciLayout(layoutFile, where);
-        const index = await files.read((0,external_node_path_.join)(root, INDEX_FILE), INDEX_FILE, MAX_INDEX_BYTES).catch((err) => {
-            if (err instanceof errors/* NotFoundError */.m_)
-                throw new errors/* ContentError */.yg(`${where} has no ${INDEX_FILE}: it is not a complete OCI layout`);
-            throw err;
-        });
-        parseLayoutIndex(index, where);
-        if (options.create)
-            await sweepLayout(root);
-        return new OciLayoutTarget(root, path);
-    }
-    if (!options.create) {
-        throw new errors/* NotFoundError */.m_(`${where} does not exist or has no ${OCI_LAYOUT_FILE} file: point at an OCI image-layout directory`);
-    }
-    // Never scribble a layout into a directory that already holds something else.
-    if (info && (await (0,promises_.readdir)(root)).length > 0) {
-        throw new errors/* InputError */.dz(`${where} is a directory with other content and no ${OCI_LAYOUT_FILE} file: use an empty or new directory`);
-    }
-    // What is made here stays only if a copy into it succeeds: a failed or interrupted one (a source
-    // that does not exist, say) leaves the directory as it found it, or no directory at all.
-    const made = info
-        ? [(0,external_node_path_.join)(root, 'blobs'), (0,external_node_path_.join)(root, OCI_LAYOUT_FILE), (0,external_node_path_.join)(root, INDEX_FILE)]
-        : [(await (0,promises_.mkdir)(root, { recursive: true })) ?? root];
-    for (const path of made)
-        (0,partial_files/* trackPartial */.Pf)(path);
-    try {
-        await (0,promises_.mkdir)((0,external_node_path_.join)(root, 'blobs'), { recursive: true });
-        await (0,promises_.writeFile)((0,external_node_path_.join)(root, OCI_LAYOUT_FILE), OCI_LAYOUT_CONTENT);
-        await (0,promises_.writeFile)((0,external_node_path_.join)(root, INDEX_FILE), serializeIndex(emptyIndex()));
-    }
-    catch (err) {
-        await removeMade(made);
-        throw err;
-    }
-    return new OciLayoutTarget(root, path, made);
-}
-/** Removes what a new layout's opening made (it was never finished), and forgets it. */
-async function removeMade(made) {
-    for (const path of made) {
-        await (0,promises_.rm)(path, { recursive: true, force: true }).catch(() => undefined);
-        (0,partial_files/* untrackPartial */.Cb)(path);
-    }
-}
-/**
- * Removes the partial blobs and index files an earlier run into this layout left when it crashed
- * or was killed (see `sweepPartials`: another live process's are kept). A `blobs` directory that
- * is a link is left alone, as the layout's writes leave it.
- */
-async function sweepLayout(root) {
-    await (0,partial_files/* sweepPartials */.tK)(root, INDEX_FILE);
-    const blobs = (0,external_node_path_.join)(root, 'blobs');
-    if (!(await (0,promises_.lstat)(blobs).catch(() => undefined))?.isDirectory())
-        return;
-    for (const algorithm of await (0,promises_.readdir)(blobs)) {
-        const dir = (0,external_node_path_.join)(blobs, algorithm);
-        if ((await (0,promises_.lstat)(dir).catch(() => undefined))?.isDirectory())
-            await (0,partial_files/* sweepPartials */.tK)(dir);
-    }
-}
-/**
- * An OCI image-layout directory. Blobs land through verified temporary files; `index.json` changes
- * only when a tag is set (the last step of a copy) or the layout is closed after a successful copy,
- * by writing a new file and renaming it over the old, so a failed copy leaves no new entry and a
- * reader never sees half an index. A layout it created is removed again when the copy fails before
- * tagging anything, or is interrupted. Pushed referrers (manifests with a `subject`) are listed there
- * as untagged entries, which keeps them reachable and lets `referrers()` find them.
- */
-class OciLayoutTarget {
-    root;
-    made;
-    description;
-    inFlight = new Set();
-    indexUpdate = Promise.resolve();
-    /** Referrers pushed and not yet listed in index.json. */
-    unlisted = new Map();
-    finder;
-    /** Every read goes through it: regular files inside the layout only, opened without blocking. */
-    files;
-    constructor(root, displayPath = root, 
-    /** What opening it made (a new layout): removed when it closes as failed before anything was tagged. */
-    made = []) {
-        this.root = root;
-        this.made = made;
-        this.description = `[oci-layout] ${(0,oci_text/* printable */.g$)(displayPath)}`;
-        this.finder = new ReferrerFinder((desc) => this.readManifest(desc), this.description);
-        this.files = new LayoutFiles(root, this.description);
-    }
-    async readIndex() {
-        return parseLayoutIndex(await this.files.read((0,external_node_path_.join)(this.root, INDEX_FILE), INDEX_FILE, MAX_INDEX_BYTES), this.description);
-    }
-    async resolve(selector) {
-        return findRoot(await this.readIndex(), selector, this.description, (digest) => this.sniff(digest), (entry) => this.finder.isAttached(entry));
-    }
-    async referrers(subject, artifactType) {
-        return this.finder.referrers(await this.readIndex(), subject, artifactType);
-    }
-    async tags() {
-        return indexTags(await this.readIndex());
-    }
-    async readTag(tag, context) {
-        return taggedEntry(await this.readIndex(), tag, imageNameFor(tag, context?.repository));
-    }
-    async fetch(desc) {
-        const { handle } = await this.files.open(blobPath(this.root, desc.digest), `blob ${desc.digest}`);
-        return handle.createReadStream();
-    }
-    async exists(desc) {
-        const size = await this.storedSize(desc.digest);
-        return size === desc.size;
-    }
-    async push(desc, content) {
-        if ((0,media_types/* isManifest */.Yh)(desc.mediaType) && desc.size <= media_types/* MAX_MANIFEST_BYTES */.ZJ) {
-            await this.pushManifest(desc, await readManifestBytes(content, desc));
-            return;
-        }
-        if ((await this.storedSize(desc.digest)) === desc.size) {
-            await drain(content);
-            return;
-        }
-        await this.writeBlob(desc, content);
-    }
-    async tag(desc, reference, context) {
-        if ((await this.storedSize(desc.digest)) === undefined) {
-            throw new errors/* NotFoundError */.m_(`cannot tag ${desc.digest} in ${this.description}: the manifest is not stored there`);
-        }
-        const imageName = imageNameFor(reference, context?.repository);
-        await this.updateIndex((index) => withReference(index, desc, reference, imageName));
-        // A tagged image is finished: the new layout holding it stays, whatever fails after.
-        this.keepMade();
-    }
-    /**
-     * Drops the tag's entry from index.json (the entry of this image name, as `readTag` finds it).
-     * The blobs stay: a layout has no garbage collector, and another entry may still need them.
-     */
-    async removeTag(tag, options = {}) {
-        const imageName = imageNameFor(tag, options.context?.repository);
-        if (!taggedEntry(await this.readIndex(), tag, imageName))
-            return 'absent';
-        let outcome = 'absent';
-        await this.updateIndex((index) => {
-            const entry = taggedEntry(index, tag, imageName);
-            if (!entry)
-                return index;
-            if (options.expected !== undefined && entry.digest !== options.expected) {
-                outcome = 'moved';
-                return index;
-            }
-            outcome = 'removed';
-            return withoutTag(index, tag, imageName);
-        });
-        return outcome;
-    }
-    async close(outcome) {
-        if (outcome === 'success' && this.unlisted.size)
-            await this.updateIndex((index) => index);
-        await this.indexUpdate.catch(() => undefined);
-        if (outcome === 'failure') {
-            this.unlisted.clear();
-            await Promise.all([...this.inFlight].map((p) => (0,promises_.rm)(p, { force: true })));
-            await removeMade(this.made);
-            this.made = [];
-        }
-        else {
-            this.keepMade();
-        }
-    }
-    keepMade() {
-        for (const path of this.made)
-            (0,partial_files/* untrackPartial */.Cb)(path);
-        this.made = [];
-    }
-    /** A manifest is small: it is held whole, so a referrer among them can be listed in the index. */
-    async pushManifest(desc, bytes) {
-        (0,oci_digest/* verifyBytes */.RV)(bytes, desc);
-        if ((await this.storedSize(desc.digest)) !== desc.size)
-            await this.writeBlob(desc, external_node_stream_.Readable.from([bytes]));
-        const entry = referrerEntry(desc, bytes);
-        if (entry)
-            this.unlisted.set(entry.digest, entry);
-    }
-    /**
-     * Reads, changes and replaces index.json one change at a time, re-reading it so entries set by
-     * others survive. Referrers pushed so far are listed with the change.
-     */
-    async updateIndex(change) {
-        const next = this.indexUpdate.then(async () => {
-            const listing = [...this.unlisted.values()];
-            let index = await this.readIndex();
-            for (const entry of listing)
-                index = withReference(index, entry, entry.digest);
-            index = change(index);
-            const temp = (0,partial_files/* partialPath */.Dn)(this.root, INDEX_FILE);
-            this.inFlight.add(temp);
-            (0,partial_files/* trackPartial */.Pf)(temp);
-            try {
-                await (0,promises_.writeFile)(temp, serializeIndex(index), { flag: 'wx' });
-                await (0,promises_.rename)(temp, (0,external_node_path_.join)(this.root, INDEX_FILE));
-            }
-            finally {
-                this.inFlight.delete(temp);
-                (0,partial_files/* untrackPartial */.Cb)(temp);
-                await (0,promises_.rm)(temp, { force: true });
-            }
-            for (const entry of listing)
-                this.unlisted.delete(entry.digest);
-        });
-        this.indexUpdate = next.catch(() => undefined);
-        await next;
-    }
-    /** Into `blobs/<alg>/`, once that is known to be a directory of this layout, not a link out of it. */
-    async writeBlob(desc, content) {
-        const dir = (0,external_node_path_.dirname)(blobPath(this.root, desc.digest));
-        // mkdir follows links: `blobs` must be checked before anything is made under it.
-        await this.files.checkWritable((0,external_node_path_.dirname)(dir), 'blobs');
-        await (0,promises_.mkdir)(dir, { recursive: true });
-        await this.files.checkWritable(dir, (0,external_node_path_.relative)(this.root, dir));
-        await writeVerifiedBlob(this.root, desc, content, this.inFlight);
-    }
-    async readManifest(desc) {
-        const what = `manifest ${desc.digest}`;
-        const bytes = await this.files.read(blobPath(this.root, desc.digest), what, media_types/* MAX_MANIFEST_BYTES */.ZJ).catch((err) => {
-            if (err instanceof errors/* NotFoundError */.m_)
-                return undefined;
-            throw err;
-        });
-        if (bytes && bytes.length !== desc.size) {
-            throw new errors/* ContentError */.yg(`${what} in ${this.description} is ${bytes.length} bytes, not the ${desc.size} its index entry says`);
-        }
-        return bytes;
-    }
-    /** The size of the regular file a blob is stored in, if it is stored in this layout. */
-    storedSize(digest) {
-        return this.files.storedSize(blobPath(this.root, digest));
-    }
-    async sniff(digest) {
-        const size = await this.storedSize(digest);
-        if (size === undefined || size > media_types/* MAX_MANIFEST_BYTES */.ZJ)
-            return undefined;
-        return sniffManifest(await this.files.read(blobPath(this.root, digest), `blob ${digest}`, media_types/* MAX_MANIFEST_BYTES */.ZJ), digest);
-    }
-}
-
+// EXTERNAL MODULE: ./lib/src/targets/layout/layout.js + 1 modules
+var layout = __webpack_require__(2198);
 ;// CONCATENATED MODULE: ./lib/src/targets/open-file-target.js
 
 
@@ -2645,7 +1868,7 @@ async function openFileTarget(ref, role, streams = { stdin: process.stdin, stdou
     if (ref.transport === 'oci') {
         if (ref.path === '-')
             throw new errors/* InputError */.dz(`oci:- is not a directory: use oci-archive:- to read or write an archive on standard streams`);
-        return openLayout(ref.path, { create: role === 'destination' });
+        return (0,layout.openLayout)(ref.path, { create: role === 'destination' });
     }
     const description = `[${ref.transport}] ${(0,oci_text/* printable */.g$)(ref.path)}`;
     if (ref.path === '-')

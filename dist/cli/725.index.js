@@ -1,8 +1,8 @@
-export const id = 40;
-export const ids = [40,555];
+export const id = 725;
+export const ids = [725,555];
 export const modules = {
 
-/***/ 99040:
+/***/ 55725:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -48,6 +48,8 @@ const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 const IN_TOTO_STATEMENT_V01 = 'https://in-toto.io/Statement/v0.1';
+/** SLSA's verification summary attestation (VSA): what a verifier checked of an artifact, and that it passed. */
+const VSA_PREDICATE = 'https://slsa.dev/verification_summary/v1';
 /** cosign before v3: the layer types of `sha256-<hex>.sig` and `.att`, and the annotations on each layer. */
 const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const DSSE_ENVELOPE = 'application/vnd.dsse.envelope.v1+json';
@@ -166,7 +168,13 @@ class SignatureDiscovery {
             const out = [];
             for (const layer of layers) {
                 const bundle = await this.small(layer, 'Sigstore bundle', signal);
-                out.push({ form: 'bundle', where, bundle, annotations: { ...(ref.annotations ?? {}), ...(manifest.annotations ?? {}) } });
+                out.push({
+                    form: 'bundle',
+                    where,
+                    digest: ref.digest,
+                    bundle,
+                    annotations: { ...(ref.annotations ?? {}), ...(manifest.annotations ?? {}) },
+                });
             }
             return out;
         });
@@ -208,6 +216,7 @@ class SignatureDiscovery {
                         form: 'legacy',
                         kind,
                         where,
+                        digest: layer.digest,
                         payload: await this.small(layer, 'signature payload', signal),
                         annotations: layer.annotations ?? {},
                     },
@@ -245,8 +254,6 @@ class SignatureDiscovery {
 
 // EXTERNAL MODULE: ./lib/src/signatures/errors.js
 var signatures_errors = __webpack_require__(91005);
-// EXTERNAL MODULE: ./lib/src/oci/platform.js
-var platform = __webpack_require__(56993);
 ;// CONCATENATED MODULE: ./lib/src/signatures/describe.js
 
 /** `signed by X (issuer Y)`, `signed with key SHA256:…`, or nothing when the signer is unknown. */
@@ -298,6 +305,8 @@ var verify_dist = __webpack_require__(54187);
 var oci_digest = __webpack_require__(36618);
 // EXTERNAL MODULE: ./lib/src/oci/json.js
 var json = __webpack_require__(83300);
+// EXTERNAL MODULE: ./lib/src/signatures/public-key.js
+var public_key = __webpack_require__(24741);
 ;// CONCATENATED MODULE: ./lib/src/signatures/statement.js
 
 
@@ -328,7 +337,7 @@ function parseStatement(payload) {
                 digest[k] = v;
         subjects.push({ ...(typeof s.name === 'string' ? { name: s.name } : {}), digest });
     }
-    return { predicateType: doc.predicateType, subjects };
+    return { predicateType: doc.predicateType, subjects, ...(doc.predicate !== undefined ? { predicate: doc.predicate } : {}) };
 }
 /** Whether the statement is about `digest` (`sha256:<hex>`): one subject carries that very hash. */
 function statementNames(statement, digest) {
@@ -354,7 +363,121 @@ function signStatement(digest) {
     }));
 }
 
+;// CONCATENATED MODULE: ./lib/src/signatures/verification-summary.js
+
+
+
+
+/**
+ * SLSA's verification summary (https://slsa.dev/spec/v1.0/verification_summary): an in-toto
+ * statement about a digest, with predicate type `https://slsa.dev/verification_summary/v1`, saying
+ * who verified it, when, against which policy, from which attestations, and that it passed. The
+ * next hop can require one (`verify-attestation-type: vsa`) instead of verifying the whole chain again.
+ */
+/** The verifier's URI when no workflow identity names it (signed with a key). */
+const OCI_COPY_URI = 'https://github.com/oci-copy/oci-copy';
+/**
+ * The policy as the summary names it: its requirements as canonical JSON (who must have signed,
+ * the predicate types, the platforms, the trust root by name and, for a file, its digest), carried
+ * as `content`, with that JSON's SHA-256 as its digest and the policy in words as its name. Two runs
+ * of the same policy give the same digest; a summary already there for it is not written again.
+ */
+function policyDescriptor(policy) {
+    const signer = policy.signer.kind === 'key'
+        ? { key: policy.signer.fingerprint }
+        : {
+            ...(policy.signer.identity !== undefined
+                ? { identity: policy.signer.identity }
+                : { identityRegexp: policy.signer.identityPattern }),
+            issuer: policy.signer.issuer,
+        };
+    const body = {
+        signer,
+        attestationTypes: [...policy.attestationTypes].sort(),
+        platforms: policy.platforms,
+        trustRoot: { name: policy.trustRootName, ...(policy.trustRootDigest ? { digest: policy.trustRootDigest } : {}) },
+    };
+    const bytes = Buffer.from(JSON.stringify(body));
+    return {
+        name: `${policy.description} (trust root ${policy.trustRootName})`,
+        digest: { sha256: (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex') },
+        mediaType: 'application/json',
+        content: bytes.toString('base64'),
+    };
+}
+/**
+ * What satisfied the policy: the accepted attestations of the required predicate types, or, when
+ * the policy requires none, the accepted signatures. Each is named where it was found, by the
+ * digest of its referrer manifest (a bundle) or its layer (cosign's legacy form).
+ */
+function inputAttestations(found, policy) {
+    const satisfied = found.filter((f) => policy.attestationTypes.length
+        ? f.accepted && f.kind === 'attestation' && f.predicateType !== undefined && policy.attestationTypes.includes(f.predicateType)
+        : f.accepted && f.kind === 'signature');
+    return satisfied.flatMap((f) => {
+        if (!f.digest)
+            return [];
+        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(f.digest);
+        return [
+            {
+                name: `${f.kind} (${f.form}) ${(0,oci_text/* printable */.g$)(f.where)}`,
+                digest: { [algorithm]: hex },
+                ...(f.predicateType ? { annotations: { predicateType: f.predicateType } } : {}),
+            },
+        ];
+    });
+}
+/**
+ * The SLSA levels verified: with build provenance required and verified, `SLSA_BUILD_LEVEL_2` when
+ * it is signed keyless (a Fulcio certificate names the build's workload identity, vouched for by an
+ * OIDC issuer: authentic provenance from a hosted build) and `SLSA_BUILD_LEVEL_1` when signed with a
+ * key (provenance exists and is authentic to the key, the builder unknown); never level 3, which
+ * asks of the build platform what no signature shows. Without provenance required, no build level
+ * is verified: `SLSA_BUILD_LEVEL_0`.
+ */
+function verifiedLevels(policy, predicateTypes) {
+    const provenance = policy.attestationTypes.filter((t) => t.startsWith('https://slsa.dev/provenance/'));
+    if (!provenance.length || !provenance.every((t) => predicateTypes.includes(t)))
+        return ['SLSA_BUILD_LEVEL_0'];
+    return [policy.signer.kind === 'identity' ? 'SLSA_BUILD_LEVEL_2' : 'SLSA_BUILD_LEVEL_1'];
+}
+/** The in-toto v1 statement of a verification summary, as the bytes that are signed. */
+function summaryStatement(input) {
+    const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(input.digest);
+    return Buffer.from(JSON.stringify({
+        _type: IN_TOTO_STATEMENT_V1,
+        subject: [{ name: input.name, digest: { [algorithm]: hex } }],
+        predicateType: VSA_PREDICATE,
+        predicate: input.summary,
+    }));
+}
+/** The digest (`sha256:…`) of the policy a summary names, and its result; undefined when the predicate is not a summary. */
+function readSummary(predicate) {
+    if (!predicate || typeof predicate !== 'object')
+        return undefined;
+    const p = predicate;
+    const sha = p.policy?.digest?.sha256;
+    return {
+        ...(typeof sha === 'string' ? { policyDigest: `sha256:${sha}` } : {}),
+        ...(typeof p.verificationResult === 'string' ? { result: p.verificationResult } : {}),
+    };
+}
+/**
+ * Why a verification summary cannot vouch for the digest, as a phrase, or undefined when it can:
+ * its `verificationResult` must be `PASSED`, as SLSA's verifiers require before trusting one.
+ */
+function summaryProblem(predicate) {
+    const read = readSummary(predicate);
+    if (!read)
+        return 'its verification summary has no predicate';
+    if (read.result !== 'PASSED')
+        return `its verification summary says ${read.result === undefined ? 'no verificationResult' : (0,oci_text/* printable */.g$)(read.result, 40)}, not PASSED`;
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/src/signatures/entity.js
+
+
 
 
 
@@ -372,7 +495,7 @@ const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
  * `manifestBytes` reads only then).
  */
 async function prepareBundle(c, subject, manifestBytes) {
-    const base = { form: 'bundle', where: c.where };
+    const base = { form: 'bundle', where: c.where, digest: c.digest };
     let bundle;
     try {
         bundle = (0,dist.bundleFromJSON)((0,json/* parseBoundedJson */.Rj)(c.bundle.toString('utf8')));
@@ -401,7 +524,10 @@ async function prepareBundle(c, subject, manifestBytes) {
                 predicateType,
                 problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}`,
             };
-        return entityOf({ ...base, kind, predicateType }, bundle);
+        const summary = statement.predicateType === VSA_PREDICATE ? summaryProblem(statement.predicate) : undefined;
+        if (summary)
+            return { ...base, kind, predicateType, problem: summary };
+        return entityOf({ ...base, kind, predicateType, statement: env.payload }, bundle);
     }
     const digest = bundle.content.messageSignature.messageDigest;
     const { hex } = (0,oci_digest/* parseDigest */.m)(subject.digest);
@@ -425,6 +551,10 @@ function entityOf(base, bundle, artifact) {
     let certificate;
     try {
         certificate = leafOf(bundle);
+        // The chain is built from the trust root; a bundle that brings a root of its own is refused
+        // (Sigstore's bundle format forbids it), not quietly used or ignored.
+        if (chainOf(bundle).some((c) => c.isCA && c.subject.equals(c.issuer)))
+            return { ...base, problem: 'its certificate chain holds a root certificate, which a bundle must not carry' };
     }
     catch {
         return { ...base, problem: 'its certificate cannot be read' };
@@ -435,7 +565,7 @@ function entityOf(base, bundle, artifact) {
             ...base,
             ...(certificate ? { certificate } : {}),
             ...(tlogIndex !== undefined ? { tlogIndex } : {}),
-            entity: (0,verify_dist/* toSignedEntity */.DC)(bundle, artifact),
+            entity: byKeyType((0,verify_dist/* toSignedEntity */.DC)(bundle, artifact), bundle, artifact),
         };
     }
     catch (err) {
@@ -443,12 +573,37 @@ function entityOf(base, bundle, artifact) {
     }
 }
 /**
+ * The entity with its signature checked by the hash the key's type takes (`signingHash`): the
+ * verifier hashes with SHA-256 whatever the key (a message signature with the digest's algorithm),
+ * which P-384 and Ed25519 signatures cosign makes do not use.
+ */
+function byKeyType(entity, bundle, artifact) {
+    const inner = entity.signature;
+    const c = bundle.content;
+    const signed = c.$case === 'dsseEnvelope' ? preAuthEncoding(c.dsseEnvelope.payloadType, c.dsseEnvelope.payload) : artifact;
+    if (!signed)
+        return entity;
+    const signature = {
+        signature: inner.signature,
+        compareSignature: (s) => inner.compareSignature(s),
+        compareDigest: (d) => inner.compareDigest(d),
+        compareSignedDigest: (d) => inner.compareSignedDigest(d),
+        verifySignature: (key) => (0,public_key/* verifiesWithKey */.zs)(key, signed, inner.signature),
+    };
+    return { ...entity, signature };
+}
+/** DSSE's pre-authentication encoding, the bytes a DSSE signature signs. */
+function preAuthEncoding(payloadType, payload) {
+    const type = Buffer.from(payloadType, 'utf8');
+    return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
+}
+/**
  * One layer of a cosign `.sig` (a simple-signing payload, the signature in an annotation) or `.att`
  * (a DSSE envelope), with its certificate, Rekor bundle and RFC 3161 timestamp annotations, as the
  * bundle the verifier reads: cosign's legacy layout, converted and nothing more.
  */
 function prepareLegacy(c, subject) {
-    const base = { form: 'legacy', kind: c.kind, where: c.where };
+    const base = { form: 'legacy', kind: c.kind, where: c.where, digest: c.digest };
     const ann = c.annotations;
     let certificate;
     const certPem = ann[COSIGN_CERTIFICATE_ANNOTATION];
@@ -515,14 +670,48 @@ function prepareLegacy(c, subject) {
     const predicateType = (0,oci_text/* printable */.g$)(statement.predicateType, 200);
     if (!statementNames(statement, subject.digest))
         return { ...base, predicateType, problem: `its statement is about ${aboutWhat(statementDigests(statement))}, not ${subject.digest}` };
-    // cosign stamps an attestation's whole envelope, which the verifier does not read as a stamp of
-    // the signature: such a stamp is left out, and the Rekor entry is the proof of time.
+    const summary = statement.predicateType === VSA_PREDICATE ? summaryProblem(statement.predicate) : undefined;
+    if (summary)
+        return { ...base, predicateType, problem: summary };
+    // cosign stamps an attestation's whole layer (the envelope's bytes), not its signature
+    // (pkg/cosign/verify.go, VerifyRFC3161Timestamp: "for attestations … the signed payload").
+    const stamp = ann[COSIGN_TIMESTAMP_ANNOTATION] ? rfc3161Stamp(ann[COSIGN_TIMESTAMP_ANNOTATION]) : undefined;
+    if (typeof stamp === 'string')
+        return { ...base, predicateType, problem: stamp };
+    if (stamp)
+        material.timestampVerificationData.rfc3161Timestamps.push({ signedTimestamp: stamp });
     const bundle = {
         mediaType: BUNDLE_V01,
         verificationMaterial: material,
         content: { $case: 'dsseEnvelope', dsseEnvelope: envelope },
     };
-    return entityOf({ ...base, predicateType, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle);
+    const prepared = entityOf({ ...base, predicateType, statement: envelope.payload, ...(tlog ? { tlogIndex: tlog.logIndex } : {}) }, bundle);
+    if ('problem' in prepared || !stamp)
+        return prepared;
+    return { ...prepared, entity: stampedOver(prepared.entity, c.payload) };
+}
+/**
+ * The entity with its TSA stamps checked over `stamped` (the bytes cosign sent the TSA) in place of
+ * the signature; the signature itself, and the log entry's record of it, are checked as before.
+ */
+function stampedOver(entity, stamped) {
+    const content = entity.signature;
+    return {
+        ...entity,
+        signature: {
+            signature: stamped,
+            compareSignature: (sig) => content.compareSignature(sig),
+            compareDigest: (digest) => content.compareDigest(digest),
+            compareSignedDigest: (digest) => content.compareSignedDigest(digest),
+            verifySignature: (key) => content.verifySignature(key),
+        },
+    };
+}
+function chainOf(bundle) {
+    const content = bundle.verificationMaterial.content;
+    if (content.$case !== 'x509CertificateChain')
+        return [];
+    return content.x509CertificateChain.certificates.map((c) => core_dist.X509Certificate.parse(Buffer.from(c.rawBytes)));
 }
 function leafOf(bundle) {
     const content = bundle.verificationMaterial.content;
@@ -676,8 +865,6 @@ function safe(read) {
     }
 }
 
-// EXTERNAL MODULE: ./lib/src/signatures/public-key.js
-var public_key = __webpack_require__(24741);
 // EXTERNAL MODULE: ./lib/src/signatures/trust-root.js
 var trust_root = __webpack_require__(74555);
 ;// CONCATENATED MODULE: ./lib/src/signatures/judge-signature.js
@@ -704,6 +891,7 @@ function judgeSignature(p, policy, root) {
         form: p.form,
         kind: p.kind,
         where: p.where,
+        digest: p.digest,
         ...(p.predicateType ? { predicateType: p.predicateType } : {}),
         ...(signer ? { signer } : {}),
         valid: false,
@@ -771,6 +959,9 @@ function verificationProblem(err, p) {
         case 'TLOG_MISSING_INCLUSION_ERROR':
             return 'its transparency-log entry is not proven by a log of the trust root';
         case 'TLOG_BODY_ERROR':
+            // An entry of a kind or version the verifier cannot read is not a mismatch, and is not said to be one.
+            if (/^unsupported /.test(msg))
+                return `its transparency-log entry is of a type the verifier cannot check (${(0,oci_text/* printable */.g$)(msg, 80)})`;
             return 'its transparency-log entry records another signature';
         default:
             return `it does not verify (${(0,oci_text/* printable */.g$)(msg, 160)})`;
@@ -802,8 +993,34 @@ function signingTime(p) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./lib/src/signatures/verify.js
+// EXTERNAL MODULE: ./lib/src/oci/platform.js
+var platform = __webpack_require__(56993);
+;// CONCATENATED MODULE: ./lib/src/signatures/platforms.js
 
+
+
+
+
+/** Docker's annotation on a build attestation stored beside the images of an index (`unknown/unknown`). */
+const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
+/**
+ * The platform manifests of `subject` in `target`: the image manifests its index lists, less the
+ * build attestations Docker stores beside them, which are no platform to sign or verify. None for
+ * a single manifest. What a policy with `verify-platforms` verifies and `sign-platforms` signs,
+ * each as podman and skopeo check them (every platform image they pull).
+ */
+async function platformManifests(target, subject, signal) {
+    if (!(0,media_types/* isIndex */.nw)(subject.mediaType))
+        return [];
+    const index = (0,oci_manifest/* parseIndex */.A1)(await (0,read_manifest/* readManifest */.W)(await target.fetch(subject, signal), subject), `index ${subject.digest}`);
+    return index.manifests.filter((child) => (0,media_types/* isManifest */.Yh)(child.mediaType) && child.annotations?.[REFERENCE_TYPE_ANNOTATION] !== 'attestation-manifest');
+}
+/** `linux/arm64`, or `a manifest` for an entry with no platform, as a line shows it. */
+function platformName(child) {
+    return (0,oci_text/* printable */.g$)(child.platform ? (0,platform/* formatPlatform */.Bq)(child.platform) : 'a manifest', 80);
+}
+
+;// CONCATENATED MODULE: ./lib/src/signatures/verify.js
 
 
 
@@ -826,15 +1043,9 @@ async function verifyImage(src, subject, policy, opts = {}) {
     const record = await verifyDigest(src, subject, policy, root, discovery, opts.signal, '');
     if (!policy.platforms || !(0,media_types/* isIndex */.nw)(subject.mediaType))
         return record;
-    const index = (0,oci_manifest/* parseIndex */.A1)(await (0,read_manifest/* readManifest */.W)(await src.fetch(subject, opts.signal), subject), `index ${subject.digest}`);
     const platforms = [];
-    for (const child of index.manifests) {
-        // Build attestations stored beside the images (`unknown/unknown`) are not platforms to sign.
-        if (!(0,media_types/* isManifest */.Yh)(child.mediaType) || child.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
-            continue;
-        const name = child.platform ? (0,platform/* formatPlatform */.Bq)(child.platform) : 'a manifest';
-        platforms.push(await verifyDigest(src, child, policy, root, discovery, opts.signal, ` (${(0,oci_text/* printable */.g$)(name, 80)} of ${subject.digest})`));
-    }
+    for (const child of await platformManifests(src, subject, opts.signal))
+        platforms.push(await verifyDigest(src, child, policy, root, discovery, opts.signal, ` (${platformName(child)} of ${subject.digest})`));
     return { ...record, platforms };
 }
 async function verifyDigest(src, subject, policy, root, discovery, signal, context) {
@@ -882,6 +1093,7 @@ async function check(c, subject, policy, root, manifestBytes) {
             form: prepared.form,
             kind: prepared.kind,
             where: prepared.where,
+            ...(prepared.digest ? { digest: prepared.digest } : {}),
             ...(prepared.predicateType ? { predicateType: prepared.predicateType } : {}),
             valid: false,
             accepted: false,
@@ -930,14 +1142,63 @@ function verifiedLine(v, chosenFrom) {
     ].filter(Boolean);
     return `${parts.join('; ')} (${policyWords(v.policy, v.signer)})`;
 }
-/** `Signed sha256:… (key, bundle) as …: referrer sha256:…`, `Not signed again: sha256:… is already signed by …`, `Would sign sha256:… (key, bundle)`. */
+/**
+ * `Signed sha256:… (key, bundle) as …: referrer sha256:…`, `Not signed again: sha256:… is already
+ * signed by …`, `Would sign sha256:… (key, bundle)`; with `sign-platforms`, how many platform
+ * manifests were signed too (`; platform manifests: 2 signed`).
+ */
 function signingLine(s) {
+    return `${rootSigningLine(s)}${platformCounts(s.platforms)}`;
+}
+function rootSigningLine(s) {
     if (s.state === 'already-signed')
         return `Not signed again: ${s.digest} is already signed by ${signerWords(s.signer)} (${(0,oci_text/* printable */.g$)(s.where)}, ${s.format})`;
     if (s.state === 'would-sign')
         return `Would sign ${s.digest} (${s.mode}, ${s.format})${s.signer ? ` as ${signerWords(s.signer)}` : ''}`;
     const where = s.tag ? `tag ${s.tag} (manifest ${s.manifest})` : `referrer ${s.manifest}`;
     return `Signed ${s.digest} (${s.mode}, ${s.format}) as ${signerWords(s.signer)}: ${where}${s.tlogIndex !== undefined ? `; log index ${s.tlogIndex}` : ''}`;
+}
+/** `; platform manifests: 1 signed, 1 already signed`, or that there were none to sign; nothing without `sign-platforms`. */
+function platformCounts(platforms) {
+    if (!platforms)
+        return '';
+    if (!platforms.length)
+        return '; sign-platforms: it has no platform manifests to sign (a single manifest, or an index of none)';
+    const count = (state, words) => {
+        const n = platforms.filter((p) => p.state === state).length;
+        return n ? `${n} ${words}` : '';
+    };
+    const parts = [count('signed', 'signed'), count('already-signed', 'already signed'), count('would-sign', 'would be signed')];
+    return `; platform manifests: ${parts.filter(Boolean).join(', ')}`;
+}
+/**
+ * A line per platform manifest: `Signed platform manifest linux/arm64 sha256:… of sha256:… (key,
+ * bundle): referrer sha256:…`, `Not signed again: platform manifest … is already signed by this
+ * signer (referrer sha256:…, bundle)`, `Would sign platform manifest … (key, bundle)`.
+ */
+function platformSigningLines(s) {
+    return (s.platforms ?? []).map((p) => {
+        const what = `platform manifest ${p.platform} ${p.digest} of ${s.digest}`;
+        if (p.state === 'already-signed')
+            return `Not signed again: ${what} is already signed by this signer (${(0,oci_text/* printable */.g$)(p.where ?? '')}, ${p.format})`;
+        if (p.state === 'would-sign')
+            return `Would sign ${what} (${s.mode}, ${p.format})`;
+        return `Signed ${what} (${s.mode}, ${p.format}): ${p.tag ? `tag ${p.tag} (manifest ${p.manifest})` : `referrer ${p.manifest}`}`;
+    });
+}
+/**
+ * `Attested the verification of sha256:… (SLSA verification summary, PASSED, SLSA_BUILD_LEVEL_2) as …: referrer sha256:…`,
+ * `Not attested again: sha256:… is already attested for this policy by … (referrer sha256:…)`,
+ * `Would attest the verification of sha256:… (keyless)`, or, for an image that got none, the reason.
+ */
+function summaryLine(s) {
+    if (s.state === 'already-attested')
+        return `Not attested again: ${s.digest} is already attested for this policy by ${signerWords(s.signer)} (${(0,oci_text/* printable */.g$)(s.where)}, SLSA verification summary)`;
+    if (s.state === 'would-attest')
+        return `Would attest the verification of ${s.digest} (${s.mode}, SLSA verification summary)${s.signer ? ` as ${signerWords(s.signer)}` : ''}`;
+    if (s.state === 'not-attested')
+        return `No verification summary for ${s.digest}: ${s.reason}`;
+    return `Attested the verification of ${s.digest} (SLSA verification summary, PASSED, ${s.verifiedLevels.join(', ')}) as ${signerWords(s.signer)}: referrer ${s.manifest}${s.tlogIndex !== undefined ? `; log index ${s.tlogIndex}` : ''}`;
 }
 /** `policy: identity X, issuer Y`, or, when that is exactly the signer just named, `the identity and issuer the policy requires`. */
 function policyWords(policy, signer) {
@@ -950,6 +1211,8 @@ function policyWords(policy, signer) {
 /** The check that verifies the source against a policy, and the stage that signs the destination: the names they record under. */
 const SIGNATURE_POLICY_CHECK = 'signature-policy';
 const SIGN_STAGE = 'sign';
+/** The stage that attaches a signed verification summary (SLSA VSA) of a verified image to its destination digest. */
+const VERIFICATION_SUMMARY_STAGE = 'verification-summary';
 
 ;// CONCATENATED MODULE: ./lib/src/job/render/verification.js
 
@@ -960,8 +1223,8 @@ const VERIFICATION_KEY = 'verification';
  * action's `verification` output and the `verification` of `--json`. Who signed (identity and
  * issuer; for a key its fingerprint), the workflow, repository and commit the certificate names,
  * the accepted predicate types, the transparency-log index, and what signing wrote (or found
- * there already, or would write). `verified` is true (the policy held) or false (refused), and
- * absent when no policy applied.
+ * there already, or would write). `verified` is true (the policy held) or false (refused; with
+ * `mode: "warn"`, copied anyway), and absent when no policy applied.
  */
 function verificationRecords(outcome) {
     return outcome.results.flatMap((r) => {
@@ -974,6 +1237,7 @@ function verificationFields(v) {
     return {
         digest: v.digest,
         verified: v.verified,
+        ...(v.mode ? { mode: v.mode } : {}),
         policy: v.policy,
         ...signerFields(v.signer),
         ...(v.signer?.workflow ? { workflow: v.signer.workflow } : {}),
@@ -1021,6 +1285,37 @@ function signingFields(s) {
             ...(s.state === 'already-signed' ? { where: s.where } : {}),
             ...signerFields(s.signer),
             ...(s.state === 'signed' && s.tlogIndex !== undefined ? { logIndex: s.tlogIndex } : {}),
+            ...(s.platforms
+                ? {
+                    platforms: s.platforms.map((p) => ({
+                        digest: p.digest,
+                        platform: p.platform,
+                        state: p.state,
+                        format: p.format,
+                        ...(p.manifest ? { manifest: p.manifest } : {}),
+                        ...(p.tag ? { tag: p.tag } : {}),
+                        ...(p.where ? { where: p.where } : {}),
+                    })),
+                }
+                : {}),
+        },
+    };
+}
+/**
+ * What the verification-summary stage did, as JSON: `{digest, attested: {…}}`: its state, the
+ * referrer written or found, who signed it, the policy's digest and the levels it states.
+ */
+function summaryFields(s) {
+    return {
+        digest: s.digest,
+        attested: {
+            state: s.state,
+            digest: s.digest,
+            ...(s.state === 'attested' ? { mode: s.mode, manifest: s.manifest, verifiedLevels: s.verifiedLevels } : {}),
+            ...(s.state === 'would-attest' ? { mode: s.mode } : {}),
+            ...(s.state === 'already-attested' ? { where: s.where } : {}),
+            ...(s.state === 'not-attested' ? { reason: s.reason } : { policyDigest: s.policyDigest, ...signerFields(s.signer) }),
+            ...(s.state === 'attested' && s.tlogIndex !== undefined ? { logIndex: s.tlogIndex } : {}),
         },
     };
 }
@@ -1038,25 +1333,51 @@ const HEADING = 'Signatures';
 const MARK = '🔏';
 /**
  * What the signature policy found: a pass is a `Verified …` line (told in the log as the check ran,
- * before the copy); a refusal says nothing here, its error line names what was found and required.
+ * before the copy); a refusal says nothing here, its error line names what was found and required,
+ * and an image let through unverified in warn mode is marked so in its row, the warning (in the log
+ * and the summary's lines) naming what was missing.
  */
 const verificationPresenter = {
     heading: HEADING,
     mark: MARK,
     logLines: (v, item, told) => (v.verified && !told ? [verifiedLine(v, item.chosenFrom?.digest === v.digest)] : []),
-    summaryCells: (v) => (v.verified ? ['signature verified (below)'] : []),
+    summaryCells: (v) => (v.verified ? ['signature verified (below)'] : v.mode === 'warn' ? ['unverified, verify-mode warn'] : []),
     json: (v) => ({ key: VERIFICATION_KEY, fields: verificationFields(v) }),
 };
 /** What signing wrote, found there already, or would write: a line each, and the one write of an image already there. */
 const signingPresenter = {
     heading: HEADING,
     mark: MARK,
-    logLines: (s) => [signingLine(s)],
+    logLines: (s) => [signingLine(s), ...platformSigningLines(s)],
     summaryCells: (s) => [
-        `${s.state === 'already-signed' ? 'already signed' : s.state === 'would-sign' ? 'would be signed' : 'signed'}, ${s.mode} (below)`,
+        `${s.state === 'already-signed' ? 'already signed' : s.state === 'would-sign' ? 'would be signed' : 'signed'}, ${s.mode}${s.platforms?.length ? platformCounts(s.platforms) : ''} (below)`,
     ],
     json: (s) => ({ key: VERIFICATION_KEY, fields: signingFields(s) }),
-    wrote: (s) => (s.state === 'signed' ? 'the signature above' : undefined),
+    wrote: (s) => {
+        const written = (s.state === 'signed' ? 1 : 0) + (s.platforms ?? []).filter((p) => p.state === 'signed').length;
+        return written > 1 ? 'the signatures above' : written ? 'the signature above' : undefined;
+    },
+};
+/**
+ * What the verification-summary stage attached, found there already, or would attach: a line each.
+ * An image that got none says so in a warning as the stage runs (the log and the summary's lines
+ * carry it); its row is marked here.
+ */
+const summaryPresenter = {
+    heading: HEADING,
+    mark: MARK,
+    logLines: (s) => (s.state === 'not-attested' ? [] : [summaryLine(s)]),
+    summaryCells: (s) => [
+        s.state === 'attested'
+            ? 'verification attested (below)'
+            : s.state === 'already-attested'
+                ? 'verification already attested'
+                : s.state === 'would-attest'
+                    ? 'verification would be attested'
+                    : 'no verification summary',
+    ],
+    json: (s) => ({ key: VERIFICATION_KEY, fields: summaryFields(s) }),
+    wrote: (s) => (s.state === 'attested' ? 'the verification summary above' : undefined),
 };
 
 ;// CONCATENATED MODULE: ./lib/src/job/checks/signature-gates/signature-check.js
@@ -1075,7 +1396,11 @@ const signingPresenter = {
  * signed too). The policy is a gate on every run: an image the destination already holds is
  * verified too (its attachments are read: referrers and tags, and the signatures' own layers), and
  * a refusal says the destination holds it. One verification per source digest and policy serves
- * every destination of it. A pass is told in the image's log at once, before the copy.
+ * every destination of it. In a check of the destinations (`ctx.checking`), the digest the
+ * destination holds is verified there instead, with what the destination holds of its signatures.
+ * A pass is told in the image's log at once, before the copy. In the
+ * policy's `warn` mode a failure refuses nothing: the image goes on, a warning names the digest and
+ * what was missing, and the record says `verified: false, mode: 'warn'`.
  */
 function signatureCheck(options) {
     const done = new Map();
@@ -1088,14 +1413,21 @@ function signatureCheck(options) {
             const policy = ctx.entry?.verify ?? options.policy;
             if (!policy)
                 return;
-            const subject = ctx.resolved.source;
-            let discovery = discoveries.get(ctx.source);
+            // A check of the destination verifies the digest it holds there; one that holds none of it has drift to say, and nothing to verify.
+            if (ctx.checking && ![...ctx.current.values()].includes(ctx.resolved.root.digest))
+                return;
+            const target = ctx.checking ? ctx.destination : ctx.source;
+            const subject = ctx.checking ? ctx.resolved.root : ctx.resolved.source;
+            let discovery = discoveries.get(target);
             if (!discovery)
-                discoveries.set(ctx.source, (discovery = new SignatureDiscovery(ctx.source)));
-            const key = `${ctx.source.description}\n${subject.digest}\n${policy.description}\n${policy.trustRootName}\n${policy.platforms}`;
+                discoveries.set(target, (discovery = new SignatureDiscovery(target)));
+            const key = `${target.description}\n${subject.digest}\n${policy.description}\n${policy.trustRootName}\n${policy.platforms}`;
             let pending = done.get(key);
             if (!pending)
-                done.set(key, (pending = verifyImage(ctx.source, subject, policy, { signal: ctx.signal, discovery })));
+                done.set(key, (pending = verifyImage(target, subject, policy, { signal: ctx.signal, discovery }).then((r) => ({
+                    ...r,
+                    verifiedAt: new Date().toISOString(),
+                }))));
             let record;
             try {
                 record = await pending;
@@ -1112,17 +1444,31 @@ function signatureCheck(options) {
                         found: err.found,
                         required: err.required,
                     };
+                    if (policy.mode === 'warn') {
+                        // Warn mode: the image goes on as if verified; the warning names the digest and what was missing.
+                        const goesOn = ctx.item.inPlace
+                            ? 'nothing is changed'
+                            : ctx.state === 'unchanged'
+                                ? `the destination already holds ${ctx.resolved.root.digest}: it is left there`
+                                : ctx.dryRun
+                                    ? 'would be copied anyway'
+                                    : 'copied anyway';
+                        ctx.warning(`Unverified ${subject.digest} (verify-mode warn, ${goesOn}): ${err.message}`);
+                        return { ...refused, mode: 'warn' };
+                    }
                     // Nothing is copied either way; an image already there stays, and the step still fails on it.
-                    const held = ctx.state === 'unchanged'
-                        ? `; the destination already holds ${ctx.resolved.root.digest} (copied by an earlier run): it is left there, unvouched for`
-                        : '';
+                    const held = ctx.checking
+                        ? ` (checked in ${ctx.destination.description}, where users pull from)`
+                        : ctx.state === 'unchanged' && !ctx.item.inPlace
+                            ? `; the destination already holds ${ctx.resolved.root.digest} (copied by an earlier run): it is left there, unvouched for`
+                            : '';
                     throw new checks_check/* CheckRefusal */.R8(`${err.message}${held}`, SIGNATURE_POLICY_CHECK, refused);
                 }
                 throw err;
             }
             // The verifier's record as it is, each platform's reduced to who signed it.
             const { platforms, ...rest } = record;
-            const verified = rest;
+            const verified = policy.mode === 'warn' ? { ...rest, mode: 'warn' } : rest;
             if (platforms)
                 verified.platforms = platforms.map((p) => ({
                     digest: p.digest,
@@ -1145,7 +1491,10 @@ var external_node_stream_ = __webpack_require__(57075);
 var descriptor = __webpack_require__(59995);
 // EXTERNAL MODULE: ./lib/src/oci/referrer-kinds.js
 var referrer_kinds = __webpack_require__(36055);
+// EXTERNAL MODULE: ./lib/src/targets/shared-list.js
+var shared_list = __webpack_require__(68599);
 ;// CONCATENATED MODULE: ./lib/src/signatures/attach.js
+
 
 
 
@@ -1193,15 +1542,37 @@ async function attachBundle(dst, subject, bundle, annotations, signal) {
  * Adds a signature layer to cosign's legacy `sha256-<hex>.sig` manifest of `subject` (creating it
  * when missing, keeping every layer already there, as cosign appends): the layer is the
  * simple-signing payload, the signature and certificate ride in its annotations. The config is an
- * image config whose diff_ids list the layers, as cosign's is; the manifest is tagged last.
+ * image config whose diff_ids list the layers, as cosign's is; the manifest is tagged last. Several
+ * signers appending at once would drop each other's layers: the tag is read back after the write
+ * and merged again until it holds every layer (`merges` says how often that was needed).
  */
 async function attachLegacySignature(dst, subject, payload, annotations, signal) {
     const tag = (0,referrer_kinds/* cosignTags */.FJ)(subject.digest).find((t) => t.kind === 'signature').tag;
-    const layers = await existingLayers(dst, tag, signal);
     const layer = { ...(await pushBytes(dst, SIMPLE_SIGNING, payload, signal)), annotations };
-    // The same payload signed the same way is there already: nothing to add.
-    if (!layers.some((l) => l.digest === layer.digest && l.annotations?.[COSIGN_SIGNATURE_ANNOTATION] === annotations[COSIGN_SIGNATURE_ANNOTATION]))
-        layers.push(layer);
+    // The same payload signed the same way is one layer.
+    const key = (l) => `${l.digest} ${l.annotations?.[COSIGN_SIGNATURE_ANNOTATION] ?? ''}`;
+    let manifest;
+    const update = await (0,shared_list/* appendToSharedList */.f)({
+        key,
+        read: async () => {
+            const found = await existingLayers(dst, tag, signal);
+            // What the tag names when our layer is there already: the manifest that holds it.
+            if (found.layers.some((l) => key(l) === key(layer)))
+                manifest = found.manifest;
+            return found.layers;
+        },
+        write: async (layers) => {
+            manifest = await writeSignatureManifest(dst, tag, layers, signal);
+        },
+        lost: (missing, rounds) => new errors/* OciCopyError */.vW(`attaching a signature to ${subject.digest} as ${tag} in ${dst.description}: other signers kept dropping layers from it (${missing} missing after ${rounds} writes); sign again to add them`),
+        signal,
+        // A layout or archive is written by this process alone.
+        alone: !(0,target/* isLocated */.B0)(dst),
+    }, [layer]);
+    return { manifest: manifest, tag, merges: update.merges };
+}
+/** Writes the `.sig` manifest of `layers` (its config first) and tags it. */
+async function writeSignatureManifest(dst, tag, layers, signal) {
     const epoch = '0001-01-01T00:00:00Z';
     const config = await pushBytes(dst, media_types/* MediaType */.zu.OciConfig, attach_json({
         architecture: '',
@@ -1220,9 +1591,9 @@ async function attachLegacySignature(dst, subject, payload, annotations, signal)
         await dst.push(manifest, external_node_stream_.Readable.from([bytes]), signal);
         await dst.tag(manifest, tag);
     }
-    return { manifest, tag };
+    return manifest;
 }
-/** The layers of the `.sig` manifest the tag names now; none when there is no such tag. */
+/** The `.sig` manifest the tag names now and its layers; none when there is no such tag. */
 async function existingLayers(dst, tag, signal) {
     let desc;
     try {
@@ -1230,18 +1601,19 @@ async function existingLayers(dst, tag, signal) {
     }
     catch (err) {
         if (err instanceof errors/* NotFoundError */.m_)
-            return [];
+            return { layers: [] };
         throw err;
     }
     if (!desc || !(0,media_types/* isImageManifest */.pJ)(desc.mediaType))
-        return [];
+        return { layers: [] };
     const manifest = (0,oci_manifest/* parseImageManifest */.Sw)(await (0,read_manifest/* readManifest */.W)(await dst.fetch(desc, signal), desc), `manifest ${desc.digest} (${tag})`);
-    return (manifest.layers ?? []).map((l) => ({
+    const layers = (manifest.layers ?? []).map((l) => ({
         mediaType: l.mediaType,
         digest: l.digest,
         size: l.size,
         ...(l.annotations ? { annotations: l.annotations } : {}),
     }));
+    return { manifest: desc, layers };
 }
 
 // EXTERNAL MODULE: ./lib/src/signatures/cosign-key.js
@@ -1260,7 +1632,11 @@ var cosign_key = __webpack_require__(78311);
 
 
 
-/** An ECDSA P-256 key signing with SHA-256, its public key as the bundle's key hint. */
+
+/**
+ * A key signing as cosign does with its type (ECDSA P-256 with SHA-256, P-384 with SHA-384, RSA
+ * PKCS#1 v1.5 with SHA-256, Ed25519), its public key as the bundle's key hint.
+ */
 class KeySigner {
     key;
     constructor(key) {
@@ -1271,7 +1647,7 @@ class KeySigner {
         const hint = (0,external_node_crypto_.createHash)('sha256')
             .update(pub.export({ type: 'spki', format: 'der' }))
             .digest('base64');
-        return { signature: (0,external_node_crypto_.sign)('sha256', data, this.key), key: { $case: 'publicKey', publicKey: (0,public_key/* publicKeyPem */.rY)(pub), hint } };
+        return { signature: (0,public_key/* signWithKey */.Ft)(this.key, data), key: { $case: 'publicKey', publicKey: (0,public_key/* publicKeyPem */.rY)(pub), hint } };
     }
 }
 /**
@@ -1282,6 +1658,18 @@ class KeySigner {
  * line (`SigningError`, `InputError` for the key) and hold no token, password or key.
  */
 async function signImage(dst, subject, repository, opts) {
+    return signAndAttach(dst, subject, repository, opts, { data: signStatement(subject.digest), predicateType: COSIGN_SIGN_PREDICATE });
+}
+/**
+ * Signs an in-toto `statement` about `subject` (a digest now in `dst`; the statement must name it)
+ * as a DSSE envelope, and attaches it as a v0.3 bundle referrer annotated with `predicateType`, as
+ * cosign v3's `attest` does: an attestation, such as a verification summary. Signed as `signImage`
+ * signs (a key, or keyless); `opts.format` is not read (an attestation is always a bundle).
+ */
+async function attestImage(dst, subject, statement, predicateType, opts) {
+    return signAndAttach(dst, subject, '', { ...opts, format: 'bundle' }, { data: statement, predicateType });
+}
+async function signAndAttach(dst, subject, repository, opts, dsse) {
     const format = opts.format ?? 'bundle';
     const tokens = [];
     const { signer, key } = await makeSigner(opts, tokens);
@@ -1292,10 +1680,7 @@ async function signImage(dst, subject, repository, opts) {
     let payload;
     try {
         if (format === 'bundle') {
-            bundle = await new sign_dist/* DSSEBundleBuilder */.VV({ signer, witnesses }).create({
-                data: signStatement(subject.digest),
-                type: IN_TOTO_PAYLOAD_TYPE,
-            });
+            bundle = await new sign_dist/* DSSEBundleBuilder */.VV({ signer, witnesses }).create({ data: dsse.data, type: IN_TOTO_PAYLOAD_TYPE });
         }
         else {
             payload = simpleSigningPayload(subject.digest, repository);
@@ -1315,13 +1700,20 @@ async function signImage(dst, subject, repository, opts) {
     if (format === 'bundle') {
         const annotations = {
             [BUNDLE_CONTENT_ANNOTATION]: 'dsse-envelope',
-            [BUNDLE_PREDICATE_ANNOTATION]: COSIGN_SIGN_PREDICATE,
+            [BUNDLE_PREDICATE_ANNOTATION]: dsse.predicateType,
             [CREATED_ANNOTATION]: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
         };
         const manifest = await attachBundle(dst, subject, Buffer.from(JSON.stringify((0,dist.bundleToJSON)(bundle))), annotations, opts.signal);
+        if ((0,target/* isPushNoter */.v$)(dst))
+            for (const note of dst.pushNotes(manifest))
+                opts.onNotice?.(note.message);
         return { ...base, manifest: manifest.digest };
     }
-    const { manifest, tag } = await attachLegacySignature(dst, subject, payload, legacyAnnotations(bundle), opts.signal);
+    const { manifest, tag, merges } = await attachLegacySignature(dst, subject, payload, legacyAnnotations(bundle), opts.signal);
+    if (merges) {
+        const times = merges === 1 ? 'once' : `${merges} times`;
+        opts.onNotice?.(`the signature tag ${tag} of ${subject.digest} lost layers to another signer at the same time: merged and written again (${times})`);
+    }
     return { ...base, manifest: manifest.digest, tag };
 }
 async function makeSigner(opts, tokens) {
@@ -1444,22 +1836,39 @@ function stopIfAborted(signal) {
  * This decides only whether to sign again, never whether an image may pass (a verify policy does
  * that, against a trust root): the certificate chain and log proofs are not checked, as a job
  * signing through a private Fulcio and Rekor is not given their trust root. Undefined when there is none.
+ * `discovery`, shared across an index and its platform manifests, reads the tag list once.
  */
-async function findOwnSignature(target, subject, signer, signal) {
-    const candidates = await new SignatureDiscovery(target).find(subject, signal);
+async function findOwnSignature(target, subject, signer, signal, discovery = new SignatureDiscovery(target)) {
+    const [first] = await findOwn(target, subject, signer, (p) => p.kind === 'signature', true, signal, discovery);
+    return first && { form: first.form, where: first.where, signer: first.signer };
+}
+/**
+ * Every attestation of `subject` in `target` with `predicateType` made by `signer`, judged as
+ * `findOwnSignature` judges signatures (whether to write one again, never whether to trust it).
+ */
+async function findOwnAttestations(target, subject, signer, predicateType, signal) {
+    const found = await findOwn(target, subject, signer, (p) => p.kind === 'attestation' && p.predicateType === predicateType, false, signal);
+    return found.flatMap((f) => (f.statement ? [{ form: f.form, where: f.where, signer: f.signer, statement: f.statement }] : []));
+}
+async function findOwn(target, subject, signer, wanted, firstOnly, signal, discovery = new SignatureDiscovery(target)) {
+    const candidates = await discovery.find(subject, signal);
     let manifest;
     const manifestBytes = () => (manifest ??= target.fetch(subject, signal).then((s) => (0,read_manifest/* readManifest */.W)(s, subject)));
+    const out = [];
     for (const c of candidates) {
-        if (isUnreadable(c) || (c.form === 'legacy' && c.kind !== 'signature'))
+        if (isUnreadable(c))
             continue;
         const p = c.form === 'bundle' ? await prepareBundle(c, subject, manifestBytes) : prepareLegacy(c, subject);
-        if ('problem' in p || p.kind !== 'signature')
+        if ('problem' in p || !wanted(p))
             continue;
         const found = signed_by_signedBy(p, signer);
-        if (found)
-            return { form: p.form, where: p.where, signer: found };
+        if (!found)
+            continue;
+        out.push({ ...p, signer: found });
+        if (firstOnly)
+            break;
     }
-    return undefined;
+    return out;
 }
 function signed_by_signedBy(p, signer) {
     try {
@@ -1537,6 +1946,9 @@ class SigningKeys {
 
 
 
+
+
+
 /**
  * `sign`: the destination digest ends up signed. Once an image is tagged, its digest there is
  * signed and the signature attached (a bundle referrer, or cosign's `.sig` tag). An image the
@@ -1546,7 +1958,10 @@ class SigningKeys {
  * failed is mended by running it again, and a run with nothing to do writes nothing. A dry run
  * writes nothing and says what it would sign. An image of a sync entry with its own signing
  * (`entry.sign`) is signed as that says, or not at all for `sign: false`; any other image as
- * `options` say (none: not signed).
+ * `options` say (none: not signed). With `platforms`, each platform manifest of an index is signed
+ * too (the build attestations Docker stores beside them are not platforms), each unless it already
+ * carries a signature by this signer, looked for every run: a platform manifest may be shared with
+ * an index signed before.
  */
 function signStage(options, entries = {}) {
     const keys = entries.keys ?? new SigningKeys();
@@ -1562,25 +1977,30 @@ function signStage(options, entries = {}) {
             const dst = ctx.item.destination;
             const repository = (0,reference/* formatReference */.FH)({ ...dst, tags: [], digest: undefined });
             const digest = ctx.root.digest;
+            // The image is in place under its tags: the line says so, so nobody looks for a half-written copy.
+            const where = ctx.item.inPlace ? 'is in place' : ctx.state === 'unchanged' ? 'is already at the destination' : 'is copied and tagged';
             const fail = (err) => {
-                // The image is in place under its tags: the line says so, so nobody looks for a half-written copy.
                 if (err instanceof errors/* CancelledError */.cc)
                     throw err;
-                const where = ctx.state === 'unchanged' ? 'is already at the destination' : 'is copied and tagged';
+                if (ctx.item.inPlace)
+                    throw new signatures_errors/* SigningError */.u(`${digest} is not signed: ${(0,errors/* messageOf */.bD)(err)}`);
                 throw new signatures_errors/* SigningError */.u(`${digest} ${where}, but not signed: ${(0,errors/* messageOf */.bD)(err)}`);
             };
             const chosen = own ? await signStageOptions(own, keys, identityToken).catch(fail) : options;
-            // Keyless, the token is asked for here only when an image already there must be looked at.
-            const signer = ctx.state === 'unchanged' || chosen.mode === 'key' ? await ownSigner(chosen, ctx.dryRun).catch(fail) : undefined;
+            // With sign-platforms, the index's platform manifests, each signed unless this signer already has.
+            const children = chosen.platforms ? await platformsOf(ctx).catch(fail) : undefined;
+            // Keyless, the token is asked for here only when an image already there, or a platform manifest, must be looked at.
+            const look = ctx.state === 'unchanged' || chosen.mode === 'key' || !!children?.length;
+            const signer = look ? await ownSigner(chosen, ctx.dryRun).catch(fail) : undefined;
+            const discovery = new SignatureDiscovery(ctx.destination);
+            const ownOf = async (subject) => signer ? await findOwnSignature(ctx.destination, subject, signer.rule, ctx.signal, discovery).catch(fail) : undefined;
+            // Everything is looked at before anything is written: the signatures written now are not found as "already there".
+            const found = ctx.state === 'unchanged' ? await ownOf(ctx.root) : undefined;
+            const childrenFound = [];
+            for (const child of children ?? [])
+                childrenFound.push(await ownOf(child));
             const base = { digest, mode: chosen.mode, format: chosen.format };
-            if (ctx.state === 'unchanged' && signer) {
-                const found = await findOwnSignature(ctx.destination, ctx.root, signer.rule, ctx.signal).catch(fail);
-                if (found)
-                    return { ...base, state: 'already-signed', format: found.form, signer: found.signer, where: found.where };
-            }
-            if (ctx.dryRun)
-                return { ...base, state: 'would-sign', ...(signer ? { signer: signer.identity } : {}) };
-            const record = await signImage(ctx.destination, ctx.root, repository, {
+            const sign = (subject) => signImage(ctx.destination, subject, repository, {
                 mode: chosen.mode,
                 format: chosen.format,
                 ...(chosen.key ? { key: chosen.key } : {}),
@@ -1589,10 +2009,69 @@ function signStage(options, entries = {}) {
                 ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
                 ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
                 signal: ctx.signal,
-            }).catch(fail);
-            return { ...record, state: 'signed' };
+                onNotice: (message) => ctx.notice(message),
+            });
+            const record = found
+                ? { ...base, state: 'already-signed', format: found.form, signer: found.signer, where: found.where }
+                : ctx.dryRun
+                    ? { ...base, state: 'would-sign', ...(signer ? { signer: signer.identity } : {}) }
+                    : { ...(await sign(ctx.root).catch(fail)), state: 'signed' };
+            if (!children)
+                return record;
+            const platforms = [];
+            for (const [i, child] of children.entries()) {
+                const at = { digest: child.digest, platform: platformName(child) };
+                const there = childrenFound[i];
+                if (there) {
+                    platforms.push({ ...at, state: 'already-signed', format: there.form, where: there.where });
+                    continue;
+                }
+                if (ctx.dryRun) {
+                    platforms.push({ ...at, state: 'would-sign', format: chosen.format });
+                    continue;
+                }
+                const signed = await sign(child).catch((err) => {
+                    if (err instanceof errors/* CancelledError */.cc)
+                        throw err;
+                    throw new signatures_errors/* SigningError */.u(`${digest} ${where}, but ${platformFailure(at, err, record, platforms, children.length)}`);
+                });
+                platforms.push({
+                    ...at,
+                    state: 'signed',
+                    format: signed.format,
+                    manifest: signed.manifest,
+                    ...(signed.tag ? { tag: signed.tag } : {}),
+                });
+            }
+            return { ...record, platforms };
         },
     };
+}
+/**
+ * The platform manifests of the image the stage signs, read from the destination; in a dry run
+ * that copied nothing, from the source, or, for an index made here for a list of platforms, as
+ * chosen.
+ */
+async function platformsOf(ctx) {
+    if (!(0,media_types/* isIndex */.nw)(ctx.root.mediaType))
+        return [];
+    if (!ctx.dryRun || ctx.state === 'unchanged')
+        return platformManifests(ctx.destination, ctx.root, ctx.signal);
+    if (ctx.resolved.source.digest === ctx.root.digest)
+        return platformManifests(ctx.source, ctx.root, ctx.signal);
+    return (ctx.resolved.platforms ?? []).map(({ mediaType, digest, size, platform }) => ({ mediaType, digest, size, platform }));
+}
+/**
+ * `its platform manifest sha256:… (linux/arm64) is not signed: <why> (the index is signed, and 1 of
+ * its 2 other platform manifests; a re-run signs what lacks a signature)`: which platform manifest
+ * failed, and what is signed all the same.
+ */
+function platformFailure(at, err, record, done, total) {
+    const signed = done.length;
+    const others = total - 1;
+    const index = record.state === 'already-signed' ? 'was already signed' : 'is signed';
+    const rest = others ? `, and ${signed} of its ${others} other platform manifest${others === 1 ? '' : 's'}` : '';
+    return `its platform manifest ${at.digest} (${at.platform}) is not signed: ${(0,errors/* messageOf */.bD)(err)} (the index ${index}${rest}; a re-run signs what lacks a signature)`;
 }
 /**
  * Who this stage signs as: the key's public half, or the identity and issuer the job's OIDC token
@@ -1624,10 +2103,132 @@ async function signStageOptions(sign, keys, identityToken) {
         ...(sign.fulcioUrl ? { fulcioUrl: sign.fulcioUrl } : {}),
         ...(sign.rekorUrl ? { rekorUrl: sign.rekorUrl } : {}),
         ...(sign.tsaUrl ? { tsaUrl: sign.tsaUrl } : {}),
+        ...(sign.platforms ? { platforms: true } : {}),
     };
 }
 
+// EXTERNAL MODULE: ./lib/src/version.js
+var version = __webpack_require__(51294);
+;// CONCATENATED MODULE: ./lib/src/job/checks/signature-gates/summary-stage.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `attest-verification`: after a verified promotion, the destination digest gets a signed SLSA
+ * verification summary (an in-toto statement, predicate `https://slsa.dev/verification_summary/v1`)
+ * as a v0.3 bundle referrer: who verified it (oci-copy and its version; keyless, the workflow
+ * identity), when, the destination reference, the policy (its requirements as JSON, their digest,
+ * in words), the signatures and attestations that satisfied it, `PASSED`, and the SLSA levels
+ * verified. Signed as the image is signed (the step's or the entry's `sign`). An image that did not
+ * pass (warn mode) gets none, and a warning says so. A digest that already carries a summary by
+ * this signer for the same policy gets no second one (`already attested`), so a re-run writes
+ * nothing. A dry run says what it would attest. Runs after the signing stage.
+ */
+function verificationSummaryStage(options, entries = {}) {
+    const keys = entries.keys ?? new SigningKeys();
+    const identityToken = entries.identityToken ?? options.sign?.identityToken;
+    return {
+        name: VERIFICATION_SUMMARY_STAGE,
+        presenter: summaryPresenter,
+        everyRun: true,
+        async run(ctx) {
+            if (!(ctx.entry?.attestVerification ?? options.attest))
+                return;
+            const digest = ctx.root.digest;
+            const notAttested = (reason) => {
+                ctx.warning(`No verification summary for ${digest}: ${reason}`);
+                return { state: 'not-attested', digest, reason };
+            };
+            const verification = ctx.checks[SIGNATURE_POLICY_CHECK];
+            const policy = ctx.entry?.verify ?? options.policy;
+            if (!verification || !policy)
+                return notAttested('no signature policy verified it (give verify-key or verify-certificate-identity)');
+            if (!verification.verified)
+                return notAttested('it did not pass the signature policy (verify-mode warn copied it anyway), and a summary says PASSED or nothing');
+            const own = ctx.entry?.sign;
+            if (own === false || (own === undefined && !options.sign))
+                return notAttested('nothing signs it (its entry says sign: false)');
+            const fail = (err) => {
+                if (err instanceof errors/* CancelledError */.cc)
+                    throw err;
+                const where = ctx.state === 'unchanged' ? 'is already at the destination' : 'is copied and tagged';
+                throw new signatures_errors/* SigningError */.u(`${digest} ${where}, but its verification summary is not attached: ${(0,errors/* messageOf */.bD)(err)}`);
+            };
+            const chosen = own ? await signStageOptions(own, keys, identityToken).catch(fail) : options.sign;
+            const signer = await ownSigner(chosen, ctx.dryRun).catch(fail);
+            const policyRef = policyDescriptor(policy);
+            const policyDigest = `sha256:${policyRef.digest.sha256}`;
+            if (signer) {
+                const there = await findOwnAttestations(ctx.destination, ctx.root, signer.rule, VSA_PREDICATE, ctx.signal).catch(fail);
+                const same = there.find((a) => {
+                    const statement = parseStatement(a.statement);
+                    const read = typeof statement === 'string' ? undefined : readSummary(statement.predicate);
+                    return read?.policyDigest === policyDigest && read.result === 'PASSED';
+                });
+                if (same)
+                    return { state: 'already-attested', digest, signer: same.signer, where: same.where, policyDigest };
+            }
+            if (ctx.dryRun)
+                return { state: 'would-attest', digest, mode: chosen.mode, ...(signer ? { signer: signer.identity } : {}), policyDigest };
+            const dst = ctx.item.destination;
+            const repository = (0,reference/* formatReference */.FH)({ ...dst, tags: [], digest: undefined });
+            const tag = ctx.references.find((r) => !(0,oci_digest/* isDigest */.Bc)(r));
+            const levels = verifiedLevels(policy, verification.predicateTypes);
+            const summary = {
+                verifier: {
+                    // Keyless, the workflow that verified is the verifier the certificate names; with a key, oci-copy.
+                    id: (signer?.rule.kind === 'identity' && signer.identity.identity) || OCI_COPY_URI,
+                    version: { 'oci-copy': version/* VERSION */.x },
+                },
+                timeVerified: verification.verifiedAt ?? new Date().toISOString(),
+                resourceUri: (0,reference/* formatReference */.FH)({ ...dst, tags: tag ? [tag] : [], digest }),
+                policy: policyRef,
+                inputAttestations: inputAttestations(verification.found, policy),
+                verificationResult: 'PASSED',
+                verifiedLevels: levels,
+                slsaVersion: '1.0',
+            };
+            const statement = summaryStatement({ digest, name: repository, summary });
+            const record = await attestImage(ctx.destination, ctx.root, statement, VSA_PREDICATE, {
+                mode: chosen.mode,
+                ...(chosen.key ? { key: chosen.key } : {}),
+                ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
+                ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
+                ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
+                ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
+                signal: ctx.signal,
+                onNotice: (message) => ctx.notice(message),
+            }).catch(fail);
+            return {
+                state: 'attested',
+                digest,
+                mode: chosen.mode,
+                signer: record.signer,
+                manifest: record.manifest,
+                policyDigest,
+                verifiedLevels: levels,
+                ...(record.tlogIndex !== undefined ? { tlogIndex: record.tlogIndex } : {}),
+            };
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./lib/src/job/checks/signature-gates/load.js
+var load = __webpack_require__(73248);
 ;// CONCATENATED MODULE: ./lib/src/job/checks/signature-gates/stages.js
+
+
 
 
 
@@ -1639,6 +2240,7 @@ async function signStageOptions(sign, keys, identityToken) {
  */
 async function signatureStages(inputs, options = {}) {
     const entries = options.entries ?? [];
+    (0,load/* checkAttestVerification */.N0)(inputs, entries);
     const entryPolicies = options.entryPolicies || entries.some((e) => e.verify);
     const checks = inputs.verify || entryPolicies ? [signatureCheck({ ...(inputs.verify ? { policy: inputs.verify } : {}) })] : [];
     const afterTag = [];
@@ -1649,7 +2251,15 @@ async function signatureStages(inputs, options = {}) {
         for (const sign of entrySigns)
             if (sign.mode === 'key')
                 await keys.key(sign);
-        afterTag.push(signStage(step, { keys, ...(options.identityToken ? { identityToken: options.identityToken } : {}) }));
+        const signing = { keys, ...(options.identityToken ? { identityToken: options.identityToken } : {}) };
+        afterTag.push(signStage(step, signing));
+        // The summary of what was verified, signed as the image was, after it.
+        if (inputs.attestVerification || entries.some((e) => e.attestVerification))
+            afterTag.push(verificationSummaryStage({
+                attest: inputs.attestVerification === true,
+                ...(inputs.verify ? { policy: inputs.verify } : {}),
+                ...(step ? { sign: step } : {}),
+            }, signing));
     }
     return { checks, afterTag };
 }
@@ -1665,8 +2275,10 @@ async function signatureStages(inputs, options = {}) {
 /* harmony export */   o: () => (/* binding */ writeCosignKeyFile)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
-/* harmony import */ var _noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(46382);
+/* harmony import */ var _noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(46382);
 /* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(29949);
+/* harmony import */ var _public_key_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(24741);
+
 
 
 
@@ -1717,7 +2329,7 @@ async function readCosignKeyFile(pem, password, what = 'the cosign key file', so
     const key = await deriveKey(password, Buffer.from(doc.kdf.salt, 'base64'), params);
     let plain;
     try {
-        plain = (0,_noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_2__/* .secretbox */ .EY)(key, Buffer.from(doc.cipher.nonce, 'base64')).open(Buffer.from(doc.ciphertext, 'base64'));
+        plain = (0,_noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_3__/* .secretbox */ .EY)(key, Buffer.from(doc.cipher.nonce, 'base64')).open(Buffer.from(doc.ciphertext, 'base64'));
     }
     catch {
         // An empty password is a missing one: saying it is wrong would send the user to check the wrong thing.
@@ -1734,14 +2346,14 @@ async function readCosignKeyFile(pem, password, what = 'the cosign key file', so
     }
     return checkSigningKey(privateKey, what);
 }
-/** A cosign key file holding `privateKey` (ECDSA P-256), encrypted with `password`, as cosign writes one. */
+/** A cosign key file holding `privateKey` (ECDSA P-256, P-384, P-521, RSA or Ed25519), encrypted with `password`, as cosign writes one. */
 async function writeCosignKeyFile(privateKey, password) {
     checkSigningKey(privateKey, 'the key');
     const salt = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(SALT_BYTES);
     const nonce = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(NONCE_BYTES);
     const key = await deriveKey(password, salt, DEFAULT_PARAMS);
     const der = privateKey.export({ type: 'pkcs8', format: 'der' });
-    const ciphertext = (0,_noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_2__/* .secretbox */ .EY)(key, nonce).seal(der);
+    const ciphertext = (0,_noble_ciphers_salsa_js__WEBPACK_IMPORTED_MODULE_3__/* .secretbox */ .EY)(key, nonce).seal(der);
     const doc = {
         kdf: { name: 'scrypt', params: DEFAULT_PARAMS, salt: salt.toString('base64') },
         cipher: { name: 'nacl/secretbox', nonce: nonce.toString('base64') },
@@ -1752,12 +2364,12 @@ async function writeCosignKeyFile(privateKey, password) {
         .replace(/.{1,64}/g, '$&\n');
     return `-----BEGIN ${ENCRYPTED_TYPES[0]}-----\n${body}-----END ${ENCRYPTED_TYPES[0]}-----\n`;
 }
-/** Signing here is ECDSA P-256 with SHA-256, cosign's default key; other keys are refused up front. */
+/** Signing here takes the keys cosign holds: ECDSA P-256, P-384 and P-521, RSA (2048 bits or more), Ed25519; others are refused up front. */
 function checkSigningKey(key, what) {
-    const curve = key.asymmetricKeyDetails?.namedCurve;
-    if (key.asymmetricKeyType !== 'ec' || (curve !== 'prime256v1' && curve !== 'P-256')) {
-        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} holds ${key.asymmetricKeyType === 'ec' ? `an EC key on ${curve}` : `an ${key.asymmetricKeyType ?? 'unknown'} key`}: signing takes an ECDSA P-256 key (cosign generate-key-pair makes one)`);
-    }
+    if ((0,_public_key_js__WEBPACK_IMPORTED_MODULE_2__/* .signingHash */ .gP)(key) === undefined)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} holds ${key.asymmetricKeyType === 'ec' ? `an EC key on ${key.asymmetricKeyDetails?.namedCurve}` : `an ${key.asymmetricKeyType ?? 'unknown'} key`}: signing takes an ECDSA (P-256, P-384, P-521), RSA or Ed25519 key (cosign generate-key-pair makes an ECDSA P-256 one)`);
+    if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${what} holds a ${key.asymmetricKeyDetails?.modulusLength}-bit RSA key: signing takes RSA keys of 2048 bits or more`);
     return key;
 }
 function pemBlock(pem) {

@@ -1,8 +1,253 @@
-export const id = 523;
-export const ids = [523];
+export const id = 986;
+export const ids = [986,234];
 export const modules = {
 
-/***/ 95523:
+/***/ 26234:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   COPY_FLAGS: () => (/* binding */ COPY_FLAGS),
+/* harmony export */   COPY_HELP: () => (/* binding */ COPY_HELP),
+/* harmony export */   copyCommand: () => (/* binding */ copyCommand),
+/* harmony export */   readBothCredentials: () => (/* binding */ readBothCredentials)
+/* harmony export */ });
+/* harmony import */ var _job_outcome_outcome_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(62677);
+/* harmony import */ var _job_render_records_js__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(48505);
+/* harmony import */ var _job_run_job_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(44960);
+/* harmony import */ var _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(29949);
+/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91839);
+/* harmony import */ var _plan_operation_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(33877);
+/* harmony import */ var _settings_values_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(13490);
+/* harmony import */ var _copy_report_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(38781);
+/* harmony import */ var _exit_codes_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(860);
+/* harmony import */ var _flags_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(73080);
+/* harmony import */ var _help_js__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(2600);
+/* harmony import */ var _passwords_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(97449);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(77962);
+/* harmony import */ var _signing_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(16818);
+/* harmony import */ var _terminal_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(36210);
+/* harmony import */ var _voice_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(21533);
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const COPY_FLAGS = [
+    { name: 'to', kind: 'list', value: 'DESTINATION', help: 'a destination (repeat for several; the same as more DESTINATION arguments)' },
+    {
+        name: 'platform',
+        kind: 'string',
+        value: 'OS/ARCH[/VARIANT]',
+        help: 'copy only this platform of an index; several, comma-separated: a new index of just those',
+    },
+    { name: 'referrers', kind: 'boolean', help: 'also copy signatures, SBOMs and attestations of the copied manifests' },
+    { name: 'dry-run', kind: 'boolean', help: 'report what would happen, write nothing' },
+    {
+        name: 'repair',
+        kind: 'switch',
+        value: 'deep',
+        help: 'do not trust the destination: an image already there is checked (deep: every blob hashed) and only what is missing or damaged is copied again',
+    },
+    { name: 'no-clobber', kind: 'boolean', help: 'fail rather than move a destination tag that names another digest' },
+    { name: 'fail-fast', kind: 'boolean', help: 'with several destinations, stop at the first that fails (by default each is tried)' },
+    { name: 'concurrency', kind: 'string', value: 'N', help: 'blobs in flight, 1 to 64 (default 8)' },
+    { name: 'no-mount', kind: 'boolean', help: 'never mount blobs across repositories' },
+    { name: 'no-blob-cache', kind: 'boolean', help: 'neither read nor update the blob-info cache' },
+    { name: 'plain-http', kind: 'boolean', help: 'plain HTTP to registries not on loopback' },
+    { name: 'tls-verify', kind: 'switch', value: 'false', help: 'false: accept any registry certificate (a warning says so)' },
+    { name: 'ca-file', kind: 'string', value: 'FILE', help: 'trust the PEM CA certificates in FILE too' },
+    {
+        name: 'requests-per-second',
+        kind: 'string',
+        value: 'N',
+        help: 'at most N requests a second to each registry host (GHCR allows 2,000 a minute: 30)',
+    },
+    {
+        name: 'min-pulls-left',
+        kind: 'string',
+        value: 'N',
+        help: 'start no copy from a registry whose pull limit would fall below N; a sync leaves the rest for the next run',
+    },
+    {
+        name: 'lock-file',
+        kind: 'string',
+        value: 'FILE',
+        help: 'after the copy, write every (source, destination, digest) left in place to FILE (JSON, sorted, one entry a line)',
+    },
+    {
+        name: 'locked',
+        kind: 'boolean',
+        help: 'copy exactly the digests --lock-file names: a source tag that moved is reported as drift, not followed; FILE is not rewritten',
+    },
+    {
+        name: 'operation',
+        kind: 'string',
+        value: 'auto|copy|import|export',
+        help: 'say what the copy is; an operation that does not fit is an error',
+    },
+    ..._signing_js__WEBPACK_IMPORTED_MODULE_11__/* .SIGNATURE_FLAGS */ .zh,
+    { name: 'json', kind: 'boolean', help: 'print the per-node account as JSON on standard output' },
+    { name: 'debug', kind: 'boolean', help: 'log every HTTP request and its status, credentials hidden' },
+    { name: 'quiet', kind: 'boolean', short: 'q', help: 'print errors and the final line only' },
+    ...(0,_passwords_js__WEBPACK_IMPORTED_MODULE_9__/* .credentialFlags */ .fQ)('src'),
+    ...(0,_passwords_js__WEBPACK_IMPORTED_MODULE_9__/* .credentialFlags */ .fQ)('dest'),
+    { name: 'version', kind: 'boolean', help: 'print the version and exit' },
+    { name: 'help', kind: 'boolean', short: 'h', help: 'print this help and exit' },
+];
+const src = (0,_passwords_js__WEBPACK_IMPORTED_MODULE_9__/* .credentialVariables */ .rt)('src');
+const dest = (0,_passwords_js__WEBPACK_IMPORTED_MODULE_9__/* .credentialVariables */ .rt)('dest');
+const COPY_HELP = {
+    usage: [
+        'oci-copy [copy] [options] SOURCE DESTINATION [DESTINATION...]',
+        'oci-copy [copy] [options] SOURCE --to DESTINATION [--to DESTINATION...]',
+        'oci-copy sync [options] FILE | SRC-REPO DST-REPO     (many images: see oci-copy sync --help)',
+        'oci-copy verify|sign [options] REF   (an image in place: see oci-copy verify --help)',
+        'oci-copy check [options] [SOURCE] DESTINATION   (see oci-copy check --help)',
+        'oci-copy generate-key-pair [--output-key-prefix PREFIX]   (cosign.key and cosign.pub)',
+    ],
+    summary: 'Copies an image or artifact, and everything under it, from SOURCE to each DESTINATION (resolved once: every destination gets the same digest).',
+    sections: [
+        {
+            title: 'references',
+            rows: [
+                ['[docker://]HOST[:PORT]/REPO[:TAG,...][@DIGEST]', 'a registry repository; alpine is docker.io/library/alpine'],
+                ['oci:PATH[:TAG|@DIGEST]', 'an OCI image-layout directory'],
+                ['oci-archive:PATH[:TAG|@DIGEST]', 'an OCI layout in a tar file; PATH - is standard input or output'],
+                ['docker-archive:PATH[:NAME:TAG]', 'what docker save writes and docker load reads; PATH - as above'],
+            ],
+        },
+        { title: 'options', rows: (0,_help_js__WEBPACK_IMPORTED_MODULE_14__/* .flagRows */ .k)(COPY_FLAGS) },
+        {
+            title: 'environment',
+            rows: [
+                [`${src.username}, ${src.password}`, 'credentials for the source registry'],
+                [`${dest.username}, ${dest.password}`, 'credentials for the destination registry'],
+                ['COSIGN_PASSWORD', 'the password of the --sign-key file'],
+                ['SIGSTORE_ID_TOKEN', "the OIDC identity token for --sign keyless (else the GitHub runner's, when the job may ask for one)"],
+                ['DOCKER_CONFIG', 'where config.json is (docker login, credential helpers); default ~/.docker'],
+                ['HTTPS_PROXY, HTTP_PROXY, NO_PROXY', 'proxies, as the Go tools read them; loopback is never proxied'],
+                ['OCI_COPY_TIMEOUT_SECONDS', 'the longest a registry may stay silent (default 60)'],
+                ['XDG_CACHE_HOME', 'where the blob-info cache lives (default ~/.cache/oci-copy)'],
+            ],
+        },
+        {
+            title: 'examples',
+            lines: [
+                'oci-copy ghcr.io/acme/app-dev:1.2 ghcr.io/acme/app:1.2,1,latest',
+                'oci-copy --platform linux/arm64 alpine:3.20 registry.internal:5000/base/alpine:3.20',
+                'oci-copy --referrers registry.example.com/app:1.4 oci-archive:app.tar:1.4',
+                'oci-copy oci-archive:app.tar:1.4 --to eu.example.com/app:1.4 --to us.example.com/app:1.4',
+                'printf %s "$TOKEN" | oci-copy --dest-username ci --dest-password-stdin oci:out ghcr.io/acme/app:1',
+                'oci-copy --ca-file corp-ca.pem --debug registry.corp.example/app:1 oci:./app:1',
+                'oci-copy --lock-file app.lock.json ghcr.io/acme/app:1.2 registry.example.com/acme/app',
+            ],
+        },
+        { title: 'exit status', rows: _exit_codes_js__WEBPACK_IMPORTED_MODULE_7__/* .EXIT_CODE_HELP */ .Z },
+    ],
+};
+/**
+ * `oci-copy [copy] SOURCE DESTINATION...`: the flags made into the job's settings, the job run
+ * (HEAD first, every destination tried, no-clobber checked for all of them before any byte moves),
+ * then its outcome printed: each destination's result as it is done, `--json` on standard output.
+ */
+async function copyCommand(argv, io) {
+    const { values, positionals } = (0,_flags_js__WEBPACK_IMPORTED_MODULE_8__/* .parseFlags */ .b)('oci-copy', COPY_FLAGS, argv);
+    if (values.help) {
+        io.stdout.write((0,_help_js__WEBPACK_IMPORTED_MODULE_14__/* .formatHelp */ .B)(COPY_HELP));
+        return _exit_codes_js__WEBPACK_IMPORTED_MODULE_7__/* .ExitCode */ .y.Done;
+    }
+    const { source, destinations } = copyReferences(values, positionals);
+    const terminal = (0,_terminal_js__WEBPACK_IMPORTED_MODULE_12__/* .terminalSession */ .rS)(io.console, io.env, values);
+    const settings = { ...(0,_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .flagSettings */ .w)(values, terminal.open), ...(await (0,_signing_js__WEBPACK_IMPORTED_MODULE_11__/* .signatureFlagSettings */ .Um)(values, io.env)) };
+    const credentials = await readBothCredentials(values, io, source.transport !== 'registry' && source.path === '-');
+    const { console } = io;
+    const several = destinations.length > 1;
+    terminal.progress?.start();
+    let outcome;
+    try {
+        outcome = await (0,_job_run_job_js__WEBPACK_IMPORTED_MODULE_1__/* .runJob */ .b)({
+            ...settings,
+            work: { kind: 'copy', source, destinations },
+            source: { ...settings.source, credentials: credentials.source },
+            destination: { ...settings.destination, credentials: credentials.destination },
+        }, {
+            reporter: (0,_copy_report_js__WEBPACK_IMPORTED_MODULE_6__/* .copyReporter */ .z)(console, terminal.progress, destinations.length),
+            ...(settings.blobCache ? { cacheStore: (0,_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .fileCacheStore */ .a)(io.env, (m) => console.line(`warning: ${m}`)) } : {}),
+        });
+    }
+    finally {
+        terminal.progress?.stop();
+    }
+    if (values.json)
+        io.stdout.write(`${JSON.stringify(settings.integrity ? { ...(0,_job_render_records_js__WEBPACK_IMPORTED_MODULE_15__/* .copyAccount */ .lH)(outcome), check: (0,_job_render_records_js__WEBPACK_IMPORTED_MODULE_15__/* .integrityRecords */ .yB)(outcome) } : (0,_job_render_records_js__WEBPACK_IMPORTED_MODULE_15__/* .copyAccount */ .lH)(outcome))}\n`);
+    // One destination that failed fails as the copy always did: its own error, its own status.
+    const [first] = outcome.results;
+    if (!several && first.status === 'failed')
+        throw first.cause;
+    (0,_terminal_js__WEBPACK_IMPORTED_MODULE_12__/* .printPullLimits */ .L2)(console, outcome);
+    // Each failed destination's error was printed with its result: the last line names them.
+    const failure = (0,_job_outcome_outcome_js__WEBPACK_IMPORTED_MODULE_0__/* .failureLine */ .Pu)(outcome.results, { what: 'destinations', errorsTold: true });
+    if (failure)
+        throw new _oci_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OperationError */ .OK(failure);
+    return _exit_codes_js__WEBPACK_IMPORTED_MODULE_7__/* .ExitCode */ .y.Done;
+}
+/** SOURCE and every DESTINATION (arguments and `--to`), each checked, with the operation asked for. */
+function copyReferences(values, positionals) {
+    const [sourceArg, ...rest] = positionals;
+    const given = [...rest, ...(values.to ?? [])].map((d) => d.trim());
+    const destinationArgs = given.filter(Boolean);
+    if (sourceArg === undefined)
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_8__/* .UsageError */ .e('expected SOURCE and DESTINATION: see oci-copy --help');
+    // The source first: `oci-copy '' ''` is told its source is empty, not that a destination is missing.
+    const source = (0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseReference */ .F2)(sourceArg, _voice_js__WEBPACK_IMPORTED_MODULE_13__/* .FLAG_VOICE */ .m.input('source'));
+    if (destinationArgs.length === 0) {
+        if (given.length)
+            throw new _flags_js__WEBPACK_IMPORTED_MODULE_8__/* .UsageError */ .e(`${_voice_js__WEBPACK_IMPORTED_MODULE_13__/* .FLAG_VOICE */ .m.input('destination')} is empty: give where to copy ${_voice_js__WEBPACK_IMPORTED_MODULE_13__/* .FLAG_VOICE */ .m.value(sourceArg)} to`);
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_8__/* .UsageError */ .e(`expected a DESTINATION after ${_voice_js__WEBPACK_IMPORTED_MODULE_13__/* .FLAG_VOICE */ .m.value(sourceArg)} (or --to DESTINATION): see oci-copy --help`);
+    }
+    const destinations = (0,_settings_values_js__WEBPACK_IMPORTED_MODULE_5__/* .parseDestinations */ .dU)(destinationArgs, _voice_js__WEBPACK_IMPORTED_MODULE_13__/* .FLAG_VOICE */ .m);
+    for (const d of destinations)
+        (0,_plan_operation_js__WEBPACK_IMPORTED_MODULE_4__/* .parseOperation */ .$)(typeof values.operation === 'string' ? values.operation.trim() : '', source, d, _voice_js__WEBPACK_IMPORTED_MODULE_13__/* .FLAG_VOICE */ .m);
+    const toStdout = destinations.filter((d) => d.transport !== 'registry' && d.path === '-');
+    if (values.json && toStdout.length && values['dry-run'] !== true) {
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_8__/* .UsageError */ .e('--json prints on standard output, which oci-archive:- fills with the archive: drop --json or give a file path');
+    }
+    if (toStdout.length > 1)
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_8__/* .UsageError */ .e('oci-archive:- is given twice as a destination: standard output takes one archive');
+    return { source, destinations };
+}
+/** Both sides' credentials; standard input can give one password, and none when it carries the archive. */
+async function readBothCredentials(values, io, stdinCarriesArchive = false) {
+    const stdinFlags = ['src-password-stdin', 'dest-password-stdin'].filter((f) => values[f] === true);
+    if (stdinFlags.length > 1) {
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_8__/* .UsageError */ .e(`--src-password-stdin and --dest-password-stdin both read standard input: give one, and the other password in ${dest.password} or ${src.password}`);
+    }
+    if (stdinFlags.length && stdinCarriesArchive) {
+        throw new _flags_js__WEBPACK_IMPORTED_MODULE_8__/* .UsageError */ .e(`--${stdinFlags[0]} reads standard input, which oci-archive:- reads the archive from: give the password in ${stdinFlags[0].startsWith('src') ? src.password : dest.password}`);
+    }
+    const stdin = (flag) => () => (0,_passwords_js__WEBPACK_IMPORTED_MODULE_9__/* .readStdinPassword */ .M$)(io.stdin, `--${flag}`);
+    return {
+        source: await (0,_passwords_js__WEBPACK_IMPORTED_MODULE_9__/* .readCredentials */ .L1)('src', values, io.env, stdin('src-password-stdin')),
+        destination: await (0,_passwords_js__WEBPACK_IMPORTED_MODULE_9__/* .readCredentials */ .L1)('dest', values, io.env, stdin('dest-password-stdin')),
+    };
+}
+
+
+/***/ }),
+
+/***/ 25986:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -26,9 +271,9 @@ var log = __webpack_require__(51488);
 // EXTERNAL MODULE: ./lib/src/job/render/status-words.js
 var status_words = __webpack_require__(68281);
 // EXTERNAL MODULE: ./lib/src/job/render/records.js
-var records = __webpack_require__(48505);
-// EXTERNAL MODULE: ./lib/src/job/run-job.js + 40 modules
-var run_job = __webpack_require__(50940);
+var render_records = __webpack_require__(48505);
+// EXTERNAL MODULE: ./lib/src/job/run-job.js + 51 modules
+var run_job = __webpack_require__(44960);
 // EXTERNAL MODULE: ./lib/src/oci/errors.js
 var errors = __webpack_require__(29949);
 // EXTERNAL MODULE: ./lib/src/oci/text.js
@@ -41,18 +286,8 @@ var platform = __webpack_require__(56993);
 var reference = __webpack_require__(91839);
 // EXTERNAL MODULE: ./lib/src/oci/spelling.js
 var spelling = __webpack_require__(21120);
-// EXTERNAL MODULE: ./lib/src/targets/registry/network/failures.js
-var failures = __webpack_require__(83607);
-;// CONCATENATED MODULE: ./lib/src/settings/voice.js
-
-
-const ACTION_VOICE = {
-    ...failures/* SETTING_VOICE */.cW,
-    input: (name) => `input "${name}"`,
-    value: (text) => (0,oci_text/* quoted */.TL)(text),
-    setting: (name, value) => `${name}: ${value}`,
-};
-
+// EXTERNAL MODULE: ./lib/src/settings/voice.js
+var voice = __webpack_require__(54340);
 // EXTERNAL MODULE: ./lib/src/signatures/parse-settings.js
 var parse_settings = __webpack_require__(19541);
 // EXTERNAL MODULE: ./lib/src/signatures/policy.js
@@ -91,6 +326,7 @@ const ENTRY_FIELDS = [
     ...Object.values(settings/* VerifySetting */.mw),
     ...Object.values(settings/* SignSetting */.gp),
     ...Object.values(settings/* SignServiceSetting */.BA),
+    ...Object.values(settings/* AttestSetting */.op),
 ];
 /** An entry's signing keys: the step's words. */
 const SIGN_FIELDS = [...Object.values(settings/* SignSetting */.gp), ...Object.values(settings/* SignServiceSetting */.BA)];
@@ -161,6 +397,7 @@ function entryFromFields(fields, number, names, sources, line) {
     const prune = optionalBoolean(fields.get('prune'), field('prune'));
     const protect = regexList(fields.get('protect'), field('protect'));
     const immutableTags = globList(fields.get('immutable-tags'), field('immutable-tags'));
+    const attestVerification = optionalBoolean(fields.get(settings/* AttestSetting */.op.Verification), field(settings/* AttestSetting */.op.Verification));
     if (prune && !wholeRepository) {
         throw new errors/* InputError */.dz(`${entry} prunes but its source ${(0,oci_text/* quoted */.TL)(sourceText)} names one image: prune applies to a whole repository's tags; drop the tag or digest from the source, or drop prune`);
     }
@@ -181,6 +418,7 @@ function entryFromFields(fields, number, names, sources, line) {
         ...(immutableTags.length ? { immutableTags } : {}),
         ...optionalPolicy(entryPolicy(fields, field, sources)),
         ...optionalSigning(entrySigning(fields, field, sources)),
+        ...(attestVerification !== undefined ? { attestVerification } : {}),
     };
 }
 function optionalPolicy(verify) {
@@ -204,7 +442,7 @@ function entrySigning(fields, field, sources) {
     }
     if (!values.size)
         return undefined;
-    const sign = (0,parse_settings/* parseSignInputs */.a)((name) => values.get(name) ?? '', { ...ACTION_VOICE, input: field }, sources.env ?? process.env, sources.readFile ?? policy/* readSmallFile */.EW);
+    const sign = (0,parse_settings/* parseSignInputs */.a)((name) => values.get(name) ?? '', { ...voice/* ACTION_VOICE */.w, input: field }, sources.env ?? process.env, sources.readFile ?? policy/* readSmallFile */.EW);
     return sign ?? false;
 }
 /** The entry's `verify-*` keys, checked as the step's inputs are, errors naming the entry's field. */
@@ -223,7 +461,8 @@ function entryPolicy(fields, field, sources) {
         attestationTypes: types,
         trustedRoot: text(settings/* VerifySetting */.mw.TrustedRoot),
         platforms: platforms === true,
-    }, { ...ACTION_VOICE, input: field }, sources.readFile ?? policy/* readSmallFile */.EW);
+        mode: text(settings/* VerifySetting */.mw.Mode),
+    }, { ...voice/* ACTION_VOICE */.w, input: field }, sources.readFile ?? policy/* readSmallFile */.EW);
 }
 /** The entry's fields by name; an unknown one is an error naming the nearest and listing every field. */
 function readFields(map, entry) {
@@ -370,8 +609,8 @@ function refuseStandardStream(ref, text, what, stream) {
 
 // EXTERNAL MODULE: ./lib/src/plan/plan.js
 var plan = __webpack_require__(30153);
-// EXTERNAL MODULE: ./lib/src/cli/copy-command.js + 1 modules
-var copy_command = __webpack_require__(70341);
+// EXTERNAL MODULE: ./lib/src/cli/copy-command.js
+var copy_command = __webpack_require__(26234);
 // EXTERNAL MODULE: ./lib/src/cli/exit-codes.js
 var exit_codes = __webpack_require__(860);
 // EXTERNAL MODULE: ./lib/src/cli/flags.js
@@ -380,8 +619,8 @@ var flags = __webpack_require__(73080);
 var help = __webpack_require__(2600);
 // EXTERNAL MODULE: ./lib/src/cli/settings.js + 1 modules
 var cli_settings = __webpack_require__(77962);
-// EXTERNAL MODULE: ./lib/src/cli/signing.js + 2 modules
-var signing = __webpack_require__(24887);
+// EXTERNAL MODULE: ./lib/src/cli/signing.js + 1 modules
+var signing = __webpack_require__(16818);
 // EXTERNAL MODULE: ./lib/src/cli/terminal.js + 1 modules
 var cli_terminal = __webpack_require__(36210);
 ;// CONCATENATED MODULE: ./lib/src/cli/sync-command.js
@@ -408,9 +647,12 @@ const SHARED = new Set([
     ...signing/* SIGNATURE_FLAG_NAMES */.jw,
     'requests-per-second',
     'min-pulls-left',
+    'lock-file',
+    'locked',
     'platform',
     'referrers',
     'dry-run',
+    'repair',
     'no-clobber',
     'fail-fast',
     'concurrency',
@@ -427,7 +669,7 @@ const SHARED = new Set([
 ]);
 /** What a shared flag means for many images, where the copy's words would say otherwise. */
 const SYNC_MEANING = {
-    json: 'print the images array (one object per image: source, destination, digest, status, ...) on standard output; with prune, {"images": [...], "pruned": [...]}',
+    json: 'print the images array (one object per image: source, destination, digest, status, ...) on standard output; with prune, {"images": [...], "pruned": [...]}; with --check or --repair, {"images": [...], "check": [...]}',
     'fail-fast': 'stop starting images after the first that fails (by default every image is tried)',
     'no-clobber': 'fail an image rather than move a destination tag that names another digest',
 };
@@ -462,6 +704,12 @@ const SYNC_FLAGS = [
         kind: 'list',
         value: 'GLOB',
         help: "with SRC-REPO DST-REPO: tags that never move ('v*'): one the destination has is not compared",
+    },
+    {
+        name: 'check',
+        kind: 'switch',
+        value: 'deep',
+        help: 'write nothing: check every image in the destination (tags, every manifest and blob; deep: every blob hashed), fail on any problem',
     },
     { name: 'shard', kind: 'string', value: 'K/N', help: 'take the K-th of N stable shares of the images (N jobs cover every image once)' },
     ...copy_command.COPY_FLAGS.filter((f) => SHARED.has(f.name) || /^(src|dest)-/.test(f.name)).map((f) => ({
@@ -501,6 +749,9 @@ const SYNC_HELP = {
                 "oci-copy sync --dry-run ghcr.io/acme/app registry.example.com/acme/app --tags '1\\.4\\..*'",
                 "oci-copy sync --prune --protect 'nightly' --immutable-tags 'v*' ghcr.io/acme/app registry.example.com/acme/app",
                 'oci-copy sync --min-pulls-left 20 --requests-per-second 30 mirror.yml',
+                'oci-copy sync --lock-file mirror.lock.json mirror.yml && oci-copy sync --locked --lock-file mirror.lock.json mirror.yml',
+                'oci-copy sync --check=deep --referrers mirror.yml',
+                'oci-copy sync --repair mirror.yml',
             ],
         },
         { title: 'exit status', rows: exit_codes/* EXIT_CODE_HELP */.Z },
@@ -536,10 +787,10 @@ async function syncCommand(argv, io) {
     finally {
         terminal.progress?.stop();
     }
-    console.final(totalsLine(outcome));
+    console.final(settings.integrity?.mode === 'check' ? checkTotalsLine(outcome) : totalsLine(outcome));
     (0,cli_terminal/* printPullLimits */.L2)(console, outcome);
     if (values.json)
-        io.stdout.write(`${JSON.stringify(syncJson(outcome))}\n`);
+        io.stdout.write(`${JSON.stringify(syncJson(outcome, settings.integrity !== undefined))}\n`);
     if (outcome.failure)
         throw new errors/* OperationError */.OK(outcome.failure);
     return exit_codes/* ExitCode */.y.Done;
@@ -590,10 +841,25 @@ async function syncEntries(values, positionals, env) {
     }
     throw new flags/* UsageError */.e(`expected FILE, or SRC-REPO and DST-REPO, got ${positionals.length} arguments: see oci-copy sync --help`);
 }
-/** `--json`: the action's `images` output; when an entry prunes, `{images, pruned}` with its `pruned` output beside it. */
-function syncJson(outcome) {
-    const images = (0,records/* imageRecords */.WQ)(outcome);
-    return outcome.pruned ? { images, pruned: (0,records/* pruneRecords */.VH)(outcome) } : images;
+/**
+ * `--json`: the action's `images` output; when an entry prunes, `{images, pruned}` with its
+ * `pruned` output beside it; with `--check` or `--repair`, `{images, check}` with its `check` output.
+ */
+function syncJson(outcome, checked) {
+    const images = (0,render_records/* imageRecords */.WQ)(outcome);
+    if (!outcome.pruned && !checked)
+        return images;
+    return { images, ...(outcome.pruned ? { pruned: (0,render_records/* pruneRecords */.VH)(outcome) } : {}), ...(checked ? { check: (0,render_records/* integrityRecords */.yB)(outcome) } : {}) };
+}
+/** `60 of 62 images intact, 2 failed; checked in 4 s`: what a check of every image found. */
+function checkTotalsLine(outcome) {
+    const records = (0,render_records/* integrityRecords */.yB)(outcome);
+    const intact = records.filter((r) => r.status === 'intact').length;
+    const others = ['drifted', 'damaged', 'unchecked']
+        .map((s) => [s, records.filter((r) => r.status === s).length])
+        .filter(([, n]) => n)
+        .map(([s, n]) => `${n} ${s}`);
+    return `${intact} of ${records.length} images intact${others.length ? `, ${others.join(', ')}` : ''}; checked in ${(0,copy_report/* formatDuration */.a3)(outcome.durationMs)}`;
 }
 /** `12 copied, 50 unchanged, 0 failed; 1.2 GiB copied, 300 MiB mounted; in 2 min 3 s`. */
 function totalsLine(outcome) {
@@ -604,6 +870,8 @@ function totalsLine(outcome) {
         ...(0,status_words/* notDoneCounts */.gg)(counts),
     ].join(', ');
     const took = (0,copy_report/* formatDuration */.a3)(outcome.durationMs);
+    if (counts.repaired)
+        return `${counts.copied} of ${results.length} images ${status_words/* STATUS_WORDS */.ly.copied.word}, ${counts.repaired} ${status_words/* STATUS_WORDS */.ly.repaired.word}, ${rest}; ${(0,copy_report/* formatBytes */.z3)(outcome.bytes.copied)} copied, ${(0,copy_report/* formatBytes */.z3)(outcome.bytes.mounted)} mounted; in ${took}`;
     if (outcome.dryRun)
         return `${status_words/* STATUS_WORDS */.ly.copy.title} ${counts.copy} of ${results.length} images; ${rest}; checked in ${took}`;
     return `${counts.copied} of ${results.length} images ${status_words/* STATUS_WORDS */.ly.copied.word}, ${rest}; ${(0,copy_report/* formatBytes */.z3)(outcome.bytes.copied)} copied, ${(0,copy_report/* formatBytes */.z3)(outcome.bytes.mounted)} mounted; in ${took}`;
