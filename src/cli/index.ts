@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-import { baselineWasm, collectYoungGarbage, enableCompileCache, unsupportedNode } from '../runtime/index.js';
+import { baselineWasm, collectYoungGarbage, unsupportedNode } from '../runtime/index.js';
 
 const refusal = unsupportedNode(process.version);
 if (refusal) {
   process.stderr.write(`oci-copy: ${refusal}\n`);
   process.exit(2);
 }
-enableCompileCache();
 baselineWasm();
 collectYoungGarbage();
 const { main } = await import('./main.js');
