@@ -1949,6 +1949,19 @@ class SigningKeys {
 
 
 
+/** How the stage's signer signs (its key or keyless token, its services), for a signature or an attestation. */
+function signerOptions(chosen, ctx) {
+    return {
+        mode: chosen.mode,
+        ...(chosen.key ? { key: chosen.key } : {}),
+        ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
+        ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
+        ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
+        ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        onNotice: (message) => ctx.notice(message),
+    };
+}
 /**
  * `sign`: the destination digest ends up signed. Once an image is tagged, its digest there is
  * signed and the signature attached (a bundle referrer, or cosign's `.sig` tag). An image the
@@ -2000,17 +2013,7 @@ function signStage(options, entries = {}) {
             for (const child of children ?? [])
                 childrenFound.push(await ownOf(child));
             const base = { digest, mode: chosen.mode, format: chosen.format };
-            const sign = (subject) => signImage(ctx.destination, subject, repository, {
-                mode: chosen.mode,
-                format: chosen.format,
-                ...(chosen.key ? { key: chosen.key } : {}),
-                ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
-                ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
-                ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
-                ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
-                signal: ctx.signal,
-                onNotice: (message) => ctx.notice(message),
-            });
+            const sign = (subject) => signImage(ctx.destination, subject, repository, { ...signerOptions(chosen, ctx), format: chosen.format });
             const record = found
                 ? { ...base, state: 'already-signed', format: found.form, signer: found.signer, where: found.where }
                 : ctx.dryRun
@@ -2200,16 +2203,7 @@ function verificationSummaryStage(options, entries = {}) {
                 slsaVersion: '1.0',
             };
             const statement = summaryStatement({ digest, name: repository, summary });
-            const record = await attestImage(ctx.destination, ctx.root, statement, VSA_PREDICATE, {
-                mode: chosen.mode,
-                ...(chosen.key ? { key: chosen.key } : {}),
-                ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
-                ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
-                ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
-                ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
-                signal: ctx.signal,
-                onNotice: (message) => ctx.notice(message),
-            }).catch(fail);
+            const record = await attestImage(ctx.destination, ctx.root, statement, VSA_PREDICATE, signerOptions(chosen, ctx)).catch(fail);
             return {
                 state: 'attested',
                 digest,

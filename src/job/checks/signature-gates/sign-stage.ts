@@ -30,6 +30,20 @@ export interface SignStageOptions {
   platforms?: boolean;
 }
 
+/** How the stage's signer signs (its key or keyless token, its services), for a signature or an attestation. */
+export function signerOptions(chosen: SignStageOptions, ctx: Pick<AfterTagContext, 'signal' | 'notice'>) {
+  return {
+    mode: chosen.mode,
+    ...(chosen.key ? { key: chosen.key } : {}),
+    ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
+    ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
+    ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
+    ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onNotice: (message: string) => ctx.notice(message),
+  };
+}
+
 /** What the stage needs for the entries of a sync that sign in their own way (`sign*` keys). */
 export interface EntrySigningOptions {
   /** Their key files, decrypted once each (filled before the job, so a wrong password stops it before any copy). */
@@ -88,17 +102,7 @@ export function signStage(options: SignStageOptions | undefined, entries: EntryS
 
       const base = { digest, mode: chosen.mode, format: chosen.format };
       const sign = (subject: Descriptor) =>
-        signImage(ctx.destination, subject, repository, {
-          mode: chosen.mode,
-          format: chosen.format,
-          ...(chosen.key ? { key: chosen.key } : {}),
-          ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
-          ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
-          ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
-          ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
-          signal: ctx.signal,
-          onNotice: (message) => ctx.notice(message),
-        });
+        signImage(ctx.destination, subject, repository, { ...signerOptions(chosen, ctx), format: chosen.format });
       const record: ImageSigning = found
         ? { ...base, state: 'already-signed', format: found.form, signer: found.signer, where: found.where }
         : ctx.dryRun

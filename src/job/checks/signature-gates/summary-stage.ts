@@ -20,7 +20,7 @@ import { VERSION } from '../../../version.js';
 import type { AfterTagStage } from '../check.js';
 import { SIGNATURE_POLICY_CHECK, VERIFICATION_SUMMARY_STAGE, type ImageSummary } from './names.js';
 import { summaryPresenter } from './presenter.js';
-import { ownSigner, signStageOptions, type EntrySigningOptions, type SignStageOptions } from './sign-stage.js';
+import { ownSigner, signerOptions, signStageOptions, type EntrySigningOptions, type SignStageOptions } from './sign-stage.js';
 import { SigningKeys } from './signing-keys.js';
 
 export interface SummaryStageOptions {
@@ -107,16 +107,7 @@ export function verificationSummaryStage(options: SummaryStageOptions, entries: 
         slsaVersion: '1.0',
       };
       const statement = summaryStatement({ digest, name: repository, summary });
-      const record = await attestImage(ctx.destination, ctx.root, statement, VSA_PREDICATE, {
-        mode: chosen.mode,
-        ...(chosen.key ? { key: chosen.key } : {}),
-        ...(chosen.identityToken ? { identityToken: chosen.identityToken } : {}),
-        ...(chosen.fulcioUrl ? { fulcioUrl: chosen.fulcioUrl } : {}),
-        ...(chosen.rekorUrl ? { rekorUrl: chosen.rekorUrl } : {}),
-        ...(chosen.tsaUrl ? { tsaUrl: chosen.tsaUrl } : {}),
-        signal: ctx.signal,
-        onNotice: (message) => ctx.notice(message),
-      }).catch(fail);
+      const record = await attestImage(ctx.destination, ctx.root, statement, VSA_PREDICATE, signerOptions(chosen, ctx)).catch(fail);
       return {
         state: 'attested',
         digest,
