@@ -356,9 +356,6 @@ export class GraphCopier {
       // The registry lost a child since we checked: push the children again and retry once.
       if (code === 'MANIFEST_BLOB_UNKNOWN')
         for (const child of children.filter((c) => !isManifest(c.mediaType))) await this.transferBlob(child);
-      // Bytes checked against their digest before the push: DIGEST_INVALID is the registry reading a
-      // link another writer was rewriting (see BlobLedger.claimManifest). Once more, a moment later.
-      else if (code === 'DIGEST_INVALID') await pause(100 + Math.random() * 200, this.signal);
       else throw err;
       await this.destinationStep(what, push);
     }

@@ -84,7 +84,7 @@ describe('concurrent writers of one referrers index or .sig tag lose no entry', 
         runAction({ source: `${registry.host}/${repo}:v1`, destination, referrers: 'true', 'blob-cache': 'false' }, {}, ACTION_COMPILED),
       ),
     );
-    for (const run of copies) assert.equal(run.code, 0, run.stdout);
+    for (const run of copies) assert.equal(run.code, 0, run.stdout + run.stderr);
     const index = await getManifest(registry, 'jobs-dst/app', fallbackTag(subject.digest));
     const listed = new Set((index.doc?.manifests ?? []).map((d) => d.digest));
     assert.equal(attestations.filter((a) => !listed.has(a.attestation.digest)).length, 0, 'attestations lost from the index');
@@ -108,7 +108,7 @@ describe('concurrent writers of one referrers index or .sig tag lose no entry', 
         ),
       ),
     );
-    for (const run of signs) assert.equal(run.code, 0, run.stdout);
+    for (const run of signs) assert.equal(run.code, 0, run.stdout + run.stderr);
     const signatures = signs.map(
       (run) => (JSON.parse(run.outputs.verification) as Array<{ signed?: { state: string } }>)[0]?.signed?.state,
     );

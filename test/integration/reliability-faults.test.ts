@@ -226,6 +226,42 @@ describe('copies through a faulty network', () => {
     );
   });
 
+  // Distribution rewrites a link file by truncating it first: a manifest PUT that reads a child's link
+  // another writer is rewriting answers 400 DIGEST_INVALID for bytes whose digest is right.
+  const misread: Fault = {
+    kind: 'status',
+    status: 400,
+    body: JSON.stringify({ errors: [{ code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' }] }),
+  };
+
+  it('sends a manifest again, a moment later, when the registry misreads its storage (400 DIGEST_INVALID twice)', async () => {
+    proxy.addFault({ method: 'PUT', path: /^\/v2\/dst\/n[0-9]+\/manifests\/v1$/, times: 2, fault: misread });
+    const { repo, result } = await copyThroughProxy();
+    await expectHealed(repo, result);
+    const tagPuts = proxy.requests().filter((r) => r.method === 'PUT' && r.path.endsWith('/manifests/v1'));
+    assert.deepEqual(
+      tagPuts.map((r) => r.status),
+      [400, 400, 201],
+    );
+  });
+
+  it('fails cleanly when the registry answers every manifest PUT with DIGEST_INVALID', async () => {
+    proxy.addFault({ method: 'PUT', path: /^\/v2\/dst\/n[0-9]+\/manifests\//, times: Infinity, fault: misread });
+    const { repo, result } = await copyThroughProxy();
+    await expectCleanFailure(
+      repo,
+      result,
+      new RegExp(
+        `^pushing manifest sha256:[0-9a-f]{64} to ${proxy.host}/${repo}: 400 Bad Request \\(DIGEST_INVALID: provided digest did not match uploaded content\\)$`,
+      ),
+    );
+    const tries = new Map<string, number>();
+    for (const r of proxy.requests().filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')))
+      tries.set(r.path, (tries.get(r.path) ?? 0) + 1);
+    // The manifest that failed first was tried five times; one pushed beside it stopped with the copy.
+    assert.equal(Math.max(...tries.values()), 5, 'five tries, then no more');
+  });
+
   const always = (method: string, path: RegExp, fault: Fault) => ({ method, path, times: Infinity, fault });
 
   it('fails cleanly when manifest pushes keep answering 503', async () => {

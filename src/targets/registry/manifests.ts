@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { digestOf, digestProblem, isDigest, parseDigest, verifyBytes } from '../../oci/digest.js';
-import { ContentError, NotFoundError } from '../../oci/errors.js';
+import { ContentError, NotFoundError, registryErrorCode } from '../../oci/errors.js';
 import { isManifest, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../../oci/media-types.js';
 import { pullScope, pushScope } from './auth.js';
 import { during, type RegistryClient } from './client.js';
@@ -17,6 +17,8 @@ import { parseBoundedJson } from '../../oci/json.js';
 const CACHE_ENTRIES = 64;
 /** Manifests are small; a few large ones (up to 4 MiB each) must not add up to much memory. */
 const CACHE_BYTES = 16 * 1024 * 1024;
+/** Tries of a manifest PUT the registry answers with DIGEST_INVALID for bytes known to be right (see `put`). */
+const MISREAD_TRIES = 5;
 
 /** One repository's manifest endpoints, with the bytes of recent manifests kept for tagging. */
 export class Manifests {
@@ -160,8 +162,31 @@ export class Manifests {
     });
   }
 
-  /** PUTs manifest bytes under a tag or digest; the answer's headers are kept (OCI-Subject). */
+  /**
+   * PUTs manifest bytes under a tag or digest; the answer's headers are kept (OCI-Subject). Every
+   * caller checked the bytes against their digest, so DIGEST_INVALID is the registry misreading its
+   * own storage: distribution's filesystem driver rewrites a link file by truncating, then writing,
+   * and a manifest PUT that reads the link of a child (a signature layer, a merged index's config)
+   * another writer is rewriting at that moment finds it empty. A moment later it reads whole.
+   */
   async put(desc: Descriptor, reference: string, bytes: Buffer, op: string, signal?: AbortSignal): Promise<Pick<HttpResponse, 'headers'>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.putOnce(desc, reference, bytes, op, signal);
+      } catch (err) {
+        if (registryErrorCode(err) !== 'DIGEST_INVALID' || attempt >= MISREAD_TRIES) throw err;
+        await pause(50 * 2 ** attempt + Math.random() * 100, signal);
+      }
+    }
+  }
+
+  private async putOnce(
+    desc: Descriptor,
+    reference: string,
+    bytes: Buffer,
+    op: string,
+    signal?: AbortSignal,
+  ): Promise<Pick<HttpResponse, 'headers'>> {
     return during(op, async () => {
       const res = await this.client.send(
         { method: 'PUT', url: this.url(reference), headers: { 'content-type': desc.mediaType }, body: bytes, signal },
