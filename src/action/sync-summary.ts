@@ -67,7 +67,9 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
     if (long.length) lines.push(...long.map((r) => `- ${code(r.source)}: ${refusal(r)}${escapeHtml(r.error ?? '')}`), '');
   }
   const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
-  const table = ['| status | source → destination | digest | details |', '|---|---|---|---|', ...sorted.map(row)].join('\n');
+  const table = ['| status | source → destination | digest | details |', '|---|---|---|---|', ...sorted.map((r) => row(r, checking))].join(
+    '\n',
+  );
   if (!sorted.length) lines.push(noImages(outcome), '');
   else if (sorted.length > FOLD_ROWS)
     lines.push(`<details><summary>Every image (${sorted.length})</summary>`, '', table, '', '</details>', '');
@@ -113,10 +115,18 @@ function checkCounts(outcome: JobOutcome): string[] {
   return [`**${intact} intact**`, ...others];
 }
 
-function row(r: ItemOutcome): string {
+function row(r: ItemOutcome, checking: boolean): string {
   const shown = r.root?.digest ?? r.checks.check?.digest;
   const digest = shown ? code(short(shown)) : '';
-  const status = r.reason === 'immutable' ? `${STATUS_WORDS.unchanged.word} (not compared)` : statusCell(r.status);
+  // A check copies nothing: its rows say what it found (intact, drifted, damaged), not unchanged or failed.
+  const found = checking ? r.checks.check?.status : undefined;
+  const status = found
+    ? found === 'intact'
+      ? found
+      : `**${found}**`
+    : r.reason === 'immutable'
+      ? `${STATUS_WORDS.unchanged.word} (not compared)`
+      : statusCell(r.status);
   return `| ${status} | ${code(r.source)}<br>→ ${code(r.destination)} | ${digest} | ${details(r).join('<br>')} |`;
 }
 
@@ -135,9 +145,18 @@ function unbreakable(text: string | undefined): boolean {
   return !!text && text.split(/\s+/).some((w) => w.length > LONGEST_WORD);
 }
 
-/** `no signature of sha256:… satisfies the policy`: an error up to its first `: ` after the start, digests shortened. */
+/**
+ * `no signature of sha256:… satisfies the policy`: an error up to its first `: ` after the start
+ * and outside parentheses (a clause cut inside them would leave one open), digests shortened.
+ */
 function firstClause(text: string): string {
-  const cut = text.indexOf(': ', 1);
+  let depth = 0;
+  let cut = -1;
+  for (let i = 1; i < text.length - 1 && cut < 0; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && text[i] === ':' && text[i + 1] === ' ') cut = i;
+  }
   const head = cut < 0 ? text : text.slice(0, cut);
   return head.replace(/sha256:[0-9a-f]{64}/g, (d) => short(d));
 }

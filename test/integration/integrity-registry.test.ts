@@ -267,7 +267,7 @@ describe('check and repair a mirror against the real registry', () => {
     );
     assert.equal(
       outcome.results[0].error,
-      `tag 1.0 names ${b.image.root.digest}, the source ${a.image.root.digest} in ${dst.host}/mirror/drift-a`,
+      `tag 1.0 names ${b.image.root.digest} (the source names ${a.image.root.digest}) in ${dst.host}/mirror/drift-a`,
     );
     assert.equal(outcome.results[1].error, `tag 1.0 missing (the source names ${b.image.root.digest}) in ${dst.host}/mirror/drift-b`);
     // The library's sync() takes the same setting.
@@ -290,6 +290,8 @@ describe('check and repair a mirror against the real registry', () => {
     assert.match(checked.summary, /damaged: 1 problem/);
     assert.match(checked.summary, /^### Check of a mirror: 1 image$/m);
     assert.match(checked.summary, /^\*\*0 intact\*\* · 1 damaged · /m);
+    // The row's status is what the check found, not a copy's word (failed, unchanged).
+    assert.match(checked.summary, /^\| \*\*damaged\*\* \| <code>/m);
     assert.ok(checked.summary.includes(a.image.root.digest.slice(0, 19)), 'the row names the digest checked');
     const one = await runAction(
       { source: `${src.host}/team/action:1.0`, destination: `${dst.host}/mirror/action:1.0`, check: 'true', 'blob-cache': 'false' },

@@ -87,6 +87,16 @@ describe('a sync summary GitHub shows whole', () => {
     );
   });
 
+  it('cuts a long error in its cell at a clause, never inside parentheses', () => {
+    const error = `tag 2.0.0 names ${digest('c')} (the source names ${digest('d')}) in registry.example.com/app: run again to copy it`;
+    const md = markdown([outcome('failed', '2.0.0', 0, {}, error)]);
+    assert.match(
+      md,
+      /\| tag 2\.0\.0 names sha256:cccccccccccc… \(the source names sha256:dddddddddddd…\) in registry\.example\.com\/app \(in full below the table\) \|/,
+    );
+    assert.ok(md.includes(`: ${error}`), 'in full below');
+  });
+
   it('keeps a short error in its cell', () => {
     const md = markdown([outcome('failed', '2.0.0', 0, {}, 'repository acme/app not found')]);
     assert.match(md, /\| repository acme\/app not found \|/);

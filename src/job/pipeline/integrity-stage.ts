@@ -42,7 +42,7 @@ export async function integrityStage(prepared: PreparedItem, ctx: PipelineContex
   const current = record.current ?? new Map<string, string | undefined>();
   const where = placeOf(dst);
   const locked = record.item.locked;
-  const against = locked ? `the lock (${locked.file} line ${locked.line})` : 'the source';
+  const against = locked ? `line ${locked.line} of the lock ${locked.file}` : 'the source';
   const drift = driftProblems(record.references ?? [], current, root, where, against);
   if (integrity.mode === 'repair' && record.state !== 'unchanged') return { done: false };
   const checker = integrity.check;
@@ -160,7 +160,7 @@ function driftProblems(
     } else if (named === undefined) {
       problems.push({ kind: 'drift', digest: root.digest, where, detail: `tag ${reference} missing (${against} names ${root.digest})` });
     } else {
-      problems.push({ kind: 'drift', digest: named, where, detail: `tag ${reference} names ${named}, ${against} ${root.digest}` });
+      problems.push({ kind: 'drift', digest: named, where, detail: `tag ${reference} names ${named} (${against} names ${root.digest})` });
     }
   }
   return problems;
