@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { baselineWasm, collectYoungGarbage, unsupportedNode } from '../runtime/index.js';
+import { baselineWasm, collectYoungGarbage, endOnUncaught, unsupportedNode } from '../runtime/index.js';
 
 const refusal = unsupportedNode(process.version);
 if (refusal) {
@@ -8,5 +8,11 @@ if (refusal) {
 }
 baselineWasm();
 collectYoungGarbage();
+// The stack of an internal error with --debug only: every other run ends on one line.
+const debug = process.argv.includes('--debug');
+endOnUncaught(
+  (line) => process.stderr.write(`oci-copy: ${line}\n`),
+  (stack) => debug && process.stderr.write(`${stack}\n`),
+);
 const { main } = await import('./main.js');
 process.exitCode = await main(process.argv.slice(2));

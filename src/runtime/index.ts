@@ -2,3 +2,4 @@
 export { baselineWasm } from './wasm-tiering.js';
 export { collectYoungGarbage } from './young-garbage.js';
 export { unsupportedNode } from './node-version.js';
+export { endOnUncaught } from './last-resort.js';
