@@ -140,6 +140,7 @@ try {
       sign: 'keyless',
       'sign-fulcio-url': world.fulcioUrl,
       'sign-rekor-url': world.rekorUrl,
+      'attest-verification': 'true',
     },
     runner,
   );
@@ -191,4 +192,49 @@ try {
 } finally {
   await Promise.all([registry.stop(), world.stop()]);
   rmSync(work, { recursive: true, force: true });
+}
+
+// A mirror proved: three images mirrored with a lock, then a layer lost from the mirror's storage
+// and a source tag moved. A check names both, a repair puts the layer back, a locked run reports the
+// drift against the lock. Last, a layer uploaded through a link that drops now and then (resent bytes).
+const proof = mkdtempSync(join(tmpdir(), 'oci-copy-preview-'));
+const [source, mirrorRegistry] = await Promise.all([startRegistry(), startRegistry()]);
+try {
+  const pushTo = async (r, repo, tag, seed, size = 30_000) => {
+    const built = await makeImageLayout(join(proof, `${repo.replace(/\W/g, '-')}-${tag}-${seed}`), {
+      tag,
+      platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size, seed }] }],
+    });
+    await pushImageOverHttp(built, r.url, repo, tag);
+    return built;
+  };
+  const names = ['api', 'worker', 'web'];
+  const built = {};
+  for (const name of names) built[name] = await pushTo(source, `team/${name}`, '1.0', name);
+  const entries = names.map((n) => `- source: ${source.host}/team/${n}:1.0\n  destination: ${mirrorRegistry.host}/mirror/${n}`).join('\n');
+  const lockFile = join(proof, 'mirror.lock');
+  await runAction({ images: entries, 'lock-file': lockFile, 'blob-cache': 'false' });
+  // The worker's layer is gone from the mirror's storage; the web tag moved at the source.
+  const layer = built.worker.manifests[0].layers[0].digest.slice('sha256:'.length);
+  rmSync(join(mirrorRegistry.storage, 'docker/registry/v2/blobs/sha256', layer.slice(0, 2), layer, 'data'));
+  await pushTo(source, 'team/web', '1.0', 'web-rebuilt');
+  render('check', (await runAction({ images: entries, check: 'true', 'blob-cache': 'false' })).summary);
+  render('repair', (await runAction({ images: entries, repair: 'true', 'blob-cache': 'false' })).summary);
+  render('locked-drift', (await runAction({ images: entries, 'lock-file': lockFile, locked: 'true', 'blob-cache': 'false' })).summary);
+
+  const { startFront } = await import(join(root, 'lib/test/support/huge-front.js'));
+  const flaky = await startFront(mirrorRegistry.url, { capBytes: 4 * 1024 * 1024, dropEveryBytes: 5 * 1024 * 1024 });
+  try {
+    await pushTo(source, 'team/big', '1.0', 'big', 12 * 1024 * 1024);
+    render(
+      'resent',
+      (await runAction({ source: `${source.host}/team/big:1.0`, destination: `${flaky.host}/mirror/big:1.0`, 'blob-cache': 'false' }))
+        .summary,
+    );
+  } finally {
+    await flaky.stop();
+  }
+} finally {
+  await Promise.all([source.stop(), mirrorRegistry.stop()]);
+  rmSync(proof, { recursive: true, force: true });
 }
