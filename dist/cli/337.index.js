@@ -6119,10 +6119,6 @@ class GraphCopier {
             if (code === 'MANIFEST_BLOB_UNKNOWN')
                 for (const child of children.filter((c) => !(0,media_types/* isManifest */.Yh)(c.mediaType)))
                     await this.transferBlob(child);
-            // Bytes checked against their digest before the push: DIGEST_INVALID is the registry reading a
-            // link another writer was rewriting (see BlobLedger.claimManifest). Once more, a moment later.
-            else if (code === 'DIGEST_INVALID')
-                await (0,cancel/* pause */.v7)(100 + Math.random() * 200, this.signal);
             else
                 throw err;
             await this.destinationStep(what, push);
@@ -6628,7 +6624,7 @@ async function integrityStage(prepared, ctx) {
     const current = record.current ?? new Map();
     const where = placeOf(dst);
     const locked = record.item.locked;
-    const against = locked ? `the lock (${locked.file} line ${locked.line})` : 'the source';
+    const against = locked ? `line ${locked.line} of the lock ${locked.file}` : 'the source';
     const drift = driftProblems(record.references ?? [], current, root, where, against);
     if (integrity.mode === 'repair' && record.state !== 'unchanged')
         return { done: false };
@@ -6737,7 +6733,7 @@ function driftProblems(references, current, root, where, against) {
             problems.push({ kind: 'drift', digest: root.digest, where, detail: `tag ${reference} missing (${against} names ${root.digest})` });
         }
         else {
-            problems.push({ kind: 'drift', digest: named, where, detail: `tag ${reference} names ${named}, ${against} ${root.digest}` });
+            problems.push({ kind: 'drift', digest: named, where, detail: `tag ${reference} names ${named} (${against} names ${root.digest})` });
         }
     }
     return problems;
@@ -11341,6 +11337,8 @@ function referrersMergeLine(where, subject, update) {
 const CACHE_ENTRIES = 64;
 /** Manifests are small; a few large ones (up to 4 MiB each) must not add up to much memory. */
 const CACHE_BYTES = 16 * 1024 * 1024;
+/** Tries of a manifest PUT the registry answers with DIGEST_INVALID for bytes known to be right (see `put`). */
+const MISREAD_TRIES = 5;
 /** One repository's manifest endpoints, with the bytes of recent manifests kept for tagging. */
 class Manifests {
     client;
@@ -11484,8 +11482,26 @@ class Manifests {
             await this.put(desc, reference, bytes, op);
         });
     }
-    /** PUTs manifest bytes under a tag or digest; the answer's headers are kept (OCI-Subject). */
+    /**
+     * PUTs manifest bytes under a tag or digest; the answer's headers are kept (OCI-Subject). Every
+     * caller checked the bytes against their digest, so DIGEST_INVALID is the registry misreading its
+     * own storage: distribution's filesystem driver rewrites a link file by truncating, then writing,
+     * and a manifest PUT that reads the link of a child (a signature layer, a merged index's config)
+     * another writer is rewriting at that moment finds it empty. A moment later it reads whole.
+     */
     async put(desc, reference, bytes, op, signal) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await this.putOnce(desc, reference, bytes, op, signal);
+            }
+            catch (err) {
+                if ((0,errors/* registryErrorCode */.VS)(err) !== 'DIGEST_INVALID' || attempt >= MISREAD_TRIES)
+                    throw err;
+                await (0,cancel/* pause */.v7)(50 * 2 ** attempt + Math.random() * 100, signal);
+            }
+        }
+    }
+    async putOnce(desc, reference, bytes, op, signal) {
         return during(op, async () => {
             const res = await this.client.send({ method: 'PUT', url: this.url(reference), headers: { 'content-type': desc.mediaType }, body: bytes, signal }, [pushScope(this.repository)]);
             if (res.status === 201 || res.status === 200) {

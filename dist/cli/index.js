@@ -349,7 +349,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4188);
+/* harmony import */ var _runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(72631);
 
 const refusal = (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .unsupportedNode */ .AV)(process.version);
 if (refusal) {
@@ -358,6 +358,9 @@ if (refusal) {
 }
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .baselineWasm */ .oC)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .collectYoungGarbage */ .ul)();
+// The stack of an internal error with --debug only: every other run ends on one line.
+const debug = process.argv.includes('--debug');
+(0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .endOnUncaught */ .CE)((line) => process.stderr.write(`oci-copy: ${line}\n`), (stack) => debug && process.stderr.write(`${stack}\n`));
 const { main } = await __nccwpck_require__.e(/* import() */ 293).then(__nccwpck_require__.bind(__nccwpck_require__, 31293));
 process.exitCode = await main(process.argv.slice(2));
 
@@ -366,7 +369,167 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4188:
+/***/ 29949:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OK: () => (/* binding */ OperationError),
+/* harmony export */   P1: () => (/* binding */ TagConflictError),
+/* harmony export */   VS: () => (/* binding */ registryErrorCode),
+/* harmony export */   bD: () => (/* binding */ messageOf),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   h: () => (/* binding */ DigestMismatchError),
+/* harmony export */   k6: () => (/* binding */ CopyError),
+/* harmony export */   m_: () => (/* binding */ NotFoundError),
+/* harmony export */   r3: () => (/* binding */ isRetryable),
+/* harmony export */   tr: () => (/* binding */ TagRemovalRefusedError),
+/* harmony export */   vW: () => (/* binding */ OciCopyError),
+/* harmony export */   yg: () => (/* binding */ ContentError)
+/* harmony export */ });
+/**
+ * Errors that reach a user. Every message is one line that names the thing at fault and, where
+ * there is one, what to do about it. `CopyError` carries which side failed and in which operation.
+ */
+class OciCopyError extends Error {
+    name = 'OciCopyError';
+}
+/** Bad input: a reference, an option, a file the user pointed at. Raised before any network traffic. */
+class InputError extends OciCopyError {
+    name = 'InputError';
+}
+/** Content that does not match its descriptor (digest or size), or that is malformed. */
+class ContentError extends OciCopyError {
+    name = 'ContentError';
+}
+/** Something asked for is not there: a tag, a blob, a manifest. */
+class NotFoundError extends OciCopyError {
+    name = 'NotFoundError';
+}
+/**
+ * Work that was stopped rather than failed: a target used after `close()` (`… is closed`), or an
+ * operation cancelled because the copy it belonged to failed or was told to stop. Never retried.
+ */
+class CancelledError extends OciCopyError {
+    name = 'CancelledError';
+}
+/** A failure whose message already names the operation and the place (`pushing blob … to HOST/REPO: 503`). */
+class OperationError extends OciCopyError {
+    name = 'OperationError';
+}
+/**
+ * An answer to a request by digest that names other content: a registry's `Docker-Content-Digest`,
+ * the digest of the bytes it sent, an index entry, a referrer's subject. A digest pins what it names,
+ * so no answer may swap it; the message names the place, the digest asked for and the one answered.
+ */
+class DigestMismatchError extends OperationError {
+    requested;
+    answered;
+    name = 'DigestMismatchError';
+    constructor(message, 
+    /** the digest the user or the graph fixed */
+    requested, 
+    /** the other digest the answer named */
+    answered) {
+        super(message);
+        this.requested = requested;
+        this.answered = answered;
+    }
+}
+/**
+ * A destination tag that already names another digest, left as it is because the copy was told
+ * not to move tags (`noClobber`). No retry cures it: the tag must be removed, or the copy allowed to move it.
+ */
+class TagConflictError extends OciCopyError {
+    reference;
+    current;
+    wanted;
+    name = 'TagConflictError';
+    constructor(message, reference, 
+    /** what the tag names now */
+    current, 
+    /** what the copy would have pointed it at */
+    wanted) {
+        super(message);
+        this.reference = reference;
+        this.current = current;
+        this.wanted = wanted;
+    }
+}
+/**
+ * A target that does not allow removing tags at all (a registry that refuses deletes through its
+ * API: 405 UNSUPPORTED, GHCR, Docker Hub; credentials without delete rights). Said once per
+ * destination; nothing else of the run is affected.
+ */
+class TagRemovalRefusedError extends OperationError {
+    place;
+    status;
+    name = 'TagRemovalRefusedError';
+    constructor(message, 
+    /** `[registry] host/repo`, as the target names itself. */
+    place, status) {
+        super(message);
+        this.place = place;
+        this.status = status;
+    }
+}
+/** Wraps a failure with where it happened: `pushing blob sha256:… to HOST/REPO: 503 after 5 tries`. */
+class CopyError extends OciCopyError {
+    side;
+    operation;
+    cause;
+    name = 'CopyError';
+    constructor(side, operation, cause) {
+        super(cause instanceof OperationError ? cause.message : `${operation}: ${messageOf(cause)}`);
+        this.side = side;
+        this.operation = operation;
+        this.cause = cause;
+    }
+}
+/** The one-line message of anything thrown, never a stack trace. */
+function messageOf(err) {
+    if (err instanceof Error) {
+        const msg = err.message || err.name;
+        // Node's network errors carry the useful part in `cause` (undici: "fetch failed" → ECONNREFUSED).
+        const cause = err.cause;
+        if (cause instanceof Error && cause.message && !msg.includes(cause.message)) {
+            return oneLine(`${msg}: ${cause.message}`);
+        }
+        const code = err.code;
+        if (typeof code === 'string' && !msg.includes(code))
+            return oneLine(`${msg} (${code})`);
+        return oneLine(msg);
+    }
+    if (typeof err === 'string')
+        return oneLine(err);
+    try {
+        return oneLine(JSON.stringify(err) ?? String(err));
+    }
+    catch {
+        return String(err);
+    }
+}
+function oneLine(s) {
+    return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+/**
+ * A failure worth another try with fresh content (a connection cut mid-upload, a 503 after the
+ * transport's own retries could not replay a streamed body). Targets mark such errors
+ * `retryable = true`; the copy engine then reopens the source and pushes again.
+ */
+function isRetryable(err) {
+    return err?.retryable === true;
+}
+/** The registry error code an error carries (`MANIFEST_BLOB_UNKNOWN`, `DIGEST_INVALID`), if any. */
+function registryErrorCode(err) {
+    const code = err?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+
+
+/***/ }),
+
+/***/ 72631:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -374,6 +537,7 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   oC: () => (/* reexport */ baselineWasm),
   ul: () => (/* reexport */ collectYoungGarbage),
+  CE: () => (/* reexport */ endOnUncaught),
   AV: () => (/* reexport */ unsupportedNode)
 });
 
@@ -454,8 +618,39 @@ function unsupportedNode(version) {
         : `Node.js ${version} is too old: install 22.22.2 or later on the 22 line, 24.15.0 or later, or 26, from https://nodejs.org/en/download (or: nvm install 24)`;
 }
 
+// EXTERNAL MODULE: ./lib/src/oci/errors.js
+var errors = __nccwpck_require__(29949);
+;// CONCATENATED MODULE: ./lib/src/runtime/last-resort.js
+
+/**
+ * A fault no code path caught (an `error` event nobody listened for, a rejection nobody awaited)
+ * would end the process with a stack trace and nothing else: in a workflow log, no error line, no
+ * summary. It ends the process with one line naming it instead, and the stack only where debugging
+ * asked for it. Exit 1 at once: what was being written is abandoned, and no tag names it, as tags
+ * are pushed only after everything they refer to. For entry points only.
+ */
+function endOnUncaught(say, stack) {
+    let ended = false;
+    const end = (err) => {
+        if (ended)
+            return;
+        ended = true;
+        try {
+            say(`internal error, the run stopped: ${(0,errors/* messageOf */.bD)(err)}; nothing was tagged for what it was writing`);
+            if (err instanceof Error && err.stack)
+                stack(err.stack);
+        }
+        finally {
+            process.exit(1);
+        }
+    };
+    process.on('uncaughtException', end);
+    process.on('unhandledRejection', end);
+}
+
 ;// CONCATENATED MODULE: ./lib/src/runtime/index.js
 // Process-wide settings for the entry points (the CLI and the action); the library never sets them.
+
 
 
 
