@@ -79,6 +79,7 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
     lines.push(`#### Nothing selected (${empty.length})`, '', ...empty.map((e) => `- ⚠️ ${escapeMarkdown(describeEmptySelection(e))}`), '');
   // The checks' lines name digests and identity URLs in full: lists under the table, where they wrap.
   lines.push(...checkSections(sorted));
+  lines.push(...warningSection(sorted));
   if (outcome.pruned?.length) lines.push(...pruneSection(outcome.pruned, outcome.dryRun));
   if (outcome.cacheNote) lines.push(`<sub>${escapeHtml(outcome.cacheNote)}</sub>`, '');
   return lines.join('\n');
@@ -157,8 +158,7 @@ function firstClause(text: string): string {
     else if (text[i] === ')') depth = Math.max(0, depth - 1);
     else if (depth === 0 && text[i] === ':' && text[i + 1] === ' ') cut = i;
   }
-  const head = cut < 0 ? text : text.slice(0, cut);
-  return head.replace(/sha256:[0-9a-f]{64}/g, (d) => short(d));
+  return shortDigests(cut < 0 ? text : text.slice(0, cut));
 }
 
 /** ` (5 of them immutable tags, not compared)`: unchanged that no comparison showed. */
@@ -196,9 +196,29 @@ function details(r: ItemOutcome): string[] {
   if (r.reason === 'immutable') out.push('immutable tag the destination has: not compared');
   // The status column already says "left for the next run": the details say why.
   if (r.status === 'deferred' && r.error) out.push(escapeHtml(r.error.replace(/^left for the next run: /, '')));
-  for (const w of r.warnings) out.push(`⚠️ ${escapeHtml(w)}`);
+  for (const w of r.warnings) out.push(`⚠️ ${warningCell(w)}`);
   return out;
 }
+
+/**
+ * A warning as its cell gives it: digests shortened, and one still holding a word too long to wrap
+ * (a path, a URL) cut to its first clause. Either way it is given in full under the table.
+ */
+function warningCell(warning: string): string {
+  const shortened = shortDigests(warning);
+  if (unbreakable(shortened)) return `${escapeHtml(firstClause(warning))} (in full below the table)`;
+  return shortened === warning ? escapeHtml(warning) : `${escapeHtml(shortened)} (in full below the table)`;
+}
+
+/** The warnings a cell shortened, in full, each naming its destination: a list wraps where a table cannot. */
+function warningSection(results: ItemOutcome[]): string[] {
+  const lines = results.flatMap((r) =>
+    r.warnings.filter((w) => warningCell(w) !== escapeHtml(w)).map((w) => `- ⚠️ ${code(r.destination)}: ${escapeHtml(w)}`),
+  );
+  return lines.length ? ['#### Warnings', '', ...lines, ''] : [];
+}
+
+const shortDigests = (text: string) => text.replace(/sha256:[0-9a-f]{64}/g, (d) => short(d));
 
 /** `sha256:0123456789ab…`: enough of a digest to tell it in a table. */
 function short(digest: string): string {

@@ -63,7 +63,7 @@ describe('oci-copy --lock-file and --locked', () => {
     assert.match(
       locked.stderr,
       new RegExp(
-        `drift: ${src.host}/team/svc:1 is gone from the source, the lock \\(svc\\.lock\\.json line 2\\) names ${digests.get('1')}: the locked digest is copied`,
+        `drift: ${src.host}/team/svc:1 is gone from the source \\(line 2 of the lock svc\\.lock\\.json names ${digests.get('1')}\\): the locked digest is copied`,
       ),
     );
     assert.match(locked.stderr, /svc\.lock\.json: 1 image held to its locked digest, 1 with drift/);

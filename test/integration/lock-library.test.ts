@@ -122,7 +122,7 @@ describe('a locked mirror through sync()', () => {
     assert.equal(await destinationDigest('1.1'), digests.get('1.1'));
     const [kept, drifted] = byDestination(locked.results);
     assert.deepEqual(drifted.warnings, [
-      `drift: ${src.host}/team/tool:1.1 names ${moved} now, the lock (mirror.lock.json line 3) ${digests.get('1.1')}: the locked digest is copied, not the tag's; run without locked to follow the tag`,
+      `drift: ${src.host}/team/tool:1.1 names ${moved} now (line 3 of the lock mirror.lock.json names ${digests.get('1.1')}): the locked digest is copied, not the tag's; run without locked to follow the tag`,
     ]);
     assert.deepEqual(kept.warnings, []);
     const records = new Map(imageRecords(locked).map((r) => [r.destination, r]));

@@ -97,6 +97,32 @@ describe('a sync summary GitHub shows whole', () => {
     assert.ok(md.includes(`: ${error}`), 'in full below');
   });
 
+  it('shortens the digests of a warning in its cell, cuts one with a long path, and gives both in full under the table', () => {
+    const drift = `drift: ghcr.io/acme/app:1.0.0 names ${digest('e')} now (line 3 of the lock mirror.lock.json names ${digest('a')}): the locked digest is copied`;
+    const far = `drift: ghcr.io/acme/app:1.1.0 names ${digest('e')} now (line 4 of the lock /home/runner/work/platform/platform/.github/mirror.lock.json names ${digest('a')}): the locked digest is copied`;
+    const md = markdown([outcome('copied', '1.0.0', 0, { warnings: [drift] }), outcome('copied', '1.1.0', 1, { warnings: [far] })]);
+    assert.ok(longestTableWord(md) <= 60, `a table row holds a ${longestTableWord(md)}-character word:\n${md}`);
+    assert.ok(
+      md.includes(
+        '⚠️ drift: ghcr.io/acme/app:1.0.0 names sha256:eeeeeeeeeeee… now (line 3 of the lock mirror.lock.json names sha256:aaaaaaaaaaaa…): the locked digest is copied (in full below the table) |',
+      ),
+      md,
+    );
+    assert.match(md, /⚠️ drift \(in full below the table\) \|/);
+    assert.ok(
+      md.includes(
+        `#### Warnings\n\n- ⚠️ <code>registry.example.com/app:1.0.0</code>: ${drift}\n- ⚠️ <code>registry.example.com/app:1.1.0</code>: ${far}\n`,
+      ),
+      md,
+    );
+  });
+
+  it('keeps a short warning whole in its cell, and lists no warnings under the table', () => {
+    const md = markdown([outcome('copied', '1.0.0', 0, { warnings: ['platform linux/s390x is not in the index'] })]);
+    assert.match(md, /⚠️ platform linux\/s390x is not in the index \|/);
+    assert.doesNotMatch(md, /#### Warnings/);
+  });
+
   it('keeps a short error in its cell', () => {
     const md = markdown([outcome('failed', '2.0.0', 0, {}, 'repository acme/app not found')]);
     assert.match(md, /\| repository acme\/app not found \|/);

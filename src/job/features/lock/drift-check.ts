@@ -70,11 +70,11 @@ export const driftCheck: ImageCheck<LockDrift> = {
       }
     }
     if (now === pinned) return undefined;
-    const at = `${locked.file} line ${locked.line}`;
+    const lock = `line ${locked.line} of the lock ${locked.file} names ${pinned}`;
     ctx.warning(
       now
-        ? `drift: ${reference} names ${now} now, the lock (${at}) ${pinned}: the locked digest is copied, not the tag's; run without locked to follow the tag`
-        : `drift: ${reference} is gone from the source, the lock (${at}) names ${pinned}: the locked digest is copied`,
+        ? `drift: ${reference} names ${now} now (${lock}): the locked digest is copied, not the tag's; run without locked to follow the tag`
+        : `drift: ${reference} is gone from the source (${lock}): the locked digest is copied`,
     );
     return { reference, locked: pinned, ...(now ? { source: now } : {}), file: locked.file, line: locked.line };
   },
