@@ -1,4 +1,5 @@
 import { InputError } from '../oci/errors.js';
+import type { Reference } from '../oci/reference.js';
 import { printable } from '../oci/text.js';
 import type { SyncEntry } from '../plan/entries.js';
 import { applyImmutableTags } from '../plan/immutable.js';
@@ -14,6 +15,12 @@ import {
 import { isTagLister } from '../targets/target.js';
 import type { JobPlan, JobWork } from './settings.js';
 import type { TargetPool } from './target-pool.js';
+
+export interface PlanOptions {
+  concurrency?: number;
+  /** A source repository's tags known without listing them (a lock's), or undefined: listed. */
+  knownTags?: (repository: Reference) => readonly string[] | undefined;
+}
 
 /** A sync's plan: every item, this shard's share, and what planning listed on the way. */
 export interface SyncPlan {
@@ -35,14 +42,11 @@ export interface SyncPlan {
  * `immutable-tags` the destination already has marked unchanged (one tag list per destination
  * repository instead of a HEAD per tag on each side).
  */
-export async function planSync(
-  entries: SyncEntry[],
-  pool: TargetPool,
-  shard?: Shard,
-  options: { concurrency?: number } = {},
-): Promise<SyncPlan> {
+export async function planSync(entries: SyncEntry[], pool: TargetPool, shard?: Shard, options: PlanOptions = {}): Promise<SyncPlan> {
   const sourceTags = new Map<number, readonly string[]>();
-  const list = (side: 'source' | 'destination') => async (ref: Parameters<typeof pool.source>[0]) => {
+  const list = (side: 'source' | 'destination') => async (ref: Reference) => {
+    const known = side === 'source' ? options.knownTags?.(ref) : undefined;
+    if (known) return [...known];
     const target = side === 'source' ? await pool.source(ref) : await pool.destination(ref);
     if (!isTagLister(target)) throw new InputError(`${target.description} cannot list its tags`);
     return target.tags();
@@ -61,11 +65,7 @@ export async function planSync(
 }
 
 /** The work as items: one per destination of the one image, the image acted on in place, or the sync list expanded and sharded. */
-export async function planWork(
-  work: JobWork,
-  pool: TargetPool,
-  options: { concurrency?: number } = {},
-): Promise<JobPlan & { problems?: string[] }> {
+export async function planWork(work: JobWork, pool: TargetPool, options: PlanOptions = {}): Promise<JobPlan & { problems?: string[] }> {
   if (work.kind === 'copy') {
     const items = work.destinations.map((destination): PlanItem => ({ entry: 0, source: work.source, destination }));
     return { work: 'copy', all: items, items };

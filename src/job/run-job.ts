@@ -4,6 +4,7 @@ import { DestinationCheck } from '../integrity/destination-check.js';
 import type { ImageCheck } from './checks/check.js';
 import type { JobFeature } from './features/feature.js';
 import { jobFeatures } from './features/job-features.js';
+import type { Reference } from '../oci/reference.js';
 import { checkInPlace } from './in-place.js';
 import { noClobberCheck } from './checks/no-clobber.js';
 import { openJob, type OpenJob } from './open-job.js';
@@ -61,7 +62,14 @@ async function openPhase(settings: JobSettings, hooks: JobHooks): Promise<Job> {
 
 /** The work as items, each feature seeing the plan (and reordering it) before the shell does. */
 async function planPhase(job: Job): Promise<JobPlan> {
-  const planned = await planWork(job.settings.work, job.pool, { concurrency: job.concurrency });
+  const knownTags = (repository: Reference) => {
+    for (const f of job.features) {
+      const tags = f.sourceTags?.(repository);
+      if (tags) return tags;
+    }
+    return undefined;
+  };
+  const planned = await planWork(job.settings.work, job.pool, { concurrency: job.concurrency, knownTags });
   for (const line of planned.problems ?? []) job.warn(line);
   let plan: JobPlan = planned;
   for (const f of job.features) plan = f.planned?.(plan) ?? plan;

@@ -20,6 +20,17 @@ export class LockIndex {
     }
   }
 
+  /**
+   * The tags the lock holds for a source repository (`registry/app`), in the lock's order, each
+   * once: a whole repository's tags as they were when the lock was written.
+   */
+  tagsOf(repository: Reference): string[] {
+    const key = bare(repository);
+    const tags = new Set<string>();
+    for (const e of this.lock.entries) if (bare(e.sourceRef) === key) for (const t of e.sourceRef.tags) tags.add(t);
+    return [...tags];
+  }
+
   /** The entry that locks `item`, or undefined when the lock does not know it. */
   find(item: PlanItem): LockedEntry | undefined {
     const candidates = this.byRepositories.get(pairKey(item.source, item.destination)) ?? [];

@@ -1,7 +1,8 @@
 // A check against a lock, on the command line against real registries: the mirror is built with
 // --lock-file, the source registry is then stopped, and `oci-copy check --locked` compares the
 // destination with the lock alone: intact, then a layer removed from the destination's storage is
-// named by digest, then a tag moved at the destination is drift against the locked digest.
+// named by digest, then a tag moved at the destination is drift against the locked digest. A
+// whole-repository entry takes its tags from the lock, the source stopped too.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -91,5 +92,65 @@ describe('oci-copy check --locked: a mirror checked against its lock, without th
     assert.ok(drift, JSON.stringify(moved.problems));
     // The tag's digest, then the lock's with the line that holds it: which is which, at a glance.
     assert.match(drift.detail, new RegExp(`^tag 1 names ${other} \\(line \\d+ of the lock \\S*app\\.lock\\.json names ${root}\\)$`));
+  });
+});
+
+describe('oci-copy sync --check --locked: a whole repository checked against its lock, without the source', () => {
+  let src: TestRegistry;
+  let dst: TestRegistry;
+  let work: string;
+  let srcStopped = false;
+  const digests = new Map<string, string>();
+  const cli = (args: string[]) => runCli(args, { home: join(work, 'home'), cwd: work });
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'oci-copy-lock-repo-check-'));
+    [src, dst] = await Promise.all([startRegistry(), startRegistry()]);
+    for (const tag of ['1.0', '1.1', '2.0']) {
+      const image = await makeImageLayout(join(work, `img-${tag}`), {
+        tag,
+        platforms: [{ os: 'linux', architecture: 'amd64', layers: [{ size: 2000, seed: `repo-${tag}` }] }],
+      });
+      await pushImageOverHttp(image, src.url, 'team/tool', tag);
+      digests.set(tag, image.root.digest);
+    }
+  });
+  after(async () => {
+    await Promise.all([srcStopped ? undefined : src?.stop(), dst?.stop()]);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('takes the tags the lock holds, its filters applied, and names a tag gone from the mirror against its lock line', async () => {
+    const repos = [`${src.host}/team/tool`, `${dst.host}/mirror/tool`];
+    const mirrored = await cli(['sync', '--lock-file', 'tool.lock.json', '--no-blob-cache', ...repos]);
+    assert.equal(mirrored.code, 0, mirrored.stderr);
+    await src.stop();
+    srcStopped = true;
+
+    const check = ['sync', '--check', '--locked', '--lock-file', 'tool.lock.json', '--json', '--no-blob-cache', ...repos];
+    const intact = await cli(check);
+    assert.equal(intact.code, 0, intact.stderr);
+    const records = (JSON.parse(intact.stdout) as { check: Array<{ destination: string; status: string; digest: string }> }).check;
+    assert.deepEqual(
+      records.map((r) => [r.destination, r.status, r.digest]).sort(),
+      ['1.0', '1.1', '2.0'].map((t) => [`${dst.host}/mirror/tool:${t}`, 'intact', digests.get(t)]),
+    );
+    assert.match(intact.stderr, /tool\.lock\.json: 3 images checked against their locked digests, the source not read/);
+
+    // The entry's filters apply to the lock's tags as they would to the source's.
+    const filtered = await cli([...check, '--tags', '1\\..*']);
+    assert.equal(filtered.code, 0, filtered.stderr);
+    assert.deepEqual((JSON.parse(filtered.stdout) as { check: Array<{ destination: string }> }).check.map((r) => r.destination).sort(), [
+      `${dst.host}/mirror/tool:1.0`,
+      `${dst.host}/mirror/tool:1.1`,
+    ]);
+
+    await rm(join(dst.storage, 'docker/registry/v2/repositories/mirror/tool/_manifests/tags/1.1'), { recursive: true });
+    const drifted = await cli(check);
+    assert.equal(drifted.code, 1, drifted.stderr);
+    assert.match(
+      drifted.stderr,
+      new RegExp(`tag 1\\.1 missing \\(line \\d+ of the lock tool\\.lock\\.json names ${digests.get('1.1')}\\) in ${dst.host}/mirror/tool`),
+    );
   });
 });

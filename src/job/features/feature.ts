@@ -1,4 +1,5 @@
 import type { CopyOptions } from '../../copy/options.js';
+import type { Reference } from '../../oci/reference.js';
 import type { PlanItem } from '../../plan/plan.js';
 import type { ImageCheck } from '../checks/check.js';
 import type { ItemOutcome, JobOutcome } from '../outcome/outcome.js';
@@ -25,6 +26,11 @@ export interface JobFeature extends ItemWatcher {
   open?(): Promise<void>;
   /** The engine options the feature gives every copy (the blob-info cache, for mounts). */
   engine?(): Partial<CopyOptions>;
+  /**
+   * A whole repository's tags the feature knows without reading the source (a check against a
+   * lock takes the tags the lock holds), or undefined: the source lists them.
+   */
+  sourceTags?(repository: Reference): readonly string[] | undefined;
   /** Sees the plan before any item runs; the plan returned is the one run (reordered, say). */
   planned?(plan: JobPlan): JobPlan;
   /** A check the per-image pipeline runs after the built-in ones and the caller's own. */

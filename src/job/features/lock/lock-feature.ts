@@ -2,7 +2,7 @@ import { resolve as resolvePath } from 'node:path';
 import { formatLock, type LockEntry, parseLock, readLock, readLockText, sortedEntries, writeLock } from '../../../lock/lock-file.js';
 import { LockIndex } from '../../../lock/match.js';
 import { messageOf } from '../../../oci/errors.js';
-import { formatReference } from '../../../oci/reference.js';
+import { formatReference, type Reference } from '../../../oci/reference.js';
 import { printable } from '../../../oci/text.js';
 import type { PlanItem } from '../../../plan/plan.js';
 import type { ImageCheck } from '../../checks/check.js';
@@ -48,6 +48,18 @@ export class LockFeature implements JobFeature {
 
   async open(): Promise<void> {
     if (this.options.settings.locked) this.index = new LockIndex(await readLock(this.path, this.file));
+  }
+
+  /**
+   * A check against the lock reads nothing from the source: a whole repository's entry takes the
+   * tags the lock holds for it (its filters still apply). A locked copy lists the source, so that a
+   * tag added since is refused by name; so does a check of a repository the lock holds no tag of.
+   */
+  sourceTags(repository: Reference): readonly string[] | undefined {
+    if (!this.index || !this.options.checking) return undefined;
+    // None locked: the source is listed, and each tag it has is then refused by name.
+    const tags = this.index.tagsOf(repository);
+    return tags.length ? tags : undefined;
   }
 
   planned(plan: JobPlan): JobPlan {
