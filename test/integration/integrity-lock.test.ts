@@ -136,6 +136,12 @@ describe('oci-copy sync --check --locked: a whole repository checked against its
       ['1.0', '1.1', '2.0'].map((t) => [`${dst.host}/mirror/tool:${t}`, 'intact', digests.get(t)]),
     );
     assert.match(intact.stderr, /tool\.lock\.json: 3 images checked against their locked digests, the source not read/);
+    // Each image is headed as checked, not as a copy would head it (unchanged).
+    assert.match(
+      intact.stderr,
+      new RegExp(`^Checked ${src.host}/team/tool:1\\.0 => ${dst.host}/mirror/tool:1\\.0 \\(${digests.get('1.0')}\\)$`, 'm'),
+    );
+    assert.doesNotMatch(intact.stderr, /^Unchanged /m);
 
     // The entry's filters apply to the lock's tags as they would to the source's.
     const filtered = await cli([...check, '--tags', '1\\..*']);

@@ -40,6 +40,9 @@ export function eventLines(
   return (event) => (event.type === 'notice' && event.level === 'warning' ? sink.warning(event.message) : lines(event));
 }
 
+/** What heads an image a check found intact. */
+const CHECKED = 'Checked';
+
 /** What heads the result of an image acted on where it is (verified, signed), not copied. */
 export const IN_PLACE = 'In place';
 
@@ -178,7 +181,9 @@ export function syncLog(sink: LineSink, now: () => number = Date.now): JobReport
       const warnings = () => {
         for (const l of lines) if (l.warning) sink.warning(l.text);
       };
-      const title = `${statusTitle(r.status, r.refusedBy)} ${pair}`;
+      // An image a check or repair walked and found whole was checked, not merely left as it was.
+      const checked = r.status === 'unchanged' && r.checks.check?.status === 'intact';
+      const title = `${checked ? CHECKED : statusTitle(r.status, r.refusedBy)} ${pair}`;
       if (r.status === 'unchanged' && r.reason === 'immutable') sink.line(`${title} (immutable tag the destination has: not compared)`);
       else if (r.status === 'unchanged') {
         sink.line(`${title} (${r.root?.digest})`);
