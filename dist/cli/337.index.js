@@ -2080,6 +2080,8 @@ function eventLines(sink, options = {}) {
         : logLines((line) => sink.line(line), options.now);
     return (event) => (event.type === 'notice' && event.level === 'warning' ? sink.warning(event.message) : lines(event));
 }
+/** What heads an image a check found intact. */
+const CHECKED = 'Checked';
 /** What heads the result of an image acted on where it is (verified, signed), not copied. */
 const IN_PLACE = 'In place';
 /** `Copied SRC => DST`, `Unchanged: DST already names sha256:…`: what became of one destination, in a line. */
@@ -2223,7 +2225,9 @@ function syncLog(sink, now = Date.now) {
                     if (l.warning)
                         sink.warning(l.text);
             };
-            const title = `${(0,status_words/* statusTitle */.lV)(r.status, r.refusedBy)} ${pair}`;
+            // An image a check or repair walked and found whole was checked, not merely left as it was.
+            const checked = r.status === 'unchanged' && r.checks.check?.status === 'intact';
+            const title = `${checked ? CHECKED : (0,status_words/* statusTitle */.lV)(r.status, r.refusedBy)} ${pair}`;
             if (r.status === 'unchanged' && r.reason === 'immutable')
                 sink.line(`${title} (immutable tag the destination has: not compared)`);
             else if (r.status === 'unchanged') {
@@ -4004,6 +4008,19 @@ class LockIndex {
                 this.byRepositories.set(key, [e]);
         }
     }
+    /**
+     * The tags the lock holds for a source repository (`registry/app`), in the lock's order, each
+     * once: a whole repository's tags as they were when the lock was written.
+     */
+    tagsOf(repository) {
+        const key = bare(repository);
+        const tags = new Set();
+        for (const e of this.lock.entries)
+            if (bare(e.sourceRef) === key)
+                for (const t of e.sourceRef.tags)
+                    tags.add(t);
+        return [...tags];
+    }
     /** The entry that locks `item`, or undefined when the lock does not know it. */
     find(item) {
         const candidates = this.byRepositories.get(pairKey(item.source, item.destination)) ?? [];
@@ -4216,10 +4233,10 @@ const driftCheck = {
         }
         if (now === pinned)
             return undefined;
-        const at = `${locked.file} line ${locked.line}`;
+        const lock = `line ${locked.line} of the lock ${locked.file} names ${pinned}`;
         ctx.warning(now
-            ? `drift: ${reference} names ${now} now, the lock (${at}) ${pinned}: the locked digest is copied, not the tag's; run without locked to follow the tag`
-            : `drift: ${reference} is gone from the source, the lock (${at}) names ${pinned}: the locked digest is copied`);
+            ? `drift: ${reference} names ${now} now (${lock}): the locked digest is copied, not the tag's; run without locked to follow the tag`
+            : `drift: ${reference} is gone from the source (${lock}): the locked digest is copied`);
         return { reference, locked: pinned, ...(now ? { source: now } : {}), file: locked.file, line: locked.line };
     },
 };
@@ -4259,6 +4276,18 @@ class LockFeature {
     async open() {
         if (this.options.settings.locked)
             this.index = new LockIndex(await readLock(this.path, this.file));
+    }
+    /**
+     * A check against the lock reads nothing from the source: a whole repository's entry takes the
+     * tags the lock holds for it (its filters still apply). A locked copy lists the source, so that a
+     * tag added since is refused by name; so does a check of a repository the lock holds no tag of.
+     */
+    sourceTags(repository) {
+        if (!this.index || !this.options.checking)
+            return undefined;
+        // None locked: the source is listed, and each tag it has is then refused by name.
+        const tags = this.index.tagsOf(repository);
+        return tags.length ? tags : undefined;
     }
     planned(plan) {
         const index = this.index;
@@ -5209,6 +5238,9 @@ function repositoryKey(ref) {
 async function planSync(entries, pool, shard, options = {}) {
     const sourceTags = new Map();
     const list = (side) => async (ref) => {
+        const known = side === 'source' ? options.knownTags?.(ref) : undefined;
+        if (known)
+            return [...known];
         const target = side === 'source' ? await pool.source(ref) : await pool.destination(ref);
         if (!(0,targets_target/* isTagLister */.IP)(target))
             throw new errors/* InputError */.dz(`${target.description} cannot list its tags`);
@@ -7137,7 +7169,15 @@ async function openPhase(settings, hooks) {
 }
 /** The work as items, each feature seeing the plan (and reordering it) before the shell does. */
 async function planPhase(job) {
-    const planned = await planWork(job.settings.work, job.pool, { concurrency: job.concurrency });
+    const knownTags = (repository) => {
+        for (const f of job.features) {
+            const tags = f.sourceTags?.(repository);
+            if (tags)
+                return tags;
+        }
+        return undefined;
+    };
+    const planned = await planWork(job.settings.work, job.pool, { concurrency: job.concurrency, knownTags });
     for (const line of planned.problems ?? [])
         job.warn(line);
     let plan = planned;
