@@ -5,7 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openRegistryRepository, RequestRate } from '../../src/targets/registry/index.js';
+import { Transform } from 'node:stream';
+import { openRegistryRepository, RegistryClient, RequestRate } from '../../src/targets/registry/index.js';
+import { pushScope } from '../../src/targets/registry/auth.js';
+import { uploadOnSession } from '../../src/targets/registry/upload.js';
+import { discard } from '../../src/targets/registry/http.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { makeImageLayout, pushImageOverHttp } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
@@ -66,5 +70,40 @@ describe('requests per second', () => {
     // The registry answered all of them: the rate holds requests, it drops none.
     const seen = await registry.settledRequests();
     assert.equal(seen.filter((r) => r.method === 'HEAD' && r.path.startsWith('/v2/lib/app/manifests/t')).length, 10);
+  });
+
+  it('a blob whose content fails while its PUT waits for a slot fails the upload, and nothing escapes it', async () => {
+    // The PUT of a whole blob waits for the host's next slot; its content breaks off meanwhile (a
+    // download cut for good, bytes that do not match their digest). The stream the request would
+    // take as its body had no listener yet: the failure ended the process instead of the upload.
+    const escaped: unknown[] = [];
+    const onEscape = (err: unknown) => escaped.push(err);
+    process.on('uncaughtException', onEscape);
+    const client = new RegistryClient(registry.host, { requestRate: new RequestRate(2) });
+    try {
+      const opened = await client.send({ method: 'POST', url: client.url('/v2/rate/broken/blobs/uploads/') }, [pushScope('rate/broken')]);
+      assert.equal(opened.status, 202);
+      const session = new URL(opened.headers.location as string, registry.url);
+      await discard(opened);
+      const content = new Transform({ transform: (chunk, _enc, done) => done(null, chunk) });
+      content.on('error', () => {});
+      content.write(Buffer.alloc(100));
+      setTimeout(() => content.destroy(new Error('the source broke off')), 50);
+      const desc = { mediaType: 'application/octet-stream', digest: `sha256:${'a'.repeat(64)}`, size: 200 };
+      await assert.rejects(
+        uploadOnSession(client, session, desc, content, {
+          scopes: [pushScope('rate/broken')],
+          mode: { chunked: false, chunkBytes: 4 << 20 },
+          operation: 'pushing blob',
+          resume: { from: async () => content, resumed: () => {} },
+        }),
+      );
+      // A moment for anything left behind to surface.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      process.off('uncaughtException', onEscape);
+      await client.close('failure');
+    }
+    assert.deepEqual(escaped, []);
   });
 });

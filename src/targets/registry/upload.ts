@@ -237,6 +237,9 @@ function counting(content: Readable, sent: { bytes: number }): Readable {
       },
     }),
   );
+  // Until the request takes `counted` as its body (after a token or a request-rate slot, or never
+  // when the send fails first), nothing else listens: the content's failure is told by the content.
+  counted.on('error', () => {});
   content.once('error', (err) => counted.destroy(err));
   counted.once('close', () => {
     if (!content.readableEnded) content.unpipe(counted);

@@ -134,7 +134,16 @@ class DeferredDispatcher extends Composite {
     if (this.ready) return this.ready.dispatch(options, handler);
     const fail = (err: Error) => (handler as { onError?: (err: Error) => void }).onError?.(err);
     if (this.failure) fail(this.failure);
-    else this.loading.then((d) => d.dispatch(options, handler), fail);
+    else
+      this.loading
+        .then((d) => d.dispatch(options, handler))
+        .catch((err: Error) => {
+          try {
+            fail(err);
+          } catch {
+            // the handler's own failure has nowhere further to go
+          }
+        });
     return true;
   }
 
