@@ -103,11 +103,28 @@ export class CopyError extends OciCopyError {
 
 /** The one-line message of anything thrown, never a stack trace. */
 export function messageOf(err: unknown): string {
+  try {
+    return messageText(err);
+  } catch {
+    // A message that is not text, or a getter that throws: the error's name at least.
+    return err instanceof Error ? safeName(err) : 'an error that cannot be shown';
+  }
+}
+
+function safeName(err: Error): string {
+  try {
+    return typeof err.name === 'string' && err.name ? err.name : 'Error';
+  } catch {
+    return 'Error';
+  }
+}
+
+function messageText(err: unknown): string {
   if (err instanceof Error) {
-    const msg = err.message || err.name;
+    const msg = typeof err.message === 'string' && err.message ? err.message : String(err.name);
     // Node's network errors carry the useful part in `cause` (undici: "fetch failed" → ECONNREFUSED).
     const cause = (err as { cause?: unknown }).cause;
-    if (cause instanceof Error && cause.message && !msg.includes(cause.message)) {
+    if (cause instanceof Error && typeof cause.message === 'string' && cause.message && !msg.includes(cause.message)) {
       return oneLine(`${msg}: ${cause.message}`);
     }
     const code = (err as { code?: unknown }).code;

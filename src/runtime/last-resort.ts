@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { messageOf } from '../oci/errors.js';
 
 /**
@@ -12,9 +13,13 @@ export function endOnUncaught(say: (line: string) => void, stack: (text: string)
   const end = (err: unknown): void => {
     if (ended) return;
     ended = true;
+    const line = `internal error, the run stopped: ${messageOf(err)}; nothing was tagged for what it was writing`;
     try {
-      say(`internal error, the run stopped: ${messageOf(err)}; nothing was tagged for what it was writing`);
-      if (err instanceof Error && err.stack) stack(err.stack);
+      say(line);
+      if (err instanceof Error && typeof err.stack === 'string') stack(err.stack);
+    } catch {
+      // The usual way to say it failed too: the line goes to standard error as it is.
+      writeSync(2, `${line}\n`);
     } finally {
       process.exit(1);
     }
