@@ -9906,7 +9906,16 @@ class DeferredDispatcher extends Composite {
         if (this.failure)
             fail(this.failure);
         else
-            this.loading.then((d) => d.dispatch(options, handler), fail);
+            this.loading
+                .then((d) => d.dispatch(options, handler))
+                .catch((err) => {
+                try {
+                    fail(err);
+                }
+                catch {
+                    // the handler's own failure has nowhere further to go
+                }
+            });
         return true;
     }
     parts() {
@@ -10757,6 +10766,9 @@ function counting(content, sent) {
             done(null, chunk);
         },
     }));
+    // Until the request takes `counted` as its body (after a token or a request-rate slot, or never
+    // when the send fails first), nothing else listens: the content's failure is told by the content.
+    counted.on('error', () => { });
     content.once('error', (err) => counted.destroy(err));
     counted.once('close', () => {
         if (!content.readableEnded)

@@ -488,11 +488,28 @@ class CopyError extends OciCopyError {
 }
 /** The one-line message of anything thrown, never a stack trace. */
 function messageOf(err) {
+    try {
+        return messageText(err);
+    }
+    catch {
+        // A message that is not text, or a getter that throws: the error's name at least.
+        return err instanceof Error ? safeName(err) : 'an error that cannot be shown';
+    }
+}
+function safeName(err) {
+    try {
+        return typeof err.name === 'string' && err.name ? err.name : 'Error';
+    }
+    catch {
+        return 'Error';
+    }
+}
+function messageText(err) {
     if (err instanceof Error) {
-        const msg = err.message || err.name;
+        const msg = typeof err.message === 'string' && err.message ? err.message : String(err.name);
         // Node's network errors carry the useful part in `cause` (undici: "fetch failed" → ECONNREFUSED).
         const cause = err.cause;
-        if (cause instanceof Error && cause.message && !msg.includes(cause.message)) {
+        if (cause instanceof Error && typeof cause.message === 'string' && cause.message && !msg.includes(cause.message)) {
             return oneLine(`${msg}: ${cause.message}`);
         }
         const code = err.code;
@@ -618,9 +635,12 @@ function unsupportedNode(version) {
         : `Node.js ${version} is too old: install 22.22.2 or later on the 22 line, 24.15.0 or later, or 26, from https://nodejs.org/en/download (or: nvm install 24)`;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ./lib/src/oci/errors.js
 var errors = __nccwpck_require__(29949);
 ;// CONCATENATED MODULE: ./lib/src/runtime/last-resort.js
+
 
 /**
  * A fault no code path caught (an `error` event nobody listened for, a rejection nobody awaited)
@@ -635,10 +655,15 @@ function endOnUncaught(say, stack) {
         if (ended)
             return;
         ended = true;
+        const line = `internal error, the run stopped: ${(0,errors/* messageOf */.bD)(err)}; nothing was tagged for what it was writing`;
         try {
-            say(`internal error, the run stopped: ${(0,errors/* messageOf */.bD)(err)}; nothing was tagged for what it was writing`);
-            if (err instanceof Error && err.stack)
+            say(line);
+            if (err instanceof Error && typeof err.stack === 'string')
                 stack(err.stack);
+        }
+        catch {
+            // The usual way to say it failed too: the line goes to standard error as it is.
+            (0,external_node_fs_.writeSync)(2, `${line}\n`);
         }
         finally {
             process.exit(1);
