@@ -23,6 +23,10 @@ if (!chromium) {
   console.error('summary-preview: chromium is not installed (apt-get install chromium)');
   process.exit(1);
 }
+// GitHub draws the summary's marks (🩺 🔏 ⚠️) in a colour emoji font; without one Chromium draws empty boxes.
+const fonts = spawnSync('fc-list', [':charset=1fa7a'], { encoding: 'utf8' });
+if (!fonts.stdout?.trim())
+  console.error('summary-preview: no emoji font: the marks show as boxes (apt-get install fonts-noto-color-emoji)');
 const { startPromotionScenario } = await import(join(root, 'lib/test/support/promotion-scenario.js'));
 const { runAction } = await import(join(root, 'lib/test/support/run-action.js'));
 const { makeImageLayout, pushImageOverHttp } = await import(join(root, 'lib/test/support/images.js'));
