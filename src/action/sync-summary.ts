@@ -63,7 +63,7 @@ export function syncSummaryMarkdown(outcome: JobOutcome): string {
     );
     // An error with a long unbreakable word (an identity URL, a path) would widen the table past
     // the page and hide itself behind a scroll bar: it is given in full below, where it wraps.
-    const long = failed.filter((r) => unbreakable(r.error));
+    const long = failed.filter((r) => unbreakable(r.error) && !listedUnderCheck(r));
     if (long.length) lines.push(...long.map((r) => `- ${code(r.source)}: ${refusal(r)}${escapeHtml(r.error ?? '')}`), '');
   }
   const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
@@ -131,9 +131,12 @@ function row(r: ItemOutcome, checking: boolean): string {
   return `| ${status} | ${code(r.source)}<br>→ ${code(r.destination)} | ${digest} | ${details(r).join('<br>')} |`;
 }
 
+/** A check's problems are each a line under Check, in full: the failure's error need not be given twice. */
+const listedUnderCheck = (r: ItemOutcome) => (r.checks.check?.problems.length ?? 0) > 0;
+
 function failedRow(r: ItemOutcome): string {
   const error = unbreakable(r.error)
-    ? `${refusal(r)}${escapeHtml(firstClause(r.error ?? ''))} (in full below the table)`
+    ? `${refusal(r)}${escapeHtml(firstClause(r.error ?? ''))} (in full ${listedUnderCheck(r) ? 'under Check' : 'below the table'})`
     : `${refusal(r)}${escapeHtml(r.error ?? '')}`;
   return `| ${code(r.source)} | ${code(r.destination)} | ${error} |`;
 }

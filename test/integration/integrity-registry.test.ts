@@ -292,6 +292,12 @@ describe('check and repair a mirror against the real registry', () => {
     assert.match(checked.summary, /^\*\*0 intact\*\* · 1 damaged · /m);
     // The row's status is what the check found, not a copy's word (failed, unchanged).
     assert.match(checked.summary, /^\| \*\*damaged\*\* \| <code>/m);
+    // The problem is given in full once, under Check: the Failed table points there.
+    assert.match(
+      checked.summary,
+      /\| missing blob sha256:[0-9a-f]{12}… \(layer of linux\/arm64 manifest sha256:[0-9a-f]{12}…\) in \S+ \(in full under Check\) \|/,
+    );
+    assert.equal(checked.summary.split(`missing blob ${a.b1}`).length - 1, 1, checked.summary);
     assert.ok(checked.summary.includes(a.image.root.digest.slice(0, 19)), 'the row names the digest checked');
     const one = await runAction(
       { source: `${src.host}/team/action:1.0`, destination: `${dst.host}/mirror/action:1.0`, check: 'true', 'blob-cache': 'false' },
