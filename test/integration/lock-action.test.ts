@@ -90,7 +90,7 @@ describe('lock-file and locked in the action', () => {
     assert.match(
       run.stdout,
       new RegExp(
-        `::warning::drift: ${src.host}/lib/db:5 names ${moved} now, the lock \\(\\.github/mirror\\.lock\\.json line 4\\) ${digests.get('db:5')}: the locked digest is copied`,
+        `::warning::drift: ${src.host}/lib/db:5 names ${moved} now \\(line 4 of the lock \\.github/mirror\\.lock\\.json names ${digests.get('db:5')}\\): the locked digest is copied`,
       ),
     );
     const db = images(run).find((r) => String(r.destination).endsWith('/mirror/db:5'));
