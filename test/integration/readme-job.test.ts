@@ -3,7 +3,7 @@
 // the same repositories), and `oci-copy` resolves to this package as an installed dependency would.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -124,6 +124,10 @@ describe("the README's sync and job examples, and how it says to run the command
     assert.match(readme, /after `npm ci`: `npx oci-copy --help` runs the command line/);
     // The Node.js under test first on PATH: the bin's `#!/usr/bin/env node` finds it, as on a machine with Node 22+.
     const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH}`;
+    // npx installs this folder to run its bin, and so runs its prepare script: lib/, which the other
+    // test files load from as this one runs, must not be compiled again when it is up to date.
+    const compiled = join(REPO_ROOT, 'lib', 'src', 'lib.js');
+    const before = (await stat(compiled)).mtimeMs;
     const child = spawn('npx', ['--no-install', 'oci-copy', '--version'], {
       cwd: REPO_ROOT,
       env: { PATH, HOME: work },
@@ -132,5 +136,6 @@ describe("the README's sync and job examples, and how it says to run the command
     const run = await collect(child);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, `oci-copy ${VERSION}\n`);
+    assert.equal((await stat(compiled)).mtimeMs, before, 'npx compiled lib/ again');
   });
 });
