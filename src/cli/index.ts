@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { baselineWasm, collectYoungGarbage, endOnUncaught, unsupportedNode } from '../runtime/index.js';
+import { baselineWasm, collectYoungGarbage, enableCompileCache, endOnUncaught, unsupportedNode } from '../runtime/index.js';
 
 const refusal = unsupportedNode(process.version);
 if (refusal) {
   process.stderr.write(`oci-copy: ${refusal}\n`);
   process.exit(2);
 }
+enableCompileCache();
 baselineWasm();
 collectYoungGarbage();
 // The stack of an internal error with --debug only: every other run ends on one line.
