@@ -349,13 +349,14 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(72631);
+/* harmony import */ var _runtime_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(91385);
 
 const refusal = (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .unsupportedNode */ .AV)(process.version);
 if (refusal) {
     process.stderr.write(`oci-copy: ${refusal}\n`);
     process.exit(2);
 }
+(0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .Lw)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .baselineWasm */ .oC)();
 (0,_runtime_index_js__WEBPACK_IMPORTED_MODULE_0__/* .collectYoungGarbage */ .ul)();
 // The stack of an internal error with --debug only: every other run ends on one line.
@@ -546,7 +547,7 @@ function registryErrorCode(err) {
 
 /***/ }),
 
-/***/ 72631:
+/***/ 91385:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -554,9 +555,31 @@ function registryErrorCode(err) {
 __nccwpck_require__.d(__webpack_exports__, {
   oC: () => (/* reexport */ baselineWasm),
   ul: () => (/* reexport */ collectYoungGarbage),
+  Lw: () => (/* reexport */ enableCompileCache),
   CE: () => (/* reexport */ endOnUncaught),
   AV: () => (/* reexport */ unsupportedNode)
 });
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./lib/src/runtime/compile-cache.js
+
+/**
+ * Node 22.1 and later can keep V8's compiled code on disk between runs (`module.enableCompileCache`);
+ * it covers what is loaded after the call, so the CLI's entry calls this first and imports the rest.
+ * On Node 24 a warm cache takes ~5 ms off the CLI's start; the first run pays ~20 ms to write it.
+ * The action does not use it: a hosted runner starts with an empty cache in every job, so most
+ * jobs would only pay. Older Node: nothing.
+ */
+function enableCompileCache() {
+    const enable = external_node_module_namespaceObject.enableCompileCache;
+    try {
+        enable?.();
+    }
+    catch {
+        // a cache that cannot be written costs speed, never the run
+    }
+}
 
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
@@ -675,6 +698,7 @@ function endOnUncaught(say, stack) {
 
 ;// CONCATENATED MODULE: ./lib/src/runtime/index.js
 // Process-wide settings for the entry points (the CLI and the action); the library never sets them.
+
 
 
 
