@@ -47,7 +47,7 @@ describe('a copy that fails or is cancelled', () => {
     };
     const started = Date.now();
     await assert.rejects(copy(src, { tags: ['t'] }, dst, { tags: ['t'] }), /pushing blob .*403 Forbidden/);
-    assert.ok(Date.now() - started < 1000, 'no wait for the stuck push');
+    assert.ok(Date.now() - started < 5000, 'no wait for the stuck push');
     assert.match(String((cancelled as Error)?.message), /403 Forbidden/, 'the stuck push was cancelled with the first error');
     assert.equal(dst.tagged.size, 0);
   });
@@ -83,7 +83,8 @@ describe('a registry target after close()', () => {
     ]) {
       await assert.rejects(call(), /^CancelledError: \[registry\] 127\.0\.0\.1:9\/app is closed$/);
     }
-    assert.ok(Date.now() - started < 100);
+    // A client that tried would wait 3.4 s between its five tries, for each call.
+    assert.ok(Date.now() - started < 1000);
   });
 
   it('an HTTP client refuses to send once closed', async () => {
