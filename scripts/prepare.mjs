@@ -47,6 +47,7 @@ function stale() {
 
 const why = stale();
 if (why) {
+  process.stderr.write(`compiling lib/: ${why} is newer than what lib/ holds of it\n`);
   const run = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
     cwd: root,
     stdio: 'inherit',

@@ -16,10 +16,18 @@ import { isTagLister } from '../targets/target.js';
 import type { JobPlan, JobWork } from './settings.js';
 import type { TargetPool } from './target-pool.js';
 
+/** A source repository's tags known without listing it, and where they were read (`the lock oci-copy.lock`). */
+export interface KnownTags {
+  tags: readonly string[];
+  from: string;
+}
+
 export interface PlanOptions {
   concurrency?: number;
   /** A source repository's tags known without listing them (a lock's), or undefined: listed. */
-  knownTags?: (repository: Reference) => readonly string[] | undefined;
+  knownTags?: (repository: Reference) => KnownTags | undefined;
+  /** The job checks the destination only (messages say "nothing to check"). */
+  checking?: boolean;
 }
 
 /** A sync's plan: every item, this shard's share, and what planning listed on the way. */
@@ -46,14 +54,17 @@ export async function planSync(entries: SyncEntry[], pool: TargetPool, shard?: S
   const sourceTags = new Map<number, readonly string[]>();
   const list = (side: 'source' | 'destination') => async (ref: Reference) => {
     const known = side === 'source' ? options.knownTags?.(ref) : undefined;
-    if (known) return [...known];
+    if (known) return [...known.tags];
     const target = side === 'source' ? await pool.source(ref) : await pool.destination(ref);
     if (!isTagLister(target)) throw new InputError(`${target.description} cannot list its tags`);
     return target.tags();
   };
   const all = await expandEntries(entries, list('source'), { onSourceTags: (entry, tags) => sourceTags.set(entry.number, tags) });
   const immutable = await applyImmutableTags(shardItems(all, shard), entries, list('destination'), options);
-  const nothingSelected = emptySelections(entries, sourceTags, all);
+  const nothingSelected = emptySelections(entries, sourceTags, all, {
+    tagsFrom: (entry) => options.knownTags?.(entry.source)?.from,
+    checking: options.checking,
+  });
   const problems = [
     ...nothingSelected.map(describeEmptySelection),
     ...immutable.problems.map(

@@ -69,7 +69,8 @@ async function planPhase(job: Job): Promise<JobPlan> {
     }
     return undefined;
   };
-  const planned = await planWork(job.settings.work, job.pool, { concurrency: job.concurrency, knownTags });
+  const checking = job.settings.integrity?.mode === 'check';
+  const planned = await planWork(job.settings.work, job.pool, { concurrency: job.concurrency, knownTags, checking });
   for (const line of planned.problems ?? []) job.warn(line);
   let plan: JobPlan = planned;
   for (const f of job.features) plan = f.planned?.(plan) ?? plan;

@@ -141,17 +141,25 @@ export interface EmptySelection {
   /** How many attachment tags (`sha256-<hex>.sig`, …) the source lists besides, never images, and the first few. */
   attachments: number;
   attachmentSample: string[];
+  /** Where the tags were read when not from the source (`the lock oci-copy.lock`). */
+  tagsFrom?: string;
+  /** The job only checks the destination: nothing is copied either way. */
+  checking?: boolean;
 }
 
 /** How many of the source's tags a message names. */
 const SAMPLE_TAGS = 5;
 const SAMPLE_ATTACHMENTS = 3;
 
-/** The entries whose listed source selected no item: `sourceTags` by entry number, as planning recorded them. */
+/**
+ * The entries whose listed source selected no item: `sourceTags` by entry number, as planning
+ * recorded them; `tagsFrom` names where an entry's tags came from when not from its source.
+ */
 export function emptySelections(
   entries: readonly SyncEntry[],
   sourceTags: ReadonlyMap<number, readonly string[]>,
   items: readonly PlanItem[],
+  how: { tagsFrom?: (entry: SyncEntry) => string | undefined; checking?: boolean } = {},
 ): EmptySelection[] {
   const selecting = new Set(items.map((i) => i.entry));
   const out: EmptySelection[] = [];
@@ -160,6 +168,7 @@ export function emptySelections(
     if (!listed || selecting.has(entry.number)) continue;
     const images = selectTags(listed, { include: [], exclude: [] });
     const attachments = listed.filter((t) => isAttachmentTag(t));
+    const tagsFrom = how.tagsFrom?.(entry);
     out.push({
       entry: entry.number,
       ...(entry.line ? { line: entry.line } : {}),
@@ -169,6 +178,8 @@ export function emptySelections(
       sample: images.slice(0, SAMPLE_TAGS).map((t) => printable(t)),
       attachments: attachments.length,
       attachmentSample: attachments.sort().slice(0, SAMPLE_ATTACHMENTS),
+      ...(tagsFrom ? { tagsFrom } : {}),
+      ...(how.checking ? { checking: true } : {}),
     });
   }
   return out;
@@ -176,20 +187,26 @@ export function emptySelections(
 
 /**
  * `entry 2 (line 5), host/lib/app: tags "4\..*" select none of its 5 tags (3.20, 3.19, …): nothing
- * to copy`; a source with no image tag says so, and names its attachment tags.
+ * to copy`; a source with no image tag says so, and names its attachment tags. Tags read from a
+ * lock are called the lock's, and a check has nothing to check.
  */
 export function describeEmptySelection(e: EmptySelection): string {
   const head = `entry ${e.entry}${e.line ? ` (line ${e.line})` : ''}, ${e.source}`;
   const more = (shown: number, all: number) => (all > shown ? `, and ${all - shown} more` : '');
+  const nothing = `nothing to ${e.checking ? 'check' : 'copy'}`;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   if (!e.tags) {
     const n = e.attachments;
+    const lister = e.tagsFrom ?? 'the source';
+    const verb = e.tagsFrom ? 'holds' : 'lists';
     const what = n
-      ? `the source lists no image tags, only ${n} attachment ${n === 1 ? 'tag' : 'tags'} (${e.attachmentSample.join(', ')}${more(e.attachmentSample.length, n)}), which go with their images`
-      : 'the source lists no tags';
-    return `${head}: ${what}: nothing to copy`;
+      ? `${lister} ${verb} no image tags, only ${plural(n, 'attachment tag')} (${e.attachmentSample.join(', ')}${more(e.attachmentSample.length, n)}), which go with their images`
+      : `${lister} ${verb} no tags`;
+    return `${head}: ${what}: ${nothing}`;
   }
   const filters = e.filters.join(', ');
-  return `${head}: ${filters} ${e.filters.length === 1 ? 'selects' : 'select'} none of its ${e.tags} ${e.tags === 1 ? 'tag' : 'tags'} (${e.sample.join(', ')}${more(e.sample.length, e.tags)}): nothing to copy`;
+  const whose = e.tagsFrom ? `the ${plural(e.tags, 'tag')} ${e.tagsFrom} holds for it` : `its ${plural(e.tags, 'tag')}`;
+  return `${head}: ${filters} ${e.filters.length === 1 ? 'selects' : 'select'} none of ${whose} (${e.sample.join(', ')}${more(e.sample.length, e.tags)}): ${nothing}`;
 }
 
 /** The repository a whole-repository entry writes to (its prefix + the source's path, or its repository): prune's scope. */

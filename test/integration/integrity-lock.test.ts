@@ -151,6 +151,15 @@ describe('oci-copy sync --check --locked: a whole repository checked against its
       `${dst.host}/mirror/tool:1.1`,
     ]);
 
+    // Filters that select none of the lock's tags say so of the lock's tags, and that nothing was checked.
+    const none = await cli([...check, '--tags', '9\\..*']);
+    assert.match(
+      none.stderr,
+      new RegExp(
+        `entry 1, ${src.host}/team/tool: tags "9\\\\\\.\\.\\*" selects none of the 3 tags the lock tool\\.lock\\.json holds for it \\(2\\.0, 1\\.1, 1\\.0\\): nothing to check`,
+      ),
+    );
+
     await rm(join(dst.storage, 'docker/registry/v2/repositories/mirror/tool/_manifests/tags/1.1'), { recursive: true });
     const drifted = await cli(check);
     assert.equal(drifted.code, 1, drifted.stderr);

@@ -58,11 +58,7 @@ describe('copies through a faulty network', () => {
   });
 
   /** Copies `src/app:v1` to a fresh repository, both sides through the proxy, without mounts (so blobs move). */
-  async function copyThroughProxy(
-    concurrency = 4,
-    retry = RETRY,
-    timeouts = TIMEOUTS,
-  ): Promise<{ repo: string; result: Promise<string> }> {
+  async function copyThroughProxy(concurrency = 4, retry = RETRY, timeouts = TIMEOUTS): Promise<{ repo: string; result: Promise<string> }> {
     const repo = `dst/n${++repoCount}`;
     const srcRef = parseReference(`${proxy.host}/src/app:v1`) as RegistryReference;
     const dstRef = parseReference(`${proxy.host}/${repo}:v1`) as RegistryReference;

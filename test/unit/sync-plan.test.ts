@@ -311,6 +311,16 @@ describe('expansion and shards', () => {
       describeEmptySelection(many),
       /only 5 attachment tags \(sha256-1+\.sig, sha256-2+\.sig, sha256-3+\.sig, and 2 more\), which go with their images: nothing to copy$/,
     );
+    // A check against a lock reads the lock's tags, not the source's, and copies nothing.
+    const locked = emptySelections(entries, listed, items, {
+      tagsFrom: (entry) => (entry.number === 1 ? 'the lock mirror.lock' : undefined),
+      checking: true,
+    });
+    assert.deepEqual(locked.map(describeEmptySelection).slice(0, 3), [
+      'entry 1 (line 1), docker.io/library/alpine: tags "4\\..*", "v4", semver ">=4" select none of the 7 tags the lock mirror.lock holds for it (3.23, 3.22, 3.21, 3.20, 3.19, and 2 more): nothing to check',
+      `entry 2 (line 5), docker.io/library/gone: the source lists no image tags, only 5 attachment tags (${sigs.slice(0, 3).join(', ')}, and 2 more), which go with their images: nothing to check`,
+      'entry 3 (line 7), docker.io/library/empty: the source lists no tags: nothing to check',
+    ]);
   });
 
   it('reads K/N', () => {

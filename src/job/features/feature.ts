@@ -4,6 +4,7 @@ import type { PlanItem } from '../../plan/plan.js';
 import type { ImageCheck } from '../checks/check.js';
 import type { ItemOutcome, JobOutcome } from '../outcome/outcome.js';
 import type { JobPlan } from '../settings.js';
+import type { KnownTags } from '../plan-work.js';
 
 /** Told of each item on its way through the pipeline. */
 export interface ItemWatcher {
@@ -28,9 +29,10 @@ export interface JobFeature extends ItemWatcher {
   engine?(): Partial<CopyOptions>;
   /**
    * A whole repository's tags the feature knows without reading the source (a check against a
-   * lock takes the tags the lock holds), or undefined: the source lists them.
+   * lock takes the tags the lock holds), and where they were read for messages (`the lock
+   * oci-copy.lock`), or undefined: the source lists them.
    */
-  sourceTags?(repository: Reference): readonly string[] | undefined;
+  sourceTags?(repository: Reference): KnownTags | undefined;
   /** Sees the plan before any item runs; the plan returned is the one run (reordered, say). */
   planned?(plan: JobPlan): JobPlan;
   /** A check the per-image pipeline runs after the built-in ones and the caller's own. */

@@ -9,6 +9,7 @@ import type { ImageCheck } from '../../checks/check.js';
 import type { ItemOutcome, LockOutcome } from '../../outcome/outcome.js';
 import type { JobPlan, JobReporter, LockSettings } from '../../settings.js';
 import type { FeatureOutcome, JobFeature } from '../feature.js';
+import type { KnownTags } from '../../plan-work.js';
 import { driftCheck, LOCK_CHECK } from './drift-check.js';
 
 export interface LockFeatureOptions {
@@ -55,11 +56,11 @@ export class LockFeature implements JobFeature {
    * tags the lock holds for it (its filters still apply). A locked copy lists the source, so that a
    * tag added since is refused by name; so does a check of a repository the lock holds no tag of.
    */
-  sourceTags(repository: Reference): readonly string[] | undefined {
+  sourceTags(repository: Reference): KnownTags | undefined {
     if (!this.index || !this.options.checking) return undefined;
     // None locked: the source is listed, and each tag it has is then refused by name.
     const tags = this.index.tagsOf(repository);
-    return tags.length ? tags : undefined;
+    return tags.length ? { tags, from: `the lock ${this.file}` } : undefined;
   }
 
   planned(plan: JobPlan): JobPlan {
