@@ -34,20 +34,23 @@ const mtime = (path) => {
   }
 };
 
-/** The first source whose compiled file is missing or older than it, or than the compiler's settings. */
+/** Why lib/ is stale: the first source whose compiled file is missing or older than it, or than the compiler's settings. */
 function stale() {
   const settings = Math.max(mtime(join(root, 'tsconfig.json')) ?? 0, mtime(join(root, 'package-lock.json')) ?? 0);
   for (const source of SOURCES.flatMap((d) => sources(join(root, d)))) {
     const out = join(root, 'lib', relative(root, source).replace(/\.ts$/, '.js'));
     const built = mtime(out);
-    if (built === undefined || built < (mtime(source) ?? 0) || built < settings) return relative(root, source);
+    const name = relative(root, source);
+    if (built === undefined) return `lib/ holds no build of ${name}`;
+    if (built < (mtime(source) ?? 0)) return `${name} is newer than its build in lib/`;
+    if (built < settings) return `tsconfig.json or package-lock.json is newer than lib/`;
   }
   return undefined;
 }
 
 const why = stale();
 if (why) {
-  process.stderr.write(`compiling lib/: ${why} is newer than what lib/ holds of it\n`);
+  process.stderr.write(`compiling src/, test/ and bench/ into lib/: ${why}\n`);
   const run = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
     cwd: root,
     stdio: 'inherit',
