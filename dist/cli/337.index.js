@@ -4287,7 +4287,7 @@ class LockFeature {
             return undefined;
         // None locked: the source is listed, and each tag it has is then refused by name.
         const tags = this.index.tagsOf(repository);
-        return tags.length ? tags : undefined;
+        return tags.length ? { tags, from: `the lock ${this.file}` } : undefined;
     }
     planned(plan) {
         const index = this.index;
@@ -5240,7 +5240,7 @@ async function planSync(entries, pool, shard, options = {}) {
     const list = (side) => async (ref) => {
         const known = side === 'source' ? options.knownTags?.(ref) : undefined;
         if (known)
-            return [...known];
+            return [...known.tags];
         const target = side === 'source' ? await pool.source(ref) : await pool.destination(ref);
         if (!(0,targets_target/* isTagLister */.IP)(target))
             throw new errors/* InputError */.dz(`${target.description} cannot list its tags`);
@@ -5248,7 +5248,10 @@ async function planSync(entries, pool, shard, options = {}) {
     };
     const all = await (0,plan_plan/* expandEntries */.bE)(entries, list('source'), { onSourceTags: (entry, tags) => sourceTags.set(entry.number, tags) });
     const immutable = await applyImmutableTags((0,plan_plan/* shardItems */.l6)(all, shard), entries, list('destination'), options);
-    const nothingSelected = (0,plan_plan/* emptySelections */.lS)(entries, sourceTags, all);
+    const nothingSelected = (0,plan_plan/* emptySelections */.lS)(entries, sourceTags, all, {
+        tagsFrom: (entry) => options.knownTags?.(entry.source)?.from,
+        checking: options.checking,
+    });
     const problems = [
         ...nothingSelected.map(plan_plan/* describeEmptySelection */.rJ),
         ...immutable.problems.map((p) => `immutable-tags of entry ${p.entry}: the tags of ${(0,oci_text/* printable */.g$)(p.destination)} could not be listed (${(0,oci_text/* printable */.g$)(p.message)}); its images are compared by HEAD`),
@@ -7177,7 +7180,8 @@ async function planPhase(job) {
         }
         return undefined;
     };
-    const planned = await planWork(job.settings.work, job.pool, { concurrency: job.concurrency, knownTags });
+    const checking = job.settings.integrity?.mode === 'check';
+    const planned = await planWork(job.settings.work, job.pool, { concurrency: job.concurrency, knownTags, checking });
     for (const line of planned.problems ?? [])
         job.warn(line);
     let plan = planned;
@@ -8384,8 +8388,11 @@ async function expandEntry(entry, listTags) {
 /** How many of the source's tags a message names. */
 const SAMPLE_TAGS = 5;
 const SAMPLE_ATTACHMENTS = 3;
-/** The entries whose listed source selected no item: `sourceTags` by entry number, as planning recorded them. */
-function emptySelections(entries, sourceTags, items) {
+/**
+ * The entries whose listed source selected no item: `sourceTags` by entry number, as planning
+ * recorded them; `tagsFrom` names where an entry's tags came from when not from its source.
+ */
+function emptySelections(entries, sourceTags, items, how = {}) {
     const selecting = new Set(items.map((i) => i.entry));
     const out = [];
     for (const entry of entries) {
@@ -8394,6 +8401,7 @@ function emptySelections(entries, sourceTags, items) {
             continue;
         const images = (0,_tag_filter_js__WEBPACK_IMPORTED_MODULE_4__/* .selectTags */ .O)(listed, { include: [], exclude: [] });
         const attachments = listed.filter((t) => (0,_oci_referrer_kinds_js__WEBPACK_IMPORTED_MODULE_3__/* .isAttachmentTag */ .uE)(t));
+        const tagsFrom = how.tagsFrom?.(entry);
         out.push({
             entry: entry.number,
             ...(entry.line ? { line: entry.line } : {}),
@@ -8403,26 +8411,34 @@ function emptySelections(entries, sourceTags, items) {
             sample: images.slice(0, SAMPLE_TAGS).map((t) => (0,_oci_text_js__WEBPACK_IMPORTED_MODULE_5__/* .printable */ .g$)(t)),
             attachments: attachments.length,
             attachmentSample: attachments.sort().slice(0, SAMPLE_ATTACHMENTS),
+            ...(tagsFrom ? { tagsFrom } : {}),
+            ...(how.checking ? { checking: true } : {}),
         });
     }
     return out;
 }
 /**
  * `entry 2 (line 5), host/lib/app: tags "4\..*" select none of its 5 tags (3.20, 3.19, …): nothing
- * to copy`; a source with no image tag says so, and names its attachment tags.
+ * to copy`; a source with no image tag says so, and names its attachment tags. Tags read from a
+ * lock are called the lock's, and a check has nothing to check.
  */
 function describeEmptySelection(e) {
     const head = `entry ${e.entry}${e.line ? ` (line ${e.line})` : ''}, ${e.source}`;
     const more = (shown, all) => (all > shown ? `, and ${all - shown} more` : '');
+    const nothing = `nothing to ${e.checking ? 'check' : 'copy'}`;
+    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
     if (!e.tags) {
         const n = e.attachments;
+        const lister = e.tagsFrom ?? 'the source';
+        const verb = e.tagsFrom ? 'holds' : 'lists';
         const what = n
-            ? `the source lists no image tags, only ${n} attachment ${n === 1 ? 'tag' : 'tags'} (${e.attachmentSample.join(', ')}${more(e.attachmentSample.length, n)}), which go with their images`
-            : 'the source lists no tags';
-        return `${head}: ${what}: nothing to copy`;
+            ? `${lister} ${verb} no image tags, only ${plural(n, 'attachment tag')} (${e.attachmentSample.join(', ')}${more(e.attachmentSample.length, n)}), which go with their images`
+            : `${lister} ${verb} no tags`;
+        return `${head}: ${what}: ${nothing}`;
     }
     const filters = e.filters.join(', ');
-    return `${head}: ${filters} ${e.filters.length === 1 ? 'selects' : 'select'} none of its ${e.tags} ${e.tags === 1 ? 'tag' : 'tags'} (${e.sample.join(', ')}${more(e.sample.length, e.tags)}): nothing to copy`;
+    const whose = e.tagsFrom ? `the ${plural(e.tags, 'tag')} ${e.tagsFrom} holds for it` : `its ${plural(e.tags, 'tag')}`;
+    return `${head}: ${filters} ${e.filters.length === 1 ? 'selects' : 'select'} none of ${whose} (${e.sample.join(', ')}${more(e.sample.length, e.tags)}): ${nothing}`;
 }
 /** The repository a whole-repository entry writes to (its prefix + the source's path, or its repository): prune's scope. */
 function entryRepository(entry) {
