@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { sync } from '../../src/api/sync.js';
 import { SignatureRefusedError } from '../../src/signatures/errors.js';
 import type { VerifyPolicySettings } from '../../src/signatures/policy.js';
@@ -19,8 +17,8 @@ import { startSigningScene, type SigningScene } from '../support/signing-scene.j
 import { ACTION_COMPILED, runAction } from '../support/run-action.js';
 import { BUNDLE_TYPE, IN_TOTO, pae } from '../support/signature-artifacts.js';
 import { GITHUB_ISSUER, githubClaims, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
+import { opensslVerifies as verifiedByOpenssl } from '../support/openssl.js';
 
-const exec = promisify(execFile);
 const IDENTITY = workflowIdentity(githubClaims());
 const PASSWORD_A = 'entry-key-a-0815';
 const PASSWORD_B = 'step-key-b-4711';
@@ -68,29 +66,9 @@ describe('per-entry signing in a sync: each destination carries exactly the sign
     };
   }
 
-  /** `openssl dgst -sha256 -verify`: true when openssl says Verified OK. */
-  async function opensslVerifies(publicPem: string, data: Buffer, signature: Buffer): Promise<boolean> {
-    const dir = await mkdtemp(join(work, 'openssl-'));
-    await Promise.all([
-      writeFile(join(dir, 'pub.pem'), publicPem),
-      writeFile(join(dir, 'data'), data),
-      writeFile(join(dir, 'sig.der'), signature),
-    ]);
-    try {
-      const { stdout } = await exec('openssl', [
-        'dgst',
-        '-sha256',
-        '-verify',
-        join(dir, 'pub.pem'),
-        '-signature',
-        join(dir, 'sig.der'),
-        join(dir, 'data'),
-      ]);
-      return stdout.trim() === 'Verified OK';
-    } catch {
-      return false;
-    }
-  }
+  /** `openssl` verifies the signature (see support/openssl.ts). */
+  const opensslVerifies = (publicPem: string, data: Buffer, signature: Buffer) =>
+    verifiedByOpenssl(work, publicPem, data, signature, '-sha256');
 
   /** The one legacy signature at `repo`: by `signer` (openssl checks the payload's signature), by nobody else. */
   async function assertLegacyBy(

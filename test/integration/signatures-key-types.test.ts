@@ -19,6 +19,7 @@ import { fallbackTag, getManifest } from '../support/referrer-artifacts.js';
 import { ACTION_COMPILED, runAction } from '../support/run-action.js';
 import { IN_TOTO, pae, pushCosignTag, simpleSigning } from '../support/signature-artifacts.js';
 import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
+import { opensslVerifies as verifiedByOpenssl } from '../support/openssl.js';
 
 const run = promisify(execFile);
 const PASSWORD = 'every-key-7';
@@ -67,18 +68,9 @@ describe('keys besides ECDSA P-256: RSA, P-384 and Ed25519 sign and verify, cros
     return dir;
   }
 
-  async function opensslVerifies(type: KeyType, publicPem: string, data: Buffer, signature: Buffer): Promise<boolean> {
-    const dir = await files(data, { 'pub.pem': publicPem, sig: signature });
-    const args = type.digest
-      ? ['dgst', type.digest, '-verify', join(dir, 'pub.pem'), '-signature', join(dir, 'sig'), join(dir, 'data')]
-      : ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'pub.pem'), '-rawin', '-in', join(dir, 'data'), '-sigfile', join(dir, 'sig')];
-    try {
-      const { stdout } = await run('openssl', args);
-      return /Verified OK|Signature Verified Successfully/.test(stdout);
-    } catch {
-      return false;
-    }
-  }
+  /** `openssl` verifies the signature (see support/openssl.ts). */
+  const opensslVerifies = (type: KeyType, publicPem: string, data: Buffer, signature: Buffer) =>
+    verifiedByOpenssl(work, publicPem, data, signature, type.digest);
 
   async function opensslSigns(type: KeyType, keyPath: string, data: Buffer): Promise<Buffer> {
     const dir = await files(data);

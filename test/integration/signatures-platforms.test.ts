@@ -4,14 +4,12 @@
 // verify-platforms) and by openssl; Docker's build attestations left unsigned; a re-run signs only
 // what lacks a signature. Keys of three types (ECDSA P-256, RSA, Ed25519), as cosign key files.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { sync } from '../../src/api/sync.js';
 import { SignatureRefusedError } from '../../src/signatures/errors.js';
 import { keyFingerprint } from '../../src/signatures/public-key.js';
@@ -25,8 +23,8 @@ import { ACTION_COMPILED, runAction } from '../support/run-action.js';
 import { IN_TOTO, pae } from '../support/signature-artifacts.js';
 import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
 import { GITHUB_ISSUER, githubClaims, workflowIdentity } from '../support/sigstore-world.js';
+import { opensslVerifies as verifiedByOpenssl } from '../support/openssl.js';
 
-const run = promisify(execFile);
 const PASSWORD = 'every-platform-31';
 
 interface Key {
@@ -118,23 +116,9 @@ describe('sign-platforms: every platform manifest of an index signed, as podman 
     return { root, platforms, attestation };
   }
 
-  async function opensslVerifies(key: Key, data: Buffer, signature: Buffer): Promise<boolean> {
-    const dir = await mkdtemp(join(work, 'openssl-'));
-    await Promise.all([
-      writeFile(join(dir, 'pub.pem'), key.publicPem),
-      writeFile(join(dir, 'data'), data),
-      writeFile(join(dir, 'sig'), signature),
-    ]);
-    const args = key.digest
-      ? ['dgst', key.digest, '-verify', join(dir, 'pub.pem'), '-signature', join(dir, 'sig'), join(dir, 'data')]
-      : ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'pub.pem'), '-rawin', '-in', join(dir, 'data'), '-sigfile', join(dir, 'sig')];
-    try {
-      const { stdout } = await run('openssl', args);
-      return /Verified OK|Signature Verified Successfully/.test(stdout);
-    } catch {
-      return false;
-    }
-  }
+  /** `openssl` verifies the signature (see support/openssl.ts). */
+  const opensslVerifies = (key: Key, data: Buffer, signature: Buffer) =>
+    verifiedByOpenssl(work, key.publicPem, data, signature, key.digest);
 
   /** openssl checks the one bundle referrer of `digest`: the DSSE signature over the statement, which names `digest`. */
   async function opensslChecksBundle(repo: string, digest: string, key: Key): Promise<void> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -19,6 +19,7 @@ import type { TestRegistry } from '../support/registry.js';
 import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
 import { BUNDLE_TYPE, cosignSignStatement, IN_TOTO, pae, SIGN_PREDICATE, simpleSigning } from '../support/signature-artifacts.js';
 import { GITHUB_ISSUER, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
+import { opensslVerifies as verifiedByOpenssl } from '../support/openssl.js';
 
 const run = promisify(execFile);
 const PASSWORD = 'promote-me-4711';
@@ -55,29 +56,9 @@ describe('signing on promotion, checked by oci-copy and by openssl', () => {
   const policy = (settings: VerifyPolicySettings) => scene.policy(settings);
   const blob = (repo: string, digest: string) => scene.blob(repo, digest);
 
-  /** `openssl dgst -sha256 -verify` of a DER ECDSA signature over `data`: true when openssl says Verified OK. */
-  async function opensslVerifies(publicPem: string, data: Buffer, signature: Buffer): Promise<boolean> {
-    const dir = await mkdtemp(join(work, 'openssl-'));
-    await Promise.all([
-      writeFile(join(dir, 'pub.pem'), publicPem),
-      writeFile(join(dir, 'data'), data),
-      writeFile(join(dir, 'sig.der'), signature),
-    ]);
-    try {
-      const { stdout } = await run('openssl', [
-        'dgst',
-        '-sha256',
-        '-verify',
-        join(dir, 'pub.pem'),
-        '-signature',
-        join(dir, 'sig.der'),
-        join(dir, 'data'),
-      ]);
-      return stdout.trim() === 'Verified OK';
-    } catch {
-      return false;
-    }
-  }
+  /** `openssl` verifies the signature (see support/openssl.ts). */
+  const opensslVerifies = (publicPem: string, data: Buffer, signature: Buffer) =>
+    verifiedByOpenssl(work, publicPem, data, signature, '-sha256');
 
   /** The referrer manifests the subject's `sha256-<hex>` index lists, and each one's bundle. */
   async function bundleReferrers(

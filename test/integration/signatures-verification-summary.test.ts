@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -29,6 +29,7 @@ import {
 } from '../support/signature-artifacts.js';
 import { startSigningScene, type SigningScene } from '../support/signing-scene.js';
 import { GITHUB_ISSUER, githubClaims, workflowIdentity, type SigstoreWorld } from '../support/sigstore-world.js';
+import { opensslVerifies as verifiedByOpenssl } from '../support/openssl.js';
 
 const run = promisify(execFile);
 const VSA = 'https://slsa.dev/verification_summary/v1';
@@ -102,29 +103,8 @@ describe('a signed verification summary after each verified promotion', () => {
   });
   const keySigning = () => ({ sign: 'key', 'sign-key': join(work, 'cosign.key'), 'sign-key-password': PASSWORD });
 
-  /** `openssl dgst -sha256 -verify`: true when openssl says Verified OK. */
-  async function opensslVerifies(pem: string, data: Buffer, signature: Buffer): Promise<boolean> {
-    const dir = await mkdtemp(join(work, 'openssl-'));
-    await Promise.all([
-      writeFile(join(dir, 'pub.pem'), pem),
-      writeFile(join(dir, 'data'), data),
-      writeFile(join(dir, 'sig.der'), signature),
-    ]);
-    try {
-      const { stdout } = await run('openssl', [
-        'dgst',
-        '-sha256',
-        '-verify',
-        join(dir, 'pub.pem'),
-        '-signature',
-        join(dir, 'sig.der'),
-        join(dir, 'data'),
-      ]);
-      return stdout.trim() === 'Verified OK';
-    } catch {
-      return false;
-    }
-  }
+  /** `openssl` verifies the signature (see support/openssl.ts). */
+  const opensslVerifies = (pem: string, data: Buffer, signature: Buffer) => verifiedByOpenssl(work, pem, data, signature, '-sha256');
 
   /** The bundle referrers of `digest` in `repo` (the `sha256-<hex>` index), and the verification summaries among them. */
   async function referrers(repo: string, digest: string): Promise<{ all: number; summaries: FoundSummary[] }> {
