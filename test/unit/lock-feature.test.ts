@@ -42,6 +42,29 @@ describe('the lock feature', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it('in a locked check, says the images it leaves out are not checked, and that a check compares only what the lock names', async () => {
+    const warnings: string[] = [];
+    const feature = new LockFeature({
+      settings: { path, name: 'm.json', locked: true },
+      checking: true,
+      dryRun: false,
+      signal: new AbortController().signal,
+      warn: (line) => void warnings.push(line),
+      reporter: {},
+    });
+    await feature.open();
+    // A check takes a repository's tags from the lock, and names the lock as where they came from.
+    assert.deepEqual(feature.sourceTags(parseReference('src.example/app')), { tags: ['1', '2', 'old'], from: 'the lock m.json' });
+    const planned = feature.planned(plan([item('1'), item('2'), item('3')]));
+    assert.equal(
+      planned.items[2].failure,
+      'm.json has no entry for src.example/app:3 => dst.example/app:3: a locked check compares only the images the lock names; copy without locked to add it',
+    );
+    assert.deepEqual(warnings, [
+      "m.json: 1 locked image is not in this job's plan and not checked (src.example/app:old => dst.example/app:old): the list or its filters no longer select it",
+    ]);
+  });
+
   it('pins each item the lock knows, fails the one it does not, and names locked images the plan no longer takes', async () => {
     const warnings: string[] = [];
     const feature = new LockFeature({

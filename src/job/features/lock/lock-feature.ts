@@ -85,7 +85,11 @@ export class LockFeature implements JobFeature {
             }
           : {
               ...item,
-              failure: `${this.file} has no entry for ${formatReference(item.source)} => ${formatReference(item.destination)}: with locked, only the images the lock names are copied; run without locked to add it`,
+              failure: `${this.file} has no entry for ${formatReference(item.source)} => ${formatReference(item.destination)}: ${
+                this.options.checking
+                  ? 'a locked check compares only the images the lock names; copy without locked to add it'
+                  : 'with locked, only the images the lock names are copied; run without locked to add it'
+              }`,
             };
       pinnedItems.set(item, out);
       return out;
@@ -95,10 +99,14 @@ export class LockFeature implements JobFeature {
     // Entries the plan no longer takes (a tag gone from the source's list, an entry dropped) are said, not copied.
     const used = new Set(items.map((i) => (i.locked ? `${i.locked.line}` : '')));
     const unused = index.lock.entries.filter((e) => !used.has(`${e.line}`));
-    if (unused.length && !plan.shard)
+    if (unused.length && !plan.shard) {
+      const one = unused.length === 1;
+      // A check reads the lock's tags, not the source's: only the list or its filters leave one out.
+      const why = this.options.checking ? 'the list or its filters no longer select' : "the list or the source's tags no longer select";
       this.options.warn(
-        `${this.file}: ${unused.length} locked ${unused.length === 1 ? 'image is' : 'images are'} not in this job's plan and not copied (${named(unused.map((e) => `${e.source} => ${e.destination}`))}): the list or the source's tags no longer select ${unused.length === 1 ? 'it' : 'them'}`,
+        `${this.file}: ${unused.length} locked ${one ? 'image is' : 'images are'} not in this job's plan and not ${this.options.checking ? 'checked' : 'copied'} (${named(unused.map((e) => `${e.source} => ${e.destination}`))}): ${why} ${one ? 'it' : 'them'}`,
       );
+    }
     return { ...plan, all: plan.all.map(pin), items };
   }
 
