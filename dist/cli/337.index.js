@@ -4313,7 +4313,9 @@ class LockFeature {
                     }
                     : {
                         ...item,
-                        failure: `${this.file} has no entry for ${(0,oci_reference/* formatReference */.FH)(item.source)} => ${(0,oci_reference/* formatReference */.FH)(item.destination)}: with locked, only the images the lock names are copied; run without locked to add it`,
+                        failure: `${this.file} has no entry for ${(0,oci_reference/* formatReference */.FH)(item.source)} => ${(0,oci_reference/* formatReference */.FH)(item.destination)}: ${this.options.checking
+                            ? 'a locked check compares only the images the lock names; copy without locked to add it'
+                            : 'with locked, only the images the lock names are copied; run without locked to add it'}`,
                     };
             pinnedItems.set(item, out);
             return out;
@@ -4323,8 +4325,12 @@ class LockFeature {
         // Entries the plan no longer takes (a tag gone from the source's list, an entry dropped) are said, not copied.
         const used = new Set(items.map((i) => (i.locked ? `${i.locked.line}` : '')));
         const unused = index.lock.entries.filter((e) => !used.has(`${e.line}`));
-        if (unused.length && !plan.shard)
-            this.options.warn(`${this.file}: ${unused.length} locked ${unused.length === 1 ? 'image is' : 'images are'} not in this job's plan and not copied (${named(unused.map((e) => `${e.source} => ${e.destination}`))}): the list or the source's tags no longer select ${unused.length === 1 ? 'it' : 'them'}`);
+        if (unused.length && !plan.shard) {
+            const one = unused.length === 1;
+            // A check reads the lock's tags, not the source's: only the list or its filters leave one out.
+            const why = this.options.checking ? 'the list or its filters no longer select' : "the list or the source's tags no longer select";
+            this.options.warn(`${this.file}: ${unused.length} locked ${one ? 'image is' : 'images are'} not in this job's plan and not ${this.options.checking ? 'checked' : 'copied'} (${named(unused.map((e) => `${e.source} => ${e.destination}`))}): ${why} ${one ? 'it' : 'them'}`);
+        }
         return { ...plan, all: plan.all.map(pin), items };
     }
     async close(results) {
