@@ -58,11 +58,12 @@ describe('requests per second', () => {
       .map((r) => r.at)
       .sort((a, b) => a - b);
     assert.equal(arrivals.length, 10);
-    // Nine gaps of 200 ms: 1.8 s from the first to the last. The first request also opens the
-    // connection and so arrives late: a tenth of slack (unlimited, the ten take a few milliseconds).
-    const span = arrivals[9] - arrivals[0];
-    assert.ok(span >= 1600, `10 requests at 5 a second arrived within ${span} ms`);
-    const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]);
+    // Slots 200 ms apart. The first request also opens a connection, and on a loaded machine
+    // arrives late, closer to the second: its gap is not counted. From the second to the last, eight
+    // gaps of 200 ms, with an eighth of slack (unlimited, the ten take a few milliseconds).
+    const span = arrivals[9] - arrivals[1];
+    assert.ok(span >= 1400, `9 requests at 5 a second arrived within ${span} ms`);
+    const gaps = arrivals.slice(2).map((t, i) => t - arrivals[i + 1]);
     assert.ok(
       gaps.every((g) => g >= 100),
       `each request waits for its slot: gaps ${gaps.join(', ')} ms`,
